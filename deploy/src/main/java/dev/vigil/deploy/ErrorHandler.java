@@ -1,0 +1,34 @@
+package dev.vigil.deploy;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * Turns an exception escaping a command into one line on stderr and an exit code, instead of a
+ * stack trace: operators read the message, the log (at debug) keeps the trace.
+ *
+ * <p>Exit codes: 1 the command failed, 2 bad usage (picocli), 3 bad configuration.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    /** The command failed. */
+    static final int FAILED = 1;
+    /** A configuration file or value was refused. */
+    static final int BAD_CONFIG = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+
+    @Override
+    public int handleExecutionException(final Exception e, final CommandLine command,
+                                        final CommandLine.ParseResult parseResult) {
+        LOG.debug("{} failed", command.getCommandName(), e);
+        final String name = command.getCommandSpec().qualifiedName();
+        if (e instanceof ConfigException) {
+            command.getErr().println(name + ": configuration refused: " + e.getMessage());
+            return BAD_CONFIG;
+        }
+        final String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        command.getErr().println(name + ": " + message);
+        return FAILED;
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Kafka's own broker, started in this JVM.
+ *
+ * <p>{@link dev.vigil.embedded.EmbeddedKafkaBroker} formats a storage directory and runs a KRaft
+ * server in combined mode (broker and controller in one node), exactly what {@code kafka.Kafka}
+ * runs after {@code kafka-storage.sh format}. It listens on loopback only. It serves {@code vigil
+ * demo}, {@code vigil local}, {@code vigil broker} and the integration tests; it is not a
+ * production cluster: one node, replication factor 1.
+ */
+package dev.vigil.embedded;

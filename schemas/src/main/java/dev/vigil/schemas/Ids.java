@@ -1,0 +1,53 @@
+package dev.vigil.schemas;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Record ids: time-ordered random ids for new records, name-based ids where a retry must repeat one. */
+public final class Ids {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    /**
+     * A new UUID version 7: 48 bits of milliseconds, then randomness, so ids sort by creation time.
+     *
+     * @param now creation time
+     * @return the id in canonical text form
+     */
+    public static String timeOrdered(final Instant now) {
+        final long millis = now.toEpochMilli();
+        final long high = (millis << 16) | 0x7000L | (RANDOM.nextInt() & 0x0fffL);
+        final long low = (RANDOM.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
+    }
+
+    /**
+     * A name-based id (UUID version 5 layout over SHA-256): the same parts always give the same id.
+     *
+     * @param parts what identifies the record, e.g. host, metric name and time
+     * @return the id in canonical text form
+     */
+    public static String nameBased(final String... parts) {
+        try {
+            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (final String part : parts) {
+                final byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+                sha.update(bytes);
+            }
+            final ByteBuffer hash = ByteBuffer.wrap(sha.digest());
+            final long high = (hash.getLong() & ~0xf000L) | 0x5000L;
+            final long low = (hash.getLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+            return new UUID(high, low).toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+}

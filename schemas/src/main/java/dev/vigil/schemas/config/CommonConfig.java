@@ -1,0 +1,71 @@
+package dev.vigil.schemas.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Settings every service has. Service configs start from {@link #define()}. */
+public class CommonConfig extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to, host:port[,host:port...].";
+    public static final String TOPIC_PREFIX_CONFIG = "topic.prefix";
+    private static final String TOPIC_PREFIX_DOC = "Prefix of every Vigil topic name, so that several installations "
+            + "can share a cluster. Empty means the plain names (vigil-metrics, ...).";
+    public static final String HOST_NAME_CONFIG = "host.name";
+    private static final String HOST_NAME_DOC = "Name of this host in every record it publishes and every command it "
+            + "serves. Defaults to the machine's host name.";
+    /** Keys with this prefix are passed to every Kafka client, prefix stripped (e.g. kafka.security.protocol). */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.";
+
+    /** @return a fresh definition holding the common keys, for a service to extend */
+    public static ConfigDef define() {
+        return new ConfigDef()
+                .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "127.0.0.1:9092", new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+                .define(TOPIC_PREFIX_CONFIG, Type.STRING, "", Importance.MEDIUM, TOPIC_PREFIX_DOC)
+                .define(HOST_NAME_CONFIG, Type.STRING, localHostName(), new ConfigDef.NonEmptyString(),
+                        Importance.MEDIUM, HOST_NAME_DOC);
+    }
+
+    /**
+     * @param definition the service's definition
+     * @param values the settings, already validated by {@link ConfigFile} or given in code
+     */
+    public CommonConfig(final ConfigDef definition, final Map<?, ?> values) {
+        super(definition, values, false);
+    }
+
+    /** @return the deployment's topic prefix */
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX_CONFIG);
+    }
+
+    /** @return this host's name */
+    public String hostName() {
+        return getString(HOST_NAME_CONFIG);
+    }
+
+    /** @return bootstrap.servers plus every kafka.* pass-through setting, for building a Kafka client */
+    public Map<String, Object> kafkaClientConfig() {
+        final Map<String, Object> client = new HashMap<>(originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        client.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
+        return client;
+    }
+
+    static String localHostName() {
+        final String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

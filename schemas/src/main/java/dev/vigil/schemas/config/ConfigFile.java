@@ -1,0 +1,126 @@
+package dev.vigil.schemas.config;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Reads a service configuration file: one {@code key=value} per line, {@code #} comments, blank
+ * lines ignored. Unlike {@link java.util.Properties}, it refuses what an operator would regret:
+ * an unknown key (with the closest known one), a duplicate key, a value of the wrong type or out
+ * of range, each reported as {@code FILE:LINE: message}.
+ *
+ * <p>Keys starting with {@value CommonConfig#KAFKA_CLIENT_PREFIX} are passed to Kafka clients
+ * unchecked.
+ */
+public final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    /**
+     * @param file the file
+     * @param definition the keys the service accepts
+     * @return the settings, checked against the definition
+     * @throws ConfigException naming the file, line and key when anything is wrong
+     */
+    public static Map<String, String> read(final Path file, final ConfigDef definition) {
+        final String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .toString();
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        return parse(file.toString(), text, definition);
+    }
+
+    /**
+     * @param name the file name for messages
+     * @param text the file's content
+     * @param definition the keys the service accepts
+     * @return the settings
+     */
+    public static Map<String, String> parse(final String name, final String text, final ConfigDef definition) {
+        final Map<String, String> values = new LinkedHashMap<>();
+        final Map<String, Integer> lineOf = new LinkedHashMap<>();
+        final String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            final String line = lines[i].strip();
+            final int number = i + 1;
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            final int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(name + ":" + number + ": expected key=value, found '" + line + "'");
+            }
+            final String key = line.substring(0, eq).strip();
+            final String value = line.substring(eq + 1).strip();
+            if (lineOf.containsKey(key)) {
+                throw new ConfigException(name + ":" + number + ": " + key + " is already set on line "
+                        + lineOf.get(key));
+            }
+            if (!key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX) && !definition.names().contains(key)) {
+                throw new ConfigException(name + ":" + number + ": unknown key '" + key + "'" + suggestion(key,
+                        definition));
+            }
+            if (!key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX)) {
+                check(name + ":" + number, key, value, definition.configKeys().get(key));
+            }
+            values.put(key, value);
+            lineOf.put(key, number);
+        }
+        return values;
+    }
+
+    private static void check(final String where, final String key, final String value, final ConfigDef.ConfigKey spec) {
+        try {
+            final Object parsed = ConfigDef.parseType(key, value, spec.type);
+            if (spec.validator != null) {
+                spec.validator.ensureValid(key, parsed);
+            }
+        } catch (ConfigException e) {
+            throw new ConfigException(where + ": " + key + ": " + e.getMessage()
+                    + " (expected " + spec.type.toString().toLowerCase() + (spec.validator == null ? ""
+                    : ", " + spec.validator) + ")");
+        }
+    }
+
+    private static String suggestion(final String key, final ConfigDef definition) {
+        return definition.names().stream()
+                .min(Comparator.comparingInt(known -> distance(known, key)))
+                .filter(best -> distance(best, key) <= Math.max(2, key.length() / 3))
+                .map(best -> "; did you mean '" + best + "'?")
+                .orElse("");
+    }
+
+    /** Levenshtein distance, for suggesting the key an operator meant. */
+    static int distance(final String a, final String b) {
+        int[] previous = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            final int[] current = new int[b.length() + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                final int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            previous = current;
+        }
+        return previous[b.length()];
+    }
+}

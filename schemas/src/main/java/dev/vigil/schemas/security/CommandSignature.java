@@ -1,0 +1,161 @@
+package dev.vigil.schemas.security;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Ed25519 signatures over command messages, and the key files that hold the keys.
+ *
+ * <p>Key files are one line of Base64: the private key in PKCS#8, the public key in X.509
+ * SubjectPublicKeyInfo, the same encodings {@code openssl pkey -outform DER} gives. A key's id
+ * is the first 16 hex digits of the SHA-256 of its public key encoding.
+ */
+public final class CommandSignature {
+    /** Header holding the signature of the value bytes. */
+    public static final String SIGNATURE_HEADER = "vigil.signature";
+    /** Header holding the id of the key that signed. */
+    public static final String KEY_ID_HEADER = "vigil.key-id";
+    private static final String ALGORITHM = "Ed25519";
+
+    private CommandSignature() {
+    }
+
+    /**
+     * Signs a message value and sets the two headers.
+     *
+     * @param value the serialized command
+     * @param key the decision engine's private key
+     * @param keyId the id of the matching public key
+     * @param headers the message's headers, changed in place
+     */
+    public static void sign(final byte[] value, final PrivateKey key, final String keyId, final Headers headers) {
+        try {
+            final Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(key);
+            signer.update(value);
+            headers.remove(SIGNATURE_HEADER).remove(KEY_ID_HEADER);
+            headers.add(SIGNATURE_HEADER, signer.sign());
+            headers.add(KEY_ID_HEADER, keyId.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with " + ALGORITHM, e);
+        }
+    }
+
+    /**
+     * @param value the serialized command as received
+     * @param headers the message's headers
+     * @param key the trusted public key
+     * @return whether the headers hold a valid signature of exactly these bytes by this key
+     */
+    public static boolean verify(final byte[] value, final Headers headers, final PublicKey key) {
+        final Header signature = headers.lastHeader(SIGNATURE_HEADER);
+        if (value == null || signature == null || signature.value() == null) {
+            return false;
+        }
+        try {
+            final Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(value);
+            return verifier.verify(signature.value());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** @return a new random key pair */
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(ALGORITHM + " is part of Java 15 and later", e);
+        }
+    }
+
+    /**
+     * @param key a public key
+     * @return its id
+     */
+    public static String keyId(final PublicKey key) {
+        try {
+            final byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes a key pair: {@code NAME.key} (private, mode 0600) and {@code NAME.pub}.
+     *
+     * @param pair the keys
+     * @param privateFile where the private key goes; the public key goes beside it with suffix .pub
+     * @throws IOException when a file cannot be written
+     */
+    public static void write(final KeyPair pair, final Path privateFile) throws IOException {
+        final Path parent = privateFile.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Files.writeString(privateFile, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+        try {
+            Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system; the directory's permissions are all there is.
+        }
+        Files.writeString(publicFileFor(privateFile),
+                Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+    }
+
+    /**
+     * @param privateFile a private key file
+     * @return the path of its public key file
+     */
+    public static Path publicFileFor(final Path privateFile) {
+        return privateFile.resolveSibling(privateFile.getFileName() + ".pub");
+    }
+
+    /**
+     * @param file a private key file written by {@link #write}
+     * @return the key
+     * @throws IOException when it cannot be read or is not an Ed25519 private key
+     */
+    public static PrivateKey readPrivate(final Path file) throws IOException {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(decode(file)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException(file + ": not an Ed25519 private key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param file a public key file written by {@link #write}
+     * @return the key
+     * @throws IOException when it cannot be read or is not an Ed25519 public key
+     */
+    public static PublicKey readPublic(final Path file) throws IOException {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(decode(file)));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException(file + ": not an Ed25519 public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] decode(final Path file) throws IOException {
+        return Base64.getDecoder().decode(Files.readString(file).strip());
+    }
+}

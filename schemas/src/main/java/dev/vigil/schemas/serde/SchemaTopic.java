@@ -1,0 +1,137 @@
+package dev.vigil.schemas.serde;
+
+import dev.vigil.schemas.topic.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
+import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code vigil-schemas} topic as a shared schema store: writers register their schemas,
+ * readers look up fingerprints they have never seen. Key: fingerprint as 16 hex digits; value:
+ * the schema's JSON. Compacted, so it holds every version ever registered.
+ */
+public final class SchemaTopic {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaTopic.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private SchemaTopic() {
+    }
+
+    /**
+     * Registers every current value schema of the catalogue and lets the global catalog look up
+     * unknown fingerprints in the topic. Call once at service start, after the topics exist.
+     *
+     * @param clientConfig at least {@code bootstrap.servers}
+     * @param prefix the deployment's topic prefix
+     */
+    public static void install(final Map<String, Object> clientConfig, final String prefix) {
+        final String topic = Topics.SCHEMAS.withPrefix(prefix).name();
+        register(clientConfig, topic, Topics.valueSchemas());
+        SchemaCatalog.global().addFallback(lookup(clientConfig, topic));
+    }
+
+    /**
+     * Writes schemas to the topic and waits for the broker to acknowledge them.
+     *
+     * @param clientConfig at least {@code bootstrap.servers}
+     * @param topic the full topic name
+     * @param schemas schemas to register
+     */
+    public static void register(final Map<String, Object> clientConfig, final String topic,
+                                final Collection<Schema> schemas) {
+        final Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (final Schema schema : schemas) {
+                sent.add(producer.send(new ProducerRecord<>(topic, hex(SchemaCatalog.fingerprint(schema)),
+                        schema.toString())));
+            }
+            for (final Future<RecordMetadata> f : sent) {
+                f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while registering schemas in " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaException("cannot register schemas in " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A catalog fallback that reads the whole topic on a miss; a fingerprint still unknown after
+     * that is reported as missing.
+     *
+     * @param clientConfig at least {@code bootstrap.servers}
+     * @param topic the full topic name
+     * @return the lookup
+     */
+    public static LongFunction<Schema> lookup(final Map<String, Object> clientConfig, final String topic) {
+        return fingerprint -> {
+            final Map<Long, Schema> all = readAll(clientConfig, topic);
+            all.values().forEach(SchemaCatalog.global()::add);
+            return all.get(fingerprint);
+        };
+    }
+
+    static Map<Long, Schema> readAll(final Map<String, Object> clientConfig, final String topic) {
+        final Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final Map<Long, Schema> found = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        continue;
+                    }
+                    try {
+                        final Schema schema = new Schema.Parser().parse(record.value());
+                        found.put(SchemaCatalog.fingerprint(schema), schema);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Ignoring unparsable schema {} in {}: {}", record.key(), topic, e.getMessage());
+                    }
+                }
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Cannot read schemas from {}: {}", topic, e.getMessage());
+        }
+        return found;
+    }
+
+    static String hex(final long fingerprint) {
+        return HexFormat.of().toHexDigits(fingerprint);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.vigil.schemas.topic;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the catalogue's topics on a cluster, or checks that existing ones fit. */
+public final class TopicAdmin {
+    private final Admin admin;
+
+    /** @param admin a connected admin client; the caller closes it */
+    public TopicAdmin(final Admin admin) {
+        this.admin = admin;
+    }
+
+    /** What happened to one topic. */
+    public enum Status {
+        /** It did not exist and was created. */
+        CREATED,
+        /** It existed with settings that fit. */
+        OK,
+        /** It exists but differs in a way that matters; see the detail. */
+        MISMATCH
+    }
+
+    /**
+     * @param topic the full topic name
+     * @param status what happened
+     * @param partitions its partition count now
+     * @param replicationFactor its replication factor now
+     * @param detail what differs, for MISMATCH; empty otherwise
+     */
+    public record Report(String topic, Status status, int partitions, int replicationFactor, String detail) {
+    }
+
+    /**
+     * Creates missing topics and checks existing ones. Existing topics are never altered: a
+     * mismatch is reported for an operator to resolve.
+     *
+     * @param topics the topics, already prefixed
+     * @param replicationFactor for new topics; 0 means min(3, brokers)
+     * @return one report per topic, in the given order
+     */
+    public List<Report> createOrCheck(final Collection<Topic<?, ?>> topics, final int replicationFactor) {
+        try {
+            final short rf = (short) (replicationFactor > 0 ? replicationFactor
+                    : Math.min(3, admin.describeCluster().nodes().get().size()));
+            final List<NewTopic> create = new ArrayList<>();
+            final var existing = admin.listTopics().names().get();
+            for (final Topic<?, ?> topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    create.add(new NewTopic(topic.name(), topic.partitions(), rf).configs(topic.configs()));
+                }
+            }
+            final List<String> created = new ArrayList<>();
+            for (final var entry : admin.createTopics(create).values().entrySet()) {
+                try {
+                    entry.getValue().get();
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            return describe(topics, created);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private List<Report> describe(final Collection<Topic<?, ?>> topics, final List<String> created)
+            throws ExecutionException, InterruptedException {
+        final List<String> names = topics.stream().map(Topic::name).toList();
+        final Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        final Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+        final List<Report> reports = new ArrayList<>();
+        for (final Topic<?, ?> topic : topics) {
+            final TopicDescription description = descriptions.get(topic.name());
+            final int partitions = description.partitions().size();
+            final int rf = description.partitions().get(0).replicas().size();
+            final List<String> problems = new ArrayList<>();
+            if (partitions < topic.partitions()) {
+                problems.add("has " + partitions + " partitions, fewer than the " + topic.partitions() + " planned");
+            }
+            final String cleanup = Optional.ofNullable(configs.get(new ConfigResource(ConfigResource.Type.TOPIC,
+                    topic.name())).get(TopicConfig.CLEANUP_POLICY_CONFIG)).map(ConfigEntry::value).orElse("");
+            final String wanted = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (!cleanup.equals(wanted)) {
+                problems.add("cleanup.policy is " + cleanup + ", expected " + wanted);
+            }
+            final Status status = created.contains(topic.name()) ? Status.CREATED
+                    : problems.isEmpty() ? Status.OK : Status.MISMATCH;
+            reports.add(new Report(topic.name(), status, partitions, rf,
+                    problems.stream().collect(Collectors.joining("; "))));
+        }
+        return reports;
+    }
+}
