@@ -105,6 +105,16 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     }
 
     /**
+     * @param atLeast the retry's priority is at least this
+     * @param text the retry's reason
+     * @return the same action and options as a retry (rule {@code retry}, which passes cooldown and backoff)
+     */
+    public Intent asRetry(final int atLeast, final String text) {
+        return new Intent(action, Math.max(priority, atLeast), source, "retry", text, explanation, modelVersion,
+                trigger, features, protect, snapshot, beforeTime, paths, target, targetRepository);
+    }
+
+    /**
      * @param protectIt whether to protect the snapshot
      * @return a copy
      */
