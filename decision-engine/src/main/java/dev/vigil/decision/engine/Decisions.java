@@ -112,7 +112,7 @@ final class Decisions {
 
     private void join(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                       final Guard.Verdict verdict) {
-        final DatasetState.Proposal pending = state.proposalOf(intent.action()).orElseThrow();
+        final DatasetState.Proposal pending = state.proposalLike(intent).orElseThrow();
         final Set<String> paths = new LinkedHashSet<>(pending.intent().paths());
         final int before = paths.size();
         if (intent.action() == Action.RESTORE && !pending.intent().paths().isEmpty() && !intent.paths().isEmpty()) {

@@ -81,7 +81,7 @@ public final class Guard {
                     + " has no offsite repository", "no-offsite");
         }
         if (!approved && destructive(intent) && !allowed(intent, spec)) {
-            final Optional<DatasetState.Proposal> pending = state.proposalOf(intent.action());
+            final Optional<DatasetState.Proposal> pending = state.proposalLike(intent);
             if (pending.isPresent()) {
                 return new Verdict(Kind.JOIN, "a " + intent.action() + " proposal already awaits approval: "
                         + pending.get().decisionId(), "pending-proposal");

@@ -134,11 +134,12 @@ public final class DatasetState {
     }
 
     /**
-     * @param action an action
-     * @return a pending proposal of that action, if any
+     * @param intent an intent
+     * @return a pending proposal it would repeat: same action and same scope (some paths, or all)
      */
-    public Optional<Proposal> proposalOf(final Action action) {
-        return proposals.values().stream().filter(p -> p.intent().action() == action).findFirst();
+    public Optional<Proposal> proposalLike(final Intent intent) {
+        return proposals.values().stream().filter(p -> p.intent().action() == intent.action()
+                && p.intent().paths().isEmpty() == intent.paths().isEmpty()).findFirst();
     }
 
     /**

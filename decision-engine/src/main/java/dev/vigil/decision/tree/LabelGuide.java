@@ -19,8 +19,8 @@ import java.util.Random;
  *   <li>3 or more failures in a row: NONE (retries and escalation handle it; more commands add load).</li>
  *   <li>The anomaly is serious when its score reaches a threshold that falls with criticality
  *       (LOW 0.85, MEDIUM 0.75, HIGH 0.65, CRITICAL 0.55), by 0.1 more when it concerns the
- *       dataset's own files and by 0.1 more with 2 or more open episodes. Then:
- *       NONE if a backup finished within 5% of the RPO and the anomaly is host-level;
+ *       dataset's own files and by 0.1 more with 2 or more open episodes. Then a backup now,
+ *       however recent the last (an incremental of unchanged data costs little; cooldowns stop storms):
  *       FULL if the FULL is due (age at least one interval) or half the data changed since it;
  *       DIFFERENTIAL if the chain is 10 or longer and under 20% changed;
  *       INCREMENTAL otherwise.</li>
@@ -61,9 +61,6 @@ public final class LabelGuide {
             default -> 0.75;
         } - (onDataset ? 0.1 : 0) - (x[9] >= 2 ? 0.1 : 0);
         if (score >= threshold) {
-            if (rpoUsed < 0.05 && !onDataset) {
-                return Label.NONE;
-            }
             if (fullAge >= 1 || change >= 0.5) {
                 return Label.FULL;
             }
