@@ -57,7 +57,8 @@ public class CommonConfig extends AbstractConfig {
         return client;
     }
 
-    static String localHostName() {
+    /** @return this machine's name: $HOSTNAME, else what the resolver says, else "localhost" */
+    public static String localHostName() {
         final String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
