@@ -49,9 +49,10 @@ public final class DecisionConfig extends CommonConfig {
                             + "the internal topics and the state directory.")
             .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("java.io.tmpdir") + "/vigil-decision-engine",
                     Importance.MEDIUM, "Directory of the local state stores (rebuilt from their changelogs if lost).")
-            .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Ed25519 private key file that signs every command ('vigil keys generate'); "
-                            + "its public key must be beside it as FILE.pub.")
+            .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, System.getProperty("user.home")
+                    + "/.vigil/keys/decision-engine.key", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Ed25519 private key file that signs every command ('vigil keys generate' writes it there by "
+                            + "default); its public key must be beside it as FILE.pub.")
             .define(RULES_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
                     "Operator rule file (YAML + CEL); empty means the shipped default rules. Reloaded when it "
                             + "changes; a file that does not load is refused and the previous rules stay in force.")

@@ -127,7 +127,7 @@ public final class RuleLoader {
             return null;
         }
         return new Rule(name, keys.containsKey("description") ? text(keys.get("description")) : "", on,
-                ((ScalarNode) whenNode).getValue().strip(), condition, priority, cooldown, actions, line(map));
+                ((ScalarNode) whenNode).getValue().strip().replaceAll("\\s+", " "), condition, priority, cooldown, actions, line(map));
     }
 
     private Set<String> triggers(final Node node, final String what, final Node rule) {
