@@ -48,6 +48,7 @@ public final class Simulator {
             .thenComparingLong(Pending::seq));
     private final List<DecisionRecord> decisions = new ArrayList<>();
     private final List<BackupCommand> commands = new ArrayList<>();
+    private static TreeModel shippedModel;
     private int counter;
     private long seq;
     private Instant now;
@@ -88,10 +89,19 @@ public final class Simulator {
         }
         final DecisionConfig config = new DecisionConfig(settings);
         final Path rules = rulesOverride != null ? rulesOverride : scenario.rules();
-        this.engine = new DecisionEngine(config.engineSettings(), RuleBook.open(rules),
-                TreeModel.train(Examples.read(config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG)),
-                        TreeModel.Options.defaults()), at -> "sim-" + String.format("%04d", ++counter));
+        final Path examples = config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG);
+        this.engine = new DecisionEngine(config.engineSettings(), RuleBook.open(rules), examples == null ? shipped()
+                : TreeModel.train(Examples.read(examples), TreeModel.Options.defaults()),
+                at -> "sim-" + String.format("%04d", ++counter));
         this.defaults = new RecordDefaults(() -> "rec-" + (++counter));
+    }
+
+    /** The model trained on the shipped examples, trained once per JVM (training is deterministic). */
+    private static synchronized TreeModel shipped() {
+        if (shippedModel == null) {
+            shippedModel = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
+        }
+        return shippedModel;
     }
 
     /**

@@ -33,7 +33,7 @@ public final class LabelGuide {
     /** Seed of the shipped examples. */
     public static final long SEED = 20_260_101L;
     /** Number of shipped examples. */
-    public static final int SIZE = 1500;
+    public static final int SIZE = 4000;
 
     private LabelGuide() {
     }
