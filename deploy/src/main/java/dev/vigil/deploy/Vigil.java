@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             WatchCommand.class,
             KeysCommand.class,
+            dev.vigil.decision.cli.DecisionEngineCommand.class,
+            dev.vigil.decision.cli.DatasetsCommand.class,
+            dev.vigil.decision.cli.ApproveCommand.class,
+            dev.vigil.decision.cli.RejectCommand.class,
+            dev.vigil.decision.cli.DecideCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {

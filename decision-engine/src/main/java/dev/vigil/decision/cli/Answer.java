@@ -35,7 +35,8 @@ final class Answer {
 
     /**
      * @param cluster the cluster
-     * @param id a decision id or a unique prefix of at least 8 characters
+     * @param id a decision id, or a unique prefix or suffix of at least 8 characters (ids are time-ordered
+     *     UUIDs: decisions of the same moment share a prefix, the suffix is random)
      * @param within how far back to look
      * @return the decision
      */
@@ -46,7 +47,7 @@ final class Answer {
         final List<DecisionRecord> found = new ArrayList<>();
         TopicReader.read(cluster.client(), Topics.DECISIONS.withPrefix(cluster.prefix()), Instant.now().minus(within),
                 r -> {
-                    if (r.value() != null && r.value().getId().startsWith(id)) {
+                    if (r.value() != null && (r.value().getId().startsWith(id) || r.value().getId().endsWith(id))) {
                         found.add(r.value());
                     }
                 });
@@ -55,7 +56,7 @@ final class Answer {
                     + Durations.format(within) + " (see 'vigil watch decisions'; --within looks further back)");
         }
         if (found.stream().map(DecisionRecord::getId).distinct().count() > 1) {
-            throw new DecisionException("decision id prefix '" + id + "' is ambiguous: " + found.stream()
+            throw new DecisionException("decision id part '" + id + "' is ambiguous: " + found.stream()
                     .map(DecisionRecord::getId).distinct().toList());
         }
         return found.get(0);
@@ -84,7 +85,7 @@ final class Answer {
             System.out.println(json ? RecordJson.write(feedback) : verdict + " of " + decision.getId() + " published");
             return 0;
         }
-        final DecisionRecord reply = awaitReply(cluster, decision.getId(), sent, wait);
+        final DecisionRecord reply = awaitReply(cluster, feedback.getId(), sent, wait);
         if (reply == null) {
             System.err.println(verdict + " of " + decision.getId() + " published, but the decision engine did not "
                     + "answer within " + Durations.format(wait) + "; is it running? ('vigil watch decisions')");
@@ -96,7 +97,8 @@ final class Answer {
         return reply.getOutcome() == Outcome.APPROVED || reply.getOutcome() == Outcome.REJECTED ? 0 : NOT_APPLIED;
     }
 
-    private static DecisionRecord awaitReply(final ClusterOptions cluster, final String decisionId, final Instant since,
+    /** Waits for the engine's audit record caused by the feedback (its trigger is the feedback's id). */
+    private static DecisionRecord awaitReply(final ClusterOptions cluster, final String feedbackId, final Instant since,
                                              final Duration wait) {
         final Topic<String, DecisionRecord> topic = Topics.DECISIONS.withPrefix(cluster.prefix());
         final Map<String, Object> props = new HashMap<>(cluster.client());
@@ -108,7 +110,7 @@ final class Answer {
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
             consumer.assign(partitions);
             final Map<TopicPartition, Long> at = new HashMap<>();
-            partitions.forEach(p -> at.put(p, since.minusSeconds(5).toEpochMilli()));
+            partitions.forEach(p -> at.put(p, since.minusSeconds(60).toEpochMilli()));
             consumer.offsetsForTimes(at).forEach((p, o) -> {
                 if (o == null) {
                     consumer.seekToEnd(List.of(p));
@@ -119,8 +121,7 @@ final class Answer {
             final long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
                 for (final ConsumerRecord<String, DecisionRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null && decisionId.equals(r.value().getTrigger())
-                            && r.value().getOutcome() != Outcome.RESULT) {
+                    if (r.value() != null && feedbackId.equals(r.value().getTrigger())) {
                         return r.value();
                     }
                 }

@@ -12,14 +12,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approve", mixinStandardHelpOptions = true,
         description = {"Approve a proposal of the decision engine (PROPOSED in 'vigil watch decisions'): the engine",
             "then issues the signed command, e.g. a RESTORE onto the original location with overwrite.",
-            "ID may be a unique prefix of 8 or more characters. Waits for the engine's answer and prints it.",
+            "ID may be a unique prefix or suffix (8+ characters). Waits for the engine's answer and prints it.",
             "Approving a decision that is not a proposal records it as feedback for 'vigil decide train'.",
             "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
 public final class ApproveCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or unique prefix).")
+    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or a unique prefix or suffix).")
     String id;
 
     @Option(names = "--reason", description = "Why, for the audit trail.")

@@ -13,13 +13,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "reject", mixinStandardHelpOptions = true,
         description = {"Reject a proposal of the decision engine: nothing is done and the rejection is audited.",
             "On a decision that is not a proposal, records that it was wrong (with --instead, what was right)",
-            "as feedback for 'vigil decide train'. ID may be a unique prefix of 8 or more characters.",
+            "as feedback for 'vigil decide train'. ID may be a unique prefix or suffix (8+ characters).",
             "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
 public final class RejectCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or unique prefix).")
+    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or a unique prefix or suffix).")
     String id;
 
     @Option(names = "--reason", required = true, description = "Why, for the audit trail and the model.")

@@ -233,7 +233,7 @@ public final class DecisionEngine {
         final DatasetSpec spec = dataset == null ? null : s.datasets(f.host()).specs().get(dataset);
         if (spec == null) {
             s.note(f.host(), dataset, Outcome.NO_ACTION, DecisionSource.OPERATOR, null, null,
-                    f.feedback().getDecisionId(), f.feedback().getVerdict() + " of " + f.feedback().getDecisionId()
+                    f.feedback().getId(), f.feedback().getVerdict() + " of " + f.feedback().getDecisionId()
                             + ": dataset " + dataset + " is not registered on host " + f.host());
             return;
         }

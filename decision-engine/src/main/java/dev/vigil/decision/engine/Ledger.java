@@ -124,18 +124,21 @@ final class Ledger {
         final String who = f.getOperator().isBlank() ? "an operator" : f.getOperator();
         if (proposal == null) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
-                    f.getOverrideAction(), f.getDecisionId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
+                    f.getOverrideAction(), f.getId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
                             + ": no proposal awaits approval under this id (answered, expired, or not a proposal); "
                             + "kept as feedback for retraining");
             return;
         }
-        final Intent intent = proposal.intent().triggeredBy(proposal.decisionId());
+        // The feedback caused what follows: its id is the trigger, the proposal is named in the reason.
+        final Intent intent = proposal.intent().triggeredBy(f.getId());
         switch (f.getVerdict()) {
-            case APPROVE -> decisions.issue(s, spec, state, intent.withReason("approved by " + who
-                    + (f.getReason().isBlank() ? "" : " (" + f.getReason() + ")") + ": " + intent.reason()), true);
+            case APPROVE -> decisions.issue(s, spec, state, intent.withReason("approved by " + who + " (proposal "
+                    + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason()) + "): "
+                    + intent.reason()), true);
             default -> s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
-                    intent.rule(), intent.action(), proposal.decisionId(), "rejected by " + who + ": "
-                            + (f.getReason().isBlank() ? "no reason given" : f.getReason()));
+                    intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
+                            + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
+                            + proposal.decisionId() + ")");
         }
     }
 

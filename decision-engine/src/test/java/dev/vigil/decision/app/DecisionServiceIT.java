@@ -124,7 +124,8 @@ class DecisionServiceIT {
                     .build());
             final DecisionRecord approved = audit.await("APPROVED", r -> r.value().getOutcome() == Outcome.APPROVED,
                     WAIT).value();
-            assertEquals(proposal.getId(), approved.getTrigger());
+            assertEquals("f1", approved.getTrigger());
+            assertTrue(approved.getReason().contains(proposal.getId()), approved.getReason());
             final BackupCommand restore = signed(commands.await("RESTORE command", r -> is(r, Action.RESTORE), WAIT),
                     keys);
             assertEquals(approved.getCommandId(), restore.getId());

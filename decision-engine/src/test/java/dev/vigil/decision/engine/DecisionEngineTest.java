@@ -125,7 +125,8 @@ class DecisionEngineTest {
         assertEquals(burst.getIntervalStart(), restore.getBeforeTime());
         final DecisionRecord approved = h.outcomes(Outcome.APPROVED).get(0);
         assertEquals(restore.getId(), approved.getCommandId());
-        assertEquals(proposal.getId(), approved.getTrigger());
+        assertEquals("f-" + proposal.getId() + "APPROVE", approved.getTrigger());
+        assertTrue(approved.getReason().contains("proposal " + proposal.getId()), approved.getReason());
         assertTrue(h.state("d1").proposals.isEmpty());
     }
 
@@ -139,7 +140,7 @@ class DecisionEngineTest {
         h.handle(new Trigger.OfFeedback(feedback(id, Verdict.REJECT)));
 
         final DecisionRecord rejected = h.outcomes(Outcome.REJECTED).get(0);
-        assertEquals(id, rejected.getTrigger());
+        assertEquals("f-" + id + "REJECT", rejected.getTrigger());
         assertTrue(rejected.getReason().contains("expected cleanup"), rejected.getReason());
         assertEquals(1, h.commands.size());
         assertTrue(h.state("d1").proposals.isEmpty());
