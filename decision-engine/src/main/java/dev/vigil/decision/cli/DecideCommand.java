@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "decide", mixinStandardHelpOptions = true,
         description = "Tools for the decision engine's model and rules: 'train' (re)trains and compares the models, "
                 + "'simulate' replays a scenario through the engine without Kafka.",
-        subcommands = {DecideCommand.Train.class, DecideCommand.Simulate.class})
+        subcommands = {DecideCommand.Train.class, DecideCommand.Simulate.class, DecideCommand.Bench.class})
 public final class DecideCommand implements Runnable {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
@@ -195,6 +195,42 @@ public final class DecideCommand implements Runnable {
                 System.out.print(Timeline.render(run));
             }
             return run.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = {"Measure the decision loop alone (no Kafka): inputs per second through the engine with",
+                "the rules (default: the shipped ones) against a baseline with no rules, same JVM, same inputs",
+                "(90% file activity, 10% anomaly steps). Run it on an idle machine; the figure is the ratio."})
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--inputs", defaultValue = "200000", description = "Inputs per run (default: ${DEFAULT-VALUE}).")
+        int inputs;
+
+        @Option(names = "--datasets", defaultValue = "1000", description = "Datasets (default: ${DEFAULT-VALUE}).")
+        int datasets;
+
+        @Option(names = "--rules", paramLabel = "FILE", description = "Rule file to measure (default: shipped rules).")
+        Path rules;
+
+        @Override
+        public Integer call() throws IOException {
+            final TreeModel model = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
+            final Path empty = Files.createTempFile("vigil-no-rules", ".yaml");
+            try {
+                Files.writeString(empty, "rules: []\n");
+                final dev.vigil.decision.rules.RuleBook none = dev.vigil.decision.rules.RuleBook.open(empty);
+                final dev.vigil.decision.rules.RuleBook measured = dev.vigil.decision.rules.RuleBook.open(rules);
+                dev.vigil.decision.simulate.Bench.run(measured, model, inputs / 4, datasets); // warm-up
+                final double baseline = dev.vigil.decision.simulate.Bench.run(none, model, inputs, datasets);
+                final double withRules = dev.vigil.decision.simulate.Bench.run(measured, model, inputs, datasets);
+                System.out.printf(java.util.Locale.ROOT, "inputs %d over %d datasets%n", inputs, datasets);
+                System.out.printf(java.util.Locale.ROOT, "baseline (no rules): %,.0f inputs/s%n", baseline);
+                System.out.printf(java.util.Locale.ROOT, "with %d rules:        %,.0f inputs/s (ratio %.2f)%n",
+                        measured.rules().rules().size(), withRules, withRules / baseline);
+            } finally {
+                Files.deleteIfExists(empty);
+            }
+            return 0;
         }
     }
 }

@@ -151,7 +151,7 @@ public final class DecisionEngine {
 
     private void datasets(final Session s, final String host, final DatasetChange change) {
         final HostDatasets before = s.datasets(host);
-        s.store.putDatasets(host, before.apply(change));
+        s.putDatasets(host, before.apply(change));
         if (change.spec() == null) {
             if (before.specs().containsKey(change.id())) {
                 s.drop(change.id());

@@ -26,6 +26,7 @@ final class Session {
     final IdSource ids;
     final List<Emission> out = new ArrayList<>();
     private final Map<String, DatasetState> touched = new LinkedHashMap<>();
+    private final Map<String, HostDatasets> hosts = new LinkedHashMap<>();
 
     Session(final StateAccess store, final Instant now, final IdSource ids) {
         this.store = store;
@@ -61,8 +62,15 @@ final class Session {
         store.deleteState(dataset);
     }
 
+    /** @return the host's datasets, read once per pass (decoding them is not free) */
     HostDatasets datasets(final String host) {
-        return store.datasets(host);
+        return hosts.computeIfAbsent(host, store::datasets);
+    }
+
+    /** Replaces a host's datasets, in the store and in this pass. */
+    void putDatasets(final String host, final HostDatasets datasets) {
+        hosts.put(host, datasets);
+        store.putDatasets(host, datasets);
     }
 
     /** @return commands in flight on a host, over all its datasets */

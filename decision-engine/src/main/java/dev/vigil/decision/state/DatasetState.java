@@ -153,13 +153,21 @@ public final class DatasetState {
     }
 
     /**
-     * Adds a file-activity interval and forgets those that ended before the window.
+     * Adds a file-activity interval and forgets those that ended before the window. Intervals
+     * ending in the same minute are merged, so the list stays small whatever the collector's rate.
      *
      * @param sample the interval
      * @param windowStart epoch ms; older intervals are dropped
      */
     public void record(final Activity sample, final long windowStart) {
-        activity.add(sample);
+        final Activity last = activity.isEmpty() ? null : activity.get(activity.size() - 1);
+        if (last != null && last.end() / 60_000 == sample.end() / 60_000) {
+            activity.set(activity.size() - 1, new Activity(Math.min(last.start(), sample.start()),
+                    Math.max(last.end(), sample.end()), last.bytesWritten() + sample.bytesWritten(),
+                    last.files() + sample.files()));
+        } else {
+            activity.add(sample);
+        }
         activity.removeIf(a -> a.end() < windowStart);
         while (activity.size() > MAX_ACTIVITY) {
             activity.remove(0);
