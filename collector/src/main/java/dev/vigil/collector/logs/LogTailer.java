@@ -114,6 +114,10 @@ public final class LogTailer implements AutoCloseable {
     public synchronized void pollOnce() {
         final long now = System.nanoTime();
         final Map<FileIdentity, Path> seen = discover();
+        if (firstScan) {
+            // Before new files, so that a rotated file's rest comes before its successor's lines.
+            resumeRotatedWhileDown(seen, now);
+        }
         for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
             final Harvester h = open.get(e.getKey());
             if (h == null) {
@@ -122,10 +126,7 @@ public final class LogTailer implements AutoCloseable {
                 h.path = e.getValue();
             }
         }
-        if (firstScan) {
-            resumeRotatedWhileDown(seen, now);
-            firstScan = false;
-        }
+        firstScan = false;
         for (final Harvester h : List.copyOf(open.values())) {
             try {
                 if (h.truncated()) {
