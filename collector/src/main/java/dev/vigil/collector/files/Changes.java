@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * The net changes of one interval, by path relative to the dataset root: a path created then
  * modified is created; created then deleted is nothing; deleted then created again is modified.
- * A deletion and a creation of the same inode are a rename, listed under both paths.
+ * A deletion and a creation of the same inode, size and mtime are a rename, listed under both paths.
  */
 final class Changes {
     /** Most bytes of path names in one event, well under Kafka's default 1 MiB message limit. */
@@ -74,10 +74,11 @@ final class Changes {
      */
     FileActivity.Builder toActivity(final Path root, final Sampling sampling, final int maxPaths,
                                     final boolean complete, final Instant start, final Instant end) {
-        final Map<Long, Boolean> deletedInodes = new HashMap<>();
-        deleted.values().stream().filter(s -> !s.directory()).forEach(s -> deletedInodes.put(s.inode(), true));
+        // A rename keeps inode, size and mtime; a new file that merely reuses a freed inode differs in one.
+        final Map<List<Long>, Boolean> deletedInodes = new HashMap<>();
+        deleted.values().stream().filter(s -> !s.directory()).forEach(s -> deletedInodes.put(renameKey(s), true));
         final long renamed = created.values().stream()
-                .filter(s -> !s.directory() && deletedInodes.containsKey(s.inode())).count();
+                .filter(s -> !s.directory() && deletedInodes.containsKey(renameKey(s))).count();
         final long createdFiles = created.values().stream().filter(s -> !s.directory()).count() - renamed;
         final long deletedFiles = deleted.values().stream().filter(s -> !s.directory()).count() - renamed;
         final long modifiedFiles = modified.values().stream().filter(p -> !p[1].directory()).count();
@@ -86,7 +87,7 @@ final class Changes {
         long bytesWritten = 0;
         final byte[] buffer = new byte[sampling.fileBytes()];
         for (final Map.Entry<String, FileState> e : created.entrySet()) {
-            if (!e.getValue().directory() && !deletedInodes.containsKey(e.getValue().inode())) {
+            if (!e.getValue().directory() && !deletedInodes.containsKey(renameKey(e.getValue()))) {
                 bytesWritten += e.getValue().size();
                 sample(root.resolve(e.getKey()), 0, sampling, entropy, buffer);
             }
@@ -118,6 +119,10 @@ final class Changes {
                 .setWriteEntropy(entropy.bitsPerByte()).setEntropySampledBytes(entropy.total())
                 .setChangedPaths(changed).setDeletedPaths(gone)
                 .setComplete(complete && fits);
+    }
+
+    private static List<Long> renameKey(final FileState s) {
+        return List.of(s.inode(), s.size(), s.mtimeNanos());
     }
 
     /** Cuts the lists to the bounds. @return whether nothing was cut */

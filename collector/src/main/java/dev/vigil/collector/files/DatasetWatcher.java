@@ -90,6 +90,7 @@ public final class DatasetWatcher implements AutoCloseable {
     private Mode mode;
     private WatchService watchService;
     private Thread eventThread;
+    private volatile boolean suspended;
     private boolean troubled;
     private long sequence;
     private Instant intervalStart;
@@ -359,6 +360,9 @@ public final class DatasetWatcher implements AutoCloseable {
         final WatchService ws = watchService;
         try {
             while (true) {
+                while (suspended) {
+                    Thread.sleep(10);
+                }
                 final WatchKey key = ws.take();
                 final Path dir = keys.get(key);
                 for (final WatchEvent<?> event : key.pollEvents()) {
@@ -377,6 +381,21 @@ public final class DatasetWatcher implements AutoCloseable {
         } catch (ClosedWatchServiceException e) {
             // Closed by close() or a switch to scan mode.
         }
+    }
+
+    /** @return notified paths not yet compared with the index; lets tests wait for notifications */
+    int pendingNotifications() {
+        return dirty.size();
+    }
+
+    /** Stops taking notifications, so that the JDK queues them (and overflows); for tests. */
+    void suspendEvents() {
+        suspended = true;
+    }
+
+    /** Takes notifications again. */
+    void resumeEvents() {
+        suspended = false;
     }
 
     private void closeWatchService() {
