@@ -34,6 +34,8 @@ public final class FileActivityMonitor implements AutoCloseable {
     private final String host;
     private final Clock clock;
     private final Map<String, DatasetWatcher> watchers = new LinkedHashMap<>();
+    /** Datasets asked for whose directory could not be watched yet; tried again every interval. */
+    private final Map<String, Path> waiting = new LinkedHashMap<>();
     private final ScheduledExecutorService executor;
 
     /**
@@ -70,15 +72,27 @@ public final class FileActivityMonitor implements AutoCloseable {
             return;
         }
         unwatch(dataset);
+        if (!tryStart(dataset, abs)) {
+            waiting.put(dataset, abs);
+        }
+    }
+
+    private boolean tryStart(final String dataset, final Path root) {
         try {
-            watchers.put(dataset, DatasetWatcher.start(dataset, abs, options, clock));
+            watchers.put(dataset, DatasetWatcher.start(dataset, root, options, clock));
+            return true;
         } catch (IOException e) {
-            LOG.warn("dataset {}: cannot watch {}: {}", dataset, abs, e.getMessage());
+            if (!waiting.containsKey(dataset)) {
+                LOG.warn("dataset {}: cannot watch {} ({}); trying again every interval", dataset, root,
+                        e.getMessage());
+            }
+            return false;
         }
     }
 
     /** @param dataset a dataset id to stop watching; nothing happens when it is not watched */
     public synchronized void unwatch(final String dataset) {
+        waiting.remove(dataset);
         final DatasetWatcher w = watchers.remove(dataset);
         if (w != null) {
             w.close();
@@ -92,6 +106,7 @@ public final class FileActivityMonitor implements AutoCloseable {
     }
 
     private synchronized void closeIntervals() {
+        waiting.entrySet().removeIf(e -> tryStart(e.getKey(), e.getValue()));
         for (final DatasetWatcher w : watchers.values()) {
             try {
                 publish(w.closeInterval());
