@@ -59,7 +59,7 @@ EOF
   local agent=$!
   pids+=("$agent")
   if [ "$lines" -gt 0 ]; then
-    python3 - "$dir/app.log" "$lines" <<'PY' &
+    python3 - "$dir/app.log" "$lines" >/dev/null 2>&1 <<'PY' &
 import sys, time, datetime
 path, rate = sys.argv[1], int(sys.argv[2])
 batch = max(1, rate // 10)
@@ -75,7 +75,8 @@ with open(path, "a", buffering=1) as f:
         nxt += 0.1
         time.sleep(max(0, nxt - time.monotonic()))
 PY
-    pids+=($!)
+    writer=$!
+    pids+=("$writer")
   fi
   sleep "$warmup"
   local t0 c0 rss_sum=0 samples=0
@@ -93,6 +94,7 @@ PY
   lines_read="$(wc -l < "$dir/app.log")"
   kill "$agent"
   wait "$agent" 2>/dev/null || true
+  if [ -n "${writer:-}" ]; then kill "$writer" 2>/dev/null || true; wait "$writer" 2>/dev/null || true; writer=""; fi
   python3 - "$label" "$lines" "$c0" "$c1" "$t0" "$t1" "$hz" "$rss_sum" "$samples" "$hwm" "$lines_read" <<'PY'
 import sys
 label, lines, c0, c1, t0, t1, hz, rss_sum, samples, hwm, total = sys.argv[1:]

@@ -502,6 +502,9 @@ public final class Spool implements AutoCloseable {
         Segment activeFor(final int frameBytes) throws IOException {
             Segment active = segments.isEmpty() ? null : segments.lastEntry().getValue();
             if (active != null && active.size > 0 && active.size + frameBytes > segmentBytes) {
+                if (active.channel != null && active.channel.isOpen()) {
+                    active.channel.force(false);
+                }
                 active.close();
                 if (active.seq == cursorSeq && cursorOffset >= active.size && active.seq != inFlight) {
                     delete(active);
