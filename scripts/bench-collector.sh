@@ -15,7 +15,7 @@ rate="${1:-1000}"
 measure="${2:-120}"
 warmup="${3:-30}"
 jar="$root/deploy/target/vigil.jar"
-opts="$(grep -v '^#' "$root/collector/jvm.options" | tr '\n' ' ')"
+opts="${COLLECTOR_JVM_OPTS:-$(grep -v "^#" "$root/collector/jvm.options" | tr "\n" " ")}"
 work="$(mktemp -d /tmp/vigil-bench-collector.XXXXXX)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 pids=()

@@ -16,6 +16,20 @@ public interface Outbox {
     /** @param record a log record with its id @return whether it was accepted */
     boolean publish(LogRecord record);
 
+    /**
+     * Accepts several log records at once (one disk write for all).
+     *
+     * @param records log records with their ids, in order
+     * @return how many were accepted; the others were dropped for space and counted
+     */
+    default int publishLogs(final java.util.List<LogRecord> records) {
+        int accepted = 0;
+        for (final LogRecord r : records) {
+            accepted += publish(r) ? 1 : 0;
+        }
+        return accepted;
+    }
+
     /** @param event a host event with its id @return whether it was accepted */
     boolean publish(HostEvent event);
 

@@ -90,38 +90,89 @@ public final class Spool implements AutoCloseable {
      * @return false when the record could not be stored (it is counted as dropped)
      */
     public boolean append(final RecordKind kind, final String key, final byte[] value) {
-        final byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        final int length = 4 + k.length + value.length;
-        final ByteBuffer frame = ByteBuffer.allocate(HEADER + k.length + value.length);
-        frame.putInt(length).putInt(0).putInt(k.length).put(k).put(value);
-        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(frame.array(), 8, length);
-        frame.putInt(4, (int) crc.getValue());
-        frame.flip();
+        return appendAll(kind, List.of(new Entry(key, value))) == 1;
+    }
+
+    /**
+     * Appends records in order, with one write per segment they land in, dropping older records
+     * if the spool is full.
+     *
+     * @param kind which queue
+     * @param entries the records
+     * @return how many were stored; the others were counted as dropped
+     */
+    public int appendAll(final RecordKind kind, final List<Entry> entries) {
         lock.lock();
         try {
-            while (totalBytes + frame.remaining() > maxBytes) {
-                if (!evictOne()) {
-                    queues.get(kind).dropped++;
-                    return false;
-                }
-            }
             final Queue q = queues.get(kind);
-            final Segment active = q.activeFor(frame.remaining());
-            while (frame.hasRemaining()) {
-                active.channel.write(frame, active.size + frame.position());
+            ByteBuffer out = null;
+            Segment target = null;
+            int stored = 0;
+            for (final Entry e : entries) {
+                final ByteBuffer frame = frame(e);
+                while (totalBytes + (out == null ? 0 : out.position()) + frame.remaining() > maxBytes) {
+                    if (out != null) {
+                        write(target, out);
+                        out = null;
+                    }
+                    if (!evictOne()) {
+                        break;
+                    }
+                }
+                if (totalBytes + frame.remaining() > maxBytes) {
+                    q.dropped++;
+                    continue;
+                }
+                if (out != null && target.size + out.position() + frame.remaining() > segmentBytes) {
+                    write(target, out); // the segment is full: flush before it rolls and closes
+                    out = null;
+                }
+                final Segment active = q.activeFor(frame.remaining());
+                if (out == null) {
+                    out = ByteBuffer.allocate(Math.max(frame.remaining(), 64 * 1024));
+                    target = active;
+                } else if (out.remaining() < frame.remaining()) {
+                    out = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + frame.remaining()))
+                            .put(out.flip());
+                }
+                out.put(frame);
+                stored++;
             }
-            active.size += frame.limit();
-            totalBytes += frame.limit();
-            q.pending++;
-            appended.signalAll();
-            return true;
+            if (out != null) {
+                write(target, out);
+            }
+            q.pending += stored;
+            if (stored > 0) {
+                appended.signalAll();
+            }
+            return stored;
         } catch (IOException e) {
-            throw new CollectorException("spool " + dir + ": cannot append a " + kind.label() + " record: "
+            throw new CollectorException("spool " + dir + ": cannot append " + kind.label() + " records: "
                     + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
+    }
+
+    private static ByteBuffer frame(final Entry e) {
+        final byte[] k = e.key().getBytes(StandardCharsets.UTF_8);
+        final int length = 4 + k.length + e.value().length;
+        final ByteBuffer frame = ByteBuffer.allocate(8 + length);
+        frame.putInt(length).putInt(0).putInt(k.length).put(k).put(e.value());
+        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(frame.array(), 8, length);
+        frame.putInt(4, (int) crc.getValue());
+        return frame.flip();
+    }
+
+    private void write(final Segment segment, final ByteBuffer out) throws IOException {
+        out.flip();
+        final int n = out.remaining();
+        while (out.hasRemaining()) {
+            segment.channel.write(out, segment.size + out.position());
+        }
+        segment.size += n;
+        totalBytes += n;
     }
 
     /** Forces every appended record to the disk, so it survives a crash of the host. */

@@ -27,6 +27,16 @@ public final class SpoolOutbox implements Outbox {
     }
 
     @Override
+    public int publishLogs(final java.util.List<LogRecord> records) {
+        final java.util.List<Spool.Entry> entries = new java.util.ArrayList<>(records.size());
+        for (final LogRecord r : records) {
+            entries.add(new Spool.Entry(r.getHost(),
+                    Topics.LOGS.valueSerde().serializer().serialize(Topics.LOGS.name(), r)));
+        }
+        return spool.appendAll(RecordKind.LOG, entries);
+    }
+
+    @Override
     public boolean publish(final HostEvent event) {
         return spool.append(RecordKind.EVENT, event.getHost(),
                 Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event));

@@ -62,6 +62,8 @@ public final class LogTailer implements AutoCloseable {
     private final Map<String, Checkpoint> checkpoints;
     private final boolean firstRun;
     private final Harvester.Sink sink = this::publish;
+    /** Records of the current round, handed to the outbox together (one disk write). */
+    private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
     private boolean firstScan = true;
     private boolean dirty;
@@ -153,12 +155,20 @@ public final class LogTailer implements AutoCloseable {
                 open.remove(h.identity);
             }
         }
+        flushBatch();
         for (final Harvester h : open.values()) {
             checkpoints.put(h.identity.toString(), new Checkpoint(h.identity.toString(), h.path.toString(),
                     h.committedOffset(), h.generation, h.headLength, h.headHash));
         }
         if (dirty && now - lastSave >= SAVE_EVERY_NANOS) {
             save(now);
+        }
+    }
+
+    private void flushBatch() {
+        if (!batch.isEmpty()) {
+            outbox.publishLogs(batch);
+            batch.clear();
         }
     }
 
@@ -171,18 +181,13 @@ public final class LogTailer implements AutoCloseable {
     }
 
     private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
-        final LogRecord r = LogRecord.newBuilder()
-                .setId(Ids.nameBased(host, "log", h.identity.toString(), Long.toString(h.generation),
-                        Long.toString(offset), text))
-                .setHost(host)
-                .setTime(LogLines.time(text, zone, clock.instant()))
-                .setSource(h.path.toString())
-                .setMessage(text)
-                .setSeverity(LogLines.severity(text))
-                .setOffset(offset)
-                .setAttributes(truncated ? Map.of("truncated", "true") : Map.of())
-                .build();
-        outbox.publish(r);
+        // The constructor, not the builder: the builder copies every default, for every line.
+        final LogRecord r = new LogRecord(
+                Ids.nameBased(host, "log", h.identity.toString(), Long.toString(h.generation), Long.toString(offset),
+                        text),
+                host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
+                offset, truncated ? Map.of("truncated", "true") : Map.of());
+        batch.add(r);
         published++;
     }
 

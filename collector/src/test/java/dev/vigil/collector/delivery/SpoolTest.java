@@ -60,6 +60,24 @@ class SpoolTest {
     }
 
     @Test
+    void shouldAppendABatchAcrossSegmentsInOrder() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            final List<Spool.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                entries.add(new Spool.Entry("h", value("batch-" + i)));
+            }
+            assertEquals(500, spool.appendAll(RecordKind.LOG, entries));
+            spool.append(RecordKind.LOG, "h", value("single"));
+            final List<String> got = drain(spool, RecordKind.LOG);
+            assertEquals(501, got.size());
+            for (int i = 0; i < 500; i++) {
+                assertEquals("batch-" + i, got.get(i));
+            }
+            assertEquals("single", got.get(500));
+        }
+    }
+
+    @Test
     void shouldGiveBackAReleasedBatch() {
         try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
             spool.append(RecordKind.EVENT, "h", value("e1"));
