@@ -255,7 +255,8 @@ public final class CollectorService implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("releasing the state lock", e);
         }
-        LOG.info("collector agent stopped; {} bytes left in the spool", spool.bytes());
+        LOG.info("collector agent stopped; {} metrics, {} logs, {} events wait in the spool for the next start",
+                spool.pending(RecordKind.METRIC), spool.pending(RecordKind.LOG), spool.pending(RecordKind.EVENT));
     }
 
     private static void closeQuietly(final AutoCloseable c) {

@@ -37,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
-    private static final int HEADER = 12;
-    private static final int MAX_BATCH_BYTES = 4 << 20;
 
     private final Path dir;
     private final long maxBytes;
@@ -109,7 +107,7 @@ public final class Spool implements AutoCloseable {
             Segment target = null;
             int stored = 0;
             for (final Entry e : entries) {
-                final ByteBuffer frame = frame(e);
+                final ByteBuffer frame = Frames.encode(e);
                 while (totalBytes + (out == null ? 0 : out.position()) + frame.remaining() > maxBytes) {
                     if (out != null) {
                         write(target, out);
@@ -152,17 +150,6 @@ public final class Spool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static ByteBuffer frame(final Entry e) {
-        final byte[] k = e.key().getBytes(StandardCharsets.UTF_8);
-        final int length = 4 + k.length + e.value().length;
-        final ByteBuffer frame = ByteBuffer.allocate(8 + length);
-        frame.putInt(length).putInt(0).putInt(k.length).put(k).put(e.value());
-        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(frame.array(), 8, length);
-        frame.putInt(4, (int) crc.getValue());
-        return frame.flip();
     }
 
     private void write(final Segment segment, final ByteBuffer out) throws IOException {
@@ -212,7 +199,7 @@ public final class Spool implements AutoCloseable {
                 return Batch.empty(kind);
             }
             final List<Entry> entries = new ArrayList<>();
-            final long end = readFrames(seg, q.cursorOffset, maxRecords, entries);
+            final long end = Frames.read(seg.path, seg.size, q.cursorOffset, maxRecords, entries);
             q.inFlight = seg.seq;
             return new Batch(kind, seg.seq, end, entries);
         } catch (IOException e) {
@@ -329,7 +316,7 @@ public final class Spool implements AutoCloseable {
                 }
                 final long from = seg.seq == q.cursorSeq ? q.cursorOffset : 0;
                 final List<Entry> lost = new ArrayList<>();
-                readFrames(seg, from, Integer.MAX_VALUE, lost);
+                Frames.read(seg.path, seg.size, from, Integer.MAX_VALUE, lost);
                 q.dropped += lost.size();
                 q.pending -= lost.size();
                 if (seg == q.segments.lastEntry().getValue()) {
@@ -342,39 +329,6 @@ public final class Spool implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private long readFrames(final Segment seg, final long from, final int maxRecords, final List<Entry> out)
-            throws IOException {
-        long pos = from;
-        final ByteBuffer header = ByteBuffer.allocate(HEADER);
-        try (var ch = Files.newByteChannel(seg.path, StandardOpenOption.READ)) {
-            while (out.size() < maxRecords && pos + HEADER <= seg.size && pos - from < MAX_BATCH_BYTES) {
-                header.clear();
-                ch.position(pos);
-                readFully(ch, header);
-                final int length = header.getInt(0);
-                final int keyLength = header.getInt(8);
-                final ByteBuffer body = ByteBuffer.allocate(length - 4);
-                readFully(ch, body);
-                final byte[] key = new byte[keyLength];
-                body.flip().get(key);
-                final byte[] value = new byte[body.remaining()];
-                body.get(value);
-                out.add(new Entry(new String(key, StandardCharsets.UTF_8), value));
-                pos += 8 + length;
-            }
-        }
-        return pos;
-    }
-
-    private static void readFully(final java.nio.channels.SeekableByteChannel ch, final ByteBuffer buf)
-            throws IOException {
-        while (buf.hasRemaining()) {
-            if (ch.read(buf) < 0) {
-                throw new IOException("unexpected end of segment");
-            }
-        }
     }
 
     private Queue recover(final RecordKind kind) throws IOException {
@@ -397,7 +351,7 @@ public final class Spool implements AutoCloseable {
         }
         if (!q.segments.isEmpty()) {
             final Segment last = q.segments.lastEntry().getValue();
-            final long valid = validEnd(last);
+            final long valid = Frames.validEnd(last.path, last.size);
             if (valid < last.size) {
                 LOG.warn("spool {}: cut a torn record at the end of {} ({} -> {} bytes)", dir,
                         last.path.getFileName(), last.size, valid);
@@ -411,36 +365,10 @@ public final class Spool implements AutoCloseable {
         q.head();
         for (final Segment seg : q.segments.values()) {
             final List<Entry> waiting = new ArrayList<>();
-            readFrames(seg, seg.seq == q.cursorSeq ? q.cursorOffset : 0, Integer.MAX_VALUE, waiting);
+            Frames.read(seg.path, seg.size, seg.seq == q.cursorSeq ? q.cursorOffset : 0, Integer.MAX_VALUE, waiting);
             q.pending += waiting.size();
         }
         return q;
-    }
-
-    /** @return the end of the last intact frame of a segment */
-    private static long validEnd(final Segment seg) throws IOException {
-        long pos = 0;
-        try (var ch = Files.newByteChannel(seg.path, StandardOpenOption.READ)) {
-            final ByteBuffer header = ByteBuffer.allocate(8);
-            while (pos + HEADER <= seg.size) {
-                header.clear();
-                ch.position(pos);
-                readFully(ch, header);
-                final int length = header.getInt(0);
-                if (length < 4 || pos + 8 + length > seg.size) {
-                    break;
-                }
-                final ByteBuffer body = ByteBuffer.allocate(length);
-                readFully(ch, body);
-                final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-                crc.update(body.array());
-                if ((int) crc.getValue() != header.getInt(4)) {
-                    break;
-                }
-                pos += 8 + length;
-            }
-        }
-        return pos;
     }
 
     private void writeCursor(final RecordKind kind, final Queue q) {
@@ -475,30 +403,6 @@ public final class Spool implements AutoCloseable {
         /** @return whether nothing was taken */
         public boolean isEmpty() {
             return entries.isEmpty();
-        }
-    }
-
-    /** A segment file; only the last of its queue is written. */
-    private static final class Segment {
-        final long seq;
-        final Path path;
-        long size;
-        java.nio.channels.FileChannel channel;
-
-        Segment(final long seq, final Path path) {
-            this.seq = seq;
-            this.path = path;
-        }
-
-        void close() {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    LOG.debug("closing {}", path, e);
-                }
-                channel = null;
-            }
         }
     }
 

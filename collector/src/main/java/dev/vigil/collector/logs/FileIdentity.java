@@ -2,7 +2,6 @@ package dev.vigil.collector.logs;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -38,9 +37,5 @@ public record FileIdentity(long device, long inode) {
     @Override
     public String toString() {
         return device + ":" + inode;
-    }
-
-    static boolean isRegularFile(final Path path) {
-        return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(path);
     }
 }

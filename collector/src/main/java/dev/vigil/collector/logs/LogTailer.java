@@ -1,7 +1,6 @@
 package dev.vigil.collector.logs;
 
 import dev.vigil.collector.delivery.Outbox;
-import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.LogRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * logrotate made (a sibling whose leading bytes match), then from its new start. Checkpoints hold,
  * per identity, the offset of the first byte not yet accepted by the outbox; they are saved after
  * the outbox is synced, so a restart resumes exactly there, and record ids are derived from file
- * identity, truncation generation, offset and text, so a record read twice has one id.
+ * identity, truncation generation, offset and text ({@link RecordIds}), so a record read twice has one id.
  */
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
@@ -183,8 +182,7 @@ public final class LogTailer implements AutoCloseable {
     private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
         // The constructor, not the builder: the builder copies every default, for every line.
         final LogRecord r = new LogRecord(
-                Ids.nameBased(host, "log", h.identity.toString(), Long.toString(h.generation), Long.toString(offset),
-                        text),
+                RecordIds.of(host, h.identity, h.generation, offset, text),
                 host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
                 offset, truncated ? Map.of("truncated", "true") : Map.of());
         batch.add(r);
