@@ -144,7 +144,7 @@ public final class CollectorConfig extends CommonConfig {
                 .define(LOGS_PATHS_CONFIG, Type.LIST, "", Importance.HIGH, LOGS_PATHS_DOC)
                 .define(LOGS_START_AT_CONFIG, Type.STRING, "end", ValidString.in("beginning", "end"),
                         Importance.MEDIUM, LOGS_START_AT_DOC)
-                .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 250L, Range.between(10, 60_000), Importance.LOW,
+                .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
                         LOGS_POLL_INTERVAL_MS_DOC)
                 .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", Importance.MEDIUM,
                         LOGS_MULTILINE_START_PATTERN_DOC)

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
-    private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".Z");
 
     /**
