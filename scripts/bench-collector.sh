@@ -95,6 +95,7 @@ PY
   kill "$agent"
   wait "$agent" 2>/dev/null || true
   if [ -n "${writer:-}" ]; then kill "$writer" 2>/dev/null || true; wait "$writer" 2>/dev/null || true; writer=""; fi
+  grep "agent stopped" "$dir/agent.err" | tail -1 | sed "s/^/$label: /" >&2
   python3 - "$label" "$lines" "$c0" "$c1" "$t0" "$t1" "$hz" "$rss_sum" "$samples" "$hwm" "$lines_read" <<'PY'
 import sys
 label, lines, c0, c1, t0, t1, hz, rss_sum, samples, hwm, total = sys.argv[1:]

@@ -3,7 +3,6 @@ package dev.vigil.collector.delivery;
 import dev.vigil.collector.CollectorException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -168,7 +167,7 @@ public final class Spool implements AutoCloseable {
         try {
             for (final Queue q : queues.values()) {
                 final Segment active = q.segments.isEmpty() ? null : q.segments.lastEntry().getValue();
-                if (active != null && active.channel != null) {
+                if (active != null && active.channel != null && active.channel.isOpen()) {
                     active.channel.force(false);
                 }
             }

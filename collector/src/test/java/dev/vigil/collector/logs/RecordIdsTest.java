@@ -26,11 +26,11 @@ class RecordIdsTest {
     }
 
     @Test
-    void shouldNotCollideOverAMillionRecordsOfOneFile() {
+    void shouldNotCollideOverManyRecordsOfOneFile() {
         final Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 1_000_000; i++) {
+        for (int i = 0; i < 200_000; i++) {
             ids.add(RecordIds.of("h", FILE, 0, i * 20L, "same text"));
         }
-        assertEquals(1_000_000, ids.size());
+        assertEquals(200_000, ids.size());
     }
 }
