@@ -15,12 +15,18 @@ import picocli.CommandLine.Option;
 /** {@code vigil collector}: the host agent, until Ctrl-C. */
 @Command(name = "collector", mixinStandardHelpOptions = true,
         description = {
-            "Run the collector agent on this host until Ctrl-C: host metrics (CPU, memory, filesystems, disks,",
-            "network) every metrics.interval.ms (10 s), the log files of logs.paths, file activity in the",
-            "protected datasets of this host (files.datasets and the vigil-datasets registry), and events",
-            "posted to http://127.0.0.1:7171/events. Every record is spooled on disk (state.dir) before it is",
-            "sent, so nothing accepted is lost while Kafka is away or when the agent is killed.",
-            "Settings: a key=value file (see collector/collector-sample.properties); unknown keys are refused.",
+            "Run the collector agent on this host until Ctrl-C. It publishes:",
+            "  - host metrics (CPU, memory, filesystems, disks, network), every",
+            "    metrics.interval.ms (10 s);",
+            "  - the log files matched by logs.paths, followed through rotation;",
+            "  - file activity in this host's protected datasets (files.datasets",
+            "    and the vigil-datasets registry), every files.interval.ms (10 s);",
+            "  - events posted to http://127.0.0.1:7171/events.",
+            "Every record is spooled on disk (state.dir) before it is sent: nothing",
+            "accepted is lost while Kafka is away or if the agent is killed.",
+            "Settings: key=value lines, see collector/collector-sample.properties;",
+            "unknown keys are refused. For a small footprint run it with",
+            "VIGIL_JAVA_OPTS=\"$(cat collector/jvm.options)\".",
             "Exit codes: 0 stopped by Ctrl-C, 1 failed, 3 configuration refused."},
         subcommands = JournalCommand.class)
 public final class CollectorCommand implements Callable<Integer> {

@@ -22,12 +22,14 @@ import picocli.CommandLine.Option;
 /** {@code vigil collector journal}: the file-activity watcher alone, writing a change journal. */
 @Command(name = "journal", mixinStandardHelpOptions = true,
         description = {
-            "Watch one directory tree and append, every interval, its FileActivity as one JSON line to FILE,",
-            "until Ctrl-C (the last, partial interval is written before exiting). Needs no Kafka.",
-            "Each line has journalSequence (1, 2, 3... without gaps in one run) and watcherEpoch (new for each",
-            "run). An incremental backup may trust the changed and deleted paths of a run only if every line",
-            "from sequence 1 has complete=true; a directory created, renamed or deleted is listed as every",
-            "path under it.",
+            "Watch one directory tree and append, every interval, its FileActivity",
+            "as one JSON line to FILE, until Ctrl-C (the last, partial interval is",
+            "written before exiting). Needs no Kafka.",
+            "Each line has journalSequence (1, 2, 3... without gaps in one run) and",
+            "watcherEpoch (new for each run). An incremental backup may trust the",
+            "changed and deleted paths of a run only if every line from sequence 1",
+            "has complete=true. A directory created, renamed or deleted is listed",
+            "as every path under it.",
             "Exit codes: 0 stopped, 1 failed, 2 bad usage."})
 public final class JournalCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "ID=PATH", description = "Dataset id and its directory.")
