@@ -23,7 +23,8 @@ public final class CollectorConfig extends CommonConfig {
             + "log checkpoints. Must survive restarts.";
 
     public static final String METRICS_ENABLED_CONFIG = "metrics.enabled";
-    private static final String METRICS_ENABLED_DOC = "Publish host metrics (CPU, memory, filesystems, disks, network...).";
+    private static final String METRICS_ENABLED_DOC =
+            "Publish host metrics (CPU, memory, filesystems, disks, network...).";
     public static final String METRICS_INTERVAL_MS_CONFIG = "metrics.interval.ms";
     private static final String METRICS_INTERVAL_MS_DOC = "How often host metrics are sampled, in milliseconds.";
     public static final String METRICS_FS_EXCLUDE_TYPES_CONFIG = "metrics.filesystem.exclude.types";
@@ -38,7 +39,8 @@ public final class CollectorConfig extends CommonConfig {
             + "(no checkpoint): 'end' skips existing content, 'beginning' reads it. Files created later are always "
             + "read from the beginning; checkpointed files resume where they stopped.";
     public static final String LOGS_POLL_INTERVAL_MS_CONFIG = "logs.poll.interval.ms";
-    private static final String LOGS_POLL_INTERVAL_MS_DOC = "How often files are checked for new lines, in milliseconds.";
+    private static final String LOGS_POLL_INTERVAL_MS_DOC =
+            "How often files are checked for new lines, in milliseconds.";
     public static final String LOGS_MULTILINE_START_PATTERN_CONFIG = "logs.multiline.start.pattern";
     private static final String LOGS_MULTILINE_START_PATTERN_DOC = "Regular expression matching the first line "
             + "of a record; following lines that do not match (a Java stack trace) are joined to it. Empty: every "
@@ -118,7 +120,7 @@ public final class CollectorConfig extends CommonConfig {
 
     private final Map<String, Path> datasets;
 
-    /** @param values settings; unknown keys other than kafka.* are refused by {@link dev.vigil.schemas.config.ConfigFile} */
+    /** @param values settings (from {@link dev.vigil.schemas.config.ConfigFile}, or a map in code) */
     public CollectorConfig(final Map<?, ?> values) {
         super(CONFIG, values);
         datasets = parseDatasets(getList(FILES_DATASETS_CONFIG));

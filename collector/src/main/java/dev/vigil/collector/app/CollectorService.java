@@ -151,9 +151,10 @@ public final class CollectorService implements AutoCloseable {
             endpoint = EventEndpoint.start(new InetSocketAddress(
                     config.getString(CollectorConfig.EVENTS_HTTP_ADDRESS_CONFIG), port), outbox, host, clock);
         }
-        final ClockWatch clockWatch = new ClockWatch(clock, config.getLong(CollectorConfig.CLOCK_JUMP_THRESHOLD_MS_CONFIG),
-                step -> event("clock.jump", Severity.WARN, "wall clock stepped " + (step > 0 ? "forward" : "back")
-                        + " by " + Math.abs(step) + " ms", Map.of("jump.ms", Long.toString(step))));
+        final long jumpThreshold = config.getLong(CollectorConfig.CLOCK_JUMP_THRESHOLD_MS_CONFIG);
+        final ClockWatch clockWatch = new ClockWatch(clock, jumpThreshold, step -> event("clock.jump", Severity.WARN,
+                "wall clock stepped " + (step > 0 ? "forward" : "back") + " by " + Math.abs(step) + " ms",
+                Map.of("jump.ms", Long.toString(step))));
         scheduler.scheduleAtFixedRate(() -> {
             clockWatch.check();
             reportDrops();
