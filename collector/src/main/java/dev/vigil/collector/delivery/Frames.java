@@ -2,6 +2,7 @@ package dev.vigil.collector.delivery;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +33,8 @@ final class Frames {
     }
 
     /**
-     * Reads frames from a position.
+     * Reads frames from a position, a window of up to 4 MiB per read call (not two calls per
+     * frame: the sender reads every record back once).
      *
      * @param path the segment file
      * @param size how much of it holds frames
@@ -44,24 +46,50 @@ final class Frames {
     static long read(final Path path, final long size, final long from, final int maxRecords,
                      final List<Spool.Entry> out) throws IOException {
         long pos = from;
-        final ByteBuffer header = ByteBuffer.allocate(HEADER);
-        try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ)) {
-            while (out.size() < maxRecords && pos + HEADER <= size && pos - from < MAX_READ_BYTES) {
-                header.clear();
-                ch.position(pos);
-                readFully(ch, header);
-                final int length = header.getInt(0);
-                final ByteBuffer body = ByteBuffer.allocate(length - 4);
-                readFully(ch, body);
-                final byte[] key = new byte[header.getInt(8)];
-                body.flip().get(key);
-                final byte[] value = new byte[body.remaining()];
-                body.get(value);
-                out.add(new Spool.Entry(new String(key, StandardCharsets.UTF_8), value));
-                pos += 8 + length;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            while (out.size() < maxRecords && pos + HEADER <= size) {
+                final ByteBuffer window = readAt(ch, pos, (int) Math.min(size - pos, MAX_READ_BYTES));
+                int frames = 0;
+                while (out.size() < maxRecords && window.remaining() >= HEADER
+                        && window.remaining() >= 8 + window.getInt(window.position())) {
+                    final int length = window.getInt();
+                    window.getInt(); // checksum: checked when the spool is opened, not on every read
+                    final byte[] key = new byte[window.getInt()];
+                    window.get(key);
+                    final byte[] value = new byte[length - 4 - key.length];
+                    window.get(value);
+                    out.add(new Spool.Entry(new String(key, StandardCharsets.UTF_8), value));
+                    pos += 8 + length;
+                    frames++;
+                }
+                if (frames == 0) {
+                    // A frame larger than the window: read exactly that frame next.
+                    final int length = readAt(ch, pos, 4).getInt();
+                    if (pos + 8 + length > size) {
+                        break;
+                    }
+                    final ByteBuffer one = readAt(ch, pos, 8 + length);
+                    final int keyLength = one.getInt(8);
+                    final byte[] key = new byte[keyLength];
+                    one.position(HEADER).get(key);
+                    final byte[] value = new byte[length - 4 - keyLength];
+                    one.get(value);
+                    out.add(new Spool.Entry(new String(key, StandardCharsets.UTF_8), value));
+                    pos += 8 + length;
+                }
             }
         }
         return pos;
+    }
+
+    private static ByteBuffer readAt(final FileChannel ch, final long position, final int length) throws IOException {
+        final ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) {
+                throw new IOException("unexpected end of segment");
+            }
+        }
+        return buf.flip();
     }
 
     /**

@@ -78,6 +78,20 @@ class SpoolTest {
     }
 
     @Test
+    void shouldReadARecordLargerThanTheReadWindow() {
+        try (Spool spool = Spool.open(dir, 64 << 20, 8 << 20)) {
+            spool.append(RecordKind.LOG, "h", value("small"));
+            spool.append(RecordKind.LOG, "h", new byte[5 << 20]);
+            spool.append(RecordKind.LOG, "h", value("after"));
+            final List<String> got = drain(spool, RecordKind.LOG);
+            assertEquals(3, got.size());
+            assertEquals("small", got.get(0));
+            assertEquals(5 << 20, got.get(1).length());
+            assertEquals("after", got.get(2));
+        }
+    }
+
+    @Test
     void shouldGiveBackAReleasedBatch() {
         try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
             spool.append(RecordKind.EVENT, "h", value("e1"));
