@@ -244,6 +244,12 @@ public final class DatasetWatcher implements AutoCloseable {
     private boolean verify(final Changes changes) {
         final Changes missed = new Changes();
         scan(root, missed);
+        try {
+            // Notifications of changes made during the scan take a moment to arrive; those are not misses.
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         final Set<String> pending = new HashSet<>();
         dirty.forEach(p -> pending.add(rel(p)));
         final boolean clean = missed.created.keySet().stream().allMatch(pending::contains)
@@ -360,10 +366,10 @@ public final class DatasetWatcher implements AutoCloseable {
         final WatchService ws = watchService;
         try {
             while (true) {
+                final WatchKey key = ws.take();
                 while (suspended) {
                     Thread.sleep(10);
                 }
-                final WatchKey key = ws.take();
                 final Path dir = keys.get(key);
                 for (final WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -388,7 +394,10 @@ public final class DatasetWatcher implements AutoCloseable {
         return dirty.size();
     }
 
-    /** Stops taking notifications, so that the JDK queues them (and overflows); for tests. */
+    /**
+     * Stops taking notifications, so that the JDK queues them (and overflows), as on a filesystem
+     * that does not deliver them; for tests.
+     */
     void suspendEvents() {
         suspended = true;
     }

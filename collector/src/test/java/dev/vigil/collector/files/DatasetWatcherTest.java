@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.schemas.FileActivity;
 import java.io.IOException;
@@ -206,6 +207,24 @@ class DatasetWatcherTest {
             final FileActivity b = closeSettled(w);
             assertTrue(b.getComplete());
             assertEquals(a.getJournalSequence() + 1, b.getJournalSequence());
+        }
+    }
+
+    @Test
+    void shouldSwitchToScanningWhenTheVerificationFindsChangesTheNotificationsMissed() throws Exception {
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("auto", 1, 1000, 1 << 20,
+                8192), Clock.systemUTC())) {
+            assumeTrue(w.mode() == DatasetWatcher.Mode.WATCH, "auto mode watches local filesystems only");
+            w.suspendEvents(); // from now on no notification arrives
+            Files.writeString(root.resolve("silent.txt"), "x");
+            final FileActivity a = w.closeInterval();
+            assertFalse(a.getComplete(), "the verification scan found a change no notification reported");
+            assertEquals(List.of("silent.txt"), a.getChangedPaths());
+            assertEquals(DatasetWatcher.Mode.SCAN, w.mode());
+            Files.writeString(root.resolve("later.txt"), "y");
+            final FileActivity b = w.closeInterval();
+            assertTrue(b.getComplete(), "scanning finds every change");
+            assertEquals(List.of("later.txt"), b.getChangedPaths());
         }
     }
 
