@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             WatchCommand.class,
             KeysCommand.class,
+            dev.vigil.collector.cli.CollectorCommand.class,
             dev.vigil.decision.cli.DecisionEngineCommand.class,
             dev.vigil.decision.cli.DatasetsCommand.class,
             dev.vigil.decision.cli.ApproveCommand.class,
