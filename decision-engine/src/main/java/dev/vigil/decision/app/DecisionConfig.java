@@ -63,10 +63,11 @@ public final class DecisionConfig extends CommonConfig {
             .define(TREE_EXAMPLES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM,
                     "Labelled examples CSV the model is trained on at start-up; empty means the shipped examples. "
                             + "'vigil decide train --out FILE' writes one that includes operator feedback.")
-            .define(MODEL_KIND_CONFIG, Type.STRING, "tree", ConfigDef.ValidString.in("tree", "network"),
-                    Importance.LOW, "Which model decides what no rule settles: the CART tree (explains its path) or "
-                            + "the MLP network. Keep the tree unless 'vigil decide train --report' shows the network "
-                            + "clearly better.")
+            .define(MODEL_KIND_CONFIG, Type.STRING, "auto", ConfigDef.ValidString.in("auto", "tree", "network"),
+                    Importance.LOW, "Which model decides what no rule settles: 'auto' compares the CART tree and the "
+                            + "MLP network by 3-fold cross-validation at start-up and lets the tree decide unless the "
+                            + "network is clearly better (then the tree's path still comes with each explanation); "
+                            + "'tree' or 'network' force one and skip the comparison (faster start).")
             .define(TICK_INTERVAL_CONFIG, Type.STRING, "30s", duration(), Importance.MEDIUM,
                     "How often the policy baseline, retries, deferrals and expiries run (wall clock).")
             .define(GUARD_COOLDOWN_CONFIG, Type.STRING, "10m", duration(), Importance.MEDIUM,

@@ -7,8 +7,7 @@ import dev.vigil.decision.engine.IdSource;
 import dev.vigil.decision.rules.RuleBook;
 import dev.vigil.decision.tree.Decider;
 import dev.vigil.decision.tree.Examples;
-import dev.vigil.decision.tree.NetworkModel;
-import dev.vigil.decision.tree.TreeModel;
+import dev.vigil.decision.tree.ModelChoice;
 import dev.vigil.schemas.serde.SchemaTopic;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -154,10 +153,8 @@ public final class DecisionService implements AutoCloseable {
     }
 
     static Decider model(final DecisionConfig config) {
-        final Examples examples = Examples.read(config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG));
-        return "network".equals(config.getString(DecisionConfig.MODEL_KIND_CONFIG))
-                ? NetworkModel.train(examples, NetworkModel.Options.defaults())
-                : TreeModel.train(examples, TreeModel.Options.defaults());
+        return ModelChoice.choose(Examples.read(config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG)),
+                config.getString(DecisionConfig.MODEL_KIND_CONFIG), report -> LOG.info("Model comparison:\n{}", report));
     }
 
     static Properties properties(final DecisionConfig config) {

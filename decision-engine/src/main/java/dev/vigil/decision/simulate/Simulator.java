@@ -10,8 +10,9 @@ import dev.vigil.decision.engine.Trigger;
 import dev.vigil.decision.rules.RuleBook;
 import dev.vigil.decision.state.DatasetChange;
 import dev.vigil.decision.state.MemoryState;
+import dev.vigil.decision.tree.Decider;
 import dev.vigil.decision.tree.Examples;
-import dev.vigil.decision.tree.TreeModel;
+import dev.vigil.decision.tree.ModelChoice;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
@@ -48,7 +49,7 @@ public final class Simulator {
             .thenComparingLong(Pending::seq));
     private final List<DecisionRecord> decisions = new ArrayList<>();
     private final List<BackupCommand> commands = new ArrayList<>();
-    private static TreeModel shippedModel;
+    private static final Map<String, Decider> SHIPPED = new HashMap<>();
     private int counter;
     private long seq;
     private Instant now;
@@ -90,18 +91,16 @@ public final class Simulator {
         final DecisionConfig config = new DecisionConfig(settings);
         final Path rules = rulesOverride != null ? rulesOverride : scenario.rules();
         final Path examples = config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG);
-        this.engine = new DecisionEngine(config.engineSettings(), RuleBook.open(rules), examples == null ? shipped()
-                : TreeModel.train(Examples.read(examples), TreeModel.Options.defaults()),
+        final String kind = config.getString(DecisionConfig.MODEL_KIND_CONFIG);
+        this.engine = new DecisionEngine(config.engineSettings(), RuleBook.open(rules), examples == null
+                ? shipped(kind) : ModelChoice.choose(Examples.read(examples), kind, report -> { }),
                 at -> "sim-" + String.format("%04d", ++counter));
         this.defaults = new RecordDefaults(() -> "rec-" + (++counter));
     }
 
-    /** The model trained on the shipped examples, trained once per JVM (training is deterministic). */
-    private static synchronized TreeModel shipped() {
-        if (shippedModel == null) {
-            shippedModel = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
-        }
-        return shippedModel;
+    /** The model chosen on the shipped examples, once per JVM and kind (training is deterministic). */
+    private static synchronized Decider shipped(final String kind) {
+        return SHIPPED.computeIfAbsent(kind, k -> ModelChoice.choose(Examples.shipped(), k, report -> { }));
     }
 
     /**

@@ -67,6 +67,7 @@ class DecisionCliIT {
         config.put(DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         config.put(DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString());
         config.put(DecisionConfig.TICK_INTERVAL_CONFIG, "1s");
+        config.put(DecisionConfig.MODEL_KIND_CONFIG, "tree");
         config.put("kafka.commit.interval.ms", "100");
 
         try (DecisionService service = DecisionService.start(new DecisionConfig(config))) {

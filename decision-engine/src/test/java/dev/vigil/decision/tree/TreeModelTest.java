@@ -111,6 +111,20 @@ class TreeModelTest {
     }
 
     @Test
+    void shouldKeepTheTreesPathBesideTheNetworksDecision() {
+        final Examples small = LabelGuide.generate(3, 400);
+
+        final Decider network = ModelChoice.choose(small, "network", report -> { });
+        final Decider tree = ModelChoice.choose(small, "tree", report -> { });
+
+        final String explanation = network.decide(new double[] {0.9, 1, 0.5, 0.2, 0.1, 0.05, 1, 3, 0, 1}).explanation();
+        assertTrue(network.version().startsWith("mlp-"), network.version());
+        assertTrue(explanation.startsWith("network mlp-") && explanation.contains(" | for reference, tree cart-"),
+                explanation);
+        assertTrue(tree instanceof TreeModel);
+    }
+
+    @Test
     void shouldRefuseABadExamplesLineNamingIt() {
         final String header = String.join(",", Features.NAMES) + ",label\n";
         final DecisionException e = assertThrows(DecisionException.class,
