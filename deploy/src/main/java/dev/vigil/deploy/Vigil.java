@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            dev.vigil.backup.cli.RepoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
