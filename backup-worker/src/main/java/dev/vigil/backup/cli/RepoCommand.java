@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         description = {"Work with a backup repository directly, without Kafka (restic-like).",
             "The password comes from --password-file, $VIGIL_PASSWORD, or a prompt; the repository from --repo or "
                 + "$VIGIL_REPOSITORY.", ExitCodes.HELP},
-        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, RestoreCommand.class})
+        subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
+            DiffCommand.class, RestoreCommand.class, CopyCommand.class, CheckCommand.class, ForgetCommand.class,
+            PruneCommand.class, KeyCommand.class, UnlockCommand.class})
 public final class RepoCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -45,6 +45,7 @@ final class PackerManager {
     private final ExecutorService writer;
     private final AtomicReference<Throwable> broken = new AtomicReference<>();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final Map<String, List<PackedBlob>> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize) {
         this.backend = backend;
@@ -119,6 +120,7 @@ final class PackerManager {
         backend.save(new Handle(FileType.PACK, pack.name()), pack.bytes());
         bytesWritten.addAndGet(pack.bytes().length);
         index.add(pack.name(), pack.blobs());
+        written.put(pack.name(), pack.blobs());
         for (final PackedBlob b : pack.blobs()) {
             pending.get(b.type()).remove(b.id());
         }
@@ -189,6 +191,11 @@ final class PackerManager {
             }
             throw new RetriableBackupException("writing a pack to " + backend.location() + " failed: " + t, t);
         }
+    }
+
+    /** @return every pack this manager wrote, with its blobs */
+    Map<String, List<PackedBlob>> written() {
+        return Map.copyOf(written);
     }
 
     /** @return bytes of packs and index files written so far */

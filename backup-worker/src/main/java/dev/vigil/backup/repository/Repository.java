@@ -48,7 +48,9 @@ public final class Repository implements AutoCloseable {
     private final Aead aead;
     private final Envelope envelope;
     private final BlobHasher hasher;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
     private final MasterIndex index = new MasterIndex();
+    private final List<String> indexErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PackerManager packers;
     private final ThreadLocal<ZstdCompressCtx> compressors;
     private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
@@ -133,12 +135,25 @@ public final class Repository implements AutoCloseable {
 
     private void loadIndex() throws IOException {
         for (final FileInfo f : backend.list(FileType.INDEX)) {
-            final byte[] plain = loadUnpacked(f.handle(), IndexFile.KIND);
-            for (final Map.Entry<String, List<PackedBlob>> e : IndexFile.decode(plain, f.handle().toString())
-                    .entrySet()) {
-                index.add(e.getKey(), e.getValue());
+            try {
+                final byte[] plain = loadUnpacked(f.handle(), IndexFile.KIND);
+                for (final Map.Entry<String, List<PackedBlob>> e : IndexFile.decode(plain, f.handle().toString())
+                        .entrySet()) {
+                    index.add(e.getKey(), e.getValue());
+                }
+            } catch (InvalidDataException e) {
+                // A damaged index file hides its blobs: backups store them again, check reports it.
+                LOG.warn("{} (ignored; run 'vigil repo check')", e.getMessage());
+                indexErrors.add(e.getMessage());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Removed by a concurrent prune after listing.
             }
         }
+    }
+
+    /** @return index files that could not be read when the repository was opened */
+    public List<String> indexErrors() {
+        return List.copyOf(indexErrors);
     }
 
     /**
@@ -241,6 +256,32 @@ public final class Repository implements AutoCloseable {
             packers.release(type, id);
             throw e;
         }
+    }
+
+    /**
+     * Copies a sealed blob as it is into a new pack (prune's repacking): no decryption needed, since
+     * the blob authenticates against its type and id wherever it sits.
+     *
+     * @param b the blob's entry
+     * @param sealed its stored bytes
+     */
+    public void repack(final PackedBlob b, final byte[] sealed) {
+        packers.add(b.type(), b.id(), b.compressed(), b.rawLength(), sealed);
+    }
+
+    /** @return every pack written through this repository object, with its blobs */
+    public Map<String, List<PackedBlob>> writtenPacks() {
+        return packers.written();
+    }
+
+    /**
+     * Writes one index file listing exactly these packs.
+     *
+     * @param packs pack name → blobs
+     * @return its handle
+     */
+    public Handle saveIndex(final Map<String, List<PackedBlob>> packs) {
+        return saveUnpacked(FileType.INDEX, IndexFile.KIND, IndexFile.encode(packs));
     }
 
     private static byte[] aad(final BlobType type, final BlobId id) {
