@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             TopicsCommand.class,
             dev.vigil.backup.cli.RepoCommand.class,
+            dev.vigil.backup.cli.WorkerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
