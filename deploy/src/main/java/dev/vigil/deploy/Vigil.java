@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            PublishCommand.class,
+            WatchCommand.class,
+            KeysCommand.class,
             dev.vigil.backup.cli.RepoCommand.class,
             dev.vigil.backup.cli.WorkerCommand.class,
             CommandLine.HelpCommand.class,
