@@ -66,6 +66,8 @@ public final class Pruner {
     }
 
     private Result run(final double minUsedShare) throws IOException {
+        final long writtenBefore = repo.bytesWritten();
+        final Set<String> packsBefore = repo.writtenPacks().keySet();
         final Set<BlobId> used = new HashSet<>();
         for (final Snapshot s : new SnapshotStore(repo).list()) {
             mark(BlobId.parse(s.tree()), used);
@@ -125,8 +127,12 @@ public final class Pruner {
             }
         }
         repo.flush();
-        final long written = repo.bytesWritten();
-        keep.putAll(repo.writtenPacks());
+        final long written = repo.bytesWritten() - writtenBefore;
+        repo.writtenPacks().forEach((name, blobs) -> {
+            if (!packsBefore.contains(name)) {
+                keep.put(name, blobs);
+            }
+        });
         final Handle newIndex = repo.saveIndex(keep);
         for (final FileInfo f : repo.backend().list(FileType.INDEX)) {
             if (!f.handle().equals(newIndex)) {
