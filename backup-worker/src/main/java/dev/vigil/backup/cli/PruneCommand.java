@@ -18,6 +18,7 @@ final class PruneCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
+            err.println("prune started on " + repo.repo);
             final Pruner.Result result = new Pruner(r).prune(minUsed);
             if (json) {
                 printJson(result);
