@@ -25,8 +25,9 @@ final class InitCommand extends RepoSubcommand {
     @Option(names = "--pack-size", defaultValue = "16", description = "Pack size in MiB (default: ${DEFAULT-VALUE}).")
     int packMiB;
 
-    @Option(names = "--kdf-n", defaultValue = "32768",
-            description = "scrypt cost N, a power of 2 (default: ${DEFAULT-VALUE}: 32 MiB, ~0.1 s).")
+    @Option(names = "--kdf-n", defaultValue = "16384",
+            description = "scrypt cost N, a power of 2 (default: ${DEFAULT-VALUE}: 16 MiB with r=8; each doubling "
+                    + "doubles the memory and time an attacker needs per password guess).")
     int kdfN;
 
     @Override

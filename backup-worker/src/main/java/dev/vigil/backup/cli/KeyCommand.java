@@ -38,7 +38,7 @@ final class KeyCommand implements Runnable {
                 + "password.")
         Path newPassword;
 
-        @Option(names = "--kdf-n", defaultValue = "32768", description = "scrypt cost N (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--kdf-n", defaultValue = "16384", description = "scrypt cost N (default: ${DEFAULT-VALUE}).")
         int kdfN;
 
         @Override

@@ -52,6 +52,17 @@ abstract class RepoSubcommand implements Callable<Integer> {
         } catch (Exception e) {
             LOG.debug("failed", e);
             return fail(ExitCodes.FAILED, e);
+        } finally {
+            if (System.getenv("VIGIL_REPORT_HEAP") != null) {
+                long peak = 0;
+                for (final java.lang.management.MemoryPoolMXBean pool
+                        : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                        peak += pool.getPeakUsage().getUsed();
+                    }
+                }
+                err.println("peak heap: " + peak + " bytes");
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public final class Aead {
     public static final int TAG = 16;
     /** Bytes a message grows by. */
     public static final int OVERHEAD = NONCE + TAG;
+    private static final int PIECE = 8192;
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec key;
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(Aead::newCipher);
@@ -60,7 +61,15 @@ public final class Aead {
             final Cipher c = ciphers.get();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, nonce));
             c.updateAAD(aad);
-            c.doFinal(plain, offset, length, out, NONCE);
+            // Many small updates instead of one large call: the JIT compiles the callers of the AES-CTR and
+            // GHASH intrinsics after enough calls, so short runs reach full speed after megabytes, not gigabytes.
+            int done = 0;
+            int at = NONCE;
+            while (length - done > PIECE) {
+                at += c.update(plain, offset + done, PIECE, out, at);
+                done += PIECE;
+            }
+            c.doFinal(plain, offset + done, length - done, out, at);
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);

@@ -30,8 +30,8 @@ public record KeyFile(String kdf, int n, int r, int p, String salt, String data,
                       String username) {
     /** The only KDF of format 1. */
     public static final String KDF = "scrypt";
-    /** Default scrypt cost: 2^15 (32 MiB with r = 8), about 0.1 s on one core. */
-    public static final int DEFAULT_N = 1 << 15;
+    /** Default scrypt cost: 2^14 (16 MiB with r = 8), the scrypt paper's interactive setting. */
+    public static final int DEFAULT_N = 1 << 14;
     private static final byte[] AAD = "vigil key".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 

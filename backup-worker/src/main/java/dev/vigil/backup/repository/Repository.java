@@ -53,6 +53,7 @@ public final class Repository implements AutoCloseable {
     private final List<String> indexErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final PackerManager packers;
     private final ThreadLocal<ZstdCompressCtx> compressors;
+    private final ThreadLocal<byte[]> compressBuffers = ThreadLocal.withInitial(() -> new byte[0]);
     private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     private Repository(final Backend backend, final RepoConfig config, final MasterKey key, final String keyName) {
@@ -239,7 +240,11 @@ public final class Repository implements AutoCloseable {
             int srcLen = length;
             boolean compressed = false;
             if (length > 64) {
-                final byte[] z = new byte[(int) Zstd.compressBound(length)];
+                byte[] z = compressBuffers.get();
+                if (z.length < Zstd.compressBound(length)) {
+                    z = new byte[(int) Zstd.compressBound(Math.max(length, config.chunkMax()))];
+                    compressBuffers.set(z);
+                }
                 final int n = compressors.get().compressByteArray(z, 0, z.length, data, offset, length);
                 // Keep the compressed form only when it saves at least 2 %: random data is stored as is.
                 if (n < length - (length / 50)) {
