@@ -39,6 +39,7 @@ final class TreeWalk {
     private final BackupProgress progress;
     private final ChangeJournal.Plan plan;
     private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Node> movedDirs = new HashMap<>();
     private final AtomicLong filesNew = new AtomicLong();
     private final AtomicLong filesChanged = new AtomicLong();
     private final AtomicLong filesUnchanged = new AtomicLong();
@@ -78,11 +79,37 @@ final class TreeWalk {
     }
 
     CompletableFuture<BlobId> root(final Path root, final BlobId parentTree) {
-        return dir(root, "", parentTree, plan != null).thenApply(this::saveTree);
+        if (plan != null && parentTree != null) {
+            // A directory renamed-from in the journal may reappear under a new name: match it by inode, so its
+            // files are compared with their old versions instead of read again.
+            for (final String gone : plan.deleted()) {
+                final Node n = resolve(parentTree, gone);
+                if (n != null && n.type() == NodeType.DIR) {
+                    movedDirs.put(n.device() + ":" + n.inode(), n);
+                }
+            }
+        }
+        return dir(root, "", parentTree, plan != null, false).thenApply(this::saveTree);
+    }
+
+    private Node resolve(final BlobId tree, final String path) {
+        BlobId t = tree;
+        Node found = null;
+        for (final String part : path.split("/")) {
+            if (t == null) {
+                return null;
+            }
+            found = Archiver.loadTree(repo, t).stream().filter(n -> n.name().equals(part)).findFirst().orElse(null);
+            if (found == null) {
+                return null;
+            }
+            t = found.type() == NodeType.DIR ? found.subtree() : null;
+        }
+        return found;
     }
 
     private CompletableFuture<List<Node>> dir(final Path path, final String rel, final BlobId parentTree,
-                                              final boolean journal) {
+                                              final boolean journal, final boolean moved) {
         final Map<String, Node> old = new HashMap<>();
         if (parentTree != null) {
             for (final Node n : Archiver.loadTree(repo, parentTree)) {
@@ -114,9 +141,13 @@ final class TreeWalk {
                 warnings.add(p + ": cannot stat: " + e.getMessage());
                 continue;
             }
-            children.add(entry(p, r, name, st, before, journal));
+            children.add(entry(p, r, name, st, before, journal, moved));
         }
         for (final Node gone : old.values()) {
+            if (moved) {
+                // Counted already, as part of the renamed-from directory.
+                continue;
+            }
             if (journal && !dirty.contains(rel.isEmpty() ? gone.name() : rel + "/" + gone.name())
                     && !dirty.contains(rel)) {
                 continue;
@@ -128,7 +159,7 @@ final class TreeWalk {
     }
 
     private CompletableFuture<Node> entry(final Path p, final String r, final String name, final FileStat st,
-                                          final Node before, final boolean journal) {
+                                          final Node before, final boolean journal, final boolean moved) {
         final Node node = new Node(name, st.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
                 st.inode(), st.device(), st.links(), st.size(), "", null, List.of());
         switch (st.type()) {
@@ -138,11 +169,20 @@ final class TreeWalk {
                     removed(before);
                 }
                 final boolean sub = journal && oldDir && !plan.changed().contains(r);
-                return dir(p, r, oldDir ? before.subtree() : null, sub)
-                        .thenApply(nodes -> node.withSubtree(saveTree(nodes)));
+                BlobId previous = oldDir ? before.subtree() : null;
+                boolean from = moved;
+                if (previous == null) {
+                    final Node renamed = movedDirs.get(st.device() + ":" + st.inode());
+                    if (renamed != null) {
+                        previous = renamed.subtree();
+                        from = true;
+                    }
+                }
+                final boolean movedHere = from;
+                return dir(p, r, previous, sub, movedHere).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
             }
             case FILE -> {
-                return file(p, node, before, st);
+                return file(p, node, before, st, moved);
             }
             case SYMLINK -> {
                 if (before != null && before.type() == NodeType.DIR) {
@@ -164,9 +204,16 @@ final class TreeWalk {
         }
     }
 
-    private CompletableFuture<Node> file(final Path p, final Node node, final Node before, final FileStat st) {
+    private CompletableFuture<Node> file(final Path p, final Node node, final Node before, final FileStat st,
+                                         final boolean moved) {
         if (node.sameFileAs(before) && before.content().stream().allMatch(id -> repo.index().has(BlobType.DATA, id))) {
-            filesUnchanged.incrementAndGet();
+            if (moved) {
+                // Same file under a renamed directory: new at this path, but not read again.
+                filesNew.incrementAndGet();
+                bytesDelta.addAndGet(st.size());
+            } else {
+                filesUnchanged.incrementAndGet();
+            }
             bytesTotal.addAndGet(st.size());
             done(st.size());
             return CompletableFuture.completedFuture(node.withContent(before.content()));

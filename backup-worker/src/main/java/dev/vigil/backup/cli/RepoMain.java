@@ -16,7 +16,8 @@ public final class RepoMain {
         if (System.getenv("VIGIL_LOG_LEVEL") == null && System.getProperty("slf4j.provider") == null) {
             // Commands report to the user themselves; starting Logback (XML config, ~500 classes) would cost
             // more than a no-change backup's own work. VIGIL_LOG_LEVEL brings the logs back.
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOPServiceProvider");
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
         System.exit(new CommandLine(new RepoCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }

@@ -110,4 +110,29 @@ class ChangeJournalTest {
             assertEquals(1, gap.figures().filesChanged(), "the scan finds the change the journal missed");
         }
     }
+
+    @Test
+    void shouldNotReadFilesAgainUnderADirectoryTheJournalSaysWasRenamed() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 6);
+        Files.write(src.resolve("docs/deep/er/big.bin"), new byte[3 << 20]);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            final Snapshot parent = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null).snapshot();
+            Files.move(src.resolve("docs/deep"), src.resolve("docs/moved"));
+            final Path journal = tmp.resolve("journal.jsonl");
+            Files.write(journal, List.of(RecordJson.write(interval(1, Instant.parse(parent.coveredFrom())
+                    .minusSeconds(1), Instant.now(), "e", true, List.of("docs/moved"), List.of("docs/deep")))));
+            final Snapshot j = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
+                    .withJournal(ChangeJournal.read(journal)), null).snapshot();
+            assertTrue(j.journal().used(), j.journal().reason());
+            assertEquals(0, j.figures().bytesRead(), "matched by inode, not read: " + j.figures());
+            assertEquals(2, j.figures().filesNew());
+            assertEquals(2, j.figures().filesRemoved());
+            assertEquals(parent.figures().bytesTotal(), j.figures().bytesTotal());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(j, out, RestoreOptions.defaults(), null);
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
+        }
+    }
 }
