@@ -39,7 +39,7 @@ final class TreeWalk {
     private final BackupProgress progress;
     private final ChangeJournal.Plan plan;
     private final Set<String> dirty = new HashSet<>();
-    private final Map<String, Node> movedDirs = new HashMap<>();
+    private final Map<String, Node> movedDirs = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong filesNew = new AtomicLong();
     private final AtomicLong filesChanged = new AtomicLong();
     private final AtomicLong filesUnchanged = new AtomicLong();
@@ -179,7 +179,10 @@ final class TreeWalk {
                     }
                 }
                 final boolean movedHere = from;
-                return dir(p, r, previous, sub, movedHere).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
+                final BlobId parentTree = previous;
+                // Directories are walked on the pool too: listing, stat and loading the parent's tree overlap.
+                return CompletableFuture.supplyAsync(() -> dir(p, r, parentTree, sub, movedHere), pool)
+                        .thenCompose(f -> f).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
             }
             case FILE -> {
                 return file(p, node, before, st, moved);

@@ -4,10 +4,10 @@ import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,8 +31,23 @@ final class FileWriter {
      */
     static long write(final Repository repo, final Path file, final List<BlobId> chunks, final long offset)
             throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            return write(repo, ch, chunks, offset);
+        }
+    }
+
+    /**
+     * @param repo where the chunks are
+     * @param ch the open file
+     * @param chunks the chunks to write
+     * @param offset where the first goes
+     * @return bytes written or skipped as holes
+     * @throws IOException when the file cannot be written
+     */
+    static long write(final Repository repo, final FileChannel ch, final List<BlobId> chunks, final long offset)
+            throws IOException {
         long pos = offset;
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
+        {
             for (final BlobId id : chunks) {
                 final byte[] data = repo.loadBlob(BlobType.DATA, id);
                 if (!allZero(data)) {
@@ -46,6 +61,19 @@ final class FileWriter {
             }
         }
         return pos - offset;
+    }
+
+    /**
+     * Gives the file its length when it ends in a hole: one zero byte at the end.
+     *
+     * @param ch the open file
+     * @param size its length
+     * @throws IOException when it cannot be written
+     */
+    static void extend(final FileChannel ch, final long size) throws IOException {
+        if (size > 0 && ch.size() < size) {
+            ch.write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
     }
 
     static boolean allZero(final byte[] data) {

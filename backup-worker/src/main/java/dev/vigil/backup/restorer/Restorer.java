@@ -10,7 +10,8 @@ import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.Tree;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -177,15 +178,11 @@ public final class Restorer {
             }
             final Path out = options.overwrite() ? p.resolveSibling(TMP_PREFIX
                     + Long.toHexString(ThreadLocalRandom.current().nextLong())) : p;
-            try {
-                Files.createFile(out);
-            } catch (FileAlreadyExistsException e) {
-                throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
-            }
-            final List<CompletableFuture<Long>> parts = new ArrayList<>();
+            final List<List<BlobId>> segments = new ArrayList<>();
+            final List<Long> starts = new ArrayList<>();
             long offset = 0;
-            List<BlobId> segment = new ArrayList<>();
             long segmentStart = 0;
+            List<BlobId> segment = new ArrayList<>();
             for (final BlobId id : n.content()) {
                 final MasterIndex.Location loc = repo.index().lookup(BlobType.DATA, id);
                 if (loc == null) {
@@ -195,42 +192,80 @@ public final class Restorer {
                 segment.add(id);
                 offset += loc.blob().rawLength();
                 if (offset - segmentStart >= SEGMENT) {
-                    parts.add(writeAsync(out, segment, segmentStart));
+                    segments.add(segment);
+                    starts.add(segmentStart);
                     segment = new ArrayList<>();
                     segmentStart = offset;
                 }
             }
-            if (!segment.isEmpty() || parts.isEmpty()) {
-                parts.add(writeAsync(out, segment, segmentStart));
+            if (!segment.isEmpty() || segments.isEmpty()) {
+                segments.add(segment);
+                starts.add(segmentStart);
             }
-            final CompletableFuture<Path> done = CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
-                    .thenApply(v -> {
-                        try {
-                            try (RandomAccessFile raf = new RandomAccessFile(out.toFile(), "rw")) {
-                                raf.setLength(n.size());
-                            }
-                            metadata(out, n);
-                            if (out != p) {
-                                move(out, p);
-                            }
-                            files.incrementAndGet();
-                            return p;
-                        } catch (IOException e) {
-                            throw new CompletionException(e);
-                        }
-                    });
+            final CompletableFuture<Path> done;
+            if (segments.size() == 1) {
+                // The common case: one task creates, writes and finishes the file with a single open.
+                done = CompletableFuture.supplyAsync(() -> {
+                    try (FileChannel ch = create(p, out)) {
+                        count(FileWriter.write(repo, ch, segments.get(0), 0));
+                        FileWriter.extend(ch, n.size());
+                    } catch (IOException e) {
+                        throw new CompletionException(new BackupException(p + ": cannot write: " + e.getMessage(), e));
+                    }
+                    return finish(p, out, n);
+                }, pool);
+            } else {
+                create(p, out).close();
+                final List<CompletableFuture<Long>> parts = new ArrayList<>();
+                for (int i = 0; i < segments.size(); i++) {
+                    parts.add(writeAsync(out, segments.get(i), starts.get(i)));
+                }
+                done = CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
+                        FileWriter.extend(ch, n.size());
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                    return finish(p, out, n);
+                });
+            }
             if (n.links() > 1) {
                 links.put(n.device() + ":" + n.inode(), done);
             }
             pending.add(done);
         }
 
+        FileChannel create(final Path p, final Path out) throws IOException {
+            try {
+                return FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+            }
+        }
+
+        void count(final long n) {
+            bytes.addAndGet(n);
+            bytesDone.addAndGet(n);
+        }
+
+        Path finish(final Path p, final Path out, final Node n) {
+            try {
+                metadata(out, n);
+                if (out != p) {
+                    move(out, p);
+                }
+                files.incrementAndGet();
+                return p;
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }
+
         CompletableFuture<Long> writeAsync(final Path out, final List<BlobId> chunks, final long offset) {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     final long n = FileWriter.write(repo, out, chunks, offset);
-                    bytes.addAndGet(n);
-                    bytesDone.addAndGet(n);
+                    count(n);
                     return n;
                 } catch (IOException e) {
                     throw new CompletionException(new BackupException(out + ": cannot write: " + e.getMessage(), e));
