@@ -8,7 +8,7 @@
 #   VIGIL_BENCH_JOURNAL=1   the INCREMENTAL after a day of changes reads a change journal that an
 #                           inotify watcher (started with the no-change backup, standing in for the
 #                           collector's `vigil collector journal`) recorded; otherwise it scans
-#   VIGIL_JAVA_OPTS         JVM options (default below: parallel GC, capped heap, early C2, AppCDS)
+#   VIGIL_JAVA_OPTS         JVM options (default below: parallel GC, capped heap; AppCDS unless VIGIL_NO_CDS=1)
 #   BENCH_HARNESS           the harness directory (default: ../shared/bench beside the repo)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,7 +24,7 @@ fi
 work=${BB_WORK:-/tmp/vigil-bench}
 mkdir -p "$work"
 cds="$work/vigil-cds.jsa"
-opts_default="-XX:+UseParallelGC -Xms256m -Xmx1g -XX:Tier4InvocationThreshold=1000 -XX:Tier4CompileThreshold=1500"
+opts_default="-XX:+UseParallelGC -Xms256m -Xmx1g"
 export VIGIL_BENCH_OPTS="${VIGIL_JAVA_OPTS:-$opts_default}"
 
 # AppCDS: one training run (init, backup, restore of a small tree) records the classes Vigil loads,
