@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             WatchCommand.class,
             KeysCommand.class,
+            dev.vigil.collector.cli.CollectorCommand.class,
             dev.vigil.backup.cli.RepoCommand.class,
             dev.vigil.backup.cli.WorkerCommand.class,
             CommandLine.HelpCommand.class,
