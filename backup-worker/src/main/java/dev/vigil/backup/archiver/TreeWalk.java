@@ -135,6 +135,10 @@ final class TreeWalk {
             try {
                 st = FileStat.of(p);
             } catch (NoSuchFileException e) {
+                if (name.indexOf('\uFFFD') >= 0) {
+                    // The JVM decodes file names as UTF-8; a name that is not cannot be opened again.
+                    warnings.add(p + ": name is not valid UTF-8, not backed up");
+                }
                 removed(before);
                 continue;
             } catch (IOException e) {

@@ -16,7 +16,8 @@ import java.util.List;
  * so sparse files come back sparse; the file's length is set separately.
  */
 final class FileWriter {
-    private static volatile byte[] zeros = new byte[0];
+    private static final int BLOCK = 64 << 10;
+    private static final byte[] ZEROS = new byte[BLOCK];
 
     private FileWriter() {
     }
@@ -50,17 +51,34 @@ final class FileWriter {
         {
             for (final BlobId id : chunks) {
                 final byte[] data = repo.loadBlob(BlobType.DATA, id);
-                if (!allZero(data)) {
-                    final ByteBuffer buf = ByteBuffer.wrap(data);
-                    long at = pos;
-                    while (buf.hasRemaining()) {
-                        at += ch.write(buf, at);
+                // Write only the runs of blocks that are not all zero: holes stay holes.
+                int run = -1;
+                for (int b = 0; b < data.length; b += BLOCK) {
+                    if (!allZero(data, b, Math.min(BLOCK, data.length - b))) {
+                        if (run < 0) {
+                            run = b;
+                        }
+                    } else if (run >= 0) {
+                        writeRange(ch, data, run, b, pos);
+                        run = -1;
                     }
+                }
+                if (run >= 0) {
+                    writeRange(ch, data, run, data.length, pos);
                 }
                 pos += data.length;
             }
         }
         return pos - offset;
+    }
+
+    private static void writeRange(final FileChannel ch, final byte[] data, final int from, final int to,
+                                   final long chunkStart) throws IOException {
+        final ByteBuffer buf = ByteBuffer.wrap(data, from, to - from);
+        long at = chunkStart + from;
+        while (buf.hasRemaining()) {
+            at += ch.write(buf, at);
+        }
     }
 
     /**
@@ -76,12 +94,7 @@ final class FileWriter {
         }
     }
 
-    static boolean allZero(final byte[] data) {
-        byte[] z = zeros;
-        if (z.length < data.length) {
-            z = new byte[Math.max(data.length, 1 << 20)];
-            zeros = z;
-        }
-        return Arrays.mismatch(data, 0, data.length, z, 0, data.length) < 0;
+    static boolean allZero(final byte[] data, final int from, final int length) {
+        return Arrays.mismatch(data, from, from + length, ZEROS, 0, length) < 0;
     }
 }
