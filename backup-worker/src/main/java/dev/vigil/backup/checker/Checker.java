@@ -81,26 +81,37 @@ public final class Checker {
         } catch (IOException e) {
             throw new BackupException("cannot list packs: " + e, e);
         }
-        final Set<BlobId> bad = new HashSet<>();
+        final Set<BlobId> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final Random random = new Random(seed);
-        long bytesRead = 0;
-        for (final Map.Entry<String, List<PackedBlob>> e : indexed.entrySet()) {
+        final List<Map.Entry<String, List<PackedBlob>>> packs = new ArrayList<>(indexed.entrySet());
+        final boolean[] read = new boolean[packs.size()];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = readShare > 0 && random.nextDouble() < readShare;
+        }
+        // Packs are checked in parallel: reading, hashing and decrypting them is the bulk of a data check.
+        final String[] problems = new String[packs.size()];
+        final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+        java.util.stream.IntStream.range(0, packs.size()).parallel().forEach(i -> {
+            final Map.Entry<String, List<PackedBlob>> e = packs.get(i);
             final Handle pack = new Handle(FileType.PACK, e.getKey());
             final Long size = stored.get(e.getKey());
-            final String problem;
             if (size == null) {
-                problem = pack + ": missing";
-            } else if (readShare > 0 && random.nextDouble() < readShare) {
-                bytesRead += size;
-                problem = readPack(pack, e.getValue(), bad);
+                problems[i] = pack + ": missing";
+            } else if (read[i]) {
+                bytesRead.addAndGet(size);
+                problems[i] = readPack(pack, e.getValue(), bad);
             } else {
-                problem = checkHeader(pack, size, e.getValue());
+                problems[i] = checkHeader(pack, size, e.getValue());
             }
-            if (problem != null) {
-                errors.add(problem);
+            if (problems[i] != null) {
                 for (final PackedBlob b : e.getValue()) {
                     bad.add(b.id());
                 }
+            }
+        });
+        for (final String problem : problems) {
+            if (problem != null) {
+                errors.add(problem);
             }
         }
         for (final String name : stored.keySet()) {
@@ -123,7 +134,7 @@ public final class Checker {
         if (unused[0] > 0) {
             hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them)");
         }
-        return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead);
+        return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead.get());
     }
 
     private List<Snapshot> snapshots(final List<String> errors) {
