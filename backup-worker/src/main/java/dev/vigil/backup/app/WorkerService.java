@@ -95,7 +95,11 @@ public final class WorkerService implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "vigil-worker-progress"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-worker-progress");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::loop, "vigil-worker");
     }
 
