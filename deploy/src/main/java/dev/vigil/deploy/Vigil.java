@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             dev.vigil.decision.cli.ApproveCommand.class,
             dev.vigil.decision.cli.RejectCommand.class,
             dev.vigil.decision.cli.DecideCommand.class,
+            dev.vigil.backup.cli.RepoCommand.class,
+            dev.vigil.backup.cli.WorkerCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
