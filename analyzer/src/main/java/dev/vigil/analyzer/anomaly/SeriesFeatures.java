@@ -1,0 +1,171 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Turns one series, point by point, into feature vectors for the forest. Each point is described
+ * against what came before it only (never against itself), in constant time and bounded memory.
+ *
+ * <p>Features: {@code residual} (value minus baseline), {@code change} (value minus previous value),
+ * {@code recentResidual} (mean residual over the short horizon), {@code volatility} (log of the mean
+ * absolute change over the short horizon) and {@code zscore} (value against the long-run mean and
+ * deviation). The baseline is the best, by recent absolute error, of three predictors: the recent
+ * level, the daily profile and the weekly profile.
+ */
+final class SeriesFeatures {
+    static final List<String> NAMES = List.of("residual", "change", "recentResidual", "volatility", "zscore");
+    private static final long DAY = 86_400_000L;
+    private static final int PREDICTORS = 3;
+
+    private final int shortPoints;
+    private final double longAlpha;
+    private final double levelAlpha;
+    private final SeasonalProfile daily;
+    private final SeasonalProfile weekly;
+
+    private long count;
+    private long lastTime;
+    private double lastValue;
+    private double level;
+    private double longMean;
+    private double longVar;
+    private final double[] predictorError = new double[PREDICTORS];
+    private final double[] recentResidual;
+    private final double[] recentChange;
+
+    /** Baseline of the last {@link #next} call. */
+    private double baseline;
+
+    SeriesFeatures(final DetectorOptions options) {
+        this.shortPoints = options.shortPoints();
+        this.longAlpha = 2.0 / (options.window() + 1.0);
+        this.levelAlpha = 2.0 / (options.shortPoints() + 1.0);
+        this.daily = new SeasonalProfile(DAY, options.seasonBins(), 0.25);
+        this.weekly = new SeasonalProfile(7 * DAY, 7 * options.seasonBins(), 0.25);
+        this.recentResidual = new double[shortPoints];
+        this.recentChange = new double[shortPoints];
+    }
+
+    /**
+     * Describes a point, then learns from it.
+     *
+     * @param time event time in epoch milliseconds, not before the previous point's
+     * @param value a finite value
+     * @return the feature vector, in the order of {@link #NAMES}
+     */
+    double[] next(final long time, final double value) {
+        final double[] predictions = {level, daily.expected(time), weekly.expected(time)};
+        baseline = count == 0 ? value : predictions[bestPredictor(predictions)];
+        final double residual = value - baseline;
+        final double change = count == 0 ? 0.0 : value - lastValue;
+        final int slot = (int) (count % shortPoints);
+        recentResidual[slot] = residual;
+        recentChange[slot] = Math.abs(change);
+        final int filled = (int) Math.min(count + 1, shortPoints);
+        final double sd = Math.sqrt(longVar);
+        final double[] f = {
+            residual,
+            change,
+            mean(recentResidual, filled),
+            Math.log(mean(recentChange, filled) + 1e-9 * (Math.abs(longMean) + sd) + 1e-300),
+            sd > 0 ? (value - longMean) / sd : 0.0,
+        };
+        learn(time, value, predictions);
+        return f;
+    }
+
+    private int bestPredictor(final double[] predictions) {
+        int best = 0;
+        for (int k = 1; k < PREDICTORS; k++) {
+            // A seasonal profile must be clearly better than the plain level to be used.
+            if (!Double.isNaN(predictions[k]) && predictorError[k] < 0.9 * predictorError[best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private void learn(final long time, final double value, final double[] predictions) {
+        if (count == 0) {
+            level = value;
+            longMean = value;
+        } else {
+            for (int k = 0; k < PREDICTORS; k++) {
+                final double p = Double.isNaN(predictions[k]) ? level : predictions[k];
+                predictorError[k] += longAlpha * (Math.abs(value - p) - predictorError[k]);
+            }
+            level += levelAlpha * (value - level);
+            final double d = value - longMean;
+            longMean += longAlpha * d;
+            longVar = (1 - longAlpha) * (longVar + longAlpha * d * d);
+        }
+        daily.add(time, value);
+        weekly.add(time, value);
+        lastTime = time;
+        lastValue = value;
+        count++;
+    }
+
+    private static double mean(final double[] values, final int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += values[i];
+        }
+        return sum / n;
+    }
+
+    /** @return the baseline of the last point described */
+    double baseline() {
+        return baseline;
+    }
+
+    /** @return the time of the last point, or Long.MIN_VALUE before the first */
+    long lastTime() {
+        return count == 0 ? Long.MIN_VALUE : lastTime;
+    }
+
+    /** @return points seen */
+    long count() {
+        return count;
+    }
+
+    /** @return bytes of {@link #write} */
+    int serializedSize() {
+        return 8 * 2 + 8 * 6 + 8 * PREDICTORS + 16 * shortPoints + daily.serializedSize() + weekly.serializedSize();
+    }
+
+    void write(final ByteBuffer out) {
+        out.putLong(count).putLong(lastTime);
+        out.putDouble(lastValue).putDouble(level).putDouble(longMean).putDouble(longVar).putDouble(baseline)
+                .putDouble(0.0);
+        for (final double e : predictorError) {
+            out.putDouble(e);
+        }
+        for (int i = 0; i < shortPoints; i++) {
+            out.putDouble(recentResidual[i]).putDouble(recentChange[i]);
+        }
+        daily.write(out);
+        weekly.write(out);
+    }
+
+    void read(final ByteBuffer in) {
+        count = in.getLong();
+        lastTime = in.getLong();
+        lastValue = in.getDouble();
+        level = in.getDouble();
+        longMean = in.getDouble();
+        longVar = in.getDouble();
+        baseline = in.getDouble();
+        in.getDouble();
+        for (int k = 0; k < PREDICTORS; k++) {
+            predictorError[k] = in.getDouble();
+        }
+        for (int i = 0; i < shortPoints; i++) {
+            recentResidual[i] = in.getDouble();
+            recentChange[i] = in.getDouble();
+        }
+        daily.read(in);
+        weekly.read(in);
+    }
+}

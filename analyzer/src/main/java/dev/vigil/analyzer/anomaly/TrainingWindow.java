@@ -1,0 +1,94 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The most recent feature vectors of a series, as floats in one ring buffer. It holds {@code window
+ * + retrainEvery} rows, so that the rows the current forest was trained on are still there until
+ * the next training: a restored detector rebuilds exactly the same forest.
+ */
+final class TrainingWindow {
+    private final int dimension;
+    private final int capacity;
+    private final float[] rows;
+    private long total;
+
+    /**
+     * @param dimension features per row
+     * @param capacity rows kept
+     */
+    TrainingWindow(final int dimension, final int capacity) {
+        this.dimension = dimension;
+        this.capacity = capacity;
+        this.rows = new float[dimension * capacity];
+    }
+
+    /** @param row a feature vector of {@code dimension} values, stored as floats */
+    void add(final double[] row) {
+        final int base = (int) (total % capacity) * dimension;
+        for (int j = 0; j < dimension; j++) {
+            rows[base + j] = (float) row[j];
+        }
+        total++;
+    }
+
+    /** @return rows ever added */
+    long total() {
+        return total;
+    }
+
+    /**
+     * @param end one past the absolute index of the last row wanted; total - capacity + n &lt;= end &lt;= total
+     * @param n rows wanted
+     * @return the n rows before {@code end}, oldest first, as doubles
+     */
+    List<double[]> rows(final long end, final int n) {
+        if (end > total || end - n < Math.max(0, total - capacity)) {
+            throw new IllegalArgumentException("rows [" + (end - n) + ", " + end + ") are not in the window of "
+                    + capacity + " rows ending at " + total);
+        }
+        final List<double[]> out = new ArrayList<>(n);
+        for (long i = end - n; i < end; i++) {
+            final int base = (int) (i % capacity) * dimension;
+            final double[] row = new double[dimension];
+            for (int j = 0; j < dimension; j++) {
+                row[j] = rows[base + j];
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** @return bytes of {@link #write} */
+    int serializedSize() {
+        return Long.BYTES + (int) Math.min(total, capacity) * dimension * Float.BYTES;
+    }
+
+    /** Writes the total and the kept rows, oldest first. */
+    void write(final ByteBuffer out) {
+        out.putLong(total);
+        final long kept = Math.min(total, capacity);
+        for (long i = total - kept; i < total; i++) {
+            final int base = (int) (i % capacity) * dimension;
+            for (int j = 0; j < dimension; j++) {
+                out.putFloat(rows[base + j]);
+            }
+        }
+    }
+
+    void read(final ByteBuffer in) {
+        total = in.getLong();
+        if (total < 0) {
+            throw new IllegalArgumentException("negative row count " + total);
+        }
+        final long kept = Math.min(total, capacity);
+        for (long i = total - kept; i < total; i++) {
+            final int base = (int) (i % capacity) * dimension;
+            for (int j = 0; j < dimension; j++) {
+                rows[base + j] = in.getFloat();
+            }
+        }
+    }
+}
