@@ -1,0 +1,226 @@
+package dev.vigil.analyzer.logs;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
+ * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
+ * then a fixed-depth tree routes it by token count and leading tokens to a short list of templates; the most
+ * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()} absorbs it (positions that
+ * differ become {@code <*>}), otherwise the message starts a new template.
+ *
+ * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
+ * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
+ * evicted (a message of that event later starts it again, under the same id when its first text is the
+ * same). Not thread-safe: one miner per stream task.
+ */
+public final class TemplateMiner {
+    private final MinerOptions options;
+    private final Map<Integer, Node> byLength = new HashMap<>();
+    /** Every cluster by id, in access order: the eldest is the least recently matched. */
+    private final LinkedHashMap<String, Cluster> clusters = new LinkedHashMap<>(64, 0.75f, true);
+
+    /** @param options hyperparameters */
+    public TemplateMiner(final MinerOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Learns from one message and returns its template.
+     *
+     * @param message the log message (without its header), any length; blank gives the empty template
+     * @return the match, never null
+     */
+    public TemplateMatch add(final String message) {
+        final String[] raw = Tokens.split(message);
+        final String[] masked = Tokens.mask(raw);
+        final List<Cluster> leaf = leaf(masked, true);
+        final Cluster best = best(leaf, masked);
+        if (best == null) {
+            final Cluster created = create(leaf, masked, masked.clone());
+            return matchOf(created, raw, true, false);
+        }
+        boolean changed = false;
+        for (int i = 0; i < masked.length; i++) {
+            if (!best.tokens[i].equals(masked[i]) && !best.tokens[i].equals(Masker.WILDCARD)) {
+                best.tokens[i] = Masker.WILDCARD;
+                changed = true;
+            }
+        }
+        best.count++;
+        clusters.get(best.id); // touch: most recently used
+        return matchOf(best, raw, false, changed);
+    }
+
+    /**
+     * Classifies one message without learning.
+     *
+     * @param message the log message
+     * @return the match (never new, never changed), or null when no template is similar enough
+     */
+    public TemplateMatch match(final String message) {
+        final String[] raw = Tokens.split(message);
+        final String[] masked = Tokens.mask(raw);
+        final List<Cluster> leaf = leaf(masked, false);
+        final Cluster best = leaf == null ? null : best(leaf, masked);
+        return best == null ? null : matchOf(best, raw, false, false);
+    }
+
+    /**
+     * Adds a template learned elsewhere (another instance, the compacted template topic) unless its id is known.
+     *
+     * @param template a template as returned by {@link #templates()}
+     * @return true when it was added
+     */
+    public boolean addTemplate(final Template template) {
+        if (clusters.containsKey(template.id())) {
+            return false;
+        }
+        final String[] tokens = Tokens.split(template.template());
+        final Cluster c = new Cluster(template.id(), pathOf(tokens), tokens, Math.max(1, template.count()));
+        insert(c);
+        return true;
+    }
+
+    /** @return a snapshot of the templates, least recently matched first */
+    public Collection<Template> templates() {
+        final List<Template> out = new ArrayList<>(clusters.size());
+        for (final Cluster c : clusters.values()) {
+            out.add(c.toTemplate());
+        }
+        return out;
+    }
+
+    /** @return the number of templates held, at most {@link MinerOptions#maxTemplates()} */
+    public int size() {
+        return clusters.size();
+    }
+
+    /** @return the hyperparameters */
+    public MinerOptions options() {
+        return options;
+    }
+
+    /** @return the whole state (templates, tree paths, counts, recency order), see {@link MinerState} */
+    public byte[] toBytes() {
+        return MinerState.write(clusters.values());
+    }
+
+    /**
+     * @param state   bytes from {@link #toBytes()}
+     * @param options hyperparameters; need not equal the writer's
+     * @return a miner that continues where the writer stopped
+     * @throws IllegalArgumentException when the bytes are not a miner state
+     */
+    public static TemplateMiner fromBytes(final byte[] state, final MinerOptions options) {
+        final TemplateMiner miner = new TemplateMiner(options);
+        for (final Cluster c : MinerState.read(state)) {
+            miner.insert(c);
+        }
+        miner.evict();
+        return miner;
+    }
+
+    private Cluster create(final List<Cluster> leaf, final String[] masked, final String[] tokens) {
+        final String text = String.join(" ", tokens);
+        int attempt = 0;
+        String id = Cluster.idOf(text, attempt);
+        while (clusters.containsKey(id)) {
+            id = Cluster.idOf(text, ++attempt);
+        }
+        final Cluster c = new Cluster(id, pathOf(masked), tokens, 1);
+        c.leaf = leaf;
+        leaf.add(c);
+        clusters.put(id, c);
+        evict();
+        return c;
+    }
+
+    private void insert(final Cluster c) {
+        final Node lengthNode = byLength.computeIfAbsent(c.tokens.length, k -> new Node());
+        Node node = lengthNode;
+        for (final String key : c.path) {
+            node = node.children.computeIfAbsent(key, k -> new Node());
+        }
+        c.leaf = node.clusters;
+        node.clusters.add(c);
+        clusters.put(c.id, c);
+    }
+
+    private void evict() {
+        final Iterator<Cluster> it = clusters.values().iterator();
+        while (clusters.size() > options.maxTemplates() && it.hasNext()) {
+            final Cluster eldest = it.next();
+            eldest.leaf.remove(eldest);
+            it.remove();
+        }
+    }
+
+    private String[] pathOf(final String[] masked) {
+        final String[] path = new String[Math.min(options.depth() - 2, masked.length)];
+        for (int i = 0; i < path.length; i++) {
+            path[i] = Masker.isVariable(masked[i]) ? Masker.WILDCARD : masked[i];
+        }
+        return path;
+    }
+
+    /** Walks the tree; when learning, grows it (a full node sends new tokens to its wildcard child). */
+    private List<Cluster> leaf(final String[] masked, final boolean learn) {
+        Node node = learn ? byLength.computeIfAbsent(masked.length, k -> new Node()) : byLength.get(masked.length);
+        final String[] path = pathOf(masked);
+        for (int i = 0; i < path.length && node != null; i++) {
+            Node next = node.children.get(path[i]);
+            if (next == null) {
+                next = node.children.get(Masker.WILDCARD);
+                if (learn && (next == null || node.children.size() < options.maxChildren() - 1)) {
+                    final String key = node.children.size() < options.maxChildren() - 1 ? path[i] : Masker.WILDCARD;
+                    next = node.children.computeIfAbsent(key, k -> new Node());
+                }
+            }
+            node = next;
+        }
+        return node == null ? null : node.clusters;
+    }
+
+    private Cluster best(final List<Cluster> leaf, final String[] masked) {
+        Cluster best = null;
+        double bestSim = -1;
+        int bestParams = -1;
+        for (final Cluster c : leaf) {
+            int equal = 0;
+            int params = 0;
+            for (int i = 0; i < masked.length; i++) {
+                final String t = c.tokens[i];
+                if (t.equals(Masker.WILDCARD)) {
+                    params++;
+                } else if (t.equals(masked[i])) {
+                    equal++;
+                }
+            }
+            final double sim = masked.length == 0 ? 1 : (double) equal / masked.length;
+            if (sim > bestSim || sim == bestSim && params > bestParams) {
+                best = c;
+                bestSim = sim;
+                bestParams = params;
+            }
+        }
+        return bestSim >= options.similarity() ? best : null;
+    }
+
+    private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,
+                                         final boolean changed) {
+        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens, raw), created, changed);
+    }
+
+    /** An inner node (children by token) or a leaf (clusters). */
+    private static final class Node {
+        final Map<String, Node> children = new HashMap<>();
+        final List<Cluster> clusters = new ArrayList<>(2);
+    }
+}
