@@ -54,7 +54,8 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
         final String what = "metric " + sample.getHost() + "/" + sample.getName() + " (id " + sample.getId() + ")";
         final String host = Limits.required(what, sample.getHost(), "host");
         Limits.required(what, sample.getName(), "name");
-        limits.checkTime(what, sample.getTime());
+        final long time = sample.getTime() == null ? 0 : sample.getTime().toEpochMilli();
+        limits.checkTime(what, time);
         Limits.checkFinite(what, sample.getValue());
         if (sample.getAttributes().size() > Limits.MAX_ATTRIBUTES) {
             throw new RejectedRecordException(what + ": " + sample.getAttributes().size() + " attributes, more than "
@@ -69,7 +70,7 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
                     + limits.maxSeriesChars());
         }
         final String id = sample.getId() == null ? "" : sample.getId();
-        return new Point(host, series, canonical.unit(), sample.getTime(), canonical.value(), Point.Kind.METRIC,
+        return new Point(host, series, canonical.unit(), time, canonical.value(), Point.Kind.METRIC,
                 canonical.attributes().get("dataset"), id.isEmpty() ? 0 : IdHash.of(id), false);
     }
 

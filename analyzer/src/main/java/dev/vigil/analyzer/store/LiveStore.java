@@ -12,6 +12,8 @@ import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A key-value state store of live objects: the processor works on decoded objects, and the store
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * @param <V> the live object type
  */
 public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, byte[]>, String, V> {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStore.class);
     private final Codec<V> codec;
     private final int capacity;
     private final Set<String> dirty = new HashSet<>();
@@ -65,7 +68,8 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
 
     /**
      * @param key the key
-     * @return the live object, decoded from the store on first use, or null if absent
+     * @return the live object, decoded from the store on first use, or null if absent (or unreadable:
+     *     then the stored bytes are deleted, with a warning)
      */
     public V get(final String key) {
         final V value = live.get(key);
@@ -76,7 +80,17 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
         if (bytes == null) {
             return null;
         }
-        final V decoded = codec.decode(bytes);
+        final V decoded;
+        try {
+            decoded = codec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            // Written by another version or with other options: starting this key over beats
+            // failing every record that touches it.
+            LOG.warn("Store {}: state of {} is unreadable ({}); starting it over", name(), key.replace('\u0000', '/'),
+                    e.getMessage());
+            wrapped().delete(key);
+            return null;
+        }
         live.put(key, decoded);
         return decoded;
     }
