@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            PublishCommand.class,
+            WatchCommand.class,
+            KeysCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
