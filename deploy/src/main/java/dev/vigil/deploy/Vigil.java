@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             WatchCommand.class,
             KeysCommand.class,
+            dev.vigil.analyzer.cli.AnalyzerCommand.class,
+            dev.vigil.analyzer.cli.StatsCommand.class,
+            dev.vigil.analyzer.cli.BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
