@@ -98,7 +98,8 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String DETECTOR_SNAPSHOT_POINTS_DOC = "A series' detector is written to its changelog "
             + "every this many points; the points in between are kept with the series and replayed on restore.";
     public static final String ANOMALY_OPEN_THRESHOLD_CONFIG = "anomaly.open.threshold";
-    private static final String ANOMALY_OPEN_THRESHOLD_DOC = "Score (0..1) at which an anomaly episode opens.";
+    private static final String ANOMALY_OPEN_THRESHOLD_DOC = "Score (0..1) at which an anomaly episode opens. The "
+            + "detector's score is -log10(tail probability) / 10: 0.75 is about 1e-7.5.";
     public static final String ANOMALY_CLOSE_THRESHOLD_CONFIG = "anomaly.close.threshold";
     private static final String ANOMALY_CLOSE_THRESHOLD_DOC = "Score under which a point counts as calm; below "
             + "anomaly.open.threshold (hysteresis).";
@@ -185,7 +186,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     DETECTOR_TREES_DOC)
             .define(DETECTOR_SNAPSHOT_POINTS_CONFIG, Type.INT, 64, Range.between(1, 4096), Importance.LOW,
                     DETECTOR_SNAPSHOT_POINTS_DOC)
-            .define(ANOMALY_OPEN_THRESHOLD_CONFIG, Type.DOUBLE, 0.6, Range.between(0.01, 1.0), Importance.HIGH,
+            .define(ANOMALY_OPEN_THRESHOLD_CONFIG, Type.DOUBLE, 0.75, Range.between(0.01, 1.0), Importance.HIGH,
                     ANOMALY_OPEN_THRESHOLD_DOC)
             .define(ANOMALY_CLOSE_THRESHOLD_CONFIG, Type.DOUBLE, 0.3, Range.between(0.0, 1.0), Importance.MEDIUM,
                     ANOMALY_CLOSE_THRESHOLD_DOC)

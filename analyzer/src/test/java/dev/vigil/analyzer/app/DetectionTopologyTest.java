@@ -44,7 +44,7 @@ class DetectionTopologyTest {
             assertEquals(HOST, open.getHost());
             assertEquals("system.cpu.utilization", open.getSeries());
             assertEquals(0.99, open.getObserved(), 1e-12);
-            assertTrue(open.getScore() >= 0.6, "score " + open.getScore());
+            assertTrue(open.getScore() >= 0.75, "score " + open.getScore());
             assertFalse(open.getContributors().isEmpty());
             assertTrue(open.getExplanation().contains("0.99"), open.getExplanation());
             assertEquals(T0.plusMillis(300 * STEP), open.getEpisodeStart());
