@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            dev.vigil.analyzer.cli.NabCommand.class,
+            dev.vigil.analyzer.cli.NabScoreCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
