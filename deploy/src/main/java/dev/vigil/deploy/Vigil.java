@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             dev.vigil.analyzer.cli.AnalyzerCommand.class,
             dev.vigil.analyzer.cli.StatsCommand.class,
             dev.vigil.analyzer.cli.BenchCommand.class,
+            dev.vigil.analyzer.cli.NabCommand.class,
+            dev.vigil.analyzer.cli.NabScoreCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {

@@ -7,8 +7,10 @@ import java.util.List;
  * What a detector says about one point.
  *
  * @param warm false during the warm-up, when the detector does not score yet
- * @param score calibrated anomaly score in [0, 1]: 0 while not warm; below about 0.3 is ordinary,
- *     0.5 unusual (tail probability about 1e-5), 1 extreme (1e-10 or less)
+ * @param score calibrated anomaly score in [0, 1]: 0 while not warm. It is N / (N + 2.5) with the
+ *     default scale, N the point's surprise (-log10 of its tail probability) beyond the recent peak:
+ *     0 for ordinary points and for the continuation of an event already reported, 0.5 for a new
+ *     event rarer than 1 in 300 (the operating point that scores best on NAB), 0.8 for 1 in 10^10
  * @param observed the observed value (for a host, the value of the strongest contributing series)
  * @param baseline what was expected at that time: the seasonal baseline or the recent level
  * @param contributors the features (or, for a host, the series) that deviated most, strongest first;

@@ -18,12 +18,14 @@ import java.util.Properties;
  *     extended forest of Hariri et al.; must be below the number of features
  * @param shortPoints points of the short horizon: recent mean and volatility; in [2, 256]
  * @param seasonBins bins per day of the daily and weekly seasonal profiles; in [4, 1440]
- * @param scoreScale calibration: the score is {@code -log10(p) / scoreScale} capped at 1, where p is
- *     the tail probability of the point's isolation score; in (0, 100]
+ * @param noveltyHalfLife half-life, in points, of the recent peak of surprise that a point must
+ *     exceed to score; 0 scores every point's full surprise; in [0, 1000000]
+ * @param scoreScale calibration: the score is {@code S / (S + scoreScale)} with {@code S = -log10(p)},
+ *     p the point's tail probability; so a point scores 0.5 when p = 10^-scoreScale; in (0, 100]
  */
 public record DetectorOptions(int warmupPoints, int window, int retrainEvery, int trees, int subsample,
                               int maxDepth, int extensionLevel, int shortPoints, int seasonBins,
-                              double scoreScale) {
+                              int noveltyHalfLife, double scoreScale) {
     private static final String PREFIX = "anomaly.";
 
     /** Validates every field; throws {@link IllegalArgumentException} naming the field, the range and the value. */
@@ -37,6 +39,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
         check("extensionLevel", extensionLevel, 0, 64);
         check("shortPoints", shortPoints, 2, 256);
         check("seasonBins", seasonBins, 4, 1440);
+        check("noveltyHalfLife", noveltyHalfLife, 0, 1_000_000);
         if (!(scoreScale > 0 && scoreScale <= 100)) {
             throw new IllegalArgumentException("scoreScale must be in (0, 100], was " + scoreScale);
         }
@@ -44,7 +47,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
 
     /** @return the defaults: the values Vigil and {@code vigil nab} run with */
     public static DetectorOptions defaults() {
-        return new DetectorOptions(128, 512, 128, 100, 256, 0, 0, 6, 48, 10.0);
+        return new DetectorOptions(128, 512, 256, 50, 128, 0, 0, 12, 144, 300, 2.5);
     }
 
     /** @return the depth limit actually used: {@link #maxDepth()} or ceil(log2(subsample)) when it is 0 */
@@ -58,7 +61,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
      */
     public DetectorOptions withWarmupPoints(final int points) {
         return new DetectorOptions(points, window, retrainEvery, trees, subsample, maxDepth, extensionLevel,
-                shortPoints, seasonBins, scoreScale);
+                shortPoints, seasonBins, noveltyHalfLife, scoreScale);
     }
 
     /**
@@ -67,7 +70,8 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
      */
     public DetectorOptions withWindow(final int points) {
         return new DetectorOptions(Math.min(warmupPoints, points), points, retrainEvery, trees,
-                Math.min(subsample, points), maxDepth, extensionLevel, shortPoints, seasonBins, scoreScale);
+                Math.min(subsample, points), maxDepth, extensionLevel, shortPoints, seasonBins, noveltyHalfLife,
+                scoreScale);
     }
 
     /**
@@ -76,7 +80,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
      */
     public DetectorOptions withTrees(final int count) {
         return new DetectorOptions(warmupPoints, window, retrainEvery, count, subsample, maxDepth, extensionLevel,
-                shortPoints, seasonBins, scoreScale);
+                shortPoints, seasonBins, noveltyHalfLife, scoreScale);
     }
 
     /**
@@ -85,7 +89,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
      */
     public DetectorOptions withRetrainEvery(final int points) {
         return new DetectorOptions(warmupPoints, window, points, trees, subsample, maxDepth, extensionLevel,
-                shortPoints, seasonBins, scoreScale);
+                shortPoints, seasonBins, noveltyHalfLife, scoreScale);
     }
 
     /**
@@ -102,6 +106,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
         p.setProperty(PREFIX + "extensionLevel", Integer.toString(extensionLevel));
         p.setProperty(PREFIX + "shortPoints", Integer.toString(shortPoints));
         p.setProperty(PREFIX + "seasonBins", Integer.toString(seasonBins));
+        p.setProperty(PREFIX + "noveltyHalfLife", Integer.toString(noveltyHalfLife));
         p.setProperty(PREFIX + "scoreScale", Double.toString(scoreScale));
         return p;
     }
@@ -120,7 +125,8 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
                 intOf(props, "retrainEvery", d.retrainEvery), intOf(props, "trees", d.trees),
                 intOf(props, "subsample", d.subsample), intOf(props, "maxDepth", d.maxDepth),
                 intOf(props, "extensionLevel", d.extensionLevel), intOf(props, "shortPoints", d.shortPoints),
-                intOf(props, "seasonBins", d.seasonBins), doubleOf(props, "scoreScale", d.scoreScale));
+                intOf(props, "seasonBins", d.seasonBins), intOf(props, "noveltyHalfLife", d.noveltyHalfLife),
+                doubleOf(props, "scoreScale", d.scoreScale));
     }
 
     private static int intOf(final Properties props, final String field, final int fallback) {

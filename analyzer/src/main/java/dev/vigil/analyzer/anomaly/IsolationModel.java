@@ -6,35 +6,40 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import smile.math.special.Erf;
 
 /**
  * A forest over a sliding window of feature vectors: trained once the warm-up is over, rebuilt every
  * {@code retrainEvery} rows from the newest {@code window} rows, and calibrated at each training
  * against the isolation scores of the rows it was trained on.
  *
- * <p>Calibration: z = (s - mean) / sd of the training rows' scores s; p = P(Z &gt; z) for a standard
- * normal Z; score = min(1, -log10(p) / scoreScale). So the score reads as "how many orders of
- * magnitude rarer than the usual point", on the same scale for every series.
+ * <p>Calibration: at each training, the upper {@link Tail} of the isolation scores of the training
+ * rows, and of each feature's distance from its median; a point's p is the rarer of the two
+ * (features Bonferroni-corrected), and score = min(1, -log10(p) / scoreScale). So the score reads
+ * as "how many orders of magnitude rarer than the recent points", on one scale for every series.
  *
  * <p>Only the rows and a few figures are serialized. The forest itself is rebuilt from them on the
  * first use after {@link #read}, with the same seed, so it is the same forest.
  */
 final class IsolationModel {
-    /** Floor of the calibration deviation: Smile's scores of identical rows do not vary at all. */
-    private static final double MIN_SCORE_SD = 0.01;
-    private static final double LN10 = Math.log(10);
+    /** Floor of the isolation score's tail scale: Smile's scores of identical rows do not vary at all. */
+    private static final double MIN_SCORE_BETA = 0.005;
+    /** Share of the older tails' extra reach kept at each training. */
+    private static final double TAIL_MEMORY = 0.5;
+    /** Rows scored at each training to calibrate. */
+    private static final int CALIBRATION_ROWS = 128;
 
     private final DetectorOptions options;
     private final long seed;
     private final List<String> names;
     private final TrainingWindow window;
 
+    private final double peakDecay;
     private long trainedAt;
-    private double scoreMean;
-    private double scoreSd;
+    /** Decaying peak of the recent surprises (-log10 p). */
+    private double peak;
+    private Tail scoreTail;
     private final double[] center;
-    private final double[] scale;
+    private final Tail[] tails;
     private Forest forest;
 
     /**
@@ -52,7 +57,8 @@ final class IsolationModel {
         this.names = List.copyOf(names);
         this.window = new TrainingWindow(names.size(), options.window() + options.retrainEvery());
         this.center = new double[names.size()];
-        this.scale = new double[names.size()];
+        this.tails = new Tail[names.size()];
+        this.peakDecay = options.noveltyHalfLife() == 0 ? 0.0 : Math.pow(2, -1.0 / options.noveltyHalfLife());
     }
 
     /** @return true once the first training happened */
@@ -62,20 +68,41 @@ final class IsolationModel {
 
     /**
      * @param features a feature vector
-     * @return the calibrated score in [0, 1]; call only when {@link #trained()}
+     * @return log10 of the point's tail probability: the rarer of its isolation score and its most
+     *     extreme feature (Bonferroni over the features); 0 when neither is in its tail. Call only
+     *     when {@link #trained()}.
+     */
+    double log10P(final double[] point) {
+        // The forest was trained on float rows: score the point as the float row it will become, or
+        // a feature constant over the window would differ from itself by rounding and be isolated.
+        final double[] features = TrainingWindow.asStored(point);
+        // An isolation forest does not see how far beyond its training range a point lies: a split
+        // never falls outside the range of the rows it was built from. The features' own tails
+        // bring that magnitude back.
+        double featureLog10 = 0;
+        for (int j = 0; j < features.length; j++) {
+            featureLog10 = Math.min(featureLog10, tails[j].log10Exceedance(Math.abs(features[j] - center[j])));
+        }
+        featureLog10 = Math.min(0, featureLog10 + Math.log10(features.length));
+        return Math.min(scoreTail.log10Exceedance(forest().score(features)), featureLog10);
+    }
+
+    /**
+     * Scores a point; call once per point, in order (it updates the recent peak).
+     *
+     * @param features a feature vector
+     * @return the calibrated score in [0, 1): N / (N + scoreScale) with N = max(0, S - peak), S =
+     *     -log10(p) and peak the recent peak of S decaying with noveltyHalfLife; this keeps the
+     *     order of even the rarest points instead of capping them all at 1
      */
     double score(final double[] features) {
-        final double z = (forest().score(features) - scoreMean) / scoreSd;
-        // An isolation forest does not see how far beyond its training range a point lies: a split
-        // never falls outside the range of the rows it was built from. The most deviating feature's
-        // robust z (two-sided, Bonferroni over the features) brings that magnitude back.
-        double maxDeviation = 0;
-        for (int j = 0; j < features.length; j++) {
-            maxDeviation = Math.max(maxDeviation, Math.abs(features[j] - center[j]) / scale[j]);
-        }
-        final double featureLog10 = Math.log10(2.0 * features.length) + log10UpperTail(maxDeviation);
-        final double log10P = Math.min(log10UpperTail(z), featureLog10);
-        return Math.min(1.0, Math.max(0.0, -log10P / options.scoreScale()));
+        // Report what is new: the surprise beyond the recent peak. The first point of an event keeps
+        // its full surprise; its continuation, and echoes of an event the window partly learned, do
+        // not raise the score again.
+        final double surprise = Math.max(0.0, -log10P(features));
+        final double novel = Math.max(0.0, surprise - peak);
+        peak = Math.max(surprise, peak * peakDecay);
+        return novel / (novel + options.scoreScale());
     }
 
     /**
@@ -94,14 +121,15 @@ final class IsolationModel {
     /**
      * @param features a feature vector
      * @param top most contributors to return
-     * @return the features that deviate most from their training median, in MADs, strongest first;
-     *     weights are shares of the total deviation
+     * @return the features that deviate most from their training median, relative to how far the
+     *     training rows' own extremes reached, strongest first; weights are shares of the total
      */
-    List<Contributor> explain(final double[] features, final int top) {
+    List<Contributor> explain(final double[] point, final int top) {
+        final double[] features = TrainingWindow.asStored(point);
         final double[] deviation = new double[features.length];
         double total = 0;
         for (int j = 0; j < features.length; j++) {
-            deviation[j] = Math.abs(features[j] - center[j]) / scale[j];
+            deviation[j] = Math.abs(features[j] - center[j]) / (tails[j].u() + tails[j].beta());
             total += deviation[j];
         }
         final Integer[] order = new Integer[features.length];
@@ -122,34 +150,43 @@ final class IsolationModel {
         final List<double[]> rows = window.rows(end, n);
         forest = Forest.build(rows, options.trees(), options.subsample(), options.effectiveMaxDepth(),
                 options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
-        double sum = 0;
-        double sumSq = 0;
-        for (final double[] row : rows) {
-            final double s = forest.score(row);
-            sum += s;
-            sumSq += s * s;
+        // Calibrate on up to CALIBRATION_ROWS rows spread over the window: scoring all of them
+        // would cost as much as building the forest.
+        final int m = Math.min(n, CALIBRATION_ROWS);
+        final double[] sample = new double[m];
+        for (int i = 0; i < m; i++) {
+            sample[i] = forest.score(rows.get((int) ((long) i * n / m)));
         }
-        scoreMean = sum / n;
-        scoreSd = Math.max(MIN_SCORE_SD, Math.sqrt(Math.max(0, sumSq / n - scoreMean * scoreMean)));
-        robustScale(rows);
+        scoreTail = remember(scoreTail, Tail.fit(sample, MIN_SCORE_BETA));
+        fitFeatureTails(rows);
         trainedAt = end;
     }
 
-    private void robustScale(final List<double[]> rows) {
+    private void fitFeatureTails(final List<double[]> rows) {
         final double[] column = new double[rows.size()];
         for (int j = 0; j < center.length; j++) {
+            double magnitude = 0;
             for (int i = 0; i < column.length; i++) {
                 column[i] = rows.get(i)[j];
+                magnitude = Math.max(magnitude, Math.abs(column[i]));
             }
             Arrays.sort(column);
             center[j] = median(column);
             for (int i = 0; i < column.length; i++) {
                 column[i] = Math.abs(column[i] - center[j]);
             }
-            Arrays.sort(column);
-            final double mad = 1.4826 * median(column);
-            scale[j] = mad > 0 ? mad : Math.max(1e-9, Math.abs(center[j]) * 1e-6 + 1e-12);
+            // Floor: one part in a thousand of the feature's magnitude, so a constant feature has a scale.
+            tails[j] = remember(tails[j], Tail.fit(column, Math.max(1e-3 * magnitude, 1e-12)));
         }
+    }
+
+    /**
+     * Tails remember the extremes of earlier windows, keeping half of their extra reach at each
+     * training: a rare but recurring event (a nightly job's spike) stays known for several windows
+     * after it left the current one, instead of alarming again each time it comes back.
+     */
+    private static Tail remember(final Tail old, final Tail fitted) {
+        return old == null ? fitted : old.remember(fitted, TAIL_MEMORY);
     }
 
     private static double median(final double[] sorted) {
@@ -165,20 +202,6 @@ final class IsolationModel {
                     options.effectiveMaxDepth(), options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + trainedAt);
         }
         return forest;
-    }
-
-    /**
-     * @param z a standard score
-     * @return log10 P(Z &gt; z) for a standard normal Z, accurate far into the tail
-     */
-    static double log10UpperTail(final double z) {
-        if (z < 8) {
-            return Math.log10(0.5 * Erf.erfc(z / Math.sqrt(2)));
-        }
-        // Mills ratio: P(Z > z) ~ phi(z) / z * (1 - 1/z^2 + 3/z^4)
-        final double lnP = -0.5 * z * z - Math.log(z * Math.sqrt(2 * Math.PI))
-                + Math.log1p(-1 / (z * z) + 3 / (z * z * z * z));
-        return lnP / LN10;
     }
 
     /** @return true when the forest is built (not waiting for a rebuild after {@link #read}) */
@@ -197,29 +220,44 @@ final class IsolationModel {
 
     /** @return bytes of {@link #write} */
     int serializedSize() {
-        return 8 + 8 + 8 + 16 * center.length + window.serializedSize();
+        return 16 + 24 + 32 * center.length + window.serializedSize();
     }
 
     void write(final ByteBuffer out) {
-        out.putLong(trainedAt).putDouble(scoreMean).putDouble(scoreSd);
+        out.putLong(trainedAt).putDouble(peak);
+        write(out, scoreTail);
         for (int j = 0; j < center.length; j++) {
-            out.putDouble(center[j]).putDouble(scale[j]);
+            out.putDouble(center[j]);
+            write(out, tails[j]);
         }
         window.write(out);
     }
 
     void read(final ByteBuffer in) {
         trainedAt = in.getLong();
-        scoreMean = in.getDouble();
-        scoreSd = in.getDouble();
+        peak = in.getDouble();
+        scoreTail = readTail(in);
         for (int j = 0; j < center.length; j++) {
             center[j] = in.getDouble();
-            scale[j] = in.getDouble();
+            tails[j] = readTail(in);
         }
         window.read(in);
         if (trainedAt < 0 || trainedAt > window.total()) {
             throw new IllegalArgumentException("trained at row " + trainedAt + " of " + window.total());
         }
         forest = null;
+    }
+
+    private static void write(final ByteBuffer out, final Tail tail) {
+        if (tail == null) {
+            out.putDouble(Double.NaN).putDouble(Double.NaN).putDouble(Double.NaN);
+        } else {
+            out.putDouble(tail.log10Rate()).putDouble(tail.u()).putDouble(tail.beta());
+        }
+    }
+
+    private static Tail readTail(final ByteBuffer in) {
+        final Tail tail = new Tail(in.getDouble(), in.getDouble(), in.getDouble());
+        return Double.isNaN(tail.u()) ? null : tail;
     }
 }

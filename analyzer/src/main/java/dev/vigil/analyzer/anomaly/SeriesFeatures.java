@@ -7,16 +7,20 @@ import java.util.List;
  * Turns one series, point by point, into feature vectors for the forest. Each point is described
  * against what came before it only (never against itself), in constant time and bounded memory.
  *
- * <p>Features: {@code residual} (value minus baseline), {@code change} (value minus previous value),
- * {@code recentResidual} (mean residual over the short horizon), {@code volatility} (log of the mean
- * absolute change over the short horizon) and {@code zscore} (value against the long-run mean and
- * deviation). The baseline is the best, by recent absolute error, of three predictors: the recent
- * level, the daily profile and the weekly profile.
+ * <p>Features: {@code change} (value minus previous value), {@code residual} (value minus the recent
+ * level), {@code seasonalResidual} (value minus the seasonal baseline), {@code recentSeasonal} (mean
+ * seasonal residual over the short horizon), {@code volatility} (log of the mean absolute change
+ * over the short horizon) and {@code zscore} (value against the long-run mean and deviation). The
+ * seasonal baseline is the better, by recent absolute error, of the daily and the weekly profile,
+ * or the long-run mean while neither has seen the time of day yet.
  */
 final class SeriesFeatures {
-    static final List<String> NAMES = List.of("residual", "change", "recentResidual", "volatility", "zscore");
+    static final List<String> NAMES = List.of("change", "residual", "seasonalResidual", "recentSeasonal",
+            "volatility", "zscore");
     private static final long DAY = 86_400_000L;
-    private static final int PREDICTORS = 3;
+    /** Weight of a new point in its seasonal bin. */
+    private static final double SEASON_ALPHA = 0.25;
+    private static final int PREDICTORS = 2;
 
     private final int shortPoints;
     private final double longAlpha;
@@ -41,8 +45,8 @@ final class SeriesFeatures {
         this.shortPoints = options.shortPoints();
         this.longAlpha = 2.0 / (options.window() + 1.0);
         this.levelAlpha = 2.0 / (options.shortPoints() + 1.0);
-        this.daily = new SeasonalProfile(DAY, options.seasonBins(), 0.25);
-        this.weekly = new SeasonalProfile(7 * DAY, 7 * options.seasonBins(), 0.25);
+        this.daily = new SeasonalProfile(DAY, options.seasonBins(), SEASON_ALPHA);
+        this.weekly = new SeasonalProfile(7 * DAY, 7 * options.seasonBins(), SEASON_ALPHA);
         this.recentResidual = new double[shortPoints];
         this.recentChange = new double[shortPoints];
     }
@@ -55,18 +59,20 @@ final class SeriesFeatures {
      * @return the feature vector, in the order of {@link #NAMES}
      */
     double[] next(final long time, final double value) {
-        final double[] predictions = {level, daily.expected(time), weekly.expected(time)};
-        baseline = count == 0 ? value : predictions[bestPredictor(predictions)];
-        final double residual = value - baseline;
+        final double[] predictions = {daily.expected(time), weekly.expected(time)};
+        final int best = bestPredictor(predictions);
+        baseline = count == 0 ? value : best < 0 ? longMean : predictions[best];
+        final double seasonal = value - baseline;
         final double change = count == 0 ? 0.0 : value - lastValue;
         final int slot = (int) (count % shortPoints);
-        recentResidual[slot] = residual;
+        recentResidual[slot] = seasonal;
         recentChange[slot] = Math.abs(change);
         final int filled = (int) Math.min(count + 1, shortPoints);
         final double sd = Math.sqrt(longVar);
         final double[] f = {
-            residual,
             change,
+            count == 0 ? 0.0 : value - level,
+            seasonal,
             mean(recentResidual, filled),
             Math.log(mean(recentChange, filled) + 1e-9 * (Math.abs(longMean) + sd) + 1e-300),
             sd > 0 ? (value - longMean) / sd : 0.0,
@@ -75,11 +81,11 @@ final class SeriesFeatures {
         return f;
     }
 
+    /** @return the index of the profile with the lower recent error, or -1 when neither is available */
     private int bestPredictor(final double[] predictions) {
-        int best = 0;
-        for (int k = 1; k < PREDICTORS; k++) {
-            // A seasonal profile must be clearly better than the plain level to be used.
-            if (!Double.isNaN(predictions[k]) && predictorError[k] < 0.9 * predictorError[best]) {
+        int best = -1;
+        for (int k = 0; k < PREDICTORS; k++) {
+            if (!Double.isNaN(predictions[k]) && (best < 0 || predictorError[k] < predictorError[best])) {
                 best = k;
             }
         }
@@ -92,7 +98,7 @@ final class SeriesFeatures {
             longMean = value;
         } else {
             for (int k = 0; k < PREDICTORS; k++) {
-                final double p = Double.isNaN(predictions[k]) ? level : predictions[k];
+                final double p = Double.isNaN(predictions[k]) ? longMean : predictions[k];
                 predictorError[k] += longAlpha * (Math.abs(value - p) - predictorError[k]);
             }
             level += levelAlpha * (value - level);

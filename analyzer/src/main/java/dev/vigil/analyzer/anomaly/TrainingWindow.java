@@ -34,6 +34,18 @@ final class TrainingWindow {
         total++;
     }
 
+    /**
+     * @param row a feature vector
+     * @return a copy rounded to what the window stores (floats)
+     */
+    static double[] asStored(final double[] row) {
+        final double[] out = new double[row.length];
+        for (int j = 0; j < row.length; j++) {
+            out[j] = (float) row[j];
+        }
+        return out;
+    }
+
     /** @return rows ever added */
     long total() {
         return total;
