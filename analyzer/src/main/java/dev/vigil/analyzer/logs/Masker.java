@@ -35,6 +35,9 @@ final class Masker {
         if (!hasDigit(token, 0, token.length())) {
             return token;
         }
+        if (isColonHex(token)) {
+            return WILDCARD;
+        }
         final StringBuilder out = new StringBuilder(token.length());
         int i = 0;
         final int n = token.length();
@@ -60,6 +63,81 @@ final class Masker {
         return masked.contains(WILDCARD);
     }
 
+    /**
+     * The most specific token that covers two different tokens: their common punctuation-delimited prefix
+     * and suffix around one {@code <*>} ({@code rhost=<*>} and {@code rhost=ec<*>} give {@code rhost=<*>};
+     * {@code root} and {@code admin} give {@code <*>}).
+     *
+     * @param a a template or masked token
+     * @param b another
+     * @return the generalized token
+     */
+    static String generalize(final String a, final String b) {
+        if (a.equals(WILDCARD) || b.equals(WILDCARD)) {
+            return WILDCARD;
+        }
+        final int max = Math.min(a.length(), b.length());
+        int p = 0;
+        while (p < max && a.charAt(p) == b.charAt(p)) {
+            p++;
+        }
+        while (p > 0 && (isAlnum(a.charAt(p - 1)) || insideWildcard(a, p))) {
+            p--;
+        }
+        int q = 0;
+        while (q < max - p && a.charAt(a.length() - 1 - q) == b.charAt(b.length() - 1 - q)) {
+            q++;
+        }
+        while (q > 0 && (isAlnum(a.charAt(a.length() - q)) || insideWildcard(a, a.length() - q))) {
+            q--;
+        }
+        final String out = a.substring(0, p) + WILDCARD + a.substring(a.length() - q);
+        return out.replace("<*><*>", WILDCARD);
+    }
+
+    /**
+     * @param pattern a token holding {@code <*>}, each standing for one or more characters
+     * @param token   a masked token
+     * @return true when the pattern covers the token
+     */
+    static boolean covers(final String pattern, final String token) {
+        return covers(pattern, 0, token, 0);
+    }
+
+    private static boolean covers(final String p, final int i, final String t, final int j) {
+        if (i == p.length()) {
+            return j == t.length();
+        }
+        if (p.startsWith(WILDCARD, i)) {
+            for (int k = j + 1; k <= t.length(); k++) {
+                if (covers(p, i + WILDCARD.length(), t, k)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return j < t.length() && p.charAt(i) == t.charAt(j) && covers(p, i + 1, t, j + 1);
+    }
+
+    /** @return true when a cut at index i would split a {@code <*>} of s */
+    private static boolean insideWildcard(final String s, final int i) {
+        return i > 0 && i < s.length() && (s.startsWith("*>", i) || s.startsWith(">", i) && s.charAt(i - 1) == '*');
+    }
+
+    /** @return true for {@code <*>} and a word followed by {@code <*>} ({@code an<*>}): a list item's shape */
+    static boolean isListItem(final String masked) {
+        if (!masked.endsWith(WILDCARD)) {
+            return false;
+        }
+        for (int i = 0; i < masked.length() - WILDCARD.length(); i++) {
+            final char c = masked.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String maskUrl(final String token, final int scheme) {
         int end = token.length();
         while (end > scheme + 3 && isClosing(token.charAt(end - 1))) {
@@ -82,18 +160,18 @@ final class Masker {
             out.append(WILDCARD);
             return;
         }
-        int word = from;
-        while (word < to && (isLetter(s.charAt(word)) || s.charAt(word) == '_')) {
-            word++;
+        int digit = from;
+        while (!Character.isDigit(s.charAt(digit))) {
+            digit++;
         }
-        if (word == from) {
+        if (!isLetter(first) && first != '_') {
             out.append(WILDCARD);
             return;
         }
-        if (word < to && (s.charAt(word) == '-' || s.charAt(word) == '.')) {
-            word++;
-        }
-        out.append(s, from, word).append(WILDCARD);
+        // a minus right after punctuation is the number's sign, not part of the name: blk_-42 gives blk_<*>
+        final int prefixEnd = s.charAt(digit - 1) == '-' && digit - 2 >= from && !isAlnum(s.charAt(digit - 2))
+                ? digit - 1 : digit;
+        out.append(s, from, prefixEnd).append(WILDCARD);
     }
 
     /** A number keeps a unit of up to three letters or a percent sign after it; anything else is one parameter. */
@@ -153,6 +231,29 @@ final class Masker {
             }
         }
         return true;
+    }
+
+    private static boolean isAlnum(final char c) {
+        return isLetter(c) || c >= '0' && c <= '9';
+    }
+
+    /** Colon-separated groups of one to four hex digits, five or more: MAC and IPv6 addresses. */
+    private static boolean isColonHex(final String s) {
+        int groups = 1;
+        int run = 0;
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            final char c = s.charAt(i);
+            if (c == ':') {
+                groups++;
+                run = 0;
+            } else if (Character.digit(c, 16) >= 0 && ++run <= 4) {
+                digit |= Character.isDigit(c);
+            } else {
+                return false;
+            }
+        }
+        return digit && groups >= 5;
     }
 
     private static boolean isLetter(final char c) {

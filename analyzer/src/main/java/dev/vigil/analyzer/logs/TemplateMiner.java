@@ -12,8 +12,11 @@ import java.util.Map;
  * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
  * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
  * then a fixed-depth tree routes it by token count and leading tokens to a short list of templates; the most
- * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()} absorbs it (positions that
- * differ become {@code <*>}), otherwise the message starts a new template.
+ * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
+ * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
+ * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template.
+ * Departures from Drain: that word rule, richer masking, and runs of list items ({@code 3 4 5}) taken as one
+ * token; see the module README for why they should hold on logs never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
  * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
@@ -38,8 +41,9 @@ public final class TemplateMiner {
      * @return the match, never null
      */
     public TemplateMatch add(final String message) {
-        final String[] raw = Tokens.split(message);
-        final String[] masked = Tokens.mask(raw);
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
         final List<Cluster> leaf = leaf(masked, true);
         final Cluster best = best(leaf, masked);
         if (best == null) {
@@ -48,8 +52,8 @@ public final class TemplateMiner {
         }
         boolean changed = false;
         for (int i = 0; i < masked.length; i++) {
-            if (!best.tokens[i].equals(masked[i]) && !best.tokens[i].equals(Masker.WILDCARD)) {
-                best.tokens[i] = Masker.WILDCARD;
+            if (!covers(best.tokens[i], masked[i])) {
+                best.tokens[i] = Masker.generalize(best.tokens[i], masked[i]);
                 changed = true;
             }
         }
@@ -65,8 +69,9 @@ public final class TemplateMiner {
      * @return the match (never new, never changed), or null when no template is similar enough
      */
     public TemplateMatch match(final String message) {
-        final String[] raw = Tokens.split(message);
-        final String[] masked = Tokens.mask(raw);
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
         final List<Cluster> leaf = leaf(masked, false);
         final Cluster best = leaf == null ? null : best(leaf, masked);
         return best == null ? null : matchOf(best, raw, false, false);
@@ -195,15 +200,20 @@ public final class TemplateMiner {
         for (final Cluster c : leaf) {
             int equal = 0;
             int params = 0;
+            int wordDiffs = 0;
             for (int i = 0; i < masked.length; i++) {
                 final String t = c.tokens[i];
                 if (t.equals(Masker.WILDCARD)) {
                     params++;
-                } else if (t.equals(masked[i])) {
+                } else if (covers(t, masked[i])) {
                     equal++;
+                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)) {
+                    wordDiffs++;
                 }
             }
-            final double sim = masked.length == 0 ? 1 : (double) equal / masked.length;
+            // two plain words changing at once mark another event more often than two word-valued parameters
+            final double sim = wordDiffs > options.maxWordChanges() ? 0
+                    : masked.length == 0 ? 1 : (double) equal / masked.length;
             if (sim > bestSim || sim == bestSim && params > bestParams) {
                 best = c;
                 bestSim = sim;
@@ -211,6 +221,12 @@ public final class TemplateMiner {
             }
         }
         return bestSim >= options.similarity() ? best : null;
+    }
+
+    /** @return true when the template token stands for the masked token: equal, or a pattern that covers it */
+    private static boolean covers(final String template, final String masked) {
+        return template.equals(masked) || template.equals(Masker.WILDCARD)
+                || Masker.isVariable(template) && Masker.covers(template, masked);
     }
 
     private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,

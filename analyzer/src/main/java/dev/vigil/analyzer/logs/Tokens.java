@@ -31,13 +31,41 @@ final class Tokens {
         return out.isEmpty() ? NONE : out.toArray(NONE);
     }
 
-    /** @return the masked form of each token, see {@link Masker} */
-    static String[] mask(final String[] raw) {
-        final String[] out = new String[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            out[i] = Masker.mask(raw[i]);
+    /**
+     * A message as the miner sees it: raw and masked tokens, position by position.
+     *
+     * @param raw    the text of each token
+     * @param masked its masked form
+     */
+    record Line(String[] raw, String[] masked) {
+    }
+
+    /**
+     * Splits and masks a message. A run of adjacent tokens with the same masked form that holds a parameter
+     * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
+     * lists of different lengths still give messages of one length.
+     *
+     * @param message the message
+     * @return its tokens
+     */
+    static Line line(final String message) {
+        final String[] raw = split(message);
+        final List<String> rawOut = new ArrayList<>(raw.length);
+        final List<String> maskedOut = new ArrayList<>(raw.length);
+        int i = 0;
+        while (i < raw.length) {
+            final String m = Masker.mask(raw[i]);
+            int j = i + 1;
+            if (Masker.isListItem(m)) {
+                while (j < raw.length && Masker.mask(raw[j]).equals(m)) {
+                    j++;
+                }
+            }
+            rawOut.add(j == i + 1 ? raw[i] : String.join(" ", java.util.Arrays.asList(raw).subList(i, j)));
+            maskedOut.add(m);
+            i = j;
         }
-        return out;
+        return new Line(rawOut.toArray(NONE), maskedOut.toArray(NONE));
     }
 
     /**
