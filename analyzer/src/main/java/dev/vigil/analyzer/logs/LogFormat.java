@@ -43,7 +43,8 @@ public final class LogFormat {
                 throw new IllegalArgumentException("format '" + layout + "': field <" + m.group(1) + "> twice");
             }
             fields.add(m.group(1));
-            regex.append("(.*?)");
+            // named, since the text between fields may hold groups of its own: (\[<PID>\])?
+            regex.append("(?<f").append(fields.size() - 1).append(">.*?)");
             last = m.end();
         }
         regex.append(literal(layout.substring(last))).append('$');
@@ -63,7 +64,7 @@ public final class LogFormat {
      */
     public String content(final String line) {
         final Matcher m = pattern.matcher(line.strip());
-        return m.matches() ? m.group(content + 1) : null;
+        return m.matches() ? m.group("f" + content) : null;
     }
 
     /** @return the field names in order */

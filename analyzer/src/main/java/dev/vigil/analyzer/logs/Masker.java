@@ -101,22 +101,30 @@ final class Masker {
      * @return true when the pattern covers the token
      */
     static boolean covers(final String pattern, final String token) {
-        return covers(pattern, 0, token, 0);
-    }
-
-    private static boolean covers(final String p, final int i, final String t, final int j) {
-        if (i == p.length()) {
-            return j == t.length();
-        }
-        if (p.startsWith(WILDCARD, i)) {
-            for (int k = j + 1; k <= t.length(); k++) {
-                if (covers(p, i + WILDCARD.length(), t, k)) {
-                    return true;
-                }
+        // glob matching with one backtrack point (the last <*>): linear for the short tokens of logs
+        final int m = pattern.length();
+        final int n = token.length();
+        int i = 0;
+        int j = 0;
+        int star = -1;
+        int mark = -1;
+        while (j < n) {
+            if (pattern.startsWith(WILDCARD, i)) {
+                i += WILDCARD.length();
+                j++;
+                star = i;
+                mark = j;
+            } else if (i < m && pattern.charAt(i) == token.charAt(j)) {
+                i++;
+                j++;
+            } else if (star >= 0) {
+                i = star;
+                j = ++mark;
+            } else {
+                return false;
             }
-            return false;
         }
-        return j < t.length() && p.charAt(i) == t.charAt(j) && covers(p, i + 1, t, j + 1);
+        return i == m;
     }
 
     /** @return true when a cut at index i would split a {@code <*>} of s */
