@@ -52,8 +52,8 @@ public final class TemplateMiner {
         }
         boolean changed = false;
         for (int i = 0; i < masked.length; i++) {
-            if (!covers(best.tokens[i], masked[i])) {
-                best.tokens[i] = Masker.generalize(best.tokens[i], masked[i]);
+            if (!covers(best.tokens()[i], masked[i])) {
+                best.generalize(i, Masker.generalize(best.tokens()[i], masked[i]));
                 changed = true;
             }
         }
@@ -148,7 +148,7 @@ public final class TemplateMiner {
     }
 
     private void insert(final Cluster c) {
-        final Node lengthNode = byLength.computeIfAbsent(c.tokens.length, k -> new Node());
+        final Node lengthNode = byLength.computeIfAbsent(c.tokens().length, k -> new Node());
         Node node = lengthNode;
         for (final String key : c.path) {
             node = node.children.computeIfAbsent(key, k -> new Node());
@@ -201,8 +201,9 @@ public final class TemplateMiner {
             int equal = 0;
             int params = 0;
             int wordDiffs = 0;
+            final String[] tokens = c.tokens();
             for (int i = 0; i < masked.length; i++) {
-                final String t = c.tokens[i];
+                final String t = tokens[i];
                 if (t.equals(Masker.WILDCARD)) {
                     params++;
                 } else if (covers(t, masked[i])) {
@@ -231,7 +232,7 @@ public final class TemplateMiner {
 
     private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,
                                          final boolean changed) {
-        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens, raw), created, changed);
+        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens(), raw), created, changed);
     }
 
     /** An inner node (children by token) or a leaf (clusters). */

@@ -16,11 +16,11 @@ final class Tokens {
         final int n = message.length();
         int i = 0;
         while (i < n) {
-            while (i < n && Character.isWhitespace(message.charAt(i))) {
+            while (i < n && isSpace(message.charAt(i))) {
                 i++;
             }
             int j = i;
-            while (j < n && !Character.isWhitespace(message.charAt(j))) {
+            while (j < n && !isSpace(message.charAt(j))) {
                 j++;
             }
             if (j > i) {
@@ -29,6 +29,10 @@ final class Tokens {
             i = j;
         }
         return out.isEmpty() ? NONE : out.toArray(NONE);
+    }
+
+    private static boolean isSpace(final char c) {
+        return c == ' ' || c < ' ' && Character.isWhitespace(c) || c > '~' && Character.isWhitespace(c);
     }
 
     /**
@@ -52,12 +56,16 @@ final class Tokens {
         final String[] raw = split(message);
         final List<String> rawOut = new ArrayList<>(raw.length);
         final List<String> maskedOut = new ArrayList<>(raw.length);
+        final String[] masked = new String[raw.length];
+        for (int k = 0; k < raw.length; k++) {
+            masked[k] = Masker.mask(raw[k]);
+        }
         int i = 0;
         while (i < raw.length) {
-            final String m = Masker.mask(raw[i]);
+            final String m = masked[i];
             int j = i + 1;
             if (Masker.isListItem(m)) {
-                while (j < raw.length && Masker.mask(raw[j]).equals(m)) {
+                while (j < raw.length && masked[j].equals(m)) {
                     j++;
                 }
             }
@@ -88,26 +96,41 @@ final class Tokens {
 
     /** Matches literal parts of a partly masked token left to right; each {@code <*>} takes the text between. */
     private static void extract(final String template, final String token, final List<String> out) {
-        final String[] literals = template.split("<\\*>", -1);
-        final List<String> found = new ArrayList<>();
-        int pos = 0;
-        if (!token.startsWith(literals[0])) {
+        final int before = out.size();
+        if (!fits(template, token, out)) {
+            // cannot happen while masking rules stay as they were when the template was learned: take it whole
+            out.subList(before, out.size()).clear();
             out.add(token);
-            return;
         }
-        pos = literals[0].length();
-        for (int k = 1; k < literals.length; k++) {
-            final String lit = literals[k];
-            final int end = k == literals.length - 1
-                    ? (token.endsWith(lit) && token.length() - lit.length() >= pos ? token.length() - lit.length() : -1)
-                    : token.indexOf(lit, pos + 1);
-            if (end < 0 || lit.isEmpty() && k < literals.length - 1) {
-                out.add(token);
-                return;
+    }
+
+    private static boolean fits(final String template, final String token, final List<String> out) {
+        int t = 0;
+        int k = 0;
+        while (true) {
+            final int star = template.indexOf(Masker.WILDCARD, t);
+            final String literal = template.substring(t, star < 0 ? template.length() : star);
+            if (!token.startsWith(literal, k)) {
+                return false;
             }
-            found.add(token.substring(pos, end));
-            pos = end + lit.length();
+            k += literal.length();
+            if (star < 0) {
+                return k == token.length();
+            }
+            t = star + Masker.WILDCARD.length();
+            final int next = template.indexOf(Masker.WILDCARD, t);
+            final String following = template.substring(t, next < 0 ? template.length() : next);
+            final int end;
+            if (next < 0) {
+                end = token.endsWith(following) ? token.length() - following.length() : -1;
+            } else {
+                end = following.isEmpty() ? -1 : token.indexOf(following, k + 1);
+            }
+            if (end <= k) {
+                return false;
+            }
+            out.add(token.substring(k, end));
+            k = end;
         }
-        out.addAll(found);
     }
 }
