@@ -1,5 +1,7 @@
 package dev.vigil.analyzer.logs;
 
+import java.util.Set;
+
 /**
  * Masks the variable parts of one whitespace-delimited token, so that messages of one event compare equal
  * before any learning: the masked form replaces each variable part by {@code <*>}.
@@ -12,13 +14,18 @@ package dev.vigil.analyzer.logs;
  *       ({@code 3200ms} gives {@code <*>ms});</li>
  *   <li>a word followed by digits keeps the word and its separator ({@code blk_-42} gives {@code blk_<*>},
  *       {@code eth0} gives {@code eth<*>}), since such names are an entity kind plus its instance;</li>
- *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>}).</li>
+ *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>});</li>
+ *   <li>MAC and IPv6 addresses, and month and weekday abbreviations ({@code Thu Aug 04}), are parameters.</li>
  * </ul>
  * Pieces without digits stay as they are: words that vary are left to the miner's similarity.
  */
 final class Masker {
     /** The parameter marker. */
     static final String WILDCARD = "<*>";
+
+    /** Month and weekday abbreviations: the words of a date written into a message. */
+    private static final Set<String> CALENDAR = Set.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+            "Sep", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
     private Masker() {
     }
@@ -33,7 +40,7 @@ final class Masker {
             return maskUrl(token, scheme);
         }
         if (!hasDigit(token, 0, token.length())) {
-            return token;
+            return CALENDAR.contains(token) ? WILDCARD : token;
         }
         if (isColonHex(token)) {
             return WILDCARD;

@@ -44,10 +44,11 @@ public final class TemplateMiner {
         final Tokens.Line line = Tokens.line(message);
         final String[] raw = line.raw();
         final String[] masked = line.masked();
-        final List<Cluster> leaf = leaf(masked, true);
+        final String[] route = new String[routeLength(masked)];
+        final List<Cluster> leaf = leaf(masked, route, true);
         final Cluster best = best(leaf, masked);
         if (best == null) {
-            final Cluster created = create(leaf, masked, masked.clone());
+            final Cluster created = create(leaf, route, masked.clone());
             return matchOf(created, raw, true, false);
         }
         boolean changed = false;
@@ -72,7 +73,7 @@ public final class TemplateMiner {
         final Tokens.Line line = Tokens.line(message);
         final String[] raw = line.raw();
         final String[] masked = line.masked();
-        final List<Cluster> leaf = leaf(masked, false);
+        final List<Cluster> leaf = leaf(masked, new String[routeLength(masked)], false);
         final Cluster best = leaf == null ? null : best(leaf, masked);
         return best == null ? null : matchOf(best, raw, false, false);
     }
@@ -107,6 +108,18 @@ public final class TemplateMiner {
         return clusters.size();
     }
 
+    /** @return tree nodes below the root, for tests of the memory bound */
+    int nodeCount() {
+        int n = 0;
+        final List<Node> todo = new ArrayList<>(byLength.values());
+        while (!todo.isEmpty()) {
+            final Node node = todo.remove(todo.size() - 1);
+            n++;
+            todo.addAll(node.children.values());
+        }
+        return n;
+    }
+
     /** @return the hyperparameters */
     public MinerOptions options() {
         return options;
@@ -132,14 +145,14 @@ public final class TemplateMiner {
         return miner;
     }
 
-    private Cluster create(final List<Cluster> leaf, final String[] masked, final String[] tokens) {
+    private Cluster create(final List<Cluster> leaf, final String[] route, final String[] tokens) {
         final String text = String.join(" ", tokens);
         int attempt = 0;
         String id = Cluster.idOf(text, attempt);
         while (clusters.containsKey(id)) {
             id = Cluster.idOf(text, ++attempt);
         }
-        final Cluster c = new Cluster(id, pathOf(masked), tokens, 1);
+        final Cluster c = new Cluster(id, route, tokens, 1);
         c.leaf = leaf;
         leaf.add(c);
         clusters.put(id, c);
@@ -162,32 +175,73 @@ public final class TemplateMiner {
         final Iterator<Cluster> it = clusters.values().iterator();
         while (clusters.size() > options.maxTemplates() && it.hasNext()) {
             final Cluster eldest = it.next();
-            eldest.leaf.remove(eldest);
             it.remove();
+            unlink(eldest);
         }
     }
 
-    private String[] pathOf(final String[] masked) {
-        final String[] path = new String[Math.min(options.depth() - 2, masked.length)];
+    /** Removes a cluster from its leaf, then every tree node that is left empty, so the tree stays bounded. */
+    private void unlink(final Cluster c) {
+        c.leaf.remove(c);
+        final int length = c.tokens().length;
+        final Node[] chain = new Node[c.path.length + 1];
+        chain[0] = byLength.get(length);
+        for (int i = 0; i < c.path.length && chain[i] != null; i++) {
+            chain[i + 1] = chain[i].children.get(c.path[i]);
+        }
+        for (int i = c.path.length; i > 0; i--) {
+            if (chain[i] == null || !chain[i].isEmpty()) {
+                return;
+            }
+            chain[i - 1].children.remove(c.path[i - 1]);
+        }
+        if (chain[0] != null && chain[0].isEmpty()) {
+            byLength.remove(length);
+        }
+    }
+
+    private int routeLength(final String[] masked) {
+        return Math.min(options.depth() - 2, masked.length);
+    }
+
+    /** @return the tree key of a token: itself, or the wildcard when it holds a parameter */
+    private static String keyOf(final String token) {
+        return Masker.isVariable(token) ? Masker.WILDCARD : token;
+    }
+
+    private String[] pathOf(final String[] tokens) {
+        final String[] path = new String[routeLength(tokens)];
         for (int i = 0; i < path.length; i++) {
-            path[i] = Masker.isVariable(masked[i]) ? Masker.WILDCARD : masked[i];
+            path[i] = keyOf(tokens[i]);
         }
         return path;
     }
 
-    /** Walks the tree; when learning, grows it (a full node sends new tokens to its wildcard child). */
-    private List<Cluster> leaf(final String[] masked, final boolean learn) {
+    /**
+     * Walks the tree by token count, then by leading tokens; when learning, grows it, and a node with
+     * {@code maxChildren - 1} children sends further tokens to its wildcard child.
+     *
+     * @param masked the message's masked tokens
+     * @param route  filled with the key taken at each level, the cluster's path if one is created here
+     * @param learn  whether to create missing nodes
+     * @return the leaf's clusters, or null when not learning and no leaf fits
+     */
+    private List<Cluster> leaf(final String[] masked, final String[] route, final boolean learn) {
         Node node = learn ? byLength.computeIfAbsent(masked.length, k -> new Node()) : byLength.get(masked.length);
-        final String[] path = pathOf(masked);
-        for (int i = 0; i < path.length && node != null; i++) {
-            Node next = node.children.get(path[i]);
+        for (int i = 0; i < route.length && node != null; i++) {
+            String key = keyOf(masked[i]);
+            Node next = node.children.get(key);
             if (next == null) {
-                next = node.children.get(Masker.WILDCARD);
-                if (learn && (next == null || node.children.size() < options.maxChildren() - 1)) {
-                    final String key = node.children.size() < options.maxChildren() - 1 ? path[i] : Masker.WILDCARD;
+                final boolean room = node.children.size() < options.maxChildren() - 1;
+                if (!learn || !room) {
+                    key = Masker.WILDCARD;
+                    next = node.children.get(key);
+                }
+                if (learn && next == null) {
                     next = node.children.computeIfAbsent(key, k -> new Node());
                 }
             }
+            route[i] = key;
             node = next;
         }
         return node == null ? null : node.clusters;
@@ -239,5 +293,9 @@ public final class TemplateMiner {
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
         final List<Cluster> clusters = new ArrayList<>(2);
+
+        boolean isEmpty() {
+            return children.isEmpty() && clusters.isEmpty();
+        }
     }
 }

@@ -138,6 +138,31 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldKeepTheWildcardRouteAcrossSerialization() {
+        final MinerOptions options = new MinerOptions(3, 0.5, 3, 100);
+        final TemplateMiner miner = new TemplateMiner(options);
+        miner.add("alpha x y");
+        miner.add("beta x y");
+        final TemplateMatch gamma = miner.add("gamma x y");
+        final TemplateMiner restored = TemplateMiner.fromBytes(miner.toBytes(), options);
+        final TemplateMatch again = restored.add("gamma x y");
+        assertEquals(gamma.templateId(), again.templateId());
+        assertFalse(again.newTemplate());
+        assertEquals(miner.nodeCount(), restored.nodeCount());
+    }
+
+    @Test
+    void shouldPruneTreeNodesOfEvictedTemplates() {
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(4, 0.5, 100, 5));
+        for (int i = 0; i < 500; i++) {
+            miner.add("word" + (char) ('a' + i % 26) + (char) ('a' + i / 26 % 26) + " event" + " x".repeat(i % 7));
+        }
+        assertEquals(5, miner.size());
+        // each of the 5 templates holds at most a length node and two levels below it
+        assertTrue(miner.nodeCount() <= 15, "nodes: " + miner.nodeCount());
+    }
+
+    @Test
     void shouldClassifyWithoutLearning() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         final String id = miner.add("Invalid user webmaster from 173.234.31.186").templateId();
