@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            PublishCommand.class,
+            WatchCommand.class,
+            KeysCommand.class,
             dev.vigil.analyzer.cli.LogParseCommand.class,
             dev.vigil.analyzer.cli.LogParseEvalCommand.class,
             dev.vigil.analyzer.cli.LogParseBenchCommand.class,
