@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code vigil logparse-eval}: scores the template miner against loghub-style ground truth. */
 @Command(name = "logparse-eval", mixinStandardHelpOptions = true,
         description = {
-            "Score the log template miner against labelled samples in the loghub layout:",
-            "DIR/<Sys>/<Sys>_2k.log_structured.csv with columns LineId, Content and EventTemplate.",
+            "Score the log template miner against labelled log samples (loghub layout).",
+            "Reads DIR/<Sys>/<Sys>_2k.log_structured.csv, columns LineId, Content and EventTemplate.",
             "Each system's Content column is mined in line order by a fresh miner with the default options",
             "(the same for every system), then compared with EventTemplate:",
             "  GA  grouping accuracy: share of lines whose predicted group is exactly their true group",

@@ -35,12 +35,22 @@ final class Masker {
      * @return the masked token; the same instance when nothing is masked
      */
     static String mask(final String token) {
-        final int scheme = token.indexOf("://");
+        // one pass finds what the common case needs: most tokens are words without digits or URLs
+        boolean digit = false;
+        int scheme = -1;
+        for (int i = 0; i < token.length(); i++) {
+            final char c = token.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == ':' && scheme < 0 && token.startsWith("//", i + 1)) {
+                scheme = i;
+            }
+        }
         if (scheme > 0 && isWord(token, 0, scheme)) {
             return maskUrl(token, scheme);
         }
-        if (!hasDigit(token, 0, token.length())) {
-            return CALENDAR.contains(token) ? WILDCARD : token;
+        if (!digit) {
+            return token.length() == 3 && CALENDAR.contains(token) ? WILDCARD : token;
         }
         if (isColonHex(token)) {
             return WILDCARD;
@@ -116,7 +126,7 @@ final class Masker {
         int star = -1;
         int mark = -1;
         while (j < n) {
-            if (pattern.startsWith(WILDCARD, i)) {
+            if (i < m && pattern.charAt(i) == '<' && pattern.startsWith(WILDCARD, i)) {
                 i += WILDCARD.length();
                 j++;
                 star = i;

@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.logs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Splitting messages into tokens, masking them, and reading parameters back out of a template. */
@@ -54,12 +55,18 @@ final class Tokens {
      */
     static Line line(final String message) {
         final String[] raw = split(message);
-        final List<String> rawOut = new ArrayList<>(raw.length);
-        final List<String> maskedOut = new ArrayList<>(raw.length);
         final String[] masked = new String[raw.length];
+        boolean runs = false;
         for (int k = 0; k < raw.length; k++) {
             masked[k] = Masker.mask(raw[k]);
+            runs |= k > 0 && masked[k].equals(masked[k - 1]) && Masker.isListItem(masked[k]);
         }
+        return runs ? joinRuns(raw, masked) : new Line(raw, masked);
+    }
+
+    private static Line joinRuns(final String[] raw, final String[] masked) {
+        final List<String> rawOut = new ArrayList<>(raw.length);
+        final List<String> maskedOut = new ArrayList<>(raw.length);
         int i = 0;
         while (i < raw.length) {
             final String m = masked[i];
@@ -69,7 +76,7 @@ final class Tokens {
                     j++;
                 }
             }
-            rawOut.add(j == i + 1 ? raw[i] : String.join(" ", java.util.Arrays.asList(raw).subList(i, j)));
+            rawOut.add(j == i + 1 ? raw[i] : String.join(" ", Arrays.asList(raw).subList(i, j)));
             maskedOut.add(m);
             i = j;
         }
