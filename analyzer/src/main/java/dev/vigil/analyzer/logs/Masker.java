@@ -177,12 +177,12 @@ final class Masker {
             return;
         }
         final char first = s.charAt(from);
-        if (Character.isDigit(first) || first == '-' || first == '+' || first == '.') {
-            maskNumber(s, from, to, out);
-            return;
-        }
         if (isHexId(s, from, to)) {
             out.append(WILDCARD);
+            return;
+        }
+        if (Character.isDigit(first) || first == '-' || first == '+' || first == '.') {
+            maskNumber(s, from, to, out);
             return;
         }
         int digit = from;
@@ -227,15 +227,18 @@ final class Masker {
 
     private static boolean isHexId(final String s, final int from, final int to) {
         int hexDigits = 0;
+        int letters = 0;
         for (int i = from; i < to; i++) {
             final char c = s.charAt(i);
             if (Character.digit(c, 16) >= 0) {
                 hexDigits++;
+                letters += isLetter(c) ? 1 : 0;
             } else if (c != '-') {
                 return false;
             }
         }
-        return hexDigits >= 6;
+        // six hex digits, or five with a letter among them: 0252528c is a value, 3200ms and 64KB are not
+        return hexDigits >= 6 || hexDigits == 5 && letters > 0;
     }
 
     private static boolean hasDigit(final String s, final int from, final int to) {

@@ -16,6 +16,8 @@ class MaskerTest {
         assertEquals("/<*>:<*>", Masker.mask("/10.250.19.102:54106"));
         assertEquals("<*>", Masker.mask("0x1f3a"));
         assertEquals("<*>", Masker.mask("deadbeef1234"));
+        assertEquals("<*>", Masker.mask("0252528c"));
+        assertEquals("<*>", Masker.mask("1066c"));
         assertEquals("<*>", Masker.mask("a3bb189e-8bf9-3888-9912-ace4e6543002"));
         assertEquals("<*>", Masker.mask("FF:F2:9F:16:EB:27"));
         assertEquals("<*>", Masker.mask("fe80::1:2:3:4"));
@@ -30,6 +32,7 @@ class MaskerTest {
         assertEquals("part-<*>", Masker.mask("part-00002"));
         assertEquals("eth<*>", Masker.mask("eth0"));
         assertEquals("<*>ms", Masker.mask("3200ms"));
+        assertEquals("<*>KB", Masker.mask("64KB"));
         assertEquals("<*>%", Masker.mask("85%"));
         assertEquals("instruction......<*>", Masker.mask("instruction......1"));
     }
