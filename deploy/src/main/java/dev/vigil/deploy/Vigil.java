@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
             dev.vigil.analyzer.cli.BenchCommand.class,
             dev.vigil.analyzer.cli.NabCommand.class,
             dev.vigil.analyzer.cli.NabScoreCommand.class,
+            dev.vigil.analyzer.cli.LogParseCommand.class,
+            dev.vigil.analyzer.cli.LogParseEvalCommand.class,
+            dev.vigil.analyzer.cli.LogParseBenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {

@@ -11,7 +11,8 @@ final class Cluster {
     final String id;
     /** The tree path that leads to this cluster: the masked leading tokens when it was created. */
     final String[] path;
-    String[] tokens;
+    private String[] tokens;
+    private String text;
     long count;
     /** The leaf list that holds this cluster, so eviction can unlink it. */
     List<Cluster> leaf;
@@ -20,11 +21,23 @@ final class Cluster {
         this.id = id;
         this.path = path;
         this.tokens = tokens;
+        this.text = String.join(" ", tokens);
         this.count = count;
     }
 
+    /** @return the template tokens; callers must not change them, see {@link #generalize(int, String)} */
+    String[] tokens() {
+        return tokens;
+    }
+
+    /** Replaces one template token with a more general one. */
+    void generalize(final int position, final String token) {
+        tokens[position] = token;
+        text = String.join(" ", tokens);
+    }
+
     String template() {
-        return String.join(" ", tokens);
+        return text;
     }
 
     Template toTemplate() {

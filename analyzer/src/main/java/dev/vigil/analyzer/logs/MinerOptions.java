@@ -11,10 +11,24 @@ import java.util.Properties;
  * @param maxChildren  maximum children of an inner tree node, at least 2; further distinct tokens share the
  *                     wildcard child
  * @param maxTemplates maximum templates kept, at least 1; past it the least recently matched one is evicted
+ * @param maxWordChanges maximum plain words (tokens without digits, not yet parameters) that may differ
+ *                     between a message and the template it joins, at least 0
  */
-public record MinerOptions(int depth, double similarity, int maxChildren, int maxTemplates) {
+public record MinerOptions(int depth, double similarity, int maxChildren, int maxTemplates, int maxWordChanges) {
     /** The one configuration used for every log source (see the module README for why). */
-    public static final MinerOptions DEFAULTS = new MinerOptions(4, 0.5, 100, 10_000);
+    public static final MinerOptions DEFAULTS = new MinerOptions(4, 0.5, 100, 10_000, 1);
+
+    /**
+     * Options with the default {@code maxWordChanges} of 1.
+     *
+     * @param depth        see the record
+     * @param similarity   see the record
+     * @param maxChildren  see the record
+     * @param maxTemplates see the record
+     */
+    public MinerOptions(final int depth, final double similarity, final int maxChildren, final int maxTemplates) {
+        this(depth, similarity, maxChildren, maxTemplates, 1);
+    }
 
     /** Validates the fields; throws {@link IllegalArgumentException} naming the field, expected and actual value. */
     public MinerOptions {
@@ -30,6 +44,9 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
         if (maxTemplates < 1) {
             throw new IllegalArgumentException("maxTemplates must be >= 1, was " + maxTemplates);
         }
+        if (maxWordChanges < 0) {
+            throw new IllegalArgumentException("maxWordChanges must be >= 0, was " + maxWordChanges);
+        }
     }
 
     /** @return the defaults, {@link #DEFAULTS} */
@@ -44,6 +61,7 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
         p.setProperty("logs.miner.similarity", Double.toString(similarity));
         p.setProperty("logs.miner.max.children", Integer.toString(maxChildren));
         p.setProperty("logs.miner.max.templates", Integer.toString(maxTemplates));
+        p.setProperty("logs.miner.max.word.changes", Integer.toString(maxWordChanges));
         return p;
     }
 
@@ -56,6 +74,8 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
                 Integer.parseInt(p.getProperty("logs.miner.depth", Integer.toString(DEFAULTS.depth))),
                 Double.parseDouble(p.getProperty("logs.miner.similarity", Double.toString(DEFAULTS.similarity))),
                 Integer.parseInt(p.getProperty("logs.miner.max.children", Integer.toString(DEFAULTS.maxChildren))),
-                Integer.parseInt(p.getProperty("logs.miner.max.templates", Integer.toString(DEFAULTS.maxTemplates))));
+                Integer.parseInt(p.getProperty("logs.miner.max.templates", Integer.toString(DEFAULTS.maxTemplates))),
+                Integer.parseInt(p.getProperty("logs.miner.max.word.changes",
+                        Integer.toString(DEFAULTS.maxWordChanges))));
     }
 }

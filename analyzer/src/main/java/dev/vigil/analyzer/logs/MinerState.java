@@ -38,7 +38,7 @@ final class MinerState {
                 writeString(out, c.id);
                 out.writeLong(c.count);
                 writeTokens(out, c.path);
-                writeTokens(out, c.tokens);
+                writeTokens(out, c.tokens());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

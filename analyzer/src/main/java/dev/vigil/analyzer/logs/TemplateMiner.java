@@ -12,8 +12,11 @@ import java.util.Map;
  * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
  * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
  * then a fixed-depth tree routes it by token count and leading tokens to a short list of templates; the most
- * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()} absorbs it (positions that
- * differ become {@code <*>}), otherwise the message starts a new template.
+ * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
+ * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
+ * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template.
+ * Departures from Drain: that word rule, richer masking, and runs of list items ({@code 3 4 5}) taken as one
+ * token; see the module README for why they should hold on logs never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
  * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
@@ -38,18 +41,20 @@ public final class TemplateMiner {
      * @return the match, never null
      */
     public TemplateMatch add(final String message) {
-        final String[] raw = Tokens.split(message);
-        final String[] masked = Tokens.mask(raw);
-        final List<Cluster> leaf = leaf(masked, true);
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
+        final String[] route = new String[routeLength(masked)];
+        final List<Cluster> leaf = leaf(masked, route, true);
         final Cluster best = best(leaf, masked);
         if (best == null) {
-            final Cluster created = create(leaf, masked, masked.clone());
+            final Cluster created = create(leaf, route, masked.clone());
             return matchOf(created, raw, true, false);
         }
         boolean changed = false;
         for (int i = 0; i < masked.length; i++) {
-            if (!best.tokens[i].equals(masked[i]) && !best.tokens[i].equals(Masker.WILDCARD)) {
-                best.tokens[i] = Masker.WILDCARD;
+            if (!covers(best.tokens()[i], masked[i])) {
+                best.generalize(i, Masker.generalize(best.tokens()[i], masked[i]));
                 changed = true;
             }
         }
@@ -65,9 +70,10 @@ public final class TemplateMiner {
      * @return the match (never new, never changed), or null when no template is similar enough
      */
     public TemplateMatch match(final String message) {
-        final String[] raw = Tokens.split(message);
-        final String[] masked = Tokens.mask(raw);
-        final List<Cluster> leaf = leaf(masked, false);
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
+        final List<Cluster> leaf = leaf(masked, new String[routeLength(masked)], false);
         final Cluster best = leaf == null ? null : best(leaf, masked);
         return best == null ? null : matchOf(best, raw, false, false);
     }
@@ -102,6 +108,18 @@ public final class TemplateMiner {
         return clusters.size();
     }
 
+    /** @return tree nodes below the root, for tests of the memory bound */
+    int nodeCount() {
+        int n = 0;
+        final List<Node> todo = new ArrayList<>(byLength.values());
+        while (!todo.isEmpty()) {
+            final Node node = todo.remove(todo.size() - 1);
+            n++;
+            todo.addAll(node.children.values());
+        }
+        return n;
+    }
+
     /** @return the hyperparameters */
     public MinerOptions options() {
         return options;
@@ -127,14 +145,14 @@ public final class TemplateMiner {
         return miner;
     }
 
-    private Cluster create(final List<Cluster> leaf, final String[] masked, final String[] tokens) {
+    private Cluster create(final List<Cluster> leaf, final String[] route, final String[] tokens) {
         final String text = String.join(" ", tokens);
         int attempt = 0;
         String id = Cluster.idOf(text, attempt);
         while (clusters.containsKey(id)) {
             id = Cluster.idOf(text, ++attempt);
         }
-        final Cluster c = new Cluster(id, pathOf(masked), tokens, 1);
+        final Cluster c = new Cluster(id, route, tokens, 1);
         c.leaf = leaf;
         leaf.add(c);
         clusters.put(id, c);
@@ -143,7 +161,7 @@ public final class TemplateMiner {
     }
 
     private void insert(final Cluster c) {
-        final Node lengthNode = byLength.computeIfAbsent(c.tokens.length, k -> new Node());
+        final Node lengthNode = byLength.computeIfAbsent(c.tokens().length, k -> new Node());
         Node node = lengthNode;
         for (final String key : c.path) {
             node = node.children.computeIfAbsent(key, k -> new Node());
@@ -157,32 +175,73 @@ public final class TemplateMiner {
         final Iterator<Cluster> it = clusters.values().iterator();
         while (clusters.size() > options.maxTemplates() && it.hasNext()) {
             final Cluster eldest = it.next();
-            eldest.leaf.remove(eldest);
             it.remove();
+            unlink(eldest);
         }
     }
 
-    private String[] pathOf(final String[] masked) {
-        final String[] path = new String[Math.min(options.depth() - 2, masked.length)];
+    /** Removes a cluster from its leaf, then every tree node that is left empty, so the tree stays bounded. */
+    private void unlink(final Cluster c) {
+        c.leaf.remove(c);
+        final int length = c.tokens().length;
+        final Node[] chain = new Node[c.path.length + 1];
+        chain[0] = byLength.get(length);
+        for (int i = 0; i < c.path.length && chain[i] != null; i++) {
+            chain[i + 1] = chain[i].children.get(c.path[i]);
+        }
+        for (int i = c.path.length; i > 0; i--) {
+            if (chain[i] == null || !chain[i].isEmpty()) {
+                return;
+            }
+            chain[i - 1].children.remove(c.path[i - 1]);
+        }
+        if (chain[0] != null && chain[0].isEmpty()) {
+            byLength.remove(length);
+        }
+    }
+
+    private int routeLength(final String[] masked) {
+        return Math.min(options.depth() - 2, masked.length);
+    }
+
+    /** @return the tree key of a token: itself, or the wildcard when it holds a parameter */
+    private static String keyOf(final String token) {
+        return Masker.isVariable(token) ? Masker.WILDCARD : token;
+    }
+
+    private String[] pathOf(final String[] tokens) {
+        final String[] path = new String[routeLength(tokens)];
         for (int i = 0; i < path.length; i++) {
-            path[i] = Masker.isVariable(masked[i]) ? Masker.WILDCARD : masked[i];
+            path[i] = keyOf(tokens[i]);
         }
         return path;
     }
 
-    /** Walks the tree; when learning, grows it (a full node sends new tokens to its wildcard child). */
-    private List<Cluster> leaf(final String[] masked, final boolean learn) {
+    /**
+     * Walks the tree by token count, then by leading tokens; when learning, grows it, and a node with
+     * {@code maxChildren - 1} children sends further tokens to its wildcard child.
+     *
+     * @param masked the message's masked tokens
+     * @param route  filled with the key taken at each level, the cluster's path if one is created here
+     * @param learn  whether to create missing nodes
+     * @return the leaf's clusters, or null when not learning and no leaf fits
+     */
+    private List<Cluster> leaf(final String[] masked, final String[] route, final boolean learn) {
         Node node = learn ? byLength.computeIfAbsent(masked.length, k -> new Node()) : byLength.get(masked.length);
-        final String[] path = pathOf(masked);
-        for (int i = 0; i < path.length && node != null; i++) {
-            Node next = node.children.get(path[i]);
+        for (int i = 0; i < route.length && node != null; i++) {
+            String key = keyOf(masked[i]);
+            Node next = node.children.get(key);
             if (next == null) {
-                next = node.children.get(Masker.WILDCARD);
-                if (learn && (next == null || node.children.size() < options.maxChildren() - 1)) {
-                    final String key = node.children.size() < options.maxChildren() - 1 ? path[i] : Masker.WILDCARD;
+                final boolean room = node.children.size() < options.maxChildren() - 1;
+                if (!learn || !room) {
+                    key = Masker.WILDCARD;
+                    next = node.children.get(key);
+                }
+                if (learn && next == null) {
                     next = node.children.computeIfAbsent(key, k -> new Node());
                 }
             }
+            route[i] = key;
             node = next;
         }
         return node == null ? null : node.clusters;
@@ -195,15 +254,21 @@ public final class TemplateMiner {
         for (final Cluster c : leaf) {
             int equal = 0;
             int params = 0;
+            int wordDiffs = 0;
+            final String[] tokens = c.tokens();
             for (int i = 0; i < masked.length; i++) {
-                final String t = c.tokens[i];
+                final String t = tokens[i];
                 if (t.equals(Masker.WILDCARD)) {
                     params++;
-                } else if (t.equals(masked[i])) {
+                } else if (covers(t, masked[i])) {
                     equal++;
+                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)) {
+                    wordDiffs++;
                 }
             }
-            final double sim = masked.length == 0 ? 1 : (double) equal / masked.length;
+            // two plain words changing at once mark another event more often than two word-valued parameters
+            final double sim = wordDiffs > options.maxWordChanges() ? 0
+                    : masked.length == 0 ? 1 : (double) equal / masked.length;
             if (sim > bestSim || sim == bestSim && params > bestParams) {
                 best = c;
                 bestSim = sim;
@@ -213,14 +278,24 @@ public final class TemplateMiner {
         return bestSim >= options.similarity() ? best : null;
     }
 
+    /** @return true when the template token stands for the masked token: equal, or a pattern that covers it */
+    private static boolean covers(final String template, final String masked) {
+        return template.equals(masked) || template.equals(Masker.WILDCARD)
+                || Masker.isVariable(template) && Masker.covers(template, masked);
+    }
+
     private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,
                                          final boolean changed) {
-        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens, raw), created, changed);
+        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens(), raw), created, changed);
     }
 
     /** An inner node (children by token) or a leaf (clusters). */
     private static final class Node {
         final Map<String, Node> children = new HashMap<>();
         final List<Cluster> clusters = new ArrayList<>(2);
+
+        boolean isEmpty() {
+            return children.isEmpty() && clusters.isEmpty();
+        }
     }
 }

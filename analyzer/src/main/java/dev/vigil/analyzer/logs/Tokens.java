@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.logs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Splitting messages into tokens, masking them, and reading parameters back out of a template. */
@@ -16,11 +17,11 @@ final class Tokens {
         final int n = message.length();
         int i = 0;
         while (i < n) {
-            while (i < n && Character.isWhitespace(message.charAt(i))) {
+            while (i < n && isSpace(message.charAt(i))) {
                 i++;
             }
             int j = i;
-            while (j < n && !Character.isWhitespace(message.charAt(j))) {
+            while (j < n && !isSpace(message.charAt(j))) {
                 j++;
             }
             if (j > i) {
@@ -31,13 +32,55 @@ final class Tokens {
         return out.isEmpty() ? NONE : out.toArray(NONE);
     }
 
-    /** @return the masked form of each token, see {@link Masker} */
-    static String[] mask(final String[] raw) {
-        final String[] out = new String[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            out[i] = Masker.mask(raw[i]);
+    private static boolean isSpace(final char c) {
+        return c == ' ' || c < ' ' && Character.isWhitespace(c) || c > '~' && Character.isWhitespace(c);
+    }
+
+    /**
+     * A message as the miner sees it: raw and masked tokens, position by position.
+     *
+     * @param raw    the text of each token
+     * @param masked its masked form
+     */
+    record Line(String[] raw, String[] masked) {
+    }
+
+    /**
+     * Splits and masks a message. A run of adjacent tokens with the same masked form that holds a parameter
+     * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
+     * lists of different lengths still give messages of one length.
+     *
+     * @param message the message
+     * @return its tokens
+     */
+    static Line line(final String message) {
+        final String[] raw = split(message);
+        final String[] masked = new String[raw.length];
+        boolean runs = false;
+        for (int k = 0; k < raw.length; k++) {
+            masked[k] = Masker.mask(raw[k]);
+            runs |= k > 0 && masked[k].equals(masked[k - 1]) && Masker.isListItem(masked[k]);
         }
-        return out;
+        return runs ? joinRuns(raw, masked) : new Line(raw, masked);
+    }
+
+    private static Line joinRuns(final String[] raw, final String[] masked) {
+        final List<String> rawOut = new ArrayList<>(raw.length);
+        final List<String> maskedOut = new ArrayList<>(raw.length);
+        int i = 0;
+        while (i < raw.length) {
+            final String m = masked[i];
+            int j = i + 1;
+            if (Masker.isListItem(m)) {
+                while (j < raw.length && masked[j].equals(m)) {
+                    j++;
+                }
+            }
+            rawOut.add(j == i + 1 ? raw[i] : String.join(" ", Arrays.asList(raw).subList(i, j)));
+            maskedOut.add(m);
+            i = j;
+        }
+        return new Line(rawOut.toArray(NONE), maskedOut.toArray(NONE));
     }
 
     /**
@@ -60,26 +103,41 @@ final class Tokens {
 
     /** Matches literal parts of a partly masked token left to right; each {@code <*>} takes the text between. */
     private static void extract(final String template, final String token, final List<String> out) {
-        final String[] literals = template.split("<\\*>", -1);
-        final List<String> found = new ArrayList<>();
-        int pos = 0;
-        if (!token.startsWith(literals[0])) {
+        final int before = out.size();
+        if (!fits(template, token, out)) {
+            // cannot happen while masking rules stay as they were when the template was learned: take it whole
+            out.subList(before, out.size()).clear();
             out.add(token);
-            return;
         }
-        pos = literals[0].length();
-        for (int k = 1; k < literals.length; k++) {
-            final String lit = literals[k];
-            final int end = k == literals.length - 1
-                    ? (token.endsWith(lit) && token.length() - lit.length() >= pos ? token.length() - lit.length() : -1)
-                    : token.indexOf(lit, pos + 1);
-            if (end < 0 || lit.isEmpty() && k < literals.length - 1) {
-                out.add(token);
-                return;
+    }
+
+    private static boolean fits(final String template, final String token, final List<String> out) {
+        int t = 0;
+        int k = 0;
+        while (true) {
+            final int star = template.indexOf(Masker.WILDCARD, t);
+            final String literal = template.substring(t, star < 0 ? template.length() : star);
+            if (!token.startsWith(literal, k)) {
+                return false;
             }
-            found.add(token.substring(pos, end));
-            pos = end + lit.length();
+            k += literal.length();
+            if (star < 0) {
+                return k == token.length();
+            }
+            t = star + Masker.WILDCARD.length();
+            final int next = template.indexOf(Masker.WILDCARD, t);
+            final String following = template.substring(t, next < 0 ? template.length() : next);
+            final int end;
+            if (next < 0) {
+                end = token.endsWith(following) ? token.length() - following.length() : -1;
+            } else {
+                end = following.isEmpty() ? -1 : token.indexOf(following, k + 1);
+            }
+            if (end <= k) {
+                return false;
+            }
+            out.add(token.substring(k, end));
+            k = end;
         }
-        out.addAll(found);
     }
 }
