@@ -70,8 +70,10 @@ public final class AnalyzerBench {
      * @param latencySeconds length of the latency phase
      * @param threads stream threads of both Streams applications
      * @param timeout longest wait for one phase
+     * @param settings analyzer settings for the analyzer under test
      */
-    public record Options(long records, int hosts, int rate, int latencySeconds, int threads, Duration timeout) {
+    public record Options(long records, int hosts, int rate, int latencySeconds, int threads, Duration timeout,
+                          Map<String, String> settings) {
     }
 
     /**
@@ -119,7 +121,7 @@ public final class AnalyzerBench {
         rates.put("passthrough", passThrough(metrics));
         progress.printf("bench: pass-through Streams app (exactly-once) %.0f records/s%n", rates.get("passthrough"));
         final Path state = Files.createTempDirectory("vigil-bench-analyzer");
-        final Map<String, Object> settings = new HashMap<>();
+        final Map<String, Object> settings = new HashMap<>(options.settings());
         settings.put("bootstrap.servers", bootstrap);
         settings.put(AnalyzerConfig.TOPIC_PREFIX_CONFIG, prefix);
         settings.put(AnalyzerConfig.STATE_DIR_CONFIG, state.toString());

@@ -59,6 +59,10 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "An analyzer setting for the analyzer under test "
+            + "(repeatable), e.g. --set detector.trees=20 to see what the detector costs.")
+    Map<String, String> settings = new java.util.HashMap<>();
+
     @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
             description = "Use this cluster instead of an embedded broker.")
     String bootstrapServer;
@@ -75,7 +79,7 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "every number must be positive");
         }
         final AnalyzerBench.Options options = new AnalyzerBench.Options(records, hosts, rate, latencySeconds, threads,
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds), settings);
         AutoCloseable broker = null;
         String bootstrap = bootstrapServer;
         if (bootstrap == null) {
@@ -109,11 +113,11 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
             final ObjectNode doc = RecordJson.MAPPER.valueToTree(Map.of("recordsPerSecond", result.recordsPerSecond(),
                     "ratios", result.ratios(), "latency", new TreeMap<>(result.latency()),
                     "loadBefore", result.loadBefore(), "loadAfter", result.loadAfter(), "bootstrap", bootstrap,
-                    "records", records, "hosts", hosts, "threads", threads));
+                    "records", records, "hosts", hosts, "threads", threads, "settings", settings));
             out.println(doc);
         } else {
-            out.printf(Locale.ROOT, "records %d, %d series, %d stream thread(s), load %.2f -> %.2f%n", records,
-                    hosts * 10, threads, result.loadBefore(), result.loadAfter());
+            out.printf(Locale.ROOT, "records %d, %d series, %d stream thread(s), analyzer settings %s, load %.2f -> "
+                    + "%.2f%n", records, hosts * 10, threads, settings, result.loadBefore(), result.loadAfter());
             for (final String name : new String[] {"consumer", "passthrough", "analyzer"}) {
                 out.printf(Locale.ROOT, "  %-12s %10.0f records/s%n", name, result.recordsPerSecond().get(name));
             }
