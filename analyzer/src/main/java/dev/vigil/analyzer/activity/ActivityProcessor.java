@@ -10,6 +10,7 @@ import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.HostEvent;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -63,29 +64,31 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
         if (!FILE_ACTIVITY.equals(event.getKind())) {
             return;
         }
-        final String what = "event " + event.getHost() + "/" + event.getKind() + " (id " + event.getId() + ")";
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "event " + event.getHost() + "/" + event.getKind() + " (id "
+                + event.getId() + ")";
         final String host = Limits.required(what, event.getHost(), "host");
         final FileActivity a = event.getFileActivity();
         if (a == null) {
-            throw new RejectedRecordException(what + ": kind file.activity without fileActivity");
+            throw new RejectedRecordException(what.get() + ": kind file.activity without fileActivity");
         }
         final String dataset = Limits.required(what, a.getDataset(), "fileActivity.dataset");
         final long end = a.getIntervalEnd() == null ? 0 : a.getIntervalEnd().toEpochMilli();
         limits.checkTime(what, end);
         if (a.getIntervalStart() != null && a.getIntervalStart().toEpochMilli() > end) {
-            throw new RejectedRecordException(what + ": interval ends at " + a.getIntervalEnd() + ", before it starts at "
+            throw new RejectedRecordException(what.get() + ": interval ends at " + a.getIntervalEnd() + ", before it starts at "
                     + a.getIntervalStart());
         }
         final long[] counts = {a.getCreated(), a.getModified(), a.getDeleted(), a.getRenamed(), a.getBytesWritten()};
         final String[] names = {CREATED, MODIFIED, DELETED, RENAMED, BYTES_WRITTEN};
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] < 0) {
-                throw new RejectedRecordException(what + ": " + names[i] + " is negative (" + counts[i] + ")");
+                throw new RejectedRecordException(what.get() + ": " + names[i] + " is negative (" + counts[i] + ")");
             }
         }
         final Double entropy = a.getWriteEntropy();
         if (entropy != null && !(entropy >= 0 && entropy <= MAX_ENTROPY)) {
-            throw new RejectedRecordException(what + ": write entropy " + entropy + " outside [0, 8] bits per byte");
+            throw new RejectedRecordException(what.get() + ": write entropy " + entropy + " outside [0, 8] bits per byte");
         }
         final String id = event.getId() == null ? "" : event.getId();
         for (int i = 0; i < counts.length; i++) {

@@ -1,11 +1,13 @@
 package dev.vigil.analyzer.bench;
 
+import dev.vigil.analyzer.normalize.SeriesKey;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.MetricSample;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 /**
  * Realistic metric samples: a fleet of hosts, each with the ten series a collector publishes
@@ -81,6 +83,6 @@ public final class MetricLoad {
      */
     public static String series(final int index) {
         final Shape shape = SHAPES.get(index % SHAPES.size());
-        return dev.vigil.analyzer.normalize.SeriesKey.of(shape.name(), new java.util.TreeMap<>(shape.attributes()));
+        return SeriesKey.of(shape.name(), new TreeMap<>(shape.attributes()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.clean;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * What a record must respect to be used.
@@ -19,13 +20,13 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
      * @param time its event time, epoch milliseconds
      * @throws RejectedRecordException when the time is missing or too far ahead
      */
-    public void checkTime(final String what, final long time) {
+    public void checkTime(final Supplier<String> what, final long time) {
         if (time <= 0) {
-            throw new RejectedRecordException(what + ": no event time (" + time + ")");
+            throw new RejectedRecordException(what.get() + ": no event time (" + time + ")");
         }
         final long ahead = time - clock.millis();
         if (ahead > maxFutureMillis) {
-            throw new RejectedRecordException(what + ": event time " + java.time.Instant.ofEpochMilli(time)
+            throw new RejectedRecordException(what.get() + ": event time " + java.time.Instant.ofEpochMilli(time)
                     + " is " + ahead / 1000 + " s in the future, more than the " + maxFutureMillis / 1000
                     + " s allowed");
         }
@@ -36,9 +37,9 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
      * @param value a value
      * @throws RejectedRecordException when it is NaN or infinite
      */
-    public static void checkFinite(final String what, final double value) {
+    public static void checkFinite(final Supplier<String> what, final double value) {
         if (!Double.isFinite(value)) {
-            throw new RejectedRecordException(what + ": value " + value + " is not a finite number");
+            throw new RejectedRecordException(what.get() + ": value " + value + " is not a finite number");
         }
     }
 
@@ -49,9 +50,9 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
      * @return the text, trimmed
      * @throws RejectedRecordException when it is missing or blank
      */
-    public static String required(final String what, final String text, final String field) {
+    public static String required(final Supplier<String> what, final String text, final String field) {
         if (text == null || text.isBlank()) {
-            throw new RejectedRecordException(what + ": " + field + " is empty");
+            throw new RejectedRecordException(what.get() + ": " + field + " is empty");
         }
         return text.strip();
     }

@@ -4,6 +4,7 @@ import dev.vigil.analyzer.normalize.Normalizer;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.normalize.Units;
 import dev.vigil.schemas.MetricSample;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,14 +52,16 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
         if (sample == null) {
             throw new RejectedRecordException("metric record without a value");
         }
-        final String what = "metric " + sample.getHost() + "/" + sample.getName() + " (id " + sample.getId() + ")";
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "metric " + sample.getHost() + "/" + sample.getName() + " (id "
+                + sample.getId() + ")";
         final String host = Limits.required(what, sample.getHost(), "host");
         Limits.required(what, sample.getName(), "name");
         final long time = sample.getTime() == null ? 0 : sample.getTime().toEpochMilli();
         limits.checkTime(what, time);
         Limits.checkFinite(what, sample.getValue());
         if (sample.getAttributes().size() > Limits.MAX_ATTRIBUTES) {
-            throw new RejectedRecordException(what + ": " + sample.getAttributes().size() + " attributes, more than "
+            throw new RejectedRecordException(what.get() + ": " + sample.getAttributes().size() + " attributes, more than "
                     + Limits.MAX_ATTRIBUTES);
         }
         final Normalizer.Canonical canonical = Normalizer.metric(sample.getName(), sample.getUnit(),
@@ -66,7 +69,7 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
         checkPossible(what, canonical);
         final String series = canonical.series();
         if (series.length() > limits.maxSeriesChars()) {
-            throw new RejectedRecordException(what + ": series name of " + series.length() + " characters, more than "
+            throw new RejectedRecordException(what.get() + ": series name of " + series.length() + " characters, more than "
                     + limits.maxSeriesChars());
         }
         final String id = sample.getId() == null ? "" : sample.getId();
@@ -74,17 +77,17 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
                 canonical.attributes().get("dataset"), id.isEmpty() ? 0 : IdHash.of(id), false);
     }
 
-    private static void checkPossible(final String what, final Normalizer.Canonical c) {
+    private static void checkPossible(final Supplier<String> what, final Normalizer.Canonical c) {
         final double v = c.value();
         if ((Units.BYTES.equals(c.unit()) || Units.BYTES_PER_SECOND.equals(c.unit())) && v < 0) {
-            throw new RejectedRecordException(what + ": negative byte count " + v + " " + c.unit());
+            throw new RejectedRecordException(what.get() + ": negative byte count " + v + " " + c.unit());
         }
         if (Units.RATIO.equals(c.unit()) && c.name().endsWith(".utilization") && (v < -RATIO_SLACK
                 || v > 1 + RATIO_SLACK)) {
-            throw new RejectedRecordException(what + ": utilization " + v + " outside [0, 1] (" + c.name() + ")");
+            throw new RejectedRecordException(what.get() + ": utilization " + v + " outside [0, 1] (" + c.name() + ")");
         }
         if (Units.CELSIUS.equals(c.unit()) && v < Units.absoluteZeroCelsius()) {
-            throw new RejectedRecordException(what + ": temperature " + v + " Cel below absolute zero");
+            throw new RejectedRecordException(what.get() + ": temperature " + v + " Cel below absolute zero");
         }
     }
 }

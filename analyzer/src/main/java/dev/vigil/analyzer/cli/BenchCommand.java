@@ -1,7 +1,7 @@
 package dev.vigil.analyzer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code vigil bench}: benchmarks anyone can rerun. */
 @Command(name = "bench", mixinStandardHelpOptions = true,

@@ -3,14 +3,15 @@ package dev.vigil.analyzer.detect;
 import dev.vigil.analyzer.anomaly.DetectionResult;
 import dev.vigil.analyzer.anomaly.DetectorOptions;
 import dev.vigil.analyzer.anomaly.HostDetector;
+import dev.vigil.analyzer.clean.IdHash;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.store.BinaryReader;
 import dev.vigil.analyzer.store.BinaryWriter;
 import dev.vigil.analyzer.store.Codec;
 import dev.vigil.analyzer.store.LiveStore;
+import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
-import dev.vigil.analyzer.store.LiveStoreBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -112,7 +113,7 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
     private void score(final String host, final HostState h, final long time) {
         HostDetector detector = detectors.get(host);
         if (detector == null) {
-            detector = new HostDetector(options, dev.vigil.analyzer.clean.IdHash.of("host", host));
+            detector = new HostDetector(options, IdHash.of("host", host));
         }
         final Map<String, Double> values = new TreeMap<>(h.latest);
         final DetectionResult result = detector.update(time, values);

@@ -16,19 +16,34 @@ import java.util.regex.Pattern;
  * the horizon; at most once per {@code intervalMillis} per series.
  *
  * @param patterns metric name patterns, e.g. {@code system.filesystem.utilization}
+ * @param compiled the patterns as regular expressions (derived; the value given is replaced)
  * @param horizonMillis publish when time-to-full is below this
  * @param windowPoints points fitted, at least 2
  * @param minPoints points needed before any forecast, 2..windowPoints
  * @param minR2 fit quality needed, in [0, 1]
  * @param intervalMillis least time between two forecasts of one series
  */
-public record ForecastPolicy(List<String> patterns, long horizonMillis, int windowPoints, int minPoints, double minR2,
-                             long intervalMillis) {
+public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
+                             int minPoints, double minR2, long intervalMillis) {
     private static final double CAPACITY = 1.0;
 
-    /** Validates the numbers. */
+    /**
+     * @param patterns metric name patterns ({@code *} matches any text)
+     * @param horizonMillis publish when time-to-full is below this
+     * @param windowPoints points fitted
+     * @param minPoints points needed before any forecast
+     * @param minR2 fit quality needed
+     * @param intervalMillis least time between two forecasts of one series
+     */
+    public ForecastPolicy(final List<String> patterns, final long horizonMillis, final int windowPoints,
+                          final int minPoints, final double minR2, final long intervalMillis) {
+        this(patterns, List.of(), horizonMillis, windowPoints, minPoints, minR2, intervalMillis);
+    }
+
+    /** Validates the numbers and compiles the patterns. */
     public ForecastPolicy {
         patterns = List.copyOf(patterns);
+        compiled = patterns.stream().map(ForecastPolicy::glob).toList();
         if (windowPoints < 2 || minPoints < 2 || minPoints > windowPoints) {
             throw new IllegalArgumentException("need 2 <= minPoints <= windowPoints, was " + minPoints + " and "
                     + windowPoints);
@@ -48,8 +63,8 @@ public record ForecastPolicy(List<String> patterns, long horizonMillis, int wind
             return false;
         }
         final String name = SeriesKey.name(series);
-        for (final String p : patterns) {
-            if (glob(p).matcher(name).matches()) {
+        for (final Pattern p : compiled) {
+            if (p.matcher(name).matches()) {
                 return true;
             }
         }

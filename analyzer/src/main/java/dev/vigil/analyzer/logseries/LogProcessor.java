@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -115,7 +116,8 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         if (log == null) {
             throw new RejectedRecordException("log record without a value");
         }
-        final String what = "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
         final String host = Limits.required(what, log.getHost(), "host");
         final long time = log.getTime() == null ? 0 : log.getTime().toEpochMilli();
         limits.checkTime(what, time);
@@ -123,7 +125,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         if (message.length() > limits.maxLogBytes() / 3) {
             final int bytes = message.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > limits.maxLogBytes()) {
-                throw new RejectedRecordException(what + ": message of " + bytes + " bytes, more than the "
+                throw new RejectedRecordException(what.get() + ": message of " + bytes + " bytes, more than the "
                         + limits.maxLogBytes() + " allowed");
             }
         }

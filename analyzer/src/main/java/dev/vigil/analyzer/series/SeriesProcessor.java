@@ -6,17 +6,21 @@ import dev.vigil.analyzer.clean.IdHash;
 import dev.vigil.analyzer.clean.RejectedRecordException;
 import dev.vigil.analyzer.detect.Anomalies;
 import dev.vigil.analyzer.detect.EpisodePolicy;
+import dev.vigil.analyzer.forecast.Trend;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.stats.StatsRecords;
 import dev.vigil.analyzer.stats.WindowSummary;
 import dev.vigil.analyzer.store.LiveStore;
+import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
 import dev.vigil.schemas.Forecast;
 import dev.vigil.schemas.StatsWindow;
+import dev.vigil.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,9 +28,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.common.serialization.Serdes;
-import dev.vigil.analyzer.store.LiveStoreBuilder;
-import dev.vigil.schemas.serde.AvroSerde;
 
 /**
  * The per-series pipeline, for points of every source, keyed by host: drop retried duplicates,
@@ -237,7 +238,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             return;
         }
         if (history.trend == null) {
-            history.trend = new dev.vigil.analyzer.forecast.Trend(settings.forecasts().windowPoints());
+            history.trend = new Trend(settings.forecasts().windowPoints());
         }
         history.trend.add(end, mean);
         final Forecast f = settings.forecasts().check(host, series, history.trend, end);
