@@ -44,8 +44,9 @@ public final class StatsClient {
             response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new AnalyzerException("analyzer query endpoint " + endpoint + ": cannot connect (" + e.getMessage()
-                    + "); is an analyzer running there?", e);
+            throw new AnalyzerException("analyzer query endpoint " + endpoint + ": cannot connect ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); is an analyzer running there? (--analyzer, $VIGIL_ANALYZER)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AnalyzerException("interrupted while querying " + endpoint, e);
