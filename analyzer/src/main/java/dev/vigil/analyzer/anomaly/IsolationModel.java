@@ -209,13 +209,17 @@ final class IsolationModel {
         return forest != null;
     }
 
-    /** @return approximate heap bytes of the forest when built: Smile nodes hold two dense vectors each */
+    /**
+     * @return approximate heap bytes of the forest when built: a tree has at most {@code leaves =
+     *     min(subsample, 2^depth)} leaves (about 40 bytes) and leaves - 1 splits, each holding two
+     *     dense vectors of the feature dimension
+     */
     long forestBytes() {
         if (forest == null) {
             return 0;
         }
-        final long nodes = (long) options.trees() * 2 * Math.min(options.subsample(), 1L << options.effectiveMaxDepth());
-        return nodes * (48 + 2 * (16 + 8L * names.size()));
+        final long leaves = Math.min(options.subsample(), 1L << Math.min(30, options.effectiveMaxDepth()));
+        return options.trees() * (leaves * 40 + (leaves - 1) * (48 + 2 * (16 + 8L * names.size())));
     }
 
     /** @return bytes of {@link #write} */

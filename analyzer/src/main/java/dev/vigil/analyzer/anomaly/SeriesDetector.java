@@ -2,6 +2,7 @@ package dev.vigil.analyzer.anomaly;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * Anomaly detector for one numeric series: engineered features (see {@link SeriesFeatures}) scored
@@ -93,7 +94,8 @@ public final class SeriesDetector {
      *     with the defaults, whatever the length of the series
      */
     public byte[] toBytes() {
-        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize());
+        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize())
+                .order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(layout(options)).putLong(seed);
         features.write(out);
         model.write(out);
@@ -107,7 +109,7 @@ public final class SeriesDetector {
      * @throws IllegalArgumentException when the bytes are not a detector's state for these options
      */
     public static SeriesDetector fromBytes(final byte[] state, final DetectorOptions options) {
-        final ByteBuffer in = ByteBuffer.wrap(state);
+        final ByteBuffer in = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
         try {
             if (in.getInt() != MAGIC) {
                 throw new IllegalArgumentException("detector state: not a series detector's state");

@@ -61,7 +61,7 @@ public final class NabCommand implements Callable<Integer> {
                 Math.max(1, threads));
         final long rows = runs.stream().mapToLong(r -> r.scores().length).sum();
         final long detectorNanos = runs.stream().mapToLong(NabRunner.FileRun::nanos).sum();
-        final String summary = String.format("%d files, %d rows in %.1f s; detector %.1f us/row; results in %s",
+        final String summary = String.format("%d files, %d rows in %.1f s; detector %.1f us CPU/row; results in %s",
                 runs.size(), rows, (System.nanoTime() - start) / 1e9, detectorNanos / 1e3 / rows,
                 out.resolve(detector));
         if (!score) {
