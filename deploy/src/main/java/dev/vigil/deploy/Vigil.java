@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             TopicsCommand.class,
+            PublishCommand.class,
+            WatchCommand.class,
+            KeysCommand.class,
             dev.vigil.analyzer.cli.NabCommand.class,
             dev.vigil.analyzer.cli.NabScoreCommand.class,
             CommandLine.HelpCommand.class,

@@ -25,7 +25,7 @@ public class CommonConfig extends AbstractConfig {
     /** @return a fresh definition holding the common keys, for a service to extend */
     public static ConfigDef define() {
         return new ConfigDef()
-                .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "127.0.0.1:9092", new ConfigDef.NonEmptyString(),
+                .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "127.0.0.1:9092", ConfigDef.ValidList.anyNonDuplicateValues(false, false),
                         Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
                 .define(TOPIC_PREFIX_CONFIG, Type.STRING, "", Importance.MEDIUM, TOPIC_PREFIX_DOC)
                 .define(HOST_NAME_CONFIG, Type.STRING, localHostName(), new ConfigDef.NonEmptyString(),
@@ -57,7 +57,8 @@ public class CommonConfig extends AbstractConfig {
         return client;
     }
 
-    static String localHostName() {
+    /** @return this machine's name: $HOSTNAME, else what the resolver says, else "localhost" */
+    public static String localHostName() {
         final String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;

@@ -92,11 +92,7 @@ public final class SchemaTopic {
      * @return the lookup
      */
     public static LongFunction<Schema> lookup(final Map<String, Object> clientConfig, final String topic) {
-        return fingerprint -> {
-            final Map<Long, Schema> all = readAll(clientConfig, topic);
-            all.values().forEach(SchemaCatalog.global()::add);
-            return all.get(fingerprint);
-        };
+        return fingerprint -> readAll(clientConfig, topic).get(fingerprint);
     }
 
     static Map<Long, Schema> readAll(final Map<String, Object> clientConfig, final String topic) {

@@ -1,0 +1,159 @@
+package dev.vigil.deploy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.schemas.json.RecordJson;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.Topics;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil watch}: tail Vigil's topics in a readable form. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Tail Vigil's topics, one readable line per record (committed records only).",
+            "STREAM names: ${COMPLETION-CANDIDATES}; default: decisions anomalies results.",
+            "Examples:",
+            "  vigil watch                          # what Vigil decides and does, from now on",
+            "  vigil watch decisions --from-beginning --max 20",
+            "  vigil watch anomalies --json | jq .record.score"})
+final class WatchCommand implements Callable<Integer> {
+    /** The topics watch can tail, by short name. */
+    enum Stream {
+        metrics(Topics.METRICS), logs(Topics.LOGS), events(Topics.EVENTS), stats(Topics.STATS),
+        anomalies(Topics.ANOMALIES), forecasts(Topics.FORECASTS), datasets(Topics.DATASETS),
+        decisions(Topics.DECISIONS), commands(Topics.COMMANDS), results(Topics.RESULTS), feedback(Topics.FEEDBACK),
+        deadletter(Topics.DEAD_LETTER);
+
+        final Topic<?, ?> topic;
+
+        Stream(final Topic<?, ?> topic) {
+            this.topic = topic;
+        }
+    }
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Parameters(arity = "0..*", paramLabel = "STREAM", description = "What to tail (default: decisions anomalies results).")
+    List<Stream> streams = new ArrayList<>();
+
+    @Option(names = "--from-beginning", description = "Start at the oldest retained record instead of now.")
+    boolean fromBeginning;
+
+    @Option(names = "--max", description = "Stop after this many records.")
+    Long max;
+
+    @Option(names = "--json", description = "One JSON object per line: {topic, partition, offset, time, record}.")
+    boolean json;
+
+    @Option(names = "--idle-timeout", description = "Stop after this long without a record, e.g. 30s (default: never).")
+    Duration idleTimeout;
+
+    @Override
+    public Integer call() {
+        final List<Stream> chosen = streams.isEmpty()
+                ? List.of(Stream.decisions, Stream.anomalies, Stream.results) : streams;
+        final Map<String, Topic<?, ?>> byName = new LinkedHashMap<>();
+        chosen.forEach(s -> byName.put(s.topic.withPrefix(kafka.topicPrefix).name(), s.topic.withPrefix(kafka.topicPrefix)));
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServer);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = new ArrayList<>();
+            for (final String name : byName.keySet()) {
+                consumer.partitionsFor(name, Duration.ofSeconds(30))
+                        .forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
+            }
+            if (partitions.isEmpty()) {
+                throw new IllegalStateException("none of " + byName.keySet() + " exists on " + kafka.bootstrapServer
+                        + "; run 'vigil topics create' first");
+            }
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
+            long lastRecord = System.nanoTime();
+            while (max == null || seen < max) {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    print(record, byName.get(record.topic()), System.out);
+                    lastRecord = System.nanoTime();
+                    if (max != null && ++seen >= max) {
+                        break;
+                    }
+                }
+                if (idleTimeout != null && System.nanoTime() - lastRecord > idleTimeout.toNanos()) {
+                    break;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void print(final ConsumerRecord<byte[], byte[]> record, final Topic<?, ?> topic, final PrintStream out) {
+        final Instant time = Instant.ofEpochMilli(record.timestamp());
+        Object value;
+        try {
+            value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            value = null;
+            if (!json) {
+                out.println(Timeline.at(time, "UNREADABLE " + record.topic() + "/" + record.partition() + "@"
+                        + record.offset() + ": " + e.getMessage()));
+                return;
+            }
+        }
+        if (json) {
+            final ObjectNode node = RecordJson.MAPPER.createObjectNode();
+            node.put("topic", record.topic());
+            node.put("partition", record.partition());
+            node.put("offset", record.offset());
+            node.put("time", time.toString());
+            if (value instanceof SpecificRecord specific) {
+                node.set("record", RecordJson.toNode(specific));
+            } else {
+                node.put("value", record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8));
+                node.put("reason", reason(record));
+            }
+            out.println(node);
+            return;
+        }
+        if (value instanceof byte[]) {
+            out.println(Timeline.at(time, "DEAD-LETTER " + record.topic() + "/" + record.partition() + "@"
+                    + record.offset() + ": " + reason(record)));
+            return;
+        }
+        out.println(Timeline.at(time, value == null ? "DELETED key=" + key(record) : Timeline.describe(value)));
+    }
+
+    private static String reason(final ConsumerRecord<byte[], byte[]> record) {
+        final Header header = record.headers().lastHeader("vigil.dlq.reason");
+        return header == null ? "(no reason header)" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String key(final ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "-" : new String(record.key(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.vigil.schemas.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+    private static final ConfigDef DEFINITION = CommonConfig.define()
+            .define("anomaly.threshold", ConfigDef.Type.DOUBLE, 0.65, ConfigDef.Range.between(0.5, 1.0),
+                    ConfigDef.Importance.HIGH, "Score at which an episode opens.")
+            .define("interval.ms", ConfigDef.Type.LONG, 10_000L, ConfigDef.Range.atLeast(100),
+                    ConfigDef.Importance.MEDIUM, "Collection interval.");
+
+    private static String refusal(final String text) {
+        return assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.properties", text, DEFINITION))
+                .getMessage();
+    }
+
+    @Test
+    void shouldReadKeysCommentsBlankLinesAndKafkaPassThrough() {
+        final Map<String, String> values = ConfigFile.parse("agent.properties",
+                "# a comment\n\nbootstrap.servers = k1:9092,k2:9092\r\nanomaly.threshold=0.9\n"
+                        + "kafka.security.protocol=SSL\n", DEFINITION);
+        assertEquals(Map.of("bootstrap.servers", "k1:9092,k2:9092", "anomaly.threshold", "0.9",
+                "kafka.security.protocol", "SSL"), values);
+        final CommonConfig config = new CommonConfig(DEFINITION, values);
+        assertEquals("SSL", config.kafkaClientConfig().get("security.protocol"));
+        assertEquals("k1:9092,k2:9092", config.kafkaClientConfig().get("bootstrap.servers"));
+    }
+
+    @Test
+    void shouldRefuseAnUnknownKeyWithItsLineAndTheKeyMeant() {
+        assertEquals("agent.properties:3: unknown key 'anomaly.treshold'; did you mean 'anomaly.threshold'?",
+                refusal("bootstrap.servers=k:1\n\nanomaly.treshold=0.9\n"));
+    }
+
+    @Test
+    void shouldRefuseAValueOutOfRangeOrOfTheWrongTypeWithItsLine() {
+        assertEquals("agent.properties:2: anomaly.threshold: Invalid value 1.5 for configuration anomaly.threshold:"
+                + " Value must be no more than 1.0 (expected double, [0.5,...,1.0])",
+                refusal("# threshold\nanomaly.threshold=1.5\n"));
+        assertEquals("agent.properties:1: interval.ms: Invalid value ten for configuration interval.ms: Not a number"
+                + " of type LONG (expected long, [100,...])", refusal("interval.ms=ten"));
+    }
+
+    @Test
+    void shouldRefuseDuplicatesAndLinesWithoutEquals() {
+        assertEquals("agent.properties:2: interval.ms is already set on line 1",
+                refusal("interval.ms=200\ninterval.ms=300\n"));
+        assertEquals("agent.properties:1: expected key=value, found 'interval.ms 200'", refusal("interval.ms 200"));
+    }
+
+    @Test
+    void shouldNameAMissingFile(@TempDir final Path dir) throws Exception {
+        final Path missing = dir.resolve("nope.properties");
+        assertEquals(missing + ": no such file",
+                assertThrows(ConfigException.class, () -> ConfigFile.read(missing, DEFINITION)).getMessage());
+        final Path binary = dir.resolve("bin.properties");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0});
+        assertEquals(binary + ": not UTF-8 text",
+                assertThrows(ConfigException.class, () -> ConfigFile.read(binary, DEFINITION)).getMessage());
+    }
+}

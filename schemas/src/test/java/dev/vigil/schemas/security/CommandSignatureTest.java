@@ -1,0 +1,48 @@
+package dev.vigil.schemas.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandSignatureTest {
+    private static final byte[] VALUE = "a serialized command".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void shouldVerifyWhatWasSignedAndNothingElse(@TempDir final Path dir) throws IOException {
+        final KeyPair pair = CommandSignature.generate();
+        CommandSignature.write(pair, dir.resolve("engine.key"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("engine.key"))));
+        final var privateKey = CommandSignature.readPrivate(dir.resolve("engine.key"));
+        final var publicKey = CommandSignature.readPublic(dir.resolve("engine.key.pub"));
+
+        final RecordHeaders headers = new RecordHeaders();
+        CommandSignature.sign(VALUE, privateKey, CommandSignature.keyId(publicKey), headers);
+        assertTrue(CommandSignature.verify(VALUE, headers, publicKey));
+        assertEquals(CommandSignature.keyId(pair.getPublic()),
+                new String(headers.lastHeader(CommandSignature.KEY_ID_HEADER).value(), StandardCharsets.UTF_8));
+
+        final byte[] tampered = VALUE.clone();
+        tampered[3] ^= 1;
+        assertFalse(CommandSignature.verify(tampered, headers, publicKey));
+        assertFalse(CommandSignature.verify(VALUE, headers, CommandSignature.generate().getPublic()));
+        assertFalse(CommandSignature.verify(VALUE, new RecordHeaders(), publicKey));
+    }
+
+    @Test
+    void shouldRefuseAKeyFileThatIsNotAKey(@TempDir final Path dir) throws IOException {
+        Files.writeString(dir.resolve("bad.pub"), "bm90IGEga2V5\n");
+        final IOException e = assertThrows(IOException.class, () -> CommandSignature.readPublic(dir.resolve("bad.pub")));
+        assertTrue(e.getMessage().contains("not an Ed25519 public key"), e.getMessage());
+    }
+}
