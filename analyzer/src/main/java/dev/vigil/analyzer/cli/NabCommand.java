@@ -61,9 +61,11 @@ public final class NabCommand implements Callable<Integer> {
                 Math.max(1, threads));
         final long rows = runs.stream().mapToLong(r -> r.scores().length).sum();
         final long detectorNanos = runs.stream().mapToLong(NabRunner.FileRun::nanos).sum();
-        final String summary = String.format("%d files, %d rows in %.1f s; detector %.1f us CPU/row; results in %s",
-                runs.size(), rows, (System.nanoTime() - start) / 1e9, detectorNanos / 1e3 / rows,
-                out.resolve(detector));
+        final long baselineNanos = Math.max(1, runs.stream().mapToLong(NabRunner.FileRun::baselineNanos).sum());
+        final String summary = String.format("%d files, %d rows in %.1f s; detector %.2f us CPU/row, rolling z-score "
+                        + "baseline %.3f us CPU/row (ratio %.0f); results in %s", runs.size(), rows,
+                (System.nanoTime() - start) / 1e9, detectorNanos / 1e3 / rows, baselineNanos / 1e3 / rows,
+                (double) detectorNanos / baselineNanos, out.resolve(detector));
         if (!score) {
             System.out.println(summary);
             return 0;
