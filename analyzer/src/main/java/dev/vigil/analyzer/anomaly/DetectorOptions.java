@@ -47,7 +47,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
 
     /** @return the defaults: the values Vigil and {@code vigil nab} run with */
     public static DetectorOptions defaults() {
-        return new DetectorOptions(128, 512, 256, 50, 128, 0, 0, 12, 144, 300, 2.5);
+        return new DetectorOptions(128, 512, 256, 32, 128, 0, 0, 12, 144, 300, 2.5);
     }
 
     /** @return the depth limit actually used: {@link #maxDepth()} or ceil(log2(subsample)) when it is 0 */

@@ -3,6 +3,7 @@ package dev.vigil.analyzer.anomaly;
 import dev.vigil.schemas.Contributor;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,8 @@ public final class HostDetector {
         final List<byte[]> names = series.keySet().stream().map(n -> n.getBytes(StandardCharsets.UTF_8)).toList();
         final int nameBytes = names.stream().mapToInt(b -> 4 + b.length + 24).sum();
         final int modelBytes = model == null ? 0 : model.serializedSize();
-        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + 8 + 4 + nameBytes + 1 + modelBytes);
+        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + 8 + 4 + nameBytes + 1 + modelBytes)
+                .order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(SeriesDetector.layout(options)).putLong(seed).putLong(count).putInt(series.size());
         int i = 0;
         for (final double[] s : series.values()) {
@@ -138,7 +140,7 @@ public final class HostDetector {
      * @throws IllegalArgumentException when the bytes are not a host detector's state for these options
      */
     public static HostDetector fromBytes(final byte[] state, final DetectorOptions options) {
-        final ByteBuffer in = ByteBuffer.wrap(state);
+        final ByteBuffer in = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
         try {
             if (in.getInt() != MAGIC) {
                 throw new IllegalArgumentException("host detector state: not a host detector's state");

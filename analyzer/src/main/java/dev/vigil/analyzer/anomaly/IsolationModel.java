@@ -14,8 +14,9 @@ import java.util.List;
  *
  * <p>Calibration: at each training, the upper {@link Tail} of the isolation scores of the training
  * rows, and of each feature's distance from its median; a point's p is the rarer of the two
- * (features Bonferroni-corrected), and score = min(1, -log10(p) / scoreScale). So the score reads
- * as "how many orders of magnitude rarer than the recent points", on one scale for every series.
+ * (features Bonferroni-corrected), and its surprise S = -log10(p): "how many orders of magnitude
+ * rarer than the recent points", on one scale for every series. The score reports the surprise
+ * beyond the recent peak of surprises (see {@link #score}).
  *
  * <p>Only the rows and a few figures are serialized. The forest itself is rebuilt from them on the
  * first use after {@link #read}, with the same seed, so it is the same forest.
@@ -67,7 +68,7 @@ final class IsolationModel {
     }
 
     /**
-     * @param features a feature vector
+     * @param point a feature vector
      * @return log10 of the point's tail probability: the rarer of its isolation score and its most
      *     extreme feature (Bonferroni over the features); 0 when neither is in its tail. Call only
      *     when {@link #trained()}.
@@ -119,7 +120,7 @@ final class IsolationModel {
     }
 
     /**
-     * @param features a feature vector
+     * @param point a feature vector
      * @param top most contributors to return
      * @return the features that deviate most from their training median, relative to how far the
      *     training rows' own extremes reached, strongest first; weights are shares of the total
@@ -148,8 +149,7 @@ final class IsolationModel {
     private void train(final long end) {
         final int n = (int) Math.min(end, options.window());
         final List<double[]> rows = window.rows(end, n);
-        forest = Forest.build(rows, options.trees(), options.subsample(), options.effectiveMaxDepth(),
-                options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
+        forest = build(rows, end);
         // Calibrate on up to CALIBRATION_ROWS rows spread over the window: scoring all of them
         // would cost as much as building the forest.
         final int m = Math.min(n, CALIBRATION_ROWS);
@@ -197,25 +197,28 @@ final class IsolationModel {
     private Forest forest() {
         if (forest == null) {
             // Restored from bytes: rebuild the forest of the last training from the same rows and seed.
-            final int n = (int) Math.min(trainedAt, options.window());
-            forest = Forest.build(window.rows(trainedAt, n), options.trees(), options.subsample(),
-                    options.effectiveMaxDepth(), options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + trainedAt);
+            forest = build(window.rows(trainedAt, (int) Math.min(trainedAt, options.window())), trainedAt);
         }
         return forest;
     }
 
-    /** @return true when the forest is built (not waiting for a rebuild after {@link #read}) */
-    boolean forestBuilt() {
-        return forest != null;
+    /** The seed depends on the row count, so that each training draws afresh yet reproducibly. */
+    private Forest build(final List<double[]> rows, final long end) {
+        return Forest.build(rows, options.trees(), options.subsample(), options.effectiveMaxDepth(),
+                options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
     }
 
-    /** @return approximate heap bytes of the forest when built: Smile nodes hold two dense vectors each */
+    /**
+     * @return approximate heap bytes of the forest when built: a tree has at most {@code leaves =
+     *     min(subsample, 2^depth)} leaves (about 40 bytes) and leaves - 1 splits, each holding two
+     *     dense vectors of the feature dimension
+     */
     long forestBytes() {
         if (forest == null) {
             return 0;
         }
-        final long nodes = (long) options.trees() * 2 * Math.min(options.subsample(), 1L << options.effectiveMaxDepth());
-        return nodes * (48 + 2 * (16 + 8L * names.size()));
+        final long leaves = Math.min(options.subsample(), 1L << Math.min(30, options.effectiveMaxDepth()));
+        return options.trees() * (leaves * 40 + (leaves - 1) * (48 + 2 * (16 + 8L * names.size())));
     }
 
     /** @return bytes of {@link #write} */
@@ -242,8 +245,10 @@ final class IsolationModel {
             tails[j] = readTail(in);
         }
         window.read(in);
-        if (trainedAt < 0 || trainedAt > window.total()) {
-            throw new IllegalArgumentException("trained at row " + trainedAt + " of " + window.total());
+        if (trainedAt < 0 || trainedAt > window.total()
+                || trainedAt > 0 && (scoreTail == null || Arrays.asList(tails).contains(null))) {
+            throw new IllegalArgumentException("inconsistent model: trained at row " + trainedAt + " of "
+                    + window.total());
         }
         forest = null;
     }

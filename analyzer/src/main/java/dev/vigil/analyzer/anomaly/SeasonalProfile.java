@@ -66,14 +66,12 @@ final class SeasonalProfile {
     }
 
     void write(final ByteBuffer out) {
-        for (final float b : bins) {
-            out.putFloat(b);
-        }
+        out.asFloatBuffer().put(bins);
+        out.position(out.position() + bins.length * Float.BYTES);
     }
 
     void read(final ByteBuffer in) {
-        for (int i = 0; i < bins.length; i++) {
-            bins[i] = in.getFloat();
-        }
+        in.asFloatBuffer().get(bins);
+        in.position(in.position() + bins.length * Float.BYTES);
     }
 }

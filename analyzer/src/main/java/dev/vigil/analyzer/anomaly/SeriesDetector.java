@@ -2,6 +2,8 @@ package dev.vigil.analyzer.anomaly;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Anomaly detector for one numeric series: engineered features (see {@link SeriesFeatures}) scored
@@ -63,13 +65,12 @@ public final class SeriesDetector {
         }
         final long time = Math.max(eventTimeMillis, features.lastTime());
         final double[] f = features.next(time, value);
-        if (!model.trained()) {
-            model.add(f);
-            return DetectionResult.cold(value, features.baseline());
-        }
-        final double score = model.score(f);
+        // Score and explain with the model of the points before this one, then learn the point.
+        final DetectionResult result = model.trained()
+                ? new DetectionResult(true, model.score(f), value, features.baseline(), model.explain(f, CONTRIBUTORS))
+                : DetectionResult.cold(value, features.baseline());
         model.add(f);
-        return new DetectionResult(true, score, value, features.baseline(), model.explain(f, CONTRIBUTORS));
+        return result;
     }
 
     /** @return points seen so far */
@@ -93,7 +94,8 @@ public final class SeriesDetector {
      *     with the defaults, whatever the length of the series
      */
     public byte[] toBytes() {
-        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize());
+        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize())
+                .order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(MAGIC).putInt(layout(options)).putLong(seed);
         features.write(out);
         model.write(out);
@@ -107,7 +109,7 @@ public final class SeriesDetector {
      * @throws IllegalArgumentException when the bytes are not a detector's state for these options
      */
     public static SeriesDetector fromBytes(final byte[] state, final DetectorOptions options) {
-        final ByteBuffer in = ByteBuffer.wrap(state);
+        final ByteBuffer in = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
         try {
             if (in.getInt() != MAGIC) {
                 throw new IllegalArgumentException("detector state: not a series detector's state");
@@ -132,7 +134,7 @@ public final class SeriesDetector {
 
     /** The options that shape the bytes: a state only reads back with the same ones. */
     static int layout(final DetectorOptions o) {
-        return java.util.Objects.hash(o.window(), o.retrainEvery(), o.shortPoints(), o.seasonBins());
+        return Objects.hash(o.window(), o.retrainEvery(), o.shortPoints(), o.seasonBins());
     }
 
     /**

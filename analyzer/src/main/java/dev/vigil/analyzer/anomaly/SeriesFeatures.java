@@ -138,13 +138,12 @@ final class SeriesFeatures {
 
     /** @return bytes of {@link #write} */
     int serializedSize() {
-        return 8 * 2 + 8 * 6 + 8 * PREDICTORS + 16 * shortPoints + daily.serializedSize() + weekly.serializedSize();
+        return 8 * 2 + 8 * 5 + 8 * PREDICTORS + 16 * shortPoints + daily.serializedSize() + weekly.serializedSize();
     }
 
     void write(final ByteBuffer out) {
         out.putLong(count).putLong(lastTime);
-        out.putDouble(lastValue).putDouble(level).putDouble(longMean).putDouble(longVar).putDouble(baseline)
-                .putDouble(0.0);
+        out.putDouble(lastValue).putDouble(level).putDouble(longMean).putDouble(longVar).putDouble(baseline);
         for (final double e : predictorError) {
             out.putDouble(e);
         }
@@ -163,7 +162,6 @@ final class SeriesFeatures {
         longMean = in.getDouble();
         longVar = in.getDouble();
         baseline = in.getDouble();
-        in.getDouble();
         for (int k = 0; k < PREDICTORS; k++) {
             predictorError[k] = in.getDouble();
         }

@@ -78,16 +78,16 @@ final class TrainingWindow {
         return Long.BYTES + (int) Math.min(total, capacity) * dimension * Float.BYTES;
     }
 
-    /** Writes the total and the kept rows, oldest first. */
+    /** Writes the total and the kept rows, oldest first, in at most two bulk copies. */
     void write(final ByteBuffer out) {
         out.putLong(total);
-        final long kept = Math.min(total, capacity);
-        for (long i = total - kept; i < total; i++) {
-            final int base = (int) (i % capacity) * dimension;
-            for (int j = 0; j < dimension; j++) {
-                out.putFloat(rows[base + j]);
-            }
-        }
+        final int kept = (int) Math.min(total, capacity);
+        final int first = (int) ((total - kept) % capacity);
+        final int head = Math.min(kept, capacity - first);
+        final java.nio.FloatBuffer floats = out.asFloatBuffer();
+        floats.put(rows, first * dimension, head * dimension);
+        floats.put(rows, 0, (kept - head) * dimension);
+        out.position(out.position() + kept * dimension * Float.BYTES);
     }
 
     void read(final ByteBuffer in) {
@@ -95,12 +95,12 @@ final class TrainingWindow {
         if (total < 0) {
             throw new IllegalArgumentException("negative row count " + total);
         }
-        final long kept = Math.min(total, capacity);
-        for (long i = total - kept; i < total; i++) {
-            final int base = (int) (i % capacity) * dimension;
-            for (int j = 0; j < dimension; j++) {
-                rows[base + j] = in.getFloat();
-            }
-        }
+        final int kept = (int) Math.min(total, capacity);
+        final int first = (int) ((total - kept) % capacity);
+        final int head = Math.min(kept, capacity - first);
+        final java.nio.FloatBuffer floats = in.asFloatBuffer();
+        floats.get(rows, first * dimension, head * dimension);
+        floats.get(rows, 0, (kept - head) * dimension);
+        in.position(in.position() + kept * dimension * Float.BYTES);
     }
 }

@@ -15,13 +15,13 @@ import picocli.CommandLine.Option;
 /** {@code vigil nab}: Vigil's series detector over a NAB corpus, written in NAB's results layout. */
 @Command(name = "nab", mixinStandardHelpOptions = true,
         description = {
-            "Run Vigil's anomaly detector (the same SeriesDetector code and default options as the analyzer",
-            "topology) over every file of a Numenta Anomaly Benchmark corpus, one fresh detector per file fed",
-            "the rows in file order, and write NAB's results layout:",
-            "  <out>/<detector>/<category>/<detector>_<file>.csv  with  timestamp,value,anomaly_score,label",
-            "Rows of the warm-up get score 0. The files run are those named in --windows.",
-            "With --score the results are scored right away (as 'vigil nab-score' would).",
-            "",
+            "Run Vigil's anomaly detector (the same SeriesDetector code and default options as the analyzer "
+                + "topology) over every file of a Numenta Anomaly Benchmark corpus, one fresh detector per file fed "
+                + "the rows in file order, and write NAB's results layout: "
+                + "<out>/<detector>/<category>/<detector>_<file>.csv with columns timestamp,value,anomaly_score,label.",
+            "Rows of the warm-up get score 0. The files run are those named in --windows. With --score the results "
+                + "are scored right away, as 'vigil nab-score' would. Prints the detector's CPU time per row and, "
+                + "measured in the same run, a rolling z-score's.",
             "Example: vigil nab --data nab/data --windows nab/labels/combined_windows.json --out /tmp/nab --score"})
 public final class NabCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Corpus data directory (<category>/<file>.csv).")
@@ -61,9 +61,11 @@ public final class NabCommand implements Callable<Integer> {
                 Math.max(1, threads));
         final long rows = runs.stream().mapToLong(r -> r.scores().length).sum();
         final long detectorNanos = runs.stream().mapToLong(NabRunner.FileRun::nanos).sum();
-        final String summary = String.format("%d files, %d rows in %.1f s; detector %.1f us/row; results in %s",
-                runs.size(), rows, (System.nanoTime() - start) / 1e9, detectorNanos / 1e3 / rows,
-                out.resolve(detector));
+        final long baselineNanos = Math.max(1, runs.stream().mapToLong(NabRunner.FileRun::baselineNanos).sum());
+        final String summary = String.format("%d files, %d rows in %.1f s; detector %.2f us CPU/row, rolling z-score "
+                        + "baseline %.3f us CPU/row (ratio %.0f); results in %s", runs.size(), rows,
+                (System.nanoTime() - start) / 1e9, detectorNanos / 1e3 / rows, baselineNanos / 1e3 / rows,
+                (double) detectorNanos / baselineNanos, out.resolve(detector));
         if (!score) {
             System.out.println(summary);
             return 0;

@@ -19,14 +19,12 @@ import picocli.CommandLine.Option;
 /** {@code vigil nab-score}: NAB's scoring of a detector's results, in Java. */
 @Command(name = "nab-score", mixinStandardHelpOptions = true,
         description = {
-            "Score anomaly detection results with the rules of the Numenta Anomaly Benchmark (NAB v1.1):",
-            "labelled windows, scaled sigmoid, the standard / reward_low_FP_rate / reward_low_FN_rate profiles,",
-            "one threshold per profile optimized over the whole corpus (exhaustive sweep), normalized so that",
-            "the null detector scores 0 and the perfect one 100.",
-            "",
-            "--results is one detector's directory in NAB's layout: <category>/<detector>_<file>.csv with an",
-            "anomaly_score column, one row per data row in file order. Every file named in --windows is scored.",
-            "",
+            "Score anomaly detection results with the rules of the Numenta Anomaly Benchmark (NAB v1.1): labelled "
+                + "windows, scaled sigmoid, the standard / reward_low_FP_rate / reward_low_FN_rate profiles, one "
+                + "threshold per profile optimized over the whole corpus (exhaustive sweep), normalized so that the "
+                + "null detector scores 0 and the perfect one 100.",
+            "--results is one detector's directory in NAB's layout: <category>/<detector>_<file>.csv with an "
+                + "anomaly_score column, one row per data row in file order. Every file named in --windows is scored.",
             "Example: vigil nab-score --data nab/data --windows nab/labels/combined_windows.json "
                 + "--results nab/results/numenta"})
 public final class NabScoreCommand implements Callable<Integer> {

@@ -34,7 +34,7 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new NabException(path + ": cannot read: " + e.getMessage(), e);
+            throw new NabException(path + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
         }
         if (lines.isEmpty() || !lines.get(0).strip().startsWith("timestamp,value")) {
             throw new NabException(path + ":1: expected header 'timestamp,value'");

@@ -42,7 +42,7 @@ public final class NabResults {
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new NabException(path + ": cannot read results: " + e.getMessage(), e);
+            throw new NabException(path + ": cannot read results (" + e.getClass().getSimpleName() + ")", e);
         }
         if (lines.isEmpty()) {
             throw new NabException(path + ": empty");
