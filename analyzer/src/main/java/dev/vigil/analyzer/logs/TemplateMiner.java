@@ -45,9 +45,12 @@ public final class TemplateMiner {
         final String[] raw = line.raw();
         final String[] masked = line.masked();
         final String[] route = new String[routeLength(masked)];
-        final List<Cluster> leaf = leaf(masked, route, true);
-        final Cluster best = best(leaf, masked);
+        // classify first, as match() does, so a template reached through a wildcard child (imported, or
+        // generalized at a routing token) is found before a new branch is grown for the literal token
+        final List<Cluster> seen = leaf(masked, route, false);
+        final Cluster best = seen == null ? null : best(seen, masked);
         if (best == null) {
+            final List<Cluster> leaf = leaf(masked, route, true);
             final Cluster created = create(leaf, route, masked.clone());
             return matchOf(created, raw, true, false);
         }
