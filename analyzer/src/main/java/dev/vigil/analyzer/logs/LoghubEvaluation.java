@@ -36,25 +36,29 @@ public final class LoghubEvaluation {
 
     /**
      * Mines messages in order and gives each its template as it stands at the end: a line's template is the
-     * final text of the template it joined, as a batch parser reports it.
+     * final text of the template it joined, as a batch parser reports it. Holds one reference per message,
+     * not the messages, so it suits large files read lazily.
      *
-     * @param messages the messages in order
+     * @param messages the messages in order, iterated once
      * @param options  miner options
      * @return the template text of each message
      */
-    public static List<String> templatesOf(final List<String> messages, final MinerOptions options) {
+    public static List<String> templatesOf(final Iterable<String> messages, final MinerOptions options) {
         final TemplateMiner miner = new TemplateMiner(options);
-        final List<TemplateMatch> matches = new ArrayList<>(messages.size());
+        final List<String> ids = new ArrayList<>();
+        // the text a template had when last matched: the answer for one evicted before the end
+        final Map<String, String> lastText = new HashMap<>();
         for (final String m : messages) {
-            matches.add(miner.add(m));
+            final TemplateMatch match = miner.add(m);
+            ids.add(match.templateId());
+            lastText.put(match.templateId(), match.template());
         }
-        final Map<String, String> finalText = new HashMap<>();
         for (final Template t : miner.templates()) {
-            finalText.put(t.id(), t.template());
+            lastText.put(t.id(), t.template());
         }
-        final List<String> out = new ArrayList<>(matches.size());
-        for (final TemplateMatch m : matches) {
-            out.add(finalText.getOrDefault(m.templateId(), m.template()));
+        final List<String> out = new ArrayList<>(ids.size());
+        for (final String id : ids) {
+            out.add(lastText.get(id));
         }
         return out;
     }
