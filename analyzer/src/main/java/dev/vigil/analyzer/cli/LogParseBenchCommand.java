@@ -1,12 +1,11 @@
 package dev.vigil.analyzer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.analyzer.logs.LoghubEvaluation;
 import dev.vigil.analyzer.logs.MinerBenchmark;
 import dev.vigil.analyzer.logs.TemplateCsv;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
             "The baseline, run in the same JVM on the same messages, only splits each message into tokens;",
             "both are printed in messages per second of the thread's CPU time (steady on a loaded machine)",
             "and of wall-clock time, with their ratio.",
-            "Messages: the Content column of every <Sys>/*_structured.csv under --dir (loghub layout), or",
+            "Messages: the Content column of every <Sys>/<Sys>_2k.log_structured.csv under --dir (loghub layout), or",
             "the lines of --input, or by default 10,000 synthetic short messages (fixed seed).",
             "Run it on an idle machine and note the load (uptime): the figures are wall-clock."})
 public final class LogParseBenchCommand implements Callable<Integer> {
@@ -70,14 +69,8 @@ public final class LogParseBenchCommand implements Callable<Integer> {
     private List<String> corpus() throws IOException {
         final List<String> out = new ArrayList<>();
         if (dir != null) {
-            try (DirectoryStream<Path> systems = Files.newDirectoryStream(dir, Files::isDirectory)) {
-                for (final Path system : systems) {
-                    try (DirectoryStream<Path> files = Files.newDirectoryStream(system, "*_structured.csv")) {
-                        for (final Path f : files) {
-                            TemplateCsv.read(f, "Content").forEach(row -> out.add(row[0]));
-                        }
-                    }
-                }
+            for (final Path f : LoghubEvaluation.truthFiles(dir)) {
+                TemplateCsv.read(f, "Content").forEach(row -> out.add(row[0]));
             }
         } else if (input != null) {
             try (BufferedReader r = LogParseCommand.reader(input)) {

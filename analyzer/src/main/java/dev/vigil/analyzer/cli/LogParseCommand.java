@@ -12,7 +12,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,37 +61,38 @@ public final class LogParseCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage(), e);
         }
-        final List<String> messages = new ArrayList<>();
-        int unfit = 0;
+        final int[] unfit = {0};
+        final List<String> templates;
+        final long start = System.nanoTime();
         try (BufferedReader r = reader(input)) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
+            // read lazily: the miner keeps templates, not the file
+            final Iterable<String> messages = () -> r.lines().map(line -> {
                 final String content = layout == null ? line : layout.content(line);
                 if (content == null) {
-                    unfit++;
+                    unfit[0]++;
                 }
-                messages.add(content == null ? line.strip() : content);
-            }
+                return content == null ? line.strip() : content;
+            }).iterator();
+            templates = LoghubEvaluation.templatesOf(messages, MinerOptions.DEFAULTS);
         }
-        final long start = System.nanoTime();
-        final List<String> templates = LoghubEvaluation.templatesOf(messages, MinerOptions.DEFAULTS);
         final double seconds = (System.nanoTime() - start) / 1e9;
         TemplateCsv.write(out, templates);
         final Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("input", input.toString());
         summary.put("out", out.toString());
-        summary.put("lines", messages.size());
+        summary.put("lines", templates.size());
         summary.put("templates", new HashSet<>(templates).size());
-        summary.put("linesNotFittingFormat", unfit);
-        summary.put("miningSeconds", seconds);
+        summary.put("linesNotFittingFormat", unfit[0]);
+        summary.put("seconds", seconds);
         if (json) {
             System.out.println(new ObjectMapper().writeValueAsString(summary));
         } else {
-            System.out.printf("%s: %d lines, %d templates, mined in %.3f s -> %s%n", input, messages.size(),
-                    summary.get("templates"), seconds, out);
+            System.out.printf("%s: %d lines, %d templates, read and mined in %.3f s -> %s%n", input,
+                    templates.size(), summary.get("templates"), seconds, out);
         }
-        if (unfit > 0) {
-            System.err.printf("logparse: %d of %d lines did not fit --format and were mined whole%n", unfit,
-                    messages.size());
+        if (unfit[0] > 0) {
+            System.err.printf("logparse: %d of %d lines did not fit --format and were mined whole%n", unfit[0],
+                    templates.size());
         }
         return 0;
     }

@@ -9,7 +9,7 @@ import java.util.List;
 /** One template with its id, its place in the parse tree and its count. Mutable; owned by one miner. */
 final class Cluster {
     final String id;
-    /** The tree path that leads to this cluster: the masked leading tokens when it was created. */
+    /** The tree path that leads to this cluster: the keys taken when it was created. */
     final String[] path;
     private String[] tokens;
     private String text;

@@ -54,7 +54,8 @@ public final class LogFormat {
         try {
             return new LogFormat(layout, Pattern.compile(regex.toString(), Pattern.DOTALL), fields);
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("format '" + layout + "': not a valid pattern: " + e.getDescription(), e);
+            throw new IllegalArgumentException("format '" + layout + "': not a valid pattern: "
+                    + e.getDescription(), e);
         }
     }
 

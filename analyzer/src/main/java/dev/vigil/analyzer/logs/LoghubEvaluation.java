@@ -11,11 +11,14 @@ import java.util.Map;
 
 /**
  * Runs the miner over loghub-style labelled samples and scores it: a directory holds one folder per system
- * with a {@code <Sys>_2k.log_structured.csv} (columns {@code LineId}, {@code Content}, {@code EventTemplate}).
+ * with a {@code <Sys>_2k.log_structured.csv} (columns {@code LineId}, {@code Content}, {@code EventTemplate});
+ * failing that, the first {@code *_structured*.csv} in the folder by name.
  * Each system gets a fresh miner with the same options, fed the messages in line order.
  */
 public final class LoghubEvaluation {
     private static final String SUFFIX = "_structured.csv";
+    /** Also takes loghub-2.0's {@code *_structured_corrected.csv} when the plain file is absent. */
+    private static final String GLOB = "*_structured*.csv";
 
     private LoghubEvaluation() {
     }
@@ -33,25 +36,29 @@ public final class LoghubEvaluation {
 
     /**
      * Mines messages in order and gives each its template as it stands at the end: a line's template is the
-     * final text of the template it joined, as a batch parser reports it.
+     * final text of the template it joined, as a batch parser reports it. Holds one reference per message,
+     * not the messages, so it suits large files read lazily.
      *
-     * @param messages the messages in order
+     * @param messages the messages in order, iterated once
      * @param options  miner options
      * @return the template text of each message
      */
-    public static List<String> templatesOf(final List<String> messages, final MinerOptions options) {
+    public static List<String> templatesOf(final Iterable<String> messages, final MinerOptions options) {
         final TemplateMiner miner = new TemplateMiner(options);
-        final List<TemplateMatch> matches = new ArrayList<>(messages.size());
+        final List<String> ids = new ArrayList<>();
+        // the text a template had when last matched: the answer for one evicted before the end
+        final Map<String, String> lastText = new HashMap<>();
         for (final String m : messages) {
-            matches.add(miner.add(m));
+            final TemplateMatch match = miner.add(m);
+            ids.add(match.templateId());
+            lastText.put(match.templateId(), match.template());
         }
-        final Map<String, String> finalText = new HashMap<>();
         for (final Template t : miner.templates()) {
-            finalText.put(t.id(), t.template());
+            lastText.put(t.id(), t.template());
         }
-        final List<String> out = new ArrayList<>(matches.size());
-        for (final TemplateMatch m : matches) {
-            out.add(finalText.getOrDefault(m.templateId(), m.template()));
+        final List<String> out = new ArrayList<>(ids.size());
+        for (final String id : ids) {
+            out.add(lastText.get(id));
         }
         return out;
     }
@@ -67,9 +74,8 @@ public final class LoghubEvaluation {
     public static List<SystemResult> evaluate(final Path dir, final MinerOptions options, final Path predDir)
             throws IOException {
         final List<SystemResult> results = new ArrayList<>();
-        for (final Path system : systems(dir)) {
-            final String name = system.getFileName().toString();
-            final Path truthFile = structuredCsv(system);
+        for (final Path truthFile : truthFiles(dir)) {
+            final String name = truthFile.getParent().getFileName().toString();
             final List<String[]> rows = TemplateCsv.read(truthFile, "LineId", "Content", "EventTemplate");
             final List<String> messages = new ArrayList<>(rows.size());
             final List<String> truth = new ArrayList<>(rows.size());
@@ -92,15 +98,22 @@ public final class LoghubEvaluation {
         return results;
     }
 
-    private static List<Path> systems(final Path dir) throws IOException {
+    /**
+     * @param dir a loghub-layout folder
+     * @return the ground-truth file of each system folder that has one, by folder name
+     * @throws IOException              when the folder cannot be listed
+     * @throws IllegalArgumentException when it is not a directory
+     */
+    public static List<Path> truthFiles(final Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + ": not a directory");
         }
         final List<Path> out = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
             for (final Path p : entries) {
-                if (structuredCsv(p) != null) {
-                    out.add(p);
+                final Path truth = structuredCsv(p);
+                if (truth != null) {
+                    out.add(truth);
                 }
             }
         }
@@ -113,11 +126,11 @@ public final class LoghubEvaluation {
         if (Files.isRegularFile(preferred)) {
             return preferred;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(system, "*" + SUFFIX)) {
-            for (final Path p : files) {
-                return p;
-            }
+        final List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(system, GLOB)) {
+            files.forEach(found::add);
         }
-        return null;
+        found.sort(null);
+        return found.isEmpty() ? null : found.get(0);
     }
 }

@@ -9,9 +9,9 @@ import java.util.Set;
  * <p>The rules are general, none is tied to a log source. A token is cut at punctuation that separates
  * fields ({@code / : = , ; ( ) [ ] { } < > " ' | @ #}); each piece that holds a digit is a parameter:
  * <ul>
- *   <li>a number, IP address, date, version or hex id (starts with a digit, a sign or {@code 0x}, or is
- *       six or more hex digits with dashes) becomes {@code <*>}; a number with a short unit keeps the unit
- *       ({@code 3200ms} gives {@code <*>ms});</li>
+ *   <li>a number, IP address, date, version or hex id (starts with a digit, a sign or {@code 0x}, or is hex
+ *       digits and dashes with six digits, or five and a letter) becomes {@code <*>}; a number with a short
+ *       unit keeps the unit ({@code 3200ms} gives {@code <*>ms});</li>
  *   <li>a word followed by digits keeps the word and its separator ({@code blk_-42} gives {@code blk_<*>},
  *       {@code eth0} gives {@code eth<*>}), since such names are an entity kind plus its instance;</li>
  *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>});</li>

@@ -83,11 +83,13 @@ public final class MinerBenchmark {
         final List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             final int kind = r.nextInt(40);
-            final String ip = (10 + r.nextInt(200)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "." + r.nextInt(256);
+            final String ip = (10 + r.nextInt(200)) + "." + r.nextInt(256) + "." + r.nextInt(256) + "."
+                    + r.nextInt(256);
             final String user = users[r.nextInt(users.length)];
             out.add(switch (kind % 8) {
                 case 0 -> verbs[kind % 5] + " connection " + kind + " from " + ip + " port " + r.nextInt(65536);
-                case 1 -> "Failed password for " + user + " from " + ip + " port " + r.nextInt(65536) + " ssh2 k" + kind;
+                case 1 -> "Failed password for " + user + " from " + ip + " port " + r.nextInt(65536)
+                        + " ssh2 k" + kind;
                 case 2 -> "Received block blk_" + r.nextLong() + " of size " + r.nextInt(1 << 26) + " kind " + kind;
                 case 3 -> "Task " + r.nextInt(1000) + " in stage " + kind + ".0 finished in " + r.nextInt(5000) + " ms";
                 case 4 -> "session opened for user " + user + " by (uid=" + r.nextInt(1000) + ") event " + kind;

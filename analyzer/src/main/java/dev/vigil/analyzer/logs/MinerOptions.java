@@ -6,8 +6,9 @@ import java.util.Properties;
  * Hyperparameters of the {@link TemplateMiner}. Immutable; the compact constructor validates every field.
  *
  * @param depth        depth of the parse tree, at least 3: the root, one level keyed by token count, then
- *                     {@code depth - 2} levels keyed by the leading tokens of a message
- * @param similarity   minimum share of equal tokens, in (0, 1], for a message to join an existing template
+ *                     {@code depth - 2} levels keyed by the first tokens of a message that hold no parameter
+ * @param similarity   minimum share of a message's tokens, in (0, 1], that must equal the template's literal
+ *                     tokens (positions already {@code <*>} do not count) for the message to join it
  * @param maxChildren  maximum children of an inner tree node, at least 2; further distinct tokens share the
  *                     wildcard child
  * @param maxTemplates maximum templates kept, at least 1; past it the least recently matched one is evicted

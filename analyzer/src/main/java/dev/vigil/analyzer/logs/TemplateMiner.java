@@ -11,12 +11,13 @@ import java.util.Map;
 /**
  * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
  * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
- * then a fixed-depth tree routes it by token count and leading tokens to a short list of templates; the most
+ * then a fixed-depth tree routes it by token count and leading constant tokens to a short list of templates; the most
  * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
  * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
  * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template.
- * Departures from Drain: that word rule, richer masking, and runs of list items ({@code 3 4 5}) taken as one
- * token; see the module README for why they should hold on logs never seen.
+ * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) taken as one
+ * token, and routing by tokens without parameters; see the module README for why they should hold on logs
+ * never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
  * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
@@ -44,10 +45,13 @@ public final class TemplateMiner {
         final Tokens.Line line = Tokens.line(message);
         final String[] raw = line.raw();
         final String[] masked = line.masked();
-        final String[] route = new String[routeLength(masked)];
-        final List<Cluster> leaf = leaf(masked, route, true);
-        final Cluster best = best(leaf, masked);
+        // classify first, as match() does, so a template behind a wildcard child (imported, or after a
+        // node filled up) is found before a new branch is grown for the token
+        final List<Cluster> seen = find(masked);
+        final Cluster best = seen == null ? null : best(seen, masked);
         if (best == null) {
+            final String[] route = new String[routeLength(masked)];
+            final List<Cluster> leaf = grow(masked, route);
             final Cluster created = create(leaf, route, masked.clone());
             return matchOf(created, raw, true, false);
         }
@@ -73,7 +77,7 @@ public final class TemplateMiner {
         final Tokens.Line line = Tokens.line(message);
         final String[] raw = line.raw();
         final String[] masked = line.masked();
-        final List<Cluster> leaf = leaf(masked, new String[routeLength(masked)], false);
+        final List<Cluster> leaf = find(masked);
         final Cluster best = leaf == null ? null : best(leaf, masked);
         return best == null ? null : matchOf(best, raw, false, false);
     }
@@ -201,74 +205,115 @@ public final class TemplateMiner {
     }
 
     private int routeLength(final String[] masked) {
-        return Math.min(options.depth() - 2, masked.length);
+        int constants = 0;
+        for (int i = 0; i < masked.length && constants < options.depth() - 2; i++) {
+            if (!Masker.isVariable(masked[i])) {
+                constants++;
+            }
+        }
+        return constants;
     }
 
-    /** @return the tree key of a token: itself, or the wildcard when it holds a parameter */
-    private static String keyOf(final String token) {
-        return Masker.isVariable(token) ? Masker.WILDCARD : token;
+    /** @return the positions of the first constant tokens, which key the tree levels */
+    private int[] routePositions(final String[] masked, final int length) {
+        final int[] pos = new int[length];
+        int k = 0;
+        for (int i = 0; i < masked.length && k < length; i++) {
+            if (!Masker.isVariable(masked[i])) {
+                pos[k++] = i;
+            }
+        }
+        return pos;
     }
 
     private String[] pathOf(final String[] tokens) {
         final String[] path = new String[routeLength(tokens)];
+        final int[] pos = routePositions(tokens, path.length);
         for (int i = 0; i < path.length; i++) {
-            path[i] = keyOf(tokens[i]);
+            path[i] = tokens[pos[i]];
         }
         return path;
     }
 
     /**
-     * Walks the tree by token count, then by leading tokens; when learning, grows it, and a node with
-     * {@code maxChildren - 1} children sends further tokens to its wildcard child.
+     * Finds the leaf for a message without changing the tree: by token count, then by its first constant
+     * tokens, taking a token's own child, else the wildcard child; a token with neither is skipped, as a
+     * parameter of a template learned elsewhere would have been (imported templates route by their
+     * generalized text).
      *
      * @param masked the message's masked tokens
-     * @param route  filled with the key taken at each level, the cluster's path if one is created here
-     * @param learn  whether to create missing nodes
-     * @return the leaf's clusters, or null when not learning and no leaf fits
+     * @return the leaf's clusters, or null when no node fits
      */
-    private List<Cluster> leaf(final String[] masked, final String[] route, final boolean learn) {
-        Node node = learn ? byLength.computeIfAbsent(masked.length, k -> new Node()) : byLength.get(masked.length);
-        for (int i = 0; i < route.length && node != null; i++) {
-            String key = keyOf(masked[i]);
-            Node next = node.children.get(key);
-            if (next == null) {
-                final boolean room = node.children.size() < options.maxChildren() - 1;
-                if (!learn || !room) {
-                    key = Masker.WILDCARD;
-                    next = node.children.get(key);
-                }
-                if (learn && next == null) {
-                    next = node.children.computeIfAbsent(key, k -> new Node());
-                }
+    private List<Cluster> find(final String[] masked) {
+        Node node = byLength.get(masked.length);
+        final int levels = routeLength(masked);
+        int level = 0;
+        for (int i = 0; i < masked.length && level < levels && node != null; i++) {
+            if (Masker.isVariable(masked[i])) {
+                continue;
             }
-            route[i] = key;
-            node = next;
+            Node next = node.children.get(masked[i]);
+            if (next == null) {
+                next = node.children.get(Masker.WILDCARD);
+            }
+            if (next != null) {
+                node = next;
+                level++;
+            }
         }
         return node == null ? null : node.clusters;
+    }
+
+    /**
+     * Walks the tree by token count, then by the first {@code depth - 2} constant tokens (tokens without a
+     * parameter: in logs with a timestamp or id first, these still tell events apart), growing it; a node
+     * with {@code maxChildren - 1} children sends further tokens to its wildcard child.
+     *
+     * @param masked the message's masked tokens
+     * @param route  filled with the key taken at each level: the new cluster's path
+     * @return the leaf's clusters
+     */
+    private List<Cluster> grow(final String[] masked, final String[] route) {
+        Node node = byLength.computeIfAbsent(masked.length, k -> new Node());
+        final int[] pos = routePositions(masked, route.length);
+        for (int i = 0; i < route.length; i++) {
+            String key = masked[pos[i]];
+            if (!node.children.containsKey(key) && node.children.size() >= options.maxChildren() - 1) {
+                key = Masker.WILDCARD;
+            }
+            route[i] = key;
+            node = node.children.computeIfAbsent(key, k -> new Node());
+        }
+        return node.clusters;
     }
 
     private Cluster best(final List<Cluster> leaf, final String[] masked) {
         Cluster best = null;
         double bestSim = -1;
         int bestParams = -1;
+        final int n = masked.length;
         for (final Cluster c : leaf) {
             int equal = 0;
             int params = 0;
             int wordDiffs = 0;
             final String[] tokens = c.tokens();
-            for (int i = 0; i < masked.length; i++) {
+            int i = 0;
+            for (; i < n; i++) {
                 final String t = tokens[i];
                 if (t.equals(Masker.WILDCARD)) {
                     params++;
                 } else if (covers(t, masked[i])) {
                     equal++;
-                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)) {
-                    wordDiffs++;
+                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)
+                        && ++wordDiffs > options.maxWordChanges()) {
+                    // two plain words changing at once mark another event more often than two parameters do
+                    break;
                 }
             }
-            // two plain words changing at once mark another event more often than two word-valued parameters
-            final double sim = wordDiffs > options.maxWordChanges() ? 0
-                    : masked.length == 0 ? 1 : (double) equal / masked.length;
+            if (i < n) {
+                continue;
+            }
+            final double sim = n == 0 ? 1 : (double) equal / n;
             if (sim > bestSim || sim == bestSim && params > bestParams) {
                 best = c;
                 bestSim = sim;
@@ -281,7 +326,7 @@ public final class TemplateMiner {
     /** @return true when the template token stands for the masked token: equal, or a pattern that covers it */
     private static boolean covers(final String template, final String masked) {
         return template.equals(masked) || template.equals(Masker.WILDCARD)
-                || Masker.isVariable(template) && Masker.covers(template, masked);
+                || template.indexOf('<') >= 0 && Masker.isVariable(template) && Masker.covers(template, masked);
     }
 
     private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,

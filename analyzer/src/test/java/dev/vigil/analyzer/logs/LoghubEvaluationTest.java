@@ -21,10 +21,15 @@ class LoghubEvaluationTest {
                 "4,INFO,\"Took 9 ms, flushed 1\",E2,\"Took <*> ms, flushed <*>\"",
                 "5,WARN,Disk full,E3,Disk full", ""));
         Files.createDirectories(dir.resolve("NotASystem"));
+        final Path corrected = Files.createDirectories(dir.resolve("Other"));
+        Files.writeString(corrected.resolve("Other_2k.log_structured_corrected.csv"),
+                "LineId,Content,EventTemplate\n1,Disk full,Disk full\n2,Disk full,Disk full\n");
         final Path pred = dir.resolve("pred");
         final List<LoghubEvaluation.SystemResult> results = LoghubEvaluation.evaluate(dir, MinerOptions.DEFAULTS, pred);
-        assertEquals(1, results.size());
+        assertEquals(2, results.size());
         assertEquals("Mini", results.get(0).system());
+        assertEquals("Other", results.get(1).system());
+        assertEquals(new ParsingMetrics(1, 1, 1, 1, 1), results.get(1).metrics());
         assertEquals(new ParsingMetrics(1, 1, 1, 3, 3), results.get(0).metrics());
         assertEquals(List.of("Invalid user <*> from <*>", "Took <*> ms, flushed <*>"),
                 TemplateCsv.read(pred.resolve("Mini.csv"), "EventTemplate").subList(2, 4).stream()

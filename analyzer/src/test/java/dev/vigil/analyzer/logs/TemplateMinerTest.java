@@ -187,6 +187,25 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldFindAnImportedTemplateThatSitsBehindAWildcardChild() {
+        // a full node (maxChildren 3) sends gamma and delta to its wildcard child, where they form "<*> x y"
+        final TemplateMiner origin = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100));
+        origin.add("alpha x y");
+        origin.add("beta x y");
+        origin.add("gamma x y");
+        final TemplateMatch generalized = origin.add("delta x y");
+        assertEquals("<*> x y", generalized.template());
+        final TemplateMiner other = new TemplateMiner(MinerOptions.DEFAULTS);
+        origin.templates().forEach(other::addTemplate);
+        // epsilon has no branch of its own: the miner classifies before it grows one
+        final TemplateMatch m = other.add("epsilon x y");
+        assertEquals(generalized.templateId(), m.templateId());
+        assertFalse(m.newTemplate());
+        assertEquals(List.of("epsilon"), m.parameters());
+        assertEquals(m.templateId(), other.match("epsilon x y").templateId());
+    }
+
+    @Test
     void shouldHandleBlankMessages() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMatch m = miner.add("   ");
