@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             dev.vigil.analyzer.cli.LogParseCommand.class,
             dev.vigil.analyzer.cli.LogParseEvalCommand.class,
             dev.vigil.analyzer.cli.LogParseBenchCommand.class,
+            dev.vigil.collector.cli.CollectorCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
