@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -127,10 +128,39 @@ public final class AnalyzerService implements AutoCloseable {
 
     private static void prepareTopics(final AnalyzerConfig config) {
         try (Admin admin = Admin.create(config.kafkaClientConfig())) {
-            for (final TopicAdmin.Report report : new TopicAdmin(admin).createOrCheck(
+            for (final TopicAdmin.Report report : createOrCheck(admin,
                     TOPICS.stream().<Topic<?, ?>>map(t -> t.withPrefix(config.topicPrefix())).toList(), 0)) {
                 if (report.status() == TopicAdmin.Status.MISMATCH) {
                     LOG.warn("Topic {}: {}", report.topic(), report.detail());
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates or checks topics, trying again a few times: right after a broker starts or topics are
+     * created, their metadata may not have reached every part of the cluster yet.
+     *
+     * @param admin a connected admin client
+     * @param topics the topics, prefixed
+     * @param replicationFactor for new topics; 0 for min(3, brokers)
+     * @return the reports
+     */
+    public static List<TopicAdmin.Report> createOrCheck(final Admin admin, final List<Topic<?, ?>> topics,
+                                                        final int replicationFactor) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new TopicAdmin(admin).createOrCheck(topics, replicationFactor);
+            } catch (KafkaException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                LOG.info("Topics not ready yet ({}); trying again", e.getMessage());
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
                 }
             }
         }

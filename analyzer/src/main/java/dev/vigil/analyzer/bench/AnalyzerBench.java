@@ -9,7 +9,6 @@ import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.serde.AvroSerde;
 import dev.vigil.schemas.serde.SchemaTopic;
 import dev.vigil.schemas.topic.Topic;
-import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -107,7 +106,7 @@ public final class AnalyzerBench {
         final double loadBefore = load();
         final Topic<String, MetricSample> metrics = Topics.METRICS.withPrefix(prefix);
         try (Admin admin = Admin.create(client)) {
-            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
+            AnalyzerService.createOrCheck(admin, Topics.all(prefix), 1);
             admin.createTopics(List.of(new NewTopic(prefix + "passthrough", PARTITIONS, (short) 1))).all().get();
         }
         SchemaTopic.install(client, prefix);
