@@ -1,0 +1,77 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The typical value of a series by time of period (time of day, or time of week): one exponentially
+ * weighted mean per bin, read with linear interpolation between neighbouring bin centres. Bounded:
+ * {@code bins} floats whatever the sampling rate. A bin never seen holds NaN.
+ */
+final class SeasonalProfile {
+    private final long periodMillis;
+    private final double alpha;
+    private final float[] bins;
+
+    /**
+     * @param periodMillis the period, e.g. one day
+     * @param bins bins per period
+     * @param alpha weight of a new point in its bin's mean, in (0, 1]
+     */
+    SeasonalProfile(final long periodMillis, final int bins, final double alpha) {
+        this.periodMillis = periodMillis;
+        this.alpha = alpha;
+        this.bins = new float[bins];
+        Arrays.fill(this.bins, Float.NaN);
+    }
+
+    /**
+     * @param time event time in epoch milliseconds
+     * @return the interpolated typical value at that time, NaN when the neighbouring bins were never seen
+     */
+    double expected(final long time) {
+        final double u = position(time) - 0.5;
+        final double floor = Math.floor(u);
+        final int i0 = Math.floorMod((int) floor, bins.length);
+        final int i1 = (i0 + 1) % bins.length;
+        final double f = u - floor;
+        final double a = bins[i0];
+        final double b = bins[i1];
+        if (Double.isNaN(a)) {
+            return b;
+        }
+        if (Double.isNaN(b)) {
+            return a;
+        }
+        return a + f * (b - a);
+    }
+
+    /**
+     * @param time event time in epoch milliseconds
+     * @param value the observed value
+     */
+    void add(final long time, final double value) {
+        final int i = Math.min(bins.length - 1, (int) position(time));
+        final float old = bins[i];
+        bins[i] = Float.isNaN(old) ? (float) value : (float) (old + alpha * (value - old));
+    }
+
+    private double position(final long time) {
+        return (double) Math.floorMod(time, periodMillis) * bins.length / periodMillis;
+    }
+
+    /** @return bytes of {@link #write} */
+    int serializedSize() {
+        return bins.length * Float.BYTES;
+    }
+
+    void write(final ByteBuffer out) {
+        out.asFloatBuffer().put(bins);
+        out.position(out.position() + bins.length * Float.BYTES);
+    }
+
+    void read(final ByteBuffer in) {
+        in.asFloatBuffer().get(bins);
+        in.position(in.position() + bins.length * Float.BYTES);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * Anomaly detector for one numeric series: engineered features (see {@link SeriesFeatures}) scored
+ * by an Isolation Forest trained on the series' own recent points, calibrated to [0, 1].
+ *
+ * <p>Lifecycle: the first {@link DetectorOptions#warmupPoints()} points are learned but not scored
+ * ({@code warm == false}, score 0). At the end of the warm-up the forest is trained on them; from
+ * then on every point is scored against the forest of the points before it, and the forest is
+ * rebuilt every {@link DetectorOptions#retrainEvery()} points from the newest {@link
+ * DetectorOptions#window()} ones. Same options, seed and points: same results.
+ *
+ * <p>Novelty: a point's surprise S = -log10(p) (see {@link IsolationModel}) is reported only as far
+ * as it exceeds the recent peak of surprises, which halves every {@link
+ * DetectorOptions#noveltyHalfLife()} points: score = N / (N + scoreScale) with N = max(0, S - peak).
+ * An event is reported when it starts (and when it gets worse), not for as long as it lasts; the
+ * anomaly episodes downstream carry its duration.
+ *
+ * <p>Not thread-safe: one detector per series, used by one thread at a time. Memory is bounded by
+ * the options, not by the length of the series: see {@link #approximateSizeBytes()}.
+ *
+ * <p>State: {@link #toBytes()} holds the recent feature vectors (floats) and the running statistics,
+ * not the forest; a detector from {@link #fromBytes} rebuilds the same forest on its first scored
+ * point (a few milliseconds with the defaults) and then behaves exactly as the original would.
+ * So keep live detectors in memory between points (e.g. a map per stream task) and use the bytes
+ * for the state store, rather than calling {@code fromBytes} for every point.
+ */
+public final class SeriesDetector {
+    private static final int MAGIC = 0x56534431; // "VSD1"
+    private static final int CONTRIBUTORS = 3;
+
+    private final DetectorOptions options;
+    private final long seed;
+    private final SeriesFeatures features;
+    private final IsolationModel model;
+
+    /**
+     * @param options hyperparameters
+     * @param seed seed of the forest's random choices
+     */
+    public SeriesDetector(final DetectorOptions options, final long seed) {
+        this.options = options;
+        this.seed = seed;
+        this.features = new SeriesFeatures(options);
+        this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES);
+    }
+
+    /**
+     * Scores a point against the recent past, then learns it.
+     *
+     * @param eventTimeMillis event time in epoch milliseconds; points come in event-time order (a
+     *     time before the previous point's is taken as the previous point's)
+     * @param value the value; finite
+     * @return the result; {@code warm == false} and score 0 during the warm-up
+     * @throws IllegalArgumentException when the value is NaN or infinite
+     */
+    public DetectionResult update(final long eventTimeMillis, final double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("value must be finite, was " + value);
+        }
+        final long time = Math.max(eventTimeMillis, features.lastTime());
+        final double[] f = features.next(time, value);
+        // Score and explain with the model of the points before this one, then learn the point.
+        final DetectionResult result = model.trained()
+                ? new DetectionResult(true, model.score(f), value, features.baseline(), model.explain(f, CONTRIBUTORS))
+                : DetectionResult.cold(value, features.baseline());
+        model.add(f);
+        return result;
+    }
+
+    /** @return points seen so far */
+    public long points() {
+        return features.count();
+    }
+
+    /** @return true once the warm-up is over and points are scored */
+    public boolean warm() {
+        return model.trained();
+    }
+
+    /** @return the options this detector runs with */
+    public DetectorOptions options() {
+        return options;
+    }
+
+    /**
+     * @return the state in a compact binary form: {@code (window + retrainEvery) * 6 * 4} bytes of
+     *     feature rows plus {@code seasonBins * 8 * 4} of seasonal profiles and about 700 more; 23 KB
+     *     with the defaults, whatever the length of the series
+     */
+    public byte[] toBytes() {
+        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(MAGIC).putInt(layout(options)).putLong(seed);
+        features.write(out);
+        model.write(out);
+        return out.array();
+    }
+
+    /**
+     * @param state bytes from {@link #toBytes()}
+     * @param options the options the detector ran with (they are not stored)
+     * @return the detector, as it was
+     * @throws IllegalArgumentException when the bytes are not a detector's state for these options
+     */
+    public static SeriesDetector fromBytes(final byte[] state, final DetectorOptions options) {
+        final ByteBuffer in = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            if (in.getInt() != MAGIC) {
+                throw new IllegalArgumentException("detector state: not a series detector's state");
+            }
+            if (in.getInt() != layout(options)) {
+                throw new IllegalArgumentException("detector state: written with another window, retrainEvery, "
+                        + "shortPoints or seasonBins than " + options);
+            }
+            final SeriesDetector detector = new SeriesDetector(options, in.getLong());
+            detector.features.read(in);
+            detector.model.read(in);
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("detector state: " + in.remaining()
+                        + " bytes left over; written with other options?");
+            }
+            return detector;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("detector state: truncated (" + state.length
+                    + " bytes); written with other options?", e);
+        }
+    }
+
+    /** The options that shape the bytes: a state only reads back with the same ones. */
+    static int layout(final DetectorOptions o) {
+        return Objects.hash(o.window(), o.retrainEvery(), o.shortPoints(), o.seasonBins());
+    }
+
+    /**
+     * @return approximate heap bytes of this detector: the serialized state plus the forest when it
+     *     is built (Smile keeps two dense vectors per node of a tree: about 0.9 MB with the defaults)
+     */
+    public long approximateSizeBytes() {
+        return 16 + features.serializedSize() + model.serializedSize() + model.forestBytes();
+    }
+}

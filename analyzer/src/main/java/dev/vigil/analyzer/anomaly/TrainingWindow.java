@@ -1,0 +1,106 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The most recent feature vectors of a series, as floats in one ring buffer. It holds {@code window
+ * + retrainEvery} rows, so that the rows the current forest was trained on are still there until
+ * the next training: a restored detector rebuilds exactly the same forest.
+ */
+final class TrainingWindow {
+    private final int dimension;
+    private final int capacity;
+    private final float[] rows;
+    private long total;
+
+    /**
+     * @param dimension features per row
+     * @param capacity rows kept
+     */
+    TrainingWindow(final int dimension, final int capacity) {
+        this.dimension = dimension;
+        this.capacity = capacity;
+        this.rows = new float[dimension * capacity];
+    }
+
+    /** @param row a feature vector of {@code dimension} values, stored as floats */
+    void add(final double[] row) {
+        final int base = (int) (total % capacity) * dimension;
+        for (int j = 0; j < dimension; j++) {
+            rows[base + j] = (float) row[j];
+        }
+        total++;
+    }
+
+    /**
+     * @param row a feature vector
+     * @return a copy rounded to what the window stores (floats)
+     */
+    static double[] asStored(final double[] row) {
+        final double[] out = new double[row.length];
+        for (int j = 0; j < row.length; j++) {
+            out[j] = (float) row[j];
+        }
+        return out;
+    }
+
+    /** @return rows ever added */
+    long total() {
+        return total;
+    }
+
+    /**
+     * @param end one past the absolute index of the last row wanted; total - capacity + n &lt;= end &lt;= total
+     * @param n rows wanted
+     * @return the n rows before {@code end}, oldest first, as doubles
+     */
+    List<double[]> rows(final long end, final int n) {
+        if (end > total || end - n < Math.max(0, total - capacity)) {
+            throw new IllegalArgumentException("rows [" + (end - n) + ", " + end + ") are not in the window of "
+                    + capacity + " rows ending at " + total);
+        }
+        final List<double[]> out = new ArrayList<>(n);
+        for (long i = end - n; i < end; i++) {
+            final int base = (int) (i % capacity) * dimension;
+            final double[] row = new double[dimension];
+            for (int j = 0; j < dimension; j++) {
+                row[j] = rows[base + j];
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** @return bytes of {@link #write} */
+    int serializedSize() {
+        return Long.BYTES + (int) Math.min(total, capacity) * dimension * Float.BYTES;
+    }
+
+    /** Writes the total and the kept rows, oldest first, in at most two bulk copies. */
+    void write(final ByteBuffer out) {
+        out.putLong(total);
+        final int kept = (int) Math.min(total, capacity);
+        final int first = (int) ((total - kept) % capacity);
+        final int head = Math.min(kept, capacity - first);
+        final java.nio.FloatBuffer floats = out.asFloatBuffer();
+        floats.put(rows, first * dimension, head * dimension);
+        floats.put(rows, 0, (kept - head) * dimension);
+        out.position(out.position() + kept * dimension * Float.BYTES);
+    }
+
+    void read(final ByteBuffer in) {
+        total = in.getLong();
+        if (total < 0) {
+            throw new IllegalArgumentException("negative row count " + total);
+        }
+        final int kept = (int) Math.min(total, capacity);
+        final int first = (int) ((total - kept) % capacity);
+        final int head = Math.min(kept, capacity - first);
+        final java.nio.FloatBuffer floats = in.asFloatBuffer();
+        floats.get(rows, first * dimension, head * dimension);
+        floats.get(rows, 0, (kept - head) * dimension);
+        in.position(in.position() + kept * dimension * Float.BYTES);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.vigil.analyzer.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import smile.anomaly.IsolationForest;
+import smile.anomaly.IsolationTree;
+import smile.stat.distribution.GaussianDistribution;
+
+class ForestTest {
+    private static List<double[]> line(final int n) {
+        final List<double[]> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new double[] {i, (i * 7919) % 1000});
+        }
+        return rows;
+    }
+
+    /**
+     * With depth 1 a tree has two leaves whose depths are 1 + c(size): reading the sizes back from
+     * the path lengths tells how many rows the tree was built from.
+     */
+    private static int rowsSeen(final IsolationTree tree, final List<double[]> rows) {
+        final java.util.Set<Double> leaves = new java.util.TreeSet<>();
+        for (final double[] row : rows) {
+            leaves.add(tree.path(row));
+        }
+        int total = 0;
+        for (final double depth : leaves) {
+            total += sizeOfLeaf(depth - 1);
+        }
+        return total;
+    }
+
+    private static int sizeOfLeaf(final double adjustment) {
+        if (adjustment == 0) {
+            return 1; // a leaf of 0 or 1 row; with 2 leaves and >= 2 rows at least one is bigger
+        }
+        for (int n = 2; n < 100_000; n++) {
+            if (Math.abs(2 * (Math.log(n - 1) + 0.5772156649) - 2.0 * (n - 1) / n - adjustment) < 1e-9) {
+                return n;
+            }
+        }
+        throw new AssertionError("no leaf size gives adjustment " + adjustment);
+    }
+
+    @Test
+    void shouldBuildEachTreeFromItsOwnSubsampleOnly() {
+        // given 1000 rows
+        final List<double[]> rows = line(1000);
+        // when each tree is built from a subsample of 64, with one split
+        final Forest forest = Forest.build(rows, 10, 64, 1, 0, 42);
+        // then every tree saw 64 rows, not the 1000 that IsolationForest.fit would give it
+        for (final IsolationTree tree : forest.smile().trees()) {
+            assertEquals(64, rowsSeen(tree, rows));
+        }
+        final IsolationForest smileFit = IsolationForest.fit(rows.toArray(double[][]::new), 1, 1, 0.0625, 0);
+        assertEquals(1000, rowsSeen(smileFit.trees()[0], rows), "Smile 3.1.1's fit ignores the subsample");
+    }
+
+    @Test
+    void shouldDrawDistinctRowsForASubsample() {
+        final List<double[]> rows = line(100);
+        final List<double[]> sample = Forest.sample(rows, 100, new SplittableRandom(1));
+        assertEquals(100, sample.stream().distinct().count());
+    }
+
+    @Test
+    void shouldBuildTheSameForestFromTheSameSeedWhateverTheSharedGaussianHolds() {
+        // given a forest with extension level 1 (uses Smile's shared Gaussian for its normals)
+        final List<double[]> rows = line(500);
+        final Forest a = Forest.build(rows, 20, 64, 6, 1, 7);
+        // when the shared Gaussian's cache is left in the other state
+        GaussianDistribution.getInstance().rand();
+        final Forest b = Forest.build(rows, 20, 64, 6, 1, 7);
+        final Forest c = Forest.build(rows, 20, 64, 6, 1, 8);
+        // then the same seed gives the same scores, another seed other scores
+        final double[] probe = {250.5, 3.0};
+        assertEquals(a.score(probe), b.score(probe));
+        assertNotEquals(a.score(probe), c.score(probe));
+    }
+
+    @Test
+    void shouldScoreAnOutlierAboveTheBulk() {
+        final List<double[]> rows = line(500);
+        final Forest forest = Forest.build(rows, 100, 256, 8, 0, 3);
+        assertTrue(forest.score(new double[] {5000, 5000}) > 0.6);
+        assertTrue(forest.score(new double[] {250, 500}) < 0.5);
+    }
+
+    @Test
+    void shouldRejectTooFewRowsOrABadExtensionLevel() {
+        assertThrows(IllegalArgumentException.class, () -> Forest.build(line(1), 1, 2, 1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Forest.build(line(10), 1, 2, 1, 2, 1));
+    }
+}

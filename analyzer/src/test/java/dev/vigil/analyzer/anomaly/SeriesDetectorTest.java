@@ -1,0 +1,132 @@
+package dev.vigil.analyzer.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SeriesDetectorTest {
+    private static final long START = 1_700_000_000_000L;
+    private static final long STEP = 60_000L;
+
+    /** A daily cycle with noise, one point a minute. */
+    private static double normal(final Random random, final int i) {
+        return 50 + 10 * Math.sin(2 * Math.PI * i / 1440.0) + random.nextGaussian();
+    }
+
+    @Test
+    void shouldStayColdDuringTheWarmupThenScore() {
+        // given a detector with a warm-up of 200 points
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults().withWarmupPoints(200), 1);
+        final Random random = new Random(1);
+        // when 200 points arrive, then the next one
+        for (int i = 0; i < 200; i++) {
+            final DetectionResult r = detector.update(START + i * STEP, normal(random, i));
+            assertFalse(r.warm());
+            assertEquals(0.0, r.score());
+            assertTrue(r.contributors().isEmpty());
+        }
+        final DetectionResult first = detector.update(START + 200 * STEP, normal(random, 200));
+        // then it is warm and its score is in range
+        assertTrue(first.warm());
+        assertTrue(first.score() >= 0 && first.score() <= 1);
+    }
+
+    @Test
+    void shouldScoreASpikeAfterAFewHundredPointsHighAndOrdinaryPointsLow() {
+        // given a detector fed 300 ordinary points (what vigil demo does)
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 7);
+        final Random random = new Random(7);
+        final double[] scores = new double[300];
+        for (int i = 0; i < 300; i++) {
+            scores[i] = detector.update(START + i * STEP, normal(random, i)).score();
+        }
+        // when a spike arrives
+        final DetectionResult spike = detector.update(START + 300 * STEP, 95.0);
+        // then it scores high, is explained, and ordinary points stayed well below it
+        assertTrue(spike.score() > 0.8, "spike score " + spike.score());
+        assertEquals(95.0, spike.observed());
+        assertTrue(Math.abs(spike.baseline() - 50) < 15, "baseline " + spike.baseline());
+        assertFalse(spike.contributors().isEmpty());
+        final double weights = spike.contributors().stream().mapToDouble(c -> c.getWeight()).sum();
+        assertTrue(weights > 0 && weights <= 1.0 + 1e-9);
+        final double[] warmScores = Arrays.copyOfRange(scores, 128, 300);
+        Arrays.sort(warmScores);
+        assertTrue(warmScores[warmScores.length / 2] < 0.3, "median ordinary score " + warmScores[warmScores.length / 2]);
+    }
+
+    @Test
+    void shouldGiveTheSameResultsForTheSameSeedAndPoints() {
+        final DetectorOptions options = DetectorOptions.defaults().withTrees(20);
+        final SeriesDetector a = new SeriesDetector(options, 11);
+        final SeriesDetector b = new SeriesDetector(options, 11);
+        final Random ra = new Random(3);
+        final Random rb = new Random(3);
+        for (int i = 0; i < 700; i++) {
+            assertEquals(a.update(START + i * STEP, normal(ra, i)), b.update(START + i * STEP, normal(rb, i)));
+        }
+    }
+
+    @Test
+    void shouldBehaveExactlyTheSameAfterASerializationRoundTrip() {
+        // given a detector that has trained a few times, and its bytes
+        final DetectorOptions options = DetectorOptions.defaults().withTrees(20);
+        final SeriesDetector original = new SeriesDetector(options, 5);
+        final Random random = new Random(5);
+        for (int i = 0; i < 650; i++) {
+            original.update(START + i * STEP, normal(random, i));
+        }
+        final byte[] bytes = original.toBytes();
+        // when restored and fed the same points as the original, through further retrainings
+        final SeriesDetector restored = SeriesDetector.fromBytes(bytes, options);
+        assertArrayEquals(bytes, restored.toBytes());
+        for (int i = 650; i < 1000; i++) {
+            final double v = i == 900 ? 90 : normal(random, i);
+            // then every result is identical
+            assertEquals(original.update(START + i * STEP, v), restored.update(START + i * STEP, v), "point " + i);
+        }
+    }
+
+    @Test
+    void shouldRejectNonFiniteValuesAndForeignBytes() {
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        assertThrows(IllegalArgumentException.class, () -> detector.update(START, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> detector.update(START, Double.POSITIVE_INFINITY));
+        final byte[] bytes = detector.toBytes();
+        assertThrows(IllegalArgumentException.class,
+                () -> SeriesDetector.fromBytes(Arrays.copyOf(bytes, bytes.length - 3), DetectorOptions.defaults()));
+        assertThrows(IllegalArgumentException.class, () -> SeriesDetector.fromBytes(new byte[] {1, 2, 3, 4, 5},
+                DetectorOptions.defaults()));
+        assertThrows(IllegalArgumentException.class,
+                () -> SeriesDetector.fromBytes(bytes, DetectorOptions.defaults().withWindow(256)));
+    }
+
+    @Test
+    void shouldTakeAnEarlierTimestampAsThePreviousOne() {
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        detector.update(START + STEP, 1.0);
+        detector.update(START, 2.0); // out of order: no exception
+        assertEquals(2, detector.points());
+    }
+
+    @Test
+    void shouldKeepItsStateBoundedHoweverLongTheSeries() {
+        final DetectorOptions options = DetectorOptions.defaults().withTrees(10);
+        final SeriesDetector detector = new SeriesDetector(options, 1);
+        final Random random = new Random(2);
+        int sizeAt2000 = 0;
+        for (int i = 0; i < 6000; i++) {
+            detector.update(START + i * STEP, normal(random, i));
+            if (i == 2000) {
+                sizeAt2000 = detector.toBytes().length;
+            }
+        }
+        assertEquals(sizeAt2000, detector.toBytes().length);
+        assertTrue(sizeAt2000 < 24 * 1024, "state bytes " + sizeAt2000); // as documented on toBytes
+    }
+}
