@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
             PublishCommand.class,
             WatchCommand.class,
             KeysCommand.class,
+            dev.vigil.deploy.demo.DemoCommand.class,
+            dev.vigil.backup.cli.RepoCommand.class,
+            dev.vigil.backup.cli.WorkerCommand.class,
+            dev.vigil.collector.cli.CollectorCommand.class,
             dev.vigil.analyzer.cli.AnalyzerCommand.class,
             dev.vigil.analyzer.cli.StatsCommand.class,
             dev.vigil.analyzer.cli.BenchCommand.class,
@@ -50,6 +54,7 @@ public final class Vigil implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Vigil())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(java.time.Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new ErrorHandler());
     }
 
