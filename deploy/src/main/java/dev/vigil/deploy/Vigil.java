@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             WatchCommand.class,
             KeysCommand.class,
             dev.vigil.deploy.demo.DemoCommand.class,
+            dev.vigil.deploy.local.LocalCommand.class,
             dev.vigil.backup.cli.RepoCommand.class,
             dev.vigil.backup.cli.WorkerCommand.class,
             dev.vigil.collector.cli.CollectorCommand.class,

@@ -76,6 +76,12 @@ final class DemoScript {
         this.files = files;
     }
 
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     static String stamp(final String line) {
         return CLOCK.format(Instant.now()) + "  " + line;
     }
@@ -104,6 +110,7 @@ final class DemoScript {
         s.decision().put("guard.cooldown", "1s");
         s.analyzer().put("application.id", "vigil-demo-analyzer");
         s.analyzer().put("state.dir", root.resolve("state/analyzer").toString());
+        s.analyzer().put("query.endpoint", "127.0.0.1:" + freePort());
         s.collector().put("state.dir", root.resolve("state/collector").toString());
         s.collector().put("metrics.enabled", "false");
         s.collector().put("files.datasets", DemoCommand.DATASET + "=" + data);
