@@ -76,12 +76,6 @@ final class DemoScript {
         this.files = files;
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     static String stamp(final String line) {
         return CLOCK.format(Instant.now()) + "  " + line;
     }
@@ -110,7 +104,7 @@ final class DemoScript {
         s.decision().put("guard.cooldown", "1s");
         s.analyzer().put("application.id", "vigil-demo-analyzer");
         s.analyzer().put("state.dir", root.resolve("state/analyzer").toString());
-        s.analyzer().put("query.endpoint", "127.0.0.1:" + freePort());
+        s.analyzer().put("query.endpoint", "127.0.0.1:0");
         s.collector().put("state.dir", root.resolve("state/collector").toString());
         s.collector().put("metrics.enabled", "false");
         s.collector().put("files.datasets", DemoCommand.DATASET + "=" + data);
@@ -152,11 +146,11 @@ final class DemoScript {
         final int spike = 6;
         publishHistory(now.minusSeconds(10L * spike));
         say("telemetry: " + HISTORY_POINTS + " samples of " + SERIES + " for " + host + " (last hour, ~20 % busy)");
+        say("incident: " + SERIES + " jumps to 97 %, and 40 files are rewritten");
         for (int i = spike - 1; i >= 0; i--) {
             sendMetric(now.minusSeconds(10L * i), 0.97 + i * 0.004, "spike-" + i);
         }
-        final List<Path> rewritten = rewrite(40);
-        say("incident: " + SERIES + " jumps to 97 %, " + rewritten.size() + " files rewritten");
+        rewrite(40);
         final Anomaly anomaly = await("anomaly opened on the spike", Anomaly.class, cursor,
                 a -> a.getPhase() == AnomalyPhase.OPEN && host.equals(a.getHost()));
         summary.add(String.format(Locale.ROOT, "anomaly: %s score %.2f (observed %.2f vs baseline %.2f)",
@@ -168,7 +162,9 @@ final class DemoScript {
         summary.add("decision: " + backup.getAction() + " because " + backup.getReason());
         summary.add("backup: " + taken.getAction() + " " + figures(taken));
 
-        // 3. The loss: files deleted; a restore is proposed, approved, carried out.
+        // 3. The loss: files deleted, rewritten ones among them; a restore is proposed, approved, carried out.
+        // Two collector intervals first, so that the deletions fall after the snapshot the backup took.
+        Thread.sleep(2_000);
         final Manifest beforeLoss = Manifest.of(data);
         cursor = tap.position();
         final List<String> deleted = delete(25);
@@ -227,7 +223,7 @@ final class DemoScript {
     private List<String> delete(final int count) throws IOException {
         final List<Path> candidates = textFiles();
         final List<String> deleted = new ArrayList<>();
-        for (int i = candidates.size() - 1; i >= 0 && deleted.size() < count; i -= 2) {
+        for (int i = 1; i < candidates.size() && deleted.size() < count; i += 3) {
             Files.delete(candidates.get(i));
             deleted.add(data.relativize(candidates.get(i)).toString());
         }
