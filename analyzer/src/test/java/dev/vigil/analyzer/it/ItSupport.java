@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -97,12 +100,25 @@ final class ItSupport {
                             final java.util.function.Function<V, String> key) {
         final Map<String, Object> props = new HashMap<>(kafka.clientConfig());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One request in flight per partition: right after a topic is created, a batch can be
+        // refused (NOT_LEADER) while the next one is accepted, so the partition would hold the input
+        // in another order than published, and the outputs these tests compare would differ.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        final List<Future<RecordMetadata>> sent = new ArrayList<>(values.size());
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
             for (final V v : values) {
-                producer.send(new ProducerRecord<>(topic.name(), key.apply(v), v));
+                sent.add(producer.send(new ProducerRecord<>(topic.name(), key.apply(v), v)));
             }
             producer.flush();
+            for (final Future<RecordMetadata> f : sent) {
+                f.get(); // a record the broker refused fails the test here, not as a puzzling output later
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("publishing to " + topic.name() + " failed", e.getCause());
         }
     }
 
