@@ -38,7 +38,7 @@ public final class Timeline {
         if (record instanceof DecisionRecord d) {
             return String.format(Locale.ROOT, "DECISION %-10s %s dataset=%s by %s%s%s", d.getOutcome(),
                     d.getAction() == null ? "-" : d.getAction(), d.getDataset(), d.getSource().name().toLowerCase(Locale.ROOT),
-                    d.getRule() == null ? "" : " '" + d.getRule() + "'", tail(d.getReason()))
+                    d.getRule() == null || d.getRule().equalsIgnoreCase(d.getSource().name()) ? "" : " '" + d.getRule() + "'", tail(d.getReason()))
                     + (d.getCommandId() == null ? "" : " [command " + shortId(d.getCommandId()) + ", decision "
                     + shortId(d.getId()) + "]");
         }
@@ -137,7 +137,17 @@ public final class Timeline {
         return text == null || text.isBlank() ? "" : " - " + text;
     }
 
+    /**
+     * Eight characters that tell ids apart: the end of a UUID (Vigil's are time-ordered, so their
+     * starts repeat within minutes; {@code vigil approve} takes a suffix), the start of a hash.
+     */
     static String shortId(final String id) {
-        return id == null ? "-" : id.length() > 8 ? id.substring(0, 8) : id;
+        if (id == null) {
+            return "-";
+        }
+        if (id.length() <= 8) {
+            return id;
+        }
+        return id.indexOf('-') >= 0 ? id.substring(id.length() - 8) : id.substring(0, 8);
     }
 }
