@@ -2,6 +2,7 @@ package dev.vigil.analyzer.nab;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the shared NAB development subset: system property {@code vigil.nab.dir}, else {@code
@@ -22,6 +23,8 @@ final class NabData {
                 return candidate;
             }
         }
-        throw new IllegalStateException("NAB subset not found: set -Dvigil.nab.dir=DIR or put it at ../shared/data/nab");
+        // NAB's data is not ours to ship (AGPL-3.0); CI has the subset beside the repository, a
+        // clone elsewhere may not: then this check is reported as skipped, with the reason.
+        return Assumptions.abort("NAB subset not found: set -Dvigil.nab.dir=DIR or put it at ../shared/data/nab");
     }
 }
