@@ -1,7 +1,10 @@
 package dev.vigil.deploy;
 
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /** {@code vigil}: the entry point of every command. */
 @Command(name = "vigil",
@@ -52,12 +55,59 @@ public final class Vigil implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
+    /** Headings of the command list, by the first command of each group (the order of {@code subcommands}). */
+    private static final Map<String, String> GROUPS = Map.of("demo", "Run it", "collector", "The services",
+            "publish", "Operate it", "nab", "Measure it");
+
     /** @return the configured command line, for main and for tests */
     public static CommandLine commandLine() {
-        return new CommandLine(new Vigil())
+        final CommandLine commandLine = new CommandLine(new Vigil());
+        commandLine.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Vigil::commandList);
+        return commandLine
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUsageHelpAutoWidth(true) // the terminal's width when there is one, else 80 columns
+                .setUsageHelpLongOptionsMaxWidth(32)
                 .registerConverter(java.time.Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    /**
+     * The command list: each command's first sentence, wrapped, under its group's heading (picocli's
+     * own list shows the first description line, which is often half a sentence).
+     */
+    private static String commandList(final Help help) {
+        final int nameWidth = help.subcommands().keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+        final int width = Math.max(40, help.commandSpec().usageMessage().width() - nameWidth - 2);
+        final StringBuilder out = new StringBuilder();
+        help.subcommands().forEach((name, sub) -> {
+            final String heading = GROUPS.get(name);
+            if (heading != null) {
+                out.append(out.length() == 0 ? "" : "\n").append(heading).append(":\n");
+            }
+            String pad = "  " + name + " ".repeat(nameWidth - name.length());
+            final StringBuilder line = new StringBuilder();
+            final UsageMessageSpec usage = sub.commandSpec().usageMessage();
+            final String summary = firstSentence(usage.header().length > 0 ? usage.header() : usage.description());
+            for (final String word : summary.split(" ")) {
+                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                    out.append(pad).append(line).append('\n');
+                    pad = " ".repeat(nameWidth + 2);
+                    line.setLength(0);
+                }
+                line.append(line.length() == 0 ? "" : " ").append(word);
+            }
+            out.append(pad).append(line).append('\n');
+        });
+        return out.toString();
+    }
+
+    private static String firstSentence(final String[] description) {
+        final String text = String.join(" ", description).replace("%n", " ").replaceAll("\\s+", " ").trim();
+        int end = text.indexOf(". ");
+        while (end >= 0 && (text.startsWith("e.g", end - 3) || text.startsWith("i.e", end - 3))) {
+            end = text.indexOf(". ", end + 2);
+        }
+        return end < 0 ? text : text.substring(0, end + 1);
     }
 
     @Override

@@ -29,9 +29,8 @@ import picocli.CommandLine.Parameters;
 /** {@code vigil watch}: tail Vigil's topics in a readable form. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Tail Vigil's topics, one readable line per record (committed records only).",
-            "STREAM names: ${COMPLETION-CANDIDATES}; default: decisions anomalies results.",
             "Examples:",
-            "  vigil watch                          # what Vigil decides and does, from now on",
+            "  vigil watch                    # what Vigil decides and does, from now on",
             "  vigil watch decisions --from-beginning --max 20",
             "  vigil watch anomalies --json | jq .record.score"})
 final class WatchCommand implements Callable<Integer> {
@@ -52,7 +51,7 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Parameters(arity = "0..*", paramLabel = "STREAM", description = "What to tail (default: decisions anomalies results).")
+    @Parameters(arity = "0..*", paramLabel = "STREAM", description = "What to tail, any of: ${COMPLETION-CANDIDATES} (default: decisions anomalies results).")
     List<Stream> streams = new ArrayList<>();
 
     @Option(names = "--from-beginning", description = "Start at the oldest retained record instead of now.")

@@ -28,6 +28,10 @@ class VigilCommandLineTest {
             "nab", "nab-score", "logparse", "logparse-eval", "bench"}) {
             assertTrue(help.contains("\n  " + command + " "), "--help lacks " + command + ":\n" + help);
         }
+        // Grouped, each command summed up by whole sentences.
+        assertTrue(help.contains("Run it:\n  demo "), help);
+        assertTrue(help.contains("Measure it:\n  nab "), help);
+        assertTrue(help.contains("  collector        Run the collector agent on this host until Ctrl-C.\n"), help);
     }
 
     @Test
