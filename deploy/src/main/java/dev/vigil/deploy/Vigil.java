@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
             KeysCommand.class,
             dev.vigil.analyzer.cli.NabCommand.class,
             dev.vigil.analyzer.cli.NabScoreCommand.class,
+            dev.vigil.collector.cli.CollectorCommand.class,
+            dev.vigil.decision.cli.DecisionEngineCommand.class,
+            dev.vigil.decision.cli.DatasetsCommand.class,
+            dev.vigil.decision.cli.ApproveCommand.class,
+            dev.vigil.decision.cli.RejectCommand.class,
+            dev.vigil.decision.cli.DecideCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {

@@ -1,0 +1,80 @@
+package dev.vigil.collector.cli;
+
+import dev.vigil.collector.app.CollectorConfig;
+import dev.vigil.collector.app.CollectorService;
+import dev.vigil.schemas.config.CommonConfig;
+import dev.vigil.schemas.config.ConfigFile;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil collector}: the host agent, until Ctrl-C. */
+@Command(name = "collector", mixinStandardHelpOptions = true,
+        description = {
+            "Run the collector agent on this host until Ctrl-C. It publishes:",
+            "  - host metrics (CPU, memory, filesystems, disks, network), every",
+            "    metrics.interval.ms (10 s);",
+            "  - the log files matched by logs.paths, followed through rotation;",
+            "  - file activity in this host's protected datasets (files.datasets",
+            "    and the vigil-datasets registry), every files.interval.ms (10 s);",
+            "  - events posted to http://127.0.0.1:7171/events.",
+            "Every record is spooled on disk (state.dir) before it is sent: nothing",
+            "accepted is lost while Kafka is away or if the agent is killed.",
+            "Settings: key=value lines, see collector/collector-sample.properties;",
+            "unknown keys are refused. For a small footprint run it with",
+            "VIGIL_JAVA_OPTS=\"$(cat collector/jvm.options)\".",
+            "Exit codes: 0 stopped by Ctrl-C, 1 failed, 3 configuration refused."},
+        subcommands = JournalCommand.class)
+public final class CollectorCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value). Without it, defaults.")
+    Path config;
+
+    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
+            defaultValue = "${env:VIGIL_BOOTSTRAP_SERVER}",
+            description = "Kafka broker(s); overrides bootstrap.servers (default: $VIGIL_BOOTSTRAP_SERVER, else the "
+                    + "file's value, else 127.0.0.1:9092).")
+    String bootstrapServer;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:VIGIL_TOPIC_PREFIX}",
+            description = "Prefix of every Vigil topic; overrides topic.prefix (default: $VIGIL_TOPIC_PREFIX).")
+    String topicPrefix;
+
+    /**
+     * @param file settings file or null
+     * @param bootstrap override of bootstrap.servers or null
+     * @param prefix override of topic.prefix or null
+     * @return the checked configuration
+     */
+    static CollectorConfig load(final Path file, final String bootstrap, final String prefix) {
+        final Map<String, Object> values = new HashMap<>();
+        if (file != null) {
+            values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG));
+        }
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        }
+        if (prefix != null) {
+            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, prefix);
+        }
+        return new CollectorConfig(values);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final CollectorConfig cfg = load(config, bootstrapServer, topicPrefix);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final CollectorService service = CollectorService.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "vigil-collector-shutdown"));
+        System.err.println("collector agent running for host " + cfg.hostName() + "; state in " + cfg.stateDir()
+                + (service.eventsPort() >= 0 ? "; events on port " + service.eventsPort() : "") + ". Ctrl-C stops it.");
+        stopped.await();
+        return 0;
+    }
+}

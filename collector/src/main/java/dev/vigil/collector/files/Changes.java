@@ -1,0 +1,172 @@
+package dev.vigil.collector.files;
+
+import dev.vigil.schemas.FileActivity;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The net changes of one interval, by path relative to the dataset root: a path created then
+ * modified is created; created then deleted is nothing; deleted then created again is modified.
+ * A deletion and a creation of the same inode, size and mtime are a rename, listed under both paths.
+ */
+final class Changes {
+    /** Most bytes of path names in one event, well under Kafka's default 1 MiB message limit. */
+    static final int MAX_PATH_BYTES = 512 * 1024;
+
+    final Map<String, FileState> created = new TreeMap<>();
+    final Map<String, FileState[]> modified = new TreeMap<>();
+    final Map<String, FileState> deleted = new TreeMap<>();
+
+    void created(final String path, final FileState now) {
+        final FileState before = deleted.remove(path);
+        if (before != null) {
+            modified.put(path, new FileState[] {before, now});
+        } else {
+            created.put(path, now);
+        }
+    }
+
+    void modified(final String path, final FileState before, final FileState now) {
+        if (created.containsKey(path)) {
+            created.put(path, now);
+        } else {
+            final FileState[] pair = modified.get(path);
+            modified.put(path, new FileState[] {pair == null ? before : pair[0], now});
+        }
+    }
+
+    void deleted(final String path, final FileState before) {
+        if (created.remove(path) != null) {
+            return;
+        }
+        final FileState[] pair = modified.remove(path);
+        deleted.put(path, pair == null ? before : pair[0]);
+    }
+
+    boolean isEmpty() {
+        return created.isEmpty() && modified.isEmpty() && deleted.isEmpty();
+    }
+
+    /** Adds another set of changes found later in the same interval. */
+    void addAll(final Changes other) {
+        other.deleted.forEach(this::deleted);
+        other.created.forEach(this::created);
+        other.modified.forEach((p, pair) -> modified(p, pair[0], pair[1]));
+    }
+
+    /**
+     * Builds the interval's record: counts, bytes written, sampled entropy, bounded path lists.
+     *
+     * @param root the dataset root, to sample newly written content
+     * @param sampling entropy budgets
+     * @param maxPaths most paths in both lists together
+     * @param complete whether the watcher saw every change (no overflow, gap or error)
+     */
+    FileActivity.Builder toActivity(final Path root, final Sampling sampling, final int maxPaths,
+                                    final boolean complete, final Instant start, final Instant end) {
+        // A rename keeps inode, size and mtime; a new file that merely reuses a freed inode differs in one.
+        final Map<List<Long>, Boolean> deletedInodes = new HashMap<>();
+        deleted.values().stream().filter(s -> !s.directory()).forEach(s -> deletedInodes.put(renameKey(s), true));
+        final long renamed = created.values().stream()
+                .filter(s -> !s.directory() && deletedInodes.containsKey(renameKey(s))).count();
+        final long createdFiles = created.values().stream().filter(s -> !s.directory()).count() - renamed;
+        final long deletedFiles = deleted.values().stream().filter(s -> !s.directory()).count() - renamed;
+        final long modifiedFiles = modified.values().stream().filter(p -> !p[1].directory()).count();
+
+        final Entropy entropy = new Entropy();
+        long bytesWritten = 0;
+        final byte[] buffer = new byte[sampling.fileBytes()];
+        for (final Map.Entry<String, FileState> e : created.entrySet()) {
+            if (!e.getValue().directory() && !deletedInodes.containsKey(renameKey(e.getValue()))) {
+                bytesWritten += e.getValue().size();
+                sample(root.resolve(e.getKey()), 0, sampling, entropy, buffer);
+            }
+        }
+        for (final Map.Entry<String, FileState[]> e : modified.entrySet()) {
+            final FileState before = e.getValue()[0];
+            final FileState now = e.getValue()[1];
+            if (now.directory()) {
+                continue;
+            }
+            final boolean appended = before != null && before.inode() == now.inode() && now.size() > before.size();
+            bytesWritten += appended ? now.size() - before.size() : now.size();
+            sample(root.resolve(e.getKey()), appended ? before.size() : 0, sampling, entropy, buffer);
+        }
+
+        final List<String> changed = new ArrayList<>(created.keySet());
+        modified.forEach((p, pair) -> {
+            if (!pair[1].directory()) {
+                changed.add(p);
+            }
+        });
+        changed.sort(null);
+        final List<String> gone = new ArrayList<>(deleted.keySet());
+        final boolean fits = bound(changed, gone, maxPaths);
+        return FileActivity.newBuilder()
+                .setIntervalStart(start).setIntervalEnd(end)
+                .setCreated(createdFiles).setModified(modifiedFiles).setDeleted(deletedFiles).setRenamed(renamed)
+                .setBytesWritten(bytesWritten)
+                .setWriteEntropy(entropy.bitsPerByte()).setEntropySampledBytes(entropy.total())
+                .setChangedPaths(changed).setDeletedPaths(gone)
+                .setComplete(complete && fits);
+    }
+
+    private static List<Long> renameKey(final FileState s) {
+        return List.of(s.inode(), s.size(), s.mtimeNanos());
+    }
+
+    /** Cuts the lists to the bounds. @return whether nothing was cut */
+    private static boolean bound(final List<String> changed, final List<String> gone, final int maxPaths) {
+        int count = 0;
+        long bytes = 0;
+        for (final List<String> list : List.of(changed, gone)) {
+            for (int i = 0; i < list.size(); i++) {
+                bytes += list.get(i).getBytes(StandardCharsets.UTF_8).length + 2;
+                if (++count > maxPaths || bytes > MAX_PATH_BYTES) {
+                    list.subList(i, list.size()).clear();
+                    if (list == changed) {
+                        gone.clear();
+                    }
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void sample(final Path file, final long from, final Sampling sampling, final Entropy entropy,
+                               final byte[] buffer) {
+        final long budget = sampling.intervalBytes() - entropy.total();
+        if (budget <= 0) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            final ByteBuffer buf = ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, budget));
+            final int n = ch.read(buf, from);
+            if (n > 0) {
+                entropy.add(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // Gone or unreadable since: nothing to sample, the change itself is still reported.
+        }
+    }
+
+    /**
+     * Entropy sampling budgets.
+     *
+     * @param intervalBytes most bytes read per dataset and interval
+     * @param fileBytes most bytes read from one file
+     */
+    record Sampling(int intervalBytes, int fileBytes) {
+    }
+}

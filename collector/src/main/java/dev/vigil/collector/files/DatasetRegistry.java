@@ -1,0 +1,122 @@
+package dev.vigil.collector.files;
+
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the {@code vigil-datasets} registry (compacted) from its beginning and watches every
+ * dataset whose host is this host, so {@code vigil datasets add} is enough to start watching. A
+ * removed spec (null value) or a spec moved to another host stops the watcher. Datasets set in the
+ * configuration win over the registry. No consumer group: every agent reads the whole registry.
+ */
+public final class DatasetRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetRegistry.class);
+    private static final Duration RETRY = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<String, DatasetSpec> consumer;
+    private final String topic;
+    private final String host;
+    private final Set<String> configured;
+    private final FileActivityMonitor monitor;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param clientConfig bootstrap.servers and kafka.* settings
+     * @param prefix topic prefix
+     * @param host this host's name
+     * @param configured dataset ids set in the configuration, left alone
+     * @param monitor the watchers to start and stop
+     */
+    public DatasetRegistry(final Map<String, Object> clientConfig, final String prefix, final String host,
+                           final Set<String> configured, final FileActivityMonitor monitor) {
+        final Topic<String, DatasetSpec> t = Topics.DATASETS.withPrefix(prefix);
+        final Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(c, t.keySerde().deserializer(), t.valueSerde().deserializer());
+        this.topic = t.name();
+        this.host = host;
+        this.configured = Set.copyOf(configured);
+        this.monitor = monitor;
+        this.thread = new Thread(this::run, "vigil-collector-datasets");
+        this.thread.setDaemon(true);
+    }
+
+    /** @return this, following the registry on a thread of its own */
+    public DatasetRegistry start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running && !assign()) {
+                Thread.sleep(RETRY.toMillis());
+            }
+            while (running) {
+                for (final ConsumerRecord<String, DatasetSpec> r : consumer.poll(Duration.ofSeconds(1))) {
+                    apply(r.key(), r.value());
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            // Closing.
+        } catch (RuntimeException e) {
+            LOG.warn("dataset registry {}: stopped following it: {}", topic, e.getMessage(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean assign() {
+        try {
+            final List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (parts.isEmpty()) {
+                return false;
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            return true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.debug("dataset registry {} not reachable yet", topic);
+            return false;
+        }
+    }
+
+    private void apply(final String id, final DatasetSpec spec) {
+        if (id == null || configured.contains(id)) {
+            return;
+        }
+        if (spec == null || !host.equals(spec.getHost())) {
+            monitor.unwatch(id);
+        } else {
+            monitor.watch(id, Path.of(spec.getPath()));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package dev.vigil.collector.files;
+
+import dev.vigil.schemas.FileActivity;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one dataset tree and turns its changes into one {@link FileActivity} per interval.
+ *
+ * <p>The watcher keeps an index of the tree (inode, size, mtime, ctime per path). Change
+ * notifications (inotify, through the JDK WatchService) only say where to look; at the end of an
+ * interval each notified path is compared with the index, and directories that appeared are walked,
+ * so a directory created, renamed or deleted is reported as every path under it. In scan mode
+ * (filesystems without notifications) the whole tree is compared with the index every interval.
+ *
+ * <p>Journal: intervals of one watcher run share a {@code watcherEpoch} and have contiguous
+ * {@code journalSequence} numbers from 1. An interval is {@code complete} only when no notification
+ * was lost (queue overflow), no directory could not be watched or read, the path lists were not
+ * cut, and the periodic verification scan found nothing the notifications missed. A change made
+ * near the end of an interval may be reported in the next one; none is left out of both.
+ */
+public final class DatasetWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetWatcher.class);
+    private static final Set<String> LOCAL_FS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "overlay",
+            "zfs", "f2fs", "jfs", "reiserfs", "bcachefs", "vfat", "exfat", "ntfs3", "ramfs");
+
+    /** How changes are found. */
+    public enum Mode {
+        /** Notifications through the JDK WatchService. */
+        WATCH,
+        /** A full comparison with the previous scan every interval. */
+        SCAN
+    }
+
+    /**
+     * @param mode "auto", "watch" or "scan"
+     * @param verifyMillis in watch mode, how often a full scan checks the notifications; 0 never
+     * @param maxPaths most paths listed per interval
+     * @param sampling entropy budgets
+     */
+    public record Options(String mode, long verifyMillis, int maxPaths, Changes.Sampling sampling) {
+        /**
+         * @param mode "auto", "watch" or "scan"
+         * @param verifyMillis verification scan period; 0 never
+         * @param maxPaths most paths per interval
+         * @param entropyIntervalBytes most bytes sampled per interval
+         * @param entropyFileBytes most bytes sampled per file
+         * @return the options
+         */
+        public static Options of(final String mode, final long verifyMillis, final int maxPaths,
+                                 final int entropyIntervalBytes, final int entropyFileBytes) {
+            return new Options(mode, verifyMillis, maxPaths,
+                    new Changes.Sampling(entropyIntervalBytes, entropyFileBytes));
+        }
+    }
+
+    private final String dataset;
+    private final Path root;
+    private final Options options;
+    private final Clock clock;
+    private final String epoch = UUID.randomUUID().toString();
+    private final Map<String, FileState> index = new HashMap<>();
+    private final Set<Path> dirty = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean overflow = new AtomicBoolean();
+    private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
+    private Mode mode;
+    private WatchService watchService;
+    private Thread eventThread;
+    private volatile boolean suspended;
+    private boolean troubled;
+    private long sequence;
+    private Instant intervalStart;
+    private long lastVerify = System.nanoTime();
+
+    private DatasetWatcher(final String dataset, final Path root, final Options options, final Clock clock) {
+        this.dataset = dataset;
+        this.root = root;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts watching: registers notifications (watch mode) and indexes the tree. The first
+     * interval starts when this returns.
+     *
+     * @param dataset dataset id
+     * @param root the tree's root directory
+     * @param options how to watch
+     * @param clock interval times
+     * @return the running watcher
+     * @throws IOException when the root cannot be read
+     */
+    public static DatasetWatcher start(final String dataset, final Path root, final Options options,
+                                       final Clock clock) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new NoSuchFileException(root.toString(), null, "dataset " + dataset + ": not a directory");
+        }
+        final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock);
+        w.mode = w.chooseMode();
+        if (w.mode == Mode.WATCH) {
+            w.watchService = root.getFileSystem().newWatchService();
+            w.eventThread = new Thread(w::pumpEvents, "vigil-files-" + dataset);
+            w.eventThread.setDaemon(true);
+            w.eventThread.start();
+        }
+        // Notifications that arrive during this first walk are compared at the end of the first interval.
+        w.scan(w.root, new Changes());
+        w.intervalStart = clock.instant();
+        LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, w.root,
+                w.mode.name().toLowerCase(), w.index.size(), w.epoch);
+        return w;
+    }
+
+    private Mode chooseMode() throws IOException {
+        switch (options.mode()) {
+            case "watch":
+                return Mode.WATCH;
+            case "scan":
+                return Mode.SCAN;
+            default:
+                final String type = Files.getFileStore(root).type();
+                if (LOCAL_FS.contains(type)) {
+                    return Mode.WATCH;
+                }
+                LOG.info("dataset {}: filesystem type '{}' may not deliver change notifications; scanning", dataset,
+                        type);
+                return Mode.SCAN;
+        }
+    }
+
+    /** @return the id of this watcher run */
+    public String epoch() {
+        return epoch;
+    }
+
+    /** @return the current mode */
+    public synchronized Mode mode() {
+        return mode;
+    }
+
+    /** @return the dataset id */
+    public String dataset() {
+        return dataset;
+    }
+
+    /** @return the watched root */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Ends the current interval and starts the next.
+     *
+     * @return the interval's activity, with its sequence number and epoch
+     */
+    public synchronized FileActivity closeInterval() {
+        final Instant end = clock.instant();
+        final Changes changes = new Changes();
+        boolean complete = true;
+        if (overflow.getAndSet(false)) {
+            LOG.warn("dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
+            complete = false;
+            dirty.clear();
+            scan(root, changes);
+        } else if (mode == Mode.SCAN) {
+            scan(root, changes);
+        } else {
+            reconcileNotified(changes);
+            if (options.verifyMillis() > 0
+                    && System.nanoTime() - lastVerify >= TimeUnit.MILLISECONDS.toNanos(options.verifyMillis())) {
+                lastVerify = System.nanoTime();
+                complete &= verify(changes);
+            }
+        }
+        complete &= !troubled;
+        troubled = false;
+        final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
+                intervalStart, end)
+                .setDataset(dataset).setJournalSequence(++sequence).setWatcherEpoch(epoch).build();
+        intervalStart = end;
+        return activity;
+    }
+
+    /** Compares every notified path with the index. */
+    private void reconcileNotified(final Changes changes) {
+        final List<Path> paths = new ArrayList<>(dirty);
+        dirty.removeAll(paths);
+        paths.sort(null);
+        for (final Path p : paths) {
+            final String rel = rel(p);
+            final FileState before = index.get(rel);
+            final FileState now;
+            try {
+                now = FileState.of(p);
+            } catch (NoSuchFileException e) {
+                removeUnder(rel, changes);
+                continue;
+            } catch (IOException e) {
+                LOG.warn("dataset {}: cannot read {}: {}", dataset, p, e.getMessage());
+                troubled = true;
+                continue;
+            }
+            if (now.directory()) {
+                scan(p, changes);
+            } else if (before == null || before.directory()) {
+                if (before != null) {
+                    removeUnder(rel, changes);
+                }
+                index.put(rel, now);
+                changes.created(rel, now);
+            } else if (!changes.created.containsKey(rel)) {
+                // A notification means a write even when size and times look the same (same clock tick).
+                index.put(rel, now);
+                changes.modified(rel, before, now);
+            }
+        }
+    }
+
+    /** Full comparison after the notifications were applied: what differs was missed by them. */
+    private boolean verify(final Changes changes) {
+        final Changes missed = new Changes();
+        scan(root, missed);
+        try {
+            // Notifications of changes made during the scan take a moment to arrive; those are not misses.
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        final Set<String> pending = new HashSet<>();
+        dirty.forEach(p -> pending.add(rel(p)));
+        final boolean clean = missed.created.keySet().stream().allMatch(pending::contains)
+                && missed.modified.keySet().stream().allMatch(pending::contains)
+                && missed.deleted.keySet().stream().allMatch(pending::contains);
+        changes.addAll(missed);
+        if (!clean) {
+            LOG.warn("dataset {}: the verification scan found changes the notifications missed; interval marked "
+                    + "incomplete{}", dataset, "auto".equals(options.mode()) ? ", switching to scan mode" : "");
+            if ("auto".equals(options.mode())) {
+                mode = Mode.SCAN;
+                closeWatchService();
+            }
+        }
+        return clean;
+    }
+
+    /** Walks a subtree, registering directories in watch mode, and records its differences with the index. */
+    private void scan(final Path start, final Changes changes) {
+        final String prefix = rel(start);
+        final Set<String> seen = new HashSet<>();
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attrs) {
+                    register(dir);
+                    return visit(dir);
+                }
+
+                @Override
+                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) {
+                    return visit(file);
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(final Path file, final IOException e) {
+                    if (!(e instanceof NoSuchFileException)) {
+                        LOG.warn("dataset {}: cannot read {}: {}", dataset, file, e.getMessage());
+                        troubled = true;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                private FileVisitResult visit(final Path p) {
+                    final String rel = rel(p);
+                    seen.add(rel);
+                    if (rel.isEmpty()) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    try {
+                        final FileState now = FileState.of(p);
+                        final FileState before = index.put(rel, now);
+                        if (before == null) {
+                            changes.created(rel, now);
+                        } else if (!before.equals(now) && !(now.directory() && before.directory())) {
+                            changes.modified(rel, before, now);
+                        }
+                    } catch (NoSuchFileException e) {
+                        seen.remove(rel);
+                    } catch (IOException e) {
+                        visitFileFailed(p, e);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException e) {
+            // The subtree went away while walking: everything under it is deleted below.
+        } catch (IOException e) {
+            LOG.warn("dataset {}: cannot walk {}: {}", dataset, start, e.getMessage());
+            troubled = true;
+            return;
+        }
+        for (final String rel : List.copyOf(index.keySet())) {
+            if (under(rel, prefix) && !seen.contains(rel)) {
+                changes.deleted(rel, index.remove(rel));
+            }
+        }
+    }
+
+    private void removeUnder(final String prefix, final Changes changes) {
+        for (final String rel : List.copyOf(index.keySet())) {
+            if (under(rel, prefix)) {
+                changes.deleted(rel, index.remove(rel));
+            }
+        }
+    }
+
+    private static boolean under(final String rel, final String prefix) {
+        return prefix.isEmpty() || rel.equals(prefix) || rel.startsWith(prefix + "/");
+    }
+
+    private String rel(final Path p) {
+        return root.relativize(p).toString();
+    }
+
+    private void register(final Path dir) {
+        if (mode != Mode.WATCH || watchService == null) {
+            return;
+        }
+        try {
+            keys.put(dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), dir);
+        } catch (IOException e) {
+            // Typically the inotify watch limit (fs.inotify.max_user_watches): fall back to scanning.
+            LOG.warn("dataset {}: cannot watch {} ({}); switching to scan mode, interval marked incomplete", dataset,
+                    dir, e.getMessage());
+            troubled = true;
+            mode = Mode.SCAN;
+            closeWatchService();
+        }
+    }
+
+    private void pumpEvents() {
+        final WatchService ws = watchService;
+        try {
+            while (true) {
+                final WatchKey key = ws.take();
+                while (suspended) {
+                    Thread.sleep(10);
+                }
+                final Path dir = keys.get(key);
+                for (final WatchEvent<?> event : key.pollEvents()) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                        overflow.set(true);
+                    } else if (dir != null) {
+                        dirty.add(dir.resolve((Path) event.context()));
+                    }
+                }
+                if (!key.reset()) {
+                    keys.remove(key);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ClosedWatchServiceException e) {
+            // Closed by close() or a switch to scan mode.
+        }
+    }
+
+    /** @return notified paths not yet compared with the index; lets tests wait for notifications */
+    int pendingNotifications() {
+        return dirty.size();
+    }
+
+    /**
+     * Stops taking notifications, so that the JDK queues them (and overflows), as on a filesystem
+     * that does not deliver them; for tests.
+     */
+    void suspendEvents() {
+        suspended = true;
+    }
+
+    /** Takes notifications again. */
+    void resumeEvents() {
+        suspended = false;
+    }
+
+    private void closeWatchService() {
+        if (watchService != null) {
+            try {
+                watchService.close();
+            } catch (IOException e) {
+                LOG.debug("closing the watch service of {}", dataset, e);
+            }
+            watchService = null;
+            keys.clear();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeWatchService();
+    }
+}

@@ -1,0 +1,239 @@
+package dev.vigil.collector.logs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads one open log file, by identity, from a byte offset: splits it into lines, joins lines into
+ * records, and hands complete records to a {@link Sink}. The open channel keeps reading a file that
+ * was renamed or deleted by rotation.
+ *
+ * <p>Offsets: {@link #committedOffset()} is the start of the first byte not yet handed over (the
+ * start of a pending multi-line record, or the end of the last complete line); a checkpoint at it
+ * resumes without loss or repetition. A partial last line stays unread until its newline arrives.
+ */
+final class Harvester implements AutoCloseable {
+    /** Leading bytes whose hash identifies a file's content. */
+    static final int HEAD_BYTES = 1024;
+    private static final int MAX_BYTES_PER_POLL = 8 << 20;
+
+    /** Receives complete records. */
+    interface Sink {
+        /**
+         * @param harvester the file
+         * @param text the record, lines joined with '\n'
+         * @param offset byte offset of its first line
+         * @param truncated whether a line or the record was cut to the bound
+         */
+        void record(Harvester harvester, String text, long offset, boolean truncated);
+    }
+
+    final FileIdentity identity;
+    final LineFormat format;
+    Path path;
+    long generation;
+    int headLength;
+    long headHash;
+    long lastGrowthNanos;
+    private final FileChannel channel;
+    private final ByteBuffer buffer;
+    private long readOffset;
+    private long lastSize = -1;
+    private boolean skipping;
+    private Pending pending;
+
+    Harvester(final Path path, final FileIdentity identity, final long offset, final long generation,
+              final LineFormat format, final long nowNanos) throws IOException {
+        this.path = path;
+        this.identity = identity;
+        this.readOffset = offset;
+        this.generation = generation;
+        this.format = format;
+        this.channel = FileChannel.open(path, StandardOpenOption.READ);
+        this.buffer = ByteBuffer.allocate(Math.max(64 * 1024, format.maxLineBytes() + 1));
+        this.lastGrowthNanos = nowNanos;
+    }
+
+    /** @return offset a checkpoint should hold */
+    long committedOffset() {
+        return pending != null ? pending.offset : readOffset;
+    }
+
+    /** @return the current size of the open file */
+    long size() throws IOException {
+        return channel.size();
+    }
+
+    /**
+     * Whether the file was truncated or rewritten in place since it was last read: shorter than
+     * what was read, or different leading bytes.
+     */
+    boolean truncated() throws IOException {
+        final long size = channel.size();
+        if (size < readOffset) {
+            return true;
+        }
+        if (size == lastSize || headLength == 0) {
+            return false;
+        }
+        return headHash(channel, headLength) != headHash;
+    }
+
+    /**
+     * Reads what was appended since the last call and hands complete records to the sink.
+     *
+     * @param sink receives records
+     * @param nowNanos monotonic time, for the multi-line timeout and idleness
+     * @return bytes consumed
+     */
+    long poll(final Sink sink, final long nowNanos) throws IOException {
+        final long size = channel.size();
+        final long start = readOffset;
+        while (readOffset < size && readOffset - start < MAX_BYTES_PER_POLL) {
+            buffer.clear();
+            final int n = channel.read(buffer, readOffset);
+            if (n <= 0) {
+                break;
+            }
+            final byte[] bytes = buffer.array();
+            int lineStart = 0;
+            for (int i = 0; i < n; i++) {
+                if (bytes[i] != '\n') {
+                    continue;
+                }
+                if (skipping) {
+                    skipping = false;
+                } else {
+                    line(sink, bytes, lineStart, i - lineStart, readOffset + lineStart, nowNanos);
+                }
+                lineStart = i + 1;
+            }
+            if (lineStart == 0 && n == buffer.capacity()) {
+                // A line longer than the buffer: keep its head, skip the rest up to its newline.
+                if (!skipping) {
+                    line(sink, bytes, 0, n, readOffset, nowNanos);
+                    skipping = true;
+                }
+                lineStart = n;
+            }
+            if (lineStart == 0) {
+                break;
+            }
+            readOffset += lineStart;
+        }
+        if (size != lastSize) {
+            lastGrowthNanos = nowNanos;
+            if (headLength < HEAD_BYTES && size > headLength) {
+                headLength = (int) Math.min(HEAD_BYTES, size);
+                headHash = headHash(channel, headLength);
+            }
+            lastSize = size;
+        }
+        if (pending != null && nowNanos - pending.lastAppendNanos >= format.multilineTimeoutNanos()) {
+            flush(sink);
+        }
+        return readOffset - start;
+    }
+
+    /**
+     * Hands over everything left, the partial last line included; used when the file is closed for
+     * good (rotated away and idle).
+     */
+    void drain(final Sink sink, final long nowNanos) throws IOException {
+        poll(sink, nowNanos);
+        final long size = channel.size();
+        if (readOffset < size && !skipping) {
+            buffer.clear();
+            final int n = channel.read(buffer, readOffset);
+            if (n > 0) {
+                line(sink, buffer.array(), 0, n, readOffset, nowNanos);
+                readOffset += n;
+            }
+        }
+        flush(sink);
+    }
+
+    /** Resets to the start of the file after a truncation; the generation makes new ids. */
+    void restart() {
+        readOffset = 0;
+        lastSize = -1;
+        pending = null;
+        skipping = false;
+        generation++;
+        headLength = 0;
+        headHash = 0;
+    }
+
+    private void line(final Sink sink, final byte[] bytes, final int from, final int length, final long offset,
+                      final long nowNanos) {
+        int len = length;
+        if (len > 0 && bytes[from + len - 1] == '\r') {
+            len--;
+        }
+        final boolean cut = len > format.maxLineBytes();
+        final String text = new String(bytes, from, Math.min(len, format.maxLineBytes()), format.charset());
+        if (format.multilineStart() == null) {
+            sink.record(this, text, offset, cut);
+            return;
+        }
+        if (pending != null && !format.multilineStart().matcher(text).find()
+                && pending.lines < format.multilineMaxLines()) {
+            pending.lines++;
+            pending.lastAppendNanos = nowNanos;
+            pending.truncated |= cut;
+            if (pending.text.length() + 1 + text.length() <= format.maxRecordBytes()) {
+                pending.text.append('\n').append(text);
+            } else {
+                pending.truncated = true;
+            }
+            return;
+        }
+        flush(sink);
+        pending = new Pending(offset, text, cut, nowNanos);
+    }
+
+    private void flush(final Sink sink) {
+        if (pending != null) {
+            final Pending p = pending;
+            pending = null;
+            sink.record(this, p.text.toString(), p.offset, p.truncated);
+        }
+    }
+
+    static long headHash(final FileChannel ch, final int length) throws IOException {
+        final ByteBuffer head = ByteBuffer.allocate(length);
+        while (head.hasRemaining()) {
+            if (ch.read(head, head.position()) <= 0) {
+                break;
+            }
+        }
+        final CRC32C crc = new CRC32C();
+        crc.update(head.array(), 0, head.position());
+        return crc.getValue() ^ ((long) head.position() << 32);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    /** A multi-line record being joined. */
+    private static final class Pending {
+        final long offset;
+        final StringBuilder text;
+        boolean truncated;
+        int lines = 1;
+        long lastAppendNanos;
+
+        Pending(final long offset, final String first, final boolean truncated, final long nowNanos) {
+            this.offset = offset;
+            this.text = new StringBuilder(first);
+            this.truncated = truncated;
+            this.lastAppendNanos = nowNanos;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+package dev.vigil.collector.logs;
+
+import dev.vigil.collector.delivery.Outbox;
+import dev.vigil.schemas.LogRecord;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails every file matching the configured globs and publishes its records.
+ *
+ * <p>Rotation: files are followed by identity (device, inode). A file renamed away keeps being read
+ * through its open channel until it has been idle for a while; the new file at the old name is read
+ * from its start. A file truncated in place (copytruncate) is first read to its end from the copy
+ * logrotate made (a sibling whose leading bytes match), then from its new start. Checkpoints hold,
+ * per identity, the offset of the first byte not yet accepted by the outbox; they are saved after
+ * the outbox is synced, so a restart resumes exactly there, and record ids are derived from file
+ * identity, truncation generation, offset and text ({@link RecordIds}), so a record read twice has one id.
+ */
+public final class LogTailer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
+    private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".Z");
+
+    /**
+     * @param globs file patterns
+     * @param startAtEnd whether files found at the very first start skip their existing content
+     * @param pollMillis how often files are read
+     * @param rotatedCloseAfterMillis how long a rotated-away file is read after its last growth
+     * @param format how bytes become records
+     */
+    public record Options(List<String> globs, boolean startAtEnd, long pollMillis, long rotatedCloseAfterMillis,
+                          LineFormat format) {
+    }
+
+    private final Options options;
+    private final Checkpoints store;
+    private final Outbox outbox;
+    private final String host;
+    private final Clock clock;
+    private final ZoneId zone = ZoneId.systemDefault();
+    private final Map<FileIdentity, Harvester> open = new LinkedHashMap<>();
+    private final Map<String, Checkpoint> checkpoints;
+    private final boolean firstRun;
+    private final Harvester.Sink sink = this::publish;
+    /** Records of the current round, handed to the outbox together (one disk write). */
+    private final List<LogRecord> batch = new ArrayList<>();
+    private ScheduledExecutorService executor;
+    private boolean firstScan = true;
+    private boolean dirty;
+    private long lastSave = System.nanoTime();
+    private long published;
+
+    /**
+     * @param options what to tail and how
+     * @param stateDir where {@code checkpoints.json} lives
+     * @param outbox where records go
+     * @param host host name on every record
+     * @param clock time of records without a timestamp of their own
+     */
+    public LogTailer(final Options options, final Path stateDir, final Outbox outbox, final String host,
+                     final Clock clock) {
+        this.options = options;
+        this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
+        this.firstRun = !store.exists();
+        this.checkpoints = store.load();
+        this.outbox = outbox;
+        this.host = host;
+        this.clock = clock;
+    }
+
+    /** Starts polling on a thread of its own. @return this */
+    public LogTailer start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-collector-logs");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.scheduleWithFixedDelay(this::pollSafely, 0, options.pollMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** @return records handed to the outbox since start */
+    public synchronized long published() {
+        return published;
+    }
+
+    private void pollSafely() {
+        try {
+            pollOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("log tailing round failed: {}", e.getMessage(), e);
+        }
+    }
+
+    /** One round: find files, read what was appended, close rotated files, save checkpoints when due. */
+    public synchronized void pollOnce() {
+        final long now = System.nanoTime();
+        final Map<FileIdentity, Path> seen = discover();
+        if (firstScan) {
+            // Before new files, so that a rotated file's rest comes before its successor's lines.
+            resumeRotatedWhileDown(seen, now);
+        }
+        for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
+            final Harvester h = open.get(e.getKey());
+            if (h == null) {
+                openHarvester(e.getKey(), e.getValue(), now);
+            } else {
+                h.path = e.getValue();
+            }
+        }
+        firstScan = false;
+        for (final Harvester h : List.copyOf(open.values())) {
+            try {
+                if (h.truncated()) {
+                    LOG.info("{} was truncated in place (copytruncate); reading the rest from its copy", h.path);
+                    catchUpFromCopy(h.path, h.identity, h.committedOffset(), h.generation, h.headLength,
+                            h.headHash, now);
+                    h.restart();
+                    dirty = true;
+                }
+                dirty |= h.poll(sink, now) > 0;
+                final boolean rotatedAway = !seen.containsKey(h.identity);
+                if (rotatedAway && now - h.lastGrowthNanos >= TimeUnit.MILLISECONDS.toNanos(
+                        options.rotatedCloseAfterMillis())) {
+                    h.drain(sink, now);
+                    closeQuietly(h);
+                    open.remove(h.identity);
+                    checkpoints.remove(h.identity.toString());
+                    dirty = true;
+                    LOG.debug("closed rotated file {} ({})", h.path, h.identity);
+                }
+            } catch (IOException e) {
+                LOG.warn("{}: cannot read ({}); will retry", h.path, e.getMessage());
+                closeQuietly(h);
+                open.remove(h.identity);
+            }
+        }
+        flushBatch();
+        for (final Harvester h : open.values()) {
+            checkpoints.put(h.identity.toString(), new Checkpoint(h.identity.toString(), h.path.toString(),
+                    h.committedOffset(), h.generation, h.headLength, h.headHash));
+        }
+        if (dirty && now - lastSave >= SAVE_EVERY_NANOS) {
+            save(now);
+        }
+    }
+
+    private void flushBatch() {
+        if (!batch.isEmpty()) {
+            outbox.publishLogs(batch);
+            batch.clear();
+        }
+    }
+
+    private void save(final long now) {
+        // Records first, then the offsets that say they are safe.
+        outbox.sync();
+        store.save(checkpoints.values());
+        dirty = false;
+        lastSave = now;
+    }
+
+    private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
+        // The constructor, not the builder: the builder copies every default, for every line.
+        final LogRecord r = new LogRecord(
+                RecordIds.of(host, h.identity, h.generation, offset, text),
+                host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
+                offset, truncated ? Map.of("truncated", "true") : Map.of());
+        batch.add(r);
+        published++;
+    }
+
+    private void openHarvester(final FileIdentity id, final Path path, final long now) {
+        try {
+            final long size = Files.size(path);
+            final Checkpoint cp = checkpoints.get(id.toString());
+            long offset = 0;
+            long generation = 0;
+            if (cp != null) {
+                if (cp.offset() <= size && headMatches(path, cp.headLength(), cp.headHash())) {
+                    offset = cp.offset();
+                    generation = cp.generation();
+                } else {
+                    LOG.info("{} was truncated or replaced while the agent was away; reading it from the start", path);
+                    catchUpFromCopy(path, id, cp.offset(), cp.generation(), cp.headLength(), cp.headHash(), now);
+                    generation = cp.generation() + 1;
+                }
+            } else if (firstScan && firstRun && options.startAtEnd()) {
+                offset = size;
+            } else if (isCopyOfOpenFile(path, size)) {
+                LOG.debug("{} is a copy of a file already read (copytruncate); skipping its content", path);
+                offset = size;
+            }
+            final Harvester h = new Harvester(path, id, offset, generation, options.format(), now);
+            if (cp != null && generation == cp.generation()) {
+                h.headLength = cp.headLength();
+                h.headHash = cp.headHash();
+            }
+            open.put(id, h);
+            dirty = true;
+            LOG.debug("tailing {} ({}) from offset {}", path, id, offset);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot open ({}); will retry", path, e.getMessage());
+        }
+    }
+
+    /** Checkpointed files not found under the globs may have been renamed by a rotation while the agent was down. */
+    private void resumeRotatedWhileDown(final Map<FileIdentity, Path> seen, final long now) {
+        for (final Checkpoint cp : List.copyOf(checkpoints.values())) {
+            final FileIdentity id = FileIdentity.parse(cp.identity());
+            if (seen.containsKey(id)) {
+                continue;
+            }
+            final Optional<Path> moved = siblings(Path.of(cp.path())).filter(p -> {
+                try {
+                    return FileIdentity.of(p).equals(id);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).findFirst();
+            if (moved.isPresent()) {
+                LOG.info("{} was rotated to {} while the agent was away; reading its rest", cp.path(), moved.get());
+                openHarvester(id, moved.get(), now);
+            } else {
+                checkpoints.remove(cp.identity());
+                dirty = true;
+            }
+        }
+    }
+
+    /**
+     * Reads {@code [offset, end)} of the copy copytruncate made of a file, as the old generation.
+     * Lines written between logrotate's copy and its truncation are in neither file: logrotate loses
+     * those itself.
+     */
+    private void catchUpFromCopy(final Path path, final FileIdentity id, final long offset, final long generation,
+                                 final int headLength, final long headHash, final long now) {
+        if (headLength == 0) {
+            return;
+        }
+        final Optional<Path> copy = siblings(path)
+                .filter(p -> !p.equals(path))
+                .filter(p -> {
+                    try {
+                        return Files.size(p) >= offset && headMatches(p, headLength, headHash);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .max(Comparator.comparing(p -> p.toFile().lastModified()));
+        if (copy.isEmpty()) {
+            LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost", path, offset);
+            return;
+        }
+        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now)) {
+            h.path = path;
+            h.drain(sink, now);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read its copy {}: {}", path, copy.get(), e.getMessage());
+        }
+    }
+
+    private boolean isCopyOfOpenFile(final Path path, final long size) throws IOException {
+        final int length = (int) Math.min(size, Harvester.HEAD_BYTES);
+        if (length == 0) {
+            return false;
+        }
+        for (final Harvester h : open.values()) {
+            if (h.headLength == length && headMatches(path, length, h.headHash)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean headMatches(final Path path, final int length, final long hash) throws IOException {
+        if (length == 0) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return ch.size() >= length && Harvester.headHash(ch, length) == hash;
+        }
+    }
+
+    /** @return regular, uncompressed files beside {@code path} whose name starts with its name */
+    private static Stream<Path> siblings(final Path path) {
+        final Path dir = path.toAbsolutePath().getParent();
+        final String name = path.getFileName().toString();
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(name))
+                    .filter(p -> Files.isRegularFile(p) && !compressed(p)).toList().stream();
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+
+    private static boolean compressed(final Path p) {
+        final String name = p.getFileName().toString();
+        return COMPRESSED.stream().anyMatch(name::endsWith);
+    }
+
+    /** @return every regular file matching a glob now, by identity */
+    private Map<FileIdentity, Path> discover() {
+        final Map<FileIdentity, Path> found = new LinkedHashMap<>();
+        for (final String glob : options.globs()) {
+            final Path pattern = Path.of(glob).toAbsolutePath();
+            Path base = pattern.getRoot();
+            int depth = 0;
+            boolean wild = false;
+            for (final Path part : pattern) {
+                if (wild || part.toString().matches(".*[*?\\[{].*")) {
+                    wild = true;
+                    depth++;
+                } else {
+                    base = base.resolve(part);
+                }
+            }
+            final PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            final int maxDepth = glob.contains("**") ? Integer.MAX_VALUE : depth;
+            if (!Files.exists(base)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(base, maxDepth)) {
+                walk.filter(p -> matcher.matches(p) && Files.isRegularFile(p) && !compressed(p)).forEach(p -> {
+                    try {
+                        found.putIfAbsent(FileIdentity.of(p), p);
+                    } catch (IOException e) {
+                        LOG.debug("{} vanished while listing", p);
+                    }
+                });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                LOG.debug("listing {} failed: {}", base, e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    private static void closeQuietly(final Harvester h) {
+        try {
+            h.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}", h.path, e);
+        }
+    }
+
+    /** Stops polling, saves the checkpoints and closes every file. */
+    @Override
+    public void close() {
+        if (executor != null) {
+            // No interrupt: an interrupted thread closes the file channel it is writing (the spool's).
+            executor.shutdown();
+            try {
+                executor.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            save(System.nanoTime());
+            for (final Harvester h : new ArrayList<>(open.values())) {
+                closeQuietly(h);
+            }
+            open.clear();
+        }
+    }
+}

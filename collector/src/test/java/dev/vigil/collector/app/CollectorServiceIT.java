@@ -1,0 +1,178 @@
+package dev.vigil.collector.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.collector.files.FileActivityMonitor;
+import dev.vigil.embedded.junit.KafkaBrokerExtension;
+import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.MetricSample;
+import dev.vigil.schemas.topic.TopicAdmin;
+import dev.vigil.schemas.topic.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class CollectorServiceIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private Map<String, Object> settings(final TestKafka kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(kafka.prefix()), 1);
+        }
+        final Map<String, Object> s = new HashMap<>();
+        s.put("bootstrap.servers", kafka.bootstrapServers());
+        s.put("topic.prefix", kafka.prefix());
+        s.put("host.name", "it-host");
+        s.put("state.dir", dir.resolve("state").toString());
+        s.put("events.http.port", "0");
+        s.put("metrics.interval.ms", "1000");
+        s.put("files.interval.ms", "1000");
+        s.put("delivery.linger.ms", "20");
+        return s;
+    }
+
+    @Test
+    void shouldPublishFilesystemFiguresThatMatchDfAndMemoryThatMatchesProcMeminfo(final TestKafka kafka)
+            throws Exception {
+        try (CollectorService service = CollectorService.start(new CollectorConfig(settings(kafka)))) {
+            final List<MetricSample> samples = Consume.until(kafka.bootstrapServers(),
+                    Topics.METRICS.withPrefix(kafka.prefix()), WAIT,
+                    seen -> seen.stream().anyMatch(m -> m.getName().equals("system.filesystem.usage"))
+                            && seen.stream().anyMatch(m -> m.getName().equals("system.memory.limit")));
+            final Map<String, long[]> df = df();
+            final List<MetricSample> fs = samples.stream().filter(m -> m.getName().startsWith("system.filesystem."))
+                    .toList();
+            assertFalse(fs.isEmpty());
+            int compared = 0;
+            for (final MetricSample m : fs) {
+                final long[] d = df.get(m.getAttributes().get("system.filesystem.mountpoint"));
+                if (d == null) {
+                    continue;
+                }
+                // Usage moves while other processes write: allow 0.5 % of the filesystem's size.
+                final double tolerance = d[0] * 0.005 + 1;
+                final String state = m.getAttributes().getOrDefault("system.filesystem.state", "");
+                if (m.getName().equals("system.filesystem.limit")) {
+                    assertEquals(d[0], m.getValue(), 0.0, "size of " + m.getAttributes());
+                    compared++;
+                } else if (m.getName().equals("system.filesystem.usage") && state.equals("used")) {
+                    assertEquals(d[1], m.getValue(), tolerance, "used bytes of " + m.getAttributes());
+                    compared++;
+                } else if (m.getName().equals("system.filesystem.usage") && state.equals("free")) {
+                    assertEquals(d[2], m.getValue(), tolerance, "available bytes of " + m.getAttributes());
+                    compared++;
+                }
+            }
+            assertTrue(compared >= 3, "no published mount point found in df: " + df.keySet());
+
+            final Map<String, Long> meminfo = meminfo();
+            final double total = value(samples, "system.memory.limit");
+            assertEquals(meminfo.get("MemTotal"), total, 0.0, "MemTotal");
+            assertEquals(meminfo.get("MemAvailable"), value(samples, "system.linux.memory.available"), total * 0.05,
+                    "MemAvailable");
+            assertEquals(meminfo.get("SwapTotal"), samples.stream().filter(m -> m.getName().equals("system.paging.usage"))
+                    .limit(2).mapToDouble(MetricSample::getValue).sum(), meminfo.get("SwapTotal") * 0.01 + 1,
+                    "swap used + free = SwapTotal");
+            assertTrue(samples.stream().allMatch(m -> m.getHost().equals("it-host")));
+            assertEquals(samples.size(), samples.stream().map(MetricSample::getId).distinct().count());
+        }
+    }
+
+    @Test
+    void shouldPublishPostedEventsAndStartWatchingRegisteredDatasets(final TestKafka kafka) throws Exception {
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        try (CollectorService service = CollectorService.start(new CollectorConfig(settings(kafka)))) {
+            final HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + service.eventsPort() + "/events"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"disk.error\",\"severity\":\"ERROR\","
+                            + "\"message\":\"sda: I/O error\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, posted.statusCode(), posted.body());
+            try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
+                    Topics.DATASETS.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "docs",
+                        DatasetSpec.newBuilder().setId("docs").setHost("it-host").setTime(Instant.now())
+                                .setPath(data.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
+            }
+            waitUntil(() -> service.fileActivity().datasets().contains("docs"));
+            Files.writeString(data.resolve("report.txt"), "quarterly figures");
+            final List<HostEvent> events = Consume.until(kafka.bootstrapServers(),
+                    Topics.EVENTS.withPrefix(kafka.prefix()), WAIT,
+                    seen -> seen.stream().anyMatch(e -> e.getKind().equals("disk.error"))
+                            && seen.stream().anyMatch(e -> e.getKind().equals(FileActivityMonitor.KIND)
+                            && e.getFileActivity().getChangedPaths().contains("report.txt")));
+            final HostEvent disk = events.stream().filter(e -> e.getKind().equals("disk.error")).findFirst()
+                    .orElseThrow();
+            assertEquals("it-host", disk.getHost(), "host filled in");
+            assertTrue(posted.body().contains(disk.getId()), "the id answered is the id published");
+            assertTrue(events.stream().anyMatch(e -> e.getKind().equals("agent.start")));
+            final Optional<HostEvent> activity = events.stream()
+                    .filter(e -> e.getKind().equals(FileActivityMonitor.KIND) && e.getDataset().equals("docs"))
+                    .findFirst();
+            assertTrue(activity.isPresent());
+            assertEquals(1, activity.get().getFileActivity().getJournalSequence());
+        }
+    }
+
+    private static void waitUntil(final java.util.function.BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double value(final List<MetricSample> samples, final String name) {
+        return samples.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow().getValue();
+    }
+
+    /** @return mount point to {size, used, available} in bytes, from df */
+    private static Map<String, long[]> df() throws Exception {
+        final Process p = new ProcessBuilder("df", "-B1", "--output=target,size,used,avail").start();
+        final String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        final Map<String, long[]> rows = new HashMap<>();
+        for (final String line : out.split("\n")) {
+            final String[] f = line.trim().split("\\s+");
+            if (f.length == 4 && f[1].matches("\\d+")) {
+                rows.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Long> meminfo() throws Exception {
+        final Map<String, Long> out = new HashMap<>();
+        for (final String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            final String[] f = line.split(":\\s+|\\s+");
+            out.put(f[0], Long.parseLong(f[1]) * (line.endsWith("kB") ? 1024 : 1));
+        }
+        return out;
+    }
+}

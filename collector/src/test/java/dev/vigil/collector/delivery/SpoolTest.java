@@ -1,0 +1,181 @@
+package dev.vigil.collector.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] value(final String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> drain(final Spool spool, final RecordKind kind) {
+        final List<String> out = new ArrayList<>();
+        while (true) {
+            final Spool.Batch b = spool.take(kind, 7);
+            if (b.isEmpty()) {
+                spool.release(b);
+                return out;
+            }
+            b.entries().forEach(e -> out.add(new String(e.value(), StandardCharsets.UTF_8)));
+            spool.commit(b);
+        }
+    }
+
+    @Test
+    void shouldReturnRecordsInOrderAcrossSegmentsAndReopen() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            for (int i = 0; i < 100; i++) {
+                assertTrue(spool.append(RecordKind.LOG, "h", value("log-" + i)));
+            }
+        }
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            assertEquals(100, spool.pending(RecordKind.LOG));
+            final Spool.Batch first = spool.take(RecordKind.LOG, 10);
+            assertEquals("log-0", new String(first.entries().get(0).value(), StandardCharsets.UTF_8));
+            assertEquals("h", first.entries().get(0).key());
+            spool.commit(first);
+        }
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            final List<String> rest = drain(spool, RecordKind.LOG);
+            assertEquals(100 - 10, rest.size(), "committed records must not come back after reopening");
+            assertEquals("log-10", rest.get(0));
+            assertEquals("log-99", rest.get(rest.size() - 1));
+            assertEquals(0, spool.pending(RecordKind.LOG));
+        }
+    }
+
+    @Test
+    void shouldAppendABatchAcrossSegmentsInOrder() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            final List<Spool.Entry> entries = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                entries.add(new Spool.Entry("h", value("batch-" + i)));
+            }
+            assertEquals(500, spool.appendAll(RecordKind.LOG, entries));
+            spool.append(RecordKind.LOG, "h", value("single"));
+            final List<String> got = drain(spool, RecordKind.LOG);
+            assertEquals(501, got.size());
+            for (int i = 0; i < 500; i++) {
+                assertEquals("batch-" + i, got.get(i));
+            }
+            assertEquals("single", got.get(500));
+        }
+    }
+
+    @Test
+    void shouldReadARecordLargerThanTheReadWindow() {
+        try (Spool spool = Spool.open(dir, 64 << 20, 8 << 20)) {
+            spool.append(RecordKind.LOG, "h", value("small"));
+            spool.append(RecordKind.LOG, "h", new byte[5 << 20]);
+            spool.append(RecordKind.LOG, "h", value("after"));
+            final List<String> got = drain(spool, RecordKind.LOG);
+            assertEquals(3, got.size());
+            assertEquals("small", got.get(0));
+            assertEquals(5 << 20, got.get(1).length());
+            assertEquals("after", got.get(2));
+        }
+    }
+
+    @Test
+    void shouldGiveBackAReleasedBatch() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            spool.append(RecordKind.EVENT, "h", value("e1"));
+            spool.release(spool.take(RecordKind.EVENT, 10));
+            assertEquals(List.of("e1"), drain(spool, RecordKind.EVENT));
+        }
+    }
+
+    @Test
+    void shouldCutATornRecordAtTheEndWhenReopened() throws IOException {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1 << 16)) {
+            spool.append(RecordKind.EVENT, "h", value("complete"));
+            spool.append(RecordKind.EVENT, "h", value("torn-record-value"));
+        }
+        final Path segment;
+        try (Stream<Path> files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        final long size = Files.size(segment);
+        try (var ch = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.truncate(size - 5);
+        }
+        try (Spool spool = Spool.open(dir, 1 << 20, 1 << 16)) {
+            assertEquals(List.of("complete"), drain(spool, RecordKind.EVENT));
+            spool.append(RecordKind.EVENT, "h", value("after"));
+            assertEquals(List.of("after"), drain(spool, RecordKind.EVENT));
+        }
+    }
+
+    @Test
+    void shouldDropOldestMetricsFirstAndNeverLogsOrEventsWhileMetricsRemain() {
+        final int max = 16 * 1024;
+        try (Spool spool = Spool.open(dir, max, 1024)) {
+            for (int i = 0; i < 20; i++) {
+                spool.append(RecordKind.LOG, "h", value(String.format("log-%03d-%s", i, "x".repeat(40))));
+                spool.append(RecordKind.EVENT, "h", value(String.format("event-%03d-%s", i, "x".repeat(40))));
+            }
+            for (int i = 0; i < 1000; i++) {
+                spool.append(RecordKind.METRIC, "h", value(String.format("metric-%04d-%s", i, "x".repeat(40))));
+                assertTrue(spool.bytes() <= max, "spool above its bound: " + spool.bytes());
+            }
+            final Map<RecordKind, Long> dropped = spool.takeDropped();
+            assertTrue(dropped.get(RecordKind.METRIC) > 0, "metrics must have been dropped: " + dropped);
+            assertEquals(null, dropped.get(RecordKind.LOG), "no log may be dropped while metrics remain");
+            assertEquals(null, dropped.get(RecordKind.EVENT), "no event may be dropped while metrics remain");
+            assertEquals(20, drain(spool, RecordKind.LOG).size());
+            assertEquals(20, drain(spool, RecordKind.EVENT).size());
+            final List<String> metrics = drain(spool, RecordKind.METRIC);
+            assertEquals("metric-0999", metrics.get(metrics.size() - 1).substring(0, 11), "newest metrics are kept");
+            assertEquals(1000, metrics.size() + dropped.get(RecordKind.METRIC), "every metric kept or counted");
+        }
+    }
+
+    @Test
+    void shouldDropLogsBeforeEventsWhenNoMetricsAreLeft() {
+        final int max = 8 * 1024;
+        try (Spool spool = Spool.open(dir, max, 1024)) {
+            for (int i = 0; i < 30; i++) {
+                spool.append(RecordKind.EVENT, "h", value(String.format("event-%03d-%s", i, "x".repeat(40))));
+            }
+            for (int i = 0; i < 500; i++) {
+                spool.append(RecordKind.LOG, "h", value(String.format("log-%04d-%s", i, "x".repeat(40))));
+            }
+            final Map<RecordKind, Long> dropped = spool.takeDropped();
+            assertTrue(dropped.get(RecordKind.LOG) > 0);
+            assertEquals(null, dropped.get(RecordKind.EVENT));
+            assertEquals(30, drain(spool, RecordKind.EVENT).size());
+            assertEquals(500, drain(spool, RecordKind.LOG).size() + dropped.get(RecordKind.LOG));
+        }
+    }
+
+    @Test
+    void shouldNeverDropTheBatchBeingSent() {
+        try (Spool spool = Spool.open(dir, 8 * 1024, 1024)) {
+            for (int i = 0; i < 10; i++) {
+                spool.append(RecordKind.METRIC, "h", value(String.format("m-%03d-%s", i, "x".repeat(40))));
+            }
+            final Spool.Batch out = spool.take(RecordKind.METRIC, 1000);
+            for (int i = 10; i < 1000; i++) {
+                spool.append(RecordKind.METRIC, "h", value(String.format("m-%03d-%s", i, "x".repeat(40))));
+            }
+            spool.commit(out);
+            final List<String> rest = drain(spool, RecordKind.METRIC);
+            assertEquals(1000, out.entries().size() + rest.size() + spool.takeDropped().get(RecordKind.METRIC));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vigil.collector.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.collector.delivery.RecordingOutbox;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.Severity;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EventEndpointTest {
+    private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+    private final RecordingOutbox outbox = new RecordingOutbox();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private EventEndpoint endpoint;
+
+    @BeforeEach
+    void start() throws Exception {
+        endpoint = EventEndpoint.start(new InetSocketAddress("127.0.0.1", 0), outbox, "host-a",
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.close();
+    }
+
+    private HttpResponse<String> post(final String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/events"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldFillIdHostAndTimeAndAnswerOnceSynced() throws Exception {
+        final HttpResponse<String> r = post("{\"kind\":\"backup.tool\",\"severity\":\"warn\",\"message\":\"m\"}");
+        assertEquals(202, r.statusCode(), r.body());
+        final HostEvent e = outbox.events.get(0);
+        assertEquals("host-a", e.getHost());
+        assertEquals(NOW, e.getTime());
+        assertEquals(Severity.WARN, e.getSeverity());
+        assertTrue(r.body().contains(e.getId()));
+        assertEquals(1, outbox.syncs, "accepted means synced to disk");
+    }
+
+    @Test
+    void shouldKeepGivenIdHostAndTimeAndTakeArrays() throws Exception {
+        final HttpResponse<String> r = post("[{\"id\":\"e-1\",\"host\":\"other\",\"time\":\"2026-01-01T00:00:00Z\","
+                + "\"kind\":\"a\"},{\"kind\":\"b\",\"attributes\":{\"k\":\"v\"}}]");
+        assertEquals(202, r.statusCode(), r.body());
+        assertEquals(2, outbox.events.size());
+        assertEquals("e-1", outbox.events.get(0).getId());
+        assertEquals("other", outbox.events.get(0).getHost());
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), outbox.events.get(0).getTime());
+        assertEquals("v", outbox.events.get(1).getAttributes().get("k"));
+    }
+
+    @Test
+    void shouldRefuseMalformedEventsWholeWithTheReason() throws Exception {
+        final HttpResponse<String> unknown = post("[{\"kind\":\"a\"},{\"kind\":\"b\",\"colour\":\"red\"}]");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("colour"), unknown.body());
+        assertEquals(400, post("{\"message\":\"no kind\"}").statusCode());
+        assertEquals(400, post("not json").statusCode());
+        assertTrue(outbox.events.isEmpty(), "nothing of a refused request is accepted");
+        final HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + endpoint.port() + "/events")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, get.statusCode());
+    }
+}

@@ -1,0 +1,243 @@
+package dev.vigil.collector.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.vigil.schemas.FileActivity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DatasetWatcherTest {
+    @TempDir
+    Path root;
+
+    private DatasetWatcher start(final String mode, final int maxPaths) throws IOException {
+        return DatasetWatcher.start("ds", root, DatasetWatcher.Options.of(mode, 0, maxPaths, 1 << 20, 8192),
+                Clock.systemUTC());
+    }
+
+    /** Closes intervals until the activity has settled (notifications are asynchronous), bounded. */
+    private static FileActivity settle(final DatasetWatcher w, final List<FileActivity> all) throws Exception {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        Thread.sleep(200);
+        FileActivity merged = w.closeInterval();
+        all.add(merged);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            final FileActivity next = w.closeInterval();
+            all.add(next);
+            if (next.getChangedPaths().isEmpty() && next.getDeletedPaths().isEmpty()) {
+                return merged;
+            }
+            merged = next;
+        }
+        throw new AssertionError("file activity did not settle");
+    }
+
+    /** Waits until notifications stop arriving (bounded), then closes the interval. */
+    private static FileActivity closeSettled(final DatasetWatcher w) throws InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(150);
+            final int now = w.pendingNotifications();
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        return w.closeInterval();
+    }
+
+    private static String text(final int lines) {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            sb.append("The quick brown fox jumps over the lazy dog, line ").append(i).append(".\n");
+        }
+        return sb.toString();
+    }
+
+    private static byte[] random(final int n) {
+        final byte[] b = new byte[n];
+        new Random(42).nextBytes(b);
+        return b;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"watch", "scan"})
+    void shouldCountCreatedModifiedDeletedAndRenamedFiles(final String mode) throws Exception {
+        Files.writeString(root.resolve("keep.txt"), "keep");
+        Files.writeString(root.resolve("gone.txt"), "gone");
+        Files.writeString(root.resolve("old-name.txt"), "moving");
+        try (DatasetWatcher w = start(mode, 1000)) {
+            Files.writeString(root.resolve("new.txt"), text(10));
+            Files.writeString(root.resolve("keep.txt"), "more", StandardOpenOption.APPEND);
+            Files.delete(root.resolve("gone.txt"));
+            Files.move(root.resolve("old-name.txt"), root.resolve("new-name.txt"));
+            final FileActivity a = closeSettled(w);
+            assertEquals(1, a.getCreated(), a.toString());
+            assertEquals(1, a.getModified(), a.toString());
+            assertEquals(1, a.getDeleted(), a.toString());
+            assertEquals(1, a.getRenamed(), a.toString());
+            assertEquals(List.of("keep.txt", "new-name.txt", "new.txt"), a.getChangedPaths());
+            assertEquals(List.of("gone.txt", "old-name.txt"), a.getDeletedPaths());
+            assertEquals(text(10).length() + 4, a.getBytesWritten(), "new file plus appended bytes");
+            assertTrue(a.getComplete());
+            assertEquals(1, a.getJournalSequence());
+        }
+    }
+
+    @Test
+    void shouldTellEncryptedRewritesFromTextWritesByEntropy() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(root.resolve("doc" + i + ".txt"), text(200));
+        }
+        try (DatasetWatcher w = start("watch", 1000)) {
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(root.resolve("doc" + i + ".txt"), text(300));
+            }
+            final FileActivity textual = closeSettled(w);
+            final int size = text(300).length();
+            for (int i = 0; i < 5; i++) {
+                // In-place encryption: same file, same size, random content.
+                Files.write(root.resolve("doc" + i + ".txt"), random(size));
+            }
+            final FileActivity encrypted = closeSettled(w);
+            final FileActivity quiet = closeSettled(w);
+            assertTrue(textual.getWriteEntropy() < 5.5, "text: " + textual.getWriteEntropy());
+            assertTrue(encrypted.getWriteEntropy() > 7.9, "random: " + encrypted.getWriteEntropy());
+            assertEquals(5, encrypted.getModified());
+            assertEquals(5L * size, encrypted.getBytesWritten(), "rewritten files count whole");
+            assertTrue(encrypted.getEntropySampledBytes() > 0);
+            assertNull(quiet.getWriteEntropy());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"watch", "scan"})
+    void shouldReportDirectoryRenamesAndDeletesAsThePathsTheyAffect(final String mode) throws Exception {
+        Files.createDirectories(root.resolve("a/b"));
+        Files.writeString(root.resolve("a/one.txt"), "1");
+        Files.writeString(root.resolve("a/b/two.txt"), "2");
+        Files.createDirectories(root.resolve("doomed/sub"));
+        Files.writeString(root.resolve("doomed/sub/x.txt"), "x");
+        try (DatasetWatcher w = start(mode, 1000)) {
+            Files.move(root.resolve("a"), root.resolve("z"));
+            Files.delete(root.resolve("doomed/sub/x.txt"));
+            Files.delete(root.resolve("doomed/sub"));
+            Files.delete(root.resolve("doomed"));
+            Files.createDirectories(root.resolve("fresh/deep"));
+            Files.writeString(root.resolve("fresh/deep/f.txt"), "fresh content");
+            final List<FileActivity> all = new java.util.ArrayList<>();
+            settle(w, all);
+            final java.util.Set<String> changed = new java.util.TreeSet<>();
+            final java.util.Set<String> deleted = new java.util.TreeSet<>();
+            long renamed = 0;
+            for (final FileActivity a : all) {
+                changed.addAll(a.getChangedPaths());
+                deleted.addAll(a.getDeletedPaths());
+                renamed += a.getRenamed();
+                assertTrue(a.getComplete(), a.toString());
+            }
+            assertTrue(changed.containsAll(List.of("z", "z/b", "z/one.txt", "z/b/two.txt", "fresh", "fresh/deep",
+                    "fresh/deep/f.txt")), changed.toString());
+            assertTrue(deleted.containsAll(List.of("a", "a/b", "a/one.txt", "a/b/two.txt", "doomed", "doomed/sub",
+                    "doomed/sub/x.txt")), deleted.toString());
+            assertEquals(2, renamed, "two files moved with their directory");
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i + 1, all.get(i).getJournalSequence(), "contiguous sequence");
+                assertEquals(w.epoch(), all.get(i).getWatcherEpoch());
+            }
+        }
+    }
+
+    @Test
+    void shouldReportNothingAndStayCompleteWhenNothingChanges() throws Exception {
+        Files.writeString(root.resolve("a.txt"), "a");
+        try (DatasetWatcher w = start("watch", 1000)) {
+            final FileActivity a = w.closeInterval();
+            assertTrue(a.getComplete());
+            assertEquals(0, a.getCreated() + a.getModified() + a.getDeleted() + a.getRenamed());
+            assertTrue(a.getIntervalEnd().compareTo(a.getIntervalStart()) >= 0);
+            final FileActivity b = w.closeInterval();
+            assertEquals(a.getIntervalEnd(), b.getIntervalStart(), "intervals leave no gap");
+        }
+    }
+
+    @Test
+    void shouldMarkAnIntervalIncompleteWhenItsListsAreCut() throws Exception {
+        try (DatasetWatcher w = start("watch", 5)) {
+            for (int i = 0; i < 10; i++) {
+                Files.writeString(root.resolve("f" + i), "x");
+            }
+            final FileActivity a = closeSettled(w);
+            assertFalse(a.getComplete());
+            assertEquals(10, a.getCreated(), "counts stay exact when the lists are cut");
+            assertTrue(a.getChangedPaths().size() + a.getDeletedPaths().size() <= 5);
+            assertTrue(w.closeInterval().getComplete(), "the next interval is complete again");
+        }
+    }
+
+    @Test
+    void shouldMarkAnIntervalIncompleteWhenNotificationsOverflowAndStillFindTheChanges() throws Exception {
+        try (DatasetWatcher w = start("watch", 100_000)) {
+            w.suspendEvents();
+            // The JDK queues at most 512 events per directory before it reports an overflow.
+            for (int i = 0; i < 2000; i++) {
+                Files.write(root.resolve("f" + i), "x".getBytes(StandardCharsets.UTF_8));
+            }
+            w.resumeEvents();
+            final FileActivity a = closeSettled(w);
+            assertFalse(a.getComplete(), "an overflow loses notifications: " + a.getCreated());
+            assertEquals(2000, a.getCreated(), "the rescan still finds every change");
+            final FileActivity b = closeSettled(w);
+            assertTrue(b.getComplete());
+            assertEquals(a.getJournalSequence() + 1, b.getJournalSequence());
+        }
+    }
+
+    @Test
+    void shouldSwitchToScanningWhenTheVerificationFindsChangesTheNotificationsMissed() throws Exception {
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("auto", 1, 1000, 1 << 20,
+                8192), Clock.systemUTC())) {
+            assumeTrue(w.mode() == DatasetWatcher.Mode.WATCH, "auto mode watches local filesystems only");
+            w.suspendEvents(); // from now on no notification arrives
+            Files.writeString(root.resolve("silent.txt"), "x");
+            final FileActivity a = w.closeInterval();
+            assertFalse(a.getComplete(), "the verification scan found a change no notification reported");
+            assertEquals(List.of("silent.txt"), a.getChangedPaths());
+            assertEquals(DatasetWatcher.Mode.SCAN, w.mode());
+            Files.writeString(root.resolve("later.txt"), "y");
+            final FileActivity b = w.closeInterval();
+            assertTrue(b.getComplete(), "scanning finds every change");
+            assertEquals(List.of("later.txt"), b.getChangedPaths());
+        }
+    }
+
+    @Test
+    void shouldStartANewEpochOnEveryStart() throws Exception {
+        final String first;
+        try (DatasetWatcher w = start("watch", 10)) {
+            first = w.epoch();
+            assertEquals(1, w.closeInterval().getJournalSequence());
+        }
+        try (DatasetWatcher w = start("watch", 10)) {
+            assertNotEquals(first, w.epoch());
+            assertEquals(1, w.closeInterval().getJournalSequence());
+        }
+    }
+}

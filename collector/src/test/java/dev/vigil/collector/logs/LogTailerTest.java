@@ -1,0 +1,199 @@
+package dev.vigil.collector.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.collector.delivery.RecordingOutbox;
+import dev.vigil.schemas.LogRecord;
+import dev.vigil.schemas.Severity;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogTailerTest {
+    @TempDir
+    Path dir;
+
+    private final RecordingOutbox outbox = new RecordingOutbox();
+
+    private LogTailer tailer(final String stateName, final boolean startAtEnd, final LineFormat format) {
+        return new LogTailer(new LogTailer.Options(List.of(dir.resolve("*.log").toString()), startAtEnd, 10, 0,
+                format), dir.resolve(stateName), outbox, "host-a", Clock.systemUTC());
+    }
+
+    private LogTailer tailer() {
+        return tailer("state", false, format(null, 16_384, StandardCharsets.UTF_8));
+    }
+
+    private static LineFormat format(final Pattern start, final int maxLine, final Charset cs) {
+        return new LineFormat(cs, start, 500, 1_000_000L, maxLine, 65_536);
+    }
+
+    private void append(final Path file, final int from, final int to) throws IOException {
+        final StringBuilder sb = new StringBuilder();
+        IntStream.range(from, to).forEach(i -> sb.append("line ").append(i).append('\n'));
+        Files.writeString(file, sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static List<String> lines(final int from, final int to) {
+        return IntStream.range(from, to).mapToObj(i -> "line " + i).toList();
+    }
+
+    @Test
+    void shouldFollowARenameRotationWithoutLossOrRepeat() throws Exception {
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 100);
+        try (LogTailer t = tailer()) {
+            t.pollOnce();
+            append(log, 100, 150);
+            Files.move(log, dir.resolve("app.log.1"));
+            append(dir.resolve("app.log.1"), 150, 160); // a writer that has not reopened yet
+            append(log, 160, 200);
+            t.pollOnce();
+            t.pollOnce();
+        }
+        assertEquals(lines(0, 200), outbox.messages());
+    }
+
+    @Test
+    void shouldReadTheCopyWhenAFileIsTruncatedInPlace() throws Exception {
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 100);
+        try (LogTailer t = tailer()) {
+            t.pollOnce();
+            append(log, 100, 110); // written, not yet read, then copied and truncated
+            Files.copy(log, dir.resolve("app.log.1"), StandardCopyOption.COPY_ATTRIBUTES);
+            try (var ch = java.nio.channels.FileChannel.open(log, StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+            }
+            append(log, 110, 130);
+            t.pollOnce();
+            t.pollOnce();
+        }
+        assertEquals(lines(0, 130), outbox.messages());
+        assertEquals(130, outbox.logs.stream().map(LogRecord::getId).distinct().count(), "ids must be distinct");
+    }
+
+    @Test
+    void shouldResumeExactlyFromCheckpointsAfterRestartAndRotationWhileDown() throws Exception {
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 50);
+        try (LogTailer t = tailer()) {
+            t.pollOnce();
+        }
+        append(log, 50, 70);
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, 70, 90);
+        try (LogTailer t = tailer()) {
+            t.pollOnce();
+            t.pollOnce();
+        }
+        assertEquals(lines(0, 90), outbox.messages());
+    }
+
+    @Test
+    void shouldGiveARecordReadTwiceTheSameId() throws Exception {
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 20);
+        try (LogTailer t = tailer("state-1", false, format(null, 16_384, StandardCharsets.UTF_8))) {
+            t.pollOnce();
+        }
+        try (LogTailer t = tailer("state-2", false, format(null, 16_384, StandardCharsets.UTF_8))) {
+            t.pollOnce();
+        }
+        final List<String> ids = outbox.logs.stream().map(LogRecord::getId).toList();
+        assertEquals(ids.subList(0, 20), ids.subList(20, 40));
+    }
+
+    @Test
+    void shouldJoinStackTracesByStartPattern() throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, String.join("\n",
+                "2026-01-31 12:00:00,123 INFO starting",
+                "2026-01-31 12:00:01,000 ERROR request failed",
+                "java.lang.IllegalStateException: boom",
+                "\tat dev.vigil.A.b(A.java:10)",
+                "\tat dev.vigil.A.main(A.java:3)",
+                "Caused by: java.io.IOException: disk",
+                "\t... 2 more",
+                "2026-01-31 12:00:02,000 WARN next", ""));
+        try (LogTailer t = tailer("state", false, format(Pattern.compile("^\\d{4}-\\d{2}-\\d{2} "), 16_384,
+                StandardCharsets.UTF_8))) {
+            t.pollOnce();
+            Thread.sleep(5);
+            t.pollOnce();
+        }
+        assertEquals(3, outbox.logs.size(), outbox.messages().toString());
+        final LogRecord trace = outbox.logs.get(1);
+        assertTrue(trace.getMessage().startsWith("2026-01-31 12:00:01,000 ERROR request failed\njava.lang."));
+        assertTrue(trace.getMessage().endsWith("\t... 2 more"));
+        assertEquals(Severity.ERROR, trace.getSeverity());
+        assertEquals(Severity.WARN, outbox.logs.get(2).getSeverity());
+        assertEquals(java.time.LocalDateTime.parse("2026-01-31T12:00:01").atZone(java.time.ZoneId.systemDefault())
+                .toInstant(), trace.getTime());
+        assertEquals(Files.readString(log).indexOf("2026-01-31 12:00:01"), trace.getOffset());
+    }
+
+    @Test
+    void shouldNotPublishAPendingMultilineRecordTwiceAcrossARestart() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final LineFormat f = format(Pattern.compile("^START"), 16_384, StandardCharsets.UTF_8);
+        Files.writeString(log, "START one\n  more\nSTART two\n  two more\n");
+        try (LogTailer t = tailer("state", false, f)) {
+            t.pollOnce(); // "START two" is pending, its offset not yet checkpointed
+        }
+        Files.writeString(log, "  two last\nSTART three\n", StandardOpenOption.APPEND);
+        try (LogTailer t = tailer("state", false, f)) {
+            t.pollOnce();
+            Thread.sleep(5);
+            t.pollOnce();
+        }
+        assertEquals(List.of("START one\n  more", "START two\n  two more\n  two last", "START three"),
+                outbox.messages());
+    }
+
+    @Test
+    void shouldCutLinesLongerThanTheBound() throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "short\n" + "x".repeat(200_000) + "\nafter\n");
+        try (LogTailer t = tailer("state", false, format(null, 1000, StandardCharsets.UTF_8))) {
+            t.pollOnce();
+        }
+        assertEquals(3, outbox.logs.size());
+        assertEquals(1000, outbox.logs.get(1).getMessage().length());
+        assertEquals("true", outbox.logs.get(1).getAttributes().get("truncated"));
+        assertEquals("after", outbox.logs.get(2).getMessage());
+    }
+
+    @Test
+    void shouldDecodeTheConfiguredCharset() throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.write(log, "caf\u00e9 cr\u00e8me\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        try (LogTailer t = tailer("state", false, format(null, 1000, StandardCharsets.ISO_8859_1))) {
+            t.pollOnce();
+        }
+        assertEquals(List.of("caf\u00e9 cr\u00e8me"), outbox.messages());
+    }
+
+    @Test
+    void shouldSkipExistingContentAtFirstStartWhenAskedButReadNewFiles() throws Exception {
+        append(dir.resolve("old.log"), 0, 10);
+        try (LogTailer t = tailer("state", true, format(null, 1000, StandardCharsets.UTF_8))) {
+            t.pollOnce();
+            append(dir.resolve("old.log"), 10, 12);
+            append(dir.resolve("new.log"), 100, 102);
+            t.pollOnce();
+        }
+        assertEquals(List.of("line 10", "line 11", "line 100", "line 101"), outbox.messages());
+    }
+}

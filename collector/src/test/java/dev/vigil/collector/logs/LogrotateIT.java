@@ -1,0 +1,134 @@
+package dev.vigil.collector.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.collector.delivery.RecordingOutbox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rotation by Debian's own logrotate, rename and copytruncate, while a writer appends lines. */
+class LogrotateIT {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installLogrotate() throws Exception {
+        if (run("sh", "-c", "command -v logrotate || test -x /usr/sbin/logrotate") == 0) {
+            return;
+        }
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root || run("sh", "-c", "apt-get install -y -qq logrotate >/dev/null 2>&1 "
+                + "|| (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq logrotate >/dev/null 2>&1)") != 0) {
+            throw new AssertionError("this test needs Debian's logrotate: install it with "
+                    + "'apt-get install logrotate' (it could not be installed automatically"
+                    + (root ? "" : ": not running as root") + ")");
+        }
+    }
+
+    private static int run(final String... command) throws Exception {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(300, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    private static String logrotate() {
+        return Files.isExecutable(Path.of("/usr/sbin/logrotate")) ? "/usr/sbin/logrotate" : "logrotate";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nocreate", "copytruncate"})
+    void shouldLoseAndRepeatNoLineWhileLogrotateRotates(final String method) throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, log + " {\n  rotate 100\n  " + method + "\n  missingok\n  nocompress\n}\n");
+        Files.writeString(log, "");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        final AtomicBoolean writing = new AtomicBoolean(true);
+        final AtomicInteger written = new AtomicInteger();
+        final Thread writer = new Thread(() -> {
+            while (writing.get()) {
+                try {
+                    // Open, append, close per line: the writer follows a rename at its next line.
+                    Files.writeString(log, "line " + written.get() + "\n", StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
+                    written.incrementAndGet();
+                    Thread.sleep(1);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        try (LogTailer tailer = new LogTailer(new LogTailer.Options(List.of(log.toString()), false, 50, 1000,
+                new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000_000L, 16_384, 65_536)),
+                dir.resolve("state"), outbox, "h", Clock.systemUTC()).start()) {
+            writer.start();
+            for (int i = 0; i < 4; i++) {
+                Thread.sleep(700);
+                final Process p = new ProcessBuilder(logrotate(), "-f", "-s", dir.resolve("state.lr").toString(),
+                        conf.toString()).redirectErrorStream(true).start();
+                final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "logrotate failed: " + out);
+            }
+            Thread.sleep(500);
+            writing.set(false);
+            writer.join();
+            final Set<String> onDisk = linesOnDisk();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!new HashSet<>(outbox.messages()).containsAll(onDisk) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(500); // a repeat would show up within a few polls
+            final List<String> got = outbox.messages();
+            assertEquals(got.size(), new HashSet<>(got).size(), "a line was published twice");
+            assertTrue(new HashSet<>(got).containsAll(onDisk), "lines lost: " + missing(onDisk, got));
+            final Set<String> writtenLines = new HashSet<>();
+            for (int i = 0; i < written.get(); i++) {
+                writtenLines.add("line " + i);
+            }
+            assertTrue(writtenLines.containsAll(got), "a line was invented");
+            if (method.equals("nocreate")) {
+                assertEquals(written.get(), got.size(), "rename rotation keeps every line on disk");
+            }
+            System.err.printf("logrotate %s: %d lines written, %d on disk, %d published, %d rotated files%n", method,
+                    written.get(), onDisk.size(), got.size(), rotatedFiles());
+        }
+    }
+
+    private Set<String> linesOnDisk() throws IOException {
+        final Set<String> lines = new HashSet<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (final Path p : files.filter(p -> p.getFileName().toString().startsWith("app.log")).toList()) {
+                lines.addAll(Files.readAllLines(p));
+            }
+        }
+        lines.remove("");
+        return lines;
+    }
+
+    private long rotatedFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("app.log.")).count();
+        }
+    }
+
+    private static List<String> missing(final Set<String> onDisk, final List<String> got) {
+        final Set<String> g = new HashSet<>(got);
+        return onDisk.stream().filter(l -> !g.contains(l)).sorted().limit(20).toList();
+    }
+}

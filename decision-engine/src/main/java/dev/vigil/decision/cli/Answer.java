@@ -1,0 +1,132 @@
+package dev.vigil.decision.cli;
+
+import dev.vigil.decision.DecisionException;
+import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.Ids;
+import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.Verdict;
+import dev.vigil.schemas.json.RecordJson;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What {@code vigil approve} and {@code vigil reject} share: find the decision (by id or unique
+ * prefix) in the audit trail, publish the operator's feedback, and wait for the engine's answer.
+ */
+final class Answer {
+    /** Exit code when the engine did not act on the answer (not pending, or no reply in time). */
+    static final int NOT_APPLIED = 1;
+
+    private Answer() {
+    }
+
+    /**
+     * @param cluster the cluster
+     * @param id a decision id, or a unique prefix or suffix of at least 8 characters (ids are time-ordered
+     *     UUIDs: decisions of the same moment share a prefix, the suffix is random)
+     * @param within how far back to look
+     * @return the decision
+     */
+    static DecisionRecord find(final ClusterOptions cluster, final String id, final Duration within) {
+        if (id.length() < 8) {
+            throw new IllegalArgumentException("decision id '" + id + "' is too short; give at least 8 characters");
+        }
+        final List<DecisionRecord> found = new ArrayList<>();
+        TopicReader.read(cluster.client(), Topics.DECISIONS.withPrefix(cluster.prefix()), Instant.now().minus(within),
+                r -> {
+                    if (r.value() != null && (r.value().getId().startsWith(id) || r.value().getId().endsWith(id))) {
+                        found.add(r.value());
+                    }
+                });
+        if (found.isEmpty()) {
+            throw new DecisionException("no decision " + id + " in the audit trail of the last "
+                    + Durations.format(within) + " (see 'vigil watch decisions'; --within looks further back)");
+        }
+        if (found.stream().map(DecisionRecord::getId).distinct().count() > 1) {
+            throw new DecisionException("decision id part '" + id + "' is ambiguous: " + found.stream()
+                    .map(DecisionRecord::getId).distinct().toList());
+        }
+        return found.get(0);
+    }
+
+    /**
+     * Publishes the feedback and waits for the engine's audit record about it.
+     *
+     * @return the exit code: 0 when the engine applied it, {@link #NOT_APPLIED} otherwise
+     */
+    static int answer(final ClusterOptions cluster, final DecisionRecord decision, final Verdict verdict,
+                      final Action override, final String reason, final String operator, final Duration wait,
+                      final boolean json) {
+        if (decision.getOutcome() != Outcome.PROPOSED && !json) {
+            System.err.println("note: decision " + decision.getId() + " is " + decision.getOutcome()
+                    + ", not a proposal; the answer is kept as feedback for retraining the model");
+        }
+        final Instant sent = Instant.now();
+        final Feedback feedback = Feedback.newBuilder().setId(Ids.timeOrdered(sent)).setHost(decision.getHost())
+                .setTime(sent).setDecisionId(decision.getId()).setDataset(decision.getDataset()).setVerdict(verdict)
+                .setOverrideAction(override).setReason(reason == null ? "" : reason)
+                .setOperator(operator == null ? "" : operator).build();
+        final String key = decision.getDataset() != null ? decision.getDataset() : decision.getHost();
+        Publisher.send(cluster.client(), Topics.FEEDBACK.withPrefix(cluster.prefix()), key, feedback);
+        if (wait.isZero() || decision.getOutcome() != Outcome.PROPOSED) {
+            System.out.println(json ? RecordJson.write(feedback) : verdict + " of " + decision.getId() + " published");
+            return 0;
+        }
+        final DecisionRecord reply = awaitReply(cluster, feedback.getId(), sent, wait);
+        if (reply == null) {
+            System.err.println(verdict + " of " + decision.getId() + " published, but the decision engine did not "
+                    + "answer within " + Durations.format(wait) + "; is it running? ('vigil watch decisions')");
+            return NOT_APPLIED;
+        }
+        System.out.println(json ? RecordJson.write(reply) : reply.getOutcome() + ": " + reply.getReason()
+                + (reply.getCommandId() == null ? "" : " (command " + reply.getCommandId() + " to host "
+                + reply.getHost() + ")"));
+        return reply.getOutcome() == Outcome.APPROVED || reply.getOutcome() == Outcome.REJECTED ? 0 : NOT_APPLIED;
+    }
+
+    /** Waits for the engine's audit record caused by the feedback (its trigger is the feedback's id). */
+    private static DecisionRecord awaitReply(final ClusterOptions cluster, final String feedbackId, final Instant since,
+                                             final Duration wait) {
+        final Topic<String, DecisionRecord> topic = Topics.DECISIONS.withPrefix(cluster.prefix());
+        final Map<String, Object> props = new HashMap<>(cluster.client());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, DecisionRecord> consumer = new KafkaConsumer<>(props,
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+            consumer.assign(partitions);
+            final Map<TopicPartition, Long> at = new HashMap<>();
+            partitions.forEach(p -> at.put(p, since.minusSeconds(60).toEpochMilli()));
+            consumer.offsetsForTimes(at).forEach((p, o) -> {
+                if (o == null) {
+                    consumer.seekToEnd(List.of(p));
+                } else {
+                    consumer.seek(p, o.offset());
+                }
+            });
+            final long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, DecisionRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null && feedbackId.equals(r.value().getTrigger())) {
+                        return r.value();
+                    }
+                }
+            }
+            return null;
+        }
+    }
+}

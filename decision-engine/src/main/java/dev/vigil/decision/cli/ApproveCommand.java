@@ -1,0 +1,47 @@
+package dev.vigil.decision.cli;
+
+import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Verdict;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil approve ID}: approve a proposal (a RESTORE or MIGRATE awaiting an operator). */
+@Command(name = "approve", mixinStandardHelpOptions = true,
+        description = {"Approve a proposal of the decision engine (PROPOSED in 'vigil watch decisions'): the engine",
+            "then issues the signed command, e.g. a RESTORE onto the original location with overwrite.",
+            "ID may be a unique prefix or suffix (8+ characters). Waits for the engine's answer and prints it.",
+            "Approving a decision that is not a proposal records it as feedback for 'vigil decide train'.",
+            "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
+public final class ApproveCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or a unique prefix or suffix).")
+    String id;
+
+    @Option(names = "--reason", description = "Why, for the audit trail.")
+    String reason;
+
+    @Option(names = "--operator", defaultValue = "${env:USER}", description = "Who (default: $USER).")
+    String operator;
+
+    @Option(names = "--within", defaultValue = "7d", description = "How far back to look for the decision "
+            + "(default: ${DEFAULT-VALUE}).")
+    String within;
+
+    @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for the engine's answer; 0s "
+            + "does not wait (default: ${DEFAULT-VALUE}).")
+    String wait;
+
+    @Option(names = "--json", description = "Print the engine's answer (an audit record) as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return Answer.answer(cluster, Answer.find(cluster, id, Durations.parse(within)), Verdict.APPROVE, null,
+                reason, operator, Durations.parse(wait), json);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vigil.decision.cli;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Option;
+
+/** Options of every command that talks to a cluster (same names and defaults as the rest of the CLI). */
+public final class ClusterOptions {
+    @Option(names = {"--bootstrap-server", "-b"}, defaultValue = "${env:VIGIL_BOOTSTRAP_SERVER:-127.0.0.1:9092}",
+            description = "Kafka broker(s), host:port[,host:port] (default: $VIGIL_BOOTSTRAP_SERVER or 127.0.0.1:9092).")
+    String bootstrapServer;
+
+    @Option(names = "--topic-prefix", defaultValue = "${env:VIGIL_TOPIC_PREFIX:-}",
+            description = "Prefix of every Vigil topic name (default: $VIGIL_TOPIC_PREFIX or none).")
+    String topicPrefix;
+
+    /** @return client settings for this cluster */
+    public Map<String, Object> client() {
+        final Map<String, Object> client = new HashMap<>();
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
+        // Fail in seconds, not minutes, when the cluster is not there: an operator is waiting.
+        client.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        client.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return client;
+    }
+
+    /** @return the topic prefix, never null */
+    public String prefix() {
+        return topicPrefix == null ? "" : topicPrefix;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.vigil.decision.cli;
+
+import dev.vigil.decision.app.DecisionConfig;
+import dev.vigil.decision.app.DecisionService;
+import dev.vigil.schemas.config.ConfigFile;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil decision-engine}: runs the decision engine service until Ctrl-C. */
+@Command(name = "decision-engine", mixinStandardHelpOptions = true,
+        description = {
+            "Run the decision engine until Ctrl-C: it reads anomalies, events, forecasts, statistics, results,",
+            "the dataset registry and operator feedback, and publishes signed commands and the audit trail.",
+            "Settings come from --config (key=value; every key is listed in decision-engine/README.md),",
+            "then --bootstrap-server and --topic-prefix override. Without a rules.file the shipped default rules",
+            "apply; the rule file is reloaded when it changes. Commands are signed with signing.key.file",
+            "(default ~/.vigil/keys/decision-engine.key, written by 'vigil keys generate').",
+            "Exit codes: 0 stopped by Ctrl-C, 1 failed, 3 configuration or rule file refused."})
+public final class DecisionEngineCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value).")
+    Path config;
+
+    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
+            description = "Kafka broker(s); overrides bootstrap.servers (default: the config file, "
+                    + "$VIGIL_BOOTSTRAP_SERVER, or 127.0.0.1:9092).")
+    String bootstrapServer;
+
+    @Option(names = "--topic-prefix", description = "Overrides topic.prefix (default: the config file or "
+            + "$VIGIL_TOPIC_PREFIX).")
+    String topicPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        final Map<String, Object> values = new LinkedHashMap<>();
+        if (config != null) {
+            values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG));
+        }
+        final String env = System.getenv("VIGIL_BOOTSTRAP_SERVER");
+        if (bootstrapServer != null) {
+            values.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
+        } else if (!values.containsKey(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG) && env != null && !env.isBlank()) {
+            values.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, env);
+        }
+        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
+        if (topicPrefix != null) {
+            values.put(DecisionConfig.TOPIC_PREFIX_CONFIG, topicPrefix);
+        } else if (!values.containsKey(DecisionConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
+            values.put(DecisionConfig.TOPIC_PREFIX_CONFIG, envPrefix);
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final DecisionService service = DecisionService.start(new DecisionConfig(values));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }, "vigil-decision-engine-shutdown"));
+        System.out.println("decision engine running: rules " + service.rules().rules().version() + ", model "
+                + service.model().version() + ". Ctrl-C stops it.");
+        stopped.await();
+        return 0;
+    }
+}

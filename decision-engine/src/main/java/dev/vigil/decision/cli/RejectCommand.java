@@ -1,0 +1,54 @@
+package dev.vigil.decision.cli;
+
+import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.Verdict;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil reject ID --reason TEXT}: reject a proposal, or say a decision was wrong. */
+@Command(name = "reject", mixinStandardHelpOptions = true,
+        description = {"Reject a proposal of the decision engine: nothing is done and the rejection is audited.",
+            "On a decision that is not a proposal, records that it was wrong (with --instead, what was right)",
+            "as feedback for 'vigil decide train'. ID may be a unique prefix or suffix (8+ characters).",
+            "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
+public final class RejectCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Decision id (or a unique prefix or suffix).")
+    String id;
+
+    @Option(names = "--reason", required = true, description = "Why, for the audit trail and the model.")
+    String reason;
+
+    @Option(names = "--instead", paramLabel = "ACTION", description = "The action that was right (NONE, INCREMENTAL, "
+            + "DIFFERENTIAL, FULL, VERIFY): recorded as an override, a label for retraining.")
+    String instead;
+
+    @Option(names = "--operator", defaultValue = "${env:USER}", description = "Who (default: $USER).")
+    String operator;
+
+    @Option(names = "--within", defaultValue = "7d", description = "How far back to look for the decision "
+            + "(default: ${DEFAULT-VALUE}).")
+    String within;
+
+    @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for the engine's answer; 0s "
+            + "does not wait (default: ${DEFAULT-VALUE}).")
+    String wait;
+
+    @Option(names = "--json", description = "Print the engine's answer (an audit record) as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        final Action override = instead == null || "NONE".equalsIgnoreCase(instead) ? null
+                : Action.valueOf(instead.toUpperCase(java.util.Locale.ROOT));
+        return Answer.answer(cluster, Answer.find(cluster, id, Durations.parse(within)),
+                instead == null ? Verdict.REJECT : Verdict.OVERRIDE, override, reason, operator,
+                Durations.parse(wait), json);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vigil.decision.command;
+
+import dev.vigil.decision.state.Intent;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.DatasetSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the command a worker executes from an intent that passed the guardrails. */
+public final class CommandFactory {
+    private CommandFactory() {
+    }
+
+    /**
+     * @param id the command id
+     * @param decisionId the audit record that explains it
+     * @param intent what to do
+     * @param spec the dataset
+     * @param now issue time
+     * @param ttl the worker refuses the command after now + ttl
+     * @return the command; a RESTORE onto the original location has {@code overwrite} set
+     */
+    public static BackupCommand build(final String id, final String decisionId, final Intent intent,
+                                      final DatasetSpec spec, final Instant now, final Duration ttl) {
+        final List<String> tags = new ArrayList<>();
+        tags.add("source:" + intent.source().name().toLowerCase(java.util.Locale.ROOT));
+        if (intent.rule() != null) {
+            tags.add("rule:" + intent.rule());
+        }
+        final boolean restore = intent.action() == Action.RESTORE;
+        return BackupCommand.newBuilder()
+                .setId(id)
+                .setHost(spec.getHost())
+                .setTime(now)
+                .setDataset(spec.getId())
+                .setAction(intent.action())
+                .setDecisionId(decisionId)
+                .setReason(intent.reason())
+                .setSnapshot(intent.snapshot())
+                .setBeforeTime(intent.beforeTime() == null ? null : Instant.ofEpochMilli(intent.beforeTime()))
+                .setPaths(intent.paths())
+                .setTarget(intent.target())
+                .setTargetRepository(intent.action() == Action.MIGRATE ? intent.targetRepository() : null)
+                .setOverwrite(restore && intent.target() == null)
+                .setProtect(intent.protect())
+                .setTags(tags)
+                .setExpiresAt(now.plus(ttl))
+                .build();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.vigil.decision.command;
+
+import dev.vigil.decision.DecisionException;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.serde.AvroSerde;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Serializes commands and signs the exact bytes (Ed25519, {@link CommandSignature}): the worker
+ * verifies the signature over the value it receives, so the bytes signed must be the bytes sent.
+ */
+public final class CommandSigner {
+    private static final AvroSerde<BackupCommand> SERDE = AvroSerde.of(BackupCommand.class);
+    private final PrivateKey key;
+    private final String keyId;
+
+    /**
+     * @param key the engine's private key
+     * @param keyId the id of the matching public key
+     */
+    public CommandSigner(final PrivateKey key, final String keyId) {
+        this.key = key;
+        this.keyId = keyId;
+    }
+
+    /**
+     * @param privateFile the private key file; its public key must be beside it ({@code NAME.pub})
+     * @return a signer
+     * @throws DecisionException naming the file when a key cannot be read
+     */
+    public static CommandSigner open(final Path privateFile) {
+        final Path publicFile = CommandSignature.publicFileFor(privateFile);
+        if (!Files.isReadable(privateFile)) {
+            throw new DecisionException(privateFile + ": signing key not found or not readable; create a key pair "
+                    + "with 'vigil keys generate'");
+        }
+        try {
+            return new CommandSigner(CommandSignature.readPrivate(privateFile),
+                    CommandSignature.keyId(CommandSignature.readPublic(publicFile)));
+        } catch (IOException e) {
+            throw new DecisionException(e.getMessage() + " (the public key must be beside the private one: "
+                    + publicFile + ")", e);
+        }
+    }
+
+    /** @return the id of the key commands are signed with */
+    public String keyId() {
+        return keyId;
+    }
+
+    /**
+     * @param command the command
+     * @param topic the topic it goes to
+     * @param headers the message's headers; the signature headers are set on them
+     * @return the serialized value, exactly the bytes signed
+     */
+    public byte[] sign(final BackupCommand command, final String topic, final Headers headers) {
+        final byte[] value = SERDE.serialize(topic, command);
+        CommandSignature.sign(value, key, keyId, headers);
+        return value;
+    }
+}

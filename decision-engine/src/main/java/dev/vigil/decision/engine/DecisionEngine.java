@@ -1,0 +1,367 @@
+package dev.vigil.decision.engine;
+
+import dev.vigil.decision.Durations;
+import dev.vigil.decision.guard.Guard;
+import dev.vigil.decision.policy.PolicyBaseline;
+import dev.vigil.decision.rules.Rule;
+import dev.vigil.decision.rules.RuleAction;
+import dev.vigil.decision.rules.RuleBook;
+import dev.vigil.decision.rules.RuleContext;
+import dev.vigil.decision.rules.RuleSet;
+import dev.vigil.decision.state.DatasetChange;
+import dev.vigil.decision.state.DatasetState;
+import dev.vigil.decision.state.HostDatasets;
+import dev.vigil.decision.state.Intent;
+import dev.vigil.decision.state.StateAccess;
+import dev.vigil.decision.tree.Decider;
+import dev.vigil.decision.tree.Features;
+import dev.vigil.decision.tree.Label;
+import dev.vigil.schemas.Anomaly;
+import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The decision loop, the same in the Kafka Streams service and in {@code vigil decide simulate}:
+ * each input updates the state of the datasets it concerns, rules are evaluated, the tree decides
+ * what no rule settles, the guardrails turn intents into commands, proposals or audited
+ * suppressions. {@link #tick} runs the policy baseline, retries, deferrals and expiries.
+ *
+ * <p>Not thread-safe per {@link StateAccess}: one caller at a time per store (one stream task).
+ */
+public final class DecisionEngine {
+    /** Priority of retries after a failure. */
+    public static final int RETRY_PRIORITY = 75;
+    private final EngineSettings settings;
+    private final RuleBook rules;
+    private final Decider model;
+    private final IdSource ids;
+    private final Decisions decisions;
+    private final Ledger ledger;
+
+    /**
+     * @param settings the settings
+     * @param rules the rules in force (may reload)
+     * @param model the trained model
+     * @param ids where ids come from
+     */
+    public DecisionEngine(final EngineSettings settings, final RuleBook rules, final Decider model,
+                          final IdSource ids) {
+        this.settings = settings;
+        this.rules = rules;
+        this.model = model;
+        this.ids = ids;
+        this.decisions = new Decisions(new Guard(settings.guard()));
+        this.ledger = new Ledger(decisions);
+    }
+
+    /** @return the model deciding what no rule settles */
+    public Decider model() {
+        return model;
+    }
+
+    /**
+     * @param trigger one input
+     * @param store the state
+     * @param now the engine's clock
+     * @return commands and audit records, in order
+     */
+    public List<Emission> handle(final Trigger trigger, final StateAccess store, final Instant now) {
+        final Session s = new Session(store, now, ids);
+        if (trigger instanceof Trigger.OfDatasets d) {
+            datasets(s, d.host(), d.change());
+        } else if (trigger instanceof Trigger.OfAnomaly a) {
+            anomaly(s, a.anomaly());
+        } else if (trigger instanceof Trigger.OfEvent e) {
+            event(s, e.event());
+        } else if (trigger instanceof Trigger.OfForecast f) {
+            for (final DatasetSpec spec : affected(s, f.host(), null, dev.vigil.decision.rules.SeriesName
+                    .attribute(f.forecast().getSeries(), "mountpoint"))) {
+                final DatasetState state = s.state(spec);
+                evaluate(s, spec, state, context(s, "forecast", spec, state, null).with(f.forecast()),
+                        f.forecast().getId(), null, null);
+            }
+        } else if (trigger instanceof Trigger.OfStats st) {
+            if (rules.rules().rules().stream().anyMatch(r -> r.on().contains("stats"))) {
+                for (final DatasetSpec spec : affected(s, st.host(), null, "")) {
+                    final DatasetState state = s.state(spec);
+                    evaluate(s, spec, state, context(s, "stats", spec, state, null).with(st.stats()),
+                            st.stats().getId(), null, null);
+                }
+            }
+        } else if (trigger instanceof Trigger.OfResult r) {
+            final DatasetSpec spec = s.datasets(r.host()).specs().get(r.result().getDataset());
+            if (spec != null) {
+                ledger.result(s, spec, s.state(spec), r.result());
+            }
+        } else if (trigger instanceof Trigger.OfFeedback f) {
+            feedback(s, f);
+        }
+        s.save();
+        return s.out;
+    }
+
+    /**
+     * The periodic pass over every dataset this store holds.
+     *
+     * @param store the state
+     * @param now the engine's clock
+     * @return commands and audit records, in order
+     */
+    public List<Emission> tick(final StateAccess store, final Instant now) {
+        final Session s = new Session(store, now, ids);
+        for (final String host : store.hosts()) {
+            for (final DatasetSpec spec : s.datasets(host).specs().values()) {
+                tick(s, spec, s.state(spec));
+            }
+            s.save();
+        }
+        return s.out;
+    }
+
+    private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {
+        ledger.expire(s, spec, state);
+        state.episodes.values().removeIf(e -> s.nowMs - e.updatedAt() > settings.episodeTtl().toMillis());
+        if (state.interval != null && state.interval.until() <= s.nowMs) {
+            state.interval = null;
+        }
+        final List<Intent> intents = new ArrayList<>();
+        final DatasetState.Failure failure = state.failure;
+        if (failure != null && s.nowMs >= failure.nextRetryAt()
+                && state.inFlightIn(failure.retry().lane()).isEmpty()) {
+            intents.add(failure.retry().asRetry(RETRY_PRIORITY, "retry " + (failure.count() + 1) + " after "
+                    + failure.count() + " failure(s) (last: " + failure.message() + "): " + failure.retry().reason()));
+        }
+        state.deferred.values().removeIf(d -> d.until() < s.nowMs);
+        state.deferred.values().forEach(d -> intents.add(d.intent()));
+        intents.addAll(PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy()));
+        if (rules.rules().rules().stream().anyMatch(r -> r.on().contains("tick"))) {
+            intents.addAll(fire(s, spec, state, context(s, "tick", spec, state, null), null, null, null));
+        }
+        decisions.apply(s, spec, state, intents);
+    }
+
+    private void datasets(final Session s, final String host, final DatasetChange change) {
+        final HostDatasets before = s.datasets(host);
+        s.putDatasets(host, before.apply(change));
+        if (change.spec() == null) {
+            if (before.specs().containsKey(change.id())) {
+                s.drop(change.id());
+                s.note(host, change.id(), Outcome.NO_ACTION, DecisionSource.POLICY, "registry", null, null,
+                        "dataset " + change.id() + " left host " + host + " (removed or moved): its state here is dropped");
+            }
+            return;
+        }
+        final DatasetSpec spec = change.spec();
+        final DatasetState state = s.state(spec);
+        state.host = host;
+        decisions.apply(s, spec, state, PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy()));
+    }
+
+    private void anomaly(final Session s, final Anomaly a) {
+        for (final DatasetSpec spec : affected(s, a.getHost(), a.getDataset(), "")) {
+            final DatasetState state = s.state(spec);
+            final DatasetState.Episode before = state.episodes.get(a.getEpisodeId());
+            if (a.getPhase() == AnomalyPhase.CLOSE) {
+                state.episodes.remove(a.getEpisodeId());
+                evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(), null, null);
+                continue;
+            }
+            final boolean consult = before == null || a.getScore() >= before.consultedScore() + settings.reconsultRise();
+            state.episodes.put(a.getEpisodeId(), new DatasetState.Episode(a.getEpisodeId(), a.getKind(),
+                    a.getSeries(), a.getEpisodeStart().toEpochMilli(), a.getScore(),
+                    Math.max(a.getScore(), before == null ? 0 : before.peakScore()), s.nowMs,
+                    consult ? a.getScore() : before.consultedScore()));
+            if (consult && !evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(),
+                    null, null)) {
+                tree(s, spec, state, a);
+            }
+        }
+    }
+
+    private void tree(final Session s, final DatasetSpec spec, final DatasetState state, final Anomaly a) {
+        final boolean onDataset = spec.getId().equals(a.getDataset()) || "file".equals(a.getKind());
+        final double[] x = Features.of(a.getScore(), onDataset, spec, state, s.nowMs);
+        final Decider.Verdict verdict = model.decide(x);
+        final String reason = String.format(Locale.ROOT, "%s anomaly on %s (score %.2f, %s): the model chose %s",
+                a.getKind(), a.getSeries(), a.getScore(), a.getPhase(), verdict.label());
+        final Intent intent = Intent.of(verdict.label().action(), settings.treePriority(), DecisionSource.TREE,
+                "tree", reason).explained(verdict.explanation(), model.version(), Features.named(x))
+                .triggeredBy(a.getId());
+        if (verdict.label() == Label.NONE) {
+            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.NO_ACTION, intent, null, reason);
+        } else {
+            decisions.apply(s, spec, state, List.of(intent));
+        }
+    }
+
+    private void event(final Session s, final HostEvent e) {
+        final FileActivity fa = e.getFileActivity();
+        if (fa != null) {
+            final DatasetSpec spec = s.datasets(e.getHost()).specs().get(fa.getDataset());
+            if (spec == null) {
+                return;
+            }
+            final DatasetState state = s.state(spec);
+            final long files = fa.getCreated() + fa.getModified() + fa.getDeleted() + fa.getRenamed();
+            state.changedBytesSinceFull += fa.getBytesWritten();
+            state.changedFilesSinceFull += files;
+            state.record(new DatasetState.Activity(fa.getIntervalStart().toEpochMilli(),
+                    fa.getIntervalEnd().toEpochMilli(), fa.getBytesWritten(), files),
+                    s.nowMs - settings.policy().changeRateWindow().toMillis());
+            final Instant start = fa.getIntervalStart();
+            evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
+            return;
+        }
+        final String mount = e.getAttributes().getOrDefault("mountpoint", "");
+        for (final DatasetSpec spec : affected(s, e.getHost(), e.getDataset(), mount)) {
+            final DatasetState state = s.state(spec);
+            evaluate(s, spec, state, context(s, "event", spec, state, null).with(e), e.getId(), null, null);
+        }
+    }
+
+    private void feedback(final Session s, final Trigger.OfFeedback f) {
+        final String dataset = f.feedback().getDataset();
+        final DatasetSpec spec = dataset == null ? null : s.datasets(f.host()).specs().get(dataset);
+        if (spec == null) {
+            s.note(f.host(), dataset, Outcome.NO_ACTION, DecisionSource.OPERATOR, null, null,
+                    f.feedback().getId(), f.feedback().getVerdict() + " of " + f.feedback().getDecisionId()
+                            + ": dataset " + dataset + " is not registered on host " + f.host());
+            return;
+        }
+        ledger.feedback(s, spec, s.state(spec), f.feedback());
+    }
+
+    /**
+     * Evaluates the rules and applies what fired.
+     *
+     * @return whether any rule fired (the case is then settled: the tree is not consulted)
+     */
+    private boolean evaluate(final Session s, final DatasetSpec spec, final DatasetState state,
+                             final RuleContext context, final String trigger, final FileActivity fa,
+                             final Instant activityStart) {
+        final List<RuleSet.Firing> fired = rules.rules().evaluate(context);
+        if (fired.isEmpty()) {
+            return false;
+        }
+        decisions.apply(s, spec, state, fire(s, spec, state, context, trigger, fa, activityStart, fired));
+        return true;
+    }
+
+    private List<Intent> fire(final Session s, final DatasetSpec spec, final DatasetState state,
+                              final RuleContext context, final String trigger, final FileActivity fa,
+                              final Instant activityStart) {
+        return fire(s, spec, state, context, trigger, fa, activityStart, rules.rules().evaluate(context));
+    }
+
+    private List<Intent> fire(final Session s, final DatasetSpec spec, final DatasetState state,
+                              final RuleContext context, final String trigger, final FileActivity fa,
+                              final Instant activityStart, final List<RuleSet.Firing> fired) {
+        final List<Intent> intents = new ArrayList<>();
+        final String version = "rules-" + rules.rules().version();
+        for (final RuleSet.Firing firing : fired) {
+            final Rule rule = firing.rule();
+            final Long last = state.ruleFiredAt.get(rule.name());
+            if (last != null && s.nowMs - last < rule.cooldown().toMillis()) {
+                continue;
+            }
+            state.ruleFiredAt.put(rule.name(), s.nowMs);
+            for (int i = 0; i < rule.actions().size(); i++) {
+                final RuleAction action = rule.actions().get(i);
+                final String reason = firing.reasons().get(i).isBlank() ? "rule " + rule.name() + " fired"
+                        : firing.reasons().get(i);
+                if (action.kind() == RuleAction.Kind.NONE) {
+                    s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.RULE, rule.name(), null,
+                            trigger, reason);
+                } else if (action.kind() == RuleAction.Kind.INTERVAL) {
+                    intervalOf(s, spec, state, rule, action, reason, trigger);
+                } else {
+                    final Intent intent = commandOf(spec, context, rule, action, reason, fa, activityStart)
+                            .explained("rule " + rule.name() + " (priority " + rule.priority() + "): when "
+                                    + rule.when(), version, null).triggeredBy(trigger);
+                    if (intent.action() == dev.vigil.schemas.Action.RESTORE && fa != null
+                            && action.from() == RuleAction.RestoreFrom.DELETED_PATHS && intent.paths().isEmpty()) {
+                        s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(),
+                                intent.action(), trigger, reason + "; not proposed: the collector listed no deleted "
+                                        + "paths, and a restore of everything would overwrite later changes");
+                    } else {
+                        intents.add(intent);
+                    }
+                }
+            }
+        }
+        return intents;
+    }
+
+    private static Intent commandOf(final DatasetSpec spec, final RuleContext context, final Rule rule,
+                                    final RuleAction action, final String reason, final FileActivity fa,
+                                    final Instant activityStart) {
+        final Intent plain = Intent.of(action.action(), rule.priority(), DecisionSource.RULE, rule.name(), reason)
+                .protecting(action.protect());
+        return switch (action.action()) {
+            case RESTORE -> switch (action.from()) {
+                case BEFORE_EPISODE -> plain.targeting(null, Instant.EPOCH.equals(context.state().episodeStart)
+                        ? context.now().toEpochMilli() : context.state().episodeStart.toEpochMilli(), List.of(),
+                        action.target(), null);
+                case DELETED_PATHS -> plain.targeting(null, activityStart == null ? context.now().toEpochMilli()
+                        : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths().stream()
+                        .limit(Decisions.MAX_PATHS).toList(), action.target(), null);
+                default -> plain.targeting(null, null, List.of(), action.target(), null);
+            };
+            case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
+            default -> plain;
+        };
+    }
+
+    private void intervalOf(final Session s, final DatasetSpec spec, final DatasetState state, final Rule rule,
+                            final RuleAction action, final String reason, final String trigger) {
+        long every = Long.MAX_VALUE;
+        if (action.every() != null) {
+            every = action.every().toMillis();
+        }
+        if (action.rpoFraction() > 0) {
+            every = Math.min(every, (long) (spec.getRpoSeconds() * 1000L * action.rpoFraction()));
+        }
+        every = Math.max(every, 60_000L);
+        final long until = s.nowMs + action.lasting().toMillis();
+        state.interval = new DatasetState.IntervalOverride(every, until, rule.name());
+        s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.RULE, rule.name(), null, trigger,
+                reason + " (backup interval " + Durations.format(Duration.ofMillis(every)) + " until "
+                        + Instant.ofEpochMilli(until) + ")");
+    }
+
+    private RuleContext context(final Session s, final String trigger, final DatasetSpec spec,
+                                final DatasetState state, final Instant activityStart) {
+        Instant episodeStart = activityStart;
+        for (final DatasetState.Episode e : state.episodes.values()) {
+            final Instant start = Instant.ofEpochMilli(e.start());
+            episodeStart = episodeStart == null || start.isBefore(episodeStart) ? start : episodeStart;
+        }
+        return RuleContext.of(trigger, s.now, RuleContext.dataset(spec), RuleContext.state(state, s.nowMs,
+                s.hostInFlight(spec.getHost()), settings.policy().changeRateWindow(), episodeStart));
+    }
+
+    /** The host's datasets an input concerns: the one it names, else those under the mountpoint, else all. */
+    private static List<DatasetSpec> affected(final Session s, final String host, final String dataset,
+                                              final String mountpoint) {
+        final HostDatasets all = s.datasets(host);
+        if (dataset != null && !dataset.isEmpty()) {
+            final DatasetSpec spec = all.specs().get(dataset);
+            return spec == null ? List.of() : List.of(spec);
+        }
+        if (mountpoint == null || mountpoint.isEmpty() || "/".equals(mountpoint)) {
+            return List.copyOf(all.specs().values());
+        }
+        final String prefix = mountpoint.endsWith("/") ? mountpoint : mountpoint + "/";
+        return all.specs().values().stream()
+                .filter(spec -> spec.getPath().equals(mountpoint) || spec.getPath().startsWith(prefix)).toList();
+    }
+}

@@ -1,0 +1,157 @@
+package dev.vigil.decision.engine;
+
+import dev.vigil.decision.command.CommandFactory;
+import dev.vigil.decision.guard.Guard;
+import dev.vigil.decision.guard.GuardSettings;
+import dev.vigil.decision.state.DatasetState;
+import dev.vigil.decision.state.Intent;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Outcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns intents for one dataset into commands, proposals or audited suppressions: precedence per
+ * lane, then the guardrails, then the state changes that follow (in flight, proposals, deferred).
+ */
+final class Decisions {
+    /** Most paths one RESTORE proposal collects. */
+    static final int MAX_PATHS = 10_000;
+    private final Guard guard;
+
+    Decisions(final Guard guard) {
+        this.guard = guard;
+    }
+
+    GuardSettings settings() {
+        return guard.settings();
+    }
+
+    /**
+     * Applies precedence, then the guardrails to each winner.
+     *
+     * @param intents what is wanted, any order
+     */
+    void apply(final Session s, final DatasetSpec spec, final DatasetState state, final List<Intent> intents) {
+        final List<Intent> ordered = new ArrayList<>(intents);
+        ordered.sort(Comparator.comparingInt(Intent::priority).reversed());
+        final Map<String, Intent> winners = new LinkedHashMap<>();
+        for (final Intent intent : ordered) {
+            final Intent winner = winners.putIfAbsent(intent.lane(), intent);
+            if (winner != null && intent.source() != DecisionSource.POLICY) {
+                suppress(s, spec, state, intent, "superseded by " + winner.action() + " of " + winner.rule()
+                        + " (priority " + winner.priority() + " over " + intent.priority() + ")", "superseded");
+            }
+        }
+        winners.values().forEach(w -> issue(s, spec, state, w, false));
+    }
+
+    /**
+     * Checks one intent against the guardrails and acts on the verdict.
+     *
+     * @param approved whether an operator approved it
+     * @return whether a command was issued
+     */
+    boolean issue(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                  final boolean approved) {
+        final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), approved,
+                s.nowMs);
+        switch (verdict.kind()) {
+            case COMMAND -> {
+                command(s, spec, state, intent, approved);
+                return true;
+            }
+            case PROPOSE -> {
+                final String id = s.ids.next(s.now);
+                state.proposals.put(id, new DatasetState.Proposal(id, intent, s.nowMs,
+                        s.nowMs + settings().proposalTtl().toMillis()));
+                s.audit(id, spec.getHost(), spec.getId(), Outcome.PROPOSED, intent, null, intent.reason()
+                        + "; awaiting approval: vigil approve " + id + " (or vigil reject " + id + " --reason ...)");
+            }
+            case JOIN -> join(s, spec, state, intent, verdict);
+            case HOLD -> {
+                if (Guard.deferrable(intent.source())) {
+                    final DatasetState.Deferred before = state.deferred.get(intent.lane());
+                    final long until = before != null && before.intent().equals(intent) ? before.until()
+                            : s.nowMs + settings().deferralTtl().toMillis();
+                    state.deferred.put(intent.lane(), new DatasetState.Deferred(intent, until));
+                    suppress(s, spec, state, intent, verdict.why() + "; deferred, retried until "
+                            + Instant.ofEpochMilli(until), verdict.category());
+                } else {
+                    suppress(s, spec, state, intent, verdict.why(), verdict.category(), approved);
+                }
+            }
+            default -> suppress(s, spec, state, intent, verdict.why(), verdict.category(), approved);
+        }
+        return false;
+    }
+
+    private void command(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                         final boolean approved) {
+        final String decisionId = s.ids.next(s.now);
+        final String commandId = s.ids.next(s.now);
+        final BackupCommand command = CommandFactory.build(commandId, decisionId, intent, spec, s.now,
+                settings().commandTtl());
+        s.out.add(new Emission.Command(command));
+        s.audit(decisionId, spec.getHost(), spec.getId(), approved ? Outcome.APPROVED : Outcome.COMMANDED, intent,
+                commandId, intent.reason());
+        state.inFlight.put(commandId, new DatasetState.InFlight(commandId, decisionId, intent, s.nowMs,
+                command.getExpiresAt().toEpochMilli(), false));
+        state.lastCommandAt.put(intent.lane(), s.nowMs);
+        state.deferred.remove(intent.lane());
+    }
+
+    private void join(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                      final Guard.Verdict verdict) {
+        final DatasetState.Proposal pending = state.proposalLike(intent).orElseThrow();
+        final Set<String> paths = new LinkedHashSet<>(pending.intent().paths());
+        final int before = paths.size();
+        if (intent.action() == Action.RESTORE && !pending.intent().paths().isEmpty() && !intent.paths().isEmpty()) {
+            for (final String p : intent.paths()) {
+                if (paths.size() < MAX_PATHS) {
+                    paths.add(p);
+                }
+            }
+        }
+        if (paths.size() > before) {
+            final Intent merged = pending.intent().targeting(pending.intent().snapshot(),
+                    pending.intent().beforeTime(), List.copyOf(paths), pending.intent().target(),
+                    pending.intent().targetRepository());
+            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), merged,
+                    pending.createdAt(), pending.expiresAt()));
+            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval (+"
+                            + (paths.size() - before) + " paths, " + paths.size() + " in all)");
+        } else {
+            suppress(s, spec, state, intent, verdict.why(), verdict.category());
+        }
+    }
+
+    void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                  final String why, final String category) {
+        suppress(s, spec, state, intent, why, category, false);
+    }
+
+    /** Audits a suppression, unless the same one was audited recently (operator actions always are). */
+    void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                  final String why, final String category, final boolean always) {
+        final String key = intent.lane() + "|" + category + "|" + intent.rule();
+        if (!always && key.equals(state.lastSuppression)
+                && s.nowMs - state.lastSuppressionAt < settings().suppressionRepeat().toMillis()) {
+            return;
+        }
+        state.lastSuppression = key;
+        state.lastSuppressionAt = s.nowMs;
+        s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                intent.action() + " not issued: " + why + " (wanted: " + intent.reason() + ")");
+    }
+}

@@ -1,0 +1,191 @@
+package dev.vigil.decision.engine;
+
+import dev.vigil.decision.Durations;
+import dev.vigil.decision.state.DatasetState;
+import dev.vigil.decision.state.Intent;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.Figures;
+import dev.vigil.schemas.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * What happens after a decision: worker results update the state (last success per level, chain,
+ * changes since the FULL, failures with backoff and escalation), operators answer proposals, and
+ * commands or proposals that outlive their time are written off.
+ */
+final class Ledger {
+    private final Decisions decisions;
+
+    Ledger(final Decisions decisions) {
+        this.decisions = decisions;
+    }
+
+    void result(final Session s, final DatasetSpec spec, final DatasetState state, final BackupResult r) {
+        final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());
+        switch (r.getStatus()) {
+            case ACCEPTED -> {
+                if (flight != null) {
+                    state.inFlight.put(flight.commandId(), new DatasetState.InFlight(flight.commandId(),
+                            flight.decisionId(), flight.intent(), flight.issuedAt(), flight.expiresAt(), true));
+                }
+            }
+            case SUCCEEDED -> {
+                state.inFlight.remove(r.getCommandId());
+                succeeded(state, r, flight);
+                s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
+                        r.getId(), summary(r));
+            }
+            case FAILED, REJECTED -> {
+                state.inFlight.remove(r.getCommandId());
+                final String what = r.getAction() + " " + r.getStatus().name().toLowerCase(Locale.ROOT) + ": "
+                        + r.getMessage();
+                if (flight == null) {
+                    s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
+                            r.getId(), what + " (command " + r.getCommandId() + " not in flight; not counted)");
+                } else {
+                    failed(s, spec, state, flight.intent(), what, r.getStatus() == CommandStatus.FAILED
+                            && r.getRetriable(), DecisionSource.WORKER, r.getId());
+                }
+            }
+            default -> {
+                // PROGRESS and UNKNOWN change nothing the engine decides on.
+            }
+        }
+    }
+
+    private static void succeeded(final DatasetState state, final BackupResult r, final DatasetState.InFlight flight) {
+        final long time = r.getTime().toEpochMilli();
+        final Action action = r.getAction();
+        final Figures f = r.getFigures();
+        if (Intent.isBackup(action)) {
+            final Action level = r.getLevel() != null && Intent.isBackup(r.getLevel()) ? r.getLevel() : action;
+            final long files = f == null ? 0 : f.getFilesNew() + f.getFilesChanged() + f.getFilesUnchanged();
+            state.success.put(level.name(), new DatasetState.Success(time, r.getSnapshotId(),
+                    f == null ? 0 : f.getBytesTotal(), files, r.getCommandId()));
+            state.lastBackupAt = Math.max(state.lastBackupAt, time);
+            state.firstBackupAt = state.firstBackupAt == 0 ? time : Math.min(state.firstBackupAt, time);
+            if (files > 0) {
+                state.lastFileCount = files;
+            }
+            switch (level) {
+                case FULL -> {
+                    state.chainLength = 0;
+                    state.changedBytesSinceFull = 0;
+                    state.changedFilesSinceFull = 0;
+                    state.lastFullBytes = f == null ? state.lastFullBytes : f.getBytesTotal();
+                }
+                case DIFFERENTIAL -> state.chainLength = 1;
+                default -> state.chainLength++;
+            }
+            if (r.getSnapshotId() != null) {
+                state.remember(new DatasetState.Snapshot(r.getSnapshotId(), time, level,
+                        flight != null && flight.intent().protect()));
+            }
+        } else {
+            state.success.put(action.name(), new DatasetState.Success(time, r.getSnapshotId(), 0, 0,
+                    r.getCommandId()));
+        }
+        if (state.failure != null && state.failure.retry().lane().equals(Intent.laneOf(action))) {
+            state.failure = null;
+        }
+    }
+
+    /** Counts a failure: backoff for the retry, escalation after N in a row or when retrying cannot help. */
+    void failed(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                final String what, final boolean retriable, final DecisionSource source, final String trigger) {
+        final DatasetState.Failure before = state.failure != null && state.failure.retry().lane().equals(intent.lane())
+                ? state.failure : null;
+        final int count = before == null ? 1 : before.count() + 1;
+        final long next = retriable ? s.nowMs + decisions.settings().backoff(count).toMillis() : Long.MAX_VALUE;
+        final boolean escalate = (count >= decisions.settings().escalateAfter() || !retriable)
+                && (before == null || !before.escalated());
+        state.failure = new DatasetState.Failure(count, intent, s.nowMs, next, escalate || before != null
+                && before.escalated(), what);
+        s.note(spec.getHost(), spec.getId(), Outcome.RESULT, source, intent.rule(), intent.action(), trigger,
+                what + "; failure " + count + " in a row" + (retriable ? ", retry at " + Instant.ofEpochMilli(next)
+                        : ", not retried"));
+        if (escalate) {
+            s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation",
+                    intent.action(), trigger, intent.action() + " of dataset " + spec.getId() + " failed " + count
+                            + " time(s) in a row" + (retriable ? "" : " and retrying cannot help") + " (last: " + what
+                            + "): a person is needed");
+        }
+    }
+
+    void feedback(final Session s, final DatasetSpec spec, final DatasetState state, final Feedback f) {
+        final DatasetState.Proposal proposal = state.proposals.remove(f.getDecisionId());
+        final String who = f.getOperator().isBlank() ? "an operator" : f.getOperator();
+        if (proposal == null) {
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
+                    f.getOverrideAction(), f.getId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
+                            + ": no proposal awaits approval under this id (answered, expired, or not a proposal); "
+                            + "kept as feedback for retraining");
+            return;
+        }
+        // The feedback caused what follows: its id is the trigger, the proposal is named in the reason.
+        final Intent intent = proposal.intent().triggeredBy(f.getId());
+        switch (f.getVerdict()) {
+            case APPROVE -> decisions.issue(s, spec, state, intent.withReason("approved by " + who + " (proposal "
+                    + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason()) + "): "
+                    + intent.reason()), true);
+            default -> s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
+                    intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
+                            + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
+                            + proposal.decisionId() + ")");
+        }
+    }
+
+    /** Writes off what outlived its time: commands without a result, proposals without an answer. */
+    void expire(final Session s, final DatasetSpec spec, final DatasetState state) {
+        final long grace = Duration.ofMinutes(1).toMillis();
+        for (final DatasetState.InFlight f : java.util.List.copyOf(state.inFlight.values())) {
+            if (s.nowMs > f.expiresAt() + grace) {
+                state.inFlight.remove(f.commandId());
+                failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": no result from the worker "
+                        + "before the command expired at " + Instant.ofEpochMilli(f.expiresAt()), true,
+                        DecisionSource.POLICY, f.decisionId());
+            }
+        }
+        for (final DatasetState.Proposal p : java.util.List.copyOf(state.proposals.values())) {
+            if (s.nowMs > p.expiresAt()) {
+                state.proposals.remove(p.decisionId());
+                s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, p.intent().source(), p.intent().rule(),
+                        p.intent().action(), p.decisionId(), "proposal " + p.decisionId() + " expired unanswered after "
+                                + Durations.format(Duration.ofMillis(p.expiresAt() - p.createdAt())));
+            }
+        }
+    }
+
+    private static String summary(final BackupResult r) {
+        final StringBuilder b = new StringBuilder().append(r.getAction()).append(" succeeded");
+        if (r.getLevel() != null && r.getLevel() != r.getAction()) {
+            b.append(" as ").append(r.getLevel());
+        }
+        if (r.getSnapshotId() != null) {
+            b.append(": snapshot ").append(r.getSnapshotId());
+        }
+        final Figures f = r.getFigures();
+        if (f != null) {
+            b.append(String.format(Locale.ROOT, ", %d files (%d new, %d changed), %s added of %s, %s",
+                    f.getFilesNew() + f.getFilesChanged() + f.getFilesUnchanged(), f.getFilesNew(), f.getFilesChanged(),
+                    bytes(f.getBytesAdded()), bytes(f.getBytesTotal()), Durations.format(Duration.ofMillis(
+                            f.getDurationMs()))));
+        }
+        return b.toString();
+    }
+
+    static String bytes(final long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        final int unit = (63 - Long.numberOfLeadingZeros(n)) / 10;
+        return String.format(Locale.ROOT, "%.1f %siB", n / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
+    }
+}

@@ -1,0 +1,169 @@
+package dev.vigil.decision.guard;
+
+import dev.vigil.decision.Durations;
+import dev.vigil.decision.state.DatasetState;
+import dev.vigil.decision.state.Intent;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The guardrails, checked in this order for one intent:
+ * <ol>
+ *   <li>destructive actions (RESTORE onto the original location, MIGRATE) become proposals unless
+ *       the dataset allows them (autoRestore, autoMigrate) or an operator approved them; a second
+ *       one of the same action joins the pending proposal;</li>
+ *   <li>no duplicate of a command of the same lane in flight;</li>
+ *   <li>backoff after failures (until the retry is due);</li>
+ *   <li>maintenance windows (global, and the dataset's schedule);</li>
+ *   <li>the per-dataset cooldown per lane;</li>
+ *   <li>the cap on commands in flight per host.</li>
+ * </ol>
+ * Urgent intents (priority at or above {@code urgentPriority}) pass 3-5; operator-approved ones
+ * pass 3-6; retries pass 3 and 5. Precedence between intents of one lane is settled before.
+ */
+public final class Guard {
+    private final GuardSettings settings;
+
+    /** @param settings the settings */
+    public Guard(final GuardSettings settings) {
+        this.settings = settings;
+    }
+
+    /** @return the settings */
+    public GuardSettings settings() {
+        return settings;
+    }
+
+    /** What to do with an intent. */
+    public enum Kind {
+        /** Issue the command. */
+        COMMAND,
+        /** Ask an operator first. */
+        PROPOSE,
+        /** Add to the pending proposal of the same action. */
+        JOIN,
+        /** Nothing now; a transient guardrail may let it pass later. */
+        HOLD,
+        /** Nothing: it would repeat what is already under way, or cannot be done. */
+        DROP
+    }
+
+    /**
+     * @param kind what to do
+     * @param why for people; empty for COMMAND and PROPOSE
+     * @param category short name of the guardrail, for de-duplicating audit records
+     */
+    public record Verdict(Kind kind, String why, String category) {
+    }
+
+    /**
+     * @param intent what is wanted
+     * @param spec the dataset
+     * @param state its state
+     * @param hostInFlight commands in flight on the dataset's host
+     * @param approved whether an operator approved it
+     * @param now epoch ms
+     * @return the verdict
+     */
+    public Verdict check(final Intent intent, final DatasetSpec spec, final DatasetState state,
+                         final int hostInFlight, final boolean approved, final long now) {
+        final boolean retry = "retry".equals(intent.rule());
+        final boolean urgent = intent.priority() >= settings.urgentPriority();
+        if (intent.action() == Action.MIGRATE && intent.targetRepository() == null) {
+            return new Verdict(Kind.DROP, "MIGRATE impossible: dataset " + spec.getId()
+                    + " has no offsite repository", "no-offsite");
+        }
+        if (!approved && destructive(intent) && !allowed(intent, spec)) {
+            final Optional<DatasetState.Proposal> pending = state.proposalLike(intent);
+            if (pending.isPresent()) {
+                return new Verdict(Kind.JOIN, "a " + intent.action() + " proposal already awaits approval: "
+                        + pending.get().decisionId(), "pending-proposal");
+            }
+            return new Verdict(Kind.PROPOSE, "", "");
+        }
+        final Optional<DatasetState.InFlight> busy = state.inFlightIn(intent.lane());
+        if (busy.isPresent()) {
+            final DatasetState.InFlight f = busy.get();
+            final String what = f.action() + " " + f.commandId() + " in flight since "
+                    + Instant.ofEpochMilli(f.issuedAt());
+            if (intent.protect() && !f.intent().protect()) {
+                return new Verdict(Kind.HOLD, "waits for " + what + " (that snapshot is not protected)", "in-flight");
+            }
+            return new Verdict(Kind.DROP, "duplicate: " + what, "duplicate");
+        }
+        if (!approved && !urgent) {
+            final DatasetState.Failure failure = state.failure;
+            if (!retry && failure != null && failure.retry().lane().equals(intent.lane()) && now < failure.nextRetryAt()) {
+                return new Verdict(Kind.HOLD, "backing off after " + failure.count() + " failure(s) until "
+                        + (failure.nextRetryAt() == Long.MAX_VALUE ? "an operator acts"
+                        : Instant.ofEpochMilli(failure.nextRetryAt())), "backoff");
+            }
+            final Optional<String> window = window(spec, now);
+            if (window.isPresent()) {
+                return new Verdict(Kind.HOLD, window.get(), "maintenance");
+            }
+            final Long last = state.lastCommandAt.get(intent.lane());
+            if (!retry && last != null && now - last < settings.cooldown().toMillis()) {
+                return new Verdict(Kind.HOLD, "cooldown: last " + intent.lane() + " command "
+                        + Durations.format(Duration.ofSeconds((now - last) / 1000)) + " ago (cooldown "
+                        + Durations.format(settings.cooldown()) + ")", "cooldown");
+            }
+        }
+        if (!approved && hostInFlight >= settings.hostCap()) {
+            return new Verdict(Kind.HOLD, "host " + spec.getHost() + " at its cap of " + settings.hostCap()
+                    + " command(s) in flight", "host-cap");
+        }
+        return new Verdict(Kind.COMMAND, "", "");
+    }
+
+    /**
+     * @param intent an intent
+     * @return whether it is destructive: RESTORE onto the original location, or MIGRATE
+     */
+    public static boolean destructive(final Intent intent) {
+        return intent.action() == Action.RESTORE && intent.target() == null || intent.action() == Action.MIGRATE;
+    }
+
+    private static boolean allowed(final Intent intent, final DatasetSpec spec) {
+        return intent.action() == Action.RESTORE ? spec.getAutoRestore() : spec.getAutoMigrate();
+    }
+
+    /**
+     * @param spec the dataset
+     * @param now epoch ms
+     * @return a description of the maintenance window now in force, if any
+     */
+    public Optional<String> window(final DatasetSpec spec, final long now) {
+        final List<MaintenanceWindow> windows = new ArrayList<>(settings.windows());
+        try {
+            windows.addAll(MaintenanceWindow.parseAll(spec.getSchedule()));
+        } catch (IllegalArgumentException e) {
+            // A bad schedule in a spec must not stop decisions; `vigil datasets add` refuses it up front.
+        }
+        final ZonedDateTime at = Instant.ofEpochMilli(now).atZone(settings.zone());
+        for (final MaintenanceWindow w : windows) {
+            final Optional<ZonedDateTime> end = w.endIfInside(at);
+            if (end.isPresent()) {
+                return Optional.of("maintenance window '" + w.text() + "' (" + settings.zone() + ") until "
+                        + end.get().toInstant());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param source who wants it
+     * @return whether a held intent of this source is kept and retried (rules and the tree react to
+     *     events that will not repeat; the policy asks again on every tick anyway)
+     */
+    public static boolean deferrable(final DecisionSource source) {
+        return source == DecisionSource.RULE || source == DecisionSource.TREE;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.vigil.decision.guard;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * The guardrails' settings (from {@code DecisionConfig}).
+ *
+ * @param cooldown per dataset and lane: no routine command within this time of the last one
+ * @param hostCap most commands in flight per host
+ * @param urgentPriority intents at or above this priority pass cooldowns, backoff and maintenance windows
+ * @param retryBase first retry delay after a failure; doubles with each failure
+ * @param retryMax longest retry delay
+ * @param escalateAfter failures in a row that raise an escalation
+ * @param windows maintenance windows for every dataset (a dataset's own schedule adds to them)
+ * @param zone time zone of the windows
+ * @param commandTtl a command expires this long after it is issued
+ * @param proposalTtl a proposal is dropped this long after it is made
+ * @param deferralTtl a deferred rule or tree intent is retried for this long
+ * @param suppressionRepeat the same suppression is audited again only after this time
+ */
+public record GuardSettings(Duration cooldown, int hostCap, int urgentPriority, Duration retryBase,
+                            Duration retryMax, int escalateAfter, List<MaintenanceWindow> windows, ZoneId zone,
+                            Duration commandTtl, Duration proposalTtl, Duration deferralTtl,
+                            Duration suppressionRepeat) {
+    /** @return the defaults of {@code DecisionConfig} */
+    public static GuardSettings defaults() {
+        return new GuardSettings(Duration.ofMinutes(10), 2, 90, Duration.ofMinutes(1), Duration.ofHours(1), 3,
+                List.of(), ZoneId.of("UTC"), Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(1),
+                Duration.ofHours(1));
+    }
+
+    /**
+     * @param failures failures in a row, at least 1
+     * @return the delay before the next try: base * 2^(failures-1), at most {@link #retryMax}
+     */
+    public Duration backoff(final int failures) {
+        final int doublings = Math.min(30, Math.max(0, failures - 1));
+        final Duration d = retryBase.multipliedBy(1L << doublings);
+        return d.compareTo(retryMax) > 0 ? retryMax : d;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.vigil.decision.rules;
+
+import dev.vigil.schemas.Action;
+import java.time.Duration;
+
+/**
+ * One thing a rule does when it fires.
+ *
+ * @param kind a command (possibly a proposal), nothing, or a shorter backup interval
+ * @param action for COMMAND: the action
+ * @param reason the reason, with {@code ${expr}} parts evaluated in the rule's context
+ * @param protect protect the resulting snapshot from retention
+ * @param from RESTORE: which snapshot and paths
+ * @param target RESTORE: target directory; null means the original location (destructive)
+ * @param every INTERVAL: the interval, or null
+ * @param rpoFraction INTERVAL: the interval as a fraction of the dataset's RPO, or 0
+ * @param lasting INTERVAL: how long the shorter interval holds
+ */
+public record RuleAction(Kind kind, Action action, Template reason, boolean protect, RestoreFrom from, String target,
+                         Duration every, double rpoFraction, Duration lasting) {
+    /** What a rule action is. */
+    public enum Kind {
+        /** Issue (or propose) a command. */
+        COMMAND,
+        /** Settle the case with no action: the decision tree is not consulted. */
+        NONE,
+        /** Back up more often for a while. */
+        INTERVAL
+    }
+
+    /** Which snapshot a RESTORE takes, and which paths. */
+    public enum RestoreFrom {
+        /** The latest snapshot, every path. */
+        LATEST,
+        /** The latest snapshot taken before the episode began (state.episodeStart), every path. */
+        BEFORE_EPISODE,
+        /** The deleted paths of the triggering file activity, from the latest snapshot before the deletions. */
+        DELETED_PATHS
+    }
+}

@@ -1,0 +1,83 @@
+package dev.vigil.decision.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.vigil.decision.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A reason text with {@code ${expr}} parts, each a CEL expression evaluated in the rule's context. */
+public final class Template {
+    private final List<Object> parts;
+
+    private Template(final List<Object> parts) {
+        this.parts = parts;
+    }
+
+    /**
+     * @param text the template
+     * @return it compiled
+     * @throws RuleCel.Invalid naming the expression that does not compile (column relative to the text)
+     */
+    static Template compile(final String text) throws RuleCel.Invalid {
+        final List<Object> parts = new ArrayList<>();
+        int at = 0;
+        while (at < text.length()) {
+            final int open = text.indexOf("${", at);
+            if (open < 0) {
+                parts.add(text.substring(at));
+                break;
+            }
+            final int close = text.indexOf('}', open);
+            if (close < 0) {
+                throw new RuleCel.Invalid("unclosed ${ in reason", 1, open + 1);
+            }
+            parts.add(text.substring(at, open));
+            try {
+                parts.add(RuleCel.value(text.substring(open + 2, close)));
+            } catch (RuleCel.Invalid e) {
+                throw new RuleCel.Invalid("in ${" + text.substring(open + 2, close) + "}: " + e.getMessage(), 1,
+                        open + 2 + e.column);
+            }
+            at = close + 1;
+        }
+        return new Template(parts);
+    }
+
+    /**
+     * @param variables the rule context's variables
+     * @return the text; a part that fails to evaluate shows as {@code ?}
+     */
+    public String render(final Map<String, Object> variables) {
+        final StringBuilder b = new StringBuilder();
+        for (final Object part : parts) {
+            if (part instanceof RuleCel.Program program) {
+                try {
+                    b.append(show(program.eval(variables)));
+                } catch (CelEvaluationException e) {
+                    b.append('?');
+                }
+            } else {
+                b.append(part);
+            }
+        }
+        return b.toString();
+    }
+
+    static String show(final Object value) {
+        if (value instanceof Double d) {
+            return Math.abs(d) >= 100 || d == Math.rint(d) ? String.format(Locale.ROOT, "%.0f", d)
+                    : String.format(Locale.ROOT, "%.2f", d);
+        }
+        if (value instanceof Duration d) {
+            return Durations.format(d);
+        }
+        if (value instanceof Instant i) {
+            return Instant.EPOCH.equals(i) ? "never" : i.toString();
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,300 @@
+package dev.vigil.decision.state;
+
+import dev.vigil.schemas.Action;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the engine knows about one dataset. Store {@code dataset-state}, keyed by dataset id.
+ * Public fields so the JSON encoding is plain; only the engine changes them, one record at a time.
+ */
+public final class DatasetState {
+    /** Snapshots remembered per dataset, newest last. */
+    public static final int MAX_SNAPSHOTS = 32;
+    /** File-activity intervals remembered for the change-rate window. */
+    public static final int MAX_ACTIVITY = 512;
+
+    /** Dataset id. */
+    public String dataset;
+    /** Host that holds it. */
+    public String host;
+    /** Last success per action name (FULL, INCREMENTAL, DIFFERENTIAL, VERIFY, FORGET, PRUNE, RESTORE, MIGRATE). */
+    public Map<String, Success> success = new TreeMap<>();
+    /** First successful backup of any level, epoch ms; 0 before. */
+    public long firstBackupAt;
+    /** Last successful backup of any level, epoch ms; 0 before. */
+    public long lastBackupAt;
+    /** Recent snapshots, newest last, at most {@link #MAX_SNAPSHOTS}. */
+    public List<Snapshot> snapshots = new ArrayList<>();
+    /** Bytes written to the dataset since the last FULL started, from file activity. */
+    public long changedBytesSinceFull;
+    /** Files created, modified, deleted or renamed since the last FULL, from file activity. */
+    public long changedFilesSinceFull;
+    /** Size of the last FULL snapshot's files, in bytes; 0 when unknown. */
+    public long lastFullBytes;
+    /** Files in the last snapshot; 0 when unknown. */
+    public long lastFileCount;
+    /** Snapshots since the last FULL: 0 after a FULL, +1 per INCREMENTAL, 1 after a DIFFERENTIAL. */
+    public int chainLength;
+    /** Open anomaly episodes that concern this dataset, by episode id. */
+    public Map<String, Episode> episodes = new TreeMap<>();
+    /** Recent file-activity intervals, oldest first. */
+    public List<Activity> activity = new ArrayList<>();
+    /** The current run of failures, or null after a success. */
+    public Failure failure;
+    /** Commands issued and not finished, by command id. */
+    public Map<String, InFlight> inFlight = new TreeMap<>();
+    /** Proposals awaiting an operator, by decision id. */
+    public Map<String, Proposal> proposals = new TreeMap<>();
+    /** Last command issued per lane, epoch ms. */
+    public Map<String, Long> lastCommandAt = new TreeMap<>();
+    /** Last time each rule fired for this dataset, epoch ms. */
+    public Map<String, Long> ruleFiredAt = new TreeMap<>();
+    /** A shorter backup interval set by a rule, or null. */
+    public IntervalOverride interval;
+    /** Intents held back by a transient guardrail, per lane, retried on the tick until they expire. */
+    public Map<String, Deferred> deferred = new TreeMap<>();
+    /** Key of the last suppression audited, so a repeated one is not audited on every tick. */
+    public String lastSuppression;
+    /** When it was audited, epoch ms. */
+    public long lastSuppressionAt;
+
+    /**
+     * @param dataset dataset id
+     * @param host its host
+     * @return a state for a dataset the engine has just learnt about
+     */
+    public static DatasetState fresh(final String dataset, final String host) {
+        final DatasetState state = new DatasetState();
+        state.dataset = dataset;
+        state.host = host;
+        return state;
+    }
+
+    /** @return whether any backup of this dataset ever succeeded */
+    public boolean hasBackup() {
+        return lastBackupAt > 0;
+    }
+
+    /**
+     * @param action an action
+     * @return its last success, if any
+     */
+    public Optional<Success> last(final Action action) {
+        return Optional.ofNullable(success.get(action.name()));
+    }
+
+    /**
+     * Age of the last success of an action; for an action never done, the age of the first backup
+     * (a dataset backed up an hour ago does not need its first VERIFY yet).
+     *
+     * @param action an action
+     * @param now epoch ms
+     * @return milliseconds; {@link Long#MAX_VALUE} when there is no backup at all
+     */
+    public long ageOf(final Action action, final long now) {
+        final Success last = success.get(action.name());
+        if (last != null) {
+            return Math.max(0, now - last.time());
+        }
+        return firstBackupAt > 0 ? Math.max(0, now - firstBackupAt) : Long.MAX_VALUE;
+    }
+
+    /**
+     * @param now epoch ms
+     * @return milliseconds since the last backup of any level; {@link Long#MAX_VALUE} when none
+     */
+    public long sinceBackup(final long now) {
+        return lastBackupAt > 0 ? Math.max(0, now - lastBackupAt) : Long.MAX_VALUE;
+    }
+
+    /**
+     * @param now epoch ms
+     * @return milliseconds since the last FULL; {@link Long#MAX_VALUE} when none
+     */
+    public long sinceFull(final long now) {
+        final Success full = success.get(Action.FULL.name());
+        return full == null ? Long.MAX_VALUE : Math.max(0, now - full.time());
+    }
+
+    /** @return bytes changed since the last FULL relative to its size; 0 when the size is unknown */
+    public double changeRatioSinceFull() {
+        return lastFullBytes > 0 ? (double) changedBytesSinceFull / lastFullBytes : 0.0;
+    }
+
+    /**
+     * @param lane a lane ({@link Intent#laneOf})
+     * @return a command of that lane in flight, if any
+     */
+    public Optional<InFlight> inFlightIn(final String lane) {
+        return inFlight.values().stream().filter(f -> Intent.laneOf(f.action()).equals(lane)).findFirst();
+    }
+
+    /**
+     * @param intent an intent
+     * @return a pending proposal it would repeat: same action and same scope (some paths, or all)
+     */
+    public Optional<Proposal> proposalLike(final Intent intent) {
+        return proposals.values().stream().filter(p -> p.intent().action() == intent.action()
+                && p.intent().paths().isEmpty() == intent.paths().isEmpty()).findFirst();
+    }
+
+    /**
+     * @param snapshot a snapshot that just succeeded
+     */
+    public void remember(final Snapshot snapshot) {
+        snapshots.add(snapshot);
+        while (snapshots.size() > MAX_SNAPSHOTS) {
+            snapshots.remove(0);
+        }
+    }
+
+    /**
+     * Adds a file-activity interval and forgets those that ended before the window. Intervals
+     * ending in the same minute are merged, so the list stays small whatever the collector's rate.
+     *
+     * @param sample the interval
+     * @param windowStart epoch ms; older intervals are dropped
+     */
+    public void record(final Activity sample, final long windowStart) {
+        final Activity last = activity.isEmpty() ? null : activity.get(activity.size() - 1);
+        if (last != null && last.end() / 60_000 == sample.end() / 60_000) {
+            activity.set(activity.size() - 1, new Activity(Math.min(last.start(), sample.start()),
+                    Math.max(last.end(), sample.end()), last.bytesWritten() + sample.bytesWritten(),
+                    last.files() + sample.files()));
+        } else {
+            activity.add(sample);
+        }
+        activity.removeIf(a -> a.end() < windowStart);
+        while (activity.size() > MAX_ACTIVITY) {
+            activity.remove(0);
+        }
+    }
+
+    /**
+     * @param at epoch ms
+     * @return the latest snapshot taken before that time, if remembered
+     */
+    public Optional<Snapshot> snapshotBefore(final long at) {
+        for (int i = snapshots.size() - 1; i >= 0; i--) {
+            if (snapshots.get(i).time() < at) {
+                return Optional.of(snapshots.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One successful action.
+     *
+     * @param time when it finished, epoch ms
+     * @param snapshotId the snapshot it made or used, or null
+     * @param bytesTotal size of the snapshot's files, bytes; 0 when not a backup
+     * @param files files in the snapshot; 0 when not a backup
+     * @param commandId the command, or null
+     */
+    public record Success(long time, String snapshotId, long bytesTotal, long files, String commandId) {
+    }
+
+    /**
+     * A snapshot the worker reported.
+     *
+     * @param id snapshot id
+     * @param time when it was taken, epoch ms
+     * @param level FULL, INCREMENTAL or DIFFERENTIAL
+     * @param protect whether it is protected from retention
+     */
+    public record Snapshot(String id, long time, Action level, boolean protect) {
+    }
+
+    /**
+     * An open anomaly episode.
+     *
+     * @param id episode id
+     * @param kind metric, log, host or file
+     * @param series the series scored
+     * @param start when it began, epoch ms
+     * @param score latest score in [0, 1]
+     * @param peakScore highest score so far
+     * @param updatedAt last step seen, epoch ms
+     * @param consultedScore score at the last decision taken on it; new decisions need a clear rise
+     */
+    public record Episode(String id, String kind, String series, long start, double score, double peakScore,
+                          long updatedAt, double consultedScore) {
+    }
+
+    /**
+     * One collector interval of file activity.
+     *
+     * @param start interval start, epoch ms
+     * @param end interval end, epoch ms
+     * @param bytesWritten bytes written
+     * @param files files created, modified, deleted or renamed
+     */
+    public record Activity(long start, long end, long bytesWritten, long files) {
+    }
+
+    /**
+     * A run of consecutive failures of one lane.
+     *
+     * @param count failures in a row
+     * @param retry what to issue again
+     * @param lastAt last failure, epoch ms
+     * @param nextRetryAt when to try again, epoch ms; {@link Long#MAX_VALUE} when not retriable
+     * @param escalated whether the escalation was audited
+     * @param message the worker's last message
+     */
+    public record Failure(int count, Intent retry, long lastAt, long nextRetryAt, boolean escalated, String message) {
+    }
+
+    /**
+     * A command issued and not finished.
+     *
+     * @param commandId command id
+     * @param decisionId the audit record that explains it
+     * @param intent what it does
+     * @param issuedAt epoch ms
+     * @param expiresAt the worker refuses it after this, epoch ms
+     * @param accepted whether the worker accepted it
+     */
+    public record InFlight(String commandId, String decisionId, Intent intent, long issuedAt, long expiresAt,
+                           boolean accepted) {
+        /** @return the action */
+        public Action action() {
+            return intent.action();
+        }
+    }
+
+    /**
+     * A destructive action awaiting approval.
+     *
+     * @param decisionId the PROPOSED audit record's id, which operators approve or reject
+     * @param intent what approval would do
+     * @param createdAt epoch ms
+     * @param expiresAt dropped unanswered after this, epoch ms
+     */
+    public record Proposal(String decisionId, Intent intent, long createdAt, long expiresAt) {
+    }
+
+    /**
+     * A shorter backup interval.
+     *
+     * @param every the interval, ms
+     * @param until when it lapses, epoch ms
+     * @param rule the rule that set it
+     */
+    public record IntervalOverride(long every, long until, String rule) {
+    }
+
+    /**
+     * An intent held back by a transient guardrail.
+     *
+     * @param intent the intent
+     * @param until retried on each tick until this time, epoch ms
+     */
+    public record Deferred(Intent intent, long until) {
+    }
+}

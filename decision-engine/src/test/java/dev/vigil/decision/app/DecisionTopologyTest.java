@@ -1,0 +1,138 @@
+package dev.vigil.decision.app;
+
+import static dev.vigil.decision.Fixtures.dataset;
+import static dev.vigil.decision.Fixtures.result;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.decision.MutableClock;
+import dev.vigil.decision.command.CommandSigner;
+import dev.vigil.decision.engine.DecisionEngine;
+import dev.vigil.decision.engine.EngineSettings;
+import dev.vigil.decision.engine.IdSource;
+import dev.vigil.decision.rules.RuleBook;
+import dev.vigil.decision.tree.Examples;
+import dev.vigil.decision.tree.TreeModel;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.serde.AvroSerde;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DecisionTopologyTest {
+    private static final TreeModel MODEL = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final KeyPair keys = CommandSignature.generate();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, DatasetSpec> datasets;
+    private TestInputTopic<String, BackupResult> results;
+    private TestOutputTopic<String, byte[]> commands;
+    private TestOutputTopic<String, DecisionRecord> decisions;
+
+    @BeforeEach
+    void setUp(@TempDir final java.nio.file.Path dir) {
+        final DecisionEngine engine = new DecisionEngine(EngineSettings.defaults(), RuleBook.open(null),
+                MODEL, IdSource.RANDOM);
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        props.put(DeadLetters.TOPIC_CONFIG, Topics.DEAD_LETTER.name());
+        driver = new TopologyTestDriver(DecisionTopology.buildTopology("", 6, engine,
+                new CommandSigner(keys.getPrivate(), CommandSignature.keyId(keys.getPublic())), clock,
+                Duration.ofSeconds(1), props), props, clock.instant());
+        datasets = driver.createInputTopic(Topics.DATASETS.name(), new StringSerializer(),
+                Topics.DATASETS.valueSerde().serializer());
+        results = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(),
+                Topics.RESULTS.valueSerde().serializer());
+        commands = driver.createOutputTopic(Topics.COMMANDS.name(), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        decisions = driver.createOutputTopic(Topics.DECISIONS.name(), new StringDeserializer(),
+                Topics.DECISIONS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void tearDown() {
+        driver.close();
+    }
+
+    @Test
+    void shouldSignTheExactCommandBytesKeyedByHost() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+
+        final TestRecord<String, byte[]> record = commands.readRecord();
+        assertEquals("h1", record.key());
+        assertTrue(CommandSignature.verify(record.value(), record.headers(), keys.getPublic()));
+        final BackupCommand command = AvroSerde.of(BackupCommand.class).deserialize("t", record.value());
+        assertEquals(Action.FULL, command.getAction());
+        final byte[] tampered = record.value().clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertFalse(CommandSignature.verify(tampered, record.headers(), keys.getPublic()));
+        final TestRecord<String, DecisionRecord> audit = decisions.readRecord();
+        assertEquals("d1", audit.key());
+        assertEquals(Outcome.COMMANDED, audit.value().getOutcome());
+        assertEquals(command.getId(), audit.value().getCommandId());
+    }
+
+    @Test
+    void shouldRouteResultsByHostAndRunThePolicyOnTheWallClock() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).setRpoSeconds(3600).build());
+        final BackupCommand full = AvroSerde.of(BackupCommand.class).deserialize("t", commands.readValue());
+        results.pipeInput("d1", result("d1", "h1", full.getId(), Action.FULL, CommandStatus.SUCCEEDED,
+                clock.instant()).build());
+        final List<DecisionRecord> audit = decisions.readValuesToList();
+        assertEquals(Outcome.RESULT, audit.get(audit.size() - 1).getOutcome());
+
+        clock.advance(Duration.ofMinutes(20));
+        driver.advanceWallClockTime(Duration.ofMinutes(20));
+        assertTrue(commands.isEmpty(), "nothing is due 20 minutes into a 1h RPO");
+
+        clock.advance(Duration.ofMinutes(40));
+        driver.advanceWallClockTime(Duration.ofMinutes(40));
+        final BackupCommand due = AvroSerde.of(BackupCommand.class).deserialize("t", commands.readValue());
+        assertEquals(Action.DIFFERENTIAL, due.getAction());
+        assertTrue(due.getReason().contains("RPO"), due.getReason());
+    }
+
+    @Test
+    void shouldSendInputThatDoesNotDeserializeToTheDeadLetterTopicAndGoOn() {
+        final TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.ANOMALIES.name(),
+                new StringSerializer(), new ByteArraySerializer());
+        raw.pipeInput("h1", "not avro".getBytes(StandardCharsets.UTF_8));
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+
+        final TestRecord<byte[], byte[]> dead = driver.createOutputTopic(Topics.DEAD_LETTER.name(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecord();
+        assertNotNull(dead.headers().lastHeader(DeadLetters.REASON_HEADER));
+        assertEquals("not avro", new String(dead.value(), StandardCharsets.UTF_8));
+        assertFalse(commands.isEmpty(), "good input keeps flowing");
+    }
+}

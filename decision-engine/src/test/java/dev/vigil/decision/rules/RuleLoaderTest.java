@@ -1,0 +1,136 @@
+package dev.vigil.decision.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.decision.state.DatasetState;
+import dev.vigil.decision.Fixtures;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleLoaderTest {
+    private static List<String> problems(final String text) {
+        return assertThrows(RuleFileException.class, () -> RuleLoader.load("r.yaml", text)).problems();
+    }
+
+    @Test
+    void shouldLoadTheShippedRulesInPrecedenceOrder() {
+        final RuleSet rules = RuleBook.open(null).rules();
+
+        assertEquals(5, rules.rules().size());
+        assertEquals("ransomware-like-mass-modification", rules.rules().get(0).name());
+        assertEquals(12, rules.version().length());
+    }
+
+    @Test
+    void shouldReportAMisspeltFieldOnTheLineOfTheExpression() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: typo
+                    on: [event]
+                    when: event.file.delted > 3
+                    actions: [{action: FULL}]
+                """);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("r.yaml:4: rule 'typo': when: undefined field 'delted'"),
+                problems.get(0));
+    }
+
+    @Test
+    void shouldReportTheLineInsideALiteralBlockAndATypeError() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: block
+                    on: [event]
+                    when: |
+                      event.kind == 'file.activity'
+                      && event.file.deleted + 'x' > 3
+                    actions: [{action: FULL}]
+                """);
+
+        assertTrue(problems.get(0).startsWith("r.yaml:6: rule 'block': when: found no matching overload"),
+                problems.get(0));
+    }
+
+    @Test
+    void shouldReportEveryProblemOfTheFileAtOnce() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: a
+                    on: [event, nightly]
+                    when: event.kind == 'x'
+                    prioirty: 5
+                    actions: [{action: BACKUP}]
+                  - name: a
+                    on: [tick]
+                    when: "state.chainLength > ("
+                    actions: []
+                """);
+
+        assertTrue(problems.contains("r.yaml:3: rule 'a': on: 'nightly' is not a trigger; use [anomaly, event, "
+                + "forecast, stats, tick]"), problems.toString());
+        assertTrue(problems.contains("r.yaml:5: rule 'a': unknown key 'prioirty'; did you mean 'priority'?"),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:6: rule 'a': action: 'backup' is not one of")),
+                problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:9: rule 'a': when:")), problems.toString());
+        assertTrue(problems.contains("r.yaml:10: rule 'a': actions: required, a non-empty list"),
+                problems.toString());
+    }
+
+    @Test
+    void shouldReportDuplicateNamesAndBadYaml() {
+        assertTrue(problems("""
+                rules:
+                  - {name: x, on: [tick], when: "true", actions: [{action: VERIFY}]}
+                  - {name: x, on: [tick], when: "true", actions: [{action: VERIFY}]}
+                """).contains("r.yaml:3: rule 'x': name already used on line 2"));
+        assertTrue(problems("rules:\n  - name: [unclosed\n").get(0).startsWith("r.yaml:3: not valid YAML"));
+    }
+
+    @Test
+    void shouldRefuseABadTemplateInAReason() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: t
+                    on: [event]
+                    when: "true"
+                    actions: [{action: FULL, reason: "deleted ${event.file.gone}"}]
+                """);
+
+        assertTrue(problems.get(0).startsWith("r.yaml:5: rule 't': reason: in ${event.file.gone}: undefined field"),
+                problems.get(0));
+    }
+
+    @Test
+    void shouldEvaluateConditionsAndRenderReasonsOverTheDocumentedContext() {
+        final RuleSet rules = RuleLoader.load("r.yaml", """
+                rules:
+                  - name: hot-disk
+                    on: [stats]
+                    when: stats.series.startsWith('system.disk') && stats.p95 > 0.9 && state.sinceBackup > duration('1h')
+                    priority: 70
+                    cooldown: 30m
+                    actions: [{action: INCREMENTAL, reason: "p95 ${stats.p95} on ${dataset.id}, last backup ${state.sinceBackup} ago"}]
+                """);
+        final Instant now = Instant.parse("2026-01-05T12:00:00Z");
+        final DatasetState state = DatasetState.fresh("d1", "h1");
+        state.lastBackupAt = now.minus(Duration.ofHours(3)).toEpochMilli();
+        final RuleContext context = RuleContext.of("stats", now, RuleContext.dataset(Fixtures.dataset("d1", "h1", now)
+                .build()), RuleContext.state(state, now.toEpochMilli(), 0, Duration.ofHours(1), null))
+                .with(dev.vigil.schemas.StatsWindow.newBuilder().setId("s").setHost("h1").setTime(now)
+                        .setSeries("system.disk.utilization").setWindow("1m").setWindowStart(now).setCount(1)
+                        .setMean(0.9).setMin(0.9).setMax(0.99).setVariance(0).setStddev(0).setP95(0.97).build());
+
+        final List<RuleSet.Firing> fired = rules.evaluate(context);
+
+        assertEquals(1, fired.size());
+        assertEquals("p95 0.97 on d1, last backup 3h ago", fired.get(0).reasons().get(0));
+        assertEquals(Duration.ofMinutes(30), fired.get(0).rule().cooldown());
+        assertTrue(rules.evaluate(RuleContext.of("tick", now, context.dataset(), context.state())).isEmpty());
+    }
+}
