@@ -208,17 +208,9 @@ final class IsolationModel {
                 options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
     }
 
-    /**
-     * @return approximate heap bytes of the forest when built: a tree has at most {@code leaves =
-     *     min(subsample, 2^depth)} leaves (about 40 bytes) and leaves - 1 splits, each holding two
-     *     dense vectors of the feature dimension
-     */
+    /** @return approximate heap bytes of the forest's compact trees when built, else 0 */
     long forestBytes() {
-        if (forest == null) {
-            return 0;
-        }
-        final long leaves = Math.min(options.subsample(), 1L << Math.min(30, options.effectiveMaxDepth()));
-        return options.trees() * (leaves * 40 + (leaves - 1) * (48 + 2 * (16 + 8L * names.size())));
+        return forest == null ? 0 : forest.sizeBytes();
     }
 
     /** @return bytes of {@link #write} */
