@@ -1,5 +1,6 @@
 package dev.vigil.schemas.topic;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,9 +17,11 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the catalogue's topics on a cluster, or checks that existing ones fit. */
 public final class TopicAdmin {
+    private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(30);
     private final Admin admin;
 
     /** @param admin a connected admin client; the caller closes it */
@@ -76,12 +79,31 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return describe(topics, created);
+            return describeWhenVisible(topics, created);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new KafkaException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * New topics take a moment to reach every broker's metadata; until then describing them fails with
+     * UnknownTopicOrPartition, which is not an error here.
+     */
+    private List<Report> describeWhenVisible(final Collection<Topic<?, ?>> topics, final List<String> created)
+            throws ExecutionException, InterruptedException {
+        final long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return describe(topics, created);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -1,0 +1,109 @@
+package dev.vigil.analyzer.activity;
+
+import dev.vigil.analyzer.clean.IdHash;
+import dev.vigil.analyzer.clean.Limits;
+import dev.vigil.analyzer.clean.RejectedRecordException;
+import dev.vigil.analyzer.normalize.Point;
+import dev.vigil.analyzer.normalize.SeriesKey;
+import dev.vigil.analyzer.normalize.Units;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.HostEvent;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * File activity to numbers: each {@code file.activity} event becomes one point per series of its
+ * dataset, at the interval's end: files created, modified, deleted and renamed in the interval,
+ * bytes written, and the entropy of newly written content when it was sampled. Each series
+ * carries attribute {@code dataset}, so anomalies on them name the dataset. Other event kinds
+ * carry no numbers and are not analyzed here.
+ *
+ * <p>Rejected (to the dead-letter topic): a {@code file.activity} event without activity or
+ * dataset, negative counts, an interval that ends before it starts, entropy outside [0, 8].
+ */
+public final class ActivityProcessor implements Processor<String, HostEvent, String, Point> {
+    /** The event kind this processor reads. */
+    public static final String FILE_ACTIVITY = "file.activity";
+    /** Files created per interval. */
+    public static final String CREATED = "dataset.files.created";
+    /** Files modified per interval. */
+    public static final String MODIFIED = "dataset.files.modified";
+    /** Files deleted per interval. */
+    public static final String DELETED = "dataset.files.deleted";
+    /** Files renamed per interval. */
+    public static final String RENAMED = "dataset.files.renamed";
+    /** Bytes written per interval. */
+    public static final String BYTES_WRITTEN = "dataset.bytes.written";
+    /** Shannon entropy of sampled new content, bits per byte. */
+    public static final String WRITE_ENTROPY = "dataset.write.entropy";
+    private static final double MAX_ENTROPY = 8.0;
+
+    private final Limits limits;
+    private ProcessorContext<String, Point> context;
+
+    /** @param limits what an event must respect */
+    public ActivityProcessor(final Limits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Point> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<String, HostEvent> record) {
+        final HostEvent event = record.value();
+        if (event == null) {
+            throw new RejectedRecordException("event record without a value");
+        }
+        if (!FILE_ACTIVITY.equals(event.getKind())) {
+            return;
+        }
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "event " + event.getHost() + "/" + event.getKind() + " (id "
+                + event.getId() + ")";
+        final String host = Limits.required(what, event.getHost(), "host");
+        final FileActivity a = event.getFileActivity();
+        if (a == null) {
+            throw new RejectedRecordException(what.get() + ": kind file.activity without fileActivity");
+        }
+        final String dataset = Limits.required(what, a.getDataset(), "fileActivity.dataset");
+        final long end = a.getIntervalEnd() == null ? 0 : a.getIntervalEnd().toEpochMilli();
+        limits.checkTime(what, end);
+        if (a.getIntervalStart() != null && a.getIntervalStart().toEpochMilli() > end) {
+            throw new RejectedRecordException(what.get() + ": interval ends at " + a.getIntervalEnd() + ", before it starts at "
+                    + a.getIntervalStart());
+        }
+        final long[] counts = {a.getCreated(), a.getModified(), a.getDeleted(), a.getRenamed(), a.getBytesWritten()};
+        final String[] names = {CREATED, MODIFIED, DELETED, RENAMED, BYTES_WRITTEN};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] < 0) {
+                throw new RejectedRecordException(what.get() + ": " + names[i] + " is negative (" + counts[i] + ")");
+            }
+        }
+        final Double entropy = a.getWriteEntropy();
+        if (entropy != null && !(entropy >= 0 && entropy <= MAX_ENTROPY)) {
+            throw new RejectedRecordException(what.get() + ": write entropy " + entropy + " outside [0, 8] bits per byte");
+        }
+        final String id = event.getId() == null ? "" : event.getId();
+        for (int i = 0; i < counts.length; i++) {
+            emit(host, dataset, names[i], i == counts.length - 1 ? Units.BYTES : "{file}", end, counts[i], id);
+        }
+        if (entropy != null) {
+            emit(host, dataset, WRITE_ENTROPY, "bit/By", end, entropy, id);
+        }
+    }
+
+    private void emit(final String host, final String dataset, final String name, final String unit, final long time,
+                      final double value, final String id) {
+        final String series = SeriesKey.of(name, new TreeMap<>(Map.of("dataset", dataset)));
+        final Point p = new Point(host, series, unit, time, value, Point.Kind.FILE, dataset,
+                id.isEmpty() ? 0 : IdHash.of(id, name), false);
+        context.forward(new Record<>(host, p, time));
+    }
+}

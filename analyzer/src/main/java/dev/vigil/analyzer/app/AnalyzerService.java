@@ -1,0 +1,191 @@
+package dev.vigil.analyzer.app;
+
+import dev.vigil.analyzer.AnalyzerException;
+import dev.vigil.analyzer.dlq.DeadLetterHandler;
+import dev.vigil.analyzer.query.QueryServer;
+import dev.vigil.analyzer.query.StatsQuery;
+import dev.vigil.schemas.serde.SchemaTopic;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.TopicAdmin;
+import dev.vigil.schemas.topic.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running analyzer: creates or checks its topics, registers the schemas, binds the query
+ * endpoint, starts Kafka Streams with exactly-once and returns once it is RUNNING. {@link
+ * #close()} stops it cleanly. Several may run in one JVM (vigil local) or on several hosts with
+ * one application id (they share the partitions).
+ */
+public final class AnalyzerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzerService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** The topics the analyzer reads and writes. */
+    static final List<Topic<?, ?>> TOPICS = List.of(Topics.METRICS, Topics.LOGS, Topics.EVENTS, Topics.DEAD_LETTER,
+            Topics.STATS, Topics.ANOMALIES, Topics.FORECASTS, Topics.LOG_TEMPLATES, Topics.SCHEMAS);
+
+    private final KafkaStreams streams;
+    private final QueryServer query;
+
+    private AnalyzerService(final KafkaStreams streams, final QueryServer query) {
+        this.streams = streams;
+        this.query = query;
+    }
+
+    /**
+     * The Kafka Streams settings: {@code kafka.*} pass-through first, then what the analyzer
+     * relies on and does not let a file change: exactly-once v2, the dead-letter handlers and
+     * topic, explicit naming of internal resources.
+     *
+     * @param config the analyzer's settings
+     * @param applicationServer host:port advertised for interactive queries, or null
+     * @return the properties
+     */
+    public static Properties streamsProperties(final AnalyzerConfig config, final String applicationServer) {
+        final Properties props = new Properties();
+        props.putAll(config.kafkaClientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(AnalyzerConfig.STATE_DIR_CONFIG));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(AnalyzerConfig.STREAM_THREADS_CONFIG));
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(AnalyzerConfig.COMMIT_INTERVAL_MS_CONFIG));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                Topics.DEAD_LETTER.withPrefix(config.topicPrefix()).name());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        if (applicationServer != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        return props;
+    }
+
+    /**
+     * Starts the analyzer and waits until Kafka Streams is RUNNING.
+     *
+     * @param config the settings
+     * @return the running service
+     * @throws AnalyzerException when it cannot start within {@code startup.timeout.ms}
+     */
+    public static AnalyzerService start(final AnalyzerConfig config) {
+        prepareTopics(config);
+        SchemaTopic.install(config.kafkaClientConfig(), config.topicPrefix());
+        final String endpoint = config.getString(AnalyzerConfig.QUERY_ENDPOINT_CONFIG);
+        QueryServer query = null;
+        try {
+            if (!endpoint.isBlank()) {
+                query = QueryServer.bind(endpoint.strip());
+            }
+        } catch (IOException e) {
+            throw new AnalyzerException("query endpoint " + endpoint + ": cannot listen: " + e.getMessage()
+                    + " (set " + AnalyzerConfig.QUERY_ENDPOINT_CONFIG + ")", e);
+        }
+        final KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config),
+                streamsProperties(config, query == null ? null : query.advertised()));
+        final CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Analyzer {}: {} -> {}", config.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Analyzer stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        final AnalyzerService service = new AnalyzerService(streams, query);
+        streams.start();
+        if (query != null) {
+            query.serve(streams);
+        }
+        final long timeout = config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG);
+        try {
+            if (!running.await(timeout, TimeUnit.MILLISECONDS) || streams.state() != KafkaStreams.State.RUNNING) {
+                final KafkaStreams.State state = streams.state();
+                service.close();
+                throw new AnalyzerException("analyzer " + config.applicationId() + ": not RUNNING after " + timeout
+                        + " ms (state " + state + "); is the cluster at " + config.kafkaClientConfig()
+                        .get("bootstrap.servers") + " reachable?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            service.close();
+            throw new AnalyzerException("interrupted while starting the analyzer", e);
+        }
+        return service;
+    }
+
+    private static void prepareTopics(final AnalyzerConfig config) {
+        try (Admin admin = Admin.create(config.kafkaClientConfig())) {
+            for (final TopicAdmin.Report report : createOrCheck(admin,
+                    TOPICS.stream().<Topic<?, ?>>map(t -> t.withPrefix(config.topicPrefix())).toList(), 0)) {
+                if (report.status() == TopicAdmin.Status.MISMATCH) {
+                    LOG.warn("Topic {}: {}", report.topic(), report.detail());
+                }
+            }
+        }
+    }
+
+    /**
+     * Creates or checks topics, trying again a few times: right after a broker starts or topics are
+     * created, their metadata may not have reached every part of the cluster yet.
+     *
+     * @param admin a connected admin client
+     * @param topics the topics, prefixed
+     * @param replicationFactor for new topics; 0 for min(3, brokers)
+     * @return the reports
+     */
+    public static List<TopicAdmin.Report> createOrCheck(final Admin admin, final List<Topic<?, ?>> topics,
+                                                        final int replicationFactor) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new TopicAdmin(admin).createOrCheck(topics, replicationFactor);
+            } catch (KafkaException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                LOG.info("Topics not ready yet ({}); trying again", e.getMessage());
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** @return the Kafka Streams instance, for metrics and interactive queries */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** @return interactive queries of this instance's statistics */
+    public StatsQuery stats() {
+        return new StatsQuery(streams);
+    }
+
+    /** @return host:port of the query endpoint, or null when it is off */
+    public String queryEndpoint() {
+        return query == null ? null : query.advertised();
+    }
+
+    @Override
+    public void close() {
+        streams.close(CLOSE_TIMEOUT);
+        if (query != null) {
+            query.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.vigil.analyzer.clean;
+
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * What a record must respect to be used.
+ *
+ * @param clock wall clock, for "far in the future"
+ * @param maxFutureMillis how far ahead of the clock an event time may be, in milliseconds
+ * @param maxLogBytes longest log message accepted, in UTF-8 bytes
+ * @param maxSeriesChars longest series text (name plus attributes) accepted
+ */
+public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int maxSeriesChars) {
+    /** Most attributes one sample may carry. */
+    public static final int MAX_ATTRIBUTES = 32;
+
+    /**
+     * @param what the record, for the message (e.g. "metric web-1/system.cpu.utilization")
+     * @param time its event time, epoch milliseconds
+     * @throws RejectedRecordException when the time is missing or too far ahead
+     */
+    public void checkTime(final Supplier<String> what, final long time) {
+        if (time <= 0) {
+            throw new RejectedRecordException(what.get() + ": no event time (" + time + ")");
+        }
+        final long ahead = time - clock.millis();
+        if (ahead > maxFutureMillis) {
+            throw new RejectedRecordException(what.get() + ": event time " + java.time.Instant.ofEpochMilli(time)
+                    + " is " + ahead / 1000 + " s in the future, more than the " + maxFutureMillis / 1000
+                    + " s allowed");
+        }
+    }
+
+    /**
+     * @param what the record
+     * @param value a value
+     * @throws RejectedRecordException when it is NaN or infinite
+     */
+    public static void checkFinite(final Supplier<String> what, final double value) {
+        if (!Double.isFinite(value)) {
+            throw new RejectedRecordException(what.get() + ": value " + value + " is not a finite number");
+        }
+    }
+
+    /**
+     * @param what the record
+     * @param text a required text field
+     * @param field its name
+     * @return the text, trimmed
+     * @throws RejectedRecordException when it is missing or blank
+     */
+    public static String required(final Supplier<String> what, final String text, final String field) {
+        if (text == null || text.isBlank()) {
+            throw new RejectedRecordException(what.get() + ": " + field + " is empty");
+        }
+        return text.strip();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.vigil.analyzer.clean;
+
+import dev.vigil.analyzer.normalize.Normalizer;
+import dev.vigil.analyzer.normalize.Point;
+import dev.vigil.analyzer.normalize.Units;
+import dev.vigil.schemas.MetricSample;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Validates a metric sample, normalizes it, and checks the canonical value is possible. Refused
+ * samples leave through {@link RejectedRecordException} (to the dead-letter topic):
+ * <ul>
+ *   <li>no host, name or event time; an event time far in the future;</li>
+ *   <li>NaN or infinite values; more than {@value Limits#MAX_ATTRIBUTES} attributes;</li>
+ *   <li>after conversion: negative bytes, a {@code *.utilization} ratio outside [0, 1],
+ *       a temperature below absolute zero.</li>
+ * </ul>
+ * Output: the {@link Point}, keyed by host, timestamped with its event time.
+ */
+public final class MetricCleaner implements Processor<String, MetricSample, String, Point> {
+    /** Rounding slack for ratios computed by agents (e.g. 100.0000001 %). */
+    private static final double RATIO_SLACK = 1e-6;
+    private final Limits limits;
+    private ProcessorContext<String, Point> context;
+
+    /** @param limits what a sample must respect */
+    public MetricCleaner(final Limits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Point> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<String, MetricSample> record) {
+        final Point point = clean(record.value(), limits);
+        context.forward(record.withKey(point.host()).withValue(point).withTimestamp(point.time()));
+    }
+
+    /**
+     * @param sample a sample as received
+     * @param limits what it must respect
+     * @return the normalized point
+     * @throws RejectedRecordException saying what is wrong
+     */
+    public static Point clean(final MetricSample sample, final Limits limits) {
+        if (sample == null) {
+            throw new RejectedRecordException("metric record without a value");
+        }
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "metric " + sample.getHost() + "/" + sample.getName() + " (id "
+                + sample.getId() + ")";
+        final String host = Limits.required(what, sample.getHost(), "host");
+        Limits.required(what, sample.getName(), "name");
+        final long time = sample.getTime() == null ? 0 : sample.getTime().toEpochMilli();
+        limits.checkTime(what, time);
+        Limits.checkFinite(what, sample.getValue());
+        if (sample.getAttributes().size() > Limits.MAX_ATTRIBUTES) {
+            throw new RejectedRecordException(what.get() + ": " + sample.getAttributes().size() + " attributes, more than "
+                    + Limits.MAX_ATTRIBUTES);
+        }
+        final Normalizer.Canonical canonical = Normalizer.metric(sample.getName(), sample.getUnit(),
+                sample.getValue(), sample.getAttributes());
+        checkPossible(what, canonical);
+        final String series = canonical.series();
+        if (series.length() > limits.maxSeriesChars()) {
+            throw new RejectedRecordException(what.get() + ": series name of " + series.length() + " characters, more than "
+                    + limits.maxSeriesChars());
+        }
+        final String id = sample.getId() == null ? "" : sample.getId();
+        return new Point(host, series, canonical.unit(), time, canonical.value(), Point.Kind.METRIC,
+                canonical.attributes().get("dataset"), id.isEmpty() ? 0 : IdHash.of(id), false);
+    }
+
+    private static void checkPossible(final Supplier<String> what, final Normalizer.Canonical c) {
+        final double v = c.value();
+        if ((Units.BYTES.equals(c.unit()) || Units.BYTES_PER_SECOND.equals(c.unit())) && v < 0) {
+            throw new RejectedRecordException(what.get() + ": negative byte count " + v + " " + c.unit());
+        }
+        if (Units.RATIO.equals(c.unit()) && c.name().endsWith(".utilization") && (v < -RATIO_SLACK
+                || v > 1 + RATIO_SLACK)) {
+            throw new RejectedRecordException(what.get() + ": utilization " + v + " outside [0, 1] (" + c.name() + ")");
+        }
+        if (Units.CELSIUS.equals(c.unit()) && v < Units.absoluteZeroCelsius()) {
+            throw new RejectedRecordException(what.get() + ": temperature " + v + " Cel below absolute zero");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.vigil.analyzer.dlq;
+
+import dev.vigil.analyzer.clean.RejectedRecordException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the analyzer cannot use to the dead-letter topic, with the original key and value
+ * bytes, the original headers, and the reason in header {@value #REASON_HEADER}, then lets
+ * processing continue. Installed as both {@code deserialization.exception.handler} (bytes that do
+ * not decode: not Avro, unknown schema, corrupt) and {@code processing.exception.handler}
+ * (records a processor rejects with {@link RejectedRecordException}, or any other failure of a
+ * processor on one record). The dead-letter record is produced in the task's transaction, so
+ * under exactly-once it appears once, together with the offsets that skip its input.
+ *
+ * <p>The topic comes from {@code errors.dead.letter.queue.topic.name}; without it nothing can be
+ * kept and the handler fails the task rather than drop records silently.
+ */
+public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
+    /** Header holding why the record was refused, UTF-8. */
+    public static final String REASON_HEADER = "vigil.dlq.reason";
+    /** Header holding where the record came from: {@code topic/partition@offset}. */
+    public static final String SOURCE_HEADER = "vigil.dlq.source";
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+
+    private String topic;
+
+    @Override
+    public void configure(final Map<String, ?> configs) {
+        final Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        topic = name == null ? null : name.toString();
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(final ErrorHandlerContext context,
+                                                                final ConsumerRecord<byte[], byte[]> record,
+                                                                final Exception exception) {
+        final String reason = "undecodable " + record.topic() + " record: " + message(exception);
+        LOG.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        if (topic == null) {
+            return DeserializationExceptionHandler.Response.fail();
+        }
+        return DeserializationExceptionHandler.Response.resume(List.of(
+                deadLetter(context, record.key(), record.value(), record.headers(), reason)));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(final ErrorHandlerContext context,
+                                                           final Record<?, ?> record,
+                                                           final Exception exception) {
+        final String reason;
+        if (exception instanceof RejectedRecordException) {
+            reason = exception.getMessage();
+            LOG.debug("Dead-lettering {}/{}@{}: {}", context.topic(), context.partition(), context.offset(), reason);
+        } else {
+            reason = "processing failed in " + context.processorNodeId() + ": " + exception;
+            LOG.error("Dead-lettering {}/{}@{} after a failure in {}", context.topic(), context.partition(),
+                    context.offset(), context.processorNodeId(), exception);
+        }
+        if (topic == null) {
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        if (context.sourceRawValue() == null) {
+            // A punctuator's failure has no input record to keep; the error log above is the trace.
+            return ProcessingExceptionHandler.Response.resume();
+        }
+        return ProcessingExceptionHandler.Response.resume(List.of(
+                deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), context.headers(), reason)));
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(final ErrorHandlerContext context, final byte[] key,
+                                                      final byte[] value, final Headers headers, final String reason) {
+        final ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, context.timestamp(), key, value);
+        if (headers != null) {
+            for (final Header header : headers) {
+                if (!REASON_HEADER.equals(header.key()) && !SOURCE_HEADER.equals(header.key())) {
+                    out.headers().add(header);
+                }
+            }
+        }
+        out.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        out.headers().add(SOURCE_HEADER, (context.topic() + "/" + context.partition() + "@" + context.offset())
+                .getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static String message(final Throwable e) {
+        final StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        // Kafka wraps the serde's exception; its cause usually says what was wrong with the bytes.
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+}

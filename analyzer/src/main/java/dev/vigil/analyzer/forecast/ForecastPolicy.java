@@ -1,0 +1,114 @@
+package dev.vigil.analyzer.forecast;
+
+import dev.vigil.analyzer.normalize.SeriesKey;
+import dev.vigil.analyzer.normalize.Units;
+import dev.vigil.schemas.Forecast;
+import dev.vigil.schemas.Ids;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Which series get time-to-full forecasts and when one is published: ratio series (capacity 1.0)
+ * whose name matches one of the patterns ({@code *} matches any text), fitted by least squares
+ * over their last {@code windowPoints} window means; published when the fit is good (r² at least
+ * {@code minR2}, at least {@code minPoints} points), the series grows, and it reaches 1.0 within
+ * the horizon; at most once per {@code intervalMillis} per series.
+ *
+ * @param patterns metric name patterns, e.g. {@code system.filesystem.utilization}
+ * @param compiled the patterns as regular expressions (derived; the value given is replaced)
+ * @param horizonMillis publish when time-to-full is below this
+ * @param windowPoints points fitted, at least 2
+ * @param minPoints points needed before any forecast, 2..windowPoints
+ * @param minR2 fit quality needed, in [0, 1]
+ * @param intervalMillis least time between two forecasts of one series
+ */
+public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
+                             int minPoints, double minR2, long intervalMillis) {
+    private static final double CAPACITY = 1.0;
+
+    /**
+     * @param patterns metric name patterns ({@code *} matches any text)
+     * @param horizonMillis publish when time-to-full is below this
+     * @param windowPoints points fitted
+     * @param minPoints points needed before any forecast
+     * @param minR2 fit quality needed
+     * @param intervalMillis least time between two forecasts of one series
+     */
+    public ForecastPolicy(final List<String> patterns, final long horizonMillis, final int windowPoints,
+                          final int minPoints, final double minR2, final long intervalMillis) {
+        this(patterns, List.of(), horizonMillis, windowPoints, minPoints, minR2, intervalMillis);
+    }
+
+    /** Validates the numbers and compiles the patterns. */
+    public ForecastPolicy {
+        patterns = List.copyOf(patterns);
+        compiled = patterns.stream().map(ForecastPolicy::glob).toList();
+        if (windowPoints < 2 || minPoints < 2 || minPoints > windowPoints) {
+            throw new IllegalArgumentException("need 2 <= minPoints <= windowPoints, was " + minPoints + " and "
+                    + windowPoints);
+        }
+        if (!(minR2 >= 0 && minR2 <= 1)) {
+            throw new IllegalArgumentException("minR2 must be in [0, 1], was " + minR2);
+        }
+    }
+
+    /**
+     * @param series a series text
+     * @param unit its canonical unit
+     * @return whether the series is forecast
+     */
+    public boolean applies(final String series, final String unit) {
+        if (!Units.RATIO.equals(unit)) {
+            return false;
+        }
+        final String name = SeriesKey.name(series);
+        for (final Pattern p : compiled) {
+            if (p.matcher(name).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Pattern glob(final String pattern) {
+        return Pattern.compile(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"));
+    }
+
+    /**
+     * @param host the host
+     * @param series the series text
+     * @param trend its trend, the newest window mean included
+     * @param time event time of the newest point (window end)
+     * @return a forecast to publish, or null
+     */
+    public Forecast check(final String host, final String series, final Trend trend, final long time) {
+        if (trend.size() < minPoints || trend.lastPublished() != Long.MIN_VALUE
+                && time - trend.lastPublished() < intervalMillis) {
+            return null;
+        }
+        final Trend.Fit fit = trend.fit();
+        if (fit == null || fit.slopePerSecond() <= 0 || fit.r2() < minR2) {
+            return null;
+        }
+        final double current = trend.last();
+        final double seconds = Math.max(0, (CAPACITY - current) / fit.slopePerSecond());
+        if (seconds * 1000 >= horizonMillis) {
+            return null;
+        }
+        trend.published(time);
+        return Forecast.newBuilder()
+                .setId(Ids.nameBased("forecast", host, series, Long.toString(time)))
+                .setHost(host)
+                .setTime(Instant.ofEpochMilli(time))
+                .setSeries(series)
+                .setCurrent(current)
+                .setCapacity(CAPACITY)
+                .setRatePerSecond(fit.slopePerSecond())
+                .setTimeToFullSeconds(seconds)
+                .setHorizonSeconds(horizonMillis / 1000.0)
+                .setR2(fit.r2())
+                .setUnit(Units.RATIO)
+                .build();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.vigil.analyzer.forecast;
+
+import dev.vigil.analyzer.store.BinaryReader;
+import dev.vigil.analyzer.store.BinaryWriter;
+
+/**
+ * The recent level of one series, one point per closed statistics window (its mean), for a least
+ * squares line: at most a fixed number of points, the oldest dropped first.
+ */
+public final class Trend {
+    private final long[] times;
+    private final double[] values;
+    private int head;
+    private int size;
+    private long lastPublished = Long.MIN_VALUE;
+
+    /** @param capacity points kept, at least 2 */
+    public Trend(final int capacity) {
+        if (capacity < 2) {
+            throw new IllegalArgumentException("a trend needs at least 2 points, was " + capacity);
+        }
+        times = new long[capacity];
+        values = new double[capacity];
+    }
+
+    /**
+     * @param time the point's time, epoch milliseconds, after the previous one
+     * @param value its value
+     */
+    public void add(final long time, final double value) {
+        final int at = (head + size) % times.length;
+        times[at] = time;
+        values[at] = value;
+        if (size < times.length) {
+            size++;
+        } else {
+            head = (head + 1) % times.length;
+        }
+    }
+
+    /** @return points held */
+    public int size() {
+        return size;
+    }
+
+    /** @return the newest value */
+    public double last() {
+        return values[(head + size - 1) % values.length];
+    }
+
+    /** @return when a forecast was last published, or Long.MIN_VALUE */
+    public long lastPublished() {
+        return lastPublished;
+    }
+
+    /** @param time when a forecast was published */
+    public void published(final long time) {
+        lastPublished = time;
+    }
+
+    /**
+     * A least squares line through the points.
+     *
+     * @param slopePerSecond growth per second
+     * @param r2 coefficient of determination in [0, 1] (1 when the values do not vary)
+     */
+    public record Fit(double slopePerSecond, double r2) {
+    }
+
+    /** @return the line, or null with fewer than 2 points or all at one time */
+    public Fit fit() {
+        if (size < 2) {
+            return null;
+        }
+        final long t0 = times[head];
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < size; i++) {
+            final int at = (head + i) % times.length;
+            mx += (times[at] - t0) / 1000.0;
+            my += values[at];
+        }
+        mx /= size;
+        my /= size;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int i = 0; i < size; i++) {
+            final int at = (head + i) % times.length;
+            final double dx = (times[at] - t0) / 1000.0 - mx;
+            final double dy = values[at] - my;
+            sxx += dx * dx;
+            sxy += dx * dy;
+            syy += dy * dy;
+        }
+        if (sxx == 0) {
+            return null;
+        }
+        final double r2 = syy == 0 ? 1 : Math.min(1, sxy * sxy / (sxx * syy));
+        return new Fit(sxy / sxx, r2);
+    }
+
+    /** @param out where to write */
+    public void write(final BinaryWriter out) {
+        out.writeLong(times.length).writeLong(size).writeLong(lastPublished);
+        for (int i = 0; i < size; i++) {
+            final int at = (head + i) % times.length;
+            out.writeLong(times[at]).writeDouble(values[at]);
+        }
+    }
+
+    /**
+     * @param in where to read
+     * @return the trend written
+     */
+    public static Trend read(final BinaryReader in) {
+        final Trend t = new Trend(in.readInt());
+        final int n = in.readInt();
+        t.lastPublished = in.readLong();
+        for (int i = 0; i < n; i++) {
+            t.add(in.readLong(), in.readDouble());
+        }
+        return t;
+    }
+}

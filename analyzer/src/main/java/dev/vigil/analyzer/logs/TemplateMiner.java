@@ -1,0 +1,346 @@
+package dev.vigil.analyzer.logs;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
+ * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
+ * then a fixed-depth tree routes it by token count and leading constant tokens to a short list of templates; the most
+ * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
+ * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
+ * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template.
+ * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) taken as one
+ * token, and routing by tokens without parameters; see the module README for why they should hold on logs
+ * never seen.
+ *
+ * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
+ * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
+ * evicted (a message of that event later starts it again, under the same id when its first text is the
+ * same). Not thread-safe: one miner per stream task.
+ */
+public final class TemplateMiner {
+    private final MinerOptions options;
+    private final Map<Integer, Node> byLength = new HashMap<>();
+    /** Every cluster by id, in access order: the eldest is the least recently matched. */
+    private final LinkedHashMap<String, Cluster> clusters = new LinkedHashMap<>(64, 0.75f, true);
+
+    /** @param options hyperparameters */
+    public TemplateMiner(final MinerOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * Learns from one message and returns its template.
+     *
+     * @param message the log message (without its header), any length; blank gives the empty template
+     * @return the match, never null
+     */
+    public TemplateMatch add(final String message) {
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
+        // classify first, as match() does, so a template behind a wildcard child (imported, or after a
+        // node filled up) is found before a new branch is grown for the token
+        final List<Cluster> seen = find(masked);
+        final Cluster best = seen == null ? null : best(seen, masked);
+        if (best == null) {
+            final String[] route = new String[routeLength(masked)];
+            final List<Cluster> leaf = grow(masked, route);
+            final Cluster created = create(leaf, route, masked.clone());
+            return matchOf(created, raw, true, false);
+        }
+        boolean changed = false;
+        for (int i = 0; i < masked.length; i++) {
+            if (!covers(best.tokens()[i], masked[i])) {
+                best.generalize(i, Masker.generalize(best.tokens()[i], masked[i]));
+                changed = true;
+            }
+        }
+        best.count++;
+        clusters.get(best.id); // touch: most recently used
+        return matchOf(best, raw, false, changed);
+    }
+
+    /**
+     * Classifies one message without learning.
+     *
+     * @param message the log message
+     * @return the match (never new, never changed), or null when no template is similar enough
+     */
+    public TemplateMatch match(final String message) {
+        final Tokens.Line line = Tokens.line(message);
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
+        final List<Cluster> leaf = find(masked);
+        final Cluster best = leaf == null ? null : best(leaf, masked);
+        return best == null ? null : matchOf(best, raw, false, false);
+    }
+
+    /**
+     * Adds a template learned elsewhere (another instance, the compacted template topic) unless its id is known.
+     *
+     * @param template a template as returned by {@link #templates()}
+     * @return true when it was added
+     */
+    public boolean addTemplate(final Template template) {
+        if (clusters.containsKey(template.id())) {
+            return false;
+        }
+        final String[] tokens = Tokens.split(template.template());
+        final Cluster c = new Cluster(template.id(), pathOf(tokens), tokens, Math.max(1, template.count()));
+        insert(c);
+        return true;
+    }
+
+    /** @return a snapshot of the templates, least recently matched first */
+    public Collection<Template> templates() {
+        final List<Template> out = new ArrayList<>(clusters.size());
+        for (final Cluster c : clusters.values()) {
+            out.add(c.toTemplate());
+        }
+        return out;
+    }
+
+    /** @return the number of templates held, at most {@link MinerOptions#maxTemplates()} */
+    public int size() {
+        return clusters.size();
+    }
+
+    /** @return tree nodes below the root, for tests of the memory bound */
+    int nodeCount() {
+        int n = 0;
+        final List<Node> todo = new ArrayList<>(byLength.values());
+        while (!todo.isEmpty()) {
+            final Node node = todo.remove(todo.size() - 1);
+            n++;
+            todo.addAll(node.children.values());
+        }
+        return n;
+    }
+
+    /** @return the hyperparameters */
+    public MinerOptions options() {
+        return options;
+    }
+
+    /** @return the whole state (templates, tree paths, counts, recency order), see {@link MinerState} */
+    public byte[] toBytes() {
+        return MinerState.write(clusters.values());
+    }
+
+    /**
+     * @param state   bytes from {@link #toBytes()}
+     * @param options hyperparameters; need not equal the writer's
+     * @return a miner that continues where the writer stopped
+     * @throws IllegalArgumentException when the bytes are not a miner state
+     */
+    public static TemplateMiner fromBytes(final byte[] state, final MinerOptions options) {
+        final TemplateMiner miner = new TemplateMiner(options);
+        for (final Cluster c : MinerState.read(state)) {
+            miner.insert(c);
+        }
+        miner.evict();
+        return miner;
+    }
+
+    private Cluster create(final List<Cluster> leaf, final String[] route, final String[] tokens) {
+        final String text = String.join(" ", tokens);
+        int attempt = 0;
+        String id = Cluster.idOf(text, attempt);
+        while (clusters.containsKey(id)) {
+            id = Cluster.idOf(text, ++attempt);
+        }
+        final Cluster c = new Cluster(id, route, tokens, 1);
+        c.leaf = leaf;
+        leaf.add(c);
+        clusters.put(id, c);
+        evict();
+        return c;
+    }
+
+    private void insert(final Cluster c) {
+        final Node lengthNode = byLength.computeIfAbsent(c.tokens().length, k -> new Node());
+        Node node = lengthNode;
+        for (final String key : c.path) {
+            node = node.children.computeIfAbsent(key, k -> new Node());
+        }
+        c.leaf = node.clusters;
+        node.clusters.add(c);
+        clusters.put(c.id, c);
+    }
+
+    private void evict() {
+        final Iterator<Cluster> it = clusters.values().iterator();
+        while (clusters.size() > options.maxTemplates() && it.hasNext()) {
+            final Cluster eldest = it.next();
+            it.remove();
+            unlink(eldest);
+        }
+    }
+
+    /** Removes a cluster from its leaf, then every tree node that is left empty, so the tree stays bounded. */
+    private void unlink(final Cluster c) {
+        c.leaf.remove(c);
+        final int length = c.tokens().length;
+        final Node[] chain = new Node[c.path.length + 1];
+        chain[0] = byLength.get(length);
+        for (int i = 0; i < c.path.length && chain[i] != null; i++) {
+            chain[i + 1] = chain[i].children.get(c.path[i]);
+        }
+        for (int i = c.path.length; i > 0; i--) {
+            if (chain[i] == null || !chain[i].isEmpty()) {
+                return;
+            }
+            chain[i - 1].children.remove(c.path[i - 1]);
+        }
+        if (chain[0] != null && chain[0].isEmpty()) {
+            byLength.remove(length);
+        }
+    }
+
+    private int routeLength(final String[] masked) {
+        int constants = 0;
+        for (int i = 0; i < masked.length && constants < options.depth() - 2; i++) {
+            if (!Masker.isVariable(masked[i])) {
+                constants++;
+            }
+        }
+        return constants;
+    }
+
+    /** @return the positions of the first constant tokens, which key the tree levels */
+    private int[] routePositions(final String[] masked, final int length) {
+        final int[] pos = new int[length];
+        int k = 0;
+        for (int i = 0; i < masked.length && k < length; i++) {
+            if (!Masker.isVariable(masked[i])) {
+                pos[k++] = i;
+            }
+        }
+        return pos;
+    }
+
+    private String[] pathOf(final String[] tokens) {
+        final String[] path = new String[routeLength(tokens)];
+        final int[] pos = routePositions(tokens, path.length);
+        for (int i = 0; i < path.length; i++) {
+            path[i] = tokens[pos[i]];
+        }
+        return path;
+    }
+
+    /**
+     * Finds the leaf for a message without changing the tree: by token count, then by its first constant
+     * tokens, taking a token's own child, else the wildcard child; a token with neither is skipped, as a
+     * parameter of a template learned elsewhere would have been (imported templates route by their
+     * generalized text).
+     *
+     * @param masked the message's masked tokens
+     * @return the leaf's clusters, or null when no node fits
+     */
+    private List<Cluster> find(final String[] masked) {
+        Node node = byLength.get(masked.length);
+        final int levels = routeLength(masked);
+        int level = 0;
+        for (int i = 0; i < masked.length && level < levels && node != null; i++) {
+            if (Masker.isVariable(masked[i])) {
+                continue;
+            }
+            Node next = node.children.get(masked[i]);
+            if (next == null) {
+                next = node.children.get(Masker.WILDCARD);
+            }
+            if (next != null) {
+                node = next;
+                level++;
+            }
+        }
+        return node == null ? null : node.clusters;
+    }
+
+    /**
+     * Walks the tree by token count, then by the first {@code depth - 2} constant tokens (tokens without a
+     * parameter: in logs with a timestamp or id first, these still tell events apart), growing it; a node
+     * with {@code maxChildren - 1} children sends further tokens to its wildcard child.
+     *
+     * @param masked the message's masked tokens
+     * @param route  filled with the key taken at each level: the new cluster's path
+     * @return the leaf's clusters
+     */
+    private List<Cluster> grow(final String[] masked, final String[] route) {
+        Node node = byLength.computeIfAbsent(masked.length, k -> new Node());
+        final int[] pos = routePositions(masked, route.length);
+        for (int i = 0; i < route.length; i++) {
+            String key = masked[pos[i]];
+            if (!node.children.containsKey(key) && node.children.size() >= options.maxChildren() - 1) {
+                key = Masker.WILDCARD;
+            }
+            route[i] = key;
+            node = node.children.computeIfAbsent(key, k -> new Node());
+        }
+        return node.clusters;
+    }
+
+    private Cluster best(final List<Cluster> leaf, final String[] masked) {
+        Cluster best = null;
+        double bestSim = -1;
+        int bestParams = -1;
+        final int n = masked.length;
+        for (final Cluster c : leaf) {
+            int equal = 0;
+            int params = 0;
+            int wordDiffs = 0;
+            final String[] tokens = c.tokens();
+            int i = 0;
+            for (; i < n; i++) {
+                final String t = tokens[i];
+                if (t.equals(Masker.WILDCARD)) {
+                    params++;
+                } else if (covers(t, masked[i])) {
+                    equal++;
+                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)
+                        && ++wordDiffs > options.maxWordChanges()) {
+                    // two plain words changing at once mark another event more often than two parameters do
+                    break;
+                }
+            }
+            if (i < n) {
+                continue;
+            }
+            final double sim = n == 0 ? 1 : (double) equal / n;
+            if (sim > bestSim || sim == bestSim && params > bestParams) {
+                best = c;
+                bestSim = sim;
+                bestParams = params;
+            }
+        }
+        return bestSim >= options.similarity() ? best : null;
+    }
+
+    /** @return true when the template token stands for the masked token: equal, or a pattern that covers it */
+    private static boolean covers(final String template, final String masked) {
+        return template.equals(masked) || template.equals(Masker.WILDCARD)
+                || template.indexOf('<') >= 0 && Masker.isVariable(template) && Masker.covers(template, masked);
+    }
+
+    private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,
+                                         final boolean changed) {
+        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens(), raw), created, changed);
+    }
+
+    /** An inner node (children by token) or a leaf (clusters). */
+    private static final class Node {
+        final Map<String, Node> children = new HashMap<>();
+        final List<Cluster> clusters = new ArrayList<>(2);
+
+        boolean isEmpty() {
+            return children.isEmpty() && clusters.isEmpty();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.vigil.analyzer.logs;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Splitting messages into tokens, masking them, and reading parameters back out of a template. */
+final class Tokens {
+    private static final String[] NONE = new String[0];
+
+    private Tokens() {
+    }
+
+    /** @return the whitespace-separated tokens of the message, none for a blank one */
+    static String[] split(final String message) {
+        final List<String> out = new ArrayList<>();
+        final int n = message.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && isSpace(message.charAt(i))) {
+                i++;
+            }
+            int j = i;
+            while (j < n && !isSpace(message.charAt(j))) {
+                j++;
+            }
+            if (j > i) {
+                out.add(message.substring(i, j));
+            }
+            i = j;
+        }
+        return out.isEmpty() ? NONE : out.toArray(NONE);
+    }
+
+    private static boolean isSpace(final char c) {
+        return c == ' ' || c < ' ' && Character.isWhitespace(c) || c > '~' && Character.isWhitespace(c);
+    }
+
+    /**
+     * A message as the miner sees it: raw and masked tokens, position by position.
+     *
+     * @param raw    the text of each token
+     * @param masked its masked form
+     */
+    record Line(String[] raw, String[] masked) {
+    }
+
+    /**
+     * Splits and masks a message. A run of adjacent tokens with the same masked form that holds a parameter
+     * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
+     * lists of different lengths still give messages of one length.
+     *
+     * @param message the message
+     * @return its tokens
+     */
+    static Line line(final String message) {
+        final String[] raw = split(message);
+        final String[] masked = new String[raw.length];
+        boolean runs = false;
+        for (int k = 0; k < raw.length; k++) {
+            masked[k] = Masker.mask(raw[k]);
+            runs |= k > 0 && masked[k].equals(masked[k - 1]) && Masker.isListItem(masked[k]);
+        }
+        return runs ? joinRuns(raw, masked) : new Line(raw, masked);
+    }
+
+    private static Line joinRuns(final String[] raw, final String[] masked) {
+        final List<String> rawOut = new ArrayList<>(raw.length);
+        final List<String> maskedOut = new ArrayList<>(raw.length);
+        int i = 0;
+        while (i < raw.length) {
+            final String m = masked[i];
+            int j = i + 1;
+            if (Masker.isListItem(m)) {
+                while (j < raw.length && masked[j].equals(m)) {
+                    j++;
+                }
+            }
+            rawOut.add(j == i + 1 ? raw[i] : String.join(" ", Arrays.asList(raw).subList(i, j)));
+            maskedOut.add(m);
+            i = j;
+        }
+        return new Line(rawOut.toArray(NONE), maskedOut.toArray(NONE));
+    }
+
+    /**
+     * @param template template tokens, some holding {@code <*>}
+     * @param raw      the message's tokens, as many
+     * @return the text each {@code <*>} stands for, in order
+     */
+    static List<String> parameters(final String[] template, final String[] raw) {
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < template.length; i++) {
+            final String t = template[i];
+            if (t.equals(Masker.WILDCARD)) {
+                out.add(raw[i]);
+            } else if (t.contains(Masker.WILDCARD)) {
+                extract(t, raw[i], out);
+            }
+        }
+        return out;
+    }
+
+    /** Matches literal parts of a partly masked token left to right; each {@code <*>} takes the text between. */
+    private static void extract(final String template, final String token, final List<String> out) {
+        final int before = out.size();
+        if (!fits(template, token, out)) {
+            // cannot happen while masking rules stay as they were when the template was learned: take it whole
+            out.subList(before, out.size()).clear();
+            out.add(token);
+        }
+    }
+
+    private static boolean fits(final String template, final String token, final List<String> out) {
+        int t = 0;
+        int k = 0;
+        while (true) {
+            final int star = template.indexOf(Masker.WILDCARD, t);
+            final String literal = template.substring(t, star < 0 ? template.length() : star);
+            if (!token.startsWith(literal, k)) {
+                return false;
+            }
+            k += literal.length();
+            if (star < 0) {
+                return k == token.length();
+            }
+            t = star + Masker.WILDCARD.length();
+            final int next = template.indexOf(Masker.WILDCARD, t);
+            final String following = template.substring(t, next < 0 ? template.length() : next);
+            final int end;
+            if (next < 0) {
+                end = token.endsWith(following) ? token.length() - following.length() : -1;
+            } else {
+                end = following.isEmpty() ? -1 : token.indexOf(following, k + 1);
+            }
+            if (end <= k) {
+                return false;
+            }
+            out.add(token.substring(k, end));
+            k = end;
+        }
+    }
+}

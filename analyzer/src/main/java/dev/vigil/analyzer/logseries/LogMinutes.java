@@ -1,0 +1,81 @@
+package dev.vigil.analyzer.logseries;
+
+import dev.vigil.analyzer.store.BinaryReader;
+import dev.vigil.analyzer.store.BinaryWriter;
+import dev.vigil.analyzer.store.Codec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One host's log counts: the open one-minute windows (lines, error-level lines, lines of
+ * never-seen templates, lines per template) and the host's active templates, least recently seen
+ * first (at most the configured number; each gets its own count series).
+ */
+final class LogMinutes {
+    private static final int VERSION = 1;
+    /** Open windows by start. */
+    final TreeMap<Long, Counts> open = new TreeMap<>();
+    /** Active template id to the last window it was seen in, in access order. */
+    final LinkedHashMap<String, Long> active = new LinkedHashMap<>(16, 0.75f, true);
+    /** Latest event time seen. */
+    long watermark = Long.MIN_VALUE;
+    /** Start of the last window published. */
+    long lastClosed = Long.MIN_VALUE;
+
+    /** The counts of one window. */
+    static final class Counts {
+        long lines;
+        long errors;
+        long newTemplates;
+        final Map<String, Long> perTemplate = new TreeMap<>();
+    }
+
+    static final Codec<LogMinutes> CODEC = new Codec<>() {
+        @Override
+        public byte[] encode(final LogMinutes m) {
+            final BinaryWriter out = new BinaryWriter(256);
+            out.writeByte(VERSION).writeLong(m.watermark).writeLong(m.lastClosed).writeLong(m.open.size());
+            for (final Map.Entry<Long, Counts> e : m.open.entrySet()) {
+                final Counts c = e.getValue();
+                out.writeLong(e.getKey()).writeLong(c.lines).writeLong(c.errors).writeLong(c.newTemplates)
+                        .writeLong(c.perTemplate.size());
+                c.perTemplate.forEach((id, n) -> out.writeString(id).writeLong(n));
+            }
+            out.writeLong(m.active.size());
+            // Iterating an access-ordered map with forEach does not reorder it.
+            m.active.forEach((id, window) -> out.writeString(id).writeLong(window));
+            return out.toByteArray();
+        }
+
+        @Override
+        public LogMinutes decode(final byte[] bytes) {
+            final BinaryReader in = new BinaryReader(bytes);
+            final int version = in.readByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("log counts: unknown version " + version);
+            }
+            final LogMinutes m = new LogMinutes();
+            m.watermark = in.readLong();
+            m.lastClosed = in.readLong();
+            final int windows = in.readInt();
+            for (int i = 0; i < windows; i++) {
+                final Counts c = new Counts();
+                final long start = in.readLong();
+                c.lines = in.readLong();
+                c.errors = in.readLong();
+                c.newTemplates = in.readLong();
+                final int templates = in.readInt();
+                for (int j = 0; j < templates; j++) {
+                    c.perTemplate.put(in.readString(), in.readLong());
+                }
+                m.open.put(start, c);
+            }
+            final int active = in.readInt();
+            for (int i = 0; i < active; i++) {
+                m.active.put(in.readString(), in.readLong());
+            }
+            return m;
+        }
+    };
+}

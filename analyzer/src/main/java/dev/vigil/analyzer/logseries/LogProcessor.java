@@ -1,0 +1,230 @@
+package dev.vigil.analyzer.logseries;
+
+import dev.vigil.analyzer.clean.Limits;
+import dev.vigil.analyzer.clean.RejectedRecordException;
+import dev.vigil.analyzer.logs.MinerOptions;
+import dev.vigil.analyzer.logs.Template;
+import dev.vigil.analyzer.logs.TemplateMatch;
+import dev.vigil.analyzer.logs.TemplateMiner;
+import dev.vigil.analyzer.normalize.Point;
+import dev.vigil.analyzer.normalize.SeriesKey;
+import dev.vigil.analyzer.store.Codec;
+import dev.vigil.analyzer.store.LiveStore;
+import dev.vigil.analyzer.store.LiveStoreBuilder;
+import dev.vigil.schemas.LogRecord;
+import dev.vigil.schemas.LogTemplate;
+import dev.vigil.schemas.Severity;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * Logs to numbers. Each log record gets its template from the task's {@link TemplateMiner} (new
+ * and generalized templates go to the compacted template topic, keyed by their stable id); per
+ * host and window it counts lines, error-level lines, lines of never-seen templates, and lines of
+ * each of the host's active templates. When a window closes (the host's log event time passed its
+ * end plus the grace), the counts leave as {@link Point}s of {@link LogSeries} series, zero counts
+ * included, for the series pipeline to summarize and score. Windows without any line are
+ * published as zeros when the next line comes, up to {@value #MAX_EMPTY_WINDOWS} of them.
+ *
+ * <p>A line too late for its own window counts in the first window not yet published. Rejected (to the
+ * dead-letter topic): no host or time, a time far in the future, a message longer than the limit.
+ */
+public final class LogProcessor implements Processor<String, LogRecord, String, Object> {
+    /** Child receiving the count points. */
+    public static final String POINTS = "series";
+    /** Child receiving {@link LogTemplate}s. */
+    public static final String TEMPLATES = "log-templates-sink";
+    /** Store of the task's template miner. */
+    public static final String MINER_STORE = "log-miner-store";
+    /** Store of per-host counts. */
+    public static final String COUNTS_STORE = "log-counts-store";
+    /** Most empty windows published as zeros between two lines of a host. */
+    static final int MAX_EMPTY_WINDOWS = 60;
+    private static final String MINER_KEY = "miner";
+    /** Level words in a message whose severity the collector did not know. */
+    private static final Pattern ERROR_WORDS =
+            Pattern.compile("\\b(ERROR|FATAL|CRIT|CRITICAL|SEVERE|PANIC|EMERG|ALERT)\\b", Pattern.CASE_INSENSITIVE);
+
+    private final Limits limits;
+    private final MinerOptions minerOptions;
+    private final long windowMillis;
+    private final long graceMillis;
+    private final int maxTemplates;
+    private ProcessorContext<String, Object> context;
+    private LiveStore<TemplateMiner> miners;
+    private LiveStore<LogMinutes> counts;
+
+    /**
+     * @param limits what a record must respect
+     * @param minerOptions the template miner's options
+     * @param windowMillis count window
+     * @param graceMillis how long a window waits for late lines
+     * @param maxTemplates active templates per host with their own count series
+     */
+    public LogProcessor(final Limits limits, final MinerOptions minerOptions, final long windowMillis,
+                        final long graceMillis, final int maxTemplates) {
+        this.limits = limits;
+        this.minerOptions = minerOptions;
+        this.windowMillis = windowMillis;
+        this.graceMillis = graceMillis;
+        this.maxTemplates = maxTemplates;
+    }
+
+    /**
+     * @param options the miner's options
+     * @param persistent RocksDB (true) or in-memory stores
+     * @param capacity live hosts kept in memory per task
+     * @return the stores this processor needs
+     */
+    public static List<StoreBuilder<?>> stores(final MinerOptions options, final boolean persistent,
+                                               final int capacity) {
+        final Codec<TemplateMiner> minerCodec = new Codec<>() {
+            @Override
+            public byte[] encode(final TemplateMiner miner) {
+                return miner.toBytes();
+            }
+
+            @Override
+            public TemplateMiner decode(final byte[] bytes) {
+                return TemplateMiner.fromBytes(bytes, options);
+            }
+        };
+        return List.of(LiveStoreBuilder.of(MINER_STORE, persistent, minerCodec, 1),
+                LiveStoreBuilder.of(COUNTS_STORE, persistent, LogMinutes.CODEC, capacity));
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.miners = context.getStateStore(MINER_STORE);
+        this.counts = context.getStateStore(COUNTS_STORE);
+    }
+
+    @Override
+    public void process(final Record<String, LogRecord> record) {
+        final LogRecord log = record.value();
+        if (log == null) {
+            throw new RejectedRecordException("log record without a value");
+        }
+        // Built only when a record is refused.
+        final Supplier<String> what = () -> "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
+        final String host = Limits.required(what, log.getHost(), "host");
+        final long time = log.getTime() == null ? 0 : log.getTime().toEpochMilli();
+        limits.checkTime(what, time);
+        final String message = log.getMessage() == null ? "" : log.getMessage();
+        if (message.length() > limits.maxLogBytes() / 3) {
+            final int bytes = message.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > limits.maxLogBytes()) {
+                throw new RejectedRecordException(what.get() + ": message of " + bytes + " bytes, more than the "
+                        + limits.maxLogBytes() + " allowed");
+            }
+        }
+        final TemplateMatch match = mine(host, time, message);
+        LogMinutes m = counts.get(host);
+        if (m == null) {
+            m = new LogMinutes();
+        }
+        m.watermark = Math.max(m.watermark, time);
+        close(host, m);
+        long start = Math.floorDiv(time, windowMillis) * windowMillis;
+        if (m.lastClosed != Long.MIN_VALUE) {
+            // Too late for its own window: counted in the first window not yet published.
+            start = Math.max(start, m.lastClosed + windowMillis);
+        }
+        final LogMinutes.Counts c = m.open.computeIfAbsent(start, s -> new LogMinutes.Counts());
+        c.lines++;
+        if (isError(log.getSeverity(), message)) {
+            c.errors++;
+        }
+        if (match.newTemplate()) {
+            c.newTemplates++;
+        }
+        c.perTemplate.merge(match.templateId(), 1L, Long::sum);
+        m.active.put(match.templateId(), start);
+        counts.put(host, m);
+    }
+
+    private TemplateMatch mine(final String host, final long time, final String message) {
+        TemplateMiner miner = miners.get(MINER_KEY);
+        if (miner == null) {
+            miner = new TemplateMiner(minerOptions);
+            miners.put(MINER_KEY, miner);
+        }
+        final TemplateMatch match = miner.add(message);
+        if (match.newTemplate() || match.templateChanged()) {
+            // Only template changes are written back; counts inside the miner may lag after a
+            // crash, the templates and their ids do not.
+            miners.put(MINER_KEY, miner);
+            long seen = 1;
+            if (match.templateChanged()) {
+                for (final Template t : miner.templates()) {
+                    if (t.id().equals(match.templateId())) {
+                        seen = t.count();
+                    }
+                }
+            }
+            final LogTemplate out = LogTemplate.newBuilder().setId(match.templateId()).setHost(host)
+                    .setTime(Instant.ofEpochMilli(time)).setTemplate(match.template()).setCount(seen).build();
+            context.forward(new Record<>(match.templateId(), out, time), TEMPLATES);
+        }
+        return match;
+    }
+
+    static boolean isError(final Severity severity, final String message) {
+        if (severity == Severity.ERROR || severity == Severity.CRITICAL) {
+            return true;
+        }
+        return (severity == null || severity == Severity.UNKNOWN) && ERROR_WORDS.matcher(message).find();
+    }
+
+    /** Publishes the windows that the host's event time has left behind, with zeros for empty ones. */
+    private void close(final String host, final LogMinutes m) {
+        while (!m.open.isEmpty() && m.open.firstKey() + windowMillis + graceMillis <= m.watermark) {
+            final Map.Entry<Long, LogMinutes.Counts> first = m.open.pollFirstEntry();
+            if (m.lastClosed != Long.MIN_VALUE) {
+                final long from = Math.max(m.lastClosed + windowMillis, first.getKey() - MAX_EMPTY_WINDOWS * windowMillis);
+                for (long empty = from; empty < first.getKey(); empty += windowMillis) {
+                    publish(host, m, empty, new LogMinutes.Counts());
+                }
+            }
+            publish(host, m, first.getKey(), first.getValue());
+            m.lastClosed = first.getKey();
+        }
+    }
+
+    private void publish(final String host, final LogMinutes m, final long start, final LogMinutes.Counts c) {
+        point(host, LogSeries.LINES, start, c.lines);
+        point(host, LogSeries.ERRORS, start, c.errors);
+        point(host, LogSeries.NEW_TEMPLATES, start, c.newTemplates);
+        // Forget templates unseen for an hour of windows, then keep the most recently seen ones.
+        final Iterator<Map.Entry<String, Long>> it = m.active.entrySet().iterator();
+        while (it.hasNext()) {
+            final Map.Entry<String, Long> e = it.next();
+            if (e.getValue() < start - MAX_EMPTY_WINDOWS * windowMillis || m.active.size() > maxTemplates) {
+                it.remove();
+            }
+        }
+        // In id order, and without get(): that would reorder the access-ordered map.
+        for (final Map.Entry<String, Long> e : new TreeMap<>(m.active).entrySet()) {
+            if (e.getValue() <= start || c.perTemplate.containsKey(e.getKey())) {
+                point(host, SeriesKey.of(LogSeries.PER_TEMPLATE, new TreeMap<>(Map.of("template", e.getKey()))),
+                        start, c.perTemplate.getOrDefault(e.getKey(), 0L));
+            }
+        }
+    }
+
+    private void point(final String host, final String series, final long time, final long value) {
+        final Point p = new Point(host, series, LogSeries.UNIT, time, value, Point.Kind.LOG, null, 0, false);
+        context.forward(new Record<>(host, p, time), POINTS);
+    }
+}

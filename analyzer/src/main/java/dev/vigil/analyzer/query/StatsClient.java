@@ -1,0 +1,74 @@
+package dev.vigil.analyzer.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.analyzer.AnalyzerException;
+import dev.vigil.analyzer.RetriableAnalyzerException;
+import dev.vigil.schemas.StatsWindow;
+import dev.vigil.schemas.json.RecordJson;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Asks any analyzer instance for statistics; redirects lead to the instance holding the host. */
+public final class StatsClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(TIMEOUT).build();
+    private final String endpoint;
+
+    /** @param endpoint host:port of any analyzer instance's query endpoint */
+    public StatsClient(final String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * @param host host name
+     * @param metric canonical metric name
+     * @return the latest windows of every series of that metric on that host; empty when none yet
+     * @throws RetriableAnalyzerException when no instance can answer right now
+     * @throws AnalyzerException when the endpoint cannot be reached or refuses the query
+     */
+    public List<StatsWindow> query(final String host, final String metric) {
+        final URI uri = URI.create("http://" + endpoint + QueryServer.STATS_PATH + "?host="
+                + URLEncoder.encode(host, StandardCharsets.UTF_8) + "&metric="
+                + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+        final HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AnalyzerException("analyzer query endpoint " + endpoint + ": cannot connect ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                    + "); is an analyzer running there? (--analyzer, $VIGIL_ANALYZER)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AnalyzerException("interrupted while querying " + endpoint, e);
+        }
+        final JsonNode body;
+        try {
+            body = RecordJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AnalyzerException("analyzer query endpoint " + endpoint + ": not a JSON answer (HTTP "
+                    + response.statusCode() + ")", e);
+        }
+        if (response.statusCode() == 503) {
+            throw new RetriableAnalyzerException("analyzer " + endpoint + ": " + body.path("error").asText(), null);
+        }
+        if (response.statusCode() != 200) {
+            throw new AnalyzerException("analyzer " + endpoint + ": HTTP " + response.statusCode() + ": "
+                    + body.path("error").asText());
+        }
+        final List<StatsWindow> windows = new ArrayList<>();
+        for (final JsonNode w : body.path("windows")) {
+            windows.add(RecordJson.read(w, StatsWindow.class));
+        }
+        return windows;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.vigil.analyzer.series;
+
+import dev.vigil.analyzer.anomaly.DetectionResult;
+import dev.vigil.analyzer.anomaly.SeriesDetector;
+import dev.vigil.analyzer.clean.IdHash;
+import dev.vigil.analyzer.clean.RejectedRecordException;
+import dev.vigil.analyzer.detect.Anomalies;
+import dev.vigil.analyzer.detect.EpisodePolicy;
+import dev.vigil.analyzer.forecast.Trend;
+import dev.vigil.analyzer.normalize.Point;
+import dev.vigil.analyzer.stats.StatsRecords;
+import dev.vigil.analyzer.stats.WindowSummary;
+import dev.vigil.analyzer.store.LiveStore;
+import dev.vigil.analyzer.store.LiveStoreBuilder;
+import dev.vigil.schemas.Anomaly;
+import dev.vigil.schemas.AnomalyPhase;
+import dev.vigil.schemas.Forecast;
+import dev.vigil.schemas.StatsWindow;
+import dev.vigil.schemas.serde.AvroSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The per-series pipeline, for points of every source, keyed by host: drop retried duplicates,
+ * place late points by event time (or reject them past the grace), fill short gaps, update the
+ * statistics windows, score with the series' detector, turn scores into episodes, fit forecasts.
+ *
+ * <p>Outputs go to named children: {@value #STATS}, {@value #ANOMALIES}, {@value #FORECASTS}, and
+ * every real in-order metric point to {@value #HOST}. Every output is a function of the series'
+ * points in event-time order, so reprocessing and scale-out give the same records with the same ids.
+ * A stream-time punctuator closes the windows and episodes of series that went quiet and forgets
+ * series after the expiry.
+ */
+public final class SeriesProcessor implements Processor<String, Point, String, Object> {
+    /** Child receiving {@link StatsWindow}s. */
+    public static final String STATS = "stats-sink";
+    /** Child receiving {@link Anomaly} records. */
+    public static final String ANOMALIES = "anomalies-sink";
+    /** Child receiving {@link Forecast}s. */
+    public static final String FORECASTS = "forecasts-sink";
+    /** Child receiving accepted real metric points, for the host-level detector. */
+    public static final String HOST = "host-detect";
+    /** Store of {@link SeriesState}. */
+    public static final String STATE_STORE = "series-store";
+    /** Store of {@link SeriesHistory}. */
+    public static final String HISTORY_STORE = "series-history-store";
+    /** Store of detector snapshots. */
+    public static final String DETECTOR_STORE = "series-detector-store";
+    /** Queryable store of the latest {@link StatsWindow} per host, series and window. */
+    public static final String STATS_STORE = "stats-store";
+    private static final char SEP = '\u0000';
+
+    private final SeriesSettings settings;
+    private final boolean hostChild;
+    private ProcessorContext<String, Object> context;
+    private LiveStore<SeriesState> states;
+    private LiveStore<SeriesHistory> histories;
+    private LiveStore<DetectorSlot> detectors;
+    private KeyValueStore<String, StatsWindow> stats;
+
+    /**
+     * @param settings windows, detector and episode settings
+     * @param hostChild whether child {@value #HOST} exists (host-level detection is on)
+     */
+    public SeriesProcessor(final SeriesSettings settings, final boolean hostChild) {
+        this.settings = settings;
+        this.hostChild = hostChild;
+    }
+
+    /**
+     * @param host a host
+     * @param series a series text
+     * @param window a window name, or empty for a prefix over all windows
+     * @return the key of the stats store
+     */
+    public static String statsKey(final String host, final String series, final String window) {
+        return host + SEP + series + SEP + window;
+    }
+
+    /**
+     * @param settings the settings, for the detector codec
+     * @param persistent RocksDB (true) or in-memory stores
+     * @param capacity live series kept in memory per task and store
+     * @param detectorCapacity live detectors kept in memory per task
+     * @return the stores this processor needs
+     */
+    public static List<StoreBuilder<?>> stores(final SeriesSettings settings, final boolean persistent,
+                                               final int capacity, final int detectorCapacity) {
+        return List.of(LiveStoreBuilder.of(STATE_STORE, persistent, SeriesState.CODEC, capacity),
+                LiveStoreBuilder.of(HISTORY_STORE, persistent, SeriesHistory.CODEC, capacity),
+                LiveStoreBuilder.of(DETECTOR_STORE, persistent, DetectorSlot.codec(settings.detector()),
+                        detectorCapacity),
+                Stores.keyValueStoreBuilder(persistent ? Stores.persistentKeyValueStore(STATS_STORE)
+                        : Stores.inMemoryKeyValueStore(STATS_STORE), Serdes.String(), AvroSerde.of(StatsWindow.class)));
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(STATE_STORE);
+        this.histories = context.getStateStore(HISTORY_STORE);
+        this.detectors = context.getStateStore(DETECTOR_STORE);
+        this.stats = context.getStateStore(STATS_STORE);
+        final long every = Math.max(1000, Math.min(60_000, settings.idleMillis() / 2));
+        context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(final Record<String, Point> record) {
+        final Point p = record.value();
+        final String key = p.host() + SEP + p.series();
+        SeriesState s = states.get(key);
+        if (s == null) {
+            s = new SeriesState(p.unit(), p.kind(), p.dataset());
+        }
+        if (p.time() <= s.lastTime) {
+            if (p.idHash() != 0 && s.ids.contains(p.idHash())) {
+                return; // a retry of a point already counted
+            }
+            final long grace = settings.windows().graceMillis();
+            if (p.time() < s.lastTime - grace) {
+                throw new RejectedRecordException(p.kind().label() + " " + p.host() + "/" + p.series() + ": event time "
+                        + Instant.ofEpochMilli(p.time()) + " is " + (s.lastTime - p.time()) / 1000 + " s behind the "
+                        + "series' latest point, beyond the " + grace / 1000 + " s grace");
+            }
+            // Out of order within the grace: it still counts in its window, but the detector only
+            // learns series in event-time order.
+            s.ids.add(p.time(), p.idHash(), s.lastTime, settings.dedupWindowMillis());
+            s.windows.add(p.time(), p.value(), false, settings.windows());
+            states.put(key, s);
+            return;
+        }
+        if (s.lastTime != Long.MIN_VALUE) {
+            final double[][] filled = s.gaps.fill(s.lastTime, s.lastValue, p.time(), p.value(),
+                    settings.gapMaxPoints(), settings.gapMethod());
+            for (int i = 0; i < filled[0].length; i++) {
+                advance(key, s, p.imputedAt((long) filled[0][i], filled[1][i]));
+            }
+            s.gaps.observe(p.time() - s.lastTime);
+        }
+        advance(key, s, p);
+        states.put(key, s);
+    }
+
+    private void advance(final String key, final SeriesState s, final Point p) {
+        closeWindows(key, s, p.host(), p.series(), p.time());
+        s.windows.add(p.time(), p.value(), p.imputed(), settings.windows());
+        final DetectionResult result = detect(key, s, p);
+        if (!p.imputed() && result.warm()) {
+            episode(s, p, result);
+        }
+        s.ids.add(p.time(), p.idHash(), p.time(), settings.dedupWindowMillis());
+        s.lastTime = p.time();
+        s.lastValue = p.value();
+        if (hostChild && p.kind() == Point.Kind.METRIC && !p.imputed()) {
+            context.forward(new Record<>(p.host(), p, p.time()), HOST);
+        }
+    }
+
+    private DetectionResult detect(final String key, final SeriesState s, final Point p) {
+        DetectorSlot slot = detectors.get(key);
+        if (slot == null) {
+            slot = new DetectorSlot(new SeriesDetector(settings.detector(), IdHash.of(key)), Long.MIN_VALUE);
+            detectors.put(key, slot);
+        }
+        if (s.tailSize > 0 && s.tailTimes[s.tailSize - 1] > slot.lastTime) {
+            // Read back from an older snapshot: catch up on the points learned since.
+            for (int i = 0; i < s.tailSize; i++) {
+                if (s.tailTimes[i] > slot.lastTime) {
+                    slot.update(s.tailTimes[i], s.tailValues[i]);
+                }
+            }
+        }
+        final DetectionResult result = slot.update(p.time(), p.value());
+        s.addTail(p.time(), p.value());
+        if (s.tailSize >= settings.snapshotPoints()) {
+            // The next commit writes the snapshot and the emptied tail together.
+            detectors.put(key, slot);
+            s.tailSize = 0;
+        }
+        return result;
+    }
+
+    private void episode(final SeriesState s, final Point p, final DetectionResult result) {
+        final EpisodePolicy.Step step = settings.episodes().step(s.episode, p.host() + SEP + p.series(), p.time(),
+                result.score());
+        s.episode = step.phase() == AnomalyPhase.CLOSE ? null : step.episode();
+        if (step.phase() != null) {
+            final Anomalies.Subject subject = new Anomalies.Subject(p.host(), p.series(), p.kind().label(),
+                    p.dataset(), p.unit(), Anomalies.SERIES_DETECTOR);
+            context.forward(new Record<>(p.host(), Anomalies.of(subject, step.phase(), step.episode(), p.time(),
+                    result), p.time()), ANOMALIES);
+        }
+    }
+
+    private void closeWindows(final String key, final SeriesState s, final String host, final String series,
+                              final long watermark) {
+        final List<WindowSummary> closed = s.windows.close(watermark, settings.windows());
+        if (closed.isEmpty()) {
+            return;
+        }
+        SeriesHistory history = histories.get(key);
+        if (history == null) {
+            history = new SeriesHistory();
+        }
+        final long size = settings.windows().tumblingMillis();
+        for (final WindowSummary w : closed) {
+            final long end = w.start() + size;
+            publish(host, series, s.unit, settings.windows().tumblingName(), w, end);
+            for (final WindowSummary hop : history.hopping.onClosed(w, settings.windows())) {
+                publish(host, series, s.unit, settings.windows().hoppingName(), hop,
+                        hop.start() + settings.windows().hoppingSizeMillis());
+            }
+            forecast(host, series, s, history, w.moments().mean(), end);
+        }
+        histories.put(key, history);
+    }
+
+    private void publish(final String host, final String series, final String unit, final String window,
+                         final WindowSummary summary, final long end) {
+        final StatsWindow out = StatsRecords.of(host, series, unit, window, summary, end);
+        stats.put(statsKey(host, series, window), out);
+        context.forward(new Record<>(host, out, end), STATS);
+    }
+
+    private void forecast(final String host, final String series, final SeriesState s, final SeriesHistory history,
+                          final double mean, final long end) {
+        if (!settings.forecasts().applies(series, s.unit)) {
+            return;
+        }
+        if (history.trend == null) {
+            history.trend = new Trend(settings.forecasts().windowPoints());
+        }
+        history.trend.add(end, mean);
+        final Forecast f = settings.forecasts().check(host, series, history.trend, end);
+        if (f != null) {
+            context.forward(new Record<>(host, f, end), FORECASTS);
+        }
+    }
+
+    /** Closes what quiet series left open and forgets expired ones; runs on stream time. */
+    private void sweep(final long streamTime) {
+        for (final String key : states.keys()) {
+            final SeriesState s = states.get(key);
+            if (s == null || streamTime - s.lastTime < settings.idleMillis()) {
+                continue;
+            }
+            final int sep = key.indexOf(SEP);
+            final String host = key.substring(0, sep);
+            final String series = key.substring(sep + 1);
+            if (streamTime - s.lastTime >= settings.expiryMillis()) {
+                closeQuiet(key, s, host, series);
+                states.delete(key);
+                histories.delete(key);
+                detectors.delete(key);
+            } else if (closeQuiet(key, s, host, series)) {
+                states.put(key, s);
+            }
+        }
+    }
+
+    private boolean closeQuiet(final String key, final SeriesState s, final String host, final String series) {
+        final boolean open = !s.windows.windows().isEmpty() || s.episode != null;
+        closeWindows(key, s, host, series, Long.MAX_VALUE);
+        if (s.episode != null) {
+            final Anomalies.Subject subject = new Anomalies.Subject(host, series, s.kind.label(), s.dataset, s.unit,
+                    Anomalies.SERIES_DETECTOR);
+            context.forward(new Record<>(host, Anomalies.quiet(subject, s.episode, s.lastTime, s.lastValue),
+                    s.lastTime), ANOMALIES);
+            s.episode = null;
+        }
+        return open;
+    }
+}

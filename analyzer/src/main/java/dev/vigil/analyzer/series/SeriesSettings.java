@@ -1,0 +1,41 @@
+package dev.vigil.analyzer.series;
+
+import dev.vigil.analyzer.anomaly.DetectorOptions;
+import dev.vigil.analyzer.clean.GapFiller;
+import dev.vigil.analyzer.detect.EpisodePolicy;
+import dev.vigil.analyzer.forecast.ForecastPolicy;
+import dev.vigil.analyzer.stats.WindowSpec;
+
+/**
+ * Everything the per-series stages need, taken from the analyzer's configuration.
+ *
+ * @param windows statistics windows and the grace for late points
+ * @param dedupWindowMillis how far behind a series' latest event time retried duplicates are recognised
+ * @param gapMaxPoints longest gap filled, in points; 0 disables filling
+ * @param gapMethod how gaps are filled
+ * @param detector detector hyperparameters
+ * @param snapshotPoints points between two detector snapshots in the changelog (the points in
+ *     between are kept with the series and replayed after a restore)
+ * @param episodes episode thresholds
+ * @param forecasts forecast rules
+ * @param idleMillis a series without points for this long (in stream time) has its windows and
+ *     episode closed
+ * @param expiryMillis a series without points for this long is forgotten
+ */
+public record SeriesSettings(WindowSpec windows, long dedupWindowMillis, int gapMaxPoints, GapFiller.Method gapMethod,
+                             DetectorOptions detector, int snapshotPoints, EpisodePolicy episodes,
+                             ForecastPolicy forecasts, long idleMillis, long expiryMillis) {
+    /** Validates the relations the stages rely on. */
+    public SeriesSettings {
+        if (snapshotPoints < 1) {
+            throw new IllegalArgumentException("snapshotPoints must be >= 1, was " + snapshotPoints);
+        }
+        if (dedupWindowMillis < 0 || gapMaxPoints < 0) {
+            throw new IllegalArgumentException("dedup window and gap bound must be >= 0");
+        }
+        if (idleMillis <= windows.graceMillis() || expiryMillis < idleMillis) {
+            throw new IllegalArgumentException("need grace < idle <= expiry, was grace " + windows.graceMillis()
+                    + " ms, idle " + idleMillis + " ms, expiry " + expiryMillis + " ms");
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.vigil.analyzer.store;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A key-value state store of live objects: the processor works on decoded objects, and the store
+ * encodes the ones that changed once per commit, just before Kafka Streams commits the
+ * transaction, instead of once per record.
+ *
+ * <p>Why: per-series state (detectors, sketches) costs microseconds to encode; encoding it for
+ * every record would dominate the topology's cost. Kafka Streams' own record cache has the same
+ * write-back timing but stores encoded bytes, so every read would decode again.
+ *
+ * <p>Exactly-once: the write-back runs in {@code flushCache()}, which Kafka Streams calls in
+ * {@code prepareCommit} before it commits the transaction that also holds the input offsets, so
+ * the changelog always matches the committed input. Uncommitted live objects are dropped with
+ * the task ({@link #close}, {@link #clearCache}), and later reads decode the changelog-restored
+ * bytes. (The hook is Kafka Streams' internal {@code CachedStateStore}; versions are pinned.)
+ *
+ * <p>Memory: at most {@code capacity} live objects; the least recently used is encoded (if it
+ * changed) and dropped when a new one comes in. Single-threaded, like the task that owns it.
+ *
+ * @param <V> the live object type
+ */
+public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, byte[]>, String, V> {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveStore.class);
+    private final Codec<V> codec;
+    private final int capacity;
+    private final Set<String> dirty = new HashSet<>();
+    private final LinkedHashMap<String, V> live;
+
+    LiveStore(final KeyValueStore<String, byte[]> inner, final Codec<V> codec, final int capacity) {
+        super(inner);
+        this.codec = codec;
+        this.capacity = capacity;
+        this.live = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, V> eldest) {
+                if (size() <= LiveStore.this.capacity) {
+                    return false;
+                }
+                if (dirty.remove(eldest.getKey())) {
+                    wrapped().put(eldest.getKey(), codec.encode(eldest.getValue()));
+                }
+                return true;
+            }
+        };
+    }
+
+    @Override
+    public void init(final StateStoreContext context, final StateStore root) {
+        dropLive();
+        super.init(context, root);
+    }
+
+    /**
+     * @param key the key
+     * @return the live object, decoded from the store on first use, or null if absent (or unreadable:
+     *     then the stored bytes are deleted, with a warning)
+     */
+    public V get(final String key) {
+        final V value = live.get(key);
+        if (value != null) {
+            return value;
+        }
+        final byte[] bytes = wrapped().get(key);
+        if (bytes == null) {
+            return null;
+        }
+        final V decoded;
+        try {
+            decoded = codec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            // Written by another version or with other options: starting this key over beats
+            // failing every record that touches it.
+            LOG.warn("Store {}: state of {} is unreadable ({}); starting it over", name(), key.replace('\u0000', '/'),
+                    e.getMessage());
+            wrapped().delete(key);
+            return null;
+        }
+        live.put(key, decoded);
+        return decoded;
+    }
+
+    /**
+     * Stores a new or changed object; it is encoded at the next commit. Call it after every change,
+     * also for an object obtained from {@link #get}: it may have been evicted meanwhile.
+     *
+     * @param key the key
+     * @param value the live object
+     */
+    public void put(final String key, final V value) {
+        live.put(key, value);
+        dirty.add(key);
+    }
+
+    /**
+     * Removes a key now (a tombstone in the changelog).
+     *
+     * @param key the key
+     */
+    public void delete(final String key) {
+        live.remove(key);
+        dirty.remove(key);
+        wrapped().delete(key);
+    }
+
+    /**
+     * Every key in the store. Writes pending changes first, so the answer is complete; meant for
+     * occasional sweeps (punctuators), not per record.
+     *
+     * @return the keys, in the store's order
+     */
+    public List<String> keys() {
+        writeBack();
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = wrapped().all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, byte[]> next = all.next();
+                keys.add(next.key);
+            }
+        }
+        return keys;
+    }
+
+    /** @return live objects held in memory now, at most the capacity */
+    public int liveCount() {
+        return live.size();
+    }
+
+    private void writeBack() {
+        for (final String key : dirty) {
+            wrapped().put(key, codec.encode(live.get(key)));
+        }
+        dirty.clear();
+    }
+
+    private void dropLive() {
+        live.clear();
+        dirty.clear();
+    }
+
+    @Override
+    public void flushCache() {
+        writeBack();
+        super.flushCache();
+    }
+
+    @Override
+    public void clearCache() {
+        dropLive();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        dropLive();
+        super.close();
+    }
+}

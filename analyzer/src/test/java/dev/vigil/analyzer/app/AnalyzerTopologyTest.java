@@ -1,0 +1,77 @@
+package dev.vigil.analyzer.app;
+
+import static dev.vigil.analyzer.app.TopologyFixture.HOST;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.schemas.StatsWindow;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AnalyzerTopologyTest {
+
+    @Test
+    void shouldPublishExactOneMinuteStatisticsWhenTheGraceHasPassed() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given: 1..6 within the first minute, every 10 s
+            for (int i = 0; i < 6; i++) {
+                f.send("system.cpu.utilization", i * 10_000L, (i + 1) / 10.0);
+            }
+            f.send("system.cpu.utilization", 65_000L, 0.5);
+            // then: the window waits for its grace (10 s after its end)
+            assertTrue(f.stats.isEmpty());
+            // when
+            f.send("system.cpu.utilization", 70_000L, 0.5);
+            // then
+            final List<StatsWindow> out = f.stats.readValuesToList();
+            assertEquals(1, out.size());
+            final StatsWindow w = out.get(0);
+            assertEquals(HOST, w.getHost());
+            assertEquals("system.cpu.utilization", w.getSeries());
+            assertEquals("1m", w.getWindow());
+            assertEquals(6, w.getCount());
+            assertEquals(0.35, w.getMean(), 1e-12);
+            assertEquals(0.1, w.getMin(), 1e-12);
+            assertEquals(0.6, w.getMax(), 1e-12);
+            assertEquals(0.035, w.getVariance(), 1e-12);
+            assertEquals(Math.sqrt(0.035), w.getStddev(), 1e-12);
+            assertEquals(0.3, w.getMedian(), 1e-12);
+            assertEquals(0.6, w.getP95(), 1e-12);
+            assertEquals(TopologyFixture.T0.plusSeconds(60), w.getTime());
+            assertEquals(0, w.getImputed());
+        }
+    }
+
+    @Test
+    void shouldDropARetriedDuplicateById() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            final var first = TopologyFixture.metric(HOST, "system.cpu.utilization", 0, 0.2, "1");
+            f.send(first);
+            f.send(TopologyFixture.metric(HOST, "system.cpu.utilization", 10_000, 0.4, "1"));
+            f.send(first);
+            f.send(TopologyFixture.metric(HOST, "system.cpu.utilization", 75_000, 0.4, "1"));
+            final StatsWindow w = f.stats.readValue();
+            assertEquals(2, w.getCount());
+            assertTrue(f.deadLetters.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldNormalizeUnitsAndAliases() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            f.send(TopologyFixture.metric(HOST, "mem.used_percent", 0, 42.0, ""));
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 0, 212.0, "[degF]"));
+            f.send(TopologyFixture.metric(HOST, "mem.used_percent", 75_000, 42.0, ""));
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 75_000, 212.0, "[degF]"));
+            final Map<String, StatsWindow> bySeries = new java.util.TreeMap<>();
+            f.stats.readValuesToList().forEach(w -> bySeries.put(w.getSeries(), w));
+            assertEquals(0.42, bySeries.get("system.memory.utilization").getMean(), 1e-12);
+            assertEquals("1", bySeries.get("system.memory.utilization").getUnit());
+            assertEquals(100.0, bySeries.get("hw.temperature").getMean(), 1e-9);
+            assertEquals("Cel", bySeries.get("hw.temperature").getUnit());
+            assertFalse(bySeries.containsKey("mem.used_percent"));
+        }
+    }
+}

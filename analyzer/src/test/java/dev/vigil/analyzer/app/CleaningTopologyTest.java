@@ -1,0 +1,118 @@
+package dev.vigil.analyzer.app;
+
+import static dev.vigil.analyzer.app.TopologyFixture.HOST;
+import static dev.vigil.analyzer.app.TopologyFixture.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.analyzer.dlq.DeadLetterHandler;
+import dev.vigil.schemas.MetricSample;
+import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.StatsWindow;
+import dev.vigil.schemas.serde.AvroSerde;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+class CleaningTopologyTest {
+
+    private static String reason(final TestRecord<byte[], byte[]> dead) {
+        return new String(dead.headers().lastHeader(DeadLetterHandler.REASON_HEADER).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldDeadLetterImpossibleValuesWithAReason() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            final List<MetricSample> bad = List.of(
+                    TopologyFixture.metric(HOST, "system.cpu.utilization", 0, Double.NaN, "1"),
+                    TopologyFixture.metric(HOST, "system.network.io", 0, Double.POSITIVE_INFINITY, "By"),
+                    TopologyFixture.metric(HOST, "system.memory.usage", 0, -5, "By"),
+                    TopologyFixture.metric(HOST, "system.filesystem.utilization", 0, 170, "%"),
+                    TopologyFixture.metric(HOST, "hw.temperature", 0, -300, "Cel"),
+                    TopologyFixture.metric(HOST, "system.cpu.utilization", 2 * 86_400_000L, 0.5, "1"),
+                    TopologyFixture.metric(" ", "system.cpu.utilization", 0, 0.5, "1"));
+            final AvroSerde<MetricSample> serde = AvroSerde.of(MetricSample.class);
+            for (final MetricSample m : bad) {
+                f.metrics.pipeInput(HOST, m, T0);
+            }
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(bad.size(), dead.size());
+            final String[] expected = {"not a finite number", "not a finite number", "negative byte count",
+                "outside [0, 1]", "below absolute zero", "in the future", "host is empty"};
+            for (int i = 0; i < bad.size(); i++) {
+                assertTrue(reason(dead.get(i)).contains(expected[i]), reason(dead.get(i)));
+                assertArrayEquals(serde.serialize("t", bad.get(i)), dead.get(i).value());
+                assertEquals(Topics.METRICS.name() + "/0@" + i, new String(dead.get(i).headers()
+                        .lastHeader(DeadLetterHandler.SOURCE_HEADER).value(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void shouldPlaceLatePointsWithinTheGraceAndDeadLetterLaterOnes() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            f.send("system.cpu.utilization", 50_000, 0.2);
+            f.send("system.cpu.utilization", 62_000, 0.2);
+            // 7 s late: still in the grace (10 s), counted in the first window
+            f.send("system.cpu.utilization", 55_000, 0.8);
+            // 32 s late: dead-lettered
+            f.send("system.cpu.utilization", 65_000, 0.2);
+            f.send("system.cpu.utilization", 33_000, 0.2);
+            f.send("system.cpu.utilization", 130_000, 0.2);
+            final StatsWindow first = f.stats.readValue();
+            assertEquals(T0, first.getWindowStart());
+            assertEquals(2, first.getCount());
+            assertEquals(0.8, first.getMax(), 1e-12);
+            assertTrue(reason(f.deadLetters.readRecord()).contains("beyond the 10 s grace"));
+        }
+    }
+
+    @Test
+    void shouldFillShortGapsInRegularSeriesAndCountThemImputed() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            for (int i = 0; i <= 5; i++) {
+                f.send("system.cpu.utilization", i * 5_000L, 0.1);
+            }
+            // two points missing (30 s and 35 s), then the series goes on
+            f.send("system.cpu.utilization", 40_000, 0.4);
+            f.send("system.cpu.utilization", 45_000, 0.4);
+            // far enough to close the window without another fill
+            f.send("system.cpu.utilization", 200_000, 0.4);
+            final StatsWindow w = f.stats.readValue();
+            assertEquals(8 + 2, w.getCount());
+            assertEquals(2, w.getImputed());
+            // linear interpolation between 0.1 and 0.4: 0.2 and 0.3
+            assertEquals((6 * 0.1 + 0.2 + 0.3 + 2 * 0.4) / 10, w.getMean(), 1e-12);
+        }
+    }
+
+    @Test
+    void shouldNotFillGapsLongerThanTheBound() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.CLEAN_GAP_MAX_POINTS_CONFIG, 1))) {
+            for (int i = 0; i <= 5; i++) {
+                f.send("system.cpu.utilization", i * 5_000L, 0.1);
+            }
+            f.send("system.cpu.utilization", 40_000, 0.4);
+            f.send("system.cpu.utilization", 75_000, 0.4);
+            assertEquals(0, f.stats.readValue().getImputed());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterHugeLogLinesAndBadFileActivity() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.LOGS_MAX_MESSAGE_BYTES_CONFIG, 100))) {
+            f.logs.pipeInput(HOST, TopologyFixture.log(0, "x".repeat(101), Severity.INFO), T0);
+            f.events.pipeInput(HOST, TopologyFixture.activity(10_000, "db", -1, null), T0);
+            f.events.pipeInput(HOST, TopologyFixture.activity(10_000, "db", 1, 9.5), T0);
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(3, dead.size());
+            assertTrue(reason(dead.get(0)).contains("101 bytes, more than the 100"), reason(dead.get(0)));
+            assertTrue(reason(dead.get(1)).contains("is negative"), reason(dead.get(1)));
+            assertTrue(reason(dead.get(2)).contains("entropy 9.5"), reason(dead.get(2)));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.vigil.analyzer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.analyzer.logs.TemplateCsv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LogParseCommandTest {
+    @Test
+    void shouldWriteOneTemplatePerLineOfARawLog(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, String.join("\r\n",
+                "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 for block blk_3886 terminating",
+                "081109 203807 222 INFO dfs.DataNode: PacketResponder 0 for block blk_-6952 terminating",
+                "not a header line at all",
+                "081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated"));
+        final Path out = dir.resolve("out.csv");
+        final int code = new CommandLine(new LogParseCommand()).execute("--input", log.toString(), "--out",
+                out.toString(), "--format", "<Date> <Time> <Pid> <Level> <Component>: <Content>");
+        assertEquals(0, code);
+        final List<String> templates = TemplateCsv.read(out, "LineId", "EventTemplate").stream()
+                .map(r -> r[0] + "|" + r[1]).toList();
+        assertEquals(List.of("1|PacketResponder <*> for block blk_<*> terminating",
+                "2|PacketResponder <*> for block blk_<*> terminating",
+                "3|not a header line at all",
+                "4|BLOCK* NameSystem.addStoredBlock: blockMap updated"), templates);
+    }
+
+    @Test
+    void shouldExitWithUsageErrorForAMissingInput(@TempDir final Path dir) {
+        final int code = new CommandLine(new LogParseCommand()).execute("--input", dir.resolve("nope").toString(),
+                "--out", dir.resolve("o.csv").toString());
+        assertEquals(2, code);
+    }
+}

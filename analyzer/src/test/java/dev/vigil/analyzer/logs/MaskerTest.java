@@ -1,0 +1,73 @@
+package dev.vigil.analyzer.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MaskerTest {
+    @Test
+    void shouldMaskNumbersAddressesAndIds() {
+        assertEquals("<*>", Masker.mask("42"));
+        assertEquals("<*>", Masker.mask("-3.5"));
+        assertEquals("<*>", Masker.mask("10.251.31.5"));
+        assertEquals("/<*>:<*>", Masker.mask("/10.250.19.102:54106"));
+        assertEquals("<*>", Masker.mask("0x1f3a"));
+        assertEquals("<*>", Masker.mask("deadbeef1234"));
+        assertEquals("<*>", Masker.mask("0252528c"));
+        assertEquals("<*>", Masker.mask("1066c"));
+        assertEquals("<*>", Masker.mask("a3bb189e-8bf9-3888-9912-ace4e6543002"));
+        assertEquals("<*>", Masker.mask("FF:F2:9F:16:EB:27"));
+        assertEquals("<*>", Masker.mask("fe80::1:2:3:4"));
+        assertEquals("uid=<*>)", Masker.mask("uid=0)"));
+        assertEquals("<*>:<*>:<*>", Masker.mask("12:01:01"));
+    }
+
+    @Test
+    void shouldKeepEntityNamesAndUnitsAroundNumbers() {
+        assertEquals("blk_<*>", Masker.mask("blk_-1608999687919862906"));
+        assertEquals("blk_<*>", Masker.mask("blk_38865049064139660"));
+        assertEquals("part-<*>", Masker.mask("part-00002"));
+        assertEquals("eth<*>", Masker.mask("eth0"));
+        assertEquals("<*>ms", Masker.mask("3200ms"));
+        assertEquals("<*>KB", Masker.mask("64KB"));
+        assertEquals("<*>%", Masker.mask("85%"));
+        assertEquals("instruction......<*>", Masker.mask("instruction......1"));
+    }
+
+    @Test
+    void shouldMaskUrlsButKeepTheirScheme() {
+        assertEquals("hdfs://<*>", Masker.mask("hdfs://10.10.34.11:9000/pjhe/test/1"));
+        assertEquals("akka.tcp://<*>]", Masker.mask("akka.tcp://sparkExecutor@host:55904]"));
+    }
+
+    @Test
+    void shouldLeaveWordsAlone() {
+        final String word = "PacketResponder";
+        assertSame(word, Masker.mask(word));
+        assertEquals("/etc/cron.hourly", Masker.mask("/etc/cron.hourly"));
+        assertFalse(Masker.isVariable("terminating"));
+    }
+
+    @Test
+    void shouldGeneralizeToCommonPunctuation() {
+        assertEquals("rhost=<*>", Masker.generalize("rhost=<*>", "rhost=ec<*>"));
+        assertEquals("<*>", Masker.generalize("root", "admin"));
+        assertEquals("<*>,", Masker.generalize("<*>,", "LOCAL(<*>),"));
+        assertEquals("[Thunderbird_<*>]", Masker.generalize("[Thunderbird_A<*>]", "[Thunderbird_B<*>]"));
+        assertEquals("<*>;", Masker.generalize("failures;", "failure;"));
+    }
+
+    @Test
+    void shouldCoverTokensWithGlobPatterns() {
+        assertTrue(Masker.covers("rhost=<*>", "rhost=ec<*>"));
+        assertTrue(Masker.covers("<*>:<*>", "<*>:<*>"));
+        assertTrue(Masker.covers("a<*>b<*>c", "axxbyybzc"));
+        assertFalse(Masker.covers("rhost=<*>", "rhost="));
+        assertFalse(Masker.covers("blk_<*>", "part-<*>"));
+        assertTrue(Masker.isListItem("an<*>"));
+        assertFalse(Masker.isListItem("<*>:"));
+    }
+}

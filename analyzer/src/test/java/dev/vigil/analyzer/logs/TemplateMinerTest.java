@@ -1,0 +1,243 @@
+package dev.vigil.analyzer.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TemplateMinerTest {
+    private static final List<String> LINES = List.of(
+            "Received block blk_-160899 of size 67108864 from /10.250.10.6",
+            "PacketResponder 1 for block blk_38865049 terminating",
+            "Invalid user webmaster from 173.234.31.186",
+            "Received block blk_7503483 of size 3545 from /10.250.14.224",
+            "PacketResponder 0 for block blk_-695229 terminating",
+            "Invalid user test9 from 52.80.34.196",
+            "Invalid user admin from 103.99.0.122",
+            "Failed password for root from 5.36.59.76 port 42393 ssh2");
+
+    @Test
+    void shouldGroupMessagesOfOneEventAndExtractParameters() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch first = miner.add("Invalid user webmaster from 173.234.31.186");
+        assertTrue(first.newTemplate());
+        final TemplateMatch second = miner.add("Invalid user admin from 103.99.0.122");
+        assertFalse(second.newTemplate());
+        assertTrue(second.templateChanged());
+        assertEquals(first.templateId(), second.templateId());
+        assertEquals("Invalid user <*> from <*>", second.template());
+        assertEquals(List.of("admin", "103.99.0.122"), second.parameters());
+        final TemplateMatch block = miner.add("Received block blk_-42 of size 67108864 from /10.250.10.6:50010");
+        assertEquals("Received block blk_<*> of size <*> from /<*>:<*>", block.template());
+        assertEquals(List.of("-42", "67108864", "10.250.10.6", "50010"), block.parameters());
+    }
+
+    @Test
+    void shouldKeepApartMessagesThatDifferInTwoWords() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String bye = miner.add("Received disconnect from 1.2.3.4: 11: Bye Bye [preauth]").templateId();
+        final String user = miner.add("Received disconnect from 5.6.7.8: 11: disconnected by user").templateId();
+        assertNotEquals(bye, user);
+        assertEquals(bye, miner.add("Received disconnect from 9.9.9.9: 11: Bye Bye [preauth]").templateId());
+    }
+
+    @Test
+    void shouldTakeListsOfAnyLengthAsOneParameter() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch a = miner.add("PCI link (IRQs 3 4 5 6) enabled");
+        final TemplateMatch b = miner.add("PCI link (IRQs 3 4 5 6 7 10 11) enabled");
+        assertEquals(a.templateId(), b.templateId());
+        assertEquals("PCI link (IRQs <*> <*>) enabled", b.template());
+        assertEquals(List.of("3 4 5 6 7 10", "11"), b.parameters());
+    }
+
+    @Test
+    void shouldKeepTemplateIdsAcrossSerialization() {
+        final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMiner before = new TemplateMiner(MinerOptions.DEFAULTS);
+        for (final String line : LINES.subList(0, 4)) {
+            uninterrupted.add(line);
+            before.add(line);
+        }
+        final TemplateMiner after = TemplateMiner.fromBytes(before.toBytes(), MinerOptions.DEFAULTS);
+        assertEquals(templatesById(before), templatesById(after));
+        for (final String line : LINES.subList(4, LINES.size())) {
+            assertEquals(uninterrupted.add(line), after.add(line));
+        }
+        assertEquals(templatesById(uninterrupted), templatesById(after));
+    }
+
+    @Test
+    void shouldGiveSameIdsToMinersFedTheSameLinesInAnotherOrder() {
+        // parameters here are all masked (numbers, addresses, ids), so a template's first text does not depend
+        // on which of its messages came first
+        final List<String> lines = new ArrayList<>();
+        final Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            lines.add(switch (i % 4) {
+                case 0 -> "Received block blk_" + random.nextLong() + " of size " + random.nextInt() + " from /10.0.0."
+                        + random.nextInt(255);
+                case 1 -> "PacketResponder " + random.nextInt(3) + " for block blk_" + random.nextLong() + " terminating";
+                case 2 -> "Connection from 10.1.2." + random.nextInt(255) + " port " + random.nextInt(65536) + " closed";
+                default -> "Took " + random.nextInt(900) + "ms to flush " + random.nextInt(99) + " entries";
+            });
+        }
+        final TemplateMiner a = new TemplateMiner(MinerOptions.DEFAULTS);
+        final Map<String, String> idOfLineA = new HashMap<>();
+        lines.forEach(l -> idOfLineA.put(l, a.add(l).templateId()));
+        final List<String> shuffled = new ArrayList<>(lines);
+        Collections.shuffle(shuffled, new Random(11));
+        final TemplateMiner b = new TemplateMiner(MinerOptions.DEFAULTS);
+        shuffled.forEach(l -> assertEquals(idOfLineA.get(l), b.add(l).templateId(), l));
+        assertEquals(4, a.size());
+    }
+
+    @Test
+    void shouldKeepTheFirstIdWhenATemplateGeneralizes() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String id = miner.add("Invalid user webmaster from 173.234.31.186").templateId();
+        assertEquals(Cluster.idOf("Invalid user webmaster from <*>", 0), id);
+        miner.add("Invalid user admin from 173.234.31.186");
+        assertEquals(Set.of(new Template(id, "Invalid user <*> from <*>", 2)), Set.copyOf(miner.templates()));
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyMatchedTemplateWhenFull() {
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(4, 0.5, 100, 2));
+        final String a = miner.add("alpha started").templateId();
+        final String b = miner.add("beta stopped now").templateId();
+        miner.add("alpha started");
+        final String c = miner.add("gamma failed to open").templateId();
+        assertEquals(Set.of(a, c), miner.templates().stream().map(Template::id).collect(Collectors.toSet()));
+        assertNull(miner.match("beta stopped now"));
+        assertEquals(b, miner.add("beta stopped now").templateId(), "same first text gives the same id again");
+    }
+
+    @Test
+    void shouldSendNewTokensToTheWildcardChildWhenANodeIsFull() {
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100));
+        miner.add("alpha x");
+        miner.add("beta x");
+        final TemplateMatch gamma = miner.add("gamma x");
+        final TemplateMatch delta = miner.add("delta x");
+        assertEquals(gamma.templateId(), delta.templateId(), "gamma and delta share the wildcard leaf");
+        assertEquals("<*> x", delta.template());
+        assertEquals(3, miner.size());
+    }
+
+    @Test
+    void shouldKeepTheWildcardRouteAcrossSerialization() {
+        final MinerOptions options = new MinerOptions(3, 0.5, 3, 100);
+        final TemplateMiner miner = new TemplateMiner(options);
+        miner.add("alpha x y");
+        miner.add("beta x y");
+        final TemplateMatch gamma = miner.add("gamma x y");
+        final TemplateMiner restored = TemplateMiner.fromBytes(miner.toBytes(), options);
+        final TemplateMatch again = restored.add("gamma x y");
+        assertEquals(gamma.templateId(), again.templateId());
+        assertFalse(again.newTemplate());
+        assertEquals(miner.nodeCount(), restored.nodeCount());
+    }
+
+    @Test
+    void shouldPruneTreeNodesOfEvictedTemplates() {
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(4, 0.5, 100, 5));
+        for (int i = 0; i < 500; i++) {
+            miner.add("word" + (char) ('a' + i % 26) + (char) ('a' + i / 26 % 26) + " event" + " x".repeat(i % 7));
+        }
+        assertEquals(5, miner.size());
+        // each of the 5 templates holds at most a length node and two levels below it
+        assertTrue(miner.nodeCount() <= 15, "nodes: " + miner.nodeCount());
+    }
+
+    @Test
+    void shouldClassifyWithoutLearning() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String id = miner.add("Invalid user webmaster from 173.234.31.186").templateId();
+        final TemplateMatch m = miner.match("Invalid user webmaster from 10.0.0.1");
+        assertEquals(id, m.templateId());
+        assertNull(miner.match("Something else entirely happened here"));
+        assertEquals(1, miner.size());
+        assertEquals(1, miner.templates().iterator().next().count());
+    }
+
+    @Test
+    void shouldImportTemplatesFromAnotherInstance() {
+        final TemplateMiner origin = new TemplateMiner(MinerOptions.DEFAULTS);
+        origin.add("Invalid user webmaster from 173.234.31.186");
+        final TemplateMatch learned = origin.add("Invalid user admin from 10.0.0.1");
+        final TemplateMiner other = new TemplateMiner(MinerOptions.DEFAULTS);
+        origin.templates().forEach(other::addTemplate);
+        assertFalse(other.addTemplate(origin.templates().iterator().next()));
+        final TemplateMatch m = other.add("Invalid user guest from 10.9.9.9");
+        assertEquals(learned.templateId(), m.templateId());
+        assertFalse(m.newTemplate());
+    }
+
+    @Test
+    void shouldFindAnImportedTemplateThatSitsBehindAWildcardChild() {
+        // a full node (maxChildren 3) sends gamma and delta to its wildcard child, where they form "<*> x y"
+        final TemplateMiner origin = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100));
+        origin.add("alpha x y");
+        origin.add("beta x y");
+        origin.add("gamma x y");
+        final TemplateMatch generalized = origin.add("delta x y");
+        assertEquals("<*> x y", generalized.template());
+        final TemplateMiner other = new TemplateMiner(MinerOptions.DEFAULTS);
+        origin.templates().forEach(other::addTemplate);
+        // epsilon has no branch of its own: the miner classifies before it grows one
+        final TemplateMatch m = other.add("epsilon x y");
+        assertEquals(generalized.templateId(), m.templateId());
+        assertFalse(m.newTemplate());
+        assertEquals(List.of("epsilon"), m.parameters());
+        assertEquals(m.templateId(), other.match("epsilon x y").templateId());
+    }
+
+    @Test
+    void shouldHandleBlankMessages() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch m = miner.add("   ");
+        assertEquals("", m.template());
+        assertEquals(m.templateId(), miner.add("").templateId());
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotAState() {
+        final byte[] state = new TemplateMiner(MinerOptions.DEFAULTS).toBytes();
+        assertThrows(IllegalArgumentException.class, () -> TemplateMiner.fromBytes(new byte[] {1, 2, 3}, MinerOptions.DEFAULTS));
+        final TemplateMiner full = new TemplateMiner(MinerOptions.DEFAULTS);
+        LINES.forEach(full::add);
+        final byte[] bytes = full.toBytes();
+        final byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TemplateMiner.fromBytes(cut, MinerOptions.DEFAULTS));
+        assertTrue(e.getMessage().startsWith("miner state:"), e.getMessage());
+        assertEquals(0, TemplateMiner.fromBytes(state, MinerOptions.DEFAULTS).size());
+    }
+
+    @Test
+    void shouldRejectInvalidOptions() {
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(2, 0.5, 100, 10));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0, 100, 10));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 1, 10));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 0));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 10, -1));
+        assertEquals(MinerOptions.DEFAULTS, MinerOptions.of(MinerOptions.DEFAULTS.toProperties()));
+    }
+
+    private static Map<String, Template> templatesById(final TemplateMiner miner) {
+        return miner.templates().stream().collect(Collectors.toMap(Template::id, t -> t));
+    }
+}

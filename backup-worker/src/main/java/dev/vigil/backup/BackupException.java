@@ -1,0 +1,47 @@
+package dev.vigil.backup;
+
+/**
+ * The root of every failure of the backup engine and worker. Messages name the object they
+ * concern, e.g. {@code pack 3f2a91c0: truncated header}.
+ */
+public class BackupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** @param message what failed, naming the object */
+    public BackupException(final String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what failed, naming the object
+     * @param cause the underlying failure
+     */
+    public BackupException(final String message, final Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * The one place that decides whether trying again may help: walks the cause chain for a
+     * {@link RetriableBackupException} or an I/O error that is not about a missing file.
+     *
+     * @param t any failure
+     * @return whether retrying the same operation later may succeed
+     */
+    public static boolean isRetriable(final Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RetriableBackupException) {
+                return true;
+            }
+            if (c instanceof BackupException && !(c instanceof RetriableBackupException) && c != t) {
+                return false;
+            }
+            if (c instanceof java.nio.file.NoSuchFileException || c instanceof java.nio.file.AccessDeniedException) {
+                return false;
+            }
+            if (c instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

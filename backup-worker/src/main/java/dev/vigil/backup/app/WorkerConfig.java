@@ -1,0 +1,185 @@
+package dev.vigil.backup.app;
+
+import dev.vigil.schemas.config.CommonConfig;
+import dev.vigil.schemas.config.ConfigFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The backup worker's settings. Besides the common keys, {@code worker.*} keys and, for each id in
+ * {@code worker.datasets}, the keys {@code dataset.<id>.path}, {@code .repository}, {@code
+ * .password.file} (required) and the optional ones below. The datasets a worker serves come only
+ * from here, never from the topic.
+ */
+public final class WorkerConfig extends CommonConfig {
+    public static final String DATASETS_CONFIG = "worker.datasets";
+    private static final String DATASETS_DOC = "Ids of the datasets this worker serves; each needs dataset.<id>.path, "
+            + "dataset.<id>.repository and dataset.<id>.password.file.";
+    public static final String STATE_DIR_CONFIG = "worker.state.dir";
+    private static final String STATE_DIR_DOC = "Directory of the worker's command ledger (which command ids it took "
+            + "on and finished); must survive restarts.";
+    public static final String PUBLIC_KEY_CONFIG = "worker.command.public.key.file";
+    private static final String PUBLIC_KEY_DOC = "Ed25519 public key file of the decision engine; commands without a "
+            + "valid signature by it are rejected.";
+    public static final String ALLOWED_ROOTS_CONFIG = "worker.restore.allowed.roots";
+    private static final String ALLOWED_ROOTS_DOC = "Directories restores may write into (besides a dataset's own path, "
+            + "which needs overwrite=true). Targets are checked after resolving symlinks.";
+    public static final String MAX_AGE_CONFIG = "worker.command.max.age.ms";
+    private static final String MAX_AGE_DOC = "Commands issued longer ago than this are rejected as expired, in ms; it "
+            + "also bounds how long a replayed command could be accepted.";
+    public static final String PROGRESS_CONFIG = "worker.progress.interval.ms";
+    private static final String PROGRESS_DOC = "How often long commands publish a PROGRESS result, in ms.";
+    public static final String THREADS_CONFIG = "worker.threads";
+    private static final String THREADS_DOC = "Threads for backup and restore; 0 means one per core.";
+    public static final String VERIFY_SHARE_CONFIG = "worker.verify.read.share";
+    private static final String VERIFY_SHARE_DOC = "Share of packs a VERIFY reads and authenticates in full, in [0, 1].";
+    public static final String FSYNC_CONFIG = "worker.fsync";
+    private static final String FSYNC_DOC = "Force repository files to disk before they are renamed into place.";
+
+    /** Keys of one dataset, after the {@code dataset.<id>.} prefix, with their docs. */
+    static final Map<String, String> DATASET_KEYS = new LinkedHashMap<>();
+    static {
+        DATASET_KEYS.put("path", "Absolute path of the dataset's directory tree.");
+        DATASET_KEYS.put("repository", "Repository directory its backups go to (created on first backup).");
+        DATASET_KEYS.put("password.file", "File whose first line is the repository password.");
+        DATASET_KEYS.put("journal.file", "Optional change journal (FileActivity JSON lines) that lets INCREMENTAL "
+                + "backups read only changed paths.");
+        DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
+        DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
+        DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7).");
+        DATASET_KEYS.put("keep.daily", "FORGET keeps the newest of each of the last N days (default 7).");
+        DATASET_KEYS.put("keep.weekly", "FORGET keeps the newest of each of the last N weeks (default 4).");
+        DATASET_KEYS.put("keep.monthly", "FORGET keeps the newest of each of the last N months (default 12).");
+    }
+
+    /** The fixed keys; per-dataset keys are added by {@link #definition(List)}. */
+    public static final ConfigDef CONFIG = definition(List.of());
+
+    /**
+     * @param datasets dataset ids
+     * @return the definition with every key of those datasets
+     */
+    public static ConfigDef definition(final List<String> datasets) {
+        final ConfigDef def = CommonConfig.define()
+                .define(DATASETS_CONFIG, Type.LIST, List.of(), Importance.HIGH, DATASETS_DOC)
+                .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("user.home") + "/.vigil/worker",
+                        new ConfigDef.NonEmptyString(), Importance.HIGH, STATE_DIR_DOC)
+                .define(PUBLIC_KEY_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, PUBLIC_KEY_DOC)
+                .define(ALLOWED_ROOTS_CONFIG, Type.LIST, List.of(), Importance.HIGH, ALLOWED_ROOTS_DOC)
+                .define(MAX_AGE_CONFIG, Type.LONG, 24 * 3600_000L, ConfigDef.Range.atLeast(1000), Importance.MEDIUM,
+                        MAX_AGE_DOC)
+                .define(PROGRESS_CONFIG, Type.LONG, 5000L, ConfigDef.Range.between(100, 600_000), Importance.LOW,
+                        PROGRESS_DOC)
+                .define(THREADS_CONFIG, Type.INT, 0, ConfigDef.Range.between(0, 256), Importance.LOW, THREADS_DOC)
+                .define(VERIFY_SHARE_CONFIG, Type.DOUBLE, 0.1, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
+                        VERIFY_SHARE_DOC)
+                .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC);
+        for (final String id : datasets) {
+            for (final Map.Entry<String, String> k : DATASET_KEYS.entrySet()) {
+                final boolean required = List.of("path", "repository", "password.file").contains(k.getKey());
+                final boolean count = k.getKey().startsWith("keep.");
+                def.define("dataset." + id + "." + k.getKey(), count ? Type.INT : Type.STRING,
+                        required ? ConfigDef.NO_DEFAULT_VALUE : count ? defaultKeep(k.getKey()) : "",
+                        count ? ConfigDef.Range.atLeast(0) : null, Importance.HIGH, k.getValue());
+            }
+        }
+        return def;
+    }
+
+    private static int defaultKeep(final String key) {
+        return switch (key) {
+            case "keep.weekly" -> 4;
+            case "keep.monthly" -> 12;
+            default -> 7;
+        };
+    }
+
+    /**
+     * @param values settings
+     */
+    public WorkerConfig(final Map<?, ?> values) {
+        super(definition(datasetIds(values)), values);
+        for (final String id : datasetIds()) {
+            if (!Path.of(getString("dataset." + id + ".path")).isAbsolute()) {
+                throw new ConfigException("dataset." + id + ".path must be an absolute path");
+            }
+        }
+    }
+
+    private static List<String> datasetIds(final Map<?, ?> values) {
+        final Object v = values.get(DATASETS_CONFIG);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(Object::toString).toList();
+        }
+        final List<String> out = new ArrayList<>();
+        for (final String s : v.toString().split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.strip());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads a file in two passes: the dataset ids first, then every key checked against them.
+     *
+     * @param file the config file
+     * @return the config
+     * @throws ConfigException naming the file and line of what is wrong
+     */
+    public static WorkerConfig read(final Path file) {
+        final Map<String, String> ids = new LinkedHashMap<>();
+        try {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                final String l = line.strip();
+                if (l.startsWith(DATASETS_CONFIG) && l.substring(DATASETS_CONFIG.length()).strip().startsWith("=")) {
+                    ids.put(DATASETS_CONFIG, l.substring(l.indexOf('=') + 1).strip());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids))));
+    }
+
+    /** @return the datasets served */
+    public List<String> datasetIds() {
+        return getList(DATASETS_CONFIG);
+    }
+
+    /**
+     * @param id a dataset id
+     * @param key a key after {@code dataset.<id>.}
+     * @return its value; "" for an unset optional string
+     */
+    public String dataset(final String id, final String key) {
+        return getString("dataset." + id + "." + key);
+    }
+
+    /**
+     * @param id a dataset id
+     * @param key a {@code keep.*} key
+     * @return its count
+     */
+    public int keep(final String id, final String key) {
+        return getInt("dataset." + id + "." + key);
+    }
+
+    /** @param args ignored; prints the reference of every key as HTML */
+    public static void main(final String[] args) {
+        System.out.println(CONFIG.toHtml());
+    }
+}

@@ -1,0 +1,296 @@
+package dev.vigil.backup.app;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.worker.CommandExecutor;
+import dev.vigil.backup.worker.HostPartition;
+import dev.vigil.backup.worker.Ledger;
+import dev.vigil.backup.worker.Outcome;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.Ids;
+import dev.vigil.schemas.Progress;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backup worker: reads its host's commands and runs them, one at a time, exactly once.
+ *
+ * <p>It assigns itself the one partition of {@code vigil-commands} its host name hashes to (as
+ * Kafka's default partitioner would), commits offsets under the group {@code vigil-worker-<host>},
+ * and skips records of other hosts on that partition. Each command is checked (signature, expiry,
+ * replay, dataset, restore target), recorded in the ledger, executed, and answered on {@code
+ * vigil-results}: ACCEPTED, PROGRESS every few seconds, then SUCCEEDED or FAILED; REJECTED when
+ * refused. Malformed records go to the dead-letter topic.
+ */
+public final class WorkerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final Topic<String, BackupCommand> commands;
+    private final Topic<String, BackupResult> results;
+    private final Topic<byte[], byte[]> deadLetter;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final PublicKey publicKey;
+    private final Ledger ledger;
+    private final CommandExecutor executor;
+    private final ScheduledExecutorService ticker;
+    private final Thread thread;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+
+    private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        final String prefix = config.topicPrefix();
+        this.commands = Topics.COMMANDS.withPrefix(prefix);
+        this.results = Topics.RESULTS.withPrefix(prefix);
+        this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
+        this.publicKey = CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
+        this.ledger = new Ledger(Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG)).resolve("ledger.jsonl"));
+        this.executor = new CommandExecutor(config, clock);
+        final Map<String, Object> c = config.kafkaClientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "vigil-worker-" + config.hostName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        final Map<String, Object> p = config.kafkaClientConfig();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-worker-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this::loop, "vigil-worker");
+    }
+
+    /**
+     * Starts the worker and returns once it is assigned its partition and consuming.
+     *
+     * @param config settings
+     * @return the running worker; close it to stop
+     */
+    public static WorkerService start(final WorkerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * @param config settings
+     * @param clock the time source
+     * @return the running worker
+     */
+    public static WorkerService start(final WorkerConfig config, final Clock clock) {
+        final WorkerService w;
+        try {
+            w = new WorkerService(config, clock);
+        } catch (IOException e) {
+            throw new BackupException("worker: " + e.getMessage(), e);
+        }
+        w.thread.start();
+        try {
+            if (!w.started.await(60, TimeUnit.SECONDS) || w.failure.get() != null) {
+                w.close();
+                throw new BackupException("worker did not start: " + (w.failure.get() == null ? "no partition "
+                        + "assigned within 60 s (is the broker up and the topic created?)" : w.failure.get()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.close();
+            throw new BackupException("interrupted while starting the worker", e);
+        }
+        return w;
+    }
+
+    private void loop() {
+        try {
+            final List<PartitionInfo> parts = consumer.partitionsFor(commands.name(), Duration.ofSeconds(30));
+            if (parts == null || parts.isEmpty()) {
+                throw new BackupException("topic " + commands.name() + " does not exist");
+            }
+            final TopicPartition tp = new TopicPartition(commands.name(), HostPartition.of(config.hostName(),
+                    parts.size()));
+            consumer.assign(List.of(tp));
+            consumer.position(tp, Duration.ofSeconds(30));
+            LOG.info("worker for host {} reads {} and serves datasets {}", config.hostName(), tp, config.datasetIds());
+            started.countDown();
+            while (running) {
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    handle(r);
+                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (Throwable t) {
+            failure.set(t);
+            LOG.error("worker stopped", t);
+        } finally {
+            started.countDown();
+        }
+    }
+
+    private void handle(final ConsumerRecord<String, byte[]> r) {
+        final BackupCommand cmd;
+        try {
+            cmd = commands.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            deadLetter(r, "not a BackupCommand: " + e.getMessage());
+            return;
+        }
+        if (cmd == null || !config.hostName().equals(cmd.getHost())) {
+            return;
+        }
+        final Ledger.Entry seen = ledger.get(cmd.getId());
+        if (seen != null && (seen.partition() != r.partition() || seen.offset() != r.offset())) {
+            publish(cmd, CommandStatus.REJECTED, Outcome.rejected("replayed command: id " + cmd.getId()
+                    + " was already received at offset " + seen.offset()), null);
+            return;
+        }
+        if (seen != null && seen.done()) {
+            return;
+        }
+        final String refusal = refuse(cmd, r);
+        if (refusal != null) {
+            LOG.warn("command {} rejected: {}", cmd.getId(), refusal);
+            publish(cmd, CommandStatus.REJECTED, Outcome.rejected(refusal), null);
+            ledger.put(entry(cmd, r, "DONE", "REJECTED"));
+            return;
+        }
+        ledger.put(entry(cmd, r, "STARTED", null));
+        publish(cmd, CommandStatus.ACCEPTED, Outcome.succeeded(null, cmd.getAction() + " of " + cmd.getDataset()
+                + " accepted"), null);
+        final AtomicReference<Supplier<Progress>> live = new AtomicReference<>();
+        final long every = config.getLong(WorkerConfig.PROGRESS_CONFIG);
+        final ScheduledFuture<?> tick = ticker.scheduleAtFixedRate(() -> {
+            final Supplier<Progress> p = live.get();
+            if (p != null) {
+                publish(cmd, CommandStatus.PROGRESS, Outcome.succeeded(null, cmd.getAction() + " running"), p.get());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        final Outcome outcome;
+        try {
+            outcome = executor.execute(cmd, live::set);
+        } finally {
+            tick.cancel(false);
+        }
+        publish(cmd, outcome.status(), outcome, null);
+        ledger.put(entry(cmd, r, "DONE", outcome.status().name()));
+    }
+
+    private String refuse(final BackupCommand cmd, final ConsumerRecord<String, byte[]> r) {
+        if (!CommandSignature.verify(r.value(), r.headers(), publicKey)) {
+            return "missing or invalid signature (not signed by the configured decision engine key)";
+        }
+        final Instant now = clock.instant();
+        if (cmd.getExpiresAt() != null && now.isAfter(cmd.getExpiresAt())) {
+            return "expired at " + cmd.getExpiresAt();
+        }
+        final long maxAge = config.getLong(WorkerConfig.MAX_AGE_CONFIG);
+        if (cmd.getTime().plusMillis(maxAge).isBefore(now)) {
+            return "issued at " + cmd.getTime() + ", older than " + Duration.ofMillis(maxAge) + " (expired)";
+        }
+        return executor.refuse(cmd);
+    }
+
+    private Ledger.Entry entry(final BackupCommand cmd, final ConsumerRecord<?, ?> r, final String state,
+                               final String status) {
+        return new Ledger.Entry(cmd.getId(), state, r.partition(), r.offset(), status, clock.instant().toString());
+    }
+
+    private void publish(final BackupCommand cmd, final CommandStatus status, final Outcome o, final Progress p) {
+        final BackupResult result = BackupResult.newBuilder()
+                .setId(Ids.timeOrdered(clock.instant()))
+                .setHost(config.hostName())
+                .setTime(clock.instant())
+                .setCommandId(cmd.getId())
+                .setDataset(cmd.getDataset())
+                .setAction(cmd.getAction())
+                .setStatus(status)
+                .setSnapshotId(o.snapshotId())
+                .setLevel(o.level())
+                .setParentSnapshotId(o.parentSnapshotId())
+                .setFigures(o.figures())
+                .setProgress(p)
+                .setMessage(o.message())
+                .setRetriable(o.retriable())
+                .build();
+        final byte[] value = results.valueSerde().serializer().serialize(results.name(), result);
+        try {
+            producer.send(new ProducerRecord<>(results.name(), cmd.getDataset(), value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Results are reports; the ledger, not the result, guards exactly-once execution.
+            LOG.error("cannot publish {} result of command {}: {}", status, cmd.getId(), e.toString());
+        }
+    }
+
+    private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
+        final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), r.key(), r.value());
+        dl.headers().add("vigil.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(dl).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("cannot send malformed command to {}: {}", deadLetter.name(), e.toString());
+        }
+    }
+
+    /** @return whether the worker's loop stopped on an error */
+    public Throwable failure() {
+        return failure.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticker.shutdownNow();
+        if (!thread.isAlive()) {
+            consumer.close();
+        }
+        producer.close(Duration.ofSeconds(10));
+        ledger.close();
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The worker as a service: its settings ({@link dev.vigil.backup.app.WorkerConfig}) and its
+ * lifecycle ({@link dev.vigil.backup.app.WorkerService#start}, {@code close()}), so that {@code
+ * vigil worker}, {@code vigil local} and {@code vigil demo} run it the same way.
+ */
+package dev.vigil.backup.app;

@@ -1,0 +1,172 @@
+package dev.vigil.backup.archiver;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.chunker.Chunker;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.HostInfo;
+import dev.vigil.backup.repository.RepoConfig;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Backs up a directory tree into a snapshot (restic's archiver). One thread walks the tree in
+ * order and compares each entry with the parent snapshot; files that are new or changed go to a
+ * pool that reads, chunks, hashes, compresses, encrypts and packs them, while the walk goes on.
+ * The pool's queue is bounded and a full queue makes the walker do the work itself, so memory
+ * stays bounded whatever the tree's size. Directory trees are stored once their entries are.
+ */
+public final class Archiver {
+    private final Repository repo;
+    private final Clock clock;
+
+    /**
+     * @param repo an open repository
+     * @param clock the time source
+     */
+    public Archiver(final Repository repo, final Clock clock) {
+        this.repo = repo;
+        this.clock = clock;
+    }
+
+    /**
+     * The outcome of a backup.
+     *
+     * @param snapshot the saved snapshot
+     * @param warnings files that could not be read or kept changing
+     */
+    public record Result(Snapshot snapshot, List<String> warnings) {
+    }
+
+    /**
+     * @param source the dataset directory
+     * @param options what and how
+     * @param progress live counters, or null
+     * @return the snapshot
+     * @throws BackupException when the backup fails; a snapshot is written only on success
+     */
+    public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress) {
+        final Instant start = clock.instant();
+        final long writtenBefore = repo.bytesWritten();
+        final Path root = source.toAbsolutePath().normalize();
+        final FileStat rootStat;
+        try {
+            rootStat = FileStat.of(root);
+        } catch (IOException e) {
+            throw new BackupException("source " + root + ": " + e.getMessage(), e);
+        }
+        if (rootStat.type() != NodeType.DIR) {
+            throw new BackupException("source " + root + ": not a directory");
+        }
+        final SnapshotStore snapshots = new SnapshotStore(repo);
+        final Optional<Snapshot> parent = switch (options.level()) {
+            case FULL -> Optional.empty();
+            case INCREMENTAL -> snapshots.latest(options.dataset(), false, null);
+            case DIFFERENTIAL -> snapshots.latest(options.dataset(), true, null);
+        };
+        final Level level = parent.isEmpty() ? Level.FULL : options.level();
+        ChangeJournal.Plan plan = null;
+        Snapshot.JournalUse journalUse = null;
+        if (options.journal() != null) {
+            if (level != Level.INCREMENTAL) {
+                journalUse = new Snapshot.JournalUse(false, "a " + level + " backup scans the tree", null);
+            } else {
+                final Snapshot p = parent.get();
+                plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()), start,
+                        options.journalMaxLag());
+                journalUse = new Snapshot.JournalUse(plan.usable(), plan.reason(),
+                        plan.usable() ? plan.coveredUntil().toString() : null);
+                if (!plan.usable()) {
+                    plan = null;
+                }
+            }
+        }
+        final BackupProgress live = progress != null ? progress
+                : new BackupProgress(parent.map(s -> s.figures().bytesTotal()).orElse(0L));
+        final RepoConfig cfg = repo.config();
+        final Chunker chunker = new Chunker(cfg.chunkMin(), cfg.chunkAvg(), cfg.chunkMax(), cfg.gearSeed());
+        final int threads = Math.max(1, options.threads());
+        final ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * 2), r -> {
+                    final Thread t = new Thread(r, "vigil-archiver");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        try {
+            final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live), pool, live, plan);
+            final BlobId tree;
+            try {
+                tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();
+            } catch (CompletionException e) {
+                throw unwrap(e);
+            }
+            repo.flush();
+            final Instant end = clock.instant();
+            final Snapshot.SnapshotFigures figures = walk.figures(parent.map(Snapshot::figures).orElse(null),
+                    live.bytesRead(), repo.bytesWritten() - writtenBefore, Duration.between(start, end).toMillis());
+            final List<String> warnings = walk.warnings();
+            final Snapshot snapshot = snapshots.save(new Snapshot(null, start.toString(),
+                    plan != null ? plan.coveredUntil().toString() : start.toString(), HostInfo.hostName(),
+                    HostInfo.userName(), options.dataset(), root.toString(), tree.hex(), level.name(),
+                    parent.map(Snapshot::id).orElse(null), options.tags(), options.protect(), options.commandId(),
+                    null, journalUse, warnings.isEmpty() ? null : warnings, figures,
+                    new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos())));
+            return new Result(snapshot, warnings);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static RuntimeException unwrap(final CompletionException e) {
+        Throwable c = e;
+        while (c instanceof CompletionException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        if (c instanceof RuntimeException re) {
+            return re;
+        }
+        return new BackupException(c.toString(), c);
+    }
+
+    /**
+     * @param repo a repository
+     * @param tree a tree id
+     * @return its entries
+     */
+    static List<Node> loadTree(final Repository repo, final BlobId tree) {
+        return Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree);
+    }
+
+    /**
+     * @param path a directory
+     * @return its entry names, sorted
+     * @throws IOException when it cannot be listed
+     */
+    static List<String> list(final Path path) throws IOException {
+        final List<String> names = new ArrayList<>();
+        try (var stream = Files.newDirectoryStream(path)) {
+            for (final Path p : stream) {
+                names.add(p.getFileName().toString());
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+}

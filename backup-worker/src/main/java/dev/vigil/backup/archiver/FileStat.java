@@ -1,0 +1,64 @@
+package dev.vigil.backup.archiver;
+
+import dev.vigil.backup.snapshot.NodeType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What lstat(2) says about a path, through one call to the JVM's "unix" attribute view.
+ *
+ * @param type what it is
+ * @param mode permission bits with setuid, setgid and sticky
+ * @param uid owner
+ * @param gid group
+ * @param mtimeNanos modification time, ns since the epoch
+ * @param ctimeNanos status change time, ns since the epoch
+ * @param inode inode number
+ * @param device device number
+ * @param links hard link count
+ * @param size length in bytes
+ */
+public record FileStat(NodeType type, int mode, int uid, int gid, long mtimeNanos, long ctimeNanos, long inode,
+                       long device, int links, long size) {
+    private static final String ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,ctime,size,lastModifiedTime";
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFLNK = 0120000;
+
+    /**
+     * @param path a path; a symlink is described, not followed
+     * @return its status
+     * @throws IOException when it cannot be read (NoSuchFileException when it vanished)
+     */
+    public static FileStat of(final Path path) throws IOException {
+        final Map<String, Object> a = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        final int mode = (Integer) a.get("mode");
+        final NodeType type = switch (mode & S_IFMT) {
+            case S_IFREG -> NodeType.FILE;
+            case S_IFDIR -> NodeType.DIR;
+            case S_IFLNK -> NodeType.SYMLINK;
+            default -> NodeType.OTHER;
+        };
+        return new FileStat(type, mode & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"),
+                nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")), (Long) a.get("ino"),
+                (Long) a.get("dev"), (Integer) a.get("nlink"), type == NodeType.FILE ? (Long) a.get("size") : 0L);
+    }
+
+    private static long nanos(final FileTime t) {
+        return t.to(TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * @param other a later stat of the same path
+     * @return whether the content may have changed in between
+     */
+    public boolean changedSince(final FileStat other) {
+        return size != other.size || mtimeNanos != other.mtimeNanos || ctimeNanos != other.ctimeNanos;
+    }
+}

@@ -1,0 +1,325 @@
+package dev.vigil.backup.archiver;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backup's walk: compares each directory with the parent's tree, reuses unchanged files,
+ * hands the rest to the {@link FileSaver}, and stores each directory's tree once its entries are
+ * known. With a usable change journal it lists only directories the journal touches and reuses
+ * the parent's subtrees for the rest.
+ */
+final class TreeWalk {
+    private final Repository repo;
+    private final FileSaver saver;
+    private final Executor pool;
+    private final BackupProgress progress;
+    private final ChangeJournal.Plan plan;
+    private final Set<String> dirty = new HashSet<>();
+    private final Map<String, Node> movedDirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong filesNew = new AtomicLong();
+    private final AtomicLong filesChanged = new AtomicLong();
+    private final AtomicLong filesUnchanged = new AtomicLong();
+    private final AtomicLong filesRemoved = new AtomicLong();
+    private final AtomicLong filesTorn = new AtomicLong();
+    private final AtomicLong bytesTotal = new AtomicLong();
+    private final AtomicLong bytesDelta = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+
+    TreeWalk(final Repository repo, final FileSaver saver, final Executor pool, final BackupProgress progress,
+             final ChangeJournal.Plan plan) {
+        this.repo = repo;
+        this.saver = saver;
+        this.pool = pool;
+        this.progress = progress;
+        this.plan = plan;
+        if (plan != null) {
+            // Every ancestor of a named path must be listed again; everything else is the parent's.
+            for (final String p : plan.changed()) {
+                addWithAncestors(p);
+            }
+            for (final String p : plan.deleted()) {
+                addWithAncestors(p);
+            }
+        }
+    }
+
+    private void addWithAncestors(final String path) {
+        String p = path;
+        while (dirty.add(p)) {
+            final int slash = p.lastIndexOf('/');
+            if (slash < 0) {
+                break;
+            }
+            p = p.substring(0, slash);
+        }
+    }
+
+    CompletableFuture<BlobId> root(final Path root, final BlobId parentTree) {
+        if (plan != null && parentTree != null) {
+            // A directory renamed-from in the journal may reappear under a new name: match it by inode, so its
+            // files are compared with their old versions instead of read again.
+            for (final String gone : plan.deleted()) {
+                final Node n = resolve(parentTree, gone);
+                if (n != null && n.type() == NodeType.DIR) {
+                    movedDirs.put(n.device() + ":" + n.inode(), n);
+                }
+            }
+        }
+        return dir(root, "", parentTree, plan != null, false).thenApply(this::saveTree);
+    }
+
+    private Node resolve(final BlobId tree, final String path) {
+        BlobId t = tree;
+        Node found = null;
+        for (final String part : path.split("/")) {
+            if (t == null) {
+                return null;
+            }
+            found = Archiver.loadTree(repo, t).stream().filter(n -> n.name().equals(part)).findFirst().orElse(null);
+            if (found == null) {
+                return null;
+            }
+            t = found.type() == NodeType.DIR ? found.subtree() : null;
+        }
+        return found;
+    }
+
+    private CompletableFuture<List<Node>> dir(final Path path, final String rel, final BlobId parentTree,
+                                              final boolean journal, final boolean moved) {
+        final Map<String, Node> old = new HashMap<>();
+        if (parentTree != null) {
+            for (final Node n : Archiver.loadTree(repo, parentTree)) {
+                old.put(n.name(), n);
+            }
+        }
+        final List<String> names;
+        try {
+            names = Archiver.list(path);
+        } catch (IOException e) {
+            throw new BackupException("directory " + path + ": cannot list: " + e.getMessage(), e);
+        }
+        final List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
+        for (final String name : names) {
+            final String r = rel.isEmpty() ? name : rel + "/" + name;
+            final Node before = old.remove(name);
+            if (journal && before != null && !dirty.contains(r)) {
+                children.add(CompletableFuture.completedFuture(before));
+                continue;
+            }
+            final Path p = path.resolve(name);
+            final FileStat st;
+            try {
+                st = FileStat.of(p);
+            } catch (NoSuchFileException e) {
+                if (name.indexOf('\uFFFD') >= 0) {
+                    // The JVM decodes file names as UTF-8; a name that is not cannot be opened again.
+                    warnings.add(p + ": name is not valid UTF-8, not backed up");
+                }
+                removed(before);
+                continue;
+            } catch (IOException e) {
+                warnings.add(p + ": cannot stat: " + e.getMessage());
+                continue;
+            }
+            children.add(entry(p, r, name, st, before, journal, moved));
+        }
+        for (final Node gone : old.values()) {
+            if (moved) {
+                // Counted already, as part of the renamed-from directory.
+                continue;
+            }
+            if (journal && !dirty.contains(rel.isEmpty() ? gone.name() : rel + "/" + gone.name())
+                    && !dirty.contains(rel)) {
+                continue;
+            }
+            removed(gone);
+        }
+        return CompletableFuture.allOf(children.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+    }
+
+    private CompletableFuture<Node> entry(final Path p, final String r, final String name, final FileStat st,
+                                          final Node before, final boolean journal, final boolean moved) {
+        final Node node = new Node(name, st.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
+                st.inode(), st.device(), st.links(), st.size(), "", null, List.of());
+        switch (st.type()) {
+            case DIR -> {
+                final boolean oldDir = before != null && before.type() == NodeType.DIR;
+                if (before != null && !oldDir) {
+                    removed(before);
+                }
+                final boolean sub = journal && oldDir && !plan.changed().contains(r);
+                BlobId previous = oldDir ? before.subtree() : null;
+                boolean from = moved;
+                if (previous == null) {
+                    final Node renamed = movedDirs.get(st.device() + ":" + st.inode());
+                    if (renamed != null) {
+                        previous = renamed.subtree();
+                        from = true;
+                    }
+                }
+                final boolean movedHere = from;
+                final BlobId parentTree = previous;
+                // Directories are walked on the pool too: listing, stat and loading the parent's tree overlap.
+                return CompletableFuture.supplyAsync(() -> dir(p, r, parentTree, sub, movedHere), pool)
+                        .thenCompose(f -> f).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
+            }
+            case FILE -> {
+                return file(p, node, before, st, moved);
+            }
+            case SYMLINK -> {
+                if (before != null && before.type() == NodeType.DIR) {
+                    removed(before);
+                }
+                try {
+                    final String target = Files.readSymbolicLink(p).toString();
+                    return CompletableFuture.completedFuture(new Node(name, st.type(), st.mode(), st.uid(), st.gid(),
+                            st.mtimeNanos(), st.ctimeNanos(), st.inode(), st.device(), st.links(), 0, target, null,
+                            List.of()));
+                } catch (IOException e) {
+                    warnings.add(p + ": cannot read link: " + e.getMessage());
+                    return CompletableFuture.completedFuture(null);
+                }
+            }
+            default -> {
+                return CompletableFuture.completedFuture(node);
+            }
+        }
+    }
+
+    private CompletableFuture<Node> file(final Path p, final Node node, final Node before, final FileStat st,
+                                         final boolean moved) {
+        if (node.sameFileAs(before) && before.content().stream().allMatch(id -> repo.index().has(BlobType.DATA, id))) {
+            if (moved) {
+                // Same file under a renamed directory: new at this path, but not read again.
+                filesNew.incrementAndGet();
+                bytesDelta.addAndGet(st.size());
+            } else {
+                filesUnchanged.incrementAndGet();
+            }
+            bytesTotal.addAndGet(st.size());
+            done(st.size());
+            return CompletableFuture.completedFuture(node.withContent(before.content()));
+        }
+        final boolean existed = before != null && before.type() == NodeType.FILE;
+        if (before != null && before.type() == NodeType.DIR) {
+            removed(before);
+        }
+        if (st.size() == 0) {
+            return CompletableFuture.completedFuture(stored(node, before, existed, st, List.of()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return saver.save(p, st);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, pool).thenCompose(f -> f).handle((content, err) -> {
+            if (err == null) {
+                return stored(node, before, existed, content.stat(), content.chunks());
+            }
+            final Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof FileSaver.TornFileException) {
+                filesTorn.incrementAndGet();
+                warnings.add(cause.getMessage() + (existed ? "; kept the parent's version" : "; left out"));
+            } else if (cause instanceof NoSuchFileException) {
+                removed(before);
+                return null;
+            } else if (cause instanceof IOException && !(cause instanceof AccessDeniedException)
+                    && !(cause.getMessage() != null && cause.getMessage().contains(p.toString()))) {
+                throw new CompletionException(cause);
+            } else if (cause instanceof IOException) {
+                warnings.add(p + ": cannot read: " + cause.getMessage());
+            } else {
+                throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+            }
+            if (existed) {
+                filesUnchanged.incrementAndGet();
+                bytesTotal.addAndGet(before.size());
+                return before;
+            }
+            return null;
+        });
+    }
+
+    private Node stored(final Node node, final Node before, final boolean existed, final FileStat st,
+                        final List<BlobId> chunks) {
+        if (existed) {
+            filesChanged.incrementAndGet();
+            bytesDelta.addAndGet(st.size() - before.size());
+        } else {
+            filesNew.incrementAndGet();
+            bytesDelta.addAndGet(st.size());
+        }
+        bytesTotal.addAndGet(st.size());
+        done(st.size());
+        return new Node(node.name(), node.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
+                st.inode(), st.device(), st.links(), st.size(), "", null, chunks);
+    }
+
+    private void done(final long size) {
+        progress.filesDone.incrementAndGet();
+        progress.bytesDone.addAndGet(size);
+    }
+
+    private void removed(final Node gone) {
+        if (gone == null) {
+            return;
+        }
+        if (gone.type() == NodeType.FILE) {
+            filesRemoved.incrementAndGet();
+            bytesDelta.addAndGet(-gone.size());
+        } else if (gone.type() == NodeType.DIR) {
+            for (final Node n : Archiver.loadTree(repo, gone.subtree())) {
+                removed(n);
+            }
+        }
+    }
+
+    BlobId saveTree(final List<Node> nodes) {
+        final byte[] tree = Tree.encode(nodes);
+        return repo.saveBlob(BlobType.TREE, tree, 0, tree.length).id();
+    }
+
+    Snapshot.SnapshotFigures figures(final Snapshot.SnapshotFigures parent, final long bytesRead,
+                                     final long bytesAdded, final long durationMs) {
+        long unchanged = filesUnchanged.get();
+        long total = bytesTotal.get();
+        if (plan != null && parent != null) {
+            // Reused subtrees were not visited: count from the parent's totals and this run's changes.
+            final long parentFiles = parent.filesNew() + parent.filesChanged() + parent.filesUnchanged();
+            unchanged = parentFiles - filesChanged.get() - filesRemoved.get();
+            total = parent.bytesTotal() + bytesDelta.get();
+        }
+        return new Snapshot.SnapshotFigures(filesNew.get(), filesChanged.get(), unchanged, filesRemoved.get(),
+                filesTorn.get(), bytesRead, bytesAdded, total, durationMs);
+    }
+
+    List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+}

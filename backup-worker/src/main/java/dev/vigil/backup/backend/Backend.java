@@ -1,0 +1,80 @@
+package dev.vigil.backup.backend;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A dumb store of named files: it knows nothing of packs, keys or encryption (restic's {@code
+ * backend.Backend}, kopia's {@code blob.Storage}). The local file system implements it; an
+ * S3-compatible bucket implements it with PUT, ranged GET, LIST, HEAD and DELETE.
+ *
+ * <p>Files are immutable once saved: saving an existing name with the same content is allowed
+ * and does nothing harmful (ids are content hashes). Every method may be called from several
+ * threads at once. {@link IOException}s are transient unless they say the file is missing
+ * ({@link java.nio.file.NoSuchFileException}).
+ */
+public interface Backend extends AutoCloseable {
+    /** @return where the store is, for messages */
+    String location();
+
+    /**
+     * Stores a whole file atomically: readers see all of it or nothing.
+     *
+     * @param handle its name
+     * @param data its content
+     * @throws IOException when it cannot be stored
+     */
+    void save(Handle handle, byte[] data) throws IOException;
+
+    /**
+     * @param handle a file
+     * @param offset first byte, &gt;= 0
+     * @param length bytes to read, &gt;= 0; fewer only if the file is shorter
+     * @return the bytes
+     * @throws java.nio.file.NoSuchFileException when the file does not exist
+     * @throws IOException on other failures
+     */
+    byte[] load(Handle handle, long offset, int length) throws IOException;
+
+    /**
+     * @param handle a file
+     * @return its whole content
+     * @throws IOException as {@link #load(Handle, long, int)}
+     */
+    byte[] load(Handle handle) throws IOException;
+
+    /**
+     * @param type a kind of file
+     * @return every file of that kind, once each, temporary files excluded, in no particular order
+     * @throws IOException when the listing fails
+     */
+    List<FileInfo> list(FileType type) throws IOException;
+
+    /**
+     * @param handle a file
+     * @return its size, or empty when it does not exist
+     * @throws IOException when the store cannot tell
+     */
+    Optional<FileInfo> stat(Handle handle) throws IOException;
+
+    /**
+     * Removes a file; removing a missing file is not an error.
+     *
+     * @param handle a file
+     * @throws IOException when it cannot be removed
+     */
+    void remove(Handle handle) throws IOException;
+
+    /**
+     * Makes files saved so far durable (fsync), for stores that defer it.
+     *
+     * @throws IOException when it cannot
+     */
+    default void sync() throws IOException {
+    }
+
+    @Override
+    default void close() throws IOException {
+    }
+}

@@ -1,0 +1,249 @@
+package dev.vigil.backup.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A repository in a local directory. Files are written to a temporary name in their final
+ * directory, optionally forced to disk, then renamed, so a reader (or a crash) never sees half a
+ * file. Reads keep a few files open per thread: a restore reads many small ranges of few packs.
+ */
+public final class LocalBackend implements Backend {
+    private static final String TMP_PREFIX = ".tmp-";
+    private static final int OPEN_PER_THREAD = 16;
+    private final Path root;
+    private final boolean fsync;
+    private final Set<FileChannel> open = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Map<String, FileChannel>> channels = ThreadLocal.withInitial(() ->
+            new LinkedHashMap<>(OPEN_PER_THREAD * 2, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, FileChannel> eldest) {
+                    if (size() > OPEN_PER_THREAD) {
+                        closeQuietly(eldest.getValue());
+                        return true;
+                    }
+                    return false;
+                }
+            });
+
+    /**
+     * @param root the repository directory (created on first save)
+     * @param fsync whether each saved file is forced to disk before its rename (durable against power loss)
+     */
+    public LocalBackend(final Path root, final boolean fsync) {
+        this.root = root.toAbsolutePath().normalize();
+        this.fsync = fsync;
+    }
+
+    /** @return the repository directory */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
+    /**
+     * @param handle a file
+     * @return where it lives
+     */
+    public Path path(final Handle handle) {
+        return switch (handle.type()) {
+            case MARKER, CONFIG -> root.resolve(handle.name());
+            case PACK -> root.resolve("data").resolve(handle.name().substring(0, 2)).resolve(handle.name());
+            default -> root.resolve(handle.type().dir()).resolve(handle.name());
+        };
+    }
+
+    @Override
+    public void save(final Handle handle, final byte[] data) throws IOException {
+        final Path target = path(handle);
+        final Path dir = target.getParent();
+        final Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(dir);
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        try (FileChannel c = ch) {
+            final ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                c.write(buf);
+            }
+            if (fsync) {
+                c.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
+        if (handle.type() != FileType.PACK) {
+            // Small files are read once; only packs are worth keeping open.
+            try (FileChannel ch = FileChannel.open(path(handle), StandardOpenOption.READ)) {
+                return read(ch, offset, length);
+            }
+        }
+        return read(packChannel(handle), offset, length);
+    }
+
+    private static byte[] read(final FileChannel ch, final long offset, final int length) throws IOException {
+        final ByteBuffer buf = ByteBuffer.allocate(length);
+        long pos = offset;
+        while (buf.hasRemaining()) {
+            final int n = ch.read(buf, pos);
+            if (n < 0) {
+                break;
+            }
+            pos += n;
+        }
+        if (buf.hasRemaining()) {
+            final byte[] shorter = new byte[buf.position()];
+            System.arraycopy(buf.array(), 0, shorter, 0, shorter.length);
+            return shorter;
+        }
+        return buf.array();
+    }
+
+    private FileChannel packChannel(final Handle handle) throws IOException {
+        final Map<String, FileChannel> mine = channels.get();
+        FileChannel ch = mine.get(handle.name());
+        if (ch == null || !ch.isOpen()) {
+            ch = FileChannel.open(path(handle), StandardOpenOption.READ);
+            open.add(ch);
+            mine.put(handle.name(), ch);
+        }
+        return ch;
+    }
+
+    @Override
+    public byte[] load(final Handle handle) throws IOException {
+        if (handle.type() == FileType.PACK) {
+            final long size = packChannel(handle).size();
+            return load(handle, 0, Math.toIntExact(size));
+        }
+        return Files.readAllBytes(path(handle));
+    }
+
+    @Override
+    public List<FileInfo> list(final FileType type) throws IOException {
+        final List<FileInfo> out = new ArrayList<>();
+        switch (type) {
+            case MARKER -> stat(Handle.MARKER).ifPresent(out::add);
+            case CONFIG -> stat(Handle.CONFIG).ifPresent(out::add);
+            case PACK -> {
+                final Path data = root.resolve("data");
+                if (Files.isDirectory(data)) {
+                    try (DirectoryStream<Path> subs = Files.newDirectoryStream(data)) {
+                        for (final Path sub : subs) {
+                            if (Files.isDirectory(sub)) {
+                                listDir(sub, type, out);
+                            }
+                        }
+                    }
+                }
+            }
+            default -> listDir(root.resolve(type.dir()), type, out);
+        }
+        return out;
+    }
+
+    private static void listDir(final Path dir, final FileType type, final List<FileInfo> out) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (final Path f : files) {
+                final String name = f.getFileName().toString();
+                if (name.startsWith(TMP_PREFIX)) {
+                    continue;
+                }
+                try {
+                    out.add(new FileInfo(new Handle(type, name), Files.size(f)));
+                } catch (NoSuchFileException e) {
+                    // Removed while listing: it is not there any more.
+                }
+            }
+        }
+    }
+
+    /**
+     * @return temporary files left by interrupted saves (prune removes them)
+     * @throws IOException when listing fails
+     */
+    public List<Path> temporaryFiles() throws IOException {
+        final List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (var walk = Files.walk(root, 3)) {
+            walk.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).forEach(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<FileInfo> stat(final Handle handle) throws IOException {
+        try {
+            return Optional.of(new FileInfo(handle, Files.size(path(handle))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void remove(final Handle handle) throws IOException {
+        final FileChannel ch = channels.get().remove(handle.name());
+        if (ch != null) {
+            closeQuietly(ch);
+        }
+        Files.deleteIfExists(path(handle));
+    }
+
+    @Override
+    public void close() {
+        for (final FileChannel ch : open) {
+            closeQuietly(ch);
+        }
+        open.clear();
+    }
+
+    private void closeQuietly(final FileChannel ch) {
+        open.remove(ch);
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // Read-only channel: nothing was lost.
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.vigil.backup.backend;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries failed operations of another backend with exponential backoff (restic's {@code
+ * backend/retry}, kopia's {@code blob/retrying}). A missing file is an answer, not a failure, and
+ * is never retried. Safe because every operation of {@link Backend} is idempotent.
+ */
+public final class RetryingBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingBackend.class);
+    private final Backend inner;
+    private final int attempts;
+    private final long firstDelayMs;
+
+    /**
+     * @param inner the store to retry
+     * @param attempts tries per operation, &gt;= 1
+     * @param firstDelayMs wait before the second try, doubled after each failure
+     */
+    public RetryingBackend(final Backend inner, final int attempts, final long firstDelayMs) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be >= 1, was " + attempts);
+        }
+        this.inner = inner;
+        this.attempts = attempts;
+        this.firstDelayMs = firstDelayMs;
+    }
+
+    /** @return the decorated store */
+    public Backend inner() {
+        return inner;
+    }
+
+    @FunctionalInterface
+    private interface Op<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T retry(final String what, final Op<T> op) throws IOException {
+        long delay = firstDelayMs;
+        for (int i = 1; ; i++) {
+            try {
+                return op.run();
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (IOException e) {
+                if (i >= attempts) {
+                    throw e;
+                }
+                LOG.warn("{} failed (try {} of {}), retrying in {} ms: {}", what, i, attempts, delay, e.toString());
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(what + ": interrupted while waiting to retry", ie);
+                }
+                delay *= 2;
+            }
+        }
+    }
+
+    @Override
+    public String location() {
+        return inner.location();
+    }
+
+    @Override
+    public void save(final Handle handle, final byte[] data) throws IOException {
+        retry("save " + handle, () -> {
+            inner.save(handle, data);
+            return null;
+        });
+    }
+
+    @Override
+    public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
+        return retry("load " + handle, () -> inner.load(handle, offset, length));
+    }
+
+    @Override
+    public byte[] load(final Handle handle) throws IOException {
+        return retry("load " + handle, () -> inner.load(handle));
+    }
+
+    @Override
+    public List<FileInfo> list(final FileType type) throws IOException {
+        return retry("list " + type, () -> inner.list(type));
+    }
+
+    @Override
+    public Optional<FileInfo> stat(final Handle handle) throws IOException {
+        return retry("stat " + handle, () -> inner.stat(handle));
+    }
+
+    @Override
+    public void remove(final Handle handle) throws IOException {
+        retry("remove " + handle, () -> {
+            inner.remove(handle);
+            return null;
+        });
+    }
+
+    @Override
+    public void sync() throws IOException {
+        retry("sync", () -> {
+            inner.sync();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        inner.close();
+    }
+}

@@ -1,0 +1,249 @@
+package dev.vigil.backup.checker;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.FileInfo;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackReader;
+import dev.vigil.backup.pack.PackedBlob;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Verifies a repository (restic's checker). The structural check reads every index file, every
+ * pack header and every snapshot and tree, and checks that each referenced blob is indexed and
+ * that each indexed blob is where its pack's header says. The data check also reads whole packs
+ * (all, or a random share): a pack's bytes must hash to its name and every blob must decrypt and
+ * hash to its id. Each problem is reported with what it affects: the snapshots and files whose
+ * data is damaged or missing.
+ */
+public final class Checker {
+    private final Repository repo;
+
+    /** @param repo an open repository */
+    public Checker(final Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * What a check found.
+     *
+     * @param errors damage: each names the file or blob and what it affects
+     * @param hints harmless findings (unindexed packs from interrupted runs, unused blobs)
+     * @param snapshots snapshots checked
+     * @param packs packs checked
+     * @param blobs indexed blobs
+     * @param bytesRead bytes of pack data read by the data check
+     */
+    public record Report(List<String> errors, List<String> hints, int snapshots, int packs, int blobs,
+                         long bytesRead) {
+        /** @return whether no damage was found */
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    /**
+     * @param readShare share of packs whose data is read in full, in [0, 1]; 0 is structural only
+     * @param seed picks the random share
+     * @return the findings
+     */
+    public Report check(final double readShare, final long seed) {
+        if (readShare < 0 || readShare > 1) {
+            throw new IllegalArgumentException("read share must be in [0, 1], was " + readShare);
+        }
+        final List<String> errors = new ArrayList<>(repo.indexErrors());
+        final List<String> hints = new ArrayList<>();
+        final MasterIndex index = repo.index();
+        final Map<String, List<PackedBlob>> indexed = new HashMap<>();
+        index.forEach((id, loc) -> indexed.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
+        final Map<String, Long> stored = new HashMap<>();
+        try {
+            for (final FileInfo f : repo.backend().list(FileType.PACK)) {
+                stored.put(f.handle().name(), f.size());
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot list packs: " + e, e);
+        }
+        final Set<BlobId> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Random random = new Random(seed);
+        final List<Map.Entry<String, List<PackedBlob>>> packs = new ArrayList<>(indexed.entrySet());
+        final boolean[] read = new boolean[packs.size()];
+        for (int i = 0; i < read.length; i++) {
+            read[i] = readShare > 0 && random.nextDouble() < readShare;
+        }
+        // Packs are checked in parallel: reading, hashing and decrypting them is the bulk of a data check.
+        final String[] problems = new String[packs.size()];
+        final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+        java.util.stream.IntStream.range(0, packs.size()).parallel().forEach(i -> {
+            final Map.Entry<String, List<PackedBlob>> e = packs.get(i);
+            final Handle pack = new Handle(FileType.PACK, e.getKey());
+            final Long size = stored.get(e.getKey());
+            if (size == null) {
+                problems[i] = pack + ": missing";
+            } else if (read[i]) {
+                bytesRead.addAndGet(size);
+                problems[i] = readPack(pack, e.getValue(), bad);
+            } else {
+                problems[i] = checkHeader(pack, size, e.getValue());
+            }
+            if (problems[i] != null) {
+                for (final PackedBlob b : e.getValue()) {
+                    bad.add(b.id());
+                }
+            }
+        });
+        for (final String problem : problems) {
+            if (problem != null) {
+                errors.add(problem);
+            }
+        }
+        for (final String name : stored.keySet()) {
+            if (!indexed.containsKey(name)) {
+                hints.add("pack " + name.substring(0, 8) + ": not indexed (left by an interrupted run; 'vigil repo "
+                        + "prune' removes it)");
+            }
+        }
+        final Set<BlobId> used = new HashSet<>();
+        final List<Snapshot> snapshots = snapshots(errors);
+        for (final Snapshot s : snapshots) {
+            walk(s, BlobId.parse(s.tree()), "", bad, used, new HashSet<>(), errors);
+        }
+        final int[] unused = {0};
+        index.forEach((id, loc) -> {
+            if (!used.contains(id)) {
+                unused[0]++;
+            }
+        });
+        if (unused[0] > 0) {
+            hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them)");
+        }
+        return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead.get());
+    }
+
+    private List<Snapshot> snapshots(final List<String> errors) {
+        final SnapshotStore store = new SnapshotStore(repo);
+        final List<Snapshot> out = new ArrayList<>();
+        try {
+            for (final FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
+                try {
+                    out.add(store.load(f.handle().name()));
+                } catch (BackupException e) {
+                    errors.add(e.getMessage() + " (this snapshot cannot be restored)");
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException("cannot list snapshots: " + e, e);
+        }
+        return out;
+    }
+
+    private String checkHeader(final Handle pack, final long size, final List<PackedBlob> expected) {
+        try {
+            return compare(pack, PackReader.blobs(repo.backend(), pack, size, repo.envelope()), expected);
+        } catch (IOException | BackupException e) {
+            return pack + ": header unreadable: " + e.getMessage();
+        }
+    }
+
+    private static String compare(final Handle pack, final List<PackedBlob> actual, final List<PackedBlob> expected) {
+        final Map<BlobId, PackedBlob> byId = new HashMap<>();
+        for (final PackedBlob b : actual) {
+            byId.put(b.id(), b);
+        }
+        for (final PackedBlob b : expected) {
+            final PackedBlob a = byId.get(b.id());
+            if (a == null || a.offset() != b.offset() || a.storedLength() != b.storedLength()) {
+                return pack + ": blob " + b.id() + " is not where the index says";
+            }
+        }
+        return null;
+    }
+
+    private String readPack(final Handle pack, final List<PackedBlob> expected, final Set<BlobId> bad) {
+        final byte[] whole;
+        try {
+            whole = repo.backend().load(pack);
+        } catch (IOException e) {
+            return pack + ": unreadable: " + e.getMessage();
+        }
+        final boolean hashOk = Repository.fileId(whole).equals(pack.name());
+        final List<PackedBlob> actual;
+        try {
+            actual = PackReader.blobs(whole, pack, repo.envelope());
+        } catch (BackupException e) {
+            return pack + ": damaged header: " + e.getMessage();
+        }
+        final String mismatch = compare(pack, actual, expected);
+        if (mismatch != null) {
+            return mismatch;
+        }
+        final List<String> damaged = new ArrayList<>();
+        for (final PackedBlob b : actual) {
+            try {
+                final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
+                if (!Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes())) {
+                    damaged.add(b.id().toString());
+                    bad.add(b.id());
+                }
+            } catch (BackupException e) {
+                damaged.add(b.id().toString());
+                bad.add(b.id());
+            }
+        }
+        if (!damaged.isEmpty()) {
+            return pack + ": " + damaged.size() + " damaged blobs: " + String.join(", ", damaged);
+        }
+        return hashOk ? null : pack + ": content does not hash to its name";
+    }
+
+    private void walk(final Snapshot s, final BlobId tree, final String path, final Set<BlobId> bad,
+                      final Set<BlobId> used, final Set<BlobId> seen, final List<String> errors) {
+        used.add(tree);
+        final List<Node> nodes;
+        try {
+            if (bad.contains(tree)) {
+                throw new BackupException("in a damaged pack");
+            }
+            nodes = Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree);
+        } catch (BackupException e) {
+            errors.add("snapshot " + s.shortId() + " (" + s.dataset() + "): directory /" + path + ": tree " + tree
+                    + ": " + e.getMessage() + "; everything below it is lost in this snapshot");
+            return;
+        }
+        if (!seen.add(tree)) {
+            return;
+        }
+        for (final Node n : nodes) {
+            final String p = path.isEmpty() ? n.name() : path + "/" + n.name();
+            if (n.type() == NodeType.DIR) {
+                walk(s, n.subtree(), p, bad, used, seen, errors);
+            } else if (n.type() == NodeType.FILE) {
+                for (final BlobId id : n.content()) {
+                    used.add(id);
+                    if (bad.contains(id) || !repo.index().has(BlobType.DATA, id)) {
+                        errors.add("snapshot " + s.shortId() + " (" + s.dataset() + "): file /" + p + ": data blob "
+                                + id + (bad.contains(id) ? " is damaged" : " is missing"));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.archiver.ArchiveOptions;
+import dev.vigil.backup.archiver.Archiver;
+import dev.vigil.backup.archiver.BackupProgress;
+import dev.vigil.backup.archiver.ChangeJournal;
+import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil repo backup}. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Back up a directory as a new snapshot of a dataset.",
+            "Levels only choose the parent whose unchanged files (same size, mtime, ctime, inode) are reused "
+                + "without reading: INCREMENTAL the dataset's latest snapshot (the default when one exists), "
+                + "DIFFERENTIAL its latest FULL, FULL none. Every snapshot restores on its own.",
+            "With --journal, an INCREMENTAL backup reads only the paths the change journal names, when the journal "
+                + "provably covers every change since the parent; otherwise it scans and says why.",
+            ExitCodes.HELP})
+final class BackupCommand extends RepoSubcommand {
+    @Parameters(index = "0", paramLabel = "PATH", description = "The directory to back up.")
+    Path source;
+
+    @Option(names = "--level", description = "FULL, INCREMENTAL or DIFFERENTIAL (default: INCREMENTAL when a "
+            + "parent exists, else FULL).")
+    Level level;
+
+    @Option(names = "--dataset", description = "Dataset id (default: the absolute path of PATH).")
+    String dataset;
+
+    @Option(names = "--tag", description = "Tag the snapshot (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--protect", description = "Protect the snapshot from 'forget'.")
+    boolean protect;
+
+    @Option(names = "--journal", paramLabel = "FILE",
+            description = "Change journal: one FileActivity per line in JSON, as 'vigil collector journal' writes.")
+    Path journal;
+
+    @Option(names = "--journal-max-lag", defaultValue = "PT10M",
+            description = "How old the journal's last interval may be, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration journalMaxLag;
+
+    @Option(names = "--threads", description = "Worker threads (default: one per core).")
+    Integer threads;
+
+    @Override
+    int run() throws Exception {
+        final String id = dataset != null ? dataset : source.toAbsolutePath().normalize().toString();
+        ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level, List.copyOf(tags),
+                protect, null, journal == null ? null : ChangeJournal.read(journal), journalMaxLag,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+            final BackupProgress progress = new BackupProgress(0);
+            final Archiver.Result result;
+            try (ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "
+                    + bytes(progress.bytesDone()) + " done, " + bytes(progress.bytesRead()) + " read")) {
+                result = new Archiver(r, clock).backup(source, options, progress);
+            }
+            final Snapshot s = result.snapshot();
+            if (json) {
+                printJson(s);
+            } else {
+                final Snapshot.SnapshotFigures f = s.figures();
+                for (final String w : result.warnings()) {
+                    err.println("warning: " + w);
+                }
+                if (s.journal() != null) {
+                    out.println((s.journal().used() ? "change journal used: " : "change journal not used, scanned: ")
+                            + s.journal().reason());
+                }
+                out.printf("%s backup of %s, parent %s%n", s.level(), s.dataset(),
+                        s.parent() == null ? "none" : s.parent().substring(0, 8));
+                out.printf("files: %d new, %d changed, %d unchanged, %d removed%s%n", f.filesNew(), f.filesChanged(),
+                        f.filesUnchanged(), f.filesRemoved(), f.filesTorn() > 0 ? ", " + f.filesTorn() + " torn" : "");
+                out.printf("read %s, added %s to the repository, %s in the snapshot, %.1f s%n", bytes(f.bytesRead()),
+                        bytes(f.bytesAdded()), bytes(f.bytesTotal()), f.durationMs() / 1000.0);
+                out.println("snapshot " + s.shortId() + " saved");
+            }
+            return result.warnings().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.RetryingBackend;
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.migration.SnapshotCopier;
+import dev.vigil.backup.repository.Repository;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil repo copy}. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy snapshots to another repository (e.g. off-site), re-encrypted under its keys and "
+            + "deduplicated against its data. Snapshots it has already are skipped, so an interrupted copy "
+            + "is resumed by running it again.", ExitCodes.HELP})
+final class CopyCommand extends RepoSubcommand {
+    @Option(names = "--to", required = true, description = "Target repository directory (must exist: 'vigil repo init').")
+    Path to;
+
+    @Option(names = "--to-password-file", defaultValue = "${env:VIGIL_TO_PASSWORD_FILE}",
+            description = "Target password file (default: $VIGIL_TO_PASSWORD_FILE, else $VIGIL_TO_PASSWORD).")
+    Path toPasswordFile;
+
+    @Option(names = "--dataset", description = "Only this dataset's snapshots.")
+    String dataset;
+
+    @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Snapshot ids or prefixes (default: all).")
+    List<String> ids = new ArrayList<>();
+
+    @Override
+    int run() throws Exception {
+        final char[] targetPassword;
+        if (toPasswordFile != null) {
+            targetPassword = Files.readString(toPasswordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("")
+                    .toCharArray();
+        } else if (System.getenv("VIGIL_TO_PASSWORD") != null) {
+            targetPassword = System.getenv("VIGIL_TO_PASSWORD").toCharArray();
+        } else {
+            throw new BackupException("no target password: give --to-password-file or set VIGIL_TO_PASSWORD");
+        }
+        try (Repository src = repo.open(); RepoLock l1 = RepoLock.acquire(src, false, clock);
+             Repository dst = Repository.open(new RetryingBackend(new LocalBackend(to, !repo.noFsync), 3, 200),
+                     targetPassword);
+             RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
+            final SnapshotCopier.Result result = new SnapshotCopier(src, dst).copy(s ->
+                    (dataset == null || dataset.equals(s.dataset()))
+                            && (ids.isEmpty() || ids.stream().anyMatch(id -> s.id().startsWith(id))));
+            if (json) {
+                printJson(result);
+            } else {
+                result.copied().forEach((a, b) -> out.println("copied " + a.substring(0, 8) + " as " + b.substring(0, 8)));
+                out.printf("%d copied, %d already there, %s added to %s%n", result.copied().size(),
+                        result.skipped().size(), bytes(result.bytesAdded()), to);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

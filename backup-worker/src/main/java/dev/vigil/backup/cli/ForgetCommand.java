@@ -1,0 +1,93 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.retention.Pruner;
+import dev.vigil.backup.retention.RetentionPolicy;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil repo forget}. */
+@Command(name = "forget", mixinStandardHelpOptions = true,
+        description = {"Forget snapshots by policy, per dataset: a snapshot kept by any --keep-* rule stays, "
+            + "protected snapshots always stay. Data is removed only by prune (--prune runs it after).",
+            ExitCodes.HELP})
+final class ForgetCommand extends RepoSubcommand {
+    @Option(names = "--keep-last", defaultValue = "0", description = "Keep the newest N.")
+    int last;
+    @Option(names = "--keep-hourly", defaultValue = "0", description = "Keep the newest of each of the last N hours.")
+    int hourly;
+    @Option(names = "--keep-daily", defaultValue = "0", description = "Keep the newest of each of the last N days.")
+    int daily;
+    @Option(names = "--keep-weekly", defaultValue = "0", description = "Keep the newest of each of the last N weeks.")
+    int weekly;
+    @Option(names = "--keep-monthly", defaultValue = "0", description = "Keep the newest of each of N months.")
+    int monthly;
+    @Option(names = "--keep-yearly", defaultValue = "0", description = "Keep the newest of each of N years.")
+    int yearly;
+    @Option(names = "--dataset", description = "Only this dataset.")
+    String dataset;
+    @Option(names = "--dry-run", description = "Only say what would be forgotten.")
+    boolean dryRun;
+    @Option(names = "--prune", description = "Prune after forgetting.")
+    boolean prune;
+
+    @Override
+    int run() throws Exception {
+        final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly);
+        if (policy.keepsNothing()) {
+            err.println("vigil repo forget: give at least one --keep-* rule (refusing to forget everything)");
+            return ExitCodes.USAGE;
+        }
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
+            final SnapshotStore store = new SnapshotStore(r);
+            final Map<String, List<Snapshot>> byDataset = store.list().stream()
+                    .filter(s -> dataset == null || dataset.equals(s.dataset()))
+                    .collect(Collectors.groupingBy(Snapshot::dataset, LinkedHashMap::new, Collectors.toList()));
+            final List<Map<String, Object>> decisions = new ArrayList<>();
+            for (final List<Snapshot> group : byDataset.values()) {
+                for (final RetentionPolicy.Decision d : policy.apply(group, ZoneId.systemDefault())) {
+                    final Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("id", d.snapshot().id());
+                    row.put("dataset", d.snapshot().dataset());
+                    row.put("time", d.snapshot().time());
+                    row.put("keep", d.keep());
+                    row.put("reasons", d.reasons());
+                    decisions.add(row);
+                    if (!d.keep() && !dryRun) {
+                        store.remove(d.snapshot().id());
+                    }
+                }
+            }
+            Pruner.Result pruned = null;
+            if (prune && !dryRun) {
+                pruned = new Pruner(r).prune(0.5);
+            }
+            if (json) {
+                final Map<String, Object> o = new LinkedHashMap<>();
+                o.put("snapshots", decisions);
+                o.put("prune", pruned);
+                printJson(o);
+            } else {
+                for (final Map<String, Object> d : decisions) {
+                    out.printf("%s %s %s %s %s%n", (Boolean) d.get("keep") ? "keep  " : (dryRun ? "would forget"
+                            : "forget"), d.get("id").toString().substring(0, 8), d.get("time"), d.get("dataset"),
+                            d.get("reasons"));
+                }
+                if (pruned != null) {
+                    out.printf("pruned: %d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
+                            pruned.packsRepacked(), bytes(pruned.bytesFreed()));
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

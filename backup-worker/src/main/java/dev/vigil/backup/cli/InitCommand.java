@@ -1,0 +1,51 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.crypto.KeyFile;
+import dev.vigil.backup.repository.RepoConfig;
+import dev.vigil.backup.repository.Repository;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil repo init}. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = {"Create an encrypted repository in an empty or missing directory.",
+            "Chunks: FastCDC, average ${DEFAULT-VALUE} bytes by default (min avg/4, max avg*4); zstd; AES-256-GCM; "
+                + "the password wraps a random master key with scrypt.", ExitCodes.HELP})
+final class InitCommand extends RepoSubcommand {
+    @Option(names = "--chunk-size", defaultValue = "1048576",
+            description = "Average chunk size in bytes, a power of 2 in [64 KiB, 8 MiB] (default: ${DEFAULT-VALUE}).")
+    int chunkAvg;
+
+    @Option(names = "--compression-level", defaultValue = "3",
+            description = "zstd level 1..19 (default: ${DEFAULT-VALUE}); higher is smaller and slower.")
+    int level;
+
+    @Option(names = "--pack-size", defaultValue = "16", description = "Pack size in MiB (default: ${DEFAULT-VALUE}).")
+    int packMiB;
+
+    @Option(names = "--kdf-n", defaultValue = "16384",
+            description = "scrypt cost N, a power of 2 (default: ${DEFAULT-VALUE}: 16 MiB with r=8; each doubling "
+                    + "doubles the memory and time an attacker needs per password guess).")
+    int kdfN;
+
+    @Override
+    int run() throws Exception {
+        final char[] password = repo.password("enter password for new repository: ", true);
+        try (Repository r = Repository.init(repo.backend(), password, RepoConfig.create(chunkAvg, level,
+                packMiB << 20), kdfN == 0 ? KeyFile.DEFAULT_N : kdfN, clock)) {
+            if (json) {
+                final Map<String, Object> o = new LinkedHashMap<>();
+                o.put("repository", repo.repo.toAbsolutePath().toString());
+                o.put("id", r.config().id());
+                o.put("key", r.keyName());
+                printJson(o);
+            } else {
+                out.println("created repository " + r.config().id().substring(0, 10) + " at " + repo.repo);
+                out.println("Keep the password: without it the data cannot be read.");
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

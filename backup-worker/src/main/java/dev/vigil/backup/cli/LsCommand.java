@@ -1,0 +1,80 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil repo ls}. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List the files of a snapshot (or of one directory in it): type, mode, size, mtime, path.",
+            ExitCodes.HELP})
+final class LsCommand extends RepoSubcommand {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
+    String snapshot;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Directory in the snapshot.")
+    String path = "";
+
+    @Override
+    int run() throws Exception {
+        try (Repository r = repo.open()) {
+            final Snapshot s = new SnapshotStore(r).resolve(snapshot, null);
+            final List<Map<String, Object>> rows = new ArrayList<>();
+            final String prefix = path.replaceAll("^/+|/+$", "");
+            walk(r, BlobId.parse(s.tree()), "", (p, n) -> {
+                if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
+                    final Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("path", "/" + p);
+                    row.put("type", n.type().name().toLowerCase());
+                    row.put("mode", String.format("%04o", n.mode()));
+                    row.put("size", n.size());
+                    row.put("mtime", Instant.EPOCH.plusNanos(n.mtimeNanos()).toString());
+                    if (n.type() == NodeType.SYMLINK) {
+                        row.put("target", n.linkTarget());
+                    }
+                    rows.add(row);
+                }
+            });
+            if (json) {
+                printJson(rows);
+            } else {
+                for (final Map<String, Object> row : rows) {
+                    out.printf("%-7s %s %12d  %s  %s%s%n", row.get("type"), row.get("mode"), (Long) row.get("size"),
+                            row.get("mtime"), row.get("path"), row.containsKey("target") ? " -> " + row.get("target")
+                                    : "");
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    static void walk(final Repository r, final BlobId tree, final String path, final BiConsumer<String, Node> visit) {
+        final List<Node> nodes;
+        try {
+            nodes = Tree.decode(r.loadBlob(BlobType.TREE, tree), "tree " + tree);
+        } catch (BackupException e) {
+            throw new BackupException("/" + path + ": " + e.getMessage(), e);
+        }
+        for (final Node n : nodes) {
+            final String p = path.isEmpty() ? n.name() : path + "/" + n.name();
+            visit.accept(p, n);
+            if (n.type() == NodeType.DIR) {
+                walk(r, n.subtree(), p, visit);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.retention.Pruner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil repo prune}. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"Remove data that no snapshot uses: delete unused packs, repack mostly-unused ones, "
+            + "remove leftovers of interrupted runs. Takes the exclusive lock; safe to interrupt.", ExitCodes.HELP})
+final class PruneCommand extends RepoSubcommand {
+    @Option(names = "--min-used", defaultValue = "0.5",
+            description = "Repack packs whose used share is below this, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    double minUsed;
+
+    @Override
+    int run() throws Exception {
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
+            err.println("prune started on " + repo.repo);
+            final Pruner.Result result = new Pruner(r).prune(minUsed);
+            if (json) {
+                printJson(result);
+            } else {
+                out.printf("%d packs deleted, %d repacked, %d unused blobs removed, %s freed%n", result.packsDeleted(),
+                        result.packsRepacked(), result.blobsRemoved(), bytes(result.bytesFreed()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.RetryingBackend;
+import dev.vigil.backup.repository.Repository;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the repository is and how to get its password; shared by every {@code vigil repo} command. */
+public final class RepoOptions {
+    @Option(names = {"--repo", "-r"}, defaultValue = "${env:VIGIL_REPOSITORY}", required = true,
+            description = "Repository directory (default: $VIGIL_REPOSITORY).")
+    Path repo;
+
+    @Option(names = "--password-file", defaultValue = "${env:VIGIL_PASSWORD_FILE}",
+            description = "Read the password from the first line of this file (default: $VIGIL_PASSWORD_FILE; "
+                    + "else $VIGIL_PASSWORD; else a prompt).")
+    Path passwordFile;
+
+    @Option(names = "--no-fsync", description = "Do not force written files to disk (faster; a power loss may "
+            + "lose the last writes, a crash does not).")
+    boolean noFsync;
+
+    /** @return the store */
+    public Backend backend() {
+        return new RetryingBackend(new LocalBackend(repo, !noFsync), 3, 200);
+    }
+
+    /**
+     * @param prompt what to ask on a terminal
+     * @param confirm whether to ask twice
+     * @return the password
+     */
+    public char[] password(final String prompt, final boolean confirm) {
+        if (passwordFile != null) {
+            try {
+                final String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
+                final int nl = text.indexOf('\n');
+                return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "").toCharArray();
+            } catch (IOException e) {
+                throw new BackupException("password file " + passwordFile + ": " + e.getMessage(), e);
+            }
+        }
+        final String env = System.getenv("VIGIL_PASSWORD");
+        if (env != null) {
+            return env.toCharArray();
+        }
+        final Console console = System.console();
+        if (console == null) {
+            throw new BackupException("no password: give --password-file FILE or set VIGIL_PASSWORD (no terminal to "
+                    + "prompt on)");
+        }
+        final char[] first = console.readPassword("%s", prompt);
+        if (confirm) {
+            final char[] again = console.readPassword("enter the password again: ");
+            if (!java.util.Arrays.equals(first, again)) {
+                throw new BackupException("the passwords do not match");
+            }
+        }
+        return first;
+    }
+
+    /** @return the repository, opened with the password */
+    public Repository open() {
+        return Repository.open(backend(), password("enter password for repository " + repo + ": ", false));
+    }
+}

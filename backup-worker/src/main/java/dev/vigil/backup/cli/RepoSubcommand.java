@@ -1,0 +1,97 @@
+package dev.vigil.backup.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.RepositoryLockedException;
+import dev.vigil.backup.WrongPasswordException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The frame of every {@code vigil repo} subcommand: options, JSON output, and the mapping of
+ * failures to one line on stderr and a documented exit code.
+ */
+abstract class RepoSubcommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private static final Logger LOG = LoggerFactory.getLogger(RepoSubcommand.class);
+
+    @Mixin
+    RepoOptions repo;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout, for scripts.")
+    boolean json;
+
+    Clock clock = Clock.systemUTC();
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    /** @return the exit code */
+    abstract int run() throws Exception;
+
+    @Override
+    public final Integer call() {
+        try {
+            return run();
+        } catch (NoRepositoryException e) {
+            return fail(ExitCodes.NO_REPOSITORY, e);
+        } catch (RepositoryLockedException e) {
+            return fail(ExitCodes.LOCKED, e);
+        } catch (WrongPasswordException e) {
+            return fail(ExitCodes.WRONG_PASSWORD, e);
+        } catch (BackupException | UncheckedIOException | IllegalArgumentException e) {
+            return fail(ExitCodes.FAILED, e);
+        } catch (Exception e) {
+            LOG.debug("failed", e);
+            return fail(ExitCodes.FAILED, e);
+        } finally {
+            if (System.getenv("VIGIL_REPORT_HEAP") != null) {
+                long peak = 0;
+                for (final java.lang.management.MemoryPoolMXBean pool
+                        : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                        peak += pool.getPeakUsage().getUsed();
+                    }
+                }
+                err.println("peak heap: " + peak + " bytes");
+            }
+        }
+    }
+
+    private int fail(final int code, final Exception e) {
+        LOG.debug("vigil repo failed", e);
+        err.println("vigil repo: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        return code;
+    }
+
+    void printJson(final Object value) throws Exception {
+        out.println(JSON.writeValueAsString(value));
+    }
+
+    /** @return whether to draw progress: stderr is probably a terminal */
+    boolean interactive() {
+        return !json && System.console() != null;
+    }
+
+    static String bytes(final long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        final String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil repo restore}. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"Restore a snapshot, or chosen paths of it, into a directory.",
+            "The snapshot's content goes directly into TARGET. Existing files are an error unless --overwrite, which "
+                + "replaces each file atomically (written beside it, then renamed). Modes, mtimes, symlinks, hard "
+                + "links, holes of sparse files, and owners (as root) come back.", ExitCodes.HELP})
+final class RestoreCommand extends RepoSubcommand {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
+    String snapshot;
+
+    @Option(names = "--target", required = true, description = "Directory to restore into (created when missing).")
+    Path target;
+
+    @Option(names = "--include", description = "Restore only this path of the snapshot (repeatable).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--dataset", description = "With 'latest': the latest snapshot of this dataset.")
+    String dataset;
+
+    @Option(names = "--overwrite", description = "Replace existing files.")
+    boolean overwrite;
+
+    @Option(names = "--threads", description = "Worker threads (default: one per core).")
+    Integer threads;
+
+    @Override
+    int run() throws Exception {
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
+            final AtomicLong done = new AtomicLong();
+            final long start = System.nanoTime();
+            final Restorer.Result result;
+            try (ProgressLine line = new ProgressLine(interactive(), err, () -> bytes(done.get()) + " restored")) {
+                result = new Restorer(r).restore(s, target, new RestoreOptions(List.copyOf(include), overwrite,
+                        threads != null ? threads : Runtime.getRuntime().availableProcessors()), done);
+            }
+            if (json) {
+                final Map<String, Object> o = new LinkedHashMap<>();
+                o.put("snapshot", s.id());
+                o.put("target", target.toAbsolutePath().toString());
+                o.put("files", result.files());
+                o.put("bytes", result.bytes());
+                o.put("warnings", result.warnings());
+                printJson(o);
+            } else {
+                for (final String w : result.warnings()) {
+                    err.println("warning: " + w);
+                }
+                out.printf("restored snapshot %s: %d files, %s to %s in %.1f s%n", s.shortId(), result.files(),
+                        bytes(result.bytes()), target, (System.nanoTime() - start) / 1e9);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

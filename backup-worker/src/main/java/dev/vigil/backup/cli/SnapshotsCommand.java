@@ -1,0 +1,40 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil repo snapshots}. */
+@Command(name = "snapshots", mixinStandardHelpOptions = true,
+        description = {"List snapshots, oldest first: id, time, dataset, level, parent, files and size.",
+            ExitCodes.HELP})
+final class SnapshotsCommand extends RepoSubcommand {
+    @Option(names = "--dataset", description = "Only this dataset's snapshots.")
+    String dataset;
+
+    @Override
+    int run() throws Exception {
+        try (Repository r = repo.open()) {
+            final List<Snapshot> all = new SnapshotStore(r).list().stream()
+                    .filter(s -> dataset == null || dataset.equals(s.dataset())).toList();
+            if (json) {
+                printJson(all);
+                return ExitCodes.OK;
+            }
+            out.printf("%-8s  %-24s  %-12s  %-8s  %-8s  %8s  %10s  %s%n", "ID", "TIME", "LEVEL", "PARENT", "FLAGS",
+                    "FILES", "SIZE", "DATASET");
+            for (final Snapshot s : all) {
+                final Snapshot.SnapshotFigures f = s.figures();
+                out.printf("%-8s  %-24s  %-12s  %-8s  %-8s  %8d  %10s  %s%n", s.shortId(), s.time(), s.level(),
+                        s.parent() == null ? "-" : s.parent().substring(0, 8),
+                        (s.protectedSnapshot() ? "P" : "") + (s.original() != null ? "C" : ""),
+                        f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()), s.dataset());
+            }
+            out.println(all.size() + " snapshots (flags: P protected, C copied)");
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vigil.backup.cli;
+
+import dev.vigil.backup.app.WorkerConfig;
+import dev.vigil.backup.app.WorkerService;
+import dev.vigil.schemas.config.CommonConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil worker}: the backup worker, until Ctrl-C. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Run the backup worker: execute this host's signed backup, restore, verify, migrate, forget "
+            + "and prune commands from Kafka, exactly once each, and publish their results.",
+            "Reads only the commands partition its host name hashes to. Datasets come from the config file "
+                + "(worker.datasets and dataset.<id>.*); see backup-worker/README.md for every key.",
+            "Exit codes: 0 stopped, 1 failed, 3 configuration refused."})
+public final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Worker config file (key=value lines).")
+    Path config;
+
+    @Option(names = {"--bootstrap-server", "-b"}, description = "Kafka broker(s); overrides bootstrap.servers.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
+        if (bootstrap != null) {
+            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        }
+        final WorkerConfig cfg = new WorkerConfig(values);
+        final CountDownLatch stop = new CountDownLatch(1);
+        try (WorkerService worker = WorkerService.start(cfg)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "vigil-worker-shutdown"));
+            System.err.println("worker for host " + cfg.hostName() + " running, datasets " + cfg.datasetIds()
+                    + "; Ctrl-C stops it");
+            while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (worker.failure() != null) {
+                    System.err.println("vigil worker: " + worker.failure().getMessage());
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+}

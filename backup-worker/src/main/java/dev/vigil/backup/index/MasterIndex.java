@@ -1,0 +1,247 @@
+package dev.vigil.backup.index;
+
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackedBlob;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+
+/**
+ * Every indexed blob of a repository in memory: an open-addressing table over primitive arrays
+ * (about 80 bytes per blob at the table's load factor, no object per blob), so a repository of
+ * millions of chunks fits in a modest heap. Keyed by (type, id). Thread-safe: many readers, one
+ * writer at a time.
+ */
+public final class MasterIndex {
+    private static final int TYPE_MASK = 1;
+    private static final int COMPRESSED = 2;
+    private static final int USED = 4;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final List<String> packNames = new ArrayList<>();
+    private final Map<String, Integer> packNumbers = new HashMap<>();
+    private long[] w0;
+    private long[] w1;
+    private long[] w2;
+    private long[] w3;
+    private int[] pack;
+    private int[] offset;
+    private int[] stored;
+    private int[] raw;
+    private byte[] meta;
+    private int count;
+
+    /** An empty index. */
+    public MasterIndex() {
+        allocate(1024);
+    }
+
+    private void allocate(final int capacity) {
+        w0 = new long[capacity];
+        w1 = new long[capacity];
+        w2 = new long[capacity];
+        w3 = new long[capacity];
+        pack = new int[capacity];
+        offset = new int[capacity];
+        stored = new int[capacity];
+        raw = new int[capacity];
+        meta = new byte[capacity];
+    }
+
+    /**
+     * A blob's location.
+     *
+     * @param pack the pack file's name
+     * @param blob where it is in the pack
+     */
+    public record Location(String pack, PackedBlob blob) {
+    }
+
+    /**
+     * Adds a pack's blobs; blobs already indexed elsewhere keep their first location.
+     *
+     * @param packName the pack
+     * @param blobs its blobs
+     */
+    public void add(final String packName, final List<PackedBlob> blobs) {
+        lock.writeLock().lock();
+        try {
+            final int p = packNumbers.computeIfAbsent(packName, n -> {
+                packNames.add(n);
+                return packNames.size() - 1;
+            });
+            for (final PackedBlob b : blobs) {
+                if ((count + 1) * 10 > w0.length * 6) {
+                    grow();
+                }
+                insert(b, p);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void insert(final PackedBlob b, final int p) {
+        final long a = b.id().word(0);
+        final long bb = b.id().word(1);
+        final long c = b.id().word(2);
+        final long d = b.id().word(3);
+        final int t = b.type().ordinal();
+        final int mask = w0.length - 1;
+        int i = slot(a, t) & mask;
+        while ((meta[i] & USED) != 0) {
+            if (w0[i] == a && w1[i] == bb && w2[i] == c && w3[i] == d && (meta[i] & TYPE_MASK) == t) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        w0[i] = a;
+        w1[i] = bb;
+        w2[i] = c;
+        w3[i] = d;
+        pack[i] = p;
+        offset[i] = b.offset();
+        stored[i] = b.storedLength();
+        raw[i] = b.rawLength();
+        meta[i] = (byte) (USED | t | (b.compressed() ? COMPRESSED : 0));
+        count++;
+    }
+
+    private static int slot(final long w, final int type) {
+        final long h = (w ^ (w >>> 29)) * 0x9E3779B97F4A7C15L + type;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    private void grow() {
+        final long[] o0 = w0;
+        final long[] o1 = w1;
+        final long[] o2 = w2;
+        final long[] o3 = w3;
+        final int[] op = pack;
+        final int[] oo = offset;
+        final int[] os = stored;
+        final int[] or = raw;
+        final byte[] om = meta;
+        allocate(o0.length * 2);
+        count = 0;
+        final int mask = w0.length - 1;
+        for (int j = 0; j < o0.length; j++) {
+            if ((om[j] & USED) == 0) {
+                continue;
+            }
+            int i = slot(o0[j], om[j] & TYPE_MASK) & mask;
+            while ((meta[i] & USED) != 0) {
+                i = (i + 1) & mask;
+            }
+            w0[i] = o0[j];
+            w1[i] = o1[j];
+            w2[i] = o2[j];
+            w3[i] = o3[j];
+            pack[i] = op[j];
+            offset[i] = oo[j];
+            stored[i] = os[j];
+            raw[i] = or[j];
+            meta[i] = om[j];
+            count++;
+        }
+    }
+
+    private int find(final BlobType type, final BlobId id) {
+        final long a = id.word(0);
+        final int t = type.ordinal();
+        final int mask = w0.length - 1;
+        int i = slot(a, t) & mask;
+        while ((meta[i] & USED) != 0) {
+            if (w0[i] == a && (meta[i] & TYPE_MASK) == t && w1[i] == id.word(1) && w2[i] == id.word(2)
+                    && w3[i] == id.word(3)) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * @param type blob type
+     * @param id blob id
+     * @return whether it is indexed
+     */
+    public boolean has(final BlobType type, final BlobId id) {
+        lock.readLock().lock();
+        try {
+            return find(type, id) >= 0;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * @param type blob type
+     * @param id blob id
+     * @return where it is, or null
+     */
+    public Location lookup(final BlobType type, final BlobId id) {
+        lock.readLock().lock();
+        try {
+            final int i = find(type, id);
+            return i < 0 ? null : location(i, id);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Location location(final int i, final BlobId id) {
+        return new Location(packNames.get(pack[i]), new PackedBlob(BlobType.of(meta[i] & TYPE_MASK), id,
+                (meta[i] & COMPRESSED) != 0, offset[i], stored[i], raw[i]));
+    }
+
+    /** @return indexed blobs */
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return count;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** @param action called once per indexed blob with its location */
+    public void forEach(final BiConsumer<BlobId, Location> action) {
+        lock.readLock().lock();
+        try {
+            final byte[] id = new byte[BlobId.LENGTH];
+            for (int i = 0; i < w0.length; i++) {
+                if ((meta[i] & USED) == 0) {
+                    continue;
+                }
+                putLong(id, 0, w0[i]);
+                putLong(id, 8, w1[i]);
+                putLong(id, 16, w2[i]);
+                putLong(id, 24, w3[i]);
+                final BlobId blob = BlobId.wrap(id.clone());
+                action.accept(blob, location(i, blob));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static void putLong(final byte[] dst, final int at, final long v) {
+        for (int k = 0; k < 8; k++) {
+            dst[at + k] = (byte) (v >>> (56 - 8 * k));
+        }
+    }
+
+    /** @return names of every pack that holds an indexed blob */
+    public List<String> packs() {
+        lock.readLock().lock();
+        try {
+            return List.copyOf(packNames);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.vigil.backup.migration;
+
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Copies snapshots to another repository (restic's {@code copy}), e.g. an off-site one. Blob ids
+ * are keyed per repository, so each blob is decrypted, hashed with the target's key, and stored
+ * there unless the target has it: re-encrypted under the target's keys and deduplicated against
+ * everything it holds. Trees are rewritten with the new ids. A snapshot already copied (the target
+ * has one whose {@code original} is its id) is skipped, so an interrupted copy can simply run
+ * again; the target's snapshot is written last, after its data and index.
+ */
+public final class SnapshotCopier {
+    private final Repository source;
+    private final Repository target;
+    private final Map<BlobId, BlobId> mapped = new HashMap<>();
+
+    /**
+     * @param source where the snapshots are
+     * @param target where they go
+     */
+    public SnapshotCopier(final Repository source, final Repository target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    /**
+     * What a copy did.
+     *
+     * @param copied new snapshots in the target, by source id → target id
+     * @param skipped source ids the target had already
+     * @param bytesAdded bytes written to the target
+     */
+    public record Result(Map<String, String> copied, List<String> skipped, long bytesAdded) {
+    }
+
+    /**
+     * @param which selects the source snapshots to copy
+     * @return what was copied
+     */
+    public Result copy(final Predicate<Snapshot> which) {
+        final long before = target.bytesWritten();
+        final SnapshotStore targetStore = new SnapshotStore(target);
+        final Set<String> present = new HashSet<>();
+        for (final Snapshot s : targetStore.list()) {
+            if (s.original() != null) {
+                present.add(s.original());
+            }
+        }
+        final Map<String, String> copied = new java.util.LinkedHashMap<>();
+        final List<String> skipped = new ArrayList<>();
+        for (final Snapshot s : new SnapshotStore(source).list()) {
+            if (!which.test(s)) {
+                continue;
+            }
+            final String originalId = s.original() != null ? s.original() : s.id();
+            if (present.contains(originalId) || present.contains(s.id())) {
+                skipped.add(s.id());
+                continue;
+            }
+            final BlobId tree = copyTree(BlobId.parse(s.tree()));
+            target.flush();
+            final Snapshot saved = targetStore.save(s.copiedAs(originalId, tree.hex()));
+            copied.put(s.id(), saved.id());
+            present.add(originalId);
+        }
+        return new Result(copied, skipped, target.bytesWritten() - before);
+    }
+
+    private BlobId copyTree(final BlobId tree) {
+        final BlobId known = mapped.get(tree);
+        if (known != null) {
+            return known;
+        }
+        final List<Node> out = new ArrayList<>();
+        for (final Node n : Tree.decode(source.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+            if (n.type() == NodeType.DIR) {
+                out.add(n.withSubtree(copyTree(n.subtree())));
+            } else if (n.type() == NodeType.FILE) {
+                final List<BlobId> content = new ArrayList<>(n.content().size());
+                for (final BlobId id : n.content()) {
+                    content.add(copyBlob(BlobType.DATA, id));
+                }
+                out.add(n.withContent(content));
+            } else {
+                out.add(n);
+            }
+        }
+        final byte[] encoded = Tree.encode(out);
+        final BlobId id = target.saveBlob(BlobType.TREE, encoded, 0, encoded.length).id();
+        mapped.put(tree, id);
+        return id;
+    }
+
+    private BlobId copyBlob(final BlobType type, final BlobId id) {
+        final BlobId known = mapped.get(id);
+        if (known != null) {
+            return known;
+        }
+        final byte[] plain = source.loadBlob(type, id);
+        final BlobId copy = target.saveBlob(type, plain, 0, plain.length).id();
+        mapped.put(id, copy);
+        return copy;
+    }
+}

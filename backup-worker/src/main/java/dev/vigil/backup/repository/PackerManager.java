@@ -1,0 +1,209 @@
+package dev.vigil.backup.repository;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.RetriableBackupException;
+import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.crypto.Envelope;
+import dev.vigil.backup.index.IndexFile;
+import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackedBlob;
+import dev.vigil.backup.pack.Packer;
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Fills packs with sealed blobs and writes them in the background: one open packer per blob type,
+ * a full one is finished and saved by a writer thread while the callers go on filling the next.
+ * After every few packs (and on flush) it writes an index file naming them, so a killed run leaves
+ * its finished packs indexed for the next. A failed write breaks the manager for good (restic's
+ * Packer ErrBroken): every later call rethrows it.
+ */
+final class PackerManager {
+    private static final int PACKS_PER_INDEX = 4;
+    private final Backend backend;
+    private final Envelope envelope;
+    private final MasterIndex index;
+    private final int packSize;
+    private final Map<BlobType, Packer> open = new EnumMap<>(BlobType.class);
+    private final Map<BlobType, Map<BlobId, Boolean>> pending = new EnumMap<>(BlobType.class);
+    private final Map<String, List<PackedBlob>> unindexed = new LinkedHashMap<>();
+    private final ExecutorService writer;
+    private final AtomicReference<Throwable> broken = new AtomicReference<>();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private final Map<String, List<PackedBlob>> written = new java.util.concurrent.ConcurrentHashMap<>();
+
+    PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize) {
+        this.backend = backend;
+        this.envelope = envelope;
+        this.index = index;
+        this.packSize = packSize;
+        for (final BlobType t : BlobType.values()) {
+            pending.put(t, new ConcurrentHashMap<>());
+        }
+        // One writer, two packs queued: memory stays bounded and callers wait when the disk is slower.
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2), r -> {
+            final Thread t = new Thread(r, "vigil-pack-writer");
+            t.setDaemon(true);
+            return t;
+        }, (r, pool) -> {
+            try {
+                pool.getQueue().put(r);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupException("interrupted while waiting for the pack writer", e);
+            }
+        });
+    }
+
+    /**
+     * Claims an id for storing: false when it is indexed or another thread stores it already.
+     */
+    boolean claim(final BlobType type, final BlobId id) {
+        if (index.has(type, id)) {
+            return false;
+        }
+        return pending.get(type).putIfAbsent(id, Boolean.TRUE) == null;
+    }
+
+    /** Releases a claim whose blob will not be stored after all. */
+    void release(final BlobType type, final BlobId id) {
+        pending.get(type).remove(id);
+    }
+
+    void add(final BlobType type, final BlobId id, final boolean compressed, final int rawLength,
+             final byte[] sealed) {
+        rethrowIfBroken();
+        Packer full = null;
+        synchronized (open) {
+            final Packer p = open.computeIfAbsent(type, t -> new Packer(packSize + (packSize >> 3)));
+            p.add(type, id, compressed, rawLength, sealed);
+            if (p.size() >= packSize) {
+                full = p;
+                open.remove(type);
+            }
+        }
+        if (full != null) {
+            submit(full);
+        }
+    }
+
+    private void submit(final Packer packer) {
+        writer.execute(() -> {
+            if (broken.get() != null) {
+                return;
+            }
+            try {
+                write(packer);
+            } catch (Throwable t) {
+                broken.compareAndSet(null, t);
+            }
+        });
+    }
+
+    private void write(final Packer packer) throws IOException {
+        final Packer.Pack pack = packer.finish(envelope);
+        backend.save(new Handle(FileType.PACK, pack.name()), pack.bytes());
+        bytesWritten.addAndGet(pack.bytes().length);
+        index.add(pack.name(), pack.blobs());
+        written.put(pack.name(), pack.blobs());
+        for (final PackedBlob b : pack.blobs()) {
+            pending.get(b.type()).remove(b.id());
+        }
+        final Map<String, List<PackedBlob>> batch;
+        synchronized (unindexed) {
+            unindexed.put(pack.name(), pack.blobs());
+            if (unindexed.size() < PACKS_PER_INDEX) {
+                return;
+            }
+            batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        writeIndex(batch);
+    }
+
+    private void writeIndex(final Map<String, List<PackedBlob>> packs) throws IOException {
+        if (packs.isEmpty()) {
+            return;
+        }
+        final byte[] sealed = envelope.seal(IndexFile.KIND, IndexFile.encode(packs), true);
+        backend.save(new Handle(FileType.INDEX, Repository.fileId(sealed)), sealed);
+        bytesWritten.addAndGet(sealed.length);
+    }
+
+    /**
+     * Finishes the open packs, waits for every write, and indexes what is not indexed yet.
+     */
+    void flush() {
+        final List<Packer> rest;
+        synchronized (open) {
+            rest = List.copyOf(open.values());
+            open.clear();
+        }
+        for (final Packer p : rest) {
+            if (p.count() > 0) {
+                submit(p);
+            }
+        }
+        // The writer runs tasks in order: once this no-op ran, every pack submitted before it is written.
+        final Future<?> done = writer.submit(() -> { });
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException("interrupted while writing packs", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new BackupException("pack writer: " + e.getCause(), e.getCause());
+        }
+        rethrowIfBroken();
+        final Map<String, List<PackedBlob>> batch;
+        synchronized (unindexed) {
+            batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        try {
+            writeIndex(batch);
+            backend.sync();
+        } catch (IOException e) {
+            throw new RetriableBackupException("cannot write index to " + backend.location() + ": " + e, e);
+        }
+    }
+
+    private void rethrowIfBroken() {
+        final Throwable t = broken.get();
+        if (t != null) {
+            if (t instanceof BackupException be) {
+                throw be;
+            }
+            throw new RetriableBackupException("writing a pack to " + backend.location() + " failed: " + t, t);
+        }
+    }
+
+    /** @return every pack this manager wrote, with its blobs */
+    Map<String, List<PackedBlob>> written() {
+        return Map.copyOf(written);
+    }
+
+    /** @return bytes of packs and index files written so far */
+    long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    void close() {
+        writer.shutdownNow();
+    }
+}

@@ -1,0 +1,433 @@
+package dev.vigil.backup.repository;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.InvalidDataException;
+import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.RetriableBackupException;
+import dev.vigil.backup.WrongPasswordException;
+import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.FileInfo;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.crypto.Aead;
+import dev.vigil.backup.crypto.BlobHasher;
+import dev.vigil.backup.crypto.Envelope;
+import dev.vigil.backup.crypto.KeyFile;
+import dev.vigil.backup.crypto.MasterKey;
+import dev.vigil.backup.index.IndexFile;
+import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackedBlob;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open repository: encryption, packs, the index and dedup by index lookup, over a {@link
+ * Backend} that only stores files. Blobs are stored at most once: {@link #saveBlob} returns
+ * whether it added bytes. Thread-safe; {@link #flush()} makes everything saved so far indexed and
+ * durable.
+ */
+public final class Repository implements AutoCloseable {
+    /** Text of the format marker. */
+    public static final String MARKER = "vigil-repository 1\n";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+    private final Backend backend;
+    private final RepoConfig config;
+    private final MasterKey key;
+    private final String keyName;
+    private final Aead aead;
+    private final Envelope envelope;
+    private final BlobHasher hasher;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
+    private final MasterIndex index = new MasterIndex();
+    private final List<String> indexErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final PackerManager packers;
+    private final ThreadLocal<ZstdCompressCtx> compressors;
+    private final ThreadLocal<byte[]> compressBuffers = ThreadLocal.withInitial(() -> new byte[0]);
+    private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+    private Repository(final Backend backend, final RepoConfig config, final MasterKey key, final String keyName) {
+        this.backend = backend;
+        this.config = config;
+        this.key = key;
+        this.keyName = keyName;
+        this.aead = new Aead(key);
+        this.envelope = new Envelope(aead);
+        this.hasher = new BlobHasher(key);
+        this.packers = new PackerManager(backend, envelope, index, config.packSize());
+        this.compressors = ThreadLocal.withInitial(() -> {
+            final ZstdCompressCtx c = new ZstdCompressCtx();
+            c.setLevel(config.compressionLevel());
+            return c;
+        });
+    }
+
+    /**
+     * Creates a repository.
+     *
+     * @param backend an empty store
+     * @param password the first key's password
+     * @param config format settings
+     * @param kdfN scrypt cost of the first key
+     * @param clock for the key's creation time
+     * @return the open repository
+     * @throws BackupException when one exists already
+     */
+    public static Repository init(final Backend backend, final char[] password, final RepoConfig config,
+                                  final int kdfN, final Clock clock) {
+        try {
+            if (backend.stat(Handle.MARKER).isPresent() || backend.stat(Handle.CONFIG).isPresent()) {
+                throw new BackupException(backend.location() + ": a repository exists already");
+            }
+            final MasterKey key = MasterKey.random();
+            final Repository repo = new Repository(backend, config, key, null);
+            backend.save(Handle.CONFIG, repo.envelope.seal("config", JSON.writeValueAsBytes(config), false));
+            final String keyName = repo.addKey(password, kdfN, clock);
+            backend.save(Handle.MARKER, MARKER.getBytes(StandardCharsets.US_ASCII));
+            return new Repository(backend, config, key, keyName);
+        } catch (IOException e) {
+            throw new RetriableBackupException(backend.location() + ": cannot create repository: " + e, e);
+        }
+    }
+
+    /**
+     * Opens a repository and loads its index.
+     *
+     * @param backend the store
+     * @param password a password of one of its keys
+     * @return the open repository
+     * @throws NoRepositoryException when there is none
+     * @throws WrongPasswordException when no key opens with the password
+     */
+    public static Repository open(final Backend backend, final char[] password) {
+        try {
+            if (backend.stat(Handle.MARKER).isEmpty()) {
+                throw new NoRepositoryException(backend.location() + ": no Vigil repository here (run 'vigil repo "
+                        + "init' first)");
+            }
+            for (final FileInfo f : backend.list(FileType.KEY)) {
+                final KeyFile kf = KeyFile.parse(backend.load(f.handle()), f.handle().toString());
+                final MasterKey key = kf.open(password, f.handle().toString());
+                if (key != null) {
+                    final Envelope env = new Envelope(new Aead(key));
+                    final RepoConfig config = JSON.readValue(env.open("config", backend.load(Handle.CONFIG), "config"),
+                            RepoConfig.class);
+                    config.check();
+                    final Repository repo = new Repository(backend, config, key, f.handle().name());
+                    repo.loadIndex();
+                    return repo;
+                }
+            }
+            throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)");
+        } catch (IOException e) {
+            throw new RetriableBackupException(backend.location() + ": cannot open repository: " + e, e);
+        }
+    }
+
+    private void loadIndex() throws IOException {
+        for (final FileInfo f : backend.list(FileType.INDEX)) {
+            try {
+                final byte[] plain = loadUnpacked(f.handle(), IndexFile.KIND);
+                for (final Map.Entry<String, List<PackedBlob>> e : IndexFile.decode(plain, f.handle().toString())
+                        .entrySet()) {
+                    index.add(e.getKey(), e.getValue());
+                }
+            } catch (InvalidDataException e) {
+                // A damaged index file hides its blobs: backups store them again, check reports it.
+                LOG.warn("{} (ignored; run 'vigil repo check')", e.getMessage());
+                indexErrors.add(e.getMessage());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Removed by a concurrent prune after listing.
+            }
+        }
+    }
+
+    /** @return index files that could not be read when the repository was opened */
+    public List<String> indexErrors() {
+        return List.copyOf(indexErrors);
+    }
+
+    /**
+     * @param bytes stored bytes
+     * @return their file id: SHA-256, hex
+     */
+    public static String fileId(final byte[] bytes) {
+        return HEX.formatHex(BlobHasher.sha256(bytes));
+    }
+
+    /** @return the store */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** @return the format settings */
+    public RepoConfig config() {
+        return config;
+    }
+
+    /** @return the in-memory index */
+    public MasterIndex index() {
+        return index;
+    }
+
+    /** @return the blob id function */
+    public BlobHasher hasher() {
+        return hasher;
+    }
+
+    /** @return the name of the key file this repository was opened with */
+    public String keyName() {
+        return keyName;
+    }
+
+    /** @return bytes written to the store by blob and index saves so far */
+    public long bytesWritten() {
+        return packers.bytesWritten();
+    }
+
+    /**
+     * What {@link #saveBlob} did.
+     *
+     * @param id the blob's id
+     * @param added whether it was new and is now stored
+     * @param storedLength bytes it takes in its pack when added, else 0
+     */
+    public record Saved(BlobId id, boolean added, int storedLength) {
+    }
+
+    /**
+     * Stores a blob unless the repository has it: hash, look up, compress, encrypt, pack.
+     *
+     * @param type its type
+     * @param data plaintext
+     * @param offset first byte
+     * @param length bytes
+     * @return its id and whether it was added
+     */
+    public Saved saveBlob(final BlobType type, final byte[] data, final int offset, final int length) {
+        final BlobId id = BlobId.wrap(hasher.id(data, offset, length));
+        return saveBlob(type, id, data, offset, length);
+    }
+
+    /**
+     * Stores a blob whose id the caller computed with {@link #hasher()}.
+     *
+     * @param type its type
+     * @param id its id
+     * @param data plaintext
+     * @param offset first byte
+     * @param length bytes
+     * @return what happened
+     */
+    public Saved saveBlob(final BlobType type, final BlobId id, final byte[] data, final int offset,
+                          final int length) {
+        if (!packers.claim(type, id)) {
+            return new Saved(id, false, 0);
+        }
+        try {
+            byte[] src = data;
+            int srcOff = offset;
+            int srcLen = length;
+            boolean compressed = false;
+            if (length > 64) {
+                byte[] z = compressBuffers.get();
+                if (z.length < Zstd.compressBound(length)) {
+                    z = new byte[(int) Zstd.compressBound(Math.max(length, config.chunkMax()))];
+                    compressBuffers.set(z);
+                }
+                final int n = compressors.get().compressByteArray(z, 0, z.length, data, offset, length);
+                // Keep the compressed form only when it saves at least 2 %: random data is stored as is.
+                if (n < length - (length / 50)) {
+                    src = z;
+                    srcOff = 0;
+                    srcLen = n;
+                    compressed = true;
+                }
+            }
+            final byte[] sealed = aead.seal(src, srcOff, srcLen, aad(type, id));
+            packers.add(type, id, compressed, length, sealed);
+            return new Saved(id, true, sealed.length);
+        } catch (RuntimeException e) {
+            packers.release(type, id);
+            throw e;
+        }
+    }
+
+    /**
+     * Copies a sealed blob as it is into a new pack (prune's repacking): no decryption needed, since
+     * the blob authenticates against its type and id wherever it sits.
+     *
+     * @param b the blob's entry
+     * @param sealed its stored bytes
+     */
+    public void repack(final PackedBlob b, final byte[] sealed) {
+        packers.add(b.type(), b.id(), b.compressed(), b.rawLength(), sealed);
+    }
+
+    /** @return every pack written through this repository object, with its blobs */
+    public Map<String, List<PackedBlob>> writtenPacks() {
+        return packers.written();
+    }
+
+    /**
+     * Writes one index file listing exactly these packs.
+     *
+     * @param packs pack name → blobs
+     * @return its handle
+     */
+    public Handle saveIndex(final Map<String, List<PackedBlob>> packs) {
+        return saveUnpacked(FileType.INDEX, IndexFile.KIND, IndexFile.encode(packs));
+    }
+
+    private static byte[] aad(final BlobType type, final BlobId id) {
+        final byte[] aad = new byte[1 + BlobId.LENGTH];
+        aad[0] = type.code();
+        id.copyTo(aad, 1);
+        return aad;
+    }
+
+    /**
+     * @param type blob type
+     * @param id blob id
+     * @return its plaintext, authenticated
+     * @throws BackupException when it is not indexed or cannot be read
+     * @throws InvalidDataException when it does not authenticate
+     */
+    public byte[] loadBlob(final BlobType type, final BlobId id) {
+        final MasterIndex.Location loc = index.lookup(type, id);
+        if (loc == null) {
+            throw new BackupException(type.name().toLowerCase() + " blob " + id + ": not in the index");
+        }
+        return loadBlob(loc);
+    }
+
+    /**
+     * @param loc where the blob is
+     * @return its plaintext, authenticated
+     */
+    public byte[] loadBlob(final MasterIndex.Location loc) {
+        final PackedBlob b = loc.blob();
+        final Handle pack = new Handle(FileType.PACK, loc.pack());
+        final byte[] sealed;
+        try {
+            sealed = backend.load(pack, b.offset(), b.storedLength());
+        } catch (IOException e) {
+            throw new RetriableBackupException(pack + ": cannot read blob " + b.id() + ": " + e, e);
+        }
+        return openBlob(b, sealed, 0, pack.toString());
+    }
+
+    /**
+     * @param b the blob's entry
+     * @param buf bytes holding its sealed form
+     * @param offset where it starts in buf
+     * @param where the pack, for messages
+     * @return its plaintext, authenticated
+     */
+    public byte[] openBlob(final PackedBlob b, final byte[] buf, final int offset, final String where) {
+        final String what = where + ": " + b.type().name().toLowerCase() + " blob " + b.id();
+        if (buf.length - offset < b.storedLength()) {
+            throw new InvalidDataException(what + ": truncated");
+        }
+        final byte[] plain = aead.open(buf, offset, b.storedLength(), aad(b.type(), b.id()), what);
+        if (!b.compressed()) {
+            return plain;
+        }
+        final byte[] out = new byte[b.rawLength()];
+        try {
+            final int n = decompressors.get().decompressByteArray(out, 0, out.length, plain, 0, plain.length);
+            if (n != out.length) {
+                throw new InvalidDataException(what + ": decompressed to " + n + " bytes, expected " + out.length);
+            }
+        } catch (com.github.luben.zstd.ZstdException e) {
+            throw new InvalidDataException(what + ": cannot decompress: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * Writes a small encrypted file named by its hash.
+     *
+     * @param type its kind
+     * @param kind the authenticated kind name
+     * @param plain its content
+     * @return its handle
+     */
+    public Handle saveUnpacked(final FileType type, final String kind, final byte[] plain) {
+        final byte[] sealed = envelope.seal(kind, plain, true);
+        final Handle h = new Handle(type, fileId(sealed));
+        try {
+            backend.save(h, sealed);
+        } catch (IOException e) {
+            throw new RetriableBackupException(h + ": cannot write: " + e, e);
+        }
+        return h;
+    }
+
+    /**
+     * Reads a small encrypted file and checks that its name is its hash.
+     *
+     * @param h the file
+     * @param kind the kind it must be
+     * @return its plaintext
+     * @throws IOException when it cannot be read
+     * @throws InvalidDataException when it is damaged
+     */
+    public byte[] loadUnpacked(final Handle h, final String kind) throws IOException {
+        final byte[] sealed = backend.load(h);
+        if (!fileId(sealed).equals(h.name())) {
+            throw new InvalidDataException(h + ": content does not match its name (damaged)");
+        }
+        return envelope.open(kind, sealed, h.toString());
+    }
+
+    /** @return the envelope used for small files, for the checker */
+    public Envelope envelope() {
+        return envelope;
+    }
+
+    /** Finishes open packs and writes the index of everything saved so far. */
+    public void flush() {
+        packers.flush();
+    }
+
+    /**
+     * Adds a password key wrapping this repository's master key.
+     *
+     * @param password the new password
+     * @param kdfN scrypt cost
+     * @param clock for the creation time
+     * @return the new key file's name
+     */
+    public String addKey(final char[] password, final int kdfN, final Clock clock) {
+        final byte[] bytes = KeyFile.create(key, password, kdfN, clock.instant(), HostInfo.hostName(),
+                HostInfo.userName()).toBytes();
+        final Handle h = new Handle(FileType.KEY, fileId(bytes));
+        try {
+            backend.save(h, bytes);
+        } catch (IOException e) {
+            throw new RetriableBackupException(h + ": cannot write: " + e, e);
+        }
+        return h.name();
+    }
+
+    @Override
+    public void close() {
+        packers.close();
+        try {
+            backend.close();
+        } catch (IOException e) {
+            // Read channels only: nothing to lose.
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.vigil.backup.restorer;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Restores a snapshot, or chosen paths of it, into a directory (restic's restorer). One thread
+ * walks the trees and creates directories and links; a pool writes file contents, big files in
+ * segments written in parallel at their offsets. Every chunk is authenticated as it is read.
+ * Metadata (owner when root, mode, mtime) is set after content, directories last and deepest
+ * first. With overwrite, each file is written beside its target and renamed over it, so a crash
+ * leaves either the old or the new file, never half of one.
+ */
+public final class Restorer {
+    private static final long SEGMENT = 32L << 20;
+    private static final String TMP_PREFIX = ".vigil-restore-";
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private final Repository repo;
+
+    /** @param repo an open repository */
+    public Restorer(final Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * What a restore did.
+     *
+     * @param files regular files restored
+     * @param bytes bytes of file content restored
+     * @param warnings entries not restored (FIFOs, devices) or metadata not applied
+     */
+    public record Result(long files, long bytes, List<String> warnings) {
+    }
+
+    /**
+     * @param snapshot what to restore
+     * @param target the directory to restore into (created when missing)
+     * @param options paths, overwrite, threads
+     * @param bytesDone live counter of restored bytes, or null
+     * @return what was restored
+     * @throws BackupException on failure
+     */
+    public Result restore(final Snapshot snapshot, final Path target, final RestoreOptions options,
+                          final AtomicLong bytesDone) {
+        final int threads = Math.max(1, options.threads());
+        final ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * 2), r -> {
+                    final Thread t = new Thread(r, "vigil-restorer");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        final Run run = new Run(pool, options, bytesDone == null ? new AtomicLong() : bytesDone);
+        try {
+            Files.createDirectories(target);
+            run.dir(target, "", BlobId.parse(snapshot.tree()));
+            CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
+            for (int i = run.dirs.size() - 1; i >= 0; i--) {
+                final Map.Entry<Path, Node> d = run.dirs.get(i);
+                run.metadata(d.getKey(), d.getValue());
+            }
+            if (options.include().isEmpty() && snapshot.root() != null) {
+                final Snapshot.Root r = snapshot.root();
+                run.metadata(target, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
+                        0, "", null, List.of()));
+            }
+            return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings));
+        } catch (CompletionException e) {
+            final Throwable c = e.getCause() == null ? e : e.getCause();
+            throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": " + c, c);
+        } catch (IOException e) {
+            throw new BackupException("restore to " + target + ": " + e, e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private final class Run {
+        final ThreadPoolExecutor pool;
+        final RestoreOptions options;
+        final AtomicLong bytesDone;
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final List<CompletableFuture<?>> pending = new ArrayList<>();
+        final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
+        final Map<String, CompletableFuture<Path>> links = new HashMap<>();
+        final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Run(final ThreadPoolExecutor pool, final RestoreOptions options, final AtomicLong bytesDone) {
+            this.pool = pool;
+            this.options = options;
+            this.bytesDone = bytesDone;
+        }
+
+        /** @return 0 skip, 1 restore the whole entry, 2 descend only (an ancestor of an included path) */
+        int selected(final String rel) {
+            if (options.include().isEmpty()) {
+                return 1;
+            }
+            int best = 0;
+            for (final String inc : options.include()) {
+                final String i = inc.replaceAll("^/+|/+$", "");
+                if (i.isEmpty() || rel.equals(i) || rel.startsWith(i + "/")) {
+                    return 1;
+                }
+                if (i.startsWith(rel + "/")) {
+                    best = 2;
+                }
+            }
+            return best;
+        }
+
+        void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
+            for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+                final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+                final int sel = selected(r);
+                if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR)) {
+                    continue;
+                }
+                final Path p = dir.resolve(n.name());
+                switch (n.type()) {
+                    case DIR -> {
+                        Files.createDirectories(p);
+                        dirs.add(Map.entry(p, n));
+                        dir(p, r, n.subtree());
+                    }
+                    case FILE -> file(p, n);
+                    case SYMLINK -> symlink(p, n);
+                    default -> warnings.add(r + ": " + n.type().name().toLowerCase() + " not restored (FIFO, socket "
+                            + "or device)");
+                }
+            }
+        }
+
+        void file(final Path p, final Node n) throws IOException {
+            if (n.links() > 1) {
+                final String key = n.device() + ":" + n.inode();
+                final CompletableFuture<Path> first = links.get(key);
+                if (first != null) {
+                    pending.add(first.thenAccept(src -> {
+                        try {
+                            replace(p, tmp -> Files.createLink(tmp, src));
+                        } catch (IOException e) {
+                            throw new CompletionException(e);
+                        }
+                    }));
+                    return;
+                }
+            }
+            final Path out = options.overwrite() ? p.resolveSibling(TMP_PREFIX
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong())) : p;
+            final List<List<BlobId>> segments = new ArrayList<>();
+            final List<Long> starts = new ArrayList<>();
+            long offset = 0;
+            long segmentStart = 0;
+            List<BlobId> segment = new ArrayList<>();
+            for (final BlobId id : n.content()) {
+                final MasterIndex.Location loc = repo.index().lookup(BlobType.DATA, id);
+                if (loc == null) {
+                    throw new BackupException(p + ": data blob " + id + " is not in the index (run 'vigil repo "
+                            + "check')");
+                }
+                segment.add(id);
+                offset += loc.blob().rawLength();
+                if (offset - segmentStart >= SEGMENT) {
+                    segments.add(segment);
+                    starts.add(segmentStart);
+                    segment = new ArrayList<>();
+                    segmentStart = offset;
+                }
+            }
+            if (!segment.isEmpty() || segments.isEmpty()) {
+                segments.add(segment);
+                starts.add(segmentStart);
+            }
+            final CompletableFuture<Path> done;
+            if (segments.size() == 1) {
+                // The common case: one task creates, writes and finishes the file with a single open.
+                done = CompletableFuture.supplyAsync(() -> {
+                    try (FileChannel ch = create(p, out)) {
+                        count(FileWriter.write(repo, ch, segments.get(0), 0));
+                        FileWriter.extend(ch, n.size());
+                    } catch (IOException e) {
+                        throw new CompletionException(new BackupException(p + ": cannot write: " + e.getMessage(), e));
+                    }
+                    return finish(p, out, n);
+                }, pool);
+            } else {
+                create(p, out).close();
+                final List<CompletableFuture<Long>> parts = new ArrayList<>();
+                for (int i = 0; i < segments.size(); i++) {
+                    parts.add(writeAsync(out, segments.get(i), starts.get(i)));
+                }
+                done = CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                    try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
+                        FileWriter.extend(ch, n.size());
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                    return finish(p, out, n);
+                });
+            }
+            if (n.links() > 1) {
+                links.put(n.device() + ":" + n.inode(), done);
+            }
+            pending.add(done);
+        }
+
+        FileChannel create(final Path p, final Path out) throws IOException {
+            try {
+                return FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+            }
+        }
+
+        void count(final long n) {
+            bytes.addAndGet(n);
+            bytesDone.addAndGet(n);
+        }
+
+        Path finish(final Path p, final Path out, final Node n) {
+            try {
+                metadata(out, n);
+                if (out != p) {
+                    move(out, p);
+                }
+                files.incrementAndGet();
+                return p;
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }
+
+        CompletableFuture<Long> writeAsync(final Path out, final List<BlobId> chunks, final long offset) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    final long n = FileWriter.write(repo, out, chunks, offset);
+                    count(n);
+                    return n;
+                } catch (IOException e) {
+                    throw new CompletionException(new BackupException(out + ": cannot write: " + e.getMessage(), e));
+                }
+            }, pool);
+        }
+
+        void symlink(final Path p, final Node n) throws IOException {
+            replace(p, tmp -> Files.createSymbolicLink(tmp, Paths.get(n.linkTarget())));
+            try {
+                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS), null, null);
+            } catch (IOException | UnsupportedOperationException e) {
+                // Linux sets symlink times only through lutimes; not every JVM build uses it.
+            }
+            if (ROOT) {
+                ownership(p, n);
+            }
+        }
+
+        void replace(final Path p, final IoAction create) throws IOException {
+            if (!options.overwrite()) {
+                try {
+                    create.apply(p);
+                } catch (FileAlreadyExistsException e) {
+                    throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+                }
+                return;
+            }
+            final Path tmp = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            create.apply(tmp);
+            move(tmp, p);
+        }
+
+        void metadata(final Path p, final Node n) throws IOException {
+            if (ROOT) {
+                ownership(p, n);
+            }
+            Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
+            Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
+        }
+
+        void ownership(final Path p, final Node n) {
+            try {
+                Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | UnsupportedOperationException e) {
+                warnings.add(p + ": owner not restored: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void move(final Path from, final Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void apply(Path p) throws IOException;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.vigil.backup.retention;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.FileInfo;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.RetryingBackend;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackedBlob;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Removes data no snapshot uses (restic's prune). Packs with no used blob are deleted; packs whose
+ * used share is under the threshold are repacked (their used blobs copied, still sealed, into new
+ * packs) and deleted. Order, so that a crash at any point leaves every snapshot restorable: new
+ * packs, then one new index naming every kept pack, then the old index files are removed, then
+ * the unused packs. Needs the exclusive lock.
+ */
+public final class Pruner {
+    private final Repository repo;
+
+    /** @param repo an open repository, exclusively locked */
+    public Pruner(final Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * What prune did.
+     *
+     * @param packsDeleted packs removed
+     * @param packsRepacked packs whose used blobs moved to new packs
+     * @param blobsRemoved unused blobs dropped
+     * @param bytesFreed bytes removed from the store minus bytes written
+     */
+    public record Result(int packsDeleted, int packsRepacked, long blobsRemoved, long bytesFreed) {
+    }
+
+    /**
+     * @param minUsedShare packs whose used bytes are below this share of their blob bytes are
+     *     repacked, in [0, 1]
+     * @return what it did
+     */
+    public Result prune(final double minUsedShare) {
+        try {
+            return run(minUsedShare);
+        } catch (IOException e) {
+            throw new BackupException("prune of " + repo.backend().location() + ": " + e, e);
+        }
+    }
+
+    private Result run(final double minUsedShare) throws IOException {
+        final long writtenBefore = repo.bytesWritten();
+        final Set<String> packsBefore = repo.writtenPacks().keySet();
+        final Set<BlobId> used = new HashSet<>();
+        for (final Snapshot s : new SnapshotStore(repo).list()) {
+            mark(BlobId.parse(s.tree()), used);
+        }
+        final Map<String, List<PackedBlob>> packs = new HashMap<>();
+        repo.index().forEach((id, loc) -> packs.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
+        final List<FileInfo> oldIndex = repo.backend().list(FileType.INDEX);
+        final Map<String, Long> sizes = new HashMap<>();
+        for (final FileInfo f : repo.backend().list(FileType.PACK)) {
+            sizes.put(f.handle().name(), f.size());
+        }
+        final Map<String, List<PackedBlob>> keep = new LinkedHashMap<>();
+        final List<String> remove = new ArrayList<>();
+        int repacked = 0;
+        long blobsRemoved = 0;
+        long freed = 0;
+        final Set<BlobId> moved = new HashSet<>();
+        for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
+            long usedBytes = 0;
+            long allBytes = 0;
+            for (final PackedBlob b : e.getValue()) {
+                allBytes += b.storedLength();
+                if (used.contains(b.id())) {
+                    usedBytes += b.storedLength();
+                }
+            }
+            if (!sizes.containsKey(e.getKey())) {
+                continue;
+            }
+            if (usedBytes == allBytes) {
+                keep.put(e.getKey(), e.getValue());
+                continue;
+            }
+            if (usedBytes > 0 && usedBytes >= minUsedShare * allBytes) {
+                keep.put(e.getKey(), e.getValue());
+                continue;
+            }
+            if (usedBytes > 0) {
+                repacked++;
+                final Handle h = new Handle(FileType.PACK, e.getKey());
+                for (final PackedBlob b : e.getValue()) {
+                    if (used.contains(b.id()) && moved.add(b.id())) {
+                        repo.repack(b, repo.backend().load(h, b.offset(), b.storedLength()));
+                    } else if (!used.contains(b.id())) {
+                        blobsRemoved++;
+                    }
+                }
+            } else {
+                blobsRemoved += e.getValue().size();
+            }
+            remove.add(e.getKey());
+        }
+        // Packs on disk that no index names: left by interrupted runs; nothing can reference them.
+        for (final String name : sizes.keySet()) {
+            if (!packs.containsKey(name)) {
+                remove.add(name);
+            }
+        }
+        repo.flush();
+        final long written = repo.bytesWritten() - writtenBefore;
+        repo.writtenPacks().forEach((name, blobs) -> {
+            if (!packsBefore.contains(name)) {
+                keep.put(name, blobs);
+            }
+        });
+        final Handle newIndex = repo.saveIndex(keep);
+        for (final FileInfo f : repo.backend().list(FileType.INDEX)) {
+            if (!f.handle().equals(newIndex)) {
+                repo.backend().remove(f.handle());
+            }
+        }
+        for (final String name : remove) {
+            freed += sizes.getOrDefault(name, 0L);
+            repo.backend().remove(new Handle(FileType.PACK, name));
+        }
+        for (final FileInfo f : oldIndex) {
+            freed += f.size();
+        }
+        removeTemporaryFiles();
+        return new Result(remove.size() - repacked, repacked, blobsRemoved, freed - written);
+    }
+
+    private void removeTemporaryFiles() throws IOException {
+        var b = repo.backend();
+        if (b instanceof RetryingBackend r) {
+            b = r.inner();
+        }
+        if (b instanceof LocalBackend local) {
+            for (final Path tmp : local.temporaryFiles()) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private void mark(final BlobId tree, final Set<BlobId> used) {
+        if (!used.add(tree)) {
+            return;
+        }
+        for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+            if (n.type() == NodeType.DIR) {
+                mark(n.subtree(), used);
+            } else {
+                used.addAll(n.content());
+            }
+        }
+    }
+}

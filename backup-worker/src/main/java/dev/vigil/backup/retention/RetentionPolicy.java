@@ -1,0 +1,100 @@
+package dev.vigil.backup.retention;
+
+import dev.vigil.backup.snapshot.Snapshot;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Which snapshots of a dataset to keep (restic's forget policy, kopia's RetentionPolicy). Walking
+ * from the newest, a snapshot is kept by a rule when it is the newest of a period (hour, day,
+ * week, month, year) that the rule has not kept yet and the rule's count is not used up; keepLast
+ * keeps the newest n. A snapshot kept by any rule is kept; protected snapshots are always kept.
+ * Periods are in the given time zone.
+ *
+ * @param keepLast newest snapshots to keep, &gt;= 0
+ * @param keepHourly hours, &gt;= 0
+ * @param keepDaily days, &gt;= 0
+ * @param keepWeekly ISO weeks, &gt;= 0
+ * @param keepMonthly months, &gt;= 0
+ * @param keepYearly years, &gt;= 0
+ */
+public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int keepWeekly, int keepMonthly,
+                              int keepYearly) {
+    /** Validates the counts. */
+    public RetentionPolicy {
+        for (final int n : new int[] {keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly}) {
+            if (n < 0) {
+                throw new IllegalArgumentException("retention counts must be >= 0, was " + n);
+            }
+        }
+    }
+
+    /** @return whether no rule keeps anything (forget would remove every unprotected snapshot) */
+    public boolean keepsNothing() {
+        return keepLast + keepHourly + keepDaily + keepWeekly + keepMonthly + keepYearly == 0;
+    }
+
+    /**
+     * A decision for one snapshot.
+     *
+     * @param snapshot the snapshot
+     * @param keep whether it stays
+     * @param reasons the rules that keep it
+     */
+    public record Decision(Snapshot snapshot, boolean keep, List<String> reasons) {
+    }
+
+    /**
+     * @param snapshots snapshots of one dataset, any order
+     * @param zone time zone of the periods
+     * @return one decision per snapshot, newest first
+     */
+    public List<Decision> apply(final List<Snapshot> snapshots, final ZoneId zone) {
+        final List<Snapshot> newest = new ArrayList<>(snapshots);
+        newest.sort(Comparator.comparing(Snapshot::instant).reversed());
+        final Map<String, Function<ZonedDateTime, String>> rules = new LinkedHashMap<>();
+        final Map<String, Integer> left = new HashMap<>();
+        rules.put("hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "-" + t.getHour());
+        left.put("hourly", keepHourly);
+        rules.put("daily", t -> t.getYear() + "-" + t.getDayOfYear());
+        left.put("daily", keepDaily);
+        rules.put("weekly", t -> t.get(IsoFields.WEEK_BASED_YEAR) + "-W" + t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
+        left.put("weekly", keepWeekly);
+        rules.put("monthly", t -> t.getYear() + "-" + t.getMonthValue());
+        left.put("monthly", keepMonthly);
+        rules.put("yearly", t -> Integer.toString(t.getYear()));
+        left.put("yearly", keepYearly);
+        final Map<String, String> lastBucket = new HashMap<>();
+        final List<Decision> out = new ArrayList<>();
+        int lastLeft = keepLast;
+        for (final Snapshot s : newest) {
+            final List<String> reasons = new ArrayList<>();
+            if (s.protectedSnapshot()) {
+                reasons.add("protected");
+            }
+            if (lastLeft > 0) {
+                reasons.add("last");
+                lastLeft--;
+            }
+            final ZonedDateTime t = s.instant().atZone(zone);
+            for (final Map.Entry<String, Function<ZonedDateTime, String>> r : rules.entrySet()) {
+                final String bucket = r.getValue().apply(t);
+                if (left.get(r.getKey()) > 0 && !bucket.equals(lastBucket.get(r.getKey()))) {
+                    lastBucket.put(r.getKey(), bucket);
+                    left.merge(r.getKey(), -1, Integer::sum);
+                    reasons.add(r.getKey());
+                }
+            }
+            out.add(new Decision(s, !reasons.isEmpty(), reasons));
+        }
+        return out;
+    }
+}

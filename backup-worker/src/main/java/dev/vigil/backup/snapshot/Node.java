@@ -1,0 +1,63 @@
+package dev.vigil.backup.snapshot;
+
+import dev.vigil.backup.pack.BlobId;
+import java.util.List;
+
+/**
+ * One entry of a directory in a snapshot.
+ *
+ * @param name file name (any characters but '/' and NUL)
+ * @param type what it is
+ * @param mode permission bits with setuid, setgid and sticky (st_mode &amp; 07777)
+ * @param uid owner id
+ * @param gid group id
+ * @param mtimeNanos modification time, ns since the epoch
+ * @param ctimeNanos status change time, ns since the epoch
+ * @param inode inode number
+ * @param device device number
+ * @param links hard link count
+ * @param size bytes (regular files), 0 otherwise
+ * @param linkTarget symlink target, "" otherwise
+ * @param subtree tree blob of a directory, null otherwise
+ * @param content data blobs of a file in order, empty otherwise
+ */
+public record Node(String name, NodeType type, int mode, int uid, int gid, long mtimeNanos, long ctimeNanos,
+                   long inode, long device, int links, long size, String linkTarget, BlobId subtree,
+                   List<BlobId> content) {
+
+    /**
+     * @param newName a name
+     * @return this node under another name
+     */
+    public Node withName(final String newName) {
+        return new Node(newName, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
+                subtree, content);
+    }
+
+    /**
+     * @param tree a directory's tree id
+     * @return this node with that subtree
+     */
+    public Node withSubtree(final BlobId tree) {
+        return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
+                tree, content);
+    }
+
+    /**
+     * @param blobs a file's chunks
+     * @return this node with that content
+     */
+    public Node withContent(final List<BlobId> blobs) {
+        return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
+                subtree, blobs);
+    }
+
+    /**
+     * @param other the same file in another snapshot
+     * @return whether size, mtime, ctime and inode are equal: content may be reused without reading
+     */
+    public boolean sameFileAs(final Node other) {
+        return other != null && other.type == NodeType.FILE && type == NodeType.FILE && size == other.size
+                && mtimeNanos == other.mtimeNanos && ctimeNanos == other.ctimeNanos && inode == other.inode;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.vigil.backup.snapshot;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.RetriableBackupException;
+import dev.vigil.backup.backend.FileInfo;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.repository.Repository;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads, writes, lists and finds snapshots of a repository. */
+public final class SnapshotStore {
+    /** Kind name authenticated with snapshot files. */
+    public static final String KIND = "snapshot";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final Repository repo;
+
+    /** @param repo an open repository */
+    public SnapshotStore(final Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * @param snapshot a new snapshot (its id is ignored)
+     * @return it with its id
+     */
+    public Snapshot save(final Snapshot snapshot) {
+        try {
+            final Handle h = repo.saveUnpacked(FileType.SNAPSHOT, KIND, JSON.writeValueAsBytes(snapshot.withId(null)));
+            return snapshot.withId(h.name());
+        } catch (IOException e) {
+            throw new BackupException("cannot encode snapshot: " + e, e);
+        }
+    }
+
+    /**
+     * @param id a full snapshot id
+     * @return the snapshot
+     */
+    public Snapshot load(final String id) {
+        final Handle h = new Handle(FileType.SNAPSHOT, id);
+        try {
+            return JSON.readValue(repo.loadUnpacked(h, KIND), Snapshot.class).withId(id);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BackupException("snapshot " + h.shortName() + ": not found");
+        } catch (IOException e) {
+            throw new RetriableBackupException(h + ": cannot read: " + e, e);
+        }
+    }
+
+    /** @return every snapshot, oldest first */
+    public List<Snapshot> list() {
+        final List<Snapshot> out = new ArrayList<>();
+        try {
+            for (final FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
+                out.add(load(f.handle().name()));
+            }
+        } catch (IOException e) {
+            throw new RetriableBackupException("cannot list snapshots of " + repo.backend().location() + ": " + e, e);
+        }
+        out.sort(Comparator.comparing(Snapshot::instant).thenComparing(Snapshot::id));
+        return out;
+    }
+
+    /**
+     * @param dataset a dataset id, or null for any
+     * @param fullOnly whether only FULL snapshots count
+     * @param before only snapshots that started before this time, or null
+     * @return the newest matching snapshot
+     */
+    public Optional<Snapshot> latest(final String dataset, final boolean fullOnly, final Instant before) {
+        return list().stream()
+                .filter(s -> dataset == null || dataset.equals(s.dataset()))
+                .filter(s -> !fullOnly || "FULL".equals(s.level()))
+                .filter(s -> before == null || s.instant().isBefore(before))
+                .reduce((a, b) -> b);
+    }
+
+    /**
+     * @param ref a full id, a unique prefix of at least 4 hex digits, or "latest"
+     * @param dataset restricts "latest" to a dataset, or null
+     * @return the snapshot
+     * @throws BackupException when none or several match
+     */
+    public Snapshot resolve(final String ref, final String dataset) {
+        if ("latest".equals(ref)) {
+            return latest(dataset, false, null).orElseThrow(() -> new BackupException("no snapshot"
+                    + (dataset == null ? "" : " of dataset " + dataset) + " in " + repo.backend().location()));
+        }
+        if (ref.length() < 4) {
+            throw new BackupException("snapshot '" + ref + "': give at least 4 hex digits, or 'latest'");
+        }
+        try {
+            final List<FileInfo> matches = repo.backend().list(FileType.SNAPSHOT).stream()
+                    .filter(f -> f.handle().name().startsWith(ref)).toList();
+            if (matches.isEmpty()) {
+                throw new BackupException("snapshot " + ref + ": not found");
+            }
+            if (matches.size() > 1) {
+                throw new BackupException("snapshot " + ref + ": ambiguous, " + matches.size() + " snapshots match");
+            }
+            return load(matches.get(0).handle().name());
+        } catch (IOException e) {
+            throw new RetriableBackupException("cannot list snapshots: " + e, e);
+        }
+    }
+
+    /**
+     * @param id a snapshot id
+     */
+    public void remove(final String id) {
+        try {
+            repo.backend().remove(new Handle(FileType.SNAPSHOT, id));
+        } catch (IOException e) {
+            throw new RetriableBackupException("snapshot " + id + ": cannot remove: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.vigil.backup.snapshot;
+
+import dev.vigil.backup.InvalidDataException;
+import dev.vigil.backup.pack.BlobId;
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/** The binary form of one directory listing, a TREE blob (FORMAT.md, Trees and Data). */
+public final class Tree {
+    private static final byte[] MAGIC = "VTR1".getBytes(StandardCharsets.US_ASCII);
+    private static final NodeType[] TYPES = NodeType.values();
+
+    private Tree() {
+    }
+
+    /**
+     * @param nodes a directory's entries, in any order
+     * @return the encoded tree, entries sorted by name
+     */
+    public static byte[] encode(final List<Node> nodes) {
+        final List<Node> sorted = new ArrayList<>(nodes);
+        sorted.sort(Comparator.comparing(Node::name));
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + nodes.size() * 128);
+        final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        out.writeBytes(MAGIC);
+        out.write(b.clear().putInt(sorted.size()).array(), 0, 4);
+        final ByteBuffer fixed = ByteBuffer.allocate(1 + 4 * 3 + 8 * 5 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
+        final byte[] id = new byte[BlobId.LENGTH];
+        for (final Node n : sorted) {
+            writeString(out, n.name());
+            fixed.clear().put((byte) n.type().ordinal()).putInt(n.mode()).putInt(n.uid()).putInt(n.gid())
+                    .putLong(n.mtimeNanos()).putLong(n.ctimeNanos()).putLong(n.inode()).putLong(n.device())
+                    .putInt(n.links()).putLong(n.size());
+            out.writeBytes(Arrays.copyOf(fixed.array(), fixed.position()));
+            writeString(out, n.linkTarget());
+            if (n.type() == NodeType.DIR) {
+                n.subtree().copyTo(id, 0);
+                out.writeBytes(id);
+            }
+            out.write(b.clear().putInt(n.content().size()).array(), 0, 4);
+            for (final BlobId c : n.content()) {
+                c.copyTo(id, 0);
+                out.writeBytes(id);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeString(final ByteArrayOutputStream out, final String s) {
+        final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xffff) {
+            throw new IllegalArgumentException("name or link target longer than 65535 bytes: " + s.substring(0, 40));
+        }
+        out.write(bytes.length & 0xff);
+        out.write(bytes.length >>> 8);
+        out.writeBytes(bytes);
+    }
+
+    /**
+     * @param plain a TREE blob's plaintext
+     * @param what the blob, for messages
+     * @return its entries, sorted by name
+     * @throws InvalidDataException when it is not a tree
+     */
+    public static List<Node> decode(final byte[] plain, final String what) {
+        try {
+            final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+            final byte[] magic = new byte[4];
+            in.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new InvalidDataException(what + ": not a tree (bad magic)");
+            }
+            final int count = in.getInt();
+            final List<Node> nodes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                final String name = readString(in);
+                final NodeType type = TYPES[in.get()];
+                final int mode = in.getInt();
+                final int uid = in.getInt();
+                final int gid = in.getInt();
+                final long mtime = in.getLong();
+                final long ctime = in.getLong();
+                final long inode = in.getLong();
+                final long device = in.getLong();
+                final int links = in.getInt();
+                final long size = in.getLong();
+                final String target = readString(in);
+                final BlobId subtree = type == NodeType.DIR ? readId(in) : null;
+                final int chunks = in.getInt();
+                final List<BlobId> content = new ArrayList<>(chunks);
+                for (int c = 0; c < chunks; c++) {
+                    content.add(readId(in));
+                }
+                nodes.add(new Node(name, type, mode, uid, gid, mtime, ctime, inode, device, links, size, target,
+                        subtree, content));
+            }
+            return nodes;
+        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+            throw new InvalidDataException(what + ": truncated or malformed tree");
+        }
+    }
+
+    private static String readString(final ByteBuffer in) {
+        final int len = (in.get() & 0xff) | (in.get() & 0xff) << 8;
+        final byte[] bytes = new byte[len];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static BlobId readId(final ByteBuffer in) {
+        final byte[] id = new byte[BlobId.LENGTH];
+        in.get(id);
+        return BlobId.wrap(id);
+    }
+}

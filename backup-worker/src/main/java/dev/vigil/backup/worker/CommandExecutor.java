@@ -1,0 +1,264 @@
+package dev.vigil.backup.worker;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.app.WorkerConfig;
+import dev.vigil.backup.archiver.ArchiveOptions;
+import dev.vigil.backup.archiver.Archiver;
+import dev.vigil.backup.archiver.BackupProgress;
+import dev.vigil.backup.archiver.ChangeJournal;
+import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.checker.Checker;
+import dev.vigil.backup.crypto.KeyFile;
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.migration.SnapshotCopier;
+import dev.vigil.backup.repository.RepoConfig;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.retention.Pruner;
+import dev.vigil.backup.retention.RetentionPolicy;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.Figures;
+import dev.vigil.schemas.Progress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Runs one validated command against the engine; knows nothing of Kafka. A backup command finds
+ * its own snapshot (tagged with the command id) when it ran before a crash, instead of running
+ * twice; one interrupted mid-way runs again and reuses the packs the first run indexed.
+ */
+public final class CommandExecutor {
+    private final WorkerConfig config;
+    private final Clock clock;
+    private final TargetGuard guard;
+
+    /**
+     * @param config the worker's settings
+     * @param clock the time source
+     */
+    public CommandExecutor(final WorkerConfig config, final Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.guard = new TargetGuard(config.getList(WorkerConfig.ALLOWED_ROOTS_CONFIG).stream().map(Path::of).toList());
+    }
+
+    /**
+     * @param cmd a command for a dataset this worker serves
+     * @return why it must be refused, or null
+     */
+    public String refuse(final BackupCommand cmd) {
+        if (!config.datasetIds().contains(cmd.getDataset())) {
+            return "unknown dataset '" + cmd.getDataset() + "': this worker serves " + config.datasetIds();
+        }
+        if (cmd.getAction() == Action.UNKNOWN) {
+            return "unknown action";
+        }
+        if (cmd.getAction() == Action.RESTORE) {
+            for (final String p : cmd.getPaths()) {
+                if (p.startsWith("/") || List.of(p.split("/")).contains("..")) {
+                    return "restore path '" + p + "' must be relative to the dataset root, without '..'";
+                }
+            }
+            final String own = config.dataset(cmd.getDataset(), "path");
+            final String target = cmd.getTarget() == null ? own : cmd.getTarget();
+            if (TargetGuard.real(Path.of(target)).equals(TargetGuard.real(Path.of(own)))) {
+                return cmd.getOverwrite() ? null : "restoring onto the dataset's own path " + own
+                        + " needs overwrite=true";
+            }
+            return guard.refuse(target);
+        }
+        if (cmd.getAction() == Action.MIGRATE) {
+            final String offsite = config.dataset(cmd.getDataset(), "offsite.repository");
+            if (offsite.isEmpty()) {
+                return "dataset " + cmd.getDataset() + " has no offsite.repository configured";
+            }
+            if (cmd.getTargetRepository() != null && !Path.of(cmd.getTargetRepository()).normalize()
+                    .equals(Path.of(offsite).normalize())) {
+                return "MIGRATE target " + cmd.getTargetRepository() + " is not the configured off-site repository";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param cmd a command that {@link #refuse} accepted
+     * @param progress receives progress from a running backup or restore, polled by the caller
+     * @return what happened
+     */
+    public Outcome execute(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
+        try {
+            return switch (cmd.getAction()) {
+                case FULL, INCREMENTAL, DIFFERENTIAL -> backup(cmd, progress);
+                case RESTORE -> restore(cmd, progress);
+                case VERIFY -> verify(cmd);
+                case MIGRATE -> migrate(cmd);
+                case FORGET -> forget(cmd);
+                case PRUNE -> prune(cmd);
+                default -> Outcome.rejected("unknown action " + cmd.getAction());
+            };
+        } catch (NoRepositoryException e) {
+            return Outcome.failed(e.getMessage() + " (back the dataset up first)", false);
+        } catch (RuntimeException e) {
+            return Outcome.failed(cmd.getAction() + " of " + cmd.getDataset() + " failed: " + e.getMessage(),
+                    BackupException.isRetriable(e));
+        }
+    }
+
+    private Repository open(final String dataset, final boolean create) {
+        final Path dir = Path.of(config.dataset(dataset, "repository"));
+        final char[] pw = password(Path.of(config.dataset(dataset, "password.file")));
+        final LocalBackend backend = new LocalBackend(dir, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
+        if (create && !Files.exists(dir.resolve("vigil-repository"))) {
+            return Repository.init(backend, pw, RepoConfig.create(1 << 20, 3, 16 << 20), KeyFile.DEFAULT_N, clock);
+        }
+        return Repository.open(backend, pw);
+    }
+
+    private static char[] password(final Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").toCharArray();
+        } catch (IOException e) {
+            throw new BackupException("password file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int threads() {
+        final int t = config.getInt(WorkerConfig.THREADS_CONFIG);
+        return t > 0 ? t : Runtime.getRuntime().availableProcessors();
+    }
+
+    private Outcome backup(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
+        try (Repository repo = open(cmd.getDataset(), true); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
+            final SnapshotStore store = new SnapshotStore(repo);
+            // A snapshot tagged with this command id means the work finished before a crash: report it.
+            final Snapshot done = store.list().stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
+                    .orElse(null);
+            final Snapshot s;
+            if (done != null) {
+                s = done;
+            } else {
+                final String journal = config.dataset(cmd.getDataset(), "journal.file");
+                final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
+                        Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
+                        cmd.getId(), !journal.isEmpty() && Files.exists(Path.of(journal))
+                                ? ChangeJournal.read(Path.of(journal)) : null, Duration.ofMinutes(10), threads());
+                final BackupProgress live = new BackupProgress(store.latest(cmd.getDataset(), false, null)
+                        .map(p -> p.figures().bytesTotal()).orElse(0L));
+                progress.accept(() -> progress(live.filesDone(), live.bytesDone(), live.bytesExpected()));
+                s = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options, live)
+                        .snapshot();
+            }
+            final Snapshot.SnapshotFigures f = s.figures();
+            final Figures figures = new Figures(f.filesNew(), f.filesChanged(), f.filesUnchanged(), f.filesRemoved(),
+                    f.filesTorn(), f.bytesRead(), f.bytesAdded(), f.bytesTotal(), f.durationMs());
+            String message = s.level() + " backup " + s.shortId() + ": " + (f.filesNew() + f.filesChanged())
+                    + " files new or changed, " + f.bytesAdded() + " bytes added";
+            if (s.journal() != null) {
+                message += s.journal().used() ? "; change journal used" : "; scanned (" + s.journal().reason() + ")";
+            }
+            if (s.warnings() != null && !s.warnings().isEmpty()) {
+                message += "; " + s.warnings().size() + " files not backed up: " + s.warnings().get(0);
+            }
+            return new Outcome(CommandStatus.SUCCEEDED, s.id(), Action.valueOf(s.level()), s.parent(), figures,
+                    message, false);
+        }
+    }
+
+    private static Progress progress(final long files, final long bytes, final long total) {
+        return new Progress(total > 0 ? Math.min(1.0, (double) bytes / total) : null, files, bytes,
+                total > 0 ? total : null);
+    }
+
+    private Outcome restore(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
+        try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
+            final SnapshotStore store = new SnapshotStore(repo);
+            final Snapshot s;
+            if (cmd.getSnapshot() != null) {
+                s = store.resolve(cmd.getSnapshot(), cmd.getDataset());
+            } else {
+                s = store.latest(cmd.getDataset(), false, cmd.getBeforeTime()).orElseThrow(() -> new BackupException(
+                        "no snapshot of " + cmd.getDataset() + (cmd.getBeforeTime() == null ? ""
+                                : " before " + cmd.getBeforeTime())));
+            }
+            final Path target = Path.of(cmd.getTarget() == null ? config.dataset(cmd.getDataset(), "path")
+                    : cmd.getTarget());
+            final AtomicLong done = new AtomicLong();
+            progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
+            final Restorer.Result r = new Restorer(repo).restore(s, target, new RestoreOptions(
+                    List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads()), done);
+            return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + r.files()
+                    + " files, " + r.bytes() + " bytes to " + target + (r.warnings().isEmpty() ? ""
+                    : "; " + r.warnings().size() + " warnings: " + r.warnings().get(0)));
+        }
+    }
+
+    private Outcome verify(final BackupCommand cmd) {
+        try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
+            final Checker.Report report = new Checker(repo).check(config.getDouble(WorkerConfig.VERIFY_SHARE_CONFIG),
+                    clock.millis());
+            if (report.ok()) {
+                return Outcome.succeeded(null, "repository verified: " + report.snapshots() + " snapshots, "
+                        + report.packs() + " packs, " + report.bytesRead() + " bytes read and authenticated");
+            }
+            return Outcome.failed("repository damaged: " + String.join("; ", report.errors().subList(0,
+                    Math.min(5, report.errors().size()))) + " (run 'vigil repo check --read-data' for all)", false);
+        }
+    }
+
+    private Outcome migrate(final BackupCommand cmd) {
+        final Path offsite = Path.of(config.dataset(cmd.getDataset(), "offsite.repository"));
+        final char[] pw = password(Path.of(config.dataset(cmd.getDataset(), "offsite.password.file")));
+        final LocalBackend backend = new LocalBackend(offsite, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
+        try (Repository src = open(cmd.getDataset(), false); RepoLock l1 = RepoLock.acquire(src, false, clock);
+             Repository dst = Files.exists(offsite.resolve("vigil-repository")) ? Repository.open(backend, pw)
+                     : Repository.init(backend, pw, RepoConfig.create(1 << 20, 3, 16 << 20), KeyFile.DEFAULT_N, clock);
+             RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
+            final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
+                    && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())));
+            return Outcome.succeeded(null, r.copied().size() + " snapshots copied to " + offsite + ", "
+                    + r.skipped().size() + " were there already, " + r.bytesAdded() + " bytes added");
+        }
+    }
+
+    private Outcome forget(final BackupCommand cmd) {
+        final String id = cmd.getDataset();
+        final RetentionPolicy policy = new RetentionPolicy(config.keep(id, "keep.last"), 0,
+                config.keep(id, "keep.daily"), config.keep(id, "keep.weekly"), config.keep(id, "keep.monthly"), 0);
+        try (Repository repo = open(id, false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
+            final SnapshotStore store = new SnapshotStore(repo);
+            int forgotten = 0;
+            for (final RetentionPolicy.Decision d : policy.apply(store.list().stream()
+                    .filter(s -> id.equals(s.dataset())).toList(), ZoneId.systemDefault())) {
+                if (!d.keep()) {
+                    store.remove(d.snapshot().id());
+                    forgotten++;
+                }
+            }
+            return Outcome.succeeded(null, forgotten + " snapshots of " + id + " forgotten");
+        }
+    }
+
+    private Outcome prune(final BackupCommand cmd) {
+        try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
+            final Pruner.Result r = new Pruner(repo).prune(0.5);
+            return Outcome.succeeded(null, r.packsDeleted() + " packs deleted, " + r.packsRepacked() + " repacked, "
+                    + r.bytesFreed() + " bytes freed");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.vigil.backup;
+
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.repository.RepoConfig;
+import dev.vigil.backup.repository.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** Test repositories with cheap KDF and small chunks and packs, and tree manifests to compare. */
+public final class TestRepos {
+    /** Password of every test repository. */
+    public static final char[] PASSWORD = "test-password".toCharArray();
+
+    private TestRepos() {
+    }
+
+    /**
+     * @param dir an empty or missing directory
+     * @return a new repository there: 64 KiB average chunks, 1 MiB packs, scrypt N=1024
+     */
+    public static Repository create(final Path dir) {
+        return Repository.init(new LocalBackend(dir, false), PASSWORD, RepoConfig.create(64 << 10, 3, 1 << 20), 1024,
+                Clock.systemUTC());
+    }
+
+    /**
+     * @param dir a repository directory
+     * @return it, opened
+     */
+    public static Repository open(final Path dir) {
+        return Repository.open(new LocalBackend(dir, false), PASSWORD);
+    }
+
+    /**
+     * @param root a tree
+     * @return relative path → type, mode, size, SHA-256 or link target, mtime (ns)
+     * @throws IOException when it cannot be read
+     */
+    public static Map<String, String> manifest(final Path root) throws IOException {
+        final Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (final Path p : (Iterable<Path>) walk::iterator) {
+                if (p.equals(root)) {
+                    continue;
+                }
+                final String rel = root.relativize(p).toString();
+                final Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime",
+                        LinkOption.NOFOLLOW_LINKS);
+                final int mode = (Integer) a.get("mode");
+                String desc = String.format("%06o", mode);
+                if (Files.isSymbolicLink(p)) {
+                    desc += " -> " + Files.readSymbolicLink(p);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    desc += " " + a.get("size") + " " + sha256(p) + " " + a.get("lastModifiedTime");
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    desc += " dir";
+                }
+                out.put(rel, desc);
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(final Path p) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

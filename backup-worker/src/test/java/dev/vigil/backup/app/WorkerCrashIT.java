@@ -1,0 +1,65 @@
+package dev.vigil.backup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.checker.Checker;
+import dev.vigil.backup.cli.ChildJvm;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.embedded.junit.KafkaBrokerExtension;
+import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.CommandStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow (two child JVMs): kill -9 a worker in the middle of a backup; its successor finishes it once. */
+@ExtendWith(KafkaBrokerExtension.class)
+class WorkerCrashIT {
+    @Test
+    void shouldFinishABackupExactlyOnceWhenTheWorkerIsKilledMidway(final TestKafka kafka, @TempDir final Path dir)
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final Random r = new Random(5);
+            for (int i = 0; i < 40; i++) {
+                final byte[] b = new byte[2 << 20];
+                r.nextBytes(b);
+                Files.write(h.dataset.resolve("f" + i + ".bin"), b);
+            }
+            final Path config = h.configFile();
+            final Path log = dir.resolve("worker.log");
+            final Process first = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
+            final BackupCommand cmd = WorkerHarness.command(Action.FULL).build();
+            h.send(cmd);
+            h.await(x -> x.getCommandId().equals(cmd.getId()) && x.getStatus() == CommandStatus.PROGRESS
+                    && x.getProgress().getBytesDone() > 0, Duration.ofMinutes(3));
+            first.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+
+            final Process second = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
+            try {
+                h.await(x -> x.getCommandId().equals(cmd.getId()) && x.getStatus() == CommandStatus.SUCCEEDED,
+                        Duration.ofMinutes(3));
+            } finally {
+                second.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+            }
+            assertEquals(1, h.results(cmd.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
+                    .count());
+            try (Repository repo = Repository.open(new LocalBackend(dir.resolve("repo"), false),
+                    "worker-test-password".toCharArray())) {
+                assertEquals(1, new SnapshotStore(repo).list().stream().filter(s -> cmd.getId().equals(s.commandId()))
+                        .count(), "one snapshot for the command");
+                assertTrue(new Checker(repo).check(1.0, 1).ok());
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.vigil.backup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.worker.HostPartition;
+import dev.vigil.embedded.junit.KafkaBrokerExtension;
+import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class WorkerServiceIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Test
+    void shouldBackUpAndRestoreOnSignedCommandsAndPublishTheirResults(final TestKafka kafka, @TempDir final Path dir)
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            TestTrees.awkward(h.dataset, 11);
+            final Map<String, String> before = TestRepos.manifest(h.dataset);
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
+                final BackupCommand backup = WorkerHarness.command(Action.INCREMENTAL).setTags(List.of("t1")).build();
+                h.send(backup);
+                h.await(r -> r.getCommandId().equals(backup.getId()) && r.getStatus() == CommandStatus.ACCEPTED, WAIT);
+                final BackupResult done = h.await(r -> r.getCommandId().equals(backup.getId())
+                        && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
+                assertEquals(Action.FULL, done.getLevel(), "the first INCREMENTAL has no parent and becomes FULL");
+                assertNotNull(done.getSnapshotId());
+                assertTrue(done.getFigures().getFilesNew() > 10, done.toString());
+
+                Files.writeString(h.dataset.resolve("docs/readme.txt"), "encrypted by ransomware");
+                final BackupCommand restore = WorkerHarness.command(Action.RESTORE)
+                        .setBeforeTime(Instant.now()).setTarget(h.restoreRoot.resolve("r1").toString()).build();
+                h.send(restore);
+                h.await(r -> r.getCommandId().equals(restore.getId()) && r.getStatus() == CommandStatus.SUCCEEDED,
+                        WAIT);
+                assertEquals(before, TestRepos.manifest(h.restoreRoot.resolve("r1")));
+
+                final BackupCommand inPlace = WorkerHarness.command(Action.RESTORE).setOverwrite(true)
+                        .setPaths(List.of("docs")).build();
+                h.send(inPlace);
+                h.await(r -> r.getCommandId().equals(inPlace.getId()) && r.getStatus() == CommandStatus.SUCCEEDED,
+                        WAIT);
+                assertEquals(before, TestRepos.manifest(h.dataset));
+                assertTrue(worker.failure() == null);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectForgedReplayedUnknownExpiredAndEscapingCommands(final TestKafka kafka, @TempDir final Path dir)
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            Files.writeString(h.dataset.resolve("f.txt"), "x");
+            Files.createDirectories(dir.resolve("outside"));
+            Files.createSymbolicLink(h.restoreRoot.resolve("escape"), dir.resolve("outside"));
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
+                final BackupCommand forged = WorkerHarness.command(Action.FULL).build();
+                h.send(forged, CommandSignature.generate());
+                expectRejected(h, forged, "signature");
+                final BackupCommand unsigned = WorkerHarness.command(Action.FULL).build();
+                h.send(unsigned, null);
+                expectRejected(h, unsigned, "signature");
+                final BackupCommand unknown = WorkerHarness.command(Action.FULL).setDataset("nope").build();
+                h.send(unknown);
+                expectRejected(h, unknown, "unknown dataset");
+                final BackupCommand expired = WorkerHarness.command(Action.FULL)
+                        .setExpiresAt(Instant.now().minusSeconds(5)).build();
+                h.send(expired);
+                expectRejected(h, expired, "expired");
+                final BackupCommand outside = WorkerHarness.command(Action.RESTORE)
+                        .setTarget(dir.resolve("outside/x").toString()).build();
+                h.send(outside);
+                expectRejected(h, outside, "outside the allowed roots");
+                final BackupCommand dots = WorkerHarness.command(Action.RESTORE)
+                        .setTarget(h.restoreRoot + "/../outside").build();
+                h.send(dots);
+                expectRejected(h, dots, "..");
+                final BackupCommand symlink = WorkerHarness.command(Action.RESTORE)
+                        .setTarget(h.restoreRoot.resolve("escape/x").toString()).build();
+                h.send(symlink);
+                expectRejected(h, symlink, "outside the allowed roots");
+                final BackupCommand own = WorkerHarness.command(Action.RESTORE).build();
+                h.send(own);
+                expectRejected(h, own, "overwrite");
+
+                final BackupCommand once = WorkerHarness.command(Action.FULL).build();
+                final byte[] bytes = h.send(once);
+                h.await(r -> r.getCommandId().equals(once.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
+                h.sendRaw(WorkerHarness.HOST, bytes, h.keys);
+                expectRejected(h, once, "replayed");
+                assertEquals(1, h.results(once.getId()).stream()
+                        .filter(r -> r.getStatus() == CommandStatus.SUCCEEDED).count(), "executed once");
+                assertTrue(worker.failure() == null);
+            }
+        }
+    }
+
+    @Test
+    void shouldSkipCommandsOfOtherHostsOnItsPartition(final TestKafka kafka, @TempDir final Path dir) throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            Files.writeString(h.dataset.resolve("f.txt"), "x");
+            final int partitions = Topics.COMMANDS.partitions();
+            String other = null;
+            for (int i = 0; other == null; i++) {
+                if (HostPartition.of("other-" + i, partitions) == HostPartition.of(WorkerHarness.HOST, partitions)) {
+                    other = "other-" + i;
+                }
+            }
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
+                final BackupCommand notMine = WorkerHarness.command(Action.FULL).setHost(other).build();
+                h.send(notMine);
+                final BackupCommand mine = WorkerHarness.command(Action.FULL).build();
+                h.send(mine);
+                h.await(r -> r.getCommandId().equals(mine.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
+                assertTrue(h.results(notMine.getId()).isEmpty(), "another host's command is not this worker's");
+            }
+        }
+    }
+
+    private static void expectRejected(final WorkerHarness h, final BackupCommand cmd, final String why) {
+        final BackupResult r = h.await(x -> x.getCommandId().equals(cmd.getId())
+                && x.getStatus() == CommandStatus.REJECTED, WAIT);
+        assertTrue(r.getMessage().contains(why), "expected '" + why + "' in: " + r.getMessage());
+    }
+}

@@ -1,0 +1,138 @@
+package dev.vigil.backup.archiver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.json.RecordJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChangeJournalTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    @TempDir
+    Path tmp;
+
+    static FileActivity interval(final long seq, final Instant start, final Instant end, final String epoch,
+                                 final boolean complete, final List<String> changed, final List<String> deleted) {
+        return FileActivity.newBuilder().setDataset("ds").setIntervalStart(start).setIntervalEnd(end)
+                .setJournalSequence(seq).setWatcherEpoch(epoch).setComplete(complete).setChangedPaths(changed)
+                .setDeletedPaths(deleted).build();
+    }
+
+    private static ChangeJournal.Plan plan(final FileActivity... intervals) {
+        return new ChangeJournal(List.of(intervals)).plan("ds", T0.plusSeconds(30), T0.plusSeconds(200),
+                Duration.ofMinutes(10));
+    }
+
+    @Test
+    void shouldBeUsableWhenContiguousCompleteAndCoveringTheParent() {
+        final ChangeJournal.Plan p = plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of("a/b"), List.of()),
+                interval(2, T0.plusSeconds(60), T0.plusSeconds(120), "e", true, List.of("./c/"), List.of("d")));
+        assertTrue(p.usable(), p.reason());
+        assertEquals(java.util.Set.of("a/b", "c"), p.changed());
+        assertEquals(T0.plusSeconds(120), p.coveredUntil());
+    }
+
+    @Test
+    void shouldFallBackOnAGapARestartAnIncompleteIntervalALateStartOrAPathOutside() {
+        assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of()),
+                interval(3, T0.plusSeconds(120), T0.plusSeconds(180), "e", true, List.of(), List.of()))
+                .reason().contains("gap"));
+        assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of()),
+                interval(2, T0.plusSeconds(60), T0.plusSeconds(120), "f", true, List.of(), List.of()))
+                .reason().contains("restarted"));
+        assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", false, List.of(), List.of()))
+                .reason().contains("incomplete"));
+        assertTrue(plan(interval(1, T0.plusSeconds(40), T0.plusSeconds(60), "e", true, List.of(), List.of()))
+                .reason().contains("after the parent"));
+        assertFalse(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of("../etc/passwd"), List.of()))
+                .usable());
+        assertTrue(new ChangeJournal(List.of(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of())))
+                .plan("ds", T0.plusSeconds(30), T0.plusSeconds(3600), Duration.ofMinutes(10)).reason()
+                .contains("stale"));
+    }
+
+    @Test
+    void shouldReadOnlyJournaledPathsAndStillRestoreTheWholeTree() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 5);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            final Snapshot parent = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null).snapshot();
+            final Instant start = Instant.parse(parent.coveredFrom()).minusSeconds(1);
+
+            Files.writeString(src.resolve("docs/deep/er/still/note.md"), "# changed note\n");
+            Files.writeString(src.resolve("docs/new.txt"), "new");
+            Files.delete(src.resolve("empty"));
+            // Changed but not journaled: a journal backup must not see it (proof that it did not scan).
+            Files.writeString(src.resolve("spaces in name.txt"), "sneaky change");
+            final Path journal = tmp.resolve("journal.jsonl");
+            final List<String> lines = new ArrayList<>();
+            lines.add(RecordJson.write(interval(7, start, Instant.now(), "epoch-1", true,
+                    List.of("docs/deep/er/still/note.md", "docs/new.txt"), List.of("empty"))));
+            Files.write(journal, lines);
+
+            final Snapshot j = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
+                    .withJournal(ChangeJournal.read(journal)), null).snapshot();
+            assertTrue(j.journal().used(), j.journal().reason());
+            assertEquals(1, j.figures().filesNew());
+            assertEquals(1, j.figures().filesChanged());
+            assertEquals(1, j.figures().filesRemoved());
+            assertTrue(j.figures().bytesRead() < 100, "read only the journaled files: " + j.figures());
+
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(j, out, RestoreOptions.defaults(), null);
+            assertEquals("# changed note\n", Files.readString(out.resolve("docs/deep/er/still/note.md")));
+            assertEquals("new", Files.readString(out.resolve("docs/new.txt")));
+            assertFalse(Files.exists(out.resolve("empty")));
+            assertEquals("spaces", Files.readString(out.resolve("spaces in name.txt")));
+
+            Files.write(journal, List.of(RecordJson.write(interval(9, Instant.parse(j.coveredFrom()).plusMillis(1),
+                    Instant.now(), "epoch-1", true, List.of(), List.of()))));
+            final Snapshot gap = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
+                    .withJournal(ChangeJournal.read(journal)), null).snapshot();
+            assertFalse(gap.journal().used(), "interval 9 starts after the journal backup's coverage: scan");
+            assertEquals(1, gap.figures().filesChanged(), "the scan finds the change the journal missed");
+        }
+    }
+
+    @Test
+    void shouldNotReadFilesAgainUnderADirectoryTheJournalSaysWasRenamed() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 6);
+        Files.write(src.resolve("docs/deep/er/big.bin"), new byte[3 << 20]);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            final Snapshot parent = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null).snapshot();
+            Files.move(src.resolve("docs/deep"), src.resolve("docs/moved"));
+            final Path journal = tmp.resolve("journal.jsonl");
+            Files.write(journal, List.of(RecordJson.write(interval(1, Instant.parse(parent.coveredFrom())
+                    .minusSeconds(1), Instant.now(), "e", true, List.of("docs/moved"), List.of("docs/deep")))));
+            final Snapshot j = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
+                    .withJournal(ChangeJournal.read(journal)), null).snapshot();
+            assertTrue(j.journal().used(), j.journal().reason());
+            assertEquals(0, j.figures().bytesRead(), "matched by inode, not read: " + j.figures());
+            assertEquals(2, j.figures().filesNew());
+            assertEquals(2, j.figures().filesRemoved());
+            assertEquals(parent.figures().bytesTotal(), j.figures().bytesTotal());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(j, out, RestoreOptions.defaults(), null);
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.vigil.backup.checker;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.archiver.ArchiveOptions;
+import dev.vigil.backup.archiver.Archiver;
+import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.repository.Repository;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckerTest {
+    @TempDir
+    Path tmp;
+
+    private Path repoWithBackup() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 4);
+        final Path dir = tmp.resolve("repo");
+        try (Repository repo = TestRepos.create(dir)) {
+            new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+            assertTrue(new Checker(repo).check(1.0, 1).ok());
+        }
+        return dir;
+    }
+
+    private static void flipBit(final Path file, final long offset) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            final int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x10);
+        }
+    }
+
+    private static List<Path> files(final Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldReportAFlippedBitInPackDataWithTheFilesItAffects() throws Exception {
+        final Path dir = repoWithBackup();
+        final Path pack = files(dir.resolve("data")).stream().max((a, b) -> Long.compare(a.toFile().length(),
+                b.toFile().length())).orElseThrow();
+        flipBit(pack, 100);
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report structural = new Checker(repo).check(0.0, 1);
+            assertTrue(structural.ok(), "the header is intact: a structural check cannot see it");
+            final Checker.Report data = new Checker(repo).check(1.0, 1);
+            assertFalse(data.ok());
+            assertTrue(data.errors().stream().anyMatch(e -> e.contains("damaged blobs")), data.errors().toString());
+            assertTrue(data.errors().stream().anyMatch(e -> e.contains("snapshot") && e.contains("file /")),
+                    "names the affected file: " + data.errors());
+        }
+    }
+
+    @Test
+    void shouldReportAFlippedBitInAPackHeaderAnIndexOrASnapshot() throws Exception {
+        final Path dir = repoWithBackup();
+        final Path pack = files(dir.resolve("data")).get(0);
+        flipBit(pack, pack.toFile().length() - 10);
+        final Path index = files(dir.resolve("index")).get(0);
+        final Path snapshot = files(dir.resolve("snapshots")).get(0);
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("header")), r.errors().toString());
+        }
+        flipBit(index, 20);
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("index")), r.errors().toString());
+        }
+        flipBit(snapshot, 20);
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("snapshot") && e.contains("cannot be restored")),
+                    r.errors().toString());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.archiver.ArchiveOptions;
+import dev.vigil.backup.archiver.Archiver;
+import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.migration.SnapshotCopier;
+import dev.vigil.backup.retention.Pruner;
+import java.time.Clock;
+import dev.vigil.backup.checker.Checker;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow (five child JVMs): kill -9 a child JVM in the middle of backup, prune and copy. */
+class CrashSafetyIT {
+    private static final Map<String, String> ENV = Map.of("VIGIL_PASSWORD", new String(TestRepos.PASSWORD),
+            "VIGIL_TO_PASSWORD", new String(TestRepos.PASSWORD));
+    @TempDir
+    Path tmp;
+
+    private static long packs(final Path repo) throws Exception {
+        if (!Files.isDirectory(repo.resolve("data"))) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
+            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".tmp")).count();
+        }
+    }
+
+    /** Starts the command and kills it -9 once the repository holds at least {@code packs} packs. */
+    private void killAfterPacks(final Path repo, final long atLeast, final String... args) throws Exception {
+        final Process p = ChildJvm.start(tmp.resolve("child.log"), ENV, args);
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && packs(repo) < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+    }
+
+    private static void dataset(final Path src, final long seed) throws Exception {
+        final Random r = new Random(seed);
+        for (int i = 0; i < 60; i++) {
+            final byte[] b = new byte[512 << 10];
+            r.nextBytes(b);
+            Files.createDirectories(src.resolve("d" + i % 7));
+            Files.write(src.resolve("d" + i % 7).resolve("f" + i + ".bin"), b);
+        }
+    }
+
+    private void assertValid(final Path repo) {
+        try (Repository r = TestRepos.open(repo)) {
+            final Checker.Report report = new Checker(r).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+        }
+    }
+
+    @Test
+    void shouldLeaveAValidRepositoryAndReuseStoredDataWhenBackupIsKilledAtSeveralPoints() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 1);
+        final Path repo = tmp.resolve("repo");
+        TestRepos.create(repo).close();
+        for (final long at : new long[] {1, 8, 20}) {
+            killAfterPacks(repo, at, "repo", "backup", "--repo", repo.toString(), "--no-fsync", src.toString());
+            assertValid(repo);
+        }
+        final long packsBefore = packs(repo);
+        try (Repository r = TestRepos.open(repo)) {
+            final Snapshot s = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot();
+            assertTrue(new Checker(r).check(1.0, 1).ok());
+            assertTrue(s.figures().bytesAdded() < 30L << 20 || packsBefore < 8,
+                    "data stored by killed runs is reused: " + s.figures() + ", " + packsBefore + " packs before");
+            final Path out = tmp.resolve("out");
+            new Restorer(r).restore(s, out, RestoreOptions.defaults(), null);
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
+        }
+    }
+
+    @Test
+    void shouldLeaveAValidRepositoryWhenPruneOrCopyIsKilled() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 2);
+        final Path repo = tmp.resolve("repo");
+        final Path offsite = tmp.resolve("offsite");
+        TestRepos.create(offsite).close();
+        final String first;
+        try (Repository r = TestRepos.create(repo)) {
+            first = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
+                    .snapshot().id();
+            dataset(src, 3);
+            new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+        }
+        final Map<String, String> expected = TestRepos.manifest(src);
+        killAfterPacks(offsite, 10, "repo", "copy", "--repo", repo.toString(), "--to", offsite.toString());
+        assertValid(offsite);
+        try (Repository r = TestRepos.open(repo); Repository o = TestRepos.open(offsite)) {
+            new SnapshotCopier(r, o).copy(s -> true);
+            new SnapshotStore(r).remove(first);
+        }
+        assertValid(offsite);
+        final Process prune = ChildJvm.start(tmp.resolve("child.log"), ENV, "repo", "prune", "--repo",
+                repo.toString());
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (prune.isAlive() && System.nanoTime() < deadline && !(Files.exists(tmp.resolve("child.log"))
+                && Files.readString(tmp.resolve("child.log")).contains("prune started"))) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        prune.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        assertValid(repo);
+        try (Repository r = TestRepos.open(repo)) {
+            new Pruner(r).prune(0.5);
+        }
+        assertValid(repo);
+        for (final Path r : new Path[] {repo, offsite}) {
+            try (Repository opened = TestRepos.open(r)) {
+                final Path out = tmp.resolve("out-" + r.getFileName());
+                new Restorer(opened).restore(new SnapshotStore(opened).resolve("latest", null), out,
+                        RestoreOptions.defaults(), null);
+                assertEquals(expected, TestRepos.manifest(out));
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.vigil.backup.repository;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.RepositoryLockedException;
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.WrongPasswordException;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.pack.BlobType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepositoryKeysTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldOpenWithAnyAddedPasswordAndRefuseAWrongOne() throws Exception {
+        final Path dir = tmp.resolve("repo");
+        final String second;
+        try (Repository repo = TestRepos.create(dir)) {
+            second = repo.addKey("second".toCharArray(), 1024, Clock.systemUTC());
+        }
+        assertThrows(WrongPasswordException.class, () -> Repository.open(new LocalBackend(dir, false),
+                "wrong".toCharArray()));
+        try (Repository repo = Repository.open(new LocalBackend(dir, false), "second".toCharArray())) {
+            assertEquals(second, repo.keyName());
+        }
+        new LocalBackend(dir, false).remove(new Handle(FileType.KEY, second));
+        assertThrows(WrongPasswordException.class, () -> Repository.open(new LocalBackend(dir, false),
+                "second".toCharArray()));
+        assertThrows(NoRepositoryException.class, () -> Repository.open(new LocalBackend(tmp.resolve("none"), false),
+                TestRepos.PASSWORD));
+    }
+
+    @Test
+    void shouldEncryptEverythingButTheMarkerAndNeverStoreABlobTwice() throws Exception {
+        final Path dir = tmp.resolve("repo");
+        final byte[] secret = "a very recognisable secret plaintext, repeated ".repeat(50)
+                .getBytes(StandardCharsets.UTF_8);
+        try (Repository repo = TestRepos.create(dir)) {
+            assertTrue(repo.saveBlob(BlobType.DATA, secret, 0, secret.length).added());
+            assertFalse(repo.saveBlob(BlobType.DATA, secret, 0, secret.length).added());
+            repo.flush();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (final Path f : files.filter(Files::isRegularFile).toList()) {
+                final String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                assertFalse(content.contains("recognisable"), f + " holds plaintext");
+            }
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            assertEquals(1, repo.index().size());
+        }
+    }
+
+    @Test
+    void shouldRefuseAnExclusiveLockWhileAnotherIsHeldAndRemoveStaleOnes() throws Exception {
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            try (RepoLock shared = RepoLock.acquire(repo, false, Clock.systemUTC())) {
+                try (RepoLock other = RepoLock.acquire(repo, false, Clock.systemUTC())) {
+                    assertThrows(RepositoryLockedException.class, () -> RepoLock.acquire(repo, true, Clock.systemUTC()));
+                }
+            }
+            final Process dead = new ProcessBuilder("true").start();
+            dead.waitFor();
+            final byte[] json = ("{\"time\":\"" + java.time.Instant.now() + "\",\"host\":\"" + HostInfo.hostName()
+                    + "\",\"pid\":" + dead.pid() + ",\"username\":\"x\",\"exclusive\":true}")
+                    .getBytes(StandardCharsets.UTF_8);
+            repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, json);
+            try (RepoLock lock = RepoLock.acquire(repo, true, Clock.systemUTC())) {
+                assertEquals(1, RepoLock.list(repo, Clock.systemUTC()).size(), "the dead process's lock was removed");
+            }
+        }
+    }
+}
