@@ -50,6 +50,12 @@ final class CompactTrees {
     private final int[] start;
     private final int[] index;
     private final double[] weight;
+    /**
+     * For the classic forest (one term per split): per node {@code [left, feature]} and {@code
+     * [weight, value]} side by side, so that a step down a tree reads two cache lines, not six.
+     */
+    private final int[] axisInts;
+    private final double[] axisDoubles;
 
     private CompactTrees(final int[] roots, final int[] left, final double[] value, final int[] start,
                          final int[] index, final double[] weight) {
@@ -59,6 +65,23 @@ final class CompactTrees {
         this.start = start;
         this.index = index;
         this.weight = weight;
+        boolean axis = true;
+        for (int k = 0; k < left.length && axis; k++) {
+            axis = left[k] < 0 || start[k + 1] - start[k] == 1;
+        }
+        if (axis) {
+            axisInts = new int[2 * left.length];
+            axisDoubles = new double[2 * left.length];
+            for (int k = 0; k < left.length; k++) {
+                axisInts[2 * k] = left[k];
+                axisInts[2 * k + 1] = left[k] < 0 ? 0 : index[start[k]];
+                axisDoubles[2 * k] = left[k] < 0 ? 0 : weight[start[k]];
+                axisDoubles[2 * k + 1] = value[k];
+            }
+        } else {
+            axisInts = null;
+            axisDoubles = null;
+        }
     }
 
     /**
@@ -101,6 +124,9 @@ final class CompactTrees {
     }
 
     private double pathFrom(final int root, final double[] x) {
+        if (axisInts != null) {
+            return axisPathFrom(root, x);
+        }
         int k = root;
         while (left[k] >= 0) {
             double dot = 0;
@@ -112,6 +138,18 @@ final class CompactTrees {
         return value[k];
     }
 
+    /** Same path as {@link #pathFrom} when every split has one term: x[f] * w is Smile's dot product then. */
+    private double axisPathFrom(final int root, final double[] x) {
+        final int[] ints = axisInts;
+        final double[] doubles = axisDoubles;
+        int k = root;
+        int l;
+        while ((l = ints[2 * k]) >= 0) {
+            k = x[ints[2 * k + 1]] * doubles[2 * k] < doubles[2 * k + 1] ? l : l + 1;
+        }
+        return doubles[2 * k + 1];
+    }
+
     /** @return the number of trees */
     int size() {
         return roots.length;
@@ -119,7 +157,7 @@ final class CompactTrees {
 
     /** @return approximate heap bytes */
     long sizeBytes() {
-        return 6 * 16 + 4L * roots.length + 16L * left.length + 12L * index.length;
+        return 8 * 16 + 4L * roots.length + (axisInts == null ? 16L : 40L) * left.length + 12L * index.length;
     }
 
     /** Copies nodes breadth first, so that the two children of a node are adjacent. */
