@@ -57,7 +57,7 @@ final class IsolationModel {
     private double peak;
     private Tail scoreTail;
     private Forest forest;
-    /** Of the last point scored: its forest score, and log10 p of the forest and of the features. */
+    /** Of the last point scored: its forest score and that score's log10 p. */
     private double lastForestScore;
     private double lastForestLog10;
 
