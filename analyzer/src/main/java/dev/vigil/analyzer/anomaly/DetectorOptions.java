@@ -11,7 +11,7 @@ import java.util.Properties;
  * @param warmupPoints points a detector sees before it scores (and first trains); in [16, window]
  * @param window training window: the most recent points the forest is trained on; in [32, 65536]
  * @param retrainEvery the forest is rebuilt every this many points after the first training; in [1, 65536]
- * @param trees number of isolation trees; in [1, 1000]
+ * @param trees number of isolation trees; in [0, 1000], 0 leaves the forest out (for ablations)
  * @param subsample points drawn (without replacement) from the window for each tree; in [2, window]
  * @param maxDepth depth limit of a tree; 0 means ceil(log2(subsample)), the value of Liu et al.; in [0, 64]
  * @param extensionLevel 0 for axis-parallel splits (classic Isolation Forest), higher for the
@@ -33,7 +33,7 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
         check("window", window, 32, 65536);
         check("warmupPoints", warmupPoints, 16, window);
         check("retrainEvery", retrainEvery, 1, 65536);
-        check("trees", trees, 1, 1000);
+        check("trees", trees, 0, 1000);
         check("subsample", subsample, 2, window);
         check("maxDepth", maxDepth, 0, 64);
         check("extensionLevel", extensionLevel, 0, 64);
@@ -80,6 +80,15 @@ public record DetectorOptions(int warmupPoints, int window, int retrainEvery, in
      */
     public DetectorOptions withTrees(final int count) {
         return new DetectorOptions(warmupPoints, window, retrainEvery, count, subsample, maxDepth, extensionLevel,
+                shortPoints, seasonBins, noveltyHalfLife, scoreScale);
+    }
+
+    /**
+     * @param level the extension level of the forest's splits
+     * @return a copy with that extension level
+     */
+    public DetectorOptions withExtensionLevel(final int level) {
+        return new DetectorOptions(warmupPoints, window, retrainEvery, trees, subsample, maxDepth, level,
                 shortPoints, seasonBins, noveltyHalfLife, scoreScale);
     }
 

@@ -27,8 +27,10 @@ import java.util.TreeMap;
 public final class HostDetector {
     /** Most series one host detector tracks. */
     public static final int MAX_SERIES = 64;
-    private static final int MAGIC = 0x56484431; // "VHD1"
+    private static final int MAGIC = 0x56484432; // "VHD2"
     private static final int CONTRIBUTORS = 3;
+    /** The forest's contributor: the series' values together, as a combination. */
+    static final String FOREST_NAME = "combination";
 
     private final DetectorOptions options;
     private final long seed;
@@ -73,7 +75,7 @@ public final class HostDetector {
         }
         if (grown || model == null) {
             // A new dimension: the old rows have no value for it, so learn afresh.
-            model = new IsolationModel(options, seed, List.copyOf(series.keySet()));
+            model = model(options, seed, series.keySet());
         }
         final double[] z = new double[series.size()];
         int j = 0;
@@ -92,16 +94,29 @@ public final class HostDetector {
             s[1] += alpha * d;
             s[2] = (1 - alpha) * (s[2] + alpha * d * d);
         }
-        model.add(z);
+        model.add(z, z);
         count++;
         return result;
     }
 
+    /**
+     * The forest's input is the vector of z-scores itself: it models how the series move together.
+     * Its splits are fully extended (extension level = series - 1, whatever the options say):
+     * correlated series lie along a diagonal, which axis-parallel splits cannot carve out, so a
+     * broken correlation would look ordinary to them.
+     */
+    private static IsolationModel model(final DetectorOptions options, final long seed,
+                                        final java.util.Set<String> names) {
+        return new IsolationModel(options.withExtensionLevel(names.size() - 1), seed, List.copyOf(names),
+                FOREST_NAME, 0);
+    }
+
     private DetectionResult scored(final double[] z) {
-        final List<Contributor> contributors = model.explain(z, CONTRIBUTORS);
-        final double[] top = contributors.isEmpty() ? series.firstEntry().getValue()
-                : series.get(contributors.get(0).getName());
-        return new DetectionResult(true, model.score(z), top[0], top[1], contributors);
+        final double score = model.score(z, z);
+        final List<Contributor> contributors = score > 0 ? model.explain(z, CONTRIBUTORS) : List.of();
+        final double[] top = contributors.stream().map(c -> series.get(c.getName())).filter(s -> s != null)
+                .findFirst().orElse(series.firstEntry().getValue());
+        return new DetectionResult(true, score, top[0], top[1], contributors);
     }
 
     /** @return updates seen */
@@ -161,7 +176,7 @@ public final class HostDetector {
                         new double[] {in.getDouble(), in.getDouble(), in.getDouble()});
             }
             if (in.get() == 1) {
-                d.model = new IsolationModel(options, d.seed, List.copyOf(d.series.keySet()));
+                d.model = model(options, d.seed, d.series.keySet());
                 d.model.read(in);
             }
             if (in.hasRemaining()) {

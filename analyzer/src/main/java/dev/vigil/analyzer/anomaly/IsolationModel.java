@@ -3,62 +3,92 @@ package dev.vigil.analyzer.anomaly;
 import dev.vigil.schemas.Contributor;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * A forest over a sliding window of feature vectors: trained once the warm-up is over, rebuilt every
- * {@code retrainEvery} rows from the newest {@code window} rows, and calibrated at each training
- * against the isolation scores of the rows it was trained on.
+ * The calibrated model of one detector: per-feature tails ({@link FeatureTails}) and an Isolation
+ * Forest over a joint vector (the forest input), each over a sliding window of the detector's
+ * points, combined into one surprise per point.
  *
- * <p>Calibration: at each training, the upper {@link Tail} of the isolation scores of the training
- * rows, and of each feature's distance from its median; a point's p is the rarer of the two
- * (features Bonferroni-corrected), and its surprise S = -log10(p): "how many orders of magnitude
- * rarer than the recent points", on one scale for every series. The score reports the surprise
- * beyond the recent peak of surprises (see {@link #score}).
+ * <p>Each point brings two vectors: its features, whose marginal tails measure how far out each one
+ * lies, and its forest input, whose joint density the forest models (for a series: the level
+ * against the time of day; for a host: the series' z-scores together). Training happens at the end
+ * of the warm-up and then every {@code retrainEvery} points: the tails are refitted on the newest
+ * {@code window} feature rows each time, the forest is rebuilt from the newest {@code window} forest
+ * inputs every {@value #FOREST_EVERY}th time (its build is the costly part).
  *
- * <p>Only the rows and a few figures are serialized. The forest itself is rebuilt from them on the
- * first use after {@link #read}, with the same seed, so it is the same forest.
+ * <p>Calibration of the forest: the Liu et al. score of every point, taken when the point is scored
+ * against the forest of its time, is kept for the last {@code window} points; at each training the
+ * upper {@link Tail} of those scores is refitted. So the forest's p is prequential (the rarity of a
+ * score among the scores that recent points really got), which stays right however the forest ages
+ * between builds.
+ *
+ * <p>Surprise S = -log10(p), with p the rarer of the features' p (Bonferroni-corrected) and the
+ * forest's: "how many orders of magnitude rarer than the recent points", one scale for every
+ * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}).
+ *
+ * <p>Only rows and a few figures are serialized; the forest is rebuilt from the same rows and seed
+ * on the first use after {@link #read}, so it is the same forest.
  */
 final class IsolationModel {
-    /** Floor of the isolation score's tail scale: Smile's scores of identical rows do not vary at all. */
+    /** The forest is rebuilt at every this many trainings. */
+    static final int FOREST_EVERY = 4;
+    /** Floor of the forest score's tail scale: scores of identical rows do not vary at all. */
     private static final double MIN_SCORE_BETA = 0.005;
-    /** Share of the older tails' extra reach kept at each training. */
-    private static final double TAIL_MEMORY = 0.5;
-    /** Rows scored at each training to calibrate. */
-    private static final int CALIBRATION_ROWS = 128;
+    /** Forest scores seen before the forest's calibration is trusted. */
+    private static final int MIN_CALIBRATION = 64;
 
     private final DetectorOptions options;
     private final long seed;
     private final List<String> names;
-    private final TrainingWindow window;
-
+    private final String forestName;
+    private final FeatureTails tails;
+    private final TrainingWindow featureRows;
+    /** Forest inputs; the same ring as featureRows when the forest input is the feature vector. */
+    private final TrainingWindow forestRows;
+    /** Forest score of each recent point, as it was scored. */
+    private final TrainingWindow forestScores;
     private final double peakDecay;
+
     private long trainedAt;
+    private long forestAt;
     /** Decaying peak of the recent surprises (-log10 p). */
     private double peak;
     private Tail scoreTail;
-    private final double[] center;
-    private final Tail[] tails;
     private Forest forest;
+    /** Of the last point scored: its forest score and that score's log10 p. */
+    private double lastForestScore;
+    private double lastForestLog10;
 
     /**
-     * @param options hyperparameters
+     * @param options hyperparameters; {@code trees == 0} leaves the forest out
      * @param seed seed of every random choice
      * @param names feature names, one per dimension
+     * @param forestName what the forest input stands for in explanations
+     * @param forestDimension length of the forest input, or 0 when it is the feature vector itself
      */
-    IsolationModel(final DetectorOptions options, final long seed, final List<String> names) {
-        if (options.extensionLevel() >= names.size()) {
-            throw new IllegalArgumentException("extensionLevel must be below the " + names.size()
-                    + " features, was " + options.extensionLevel());
+    IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
+                   final int forestDimension) {
+        final int dimension = forestDimension == 0 ? names.size() : forestDimension;
+        if (options.extensionLevel() >= dimension) {
+            throw new IllegalArgumentException("extensionLevel must be below the forest's " + dimension
+                    + " inputs, was " + options.extensionLevel());
         }
         this.options = options;
         this.seed = seed;
         this.names = List.copyOf(names);
-        this.window = new TrainingWindow(names.size(), options.window() + options.retrainEvery());
-        this.center = new double[names.size()];
-        this.tails = new Tail[names.size()];
+        this.forestName = forestName;
+        this.tails = new FeatureTails(names.size());
+        final int forestCapacity = options.window() + FOREST_EVERY * options.retrainEvery();
+        if (forestDimension == 0) {
+            this.featureRows = new TrainingWindow(names.size(), options.trees() == 0 ? options.window() : forestCapacity);
+            this.forestRows = options.trees() == 0 ? null : featureRows;
+        } else {
+            this.featureRows = new TrainingWindow(names.size(), options.window());
+            this.forestRows = options.trees() == 0 ? null : new TrainingWindow(forestDimension, forestCapacity);
+        }
+        this.forestScores = options.trees() == 0 ? null : new TrainingWindow(1, options.window());
         this.peakDecay = options.noveltyHalfLife() == 0 ? 0.0 : Math.pow(2, -1.0 / options.noveltyHalfLife());
     }
 
@@ -68,201 +98,165 @@ final class IsolationModel {
     }
 
     /**
-     * @param point a feature vector
-     * @return log10 of the point's tail probability: the rarer of its isolation score and its most
-     *     extreme feature (Bonferroni over the features); 0 when neither is in its tail. Call only
-     *     when {@link #trained()}.
-     */
-    double log10P(final double[] point) {
-        // The forest was trained on float rows: score the point as the float row it will become, or
-        // a feature constant over the window would differ from itself by rounding and be isolated.
-        final double[] features = TrainingWindow.asStored(point);
-        // An isolation forest does not see how far beyond its training range a point lies: a split
-        // never falls outside the range of the rows it was built from. The features' own tails
-        // bring that magnitude back.
-        double featureLog10 = 0;
-        for (int j = 0; j < features.length; j++) {
-            featureLog10 = Math.min(featureLog10, tails[j].log10Exceedance(Math.abs(features[j] - center[j])));
-        }
-        featureLog10 = Math.min(0, featureLog10 + Math.log10(features.length));
-        return Math.min(scoreTail.log10Exceedance(forest().score(features)), featureLog10);
-    }
-
-    /**
-     * Scores a point; call once per point, in order (it updates the recent peak).
+     * Scores a point; call once per point, in order (it updates the recent peak and the forest's
+     * calibration), and only when {@link #trained()}.
      *
-     * @param features a feature vector
+     * @param features the point's features
+     * @param forestInput its forest input (the features when the forest input is the feature vector)
      * @return the calibrated score in [0, 1): N / (N + scoreScale) with N = max(0, S - peak), S =
      *     -log10(p) and peak the recent peak of S decaying with noveltyHalfLife; this keeps the
      *     order of even the rarest points instead of capping them all at 1
      */
-    double score(final double[] features) {
+    double score(final double[] features, final double[] forestInput) {
+        // Score the point as the float rows it will become, or a feature constant over the window
+        // would differ from itself by rounding and be isolated.
+        double log10P = tails.log10P(TrainingWindow.asStored(features));
+        if (forestRows != null) {
+            lastForestScore = forest().score(TrainingWindow.asStored(forestInput));
+            lastForestLog10 = scoreTail == null ? 0.0 : scoreTail.log10Exceedance(lastForestScore);
+            log10P = Math.min(log10P, lastForestLog10);
+        }
         // Report what is new: the surprise beyond the recent peak. The first point of an event keeps
         // its full surprise; its continuation, and echoes of an event the window partly learned, do
         // not raise the score again.
-        final double surprise = Math.max(0.0, -log10P(features));
+        final double surprise = -log10P;
         final double novel = Math.max(0.0, surprise - peak);
         peak = Math.max(surprise, peak * peakDecay);
         return novel / (novel + options.scoreScale());
     }
 
     /**
-     * Adds a row to the window, and trains when it is time.
+     * Adds a point to the windows, and trains when it is time.
      *
-     * @param features the row
+     * @param features the point's features
+     * @param forestInput its forest input (ignored when it is the feature vector)
      */
-    void add(final double[] features) {
-        window.add(features);
-        final long n = window.total();
+    void add(final double[] features, final double[] forestInput) {
+        if (forestRows != null && trained()) {
+            forestScores.add(new double[] {lastForestScore});
+        }
+        featureRows.add(features);
+        if (forestRows != null && forestRows != featureRows) {
+            forestRows.add(forestInput);
+        }
+        final long n = featureRows.total();
         if (trainedAt == 0 ? n >= options.warmupPoints() : n - trainedAt >= options.retrainEvery()) {
             train(n);
         }
     }
 
+    private void train(final long end) {
+        final int n = (int) Math.min(end, options.window());
+        tails.fit(featureRows.rows(end, n));
+        if (forestRows != null) {
+            if (forestAt == 0 || end - forestAt >= (long) FOREST_EVERY * options.retrainEvery()) {
+                forest = build(end);
+                forestAt = end;
+            }
+            final long scored = forestScores.total();
+            if (scored >= MIN_CALIBRATION) {
+                final int m = (int) Math.min(scored, options.window());
+                scoreTail = FeatureTails.remember(scoreTail, Tail.fit(forestScores.column(0, scored, m),
+                        MIN_SCORE_BETA));
+            }
+        }
+        trainedAt = end;
+    }
+
     /**
-     * @param point a feature vector
+     * Explains the last point {@link #score scored}.
+     *
+     * @param features the point's features
      * @param top most contributors to return
-     * @return the features that deviate most from their training median, relative to how far the
-     *     training rows' own extremes reached, strongest first; weights are shares of the total
+     * @return the features (and the forest, under its name) by their share of the point's surprise,
+     *     strongest first; empty when nothing about the point is rare
      */
-    List<Contributor> explain(final double[] point, final int top) {
-        final double[] features = TrainingWindow.asStored(point);
-        final double[] deviation = new double[features.length];
+    List<Contributor> explain(final double[] features, final int top) {
+        final double[] stored = TrainingWindow.asStored(features);
+        final int d = stored.length;
+        final double[] surprise = new double[d + 1];
         double total = 0;
-        for (int j = 0; j < features.length; j++) {
-            deviation[j] = Math.abs(features[j] - center[j]) / (tails[j].u() + tails[j].beta());
-            total += deviation[j];
+        for (int j = 0; j < d; j++) {
+            surprise[j] = -tails.log10P(j, stored[j]);
+            total += surprise[j];
         }
-        final Integer[] order = new Integer[features.length];
-        for (int j = 0; j < order.length; j++) {
-            order[j] = j;
+        surprise[d] = forestRows == null ? 0 : -lastForestLog10;
+        total += surprise[d];
+        final List<Integer> order = new ArrayList<>(d + 1);
+        for (int j = 0; j <= d; j++) {
+            if (surprise[j] > 0) {
+                order.add(j);
+            }
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer j) -> -deviation[j]));
+        order.sort(Comparator.comparingDouble((Integer j) -> -surprise[j]));
         final List<Contributor> out = new ArrayList<>(top);
-        for (int k = 0; k < Math.min(top, order.length) && total > 0; k++) {
-            final int j = order[k];
-            out.add(new Contributor(names.get(j), features[j], deviation[j] / total));
+        for (final int j : order.subList(0, Math.min(top, order.size()))) {
+            out.add(new Contributor(j == d ? forestName : names.get(j), j == d ? lastForestScore : stored[j],
+                    surprise[j] / total));
         }
         return out;
     }
 
-    private void train(final long end) {
-        final int n = (int) Math.min(end, options.window());
-        final List<double[]> rows = window.rows(end, n);
-        forest = build(rows, end);
-        // Calibrate on up to CALIBRATION_ROWS rows spread over the window: scoring all of them
-        // would cost as much as building the forest.
-        final int m = Math.min(n, CALIBRATION_ROWS);
-        final double[] sample = new double[m];
-        for (int i = 0; i < m; i++) {
-            sample[i] = forest.score(rows.get((int) ((long) i * n / m)));
-        }
-        scoreTail = remember(scoreTail, Tail.fit(sample, MIN_SCORE_BETA));
-        fitFeatureTails(rows);
-        trainedAt = end;
-    }
-
-    private void fitFeatureTails(final List<double[]> rows) {
-        final double[] column = new double[rows.size()];
-        for (int j = 0; j < center.length; j++) {
-            double magnitude = 0;
-            for (int i = 0; i < column.length; i++) {
-                column[i] = rows.get(i)[j];
-                magnitude = Math.max(magnitude, Math.abs(column[i]));
-            }
-            Arrays.sort(column);
-            center[j] = median(column);
-            for (int i = 0; i < column.length; i++) {
-                column[i] = Math.abs(column[i] - center[j]);
-            }
-            // Floor: one part in a thousand of the feature's magnitude, so a constant feature has a scale.
-            tails[j] = remember(tails[j], Tail.fit(column, Math.max(1e-3 * magnitude, 1e-12)));
-        }
-    }
-
-    /**
-     * Tails remember the extremes of earlier windows, keeping half of their extra reach at each
-     * training: a rare but recurring event (a nightly job's spike) stays known for several windows
-     * after it left the current one, instead of alarming again each time it comes back.
-     */
-    private static Tail remember(final Tail old, final Tail fitted) {
-        return old == null ? fitted : old.remember(fitted, TAIL_MEMORY);
-    }
-
-    private static double median(final double[] sorted) {
-        final int m = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    }
-
     private Forest forest() {
         if (forest == null) {
-            // Restored from bytes: rebuild the forest of the last training from the same rows and seed.
-            forest = build(window.rows(trainedAt, (int) Math.min(trainedAt, options.window())), trainedAt);
+            // Restored from bytes: rebuild the forest of the last build from the same rows and seed.
+            forest = build(forestAt);
         }
         return forest;
     }
 
-    /** The seed depends on the row count, so that each training draws afresh yet reproducibly. */
-    private Forest build(final List<double[]> rows, final long end) {
-        return Forest.build(rows, options.trees(), options.subsample(), options.effectiveMaxDepth(),
-                options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
+    /** The seed depends on the row count, so that each build draws afresh yet reproducibly. */
+    private Forest build(final long end) {
+        return Forest.build(forestRows.rows(end, (int) Math.min(end, options.window())), options.trees(),
+                options.subsample(), options.effectiveMaxDepth(), options.extensionLevel(),
+                seed * 0x9E3779B97F4A7C15L + end);
     }
 
-    /**
-     * @return approximate heap bytes of the forest when built: a tree has at most {@code leaves =
-     *     min(subsample, 2^depth)} leaves (about 40 bytes) and leaves - 1 splits, each holding two
-     *     dense vectors of the feature dimension
-     */
+    /** @return approximate heap bytes of the forest's compact trees when built, else 0 */
     long forestBytes() {
-        if (forest == null) {
-            return 0;
-        }
-        final long leaves = Math.min(options.subsample(), 1L << Math.min(30, options.effectiveMaxDepth()));
-        return options.trees() * (leaves * 40 + (leaves - 1) * (48 + 2 * (16 + 8L * names.size())));
+        return forest == null ? 0 : forest.sizeBytes();
     }
 
     /** @return bytes of {@link #write} */
     int serializedSize() {
-        return 16 + 24 + 32 * center.length + window.serializedSize();
+        return 8 * 3 + 24 + tails.serializedSize() + featureRows.serializedSize()
+                + (forestRows == null ? 0 : forestScores.serializedSize()
+                + (forestRows == featureRows ? 0 : forestRows.serializedSize()));
     }
 
     void write(final ByteBuffer out) {
-        out.putLong(trainedAt).putDouble(peak);
-        write(out, scoreTail);
-        for (int j = 0; j < center.length; j++) {
-            out.putDouble(center[j]);
-            write(out, tails[j]);
+        out.putLong(trainedAt).putLong(forestAt).putDouble(peak);
+        Tail.write(out, scoreTail);
+        tails.write(out);
+        featureRows.write(out);
+        if (forestRows != null) {
+            forestScores.write(out);
+            if (forestRows != featureRows) {
+                forestRows.write(out);
+            }
         }
-        window.write(out);
     }
 
     void read(final ByteBuffer in) {
         trainedAt = in.getLong();
+        forestAt = in.getLong();
         peak = in.getDouble();
-        scoreTail = readTail(in);
-        for (int j = 0; j < center.length; j++) {
-            center[j] = in.getDouble();
-            tails[j] = readTail(in);
+        scoreTail = Tail.read(in);
+        tails.read(in);
+        featureRows.read(in);
+        if (forestRows != null) {
+            forestScores.read(in);
+            if (forestRows != featureRows) {
+                forestRows.read(in);
+            }
         }
-        window.read(in);
-        if (trainedAt < 0 || trainedAt > window.total()
-                || trainedAt > 0 && (scoreTail == null || Arrays.asList(tails).contains(null))) {
-            throw new IllegalArgumentException("inconsistent model: trained at row " + trainedAt + " of "
-                    + window.total());
+        final long total = featureRows.total();
+        if (trainedAt < 0 || trainedAt > total || trainedAt > 0 != tails.fitted()
+                || forestRows != null && (forestAt > trainedAt || trainedAt > 0 && forestAt <= 0
+                || forestRows.total() != total)) {
+            throw new IllegalArgumentException("inconsistent model: trained at row " + trainedAt + ", forest at "
+                    + forestAt + ", of " + total);
         }
         forest = null;
-    }
-
-    private static void write(final ByteBuffer out, final Tail tail) {
-        if (tail == null) {
-            out.putDouble(Double.NaN).putDouble(Double.NaN).putDouble(Double.NaN);
-        } else {
-            out.putDouble(tail.log10Rate()).putDouble(tail.u()).putDouble(tail.beta());
-        }
-    }
-
-    private static Tail readTail(final ByteBuffer in) {
-        final Tail tail = new Tail(in.getDouble(), in.getDouble(), in.getDouble());
-        return Double.isNaN(tail.u()) ? null : tail;
     }
 }

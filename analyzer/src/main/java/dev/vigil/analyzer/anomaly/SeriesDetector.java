@@ -3,17 +3,19 @@ package dev.vigil.analyzer.anomaly;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Anomaly detector for one numeric series: engineered features (see {@link SeriesFeatures}) scored
- * by an Isolation Forest trained on the series' own recent points, calibrated to [0, 1].
+ * Anomaly detector for one numeric series: engineered features (see {@link SeriesFeatures}), each
+ * scored by its own tail, and an Isolation Forest over the level against the time of day, both
+ * trained on the series' own recent points and calibrated to one scale (see {@link IsolationModel}).
  *
  * <p>Lifecycle: the first {@link DetectorOptions#warmupPoints()} points are learned but not scored
- * ({@code warm == false}, score 0). At the end of the warm-up the forest is trained on them; from
- * then on every point is scored against the forest of the points before it, and the forest is
- * rebuilt every {@link DetectorOptions#retrainEvery()} points from the newest {@link
- * DetectorOptions#window()} ones. Same options, seed and points: same results.
+ * ({@code warm == false}, score 0). At the end of the warm-up the model is trained on them; from
+ * then on every point is scored against the model of the points before it; the tails are refitted
+ * every {@link DetectorOptions#retrainEvery()} points and the forest rebuilt every fourth time, each
+ * from the newest {@link DetectorOptions#window()} points. Same options, seed and points: same results.
  *
  * <p>Novelty: a point's surprise S = -log10(p) (see {@link IsolationModel}) is reported only as far
  * as it exceeds the recent peak of surprises, which halves every {@link
@@ -24,14 +26,14 @@ import java.util.Objects;
  * <p>Not thread-safe: one detector per series, used by one thread at a time. Memory is bounded by
  * the options, not by the length of the series: see {@link #approximateSizeBytes()}.
  *
- * <p>State: {@link #toBytes()} holds the recent feature vectors (floats) and the running statistics,
+ * <p>State: {@link #toBytes()} holds the recent feature vectors and forest inputs (floats) and the running statistics,
  * not the forest; a detector from {@link #fromBytes} rebuilds the same forest on its first scored
  * point (a few milliseconds with the defaults) and then behaves exactly as the original would.
  * So keep live detectors in memory between points (e.g. a map per stream task) and use the bytes
  * for the state store, rather than calling {@code fromBytes} for every point.
  */
 public final class SeriesDetector {
-    private static final int MAGIC = 0x56534431; // "VSD1"
+    private static final int MAGIC = 0x56534432; // "VSD2"
     private static final int CONTRIBUTORS = 3;
 
     private final DetectorOptions options;
@@ -47,7 +49,8 @@ public final class SeriesDetector {
         this.options = options;
         this.seed = seed;
         this.features = new SeriesFeatures(options);
-        this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES);
+        this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES, SeriesFeatures.FOREST_NAME,
+                SeriesFeatures.FOREST_DIMENSION);
     }
 
     /**
@@ -65,11 +68,17 @@ public final class SeriesDetector {
         }
         final long time = Math.max(eventTimeMillis, features.lastTime());
         final double[] f = features.next(time, value);
+        final double[] g = SeriesFeatures.forestInput(time, f);
         // Score and explain with the model of the points before this one, then learn the point.
-        final DetectionResult result = model.trained()
-                ? new DetectionResult(true, model.score(f), value, features.baseline(), model.explain(f, CONTRIBUTORS))
-                : DetectionResult.cold(value, features.baseline());
-        model.add(f);
+        final DetectionResult result;
+        if (model.trained()) {
+            final double score = model.score(f, g);
+            result = new DetectionResult(true, score, value, features.baseline(),
+                    score > 0 ? model.explain(f, CONTRIBUTORS) : List.of());
+        } else {
+            result = DetectionResult.cold(value, features.baseline());
+        }
+        model.add(f, g);
         return result;
     }
 
@@ -89,8 +98,9 @@ public final class SeriesDetector {
     }
 
     /**
-     * @return the state in a compact binary form: {@code (window + retrainEvery) * 6 * 4} bytes of
-     *     feature rows plus {@code seasonBins * 8 * 4} of seasonal profiles and about 700 more; 23 KB
+     * @return the state in a compact binary form: {@code window * 6 * 4} bytes of feature rows,
+     *     {@code (window + 4 * retrainEvery) * 3 * 4} of forest inputs, {@code window * 4} of recent
+     *     forest scores, {@code seasonBins * 8 * 4} of seasonal profiles and about 800 more; 37 KB
      *     with the defaults, whatever the length of the series
      */
     public byte[] toBytes() {
@@ -116,7 +126,7 @@ public final class SeriesDetector {
             }
             if (in.getInt() != layout(options)) {
                 throw new IllegalArgumentException("detector state: written with another window, retrainEvery, "
-                        + "shortPoints or seasonBins than " + options);
+                        + "shortPoints, seasonBins or with(out) a forest than " + options);
             }
             final SeriesDetector detector = new SeriesDetector(options, in.getLong());
             detector.features.read(in);
@@ -134,7 +144,7 @@ public final class SeriesDetector {
 
     /** The options that shape the bytes: a state only reads back with the same ones. */
     static int layout(final DetectorOptions o) {
-        return Objects.hash(o.window(), o.retrainEvery(), o.shortPoints(), o.seasonBins());
+        return Objects.hash(o.window(), o.retrainEvery(), o.shortPoints(), o.seasonBins(), o.trees() > 0);
     }
 
     /**

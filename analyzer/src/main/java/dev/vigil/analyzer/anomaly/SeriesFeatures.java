@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Turns one series, point by point, into feature vectors for the forest. Each point is described
+ * Turns one series, point by point, into feature vectors (for the per-feature tails) and forest
+ * inputs (for the Isolation Forest). Each point is described
  * against what came before it only (never against itself), in constant time and bounded memory.
  *
  * <p>Features: {@code change} (value minus previous value), {@code residual} (value minus the recent
@@ -17,6 +18,11 @@ import java.util.List;
 final class SeriesFeatures {
     static final List<String> NAMES = List.of("change", "residual", "seasonalResidual", "recentSeasonal",
             "volatility", "zscore");
+    /** What the forest input stands for: the level (z-score) against the time of day. */
+    static final String FOREST_NAME = "levelForTimeOfDay";
+    /** Length of {@link #forestInput}. */
+    static final int FOREST_DIMENSION = 3;
+    private static final int ZSCORE = 5;
     private static final long DAY = 86_400_000L;
     /** Weight of a new point in its seasonal bin. */
     private static final double SEASON_ALPHA = 0.25;
@@ -79,6 +85,21 @@ final class SeriesFeatures {
         };
         learn(time, value, predictions);
         return f;
+    }
+
+    /**
+     * The forest's view of a point: its level as a z-score against the long run, and the time of day
+     * as a point on the unit circle (so 23:59 is next to 00:00). The forest learns their joint
+     * density: which levels are usual at which time of day, several of them if the series has
+     * several regimes, where the seasonal profile keeps one mean per time.
+     *
+     * @param time the point's event time in epoch milliseconds
+     * @param features the point's features from {@link #next}
+     * @return {cos, sin} of the time of day and the z-score
+     */
+    static double[] forestInput(final long time, final double[] features) {
+        final double angle = 2 * Math.PI * Math.floorMod(time, DAY) / DAY;
+        return new double[] {Math.cos(angle), Math.sin(angle), features[ZSCORE]};
     }
 
     /** @return the index of the profile with the lower recent error, or -1 when neither is available */

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The most recent feature vectors of a series, as floats in one ring buffer. It holds {@code window
- * + retrainEvery} rows, so that the rows the current forest was trained on are still there until
- * the next training: a restored detector rebuilds exactly the same forest.
+ * The most recent rows of a detector (feature vectors, forest inputs or forest scores), as floats
+ * in one ring buffer of a fixed capacity. A forest's window keeps enough rows that the rows the
+ * current forest was built from are still there until the next build: a restored detector
+ * rebuilds exactly the same forest.
  */
 final class TrainingWindow {
     private final int dimension;
@@ -57,10 +58,7 @@ final class TrainingWindow {
      * @return the n rows before {@code end}, oldest first, as doubles
      */
     List<double[]> rows(final long end, final int n) {
-        if (end > total || end - n < Math.max(0, total - capacity)) {
-            throw new IllegalArgumentException("rows [" + (end - n) + ", " + end + ") are not in the window of "
-                    + capacity + " rows ending at " + total);
-        }
+        check(end, n);
         final List<double[]> out = new ArrayList<>(n);
         for (long i = end - n; i < end; i++) {
             final int base = (int) (i % capacity) * dimension;
@@ -71,6 +69,28 @@ final class TrainingWindow {
             out.add(row);
         }
         return out;
+    }
+
+    /**
+     * @param j a column
+     * @param end one past the absolute index of the last row wanted
+     * @param n rows wanted
+     * @return column j of the n rows before {@code end}, oldest first
+     */
+    double[] column(final int j, final long end, final int n) {
+        check(end, n);
+        final double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = rows[(int) ((end - n + i) % capacity) * dimension + j];
+        }
+        return out;
+    }
+
+    private void check(final long end, final int n) {
+        if (end > total || end - n < Math.max(0, total - capacity)) {
+            throw new IllegalArgumentException("rows [" + (end - n) + ", " + end + ") are not in the window of "
+                    + capacity + " rows ending at " + total);
+        }
     }
 
     /** @return bytes of {@link #write} */

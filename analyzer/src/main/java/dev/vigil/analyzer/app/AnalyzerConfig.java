@@ -87,10 +87,10 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String DETECTOR_WARMUP_POINTS_DOC = "Points a series' detector learns before it scores "
             + "(default: the detector's own default).";
     public static final String DETECTOR_WINDOW_POINTS_CONFIG = "detector.window.points";
-    private static final String DETECTOR_WINDOW_POINTS_DOC = "Recent points the detector's forest is trained on "
+    private static final String DETECTOR_WINDOW_POINTS_DOC = "Recent points the detector's tails and forest are trained on "
             + "(default: the detector's own default).";
     public static final String DETECTOR_RETRAIN_POINTS_CONFIG = "detector.retrain.points";
-    private static final String DETECTOR_RETRAIN_POINTS_DOC = "The forest is rebuilt every this many points "
+    private static final String DETECTOR_RETRAIN_POINTS_DOC = "The detector's tails are refitted every this many points, its forest every fourth time "
             + "(default: the detector's own default).";
     public static final String DETECTOR_TREES_CONFIG = "detector.trees";
     private static final String DETECTOR_TREES_DOC = "Isolation trees per forest (default: the detector's own default).";

@@ -44,6 +44,14 @@ public final class NabCommand implements Callable<Integer> {
             + "(for experiments; reported figures use the defaults).")
     Map<String, String> overrides = Map.of();
 
+    @Option(names = "--seed", defaultValue = "" + NabRunner.SEED, description = "Seed of every file's detector "
+            + "(default: ${DEFAULT-VALUE}); other seeds show how much the forest's randomness moves the scores.")
+    long seed;
+
+    @Option(names = "--passes", defaultValue = "1", description = "Run the corpus this many times and report the CPU "
+            + "time of the last pass, when the JIT has compiled the detector (default: ${DEFAULT-VALUE}).")
+    int passes;
+
     @Option(names = "--score", description = "Score the results after the run.")
     boolean score;
 
@@ -57,8 +65,10 @@ public final class NabCommand implements Callable<Integer> {
         final DetectorOptions options = DetectorOptions.of(props);
         final NabWindows labels = NabWindows.read(windows);
         final long start = System.nanoTime();
-        final List<NabRunner.FileRun> runs = NabRunner.runCorpus(data, labels, out.resolve(detector), options,
-                Math.max(1, threads));
+        List<NabRunner.FileRun> runs = List.of();
+        for (int pass = 0; pass < Math.max(1, passes); pass++) {
+            runs = NabRunner.runCorpus(data, labels, out.resolve(detector), options, seed, Math.max(1, threads));
+        }
         final long rows = runs.stream().mapToLong(r -> r.scores().length).sum();
         final long detectorNanos = runs.stream().mapToLong(NabRunner.FileRun::nanos).sum();
         final long baselineNanos = Math.max(1, runs.stream().mapToLong(NabRunner.FileRun::baselineNanos).sum());

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
  * NAB's results layout. Rows the detector does not score yet (its warm-up) get score 0.
  */
 public final class NabRunner {
-    /** Seed of every file's detector: one constant, nothing chosen per file. */
+    /** Default seed of every file's detector: one constant, nothing chosen per file. */
     public static final long SEED = 42;
 
     private NabRunner() {
@@ -42,16 +42,17 @@ public final class NabRunner {
     /**
      * @param data a data file
      * @param options detector options
+     * @param seed the detector's seed (the same for every file)
      * @return the detector's score of every row, in file order
      */
-    public static FileRun run(final NabFile data, final DetectorOptions options) {
+    public static FileRun run(final NabFile data, final DetectorOptions options, final long seed) {
         final double[] values = new double[data.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = data.value(i);
         }
         final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         final long start = cpu.getCurrentThreadCpuTime();
-        final SeriesDetector detector = new SeriesDetector(options, SEED);
+        final SeriesDetector detector = new SeriesDetector(options, seed);
         final double[] scores = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             scores[i] = detector.update(data.micros()[i] / 1000, values[i]).score();
@@ -84,19 +85,21 @@ public final class NabRunner {
      * @param windows the labels, which also name the corpus' files
      * @param detectorDir {@code <out>/<detector>}
      * @param options detector options
+     * @param seed the detectors' seed (the same for every file)
      * @param threads files run in parallel
      * @return the runs, in corpus order
      * @throws NabException when a data file is missing or malformed
      * @throws IOException when writing fails
      */
     public static List<FileRun> runCorpus(final Path dataDir, final NabWindows windows, final Path detectorDir,
-                                          final DetectorOptions options, final int threads) throws IOException {
+                                          final DetectorOptions options, final long seed, final int threads)
+            throws IOException {
         final ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             final List<Future<FileRun>> futures = new ArrayList<>();
             for (final Map.Entry<String, List<NabWindows.Window>> e : windows.byFile().entrySet()) {
                 futures.add(pool.submit(() -> {
-                    final FileRun run = run(NabFile.read(dataDir, e.getKey()), options);
+                    final FileRun run = run(NabFile.read(dataDir, e.getKey()), options, seed);
                     try {
                         NabResults.write(detectorDir, run.data(), run.scores(), e.getValue());
                     } catch (IOException io) {

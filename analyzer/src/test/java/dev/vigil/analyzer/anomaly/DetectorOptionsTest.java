@@ -22,7 +22,7 @@ class DetectorOptionsTest {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DetectorOptions.defaults().withWarmupPoints(5));
         assertTrue(e.getMessage().contains("warmupPoints"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> DetectorOptions.defaults().withTrees(0));
+        assertThrows(IllegalArgumentException.class, () -> DetectorOptions.defaults().withTrees(-1));
         assertThrows(IllegalArgumentException.class,
                 () -> new DetectorOptions(128, 512, 128, 100, 1024, 0, 0, 6, 48, 300, 10.0)); // subsample > window
         assertThrows(IllegalArgumentException.class,

@@ -55,13 +55,35 @@ class ForestTest {
         // given 1000 rows
         final List<double[]> rows = line(1000);
         // when each tree is built from a subsample of 64, with one split
-        final Forest forest = Forest.build(rows, 10, 64, 1, 0, 42);
+        final IsolationTree[] trees = Forest.smileTrees(rows, 10, 64, 1, 0, 42);
         // then every tree saw 64 rows, not the 1000 that IsolationForest.fit would give it
-        for (final IsolationTree tree : forest.smile().trees()) {
+        for (final IsolationTree tree : trees) {
             assertEquals(64, rowsSeen(tree, rows));
         }
         final IsolationForest smileFit = IsolationForest.fit(rows.toArray(double[][]::new), 1, 1, 0.0625, 0);
         assertEquals(1000, rowsSeen(smileFit.trees()[0], rows), "Smile 3.1.1's fit ignores the subsample");
+    }
+
+    @Test
+    void shouldScoreExactlyAsSmileFromTheCompactCopy() {
+        // given Smile's trees, axis-parallel and extended, and a Smile forest made of them
+        final List<double[]> rows = line(700);
+        for (final int level : new int[] {0, 1}) {
+            final IsolationTree[] trees = Forest.smileTrees(rows, 25, 128, 7, level, 9);
+            final IsolationForest smile = new IsolationForest(128, level, trees);
+            final CompactTrees compact = CompactTrees.of(trees, 2);
+            final Forest forest = Forest.build(rows, 25, 128, 7, level, 9);
+            // when points inside, at the edge of and far outside the training range are scored
+            final SplittableRandom random = new SplittableRandom(4);
+            for (int i = 0; i < 2000; i++) {
+                final double[] x = {random.nextDouble(-200, 1200), random.nextDouble(-200, 1200)};
+                // then every path and the score are Smile's, bit for bit
+                for (int t = 0; t < trees.length; t++) {
+                    assertEquals(trees[t].path(x), compact.path(t, x));
+                }
+                assertEquals(smile.score(x), forest.score(x));
+            }
+        }
     }
 
     @Test

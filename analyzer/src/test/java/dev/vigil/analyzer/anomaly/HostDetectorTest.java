@@ -34,12 +34,35 @@ class HostDetectorTest {
         // when memory jumps while the rest looks ordinary
         final DetectionResult r = detector.update(START + 400 * STEP, Map.of("cpu", 0.4, "requests", 400.0,
                 "memory", 0.95));
-        // then the score is high and memory leads the explanation
+        // then the score is high and memory is the series named first (the combination, also rare, may
+        // lead: observed and baseline are the first series')
         assertTrue(r.warm());
         assertTrue(r.score() > 0.5 && r.score() > maxOrdinary, "score " + r.score() + ", ordinary at most " + maxOrdinary);
-        assertEquals("memory", r.contributors().get(0).getName());
+        assertEquals("memory", r.contributors().stream().map(c -> c.getName())
+                .filter(n -> !n.equals(HostDetector.FOREST_NAME)).findFirst().orElseThrow(), r.contributors().toString());
         assertEquals(0.95, r.observed());
         assertEquals(List.of("cpu", "memory", "requests"), detector.series());
+    }
+
+    @Test
+    void shouldScoreABrokenCorrelationThatNoSeriesShowsAlone() {
+        // given a host detector fed 400 ordinary updates, where requests follow CPU
+        final HostDetector detector = new HostDetector(DetectorOptions.defaults().withTrees(50), 3);
+        final Random random = new Random(4);
+        double maxOrdinary = 0;
+        for (int i = 0; i < 400; i++) {
+            final DetectionResult r = detector.update(START + i * STEP, normal(random));
+            if (i >= 200) {
+                maxOrdinary = Math.max(maxOrdinary, r.score());
+            }
+        }
+        // when CPU is busy while requests are quiet, each within its usual range
+        final DetectionResult r = detector.update(START + 400 * STEP, Map.of("cpu", 0.5, "requests", 300.0,
+                "memory", 0.6));
+        // then it stands out, and only the combination (the forest) explains it: with axis-parallel
+        // splits (extension level 0) this point scored 0
+        assertTrue(r.score() > 0.4 && r.score() > maxOrdinary, "score " + r.score() + ", ordinary at most " + maxOrdinary);
+        assertEquals(HostDetector.FOREST_NAME, r.contributors().get(0).getName());
     }
 
     @Test

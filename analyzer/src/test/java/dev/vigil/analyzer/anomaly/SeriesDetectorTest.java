@@ -82,10 +82,11 @@ class SeriesDetectorTest {
             original.update(START + i * STEP, normal(random, i));
         }
         final byte[] bytes = original.toBytes();
-        // when restored and fed the same points as the original, through further retrainings
+        // when restored and fed the same points as the original, through further retrainings (the
+        // tails' at 896, the forest's rebuild at 1152)
         final SeriesDetector restored = SeriesDetector.fromBytes(bytes, options);
         assertArrayEquals(bytes, restored.toBytes());
-        for (int i = 650; i < 1000; i++) {
+        for (int i = 650; i < 1300; i++) {
             final double v = i == 900 ? 90 : normal(random, i);
             // then every result is identical
             assertEquals(original.update(START + i * STEP, v), restored.update(START + i * STEP, v), "point " + i);
@@ -127,6 +128,6 @@ class SeriesDetectorTest {
             }
         }
         assertEquals(sizeAt2000, detector.toBytes().length);
-        assertTrue(sizeAt2000 < 24 * 1024, "state bytes " + sizeAt2000); // as documented on toBytes
+        assertTrue(sizeAt2000 < 40 * 1024, "state bytes " + sizeAt2000); // as documented on toBytes
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,5 +84,27 @@ class NabCommandTest {
         assertEquals(1, standard.get("files").get(0).get("detected").asInt());
         assertEquals(0, standard.get("files").get(1).get("falsePositives").asInt());
         assertTrue(standard.get("normalized").asDouble() > 80, report.toString());
+    }
+
+    @Test
+    void shouldRepeatPassesIdenticallyAndTakeAnotherSeed() throws Exception {
+        // given the corpus and its results with the default seed
+        final Path windows = corpus();
+        final String[] common = {"--data", dir.resolve("data").toString(), "--windows", windows.toString()};
+        run(new NabCommand(), concat(common, "--out", dir.resolve("a").toString()));
+        // when run again over two passes with the default seed given, and with another seed
+        run(new NabCommand(), concat(common, "--out", dir.resolve("b").toString(), "--seed", "42", "--passes", "2"));
+        run(new NabCommand(), concat(common, "--out", dir.resolve("c").toString(), "--seed", "7"));
+        // then the same seed gives the same scores, pass after pass; another seed other forests
+        final String file = "vigil/synthetic/vigil_spike.csv";
+        final List<String> a = Files.readAllLines(dir.resolve("a").resolve(file));
+        assertEquals(a, Files.readAllLines(dir.resolve("b").resolve(file)));
+        assertNotEquals(a, Files.readAllLines(dir.resolve("c").resolve(file)), "seed 7 gave seed 42's scores");
+    }
+
+    private static String[] concat(final String[] head, final String... tail) {
+        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }

@@ -1,0 +1,123 @@
+package dev.vigil.analyzer.anomaly;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per feature, the median of a window of rows and the upper {@link Tail} of the distances from it:
+ * how rare a point's value of each feature is, on each feature's own recent scale. This sees what an
+ * isolation forest cannot, how far beyond its training range a point lies (a forest's split never
+ * falls outside the range of the rows it was built from).
+ *
+ * <p>Tails remember the extremes of earlier windows, keeping half of their extra reach at each fit:
+ * a rare but recurring event (a nightly job's spike) stays known for several windows after it left
+ * the current one, instead of alarming again each time it comes back.
+ */
+final class FeatureTails {
+    /** Share of the older tails' extra reach kept at each fit. */
+    static final double MEMORY = 0.5;
+
+    private final double[] center;
+    private final Tail[] tails;
+
+    /** @param dimension features per row */
+    FeatureTails(final int dimension) {
+        this.center = new double[dimension];
+        this.tails = new Tail[dimension];
+    }
+
+    /** @return true once fitted */
+    boolean fitted() {
+        return tails[0] != null;
+    }
+
+    /**
+     * Fits the medians and tails on a window of rows.
+     *
+     * @param rows the rows, at least 2
+     */
+    void fit(final List<double[]> rows) {
+        final double[] column = new double[rows.size()];
+        for (int j = 0; j < center.length; j++) {
+            double magnitude = 0;
+            for (int i = 0; i < column.length; i++) {
+                column[i] = rows.get(i)[j];
+                magnitude = Math.max(magnitude, Math.abs(column[i]));
+            }
+            center[j] = median(column);
+            for (int i = 0; i < column.length; i++) {
+                column[i] = Math.abs(column[i] - center[j]);
+            }
+            // Floor: one part in a thousand of the feature's magnitude, so a constant feature has a scale.
+            tails[j] = remember(tails[j], Tail.fit(column, Math.max(1e-3 * magnitude, 1e-12)));
+        }
+    }
+
+    /**
+     * @param old the previous fit's tail, or null
+     * @param fitted the new fit's
+     * @return the new tail, reaching as far as the old one still does
+     */
+    static Tail remember(final Tail old, final Tail fitted) {
+        return old == null ? fitted : old.remember(fitted, MEMORY);
+    }
+
+    /** The median, by selection; reorders the values. */
+    private static double median(final double[] values) {
+        final int m = values.length / 2;
+        final double upper = Tail.select(values, m);
+        if (values.length % 2 == 1) {
+            return upper;
+        }
+        double lower = values[0];
+        for (int i = 1; i < m; i++) {
+            lower = Math.max(lower, values[i]);
+        }
+        return (lower + upper) / 2;
+    }
+
+    /**
+     * @param j a feature
+     * @param value its value at a point
+     * @return log10 of the probability of a distance from the median at least this large, in (-inf, 0]
+     */
+    double log10P(final int j, final double value) {
+        return tails[j].log10Exceedance(Math.abs(value - center[j]));
+    }
+
+    /**
+     * @param point a row
+     * @return log10 of the point's p: its rarest feature's, Bonferroni-corrected for the number of
+     *     features; in (-inf, 0]
+     */
+    double log10P(final double[] point) {
+        double min = 0;
+        for (int j = 0; j < center.length; j++) {
+            min = Math.min(min, log10P(j, point[j]));
+        }
+        return Math.min(0, min + Math.log10(center.length));
+    }
+
+    /** @return bytes of {@link #write} */
+    int serializedSize() {
+        return 32 * center.length;
+    }
+
+    void write(final ByteBuffer out) {
+        for (int j = 0; j < center.length; j++) {
+            out.putDouble(center[j]);
+            Tail.write(out, tails[j]);
+        }
+    }
+
+    void read(final ByteBuffer in) {
+        for (int j = 0; j < center.length; j++) {
+            center[j] = in.getDouble();
+            tails[j] = Tail.read(in);
+        }
+        if (Arrays.stream(tails).anyMatch(t -> t == null) && Arrays.stream(tails).anyMatch(t -> t != null)) {
+            throw new IllegalArgumentException("inconsistent feature tails: some fitted, some not");
+        }
+    }
+}
