@@ -1,0 +1,102 @@
+package dev.vigil.backup.archiver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.backend.FaultyBackend;
+import dev.vigil.backup.backend.MemoryBackend;
+import dev.vigil.backup.backend.RetryingBackend;
+import dev.vigil.backup.checker.Checker;
+import dev.vigil.backup.repository.RepoConfig;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.snapshot.Snapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The repository over a store that fails: flaky requests are retried, a store that stops leaves no damage. */
+class FaultyStoreTest {
+    @TempDir
+    Path tmp;
+
+    private static Repository init(final FaultyBackend store) {
+        return Repository.init(new RetryingBackend(store, 3, 1), TestRepos.PASSWORD,
+                RepoConfig.create(64 << 10, 3, 1 << 20), 1024, Clock.systemUTC());
+    }
+
+    private static Repository open(final FaultyBackend store) {
+        return Repository.open(new RetryingBackend(store, 3, 1), TestRepos.PASSWORD);
+    }
+
+    /** @return 3 MiB that do not compress, so the backup needs several 1 MiB packs */
+    private static byte[] random(final long seed) {
+        final byte[] data = new byte[3 << 20];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    private Snapshot backup(final Repository repo, final Path src) {
+        return new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", null), null).snapshot();
+    }
+
+    private Map<String, String> restored(final Repository repo, final Snapshot s, final String name) throws Exception {
+        final Path target = tmp.resolve(name);
+        new Restorer(repo).restore(s, target, RestoreOptions.defaults(), null);
+        return TestRepos.manifest(target);
+    }
+
+    @Test
+    void shouldBackUpAndRestoreThroughAStoreThatDropsEveryFifthRequest() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 3);
+        final FaultyBackend store = new FaultyBackend(new MemoryBackend());
+        try (Repository repo = init(store)) {
+            store.failEvery(5);
+            final Snapshot s = backup(repo, src);
+            assertEquals(TestRepos.manifest(src), restored(repo, s, "out"));
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+        }
+    }
+
+    @Test
+    void shouldLeaveAValidRepositoryWhenTheStoreStopsMidBackupAndFinishOnTheNextRun() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 4);
+        Files.write(src.resolve("big.bin"), random(4));
+        final FaultyBackend store = new FaultyBackend(new MemoryBackend());
+        final Snapshot first;
+        try (Repository repo = init(store)) {
+            first = backup(repo, src);
+        }
+        Files.writeString(src.resolve("added.txt"), "after the first backup");
+        Files.write(src.resolve("big2.bin"), random(5));
+
+        store.failSavesAfter(1);
+        final BackupException e = assertThrows(BackupException.class, () -> {
+            try (Repository repo = open(store)) {
+                backup(repo, src);
+            }
+        });
+        assertTrue(e.getMessage().contains("no space left"), "the reason: " + e);
+
+        store.failSavesAfter(-1);
+        try (Repository repo = open(store)) {
+            final Checker.Report afterFailure = new Checker(repo).check(1.0, 1);
+            assertTrue(afterFailure.ok(), "a failed backup leaves no damage: " + afterFailure.errors());
+            final Map<String, String> now = TestRepos.manifest(src);
+            assertEquals(now, restored(repo, backup(repo, src), "second"));
+            assertEquals(now.size() - 2, restored(repo, first, "first").size(), "the first snapshot is intact");
+        }
+    }
+}

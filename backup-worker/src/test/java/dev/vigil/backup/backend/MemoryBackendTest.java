@@ -1,0 +1,8 @@
+package dev.vigil.backup.backend;
+
+class MemoryBackendTest extends BackendContract {
+    @Override
+    Backend create() {
+        return new MemoryBackend();
+    }
+}
