@@ -19,7 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /** One readable line per record, for {@code vigil watch} and the demo's timeline. */
-final class Timeline {
+public final class Timeline {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private Timeline() {
@@ -29,7 +29,7 @@ final class Timeline {
      * @param record a record of any Vigil topic
      * @return a line without the leading time
      */
-    static String describe(final Object record) {
+    public static String describe(final Object record) {
         if (record instanceof Anomaly a) {
             return String.format(Locale.ROOT, "ANOMALY  %-6s host=%s series=%s%s score=%.2f observed=%s baseline=%s%s",
                     a.getPhase(), a.getHost(), a.getSeries(), a.getDataset() == null ? "" : " dataset=" + a.getDataset(),
@@ -92,7 +92,7 @@ final class Timeline {
         return CLOCK.format(time) + "  " + line;
     }
 
-    static String figures(final Figures f) {
+    public static String figures(final Figures f) {
         return String.format(Locale.ROOT, "files new=%d changed=%d unchanged=%d removed=%d, read %s, added %s in %.1f s",
                 f.getFilesNew(), f.getFilesChanged(), f.getFilesUnchanged(), f.getFilesRemoved(), bytes(f.getBytesRead()),
                 bytes(f.getBytesAdded()), f.getDurationMs() / 1000.0);

@@ -12,27 +12,33 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {
+            // Run it
+            dev.vigil.deploy.demo.DemoCommand.class,
+            dev.vigil.deploy.local.LocalCommand.class,
             BrokerCommand.class,
             TopicsCommand.class,
+            KeysCommand.class,
+            // The services
+            dev.vigil.collector.cli.CollectorCommand.class,
+            dev.vigil.analyzer.cli.AnalyzerCommand.class,
+            dev.vigil.decision.cli.DecisionEngineCommand.class,
+            dev.vigil.backup.cli.WorkerCommand.class,
+            // Operate it
             PublishCommand.class,
             WatchCommand.class,
-            KeysCommand.class,
-            dev.vigil.analyzer.cli.AnalyzerCommand.class,
             dev.vigil.analyzer.cli.StatsCommand.class,
-            dev.vigil.analyzer.cli.BenchCommand.class,
-            dev.vigil.analyzer.cli.NabCommand.class,
-            dev.vigil.analyzer.cli.NabScoreCommand.class,
-            dev.vigil.analyzer.cli.LogParseCommand.class,
-            dev.vigil.analyzer.cli.LogParseEvalCommand.class,
-            dev.vigil.analyzer.cli.LogParseBenchCommand.class,
-            dev.vigil.collector.cli.CollectorCommand.class,
-            dev.vigil.decision.cli.DecisionEngineCommand.class,
             dev.vigil.decision.cli.DatasetsCommand.class,
             dev.vigil.decision.cli.ApproveCommand.class,
             dev.vigil.decision.cli.RejectCommand.class,
             dev.vigil.decision.cli.DecideCommand.class,
             dev.vigil.backup.cli.RepoCommand.class,
-            dev.vigil.backup.cli.WorkerCommand.class,
+            // Measure it
+            dev.vigil.analyzer.cli.NabCommand.class,
+            dev.vigil.analyzer.cli.NabScoreCommand.class,
+            dev.vigil.analyzer.cli.LogParseCommand.class,
+            dev.vigil.analyzer.cli.LogParseEvalCommand.class,
+            dev.vigil.analyzer.cli.LogParseBenchCommand.class,
+            dev.vigil.analyzer.cli.BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Vigil implements Runnable {
@@ -50,6 +56,7 @@ public final class Vigil implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Vigil())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(java.time.Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new ErrorHandler());
     }
 

@@ -1,0 +1,155 @@
+package dev.vigil.deploy.local;
+
+import dev.vigil.analyzer.app.AnalyzerConfig;
+import dev.vigil.backup.app.WorkerConfig;
+import dev.vigil.collector.app.CollectorConfig;
+import dev.vigil.decision.app.DecisionConfig;
+import dev.vigil.schemas.Criticality;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.config.CommonConfig;
+import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil local}: the broker and all four services in this process until Ctrl-C. */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {
+            "Run a Kafka broker and all four services in this process until Ctrl-C: Vigil on",
+            "one machine. Everything lives under --dir: the broker's data, one configuration",
+            "file per service (written with defaults on first start, then yours to edit),",
+            "the command signing keys, service state and backup repositories.",
+            "Protect a directory with --protect ID=PATH: the worker serves it, the collector",
+            "watches it, and it is registered as a dataset (its first FULL backup follows).",
+            "Example: vigil local --protect docs=$HOME/Documents"})
+public final class LocalCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "${user.home}/.vigil/local",
+            description = "Where everything lives (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--protect", paramLabel = "ID=PATH",
+            description = "Protect a directory as dataset ID (repeatable).")
+    Map<String, Path> protect = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        final Path root = dir.toAbsolutePath();
+        final Path key = root.resolve("keys/decision-engine.key");
+        if (!Files.exists(key)) {
+            CommandSignature.write(CommandSignature.generate(), key);
+        }
+        final ServiceSettings settings = readSettings(root, key);
+        for (final Map.Entry<String, Path> e : protect.entrySet()) {
+            addDataset(root, settings, e.getKey(), e.getValue().toAbsolutePath());
+        }
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final LocalStack stack = LocalStack.start(root.resolve("broker"), port, settings,
+                what -> System.out.println("vigil local: " + what));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "vigil-local-shutdown"));
+        register(stack, settings);
+        System.out.println("vigil local: running. Broker " + stack.bootstrapServers() + ", everything under " + root);
+        System.out.println("  configuration: " + root.resolve("config") + "/{collector,analyzer,decision-engine,worker}"
+                + ".properties");
+        System.out.println("  follow it:     vigil watch      (in another terminal)");
+        System.out.println("  Ctrl-C stops everything.");
+        stopped.await();
+        return 0;
+    }
+
+    private ServiceSettings readSettings(final Path root, final Path key) throws IOException {
+        final Path config = root.resolve("config");
+        Files.createDirectories(config);
+        final Path state = root.resolve("state");
+        final ServiceSettings s = new ServiceSettings(
+                read(config.resolve("collector.properties"), "state.dir=" + state.resolve("collector"),
+                        f -> ConfigFile.read(f, CollectorConfig.CONFIG)),
+                read(config.resolve("analyzer.properties"), "state.dir=" + state.resolve("analyzer"),
+                        f -> ConfigFile.read(f, AnalyzerConfig.CONFIG)),
+                read(config.resolve("decision-engine.properties"), "state.dir=" + state.resolve("decision-engine")
+                        + "\nsigning.key.file=" + key, f -> ConfigFile.read(f, DecisionConfig.CONFIG)),
+                read(config.resolve("worker.properties"), "worker.state.dir=" + state.resolve("worker")
+                        + "\nworker.command.public.key.file=" + CommandSignature.publicFileFor(key)
+                        + "\nworker.restore.allowed.roots=" + root.resolve("restores")
+                        + "\nworker.datasets=", f -> WorkerConfig.read(f).originalsStrings()));
+        Files.createDirectories(root.resolve("restores"));
+        return s;
+    }
+
+    private interface Reader {
+        Map<String, String> read(Path file) throws IOException;
+    }
+
+    /** Reads a service's file, writing it with the local defaults first when it does not exist. */
+    private static Map<String, String> read(final Path file, final String defaults, final Reader reader)
+            throws IOException {
+        if (!Files.exists(file)) {
+            Files.writeString(file, "# Written by 'vigil local' on first start; edit freely. Every key, its type and\n"
+                    + "# default: the module README of this service. bootstrap.servers is set by vigil local.\n"
+                    + defaults + "\n");
+        }
+        return new LinkedHashMap<>(reader.read(file));
+    }
+
+    private static void addDataset(final Path root, final ServiceSettings s, final String id, final Path path)
+            throws IOException {
+        if (!Files.isDirectory(path)) {
+            throw new IllegalArgumentException("--protect " + id + "=" + path + ": not a directory");
+        }
+        final Path password = root.resolve("keys").resolve(id + ".password");
+        if (!Files.exists(password)) {
+            final byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Files.writeString(password, Base64.getEncoder().encodeToString(random) + "\n");
+            Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        }
+        final String ids = s.worker().getOrDefault("worker.datasets", "");
+        s.worker().put("worker.datasets", ids.isBlank() ? id : ids + "," + id);
+        s.worker().put("dataset." + id + ".path", path.toString());
+        s.worker().put("dataset." + id + ".repository", root.resolve("repositories").resolve(id).toString());
+        s.worker().put("dataset." + id + ".password.file", password.toString());
+    }
+
+    private void register(final LocalStack stack, final ServiceSettings s) throws Exception {
+        if (protect.isEmpty()) {
+            return;
+        }
+        final String host = s.worker().getOrDefault(CommonConfig.HOST_NAME_CONFIG, CommonConfig.localHostName());
+        final String prefix = s.worker().getOrDefault(CommonConfig.TOPIC_PREFIX_CONFIG, "");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (final Map.Entry<String, Path> e : protect.entrySet()) {
+                final DatasetSpec spec = DatasetSpec.newBuilder().setId(e.getKey()).setHost(host).setTime(Instant.now())
+                        .setPath(e.getValue().toAbsolutePath().toString()).setCriticality(Criticality.MEDIUM)
+                        .setRepository(s.worker().get("dataset." + e.getKey() + ".repository")).build();
+                final String topic = Topics.DATASETS.withPrefix(prefix).name();
+                producer.send(new ProducerRecord<>(topic, e.getKey(),
+                        Topics.DATASETS.valueSerde().serializer().serialize(topic, spec))).get(30, TimeUnit.SECONDS);
+                System.out.println("vigil local: protecting " + e.getKey() + " = " + e.getValue());
+            }
+        }
+    }
+
+}

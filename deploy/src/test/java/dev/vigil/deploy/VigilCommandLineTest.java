@@ -1,0 +1,65 @@
+package dev.vigil.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class VigilCommandLineTest {
+
+    private static String run(final int expectedExit, final String... args) {
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = Vigil.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        assertEquals(expectedExit, cli.execute(args), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void shouldListEveryCommandInTheTopLevelHelp() {
+        final String help = run(0, "--help");
+        for (final String command : new String[] {"demo", "local", "broker", "topics", "keys", "collector", "analyzer",
+            "decision-engine", "worker", "publish", "watch", "stats", "datasets", "approve", "reject", "decide", "repo",
+            "nab", "nab-score", "logparse", "logparse-eval", "bench"}) {
+            assertTrue(help.contains("\n  " + command + " "), "--help lacks " + command + ":\n" + help);
+        }
+    }
+
+    @Test
+    void shouldGiveEverySubcommandAHelpThatExplainsIt() {
+        final CommandLine cli = Vigil.commandLine();
+        check(cli);
+    }
+
+    private static void check(final CommandLine command) {
+        final String usage = command.getUsageMessage();
+        assertTrue(command.getCommandSpec().usageMessage().description().length > 0,
+                command.getCommandSpec().qualifiedName() + " has no description");
+        assertTrue(usage.contains("-h, --help") || command.getCommandName().equals("help"),
+                command.getCommandSpec().qualifiedName() + " has no --help");
+        command.getSubcommands().values().forEach(VigilCommandLineTest::check);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCommandWithUsageExitCode() {
+        assertTrue(run(2, "bakup").contains("Unmatched argument"));
+    }
+
+    @Test
+    void shouldReadDurationsTheWayOperatorsWriteThem() {
+        final DurationConverter converter = new DurationConverter();
+        assertEquals(Duration.ofMillis(500), converter.convert("500ms"));
+        assertEquals(Duration.ofSeconds(30), converter.convert("30s"));
+        assertEquals(Duration.ofMinutes(5), converter.convert("5m"));
+        assertEquals(Duration.ofDays(1), converter.convert("1d"));
+        assertEquals(Duration.ofSeconds(90), converter.convert("PT1M30S"));
+        final CommandLine.TypeConversionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                CommandLine.TypeConversionException.class, () -> converter.convert("soon"));
+        assertTrue(e.getMessage().contains("'soon' is not a duration"));
+    }
+}
