@@ -4,6 +4,7 @@
 # started in the background right after the full backup, as a collector would run all along; the incr step
 # backs up with --journal and then stops it. Its start-up and its CPU while it watches are not in any step
 # (the collector runs anyway on a protected host); the harness's `other_cores` shows them.
+# VIGIL_BENCH_JOURNAL_ARGS: more options for `vigil collector journal` (e.g. --max-paths N).
 set -euo pipefail
 run() { VIGIL_PASSWORD="$BENCH_PASSPHRASE" "$VIGIL_BENCH_SCRIPTS/vigil-repo" "$@"; }
 common=(backup --repo "$BENCH_REPO" --dataset bench)
@@ -17,7 +18,7 @@ case "$BENCH_SNAPSHOT" in
     run "${common[@]}" "$BENCH_SRC"
     mkdir -p "$w"
     setsid java -XX:TieredStopAtLevel=1 -jar "$VIGIL_BENCH_DEPLOY_JAR" collector journal --dataset "bench=$BENCH_SRC" \
-      --out "$w/journal.jsonl" --interval 1s >/dev/null 2>"$w/err" </dev/null &
+      --out "$w/journal.jsonl" --interval 1s ${VIGIL_BENCH_JOURNAL_ARGS:-} >/dev/null 2>"$w/err" </dev/null &
     echo $! >"$w/pid" ;;
   noop)
     # The journal must start before this backup (its parent for the next step): wait until it watches.

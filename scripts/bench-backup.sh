@@ -8,6 +8,7 @@
 #   VIGIL_BENCH_JOURNAL=1   the collector's change journal (`vigil collector journal`) runs from the end of the
 #                           full backup, and the backup after a day of changes reads it (--journal); otherwise
 #                           that backup scans, as restic and borg do
+#   VIGIL_BENCH_JOURNAL_ARGS  more options for `vigil collector journal` (e.g. --max-paths 100000)
 #   VIGIL_JAVA_OPTS         more JVM options for scripts/vigil-repo (which picks C1 and an AppCDS archive)
 #   VIGIL_JIT=c2            tiered C1+C2 instead of C1 only (scripts/vigil-repo)
 #   BENCH_HARNESS           the harness directory (default: ../shared/bench beside the repo)
