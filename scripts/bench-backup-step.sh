@@ -1,42 +1,33 @@
 #!/usr/bin/env bash
 # One backup step of bench-backup.sh (full, noop or incr), run by the harness with BENCH_* set.
-# With VIGIL_BENCH_JOURNAL=1 the noop step first starts an inotify watcher, and the incr step turns
-# what it saw into a change journal (FileActivity JSON lines) and backs up with --journal.
+# With VIGIL_BENCH_JOURNAL=1 the collector's change journal (`vigil collector journal`, 1 s intervals) is
+# started in the background right after the full backup, as a collector would run all along; the incr step
+# backs up with --journal and then stops it. Its start-up and its CPU while it watches are not in any step
+# (the collector runs anyway on a protected host); the harness's `other_cores` shows them.
+# VIGIL_BENCH_JOURNAL_ARGS: more options for `vigil collector journal` (e.g. --max-paths N).
 set -euo pipefail
-run() { VIGIL_PASSWORD="$BENCH_PASSPHRASE" exec java $VIGIL_BENCH_OPTS -cp "$VIGIL_BENCH_JAR" dev.vigil.backup.cli.RepoMain "$@"; }
+run() { VIGIL_PASSWORD="$BENCH_PASSPHRASE" "$VIGIL_BENCH_SCRIPTS/vigil-repo" "$@"; }
 common=(backup --repo "$BENCH_REPO" --dataset bench)
-if [[ "$VIGIL_BENCH_JOURNAL" != 1 ]]; then run "${common[@]}" "$BENCH_SRC"; fi
-w="$BENCH_CACHE/watch"
+if [[ "$VIGIL_BENCH_JOURNAL" != 1 ]]; then
+  run "${common[@]}" "$BENCH_SRC"
+  exit
+fi
+w="$BENCH_CACHE/journal"
 case "$BENCH_SNAPSHOT" in
-  noop)
+  full)
+    run "${common[@]}" "$BENCH_SRC"
     mkdir -p "$w"
-    date -u +%Y-%m-%dT%H:%M:%S.%NZ >"$w/start"
-    setsid inotifywait -m -r --format '%e|%w%f' -e modify,create,delete,move,attrib,close_write "$BENCH_SRC" \
-      >"$w/events" 2>"$w/err" </dev/null &
-    echo $! >"$w/pid"
-    for _ in $(seq 1 600); do grep -q "Watches established" "$w/err" 2>/dev/null && break; sleep 0.05; done
+    setsid java -XX:TieredStopAtLevel=1 -jar "$VIGIL_BENCH_DEPLOY_JAR" collector journal --dataset "bench=$BENCH_SRC" \
+      --out "$w/journal.jsonl" --interval 1s ${VIGIL_BENCH_JOURNAL_ARGS:-} >/dev/null 2>"$w/err" </dev/null &
+    echo $! >"$w/pid" ;;
+  noop)
+    # The journal must start before this backup (its parent for the next step): wait until it watches.
+    for _ in $(seq 1 1200); do grep -q "^journal of dataset" "$w/err" 2>/dev/null && break; sleep 0.05; done
+    grep -q "^journal of dataset" "$w/err" || { echo "collector journal did not start: $(cat "$w/err")" >&2; exit 1; }
     run "${common[@]}" "$BENCH_SRC" ;;
   incr)
-    kill "$(cat "$w/pid")" 2>/dev/null || true
-    python3 - "$BENCH_SRC" "$w" >"$w/journal.jsonl" <<'PY'
-import json, sys, datetime
-src, w = sys.argv[1].rstrip("/") + "/", sys.argv[2]
-changed, deleted, complete = set(), set(), True
-for line in open(w + "/events", encoding="utf-8", errors="surrogateescape"):
-    ev, _, path = line.rstrip("\n").partition("|")
-    if "Q_OVERFLOW" in ev or not path.startswith(src):
-        complete = False
-        continue
-    rel = path[len(src):]
-    if any(e in ev for e in ("DELETE", "MOVED_FROM")):
-        deleted.add(rel); changed.discard(rel)
-    else:
-        changed.add(rel)
-now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
-print(json.dumps({"dataset": "bench", "intervalStart": open(w + "/start").read().strip(), "intervalEnd": now,
-                  "changedPaths": sorted(changed), "deletedPaths": sorted(deleted), "complete": complete,
-                  "journalSequence": 1, "watcherEpoch": open(w + "/pid").read().strip()}))
-PY
-    run "${common[@]}" --journal "$w/journal.jsonl" "$BENCH_SRC" ;;
-  *) run "${common[@]}" "$BENCH_SRC" ;;
+    rc=0
+    run "${common[@]}" --journal "$w/journal.jsonl" "$BENCH_SRC" || rc=$?
+    kill -TERM "$(cat "$w/pid")" 2>/dev/null || true
+    exit $rc ;;
 esac

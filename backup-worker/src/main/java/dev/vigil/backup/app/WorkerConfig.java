@@ -45,14 +45,26 @@ public final class WorkerConfig extends CommonConfig {
     public static final String FSYNC_CONFIG = "worker.fsync";
     private static final String FSYNC_DOC = "Force repository files to disk before they are renamed into place.";
 
+    public static final String JOURNAL_EVENTS_CONFIG = "worker.journal.events";
+    private static final String JOURNAL_EVENTS_DOC = "Keep the collector's file.activity events of this host's datasets "
+            + "(from vigil-events) as a change journal in worker.state.dir/journal, so that an INCREMENTAL backup reads "
+            + "only the paths they name when they provably cover every change since its parent; otherwise it scans. "
+            + "dataset.<id>.journal.file, when set, is used instead.";
+    public static final String JOURNAL_MAX_LAG_CONFIG = "worker.journal.max.lag.ms";
+    private static final String JOURNAL_MAX_LAG_DOC = "A journal whose last interval ended longer ago than this, in ms, "
+            + "is stale: the backup scans instead.";
+    public static final String JOURNAL_MAX_INTERVALS_CONFIG = "worker.journal.max.intervals";
+    private static final String JOURNAL_MAX_INTERVALS_DOC = "Most intervals kept per dataset between two backups "
+            + "(the oldest go first; a backup whose parent is older then scans).";
+
     /** Keys of one dataset, after the {@code dataset.<id>.} prefix, with their docs. */
     static final Map<String, String> DATASET_KEYS = new LinkedHashMap<>();
     static {
         DATASET_KEYS.put("path", "Absolute path of the dataset's directory tree.");
         DATASET_KEYS.put("repository", "Repository directory its backups go to (created on first backup).");
         DATASET_KEYS.put("password.file", "File whose first line is the repository password.");
-        DATASET_KEYS.put("journal.file", "Optional change journal (FileActivity JSON lines) that lets INCREMENTAL "
-                + "backups read only changed paths.");
+        DATASET_KEYS.put("journal.file", "Optional change journal file (FileActivity JSON lines, as 'vigil collector "
+                + "journal' writes) used instead of the events from Kafka.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7).");
@@ -83,7 +95,12 @@ public final class WorkerConfig extends CommonConfig {
                 .define(THREADS_CONFIG, Type.INT, 0, ConfigDef.Range.between(0, 256), Importance.LOW, THREADS_DOC)
                 .define(VERIFY_SHARE_CONFIG, Type.DOUBLE, 0.1, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
                         VERIFY_SHARE_DOC)
-                .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC);
+                .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC)
+                .define(JOURNAL_EVENTS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JOURNAL_EVENTS_DOC)
+                .define(JOURNAL_MAX_LAG_CONFIG, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
+                        JOURNAL_MAX_LAG_DOC)
+                .define(JOURNAL_MAX_INTERVALS_CONFIG, Type.INT, 100_000, ConfigDef.Range.atLeast(10), Importance.LOW,
+                        JOURNAL_MAX_INTERVALS_DOC);
         for (final String id : datasets) {
             for (final Map.Entry<String, String> k : DATASET_KEYS.entrySet()) {
                 final boolean required = List.of("path", "repository", "password.file").contains(k.getKey());

@@ -3,6 +3,7 @@ package dev.vigil.backup.app;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.worker.CommandExecutor;
 import dev.vigil.backup.worker.HostPartition;
+import dev.vigil.backup.worker.JournalStore;
 import dev.vigil.backup.worker.Ledger;
 import dev.vigil.backup.worker.Outcome;
 import dev.vigil.schemas.BackupCommand;
@@ -68,6 +69,7 @@ public final class WorkerService implements AutoCloseable {
     private final PublicKey publicKey;
     private final Ledger ledger;
     private final CommandExecutor executor;
+    private final JournalFeed journal;
     private final ScheduledExecutorService ticker;
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -83,7 +85,11 @@ public final class WorkerService implements AutoCloseable {
         this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
         this.publicKey = CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
         this.ledger = new Ledger(Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG)).resolve("ledger.jsonl"));
-        this.executor = new CommandExecutor(config, clock);
+        final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
+        this.journal = config.getBoolean(WorkerConfig.JOURNAL_EVENTS_CONFIG) && !config.datasetIds().isEmpty()
+                ? new JournalFeed(config, new JournalStore(state.resolve("journal"), config.datasetIds(),
+                        config.getInt(WorkerConfig.JOURNAL_MAX_INTERVALS_CONFIG))) : null;
+        this.executor = new CommandExecutor(config, clock, journal);
         final Map<String, Object> c = config.kafkaClientConfig();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "vigil-worker-" + config.hostName());
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -124,6 +130,14 @@ public final class WorkerService implements AutoCloseable {
             w = new WorkerService(config, clock);
         } catch (IOException e) {
             throw new BackupException("worker: " + e.getMessage(), e);
+        }
+        try {
+            if (w.journal != null) {
+                w.journal.start();
+            }
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
         }
         w.thread.start();
         try {
@@ -291,6 +305,9 @@ public final class WorkerService implements AutoCloseable {
             consumer.close();
         }
         producer.close(Duration.ofSeconds(10));
+        if (journal != null) {
+            journal.close();
+        }
         ledger.close();
     }
 }

@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * A change journal: the collector's {@code FileActivity} intervals for datasets. An INCREMENTAL
  * backup may trust it instead of scanning the tree only when it provably covers every change since
- * the parent's coverage point: same watcher epoch throughout, no gap in the sequence, every
- * interval complete, the first interval starting at or before that point, and the last one recent.
+ * the parent's coverage point: same watcher epoch throughout, no gap in the sequence nor in time,
+ * every interval complete, the first interval starting at or before that point, and the last one recent.
  * Otherwise {@link #plan} says why not, and the archiver scans.
  */
 public final class ChangeJournal {
@@ -101,6 +101,11 @@ public final class ChangeJournal {
             if (previous != null && a.getJournalSequence() != previous.getJournalSequence() + 1) {
                 return Plan.fallback("gap in the journal: interval " + previous.getJournalSequence() + " then "
                         + a.getJournalSequence());
+            }
+            if (previous != null && a.getIntervalStart().isAfter(previous.getIntervalEnd())) {
+                return Plan.fallback("gap in the journal: interval " + previous.getJournalSequence() + " ended at "
+                        + previous.getIntervalEnd() + ", interval " + a.getJournalSequence() + " started at "
+                        + a.getIntervalStart());
             }
             if (!a.getComplete()) {
                 return Plan.fallback("interval " + a.getJournalSequence() + " is incomplete (overflow or truncated)");

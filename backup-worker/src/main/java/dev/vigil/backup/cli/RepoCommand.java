@@ -19,4 +19,13 @@ public final class RepoCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(System.out);
     }
+
+    /** {@code vigil repo} with no subcommand declared, for {@link RepoMain} to add the one being run. */
+    @Command(name = "repo", mixinStandardHelpOptions = true)
+    static final class Alone implements Runnable {
+        @Override
+        public void run() {
+            // Never runs: RepoMain adds the subcommand named by the first argument.
+        }
+    }
 }

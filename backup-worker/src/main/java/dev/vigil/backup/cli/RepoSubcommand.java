@@ -20,8 +20,6 @@ import picocli.CommandLine.Option;
  * failures to one line on stderr and a documented exit code.
  */
 abstract class RepoSubcommand implements Callable<Integer> {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final Logger LOG = LoggerFactory.getLogger(RepoSubcommand.class);
 
     @Mixin
@@ -73,7 +71,13 @@ abstract class RepoSubcommand implements Callable<Integer> {
     }
 
     void printJson(final Object value) throws Exception {
-        out.println(JSON.writeValueAsString(value));
+        out.println(Json.MAPPER.writeValueAsString(value));
+    }
+
+    /** Built on first use only: a mapper costs a few hundred ms of class loading, and most runs print text. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
 
     /** @return whether to draw progress: stderr is probably a terminal */

@@ -7,8 +7,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Blob ids: HMAC-SHA-256 of the plaintext under the repository's id key, so an id says nothing
- * about content to anyone without the key (kopia's keyed hashing). SHA-256 runs on the CPU's SHA
- * extensions through the JVM's intrinsics. Thread-safe.
+ * about content to anyone without the key (kopia's keyed hashing). SHA-256 runs natively ({@link
+ * NativeCrypto}) or on the JVM's intrinsics. Thread-safe.
  */
 public final class BlobHasher {
     /** Name stored in the repository config. */
@@ -24,7 +24,8 @@ public final class BlobHasher {
 
     private Mac newMac() {
         try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
+            final Mac mac = NativeCrypto.provider() == null ? Mac.getInstance("HmacSHA256")
+                    : Mac.getInstance("HmacSHA256", NativeCrypto.provider());
             mac.init(key);
             return mac;
         } catch (GeneralSecurityException e) {
@@ -50,7 +51,9 @@ public final class BlobHasher {
      */
     public static byte[] sha256(final byte[] data) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            final MessageDigest md = NativeCrypto.provider() == null ? MessageDigest.getInstance("SHA-256")
+                    : MessageDigest.getInstance("SHA-256", NativeCrypto.provider());
+            return md.digest(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }

@@ -32,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,14 +48,17 @@ public final class CommandExecutor {
     private final WorkerConfig config;
     private final Clock clock;
     private final TargetGuard guard;
+    private final JournalSource journals;
 
     /**
      * @param config the worker's settings
      * @param clock the time source
+     * @param journals change journals of the datasets, or null when none are kept
      */
-    public CommandExecutor(final WorkerConfig config, final Clock clock) {
+    public CommandExecutor(final WorkerConfig config, final Clock clock, final JournalSource journals) {
         this.config = config;
         this.clock = clock;
+        this.journals = journals;
         this.guard = new TargetGuard(config.getList(WorkerConfig.ALLOWED_ROOTS_CONFIG).stream().map(Path::of).toList());
     }
 
@@ -153,16 +157,18 @@ public final class CommandExecutor {
             if (done != null) {
                 s = done;
             } else {
-                final String journal = config.dataset(cmd.getDataset(), "journal.file");
                 final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
                         Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
-                        cmd.getId(), !journal.isEmpty() && Files.exists(Path.of(journal))
-                                ? ChangeJournal.read(Path.of(journal)) : null, Duration.ofMinutes(10), threads());
+                        cmd.getId(), journal(cmd), Duration.ofMillis(config.getLong(
+                                WorkerConfig.JOURNAL_MAX_LAG_CONFIG)), threads());
                 final BackupProgress live = new BackupProgress(store.latest(cmd.getDataset(), false, null)
                         .map(p -> p.figures().bytesTotal()).orElse(0L));
                 progress.accept(() -> progress(live.filesDone(), live.bytesDone(), live.bytesExpected()));
                 s = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options, live)
                         .snapshot();
+            }
+            if (journals != null && s.coveredFrom() != null) {
+                journals.covered(cmd.getDataset(), Instant.parse(s.coveredFrom()));
             }
             final Snapshot.SnapshotFigures f = s.figures();
             final Figures figures = new Figures(f.filesNew(), f.filesChanged(), f.filesUnchanged(), f.filesRemoved(),
@@ -178,6 +184,15 @@ public final class CommandExecutor {
             return new Outcome(CommandStatus.SUCCEEDED, s.id(), Action.valueOf(s.level()), s.parent(), figures,
                     message, false);
         }
+    }
+
+    /** @return the dataset's journal file when one is configured, else the kept events, else null */
+    private ChangeJournal journal(final BackupCommand cmd) {
+        final String file = config.dataset(cmd.getDataset(), "journal.file");
+        if (!file.isEmpty()) {
+            return Files.exists(Path.of(file)) ? ChangeJournal.read(Path.of(file)) : null;
+        }
+        return cmd.getAction() == Action.INCREMENTAL && journals != null ? journals.journal(cmd.getDataset()) : null;
     }
 
     private static Progress progress(final long files, final long bytes, final long total) {

@@ -4,6 +4,8 @@ import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -117,6 +119,16 @@ final class WorkerHarness implements AutoCloseable {
             CommandSignature.sign(value, signer.getPrivate(), CommandSignature.keyId(signer.getPublic()), r.headers());
         }
         producer.send(r).get();
+    }
+
+    /** Publishes the collector's event for one interval of file activity, keyed by host as the collector does. */
+    void publish(final FileActivity activity) throws Exception {
+        final String topic = Topics.EVENTS.withPrefix(kafka.prefix()).name();
+        final HostEvent e = HostEvent.newBuilder().setId(UUID.randomUUID().toString()).setHost(HOST)
+                .setTime(activity.getIntervalEnd()).setKind("file.activity").setDataset(activity.getDataset())
+                .setFileActivity(activity).build();
+        producer.send(new ProducerRecord<>(topic, HOST, Topics.EVENTS.valueSerde().serializer().serialize(topic, e)))
+                .get();
     }
 
     /** Waits (bounded) for a result matching the predicate. */

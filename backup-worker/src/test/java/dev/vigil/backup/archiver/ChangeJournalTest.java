@@ -54,6 +54,9 @@ class ChangeJournalTest {
                 interval(3, T0.plusSeconds(120), T0.plusSeconds(180), "e", true, List.of(), List.of()))
                 .reason().contains("gap"));
         assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of()),
+                interval(2, T0.plusSeconds(61), T0.plusSeconds(120), "e", true, List.of(), List.of()))
+                .reason().contains("interval 2 started at"), "a gap in time is a gap too");
+        assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of()),
                 interval(2, T0.plusSeconds(60), T0.plusSeconds(120), "f", true, List.of(), List.of()))
                 .reason().contains("restarted"));
         assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", false, List.of(), List.of()))
