@@ -171,7 +171,7 @@ public final class CollectorConfig extends CommonConfig {
                         Importance.MEDIUM, FILES_MODE_DOC)
                 .define(FILES_VERIFY_INTERVAL_MS_CONFIG, Type.LONG, 300_000L, Range.atLeast(0), Importance.LOW,
                         FILES_VERIFY_INTERVAL_MS_DOC)
-                .define(FILES_MAX_PATHS_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                .define(FILES_MAX_PATHS_CONFIG, Type.INT, 40_000, Range.atLeast(1), Importance.LOW,
                         FILES_MAX_PATHS_DOC)
                 .define(FILES_ENTROPY_SAMPLE_BYTES_CONFIG, Type.INT, 262_144, Range.atLeast(0), Importance.LOW,
                         FILES_ENTROPY_SAMPLE_BYTES_DOC)

@@ -45,7 +45,7 @@ public final class JournalCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "auto", description = "auto, watch or scan (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--max-paths", defaultValue = "10000",
+    @Option(names = "--max-paths", defaultValue = "40000",
             description = "Most paths per interval; more makes the interval incomplete (default: ${DEFAULT-VALUE}).")
     int maxPaths;
 

@@ -1,6 +1,7 @@
 package dev.vigil.collector.files;
 
 import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -20,8 +21,12 @@ import java.util.TreeMap;
  * A deletion and a creation of the same inode, size and mtime are a rename, listed under both paths.
  */
 final class Changes {
-    /** Most bytes of path names in one event, well under Kafka's default 1 MiB message limit. */
-    static final int MAX_PATH_BYTES = 512 * 1024;
+    /**
+     * Most bytes of path names in one event: half of what vigil-events accepts, leaving room for
+     * the rest of the record (about 40,000 paths of 100 bytes). Beyond it the interval is cut and
+     * marked incomplete, and incremental backups walk the tree instead of trusting the journal.
+     */
+    static final int MAX_PATH_BYTES = Topics.EVENTS_MAX_MESSAGE_BYTES / 2;
 
     final Map<String, FileState> created = new TreeMap<>();
     final Map<String, FileState[]> modified = new TreeMap<>();

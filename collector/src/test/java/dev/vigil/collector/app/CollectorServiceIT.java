@@ -138,6 +138,46 @@ class CollectorServiceIT {
         }
     }
 
+    @Test
+    void shouldPublishAnIntervalOfThousandsOfChangedPathsWholeForTheChangeJournal(final TestKafka kafka)
+            throws Exception {
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        final Map<String, Object> s = settings(kafka);
+        s.put("files.mode", "scan");
+        s.put("files.interval.ms", "3000");
+        try (CollectorService service = CollectorService.start(new CollectorConfig(s))) {
+            try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
+                    Topics.DATASETS.valueSerde().serializer())) {
+                p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "many",
+                        DatasetSpec.newBuilder().setId("many").setHost("it-host").setTime(Instant.now())
+                                .setPath(data.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
+            }
+            waitUntil(() -> service.fileActivity().datasets().contains("many"));
+            // 15,000 paths of ~210 bytes: 3 MB of names, past Kafka's default 1 MiB record limit.
+            final Path deep = Files.createDirectories(data.resolve("d".repeat(100)));
+            final int files = 15_000;
+            for (int i = 0; i < files; i++) {
+                Files.createFile(deep.resolve("f".repeat(100) + i));
+            }
+            final java.util.Set<String> listed = new java.util.HashSet<>();
+            final List<HostEvent> events = Consume.until(kafka.bootstrapServers(),
+                    Topics.EVENTS.withPrefix(kafka.prefix()), WAIT, seen -> {
+                        listed.clear();
+                        seen.stream().filter(e -> "many".equals(e.getDataset()) && e.getFileActivity() != null)
+                                .forEach(e -> listed.addAll(e.getFileActivity().getChangedPaths()));
+                        return listed.size() >= files;
+                    });
+            final List<HostEvent> activity = events.stream()
+                    .filter(e -> "many".equals(e.getDataset()) && e.getFileActivity() != null).toList();
+            assertTrue(activity.stream().allMatch(e -> e.getFileActivity().getComplete()),
+                    "every interval complete, none cut");
+            final long largest = activity.stream().mapToLong(e -> e.getFileActivity().getChangedPaths().stream()
+                    .mapToLong(String::length).sum()).max().orElse(0);
+            assertTrue(largest > 1 << 20, "one event carried more than 1 MiB of paths: " + largest);
+        }
+    }
+
     private static void waitUntil(final java.util.function.BooleanSupplier condition) throws InterruptedException {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {

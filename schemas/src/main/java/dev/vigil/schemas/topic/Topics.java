@@ -36,10 +36,16 @@ public final class Topics {
     public static final Topic<String, LogRecord> LOGS = new Topic<>("vigil-logs", Serdes.String(),
             AvroSerde.of(LogRecord.class), "host", PARTITIONS, DAY.multipliedBy(3), false,
             "log records tailed by collectors");
+    /**
+     * Largest host event: a file-activity event lists the interval's changed and deleted paths, the
+     * change journal incremental backups read instead of walking the tree, so a busy interval (tens
+     * of thousands of paths) must fit in one record.
+     */
+    public static final int EVENTS_MAX_MESSAGE_BYTES = 8 << 20;
     /** Host events, file activity included. */
     public static final Topic<String, HostEvent> EVENTS = new Topic<>("vigil-events", Serdes.String(),
             AvroSerde.of(HostEvent.class), "host", PARTITIONS, DAY.multipliedBy(30), false,
-            "host events: file activity, disk errors, agent lifecycle, posted events");
+            "host events: file activity, disk errors, agent lifecycle, posted events", EVENTS_MAX_MESSAGE_BYTES);
     /** Input the analyzer refused, with the reason in a header. */
     public static final Topic<byte[], byte[]> DEAD_LETTER = new Topic<>("vigil-dead-letter", Serdes.ByteArray(),
             Serdes.ByteArray(), "original key", 3, DAY.multipliedBy(30), false,
