@@ -71,7 +71,7 @@ public final class Sender implements AutoCloseable {
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000, options.deliveryTimeoutMs()));
         c.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5_000);
         // A file-activity event with a long path list may be as large as vigil-events accepts.
-        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.EVENTS_MAX_MESSAGE_BYTES);
+        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.LARGE_RECORD_BYTES);
         c.putAll(clientConfig);
         this.clientConfig = Map.copyOf(c);
         for (final RecordKind kind : RecordKind.values()) {

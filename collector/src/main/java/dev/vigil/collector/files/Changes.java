@@ -26,7 +26,7 @@ final class Changes {
      * the rest of the record (about 40,000 paths of 100 bytes). Beyond it the interval is cut and
      * marked incomplete, and incremental backups walk the tree instead of trusting the journal.
      */
-    static final int MAX_PATH_BYTES = Topics.EVENTS_MAX_MESSAGE_BYTES / 2;
+    static final int MAX_PATH_BYTES = Topics.LARGE_RECORD_BYTES / 2;
 
     final Map<String, FileState> created = new TreeMap<>();
     final Map<String, FileState[]> modified = new TreeMap<>();

@@ -312,8 +312,8 @@ public final class DecisionEngine {
                         ? context.now().toEpochMilli() : context.state().episodeStart.toEpochMilli(), List.of(),
                         action.target(), null);
                 case DELETED_PATHS -> plain.targeting(null, activityStart == null ? context.now().toEpochMilli()
-                        : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths().stream()
-                        .limit(Decisions.MAX_PATHS).toList(), action.target(), null);
+                        : activityStart.toEpochMilli(), fa == null ? List.of()
+                        : Decisions.withinBudget(fa.getDeletedPaths()), action.target(), null);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
             };
             case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());

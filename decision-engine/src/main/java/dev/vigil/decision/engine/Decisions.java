@@ -10,6 +10,8 @@ import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
 import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,8 +26,12 @@ import java.util.Set;
  * lane, then the guardrails, then the state changes that follow (in flight, proposals, deferred).
  */
 final class Decisions {
-    /** Most paths one RESTORE proposal collects. */
-    static final int MAX_PATHS = 10_000;
+    /**
+     * Most bytes of path names one RESTORE proposal collects, half of what its command's topic takes
+     * (the rest of the command and the dataset state holding the proposal need room too); beyond it,
+     * joined proposals stop growing and say so.
+     */
+    static final int MAX_PATH_BYTES = Topics.LARGE_RECORD_BYTES / 2;
     private final Guard guard;
 
     Decisions(final Guard guard) {
@@ -116,10 +122,16 @@ final class Decisions {
         final Set<String> paths = new LinkedHashSet<>(pending.intent().paths());
         final int before = paths.size();
         if (intent.action() == Action.RESTORE && !pending.intent().paths().isEmpty() && !intent.paths().isEmpty()) {
+            long bytes = 0;
+            for (final String p : paths) {
+                bytes += pathBytes(p);
+            }
             for (final String p : intent.paths()) {
-                if (paths.size() < MAX_PATHS) {
-                    paths.add(p);
+                bytes += pathBytes(p);
+                if (bytes > MAX_PATH_BYTES) {
+                    break;
                 }
+                paths.add(p);
             }
         }
         if (paths.size() > before) {
@@ -134,6 +146,26 @@ final class Decisions {
         } else {
             suppress(s, spec, state, intent, verdict.why(), verdict.category());
         }
+    }
+
+    /** @return a path's size in a command: its UTF-8 bytes and Avro's length prefix (at most 3 bytes here) */
+    private static long pathBytes(final String path) {
+        return path.getBytes(StandardCharsets.UTF_8).length + 3L;
+    }
+
+    /**
+     * @param paths paths to restore
+     * @return the longest prefix of them within {@link #MAX_PATH_BYTES}
+     */
+    static List<String> withinBudget(final List<String> paths) {
+        long bytes = 0;
+        for (int i = 0; i < paths.size(); i++) {
+            bytes += pathBytes(paths.get(i));
+            if (bytes > MAX_PATH_BYTES) {
+                return List.copyOf(paths.subList(0, i));
+            }
+        }
+        return paths;
     }
 
     void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,

@@ -72,6 +72,7 @@ class DecisionServiceIT {
         config.put("kafka.commit.interval.ms", "100");
         final Properties producerProps = new Properties();
         producerProps.putAll(kafka.clientConfig());
+        producerProps.put("max.request.size", Topics.LARGE_RECORD_BYTES);
 
         try (DecisionService service = DecisionService.start(new DecisionConfig(config));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
@@ -113,9 +114,15 @@ class DecisionServiceIT {
             publish.to(Topics.RESULTS, "d1", succeeded(backup, "snap-2"));
             awaitState(service, () -> service.datasetState("d1"), s -> s.snapshots.size() == 2);
 
-            // Files deleted: a RESTORE proposal of exactly those paths, waiting for an operator.
-            publish.to(Topics.EVENTS, "h1", event("h1", "file.activity", activity("d1", Instant.now()).setDeleted(5)
-                    .setDeletedPaths(List.of("a.txt", "b.txt", "c.txt", "d/e.txt", "d/f.txt")).build(), Instant.now()));
+            // Files deleted, many with long names (2.5 MB of paths, past Kafka's default 1 MiB record):
+            // a RESTORE proposal of exactly those paths, waiting for an operator.
+            final List<String> deleted = new java.util.ArrayList<>(List.of("a.txt", "b.txt", "c.txt", "d/e.txt",
+                    "d/f.txt"));
+            for (int i = 0; i < 15_000; i++) {
+                deleted.add("archive/" + "x".repeat(150) + "/" + i);
+            }
+            publish.to(Topics.EVENTS, "h1", event("h1", "file.activity", activity("d1", Instant.now())
+                    .setDeleted(deleted.size()).setDeletedPaths(deleted).build(), Instant.now()));
             final DecisionRecord proposal = audit.await("RESTORE proposal", r -> r.value().getOutcome()
                     == Outcome.PROPOSED && r.value().getAction() == Action.RESTORE, WAIT).value();
 
@@ -131,7 +138,7 @@ class DecisionServiceIT {
                     keys);
             assertEquals(approved.getCommandId(), restore.getId());
             assertTrue(restore.getOverwrite());
-            assertEquals(List.of("a.txt", "b.txt", "c.txt", "d/e.txt", "d/f.txt"), restore.getPaths());
+            assertEquals(deleted, restore.getPaths());
             assertTrue(awaitState(service, () -> service.datasetState("d1"), s -> s.proposals.isEmpty())
                     .inFlight.containsKey(restore.getId()));
         }

@@ -37,15 +37,16 @@ public final class Topics {
             AvroSerde.of(LogRecord.class), "host", PARTITIONS, DAY.multipliedBy(3), false,
             "log records tailed by collectors");
     /**
-     * Largest host event: a file-activity event lists the interval's changed and deleted paths, the
-     * change journal incremental backups read instead of walking the tree, so a busy interval (tens
-     * of thousands of paths) must fit in one record.
+     * Largest record of the topics that carry path lists: a file-activity event lists the interval's
+     * changed and deleted paths (the change journal incremental backups read instead of walking the
+     * tree), and a RESTORE command the deleted paths to bring back, so a busy interval (tens of
+     * thousands of paths) must fit in one record. Kafka's default is 1 MiB.
      */
-    public static final int EVENTS_MAX_MESSAGE_BYTES = 8 << 20;
+    public static final int LARGE_RECORD_BYTES = 8 << 20;
     /** Host events, file activity included. */
     public static final Topic<String, HostEvent> EVENTS = new Topic<>("vigil-events", Serdes.String(),
             AvroSerde.of(HostEvent.class), "host", PARTITIONS, DAY.multipliedBy(30), false,
-            "host events: file activity, disk errors, agent lifecycle, posted events", EVENTS_MAX_MESSAGE_BYTES);
+            "host events: file activity, disk errors, agent lifecycle, posted events", LARGE_RECORD_BYTES);
     /** Input the analyzer refused, with the reason in a header. */
     public static final Topic<byte[], byte[]> DEAD_LETTER = new Topic<>("vigil-dead-letter", Serdes.ByteArray(),
             Serdes.ByteArray(), "original key", 3, DAY.multipliedBy(30), false,
@@ -73,7 +74,7 @@ public final class Topics {
     /** Signed commands for workers. */
     public static final Topic<String, BackupCommand> COMMANDS = new Topic<>("vigil-commands", Serdes.String(),
             AvroSerde.of(BackupCommand.class), "host", PARTITIONS, DAY.multipliedBy(30), false,
-            "signed backup, restore, verify, migrate and retention commands");
+            "signed backup, restore, verify, migrate and retention commands", LARGE_RECORD_BYTES);
     /** What workers did. */
     public static final Topic<String, BackupResult> RESULTS = new Topic<>("vigil-results", Serdes.String(),
             AvroSerde.of(BackupResult.class), "dataset id", PARTITIONS, DAY.multipliedBy(90), false,
