@@ -1,5 +1,6 @@
 package dev.vigil.backup;
 
+import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
@@ -27,8 +28,15 @@ public final class TestRepos {
      * @return a new repository there: 64 KiB average chunks, 1 MiB packs, scrypt N=1024
      */
     public static Repository create(final Path dir) {
-        return Repository.init(new LocalBackend(dir, false), PASSWORD, RepoConfig.create(64 << 10, 3, 1 << 20), 1024,
-                Clock.systemUTC());
+        return create(new LocalBackend(dir, false));
+    }
+
+    /**
+     * @param backend an empty store
+     * @return a new repository in it, with the same test settings
+     */
+    public static Repository create(final Backend backend) {
+        return Repository.init(backend, PASSWORD, RepoConfig.create(64 << 10, 3, 1 << 20), 1024, Clock.systemUTC());
     }
 
     /**

@@ -11,7 +11,6 @@ import dev.vigil.backup.backend.FaultyBackend;
 import dev.vigil.backup.backend.MemoryBackend;
 import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.checker.Checker;
-import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
@@ -30,8 +29,7 @@ class FaultyStoreTest {
     Path tmp;
 
     private static Repository init(final FaultyBackend store) {
-        return Repository.init(new RetryingBackend(store, 3, 1), TestRepos.PASSWORD,
-                RepoConfig.create(64 << 10, 3, 1 << 20), 1024, Clock.systemUTC());
+        return TestRepos.create(new RetryingBackend(store, 3, 1));
     }
 
     private static Repository open(final FaultyBackend store) {

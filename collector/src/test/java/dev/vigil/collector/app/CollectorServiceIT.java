@@ -111,14 +111,7 @@ class CollectorServiceIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"disk.error\",\"severity\":\"ERROR\","
                             + "\"message\":\"sda: I/O error\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, posted.statusCode(), posted.body());
-            try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
-                    Topics.DATASETS.valueSerde().serializer())) {
-                p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "docs",
-                        DatasetSpec.newBuilder().setId("docs").setHost("it-host").setTime(Instant.now())
-                                .setPath(data.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
-            }
-            waitUntil(() -> service.fileActivity().datasets().contains("docs"));
+            register(kafka, service, "docs", data);
             Files.writeString(data.resolve("report.txt"), "quarterly figures");
             final List<HostEvent> events = Consume.until(kafka.bootstrapServers(),
                     Topics.EVENTS.withPrefix(kafka.prefix()), WAIT,
@@ -146,14 +139,7 @@ class CollectorServiceIT {
         s.put("files.mode", "scan");
         s.put("files.interval.ms", "3000");
         try (CollectorService service = CollectorService.start(new CollectorConfig(s))) {
-            try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                    kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
-                    Topics.DATASETS.valueSerde().serializer())) {
-                p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "many",
-                        DatasetSpec.newBuilder().setId("many").setHost("it-host").setTime(Instant.now())
-                                .setPath(data.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
-            }
-            waitUntil(() -> service.fileActivity().datasets().contains("many"));
+            register(kafka, service, "many", data);
             // 15,000 paths of ~210 bytes: 3 MB of names, past Kafka's default 1 MiB record limit.
             final Path deep = Files.createDirectories(data.resolve("d".repeat(100)));
             final int files = 15_000;
@@ -176,6 +162,19 @@ class CollectorServiceIT {
                     .mapToLong(String::length).sum()).max().orElse(0);
             assertTrue(largest > 1 << 20, "one event carried more than 1 MiB of paths: " + largest);
         }
+    }
+
+    /** Registers a dataset of this host, as `vigil datasets add` does, and waits until the agent watches it. */
+    private static void register(final TestKafka kafka, final CollectorService service, final String id,
+                                 final Path path) throws Exception {
+        try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
+                Topics.DATASETS.valueSerde().serializer())) {
+            p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), id,
+                    DatasetSpec.newBuilder().setId(id).setHost("it-host").setTime(Instant.now())
+                            .setPath(path.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> service.fileActivity().datasets().contains(id));
     }
 
     private static void waitUntil(final java.util.function.BooleanSupplier condition) throws InterruptedException {
