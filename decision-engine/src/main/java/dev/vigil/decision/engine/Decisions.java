@@ -119,24 +119,16 @@ final class Decisions {
     private void join(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                       final Guard.Verdict verdict) {
         final DatasetState.Proposal pending = state.proposalLike(intent).orElseThrow();
-        final Set<String> paths = new LinkedHashSet<>(pending.intent().paths());
-        final int before = paths.size();
+        final int before = pending.intent().paths().size();
+        List<String> paths = pending.intent().paths();
         if (intent.action() == Action.RESTORE && !pending.intent().paths().isEmpty() && !intent.paths().isEmpty()) {
-            long bytes = 0;
-            for (final String p : paths) {
-                bytes += pathBytes(p);
-            }
-            for (final String p : intent.paths()) {
-                bytes += pathBytes(p);
-                if (bytes > MAX_PATH_BYTES) {
-                    break;
-                }
-                paths.add(p);
-            }
+            final Set<String> union = new LinkedHashSet<>(paths);
+            union.addAll(intent.paths());
+            paths = withinBudget(List.copyOf(union));
         }
         if (paths.size() > before) {
             final Intent merged = pending.intent().targeting(pending.intent().snapshot(),
-                    pending.intent().beforeTime(), List.copyOf(paths), pending.intent().target(),
+                    pending.intent().beforeTime(), paths, pending.intent().target(),
                     pending.intent().targetRepository());
             state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), merged,
                     pending.createdAt(), pending.expiresAt()));
