@@ -131,6 +131,23 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldJoinASecondBurstIntoTheWaitingProposalWithEachPathOnce() {
+        backedUp();
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
+                .setDeletedPaths(List.of("a.txt", "b/c.txt")).build(), h.now)));
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
+                .setDeletedPaths(List.of("a.txt", "d.txt")).build(), h.now)));
+
+        final List<DecisionRecord> proposals = h.outcomes(Outcome.PROPOSED);
+        assertEquals(1, proposals.size(), "the second burst joins the first proposal");
+        assertTrue(h.outcomes(Outcome.SUPPRESSED).stream().anyMatch(d -> d.getReason().contains("joined proposal "
+                + proposals.get(0).getId() + " awaiting approval (+1 paths, 3 in all)")));
+        h.handle(new Trigger.OfFeedback(feedback(proposals.get(0).getId(), Verdict.APPROVE)));
+        assertEquals(List.of("a.txt", "b/c.txt", "d.txt"), h.lastCommand().getPaths());
+    }
+
+    @Test
     void shouldRecordARejectionAndIssueNothing() {
         backedUp();
         h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
