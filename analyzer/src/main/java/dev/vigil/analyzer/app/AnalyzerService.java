@@ -54,6 +54,10 @@ public final class AnalyzerService implements AutoCloseable {
      */
     public static Properties streamsProperties(final AnalyzerConfig config, final String applicationServer) {
         final Properties props = new Properties();
+        // The three inputs are independent: each series comes from one of them and is put in event-time
+        // order by its own pipeline. Waiting for data on an idle input (a host that logs nothing) would
+        // only delay the others, and Kafka Streams formats a log message for every check while it waits.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putAll(config.kafkaClientConfig());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(AnalyzerConfig.STATE_DIR_CONFIG));
