@@ -61,6 +61,7 @@ public final class LogTailer implements AutoCloseable {
     private final Map<String, Checkpoint> checkpoints;
     private final boolean firstRun;
     private final Harvester.Sink sink = this::publish;
+    private final RecordIds ids = new RecordIds();
     /** Records of the current round, handed to the outbox together (one disk write). */
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
@@ -182,7 +183,7 @@ public final class LogTailer implements AutoCloseable {
     private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
         // The constructor, not the builder: the builder copies every default, for every line.
         final LogRecord r = new LogRecord(
-                RecordIds.of(host, h.identity, h.generation, offset, text),
+                ids.of(host, h.identity, h.generation, offset, text),
                 host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
                 offset, truncated ? Map.of("truncated", "true") : Map.of());
         batch.add(r);
