@@ -1,9 +1,9 @@
 package dev.vigil.collector.metrics;
 
-import dev.vigil.schemas.Ids;
-import dev.vigil.schemas.MetricSample;
 import com.sun.jna.Platform;
 import com.sun.jna.platform.linux.LibC;
+import dev.vigil.schemas.Ids;
+import dev.vigil.schemas.MetricSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import oshi.SystemInfo;
 import oshi.driver.linux.proc.DiskStats;
 import oshi.driver.linux.proc.DiskStats.IoStat;
 import oshi.hardware.HWDiskStore;
 import oshi.software.os.OSFileStore;
-import org.junit.jupiter.api.Test;
 
 /** The cheap per-sample readings give what OSHI's own (costlier) calls give on this host. */
 class HostMetricsTest {
