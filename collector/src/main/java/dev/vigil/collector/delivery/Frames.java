@@ -20,16 +20,20 @@ final class Frames {
     private Frames() {
     }
 
-    /** @param e a record @return its frame, ready to write */
-    static ByteBuffer encode(final Spool.Entry e) {
-        final byte[] k = e.key().getBytes(StandardCharsets.UTF_8);
-        final int length = 4 + k.length + e.value().length;
-        final ByteBuffer frame = ByteBuffer.allocate(8 + length);
-        frame.putInt(length).putInt(0).putInt(k.length).put(k).put(e.value());
+    /**
+     * Appends one frame to a buffer with room for it.
+     *
+     * @param out the buffer
+     * @param key the key's UTF-8 bytes
+     * @param value the value
+     */
+    static void put(final ByteBuffer out, final byte[] key, final byte[] value) {
+        final int start = out.position();
+        final int length = 4 + key.length + value.length;
+        out.putInt(length).putInt(0).putInt(key.length).put(key).put(value);
         final CRC32C crc = new CRC32C();
-        crc.update(frame.array(), 8, length);
-        frame.putInt(4, (int) crc.getValue());
-        return frame.flip();
+        crc.update(out.array(), out.arrayOffset() + start + 8, length);
+        out.putInt(start + 4, (int) crc.getValue());
     }
 
     /**

@@ -3,10 +3,12 @@ package dev.vigil.collector.delivery;
 import dev.vigil.collector.CollectorException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,15 +42,17 @@ public final class Spool implements AutoCloseable {
     private final Path dir;
     private final long maxBytes;
     private final int segmentBytes;
+    private final int recentBytes;
     private final Map<RecordKind, Queue> queues = new EnumMap<>(RecordKind.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private long totalBytes;
 
-    private Spool(final Path dir, final long maxBytes, final int segmentBytes) {
+    private Spool(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
+        this.recentBytes = recentBytes;
     }
 
     /**
@@ -60,11 +64,19 @@ public final class Spool implements AutoCloseable {
      * @return the spool
      */
     public static Spool open(final Path dir, final long maxBytes, final int segmentBytes) {
+        return open(dir, maxBytes, segmentBytes, Math.min(segmentBytes, 1 << 20));
+    }
+
+    /**
+     * As {@link #open(Path, long, int)}, with the bound of the frames kept in memory per kind for
+     * {@link #take} (0: every take reads the segment file).
+     */
+    static Spool open(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes) {
         if (segmentBytes * 4L > maxBytes) {
             throw new IllegalArgumentException("segmentBytes * 4 must be <= maxBytes, was " + segmentBytes + " and "
                     + maxBytes);
         }
-        final Spool spool = new Spool(dir, maxBytes, segmentBytes);
+        final Spool spool = new Spool(dir, maxBytes, segmentBytes, recentBytes);
         try {
             Files.createDirectories(dir);
             for (final RecordKind kind : RecordKind.values()) {
@@ -102,41 +114,51 @@ public final class Spool implements AutoCloseable {
         lock.lock();
         try {
             final Queue q = queues.get(kind);
+            // Frames for `target`, not yet written; one buffer for the whole call.
             ByteBuffer out = null;
             Segment target = null;
             int stored = 0;
+            final List<Recent> recent = new ArrayList<>(entries.size());
             for (final Entry e : entries) {
-                final ByteBuffer frame = Frames.encode(e);
-                while (totalBytes + (out == null ? 0 : out.position()) + frame.remaining() > maxBytes) {
-                    if (out != null) {
+                final byte[] key = e.key().getBytes(StandardCharsets.UTF_8);
+                final int frameBytes = Frames.HEADER + key.length + e.value().length;
+                while (totalBytes + (out == null ? 0 : out.position()) + frameBytes > maxBytes) {
+                    if (out != null && out.position() > 0) {
                         write(target, out);
-                        out = null;
                     }
                     if (!evictOne()) {
                         break;
                     }
                 }
-                if (totalBytes + frame.remaining() > maxBytes) {
+                if (totalBytes + frameBytes > maxBytes) {
                     q.dropped++;
                     continue;
                 }
-                if (out != null && target.size + out.position() + frame.remaining() > segmentBytes) {
+                if (out != null && out.position() > 0 && target.size + out.position() + frameBytes > segmentBytes) {
                     write(target, out); // the segment is full: flush before it rolls and closes
-                    out = null;
                 }
-                final Segment active = q.activeFor(frame.remaining());
+                final Segment active = q.activeFor(frameBytes);
                 if (out == null) {
-                    out = ByteBuffer.allocate(Math.max(frame.remaining(), 64 * 1024));
-                    target = active;
-                } else if (out.remaining() < frame.remaining()) {
-                    out = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + frame.remaining()))
+                    out = ByteBuffer.allocate(Math.max(frameBytes, (int) Math.min(segmentBytes, bytesOf(entries))));
+                } else if (out.remaining() < frameBytes) {
+                    out = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + frameBytes))
                             .put(out.flip());
                 }
-                out.put(frame);
+                if (out.position() == 0) {
+                    target = active;
+                }
+                final long start = target.size + out.position();
+                recent.add(new Recent(target.seq, start, start + frameBytes, e));
+                Frames.put(out, key, e.value());
                 stored++;
             }
-            if (out != null) {
+            if (out != null && out.position() > 0) {
                 write(target, out);
+            }
+            for (final Recent r : recent) {
+                if (q.segments.containsKey(r.seq)) { // not evicted by a later record of this call
+                    q.remember(r);
+                }
             }
             q.pending += stored;
             if (stored > 0) {
@@ -151,6 +173,16 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** @return about the bytes the frames of these records take (exact for ASCII keys) */
+    private static long bytesOf(final List<Entry> entries) {
+        long n = 0;
+        for (final Entry e : entries) {
+            n += Frames.HEADER + e.key().length() + e.value().length;
+        }
+        return n;
+    }
+
+    /** Writes the buffered frames at the end of a segment and empties the buffer. */
     private void write(final Segment segment, final ByteBuffer out) throws IOException {
         out.flip();
         final int n = out.remaining();
@@ -159,6 +191,7 @@ public final class Spool implements AutoCloseable {
         }
         segment.size += n;
         totalBytes += n;
+        out.clear();
     }
 
     /** Forces every appended record to the disk, so it survives a crash of the host. */
@@ -198,9 +231,11 @@ public final class Spool implements AutoCloseable {
                 return Batch.empty(kind);
             }
             final List<Entry> entries = new ArrayList<>();
-            final long end = Frames.read(seg.path, seg.size, q.cursorOffset, maxRecords, entries);
+            final long end = q.takeRecent(seg.seq, maxRecords, entries);
+            final long batchEnd = end >= 0 ? end
+                    : Frames.read(seg.path, seg.size, q.cursorOffset, maxRecords, entries);
             q.inFlight = seg.seq;
-            return new Batch(kind, seg.seq, end, entries);
+            return new Batch(kind, seg.seq, batchEnd, entries);
         } catch (IOException e) {
             throw new CollectorException("spool " + dir + ": cannot read " + kind.label() + " segment: "
                     + e.getMessage(), e);
@@ -405,6 +440,10 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** A frame appended at {@code [start, end)} of segment {@code seq}, kept in memory until sent. */
+    private record Recent(long seq, long start, long end, Entry entry) {
+    }
+
     /** The segments and cursor of one kind. */
     private final class Queue {
         final RecordKind kind;
@@ -415,9 +454,57 @@ public final class Spool implements AutoCloseable {
         long inFlight = -1;
         long pending;
         long dropped;
+        /**
+         * The last frames appended, not yet sent, so that the sender need not read back what was just
+         * written: a suffix of the queue (of each segment's frames too), at most {@code recentBytes}.
+         */
+        final ArrayDeque<Recent> recent = new ArrayDeque<>();
+        long recentSize;
 
         Queue(final RecordKind kind) {
             this.kind = kind;
+        }
+
+        void remember(final Recent r) {
+            if (recentBytes == 0) {
+                return;
+            }
+            recent.addLast(r);
+            recentSize += r.end - r.start;
+            while (recentSize > recentBytes) {
+                forgetFirst();
+            }
+        }
+
+        private void forgetFirst() {
+            final Recent r = recent.removeFirst();
+            recentSize -= r.end - r.start;
+        }
+
+        /**
+         * Takes the frames from the cursor on out of memory, when they are all there.
+         *
+         * @param seq the segment the cursor is in
+         * @return the position after the last frame taken, or -1 when the frames must be read from the file
+         */
+        long takeRecent(final long seq, final int maxRecords, final List<Entry> out) {
+            while (!recent.isEmpty() && (recent.peekFirst().seq < cursorSeq
+                    || recent.peekFirst().seq == cursorSeq && recent.peekFirst().start < cursorOffset)) {
+                forgetFirst(); // sent
+            }
+            final Recent first = recent.peekFirst();
+            if (first == null || first.seq != seq || first.start != cursorOffset) {
+                return -1;
+            }
+            long end = -1;
+            for (final Recent r : recent) {
+                if (r.seq != seq || out.size() >= maxRecords) {
+                    break;
+                }
+                out.add(r.entry);
+                end = r.end;
+            }
+            return end;
         }
 
         long bytes() {
@@ -479,6 +566,9 @@ public final class Spool implements AutoCloseable {
         }
 
         void delete(final Segment seg) throws IOException {
+            if (recent.removeIf(r -> r.seq == seg.seq)) {
+                recentSize = recent.stream().mapToLong(r -> r.end - r.start).sum();
+            }
             seg.close();
             Files.deleteIfExists(seg.path);
             segments.remove(seg.seq);

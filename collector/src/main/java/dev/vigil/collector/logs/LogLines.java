@@ -108,13 +108,13 @@ final class LogLines {
         final int end = Math.min(text.length(), LEVEL_SCAN_CHARS);
         int i = 0;
         while (i < end) {
-            if (!Character.isLetter(text.charAt(i))) {
+            if (!letter(text.charAt(i))) {
                 i++;
                 continue;
             }
             final int start = i;
             boolean upper = true;
-            while (i < text.length() && Character.isLetter(text.charAt(i))) {
+            while (i < text.length() && letter(text.charAt(i))) {
                 upper &= text.charAt(i) >= 'A' && text.charAt(i) <= 'Z';
                 i++;
             }
@@ -126,5 +126,14 @@ final class LogLines {
             }
         }
         return Severity.UNKNOWN;
+    }
+
+    /** {@link Character#isLetter(char)}, without its table lookup for ASCII (most of a log line). */
+    private static boolean letter(final char c) {
+        if (c < 128) {
+            final int d = (c | 0x20) - 'a';
+            return d >= 0 && d < 26;
+        }
+        return Character.isLetter(c);
     }
 }

@@ -52,6 +52,7 @@ public final class LogTailer implements AutoCloseable {
     }
 
     private final Options options;
+    private final List<Glob> globs;
     private final Checkpoints store;
     private final Outbox outbox;
     private final String host;
@@ -61,6 +62,7 @@ public final class LogTailer implements AutoCloseable {
     private final Map<String, Checkpoint> checkpoints;
     private final boolean firstRun;
     private final Harvester.Sink sink = this::publish;
+    private final RecordIds ids = new RecordIds();
     /** Records of the current round, handed to the outbox together (one disk write). */
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
@@ -79,6 +81,7 @@ public final class LogTailer implements AutoCloseable {
     public LogTailer(final Options options, final Path stateDir, final Outbox outbox, final String host,
                      final Clock clock) {
         this.options = options;
+        this.globs = options.globs().stream().map(Glob::of).toList();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
         this.firstRun = !store.exists();
         this.checkpoints = store.load();
@@ -182,7 +185,7 @@ public final class LogTailer implements AutoCloseable {
     private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
         // The constructor, not the builder: the builder copies every default, for every line.
         final LogRecord r = new LogRecord(
-                RecordIds.of(host, h.identity, h.generation, offset, text),
+                ids.of(host, h.identity, h.generation, offset, text),
                 host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
                 offset, truncated ? Map.of("truncated", "true") : Map.of());
         batch.add(r);
@@ -321,7 +324,34 @@ public final class LogTailer implements AutoCloseable {
     /** @return every regular file matching a glob now, by identity */
     private Map<FileIdentity, Path> discover() {
         final Map<FileIdentity, Path> found = new LinkedHashMap<>();
-        for (final String glob : options.globs()) {
+        for (final Glob glob : globs) {
+            if (!Files.exists(glob.base())) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(glob.base(), glob.maxDepth())) {
+                walk.filter(p -> glob.matcher().matches(p) && Files.isRegularFile(p) && !compressed(p)).forEach(p -> {
+                    try {
+                        found.putIfAbsent(FileIdentity.of(p), p);
+                    } catch (IOException e) {
+                        LOG.debug("{} vanished while listing", p);
+                    }
+                });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                LOG.debug("listing {} failed: {}", glob.base(), e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A file pattern, parsed once rather than every round.
+     *
+     * @param base the longest leading part without wildcards: where listing starts
+     * @param matcher matches whole paths
+     * @param maxDepth how deep below base matches can be
+     */
+    private record Glob(Path base, PathMatcher matcher, int maxDepth) {
+        static Glob of(final String glob) {
             final Path pattern = Path.of(glob).toAbsolutePath();
             Path base = pattern.getRoot();
             int depth = 0;
@@ -334,24 +364,9 @@ public final class LogTailer implements AutoCloseable {
                     base = base.resolve(part);
                 }
             }
-            final PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-            final int maxDepth = glob.contains("**") ? Integer.MAX_VALUE : depth;
-            if (!Files.exists(base)) {
-                continue;
-            }
-            try (Stream<Path> walk = Files.walk(base, maxDepth)) {
-                walk.filter(p -> matcher.matches(p) && Files.isRegularFile(p) && !compressed(p)).forEach(p -> {
-                    try {
-                        found.putIfAbsent(FileIdentity.of(p), p);
-                    } catch (IOException e) {
-                        LOG.debug("{} vanished while listing", p);
-                    }
-                });
-            } catch (IOException | java.io.UncheckedIOException e) {
-                LOG.debug("listing {} failed: {}", base, e.getMessage());
-            }
+            return new Glob(base, FileSystems.getDefault().getPathMatcher("glob:" + pattern),
+                    glob.contains("**") ? Integer.MAX_VALUE : depth);
         }
-        return found;
     }
 
     private static void closeQuietly(final Harvester h) {

@@ -1,7 +1,12 @@
 package dev.vigil.collector.metrics;
 
+import com.sun.jna.Platform;
+import com.sun.jna.platform.linux.LibC;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.MetricSample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import oshi.SystemInfo;
+import oshi.driver.linux.proc.DiskStats;
+import oshi.driver.linux.proc.DiskStats.IoStat;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.CentralProcessor.TickType;
 import oshi.hardware.GlobalMemory;
@@ -26,9 +33,16 @@ import oshi.software.os.OperatingSystem;
  * <p>Counters (disk and network I/O) are published with delta temporality: the amount during the
  * interval since the previous sample, so the first sample after start has none. Gauges are the
  * value at sampling time. Not thread-safe: one sampler thread.
+ *
+ * <p>Cost: on Linux, OSHI lists filesystems only when the mount table changes (its listing runs
+ * {@code lsblk}, a process per call) and disks every 60 samples (a udev walk per disk); in
+ * between, each sample reads the same kernel figures OSHI would: one {@code statvfs} per
+ * filesystem and one read of {@code /proc/diskstats}.
  */
 public final class HostMetrics {
     private static final long MS_PER_S = 1000;
+    private static final long SECTOR_BYTES = 512;
+    private static final Path MOUNTS = Path.of("/proc/self/mounts");
 
     private final String host;
     private final Clock clock;
@@ -41,6 +55,8 @@ public final class HostMetrics {
     private long[] previousTicks;
     private List<HWDiskStore> disks;
     private List<NetworkIF> interfaces;
+    private List<OSFileStore> stores;
+    private String mounts;
     private int samples;
 
     /**
@@ -128,16 +144,17 @@ public final class HostMetrics {
     }
 
     private void filesystems(final Batch out) {
-        for (final OSFileStore fs : os.getFileSystem().getFileStores(true)) {
-            if (excludedFsTypes.contains(fs.getType()) || fs.getTotalSpace() <= 0) {
+        for (final OSFileStore fs : fileStores()) {
+            final FsFigures f = figures(fs);
+            if (f == null || f.total() <= 0) {
                 continue;
             }
             final String[] attrs = {"system.device", fs.getVolume(), "system.filesystem.mountpoint", fs.getMount(),
                 "system.filesystem.type", fs.getType(),
                 "system.filesystem.mode", fs.getOptions().matches("(^|.*,)ro(,.*|$)") ? "ro" : "rw"};
-            final long total = fs.getTotalSpace();
-            final long free = fs.getFreeSpace();
-            final long usable = fs.getUsableSpace();
+            final long total = f.total();
+            final long free = f.free();
+            final long usable = f.usable();
             // As df: used = total - free; 'free' is what an unprivileged user can still write.
             out.add("system.filesystem.usage", total - free, "By", with(attrs, "system.filesystem.state", "used"));
             out.add("system.filesystem.usage", usable, "By", with(attrs, "system.filesystem.state", "free"));
@@ -146,28 +163,86 @@ public final class HostMetrics {
             out.add("system.filesystem.limit", total, "By", attrs);
             final long avail = total - free + usable;
             out.add("system.filesystem.utilization", avail == 0 ? 0 : (double) (total - free) / avail, "1", attrs);
-            if (fs.getTotalInodes() > 0) {
-                out.add("system.filesystem.inodes.usage", fs.getTotalInodes() - fs.getFreeInodes(), "{inode}",
+            if (f.totalInodes() > 0) {
+                out.add("system.filesystem.inodes.usage", f.totalInodes() - f.freeInodes(), "{inode}",
                         with(attrs, "system.filesystem.state", "used"));
-                out.add("system.filesystem.inodes.usage", fs.getFreeInodes(), "{inode}",
+                out.add("system.filesystem.inodes.usage", f.freeInodes(), "{inode}",
                         with(attrs, "system.filesystem.state", "free"));
             }
         }
     }
 
-    private void disks(final Batch out) {
-        for (final HWDiskStore d : disks) {
-            d.updateAttributes();
-            final String dev = d.getName().replaceFirst("^/dev/", "");
-            delta(out, "system.disk.io", "By", d.getReadBytes(), "system.device", dev, "disk.io.direction", "read");
-            delta(out, "system.disk.io", "By", d.getWriteBytes(), "system.device", dev, "disk.io.direction",
-                    "write");
-            delta(out, "system.disk.operations", "{operation}", d.getReads(), "system.device", dev,
-                    "disk.io.direction", "read");
-            delta(out, "system.disk.operations", "{operation}", d.getWrites(), "system.device", dev,
-                    "disk.io.direction", "write");
-            deltaSeconds(out, "system.disk.io_time", d.getTransferTime(), "system.device", dev);
+    /** @return the filesystems to report; listed again through OSHI only when the mount table changed */
+    List<OSFileStore> fileStores() {
+        if (!Platform.isLinux()) {
+            return os.getFileSystem().getFileStores(true).stream()
+                    .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList();
         }
+        String now;
+        try {
+            now = Files.readString(MOUNTS);
+        } catch (IOException e) {
+            now = null; // list every time
+        }
+        if (stores == null || now == null || !now.equals(mounts)) {
+            stores = os.getFileSystem().getFileStores(true).stream()
+                    .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList();
+            mounts = now;
+        }
+        return stores;
+    }
+
+    /** @return the store's figures now (as OSHI computes them, from statvfs), or null when it is gone */
+    static FsFigures figures(final OSFileStore fs) {
+        if (!Platform.isLinux()) {
+            return new FsFigures(fs.getTotalSpace(), fs.getFreeSpace(), fs.getUsableSpace(), fs.getTotalInodes(),
+                    fs.getFreeInodes());
+        }
+        final LibC.Statvfs v = new LibC.Statvfs();
+        if (LibC.INSTANCE.statvfs(fs.getMount(), v) != 0) {
+            return null;
+        }
+        final long frsize = v.f_frsize.longValue();
+        return new FsFigures(v.f_blocks.longValue() * frsize, v.f_bfree.longValue() * frsize,
+                v.f_bavail.longValue() * frsize, v.f_files.longValue(), v.f_ffree.longValue());
+    }
+
+    /** Sizes in bytes and inode counts of one filesystem. */
+    record FsFigures(long total, long free, long usable, long totalInodes, long freeInodes) {
+    }
+
+    private void disks(final Batch out) {
+        final Map<String, Map<IoStat, Long>> stats = Platform.isLinux() ? DiskStats.getDiskStats() : Map.of();
+        for (final HWDiskStore d : disks) {
+            final String dev = d.getName().replaceFirst("^/dev/", "");
+            final DiskFigures f = figures(d, stats.get(dev));
+            delta(out, "system.disk.io", "By", f.readBytes(), "system.device", dev, "disk.io.direction", "read");
+            delta(out, "system.disk.io", "By", f.writeBytes(), "system.device", dev, "disk.io.direction", "write");
+            delta(out, "system.disk.operations", "{operation}", f.reads(), "system.device", dev,
+                    "disk.io.direction", "read");
+            delta(out, "system.disk.operations", "{operation}", f.writes(), "system.device", dev,
+                    "disk.io.direction", "write");
+            deltaSeconds(out, "system.disk.io_time", f.ioMillis(), "system.device", dev);
+        }
+    }
+
+    /**
+     * @param d a disk
+     * @param stat its line of /proc/diskstats, or null (then OSHI updates the disk)
+     * @return its counters: the same kernel counters OSHI reads, sectors of 512 bytes as it counts them
+     */
+    static DiskFigures figures(final HWDiskStore d, final Map<IoStat, Long> stat) {
+        if (stat == null) {
+            d.updateAttributes();
+            return new DiskFigures(d.getReads(), d.getReadBytes(), d.getWrites(), d.getWriteBytes(),
+                    d.getTransferTime());
+        }
+        return new DiskFigures(stat.get(IoStat.READS), stat.get(IoStat.READS_SECTOR) * SECTOR_BYTES,
+                stat.get(IoStat.WRITES), stat.get(IoStat.WRITES_SECTOR) * SECTOR_BYTES, stat.get(IoStat.IO_MS));
+    }
+
+    /** Cumulative I/O counters of one disk. */
+    record DiskFigures(long reads, long readBytes, long writes, long writeBytes, long ioMillis) {
     }
 
     private void network(final Batch out) {

@@ -9,8 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -177,5 +182,99 @@ class SpoolTest {
             final List<String> rest = drain(spool, RecordKind.METRIC);
             assertEquals(1000, out.entries().size() + rest.size() + spool.takeDropped().get(RecordKind.METRIC));
         }
+    }
+
+    @Test
+    void shouldTakeFromMemoryExactlyWhatTheSegmentFilesHold() {
+        // The same random appends, takes, commits, releases, evictions and reopenings on three spools:
+        // one that reads every batch back from its files, one with a small and one with a large
+        // in-memory tail. Every batch, count and drop must be the same.
+        final int[] recent = {0, 700, 1 << 20};
+        final Spool[] spools = new Spool[recent.length];
+        final Random random = new Random(7);
+        final Spool.Batch[][] out = new Spool.Batch[recent.length][RecordKind.values().length];
+        final Set<Spool.Entry> appended = Collections.newSetFromMap(new IdentityHashMap<>());
+        int seq = 0;
+        int fromMemory = 0;
+        try {
+            for (int round = 0; round < 3000; round++) {
+                if (round % 1000 == 0) {
+                    for (int s = 0; s < spools.length; s++) {
+                        if (spools[s] != null) {
+                            for (final Spool.Batch b : out[s]) {
+                                if (b != null) {
+                                    spools[s].release(b);
+                                }
+                            }
+                            Arrays.fill(out[s], null);
+                            spools[s].close();
+                        }
+                        spools[s] = Spool.open(dir.resolve("s" + s), 24 * 1024, 2048, recent[s]);
+                    }
+                }
+                final RecordKind kind = RecordKind.values()[random.nextInt(3)];
+                final int op = random.nextInt(10);
+                if (op < 5) {
+                    final List<Spool.Entry> entries = new ArrayList<>();
+                    for (int i = random.nextInt(12); i >= 0; i--) {
+                        entries.add(new Spool.Entry("h" + (seq % 3), value(seq++ + "-" + "x".repeat(random.nextInt(
+                                random.nextInt(20) == 0 ? 1500 : 60)))));
+                    }
+                    appended.addAll(entries);
+                    final int stored = spools[0].appendAll(kind, entries);
+                    for (int s = 1; s < spools.length; s++) {
+                        assertEquals(stored, spools[s].appendAll(kind, entries));
+                    }
+                } else if (op < 8) {
+                    final int max = 1 + random.nextInt(20);
+                    for (int s = 0; s < spools.length; s++) {
+                        if (out[s][kind.ordinal()] == null) {
+                            out[s][kind.ordinal()] = spools[s].take(kind, max);
+                        }
+                        final Spool.Batch a = out[0][kind.ordinal()];
+                        final Spool.Batch b = out[s][kind.ordinal()];
+                        assertEquals(a.segment(), b.segment(), "segment, round " + round);
+                        assertEquals(a.end(), b.end(), "end, round " + round);
+                        assertEquals(text(a), text(b), "records, round " + round);
+                        assertTrue(s > 0 || a.isEmpty() || !appended.contains(a.entries().get(0)));
+                        fromMemory += !b.isEmpty() && appended.contains(b.entries().get(0)) ? 1 : 0;
+                    }
+                } else {
+                    for (int s = 0; s < spools.length; s++) {
+                        final Spool.Batch b = out[s][kind.ordinal()];
+                        if (b != null) {
+                            if (op == 8) {
+                                spools[s].commit(b);
+                            } else {
+                                spools[s].release(b);
+                            }
+                            out[s][kind.ordinal()] = null;
+                        }
+                    }
+                }
+                for (final Spool spool : spools) {
+                    assertEquals(spools[0].bytes(), spool.bytes(), "bytes, round " + round);
+                    for (final RecordKind k : RecordKind.values()) {
+                        assertEquals(spools[0].pending(k), spool.pending(k), "pending, round " + round);
+                    }
+                }
+            }
+            final Map<RecordKind, Long> dropped = spools[0].takeDropped();
+            assertTrue(dropped.getOrDefault(RecordKind.METRIC, 0L) > 0, "the test must evict: " + dropped);
+            for (int s = 1; s < spools.length; s++) {
+                assertEquals(dropped, spools[s].takeDropped());
+            }
+            assertTrue(fromMemory > 100, "batches must come from memory too: " + fromMemory);
+        } finally {
+            for (final Spool spool : spools) {
+                if (spool != null) {
+                    spool.close();
+                }
+            }
+        }
+    }
+
+    private static List<String> text(final Spool.Batch b) {
+        return b.entries().stream().map(e -> e.key() + ":" + new String(e.value(), StandardCharsets.UTF_8)).toList();
     }
 }

@@ -1,0 +1,62 @@
+package dev.vigil.collector.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import oshi.SystemInfo;
+import oshi.driver.linux.proc.DiskStats;
+import oshi.driver.linux.proc.DiskStats.IoStat;
+import oshi.hardware.HWDiskStore;
+import oshi.software.os.OSFileStore;
+
+/** The cheap per-sample readings give what OSHI's own (costlier) calls give on this host. */
+class HostMetricsTest {
+    private final SystemInfo si = new SystemInfo();
+
+    @Test
+    void shouldReadFilesystemFiguresAsOshiDoes() {
+        final HostMetrics metrics = new HostMetrics("h", Clock.systemUTC(), Set.of());
+        final var stores = metrics.fileStores();
+        assertFalse(stores.isEmpty());
+        assertEquals(stores, metrics.fileStores(), "the listing is kept while the mount table stays the same");
+        for (final OSFileStore fs : si.getOperatingSystem().getFileSystem().getFileStores(true)) {
+            final HostMetrics.FsFigures f = HostMetrics.figures(fs);
+            assertNotNull(f, fs.getMount());
+            assertEquals(fs.getTotalSpace(), f.total(), fs.getMount());
+            assertEquals(fs.getTotalInodes(), f.totalInodes(), fs.getMount());
+            // Free space moves while other processes write: allow 64 MiB and 10,000 inodes.
+            assertEquals(fs.getFreeSpace(), f.free(), 64 << 20, fs.getMount());
+            assertEquals(fs.getUsableSpace(), f.usable(), 64 << 20, fs.getMount());
+            assertEquals(fs.getFreeInodes(), f.freeInodes(), 10_000, fs.getMount());
+        }
+    }
+
+    @Test
+    void shouldReadDiskCountersAsOshiDoes() {
+        final Map<String, Map<IoStat, Long>> stats = DiskStats.getDiskStats();
+        int compared = 0;
+        for (final HWDiskStore d : si.getHardware().getDiskStores()) {
+            final Map<IoStat, Long> stat = stats.get(d.getName().replaceFirst("^/dev/", ""));
+            if (stat == null) {
+                continue;
+            }
+            final HostMetrics.DiskFigures ours = HostMetrics.figures(d, stat);
+            final HostMetrics.DiskFigures oshi = HostMetrics.figures(d, null); // read after ours: never smaller
+            assertTrue(ours.reads() <= oshi.reads() && oshi.reads() <= ours.reads() + 10_000, d.getName());
+            assertTrue(ours.writes() <= oshi.writes() && oshi.writes() <= ours.writes() + 10_000, d.getName());
+            assertTrue(ours.readBytes() <= oshi.readBytes()
+                    && oshi.readBytes() <= ours.readBytes() + (256L << 20), d.getName());
+            assertTrue(ours.writeBytes() <= oshi.writeBytes()
+                    && oshi.writeBytes() <= ours.writeBytes() + (256L << 20), d.getName());
+            assertTrue(ours.ioMillis() <= oshi.ioMillis() && oshi.ioMillis() <= ours.ioMillis() + 10_000, d.getName());
+            compared++;
+        }
+        assertTrue(compared > 0 || si.getHardware().getDiskStores().isEmpty(), "no disk found in /proc/diskstats");
+    }
+}
