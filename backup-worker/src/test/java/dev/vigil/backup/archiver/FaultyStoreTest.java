@@ -64,6 +64,7 @@ class FaultyStoreTest {
             assertEquals(TestRepos.manifest(src), restored(repo, s, "out"));
             final Checker.Report report = new Checker(repo).check(1.0, 1);
             assertTrue(report.ok(), report.errors().toString());
+            assertTrue(store.injected.get() >= store.calls.get() / 10, "requests dropped: " + store.injected);
         }
     }
 

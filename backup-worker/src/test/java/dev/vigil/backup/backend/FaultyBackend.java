@@ -3,6 +3,8 @@ package dev.vigil.backup.backend;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,8 +16,12 @@ public final class FaultyBackend implements Backend {
     private final AtomicInteger transientFailures = new AtomicInteger();
     private final AtomicInteger savesLeft = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger every = new AtomicInteger();
+    /** Operations whose last attempt was dropped by {@link #failEvery}: their retry goes through. */
+    private final Set<String> dropped = ConcurrentHashMap.newKeySet();
     /** Operations called so far. */
     public final AtomicInteger calls = new AtomicInteger();
+    /** Transient failures injected so far. */
+    public final AtomicInteger injected = new AtomicInteger();
 
     /** @param inner the store that answers when no failure is injected */
     public FaultyBackend(final Backend inner) {
@@ -42,10 +48,18 @@ public final class FaultyBackend implements Backend {
 
     private void maybeFail(final String what) throws IOException {
         final int call = calls.incrementAndGet();
-        final int n = every.get();
-        if (transientFailures.getAndUpdate(k -> Math.max(0, k - 1)) > 0 || n > 0 && call % n == 0) {
+        if (transientFailures.getAndUpdate(k -> Math.max(0, k - 1)) > 0) {
+            injected.incrementAndGet();
             throw new IOException("injected transient failure of " + what);
         }
+        // "Fails once" per operation: with several threads calling, a retry could otherwise land on
+        // the next n-th call again, and again, whatever the retry budget.
+        final int n = every.get();
+        if (n > 0 && call % n == 0 && dropped.add(what)) {
+            injected.incrementAndGet();
+            throw new IOException("injected transient failure of " + what);
+        }
+        dropped.remove(what);
     }
 
     @Override
@@ -64,7 +78,7 @@ public final class FaultyBackend implements Backend {
 
     @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
-        maybeFail("load " + handle);
+        maybeFail("load " + handle + " at " + offset);
         return inner.load(handle, offset, length);
     }
 
