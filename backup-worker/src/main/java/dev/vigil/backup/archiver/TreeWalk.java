@@ -234,7 +234,7 @@ final class TreeWalk {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return saver.save(p, st);
+                return saver.save(p, st, existed ? ParentChunks.of(before.content(), repo.index()) : null);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
