@@ -76,7 +76,7 @@ final class FileSaver {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                if (parent == null && expected.size() <= 2L * chunker.max()) {
+                if (parent == null && !large(expected.size())) {
                     readWhole(ch, expected.size(), chunks);
                 } else {
                     stream(ch, parent == null ? null : new Guide(parent, expected.size()), chunks);
@@ -90,6 +90,11 @@ final class FileSaver {
             expected = after;
         }
         throw new TornFileException(path);
+    }
+
+    /** @return whether a file of this size is streamed (its chunks stored on the pool) rather than read whole */
+    boolean large(final long size) {
+        return size > 2L * chunker.max();
     }
 
     private void readWhole(final FileChannel ch, final long size, final List<CompletableFuture<BlobId>> out)
@@ -152,10 +157,11 @@ final class FileSaver {
                 out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, id, buf, start, len).id()));
             } else {
                 final byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
-                if (guide != null && guide.active()) {
-                    // The id is needed now, to find where the parent's chunks line up again.
+                final long chunkEnd = bufOffset + start + len;
+                if (guide != null && guide.active() && !guide.realignAt(chunkEnd)) {
+                    // The id is needed now: the chunk that follows an insertion or a deletion finds its parent by it.
                     final BlobId id = BlobId.wrap(repo.hasher().id(chunk, 0, len));
-                    guide.realign(bufOffset + start + len, id);
+                    guide.realignAfter(chunkEnd, id);
                     out.add(CompletableFuture.supplyAsync(
                             () -> repo.saveBlob(BlobType.DATA, id, chunk, 0, chunk.length).id(), pool));
                 } else {
@@ -214,18 +220,30 @@ final class FileSaver {
             return i;
         }
 
-        /** After a chunk the parent did not have, ending at {@code end}, whose id is {@code id}. */
-        void realign(final long end, final BlobId id) {
-            int next = parent.startingAt(end - shift);
-            if (next < 0) {
-                final int same = parent.indexOf(id);
-                if (same >= 0 && same + 1 < parent.count()) {
-                    next = same + 1;
-                    shift = end - parent.end(same);
-                }
+        /**
+         * After a chunk the parent did not have, ending at {@code end}: expects the parent chunk that
+         * started there (at the current shift), as after an edit in place.
+         *
+         * @return whether one did
+         */
+        boolean realignAt(final long end) {
+            expect = parent.startingAt(end - shift);
+            if (expect >= 0) {
+                misses = 0;
             }
-            expect = next;
-            misses = next < 0 ? misses + 1 : 0;
+            return expect >= 0;
+        }
+
+        /** When {@link #realignAt} found nothing: the parent chunk after the one with this id, at a new shift. */
+        void realignAfter(final long end, final BlobId id) {
+            final int same = parent.indexOf(id);
+            if (same >= 0 && same + 1 < parent.count()) {
+                expect = same + 1;
+                shift = end - parent.end(same);
+                misses = 0;
+            } else {
+                misses++;
+            }
         }
     }
 }
