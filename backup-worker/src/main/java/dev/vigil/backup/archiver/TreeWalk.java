@@ -49,6 +49,11 @@ final class TreeWalk {
     private final AtomicLong bytesTotal = new AtomicLong();
     private final AtomicLong bytesDelta = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+    /**
+     * The parent's trees met while resolving the journal's paths: thousands of deleted paths share a few
+     * directories, and each tree is decrypted and decoded once instead of once per path.
+     */
+    private final Map<BlobId, List<Node>> parentTrees = new ConcurrentHashMap<>();
     /** At most this many large files are started before the walk (they keep every core busy already). */
     private static final int EARLY_FILES = 8;
     /** Large files the journal names, started before the walk reaches them (relative path → save). */
@@ -153,7 +158,8 @@ final class TreeWalk {
             if (t == null) {
                 return null;
             }
-            found = Archiver.loadTree(repo, t).stream().filter(n -> n.name().equals(part)).findFirst().orElse(null);
+            found = parentTrees.computeIfAbsent(t, id -> Archiver.loadTree(repo, id)).stream()
+                    .filter(n -> n.name().equals(part)).findFirst().orElse(null);
             if (found == null) {
                 return null;
             }
