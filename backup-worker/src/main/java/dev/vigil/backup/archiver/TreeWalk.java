@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the parent's subtrees for the rest.
  */
 final class TreeWalk {
+    /** At most this many large files are started before the walk (they keep every core busy already). */
+    private static final int EARLY_FILES = 8;
     private final Repository repo;
     private final FileSaver saver;
     private final Executor pool;
@@ -54,8 +56,6 @@ final class TreeWalk {
      * directories, and each tree is decrypted and decoded once instead of once per path.
      */
     private final Map<BlobId, List<Node>> parentTrees = new ConcurrentHashMap<>();
-    /** At most this many large files are started before the walk (they keep every core busy already). */
-    private static final int EARLY_FILES = 8;
     /** Large files the journal names, started before the walk reaches them (relative path → save). */
     private final Map<String, EarlyStart> early = new ConcurrentHashMap<>();
 
@@ -111,8 +111,9 @@ final class TreeWalk {
     }
 
     /**
-     * Starts the large changed files the journal names, largest first, before the walk: the walk
-     * meets files in name order, and a large file met last would leave one core working alone at the end.
+     * Starts the large files the journal names that changed in place, largest first, before the walk:
+     * the walk meets files in name order, and a large file met last would leave one core working alone
+     * at the end. New files are left to the walk, which may find them under a renamed directory.
      */
     private void startLargeFiles(final Path root, final BlobId parentTree) {
         final List<Map.Entry<String, FileStat>> large = new ArrayList<>();
@@ -131,11 +132,11 @@ final class TreeWalk {
             final String rel = e.getKey();
             final FileStat st = e.getValue();
             final Node before = resolve(parentTree, rel);
-            if (nodeOf(rel.substring(rel.lastIndexOf('/') + 1), st).sameFileAs(before)) {
+            if (before == null || before.type() != NodeType.FILE
+                    || nodeOf(before.name(), st).sameFileAs(before)) {
                 continue;
             }
-            final ParentChunks parent = before != null && before.type() == NodeType.FILE
-                    ? ParentChunks.of(before.content(), repo.index()) : null;
+            final ParentChunks parent = ParentChunks.of(before.content(), repo.index());
             early.put(rel, new EarlyStart(st, CompletableFuture.supplyAsync(() -> {
                 try {
                     return saver.save(root.resolve(rel), st, parent);

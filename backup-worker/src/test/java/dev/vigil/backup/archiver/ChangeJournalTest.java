@@ -162,7 +162,8 @@ class ChangeJournalTest {
             Files.move(src.resolve("docs/deep"), src.resolve("docs/moved"));
             final Path journal = tmp.resolve("journal.jsonl");
             Files.write(journal, List.of(RecordJson.write(interval(1, Instant.parse(parent.coveredFrom())
-                    .minusSeconds(1), Instant.now(), "e", true, List.of("docs/moved"), List.of("docs/deep")))));
+                    .minusSeconds(1), Instant.now(), "e", true, List.of("docs/moved", "docs/moved/er/big.bin"),
+                    List.of("docs/deep")))));
             final Snapshot j = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
                     .withJournal(ChangeJournal.read(journal)), null).snapshot();
             assertTrue(j.journal().used(), j.journal().reason());
