@@ -8,13 +8,13 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Blob ids: HMAC-SHA-256 of the plaintext under the repository's id key, so an id says nothing
  * about content to anyone without the key (kopia's keyed hashing). SHA-256 runs in the system's
- * OpenSSL ({@link OpenSslHash}) when it loads, else in the provider {@link NativeCrypto} picks; all give
+ * OpenSSL ({@link OpenSsl}) when it loads, else in the provider {@link NativeCrypto} picks; all give
  * the same bytes. Thread-safe.
  */
 public final class BlobHasher {
     /** Name stored in the repository config. */
     public static final String ALGORITHM = "HMAC-SHA256";
-    private static final OpenSslHash OPENSSL = OpenSslHash.instance();
+    private static final OpenSsl OPENSSL = OpenSsl.instance();
     private final byte[] rawKey;
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;

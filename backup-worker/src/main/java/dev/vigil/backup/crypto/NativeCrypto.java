@@ -3,7 +3,7 @@ package dev.vigil.backup.crypto;
 import java.security.Provider;
 
 /**
- * Where AES-GCM comes from, and HMAC-SHA-256 and SHA-256 when {@link OpenSslHash} is unavailable:
+ * Where AES-GCM comes from, and HMAC-SHA-256 and SHA-256 when {@link OpenSsl} is unavailable:
  * Conscrypt (BoringSSL through JNI) when its native library loads on this platform, else the JDK's
  * own provider. Native code runs at full speed from the first byte; the JDK's intrinsics only once
  * the JIT has compiled their callers, which takes hundreds of megabytes, so short runs and a JVM

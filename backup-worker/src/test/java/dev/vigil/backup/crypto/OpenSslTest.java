@@ -14,8 +14,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** OpenSSL's hashes must give exactly the JDK's bytes, whatever the length and offset. */
-class OpenSslHashTest {
+/** OpenSSL's hashes and scrypt must give exactly the JDK's and Bouncy Castle's bytes. */
+class OpenSslTest {
     private static final int[] LENGTHS = {0, 1, 63, 64, 65, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1,
         3 * (1 << 20) + 5};
 
@@ -23,13 +23,13 @@ class OpenSslHashTest {
     void loadsWhereLibcryptoIsInstalled() {
         assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3")),
                 "this check is for Debian-like x86-64 machines with OpenSSL 3 (the machines we benchmark on)");
-        assertNotNull(OpenSslHash.instance(), "libcrypto.so.3 is installed but OpenSSL's hashes were not loaded");
+        assertNotNull(OpenSsl.instance(), "libcrypto.so.3 is installed but OpenSSL's hashes were not loaded");
         assertEquals("openssl", BlobHasher.implementation());
     }
 
     @Test
     void sameBytesAsTheJdk() throws Exception {
-        final OpenSslHash openssl = OpenSslHash.instance();
+        final OpenSsl openssl = OpenSsl.instance();
         assumeTrue(openssl != null, "no OpenSSL here: BlobHasher uses the JDK's code, tested everywhere else");
         final SplittableRandom random = new SplittableRandom(7);
         final byte[] key = new byte[32];
@@ -47,6 +47,12 @@ class OpenSslHashTest {
             final byte[] range = Arrays.copyOfRange(data, offset, offset + length);
             assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(range),
                     openssl.sha256(data, offset, length), "SHA-256, length " + length);
+        }
+        // Key files are created with cost 2^14 (above OpenSSL's default memory bound); tests use 2^10.
+        for (final int n : new int[] {1 << 10, 1 << 14}) {
+            final byte[] salt = Arrays.copyOf(data, 16);
+            assertArrayEquals(org.bouncycastle.crypto.generators.SCrypt.generate(key, salt, n, 8, 1, 32),
+                    openssl.scrypt(key, salt, n, 8, 1, 32), "scrypt, N=" + n);
         }
     }
 }
