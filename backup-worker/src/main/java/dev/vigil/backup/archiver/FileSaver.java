@@ -142,8 +142,8 @@ final class FileSaver {
             if (start == end && eof) {
                 return;
             }
-            final int same = guide == null ? -1 : guide.confirm(buf, start, end, bufOffset + start);
-            final int len = same >= 0 ? guide.parent.length(same) : chunker.next(buf, start, end, eof);
+            final int matched = guide == null ? -1 : guide.confirm(buf, start, end, bufOffset + start);
+            final int len = matched >= 0 ? guide.parent.length(matched) : chunker.next(buf, start, end, eof);
             if (len < 0) {
                 System.arraycopy(buf, start, buf, 0, end - start);
                 end -= start;
@@ -151,8 +151,8 @@ final class FileSaver {
                 start = 0;
                 continue;
             }
-            if (same >= 0) {
-                final BlobId id = guide.parent.id(same);
+            if (matched >= 0) {
+                final BlobId id = guide.parent.id(matched);
                 progress.bytesMatched.addAndGet(len);
                 out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, id, buf, start, len).id()));
             } else {
