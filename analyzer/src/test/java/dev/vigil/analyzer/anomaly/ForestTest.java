@@ -66,17 +66,36 @@ class ForestTest {
 
     @Test
     void shouldScoreExactlyAsSmileFromTheCompactCopy() {
-        // given Smile's trees, axis-parallel and extended, and a Smile forest made of them
+        // given Smile's trees, axis-parallel (packed, float thresholds) and extended, and a Smile forest of them
         final List<double[]> rows = line(700);
         for (final int level : new int[] {0, 1}) {
             final IsolationTree[] trees = Forest.smileTrees(rows, 25, 128, 7, level, 9);
             final IsolationForest smile = new IsolationForest(128, level, trees);
             final CompactTrees compact = CompactTrees.of(trees, 2);
             final Forest forest = Forest.build(rows, 25, 128, 7, level, 9);
-            // when points inside, at the edge of and far outside the training range are scored
+            assertEquals(level == 0, compact.thresholds(2) != null, "only the axis-parallel forest is packed");
+            // when float points (what the detector scores) inside, at the edge of and far outside the
+            // training range are scored
             final SplittableRandom random = new SplittableRandom(4);
+            final List<double[]> probes = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
-                final double[] x = {random.nextDouble(-200, 1200), random.nextDouble(-200, 1200)};
+                probes.add(new double[] {(float) random.nextDouble(-200, 1200), (float) random.nextDouble(-200, 1200)});
+            }
+            // and, for the packed forest, points on every threshold and on the floats next to it
+            if (level == 0) {
+                final float[][] thresholds = compact.thresholds(2);
+                for (int j = 0; j < 2; j++) {
+                    for (final float t : thresholds[j]) {
+                        for (final float v : new float[] {Math.nextDown(t), t, Math.nextUp(t)}) {
+                            final double[] x = {(float) random.nextDouble(-200, 1200), (float) random.nextDouble(-200, 1200)};
+                            x[j] = v;
+                            probes.add(x);
+                        }
+                    }
+                }
+                assertTrue(probes.size() > 2000 + 3 * 25 * 50, "probes on the thresholds: " + (probes.size() - 2000));
+            }
+            for (final double[] x : probes) {
                 // then every path and the score are Smile's, bit for bit
                 for (int t = 0; t < trees.length; t++) {
                     assertEquals(trees[t].path(x), compact.path(t, x));
@@ -84,6 +103,46 @@ class ForestTest {
                 assertEquals(smile.score(x), forest.score(x));
             }
         }
+    }
+
+    @Test
+    void shouldTurnEverySplitIntoAnExactFloatThreshold() {
+        final SplittableRandom random = new SplittableRandom(11);
+        int rounded = 0;
+        for (int i = 0; i < 200_000; i++) {
+            final double w = random.nextDouble(-3, 3);
+            final float f = (float) random.nextDouble(-1000, 1000);
+            // split values on a float's product, halfway to the next float (where rounding b / w
+            // to float picks the wrong side half the time), and anywhere
+            final double b = switch (i % 3) {
+                case 0 -> f * w;
+                case 1 -> (f + (double) Math.nextUp(f)) / 2 * w;
+                default -> random.nextDouble(-3000, 3000);
+            };
+            final float t = CompactTrees.threshold(w, b);
+            if (t != (float) (b / w)) {
+                rounded++;
+            }
+            for (final float x : new float[] {Math.nextDown(Math.nextDown(t)), Math.nextDown(t), t, Math.nextUp(t),
+                Math.nextUp(Math.nextUp(t)), f}) {
+                final boolean smileLeft = x * w < b;
+                assertEquals(smileLeft, w >= 0 ? x < t : x >= t, "w " + w + ", b " + b + ", x " + x + ", t " + t);
+            }
+        }
+        assertTrue(rounded > 1000, "cases where b / w rounded to float is not the threshold: " + rounded);
+        assertEquals(Float.POSITIVE_INFINITY, CompactTrees.threshold(0.0, 1.0));
+        assertEquals(Float.NEGATIVE_INFINITY, CompactTrees.threshold(0.0, -1.0));
+    }
+
+    @Test
+    void shouldPackAnAxisParallelNodeInEightBytes() {
+        final IsolationTree[] trees = Forest.smileTrees(line(700), 25, 128, 7, 0, 9);
+        final CompactTrees compact = CompactTrees.of(trees, 2);
+        int nodes = 0;
+        for (final float[] t : compact.thresholds(2)) {
+            nodes += 2 * t.length + 25; // a binary tree has one leaf more than splits
+        }
+        assertTrue(compact.sizeBytes() < 8L * nodes + 8 * 128 + 512, compact.sizeBytes() + " bytes for " + nodes + " nodes");
     }
 
     @Test
