@@ -244,6 +244,18 @@ final class CompactTrees {
         return out;
     }
 
+    /**
+     * @param other another forest
+     * @return whether both hold the same nodes in the same places, bit for bit
+     */
+    boolean sameNodes(final CompactTrees other) {
+        return Arrays.equals(roots, other.roots) && Arrays.equals(axis, other.axis)
+                && Arrays.equals(leafValues, other.leafValues) && depth == other.depth
+                && Arrays.equals(right, other.right) && Arrays.equals(value, other.value)
+                && Arrays.equals(start, other.start) && Arrays.equals(index, other.index)
+                && Arrays.equals(weight, other.weight);
+    }
+
     /** @return the number of trees */
     int size() {
         return roots.length;
@@ -340,7 +352,7 @@ final class CompactTrees {
     }
 
     /** Copies nodes depth first, left subtree before right, so that a left child follows its parent. */
-    private static final class Builder {
+    static final class Builder {
         private final int dimension;
         private int[] right = new int[64];
         private double[] value = new double[64];
@@ -356,43 +368,60 @@ final class CompactTrees {
 
         /** @return the index of the copy of {@code node}, whose subtree follows it */
         int copy(final Object node) throws IllegalAccessException {
-            final int k = add(node);
             final Object l = LEFT.get(node);
             final Object r = RIGHT.get(node);
-            if (l != null && r != null) {
+            final boolean leaf = l == null || r == null;
+            final int k = leaf ? leaf(DEPTH.getDouble(node)) : split((double[]) SLOPE.get(node), BIAS.getDouble(node));
+            if (!leaf) {
                 copy(l); // lands at k + 1
-                final int rightChild = copy(r); // before indexing: copying may grow the arrays
-                right[k] = rightChild;
+                right(k, copy(r));
             }
             return k;
         }
 
-        /** Appends a node (as a leaf until its right child is known) and its hyperplane's terms. */
-        private int add(final Object node) throws IllegalAccessException {
+        /**
+         * @param adjustedDepth the leaf's depth plus c(size)
+         * @return the new node's index
+         */
+        int leaf(final double adjustedDepth) {
             grow();
             final int k = nodes++;
-            final boolean leaf = LEFT.get(node) == null || RIGHT.get(node) == null;
             right[k] = -1;
-            value[k] = leaf ? DEPTH.getDouble(node) : BIAS.getDouble(node);
+            value[k] = adjustedDepth;
             start[k] = terms;
-            if (!leaf) {
-                final double[] slope = (double[]) SLOPE.get(node);
-                if (slope.length != dimension) {
-                    throw new IllegalArgumentException("tree of dimension " + slope.length + ", expected " + dimension);
-                }
-                for (int j = 0; j < slope.length; j++) {
-                    if (slope[j] != 0.0) {
-                        if (terms == index.length) {
-                            index = Arrays.copyOf(index, 2 * terms);
-                            weight = Arrays.copyOf(weight, 2 * terms);
-                        }
-                        index[terms] = j;
-                        weight[terms++] = slope[j];
+            start[k + 1] = terms;
+            return k;
+        }
+
+        /**
+         * Appends a split, a leaf until {@link #right} is called; its left subtree must follow it.
+         *
+         * @param slope the hyperplane's normal (its zero terms are left out)
+         * @param bias {@code x . slope < bias} goes left
+         * @return the new node's index
+         */
+        int split(final double[] slope, final double bias) {
+            if (slope.length != dimension) {
+                throw new IllegalArgumentException("tree of dimension " + slope.length + ", expected " + dimension);
+            }
+            final int k = leaf(bias);
+            for (int j = 0; j < slope.length; j++) {
+                if (slope[j] != 0.0) {
+                    if (terms == index.length) {
+                        index = Arrays.copyOf(index, 2 * terms);
+                        weight = Arrays.copyOf(weight, 2 * terms);
                     }
+                    index[terms] = j;
+                    weight[terms++] = slope[j];
                 }
             }
             start[k + 1] = terms;
             return k;
+        }
+
+        /** Sets the right child of split k. */
+        void right(final int k, final int child) {
+            right[k] = child;
         }
 
         private void grow() {

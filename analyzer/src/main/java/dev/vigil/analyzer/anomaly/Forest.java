@@ -55,8 +55,8 @@ final class Forest {
      */
     static Forest build(final List<double[]> rows, final int trees, final int subsample, final int maxDepth,
                         final int extensionLevel, final long seed) {
-        final IsolationTree[] built = smileTrees(rows, trees, subsample, maxDepth, extensionLevel, seed);
-        return new Forest(CompactTrees.of(built, rows.get(0).length), Math.min(subsample, rows.size()));
+        return new Forest(TreeBuilder.build(rows, trees, subsample, maxDepth, extensionLevel, seed),
+                Math.min(subsample, rows.size()));
     }
 
     /**
@@ -72,14 +72,7 @@ final class Forest {
      */
     static IsolationTree[] smileTrees(final List<double[]> rows, final int trees, final int subsample,
                                       final int maxDepth, final int extensionLevel, final long seed) {
-        if (rows.size() < 2) {
-            throw new IllegalArgumentException("an isolation forest needs at least 2 rows, got " + rows.size());
-        }
-        final int dimension = rows.get(0).length;
-        if (extensionLevel < 0 || extensionLevel >= dimension) {
-            throw new IllegalArgumentException("extension level must be in [0, " + (dimension - 1) + "], was "
-                    + extensionLevel);
-        }
+        check(rows, extensionLevel);
         final int n = Math.min(subsample, rows.size());
         final SplittableRandom sampler = new SplittableRandom(seed);
         final IsolationTree[] built = new IsolationTree[trees];
@@ -91,6 +84,18 @@ final class Forest {
             }
         }
         return built;
+    }
+
+    /** Refuses fewer than 2 rows or an extension level outside [0, dimension - 1]. */
+    static void check(final List<double[]> rows, final int extensionLevel) {
+        if (rows.size() < 2) {
+            throw new IllegalArgumentException("an isolation forest needs at least 2 rows, got " + rows.size());
+        }
+        final int dimension = rows.get(0).length;
+        if (extensionLevel < 0 || extensionLevel >= dimension) {
+            throw new IllegalArgumentException("extension level must be in [0, " + (dimension - 1) + "], was "
+                    + extensionLevel);
+        }
     }
 
     /**

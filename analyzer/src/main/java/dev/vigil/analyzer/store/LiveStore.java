@@ -1,12 +1,14 @@
 package dev.vigil.analyzer.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.KeyValue;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -119,21 +121,24 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
     }
 
     /**
-     * Every key in the store. Writes pending changes first, so the answer is complete; meant for
+     * Every key in the store, pending new ones included, without encoding anything; meant for
      * occasional sweeps (punctuators), not per record.
      *
-     * @return the keys, in the store's order
+     * @return the keys, in the store's order (their UTF-8 bytes, unsigned, as RocksDB and the
+     *     in-memory store sort them)
      */
     public List<String> keys() {
-        writeBack();
-        final List<String> keys = new ArrayList<>();
+        final TreeMap<byte[], String> keys = new TreeMap<>(Arrays::compareUnsigned);
         try (KeyValueIterator<String, byte[]> all = wrapped().all()) {
             while (all.hasNext()) {
-                final KeyValue<String, byte[]> next = all.next();
-                keys.add(next.key);
+                final String key = all.next().key;
+                keys.put(key.getBytes(StandardCharsets.UTF_8), key);
             }
         }
-        return keys;
+        for (final String key : dirty) {
+            keys.put(key.getBytes(StandardCharsets.UTF_8), key);
+        }
+        return new ArrayList<>(keys.values());
     }
 
     /** @return live objects held in memory now, at most the capacity */
