@@ -5,7 +5,8 @@ import java.util.Arrays;
 import smile.anomaly.IsolationTree;
 
 /**
- * Smile's isolation trees copied into flat arrays, for scoring. Nodes are stored depth first, so
+ * Isolation trees in flat arrays, for scoring: built there by {@link TreeBuilder}, or copied from
+ * Smile's trees by {@link #of} (the reference the tests compare with). Nodes are stored depth first, so
  * the left child of node k is node k + 1 and only the right child's index is kept: a step left
  * reads the next bytes in memory, which the processor has usually fetched already. An analyzer
  * holds forests for thousands of series, far more than the processor's cache, so scoring is
@@ -28,8 +29,8 @@ import smile.anomaly.IsolationTree;
  * threshold and its neighbours against Smile's own paths.
  *
  * <p>Smile 3.1.1 keeps its nodes private ({@code IsolationTree.root}, package-private {@code
- * Node} fields); they are read once per tree by reflection. The version is pinned in the build,
- * and {@code ForestTest} checks that every path matches Smile's own {@link IsolationTree#path}.
+ * Node} fields); {@link #of} reads them by reflection. The version is pinned in the build, and
+ * {@code ForestTest} checks that every path matches Smile's own {@link IsolationTree#path}.
  */
 final class CompactTrees {
     private static final Field ROOT;

@@ -10,12 +10,12 @@ import smile.math.Random;
  * {@code IsolationTree} (Hariri et al.'s extended isolation forest; axis-parallel at extension level
  * 0), step for step and draw for draw, with Smile's own generator ({@link Random}) and dot product.
  * {@code ForestTest} checks that every forest it builds holds exactly the nodes of the forest Smile's
- * {@code IsolationTree} constructor builds from the same rows and seed ({@link Forest#smileTrees}).
+ * {@code IsolationTree} constructor builds from the same rows and seed.
  *
  * <p>Why not Smile's constructor: it builds a tree of objects (two dense vectors per node) that is
- * then copied, draws through a thread-local generator and a shared Gaussian whose cached value had
- * to be reset under a global lock, and streams a permutation per node. Rebuilding 200 series'
- * forests took about a fifth of the analyzer's stream thread; this builder has no shared state.
+ * then copied, draws through a thread-local generator and a shared Gaussian whose cached value has
+ * to be reset under a global lock, partitions rows into new lists at every node and streams a
+ * permutation per node. This builder has no shared state and works in a few arrays per forest.
  *
  * <p>Per node, as Smile: a leaf at the depth limit or with at most one row (adjusted depth =
  * depth + c(rows) for more than one row); otherwise an intercept p drawn uniformly within the rows'

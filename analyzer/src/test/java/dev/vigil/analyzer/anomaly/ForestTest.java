@@ -56,7 +56,7 @@ class ForestTest {
         // given 1000 rows
         final List<double[]> rows = line(1000);
         // when each tree is built from a subsample of 64, with one split
-        final IsolationTree[] trees = Forest.smileTrees(rows, 10, 64, 1, 0, 42);
+        final IsolationTree[] trees = SmileTrees.build(rows, 10, 64, 1, 0, 42);
         // then every tree saw 64 rows, not the 1000 that IsolationForest.fit would give it
         for (final IsolationTree tree : trees) {
             assertEquals(64, rowsSeen(tree, rows));
@@ -70,7 +70,7 @@ class ForestTest {
         // given Smile's trees, axis-parallel (packed, float thresholds) and extended, and a Smile forest of them
         final List<double[]> rows = line(700);
         for (final int level : new int[] {0, 1}) {
-            final IsolationTree[] trees = Forest.smileTrees(rows, 25, 128, 7, level, 9);
+            final IsolationTree[] trees = SmileTrees.build(rows, 25, 128, 7, level, 9);
             final IsolationForest smile = new IsolationForest(128, level, trees);
             final CompactTrees compact = CompactTrees.of(trees, 2);
             final Forest forest = Forest.build(rows, 25, 128, 7, level, 9);
@@ -137,7 +137,7 @@ class ForestTest {
 
     @Test
     void shouldPackAnAxisParallelNodeInEightBytes() {
-        final IsolationTree[] trees = Forest.smileTrees(line(700), 25, 128, 7, 0, 9);
+        final IsolationTree[] trees = SmileTrees.build(line(700), 25, 128, 7, 0, 9);
         final CompactTrees compact = CompactTrees.of(trees, 2);
         int nodes = 0;
         for (final float[] t : compact.thresholds(2)) {
@@ -164,7 +164,7 @@ class ForestTest {
                     final int depth = 1 + (int) Math.floorMod(seed, 9L);
                     // when this builder and Smile's IsolationTree build a forest from the same rows and seed
                     final CompactTrees ours = TreeBuilder.build(rows, 12, 128, depth, level, seed);
-                    final CompactTrees smiles = CompactTrees.of(Forest.smileTrees(rows, 12, 128, depth, level, seed),
+                    final CompactTrees smiles = CompactTrees.of(SmileTrees.build(rows, 12, 128, depth, level, seed),
                             dimension);
                     // then they hold the same nodes, bit for bit
                     assertTrue(ours.sameNodes(smiles), "dimension " + dimension + ", level " + level + ", seed " + seed);
