@@ -2,6 +2,8 @@ package dev.vigil.analyzer.anomaly;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import smile.anomaly.IsolationTree;
 
 /**
@@ -309,7 +311,7 @@ final class CompactTrees {
         private final int[] start;
         private final int[] index;
         private final double[] weight;
-        private final java.util.Map<Double, Integer> leafIndex = new java.util.LinkedHashMap<>();
+        private final Map<Double, Integer> leafIndex = new LinkedHashMap<>();
         final long[] nodes;
         int depth;
         private int size;
@@ -349,7 +351,6 @@ final class CompactTrees {
         double[] leafValues() {
             return leafIndex.keySet().stream().mapToDouble(Double::doubleValue).toArray();
         }
-
     }
 
     /** Copies nodes depth first, left subtree before right, so that a left child follows its parent. */

@@ -194,7 +194,8 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         final int every = settings.snapshotPoints();
         // Snapshots at points spread by the series' seed, so that series that started together
         // do not all write theirs in the same commit.
-        if (s.tailSize >= every || (slot.detector.points() + Math.floorMod(slot.detector.seed(), every)) % every == 0) {
+        final long offset = Math.floorMod(slot.detector.seed(), every);
+        if (s.tailSize >= every || (slot.detector.points() + offset) % every == 0) {
             // The next commit writes the snapshot and the emptied tail together.
             detectors.put(key, slot);
             s.tailSize = 0;
