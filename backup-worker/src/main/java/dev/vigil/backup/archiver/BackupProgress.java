@@ -7,6 +7,7 @@ public final class BackupProgress {
     final AtomicLong filesDone = new AtomicLong();
     final AtomicLong bytesDone = new AtomicLong();
     final AtomicLong bytesRead = new AtomicLong();
+    final AtomicLong bytesMatched = new AtomicLong();
     private final long bytesExpected;
 
     /** @param bytesExpected a guess of the total bytes (the parent's), 0 when unknown */
@@ -27,6 +28,11 @@ public final class BackupProgress {
     /** @return bytes read from the source so far */
     public long bytesRead() {
         return bytesRead.get();
+    }
+
+    /** @return bytes of changed files found equal to their parent version's chunks (by id) without chunking */
+    public long bytesMatched() {
+        return bytesMatched.get();
     }
 
     /** @return the expected total in bytes, 0 when unknown */

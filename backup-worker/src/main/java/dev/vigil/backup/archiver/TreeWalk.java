@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,13 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * the parent's subtrees for the rest.
  */
 final class TreeWalk {
+    /** At most this many large files are started before the walk (they keep every core busy already). */
+    private static final int EARLY_FILES = 8;
     private final Repository repo;
     private final FileSaver saver;
     private final Executor pool;
     private final BackupProgress progress;
     private final ChangeJournal.Plan plan;
     private final Set<String> dirty = new HashSet<>();
-    private final Map<String, Node> movedDirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Node> movedDirs = new ConcurrentHashMap<>();
     private final AtomicLong filesNew = new AtomicLong();
     private final AtomicLong filesChanged = new AtomicLong();
     private final AtomicLong filesUnchanged = new AtomicLong();
@@ -48,6 +51,16 @@ final class TreeWalk {
     private final AtomicLong bytesTotal = new AtomicLong();
     private final AtomicLong bytesDelta = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+    /**
+     * The parent's trees met while resolving the journal's paths: thousands of deleted paths share a few
+     * directories, and each tree is decrypted and decoded once instead of once per path.
+     */
+    private final Map<BlobId, List<Node>> parentTrees = new ConcurrentHashMap<>();
+    /** Large files the journal names, started before the walk reaches them (relative path → save). */
+    private final Map<String, EarlyStart> early = new ConcurrentHashMap<>();
+
+    private record EarlyStart(FileStat stat, CompletableFuture<FileSaver.FileContent> content) {
+    }
 
     TreeWalk(final Repository repo, final FileSaver saver, final Executor pool, final BackupProgress progress,
              final ChangeJournal.Plan plan) {
@@ -88,8 +101,55 @@ final class TreeWalk {
                     movedDirs.put(n.device() + ":" + n.inode(), n);
                 }
             }
+            startLargeFiles(root, parentTree);
         }
-        return dir(root, "", parentTree, plan != null, false).thenApply(this::saveTree);
+        // A file started early but not met by the walk (gone, or changed again) must still finish before the packs are flushed.
+        return dir(root, "", parentTree, plan != null, false).thenApply(this::saveTree)
+                .thenCompose(tree -> CompletableFuture.allOf(early.values().stream()
+                        .map(e -> e.content().exceptionally(err -> null)).toArray(CompletableFuture<?>[]::new))
+                        .thenApply(v -> tree));
+    }
+
+    /**
+     * Starts the large files the journal names that changed in place, largest first, before the walk:
+     * the walk meets files in name order, and a large file met last would leave one core working alone
+     * at the end. New files are left to the walk, which may find them under a renamed directory.
+     */
+    private void startLargeFiles(final Path root, final BlobId parentTree) {
+        final List<Map.Entry<String, FileStat>> large = new ArrayList<>();
+        for (final String rel : plan.changed()) {
+            try {
+                final FileStat st = FileStat.of(root.resolve(rel));
+                if (st.type() == NodeType.FILE && saver.large(st.size())) {
+                    large.add(Map.entry(rel, st));
+                }
+            } catch (IOException e) {
+                // Gone or unreadable: the walk finds out and reports it.
+            }
+        }
+        large.sort((a, b) -> Long.compare(b.getValue().size(), a.getValue().size()));
+        for (final Map.Entry<String, FileStat> e : large.subList(0, Math.min(EARLY_FILES, large.size()))) {
+            final String rel = e.getKey();
+            final FileStat st = e.getValue();
+            final Node before = resolve(parentTree, rel);
+            if (before == null || before.type() != NodeType.FILE
+                    || nodeOf(before.name(), st).sameFileAs(before)) {
+                continue;
+            }
+            final ParentChunks parent = ParentChunks.of(before.content(), repo.index());
+            early.put(rel, new EarlyStart(st, CompletableFuture.supplyAsync(() -> {
+                try {
+                    return saver.save(root.resolve(rel), st, parent);
+                } catch (IOException ex) {
+                    throw new CompletionException(ex);
+                }
+            }, pool).thenCompose(f -> f)));
+        }
+    }
+
+    private static Node nodeOf(final String name, final FileStat st) {
+        return new Node(name, st.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
+                st.inode(), st.device(), st.links(), st.size(), "", null, List.of());
     }
 
     private Node resolve(final BlobId tree, final String path) {
@@ -99,7 +159,8 @@ final class TreeWalk {
             if (t == null) {
                 return null;
             }
-            found = Archiver.loadTree(repo, t).stream().filter(n -> n.name().equals(part)).findFirst().orElse(null);
+            found = parentTrees.computeIfAbsent(t, id -> Archiver.loadTree(repo, id)).stream()
+                    .filter(n -> n.name().equals(part)).findFirst().orElse(null);
             if (found == null) {
                 return null;
             }
@@ -164,8 +225,7 @@ final class TreeWalk {
 
     private CompletableFuture<Node> entry(final Path p, final String r, final String name, final FileStat st,
                                           final Node before, final boolean journal, final boolean moved) {
-        final Node node = new Node(name, st.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
-                st.inode(), st.device(), st.links(), st.size(), "", null, List.of());
+        final Node node = nodeOf(name, st);
         switch (st.type()) {
             case DIR -> {
                 final boolean oldDir = before != null && before.type() == NodeType.DIR;
@@ -189,7 +249,7 @@ final class TreeWalk {
                         .thenCompose(f -> f).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
             }
             case FILE -> {
-                return file(p, node, before, st, moved);
+                return file(p, r, node, before, st, moved);
             }
             case SYMLINK -> {
                 if (before != null && before.type() == NodeType.DIR) {
@@ -211,8 +271,8 @@ final class TreeWalk {
         }
     }
 
-    private CompletableFuture<Node> file(final Path p, final Node node, final Node before, final FileStat st,
-                                         final boolean moved) {
+    private CompletableFuture<Node> file(final Path p, final String rel, final Node node, final Node before,
+                                         final FileStat st, final boolean moved) {
         if (node.sameFileAs(before) && before.content().stream().allMatch(id -> repo.index().has(BlobType.DATA, id))) {
             if (moved) {
                 // Same file under a renamed directory: new at this path, but not read again.
@@ -232,13 +292,17 @@ final class TreeWalk {
         if (st.size() == 0) {
             return CompletableFuture.completedFuture(stored(node, before, existed, st, List.of()));
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return saver.save(p, st);
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, pool).thenCompose(f -> f).handle((content, err) -> {
+        final EarlyStart started = early.get(rel);
+        final CompletableFuture<FileSaver.FileContent> saved = started != null && !started.stat().changedSince(st)
+                ? started.content()
+                : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return saver.save(p, st, existed ? ParentChunks.of(before.content(), repo.index()) : null);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                }, pool).thenCompose(f -> f);
+        return saved.handle((content, err) -> {
             if (err == null) {
                 return stored(node, before, existed, content.stat(), content.chunks());
             }

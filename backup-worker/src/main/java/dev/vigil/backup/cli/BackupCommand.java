@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,10 +58,13 @@ final class BackupCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         final String id = dataset != null ? dataset : source.toAbsolutePath().normalize().toString();
-        ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level, List.copyOf(tags),
-                protect, null, journal == null ? null : ChangeJournal.read(journal), journalMaxLag,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        // The journal is parsed on another core while the key is derived and the index loaded.
+        final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+            final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
+                    List.copyOf(tags), protect, null, join(changes), journalMaxLag,
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;
             try (ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "
@@ -87,6 +92,15 @@ final class BackupCommand extends RepoSubcommand {
                 out.println("snapshot " + s.shortId() + " saved");
             }
             return result.warnings().isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
+        }
+    }
+
+    /** @return the parsed journal; a journal that cannot be read fails the backup with its own message */
+    private static ChangeJournal join(final CompletableFuture<ChangeJournal> changes) {
+        try {
+            return changes.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 }

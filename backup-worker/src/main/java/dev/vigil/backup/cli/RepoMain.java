@@ -1,5 +1,6 @@
 package dev.vigil.backup.cli;
 
+import dev.vigil.backup.crypto.BlobHasher;
 import dev.vigil.backup.crypto.KeyFile;
 import dev.vigil.backup.crypto.MasterKey;
 import java.nio.file.Files;
@@ -40,13 +41,15 @@ public final class RepoMain {
 
     /**
      * While the main thread parses the command line, a second core loads and initializes what opening any
-     * repository needs: the native crypto library, Jackson's key file mapping, the scrypt code (on a key of
-     * the smallest cost, thrown away). Wall time only: the work is the same, done in parallel.
+     * repository needs: the native crypto libraries (with OpenSSL's known-answer check), Jackson's key file
+     * mapping, the scrypt code (on a key of the smallest cost, thrown away). Wall time only: the work is the
+     * same, done in parallel.
      */
     private static void warmUp() {
         final Thread t = new Thread(() -> {
             final KeyFile k = KeyFile.create(MasterKey.random(), new char[] {'x'}, 1024, Instant.EPOCH, "", "");
             KeyFile.parse(k.toBytes(), "warm-up").open(new char[] {'y'}, "warm-up");
+            BlobHasher.implementation();
         }, "vigil-warm-up");
         t.setDaemon(true);
         t.start();

@@ -7,18 +7,22 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Blob ids: HMAC-SHA-256 of the plaintext under the repository's id key, so an id says nothing
- * about content to anyone without the key (kopia's keyed hashing). SHA-256 runs natively ({@link
- * NativeCrypto}) or on the JVM's intrinsics. Thread-safe.
+ * about content to anyone without the key (kopia's keyed hashing). SHA-256 runs in the system's
+ * OpenSSL ({@link OpenSsl}) when it loads, else in the provider {@link NativeCrypto} picks; all give
+ * the same bytes. Thread-safe.
  */
 public final class BlobHasher {
     /** Name stored in the repository config. */
     public static final String ALGORITHM = "HMAC-SHA256";
+    private static final OpenSsl OPENSSL = OpenSsl.instance();
+    private final byte[] rawKey;
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;
 
     /** @param master the repository key */
     public BlobHasher(final MasterKey master) {
-        this.key = new SecretKeySpec(master.idKey(), "HmacSHA256");
+        this.rawKey = master.idKey();
+        this.key = new SecretKeySpec(rawKey, "HmacSHA256");
         this.macs = ThreadLocal.withInitial(this::newMac);
     }
 
@@ -40,9 +44,17 @@ public final class BlobHasher {
      * @return the 32-byte id
      */
     public byte[] id(final byte[] data, final int offset, final int length) {
+        if (OPENSSL != null) {
+            return OPENSSL.hmacSha256(rawKey, data, offset, length);
+        }
         final Mac mac = macs.get();
         mac.update(data, offset, length);
         return mac.doFinal();
+    }
+
+    /** @return where SHA-256 runs, for messages: "openssl", "conscrypt" or "jdk" */
+    public static String implementation() {
+        return OPENSSL != null ? "openssl" : NativeCrypto.name();
     }
 
     /**
@@ -50,6 +62,9 @@ public final class BlobHasher {
      * @return their SHA-256, the name of a repository file
      */
     public static byte[] sha256(final byte[] data) {
+        if (OPENSSL != null) {
+            return OPENSSL.sha256(data, 0, data.length);
+        }
         try {
             final MessageDigest md = NativeCrypto.provider() == null ? MessageDigest.getInstance("SHA-256")
                     : MessageDigest.getInstance("SHA-256", NativeCrypto.provider());

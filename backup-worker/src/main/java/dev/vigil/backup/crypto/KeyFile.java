@@ -80,7 +80,8 @@ public record KeyFile(String kdf, int n, int r, int p, String salt, String data,
 
     private static byte[] derive(final char[] password, final byte[] salt, final int n, final int r, final int p) {
         final byte[] pw = new String(password).getBytes(StandardCharsets.UTF_8);
-        return SCrypt.generate(pw, salt, n, r, p, 32);
+        final OpenSsl openssl = OpenSsl.instance();
+        return openssl != null ? openssl.scrypt(pw, salt, n, r, p, 32) : SCrypt.generate(pw, salt, n, r, p, 32);
     }
 
     /** @return the file's bytes */

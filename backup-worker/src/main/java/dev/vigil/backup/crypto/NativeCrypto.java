@@ -3,12 +3,12 @@ package dev.vigil.backup.crypto;
 import java.security.Provider;
 
 /**
- * Where AES-GCM, HMAC-SHA-256 and SHA-256 come from: Conscrypt (BoringSSL through JNI) when its
- * native library loads on this platform, else the JDK's own provider. Native code runs at full
- * speed from the first byte; the JDK's intrinsics only once the JIT has compiled their callers,
- * which takes hundreds of megabytes, so short runs and a JVM limited to C1 pay a lot without it.
- * Both produce the same bytes: the choice never changes the repository format.
- * {@code -Dvigil.crypto=jdk} forces the JDK provider.
+ * Where AES-GCM comes from, and HMAC-SHA-256 and SHA-256 when {@link OpenSsl} is unavailable:
+ * Conscrypt (BoringSSL through JNI) when its native library loads on this platform, else the JDK's
+ * own provider. Native code runs at full speed from the first byte; the JDK's intrinsics only once
+ * the JIT has compiled their callers, which takes hundreds of megabytes, so short runs and a JVM
+ * limited to C1 pay a lot without it. All produce the same bytes: the choice never changes the
+ * repository format. {@code -Dvigil.crypto=jdk} forces the JDK's code (OpenSSL's too).
  */
 final class NativeCrypto {
     private static final Provider PROVIDER = load();
