@@ -4,35 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import smile.anomaly.IsolationForest;
-import smile.anomaly.IsolationTree;
-import smile.math.MathEx;
-import smile.stat.distribution.GaussianDistribution;
 
 /**
- * An Isolation Forest (Liu, Ting and Zhou, "Isolation Forest", ICDM 2008) whose trees Smile builds
- * through its public {@link IsolationTree} constructor, each from its own subsample, and which
- * scores points from a compact copy of those trees ({@link CompactTrees}).
+ * An Isolation Forest (Liu, Ting and Zhou, "Isolation Forest", ICDM 2008) of smile-core 3.1.1's
+ * isolation trees, each built from its own subsample, held and scored in a compact array form
+ * ({@link CompactTrees}).
  *
  * <p>Why not {@code IsolationForest.fit}: in smile-core 3.1.1 it ignores the subsample ratio (every
  * tree sees all rows, shuffled) and its {@code Properties} overload defaults to the fully extended
  * forest. Here each tree gets {@code subsample} rows drawn without replacement, and the depth limit
  * and extension level are always explicit.
  *
- * <p>Why a compact copy: Smile's nodes hold two dense vectors each and score by a dense dot
- * product per node through a chain of objects; the copy holds the same splits in a few flat arrays
- * (a tree of 64 leaves is about 3 KB instead of about 20 KB) and scores the same path lengths,
- * bit for bit, several times faster.
- *
- * <p>Determinism: Smile draws its split points from a thread-local generator ({@link MathEx}) and
- * its hyperplane normals from the shared {@link GaussianDistribution} singleton, which caches the
- * second value of each Box-Muller pair. The same seed and rows only give the same trees when that
- * cache is empty at the start, so {@link #smileTrees} runs under one lock, empties the cache and
- * seeds the generator first. A detector restored from bytes rebuilds exactly the forest it had.
+ * <p>The trees are Smile's, node for node: {@link TreeBuilder} runs the algorithm of Smile's {@code
+ * IsolationTree} constructor with Smile's generator straight into the compact arrays, and {@code
+ * ForestTest} checks it against Smile's constructor. The compact form scores the same path lengths,
+ * bit for bit, without a chain of objects with two dense vectors per node. The same seed and rows
+ * always give the same forest, so a detector restored from bytes rebuilds exactly the forest it had.
  */
 final class Forest {
-    private static final Object SMILE_RANDOM = new Object();
-    private static final long PROBE_SEED = 0x5eed_1e55L;
-
     private final CompactTrees trees;
     /** Average path length of an unsuccessful search in a binary search tree of the subsample size. */
     private final double normalizer;
@@ -55,23 +44,12 @@ final class Forest {
      */
     static Forest build(final List<double[]> rows, final int trees, final int subsample, final int maxDepth,
                         final int extensionLevel, final long seed) {
-        final IsolationTree[] built = smileTrees(rows, trees, subsample, maxDepth, extensionLevel, seed);
-        return new Forest(CompactTrees.of(built, rows.get(0).length), Math.min(subsample, rows.size()));
+        return new Forest(TreeBuilder.build(rows, trees, subsample, maxDepth, extensionLevel, seed),
+                Math.min(subsample, rows.size()));
     }
 
-    /**
-     * Builds Smile's trees, each from its own subsample.
-     *
-     * @param rows training rows, all of the same length; at least 2
-     * @param trees number of trees, at least 1
-     * @param subsample rows per tree, drawn without replacement; capped at rows.size()
-     * @param maxDepth depth limit of each tree, at least 1
-     * @param extensionLevel 0 (axis-parallel) to dimension - 1 (fully extended)
-     * @param seed the seed of every random choice
-     * @return the trees
-     */
-    static IsolationTree[] smileTrees(final List<double[]> rows, final int trees, final int subsample,
-                                      final int maxDepth, final int extensionLevel, final long seed) {
+    /** Refuses fewer than 2 rows or an extension level outside [0, dimension - 1]. */
+    static void check(final List<double[]> rows, final int extensionLevel) {
         if (rows.size() < 2) {
             throw new IllegalArgumentException("an isolation forest needs at least 2 rows, got " + rows.size());
         }
@@ -80,17 +58,6 @@ final class Forest {
             throw new IllegalArgumentException("extension level must be in [0, " + (dimension - 1) + "], was "
                     + extensionLevel);
         }
-        final int n = Math.min(subsample, rows.size());
-        final SplittableRandom sampler = new SplittableRandom(seed);
-        final IsolationTree[] built = new IsolationTree[trees];
-        synchronized (SMILE_RANDOM) {
-            emptyGaussianCache();
-            MathEx.setSeed(seed);
-            for (int t = 0; t < trees; t++) {
-                built[t] = new IsolationTree(sample(rows, n, sampler), maxDepth, extensionLevel);
-            }
-        }
-        return built;
     }
 
     /**
@@ -154,21 +121,5 @@ final class Forest {
      */
     static double averagePath(final int n) {
         return 2.0 * (Math.log(n - 1) + 0.5772156649 - (n - 1.0) / n);
-    }
-
-    /**
-     * Leaves the shared Gaussian's cached Box-Muller value empty. A call to {@code rand()} either
-     * returns the cached value (drawing nothing from the thread's generator) or draws a new pair and
-     * caches one; which one happened shows in the generator's next draw. Caller holds the lock.
-     */
-    private static void emptyGaussianCache() {
-        final GaussianDistribution gauss = GaussianDistribution.getInstance();
-        MathEx.setSeed(PROBE_SEED);
-        gauss.rand();
-        final double next = MathEx.random(0.0, 1.0);
-        MathEx.setSeed(PROBE_SEED);
-        if (next != MathEx.random(0.0, 1.0)) {
-            gauss.rand(); // it drew a new pair and cached one: take that one out
-        }
     }
 }

@@ -108,7 +108,7 @@ public final class HostDetector {
     private static IsolationModel model(final DetectorOptions options, final long seed,
                                         final java.util.Set<String> names) {
         return new IsolationModel(options.withExtensionLevel(names.size() - 1), seed, List.copyOf(names),
-                FOREST_NAME, 0);
+                FOREST_NAME, 0, 0);
     }
 
     private DetectionResult scored(final double[] z) {

@@ -50,6 +50,8 @@ final class IsolationModel {
     /** Forest score of each recent point, as it was scored. */
     private final TrainingWindow forestScores;
     private final double peakDecay;
+    /** Trainings, 0 to FOREST_EVERY - 1, by which the second forest comes early (see the constructor). */
+    private final int forestPhase;
 
     private long trainedAt;
     private long forestAt;
@@ -67,9 +69,16 @@ final class IsolationModel {
      * @param names feature names, one per dimension
      * @param forestName what the forest input stands for in explanations
      * @param forestDimension length of the forest input, or 0 when it is the feature vector itself
+     * @param forestPhase 0 to {@value #FOREST_EVERY} - 1: the second forest is built this many trainings
+     *     early, after which the forest is rebuilt every {@value #FOREST_EVERY} trainings as usual; models
+     *     given different phases rebuild their forests at different points (0: the plain schedule)
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
-                   final int forestDimension) {
+                   final int forestDimension, final int forestPhase) {
+        if (forestPhase < 0 || forestPhase >= FOREST_EVERY) {
+            throw new IllegalArgumentException("forestPhase must be in [0, " + FOREST_EVERY + "), was " + forestPhase);
+        }
+        this.forestPhase = forestPhase;
         final int dimension = forestDimension == 0 ? names.size() : forestDimension;
         if (options.extensionLevel() >= dimension) {
             throw new IllegalArgumentException("extensionLevel must be below the forest's " + dimension
@@ -149,7 +158,8 @@ final class IsolationModel {
         final int n = (int) Math.min(end, options.window());
         tails.fit(featureRows.rows(end, n));
         if (forestRows != null) {
-            if (forestAt == 0 || end - forestAt >= (long) FOREST_EVERY * options.retrainEvery()) {
+            final int every = forestAt == options.warmupPoints() ? FOREST_EVERY - forestPhase : FOREST_EVERY;
+            if (forestAt == 0 || end - forestAt >= (long) every * options.retrainEvery()) {
                 forest = build(end);
                 forestAt = end;
             }

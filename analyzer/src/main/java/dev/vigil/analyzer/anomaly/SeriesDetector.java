@@ -33,11 +33,16 @@ import java.util.Objects;
  * for the state store, rather than calling {@code fromBytes} for every point.
  */
 public final class SeriesDetector {
-    private static final int MAGIC = 0x56534432; // "VSD2"
+    private static final int MAGIC = 0x56534433; // "VSD3"
+    /** Number of distinct forest phases (see {@link #SeriesDetector(DetectorOptions, long, int)}). */
+    public static final int FOREST_PHASES = IsolationModel.FOREST_EVERY;
     private static final int CONTRIBUTORS = 3;
+    /** Magic, layout, seed and forest phase. */
+    private static final int HEADER = 4 + 4 + 8 + 4;
 
     private final DetectorOptions options;
     private final long seed;
+    private final int forestPhase;
     private final SeriesFeatures features;
     private final IsolationModel model;
 
@@ -46,11 +51,26 @@ public final class SeriesDetector {
      * @param seed seed of the forest's random choices
      */
     public SeriesDetector(final DetectorOptions options, final long seed) {
+        this(options, seed, 0);
+    }
+
+    /**
+     * A detector whose second forest comes {@code forestPhase} trainings early; after it, forests
+     * are rebuilt every fourth training as with phase 0. Giving the series of one analyzer different
+     * phases spreads their forest rebuilds (the costly part of training) over several training
+     * intervals instead of all series rebuilding on the same point when they started together.
+     *
+     * @param options hyperparameters
+     * @param seed seed of the forest's random choices
+     * @param forestPhase 0 to {@link #FOREST_PHASES} - 1
+     */
+    public SeriesDetector(final DetectorOptions options, final long seed, final int forestPhase) {
         this.options = options;
         this.seed = seed;
+        this.forestPhase = forestPhase;
         this.features = new SeriesFeatures(options);
         this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES, SeriesFeatures.FOREST_NAME,
-                SeriesFeatures.FOREST_DIMENSION);
+                SeriesFeatures.FOREST_DIMENSION, forestPhase);
     }
 
     /**
@@ -87,6 +107,11 @@ public final class SeriesDetector {
         return features.count();
     }
 
+    /** @return the seed of the forest's random choices */
+    public long seed() {
+        return seed;
+    }
+
     /** @return true once the warm-up is over and points are scored */
     public boolean warm() {
         return model.trained();
@@ -104,9 +129,9 @@ public final class SeriesDetector {
      *     with the defaults, whatever the length of the series
      */
     public byte[] toBytes() {
-        final ByteBuffer out = ByteBuffer.allocate(4 + 4 + 8 + features.serializedSize() + model.serializedSize())
+        final ByteBuffer out = ByteBuffer.allocate(HEADER + features.serializedSize() + model.serializedSize())
                 .order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(MAGIC).putInt(layout(options)).putLong(seed);
+        out.putInt(MAGIC).putInt(layout(options)).putLong(seed).putInt(forestPhase);
         features.write(out);
         model.write(out);
         return out.array();
@@ -128,7 +153,12 @@ public final class SeriesDetector {
                 throw new IllegalArgumentException("detector state: written with another window, retrainEvery, "
                         + "shortPoints, seasonBins or with(out) a forest than " + options);
             }
-            final SeriesDetector detector = new SeriesDetector(options, in.getLong());
+            final long seed = in.getLong();
+            final int phase = in.getInt();
+            if (phase < 0 || phase >= FOREST_PHASES) {
+                throw new IllegalArgumentException("detector state: forest phase " + phase);
+            }
+            final SeriesDetector detector = new SeriesDetector(options, seed, phase);
             detector.features.read(in);
             detector.model.read(in);
             if (in.hasRemaining()) {
@@ -148,10 +178,10 @@ public final class SeriesDetector {
     }
 
     /**
-     * @return approximate heap bytes of this detector: the serialized state plus the forest when it
-     *     is built (Smile keeps two dense vectors per node of a tree: about 0.9 MB with the defaults)
+     * @return approximate heap bytes of this detector: the serialized state plus the forest's packed
+     *     trees when built (about 64 KB in all with the defaults, 26 KB of it the trees)
      */
     public long approximateSizeBytes() {
-        return 16 + features.serializedSize() + model.serializedSize() + model.forestBytes();
+        return HEADER + features.serializedSize() + model.serializedSize() + model.forestBytes();
     }
 }

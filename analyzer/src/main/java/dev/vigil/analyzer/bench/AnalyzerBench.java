@@ -152,7 +152,11 @@ public final class AnalyzerBench {
         final long points = Math.max(1, options.records() / load.seriesCount());
         final long start = System.currentTimeMillis() - points * HISTORY_STEP_MILLIS;
         long sent = 0;
-        try (KafkaProducer<String, MetricSample> producer = new KafkaProducer<>(producerConfig(),
+        // One request in flight: a batch refused right after topic creation (NOT_LEADER) and retried
+        // with others in flight can leave the idempotent producer stuck on OUT_OF_ORDER_SEQUENCE_NUMBER.
+        final Map<String, Object> props = producerConfig();
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<String, MetricSample> producer = new KafkaProducer<>(props,
                 new StringSerializer(), topic.valueSerde().serializer())) {
             for (long p = 0; sent < options.records(); p++) {
                 final Instant time = Instant.ofEpochMilli(start + p * HISTORY_STEP_MILLIS);

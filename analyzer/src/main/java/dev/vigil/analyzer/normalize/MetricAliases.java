@@ -101,6 +101,9 @@ public final class MetricAliases {
     }
 
     private static Alias collectd(final String name) {
+        if (name.indexOf('/') < 0) {
+            return null; // not plugin[-instance]/type[-instance]: skip the regular expression (most names)
+        }
         final Matcher m = COLLECTD.matcher(name);
         if (!m.matches()) {
             return null;

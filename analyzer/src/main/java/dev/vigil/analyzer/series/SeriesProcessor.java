@@ -58,6 +58,12 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     /** Queryable store of the latest {@link StatsWindow} per host, series and window. */
     public static final String STATS_STORE = "stats-store";
     private static final char SEP = '\u0000';
+    /**
+     * Forest phases given to series (by their seed): a third of them each rebuild their forests at
+     * one of three points instead of all at once. Phase 3 (second forest after only 256 points) is
+     * left out: on the NAB subset it scored 54.5 against 58.6-58.8 for phases 0-2.
+     */
+    private static final int FOREST_PHASES = 3;
 
     private final SeriesSettings settings;
     private final boolean hostChild;
@@ -169,7 +175,10 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     private DetectionResult detect(final String key, final SeriesState s, final Point p) {
         DetectorSlot slot = detectors.get(key);
         if (slot == null) {
-            slot = new DetectorSlot(new SeriesDetector(settings.detector(), IdHash.of(key)), Long.MIN_VALUE);
+            // Series that start together would otherwise all rebuild their forests on the same point.
+            final long seed = IdHash.of(key);
+            slot = new DetectorSlot(new SeriesDetector(settings.detector(), seed,
+                    (int) Math.floorMod(seed, (long) FOREST_PHASES)), Long.MIN_VALUE);
             detectors.put(key, slot);
         }
         if (s.tailSize > 0 && s.tailTimes[s.tailSize - 1] > slot.lastTime) {
@@ -182,7 +191,11 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         }
         final DetectionResult result = slot.update(p.time(), p.value());
         s.addTail(p.time(), p.value());
-        if (s.tailSize >= settings.snapshotPoints()) {
+        final int every = settings.snapshotPoints();
+        // Snapshots at points spread by the series' seed, so that series that started together
+        // do not all write theirs in the same commit.
+        final long offset = Math.floorMod(slot.detector.seed(), every);
+        if (s.tailSize >= every || (slot.detector.points() + offset) % every == 0) {
             // The next commit writes the snapshot and the emptied tail together.
             detectors.put(key, slot);
             s.tailSize = 0;

@@ -1,12 +1,12 @@
 package dev.vigil.analyzer.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.streams.KeyValue;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -39,8 +39,21 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
     private static final Logger LOG = LoggerFactory.getLogger(LiveStore.class);
     private final Codec<V> codec;
     private final int capacity;
-    private final Set<String> dirty = new HashSet<>();
-    private final LinkedHashMap<String, V> live;
+    /** Slots changed since the last write-back, in the order they first changed (some since cleaned). */
+    private final List<Slot<V>> dirty = new ArrayList<>();
+    private final LinkedHashMap<String, Slot<V>> live;
+
+    /** A live object, its key, and whether it changed since it was last encoded. */
+    private static final class Slot<V> {
+        final String key;
+        final V value;
+        boolean dirty;
+
+        Slot(final String key, final V value) {
+            this.key = key;
+            this.value = value;
+        }
+    }
 
     LiveStore(final KeyValueStore<String, byte[]> inner, final Codec<V> codec, final int capacity) {
         super(inner);
@@ -48,13 +61,11 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
         this.capacity = capacity;
         this.live = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(final Map.Entry<String, V> eldest) {
+            protected boolean removeEldestEntry(final Map.Entry<String, Slot<V>> eldest) {
                 if (size() <= LiveStore.this.capacity) {
                     return false;
                 }
-                if (dirty.remove(eldest.getKey())) {
-                    wrapped().put(eldest.getKey(), codec.encode(eldest.getValue()));
-                }
+                write(eldest.getValue());
                 return true;
             }
         };
@@ -72,9 +83,9 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
      *     then the stored bytes are deleted, with a warning)
      */
     public V get(final String key) {
-        final V value = live.get(key);
-        if (value != null) {
-            return value;
+        final Slot<V> slot = live.get(key);
+        if (slot != null) {
+            return slot.value;
         }
         final byte[] bytes = wrapped().get(key);
         if (bytes == null) {
@@ -91,7 +102,7 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
             wrapped().delete(key);
             return null;
         }
-        live.put(key, decoded);
+        live.put(key, new Slot<>(key, decoded));
         return decoded;
     }
 
@@ -103,8 +114,18 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
      * @param value the live object
      */
     public void put(final String key, final V value) {
-        live.put(key, value);
-        dirty.add(key);
+        Slot<V> slot = live.get(key);
+        if (slot == null || slot.value != value) {
+            if (slot != null) {
+                slot.dirty = false; // replaced: its object is not written
+            }
+            slot = new Slot<>(key, value);
+            live.put(key, slot);
+        }
+        if (!slot.dirty) {
+            slot.dirty = true;
+            dirty.add(slot);
+        }
     }
 
     /**
@@ -113,27 +134,34 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
      * @param key the key
      */
     public void delete(final String key) {
-        live.remove(key);
-        dirty.remove(key);
+        final Slot<V> slot = live.remove(key);
+        if (slot != null) {
+            slot.dirty = false;
+        }
         wrapped().delete(key);
     }
 
     /**
-     * Every key in the store. Writes pending changes first, so the answer is complete; meant for
+     * Every key in the store, pending new ones included, without encoding anything; meant for
      * occasional sweeps (punctuators), not per record.
      *
-     * @return the keys, in the store's order
+     * @return the keys, in the store's order (their UTF-8 bytes, unsigned, as RocksDB and the
+     *     in-memory store sort them)
      */
     public List<String> keys() {
-        writeBack();
-        final List<String> keys = new ArrayList<>();
+        final TreeMap<byte[], String> keys = new TreeMap<>(Arrays::compareUnsigned);
         try (KeyValueIterator<String, byte[]> all = wrapped().all()) {
             while (all.hasNext()) {
-                final KeyValue<String, byte[]> next = all.next();
-                keys.add(next.key);
+                final String key = all.next().key;
+                keys.put(key.getBytes(StandardCharsets.UTF_8), key);
             }
         }
-        return keys;
+        for (final Slot<V> slot : dirty) {
+            if (slot.dirty) {
+                keys.put(slot.key.getBytes(StandardCharsets.UTF_8), slot.key);
+            }
+        }
+        return new ArrayList<>(keys.values());
     }
 
     /** @return live objects held in memory now, at most the capacity */
@@ -142,13 +170,24 @@ public final class LiveStore<V> extends WrappedStateStore<KeyValueStore<String, 
     }
 
     private void writeBack() {
-        for (final String key : dirty) {
-            wrapped().put(key, codec.encode(live.get(key)));
+        for (final Slot<V> slot : dirty) {
+            write(slot);
         }
         dirty.clear();
     }
 
+    /** Encodes a slot's object into the store if it changed. */
+    private void write(final Slot<V> slot) {
+        if (slot.dirty) {
+            slot.dirty = false;
+            wrapped().put(slot.key, codec.encode(slot.value));
+        }
+    }
+
     private void dropLive() {
+        for (final Slot<V> slot : dirty) {
+            slot.dirty = false;
+        }
         live.clear();
         dirty.clear();
     }

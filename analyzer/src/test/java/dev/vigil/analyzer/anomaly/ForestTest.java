@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.anomaly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,7 @@ class ForestTest {
         // given 1000 rows
         final List<double[]> rows = line(1000);
         // when each tree is built from a subsample of 64, with one split
-        final IsolationTree[] trees = Forest.smileTrees(rows, 10, 64, 1, 0, 42);
+        final IsolationTree[] trees = SmileTrees.build(rows, 10, 64, 1, 0, 42);
         // then every tree saw 64 rows, not the 1000 that IsolationForest.fit would give it
         for (final IsolationTree tree : trees) {
             assertEquals(64, rowsSeen(tree, rows));
@@ -66,17 +67,36 @@ class ForestTest {
 
     @Test
     void shouldScoreExactlyAsSmileFromTheCompactCopy() {
-        // given Smile's trees, axis-parallel and extended, and a Smile forest made of them
+        // given Smile's trees, axis-parallel (packed, float thresholds) and extended, and a Smile forest of them
         final List<double[]> rows = line(700);
         for (final int level : new int[] {0, 1}) {
-            final IsolationTree[] trees = Forest.smileTrees(rows, 25, 128, 7, level, 9);
+            final IsolationTree[] trees = SmileTrees.build(rows, 25, 128, 7, level, 9);
             final IsolationForest smile = new IsolationForest(128, level, trees);
             final CompactTrees compact = CompactTrees.of(trees, 2);
             final Forest forest = Forest.build(rows, 25, 128, 7, level, 9);
-            // when points inside, at the edge of and far outside the training range are scored
+            assertEquals(level == 0, compact.thresholds(2) != null, "only the axis-parallel forest is packed");
+            // when float points (what the detector scores) inside, at the edge of and far outside the
+            // training range are scored
             final SplittableRandom random = new SplittableRandom(4);
+            final List<double[]> probes = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
-                final double[] x = {random.nextDouble(-200, 1200), random.nextDouble(-200, 1200)};
+                probes.add(new double[] {(float) random.nextDouble(-200, 1200), (float) random.nextDouble(-200, 1200)});
+            }
+            // and, for the packed forest, points on every threshold and on the floats next to it
+            if (level == 0) {
+                final float[][] thresholds = compact.thresholds(2);
+                for (int j = 0; j < 2; j++) {
+                    for (final float t : thresholds[j]) {
+                        for (final float v : new float[] {Math.nextDown(t), t, Math.nextUp(t)}) {
+                            final double[] x = {(float) random.nextDouble(-200, 1200), (float) random.nextDouble(-200, 1200)};
+                            x[j] = v;
+                            probes.add(x);
+                        }
+                    }
+                }
+                assertTrue(probes.size() > 2000 + 3 * 25 * 50, "probes on the thresholds: " + (probes.size() - 2000));
+            }
+            for (final double[] x : probes) {
                 // then every path and the score are Smile's, bit for bit
                 for (int t = 0; t < trees.length; t++) {
                     assertEquals(trees[t].path(x), compact.path(t, x));
@@ -84,6 +104,76 @@ class ForestTest {
                 assertEquals(smile.score(x), forest.score(x));
             }
         }
+    }
+
+    @Test
+    void shouldTurnEverySplitIntoAnExactFloatThreshold() {
+        final SplittableRandom random = new SplittableRandom(11);
+        int rounded = 0;
+        for (int i = 0; i < 200_000; i++) {
+            final double w = random.nextDouble(-3, 3);
+            final float f = (float) random.nextDouble(-1000, 1000);
+            // split values on a float's product, halfway to the next float (where rounding b / w
+            // to float picks the wrong side half the time), and anywhere
+            final double b = switch (i % 3) {
+                case 0 -> f * w;
+                case 1 -> (f + (double) Math.nextUp(f)) / 2 * w;
+                default -> random.nextDouble(-3000, 3000);
+            };
+            final float t = CompactTrees.threshold(w, b);
+            if (t != (float) (b / w)) {
+                rounded++;
+            }
+            for (final float x : new float[] {Math.nextDown(Math.nextDown(t)), Math.nextDown(t), t, Math.nextUp(t),
+                Math.nextUp(Math.nextUp(t)), f}) {
+                final boolean smileLeft = x * w < b;
+                assertEquals(smileLeft, w >= 0 ? x < t : x >= t, "w " + w + ", b " + b + ", x " + x + ", t " + t);
+            }
+        }
+        assertTrue(rounded > 1000, "cases where b / w rounded to float is not the threshold: " + rounded);
+        assertEquals(Float.POSITIVE_INFINITY, CompactTrees.threshold(0.0, 1.0));
+        assertEquals(Float.NEGATIVE_INFINITY, CompactTrees.threshold(0.0, -1.0));
+    }
+
+    @Test
+    void shouldPackAnAxisParallelNodeInEightBytes() {
+        final IsolationTree[] trees = SmileTrees.build(line(700), 25, 128, 7, 0, 9);
+        final CompactTrees compact = CompactTrees.of(trees, 2);
+        int nodes = 0;
+        for (final float[] t : compact.thresholds(2)) {
+            nodes += 2 * t.length + 25; // a binary tree has one leaf more than splits
+        }
+        assertTrue(compact.sizeBytes() < 8L * nodes + 8 * 128 + 512, compact.sizeBytes() + " bytes for " + nodes + " nodes");
+    }
+
+    @Test
+    void shouldBuildExactlyTheNodesOfSmilesIsolationTrees() {
+        // given rows of 1 to 5 columns, some repeated (ties, empty boxes), as the detectors store them
+        final SplittableRandom random = new SplittableRandom(21);
+        for (int dimension = 1; dimension <= 5; dimension++) {
+            final List<double[]> rows = new ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                final double[] row = new double[dimension];
+                for (int j = 0; j < dimension; j++) {
+                    row[j] = i % 7 == 0 ? 1.0 : (float) (random.nextGaussian() * (j + 1) + (i % 50 == 0 ? 9 : 0));
+                }
+                rows.add(row);
+            }
+            for (int level = 0; level < dimension; level++) {
+                for (final long seed : new long[] {1, 42, -7, 0x9E3779B97F4A7C15L}) {
+                    final int depth = 1 + (int) Math.floorMod(seed, 9L);
+                    // when this builder and Smile's IsolationTree build a forest from the same rows and seed
+                    final CompactTrees ours = TreeBuilder.build(rows, 12, 128, depth, level, seed);
+                    final CompactTrees smiles = CompactTrees.of(SmileTrees.build(rows, 12, 128, depth, level, seed),
+                            dimension);
+                    // then they hold the same nodes, bit for bit
+                    assertTrue(ours.sameNodes(smiles), "dimension " + dimension + ", level " + level + ", seed " + seed);
+                }
+            }
+        }
+        // and the comparison can tell forests apart
+        final List<double[]> rows = line(300);
+        assertFalse(TreeBuilder.build(rows, 5, 64, 6, 0, 1).sameNodes(TreeBuilder.build(rows, 5, 64, 6, 0, 2)));
     }
 
     @Test

@@ -94,6 +94,36 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldRebuildItsSecondForestEarlyByItsPhaseAndKeepThePhaseAcrossARoundTrip() {
+        // given two detectors with the same seed, phase 0 and phase 2 (second forest at 128 + 2 * 256)
+        final DetectorOptions options = DetectorOptions.defaults().withTrees(20);
+        final SeriesDetector plain = new SeriesDetector(options, 9);
+        final SeriesDetector early = new SeriesDetector(options, 9, 2);
+        final Random random = new Random(9);
+        int firstDifference = -1;
+        SeriesDetector restored = null;
+        for (int i = 0; i < 1300; i++) {
+            final double v = normal(random, i);
+            final DetectionResult a = plain.update(START + i * STEP, v);
+            final DetectionResult b = early.update(START + i * STEP, v);
+            if (firstDifference < 0 && !a.equals(b)) {
+                firstDifference = i;
+            }
+            if (i == 500) {
+                restored = SeriesDetector.fromBytes(early.toBytes(), options);
+            } else if (restored != null) {
+                // then a detector restored before the early rebuild continues exactly as the original
+                assertEquals(b, restored.update(START + i * STEP, v), "point " + i);
+            }
+        }
+        // and the phase moved the second forest from point 1152 to 640: results are the same before it
+        // and differ soon after (a point whose score is 0 either way does not show it)
+        assertTrue(firstDifference >= 640 && firstDifference < 700, "first difference at point " + firstDifference);
+        assertArrayEquals(early.toBytes(), restored.toBytes());
+        assertThrows(IllegalArgumentException.class, () -> new SeriesDetector(options, 9, SeriesDetector.FOREST_PHASES));
+    }
+
+    @Test
     void shouldRejectNonFiniteValuesAndForeignBytes() {
         final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
         assertThrows(IllegalArgumentException.class, () -> detector.update(START, Double.NaN));
