@@ -7,9 +7,9 @@ import java.util.Map;
 import smile.anomaly.IsolationTree;
 
 /**
- * Isolation trees in flat arrays, for scoring: built there by {@link TreeBuilder}, or copied from
- * Smile's trees by {@link #of} (the reference the tests compare with). Nodes are stored depth first, so
- * the left child of node k is node k + 1 and only the right child's index is kept: a step left
+ * Isolation trees in flat arrays, for scoring, copied from Smile's trees by {@link #of}. Nodes are
+ * stored depth first, so the left child of node k is node k + 1 and only the right child's index is
+ * kept: a step left
  * reads the next bytes in memory, which the processor has usually fetched already. An analyzer
  * holds forests for thousands of series, far more than the processor's cache, so scoring is
  * bound by memory reads, not arithmetic: fewer cache lines per path is what makes it fast.
@@ -245,18 +245,6 @@ final class CompactTrees {
             }
         }
         return out;
-    }
-
-    /**
-     * @param other another forest
-     * @return whether both hold the same nodes in the same places, bit for bit
-     */
-    boolean sameNodes(final CompactTrees other) {
-        return Arrays.equals(roots, other.roots) && Arrays.equals(axis, other.axis)
-                && Arrays.equals(leafValues, other.leafValues) && depth == other.depth
-                && Arrays.equals(right, other.right) && Arrays.equals(value, other.value)
-                && Arrays.equals(start, other.start) && Arrays.equals(index, other.index)
-                && Arrays.equals(weight, other.weight);
     }
 
     /** @return the number of trees */

@@ -15,10 +15,9 @@ import smile.anomaly.IsolationForest;
  * forest. Here each tree gets {@code subsample} rows drawn without replacement, and the depth limit
  * and extension level are always explicit.
  *
- * <p>The trees are Smile's, node for node: {@link TreeBuilder} runs the algorithm of Smile's {@code
- * IsolationTree} constructor with Smile's generator straight into the compact arrays, and {@code
- * ForestTest} checks it against Smile's constructor. The compact form scores the same path lengths,
- * bit for bit, without a chain of objects with two dense vectors per node. The same seed and rows
+ * <p>The trees are built by Smile ({@link SmileTrees}) and copied into the compact form, which scores
+ * the same path lengths, bit for bit ({@code ForestTest}), without a chain of objects with two dense
+ * vectors per node. The same seed and rows
  * always give the same forest, so a detector restored from bytes rebuilds exactly the forest it had.
  */
 final class Forest {
@@ -44,8 +43,8 @@ final class Forest {
      */
     static Forest build(final List<double[]> rows, final int trees, final int subsample, final int maxDepth,
                         final int extensionLevel, final long seed) {
-        return new Forest(TreeBuilder.build(rows, trees, subsample, maxDepth, extensionLevel, seed),
-                Math.min(subsample, rows.size()));
+        return new Forest(CompactTrees.of(SmileTrees.build(rows, trees, subsample, maxDepth, extensionLevel, seed),
+                rows.get(0).length), Math.min(subsample, rows.size()));
     }
 
     /** Refuses fewer than 2 rows or an extension level outside [0, dimension - 1]. */

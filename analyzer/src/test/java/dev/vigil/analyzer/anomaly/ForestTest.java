@@ -147,36 +147,6 @@ class ForestTest {
     }
 
     @Test
-    void shouldBuildExactlyTheNodesOfSmilesIsolationTrees() {
-        // given rows of 1 to 5 columns, some repeated (ties, empty boxes), as the detectors store them
-        final SplittableRandom random = new SplittableRandom(21);
-        for (int dimension = 1; dimension <= 5; dimension++) {
-            final List<double[]> rows = new ArrayList<>();
-            for (int i = 0; i < 600; i++) {
-                final double[] row = new double[dimension];
-                for (int j = 0; j < dimension; j++) {
-                    row[j] = i % 7 == 0 ? 1.0 : (float) (random.nextGaussian() * (j + 1) + (i % 50 == 0 ? 9 : 0));
-                }
-                rows.add(row);
-            }
-            for (int level = 0; level < dimension; level++) {
-                for (final long seed : new long[] {1, 42, -7, 0x9E3779B97F4A7C15L}) {
-                    final int depth = 1 + (int) Math.floorMod(seed, 9L);
-                    // when this builder and Smile's IsolationTree build a forest from the same rows and seed
-                    final CompactTrees ours = TreeBuilder.build(rows, 12, 128, depth, level, seed);
-                    final CompactTrees smiles = CompactTrees.of(SmileTrees.build(rows, 12, 128, depth, level, seed),
-                            dimension);
-                    // then they hold the same nodes, bit for bit
-                    assertTrue(ours.sameNodes(smiles), "dimension " + dimension + ", level " + level + ", seed " + seed);
-                }
-            }
-        }
-        // and the comparison can tell forests apart
-        final List<double[]> rows = line(300);
-        assertFalse(TreeBuilder.build(rows, 5, 64, 6, 0, 1).sameNodes(TreeBuilder.build(rows, 5, 64, 6, 0, 2)));
-    }
-
-    @Test
     void shouldDrawDistinctRowsForASubsample() {
         final List<double[]> rows = line(100);
         final List<double[]> sample = Forest.sample(rows, 100, new SplittableRandom(1));

@@ -7,8 +7,9 @@ import smile.math.MathEx;
 import smile.stat.distribution.GaussianDistribution;
 
 /**
- * The reference for {@link TreeBuilder}: Smile's own trees, each built by the public {@link
- * IsolationTree} constructor from the same subsample {@link TreeBuilder} draws.
+ * Builds a forest's trees with Smile: the public {@link IsolationTree} constructor, each tree from its
+ * own subsample drawn without replacement ({@link Forest#sample}), the depth limit and extension level
+ * explicit, all random choices from one seed.
  *
  * <p>Smile draws split points from a thread-local generator ({@link MathEx}) and normals from the
  * shared {@link GaussianDistribution} singleton, which caches the second value of each pair: the
@@ -22,7 +23,15 @@ final class SmileTrees {
     private SmileTrees() {
     }
 
-    /** Same parameters as {@link TreeBuilder#build}. */
+    /**
+     * @param rows training rows, all of the same length; at least 2
+     * @param trees number of trees, at least 1
+     * @param subsample rows per tree; capped at rows.size()
+     * @param maxDepth depth limit of each tree, at least 1
+     * @param extensionLevel 0 (axis-parallel) to dimension - 1 (fully extended)
+     * @param seed the seed of every random choice
+     * @return Smile's trees
+     */
     static IsolationTree[] build(final List<double[]> rows, final int trees, final int subsample,
                                  final int maxDepth, final int extensionLevel, final long seed) {
         Forest.check(rows, extensionLevel);
