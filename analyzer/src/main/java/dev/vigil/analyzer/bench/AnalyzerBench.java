@@ -108,6 +108,7 @@ public final class AnalyzerBench {
         try (Admin admin = Admin.create(client)) {
             AnalyzerService.createOrCheck(admin, Topics.all(prefix), 1);
             admin.createTopics(List.of(new NewTopic(prefix + "passthrough", PARTITIONS, (short) 1))).all().get();
+            awaitLeaders(admin);
         }
         SchemaTopic.install(client, prefix);
         final MetricLoad load = new MetricLoad(options.hosts(), 42);
@@ -138,6 +139,27 @@ public final class AnalyzerBench {
         ratios.put("analyzer/consumer", rates.get("analyzer") / rates.get("consumer"));
         ratios.put("passthrough/consumer", rates.get("passthrough") / rates.get("consumer"));
         return new Result(rates, ratios, latency, loadBefore, load());
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader: a produce request that meets a
+     * partition still being loaded gets NOT_LEADER, and its retry with other requests in flight can
+     * leave an idempotent producer stuck on OUT_OF_ORDER_SEQUENCE_NUMBER (seen for the schema topic).
+     */
+    private void awaitLeaders(final Admin admin) throws Exception {
+        final List<String> names = admin.listTopics().names().get().stream().filter(n -> n.startsWith(prefix)).toList();
+        final long deadline = System.nanoTime() + options.timeout().toNanos();
+        while (true) {
+            final boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AnalyzerException("bench: topics " + names + " have no leader after " + options.timeout());
+            }
+            Thread.sleep(100);
+        }
     }
 
     private Map<String, Object> producerConfig() {
