@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,14 +34,12 @@ import org.slf4j.LoggerFactory;
  * host name hashes to (as for commands), keeps the {@code file.activity} events of its own host and
  * datasets, and commits an offset only after the intervals before it are on disk. So a restart
  * resumes where the journal ends; events lost anyway (retention, a wiped state directory) leave a
- * gap that makes the next INCREMENTAL scan. {@link #awaitCaughtUp} lets a backup wait, bounded, for
- * the events already published.
+ * gap that makes the next INCREMENTAL scan. A backup waits for the intervals it needs by asking again
+ * ({@code CommandExecutor}).
  */
 final class JournalFeed implements JournalSource, AutoCloseable {
     /** Event kind the collector gives an interval's file activity. */
     static final String KIND = "file.activity";
-    /** How long a backup waits for events already published before it plans with what it has. */
-    static final Duration CATCH_UP = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(JournalFeed.class);
     private final String host;
     private final Topic<String, HostEvent> events;
@@ -51,8 +48,6 @@ final class JournalFeed implements JournalSource, AutoCloseable {
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Object caughtUp = new Object();
-    private long caughtUpAt = System.nanoTime() - 1;
     private volatile boolean running = true;
 
     JournalFeed(final WorkerConfig config, final JournalStore store) {
@@ -97,7 +92,6 @@ final class JournalFeed implements JournalSource, AutoCloseable {
             consumer.position(tp, Duration.ofSeconds(30));
             started.countDown();
             while (running) {
-                final long pollStart = System.nanoTime();
                 final ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 long next = -1;
                 for (final ConsumerRecord<String, byte[]> r : records) {
@@ -107,13 +101,6 @@ final class JournalFeed implements JournalSource, AutoCloseable {
                 if (next >= 0) {
                     // After the store forced the intervals to disk: a crash re-reads, never skips.
                     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next)));
-                }
-                final OptionalLong lag = consumer.currentLag(tp);
-                if (lag.isPresent() && lag.getAsLong() == 0) {
-                    synchronized (caughtUp) {
-                        caughtUpAt = pollStart;
-                        caughtUp.notifyAll();
-                    }
                 }
             }
         } catch (WakeupException e) {
@@ -145,37 +132,8 @@ final class JournalFeed implements JournalSource, AutoCloseable {
         }
     }
 
-    /**
-     * Waits until the feed has read everything published to its partition up to now.
-     *
-     * @param max how long to wait at most
-     * @return whether it caught up in time (else the backup uses what was read so far)
-     */
-    boolean awaitCaughtUp(final Duration max) {
-        final long asked = System.nanoTime();
-        final long deadline = asked + max.toNanos();
-        synchronized (caughtUp) {
-            while (caughtUpAt - asked < 0 && failure.get() == null) {
-                final long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(caughtUp, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
-        return failure.get() == null;
-    }
-
     @Override
     public ChangeJournal journal(final String dataset) {
-        if (!awaitCaughtUp(CATCH_UP)) {
-            LOG.warn("change journal of {} may lag: events not caught up within {}", dataset, CATCH_UP);
-        }
         return store.journal(dataset);
     }
 

@@ -50,9 +50,10 @@ public final class WorkerConfig extends CommonConfig {
             + "(from vigil-events) as a change journal in worker.state.dir/journal, so that an INCREMENTAL backup reads "
             + "only the paths they name when they provably cover every change since its parent; otherwise it scans. "
             + "dataset.<id>.journal.file, when set, is used instead.";
-    public static final String JOURNAL_MAX_LAG_CONFIG = "worker.journal.max.lag.ms";
-    private static final String JOURNAL_MAX_LAG_DOC = "A journal whose last interval ended longer ago than this, in ms, "
-            + "is stale: the backup scans instead.";
+    public static final String JOURNAL_WAIT_CONFIG = "worker.journal.wait.ms";
+    private static final String JOURNAL_WAIT_DOC = "How long, in ms, an INCREMENTAL backup waits for the journal to "
+            + "reach the moment its command began (the collector closes an interval every files.interval.ms, so "
+            + "keep this above that); when it does not, the backup scans.";
     public static final String JOURNAL_MAX_INTERVALS_CONFIG = "worker.journal.max.intervals";
     private static final String JOURNAL_MAX_INTERVALS_DOC = "Most intervals kept per dataset between two backups "
             + "(the oldest go first; a backup whose parent is older then scans).";
@@ -97,8 +98,8 @@ public final class WorkerConfig extends CommonConfig {
                         VERIFY_SHARE_DOC)
                 .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC)
                 .define(JOURNAL_EVENTS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JOURNAL_EVENTS_DOC)
-                .define(JOURNAL_MAX_LAG_CONFIG, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
-                        JOURNAL_MAX_LAG_DOC)
+                .define(JOURNAL_WAIT_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        JOURNAL_WAIT_DOC)
                 .define(JOURNAL_MAX_INTERVALS_CONFIG, Type.INT, 100_000, ConfigDef.Range.atLeast(10), Importance.LOW,
                         JOURNAL_MAX_INTERVALS_DOC);
         for (final String id : datasets) {

@@ -1,6 +1,6 @@
 package dev.vigil.backup.archiver;
 
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,11 +12,12 @@ import java.util.List;
  * @param protect mark the snapshot protected from retention
  * @param commandId the worker command, or null
  * @param journal a change journal, or null to scan
- * @param journalMaxLag how old the journal's last interval may be
+ * @param journalMustReach the journal's last interval must end at or after this instant, else the backup scans:
+ *     changes after the journal's end are not in it
  * @param threads worker threads, &gt;= 1
  */
 public record ArchiveOptions(String dataset, Level level, List<String> tags, boolean protect, String commandId,
-                             ChangeJournal journal, Duration journalMaxLag, int threads) {
+                             ChangeJournal journal, Instant journalMustReach, int threads) {
     /**
      * @param dataset dataset id
      * @param level requested level, or null for INCREMENTAL
@@ -24,24 +25,15 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
      */
     public static ArchiveOptions of(final String dataset, final Level level) {
         return new ArchiveOptions(dataset, level == null ? Level.INCREMENTAL : level, List.of(), false, null, null,
-                Duration.ofMinutes(10), Runtime.getRuntime().availableProcessors());
+                null, Runtime.getRuntime().availableProcessors());
     }
 
     /**
      * @param j a journal
+     * @param mustReach the instant its last interval must reach
      * @return these options with it
      */
-    public ArchiveOptions withJournal(final ChangeJournal j) {
-        return new ArchiveOptions(dataset, level, tags, protect, commandId, j, journalMaxLag, threads);
-    }
-
-    /**
-     * @param id a command id
-     * @param newTags tags
-     * @param protectIt whether to protect
-     * @return these options for a worker command
-     */
-    public ArchiveOptions forCommand(final String id, final List<String> newTags, final boolean protectIt) {
-        return new ArchiveOptions(dataset, level, newTags, protectIt, id, journal, journalMaxLag, threads);
+    public ArchiveOptions withJournal(final ChangeJournal j, final Instant mustReach) {
+        return new ArchiveOptions(dataset, level, tags, protect, commandId, j, mustReach, threads);
     }
 }

@@ -89,8 +89,8 @@ public final class Archiver {
                 journalUse = new Snapshot.JournalUse(false, "a " + level + " backup scans the tree", null);
             } else {
                 final Snapshot p = parent.get();
-                plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()), start,
-                        options.journalMaxLag());
+                plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()),
+                        options.journalMustReach());
                 journalUse = new Snapshot.JournalUse(plan.usable(), plan.reason(),
                         plan.usable() ? plan.coveredUntil().toString() : null);
                 if (!plan.usable()) {

@@ -6,7 +6,6 @@ import dev.vigil.schemas.json.RecordJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +17,8 @@ import java.util.Set;
  * A change journal: the collector's {@code FileActivity} intervals for datasets. An INCREMENTAL
  * backup may trust it instead of scanning the tree only when it provably covers every change since
  * the parent's coverage point: same watcher epoch throughout, no gap in the sequence nor in time,
- * every interval complete, the first interval starting at or before that point, and the last one recent.
+ * every interval complete, the first interval starting at or before that point, and the last one ending
+ * at or after the moment the backup must reflect (a change after the journal's end is not known yet).
  * Otherwise {@link #plan} says why not, and the archiver scans.
  */
 public final class ChangeJournal {
@@ -74,11 +74,10 @@ public final class ChangeJournal {
     /**
      * @param dataset the dataset being backed up
      * @param coveredFrom the parent's coverage point
-     * @param now the backup's start
-     * @param maxLag how old the last interval's end may be
+     * @param mustReach the journal's last interval must end at or after this instant
      * @return whether and how the journal can replace the scan
      */
-    public Plan plan(final String dataset, final Instant coveredFrom, final Instant now, final Duration maxLag) {
+    public Plan plan(final String dataset, final Instant coveredFrom, final Instant mustReach) {
         final List<FileActivity> mine = intervals.stream().filter(a -> dataset.equals(a.getDataset()))
                 .filter(a -> a.getIntervalEnd().isAfter(coveredFrom))
                 .sorted(Comparator.comparingLong(FileActivity::getJournalSequence)).toList();
@@ -122,12 +121,22 @@ public final class ChangeJournal {
             return Plan.fallback("journal names a path outside the dataset");
         }
         final Instant until = previous.getIntervalEnd();
-        if (until.isBefore(now.minus(maxLag))) {
-            return Plan.fallback("journal is stale: last interval ended " + until + ", more than " + maxLag
-                    + " before " + now);
+        if (until.isBefore(mustReach)) {
+            return Plan.fallback("journal ends at " + until + ", before " + mustReach + ": later changes are not "
+                    + "known yet");
         }
         return new Plan(true, mine.size() + " intervals, " + changed.size() + " changed and " + deleted.size()
                 + " deleted paths", Set.copyOf(changed), Set.copyOf(deleted), until);
+    }
+
+    /**
+     * @param dataset a dataset
+     * @param instant a moment
+     * @return whether an interval of the dataset ends at or after it
+     */
+    public boolean reaches(final String dataset, final Instant instant) {
+        return intervals.stream()
+                .anyMatch(a -> dataset.equals(a.getDataset()) && !a.getIntervalEnd().isBefore(instant));
     }
 
     /** @return the path without "./" and trailing slashes, or null when it leaves the dataset */

@@ -48,8 +48,9 @@ final class BackupCommand extends RepoSubcommand {
             description = "Change journal: one FileActivity per line in JSON, as 'vigil collector journal' writes.")
     Path journal;
 
-    @Option(names = "--journal-max-lag", defaultValue = "PT10M",
-            description = "How old the journal's last interval may be, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--journal-max-lag", defaultValue = "PT1M",
+            description = "How long before the backup the journal's last interval may have ended, ISO-8601; changes "
+                    + "made after it are not in the snapshot, so keep it short (default: ${DEFAULT-VALUE}).")
     Duration journalMaxLag;
 
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
@@ -63,7 +64,7 @@ final class BackupCommand extends RepoSubcommand {
                 : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
-                    List.copyOf(tags), protect, null, join(changes), journalMaxLag,
+                    List.copyOf(tags), protect, null, join(changes), clock.instant().minus(journalMaxLag),
                     threads != null ? threads : Runtime.getRuntime().availableProcessors());
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;

@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -45,6 +46,8 @@ import java.util.function.Supplier;
  * twice; one interrupted mid-way runs again and reuses the packs the first run indexed.
  */
 public final class CommandExecutor {
+    /** How long after a file changes its watcher may still report it (inotify delivery, a busy host). */
+    private static final Duration NOTICE_DELAY = Duration.ofSeconds(1);
     private final WorkerConfig config;
     private final Clock clock;
     private final TargetGuard guard;
@@ -157,13 +160,15 @@ public final class CommandExecutor {
             if (done != null) {
                 s = done;
             } else {
-                final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
-                        Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
-                        cmd.getId(), journal(cmd), Duration.ofMillis(config.getLong(
-                                WorkerConfig.JOURNAL_MAX_LAG_CONFIG)), threads());
                 final BackupProgress live = new BackupProgress(store.latest(cmd.getDataset(), false, null)
                         .map(p -> p.figures().bytesTotal()).orElse(0L));
                 progress.accept(() -> progress(live.filesDone(), live.bytesDone(), live.bytesExpected()));
+                // The snapshot must hold every change made before the command began, so the journal must reach
+                // that moment plus the time a change takes to be noticed; a backup waits a little for it.
+                final Instant mustReach = clock.instant().plus(NOTICE_DELAY);
+                final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
+                        Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
+                        cmd.getId(), journal(cmd, mustReach), mustReach, threads());
                 s = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options, live)
                         .snapshot();
             }
@@ -186,13 +191,30 @@ public final class CommandExecutor {
         }
     }
 
-    /** @return the dataset's journal file when one is configured, else the kept events, else null */
-    private ChangeJournal journal(final BackupCommand cmd) {
+    /**
+     * @return for an INCREMENTAL, the dataset's journal file when one is configured, else the kept events, once
+     *     they reach {@code mustReach} or the configured wait is over (the backup then scans); else null
+     */
+    private ChangeJournal journal(final BackupCommand cmd, final Instant mustReach) {
         final String file = config.dataset(cmd.getDataset(), "journal.file");
-        if (!file.isEmpty()) {
-            return Files.exists(Path.of(file)) ? ChangeJournal.read(Path.of(file)) : null;
+        if (cmd.getAction() != Action.INCREMENTAL || file.isEmpty() && journals == null) {
+            return null;
         }
-        return cmd.getAction() == Action.INCREMENTAL && journals != null ? journals.journal(cmd.getDataset()) : null;
+        final Supplier<ChangeJournal> read = file.isEmpty() ? () -> journals.journal(cmd.getDataset())
+                : () -> Files.exists(Path.of(file)) ? ChangeJournal.read(Path.of(file)) : new ChangeJournal(List.of());
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                config.getLong(WorkerConfig.JOURNAL_WAIT_CONFIG));
+        ChangeJournal j = read.get();
+        while (!j.reaches(cmd.getDataset(), mustReach) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            j = read.get();
+        }
+        return j;
     }
 
     private static Progress progress(final long files, final long bytes, final long total) {

@@ -6,7 +6,7 @@ import java.time.Instant;
 /** Where a worker's INCREMENTAL backups find a dataset's change journal (the Kafka feed, in the service). */
 public interface JournalSource {
     /**
-     * Called once per backup, before it plans; may wait (bounded) for intervals already published.
+     * Called before a backup plans, again while it waits for intervals not yet read.
      *
      * @param dataset a served dataset
      * @return its journal as known now; possibly empty, never null

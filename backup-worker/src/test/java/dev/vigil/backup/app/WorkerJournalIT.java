@@ -15,33 +15,39 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The change journal from {@code vigil-events}: used when it covers the parent, a scan otherwise. */
+/**
+ * The change journal from {@code vigil-events}: used when it covers the parent and reaches the moment the
+ * command began, a scan otherwise. A {@link Collector} publishes intervals on a timer, as the real one does.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class WorkerJournalIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String EPOCH = "watcher-1";
 
     @Test
-    void shouldReadOnlyJournaledPathsAndScanAfterAGapInTheSequence(final TestKafka kafka, @TempDir final Path dir)
-            throws Exception {
-        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+    void shouldReadOnlyJournaledPathsOnceTheyAreReportedAndScanAfterAGap(final TestKafka kafka,
+                                                                       @TempDir final Path dir) throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir); Collector collector = new Collector(h, 2000)) {
             tree(h.dataset);
-            final Instant t0 = now();
-            h.publish(interval(1, t0.minusSeconds(60), t0, List.of()));
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
                 run(h, Action.FULL);
                 Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
                 // b.txt changes too, but the journal names only a.txt: a journal backup must not even look at b.txt.
                 Files.writeString(h.dataset.resolve("b.txt"), "b, second version");
-                final Instant e2 = now();
-                h.publish(interval(2, t0, e2, List.of("a.txt")));
-
+                // The command is sent before the collector's interval holding a.txt closes: the worker must wait.
+                collector.changed("a.txt");
                 final BackupResult used = run(h, Action.INCREMENTAL);
                 assertTrue(used.getMessage().contains("change journal used"), used.getMessage());
                 assertEquals(1, used.getFigures().getFilesChanged(), used.toString());
@@ -49,12 +55,10 @@ class WorkerJournalIT {
                         "only the journaled file is read");
 
                 Files.writeString(h.dataset.resolve("sub/c.txt"), "c, second version");
-                final Instant e3 = now();
-                h.publish(interval(3, e2, e3, List.of("sub/c.txt")));
-                h.publish(interval(5, e3.plusMillis(10), now(), List.of()));
+                collector.changed("sub/c.txt");
+                collector.loseNext();
                 final BackupResult gap = run(h, Action.INCREMENTAL);
-                assertTrue(gap.getMessage().contains("scanned (gap in the journal: interval 3 then 5)"),
-                        gap.getMessage());
+                assertTrue(gap.getMessage().contains("scanned ("), gap.getMessage());
                 assertEquals(2, gap.getFigures().getFilesChanged(), "the scan finds b.txt and sub/c.txt: " + gap);
                 assertTrue(worker.failure() == null);
             }
@@ -62,22 +66,36 @@ class WorkerJournalIT {
     }
 
     @Test
+    void shouldScanWhenTheCollectorStopsReporting(final TestKafka kafka, @TempDir final Path dir) throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir); Collector collector = new Collector(h, 500)) {
+            tree(h.dataset);
+            final Map<String, String> config = new HashMap<>(h.config());
+            config.put(WorkerConfig.JOURNAL_WAIT_CONFIG, "3000");
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                run(h, Action.FULL);
+                Thread.sleep(1200); // so that the journal reaches past the FULL, then stops
+                collector.close();
+                Files.writeString(h.dataset.resolve("a.txt"), "a, changed after the collector stopped");
+                final BackupResult stale = run(h, Action.INCREMENTAL);
+                assertTrue(stale.getMessage().contains("later changes are not known yet"), stale.getMessage());
+                assertEquals(1, stale.getFigures().getFilesChanged(), "the scan finds a.txt: " + stale);
+            }
+        }
+    }
+
+    @Test
     void shouldScanWhenTheJournalWasLostWhileTheWorkerWasDown(final TestKafka kafka, @TempDir final Path dir)
             throws Exception {
-        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir); Collector collector = new Collector(h, 500)) {
             tree(h.dataset);
-            final Instant t0 = now();
-            h.publish(interval(1, t0.minusSeconds(60), t0, List.of()));
-            final Instant e2;
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
                 run(h, Action.FULL);
                 Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
-                e2 = now();
-                h.publish(interval(2, t0, e2, List.of("a.txt")));
+                collector.changed("a.txt");
                 assertTrue(run(h, Action.INCREMENTAL).getMessage().contains("change journal used"));
                 Files.writeString(h.dataset.resolve("b.txt"), "b, second version");
-                h.publish(interval(3, e2, now(), List.of("b.txt")));
-                awaitJournalLines(dir.resolve("state/journal"), 1);
+                collector.changed("b.txt");
+                awaitJournalNaming(dir.resolve("state/journal"), "b.txt");
             }
             // The state directory's journal is lost (a new disk, a restore of the host): its offset was committed.
             try (Stream<Path> files = Files.list(dir.resolve("state/journal"))) {
@@ -86,12 +104,55 @@ class WorkerJournalIT {
                 }
             }
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
-                final Instant e3 = now();
-                h.publish(interval(4, e3, now().plusMillis(1), List.of()));
                 final BackupResult lost = run(h, Action.INCREMENTAL);
                 assertTrue(lost.getMessage().contains("scanned (journal starts at"), lost.getMessage());
                 assertEquals(1, lost.getFigures().getFilesChanged(), "the scan finds b.txt: " + lost);
             }
+        }
+    }
+
+    /** Publishes one complete interval per period with the paths reported since the last one. */
+    private static final class Collector implements AutoCloseable {
+        private final WorkerHarness h;
+        private final List<String> pending = new ArrayList<>();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private long sequence;
+        private boolean lose;
+        private Instant start = now().minusSeconds(60);
+
+        Collector(final WorkerHarness h, final long periodMillis) {
+            this.h = h;
+            timer.scheduleAtFixedRate(this::closeInterval, 0, periodMillis, TimeUnit.MILLISECONDS);
+        }
+
+        synchronized void changed(final String path) {
+            pending.add(path);
+        }
+
+        /** The next interval is lost on its way, with the paths it names. */
+        synchronized void loseNext() {
+            lose = true;
+        }
+
+        private synchronized void closeInterval() {
+            final Instant end = now();
+            final FileActivity a = interval(++sequence, start, end, List.copyOf(pending));
+            if (!lose) {
+                try {
+                    h.publish(a);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            lose = false;
+            pending.clear();
+            start = end;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdownNow();
+            timer.awaitTermination(10, TimeUnit.SECONDS);
         }
     }
 
@@ -123,20 +184,18 @@ class WorkerJournalIT {
         return h.await(r -> r.getCommandId().equals(cmd.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
     }
 
-    private static void awaitJournalLines(final Path dir, final int lines) throws Exception {
+    private static void awaitJournalNaming(final Path dir, final String path) throws Exception {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try (Stream<Path> files = Files.list(dir)) {
-                long n = 0;
                 for (final Path f : files.toList()) {
-                    n += Files.readAllLines(f).stream().filter(l -> !l.isBlank()).count();
-                }
-                if (n >= lines) {
-                    return;
+                    if (Files.readString(f).contains("\"" + path + "\"")) {
+                        return;
+                    }
                 }
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("journal in " + dir + " did not get " + lines + " lines within " + WAIT);
+        throw new AssertionError("journal in " + dir + " did not name " + path + " within " + WAIT);
     }
 }
