@@ -27,7 +27,7 @@ import java.util.TreeMap;
 public final class HostDetector {
     /** Most series one host detector tracks. */
     public static final int MAX_SERIES = 64;
-    private static final int MAGIC = 0x56484432; // "VHD2"
+    private static final int MAGIC = 0x56484433; // "VHD3"
     private static final int CONTRIBUTORS = 3;
     /** The forest's contributor: the series' values together, as a combination. */
     static final String FOREST_NAME = "combination";

@@ -5,6 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The calibrated model of one detector: per-feature tails ({@link FeatureTails}) and an Isolation
@@ -28,8 +32,13 @@ import java.util.List;
  * forest's: "how many orders of magnitude rarer than the recent points", one scale for every
  * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}).
  *
- * <p>Only rows and a few figures are serialized; the forest is rebuilt from the same rows and seed
- * on the first use after {@link #read}, so it is the same forest.
+ * <p>A rebuilt forest takes over {@link #forestLag} points after the training that started it; it is
+ * built on another core meanwhile ({@link #BUILDER}), so the stream thread does not stop for it. The
+ * takeover point depends only on the row count, so the scores are the same however fast the build
+ * ran. (The first forest is built at once: nothing scores before it.)
+ *
+ * <p>Only rows and a few figures are serialized; the forests are rebuilt from the same rows and seed
+ * on the first use after {@link #read}, so they are the same forests.
  */
 final class IsolationModel {
     /** The forest is rebuilt at every this many trainings. */
@@ -38,6 +47,14 @@ final class IsolationModel {
     private static final double MIN_SCORE_BETA = 0.005;
     /** Forest scores seen before the forest's calibration is trusted. */
     private static final int MIN_CALIBRATION = 64;
+    /** Most points a rebuilt forest waits before it takes over (fewer when retrainEvery is smaller). */
+    static final int FOREST_LAG = 64;
+    /** Builds rebuilt forests off the stream threads; Smile's builds run one at a time anyway. */
+    private static final ExecutorService BUILDER = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "vigil-forest-builder");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final DetectorOptions options;
     private final long seed;
@@ -59,6 +76,11 @@ final class IsolationModel {
     private double peak;
     private Tail scoreTail;
     private Forest forest;
+    /** Row count the next forest is built from, 0 when none is pending; it takes over at pendingAt + forestLag. */
+    private long pendingAt;
+    /** The pending forest's build, or null when none runs (e.g. after {@link #read}: then built at takeover). */
+    private Future<Forest> pending;
+    private final int forestLag;
     /** Of the last point scored: its forest score and that score's log10 p. */
     private double lastForestScore;
     private double lastForestLog10;
@@ -89,7 +111,9 @@ final class IsolationModel {
         this.names = List.copyOf(names);
         this.forestName = forestName;
         this.tails = new FeatureTails(names.size());
-        final int forestCapacity = options.window() + FOREST_EVERY * options.retrainEvery();
+        this.forestLag = Math.min(FOREST_LAG, options.retrainEvery());
+        // Rows of the forest in use, which is up to FOREST_EVERY trainings plus the lag old.
+        final int forestCapacity = options.window() + FOREST_EVERY * options.retrainEvery() + forestLag;
         if (forestDimension == 0) {
             this.featureRows = new TrainingWindow(names.size(), options.trees() == 0 ? options.window() : forestCapacity);
             this.forestRows = options.trees() == 0 ? null : featureRows;
@@ -149,9 +173,31 @@ final class IsolationModel {
             forestRows.add(forestInput);
         }
         final long n = featureRows.total();
+        if (pendingAt > 0 && n >= pendingAt + forestLag) {
+            // Before a training, which may start the next build: forestLag <= retrainEvery.
+            takeOver();
+        }
         if (trainedAt == 0 ? n >= options.warmupPoints() : n - trainedAt >= options.retrainEvery()) {
             train(n);
         }
+    }
+
+    private void takeOver() {
+        if (pending == null) {
+            forest = build(pendingAt);
+        } else {
+            try {
+                forest = pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a forest build", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("forest build failed: " + e.getCause(), e.getCause());
+            }
+        }
+        forestAt = pendingAt;
+        pendingAt = 0;
+        pending = null;
     }
 
     private void train(final long end) {
@@ -159,9 +205,13 @@ final class IsolationModel {
         tails.fit(featureRows.rows(end, n));
         if (forestRows != null) {
             final int every = forestAt == options.warmupPoints() ? FOREST_EVERY - forestPhase : FOREST_EVERY;
-            if (forestAt == 0 || end - forestAt >= (long) every * options.retrainEvery()) {
+            if (forestAt == 0) {
                 forest = build(end);
                 forestAt = end;
+            } else if (end - forestAt >= (long) every * options.retrainEvery()) {
+                final List<double[]> rows = rows(end);
+                pendingAt = end;
+                pending = BUILDER.submit(() -> build(rows, end));
             }
             final long scored = forestScores.total();
             if (scored >= MIN_CALIBRATION) {
@@ -215,11 +265,19 @@ final class IsolationModel {
         return forest;
     }
 
-    /** The seed depends on the row count, so that each build draws afresh yet reproducibly. */
     private Forest build(final long end) {
-        return Forest.build(forestRows.rows(end, (int) Math.min(end, options.window())), options.trees(),
-                options.subsample(), options.effectiveMaxDepth(), options.extensionLevel(),
-                seed * 0x9E3779B97F4A7C15L + end);
+        return build(rows(end), end);
+    }
+
+    /** A copy: the window goes on changing while another thread builds. */
+    private List<double[]> rows(final long end) {
+        return forestRows.rows(end, (int) Math.min(end, options.window()));
+    }
+
+    /** The seed depends on the row count, so that each build draws afresh yet reproducibly. */
+    private Forest build(final List<double[]> rows, final long end) {
+        return Forest.build(rows, options.trees(), options.subsample(), options.effectiveMaxDepth(),
+                options.extensionLevel(), seed * 0x9E3779B97F4A7C15L + end);
     }
 
     /** @return approximate heap bytes of the forest's compact trees when built, else 0 */
@@ -229,13 +287,13 @@ final class IsolationModel {
 
     /** @return bytes of {@link #write} */
     int serializedSize() {
-        return 8 * 3 + 24 + tails.serializedSize() + featureRows.serializedSize()
+        return 8 * 4 + 24 + tails.serializedSize() + featureRows.serializedSize()
                 + (forestRows == null ? 0 : forestScores.serializedSize()
                 + (forestRows == featureRows ? 0 : forestRows.serializedSize()));
     }
 
     void write(final ByteBuffer out) {
-        out.putLong(trainedAt).putLong(forestAt).putDouble(peak);
+        out.putLong(trainedAt).putLong(forestAt).putLong(pendingAt).putDouble(peak);
         Tail.write(out, scoreTail);
         tails.write(out);
         featureRows.write(out);
@@ -250,6 +308,7 @@ final class IsolationModel {
     void read(final ByteBuffer in) {
         trainedAt = in.getLong();
         forestAt = in.getLong();
+        pendingAt = in.getLong();
         peak = in.getDouble();
         scoreTail = Tail.read(in);
         tails.read(in);
@@ -263,10 +322,12 @@ final class IsolationModel {
         final long total = featureRows.total();
         if (trainedAt < 0 || trainedAt > total || trainedAt > 0 != tails.fitted()
                 || forestRows != null && (forestAt > trainedAt || trainedAt > 0 && forestAt <= 0
+                || pendingAt != 0 && (pendingAt <= forestAt || pendingAt > trainedAt || total >= pendingAt + forestLag)
                 || forestRows.total() != total)) {
             throw new IllegalArgumentException("inconsistent model: trained at row " + trainedAt + ", forest at "
-                    + forestAt + ", of " + total);
+                    + forestAt + ", next forest at " + pendingAt + ", of " + total);
         }
         forest = null;
+        pending = null;
     }
 }

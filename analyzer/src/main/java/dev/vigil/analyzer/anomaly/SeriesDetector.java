@@ -33,7 +33,7 @@ import java.util.Objects;
  * for the state store, rather than calling {@code fromBytes} for every point.
  */
 public final class SeriesDetector {
-    private static final int MAGIC = 0x56534433; // "VSD3"
+    private static final int MAGIC = 0x56534434; // "VSD4"
     /** Number of distinct forest phases (see {@link #SeriesDetector(DetectorOptions, long, int)}). */
     public static final int FOREST_PHASES = IsolationModel.FOREST_EVERY;
     private static final int CONTRIBUTORS = 3;

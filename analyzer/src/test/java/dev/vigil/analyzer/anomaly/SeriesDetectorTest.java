@@ -102,6 +102,7 @@ class SeriesDetectorTest {
         final Random random = new Random(9);
         int firstDifference = -1;
         SeriesDetector restored = null;
+        SeriesDetector restoredWhileBuilding = null;
         for (int i = 0; i < 1300; i++) {
             final double v = normal(random, i);
             final DetectionResult a = plain.update(START + i * STEP, v);
@@ -109,17 +110,27 @@ class SeriesDetectorTest {
             if (firstDifference < 0 && !a.equals(b)) {
                 firstDifference = i;
             }
-            if (i == 500) {
-                restored = SeriesDetector.fromBytes(early.toBytes(), options);
-            } else if (restored != null) {
+            if (restored != null) {
                 // then a detector restored before the early rebuild continues exactly as the original
                 assertEquals(b, restored.update(START + i * STEP, v), "point " + i);
             }
+            if (restoredWhileBuilding != null) {
+                // and so does one restored between the rebuild's start and its takeover
+                assertEquals(b, restoredWhileBuilding.update(START + i * STEP, v), "point " + i);
+            }
+            if (i == 500) {
+                restored = SeriesDetector.fromBytes(early.toBytes(), options);
+            } else if (i == 680) {
+                restoredWhileBuilding = SeriesDetector.fromBytes(early.toBytes(), options);
+            }
         }
-        // and the phase moved the second forest from point 1152 to 640: results are the same before it
-        // and differ soon after (a point whose score is 0 either way does not show it)
-        assertTrue(firstDifference >= 640 && firstDifference < 700, "first difference at point " + firstDifference);
+        // and the phase moved the second forest's build from point 1152 to 640, so it takes over at 640 + 64:
+        // results are the same before that and differ soon after (a point whose score is 0 either way does not
+        // show it)
+        assertTrue(firstDifference >= 640 + IsolationModel.FOREST_LAG && firstDifference < 770,
+                "first difference at point " + firstDifference);
         assertArrayEquals(early.toBytes(), restored.toBytes());
+        assertArrayEquals(early.toBytes(), restoredWhileBuilding.toBytes());
         assertThrows(IllegalArgumentException.class, () -> new SeriesDetector(options, 9, SeriesDetector.FOREST_PHASES));
     }
 
