@@ -96,7 +96,9 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String DETECTOR_TREES_DOC = "Isolation trees per forest (default: the detector's own default).";
     public static final String DETECTOR_SNAPSHOT_POINTS_CONFIG = "detector.snapshot.points";
     private static final String DETECTOR_SNAPSHOT_POINTS_DOC = "A series' detector is written to its changelog "
-            + "every this many points; the points in between are kept with the series and replayed on restore.";
+            + "every this many points; the points in between are kept with the series and replayed on restore. Fewer "
+            + "snapshots cost less (256 against 64: +12-15 % throughput in 'vigil bench analyzer'), the series' "
+            + "state grows by 16 bytes per point kept.";
     public static final String ANOMALY_OPEN_THRESHOLD_CONFIG = "anomaly.open.threshold";
     private static final String ANOMALY_OPEN_THRESHOLD_DOC = "Score (0..1) at which an anomaly episode opens. The "
             + "detector's score is -log10(tail probability) / 10: 0.75 is about 1e-7.5.";
@@ -184,7 +186,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     Importance.LOW, DETECTOR_RETRAIN_POINTS_DOC)
             .define(DETECTOR_TREES_CONFIG, Type.INT, DETECTOR.trees(), Range.between(1, 1000), Importance.LOW,
                     DETECTOR_TREES_DOC)
-            .define(DETECTOR_SNAPSHOT_POINTS_CONFIG, Type.INT, 64, Range.between(1, 4096), Importance.LOW,
+            .define(DETECTOR_SNAPSHOT_POINTS_CONFIG, Type.INT, 256, Range.between(1, 4096), Importance.LOW,
                     DETECTOR_SNAPSHOT_POINTS_DOC)
             .define(ANOMALY_OPEN_THRESHOLD_CONFIG, Type.DOUBLE, 0.75, Range.between(0.01, 1.0), Importance.HIGH,
                     ANOMALY_OPEN_THRESHOLD_DOC)
