@@ -67,6 +67,8 @@ final class IsolationModel {
     /** Forest score of each recent point, as it was scored. */
     private final TrainingWindow forestScores;
     private final double peakDecay;
+    /** Points between the start of a rebuild and its takeover. */
+    private final int forestLag;
     /** Trainings, 0 to FOREST_EVERY - 1, by which the second forest comes early (see the constructor). */
     private final int forestPhase;
 
@@ -80,7 +82,6 @@ final class IsolationModel {
     private long pendingAt;
     /** The pending forest's build, or null when none runs (e.g. after {@link #read}: then built at takeover). */
     private Future<Forest> pending;
-    private final int forestLag;
     /** Of the last point scored: its forest score and that score's log10 p. */
     private double lastForestScore;
     private double lastForestLog10;

@@ -18,6 +18,13 @@ import java.util.List;
  */
 public record ArchiveOptions(String dataset, Level level, List<String> tags, boolean protect, String commandId,
                              ChangeJournal journal, Instant journalMustReach, int threads) {
+    /** Refuses a journal without the instant it must reach. */
+    public ArchiveOptions {
+        if (journal != null && journalMustReach == null) {
+            throw new IllegalArgumentException("a journal needs the instant it must reach");
+        }
+    }
+
     /**
      * @param dataset dataset id
      * @param level requested level, or null for INCREMENTAL
