@@ -29,7 +29,9 @@ import dev.vigil.schemas.Progress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -201,7 +203,7 @@ public final class CommandExecutor {
             return null;
         }
         final Supplier<ChangeJournal> read = file.isEmpty() ? () -> journals.journal(cmd.getDataset())
-                : () -> Files.exists(Path.of(file)) ? ChangeJournal.read(Path.of(file)) : new ChangeJournal(List.of());
+                : new JournalFile(Path.of(file));
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 config.getLong(WorkerConfig.JOURNAL_WAIT_CONFIG));
         ChangeJournal j = read.get();
@@ -215,6 +217,37 @@ public final class CommandExecutor {
             j = read.get();
         }
         return j;
+    }
+
+    /** A journal file, parsed again only when it changed since the last read (the wait polls it). */
+    private static final class JournalFile implements Supplier<ChangeJournal> {
+        private final Path path;
+        /** Modification time and size at the last read: the collector only appends, so a size change shows. */
+        private FileTime readAt;
+        private long readSize = -1;
+        private ChangeJournal journal = new ChangeJournal(List.of());
+
+        JournalFile(final Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public ChangeJournal get() {
+            try {
+                final FileTime modified = Files.getLastModifiedTime(path);
+                final long size = Files.size(path);
+                if (!modified.equals(readAt) || size != readSize) {
+                    journal = ChangeJournal.read(path);
+                    readAt = modified;
+                    readSize = size;
+                }
+            } catch (NoSuchFileException e) {
+                // Not written yet: an empty journal, so the backup waits and then scans.
+            } catch (IOException e) {
+                throw new BackupException("journal " + path + ": " + e.getMessage(), e);
+            }
+            return journal;
+        }
     }
 
     private static Progress progress(final long files, final long bytes, final long total) {

@@ -10,8 +10,10 @@ import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.json.RecordJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -111,17 +113,49 @@ class WorkerJournalIT {
         }
     }
 
+    @Test
+    void shouldWaitForAJournalFileToo(final TestKafka kafka, @TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("journal.jsonl");
+        try (WorkerHarness h = new WorkerHarness(kafka, dir); Collector collector = new Collector(a ->
+                Files.writeString(file, RecordJson.write(a) + "\n", StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND), 2000)) {
+            tree(h.dataset);
+            final Map<String, String> config = new HashMap<>(h.config());
+            config.put("dataset.ds.journal.file", file.toString());
+            config.put(WorkerConfig.JOURNAL_EVENTS_CONFIG, "false");
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                run(h, Action.FULL);
+                Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
+                Files.writeString(h.dataset.resolve("b.txt"), "b, not journaled");
+                collector.changed("a.txt");
+                // The file is read again as the collector appends to it, until it reaches the command.
+                final BackupResult used = run(h, Action.INCREMENTAL);
+                assertTrue(used.getMessage().contains("change journal used"), used.getMessage());
+                assertEquals(1, used.getFigures().getFilesChanged(), used.toString());
+            }
+        }
+    }
+
     /** Publishes one complete interval per period with the paths reported since the last one. */
     private static final class Collector implements AutoCloseable {
-        private final WorkerHarness h;
+        private final Sink sink;
         private final List<String> pending = new ArrayList<>();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         private long sequence;
         private boolean lose;
         private Instant start = now().minusSeconds(60);
 
+        /** Where intervals go: the events topic, or a journal file as {@code vigil collector journal} writes. */
+        interface Sink {
+            void accept(FileActivity a) throws Exception;
+        }
+
         Collector(final WorkerHarness h, final long periodMillis) {
-            this.h = h;
+            this(h::publish, periodMillis);
+        }
+
+        Collector(final Sink sink, final long periodMillis) {
+            this.sink = sink;
             timer.scheduleAtFixedRate(this::closeInterval, 0, periodMillis, TimeUnit.MILLISECONDS);
         }
 
@@ -139,7 +173,7 @@ class WorkerJournalIT {
             final FileActivity a = interval(++sequence, start, end, List.copyOf(pending));
             if (!lose) {
                 try {
-                    h.publish(a);
+                    sink.accept(a);
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
