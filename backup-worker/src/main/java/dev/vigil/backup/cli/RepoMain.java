@@ -30,6 +30,11 @@ public final class RepoMain {
             System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
+        if (System.getProperty("jna.platform.library.path") == null) {
+            // JNA otherwise runs `ldconfig -p` in a child process on every start to build a search path; the one
+            // library loaded here, libcrypto by its versioned name, is found by the dynamic loader itself.
+            System.setProperty("jna.platform.library.path", "");
+        }
         if (args.length > 0 && !args[0].startsWith("-")) {
             warmUp();
         }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,6 +27,14 @@ class OpenSslTest {
                 "this check is for Debian-like x86-64 machines with OpenSSL 3 (the machines we benchmark on)");
         assertNotNull(OpenSsl.instance(), "libcrypto.so.3 is installed but OpenSSL's hashes were not loaded");
         assertEquals("openssl", BlobHasher.implementation());
+    }
+
+    @Test
+    void loadCheckVectorIsBouncyCastles() {
+        // OpenSsl's known-answer check for scrypt uses this output; RFC 7914 publishes only p = 16 for this input.
+        assertArrayEquals(HexFormat.of().parseHex("27b418c674c769d12501fbb1f53bac32df6514c0f28d043872b148b348961a79"),
+                org.bouncycastle.crypto.generators.SCrypt.generate("password".getBytes(StandardCharsets.US_ASCII),
+                        "NaCl".getBytes(StandardCharsets.US_ASCII), 1024, 8, 1, 32));
     }
 
     @Test
