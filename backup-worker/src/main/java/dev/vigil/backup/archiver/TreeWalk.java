@@ -122,10 +122,11 @@ final class TreeWalk {
         for (final String rel : plan.changed()) {
             try {
                 // A plain stat first: the unix view (FileStat) costs several times more, and the large files are few.
-                final BasicFileAttributes a = Files.readAttributes(root.resolve(rel), BasicFileAttributes.class,
+                final Path path = root.resolve(rel);
+                final BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
                 if (a.isRegularFile() && saver.large(a.size())) {
-                    large.add(Map.entry(rel, FileStat.of(root.resolve(rel))));
+                    large.add(Map.entry(rel, FileStat.of(path)));
                 }
             } catch (IOException e) {
                 // Gone or unreadable: the walk finds out and reports it.
