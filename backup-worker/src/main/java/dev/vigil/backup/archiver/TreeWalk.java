@@ -121,7 +121,8 @@ final class TreeWalk {
         final List<Map.Entry<String, FileStat>> large = new ArrayList<>();
         for (final String rel : plan.changed()) {
             try {
-                // A plain stat first: the unix view (FileStat) costs several times more, and the large files are few.
+                // A plain stat first: the unix view (FileStat) builds a map of a dozen attributes, and large
+                // files are few.
                 final Path path = root.resolve(rel);
                 final BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class,
                         LinkOption.NOFOLLOW_LINKS);
