@@ -45,16 +45,7 @@ class WorkerJournalIT {
             tree(h.dataset);
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
                 run(h, Action.FULL);
-                Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
-                // b.txt changes too, but the journal names only a.txt: a journal backup must not even look at b.txt.
-                Files.writeString(h.dataset.resolve("b.txt"), "b, second version");
-                // The command is sent before the collector's interval holding a.txt closes: the worker must wait.
-                collector.changed("a.txt");
-                final BackupResult used = run(h, Action.INCREMENTAL);
-                assertTrue(used.getMessage().contains("change journal used"), used.getMessage());
-                assertEquals(1, used.getFigures().getFilesChanged(), used.toString());
-                assertEquals(Files.size(h.dataset.resolve("a.txt")), used.getFigures().getBytesRead(),
-                        "only the journaled file is read");
+                assertJournalBackupReadsOnlyA(h, collector);
 
                 Files.writeString(h.dataset.resolve("sub/c.txt"), "c, second version");
                 collector.changed("sub/c.txt");
@@ -125,15 +116,27 @@ class WorkerJournalIT {
             config.put(WorkerConfig.JOURNAL_EVENTS_CONFIG, "false");
             try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
                 run(h, Action.FULL);
-                Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
-                Files.writeString(h.dataset.resolve("b.txt"), "b, not journaled");
-                collector.changed("a.txt");
                 // The file is read again as the collector appends to it, until it reaches the command.
-                final BackupResult used = run(h, Action.INCREMENTAL);
-                assertTrue(used.getMessage().contains("change journal used"), used.getMessage());
-                assertEquals(1, used.getFigures().getFilesChanged(), used.toString());
+                assertJournalBackupReadsOnlyA(h, collector);
             }
         }
+    }
+
+    /**
+     * Changes a.txt and b.txt, reports only a.txt, and sends an INCREMENTAL before the collector's interval holding
+     * a.txt closes: the worker must wait for that interval, then read a.txt alone.
+     */
+    private static void assertJournalBackupReadsOnlyA(final WorkerHarness h, final Collector collector)
+            throws Exception {
+        Files.writeString(h.dataset.resolve("a.txt"), "a, second version");
+        // b.txt changes too, but the journal names only a.txt: a journal backup must not even look at b.txt.
+        Files.writeString(h.dataset.resolve("b.txt"), "b, second version");
+        collector.changed("a.txt");
+        final BackupResult used = run(h, Action.INCREMENTAL);
+        assertTrue(used.getMessage().contains("change journal used"), used.getMessage());
+        assertEquals(1, used.getFigures().getFilesChanged(), used.toString());
+        assertEquals(Files.size(h.dataset.resolve("a.txt")), used.getFigures().getBytesRead(),
+                "only the journaled file is read");
     }
 
     /** Publishes one complete interval per period with the paths reported since the last one. */
