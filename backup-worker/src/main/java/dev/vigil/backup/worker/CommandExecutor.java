@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
@@ -234,12 +235,11 @@ public final class CommandExecutor {
         @Override
         public ChangeJournal get() {
             try {
-                final FileTime modified = Files.getLastModifiedTime(path);
-                final long size = Files.size(path);
-                if (!modified.equals(readAt) || size != readSize) {
+                final BasicFileAttributes now = Files.readAttributes(path, BasicFileAttributes.class);
+                if (!now.lastModifiedTime().equals(readAt) || now.size() != readSize) {
                     journal = ChangeJournal.read(path);
-                    readAt = modified;
-                    readSize = size;
+                    readAt = now.lastModifiedTime();
+                    readSize = now.size();
                 }
             } catch (NoSuchFileException e) {
                 // Not written yet: an empty journal, so the backup waits and then scans.
