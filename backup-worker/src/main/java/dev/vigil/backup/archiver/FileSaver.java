@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads one file, cuts it into chunks and stores the new ones. Files up to twice the largest
@@ -28,6 +31,8 @@ import java.util.concurrent.Executor;
  * chunker runs until one of its cuts lands on a parent chunk's start again (same offset, or shifted by an
  * insertion, found by the id of the chunk before it). An in-place edit of a disk image thus costs one
  * hash per unchanged chunk and the chunker only around the edit; the chunks are the same either way.
+ * After each run of matches the next run is hashed speculatively, up to twice as long, on the idle
+ * threads of the pool too, so that a large file the walk ends with does not leave a core idle.
  */
 final class FileSaver {
     private static final int ATTEMPTS = 3;
@@ -142,20 +147,24 @@ final class FileSaver {
             if (start == end && eof) {
                 return;
             }
-            final int matched = guide == null ? -1 : guide.confirm(buf, start, end, bufOffset + start);
-            final int len = matched >= 0 ? guide.parent.length(matched) : chunker.next(buf, start, end, eof);
-            if (len < 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                bufOffset += start;
-                start = 0;
-                continue;
-            }
-            if (matched >= 0) {
-                final BlobId id = guide.parent.id(matched);
-                progress.bytesMatched.addAndGet(len);
-                out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, id, buf, start, len).id()));
+            final int matched = guide == null ? 0 : guide.confirm(buf, start, end, bufOffset + start);
+            if (matched > 0) {
+                for (int i = guide.first; i < guide.first + matched; i++) {
+                    final int len = guide.parent.length(i);
+                    progress.bytesMatched.addAndGet(len);
+                    out.add(CompletableFuture.completedFuture(
+                            repo.saveBlob(BlobType.DATA, guide.parent.id(i), buf, start, len).id()));
+                    start += len;
+                }
             } else {
+                final int len = chunker.next(buf, start, end, eof);
+                if (len < 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    bufOffset += start;
+                    start = 0;
+                    continue;
+                }
                 final byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
                 final long chunkEnd = bufOffset + start + len;
                 if (guide != null && guide.active() && !guide.realignAt(chunkEnd)) {
@@ -168,8 +177,8 @@ final class FileSaver {
                     out.add(CompletableFuture.supplyAsync(
                             () -> repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length).id(), pool));
                 }
+                start += len;
             }
-            start += len;
             // Move the rest to the front only when less than a largest chunk is left behind start.
             if (!eof && buf.length - start < chunker.max()) {
                 System.arraycopy(buf, start, buf, 0, end - start);
@@ -189,6 +198,10 @@ final class FileSaver {
         /** This file's offset minus the parent version's offset, for the region being matched. */
         private long shift = 0;
         private int misses = 0;
+        /** The first chunk of the run {@link #confirm} found last. */
+        private int first;
+        /** Parent chunks confirmed in a row. */
+        private int streak = 0;
 
         Guide(final ParentChunks parent, final long size) {
             this.parent = parent;
@@ -200,24 +213,92 @@ final class FileSaver {
         }
 
         /**
-         * @return the index of the expected parent chunk when the bytes at {@code start} are that chunk
-         *     ({@code expect} then moves past it), else -1
+         * Hashes the expected parent chunk and, after a run of matches, the ones after it that the buffer holds
+         * (one more than the run so far: an edit wastes little), on this thread and any idle ones of the pool.
+         *
+         * @return how many of them, from {@link #first}, the bytes at {@code start} are ({@code expect} then
+         *     moves past them); 0 when not even the expected one
          */
         int confirm(final byte[] buf, final int start, final int end, final long offset) {
             if (expect < 0) {
-                return -1;
+                return 0;
             }
-            final int i = expect;
-            final int len = parent.length(i);
+            final int from = expect;
             expect = -1;
-            // The parent's last chunk was cut by the end of that version: only an end here cuts it the same.
-            final boolean fits = i < parent.count() - 1 ? end - start >= len : offset + len == size && end - start == len;
-            if (!fits || !parent.id(i).equals(BlobId.wrap(repo.hasher().id(buf, start, len)))) {
-                return -1;
+            int n = 0;
+            int len = 0;
+            for (int i = from; i < parent.count() && n <= streak; i++) {
+                final int l = parent.length(i);
+                // The parent's last chunk was cut by the end of that version: only an end here cuts it the same.
+                final boolean fits = i < parent.count() - 1 ? end - start - len >= l
+                        : offset + len + l == size && end - start - len == l;
+                if (!fits) {
+                    break;
+                }
+                len += l;
+                n++;
             }
-            misses = 0;
-            expect = i + 1 < parent.count() ? i + 1 : -1;
-            return i;
+            if (n == 0) {
+                streak = 0;
+                return 0;
+            }
+            final BlobId[] ids = hash(buf, start, from, n);
+            int k = 0;
+            while (k < n && parent.id(from + k).equals(ids[k])) {
+                k++;
+            }
+            streak = k == n ? streak + k : 0;
+            if (k > 0) {
+                misses = 0;
+                first = from;
+                expect = k == n && from + k < parent.count() ? from + k : -1;
+            }
+            return k;
+        }
+
+        /** The ids of parent chunks {@code from .. from + n - 1} laid end to end from {@code start}. */
+        private BlobId[] hash(final byte[] buf, final int start, final int from, final int n) {
+            final BlobId[] ids = new BlobId[n];
+            final int[] at = new int[n];
+            for (int j = 0, p = start; j < n; p += parent.length(from + j), j++) {
+                at[j] = p;
+            }
+            final AtomicInteger next = new AtomicInteger();
+            final CountDownLatch done = new CountDownLatch(n);
+            final AtomicReference<RuntimeException> failed = new AtomicReference<>();
+            final Runnable work = () -> {
+                for (int j = next.getAndIncrement(); j < n; j = next.getAndIncrement()) {
+                    try {
+                        ids[j] = BlobId.wrap(repo.hasher().id(buf, at[j], parent.length(from + j)));
+                    } catch (RuntimeException e) {
+                        failed.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                }
+            };
+            // Helpers take what this thread has not; it waits only for hashes already running, never for a task
+            // still queued behind a busy pool, so this cannot deadlock when the pool's threads are all here.
+            for (int h = 1; h < n; h++) {
+                pool.execute(work);
+            }
+            work.run();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+            return ids;
         }
 
         /**

@@ -55,7 +55,8 @@ final class TreeWalk {
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     /**
      * The parent's trees met while resolving the journal's paths: thousands of deleted paths share a few
-     * directories, and each tree is decrypted and decoded once instead of once per path.
+     * directories, and each tree is decrypted and decoded once instead of once per path (and once more by
+     * the walk, which takes it from here).
      */
     private final Map<BlobId, List<Node>> parentTrees = new ConcurrentHashMap<>();
     /** Large files the journal names, started before the walk reaches them (relative path → save). */
@@ -165,8 +166,7 @@ final class TreeWalk {
             if (t == null) {
                 return null;
             }
-            found = parentTrees.computeIfAbsent(t, id -> Archiver.loadTree(repo, id)).stream()
-                    .filter(n -> n.name().equals(part)).findFirst().orElse(null);
+            found = named(parentTrees.computeIfAbsent(t, id -> Archiver.loadTree(repo, id)), part);
             if (found == null) {
                 return null;
             }
@@ -175,11 +175,32 @@ final class TreeWalk {
         return found;
     }
 
+    /** @return the entry of this name in a tree (entries are sorted by name), or null */
+    private static Node named(final List<Node> tree, final String name) {
+        int lo = 0;
+        int hi = tree.size() - 1;
+        while (lo <= hi) {
+            final int mid = (lo + hi) >>> 1;
+            final int c = tree.get(mid).name().compareTo(name);
+            if (c == 0) {
+                return tree.get(mid);
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return null;
+    }
+
     private CompletableFuture<List<Node>> dir(final Path path, final String rel, final BlobId parentTree,
                                               final boolean journal, final boolean moved) {
         final Map<String, Node> old = new HashMap<>();
         if (parentTree != null) {
-            for (final Node n : Archiver.loadTree(repo, parentTree)) {
+            // A tree met while resolving the journal's paths is not loaded twice; the walk needs it only here.
+            final List<Node> resolved = parentTrees.remove(parentTree);
+            for (final Node n : resolved != null ? resolved : Archiver.loadTree(repo, parentTree)) {
                 old.put(n.name(), n);
             }
         }
