@@ -57,6 +57,7 @@ public final class AnalyzerBench {
     private static final int PARTITIONS = 6;
 
     private final String bootstrap;
+    private final Path work;
     private final Options options;
     private final PrintStream progress;
     private final String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -89,10 +90,12 @@ public final class AnalyzerBench {
     /**
      * @param bootstrap the cluster
      * @param options what to run
+     * @param work where the Streams apps keep their state (the caller removes it)
      * @param progress where to report progress
      */
-    public AnalyzerBench(final String bootstrap, final Options options, final PrintStream progress) {
+    public AnalyzerBench(final String bootstrap, final Options options, final Path work, final PrintStream progress) {
         this.bootstrap = bootstrap;
+        this.work = work;
         this.options = options;
         this.progress = progress;
         this.client = Map.of("bootstrap.servers", bootstrap);
@@ -120,7 +123,7 @@ public final class AnalyzerBench {
         progress.printf("bench: plain consumer %.0f records/s%n", rates.get("consumer"));
         rates.put("passthrough", passThrough(metrics));
         progress.printf("bench: pass-through Streams app (exactly-once) %.0f records/s%n", rates.get("passthrough"));
-        final Path state = Files.createTempDirectory("vigil-bench-analyzer");
+        final Path state = Files.createDirectories(work.resolve("analyzer"));
         final Map<String, Object> settings = new HashMap<>(options.settings());
         settings.put("bootstrap.servers", bootstrap);
         settings.put(AnalyzerConfig.TOPIC_PREFIX_CONFIG, prefix);
@@ -225,7 +228,7 @@ public final class AnalyzerBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.threads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("vigil-bench-pass").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createDirectories(work.resolve("passthrough")).toString());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             final CountDownLatch running = new CountDownLatch(1);

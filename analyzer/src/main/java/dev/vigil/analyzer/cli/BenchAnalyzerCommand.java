@@ -9,10 +9,12 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Spec;
                 + "occasional spikes and prints p50/p99 latency from publishing a spike to reading its OPEN anomaly "
                 + "(read_committed).",
             "",
-            "Uses an embedded broker in a temporary directory unless --bootstrap-server is given; topics get a "
-                + "fresh prefix (bench-XXXXXXXX.). Progress goes to stderr, figures to stdout.",
+            "Uses an embedded broker in a temporary directory (removed at the end, like the apps' state) unless "
+                + "--bootstrap-server is given; topics get a fresh prefix (bench-XXXXXXXX.). Progress goes to stderr, "
+                + "figures to stdout.",
             "Exit codes: 0 measured, 1 failed, 2 bad usage."})
 public final class BenchAnalyzerCommand implements Callable<Integer> {
     /** The launcher's embedded broker, found at run time: the analyzer must not depend on it. */
@@ -80,23 +83,28 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
         }
         final AnalyzerBench.Options options = new AnalyzerBench.Options(records, hosts, rate, latencySeconds, threads,
                 Duration.ofSeconds(timeoutSeconds), settings);
+        // One directory for the run (embedded broker, both apps' state), removed at the end: a run writes ~0.6 GB.
+        final Path work = Files.createTempDirectory("vigil-bench-");
         AutoCloseable broker = null;
-        String bootstrap = bootstrapServer;
-        if (bootstrap == null) {
-            broker = startEmbeddedBroker();
-            bootstrap = (String) broker.getClass().getMethod("bootstrapServers").invoke(broker);
-        }
         try {
-            print(new AnalyzerBench(bootstrap, options, System.err).run(), bootstrap);
+            String bootstrap = bootstrapServer;
+            if (bootstrap == null) {
+                broker = startEmbeddedBroker(work.resolve("broker"));
+                bootstrap = (String) broker.getClass().getMethod("bootstrapServers").invoke(broker);
+            }
+            print(new AnalyzerBench(bootstrap, options, work, System.err).run(), bootstrap);
             return 0;
         } finally {
             if (broker != null) {
                 broker.close();
             }
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
-    private static AutoCloseable startEmbeddedBroker() throws Exception {
+    private static AutoCloseable startEmbeddedBroker(final Path dir) throws Exception {
         final Class<?> type;
         try {
             type = Class.forName(EMBEDDED_BROKER);
@@ -104,7 +112,7 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
             throw new AnalyzerException("no embedded broker on the class path; pass --bootstrap-server", e);
         }
         final Method start = type.getMethod("start", Path.class);
-        return (AutoCloseable) start.invoke(null, Files.createTempDirectory("vigil-bench-broker"));
+        return (AutoCloseable) start.invoke(null, Files.createDirectories(dir));
     }
 
     private void print(final AnalyzerBench.Result result, final String bootstrap) {
