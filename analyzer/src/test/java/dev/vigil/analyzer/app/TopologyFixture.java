@@ -1,5 +1,6 @@
 package dev.vigil.analyzer.app;
 
+import dev.vigil.analyzer.TestDirs;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.Forecast;
@@ -11,7 +12,6 @@ import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,11 +55,7 @@ final class TopologyFixture implements AutoCloseable {
         settings.putAll(overrides);
         config = new AnalyzerConfig(settings, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC));
         final Properties props = AnalyzerService.streamsProperties(config, null);
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("analyzer-ttd").toString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestDirs.create("analyzer-ttd").toString());
         driver = new TopologyTestDriver(AnalyzerTopology.build(config), props);
         metrics = input(Topics.METRICS);
         logs = input(Topics.LOGS);

@@ -3,14 +3,13 @@ package dev.vigil.analyzer.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.analyzer.TestDirs;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.topic.Topics;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,8 +62,8 @@ class CrashIT {
 
         final AnalyzerConfig crashConfig = new AnalyzerConfig(ScaleOutIT.settings(kafka, crashed));
         final String metrics = Topics.METRICS.withPrefix(crashed).name();
-        final Path state = Files.createTempDirectory("analyzer-crash-state");
-        final Path log = File.createTempFile("analyzer-child", ".log").toPath();
+        final Path state = TestDirs.create("analyzer-crash-state");
+        final Path log = TestDirs.file("analyzer-child", ".log");
         final long total;
         try (Admin admin = kafka.admin()) {
             total = ItSupport.endOffsets(admin, metrics);

@@ -1,12 +1,12 @@
 package dev.vigil.analyzer.it;
 
+import dev.vigil.analyzer.TestDirs;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,11 +58,7 @@ final class ItSupport {
     }
 
     static Path tempDir(final String name) {
-        try {
-            return Files.createTempDirectory(name);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return TestDirs.create(name);
     }
 
     static void createTopics(final TestKafka kafka, final String prefix) {

@@ -3,13 +3,13 @@ package dev.vigil.analyzer.series;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.analyzer.TestDirs;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.analyzer.app.AnalyzerTopology;
 import dev.vigil.analyzer.store.LiveStore;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.topic.Topics;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -27,7 +27,7 @@ class SeriesStateSizeTest {
         final AnalyzerConfig config = new AnalyzerConfig(Map.of(AnalyzerConfig.STATE_STORE_CONFIG, "memory",
                 AnalyzerConfig.QUERY_ENDPOINT_CONFIG, ""));
         final Properties props = AnalyzerService.streamsProperties(config, null);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("size-test").toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, TestDirs.create("size-test").toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(AnalyzerTopology.build(config), props)) {
             final TestInputTopic<String, MetricSample> in = driver.createInputTopic(Topics.METRICS.name(),
                     Topics.METRICS.keySerde().serializer(), Topics.METRICS.valueSerde().serializer());
