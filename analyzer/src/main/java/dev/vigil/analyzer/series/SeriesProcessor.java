@@ -275,6 +275,9 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
                 states.delete(key);
                 histories.delete(key);
                 detectors.delete(key);
+                // Its latest summaries too, or the store of latest windows would grow with every series ever seen.
+                stats.delete(statsKey(host, series, settings.windows().tumblingName()));
+                stats.delete(statsKey(host, series, settings.windows().hoppingName()));
             } else if (closeQuiet(key, s, host, series)) {
                 states.put(key, s);
             }

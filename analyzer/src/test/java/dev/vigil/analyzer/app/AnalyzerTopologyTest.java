@@ -3,11 +3,16 @@ package dev.vigil.analyzer.app;
 import static dev.vigil.analyzer.app.TopologyFixture.HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.analyzer.series.SeriesProcessor;
 import dev.vigil.schemas.StatsWindow;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 class AnalyzerTopologyTest {
@@ -41,6 +46,32 @@ class AnalyzerTopologyTest {
             assertEquals(0.6, w.getP95(), 1e-12);
             assertEquals(TopologyFixture.T0.plusSeconds(60), w.getTime());
             assertEquals(0, w.getImputed());
+        }
+    }
+
+    @Test
+    void shouldForgetAnExpiredSeriesAndItsLatestWindowsButKeepTheOthers() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_IDLE_MS_CONFIG, 120_000L,
+                AnalyzerConfig.SERIES_EXPIRY_MS_CONFIG, 600_000L))) {
+            final KeyValueStore<String, StatsWindow> latest = f.driver.getKeyValueStore(SeriesProcessor.STATS_STORE);
+            // given: two series with closed windows, then only the second goes on
+            for (int i = 0; i < 30; i++) {
+                f.send("system.cpu.utilization", i * 10_000L, 0.5);
+                f.send("system.memory.utilization", i * 10_000L, 0.4);
+            }
+            final String cpu = SeriesProcessor.statsKey(HOST, "system.cpu.utilization", "1m");
+            final String memory = SeriesProcessor.statsKey(HOST, "system.memory.utilization", "1m");
+            assertNotNull(latest.get(cpu));
+            // when: the memory series alone runs on past the cpu series' expiry (stream time drives the sweep)
+            for (int i = 30; i < 130; i++) {
+                f.send("system.memory.utilization", i * 10_000L, 0.4);
+            }
+            // then
+            assertNull(latest.get(cpu), "latest window of an expired series");
+            assertNotNull(latest.get(memory));
+            final List<String> keys = new ArrayList<>();
+            latest.all().forEachRemaining(kv -> keys.add(kv.key));
+            assertTrue(keys.stream().noneMatch(k -> k.contains("system.cpu.utilization")), keys.toString());
         }
     }
 
