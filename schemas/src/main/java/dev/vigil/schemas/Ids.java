@@ -11,6 +11,13 @@ import java.util.UUID;
 /** Record ids: time-ordered random ids for new records, name-based ids where a retry must repeat one. */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    });
 
     private Ids() {
     }
@@ -35,19 +42,18 @@ public final class Ids {
      * @return the id in canonical text form
      */
     public static String nameBased(final String... parts) {
-        try {
-            final MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (final String part : parts) {
-                final byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-                sha.update(bytes);
-            }
-            final ByteBuffer hash = ByteBuffer.wrap(sha.digest());
-            final long high = (hash.getLong() & ~0xf000L) | 0x5000L;
-            final long low = (hash.getLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-            return new UUID(high, low).toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        // One digest per thread: looking one up costs more than hashing a short name (analyzer profile).
+        final MessageDigest sha = SHA256.get();
+        sha.reset();
+        final ByteBuffer length = ByteBuffer.allocate(4);
+        for (final String part : parts) {
+            final byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            sha.update(length.clear().putInt(bytes.length).array());
+            sha.update(bytes);
         }
+        final ByteBuffer hash = ByteBuffer.wrap(sha.digest());
+        final long high = (hash.getLong() & ~0xf000L) | 0x5000L;
+        final long low = (hash.getLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 }
