@@ -115,7 +115,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "stats window (multivariate forest).";
     public static final String SERIES_CACHE_MAX_CONFIG = "series.cache.max";
     private static final String SERIES_CACHE_MAX_DOC = "Series (and hosts) whose state stays decoded in memory, "
-            + "per task; others are read back from the store when needed.";
+            + "per task; others are read back from the store when needed. Also the series whose latest windows "
+            + "`vigil stats` answers from, per task (the most recently updated).";
     public static final String DETECTOR_CACHE_MAX_CONFIG = "detector.cache.max";
     private static final String DETECTOR_CACHE_MAX_DOC = "Series detectors kept in memory per task (each holds its "
             + "forest); others are rebuilt from their snapshot when needed. This bounds the analyzer's heap.";

@@ -76,6 +76,27 @@ class AnalyzerTopologyTest {
     }
 
     @Test
+    void shouldKeepTheLatestWindowsOfAtMostTheCachedSeries() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_CACHE_MAX_CONFIG, 2))) {
+            final KeyValueStore<String, StatsWindow> latest = f.driver.getKeyValueStore(SeriesProcessor.STATS_STORE);
+            // given: three series, their windows closing in turn
+            final String[] names = {"system.cpu.utilization", "system.memory.utilization", "system.cpu.load_average.1m"};
+            for (int i = 0; i < 30; i++) {
+                for (final String name : names) {
+                    f.send(name, i * 10_000L, 0.5);
+                }
+            }
+            // then: two series' worth of windows stay (tumbling and hopping), the last series updated among them
+            final List<String> keys = new ArrayList<>();
+            latest.all().forEachRemaining(kv -> keys.add(kv.key));
+            assertTrue(keys.size() <= 4, keys.toString());
+            assertNotNull(latest.get(SeriesProcessor.statsKey(HOST, names[2], "1m")), keys.toString());
+            // and: every window was still published
+            assertEquals(3, f.stats.readValuesToList().stream().map(StatsWindow::getSeries).distinct().count());
+        }
+    }
+
+    @Test
     void shouldDropARetriedDuplicateById() {
         try (TopologyFixture f = new TopologyFixture()) {
             final var first = TopologyFixture.metric(HOST, "system.cpu.utilization", 0, 0.2, "1");
