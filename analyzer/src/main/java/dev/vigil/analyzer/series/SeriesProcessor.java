@@ -96,8 +96,8 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
 
     /**
      * The latest windows are kept in memory whatever {@code persistent} says, for as many series as the live
-     * series cache ({@code capacity}), least recently updated out first: a RocksDB put per closed window was
-     * 8 % of the stream thread (a sixth of the window work), and a bounded map keeps the heap bounded as before.
+     * series cache ({@code capacity}), least recently updated out first: a RocksDB put per closed window cost
+     * the analyzer 8-19 % of its throughput (docs/BENCHMARKS.md), and a bounded map keeps the heap bounded.
      *
      * @param settings the settings, for the detector codec
      * @param persistent RocksDB (true) or in-memory stores
@@ -281,7 +281,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
                 states.delete(key);
                 histories.delete(key);
                 detectors.delete(key);
-                // Its latest summaries too, or the store of latest windows would grow with every series ever seen.
+                // Its latest windows too: a forgotten series is not answered for, nor kept in memory.
                 stats.delete(statsKey(host, series, settings.windows().tumblingName()));
                 stats.delete(statsKey(host, series, settings.windows().hoppingName()));
             } else if (closeQuiet(key, s, host, series)) {
