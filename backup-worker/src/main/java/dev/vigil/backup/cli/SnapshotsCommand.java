@@ -3,6 +3,8 @@ package dev.vigil.backup.cli;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,11 +26,13 @@ final class SnapshotsCommand extends RepoSubcommand {
                 printJson(all);
                 return ExitCodes.OK;
             }
-            out.printf("%-8s  %-24s  %-12s  %-8s  %-8s  %8s  %10s  %s%n", "ID", "TIME", "LEVEL", "PARENT", "FLAGS",
+            out.printf("%-8s  %-20s  %-12s  %-8s  %-8s  %8s  %10s  %s%n", "ID", "TIME (UTC)", "LEVEL", "PARENT", "FLAGS",
                     "FILES", "SIZE", "DATASET");
             for (final Snapshot s : all) {
                 final Snapshot.SnapshotFigures f = s.figures();
-                out.printf("%-8s  %-24s  %-12s  %-8s  %-8s  %8d  %10s  %s%n", s.shortId(), s.time(), s.level(),
+                // To the second for reading; --json keeps the full time.
+                out.printf("%-8s  %-20s  %-12s  %-8s  %-8s  %8d  %10s  %s%n", s.shortId(),
+                        Instant.parse(s.time()).truncatedTo(ChronoUnit.SECONDS), s.level(),
                         s.parent() == null ? "-" : s.parent().substring(0, 8),
                         (s.protectedSnapshot() ? "P" : "") + (s.original() != null ? "C" : ""),
                         f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()), s.dataset());

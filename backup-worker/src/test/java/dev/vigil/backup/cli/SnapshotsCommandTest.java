@@ -1,0 +1,59 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vigil repo snapshots}: a table to read (times to the second, UTC) and JSON for scripts (full times). */
+class SnapshotsCommandTest {
+    @TempDir
+    Path dir;
+
+    private String run(final String... args) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, new CommandLine(new RepoCommand()).execute(args), bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listsSnapshotsAsATableAndAsJson() throws Exception {
+        final Path password = Files.writeString(dir.resolve("pw"), "secret\n");
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "hello");
+        final String repo = dir.resolve("repo").toString();
+        final String pw = password.toString();
+        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", src.toString());
+
+        final String table = run("snapshots", "--repo", repo, "--password-file", pw);
+        assertTrue(table.startsWith("ID        TIME (UTC)"), table);
+        assertTrue(Pattern.compile("(?m)^[0-9a-f]{8}  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  FULL .* docs$")
+                .matcher(table).find(), table);
+        assertTrue(table.contains("1 snapshots"), table);
+
+        final JsonNode json = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw,
+                "--json"));
+        assertEquals(1, json.size());
+        assertEquals("docs", json.get(0).path("dataset").asText());
+        // The full time, parseable, for scripts.
+        Instant.parse(json.get(0).path("time").asText());
+    }
+}
