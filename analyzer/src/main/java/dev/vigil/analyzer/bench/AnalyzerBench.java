@@ -11,6 +11,8 @@ import dev.vigil.schemas.serde.SchemaTopic;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,9 +84,12 @@ public final class AnalyzerBench {
      * @param latency latency phase figures
      * @param loadBefore 1-minute load average before
      * @param loadAfter and after
+     * @param jitSeconds time the JIT compilers spent during each throughput phase (this JVM: broker and clients
+     *     too; empty when the JVM does not tell), for reading a short run: in one JVM with the broker they can take
+     *     half of a 2-core machine
      */
     public record Result(Map<String, Double> recordsPerSecond, Map<String, Double> ratios, Map<String, Object> latency,
-                         double loadBefore, double loadAfter) {
+                         double loadBefore, double loadAfter, Map<String, Double> jitSeconds) {
     }
 
     /**
@@ -119,9 +124,13 @@ public final class AnalyzerBench {
                 metrics.name());
         produceHistory(metrics, load);
         final Map<String, Double> rates = new HashMap<>();
+        final Map<String, Double> jit = new HashMap<>();
+        long compiled = compileMillis();
         rates.put("consumer", consume(metrics.name()));
+        compiled = jitSince(jit, "consumer", compiled);
         progress.printf("bench: plain consumer %.0f records/s%n", rates.get("consumer"));
         rates.put("passthrough", passThrough(metrics));
+        compiled = jitSince(jit, "passthrough", compiled);
         progress.printf("bench: pass-through Streams app (exactly-once) %.0f records/s%n", rates.get("passthrough"));
         final Path state = Files.createDirectories(work.resolve("analyzer"));
         final Map<String, Object> settings = new HashMap<>(options.settings());
@@ -134,6 +143,7 @@ public final class AnalyzerBench {
         final Map<String, Object> latency;
         try (AnalyzerService analyzer = AnalyzerService.start(config)) {
             rates.put("analyzer", awaitConsumed(config.applicationId(), metrics.name(), System.nanoTime()));
+            jitSince(jit, "analyzer", compiled);
             progress.printf("bench: analyzer topology (exactly-once) %.0f records/s%n", rates.get("analyzer"));
             latency = latency(metrics, load, config.applicationId());
         }
@@ -141,7 +151,22 @@ public final class AnalyzerBench {
         ratios.put("analyzer/passthrough", rates.get("analyzer") / rates.get("passthrough"));
         ratios.put("analyzer/consumer", rates.get("analyzer") / rates.get("consumer"));
         ratios.put("passthrough/consumer", rates.get("passthrough") / rates.get("consumer"));
-        return new Result(rates, ratios, latency, loadBefore, load());
+        return new Result(rates, ratios, latency, loadBefore, load(), jit);
+    }
+
+    /** @return milliseconds the JIT compilers have spent so far, or -1 when the JVM does not tell */
+    private static long compileMillis() {
+        final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
+
+    /** Puts the compile time since {@code before} under {@code phase} (when known); @return the time now */
+    private static long jitSince(final Map<String, Double> jit, final String phase, final long before) {
+        final long now = compileMillis();
+        if (before >= 0 && now >= 0) {
+            jit.put(phase, (now - before) / 1000.0);
+        }
+        return now;
     }
 
     /**

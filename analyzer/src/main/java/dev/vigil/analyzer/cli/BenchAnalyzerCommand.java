@@ -122,6 +122,7 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
                     "ratios", result.ratios(), "latency", new TreeMap<>(result.latency()),
                     "loadBefore", result.loadBefore(), "loadAfter", result.loadAfter(), "bootstrap", bootstrap,
                     "records", records, "hosts", hosts, "threads", threads, "settings", settings));
+            doc.set("jitSeconds", RecordJson.MAPPER.valueToTree(new TreeMap<>(result.jitSeconds())));
             out.println(doc);
         } else {
             out.printf(Locale.ROOT, "records %d, %d series, %d stream thread(s), analyzer settings %s, load %.2f -> "
@@ -130,6 +131,12 @@ public final class BenchAnalyzerCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %-12s %10.0f records/s%n", name, result.recordsPerSecond().get(name));
             }
             new TreeMap<>(result.ratios()).forEach((k, v) -> out.printf(Locale.ROOT, "  %-22s %6.1f %%%n", k, v * 100));
+            final Map<String, Double> jit = result.jitSeconds();
+            if (jit.size() == 3) {
+                out.printf(Locale.ROOT, "JIT compile time during consumer / passthrough / analyzer: %.1f / %.1f / %.1f s "
+                        + "(this JVM, broker included: short runs measure partly cold code)%n", jit.get("consumer"),
+                        jit.get("passthrough"), jit.get("analyzer"));
+            }
             final Map<String, Object> l = result.latency();
             out.printf(Locale.ROOT, "latency at %s records/s: p50 %s ms, p99 %s ms, max %s ms (%s of %s spikes "
                     + "detected; lag %s records 15 s after the load stopped)%n", l.get("rate"), l.get("p50Millis"),

@@ -29,6 +29,9 @@ class BenchAnalyzerCommandIT {
         final JsonNode doc = new ObjectMapper().readTree(out.toString());
         for (final String app : new String[] {"consumer", "passthrough", "analyzer"}) {
             assertTrue(doc.path("recordsPerSecond").path(app).asDouble() > 0, app + ": " + doc);
+            // HotSpot reports its compile time: each phase's share is there to read a short run by.
+            assertTrue(doc.path("jitSeconds").path(app).isNumber() && doc.path("jitSeconds").path(app).asDouble() >= 0,
+                    app + ": " + doc);
         }
         final double ratio = doc.path("ratios").path("analyzer/passthrough").asDouble();
         assertEquals(doc.path("recordsPerSecond").path("analyzer").asDouble()
