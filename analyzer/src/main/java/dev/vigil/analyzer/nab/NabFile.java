@@ -33,6 +33,9 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         final List<String> lines;
         try {
             lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new NabException(path + ": not found, but the windows file names " + name
+                    + " (to run on part of a corpus, give a windows file with only its files)", e);
         } catch (IOException e) {
             throw new NabException(path + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
         }

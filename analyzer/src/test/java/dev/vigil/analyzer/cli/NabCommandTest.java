@@ -2,10 +2,13 @@ package dev.vigil.analyzer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.analyzer.nab.NabException;
+import dev.vigil.analyzer.nab.NabFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,6 +103,15 @@ class NabCommandTest {
         final List<String> a = Files.readAllLines(dir.resolve("a").resolve(file));
         assertEquals(a, Files.readAllLines(dir.resolve("b").resolve(file)));
         assertNotEquals(a, Files.readAllLines(dir.resolve("c").resolve(file)), "seed 7 gave seed 42's scores");
+    }
+
+    @Test
+    void shouldSayWhichListedFileTheCorpusLacks() throws Exception {
+        corpus();
+        Files.delete(dir.resolve("data/synthetic/calm.csv"));
+        final NabException e = assertThrows(NabException.class,
+                () -> NabFile.read(dir.resolve("data"), "synthetic/calm.csv"));
+        assertTrue(e.getMessage().contains("not found, but the windows file names synthetic/calm.csv"), e.getMessage());
     }
 
     private static String[] concat(final String[] head, final String... tail) {
