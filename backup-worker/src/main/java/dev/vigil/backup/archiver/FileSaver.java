@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,10 +40,11 @@ final class FileSaver {
     private static final int GIVE_UP_AFTER = 8;
     private final Repository repo;
     private final Chunker chunker;
-    private final Executor pool;
+    private final ThreadPoolExecutor pool;
     private final BackupProgress progress;
 
-    FileSaver(final Repository repo, final Chunker chunker, final Executor pool, final BackupProgress progress) {
+    FileSaver(final Repository repo, final Chunker chunker, final ThreadPoolExecutor pool,
+              final BackupProgress progress) {
         this.repo = repo;
         this.chunker = chunker;
         this.pool = pool;
@@ -278,8 +279,9 @@ final class FileSaver {
                 }
             };
             // Helpers take what this thread has not; it waits only for hashes already running, never for a task
-            // still queued behind a busy pool, so this cannot deadlock when the pool's threads are all here.
-            for (int h = 1; h < n; h++) {
+            // still queued behind a busy pool, so this cannot deadlock when the pool's threads are all here. One
+            // helper per other thread of the pool: more would only sit in its queue.
+            for (int h = 1; h < Math.min(n, pool.getMaximumPoolSize()); h++) {
                 pool.execute(work);
             }
             work.run();
