@@ -48,17 +48,29 @@ public final class LoghubEvaluation {
         final List<String> ids = new ArrayList<>();
         // the text a template had when last matched: the answer for one evicted before the end
         final Map<String, String> lastText = new HashMap<>();
+        // a template merged into another: its lines take the other's final text
+        final Map<String, String> mergedInto = new HashMap<>();
         for (final String m : messages) {
             final TemplateMatch match = miner.add(m);
             ids.add(match.templateId());
             lastText.put(match.templateId(), match.template());
+            if (match.newTemplate()) {
+                mergedInto.remove(match.templateId()); // an id can come back once its template was evicted
+            }
+            for (final String gone : match.absorbed()) {
+                mergedInto.put(gone, match.templateId());
+            }
         }
         for (final Template t : miner.templates()) {
             lastText.put(t.id(), t.template());
         }
         final List<String> out = new ArrayList<>(ids.size());
         for (final String id : ids) {
-            out.add(lastText.get(id));
+            String current = id;
+            while (mergedInto.containsKey(current)) {
+                current = mergedInto.get(current);
+            }
+            out.add(lastText.get(current));
         }
         return out;
     }

@@ -14,13 +14,16 @@ import java.util.Properties;
  * @param maxTemplates maximum templates kept, at least 1; past it the least recently matched one is evicted
  * @param maxWordChanges maximum plain words (tokens without digits, not yet parameters) that may differ
  *                     between a message and the template it joins, at least 0
+ * @param wordValues   distinct words a template position must show, at least 2, before the word there becomes a
+ *                     parameter; until then each word keeps its own template (2: the first differing word joins)
  */
-public record MinerOptions(int depth, double similarity, int maxChildren, int maxTemplates, int maxWordChanges) {
+public record MinerOptions(int depth, double similarity, int maxChildren, int maxTemplates, int maxWordChanges,
+                           int wordValues) {
     /** The one configuration used for every log source (see the module README for why). */
-    public static final MinerOptions DEFAULTS = new MinerOptions(4, 0.5, 100, 10_000, 1);
+    public static final MinerOptions DEFAULTS = new MinerOptions(4, 0.5, 100, 10_000, 1, 4);
 
     /**
-     * Options with the default {@code maxWordChanges} of 1.
+     * Options with the default word rule: {@code maxWordChanges} 1, {@code wordValues} 4.
      *
      * @param depth        see the record
      * @param similarity   see the record
@@ -28,7 +31,7 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
      * @param maxTemplates see the record
      */
     public MinerOptions(final int depth, final double similarity, final int maxChildren, final int maxTemplates) {
-        this(depth, similarity, maxChildren, maxTemplates, 1);
+        this(depth, similarity, maxChildren, maxTemplates, 1, 4);
     }
 
     /** Validates the fields; throws {@link IllegalArgumentException} naming the field, expected and actual value. */
@@ -48,6 +51,9 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
         if (maxWordChanges < 0) {
             throw new IllegalArgumentException("maxWordChanges must be >= 0, was " + maxWordChanges);
         }
+        if (wordValues < 2) {
+            throw new IllegalArgumentException("wordValues must be >= 2, was " + wordValues);
+        }
     }
 
     /** @return the defaults, {@link #DEFAULTS} */
@@ -63,6 +69,7 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
         p.setProperty("logs.miner.max.children", Integer.toString(maxChildren));
         p.setProperty("logs.miner.max.templates", Integer.toString(maxTemplates));
         p.setProperty("logs.miner.max.word.changes", Integer.toString(maxWordChanges));
+        p.setProperty("logs.miner.word.values", Integer.toString(wordValues));
         return p;
     }
 
@@ -77,6 +84,7 @@ public record MinerOptions(int depth, double similarity, int maxChildren, int ma
                 Integer.parseInt(p.getProperty("logs.miner.max.children", Integer.toString(DEFAULTS.maxChildren))),
                 Integer.parseInt(p.getProperty("logs.miner.max.templates", Integer.toString(DEFAULTS.maxTemplates))),
                 Integer.parseInt(p.getProperty("logs.miner.max.word.changes",
-                        Integer.toString(DEFAULTS.maxWordChanges))));
+                        Integer.toString(DEFAULTS.maxWordChanges))),
+                Integer.parseInt(p.getProperty("logs.miner.word.values", Integer.toString(DEFAULTS.wordValues))));
     }
 }

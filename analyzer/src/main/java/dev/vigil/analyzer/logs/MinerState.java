@@ -8,27 +8,42 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The binary form of a miner's state, for a Kafka Streams state store or a snapshot file.
  *
- * <p>Layout (big-endian): magic {@code VTM}, version byte 1, the cluster count, then per cluster, least
- * recently matched first: id, count (long), path tokens, template tokens; strings are a length (int) and
- * UTF-8 bytes, token arrays a length (int) and strings. The options are not stored: they belong to the
- * configuration, not to the learned state.
+ * <p>Layout (big-endian): magic {@code VTM}, version byte 2, the cluster count, then per cluster, least
+ * recently matched first: id, count (long), path tokens, template tokens; then the count of word-value records,
+ * then per record, least recently updated first: its masked template text and its words (tokens); strings are
+ * a length (int) and UTF-8 bytes, token arrays a length (int) and strings. Version 1 (before word values) is
+ * still read, with none. The options are not stored: they belong to the configuration, not to the learned state.
  */
 final class MinerState {
     private static final byte[] MAGIC = {'V', 'T', 'M'};
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
     /** Refuses lengths no real state has, so corrupt bytes fail fast instead of allocating gigabytes. */
     private static final int MAX_LENGTH = 1 << 24;
 
     private MinerState() {
     }
 
-    static byte[] write(final Collection<Cluster> clusters) {
+    /**
+     * A decoded state.
+     *
+     * @param clusters   the templates, least recently matched first
+     * @param wordValues words seen per masked template text, least recently updated first
+     */
+    record Decoded(List<Cluster> clusters, Map<String, Set<String>> wordValues) {
+    }
+
+    static byte[] write(final Collection<Cluster> clusters, final Map<String, Set<String>> wordValues) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + clusters.size() * 64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
@@ -40,21 +55,26 @@ final class MinerState {
                 writeTokens(out, c.path);
                 writeTokens(out, c.tokens());
             }
+            out.writeInt(wordValues.size());
+            for (final Map.Entry<String, Set<String>> e : wordValues.entrySet()) {
+                writeString(out, e.getKey());
+                writeTokens(out, e.getValue().toArray(new String[0]));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
     }
 
-    static List<Cluster> read(final byte[] state) {
+    static Decoded read(final byte[] state) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
             final byte[] magic = in.readNBytes(MAGIC.length);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw new IllegalArgumentException("miner state: bad magic, not a template miner state");
             }
             final byte version = in.readByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("miner state: version " + version + ", expected " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw new IllegalArgumentException("miner state: version " + version + ", expected 1 or " + VERSION);
             }
             final int n = length(in.readInt());
             final List<Cluster> out = new ArrayList<>(Math.min(n, 1024));
@@ -68,10 +88,15 @@ final class MinerState {
                 }
                 out.add(new Cluster(id, path, tokens, count));
             }
+            final Map<String, Set<String>> wordValues = new LinkedHashMap<>();
+            final int families = version == 1 ? 0 : length(in.readInt());
+            for (int i = 0; i < families; i++) {
+                wordValues.put(readString(in), new HashSet<>(Arrays.asList(readTokens(in))));
+            }
             if (in.read() != -1) {
                 throw new IllegalArgumentException("miner state: trailing bytes after " + n + " templates");
             }
-            return out;
+            return new Decoded(out, wordValues);
         } catch (IOException e) {
             throw new IllegalArgumentException("miner state: truncated (" + e + ")", e);
         }

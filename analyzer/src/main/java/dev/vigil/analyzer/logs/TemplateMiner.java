@@ -1,12 +1,16 @@
 package dev.vigil.analyzer.logs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * An online log template miner after Drain (He, Zhu, Zheng, Lyu: "Drain: An Online Log Parsing Approach with
@@ -14,9 +18,11 @@ import java.util.Map;
  * then a fixed-depth tree routes it by token count and leading constant tokens to a short list of templates; the most
  * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
  * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
- * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template.
+ * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template. A
+ * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words; a
+ * template that generalizes absorbs the templates of its leaf that it then covers.
  * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) taken as one
- * token, and routing by tokens without parameters; see the module README for why they should hold on logs
+ * token, and routing by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs
  * never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
@@ -29,6 +35,11 @@ public final class TemplateMiner {
     private final Map<Integer, Node> byLength = new HashMap<>();
     /** Every cluster by id, in access order: the eldest is the least recently matched. */
     private final LinkedHashMap<String, Cluster> clusters = new LinkedHashMap<>(64, 0.75f, true);
+    /**
+     * Words seen where a message differed from its nearest template by plain words only, by that template's text
+     * with those positions masked, least recently updated first; see {@link #enoughWordValues}.
+     */
+    private final LinkedHashMap<String, Set<String>> wordValues = new LinkedHashMap<>(16, 0.75f, true);
 
     /** @param options hyperparameters */
     public TemplateMiner(final MinerOptions options) {
@@ -48,12 +59,19 @@ public final class TemplateMiner {
         // classify first, as match() does, so a template behind a wildcard child (imported, or after a
         // node filled up) is found before a new branch is grown for the token
         final List<Cluster> seen = find(masked);
-        final Cluster best = seen == null ? null : best(seen, masked);
+        Cluster best = seen == null ? null : best(seen, masked, options.maxWordChanges());
+        if (best != null) {
+            final int[] words = wordDiffs(best.tokens(), masked);
+            if (words.length > 0 && !enoughWordValues(best.tokens(), masked, words)) {
+                // too few words seen there yet to call it a parameter: a template without word changes, or a new one
+                best = best(seen, masked, 0);
+            }
+        }
         if (best == null) {
             final String[] route = new String[routeLength(masked)];
             final List<Cluster> leaf = grow(masked, route);
             final Cluster created = create(leaf, route, masked.clone());
-            return matchOf(created, raw, true, false);
+            return matchOf(created, raw, true, false, List.of());
         }
         boolean changed = false;
         for (int i = 0; i < masked.length; i++) {
@@ -64,7 +82,8 @@ public final class TemplateMiner {
         }
         best.count++;
         clusters.get(best.id); // touch: most recently used
-        return matchOf(best, raw, false, changed);
+        final List<String> absorbed = changed ? absorbCovered(best) : List.of();
+        return matchOf(best, raw, false, changed, absorbed);
     }
 
     /**
@@ -78,8 +97,8 @@ public final class TemplateMiner {
         final String[] raw = line.raw();
         final String[] masked = line.masked();
         final List<Cluster> leaf = find(masked);
-        final Cluster best = leaf == null ? null : best(leaf, masked);
-        return best == null ? null : matchOf(best, raw, false, false);
+        final Cluster best = leaf == null ? null : best(leaf, masked, options.maxWordChanges());
+        return best == null ? null : matchOf(best, raw, false, false, List.of());
     }
 
     /**
@@ -131,7 +150,7 @@ public final class TemplateMiner {
 
     /** @return the whole state (templates, tree paths, counts, recency order), see {@link MinerState} */
     public byte[] toBytes() {
-        return MinerState.write(clusters.values());
+        return MinerState.write(clusters.values(), wordValues);
     }
 
     /**
@@ -142,10 +161,13 @@ public final class TemplateMiner {
      */
     public static TemplateMiner fromBytes(final byte[] state, final MinerOptions options) {
         final TemplateMiner miner = new TemplateMiner(options);
-        for (final Cluster c : MinerState.read(state)) {
+        final MinerState.Decoded decoded = MinerState.read(state);
+        for (final Cluster c : decoded.clusters()) {
             miner.insert(c);
         }
+        miner.wordValues.putAll(decoded.wordValues());
         miner.evict();
+        miner.evictWordValues();
         return miner;
     }
 
@@ -287,7 +309,11 @@ public final class TemplateMiner {
         return node.clusters;
     }
 
-    private Cluster best(final List<Cluster> leaf, final String[] masked) {
+    /**
+     * @param maxWordChanges plain words that may differ between the message and a template it joins
+     * @return the most similar template of the leaf that reaches the similarity, or null
+     */
+    private Cluster best(final List<Cluster> leaf, final String[] masked, final int maxWordChanges) {
         Cluster best = null;
         double bestSim = -1;
         int bestParams = -1;
@@ -305,7 +331,7 @@ public final class TemplateMiner {
                 } else if (covers(t, masked[i])) {
                     equal++;
                 } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)
-                        && ++wordDiffs > options.maxWordChanges()) {
+                        && ++wordDiffs > maxWordChanges) {
                     // two plain words changing at once mark another event more often than two parameters do
                     break;
                 }
@@ -329,9 +355,91 @@ public final class TemplateMiner {
                 || template.indexOf('<') >= 0 && Masker.isVariable(template) && Masker.covers(template, masked);
     }
 
+    /** @return the positions where the template and the message hold different plain words */
+    private static int[] wordDiffs(final String[] template, final String[] masked) {
+        int n = 0;
+        final int[] out = new int[template.length];
+        for (int i = 0; i < template.length; i++) {
+            if (!covers(template[i], masked[i]) && !Masker.isVariable(template[i]) && !Masker.isVariable(masked[i])) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Records the words a message and its nearest template hold at the positions where they differ, under the
+     * template's text with those positions masked, and tells whether that text has now shown
+     * {@link MinerOptions#wordValues()} different words there: enough to take them for a parameter (user names,
+     * hosts) rather than the words that tell two events apart ({@code opened}/{@code closed}), which come in
+     * twos and threes.
+     */
+    private boolean enoughWordValues(final String[] template, final String[] masked, final int[] positions) {
+        if (options.wordValues() <= 2) {
+            return true;
+        }
+        final String[] key = template.clone();
+        final StringJoiner ours = new StringJoiner(" ");
+        final StringJoiner theirs = new StringJoiner(" ");
+        for (final int i : positions) {
+            key[i] = Masker.WILDCARD;
+            ours.add(template[i]);
+            theirs.add(masked[i]);
+        }
+        final String family = String.join(" ", key);
+        final Set<String> values = wordValues.computeIfAbsent(family, k -> new HashSet<>());
+        values.add(ours.toString());
+        values.add(theirs.toString());
+        if (values.size() < options.wordValues()) {
+            evictWordValues();
+            return false;
+        }
+        wordValues.remove(family);
+        return true;
+    }
+
+    /**
+     * Merges into a template that has just taken a parameter every other template of its leaf that it now covers
+     * (the ones each earlier word started), adding their counts.
+     *
+     * @return the ids of the templates merged away
+     */
+    private List<String> absorbCovered(final Cluster into) {
+        final List<String> absorbed = new ArrayList<>(2);
+        for (final Cluster c : new ArrayList<>(into.leaf)) {
+            if (c != into && coversAll(into.tokens(), c.tokens())) {
+                into.count += c.count;
+                clusters.remove(c.id);
+                unlink(c);
+                absorbed.add(c.id);
+            }
+        }
+        return absorbed;
+    }
+
+    private static boolean coversAll(final String[] template, final String[] tokens) {
+        if (template.length != tokens.length) {
+            return false;
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (!covers(template[i], tokens[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void evictWordValues() {
+        final Iterator<String> it = wordValues.keySet().iterator();
+        while (wordValues.size() > options.maxTemplates() && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
     private static TemplateMatch matchOf(final Cluster c, final String[] raw, final boolean created,
-                                         final boolean changed) {
-        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens(), raw), created, changed);
+                                         final boolean changed, final List<String> absorbed) {
+        return new TemplateMatch(c.id, c.template(), Tokens.parameters(c.tokens(), raw), created, changed, absorbed);
     }
 
     /** An inner node (children by token) or a leaf (clusters). */

@@ -176,6 +176,10 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             final LogTemplate out = LogTemplate.newBuilder().setId(match.templateId()).setHost(host)
                     .setTime(Instant.ofEpochMilli(time)).setTemplate(match.template()).setCount(seen).build();
             context.forward(new Record<>(match.templateId(), out, time), TEMPLATES);
+            for (final String gone : match.absorbed()) {
+                // merged into this one: a delete on the compacted topic, so readers drop it
+                context.forward(new Record<String, Object>(gone, null, time), TEMPLATES);
+            }
         }
         return match;
     }

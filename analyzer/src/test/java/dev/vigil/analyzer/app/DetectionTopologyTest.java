@@ -10,12 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
 import dev.vigil.schemas.Forecast;
+import dev.vigil.schemas.LogTemplate;
 import dev.vigil.schemas.StatsWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
 class DetectionTopologyTest {
@@ -115,6 +118,27 @@ class DetectionTopologyTest {
             assertEquals(2.5, last.getMean(), 1e-12);
             assertEquals(0, last.getMin(), 0);
             assertEquals(5, last.getMax(), 0);
+        }
+    }
+
+    @Test
+    void shouldDeleteTemplatesMergedIntoAnotherFromTheTemplatesTopic() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            final List<String> users = List.of("alice", "bob", "carol", "dave");
+            for (int i = 0; i < users.size(); i++) {
+                f.logs.pipeInput(HOST, TopologyFixture.log(i * 1_000L, "Accepted key for " + users.get(i),
+                        dev.vigil.schemas.Severity.INFO), T0);
+            }
+            final List<KeyValue<String, LogTemplate>> out =
+                    f.templates.readKeyValuesToList();
+            assertEquals(6, out.size(), out.toString()); // three new templates, the merge, two deletes
+            final KeyValue<String, LogTemplate> merged = out.get(3);
+            assertEquals("Accepted key for <*>", merged.value.getTemplate());
+            final Set<String> created = out.subList(0, 3).stream().map(kv -> kv.key).collect(Collectors.toSet());
+            final Set<String> deleted = out.subList(4, out.size()).stream().filter(kv -> kv.value == null)
+                    .map(kv -> kv.key).collect(Collectors.toSet());
+            assertEquals(2, deleted.size(), out.toString());
+            assertTrue(created.containsAll(deleted) && !deleted.contains(merged.key) && created.contains(merged.key));
         }
     }
 

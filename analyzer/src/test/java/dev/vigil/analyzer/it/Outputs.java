@@ -35,7 +35,8 @@ final class Outputs {
             final Map<String, Integer> records = new TreeMap<>();
             for (final ConsumerRecord<?, ?> r : ItSupport.readAll(kafka, topic.withPrefix(prefix).name(),
                     topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-                records.merge(r.key() + " " + RecordJson.write((SpecificRecord) r.value()), 1, Integer::sum);
+                final String value = r.value() == null ? "null" : RecordJson.write((SpecificRecord) r.value());
+                records.merge(r.key() + " " + value, 1, Integer::sum);
             }
             out.put(topic.name(), records);
         }

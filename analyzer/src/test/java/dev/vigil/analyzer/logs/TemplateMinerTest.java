@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class TemplateMinerTest {
+    /** The defaults but a word becomes a parameter at its first change: for tests of other mechanics. */
+    private static final MinerOptions WORD_AT_FIRST_CHANGE = new MinerOptions(4, 0.5, 100, 10_000, 1, 2);
     private static final List<String> LINES = List.of(
             "Received block blk_-160899 of size 67108864 from /10.250.10.6",
             "PacketResponder 1 for block blk_38865049 terminating",
@@ -33,15 +35,101 @@ class TemplateMinerTest {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMatch first = miner.add("Invalid user webmaster from 173.234.31.186");
         assertTrue(first.newTemplate());
-        final TemplateMatch second = miner.add("Invalid user admin from 103.99.0.122");
-        assertFalse(second.newTemplate());
-        assertTrue(second.templateChanged());
-        assertEquals(first.templateId(), second.templateId());
-        assertEquals("Invalid user <*> from <*>", second.template());
-        assertEquals(List.of("admin", "103.99.0.122"), second.parameters());
+        final TemplateMatch again = miner.add("Invalid user webmaster from 103.99.0.122");
+        assertFalse(again.newTemplate());
+        assertFalse(again.templateChanged());
+        assertEquals(first.templateId(), again.templateId());
+        assertEquals("Invalid user webmaster from <*>", again.template());
+        assertEquals(List.of("103.99.0.122"), again.parameters());
         final TemplateMatch block = miner.add("Received block blk_-42 of size 67108864 from /10.250.10.6:50010");
         assertEquals("Received block blk_<*> of size <*> from /<*>:<*>", block.template());
         assertEquals(List.of("-42", "67108864", "10.250.10.6", "50010"), block.parameters());
+    }
+
+    @Test
+    void shouldTakeAWordForAParameterOnlyOnceItsPositionShowsEnoughDifferentWords() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS); // wordValues 4
+        final TemplateMatch webmaster = miner.add("Invalid user webmaster from 173.234.31.186");
+        final TemplateMatch admin = miner.add("Invalid user admin from 103.99.0.122");
+        final TemplateMatch guest = miner.add("Invalid user guest from 10.0.0.1");
+        assertTrue(admin.newTemplate() && guest.newTemplate(), "2 and 3 different words: events of their own");
+        assertEquals(3, miner.size());
+        assertEquals(admin.templateId(), miner.add("Invalid user admin from 10.0.0.2").templateId());
+
+        final TemplateMatch oracle = miner.add("Invalid user oracle from 10.0.0.3");
+        assertEquals("Invalid user <*> from <*>", oracle.template());
+        assertTrue(oracle.templateChanged());
+        assertEquals(List.of("oracle", "10.0.0.3"), oracle.parameters());
+        final List<String> others = List.of(webmaster.templateId(), admin.templateId(), guest.templateId());
+        assertTrue(others.contains(oracle.templateId()));
+        assertEquals(Set.copyOf(others), Set.copyOf(concat(oracle.absorbed(), oracle.templateId())),
+                "the other words' templates are merged into it");
+        assertEquals(List.of(new Template(oracle.templateId(), "Invalid user <*> from <*>", 5)),
+                List.copyOf(miner.templates()));
+        assertEquals(oracle.templateId(), miner.add("Invalid user admin from 10.0.0.4").templateId());
+    }
+
+    @Test
+    void shouldKeepApartEventsThatDifferInAWordWithFewValues() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            final String verb = List.of("opened", "closed", "reset").get(i % 3);
+            ids.add(miner.add("Connection " + verb + " to 10.0.0." + i + " port " + (4000 + i)).templateId());
+        }
+        assertEquals(3, ids.size());
+        assertEquals(Set.of("Connection opened to <*> port <*>", "Connection closed to <*> port <*>",
+                "Connection reset to <*> port <*>"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void shouldCountWordsAcrossARestartAsWithout() {
+        final List<String> lines = List.of("Accepted key for alice", "Accepted key for bob",
+                "Accepted key for carol", "Accepted key for dave", "Accepted key for bob");
+        final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
+        final List<TemplateMatch> expected = lines.stream().map(uninterrupted::add).toList();
+        TemplateMiner restarted = new TemplateMiner(MinerOptions.DEFAULTS);
+        final List<TemplateMatch> actual = new ArrayList<>();
+        for (final String line : lines) {
+            actual.add(restarted.add(line));
+            restarted = TemplateMiner.fromBytes(restarted.toBytes(), MinerOptions.DEFAULTS);
+        }
+        assertEquals(expected, actual);
+        assertEquals("Accepted key for <*>", actual.get(3).template());
+        assertEquals(2, actual.get(3).absorbed().size());
+    }
+
+    @Test
+    void shouldReadAStateOfTheFirstVersion() {
+        // magic, version 1, one template: id "a", count 7, path [x], tokens [x, <*>]; no word values
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.write(new byte[] {'V', 'T', 'M', 1});
+            out.writeInt(1);
+            out.writeInt(1);
+            out.write('a');
+            out.writeLong(7);
+            out.writeInt(1);
+            out.writeInt(1);
+            out.write('x');
+            out.writeInt(2);
+            out.writeInt(1);
+            out.write('x');
+            out.writeInt(3);
+            out.writeBytes("<*>");
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        final TemplateMiner miner = TemplateMiner.fromBytes(bytes.toByteArray(), MinerOptions.DEFAULTS);
+        assertEquals(List.of(new Template("a", "x <*>", 7)), List.copyOf(miner.templates()));
+        assertEquals("a", miner.add("x 42").templateId());
+    }
+
+    private static List<String> concat(final List<String> list, final String one) {
+        final List<String> out = new ArrayList<>(list);
+        out.add(one);
+        return out;
     }
 
     @Test
@@ -106,7 +194,7 @@ class TemplateMinerTest {
 
     @Test
     void shouldKeepTheFirstIdWhenATemplateGeneralizes() {
-        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMiner miner = new TemplateMiner(WORD_AT_FIRST_CHANGE);
         final String id = miner.add("Invalid user webmaster from 173.234.31.186").templateId();
         assertEquals(Cluster.idOf("Invalid user webmaster from <*>", 0), id);
         miner.add("Invalid user admin from 173.234.31.186");
@@ -127,7 +215,7 @@ class TemplateMinerTest {
 
     @Test
     void shouldSendNewTokensToTheWildcardChildWhenANodeIsFull() {
-        final TemplateMiner miner = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100));
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100, 1, 2));
         miner.add("alpha x");
         miner.add("beta x");
         final TemplateMatch gamma = miner.add("gamma x");
@@ -175,7 +263,7 @@ class TemplateMinerTest {
 
     @Test
     void shouldImportTemplatesFromAnotherInstance() {
-        final TemplateMiner origin = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMiner origin = new TemplateMiner(WORD_AT_FIRST_CHANGE);
         origin.add("Invalid user webmaster from 173.234.31.186");
         final TemplateMatch learned = origin.add("Invalid user admin from 10.0.0.1");
         final TemplateMiner other = new TemplateMiner(MinerOptions.DEFAULTS);
@@ -189,7 +277,7 @@ class TemplateMinerTest {
     @Test
     void shouldFindAnImportedTemplateThatSitsBehindAWildcardChild() {
         // a full node (maxChildren 3) sends gamma and delta to its wildcard child, where they form "<*> x y"
-        final TemplateMiner origin = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100));
+        final TemplateMiner origin = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100, 1, 2));
         origin.add("alpha x y");
         origin.add("beta x y");
         origin.add("gamma x y");
@@ -233,7 +321,8 @@ class TemplateMinerTest {
         assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0, 100, 10));
         assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 1, 10));
         assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 0));
-        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 10, -1));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 10, -1, 3));
+        assertThrows(IllegalArgumentException.class, () -> new MinerOptions(4, 0.5, 100, 10, 1, 1));
         assertEquals(MinerOptions.DEFAULTS, MinerOptions.of(MinerOptions.DEFAULTS.toProperties()));
     }
 
