@@ -7,6 +7,7 @@ import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.HostInfo;
 import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -163,7 +164,7 @@ public final class Archiver {
         final List<String> names = new ArrayList<>();
         try (var stream = Files.newDirectoryStream(path)) {
             for (final Path p : stream) {
-                names.add(p.getFileName().toString());
+                names.add(FileNames.textOf(p.getFileName()));
             }
         }
         names.sort(null);

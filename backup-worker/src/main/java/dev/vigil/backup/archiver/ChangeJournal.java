@@ -120,6 +120,10 @@ public final class ChangeJournal {
         if (changed.contains(null) || deleted.contains(null)) {
             return Plan.fallback("journal names a path outside the dataset");
         }
+        if (changed.stream().anyMatch(ChangeJournal::lossy) || deleted.stream().anyMatch(ChangeJournal::lossy)) {
+            // the collector's JVM wrote U+FFFD for bytes that are not UTF-8: the file it means is not known exactly
+            return Plan.fallback("journal names a path that is not valid UTF-8");
+        }
         final Instant until = previous.getIntervalEnd();
         if (until.isBefore(mustReach)) {
             return Plan.fallback("journal ends at " + until + ", before " + mustReach + ": later changes are not "
@@ -137,6 +141,10 @@ public final class ChangeJournal {
     public boolean reaches(final String dataset, final Instant instant) {
         return intervals.stream()
                 .anyMatch(a -> dataset.equals(a.getDataset()) && !a.getIntervalEnd().isBefore(instant));
+    }
+
+    private static boolean lossy(final String path) {
+        return path.indexOf('\uFFFD') >= 0;
     }
 
     /** @return the path without "./" and trailing slashes, or null when it leaves the dataset */

@@ -30,6 +30,7 @@ public record FileStat(NodeType type, int mode, int uid, int gid, long mtimeNano
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFLNK = 0120000;
+    private static final int S_IFIFO = 0010000;
 
     /**
      * @param path a path; a symlink is described, not followed
@@ -43,6 +44,7 @@ public record FileStat(NodeType type, int mode, int uid, int gid, long mtimeNano
             case S_IFREG -> NodeType.FILE;
             case S_IFDIR -> NodeType.DIR;
             case S_IFLNK -> NodeType.SYMLINK;
+            case S_IFIFO -> NodeType.FIFO;
             default -> NodeType.OTHER;
         };
         return new FileStat(type, mode & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"),

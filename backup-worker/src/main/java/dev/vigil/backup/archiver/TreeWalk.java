@@ -4,6 +4,7 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -218,14 +219,15 @@ final class TreeWalk {
                 children.add(CompletableFuture.completedFuture(before));
                 continue;
             }
-            final Path p = path.resolve(name);
+            final Path p = FileNames.resolve(path, name);
             final FileStat st;
             try {
                 st = FileStat.of(p);
             } catch (NoSuchFileException e) {
-                if (name.indexOf('\uFFFD') >= 0) {
-                    // The JVM decodes file names as UTF-8; a name that is not cannot be opened again.
-                    warnings.add(p + ": name is not valid UTF-8, not backed up");
+                if (name.indexOf('\uFFFD') >= 0 && !FileNames.rawAccess()) {
+                    // The JVM decodes file names as UTF-8; without raw access a name that is not cannot be opened.
+                    warnings.add(p + ": name is not valid UTF-8 and the JVM runs without --add-opens "
+                            + "java.base/sun.nio.fs=ALL-UNNAMED, not backed up");
                 }
                 removed(before);
                 continue;
@@ -283,7 +285,7 @@ final class TreeWalk {
                     removed(before);
                 }
                 try {
-                    final String target = Files.readSymbolicLink(p).toString();
+                    final String target = FileNames.textOf(Files.readSymbolicLink(p));
                     return CompletableFuture.completedFuture(new Node(name, st.type(), st.mode(), st.uid(), st.gid(),
                             st.mtimeNanos(), st.ctimeNanos(), st.inode(), st.device(), st.links(), 0, target, null,
                             List.of()));

@@ -2,6 +2,7 @@ package dev.vigil.backup.cli;
 
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
@@ -71,7 +72,7 @@ final class DiffCommand extends RepoSubcommand {
     private static Map<String, String> change(final String kind, final String path) {
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("change", kind);
-        m.put("path", path);
+        m.put("path", FileNames.display(path));
         return m;
     }
 }

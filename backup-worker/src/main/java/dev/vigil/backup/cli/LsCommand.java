@@ -4,6 +4,7 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -38,13 +39,13 @@ final class LsCommand extends RepoSubcommand {
             walk(r, BlobId.parse(s.tree()), "", (p, n) -> {
                 if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
                     final Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("path", "/" + p);
+                    row.put("path", "/" + FileNames.display(p));
                     row.put("type", n.type().name().toLowerCase());
                     row.put("mode", String.format("%04o", n.mode()));
                     row.put("size", n.size());
                     row.put("mtime", Instant.EPOCH.plusNanos(n.mtimeNanos()).toString());
                     if (n.type() == NodeType.SYMLINK) {
-                        row.put("target", n.linkTarget());
+                        row.put("target", FileNames.display(n.linkTarget()));
                     }
                     rows.add(row);
                 }

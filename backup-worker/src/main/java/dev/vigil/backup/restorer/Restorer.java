@@ -5,6 +5,7 @@ import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -17,9 +18,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +56,7 @@ public final class Restorer {
      *
      * @param files regular files restored
      * @param bytes bytes of file content restored
-     * @param warnings entries not restored (FIFOs, devices) or metadata not applied
+     * @param warnings entries not restored (sockets, devices) or metadata not applied
      */
     public record Result(long files, long bytes, List<String> warnings) {
     }
@@ -146,7 +145,7 @@ public final class Restorer {
                 if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR)) {
                     continue;
                 }
-                final Path p = dir.resolve(n.name());
+                final Path p = FileNames.resolve(dir, n.name());
                 switch (n.type()) {
                     case DIR -> {
                         Files.createDirectories(p);
@@ -155,8 +154,9 @@ public final class Restorer {
                     }
                     case FILE -> file(p, n);
                     case SYMLINK -> symlink(p, n);
-                    default -> warnings.add(r + ": " + n.type().name().toLowerCase() + " not restored (FIFO, socket "
-                            + "or device)");
+                    case FIFO -> fifo(p, n);
+                    default -> warnings.add(r + ": " + n.type().name().toLowerCase() + " not restored (socket or "
+                            + "device; or a FIFO in a tree written before trees knew FIFOs)");
                 }
             }
         }
@@ -274,16 +274,28 @@ public final class Restorer {
         }
 
         void symlink(final Path p, final Node n) throws IOException {
-            replace(p, tmp -> Files.createSymbolicLink(tmp, Paths.get(n.linkTarget())));
+            replace(p, tmp -> Files.createSymbolicLink(tmp, FileNames.resolve(Path.of(""), n.linkTarget())));
             try {
-                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                        .setTimes(FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS), null, null);
-            } catch (IOException | UnsupportedOperationException e) {
-                // Linux sets symlink times only through lutimes; not every JVM build uses it.
+                NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
+            } catch (IOException e) {
+                warnings.add(p + ": link time not restored: " + e.getMessage());
             }
             if (ROOT) {
                 ownership(p, n);
             }
+        }
+
+        void fifo(final Path p, final Node n) throws IOException {
+            replace(p, tmp -> NativeFs.mkfifo(tmp, n.mode()));
+            if (ROOT) {
+                try {
+                    NativeFs.lchown(p, n.uid(), n.gid());
+                } catch (IOException e) {
+                    warnings.add(p + ": owner not restored: " + e.getMessage());
+                }
+            }
+            NativeFs.chmod(p, n.mode());
+            NativeFs.setMtime(p, n.mtimeNanos());
         }
 
         void replace(final Path p, final IoAction create) throws IOException {

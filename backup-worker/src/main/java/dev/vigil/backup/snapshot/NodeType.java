@@ -8,6 +8,8 @@ public enum NodeType {
     DIR,
     /** A symbolic link, with its target. */
     SYMLINK,
-    /** A FIFO, socket or device: recorded, not restored. */
-    OTHER
+    /** A socket or device (or, in trees written before FIFO existed, a FIFO): recorded, not restored. */
+    OTHER,
+    /** A named pipe: restored empty, with {@code mkfifo}. */
+    FIFO
 }

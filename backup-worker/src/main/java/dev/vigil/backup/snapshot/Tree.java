@@ -54,7 +54,7 @@ public final class Tree {
     }
 
     private static void writeString(final ByteArrayOutputStream out, final String s) {
-        final byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        final byte[] bytes = FileNames.encode(s);
         if (bytes.length > 0xffff) {
             throw new IllegalArgumentException("name or link target longer than 65535 bytes: " + s.substring(0, 40));
         }
@@ -111,7 +111,7 @@ public final class Tree {
         final int len = (in.get() & 0xff) | (in.get() & 0xff) << 8;
         final byte[] bytes = new byte[len];
         in.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return FileNames.decode(bytes);
     }
 
     private static BlobId readId(final ByteBuffer in) {

@@ -48,7 +48,7 @@ class ChangeJournalTest {
     }
 
     @Test
-    void shouldFallBackOnAGapARestartAnIncompleteIntervalALateStartOrAPathOutside() {
+    void shouldFallBackOnAGapARestartAnIncompleteIntervalALateStartOrAPathOutsideOrNotUtf8() {
         assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of()),
                 interval(3, T0.plusSeconds(120), T0.plusSeconds(180), "e", true, List.of(), List.of()))
                 .reason().contains("gap"));
@@ -64,6 +64,9 @@ class ChangeJournalTest {
                 .reason().contains("after the parent"));
         assertFalse(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of("../etc/passwd"), List.of()))
                 .usable());
+        // the collector's JVM wrote U+FFFD for a name that is not UTF-8: which file changed is not known exactly
+        assertTrue(plan(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of("d/caf\uFFFD")))
+                .reason().contains("not valid UTF-8"));
         assertTrue(new ChangeJournal(List.of(interval(1, T0, T0.plusSeconds(60), "e", true, List.of(), List.of())))
                 .plan("ds", T0.plusSeconds(30), T0.plusSeconds(61)).reason()
                 .contains("later changes are not known yet"), "a change after the journal's end is not in it");

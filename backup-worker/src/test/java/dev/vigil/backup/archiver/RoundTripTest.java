@@ -121,18 +121,41 @@ class RoundTripTest {
     }
 
     @Test
-    void shouldWarnInsteadOfSilentlySkippingANameThatIsNotUtf8() throws Exception {
+    void shouldRestoreNamesThatAreNotUtf8ByteForByteAndFifos() throws Exception {
         final Path src = tmp.resolve("src");
         Files.createDirectories(src);
-        Files.writeString(src.resolve("ok.txt"), "ok");
-        final Process touch = new ProcessBuilder("bash", "-c", "touch $'\\xff\\xfe-invalid'").directory(src.toFile())
-                .start();
-        assertEquals(0, touch.waitFor());
+        // Latin-1 and broken bytes next to the same word in UTF-8 (caf\xc3\xa9): each must stay itself
+        sh(src, "printf one > $'\\xff\\xfe-invalid'; mkdir $'caf\\xe9' café; printf two > $'caf\\xe9/na\\xefve.txt';"
+                + " printf three > café/x; ln -s $'caf\\xe9/na\\xefve.txt' $'lnk-\\xe9'; mkfifo -m 640 $'pipe-\\xe9'");
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
             final Archiver.Result r = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds",
                     Level.FULL), null);
-            assertTrue(r.warnings().stream().anyMatch(w -> w.contains("not valid UTF-8")), r.warnings().toString());
-            assertEquals(1, r.snapshot().figures().filesNew());
+            assertEquals(List.of(), r.warnings());
+            assertEquals(3, r.snapshot().figures().filesNew());
+            final Path target = restore(repo, r.snapshot(), "restored");
+            // the listing (names, types, modes, times to the nanosecond, link targets) and the contents, as bytes,
+            // by tools outside the JVM
+            assertEquals(sh(src, "find . -printf '%y %m %T@ %p %l\\n' | LC_ALL=C sort"),
+                    sh(target, "find . -printf '%y %m %T@ %p %l\\n' | LC_ALL=C sort"));
+            final String fifo = "find . -type p -printf '%m %T@ %p'";
+            assertEquals(sh(src, fifo), sh(target, fifo), "the FIFO, its mode and time");
+            assertTrue(sh(target, fifo).startsWith("640 "));
+            assertTrue(sh(src, "find . -printf '%p\\n'").contains("caf\\xe9"), "non-UTF-8 names listed");
+            assertEquals("", sh(tmp, "diff -r --no-dereference --exclude='pipe-*' src restored"));
+            assertTrue(new Checker(repo).check(1.0, 1).ok());
         }
+    }
+
+    /** @return the command's standard output, non-UTF-8 bytes as {@code \xNN} (it must exit 0) */
+    private static String sh(final Path dir, final String command) throws Exception {
+        final Process p = new ProcessBuilder("bash", "-c", command).directory(dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final byte[] out = p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), command);
+        final StringBuilder s = new StringBuilder();
+        for (final byte b : out) {
+            s.append(b >= 0 ? Character.toString(b) : String.format("\\x%02x", b & 0xff));
+        }
+        return s.toString();
     }
 }

@@ -1,0 +1,115 @@
+package dev.vigil.backup.restorer;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import dev.vigil.backup.snapshot.FileNames;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The few file system calls the JDK lacks or makes unsafe for a restore, straight from the C library through JNA:
+ * {@code mkfifo} (Java cannot create a named pipe), and mode, owner and time set without following or opening
+ * the file (the JDK's {@code unix:mode} and time setters open it first, and opening a FIFO for reading waits for
+ * a writer; its symlink times lose the nanoseconds). Paths go as raw bytes, so names that are not UTF-8 keep
+ * theirs.
+ */
+final class NativeFs {
+    private static final int EEXIST = 17;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** tv_nsec value that leaves a time as it is. */
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private interface LibC extends Library {
+        int mkfifo(byte[] path, int mode) throws LastErrorException;
+
+        int chmod(byte[] path, int mode) throws LastErrorException;
+
+        int lchown(byte[] path, int uid, int gid) throws LastErrorException;
+
+        /** @param times two struct timespec (seconds, nanoseconds): access, then modification */
+        int utimensat(int dirfd, byte[] path, long[] times, int flags) throws LastErrorException;
+    }
+
+    private NativeFs() {
+    }
+
+    /**
+     * @param path where the FIFO goes; must not exist
+     * @param mode permission bits (the umask applies: set them again with {@link #chmod})
+     * @throws IOException when it cannot be created
+     */
+    static void mkfifo(final Path path, final int mode) throws IOException {
+        try {
+            libc().mkfifo(cString(path), mode);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EEXIST) {
+                throw new FileAlreadyExistsException(path.toString());
+            }
+            throw new IOException(path + ": cannot create FIFO: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param path a file that is not a symlink
+     * @param mode permission bits
+     * @throws IOException when they cannot be set
+     */
+    static void chmod(final Path path, final int mode) throws IOException {
+        try {
+            libc().chmod(cString(path), mode);
+        } catch (LastErrorException e) {
+            throw new IOException(path + ": cannot set mode: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param path a path; a symlink itself is changed, not its target
+     * @param uid  owner
+     * @param gid  group
+     * @throws IOException when they cannot be set
+     */
+    static void lchown(final Path path, final int uid, final int gid) throws IOException {
+        try {
+            libc().lchown(cString(path), uid, gid);
+        } catch (LastErrorException e) {
+            throw new IOException(path + ": cannot set owner: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param path       a path; a symlink itself is changed, not its target
+     * @param mtimeNanos modification time in nanoseconds since the epoch; the access time is left as it is
+     * @throws IOException when it cannot be set
+     */
+    static void setMtime(final Path path, final long mtimeNanos) throws IOException {
+        try {
+            libc().utimensat(AT_FDCWD, cString(path), new long[] {0, UTIME_OMIT,
+                    Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)},
+                    AT_SYMLINK_NOFOLLOW);
+        } catch (LastErrorException e) {
+            throw new IOException(path + ": cannot set time: " + e.getMessage(), e);
+        }
+    }
+
+    private static LibC libc() throws IOException {
+        try {
+            return Holder.C;
+        } catch (LinkageError e) {
+            throw new IOException("cannot load the C library: " + e, e);
+        }
+    }
+
+    private static byte[] cString(final Path path) {
+        final byte[] name = FileNames.encode(FileNames.textOf(path));
+        return Arrays.copyOf(name, name.length + 1);
+    }
+
+    /** Loads libc on first use only. */
+    private static final class Holder {
+        static final LibC C = Native.load("c", LibC.class);
+    }
+}
