@@ -1,5 +1,6 @@
 package dev.vigil.analyzer.logs;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Set;
  * <ul>
  *   <li>a number, IP address, date, version or hex id (starts with a digit, a sign or {@code 0x}, or is hex
  *       digits and dashes with six digits, or five and a letter) becomes {@code <*>}; a number with a short
- *       unit keeps the unit ({@code 3200ms} gives {@code <*>ms});</li>
+ *       unit keeps the unit ({@code 3200ms} gives {@code <*>ms}), but a size unit scaled to the value is part of it
+ *       ({@code 12KB} and {@code 384 B} give {@code <*>}, see {@link Tokens});</li>
  *   <li>a word followed by digits keeps the word and its separator ({@code blk_-42} gives {@code blk_<*>},
  *       {@code eth0} gives {@code eth<*>}), since such names are an entity kind plus its instance;</li>
  *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>});</li>
@@ -24,6 +26,9 @@ final class Masker {
     static final String WILDCARD = "<*>";
 
     /** Month and weekday abbreviations: the words of a date written into a message. */
+    /** Size units, lower case; see {@link #isScaledSizeUnit}. */
+    private static final Set<String> SCALED_SIZES = Set.of("b", "kb", "mb", "gb", "tb", "pb", "kib", "mib", "gib",
+            "tib", "pib");
     private static final Set<String> CALENDAR = Set.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
             "Sep", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
 
@@ -199,7 +204,21 @@ final class Masker {
         out.append(s, from, prefixEnd).append(WILDCARD);
     }
 
-    /** A number keeps a unit of up to three letters or a percent sign after it; anything else is one parameter. */
+    /**
+     * @param token a token, possibly followed by {@code ,} {@code ;} or {@code )}
+     * @return true for a unit that a size is printed in scaled to its magnitude ({@code 384 B}, {@code 12.5 KB},
+     *     {@code 3 GiB}): it changes with the value, so it belongs to the parameter
+     */
+    static boolean isScaledSizeUnit(final String token) {
+        final int end = token.endsWith(",") || token.endsWith(";") || token.endsWith(")") ? token.length() - 1
+                : token.length();
+        return end > 0 && end <= 3 && SCALED_SIZES.contains(token.substring(0, end).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A number keeps a unit of up to three letters or a percent sign after it, except a scaled size unit, which
+     * is part of the value; anything else is one parameter.
+     */
     private static void maskNumber(final String s, final int from, final int to, final StringBuilder out) {
         int i = from;
         if (s.charAt(i) == '-' || s.charAt(i) == '+') {
@@ -216,7 +235,9 @@ final class Masker {
         }
         final int unitLength = i - unit;
         final boolean hex = unit < to && (s.charAt(unit) == 'x' || s.charAt(unit) == 'X');
-        if (digits && i == to && !hex && (unitLength <= 3 && unitLength > 0 || unitLength == 0)) {
+        if (digits && i == to && unitLength > 0 && isScaledSizeUnit(s.substring(unit, to))) {
+            out.append(WILDCARD);
+        } else if (digits && i == to && !hex && (unitLength <= 3 && unitLength > 0 || unitLength == 0)) {
             out.append(WILDCARD).append(s, unit, to);
         } else if (digits && i == to - 1 && unitLength == 0 && s.charAt(i) == '%') {
             out.append(WILDCARD).append('%');

@@ -46,7 +46,8 @@ final class Tokens {
     }
 
     /**
-     * Splits and masks a message. A run of adjacent tokens with the same masked form that holds a parameter
+     * Splits and masks a message. A number and the scaled size unit after it ({@code 384.0 B}, {@code 12.5 KB})
+     * become one token. A run of adjacent tokens with the same masked form that holds a parameter
      * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
      * lists of different lengths still give messages of one length.
      *
@@ -57,11 +58,39 @@ final class Tokens {
         final String[] raw = split(message);
         final String[] masked = new String[raw.length];
         boolean runs = false;
+        boolean units = false;
         for (int k = 0; k < raw.length; k++) {
             masked[k] = Masker.mask(raw[k]);
             runs |= k > 0 && masked[k].equals(masked[k - 1]) && Masker.isListItem(masked[k]);
+            units |= k > 0 && Masker.isScaledSizeUnit(raw[k]) && isNumber(raw[k - 1], masked[k - 1]);
         }
-        return runs ? joinRuns(raw, masked) : new Line(raw, masked);
+        final Line line = units ? joinSizes(raw, masked) : new Line(raw, masked);
+        return runs ? joinRuns(line.raw(), line.masked()) : line;
+    }
+
+    /** @return true for a token masked whole that starts as a number does */
+    private static boolean isNumber(final String raw, final String masked) {
+        return masked.equals(Masker.WILDCARD) && (Character.isDigit(raw.charAt(0)) || raw.charAt(0) == '-');
+    }
+
+    /** Joins each number with the scaled size unit after it ({@code 384.0 B}): one value, one parameter. */
+    private static Line joinSizes(final String[] raw, final String[] masked) {
+        final List<String> rawOut = new ArrayList<>(raw.length);
+        final List<String> maskedOut = new ArrayList<>(raw.length);
+        for (int i = 0; i < raw.length; i++) {
+            if (i + 1 < raw.length && Masker.isScaledSizeUnit(raw[i + 1]) && isNumber(raw[i], masked[i])) {
+                final String unit = raw[i + 1];
+                final char last = unit.charAt(unit.length() - 1);
+                final boolean punct = last == ',' || last == ')' || last == ';';
+                rawOut.add(raw[i] + " " + unit);
+                maskedOut.add(punct ? Masker.WILDCARD + last : Masker.WILDCARD);
+                i++;
+            } else {
+                rawOut.add(raw[i]);
+                maskedOut.add(masked[i]);
+            }
+        }
+        return new Line(rawOut.toArray(NONE), maskedOut.toArray(NONE));
     }
 
     private static Line joinRuns(final String[] raw, final String[] masked) {

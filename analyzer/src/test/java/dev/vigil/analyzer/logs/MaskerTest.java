@@ -32,7 +32,10 @@ class MaskerTest {
         assertEquals("part-<*>", Masker.mask("part-00002"));
         assertEquals("eth<*>", Masker.mask("eth0"));
         assertEquals("<*>ms", Masker.mask("3200ms"));
-        assertEquals("<*>KB", Masker.mask("64KB"));
+        // a size's unit is scaled to its value: part of the parameter
+        assertEquals("<*>", Masker.mask("12KB"));
+        assertEquals("<*>,", Masker.mask("384B,"));
+        assertEquals("<*>", Masker.mask("3GiB"));
         assertEquals("<*>%", Masker.mask("85%"));
         assertEquals("instruction......<*>", Masker.mask("instruction......1"));
     }

@@ -133,6 +133,18 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldTakeASizeWithItsScaledUnitAsOneParameter() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch small = miner.add("Block rdd_2_3 stored in memory (estimated size 384.0 B, free 2.1 KB)");
+        final TemplateMatch large = miner.add("Block rdd_5_1 stored in memory (estimated size 12.5 MB, free 1.2 GB)");
+        assertEquals(small.templateId(), large.templateId());
+        assertEquals("Block rdd_<*> stored in memory (estimated size <*>, free <*>)", large.template());
+        assertEquals(List.of("5_1", "12.5 MB", "1.2 GB"), large.parameters());
+        // other units after a number stay words of the message
+        assertEquals("Reading took <*> ms", miner.add("Reading took 3 ms").template());
+    }
+
+    @Test
     void shouldKeepApartMessagesThatDifferInTwoWords() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         final String bye = miner.add("Received disconnect from 1.2.3.4: 11: Bye Bye [preauth]").templateId();
