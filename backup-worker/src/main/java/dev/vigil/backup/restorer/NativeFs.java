@@ -11,9 +11,10 @@ import java.util.Arrays;
 
 /**
  * The few file system calls the JDK lacks or makes unsafe for a restore, straight from the C library through JNA:
- * {@code mkfifo} (Java cannot create a named pipe), and mode, owner and time set without following or opening
- * the file (the JDK's {@code unix:mode} and time setters open it first, and opening a FIFO for reading waits for
- * a writer; its symlink times lose the nanoseconds). Paths go as raw bytes, so names that are not UTF-8 keep
+ * {@code mkfifo} (Java cannot create a named pipe), {@code symlink} with the target's exact bytes (a Java path
+ * would normalize it), and mode and time set without opening the file (the JDK's {@code unix:mode} and time
+ * setters open it first, and opening a FIFO for reading waits for a writer; its symlink times lose the
+ * nanoseconds). Paths go as raw bytes, so names that are not UTF-8 keep
  * theirs.
  */
 final class NativeFs {
@@ -28,7 +29,7 @@ final class NativeFs {
 
         int chmod(byte[] path, int mode) throws LastErrorException;
 
-        int lchown(byte[] path, int uid, int gid) throws LastErrorException;
+        int symlink(byte[] target, byte[] link) throws LastErrorException;
 
         /** @param times two struct timespec (seconds, nanoseconds): access, then modification */
         int utimensat(int dirfd, byte[] path, long[] times, int flags) throws LastErrorException;
@@ -67,16 +68,18 @@ final class NativeFs {
     }
 
     /**
-     * @param path a path; a symlink itself is changed, not its target
-     * @param uid  owner
-     * @param gid  group
-     * @throws IOException when they cannot be set
+     * @param link   where the link goes; must not exist
+     * @param target the target's exact bytes
+     * @throws IOException when it cannot be created
      */
-    static void lchown(final Path path, final int uid, final int gid) throws IOException {
+    static void symlink(final Path link, final byte[] target) throws IOException {
         try {
-            libc().lchown(cString(path), uid, gid);
+            libc().symlink(Arrays.copyOf(target, target.length + 1), cString(link));
         } catch (LastErrorException e) {
-            throw new IOException(path + ": cannot set owner: " + e.getMessage(), e);
+            if (e.getErrorCode() == EEXIST) {
+                throw new FileAlreadyExistsException(link.toString());
+            }
+            throw new IOException(link + ": cannot create symlink: " + e.getMessage(), e);
         }
     }
 
@@ -104,7 +107,7 @@ final class NativeFs {
     }
 
     private static byte[] cString(final Path path) {
-        final byte[] name = FileNames.encode(FileNames.textOf(path));
+        final byte[] name = FileNames.bytesOf(path);
         return Arrays.copyOf(name, name.length + 1);
     }
 

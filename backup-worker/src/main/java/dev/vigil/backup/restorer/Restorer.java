@@ -154,9 +154,9 @@ public final class Restorer {
                     }
                     case FILE -> file(p, n);
                     case SYMLINK -> symlink(p, n);
-                    case FIFO -> fifo(p, n);
-                    default -> warnings.add(r + ": " + n.type().name().toLowerCase() + " not restored (socket or "
-                            + "device; or a FIFO in a tree written before trees knew FIFOs)");
+                    case FIFO -> fifo(p, n, r);
+                    default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
+                            + " not restored (socket or device; or a FIFO in a tree written before trees knew FIFOs)");
                 }
             }
         }
@@ -274,7 +274,8 @@ public final class Restorer {
         }
 
         void symlink(final Path p, final Node n) throws IOException {
-            replace(p, tmp -> Files.createSymbolicLink(tmp, FileNames.resolve(Path.of(""), n.linkTarget())));
+            // symlink(2) with the target's bytes: a Java Path would drop a "//" or a trailing "/" from it
+            replace(p, tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
             try {
                 NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
             } catch (IOException e) {
@@ -285,17 +286,18 @@ public final class Restorer {
             }
         }
 
-        void fifo(final Path p, final Node n) throws IOException {
-            replace(p, tmp -> NativeFs.mkfifo(tmp, n.mode()));
-            if (ROOT) {
-                try {
-                    NativeFs.lchown(p, n.uid(), n.gid());
-                } catch (IOException e) {
-                    warnings.add(p + ": owner not restored: " + e.getMessage());
+        void fifo(final Path p, final Node n, final String rel) throws IOException {
+            try {
+                replace(p, tmp -> NativeFs.mkfifo(tmp, n.mode()));
+                if (ROOT) {
+                    ownership(p, n); // lchown: the JDK does not open the file for it
                 }
+                NativeFs.chmod(p, n.mode());
+                NativeFs.setMtime(p, n.mtimeNanos());
+            } catch (IOException e) {
+                // a file system without FIFOs, or no C library: one entry, not the whole restore
+                warnings.add(FileNames.display(rel) + ": FIFO not restored: " + e.getMessage());
             }
-            NativeFs.chmod(p, n.mode());
-            NativeFs.setMtime(p, n.mtimeNanos());
         }
 
         void replace(final Path p, final IoAction create) throws IOException {

@@ -99,15 +99,31 @@ public final class FileNames {
     }
 
     /**
+     * @param path a path
+     * @return its bytes as the file system gets them
+     */
+    public static byte[] bytesOf(final Path path) {
+        if (!rawAccess()) {
+            return path.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return (byte[]) Raw.AS_BYTES.invokeExact(path);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot read the bytes of a path", e);
+        }
+    }
+
+    /**
      * @param dir  a directory
      * @param name a name from {@link #textOf} or a tree, or a relative path of such names
      * @return the path of that name in {@code dir}, with the name's exact bytes
      * @throws IllegalArgumentException when the name holds bytes that are not UTF-8 and {@link #rawAccess()} is false
      */
     public static Path resolve(final Path dir, final String name) {
-        if (!escaped(name)) {
+        if (ascii(name) || !escaped(name) && !rawAccess()) {
             return dir.resolve(name);
         }
+        // Raw bytes for every other name: under a C/POSIX locale the JVM cannot encode even valid UTF-8 names.
         if (!rawAccess()) {
             throw new IllegalArgumentException(display(name) + ": a name that is not UTF-8 needs the JVM option "
                     + "--add-opens java.base/sun.nio.fs=ALL-UNNAMED");
@@ -140,6 +156,15 @@ public final class FileNames {
 
     private static boolean isEscape(final int codePoint) {
         return codePoint >= ESCAPE && codePoint <= ESCAPE + 0xff;
+    }
+
+    private static boolean ascii(final String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true when the string may hold an escaped byte (any surrogate: pairs are rare in names) */

@@ -126,7 +126,8 @@ class RoundTripTest {
         Files.createDirectories(src);
         // Latin-1 and broken bytes next to the same word in UTF-8 (caf\xc3\xa9): each must stay itself
         sh(src, "printf one > $'\\xff\\xfe-invalid'; mkdir $'caf\\xe9' café; printf two > $'caf\\xe9/na\\xefve.txt';"
-                + " printf three > café/x; ln -s $'caf\\xe9/na\\xefve.txt' $'lnk-\\xe9'; mkfifo -m 640 $'pipe-\\xe9'");
+                + " printf three > café/x; ln -s $'caf\\xe9/na\\xefve.txt' $'lnk-\\xe9'; mkfifo -m 640 $'pipe-\\xe9';"
+                + " ln -s 'café//x/' slashes");
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
             final Archiver.Result r = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds",
                     Level.FULL), null);

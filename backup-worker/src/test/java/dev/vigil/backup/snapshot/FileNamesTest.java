@@ -31,6 +31,24 @@ class FileNamesTest {
     }
 
     @Test
+    void shouldReadValidUtf8AsJavaDoesSoTreesWrittenBeforeReadTheSame() {
+        final Random random = new Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            final StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(30); k > 0; k--) {
+                int cp;
+                do {
+                    cp = random.nextInt(4) == 0 ? random.nextInt(0x110000) : 0x20 + random.nextInt(0x7f - 0x20);
+                } while (Character.isSurrogate((char) cp) && cp < 0x10000);
+                text.appendCodePoint(cp);
+            }
+            final byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            assertEquals(new String(bytes, StandardCharsets.UTF_8), FileNames.decode(bytes));
+            assertArrayEquals(bytes, FileNames.encode(text.toString()));
+        }
+    }
+
+    @Test
     void shouldReadValidUtf8AsItsTextAndKeepItApartFromTheSameWordInOtherBytes() {
         final byte[] utf8 = "café 😀".getBytes(StandardCharsets.UTF_8);
         assertEquals("café 😀", FileNames.decode(utf8));
