@@ -1,6 +1,5 @@
 package dev.vigil.analyzer.logs;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,11 +25,14 @@ final class Masker {
     static final String WILDCARD = "<*>";
 
     /** Month and weekday abbreviations: the words of a date written into a message. */
-    /** Size units, lower case; see {@link #isScaledSizeUnit}. */
-    private static final Set<String> SCALED_SIZES = Set.of("b", "kb", "mb", "gb", "tb", "pb", "kib", "mib", "gib",
-            "tib", "pib");
     private static final Set<String> CALENDAR = Set.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
             "Sep", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun");
+    /**
+     * Units of sizes, as logs write them; see {@link #isScaledSizeUnit}. Not a lone lower-case {@code b}, which is
+     * more often a word or bits.
+     */
+    private static final Set<String> SCALED_SIZES = Set.of("B", "kB", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB",
+            "GiB", "TiB", "PiB", "kb", "mb", "gb", "tb");
 
     private Masker() {
     }
@@ -212,7 +214,7 @@ final class Masker {
     static boolean isScaledSizeUnit(final String token) {
         final int end = token.endsWith(",") || token.endsWith(";") || token.endsWith(")") ? token.length() - 1
                 : token.length();
-        return end > 0 && end <= 3 && SCALED_SIZES.contains(token.substring(0, end).toLowerCase(Locale.ROOT));
+        return end > 0 && end <= 3 && SCALED_SIZES.contains(token.substring(0, end));
     }
 
     /**
@@ -235,9 +237,8 @@ final class Masker {
         }
         final int unitLength = i - unit;
         final boolean hex = unit < to && (s.charAt(unit) == 'x' || s.charAt(unit) == 'X');
-        if (digits && i == to && unitLength > 0 && isScaledSizeUnit(s.substring(unit, to))) {
-            out.append(WILDCARD);
-        } else if (digits && i == to && !hex && (unitLength <= 3 && unitLength > 0 || unitLength == 0)) {
+        if (digits && i == to && !hex && (unitLength <= 3 && unitLength > 0 || unitLength == 0)
+                && !(unitLength > 0 && isScaledSizeUnit(s.substring(unit, to)))) {
             out.append(WILDCARD).append(s, unit, to);
         } else if (digits && i == to - 1 && unitLength == 0 && s.charAt(i) == '%') {
             out.append(WILDCARD).append('%');

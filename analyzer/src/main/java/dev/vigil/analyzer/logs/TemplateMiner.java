@@ -40,6 +40,8 @@ public final class TemplateMiner {
      * with those positions masked, least recently updated first; see {@link #enoughWordValues}.
      */
     private final LinkedHashMap<String, Set<String>> wordValues = new LinkedHashMap<>(16, 0.75f, true);
+    /** See {@link #changes()}. */
+    private long changes;
 
     /** @param options hyperparameters */
     public TemplateMiner(final MinerOptions options) {
@@ -59,14 +61,7 @@ public final class TemplateMiner {
         // classify first, as match() does, so a template behind a wildcard child (imported, or after a
         // node filled up) is found before a new branch is grown for the token
         final List<Cluster> seen = find(masked);
-        Cluster best = seen == null ? null : best(seen, masked, options.maxWordChanges());
-        if (best != null) {
-            final int[] words = wordDiffs(best.tokens(), masked);
-            if (words.length > 0 && !enoughWordValues(best.tokens(), masked, words)) {
-                // too few words seen there yet to call it a parameter: a template without word changes, or a new one
-                best = best(seen, masked, 0);
-            }
-        }
+        final Cluster best = seen == null ? null : choose(seen, masked, true);
         if (best == null) {
             final String[] route = new String[routeLength(masked)];
             final List<Cluster> leaf = grow(masked, route);
@@ -82,8 +77,37 @@ public final class TemplateMiner {
         }
         best.count++;
         clusters.get(best.id); // touch: most recently used
-        final List<String> absorbed = changed ? absorbCovered(best) : List.of();
-        return matchOf(best, raw, false, changed, absorbed);
+        if (!changed) {
+            return matchOf(best, raw, false, false, List.of());
+        }
+        changes++;
+        final List<String> absorbed = new ArrayList<>(2);
+        final Cluster survivor = absorbCovered(best, absorbed);
+        return matchOf(survivor, raw, false, true, absorbed);
+    }
+
+    /**
+     * @return how many times the learned state changed (templates, their texts, the words seen): a caller that
+     *     stores the state stores it when this moves
+     */
+    public long changes() {
+        return changes;
+    }
+
+    /**
+     * @param learn whether to record the words this message shows (add) or only look (match)
+     * @return the template of the leaf that the message joins, or null
+     */
+    private Cluster choose(final List<Cluster> leaf, final String[] masked, final boolean learn) {
+        final Cluster best = best(leaf, masked, options.maxWordChanges());
+        if (best != null) {
+            final int[] words = wordDiffs(best.tokens(), masked);
+            if (words.length > 0 && !enoughWordValues(best.tokens(), masked, words, learn)) {
+                // too few words seen there yet to call it a parameter: a template without word changes, or none
+                return best(leaf, masked, 0);
+            }
+        }
+        return best;
     }
 
     /**
@@ -97,7 +121,7 @@ public final class TemplateMiner {
         final String[] raw = line.raw();
         final String[] masked = line.masked();
         final List<Cluster> leaf = find(masked);
-        final Cluster best = leaf == null ? null : best(leaf, masked, options.maxWordChanges());
+        final Cluster best = leaf == null ? null : choose(leaf, masked, false);
         return best == null ? null : matchOf(best, raw, false, false, List.of());
     }
 
@@ -114,6 +138,7 @@ public final class TemplateMiner {
         final String[] tokens = Tokens.split(template.template());
         final Cluster c = new Cluster(template.id(), pathOf(tokens), tokens, Math.max(1, template.count()));
         insert(c);
+        changes++;
         return true;
     }
 
@@ -182,6 +207,7 @@ public final class TemplateMiner {
         c.leaf = leaf;
         leaf.add(c);
         clusters.put(id, c);
+        changes++;
         evict();
         return c;
     }
@@ -374,7 +400,8 @@ public final class TemplateMiner {
      * hosts) rather than the words that tell two events apart ({@code opened}/{@code closed}), which come in
      * twos and threes.
      */
-    private boolean enoughWordValues(final String[] template, final String[] masked, final int[] positions) {
+    private boolean enoughWordValues(final String[] template, final String[] masked, final int[] positions,
+                                     final boolean learn) {
         if (options.wordValues() <= 2) {
             return true;
         }
@@ -387,9 +414,19 @@ public final class TemplateMiner {
             theirs.add(masked[i]);
         }
         final String family = String.join(" ", key);
+        if (!learn) {
+            final Set<String> seen = new HashSet<>(wordValues.getOrDefault(family, Set.of()));
+            seen.add(ours.toString());
+            seen.add(theirs.toString());
+            return seen.size() >= options.wordValues();
+        }
         final Set<String> values = wordValues.computeIfAbsent(family, k -> new HashSet<>());
+        final int before = values.size();
         values.add(ours.toString());
         values.add(theirs.toString());
+        if (values.size() != before) {
+            changes++;
+        }
         if (values.size() < options.wordValues()) {
             evictWordValues();
             return false;
@@ -399,22 +436,42 @@ public final class TemplateMiner {
     }
 
     /**
-     * Merges into a template that has just taken a parameter every other template of its leaf that it now covers
-     * (the ones each earlier word started), adding their counts.
+     * Merges a template that has just generalized with every other template of its leaf that it now covers (the
+     * ones each earlier word started). The one that has matched most messages keeps its id and takes the general
+     * text, so the busiest template's count series goes on; the others are gone.
      *
-     * @return the ids of the templates merged away
+     * @param generalized the template that just generalized
+     * @param absorbed    receives the ids merged away
+     * @return the template that remains
      */
-    private List<String> absorbCovered(final Cluster into) {
-        final List<String> absorbed = new ArrayList<>(2);
-        for (final Cluster c : new ArrayList<>(into.leaf)) {
-            if (c != into && coversAll(into.tokens(), c.tokens())) {
-                into.count += c.count;
+    private Cluster absorbCovered(final Cluster generalized, final List<String> absorbed) {
+        final List<Cluster> merged = new ArrayList<>(List.of(generalized));
+        for (final Cluster c : generalized.leaf) {
+            if (c != generalized && coversAll(generalized.tokens(), c.tokens())) {
+                merged.add(c);
+            }
+        }
+        Cluster survivor = generalized;
+        for (final Cluster c : merged) {
+            if (c.count > survivor.count) {
+                survivor = c;
+            }
+        }
+        for (int i = 0; i < generalized.tokens().length; i++) {
+            if (!survivor.tokens()[i].equals(generalized.tokens()[i])) {
+                survivor.generalize(i, generalized.tokens()[i]);
+            }
+        }
+        for (final Cluster c : merged) {
+            if (c != survivor) {
+                survivor.count += c.count;
                 clusters.remove(c.id);
                 unlink(c);
                 absorbed.add(c.id);
             }
         }
-        return absorbed;
+        clusters.get(survivor.id); // touch
+        return survivor;
     }
 
     private static boolean coversAll(final String[] template, final String[] tokens) {

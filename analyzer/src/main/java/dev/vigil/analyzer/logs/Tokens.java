@@ -57,20 +57,24 @@ final class Tokens {
     static Line line(final String message) {
         final String[] raw = split(message);
         final String[] masked = new String[raw.length];
-        boolean runs = false;
-        boolean units = false;
+        boolean sizes = false;
         for (int k = 0; k < raw.length; k++) {
             masked[k] = Masker.mask(raw[k]);
-            runs |= k > 0 && masked[k].equals(masked[k - 1]) && Masker.isListItem(masked[k]);
-            units |= k > 0 && Masker.isScaledSizeUnit(raw[k]) && isNumber(raw[k - 1], masked[k - 1]);
+            sizes |= k > 0 && Masker.isScaledSizeUnit(raw[k]) && isNumber(raw[k - 1], masked[k - 1]);
         }
-        final Line line = units ? joinSizes(raw, masked) : new Line(raw, masked);
-        return runs ? joinRuns(line.raw(), line.masked()) : line;
+        final Line line = sizes ? joinSizes(raw, masked) : new Line(raw, masked);
+        final String[] m = line.masked();
+        for (int k = 1; k < m.length; k++) {
+            if (m[k].equals(m[k - 1]) && Masker.isListItem(m[k])) {
+                return joinRuns(line.raw(), m);
+            }
+        }
+        return line;
     }
 
-    /** @return true for a token masked whole that starts as a number does */
+    /** @return true for a token that ends in a number masked as a parameter ({@code 384.0}, {@code (12}) */
     private static boolean isNumber(final String raw, final String masked) {
-        return masked.equals(Masker.WILDCARD) && (Character.isDigit(raw.charAt(0)) || raw.charAt(0) == '-');
+        return masked.endsWith(Masker.WILDCARD) && Character.isDigit(raw.charAt(raw.length() - 1));
     }
 
     /** Joins each number with the scaled size unit after it ({@code 384.0 B}): one value, one parameter. */
@@ -83,7 +87,7 @@ final class Tokens {
                 final char last = unit.charAt(unit.length() - 1);
                 final boolean punct = last == ',' || last == ')' || last == ';';
                 rawOut.add(raw[i] + " " + unit);
-                maskedOut.add(punct ? Masker.WILDCARD + last : Masker.WILDCARD);
+                maskedOut.add(punct ? masked[i] + last : masked[i]);
                 i++;
             } else {
                 rawOut.add(raw[i]);

@@ -150,6 +150,17 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             c.newTemplates++;
         }
         c.perTemplate.merge(match.templateId(), 1L, Long::sum);
+        for (final String gone : match.absorbed()) {
+            // merged: this host's open counts go on under the template that remains (other hosts' series of the
+            // old id fall silent and expire)
+            for (final LogMinutes.Counts open : m.open.values()) {
+                final Long n = open.perTemplate.remove(gone);
+                if (n != null) {
+                    open.perTemplate.merge(match.templateId(), n, Long::sum);
+                }
+            }
+            m.active.remove(gone);
+        }
         m.active.put(match.templateId(), start);
         counts.put(host, m);
     }
@@ -160,11 +171,14 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             miner = new TemplateMiner(minerOptions);
             miners.put(MINER_KEY, miner);
         }
+        final long changes = miner.changes();
         final TemplateMatch match = miner.add(message);
-        if (match.newTemplate() || match.templateChanged()) {
-            // Only template changes are written back; counts inside the miner may lag after a
-            // crash, the templates and their ids do not.
+        if (miner.changes() != changes) {
+            // Only learned changes are written back; counts inside the miner may lag after a crash, the templates,
+            // their ids and the words seen do not.
             miners.put(MINER_KEY, miner);
+        }
+        if (match.newTemplate() || match.templateChanged()) {
             long seen = 1;
             if (match.templateChanged()) {
                 for (final Template t : miner.templates()) {
@@ -176,10 +190,6 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             final LogTemplate out = LogTemplate.newBuilder().setId(match.templateId()).setHost(host)
                     .setTime(Instant.ofEpochMilli(time)).setTemplate(match.template()).setCount(seen).build();
             context.forward(new Record<>(match.templateId(), out, time), TEMPLATES);
-            for (final String gone : match.absorbed()) {
-                // merged into this one: a delete on the compacted topic, so readers drop it
-                context.forward(new Record<String, Object>(gone, null, time), TEMPLATES);
-            }
         }
         return match;
     }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -122,23 +121,20 @@ class DetectionTopologyTest {
     }
 
     @Test
-    void shouldDeleteTemplatesMergedIntoAnotherFromTheTemplatesTopic() {
+    void shouldKeepTheBusiestTemplatesIdWhenWordsShowAParameter() {
         try (TopologyFixture f = new TopologyFixture()) {
-            final List<String> users = List.of("alice", "bob", "carol", "dave");
+            final List<String> users = List.of("root", "root", "root", "bob", "carol", "dave");
             for (int i = 0; i < users.size(); i++) {
                 f.logs.pipeInput(HOST, TopologyFixture.log(i * 1_000L, "Accepted key for " + users.get(i),
                         dev.vigil.schemas.Severity.INFO), T0);
             }
-            final List<KeyValue<String, LogTemplate>> out =
-                    f.templates.readKeyValuesToList();
-            assertEquals(6, out.size(), out.toString()); // three new templates, the merge, two deletes
+            final List<KeyValue<String, LogTemplate>> out = f.templates.readKeyValuesToList();
+            assertEquals(4, out.size(), out.toString()); // root, bob, carol, then the merge
             final KeyValue<String, LogTemplate> merged = out.get(3);
             assertEquals("Accepted key for <*>", merged.value.getTemplate());
-            final Set<String> created = out.subList(0, 3).stream().map(kv -> kv.key).collect(Collectors.toSet());
-            final Set<String> deleted = out.subList(4, out.size()).stream().filter(kv -> kv.value == null)
-                    .map(kv -> kv.key).collect(Collectors.toSet());
-            assertEquals(2, deleted.size(), out.toString());
-            assertTrue(created.containsAll(deleted) && !deleted.contains(merged.key) && created.contains(merged.key));
+            assertEquals(out.get(0).key, merged.key, "root's template, the busiest, keeps its id");
+            assertEquals(6, merged.value.getCount());
+            assertTrue(out.stream().allMatch(kv -> kv.value != null), "no deletes: other tasks may use the ids");
         }
     }
 

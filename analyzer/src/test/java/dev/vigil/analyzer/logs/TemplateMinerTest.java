@@ -70,6 +70,26 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldClassifyAsItLearnsAndMergeIntoTheBusiestTemplate() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String opened = miner.add("Connection to 10.0.0.1 was opened").templateId();
+        assertNull(miner.match("Connection to 10.0.0.2 was closed"), "a second word is not yet a parameter");
+        final long changes = miner.changes();
+        final String closed = miner.add("Connection to 10.0.0.2 was closed").templateId();
+        assertNotEquals(opened, closed);
+        assertTrue(miner.changes() > changes);
+        for (int i = 0; i < 5; i++) {
+            miner.add("Connection to 10.0.0.3 was closed");
+        }
+        miner.add("Connection to 10.0.0.4 was reset");
+        final TemplateMatch refused = miner.add("Connection to 10.0.0.5 was refused");
+        assertEquals("Connection to <*> was <*>", refused.template());
+        assertEquals(closed, refused.templateId(), "the busiest of the merged templates keeps its id");
+        assertEquals(2, refused.absorbed().size());
+        assertEquals(closed, miner.match("Connection to 10.0.0.6 was dropped").templateId());
+    }
+
+    @Test
     void shouldKeepApartEventsThatDifferInAWordWithFewValues() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         final Set<String> ids = new java.util.HashSet<>();
@@ -140,8 +160,14 @@ class TemplateMinerTest {
         assertEquals(small.templateId(), large.templateId());
         assertEquals("Block rdd_<*> stored in memory (estimated size <*>, free <*>)", large.template());
         assertEquals(List.of("5_1", "12.5 MB", "1.2 GB"), large.parameters());
-        // other units after a number stay words of the message
+        // other units after a number stay words of the message, and so does a lone lower-case b
         assertEquals("Reading took <*> ms", miner.add("Reading took 3 ms").template());
+        assertEquals("Phase <*> b done", miner.add("Phase 2 b done").template());
+        // a size in brackets, and a list of sizes as one parameter
+        assertEquals("Freed (<*>) now", miner.add("Freed (384.0 B) now").template());
+        final TemplateMatch list = miner.add("Sizes 1 KB 2 KB 3 MB ready");
+        assertEquals(list.templateId(), miner.add("Sizes 1 KB 2 GB ready").templateId());
+        assertEquals("Sizes <*> ready", list.template());
     }
 
     @Test

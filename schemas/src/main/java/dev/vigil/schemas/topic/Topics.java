@@ -66,7 +66,7 @@ public final class Topics {
     /** Mined log templates. */
     public static final Topic<String, LogTemplate> LOG_TEMPLATES = new Topic<>("vigil-log-templates",
             Serdes.String(), AvroSerde.of(LogTemplate.class), "template id", 3, null, true,
-            "log templates by stable id (compacted; null value: merged into another template)");
+            "log templates by stable id (compacted)");
     /** The registry of protected datasets. */
     public static final Topic<String, DatasetSpec> DATASETS = new Topic<>("vigil-datasets", Serdes.String(),
             AvroSerde.of(DatasetSpec.class), "dataset id", PARTITIONS, null, true,
