@@ -143,6 +143,10 @@ class RoundTripTest {
             assertTrue(sh(target, fifo).startsWith("640 "));
             assertTrue(sh(src, "find . -printf '%p\\n'").contains("caf\\xe9"), "non-UTF-8 names listed");
             assertEquals("", sh(tmp, "diff -r --no-dereference --exclude='pipe-*' src restored"));
+            // again over itself, replacing every entry (the FIFO and links through a temporary name)
+            new Restorer(repo).restore(r.snapshot(), target, new RestoreOptions(List.of(), true, 2), null);
+            assertEquals(sh(src, "find . -printf '%y %m %T@ %p %l\\n' | LC_ALL=C sort"),
+                    sh(target, "find . -printf '%y %m %T@ %p %l\\n' | LC_ALL=C sort"));
             assertTrue(new Checker(repo).check(1.0, 1).ok());
         }
     }
