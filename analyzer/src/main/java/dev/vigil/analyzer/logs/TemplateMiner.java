@@ -39,7 +39,7 @@ public final class TemplateMiner {
      * Words seen where a message differed from its nearest template by plain words only, by that template's text
      * with those positions masked, least recently updated first; see {@link #enoughWordValues}.
      */
-    private final LinkedHashMap<String, Set<String>> wordValues = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, Set<String>> wordValues = new LinkedHashMap<>();
     /** See {@link #changes()}. */
     private long changes;
 
@@ -420,7 +420,10 @@ public final class TemplateMiner {
             seen.add(theirs.toString());
             return seen.size() >= options.wordValues();
         }
-        final Set<String> values = wordValues.computeIfAbsent(family, k -> new HashSet<>());
+        // insertion order, refreshed by taking the record out and putting it back: looking (match) changes nothing
+        final Set<String> old = wordValues.remove(family);
+        final Set<String> values = old != null ? old : new HashSet<>();
+        wordValues.put(family, values);
         final int before = values.size();
         values.add(ours.toString());
         values.add(theirs.toString());
