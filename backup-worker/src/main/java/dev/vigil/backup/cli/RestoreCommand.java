@@ -29,7 +29,8 @@ final class RestoreCommand extends RepoSubcommand {
     @Option(names = "--target", required = true, description = "Directory to restore into (created when missing).")
     Path target;
 
-    @Option(names = "--include", description = "Restore only this path of the snapshot (repeatable).")
+    @Option(names = "--include", description = "Restore only this path of the snapshot (repeatable); bytes of a name "
+            + "that are not UTF-8 as \\xNN, as 'ls' shows them.")
     List<String> include = new ArrayList<>();
 
     @Option(names = "--dataset", description = "With 'latest': the latest snapshot of this dataset.")

@@ -120,11 +120,16 @@ public final class Restorer {
             this.bytesDone = bytesDone;
         }
 
-        /** @return 0 skip, 1 restore the whole entry, 2 descend only (an ancestor of an included path) */
-        int selected(final String rel) {
+        /**
+         * @param path a path in the snapshot; an include names it as {@code ls} shows it (bytes that are not UTF-8 as
+         *     {@code \xNN})
+         * @return 0 skip, 1 restore the whole entry, 2 descend only (an ancestor of an included path)
+         */
+        int selected(final String path) {
             if (options.include().isEmpty()) {
                 return 1;
             }
+            final String rel = FileNames.display(path);
             int best = 0;
             for (final String inc : options.include()) {
                 final String i = inc.replaceAll("^/+|/+$", "");

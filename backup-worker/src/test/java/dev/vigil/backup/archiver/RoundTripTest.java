@@ -143,6 +143,10 @@ class RoundTripTest {
             assertTrue(sh(target, fifo).startsWith("640 "));
             assertTrue(sh(src, "find . -printf '%p\\n'").contains("caf\\xe9"), "non-UTF-8 names listed");
             assertEquals("", sh(tmp, "diff -r --no-dereference --exclude='pipe-*' src restored"));
+            // a path chosen as ls shows it
+            final Path some = tmp.resolve("some");
+            new Restorer(repo).restore(r.snapshot(), some, new RestoreOptions(List.of("caf\\xE9"), false, 2), null);
+            assertEquals("./caf\\xe9/na\\xefve.txt", sh(some, "find . -type f -printf '%p'"));
             // again over itself, replacing every entry (the FIFO and links through a temporary name)
             new Restorer(repo).restore(r.snapshot(), target, new RestoreOptions(List.of(), true, 2), null);
             assertEquals(sh(src, "find . -printf '%y %m %T@ %p %l\\n' | LC_ALL=C sort"),
