@@ -212,9 +212,14 @@ final class Masker {
      *     {@code 3 GiB}): it changes with the value, so it belongs to the parameter
      */
     static boolean isScaledSizeUnit(final String token) {
-        final int end = token.endsWith(",") || token.endsWith(";") || token.endsWith(")") ? token.length() - 1
-                : token.length();
+        final int end = unitEnd(token);
         return end > 0 && end <= 3 && SCALED_SIZES.contains(token.substring(0, end));
+    }
+
+    /** @return where a unit token ends: before one trailing {@code ,} {@code ;} or {@code )} */
+    static int unitEnd(final String token) {
+        return token.endsWith(",") || token.endsWith(";") || token.endsWith(")") ? token.length() - 1
+                : token.length();
     }
 
     /**
@@ -237,8 +242,8 @@ final class Masker {
         }
         final int unitLength = i - unit;
         final boolean hex = unit < to && (s.charAt(unit) == 'x' || s.charAt(unit) == 'X');
-        if (digits && i == to && !hex && (unitLength <= 3 && unitLength > 0 || unitLength == 0)
-                && !(unitLength > 0 && isScaledSizeUnit(s.substring(unit, to)))) {
+        if (digits && i == to && !hex && unitLength <= 3
+                && (unitLength == 0 || !isScaledSizeUnit(s.substring(unit, to)))) {
             out.append(WILDCARD).append(s, unit, to);
         } else if (digits && i == to - 1 && unitLength == 0 && s.charAt(i) == '%') {
             out.append(WILDCARD).append('%');

@@ -84,10 +84,8 @@ final class Tokens {
         for (int i = 0; i < raw.length; i++) {
             if (i + 1 < raw.length && Masker.isScaledSizeUnit(raw[i + 1]) && isNumber(raw[i], masked[i])) {
                 final String unit = raw[i + 1];
-                final char last = unit.charAt(unit.length() - 1);
-                final boolean punct = last == ',' || last == ')' || last == ';';
                 rawOut.add(raw[i] + " " + unit);
-                maskedOut.add(punct ? masked[i] + last : masked[i]);
+                maskedOut.add(masked[i] + unit.substring(Masker.unitEnd(unit)));
                 i++;
             } else {
                 rawOut.add(raw[i]);

@@ -41,17 +41,10 @@ final class NativeFs {
     /**
      * @param path where the FIFO goes; must not exist
      * @param mode permission bits (the umask applies: set them again with {@link #chmod})
-     * @throws IOException when it cannot be created
+     * @throws IOException when it cannot be created ({@link FileAlreadyExistsException} when something is there)
      */
     static void mkfifo(final Path path, final int mode) throws IOException {
-        try {
-            libc().mkfifo(cString(path), mode);
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == EEXIST) {
-                throw new FileAlreadyExistsException(path.toString());
-            }
-            throw new IOException(path + ": cannot create FIFO: " + e.getMessage(), e);
-        }
+        call(path, "create FIFO", c -> c.mkfifo(cString(path), mode));
     }
 
     /**
@@ -60,27 +53,16 @@ final class NativeFs {
      * @throws IOException when they cannot be set
      */
     static void chmod(final Path path, final int mode) throws IOException {
-        try {
-            libc().chmod(cString(path), mode);
-        } catch (LastErrorException e) {
-            throw new IOException(path + ": cannot set mode: " + e.getMessage(), e);
-        }
+        call(path, "set mode", c -> c.chmod(cString(path), mode));
     }
 
     /**
      * @param link   where the link goes; must not exist
      * @param target the target's exact bytes
-     * @throws IOException when it cannot be created
+     * @throws IOException when it cannot be created ({@link FileAlreadyExistsException} when something is there)
      */
     static void symlink(final Path link, final byte[] target) throws IOException {
-        try {
-            libc().symlink(Arrays.copyOf(target, target.length + 1), cString(link));
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == EEXIST) {
-                throw new FileAlreadyExistsException(link.toString());
-            }
-            throw new IOException(link + ": cannot create symlink: " + e.getMessage(), e);
-        }
+        call(link, "create symlink", c -> c.symlink(Arrays.copyOf(target, target.length + 1), cString(link)));
     }
 
     /**
@@ -89,13 +71,27 @@ final class NativeFs {
      * @throws IOException when it cannot be set
      */
     static void setMtime(final Path path, final long mtimeNanos) throws IOException {
+        call(path, "set time", c -> c.utimensat(AT_FDCWD, cString(path), new long[] {0, UTIME_OMIT,
+                Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)},
+                AT_SYMLINK_NOFOLLOW));
+    }
+
+    /** One libc call on a path, its errno turned into the exception the JDK would throw. */
+    private static void call(final Path path, final String what, final Call call) throws IOException {
+        final LibC c = libc();
         try {
-            libc().utimensat(AT_FDCWD, cString(path), new long[] {0, UTIME_OMIT,
-                    Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)},
-                    AT_SYMLINK_NOFOLLOW);
+            call.run(c);
         } catch (LastErrorException e) {
-            throw new IOException(path + ": cannot set time: " + e.getMessage(), e);
+            if (e.getErrorCode() == EEXIST) {
+                throw new FileAlreadyExistsException(path.toString());
+            }
+            throw new IOException(path + ": cannot " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run(LibC c);
     }
 
     private static LibC libc() throws IOException {

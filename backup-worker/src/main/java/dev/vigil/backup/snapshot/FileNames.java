@@ -88,14 +88,7 @@ public final class FileNames {
      */
     public static String textOf(final Path path) {
         final String text = path.toString();
-        if (text.indexOf('\uFFFD') < 0 || !rawAccess()) {
-            return text;
-        }
-        try {
-            return decode((byte[]) Raw.AS_BYTES.invokeExact(path));
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot read the bytes of a path name", e);
-        }
+        return text.indexOf('\uFFFD') < 0 || !rawAccess() ? text : decode(bytesOf(path));
     }
 
     /**
@@ -120,14 +113,14 @@ public final class FileNames {
      * @throws IllegalArgumentException when the name holds bytes that are not UTF-8 and {@link #rawAccess()} is false
      */
     public static Path resolve(final Path dir, final String name) {
-        if (ascii(name) || !escaped(name) && !rawAccess()) {
+        if (ascii(name) || !rawAccess() && !escaped(name)) {
             return dir.resolve(name);
         }
-        // Raw bytes for every other name: under a C/POSIX locale the JVM cannot encode even valid UTF-8 names.
         if (!rawAccess()) {
             throw new IllegalArgumentException(display(name) + ": a name that is not UTF-8 needs the JVM option "
                     + "--add-opens java.base/sun.nio.fs=ALL-UNNAMED");
         }
+        // Raw bytes for every other name: under a C/POSIX locale the JVM cannot encode even valid UTF-8 names.
         try {
             return (Path) Raw.RESOLVE.invokeExact(dir, encode(name));
         } catch (Throwable e) {
