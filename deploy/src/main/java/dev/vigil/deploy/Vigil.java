@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.backup.cli.VersionProvider;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             "",
             "Start with 'vigil demo'. Every command has --help."},
         mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
         subcommands = {
             // Run it
             dev.vigil.deploy.demo.DemoCommand.class,
@@ -61,7 +61,7 @@ public final class Vigil implements Runnable {
 
     /** @return the configured command line, for main and for tests */
     public static CommandLine commandLine() {
-        final CommandLine commandLine = new CommandLine(new Vigil());
+        final CommandLine commandLine = VersionProvider.applyTo(new CommandLine(new Vigil()));
         commandLine.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Vigil::commandList);
         return commandLine
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -46,6 +46,12 @@ class VigilCommandLineTest {
                 command.getCommandSpec().qualifiedName() + " has no description");
         assertTrue(usage.contains("-h, --help") || command.getCommandName().equals("help"),
                 command.getCommandSpec().qualifiedName() + " has no --help");
+        if (command.getCommandSpec().optionsMap().containsKey("--version")) {
+            final StringWriter version = new StringWriter();
+            command.printVersionHelp(new PrintWriter(version));
+            assertTrue(version.toString().startsWith("vigil "),
+                    command.getCommandSpec().qualifiedName() + " --version printed: " + version);
+        }
         command.getSubcommands().values().forEach(VigilCommandLineTest::check);
     }
 
