@@ -46,6 +46,16 @@ class VigilCommandLineTest {
                 command.getCommandSpec().qualifiedName() + " has no description");
         assertTrue(usage.contains("-h, --help") || command.getCommandName().equals("help"),
                 command.getCommandSpec().qualifiedName() + " has no --help");
+        // picocli formats descriptions with String.format: a lone '%' prints a warning and the raw text
+        for (final String line : command.getCommandSpec().usageMessage().description()) {
+            assertTrue(formats(line), command.getCommandSpec().qualifiedName() + ": unescaped % in: " + line);
+        }
+        for (final CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+            for (final String line : option.description()) {
+                assertTrue(formats(line), command.getCommandSpec().qualifiedName() + " " + option.longestName()
+                        + ": unescaped % in: " + line);
+            }
+        }
         if (command.getCommandSpec().optionsMap().containsKey("--version")) {
             final StringWriter version = new StringWriter();
             command.printVersionHelp(new PrintWriter(version));
@@ -53,6 +63,15 @@ class VigilCommandLineTest {
                     command.getCommandSpec().qualifiedName() + " --version printed: " + version);
         }
         command.getSubcommands().values().forEach(VigilCommandLineTest::check);
+    }
+
+    private static boolean formats(final String text) {
+        try {
+            String.format(text);
+            return true;
+        } catch (java.util.IllegalFormatException e) {
+            return false;
+        }
     }
 
     @Test

@@ -101,7 +101,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "state grows by 16 bytes per point kept.";
     public static final String ANOMALY_OPEN_THRESHOLD_CONFIG = "anomaly.open.threshold";
     private static final String ANOMALY_OPEN_THRESHOLD_DOC = "Score (0..1) at which an anomaly episode opens. The "
-            + "detector's score is -log10(tail probability) / 10: 0.75 is about 1e-7.5.";
+            + "detector's score is N / (N + 2.5), N the surprise -log10(tail probability) above the series' recent "
+            + "peak: 0.75 means N = 7.5.";
     public static final String ANOMALY_CLOSE_THRESHOLD_CONFIG = "anomaly.close.threshold";
     private static final String ANOMALY_CLOSE_THRESHOLD_DOC = "Score under which a point counts as calm; below "
             + "anomaly.open.threshold (hysteresis).";

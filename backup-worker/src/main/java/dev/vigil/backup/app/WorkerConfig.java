@@ -68,10 +68,14 @@ public final class WorkerConfig extends CommonConfig {
                 + "journal' writes) used instead of the events from Kafka.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
-        DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7).");
+        DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
+                + "FORGET command that carries no retention; the decision engine's carry the dataset's own (vigil "
+                + "datasets add --keep).");
+        DATASET_KEYS.put("keep.hourly", "FORGET keeps the newest of each of the last N hours (default 0).");
         DATASET_KEYS.put("keep.daily", "FORGET keeps the newest of each of the last N days (default 7).");
         DATASET_KEYS.put("keep.weekly", "FORGET keeps the newest of each of the last N weeks (default 4).");
         DATASET_KEYS.put("keep.monthly", "FORGET keeps the newest of each of the last N months (default 12).");
+        DATASET_KEYS.put("keep.yearly", "FORGET keeps the newest of each of the last N years (default 0).");
     }
 
     /** The fixed keys; per-dataset keys are added by {@link #definition(List)}. */
@@ -118,6 +122,7 @@ public final class WorkerConfig extends CommonConfig {
         return switch (key) {
             case "keep.weekly" -> 4;
             case "keep.monthly" -> 12;
+            case "keep.hourly", "keep.yearly" -> 0;
             default -> 7;
         };
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil repo init}. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Create an encrypted repository in an empty or missing directory.",
-            "Chunks: FastCDC, average ${DEFAULT-VALUE} bytes by default (min avg/4, max avg*4); zstd; AES-256-GCM; "
+            "Chunks: FastCDC, average 1 MiB by default (min avg/4, max avg*4); zstd; AES-256-GCM; "
                 + "the password wraps a random master key with scrypt.", ExitCodes.HELP})
 final class InitCommand extends RepoSubcommand {
     @Option(names = "--chunk-size", defaultValue = "1048576",

@@ -37,6 +37,12 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
         }
     }
 
+    /** @return the counts for people: "keep last 7, hourly 0, daily 7, weekly 4, monthly 12, yearly 0" */
+    public String describe() {
+        return "keep last " + keepLast + ", hourly " + keepHourly + ", daily " + keepDaily + ", weekly " + keepWeekly
+                + ", monthly " + keepMonthly + ", yearly " + keepYearly;
+    }
+
     /** @return whether no rule keeps anything (forget would remove every unprotected snapshot) */
     public boolean keepsNothing() {
         return keepLast + keepHourly + keepDaily + keepWeekly + keepMonthly + keepYearly == 0;

@@ -26,6 +26,7 @@ import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.Figures;
 import dev.vigil.schemas.Progress;
+import dev.vigil.schemas.Retention;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -308,8 +309,18 @@ public final class CommandExecutor {
 
     private Outcome forget(final BackupCommand cmd) {
         final String id = cmd.getDataset();
-        final RetentionPolicy policy = new RetentionPolicy(config.keep(id, "keep.last"), 0,
-                config.keep(id, "keep.daily"), config.keep(id, "keep.weekly"), config.keep(id, "keep.monthly"), 0);
+        final Retention r = cmd.getRetention();
+        final RetentionPolicy policy = r != null
+                ? new RetentionPolicy(r.getKeepLast(), r.getKeepHourly(), r.getKeepDaily(), r.getKeepWeekly(),
+                        r.getKeepMonthly(), r.getKeepYearly())
+                : new RetentionPolicy(config.keep(id, "keep.last"), config.keep(id, "keep.hourly"),
+                        config.keep(id, "keep.daily"), config.keep(id, "keep.weekly"), config.keep(id, "keep.monthly"),
+                        config.keep(id, "keep.yearly"));
+        if (policy.keepsNothing()) {
+            return Outcome.failed("the retention of " + id + " keeps nothing (every count is 0): it would forget every "
+                    + "unprotected snapshot; give the dataset a retention (" + (r != null ? "vigil datasets add --keep"
+                    : "dataset." + id + ".keep.*") + ")", false);
+        }
         try (Repository repo = open(id, false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
             final SnapshotStore store = new SnapshotStore(repo);
             int forgotten = 0;
@@ -320,7 +331,8 @@ public final class CommandExecutor {
                     forgotten++;
                 }
             }
-            return Outcome.succeeded(null, forgotten + " snapshots of " + id + " forgotten");
+            return Outcome.succeeded(null, forgotten + " snapshots of " + id + " forgotten (" + policy.describe()
+                    + (r != null ? ", the dataset's retention" : ", dataset." + id + ".keep.*") + ")");
         }
     }
 

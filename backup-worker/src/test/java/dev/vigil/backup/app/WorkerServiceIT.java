@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.worker.HostPartition;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
@@ -13,6 +16,7 @@ import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.Retention;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Files;
@@ -132,6 +136,50 @@ class WorkerServiceIT {
                 h.await(r -> r.getCommandId().equals(mine.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
                 assertTrue(h.results(notMine.getId()).isEmpty(), "another host's command is not this worker's");
             }
+        }
+    }
+
+    @Test
+    void shouldForgetByTheRetentionTheCommandCarriesElseByItsOwnSettings(final TestKafka kafka,
+                                                                        @TempDir final Path dir) throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            Files.writeString(h.dataset.resolve("f.txt"), "x");
+            final Map<String, String> config = new java.util.HashMap<>(h.config());
+            config.put("dataset.ds.keep.last", "1");
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                for (int i = 0; i < 4; i++) {
+                    finish(h, WorkerHarness.command(Action.FULL).build(), CommandStatus.SUCCEEDED);
+                }
+                assertEquals(4, snapshots(h));
+                // The dataset's retention from the registry, as the decision engine sends it, wins over the worker's.
+                final String kept = finish(h, WorkerHarness.command(Action.FORGET).setRetention(Retention.newBuilder()
+                        .setKeepLast(2).setKeepHourly(0).setKeepDaily(0).setKeepWeekly(0).setKeepMonthly(0)
+                        .setKeepYearly(0).build()).build(), CommandStatus.SUCCEEDED);
+                assertTrue(kept.contains("2 snapshots of ds forgotten (keep last 2, hourly 0"), kept);
+                assertEquals(2, snapshots(h));
+                final String refused = finish(h, WorkerHarness.command(Action.FORGET).setRetention(Retention.newBuilder()
+                        .setKeepLast(0).setKeepHourly(0).setKeepDaily(0).setKeepWeekly(0).setKeepMonthly(0)
+                        .setKeepYearly(0).build()).build(), CommandStatus.FAILED);
+                assertTrue(refused.contains("keeps nothing"), refused);
+                assertEquals(2, snapshots(h));
+                // A command without one: the worker's dataset.ds.keep.* (last 1; daily 7 keeps the same one).
+                final String own = finish(h, WorkerHarness.command(Action.FORGET).build(), CommandStatus.SUCCEEDED);
+                assertTrue(own.contains("1 snapshots of ds forgotten (keep last 1, hourly 0, daily 7"), own);
+                assertEquals(1, snapshots(h));
+            }
+        }
+    }
+
+    private static String finish(final WorkerHarness h, final BackupCommand cmd, final CommandStatus status)
+            throws Exception {
+        h.send(cmd);
+        return h.await(r -> r.getCommandId().equals(cmd.getId()) && r.getStatus() == status, WAIT).getMessage();
+    }
+
+    private static int snapshots(final WorkerHarness h) {
+        try (Repository repo = Repository.open(new LocalBackend(h.dir.resolve("repo"), false),
+                "worker-test-password".toCharArray())) {
+            return new SnapshotStore(repo).list().size();
         }
     }
 

@@ -201,7 +201,7 @@ public final class DecideCommand implements Runnable {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = {"Measure the decision loop alone (no Kafka): inputs per second through the engine with",
                 "the rules (default: the shipped ones) against a baseline with no rules, same JVM, same inputs",
-                "(90% file activity, 10% anomaly steps), alternated twice, best of each. Run it on an idle machine."})
+                "(90%% file activity, 10%% anomaly steps), alternated twice, best of each. Run it on an idle machine."})
     static final class Bench implements Callable<Integer> {
         @Option(names = "--inputs", defaultValue = "200000", description = "Inputs per run (default: ${DEFAULT-VALUE}).")
         int inputs;

@@ -21,7 +21,8 @@ public final class CommandFactory {
      * @param spec the dataset
      * @param now issue time
      * @param ttl the worker refuses the command after now + ttl
-     * @return the command; a RESTORE onto the original location has {@code overwrite} set
+     * @return the command; a RESTORE onto the original location has {@code overwrite} set, a FORGET carries the
+     *     dataset's retention
      */
     public static BackupCommand build(final String id, final String decisionId, final Intent intent,
                                       final DatasetSpec spec, final Instant now, final Duration ttl) {
@@ -47,6 +48,7 @@ public final class CommandFactory {
                 .setOverwrite(restore && intent.target() == null)
                 .setProtect(intent.protect())
                 .setTags(tags)
+                .setRetention(intent.action() == Action.FORGET ? spec.getRetention() : null)
                 .setExpiresAt(now.plus(ttl))
                 .build();
     }
