@@ -4,6 +4,7 @@ import dev.vigil.analyzer.store.BinaryReader;
 import dev.vigil.analyzer.store.BinaryWriter;
 import dev.vigil.analyzer.store.Codec;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,6 +30,33 @@ final class LogMinutes {
         long errors;
         long newTemplates;
         final Map<String, Long> perTemplate = new TreeMap<>();
+    }
+
+    /**
+     * Templates merged into another: their open counts go on under the one that remains, which takes their
+     * place among the active templates, so the host's series of it continues without a gap.
+     *
+     * @param gone the ids merged away
+     * @param into the id that remains
+     * @return whether this host had any of them
+     */
+    boolean absorb(final List<String> gone, final String into) {
+        boolean changed = false;
+        for (final String id : gone) {
+            for (final Counts c : open.values()) {
+                final Long n = c.perTemplate.remove(id);
+                if (n != null) {
+                    c.perTemplate.merge(into, n, Long::sum);
+                }
+            }
+            final Long seen = active.remove(id);
+            if (seen != null) {
+                final Long own = active.get(into);
+                active.put(into, own == null ? seen : Math.max(own, seen));
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     static final Codec<LogMinutes> CODEC = new Codec<>() {

@@ -150,16 +150,16 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             c.newTemplates++;
         }
         c.perTemplate.merge(match.templateId(), 1L, Long::sum);
-        for (final String gone : match.absorbed()) {
-            // merged: this host's open counts go on under the template that remains (other hosts' series of the
-            // old id fall silent and expire)
-            for (final LogMinutes.Counts open : m.open.values()) {
-                final Long n = open.perTemplate.remove(gone);
-                if (n != null) {
-                    open.perTemplate.merge(match.templateId(), n, Long::sum);
+        if (!match.absorbed().isEmpty()) {
+            // Every host of this task counts with this miner: all of them go on under the template that remains.
+            // Merges are rare (a word position becoming a parameter), so the sweep over the task's hosts is too.
+            m.absorb(match.absorbed(), match.templateId());
+            for (final String other : counts.keys()) {
+                final LogMinutes o = other.equals(host) ? null : counts.get(other);
+                if (o != null && o.absorb(match.absorbed(), match.templateId())) {
+                    counts.put(other, o);
                 }
             }
-            m.active.remove(gone);
         }
         m.active.put(match.templateId(), start);
         counts.put(host, m);

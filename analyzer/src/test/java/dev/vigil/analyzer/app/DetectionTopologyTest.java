@@ -139,6 +139,38 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldMoveEveryHostsCountsOfAMergedTemplateToTheOneThatRemains() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            final String other = "web-2"; // same task: one partition in the fixture
+            for (int i = 0; i < 2; i++) {
+                f.logs.pipeInput(other, TopologyFixture.log(other, i * 1_000L, "Accepted key for bob",
+                        dev.vigil.schemas.Severity.INFO), T0);
+            }
+            for (final String user : List.of("root", "root", "root", "root", "carol", "dave")) {
+                f.logs.pipeInput(HOST, TopologyFixture.log(2_000L, "Accepted key for " + user,
+                        dev.vigil.schemas.Severity.INFO), T0);
+            }
+            for (final long t : new long[] {200_000, 300_000, 400_000}) {
+                f.logs.pipeInput(other, TopologyFixture.log(other, t, "Accepted key for erin",
+                        dev.vigil.schemas.Severity.INFO), T0);
+            }
+            final List<KeyValue<String, LogTemplate>> templates = f.templates.readKeyValuesToList();
+            final String bob = templates.get(0).key;
+            final String remains = templates.get(templates.size() - 1).key;
+            assertEquals("Accepted key for <*>", templates.get(templates.size() - 1).value.getTemplate());
+            assertTrue(!bob.equals(remains), "root's template was the busiest: " + templates);
+            final List<StatsWindow> others = f.stats.readValuesToList().stream()
+                    .filter(w -> w.getHost().equals(other) && w.getWindow().equals("1m")).toList();
+            final List<Double> merged = others.stream()
+                    .filter(w -> w.getSeries().equals("log.template.records{template=" + remains + "}"))
+                    .map(StatsWindow::getMean).toList();
+            assertEquals(2.0, merged.get(0), "web-2's two lines of bob's template count under the one that remains: "
+                    + merged);
+            assertTrue(others.stream().noneMatch(w -> w.getSeries().contains(bob)), "bob's template has no series");
+        }
+    }
+
+    @Test
     void shouldPublishLogTemplatesAndCountsPerMinute() {
         try (TopologyFixture f = new TopologyFixture()) {
             for (int i = 0; i < 30; i++) {

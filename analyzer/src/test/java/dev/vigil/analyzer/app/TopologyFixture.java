@@ -97,7 +97,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     static LogRecord log(final long offsetMillis, final String message, final Severity severity) {
-        return LogRecord.newBuilder().setId(UUID.randomUUID().toString()).setHost(HOST)
+        return log(HOST, offsetMillis, message, severity);
+    }
+
+    static LogRecord log(final String host, final long offsetMillis, final String message, final Severity severity) {
+        return LogRecord.newBuilder().setId(UUID.randomUUID().toString()).setHost(host)
                 .setTime(T0.plusMillis(offsetMillis)).setSource("/var/log/app.log").setMessage(message)
                 .setSeverity(severity).build();
     }
