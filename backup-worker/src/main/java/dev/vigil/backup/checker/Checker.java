@@ -114,10 +114,16 @@ public final class Checker {
                 errors.add(problem);
             }
         }
+        final boolean indexDamaged = !repo.indexErrors().isEmpty();
+        if (indexDamaged) {
+            errors.add("the index is incomplete: 'vigil repo repair index' rebuilds it from the packs (do not prune "
+                    + "before: the packs it lost look unused)");
+        }
         for (final String name : stored.keySet()) {
             if (!indexed.containsKey(name)) {
-                hints.add("pack " + name.substring(0, 8) + ": not indexed (left by an interrupted run; 'vigil repo "
-                        + "prune' removes it)");
+                hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged
+                        ? "maybe named by a damaged index file: 'vigil repo repair index' indexes it again)"
+                        : "left by an interrupted run; 'vigil repo prune' removes it)"));
             }
         }
         final Set<BlobId> used = new HashSet<>();
@@ -132,7 +138,8 @@ public final class Checker {
             }
         });
         if (unused[0] > 0) {
-            hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them)");
+            hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them where their "
+                    + "pack is mostly unused, 'prune --min-used 1' all of them)");
         }
         return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead.get());
     }

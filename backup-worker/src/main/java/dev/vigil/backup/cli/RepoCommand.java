@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "$VIGIL_REPOSITORY.", ExitCodes.HELP},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
             DiffCommand.class, RestoreCommand.class, CopyCommand.class, CheckCommand.class, ForgetCommand.class,
-            PruneCommand.class, KeyCommand.class, UnlockCommand.class})
+            PruneCommand.class, RepairCommand.class, KeyCommand.class, UnlockCommand.class})
 public final class RepoCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

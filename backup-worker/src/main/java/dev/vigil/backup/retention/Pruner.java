@@ -66,6 +66,12 @@ public final class Pruner {
     }
 
     private Result run(final double minUsedShare) throws IOException {
+        if (!repo.indexErrors().isEmpty()) {
+            // The packs of a damaged index file look like leftovers of interrupted runs: pruning would delete them.
+            throw new BackupException(repo.indexErrors().size() + " index files are damaged (" + repo.indexErrors()
+                    .get(0) + (repo.indexErrors().size() > 1 ? ", ..." : "") + "): prune would take their packs "
+                    + "for leftovers and delete data snapshots use; run 'vigil repo repair index' first");
+        }
         final long writtenBefore = repo.bytesWritten();
         final Set<String> packsBefore = repo.writtenPacks().keySet();
         final Set<BlobId> used = new HashSet<>();
@@ -125,6 +131,9 @@ public final class Pruner {
             if (!packs.containsKey(name)) {
                 remove.add(name);
             }
+        }
+        if (remove.isEmpty()) {
+            return new Result(0, 0, 0, 0); // nothing to do: the index stays as it is
         }
         repo.flush();
         final long written = repo.bytesWritten() - writtenBefore;

@@ -1,14 +1,18 @@
 package dev.vigil.backup.checker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.backup.BackupException;
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
 import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.retention.Pruner;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +90,33 @@ class CheckerTest {
             final Checker.Report r = new Checker(repo).check(0.0, 1);
             assertTrue(r.errors().stream().anyMatch(e -> e.contains("snapshot") && e.contains("cannot be restored")),
                     r.errors().toString());
+        }
+    }
+    @Test
+    void shouldRefuseToPruneOverADamagedIndexAndRebuildItFromThePacks() throws Exception {
+        final Path dir = repoWithBackup();
+        final List<Path> packs = files(dir.resolve("data"));
+        for (final Path index : files(dir.resolve("index"))) {
+            Files.write(index, new byte[] {1, 2, 3}); // every index file: all packs look unindexed
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("repair index")), r.errors().toString());
+            assertTrue(r.hints().stream().noneMatch(h -> h.contains("prune' removes it")), r.hints().toString());
+            final BackupException refused = assertThrows(BackupException.class, () -> new Pruner(repo).prune(0.5));
+            assertTrue(refused.getMessage().contains("repair index"), refused.getMessage());
+        }
+        assertEquals(packs, files(dir.resolve("data")), "no pack deleted");
+        try (Repository repo = TestRepos.open(dir)) {
+            final IndexRebuilder.Result result = new IndexRebuilder(repo).rebuild();
+            assertEquals(packs.size(), result.packs());
+            assertTrue(result.unreadablePacks().isEmpty(), result.unreadablePacks().toString());
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            assertTrue(repo.indexErrors().isEmpty(), repo.indexErrors().toString());
+            assertTrue(new Checker(repo).check(1.0, 1).ok(), "every snapshot whole again");
+            assertEquals(0, new Pruner(repo).prune(0.5).packsDeleted(), "nothing unused");
+            assertTrue(new Checker(repo).check(1.0, 1).ok());
         }
     }
 }

@@ -28,7 +28,7 @@ class RepoMainTest {
     @Test
     void shouldBuildOnlyTheSubcommandNamed() {
         assertEquals(1, RepoMain.commandLine(new String[] {"backup", "--help"}).getSubcommands().size());
-        assertEquals(12, RepoMain.commandLine(new String[] {"--help"}).getSubcommands().size());
+        assertEquals(13, RepoMain.commandLine(new String[] {"--help"}).getSubcommands().size());
         assertTrue(run("backup", "--help").contains("Usage: repo backup"));
     }
 }

@@ -1,0 +1,72 @@
+package dev.vigil.backup.checker;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.FileInfo;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.pack.PackReader;
+import dev.vigil.backup.pack.PackedBlob;
+import dev.vigil.backup.repository.Repository;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds the index from the packs themselves (restic's {@code repair index}): every pack's encrypted header
+ * lists its blobs, so a damaged or lost index file costs nothing once its packs are read again. Writes one index
+ * naming every pack whose header opens, then removes the old index files: a crash at any point leaves the union
+ * of old and new, which is valid. Needs the exclusive lock.
+ */
+public final class IndexRebuilder {
+    private final Repository repo;
+
+    /** @param repo an open repository, exclusively locked */
+    public IndexRebuilder(final Repository repo) {
+        this.repo = repo;
+    }
+
+    /**
+     * What the rebuild did.
+     *
+     * @param packs packs indexed
+     * @param blobs blobs indexed
+     * @param indexFilesReplaced old index files removed (damaged ones included)
+     * @param damagedIndexFiles index files that could not be read when the repository was opened
+     * @param unreadablePacks packs whose header could not be read, with the reason: their blobs stay unindexed
+     */
+    public record Result(int packs, long blobs, int indexFilesReplaced, int damagedIndexFiles,
+                         List<String> unreadablePacks) {
+    }
+
+    /** @return what it did */
+    public Result rebuild() {
+        try {
+            final Map<String, List<PackedBlob>> packs = new LinkedHashMap<>();
+            final List<String> unreadable = new ArrayList<>();
+            long blobs = 0;
+            for (final FileInfo f : repo.backend().list(FileType.PACK)) {
+                try {
+                    final List<PackedBlob> in = PackReader.blobs(repo.backend(), f.handle(), f.size(), repo.envelope());
+                    packs.put(f.handle().name(), in);
+                    blobs += in.size();
+                } catch (IOException | BackupException e) {
+                    unreadable.add(f.handle() + ": " + e.getMessage());
+                }
+            }
+            final List<FileInfo> old = repo.backend().list(FileType.INDEX);
+            final Handle fresh = repo.saveIndex(packs);
+            int replaced = 0;
+            for (final FileInfo f : old) {
+                if (!f.handle().equals(fresh)) {
+                    repo.backend().remove(f.handle());
+                    replaced++;
+                }
+            }
+            return new Result(packs.size(), blobs, replaced, repo.indexErrors().size(), unreadable);
+        } catch (IOException e) {
+            throw new BackupException("index rebuild of " + repo.backend().location() + ": " + e, e);
+        }
+    }
+}
