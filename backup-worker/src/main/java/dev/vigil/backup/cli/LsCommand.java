@@ -36,10 +36,11 @@ final class LsCommand extends RepoSubcommand {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, null);
             final List<Map<String, Object>> rows = new ArrayList<>();
             final String prefix = path.replaceAll("^/+|/+$", "");
-            walk(r, BlobId.parse(s.tree()), "", (p, n) -> {
+            walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {
+                final String p = FileNames.display(raw); // PATH is given as ls shows it
                 if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
                     final Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("path", "/" + FileNames.display(p));
+                    row.put("path", "/" + p);
                     row.put("type", n.type().name().toLowerCase());
                     row.put("mode", String.format("%04o", n.mode()));
                     row.put("size", n.size());
@@ -50,6 +51,10 @@ final class LsCommand extends RepoSubcommand {
                     rows.add(row);
                 }
             });
+            if (!prefix.isEmpty() && rows.isEmpty()) {
+                err.println("/" + prefix + ": not in snapshot " + s.shortId());
+                return ExitCodes.FAILED;
+            }
             if (json) {
                 printJson(rows);
             } else {

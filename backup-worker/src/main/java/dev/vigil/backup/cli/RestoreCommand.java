@@ -60,6 +60,7 @@ final class RestoreCommand extends RepoSubcommand {
                 o.put("files", result.files());
                 o.put("bytes", result.bytes());
                 o.put("warnings", result.warnings());
+                o.put("notFound", result.notFound());
                 printJson(o);
             } else {
                 for (final String w : result.warnings()) {
@@ -67,6 +68,11 @@ final class RestoreCommand extends RepoSubcommand {
                 }
                 out.printf("restored snapshot %s: %d files, %s to %s in %.1f s%n", s.shortId(), result.files(),
                         bytes(result.bytes()), target, (System.nanoTime() - start) / 1e9);
+            }
+            if (!result.notFound().isEmpty()) {
+                err.println("not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())
+                        + " (paths as 'vigil repo ls' shows them)");
+                return ExitCodes.FAILED;
             }
             return ExitCodes.OK;
         }

@@ -57,8 +57,9 @@ public final class Restorer {
      * @param files regular files restored
      * @param bytes bytes of file content restored
      * @param warnings entries not restored (sockets, devices) or metadata not applied
+     * @param notFound included paths that name nothing in the snapshot
      */
-    public record Result(long files, long bytes, List<String> warnings) {
+    public record Result(long files, long bytes, List<String> warnings, List<String> notFound) {
     }
 
     /**
@@ -80,8 +81,9 @@ public final class Restorer {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         final Run run = new Run(pool, options, bytesDone == null ? new AtomicLong() : bytesDone);
         try {
-            Files.createDirectories(target);
-            run.dir(target, "", BlobId.parse(snapshot.tree()));
+            // The target itself may be reached through a link (the operator named it); nothing inside it is.
+            final Path root = Files.createDirectories(target).toRealPath();
+            run.dir(root, "", BlobId.parse(snapshot.tree()));
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
@@ -89,10 +91,11 @@ public final class Restorer {
             }
             if (options.include().isEmpty() && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
-                run.metadata(target, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
+                run.metadata(root, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
                         0, "", null, List.of()));
             }
-            return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings));
+            return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings),
+                    options.include().stream().filter(i -> !run.found.contains(i)).toList());
         } catch (CompletionException e) {
             final Throwable c = e.getCause() == null ? e : e.getCause();
             throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": " + c, c);
@@ -113,6 +116,8 @@ public final class Restorer {
         final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
         final Map<String, CompletableFuture<Path>> links = new HashMap<>();
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Includes that named something in the snapshot. */
+        final java.util.Set<String> found = new java.util.HashSet<>();
 
         Run(final ThreadPoolExecutor pool, final RestoreOptions options, final AtomicLong bytesDone) {
             this.pool = pool;
@@ -134,6 +139,7 @@ public final class Restorer {
             for (final String inc : options.include()) {
                 final String i = inc.replaceAll("^/+|/+$", "");
                 if (i.isEmpty() || rel.equals(i) || rel.startsWith(i + "/")) {
+                    found.add(inc);
                     return 1;
                 }
                 if (i.startsWith(rel + "/")) {
@@ -153,7 +159,7 @@ public final class Restorer {
                 final Path p = FileNames.resolve(dir, n.name());
                 switch (n.type()) {
                     case DIR -> {
-                        Files.createDirectories(p);
+                        directory(p);
                         dirs.add(Map.entry(p, n));
                         dir(p, r, n.subtree());
                     }
@@ -163,6 +169,24 @@ public final class Restorer {
                     default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
                             + " not restored (socket or device; or a FIFO in a tree written before trees knew FIFOs)");
                 }
+            }
+        }
+
+        /**
+         * Makes a directory of the snapshot, never through a link: a link at its place (which could point outside
+         * the target) or a file is refused, or with overwrite removed (the link only, never what it points to).
+         */
+        void directory(final Path p) throws IOException {
+            final boolean link = Files.isSymbolicLink(p);
+            if (link || Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                if (!options.overwrite()) {
+                    throw new BackupException(p + ": exists already as a " + (link ? "symbolic link" : "file")
+                            + " where the snapshot has a directory (restore with overwrite to replace it)");
+                }
+                Files.delete(p);
+            }
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(p);
             }
         }
 
@@ -338,6 +362,11 @@ public final class Restorer {
     }
 
     private static void move(final Path from, final Path to) throws IOException {
+        if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(from);
+            throw new BackupException(to + ": a directory where the snapshot has a file; it is left as it is (remove it, "
+                    + "or restore elsewhere)");
+        }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

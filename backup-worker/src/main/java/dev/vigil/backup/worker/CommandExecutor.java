@@ -274,8 +274,10 @@ public final class CommandExecutor {
             final Restorer.Result r = new Restorer(repo).restore(s, target, new RestoreOptions(
                     List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads()), done);
             return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + r.files()
-                    + " files, " + r.bytes() + " bytes to " + target + (r.warnings().isEmpty() ? ""
-                    : "; " + r.warnings().size() + " warnings: " + r.warnings().get(0)));
+                    + " files, " + r.bytes() + " bytes to " + target + (r.notFound().isEmpty() ? ""
+                    : "; " + r.notFound().size() + " paths not in that snapshot (created after it?): "
+                    + String.join(", ", r.notFound().subList(0, Math.min(5, r.notFound().size()))))
+                    + (r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warnings: " + r.warnings().get(0)));
         }
     }
 

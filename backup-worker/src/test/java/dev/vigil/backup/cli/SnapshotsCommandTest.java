@@ -56,4 +56,19 @@ class SnapshotsCommandTest {
         // The full time, parseable, for scripts.
         Instant.parse(json.get(0).path("time").asText());
     }
+    @Test
+    void failsOnAPathThatIsNotInTheSnapshotSoATypoDoesNotLookLikeSuccess() throws Exception {
+        final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
+        final Path src = Files.createDirectories(dir.resolve("src/d"));
+        Files.writeString(src.resolve("f"), "x");
+        final String repo = dir.resolve("repo").toString();
+        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        run("backup", "--repo", repo, "--password-file", pw, dir.resolve("src").toString());
+        assertTrue(run("ls", "--repo", repo, "--password-file", pw, "latest", "/d").contains("/d/f"));
+        final CommandLine cli = new CommandLine(new RepoCommand());
+        assertEquals(ExitCodes.FAILED, cli.execute("ls", "--repo", repo, "--password-file", pw, "latest", "/nope"));
+        assertEquals(ExitCodes.FAILED, cli.execute("restore", "--repo", repo, "--password-file", pw, "latest",
+                "--target", dir.resolve("t").toString(), "--include", "/d/f", "--include", "/nope"));
+        assertTrue(Files.exists(dir.resolve("t/d/f")), "what exists is restored all the same");
+    }
 }

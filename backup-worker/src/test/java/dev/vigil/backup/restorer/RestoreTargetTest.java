@@ -1,0 +1,102 @@
+package dev.vigil.backup.restorer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.archiver.ArchiveOptions;
+import dev.vigil.backup.archiver.Archiver;
+import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a restore finds in its target: links it must not follow, things in the way, paths that are not there. */
+class RestoreTargetTest {
+    @TempDir
+    Path tmp;
+    private Repository repo;
+    private Snapshot snapshot;
+    private Map<String, String> source;
+
+    @BeforeEach
+    void backUp() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src/d"));
+        Files.writeString(src.resolve("f"), "inside");
+        Files.writeString(tmp.resolve("src/g"), "a file");
+        source = TestRepos.manifest(tmp.resolve("src"));
+        repo = TestRepos.create(tmp.resolve("repo"));
+        snapshot = new Archiver(repo, Clock.systemUTC()).backup(tmp.resolve("src"), ArchiveOptions.of("ds", Level.FULL),
+                null).snapshot();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void close() {
+        repo.close();
+    }
+
+    private Restorer.Result restore(final Path target, final boolean overwrite, final String... include) {
+        return new Restorer(repo).restore(snapshot, target, new RestoreOptions(List.of(include), overwrite, 2), null);
+    }
+
+    private static List<Path> under(final Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> !p.equals(dir)).toList();
+        }
+    }
+
+    @Test
+    void shouldNeverWriteThroughALinkInsideTheTarget() throws Exception {
+        final Path outside = Files.createDirectories(tmp.resolve("outside"));
+        final Path target = Files.createDirectories(tmp.resolve("target"));
+        Files.createSymbolicLink(target.resolve("d"), outside);
+        final BackupException e = assertThrows(BackupException.class, () -> restore(target, false));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertEquals(List.of(), under(outside), "nothing written through the link");
+
+        restore(target, true);
+        assertEquals(List.of(), under(outside), "overwrite replaces the link, not what it points to");
+        assertFalse(Files.isSymbolicLink(target.resolve("d")));
+        assertEquals(source, TestRepos.manifest(target));
+    }
+
+    @Test
+    void shouldRestoreIntoATargetThatIsALinkToADirectory() throws Exception {
+        final Path real = Files.createDirectories(tmp.resolve("real"));
+        final Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+        restore(link, false);
+        assertEquals(source, TestRepos.manifest(real));
+    }
+
+    @Test
+    void shouldLeaveADirectoryWhereTheSnapshotHasAFileAndSaySo() throws Exception {
+        final Path target = Files.createDirectories(tmp.resolve("target"));
+        Files.createDirectories(target.resolve("g/kept"));
+        final BackupException e = assertThrows(BackupException.class, () -> restore(target, true));
+        assertTrue(e.getMessage().contains("a directory where the snapshot has a file"), e.getMessage());
+        assertTrue(Files.isDirectory(target.resolve("g/kept"), LinkOption.NOFOLLOW_LINKS));
+        try (Stream<Path> s = Files.list(target)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".vigil-restore")),
+                    "no temporary file left");
+        }
+    }
+
+    @Test
+    void shouldReportIncludedPathsThatAreNotInTheSnapshot() {
+        final Restorer.Result r = restore(tmp.resolve("target"), false, "/d/f", "/nope", "d/typo");
+        assertEquals(List.of("/nope", "d/typo"), r.notFound());
+        assertEquals(1, r.files());
+    }
+}
