@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code vigil repo forget}. */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Forget snapshots by policy, per dataset: a snapshot kept by any --keep-* rule stays, "
-            + "protected snapshots always stay. Data is removed only by prune (--prune runs it after).",
-            ExitCodes.HELP})
+            + "protected snapshots always stay. Or forget the snapshots named (a damaged one too). Data is removed "
+            + "only by prune (--prune runs it after).", ExitCodes.HELP})
 final class ForgetCommand extends RepoSubcommand {
     @Option(names = "--keep-last", defaultValue = "0", description = "Keep the newest N.")
     int last;
@@ -39,15 +40,25 @@ final class ForgetCommand extends RepoSubcommand {
     boolean dryRun;
     @Option(names = "--prune", description = "Prune after forgetting.")
     boolean prune;
+    @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Forget these snapshots (id or unique prefix) "
+            + "instead of applying a policy; a protected one is refused.")
+    List<String> ids = new ArrayList<>();
 
     @Override
     int run() throws Exception {
         final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly);
+        if (!ids.isEmpty()) {
+            if (!policy.keepsNothing() || dataset != null) {
+                err.println("vigil repo forget: give snapshots or --keep-* rules, not both");
+                return ExitCodes.USAGE;
+            }
+            return forgetNamed();
+        }
         if (policy.keepsNothing()) {
             err.println("vigil repo forget: give at least one --keep-* rule (refusing to forget everything)");
             return ExitCodes.USAGE;
         }
-        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
             final SnapshotStore store = new SnapshotStore(r);
             final Map<String, List<Snapshot>> byDataset = store.list().stream()
                     .filter(s -> dataset == null || dataset.equals(s.dataset()))
@@ -84,6 +95,44 @@ final class ForgetCommand extends RepoSubcommand {
                 }
                 if (pruned != null) {
                     out.printf("pruned: %d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
+                            pruned.packsRepacked(), bytes(pruned.bytesFreed()));
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private int forgetNamed() throws Exception {
+        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
+            final SnapshotStore store = new SnapshotStore(r);
+            final List<String> full = new ArrayList<>();
+            for (final String ref : ids) {
+                final String id = store.idOf(ref);
+                Snapshot s = null;
+                try {
+                    s = store.load(id);
+                } catch (dev.vigil.backup.InvalidDataException e) {
+                    err.println("warning: " + e.getMessage() + " (forgotten all the same: it cannot be restored)");
+                }
+                if (s != null && s.protectedSnapshot()) {
+                    throw new dev.vigil.backup.BackupException("snapshot " + s.shortId() + " is protected");
+                }
+                full.add(id);
+            }
+            if (!dryRun) {
+                full.forEach(store::remove);
+            }
+            final Pruner.Result pruned = prune && !dryRun ? new Pruner(r).prune(0.5) : null;
+            if (json) {
+                final Map<String, Object> o = new LinkedHashMap<>();
+                o.put("forgotten", full);
+                o.put("prune", pruned);
+                printJson(o);
+            } else {
+                out.println((dryRun ? "would forget " : "forgot ") + full.size() + " snapshots: " + String.join(", ",
+                        full.stream().map(id -> id.substring(0, 8)).toList()));
+                if (pruned != null) {
+                    out.printf("%d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
                             pruned.packsRepacked(), bytes(pruned.bytesFreed()));
                 }
             }

@@ -20,8 +20,12 @@ final class SnapshotsCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
-            final List<Snapshot> all = new SnapshotStore(r).list().stream()
+            final SnapshotStore store = new SnapshotStore(r);
+            final List<Snapshot> all = store.list().stream()
                     .filter(s -> dataset == null || dataset.equals(s.dataset())).toList();
+            for (final String damaged : store.damaged()) {
+                err.println("warning: " + damaged + " (not listed; 'vigil repo forget ID' removes it)");
+            }
             if (json) {
                 printJson(all);
                 return ExitCodes.OK;

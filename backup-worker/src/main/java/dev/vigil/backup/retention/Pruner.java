@@ -75,7 +75,13 @@ public final class Pruner {
         final long writtenBefore = repo.bytesWritten();
         final Set<String> packsBefore = repo.writtenPacks().keySet();
         final Set<BlobId> used = new HashSet<>();
-        for (final Snapshot s : new SnapshotStore(repo).list()) {
+        final SnapshotStore store = new SnapshotStore(repo);
+        final List<Snapshot> snapshots = store.list();
+        if (!store.damaged().isEmpty()) {
+            throw new BackupException("a snapshot file cannot be read (" + store.damaged().get(0) + "): prune would "
+                    + "delete the data it may use; 'vigil repo forget ID' removes it if it is lost for good");
+        }
+        for (final Snapshot s : snapshots) {
             mark(BlobId.parse(s.tree()), used);
         }
         final Map<String, List<PackedBlob>> packs = new HashMap<>();

@@ -3,6 +3,7 @@ package dev.vigil.backup.snapshot;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.RetriableBackupException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads, writes, lists and finds snapshots of a repository. */
 public final class SnapshotStore {
@@ -21,7 +24,9 @@ public final class SnapshotStore {
     public static final String KIND = "snapshot";
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private final Repository repo;
+    private final List<String> damaged = new ArrayList<>();
 
     /** @param repo an open repository */
     public SnapshotStore(final Repository repo) {
@@ -56,18 +61,56 @@ public final class SnapshotStore {
         }
     }
 
-    /** @return every snapshot, oldest first */
+    /**
+     * @return every snapshot that can be read, oldest first; a damaged snapshot file is skipped (one bad file must
+     *     not stop every backup and restore of the repository) and listed by {@link #damaged()}
+     */
     public List<Snapshot> list() {
         final List<Snapshot> out = new ArrayList<>();
+        damaged.clear();
         try {
             for (final FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
-                out.add(load(f.handle().name()));
+                try {
+                    out.add(load(f.handle().name()));
+                } catch (InvalidDataException e) {
+                    LOG.warn("{} (skipped; 'vigil repo forget {}' removes it)", e.getMessage(), f.handle().shortName());
+                    damaged.add(e.getMessage());
+                }
             }
         } catch (IOException e) {
             throw new RetriableBackupException("cannot list snapshots of " + repo.backend().location() + ": " + e, e);
         }
         out.sort(Comparator.comparing(Snapshot::instant).thenComparing(Snapshot::id));
         return out;
+    }
+
+    /** @return the snapshot files the last {@link #list()} could not read, with the reason */
+    public List<String> damaged() {
+        return List.copyOf(damaged);
+    }
+
+    /**
+     * @param ref a full id or a unique prefix of at least 4 hex digits
+     * @return the full id, without reading the snapshot (which may be damaged)
+     * @throws BackupException when none or several match
+     */
+    public String idOf(final String ref) {
+        if (ref.length() < 4) {
+            throw new BackupException("snapshot '" + ref + "': give at least 4 hex digits");
+        }
+        try {
+            final List<FileInfo> matches = repo.backend().list(FileType.SNAPSHOT).stream()
+                    .filter(f -> f.handle().name().startsWith(ref)).toList();
+            if (matches.isEmpty()) {
+                throw new BackupException("snapshot " + ref + ": not found");
+            }
+            if (matches.size() > 1) {
+                throw new BackupException("snapshot " + ref + ": ambiguous, " + matches.size() + " snapshots match");
+            }
+            return matches.get(0).handle().name();
+        } catch (IOException e) {
+            throw new RetriableBackupException("cannot list snapshots: " + e, e);
+        }
     }
 
     /**
@@ -95,22 +138,7 @@ public final class SnapshotStore {
             return latest(dataset, false, null).orElseThrow(() -> new BackupException("no snapshot"
                     + (dataset == null ? "" : " of dataset " + dataset) + " in " + repo.backend().location()));
         }
-        if (ref.length() < 4) {
-            throw new BackupException("snapshot '" + ref + "': give at least 4 hex digits, or 'latest'");
-        }
-        try {
-            final List<FileInfo> matches = repo.backend().list(FileType.SNAPSHOT).stream()
-                    .filter(f -> f.handle().name().startsWith(ref)).toList();
-            if (matches.isEmpty()) {
-                throw new BackupException("snapshot " + ref + ": not found");
-            }
-            if (matches.size() > 1) {
-                throw new BackupException("snapshot " + ref + ": ambiguous, " + matches.size() + " snapshots match");
-            }
-            return load(matches.get(0).handle().name());
-        } catch (IOException e) {
-            throw new RetriableBackupException("cannot list snapshots: " + e, e);
-        }
+        return load(idOf(ref));
     }
 
     /**

@@ -71,4 +71,28 @@ class SnapshotsCommandTest {
                 "--target", dir.resolve("t").toString(), "--include", "/d/f", "--include", "/nope"));
         assertTrue(Files.exists(dir.resolve("t/d/f")), "what exists is restored all the same");
     }
+    @Test
+    void skipsADamagedSnapshotUntilForgottenByIdAndPrunesOnlyThen() throws Exception {
+        final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "hello");
+        final String repo = dir.resolve("repo").toString();
+        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "one", src.toString());
+        final Path damaged;
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("repo/snapshots"))) {
+            damaged = s.findFirst().orElseThrow();
+        }
+        Files.writeString(damaged, "x");
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "two", src.toString());
+        final String table = run("snapshots", "--repo", repo, "--password-file", pw);
+        assertTrue(table.contains("1 snapshots") && table.contains(" two"), table);
+        final CommandLine cli = new CommandLine(new RepoCommand());
+        assertEquals(ExitCodes.FAILED, cli.execute("prune", "--repo", repo, "--password-file", pw),
+                "prune refuses: the damaged snapshot's data may still be wanted");
+        final String id = damaged.getFileName().toString().substring(0, 8);
+        assertTrue(run("forget", "--repo", repo, "--password-file", pw, id).contains("forgot 1 snapshots: " + id));
+        run("prune", "--repo", repo, "--password-file", pw);
+        assertTrue(run("check", "--repo", repo, "--password-file", pw, "--read-data").contains("no errors"));
+    }
 }
