@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -209,7 +210,15 @@ final class TreeWalk {
         try {
             names = Archiver.list(path);
         } catch (IOException e) {
-            throw new BackupException("directory " + path + ": cannot list: " + e.getMessage(), e);
+            if (rel.isEmpty()) {
+                throw new BackupException("directory " + path + ": cannot list: " + e.getMessage(), e);
+            }
+            // One unreadable directory (permissions, I/O error) must not cost the whole backup: like an unreadable
+            // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
+            final List<Node> kept = old.values().stream().sorted(Comparator.comparing(Node::name)).toList();
+            warnings.add(path + ": cannot list: " + e.getMessage() + (parentTree != null
+                    ? "; kept the parent's version (" + kept.size() + " entries)" : "; recorded empty"));
+            return CompletableFuture.completedFuture(kept);
         }
         final List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
         for (final String name : names) {

@@ -1,0 +1,95 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A directory the backup cannot list costs that directory, not the backup: the packaged {@code vigil repo} (the
+ * shaded jar, hence an integration test) runs as a user who cannot read it. As root, which reads everything, the
+ * run drops to {@code nobody} with {@code setpriv}.
+ */
+class UnreadableDirectoryIT {
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    @TempDir
+    Path dir;
+
+    private Path jar;
+
+    private List<String> command(final String... args) {
+        final List<String> cmd = new ArrayList<>();
+        if (ROOT) {
+            cmd.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(List.of("-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--repo", dir.resolve("repo").toString(), "--password-file", dir.resolve("pw").toString()));
+        return cmd;
+    }
+
+    private int run(final Path log, final String... args) throws Exception {
+        final ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("HOME", dir.toString());
+        return pb.start().waitFor();
+    }
+
+    @Test
+    void shouldBackUpTheRestAndKeepTheParentsVersionOfADirectoryItCannotList() throws Exception {
+        final Path built;
+        try (Stream<Path> s = Files.list(Path.of("target"))) {
+            built = s.filter(p -> p.getFileName().toString().endsWith("-repo.jar")).findFirst().orElseThrow();
+        }
+        assumeTrue(!ROOT || new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv");
+        jar = Files.copy(built, dir.resolve("vigil-repo.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(dir.resolve("pw"), "pw\n");
+        final Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("ok"));
+        Files.createDirectories(src.resolve("locked"));
+        Files.writeString(src.resolve("ok/a"), "a");
+        Files.writeString(src.resolve("locked/b"), "b");
+        Files.createDirectories(dir.resolve("tmp"));
+        if (ROOT) {
+            // nobody must reach and write everything but the locked directory (the temporary directory's parent is
+            // the system's, open to all)
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (final Path p : s.toList()) {
+                    Files.setAttribute(p, "unix:uid", 65534);
+                }
+            }
+        }
+        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
+        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        Files.setAttribute(src.resolve("locked"), "unix:uid", 0);
+        Files.setPosixFilePermissions(src.resolve("locked"), PosixFilePermissions.fromString("---------"));
+        try {
+            final int code = run(dir.resolve("second.log"), "backup", src.toString());
+            assertEquals(ExitCodes.INCOMPLETE, code, log("second.log"));
+            assertTrue(log("second.log").contains("cannot list") && log("second.log").contains("kept the parent's"),
+                    log("second.log"));
+            assertEquals(0, run(dir.resolve("ls.log"), "ls", "latest"), log("ls.log"));
+            assertTrue(log("ls.log").contains("/locked/b") && log("ls.log").contains("/ok/a"), log("ls.log"));
+        } finally {
+            Files.setPosixFilePermissions(src.resolve("locked"), PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    private String log(final String name) throws IOException {
+        return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+    }
+}
