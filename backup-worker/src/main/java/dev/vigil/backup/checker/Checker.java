@@ -99,7 +99,8 @@ public final class Checker {
                 problems[i] = pack + ": missing";
             } else if (read[i]) {
                 bytesRead.addAndGet(size);
-                problems[i] = readPack(pack, e.getValue(), bad);
+                problems[i] = readPack(pack, e.getValue(), bad); // marks the blobs it finds damaged
+                return;
             } else {
                 problems[i] = checkHeader(pack, size, e.getValue());
             }
@@ -188,6 +189,7 @@ public final class Checker {
         try {
             whole = repo.backend().load(pack);
         } catch (IOException e) {
+            expected.forEach(b -> bad.add(b.id()));
             return pack + ": unreadable: " + e.getMessage();
         }
         final boolean hashOk = Repository.fileId(whole).equals(pack.name());
@@ -195,10 +197,12 @@ public final class Checker {
         try {
             actual = PackReader.blobs(whole, pack, repo.envelope());
         } catch (BackupException e) {
+            expected.forEach(b -> bad.add(b.id()));
             return pack + ": damaged header: " + e.getMessage();
         }
         final String mismatch = compare(pack, actual, expected);
         if (mismatch != null) {
+            expected.forEach(b -> bad.add(b.id()));
             return mismatch;
         }
         final List<String> damaged = new ArrayList<>();

@@ -29,6 +29,9 @@ class CheckerTest {
     private Path repoWithBackup() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 4);
+        for (int i = 0; i < 30; i++) {
+            Files.writeString(src.resolve("small-" + i + ".txt"), "file " + i + " ".repeat(i * 37));
+        }
         final Path dir = tmp.resolve("repo");
         try (Repository repo = TestRepos.create(dir)) {
             new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
@@ -66,6 +69,15 @@ class CheckerTest {
             assertTrue(data.errors().stream().anyMatch(e -> e.contains("damaged blobs")), data.errors().toString());
             assertTrue(data.errors().stream().anyMatch(e -> e.contains("snapshot") && e.contains("file /")),
                     "names the affected file: " + data.errors());
+            // only the files that use a damaged blob: the pack's other blobs read fine
+            final String damaged = data.errors().stream().filter(e -> e.contains("damaged blobs: ")).findFirst()
+                    .orElseThrow().replaceAll(".*damaged blobs: ", "");
+            for (final String e : data.errors()) {
+                if (e.contains("file /")) {
+                    final String blob = e.replaceAll(".*data blob (\\S+) is damaged.*", "$1");
+                    assertTrue(damaged.contains(blob), e + " names a blob that is not damaged: " + damaged);
+                }
+            }
         }
     }
 
