@@ -3,6 +3,8 @@ package dev.vigil.backup.cli;
 import dev.vigil.backup.crypto.KeyFile;
 import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -32,6 +34,15 @@ final class InitCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        if (Files.isDirectory(repo.repo)) {
+            try (java.util.stream.Stream<Path> entries = Files.list(repo.repo)) {
+                if (entries.findAny().isPresent() && !Files.exists(repo.repo.resolve("vigil-repository"))) {
+                    err.println("vigil repo init: " + repo.repo + " is not empty; a repository goes in an empty or "
+                            + "missing directory");
+                    return ExitCodes.USAGE;
+                }
+            }
+        }
         final char[] password = repo.password("enter password for new repository: ", true);
         try (Repository r = Repository.init(repo.backend(), password, RepoConfig.create(chunkAvg, level,
                 packMiB << 20), kdfN == 0 ? KeyFile.DEFAULT_N : kdfN, clock)) {

@@ -45,7 +45,9 @@ abstract class RepoSubcommand implements Callable<Integer> {
             return fail(ExitCodes.LOCKED, e);
         } catch (WrongPasswordException e) {
             return fail(ExitCodes.WRONG_PASSWORD, e);
-        } catch (BackupException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            return fail(ExitCodes.USAGE, e); // a value out of range, refused before any work
+        } catch (BackupException | UncheckedIOException e) {
             return fail(ExitCodes.FAILED, e);
         } catch (Exception e) {
             LOG.debug("failed", e);

@@ -89,12 +89,20 @@ public final class Repository implements AutoCloseable {
             if (backend.stat(Handle.MARKER).isPresent() || backend.stat(Handle.CONFIG).isPresent()) {
                 throw new BackupException(backend.location() + ": a repository exists already");
             }
+            if (password.length == 0) {
+                throw new IllegalArgumentException("empty password: anyone could open the repository");
+            }
             final MasterKey key = MasterKey.random();
             final Repository repo = new Repository(backend, config, key, null);
+            // Everything that can be refused (the KDF's cost) before the first write, so a refused init leaves
+            // nothing behind; the marker, written last, is what makes it a repository.
+            final byte[] keyFile = KeyFile.create(key, password, kdfN, clock.instant(), HostInfo.hostName(),
+                    HostInfo.userName()).toBytes();
             backend.save(Handle.CONFIG, repo.envelope.seal("config", JSON.writeValueAsBytes(config), false));
-            final String keyName = repo.addKey(password, kdfN, clock);
+            final Handle keyHandle = new Handle(FileType.KEY, fileId(keyFile));
+            backend.save(keyHandle, keyFile);
             backend.save(Handle.MARKER, MARKER.getBytes(StandardCharsets.US_ASCII));
-            return new Repository(backend, config, key, keyName);
+            return new Repository(backend, config, key, keyHandle.name());
         } catch (IOException e) {
             throw new RetriableBackupException(backend.location() + ": cannot create repository: " + e, e);
         }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,5 +95,21 @@ class SnapshotsCommandTest {
         assertTrue(run("forget", "--repo", repo, "--password-file", pw, id).contains("forgot 1 snapshots: " + id));
         run("prune", "--repo", repo, "--password-file", pw);
         assertTrue(run("check", "--repo", repo, "--password-file", pw, "--read-data").contains("no errors"));
+    }
+    @Test
+    void initRefusesANonEmptyDirectoryAnEmptyPasswordAndABadCostWithoutLeavingAnything() throws Exception {
+        final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
+        final String empty = Files.writeString(dir.resolve("empty-pw"), "\n").toString();
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("precious.txt"), "x");
+        final CommandLine cli = new CommandLine(new RepoCommand());
+        assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.toString(), "--password-file", pw));
+        assertEquals(List.of(data.resolve("precious.txt")), Files.list(data).toList());
+        final Path repo = dir.resolve("repo");
+        assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
+        assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
+                "--kdf-n", "3"));
+        assertTrue(!Files.exists(repo) || Files.list(repo).findAny().isEmpty(), "a refused init leaves nothing");
+        run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
     }
 }
