@@ -21,6 +21,28 @@ public class BackupException extends RuntimeException {
     }
 
     /**
+     * An I/O error in words: the JDK's file errors carry only the path ({@code NoSuchFileException: x}).
+     *
+     * @param e an I/O error
+     * @return what went wrong, for a message that already names the file
+     */
+    public static String reason(final java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /**
      * The one place that decides whether trying again may help: walks the cause chain for a
      * {@link RetriableBackupException} or an I/O error that is not about a missing file.
      *

@@ -71,7 +71,7 @@ public final class Archiver {
         try {
             rootStat = FileStat.of(root);
         } catch (IOException e) {
-            throw new BackupException("source " + root + ": " + e.getMessage(), e);
+            throw new BackupException("source " + root + ": " + BackupException.reason(e), e);
         }
         if (rootStat.type() != NodeType.DIR) {
             throw new BackupException("source " + root + ": not a directory");

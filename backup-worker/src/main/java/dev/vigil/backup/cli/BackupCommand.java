@@ -58,6 +58,8 @@ final class BackupCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        require(threads == null || threads >= 1, "--threads", "at least 1", threads);
+        require(dataset == null || !dataset.isBlank(), "--dataset", "a non-empty id", "'" + dataset + "'");
         final String id = dataset != null ? dataset : source.toAbsolutePath().normalize().toString();
         // The journal is parsed on another core while the key is derived and the index loaded.
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)

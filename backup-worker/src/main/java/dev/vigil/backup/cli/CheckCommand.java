@@ -23,6 +23,7 @@ final class CheckCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        require(subset == null || subset > 0 && subset <= 1, "--read-data-subset", "in (0, 1]", subset);
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
             final double share = readData ? 1.0 : subset != null ? subset : 0.0;
             final Checker.Report report = new Checker(r).check(share, System.nanoTime());

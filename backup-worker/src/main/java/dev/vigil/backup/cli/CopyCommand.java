@@ -49,6 +49,9 @@ final class CopyCommand extends RepoSubcommand {
              Repository dst = Repository.open(new RetryingBackend(new LocalBackend(to, !repo.noFsync), 3, 200),
                      targetPassword);
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
+            if (src.config().id().equals(dst.config().id())) {
+                throw new IllegalArgumentException("--to names the same repository as --repo");
+            }
             final SnapshotCopier.Result result = new SnapshotCopier(src, dst).copy(s ->
                     (dataset == null || dataset.equals(s.dataset()))
                             && (ids.isEmpty() || ids.stream().anyMatch(id -> s.id().startsWith(id))));

@@ -61,7 +61,7 @@ final class DiffCommand extends RepoSubcommand {
                 printJson(changes);
             } else {
                 for (final Map<String, String> c : changes) {
-                    out.println(c.get("change") + "  /" + c.get("path"));
+                    out.println(c.get("change") + "  " + c.get("path"));
                 }
                 out.printf("%d changes between %s and %s%n", changes.size(), a.shortId(), b.shortId());
             }
@@ -72,7 +72,7 @@ final class DiffCommand extends RepoSubcommand {
     private static Map<String, String> change(final String kind, final String path) {
         final Map<String, String> m = new LinkedHashMap<>();
         m.put("change", kind);
-        m.put("path", FileNames.display(path));
+        m.put("path", "/" + FileNames.display(path)); // as ls shows it
         return m;
     }
 }

@@ -17,6 +17,7 @@ final class PruneCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        require(minUsed >= 0 && minUsed <= 1, "--min-used", "in [0, 1]", minUsed);
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
             err.println("prune started on " + repo.repo);
             final Pruner.Result result = new Pruner(r).prune(minUsed);

@@ -1,6 +1,7 @@
 package dev.vigil.backup.cli;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.NoRepositoryException;
 import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.backend.RetryingBackend;
@@ -29,6 +30,12 @@ public final class RepoOptions {
 
     /** @return the store */
     public Backend backend() {
+        if (repo.toString().isEmpty()) {
+            throw new IllegalArgumentException("--repo is empty");
+        }
+        if (Files.exists(repo) && !Files.isDirectory(repo)) {
+            throw new NoRepositoryException(repo + ": a file, not a repository directory");
+        }
         return new RetryingBackend(new LocalBackend(repo, !noFsync), 3, 200);
     }
 
@@ -44,7 +51,7 @@ public final class RepoOptions {
                 final int nl = text.indexOf('\n');
                 return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "").toCharArray();
             } catch (IOException e) {
-                throw new BackupException("password file " + passwordFile + ": " + e.getMessage(), e);
+                throw new BackupException("password file " + passwordFile + ": " + BackupException.reason(e), e);
             }
         }
         final String env = System.getenv("VIGIL_PASSWORD");

@@ -35,8 +35,18 @@ abstract class RepoSubcommand implements Callable<Integer> {
     /** @return the exit code */
     abstract int run() throws Exception;
 
+    /** Refuses an option value outside its range (exit code 2, before any work). */
+    static void require(final boolean ok, final String option, final String range, final Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException(option + " must be " + range + ", was " + value);
+        }
+    }
+
     @Override
     public final Integer call() {
+        final Thread stopped = new Thread(() -> err.println("vigil repo: stopped before the end; the repository stays "
+                + "valid and the next run re-uses what was stored"), "vigil-stopped");
+        Runtime.getRuntime().addShutdownHook(stopped);
         try {
             return run();
         } catch (NoRepositoryException e) {
@@ -53,6 +63,11 @@ abstract class RepoSubcommand implements Callable<Integer> {
             LOG.debug("failed", e);
             return fail(ExitCodes.FAILED, e);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException e) {
+                // stopping: the hook says so
+            }
             if (System.getenv("VIGIL_REPORT_HEAP") != null) {
                 long peak = 0;
                 for (final java.lang.management.MemoryPoolMXBean pool
@@ -68,7 +83,13 @@ abstract class RepoSubcommand implements Callable<Integer> {
 
     private int fail(final int code, final Exception e) {
         LOG.debug("vigil repo failed", e);
-        err.println("vigil repo: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        final String what;
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            what = f.getFile() + ": " + BackupException.reason(f);
+        } else {
+            what = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        err.println("vigil repo: " + what);
         return code;
     }
 

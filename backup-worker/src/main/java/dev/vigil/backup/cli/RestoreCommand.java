@@ -44,6 +44,7 @@ final class RestoreCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
             final AtomicLong done = new AtomicLong();

@@ -39,6 +39,8 @@ public final class RepoLock implements AutoCloseable {
     private final boolean exclusive;
     private final ScheduledExecutorService refresher;
     private volatile Handle handle;
+    /** Removes the lock when the JVM is stopped (Ctrl-C, SIGTERM): others need not wait for it to go stale. */
+    private final Thread onExit = new Thread(this::release, "vigil-lock-release");
 
     /**
      * What a lock file holds.
@@ -81,6 +83,7 @@ public final class RepoLock implements AutoCloseable {
             throw e;
         }
         lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(lock.onExit);
         return lock;
     }
 
@@ -94,8 +97,11 @@ public final class RepoLock implements AutoCloseable {
         }
     }
 
-    private void refresh() {
+    private synchronized void refresh() {
         final Handle old = handle;
+        if (old == null) {
+            return; // released
+        }
         try {
             handle = write();
             repo.backend().remove(old);
@@ -174,9 +180,20 @@ public final class RepoLock implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is stopping (the hook releases it), or the hook was never added (acquire failed)
+        }
+        release();
+    }
+
+    private synchronized void release() {
         refresher.shutdownNow();
-        if (handle != null) {
-            removeQuietly(handle);
+        final Handle h = handle;
+        handle = null;
+        if (h != null) {
+            removeQuietly(h);
         }
     }
 }

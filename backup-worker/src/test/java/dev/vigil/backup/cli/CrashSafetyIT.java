@@ -92,6 +92,29 @@ class CrashSafetyIT {
     }
 
     @Test
+    void shouldReleaseItsLockAndSaySoWhenStoppedBySigterm() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 3);
+        final Path repo = tmp.resolve("repo");
+        TestRepos.create(repo).close();
+        final Path log = tmp.resolve("child.log");
+        final Process p = ChildJvm.start(log, ENV, "repo", "backup", "--repo", repo.toString(), "--no-fsync",
+                src.toString());
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && packs(repo) < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
+        p.destroy(); // SIGTERM, as Ctrl-C or a service manager would
+        p.waitFor(1, TimeUnit.MINUTES);
+        try (Stream<Path> locks = Files.list(repo.resolve("locks"))) {
+            assertEquals(0, locks.count(), "no lock left for other hosts to wait on");
+        }
+        assertTrue(Files.readString(log).contains("stopped before the end"), Files.readString(log));
+        assertValid(repo);
+    }
+
+    @Test
     void shouldLeaveAValidRepositoryWhenPruneOrCopyIsKilled() throws Exception {
         final Path src = tmp.resolve("src");
         dataset(src, 2);
