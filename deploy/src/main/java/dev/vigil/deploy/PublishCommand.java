@@ -181,7 +181,7 @@ final class PublishCommand implements Runnable {
 
     @Command(name = "raw", mixinStandardHelpOptions = true,
             description = {"Publish arbitrary bytes to a Vigil topic, e.g. to see the analyzer route malformed",
-                "input to vigil-dead-letter: vigil publish raw --topic vigil-metrics --value 'not avro'"})
+                "input to vigil-dead-letter:", "  vigil publish raw --topic vigil-metrics --value 'not avro'"})
     static final class Raw implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;

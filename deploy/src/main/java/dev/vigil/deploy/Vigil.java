@@ -62,13 +62,21 @@ public final class Vigil implements Runnable {
     /** @return the configured command line, for main and for tests */
     public static CommandLine commandLine() {
         final CommandLine commandLine = VersionProvider.applyTo(new CommandLine(new Vigil()));
-        commandLine.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Vigil::commandList);
+        listCommandsBySentence(commandLine);
         return commandLine
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setUsageHelpAutoWidth(true) // the terminal's width when there is one, else 80 columns
                 .setUsageHelpLongOptionsMaxWidth(32)
                 .registerConverter(java.time.Duration.class, new DurationConverter())
                 .setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    /** Every command that has subcommands lists them by {@link #commandList}. */
+    private static void listCommandsBySentence(final CommandLine command) {
+        if (!command.getSubcommands().isEmpty()) {
+            command.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Vigil::commandList);
+            command.getSubcommands().values().forEach(Vigil::listCommandsBySentence);
+        }
     }
 
     /**
@@ -102,7 +110,17 @@ public final class Vigil implements Runnable {
     }
 
     private static String firstSentence(final String[] description) {
-        final String text = String.join(" ", description).replace("%n", " ").replaceAll("\\s+", " ").trim();
+        // A line that ends with a colon introduces examples: the summary ends there.
+        final StringBuilder lines = new StringBuilder();
+        for (final String line : description) {
+            lines.append(' ').append(line);
+            if (line.strip().endsWith(":")) {
+                lines.setLength(lines.length() - 1 - (line.length() - line.stripTrailing().length()));
+                lines.append('.');
+                break;
+            }
+        }
+        final String text = lines.toString().replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").trim();
         int end = text.indexOf(". ");
         while (end >= 0 && (text.startsWith("e.g", end - 3) || text.startsWith("i.e", end - 3))) {
             end = text.indexOf(". ", end + 2);
