@@ -124,8 +124,6 @@ public final class CollectorConfig extends CommonConfig {
     public CollectorConfig(final Map<?, ?> values) {
         super(CONFIG, values);
         datasets = parseDatasets(getList(FILES_DATASETS_CONFIG));
-        checkPattern();
-        checkCharset();
         if (getInt(SPOOL_SEGMENT_BYTES_CONFIG) * 4L > getLong(SPOOL_MAX_BYTES_CONFIG)) {
             throw new ConfigException(SPOOL_SEGMENT_BYTES_CONFIG + " must be at most a quarter of "
                     + SPOOL_MAX_BYTES_CONFIG + " (" + getInt(SPOOL_SEGMENT_BYTES_CONFIG) + " * 4 > "
@@ -148,8 +146,8 @@ public final class CollectorConfig extends CommonConfig {
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
                         LOGS_POLL_INTERVAL_MS_DOC)
-                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        LOGS_MULTILINE_START_PATTERN_DOC)
+                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", validator("a regular expression",
+                        CollectorConfig::checkPattern), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
                 .define(LOGS_MULTILINE_TIMEOUT_MS_CONFIG, Type.LONG, 1_000L, Range.between(1, 600_000),
                         Importance.LOW, LOGS_MULTILINE_TIMEOUT_MS_DOC)
                 .define(LOGS_MULTILINE_MAX_LINES_CONFIG, Type.INT, 500, Range.atLeast(1), Importance.LOW,
@@ -158,11 +156,12 @@ public final class CollectorConfig extends CommonConfig {
                         LOGS_MAX_LINE_BYTES_DOC)
                 .define(LOGS_MAX_RECORD_BYTES_CONFIG, Type.INT, 65_536, Range.between(64, 16 << 20),
                         Importance.LOW, LOGS_MAX_RECORD_BYTES_DOC)
-                .define(LOGS_CHARSET_CONFIG, Type.STRING, "UTF-8", new ConfigDef.NonEmptyString(), Importance.LOW,
-                        LOGS_CHARSET_DOC)
+                .define(LOGS_CHARSET_CONFIG, Type.STRING, "UTF-8", validator("a charset that writes a newline as "
+                        + "0x0A", CollectorConfig::checkCharset), Importance.LOW, LOGS_CHARSET_DOC)
                 .define(LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                         LOGS_ROTATED_CLOSE_AFTER_MS_DOC)
-                .define(FILES_DATASETS_CONFIG, Type.LIST, "", Importance.HIGH, FILES_DATASETS_DOC)
+                .define(FILES_DATASETS_CONFIG, Type.LIST, "", validator("id=path pairs",
+                        value -> parseDatasets(castList(value))), Importance.HIGH, FILES_DATASETS_DOC)
                 .define(FILES_REGISTRY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                         FILES_REGISTRY_ENABLED_DOC)
                 .define(FILES_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.MEDIUM,
@@ -241,24 +240,46 @@ public final class CollectorConfig extends CommonConfig {
         return Map.copyOf(out);
     }
 
-    private void checkPattern() {
+    /**
+     * A check declared with its key, so that a configuration file's wrong value is refused with its line (the
+     * file reader runs every key's validator) and not later, after the file's lines are gone.
+     */
+    private static ConfigDef.Validator validator(final String expected, final java.util.function.Consumer<Object> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(final String name, final Object value) {
+                check.accept(value);
+            }
+
+            @Override
+            public String toString() {
+                return expected;
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(final Object value) {
+        return (List<String>) value;
+    }
+
+    private static void checkPattern(final Object value) {
         try {
-            multilineStart();
+            Pattern.compile((String) value);
         } catch (PatternSyntaxException e) {
-            throw new ConfigException(LOGS_MULTILINE_START_PATTERN_CONFIG,
-                    getString(LOGS_MULTILINE_START_PATTERN_CONFIG), e.getDescription());
+            throw new ConfigException(LOGS_MULTILINE_START_PATTERN_CONFIG, value, e.getDescription());
         }
     }
 
-    private void checkCharset() {
+    private static void checkCharset(final Object value) {
         final Charset charset;
         try {
-            charset = logCharset();
+            charset = Charset.forName((String) value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(LOGS_CHARSET_CONFIG, getString(LOGS_CHARSET_CONFIG), "unknown charset");
+            throw new ConfigException(LOGS_CHARSET_CONFIG, value, "unknown charset");
         }
         if (!Arrays.equals("\n".getBytes(charset), new byte[] {'\n'})) {
-            throw new ConfigException(LOGS_CHARSET_CONFIG, getString(LOGS_CHARSET_CONFIG),
+            throw new ConfigException(LOGS_CHARSET_CONFIG, value,
                     "lines are split on the byte 0x0A, so the charset must encode a newline as that byte "
                             + "(UTF-16 and UTF-32 are not supported)");
         }
