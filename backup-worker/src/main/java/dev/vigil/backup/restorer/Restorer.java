@@ -134,19 +134,24 @@ public final class Restorer {
             if (options.include().isEmpty()) {
                 return 1;
             }
-            final String rel = FileNames.display(path);
+            // As ls shows it, or as the file system names it (the collector's paths, in a worker's RESTORE)
+            final String shown = FileNames.display(path);
             int best = 0;
             for (final String inc : options.include()) {
                 final String i = inc.replaceAll("^/+|/+$", "");
-                if (i.isEmpty() || rel.equals(i) || rel.startsWith(i + "/")) {
+                if (i.isEmpty() || under(shown, i) || under(path, i)) {
                     found.add(inc);
                     return 1;
                 }
-                if (i.startsWith(rel + "/")) {
+                if (i.startsWith(shown + "/") || i.startsWith(path + "/")) {
                     best = 2;
                 }
             }
             return best;
+        }
+
+        private static boolean under(final String path, final String include) {
+            return path.equals(include) || path.startsWith(include + "/");
         }
 
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {

@@ -130,16 +130,19 @@ public final class FileNames {
 
     /**
      * @param name a name or path text
-     * @return the text for people: each byte that is not UTF-8 as {@code \xNN}
+     * @return the text for people: each byte that is not UTF-8 as {@code \xNN}, and a backslash as {@code \x5C}
+     *     (else a name that holds the four characters {@code \xE9} would read as the byte E9)
      */
     public static String display(final String name) {
-        if (!escaped(name)) {
+        if (!escaped(name) && name.indexOf('\\') < 0) {
             return name;
         }
         final StringBuilder out = new StringBuilder(name.length() + 8);
         name.codePoints().forEach(cp -> {
             if (isEscape(cp)) {
                 out.append(String.format("\\x%02X", cp & 0xff));
+            } else if (cp == '\\') {
+                out.append("\\x5C");
             } else {
                 out.appendCodePoint(cp);
             }

@@ -94,6 +94,16 @@ class RestoreTargetTest {
     }
 
     @Test
+    void shouldFindAnIncludedNameWithABackslashAsLsShowsItAndAsTheFileSystemNamesIt() throws Exception {
+        Files.writeString(tmp.resolve("src/back\\slash"), "b");
+        snapshot = new Archiver(repo, Clock.systemUTC()).backup(tmp.resolve("src"), ArchiveOptions.of("ds", Level.FULL),
+                null).snapshot();
+        assertEquals(List.of(), restore(tmp.resolve("t1"), false, "/back\\x5Cslash").notFound());
+        assertEquals(List.of(), restore(tmp.resolve("t2"), false, "/back\\slash").notFound());
+        assertEquals("b", Files.readString(tmp.resolve("t2/back\\slash")));
+    }
+
+    @Test
     void shouldReportIncludedPathsThatAreNotInTheSnapshot() {
         final Restorer.Result r = restore(tmp.resolve("target"), false, "/d/f", "/nope", "d/typo");
         assertEquals(List.of("/nope", "d/typo"), r.notFound());

@@ -57,6 +57,8 @@ class FileNamesTest {
         assertNotEquals("café", latin1);
         assertEquals("caf\\xE9", FileNames.display(latin1));
         assertEquals("café", FileNames.display("café"));
+        // a name that holds the characters \xE9 does not read as the byte E9
+        assertEquals("caf\\x5CxE9", FileNames.display("caf\\xE9"));
         // an encoded surrogate (ED A0 80) is not UTF-8 either: kept as three bytes
         final byte[] cesu = {(byte) 0xed, (byte) 0xa0, (byte) 0x80};
         assertArrayEquals(cesu, FileNames.encode(FileNames.decode(cesu)));
