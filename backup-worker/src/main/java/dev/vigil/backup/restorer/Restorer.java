@@ -83,6 +83,9 @@ public final class Restorer {
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
             final Path root = Files.createDirectories(target).toRealPath();
+            if (!options.overwrite()) {
+                run.refuseConflicts(root, snapshot);
+            }
             run.dir(root, "", BlobId.parse(snapshot.tree()));
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
@@ -152,6 +155,43 @@ public final class Restorer {
 
         private static boolean under(final String path, final String include) {
             return path.equals(include) || path.startsWith(include + "/");
+        }
+
+        /**
+         * Without overwrite, a path of the snapshot that exists in the target is refused before anything is written:
+         * failing halfway would leave a mix that only an overwrite (of what was meant to be kept) could finish.
+         */
+        void refuseConflicts(final Path root, final Snapshot snapshot) throws IOException {
+            try (java.util.stream.Stream<Path> entries = Files.list(root)) {
+                if (entries.findAny().isEmpty()) {
+                    return;
+                }
+            }
+            final List<String> conflicts = new ArrayList<>();
+            conflicts(root, "", BlobId.parse(snapshot.tree()), conflicts);
+            found.clear();
+            if (!conflicts.isEmpty()) {
+                throw new BackupException(conflicts.size() + (conflicts.size() > 5 ? "+" : "") + " paths of snapshot "
+                        + snapshot.shortId() + " exist already in " + root + " (" + String.join(", ",
+                        conflicts.subList(0, Math.min(5, conflicts.size()))) + "); nothing was written: restore "
+                        + "with overwrite to replace them, or into an empty directory");
+            }
+        }
+
+        private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
+            for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+                final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+                final int sel = selected(r);
+                if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR) || out.size() > 5) {
+                    continue;
+                }
+                final Path p = FileNames.resolve(dir, n.name());
+                if (n.type() == NodeType.DIR && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    conflicts(p, r, n.subtree(), out);
+                } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    out.add("/" + FileNames.display(r)); // also a link or a file where the snapshot has a directory
+                }
+            }
         }
 
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {

@@ -63,8 +63,9 @@ class RestoreTargetTest {
         final Path target = Files.createDirectories(tmp.resolve("target"));
         Files.createSymbolicLink(target.resolve("d"), outside);
         final BackupException e = assertThrows(BackupException.class, () -> restore(target, false));
-        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertTrue(e.getMessage().contains("/d") && e.getMessage().contains("exist already"), e.getMessage());
         assertEquals(List.of(), under(outside), "nothing written through the link");
+        assertEquals(List.of(target.resolve("d")), under(target), "nothing written at all");
 
         restore(target, true);
         assertEquals(List.of(), under(outside), "overwrite replaces the link, not what it points to");
@@ -101,6 +102,18 @@ class RestoreTargetTest {
         assertEquals(List.of(), restore(tmp.resolve("t1"), false, "/back\\x5Cslash").notFound());
         assertEquals(List.of(), restore(tmp.resolve("t2"), false, "/back\\slash").notFound());
         assertEquals("b", Files.readString(tmp.resolve("t2/back\\slash")));
+    }
+
+    @Test
+    void shouldRefuseBeforeWritingAnythingWhenPathsExistAlreadyWithoutOverwrite() throws Exception {
+        final Path target = Files.createDirectories(tmp.resolve("target/d"));
+        Files.writeString(target.resolve("f"), "mine");
+        final BackupException e = assertThrows(BackupException.class, () -> restore(target.getParent(), false));
+        assertTrue(e.getMessage().startsWith("1 paths of snapshot") && e.getMessage().contains("/d/f"), e.getMessage());
+        assertFalse(Files.exists(target.getParent().resolve("g")), "nothing written");
+        assertEquals("mine", Files.readString(target.resolve("f")));
+        assertEquals(0, restore(target.getParent(), false, "/g").notFound().size(), "what does not collide is fine");
+        assertEquals("a file", Files.readString(target.getParent().resolve("g")));
     }
 
     @Test
