@@ -314,7 +314,9 @@ public final class Repository implements AutoCloseable {
     public byte[] loadBlob(final BlobType type, final BlobId id) {
         final MasterIndex.Location loc = index.lookup(type, id);
         if (loc == null) {
-            throw new BackupException(type.name().toLowerCase() + " blob " + id + ": not in the index");
+            throw new BackupException(type.name().toLowerCase() + " blob " + id + ": not in the index" + (indexErrors
+                    .isEmpty() ? "" : " (" + indexErrors.size() + " index files are damaged: 'vigil repo repair index' "
+                    + "rebuilds the index from the packs)"));
         }
         return loadBlob(loc);
     }
