@@ -68,8 +68,10 @@ public final class SchemaTopic {
         // retry with OUT_OF_ORDER_SEQUENCE until the timeout (seen in benches on a fresh broker). A duplicate
         // here is harmless: the same key and value on a compacted topic.
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        try (KafkaProducer<String, String> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        final KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        boolean acknowledged = false;
+        try {
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (final Schema schema : schemas) {
                 sent.add(producer.send(new ProducerRecord<>(topic, hex(SchemaCatalog.fingerprint(schema)),
@@ -78,11 +80,21 @@ public final class SchemaTopic {
             for (final Future<RecordMetadata> f : sent) {
                 f.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }
+            acknowledged = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while registering schemas in " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaException("cannot register schemas in " + topic + ": " + e.getMessage(), e);
+        } finally {
+            // A service stopping while the broker is away interrupts this thread: close without waiting for records
+            // that will never be acknowledged (they are re-sent at the next start), and without the producer's
+            // interrupted-join error in the log; the interrupt is kept for the caller.
+            final boolean interrupted = Thread.interrupted();
+            producer.close(acknowledged ? TIMEOUT : Duration.ZERO);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
