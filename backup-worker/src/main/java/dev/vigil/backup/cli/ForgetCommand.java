@@ -1,5 +1,7 @@
 package dev.vigil.backup.cli;
 
+import dev.vigil.backup.BackupException;
+import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.retention.Pruner;
@@ -111,11 +113,11 @@ final class ForgetCommand extends RepoSubcommand {
                 Snapshot s = null;
                 try {
                     s = store.load(id);
-                } catch (dev.vigil.backup.InvalidDataException e) {
+                } catch (InvalidDataException e) {
                     err.println("warning: " + e.getMessage() + " (forgotten all the same: it cannot be restored)");
                 }
                 if (s != null && s.protectedSnapshot()) {
-                    throw new dev.vigil.backup.BackupException("snapshot " + s.shortId() + " is protected");
+                    throw new BackupException("snapshot " + s.shortId() + " is protected");
                 }
                 full.add(id);
             }
