@@ -40,13 +40,22 @@ public final class AnalyzerCommand implements Callable<Integer> {
         cluster.applyTo(settings);
         final AnalyzerService service = AnalyzerService.start(new AnalyzerConfig(settings));
         final CountDownLatch stopped = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closing.set(true);
             service.close();
             stopped.countDown();
         }, "analyzer-shutdown"));
         System.err.println("analyzer: running as " + service.streams().state() + (service.queryEndpoint() == null ? ""
                 : ", statistics on http://" + service.queryEndpoint() + "/v1/stats") + "; Ctrl-C stops it");
-        stopped.await();
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!closing.get() && !service.streams().state().isRunningOrRebalancing()) {
+                // Streams gave up (ERROR, or shut down from inside): exit so that a supervisor restarts the service
+                System.err.println("analyzer: stopped working (Kafka Streams state " + service.streams().state()
+                        + "); see the log above");
+                return 1;
+            }
+        }
         return 0;
     }
 }

@@ -15,8 +15,12 @@ import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +79,7 @@ public final class WorkerService implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
+    private final FileChannel stateLock;
 
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
         this.config = config;
@@ -84,8 +89,9 @@ public final class WorkerService implements AutoCloseable {
         this.results = Topics.RESULTS.withPrefix(prefix);
         this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
         this.publicKey = CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
-        this.ledger = new Ledger(Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG)).resolve("ledger.jsonl"));
         final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
+        this.stateLock = lockState(state);
+        this.ledger = new Ledger(state.resolve("ledger.jsonl"));
         this.journal = config.getBoolean(WorkerConfig.JOURNAL_EVENTS_CONFIG) && !config.datasetIds().isEmpty()
                 ? new JournalFeed(config, new JournalStore(state.resolve("journal"), config.datasetIds(),
                         config.getInt(WorkerConfig.JOURNAL_MAX_INTERVALS_CONFIG))) : null;
@@ -110,6 +116,28 @@ public final class WorkerService implements AutoCloseable {
     }
 
     /**
+     * One worker per state directory: a second one on the host would read the same partition and run every command
+     * twice (the worker reads its partition by assignment, not as a group member, so Kafka would not stop it).
+     */
+    private static FileChannel lockState(final Path state) throws IOException {
+        Files.createDirectories(state);
+        final FileChannel ch = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this JVM
+        }
+        if (lock == null) {
+            ch.close();
+            throw new BackupException("state directory " + state + " is in use by another worker: one worker per host "
+                    + "(" + WorkerConfig.STATE_DIR_CONFIG + ")");
+        }
+        return ch;
+    }
+
+    /**
      * Starts the worker and returns once it is assigned its partition and consuming.
      *
      * @param config settings
@@ -129,7 +157,8 @@ public final class WorkerService implements AutoCloseable {
         try {
             w = new WorkerService(config, clock);
         } catch (IOException e) {
-            throw new BackupException("worker: " + e.getMessage(), e);
+            throw new BackupException("worker: " + (e instanceof java.nio.file.FileSystemException f
+                    && f.getFile() != null ? f.getFile() + ": " : "") + BackupException.reason(e), e);
         }
         try {
             if (w.journal != null) {
@@ -309,5 +338,10 @@ public final class WorkerService implements AutoCloseable {
             journal.close();
         }
         ledger.close();
+        try {
+            stateLock.close(); // releases the lock
+        } catch (IOException e) {
+            LOG.debug("closing the state lock", e);
+        }
     }
 }

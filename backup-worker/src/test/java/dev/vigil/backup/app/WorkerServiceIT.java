@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.backup.BackupException;
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
 import dev.vigil.backup.backend.LocalBackend;
@@ -135,6 +136,10 @@ class WorkerServiceIT {
                 h.send(mine);
                 h.await(r -> r.getCommandId().equals(mine.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
                 assertTrue(h.results(notMine.getId()).isEmpty(), "another host's command is not this worker's");
+                // A second worker for the host would read the same partition and run every command twice.
+                final BackupException twice = org.junit.jupiter.api.Assertions.assertThrows(BackupException.class,
+                        () -> WorkerService.start(new WorkerConfig(h.config())));
+                assertTrue(twice.getMessage().contains("in use by another worker"), twice.getMessage());
             }
         }
     }

@@ -93,8 +93,10 @@ public final class DecisionService implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Decision engine stream thread failed; shutting the engine down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            // e.g. a broker away longer than the transaction timeout: a new thread resumes from the last committed
+            // transaction (exactly-once), as the analyzer's do
+            LOG.error("Decision engine stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
         final Duration timeout = config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG);

@@ -53,14 +53,23 @@ public final class DecisionEngineCommand implements Callable<Integer> {
             values.put(DecisionConfig.TOPIC_PREFIX_CONFIG, envPrefix);
         }
         final CountDownLatch stopped = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         final DecisionService service = DecisionService.start(new DecisionConfig(values));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closing.set(true);
             service.close();
             stopped.countDown();
         }, "vigil-decision-engine-shutdown"));
         System.out.println("decision engine running: rules " + service.rules().rules().version() + ", model "
                 + service.model().version() + ". Ctrl-C stops it.");
-        stopped.await();
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!closing.get() && !service.state().isRunningOrRebalancing()) {
+                // Streams gave up (ERROR, or shut down from inside): exit so that a supervisor restarts the service
+                System.err.println("vigil decision-engine: stopped working (Kafka Streams state " + service.state()
+                        + "); see the log above");
+                return 1;
+            }
+        }
         return 0;
     }
 }
