@@ -29,6 +29,12 @@ import org.apache.kafka.common.TopicPartition;
 final class Answer {
     /** Exit code when the engine did not act on the answer (not pending, or no reply in time). */
     static final int NOT_APPLIED = 1;
+    /** Published, but the engine did not answer within the wait: it applies it when it runs. */
+    static final int QUEUED = 4;
+    /** The exit codes of approve and reject, for their help. */
+    static final String EXIT_CODES = "Exit codes: 0 applied, 1 not applied (not pending, or expired), 2 bad usage, "
+            + "4 recorded but not answered within --wait (the engine applies it when it runs, unless the proposal "
+            + "expires first).";
 
     private Answer() {
     }
@@ -87,9 +93,10 @@ final class Answer {
         }
         final DecisionRecord reply = awaitReply(cluster, feedback.getId(), sent, wait);
         if (reply == null) {
-            System.err.println(verdict + " of " + decision.getId() + " published, but the decision engine did not "
-                    + "answer within " + Durations.format(wait) + "; is it running? ('vigil watch decisions')");
-            return NOT_APPLIED;
+            System.err.println(verdict + " of " + decision.getId() + " recorded, but the decision engine did not "
+                    + "answer within " + Durations.format(wait) + ": it applies it when it runs (unless the proposal "
+                    + "expires first); is it running? ('vigil watch decisions')");
+            return QUEUED;
         }
         System.out.println(json ? RecordJson.write(reply) : reply.getOutcome() + ": " + reply.getReason()
                 + (reply.getCommandId() == null ? "" : " (command " + reply.getCommandId() + " to host "

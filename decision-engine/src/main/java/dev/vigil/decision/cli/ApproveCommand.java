@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
             "then issues the signed command, e.g. a RESTORE onto the original location with overwrite.",
             "ID may be a unique prefix or suffix (8+ characters). Waits for the engine's answer and prints it.",
             "Approving a decision that is not a proposal records it as feedback for 'vigil decide train'.",
-            "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
+            Answer.EXIT_CODES})
 public final class ApproveCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;

@@ -61,6 +61,12 @@ public final class DatasetsCommand implements Runnable {
                 "7 days, MEDIUM criticality, retention 7 last/24 hourly/7 daily/4 weekly/12 monthly/3 yearly.",
                 "The decision engine orders its first FULL as soon as it sees a new dataset."})
     static final class Add implements Callable<Integer> {
+        /** Ids name worker keys ({@code dataset.<id>.path}) and files: no spaces or slashes. */
+        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Mixin
         ClusterOptions cluster;
 
@@ -73,8 +79,8 @@ public final class DatasetsCommand implements Runnable {
         @Option(names = "--repository", required = true, description = "Repository location the worker backs up to.")
         String repository;
 
-        @Option(names = "--host", description = "Host holding the dataset (default: this host, ${DEFAULT-VALUE}).",
-                defaultValue = "${env:HOSTNAME}")
+        @Option(names = "--host", description = "Host holding the dataset (default: this host's name, $HOSTNAME "
+                + "when set).", defaultValue = "${env:HOSTNAME}")
         String host;
 
         @Option(names = "--criticality", description = "LOW, MEDIUM, HIGH or CRITICAL.")
@@ -118,12 +124,29 @@ public final class DatasetsCommand implements Runnable {
         @Override
         public Integer call() {
             final PolicyConfig defaults = PolicyConfig.read(policy);
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("--path must be absolute, got '" + path + "'");
+            require(ID.matcher(id).matches(), "ID '" + id + "': letters, digits, '.', '_' and '-', starting with a "
+                    + "letter or digit");
+            require(path.startsWith("/"), "--path must be absolute, got '" + path + "'");
+            require(repository.startsWith("/") || repository.contains("://"), "--repository must be absolute (the "
+                    + "worker resolves it on its host), got '" + repository + "'");
+            require(fullEveryDays == null || fullEveryDays >= 1, "--full-every-days must be at least 1");
+            require(verifyEveryDays == null || verifyEveryDays >= 1, "--verify-every-days must be at least 1");
+            try {
+                MaintenanceWindow.parseAll(schedule);
+            } catch (IllegalArgumentException e) {
+                require(false, e.getMessage());
             }
-            MaintenanceWindow.parseAll(schedule);
-            final Duration rpoValue = Durations.parse(rpo != null ? rpo
-                    : defaults.getString(PolicyConfig.DATASET_RPO_CONFIG));
+            final Duration rpoValue;
+            try {
+                rpoValue = Durations.parse(rpo != null ? rpo : defaults.getString(PolicyConfig.DATASET_RPO_CONFIG));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--rpo: " + e.getMessage());
+            }
+            require(rpoValue.toSeconds() >= 60, "--rpo must be at least 1m, got " + rpo);
+            final Retention kept = retention();
+            require(kept.getKeepLast() + kept.getKeepHourly() + kept.getKeepDaily() + kept.getKeepWeekly()
+                    + kept.getKeepMonthly() + kept.getKeepYearly() > 0, "--keep: a retention that keeps nothing "
+                    + "would forget every unprotected snapshot");
             final DatasetSpec spec = DatasetSpec.newBuilder()
                     .setId(id).setHost(host == null || host.isBlank() ? localHost() : host).setTime(Instant.now())
                     .setPath(path)
@@ -133,7 +156,7 @@ public final class DatasetsCommand implements Runnable {
                             : defaults.getInt(PolicyConfig.DATASET_FULL_EVERY_DAYS_CONFIG))
                     .setVerifyEveryDays(verifyEveryDays != null ? verifyEveryDays
                             : defaults.getInt(PolicyConfig.DATASET_VERIFY_EVERY_DAYS_CONFIG))
-                    .setRetention(retention())
+                    .setRetention(kept)
                     .setSchedule(schedule).setRepository(repository).setOffsiteRepository(offsite)
                     .setAutoRestore(autoRestore).setAutoMigrate(autoMigrate).setTags(new TreeMap<>(tags))
                     .build();
@@ -144,9 +167,16 @@ public final class DatasetsCommand implements Runnable {
             return 0;
         }
 
+        private void require(final boolean ok, final String message) {
+            if (!ok) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+            }
+        }
+
         private Retention retention() {
             final Retention.Builder r = Retention.newBuilder();
             for (final Map.Entry<String, Integer> e : keep.entrySet()) {
+                require(e.getValue() >= 0, "--keep " + e.getKey() + "=" + e.getValue() + ": a count, at least 0");
                 switch (e.getKey().toLowerCase(Locale.ROOT)) {
                     case "last" -> r.setKeepLast(e.getValue());
                     case "hourly" -> r.setKeepHourly(e.getValue());
@@ -154,8 +184,8 @@ public final class DatasetsCommand implements Runnable {
                     case "weekly" -> r.setKeepWeekly(e.getValue());
                     case "monthly" -> r.setKeepMonthly(e.getValue());
                     case "yearly" -> r.setKeepYearly(e.getValue());
-                    default -> throw new IllegalArgumentException("--keep " + e.getKey() + ": expected last, hourly, "
-                            + "daily, weekly, monthly or yearly");
+                    default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--keep "
+                            + e.getKey() + ": expected last, hourly, daily, weekly, monthly or yearly");
                 }
             }
             return r.build();

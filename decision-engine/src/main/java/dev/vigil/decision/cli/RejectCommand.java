@@ -4,6 +4,7 @@ import dev.vigil.decision.Durations;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.Verdict;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = {"Reject a proposal of the decision engine: nothing is done and the rejection is audited.",
             "On a decision that is not a proposal, records that it was wrong (with --instead, what was right)",
             "as feedback for 'vigil decide train'. ID may be a unique prefix or suffix (8+ characters).",
-            "Exit codes: 0 applied, 1 not applied (not pending, expired, or no answer in time), 2 bad usage."})
+            Answer.EXIT_CODES})
 public final class RejectCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
@@ -24,6 +25,9 @@ public final class RejectCommand implements Callable<Integer> {
 
     @Option(names = "--reason", required = true, description = "Why, for the audit trail and the model.")
     String reason;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--instead", paramLabel = "ACTION", description = "The action that was right (NONE, INCREMENTAL, "
             + "DIFFERENTIAL, FULL, VERIFY): recorded as an override, a label for retraining.")
@@ -45,8 +49,12 @@ public final class RejectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        final Action override = instead == null || "NONE".equalsIgnoreCase(instead) ? null
-                : Action.valueOf(instead.toUpperCase(java.util.Locale.ROOT));
+        final String right = instead == null ? null : instead.toUpperCase(java.util.Locale.ROOT);
+        if (right != null && !java.util.Set.of("NONE", "INCREMENTAL", "DIFFERENTIAL", "FULL", "VERIFY").contains(right)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--instead " + instead + ": expected NONE, "
+                    + "INCREMENTAL, DIFFERENTIAL, FULL or VERIFY (the actions the model chooses among)");
+        }
+        final Action override = right == null || "NONE".equals(right) ? null : Action.valueOf(right);
         return Answer.answer(cluster, Answer.find(cluster, id, Durations.parse(within)),
                 instead == null ? Verdict.REJECT : Verdict.OVERRIDE, override, reason, operator,
                 Durations.parse(wait), json);

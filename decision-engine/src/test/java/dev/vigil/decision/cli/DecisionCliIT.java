@@ -83,6 +83,16 @@ class DecisionCliIT {
             assertEquals(14400, specs.get(0).get("rpoSeconds").asLong());
             assertEquals(14, specs.get(0).get("retention").get("keepDaily").asInt());
             assertEquals(1, run(new DatasetsCommand(), args(cluster, "remove", "nope")).code());
+            for (final String[] bad : new String[][] {{"add", "", "--path", "/x", "--repository", "/r"},
+                {"add", "a/b", "--path", "/x", "--repository", "/r"},
+                {"add", "d", "--path", "/x", "--repository", "relative/repo"},
+                {"add", "d", "--path", "/x", "--repository", "/r", "--rpo", "0s"},
+                {"add", "d", "--path", "/x", "--repository", "/r", "--full-every-days", "0"},
+                {"add", "d", "--path", "/x", "--repository", "/r", "--keep", "last=-1"}}) {
+                assertEquals(2, run(new DatasetsCommand(), args(cluster, bad)).code(), String.join(" ", bad));
+            }
+            assertEquals(1, specsIn(run(new DatasetsCommand(), args(cluster, "list", "--json")).out()),
+                    "nothing refused was registered");
 
             // A disk error makes a MIGRATE proposal; reject it by a prefix of its id.
             publishDiskError(kafka, prefix);
@@ -98,6 +108,10 @@ class DecisionCliIT {
             assertEquals(0, run(new DatasetsCommand(), args(cluster, "remove", "mail")).code());
             assertEquals("[]", run(new DatasetsCommand(), args(cluster, "list", "--json")).out().strip());
         }
+    }
+
+    private static int specsIn(final String json) throws Exception {
+        return RecordJson.MAPPER.readTree(json).size();
     }
 
     private static String[] args(final List<String> cluster, final String... rest) {
