@@ -161,7 +161,11 @@ final class PublishCommand implements Runnable {
         public Integer call() throws Exception {
             final HostEvent event;
             if (fromJson != null) {
-                final var node = (com.fasterxml.jackson.databind.node.ObjectNode) RecordJson.MAPPER.readTree(fromJson);
+                final com.fasterxml.jackson.databind.JsonNode parsed = RecordJson.MAPPER.readTree(fromJson);
+                if (!(parsed instanceof com.fasterxml.jackson.databind.node.ObjectNode node)) {
+                    throw new IllegalArgumentException("--from-json: expected a JSON object ({...}), got "
+                            + parsed.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                }
                 node.putIfAbsent("id", node.textNode(common.id()));
                 node.putIfAbsent("host", node.textNode(common.host));
                 node.putIfAbsent("time", node.textNode(common.time().toString()));

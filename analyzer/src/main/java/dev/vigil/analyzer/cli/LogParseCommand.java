@@ -53,7 +53,8 @@ public final class LogParseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!Files.isRegularFile(input)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": no such file");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
+                    + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
         }
         final LogFormat layout;
         try {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,6 +38,9 @@ public final class NabCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String detector;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--threads", defaultValue = "1", description = "Files run in parallel (default: ${DEFAULT-VALUE}).")
     int threads;
 
@@ -61,6 +65,15 @@ public final class NabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Properties props = DetectorOptions.defaults().toProperties();
+        for (final String key : overrides.keySet()) {
+            if (!props.containsKey(key)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--option " + key + ": not a detector "
+                        + "option; one of " + new java.util.TreeSet<>(props.stringPropertyNames()));
+            }
+        }
+        if (threads < 1 || passes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads and --passes must be at least 1");
+        }
         overrides.forEach(props::setProperty);
         final DetectorOptions options = DetectorOptions.of(props);
         final NabWindows labels = NabWindows.read(windows);

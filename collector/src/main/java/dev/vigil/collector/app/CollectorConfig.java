@@ -146,8 +146,8 @@ public final class CollectorConfig extends CommonConfig {
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
                         LOGS_POLL_INTERVAL_MS_DOC)
-                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", validator("a regular expression",
-                        CollectorConfig::checkPattern), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
+                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", CommonConfig.validator("a regular expression",
+                        (name, value) -> checkPattern(value)), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
                 .define(LOGS_MULTILINE_TIMEOUT_MS_CONFIG, Type.LONG, 1_000L, Range.between(1, 600_000),
                         Importance.LOW, LOGS_MULTILINE_TIMEOUT_MS_DOC)
                 .define(LOGS_MULTILINE_MAX_LINES_CONFIG, Type.INT, 500, Range.atLeast(1), Importance.LOW,
@@ -156,12 +156,12 @@ public final class CollectorConfig extends CommonConfig {
                         LOGS_MAX_LINE_BYTES_DOC)
                 .define(LOGS_MAX_RECORD_BYTES_CONFIG, Type.INT, 65_536, Range.between(64, 16 << 20),
                         Importance.LOW, LOGS_MAX_RECORD_BYTES_DOC)
-                .define(LOGS_CHARSET_CONFIG, Type.STRING, "UTF-8", validator("a charset that writes a newline as "
-                        + "0x0A", CollectorConfig::checkCharset), Importance.LOW, LOGS_CHARSET_DOC)
+                .define(LOGS_CHARSET_CONFIG, Type.STRING, "UTF-8", CommonConfig.validator("a charset that writes a "
+                        + "newline as 0x0A", (name, value) -> checkCharset(value)), Importance.LOW, LOGS_CHARSET_DOC)
                 .define(LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                         LOGS_ROTATED_CLOSE_AFTER_MS_DOC)
-                .define(FILES_DATASETS_CONFIG, Type.LIST, "", validator("id=path pairs",
-                        value -> parseDatasets(castList(value))), Importance.HIGH, FILES_DATASETS_DOC)
+                .define(FILES_DATASETS_CONFIG, Type.LIST, "", CommonConfig.validator("id=path pairs",
+                        (name, value) -> parseDatasets(castList(value))), Importance.HIGH, FILES_DATASETS_DOC)
                 .define(FILES_REGISTRY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
                         FILES_REGISTRY_ENABLED_DOC)
                 .define(FILES_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(100), Importance.MEDIUM,
@@ -238,24 +238,6 @@ public final class CollectorConfig extends CommonConfig {
             }
         }
         return Map.copyOf(out);
-    }
-
-    /**
-     * A check declared with its key, so that a configuration file's wrong value is refused with its line (the
-     * file reader runs every key's validator) and not later, after the file's lines are gone.
-     */
-    private static ConfigDef.Validator validator(final String expected, final java.util.function.Consumer<Object> check) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(final String name, final Object value) {
-                check.accept(value);
-            }
-
-            @Override
-            public String toString() {
-                return expected;
-            }
-        };
     }
 
     @SuppressWarnings("unchecked")

@@ -139,7 +139,7 @@ public final class DecisionConfig extends CommonConfig {
     }
 
     private static ConfigDef.Validator duration() {
-        return (name, value) -> {
+        return CommonConfig.validator("a duration longer than 0s, e.g. 90s, 15m, 1h30m, 7d", (name, value) -> {
             try {
                 if (Durations.parse((String) value).isZero()) {
                     throw new ConfigException(name, value, "must be longer than 0s");
@@ -147,26 +147,26 @@ public final class DecisionConfig extends CommonConfig {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }
-        };
+        });
     }
 
     private static ConfigDef.Validator windows() {
-        return (name, value) -> {
+        return CommonConfig.validator("maintenance windows, e.g. Sat,Sun 02:00-06:00; Mon-Fri 22:00-02:00", (name, value) -> {
             try {
                 MaintenanceWindow.parseAll((String) value);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }
-        };
+        });
     }
 
     private static ConfigDef.Validator zone() {
-        return (name, value) -> {
+        return CommonConfig.validator("a time zone, e.g. UTC or Europe/Paris", (name, value) -> {
             try {
                 ZoneId.of((String) value);
             } catch (java.time.DateTimeException e) {
                 throw new ConfigException(name, value, "not a time zone (e.g. UTC, Europe/Paris)");
             }
-        };
+        });
     }
 }

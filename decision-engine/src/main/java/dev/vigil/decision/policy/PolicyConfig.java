@@ -1,6 +1,7 @@
 package dev.vigil.decision.policy;
 
 import dev.vigil.decision.Durations;
+import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,12 +95,12 @@ public final class PolicyConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator duration() {
-        return (name, value) -> {
+        return CommonConfig.validator("a duration, e.g. 90s, 15m, 1h30m, 7d", (name, value) -> {
             try {
                 Durations.parse((String) value);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }
-        };
+        });
     }
 }

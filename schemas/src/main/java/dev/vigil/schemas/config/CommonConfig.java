@@ -22,6 +22,29 @@ public class CommonConfig extends AbstractConfig {
     /** Keys with this prefix are passed to every Kafka client, prefix stripped (e.g. kafka.security.protocol). */
     public static final String KAFKA_CLIENT_PREFIX = "kafka.";
 
+    /**
+     * A check declared with its key, so that a configuration file's wrong value is refused with its file and line
+     * ({@link ConfigFile} runs every key's validator) and not later, when the lines are gone.
+     *
+     * @param expected what a good value is, for messages and the reference ("a duration, e.g. 15m")
+     * @param check throws {@link org.apache.kafka.common.config.ConfigException} for a bad value (name, value)
+     * @return the validator
+     */
+    public static ConfigDef.Validator validator(final String expected,
+                                                final java.util.function.BiConsumer<String, Object> check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(final String name, final Object value) {
+                check.accept(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return expected;
+            }
+        };
+    }
+
     /** @return a fresh definition holding the common keys, for a service to extend */
     public static ConfigDef define() {
         return new ConfigDef()

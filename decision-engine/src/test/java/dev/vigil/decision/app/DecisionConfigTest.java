@@ -1,0 +1,20 @@
+package dev.vigil.decision.app;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.schemas.config.ConfigFile;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class DecisionConfigTest {
+    @Test
+    void shouldNameTheLineAndWhatIsExpectedOfAValueOnlyTheEngineUnderstands() {
+        for (final String[] bad : new String[][] {{"tick.interval", "banana"}, {"tick.interval", "0s"}}) {
+            final ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("e.properties",
+                    "signing.key.file=/k\n" + bad[0] + "=" + bad[1] + "\n", DecisionConfig.CONFIG));
+            assertTrue(e.getMessage().startsWith("e.properties:2: " + bad[0]), e.getMessage());
+            assertTrue(e.getMessage().contains("a duration") && !e.getMessage().contains("Lambda"), e.getMessage());
+        }
+    }
+}
