@@ -29,6 +29,12 @@ final class RecordDefaults {
 
     Anomaly anomaly(final String where, final JsonNode node, final Instant at, final String host) {
         final ObjectNode n = common(where, node, at, host);
+        for (final String field : new String[] {"score", "peakScore", "observed", "baseline"}) {
+            if (n.has(field) && !n.get(field).isNumber()) {
+                // asDouble would read "high" as 0 and a test of a rule would pass or fail for the wrong reason
+                throw new DecisionException(where + ": " + field + ": a number, got " + n.get(field));
+            }
+        }
         final double score = n.path("score").asDouble(0);
         n.put("kind", n.path("kind").asText("metric"));
         n.put("series", n.path("series").asText("system.cpu.utilization"));

@@ -193,10 +193,38 @@ public record Scenario(String name, String description, Instant start, Duration 
     private static List<Expectation> expectations(final String name, final JsonNode node) {
         final List<Expectation> out = new ArrayList<>();
         for (final JsonNode e : list(node)) {
+            // A misspelled key or value would make the expectation match nothing, so a rule test passes wrongly.
+            final Iterator<String> keys = e.fieldNames();
+            while (keys.hasNext()) {
+                final String key = keys.next();
+                if (!EXPECTATION_KEYS.contains(key)) {
+                    throw new DecisionException(name + ": expectation " + e + ": unknown key '" + key
+                            + "'; expected one of " + EXPECTATION_KEYS);
+                }
+            }
+            oneOf(name, e, "outcome", dev.vigil.schemas.Outcome.class);
+            oneOf(name, e, "action", dev.vigil.schemas.Action.class);
+            oneOf(name, e, "source", dev.vigil.schemas.DecisionSource.class);
+            if (e.has("count") && !e.get("count").canConvertToInt()) {
+                throw new DecisionException(name + ": expectation " + e + ": count: a whole number");
+            }
             out.add(new Expectation(text(e, "outcome"), text(e, "action"), text(e, "rule"), text(e, "source"),
                     text(e, "dataset"), text(e, "reason-contains"), e.path("count").asInt(-1)));
         }
         return out;
+    }
+
+    private static final List<String> EXPECTATION_KEYS = List.of("outcome", "action", "rule", "source", "dataset",
+            "reason-contains", "count");
+
+    private static <E extends Enum<E>> void oneOf(final String name, final JsonNode e, final String key,
+                                                  final Class<E> values) {
+        final String v = text(e, key);
+        if (v != null && !"NONE".equalsIgnoreCase(v) // an action of NONE: a decision without a command
+                && java.util.Arrays.stream(values.getEnumConstants()).noneMatch(c -> c.name().equalsIgnoreCase(v))) {
+            throw new DecisionException(name + ": expectation " + e + ": " + key + " '" + v + "': expected one of "
+                    + java.util.Arrays.toString(values.getEnumConstants()));
+        }
     }
 
     private static String text(final JsonNode node, final String key) {

@@ -72,6 +72,20 @@ class ScenarioFilesTest {
     }
 
     @Test
+    void shouldRefuseAnExpectationOrAValueThatCouldNeverMatchOrMean(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("s.yaml");
+        for (final String[] bad : new String[][] {{"expect-not: [{outcome: COMMANDED, action: FUL}]", "action 'FUL'"},
+            {"expect: [{outcom: COMMANDED}]", "unknown key 'outcom'"},
+            {"expect: [{outcome: DONE}]", "outcome 'DONE'"},
+            {"steps: [{at: 1h, anomaly: {host: h, score: high}}]", "score: a number"}}) {
+            Files.writeString(file, "datasets: [{id: d, host: h, path: /d, repository: /r}]\n" + bad[0] + "\n");
+            final DecisionException e = assertThrows(DecisionException.class,
+                    () -> Simulator.run(Scenario.read(file), null), bad[0]);
+            assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldRefuseAStepOutOfOrderNamingIt(@TempDir final Path dir) throws IOException {
         final Path file = dir.resolve("s.yaml");
         Files.writeString(file, """
