@@ -68,6 +68,16 @@ public final class DatasetRegistry implements AutoCloseable {
             while (running && !assign()) {
                 Thread.sleep(RETRY.toMillis());
             }
+            // The registry's history first, then its last word per dataset: a dataset added and removed long ago
+            // is neither watched for a moment nor warned about.
+            final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            final Map<String, DatasetSpec> latest = new java.util.LinkedHashMap<>();
+            while (running && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (final ConsumerRecord<String, DatasetSpec> r : consumer.poll(Duration.ofSeconds(1))) {
+                    latest.put(r.key(), r.value());
+                }
+            }
+            latest.forEach(this::apply);
             while (running) {
                 for (final ConsumerRecord<String, DatasetSpec> r : consumer.poll(Duration.ofSeconds(1))) {
                     apply(r.key(), r.value());
