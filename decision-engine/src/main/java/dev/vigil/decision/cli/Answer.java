@@ -73,6 +73,16 @@ final class Answer {
      *
      * @return the exit code: 0 when the engine applied it, {@link #NOT_APPLIED} otherwise
      */
+    /** A duration option's value, or bad usage (exit code 2) naming the option. */
+    static java.time.Duration duration(final picocli.CommandLine.Model.CommandSpec spec, final String option,
+                                       final String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+        }
+    }
+
     static int answer(final ClusterOptions cluster, final DecisionRecord decision, final Verdict verdict,
                       final Action override, final String reason, final String operator, final Duration wait,
                       final boolean json) {

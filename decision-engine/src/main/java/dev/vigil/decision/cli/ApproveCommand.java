@@ -1,6 +1,5 @@
 package dev.vigil.decision.cli;
 
-import dev.vigil.decision.Durations;
 import dev.vigil.schemas.Verdict;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,6 +15,9 @@ import picocli.CommandLine.Parameters;
             "Approving a decision that is not a proposal records it as feedback for 'vigil decide train'.",
             Answer.EXIT_CODES})
 public final class ApproveCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -41,7 +43,9 @@ public final class ApproveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Answer.answer(cluster, Answer.find(cluster, id, Durations.parse(within)), Verdict.APPROVE, null,
-                reason, operator, Durations.parse(wait), json);
+        final java.time.Duration back = Answer.duration(spec, "--within", within);
+        final java.time.Duration patience = Answer.duration(spec, "--wait", wait);
+        return Answer.answer(cluster, Answer.find(cluster, id, back), Verdict.APPROVE, null, reason, operator, patience,
+                json);
     }
 }

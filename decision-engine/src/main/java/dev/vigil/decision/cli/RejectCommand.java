@@ -1,6 +1,5 @@
 package dev.vigil.decision.cli;
 
-import dev.vigil.decision.Durations;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.Verdict;
 import java.util.concurrent.Callable;
@@ -55,8 +54,10 @@ public final class RejectCommand implements Callable<Integer> {
                     + "INCREMENTAL, DIFFERENTIAL, FULL or VERIFY (the actions the model chooses among)");
         }
         final Action override = right == null || "NONE".equals(right) ? null : Action.valueOf(right);
-        return Answer.answer(cluster, Answer.find(cluster, id, Durations.parse(within)),
+        final java.time.Duration back = Answer.duration(spec, "--within", within);
+        final java.time.Duration patience = Answer.duration(spec, "--wait", wait);
+        return Answer.answer(cluster, Answer.find(cluster, id, back),
                 instead == null ? Verdict.REJECT : Verdict.OVERRIDE, override, reason, operator,
-                Durations.parse(wait), json);
+                patience, json);
     }
 }

@@ -93,6 +93,9 @@ class DecisionCliIT {
             }
             assertEquals(1, specsIn(run(new DatasetsCommand(), args(cluster, "list", "--json")).out()),
                     "nothing refused was registered");
+            assertEquals(2, run(new ApproveCommand(), args(cluster, "abcdefgh", "--wait", "banana")).code());
+            assertEquals(2, run(new RejectCommand(), args(cluster, "abcdefgh", "--reason", "r", "--instead", "banana"))
+                    .code());
 
             // A disk error makes a MIGRATE proposal; reject it by a prefix of its id.
             publishDiskError(kafka, prefix);
