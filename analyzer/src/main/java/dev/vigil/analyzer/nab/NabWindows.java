@@ -38,6 +38,10 @@ public record NabWindows(Map<String, List<Window>> byFile) {
         } catch (IOException e) {
             throw new NabException(file + ": not a NAB windows file: " + e.getMessage(), e);
         }
+        if (raw == null || raw.isEmpty()) {
+            // Scores of an empty corpus are 0/0: NaN, which reads like a result
+            throw new NabException(file + ": lists no data file, so there is nothing to run or score");
+        }
         final Map<String, List<Window>> byFile = new LinkedHashMap<>();
         for (final Map.Entry<String, List<List<String>>> e : raw.entrySet()) {
             final List<Window> windows = new ArrayList<>();

@@ -54,7 +54,14 @@ public final class DecisionEngineCommand implements Callable<Integer> {
         }
         final CountDownLatch stopped = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-        final DecisionService service = DecisionService.start(new DecisionConfig(values));
+        final DecisionService service;
+        try {
+            service = DecisionService.start(new DecisionConfig(values));
+        } catch (dev.vigil.decision.rules.RuleFileException e) {
+            // a missing or wrong rule file is configuration, as the help's exit codes say
+            System.err.println("vigil decision-engine: rule file refused: " + e.getMessage());
+            return 3;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             closing.set(true);
             service.close();

@@ -17,4 +17,14 @@ class DecisionConfigTest {
             assertTrue(e.getMessage().contains("a duration") && !e.getMessage().contains("Lambda"), e.getMessage());
         }
     }
+
+    @Test
+    void shouldRefuseAMissingRuleFileAsConfigurationBeforeConnecting(@org.junit.jupiter.api.io.TempDir final
+                                                                     java.nio.file.Path dir) throws Exception {
+        final java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("e.properties"),
+                "signing.key.file=" + dir.resolve("k") + "\nrules.file=" + dir.resolve("nope.yaml") + "\n");
+        final int code = new picocli.CommandLine(new dev.vigil.decision.cli.DecisionEngineCommand())
+                .execute("--config", config.toString(), "--bootstrap-server", "127.0.0.1:1");
+        org.junit.jupiter.api.Assertions.assertEquals(3, code, "exit code 3: configuration or rule file refused");
+    }
 }
