@@ -105,9 +105,7 @@ public final class Checker {
                 problems[i] = checkHeader(pack, size, e.getValue());
             }
             if (problems[i] != null) {
-                for (final PackedBlob b : e.getValue()) {
-                    bad.add(b.id());
-                }
+                markAll(e.getValue(), bad);
             }
         });
         for (final String problem : problems) {
@@ -184,12 +182,17 @@ public final class Checker {
         return null;
     }
 
+    /** A pack that fails as a whole (missing, unreadable, its header damaged): none of its blobs can be trusted. */
+    private static void markAll(final List<PackedBlob> blobs, final Set<BlobId> bad) {
+        blobs.forEach(b -> bad.add(b.id()));
+    }
+
     private String readPack(final Handle pack, final List<PackedBlob> expected, final Set<BlobId> bad) {
         final byte[] whole;
         try {
             whole = repo.backend().load(pack);
         } catch (IOException e) {
-            expected.forEach(b -> bad.add(b.id()));
+            markAll(expected, bad);
             return pack + ": unreadable: " + e.getMessage();
         }
         final boolean hashOk = Repository.fileId(whole).equals(pack.name());
@@ -197,12 +200,12 @@ public final class Checker {
         try {
             actual = PackReader.blobs(whole, pack, repo.envelope());
         } catch (BackupException e) {
-            expected.forEach(b -> bad.add(b.id()));
+            markAll(expected, bad);
             return pack + ": damaged header: " + e.getMessage();
         }
         final String mismatch = compare(pack, actual, expected);
         if (mismatch != null) {
-            expected.forEach(b -> bad.add(b.id()));
+            markAll(expected, bad);
             return mismatch;
         }
         final List<String> damaged = new ArrayList<>();

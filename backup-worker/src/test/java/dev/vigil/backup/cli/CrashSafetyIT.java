@@ -43,12 +43,17 @@ class CrashSafetyIT {
 
     /** Starts the command and kills it -9 once the repository holds at least {@code packs} packs. */
     private void killAfterPacks(final Path repo, final long atLeast, final String... args) throws Exception {
+        startUntilPacks(repo, atLeast, args).destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+    }
+
+    /** Starts the command and returns once the repository holds at least {@code packs} packs (or it ended). */
+    private Process startUntilPacks(final Path repo, final long atLeast, final String... args) throws Exception {
         final Process p = ChildJvm.start(tmp.resolve("child.log"), ENV, args);
         final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (p.isAlive() && packs(repo) < atLeast && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        p.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        return p;
     }
 
     private static void dataset(final Path src, final long seed) throws Exception {
@@ -98,12 +103,8 @@ class CrashSafetyIT {
         final Path repo = tmp.resolve("repo");
         TestRepos.create(repo).close();
         final Path log = tmp.resolve("child.log");
-        final Process p = ChildJvm.start(log, ENV, "repo", "backup", "--repo", repo.toString(), "--no-fsync",
+        final Process p = startUntilPacks(repo, 2, "repo", "backup", "--repo", repo.toString(), "--no-fsync",
                 src.toString());
-        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (p.isAlive() && packs(repo) < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
         assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
         p.destroy(); // SIGTERM, as Ctrl-C or a service manager would
         p.waitFor(1, TimeUnit.MINUTES);

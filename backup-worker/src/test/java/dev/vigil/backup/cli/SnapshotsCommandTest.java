@@ -17,10 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code vigil repo snapshots}: a table to read (times to the second, UTC) and JSON for scripts (full times). */
+/**
+ * {@code vigil repo} through its command line: snapshots as a table (times to the second, UTC) and as JSON (full
+ * times), paths that are not in a snapshot, a damaged snapshot, and what init refuses.
+ */
 class SnapshotsCommandTest {
     @TempDir
     Path dir;
+    /** The password file of {@link #initRepo}'s repository. */
+    private String pw;
 
     private String run(final String... args) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -34,14 +39,19 @@ class SnapshotsCommandTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /** @return a new repository's directory; its password file is {@link #pw} */
+    private String initRepo() throws Exception {
+        pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
+        final String repo = dir.resolve("repo").toString();
+        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        return repo;
+    }
+
     @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
-        final Path password = Files.writeString(dir.resolve("pw"), "secret\n");
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = dir.resolve("repo").toString();
-        final String pw = password.toString();
-        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        final String repo = initRepo();
         run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", src.toString());
 
         final String table = run("snapshots", "--repo", repo, "--password-file", pw);
@@ -57,13 +67,12 @@ class SnapshotsCommandTest {
         // The full time, parseable, for scripts.
         Instant.parse(json.get(0).path("time").asText());
     }
+
     @Test
     void failsOnAPathThatIsNotInTheSnapshotSoATypoDoesNotLookLikeSuccess() throws Exception {
-        final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
         final Path src = Files.createDirectories(dir.resolve("src/d"));
         Files.writeString(src.resolve("f"), "x");
-        final String repo = dir.resolve("repo").toString();
-        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        final String repo = initRepo();
         run("backup", "--repo", repo, "--password-file", pw, dir.resolve("src").toString());
         assertTrue(run("ls", "--repo", repo, "--password-file", pw, "latest", "/d").contains("/d/f"));
         final CommandLine cli = new CommandLine(new RepoCommand());
@@ -72,13 +81,12 @@ class SnapshotsCommandTest {
                 "--target", dir.resolve("t").toString(), "--include", "/d/f", "--include", "/nope"));
         assertTrue(Files.exists(dir.resolve("t/d/f")), "what exists is restored all the same");
     }
+
     @Test
     void skipsADamagedSnapshotUntilForgottenByIdAndPrunesOnlyThen() throws Exception {
-        final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = dir.resolve("repo").toString();
-        run("init", "--repo", repo, "--password-file", pw, "--kdf-n", "1024");
+        final String repo = initRepo();
         run("backup", "--repo", repo, "--password-file", pw, "--dataset", "one", src.toString());
         final Path damaged;
         try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("repo/snapshots"))) {
@@ -96,6 +104,7 @@ class SnapshotsCommandTest {
         run("prune", "--repo", repo, "--password-file", pw);
         assertTrue(run("check", "--repo", repo, "--password-file", pw, "--read-data").contains("no errors"));
     }
+
     @Test
     void initRefusesANonEmptyDirectoryAnEmptyPasswordAndABadCostWithoutLeavingAnything() throws Exception {
         final String pw = Files.writeString(dir.resolve("pw"), "secret\n").toString();
@@ -104,12 +113,18 @@ class SnapshotsCommandTest {
         Files.writeString(data.resolve("precious.txt"), "x");
         final CommandLine cli = new CommandLine(new RepoCommand());
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.toString(), "--password-file", pw));
-        assertEquals(List.of(data.resolve("precious.txt")), Files.list(data).toList());
+        assertEquals(List.of(data.resolve("precious.txt")), entries(data));
         final Path repo = dir.resolve("repo");
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
                 "--kdf-n", "3"));
-        assertTrue(!Files.exists(repo) || Files.list(repo).findAny().isEmpty(), "a refused init leaves nothing");
+        assertTrue(!Files.exists(repo) || entries(repo).isEmpty(), "a refused init leaves nothing");
         run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
+    }
+
+    private static List<Path> entries(final Path directory) throws Exception {
+        try (java.util.stream.Stream<Path> s = Files.list(directory)) {
+            return s.toList();
+        }
     }
 }
