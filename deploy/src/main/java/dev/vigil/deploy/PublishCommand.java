@@ -137,6 +137,9 @@ final class PublishCommand implements Runnable {
         @Mixin
         Common common;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--kind", description = "Event kind, e.g. disk.error, deploy, file.activity.")
         String kind;
 
@@ -161,18 +164,10 @@ final class PublishCommand implements Runnable {
         public Integer call() throws Exception {
             final HostEvent event;
             if (fromJson != null) {
-                final com.fasterxml.jackson.databind.JsonNode parsed = RecordJson.MAPPER.readTree(fromJson);
-                if (!(parsed instanceof com.fasterxml.jackson.databind.node.ObjectNode node)) {
-                    throw new IllegalArgumentException("--from-json: expected a JSON object ({...}), got "
-                            + parsed.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-                }
-                node.putIfAbsent("id", node.textNode(common.id()));
-                node.putIfAbsent("host", node.textNode(common.host));
-                node.putIfAbsent("time", node.textNode(common.time().toString()));
-                event = RecordJson.read(node, HostEvent.class);
+                event = fromJson();
             } else {
                 if (kind == null) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                             "give --kind, or the whole event with --from-json");
                 }
                 event = HostEvent.newBuilder().setId(common.id()).setHost(common.host).setTime(common.time())
@@ -180,6 +175,29 @@ final class PublishCommand implements Runnable {
                         .setAttributes(attributes).build();
             }
             return common.send(Topics.EVENTS, event, event.getHost());
+        }
+
+        /** The event given as JSON; anything wrong with the text is bad usage (exit 2), said in one line. */
+        private HostEvent fromJson() {
+            final String problem;
+            try {
+                final com.fasterxml.jackson.databind.JsonNode parsed = RecordJson.MAPPER.readTree(fromJson);
+                if (parsed instanceof com.fasterxml.jackson.databind.node.ObjectNode node) {
+                    node.putIfAbsent("id", node.textNode(common.id()));
+                    node.putIfAbsent("host", node.textNode(common.host));
+                    node.putIfAbsent("time", node.textNode(common.time().toString()));
+                    return RecordJson.read(node, HostEvent.class);
+                }
+                problem = "expected a JSON object ({...}), got " + (parsed == null || parsed.isMissingNode()
+                        ? "nothing" : parsed.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--from-json: not valid JSON: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--from-json: " + e.getMessage());
+            }
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--from-json: " + problem);
         }
     }
 

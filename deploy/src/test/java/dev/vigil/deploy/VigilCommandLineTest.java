@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class VigilCommandLineTest {
@@ -77,6 +80,41 @@ class VigilCommandLineTest {
     @Test
     void shouldRefuseAnUnknownCommandWithUsageExitCode() {
         assertTrue(run(2, "bakup").contains("Unmatched argument"));
+    }
+
+    @Test
+    void shouldRefuseMalformedOptionValuesAsUsageBeforeContactingAnything() {
+        assertTrue(run(2, "stats", "--host", "h", "--metric", "m", "--analyzer", "garbage")
+                .contains("--analyzer: expected host:port"));
+        assertTrue(run(2, "stats", "--host", "h", "--metric", "m", "--analyzer", "h:99999")
+                .contains("out of range"));
+        assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "{bad")
+                .contains("--from-json: not valid JSON"));
+        assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "{\"kind\":\"x\",\"severity\":\"NOPE\"}")
+                .contains("--from-json: HostEvent.severity: expected one of"));
+        assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "[1]").contains("got array"));
+    }
+
+    @Test
+    void shouldRefuseKeyFilesAndEndpointsThatCannotWorkAsConfiguration(@TempDir final Path dir) throws Exception {
+        final Path analyzer = Files.writeString(dir.resolve("analyzer.properties"),
+                "bootstrap.servers=127.0.0.1:1\nquery.endpoint=127.0.0.1:port\n");
+        final String refused = run(3, "analyzer", "--config", analyzer.toString());
+        assertTrue(refused.contains("analyzer.properties:2") && refused.contains("is not a number"), refused);
+        final Path notAKey = Files.writeString(dir.resolve("engine.key"), "garbage\n");
+        Files.writeString(dir.resolve("engine.key.pub"), "garbage\n");
+        final Path worker = Files.writeString(dir.resolve("worker.properties"), String.join("\n",
+                "bootstrap.servers=127.0.0.1:1", "worker.state.dir=" + dir.resolve("state"),
+                "worker.command.public.key.file=" + dir.resolve("engine.key.pub"), ""));
+        final String out = run(3, "worker", "--config", worker.toString());
+        assertTrue(out.contains("engine.key.pub: not an Ed25519 public key") && out.contains(
+                "worker.command.public.key.file"), out);
+        final Path engine = Files.writeString(dir.resolve("engine.properties"), String.join("\n",
+                "bootstrap.servers=127.0.0.1:1", "signing.key.file=" + notAKey, ""));
+        assertTrue(run(3, "decision-engine", "--config", engine.toString()).contains("engine.key: not an Ed25519 "
+                + "private key"));
+        Files.delete(notAKey);
+        assertTrue(run(3, "decision-engine", "--config", engine.toString()).contains("signing key not found"));
     }
 
     @Test

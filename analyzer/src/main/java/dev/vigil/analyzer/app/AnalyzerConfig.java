@@ -6,6 +6,7 @@ import dev.vigil.analyzer.clean.Limits;
 import dev.vigil.analyzer.detect.EpisodePolicy;
 import dev.vigil.analyzer.forecast.ForecastPolicy;
 import dev.vigil.analyzer.logs.MinerOptions;
+import dev.vigil.analyzer.query.Endpoint;
 import dev.vigil.analyzer.series.SeriesSettings;
 import dev.vigil.analyzer.stats.WindowSpec;
 import dev.vigil.schemas.config.CommonConfig;
@@ -158,7 +159,16 @@ public final class AnalyzerConfig extends CommonConfig {
                     COMMIT_INTERVAL_MS_DOC)
             .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1000), Importance.LOW,
                     STARTUP_TIMEOUT_MS_DOC)
-            .define(QUERY_ENDPOINT_CONFIG, Type.STRING, "127.0.0.1:7071", Importance.MEDIUM, QUERY_ENDPOINT_DOC)
+            .define(QUERY_ENDPOINT_CONFIG, Type.STRING, "127.0.0.1:7071", CommonConfig.validator(
+                        "host:port, or empty", (name, value) -> {
+                            try {
+                                if (!((String) value).isBlank()) {
+                                    Endpoint.parse(((String) value).strip());
+                                }
+                            } catch (IllegalArgumentException e) {
+                                throw new ConfigException(name, value, e.getMessage());
+                            }
+                        }), Importance.MEDIUM, QUERY_ENDPOINT_DOC)
             .define(CLEAN_GRACE_MS_CONFIG, Type.LONG, 30_000L, Range.between(0, 24 * 60 * MINUTE), Importance.MEDIUM,
                     CLEAN_GRACE_MS_DOC)
             .define(CLEAN_DEDUP_WINDOW_MS_CONFIG, Type.LONG, 5 * MINUTE, Range.atLeast(0), Importance.LOW,

@@ -2,6 +2,7 @@ package dev.vigil.analyzer.app;
 
 import dev.vigil.analyzer.AnalyzerException;
 import dev.vigil.analyzer.dlq.DeadLetterHandler;
+import dev.vigil.analyzer.query.Endpoint;
 import dev.vigil.analyzer.query.QueryServer;
 import dev.vigil.analyzer.query.StatsQuery;
 import dev.vigil.schemas.serde.SchemaTopic;
@@ -89,7 +90,7 @@ public final class AnalyzerService implements AutoCloseable {
         QueryServer query = null;
         try {
             if (!endpoint.isBlank()) {
-                query = QueryServer.bind(endpoint.strip());
+                query = QueryServer.bind(Endpoint.parse(endpoint.strip()));
             }
         } catch (IOException e) {
             throw new AnalyzerException("query endpoint " + endpoint + ": cannot listen: " + e.getMessage()

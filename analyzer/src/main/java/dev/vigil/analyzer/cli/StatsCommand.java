@@ -2,6 +2,7 @@ package dev.vigil.analyzer.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.analyzer.query.Endpoint;
 import dev.vigil.analyzer.query.StatsClient;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.json.RecordJson;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code vigil stats}: the latest statistics of a metric on a host, from the running analyzer. */
@@ -43,6 +45,11 @@ public final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            Endpoint.parse(analyzer);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--analyzer: " + e.getMessage());
+        }
         final List<StatsWindow> windows = new StatsClient(analyzer).query(host, metric);
         final PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -52,17 +52,13 @@ public final class QueryServer implements AutoCloseable {
     /**
      * Binds the endpoint; it answers 503 until {@link #serve} is called.
      *
-     * @param endpoint host:port, port 0 for a free one
+     * @param endpoint where to listen, port 0 for a free one
      * @return the bound server
      * @throws IOException when the address cannot be bound
      */
-    public static QueryServer bind(final String endpoint) throws IOException {
-        final int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("query endpoint must be host:port, was '" + endpoint + "'");
-        }
-        final String host = endpoint.substring(0, colon);
-        final int port = Integer.parseInt(endpoint.substring(colon + 1));
+    public static QueryServer bind(final Endpoint endpoint) throws IOException {
+        final String host = endpoint.host();
+        final int port = endpoint.port();
         final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
         final QueryServer query = new QueryServer(server, new HostInfo(host, server.getAddress().getPort()));
         server.createContext(STATS_PATH, query::stats);

@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -81,6 +82,15 @@ public final class WorkerService implements AutoCloseable {
     private volatile boolean running = true;
     private final FileChannel stateLock;
 
+    private static PublicKey publicKey(final WorkerConfig config) {
+        try {
+            return CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
+        } catch (IOException e) {
+            // a wrong or missing key is configuration: the command exits 3 and names the key to fix
+            throw new ConfigException(e.getMessage() + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
+        }
+    }
+
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
         this.config = config;
         this.clock = clock;
@@ -88,7 +98,7 @@ public final class WorkerService implements AutoCloseable {
         this.commands = Topics.COMMANDS.withPrefix(prefix);
         this.results = Topics.RESULTS.withPrefix(prefix);
         this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
-        this.publicKey = CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
+        this.publicKey = publicKey(config);
         final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
         this.stateLock = lockState(state);
         this.ledger = new Ledger(state.resolve("ledger.jsonl"));
@@ -195,10 +205,15 @@ public final class WorkerService implements AutoCloseable {
             consumer.position(tp, Duration.ofSeconds(30));
             LOG.info("worker for host {} reads {} and serves datasets {}", config.hostName(), tp, config.datasetIds());
             started.countDown();
+            final BrokerContact contact = new BrokerContact(Duration.ofSeconds(30));
             while (running) {
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     handle(r);
                     consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+                }
+                final String news = contact.observe(connections(), System.nanoTime());
+                if (news != null) {
+                    LOG.warn("worker for host {}: {}", config.hostName(), news);
                 }
             }
         } catch (WakeupException e) {
@@ -209,6 +224,16 @@ public final class WorkerService implements AutoCloseable {
         } finally {
             started.countDown();
         }
+    }
+
+    private double connections() {
+        for (final var metric : consumer.metrics().entrySet()) {
+            if (metric.getKey().name().equals("connection-count")
+                    && metric.getKey().group().equals("consumer-metrics")) {
+                return ((Number) metric.getValue().metricValue()).doubleValue();
+            }
+        }
+        return 1; // no such metric: say nothing rather than cry wolf
     }
 
     private void handle(final ConsumerRecord<String, byte[]> r) {

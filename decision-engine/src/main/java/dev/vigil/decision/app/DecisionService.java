@@ -75,9 +75,9 @@ public final class DecisionService implements AutoCloseable {
      */
     public static DecisionService start(final DecisionConfig config, final Clock clock) {
         final RuleBook rules = RuleBook.open(config.path(DecisionConfig.RULES_FILE_CONFIG));
-        final Decider model = model(config);
         final CommandSigner signer = CommandSigner.open(Path.of(config.getString(
                 DecisionConfig.SIGNING_KEY_FILE_CONFIG)));
+        final Decider model = model(config);
         final DecisionEngine engine = new DecisionEngine(config.engineSettings(), rules, model, IdSource.RANDOM);
         final Map<String, Object> client = config.kafkaClientConfig();
         final String prefix = config.topicPrefix();

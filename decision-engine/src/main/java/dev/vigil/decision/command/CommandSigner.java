@@ -1,6 +1,5 @@
 package dev.vigil.decision.command;
 
-import dev.vigil.decision.DecisionException;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.serde.AvroSerde;
@@ -8,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -31,20 +31,20 @@ public final class CommandSigner {
     /**
      * @param privateFile the private key file; its public key must be beside it ({@code NAME.pub})
      * @return a signer
-     * @throws DecisionException naming the file when a key cannot be read
+     * @throws ConfigException naming the file when a key cannot be read (the service exits 3)
      */
     public static CommandSigner open(final Path privateFile) {
         final Path publicFile = CommandSignature.publicFileFor(privateFile);
         if (!Files.isReadable(privateFile)) {
-            throw new DecisionException(privateFile + ": signing key not found or not readable; create a key pair "
+            throw new ConfigException(privateFile + ": signing key not found or not readable; create a key pair "
                     + "with 'vigil keys generate'");
         }
         try {
             return new CommandSigner(CommandSignature.readPrivate(privateFile),
                     CommandSignature.keyId(CommandSignature.readPublic(publicFile)));
         } catch (IOException e) {
-            throw new DecisionException(e.getMessage() + " (the public key must be beside the private one: "
-                    + publicFile + ")", e);
+            throw new ConfigException(e.getMessage() + " (the public key must be beside the private one: "
+                    + publicFile + ")");
         }
     }
 

@@ -138,7 +138,8 @@ public final class CommandSignature {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(decode(file)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException(file + ": not an Ed25519 private key: " + e.getMessage(), e);
+            throw new IOException(file + ": not an Ed25519 private key (expected the base64 text 'vigil keys generate' "
+                    + "writes)", e);
         }
     }
 
@@ -151,11 +152,20 @@ public final class CommandSignature {
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(decode(file)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IOException(file + ": not an Ed25519 public key: " + e.getMessage(), e);
+            throw new IOException(file + ": not an Ed25519 public key (expected the base64 text 'vigil keys generate' "
+                    + "writes)", e);
         }
     }
 
     private static byte[] decode(final Path file) throws IOException {
-        return Base64.getDecoder().decode(Files.readString(file).strip());
+        try {
+            return Base64.getDecoder().decode(Files.readString(file).strip());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException(file + ": permission denied", e);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IOException(file + ": not a key file (not text)", e);
+        }
     }
 }
