@@ -132,6 +132,25 @@ class CollectorServiceIT {
     }
 
     @Test
+    void shouldWatchWhatTheRegistrysHistoryEndsWithAndFollowItAfter(final TestKafka kafka) throws Exception {
+        final Path kept = Files.createDirectories(dir.resolve("kept"));
+        final Path moved = Files.createDirectories(dir.resolve("moved"));
+        settings(kafka); // creates the topics
+        send(kafka, "gone", spec("gone", "it-host", dir.resolve("long-deleted")), "gone", null,
+                "moved", spec("moved", "it-host", moved), "moved", spec("moved", "other-host", moved),
+                "kept", spec("kept", "it-host", kept), "elsewhere", spec("elsewhere", "other-host", kept));
+        try (CollectorService service = CollectorService.start(new CollectorConfig(settings(kafka)))) {
+            waitUntil(() -> service.fileActivity().datasets().contains("kept"));
+            assertEquals(java.util.Set.of("kept"), service.fileActivity().datasets(),
+                    "only the datasets whose last record puts them on this host");
+            send(kafka, "kept", null);
+            waitUntil(() -> service.fileActivity().datasets().isEmpty());
+            register(kafka, service, "moved", moved);
+            assertEquals(java.util.Set.of("moved"), service.fileActivity().datasets());
+        }
+    }
+
+    @Test
     void shouldPublishAnIntervalOfThousandsOfChangedPathsWholeForTheChangeJournal(final TestKafka kafka)
             throws Exception {
         final Path data = Files.createDirectories(dir.resolve("data"));
@@ -167,14 +186,25 @@ class CollectorServiceIT {
     /** Registers a dataset of this host, as `vigil datasets add` does, and waits until the agent watches it. */
     private static void register(final TestKafka kafka, final CollectorService service, final String id,
                                  final Path path) throws Exception {
+        send(kafka, id, spec(id, "it-host", path));
+        waitUntil(() -> service.fileActivity().datasets().contains(id));
+    }
+
+    private static DatasetSpec spec(final String id, final String host, final Path path) {
+        return DatasetSpec.newBuilder().setId(id).setHost(host).setTime(Instant.now()).setPath(path.toString())
+                .setRepository("/tmp/repo").build();
+    }
+
+    /** Writes registry records in order; a null spec removes the dataset, as `vigil datasets remove` does. */
+    private static void send(final TestKafka kafka, final Object... idsAndSpecs) throws Exception {
         try (KafkaProducer<String, DatasetSpec> p = new KafkaProducer<>(Map.of("bootstrap.servers",
                 kafka.bootstrapServers()), Topics.DATASETS.keySerde().serializer(),
                 Topics.DATASETS.valueSerde().serializer())) {
-            p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), id,
-                    DatasetSpec.newBuilder().setId(id).setHost("it-host").setTime(Instant.now())
-                            .setPath(path.toString()).setRepository("/tmp/repo").build())).get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < idsAndSpecs.length; i += 2) {
+                p.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(),
+                        (String) idsAndSpecs[i], (DatasetSpec) idsAndSpecs[i + 1])).get(30, TimeUnit.SECONDS);
+            }
         }
-        waitUntil(() -> service.fileActivity().datasets().contains(id));
     }
 
     private static void waitUntil(final java.util.function.BooleanSupplier condition) throws InterruptedException {
