@@ -22,8 +22,9 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Write a new Ed25519 key pair: FILE (private, mode 0600, for the decision engine's",
-                "signing.key.file) and FILE.pub (public, for every worker's worker.command.public.key.file)."})
+            description = "Write a new Ed25519 key pair: the private key to --out (mode 0600), for the decision "
+                + "engine's signing.key.file, and the public key beside it as <out>.pub, for every worker's "
+                + "worker.command.public.key.file.")
     static final class Generate implements Callable<Integer> {
         @Option(names = "--out", defaultValue = "${user.home}/.vigil/keys/decision-engine.key",
                 description = "Private key file (default: ${DEFAULT-VALUE}).")

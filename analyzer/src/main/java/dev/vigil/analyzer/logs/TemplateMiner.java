@@ -17,7 +17,8 @@ import java.util.StringJoiner;
  * Fixed Depth Tree", ICWS 2017). Each message is split at whitespace, its tokens are masked ({@link Masker}),
  * then a fixed-depth tree routes it by token count and leading constant tokens to a short list of templates; the most
  * similar one whose share of equal tokens reaches {@link MinerOptions#similarity()}, and in which at most
- * {@link MinerOptions#maxWordChanges()} plain words (tokens without digits) differ, absorbs it (positions that
+ * {@link MinerOptions#maxWordChanges()} words differ (plain words, or named instances of different names such as
+ * {@code ee0} and {@code alt0}), absorbs it (positions that
  * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template. A
  * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words; a
  * template that generalizes absorbs the templates of its leaf that it then covers.
@@ -356,8 +357,7 @@ public final class TemplateMiner {
                     params++;
                 } else if (covers(t, masked[i])) {
                     equal++;
-                } else if (!Masker.isVariable(masked[i]) && !Masker.isVariable(t)
-                        && ++wordDiffs > maxWordChanges) {
+                } else if (differsInText(t, masked[i]) && ++wordDiffs > maxWordChanges) {
                     // two plain words changing at once mark another event more often than two parameters do
                     break;
                 }
@@ -381,12 +381,38 @@ public final class TemplateMiner {
                 || template.indexOf('<') >= 0 && Masker.isVariable(template) && Masker.covers(template, masked);
     }
 
-    /** @return the positions where the template and the message hold different plain words */
+    /**
+     * Whether two tokens that differ count as different words for the word rule: plain words, or named
+     * instances whose names differ ({@code SOCKS5} and {@code HTTPS}, {@code ee0} and {@code alt0}). Instances of
+     * one name ({@code eth0}, {@code eth1}) mask alike and never get here; anything else with a parameter in it
+     * (paths, ids) differs freely, as in Drain.
+     */
+    private static boolean differsInText(final String template, final String masked) {
+        return !Masker.isVariable(masked) && !Masker.isVariable(template)
+                || isNamedInstance(template) && isNamedInstance(masked);
+    }
+
+    /** @return true for letters alone or letters and one parameter after them: {@code HTTPS}, {@code en<*>} */
+    private static boolean isNamedInstance(final String token) {
+        final int end = token.endsWith(Masker.WILDCARD) ? token.length() - Masker.WILDCARD.length() : token.length();
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            final char c = token.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the positions where the template and the message hold different words ({@link #differsInText}) */
     private static int[] wordDiffs(final String[] template, final String[] masked) {
         int n = 0;
         final int[] out = new int[template.length];
         for (int i = 0; i < template.length; i++) {
-            if (!covers(template[i], masked[i]) && !Masker.isVariable(template[i]) && !Masker.isVariable(masked[i])) {
+            if (!covers(template[i], masked[i]) && differsInText(template[i], masked[i])) {
                 out[n++] = i;
             }
         }

@@ -104,6 +104,28 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldKeepApartNamedInstancesOfDifferentNamesButJoinInstancesOfOneName() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        for (int i = 0; i < 30; i++) {
+            final String proxy = i % 10 == 9 ? "SOCKS5" : "HTTPS"; // the rare one must not join the busy one
+            miner.add("session " + i + " open through proxy p.example.org:" + (5000 + i) + " " + proxy);
+            miner.add("link up on interface " + List.of("ee0", "alt0").get(i % 2) + " of node-" + i);
+            miner.add("allocating buffer for eth" + (i % 4));
+        }
+        assertEquals(Set.of("session <*> open through proxy p.example.org:<*> HTTPS",
+                "session <*> open through proxy p.example.org:<*> SOCKS<*>",
+                "link up on interface ee<*> of node-<*>", "link up on interface alt<*> of node-<*>",
+                "allocating buffer for eth<*>"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toSet()));
+        for (final String name : List.of("ib0", "lo0", "wlan0")) {
+            miner.add("link up on interface " + name + " of node-1");
+        }
+        assertEquals(Set.of("link up on interface <*> of node-<*>"), miner.templates().stream()
+                .map(Template::template).filter(t -> t.startsWith("link")).collect(Collectors.toSet()),
+                "names that keep coming are a parameter, as plain words are");
+    }
+
+    @Test
     void shouldCountWordsAcrossARestartAsWithout() {
         final List<String> lines = List.of("Accepted key for alice", "Accepted key for bob",
                 "Accepted key for carol", "Accepted key for dave", "Accepted key for bob");
