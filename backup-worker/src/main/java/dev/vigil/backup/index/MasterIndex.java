@@ -39,6 +39,19 @@ public final class MasterIndex {
         allocate(1024);
     }
 
+    /** Forgets every entry, to load the index files again. */
+    public void clear() {
+        lock.writeLock().lock();
+        try {
+            packNames.clear();
+            packNumbers.clear();
+            allocate(1024);
+            count = 0;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     private void allocate(final int capacity) {
         w0 = new long[capacity];
         w1 = new long[capacity];

@@ -78,6 +78,10 @@ public final class RepoLock implements AutoCloseable {
         lock.handle = lock.write();
         try {
             lock.checkConflicts(lock.handle);
+            repo.reloadIndexIfChanged();
+        } catch (IOException e) {
+            lock.close();
+            throw new RetriableBackupException(repo.backend().location() + ": cannot read the index: " + e, e);
         } catch (RuntimeException e) {
             lock.close();
             throw e;

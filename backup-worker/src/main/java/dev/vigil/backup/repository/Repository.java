@@ -26,9 +26,11 @@ import dev.vigil.backup.pack.PackedBlob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An open repository: encryption, packs, the index and dedup by index lookup, over a {@link
@@ -51,6 +53,8 @@ public final class Repository implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Repository.class);
     private final MasterIndex index = new MasterIndex();
     private final List<String> indexErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Names of the index files the index was loaded from. */
+    private final Set<String> indexFiles = new HashSet<>();
     private final PackerManager packers;
     private final ThreadLocal<ZstdCompressCtx> compressors;
     private final ThreadLocal<byte[]> compressBuffers = ThreadLocal.withInitial(() -> new byte[0]);
@@ -142,8 +146,33 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the index again when its files are not those it was loaded from. Called once a lock is held: the index
+     * is loaded before (while the lock is written), and a prune that finished in between may have deleted packs the
+     * loaded index still lists, which a backup would then take as stored.
+     *
+     * @return whether it was loaded again
+     * @throws IOException when the index files cannot be listed or read
+     */
+    public boolean reloadIndexIfChanged() throws IOException {
+        final Set<String> now = new HashSet<>();
+        for (final FileInfo f : backend.list(FileType.INDEX)) {
+            now.add(f.handle().name());
+        }
+        if (now.equals(indexFiles)) {
+            return false;
+        }
+        LOG.debug("index files changed before the lock was taken; loading the index again");
+        index.clear();
+        indexErrors.clear();
+        indexFiles.clear();
+        loadIndex();
+        return true;
+    }
+
     private void loadIndex() throws IOException {
         for (final FileInfo f : backend.list(FileType.INDEX)) {
+            indexFiles.add(f.handle().name());
             try {
                 final byte[] plain = loadUnpacked(f.handle(), IndexFile.KIND);
                 for (final Map.Entry<String, List<PackedBlob>> e : IndexFile.decode(plain, f.handle().toString())

@@ -9,6 +9,7 @@ import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.checker.Checker;
+import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
@@ -85,6 +86,39 @@ class RetentionTest {
             assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
             assertTrue(new Checker(offsite).check(1.0, 3).ok());
             assertTrue(Instant.parse(copied.time()).equals(s.instant()));
+        }
+    }
+
+    @Test
+    void shouldNotTrustAnIndexLoadedBeforeTheLockWhenAPruneRanInBetween() throws Exception {
+        final Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        final byte[] data = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(data);
+        Files.write(src.resolve("data.bin"), data);
+        final Snapshot first;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            first = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
+                    .snapshot();
+        }
+        // a backup has opened the repository (index loaded) but not yet locked it when another host prunes
+        try (Repository late = TestRepos.open(tmp.resolve("repo"))) {
+            try (Repository pruning = TestRepos.open(tmp.resolve("repo"));
+                 RepoLock exclusive = RepoLock.acquire(pruning, true, Clock.systemUTC())) {
+                new SnapshotStore(pruning).remove(first.id());
+                assertTrue(new Pruner(pruning).prune(0.5).packsDeleted() > 0);
+            }
+            try (RepoLock shared = RepoLock.acquire(late, false, Clock.systemUTC())) {
+                new Archiver(late, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+            }
+        }
+        try (Repository repo = TestRepos.open(tmp.resolve("repo"))) {
+            final Checker.Report report = new Checker(repo).check(1.0, 2);
+            assertTrue(report.ok(), "the second backup stored data.bin again: " + report.errors());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(new SnapshotStore(repo).resolve("latest", null), out, RestoreOptions.defaults(),
+                    null);
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
         }
     }
 }
