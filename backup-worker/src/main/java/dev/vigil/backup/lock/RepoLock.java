@@ -178,7 +178,9 @@ public final class RepoLock implements AutoCloseable {
         if (Instant.parse(info.time()).plus(STALE).isBefore(clock.instant())) {
             return true;
         }
-        return info.host().equals(HostInfo.hostName()) && info.pid() != ProcessHandle.current().pid()
+        // a process id proves something only on a host known by name: "localhost" may be any host
+        return info.host().equals(HostInfo.hostName()) && !info.host().equals(HostInfo.UNKNOWN)
+                && info.pid() != ProcessHandle.current().pid()
                 && ProcessHandle.of(info.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 

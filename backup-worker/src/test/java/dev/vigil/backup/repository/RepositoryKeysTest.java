@@ -76,13 +76,19 @@ class RepositoryKeysTest {
             }
             final Process dead = new ProcessBuilder("true").start();
             dead.waitFor();
-            final byte[] json = ("{\"time\":\"" + java.time.Instant.now() + "\",\"host\":\"" + HostInfo.hostName()
-                    + "\",\"pid\":" + dead.pid() + ",\"username\":\"x\",\"exclusive\":true}")
-                    .getBytes(StandardCharsets.UTF_8);
-            repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, json);
+            final Handle unknownHost = repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.UNKNOWN, dead.pid()));
+            assertThrows(RepositoryLockedException.class, () -> RepoLock.acquire(repo, true, Clock.systemUTC()),
+                    "a lock from a host without a name may belong to any host: its pid proves nothing");
+            repo.backend().remove(unknownHost);
+            repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.hostName(), dead.pid()));
             try (RepoLock lock = RepoLock.acquire(repo, true, Clock.systemUTC())) {
                 assertEquals(1, RepoLock.list(repo, Clock.systemUTC()).size(), "the dead process's lock was removed");
             }
         }
+    }
+
+    private static byte[] lock(final String host, final long pid) {
+        return ("{\"time\":\"" + java.time.Instant.now() + "\",\"host\":\"" + host + "\",\"pid\":" + pid
+                + ",\"username\":\"x\",\"exclusive\":true}").getBytes(StandardCharsets.UTF_8);
     }
 }
