@@ -1,6 +1,7 @@
 package dev.vigil.backup.backend;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Retries failed operations of another backend with exponential backoff (restic's {@code
  * backend/retry}, kopia's {@code blob/retrying}). A missing file is an answer, not a failure, and
- * is never retried. Safe because every operation of {@link Backend} is idempotent.
+ * is never retried; nor is an operation of an interrupted thread. Safe because every operation of
+ * {@link Backend} is idempotent.
  */
 public final class RetryingBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingBackend.class);
@@ -50,7 +52,10 @@ public final class RetryingBackend implements Backend {
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (IOException e) {
-                if (i >= attempts) {
+                // An interrupted thread was stopped on purpose (a restore that failed elsewhere shuts its pool
+                // down): its channel is closed, and a retry would only log a failure that is none.
+                if (i >= attempts || e instanceof ClosedByInterruptException
+                        || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
                 LOG.warn("{} failed (try {} of {}), retrying in {} ms: {}", what, i, attempts, delay, e.toString());

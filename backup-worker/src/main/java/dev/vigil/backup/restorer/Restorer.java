@@ -83,9 +83,7 @@ public final class Restorer {
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
             final Path root = Files.createDirectories(target).toRealPath();
-            if (!options.overwrite()) {
-                run.refuseConflicts(root, snapshot);
-            }
+            run.refuseConflicts(root, snapshot);
             run.dir(root, "", BlobId.parse(snapshot.tree()));
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
@@ -106,6 +104,7 @@ public final class Restorer {
             throw new BackupException("restore to " + target + ": " + e, e);
         } finally {
             pool.shutdownNow();
+            run.removeTemps();
         }
     }
 
@@ -121,6 +120,8 @@ public final class Restorer {
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
+        /** Temporary files of overwrites not yet renamed into place. */
+        final java.util.Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Run(final ThreadPoolExecutor pool, final RestoreOptions options, final AtomicLong bytesDone) {
             this.pool = pool;
@@ -159,7 +160,10 @@ public final class Restorer {
 
         /**
          * Without overwrite, a path of the snapshot that exists in the target is refused before anything is written:
-         * failing halfway would leave a mix that only an overwrite (of what was meant to be kept) could finish.
+         * failing halfway would leave a mix that only an overwrite (of what was meant to be kept) could finish. With
+         * overwrite, so is a directory (empty or not) where the snapshot has a file, link or FIFO: a rename cannot
+         * replace it, and the restorer never deletes a directory of the target. Anything else at a directory's place
+         * is removed, and a file, link or FIFO is replaced by a rename.
          */
         void refuseConflicts(final Path root, final Snapshot snapshot) throws IOException {
             try (java.util.stream.Stream<Path> entries = Files.list(root)) {
@@ -170,12 +174,17 @@ public final class Restorer {
             final List<String> conflicts = new ArrayList<>();
             conflicts(root, "", BlobId.parse(snapshot.tree()), conflicts);
             found.clear();
-            if (!conflicts.isEmpty()) {
-                throw new BackupException(conflicts.size() + (conflicts.size() > 5 ? "+" : "") + " paths of snapshot "
-                        + snapshot.shortId() + " exist already in " + root + " (" + String.join(", ",
-                        conflicts.subList(0, Math.min(5, conflicts.size()))) + "); nothing was written: restore "
-                        + "with overwrite to replace them, or into an empty directory");
+            if (conflicts.isEmpty()) {
+                return;
             }
+            final String paths = conflicts.size() + (conflicts.size() > 5 ? "+" : "") + " paths of snapshot "
+                    + snapshot.shortId();
+            final String first = String.join(", ", conflicts.subList(0, Math.min(5, conflicts.size())));
+            throw new BackupException(options.overwrite()
+                    ? paths + " cannot replace what is in " + root + " (" + first + "); nothing was written: the "
+                    + "restorer does not remove directories (remove them, or restore elsewhere)"
+                    : paths + " exist already in " + root + " (" + first + "); nothing was written: restore with "
+                    + "overwrite to replace them, or into an empty directory");
         }
 
         private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
@@ -186,12 +195,28 @@ public final class Restorer {
                     continue;
                 }
                 final Path p = FileNames.resolve(dir, n.name());
-                if (n.type() == NodeType.DIR && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                final boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                if (n.type() == NodeType.DIR && isDir) {
                     conflicts(p, r, n.subtree(), out);
+                } else if (options.overwrite()) {
+                    if (isDir && kind(n.type()) != null) {
+                        out.add("/" + FileNames.display(r) + ": a directory where the snapshot has a "
+                                + kind(n.type()));
+                    }
                 } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                     out.add("/" + FileNames.display(r)); // also a link or a file where the snapshot has a directory
                 }
             }
+        }
+
+        /** @return the type as messages name it, for the types renamed over their place; null for the others */
+        private static String kind(final NodeType type) {
+            return switch (type) {
+                case FILE -> "file";
+                case SYMLINK -> "symlink";
+                case FIFO -> "FIFO";
+                default -> null;
+            };
         }
 
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
@@ -242,7 +267,7 @@ public final class Restorer {
                 if (first != null) {
                     pending.add(first.thenAccept(src -> {
                         try {
-                            replace(p, tmp -> Files.createLink(tmp, src));
+                            replace(p, "file", tmp -> Files.createLink(tmp, src));
                         } catch (IOException e) {
                             throw new CompletionException(e);
                         }
@@ -311,7 +336,11 @@ public final class Restorer {
 
         FileChannel create(final Path p, final Path out) throws IOException {
             try {
-                return FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                final FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                if (out != p) {
+                    temps.add(out);
+                }
+                return ch;
             } catch (FileAlreadyExistsException e) {
                 throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
             }
@@ -326,7 +355,8 @@ public final class Restorer {
             try {
                 metadata(out, n);
                 if (out != p) {
-                    move(out, p);
+                    move(out, p, "file");
+                    temps.remove(out);
                 }
                 files.incrementAndGet();
                 return p;
@@ -349,7 +379,7 @@ public final class Restorer {
 
         void symlink(final Path p, final Node n) throws IOException {
             // symlink(2) with the target's bytes: a Java Path would drop a "//" or a trailing "/" from it
-            replace(p, tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
+            replace(p, "symlink", tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
             try {
                 NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
             } catch (IOException e) {
@@ -362,7 +392,7 @@ public final class Restorer {
 
         void fifo(final Path p, final Node n, final String rel) throws IOException {
             try {
-                replace(p, tmp -> NativeFs.mkfifo(tmp, n.mode()));
+                replace(p, "FIFO", tmp -> NativeFs.mkfifo(tmp, n.mode()));
                 if (ROOT) {
                     ownership(p, n); // lchown: the JDK does not open the file for it
                 }
@@ -374,7 +404,7 @@ public final class Restorer {
             }
         }
 
-        void replace(final Path p, final IoAction create) throws IOException {
+        void replace(final Path p, final String kind, final IoAction create) throws IOException {
             if (!options.overwrite()) {
                 try {
                     create.apply(p);
@@ -385,7 +415,28 @@ public final class Restorer {
             }
             final Path tmp = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             create.apply(tmp);
-            move(tmp, p);
+            temps.add(tmp);
+            move(tmp, p, kind);
+            temps.remove(tmp);
+        }
+
+        /**
+         * Once the pool is shut down: after a failure, writes still running are stopped by the interruption and
+         * waited for, so that none leaves a temporary file after this removed them.
+         */
+        void removeTemps() {
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (final Path t : temps) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException e) {
+                    // the restore's own failure is the one to report
+                }
+            }
         }
 
         void metadata(final Path p, final Node n) throws IOException {
@@ -406,11 +457,12 @@ public final class Restorer {
         }
     }
 
-    private static void move(final Path from, final Path to) throws IOException {
+    /** The directory check repeats the one before the restore, for a directory made since. */
+    private static void move(final Path from, final Path to, final String kind) throws IOException {
         if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(from);
-            throw new BackupException(to + ": a directory where the snapshot has a file; it is left as it is (remove it, "
-                    + "or restore elsewhere)");
+            throw new BackupException(to + ": a directory where the snapshot has a " + kind + "; it is left as it is "
+                    + "(remove it, or restore elsewhere)");
         }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

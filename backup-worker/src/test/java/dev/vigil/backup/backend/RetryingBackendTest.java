@@ -45,4 +45,19 @@ class RetryingBackendTest extends BackendContract {
         assertThrows(NoSuchFileException.class, () -> retrying.load(new Handle(FileType.PACK, "0000")));
         assertEquals(1, faulty.calls.get(), "a missing file is an answer");
     }
+
+    @Test
+    void shouldNotRetryWhenItsThreadWasInterrupted() {
+        final FaultyBackend faulty = new FaultyBackend(new MemoryBackend()).failNext(1);
+        final Backend retrying = new RetryingBackend(faulty, 3, 1);
+        Thread.currentThread().interrupt();
+        try {
+            final IOException e = assertThrows(IOException.class,
+                    () -> retrying.load(new Handle(FileType.PACK, "0000")));
+            assertTrue(e.getMessage().startsWith("injected transient failure"), "the failure itself: " + e);
+            assertEquals(1, faulty.calls.get());
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
