@@ -70,6 +70,19 @@ final class FileSaver {
     }
 
     /**
+     * Thrown when reading a file fails after it was opened (EIO from a bad sector, EINVAL from a pseudo-file): the
+     * JDK's message does not name the file, and the failure is the file's, not the repository's, so it costs the
+     * file and not the backup.
+     */
+    static final class UnreadableFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableFileException(final Path path, final IOException cause) {
+            super(path + ": cannot read: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
      * @param path the file
      * @param before its stat when the walk saw it
      * @param parent the chunks of its version in the parent snapshot, or null
@@ -82,10 +95,19 @@ final class FileSaver {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                final Reader in = buf -> {
+                    try {
+                        return ch.read(buf);
+                    } catch (java.nio.channels.ClosedByInterruptException e) {
+                        throw e;
+                    } catch (IOException e) {
+                        throw new UnreadableFileException(path, e);
+                    }
+                };
                 if (parent == null && !large(expected.size())) {
-                    readWhole(ch, expected.size(), chunks);
+                    readWhole(in, expected.size(), chunks);
                 } else {
-                    stream(ch, parent == null ? null : new Guide(parent, expected.size()), chunks);
+                    stream(in, parent == null ? null : new Guide(parent, expected.size()), chunks);
                 }
             }
             final FileStat after = FileStat.of(path);
@@ -103,7 +125,12 @@ final class FileSaver {
         return size > 2L * chunker.max();
     }
 
-    private void readWhole(final FileChannel ch, final long size, final List<CompletableFuture<BlobId>> out)
+    /** The file's reads; anything but an interruption fails as {@link UnreadableFileException}. */
+    private interface Reader {
+        int read(ByteBuffer buf) throws IOException;
+    }
+
+    private void readWhole(final Reader ch, final long size, final List<CompletableFuture<BlobId>> out)
             throws IOException {
         // One byte more than expected: a file that grew is caught here, not only by the stat after.
         byte[] buf = new byte[(int) size + 1];
@@ -127,7 +154,7 @@ final class FileSaver {
         }
     }
 
-    private void stream(final FileChannel ch, final Guide guide, final List<CompletableFuture<BlobId>> out)
+    private void stream(final Reader ch, final Guide guide, final List<CompletableFuture<BlobId>> out)
             throws IOException {
         final byte[] buf = new byte[2 * chunker.max()];
         long bufOffset = 0;

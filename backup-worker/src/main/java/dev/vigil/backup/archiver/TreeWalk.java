@@ -351,6 +351,8 @@ final class TreeWalk {
             } else if (cause instanceof NoSuchFileException) {
                 removed(before);
                 return null;
+            } else if (cause instanceof FileSaver.UnreadableFileException) {
+                warnings.add(cause.getMessage() + (existed ? "; kept the parent's version" : "; left out"));
             } else if (cause instanceof IOException && !(cause instanceof AccessDeniedException)
                     && !(cause.getMessage() != null && cause.getMessage().contains(p.toString()))) {
                 throw new CompletionException(cause);
