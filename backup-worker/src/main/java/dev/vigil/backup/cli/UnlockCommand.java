@@ -28,7 +28,9 @@ final class UnlockCommand extends RepoSubcommand {
             if (json) {
                 printJson(java.util.Map.of("removed", removed, "remaining", locks.size() - removed));
             } else {
-                out.println(removed + " locks removed, " + (locks.size() - removed) + " remain");
+                out.println(removed + " locks removed, " + (locks.size() - removed) + " remain"
+                        + (removed < locks.size() ? " (live, or of another host and refreshed in the last 30 minutes; "
+                        + "--remove-all removes them if their processes are surely gone)" : ""));
             }
             return ExitCodes.OK;
         }

@@ -127,7 +127,11 @@ public final class RepoLock implements AutoCloseable {
                 throw new RepositoryLockedException(repo.backend().location() + ": locked "
                         + (other.info().exclusive() ? "exclusively " : "") + "by pid " + other.info().pid() + " on "
                         + other.info().host() + " (" + other.info().username() + ") since " + other.info().time()
-                        + "; if that process is gone, 'vigil repo unlock' removes the lock");
+                        + (other.info().host().equals(HostInfo.hostName()) && !other.info().host().equals(
+                                HostInfo.UNKNOWN)
+                        ? "; if that process is gone, 'vigil repo unlock' removes the lock"
+                        : "; a lock of another host goes stale 30 minutes after its last refresh; if that process is "
+                        + "surely gone, 'vigil repo unlock --remove-all' removes it now"));
             }
         }
     }

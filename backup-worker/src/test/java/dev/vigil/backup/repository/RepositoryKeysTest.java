@@ -77,8 +77,11 @@ class RepositoryKeysTest {
             final Process dead = new ProcessBuilder("true").start();
             dead.waitFor();
             final Handle unknownHost = repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.UNKNOWN, dead.pid()));
-            assertThrows(RepositoryLockedException.class, () -> RepoLock.acquire(repo, true, Clock.systemUTC()),
+            final RepositoryLockedException locked = assertThrows(RepositoryLockedException.class,
+                    () -> RepoLock.acquire(repo, true, Clock.systemUTC()),
                     "a lock from a host without a name may belong to any host: its pid proves nothing");
+            assertTrue(locked.getMessage().contains("'vigil repo unlock --remove-all' removes it now"),
+                    "plain unlock would not remove it: " + locked.getMessage());
             repo.backend().remove(unknownHost);
             repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.hostName(), dead.pid()));
             try (RepoLock lock = RepoLock.acquire(repo, true, Clock.systemUTC())) {
