@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Retries failed operations of another backend with exponential backoff (restic's {@code
  * backend/retry}, kopia's {@code blob/retrying}). A missing file is an answer, not a failure, and
- * is never retried; nor is an operation of an interrupted thread. Safe because every operation of
+ * is never retried; nor is a failure no retry changes ({@link #permanent}). Safe because every operation of
  * {@link Backend} is idempotent.
  */
 public final class RetryingBackend implements Backend {
@@ -52,10 +52,7 @@ public final class RetryingBackend implements Backend {
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (IOException e) {
-                // An interrupted thread was stopped on purpose (a restore that failed elsewhere shuts its pool
-                // down): its channel is closed, and a retry would only log a failure that is none.
-                if (i >= attempts || e instanceof ClosedByInterruptException
-                        || Thread.currentThread().isInterrupted()) {
+                if (i >= attempts || permanent(e) || Thread.currentThread().isInterrupted()) {
                     throw e;
                 }
                 LOG.warn("{} failed (try {} of {}), retrying in {} ms: {}", what, i, attempts, delay, e.toString());
@@ -68,6 +65,16 @@ public final class RetryingBackend implements Backend {
                 delay *= 2;
             }
         }
+    }
+
+    /**
+     * @return true for failures no retry changes: a permission, a read-only filesystem, and an interrupted thread's
+     *     closed channel (stopped on purpose, e.g. by a restore that failed elsewhere: a retry would only log a failure
+     *     that is none)
+     */
+    private static boolean permanent(final IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException || e instanceof ClosedByInterruptException
+                || e instanceof java.nio.file.FileSystemException f && "Read-only file system".equals(f.getReason());
     }
 
     @Override

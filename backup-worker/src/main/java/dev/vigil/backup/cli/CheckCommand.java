@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
                 + "every blob must decrypt and hash to its id. Damage is reported with the snapshots and files it "
                 + "affects; the exit code is then 1.", ExitCodes.HELP})
 final class CheckCommand extends RepoSubcommand {
+    @picocli.CommandLine.Mixin
+    LockOption lock;
+
     @Option(names = "--read-data", description = "Read and authenticate all data.")
     boolean readData;
 
@@ -24,7 +27,7 @@ final class CheckCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         require(subset == null || subset > 0 && subset <= 1, "--read-data-subset", "in (0, 1]", subset);
-        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+        try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
             final double share = readData ? 1.0 : subset != null ? subset : 0.0;
             final Checker.Report report = new Checker(r).check(share, System.nanoTime());
             if (json) {

@@ -21,6 +21,9 @@ import picocli.CommandLine.Parameters;
             + "deduplicated against its data. Snapshots it has already are skipped, so an interrupted copy "
             + "is resumed by running it again.", ExitCodes.HELP})
 final class CopyCommand extends RepoSubcommand {
+    @picocli.CommandLine.Mixin
+    LockOption lock;
+
     @Option(names = "--to", required = true, description = "Target repository directory (must exist: 'vigil repo init').")
     Path to;
 
@@ -45,7 +48,7 @@ final class CopyCommand extends RepoSubcommand {
         } else {
             throw new BackupException("no target password: give --to-password-file or set VIGIL_TO_PASSWORD");
         }
-        try (Repository src = repo.open(); RepoLock l1 = RepoLock.acquire(src, false, clock);
+        try (Repository src = repo.open(); RepoLock l1 = lock.shared(src, clock);
              Repository dst = Repository.open(new RetryingBackend(new LocalBackend(to, !repo.noFsync), 3, 200),
                      targetPassword);
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {

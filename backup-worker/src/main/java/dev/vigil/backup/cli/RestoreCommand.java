@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
                 + "replaces each file atomically (written beside it, then renamed). Modes, mtimes, symlinks, hard "
                 + "links, holes of sparse files, and owners (as root) come back.", ExitCodes.HELP})
 final class RestoreCommand extends RepoSubcommand {
+    @picocli.CommandLine.Mixin
+    LockOption lock;
+
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
     String snapshot;
 
@@ -45,7 +48,7 @@ final class RestoreCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
-        try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+        try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();

@@ -75,7 +75,13 @@ public final class RepoLock implements AutoCloseable {
     public static RepoLock acquire(final Repository repo, final boolean exclusive, final Clock clock) {
         final RepoLock lock = new RepoLock(repo, clock, exclusive);
         lock.checkConflicts(null);
-        lock.handle = lock.write();
+        try {
+            lock.handle = lock.write();
+        } catch (BackupException e) {
+            // a read-only mount or a repository of another user: reading it needs no lock
+            throw new BackupException(e.getMessage() + (exclusive ? "" : "; restore, check and copy's source can read "
+                    + "the repository without a lock: add --no-lock"), e);
+        }
         try {
             lock.checkConflicts(lock.handle);
             repo.reloadIndexIfChanged();

@@ -122,6 +122,41 @@ class SnapshotsCommandTest {
         run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
     }
 
+    @Test
+    void shouldRestoreAndCheckAReadOnlyRepositoryWithNoLock() throws Exception {
+        final String repo = initRepo();
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "kept\n");
+        run("backup", "--repo", repo, "--password-file", pw, src.toString());
+        final Path ro = Files.createDirectories(dir.resolve("ro"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(sh("mount --bind " + repo + " " + ro + " && mount -o "
+                + "remount,bind,ro " + ro), "mount (root)");
+        try {
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            final PrintStream saved = System.err;
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(1, new CommandLine(new RepoCommand()).execute("restore", "--repo", ro.toString(), "--password-file", pw, "latest",
+                        "--target", dir.resolve("out1").toString()));
+            } finally {
+                System.setErr(saved);
+            }
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("add --no-lock"), err.toString());
+            run("restore", "--repo", ro.toString(), "--password-file", pw, "latest", "--target",
+                    dir.resolve("out").toString(), "--no-lock");
+            assertEquals("kept\n", Files.readString(dir.resolve("out").resolve("a.txt")));
+            assertTrue(run("check", "--repo", ro.toString(), "--password-file", pw, "--no-lock").contains("no errors"));
+        } finally {
+            sh("umount " + ro);
+        }
+    }
+
+    private static boolean sh(final String command) throws Exception {
+        final Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
     private static List<Path> entries(final Path directory) throws Exception {
         try (java.util.stream.Stream<Path> s = Files.list(directory)) {
             return s.toList();
