@@ -9,11 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,8 @@ public final class DatasetRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetRegistry.class);
     private static final Duration RETRY = Duration.ofSeconds(5);
 
-    private final KafkaConsumer<String, DatasetSpec> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topic<String, DatasetSpec> registry;
     private final String topic;
     private final String host;
     private final Set<String> configured;
@@ -48,7 +51,9 @@ public final class DatasetRegistry implements AutoCloseable {
         final Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        this.consumer = new KafkaConsumer<>(c, t.keySerde().deserializer(), t.valueSerde().deserializer());
+        // values are decoded one by one: a record that does not decode must cost that record, not the registry
+        this.consumer = new KafkaConsumer<>(c, t.keySerde().deserializer(), new ByteArrayDeserializer());
+        this.registry = t;
         this.topic = t.name();
         this.host = host;
         this.configured = Set.copyOf(configured);
@@ -73,14 +78,14 @@ public final class DatasetRegistry implements AutoCloseable {
             final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             final Map<String, DatasetSpec> latest = new java.util.LinkedHashMap<>();
             while (running && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (final ConsumerRecord<String, DatasetSpec> r : consumer.poll(Duration.ofSeconds(1))) {
-                    latest.put(r.key(), r.value());
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                    read(r, latest::put);
                 }
             }
             latest.forEach(this::apply);
             while (running) {
-                for (final ConsumerRecord<String, DatasetSpec> r : consumer.poll(Duration.ofSeconds(1))) {
-                    apply(r.key(), r.value());
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                    read(r, this::apply);
                 }
             }
         } catch (WakeupException | InterruptedException e) {
@@ -90,6 +95,20 @@ public final class DatasetRegistry implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Hands on a record's spec (null: the dataset was removed); one that does not decode is skipped, said once. */
+    private void read(final ConsumerRecord<String, byte[]> r, final BiConsumer<String, DatasetSpec> to) {
+        final DatasetSpec spec;
+        try {
+            spec = r.value() == null ? null
+                    : registry.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException e) {
+            LOG.warn("dataset registry {}: skipped record {}@{} (key {}): not a DatasetSpec: {}", topic, r.partition(),
+                    r.offset(), r.key(), e.getMessage());
+            return;
+        }
+        to.accept(r.key(), spec);
     }
 
     private boolean assign() {

@@ -132,10 +132,16 @@ class CollectorServiceIT {
     }
 
     @Test
-    void shouldWatchWhatTheRegistrysHistoryEndsWithAndFollowItAfter(final TestKafka kafka) throws Exception {
+    void shouldWatchWhatTheRegistrysHistoryEndsWithSkippingWhatDoesNotDecodeAndFollowItAfter(final TestKafka kafka) throws Exception {
         final Path kept = Files.createDirectories(dir.resolve("kept"));
         final Path moved = Files.createDirectories(dir.resolve("moved"));
         settings(kafka); // creates the topics
+        try (KafkaProducer<String, String> garbage = new KafkaProducer<>(Map.of("bootstrap.servers",
+                kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            garbage.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "junk", "not avro"))
+                    .get(30, TimeUnit.SECONDS);
+        }
         send(kafka, "gone", spec("gone", "it-host", dir.resolve("long-deleted")), "gone", null,
                 "moved", spec("moved", "it-host", moved), "moved", spec("moved", "other-host", moved),
                 "kept", spec("kept", "it-host", kept), "elsewhere", spec("elsewhere", "other-host", kept));
