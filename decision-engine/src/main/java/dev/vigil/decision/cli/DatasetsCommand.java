@@ -15,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,14 +46,19 @@ public final class DatasetsCommand implements Runnable {
      * @return every registered dataset, by id (tombstones applied)
      */
     static Map<String, DatasetSpec> registry(final ClusterOptions cluster) {
+        return registry(cluster, new HashSet<>());
+    }
+
+    /** @param unreadable receives the ids whose records do not decode (skipped, with a warning) */
+    private static Map<String, DatasetSpec> registry(final ClusterOptions cluster, final Set<String> unreadable) {
         final Map<String, DatasetSpec> specs = new TreeMap<>();
-        TopicReader.read(cluster.client(), Topics.DATASETS.withPrefix(cluster.prefix()), null, r -> {
+        unreadable.addAll(TopicReader.read(cluster.client(), Topics.DATASETS.withPrefix(cluster.prefix()), null, r -> {
             if (r.value() == null) {
                 specs.remove(r.key());
             } else {
                 specs.put(r.key(), r.value());
             }
-        });
+        }));
         return specs;
     }
 
@@ -245,7 +252,9 @@ public final class DatasetsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (!registry(cluster).containsKey(id)) {
+            final Set<String> unreadable = new HashSet<>();
+            // an id whose record does not decode can be removed too: that is how the operator gets rid of it
+            if (!registry(cluster, unreadable).containsKey(id) && !unreadable.contains(id)) {
                 throw new DecisionException("no dataset '" + id + "' is registered");
             }
             Publisher.send(cluster.client(), Topics.DATASETS.withPrefix(cluster.prefix()), id, null);

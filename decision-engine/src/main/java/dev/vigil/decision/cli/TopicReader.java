@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a topic from a point in time up to its end as of now, without a consumer group. */
 final class TopicReader {
@@ -29,13 +32,15 @@ final class TopicReader {
      * @param each called once per record, in partition order; null values included
      * @param <V> value type
      */
-    static <V> void read(final Map<String, Object> client, final Topic<String, V> topic, final Instant since,
-                         final Consumer<ConsumerRecord<String, V>> each) {
+    static <V> Set<String> read(final Map<String, Object> client, final Topic<String, V> topic, final Instant since,
+                                final Consumer<ConsumerRecord<String, V>> each) {
         final Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
+        final Set<String> unreadable = new TreeSet<>();
+        // values are decoded one by one: a record that does not decode costs that record, not the whole listing
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+                new ByteArrayDeserializer())) {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
             if (partitions.isEmpty()) {
@@ -62,10 +67,25 @@ final class TopicReader {
                 if (System.nanoTime() > deadline) {
                     throw new DecisionException("reading " + topic.name() + " took more than 5 minutes");
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(each);
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    final V value;
+                    try {
+                        value = r.value() == null ? null
+                                : topic.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
+                    } catch (RuntimeException e) {
+                        System.err.println("vigil: skipped record " + r.partition() + "@" + r.offset() + " of "
+                                + topic.name() + " (key " + r.key() + "): it does not decode: " + e.getMessage());
+                        unreadable.add(r.key());
+                        continue;
+                    }
+                    each.accept(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                            r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(), value,
+                            r.headers(), r.leaderEpoch()));
+                }
             }
         } catch (KafkaException e) {
             throw new DecisionException("cannot read " + topic.name() + ": " + e.getMessage(), e);
         }
+        return unreadable;
     }
 }
