@@ -27,19 +27,7 @@ public class BackupException extends RuntimeException {
      * @return what went wrong, for a message that already names the file
      */
     public static String reason(final java.io.IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NotDirectoryException) {
-            return "not a directory";
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        return dev.vigil.schemas.IoErrors.reason(e);
     }
 
     /**

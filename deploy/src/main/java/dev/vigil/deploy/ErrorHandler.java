@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.schemas.IoErrors;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             command.getErr().println(name + ": configuration refused: " + e.getMessage());
             return BAD_CONFIG;
         }
-        final String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        final Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+        final String message = io instanceof java.io.IOException ioe ? IoErrors.describe(ioe)
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         command.getErr().println(name + ": " + message);
         return FAILED;
     }

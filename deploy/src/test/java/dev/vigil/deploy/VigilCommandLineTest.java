@@ -118,6 +118,14 @@ class VigilCommandLineTest {
     }
 
     @Test
+    void shouldSayWhatIsWrongWithAFileNotJustItsPath(@TempDir final Path dir) throws Exception {
+        final Path log = Files.writeString(dir.resolve("app.log"), "one line\n");
+        final String out = run(1, "logparse", "--input", log.toString(), "--out", dir.resolve("no/such/dir/x.csv")
+                .toString());
+        assertTrue(out.contains("no/such/dir/x.csv: no such file or directory"), out);
+    }
+
+    @Test
     void shouldReadDurationsTheWayOperatorsWriteThem() {
         final DurationConverter converter = new DurationConverter();
         assertEquals(Duration.ofMillis(500), converter.convert("500ms"));

@@ -67,7 +67,7 @@ public final class LogParseCommand implements Callable<Integer> {
         final long start = System.nanoTime();
         try (BufferedReader r = reader(input)) {
             // read lazily: the miner keeps templates, not the file
-            final Iterable<String> messages = () -> r.lines().map(line -> {
+            final Iterable<String> messages = () -> lines(r).map(line -> {
                 final String content = layout == null ? line : layout.content(line);
                 if (content == null) {
                     unfit[0]++;
@@ -103,5 +103,50 @@ public final class LogParseCommand implements Callable<Integer> {
         return new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+    }
+
+    /**
+     * Lines ended by LF (a CR before it dropped): a lone CR inside a line is text, not a line end, so that LineId stays
+     * the line number an editor or {@code wc -l} gives ({@link BufferedReader#lines()} also ends lines at a CR).
+     */
+    static java.util.stream.Stream<String> lines(final BufferedReader r) {
+        final java.util.Iterator<String> it = new java.util.Iterator<>() {
+            private String next = advance();
+
+            private String advance() {
+                try {
+                    final StringBuilder line = new StringBuilder();
+                    int c;
+                    while ((c = r.read()) >= 0 && c != '\n') {
+                        line.append((char) c);
+                    }
+                    if (c < 0 && line.length() == 0) {
+                        return null;
+                    }
+                    final int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1
+                            : line.length();
+                    return line.substring(0, end);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                final String line = next;
+                next = advance();
+                return line;
+            }
+        };
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(it,
+                java.util.Spliterator.ORDERED), false);
     }
 }

@@ -12,12 +12,12 @@ import picocli.CommandLine;
 
 class LogParseCommandTest {
     @Test
-    void shouldWriteOneTemplatePerLineOfARawLog(@TempDir final Path dir) throws Exception {
+    void shouldWriteOneTemplatePerLineOfARawLogWhereOnlyLfEndsALine(@TempDir final Path dir) throws Exception {
         final Path log = dir.resolve("app.log");
         Files.writeString(log, String.join("\r\n",
                 "081109 203615 148 INFO dfs.DataNode: PacketResponder 1 for block blk_3886 terminating",
                 "081109 203807 222 INFO dfs.DataNode: PacketResponder 0 for block blk_-6952 terminating",
-                "not a header line at all",
+                "not a header line \r at all",
                 "081109 204005 35 INFO dfs.FSNamesystem: BLOCK* NameSystem.addStoredBlock: blockMap updated"));
         final Path out = dir.resolve("out.csv");
         final int code = new CommandLine(new LogParseCommand()).execute("--input", log.toString(), "--out",
