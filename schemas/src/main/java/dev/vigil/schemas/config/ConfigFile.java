@@ -55,7 +55,8 @@ public final class ConfigFile {
     public static Map<String, String> parse(final String name, final String text, final ConfigDef definition) {
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, Integer> lineOf = new LinkedHashMap<>();
-        final String[] lines = text.split("\r?\n", -1);
+        // a byte-order mark (some Windows editors write one) is not part of the first key
+        final String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             final String line = lines[i].strip();
             final int number = i + 1;

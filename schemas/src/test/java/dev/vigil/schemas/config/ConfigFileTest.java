@@ -24,9 +24,9 @@ class ConfigFileTest {
     }
 
     @Test
-    void shouldReadKeysCommentsBlankLinesAndKafkaPassThrough() {
+    void shouldReadKeysCommentsBlankLinesAByteOrderMarkAndKafkaPassThrough() {
         final Map<String, String> values = ConfigFile.parse("agent.properties",
-                "# a comment\n\nbootstrap.servers = k1:9092,k2:9092\r\nanomaly.threshold=0.9\n"
+                "\uFEFF# a comment\n\nbootstrap.servers = k1:9092,k2:9092\r\nanomaly.threshold=0.9\n"
                         + "kafka.security.protocol=SSL\n", DEFINITION);
         assertEquals(Map.of("bootstrap.servers", "k1:9092,k2:9092", "anomaly.threshold", "0.9",
                 "kafka.security.protocol", "SSL"), values);
