@@ -123,8 +123,8 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String DETECTOR_CACHE_MAX_DOC = "Series detectors kept in memory per task (each holds its "
             + "forest); others are rebuilt from their snapshot when needed. This bounds the analyzer's heap.";
     public static final String SERIES_IDLE_MS_CONFIG = "series.idle.ms";
-    private static final String SERIES_IDLE_MS_DOC = "A series without points for this long (in event time) has "
-            + "its open windows published and its episode closed, in ms.";
+    private static final String SERIES_IDLE_MS_DOC = "A series without points for this long (in its event time, and "
+            + "in stream time since its last point came) has its open windows published and its episode closed, in ms.";
     public static final String SERIES_EXPIRY_MS_CONFIG = "series.expiry.ms";
     private static final String SERIES_EXPIRY_MS_DOC = "A series without points for this long is forgotten, in ms.";
     public static final String FORECAST_SERIES_CONFIG = "forecast.series";

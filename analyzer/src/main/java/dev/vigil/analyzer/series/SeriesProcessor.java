@@ -74,6 +74,11 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     private LiveStore<SeriesHistory> histories;
     private LiveStore<DetectorSlot> detectors;
     private KeyValueStore<String, StatsWindow> stats;
+    /**
+     * Stream time at which each series' latest point came, in memory only (one entry per series of the task, removed
+     * at expiry): after a restart a series counts as seen at the first sweep.
+     */
+    private final java.util.Map<String, Long> arrivals = new java.util.HashMap<>();
 
     /**
      * @param settings windows, detector and episode settings
@@ -130,6 +135,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     public void process(final Record<String, Point> record) {
         final Point p = record.value();
         final String key = p.host() + SEP + p.series();
+        arrivals.put(key, context.currentStreamTimeMs());
         SeriesState s = states.get(key);
         if (s == null) {
             s = new SeriesState(p.unit(), p.kind(), p.dataset());
@@ -266,17 +272,28 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         }
     }
 
-    /** Closes what quiet series left open and forgets expired ones; runs on stream time. */
+    /**
+     * Closes what quiet series left open and forgets expired ones; runs on stream time. A series is quiet when it
+     * has had no point for a while in its own event time and also for that long in stream time since one last
+     * came: a series that lags behind the others of its task (a spool replayed after an outage, a host whose clock
+     * is behind) but keeps coming is not quiet, or its windows would be published half full and again.
+     */
     private void sweep(final long streamTime) {
         for (final String key : states.keys()) {
             final SeriesState s = states.get(key);
-            if (s == null || streamTime - s.lastTime < settings.idleMillis()) {
+            if (s == null) {
+                continue;
+            }
+            // not known since a restart: counts as seen now, so that a lagging series is not closed before it comes
+            final long quietFor = streamTime - Math.max(s.lastTime, arrivals.computeIfAbsent(key, k -> streamTime));
+            if (quietFor < settings.idleMillis()) {
                 continue;
             }
             final int sep = key.indexOf(SEP);
             final String host = key.substring(0, sep);
             final String series = key.substring(sep + 1);
-            if (streamTime - s.lastTime >= settings.expiryMillis()) {
+            if (quietFor >= settings.expiryMillis()) {
+                arrivals.remove(key);
                 closeQuiet(key, s, host, series);
                 states.delete(key);
                 histories.delete(key);

@@ -76,6 +76,30 @@ class AnalyzerTopologyTest {
     }
 
     @Test
+    void shouldNotTakeASeriesThatLagsBehindTheOthersButKeepsComingForQuiet() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_IDLE_MS_CONFIG, 120_000L,
+                AnalyzerConfig.SERIES_EXPIRY_MS_CONFIG, 600_000L))) {
+            // given: one host's spool replayed 15 minutes late (more than idle and expiry allow) beside live series,
+            // its points off the minute so that a sweep would find its windows half full
+            for (int i = 0; i < 60; i++) {
+                f.send("system.cpu.utilization", i * 10_000L, 0.5);
+                f.send("system.memory.utilization", i * 10_000L - 905_000L, 0.1 * (i % 6));
+            }
+            // then: each of its minutes is published once and whole, as for a series on time
+            final List<StatsWindow> lagging = f.stats.readValuesToList().stream()
+                    .filter(w -> w.getSeries().equals("system.memory.utilization") && w.getWindow().equals("1m"))
+                    .toList();
+            assertEquals(lagging.size(), lagging.stream().map(StatsWindow::getTime).distinct().count(),
+                    "no window twice: " + lagging);
+            assertEquals(10, lagging.size(), "closed by the series' own time: " + lagging);
+            assertEquals(1 + 9 * 6, lagging.stream().mapToLong(StatsWindow::getCount).sum(), lagging.toString());
+            final KeyValueStore<String, StatsWindow> latest = f.driver.getKeyValueStore(SeriesProcessor.STATS_STORE);
+            assertNotNull(latest.get(SeriesProcessor.statsKey(HOST, "system.memory.utilization", "1m")),
+                    "a series that keeps coming is not forgotten");
+        }
+    }
+
+    @Test
     void shouldKeepTheLatestWindowsOfAtMostTheCachedSeries() {
         try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_CACHE_MAX_CONFIG, 2))) {
             final KeyValueStore<String, StatsWindow> latest = f.driver.getKeyValueStore(SeriesProcessor.STATS_STORE);
