@@ -80,7 +80,7 @@ public final class Guard {
             return new Verdict(Kind.DROP, "MIGRATE impossible: dataset " + spec.getId()
                     + " has no offsite repository", "no-offsite");
         }
-        if (!approved && destructive(intent) && !allowed(intent, spec)) {
+        if (!approved && destructive(intent, spec) && !allowed(intent, spec)) {
             final Optional<DatasetState.Proposal> pending = state.proposalLike(intent);
             if (pending.isPresent()) {
                 return new Verdict(Kind.JOIN, "a " + intent.action() + " proposal already awaits approval: "
@@ -125,10 +125,23 @@ public final class Guard {
 
     /**
      * @param intent an intent
-     * @return whether it is destructive: RESTORE onto the original location, or MIGRATE
+     * @param spec its dataset
+     * @return whether it is destructive: MIGRATE, or RESTORE onto the original location, which a target that is the
+     *     dataset's path, inside it or above it also is
      */
-    public static boolean destructive(final Intent intent) {
-        return intent.action() == Action.RESTORE && intent.target() == null || intent.action() == Action.MIGRATE;
+    public static boolean destructive(final Intent intent, final DatasetSpec spec) {
+        if (intent.action() == Action.MIGRATE) {
+            return true;
+        }
+        if (intent.action() != Action.RESTORE) {
+            return false;
+        }
+        if (intent.target() == null) {
+            return true;
+        }
+        final java.nio.file.Path target = java.nio.file.Path.of(intent.target()).normalize();
+        final java.nio.file.Path data = java.nio.file.Path.of(spec.getPath()).normalize();
+        return target.startsWith(data) || data.startsWith(target);
     }
 
     private static boolean allowed(final Intent intent, final DatasetSpec spec) {

@@ -169,7 +169,7 @@ public final class RuleLoader {
                     final Action action = action(name, keys.get("action"), map, what);
                     if (action != null) {
                         actions.add(new RuleAction(RuleAction.Kind.COMMAND, action, reason, protect,
-                                from(keys.get("from"), what), targetOf(keys.get("target")), null, 0, null));
+                                from(keys.get("from"), what), targetOf(keys.get("target"), what), null, 0, null));
                     }
                 }
             }
@@ -227,9 +227,16 @@ public final class RuleLoader {
         }
     }
 
-    private static String targetOf(final Node node) {
+    private String targetOf(final Node node, final String what) {
         final String t = node == null ? "original" : text(node);
-        return "original".equals(t) ? null : t;
+        if ("original".equals(t)) {
+            return null;
+        }
+        if (!t.startsWith("/")) {
+            // a relative target would land wherever the worker runs
+            problem(line(node), what + "target: '" + t + "' is neither 'original' nor an absolute path");
+        }
+        return t;
     }
 
     private Template reason(final Node node, final String what) {

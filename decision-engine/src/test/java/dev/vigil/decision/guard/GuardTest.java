@@ -39,6 +39,12 @@ class GuardTest {
         assertEquals(Guard.Kind.PROPOSE, check(restore, 0).kind());
         assertEquals(Guard.Kind.COMMAND, check(restore.targeting(null, null, List.of(), "/tmp/elsewhere", null), 0)
                 .kind(), "a restore elsewhere destroys nothing");
+        for (final String onto : List.of("/srv/d1", "/srv/d1/", "/srv/d1/sub", "/srv", "/srv/./d1")) {
+            assertEquals(Guard.Kind.PROPOSE, check(restore.targeting(null, null, List.of(), onto, null), 0).kind(),
+                    "a target that is the dataset's path, inside or above it, is the original location: " + onto);
+        }
+        assertEquals(Guard.Kind.COMMAND, check(restore.targeting(null, null, List.of(), "/srv/d10", null), 0)
+                .kind(), "a sibling whose name starts alike is elsewhere");
         final DatasetSpec auto = DatasetSpec.newBuilder(spec).setAutoRestore(true).build();
         assertEquals(Guard.Kind.COMMAND, guard.check(restore, auto, state, 0, false, now).kind());
         final Intent migrate = Intent.of(Action.MIGRATE, 90, DecisionSource.RULE, "r", "x")

@@ -57,6 +57,20 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldRefuseARelativeRestoreTarget() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: restore-here
+                    on: [event]
+                    when: event.kind == 'file.activity'
+                    actions: [{action: RESTORE, from: latest, target: relative/dir}]
+                """);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("r.yaml:5: rule 'restore-here': ") && problems.get(0).contains(
+                "target: 'relative/dir' is neither 'original' nor an absolute path"), problems.get(0));
+    }
+
+    @Test
     void shouldReportEveryProblemOfTheFileAtOnce() {
         final List<String> problems = problems("""
                 rules:
