@@ -9,6 +9,8 @@ import dev.vigil.backup.WrongPasswordException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,13 +85,20 @@ abstract class RepoSubcommand implements Callable<Integer> {
 
     private int fail(final int code, final Exception e) {
         LOG.debug("vigil repo failed", e);
-        final String what;
-        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
-            what = f.getFile() + ": " + BackupException.reason(f);
-        } else {
-            what = e.getMessage() == null ? e.toString() : e.getMessage();
-        }
+        final String what = e instanceof java.io.IOException io ? dev.vigil.schemas.IoErrors.describe(io)
+                : e.getMessage() == null ? e.toString() : e.getMessage();
         err.println("vigil repo: " + what);
+        if (json) {
+            // scripts that read stdout get a document on failure too, not an empty stream
+            final Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("error", what);
+            doc.put("exitCode", code);
+            try {
+                printJson(doc);
+            } catch (Exception ignored) {
+                // the line on stderr says it
+            }
+        }
         return code;
     }
 

@@ -151,6 +151,27 @@ class SnapshotsCommandTest {
         }
     }
 
+    @Test
+    void shouldPrintAJsonDocumentOnFailureToo() throws Exception {
+        final String repo = initRepo();
+        final Path wrong = Files.writeString(dir.resolve("wrong"), "not the password\n");
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream saved = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        final int code;
+        try {
+            code = new CommandLine(new RepoCommand()).execute("snapshots", "--repo", repo, "--password-file",
+                    wrong.toString(), "--json");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(ExitCodes.WRONG_PASSWORD, code);
+        final com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(ExitCodes.WRONG_PASSWORD, doc.get("exitCode").asInt());
+        assertTrue(doc.get("error").asText().contains("wrong password"), doc.toString());
+    }
+
     private static boolean sh(final String command) throws Exception {
         final Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
