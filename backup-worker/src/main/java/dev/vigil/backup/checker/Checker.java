@@ -118,8 +118,13 @@ public final class Checker {
             errors.add("the index is incomplete: 'vigil repo repair index' rebuilds it from the packs (do not prune "
                     + "before: the packs it lost look unused)");
         }
+        final Set<String> inIndexFiles = new HashSet<>(index.packs());
         for (final String name : stored.keySet()) {
-            if (!indexed.containsKey(name)) {
+            if (!indexed.containsKey(name) && inIndexFiles.contains(name)) {
+                // two runs that stored the same data at once: the index keeps one copy of each blob
+                hints.add("pack " + name.substring(0, 8) + ": every blob in it is also in another pack (stored twice by "
+                        + "runs at the same time); 'vigil repo prune' removes it");
+            } else if (!indexed.containsKey(name)) {
                 hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged
                         ? "maybe named by a damaged index file: 'vigil repo repair index' indexes it again)"
                         : "left by an interrupted run; 'vigil repo prune' removes it)"));

@@ -131,4 +131,29 @@ class CheckerTest {
             assertTrue(new Checker(repo).check(1.0, 1).ok());
         }
     }
+
+    @Test
+    void shouldSayAPackStoredTwiceByRunsAtTheSameTimeIsADuplicateAndPruneIt() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 4);
+        final Path dir = tmp.resolve("repo");
+        TestRepos.create(dir).close();
+        // two backups that opened the repository before either had stored anything store the same data twice
+        try (Repository first = TestRepos.open(dir); Repository second = TestRepos.open(dir)) {
+            new Archiver(first, Clock.systemUTC()).backup(src, ArchiveOptions.of("a", Level.FULL), null);
+            new Archiver(second, Clock.systemUTC()).backup(src, ArchiveOptions.of("b", Level.FULL), null);
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+            assertFalse(report.hints().isEmpty());
+            assertTrue(report.hints().stream().allMatch(h -> h.contains("every blob in it is also in another pack")),
+                    "not taken for the leftovers of an interrupted run: " + report.hints());
+            assertTrue(new Pruner(repo).prune(0.5).packsDeleted() > 0);
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.ok() && report.hints().isEmpty(), report.hints() + " " + report.errors());
+        }
+    }
 }
