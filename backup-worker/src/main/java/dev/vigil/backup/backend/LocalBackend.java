@@ -75,17 +75,26 @@ public final class LocalBackend implements Backend {
         };
     }
 
+    private static final java.nio.file.attribute.FileAttribute<?>[] OWNER_ONLY = {
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))};
+    private static final java.nio.file.attribute.FileAttribute<?>[] NONE = {};
+
     @Override
     public void save(final Handle handle, final byte[] data) throws IOException {
         final Path target = path(handle);
         final Path dir = target.getParent();
         final Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        // a key file is what a password guess is tried against offline: only its owner reads it
+        final java.nio.file.attribute.FileAttribute<?>[] mode = handle.type() == FileType.KEY ? OWNER_ONLY : NONE;
+        final java.util.Set<StandardOpenOption> create = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
         FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(tmp, create, mode);
         } catch (NoSuchFileException e) {
             Files.createDirectories(dir);
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = FileChannel.open(tmp, create, mode);
         }
         try (FileChannel c = ch) {
             final ByteBuffer buf = ByteBuffer.wrap(data);
