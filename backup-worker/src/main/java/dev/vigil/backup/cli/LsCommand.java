@@ -37,8 +37,10 @@ final class LsCommand extends RepoSubcommand {
             final List<Map<String, Object>> rows = new ArrayList<>();
             final String prefix = path.replaceAll("^/+|/+$", "");
             walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {
-                final String p = FileNames.display(raw); // PATH is given as ls shows it
-                if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/")) {
+                final String p = FileNames.display(raw);
+                // as ls shows it, or as the file system names it (restore --include takes both too)
+                if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/") || raw.equals(prefix)
+                        || raw.startsWith(prefix + "/")) {
                     final Map<String, Object> row = new LinkedHashMap<>();
                     row.put("path", "/" + p);
                     row.put("type", n.type().name().toLowerCase());

@@ -130,16 +130,17 @@ public final class FileNames {
 
     /**
      * @param name a name or path text
-     * @return the text for people: each byte that is not UTF-8 as {@code \xNN}, and a backslash as {@code \x5C}
-     *     (else a name that holds the four characters {@code \xE9} would read as the byte E9)
+     * @return the text for people: each byte that is not UTF-8 as {@code \xNN}, so is a control character (a newline
+     *     in a name would otherwise split a listing's line, an escape sequence drive the terminal), and a backslash as
+     *     {@code \x5C} (else a name that holds the four characters {@code \xE9} would read as the byte E9)
      */
     public static String display(final String name) {
-        if (!escaped(name) && name.indexOf('\\') < 0) {
+        if (!escaped(name) && name.indexOf('\\') < 0 && !hasControl(name)) {
             return name;
         }
         final StringBuilder out = new StringBuilder(name.length() + 8);
         name.codePoints().forEach(cp -> {
-            if (isEscape(cp)) {
+            if (isEscape(cp) || isControl(cp)) {
                 out.append(String.format("\\x%02X", cp & 0xff));
             } else if (cp == '\\') {
                 out.append("\\x5C");
@@ -148,6 +149,19 @@ public final class FileNames {
             }
         });
         return out.toString();
+    }
+
+    private static boolean isControl(final int codePoint) {
+        return codePoint < 0x20 || codePoint == 0x7f;
+    }
+
+    private static boolean hasControl(final String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (isControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isEscape(final int codePoint) {

@@ -72,9 +72,14 @@ class SnapshotsCommandTest {
     void failsOnAPathThatIsNotInTheSnapshotSoATypoDoesNotLookLikeSuccess() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src/d"));
         Files.writeString(src.resolve("f"), "x");
+        Files.writeString(src.resolve("back\\slash\nline"), "y");
         final String repo = initRepo();
         run("backup", "--repo", repo, "--password-file", pw, dir.resolve("src").toString());
         assertTrue(run("ls", "--repo", repo, "--password-file", pw, "latest", "/d").contains("/d/f"));
+        for (final String named : List.of("/d/back\\slash\nline", "/d/back\\x5Cslash\\x0Aline")) {
+            assertTrue(run("ls", "--repo", repo, "--password-file", pw, "latest", named)
+                    .contains("/d/back\\x5Cslash\\x0Aline"), "as named on disk, or as ls shows it: " + named);
+        }
         final CommandLine cli = new CommandLine(new RepoCommand());
         assertEquals(ExitCodes.FAILED, cli.execute("ls", "--repo", repo, "--password-file", pw, "latest", "/nope"));
         assertEquals(ExitCodes.FAILED, cli.execute("restore", "--repo", repo, "--password-file", pw, "latest",

@@ -59,6 +59,8 @@ class FileNamesTest {
         assertEquals("café", FileNames.display("café"));
         // a name that holds the characters \xE9 does not read as the byte E9
         assertEquals("caf\\x5CxE9", FileNames.display("caf\\xE9"));
+        // control characters neither split a listing's line nor drive the terminal
+        assertEquals("two\\x0Alines\\x1B[31m\\x7F", FileNames.display("two\nlines\u001b[31m\u007f"));
         // an encoded surrogate (ED A0 80) is not UTF-8 either: kept as three bytes
         final byte[] cesu = {(byte) 0xed, (byte) 0xa0, (byte) 0x80};
         assertArrayEquals(cesu, FileNames.encode(FileNames.decode(cesu)));
