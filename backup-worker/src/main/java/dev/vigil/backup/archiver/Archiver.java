@@ -66,12 +66,15 @@ public final class Archiver {
     public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress) {
         final Instant start = clock.instant();
         final long writtenBefore = repo.bytesWritten();
-        final Path root = source.toAbsolutePath().normalize();
+        final Path given = source.toAbsolutePath().normalize();
+        final Path root;
         final FileStat rootStat;
         try {
+            // a dataset root that is a link is followed: the operator named it (links inside it are kept as links)
+            root = Files.isSymbolicLink(given) ? given.toRealPath() : given;
             rootStat = FileStat.of(root);
         } catch (IOException e) {
-            throw new BackupException("source " + root + ": " + BackupException.reason(e), e);
+            throw new BackupException("source " + given + ": " + BackupException.reason(e), e);
         }
         if (rootStat.type() != NodeType.DIR) {
             throw new BackupException("source " + root + ": not a directory");

@@ -121,6 +121,21 @@ class RoundTripTest {
     }
 
     @Test
+    void shouldFollowADatasetRootThatIsALinkButKeepLinksInside() throws Exception {
+        final Path real = Files.createDirectories(tmp.resolve("real"));
+        Files.writeString(real.resolve("a.txt"), "through the link");
+        Files.createSymbolicLink(real.resolve("inner"), Path.of("a.txt"));
+        final Path link = Files.createSymbolicLink(tmp.resolve("data"), real);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Snapshot s = backup(repo, link, Level.FULL);
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(s, out, RestoreOptions.defaults(), null);
+            assertEquals("through the link", Files.readString(out.resolve("a.txt")));
+            assertTrue(Files.isSymbolicLink(out.resolve("inner")));
+        }
+    }
+
+    @Test
     void shouldRestoreNamesThatAreNotUtf8ByteForByteAndFifos() throws Exception {
         final Path src = tmp.resolve("src");
         Files.createDirectories(src);
