@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -79,11 +80,38 @@ public final class ConfigFile {
             }
             if (!key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX)) {
                 check(name + ":" + number, key, value, definition.configKeys().get(key));
+            } else {
+                checkClientKey(name + ":" + number, key.substring(CommonConfig.KAFKA_CLIENT_PREFIX.length()), value);
             }
             values.put(key, value);
             lineOf.put(key, number);
         }
         return values;
+    }
+
+    /** The Kafka clients' own definitions: a kafka.* value they would all refuse is refused here, with its line. */
+    private static final List<ConfigDef> CLIENTS = List.of(
+            org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+            org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+            org.apache.kafka.clients.admin.AdminClientConfig.configDef());
+
+    private static void checkClientKey(final String where, final String key, final String value) {
+        ConfigException refused = null;
+        for (final ConfigDef client : CLIENTS) {
+            final ConfigDef.ConfigKey spec = client.configKeys().get(key);
+            if (spec == null) {
+                continue; // not this client's (or a Kafka Streams setting): the client that takes it checks it
+            }
+            try {
+                check(where, "kafka." + key, value, spec);
+                return;
+            } catch (ConfigException e) {
+                refused = e;
+            }
+        }
+        if (refused != null) {
+            throw refused;
+        }
     }
 
     private static void check(final String where, final String key, final String value, final ConfigDef.ConfigKey spec) {

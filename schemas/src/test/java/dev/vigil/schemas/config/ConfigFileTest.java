@@ -2,6 +2,7 @@ package dev.vigil.schemas.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,16 @@ class ConfigFileTest {
         assertEquals("agent.properties:2: interval.ms is already set on line 1",
                 refusal("interval.ms=200\ninterval.ms=300\n"));
         assertEquals("agent.properties:1: expected key=value, found 'interval.ms 200'", refusal("interval.ms 200"));
+    }
+
+    @Test
+    void shouldRefuseAKafkaClientValueEveryClientWouldRefuseWithItsLine() {
+        final String refused = refusal("bootstrap.servers=k:1\nkafka.acks=banana\n");
+        assertTrue(refused.startsWith("agent.properties:2: kafka.acks: "), refused);
+        assertTrue(refusal("kafka.request.timeout.ms=soon\n").startsWith("agent.properties:1: kafka.request.timeout.ms"));
+        assertEquals(Map.of("kafka.acks", "all", "kafka.num.stream.threads", "2", "kafka.fetch.min.bytes", "1"),
+                ConfigFile.parse("agent.properties", "kafka.acks=all\nkafka.num.stream.threads=2\n"
+                        + "kafka.fetch.min.bytes=1\n", DEFINITION), "valid, or a setting of a client that checks it");
     }
 
     @Test
