@@ -85,6 +85,9 @@ public final class NabScorer {
         }
         for (int f = 0; f < files.size(); f++) {
             final NabFile file = files.get(f);
+            if (!windows.byFile().containsKey(file.name())) {
+                throw new NabException(file.name() + ": no entry in the windows file");
+            }
             if (scores.get(f).length != file.size()) {
                 throw new NabException(file.name() + ": " + scores.get(f).length + " scores for " + file.size()
                         + " data rows");
@@ -94,6 +97,10 @@ public final class NabScorer {
                     throw new NabException(file.name() + ": row " + (i + 1) + ": score is NaN");
                 }
             }
+        }
+        if (files.stream().allMatch(f -> windows.byFile().get(f.name()).isEmpty())) {
+            // the perfect detector then scores 0 as the null one does: every normalized score is 0/0
+            throw new NabException("no labelled anomaly window in these files: NAB's score is undefined without one");
         }
         final List<ProfileScore> out = new ArrayList<>();
         for (final NabProfile profile : NabProfile.values()) {

@@ -2,6 +2,7 @@ package dev.vigil.analyzer.nab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,15 +105,21 @@ class NabScorerTest {
     }
 
     @Test
-    void shouldRejectMismatchedRowsNanAndUnknownFiles() throws IOException {
+    void shouldRejectMismatchedRowsNanUnknownFilesAndACorpusWithoutWindows() throws IOException {
         final NabFile f = file("cat/a.csv");
-        final NabWindows w = windows("{\"cat/a.csv\": []}");
-        assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[99]), w));
+        final NabWindows w = windows("{\"cat/a.csv\": [[\"" + time(40) + "\", \"" + time(59) + "\"]]}");
+        assertTrue(assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[99]), w))
+                .getMessage().contains("99 scores for 100 data rows"));
         final double[] nan = new double[100];
         nan[3] = Double.NaN;
-        assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(nan), w));
+        assertTrue(assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(nan), w)).getMessage()
+                .contains("row 4: score is NaN"));
         final NabWindows other = windows("{\"cat/z.csv\": []}");
-        assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[100]), other));
+        assertTrue(assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[100]),
+                other)).getMessage().contains("no entry in the windows file"));
+        final NabWindows none = windows("{\"cat/a.csv\": []}");
+        assertTrue(assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[100]),
+                none)).getMessage().contains("no labelled anomaly window"), "scores would be 0/0, NaN");
     }
 
     /** NAB's own results for its Numenta HTM detector, scored on the shared subset, give 61.3 / 54.3 / 66.2. */
