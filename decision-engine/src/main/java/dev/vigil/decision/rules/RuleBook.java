@@ -58,6 +58,9 @@ public final class RuleBook {
         }
     }
 
+    /** Why the file could not be read at the last reload, or null. */
+    private String unreadable;
+
     /** @return the rules in force */
     public RuleSet rules() {
         return current;
@@ -81,8 +84,17 @@ public final class RuleBook {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            LOG.warn("Cannot read rule file {} ({}); rules {} stay in force", file, e.getMessage(), current.version());
+            final String reason = dev.vigil.schemas.IoErrors.reason(e);
+            if (!reason.equals(unreadable)) {
+                // said once per cause, not at every reload interval
+                LOG.warn("Cannot read rule file {} ({}); rules {} stay in force", file, reason, current.version());
+                unreadable = reason;
+            }
             return false;
+        }
+        if (unreadable != null) {
+            LOG.info("Rule file {} readable again", file);
+            unreadable = null;
         }
         if (text.equals(lastText)) {
             return false;
