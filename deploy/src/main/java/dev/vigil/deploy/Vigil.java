@@ -1,6 +1,8 @@
 package dev.vigil.deploy;
 
 import dev.vigil.backup.cli.VersionProvider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,12 +73,42 @@ public final class Vigil implements Runnable {
                 .setExecutionExceptionHandler(new ErrorHandler());
     }
 
-    /** Every command that has subcommands lists them by {@link #commandList}. */
+    /**
+     * Every command that has subcommands lists them by {@link #commandList}, and every description is reflowed:
+     * picocli starts a new line at each element of a description, so a sentence that the source splits across
+     * elements would print broken mid-sentence.
+     */
     private static void listCommandsBySentence(final CommandLine command) {
+        final UsageMessageSpec usage = command.getCommandSpec().usageMessage();
+        usage.description(reflow(usage.description()));
         if (!command.getSubcommands().isEmpty()) {
             command.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Vigil::commandList);
             command.getSubcommands().values().forEach(Vigil::listCommandsBySentence);
         }
+    }
+
+    /**
+     * @param lines a description as written in the source
+     * @return the same with each line that does not end a sentence joined to the next one; blank lines, indented
+     *     lines (examples) and the lines that follow them stay as they are
+     */
+    static String[] reflow(final String[] lines) {
+        final List<String> out = new ArrayList<>();
+        for (final String line : lines) {
+            final int last = out.size() - 1;
+            if (last >= 0 && continues(out.get(last)) && !line.isBlank() && !line.startsWith(" ")) {
+                out.set(last, out.get(last).stripTrailing() + " " + line.strip());
+            } else {
+                out.add(line);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private static boolean continues(final String line) {
+        final String text = line.strip();
+        return !text.isEmpty() && !line.startsWith(" ") && !text.startsWith("Example")
+                && ".:!?)".indexOf(text.charAt(text.length() - 1)) < 0 && !text.endsWith("%n");
     }
 
     /**

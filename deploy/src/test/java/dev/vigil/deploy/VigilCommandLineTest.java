@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,8 +51,16 @@ class VigilCommandLineTest {
         assertTrue(usage.contains("-h, --help") || command.getCommandName().equals("help"),
                 command.getCommandSpec().qualifiedName() + " has no --help");
         // picocli formats descriptions with String.format: a lone '%' prints a warning and the raw text
-        for (final String line : command.getCommandSpec().usageMessage().description()) {
+        final String[] description = command.getCommandSpec().usageMessage().description();
+        for (int i = 0; i < description.length; i++) {
+            final String line = description[i];
             assertTrue(formats(line), command.getCommandSpec().qualifiedName() + ": unescaped % in: " + line);
+            // a line that stops mid-sentence prints as a ragged break in --help (see Vigil.reflow)
+            final String text = line.strip();
+            assertTrue(text.isEmpty() || line.startsWith(" ") || text.startsWith("Example") || text.endsWith("%n")
+                    || ".:!?)".indexOf(text.charAt(text.length() - 1)) >= 0 || i + 1 < description.length
+                    && (description[i + 1].isBlank() || description[i + 1].startsWith(" ")),
+                    command.getCommandSpec().qualifiedName() + ": a description line ends mid-sentence: " + line);
         }
         for (final CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
             for (final String line : option.description()) {
@@ -75,6 +84,14 @@ class VigilCommandLineTest {
         } catch (java.util.IllegalFormatException e) {
             return false;
         }
+    }
+
+    @Test
+    void shouldJoinTheLinesOfASentenceButKeepParagraphsAndExamples() {
+        assertEquals(List.of("Run it until Ctrl-C: it reads all.", "", "  vigil demo", "Example: vigil x",
+                        "Then more text, and the end."),
+                List.of(Vigil.reflow(new String[] {"Run it until", "Ctrl-C: it reads", "all.", "", "  vigil demo",
+                    "Example: vigil x", "Then more text,", "and the end."})));
     }
 
     @Test

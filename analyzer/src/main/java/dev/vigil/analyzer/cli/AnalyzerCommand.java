@@ -38,7 +38,8 @@ public final class AnalyzerCommand implements Callable<Integer> {
         final Map<String, String> settings = config == null ? new HashMap<>()
                 : new HashMap<>(ConfigFile.read(config, AnalyzerConfig.CONFIG));
         cluster.applyTo(settings);
-        final AnalyzerService service = AnalyzerService.start(new AnalyzerConfig(settings));
+        final AnalyzerConfig config = new AnalyzerConfig(settings);
+        final AnalyzerService service = AnalyzerService.start(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -46,7 +47,7 @@ public final class AnalyzerCommand implements Callable<Integer> {
             service.close();
             stopped.countDown();
         }, "analyzer-shutdown"));
-        System.err.println("analyzer: running as " + service.streams().state() + (service.queryEndpoint() == null ? ""
+        System.err.println("analyzer " + config.applicationId() + " running" + (service.queryEndpoint() == null ? ""
                 : ", statistics on http://" + service.queryEndpoint() + "/v1/stats") + "; Ctrl-C stops it");
         while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
             if (!closing.get() && !service.streams().state().isRunningOrRebalancing()) {
