@@ -22,14 +22,23 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Worker config file (key=value lines).")
     Path config;
 
-    @Option(names = {"--bootstrap-server", "-b"}, description = "Kafka broker(s); overrides bootstrap.servers.")
+    @Option(names = {"--bootstrap-server", "-b"}, description = "Kafka broker(s); overrides bootstrap.servers "
+            + "(default: the file's bootstrap.servers, else $VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for "
+            + "every service.")
     String bootstrap;
 
     @Override
     public Integer call() throws Exception {
         final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
+        final String env = System.getenv("VIGIL_BOOTSTRAP_SERVER");
         if (bootstrap != null) {
             values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        } else if (!values.containsKey(CommonConfig.BOOTSTRAP_SERVERS_CONFIG) && env != null && !env.isBlank()) {
+            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, env);
+        }
+        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
+        if (!values.containsKey(CommonConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
+            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, envPrefix);
         }
         final WorkerConfig cfg = new WorkerConfig(values);
         final CountDownLatch stop = new CountDownLatch(1);

@@ -34,13 +34,12 @@ public final class CollectorCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
-            defaultValue = "${env:VIGIL_BOOTSTRAP_SERVER}",
-            description = "Kafka broker(s); overrides bootstrap.servers (default: $VIGIL_BOOTSTRAP_SERVER, else the "
-                    + "file's value, else 127.0.0.1:9092).")
+            description = "Kafka broker(s); overrides bootstrap.servers (default: the file's bootstrap.servers, else "
+                    + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
     String bootstrapServer;
 
-    @Option(names = "--topic-prefix", defaultValue = "${env:VIGIL_TOPIC_PREFIX}",
-            description = "Prefix of every Vigil topic; overrides topic.prefix (default: $VIGIL_TOPIC_PREFIX).")
+    @Option(names = "--topic-prefix", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
+            + "the file's topic.prefix, else $VIGIL_TOPIC_PREFIX).")
     String topicPrefix;
 
     /**
@@ -54,11 +53,18 @@ public final class CollectorCommand implements Callable<Integer> {
         if (file != null) {
             values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG));
         }
+        final String envBootstrap = System.getenv("VIGIL_BOOTSTRAP_SERVER");
         if (bootstrap != null && !bootstrap.isBlank()) {
             values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        } else if (!values.containsKey(CommonConfig.BOOTSTRAP_SERVERS_CONFIG) && envBootstrap != null
+                && !envBootstrap.isBlank()) {
+            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, envBootstrap);
         }
+        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
         if (prefix != null) {
             values.put(CommonConfig.TOPIC_PREFIX_CONFIG, prefix);
+        } else if (!values.containsKey(CommonConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
+            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, envPrefix);
         }
         return new CollectorConfig(values);
     }

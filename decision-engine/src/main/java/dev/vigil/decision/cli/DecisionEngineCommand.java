@@ -26,8 +26,8 @@ public final class DecisionEngineCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
-            description = "Kafka broker(s); overrides bootstrap.servers (default: the config file, "
-                    + "$VIGIL_BOOTSTRAP_SERVER, or 127.0.0.1:9092).")
+            description = "Kafka broker(s); overrides bootstrap.servers (default: the file's bootstrap.servers, else "
+                    + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
     String bootstrapServer;
 
     @Option(names = "--topic-prefix", description = "Overrides topic.prefix (default: the config file or "
