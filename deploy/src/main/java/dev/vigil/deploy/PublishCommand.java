@@ -208,7 +208,7 @@ final class PublishCommand implements Runnable {
         @Mixin
         KafkaOptions kafka;
 
-        @Option(names = "--topic", required = true, description = "Full topic name.")
+        @Option(names = "--topic", required = true, description = "Full topic name (with the deployment's prefix).")
         String topic;
 
         @Option(names = "--key", description = "Key text.")
@@ -217,8 +217,17 @@ final class PublishCommand implements Runnable {
         @Option(names = "--value", required = true, description = "Value text (sent as UTF-8 bytes).")
         String value;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            final java.util.List<String> names = Topics.all(kafka.topicPrefix).stream().map(Topic::name).toList();
+            if (!names.contains(topic)) {
+                // the producer would wait for the topic's metadata until its timeout, then fail without saying why
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--topic: '" + topic
+                        + "' is not a Vigil topic of prefix '" + kafka.topicPrefix + "'; one of " + names);
+            }
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.bootstrapServer)) {
                 final RecordMetadata sent = producer.send(new ProducerRecord<>(topic,
                         key == null ? null : key.getBytes(StandardCharsets.UTF_8),

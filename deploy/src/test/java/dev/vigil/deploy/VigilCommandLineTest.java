@@ -110,6 +110,8 @@ class VigilCommandLineTest {
         assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "{\"kind\":\"x\",\"severity\":\"NOPE\"}")
                 .contains("--from-json: HostEvent.severity: expected one of"));
         assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "[1]").contains("got array"));
+        assertTrue(run(2, "publish", "raw", "-b", "127.0.0.1:1", "--topic", "vigil-metricz", "--value", "x")
+                .contains("'vigil-metricz' is not a Vigil topic"));
     }
 
     @Test
