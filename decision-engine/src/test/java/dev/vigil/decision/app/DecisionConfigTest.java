@@ -19,6 +19,15 @@ class DecisionConfigTest {
     }
 
     @Test
+    void shouldTakeAKafkaStreamsSettingThatThePlainClientsWouldRefuse() {
+        // group.protocol=streams is Kafka Streams' own value: the consumer's definition alone refuses it
+        assertTrue(ConfigFile.parse("e.properties", "kafka.group.protocol=streams\n", DecisionConfig.CONFIG)
+                .containsKey("kafka.group.protocol"));
+        assertThrows(ConfigException.class, () -> ConfigFile.parse("e.properties", "kafka.group.protocol=banana\n",
+                DecisionConfig.CONFIG));
+    }
+
+    @Test
     void shouldRefuseAMissingRuleFileAsConfigurationBeforeConnecting(@org.junit.jupiter.api.io.TempDir final
                                                                      java.nio.file.Path dir) throws Exception {
         final java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("e.properties"),

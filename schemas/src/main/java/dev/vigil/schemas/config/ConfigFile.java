@@ -89,18 +89,36 @@ public final class ConfigFile {
         return values;
     }
 
-    /** The Kafka clients' own definitions: a kafka.* value they would all refuse is refused here, with its line. */
-    private static final List<ConfigDef> CLIENTS = List.of(
-            org.apache.kafka.clients.producer.ProducerConfig.configDef(),
-            org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
-            org.apache.kafka.clients.admin.AdminClientConfig.configDef());
+    /**
+     * The Kafka clients' own definitions: a kafka.* value that every client defining the key would refuse is refused
+     * here, with its line. Kafka Streams' is among them where the service has it (found by name: this module does
+     * not depend on Kafka Streams, and a service without it cannot use its settings anyway).
+     */
+    private static final List<ConfigDef> CLIENTS = clients();
+
+    private static List<ConfigDef> clients() {
+        final List<ConfigDef> defs = new java.util.ArrayList<>(List.of(
+                org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+                org.apache.kafka.clients.admin.AdminClientConfig.configDef()));
+        try {
+            defs.add((ConfigDef) Class.forName("org.apache.kafka.streams.StreamsConfig").getMethod("configDef")
+                    .invoke(null));
+        } catch (ReflectiveOperationException | LinkageError e) {
+            // no Kafka Streams here
+        }
+        return List.copyOf(defs);
+    }
 
     private static void checkClientKey(final String where, final String key, final String value) {
+        if (value.contains("${")) {
+            return; // a config provider's placeholder, resolved by the client
+        }
         ConfigException refused = null;
         for (final ConfigDef client : CLIENTS) {
             final ConfigDef.ConfigKey spec = client.configKeys().get(key);
-            if (spec == null) {
-                continue; // not this client's (or a Kafka Streams setting): the client that takes it checks it
+            if (spec == null || spec.type == ConfigDef.Type.CLASS) {
+                continue; // not this client's; or a class, which only the client may load
             }
             try {
                 check(where, "kafka." + key, value, spec);

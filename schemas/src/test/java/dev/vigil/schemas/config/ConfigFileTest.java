@@ -66,6 +66,10 @@ class ConfigFileTest {
         assertEquals(Map.of("kafka.acks", "all", "kafka.num.stream.threads", "2", "kafka.fetch.min.bytes", "1"),
                 ConfigFile.parse("agent.properties", "kafka.acks=all\nkafka.num.stream.threads=2\n"
                         + "kafka.fetch.min.bytes=1\n", DEFINITION), "valid, or a setting of a client that checks it");
+        assertEquals(Map.of("kafka.request.timeout.ms", "${env:TIMEOUT}", "kafka.partitioner.class", "com.example.P"),
+                ConfigFile.parse("agent.properties", "kafka.request.timeout.ms=${env:TIMEOUT}\n"
+                        + "kafka.partitioner.class=com.example.P\n", DEFINITION),
+                "a config provider's placeholder and a class are the clients' to resolve");
     }
 
     @Test
