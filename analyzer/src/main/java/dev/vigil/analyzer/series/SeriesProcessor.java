@@ -79,6 +79,8 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
      * at expiry): after a restart a series counts as seen at the first sweep.
      */
     private final java.util.Map<String, Long> arrivals = new java.util.HashMap<>();
+    /** Stream time of this processor's first sweep. */
+    private long firstSweep = Long.MIN_VALUE;
 
     /**
      * @param settings windows, detector and episode settings
@@ -135,7 +137,6 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     public void process(final Record<String, Point> record) {
         final Point p = record.value();
         final String key = p.host() + SEP + p.series();
-        arrivals.put(key, context.currentStreamTimeMs());
         SeriesState s = states.get(key);
         if (s == null) {
             s = new SeriesState(p.unit(), p.kind(), p.dataset());
@@ -155,6 +156,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             s.ids.add(p.time(), p.idHash(), s.lastTime, settings.dedupWindowMillis());
             s.windows.add(p.time(), p.value(), false, settings.windows());
             states.put(key, s);
+            arrivals.put(key, context.currentStreamTimeMs());
             return;
         }
         if (s.lastTime != Long.MIN_VALUE) {
@@ -167,6 +169,8 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         }
         advance(key, s, p);
         states.put(key, s);
+        // counted only now: a point refused as too late, or a retry, does not keep a series from going quiet
+        arrivals.put(key, context.currentStreamTimeMs());
     }
 
     private void advance(final String key, final SeriesState s, final Point p) {
@@ -279,20 +283,27 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
      * is behind) but keeps coming is not quiet, or its windows would be published half full and again.
      */
     private void sweep(final long streamTime) {
+        if (firstSweep == Long.MIN_VALUE) {
+            firstSweep = streamTime;
+        }
         for (final String key : states.keys()) {
             final SeriesState s = states.get(key);
             if (s == null) {
                 continue;
             }
-            // not known since a restart: counts as seen now, so that a lagging series is not closed before it comes
-            final long quietFor = streamTime - Math.max(s.lastTime, arrivals.computeIfAbsent(key, k -> streamTime));
-            if (quietFor < settings.idleMillis()) {
+            final Long arrived = arrivals.get(key);
+            // Not seen since a restart: for closing its windows it counts as seen at the first sweep, so that a
+            // lagging series is not closed half full before its next point; for forgetting it, its own time
+            // alone counts, so that restarts do not keep dead series forever.
+            final long quietFor = streamTime - Math.max(s.lastTime, arrived != null ? arrived : firstSweep);
+            final long silentFor = streamTime - Math.max(s.lastTime, arrived != null ? arrived : Long.MIN_VALUE);
+            if (quietFor < settings.idleMillis() && silentFor < settings.expiryMillis()) {
                 continue;
             }
             final int sep = key.indexOf(SEP);
             final String host = key.substring(0, sep);
             final String series = key.substring(sep + 1);
-            if (quietFor >= settings.expiryMillis()) {
+            if (silentFor >= settings.expiryMillis()) {
                 arrivals.remove(key);
                 closeQuiet(key, s, host, series);
                 states.delete(key);

@@ -100,6 +100,24 @@ class AnalyzerTopologyTest {
     }
 
     @Test
+    void shouldCloseASeriesWhosePointsAreAllRefusedAsTooLate() {
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_IDLE_MS_CONFIG, 120_000L,
+                AnalyzerConfig.SERIES_EXPIRY_MS_CONFIG, 600_000L))) {
+            // given: a series with an open minute, then a host clock that jumped back: every later point is refused
+            for (int i = 0; i < 5; i++) {
+                f.send("system.memory.utilization", 60_000L + i * 10_000L, 0.4);
+            }
+            for (int i = 0; i < 40; i++) {
+                f.send("system.cpu.utilization", i * 10_000L, 0.5);
+                f.send("system.memory.utilization", -3_600_000L + i * 10_000L, 0.4);
+            }
+            // then: the sweep takes it for quiet and publishes its open minute
+            assertTrue(f.stats.readValuesToList().stream().anyMatch(w -> w.getSeries()
+                    .equals("system.memory.utilization") && w.getWindow().equals("1m") && w.getCount() == 5));
+        }
+    }
+
+    @Test
     void shouldKeepTheLatestWindowsOfAtMostTheCachedSeries() {
         try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.SERIES_CACHE_MAX_CONFIG, 2))) {
             final KeyValueStore<String, StatsWindow> latest = f.driver.getKeyValueStore(SeriesProcessor.STATS_STORE);
