@@ -111,24 +111,43 @@ public final class LogParseCommand implements Callable<Integer> {
      */
     static java.util.stream.Stream<String> lines(final BufferedReader r) {
         final java.util.Iterator<String> it = new java.util.Iterator<>() {
+            private final char[] buf = new char[1 << 16];
+            private int pos;
+            private int len;
             private String next = advance();
 
             private String advance() {
                 try {
-                    final StringBuilder line = new StringBuilder();
-                    int c;
-                    while ((c = r.read()) >= 0 && c != '\n') {
-                        line.append((char) c);
+                    StringBuilder line = null;
+                    while (true) {
+                        if (pos == len) {
+                            len = r.read(buf, 0, buf.length);
+                            pos = 0;
+                            if (len < 0) {
+                                len = 0;
+                                return line == null ? null : strip(line.toString());
+                            }
+                        }
+                        int lf = pos;
+                        while (lf < len && buf[lf] != '\n') {
+                            lf++;
+                        }
+                        if (lf < len) {
+                            final String text = line == null ? new String(buf, pos, lf - pos)
+                                    : line.append(buf, pos, lf - pos).toString();
+                            pos = lf + 1;
+                            return strip(text);
+                        }
+                        line = (line == null ? new StringBuilder() : line).append(buf, pos, len - pos);
+                        pos = len;
                     }
-                    if (c < 0 && line.length() == 0) {
-                        return null;
-                    }
-                    final int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1
-                            : line.length();
-                    return line.substring(0, end);
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
+            }
+
+            private String strip(final String line) {
+                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
             }
 
             @Override
