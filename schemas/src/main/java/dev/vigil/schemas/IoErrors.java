@@ -41,4 +41,24 @@ public final class IoErrors {
     public static String describe(final IOException e) {
         return e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + ": " + reason(e) : reason(e);
     }
+
+    /**
+     * @param e an I/O error
+     * @return whether it is a permission refused or a write to a read-only filesystem: failures that no retry
+     *     changes (told by the filesystem, not by the error's text, which the C library may translate)
+     */
+    public static boolean isPermanent(final IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return true;
+        }
+        if (!(e instanceof FileSystemException f) || f.getFile() == null) {
+            return false;
+        }
+        java.nio.file.Path p = java.nio.file.Path.of(f.getFile()).toAbsolutePath();
+        while (p != null && !java.nio.file.Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            p = p.getParent();
+        }
+        // access(2), which answers EROFS for a read-only mount (a bind mount too, where FileStore may not tell)
+        return p != null && !java.nio.file.Files.isWritable(p);
+    }
 }

@@ -73,8 +73,7 @@ public final class RetryingBackend implements Backend {
      *     that is none)
      */
     private static boolean permanent(final IOException e) {
-        return e instanceof java.nio.file.AccessDeniedException || e instanceof ClosedByInterruptException
-                || e instanceof java.nio.file.FileSystemException f && "Read-only file system".equals(f.getReason());
+        return e instanceof ClosedByInterruptException || dev.vigil.schemas.IoErrors.isPermanent(e);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.repository.HostInfo;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,8 +80,11 @@ public final class RepoLock implements AutoCloseable {
             lock.handle = lock.write();
         } catch (BackupException e) {
             // a read-only mount or a repository of another user: reading it needs no lock
-            throw new BackupException(e.getMessage() + (exclusive ? "" : "; restore, check and copy's source can read "
-                    + "the repository without a lock: add --no-lock"), e);
+            if (exclusive || !(e.getCause() instanceof IOException io && IoErrors.isPermanent(io))) {
+                throw e;
+            }
+            throw new BackupException(e.getMessage() + "; restore, check and copy's source can read the repository "
+                    + "without a lock: add --no-lock", e);
         }
         try {
             lock.checkConflicts(lock.handle);
