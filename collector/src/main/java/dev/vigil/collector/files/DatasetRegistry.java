@@ -97,7 +97,10 @@ public final class DatasetRegistry implements AutoCloseable {
         }
     }
 
-    /** Hands on a record's spec (null: the dataset was removed); one that does not decode is skipped, said once. */
+    /**
+     * Hands on a record's spec (null: the dataset was removed). One that does not decode is skipped with a warning,
+     * so the dataset's last readable spec stays in force: better to keep watching than to stop on garbage.
+     */
     private void read(final ConsumerRecord<String, byte[]> r, final BiConsumer<String, DatasetSpec> to) {
         final DatasetSpec spec;
         try {
