@@ -52,7 +52,7 @@ public final class RepoLock implements AutoCloseable {
      * @param username the holder's user
      * @param exclusive whether no other lock may exist
      */
-    public record Info(String time, String host, long pid, String username, boolean exclusive) {
+    public record Info(String time, String host, long pid, String username, boolean exclusive, String machine) {
     }
 
     private RepoLock(final Repository repo, final Clock clock, final boolean exclusive) {
@@ -103,7 +103,7 @@ public final class RepoLock implements AutoCloseable {
 
     private Handle write() {
         final Info info = new Info(clock.instant().toString(), HostInfo.hostName(), ProcessHandle.current().pid(),
-                HostInfo.userName(), exclusive);
+                HostInfo.userName(), exclusive, HostInfo.machine());
         try {
             return repo.saveUnpacked(FileType.LOCK, KIND, JSON.writeValueAsBytes(info));
         } catch (IOException e) {
@@ -137,8 +137,7 @@ public final class RepoLock implements AutoCloseable {
                 throw new RepositoryLockedException(repo.backend().location() + ": locked "
                         + (other.info().exclusive() ? "exclusively " : "") + "by pid " + other.info().pid() + " on "
                         + other.info().host() + " (" + other.info().username() + ") since " + other.info().time()
-                        + (other.info().host().equals(HostInfo.hostName()) && !other.info().host().equals(
-                                HostInfo.UNKNOWN)
+                        + (other.info().machine() != null && other.info().machine().equals(HostInfo.machine())
                         ? "; if that process is gone, 'vigil repo unlock' removes the lock"
                         : "; a lock of another host goes stale 30 minutes after its last refresh; if that process is "
                         + "surely gone, 'vigil repo unlock --remove-all' removes it now"));
@@ -179,7 +178,7 @@ public final class RepoLock implements AutoCloseable {
                 } catch (java.nio.file.NoSuchFileException e) {
                     // Released while listing.
                 } catch (InvalidDataException | IOException e) {
-                    out.add(new Held(f.handle(), new Info("", "?", -1, "?", false), true));
+                    out.add(new Held(f.handle(), new Info("", "?", -1, "?", false, null), true));
                 }
             }
         } catch (IOException e) {
@@ -192,8 +191,8 @@ public final class RepoLock implements AutoCloseable {
         if (Instant.parse(info.time()).plus(STALE).isBefore(clock.instant())) {
             return true;
         }
-        // a process id proves something only on a host known by name: "localhost" may be any host
-        return info.host().equals(HostInfo.hostName()) && !info.host().equals(HostInfo.UNKNOWN)
+        // a process id proves something only in this kernel boot and process-id namespace: host names repeat
+        return info.machine() != null && info.machine().equals(HostInfo.machine())
                 && info.pid() != ProcessHandle.current().pid()
                 && ProcessHandle.of(info.pid()).map(p -> !p.isAlive()).orElse(true);
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /** This host's and user's names, as recorded in keys, locks and snapshots. */
 public final class HostInfo {
-    /** What {@link #hostName()} says when no name can be found: shared by every such host, so it proves nothing. */
-    public static final String UNKNOWN = "localhost";
+    /** What {@link #hostName()} says when no name can be found. */
+    private static final String UNKNOWN = "localhost";
     private static final String NAME = lookUp();
 
     private HostInfo() {
@@ -38,6 +38,27 @@ public final class HostInfo {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return UNKNOWN;
+        }
+    }
+
+    private static final String MACHINE = machineOf();
+
+    /**
+     * @return this kernel boot and process-id namespace ({@code boot_id:pid-namespace}), or null where unknown: a
+     *     process id means the same process only where this matches, whatever host names say (cloned images share
+     *     names; containers on one host share a kernel but not their process ids)
+     */
+    public static String machine() {
+        return MACHINE;
+    }
+
+    private static String machineOf() {
+        try {
+            final String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            final String pids = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            return boot.isEmpty() ? null : boot + ":" + pids;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vigil.backup.repository;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,22 +77,27 @@ class RepositoryKeysTest {
             }
             final Process dead = new ProcessBuilder("true").start();
             dead.waitFor();
-            final Handle unknownHost = repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.UNKNOWN, dead.pid()));
-            final RepositoryLockedException locked = assertThrows(RepositoryLockedException.class,
-                    () -> RepoLock.acquire(repo, true, Clock.systemUTC()),
-                    "a lock from a host without a name may belong to any host: its pid proves nothing");
-            assertTrue(locked.getMessage().contains("'vigil repo unlock --remove-all' removes it now"),
-                    "plain unlock would not remove it: " + locked.getMessage());
-            repo.backend().remove(unknownHost);
-            repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.hostName(), dead.pid()));
+            // same host name, another machine (a cloned image, a container): its pid proves nothing here
+            for (final String machine : new String[] {"another-boot:pid:[1]", null}) {
+                final Handle other = repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.hostName(),
+                        machine, dead.pid()));
+                final RepositoryLockedException locked = assertThrows(RepositoryLockedException.class,
+                        () -> RepoLock.acquire(repo, true, Clock.systemUTC()), "machine " + machine);
+                assertTrue(locked.getMessage().contains("'vigil repo unlock --remove-all' removes it now"),
+                        "plain unlock would not remove it: " + locked.getMessage());
+                repo.backend().remove(other);
+            }
+            assertNotNull(HostInfo.machine(), "Linux tells its boot and pid namespace");
+            repo.saveUnpacked(FileType.LOCK, RepoLock.KIND, lock(HostInfo.hostName(), HostInfo.machine(), dead.pid()));
             try (RepoLock lock = RepoLock.acquire(repo, true, Clock.systemUTC())) {
                 assertEquals(1, RepoLock.list(repo, Clock.systemUTC()).size(), "the dead process's lock was removed");
             }
         }
     }
 
-    private static byte[] lock(final String host, final long pid) {
+    private static byte[] lock(final String host, final String machine, final long pid) {
         return ("{\"time\":\"" + java.time.Instant.now() + "\",\"host\":\"" + host + "\",\"pid\":" + pid
-                + ",\"username\":\"x\",\"exclusive\":true}").getBytes(StandardCharsets.UTF_8);
+                + ",\"username\":\"x\",\"exclusive\":true,\"machine\":" + (machine == null ? "null"
+                : "\"" + machine + "\"") + "}").getBytes(StandardCharsets.UTF_8);
     }
 }
