@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil repo unlock}. */
 @Command(name = "unlock", mixinStandardHelpOptions = true,
-        description = {"Remove stale locks (held by a process of this host that is gone, or not refreshed for 30 "
+        description = {"Remove stale locks (held by a process of this machine that is gone, or not refreshed for 30 "
             + "minutes); --remove-all removes every lock.", ExitCodes.HELP})
 final class UnlockCommand extends RepoSubcommand {
     @Option(names = "--remove-all", description = "Remove every lock, also live ones.")
