@@ -102,6 +102,11 @@ public final class DecisionConfig extends CommonConfig {
     /** @param values the settings, from {@code ConfigFile.read} or code */
     public DecisionConfig(final Map<?, ?> values) {
         super(CONFIG, values);
+        if (duration(GUARD_RETRY_BASE_CONFIG).compareTo(duration(GUARD_RETRY_MAX_CONFIG)) > 0) {
+            throw new ConfigException(GUARD_RETRY_BASE_CONFIG + " (" + getString(GUARD_RETRY_BASE_CONFIG)
+                    + ") is longer than " + GUARD_RETRY_MAX_CONFIG + " (" + getString(GUARD_RETRY_MAX_CONFIG)
+                    + "): the first retry would wait longer than the longest");
+        }
     }
 
     /**

@@ -19,6 +19,14 @@ class DecisionConfigTest {
     }
 
     @Test
+    void shouldRefuseARetryBaseLongerThanItsMaximum() {
+        final ConfigException e = assertThrows(ConfigException.class, () -> new DecisionConfig(java.util.Map.of(
+                "guard.retry.base", "2h", "guard.retry.max", "1m")));
+        assertTrue(e.getMessage().startsWith("guard.retry.base (2h) is longer than guard.retry.max (1m)"),
+                e.getMessage());
+    }
+
+    @Test
     void shouldTakeAKafkaStreamsSettingThatThePlainClientsWouldRefuse() {
         // group.protocol=streams is Kafka Streams' own value: the consumer's definition alone refuses it
         assertTrue(ConfigFile.parse("e.properties", "kafka.group.protocol=streams\n", DecisionConfig.CONFIG)
