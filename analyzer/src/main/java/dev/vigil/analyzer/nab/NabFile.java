@@ -19,7 +19,7 @@ import java.util.List;
  * @param micros each row's timestamp in microseconds since the epoch, read as UTC
  * @param values each row's value as written
  */
-public record NabFile(String name, List<String> timestamps, long[] micros, List<String> values) {
+public record NabFile(String name, List<String> timestamps, long[] micros, List<String> values, int[] lines) {
     /**
      * Reads {@code <dataDir>/<name>}: header {@code timestamp,value}, LF or CRLF line ends.
      *
@@ -44,6 +44,7 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         }
         final List<String> timestamps = new ArrayList<>(lines.size());
         final List<String> values = new ArrayList<>(lines.size());
+        final int[] lineOf = new int[lines.size()];
         for (int i = 1; i < lines.size(); i++) {
             final String line = lines.get(i).strip();
             if (line.isEmpty()) {
@@ -53,14 +54,16 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
             if (cells.length < 2) {
                 throw new NabException(path + ":" + (i + 1) + ": expected timestamp,value, got '" + line + "'");
             }
+            lineOf[timestamps.size()] = i + 1;
             timestamps.add(cells[0].strip());
             values.add(cells[1].strip());
         }
         final long[] micros = new long[timestamps.size()];
         for (int i = 0; i < micros.length; i++) {
-            micros[i] = parseMicros(timestamps.get(i), path + ": row " + (i + 1));
+            micros[i] = parseMicros(timestamps.get(i), path + ":" + lineOf[i]);
         }
-        return new NabFile(name, List.copyOf(timestamps), micros, List.copyOf(values));
+        return new NabFile(name, List.copyOf(timestamps), micros, List.copyOf(values),
+                java.util.Arrays.copyOf(lineOf, timestamps.size()));
     }
 
     /**
@@ -77,6 +80,17 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         }
     }
 
+    /**
+     * @param micros a timestamp in microseconds since the epoch
+     * @return it as NAB writes timestamps, for messages
+     */
+    public static String format(final long micros) {
+        final LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+        return t.format(java.time.format.DateTimeFormatter.ofPattern(t.getNano() == 0 ? "uuuu-MM-dd HH:mm:ss"
+                : "uuuu-MM-dd HH:mm:ss.SSSSSS"));
+    }
+
     /** @return rows */
     public int size() {
         return micros.length;
@@ -91,7 +105,7 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         try {
             return Double.parseDouble(values.get(row));
         } catch (NumberFormatException e) {
-            throw new NabException(name + ": row " + (row + 1) + ": bad value '" + values.get(row) + "'", e);
+            throw new NabException(name + ":" + lines[row] + ": bad value '" + values.get(row) + "'", e);
         }
     }
 }

@@ -188,8 +188,8 @@ public final class NabScorer {
             }
         }
         if (pending < labels.size()) {
-            throw new NabException(file.name() + ": window starting at row timestamp " + labels.get(pending).start()
-                    + " us is not in the file (or windows are not in time order)");
+            throw new NabException(file.name() + ": window starting at " + NabFile.format(labels.get(pending).start())
+                    + " is not in the file (or windows are not in time order)");
         }
         // A window with no scorable row has no id in NAB's sweep: its rows cannot be reached anyway.
         return new Swept(file.name(), scores, value, window, probation, windowId - firstWindowId + 1);
@@ -202,7 +202,8 @@ public final class NabScorer {
                 return i;
             }
         }
-        throw new NabException(file.name() + ": window end " + micros + " us is not a timestamp of the file");
+        throw new NabException(file.name() + ": window end " + NabFile.format(micros) + " is not a timestamp of the "
+                + "file");
     }
 
     /** @return {threshold, S} maximizing S, the higher threshold on ties */
