@@ -21,6 +21,20 @@ public class BackupException extends RuntimeException {
     }
 
     /**
+     * A failed write to the store, retriable unless it is a permission or a read-only filesystem, which a retry by
+     * the worker (or by the decision engine, much later) would only repeat.
+     *
+     * @param what what was being written, e.g. {@code "index 3f2a91c0"}
+     * @param e the I/O error
+     * @return the exception to throw
+     */
+    public static BackupException ofWrite(final String what, final java.io.IOException e) {
+        final String message = what + ": cannot write: " + dev.vigil.schemas.IoErrors.describe(e);
+        return dev.vigil.schemas.IoErrors.isPermanent(e) ? new BackupException(message, e)
+                : new RetriableBackupException(message, e);
+    }
+
+    /**
      * An I/O error in words: the JDK's file errors carry only the path ({@code NoSuchFileException: x}).
      *
      * @param e an I/O error
@@ -45,7 +59,8 @@ public class BackupException extends RuntimeException {
             if (c instanceof BackupException && !(c instanceof RetriableBackupException) && c != t) {
                 return false;
             }
-            if (c instanceof java.nio.file.NoSuchFileException || c instanceof java.nio.file.AccessDeniedException) {
+            if (c instanceof java.nio.file.NoSuchFileException
+                    || c instanceof java.io.IOException io && dev.vigil.schemas.IoErrors.isPermanent(io)) {
                 return false;
             }
             if (c instanceof java.io.IOException) {

@@ -179,7 +179,7 @@ final class PackerManager {
             writeIndex(batch);
             backend.sync();
         } catch (IOException e) {
-            throw new RetriableBackupException("cannot write index to " + backend.location() + ": " + e, e);
+            throw BackupException.ofWrite("index in " + backend.location(), e);
         }
     }
 
@@ -188,6 +188,9 @@ final class PackerManager {
         if (t != null) {
             if (t instanceof BackupException be) {
                 throw be;
+            }
+            if (t instanceof IOException io) {
+                throw BackupException.ofWrite("pack in " + backend.location(), io);
             }
             throw new RetriableBackupException("writing a pack to " + backend.location() + " failed: " + t, t);
         }

@@ -408,7 +408,7 @@ public final class Repository implements AutoCloseable {
         try {
             backend.save(h, sealed);
         } catch (IOException e) {
-            throw new RetriableBackupException(h + ": cannot write: " + e, e);
+            throw BackupException.ofWrite(h.toString(), e);
         }
         return h;
     }
@@ -455,7 +455,7 @@ public final class Repository implements AutoCloseable {
         try {
             backend.save(h, bytes);
         } catch (IOException e) {
-            throw new RetriableBackupException(h + ": cannot write: " + e, e);
+            throw BackupException.ofWrite(h.toString(), e);
         }
         return h.name();
     }
