@@ -20,7 +20,7 @@ class BackupExceptionTest {
         assertTrue(BackupException.isRetriable(BackupException.ofWrite("pack p",
                 new IOException("No space left on device"))), "a full disk may have room later");
         final Path readOnly = Files.createDirectories(dir.resolve("ro"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(sh("mount --bind " + readOnly + " " + readOnly
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestShell.succeeds("mount --bind " + readOnly + " " + readOnly
                 + " && mount -o remount,bind,ro " + readOnly), "mount (root)");
         try {
             final BackupException e = BackupException.ofWrite("lock l", new FileSystemException(
@@ -28,13 +28,7 @@ class BackupExceptionTest {
             assertFalse(BackupException.isRetriable(e), e.getMessage());
             assertTrue(e.getMessage().endsWith(".tmp-1: Read-only file system"), e.getMessage());
         } finally {
-            sh("umount " + readOnly);
+            TestShell.succeeds("umount " + readOnly);
         }
-    }
-
-    private static boolean sh(final String command) throws Exception {
-        final Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
     }
 }

@@ -107,7 +107,8 @@ class VigilCommandLineTest {
                 .contains("out of range"));
         assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "{bad")
                 .contains("--from-json: not valid JSON"));
-        assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "{\"kind\":\"x\",\"severity\":\"NOPE\"}")
+        assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json",
+                "{\"kind\":\"x\",\"severity\":\"NOPE\"}")
                 .contains("--from-json: HostEvent.severity: expected one of"));
         assertTrue(run(2, "publish", "event", "-b", "127.0.0.1:1", "--from-json", "[1]").contains("got array"));
         assertTrue(run(2, "publish", "raw", "-b", "127.0.0.1:1", "--topic", "vigil-metricz", "--value", "x")

@@ -117,7 +117,8 @@ class NabScorerTest {
         final NabWindows other = windows("{\"cat/z.csv\": []}");
         assertTrue(assertThrows(NabException.class, () -> NabScorer.score(List.of(f), List.of(new double[100]),
                 other)).getMessage().contains("no entry in the windows file"));
-        Files.writeString(dir.resolve("cat/bad.csv"), "timestamp,value\n2014-04-01 00:00:00,1\n\n2014-04-01 00:05:00,abc\n");
+        Files.writeString(dir.resolve("cat/bad.csv"),
+                "timestamp,value\n2014-04-01 00:00:00,1\n\n2014-04-01 00:05:00,abc\n");
         assertEquals("cat/bad.csv:4: bad value 'abc'", assertThrows(NabException.class,
                 () -> NabFile.read(dir, "cat/bad.csv").value(1)).getMessage(), "its line, blank lines counted");
         final NabWindows outside = windows("{\"cat/a.csv\": [[\"2015-01-01 00:00:00.000000\", \"" + time(59) + "\"]]}");

@@ -122,8 +122,8 @@ public final class Checker {
         for (final String name : stored.keySet()) {
             if (!indexed.containsKey(name) && inIndexFiles.contains(name)) {
                 // two runs that stored the same data at once: the index keeps one copy of each blob
-                hints.add("pack " + name.substring(0, 8) + ": every blob in it is also in another pack (stored twice by "
-                        + "runs at the same time); 'vigil repo prune' removes it");
+                hints.add("pack " + name.substring(0, 8) + ": every blob in it is also in another pack (stored twice "
+                        + "by runs at the same time); 'vigil repo prune' removes it");
             } else if (!indexed.containsKey(name)) {
                 hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged
                         ? "maybe named by a damaged index file: 'vigil repo repair index' indexes it again)"

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.TestShell;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +26,6 @@ class ReadErrorTest {
     @TempDir
     Path tmp;
 
-    private static boolean run(final String... command) throws Exception {
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
     @Test
     void shouldKeepTheParentsVersionOfAFileWhoseReadsFailAndSaveTheRest() throws Exception {
         assumeTrue(Files.exists(FAILS_ON_READ), "no sysfs");
@@ -42,12 +36,12 @@ class ReadErrorTest {
             final Archiver archiver = new Archiver(repo, Clock.systemUTC());
             archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null);
             Files.writeString(src.resolve("good"), "v2, changed\n");
-            assumeTrue(run("mount", "--bind", FAILS_ON_READ.toString(), bad.toString()), "mount --bind (root)");
+            assumeTrue(TestShell.succeeds("mount --bind " + FAILS_ON_READ + " " + bad), "mount --bind (root)");
             final Archiver.Result second;
             try {
                 second = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL), null);
             } finally {
-                assertTrue(run("umount", bad.toString()), "umount " + bad);
+                assertTrue(TestShell.succeeds("umount " + bad), "umount " + bad);
             }
             assertEquals(1, second.warnings().size(), second.warnings().toString());
             final String warning = second.warnings().get(0);

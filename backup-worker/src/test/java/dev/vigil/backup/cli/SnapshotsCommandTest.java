@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.backup.TestShell;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -134,15 +135,15 @@ class SnapshotsCommandTest {
         Files.writeString(src.resolve("a.txt"), "kept\n");
         run("backup", "--repo", repo, "--password-file", pw, src.toString());
         final Path ro = Files.createDirectories(dir.resolve("ro"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(sh("mount --bind " + repo + " " + ro + " && mount -o "
-                + "remount,bind,ro " + ro), "mount (root)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(TestShell.succeeds("mount --bind " + repo + " " + ro
+                + " && mount -o remount,bind,ro " + ro), "mount (root)");
         try {
             final ByteArrayOutputStream err = new ByteArrayOutputStream();
             final PrintStream saved = System.err;
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             try {
-                assertEquals(1, new CommandLine(new RepoCommand()).execute("restore", "--repo", ro.toString(), "--password-file", pw, "latest",
-                        "--target", dir.resolve("out1").toString()));
+                assertEquals(1, new CommandLine(new RepoCommand()).execute("restore", "--repo", ro.toString(),
+                        "--password-file", pw, "latest", "--target", dir.resolve("out1").toString()));
             } finally {
                 System.setErr(saved);
             }
@@ -152,7 +153,7 @@ class SnapshotsCommandTest {
             assertEquals("kept\n", Files.readString(dir.resolve("out").resolve("a.txt")));
             assertTrue(run("check", "--repo", ro.toString(), "--password-file", pw, "--no-lock").contains("no errors"));
         } finally {
-            sh("umount " + ro);
+            TestShell.succeeds("umount " + ro);
         }
     }
 
@@ -171,16 +172,9 @@ class SnapshotsCommandTest {
             System.setOut(saved);
         }
         assertEquals(ExitCodes.WRONG_PASSWORD, code);
-        final com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(bytes.toString(StandardCharsets.UTF_8));
+        final JsonNode doc = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
         assertEquals(ExitCodes.WRONG_PASSWORD, doc.get("exitCode").asInt());
         assertTrue(doc.get("error").asText().contains("wrong password"), doc.toString());
-    }
-
-    private static boolean sh(final String command) throws Exception {
-        final Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
     }
 
     private static List<Path> entries(final Path directory) throws Exception {

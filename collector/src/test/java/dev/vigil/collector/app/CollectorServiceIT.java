@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,13 +133,13 @@ class CollectorServiceIT {
     }
 
     @Test
-    void shouldWatchWhatTheRegistrysHistoryEndsWithSkippingWhatDoesNotDecodeAndFollowItAfter(final TestKafka kafka) throws Exception {
+    void shouldWatchWhatTheRegistrysHistoryEndsWithSkippingWhatDoesNotDecodeAndFollowItAfter(final TestKafka kafka)
+            throws Exception {
         final Path kept = Files.createDirectories(dir.resolve("kept"));
         final Path moved = Files.createDirectories(dir.resolve("moved"));
         settings(kafka); // creates the topics
         try (KafkaProducer<String, String> garbage = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+                kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
             garbage.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(kafka.prefix()).name(), "junk", "not avro"))
                     .get(30, TimeUnit.SECONDS);
         }

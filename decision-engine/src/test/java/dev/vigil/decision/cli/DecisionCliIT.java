@@ -25,6 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,12 +86,9 @@ class DecisionCliIT {
             assertEquals(14400, specs.get(0).get("rpoSeconds").asLong());
             assertEquals(14, specs.get(0).get("retention").get("keepDaily").asInt());
             assertEquals(1, run(new DatasetsCommand(), args(cluster, "remove", "nope")).code());
-            try (org.apache.kafka.clients.producer.KafkaProducer<String, String> garbage =
-                         new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers",
-                                 kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
-                                 new org.apache.kafka.common.serialization.StringSerializer())) {
-                garbage.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                        Topics.DATASETS.withPrefix(prefix).name(), "junk", "not avro")).get();
+            try (KafkaProducer<String, String> garbage = new KafkaProducer<>(Map.of("bootstrap.servers",
+                    kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+                garbage.send(new ProducerRecord<>(Topics.DATASETS.withPrefix(prefix).name(), "junk", "not avro")).get();
             }
             assertEquals(1, specsIn(run(new DatasetsCommand(), args(cluster, "list", "--json")).out()),
                     "a record that does not decode is skipped, the rest listed");

@@ -62,7 +62,8 @@ class ConfigFileTest {
     void shouldRefuseAKafkaClientValueEveryClientWouldRefuseWithItsLine() {
         final String refused = refusal("bootstrap.servers=k:1\nkafka.acks=banana\n");
         assertTrue(refused.startsWith("agent.properties:2: kafka.acks: "), refused);
-        assertTrue(refusal("kafka.request.timeout.ms=soon\n").startsWith("agent.properties:1: kafka.request.timeout.ms"));
+        assertTrue(refusal("kafka.request.timeout.ms=soon\n")
+                .startsWith("agent.properties:1: kafka.request.timeout.ms"));
         assertEquals(Map.of("kafka.acks", "all", "kafka.num.stream.threads", "2", "kafka.fetch.min.bytes", "1"),
                 ConfigFile.parse("agent.properties", "kafka.acks=all\nkafka.num.stream.threads=2\n"
                         + "kafka.fetch.min.bytes=1\n", DEFINITION), "valid, or a setting of a client that checks it");
