@@ -144,10 +144,9 @@ public final class Restorer {
             for (final String inc : options.include()) {
                 final String i = inc.replaceAll("^/+|/+$", "");
                 if (i.isEmpty() || under(shown, i) || under(path, i)) {
-                    found.add(inc);
-                    return 1;
-                }
-                if (i.startsWith(shown + "/") || i.startsWith(path + "/")) {
+                    found.add(inc); // every include that names this path: one inside another is found too
+                    best = 1;
+                } else if (best == 0 && (i.startsWith(shown + "/") || i.startsWith(path + "/"))) {
                     best = 2;
                 }
             }

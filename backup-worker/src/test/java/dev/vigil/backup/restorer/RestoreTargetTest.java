@@ -121,5 +121,8 @@ class RestoreTargetTest {
         final Restorer.Result r = restore(tmp.resolve("target"), false, "/d/f", "/nope", "d/typo");
         assertEquals(List.of("/nope", "d/typo"), r.notFound());
         assertEquals(1, r.files());
+        final Restorer.Result nested = restore(tmp.resolve("target2"), false, "d", "d/f", "/d/nope");
+        assertEquals(List.of("/d/nope"), nested.notFound(), "an include inside another is found too, a typo is not");
+        assertEquals(1, nested.files());
     }
 }
