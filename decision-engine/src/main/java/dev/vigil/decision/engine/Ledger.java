@@ -103,19 +103,24 @@ final class Ledger {
         final DatasetState.Failure before = state.failure != null && state.failure.retry().lane().equals(intent.lane())
                 ? state.failure : null;
         final int count = before == null ? 1 : before.count() + 1;
-        final long next = retriable ? s.nowMs + decisions.settings().backoff(count).toMillis() : Long.MAX_VALUE;
+        // One that retrying cannot help is still tried again after the longest backoff: its cause (a disk that was
+        // not mounted, a path moved back) may be gone by then, and nothing else would ever clear it.
+        final long next = s.nowMs + (retriable ? decisions.settings().backoff(count)
+                : decisions.settings().retryMax()).toMillis();
         final boolean escalate = (count >= decisions.settings().escalateAfter() || !retriable)
                 && (before == null || !before.escalated());
-        state.failure = new DatasetState.Failure(count, intent, s.nowMs, next, escalate || before != null
+        // a retry that failed keeps the first intent, so that each retry's reason does not nest the one before
+        final Intent first = before != null && "retry".equals(intent.rule()) ? before.retry() : intent;
+        state.failure = new DatasetState.Failure(count, first, s.nowMs, next, escalate || before != null
                 && before.escalated(), what);
         s.note(spec.getHost(), spec.getId(), Outcome.RESULT, source, intent.rule(), intent.action(), trigger,
-                what + "; failure " + count + " in a row" + (retriable ? ", retry at " + Instant.ofEpochMilli(next)
-                        : ", not retried"));
+                what + "; failure " + count + " in a row" + (retriable ? ", retry at " : ", not retriable; tried "
+                        + "again at ") + Instant.ofEpochMilli(next));
         if (escalate) {
             s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation",
                     intent.action(), trigger, intent.action() + " of dataset " + spec.getId() + " failed " + count
-                            + " time(s) in a row" + (retriable ? "" : " and retrying cannot help") + " (last: " + what
-                            + "): a person is needed");
+                            + " time(s) in a row" + (retriable ? "" : ", a failure retrying is unlikely to help")
+                            + " (last: " + what + "): a person is needed");
         }
     }
 

@@ -102,8 +102,7 @@ public final class Guard {
             final DatasetState.Failure failure = state.failure;
             if (!retry && failure != null && failure.retry().lane().equals(intent.lane()) && now < failure.nextRetryAt()) {
                 return new Verdict(Kind.HOLD, "backing off after " + failure.count() + " failure(s) until "
-                        + (failure.nextRetryAt() == Long.MAX_VALUE ? "an operator acts"
-                        : Instant.ofEpochMilli(failure.nextRetryAt())), "backoff");
+                        + Instant.ofEpochMilli(failure.nextRetryAt()), "backoff");
             }
             final Optional<String> window = window(spec, now);
             if (window.isPresent()) {

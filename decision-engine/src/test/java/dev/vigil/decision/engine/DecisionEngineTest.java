@@ -39,6 +39,32 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldTryAFailureThatRetryingCannotHelpAgainAfterTheLongestBackoff() {
+        h.register(dataset("d1", "h1", h.now).build());
+        final BackupCommand full = h.lastCommand();
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfResult(result("d1", "h1", full.getId(), Action.FULL, CommandStatus.FAILED, h.now)
+                .setMessage("source /data: no such file or directory").setRetriable(false).build()));
+        assertEquals(1, h.outcomes(Outcome.ESCALATED).size());
+        h.advance(Duration.ofMinutes(30));
+        h.tick();
+        assertEquals(1, h.commands.size(), "not before the longest backoff (guard.retry.max, 1h)");
+        h.advance(Duration.ofMinutes(31));
+        h.tick();
+        assertEquals(2, h.commands.size(), "then tried again: the disk may be mounted by now");
+        for (int i = 0; i < 3; i++) {
+            h.advance(Duration.ofMinutes(1));
+            h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
+                    CommandStatus.FAILED, h.now).setRetriable(true).build()));
+            h.advance(Duration.ofHours(2));
+            h.tick();
+        }
+        final String reason = h.lastCommand().getReason();
+        assertEquals(1, reason.split("retry ", -1).length - 1, "each retry says its own count once: " + reason);
+        assertEquals(1, h.outcomes(Outcome.ESCALATED).size(), "escalated once");
+    }
+
+    @Test
     void shouldCommandAFirstFullAsSoonAsADatasetIsRegistered() {
         h.register(dataset("d1", "h1", h.now).build());
 
