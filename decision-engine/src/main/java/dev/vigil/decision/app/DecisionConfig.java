@@ -78,7 +78,9 @@ public final class DecisionConfig extends CommonConfig {
                     "Intents at or above this priority pass cooldowns, backoff and maintenance windows.")
             .define(GUARD_RETRY_BASE_CONFIG, Type.STRING, "1m", duration(), Importance.MEDIUM,
                     "First retry delay after a failed command; doubles with each failure in a row.")
-            .define(GUARD_RETRY_MAX_CONFIG, Type.STRING, "1h", duration(), Importance.LOW, "Longest retry delay.")
+            .define(GUARD_RETRY_MAX_CONFIG, Type.STRING, "1h", duration(), Importance.LOW, "Longest retry delay. "
+                    + "Also when a failure that retrying is unlikely to help (a missing path) is tried again, since "
+                    + "its cause may be gone.")
             .define(GUARD_ESCALATE_AFTER_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
                     "Failures in a row that raise an ESCALATED audit record.")
             .define(GUARD_MAINTENANCE_WINDOWS_CONFIG, Type.STRING, "", windows(), Importance.MEDIUM,
