@@ -169,12 +169,12 @@ final class Decisions {
     void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                   final String why, final String category, final boolean always) {
         final String key = intent.lane() + "|" + category + "|" + intent.rule();
-        if (!always && key.equals(state.lastSuppression)
-                && s.nowMs - state.lastSuppressionAt < settings().suppressionRepeat().toMillis()) {
+        final long repeat = settings().suppressionRepeat().toMillis();
+        state.suppressedAt.values().removeIf(at -> s.nowMs - at >= repeat);
+        if (!always && state.suppressedAt.containsKey(key)) {
             return;
         }
-        state.lastSuppression = key;
-        state.lastSuppressionAt = s.nowMs;
+        state.suppressedAt.put(key, s.nowMs);
         s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
                 intent.action() + " not issued: " + why + " (wanted: " + intent.reason() + ")");
     }

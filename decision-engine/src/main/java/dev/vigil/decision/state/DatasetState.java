@@ -57,10 +57,11 @@ public final class DatasetState {
     public IntervalOverride interval;
     /** Intents held back by a transient guardrail, per lane, retried on the tick until they expire. */
     public Map<String, Deferred> deferred = new TreeMap<>();
-    /** Key of the last suppression audited, so a repeated one is not audited on every tick. */
-    public String lastSuppression;
-    /** When it was audited, epoch ms. */
-    public long lastSuppressionAt;
+    /**
+     * When each kind of suppression (lane, category, rule) was last audited, epoch ms, so that a repeated one is not
+     * audited on every tick, also when two alternate; entries older than the repeat interval are dropped.
+     */
+    public Map<String, Long> suppressedAt = new TreeMap<>();
 
     /**
      * @param dataset dataset id
