@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +40,8 @@ import picocli.CommandLine.Option;
             "the command signing keys, service state and backup repositories.",
             "Protect a directory with --protect ID=PATH: the worker serves it, the collector",
             "watches it, and it is registered as a dataset (its first FULL backup follows).",
+            "The worker's file remembers it, so later starts serve it without --protect; it is",
+            "registered once per path, so settings given later with 'vigil datasets add' stay.",
             "Example: vigil local --protect docs=$HOME/Documents"})
 public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "${user.home}/.vigil/local",
@@ -69,7 +73,7 @@ public final class LocalCommand implements Callable<Integer> {
             stack.close();
             stopped.countDown();
         }, "vigil-local-shutdown"));
-        register(stack, settings);
+        register(root, stack, settings);
         System.out.println("vigil local: running. Broker " + stack.bootstrapServers() + ", everything under " + root);
         System.out.println("  configuration: " + root.resolve("config") + "/{collector,analyzer,decision-engine,worker}"
                 + ".properties");
@@ -125,14 +129,49 @@ public final class LocalCommand implements Callable<Integer> {
             Files.writeString(password, Base64.getEncoder().encodeToString(random) + "\n");
             Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         }
-        final String ids = s.worker().getOrDefault("worker.datasets", "");
-        s.worker().put("worker.datasets", ids.isBlank() ? id : ids + "," + id);
-        s.worker().put("dataset." + id + ".path", path.toString());
-        s.worker().put("dataset." + id + ".repository", root.resolve("repositories").resolve(id).toString());
-        s.worker().put("dataset." + id + ".password.file", password.toString());
+        final List<String> ids = new ArrayList<>(List.of(s.worker().getOrDefault("worker.datasets", "").split(",")));
+        ids.removeIf(String::isBlank);
+        if (!ids.contains(id)) {
+            ids.add(id);
+        }
+        final Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("worker.datasets", String.join(",", ids));
+        keys.put("dataset." + id + ".path", path.toString());
+        keys.put("dataset." + id + ".repository", s.worker().getOrDefault("dataset." + id + ".repository",
+                root.resolve("repositories").resolve(id).toString()));
+        keys.put("dataset." + id + ".password.file", s.worker().getOrDefault("dataset." + id + ".password.file",
+                password.toString()));
+        s.worker().putAll(keys);
+        // remembered in the worker's file, so that a start without --protect still serves the dataset
+        final Path file = root.resolve("config").resolve("worker.properties");
+        Files.writeString(file, withKeys(Files.readString(file), keys));
     }
 
-    private void register(final LocalStack stack, final ServiceSettings s) throws Exception {
+    /**
+     * @param properties a key=value file's text
+     * @param keys values to set
+     * @return the text with each key's line replaced, or appended when it has none; comments and order kept
+     */
+    static String withKeys(final String properties, final Map<String, String> keys) {
+        final Map<String, String> left = new LinkedHashMap<>(keys);
+        final StringBuilder out = new StringBuilder();
+        for (final String line : properties.split("\n", -1)) {
+            final int eq = line.indexOf('=');
+            final String key = eq > 0 && !line.strip().startsWith("#") ? line.substring(0, eq).strip() : null;
+            if (key != null && left.containsKey(key)) {
+                out.append(key).append('=').append(left.remove(key)).append('\n');
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        String text = out.substring(0, out.length() - 1);
+        for (final Map.Entry<String, String> e : left.entrySet()) {
+            text += (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + e.getKey() + "=" + e.getValue() + "\n";
+        }
+        return text;
+    }
+
+    private void register(final Path root, final LocalStack stack, final ServiceSettings s) throws Exception {
         if (protect.isEmpty()) {
             return;
         }
@@ -141,12 +180,19 @@ public final class LocalCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientConfig(),
                 new StringSerializer(), new ByteArraySerializer())) {
             for (final Map.Entry<String, Path> e : protect.entrySet()) {
-                final DatasetSpec spec = DatasetSpec.newBuilder().setId(e.getKey()).setHost(host).setTime(Instant.now())
-                        .setPath(e.getValue().toAbsolutePath().toString()).setCriticality(Criticality.MEDIUM)
-                        .setRepository(s.worker().get("dataset." + e.getKey() + ".repository")).build();
-                final String topic = Topics.DATASETS.withPrefix(prefix).name();
-                producer.send(new ProducerRecord<>(topic, e.getKey(),
-                        Topics.DATASETS.valueSerde().serializer().serialize(topic, spec))).get(30, TimeUnit.SECONDS);
+                final String path = e.getValue().toAbsolutePath().toString();
+                // registered once per path: a later `vigil datasets add` (RPO, retention...) is not reset at each start
+                final Path registered = root.resolve("state").resolve("registered").resolve(e.getKey());
+                if (!(Files.exists(registered) && Files.readString(registered).equals(path))) {
+                    final DatasetSpec spec = DatasetSpec.newBuilder().setId(e.getKey()).setHost(host)
+                            .setTime(Instant.now()).setPath(path).setCriticality(Criticality.MEDIUM)
+                            .setRepository(s.worker().get("dataset." + e.getKey() + ".repository")).build();
+                    final String topic = Topics.DATASETS.withPrefix(prefix).name();
+                    producer.send(new ProducerRecord<>(topic, e.getKey(),
+                            Topics.DATASETS.valueSerde().serializer().serialize(topic, spec))).get(30, TimeUnit.SECONDS);
+                    Files.createDirectories(registered.getParent());
+                    Files.writeString(registered, path);
+                }
                 System.out.println("vigil local: protecting " + e.getKey() + " = " + e.getValue());
             }
         }
