@@ -35,18 +35,9 @@ public class BackupException extends RuntimeException {
     }
 
     /**
-     * An I/O error in words: the JDK's file errors carry only the path ({@code NoSuchFileException: x}).
-     *
-     * @param e an I/O error
-     * @return what went wrong, for a message that already names the file
-     */
-    public static String reason(final java.io.IOException e) {
-        return dev.vigil.schemas.IoErrors.reason(e);
-    }
-
-    /**
      * The one place that decides whether trying again may help: walks the cause chain for a
-     * {@link RetriableBackupException} or an I/O error that is not about a missing file.
+     * {@link RetriableBackupException} or an I/O error that is neither about a missing file nor one no retry changes
+     * (a permission, a read-only filesystem).
      *
      * @param t any failure
      * @return whether retrying the same operation later may succeed

@@ -11,16 +11,15 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.Progress;
+import dev.vigil.schemas.IoErrors;
+import dev.vigil.schemas.config.StateDirectory;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,21 +129,12 @@ public final class WorkerService implements AutoCloseable {
      * twice (the worker reads its partition by assignment, not as a group member, so Kafka would not stop it).
      */
     private static FileChannel lockState(final Path state) throws IOException {
-        Files.createDirectories(state);
-        final FileChannel ch = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null; // held by this JVM
-        }
+        final FileChannel lock = StateDirectory.lock(state);
         if (lock == null) {
-            ch.close();
             throw new BackupException("state directory " + state + " is in use by another worker: one worker per host "
                     + "(" + WorkerConfig.STATE_DIR_CONFIG + ")");
         }
-        return ch;
+        return lock;
     }
 
     /**
@@ -167,8 +157,7 @@ public final class WorkerService implements AutoCloseable {
         try {
             w = new WorkerService(config, clock);
         } catch (IOException e) {
-            throw new BackupException("worker: " + (e instanceof java.nio.file.FileSystemException f
-                    && f.getFile() != null ? f.getFile() + ": " : "") + BackupException.reason(e), e);
+            throw new BackupException("worker: " + IoErrors.describe(e), e);
         }
         try {
             if (w.journal != null) {

@@ -74,7 +74,7 @@ public final class Archiver {
             root = Files.isSymbolicLink(given) ? given.toRealPath() : given;
             rootStat = FileStat.of(root);
         } catch (IOException e) {
-            throw new BackupException("source " + given + ": " + BackupException.reason(e), e);
+            throw new BackupException("source " + given + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
         }
         if (rootStat.type() != NodeType.DIR) {
             throw new BackupException("source " + root + ": not a directory");

@@ -51,7 +51,7 @@ public final class RepoOptions {
                 final int nl = text.indexOf('\n');
                 return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "").toCharArray();
             } catch (IOException e) {
-                throw new BackupException("password file " + passwordFile + ": " + BackupException.reason(e), e);
+                throw new BackupException("password file " + passwordFile + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
             }
         }
         final String env = System.getenv("VIGIL_PASSWORD");

@@ -208,16 +208,6 @@ public final class Restorer {
             }
         }
 
-        /** @return the type as messages name it, for the types renamed over their place; null for the others */
-        private static String kind(final NodeType type) {
-            return switch (type) {
-                case FILE -> "file";
-                case SYMLINK -> "symlink";
-                case FIFO -> "FIFO";
-                default -> null;
-            };
-        }
-
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
             for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
@@ -266,7 +256,7 @@ public final class Restorer {
                 if (first != null) {
                     pending.add(first.thenAccept(src -> {
                         try {
-                            replace(p, "file", tmp -> Files.createLink(tmp, src));
+                            replace(p, NodeType.FILE, tmp -> Files.createLink(tmp, src));
                         } catch (IOException e) {
                             throw new CompletionException(e);
                         }
@@ -354,7 +344,7 @@ public final class Restorer {
             try {
                 metadata(out, n);
                 if (out != p) {
-                    move(out, p, "file");
+                    move(out, p, NodeType.FILE);
                     temps.remove(out);
                 }
                 files.incrementAndGet();
@@ -378,7 +368,7 @@ public final class Restorer {
 
         void symlink(final Path p, final Node n) throws IOException {
             // symlink(2) with the target's bytes: a Java Path would drop a "//" or a trailing "/" from it
-            replace(p, "symlink", tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
+            replace(p, NodeType.SYMLINK, tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
             try {
                 NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
             } catch (IOException e) {
@@ -391,7 +381,7 @@ public final class Restorer {
 
         void fifo(final Path p, final Node n, final String rel) throws IOException {
             try {
-                replace(p, "FIFO", tmp -> NativeFs.mkfifo(tmp, n.mode()));
+                replace(p, NodeType.FIFO, tmp -> NativeFs.mkfifo(tmp, n.mode()));
                 if (ROOT) {
                     ownership(p, n); // lchown: the JDK does not open the file for it
                 }
@@ -403,7 +393,7 @@ public final class Restorer {
             }
         }
 
-        void replace(final Path p, final String kind, final IoAction create) throws IOException {
+        void replace(final Path p, final NodeType type, final IoAction create) throws IOException {
             if (!options.overwrite()) {
                 try {
                     create.apply(p);
@@ -415,7 +405,7 @@ public final class Restorer {
             final Path tmp = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             create.apply(tmp);
             temps.add(tmp);
-            move(tmp, p, kind);
+            move(tmp, p, type);
             temps.remove(tmp);
         }
 
@@ -456,12 +446,22 @@ public final class Restorer {
         }
     }
 
+    /** @return the type as messages name it, for the types renamed over their place; null for the others */
+    private static String kind(final NodeType type) {
+        return switch (type) {
+            case FILE -> "file";
+            case SYMLINK -> "symlink";
+            case FIFO -> "FIFO";
+            default -> null;
+        };
+    }
+
     /** The directory check repeats the one before the restore, for a directory made since. */
-    private static void move(final Path from, final Path to, final String kind) throws IOException {
+    private static void move(final Path from, final Path to, final NodeType type) throws IOException {
         if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(from);
-            throw new BackupException(to + ": a directory where the snapshot has a " + kind + "; it is left as it is "
-                    + "(remove it, or restore elsewhere)");
+            throw new BackupException(to + ": a directory where the snapshot has a " + kind(type) + "; it is left as "
+                    + "it is (remove it, or restore elsewhere)");
         }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -18,13 +18,11 @@ import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.config.StateDirectory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,11 +62,8 @@ public final class CollectorService implements AutoCloseable {
         this.clock = clock;
         this.host = config.hostName();
         final Path state = config.stateDir();
-        Files.createDirectories(state);
-        this.lockChannel = FileChannel.open(state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        final FileLock lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
+        this.lockChannel = StateDirectory.lock(state);
+        if (lockChannel == null) {
             throw new CollectorException("state directory " + state + " is in use by another collector agent");
         }
         this.spool = Spool.open(state.resolve("spool"), config.getLong(CollectorConfig.SPOOL_MAX_BYTES_CONFIG),

@@ -68,11 +68,6 @@ final class Answer {
         return found.get(0);
     }
 
-    /**
-     * Publishes the feedback and waits for the engine's audit record about it.
-     *
-     * @return the exit code: 0 when the engine applied it, {@link #NOT_APPLIED} otherwise
-     */
     /** A duration option's value, or bad usage (exit code 2) naming the option. */
     static java.time.Duration duration(final picocli.CommandLine.Model.CommandSpec spec, final String option,
                                        final String text) {
@@ -83,6 +78,12 @@ final class Answer {
         }
     }
 
+    /**
+     * Publishes the feedback and waits for the engine's audit record about it.
+     *
+     * @return the exit code: 0 when the engine applied it, {@link #NOT_APPLIED} when it did not, {@link #QUEUED}
+     *     when it did not answer within the wait
+     */
     static int answer(final ClusterOptions cluster, final DecisionRecord decision, final Verdict verdict,
                       final Action override, final String reason, final String operator, final Duration wait,
                       final boolean json) {

@@ -117,9 +117,7 @@ public final class RuleBook {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RuleFileException(List.of(file + ":1: cannot read: " + (e instanceof java.nio.file.NoSuchFileException
-                    ? "no such file" : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e.getMessage())));
+            throw new RuleFileException(List.of(file + ":1: cannot read: " + dev.vigil.schemas.IoErrors.reason(e)));
         }
     }
 }

@@ -160,10 +160,8 @@ public final class CommandSignature {
     private static byte[] decode(final Path file) throws IOException {
         try {
             return Base64.getDecoder().decode(Files.readString(file).strip());
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException(file + ": no such file", e);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new IOException(file + ": permission denied", e);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new IOException(file + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + ": not a key file (not text)", e);
         }
