@@ -20,15 +20,6 @@ final class ClusterOptions {
      * @param settings settings read from a file, changed in place
      */
     void applyTo(final java.util.Map<String, String> settings) {
-        if (bootstrapServer != null) {
-            settings.put("bootstrap.servers", bootstrapServer);
-        } else if (!settings.containsKey("bootstrap.servers") && System.getenv("VIGIL_BOOTSTRAP_SERVER") != null) {
-            settings.put("bootstrap.servers", System.getenv("VIGIL_BOOTSTRAP_SERVER"));
-        }
-        if (topicPrefix != null) {
-            settings.put("topic.prefix", topicPrefix);
-        } else if (!settings.containsKey("topic.prefix") && System.getenv("VIGIL_TOPIC_PREFIX") != null) {
-            settings.put("topic.prefix", System.getenv("VIGIL_TOPIC_PREFIX"));
-        }
+        dev.vigil.schemas.config.CommonConfig.applyCluster(settings, bootstrapServer, topicPrefix);
     }
 }

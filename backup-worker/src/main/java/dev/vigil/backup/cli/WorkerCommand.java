@@ -30,16 +30,7 @@ public final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
-        final String env = System.getenv("VIGIL_BOOTSTRAP_SERVER");
-        if (bootstrap != null) {
-            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        } else if (!values.containsKey(CommonConfig.BOOTSTRAP_SERVERS_CONFIG) && env != null && !env.isBlank()) {
-            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, env);
-        }
-        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
-        if (!values.containsKey(CommonConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
-            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, envPrefix);
-        }
+        CommonConfig.applyCluster(values, bootstrap, null);
         final WorkerConfig cfg = new WorkerConfig(values);
         final CountDownLatch stop = new CountDownLatch(1);
         try (WorkerService worker = WorkerService.start(cfg)) {

@@ -53,19 +53,7 @@ public final class CollectorCommand implements Callable<Integer> {
         if (file != null) {
             values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG));
         }
-        final String envBootstrap = System.getenv("VIGIL_BOOTSTRAP_SERVER");
-        if (bootstrap != null && !bootstrap.isBlank()) {
-            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        } else if (!values.containsKey(CommonConfig.BOOTSTRAP_SERVERS_CONFIG) && envBootstrap != null
-                && !envBootstrap.isBlank()) {
-            values.put(CommonConfig.BOOTSTRAP_SERVERS_CONFIG, envBootstrap);
-        }
-        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
-        if (prefix != null) {
-            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, prefix);
-        } else if (!values.containsKey(CommonConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
-            values.put(CommonConfig.TOPIC_PREFIX_CONFIG, envPrefix);
-        }
+        CommonConfig.applyCluster(values, bootstrap, prefix);
         return new CollectorConfig(values);
     }
 

@@ -2,6 +2,7 @@ package dev.vigil.decision.cli;
 
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
+import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,18 +41,7 @@ public final class DecisionEngineCommand implements Callable<Integer> {
         if (config != null) {
             values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG));
         }
-        final String env = System.getenv("VIGIL_BOOTSTRAP_SERVER");
-        if (bootstrapServer != null) {
-            values.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
-        } else if (!values.containsKey(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG) && env != null && !env.isBlank()) {
-            values.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, env);
-        }
-        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
-        if (topicPrefix != null) {
-            values.put(DecisionConfig.TOPIC_PREFIX_CONFIG, topicPrefix);
-        } else if (!values.containsKey(DecisionConfig.TOPIC_PREFIX_CONFIG) && envPrefix != null) {
-            values.put(DecisionConfig.TOPIC_PREFIX_CONFIG, envPrefix);
-        }
+        CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
         final CountDownLatch stopped = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         final DecisionService service;

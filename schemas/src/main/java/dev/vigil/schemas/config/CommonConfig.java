@@ -45,6 +45,30 @@ public class CommonConfig extends AbstractConfig {
         };
     }
 
+    /**
+     * Where the cluster is, the same way for every service: the command line's value, else the file's, else
+     * {@code $VIGIL_BOOTSTRAP_SERVER} / {@code $VIGIL_TOPIC_PREFIX}.
+     *
+     * @param values settings read from a file, changed in place
+     * @param bootstrap {@code --bootstrap-server}, or null (a blank one counts as not given)
+     * @param prefix {@code --topic-prefix}, or null (an empty one means no prefix)
+     */
+    public static void applyCluster(final Map<String, ? super String> values, final String bootstrap,
+                                    final String prefix) {
+        final String envBootstrap = System.getenv("VIGIL_BOOTSTRAP_SERVER");
+        if (bootstrap != null && !bootstrap.isBlank()) {
+            values.put(BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        } else if (!values.containsKey(BOOTSTRAP_SERVERS_CONFIG) && envBootstrap != null && !envBootstrap.isBlank()) {
+            values.put(BOOTSTRAP_SERVERS_CONFIG, envBootstrap);
+        }
+        final String envPrefix = System.getenv("VIGIL_TOPIC_PREFIX");
+        if (prefix != null) {
+            values.put(TOPIC_PREFIX_CONFIG, prefix);
+        } else if (!values.containsKey(TOPIC_PREFIX_CONFIG) && envPrefix != null) {
+            values.put(TOPIC_PREFIX_CONFIG, envPrefix);
+        }
+    }
+
     /** @return a fresh definition holding the common keys, for a service to extend */
     public static ConfigDef define() {
         return new ConfigDef()
