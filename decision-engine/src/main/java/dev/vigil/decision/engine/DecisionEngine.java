@@ -346,7 +346,17 @@ public final class DecisionEngine {
             episodeStart = episodeStart == null || start.isBefore(episodeStart) ? start : episodeStart;
         }
         return RuleContext.of(trigger, s.now, RuleContext.dataset(spec), RuleContext.state(state, s.nowMs,
-                s.hostInFlight(spec.getHost()), settings.policy().changeRateWindow(), episodeStart));
+                s.hostInFlight(spec.getHost()), settings.policy().changeRateWindow(), episodeStart,
+                restoring(spec, state, activityStart == null ? s.nowMs : activityStart.toEpochMilli())));
+    }
+
+    /**
+     * Whether Vigil's own restore wrote into the dataset since a time: one in flight (its writes may show up in file
+     * activity before its result does), or one that ended after that time.
+     */
+    private static boolean restoring(final DatasetSpec spec, final DatasetState state, final long since) {
+        return state.restoredIntoAt >= since
+                || state.inFlight.values().stream().anyMatch(f -> Guard.restoresInto(f.intent(), spec));
     }
 
     /** The host's datasets an input concerns: the one it names, else those under the mountpoint, else all. */

@@ -1,6 +1,7 @@
 package dev.vigil.decision.engine;
 
 import dev.vigil.decision.Durations;
+import dev.vigil.decision.guard.Guard;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
 import dev.vigil.schemas.Action;
@@ -29,6 +30,10 @@ final class Ledger {
 
     void result(final Session s, final DatasetSpec spec, final DatasetState state, final BackupResult r) {
         final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());
+        if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
+                || r.getStatus() == CommandStatus.FAILED)) {
+            state.restoredIntoAt = Math.max(state.restoredIntoAt, r.getTime().toEpochMilli());
+        }
         switch (r.getStatus()) {
             case ACCEPTED -> {
                 if (flight != null) {

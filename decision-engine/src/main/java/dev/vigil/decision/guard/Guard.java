@@ -129,9 +129,15 @@ public final class Guard {
      *     dataset's path, inside it or above it also is
      */
     public static boolean destructive(final Intent intent, final DatasetSpec spec) {
-        if (intent.action() == Action.MIGRATE) {
-            return true;
-        }
+        return intent.action() == Action.MIGRATE || restoresInto(intent, spec);
+    }
+
+    /**
+     * @param intent an intent
+     * @param spec its dataset
+     * @return whether it is a RESTORE that writes into the dataset: onto its path, inside it or above it
+     */
+    public static boolean restoresInto(final Intent intent, final DatasetSpec spec) {
         if (intent.action() != Action.RESTORE) {
             return false;
         }

@@ -268,6 +268,11 @@ public final class Facts {
         public final double windowActiveFraction;
         /** Backup interval set by a rule; 0s when none. */
         public final Duration intervalOverride;
+        /**
+         * Vigil's own restore is (or was, during the triggering file activity) writing into the dataset: a RESTORE
+         * onto its path in flight, or one that ended after the activity began.
+         */
+        public final boolean restoring;
 
         StateFacts(final boolean hasBackup, final Duration sinceBackup, final Duration sinceFull,
                    final Duration sinceVerify, final long lastFullBytes, final long lastFileCount,
@@ -276,7 +281,7 @@ public final class Facts {
                    final Instant episodeStart, final long recentFailures, final long inFlight,
                    final long hostInFlight, final long pendingProposals, final Duration window,
                    final long windowBytesWritten, final long windowFilesChanged, final double windowChangeRatio,
-                   final double windowActiveFraction, final Duration intervalOverride) {
+                   final double windowActiveFraction, final Duration intervalOverride, final boolean restoring) {
             this.hasBackup = hasBackup;
             this.sinceBackup = sinceBackup;
             this.sinceFull = sinceFull;
@@ -299,6 +304,7 @@ public final class Facts {
             this.windowChangeRatio = windowChangeRatio;
             this.windowActiveFraction = windowActiveFraction;
             this.intervalOverride = intervalOverride;
+            this.restoring = restoring;
         }
     }
 }

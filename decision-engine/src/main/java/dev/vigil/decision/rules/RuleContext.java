@@ -141,10 +141,11 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
      * @param hostInFlight commands in flight on the whole host
      * @param window the change-rate window
      * @param episodeStart start of the current episode, or null
+     * @param restoring whether Vigil's own restore writes into the dataset (see {@link StateFacts#restoring})
      * @return its facts
      */
     public static StateFacts state(final DatasetState s, final long now, final long hostInFlight,
-                                   final Duration window, final Instant episodeStart) {
+                                   final Duration window, final Instant episodeStart, final boolean restoring) {
         final long windowStart = now - window.toMillis();
         long bytes = 0;
         long files = 0;
@@ -165,7 +166,8 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 s.episodes.size(), episodeStart == null ? Instant.EPOCH : episodeStart,
                 s.failure == null ? 0 : s.failure.count(), s.inFlight.size(), hostInFlight, s.proposals.size(),
                 window, bytes, files, s.lastFullBytes > 0 ? (double) bytes / s.lastFullBytes : 0.0, activeFraction,
-                s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()));
+                s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
+                restoring);
     }
 
     private static Duration age(final long millis) {

@@ -43,6 +43,11 @@ public final class DatasetState {
     public Map<String, Episode> episodes = new TreeMap<>();
     /** Recent file-activity intervals, oldest first. */
     public List<Activity> activity = new ArrayList<>();
+    /**
+     * When the latest RESTORE into the dataset's own path ended (succeeded or failed), epoch ms; 0 before any. Its
+     * writes show up in the collector's file activity up to then, and are not the dataset's users' doing.
+     */
+    public long restoredIntoAt;
     /** The current run of failures, or null after a success. */
     public Failure failure;
     /** Commands issued and not finished, by command id. */
