@@ -107,8 +107,14 @@ public final class Vigil implements Runnable {
 
     private static boolean continues(final String line) {
         final String text = line.strip();
-        return !text.isEmpty() && !line.startsWith(" ") && !text.startsWith("Example")
-                && ".:!?)".indexOf(text.charAt(text.length() - 1)) < 0 && !text.endsWith("%n");
+        return !text.isEmpty() && !line.startsWith(" ") && !text.startsWith("Example") && !endsSentence(text)
+                && !text.endsWith("%n");
+    }
+
+    /** @return whether the text ends with a sentence's end, also inside a closing parenthesis: "done." "(done.)" */
+    static boolean endsSentence(final String text) {
+        final String t = text.endsWith(")") ? text.substring(0, text.length() - 1) : text;
+        return !t.isEmpty() && ".:!?".indexOf(t.charAt(t.length() - 1)) >= 0;
     }
 
     /**

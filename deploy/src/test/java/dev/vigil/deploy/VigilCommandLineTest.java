@@ -58,7 +58,7 @@ class VigilCommandLineTest {
             // a line that stops mid-sentence prints as a ragged break in --help (see Vigil.reflow)
             final String text = line.strip();
             assertTrue(text.isEmpty() || line.startsWith(" ") || text.startsWith("Example") || text.endsWith("%n")
-                    || ".:!?)".indexOf(text.charAt(text.length() - 1)) >= 0 || i + 1 < description.length
+                    || Vigil.endsSentence(text) || i + 1 < description.length
                     && (description[i + 1].isBlank() || description[i + 1].startsWith(" ")),
                     command.getCommandSpec().qualifiedName() + ": a description line ends mid-sentence: " + line);
         }
@@ -92,6 +92,9 @@ class VigilCommandLineTest {
                         "Then more text, and the end."),
                 List.of(Vigil.reflow(new String[] {"Run it until", "Ctrl-C: it reads", "all.", "", "  vigil demo",
                     "Example: vigil x", "Then more text,", "and the end."})));
+        // a parenthesis closes a sentence only with the sentence's own end inside
+        assertEquals(List.of("Replay a scenario (datasets, results) through the engine (fast.)"),
+                List.of(Vigil.reflow(new String[] {"Replay a scenario (datasets, results)", "through the engine (fast.)"})));
     }
 
     @Test
