@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.decision.rules.RuleFileException;
 import dev.vigil.schemas.IoErrors;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                                         final CommandLine.ParseResult parseResult) {
         LOG.debug("{} failed", command.getCommandName(), e);
         final String name = command.getCommandSpec().qualifiedName();
-        if (e instanceof ConfigException) {
+        if (e instanceof ConfigException || e instanceof RuleFileException) {
             command.getErr().println(name + ": configuration refused: " + e.getMessage());
             return BAD_CONFIG;
         }

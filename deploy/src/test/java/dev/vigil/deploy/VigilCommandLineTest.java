@@ -97,6 +97,25 @@ class VigilCommandLineTest {
                 List.of(Vigil.reflow(new String[] {"Replay a scenario (datasets, results)", "through the engine (fast.)"})));
     }
 
+    @CommandLine.Command(name = "engine")
+    static final class RefusedRules implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new dev.vigil.decision.rules.RuleFileException(List.of("/etc/vigil/rules.yaml:7: unknown action"));
+        }
+    }
+
+    @Test
+    void shouldExitWithTheConfigurationCodeWhenTheRuleFileIsRefused() {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new RefusedRules()).setExecutionExceptionHandler(new ErrorHandler());
+        cli.setErr(new PrintWriter(err));
+
+        assertEquals(ErrorHandler.BAD_CONFIG, cli.execute());
+        assertTrue(err.toString().contains("configuration refused: /etc/vigil/rules.yaml:7: unknown action"),
+                err.toString());
+    }
+
     @Test
     void shouldRefuseAnUnknownCommandWithUsageExitCode() {
         assertTrue(run(2, "bakup").contains("Unmatched argument"));
