@@ -71,7 +71,8 @@ public final class DecisionConfig extends CommonConfig {
             .define(TICK_INTERVAL_CONFIG, Type.STRING, "30s", duration(), Importance.MEDIUM,
                     "How often the policy baseline, retries, deferrals and expiries run (wall clock).")
             .define(GUARD_COOLDOWN_CONFIG, Type.STRING, "10m", duration(), Importance.MEDIUM,
-                    "Per dataset and lane: no routine command within this time of the last one.")
+                    "Per dataset and lane: no routine command within this time of the last one; for backups at most "
+                            + "half the dataset's RPO, so that the RPO can be met.")
             .define(GUARD_HOST_MAX_IN_FLIGHT_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                     "Most commands in flight per host.")
             .define(GUARD_URGENT_PRIORITY_CONFIG, Type.INT, 90, Range.between(1, 1001), Importance.MEDIUM,

@@ -109,10 +109,11 @@ public final class Guard {
                 return new Verdict(Kind.HOLD, window.get(), "maintenance");
             }
             final Long last = state.lastCommandAt.get(intent.lane());
-            if (!retry && last != null && now - last < settings.cooldown().toMillis()) {
+            final Duration cooldown = cooldown(intent, spec);
+            if (!retry && last != null && now - last < cooldown.toMillis()) {
                 return new Verdict(Kind.HOLD, "cooldown: last " + intent.lane() + " command "
                         + Durations.format(Duration.ofSeconds((now - last) / 1000)) + " ago (cooldown "
-                        + Durations.format(settings.cooldown()) + ")", "cooldown");
+                        + Durations.format(cooldown) + ")", "cooldown");
             }
         }
         if (!approved && hostInFlight >= settings.hostCap()) {
@@ -153,6 +154,16 @@ public final class Guard {
         } catch (java.nio.file.InvalidPathException e) {
             return true; // not a path this engine can judge: an operator does
         }
+    }
+
+    /**
+     * The cooldown of the intent's lane. A backup's is at most half the dataset's RPO: a longer one would hold every
+     * scheduled backup past the RPO it is there to meet.
+     */
+    private Duration cooldown(final Intent intent, final DatasetSpec spec) {
+        final Duration half = Duration.ofMillis(spec.getRpoSeconds() * 500L);
+        return Intent.isBackup(intent.action()) && spec.getRpoSeconds() > 0 && half.compareTo(settings.cooldown()) < 0
+                ? half : settings.cooldown();
     }
 
     private static boolean allowed(final Intent intent, final DatasetSpec spec) {

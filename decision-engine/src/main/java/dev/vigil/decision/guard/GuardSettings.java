@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The guardrails' settings (from {@code DecisionConfig}).
  *
- * @param cooldown per dataset and lane: no routine command within this time of the last one
+ * @param cooldown per dataset and lane: no routine command within this time of the last one (for backups at most half
+ *     the dataset's RPO, see {@link Guard})
  * @param hostCap most commands in flight per host
  * @param urgentPriority intents at or above this priority pass cooldowns, backoff and maintenance windows
  * @param retryBase first retry delay after a failure; doubles with each failure

@@ -85,6 +85,22 @@ class GuardTest {
     }
 
     @Test
+    void shouldNeverHoldABackupForLongerThanHalfTheDatasetsRpo() {
+        final DatasetSpec tight = DatasetSpec.newBuilder(spec).setRpoSeconds(240).build(); // 4m, cooldown 10m
+        state.lastCommandAt.put(Intent.BACKUP_LANE, now - Duration.ofMinutes(1).toMillis());
+        state.lastCommandAt.put("VERIFY", now - Duration.ofMinutes(3).toMillis());
+
+        final Guard.Verdict held = guard.check(backup(60, DecisionSource.POLICY), tight, state, 0, false, now);
+        assertEquals(Guard.Kind.HOLD, held.kind());
+        assertTrue(held.why().contains("(cooldown 2m)"), held.why());
+        state.lastCommandAt.put(Intent.BACKUP_LANE, now - Duration.ofMinutes(3).toMillis());
+        assertEquals(Guard.Kind.COMMAND, guard.check(backup(60, DecisionSource.POLICY), tight, state, 0, false, now)
+                .kind(), "3m after the last backup of a 4m RPO: the 10m cooldown would miss the RPO");
+        assertEquals(Guard.Kind.HOLD, guard.check(Intent.of(Action.VERIFY, 30, DecisionSource.POLICY, "v", "x"), tight,
+                state, 0, false, now).kind(), "other lanes keep the whole cooldown");
+    }
+
+    @Test
     void shouldCapCommandsInFlightPerHostForEveryone() {
         final Guard.Verdict verdict = check(backup(100, DecisionSource.RULE), 2);
 
