@@ -175,6 +175,7 @@ class VigilCommandLineTest {
         assertEquals(Duration.ofMinutes(5), converter.convert("5m"));
         assertEquals(Duration.ofDays(1), converter.convert("1d"));
         assertEquals(Duration.ofSeconds(90), converter.convert("PT1M30S"));
+        assertEquals(Duration.ofSeconds(90), converter.convert("1m30s"));
         final CommandLine.TypeConversionException e = org.junit.jupiter.api.Assertions.assertThrows(
                 CommandLine.TypeConversionException.class, () -> converter.convert("soon"));
         assertTrue(e.getMessage().contains("'soon' is not a duration"));

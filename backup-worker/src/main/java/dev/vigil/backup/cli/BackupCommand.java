@@ -8,8 +8,8 @@ import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.schemas.Durations;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,10 +48,10 @@ final class BackupCommand extends RepoSubcommand {
             description = "Change journal: one FileActivity per line in JSON, as 'vigil collector journal' writes.")
     Path journal;
 
-    @Option(names = "--journal-max-lag", defaultValue = "PT1M",
-            description = "How long before the backup the journal's last interval may have ended, ISO-8601; changes "
-                    + "made after it are not in the snapshot, so keep it short (default: ${DEFAULT-VALUE}).")
-    Duration journalMaxLag;
+    @Option(names = "--journal-max-lag", defaultValue = "1m", paramLabel = "DURATION",
+            description = "How long before the backup the journal's last interval may have ended (e.g. 30s, 2m); "
+                    + "changes made after it are not in the snapshot, so keep it short (default: ${DEFAULT-VALUE}).")
+    String journalMaxLag;
 
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
@@ -61,12 +61,13 @@ final class BackupCommand extends RepoSubcommand {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         require(dataset == null || !dataset.isBlank(), "--dataset", "a non-empty id", "'" + dataset + "'");
         final String id = dataset != null ? dataset : source.toAbsolutePath().normalize().toString();
+        final java.time.Duration maxLag = Durations.parse(journalMaxLag);
         // The journal is parsed on another core while the key is derived and the index loaded.
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
-                    List.copyOf(tags), protect, null, join(changes), clock.instant().minus(journalMaxLag),
+                    List.copyOf(tags), protect, null, join(changes), clock.instant().minus(maxLag),
                     threads != null ? threads : Runtime.getRuntime().availableProcessors());
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;

@@ -49,6 +49,24 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void readsTheJournalLagAsOperatorsWriteDurationsAndRefusesANonDuration() throws Exception {
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        final String repo = initRepo();
+        run("backup", "--repo", repo, "--password-file", pw, "--journal-max-lag", "2m", src.toString());
+
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(ExitCodes.USAGE, new CommandLine(new RepoCommand()).execute("backup", "--repo", repo,
+                    "--password-file", pw, "--journal-max-lag", "soon", src.toString()));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'soon' is not a duration"), err.toString());
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a.txt"), "hello");

@@ -1,6 +1,6 @@
 package dev.vigil.decision.app;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.decision.engine.EngineSettings;
 import dev.vigil.decision.guard.GuardSettings;
 import dev.vigil.decision.guard.MaintenanceWindow;

@@ -1,7 +1,7 @@
 package dev.vigil.decision.cli;
 
 import dev.vigil.decision.DecisionException;
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Feedback;

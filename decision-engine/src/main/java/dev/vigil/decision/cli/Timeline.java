@@ -1,6 +1,6 @@
 package dev.vigil.decision.cli;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.decision.simulate.Simulator;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.DecisionRecord;

@@ -1,6 +1,6 @@
 package dev.vigil.decision.engine;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.decision.guard.Guard;
 import dev.vigil.decision.policy.PolicyBaseline;
 import dev.vigil.decision.rules.Rule;

@@ -1,6 +1,6 @@
 package dev.vigil.decision.policy;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
 import dev.vigil.schemas.Action;

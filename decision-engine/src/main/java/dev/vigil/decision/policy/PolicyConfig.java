@@ -1,6 +1,6 @@
 package dev.vigil.decision.policy;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.file.Path;

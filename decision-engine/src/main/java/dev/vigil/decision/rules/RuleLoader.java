@@ -1,6 +1,6 @@
 package dev.vigil.decision.rules;
 
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Action;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;

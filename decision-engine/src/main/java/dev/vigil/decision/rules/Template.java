@@ -1,7 +1,7 @@
 package dev.vigil.decision.rules;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -56,7 +56,7 @@ final class RecordDefaults {
             f.put("dataset", f.path("dataset").asText(n.path("dataset").asText("")));
             n.put("dataset", f.get("dataset").asText());
             final java.time.Duration interval = f.has("interval")
-                    ? dev.vigil.decision.Durations.parse(f.remove("interval").asText()) : java.time.Duration.ofMinutes(1);
+                    ? dev.vigil.schemas.Durations.parse(f.remove("interval").asText()) : java.time.Duration.ofMinutes(1);
             f.put("intervalStart", f.path("intervalStart").asText(at.minus(interval).toString()));
             f.put("intervalEnd", f.path("intervalEnd").asText(at.toString()));
             if (!f.has("complete")) {

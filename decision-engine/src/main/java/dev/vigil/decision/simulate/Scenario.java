@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.decision.DecisionException;
-import dev.vigil.decision.Durations;
+import dev.vigil.schemas.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.vigil.decision;
+package dev.vigil.schemas;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
