@@ -3,11 +3,11 @@ package dev.vigil.analyzer.cli;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.config.Foreground;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,23 +40,9 @@ public final class AnalyzerCommand implements Callable<Integer> {
         cluster.applyTo(settings);
         final AnalyzerConfig config = new AnalyzerConfig(settings);
         final AnalyzerService service = AnalyzerService.start(config);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closing.set(true);
-            service.close();
-            stopped.countDown();
-        }, "analyzer-shutdown"));
         System.err.println("analyzer " + config.applicationId() + " running" + (service.queryEndpoint() == null ? ""
                 : ", statistics on http://" + service.queryEndpoint() + "/v1/stats") + "; Ctrl-C stops it");
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            if (!closing.get() && !service.streams().state().isRunningOrRebalancing()) {
-                // Streams gave up (ERROR, or shut down from inside): exit so that a supervisor restarts the service
-                System.err.println("analyzer: stopped working (Kafka Streams state " + service.streams().state()
-                        + "); see the log above");
-                return 1;
-            }
-        }
-        return 0;
+        return Foreground.run("vigil analyzer", service, () -> service.streams().state().isRunningOrRebalancing(),
+                () -> "Kafka Streams state " + service.streams().state(), System.err);
     }
 }

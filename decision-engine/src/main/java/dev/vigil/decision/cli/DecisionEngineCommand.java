@@ -4,11 +4,11 @@ import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.config.Foreground;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,8 +42,6 @@ public final class DecisionEngineCommand implements Callable<Integer> {
             values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG));
         }
         CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         final DecisionService service;
         try {
             service = DecisionService.start(new DecisionConfig(values));
@@ -52,21 +50,9 @@ public final class DecisionEngineCommand implements Callable<Integer> {
             System.err.println("vigil decision-engine: rule file refused: " + e.getMessage());
             return 3;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closing.set(true);
-            service.close();
-            stopped.countDown();
-        }, "vigil-decision-engine-shutdown"));
         System.out.println("decision engine running: rules " + service.rules().rules().version() + ", model "
                 + service.model().version() + ". Ctrl-C stops it.");
-        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-            if (!closing.get() && !service.state().isRunningOrRebalancing()) {
-                // Streams gave up (ERROR, or shut down from inside): exit so that a supervisor restarts the service
-                System.err.println("vigil decision-engine: stopped working (Kafka Streams state " + service.state()
-                        + "); see the log above");
-                return 1;
-            }
-        }
-        return 0;
+        return Foreground.run("vigil decision-engine", service, () -> service.state().isRunningOrRebalancing(),
+                () -> "Kafka Streams state " + service.state(), System.err);
     }
 }
