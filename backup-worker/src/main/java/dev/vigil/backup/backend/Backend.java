@@ -28,6 +28,19 @@ public interface Backend extends AutoCloseable {
     void save(Handle handle, byte[] data) throws IOException;
 
     /**
+     * Stores the first {@code length} bytes of a buffer as a whole file, atomically; for callers that reuse their
+     * buffers (pack writing). A backend that keeps the array it is given must copy it, as this default does.
+     *
+     * @param handle its name
+     * @param data a buffer holding the content from its first byte
+     * @param length the content's length
+     * @throws IOException when it cannot be stored
+     */
+    default void save(final Handle handle, final byte[] data, final int length) throws IOException {
+        save(handle, java.util.Arrays.copyOf(data, length));
+    }
+
+    /**
      * @param handle a file
      * @param offset first byte, &gt;= 0
      * @param length bytes to read, &gt;= 0; fewer only if the file is shorter

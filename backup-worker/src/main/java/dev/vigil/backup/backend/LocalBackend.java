@@ -82,6 +82,11 @@ public final class LocalBackend implements Backend {
 
     @Override
     public void save(final Handle handle, final byte[] data) throws IOException {
+        save(handle, data, data.length);
+    }
+
+    @Override
+    public void save(final Handle handle, final byte[] data, final int length) throws IOException {
         final Path target = path(handle);
         final Path dir = target.getParent();
         final Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
@@ -97,7 +102,7 @@ public final class LocalBackend implements Backend {
             ch = FileChannel.open(tmp, create, mode);
         }
         try (FileChannel c = ch) {
-            final ByteBuffer buf = ByteBuffer.wrap(data);
+            final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
             while (buf.hasRemaining()) {
                 c.write(buf);
             }

@@ -90,6 +90,14 @@ public final class RetryingBackend implements Backend {
     }
 
     @Override
+    public void save(final Handle handle, final byte[] data, final int length) throws IOException {
+        retry("save " + handle, () -> {
+            inner.save(handle, data, length);
+            return null;
+        });
+    }
+
+    @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         return retry("load " + handle, () -> inner.load(handle, offset, length));
     }

@@ -62,13 +62,23 @@ public final class BlobHasher {
      * @return their SHA-256, the name of a repository file
      */
     public static byte[] sha256(final byte[] data) {
+        return sha256(data, data.length);
+    }
+
+    /**
+     * @param data bytes
+     * @param length how many of them, from the first
+     * @return SHA-256 of those
+     */
+    public static byte[] sha256(final byte[] data, final int length) {
         if (OPENSSL != null) {
-            return OPENSSL.sha256(data, 0, data.length);
+            return OPENSSL.sha256(data, 0, length);
         }
         try {
             final MessageDigest md = NativeCrypto.provider() == null ? MessageDigest.getInstance("SHA-256")
                     : MessageDigest.getInstance("SHA-256", NativeCrypto.provider());
-            return md.digest(data);
+            md.update(data, 0, length);
+            return md.digest();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);
         }

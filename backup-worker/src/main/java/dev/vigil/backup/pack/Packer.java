@@ -22,9 +22,9 @@ public final class Packer {
     private int size;
     private final List<PackedBlob> blobs = new ArrayList<>();
 
-    /** @param capacity expected size in bytes */
-    public Packer(final int capacity) {
-        this.buf = new byte[capacity];
+    /** @param buffer where the pack is built; grown when a blob does not fit (then {@link Pack#buffer()} is another) */
+    public Packer(final byte[] buffer) {
+        this.buf = buffer;
     }
 
     /**
@@ -79,18 +79,19 @@ public final class Packer {
         int end = size + sealed.length;
         ByteBuffer.wrap(buf, end, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(sealed.length);
         end += 4;
-        final byte[] file = end == buf.length ? buf : Arrays.copyOf(buf, end);
+        final byte[] file = buf;
         buf = null;
-        return new Pack(HexFormat.of().formatHex(BlobHasher.sha256(file)), file, List.copyOf(blobs));
+        return new Pack(HexFormat.of().formatHex(BlobHasher.sha256(file, end)), file, end, List.copyOf(blobs));
     }
 
     /**
      * A finished pack.
      *
      * @param name its file id
-     * @param bytes the whole file
+     * @param buffer the whole file, from its first byte, then unused bytes (the buffer can be reused once written)
+     * @param length the file's length
      * @param blobs what it holds
      */
-    public record Pack(String name, byte[] bytes, List<PackedBlob> blobs) {
+    public record Pack(String name, byte[] buffer, int length, List<PackedBlob> blobs) {
     }
 }

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class PackerManager {
     private static final int PACKS_PER_INDEX = 4;
+    /** Pack buffers kept for reuse: as many as packs are filled (data, trees) and written at once. */
+    private static final int SPARE_BUFFERS = 4;
     private final Backend backend;
     private final Envelope envelope;
     private final MasterIndex index;
@@ -46,6 +48,11 @@ final class PackerManager {
     private final AtomicReference<Throwable> broken = new AtomicReference<>();
     private final AtomicLong bytesWritten = new AtomicLong();
     private final Map<String, List<PackedBlob>> written = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Buffers of written packs, for the next packs: allocating 18 MiB per pack cost more than the data it held (new
+     * memory to fault in, and a copy each time a young collection promoted a pack being filled).
+     */
+    private final java.util.concurrent.BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(SPARE_BUFFERS);
 
     PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize) {
         this.backend = backend;
@@ -90,7 +97,7 @@ final class PackerManager {
         rethrowIfBroken();
         Packer full = null;
         synchronized (open) {
-            final Packer p = open.computeIfAbsent(type, t -> new Packer(packSize + (packSize >> 3)));
+            final Packer p = open.computeIfAbsent(type, t -> new Packer(buffer()));
             p.add(type, id, compressed, rawLength, sealed);
             if (p.size() >= packSize) {
                 full = p;
@@ -100,6 +107,12 @@ final class PackerManager {
         if (full != null) {
             submit(full);
         }
+    }
+
+    /** @return a spare buffer, or a new one with room for a full pack's blobs and header */
+    private byte[] buffer() {
+        final byte[] b = spare.poll();
+        return b != null ? b : new byte[packSize + (packSize >> 3)];
     }
 
     private void submit(final Packer packer) {
@@ -117,8 +130,9 @@ final class PackerManager {
 
     private void write(final Packer packer) throws IOException {
         final Packer.Pack pack = packer.finish(envelope);
-        backend.save(new Handle(FileType.PACK, pack.name()), pack.bytes());
-        bytesWritten.addAndGet(pack.bytes().length);
+        backend.save(new Handle(FileType.PACK, pack.name()), pack.buffer(), pack.length());
+        spare.offer(pack.buffer()); // written: free for the next pack (dropped when enough are kept)
+        bytesWritten.addAndGet(pack.length());
         index.add(pack.name(), pack.blobs());
         written.put(pack.name(), pack.blobs());
         for (final PackedBlob b : pack.blobs()) {
