@@ -1,6 +1,7 @@
 package dev.vigil.collector.cli;
 
 import dev.vigil.collector.files.DatasetWatcher;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.json.RecordJson;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class JournalCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--interval", defaultValue = "10s", paramLabel = "DURATION",
-            description = "Interval length: 500ms, 10s, 5m or ISO-8601 (PT10S) (default: ${DEFAULT-VALUE}).")
+            description = "Interval length, e.g. 500ms, 10s, 5m (default: ${DEFAULT-VALUE}).")
     String interval;
 
     @Option(names = "--mode", defaultValue = "auto", description = "auto, watch or scan (default: ${DEFAULT-VALUE}).")
@@ -113,33 +114,19 @@ public final class JournalCommand implements Callable<Integer> {
 
     /**
      * @param cl for the error
-     * @param text 500ms, 10s, 5m, 1h or ISO-8601
+     * @param text a duration as {@link Durations} reads it, at least 100ms
      * @return the duration
      */
     static Duration parseDuration(final CommandLine cl, final String text) {
+        final Duration d;
         try {
-            final String t = text.strip().toLowerCase(Locale.ROOT);
-            final Duration d;
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                d = Duration.parse(t.toUpperCase(Locale.ROOT));
-            } else if (t.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            } else if (t.endsWith("s")) {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            } else if (t.endsWith("m")) {
-                d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            } else if (t.endsWith("h")) {
-                d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-            } else {
-                throw new NumberFormatException();
-            }
-            if (d.toMillis() < 100) {
-                throw new CommandLine.ParameterException(cl, "--interval: at least 100ms, got '" + text + "'");
-            }
-            return d;
-        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-            throw new CommandLine.ParameterException(cl, "--interval: expected e.g. 500ms, 10s, 5m or PT10S, got '"
-                    + text + "'");
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--interval: " + e.getMessage());
         }
+        if (d.toMillis() < 100) {
+            throw new CommandLine.ParameterException(cl, "--interval: at least 100ms, got '" + text + "'");
+        }
+        return d;
     }
 }

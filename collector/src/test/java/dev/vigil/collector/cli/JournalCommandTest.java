@@ -62,5 +62,9 @@ class JournalCommandTest {
         assertEquals(2, cl.execute("journal", "--dataset", "nopath", "--out", dir.resolve("j").toString()));
         assertEquals(2, cl.execute("journal", "--dataset", "a=" + dir, "--out", dir.resolve("j").toString(),
                 "--interval", "soon"));
+        assertEquals(2, cl.execute("journal", "--dataset", "a=" + dir, "--out", dir.resolve("j").toString(),
+                "--interval", "50ms"), "shorter than 100ms");
+        assertEquals(java.time.Duration.ofSeconds(90), JournalCommand.parseDuration(cl, "1m30s"),
+                "durations as everywhere else in Vigil");
     }
 }
