@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil stats}: the latest statistics of a metric on a host, from the running analyzer. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {
-            "Shows the latest statistics windows (1-minute tumbling and the longer hopping window) of every series of "
+            "Show the latest statistics windows (1-minute tumbling and the longer hopping window) of every series of "
                 + "a metric on a host: count, mean, min, max, stddev, median, p95. Asks any analyzer instance "
                 + "(interactive queries); it redirects to the instance that holds the host.",
             "",
