@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "analyzer", mixinStandardHelpOptions = true,
         description = {
             "Run the analyzer until Ctrl-C: a Kafka Streams application (exactly-once) that cleans and normalizes "
-                + "metrics, logs and file activity, publishes statistics, anomaly episodes and forecasts, and dead-letters what it "
-                + "cannot use. Several instances with the same application.id share the work.",
+                + "metrics, logs and file activity, publishes statistics, anomaly episodes and forecasts, and "
+                + "dead-letters what it cannot use. Several instances with the same application.id share the work.",
             "",
             "Reads vigil-metrics, vigil-logs, vigil-events; writes vigil-stats, vigil-anomalies, vigil-forecasts, "
                 + "vigil-log-templates, vigil-dead-letter (created if missing). Answers 'vigil stats' on "
