@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * threads of the pool too, so that a large file the walk ends with does not leave a core idle.
  */
 final class FileSaver {
-    private static final int ATTEMPTS = 3;
+    /** Reads of a file that keeps changing before it is stored as the last read found it. */
+    static final int ATTEMPTS = 3;
     /** Chunks in a row that match nothing in the parent before a guided file is chunked as a new one. */
     private static final int GIVE_UP_AFTER = 8;
     private final Repository repo;
@@ -55,18 +56,12 @@ final class FileSaver {
      * A file as stored.
      *
      * @param chunks its chunk ids in order
-     * @param stat its stat, unchanged while it was read
+     * @param stat its stat, unchanged while it was read; when torn, its stat after the last read with the size of
+     *     what that read found
+     * @param torn whether it kept changing while it was read: stored as its last read found it, which may mix old
+     *     and new content (a log appended to all the time is a prefix of itself, as it should be)
      */
-    record FileContent(List<BlobId> chunks, FileStat stat) {
-    }
-
-    /** Thrown when a file kept changing while it was read. */
-    static final class TornFileException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TornFileException(final Path path) {
-            super(path + ": changed while being read, " + ATTEMPTS + " times");
-        }
+    record FileContent(List<BlobId> chunks, FileStat stat, boolean torn) {
     }
 
     /**
@@ -86,18 +81,23 @@ final class FileSaver {
      * @param path the file
      * @param before its stat when the walk saw it
      * @param parent the chunks of its version in the parent snapshot, or null
-     * @return its chunk ids and its stat while it was read, once every chunk is stored
-     * @throws IOException when it cannot be read, or kept changing ({@link TornFileException})
+     * @return its chunk ids and its stat while it was read, once every chunk is stored; after {@value #ATTEMPTS} reads
+     *     during which it changed, what the last one found, marked torn (leaving it out instead would never protect
+     *     a file that is always being written, a busy log)
+     * @throws IOException when it cannot be read
      */
     CompletableFuture<FileContent> save(final Path path, final FileStat before, final ParentChunks parent)
             throws IOException {
         FileStat expected = before;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
+            final long[] read = {0};
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 final Reader in = buf -> {
                     try {
-                        return ch.read(buf);
+                        final int r = ch.read(buf);
+                        read[0] += Math.max(r, 0);
+                        return r;
                     } catch (java.nio.channels.ClosedByInterruptException e) {
                         throw e;
                     } catch (IOException e) {
@@ -111,13 +111,16 @@ final class FileSaver {
                 }
             }
             final FileStat after = FileStat.of(path);
-            if (!expected.changedSince(after)) {
-                return CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0]))
-                        .thenApply(v -> new FileContent(chunks.stream().map(CompletableFuture::join).toList(), after));
+            final boolean torn = expected.changedSince(after);
+            if (!torn || attempt == ATTEMPTS) {
+                final FileStat stored = !torn ? after : new FileStat(after.type(), after.mode(), after.uid(), after.gid(),
+                        after.mtimeNanos(), after.ctimeNanos(), after.inode(), after.device(), after.links(), read[0]);
+                return CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0])).thenApply(v ->
+                        new FileContent(chunks.stream().map(CompletableFuture::join).toList(), stored, torn));
             }
             expected = after;
         }
-        throw new TornFileException(path);
+        throw new IllegalStateException("unreachable: the last attempt returns");
     }
 
     /** @return whether a file of this size is streamed (its chunks stored on the pool) rather than read whole */

@@ -342,13 +342,16 @@ final class TreeWalk {
                 }, pool).thenCompose(f -> f);
         return saved.handle((content, err) -> {
             if (err == null) {
+                if (content.torn()) {
+                    filesTorn.incrementAndGet();
+                    warnings.add(p + ": changed while being read, " + FileSaver.ATTEMPTS + " times; stored as the "
+                            + "last read found it (" + content.stat().size() + " bytes), which may mix old and new "
+                            + "content");
+                }
                 return stored(node, before, existed, content.stat(), content.chunks());
             }
             final Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof FileSaver.TornFileException) {
-                filesTorn.incrementAndGet();
-                warnings.add(cause.getMessage() + (existed ? "; kept the parent's version" : "; left out"));
-            } else if (cause instanceof NoSuchFileException) {
+            if (cause instanceof NoSuchFileException) {
                 removed(before);
                 return null;
             } else if (cause instanceof FileSaver.UnreadableFileException) {
