@@ -188,7 +188,8 @@ public final class CommandExecutor {
                 message += s.journal().used() ? "; change journal used" : "; scanned (" + s.journal().reason() + ")";
             }
             if (s.warnings() != null && !s.warnings().isEmpty()) {
-                message += "; " + s.warnings().size() + " files not backed up: " + s.warnings().get(0);
+                // not all of them lost a file: one that kept changing is stored as read
+                message += "; " + s.warnings().size() + " warning(s): " + s.warnings().get(0);
             }
             return new Outcome(CommandStatus.SUCCEEDED, s.id(), Action.valueOf(s.level()), s.parent(), figures,
                     message, false);
