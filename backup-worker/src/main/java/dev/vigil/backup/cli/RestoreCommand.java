@@ -65,6 +65,7 @@ final class RestoreCommand extends RepoSubcommand {
                 o.put("bytes", result.bytes());
                 o.put("warnings", result.warnings());
                 o.put("notFound", result.notFound());
+                o.put("unrestored", result.unrestored());
                 printJson(o);
             } else {
                 for (final String w : result.warnings()) {
@@ -72,6 +73,15 @@ final class RestoreCommand extends RepoSubcommand {
                 }
                 out.printf("restored snapshot %s: %d files, %s to %s in %.1f s%n", s.shortId(), result.files(),
                         bytes(result.bytes()), target, (System.nanoTime() - start) / 1e9);
+            }
+            for (final String u : result.unrestored()) {
+                err.println("not restored: " + u);
+            }
+            if (!result.unrestored().isEmpty()) {
+                err.println(result.unrestored().size() + " file(s) not restored: their data is damaged or missing in the "
+                        + "repository ('vigil repo check --read-data' tells what else is affected; an older snapshot "
+                        + "may hold them); every other file is restored");
+                return ExitCodes.FAILED;
             }
             if (!result.notFound().isEmpty()) {
                 err.println("not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())

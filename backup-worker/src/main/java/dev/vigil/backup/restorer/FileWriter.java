@@ -1,5 +1,6 @@
 package dev.vigil.backup.restorer;
 
+import dev.vigil.backup.BackupException;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -50,7 +51,12 @@ final class FileWriter {
         long pos = offset;
         {
             for (final BlobId id : chunks) {
-                final byte[] data = repo.loadBlob(BlobType.DATA, id);
+                final byte[] data;
+                try {
+                    data = repo.loadBlob(BlobType.DATA, id);
+                } catch (BackupException e) {
+                    throw new UnrestorableDataException(e);
+                }
                 // Write only the runs of blocks that are not all zero: holes stay holes.
                 int run = -1;
                 for (int b = 0; b < data.length; b += BLOCK) {

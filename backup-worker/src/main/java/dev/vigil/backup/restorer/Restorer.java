@@ -58,8 +58,11 @@ public final class Restorer {
      * @param bytes bytes of file content restored
      * @param warnings entries not restored (sockets, devices) or metadata not applied
      * @param notFound included paths that name nothing in the snapshot
+     * @param unrestored files not restored because their data could not be had from the repository, each with why
+     *     (nothing of them is left in the target; every other file is restored)
      */
-    public record Result(long files, long bytes, List<String> warnings, List<String> notFound) {
+    public record Result(long files, long bytes, List<String> warnings, List<String> notFound,
+                         List<String> unrestored) {
     }
 
     /**
@@ -96,7 +99,8 @@ public final class Restorer {
                         0, "", null, List.of()));
             }
             return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings),
-                    options.include().stream().filter(i -> !run.found.contains(i)).toList());
+                    options.include().stream().filter(i -> !run.found.contains(i)).toList(),
+                    run.unrestored.stream().sorted().toList());
         } catch (CompletionException e) {
             final Throwable c = e.getCause() == null ? e : e.getCause();
             throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": " + c, c);
@@ -118,6 +122,8 @@ public final class Restorer {
         final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
         final Map<String, CompletableFuture<Path>> links = new HashMap<>();
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** Files whose data the repository could not give, with why. */
+        final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
         /** Temporary files of overwrites not yet renamed into place. */
@@ -255,6 +261,10 @@ public final class Restorer {
                 final CompletableFuture<Path> first = links.get(key);
                 if (first != null) {
                     pending.add(first.thenAccept(src -> {
+                        if (src == null) {
+                            unrestored.add(p + ": a hard link to a file that could not be restored");
+                            return;
+                        }
                         try {
                             replace(p, NodeType.FILE, tmp -> Files.createLink(tmp, src));
                         } catch (IOException e) {
@@ -274,8 +284,11 @@ public final class Restorer {
             for (final BlobId id : n.content()) {
                 final MasterIndex.Location loc = repo.index().lookup(BlobType.DATA, id);
                 if (loc == null) {
-                    throw new BackupException(p + ": data blob " + id + " is not in the index (run 'vigil repo "
-                            + "check')");
+                    unrestored.add(p + ": data blob " + id + " is not in the index (run 'vigil repo check')");
+                    if (n.links() > 1) {
+                        links.put(n.device() + ":" + n.inode(), CompletableFuture.completedFuture(null));
+                    }
+                    return;
                 }
                 segment.add(id);
                 offset += loc.blob().rawLength();
@@ -317,10 +330,25 @@ public final class Restorer {
                     return finish(p, out, n);
                 });
             }
+            final CompletableFuture<Path> restored = done.exceptionally(e -> {
+                final Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (!(c instanceof UnrestorableDataException)) {
+                    throw e instanceof CompletionException ce ? ce : new CompletionException(c);
+                }
+                // nothing half-written stays: without overwrite the file itself is the partial one
+                try {
+                    Files.deleteIfExists(out);
+                    temps.remove(out);
+                } catch (IOException gone) {
+                    warnings.add(out + ": partial file not removed: " + gone.getMessage());
+                }
+                unrestored.add(p + ": " + c.getMessage());
+                return null;
+            });
             if (n.links() > 1) {
-                links.put(n.device() + ":" + n.inode(), done);
+                links.put(n.device() + ":" + n.inode(), restored);
             }
-            pending.add(done);
+            pending.add(restored);
         }
 
         FileChannel create(final Path p, final Path out) throws IOException {

@@ -274,6 +274,14 @@ public final class CommandExecutor {
             progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
             final Restorer.Result r = new Restorer(repo).restore(s, target, new RestoreOptions(
                     List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads()), done);
+            if (!r.unrestored().isEmpty()) {
+                // the rest is restored; retrying reads the same damaged data
+                return Outcome.failed(r.unrestored().size() + " file(s) of snapshot " + s.shortId() + " not restored, "
+                        + "their data is damaged or missing in the repository (run 'vigil repo check --read-data'; an "
+                        + "older snapshot may hold them): " + String.join("; ", r.unrestored().subList(0,
+                        Math.min(3, r.unrestored().size()))) + "; the other " + r.files() + " files are restored to "
+                        + target, false);
+            }
             return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + r.files()
                     + " files, " + r.bytes() + " bytes to " + target + (r.notFound().isEmpty() ? ""
                     : "; " + r.notFound().size() + " paths not in that snapshot (created after it?): "
