@@ -44,10 +44,15 @@ abstract class RepoSubcommand implements Callable<Integer> {
         }
     }
 
+    /** @return what an operator should know when the command is stopped before its end (Ctrl-C) */
+    String whenStopped() {
+        return "the repository stays valid and the next run re-uses what was stored";
+    }
+
     @Override
     public final Integer call() {
-        final Thread stopped = new Thread(() -> err.println("vigil repo: stopped before the end; the repository stays "
-                + "valid and the next run re-uses what was stored"), "vigil-stopped");
+        final Thread stopped = new Thread(() -> err.println("vigil repo: stopped before the end; " + whenStopped()),
+                "vigil-stopped");
         Runtime.getRuntime().addShutdownHook(stopped);
         try {
             return run();

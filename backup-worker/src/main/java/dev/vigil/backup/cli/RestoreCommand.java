@@ -46,6 +46,11 @@ final class RestoreCommand extends RepoSubcommand {
     Integer threads;
 
     @Override
+    String whenStopped() {
+        return "the target holds part of the snapshot: restore again with --overwrite to complete it";
+    }
+
+    @Override
     int run() throws Exception {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {

@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Restorer {
     private static final long SEGMENT = 32L << 20;
     private static final String TMP_PREFIX = ".vigil-restore-";
+    private static final java.util.regex.Pattern STALE_TEMP = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private final Repository repo;
 
@@ -83,6 +85,9 @@ public final class Restorer {
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         final Run run = new Run(pool, options, bytesDone == null ? new AtomicLong() : bytesDone);
+        // Ctrl-C ends the JVM without the finally below: the temporary files of overwrites go then
+        final Thread onExit = new Thread(() -> run.temps.forEach(t -> t.toFile().delete()), "vigil-restore-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
             final Path root = Files.createDirectories(target).toRealPath();
@@ -109,6 +114,11 @@ public final class Restorer {
         } finally {
             pool.shutdownNow();
             run.removeTemps();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting: the hook runs
+            }
         }
     }
 
@@ -215,6 +225,9 @@ public final class Restorer {
         }
 
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
+            if (options.overwrite()) {
+                removeStaleTemps(dir);
+            }
             for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
                 final int sel = selected(r);
@@ -435,6 +448,21 @@ public final class Restorer {
             temps.add(tmp);
             move(tmp, p, type);
             temps.remove(tmp);
+        }
+
+        /**
+         * Removes what a restore killed in this directory left (kill -9 runs no cleanup): its temporary files, by their
+         * exact name pattern, before this restore writes its own there.
+         */
+        void removeStaleTemps(final Path dir) throws IOException {
+            try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
+                for (final Path p : s) {
+                    if (STALE_TEMP.matcher(p.getFileName().toString()).matches()
+                            && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
         }
 
         /**

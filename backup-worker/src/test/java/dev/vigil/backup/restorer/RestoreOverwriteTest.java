@@ -115,6 +115,22 @@ class RestoreOverwriteTest {
     }
 
     @Test
+    void shouldRemoveTheTemporaryFilesOfARestoreThatWasKilled() throws Exception {
+        final Path target = tmp.resolve("target");
+        restore(target);
+        final Path stale = Files.writeString(target.resolve(".vigil-restore-1f2e3d4c5b6a7980"), "half a file");
+        final Path staleLink = Files.createSymbolicLink(target.resolve("d/.vigil-restore-42"), Path.of("f"));
+        final Path notOurs = Files.writeString(target.resolve(".vigil-restore-notes"), "an operator's file");
+
+        restore(target);
+
+        assertTrue(!Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS), "kill -9 leaves them; the next "
+                + "restore removes them");
+        assertTrue(!Files.exists(staleLink, java.nio.file.LinkOption.NOFOLLOW_LINKS), "in every directory it writes");
+        assertEquals("an operator's file", Files.readString(notOurs), "only names of the exact pattern");
+    }
+
+    @Test
     void shouldLeaveNoTemporaryFileWhenAFilesDataIsDamaged() throws Exception {
         final Path target = tmp.resolve("target");
         restore(target);
