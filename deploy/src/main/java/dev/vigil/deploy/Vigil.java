@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.backup.cli.JsonUsageErrors;
 import dev.vigil.backup.cli.VersionProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class Vigil implements Runnable {
 
     /** @return the configured command line, for main and for tests */
     public static CommandLine commandLine() {
-        final CommandLine commandLine = VersionProvider.applyTo(new CommandLine(new Vigil()));
+        final CommandLine commandLine = JsonUsageErrors.applyTo(VersionProvider.applyTo(new CommandLine(new Vigil())));
         listCommandsBySentence(commandLine);
         return commandLine
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -26,6 +26,21 @@ class RepoMainTest {
     }
 
     @Test
+    void shouldPrintTheErrorDocumentOnBadUsageWithJson() throws Exception {
+        final String[] args = {"backup", "--repo", "r", "--json", "--level", "WEEKLY", "src"};
+        final StringWriter out = new StringWriter();
+        final CommandLine commandLine = JsonUsageErrors.applyTo(RepoMain.commandLine(args));
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(new StringWriter()));
+
+        assertEquals(ExitCodes.USAGE, commandLine.execute(args));
+        final com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toString());
+        assertEquals(ExitCodes.USAGE, doc.path("exitCode").asInt());
+        assertTrue(doc.path("error").asText().contains("'WEEKLY'"), out.toString());
+    }
+
+    @Test
     void shouldBuildOnlyTheSubcommandNamed() {
         assertEquals(1, RepoMain.commandLine(new String[] {"backup", "--help"}).getSubcommands().size());
         assertEquals(13, RepoMain.commandLine(new String[] {"--help"}).getSubcommands().size());

@@ -1,0 +1,38 @@
+package dev.vigil.backup.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Bad usage (an unknown option, a value of the wrong type) with {@code --json} among the arguments also prints the
+ * error document the commands print on any other failure, {@code {"error": ..., "exitCode": 2}} on stdout: a script
+ * that reads stdout gets a document, not an empty stream. The usage text still goes to stderr.
+ */
+public final class JsonUsageErrors {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonUsageErrors() {
+    }
+
+    /**
+     * @param commandLine a command line, configured otherwise
+     * @return the same, with its parameter exception handler wrapped
+     */
+    public static CommandLine applyTo(final CommandLine commandLine) {
+        final CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        return commandLine.setParameterExceptionHandler((e, args) -> {
+            final int code = usage.handleParseException(e, args);
+            if (Arrays.asList(args).contains("--json")) {
+                final Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("error", e.getMessage());
+                doc.put("exitCode", code);
+                e.getCommandLine().getOut().println(MAPPER.writeValueAsString(doc));
+                e.getCommandLine().getOut().flush();
+            }
+            return code;
+        });
+    }
+}
