@@ -73,7 +73,7 @@ final class FileSaver {
         private static final long serialVersionUID = 1L;
 
         UnreadableFileException(final Path path, final IOException cause) {
-            super(path + ": cannot read: " + cause.getMessage(), cause);
+            super(path + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(cause), cause);
         }
     }
 

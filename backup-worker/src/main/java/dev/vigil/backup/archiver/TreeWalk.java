@@ -9,6 +9,7 @@ import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.Tree;
+import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -211,12 +212,12 @@ final class TreeWalk {
             names = Archiver.list(path);
         } catch (IOException e) {
             if (rel.isEmpty()) {
-                throw new BackupException("directory " + path + ": cannot list: " + e.getMessage(), e);
+                throw new BackupException("directory " + path + ": cannot list: " + IoErrors.reason(e), e);
             }
             // One unreadable directory (permissions, I/O error) must not cost the whole backup: like an unreadable
             // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
             final List<Node> kept = old.values().stream().sorted(Comparator.comparing(Node::name)).toList();
-            warnings.add(path + ": cannot list: " + e.getMessage() + (parentTree != null
+            warnings.add(path + ": cannot list: " + IoErrors.reason(e) + (parentTree != null
                     ? "; kept the parent's version (" + kept.size() + " entries)" : "; recorded empty"));
             return CompletableFuture.completedFuture(kept);
         }
@@ -360,7 +361,7 @@ final class TreeWalk {
                     && !(cause.getMessage() != null && cause.getMessage().contains(p.toString()))) {
                 throw new CompletionException(cause);
             } else if (cause instanceof IOException) {
-                warnings.add(p + ": cannot read: " + cause.getMessage());
+                warnings.add(p + ": cannot read: " + IoErrors.reason((IOException) cause));
             } else {
                 throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
             }

@@ -10,6 +10,7 @@ import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.Tree;
+import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -324,7 +325,7 @@ public final class Restorer {
                         count(FileWriter.write(repo, ch, segments.get(0), 0));
                         FileWriter.extend(ch, n.size());
                     } catch (IOException e) {
-                        throw new CompletionException(new BackupException(p + ": cannot write: " + e.getMessage(), e));
+                        throw new CompletionException(new BackupException(p + ": cannot write: " + IoErrors.reason(e), e));
                     }
                     return finish(p, out, n);
                 }, pool);
@@ -402,7 +403,7 @@ public final class Restorer {
                     count(n);
                     return n;
                 } catch (IOException e) {
-                    throw new CompletionException(new BackupException(out + ": cannot write: " + e.getMessage(), e));
+                    throw new CompletionException(new BackupException(out + ": cannot write: " + IoErrors.reason(e), e));
                 }
             }, pool);
         }
