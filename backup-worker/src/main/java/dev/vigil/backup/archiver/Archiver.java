@@ -5,7 +5,6 @@ import dev.vigil.backup.chunker.Chunker;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.HostInfo;
-import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
@@ -104,8 +103,7 @@ public final class Archiver {
         }
         final BackupProgress live = progress != null ? progress
                 : new BackupProgress(parent.map(s -> s.figures().bytesTotal()).orElse(0L));
-        final RepoConfig cfg = repo.config();
-        final Chunker chunker = new Chunker(cfg.chunkMin(), cfg.chunkAvg(), cfg.chunkMax(), cfg.gearSeed());
+        final Chunker chunker = repo.config().newChunker();
         final int threads = Math.max(1, options.threads());
         final ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(threads * 2), r -> {

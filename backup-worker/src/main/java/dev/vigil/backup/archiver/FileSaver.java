@@ -1,6 +1,7 @@
 package dev.vigil.backup.archiver;
 
 import dev.vigil.backup.chunker.Chunker;
+import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -40,6 +41,8 @@ final class FileSaver {
     /** Chunks in a row that match nothing in the parent before a guided file is chunked as a new one. */
     private static final int GIVE_UP_AFTER = 8;
     private final Repository repo;
+    /** Zero regions (holes): neither chunked nor hashed. */
+    private final ZeroChunk zero;
     private final Chunker chunker;
     private final ThreadPoolExecutor pool;
     private final BackupProgress progress;
@@ -48,6 +51,7 @@ final class FileSaver {
               final BackupProgress progress) {
         this.repo = repo;
         this.chunker = chunker;
+        this.zero = new ZeroChunk(chunker, repo.hasher());
         this.pool = pool;
         this.progress = progress;
     }
@@ -151,6 +155,12 @@ final class FileSaver {
         progress.bytesRead.addAndGet(n);
         int pos = 0;
         while (pos < n) {
+            if (zero.at(buf, pos, n)) {
+                out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, zero.id(), buf, pos,
+                        zero.length()).id()));
+                pos += zero.length();
+                continue;
+            }
             final int len = chunker.next(buf, pos, n, true);
             out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, buf, pos, len).id()));
             pos += len;
@@ -187,6 +197,14 @@ final class FileSaver {
                             repo.saveBlob(BlobType.DATA, guide.parent.id(i), buf, start, len).id()));
                     start += len;
                 }
+            } else if (zero.at(buf, start, end)) {
+                final long chunkEnd = bufOffset + start + zero.length();
+                if (guide != null && guide.active() && !guide.realignAt(chunkEnd)) {
+                    guide.realignAfter(chunkEnd, zero.id());
+                }
+                out.add(CompletableFuture.completedFuture(repo.saveBlob(BlobType.DATA, zero.id(), buf, start,
+                        zero.length()).id()));
+                start += zero.length();
             } else {
                 final int len = chunker.next(buf, start, end, eof);
                 if (len < 0) {
@@ -300,7 +318,9 @@ final class FileSaver {
             final Runnable work = () -> {
                 for (int j = next.getAndIncrement(); j < n; j = next.getAndIncrement()) {
                     try {
-                        ids[j] = BlobId.wrap(repo.hasher().id(buf, at[j], parent.length(from + j)));
+                        final int len = parent.length(from + j);
+                        ids[j] = len == zero.length() && zero.at(buf, at[j], at[j] + len) ? zero.id()
+                                : BlobId.wrap(repo.hasher().id(buf, at[j], len));
                     } catch (RuntimeException e) {
                         failed.compareAndSet(null, e);
                     } finally {

@@ -67,4 +67,9 @@ public record RepoConfig(int version, String id, String chunker, int chunkMin, i
             throw new BackupException("config: unknown algorithm in " + this);
         }
     }
+
+    /** @return the chunker these settings describe */
+    public dev.vigil.backup.chunker.Chunker newChunker() {
+        return new dev.vigil.backup.chunker.Chunker(chunkMin, chunkAvg, chunkMax, gearSeed);
+    }
 }

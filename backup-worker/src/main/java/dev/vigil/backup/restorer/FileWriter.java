@@ -1,6 +1,7 @@
 package dev.vigil.backup.restorer;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -25,32 +26,38 @@ final class FileWriter {
 
     /**
      * @param repo where the chunks are
+     * @param zero the all-zero chunk, left as a hole
      * @param file the file, created already
      * @param chunks the chunks to write
      * @param offset where the first goes
      * @return bytes written or skipped as holes
      * @throws IOException when the file cannot be written
      */
-    static long write(final Repository repo, final Path file, final List<BlobId> chunks, final long offset)
-            throws IOException {
+    static long write(final Repository repo, final ZeroChunk zero, final Path file, final List<BlobId> chunks,
+                      final long offset) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            return write(repo, ch, chunks, offset);
+            return write(repo, zero, ch, chunks, offset);
         }
     }
 
     /**
      * @param repo where the chunks are
+     * @param zero the all-zero chunk, left as a hole
      * @param ch the open file
      * @param chunks the chunks to write
      * @param offset where the first goes
      * @return bytes written or skipped as holes
      * @throws IOException when the file cannot be written
      */
-    static long write(final Repository repo, final FileChannel ch, final List<BlobId> chunks, final long offset)
-            throws IOException {
+    static long write(final Repository repo, final ZeroChunk zero, final FileChannel ch, final List<BlobId> chunks,
+                      final long offset) throws IOException {
         long pos = offset;
         {
             for (final BlobId id : chunks) {
+                if (id.equals(zero.id())) {
+                    pos += zero.length(); // a hole: nothing to read or write
+                    continue;
+                }
                 final byte[] data;
                 try {
                     data = repo.loadBlob(BlobType.DATA, id);

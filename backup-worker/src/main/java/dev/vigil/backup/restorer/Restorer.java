@@ -1,6 +1,7 @@
 package dev.vigil.backup.restorer;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
@@ -48,10 +49,13 @@ public final class Restorer {
             java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private final Repository repo;
+    /** All-zero chunks are holes: not read from the repository. */
+    private final ZeroChunk zero;
 
     /** @param repo an open repository */
     public Restorer(final Repository repo) {
         this.repo = repo;
+        this.zero = new ZeroChunk(repo.config().newChunker(), repo.hasher());
     }
 
     /**
@@ -322,7 +326,7 @@ public final class Restorer {
                 // The common case: one task creates, writes and finishes the file with a single open.
                 done = CompletableFuture.supplyAsync(() -> {
                     try (FileChannel ch = create(p, out)) {
-                        count(FileWriter.write(repo, ch, segments.get(0), 0));
+                        count(FileWriter.write(repo, zero, ch, segments.get(0), 0));
                         FileWriter.extend(ch, n.size());
                     } catch (IOException e) {
                         throw new CompletionException(new BackupException(p + ": cannot write: " + IoErrors.reason(e), e));
@@ -399,7 +403,7 @@ public final class Restorer {
         CompletableFuture<Long> writeAsync(final Path out, final List<BlobId> chunks, final long offset) {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    final long n = FileWriter.write(repo, out, chunks, offset);
+                    final long n = FileWriter.write(repo, zero, out, chunks, offset);
                     count(n);
                     return n;
                 } catch (IOException e) {

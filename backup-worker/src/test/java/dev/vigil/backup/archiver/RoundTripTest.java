@@ -11,6 +11,8 @@ import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
 import dev.vigil.backup.snapshot.Snapshot;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,6 +83,35 @@ class RoundTripTest {
             assertEquals(Files.getAttribute(out.resolve("docs/hard-a"), "unix:ino"),
                     Files.getAttribute(out.resolve("hard-b"), "unix:ino"));
             assertEquals(04755, (Integer) Files.getAttribute(out.resolve("tool.sh"), "unix:mode") & 07777);
+        }
+    }
+
+    @Test
+    void shouldKeepADiskImageWhoseZeroedRegionsChangeExactAtEveryLevel() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Path image = src.resolve("disk.img");
+        try (RandomAccessFile raf = new RandomAccessFile(image.toFile(), "rw")) {
+            raf.setLength(40L << 20); // zeros, a hole
+            raf.seek(5L << 20);
+            raf.write("a boot sector".repeat(1000).getBytes(StandardCharsets.UTF_8));
+        }
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Snapshot full = backup(repo, src, Level.FULL);
+            final Map<String, String> m1 = TestRepos.manifest(src);
+            try (RandomAccessFile raf = new RandomAccessFile(image.toFile(), "rw")) {
+                raf.seek(23L << 20); // inside a zero chunk: the parent's zero chunks around it are matched
+                raf.write("a new file in the image".getBytes(StandardCharsets.UTF_8));
+                raf.seek(raf.length());
+                raf.write(new byte[3 << 20]); // grown by zeros that end in the middle of a chunk
+            }
+            final Snapshot incr = backup(repo, src, Level.INCREMENTAL);
+
+            assertEquals(m1, TestRepos.manifest(restore(repo, full, "r1")));
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(restore(repo, incr, "r2")));
+            assertTrue(incr.figures().bytesAdded() < (1 << 20), "one changed chunk, compressed: "
+                    + incr.figures().bytesAdded());
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
         }
     }
 
