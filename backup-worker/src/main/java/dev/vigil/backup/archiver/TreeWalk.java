@@ -1,6 +1,7 @@
 package dev.vigil.backup.archiver;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.fs.NativeFs;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -9,6 +10,7 @@ import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.Tree;
+import dev.vigil.backup.snapshot.Xattr;
 import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -53,6 +55,8 @@ final class TreeWalk {
     private final AtomicLong filesUnchanged = new AtomicLong();
     private final AtomicLong filesRemoved = new AtomicLong();
     private final AtomicLong filesTorn = new AtomicLong();
+    /** Set when the C library cannot be loaded: extended attributes are then not read at all. */
+    private volatile boolean xattrsUnavailable;
     private final AtomicLong bytesTotal = new AtomicLong();
     private final AtomicLong bytesDelta = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
@@ -154,6 +158,27 @@ final class TreeWalk {
                     throw new CompletionException(ex);
                 }
             }, pool).thenCompose(f -> f)));
+        }
+    }
+
+    /**
+     * @return a path's extended attributes; none, with a warning, when they cannot be read (once for the whole
+     *     backup when the C library cannot be loaded)
+     */
+    private List<Xattr> xattrs(final Path p) {
+        if (xattrsUnavailable) {
+            return List.of();
+        }
+        try {
+            return NativeFs.xattrs(p);
+        } catch (IOException e) {
+            if (e.getCause() instanceof LinkageError || e.getMessage().startsWith("cannot load the C library")) {
+                xattrsUnavailable = true;
+                warnings.add("extended attributes not stored: " + e.getMessage());
+            } else {
+                warnings.add(p + ": extended attributes not stored: " + IoErrors.reason(e));
+            }
+            return List.of();
         }
     }
 
@@ -264,7 +289,9 @@ final class TreeWalk {
 
     private CompletableFuture<Node> entry(final Path p, final String r, final String name, final FileStat st,
                                           final Node before, final boolean journal, final boolean moved) {
-        final Node node = nodeOf(name, st);
+        final Node stat = nodeOf(name, st);
+        // a file whose size, times and inode are unchanged has its attributes unchanged too (setting one sets ctime)
+        final Node node = stat.withXattrs(stat.sameFileAs(before) ? before.xattrs() : xattrs(p));
         switch (st.type()) {
             case DIR -> {
                 final boolean oldDir = before != null && before.type() == NodeType.DIR;
@@ -298,7 +325,7 @@ final class TreeWalk {
                     final String target = FileNames.textOf(Files.readSymbolicLink(p));
                     return CompletableFuture.completedFuture(new Node(name, st.type(), st.mode(), st.uid(), st.gid(),
                             st.mtimeNanos(), st.ctimeNanos(), st.inode(), st.device(), st.links(), 0, target, null,
-                            List.of()));
+                            List.of(), node.xattrs()));
                 } catch (IOException e) {
                     warnings.add(p + ": cannot read link: " + e.getMessage());
                     return CompletableFuture.completedFuture(null);
@@ -386,7 +413,7 @@ final class TreeWalk {
         bytesTotal.addAndGet(st.size());
         done(st.size());
         return new Node(node.name(), node.type(), st.mode(), st.uid(), st.gid(), st.mtimeNanos(), st.ctimeNanos(),
-                st.inode(), st.device(), st.links(), st.size(), "", null, chunks);
+                st.inode(), st.device(), st.links(), st.size(), "", null, chunks, node.xattrs());
     }
 
     private void done(final long size) {

@@ -2,6 +2,7 @@ package dev.vigil.backup.restorer;
 
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.chunker.ZeroChunk;
+import dev.vigil.backup.fs.NativeFs;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
@@ -423,6 +424,7 @@ public final class Restorer {
             if (ROOT) {
                 ownership(p, n);
             }
+            xattrs(p, n);
         }
 
         void fifo(final Path p, final Node n, final String rel) throws IOException {
@@ -432,6 +434,7 @@ public final class Restorer {
                     ownership(p, n); // lchown: the JDK does not open the file for it
                 }
                 NativeFs.chmod(p, n.mode());
+                xattrs(p, n);
                 NativeFs.setMtime(p, n.mtimeNanos());
             } catch (IOException e) {
                 // a file system without FIFOs, or no C library: one entry, not the whole restore
@@ -494,7 +497,19 @@ public final class Restorer {
                 ownership(p, n);
             }
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
+            xattrs(p, n); // after the owner: chown clears a file's capabilities
             Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
+        }
+
+        /** Sets what extended attributes it can; one that is not permitted or not supported here is a warning. */
+        void xattrs(final Path p, final Node n) {
+            for (final dev.vigil.backup.snapshot.Xattr x : n.xattrs()) {
+                try {
+                    NativeFs.setXattr(p, x);
+                } catch (IOException e) {
+                    warnings.add(p + ": extended attribute " + x.name() + " not restored: " + e.getMessage());
+                }
+            }
         }
 
         void ownership(final Path p, final Node n) {

@@ -20,10 +20,23 @@ import java.util.List;
  * @param linkTarget symlink target, "" otherwise
  * @param subtree tree blob of a directory, null otherwise
  * @param content data blobs of a file in order, empty otherwise
+ * @param xattrs extended attributes, in the order the file system listed them; usually none
  */
 public record Node(String name, NodeType type, int mode, int uid, int gid, long mtimeNanos, long ctimeNanos,
                    long inode, long device, int links, long size, String linkTarget, BlobId subtree,
-                   List<BlobId> content) {
+                   List<BlobId> content, List<Xattr> xattrs) {
+    /** Absent extended attributes are none. */
+    public Node {
+        xattrs = xattrs == null ? List.of() : xattrs;
+    }
+
+    /** A node without extended attributes. */
+    public Node(final String name, final NodeType type, final int mode, final int uid, final int gid,
+                final long mtimeNanos, final long ctimeNanos, final long inode, final long device, final int links,
+                final long size, final String linkTarget, final BlobId subtree, final List<BlobId> content) {
+        this(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget, subtree,
+                content, List.of());
+    }
 
     /**
      * @param newName a name
@@ -31,7 +44,7 @@ public record Node(String name, NodeType type, int mode, int uid, int gid, long 
      */
     public Node withName(final String newName) {
         return new Node(newName, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
-                subtree, content);
+                subtree, content, xattrs);
     }
 
     /**
@@ -40,7 +53,7 @@ public record Node(String name, NodeType type, int mode, int uid, int gid, long 
      */
     public Node withSubtree(final BlobId tree) {
         return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
-                tree, content);
+                tree, content, xattrs);
     }
 
     /**
@@ -49,7 +62,16 @@ public record Node(String name, NodeType type, int mode, int uid, int gid, long 
      */
     public Node withContent(final List<BlobId> blobs) {
         return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
-                subtree, blobs);
+                subtree, blobs, xattrs);
+    }
+
+    /**
+     * @param attributes extended attributes
+     * @return this node with them
+     */
+    public Node withXattrs(final List<Xattr> attributes) {
+        return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
+                subtree, content, attributes);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.util.List;
 /** The binary form of one directory listing, a TREE blob (FORMAT.md, Trees and Data). */
 public final class Tree {
     private static final byte[] MAGIC = "VTR1".getBytes(StandardCharsets.US_ASCII);
+    /** A tree whose entries end with their extended attributes; written only when an entry has some. */
+    private static final byte[] MAGIC_XATTRS = "VTR2".getBytes(StandardCharsets.US_ASCII);
     private static final NodeType[] TYPES = NodeType.values();
 
     private Tree() {
@@ -29,7 +31,8 @@ public final class Tree {
         sorted.sort(Comparator.comparing(Node::name));
         final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + nodes.size() * 128);
         final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        out.writeBytes(MAGIC);
+        final boolean xattrs = sorted.stream().anyMatch(n -> !n.xattrs().isEmpty());
+        out.writeBytes(xattrs ? MAGIC_XATTRS : MAGIC);
         out.write(b.clear().putInt(sorted.size()).array(), 0, 4);
         final ByteBuffer fixed = ByteBuffer.allocate(1 + 4 * 3 + 8 * 5 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
         final byte[] id = new byte[BlobId.LENGTH];
@@ -49,8 +52,44 @@ public final class Tree {
                 c.copyTo(id, 0);
                 out.writeBytes(id);
             }
+            if (xattrs) {
+                writeXattrs(out, n.xattrs(), b);
+            }
         }
         return out.toByteArray();
+    }
+
+    private static void writeXattrs(final ByteArrayOutputStream out, final List<Xattr> xattrs, final ByteBuffer b) {
+        if (xattrs.size() > 0xffff) {
+            throw new IllegalArgumentException("more than 65535 extended attributes");
+        }
+        out.write(xattrs.size() & 0xff);
+        out.write(xattrs.size() >>> 8);
+        for (final Xattr x : xattrs) {
+            final byte[] name = x.name().getBytes(StandardCharsets.ISO_8859_1);
+            out.write(name.length & 0xff);
+            out.write(name.length >>> 8);
+            out.writeBytes(name);
+            out.write(b.clear().putInt(x.value().length).array(), 0, 4);
+            out.writeBytes(x.value());
+        }
+    }
+
+    private static List<Xattr> readXattrs(final ByteBuffer in) {
+        final int count = (in.get() & 0xff) | (in.get() & 0xff) << 8;
+        final List<Xattr> xattrs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            final byte[] name = new byte[(in.get() & 0xff) | (in.get() & 0xff) << 8];
+            in.get(name);
+            final int len = in.getInt();
+            if (len < 0 || len > in.remaining()) {
+                throw new IllegalArgumentException("extended attribute longer than the tree");
+            }
+            final byte[] value = new byte[len];
+            in.get(value);
+            xattrs.add(new Xattr(new String(name, StandardCharsets.ISO_8859_1), value));
+        }
+        return List.copyOf(xattrs);
     }
 
     private static void writeString(final ByteArrayOutputStream out, final String s) {
@@ -74,7 +113,8 @@ public final class Tree {
             final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
             final byte[] magic = new byte[4];
             in.get(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
+            final boolean xattrs = Arrays.equals(magic, MAGIC_XATTRS);
+            if (!xattrs && !Arrays.equals(magic, MAGIC)) {
                 throw new InvalidDataException(what + ": not a tree (bad magic)");
             }
             final int count = in.getInt();
@@ -99,7 +139,7 @@ public final class Tree {
                     content.add(readId(in));
                 }
                 nodes.add(new Node(name, type, mode, uid, gid, mtime, ctime, inode, device, links, size, target,
-                        subtree, content));
+                        subtree, content, xattrs ? readXattrs(in) : List.of()));
             }
             return nodes;
         } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | IllegalArgumentException e) {

@@ -1,0 +1,198 @@
+package dev.vigil.backup.fs;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import dev.vigil.backup.snapshot.FileNames;
+import dev.vigil.backup.snapshot.Xattr;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The few file system calls the JDK lacks or makes unsafe for a restore, straight from the C library through JNA:
+ * {@code mkfifo} (Java cannot create a named pipe), {@code symlink} with the target's exact bytes (a Java path
+ * would normalize it), and mode and time set without opening the file (the JDK's {@code unix:mode} and time
+ * setters open it first, and opening a FIFO for reading waits for a writer; its symlink times lose the
+ * nanoseconds), extended attributes (ACLs and capabilities among them, which the JDK cannot reach). Paths go as
+ * raw bytes, so names that are not UTF-8 keep theirs.
+ */
+public final class NativeFs {
+    private static final int EEXIST = 17;
+    private static final int ERANGE = 34;
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
+    /** Largest list of names or value read: the kernel's own limit is 64 KiB. */
+    private static final int XATTR_MAX = 1 << 20;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** tv_nsec value that leaves a time as it is. */
+    private static final long UTIME_OMIT = (1L << 30) - 2;
+
+    private interface LibC extends Library {
+        int mkfifo(byte[] path, int mode) throws LastErrorException;
+
+        int chmod(byte[] path, int mode) throws LastErrorException;
+
+        int symlink(byte[] target, byte[] link) throws LastErrorException;
+
+        /** @param times two struct timespec (seconds, nanoseconds): access, then modification */
+        int utimensat(int dirfd, byte[] path, long[] times, int flags) throws LastErrorException;
+
+        long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
+
+        long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
+
+        int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
+    }
+
+    private NativeFs() {
+    }
+
+    /**
+     * @param path where the FIFO goes; must not exist
+     * @param mode permission bits (the umask applies: set them again with {@link #chmod})
+     * @throws IOException when it cannot be created ({@link FileAlreadyExistsException} when something is there)
+     */
+    public static void mkfifo(final Path path, final int mode) throws IOException {
+        call(path, "create FIFO", c -> c.mkfifo(cString(path), mode));
+    }
+
+    /**
+     * @param path a file that is not a symlink
+     * @param mode permission bits
+     * @throws IOException when they cannot be set
+     */
+    public static void chmod(final Path path, final int mode) throws IOException {
+        call(path, "set mode", c -> c.chmod(cString(path), mode));
+    }
+
+    /**
+     * @param link   where the link goes; must not exist
+     * @param target the target's exact bytes
+     * @throws IOException when it cannot be created ({@link FileAlreadyExistsException} when something is there)
+     */
+    public static void symlink(final Path link, final byte[] target) throws IOException {
+        call(link, "create symlink", c -> c.symlink(Arrays.copyOf(target, target.length + 1), cString(link)));
+    }
+
+    /**
+     * @param path       a path; a symlink itself is changed, not its target
+     * @param mtimeNanos modification time in nanoseconds since the epoch; the access time is left as it is
+     * @throws IOException when it cannot be set
+     */
+    public static void setMtime(final Path path, final long mtimeNanos) throws IOException {
+        call(path, "set time", c -> c.utimensat(AT_FDCWD, cString(path), new long[] {0, UTIME_OMIT,
+                Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)},
+                AT_SYMLINK_NOFOLLOW));
+    }
+
+    /**
+     * @param path a path; a symlink's own attributes are read, not its target's
+     * @return its extended attributes in the order the file system lists them; none where it has none
+     * @throws IOException when they cannot be read (or the C library cannot be loaded)
+     */
+    public static List<Xattr> xattrs(final Path path) throws IOException {
+        final LibC c = libc();
+        final byte[] p = cString(path);
+        final byte[] list;
+        try {
+            list = sized(() -> c.llistxattr(p, null, 0), b -> c.llistxattr(p, b, b.length));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOTSUP) {
+                return List.of();
+            }
+            throw new IOException(path + ": cannot list extended attributes: " + e.getMessage(), e);
+        }
+        final List<Xattr> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] != 0) {
+                continue;
+            }
+            final byte[] name = Arrays.copyOfRange(list, from, i + 1); // with its NUL
+            from = i + 1;
+            try {
+                final byte[] value = sized(() -> c.lgetxattr(p, name, null, 0), b -> c.lgetxattr(p, name, b, b.length));
+                out.add(new Xattr(new String(name, 0, name.length - 1, StandardCharsets.ISO_8859_1), value));
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != ENODATA) { // removed since it was listed
+                    throw new IOException(path + ": cannot read extended attribute "
+                            + new String(name, 0, name.length - 1, StandardCharsets.ISO_8859_1) + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * @param path a path; a symlink's own attributes are set
+     * @param xattr an extended attribute to set
+     * @throws IOException when it cannot be set (not permitted, not supported here)
+     */
+    public static void setXattr(final Path path, final Xattr xattr) throws IOException {
+        final byte[] name = Arrays.copyOf(xattr.name().getBytes(StandardCharsets.ISO_8859_1), xattr.name().length() + 1);
+        call(path, "set extended attribute " + xattr.name(), c -> c.lsetxattr(cString(path), name, xattr.value(),
+                xattr.value().length, 0));
+    }
+
+    /** Asks for the size, then reads into a buffer of it; again if it grew in between (ERANGE). */
+    private static byte[] sized(final java.util.function.LongSupplier size,
+                                final java.util.function.ToLongFunction<byte[]> read) {
+        for (int attempt = 0; ; attempt++) {
+            final long n = size.getAsLong();
+            if (n <= 0) {
+                return new byte[0];
+            }
+            final byte[] buf = new byte[(int) Math.min(n, XATTR_MAX)];
+            try {
+                final long got = read.applyAsLong(buf);
+                return got == buf.length ? buf : Arrays.copyOf(buf, (int) got);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != ERANGE || attempt > 3 || n >= XATTR_MAX) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One libc call on a path, its errno turned into the exception the JDK would throw. */
+    private static void call(final Path path, final String what, final Call call) throws IOException {
+        final LibC c = libc();
+        try {
+            call.run(c);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EEXIST) {
+                throw new FileAlreadyExistsException(path.toString());
+            }
+            throw new IOException(path + ": cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run(LibC c);
+    }
+
+    private static LibC libc() throws IOException {
+        try {
+            return Holder.C;
+        } catch (LinkageError e) {
+            throw new IOException("cannot load the C library: " + e, e);
+        }
+    }
+
+    private static byte[] cString(final Path path) {
+        final byte[] name = FileNames.bytesOf(path);
+        return Arrays.copyOf(name, name.length + 1);
+    }
+
+    /** Loads libc on first use only. */
+    private static final class Holder {
+        static final LibC C = Native.load("c", LibC.class);
+    }
+}
