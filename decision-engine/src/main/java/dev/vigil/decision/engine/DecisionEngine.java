@@ -271,6 +271,14 @@ public final class DecisionEngine {
             final Rule rule = firing.rule();
             final Long last = state.ruleFiredAt.get(rule.name());
             if (last != null && s.nowMs - last < rule.cooldown().toMillis()) {
+                // held back, and said so (once per repeat interval): a second attack wave must show in the trail
+                if (decisions.due(s, state, "cooldown|" + rule.name())) {
+                    s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(), null,
+                            trigger, "rule " + rule.name() + " matched again within its cooldown (fired "
+                                    + Durations.format(Duration.ofMillis(s.nowMs - last)) + " ago, cooldown "
+                                    + Durations.format(rule.cooldown()) + "): nothing done"
+                                    + (firing.reasons().isEmpty() ? "" : "; " + firing.reasons().get(0)));
+                }
                 continue;
             }
             state.ruleFiredAt.put(rule.name(), s.nowMs);

@@ -165,16 +165,22 @@ final class Decisions {
         suppress(s, spec, state, intent, why, category, false);
     }
 
+    /**
+     * @param key the kind of suppression
+     * @return whether it was not audited within the repeat interval; it counts as audited now
+     */
+    boolean due(final Session s, final DatasetState state, final String key) {
+        final long repeat = settings().suppressionRepeat().toMillis();
+        state.suppressedAt.values().removeIf(at -> s.nowMs - at >= repeat);
+        return state.suppressedAt.putIfAbsent(key, s.nowMs) == null;
+    }
+
     /** Audits a suppression, unless the same one was audited recently (operator actions always are). */
     void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                   final String why, final String category, final boolean always) {
-        final String key = intent.lane() + "|" + category + "|" + intent.rule();
-        final long repeat = settings().suppressionRepeat().toMillis();
-        state.suppressedAt.values().removeIf(at -> s.nowMs - at >= repeat);
-        if (!always && state.suppressedAt.containsKey(key)) {
+        if (!due(s, state, intent.lane() + "|" + category + "|" + intent.rule()) && !always) {
             return;
         }
-        state.suppressedAt.put(key, s.nowMs);
         s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
                 intent.action() + " not issued: " + why + " (wanted: " + intent.reason() + ")");
     }

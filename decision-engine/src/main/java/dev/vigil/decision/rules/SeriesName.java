@@ -7,7 +7,8 @@ public final class SeriesName {
 
     /**
      * @param series the series name
-     * @param key an attribute name
+     * @param key an attribute name; also found under an OpenTelemetry name that ends with it, as the collector writes
+     *     them ({@code system.filesystem.mountpoint} for {@code mountpoint})
      * @return its value, or "" when absent
      */
     public static String attribute(final String series, final String key) {
@@ -17,7 +18,8 @@ public final class SeriesName {
         }
         for (final String pair : series.substring(open + 1, series.length() - 1).split(",")) {
             final int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).strip().equals(key)) {
+            final String name = eq > 0 ? pair.substring(0, eq).strip() : "";
+            if (name.equals(key) || name.endsWith("." + key)) {
                 return pair.substring(eq + 1).strip();
             }
         }
