@@ -68,9 +68,10 @@ public final class Restorer {
      * @param notFound included paths that name nothing in the snapshot
      * @param unrestored files not restored because their data could not be had from the repository, each with why
      *     (nothing of them is left in the target; every other file is restored)
+     * @param kept with {@link RestoreOptions#missingOnly()}: entries that existed in the target and were left as they are
      */
     public record Result(long files, long bytes, List<String> warnings, List<String> notFound,
-                         List<String> unrestored) {
+                         List<String> unrestored, long kept) {
     }
 
     /**
@@ -97,7 +98,9 @@ public final class Restorer {
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
             final Path root = Files.createDirectories(target).toRealPath();
-            run.refuseConflicts(root, snapshot);
+            if (!options.missingOnly()) {
+                run.refuseConflicts(root, snapshot);
+            }
             run.dir(root, "", BlobId.parse(snapshot.tree()));
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
@@ -111,7 +114,7 @@ public final class Restorer {
             }
             return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings),
                     options.include().stream().filter(i -> !run.found.contains(i)).toList(),
-                    run.unrestored.stream().sorted().toList());
+                    run.unrestored.stream().sorted().toList(), run.kept.get());
         } catch (CompletionException e) {
             final Throwable c = e.getCause() == null ? e : e.getCause();
             throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": " + c, c);
@@ -138,6 +141,8 @@ public final class Restorer {
         final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
         final Map<String, CompletableFuture<Path>> links = new HashMap<>();
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** With missingOnly: entries that exist in the target, left as they are. */
+        final AtomicLong kept = new AtomicLong();
         /** Files whose data the repository could not give, with why. */
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
@@ -241,10 +246,17 @@ public final class Restorer {
                     continue;
                 }
                 final Path p = FileNames.resolve(dir, n.name());
+                final boolean exists = options.missingOnly() && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+                if (exists && n.type() != NodeType.DIR) {
+                    kept.incrementAndGet(); // put back since it was deleted, maybe edited: not ours to replace
+                    continue;
+                }
                 switch (n.type()) {
                     case DIR -> {
                         directory(p);
-                        dirs.add(Map.entry(p, n));
+                        if (!exists) {
+                            dirs.add(Map.entry(p, n));
+                        }
                         dir(p, r, n.subtree());
                     }
                     case FILE -> file(p, n);

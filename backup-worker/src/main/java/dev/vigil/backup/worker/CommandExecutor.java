@@ -273,7 +273,7 @@ public final class CommandExecutor {
             final AtomicLong done = new AtomicLong();
             progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
             final Restorer.Result r = new Restorer(repo).restore(s, target, new RestoreOptions(
-                    List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads()), done);
+                    List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads(), cmd.getMissingOnly()), done);
             if (!r.unrestored().isEmpty()) {
                 // the rest is restored; retrying reads the same damaged data
                 return Outcome.failed(r.unrestored().size() + " file(s) of snapshot " + s.shortId() + " not restored, "
@@ -283,7 +283,8 @@ public final class CommandExecutor {
                         + target, false);
             }
             return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + r.files()
-                    + " files, " + r.bytes() + " bytes to " + target + (r.notFound().isEmpty() ? ""
+                    + " files, " + r.bytes() + " bytes to " + target + (r.kept() == 0 ? "" : "; " + r.kept()
+                    + " already there again, kept as they are") + (r.notFound().isEmpty() ? ""
                     : "; " + r.notFound().size() + " paths not in that snapshot (created after it?): "
                     + String.join(", ", r.notFound().subList(0, Math.min(5, r.notFound().size()))))
                     + (r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warnings: " + r.warnings().get(0)));

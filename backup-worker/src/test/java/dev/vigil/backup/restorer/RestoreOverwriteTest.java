@@ -115,6 +115,27 @@ class RestoreOverwriteTest {
     }
 
     @Test
+    void shouldRestoreOnlyWhatIsMissingAndKeepWhatCameBack() throws Exception {
+        final Path target = tmp.resolve("target");
+        restore(target);
+        Files.delete(target.resolve("d/f"));
+        Files.delete(target.resolve("g"));
+        Files.writeString(target.resolve("suid"), "put back by hand, then edited");
+        Files.setAttribute(target.resolve("d"), "unix:mode", 0700);
+
+        final Restorer.Result result = new Restorer(repo).restore(snapshot, target, new RestoreOptions(
+                List.of("d/f", "g", "suid"), true, 2, true), null);
+
+        assertEquals("inside", Files.readString(target.resolve("d/f")));
+        assertEquals("a file", Files.readString(target.resolve("g")));
+        assertEquals("put back by hand, then edited", Files.readString(target.resolve("suid")), "never overwritten");
+        assertEquals(1, result.kept());
+        assertEquals(2, result.files());
+        assertEquals(0700, (Integer) Files.getAttribute(target.resolve("d"), "unix:mode") & 0777,
+                "an existing directory keeps its metadata");
+    }
+
+    @Test
     void shouldRemoveTheTemporaryFilesOfARestoreThatWasKilled() throws Exception {
         final Path target = tmp.resolve("target");
         restore(target);

@@ -46,6 +46,8 @@ public final class CommandFactory {
                 .setTarget(intent.target())
                 .setTargetRepository(intent.action() == Action.MIGRATE ? intent.targetRepository() : null)
                 .setOverwrite(restore && intent.target() == null)
+                // chosen paths are the deleted ones: a file put back since (and edited) is kept, never overwritten
+                .setMissingOnly(restore && !intent.paths().isEmpty())
                 .setProtect(intent.protect())
                 .setTags(tags)
                 .setRetention(intent.action() == Action.FORGET ? spec.getRetention() : null)

@@ -40,4 +40,14 @@ class CommandFactoryTest {
         assertFalse(build(Action.FULL, spec).getOverwrite());
         assertEquals(NOW.plus(Duration.ofHours(1)), build(Action.FULL, spec).getExpiresAt());
     }
+
+    @Test
+    void shouldRestoreDeletedPathsOnlyWhereTheyAreStillMissing() {
+        final DatasetSpec spec = Fixtures.dataset("ds", "h1", NOW).build();
+        final Intent deleted = Intent.of(Action.RESTORE, 90, DecisionSource.RULE, "deletion-burst", "why")
+                .targeting(null, NOW.toEpochMilli(), java.util.List.of("a", "b/c"), null, null);
+        assertTrue(CommandFactory.build("c1", "d1", deleted, spec, NOW, Duration.ofHours(1)).getMissingOnly(),
+                "a file put back by hand after the deletion, and edited, must not be overwritten on approval");
+        assertFalse(build(Action.RESTORE, spec).getMissingOnly(), "a whole-snapshot restore replaces what is there");
+    }
 }
