@@ -56,4 +56,18 @@ public final class Ids {
         final long low = (hash.getLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
         return new UUID(high, low).toString();
     }
+
+    /** What a dataset id may be: it names configuration keys ({@code dataset.<id>.path}) and files. */
+    private static final java.util.regex.Pattern DATASET_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /** What {@link #isDatasetId} accepts, for messages. */
+    public static final String DATASET_ID_RULE = "letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+    /**
+     * @param id a proposed dataset id
+     * @return whether it is one ({@link #DATASET_ID_RULE})
+     */
+    public static boolean isDatasetId(final String id) {
+        return id != null && DATASET_ID.matcher(id).matches();
+    }
 }

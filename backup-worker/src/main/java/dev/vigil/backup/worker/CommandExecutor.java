@@ -97,7 +97,12 @@ public final class CommandExecutor {
         if (cmd.getAction() == Action.MIGRATE) {
             final String offsite = config.dataset(cmd.getDataset(), "offsite.repository");
             if (offsite.isEmpty()) {
-                return "dataset " + cmd.getDataset() + " has no offsite.repository configured";
+                // where a worker copies data is its own configuration's choice, not a command's (nor the registry's)
+                return "dataset " + cmd.getDataset() + " has no off-site repository on this worker: set dataset."
+                        + cmd.getDataset() + ".offsite.repository and dataset." + cmd.getDataset()
+                        + ".offsite.password.file in the worker's configuration file (the registry's offsiteRepository"
+                        + (cmd.getTargetRepository() == null ? "" : ", " + cmd.getTargetRepository())
+                        + ", only tells the decision engine that a MIGRATE is possible)";
             }
             if (cmd.getTargetRepository() != null && !Path.of(cmd.getTargetRepository()).normalize()
                     .equals(Path.of(offsite).normalize())) {

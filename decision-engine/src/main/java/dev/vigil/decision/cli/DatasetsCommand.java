@@ -69,7 +69,6 @@ public final class DatasetsCommand implements Runnable {
                 "The decision engine orders its first FULL as soon as it sees a new dataset."})
     static final class Add implements Callable<Integer> {
         /** Ids name worker keys ({@code dataset.<id>.path}) and files: no spaces or slashes. */
-        private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -131,8 +130,7 @@ public final class DatasetsCommand implements Runnable {
         @Override
         public Integer call() {
             final PolicyConfig defaults = PolicyConfig.read(policy);
-            require(ID.matcher(id).matches(), "ID '" + id + "': letters, digits, '.', '_' and '-', starting with a "
-                    + "letter or digit");
+            require(dev.vigil.schemas.Ids.isDatasetId(id), "ID '" + id + "': " + dev.vigil.schemas.Ids.DATASET_ID_RULE);
             require(path.startsWith("/"), "--path must be absolute, got '" + path + "'");
             require(repository.startsWith("/") || repository.contains("://"), "--repository must be absolute (the "
                     + "worker resolves it on its host), got '" + repository + "'");

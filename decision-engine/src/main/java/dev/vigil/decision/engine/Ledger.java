@@ -119,7 +119,7 @@ final class Ledger {
         state.failure = new DatasetState.Failure(count, first, s.nowMs, next, escalate || before != null
                 && before.escalated(), what);
         s.note(spec.getHost(), spec.getId(), Outcome.RESULT, source, intent.rule(), intent.action(), trigger,
-                what + "; failure " + count + " in a row" + (retriable ? ", retry at " : ", not retriable; tried "
+                what + "; failure " + count + " in a row" + (retriable ? ", retry at " : ", not retriable; to be tried "
                         + "again at ") + Instant.ofEpochMilli(next));
         if (escalate) {
             s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation",

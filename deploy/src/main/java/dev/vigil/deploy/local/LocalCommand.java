@@ -119,6 +119,10 @@ public final class LocalCommand implements Callable<Integer> {
 
     private static void addDataset(final Path root, final ServiceSettings s, final String id, final Path path)
             throws IOException {
+        if (!dev.vigil.schemas.Ids.isDatasetId(id)) {
+            throw new IllegalArgumentException("--protect " + id + "=" + path + ": the id may hold "
+                    + dev.vigil.schemas.Ids.DATASET_ID_RULE);
+        }
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("--protect " + id + "=" + path + ": not a directory");
         }
