@@ -58,6 +58,13 @@ public final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final Path root = dir.toAbsolutePath();
+        // held until the JVM ends: a second 'vigil local' on the same directory would fight over the broker's data
+        final java.nio.channels.FileChannel lock = dev.vigil.schemas.config.StateDirectory.lock(root);
+        if (lock == null) {
+            System.err.println("vigil local: another 'vigil local' runs with --dir " + root + "; stop it first, or "
+                    + "give this one another --dir and --port");
+            return 1;
+        }
         final Path key = root.resolve("keys/decision-engine.key");
         if (!Files.exists(key)) {
             CommandSignature.write(CommandSignature.generate(), key);
