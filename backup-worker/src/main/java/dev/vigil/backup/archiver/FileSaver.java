@@ -60,7 +60,7 @@ final class FileSaver {
      * A file as stored.
      *
      * @param chunks its chunk ids in order
-     * @param stat its stat, unchanged while it was read; when torn, its stat after the last read with the size of
+     * @param stat its stat, unchanged while it was read; when torn, its stat before the last read with the size of
      *     what that read found
      * @param torn whether it kept changing while it was read: stored as its last read found it, which may mix old
      *     and new content (a log appended to all the time is a prefix of itself, as it should be)
@@ -117,8 +117,11 @@ final class FileSaver {
             final FileStat after = FileStat.of(path);
             final boolean torn = expected.changedSince(after);
             if (!torn || attempt == ATTEMPTS) {
-                final FileStat stored = !torn ? after : new FileStat(after.type(), after.mode(), after.uid(), after.gid(),
-                        after.mtimeNanos(), after.ctimeNanos(), after.inode(), after.device(), after.links(), read[0]);
+                // A torn file keeps the stat from before its last read: the file as it is now differs from it, so
+                // the next backup reads it again instead of taking what was read for unchanged.
+                final FileStat stored = !torn ? after : new FileStat(expected.type(), expected.mode(), expected.uid(),
+                        expected.gid(), expected.mtimeNanos(), expected.ctimeNanos(), expected.inode(),
+                        expected.device(), expected.links(), read[0]);
                 return CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0])).thenApply(v ->
                         new FileContent(chunks.stream().map(CompletableFuture::join).toList(), stored, torn));
             }

@@ -69,6 +69,12 @@ class ChangingFileTest {
             assertTrue(restored.length > start.length && restored.length <= now.length,
                     "the file as one of its reads found it: " + restored.length + " bytes");
             assertArrayEquals(Arrays.copyOf(now, restored.length), restored, "an appended file is a prefix of itself");
+
+            // once it stops changing, the next backup reads it again: what was read torn is not taken for unchanged
+            final Archiver.Result next = new Archiver(repo, Clock.systemUTC()).backup(src,
+                    ArchiveOptions.of("ds", Level.INCREMENTAL), null);
+            assertEquals(1, next.snapshot().figures().filesChanged());
+            assertEquals(0, next.snapshot().figures().filesTorn());
         }
     }
 }
