@@ -247,7 +247,7 @@ public final class Restorer {
                 }
                 final Path p = FileNames.resolve(dir, n.name());
                 final boolean exists = options.missingOnly() && Files.exists(p, LinkOption.NOFOLLOW_LINKS);
-                if (exists && n.type() != NodeType.DIR) {
+                if (exists && (n.type() != NodeType.DIR || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
                     kept.incrementAndGet(); // put back since it was deleted, maybe edited: not ours to replace
                     continue;
                 }
