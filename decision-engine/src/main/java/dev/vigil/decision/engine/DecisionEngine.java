@@ -211,13 +211,16 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
-            final long files = fa.getCreated() + fa.getModified() + fa.getDeleted() + fa.getRenamed();
-            state.changedBytesSinceFull += fa.getBytesWritten();
-            state.changedFilesSinceFull += files;
-            state.record(new DatasetState.Activity(fa.getIntervalStart().toEpochMilli(),
-                    fa.getIntervalEnd().toEpochMilli(), fa.getBytesWritten(), files),
-                    s.nowMs - settings.policy().changeRateWindow().toMillis());
             final Instant start = fa.getIntervalStart();
+            // Vigil's own restore writes what a snapshot holds: not a change of the users' to back up sooner or
+            // fuller for (it made the next scheduled backup a FULL)
+            if (!restoring(spec, state, start.toEpochMilli())) {
+                final long files = fa.getCreated() + fa.getModified() + fa.getDeleted() + fa.getRenamed();
+                state.changedBytesSinceFull += fa.getBytesWritten();
+                state.changedFilesSinceFull += files;
+                state.record(new DatasetState.Activity(start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
+                        fa.getBytesWritten(), files), s.nowMs - settings.policy().changeRateWindow().toMillis());
+            }
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
         }

@@ -154,6 +154,19 @@ class DecisionEngineTest {
         assertEquals("f-" + proposal.getId() + "APPROVE", approved.getTrigger());
         assertTrue(approved.getReason().contains("proposal " + proposal.getId()), approved.getReason());
         assertTrue(h.state("d1").proposals.isEmpty());
+
+        // the restore's own writes are not the users' changes
+        final long changed = h.state("d1").changedBytesSinceFull;
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setCreated(2)
+                .setBytesWritten(5_000_000).build(), h.now)));
+        assertEquals(changed, h.state("d1").changedBytesSinceFull, "written while Vigil's restore ran");
+        h.handle(new Trigger.OfResult(result("d1", "h1", restore.getId(), Action.RESTORE, CommandStatus.SUCCEEDED,
+                h.now).build()));
+        h.advance(Duration.ofMinutes(5));
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setModified(1)
+                .setBytesWritten(1000).build(), h.now)));
+        assertEquals(changed + 1000, h.state("d1").changedBytesSinceFull, "after it, changes count again");
     }
 
     @Test
