@@ -1,10 +1,10 @@
 package dev.vigil.decision.app;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.engine.EngineSettings;
 import dev.vigil.decision.guard.GuardSettings;
 import dev.vigil.decision.guard.MaintenanceWindow;
 import dev.vigil.decision.policy.PolicyConfig;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.config.CommonConfig;
 import java.nio.file.Path;
 import java.time.Duration;

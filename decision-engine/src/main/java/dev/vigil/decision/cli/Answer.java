@@ -1,9 +1,9 @@
 package dev.vigil.decision.cli;
 
 import dev.vigil.decision.DecisionException;
-import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Feedback;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.Outcome;

@@ -1,11 +1,11 @@
 package dev.vigil.decision.cli;
 
 import dev.vigil.decision.DecisionException;
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.guard.MaintenanceWindow;
 import dev.vigil.decision.policy.PolicyConfig;
 import dev.vigil.schemas.Criticality;
 import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Retention;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.Topics;

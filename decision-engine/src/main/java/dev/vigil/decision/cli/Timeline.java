@@ -1,9 +1,9 @@
 package dev.vigil.decision.cli;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.simulate.Simulator;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

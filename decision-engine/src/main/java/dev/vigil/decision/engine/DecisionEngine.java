@@ -1,6 +1,5 @@
 package dev.vigil.decision.engine;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.guard.Guard;
 import dev.vigil.decision.policy.PolicyBaseline;
 import dev.vigil.decision.rules.Rule;
@@ -20,6 +19,7 @@ import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Outcome;

@@ -1,6 +1,5 @@
 package dev.vigil.decision.engine;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.guard.Guard;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
@@ -9,6 +8,7 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Feedback;
 import dev.vigil.schemas.Figures;
 import dev.vigil.schemas.Outcome;

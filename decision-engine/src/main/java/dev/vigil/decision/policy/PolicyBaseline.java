@@ -1,11 +1,11 @@
 package dev.vigil.decision.policy;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Retention;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.vigil.decision.rules;
 
-import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Action;
+import dev.vigil.schemas.Durations;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
