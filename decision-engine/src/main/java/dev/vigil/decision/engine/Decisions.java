@@ -61,6 +61,24 @@ final class Decisions {
         winners.values().forEach(w -> issue(s, spec, state, w, false));
     }
 
+    /** What a proposed RESTORE would write, so that the operator who approves it knows: " (restores ...)", or "". */
+    static String scope(final Intent intent, final DatasetSpec spec) {
+        if (intent.action() != dev.vigil.schemas.Action.RESTORE) {
+            return "";
+        }
+        final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
+                : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
+                : "the latest snapshot";
+        final String into = intent.target() == null ? spec.getPath() : intent.target();
+        if (intent.paths().isEmpty()) {
+            return " (restores all of " + from + " onto " + into + ", replacing what is there)";
+        }
+        final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
+        return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "
+                + String.join(", ", first) + (intent.paths().size() > first.size() ? ", ..." : "")
+                + "; only those still missing: what was put back since is kept)";
+    }
+
     /**
      * Checks one intent against the guardrails and acts on the verdict.
      *
@@ -81,7 +99,8 @@ final class Decisions {
                 state.proposals.put(id, new DatasetState.Proposal(id, intent, s.nowMs,
                         s.nowMs + settings().proposalTtl().toMillis()));
                 s.audit(id, spec.getHost(), spec.getId(), Outcome.PROPOSED, intent, null, intent.reason()
-                        + "; awaiting approval: vigil approve " + id + " (or vigil reject " + id + " --reason ...)");
+                        + scope(intent, spec) + "; awaiting approval: vigil approve " + id + " (or vigil reject " + id
+                        + " --reason ...)");
             }
             case JOIN -> join(s, spec, state, intent, verdict);
             case HOLD -> {

@@ -138,6 +138,9 @@ class DecisionEngineTest {
         assertEquals(Action.RESTORE, proposal.getAction());
         assertEquals("deletion-burst", proposal.getRule());
         assertTrue(proposal.getReason().contains("vigil approve " + proposal.getId()), proposal.getReason());
+        assertTrue(proposal.getReason().contains("restores 2 path(s) of the last snapshot before "
+                + burst.getIntervalStart() + " into /srv/d1: a.txt, b/c.txt; only those still missing"),
+                "what approving would write: " + proposal.getReason());
         assertEquals(1, h.commands.size(), "a proposal is not a command");
 
         h.advance(Duration.ofMinutes(2));
