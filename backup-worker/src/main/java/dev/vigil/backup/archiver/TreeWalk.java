@@ -72,6 +72,18 @@ final class TreeWalk {
     private record EarlyStart(FileStat stat, CompletableFuture<FileSaver.FileContent> content) {
     }
 
+    /** The repository's own directory as "device:inode" when it is on this machine, else null: never backed up. */
+    private final String repository;
+
+    private static String identity(final Path dir) {
+        try {
+            final FileStat st = dir == null ? null : FileStat.of(dir);
+            return st == null ? null : st.device() + ":" + st.inode();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     TreeWalk(final Repository repo, final FileSaver saver, final Executor pool, final BackupProgress progress,
              final ChangeJournal.Plan plan) {
         this.repo = repo;
@@ -79,6 +91,7 @@ final class TreeWalk {
         this.pool = pool;
         this.progress = progress;
         this.plan = plan;
+        this.repository = identity(repo.backend().localRoot());
         if (plan != null) {
             // Every ancestor of a named path must be listed again; everything else is the parent's.
             for (final String p : plan.changed()) {
@@ -268,6 +281,11 @@ final class TreeWalk {
                 continue;
             } catch (IOException e) {
                 warnings.add(p + ": cannot stat: " + e.getMessage());
+                continue;
+            }
+            if (st.type() == NodeType.DIR && (st.device() + ":" + st.inode()).equals(repository)) {
+                // a repository kept inside what it backs up would store itself, growing with every backup
+                removed(before);
                 continue;
             }
             children.add(entry(p, r, name, st, before, journal, moved));

@@ -18,6 +18,11 @@ public interface Backend extends AutoCloseable {
     /** @return where the store is, for messages */
     String location();
 
+    /** @return the directory of a store on this machine's file system, or null (a remote store) */
+    default java.nio.file.Path localRoot() {
+        return null;
+    }
+
     /**
      * Stores a whole file atomically: readers see all of it or nothing.
      *

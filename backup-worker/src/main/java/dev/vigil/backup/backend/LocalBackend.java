@@ -59,6 +59,11 @@ public final class LocalBackend implements Backend {
     }
 
     @Override
+    public Path localRoot() {
+        return root;
+    }
+
+    @Override
     public String location() {
         return root.toString();
     }

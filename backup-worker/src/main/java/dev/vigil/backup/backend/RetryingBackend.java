@@ -82,6 +82,11 @@ public final class RetryingBackend implements Backend {
     }
 
     @Override
+    public java.nio.file.Path localRoot() {
+        return inner.localRoot();
+    }
+
+    @Override
     public void save(final Handle handle, final byte[] data) throws IOException {
         retry("save " + handle, () -> {
             inner.save(handle, data);

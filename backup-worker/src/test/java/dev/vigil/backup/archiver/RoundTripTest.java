@@ -116,6 +116,22 @@ class RoundTripTest {
     }
 
     @Test
+    void shouldNeverBackUpItsOwnRepositoryKeptInsideTheSource() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("notes.txt"), "the data");
+        try (Repository repo = TestRepos.create(src.resolve("backups/repo"))) {
+            backup(repo, src, Level.FULL);
+            final Snapshot second = backup(repo, src, Level.INCREMENTAL);
+
+            final Path out = restore(repo, second, "out");
+            assertTrue(Files.exists(out.resolve("notes.txt")));
+            assertTrue(Files.isDirectory(out.resolve("backups")), "what holds the repository is backed up");
+            assertTrue(!Files.exists(out.resolve("backups/repo")), "the repository itself is not: it would store "
+                    + "itself, growing with every backup");
+        }
+    }
+
+    @Test
     void shouldRestoreOnlyChosenPathsAndReplaceExistingFilesWithOverwrite() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 3);
