@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approve", mixinStandardHelpOptions = true,
         description = {"Approve a proposal of the decision engine (PROPOSED in 'vigil watch decisions'): the engine",
             "then issues the signed command, e.g. a RESTORE onto the original location with overwrite.",
-            "ID may be a unique prefix or suffix (8+ characters). Waits for the engine's answer and prints it.",
+            "ID may be a unique suffix or prefix of 8+ characters (ids begin with their time: the last characters tell",
+            "them apart). Waits for the engine's answer and prints it.",
             "Approving a decision that is not a proposal records it as feedback for 'vigil decide train'.",
             Answer.EXIT_CODES})
 public final class ApproveCommand implements Callable<Integer> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "reject", mixinStandardHelpOptions = true,
         description = {"Reject a proposal of the decision engine: nothing is done and the rejection is audited.",
             "On a decision that is not a proposal, records that it was wrong (with --instead, what was right)",
-            "as feedback for 'vigil decide train'. ID may be a unique prefix or suffix (8+ characters).",
+            "as feedback for 'vigil decide train'. ID may be a unique suffix or prefix of 8+ characters (ids begin",
+            "with their time: the last characters tell them apart).",
             Answer.EXIT_CODES})
 public final class RejectCommand implements Callable<Integer> {
     @Mixin
