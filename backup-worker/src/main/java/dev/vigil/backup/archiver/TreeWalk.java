@@ -77,7 +77,8 @@ final class TreeWalk {
 
     private static String identity(final Path dir) {
         try {
-            final FileStat st = dir == null ? null : FileStat.of(dir);
+            // the directory itself, also when the repository was named through a link
+            final FileStat st = dir == null ? null : FileStat.of(dir.toRealPath());
             return st == null ? null : st.device() + ":" + st.inode();
         } catch (IOException e) {
             return null;

@@ -86,11 +86,12 @@ final class RestoreCommand extends RepoSubcommand {
                 err.println(result.unrestored().size() + " file(s) not restored: their data is damaged or missing in the "
                         + "repository ('vigil repo check --read-data' tells what else is affected; an older snapshot "
                         + "may hold them); every other file is restored");
-                return ExitCodes.FAILED;
             }
             if (!result.notFound().isEmpty()) {
                 err.println("not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())
                         + " (paths as 'vigil repo ls' shows them)");
+            }
+            if (!result.unrestored().isEmpty() || !result.notFound().isEmpty()) {
                 return ExitCodes.FAILED;
             }
             return ExitCodes.OK;

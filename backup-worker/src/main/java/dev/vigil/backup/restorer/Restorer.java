@@ -46,16 +46,28 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Restorer {
     private static final long SEGMENT = 32L << 20;
     private static final String TMP_PREFIX = ".vigil-restore-";
+    /** A temporary file untouched this long belongs to a restore that was killed. */
+    private static final long STALE_AFTER_MS = 10 * 60_000L;
     private static final java.util.regex.Pattern STALE_TEMP = java.util.regex.Pattern.compile(
             java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private final Repository repo;
     /** All-zero chunks are holes: not read from the repository. */
     private final ZeroChunk zero;
+    private final java.time.Clock clock;
 
     /** @param repo an open repository */
     public Restorer(final Repository repo) {
+        this(repo, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param repo an open repository
+     * @param clock tells when a temporary file left in the target is stale
+     */
+    public Restorer(final Repository repo, final java.time.Clock clock) {
         this.repo = repo;
+        this.clock = clock;
         this.zero = new ZeroChunk(repo.config().newChunker(), repo.hasher());
     }
 
@@ -93,7 +105,10 @@ public final class Restorer {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         final Run run = new Run(pool, options, bytesDone == null ? new AtomicLong() : bytesDone);
         // Ctrl-C ends the JVM without the finally below: the temporary files of overwrites go then
-        final Thread onExit = new Thread(() -> run.temps.forEach(t -> t.toFile().delete()), "vigil-restore-exit");
+        final Thread onExit = new Thread(() -> {
+            pool.shutdownNow(); // no new temporary file after these are gone
+            run.temps.forEach(t -> t.toFile().delete());
+        }, "vigil-restore-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
@@ -445,8 +460,8 @@ public final class Restorer {
                 if (ROOT) {
                     ownership(p, n); // lchown: the JDK does not open the file for it
                 }
-                NativeFs.chmod(p, n.mode());
                 xattrs(p, n);
+                NativeFs.chmod(p, n.mode());
                 NativeFs.setMtime(p, n.mtimeNanos());
             } catch (IOException e) {
                 // a file system without FIFOs, or no C library: one entry, not the whole restore
@@ -472,13 +487,17 @@ public final class Restorer {
 
         /**
          * Removes what a restore killed in this directory left (kill -9 runs no cleanup): its temporary files, by their
-         * exact name pattern, before this restore writes its own there.
+         * exact name pattern, and only those untouched for {@link #STALE_AFTER_MS} (by ctime, which every write,
+         * chmod and time setting moves), so that a restore running beside this one keeps its own.
          */
         void removeStaleTemps(final Path dir) throws IOException {
+            final long before = clock.millis() - STALE_AFTER_MS;
             try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
                 for (final Path p : s) {
                     if (STALE_TEMP.matcher(p.getFileName().toString()).matches()
-                            && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                            && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                            && ((FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS))
+                            .toMillis() < before) {
                         Files.deleteIfExists(p);
                     }
                 }
@@ -508,8 +527,8 @@ public final class Restorer {
             if (ROOT) {
                 ownership(p, n);
             }
+            xattrs(p, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
-            xattrs(p, n); // after the owner: chown clears a file's capabilities
             Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
         }
 

@@ -132,6 +132,18 @@ class RoundTripTest {
     }
 
     @Test
+    void shouldNeverBackUpItsOwnRepositoryNamedThroughALink() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("notes.txt"), "the data");
+        final Path link = Files.createSymbolicLink(tmp.resolve("repo-link"),
+                Files.createDirectories(src.resolve("backups/repo")));
+        try (Repository repo = TestRepos.create(link)) {
+            final Snapshot s = backup(repo, src, Level.FULL);
+            assertTrue(!Files.exists(restore(repo, s, "out").resolve("backups/repo")));
+        }
+    }
+
+    @Test
     void shouldRestoreOnlyChosenPathsAndReplaceExistingFilesWithOverwrite() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 3);

@@ -142,8 +142,11 @@ class RestoreOverwriteTest {
         final Path stale = Files.writeString(target.resolve(".vigil-restore-1f2e3d4c5b6a7980"), "half a file");
         final Path staleLink = Files.createSymbolicLink(target.resolve("d/.vigil-restore-42"), Path.of("f"));
         final Path notOurs = Files.writeString(target.resolve(".vigil-restore-notes"), "an operator's file");
-
         restore(target);
+        assertTrue(Files.exists(stale), "a temporary file touched minutes ago may be another restore's, running");
+
+        new Restorer(repo, java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(11)))
+                .restore(snapshot, target, new RestoreOptions(List.of(), true, 2), null);
 
         assertTrue(!Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS), "kill -9 leaves them; the next "
                 + "restore removes them");

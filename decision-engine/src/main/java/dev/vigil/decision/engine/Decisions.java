@@ -71,7 +71,9 @@ final class Decisions {
                 : "the latest snapshot";
         final String into = intent.target() == null ? spec.getPath() : intent.target();
         if (intent.paths().isEmpty()) {
-            return " (restores all of " + from + " onto " + into + ", replacing what is there)";
+            // only a restore onto the dataset's own path overwrites (CommandFactory); elsewhere conflicts are refused
+            return " (restores all of " + from + (intent.target() == null ? " onto " + into
+                    + ", replacing what is there)" : " into " + into + ")");
         }
         final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
         return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "
