@@ -25,7 +25,7 @@ public final class JsonUsageErrors {
         final CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
         return commandLine.setParameterExceptionHandler((e, args) -> {
             final int code = usage.handleParseException(e, args);
-            if (Arrays.asList(args).contains("--json")) {
+            if (Arrays.stream(args).anyMatch(a -> a.equals("--json") || a.equalsIgnoreCase("--json=true"))) {
                 final Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("error", e.getMessage());
                 doc.put("exitCode", code);

@@ -199,7 +199,10 @@ final class Decisions {
     /** Audits a suppression, unless the same one was audited recently (operator actions always are). */
     void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                   final String why, final String category, final boolean always) {
-        if (!due(s, state, intent.lane() + "|" + category + "|" + intent.rule()) && !always) {
+        final String key = intent.lane() + "|" + category + "|" + intent.rule();
+        if (always) {
+            state.suppressedAt.put(key, s.nowMs); // audited now: the repeat interval starts again
+        } else if (!due(s, state, key)) {
             return;
         }
         s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
