@@ -72,14 +72,13 @@ final class TreeWalk {
     private record EarlyStart(FileStat stat, CompletableFuture<FileSaver.FileContent> content) {
     }
 
-    /** The repository's own directory as "device:inode" when it is on this machine, else null: never backed up. */
-    private final String repository;
+    /** The repository's own directory when it is on this machine, else null: never backed up. */
+    private final FileStat repository;
 
-    private static String identity(final Path dir) {
+    private static FileStat statOf(final Path dir) {
         try {
             // the directory itself, also when the repository was named through a link
-            final FileStat st = dir == null ? null : FileStat.of(dir.toRealPath());
-            return st == null ? null : st.device() + ":" + st.inode();
+            return dir == null ? null : FileStat.of(dir.toRealPath());
         } catch (IOException e) {
             return null;
         }
@@ -92,7 +91,7 @@ final class TreeWalk {
         this.pool = pool;
         this.progress = progress;
         this.plan = plan;
-        this.repository = identity(repo.backend().localRoot());
+        this.repository = statOf(repo.backend().localRoot());
         if (plan != null) {
             // Every ancestor of a named path must be listed again; everything else is the parent's.
             for (final String p : plan.changed()) {
@@ -186,7 +185,7 @@ final class TreeWalk {
         try {
             return NativeFs.xattrs(p);
         } catch (IOException e) {
-            if (e.getCause() instanceof LinkageError || e.getMessage().startsWith("cannot load the C library")) {
+            if (e.getCause() instanceof LinkageError) {
                 xattrsUnavailable = true;
                 warnings.add("extended attributes not stored: " + e.getMessage());
             } else {
@@ -284,7 +283,8 @@ final class TreeWalk {
                 warnings.add(p + ": cannot stat: " + e.getMessage());
                 continue;
             }
-            if (st.type() == NodeType.DIR && (st.device() + ":" + st.inode()).equals(repository)) {
+            if (st.type() == NodeType.DIR && repository != null && st.device() == repository.device()
+                    && st.inode() == repository.inode()) {
                 // a repository kept inside what it backs up would store itself, growing with every backup
                 removed(before);
                 continue;

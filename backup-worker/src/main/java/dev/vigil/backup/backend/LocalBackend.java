@@ -54,10 +54,6 @@ public final class LocalBackend implements Backend {
     }
 
     /** @return the repository directory */
-    public Path root() {
-        return root;
-    }
-
     @Override
     public Path localRoot() {
         return root;

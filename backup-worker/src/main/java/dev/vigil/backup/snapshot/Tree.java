@@ -63,12 +63,10 @@ public final class Tree {
         if (xattrs.size() > 0xffff) {
             throw new IllegalArgumentException("more than 65535 extended attributes");
         }
-        out.write(xattrs.size() & 0xff);
-        out.write(xattrs.size() >>> 8);
+        writeU16(out, xattrs.size());
         for (final Xattr x : xattrs) {
             final byte[] name = x.name().getBytes(StandardCharsets.ISO_8859_1);
-            out.write(name.length & 0xff);
-            out.write(name.length >>> 8);
+            writeU16(out, name.length);
             out.writeBytes(name);
             out.write(b.clear().putInt(x.value().length).array(), 0, 4);
             out.writeBytes(x.value());
@@ -76,10 +74,10 @@ public final class Tree {
     }
 
     private static List<Xattr> readXattrs(final ByteBuffer in) {
-        final int count = (in.get() & 0xff) | (in.get() & 0xff) << 8;
+        final int count = readU16(in);
         final List<Xattr> xattrs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            final byte[] name = new byte[(in.get() & 0xff) | (in.get() & 0xff) << 8];
+            final byte[] name = new byte[readU16(in)];
             in.get(name);
             final int len = in.getInt();
             if (len < 0 || len > in.remaining()) {
@@ -97,8 +95,7 @@ public final class Tree {
         if (bytes.length > 0xffff) {
             throw new IllegalArgumentException("name or link target longer than 65535 bytes: " + s.substring(0, 40));
         }
-        out.write(bytes.length & 0xff);
-        out.write(bytes.length >>> 8);
+        writeU16(out, bytes.length);
         out.writeBytes(bytes);
     }
 
@@ -148,7 +145,7 @@ public final class Tree {
     }
 
     private static String readString(final ByteBuffer in) {
-        final int len = (in.get() & 0xff) | (in.get() & 0xff) << 8;
+        final int len = readU16(in);
         final byte[] bytes = new byte[len];
         in.get(bytes);
         return FileNames.decode(bytes);
@@ -158,5 +155,15 @@ public final class Tree {
         final byte[] id = new byte[BlobId.LENGTH];
         in.get(id);
         return BlobId.wrap(id);
+    }
+
+    /** Writes a length or count below 65536 as two bytes, little-endian. */
+    private static void writeU16(final ByteArrayOutputStream out, final int n) {
+        out.write(n & 0xff);
+        out.write(n >>> 8);
+    }
+
+    private static int readU16(final ByteBuffer in) {
+        return (in.get() & 0xff) | (in.get() & 0xff) << 8;
     }
 }
