@@ -50,7 +50,7 @@ class CrashIT {
         final Instant start = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
         final String reference = kafka.prefix() + "ref.";
         final String crashed = kafka.prefix() + "crash.";
-        final int points = 150;
+        final int points = 400; // enough that the child is still working when its first commits are seen
         ScaleOutIT.publish(kafka, reference, start, points);
         ScaleOutIT.publish(kafka, crashed, start, points);
 
