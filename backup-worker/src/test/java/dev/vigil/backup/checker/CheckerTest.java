@@ -74,7 +74,7 @@ class CheckerTest {
                     .orElseThrow().replaceAll(".*damaged blobs: ", "");
             for (final String e : data.errors()) {
                 if (e.contains("file /")) {
-                    final String blob = e.replaceAll(".*data blob (\\S+) is damaged.*", "$1");
+                    final String blob = e.replaceAll("(?s).*data blob (\\S+) is damaged.*", "$1"); // names may hold newlines
                     assertTrue(damaged.contains(blob), e + " names a blob that is not damaged: " + damaged);
                 }
             }
