@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -219,12 +220,17 @@ final class FileSaver {
                 }
                 final byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
                 final long chunkEnd = bufOffset + start + len;
+                // Bytes the guide hashed already, as a parent chunk they turned out not to be, are not hashed again.
+                final BlobId known = guide == null ? null : guide.hashed(bufOffset + start, len);
                 if (guide != null && guide.active() && !guide.realignAt(chunkEnd)) {
                     // The id is needed now: the chunk that follows an insertion or a deletion finds its parent by it.
-                    final BlobId id = BlobId.wrap(repo.hasher().id(chunk, 0, len));
+                    final BlobId id = known != null ? known : BlobId.wrap(repo.hasher().id(chunk, 0, len));
                     guide.realignAfter(chunkEnd, id);
                     out.add(CompletableFuture.supplyAsync(
                             () -> repo.saveBlob(BlobType.DATA, id, chunk, 0, chunk.length).id(), pool));
+                } else if (known != null) {
+                    out.add(CompletableFuture.supplyAsync(
+                            () -> repo.saveBlob(BlobType.DATA, known, chunk, 0, chunk.length).id(), pool));
                 } else {
                     out.add(CompletableFuture.supplyAsync(
                             () -> repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length).id(), pool));
@@ -254,6 +260,21 @@ final class FileSaver {
         private int first;
         /** Parent chunks confirmed in a row. */
         private int streak = 0;
+        /**
+         * Ranges of this file hashed by {@link #confirm} that were not what the parent had there, by offset: the chunk
+         * cut there is often the same range (an edit in place), and a run hashed ahead past an edit is met again once
+         * the chunker is back in step; neither is hashed twice. Ranges behind the current position are dropped.
+         */
+        private final TreeMap<Long, Hashed> hashed = new TreeMap<>();
+
+        private record Hashed(int length, BlobId id) {
+        }
+
+        /** @return the id of the bytes at this offset and length when {@link #confirm} hashed them, else null */
+        BlobId hashed(final long offset, final int length) {
+            final Hashed h = hashed.get(offset);
+            return h != null && h.length() == length ? h.id() : null;
+        }
 
         Guide(final ParentChunks parent, final long size) {
             this.parent = parent;
@@ -294,10 +315,14 @@ final class FileSaver {
                 streak = 0;
                 return 0;
             }
-            final BlobId[] ids = hash(buf, start, from, n);
+            hashed.headMap(offset).clear();
+            final BlobId[] ids = hash(buf, start, offset, from, n);
             int k = 0;
             while (k < n && parent.id(from + k).equals(ids[k])) {
                 k++;
+            }
+            for (int j = k, at = len(from, k); j < n; at += parent.length(from + j), j++) {
+                hashed.put(offset + at, new Hashed(parent.length(from + j), ids[j]));
             }
             streak = k == n ? streak + k : 0;
             if (k > 0) {
@@ -308,18 +333,35 @@ final class FileSaver {
             return k;
         }
 
-        /** The ids of parent chunks {@code from .. from + n - 1} laid end to end from {@code start}. */
-        private BlobId[] hash(final byte[] buf, final int start, final int from, final int n) {
+        /** @return the length of parent chunks {@code from .. from + n - 1} */
+        private int len(final int from, final int n) {
+            int sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += parent.length(from + j);
+            }
+            return sum;
+        }
+
+        /**
+         * The ids of parent chunks {@code from .. from + n - 1} laid end to end from {@code start}, file offset
+         * {@code offset}; ranges hashed before are taken from {@link #hashed}.
+         */
+        private BlobId[] hash(final byte[] buf, final int start, final long offset, final int from, final int n) {
             final BlobId[] ids = new BlobId[n];
             final int[] at = new int[n];
             for (int j = 0, p = start; j < n; p += parent.length(from + j), j++) {
                 at[j] = p;
+                ids[j] = hashed(offset + p - start, parent.length(from + j));
             }
             final AtomicInteger next = new AtomicInteger();
             final CountDownLatch done = new CountDownLatch(n);
             final AtomicReference<RuntimeException> failed = new AtomicReference<>();
             final Runnable work = () -> {
                 for (int j = next.getAndIncrement(); j < n; j = next.getAndIncrement()) {
+                    if (ids[j] != null) {
+                        done.countDown();
+                        continue;
+                    }
                     try {
                         final int len = parent.length(from + j);
                         ids[j] = len == zero.length() && zero.at(buf, at[j], at[j] + len) ? zero.id()

@@ -2,6 +2,7 @@ package dev.vigil.backup.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,6 +19,8 @@ public final class BlobHasher {
     private final byte[] rawKey;
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;
+    /** Bytes given to {@link #id}, for figures and tests: a backup should hash each byte it reads about once. */
+    private final LongAdder bytesHashed = new LongAdder();
 
     /** @param master the repository key */
     public BlobHasher(final MasterKey master) {
@@ -44,12 +47,18 @@ public final class BlobHasher {
      * @return the 32-byte id
      */
     public byte[] id(final byte[] data, final int offset, final int length) {
+        bytesHashed.add(length);
         if (OPENSSL != null) {
             return OPENSSL.hmacSha256(rawKey, data, offset, length);
         }
         final Mac mac = macs.get();
         mac.update(data, offset, length);
         return mac.doFinal();
+    }
+
+    /** @return bytes hashed into ids so far */
+    public long bytesHashed() {
+        return bytesHashed.sum();
     }
 
     /** @return where SHA-256 runs, for messages: "openssl", "conscrypt" or "jdk" */
