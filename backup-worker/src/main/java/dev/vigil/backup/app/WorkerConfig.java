@@ -1,5 +1,6 @@
 package dev.vigil.backup.app;
 
+import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.charset.StandardCharsets;
@@ -66,6 +67,9 @@ public final class WorkerConfig extends CommonConfig {
         DATASET_KEYS.put("password.file", "File whose first line is the repository password.");
         DATASET_KEYS.put("journal.file", "Optional change journal file (FileActivity JSON lines, as 'vigil collector "
                 + "journal' writes) used instead of the events from Kafka.");
+        DATASET_KEYS.put("exclude.file", "Optional file of glob patterns its backups leave out, one per line ('#' starts "
+                + "a comment): a pattern without '/' matches a name at any depth (*.tmp, node_modules), one with '/' the "
+                + "path from the dataset root (logs/*.gz). Read when the worker starts.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
@@ -127,6 +131,9 @@ public final class WorkerConfig extends CommonConfig {
         };
     }
 
+    /** Each dataset's exclude patterns, read once. */
+    private final Map<String, Excludes> excludes = new java.util.HashMap<>();
+
     /**
      * @param values settings
      */
@@ -136,7 +143,21 @@ public final class WorkerConfig extends CommonConfig {
             if (!Path.of(getString("dataset." + id + ".path")).isAbsolute()) {
                 throw new ConfigException("dataset." + id + ".path must be an absolute path");
             }
+            final String file = dataset(id, "exclude.file");
+            try {
+                excludes.put(id, file.isEmpty() ? Excludes.NONE : Excludes.of(Excludes.read(Path.of(file))));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("dataset." + id + ".exclude.file: " + e.getMessage());
+            }
         }
+    }
+
+    /**
+     * @param id a dataset id
+     * @return the paths its backups leave out
+     */
+    public Excludes excludes(final String id) {
+        return excludes.getOrDefault(id, Excludes.NONE);
     }
 
     private static List<String> datasetIds(final Map<?, ?> values) {

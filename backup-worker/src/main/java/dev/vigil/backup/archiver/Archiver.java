@@ -94,6 +94,11 @@ public final class Archiver {
                 final Snapshot p = parent.get();
                 plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()),
                         options.journalMustReach());
+                if (plan.usable() && !options.excludes().patterns().equals(
+                        p.excludes() == null ? List.of() : p.excludes())) {
+                    // The journal names what changed, not what the new patterns now take in or leave out.
+                    plan = ChangeJournal.Plan.fallback("the exclude patterns differ from the parent snapshot's");
+                }
                 journalUse = new Snapshot.JournalUse(plan.usable(), plan.reason(),
                         plan.usable() ? plan.coveredUntil().toString() : null);
                 if (!plan.usable()) {
@@ -112,7 +117,8 @@ public final class Archiver {
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
-            final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live), pool, live, plan);
+            final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live), pool, live, plan,
+                    options.excludes().forRoot(root));
             final BlobId tree;
             try {
                 tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();
@@ -129,7 +135,8 @@ public final class Archiver {
                     HostInfo.userName(), options.dataset(), root.toString(), tree.hex(), level.name(),
                     parent.map(Snapshot::id).orElse(null), options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
-                    new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos())));
+                    new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos()),
+                    options.excludes().isEmpty() ? null : options.excludes().patterns()));
             return new Result(snapshot, warnings);
         } finally {
             pool.shutdownNow();

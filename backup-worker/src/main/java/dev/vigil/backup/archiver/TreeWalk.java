@@ -48,6 +48,7 @@ final class TreeWalk {
     private final Executor pool;
     private final BackupProgress progress;
     private final ChangeJournal.Plan plan;
+    private final Excludes excludes;
     private final Set<String> dirty = new HashSet<>();
     private final Map<String, Node> movedDirs = new ConcurrentHashMap<>();
     private final AtomicLong filesNew = new AtomicLong();
@@ -85,8 +86,9 @@ final class TreeWalk {
     }
 
     TreeWalk(final Repository repo, final FileSaver saver, final Executor pool, final BackupProgress progress,
-             final ChangeJournal.Plan plan) {
+             final ChangeJournal.Plan plan, final Excludes excludes) {
         this.repo = repo;
+        this.excludes = excludes;
         this.saver = saver;
         this.pool = pool;
         this.progress = progress;
@@ -263,6 +265,10 @@ final class TreeWalk {
         for (final String name : names) {
             final String r = rel.isEmpty() ? name : rel + "/" + name;
             final Node before = old.remove(name);
+            if (excludes.excludes(r, name)) {
+                removed(before);
+                continue;
+            }
             if (journal && before != null && !dirty.contains(r)) {
                 children.add(CompletableFuture.completedFuture(before));
                 continue;

@@ -4,6 +4,7 @@ import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.BackupProgress;
 import dev.vigil.backup.archiver.ChangeJournal;
+import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.repository.Repository;
@@ -53,6 +54,15 @@ final class BackupCommand extends RepoSubcommand {
                     + "changes made after it are not in the snapshot, so keep it short (default: ${DEFAULT-VALUE}).")
     String journalMaxLag;
 
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out paths matching this glob "
+            + "(repeatable): without '/' it matches a name at any depth (*.tmp, node_modules), with '/' the path "
+            + "from PATH (logs/*.gz, /cache); ** crosses directories. An excluded directory is not entered.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one "
+            + "per line; blank lines and lines starting with # are ignored (repeatable).")
+    List<Path> excludeFiles = new ArrayList<>();
+
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
@@ -62,13 +72,18 @@ final class BackupCommand extends RepoSubcommand {
         require(dataset == null || !dataset.isBlank(), "--dataset", "a non-empty id", "'" + dataset + "'");
         final String id = dataset != null ? dataset : source.toAbsolutePath().normalize().toString();
         final java.time.Duration maxLag = Durations.parse(journalMaxLag);
+        final List<String> patterns = new ArrayList<>(excludes);
+        for (final Path f : excludeFiles) {
+            patterns.addAll(Excludes.read(f));
+        }
+        final Excludes excluded = Excludes.of(patterns);
         // The journal is parsed on another core while the key is derived and the index loaded.
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
                     List.copyOf(tags), protect, null, join(changes), clock.instant().minus(maxLag),
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded);
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;
             try (ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "

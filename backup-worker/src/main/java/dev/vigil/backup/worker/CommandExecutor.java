@@ -177,7 +177,7 @@ public final class CommandExecutor {
                 final Instant mustReach = clock.instant().plus(NOTICE_DELAY);
                 final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
                         Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
-                        cmd.getId(), journal(cmd, mustReach), mustReach, threads());
+                        cmd.getId(), journal(cmd, mustReach), mustReach, threads(), config.excludes(cmd.getDataset()));
                 s = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options, live)
                         .snapshot();
             }

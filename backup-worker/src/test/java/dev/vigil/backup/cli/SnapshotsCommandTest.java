@@ -1,6 +1,7 @@
 package dev.vigil.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,34 @@ class SnapshotsCommandTest {
             System.setErr(saved);
         }
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("'soon' is not a duration"), err.toString());
+    }
+
+    @Test
+    void leavesOutWhatExcludeAndExcludeFileNameAndRefusesABadPatternFileByLine() throws Exception {
+        final Path src = Files.createDirectories(dir.resolve("src/build"));
+        Files.writeString(src.resolve("main.o"), "object");
+        Files.writeString(dir.resolve("src/notes.txt"), "keep");
+        Files.writeString(dir.resolve("src/scratch.tmp"), "drop");
+        final Path file = Files.write(dir.resolve("excludes"), List.of("# build output", "build"));
+        final String repo = initRepo();
+        run("backup", "--repo", repo, "--password-file", pw, "--exclude", "*.tmp", "--exclude-file", file.toString(),
+                dir.resolve("src").toString());
+        final String listing = run("ls", "--repo", repo, "--password-file", pw, "latest");
+        assertTrue(listing.contains("/notes.txt"), listing);
+        assertFalse(listing.contains("scratch.tmp") || listing.contains("build"), listing);
+
+        Files.write(file, List.of("build", "logs/[a-"));
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(ExitCodes.USAGE, new CommandLine(new RepoCommand()).execute("backup", "--repo", repo,
+                    "--password-file", pw, "--exclude-file", file.toString(), dir.resolve("src").toString()));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(file + ":2: exclude pattern 'logs/[a-'"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

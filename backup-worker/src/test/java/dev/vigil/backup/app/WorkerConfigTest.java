@@ -1,0 +1,48 @@
+package dev.vigil.backup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker's file names each dataset's exclude file; a bad pattern there refuses the start, naming its line. */
+class WorkerConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path config(final String excludeFile) throws Exception {
+        return Files.writeString(dir.resolve("worker.properties"), String.join("\n",
+                "bootstrap.servers=localhost:9092",
+                "worker.datasets=ds,other",
+                "dataset.ds.path=" + dir.resolve("ds"),
+                "dataset.ds.repository=" + dir.resolve("repo"),
+                "dataset.ds.password.file=" + dir.resolve("pw"),
+                "dataset.ds.exclude.file=" + excludeFile,
+                "dataset.other.path=" + dir.resolve("other"),
+                "dataset.other.repository=" + dir.resolve("repo2"),
+                "dataset.other.password.file=" + dir.resolve("pw"),
+                "worker.command.public.key.file=" + dir.resolve("key.pub")) + "\n");
+    }
+
+    @Test
+    void readsEachDatasetsExcludeFileAndRefusesABadPattern() throws Exception {
+        final Path excludes = Files.write(dir.resolve("excludes"), List.of("# caches", "*.tmp", "/cache"));
+        final WorkerConfig ok = WorkerConfig.read(config(excludes.toString()));
+        assertEquals(List.of("*.tmp", "/cache"), ok.excludes("ds").patterns());
+        assertTrue(ok.excludes("other").isEmpty());
+
+        Files.write(excludes, List.of("*.tmp", "cache/{a,b"));
+        final ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.read(config(
+                excludes.toString())));
+        assertTrue(e.getMessage().contains("dataset.ds.exclude.file: exclude file " + excludes + ":2: "),
+                e.getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(dir.resolve("none")
+                .toString()))).getMessage().contains("cannot read"));
+    }
+}
