@@ -165,4 +165,69 @@ class CrashSafetyIT {
             }
         }
     }
+
+    @Test
+    void shouldLeaveEveryFileWholeOldOrNewWhenAnOverwritingRestoreIsKilled() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 4);
+        final Map<String, String> v1 = TestRepos.manifest(src);
+        final Path repo = tmp.resolve("repo");
+        final String snapshot;
+        try (Repository r = TestRepos.create(repo)) {
+            snapshot = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
+                    .snapshot().id();
+        }
+        dataset(src, 5); // every file rewritten: what the restore replaces
+        final Map<String, String> v2 = TestRepos.manifest(src);
+        final long files = v1.values().stream().filter(line -> !line.endsWith(" dir")).count();
+        final Path log = tmp.resolve("child.log");
+        final Process p = ChildJvm.start(log, ENV, "repo", "restore", "--repo", repo.toString(), snapshot,
+                "--target", src.toString(), "--overwrite", "--threads", "1");
+        // Killed once a few files are back (a restored file has the snapshot's mtime again), long before the last.
+        int back = 0;
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && back < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+            back = 0;
+            for (final String rel : v1.keySet()) {
+                final Path f = src.resolve(rel);
+                if (Files.isRegularFile(f) && v1.get(rel).endsWith(" " + Files.getLastModifiedTime(f))) {
+                    back++;
+                }
+            }
+        }
+        assertTrue(p.isAlive(), "the restore ended before the kill: " + Files.readString(log));
+        p.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+
+        // Each file is one version or the other, whole; none is missing; nothing else but the restore's temporaries.
+        final Map<String, String> after = TestRepos.manifest(src);
+        int restored = 0;
+        for (final Map.Entry<String, String> e : after.entrySet()) {
+            final String name = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
+            if (name.startsWith(".vigil-restore-")) {
+                continue;
+            }
+            final String content = withoutTime(e.getValue());
+            final boolean old = content.equals(withoutTime(v1.get(e.getKey())));
+            assertTrue(old || content.equals(withoutTime(v2.get(e.getKey()))), e.getKey() + " is neither version: "
+                    + e.getValue());
+            restored += old && !e.getValue().endsWith(" dir") ? 1 : 0;
+        }
+        assertTrue(restored > 0 && restored < files, restored + " of " + files + " files restored when killed");
+        for (final String rel : v2.keySet()) {
+            assertTrue(after.containsKey(rel), rel + " is missing after the kill");
+        }
+        // The next overwriting restore finishes the work; ten minutes on, it also removes the killed one's temporaries.
+        try (Repository r = TestRepos.open(repo)) {
+            new Restorer(r, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(11))).restore(
+                    new SnapshotStore(r).resolve(snapshot, null), src,
+                    new RestoreOptions(java.util.List.of(), true, 1), null);
+        }
+        assertEquals(v1, TestRepos.manifest(src));
+    }
+
+    /** @return a manifest line without its mtime: the content and mode */
+    private static String withoutTime(final String line) {
+        return line == null ? null : line.substring(0, line.lastIndexOf(' '));
+    }
 }
