@@ -67,9 +67,10 @@ public final class WorkerConfig extends CommonConfig {
         DATASET_KEYS.put("password.file", "File whose first line is the repository password.");
         DATASET_KEYS.put("journal.file", "Optional change journal file (FileActivity JSON lines, as 'vigil collector "
                 + "journal' writes) used instead of the events from Kafka.");
-        DATASET_KEYS.put("exclude.file", "Optional file of glob patterns its backups leave out, one per line ('#' starts "
-                + "a comment): a pattern without '/' matches a name at any depth (*.tmp, node_modules), one with '/' the "
-                + "path from the dataset root (logs/*.gz). Read when the worker starts.");
+        DATASET_KEYS.put("exclude.file", "Optional file of patterns its backups leave out, one per line ('#' starts a "
+                + "comment), as .gitignore reads them: without '/' a pattern matches a name at any depth (*.tmp, "
+                + "node_modules), with '/' the path from the dataset root (logs/*.gz); a '/' at the end matches "
+                + "directories only. Read when the worker starts.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
@@ -145,7 +146,9 @@ public final class WorkerConfig extends CommonConfig {
             }
             final String file = dataset(id, "exclude.file");
             try {
-                excludes.put(id, file.isEmpty() ? Excludes.NONE : Excludes.of(Excludes.read(Path.of(file))));
+                final Excludes e = file.isEmpty() ? Excludes.NONE : Excludes.of(Excludes.read(Path.of(file)));
+                e.forRoot(Path.of(getString("dataset." + id + ".path")));
+                excludes.put(id, e);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("dataset." + id + ".exclude.file: " + e.getMessage());
             }

@@ -78,6 +78,7 @@ public final class Archiver {
         if (rootStat.type() != NodeType.DIR) {
             throw new BackupException("source " + root + ": not a directory");
         }
+        final Excludes excludes = options.excludes().forRoot(given, root);
         final SnapshotStore snapshots = new SnapshotStore(repo);
         final Optional<Snapshot> parent = switch (options.level()) {
             case FULL -> Optional.empty();
@@ -118,7 +119,7 @@ public final class Archiver {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
             final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live), pool, live, plan,
-                    options.excludes().forRoot(root));
+                    excludes);
             final BlobId tree;
             try {
                 tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();

@@ -1,69 +1,80 @@
 package dev.vigil.backup.archiver;
 
-import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
-import java.nio.file.FileSystems;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.PatternSyntaxException;
+import java.util.regex.Pattern;
 
 /**
- * The paths of a dataset that its backups leave out, as glob patterns in the JDK's {@link
- * java.nio.file.FileSystem#getPathMatcher} syntax ({@code *}, {@code **}, {@code ?}, {@code [a-z]}, {@code {a,b}}).
- * A pattern without a slash matches a name at any depth ({@code *.tmp}, {@code node_modules}); one with a slash
- * matches the path from the dataset root ({@code logs/*.gz}, {@code /cache}), as in {@code .gitignore}; a slash at
- * the end changes nothing.
- * A pattern that starts with the dataset's own absolute path is taken from there, since people write
- * {@code /home/ann/.cache} for the dataset {@code /home/ann}. An excluded directory is not entered at all.
+ * The paths of a dataset that its backups leave out, as glob patterns with the rules of {@code .gitignore}:
+ * {@code *} and {@code ?} within a name, {@code [a-z]} and {@code [!a-z]}, {@code {a,b}}, {@code \} to quote; a
+ * pattern without a slash matches a name at any depth ({@code *.tmp}, {@code node_modules}), one with a slash the
+ * path from the dataset root ({@code logs/*.gz}, {@code /cache}); {@code **}{@code /} at the start or between
+ * slashes is any number of directories, {@code /**} at the end everything inside; a slash at the end matches
+ * directories only ({@code build/}). A pattern that starts with the dataset's own absolute path is taken from there,
+ * since people write {@code /home/ann/.cache} for the dataset {@code /home/ann}. An excluded directory is not entered.
+ * Negation ({@code !pattern}) is refused rather than read as a name. Names are matched as the strings the walk holds,
+ * so a name the locale cannot encode, or one that is not UTF-8, is matched like any other.
  */
 public final class Excludes {
     /** Nothing excluded. */
-    public static final Excludes NONE = new Excludes(List.of(), List.of(), List.of());
+    public static final Excludes NONE = new Excludes(List.of(), List.of());
     private final List<String> patterns;
-    private final List<PathMatcher> names;
-    private final List<PathMatcher> paths;
+    private final List<Rule> rules;
 
-    private Excludes(final List<String> patterns, final List<PathMatcher> names, final List<PathMatcher> paths) {
+    /**
+     * One compiled pattern.
+     *
+     * @param regex what it matches
+     * @param anchored matched against the path from the root, else against the name
+     * @param directoryOnly matches directories only
+     */
+    private record Rule(Pattern regex, boolean anchored, boolean directoryOnly) {
+    }
+
+    private Excludes(final List<String> patterns, final List<Rule> rules) {
         this.patterns = patterns;
-        this.names = names;
-        this.paths = paths;
+        this.rules = rules;
     }
 
     /**
      * @param patterns glob patterns, as given
      * @return the compiled patterns
-     * @throws IllegalArgumentException naming a pattern that is blank or not a valid glob
+     * @throws IllegalArgumentException naming a pattern that is blank, not a valid glob, a negation, or one that
+     *     would leave out the whole dataset
      */
     public static Excludes of(final List<String> patterns) {
-        return compile(patterns, null);
+        return compile(patterns, List.of());
     }
 
     /**
-     * @param file one pattern per line; blank lines and lines starting with {@code #} are ignored, and spaces
+     * @param file one pattern per line, UTF-8; blank lines and lines starting with {@code #} are ignored, and spaces
      *     around a pattern are not part of it
      * @return the patterns, in file order
-     * @throws IllegalArgumentException naming the file, and the line when a pattern is not a valid glob
+     * @throws IllegalArgumentException naming the file, and the line when a pattern is refused
      */
     public static List<String> read(final Path file) {
         final List<String> lines;
         try {
             lines = Files.readAllLines(file);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("exclude file " + file + ": not UTF-8 text", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("exclude file " + file + ": cannot read: " + IoErrors.reason(e), e);
         }
         final List<String> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            final String p = lines.get(i).strip();
+            final String line = i == 0 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(i);
+            final String p = line.strip();
             if (p.isEmpty() || p.startsWith("#")) {
                 continue;
             }
             try {
-                compile(List.of(p), null);
+                compile(List.of(p), List.of());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("exclude file " + file + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
@@ -73,45 +84,143 @@ public final class Excludes {
     }
 
     /**
-     * @param root the dataset's absolute path: patterns that start with it are taken from there
+     * @param roots the dataset's absolute path, as given and as resolved: patterns that start with one are taken
+     *     from there
      * @return these patterns for that dataset
+     * @throws IllegalArgumentException when one would then leave out the whole dataset
      */
-    Excludes forRoot(final Path root) {
-        return patterns.isEmpty() ? this : compile(patterns, root.toString());
+    public Excludes forRoot(final Path... roots) {
+        final List<String> prefixes = new ArrayList<>();
+        for (final Path r : roots) {
+            if (!r.toString().equals("/")) {
+                prefixes.add(r.toString() + "/");
+            }
+        }
+        return patterns.isEmpty() ? this : compile(patterns, prefixes);
     }
 
-    private static Excludes compile(final List<String> patterns, final String root) {
-        final List<PathMatcher> names = new ArrayList<>();
-        final List<PathMatcher> paths = new ArrayList<>();
+    private static Excludes compile(final List<String> patterns, final List<String> rootPrefixes) {
+        final List<Rule> rules = new ArrayList<>();
         for (final String given : patterns) {
             if (given == null || given.isBlank()) {
                 throw new IllegalArgumentException("empty exclude pattern");
             }
-            String p = given;
-            if (root != null && !root.equals("/") && p.startsWith(root + "/")) {
-                p = p.substring(root.length());
+            if (given.startsWith("!")) {
+                throw new IllegalArgumentException("exclude pattern '" + given + "': negation ('!') is not supported; "
+                        + "write '\\!' for a name that starts with '!'");
             }
-            while (p.endsWith("/") && p.length() > 1) {
+            String p = given;
+            for (final String prefix : rootPrefixes) {
+                if (p.startsWith(prefix) || p.equals(prefix.substring(0, prefix.length() - 1))) {
+                    p = p.length() < prefix.length() ? "/" : p.substring(prefix.length() - 1);
+                    break;
+                }
+            }
+            final boolean directoryOnly = p.endsWith("/");
+            while (p.endsWith("/")) {
                 p = p.substring(0, p.length() - 1);
             }
-            // A slash anywhere but at the end anchors the pattern at the root, as in .gitignore.
             final boolean anchored = p.indexOf('/') >= 0;
             while (p.startsWith("/")) {
                 p = p.substring(1);
             }
-            if (p.isEmpty()) {
-                throw new IllegalArgumentException("exclude pattern '" + given + "' would exclude the whole dataset");
+            if (p.isEmpty() || p.chars().allMatch(c -> c == '*' || c == '/')) {
+                throw new IllegalArgumentException("exclude pattern '" + given + "' would leave out the whole dataset");
             }
-            final PathMatcher m;
-            try {
-                m = FileSystems.getDefault().getPathMatcher("glob:" + p);
-            } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("exclude pattern '" + given + "' is not a valid glob: "
-                        + e.getDescription(), e);
-            }
-            (anchored ? paths : names).add(m);
+            rules.add(new Rule(Pattern.compile(regex(p, given)), anchored, directoryOnly));
         }
-        return new Excludes(List.copyOf(patterns), List.copyOf(names), List.copyOf(paths));
+        return new Excludes(List.copyOf(patterns), List.copyOf(rules));
+    }
+
+    /** @return the regular expression of a glob (no leading or trailing slash) */
+    private static String regex(final String glob, final String given) {
+        final StringBuilder re = new StringBuilder();
+        boolean inGroup = false;
+        for (int i = 0; i < glob.length(); i++) {
+            final char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> {
+                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                        final boolean wholeName = i == 0 || glob.charAt(i - 1) == '/';
+                        i++;
+                        if (wholeName && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
+                            re.append("(?:.*/)?"); // "**/": any number of directories, none included
+                            i++;
+                        } else {
+                            re.append(".*");
+                        }
+                    } else {
+                        re.append("[^/]*");
+                    }
+                }
+                case '?' -> re.append("[^/]");
+                case '[' -> i = charClass(glob, i, re, given);
+                case '{' -> {
+                    if (inGroup) {
+                        throw invalid(given, "nested '{'");
+                    }
+                    inGroup = true;
+                    re.append("(?:");
+                }
+                case '}' -> {
+                    if (inGroup) {
+                        inGroup = false;
+                        re.append(')');
+                    } else {
+                        re.append("\\}");
+                    }
+                }
+                case ',' -> re.append(inGroup ? "|" : ",");
+                case '\\' -> {
+                    if (++i == glob.length()) {
+                        throw invalid(given, "'\\' at the end");
+                    }
+                    literal(glob.charAt(i), re);
+                }
+                default -> literal(c, re);
+            }
+        }
+        if (inGroup) {
+            throw invalid(given, "missing '}'");
+        }
+        return re.toString();
+    }
+
+    /** Appends the class that starts at {@code open}; @return the index of its closing bracket */
+    private static int charClass(final String glob, final int open, final StringBuilder re, final String given) {
+        int i = open + 1;
+        final boolean negated = i < glob.length() && (glob.charAt(i) == '!' || glob.charAt(i) == '^');
+        if (negated) {
+            i++;
+        }
+        final StringBuilder cls = new StringBuilder(negated ? "[^/" : "[");
+        final int first = i;
+        for (; i < glob.length() && (glob.charAt(i) != ']' || i == first); i++) {
+            final char c = glob.charAt(i);
+            if (c == '/') {
+                throw invalid(given, "'/' inside '[...]'");
+            }
+            if (c == '\\' || c == '[' || c == '&' || c == '^' || (c == ']' && i == first)) {
+                cls.append('\\');
+            }
+            cls.append(c);
+        }
+        if (i == glob.length()) {
+            throw invalid(given, "missing ']'");
+        }
+        re.append(cls).append(']');
+        return i;
+    }
+
+    private static void literal(final char c, final StringBuilder re) {
+        if ("\\.[]{}()<>*+-=!?^$|".indexOf(c) >= 0) {
+            re.append('\\');
+        }
+        re.append(c);
+    }
+
+    private static IllegalArgumentException invalid(final String given, final String why) {
+        return new IllegalArgumentException("exclude pattern '" + given + "' is not a valid glob: " + why);
     }
 
     /** @return the patterns as given, recorded in each snapshot */
@@ -127,34 +236,15 @@ public final class Excludes {
     /**
      * @param rel a path from the dataset root, "/"-separated
      * @param name its last element
+     * @param directory whether it is a directory: patterns that end with '/' match only then
      * @return whether the entry is left out (its ancestors are not looked at: the walk never enters an excluded one)
      */
-    boolean excludes(final String rel, final String name) {
-        if (patterns.isEmpty()) {
-            return false;
-        }
-        for (final PathMatcher m : names) {
-            if (m.matches(path(name))) {
+    boolean excludes(final String rel, final String name, final boolean directory) {
+        for (final Rule r : rules) {
+            if ((directory || !r.directoryOnly()) && r.regex().matcher(r.anchored() ? rel : name).matches()) {
                 return true;
             }
         }
-        if (!paths.isEmpty()) {
-            final Path p = path(rel);
-            for (final PathMatcher m : paths) {
-                if (m.matches(p)) {
-                    return true;
-                }
-            }
-        }
         return false;
-    }
-
-    private static Path path(final String text) {
-        try {
-            return Path.of(text);
-        } catch (InvalidPathException e) {
-            // a name that is not UTF-8 (FileNames keeps its bytes as lone surrogates) is matched as displayed, \xNN
-            return Path.of(FileNames.display(text));
-        }
     }
 }

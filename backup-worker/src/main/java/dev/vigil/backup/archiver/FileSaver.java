@@ -221,20 +221,17 @@ final class FileSaver {
                 final byte[] chunk = Arrays.copyOfRange(buf, start, start + len);
                 final long chunkEnd = bufOffset + start + len;
                 // Bytes the guide hashed already, as a parent chunk they turned out not to be, are not hashed again.
-                final BlobId known = guide == null ? null : guide.hashed(bufOffset + start, len);
+                BlobId known = guide == null ? null : guide.idOf(bufOffset + start, len);
                 if (guide != null && guide.active() && !guide.realignAt(chunkEnd)) {
                     // The id is needed now: the chunk that follows an insertion or a deletion finds its parent by it.
-                    final BlobId id = known != null ? known : BlobId.wrap(repo.hasher().id(chunk, 0, len));
-                    guide.realignAfter(chunkEnd, id);
-                    out.add(CompletableFuture.supplyAsync(
-                            () -> repo.saveBlob(BlobType.DATA, id, chunk, 0, chunk.length).id(), pool));
-                } else if (known != null) {
-                    out.add(CompletableFuture.supplyAsync(
-                            () -> repo.saveBlob(BlobType.DATA, known, chunk, 0, chunk.length).id(), pool));
-                } else {
-                    out.add(CompletableFuture.supplyAsync(
-                            () -> repo.saveBlob(BlobType.DATA, chunk, 0, chunk.length).id(), pool));
+                    if (known == null) {
+                        known = BlobId.wrap(repo.hasher().id(chunk, 0, len));
+                    }
+                    guide.realignAfter(chunkEnd, known);
                 }
+                final BlobId id = known;
+                out.add(CompletableFuture.supplyAsync(() -> (id == null ? repo.saveBlob(BlobType.DATA, chunk, 0,
+                        chunk.length) : repo.saveBlob(BlobType.DATA, id, chunk, 0, chunk.length)).id(), pool));
                 start += len;
             }
             // Move the rest to the front only when less than a largest chunk is left behind start.
@@ -271,7 +268,7 @@ final class FileSaver {
         }
 
         /** @return the id of the bytes at this offset and length when {@link #confirm} hashed them, else null */
-        BlobId hashed(final long offset, final int length) {
+        BlobId idOf(final long offset, final int length) {
             final Hashed h = hashed.get(offset);
             return h != null && h.length() == length ? h.id() : null;
         }
@@ -351,7 +348,7 @@ final class FileSaver {
             final int[] at = new int[n];
             for (int j = 0, p = start; j < n; p += parent.length(from + j), j++) {
                 at[j] = p;
-                ids[j] = hashed(offset + p - start, parent.length(from + j));
+                ids[j] = idOf(offset + p - start, parent.length(from + j));
             }
             final AtomicInteger next = new AtomicInteger();
             final CountDownLatch done = new CountDownLatch(n);

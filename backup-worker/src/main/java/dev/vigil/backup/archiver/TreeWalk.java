@@ -256,7 +256,8 @@ final class TreeWalk {
             }
             // One unreadable directory (permissions, I/O error) must not cost the whole backup: like an unreadable
             // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
-            final List<Node> kept = old.values().stream().sorted(Comparator.comparing(Node::name)).toList();
+            final List<Node> kept = old.values().stream().filter(n -> !excludes.excludes(rel + "/" + n.name(), n.name(),
+                    n.type() == NodeType.DIR)).sorted(Comparator.comparing(Node::name)).toList();
             warnings.add(path + ": cannot list: " + IoErrors.reason(e) + (parentTree != null
                     ? "; kept the parent's version (" + kept.size() + " entries)" : "; recorded empty"));
             return CompletableFuture.completedFuture(kept);
@@ -265,7 +266,7 @@ final class TreeWalk {
         for (final String name : names) {
             final String r = rel.isEmpty() ? name : rel + "/" + name;
             final Node before = old.remove(name);
-            if (excludes.excludes(r, name)) {
+            if (excludes.excludes(r, name, false)) {
                 removed(before);
                 continue;
             }
@@ -289,9 +290,10 @@ final class TreeWalk {
                 warnings.add(p + ": cannot stat: " + e.getMessage());
                 continue;
             }
-            if (st.type() == NodeType.DIR && repository != null && st.device() == repository.device()
-                    && st.inode() == repository.inode()) {
-                // a repository kept inside what it backs up would store itself, growing with every backup
+            if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || repository != null
+                    && st.device() == repository.device() && st.inode() == repository.inode())) {
+                // excluded ('build/' matches directories only), or a repository kept inside what it backs up, which
+                // would store itself, growing with every backup
                 removed(before);
                 continue;
             }

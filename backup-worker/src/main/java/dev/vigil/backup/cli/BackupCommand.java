@@ -54,9 +54,10 @@ final class BackupCommand extends RepoSubcommand {
                     + "changes made after it are not in the snapshot, so keep it short (default: ${DEFAULT-VALUE}).")
     String journalMaxLag;
 
-    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out paths matching this glob "
-            + "(repeatable): without '/' it matches a name at any depth (*.tmp, node_modules), with '/' the path "
-            + "from PATH (logs/*.gz, /cache); ** crosses directories. An excluded directory is not entered.")
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out paths matching this pattern, "
+            + "as .gitignore does (repeatable): without '/' it matches a name at any depth (*.tmp, node_modules), "
+            + "with '/' the path from PATH (logs/*.gz, /cache); **/ is any number of directories; a '/' at the end "
+            + "matches directories only (build/). An excluded directory is not entered.")
     List<String> excludes = new ArrayList<>();
 
     @Option(names = "--exclude-file", paramLabel = "FILE", description = "Read --exclude patterns from FILE, one "
@@ -76,7 +77,9 @@ final class BackupCommand extends RepoSubcommand {
         for (final Path f : excludeFiles) {
             patterns.addAll(Excludes.read(f));
         }
+        // refused here, before the repository is locked, when a pattern is wrong or would leave out the whole dataset
         final Excludes excluded = Excludes.of(patterns);
+        excluded.forRoot(source.toAbsolutePath().normalize());
         // The journal is parsed on another core while the key is derived and the index loaded.
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));

@@ -44,5 +44,9 @@ class WorkerConfigTest {
                 e.getMessage());
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(dir.resolve("none")
                 .toString()))).getMessage().contains("cannot read"));
+        // the dataset's own path: refused at the start, not at each backup
+        Files.write(excludes, List.of(dir.resolve("ds") + "/"));
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(excludes.toString())))
+                .getMessage().contains("would leave out the whole dataset"));
     }
 }

@@ -28,52 +28,94 @@ class ExcludesTest {
     @TempDir
     Path tmp;
 
+    private static boolean file(final Excludes e, final String rel) {
+        return e.excludes(rel, rel.substring(rel.lastIndexOf('/') + 1), false);
+    }
+
+    private static boolean dir(final Excludes e, final String rel) {
+        return e.excludes(rel, rel.substring(rel.lastIndexOf('/') + 1), true);
+    }
+
     @Test
-    void aPatternWithoutSlashMatchesNamesAtAnyDepthOneWithSlashThePathFromTheRoot() {
-        final Excludes e = Excludes.of(List.of("*.tmp", "node_modules", "logs/*.gz", "/cache", "build/**"))
-                .forRoot(Path.of("/data/ds"));
-        assertTrue(e.excludes("a.tmp", "a.tmp"));
-        assertTrue(e.excludes("x/y/z.tmp", "z.tmp"));
-        assertTrue(e.excludes("web/node_modules", "node_modules"));
-        assertTrue(e.excludes("logs/old.gz", "old.gz"));
-        assertFalse(e.excludes("app/logs/old.gz", "old.gz"), "anchored at the root");
-        assertTrue(e.excludes("cache", "cache"));
-        assertFalse(e.excludes("app/cache", "cache"), "a leading slash anchors at the root");
-        assertTrue(e.excludes("build/a/b.o", "b.o"));
-        assertFalse(e.excludes("build", "build"), "build/** keeps the directory itself");
-        assertFalse(e.excludes("a.tmpx", "a.tmpx"));
+    void matchesAsGitignoreDoes() {
+        final Excludes e = Excludes.of(List.of("*.tmp", "node_modules", "logs/*.gz", "/cache", "build/**", "out/",
+                "**/target", "docs/**/draft", "img[0-9].{png,jpg}", "a\\*b")).forRoot(Path.of("/data/ds"));
+        assertTrue(file(e, "a.tmp"));
+        assertTrue(file(e, "x/y/z.tmp"));
+        assertFalse(file(e, "a.tmpx"));
+        assertTrue(dir(e, "web/node_modules"));
+        assertTrue(file(e, "logs/old.gz"));
+        assertFalse(file(e, "app/logs/old.gz"), "a slash anchors at the root");
+        assertFalse(file(e, "logs/x/old.gz"), "* stays within a name");
+        assertTrue(dir(e, "cache"));
+        assertFalse(dir(e, "app/cache"));
+        assertTrue(file(e, "build/a/b.o"), "/** at the end: everything inside");
+        assertFalse(dir(e, "build"), "but not the directory itself");
+        assertTrue(dir(e, "out") && dir(e, "src/out"));
+        assertFalse(file(e, "out"), "a slash at the end: directories only");
+        assertTrue(dir(e, "target") && dir(e, "a/b/target"), "**/ at the start: any number of directories, none too");
+        assertTrue(file(e, "docs/draft") && file(e, "docs/a/b/draft"));
+        assertTrue(file(e, "img3.png") && file(e, "x/img7.jpg"));
+        assertFalse(file(e, "img3.gif") || file(e, "imgA.png"));
+        assertTrue(file(e, "a*b"));
+        assertFalse(file(e, "axb"), "a quoted star is a star");
         assertTrue(Excludes.NONE.isEmpty());
-        assertFalse(Excludes.NONE.excludes("anything", "anything"));
+        assertFalse(file(Excludes.NONE, "anything"));
     }
 
     @Test
     void aPatternThatStartsWithTheDatasetsOwnPathIsTakenFromThere() {
-        final Excludes e = Excludes.of(List.of("/home/ann/.cache", "/home/ann/*/target")).forRoot(Path.of("/home/ann"));
-        assertTrue(e.excludes(".cache", ".cache"));
-        assertTrue(e.excludes("proj/target", "target"));
-        assertFalse(e.excludes("proj/.cache", ".cache"));
+        final Excludes e = Excludes.of(List.of("/home/ann/.cache", "/home/ann/*/target"))
+                .forRoot(Path.of("/home/ann"), Path.of("/mnt/disk/ann"));
+        assertTrue(dir(e, ".cache"));
+        assertTrue(dir(e, "proj/target"));
+        assertFalse(dir(e, "proj/.cache"));
+        // given through a link, the dataset's resolved path works too
+        assertTrue(dir(Excludes.of(List.of("/mnt/disk/ann/.cache")).forRoot(Path.of("/home/ann"),
+                Path.of("/mnt/disk/ann")), ".cache"));
     }
 
     @Test
-    void aNameThatIsNotUtf8IsMatchedAsDisplayed() {
-        final String name = FileNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xE9, '.', 't', 'm', 'p'});
-        assertTrue(Excludes.of(List.of("*.tmp")).excludes(name, name));
-        assertFalse(Excludes.of(List.of("*.log")).excludes(name, name));
+    void matchesNamesThatAreNotUtf8OrThatTheLocaleCannotEncode() {
+        final String raw = FileNames.decode(new byte[] {'c', 'a', 'f', (byte) 0xE9, '.', 't', 'm', 'p'});
+        final Excludes tmp = Excludes.of(List.of("*.tmp"));
+        assertTrue(file(tmp, raw));
+        assertFalse(file(Excludes.of(List.of("*.log")), raw));
+        assertTrue(file(tmp, "dir/café.tmp") && file(tmp, "日本.tmp"));
+        assertTrue(file(Excludes.of(List.of("café")), "x/café"));
     }
 
     @Test
-    void badPatternsAndFileLinesAreRefusedByName() throws Exception {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of("a[b")))
-                .getMessage().contains("'a[b' is not a valid glob"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of("/")))
-                .getMessage().contains("whole dataset"));
+    void refusesBadPatternsNegationAndPatternsThatLeaveOutEverything() throws Exception {
+        for (final String bad : List.of("a[b", "{a,b", "x{a,{b}}", "trailing\\")) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of(bad))).getMessage()
+                    .contains("'" + bad + "' is not a valid glob"), bad);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of("!keep.txt")))
+                .getMessage().contains("negation"));
+        for (final String all : List.of("/", "*", "**", "/**", "*/")) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of(all))).getMessage()
+                    .contains("whole dataset"), all);
+        }
+        for (final String all : List.of("/srv/data", "/srv/data/", "/srv/data/**")) {
+            final Excludes e = Excludes.of(List.of(all));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> e.forRoot(Path.of("/srv/data")))
+                    .getMessage().contains("whole dataset"), all);
+        }
         assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of(" ")));
+    }
+
+    @Test
+    void readsAPatternFileAndRefusesABadLineByNumber() throws Exception {
         final Path file = tmp.resolve("excludes");
-        Files.write(file, List.of("# caches", "", "  *.tmp  ", "logs/{a,b"));
+        Files.write(file, List.of("\uFEFF# caches", "", "  *.tmp  ", "logs/{a,b"));
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Excludes.read(file));
         assertTrue(e.getMessage().startsWith("exclude file " + file + ":4: "), e.getMessage());
-        Files.write(file, List.of("# caches", "", "  *.tmp  ", "logs/{a,b}"));
-        assertEquals(List.of("*.tmp", "logs/{a,b}"), Excludes.read(file));
+        Files.write(file, List.of("\uFEFF*.bak", "", "  *.tmp  ", "logs/{a,b}"));
+        assertEquals(List.of("*.bak", "*.tmp", "logs/{a,b}"), Excludes.read(file), "a byte order mark is not the name's");
+        Files.write(file, new byte[] {'*', '.', 't', (byte) 0xE9, '\n'});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.read(file)).getMessage()
+                .contains("not UTF-8"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.read(tmp.resolve("none")))
                 .getMessage().contains("cannot read"));
     }
@@ -85,24 +127,29 @@ class ExcludesTest {
         Files.createDirectories(src.resolve("cache/deep"));
         Files.writeString(src.resolve("cache/deep/blob"), "cached");
         Files.writeString(src.resolve("docs/scratch.tmp"), "temporary");
+        Files.writeString(src.resolve("build"), "#!/bin/sh\n"); // a file: 'build/' leaves out directories only
+        Files.createDirectories(src.resolve("docs/build"));
+        Files.writeString(src.resolve("docs/build/out.o"), "object");
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
             final Archiver archiver = new Archiver(repo, Clock.systemUTC());
-            final Excludes excludes = Excludes.of(List.of("/cache", "*.tmp"));
+            final Excludes excludes = Excludes.of(List.of("/cache", "*.tmp", "build/"));
             final Archiver.Result r = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL)
                     .withExcludes(excludes), null);
             assertEquals(List.of(), r.warnings());
-            assertEquals(List.of("/cache", "*.tmp"), r.snapshot().excludes());
+            assertEquals(List.of("/cache", "*.tmp", "build/"), r.snapshot().excludes());
 
             final Path out = tmp.resolve("out");
             new Restorer(repo).restore(r.snapshot(), out, RestoreOptions.defaults(), null);
             final Map<String, String> expected = TestRepos.manifest(src);
-            expected.keySet().removeIf(p -> p.equals("cache") || p.startsWith("cache/") || p.endsWith(".tmp"));
+            expected.keySet().removeIf(p -> p.equals("cache") || p.startsWith("cache/") || p.endsWith(".tmp")
+                    || p.startsWith("docs/build"));
+            assertTrue(expected.containsKey("build"));
             assertEquals(expected, TestRepos.manifest(out));
 
             // Without the patterns the next backup takes them in, as new files.
             final Snapshot all = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL), null).snapshot();
             assertNull(all.excludes());
-            assertEquals(2, all.figures().filesNew(), all.figures().toString());
+            assertEquals(3, all.figures().filesNew(), all.figures().toString());
         }
     }
 

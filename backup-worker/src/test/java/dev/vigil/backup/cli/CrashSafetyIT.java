@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Slow (five child JVMs): kill -9 a child JVM in the middle of backup, prune and copy. */
+/** Slow (seven child JVMs): kill -9 a child JVM in the middle of backup, prune, copy and restore. */
 class CrashSafetyIT {
     private static final Map<String, String> ENV = Map.of("VIGIL_PASSWORD", new String(TestRepos.PASSWORD),
             "VIGIL_TO_PASSWORD", new String(TestRepos.PASSWORD));
@@ -62,8 +62,13 @@ class CrashSafetyIT {
     }
 
     private static void dataset(final Path src, final long seed) throws Exception {
+        dataset(src, seed, 60);
+    }
+
+    /** Writes {@code files} random files of 512 KiB in 7 directories, the same names for the same count. */
+    private static void dataset(final Path src, final long seed, final int files) throws Exception {
         final Random r = new Random(seed);
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < files; i++) {
             final byte[] b = new byte[512 << 10];
             r.nextBytes(b);
             Files.createDirectories(src.resolve("d" + i % 7));
@@ -169,7 +174,8 @@ class CrashSafetyIT {
     @Test
     void shouldLeaveEveryFileWholeOldOrNewWhenAnOverwritingRestoreIsKilled() throws Exception {
         final Path src = tmp.resolve("src");
-        dataset(src, 4);
+        // 100 MiB on one thread: about a second of restoring, which the kill lands well inside of
+        dataset(src, 4, 200);
         final Map<String, String> v1 = TestRepos.manifest(src);
         final Path repo = tmp.resolve("repo");
         final String snapshot;
@@ -177,7 +183,7 @@ class CrashSafetyIT {
             snapshot = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
                     .snapshot().id();
         }
-        dataset(src, 5); // every file rewritten: what the restore replaces
+        dataset(src, 5, 200); // every file rewritten: what the restore replaces
         final Map<String, String> v2 = TestRepos.manifest(src);
         final long files = v1.values().stream().filter(line -> !line.endsWith(" dir")).count();
         final Path log = tmp.resolve("child.log");
