@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,9 @@ public final class WorkerConfig extends CommonConfig {
                 + "comment), as .gitignore reads them: without '/' a pattern matches a name at any depth (*.tmp, "
                 + "node_modules), with '/' the path from the dataset root (logs/*.gz); a '/' at the end matches "
                 + "directories only. Read when the worker starts.");
+        DATASET_KEYS.put("exclude.if.present", "Optional comma-separated markers: a directory holding a file of this "
+                + "name (NAME), or one starting with HEADER (NAME:HEADER), is left out; "
+                + Excludes.CACHES + " leaves out cache directories.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
@@ -144,14 +148,28 @@ public final class WorkerConfig extends CommonConfig {
             if (!Path.of(getString("dataset." + id + ".path")).isAbsolute()) {
                 throw new ConfigException("dataset." + id + ".path must be an absolute path");
             }
-            final String file = dataset(id, "exclude.file");
-            try {
-                final Excludes e = file.isEmpty() ? Excludes.NONE : Excludes.of(Excludes.read(Path.of(file)));
-                e.forRoot(Path.of(getString("dataset." + id + ".path")));
-                excludes.put(id, e);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("dataset." + id + ".exclude.file: " + e.getMessage());
-            }
+            excludes.put(id, excludesOf(id));
+        }
+    }
+
+    private Excludes excludesOf(final String id) {
+        final String key = "dataset." + id + ".exclude.";
+        final String file = dataset(id, "exclude.file");
+        final String given = dataset(id, "exclude.if.present");
+        final List<String> markers = given.isBlank() ? List.of()
+                : Arrays.stream(given.split(",")).map(String::strip).toList();
+        try {
+            Excludes.of(List.of(), markers);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + "if.present: " + e.getMessage());
+        }
+        try {
+            final Excludes e = Excludes.of(file.isEmpty() ? List.of() : Excludes.read(Path.of(file)), markers);
+            // refused now, not at each backup, when a pattern would leave out the whole dataset
+            e.forRoot(Path.of(getString("dataset." + id + ".path")));
+            return e;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + "file: " + e.getMessage());
         }
     }
 

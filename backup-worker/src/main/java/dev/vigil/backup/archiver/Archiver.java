@@ -95,8 +95,8 @@ public final class Archiver {
                 final Snapshot p = parent.get();
                 plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()),
                         options.journalMustReach());
-                if (plan.usable() && !options.excludes().patterns().equals(
-                        p.excludes() == null ? List.of() : p.excludes())) {
+                if (plan.usable() && !(options.excludes().patterns().equals(orNone(p.excludes()))
+                        && options.excludes().markers().equals(orNone(p.excludeIfPresent())))) {
                     // The journal names what changed, not what the new patterns now take in or leave out.
                     plan = ChangeJournal.Plan.fallback("the exclude patterns differ from the parent snapshot's");
                 }
@@ -137,11 +137,19 @@ public final class Archiver {
                     parent.map(Snapshot::id).orElse(null), options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
                     new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos()),
-                    options.excludes().isEmpty() ? null : options.excludes().patterns()));
+                    nullIfNone(options.excludes().patterns()), nullIfNone(options.excludes().markers())));
             return new Result(snapshot, warnings);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static List<String> orNone(final List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private static List<String> nullIfNone(final List<String> list) {
+        return list.isEmpty() ? null : list;
     }
 
     static RuntimeException unwrap(final CompletionException e) {

@@ -2,10 +2,14 @@ package dev.vigil.backup.archiver;
 
 import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -19,12 +23,20 @@ import java.util.regex.Pattern;
  * since people write {@code /home/ann/.cache} for the dataset {@code /home/ann}. An excluded directory is not entered.
  * Negation ({@code !pattern}) is refused rather than read as a name. Names are matched as the strings the walk holds,
  * so a name the locale cannot encode, or one that is not UTF-8, is matched like any other.
+ *
+ * <p>Markers ({@code NAME} or {@code NAME:HEADER}, as restic's {@code --exclude-if-present}) leave out a directory
+ * that holds a file of that name, starting with that header when one is given: {@link #CACHES} is the <a
+ * href="https://bford.info/cachedir/">Cache Directory Tagging</a> tag that browsers, compilers and package managers
+ * put in their caches.
  */
 public final class Excludes {
+    /** The marker of cache directories: a CACHEDIR.TAG file with the standard's signature. */
+    public static final String CACHES = "CACHEDIR.TAG:Signature: 8a477f597d28d172789f06886806bc55";
     /** Nothing excluded. */
-    public static final Excludes NONE = new Excludes(List.of(), List.of());
+    public static final Excludes NONE = new Excludes(List.of(), List.of(), List.of());
     private final List<String> patterns;
     private final List<Rule> rules;
+    private final List<String> markers;
 
     /**
      * One compiled pattern.
@@ -36,9 +48,10 @@ public final class Excludes {
     private record Rule(Pattern regex, boolean anchored, boolean directoryOnly) {
     }
 
-    private Excludes(final List<String> patterns, final List<Rule> rules) {
+    private Excludes(final List<String> patterns, final List<Rule> rules, final List<String> markers) {
         this.patterns = patterns;
         this.rules = rules;
+        this.markers = markers;
     }
 
     /**
@@ -48,7 +61,28 @@ public final class Excludes {
      *     would leave out the whole dataset
      */
     public static Excludes of(final List<String> patterns) {
-        return compile(patterns, List.of());
+        return of(patterns, List.of());
+    }
+
+    /**
+     * @param patterns glob patterns, as given
+     * @param markers {@code NAME} or {@code NAME:HEADER}: a directory holding such a file is left out
+     * @return both
+     * @throws IllegalArgumentException naming a refused pattern, or a marker without a name or with a '/' in it
+     */
+    public static Excludes of(final List<String> patterns, final List<String> markers) {
+        for (final String m : markers) {
+            final String name = m.split(":", 2)[0];
+            if (name.isEmpty() || name.contains("/")) {
+                throw new IllegalArgumentException("exclude marker '" + m + "': give a file name, optionally followed "
+                        + "by ':' and the text the file starts with");
+            }
+        }
+        return compile(patterns, List.of()).withMarkers(List.copyOf(markers));
+    }
+
+    private Excludes withMarkers(final List<String> m) {
+        return new Excludes(patterns, rules, m);
     }
 
     /**
@@ -96,7 +130,7 @@ public final class Excludes {
                 prefixes.add(r.toString() + "/");
             }
         }
-        return patterns.isEmpty() ? this : compile(patterns, prefixes);
+        return patterns.isEmpty() ? this : compile(patterns, prefixes).withMarkers(markers);
     }
 
     private static Excludes compile(final List<String> patterns, final List<String> rootPrefixes) {
@@ -129,7 +163,7 @@ public final class Excludes {
             }
             rules.add(new Rule(Pattern.compile(regex(p, given)), anchored, directoryOnly));
         }
-        return new Excludes(List.copyOf(patterns), List.copyOf(rules));
+        return new Excludes(List.copyOf(patterns), List.copyOf(rules), List.of());
     }
 
     /** @return the regular expression of a glob (no leading or trailing slash) */
@@ -228,9 +262,40 @@ public final class Excludes {
         return patterns;
     }
 
-    /** @return whether there is none */
+    /** @return the markers as given, recorded in each snapshot */
+    public List<String> markers() {
+        return markers;
+    }
+
+    /** @return whether nothing is excluded */
     public boolean isEmpty() {
-        return patterns.isEmpty();
+        return patterns.isEmpty() && markers.isEmpty();
+    }
+
+    /**
+     * @param dir a directory of the dataset
+     * @return whether it holds one of the markers (a regular file, starting with the marker's header if any)
+     */
+    boolean marked(final Path dir) {
+        for (final String m : markers) {
+            final int colon = m.indexOf(':');
+            final Path f = dir.resolve(colon < 0 ? m : m.substring(0, colon));
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (colon < 0) {
+                return true;
+            }
+            final byte[] header = m.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
+                if (Arrays.equals(in.readNBytes(header.length), header)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // unreadable: not a marker this backup can confirm; the directory is backed up
+            }
+        }
+        return false;
     }
 
     /**

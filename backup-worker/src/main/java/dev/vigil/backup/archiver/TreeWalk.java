@@ -290,10 +290,10 @@ final class TreeWalk {
                 warnings.add(p + ": cannot stat: " + e.getMessage());
                 continue;
             }
-            if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || repository != null
-                    && st.device() == repository.device() && st.inode() == repository.inode())) {
-                // excluded ('build/' matches directories only), or a repository kept inside what it backs up, which
-                // would store itself, growing with every backup
+            if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || excludes.marked(p)
+                    || repository != null && st.device() == repository.device() && st.inode() == repository.inode())) {
+                // excluded ('build/' matches directories only, a marker file its directory), or a repository kept
+                // inside what it backs up, which would store itself, growing with every backup
                 removed(before);
                 continue;
             }

@@ -64,6 +64,14 @@ final class BackupCommand extends RepoSubcommand {
             + "per line; blank lines and lines starting with # are ignored (repeatable).")
     List<Path> excludeFiles = new ArrayList<>();
 
+    @Option(names = "--exclude-if-present", paramLabel = "NAME[:HEADER]", description = "Leave out a directory that "
+            + "holds a file of this name, starting with HEADER when given (repeatable).")
+    List<String> markers = new ArrayList<>();
+
+    @Option(names = "--exclude-caches", description = "Leave out cache directories: those holding a CACHEDIR.TAG file "
+            + "with the standard's signature (bford.info/cachedir), as browsers, compilers and package managers write.")
+    boolean excludeCaches;
+
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
@@ -78,7 +86,11 @@ final class BackupCommand extends RepoSubcommand {
             patterns.addAll(Excludes.read(f));
         }
         // refused here, before the repository is locked, when a pattern is wrong or would leave out the whole dataset
-        final Excludes excluded = Excludes.of(patterns);
+        final List<String> marked = new ArrayList<>(markers);
+        if (excludeCaches) {
+            marked.add(Excludes.CACHES);
+        }
+        final Excludes excluded = Excludes.of(patterns, marked);
         excluded.forRoot(source.toAbsolutePath().normalize());
         // The journal is parsed on another core while the key is derived and the index loaded.
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)

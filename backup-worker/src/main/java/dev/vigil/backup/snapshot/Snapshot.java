@@ -30,12 +30,15 @@ import java.util.List;
  * @param figures what the backup did
  * @param root the dataset directory's own mode, owner and mtime
  * @param excludes the patterns of paths it left out, or null for none
+ * @param excludeIfPresent the markers of directories it left out ({@code NAME} or {@code NAME:HEADER}), or null for
+ *     none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(String id, String time, String coveredFrom, String host, String username, String dataset,
                        String path, String tree, String level, String parent, List<String> tags,
                        boolean protectedSnapshot, String commandId, String original, JournalUse journal,
-                       List<String> warnings, SnapshotFigures figures, Root root, List<String> excludes) {
+                       List<String> warnings, SnapshotFigures figures, Root root, List<String> excludes,
+                       List<String> excludeIfPresent) {
 
     /**
      * @param fileId the file id it was read from
@@ -43,7 +46,7 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      */
     public Snapshot withId(final String fileId) {
         return new Snapshot(fileId, time, coveredFrom, host, username, dataset, path, tree, level, parent, tags,
-                protectedSnapshot, commandId, original, journal, warnings, figures, root, excludes);
+                protectedSnapshot, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent);
     }
 
     /**
@@ -53,7 +56,7 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      */
     public Snapshot copiedAs(final String originalId, final String newTree) {
         return new Snapshot(null, time, coveredFrom, host, username, dataset, path, newTree, level, null, tags,
-                protectedSnapshot, commandId, originalId, journal, warnings, figures, root, excludes);
+                protectedSnapshot, commandId, originalId, journal, warnings, figures, root, excludes, excludeIfPresent);
     }
 
     /**

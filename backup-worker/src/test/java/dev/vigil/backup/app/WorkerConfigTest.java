@@ -44,6 +44,11 @@ class WorkerConfigTest {
                 e.getMessage());
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(dir.resolve("none")
                 .toString()))).getMessage().contains("cannot read"));
+        final ConfigException marker = assertThrows(ConfigException.class, () -> WorkerConfig.read(Files.writeString(
+                dir.resolve("worker.properties"), Files.readString(config(excludes.toString())).replace(
+                "dataset.ds.exclude.file=" + excludes, "dataset.ds.exclude.if.present=CACHEDIR.TAG, a/b"))));
+        assertTrue(marker.getMessage().contains("dataset.ds.exclude.if.present: exclude marker 'a/b'"),
+                marker.getMessage());
         // the dataset's own path: refused at the start, not at each backup
         Files.write(excludes, List.of(dir.resolve("ds") + "/"));
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(excludes.toString())))

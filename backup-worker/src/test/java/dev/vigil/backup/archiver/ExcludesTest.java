@@ -154,6 +154,37 @@ class ExcludesTest {
     }
 
     @Test
+    void aBackupLeavesOutDirectoriesThatHoldAMarkerAndCacheDirectoriesByTheirTag() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 5);
+        final Path cache = Files.createDirectories(src.resolve("home/.cache/thumbnails"));
+        Files.writeString(cache.getParent().resolve("CACHEDIR.TAG"),
+                "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag.\n");
+        Files.writeString(cache.resolve("a.png"), "png");
+        // A CACHEDIR.TAG without the signature is not a tag: that directory is kept.
+        final Path notCache = Files.createDirectories(src.resolve("home/notes"));
+        Files.writeString(notCache.resolve("CACHEDIR.TAG"), "just a file named so\n");
+        final Path scratch = Files.createDirectories(src.resolve("scratch"));
+        Files.writeString(scratch.resolve(".nobackup"), "");
+        Files.writeString(scratch.resolve("big.bin"), "scratch data");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            final Snapshot s = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL).withExcludes(
+                    Excludes.of(List.of(), List.of(Excludes.CACHES, ".nobackup"))), null).snapshot();
+            assertEquals(List.of(Excludes.CACHES, ".nobackup"), s.excludeIfPresent());
+            assertNull(s.excludes());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(s, out, RestoreOptions.defaults(), null);
+            final Map<String, String> expected = TestRepos.manifest(src);
+            expected.keySet().removeIf(p -> p.startsWith("home/.cache") || p.startsWith("scratch"));
+            assertTrue(expected.containsKey("home/notes/CACHEDIR.TAG"));
+            assertEquals(expected, TestRepos.manifest(out));
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Excludes.of(List.of(), List.of("a/b")))
+                .getMessage().contains("exclude marker 'a/b'"));
+    }
+
+    @Test
     void aJournalBackupLeavesOutExcludedChangesAndScansWhenThePatternsChanged() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 4);

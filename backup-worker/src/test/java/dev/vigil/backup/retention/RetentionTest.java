@@ -33,7 +33,7 @@ class RetentionTest {
 
     private static Snapshot at(final String time, final boolean protect) {
         return new Snapshot(time, time, time, "h", "u", "ds", "/p", "00", "FULL", null, List.of(), protect, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     @Test
