@@ -33,7 +33,7 @@ final class Answer {
     static final int QUEUED = 4;
     /** The exit codes of approve and reject, for their help. */
     static final String EXIT_CODES = "Exit codes: 0 applied, 1 not applied (not pending, or expired), 2 bad usage, "
-            + "4 recorded but not answered within --wait (the engine applies it when it runs, unless the proposal "
+            + "3 configuration refused, 4 recorded but not answered within --wait (the engine applies it when it runs, unless the proposal "
             + "expires first).";
 
     private Answer() {
