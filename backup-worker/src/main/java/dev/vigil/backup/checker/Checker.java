@@ -192,6 +192,24 @@ public final class Checker {
         blobs.forEach(b -> bad.add(b.id()));
     }
 
+    /**
+     * A pack whose header cannot be trusted: its blobs are read where the index says, as restore reads them, and only
+     * those that do not authenticate there are lost (bytes appended to a pack break its header, not its blobs).
+     */
+    private void markUnreadable(final List<PackedBlob> expected, final byte[] whole, final Handle pack,
+                                final Set<BlobId> bad) {
+        for (final PackedBlob b : expected) {
+            try {
+                final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
+                if (!Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes())) {
+                    bad.add(b.id());
+                }
+            } catch (RuntimeException e) {
+                bad.add(b.id());
+            }
+        }
+    }
+
     private String readPack(final Handle pack, final List<PackedBlob> expected, final Set<BlobId> bad) {
         final byte[] whole;
         try {
@@ -205,12 +223,12 @@ public final class Checker {
         try {
             actual = PackReader.blobs(whole, pack, repo.envelope());
         } catch (BackupException e) {
-            markAll(expected, bad);
+            markUnreadable(expected, whole, pack, bad);
             return pack + ": damaged header: " + e.getMessage();
         }
         final String mismatch = compare(pack, actual, expected);
         if (mismatch != null) {
-            markAll(expected, bad);
+            markUnreadable(expected, whole, pack, bad);
             return mismatch;
         }
         final List<String> damaged = new ArrayList<>();
@@ -254,12 +272,14 @@ public final class Checker {
             if (n.type() == NodeType.DIR) {
                 walk(s, n.subtree(), p, bad, used, seen, errors);
             } else if (n.type() == NodeType.FILE) {
+                boolean reported = false;
                 for (final BlobId id : n.content()) {
+                    // every blob of a damaged file is still in use: none is offered to prune as unused
                     used.add(id);
-                    if (bad.contains(id) || !repo.index().has(BlobType.DATA, id)) {
+                    if (!reported && (bad.contains(id) || !repo.index().has(BlobType.DATA, id))) {
                         errors.add("snapshot " + s.shortId() + " (" + s.dataset() + "): file /" + p + ": data blob "
                                 + id + (bad.contains(id) ? " is damaged" : " is missing"));
-                        break;
+                        reported = true;
                     }
                 }
             }

@@ -6,11 +6,14 @@ import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +37,8 @@ final class CopyCommand extends RepoSubcommand {
     @Option(names = "--dataset", description = "Only this dataset's snapshots.")
     String dataset;
 
-    @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Snapshot ids or prefixes (default: all).")
+    @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Snapshot ids, unique prefixes of 4+ hex digits, "
+            + "or 'latest' (of --dataset when given) (default: all).")
     List<String> ids = new ArrayList<>();
 
     @Override
@@ -55,9 +59,14 @@ final class CopyCommand extends RepoSubcommand {
             if (src.config().id().equals(dst.config().id())) {
                 throw new IllegalArgumentException("--to names the same repository as --repo");
             }
+            // each one named must exist, as for restore: a copy job with a typo must fail, not copy nothing
+            final SnapshotStore store = new SnapshotStore(src);
+            final Set<String> named = new HashSet<>();
+            for (final String id : ids) {
+                named.add(store.resolve(id, dataset).id());
+            }
             final SnapshotCopier.Result result = new SnapshotCopier(src, dst).copy(s ->
-                    (dataset == null || dataset.equals(s.dataset()))
-                            && (ids.isEmpty() || ids.stream().anyMatch(id -> s.id().startsWith(id))));
+                    (dataset == null || dataset.equals(s.dataset())) && (ids.isEmpty() || named.contains(s.id())));
             if (json) {
                 printJson(result);
             } else {

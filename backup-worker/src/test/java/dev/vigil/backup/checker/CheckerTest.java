@@ -82,6 +82,39 @@ class CheckerTest {
     }
 
     @Test
+    void shouldKeepEveryBlobOfADamagedFileInUseAndReadBlobsWhereTheIndexSaysPastADamagedHeader() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final byte[] big = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(big);
+        Files.write(src.resolve("big.bin"), big);
+        final Path dir = tmp.resolve("repo");
+        try (Repository repo = TestRepos.create(dir)) {
+            new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+        }
+        final List<Path> packs = files(dir.resolve("data"));
+        final Path data = packs.stream().max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+                .orElseThrow();
+        flipBit(data, 100); // the file's first chunk
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(1.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("file /big.bin")), r.errors().toString());
+            assertTrue(r.hints().stream().noneMatch(h -> h.contains("not used by any snapshot")),
+                    "the damaged file's other chunks are not offered to prune: " + r.hints());
+        }
+        flipBit(data, 100);
+        // Bytes appended to every pack break their headers, not their blobs: restore reads blobs where the index says.
+        for (final Path p : packs) {
+            Files.write(p, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(1.0, 1);
+            assertFalse(r.ok());
+            assertTrue(r.errors().stream().allMatch(e -> e.startsWith("pack ")), "only the packs themselves: "
+                    + r.errors());
+        }
+    }
+
+    @Test
     void shouldReportAFlippedBitInAPackHeaderAnIndexOrASnapshot() throws Exception {
         final Path dir = repoWithBackup();
         final Path pack = files(dir.resolve("data")).get(0);

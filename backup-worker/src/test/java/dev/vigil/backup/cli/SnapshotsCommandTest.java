@@ -96,6 +96,30 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void copiesTheSnapshotsNamedAsRestoreNamesThemAndFailsOnOneThatIsNotThere() throws Exception {
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "hello");
+        final String repo = initRepo();
+        run("backup", "--repo", repo, "--password-file", pw, src.toString());
+        final String offsite = dir.resolve("offsite").toString();
+        run("init", "--repo", offsite, "--password-file", pw, "--kdf-n", "1024");
+        assertTrue(run("copy", "--repo", repo, "--password-file", pw, "--to", offsite, "--to-password-file", pw,
+                "latest").contains("1 copied"));
+
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            // a copy job with a typo fails instead of copying nothing
+            assertEquals(ExitCodes.FAILED, new CommandLine(new RepoCommand()).execute("copy", "--repo", repo,
+                    "--password-file", pw, "--to", offsite, "--to-password-file", pw, "zzzz"));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("snapshot zzzz: not found"), err.toString());
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a.txt"), "hello");
