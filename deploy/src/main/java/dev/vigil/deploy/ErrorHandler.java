@@ -29,6 +29,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             command.getErr().println(name + ": configuration refused: " + e.getMessage());
             return BAD_CONFIG;
         }
+        // The Kafka clients check their settings when built and wrap the refusal ("Failed to construct kafka
+        // consumer"): what the operator must fix is the cause, e.g. bootstrap.servers=notahost.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof ConfigException) {
+                command.getErr().println(name + ": configuration refused: " + c.getMessage());
+                return BAD_CONFIG;
+            }
+        }
         final Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
         final String message = io instanceof java.io.IOException ioe ? IoErrors.describe(ioe)
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

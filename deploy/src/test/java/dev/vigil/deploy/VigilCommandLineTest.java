@@ -116,6 +116,31 @@ class VigilCommandLineTest {
                 err.toString());
     }
 
+    @CommandLine.Command(name = "service")
+    static final class UnresolvableBroker implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            final java.util.Map<String, Object> config = java.util.Map.of("bootstrap.servers", "notahost",
+                    "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                    "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config)) {
+                return 0;
+            }
+        }
+    }
+
+    @Test
+    void shouldExitWithTheConfigurationCodeWhenTheKafkaClientsRefuseTheirSettings() {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new UnresolvableBroker())
+                .setExecutionExceptionHandler(new ErrorHandler());
+        cli.setErr(new PrintWriter(err));
+
+        assertEquals(ErrorHandler.BAD_CONFIG, cli.execute());
+        assertTrue(err.toString().contains("configuration refused") && err.toString().contains("notahost"),
+                err.toString());
+    }
+
     @Test
     void shouldRefuseAnUnknownCommandWithUsageExitCode() {
         assertTrue(run(2, "bakup").contains("Unmatched argument"));

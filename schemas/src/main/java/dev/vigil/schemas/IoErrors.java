@@ -28,6 +28,12 @@ public final class IoErrors {
         if (e instanceof NotDirectoryException) {
             return "not a directory";
         }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "already exists";
+        }
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "query.endpoint (default 127.0.0.1:7071).",
             "",
             "Config file: key=value lines (see the analyzer README for every key); kafka.* keys go to Kafka Streams.",
-            "Exit codes: 0 stopped by Ctrl-C, 1 failed, 2 bad usage, 3 configuration refused."})
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 2 bad usage, 3 configuration refused."})
 public final class AnalyzerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Analyzer configuration file (default: none, "
             + "every key at its default).")

@@ -8,6 +8,7 @@ import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.schemas.Durations;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ final class BackupCommand extends RepoSubcommand {
                     out.println((s.journal().used() ? "change journal used: " : "change journal not used, scanned: ")
                             + s.journal().reason());
                 }
-                out.printf("%s backup of %s, parent %s%n", s.level(), s.dataset(),
+                out.printf("%s backup of %s, parent %s%n", s.level(), FileNames.display(s.dataset()),
                         s.parent() == null ? "none" : s.parent().substring(0, 8));
                 out.printf("files: %d new, %d changed, %d unchanged, %d removed%s%n", f.filesNew(), f.filesChanged(),
                         f.filesUnchanged(), f.filesRemoved(), f.filesTorn() > 0 ? ", " + f.filesTorn() + " torn" : "");

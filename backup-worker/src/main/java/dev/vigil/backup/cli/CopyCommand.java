@@ -52,6 +52,9 @@ final class CopyCommand extends RepoSubcommand {
         } else {
             throw new BackupException("no target password: give --to-password-file or set VIGIL_TO_PASSWORD");
         }
+        if (Files.exists(to) && !Files.isDirectory(to)) {
+            throw new dev.vigil.backup.NoRepositoryException(to + ": a file, not a repository directory");
+        }
         try (Repository src = repo.open(); RepoLock l1 = lock.shared(src, clock);
              Repository dst = Repository.open(new RetryingBackend(new LocalBackend(to, !repo.noFsync), 3, 200),
                      targetPassword);

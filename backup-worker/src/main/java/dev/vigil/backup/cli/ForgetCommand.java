@@ -51,14 +51,13 @@ final class ForgetCommand extends RepoSubcommand {
         final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly);
         if (!ids.isEmpty()) {
             if (!policy.keepsNothing() || dataset != null) {
-                err.println("vigil repo forget: give snapshots or --keep-* rules, not both");
-                return ExitCodes.USAGE;
+                throw new IllegalArgumentException("forget: give snapshots or --keep-* rules, not both");
             }
             return forgetNamed();
         }
         if (policy.keepsNothing()) {
-            err.println("vigil repo forget: give at least one --keep-* rule (refusing to forget everything)");
-            return ExitCodes.USAGE;
+            throw new IllegalArgumentException("forget: give at least one --keep-* rule of 1 or more (refusing to "
+                    + "forget everything)");
         }
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
             final SnapshotStore store = new SnapshotStore(r);

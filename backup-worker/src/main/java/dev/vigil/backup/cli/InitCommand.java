@@ -37,9 +37,8 @@ final class InitCommand extends RepoSubcommand {
         if (Files.isDirectory(repo.repo)) {
             try (java.util.stream.Stream<Path> entries = Files.list(repo.repo)) {
                 if (entries.findAny().isPresent() && !Files.exists(repo.repo.resolve("vigil-repository"))) {
-                    err.println("vigil repo init: " + repo.repo + " is not empty; a repository goes in an empty or "
-                            + "missing directory");
-                    return ExitCodes.USAGE;
+                    throw new IllegalArgumentException("init: " + repo.repo + " is not empty; a repository goes in "
+                            + "an empty or missing directory");
                 }
             }
         }

@@ -54,8 +54,7 @@ final class LsCommand extends RepoSubcommand {
                 }
             });
             if (!prefix.isEmpty() && rows.isEmpty()) {
-                err.println("/" + prefix + ": not in snapshot " + s.shortId());
-                return ExitCodes.FAILED;
+                throw new dev.vigil.backup.BackupException("/" + prefix + ": not in snapshot " + s.shortId());
             }
             if (json) {
                 printJson(rows);

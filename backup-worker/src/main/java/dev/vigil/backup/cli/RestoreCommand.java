@@ -55,6 +55,7 @@ final class RestoreCommand extends RepoSubcommand {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
+            final boolean existed = java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();
             final Restorer.Result result;
@@ -62,6 +63,19 @@ final class RestoreCommand extends RepoSubcommand {
                 result = new Restorer(r).restore(s, target, new RestoreOptions(List.copyOf(include), overwrite,
                         threads != null ? threads : Runtime.getRuntime().availableProcessors()), done);
             }
+            if (!include.isEmpty() && result.notFound().size() == include.size()) {
+                // nothing of what was asked is in the snapshot: a failure, leaving no empty target behind
+                if (!existed) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(target);
+                    } catch (java.io.IOException e) {
+                        // not empty after all: left as it is
+                    }
+                }
+                throw new dev.vigil.backup.BackupException("not in snapshot " + s.shortId() + ": "
+                        + String.join(", ", result.notFound()) + " (paths as 'vigil repo ls' shows them)");
+            }
+            final boolean failed = !result.unrestored().isEmpty() || !result.notFound().isEmpty();
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
                 o.put("snapshot", s.id());
@@ -71,6 +85,10 @@ final class RestoreCommand extends RepoSubcommand {
                 o.put("warnings", result.warnings());
                 o.put("notFound", result.notFound());
                 o.put("unrestored", result.unrestored());
+                if (failed) {
+                    o.put("error", "not everything asked for was restored");
+                    o.put("exitCode", ExitCodes.FAILED);
+                }
                 printJson(o);
             } else {
                 for (final String w : result.warnings()) {
@@ -91,10 +109,7 @@ final class RestoreCommand extends RepoSubcommand {
                 err.println("not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())
                         + " (paths as 'vigil repo ls' shows them)");
             }
-            if (!result.unrestored().isEmpty() || !result.notFound().isEmpty()) {
-                return ExitCodes.FAILED;
-            }
-            return ExitCodes.OK;
+            return failed ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 }

@@ -39,7 +39,8 @@ final class SnapshotsCommand extends RepoSubcommand {
                         Instant.parse(s.time()).truncatedTo(ChronoUnit.SECONDS), s.level(),
                         s.parent() == null ? "-" : s.parent().substring(0, 8),
                         (s.protectedSnapshot() ? "P" : "") + (s.original() != null ? "C" : ""),
-                        f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()), s.dataset());
+                        f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()),
+                        dev.vigil.backup.snapshot.FileNames.display(s.dataset())); // a newline would fake a row
             }
             out.println(all.size() + " snapshots (flags: P protected, C copied)");
             return ExitCodes.OK;

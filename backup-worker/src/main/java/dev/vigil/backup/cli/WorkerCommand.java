@@ -3,11 +3,11 @@ package dev.vigil.backup.cli;
 import dev.vigil.backup.app.WorkerConfig;
 import dev.vigil.backup.app.WorkerService;
 import dev.vigil.schemas.config.CommonConfig;
+import dev.vigil.schemas.config.Foreground;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
             + "and prune commands from Kafka, exactly once each, and publish their results.",
             "Reads only the commands partition its host name hashes to. Datasets come from the config file "
                 + "(worker.datasets and dataset.<id>.*); see backup-worker/README.md for every key.",
-            "Exit codes: 0 stopped, 1 failed, 3 configuration refused."})
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 3 configuration refused."})
 public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Worker config file (key=value lines).")
     Path config;
@@ -32,19 +32,12 @@ public final class WorkerCommand implements Callable<Integer> {
         final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
         CommonConfig.applyCluster(values, bootstrap, null);
         final WorkerConfig cfg = new WorkerConfig(values);
-        final CountDownLatch stop = new CountDownLatch(1);
-        try (WorkerService worker = WorkerService.start(cfg)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "vigil-worker-shutdown"));
-            System.err.println("worker for host " + cfg.hostName() + " running, datasets " + cfg.datasetIds()
-                    + "; Ctrl-C stops it");
-            while (!stop.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (worker.failure() != null) {
-                    System.err.println("vigil worker: " + worker.failure().getMessage());
-                    return 1;
-                }
-            }
-        }
-        return 0;
+        final WorkerService worker = WorkerService.start(cfg);
+        System.err.println("worker for host " + cfg.hostName() + " running, datasets " + cfg.datasetIds()
+                + "; Ctrl-C stops it");
+        // closed by the shutdown hook on Ctrl-C or SIGTERM: the JVM does not wait for this thread to close it
+        return Foreground.run("vigil worker", worker, () -> worker.failure() == null,
+                () -> String.valueOf(worker.failure() == null ? null : worker.failure().getMessage()), System.err);
     }
 
 }

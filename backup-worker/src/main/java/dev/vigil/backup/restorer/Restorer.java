@@ -132,9 +132,10 @@ public final class Restorer {
                     run.unrestored.stream().sorted().toList(), run.kept.get());
         } catch (CompletionException e) {
             final Throwable c = e.getCause() == null ? e : e.getCause();
-            throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": " + c, c);
+            throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": "
+                    + (c instanceof IOException io ? IoErrors.describe(io) : c.toString()), c);
         } catch (IOException e) {
-            throw new BackupException("restore to " + target + ": " + e, e);
+            throw new BackupException("restore to " + target + ": " + IoErrors.describe(e), e);
         } finally {
             pool.shutdownNow();
             run.removeTemps();

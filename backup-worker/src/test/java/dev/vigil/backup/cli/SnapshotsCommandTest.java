@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +118,45 @@ class SnapshotsCommandTest {
             System.setErr(saved);
         }
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("snapshot zzzz: not found"), err.toString());
+    }
+
+    /** @return the exit code and stdout of a command that is expected to fail */
+    private Map.Entry<Integer, String> failing(final String... args) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream savedOut = System.out;
+        final PrintStream savedErr = System.err;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            return Map.entry(new CommandLine(new RepoCommand()).execute(args), bytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+    }
+
+    @Test
+    void printsTheErrorDocumentOnEveryFailureWithJsonAndLeavesNoEmptyTarget() throws Exception {
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "hello");
+        final String repo = initRepo();
+        run("backup", "--repo", repo, "--password-file", pw, src.toString());
+        final Path target = dir.resolve("target");
+        final String[][] cases = {
+            {"1", "ls", "--repo", repo, "--password-file", pw, "--json", "latest", "/nothere"},
+            {"2", "forget", "--repo", repo, "--password-file", pw, "--json"},
+            {"2", "init", "--repo", src.toString(), "--password-file", pw, "--json"},
+            {"1", "restore", "--repo", repo, "--password-file", pw, "--json", "latest", "--target", target.toString(),
+                "--include", "/nothere"},
+        };
+        for (final String[] c : cases) {
+            final Map.Entry<Integer, String> r = failing(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(Integer.parseInt(c[0]), r.getKey(), String.join(" ", c));
+            final JsonNode doc = new ObjectMapper().readTree(r.getValue());
+            assertEquals(Integer.parseInt(c[0]), doc.path("exitCode").asInt(), r.getValue());
+            assertFalse(doc.path("error").asText().isEmpty(), r.getValue());
+        }
+        assertFalse(Files.exists(target), "a restore of nothing leaves no empty target");
     }
 
     @Test

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "Settings: key=value lines, see collector/collector-sample.properties;",
             "unknown keys are refused. For a small footprint run it with",
             "VIGIL_JAVA_OPTS=\"$(cat collector/jvm.options)\".",
-            "Exit codes: 0 stopped by Ctrl-C, 1 failed, 3 configuration refused."},
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 3 configuration refused."},
         subcommands = JournalCommand.class)
 public final class CollectorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value). Without it, defaults.")

@@ -9,6 +9,12 @@ import java.util.function.Supplier;
 
 /** Keeps a started service in the foreground of its command until Ctrl-C, or until it stops working on its own. */
 public final class Foreground {
+    /**
+     * How a service command ends when stopped, for its {@code --help}: the JVM exits with the signal's code once the
+     * service has closed (a supervisor such as systemd should take them as success: {@code SuccessExitStatus=130 143}).
+     */
+    public static final String STOPPED = "130 or 143 stopped by Ctrl-C or SIGTERM (after a clean stop)";
+
     private Foreground() {
     }
 
