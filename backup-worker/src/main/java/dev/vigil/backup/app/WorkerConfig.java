@@ -145,8 +145,15 @@ public final class WorkerConfig extends CommonConfig {
     public WorkerConfig(final Map<?, ?> values) {
         super(definition(datasetIds(values)), values);
         for (final String id : datasetIds()) {
-            if (!Path.of(getString("dataset." + id + ".path")).isAbsolute()) {
-                throw new ConfigException("dataset." + id + ".path must be an absolute path");
+            // a service's paths do not depend on the directory it happens to be started from
+            for (final String key : List.of("path", "repository", "password.file")) {
+                if (!Path.of(dataset(id, key)).isAbsolute()) {
+                    throw new ConfigException("dataset." + id + "." + key + " must be an absolute path, was "
+                            + dataset(id, key));
+                }
+            }
+            if (!Files.isReadable(Path.of(dataset(id, "password.file")))) {
+                throw new ConfigException("dataset." + id + ".password.file: cannot read " + dataset(id, "password.file"));
             }
             excludes.put(id, excludesOf(id));
         }
@@ -186,14 +193,16 @@ public final class WorkerConfig extends CommonConfig {
         if (v == null) {
             return List.of();
         }
-        if (v instanceof List<?> l) {
-            return l.stream().map(Object::toString).toList();
-        }
         final List<String> out = new ArrayList<>();
-        for (final String s : v.toString().split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.strip());
+        for (final Object o : v instanceof List<?> l ? l : List.of(v.toString().split(","))) {
+            final String id = o.toString().strip();
+            if (id.isEmpty()) {
+                continue;
             }
+            if (out.contains(id)) {
+                throw new ConfigException(DATASETS_CONFIG + " names " + id + " twice");
+            }
+            out.add(id);
         }
         return out;
     }
@@ -214,8 +223,10 @@ public final class WorkerConfig extends CommonConfig {
                     ids.put(DATASETS_CONFIG, l.substring(l.indexOf('=') + 1).strip());
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(file + ": not UTF-8 text");
         } catch (java.io.IOException e) {
-            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+            throw new ConfigException(file + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(e));
         }
         return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids))));
     }

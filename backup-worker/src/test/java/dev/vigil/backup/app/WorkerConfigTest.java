@@ -32,6 +32,7 @@ class WorkerConfigTest {
 
     @Test
     void readsEachDatasetsExcludeFileAndRefusesABadPattern() throws Exception {
+        Files.writeString(dir.resolve("pw"), "secret\n");
         final Path excludes = Files.write(dir.resolve("excludes"), List.of("# caches", "*.tmp", "/cache"));
         final WorkerConfig ok = WorkerConfig.read(config(excludes.toString()));
         assertEquals(List.of("*.tmp", "/cache"), ok.excludes("ds").patterns());
@@ -53,5 +54,23 @@ class WorkerConfigTest {
         Files.write(excludes, List.of(dir.resolve("ds") + "/"));
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(config(excludes.toString())))
                 .getMessage().contains("would leave out the whole dataset"));
+    }
+
+    @Test
+    void refusesRelativePathsAMissingPasswordFileAndADatasetNamedTwice() throws Exception {
+        final Path file = config("");
+        final String text = Files.readString(file);
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
+                .contains("dataset.ds.password.file: cannot read"), "the password file does not exist yet");
+        Files.writeString(dir.resolve("pw"), "secret\n");
+        WorkerConfig.read(file);
+        Files.writeString(file, text.replace("dataset.ds.repository=" + dir.resolve("repo"), "dataset.ds.repository=repo"));
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
+                .contains("dataset.ds.repository must be an absolute path"));
+        Files.writeString(file, text.replace("worker.datasets=ds,other", "worker.datasets=ds,other,ds"));
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
+                .contains("worker.datasets names ds twice"));
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(dir.resolve("none.properties")))
+                .getMessage().endsWith("cannot read: no such file or directory"));
     }
 }

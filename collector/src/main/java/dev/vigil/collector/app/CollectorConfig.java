@@ -141,7 +141,8 @@ public final class CollectorConfig extends CommonConfig {
                 .define(METRICS_FS_EXCLUDE_TYPES_CONFIG, Type.LIST,
                         "tmpfs,devtmpfs,devfs,iso9660,squashfs,aufs,nsfs,autofs,ramfs", Importance.LOW,
                         METRICS_FS_EXCLUDE_TYPES_DOC)
-                .define(LOGS_PATHS_CONFIG, Type.LIST, "", Importance.HIGH, LOGS_PATHS_DOC)
+                .define(LOGS_PATHS_CONFIG, Type.LIST, "", CommonConfig.validator("glob patterns",
+                        (name, value) -> checkGlobs(castList(value))), Importance.HIGH, LOGS_PATHS_DOC)
                 .define(LOGS_START_AT_CONFIG, Type.STRING, "end", ValidString.in("beginning", "end"),
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
@@ -250,6 +251,16 @@ public final class CollectorConfig extends CommonConfig {
             Pattern.compile((String) value);
         } catch (PatternSyntaxException e) {
             throw new ConfigException(LOGS_MULTILINE_START_PATTERN_CONFIG, value, e.getDescription());
+        }
+    }
+
+    private static void checkGlobs(final List<String> globs) {
+        for (final String g : globs) {
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(LOGS_PATHS_CONFIG, g, "not a valid glob: " + e.getDescription());
+            }
         }
     }
 
