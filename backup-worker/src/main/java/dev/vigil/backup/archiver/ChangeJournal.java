@@ -40,7 +40,7 @@ public final class ChangeJournal {
         try {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
-            throw new BackupException("journal " + file + ": cannot read: " + e.getMessage(), e);
+            throw new BackupException("journal " + file + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(e), e);
         }
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {

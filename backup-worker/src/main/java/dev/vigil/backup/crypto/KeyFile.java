@@ -40,7 +40,7 @@ public record KeyFile(String kdf, int n, int r, int p, String salt, String data,
      *
      * @param master the key to wrap
      * @param password the password
-     * @param n scrypt cost, a power of 2 &gt;= 2^10
+     * @param n scrypt cost, a power of 2 from 2^10 to 2^20 (1 GiB of memory with r = 8)
      * @param created now
      * @param host this host
      * @param username this user
@@ -48,8 +48,9 @@ public record KeyFile(String kdf, int n, int r, int p, String salt, String data,
      */
     public static KeyFile create(final MasterKey master, final char[] password, final int n, final Instant created,
                                  final String host, final String username) {
-        if (n < 1024 || Integer.bitCount(n) != 1) {
-            throw new IllegalArgumentException("scrypt N must be a power of 2 >= 1024, was " + n);
+        if (n < 1024 || n > 1 << 20 || Integer.bitCount(n) != 1) {
+            throw new IllegalArgumentException("scrypt N must be a power of 2 from 1024 to 1048576 (1 GiB of memory), "
+                    + "was " + n);
         }
         final byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);

@@ -235,6 +235,8 @@ class SnapshotsCommandTest {
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
                 "--kdf-n", "3"));
+        assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
+                "--kdf-n", "1073741824"), "a cost no machine has the memory for is refused before any work");
         assertTrue(!Files.exists(repo) || entries(repo).isEmpty(), "a refused init leaves nothing");
         run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
     }
