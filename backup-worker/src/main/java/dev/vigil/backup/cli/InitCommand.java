@@ -34,6 +34,10 @@ final class InitCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        if (Files.exists(repo.repo, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(repo.repo)) {
+            throw new IllegalArgumentException("init: " + repo.repo + " is a file; a repository goes in an empty or "
+                    + "missing directory");
+        }
         if (Files.isDirectory(repo.repo)) {
             try (java.util.stream.Stream<Path> entries = Files.list(repo.repo)) {
                 if (entries.findAny().isPresent() && !Files.exists(repo.repo.resolve("vigil-repository"))) {

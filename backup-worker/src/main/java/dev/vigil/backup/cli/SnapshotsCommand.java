@@ -1,6 +1,7 @@
 package dev.vigil.backup.cli;
 
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import java.time.Instant;
@@ -23,6 +24,10 @@ final class SnapshotsCommand extends RepoSubcommand {
             final SnapshotStore store = new SnapshotStore(r);
             final List<Snapshot> all = store.list().stream()
                     .filter(s -> dataset == null || dataset.equals(s.dataset())).toList();
+            if (all.isEmpty() && dataset != null) {
+                err.println("no snapshot of dataset " + FileNames.display(dataset) + " ('vigil repo snapshots' lists "
+                        + "every dataset)");
+            }
             for (final String damaged : store.damaged()) {
                 err.println("warning: " + damaged + " (not listed; 'vigil repo forget ID' removes it)");
             }
@@ -40,7 +45,7 @@ final class SnapshotsCommand extends RepoSubcommand {
                         s.parent() == null ? "-" : s.parent().substring(0, 8),
                         (s.protectedSnapshot() ? "P" : "") + (s.original() != null ? "C" : ""),
                         f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()),
-                        dev.vigil.backup.snapshot.FileNames.display(s.dataset())); // a newline would fake a row
+                        FileNames.display(s.dataset())); // a newline would fake a row
             }
             out.println(all.size() + " snapshots (flags: P protected, C copied)");
             return ExitCodes.OK;
