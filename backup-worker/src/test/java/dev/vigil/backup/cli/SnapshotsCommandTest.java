@@ -231,6 +231,8 @@ class SnapshotsCommandTest {
         final CommandLine cli = new CommandLine(new RepoCommand());
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.toString(), "--password-file", pw));
         assertEquals(List.of(data.resolve("precious.txt")), entries(data));
+        assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.resolve("precious.txt").toString(),
+                "--password-file", pw), "a file is no place for a repository: bad usage, not 'no repository'");
         final Path repo = dir.resolve("repo");
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
