@@ -179,7 +179,8 @@ public final class CollectorConfig extends CommonConfig {
                         FILES_ENTROPY_FILE_SAMPLE_BYTES_DOC)
                 .define(EVENTS_HTTP_PORT_CONFIG, Type.INT, 7171, Range.between(-1, 65_535), Importance.MEDIUM,
                         EVENTS_HTTP_PORT_DOC)
-                .define(EVENTS_HTTP_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(),
+                .define(EVENTS_HTTP_ADDRESS_CONFIG, Type.STRING, "127.0.0.1", CommonConfig.validator(
+                        "an address of this host", (name, value) -> checkAddress((String) value)),
                         Importance.MEDIUM, EVENTS_HTTP_ADDRESS_DOC)
                 .define(CLOCK_JUMP_THRESHOLD_MS_CONFIG, Type.LONG, 2_000L, Range.atLeast(100), Importance.LOW,
                         CLOCK_JUMP_THRESHOLD_MS_DOC)
@@ -251,6 +252,17 @@ public final class CollectorConfig extends CommonConfig {
             Pattern.compile((String) value);
         } catch (PatternSyntaxException e) {
             throw new ConfigException(LOGS_MULTILINE_START_PATTERN_CONFIG, value, e.getDescription());
+        }
+    }
+
+    private static void checkAddress(final String address) {
+        try {
+            if (address.isBlank()) {
+                throw new java.net.UnknownHostException("empty");
+            }
+            java.net.InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new ConfigException(EVENTS_HTTP_ADDRESS_CONFIG, address, "not an address this host can listen on");
         }
     }
 
