@@ -32,7 +32,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         // The Kafka clients check their settings when built and wrap the refusal ("Failed to construct kafka
         // consumer"): what the operator must fix is the cause, e.g. bootstrap.servers=notahost.
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-            if (c instanceof ConfigException) {
+            // a broker name that does not resolve yet (DNS not up at boot) is not a configuration to fix: exit 1, so
+            // that a supervisor restarts the service
+            if (c instanceof ConfigException && !String.valueOf(c.getMessage()).startsWith("No resolvable")) {
                 command.getErr().println(name + ": configuration refused: " + c.getMessage());
                 return BAD_CONFIG;
             }

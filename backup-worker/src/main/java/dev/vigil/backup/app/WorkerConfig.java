@@ -146,8 +146,9 @@ public final class WorkerConfig extends CommonConfig {
         super(definition(datasetIds(values)), values);
         for (final String id : datasetIds()) {
             // a service's paths do not depend on the directory it happens to be started from
-            for (final String key : List.of("path", "repository", "password.file")) {
-                if (!Path.of(dataset(id, key)).isAbsolute()) {
+            for (final String key : List.of("path", "repository", "password.file", "journal.file", "exclude.file",
+                    "offsite.repository", "offsite.password.file")) {
+                if (!dataset(id, key).isEmpty() && !Path.of(dataset(id, key)).isAbsolute()) {
                     throw new ConfigException("dataset." + id + "." + key + " must be an absolute path, was "
                             + dataset(id, key));
                 }

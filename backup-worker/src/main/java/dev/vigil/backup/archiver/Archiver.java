@@ -98,7 +98,8 @@ public final class Archiver {
                 if (plan.usable() && !(options.excludes().patterns().equals(orNone(p.excludes()))
                         && options.excludes().markers().equals(orNone(p.excludeIfPresent())))) {
                     // The journal names what changed, not what the new patterns now take in or leave out.
-                    plan = ChangeJournal.Plan.fallback("the exclude patterns differ from the parent snapshot's");
+                    plan = ChangeJournal.Plan.fallback("the exclude patterns or markers differ from the parent "
+                            + "snapshot's");
                 }
                 journalUse = new Snapshot.JournalUse(plan.usable(), plan.reason(),
                         plan.usable() ? plan.coveredUntil().toString() : null);

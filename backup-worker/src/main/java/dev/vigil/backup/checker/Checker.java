@@ -103,6 +103,15 @@ public final class Checker {
                 return;
             } else {
                 problems[i] = checkHeader(pack, size, e.getValue());
+                if (problems[i] != null) {
+                    // a header that cannot be trusted: what is lost is told by the blobs, read where the index says
+                    try {
+                        markUnreadable(e.getValue(), repo.backend().load(pack), pack, bad);
+                    } catch (IOException ex) {
+                        markAll(e.getValue(), bad);
+                    }
+                    return;
+                }
             }
             if (problems[i] != null) {
                 markAll(e.getValue(), bad);

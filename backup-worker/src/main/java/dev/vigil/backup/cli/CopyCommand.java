@@ -6,6 +6,7 @@ import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,12 @@ final class CopyCommand extends RepoSubcommand {
             final SnapshotStore store = new SnapshotStore(src);
             final Set<String> named = new HashSet<>();
             for (final String id : ids) {
-                named.add(store.resolve(id, dataset).id());
+                final Snapshot s = store.resolve(id, dataset);
+                if (dataset != null && !dataset.equals(s.dataset())) {
+                    throw new BackupException("snapshot " + s.shortId() + " is of dataset " + s.dataset() + ", not "
+                            + dataset);
+                }
+                named.add(s.id());
             }
             final SnapshotCopier.Result result = new SnapshotCopier(src, dst).copy(s ->
                     (dataset == null || dataset.equals(s.dataset())) && (ids.isEmpty() || named.contains(s.id())));

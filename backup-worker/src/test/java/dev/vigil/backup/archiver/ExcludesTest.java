@@ -215,7 +215,7 @@ class ExcludesTest {
             final Snapshot changed = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
                     .withJournal(ChangeJournal.read(journal), end2), null).snapshot();
             assertFalse(changed.journal().used());
-            assertTrue(changed.journal().reason().contains("exclude patterns differ"), changed.journal().reason());
+            assertTrue(changed.journal().reason().contains("exclude patterns or markers differ"), changed.journal().reason());
             assertEquals(1, changed.figures().filesNew(), "the scan takes in the image no longer excluded");
         }
     }

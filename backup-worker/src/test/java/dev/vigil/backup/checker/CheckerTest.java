@@ -107,10 +107,13 @@ class CheckerTest {
             Files.write(p, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
         }
         try (Repository repo = TestRepos.open(dir)) {
-            final Checker.Report r = new Checker(repo).check(1.0, 1);
-            assertFalse(r.ok());
-            assertTrue(r.errors().stream().allMatch(e -> e.startsWith("pack ")), "only the packs themselves: "
-                    + r.errors());
+            for (final double share : new double[] {0.0, 1.0}) {
+                final Checker.Report r = new Checker(repo).check(share, 1);
+                assertFalse(r.ok());
+                assertTrue(r.errors().stream().allMatch(e -> e.startsWith("pack ")), "only the packs themselves: "
+                        + r.errors());
+                assertTrue(r.hints().stream().noneMatch(h -> h.contains("not used")), r.hints().toString());
+            }
         }
     }
 

@@ -114,6 +114,9 @@ class SnapshotsCommandTest {
             // a copy job with a typo fails instead of copying nothing
             assertEquals(ExitCodes.FAILED, new CommandLine(new RepoCommand()).execute("copy", "--repo", repo,
                     "--password-file", pw, "--to", offsite, "--to-password-file", pw, "zzzz"));
+            // nor one of another dataset than --dataset says
+            assertEquals(ExitCodes.FAILED, new CommandLine(new RepoCommand()).execute("copy", "--repo", repo,
+                    "--password-file", pw, "--to", offsite, "--to-password-file", pw, "--dataset", "other", "latest"));
         } finally {
             System.setErr(saved);
         }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
             "changed and deleted paths of a run only if every line from sequence 1",
             "has complete=true. A directory created, renamed or deleted is listed",
             "as every path under it.",
-            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 2 bad usage."})
+            "Exit codes: 0 after --count intervals, " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 2 bad usage."})
 public final class JournalCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "ID=PATH", description = "Dataset id and its directory.")
     String dataset;
