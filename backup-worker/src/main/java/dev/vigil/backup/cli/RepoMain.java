@@ -64,16 +64,16 @@ public final class RepoMain {
     /**
      * Builds picocli's model of the one subcommand being run, when the first argument names one: picocli
      * otherwise reflects on all twelve commands (a quarter of a no-change backup's start-up). Help, errors
-     * and exit codes are the same; the usage line reads "repo backup ..." either way.
+     * and exit codes are the same; the usage line reads "vigil repo backup ..." either way.
      */
     static CommandLine commandLine(final String[] args) {
         if (args.length > 0) {
             for (final Class<?> sub : RepoCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
                 if (sub.getAnnotation(CommandLine.Command.class).name().equals(args[0])) {
-                    return new CommandLine(new RepoCommand.Alone()).addSubcommand(sub);
+                    return new CommandLine(new RepoCommand.Alone()).addSubcommand(sub).setCommandName("vigil repo");
                 }
             }
         }
-        return new CommandLine(new RepoCommand());
+        return new CommandLine(new RepoCommand()).setCommandName("vigil repo");
     }
 }

@@ -44,6 +44,6 @@ class RepoMainTest {
     void shouldBuildOnlyTheSubcommandNamed() {
         assertEquals(1, RepoMain.commandLine(new String[] {"backup", "--help"}).getSubcommands().size());
         assertEquals(13, RepoMain.commandLine(new String[] {"--help"}).getSubcommands().size());
-        assertTrue(run("backup", "--help").contains("Usage: repo backup"));
+        assertTrue(run("backup", "--help").contains("Usage: vigil repo backup"));
     }
 }
