@@ -26,6 +26,23 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class LocalBackend implements Backend {
     private static final String TMP_PREFIX = ".tmp-";
+    /**
+     * Temporary files of saves in progress in this JVM, removed if it stops in the middle (Ctrl-C, SIGTERM): else they
+     * stay until the next prune, which alone may remove others' (a backup running beside may be writing its own).
+     */
+    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (final Path tmp : WRITING) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // prune removes it
+                }
+            }
+        }, "vigil-backend-temporaries"));
+    }
     private static final int OPEN_PER_THREAD = 16;
     private final Path root;
     private final boolean fsync;
@@ -95,6 +112,17 @@ public final class LocalBackend implements Backend {
         final java.nio.file.attribute.FileAttribute<?>[] mode = handle.type() == FileType.KEY ? OWNER_ONLY : NONE;
         final java.util.Set<StandardOpenOption> create = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
+        WRITING.add(tmp);
+        try {
+            write(tmp, dir, target, create, mode, data, length);
+        } finally {
+            WRITING.remove(tmp);
+        }
+    }
+
+    private void write(final Path tmp, final Path dir, final Path target,
+                       final java.util.Set<StandardOpenOption> create, final java.nio.file.attribute.FileAttribute<?>[] mode,
+                       final byte[] data, final int length) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(tmp, create, mode);

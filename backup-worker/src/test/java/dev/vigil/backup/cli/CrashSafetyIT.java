@@ -18,6 +18,7 @@ import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -113,8 +114,8 @@ class CrashSafetyIT {
         final Path repo = tmp.resolve("repo");
         TestRepos.create(repo).close();
         final Path log = tmp.resolve("child.log");
-        final Process p = startUntilPacks(repo, 2, "repo", "backup", "--repo", repo.toString(), "--no-fsync",
-                src.toString());
+        // with fsync, as by default: a pack is then being written most of the time, and the stop lands in one
+        final Process p = startUntilPacks(repo, 2, "repo", "backup", "--repo", repo.toString(), src.toString());
         assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
         p.destroy(); // SIGTERM, as Ctrl-C or a service manager would
         p.waitFor(1, TimeUnit.MINUTES);
@@ -122,6 +123,10 @@ class CrashSafetyIT {
             assertEquals(0, locks.count(), "no lock left for other hosts to wait on");
         }
         assertTrue(Files.readString(log).contains("stopped before the end"), Files.readString(log));
+        try (Stream<Path> files = Files.walk(repo)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList(),
+                    "the pack being written when stopped is not left behind");
+        }
         assertValid(repo);
     }
 
