@@ -12,6 +12,7 @@ import dev.vigil.analyzer.stats.WindowSpec;
 import dev.vigil.schemas.config.CommonConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -249,15 +250,45 @@ public final class AnalyzerConfig extends CommonConfig {
     public AnalyzerConfig(final Map<?, ?> values, final Clock clock) {
         super(CONFIG, values);
         this.clock = clock;
+        checkConsistency();
         try {
             this.series = buildSeriesSettings();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("inconsistent analyzer settings (" + String.join(", ", STATS_WINDOW_MS_CONFIG,
-                    STATS_HOPPING_SIZE_MS_CONFIG, STATS_HOPPING_ADVANCE_MS_CONFIG, CLEAN_GRACE_MS_CONFIG,
-                    ANOMALY_OPEN_THRESHOLD_CONFIG, ANOMALY_CLOSE_THRESHOLD_CONFIG, DETECTOR_WARMUP_POINTS_CONFIG,
-                    DETECTOR_WINDOW_POINTS_CONFIG, FORECAST_MIN_POINTS_CONFIG, FORECAST_WINDOW_POINTS_CONFIG,
-                    SERIES_IDLE_MS_CONFIG, SERIES_EXPIRY_MS_CONFIG) + "): " + e.getMessage());
+            throw new ConfigException("inconsistent analyzer settings: " + e.getMessage());
         }
+    }
+
+    /** Refuses settings that contradict each other, naming the keys as the operator wrote them. */
+    private void checkConsistency() {
+        order(FORECAST_MIN_POINTS_CONFIG, getInt(FORECAST_MIN_POINTS_CONFIG), FORECAST_WINDOW_POINTS_CONFIG,
+                getInt(FORECAST_WINDOW_POINTS_CONFIG), false);
+        order(DETECTOR_WARMUP_POINTS_CONFIG, getInt(DETECTOR_WARMUP_POINTS_CONFIG), DETECTOR_WINDOW_POINTS_CONFIG,
+                getInt(DETECTOR_WINDOW_POINTS_CONFIG), false);
+        order(ANOMALY_CLOSE_THRESHOLD_CONFIG, getDouble(ANOMALY_CLOSE_THRESHOLD_CONFIG), ANOMALY_OPEN_THRESHOLD_CONFIG,
+                getDouble(ANOMALY_OPEN_THRESHOLD_CONFIG), true);
+        order(CLEAN_GRACE_MS_CONFIG, getLong(CLEAN_GRACE_MS_CONFIG), SERIES_IDLE_MS_CONFIG, getLong(SERIES_IDLE_MS_CONFIG),
+                true);
+        order(SERIES_IDLE_MS_CONFIG, getLong(SERIES_IDLE_MS_CONFIG), SERIES_EXPIRY_MS_CONFIG,
+                getLong(SERIES_EXPIRY_MS_CONFIG), false);
+        final long tumbling = getLong(STATS_WINDOW_MS_CONFIG);
+        for (final String key : List.of(STATS_HOPPING_SIZE_MS_CONFIG, STATS_HOPPING_ADVANCE_MS_CONFIG)) {
+            if (getLong(key) % tumbling != 0) {
+                throw new ConfigException(key + " " + getLong(key) + " must be a multiple of " + STATS_WINDOW_MS_CONFIG
+                        + " " + tumbling);
+            }
+        }
+    }
+
+    private static void order(final String lowKey, final double low, final String highKey, final double high,
+                              final boolean strict) {
+        if (strict ? low >= high : low > high) {
+            throw new ConfigException(lowKey + " " + num(low) + " must be " + (strict ? "below " : "at most ") + highKey
+                    + " " + num(high));
+        }
+    }
+
+    private static String num(final double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private SeriesSettings buildSeriesSettings() {
