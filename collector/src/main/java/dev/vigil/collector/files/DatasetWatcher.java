@@ -86,6 +86,11 @@ public final class DatasetWatcher implements AutoCloseable {
     private final Map<String, FileState> index = new HashMap<>();
     private final Set<Path> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean overflow = new AtomicBoolean();
+    /**
+     * Set when the dataset directory's own watch ended (removed, or replaced by a new one): no notification comes from
+     * it any more, so every interval rescans, incomplete, until a rescan finds it and watches it again.
+     */
+    private volatile boolean rootLost;
     private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
     private Mode mode;
     private WatchService watchService;
@@ -181,11 +186,16 @@ public final class DatasetWatcher implements AutoCloseable {
         final Instant end = clock.instant();
         final Changes changes = new Changes();
         boolean complete = true;
-        if (overflow.getAndSet(false)) {
-            LOG.warn("dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
+        final boolean lost = rootLost;
+        if (overflow.getAndSet(false) || lost) {
+            LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
+                    : "dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
             complete = false;
             dirty.clear();
-            scan(root, changes);
+            scan(root, changes); // watches the directory again when it is there
+            if (lost && keys.containsValue(root)) {
+                rootLost = false;
+            }
         } else if (mode == Mode.SCAN) {
             scan(root, changes);
         } else {
@@ -380,6 +390,9 @@ public final class DatasetWatcher implements AutoCloseable {
                 }
                 if (!key.reset()) {
                     keys.remove(key);
+                    if (root.equals(dir)) {
+                        rootLost = true;
+                    }
                 }
             }
         } catch (InterruptedException e) {

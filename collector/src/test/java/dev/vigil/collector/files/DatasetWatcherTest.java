@@ -211,6 +211,31 @@ class DatasetWatcherTest {
     }
 
     @Test
+    void shouldKeepReportingIncompleteUntilItWatchesADatasetDirectoryThatWasRemovedAndMadeAgain() throws Exception {
+        try (DatasetWatcher w = start("watch", 100_000)) {
+            Files.writeString(root.resolve("a.txt"), "a");
+            closeSettled(w);
+            // rm -rf and mkdir: the new directory is another inode, which no watch covers
+            Files.delete(root.resolve("a.txt"));
+            Files.delete(root);
+            boolean incomplete = false; // the end of the watch is notified too, a little after the deletion
+            for (int i = 0; i < 20 && !incomplete; i++) {
+                incomplete = !closeSettled(w).getComplete();
+            }
+            assertTrue(incomplete, "the dataset directory's watch ended");
+            Files.createDirectories(root);
+            Files.writeString(root.resolve("z.txt"), "back");
+            final FileActivity back = closeSettled(w);
+            assertFalse(back.getComplete(), "changes made while nothing watched are found by a rescan, not trusted");
+            assertTrue(back.getChangedPaths().contains("z.txt"), back.getChangedPaths().toString());
+            Files.writeString(root.resolve("z2.txt"), "more");
+            final FileActivity watched = closeSettled(w);
+            assertTrue(watched.getComplete(), "watched again");
+            assertEquals(List.of("z2.txt"), watched.getChangedPaths());
+        }
+    }
+
+    @Test
     void shouldSwitchToScanningWhenTheVerificationFindsChangesTheNotificationsMissed() throws Exception {
         try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("auto", 1, 1000, 1 << 20,
                 8192), Clock.systemUTC())) {
