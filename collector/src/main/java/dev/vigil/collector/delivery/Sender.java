@@ -156,6 +156,10 @@ public final class Sender implements AutoCloseable {
         boolean committed = false;
         try {
             final KafkaProducer<String, byte[]> p = producer();
+            // The topic's metadata first (a new producer after an outage has none): else the first record can time out
+            // waiting for it while the next ones, sent once the broker is back, get through, and the batch, sent again,
+            // arrives out of order and partly twice.
+            p.partitionsFor(topics.get(kind));
             final List<Future<RecordMetadata>> futures = new ArrayList<>(batch.entries().size());
             for (final Spool.Entry e : batch.entries()) {
                 futures.add(p.send(new ProducerRecord<>(topics.get(kind), e.key(), e.value())));
