@@ -44,6 +44,10 @@ public final class StatsClient {
             response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
+            if (unresolved(e)) {
+                throw new AnalyzerException("analyzer query endpoint " + endpoint + ": unknown host (--analyzer, "
+                        + "$VIGIL_ANALYZER)", e);
+            }
             throw new AnalyzerException("analyzer query endpoint " + endpoint + ": cannot connect ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
                     + "); is an analyzer running there? (--analyzer, $VIGIL_ANALYZER)", e);
@@ -70,5 +74,14 @@ public final class StatsClient {
             windows.add(RecordJson.read(w, StatsWindow.class));
         }
         return windows;
+    }
+
+    private static boolean unresolved(final Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException || c instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
