@@ -43,6 +43,7 @@ public final class LocalBackend implements Backend {
             }
         }, "vigil-backend-temporaries"));
     }
+
     private static final int OPEN_PER_THREAD = 16;
     private final Path root;
     private final boolean fsync;
@@ -114,38 +115,32 @@ public final class LocalBackend implements Backend {
                 StandardOpenOption.WRITE);
         WRITING.add(tmp);
         try {
-            write(tmp, dir, target, create, mode, data, length);
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(tmp, create, mode);
+            } catch (NoSuchFileException e) {
+                Files.createDirectories(dir);
+                ch = FileChannel.open(tmp, create, mode);
+            }
+            try (FileChannel c = ch) {
+                final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
+                while (buf.hasRemaining()) {
+                    c.write(buf);
+                }
+                if (fsync) {
+                    c.force(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
         } finally {
             WRITING.remove(tmp);
-        }
-    }
-
-    private void write(final Path tmp, final Path dir, final Path target,
-                       final java.util.Set<StandardOpenOption> create, final java.nio.file.attribute.FileAttribute<?>[] mode,
-                       final byte[] data, final int length) throws IOException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(tmp, create, mode);
-        } catch (NoSuchFileException e) {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(tmp, create, mode);
-        }
-        try (FileChannel c = ch) {
-            final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
-            while (buf.hasRemaining()) {
-                c.write(buf);
-            }
-            if (fsync) {
-                c.force(false);
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -97,10 +97,10 @@ public final class Checker {
             final Long size = stored.get(e.getKey());
             if (size == null) {
                 problems[i] = pack + ": missing";
+                markAll(e.getValue(), bad);
             } else if (read[i]) {
                 bytesRead.addAndGet(size);
                 problems[i] = readPack(pack, e.getValue(), bad); // marks the blobs it finds damaged
-                return;
             } else {
                 problems[i] = checkHeader(pack, size, e.getValue());
                 if (problems[i] != null) {
@@ -110,11 +110,7 @@ public final class Checker {
                     } catch (IOException ex) {
                         markAll(e.getValue(), bad);
                     }
-                    return;
                 }
-            }
-            if (problems[i] != null) {
-                markAll(e.getValue(), bad);
             }
         });
         for (final String problem : problems) {
@@ -208,14 +204,19 @@ public final class Checker {
     private void markUnreadable(final List<PackedBlob> expected, final byte[] whole, final Handle pack,
                                 final Set<BlobId> bad) {
         for (final PackedBlob b : expected) {
-            try {
-                final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
-                if (!Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes())) {
-                    bad.add(b.id());
-                }
-            } catch (RuntimeException e) {
+            if (!authentic(b, whole, pack)) {
                 bad.add(b.id());
             }
+        }
+    }
+
+    /** @return whether the blob decrypts, authenticates and hashes to its id where {@code b} says it is */
+    private boolean authentic(final PackedBlob b, final byte[] whole, final Handle pack) {
+        try {
+            final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
+            return Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes());
+        } catch (RuntimeException e) {
+            return false; // cut short, tampered with, or not where it is said to be
         }
     }
 
@@ -242,13 +243,7 @@ public final class Checker {
         }
         final List<String> damaged = new ArrayList<>();
         for (final PackedBlob b : actual) {
-            try {
-                final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
-                if (!Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes())) {
-                    damaged.add(b.id().toString());
-                    bad.add(b.id());
-                }
-            } catch (BackupException e) {
+            if (!authentic(b, whole, pack)) {
                 damaged.add(b.id().toString());
                 bad.add(b.id());
             }

@@ -86,11 +86,11 @@ final class BackupCommand extends RepoSubcommand {
         for (final Path f : excludeFiles) {
             patterns.addAll(Excludes.read(f));
         }
-        // refused here, before the repository is locked, when a pattern is wrong or would leave out the whole dataset
         final List<String> marked = new ArrayList<>(markers);
         if (excludeCaches) {
             marked.add(Excludes.CACHES);
         }
+        // refused here, before the repository is locked, when a pattern is wrong or would leave out the whole dataset
         final Excludes excluded = Excludes.of(patterns, marked);
         excluded.forRoot(source.toAbsolutePath().normalize());
         // The journal is parsed on another core while the key is derived and the index loaded.

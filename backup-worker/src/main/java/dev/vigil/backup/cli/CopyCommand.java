@@ -1,8 +1,6 @@
 package dev.vigil.backup.cli;
 
 import dev.vigil.backup.BackupException;
-import dev.vigil.backup.backend.LocalBackend;
-import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
@@ -53,12 +51,8 @@ final class CopyCommand extends RepoSubcommand {
         } else {
             throw new BackupException("no target password: give --to-password-file or set VIGIL_TO_PASSWORD");
         }
-        if (Files.exists(to) && !Files.isDirectory(to)) {
-            throw new dev.vigil.backup.NoRepositoryException(to + ": a file, not a repository directory");
-        }
         try (Repository src = repo.open(); RepoLock l1 = lock.shared(src, clock);
-             Repository dst = Repository.open(new RetryingBackend(new LocalBackend(to, !repo.noFsync), 3, 200),
-                     targetPassword);
+             Repository dst = Repository.open(RepoOptions.backend(to, repo.noFsync), targetPassword);
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
             if (src.config().id().equals(dst.config().id())) {
                 throw new IllegalArgumentException("--to names the same repository as --repo");

@@ -33,10 +33,20 @@ public final class RepoOptions {
         if (repo.toString().isEmpty()) {
             throw new IllegalArgumentException("--repo is empty");
         }
-        if (Files.exists(repo) && !Files.isDirectory(repo)) {
-            throw new NoRepositoryException(repo + ": a file, not a repository directory");
+        return backend(repo, noFsync);
+    }
+
+    /**
+     * @param dir a repository directory
+     * @param noFsync whether written files are left unsynced
+     * @return its store
+     * @throws NoRepositoryException when {@code dir} is a file
+     */
+    static Backend backend(final Path dir, final boolean noFsync) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new NoRepositoryException(dir + ": a file, not a repository directory");
         }
-        return new RetryingBackend(new LocalBackend(repo, !noFsync), 3, 200);
+        return new RetryingBackend(new LocalBackend(dir, !noFsync), 3, 200);
     }
 
     /**

@@ -72,8 +72,7 @@ final class RestoreCommand extends RepoSubcommand {
                         // not empty after all: left as it is
                     }
                 }
-                throw new dev.vigil.backup.BackupException("not in snapshot " + s.shortId() + ": "
-                        + String.join(", ", result.notFound()) + " (paths as 'vigil repo ls' shows them)");
+                throw new dev.vigil.backup.BackupException(notIn(s, result));
             }
             final boolean failed = !result.unrestored().isEmpty() || !result.notFound().isEmpty();
             if (json) {
@@ -106,10 +105,14 @@ final class RestoreCommand extends RepoSubcommand {
                         + "may hold them); every other file is restored");
             }
             if (!result.notFound().isEmpty()) {
-                err.println("not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())
-                        + " (paths as 'vigil repo ls' shows them)");
+                err.println(notIn(s, result));
             }
             return failed ? ExitCodes.FAILED : ExitCodes.OK;
         }
+    }
+
+    private static String notIn(final Snapshot s, final Restorer.Result result) {
+        return "not in snapshot " + s.shortId() + ": " + String.join(", ", result.notFound())
+                + " (paths as 'vigil repo ls' shows them)";
     }
 }
