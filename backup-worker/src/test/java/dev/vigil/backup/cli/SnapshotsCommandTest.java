@@ -50,6 +50,21 @@ class SnapshotsCommandTest {
         return repo;
     }
 
+    /**
+     * @param options more options of the backup
+     * @return {@link #initRepo}'s repository with one backup of {@code src}, which holds a.txt
+     */
+    private String repoWithABackup(final String... options) throws Exception {
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "hello");
+        final String repo = initRepo();
+        final List<String> args = new java.util.ArrayList<>(List.of("backup", "--repo", repo, "--password-file", pw));
+        args.addAll(List.of(options));
+        args.add(src.toString());
+        run(args.toArray(String[]::new));
+        return repo;
+    }
+
     @Test
     void readsTheJournalLagAsOperatorsWriteDurationsAndRefusesANonDuration() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src"));
@@ -98,10 +113,7 @@ class SnapshotsCommandTest {
 
     @Test
     void copiesTheSnapshotsNamedAsRestoreNamesThemAndFailsOnOneThatIsNotThere() throws Exception {
-        final Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = initRepo();
-        run("backup", "--repo", repo, "--password-file", pw, src.toString());
+        final String repo = repoWithABackup();
         final String offsite = dir.resolve("offsite").toString();
         run("init", "--repo", offsite, "--password-file", pw, "--kdf-n", "1024");
         assertTrue(run("copy", "--repo", repo, "--password-file", pw, "--to", offsite, "--to-password-file", pw,
@@ -140,15 +152,12 @@ class SnapshotsCommandTest {
 
     @Test
     void printsTheErrorDocumentOnEveryFailureWithJsonAndLeavesNoEmptyTarget() throws Exception {
-        final Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = initRepo();
-        run("backup", "--repo", repo, "--password-file", pw, src.toString());
+        final String repo = repoWithABackup();
         final Path target = dir.resolve("target");
         final String[][] cases = {
             {"1", "ls", "--repo", repo, "--password-file", pw, "--json", "latest", "/nothere"},
             {"2", "forget", "--repo", repo, "--password-file", pw, "--json"},
-            {"2", "init", "--repo", src.toString(), "--password-file", pw, "--json"},
+            {"2", "init", "--repo", dir.resolve("src").toString(), "--password-file", pw, "--json"},
             {"1", "restore", "--repo", repo, "--password-file", pw, "--json", "latest", "--target", target.toString(),
                 "--include", "/nothere"},
         };
@@ -164,10 +173,7 @@ class SnapshotsCommandTest {
 
     @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
-        final Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = initRepo();
-        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", src.toString());
+        final String repo = repoWithABackup("--dataset", "docs");
 
         final String table = run("snapshots", "--repo", repo, "--password-file", pw);
         assertTrue(table.startsWith("ID        TIME (UTC)"), table);
@@ -204,10 +210,8 @@ class SnapshotsCommandTest {
 
     @Test
     void skipsADamagedSnapshotUntilForgottenByIdAndPrunesOnlyThen() throws Exception {
-        final Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve("a.txt"), "hello");
-        final String repo = initRepo();
-        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "one", src.toString());
+        final String repo = repoWithABackup("--dataset", "one");
+        final Path src = dir.resolve("src");
         final Path damaged;
         try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("repo/snapshots"))) {
             damaged = s.findFirst().orElseThrow();
