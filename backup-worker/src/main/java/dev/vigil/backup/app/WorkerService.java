@@ -1,6 +1,7 @@
 package dev.vigil.backup.app;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.worker.CommandExecutor;
 import dev.vigil.backup.worker.HostPartition;
 import dev.vigil.backup.worker.JournalStore;
@@ -344,7 +345,10 @@ public final class WorkerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ticker.shutdownNow();
-        if (!thread.isAlive()) {
+        if (thread.isAlive()) {
+            // the command in progress did not finish in time: the JVM ends it, and leaves no temporary file behind
+            LocalBackend.stopSaving();
+        } else {
             consumer.close();
         }
         producer.close(Duration.ofSeconds(10));

@@ -27,21 +27,44 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class LocalBackend implements Backend {
     private static final String TMP_PREFIX = ".tmp-";
     /**
-     * Temporary files of saves in progress in this JVM, removed if it stops in the middle (Ctrl-C, SIGTERM): else they
-     * stay until the next prune, which alone may remove others' (a backup running beside may be writing its own).
+     * Temporary files of saves in progress in this JVM, removed by {@link #stopSaving} when the process is stopped in
+     * the middle (Ctrl-C, SIGTERM): else they stay until the next prune, which alone may remove others' (a backup
+     * running beside may be writing its own). Saves hold the read side of {@link #STOPPING} from registering a
+     * temporary file until it exists; {@link #stopSaving} takes the write side, so none appears after it has looked.
      */
     private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.locks.ReadWriteLock STOPPING =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private static volatile boolean stopping;
+    /** How long saves in progress at a stop may take to finish (an fsynced pack is usually well within). */
+    private static final long STOP_GRACE_MILLIS = 2_000;
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (final Path tmp : WRITING) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // prune removes it
-                }
+    /**
+     * For a shutdown hook of a process that is stopped before its work is done: refuses new saves from now on, lets
+     * those in progress finish for a moment, and removes the temporary files of those that did not.
+     */
+    public static void stopSaving() {
+        STOPPING.writeLock().lock();
+        try {
+            stopping = true;
+        } finally {
+            STOPPING.writeLock().unlock();
+        }
+        final long deadline = System.nanoTime() + STOP_GRACE_MILLIS * 1_000_000;
+        while (!WRITING.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                break;
             }
-        }, "vigil-backend-temporaries"));
+        }
+        for (final Path tmp : WRITING) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                // prune removes it
+            }
+        }
     }
 
     private static final int OPEN_PER_THREAD = 16;
@@ -113,15 +136,26 @@ public final class LocalBackend implements Backend {
         final java.nio.file.attribute.FileAttribute<?>[] mode = handle.type() == FileType.KEY ? OWNER_ONLY : NONE;
         final java.util.Set<StandardOpenOption> create = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
-        WRITING.add(tmp);
+        FileChannel ch;
+        STOPPING.readLock().lock();
         try {
-            FileChannel ch;
+            if (stopping) {
+                throw new java.io.InterruptedIOException("not saving " + handle + ": the process is stopping");
+            }
+            WRITING.add(tmp);
             try {
                 ch = FileChannel.open(tmp, create, mode);
             } catch (NoSuchFileException e) {
                 Files.createDirectories(dir);
                 ch = FileChannel.open(tmp, create, mode);
             }
+        } catch (IOException | RuntimeException e) {
+            WRITING.remove(tmp);
+            throw e;
+        } finally {
+            STOPPING.readLock().unlock();
+        }
+        try {
             try (FileChannel c = ch) {
                 final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
                 while (buf.hasRemaining()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.NoRepositoryException;
 import dev.vigil.backup.RepositoryLockedException;
+import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.WrongPasswordException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -51,8 +52,10 @@ abstract class RepoSubcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        final Thread stopped = new Thread(() -> err.println("vigil repo: stopped before the end; " + whenStopped()),
-                "vigil-stopped");
+        final Thread stopped = new Thread(() -> {
+            LocalBackend.stopSaving();
+            err.println("vigil repo: stopped before the end; " + whenStopped());
+        }, "vigil-stopped");
         Runtime.getRuntime().addShutdownHook(stopped);
         try {
             return run();
