@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow (about a minute): a real broker stopped and restarted on the same port and data directory,
- * and the agent in a child JVM killed with SIGKILL while the broker is down.
+ * Slow (about a minute each): a real broker stopped and restarted on the same port and data directory, with the
+ * agent in a child JVM killed with SIGKILL while the broker is down, or left running through the outage.
  */
 class CrashDeliveryIT {
     private static final String PREFIX = "crash.";
@@ -82,6 +82,50 @@ class CrashDeliveryIT {
                     assertEquals(1, new HashSet<>(ids).size(), "line " + i + " arrived under different ids: " + ids);
                 }
                 assertEquals(nextLine, lines.size(), "no line invented");
+            } finally {
+                agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldDeliverInOrderWhenTheBrokerComesBackAfterTheDeliveryTimeout(final @TempDir Path brokerDir)
+            throws Exception {
+        final int port = freePort();
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "");
+        final Path config = writeConfig(port, log);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+        try {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 1);
+            }
+            final Process agent = startAgent(config);
+            try {
+                final int eventsPort = eventsPort(agent);
+                postAndWrite(eventsPort, log, 10);
+                broker.close();
+                // longer than delivery.timeout.ms: the agent's batches fail and it starts over with a new producer,
+                // which knows nothing of the topics when the broker returns
+                postAndWrite(eventsPort, log, 10);
+                Thread.sleep(7_000);
+                postAndWrite(eventsPort, log, 10);
+                broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+                postAndWrite(eventsPort, log, 10);
+
+                final List<String> order = new ArrayList<>();
+                Consume.until(broker.bootstrapServers(), Topics.LOGS.withPrefix(PREFIX), WAIT, seen -> {
+                    order.clear();
+                    seen.stream().map(LogRecord::getMessage).distinct().forEach(order::add);
+                    return order.size() >= nextLine;
+                });
+                final List<String> written = new ArrayList<>();
+                for (int i = 0; i < nextLine; i++) {
+                    written.add("line " + i);
+                }
+                assertEquals(written, order, "every line arrives, first arrivals in the order written, across the outage");
             } finally {
                 agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
