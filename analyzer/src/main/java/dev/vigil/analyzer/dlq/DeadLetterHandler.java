@@ -36,6 +36,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String topic;
+    /**
+     * The input of the last processing dead letter. One input can fail in several places (a file-activity event
+     * feeds six series, each may refuse its point as late) and Kafka Streams asks again for each; it is kept once,
+     * with the first reason. Compared by identity: the same record's bytes while it is processed, new bytes when it
+     * is read again (after an aborted transaction, whose dead letter went with it).
+     */
+    private volatile byte[] lastInput;
 
     @Override
     public void configure(final Map<String, ?> configs) {
@@ -76,6 +83,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             // A punctuator's failure has no input record to keep; the error log above is the trace.
             return ProcessingExceptionHandler.Response.resume();
         }
+        if (context.sourceRawValue() == lastInput) {
+            return ProcessingExceptionHandler.Response.resume();
+        }
+        lastInput = context.sourceRawValue();
         return ProcessingExceptionHandler.Response.resume(List.of(
                 deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), context.headers(), reason)));
     }

@@ -115,4 +115,16 @@ class CleaningTopologyTest {
             assertTrue(reason(dead.get(2)).contains("entropy 9.5"), reason(dead.get(2)));
         }
     }
+
+    @Test
+    void shouldDeadLetterALateFileActivityEventOnceThoughItFeedsSeveralSeries() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            f.events.pipeInput(HOST, TopologyFixture.activity(100_000, "db", 1, 7.5), T0);
+            // each of its six series refuses the point as 90 s late: one event, one dead letter
+            f.events.pipeInput(HOST, TopologyFixture.activity(10_000, "db", 2, 7.5), T0);
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(1, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
+            assertTrue(reason(dead.get(0)).contains("beyond the 10 s grace"), reason(dead.get(0)));
+        }
+    }
 }
