@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,28 +49,40 @@ class CrashDeliveryIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> accepted = new ArrayList<>();
     private int nextLine;
+    private int port;
+    private Path log;
+    private Path config;
+
+    @BeforeEach
+    void writeAgentConfig() throws IOException {
+        port = freePort();
+        log = dir.resolve("app.log");
+        Files.writeString(log, "");
+        config = writeConfig();
+    }
+
+    private EmbeddedKafkaBroker startBroker(final Path brokerDir) {
+        final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 1);
+        }
+        return broker;
+    }
 
     @Test
     void shouldDeliverEveryAcceptedRecordAfterBrokerOutageAndKill9(final @TempDir Path brokerDir) throws Exception {
-        final int port = freePort();
-        final Path log = dir.resolve("app.log");
-        Files.writeString(log, "");
-        final Path config = writeConfig(port, log);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+        EmbeddedKafkaBroker broker = startBroker(brokerDir);
         try {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 1);
-            }
             Process agent = startAgent(config);
             try {
                 final int eventsPort = eventsPort(agent);
-                postAndWrite(eventsPort, log, 20);
+                postAndWrite(eventsPort, 20);
                 broker.close(); // Kafka away: the agent must keep accepting into its spool
-                postAndWrite(eventsPort, log, 40);
+                postAndWrite(eventsPort, 40);
                 agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL, no shutdown hook
-                broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+                broker = startBroker(brokerDir);
                 agent = startAgent(config);
-                postAndWrite(eventsPort(agent), log, 20);
+                postAndWrite(eventsPort(agent), 20);
 
                 final Map<String, String> events = consumeEvents(broker.bootstrapServers());
                 for (final String id : accepted) {
@@ -93,27 +106,20 @@ class CrashDeliveryIT {
     @Test
     void shouldDeliverInOrderWhenTheBrokerComesBackAfterTheDeliveryTimeout(final @TempDir Path brokerDir)
             throws Exception {
-        final int port = freePort();
-        final Path log = dir.resolve("app.log");
-        Files.writeString(log, "");
-        final Path config = writeConfig(port, log);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
+        EmbeddedKafkaBroker broker = startBroker(brokerDir);
         try {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 1);
-            }
             final Process agent = startAgent(config);
             try {
                 final int eventsPort = eventsPort(agent);
-                postAndWrite(eventsPort, log, 10);
+                postAndWrite(eventsPort, 10);
                 broker.close();
                 // longer than delivery.timeout.ms: the agent's batches fail and it starts over with a new producer,
                 // which knows nothing of the topics when the broker returns
-                postAndWrite(eventsPort, log, 10);
+                postAndWrite(eventsPort, 10);
                 Thread.sleep(7_000);
-                postAndWrite(eventsPort, log, 10);
-                broker = EmbeddedKafkaBroker.start(brokerDir, port, Map.of());
-                postAndWrite(eventsPort, log, 10);
+                postAndWrite(eventsPort, 10);
+                broker = startBroker(brokerDir);
+                postAndWrite(eventsPort, 10);
 
                 final List<String> order = new ArrayList<>();
                 Consume.until(broker.bootstrapServers(), Topics.LOGS.withPrefix(PREFIX), WAIT, seen -> {
@@ -134,7 +140,7 @@ class CrashDeliveryIT {
         }
     }
 
-    private void postAndWrite(final int eventsPort, final Path log, final int count) throws Exception {
+    private void postAndWrite(final int eventsPort, final int count) throws Exception {
         for (int i = 0; i < count; i++) {
             final HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + eventsPort + "/events"))
@@ -173,7 +179,7 @@ class CrashDeliveryIT {
         return byText;
     }
 
-    private Path writeConfig(final int port, final Path log) throws IOException {
+    private Path writeConfig() throws IOException {
         final Path config = dir.resolve("collector.properties");
         Files.writeString(config, String.join("\n",
                 "bootstrap.servers=127.0.0.1:" + port,
