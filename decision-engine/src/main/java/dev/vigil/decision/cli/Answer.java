@@ -32,11 +32,22 @@ final class Answer {
     /** Published, but the engine did not answer within the wait: it applies it when it runs. */
     static final int QUEUED = 4;
     /** The exit codes of approve and reject, for their help. */
-    static final String EXIT_CODES = "Exit codes: 0 applied, 1 not applied (not pending, or expired), 2 bad usage, "
-            + "3 configuration refused, 4 recorded but not answered within --wait (the engine applies it when it runs, unless the proposal "
+    static final String EXIT_CODES = "Exit codes: 0 applied (on a decision that is not a proposal: recorded as "
+            + "feedback), 1 not applied (answered already, or expired), 2 bad usage, 3 configuration refused, 4 recorded "
+            + "but not answered within --wait, or --wait 0s (the engine applies it when it runs, unless the proposal "
             + "expires first).";
 
     private Answer() {
+    }
+
+    /**
+     * A decision from the audit trail, and for a proposal what became of it.
+     *
+     * @param decision the decision
+     * @param fate for a proposal, the first later record that answered it (approved, rejected) or wrote it off
+     *     (expired); null when none
+     */
+    record Found(DecisionRecord decision, DecisionRecord fate) {
     }
 
     /**
@@ -46,15 +57,22 @@ final class Answer {
      * @param within how far back to look
      * @return the decision
      */
-    static DecisionRecord find(final ClusterOptions cluster, final String id, final Duration within) {
+    static Found find(final ClusterOptions cluster, final String id, final Duration within) {
         if (id.length() < 8) {
             throw new IllegalArgumentException("decision id '" + id + "' is too short; give at least 8 characters");
         }
         final List<DecisionRecord> found = new ArrayList<>();
+        // what answers a proposal names it in its reason, or has it as its trigger (expiry): kept while reading once
+        final List<DecisionRecord> answers = new ArrayList<>();
         TopicReader.read(cluster.client(), Topics.DECISIONS.withPrefix(cluster.prefix()), Instant.now().minus(within),
                 r -> {
-                    if (r.value() != null && (r.value().getId().startsWith(id) || r.value().getId().endsWith(id))) {
+                    if (r.value() == null) {
+                        return;
+                    }
+                    if (r.value().getId().startsWith(id) || r.value().getId().endsWith(id)) {
                         found.add(r.value());
+                    } else if (r.value().getReason().contains("proposal ")) {
+                        answers.add(r.value());
                     }
                 });
         if (found.isEmpty()) {
@@ -65,7 +83,12 @@ final class Answer {
             throw new DecisionException("decision id part '" + id + "' is ambiguous: " + found.stream()
                     .map(DecisionRecord::getId).distinct().toList());
         }
-        return found.get(0);
+        final DecisionRecord decision = found.get(0);
+        final DecisionRecord fate = decision.getOutcome() != Outcome.PROPOSED ? null : answers.stream()
+                .filter(r -> decision.getId().equals(r.getTrigger())
+                        || r.getReason().contains("(proposal " + decision.getId()))
+                .findFirst().orElse(null);
+        return new Found(decision, fate);
     }
 
     /** A duration option's value, or bad usage (exit code 2) naming the option. */
@@ -84,23 +107,44 @@ final class Answer {
      * @return the exit code: 0 when the engine applied it, {@link #NOT_APPLIED} when it did not, {@link #QUEUED}
      *     when it did not answer within the wait
      */
-    static int answer(final ClusterOptions cluster, final DecisionRecord decision, final Verdict verdict,
+    static int answer(final ClusterOptions cluster, final Found found, final Verdict verdict,
                       final Action override, final String reason, final String operator, final Duration wait,
                       final boolean json) {
+        final DecisionRecord decision = found.decision();
+        if (found.fate() != null) {
+            final DecisionRecord fate = found.fate();
+            if (json) {
+                System.out.println(RecordJson.write(fate));
+            }
+            System.err.println("decision " + decision.getId() + " was a proposal, answered already: " + fate.getOutcome()
+                    + " at " + fate.getTime() + ": " + fate.getReason() + "; nothing sent"
+                    + (fate.getOutcome() == Outcome.APPROVED || fate.getOutcome() == Outcome.REJECTED ? ""
+                    : " (if it is still needed, the engine proposes it again when its cause recurs)"));
+            return NOT_APPLIED;
+        }
         if (decision.getOutcome() != Outcome.PROPOSED && !json) {
             System.err.println("note: decision " + decision.getId() + " is " + decision.getOutcome()
                     + ", not a proposal; the answer is kept as feedback for retraining the model");
         }
+        // who answered, for the audit trail: $USER is not set under cron, sudo or in containers
+        final String who = operator == null || operator.isBlank() ? System.getProperty("user.name", "") : operator;
         final Instant sent = Instant.now();
         final Feedback feedback = Feedback.newBuilder().setId(Ids.timeOrdered(sent)).setHost(decision.getHost())
                 .setTime(sent).setDecisionId(decision.getId()).setDataset(decision.getDataset()).setVerdict(verdict)
                 .setOverrideAction(override).setReason(reason == null ? "" : reason)
-                .setOperator(operator == null ? "" : operator).build();
+                .setOperator(who).build();
         final String key = decision.getDataset() != null ? decision.getDataset() : decision.getHost();
         Publisher.send(cluster.client(), Topics.FEEDBACK.withPrefix(cluster.prefix()), key, feedback);
-        if (wait.isZero() || decision.getOutcome() != Outcome.PROPOSED) {
-            System.out.println(json ? RecordJson.write(feedback) : verdict + " of " + decision.getId() + " published");
+        if (decision.getOutcome() != Outcome.PROPOSED) {
+            System.out.println(json ? RecordJson.write(feedback) : verdict + " of " + decision.getId()
+                    + " recorded as feedback");
             return 0;
+        }
+        if (wait.isZero()) {
+            System.out.println(json ? RecordJson.write(feedback) : verdict + " of " + decision.getId() + " published");
+            System.err.println("not waiting for the engine's answer (--wait 0s): it applies it when it runs, unless "
+                    + "the proposal expires first ('vigil watch decisions')");
+            return QUEUED;
         }
         final DecisionRecord reply = awaitReply(cluster, feedback.getId(), sent, wait);
         if (reply == null) {

@@ -33,7 +33,8 @@ public final class RejectCommand implements Callable<Integer> {
             + "DIFFERENTIAL, FULL, VERIFY): recorded as an override, a label for retraining.")
     String instead;
 
-    @Option(names = "--operator", defaultValue = "${env:USER}", description = "Who (default: $USER).")
+    @Option(names = "--operator", defaultValue = "${env:USER}", description = "Who, for the audit trail (default: $USER, else the "
+            + "name of the user running it).")
     String operator;
 
     @Option(names = "--within", defaultValue = "7d", description = "How far back to look for the decision "
@@ -44,7 +45,8 @@ public final class RejectCommand implements Callable<Integer> {
             + "does not wait (default: ${DEFAULT-VALUE}).")
     String wait;
 
-    @Option(names = "--json", description = "Print the engine's answer (an audit record) as JSON.")
+    @Option(names = "--json", description = "Print the engine's answer (an audit record) as JSON; the feedback "
+            + "record published when there is no answer to wait for (--wait 0s, not a proposal).")
     boolean json;
 
     @Override

@@ -4,11 +4,14 @@ import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.serde.AvroSerde;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Serializes commands and signs the exact bytes (Ed25519, {@link CommandSignature}): the worker
@@ -39,13 +42,30 @@ public final class CommandSigner {
             throw new ConfigException(privateFile + ": signing key not found or not readable; create a key pair "
                     + "with 'vigil keys generate'");
         }
+        final PrivateKey key;
         try {
-            return new CommandSigner(CommandSignature.readPrivate(privateFile),
-                    CommandSignature.keyId(CommandSignature.readPublic(publicFile)));
+            key = CommandSignature.readPrivate(privateFile);
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        final PublicKey pub;
+        try {
+            pub = CommandSignature.readPublic(publicFile);
         } catch (IOException e) {
             throw new ConfigException(e.getMessage() + " (the public key must be beside the private one: "
                     + publicFile + ")");
         }
+        // The workers are given the .pub: one from another pair would have them refuse every command.
+        final byte[] probe = "vigil key pair check".getBytes(StandardCharsets.UTF_8);
+        final Headers headers = new RecordHeaders();
+        final String keyId = CommandSignature.keyId(pub);
+        CommandSignature.sign(probe, key, keyId, headers);
+        if (!CommandSignature.verify(probe, headers, pub)) {
+            throw new ConfigException(publicFile + " (key id " + keyId + ") is not the public key of " + privateFile
+                    + ": the workers, given it, would refuse every command; put the matching .pub beside the key, or "
+                    + "create a new pair with 'vigil keys generate --force' and give the workers its .pub");
+        }
+        return new CommandSigner(key, keyId);
     }
 
     /** @return the id of the key commands are signed with */

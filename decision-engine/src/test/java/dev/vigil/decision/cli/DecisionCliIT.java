@@ -115,9 +115,12 @@ class DecisionCliIT {
                     "false alarm, disk replaced", "--operator", "bob"));
             assertEquals(0, reject.code(), reject.out());
             assertTrue(reject.out().startsWith("REJECTED: rejected by bob: false alarm"), reject.out());
-            final Run late = run(new ApproveCommand(), args(cluster, proposal.getId(), "--wait", "30s"));
+            final Run late = run(new ApproveCommand(), args(cluster, proposal.getId(), "--wait", "30s", "--json"));
             assertEquals(1, late.code(), "an answered proposal cannot be approved: " + late.out());
-            assertTrue(late.out().contains("no proposal awaits approval"), late.out());
+            final DecisionRecord fate = RecordJson.read(late.out().lines()
+                    .filter(l -> l.startsWith("{")).findFirst().orElse(late.out()), DecisionRecord.class);
+            assertEquals(Outcome.REJECTED, fate.getOutcome(), "what became of it is printed: " + late.out());
+            assertTrue(fate.getReason().startsWith("rejected by bob"), late.out());
 
             assertEquals(0, run(new DatasetsCommand(), args(cluster, "remove", "mail")).code());
             assertEquals("[]", run(new DatasetsCommand(), args(cluster, "list", "--json")).out().strip());

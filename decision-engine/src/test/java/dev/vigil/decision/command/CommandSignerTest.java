@@ -1,0 +1,54 @@
+package dev.vigil.decision.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.schemas.security.CommandSignature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandSignerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldSignWithTheIdOfThePublicKeyBesideThePrivateOne() throws Exception {
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+
+        final CommandSigner signer = CommandSigner.open(key);
+
+        assertEquals(CommandSignature.keyId(CommandSignature.readPublic(CommandSignature.publicFileFor(key))),
+                signer.keyId());
+    }
+
+    @Test
+    void shouldRefuseAPublicKeyFromAnotherPair() throws Exception {
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+        final Path other = dir.resolve("other.key");
+        CommandSignature.write(CommandSignature.generate(), other);
+        Files.copy(CommandSignature.publicFileFor(other), CommandSignature.publicFileFor(key),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> CommandSigner.open(key));
+
+        assertTrue(e.getMessage().contains("engine.key.pub") && e.getMessage().contains("is not the public key of"),
+                e.getMessage());
+    }
+
+    @Test
+    void shouldNameTheMissingPublicKey() throws Exception {
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+        Files.delete(CommandSignature.publicFileFor(key));
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> CommandSigner.open(key));
+
+        assertTrue(e.getMessage().contains("must be beside the private one"), e.getMessage());
+    }
+}
