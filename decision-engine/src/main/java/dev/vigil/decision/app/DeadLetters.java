@@ -1,21 +1,28 @@
 package dev.vigil.decision.app;
 
+import dev.vigil.decision.engine.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends input that does not deserialize to the dead-letter topic, original bytes and headers kept,
- * the reason in header {@value #REASON_HEADER} and the source in {@value #SOURCE_HEADER}, and goes on.
+ * Sends input that does not deserialize, or that the engine refuses ({@link InvalidInputException}), to the
+ * dead-letter topic, original bytes and headers kept, the reason in header {@value #REASON_HEADER} and the source in
+ * {@value #SOURCE_HEADER}, and goes on. Any other failure of a processor stops the engine, as by default: it is a
+ * fault of the engine, not of the input, and skipping the input would lose a decision silently.
  */
-public final class DeadLetters implements DeserializationExceptionHandler {
+public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     /** Streams config key naming the dead-letter topic. */
     public static final String TOPIC_CONFIG = "vigil.dead.letter.topic";
     /** Header with the reason. */
@@ -31,13 +38,32 @@ public final class DeadLetters implements DeserializationExceptionHandler {
     }
 
     @Override
-    public Response handleError(final ErrorHandlerContext context, final ConsumerRecord<byte[], byte[]> record,
-                                final Exception exception) {
+    public DeserializationExceptionHandler.Response handleError(final ErrorHandlerContext context,
+                                                                final ConsumerRecord<byte[], byte[]> record,
+                                                                final Exception exception) {
         final String source = record.topic() + "-" + record.partition() + "@" + record.offset();
         LOG.warn("Input {} does not deserialize; sent to {}: {}", source, topic, exception.getMessage());
-        final RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(REASON_HEADER, String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
+        return DeserializationExceptionHandler.Response.resume(List.of(
+                deadLetter(record.key(), record.value(), record.headers(), exception.getMessage(), source)));
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(final ErrorHandlerContext context, final Record<?, ?> record,
+                                                           final Exception exception) {
+        if (!(exception instanceof InvalidInputException) || context.sourceRawValue() == null) {
+            return ProcessingExceptionHandler.Response.fail();
+        }
+        final String source = context.topic() + "-" + context.partition() + "@" + context.offset();
+        LOG.warn("Input {} refused; sent to {}: {}", source, topic, exception.getMessage());
+        return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context.sourceRawKey(),
+                context.sourceRawValue(), context.headers(), exception.getMessage(), source)));
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(final byte[] key, final byte[] value, final Headers original,
+                                                      final String reason, final String source) {
+        final RecordHeaders headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
+        headers.add(REASON_HEADER, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
         headers.add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-        return Response.resume(List.of(new ProducerRecord<>(topic, null, record.key(), record.value(), headers)));
+        return new ProducerRecord<>(topic, null, key, value, headers);
     }
 }

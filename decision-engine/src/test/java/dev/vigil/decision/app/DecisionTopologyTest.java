@@ -1,6 +1,8 @@
 package dev.vigil.decision.app;
 
+import static dev.vigil.decision.Fixtures.activity;
 import static dev.vigil.decision.Fixtures.dataset;
+import static dev.vigil.decision.Fixtures.event;
 import static dev.vigil.decision.Fixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +23,7 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.serde.AvroSerde;
@@ -65,6 +68,7 @@ class DecisionTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         props.put(DeadLetters.TOPIC_CONFIG, Topics.DEAD_LETTER.name());
         driver = new TopologyTestDriver(DecisionTopology.buildTopology("", 6, engine,
                 new CommandSigner(keys.getPrivate(), CommandSignature.keyId(keys.getPublic())), clock,
@@ -133,6 +137,32 @@ class DecisionTopologyTest {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecord();
         assertNotNull(dead.headers().lastHeader(DeadLetters.REASON_HEADER));
         assertEquals("not avro", new String(dead.value(), StandardCharsets.UTF_8));
+        assertFalse(commands.isEmpty(), "good input keeps flowing");
+    }
+
+    @Test
+    void shouldDeadLetterFileActivityNoWatcherCanReportAndGoOn() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        commands.readValuesToList();
+        decisions.readValuesToList();
+        final TestInputTopic<String, HostEvent> events = driver.createInputTopic(Topics.EVENTS.name(),
+                new StringSerializer(), Topics.EVENTS.valueSerde().serializer());
+        final Instant now = clock.instant();
+        events.pipeInput("h1", event("h1", "file.activity", activity("d1", now).setDeleted(-5).build(), now));
+        events.pipeInput("h1", event("h1", "file.activity", activity("d1", now).setDeleted(2)
+                .setDeletedPaths(List.of("ok.txt", "../../etc/passwd")).build(), now));
+        events.pipeInput("h1", event("h1", "file.activity", activity("d1", now)
+                .setIntervalStart(now.plusSeconds(60)).build(), now));
+
+        final List<String> reasons = driver.createOutputTopic(Topics.DEAD_LETTER.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList().stream().map(r -> new String(
+                        r.headers().lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8)).toList();
+        assertEquals(3, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).contains("deleted is negative (-5)"), reasons.get(0));
+        assertTrue(reasons.get(1).contains("'../../etc/passwd' is not relative"), reasons.get(1));
+        assertTrue(reasons.get(2).contains("before it starts"), reasons.get(2));
+        assertTrue(decisions.isEmpty(), "nothing decided on them");
+        datasets.pipeInput("d2", dataset("d2", "h1", now).build());
         assertFalse(commands.isEmpty(), "good input keeps flowing");
     }
 }
