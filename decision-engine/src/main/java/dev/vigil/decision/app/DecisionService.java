@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -157,8 +158,14 @@ public final class DecisionService implements AutoCloseable {
     }
 
     static Decider model(final DecisionConfig config) {
-        return ModelChoice.choose(Examples.read(config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG)),
-                config.getString(DecisionConfig.MODEL_KIND_CONFIG), report -> LOG.info("Model comparison:\n{}", report));
+        final Examples examples;
+        try {
+            examples = Examples.read(config.path(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG));
+        } catch (DecisionException e) {
+            throw new ConfigException(DecisionConfig.TREE_EXAMPLES_FILE_CONFIG + ": " + e.getMessage());
+        }
+        return ModelChoice.choose(examples, config.getString(DecisionConfig.MODEL_KIND_CONFIG),
+                report -> LOG.info("Model comparison:\n{}", report));
     }
 
     static Properties properties(final DecisionConfig config) {

@@ -83,7 +83,7 @@ public record Examples(List<double[]> x, List<Label> y) {
         try {
             return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new DecisionException(file + ": cannot read examples: " + e.getMessage(), e);
+            throw new DecisionException(file + ": cannot read examples: " + dev.vigil.schemas.IoErrors.reason(e), e);
         }
     }
 

@@ -44,4 +44,13 @@ class DecisionConfigTest {
                 .execute("--config", config.toString(), "--bootstrap-server", "127.0.0.1:1");
         org.junit.jupiter.api.Assertions.assertEquals(3, code, "exit code 3: configuration or rule file refused");
     }
+
+    @Test
+    void shouldRefuseAMissingExamplesFileAsConfiguration(@org.junit.jupiter.api.io.TempDir final
+                                                          java.nio.file.Path dir) {
+        final ConfigException e = assertThrows(ConfigException.class, () -> DecisionService.model(new DecisionConfig(
+                java.util.Map.of("tree.examples.file", dir.resolve("nope.csv").toString()))));
+        assertTrue(e.getMessage().startsWith("tree.examples.file: ") && e.getMessage().endsWith(
+                "nope.csv: cannot read examples: no such file or directory"), e.getMessage());
+    }
 }
