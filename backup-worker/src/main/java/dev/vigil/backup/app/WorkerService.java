@@ -45,6 +45,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -237,6 +238,13 @@ public final class WorkerService implements AutoCloseable {
         if (cmd == null || !config.hostName().equals(cmd.getHost())) {
             return;
         }
+        // the signature first: an unsigned copy of a real command is a forgery, not a replay
+        final String forged = unsigned(r);
+        if (forged != null) {
+            LOG.warn("command {} rejected: {}", cmd.getId(), forged);
+            publish(cmd, CommandStatus.REJECTED, Outcome.rejected(forged), null);
+            return;
+        }
         final Ledger.Entry seen = ledger.get(cmd.getId());
         if (seen != null && (seen.partition() != r.partition() || seen.offset() != r.offset())) {
             publish(cmd, CommandStatus.REJECTED, Outcome.rejected("replayed command: id " + cmd.getId()
@@ -274,10 +282,23 @@ public final class WorkerService implements AutoCloseable {
         ledger.put(entry(cmd, r, "DONE", outcome.status().name()));
     }
 
-    private String refuse(final BackupCommand cmd, final ConsumerRecord<String, byte[]> r) {
-        if (!CommandSignature.verify(r.value(), r.headers(), publicKey)) {
-            return "missing or invalid signature (not signed by the configured decision engine key)";
+    /** @return why the record is not signed by the configured decision engine key, or null when it is */
+    private String unsigned(final ConsumerRecord<String, byte[]> r) {
+        if (CommandSignature.verify(r.value(), r.headers(), publicKey)) {
+            return null;
         }
+        if (r.headers().lastHeader(CommandSignature.SIGNATURE_HEADER) == null) {
+            return "not signed (no " + CommandSignature.SIGNATURE_HEADER + " header): not from a decision engine";
+        }
+        final Header claimed = r.headers().lastHeader(CommandSignature.KEY_ID_HEADER);
+        final String claimedId = claimed == null ? "none" : new String(claimed.value(), StandardCharsets.UTF_8);
+        final String trusted = CommandSignature.keyId(publicKey);
+        return "invalid signature: signed with key id " + claimedId + ", this worker trusts key id " + trusted
+                + (claimedId.equals(trusted) ? " (the same key: the command was altered after it was signed)"
+                : " (another key: the engine's key was replaced without giving the workers its .pub, or a forgery)");
+    }
+
+    private String refuse(final BackupCommand cmd, final ConsumerRecord<String, byte[]> r) {
         final Instant now = clock.instant();
         if (cmd.getExpiresAt() != null && now.isAfter(cmd.getExpiresAt())) {
             return "expired at " + cmd.getExpiresAt();
@@ -321,8 +342,11 @@ public final class WorkerService implements AutoCloseable {
     }
 
     private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
-        final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), r.key(), r.value());
+        final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), null, r.key(), r.value(),
+                r.headers());
         dl.headers().add("vigil.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+        dl.headers().add("vigil.dlq.source", (r.topic() + "-" + r.partition() + "@" + r.offset())
+                .getBytes(StandardCharsets.UTF_8));
         try {
             producer.send(dl).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
