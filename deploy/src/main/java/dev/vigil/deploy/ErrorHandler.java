@@ -39,10 +39,28 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                 return BAD_CONFIG;
             }
         }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
+                command.getErr().println(name + ": " + e.getMessage() + " (no answer from Kafka at " + bootstrap(
+                        parseResult) + ": is the broker running and reachable? see --bootstrap-server)");
+                return FAILED;
+            }
+        }
         final Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
         final String message = io instanceof java.io.IOException ioe ? IoErrors.describe(ioe)
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         command.getErr().println(name + ": " + message);
         return FAILED;
+    }
+
+    /** @return the broker address the command was given or defaulted to, or where it is set when it has none */
+    private static String bootstrap(final CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            final CommandLine.Model.OptionSpec option = p.commandSpec().findOption("--bootstrap-server");
+            if (option != null && option.getValue() != null) {
+                return option.getValue().toString();
+            }
+        }
+        return "the configured bootstrap address";
     }
 }

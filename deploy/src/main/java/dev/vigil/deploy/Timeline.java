@@ -38,7 +38,7 @@ public final class Timeline {
         if (record instanceof DecisionRecord d) {
             return String.format(Locale.ROOT, "DECISION %-10s %s dataset=%s by %s%s%s", d.getOutcome(),
                     d.getAction() == null ? "-" : d.getAction(), d.getDataset(), d.getSource().name().toLowerCase(Locale.ROOT),
-                    d.getRule() == null || d.getRule().equalsIgnoreCase(d.getSource().name()) ? "" : " '" + d.getRule() + "'", tail(d.getReason()))
+                    d.getRule() == null || d.getRule().equalsIgnoreCase(d.getSource().name()) ? "" : " (rule '" + d.getRule() + "')", tail(d.getReason()))
                     + (d.getCommandId() == null ? "" : " [command " + shortId(d.getCommandId()) + ", decision "
                     + shortId(d.getId()) + "]");
         }

@@ -141,6 +141,27 @@ class VigilCommandLineTest {
                 err.toString());
     }
 
+    @CommandLine.Command(name = "watch")
+    static final class SilentBroker implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092")
+        String bootstrap;
+
+        @Override
+        public Integer call() {
+            throw new org.apache.kafka.common.errors.TimeoutException("Timeout expired while fetching topic metadata");
+        }
+    }
+
+    @Test
+    void shouldNameTheBrokerThatDidNotAnswer() {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new SilentBroker()).setExecutionExceptionHandler(new ErrorHandler());
+        cli.setErr(new PrintWriter(err));
+
+        assertEquals(ErrorHandler.FAILED, cli.execute("--bootstrap-server", "10.1.2.3:9092"));
+        assertTrue(err.toString().contains("no answer from Kafka at 10.1.2.3:9092"), err.toString());
+    }
+
     @Test
     void shouldRefuseAnUnknownCommandWithUsageExitCode() {
         assertTrue(run(2, "bakup").contains("Unmatched argument"));

@@ -134,6 +134,9 @@ public final class DatasetsCommand implements Runnable {
             require(path.startsWith("/"), "--path must be absolute, got '" + path + "'");
             require(repository.startsWith("/") || repository.contains("://"), "--repository must be absolute (the "
                     + "worker resolves it on its host), got '" + repository + "'");
+            // UNKNOWN is the schema's default for records of older writers, not a level to choose
+            require(criticality != Criticality.UNKNOWN, "--criticality must be LOW, MEDIUM, HIGH or CRITICAL, got "
+                    + criticality);
             require(fullEveryDays == null || fullEveryDays >= 1, "--full-every-days must be at least 1");
             require(verifyEveryDays == null || verifyEveryDays >= 1, "--verify-every-days must be at least 1");
             try {

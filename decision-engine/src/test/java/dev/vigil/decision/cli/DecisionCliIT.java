@@ -99,7 +99,8 @@ class DecisionCliIT {
                 {"add", "d", "--path", "/x", "--repository", "relative/repo"},
                 {"add", "d", "--path", "/x", "--repository", "/r", "--rpo", "0s"},
                 {"add", "d", "--path", "/x", "--repository", "/r", "--full-every-days", "0"},
-                {"add", "d", "--path", "/x", "--repository", "/r", "--keep", "last=-1"}}) {
+                {"add", "d", "--path", "/x", "--repository", "/r", "--keep", "last=-1"},
+                {"add", "d", "--path", "/x", "--repository", "/r", "--criticality", "unknown"}}) {
                 assertEquals(2, run(new DatasetsCommand(), args(cluster, bad)).code(), String.join(" ", bad));
             }
             assertEquals(1, specsIn(run(new DatasetsCommand(), args(cluster, "list", "--json")).out()),
