@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import dev.vigil.decision.rules.RuleFileException;
 import dev.vigil.schemas.IoErrors;
+import dev.vigil.schemas.json.RecordJson;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +27,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         LOG.debug("{} failed", command.getCommandName(), e);
         final String name = command.getCommandSpec().qualifiedName();
         if (e instanceof ConfigException || e instanceof RuleFileException) {
-            command.getErr().println(name + ": configuration refused: " + e.getMessage());
-            return BAD_CONFIG;
+            return report(command, parseResult, name + ": configuration refused: " + e.getMessage(), BAD_CONFIG);
         }
         // The Kafka clients check their settings when built and wrap the refusal ("Failed to construct kafka
         // consumer"): what the operator must fix is the cause, e.g. bootstrap.servers=notahost.
@@ -35,22 +35,46 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             // a broker name that does not resolve yet (DNS not up at boot) is not a configuration to fix: exit 1, so
             // that a supervisor restarts the service
             if (c instanceof ConfigException && !String.valueOf(c.getMessage()).startsWith("No resolvable")) {
-                command.getErr().println(name + ": configuration refused: " + c.getMessage());
-                return BAD_CONFIG;
+                return report(command, parseResult, name + ": configuration refused: " + c.getMessage(), BAD_CONFIG);
             }
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof org.apache.kafka.common.errors.TimeoutException) {
-                command.getErr().println(name + ": " + e.getMessage() + " (no answer from Kafka at " + bootstrap(
-                        parseResult) + ": is the broker running and reachable? see --bootstrap-server)");
-                return FAILED;
+                return report(command, parseResult, name + ": " + e.getMessage() + " (no answer from Kafka at "
+                        + bootstrap(parseResult) + ": is the broker running and reachable? see --bootstrap-server)",
+                        FAILED);
             }
         }
         final Throwable io = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
         final String message = io instanceof java.io.IOException ioe ? IoErrors.describe(ioe)
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        command.getErr().println(name + ": " + message);
-        return FAILED;
+        return report(command, parseResult, name + ": " + message, FAILED);
+    }
+
+    /**
+     * Says it on stderr and, when the command was given {@code --json}, also as {@code {"error": ..., "exitCode": N}}
+     * on stdout: a script reading stdout gets a document, as on bad usage.
+     */
+    private static int report(final CommandLine command, final CommandLine.ParseResult parseResult,
+                              final String message, final int code) {
+        command.getErr().println(message);
+        if (json(parseResult)) {
+            final java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("error", message);
+            doc.put("exitCode", code);
+            command.getOut().println(RecordJson.MAPPER.valueToTree(doc));
+            command.getOut().flush();
+        }
+        return code;
+    }
+
+    private static boolean json(final CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (Boolean.TRUE.equals(p.matchedOptionValue("--json", Boolean.FALSE))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the broker address the command was given or defaulted to, or where it is set when it has none */

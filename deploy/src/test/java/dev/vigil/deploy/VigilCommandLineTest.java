@@ -146,6 +146,9 @@ class VigilCommandLineTest {
         @CommandLine.Option(names = "--bootstrap-server", defaultValue = "127.0.0.1:9092")
         String bootstrap;
 
+        @CommandLine.Option(names = "--json")
+        boolean json;
+
         @Override
         public Integer call() {
             throw new org.apache.kafka.common.errors.TimeoutException("Timeout expired while fetching topic metadata");
@@ -160,6 +163,20 @@ class VigilCommandLineTest {
 
         assertEquals(ErrorHandler.FAILED, cli.execute("--bootstrap-server", "10.1.2.3:9092"));
         assertTrue(err.toString().contains("no answer from Kafka at 10.1.2.3:9092"), err.toString());
+    }
+
+    @Test
+    void shouldPrintAnErrorDocumentOnStdoutWhenAskedForJson() throws Exception {
+        final StringWriter out = new StringWriter();
+        final CommandLine cli = new CommandLine(new SilentBroker()).setExecutionExceptionHandler(new ErrorHandler());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+
+        assertEquals(ErrorHandler.FAILED, cli.execute("--json"));
+        final com.fasterxml.jackson.databind.JsonNode doc = dev.vigil.schemas.json.RecordJson.MAPPER.readTree(
+                out.toString());
+        assertEquals(ErrorHandler.FAILED, doc.get("exitCode").asInt());
+        assertTrue(doc.get("error").asText().contains("no answer from Kafka"), out.toString());
     }
 
     @Test
