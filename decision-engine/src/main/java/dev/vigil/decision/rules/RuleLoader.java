@@ -39,6 +39,8 @@ public final class RuleLoader {
     private static final Set<String> ACTION_KEYS = Set.of("action", "reason", "protect", "from", "target", "every",
             "rpo-fraction", "for");
     private final String source;
+    /** The file's lines, to place errors inside folded block scalars. */
+    private String[] lines = new String[0];
     private final List<String> problems = new ArrayList<>();
 
     private RuleLoader(final String source) {
@@ -61,6 +63,7 @@ public final class RuleLoader {
     }
 
     private List<Rule> parse(final String text) {
+        lines = text.split("\n", -1);
         final Node root;
         try {
             root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
@@ -117,7 +120,8 @@ public final class RuleLoader {
             try {
                 condition = RuleCel.condition(whenScalar.getValue());
             } catch (RuleCel.Invalid e) {
-                problem(exprLine(whenScalar, e.line), what + "when: " + e.getMessage() + " (column " + e.column + ")");
+                final int[] at = position(whenScalar, e.line, e.column);
+                problem(at[0], what + "when: " + e.getMessage() + " (column " + at[1] + ")");
             }
         }
         final int priority = integer(keys.get("priority"), what + "priority", 50, 1, 1000);
@@ -307,13 +311,29 @@ public final class RuleLoader {
         return node.getStartMark().getLine() + 1;
     }
 
-    /** Line of line {@code exprLine} of an expression: block scalars start on the line after their indicator. */
-    private static int exprLine(final ScalarNode node, final int exprLine) {
+    /**
+     * Where a place in an expression is in the file: block scalars start on the line after their indicator, and a
+     * folded one ({@code >}) joined its lines with spaces, so the column of the joined text is walked back to its line.
+     *
+     * @return the file's line and the column within the expression's text on that line
+     */
+    private int[] position(final ScalarNode node, final int exprLine, final int column) {
         final DumperOptions.ScalarStyle style = node.getScalarStyle();
         if (style == DumperOptions.ScalarStyle.LITERAL) {
-            return line(node) + exprLine;
+            return new int[] {line(node) + exprLine, column};
         }
-        return style == DumperOptions.ScalarStyle.FOLDED ? line(node) + 1 : line(node);
+        if (style != DumperOptions.ScalarStyle.FOLDED) {
+            return new int[] {line(node), column};
+        }
+        int before = 0;
+        for (int i = node.getStartMark().getLine() + 1; i <= node.getEndMark().getLine() && i < lines.length; i++) {
+            final int length = lines[i].strip().length();
+            if (length > 0 && column <= before + length + 1) {
+                return new int[] {i + 1, column - before};
+            }
+            before += length == 0 ? 1 : length + 1; // an empty line folds to a line break, a line to itself and a space
+        }
+        return new int[] {line(node) + 1, column};
     }
 
     private void problem(final int line, final String message) {

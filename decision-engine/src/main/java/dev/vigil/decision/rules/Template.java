@@ -11,7 +11,14 @@ import java.util.Map;
 
 /** A reason text with {@code ${expr}} parts, each a CEL expression evaluated in the rule's context. */
 public final class Template {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Template.class);
+    /** Expressions whose failure was logged: once each, not at every decision. */
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Object> parts;
+
+    /** A {@code ${expr}} part: its text, for the log, and its program. */
+    private record Expression(String text, RuleCel.Program program) {
+    }
 
     private Template(final List<Object> parts) {
         this.parts = parts;
@@ -37,7 +44,8 @@ public final class Template {
             }
             parts.add(text.substring(at, open));
             try {
-                parts.add(RuleCel.value(text.substring(open + 2, close)));
+                parts.add(new Expression(text.substring(open + 2, close), RuleCel.value(text.substring(open + 2,
+                        close))));
             } catch (RuleCel.Invalid e) {
                 throw new RuleCel.Invalid("in ${" + text.substring(open + 2, close) + "}: " + e.getMessage(), 1,
                         open + 2 + e.column);
@@ -49,16 +57,20 @@ public final class Template {
 
     /**
      * @param variables the rule context's variables
-     * @return the text; a part that fails to evaluate shows as {@code ?}
+     * @return the text; a part that fails to evaluate shows as {@code ?} (logged once per expression)
      */
     public String render(final Map<String, Object> variables) {
         final StringBuilder b = new StringBuilder();
         for (final Object part : parts) {
-            if (part instanceof RuleCel.Program program) {
+            if (part instanceof Expression e) {
                 try {
-                    b.append(show(program.eval(variables)));
-                } catch (CelEvaluationException e) {
+                    b.append(show(e.program().eval(variables)));
+                } catch (CelEvaluationException failure) {
                     b.append('?');
+                    if (WARNED.add(e.text())) {
+                        LOG.warn("reason part ${{}} failed and shows as '?' (logged once): {}", e.text(),
+                                failure.getMessage());
+                    }
                 }
             } else {
                 b.append(part);

@@ -57,6 +57,25 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldReportTheLineAndColumnInsideAFoldedBlock() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: folded
+                    on: [event]
+                    when: >
+                      event.kind == 'file.activity'
+                      && event.file.deleted > 3
+                      && event.file.entropySampledByts > 0
+                    actions: [{action: FULL}]
+                """);
+
+        assertTrue(problems.get(0).startsWith("r.yaml:7: rule 'folded': when: "), problems.get(0));
+        // the column where the error is on line 7, not in the folded text (the unknown field starts at 15)
+        final int column = Integer.parseInt(problems.get(0).replaceAll(".*\\(column (\\d+)\\)$", "$1"));
+        assertTrue(column >= 4 && column <= 16, problems.get(0));
+    }
+
+    @Test
     void shouldRefuseARelativeRestoreTarget() {
         final List<String> problems = problems("""
                 rules:
