@@ -164,7 +164,11 @@ public final class RuleLoader {
             final Map<String, Node> keys = mapping(map, what + "action: ", ACTION_KEYS);
             final String name = keys.containsKey("action") ? text(keys.get("action")).toUpperCase(Locale.ROOT) : "";
             final Template reason = reason(keys.get("reason"), what);
-            final boolean protect = "true".equals(keys.containsKey("protect") ? text(keys.get("protect")) : "false");
+            final String protectText = keys.containsKey("protect") ? text(keys.get("protect")) : "false";
+            if (!protectText.equals("true") && !protectText.equals("false")) {
+                problem(line(keys.get("protect")), what + "protect: true or false, was '" + protectText + "'");
+            }
+            final boolean protect = "true".equals(protectText);
             switch (name) {
                 case "NONE" -> actions.add(new RuleAction(RuleAction.Kind.NONE, null, reason, false, null, null,
                         null, 0, null));
@@ -214,8 +218,9 @@ public final class RuleLoader {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        problem(line(node == null ? map : node), what + "action: '" + name.toLowerCase(Locale.ROOT) + "' is not one of "
-                + "FULL, INCREMENTAL, DIFFERENTIAL, VERIFY, RESTORE, MIGRATE, FORGET, PRUNE, INTERVAL, NONE");
+        problem(line(node == null ? map : node), what + "action: " + (name.isEmpty() ? "required," : "'" + text(node)
+                + "' is not") + " one of FULL, INCREMENTAL, DIFFERENTIAL, VERIFY, RESTORE, MIGRATE, FORGET, PRUNE, "
+                + "INTERVAL, NONE");
         return null;
     }
 

@@ -108,10 +108,27 @@ class RuleLoaderTest {
                 + "forecast, stats, tick]"), problems.toString());
         assertTrue(problems.contains("r.yaml:5: rule 'a': unknown key 'prioirty'; did you mean 'priority'?"),
                 problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:6: rule 'a': action: 'backup' is not one of")),
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:6: rule 'a': action: 'BACKUP' is not one of")),
                 problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:9: rule 'a': when:")), problems.toString());
         assertTrue(problems.contains("r.yaml:10: rule 'a': actions: required, a non-empty list"),
+                problems.toString());
+    }
+
+    @Test
+    void shouldRefuseAProtectThatIsNotABooleanAndAnActionWithoutAction() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: p
+                    on: [tick]
+                    when: "true"
+                    actions:
+                      - {action: FULL, protect: yes}
+                      - {reason: "no action"}
+                """);
+
+        assertTrue(problems.contains("r.yaml:6: rule 'p': protect: true or false, was 'yes'"), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:7: rule 'p': action: required, one of FULL")),
                 problems.toString());
     }
 
