@@ -166,6 +166,9 @@ public final class DecisionEngine {
         decisions.apply(s, spec, state, PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy()));
     }
 
+    /** Prefix of the series Vigil's own components publish about themselves (e.g. vigil.collector.spool.usage). */
+    static final String OWN_TELEMETRY = "vigil.";
+
     private void anomaly(final Session s, final Anomaly a) {
         for (final DatasetSpec spec : affected(s, a.getHost(), a.getDataset(), "")) {
             final DatasetState state = s.state(spec);
@@ -188,6 +191,14 @@ public final class DecisionEngine {
     }
 
     private void tree(final Session s, final DatasetSpec spec, final DatasetState state, final Anomaly a) {
+        if (a.getSeries().startsWith(OWN_TELEMETRY)) {
+            // Vigil's own health (a spool filling while the broker is away) says nothing about the data's risk: the
+            // model learnt from the hosts' series; an operator's rule may still act on it
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
+                    a.getKind() + " anomaly on " + a.getSeries() + ", Vigil's own telemetry: not a risk to the data "
+                            + "of dataset " + spec.getId() + "; the model is not consulted");
+            return;
+        }
         final boolean onDataset = spec.getId().equals(a.getDataset()) || "file".equals(a.getKind());
         final double[] x = Features.of(a.getScore(), onDataset, spec, state, s.nowMs);
         final Decider.Verdict verdict = model.decide(x);

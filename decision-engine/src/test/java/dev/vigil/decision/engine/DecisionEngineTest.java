@@ -115,6 +115,18 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldNotAskTheModelAboutVigilsOwnTelemetry() {
+        backedUp();
+        h.advance(Duration.ofHours(12));
+
+        h.handle(new Trigger.OfAnomaly(anomaly("h1", 0.95, h.now).setSeries("vigil.collector.spool.usage").build()));
+
+        assertEquals(1, h.commands.size(), "no backup for a spool that grew while the broker was away");
+        final DecisionRecord none = h.outcomes(Outcome.NO_ACTION).get(0);
+        assertTrue(none.getReason().contains("Vigil's own telemetry"), none.getReason());
+    }
+
+    @Test
     void shouldAuditNoActionWithFeaturesWhenTheTreeSeesNothingToDo() {
         backedUp();
 
