@@ -85,7 +85,9 @@ public final class Template {
                     : String.format(Locale.ROOT, "%.2f", d);
         }
         if (value instanceof Duration d) {
-            return Durations.format(d);
+            // for people: 10s, not 9s998ms (under a second, milliseconds are the precision there is)
+            return Durations.format(d.compareTo(Duration.ofSeconds(1)) < 0 ? d
+                    : Duration.ofSeconds(d.plusMillis(500).toSeconds()));
         }
         if (value instanceof Instant i) {
             return Instant.EPOCH.equals(i) ? "never" : i.toString();
