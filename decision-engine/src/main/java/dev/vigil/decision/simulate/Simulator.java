@@ -49,6 +49,8 @@ public final class Simulator {
             .thenComparingLong(Pending::seq));
     private final List<DecisionRecord> decisions = new ArrayList<>();
     private final List<BackupCommand> commands = new ArrayList<>();
+    /** Steps that could not be played (an answer to a proposal that never came): failures, shown with the timeline. */
+    private final List<String> unplayed = new ArrayList<>();
     private static final Map<String, Decider> SHIPPED = new HashMap<>();
     private int counter;
     private long seq;
@@ -125,7 +127,9 @@ public final class Simulator {
             apply(step);
         }
         advance(scenario.until());
-        return new Run(scenario, decisions, commands, Expectations.check(scenario, decisions));
+        final List<String> failed = new ArrayList<>(unplayed);
+        failed.addAll(Expectations.check(scenario, decisions));
+        return new Run(scenario, decisions, commands, failed);
     }
 
     private void advance(final Instant to) {
@@ -164,7 +168,12 @@ public final class Simulator {
             case "stats" -> emit(engine.handle(new Trigger.OfStats(defaults.stats(where, body, now, host)), store,
                     now));
             case "result" -> emit(engine.handle(new Trigger.OfResult(result(where, body, host)), store, now));
-            case "approve", "reject" -> emit(engine.handle(new Trigger.OfFeedback(feedback(where, step)), store, now));
+            case "approve", "reject" -> {
+                final Feedback answer = feedback(where, step);
+                if (answer != null) {
+                    emit(engine.handle(new Trigger.OfFeedback(answer), store, now));
+                }
+            }
             case "dataset" -> register(defaults.dataset(where, body, now));
             default -> {
                 final DatasetSpec spec = specs.remove(body.asText());
@@ -212,9 +221,12 @@ public final class Simulator {
         final String ref = step.body().asText();
         final DecisionRecord proposal = decisions.stream()
                 .filter(d -> "last-proposal".equals(ref) ? d.getOutcome() == Outcome.PROPOSED : d.getId().equals(ref))
-                .reduce((a, b) -> b)
-                .orElseThrow(() -> new DecisionException(where + ": " + step.kind() + ": no decision '" + ref
-                        + "' so far (use last-proposal or a decision id)"));
+                .reduce((a, b) -> b).orElse(null);
+        if (proposal == null) {
+            unplayed.add(where + ": " + step.kind() + ": no decision '" + ref + "' so far (use last-proposal or a "
+                    + "decision id); the step was skipped");
+            return null;
+        }
         return Feedback.newBuilder().setId("fb-" + (++counter)).setHost(proposal.getHost()).setTime(now)
                 .setDecisionId(proposal.getId()).setDataset(proposal.getDataset())
                 .setVerdict("approve".equals(step.kind()) ? Verdict.APPROVE : Verdict.REJECT)

@@ -72,6 +72,23 @@ class ScenarioFilesTest {
     }
 
     @Test
+    void shouldPlayOnAndReportAnAnswerToAProposalThatNeverCame(@TempDir final Path dir) throws IOException {
+        final Path file = dir.resolve("s.yaml");
+        Files.writeString(file, """
+                datasets: [{id: d, host: h, path: /d, repository: /r}]
+                steps: [{at: 1h, approve: last-proposal}]
+                expect: [{outcome: COMMANDED, action: FULL}]
+                """);
+
+        final Simulator.Run run = Simulator.run(Scenario.read(file), null);
+
+        assertFalse(run.ok());
+        assertEquals(1, run.failed().size(), run.failed().toString());
+        assertTrue(run.failed().get(0).contains("approve: no decision 'last-proposal' so far"), run.failed().get(0));
+        assertFalse(run.decisions().isEmpty(), "the timeline up to the end is kept, to see why");
+    }
+
+    @Test
     void shouldRefuseAnExpectationOrAValueThatCouldNeverMatchOrMean(@TempDir final Path dir) throws IOException {
         final Path file = dir.resolve("s.yaml");
         for (final String[] bad : new String[][] {{"expect-not: [{outcome: COMMANDED, action: FUL}]", "action 'FUL'"},
