@@ -274,7 +274,8 @@ public final class WorkerService implements AutoCloseable {
         }, every, every, TimeUnit.MILLISECONDS);
         final Outcome outcome;
         try {
-            outcome = executor.execute(cmd, live::set);
+            // a ledger entry that says STARTED is a run of this command that was killed
+            outcome = executor.execute(cmd, live::set, seen != null);
         } finally {
             tick.cancel(false);
         }

@@ -166,6 +166,9 @@ public final class Restorer {
         /** Temporary files of overwrites not yet renamed into place. */
         final java.util.Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+        /** When this run began: a temporary file older than that is not its own. */
+        final long started = clock.millis();
+
         Run(final ThreadPoolExecutor pool, final RestoreOptions options, final AtomicLong bytesDone) {
             this.pool = pool;
             this.options = options;
@@ -489,10 +492,11 @@ public final class Restorer {
         /**
          * Removes what a restore killed in this directory left (kill -9 runs no cleanup): its temporary files, by their
          * exact name pattern, and only those untouched for {@link #STALE_AFTER_MS} (by ctime, which every write,
-         * chmod and time setting moves), so that a restore running beside this one keeps its own.
+         * chmod and time setting moves), so that a restore running beside this one keeps its own; after a killed run
+         * of this one with none beside ({@link RestoreOptions#afterAKill()}), all that are older than this run.
          */
         void removeStaleTemps(final Path dir) throws IOException {
-            final long before = clock.millis() - STALE_AFTER_MS;
+            final long before = options.afterAKill() ? started : clock.millis() - STALE_AFTER_MS;
             try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
                 for (final Path p : s) {
                     if (STALE_TEMP.matcher(p.getFileName().toString()).matches()

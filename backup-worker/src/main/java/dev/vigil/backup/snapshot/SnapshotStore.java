@@ -114,6 +114,24 @@ public final class SnapshotStore {
     }
 
     /**
+     * The snapshots a restore that names none may take, newest first: those before the time that are not evidence
+     * ({@link dev.vigil.schemas.SnapshotTags#EVIDENCE}, data suspected damaged).
+     *
+     * @param dataset a dataset id
+     * @param before only snapshots that started before this time, or null
+     * @return them, newest first
+     */
+    public List<Snapshot> restorable(final String dataset, final Instant before) {
+        final List<Snapshot> found = new java.util.ArrayList<>(list().stream()
+                .filter(s -> dataset.equals(s.dataset()))
+                .filter(s -> before == null || s.instant().isBefore(before))
+                .filter(s -> s.tags() == null || !s.tags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE))
+                .toList());
+        java.util.Collections.reverse(found);
+        return found;
+    }
+
+    /**
      * @param dataset a dataset id, or null for any
      * @param fullOnly whether only FULL snapshots count
      * @param before only snapshots that started before this time, or null

@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,10 +119,21 @@ public final class CommandExecutor {
      * @return what happened
      */
     public Outcome execute(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
+        return execute(cmd, progress, false);
+    }
+
+    /**
+     * @param cmd a command that {@link #refuse} accepted
+     * @param progress receives progress from a running backup or restore, polled by the caller
+     * @param afterAKill a run of this command was killed (the ledger says it started and never ended)
+     * @return what happened
+     */
+    public Outcome execute(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress,
+                           final boolean afterAKill) {
         try {
             return switch (cmd.getAction()) {
                 case FULL, INCREMENTAL, DIFFERENTIAL -> backup(cmd, progress);
-                case RESTORE -> restore(cmd, progress);
+                case RESTORE -> restore(cmd, progress, afterAKill);
                 case VERIFY -> verify(cmd);
                 case MIGRATE -> migrate(cmd);
                 case FORGET -> forget(cmd);
@@ -262,37 +274,74 @@ public final class CommandExecutor {
                 total > 0 ? total : null);
     }
 
-    private Outcome restore(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
+    private Outcome restore(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress,
+                            final boolean afterAKill) {
         try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
             final SnapshotStore store = new SnapshotStore(repo);
-            final Snapshot s;
+            final List<Snapshot> sources;
             if (cmd.getSnapshot() != null) {
-                s = store.resolve(cmd.getSnapshot(), cmd.getDataset());
+                sources = List.of(store.resolve(cmd.getSnapshot(), cmd.getDataset()));
             } else {
-                s = store.latest(cmd.getDataset(), false, cmd.getBeforeTime()).orElseThrow(() -> new BackupException(
-                        "no snapshot of " + cmd.getDataset() + (cmd.getBeforeTime() == null ? ""
-                                : " before " + cmd.getBeforeTime())));
+                sources = store.restorable(cmd.getDataset(), cmd.getBeforeTime());
+                if (sources.isEmpty()) {
+                    final boolean evidence = store.latest(cmd.getDataset(), false, cmd.getBeforeTime()).isPresent();
+                    throw new BackupException("no snapshot of " + cmd.getDataset() + (cmd.getBeforeTime() == null ? ""
+                            : " before " + cmd.getBeforeTime()) + (evidence ? " but evidence (snapshots of data "
+                            + "suspected damaged, never restored unless named: vigil repo restore SNAPSHOT)" : ""));
+                }
             }
+            final Snapshot s = sources.get(0);
             final Path target = Path.of(cmd.getTarget() == null ? config.dataset(cmd.getDataset(), "path")
                     : cmd.getTarget());
             final AtomicLong done = new AtomicLong();
             progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
-            final Restorer.Result r = new Restorer(repo).restore(s, target, new RestoreOptions(
-                    List.copyOf(cmd.getPaths()), cmd.getOverwrite(), threads(), cmd.getMissingOnly()), done);
-            if (!r.unrestored().isEmpty()) {
+            final Restorer restorer = new Restorer(repo);
+            final RestoreOptions options = new RestoreOptions(List.copyOf(cmd.getPaths()), cmd.getOverwrite(),
+                    threads(), cmd.getMissingOnly());
+            Restorer.Result r = restorer.restore(s, target, afterAKill ? options.afterKilledRun() : options, done);
+            long files = r.files();
+            long bytes = r.bytes();
+            long kept = r.kept();
+            final List<String> unrestored = new ArrayList<>(r.unrestored());
+            final List<String> warnings = new ArrayList<>(r.warnings());
+            // Chosen paths missing from the newest snapshot (a file created and deleted between two older ones, or
+            // renamed away before it): each from the newest older snapshot that holds it.
+            final List<String> older = new ArrayList<>();
+            List<String> missing = cmd.getPaths().isEmpty() ? List.of() : r.notFound();
+            for (int i = 1; i < sources.size() && !missing.isEmpty(); i++) {
+                r = restorer.restore(sources.get(i), target, new RestoreOptions(missing, cmd.getOverwrite(), threads(),
+                        cmd.getMissingOnly()), done);
+                if (r.files() + r.kept() > 0) {
+                    older.add(sources.get(i).shortId());
+                }
+                files += r.files();
+                bytes += r.bytes();
+                kept += r.kept();
+                unrestored.addAll(r.unrestored());
+                warnings.addAll(r.warnings());
+                missing = r.notFound();
+            }
+            if (!cmd.getPaths().isEmpty() && !missing.isEmpty() && missing.size() == cmd.getPaths().size()) {
+                return Outcome.failed("none of the " + missing.size() + " paths is in a snapshot of " + cmd.getDataset()
+                        + (cmd.getBeforeTime() == null ? "" : " before " + cmd.getBeforeTime()) + " (created after "
+                        + "the last backup?): " + String.join(", ", missing.subList(0, Math.min(5, missing.size()))),
+                        false);
+            }
+            if (!unrestored.isEmpty()) {
                 // the rest is restored; retrying reads the same damaged data
-                return Outcome.failed(r.unrestored().size() + " file(s) of snapshot " + s.shortId() + " not restored, "
+                return Outcome.failed(unrestored.size() + " file(s) of snapshot " + s.shortId() + " not restored, "
                         + "their data is damaged or missing in the repository (run 'vigil repo check --read-data'; an "
-                        + "older snapshot may hold them): " + String.join("; ", r.unrestored().subList(0,
-                        Math.min(3, r.unrestored().size()))) + "; the other " + r.files() + " files are restored to "
+                        + "older snapshot may hold them): " + String.join("; ", unrestored.subList(0,
+                        Math.min(3, unrestored.size()))) + "; the other " + files + " files are restored to "
                         + target, false);
             }
-            return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + r.files()
-                    + " files, " + r.bytes() + " bytes to " + target + (r.kept() == 0 ? "" : "; " + r.kept()
-                    + " already there again, kept as they are") + (r.notFound().isEmpty() ? ""
-                    : "; " + r.notFound().size() + " paths not in that snapshot (created after it?): "
-                    + String.join(", ", r.notFound().subList(0, Math.min(5, r.notFound().size()))))
-                    + (r.warnings().isEmpty() ? "" : "; " + r.warnings().size() + " warnings: " + r.warnings().get(0)));
+            return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + files
+                    + " files, " + bytes + " bytes to " + target + (older.isEmpty() ? "" : ", some paths from older "
+                    + "snapshots " + String.join(", ", older)) + (kept == 0 ? "" : "; " + kept
+                    + " already there again, kept as they are") + (missing.isEmpty() ? ""
+                    : "; " + missing.size() + " paths in no snapshot (created after the last backup?): "
+                    + String.join(", ", missing.subList(0, Math.min(5, missing.size()))))
+                    + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warnings: " + warnings.get(0)));
         }
     }
 

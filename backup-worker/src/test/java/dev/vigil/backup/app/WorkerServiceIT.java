@@ -75,6 +75,51 @@ class WorkerServiceIT {
     }
 
     @Test
+    void shouldRestoreChosenPathsFromTheNewestSnapshotHoldingEachButNeverFromEvidence(final TestKafka kafka,
+                                                                                    @TempDir final Path dir)
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            Files.writeString(h.dataset.resolve("a.txt"), "a, as written");
+            Files.writeString(h.dataset.resolve("c.txt"), "c, as written");
+            Files.writeString(h.dataset.resolve("d.txt"), "d, short-lived");
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
+                succeed(h, WorkerHarness.command(Action.FULL).build());
+                Files.delete(h.dataset.resolve("d.txt"));
+                succeed(h, WorkerHarness.command(Action.INCREMENTAL).build());
+                // a ransomware-like rewrite: a.txt encrypted, c.txt renamed away; the evidence snapshot keeps that
+                Files.writeString(h.dataset.resolve("a.txt"), "encrypted");
+                Files.move(h.dataset.resolve("c.txt"), h.dataset.resolve("c.txt.locked"));
+                succeed(h, WorkerHarness.command(Action.INCREMENTAL).setProtect(true)
+                        .setTags(List.of(dev.vigil.schemas.SnapshotTags.EVIDENCE)).build());
+                Files.delete(h.dataset.resolve("a.txt"));
+
+                // the deleted paths, from the last snapshot before now: not the evidence, and d.txt from the first
+                final BackupCommand restore = WorkerHarness.command(Action.RESTORE).setBeforeTime(Instant.now())
+                        .setPaths(List.of("a.txt", "c.txt", "d.txt")).setOverwrite(true).setMissingOnly(true).build();
+                final BackupResult done = succeed(h, restore);
+                assertEquals("a, as written", Files.readString(h.dataset.resolve("a.txt")), done.getMessage());
+                assertEquals("c, as written", Files.readString(h.dataset.resolve("c.txt")));
+                assertEquals("d, short-lived", Files.readString(h.dataset.resolve("d.txt")));
+                assertTrue(done.getMessage().contains("some paths from older snapshots"), done.getMessage());
+
+                final BackupCommand nowhere = WorkerHarness.command(Action.RESTORE).setBeforeTime(Instant.now())
+                        .setPaths(List.of("never.txt")).setOverwrite(true).setMissingOnly(true).build();
+                h.send(nowhere);
+                final BackupResult failed = h.await(r -> r.getCommandId().equals(nowhere.getId())
+                        && r.getStatus() == CommandStatus.FAILED, WAIT);
+                assertTrue(failed.getMessage().startsWith("none of the 1 paths is in a snapshot"), failed.getMessage());
+                assertTrue(worker.failure() == null);
+            }
+        }
+    }
+
+    private static BackupResult succeed(final WorkerHarness h, final BackupCommand cmd) throws Exception {
+        h.send(cmd);
+        return h.await(r -> r.getCommandId().equals(cmd.getId()) && (r.getStatus() == CommandStatus.SUCCEEDED
+                || r.getStatus() == CommandStatus.FAILED || r.getStatus() == CommandStatus.REJECTED), WAIT);
+    }
+
+    @Test
     void shouldRejectForgedReplayedUnknownExpiredAndEscapingCommands(final TestKafka kafka, @TempDir final Path dir)
             throws Exception {
         try (WorkerHarness h = new WorkerHarness(kafka, dir)) {

@@ -155,6 +155,18 @@ class RestoreOverwriteTest {
     }
 
     @Test
+    void shouldRemoveAKilledRunsTemporaryFilesAtOnceWhenToldThatRunWasKilled() throws Exception {
+        final Path target = tmp.resolve("target");
+        restore(target);
+        final Path left = Files.writeString(target.resolve(".vigil-restore-1f2e3d4c5b6a7980"), "half a file");
+        Thread.sleep(20); // its ctime is before the run below began
+
+        new Restorer(repo).restore(snapshot, target, new RestoreOptions(List.of(), true, 2).afterKilledRun(), null);
+
+        assertTrue(!Files.exists(left), "the worker re-runs a killed restore: nothing else writes there");
+    }
+
+    @Test
     void shouldLeaveNoTemporaryFileWhenAFilesDataIsDamaged() throws Exception {
         final Path target = tmp.resolve("target");
         restore(target);

@@ -31,6 +31,9 @@ public final class CommandFactory {
         if (intent.rule() != null) {
             tags.add("rule:" + intent.rule());
         }
+        if (intent.evidence()) {
+            tags.add(dev.vigil.schemas.SnapshotTags.EVIDENCE);
+        }
         final boolean restore = intent.action() == Action.RESTORE;
         return BackupCommand.newBuilder()
                 .setId(id)

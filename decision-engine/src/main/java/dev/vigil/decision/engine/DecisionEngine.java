@@ -199,6 +199,13 @@ public final class DecisionEngine {
                             + "of dataset " + spec.getId() + "; the model is not consulted");
             return;
         }
+        if (spec.getId().equals(a.getDataset()) && restoring(spec, state, a.getEpisodeStart().toEpochMilli())) {
+            // Vigil's own restore writes many files at once: its dataset series jump, which is not a change to back up
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
+                    a.getKind() + " anomaly on " + a.getSeries() + " while Vigil restores into dataset " + spec.getId()
+                            + ": its own writes; the model is not consulted");
+            return;
+        }
         final boolean onDataset = spec.getId().equals(a.getDataset()) || "file".equals(a.getKind());
         final double[] x = Features.of(a.getScore(), onDataset, spec, state, s.nowMs);
         final Decider.Verdict verdict = model.decide(x);
@@ -355,7 +362,7 @@ public final class DecisionEngine {
                                     final RuleAction action, final String reason, final FileActivity fa,
                                     final Instant activityStart) {
         final Intent plain = Intent.of(action.action(), rule.priority(), DecisionSource.RULE, rule.name(), reason)
-                .protecting(action.protect());
+                .protecting(action.protect()).asEvidence(action.evidence());
         return switch (action.action()) {
             case RESTORE -> switch (action.from()) {
                 case BEFORE_EPISODE -> plain.targeting(null, Instant.EPOCH.equals(context.state().episodeStart)

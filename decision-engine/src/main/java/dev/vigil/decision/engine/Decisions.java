@@ -66,14 +66,16 @@ final class Decisions {
         if (intent.action() != dev.vigil.schemas.Action.RESTORE) {
             return "";
         }
+        // evidence snapshots (data suspected damaged) are never the one a restore picks by time: say so
         final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
                 : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
-                : "the latest snapshot";
+                + " that is not evidence" : "the latest snapshot that is not evidence";
         final String into = intent.target() == null ? spec.getPath() : intent.target();
         if (intent.paths().isEmpty()) {
             // only a restore onto the dataset's own path overwrites (CommandFactory); elsewhere conflicts are refused
             return " (restores all of " + from + (intent.target() == null ? " onto " + into
-                    + ", replacing what is there)" : " into " + into + ")");
+                    + ", replacing the files it holds; files created since stay, e.g. renamed or ransom files)"
+                    : " into " + into + ")");
         }
         final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
         return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "

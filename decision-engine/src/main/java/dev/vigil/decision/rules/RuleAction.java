@@ -10,13 +10,16 @@ import java.time.Duration;
  * @param action for COMMAND: the action
  * @param reason the reason, with {@code ${expr}} parts evaluated in the rule's context
  * @param protect protect the resulting snapshot from retention
+ * @param evidence the resulting snapshot holds data suspected damaged: protected, and never the source of a RESTORE
+ *     that names no snapshot
  * @param from RESTORE: which snapshot and paths
  * @param target RESTORE: target directory; null means the original location (destructive)
  * @param every INTERVAL: the interval, or null
  * @param rpoFraction INTERVAL: the interval as a fraction of the dataset's RPO, or 0
  * @param lasting INTERVAL: how long the shorter interval holds
  */
-public record RuleAction(Kind kind, Action action, Template reason, boolean protect, RestoreFrom from, String target,
+public record RuleAction(Kind kind, Action action, Template reason, boolean protect, boolean evidence,
+                         RestoreFrom from, String target,
                          Duration every, double rpoFraction, Duration lasting) {
     /** What a rule action is. */
     public enum Kind {

@@ -36,7 +36,7 @@ public final class RuleLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Set<String> RULE_KEYS = Set.of("name", "description", "on", "when", "priority", "cooldown",
             "actions");
-    private static final Set<String> ACTION_KEYS = Set.of("action", "reason", "protect", "from", "target", "every",
+    private static final Set<String> ACTION_KEYS = Set.of("action", "reason", "protect", "evidence", "from", "target", "every",
             "rpo-fraction", "for");
     private final String source;
     /** The file's lines, to place errors inside folded block scalars. */
@@ -164,25 +164,31 @@ public final class RuleLoader {
             final Map<String, Node> keys = mapping(map, what + "action: ", ACTION_KEYS);
             final String name = keys.containsKey("action") ? text(keys.get("action")).toUpperCase(Locale.ROOT) : "";
             final Template reason = reason(keys.get("reason"), what);
-            final String protectText = keys.containsKey("protect") ? text(keys.get("protect")) : "false";
-            if (!protectText.equals("true") && !protectText.equals("false")) {
-                problem(line(keys.get("protect")), what + "protect: true or false, was '" + protectText + "'");
-            }
-            final boolean protect = "true".equals(protectText);
+            final boolean protect = flag(keys, "protect", what);
+            final boolean evidence = flag(keys, "evidence", what);
             switch (name) {
-                case "NONE" -> actions.add(new RuleAction(RuleAction.Kind.NONE, null, reason, false, null, null,
-                        null, 0, null));
+                case "NONE" -> actions.add(new RuleAction(RuleAction.Kind.NONE, null, reason, false, false, null,
+                        null, null, 0, null));
                 case "INTERVAL" -> actions.add(interval(keys, what, reason, map));
                 default -> {
                     final Action action = action(name, keys.get("action"), map, what);
                     if (action != null) {
-                        actions.add(new RuleAction(RuleAction.Kind.COMMAND, action, reason, protect,
+                        actions.add(new RuleAction(RuleAction.Kind.COMMAND, action, reason, protect, evidence,
                                 from(keys.get("from"), what), targetOf(keys.get("target"), what), null, 0, null));
                     }
                 }
             }
         }
         return actions;
+    }
+
+    /** A true/false key of an action; anything else is a problem (yes, True or a typo would mean false silently). */
+    private boolean flag(final Map<String, Node> keys, final String key, final String what) {
+        final String value = keys.containsKey(key) ? text(keys.get(key)) : "false";
+        if (!value.equals("true") && !value.equals("false")) {
+            problem(line(keys.get(key)), what + key + ": true or false, was '" + value + "'");
+        }
+        return "true".equals(value);
     }
 
     private RuleAction interval(final Map<String, Node> keys, final String what, final Template reason,
@@ -205,7 +211,7 @@ public final class RuleLoader {
         if (!keys.containsKey("for")) {
             problem(line(map), what + "INTERVAL needs 'for': how long the shorter interval holds (e.g. 12h)");
         }
-        return new RuleAction(RuleAction.Kind.INTERVAL, null, reason, false, null, null, every, fraction,
+        return new RuleAction(RuleAction.Kind.INTERVAL, null, reason, false, false, null, null, every, fraction,
                 duration(keys.get("for"), what + "for", Duration.ZERO));
     }
 

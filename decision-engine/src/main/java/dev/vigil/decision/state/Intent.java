@@ -19,6 +19,8 @@ import java.util.Map;
  * @param trigger id of the record that caused it, or null for the periodic tick
  * @param features the tree's feature values, kept for retraining; empty otherwise
  * @param protect mark the snapshot protected from retention
+ * @param evidence the snapshot holds data suspected damaged (a ransomware-like rewrite): kept as evidence, protected,
+ *     and never picked by a later RESTORE that names no snapshot
  * @param snapshot RESTORE/VERIFY/MIGRATE: the snapshot, null for latest
  * @param beforeTime RESTORE: the latest snapshot before this time (epoch ms), or null
  * @param paths RESTORE: only these paths; empty for all
@@ -27,7 +29,7 @@ import java.util.Map;
  */
 public record Intent(Action action, int priority, DecisionSource source, String rule, String reason,
                      String explanation, String modelVersion, String trigger, Map<String, Double> features,
-                     boolean protect, String snapshot, Long beforeTime, List<String> paths, String target,
+                     boolean protect, boolean evidence, String snapshot, Long beforeTime, List<String> paths, String target,
                      String targetRepository) {
     /** Lane of the backup levels: at most one of FULL, INCREMENTAL, DIFFERENTIAL at a time. */
     public static final String BACKUP_LANE = "BACKUP";
@@ -50,8 +52,8 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public static Intent of(final Action action, final int priority, final DecisionSource source, final String rule,
                             final String reason) {
-        return new Intent(action, priority, source, rule, reason, "", null, null, Map.of(), false, null, null,
-                List.of(), null, null);
+        return new Intent(action, priority, source, rule, reason, "", null, null, Map.of(), false, false, null,
+                null, List.of(), null, null);
     }
 
     /**
@@ -82,8 +84,8 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      * @return a copy with the explanation
      */
     public Intent explained(final String text, final String version, final Map<String, Double> values) {
-        return new Intent(action, priority, source, rule, reason, text, version, trigger, values, protect, snapshot,
-                beforeTime, paths, target, targetRepository);
+        return new Intent(action, priority, source, rule, reason, text, version, trigger, values, protect, evidence,
+                snapshot, beforeTime, paths, target, targetRepository);
     }
 
     /**
@@ -92,7 +94,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent triggeredBy(final String id) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, id, features, protect,
-                snapshot, beforeTime, paths, target, targetRepository);
+                evidence, snapshot, beforeTime, paths, target, targetRepository);
     }
 
     /**
@@ -101,7 +103,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent withReason(final String text) {
         return new Intent(action, priority, source, rule, text, explanation, modelVersion, trigger, features, protect,
-                snapshot, beforeTime, paths, target, targetRepository);
+                evidence, snapshot, beforeTime, paths, target, targetRepository);
     }
 
     /**
@@ -111,7 +113,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent asRetry(final int atLeast, final String text) {
         return new Intent(action, Math.max(priority, atLeast), source, "retry", text, explanation, modelVersion,
-                trigger, features, protect, snapshot, beforeTime, paths, target, targetRepository);
+                trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository);
     }
 
     /**
@@ -120,7 +122,16 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent protecting(final boolean protectIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
-                protectIt, snapshot, beforeTime, paths, target, targetRepository);
+                protectIt, evidence, snapshot, beforeTime, paths, target, targetRepository);
+    }
+
+    /**
+     * @param evidenceIt whether the snapshot is evidence (implies protected)
+     * @return a copy
+     */
+    public Intent asEvidence(final boolean evidenceIt) {
+        return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
+                protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository);
     }
 
     /**
@@ -134,6 +145,6 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public Intent targeting(final String snapshotId, final Long before, final List<String> only, final String targetDir,
                             final String repository) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
-                snapshotId, before, only, targetDir, repository);
+                evidence, snapshotId, before, only, targetDir, repository);
     }
 }

@@ -151,7 +151,7 @@ class DecisionEngineTest {
         assertEquals("deletion-burst", proposal.getRule());
         assertTrue(proposal.getReason().contains("vigil approve " + proposal.getId()), proposal.getReason());
         assertTrue(proposal.getReason().contains("restores 2 path(s) of the last snapshot before "
-                + burst.getIntervalStart() + " into /srv/d1: a.txt, b/c.txt; only those still missing"),
+                + burst.getIntervalStart() + " that is not evidence into /srv/d1: a.txt, b/c.txt; only those still missing"),
                 "what approving would write: " + proposal.getReason());
         assertEquals(1, h.commands.size(), "a proposal is not a command");
 
@@ -176,6 +176,11 @@ class DecisionEngineTest {
         h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setCreated(2)
                 .setBytesWritten(5_000_000).build(), h.now)));
         assertEquals(changed, h.state("d1").changedBytesSinceFull, "written while Vigil's restore ran");
+        final int commands = h.commands.size();
+        h.handle(new Trigger.OfAnomaly(anomaly("h1", 0.95, h.now).setKind("file").setDataset("d1")
+                .setSeries("dataset.files.created{dataset=d1}").build()));
+        assertEquals(commands, h.commands.size(), "the restore's own writes make no backup");
+        assertTrue(h.outcomes(Outcome.NO_ACTION).stream().anyMatch(d -> d.getReason().contains("while Vigil restores")));
         h.handle(new Trigger.OfResult(result("d1", "h1", restore.getId(), Action.RESTORE, CommandStatus.SUCCEEDED,
                 h.now).build()));
         h.advance(Duration.ofMinutes(5));
@@ -234,6 +239,8 @@ class DecisionEngineTest {
         final BackupCommand snapshot = h.lastCommand();
         assertEquals(Action.INCREMENTAL, snapshot.getAction());
         assertTrue(snapshot.getProtect());
+        assertTrue(snapshot.getTags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE),
+                "never the source of a later restore: " + snapshot.getTags());
         final DecisionRecord proposal = h.outcomes(Outcome.PROPOSED).get(0);
         assertEquals(Action.RESTORE, proposal.getAction());
         final DatasetState.Proposal pending = h.state("d1").proposals.get(proposal.getId());

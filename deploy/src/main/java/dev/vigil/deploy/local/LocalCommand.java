@@ -48,7 +48,11 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Where everything lives (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    private static final int DEFAULT_PORT = 9092;
+
+    @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, description = "Broker port on 127.0.0.1 (default: "
+            + "${DEFAULT-VALUE}). A second 'vigil local' on this machine also needs its own analyzer query.endpoint "
+            + "and collector events.http.port, in DIR/config/analyzer.properties and collector.properties.")
     int port;
 
     @Option(names = "--protect", paramLabel = "ID=PATH",
@@ -74,8 +78,16 @@ public final class LocalCommand implements Callable<Integer> {
             addDataset(root, settings, e.getKey(), e.getValue().toAbsolutePath());
         }
         final CountDownLatch stopped = new CountDownLatch(1);
-        final LocalStack stack = LocalStack.start(root.resolve("broker"), port, settings,
-                what -> System.out.println("vigil local: " + what));
+        final LocalStack stack;
+        try {
+            stack = LocalStack.start(root.resolve("broker"), port, settings,
+                    what -> System.out.println("vigil local: " + what));
+        } catch (RuntimeException e) {
+            // e.g. a port another Vigil on this machine holds: the settings to change are in these files
+            System.err.println("vigil local: " + e.getMessage() + "; the services' settings are in "
+                    + root.resolve("config") + "/{collector,analyzer,decision-engine,worker}.properties");
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();
             stopped.countDown();
@@ -84,7 +96,8 @@ public final class LocalCommand implements Callable<Integer> {
         System.out.println("vigil local: running. Broker " + stack.bootstrapServers() + ", everything under " + root);
         System.out.println("  configuration: " + root.resolve("config") + "/{collector,analyzer,decision-engine,worker}"
                 + ".properties");
-        System.out.println("  follow it:     vigil watch      (in another terminal)");
+        System.out.println("  follow it:     vigil watch" + (port == DEFAULT_PORT ? "" : " -b " + stack.bootstrapServers())
+                + "      (in another terminal)");
         System.out.println("  Ctrl-C stops everything.");
         stopped.await();
         return 0;
