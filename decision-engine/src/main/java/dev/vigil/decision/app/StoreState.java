@@ -5,7 +5,6 @@ import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.decision.state.StateAccess;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -23,7 +22,7 @@ final class StoreState implements StateAccess {
     @Override
     public HostDatasets datasets(final String host) {
         final HostDatasets value = datasets.get(host);
-        return value == null ? new HostDatasets(Map.of()) : value;
+        return value == null ? HostDatasets.none() : value;
     }
 
     @Override

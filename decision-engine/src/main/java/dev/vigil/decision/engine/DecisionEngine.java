@@ -83,6 +83,7 @@ public final class DecisionEngine {
         } else if (trigger instanceof Trigger.OfEvent e) {
             event(s, e.event());
         } else if (trigger instanceof Trigger.OfForecast f) {
+            learnMountpoint(s, f.host(), f.forecast().getSeries());
             for (final DatasetSpec spec : affected(s, f.host(), null, dev.vigil.decision.rules.SeriesName
                     .attribute(f.forecast().getSeries(), "mountpoint"))) {
                 final DatasetState state = s.state(spec);
@@ -90,6 +91,7 @@ public final class DecisionEngine {
                         f.forecast().getId(), null, null);
             }
         } else if (trigger instanceof Trigger.OfStats st) {
+            learnMountpoint(s, st.host(), st.stats().getSeries());
             if (rules.rules().rules().stream().anyMatch(r -> r.on().contains("stats"))) {
                 for (final DatasetSpec spec : affected(s, st.host(), null, "")) {
                     final DatasetState state = s.state(spec);
@@ -416,7 +418,18 @@ public final class DecisionEngine {
                 || state.inFlight.values().stream().anyMatch(f -> Guard.restoresInto(f.intent(), spec));
     }
 
-    /** The host's datasets an input concerns: the one it names, else those under the mountpoint, else all. */
+    /** Remembers the mountpoint a series of the host names (a filesystem metric's), once. */
+    private static void learnMountpoint(final Session s, final String host, final String series) {
+        final String mountpoint = dev.vigil.decision.rules.SeriesName.attribute(series, "mountpoint");
+        if (mountpoint != null && mountpoint.startsWith("/") && !s.datasets(host).mountpoints().contains(mountpoint)) {
+            s.putDatasets(host, s.datasets(host).withMountpoint(mountpoint));
+        }
+    }
+
+    /**
+     * The host's datasets an input concerns: the one it names, else those on the mountpoint (on the longest known
+     * mountpoint that holds their path; under it by path while the host's mountpoints are unknown), else all.
+     */
     private static List<DatasetSpec> affected(final Session s, final String host, final String dataset,
                                               final String mountpoint) {
         final HostDatasets all = s.datasets(host);
@@ -424,7 +437,14 @@ public final class DecisionEngine {
             final DatasetSpec spec = all.specs().get(dataset);
             return spec == null ? List.of() : List.of(spec);
         }
-        if (mountpoint == null || mountpoint.isEmpty() || "/".equals(mountpoint)) {
+        if (mountpoint == null || mountpoint.isEmpty()) {
+            return List.copyOf(all.specs().values());
+        }
+        if (all.mountpoints().contains(mountpoint)) {
+            return all.specs().values().stream().filter(spec -> mountpoint.equals(all.mountOf(spec.getPath())))
+                    .toList();
+        }
+        if ("/".equals(mountpoint)) {
             return List.copyOf(all.specs().values());
         }
         final String prefix = mountpoint.endsWith("/") ? mountpoint : mountpoint + "/";

@@ -2,17 +2,28 @@ package dev.vigil.decision.state;
 
 import dev.vigil.schemas.DatasetSpec;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The datasets one host holds, by id. Store {@code host-datasets}, keyed by host.
+ * The datasets one host holds, by id, and the mountpoints its filesystem metrics name. Store {@code host-datasets},
+ * keyed by host.
  *
  * @param specs dataset id to spec, sorted by id so iteration order is stable
+ * @param mountpoints mountpoints seen in the host's forecasts and statistics: a dataset is on the longest that holds
+ *     its path, so that a filling {@code /} does not concern a dataset on its own mount
  */
-public record HostDatasets(Map<String, DatasetSpec> specs) {
-    /** Copies the map so the value never changes under a reader. */
+public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints) {
+    /** Copies the collections so the value never changes under a reader (state of older builds has no mountpoints). */
     public HostDatasets {
         specs = specs == null ? new TreeMap<>() : new TreeMap<>(specs);
+        mountpoints = mountpoints == null ? new TreeSet<>() : new TreeSet<>(mountpoints);
+    }
+
+    /** @return a host with no datasets and no known mountpoints */
+    public static HostDatasets none() {
+        return new HostDatasets(Map.of(), Set.of());
     }
 
     /**
@@ -26,6 +37,31 @@ public record HostDatasets(Map<String, DatasetSpec> specs) {
         } else {
             next.put(change.id(), change.spec());
         }
-        return new HostDatasets(next);
+        return new HostDatasets(next, mountpoints);
+    }
+
+    /**
+     * @param mountpoint a mountpoint of this host
+     * @return the same with it known
+     */
+    public HostDatasets withMountpoint(final String mountpoint) {
+        final Set<String> next = new TreeSet<>(mountpoints);
+        next.add(mountpoint);
+        return new HostDatasets(specs, next);
+    }
+
+    /**
+     * @param path an absolute path on this host
+     * @return the longest known mountpoint that holds it, or null when none does (or none is known)
+     */
+    public String mountOf(final String path) {
+        String best = null;
+        for (final String m : mountpoints) {
+            final boolean holds = m.equals("/") || path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/");
+            if (holds && (best == null || m.length() > best.length())) {
+                best = m;
+            }
+        }
+        return best;
     }
 }

@@ -18,7 +18,7 @@ public final class MemoryState implements StateAccess {
     @Override
     public HostDatasets datasets(final String host) {
         final byte[] value = datasets.get(host);
-        return value == null ? new HostDatasets(Map.of()) : HOSTS.deserialize("memory", value);
+        return value == null ? HostDatasets.none() : HOSTS.deserialize("memory", value);
     }
 
     @Override

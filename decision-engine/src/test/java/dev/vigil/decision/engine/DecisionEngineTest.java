@@ -276,6 +276,23 @@ class DecisionEngineTest {
     }
 
     @Test
+    void shouldTakeAForecastForRootAsOnlyForTheDatasetsOnRootOnceTheHostsMountpointsAreKnown() {
+        backedUp(); // d1 at /srv/d1
+        final int before = h.decisions.size();
+        // the host's filesystem metrics name its mountpoints: / and /srv, where d1 is
+        h.handle(new Trigger.OfForecast(forecast("h1", "system.filesystem.utilization{mountpoint=/srv}", 864_000,
+                h.now.minusSeconds(60))));
+        final int afterSrv = h.decisions.size();
+
+        h.handle(new Trigger.OfForecast(forecast("h1", "system.filesystem.utilization{mountpoint=/}", 60, h.now)));
+
+        assertEquals(afterSrv, h.decisions.size(), "a filling / is not d1's filesystem: " + h.decisions.subList(
+                before, h.decisions.size()));
+        h.handle(new Trigger.OfForecast(forecast("h1", "system.filesystem.utilization{mountpoint=/srv}", 60, h.now)));
+        assertTrue(h.decisions.size() > afterSrv, "a filling /srv is");
+    }
+
+    @Test
     void shouldShortenTheIntervalWhenTheDatasetKeepsChangingFast() {
         backedUp();
         for (int i = 0; i < 60; i++) {
