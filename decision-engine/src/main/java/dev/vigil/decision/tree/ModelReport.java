@@ -69,7 +69,7 @@ public record ModelReport(int folds, int examples, Score tree, Score network) {
                         + "  network accuracy %.3f ± %.3f   macro-F1 %.3f ± %.3f%n"
                         + "verdict: %s", folds, examples, tree.accuracy(), tree.accuracySd(), tree.macroF1(),
                 tree.macroF1Sd(), network.accuracy(), network.accuracySd(), network.macroF1(), network.macroF1Sd(),
-                networkClearlyBetter() ? "the network is clearly better; consider model.kind=network"
+                networkClearlyBetter() ? "the network is clearly better: it decides with model.kind=auto (the default) or network"
                         : "the tree decides (the network is not clearly better, and the tree explains itself)");
     }
 
