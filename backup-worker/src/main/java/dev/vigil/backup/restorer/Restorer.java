@@ -105,10 +105,7 @@ public final class Restorer {
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         final Run run = new Run(pool, options, bytesDone == null ? new AtomicLong() : bytesDone);
         // Ctrl-C ends the JVM without the finally below: the temporary files of overwrites go then
-        final Thread onExit = new Thread(() -> {
-            pool.shutdownNow(); // no new temporary file after these are gone
-            run.temps.forEach(t -> t.toFile().delete());
-        }, "vigil-restore-exit");
+        final Thread onExit = new Thread(run::stop, "vigil-restore-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
@@ -163,8 +160,11 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
-        /** Temporary files of overwrites not yet renamed into place. */
+        /** Temporary files of overwrites not yet renamed into place (registered before they exist). */
         final java.util.Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Taken for writing by {@link #stop()}, for reading while a temporary file is registered. */
+        final java.util.concurrent.locks.ReadWriteLock stopping = new java.util.concurrent.locks.ReentrantReadWriteLock();
+        volatile boolean stopped;
 
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
@@ -403,11 +403,9 @@ public final class Restorer {
 
         FileChannel create(final Path p, final Path out) throws IOException {
             try {
-                final FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                if (out != p) {
-                    temps.add(out);
-                }
-                return ch;
+                return out == p ? FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        : creating(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
                 throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
             }
@@ -483,10 +481,49 @@ public final class Restorer {
                 return;
             }
             final Path tmp = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            create.apply(tmp);
-            temps.add(tmp);
+            creating(tmp, () -> {
+                create.apply(tmp);
+                return null;
+            });
             move(tmp, p, type);
-            temps.remove(tmp);
+            temps.remove(tmp); // on a failure it stays, for removeTemps
+        }
+
+        /**
+         * Creates a temporary file, registered, under the read side of the stop lock: {@link #stop()} waits for the
+         * creations in progress and sees every file they made, and none is created after it.
+         */
+        <T> T creating(final Path tmp, final IoCreation<T> create) throws IOException {
+            stopping.readLock().lock();
+            try {
+                if (stopped) {
+                    throw new java.io.InterruptedIOException("restore stopped");
+                }
+                temps.add(tmp);
+                return create.create();
+            } finally {
+                stopping.readLock().unlock();
+            }
+        }
+
+        /**
+         * When the JVM is stopped (Ctrl-C, SIGTERM; the finally of the restore does not run then): no temporary file
+         * is created from now on, writes in progress get a moment to end, and the temporary files left are removed.
+         */
+        void stop() {
+            stopping.writeLock().lock();
+            try {
+                stopped = true;
+            } finally {
+                stopping.writeLock().unlock();
+            }
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            temps.forEach(t -> t.toFile().delete());
         }
 
         /**
@@ -585,5 +622,9 @@ public final class Restorer {
     @FunctionalInterface
     private interface IoAction {
         void apply(Path p) throws IOException;
+    }
+
+    private interface IoCreation<T> {
+        T create() throws IOException;
     }
 }

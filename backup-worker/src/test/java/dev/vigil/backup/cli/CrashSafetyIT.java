@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Slow (seven child JVMs): kill -9 a child JVM in the middle of backup, prune, copy and restore. */
+/** Slow (eight child JVMs): kill -9 or SIGTERM a child JVM in the middle of backup, prune, copy and restore. */
 class CrashSafetyIT {
     private static final Map<String, String> ENV = Map.of("VIGIL_PASSWORD", new String(TestRepos.PASSWORD),
             "VIGIL_TO_PASSWORD", new String(TestRepos.PASSWORD));
@@ -176,8 +176,12 @@ class CrashSafetyIT {
         }
     }
 
-    @Test
-    void shouldLeaveEveryFileWholeOldOrNewWhenAnOverwritingRestoreIsKilled() throws Exception {
+    /** An overwriting restore of 200 files on one thread, in a child JVM, caught once a few files are back. */
+    private record OverwritingRestore(Path src, Path repo, String snapshot, Map<String, String> v1,
+                                      Map<String, String> v2, long files, Path log, Process process) {
+    }
+
+    private OverwritingRestore overwritingRestoreUnderway() throws Exception {
         final Path src = tmp.resolve("src");
         // 100 MiB on one thread: about a second of restoring, which the kill lands well inside of
         dataset(src, 4, 200);
@@ -194,7 +198,7 @@ class CrashSafetyIT {
         final Path log = tmp.resolve("child.log");
         final Process p = ChildJvm.start(log, ENV, "repo", "restore", "--repo", repo.toString(), snapshot,
                 "--target", src.toString(), "--overwrite", "--threads", "1");
-        // Killed once a few files are back (a restored file has the snapshot's mtime again), long before the last.
+        // Caught once a few files are back (a restored file has the snapshot's mtime again), long before the last.
         int back = 0;
         final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (p.isAlive() && back < 5 && System.nanoTime() < deadline) {
@@ -207,34 +211,58 @@ class CrashSafetyIT {
                 }
             }
         }
-        assertTrue(p.isAlive(), "the restore ended before the kill: " + Files.readString(log));
-        p.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+        assertTrue(p.isAlive(), "the restore ended before it was stopped: " + Files.readString(log));
+        return new OverwritingRestore(src, repo, snapshot, v1, v2, files, log, p);
+    }
 
-        // Each file is one version or the other, whole; none is missing; nothing else but the restore's temporaries.
-        final Map<String, String> after = TestRepos.manifest(src);
+    /** Each file is one version or the other, whole; none is missing; nothing else but the restore's temporaries. */
+    private static List<String> assertWholeOldOrNew(final OverwritingRestore run) throws Exception {
+        final Map<String, String> after = TestRepos.manifest(run.src());
+        final List<String> temporaries = new java.util.ArrayList<>();
         int restored = 0;
         for (final Map.Entry<String, String> e : after.entrySet()) {
             final String name = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
             if (name.startsWith(".vigil-restore-")) {
+                temporaries.add(e.getKey());
                 continue;
             }
             final String content = withoutTime(e.getValue());
-            final boolean old = content.equals(withoutTime(v1.get(e.getKey())));
-            assertTrue(old || content.equals(withoutTime(v2.get(e.getKey()))), e.getKey() + " is neither version: "
-                    + e.getValue());
+            final boolean old = content.equals(withoutTime(run.v1().get(e.getKey())));
+            assertTrue(old || content.equals(withoutTime(run.v2().get(e.getKey()))), e.getKey() + " is neither "
+                    + "version: " + e.getValue());
             restored += old && !e.getValue().endsWith(" dir") ? 1 : 0;
         }
-        assertTrue(restored > 0 && restored < files, restored + " of " + files + " files restored when killed");
-        for (final String rel : v2.keySet()) {
-            assertTrue(after.containsKey(rel), rel + " is missing after the kill");
+        assertTrue(restored > 0 && restored < run.files(), restored + " of " + run.files() + " files restored when "
+                + "stopped");
+        for (final String rel : run.v2().keySet()) {
+            assertTrue(after.containsKey(rel), rel + " is missing after the stop");
         }
+        return temporaries;
+    }
+
+    @Test
+    void shouldLeaveEveryFileWholeOldOrNewWhenAnOverwritingRestoreIsKilled() throws Exception {
+        final OverwritingRestore run = overwritingRestoreUnderway();
+        run.process().destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+
+        assertWholeOldOrNew(run);
         // The next overwriting restore finishes the work; ten minutes on, it also removes the killed one's temporaries.
-        try (Repository r = TestRepos.open(repo)) {
+        try (Repository r = TestRepos.open(run.repo())) {
             new Restorer(r, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(11))).restore(
-                    new SnapshotStore(r).resolve(snapshot, null), src,
+                    new SnapshotStore(r).resolve(run.snapshot(), null), run.src(),
                     new RestoreOptions(java.util.List.of(), true, 1), null);
         }
-        assertEquals(v1, TestRepos.manifest(src));
+        assertEquals(run.v1(), TestRepos.manifest(run.src()));
+    }
+
+    @Test
+    void shouldLeaveNoTemporaryFileWhenAnOverwritingRestoreIsStoppedBySigterm() throws Exception {
+        final OverwritingRestore run = overwritingRestoreUnderway();
+        run.process().destroy(); // SIGTERM, as Ctrl-C or a service manager would
+        run.process().waitFor(1, TimeUnit.MINUTES);
+
+        assertEquals(List.of(), assertWholeOldOrNew(run), "its temporary files go with it: "
+                + Files.readString(run.log()));
     }
 
     /** @return a manifest line without its mtime: the content and mode */
