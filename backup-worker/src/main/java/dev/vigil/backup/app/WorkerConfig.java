@@ -55,7 +55,8 @@ public final class WorkerConfig extends CommonConfig {
     public static final String JOURNAL_WAIT_CONFIG = "worker.journal.wait.ms";
     private static final String JOURNAL_WAIT_DOC = "How long, in ms, an INCREMENTAL backup waits for the journal to "
             + "reach the moment its command began (the collector closes an interval every files.interval.ms, so "
-            + "keep this above that); when it does not, the backup scans.";
+            + "keep this above that); when it does not, the backup scans. When no interval of the dataset ended in "
+            + "that long before the command began (no collector delivering), it scans at once.";
     public static final String JOURNAL_MAX_INTERVALS_CONFIG = "worker.journal.max.intervals";
     private static final String JOURNAL_MAX_INTERVALS_DOC = "Most intervals kept per dataset between two backups "
             + "(the oldest go first; a backup whose parent is older then scans).";

@@ -23,10 +23,21 @@ import java.util.Set;
  */
 public final class ChangeJournal {
     private final List<FileActivity> intervals;
+    /** The end of the latest interval received, also when it was since forgotten as covered; null when unknown. */
+    private final Instant lastEnd;
 
     /** @param intervals file activity records, in any order */
     public ChangeJournal(final List<FileActivity> intervals) {
+        this(intervals, null);
+    }
+
+    /**
+     * @param intervals file activity records, in any order
+     * @param lastEnd the end of the latest interval received, kept or not, or null
+     */
+    public ChangeJournal(final List<FileActivity> intervals, final Instant lastEnd) {
         this.intervals = List.copyOf(intervals);
+        this.lastEnd = lastEnd;
     }
 
     /**
@@ -141,6 +152,16 @@ public final class ChangeJournal {
     public boolean reaches(final String dataset, final Instant instant) {
         return intervals.stream()
                 .anyMatch(a -> dataset.equals(a.getDataset()) && !a.getIntervalEnd().isBefore(instant));
+    }
+
+    /**
+     * @param dataset a dataset
+     * @param instant a moment
+     * @return whether an interval of the dataset ended after it: a collector was delivering then
+     */
+    public boolean activeSince(final String dataset, final Instant instant) {
+        return lastEnd != null && lastEnd.isAfter(instant) || intervals.stream()
+                .anyMatch(a -> dataset.equals(a.getDataset()) && a.getIntervalEnd().isAfter(instant));
     }
 
     private static boolean lossy(final String path) {

@@ -224,9 +224,12 @@ public final class CommandExecutor {
         }
         final Supplier<ChangeJournal> read = file.isEmpty() ? () -> journals.journal(cmd.getDataset())
                 : new JournalFile(Path.of(file));
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                config.getLong(WorkerConfig.JOURNAL_WAIT_CONFIG));
+        final long wait = config.getLong(WorkerConfig.JOURNAL_WAIT_CONFIG);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         ChangeJournal j = read.get();
+        if (!j.activeSince(cmd.getDataset(), mustReach.minusMillis(wait))) {
+            return j; // no interval for as long as the wait: no collector is delivering, waiting would only delay the scan
+        }
         while (!j.reaches(cmd.getDataset(), mustReach) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(100);

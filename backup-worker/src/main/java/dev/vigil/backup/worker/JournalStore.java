@@ -34,6 +34,8 @@ public final class JournalStore {
     private final int maxIntervals;
     private final Map<String, List<FileActivity>> intervals = new LinkedHashMap<>();
     private final Map<String, Set<String>> keys = new LinkedHashMap<>();
+    /** Per dataset, the end of the latest interval received since start, kept or forgotten as covered. */
+    private final Map<String, Instant> lastEnd = new java.util.HashMap<>();
 
     /**
      * @param dir the journal directory (created when missing)
@@ -116,6 +118,7 @@ public final class JournalStore {
             throw new BackupException("journal " + file(id) + ": cannot append: " + e.getMessage(), e);
         }
         keys.get(id).add(key(a));
+        lastEnd.merge(id, a.getIntervalEnd(), (x, y) -> x.isAfter(y) ? x : y);
         final List<FileActivity> list = intervals.get(id);
         list.add(a);
         if (list.size() > maxIntervals) {
@@ -130,7 +133,7 @@ public final class JournalStore {
      * @return its intervals as a journal (empty for an unknown dataset)
      */
     public synchronized ChangeJournal journal(final String dataset) {
-        return new ChangeJournal(intervals.getOrDefault(dataset, List.of()));
+        return new ChangeJournal(intervals.getOrDefault(dataset, List.of()), lastEnd.get(dataset));
     }
 
     /** @return intervals kept for the dataset */

@@ -68,4 +68,16 @@ class JournalStoreTest {
         assertFalse(plan.usable(), "the journal no longer reaches back to the parent");
         assertEquals(store.size("ds"), new JournalStore(dir, List.of("ds"), 10).size("ds"));
     }
+
+    @Test
+    void shouldStillTellACollectorIsDeliveringAfterABackupCoveredItsIntervals() {
+        final JournalStore store = new JournalStore(dir, List.of("ds"), 1000);
+        assertFalse(store.journal("ds").activeSince("ds", T0), "nothing received: no collector to wait for");
+        store.append(interval("ds", 1, List.of("x")));
+        store.covered("ds", T0.plusSeconds(10));
+
+        assertEquals(0, store.size("ds"));
+        assertTrue(store.journal("ds").activeSince("ds", T0.plusSeconds(5)), "its last interval ended at 10 s");
+        assertFalse(store.journal("ds").activeSince("ds", T0.plusSeconds(10)));
+    }
 }
