@@ -6,6 +6,7 @@ import dev.vigil.analyzer.clean.RejectedRecordException;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.normalize.SeriesKey;
 import dev.vigil.analyzer.normalize.Units;
+import dev.vigil.schemas.FileActivities;
 import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.HostEvent;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * carry no numbers and are not analyzed here.
  *
  * <p>Rejected (to the dead-letter topic): a {@code file.activity} event without activity or
- * dataset, negative counts, an interval that ends before it starts, entropy outside [0, 8].
+ * dataset, or one no watcher could report ({@link FileActivities#problem}).
  */
 public final class ActivityProcessor implements Processor<String, HostEvent, String, Point> {
     /** The event kind this processor reads. */
@@ -40,7 +41,6 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
     public static final String BYTES_WRITTEN = "dataset.bytes.written";
     /** Shannon entropy of sampled new content, bits per byte. */
     public static final String WRITE_ENTROPY = "dataset.write.entropy";
-    private static final double MAX_ENTROPY = 8.0;
 
     private final Limits limits;
     private ProcessorContext<String, Point> context;
@@ -75,21 +75,16 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
         final String dataset = Limits.required(what, a.getDataset(), "fileActivity.dataset");
         final long end = a.getIntervalEnd() == null ? 0 : a.getIntervalEnd().toEpochMilli();
         limits.checkTime(what, end);
-        if (a.getIntervalStart() != null && a.getIntervalStart().toEpochMilli() > end) {
-            throw new RejectedRecordException(what.get() + ": interval ends at " + a.getIntervalEnd() + ", before it starts at "
-                    + a.getIntervalStart());
+        if (a.getIntervalStart() == null) {
+            throw new RejectedRecordException(what.get() + ": fileActivity.intervalStart is required");
+        }
+        final String problem = FileActivities.problem(a);
+        if (problem != null) {
+            throw new RejectedRecordException(what.get() + ": " + problem);
         }
         final long[] counts = {a.getCreated(), a.getModified(), a.getDeleted(), a.getRenamed(), a.getBytesWritten()};
         final String[] names = {CREATED, MODIFIED, DELETED, RENAMED, BYTES_WRITTEN};
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] < 0) {
-                throw new RejectedRecordException(what.get() + ": " + names[i] + " is negative (" + counts[i] + ")");
-            }
-        }
         final Double entropy = a.getWriteEntropy();
-        if (entropy != null && !(entropy >= 0 && entropy <= MAX_ENTROPY)) {
-            throw new RejectedRecordException(what.get() + ": write entropy " + entropy + " outside [0, 8] bits per byte");
-        }
         final String id = event.getId() == null ? "" : event.getId();
         for (int i = 0; i < counts.length; i++) {
             emit(host, dataset, names[i], i == counts.length - 1 ? Units.BYTES : "{file}", end, counts[i], id);

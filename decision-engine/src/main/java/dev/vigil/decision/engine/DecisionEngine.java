@@ -254,28 +254,10 @@ public final class DecisionEngine {
 
     /** Refuses file activity no watcher can report: it would feed the change figures and restore proposals. */
     private static void check(final HostEvent e, final FileActivity fa) {
-        final String what = "event " + e.getHost() + "/" + e.getKind() + " (id " + e.getId() + "), dataset "
-                + fa.getDataset() + ": ";
-        if (fa.getIntervalEnd().isBefore(fa.getIntervalStart())) {
-            throw new InvalidInputException(what + "interval ends at " + fa.getIntervalEnd() + ", before it starts at "
-                    + fa.getIntervalStart());
-        }
-        final long[] counts = {fa.getCreated(), fa.getModified(), fa.getDeleted(), fa.getRenamed(),
-            fa.getBytesWritten()};
-        final String[] names = {"created", "modified", "deleted", "renamed", "bytesWritten"};
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] < 0) {
-                throw new InvalidInputException(what + names[i] + " is negative (" + counts[i] + ")");
-            }
-        }
-        for (final List<String> paths : List.of(fa.getDeletedPaths(), fa.getChangedPaths())) {
-            for (final String path : paths) {
-                if (path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0
-                        || java.util.Arrays.asList(path.split("/", -1)).contains("..")) {
-                    throw new InvalidInputException(what + "path '" + path + "' is not relative to the dataset root "
-                            + "(empty, absolute, or with a '..' segment)");
-                }
-            }
+        final String problem = dev.vigil.schemas.FileActivities.problem(fa);
+        if (problem != null) {
+            throw new InvalidInputException("event " + e.getHost() + "/" + e.getKind() + " (id " + e.getId()
+                    + "), dataset " + fa.getDataset() + ": " + problem);
         }
     }
 
