@@ -1,5 +1,6 @@
 package dev.vigil.backup.backend;
 
+import dev.vigil.backup.fs.TemporaryFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -29,42 +30,18 @@ public final class LocalBackend implements Backend {
     /**
      * Temporary files of saves in progress in this JVM, removed by {@link #stopSaving} when the process is stopped in
      * the middle (Ctrl-C, SIGTERM): else they stay until the next prune, which alone may remove others' (a backup
-     * running beside may be writing its own). Saves hold the read side of {@link #STOPPING} from registering a
-     * temporary file until it exists; {@link #stopSaving} takes the write side, so none appears after it has looked.
+     * running beside may be writing its own).
      */
-    private static final java.util.Set<Path> WRITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final java.util.concurrent.locks.ReadWriteLock STOPPING =
-            new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private static volatile boolean stopping;
+    private static final TemporaryFiles SAVING = new TemporaryFiles();
     /** How long saves in progress at a stop may take to finish (an fsynced pack is usually well within). */
-    private static final long STOP_GRACE_MILLIS = 2_000;
+    private static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(2);
 
     /**
      * For a shutdown hook of a process that is stopped before its work is done: refuses new saves from now on, lets
      * those in progress finish for a moment, and removes the temporary files of those that did not.
      */
     public static void stopSaving() {
-        STOPPING.writeLock().lock();
-        try {
-            stopping = true;
-        } finally {
-            STOPPING.writeLock().unlock();
-        }
-        final long deadline = System.nanoTime() + STOP_GRACE_MILLIS * 1_000_000;
-        while (!WRITING.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                break;
-            }
-        }
-        for (final Path tmp : WRITING) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                // prune removes it
-            }
-        }
+        SAVING.stop(STOP_GRACE);
     }
 
     private static final int OPEN_PER_THREAD = 16;
@@ -136,24 +113,19 @@ public final class LocalBackend implements Backend {
         final java.nio.file.attribute.FileAttribute<?>[] mode = handle.type() == FileType.KEY ? OWNER_ONLY : NONE;
         final java.util.Set<StandardOpenOption> create = java.util.EnumSet.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE);
-        FileChannel ch;
-        STOPPING.readLock().lock();
+        final FileChannel ch;
         try {
-            if (stopping) {
-                throw new java.io.InterruptedIOException("not saving " + handle + ": the process is stopping");
-            }
-            WRITING.add(tmp);
-            try {
-                ch = FileChannel.open(tmp, create, mode);
-            } catch (NoSuchFileException e) {
-                Files.createDirectories(dir);
-                ch = FileChannel.open(tmp, create, mode);
-            }
+            ch = SAVING.create(tmp, () -> {
+                try {
+                    return FileChannel.open(tmp, create, mode);
+                } catch (NoSuchFileException e) {
+                    Files.createDirectories(dir);
+                    return FileChannel.open(tmp, create, mode);
+                }
+            });
         } catch (IOException | RuntimeException e) {
-            WRITING.remove(tmp);
+            SAVING.done(tmp); // not created
             throw e;
-        } finally {
-            STOPPING.readLock().unlock();
         }
         try {
             try (FileChannel c = ch) {
@@ -174,7 +146,7 @@ public final class LocalBackend implements Backend {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            WRITING.remove(tmp);
+            SAVING.done(tmp);
         }
     }
 

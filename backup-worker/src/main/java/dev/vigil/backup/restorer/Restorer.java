@@ -3,6 +3,7 @@ package dev.vigil.backup.restorer;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.TemporaryFiles;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
@@ -160,11 +161,8 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
-        /** Temporary files of overwrites not yet renamed into place (registered before they exist). */
-        final java.util.Set<Path> temps = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        /** Taken for writing by {@link #stop()}, for reading while a temporary file is registered. */
-        final java.util.concurrent.locks.ReadWriteLock stopping = new java.util.concurrent.locks.ReentrantReadWriteLock();
-        volatile boolean stopped;
+        /** Temporary files of overwrites not yet renamed into place. */
+        final TemporaryFiles temps = new TemporaryFiles();
 
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
@@ -388,7 +386,7 @@ public final class Restorer {
                 // nothing half-written stays: without overwrite the file itself is the partial one
                 try {
                     Files.deleteIfExists(out);
-                    temps.remove(out);
+                    temps.done(out);
                 } catch (IOException gone) {
                     warnings.add(out + ": partial file not removed: " + gone.getMessage());
                 }
@@ -404,7 +402,7 @@ public final class Restorer {
         FileChannel create(final Path p, final Path out) throws IOException {
             try {
                 return out == p ? FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                        : creating(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+                        : temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
                 throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
@@ -421,7 +419,7 @@ public final class Restorer {
                 metadata(out, n);
                 if (out != p) {
                     move(out, p, NodeType.FILE);
-                    temps.remove(out);
+                    temps.done(out);
                 }
                 files.incrementAndGet();
                 return p;
@@ -481,29 +479,12 @@ public final class Restorer {
                 return;
             }
             final Path tmp = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            creating(tmp, () -> {
+            temps.create(tmp, () -> {
                 create.apply(tmp);
                 return null;
             });
             move(tmp, p, type);
-            temps.remove(tmp); // on a failure it stays, for removeTemps
-        }
-
-        /**
-         * Creates a temporary file, registered, under the read side of the stop lock: {@link #stop()} waits for the
-         * creations in progress and sees every file they made, and none is created after it.
-         */
-        <T> T creating(final Path tmp, final IoCreation<T> create) throws IOException {
-            stopping.readLock().lock();
-            try {
-                if (stopped) {
-                    throw new java.io.InterruptedIOException("restore stopped");
-                }
-                temps.add(tmp);
-                return create.create();
-            } finally {
-                stopping.readLock().unlock();
-            }
+            temps.done(tmp); // on a failure it stays, for removeTemps
         }
 
         /**
@@ -511,19 +492,14 @@ public final class Restorer {
          * is created from now on, writes in progress get a moment to end, and the temporary files left are removed.
          */
         void stop() {
-            stopping.writeLock().lock();
-            try {
-                stopped = true;
-            } finally {
-                stopping.writeLock().unlock();
-            }
+            temps.refuseNew();
             pool.shutdownNow();
             try {
                 pool.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            temps.forEach(t -> t.toFile().delete());
+            temps.removeAll();
         }
 
         /**
@@ -556,13 +532,7 @@ public final class Restorer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            for (final Path t : temps) {
-                try {
-                    Files.deleteIfExists(t);
-                } catch (IOException e) {
-                    // the restore's own failure is the one to report
-                }
-            }
+            temps.removeAll();
         }
 
         void metadata(final Path p, final Node n) throws IOException {
@@ -622,9 +592,5 @@ public final class Restorer {
     @FunctionalInterface
     private interface IoAction {
         void apply(Path p) throws IOException;
-    }
-
-    private interface IoCreation<T> {
-        T create() throws IOException;
     }
 }
