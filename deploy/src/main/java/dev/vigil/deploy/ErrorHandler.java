@@ -1,8 +1,8 @@
 package dev.vigil.deploy;
 
+import dev.vigil.backup.cli.JsonUsageErrors;
 import dev.vigil.decision.rules.RuleFileException;
 import dev.vigil.schemas.IoErrors;
-import dev.vigil.schemas.json.RecordJson;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +59,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                               final String message, final int code) {
         command.getErr().println(message);
         if (json(parseResult)) {
-            final java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
-            doc.put("error", message);
-            doc.put("exitCode", code);
-            command.getOut().println(RecordJson.MAPPER.valueToTree(doc));
+            command.getOut().println(JsonUsageErrors.document(message, code));
             command.getOut().flush();
         }
         return code;

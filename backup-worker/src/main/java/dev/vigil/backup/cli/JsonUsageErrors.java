@@ -26,13 +26,26 @@ public final class JsonUsageErrors {
         return commandLine.setParameterExceptionHandler((e, args) -> {
             final int code = usage.handleParseException(e, args);
             if (Arrays.stream(args).anyMatch(a -> a.equals("--json") || a.equalsIgnoreCase("--json=true"))) {
-                final Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("error", e.getMessage());
-                doc.put("exitCode", code);
-                e.getCommandLine().getOut().println(MAPPER.writeValueAsString(doc));
+                e.getCommandLine().getOut().println(document(e.getMessage(), code));
                 e.getCommandLine().getOut().flush();
             }
             return code;
         });
+    }
+
+    /**
+     * @param error what went wrong
+     * @param code the exit code
+     * @return the error document a command given {@code --json} prints on stdout when it fails, on one line
+     */
+    public static String document(final String error, final int code) {
+        final Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("error", error);
+        doc.put("exitCode", code);
+        try {
+            return MAPPER.writeValueAsString(doc);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of a string and a number is JSON", e);
+        }
     }
 }

@@ -122,9 +122,7 @@ public final class SnapshotStore {
      * @return them, newest first
      */
     public List<Snapshot> restorable(final String dataset, final Instant before) {
-        final List<Snapshot> found = new java.util.ArrayList<>(list().stream()
-                .filter(s -> dataset.equals(s.dataset()))
-                .filter(s -> before == null || s.instant().isBefore(before))
+        final List<Snapshot> found = new java.util.ArrayList<>(of(dataset, before)
                 .filter(s -> s.tags() == null || !s.tags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE))
                 .toList());
         java.util.Collections.reverse(found);
@@ -138,11 +136,14 @@ public final class SnapshotStore {
      * @return the newest matching snapshot
      */
     public Optional<Snapshot> latest(final String dataset, final boolean fullOnly, final Instant before) {
+        return of(dataset, before).filter(s -> !fullOnly || "FULL".equals(s.level())).reduce((a, b) -> b);
+    }
+
+    /** @return the snapshots of the dataset (any for null) that started before the time (any for null), oldest first */
+    private java.util.stream.Stream<Snapshot> of(final String dataset, final Instant before) {
         return list().stream()
                 .filter(s -> dataset == null || dataset.equals(s.dataset()))
-                .filter(s -> !fullOnly || "FULL".equals(s.level()))
-                .filter(s -> before == null || s.instant().isBefore(before))
-                .reduce((a, b) -> b);
+                .filter(s -> before == null || s.instant().isBefore(before));
     }
 
     /**
