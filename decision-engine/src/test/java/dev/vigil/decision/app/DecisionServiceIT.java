@@ -80,7 +80,9 @@ class DecisionServiceIT {
              TopicTap<byte[]> commands = new TopicTap<>(kafka.clientConfig(), Topics.COMMANDS.withPrefix(prefix)
                      .name(), new ByteArrayDeserializer());
              TopicTap<DecisionRecord> audit = new TopicTap<>(kafka.clientConfig(), Topics.DECISIONS.withPrefix(prefix)
-                     .name(), Topics.DECISIONS.valueSerde().deserializer())) {
+                     .name(), Topics.DECISIONS.valueSerde().deserializer());
+             TopicTap<byte[]> deadLetters = new TopicTap<>(kafka.clientConfig(), Topics.DEAD_LETTER.withPrefix(prefix)
+                     .name(), new ByteArrayDeserializer())) {
             final Publisher publish = new Publisher(producer, prefix);
 
             // A dataset is registered: its first FULL, promptly, signed.
@@ -114,6 +116,15 @@ class DecisionServiceIT {
             publish.to(Topics.RESULTS, "d1", succeeded(backup, "snap-2"));
             awaitState(service, () -> service.datasetState("d1"), s -> s.snapshots.size() == 2);
 
+            // File activity no watcher could report goes to the dead-letter topic with its reason, and nothing is
+            // decided on it (the deletion below is the only RESTORE proposal).
+            publish.to(Topics.EVENTS, "h1", event("h1", "file.activity", activity("d1", Instant.now())
+                    .setDeleted(5).setDeletedPaths(List.of("../../etc/passwd", "x1", "x2", "x3", "x4")).build(),
+                    Instant.now()));
+            deadLetters.await("dead letter of the impossible event", r -> new String(r.headers()
+                    .lastHeader(DeadLetters.REASON_HEADER).value(), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("'../../etc/passwd' is not relative"), WAIT);
+
             // Files deleted, many with long names (2.5 MB of paths, past Kafka's default 1 MiB record):
             // a RESTORE proposal of exactly those paths, waiting for an operator.
             final List<String> deleted = new java.util.ArrayList<>(List.of("a.txt", "b.txt", "c.txt", "d/e.txt",
@@ -125,6 +136,7 @@ class DecisionServiceIT {
                     .setDeleted(deleted.size()).setDeletedPaths(deleted).build(), Instant.now()));
             final DecisionRecord proposal = audit.await("RESTORE proposal", r -> r.value().getOutcome()
                     == Outcome.PROPOSED && r.value().getAction() == Action.RESTORE, WAIT).value();
+            assertTrue(!proposal.getReason().contains("etc/passwd"), proposal.getReason());
 
             // The operator approves: a signed RESTORE onto the original location.
             publish.to(Topics.FEEDBACK, "d1", Feedback.newBuilder().setId("f1").setHost("h1").setTime(Instant.now())
