@@ -27,7 +27,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         LOG.debug("{} failed", command.getCommandName(), e);
         final String name = command.getCommandSpec().qualifiedName();
         if (e instanceof ConfigException || e instanceof RuleFileException) {
-            return report(command, parseResult, name + ": configuration refused: " + e.getMessage(), BAD_CONFIG);
+            return report(command, parseResult, refused(name, e.getMessage()), BAD_CONFIG);
         }
         // The Kafka clients check their settings when built and wrap the refusal ("Failed to construct kafka
         // consumer"): what the operator must fix is the cause, e.g. bootstrap.servers=notahost.
@@ -35,7 +35,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             // a broker name that does not resolve yet (DNS not up at boot) is not a configuration to fix: exit 1, so
             // that a supervisor restarts the service
             if (c instanceof ConfigException && !String.valueOf(c.getMessage()).startsWith("No resolvable")) {
-                return report(command, parseResult, name + ": configuration refused: " + c.getMessage(), BAD_CONFIG);
+                return report(command, parseResult, refused(name, c.getMessage()), BAD_CONFIG);
             }
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
@@ -49,6 +49,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         final String message = io instanceof java.io.IOException ioe ? IoErrors.describe(ioe)
                 : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return report(command, parseResult, name + ": " + message, FAILED);
+    }
+
+    /** One wrong line on the same line; several (a file's every wrong line) one per line below. */
+    private static String refused(final String command, final String message) {
+        final String text = String.valueOf(message);
+        return command + ": configuration refused:" + (text.contains("\n")
+                ? "\n  " + text.replace("\n", "\n  ") : " " + text);
     }
 
     /**

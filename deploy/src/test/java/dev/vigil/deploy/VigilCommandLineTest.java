@@ -116,6 +116,26 @@ class VigilCommandLineTest {
                 err.toString());
     }
 
+    @CommandLine.Command(name = "worker")
+    static final class RefusedConfigFile implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new org.apache.kafka.common.config.ConfigException("w.properties:2: unknown key 'x'\n"
+                    + "w.properties:5: interval.ms: not a number");
+        }
+    }
+
+    @Test
+    void shouldListEveryWrongLineOfARefusedConfigurationOnItsOwnLine() {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new RefusedConfigFile()).setExecutionExceptionHandler(new ErrorHandler());
+        cli.setErr(new PrintWriter(err));
+
+        assertEquals(ErrorHandler.BAD_CONFIG, cli.execute());
+        assertEquals("worker: configuration refused:\n  w.properties:2: unknown key 'x'\n"
+                + "  w.properties:5: interval.ms: not a number", err.toString().strip());
+    }
+
     @CommandLine.Command(name = "service")
     static final class UnresolvableBroker implements java.util.concurrent.Callable<Integer> {
         @Override

@@ -17,7 +17,8 @@ import org.apache.kafka.common.config.ConfigException;
  * Reads a service configuration file: one {@code key=value} per line, {@code #} comments, blank
  * lines ignored. Unlike {@link java.util.Properties}, it refuses what an operator would regret:
  * an unknown key (with the closest known one), a duplicate key, a value of the wrong type or out
- * of range, each reported as {@code FILE:LINE: message}.
+ * of range, each reported as {@code FILE:LINE: message}, all of a file's wrong lines in one refusal
+ * (one line each).
  *
  * <p>Keys starting with {@value CommonConfig#KAFKA_CLIENT_PREFIX} are passed to Kafka clients
  * unchecked.
@@ -30,7 +31,7 @@ public final class ConfigFile {
      * @param file the file
      * @param definition the keys the service accepts
      * @return the settings, checked against the definition
-     * @throws ConfigException naming the file, line and key when anything is wrong
+     * @throws ConfigException naming the file, line and key of every wrong line, one per message line
      */
     public static Map<String, String> read(final Path file, final ConfigDef definition) {
         final String text;
@@ -56,37 +57,49 @@ public final class ConfigFile {
     public static Map<String, String> parse(final String name, final String text, final ConfigDef definition) {
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, Integer> lineOf = new LinkedHashMap<>();
+        // every wrong line at once: an operator fixing a file at 3 a.m. should not restart once per typo
+        final List<String> problems = new java.util.ArrayList<>();
         // a byte-order mark (some Windows editors write one) is not part of the first key
         final String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             final String line = lines[i].strip();
-            final int number = i + 1;
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            final int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException(name + ":" + number + ": expected key=value, found '" + line + "'");
+            try {
+                final Map.Entry<String, String> setting = setting(name, i + 1, line, lineOf, definition);
+                values.put(setting.getKey(), setting.getValue());
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
             }
-            final String key = line.substring(0, eq).strip();
-            final String value = line.substring(eq + 1).strip();
-            if (lineOf.containsKey(key)) {
-                throw new ConfigException(name + ":" + number + ": " + key + " is already set on line "
-                        + lineOf.get(key));
-            }
-            if (!key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX) && !definition.names().contains(key)) {
-                throw new ConfigException(name + ":" + number + ": unknown key '" + key + "'" + suggestion(key,
-                        definition));
-            }
-            if (!key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX)) {
-                check(name + ":" + number, key, value, definition.configKeys().get(key));
-            } else {
-                checkClientKey(name + ":" + number, key.substring(CommonConfig.KAFKA_CLIENT_PREFIX.length()), value);
-            }
-            values.put(key, value);
-            lineOf.put(key, number);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("\n", problems));
         }
         return values;
+    }
+
+    private static Map.Entry<String, String> setting(final String name, final int number, final String line,
+            final Map<String, Integer> lineOf, final ConfigDef definition) {
+        final String where = name + ":" + number;
+        final int eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException(where + ": expected key=value, found '" + line + "'");
+        }
+        final String key = line.substring(0, eq).strip();
+        final String value = line.substring(eq + 1).strip();
+        if (lineOf.containsKey(key)) {
+            throw new ConfigException(where + ": " + key + " is already set on line " + lineOf.get(key));
+        }
+        lineOf.put(key, number); // before its value is checked, so that a second line setting it is named too
+        if (key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX)) {
+            checkClientKey(where, key.substring(CommonConfig.KAFKA_CLIENT_PREFIX.length()), value);
+        } else if (!definition.names().contains(key)) {
+            throw new ConfigException(where + ": unknown key '" + key + "'" + suggestion(key, definition));
+        } else {
+            check(where, key, value, definition.configKeys().get(key));
+        }
+        return Map.entry(key, value);
     }
 
     /**

@@ -52,6 +52,17 @@ class ConfigFileTest {
     }
 
     @Test
+    void shouldNameEveryWrongLineOfAFileInOneRefusal() {
+        assertEquals(String.join("\n",
+                        "agent.properties:2: unknown key 'anomaly.treshold'; did you mean 'anomaly.threshold'?",
+                        "agent.properties:3: interval.ms: Invalid value ten for configuration interval.ms: Not a number"
+                                + " of type LONG (expected long, [100,...])",
+                        "agent.properties:4: expected key=value, found 'garbage'",
+                        "agent.properties:5: interval.ms is already set on line 3"),
+                refusal("bootstrap.servers=k1:9092\nanomaly.treshold=0.9\ninterval.ms=ten\ngarbage\ninterval.ms=200\n"));
+    }
+
+    @Test
     void shouldRefuseDuplicatesAndLinesWithoutEquals() {
         assertEquals("agent.properties:2: interval.ms is already set on line 1",
                 refusal("interval.ms=200\ninterval.ms=300\n"));
