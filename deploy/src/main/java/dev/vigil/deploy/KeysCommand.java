@@ -3,15 +3,23 @@ package dev.vigil.deploy;
 import dev.vigil.schemas.security.CommandSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.concurrent.Callable;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vigil keys}: the Ed25519 key pair that signs commands. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Manage the key pair the decision engine signs commands with.",
-        subcommands = KeysCommand.Generate.class)
+        subcommands = {KeysCommand.Generate.class, KeysCommand.PublicKeyOf.class})
 final class KeysCommand implements Runnable {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +53,46 @@ final class KeysCommand implements Runnable {
             System.out.println("public key:  " + CommandSignature.publicFileFor(out));
             System.out.println("key id:      " + CommandSignature.keyId(pair.getPublic()));
             return 0;
+        }
+    }
+
+    @Command(name = "public", mixinStandardHelpOptions = true,
+            description = "Write the public key of an existing private key again (e.g. after its .pub was lost or "
+                + "overwritten), as <key>.pub, and print its key id: the id workers name when they refuse a command.")
+    static final class PublicKeyOf implements Callable<Integer> {
+        @Option(names = "--key", defaultValue = "${user.home}/.vigil/keys/decision-engine.key",
+                description = "Private key file (default: ${DEFAULT-VALUE}).")
+        Path key;
+
+        @Option(names = "--force", description = "Replace a .pub that belongs to another key.")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            final PublicKey derived = publicOf(CommandSignature.readPrivate(key));
+            final Path file = CommandSignature.publicFileFor(key);
+            final String id = CommandSignature.keyId(derived);
+            if (Files.exists(file) && !force) {
+                final String existing = CommandSignature.keyId(CommandSignature.readPublic(file));
+                if (!existing.equals(id)) {
+                    throw new IllegalStateException(file + " holds key id " + existing + ", not this key's " + id
+                            + "; use --force to replace it");
+                }
+                System.out.println("public key:  " + file + " (already this key's)");
+            } else {
+                CommandSignature.writePublic(derived, file);
+                System.out.println("public key:  " + file);
+            }
+            System.out.println("key id:      " + id);
+            return 0;
+        }
+
+        /** Ed25519's public key is a function of the private one; the JDK does not expose it, Bouncy Castle does. */
+        static PublicKey publicOf(final PrivateKey key) throws java.io.IOException, GeneralSecurityException {
+            final var parameters = (Ed25519PrivateKeyParameters) PrivateKeyFactory.createKey(key.getEncoded());
+            final byte[] encoded = SubjectPublicKeyInfoFactory
+                    .createSubjectPublicKeyInfo(parameters.generatePublicKey()).getEncoded();
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
         }
     }
 }

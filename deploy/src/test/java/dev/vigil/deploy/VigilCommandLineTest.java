@@ -97,6 +97,25 @@ class VigilCommandLineTest {
                 List.of(Vigil.reflow(new String[] {"Replay a scenario (datasets, results)", "through the engine (fast.)"})));
     }
 
+    @Test
+    void shouldWriteALostPublicKeyAgainFromItsPrivateKeyButNotReplaceAnotherKeysWithoutForce(@TempDir final Path dir)
+            throws Exception {
+        final Path key = dir.resolve("engine.key");
+        final Path pub = dir.resolve("engine.key.pub");
+        run(0, "keys", "generate", "--out", key.toString());
+        final String original = Files.readString(pub);
+        Files.delete(pub);
+
+        run(0, "keys", "public", "--key", key.toString());
+        assertEquals(original, Files.readString(pub));
+
+        run(0, "keys", "generate", "--out", dir.resolve("other.key").toString());
+        Files.copy(dir.resolve("other.key.pub"), pub, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(run(1, "keys", "public", "--key", key.toString()).contains("not this key's"));
+        run(0, "keys", "public", "--key", key.toString(), "--force");
+        assertEquals(original, Files.readString(pub));
+    }
+
     @CommandLine.Command(name = "engine")
     static final class RefusedRules implements java.util.concurrent.Callable<Integer> {
         @Override

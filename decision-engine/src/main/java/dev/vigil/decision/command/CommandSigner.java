@@ -53,7 +53,7 @@ public final class CommandSigner {
             pub = CommandSignature.readPublic(publicFile);
         } catch (IOException e) {
             throw new ConfigException(e.getMessage() + " (the public key must be beside the private one: "
-                    + publicFile + ")");
+                    + publicFile + "; 'vigil keys public --key " + privateFile + "' writes it again)");
         }
         // The workers are given the .pub: one from another pair would have them refuse every command.
         final byte[] probe = "vigil key pair check".getBytes(StandardCharsets.UTF_8);
@@ -62,8 +62,8 @@ public final class CommandSigner {
         CommandSignature.sign(probe, key, keyId, headers);
         if (!CommandSignature.verify(probe, headers, pub)) {
             throw new ConfigException(publicFile + " (key id " + keyId + ") is not the public key of " + privateFile
-                    + ": the workers, given it, would refuse every command; put the matching .pub beside the key, or "
-                    + "create a new pair with 'vigil keys generate --force' and give the workers its .pub");
+                    + ": the workers, given it, would refuse every command; write the matching .pub with 'vigil keys "
+                    + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate --force' and give the workers its .pub");
         }
         return new CommandSigner(key, keyId);
     }

@@ -117,8 +117,16 @@ public final class CommandSignature {
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system; the directory's permissions are all there is.
         }
-        Files.writeString(publicFileFor(privateFile),
-                Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+        writePublic(pair.getPublic(), publicFileFor(privateFile));
+    }
+
+    /**
+     * @param key a public key
+     * @param file where it goes, in the form {@link #readPublic} reads
+     * @throws IOException when the file cannot be written
+     */
+    public static void writePublic(final PublicKey key, final Path file) throws IOException {
+        Files.writeString(file, Base64.getEncoder().encodeToString(key.getEncoded()) + "\n");
     }
 
     /**
