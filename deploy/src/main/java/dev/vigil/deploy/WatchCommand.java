@@ -96,7 +96,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             long lastRecord = System.nanoTime();
             while (max == null || seen < max) {
-                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                for (final ConsumerRecord<byte[], byte[]> record : inTimeOrder(consumer.poll(Duration.ofMillis(500)))) {
                     print(record, byName.get(record.topic()), System.out);
                     lastRecord = System.nanoTime();
                     if (max != null && ++seen >= max) {
@@ -109,6 +109,17 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A poll returns its records partition by partition: a backup's RESULT could print before the DECISION that
+     * caused it. In time order they read as what happened.
+     */
+    static <K, V> List<ConsumerRecord<K, V>> inTimeOrder(final Iterable<ConsumerRecord<K, V>> polled) {
+        final List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        polled.forEach(records::add);
+        records.sort(java.util.Comparator.comparingLong(ConsumerRecord::timestamp));
+        return records;
     }
 
     private void print(final ConsumerRecord<byte[], byte[]> record, final Topic<?, ?> topic, final PrintStream out) {

@@ -116,6 +116,19 @@ class VigilCommandLineTest {
         assertEquals(original, Files.readString(pub));
     }
 
+    @Test
+    void shouldPrintWhatOnePollReturnsInTimeOrderAcrossTopics() {
+        final var result = new org.apache.kafka.clients.consumer.ConsumerRecord<>("vigil-results", 0, 7, 2_000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "k", "RESULT",
+                new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+        final var decision = new org.apache.kafka.clients.consumer.ConsumerRecord<>("vigil-decisions", 0, 3, 1_000L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "k", "DECISION",
+                new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+        // as a poll hands them over: partition by partition, the results' partition first
+        assertEquals(List.of("DECISION", "RESULT"), WatchCommand.inTimeOrder(List.of(result, decision)).stream()
+                .map(org.apache.kafka.clients.consumer.ConsumerRecord::value).toList());
+    }
+
     @CommandLine.Command(name = "engine")
     static final class RefusedRules implements java.util.concurrent.Callable<Integer> {
         @Override
