@@ -28,27 +28,14 @@ public final class ApproveCommand implements Callable<Integer> {
     @Option(names = "--reason", description = "Why, for the audit trail.")
     String reason;
 
-    @Option(names = "--operator", defaultValue = "${env:USER}", description = "Who, for the audit trail (default: $USER, else the "
-            + "name of the user running it).")
-    String operator;
-
-    @Option(names = "--within", defaultValue = "7d", description = "How far back to look for the decision "
-            + "(default: ${DEFAULT-VALUE}).")
-    String within;
-
-    @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for the engine's answer; 0s "
-            + "does not wait (default: ${DEFAULT-VALUE}).")
-    String wait;
-
-    @Option(names = "--json", description = "Print the engine's answer (an audit record) as JSON; the feedback "
-            + "record published when there is no answer to wait for (--wait 0s, not a proposal).")
-    boolean json;
+    @Mixin
+    AnswerOptions answer;
 
     @Override
     public Integer call() {
-        final java.time.Duration back = Answer.duration(spec, "--within", within);
-        final java.time.Duration patience = Answer.duration(spec, "--wait", wait);
-        return Answer.answer(cluster, Answer.find(cluster, id, back), Verdict.APPROVE, null, reason, operator, patience,
-                json);
+        final java.time.Duration back = answer.within(spec);
+        final java.time.Duration patience = answer.patience(spec); // refused before anything is looked up
+        return Answer.answer(cluster, Answer.find(cluster, id, back), Verdict.APPROVE, null, reason,
+                answer.operator, patience, answer.json);
     }
 }
