@@ -100,7 +100,7 @@ final class RestoreCommand extends RepoSubcommand {
                 err.println("not restored: " + u);
             }
             if (!result.unrestored().isEmpty()) {
-                err.println(result.unrestored().size() + " file(s) not restored: their data is damaged or missing in the "
+                err.println(result.unrestored().size() + " file(s) or directories not restored: their data is damaged or missing in the "
                         + "repository ('vigil repo check --read-data' tells what else is affected; an older snapshot "
                         + "may hold them); every other file is restored");
             }

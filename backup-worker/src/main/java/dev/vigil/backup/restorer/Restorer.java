@@ -231,7 +231,8 @@ public final class Restorer {
         }
 
         private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
-            for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+            final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, null);
+            for (final Node n : nodes == null ? List.<Node>of() : nodes) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
                 final int sel = selected(r);
                 if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR) || out.size() > 5) {
@@ -256,7 +257,9 @@ public final class Restorer {
             if (options.overwrite()) {
                 removeStaleTemps(dir);
             }
-            for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+            // A directory's listing that cannot be had loses that directory's contents, not the whole restore
+            final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
+            for (final Node n : nodes == null ? List.<Node>of() : nodes) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
                 final int sel = selected(r);
                 if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR)) {
@@ -282,6 +285,27 @@ public final class Restorer {
                     default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
                             + " not restored (socket or device; or a FIFO in a tree written before trees knew FIFOs)");
                 }
+            }
+        }
+
+        private List<Node> nodes(final BlobId tree) {
+            return Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree);
+        }
+
+        /**
+         * @param rel the directory's path in the snapshot, to name it among the unrestored; null to say nothing
+         * @return the directory's entries, or null when its tree cannot be had from the repository (restic skips such
+         *     a directory too and restores the rest)
+         */
+        private List<Node> readable(final BlobId tree, final String rel) {
+            try {
+                return nodes(tree);
+            } catch (BackupException e) {
+                if (rel != null) {
+                    unrestored.add("/" + FileNames.display(rel) + "/: what it held is not restored, its listing "
+                            + "cannot be read: " + e.getMessage());
+                }
+                return null;
             }
         }
 

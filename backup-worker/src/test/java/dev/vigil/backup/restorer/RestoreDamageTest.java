@@ -77,4 +77,38 @@ class RestoreDamageTest {
             assertEquals(restored, result.files());
         }
     }
+
+    @Test
+    void shouldRestoreTheRestWhenADirectorysListingIsLostAndNameThatDirectory() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.createDirectories(src.resolve("a"));
+        Files.writeString(src.resolve("a/f"), "A");
+        Files.writeString(src.resolve("top"), "top");
+        final Snapshot s;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+            final List<Path> firstPacks;
+            try (Stream<Path> files = Files.walk(tmp.resolve("repo/data"))) {
+                firstPacks = files.filter(Files::isRegularFile).toList();
+            }
+            Files.createDirectories(src.resolve("c"));
+            Files.writeString(src.resolve("c/f"), "C, only in the second backup");
+            s = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL), null).snapshot();
+            for (final Path pack : firstPacks) {
+                Files.delete(pack); // a's listing, a/f and top are in these; the root's and c's listings are not
+            }
+        }
+        try (Repository repo = TestRepos.open(tmp.resolve("repo"))) {
+            final Path out = tmp.resolve("out");
+            final Restorer.Result result = new Restorer(repo).restore(s, out, RestoreOptions.defaults(), null);
+
+            assertEquals("C, only in the second backup", Files.readString(out.resolve("c/f")));
+            assertTrue(result.unrestored().stream().anyMatch(u -> u.startsWith("/a/: what it held is not restored")),
+                    result.unrestored().toString());
+            assertTrue(result.unrestored().stream().anyMatch(u -> u.startsWith(out.resolve("top") + ": ")),
+                    result.unrestored().toString());
+            assertFalse(Files.exists(out.resolve("a/f")));
+        }
+    }
 }
