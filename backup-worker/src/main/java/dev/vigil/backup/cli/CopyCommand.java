@@ -6,8 +6,6 @@ import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,9 +42,8 @@ final class CopyCommand extends RepoSubcommand {
     int run() throws Exception {
         final char[] targetPassword;
         if (toPasswordFile != null) {
-            targetPassword = Files.readString(toPasswordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("")
-                    .toCharArray();
-        } else if (System.getenv("VIGIL_TO_PASSWORD") != null) {
+            targetPassword = RepoOptions.passwordFile(toPasswordFile);
+        } else if (System.getenv("VIGIL_TO_PASSWORD") != null && !System.getenv("VIGIL_TO_PASSWORD").isEmpty()) {
             targetPassword = System.getenv("VIGIL_TO_PASSWORD").toCharArray();
         } else {
             throw new BackupException("no target password: give --to-password-file or set VIGIL_TO_PASSWORD");
@@ -76,6 +73,15 @@ final class CopyCommand extends RepoSubcommand {
                 result.copied().forEach((a, b) -> out.println("copied " + a.substring(0, 8) + " as " + b.substring(0, 8)));
                 out.printf("%d copied, %d already there, %s added to %s%n", result.copied().size(),
                         result.skipped().size(), bytes(result.bytesAdded()), to);
+            }
+            // an off-site copy that silently lacks a snapshot is found out on the day it is needed
+            for (final String damaged : result.damaged()) {
+                err.println("not copied: " + damaged);
+            }
+            if (!result.damaged().isEmpty()) {
+                err.println(result.damaged().size() + " snapshot file(s) of " + repo.repo + " cannot be read and were "
+                        + "not copied ('vigil repo check' tells more); every other snapshot was");
+                return ExitCodes.FAILED;
             }
             return ExitCodes.OK;
         }

@@ -6,8 +6,6 @@ import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.crypto.KeyFile;
 import dev.vigil.backup.repository.Repository;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,11 +41,7 @@ final class KeyCommand implements Runnable {
 
         @Override
         int run() throws Exception {
-            final char[] pw = Files.readString(newPassword, StandardCharsets.UTF_8).lines().findFirst().orElse("")
-                    .toCharArray();
-            if (pw.length == 0) {
-                throw new BackupException(newPassword + ": empty password");
-            }
+            final char[] pw = RepoOptions.passwordFile(newPassword);
             try (Repository r = repo.open()) {
                 final String name = r.addKey(pw, kdfN, clock);
                 if (json) {
@@ -78,6 +72,9 @@ final class KeyCommand implements Runnable {
                     row.put("kdf", k.kdf() + " N=" + k.n() + " r=" + k.r() + " p=" + k.p());
                     rows.add(row);
                 }
+                // oldest first, as a directory listing would not give them
+                rows.sort(java.util.Comparator.comparing((Map<String, Object> row) -> String.valueOf(row.get("created")))
+                        .thenComparing(row -> row.get("id").toString()));
                 if (json) {
                     printJson(rows);
                 } else {

@@ -2,6 +2,7 @@ package dev.vigil.backup.cli;
 
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.WrongPasswordException;
 import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.backend.RetryingBackend;
@@ -55,17 +56,12 @@ public final class RepoOptions {
      * @return the password
      */
     public char[] password(final String prompt, final boolean confirm) {
-        if (passwordFile != null) {
-            try {
-                final String text = Files.readString(passwordFile, StandardCharsets.UTF_8);
-                final int nl = text.indexOf('\n');
-                return (nl < 0 ? text : text.substring(0, nl)).replace("\r", "").toCharArray();
-            } catch (IOException e) {
-                throw new BackupException("password file " + passwordFile + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
-            }
+        // set but empty (VIGIL_PASSWORD_FILE= in a unit file) counts as unset, as restic has it
+        if (passwordFile != null && !passwordFile.toString().isEmpty()) {
+            return passwordFile(passwordFile);
         }
         final String env = System.getenv("VIGIL_PASSWORD");
-        if (env != null) {
+        if (env != null && !env.isEmpty()) {
             return env.toCharArray();
         }
         final Console console = System.console();
@@ -74,6 +70,9 @@ public final class RepoOptions {
                     + "prompt on)");
         }
         final char[] first = console.readPassword("%s", prompt);
+        if (first == null) {
+            throw new BackupException("no password entered");
+        }
         if (confirm) {
             final char[] again = console.readPassword("enter the password again: ");
             if (!java.util.Arrays.equals(first, again)) {
@@ -83,8 +82,41 @@ public final class RepoOptions {
         return first;
     }
 
+    /**
+     * @param file a password file
+     * @return its first line, exactly (spaces are part of a password; a line ending, CR included, is not)
+     * @throws BackupException when it cannot be read
+     * @throws IllegalArgumentException (bad usage) when its first line is empty
+     */
+    static char[] passwordFile(final Path file) {
+        final String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BackupException("password file " + file + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
+        }
+        final int nl = text.indexOf('\n');
+        final String line = (nl < 0 ? text : text.substring(0, nl)).replace("\r", "");
+        if (line.isEmpty()) {
+            throw new IllegalArgumentException("password file " + file + ": its first line is empty (the password "
+                    + "is the first line)");
+        }
+        return line.toCharArray();
+    }
+
     /** @return the repository, opened with the password */
     public Repository open() {
-        return Repository.open(backend(), password("enter password for repository " + repo + ": ", false));
+        final char[] password = password("enter password for repository " + repo + ": ", false);
+        try {
+            return Repository.open(backend(), password);
+        } catch (WrongPasswordException e) {
+            final String text = new String(password);
+            if (!text.equals(text.strip())) {
+                // restic trims its password files; Vigil takes the line as it is, so say what may differ
+                throw new WrongPasswordException(e.getMessage() + "; note that this password begins or ends with "
+                        + "white space, which is part of it");
+            }
+            throw e;
+        }
     }
 }

@@ -44,8 +44,9 @@ public final class SnapshotCopier {
      * @param copied new snapshots in the target, by source id → target id
      * @param skipped source ids the target had already
      * @param bytesAdded bytes written to the target
+     * @param damaged source snapshot files that could not be read, so not copied, each with why
      */
-    public record Result(Map<String, String> copied, List<String> skipped, long bytesAdded) {
+    public record Result(Map<String, String> copied, List<String> skipped, long bytesAdded, List<String> damaged) {
     }
 
     /**
@@ -63,7 +64,8 @@ public final class SnapshotCopier {
         }
         final Map<String, String> copied = new java.util.LinkedHashMap<>();
         final List<String> skipped = new ArrayList<>();
-        for (final Snapshot s : new SnapshotStore(source).list()) {
+        final SnapshotStore sourceStore = new SnapshotStore(source);
+        for (final Snapshot s : sourceStore.list()) {
             if (!which.test(s)) {
                 continue;
             }
@@ -78,7 +80,7 @@ public final class SnapshotCopier {
             copied.put(s.id(), saved.id());
             present.add(originalId);
         }
-        return new Result(copied, skipped, target.bytesWritten() - before);
+        return new Result(copied, skipped, target.bytesWritten() - before, sourceStore.damaged());
     }
 
     private BlobId copyTree(final BlobId tree) {

@@ -127,7 +127,12 @@ public final class Repository implements AutoCloseable {
                 throw new NoRepositoryException(backend.location() + ": no Vigil repository here (run 'vigil repo "
                         + "init' first)");
             }
-            for (final FileInfo f : backend.list(FileType.KEY)) {
+            final List<FileInfo> keys = backend.list(FileType.KEY);
+            if (keys.isEmpty()) {
+                throw new WrongPasswordException(backend.location() + ": no key files in keys/: no password can open "
+                        + "this repository (were they deleted? a copy of keys/ from a backup of it brings them back)");
+            }
+            for (final FileInfo f : keys) {
                 final KeyFile kf = KeyFile.parse(backend.load(f.handle()), f.handle().toString());
                 final MasterKey key = kf.open(password, f.handle().toString());
                 if (key != null) {

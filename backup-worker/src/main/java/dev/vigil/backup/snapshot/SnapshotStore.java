@@ -154,7 +154,14 @@ public final class SnapshotStore {
      */
     public Snapshot resolve(final String ref, final String dataset) {
         if ("latest".equals(ref)) {
-            return latest(dataset, false, null).orElseThrow(() -> new BackupException("no snapshot"
+            final Optional<Snapshot> newest = latest(dataset, false, null);
+            if (!damaged.isEmpty()) {
+                // its time is inside the damaged file: the newest may be the one that cannot be read (restic fails too)
+                throw new BackupException(damaged.size() + " snapshot file(s) cannot be read (" + damaged.get(0)
+                        + "), so which is the latest is not known; name a snapshot id ('vigil repo snapshots' lists "
+                        + "those that can be read), or remove the damaged ones with 'vigil repo forget ID'");
+            }
+            return newest.orElseThrow(() -> new BackupException("no snapshot"
                     + (dataset == null ? "" : " of dataset " + dataset) + " in " + repo.backend().location()));
         }
         return load(idOf(ref));

@@ -371,8 +371,14 @@ public final class CommandExecutor {
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
             final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
                     && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())));
-            return Outcome.succeeded(null, r.copied().size() + " snapshots copied to " + offsite + ", "
-                    + r.skipped().size() + " were there already, " + r.bytesAdded() + " bytes added");
+            final String done = r.copied().size() + " snapshots copied to " + offsite + ", " + r.skipped().size()
+                    + " were there already, " + r.bytesAdded() + " bytes added";
+            if (!r.damaged().isEmpty()) {
+                return Outcome.failed(done + "; but " + r.damaged().size() + " snapshot file(s) cannot be read and "
+                        + "were not copied (" + r.damaged().get(0) + "): run 'vigil repo check' on " + config.dataset(
+                        cmd.getDataset(), "repository"), false);
+            }
+            return Outcome.succeeded(null, done);
         }
     }
 

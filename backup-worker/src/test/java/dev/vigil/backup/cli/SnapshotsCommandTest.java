@@ -209,6 +209,30 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void saysWhatIsWrongWithAPasswordOrTheKeysRatherThanOnlyWrongPassword() throws Exception {
+        final String repo = repoWithABackup();
+        final String spaced = Files.writeString(dir.resolve("spaced"), "secret \n").toString();
+        final Map.Entry<Integer, String> trailing = failing("snapshots", "--repo", repo, "--password-file", spaced,
+                "--json");
+        assertEquals(ExitCodes.WRONG_PASSWORD, trailing.getKey());
+        assertTrue(trailing.getValue().contains("begins or ends with white space"), trailing.getValue());
+
+        final String blank = Files.writeString(dir.resolve("blank"), "\nsecret\n").toString();
+        final Map.Entry<Integer, String> empty = failing("snapshots", "--repo", repo, "--password-file", blank, "--json");
+        assertEquals(ExitCodes.USAGE, empty.getKey());
+        assertTrue(empty.getValue().contains("its first line is empty"), empty.getValue());
+
+        try (java.util.stream.Stream<Path> keys = Files.list(dir.resolve("repo/keys"))) {
+            for (final Path key : keys.toList()) {
+                Files.delete(key);
+            }
+        }
+        final Map.Entry<Integer, String> noKeys = failing("snapshots", "--repo", repo, "--password-file", pw, "--json");
+        assertEquals(ExitCodes.WRONG_PASSWORD, noKeys.getKey());
+        assertTrue(noKeys.getValue().contains("no key files"), noKeys.getValue());
+    }
+
+    @Test
     void skipsADamagedSnapshotUntilForgottenByIdAndPrunesOnlyThen() throws Exception {
         final String repo = repoWithABackup("--dataset", "one");
         final Path src = dir.resolve("src");
@@ -223,6 +247,17 @@ class SnapshotsCommandTest {
         final CommandLine cli = new CommandLine(new RepoCommand());
         assertEquals(ExitCodes.FAILED, cli.execute("prune", "--repo", repo, "--password-file", pw),
                 "prune refuses: the damaged snapshot's data may still be wanted");
+        // the damaged one may be the newest: 'latest' is refused rather than quietly an older snapshot (restic too)
+        final Map.Entry<Integer, String> latest = failing("restore", "--repo", repo, "--password-file", pw, "--json",
+                "latest", "--target", dir.resolve("t").toString());
+        assertEquals(ExitCodes.FAILED, latest.getKey());
+        assertTrue(latest.getValue().contains("which is the latest is not known"), latest.getValue());
+        // a copy takes what it can read and fails, naming what it could not copy
+        final String offsite = dir.resolve("offsite").toString();
+        run("init", "--repo", offsite, "--password-file", pw, "--kdf-n", "1024");
+        assertEquals(ExitCodes.FAILED, failing("copy", "--repo", repo, "--password-file", pw, "--to", offsite,
+                "--to-password-file", pw).getKey());
+        assertTrue(run("snapshots", "--repo", offsite, "--password-file", pw).contains("1 snapshots"));
         final String id = damaged.getFileName().toString().substring(0, 8);
         assertTrue(run("forget", "--repo", repo, "--password-file", pw, id).contains("forgot 1 snapshots: " + id));
         run("prune", "--repo", repo, "--password-file", pw);
