@@ -60,14 +60,53 @@ public final class Checker {
     }
 
     /**
-     * @param readShare share of packs whose data is read in full, in [0, 1]; 0 is structural only
-     * @param seed picks the random share
+     * @param readShare share of packs whose data is read in full, in [0, 1]; 0 is structural only. Any share above 0
+     *     reads round(share x packs) of them, at least one, chosen at random: every run reads what it says
+     * @param seed picks them
      * @return the findings
      */
     public Report check(final double readShare, final long seed) {
         if (readShare < 0 || readShare > 1) {
             throw new IllegalArgumentException("read share must be in [0, 1], was " + readShare);
         }
+        return check(packs -> {
+            final boolean[] read = new boolean[packs.size()];
+            if (readShare > 0 && !packs.isEmpty()) {
+                final List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, packs.size()).boxed()
+                        .toList());
+                java.util.Collections.shuffle(order, new Random(seed));
+                final long wanted = Math.max(1, Math.round(readShare * packs.size()));
+                for (int i = 0; i < Math.min(wanted, packs.size()); i++) {
+                    read[order.get(i)] = true;
+                }
+            }
+            return read;
+        });
+    }
+
+    /**
+     * Reads the data of group {@code n} of {@code t}, by the first byte of each pack's id (restic's {@code n/t}): runs
+     * with n = 1 .. t read every pack once between them.
+     *
+     * @param n the group, 1 .. t
+     * @param t how many groups
+     * @return the findings
+     */
+    public Report checkGroup(final int n, final int t) {
+        if (t < 1 || n < 1 || n > t) {
+            throw new IllegalArgumentException("group " + n + "/" + t + ": expected 1 <= n <= t");
+        }
+        return check(packs -> {
+            final boolean[] read = new boolean[packs.size()];
+            for (int i = 0; i < read.length; i++) {
+                read[i] = Integer.parseInt(packs.get(i).substring(0, 2), 16) % t == n - 1;
+            }
+            return read;
+        });
+    }
+
+    /** @param select which packs to read in full, given their names */
+    private Report check(final java.util.function.Function<List<String>, boolean[]> select) {
         final List<String> errors = new ArrayList<>(repo.indexErrors());
         final List<String> hints = new ArrayList<>();
         final MasterIndex index = repo.index();
@@ -82,12 +121,9 @@ public final class Checker {
             throw new BackupException("cannot list packs: " + e, e);
         }
         final Set<BlobId> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final Random random = new Random(seed);
         final List<Map.Entry<String, List<PackedBlob>>> packs = new ArrayList<>(indexed.entrySet());
-        final boolean[] read = new boolean[packs.size()];
-        for (int i = 0; i < read.length; i++) {
-            read[i] = readShare > 0 && random.nextDouble() < readShare;
-        }
+        packs.sort(Map.Entry.comparingByKey()); // the same seed picks the same packs
+        final boolean[] read = select.apply(packs.stream().map(Map.Entry::getKey).toList());
         // Packs are checked in parallel: reading, hashing and decrypting them is the bulk of a data check.
         final String[] problems = new String[packs.size()];
         final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();

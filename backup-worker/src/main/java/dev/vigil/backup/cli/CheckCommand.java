@@ -20,21 +20,23 @@ final class CheckCommand extends RepoSubcommand {
     @Option(names = "--read-data", description = "Read and authenticate all data.")
     boolean readData;
 
-    @Option(names = "--read-data-subset", paramLabel = "SHARE",
-            description = "Read a random share of the packs, in (0, 1], e.g. 0.1.")
-    Double subset;
+    @Option(names = "--read-data-subset", paramLabel = "SUBSET",
+            description = "Read part of the packs: a share (0.1 or 10%%: that many packs, at least one, at random), or "
+                + "n/t (group n of t by pack id: runs with 1/t .. t/t read every pack once between them, as restic's).")
+    String subset;
 
     @Override
     int run() throws Exception {
-        require(subset == null || subset > 0 && subset <= 1, "--read-data-subset", "in (0, 1]", subset);
+        final int[] group = subset != null && subset.contains("/") ? group(subset) : null;
+        final double share = readData ? 1.0 : group != null ? -1 : subset != null ? share(subset) : 0.0;
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
-            final double share = readData ? 1.0 : subset != null ? subset : 0.0;
-            final Checker.Report report = new Checker(r).check(share, System.nanoTime());
+            final Checker.Report report = group != null ? new Checker(r).checkGroup(group[0], group[1])
+                    : new Checker(r).check(share, System.nanoTime());
             if (json) {
                 printJson(report);
             } else {
                 out.printf("checked %d snapshots, %d packs, %d blobs%s%n", report.snapshots(), report.packs(),
-                        report.blobs(), share > 0 ? ", read " + bytes(report.bytesRead()) : "");
+                        report.blobs(), share != 0 ? ", read " + bytes(report.bytesRead()) : "");
                 for (final String h : report.hints()) {
                     out.println("hint: " + h);
                 }
@@ -45,5 +47,31 @@ final class CheckCommand extends RepoSubcommand {
             }
             return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
+    }
+
+    private double share(final String text) {
+        final boolean percent = text.endsWith("%");
+        double value = Double.NaN;
+        try {
+            value = Double.parseDouble(percent ? text.substring(0, text.length() - 1) : text) / (percent ? 100 : 1);
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        require(value > 0 && value <= 1, "--read-data-subset", "a share in (0, 1], a percentage or n/t", text);
+        return value;
+    }
+
+    private int[] group(final String text) {
+        final String[] parts = text.split("/", -1);
+        int n = 0;
+        int t = 0;
+        try {
+            n = Integer.parseInt(parts[0].strip());
+            t = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : 0;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        require(t >= 1 && n >= 1 && n <= t, "--read-data-subset", "n/t with 1 <= n <= t", text);
+        return new int[] {n, t};
     }
 }

@@ -56,6 +56,31 @@ class CheckerTest {
     }
 
     @Test
+    void shouldReadAtLeastOnePackForAnyShareAndEveryPackOnceOverTheGroupsOfARotation() throws Exception {
+        final Path dir = repoWithBackup();
+        final Path pack = files(dir.resolve("data")).stream().max((a, b) -> Long.compare(a.toFile().length(),
+                b.toFile().length())).orElseThrow();
+        flipBit(pack, 100);
+        try (Repository repo = TestRepos.open(dir)) {
+            final long all = new Checker(repo).check(1.0, 1).bytesRead();
+            for (long seed = 0; seed < 10; seed++) {
+                // a share too small for one pack still reads one: a check that reads nothing proves nothing
+                assertTrue(new Checker(repo).check(0.001, seed).bytesRead() > 0, "seed " + seed);
+            }
+            long read = 0;
+            int damaged = 0;
+            for (int n = 1; n <= 3; n++) {
+                final Checker.Report r = new Checker(repo).checkGroup(n, 3);
+                read += r.bytesRead();
+                damaged += r.ok() ? 0 : 1;
+            }
+            assertEquals(all, read, "groups 1/3, 2/3 and 3/3 read every pack once between them");
+            assertEquals(1, damaged, "the damaged pack is in exactly one group");
+            assertThrows(IllegalArgumentException.class, () -> new Checker(repo).checkGroup(4, 3));
+        }
+    }
+
+    @Test
     void shouldReportAFlippedBitInPackDataWithTheFilesItAffects() throws Exception {
         final Path dir = repoWithBackup();
         final Path pack = files(dir.resolve("data")).stream().max((a, b) -> Long.compare(a.toFile().length(),

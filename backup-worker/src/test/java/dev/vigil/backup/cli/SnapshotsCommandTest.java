@@ -172,6 +172,19 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void checksASubsetGivenAsAShareAPercentageOrAGroupAndRefusesAnythingElse() throws Exception {
+        final String repo = repoWithABackup();
+        for (final String subset : List.of("0.5", "10%", "1/3", "3/3")) {
+            assertTrue(run("check", "--repo", repo, "--password-file", pw, "--read-data-subset", subset)
+                    .contains("no errors were found"), subset);
+        }
+        for (final String subset : List.of("0", "150%", "4/3", "0/3", "a/b", "half")) {
+            assertEquals(ExitCodes.USAGE, failing("check", "--repo", repo, "--password-file", pw, "--read-data-subset",
+                    subset).getKey(), subset);
+        }
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final String repo = repoWithABackup("--dataset", "docs");
 
