@@ -43,7 +43,8 @@ public final class WorkerConfig extends CommonConfig {
     public static final String THREADS_CONFIG = "worker.threads";
     private static final String THREADS_DOC = "Threads for backup and restore; 0 means one per core.";
     public static final String VERIFY_SHARE_CONFIG = "worker.verify.read.share";
-    private static final String VERIFY_SHARE_DOC = "Share of packs a VERIFY reads and authenticates in full, in [0, 1]: round(share x packs) of them, at least one, chosen at random.";
+    private static final String VERIFY_SHARE_DOC = "Share of packs a VERIFY reads and authenticates in full, in [0, 1]: "
+            + "round(share x packs) of them, at least one, chosen at random.";
     public static final String FSYNC_CONFIG = "worker.fsync";
     private static final String FSYNC_DOC = "Force repository files to disk before they are renamed into place.";
 
