@@ -161,6 +161,8 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
+        /** Files created at their own name (not overwriting) and not yet whole: removed when their writing fails. */
+        final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** Temporary files of overwrites not yet renamed into place. */
         final TemporaryFiles temps = new TemporaryFiles();
 
@@ -405,6 +407,14 @@ public final class Restorer {
             final CompletableFuture<Path> restored = done.exceptionally(e -> {
                 final Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (!(c instanceof UnrestorableDataException)) {
+                    // a full disk: the restore fails, but no file is left looking whole at its real name
+                    if (out == p && writing.remove(p)) {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException gone) {
+                            c.addSuppressed(gone);
+                        }
+                    }
                     throw e instanceof CompletionException ce ? ce : new CompletionException(c);
                 }
                 // nothing half-written stays: without overwrite the file itself is the partial one
@@ -425,8 +435,13 @@ public final class Restorer {
 
         FileChannel create(final Path p, final Path out) throws IOException {
             try {
-                return out == p ? FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                        : temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+                if (out == p) {
+                    final FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                    writing.add(p);
+                    return ch;
+                }
+                return temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
                 throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
@@ -439,6 +454,7 @@ public final class Restorer {
         }
 
         Path finish(final Path p, final Path out, final Node n) {
+            writing.remove(p);
             try {
                 metadata(out, n);
                 if (out != p) {
