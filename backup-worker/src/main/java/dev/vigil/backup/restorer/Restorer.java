@@ -110,6 +110,10 @@ public final class Restorer {
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
+            // A directory that was there is the operator's (a mount point, a sticky /tmp-like place): its own mode,
+            // owner and time stay, as restic leaves them; one the restore makes, or overwrites (the dataset's own
+            // place), gets the snapshot's root's
+            final boolean made = !Files.exists(target);
             final Path root = Files.createDirectories(target).toRealPath();
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
@@ -120,7 +124,7 @@ public final class Restorer {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
                 run.metadata(d.getKey(), d.getValue());
             }
-            if (options.include().isEmpty() && snapshot.root() != null) {
+            if ((made || options.overwrite()) && options.include().isEmpty() && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
                 run.metadata(root, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
                         0, "", null, List.of()));

@@ -58,6 +58,25 @@ class RestoreTargetTest {
     }
 
     @Test
+    void shouldGiveATargetItMakesTheSnapshotRootsModeButLeaveAnExistingTargetsAlone() throws Exception {
+        final Path src = tmp.resolve("src");
+        Files.setPosixFilePermissions(src, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        final Snapshot s = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
+                .snapshot();
+        final Path made = tmp.resolve("made");
+        new Restorer(repo).restore(s, made, RestoreOptions.defaults(), null);
+        assertEquals("rwxr-x---", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(made)));
+
+        final Path existing = Files.createDirectories(tmp.resolve("existing"));
+        Files.setPosixFilePermissions(existing, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        new Restorer(repo).restore(s, existing, RestoreOptions.defaults(), null);
+        assertEquals("rwxrwxrwx", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(existing)), "the operator's directory keeps its mode");
+        assertEquals(source, TestRepos.manifest(existing));
+    }
+
+    @Test
     void shouldNeverWriteThroughALinkInsideTheTarget() throws Exception {
         final Path outside = Files.createDirectories(tmp.resolve("outside"));
         final Path target = Files.createDirectories(tmp.resolve("target"));
