@@ -43,8 +43,11 @@ final class ForgetCommand extends RepoSubcommand {
     @Option(names = "--prune", description = "Prune after forgetting.")
     boolean prune;
     @Parameters(arity = "0..*", paramLabel = "SNAPSHOT", description = "Forget these snapshots (id or unique prefix) "
-            + "instead of applying a policy; a protected one is refused.")
+            + "instead of applying a policy; a protected one is refused unless --allow-protected.")
     List<String> ids = new ArrayList<>();
+    @Option(names = "--allow-protected", description = "Forget the snapshots named even if protected (e.g. evidence "
+            + "of an incident that is closed). A --keep-* policy never forgets a protected snapshot.")
+    boolean allowProtected;
 
     @Override
     int run() throws Exception {
@@ -54,6 +57,9 @@ final class ForgetCommand extends RepoSubcommand {
                 throw new IllegalArgumentException("forget: give snapshots or --keep-* rules, not both");
             }
             return forgetNamed();
+        }
+        if (allowProtected) {
+            throw new IllegalArgumentException("forget: --allow-protected applies to snapshots named by id only");
         }
         if (policy.keepsNothing()) {
             throw new IllegalArgumentException("forget: give at least one --keep-* rule of 1 or more (refusing to "
@@ -115,8 +121,10 @@ final class ForgetCommand extends RepoSubcommand {
                 } catch (InvalidDataException e) {
                     err.println("warning: " + e.getMessage() + " (forgotten all the same: it cannot be restored)");
                 }
-                if (s != null && s.protectedSnapshot()) {
-                    throw new BackupException("snapshot " + s.shortId() + " is protected");
+                if (s != null && s.protectedSnapshot() && !allowProtected) {
+                    throw new BackupException("snapshot " + s.shortId() + " is protected" + (s.tags() != null
+                            && s.tags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE) ? " (evidence of an incident)"
+                            : "") + "; --allow-protected forgets it all the same");
                 }
                 full.add(id);
             }

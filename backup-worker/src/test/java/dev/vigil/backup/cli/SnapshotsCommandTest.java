@@ -185,6 +185,19 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void forgetsAProtectedSnapshotOnlyByIdAndOnlyWhenAllowed() throws Exception {
+        final String repo = repoWithABackup("--protect");
+        final String id = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw, "--json"))
+                .get(0).path("id").asText().substring(0, 8);
+        assertEquals(ExitCodes.FAILED, failing("forget", "--repo", repo, "--password-file", pw, id).getKey());
+        assertEquals(ExitCodes.USAGE, failing("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
+                "--allow-protected").getKey(), "a policy never forgets a protected snapshot");
+        assertTrue(run("forget", "--repo", repo, "--password-file", pw, "--allow-protected", id)
+                .contains("forgot 1 snapshots"));
+        assertTrue(run("snapshots", "--repo", repo, "--password-file", pw).contains("0 snapshots"));
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final String repo = repoWithABackup("--dataset", "docs");
 
