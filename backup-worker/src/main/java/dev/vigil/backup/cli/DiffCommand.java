@@ -25,12 +25,16 @@ final class DiffCommand extends RepoSubcommand {
     @Parameters(index = "1", paramLabel = "TO", description = "Newer snapshot id (or prefix, or 'latest').")
     String to;
 
+    @picocli.CommandLine.Option(names = "--dataset", description = "With 'latest': the latest snapshot of this "
+            + "dataset (default: the latest of any).")
+    String dataset;
+
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
             final SnapshotStore store = new SnapshotStore(r);
-            final Snapshot a = store.resolve(from, null);
-            final Snapshot b = store.resolve(to, null);
+            final Snapshot a = store.resolve(from, dataset);
+            final Snapshot b = store.resolve(to, dataset);
             final Map<String, Node> left = new TreeMap<>();
             final Map<String, Node> right = new TreeMap<>();
             LsCommand.walk(r, BlobId.parse(a.tree()), "", left::put);

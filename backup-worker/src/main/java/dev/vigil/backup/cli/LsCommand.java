@@ -30,10 +30,14 @@ final class LsCommand extends RepoSubcommand {
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Directory in the snapshot.")
     String path = "";
 
+    @picocli.CommandLine.Option(names = "--dataset", description = "With 'latest': the latest snapshot of this "
+            + "dataset (default: the latest of any).")
+    String dataset;
+
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
-            final Snapshot s = new SnapshotStore(r).resolve(snapshot, null);
+            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
             final List<Map<String, Object>> rows = new ArrayList<>();
             final String prefix = path.replaceAll("^/+|/+$", "");
             walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {

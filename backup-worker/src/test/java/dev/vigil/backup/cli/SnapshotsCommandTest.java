@@ -198,6 +198,19 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void listsAndDiffsTheLatestSnapshotOfTheDatasetNamed() throws Exception {
+        final String repo = repoWithABackup("--dataset", "one");
+        final Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("b.txt"), "b");
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "two", other.toString());
+        assertTrue(run("ls", "--repo", repo, "--password-file", pw, "latest").contains("/b.txt"));
+        final String ls = run("ls", "--repo", repo, "--password-file", pw, "--dataset", "one", "latest");
+        assertTrue(ls.contains("/a.txt") && !ls.contains("/b.txt"), ls);
+        assertFalse(run("diff", "--repo", repo, "--password-file", pw, "--dataset", "one", "latest", "latest")
+                .contains("/a.txt"), "the same snapshot twice: no change");
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final String repo = repoWithABackup("--dataset", "docs");
 
