@@ -36,7 +36,7 @@ final class SnapshotsCommand extends RepoSubcommand {
                 return ExitCodes.OK;
             }
             out.printf("%-8s  %-20s  %-12s  %-8s  %-8s  %8s  %10s  %s%n", "ID", "TIME (UTC)", "LEVEL", "PARENT", "FLAGS",
-                    "FILES", "SIZE", "DATASET");
+                    "FILES", "SIZE", "DATASET [TAGS]");
             for (final Snapshot s : all) {
                 final Snapshot.SnapshotFigures f = s.figures();
                 // To the second for reading; --json keeps the full time.
@@ -45,7 +45,9 @@ final class SnapshotsCommand extends RepoSubcommand {
                         s.parent() == null ? "-" : s.parent().substring(0, 8),
                         (s.protectedSnapshot() ? "P" : "") + (s.original() != null ? "C" : ""),
                         f.filesNew() + f.filesChanged() + f.filesUnchanged(), bytes(f.bytesTotal()),
-                        FileNames.display(s.dataset())); // a newline would fake a row
+                        FileNames.display(s.dataset()) // a newline would fake a row
+                                + (s.tags() == null || s.tags().isEmpty() ? "" : "  [" + FileNames.display(
+                                String.join(",", s.tags())) + "]"));
             }
             out.println(all.size() + " snapshots (flags: P protected, C copied)");
             return ExitCodes.OK;

@@ -219,10 +219,13 @@ class SnapshotsCommandTest {
         assertTrue(Pattern.compile("(?m)^[0-9a-f]{8}  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  FULL .* docs$")
                 .matcher(table).find(), table);
         assertTrue(table.contains("1 snapshots"), table);
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", "--tag", "before-upgrade",
+                dir.resolve("src").toString());
+        assertTrue(run("snapshots", "--repo", repo, "--password-file", pw).contains(" docs  [before-upgrade]\n"));
 
         final JsonNode json = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw,
                 "--json"));
-        assertEquals(1, json.size());
+        assertEquals(2, json.size());
         assertEquals("docs", json.get(0).path("dataset").asText());
         // The full time, parseable, for scripts.
         Instant.parse(json.get(0).path("time").asText());
