@@ -79,7 +79,7 @@ final class CopyCommand extends RepoSubcommand {
                 err.println("not copied: " + damaged);
             }
             if (!result.damaged().isEmpty()) {
-                err.println(result.damaged().size() + " snapshot file(s) of " + repo.repo + " cannot be read and were "
+                err.println(result.damaged().size() + " snapshot file(s) of " + repo.dir() + " cannot be read and were "
                         + "not copied ('vigil repo check' tells more); every other snapshot was");
                 return ExitCodes.FAILED;
             }

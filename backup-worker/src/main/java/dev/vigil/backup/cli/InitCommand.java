@@ -34,14 +34,16 @@ final class InitCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
-        if (Files.exists(repo.repo, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(repo.repo)) {
-            throw new IllegalArgumentException("init: " + repo.repo + " is a file; a repository goes in an empty or "
+        if (Files.exists(repo.dir(), java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(repo.dir())) {
+            throw new IllegalArgumentException("init: " + repo.dir() + " is a file; a repository goes in an empty or "
                     + "missing directory");
         }
-        if (Files.isDirectory(repo.repo)) {
-            try (java.util.stream.Stream<Path> entries = Files.list(repo.repo)) {
-                if (entries.findAny().isPresent() && !Files.exists(repo.repo.resolve("vigil-repository"))) {
-                    throw new IllegalArgumentException("init: " + repo.repo + " is not empty; a repository goes in "
+        if (Files.isDirectory(repo.dir())) {
+            try (java.util.stream.Stream<Path> entries = Files.list(repo.dir())) {
+                // a fresh file system's lost+found is not data
+                if (entries.anyMatch(e -> !e.getFileName().toString().equals("lost+found"))
+                        && !Files.exists(repo.dir().resolve("vigil-repository"))) {
+                    throw new IllegalArgumentException("init: " + repo.dir() + " is not empty; a repository goes in "
                             + "an empty or missing directory");
                 }
             }
@@ -51,12 +53,12 @@ final class InitCommand extends RepoSubcommand {
                 packMiB << 20), kdfN == 0 ? KeyFile.DEFAULT_N : kdfN, clock)) {
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
-                o.put("repository", repo.repo.toAbsolutePath().toString());
+                o.put("repository", repo.dir().toAbsolutePath().toString());
                 o.put("id", r.config().id());
                 o.put("key", r.keyName());
                 printJson(o);
             } else {
-                out.println("created repository " + r.config().id().substring(0, 10) + " at " + repo.repo);
+                out.println("created repository " + r.config().id().substring(0, 10) + " at " + repo.dir());
                 out.println("Keep the password: without it the data cannot be read.");
             }
         }

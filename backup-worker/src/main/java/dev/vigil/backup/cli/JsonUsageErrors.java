@@ -9,7 +9,8 @@ import picocli.CommandLine;
 /**
  * Bad usage (an unknown option, a value of the wrong type) with {@code --json} among the arguments also prints the
  * error document the commands print on any other failure, {@code {"error": ..., "exitCode": 2}} on stdout: a script
- * that reads stdout gets a document, not an empty stream. The usage text still goes to stderr.
+ * that reads stdout gets a document, not an empty stream. On stderr: the error, picocli's suggestions, and where the
+ * help is.
  */
 public final class JsonUsageErrors {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -22,9 +23,16 @@ public final class JsonUsageErrors {
      * @return the same, with its parameter exception handler wrapped
      */
     public static CommandLine applyTo(final CommandLine commandLine) {
-        final CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
         return commandLine.setParameterExceptionHandler((e, args) -> {
-            final int code = usage.handleParseException(e, args);
+            // The error and where help is, as git and coreutils say it: a whole help page would push the error itself
+            // off the screen
+            final CommandLine cl = e.getCommandLine();
+            cl.getErr().println(cl.getColorScheme().errorText(e.getMessage()));
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, cl.getErr());
+            cl.getErr().println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+            cl.getErr().flush();
+            final int code = cl.getExitCodeExceptionMapper() != null ? cl.getExitCodeExceptionMapper().getExitCode(e)
+                    : cl.getCommandSpec().exitCodeOnInvalidInput();
             if (Arrays.stream(args).anyMatch(a -> a.equals("--json") || a.equalsIgnoreCase("--json=true"))) {
                 e.getCommandLine().getOut().println(document(e.getMessage(), code));
                 e.getCommandLine().getOut().flush();

@@ -19,7 +19,7 @@ final class PruneCommand extends RepoSubcommand {
     int run() throws Exception {
         require(minUsed >= 0 && minUsed <= 1, "--min-used", "in [0, 1]", minUsed);
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
-            err.println("prune started on " + repo.repo);
+            err.println("prune started on " + repo.dir());
             final Pruner.Result result = new Pruner(r).prune(minUsed);
             if (json) {
                 printJson(result);

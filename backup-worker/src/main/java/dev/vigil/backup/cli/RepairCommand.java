@@ -28,7 +28,7 @@ final class RepairCommand implements Runnable {
         @Override
         int run() throws Exception {
             try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, true, clock)) {
-                err.println("reading the header of every pack in " + repo.repo);
+                err.println("reading the header of every pack in " + repo.dir());
                 final IndexRebuilder.Result result = new IndexRebuilder(r).rebuild();
                 if (json) {
                     printJson(result);

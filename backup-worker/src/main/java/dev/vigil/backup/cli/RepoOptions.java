@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** Where the repository is and how to get its password; shared by every {@code vigil repo} command. */
 public final class RepoOptions {
-    @Option(names = {"--repo", "-r"}, defaultValue = "${env:VIGIL_REPOSITORY}", required = true,
+    // Not picocli-required: its "Missing required option" would not say that the variable serves too
+    @Option(names = {"--repo", "-r"}, defaultValue = "${env:VIGIL_REPOSITORY}", paramLabel = "DIR",
             description = "Repository directory (default: $VIGIL_REPOSITORY).")
     Path repo;
 
@@ -31,10 +32,18 @@ public final class RepoOptions {
 
     /** @return the store */
     public Backend backend() {
-        if (repo.toString().isEmpty()) {
-            throw new IllegalArgumentException("--repo is empty");
+        return backend(dir(), noFsync);
+    }
+
+    /**
+     * @return the repository directory
+     * @throws IllegalArgumentException (bad usage) when neither --repo nor $VIGIL_REPOSITORY names one
+     */
+    public Path dir() {
+        if (repo == null || repo.toString().isEmpty()) {
+            throw new IllegalArgumentException("no repository: give --repo DIR or set VIGIL_REPOSITORY");
         }
-        return backend(repo, noFsync);
+        return repo;
     }
 
     /**
@@ -106,7 +115,7 @@ public final class RepoOptions {
 
     /** @return the repository, opened with the password */
     public Repository open() {
-        final char[] password = password("enter password for repository " + repo + ": ", false);
+        final char[] password = password("enter password for repository " + dir() + ": ", false);
         try {
             return Repository.open(backend(), password);
         } catch (WrongPasswordException e) {

@@ -318,6 +318,11 @@ class SnapshotsCommandTest {
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.resolve("precious.txt").toString(),
                 "--password-file", pw), "a file is no place for a repository: bad usage, not 'no repository'");
         final Path repo = dir.resolve("repo");
+        final Map.Entry<Integer, String> none = failing("snapshots", "--password-file", pw, "--json");
+        if (System.getenv("VIGIL_REPOSITORY") == null) {
+            assertEquals(ExitCodes.USAGE, none.getKey());
+            assertTrue(none.getValue().contains("give --repo DIR or set VIGIL_REPOSITORY"), none.getValue());
+        }
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
                 "--kdf-n", "3"));
@@ -325,6 +330,8 @@ class SnapshotsCommandTest {
                 "--kdf-n", "1073741824"), "a cost no machine has the memory for is refused before any work");
         assertTrue(!Files.exists(repo) || entries(repo).isEmpty(), "a refused init leaves nothing");
         run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
+        final Path fresh = Files.createDirectories(dir.resolve("fresh-disk/lost+found"));
+        run("init", "--repo", fresh.getParent().toString(), "--password-file", pw, "--kdf-n", "1024");
     }
 
     @Test
