@@ -21,8 +21,9 @@ final class CheckCommand extends RepoSubcommand {
     boolean readData;
 
     @Option(names = "--read-data-subset", paramLabel = "SUBSET",
-            description = "Read part of the packs: a share (0.1 or 10%%: that many packs, at least one, at random), or "
-                + "n/t (group n of t by pack id: runs with 1/t .. t/t read every pack once between them, as restic's).")
+            description = "Read part of the packs: a share, as 0.1 or as a percentage (that many packs, at least one, "
+                + "at random), or n/t (group n of t by pack id: runs with 1/t .. t/t read every pack once between them, "
+                + "as restic's).")
     String subset;
 
     @Override

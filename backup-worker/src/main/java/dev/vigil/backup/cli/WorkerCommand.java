@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
             + "and prune commands from Kafka, exactly once each, and publish their results.",
             "Reads only the commands partition its host name hashes to. Datasets come from the config file "
                 + "(worker.datasets and dataset.<id>.*); see backup-worker/README.md for every key.",
-            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 3 configuration refused."})
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED
+                + ", 1 failed, 2 bad usage, 3 configuration refused."})
 public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Worker config file (key=value lines).")
     Path config;

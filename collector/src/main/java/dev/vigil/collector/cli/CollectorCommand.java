@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
             "  - the log files matched by logs.paths, followed through rotation;",
             "  - file activity in this host's protected datasets (files.datasets",
             "    and the vigil-datasets registry), every files.interval.ms (10 s);",
-            "  - events posted to http://127.0.0.1:7171/events.",
+            "  - events posted to http://127.0.0.1:7171/events (port: events.http.port).",
             "Every record is spooled on disk (state.dir) before it is sent: nothing",
             "accepted is lost while Kafka is away or if the agent is killed.",
             "Settings: key=value lines, see collector/collector-sample.properties;",
             "unknown keys are refused. For a small footprint run it with",
             "VIGIL_JAVA_OPTS=\"$(cat collector/jvm.options)\".",
-            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 3 configuration refused."},
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED
+                + ", 1 failed, 2 bad usage, 3 configuration refused."},
         subcommands = JournalCommand.class)
 public final class CollectorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value). Without it, defaults.")

@@ -150,7 +150,8 @@ final class Answer {
         if (reply == null) {
             System.err.println(verdict + " of " + decision.getId() + " recorded, but the decision engine did not "
                     + "answer within " + Durations.format(wait) + ": it applies it when it runs (unless the proposal "
-                    + "expires first); is it running? ('vigil watch decisions')");
+                    + "expires first); is it running, or failing over (its partitions move after Kafka's session "
+                    + "timeout, 45 s by default)? ('vigil watch decisions')");
             return QUEUED;
         }
         System.out.println(json ? RecordJson.write(reply) : reply.getOutcome() + ": " + reply.getReason()

@@ -14,7 +14,9 @@ final class AnswerOptions {
             + "(default: ${DEFAULT-VALUE}).")
     String within;
 
-    @Option(names = "--wait", defaultValue = "30s", description = "How long to wait for the engine's answer; 0s "
+    // longer than Kafka's default session timeout (45 s): an approval sent as an engine instance dies is answered by
+    // the one that takes its partitions over
+    @Option(names = "--wait", defaultValue = "60s", description = "How long to wait for the engine's answer; 0s "
             + "does not wait (default: ${DEFAULT-VALUE}).")
     String wait;
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
             "then --bootstrap-server and --topic-prefix override. Without a rules.file the shipped default rules",
             "apply; the rule file is reloaded when it changes. Commands are signed with signing.key.file",
             "(default ~/.vigil/keys/decision-engine.key, written by 'vigil keys generate').",
-            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED + ", 1 failed, 3 configuration or rule file refused."})
+            "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED
+                + ", 1 failed, 2 bad usage, 3 configuration or rule file refused."})
 public final class DecisionEngineCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value).")
     Path config;
