@@ -28,10 +28,14 @@ public final class WorkerCommand implements Callable<Integer> {
             + "every service.")
     String bootstrap;
 
+    @Option(names = "--topic-prefix", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
+            + "the file's topic.prefix, else $VIGIL_TOPIC_PREFIX), as for every service.")
+    String topicPrefix;
+
     @Override
     public Integer call() throws Exception {
         final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
-        CommonConfig.applyCluster(values, bootstrap, null);
+        CommonConfig.applyCluster(values, bootstrap, topicPrefix);
         final WorkerConfig cfg = new WorkerConfig(values);
         final WorkerService worker = WorkerService.start(cfg);
         System.err.println("worker for host " + cfg.hostName() + " running, datasets " + cfg.datasetIds()
