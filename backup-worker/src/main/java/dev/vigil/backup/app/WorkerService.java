@@ -81,6 +81,7 @@ public final class WorkerService implements AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
+    private volatile List<String> registryDisagreements;
     private final FileChannel stateLock;
 
     private static PublicKey publicKey(final WorkerConfig config) {
@@ -170,6 +171,9 @@ public final class WorkerService implements AutoCloseable {
             throw e;
         }
         w.thread.start();
+        final Thread registry = new Thread(w::checkRegistry, "vigil-worker-registry-check");
+        registry.setDaemon(true);
+        registry.start();
         try {
             if (!w.started.await(60, TimeUnit.SECONDS) || w.failure.get() != null) {
                 w.close();
@@ -182,6 +186,25 @@ public final class WorkerService implements AutoCloseable {
             throw new BackupException("interrupted while starting the worker", e);
         }
         return w;
+    }
+
+    /** Says, once, where the dataset registry and this worker's file disagree ({@link RegistryCheck}). */
+    private void checkRegistry() {
+        try {
+            final List<String> found = RegistryCheck.disagreements(config, RegistryCheck.read(config,
+                    Duration.ofSeconds(10)));
+            found.forEach(d -> LOG.warn("worker for host {}: {}", config.hostName(), d));
+            registryDisagreements = found;
+        } catch (RuntimeException e) {
+            LOG.info("worker for host {}: the dataset registry could not be read to compare it with this worker's "
+                    + "datasets: {}", config.hostName(), e.toString());
+            registryDisagreements = List.of();
+        }
+    }
+
+    /** @return what the check at start found, once it is done (null before) */
+    List<String> registryDisagreements() {
+        return registryDisagreements;
     }
 
     private void loop() {

@@ -30,6 +30,37 @@ class WorkerConfigTest {
                 "worker.command.public.key.file=" + dir.resolve("key.pub")) + "\n");
     }
 
+    private static dev.vigil.schemas.DatasetSpec spec(final String id, final String host, final Path path,
+                                                      final Path repository) {
+        return dev.vigil.schemas.DatasetSpec.newBuilder().setId(id).setHost(host).setTime(java.time.Instant.EPOCH)
+                .setPath(path.toString()).setRepository(repository.toString()).build();
+    }
+
+    @Test
+    void saysWhereTheRegistryAndTheWorkersOwnDatasetsDisagree() throws Exception {
+        Files.writeString(dir.resolve("pw"), "secret\n");
+        Files.writeString(dir.resolve("excludes"), "");
+        final WorkerConfig config = WorkerConfig.read(Files.writeString(dir.resolve("worker.properties"),
+                Files.readString(config(dir.resolve("excludes").toString())) + "host.name=web-1\n"));
+        final java.util.Map<String, dev.vigil.schemas.DatasetSpec> registry = java.util.Map.of(
+                "ds", spec("ds", "web-1", dir.resolve("elsewhere"), dir.resolve("repo/")),
+                "db", spec("db", "web-1", dir.resolve("db"), dir.resolve("repo3")),
+                "mail", spec("mail", "web-2", dir.resolve("mail"), dir.resolve("repo4")));
+
+        final List<String> found = RegistryCheck.disagreements(config, registry);
+
+        assertEquals(3, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("dataset ds: the registry says path " + dir.resolve("elsewhere")
+                + ", this worker's dataset.ds.path says " + dir.resolve("ds")), found.get(0));
+        assertTrue(found.get(1).startsWith("dataset other is served here but not registered"), found.get(1));
+        assertTrue(found.get(2).startsWith("dataset db is registered for this host but not served here"),
+                found.get(2));
+        assertEquals(List.of(), RegistryCheck.disagreements(config, java.util.Map.of(
+                "ds", spec("ds", "web-1", dir.resolve("ds"), dir.resolve("repo")),
+                "other", spec("other", "web-1", dir.resolve("other/"), dir.resolve("repo2")))),
+                "the same places, however written");
+    }
+
     @Test
     void readsEachDatasetsExcludeFileAndRefusesABadPattern() throws Exception {
         Files.writeString(dir.resolve("pw"), "secret\n");

@@ -131,6 +131,13 @@ final class WorkerHarness implements AutoCloseable {
                 .get();
     }
 
+    /** Registers a dataset as {@code vigil datasets add} does: the spec keyed by its id on the registry topic. */
+    void register(final dev.vigil.schemas.DatasetSpec spec) throws Exception {
+        final String topic = Topics.DATASETS.withPrefix(kafka.prefix()).name();
+        producer.send(new ProducerRecord<>(topic, spec.getId(), Topics.DATASETS.valueSerde().serializer()
+                .serialize(topic, spec))).get();
+    }
+
     /** Waits (bounded) for a result matching the predicate. */
     BackupResult await(final Predicate<BackupResult> want, final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();

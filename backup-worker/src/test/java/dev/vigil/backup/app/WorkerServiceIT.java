@@ -171,9 +171,15 @@ class WorkerServiceIT {
     }
 
     @Test
-    void shouldSkipCommandsOfOtherHostsOnItsPartition(final TestKafka kafka, @TempDir final Path dir) throws Exception {
+    void shouldSkipCommandsOfOtherHostsOnItsPartitionAndSayWhereTheRegistryDisagrees(final TestKafka kafka,
+                                                                                   @TempDir final Path dir)
+            throws Exception {
         try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
             Files.writeString(h.dataset.resolve("f.txt"), "x");
+            // registered with another path than the worker's: an approved restore would not land where proposed
+            h.register(dev.vigil.schemas.DatasetSpec.newBuilder().setId("ds").setHost(WorkerHarness.HOST)
+                    .setTime(java.time.Instant.now()).setPath("/srv/elsewhere").setRepository(dir.resolve("repo")
+                            .toString()).build());
             final int partitions = Topics.COMMANDS.partitions();
             String other = null;
             for (int i = 0; other == null; i++) {
@@ -188,6 +194,13 @@ class WorkerServiceIT {
                 h.send(mine);
                 h.await(r -> r.getCommandId().equals(mine.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
                 assertTrue(h.results(notMine.getId()).isEmpty(), "another host's command is not this worker's");
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (worker.registryDisagreements() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(1, worker.registryDisagreements().size(), String.valueOf(worker.registryDisagreements()));
+                assertTrue(worker.registryDisagreements().get(0).startsWith("dataset ds: the registry says path "
+                        + "/srv/elsewhere"), worker.registryDisagreements().get(0));
                 // A second worker for the host would read the same partition and run every command twice.
                 final BackupException twice = org.junit.jupiter.api.Assertions.assertThrows(BackupException.class,
                         () -> WorkerService.start(new WorkerConfig(h.config())));
