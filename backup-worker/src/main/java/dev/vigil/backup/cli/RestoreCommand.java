@@ -74,7 +74,8 @@ final class RestoreCommand extends RepoSubcommand {
                 }
                 throw new dev.vigil.backup.BackupException(notIn(s, result));
             }
-            final boolean failed = !result.unrestored().isEmpty() || !result.notFound().isEmpty();
+            final boolean failed = !result.unrestored().isEmpty() || !result.notFound().isEmpty()
+                    || !result.failed().isEmpty();
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
                 o.put("snapshot", s.id());
@@ -84,6 +85,7 @@ final class RestoreCommand extends RepoSubcommand {
                 o.put("warnings", result.warnings());
                 o.put("notFound", result.notFound());
                 o.put("unrestored", result.unrestored());
+                o.put("failed", result.failed());
                 if (failed) {
                     o.put("error", "not everything asked for was restored");
                     o.put("exitCode", ExitCodes.FAILED);
@@ -100,9 +102,16 @@ final class RestoreCommand extends RepoSubcommand {
                 err.println("not restored: " + u);
             }
             if (!result.unrestored().isEmpty()) {
-                err.println(result.unrestored().size() + " file(s) or directories not restored: their data is damaged or missing in the "
-                        + "repository ('vigil repo check --read-data' tells what else is affected; an older snapshot "
-                        + "may hold them); every other file is restored");
+                err.println(result.unrestored().size() + " file(s) or directories not restored: their data is damaged "
+                        + "or missing in the repository ('vigil repo check --read-data' tells what else is affected; an "
+                        + "older snapshot may hold them); every other file is restored");
+            }
+            for (final String f : result.failed()) {
+                err.println("not written: " + f);
+            }
+            if (!result.failed().isEmpty()) {
+                err.println(result.failed().size() + " file(s) or directories could not be written in " + target
+                        + " (nothing half-written of them is left); every other file is restored");
             }
             if (!result.notFound().isEmpty()) {
                 err.println(notIn(s, result));

@@ -82,9 +82,11 @@ public final class Restorer {
      * @param unrestored files not restored because their data could not be had from the repository, each with why
      *     (nothing of them is left in the target; every other file is restored)
      * @param kept with {@link RestoreOptions#missingOnly()}: entries that existed in the target and were left as they are
+     * @param failed entries that could not be written in the target (permission denied, disk full), each with why;
+     *     nothing half-written of them is left, and every other entry is restored
      */
     public record Result(long files, long bytes, List<String> warnings, List<String> notFound,
-                         List<String> unrestored, long kept) {
+                         List<String> unrestored, long kept, List<String> failed) {
     }
 
     /**
@@ -122,7 +124,12 @@ public final class Restorer {
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
-                run.metadata(d.getKey(), d.getValue());
+                try {
+                    run.metadata(d.getKey(), d.getValue());
+                } catch (IOException e) {
+                    // one directory's mode or time (not its owner's, say), not the others'
+                    run.warnings.add(d.getKey() + ": mode, owner or time not restored: " + IoErrors.reason(e));
+                }
             }
             if ((made || options.overwrite()) && options.include().isEmpty() && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
@@ -131,7 +138,7 @@ public final class Restorer {
             }
             return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings),
                     options.include().stream().filter(i -> !run.found.contains(i)).toList(),
-                    run.unrestored.stream().sorted().toList(), run.kept.get());
+                    run.unrestored.stream().sorted().toList(), run.kept.get(), run.failed.stream().sorted().toList());
         } catch (CompletionException e) {
             final Throwable c = e.getCause() == null ? e : e.getCause();
             throw c instanceof BackupException be ? be : new BackupException("restore to " + target + ": "
@@ -161,6 +168,8 @@ public final class Restorer {
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         /** With missingOnly: entries that exist in the target, left as they are. */
         final AtomicLong kept = new AtomicLong();
+        /** Entries that could not be written in the target, with why. */
+        final List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Files whose data the repository could not give, with why. */
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
@@ -277,20 +286,46 @@ public final class Restorer {
                     kept.incrementAndGet(); // put back since it was deleted, maybe edited: not ours to replace
                     continue;
                 }
-                switch (n.type()) {
-                    case DIR -> {
-                        directory(p);
-                        if (!exists) {
-                            dirs.add(Map.entry(p, n));
+                try {
+                    switch (n.type()) {
+                        case DIR -> {
+                            directory(p);
+                            if (!exists) {
+                                dirs.add(Map.entry(p, n));
+                            }
+                            writable(p);
+                            dir(p, r, n.subtree());
                         }
-                        dir(p, r, n.subtree());
+                        case FILE -> file(p, n);
+                        case SYMLINK -> symlink(p, n);
+                        case FIFO -> fifo(p, n, r);
+                        default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
+                                + " not restored (socket or device; or a FIFO in a tree written before trees knew "
+                                + "FIFOs)");
                     }
-                    case FILE -> file(p, n);
-                    case SYMLINK -> symlink(p, n);
-                    case FIFO -> fifo(p, n, r);
-                    default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
-                            + " not restored (socket or device; or a FIFO in a tree written before trees knew FIFOs)");
+                } catch (IOException e) {
+                    // this entry (a directory: with what it holds), not the restore: restic goes on too
+                    failed.add("/" + FileNames.display(r) + ": cannot write: " + IoErrors.reason(e));
                 }
+            }
+        }
+
+        /**
+         * With overwrite, a directory of the target that its owner made read-only (mode 0555) is opened for writing
+         * while the restore writes into it: the pass over directories at the end gives it the snapshot's mode again.
+         */
+        private void writable(final Path dir) {
+            if (!options.overwrite() || Files.isWritable(dir)) {
+                return;
+            }
+            try {
+                final java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
+                        Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+                mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+                Files.setPosixFilePermissions(dir, mode);
+            } catch (IOException | UnsupportedOperationException e) {
+                // not its owner: each file it holds fails, named
             }
         }
 
@@ -411,7 +446,7 @@ public final class Restorer {
             final CompletableFuture<Path> restored = done.exceptionally(e -> {
                 final Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (!(c instanceof UnrestorableDataException)) {
-                    // a full disk: the restore fails, but no file is left looking whole at its real name
+                    // no file is left looking whole at its real name when it is not
                     if (out == p && writing.remove(p)) {
                         try {
                             Files.deleteIfExists(p);
@@ -419,7 +454,13 @@ public final class Restorer {
                             c.addSuppressed(gone);
                         }
                     }
-                    throw e instanceof CompletionException ce ? ce : new CompletionException(c);
+                    if (!(c instanceof IOException || c.getCause() instanceof IOException)) {
+                        throw e instanceof CompletionException ce ? ce : new CompletionException(c);
+                    }
+                    // the target refused it (permission, a full disk): this file, not the restore
+                    final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
+                    failed.add(p + ": cannot write: " + IoErrors.reason(io));
+                    return null;
                 }
                 // nothing half-written stays: without overwrite the file itself is the partial one
                 try {

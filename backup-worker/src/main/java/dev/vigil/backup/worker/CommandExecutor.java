@@ -306,6 +306,7 @@ public final class CommandExecutor {
             long bytes = r.bytes();
             long kept = r.kept();
             final List<String> unrestored = new ArrayList<>(r.unrestored());
+            final List<String> failed = new ArrayList<>(r.failed());
             final List<String> warnings = new ArrayList<>(r.warnings());
             // Chosen paths missing from the newest snapshot (a file created and deleted between two older ones, or
             // renamed away before it): each from the newest older snapshot that holds it.
@@ -321,6 +322,7 @@ public final class CommandExecutor {
                 bytes += r.bytes();
                 kept += r.kept();
                 unrestored.addAll(r.unrestored());
+                failed.addAll(r.failed());
                 warnings.addAll(r.warnings());
                 missing = r.notFound();
             }
@@ -329,6 +331,11 @@ public final class CommandExecutor {
                         + (cmd.getBeforeTime() == null ? "" : " before " + cmd.getBeforeTime()) + " (created after "
                         + "the last backup?): " + String.join(", ", missing.subList(0, Math.min(5, missing.size()))),
                         false);
+            }
+            if (!failed.isEmpty()) {
+                return Outcome.failed(failed.size() + " file(s) or directories of snapshot " + s.shortId() + " could "
+                        + "not be written in " + target + ": " + String.join("; ", failed.subList(0, Math.min(3,
+                        failed.size()))) + "; the other " + files + " files are restored", false);
             }
             if (!unrestored.isEmpty()) {
                 // the rest is restored; retrying reads the same damaged data

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A restore that cannot write (the disk fills up) fails and leaves no file at its real name that looks whole but is
- * cut short. The child JVM runs under {@code ulimit -f}: the JVM ignores SIGXFSZ, so a write past the limit fails
+ * A restore that cannot write a file (the disk fills up) restores the rest, fails naming that file, and leaves no file
+ * at its real name that looks whole but is cut short. The child JVM runs under {@code ulimit -f}: the JVM ignores SIGXFSZ, so a write past the limit fails
  * with "File too large", as one on a full disk fails with "No space left on device".
  */
 class RestoreWriteFailureIT {
@@ -49,5 +49,6 @@ class RestoreWriteFailureIT {
         assertEquals(ExitCodes.FAILED, pb.start().waitFor(), Files.readString(log));
         assertTrue(Files.readString(log).contains("big.bin: cannot write: File too large"), Files.readString(log));
         assertFalse(Files.exists(target.resolve("big.bin")), "no cut-short file at the real name");
+        assertEquals("small", Files.readString(target.resolve("small.txt")), "the rest is restored");
     }
 }

@@ -48,8 +48,7 @@ class UnreadableDirectoryIT {
         return pb.start().waitFor();
     }
 
-    @Test
-    void shouldBackUpTheRestAndKeepTheParentsVersionOfADirectoryItCannotList() throws Exception {
+    private void packagedJar() throws Exception {
         final Path built;
         try (Stream<Path> s = Files.list(Path.of("target"))) {
             built = s.filter(p -> p.getFileName().toString().endsWith("-repo.jar")).findFirst().orElseThrow();
@@ -57,15 +56,11 @@ class UnreadableDirectoryIT {
         assumeTrue(!ROOT || new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv");
         jar = Files.copy(built, dir.resolve("vigil-repo.jar"), StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(dir.resolve("pw"), "pw\n");
-        final Path src = dir.resolve("src");
-        Files.createDirectories(src.resolve("ok"));
-        Files.createDirectories(src.resolve("locked"));
-        Files.writeString(src.resolve("ok/a"), "a");
-        Files.writeString(src.resolve("locked/b"), "b");
-        Files.createDirectories(dir.resolve("tmp"));
+    }
+
+    /** As root: everything under the test directory to nobody, who must reach it (its parent is open to all). */
+    private void toNobody() throws IOException {
         if (ROOT) {
-            // nobody must reach and write everything but the locked directory (the temporary directory's parent is
-            // the system's, open to all)
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             try (Stream<Path> s = Files.walk(dir)) {
                 for (final Path p : s.toList()) {
@@ -73,6 +68,70 @@ class UnreadableDirectoryIT {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldRestoreOverADirectoryMadeReadOnlyByItsOwnerAndNameEachFileItCannotWrite() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        for (final String d : List.of("ro", "z", "theirs")) {
+            Files.createDirectories(src.resolve(d));
+            for (int i = 1; i <= 3; i++) {
+                Files.writeString(src.resolve(d + "/f" + i), "original " + d + i);
+            }
+        }
+        Files.createDirectories(dir.resolve("tmp"));
+        toNobody();
+        Files.setPosixFilePermissions(src.resolve("ro"), PosixFilePermissions.fromString("r-xr-xr-x"));
+        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
+        assertEquals(0, run(dir.resolve("backup.log"), "backup", src.toString()), log("backup.log"));
+        // every file changed; "theirs" then belongs to someone else and is read-only: nobody cannot write there
+        for (final String d : List.of("ro", "z", "theirs")) {
+            Files.setPosixFilePermissions(src.resolve(d), PosixFilePermissions.fromString("rwxr-xr-x"));
+            for (int i = 1; i <= 3; i++) {
+                Files.writeString(src.resolve(d + "/f" + i), "changed");
+            }
+        }
+        Files.setPosixFilePermissions(src.resolve("ro"), PosixFilePermissions.fromString("r-xr-xr-x"));
+        final boolean othersDir = ROOT;
+        if (othersDir) {
+            Files.setAttribute(src.resolve("theirs"), "unix:uid", 0);
+            Files.setPosixFilePermissions(src.resolve("theirs"), PosixFilePermissions.fromString("r-xr-xr-x"));
+        }
+        try {
+            final int code = run(dir.resolve("restore.log"), "restore", "latest", "--target", src.toString(),
+                    "--overwrite");
+            for (int i = 1; i <= 3; i++) {
+                assertEquals("original ro" + i, Files.readString(src.resolve("ro/f" + i)), log("restore.log"));
+                assertEquals("original z" + i, Files.readString(src.resolve("z/f" + i)), log("restore.log"));
+            }
+            assertEquals("r-xr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(src.resolve("ro"))),
+                    "the read-only directory is read-only again");
+            if (othersDir) {
+                assertEquals(ExitCodes.FAILED, code, log("restore.log"));
+                for (int i = 1; i <= 3; i++) {
+                    assertTrue(log("restore.log").contains("theirs/f" + i + ": cannot write: permission denied"),
+                            log("restore.log"));
+                    assertEquals("changed", Files.readString(src.resolve("theirs/f" + i)));
+                }
+            } else {
+                assertEquals(0, code, log("restore.log"));
+            }
+        } finally {
+            Files.setPosixFilePermissions(src.resolve("theirs"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void shouldBackUpTheRestAndKeepTheParentsVersionOfADirectoryItCannotList() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("ok"));
+        Files.createDirectories(src.resolve("locked"));
+        Files.writeString(src.resolve("ok/a"), "a");
+        Files.writeString(src.resolve("locked/b"), "b");
+        Files.createDirectories(dir.resolve("tmp"));
+        toNobody();
         assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
         assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
         Files.setAttribute(src.resolve("locked"), "unix:uid", 0);
