@@ -10,6 +10,7 @@ import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackReader;
 import dev.vigil.backup.pack.PackedBlob;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -300,7 +301,8 @@ public final class Checker {
             }
             nodes = Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree);
         } catch (BackupException e) {
-            errors.add("snapshot " + s.shortId() + " (" + s.dataset() + "): directory /" + path + ": tree " + tree
+            errors.add("snapshot " + s.shortId() + " (" + FileNames.display(s.dataset()) + "): directory /"
+                    + FileNames.display(path) + ": tree " + tree
                     + ": " + e.getMessage() + "; everything below it is lost in this snapshot");
             return;
         }
@@ -317,7 +319,8 @@ public final class Checker {
                     // every blob of a damaged file is still in use: none is offered to prune as unused
                     used.add(id);
                     if (!reported && (bad.contains(id) || !repo.index().has(BlobType.DATA, id))) {
-                        errors.add("snapshot " + s.shortId() + " (" + s.dataset() + "): file /" + p + ": data blob "
+                        errors.add("snapshot " + s.shortId() + " (" + FileNames.display(s.dataset()) + "): file /"
+                                + FileNames.display(p) + ": data blob "
                                 + id + (bad.contains(id) ? " is damaged" : " is missing"));
                         reported = true;
                     }

@@ -128,7 +128,8 @@ public final class Restorer {
                     run.metadata(d.getKey(), d.getValue());
                 } catch (IOException e) {
                     // one directory's mode or time (not its owner's, say), not the others'
-                    run.warnings.add(d.getKey() + ": mode, owner or time not restored: " + IoErrors.reason(e));
+                    run.warnings.add(FileNames.shown(d.getKey()) + ": mode, owner or time not restored: "
+                            + IoErrors.reason(e));
                 }
             }
             if ((made || options.overwrite()) && options.include().isEmpty() && snapshot.root() != null) {
@@ -375,7 +376,7 @@ public final class Restorer {
                 if (first != null) {
                     pending.add(first.thenAccept(src -> {
                         if (src == null) {
-                            unrestored.add(p + ": a hard link to a file that could not be restored");
+                            unrestored.add(FileNames.shown(p) + ": a hard link to a file that could not be restored");
                             return;
                         }
                         try {
@@ -397,7 +398,8 @@ public final class Restorer {
             for (final BlobId id : n.content()) {
                 final MasterIndex.Location loc = repo.index().lookup(BlobType.DATA, id);
                 if (loc == null) {
-                    unrestored.add(p + ": data blob " + id + " is not in the index (run 'vigil repo check')");
+                    unrestored.add(FileNames.shown(p) + ": data blob " + id + " is not in the index (run 'vigil repo "
+                            + "check')");
                     if (n.links() > 1) {
                         links.put(n.device() + ":" + n.inode(), CompletableFuture.completedFuture(null));
                     }
@@ -459,7 +461,7 @@ public final class Restorer {
                     }
                     // the target refused it (permission, a full disk): this file, not the restore
                     final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
-                    failed.add(p + ": cannot write: " + IoErrors.reason(io));
+                    failed.add(FileNames.shown(p) + ": cannot write: " + IoErrors.reason(io));
                     return null;
                 }
                 // nothing half-written stays: without overwrite the file itself is the partial one
@@ -467,9 +469,9 @@ public final class Restorer {
                     Files.deleteIfExists(out);
                     temps.done(out);
                 } catch (IOException gone) {
-                    warnings.add(out + ": partial file not removed: " + gone.getMessage());
+                    warnings.add(FileNames.shown(out) + ": partial file not removed: " + gone.getMessage());
                 }
-                unrestored.add(p + ": " + c.getMessage());
+                unrestored.add(FileNames.shown(p) + ": " + c.getMessage());
                 return null;
             });
             if (n.links() > 1) {
@@ -531,7 +533,7 @@ public final class Restorer {
             try {
                 NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
             } catch (IOException e) {
-                warnings.add(p + ": link time not restored: " + e.getMessage());
+                warnings.add(FileNames.shown(p) + ": link time not restored: " + e.getMessage());
             }
             if (ROOT) {
                 ownership(p, n);
@@ -635,7 +637,8 @@ public final class Restorer {
                 try {
                     NativeFs.setXattr(p, x);
                 } catch (IOException e) {
-                    warnings.add(p + ": extended attribute " + x.name() + " not restored: " + e.getMessage());
+                    warnings.add(FileNames.shown(p) + ": extended attribute " + x.name() + " not restored: "
+                            + e.getMessage());
                 }
             }
         }
@@ -645,7 +648,7 @@ public final class Restorer {
                 Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
             } catch (IOException | UnsupportedOperationException e) {
-                warnings.add(p + ": owner not restored: " + e.getMessage());
+                warnings.add(FileNames.shown(p) + ": owner not restored: " + e.getMessage());
             }
         }
     }

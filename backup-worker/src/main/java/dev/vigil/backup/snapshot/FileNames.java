@@ -129,6 +129,15 @@ public final class FileNames {
     }
 
     /**
+     * @param path a path of the file system, e.g. in a restore's target
+     * @return it as {@link #display} shows a name: the same form {@code vigil repo ls} prints and {@code --include}
+     *     takes
+     */
+    public static String shown(final Path path) {
+        return display(textOf(path));
+    }
+
+    /**
      * @param name a name or path text
      * @return the text for people: each byte that is not UTF-8 as {@code \xNN}, so is a control character (a newline
      *     in a name would otherwise split a listing's line, an escape sequence drive the terminal), and a backslash as

@@ -83,7 +83,7 @@ class RestoreDamageTest {
         final Path src = Files.createDirectories(tmp.resolve("src"));
         Files.createDirectories(src.resolve("a"));
         Files.writeString(src.resolve("a/f"), "A");
-        Files.writeString(src.resolve("top"), "top");
+        Files.writeString(src.resolve("to\np"), "top"); // a newline in a name would split the report's line
         final Snapshot s;
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
             final Archiver archiver = new Archiver(repo, Clock.systemUTC());
@@ -96,7 +96,7 @@ class RestoreDamageTest {
             Files.writeString(src.resolve("c/f"), "C, only in the second backup");
             s = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL), null).snapshot();
             for (final Path pack : firstPacks) {
-                Files.delete(pack); // a's listing, a/f and top are in these; the root's and c's listings are not
+                Files.delete(pack); // a's listing, a/f and to\np are in these; the root's and c's listings are not
             }
         }
         try (Repository repo = TestRepos.open(tmp.resolve("repo"))) {
@@ -106,7 +106,7 @@ class RestoreDamageTest {
             assertEquals("C, only in the second backup", Files.readString(out.resolve("c/f")));
             assertTrue(result.unrestored().stream().anyMatch(u -> u.startsWith("/a/: what it held is not restored")),
                     result.unrestored().toString());
-            assertTrue(result.unrestored().stream().anyMatch(u -> u.startsWith(out.resolve("top") + ": ")),
+            assertTrue(result.unrestored().stream().anyMatch(u -> u.startsWith(out.resolve("to\\x0Ap") + ": ")),
                     result.unrestored().toString());
             assertFalse(Files.exists(out.resolve("a/f")));
         }
