@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code vigil repo diff}. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"Show what changed between two snapshots: + added, - removed, M content changed, "
-            + "U metadata only (mode, owner, mtime), T type changed.", ExitCodes.HELP})
+            + "U metadata only (mode, owner, mtime, extended attributes and ACLs), T type changed.", ExitCodes.HELP})
 final class DiffCommand extends RepoSubcommand {
     @Parameters(index = "0", paramLabel = "FROM", description = "Older snapshot id (or prefix, or 'latest').")
     String from;
@@ -51,7 +51,8 @@ final class DiffCommand extends RepoSubcommand {
                         || !n.linkTarget().equals(o.linkTarget())) {
                     changes.add(change("M", e.getKey()));
                 } else if (n.mode() != o.mode() || n.uid() != o.uid() || n.gid() != o.gid()
-                        || (n.mtimeNanos() != o.mtimeNanos() && n.subtree() == null)) {
+                        || (n.mtimeNanos() != o.mtimeNanos() && n.subtree() == null)
+                        || !xattrs(n).equals(xattrs(o))) {
                     changes.add(change("U", e.getKey()));
                 }
             }
@@ -71,6 +72,11 @@ final class DiffCommand extends RepoSubcommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** Trees written before extended attributes were stored have none. */
+    private static List<dev.vigil.backup.snapshot.Xattr> xattrs(final Node n) {
+        return n.xattrs() == null ? List.of() : n.xattrs();
     }
 
     private static Map<String, String> change(final String kind, final String path) {

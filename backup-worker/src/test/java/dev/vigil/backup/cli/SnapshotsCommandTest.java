@@ -211,6 +211,25 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void diffShowsAChangedExtendedAttributeAsAMetadataChange() throws Exception {
+        final String repo = repoWithABackup();
+        final Path file = dir.resolve("src/a.txt");
+        final var attributes = Files.getFileAttributeView(file,
+                java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        try {
+            attributes.write("user.note", java.nio.ByteBuffer.wrap("reviewed".getBytes(StandardCharsets.UTF_8)));
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.abort("no user extended attributes here: " + e);
+        }
+        run("backup", "--repo", repo, "--password-file", pw, dir.resolve("src").toString());
+        final JsonNode snapshots = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw,
+                "--json"));
+        final String diff = run("diff", "--repo", repo, "--password-file", pw, snapshots.get(0).path("id").asText(),
+                snapshots.get(1).path("id").asText());
+        assertTrue(diff.contains("U  /a.txt"), diff);
+    }
+
+    @Test
     void listsSnapshotsAsATableAndAsJson() throws Exception {
         final String repo = repoWithABackup("--dataset", "docs");
 
