@@ -14,11 +14,18 @@ import java.util.TreeMap;
  * first (at most the configured number; each gets its own count series).
  */
 final class LogMinutes {
-    private static final int VERSION = 1;
+    /** 2 adds {@link #since}; 1 is still read. */
+    private static final int VERSION = 2;
     /** Open windows by start. */
     final TreeMap<Long, Counts> open = new TreeMap<>();
     /** Active template id to the last window it was seen in, in access order. */
     final LinkedHashMap<String, Long> active = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Active template id to the first window it was seen in: its count series starts there, with a zero for every
+     * window after it that lacks it (the last window seen says nothing about the windows before it). An id without
+     * an entry (state written by version 1) counts as seen long ago.
+     */
+    final Map<String, Long> since = new java.util.HashMap<>();
     /** Latest event time seen. */
     long watermark = Long.MIN_VALUE;
     /** Start of the last window published. */
@@ -50,9 +57,11 @@ final class LogMinutes {
                 }
             }
             final Long seen = active.remove(id);
+            final Long first = since.remove(id);
             if (seen != null) {
                 final Long own = active.get(into);
                 active.put(into, own == null ? seen : Math.max(own, seen));
+                since.merge(into, first == null ? Long.MIN_VALUE : first, Math::min);
                 changed = true;
             }
         }
@@ -73,6 +82,8 @@ final class LogMinutes {
             out.writeLong(m.active.size());
             // Iterating an access-ordered map with forEach does not reorder it.
             m.active.forEach((id, window) -> out.writeString(id).writeLong(window));
+            out.writeLong(m.since.size());
+            m.since.forEach((id, window) -> out.writeString(id).writeLong(window));
             return out.toByteArray();
         }
 
@@ -80,7 +91,7 @@ final class LogMinutes {
         public LogMinutes decode(final byte[] bytes) {
             final BinaryReader in = new BinaryReader(bytes);
             final int version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalArgumentException("log counts: unknown version " + version);
             }
             final LogMinutes m = new LogMinutes();
@@ -102,6 +113,10 @@ final class LogMinutes {
             final int active = in.readInt();
             for (int i = 0; i < active; i++) {
                 m.active.put(in.readString(), in.readLong());
+            }
+            final int since = version == 1 ? 0 : in.readInt();
+            for (int i = 0; i < since; i++) {
+                m.since.put(in.readString(), in.readLong());
             }
             return m;
         }

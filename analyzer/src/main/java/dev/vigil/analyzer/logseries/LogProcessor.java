@@ -52,8 +52,11 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     static final int MAX_EMPTY_WINDOWS = 60;
     private static final String MINER_KEY = "miner";
     /** Level words in a message whose severity the collector did not know. */
-    private static final Pattern ERROR_WORDS =
-            Pattern.compile("\\b(ERROR|FATAL|CRIT|CRITICAL|SEVERE|PANIC|EMERG|ALERT)\\b", Pattern.CASE_INSENSITIVE);
+    // Upper-case level words standing alone, or a level field (level=error, "level":"error"): not 'error' inside a
+    // name such as libgpg-error-dev or in ordinary prose
+    private static final Pattern ERROR_WORDS = Pattern.compile(
+            "(?<![\\w.-])(ERROR|FATAL|CRIT|CRITICAL|SEVERE|PANIC|EMERG|ALERT)(?![\\w.-])"
+            + "|(?i:\\blevel\"?\\s*[=:]\\s*\"?(error|fatal|crit|critical|severe|panic|emerg|alert)\\b)");
 
     private final Limits limits;
     private final MinerOptions minerOptions;
@@ -162,6 +165,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             }
         }
         m.active.put(match.templateId(), start);
+        m.since.merge(match.templateId(), start, Math::min);
         counts.put(host, m);
     }
 
@@ -225,12 +229,14 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         while (it.hasNext()) {
             final Map.Entry<String, Long> e = it.next();
             if (e.getValue() < start - MAX_EMPTY_WINDOWS * windowMillis || m.active.size() > maxTemplates) {
+                m.since.remove(e.getKey());
                 it.remove();
             }
         }
         // In id order, and without get(): that would reorder the access-ordered map.
         for (final Map.Entry<String, Long> e : new TreeMap<>(m.active).entrySet()) {
-            if (e.getValue() <= start || c.perTemplate.containsKey(e.getKey())) {
+            // from the first window with the template on, a window without it is a zero, not a gap to interpolate
+            if (m.since.getOrDefault(e.getKey(), Long.MIN_VALUE) <= start || c.perTemplate.containsKey(e.getKey())) {
                 point(host, SeriesKey.of(LogSeries.PER_TEMPLATE, new TreeMap<>(Map.of("template", e.getKey()))),
                         start, c.perTemplate.getOrDefault(e.getKey(), 0L));
             }

@@ -208,6 +208,28 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldCountAMinuteWithoutATemplateAsZeroEvenWhenALaterMinuteHasItAlready() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // minute 1 has no "Job done" line, and is still open (grace) when minute 2's arrives
+            for (final long t : new long[] {0, 5_000, 125_000}) {
+                f.logs.pipeInput(HOST, TopologyFixture.log(t, "Job 7 done", dev.vigil.schemas.Severity.INFO), T0);
+            }
+            for (final long t : new long[] {70_000, 200_000, 300_000, 400_000}) {
+                f.logs.pipeInput(HOST, TopologyFixture.log(t, "Heartbeat from libgpg-error-dev on level=info",
+                        dev.vigil.schemas.Severity.UNKNOWN), T0);
+            }
+            final String job = f.templates.readValuesToList().stream().filter(t -> t.getTemplate().startsWith("Job"))
+                    .findFirst().orElseThrow().getId();
+            final List<StatsWindow> windows = f.stats.readValuesToList().stream()
+                    .filter(w -> w.getWindow().equals("1m")
+                            && w.getSeries().equals("log.template.records{template=" + job + "}")).toList();
+            assertEquals(List.of(2.0, 0.0, 1.0), windows.stream().limit(3).map(StatsWindow::getMean).toList(),
+                    windows.toString());
+            assertEquals(0L, windows.get(1).getImputed(), "a zero counted, not a gap filled in");
+        }
+    }
+
+    @Test
     void shouldGiveTheSameOutputWhenStateIsEvictedAndReadBack() {
         // Caches of one entry force every point to read its series back from the store, and its
         // detector from an older snapshot plus the replayed tail.

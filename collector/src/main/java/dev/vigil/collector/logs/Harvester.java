@@ -175,7 +175,14 @@ final class Harvester implements AutoCloseable {
             len--;
         }
         final boolean cut = len > format.maxLineBytes();
-        final String text = new String(bytes, from, Math.min(len, format.maxLineBytes()), format.charset());
+        int keep = Math.min(len, format.maxLineBytes());
+        if (cut && format.charset().equals(java.nio.charset.StandardCharsets.UTF_8)) {
+            // not inside a character: its first bytes alone would decode to a replacement character
+            while (keep > 0 && (bytes[from + keep] & 0xC0) == 0x80) {
+                keep--;
+            }
+        }
+        final String text = new String(bytes, from, keep, format.charset());
         if (format.multilineStart() == null) {
             sink.record(this, text, offset, cut);
             return;
@@ -185,8 +192,12 @@ final class Harvester implements AutoCloseable {
             pending.lines++;
             pending.lastAppendNanos = nowNanos;
             pending.truncated |= cut;
-            if (pending.text.length() + 1 + text.length() <= format.maxRecordBytes()) {
+            // counted in UTF-8 bytes, as the analyzer counts them: characters would let a record of accents through
+            // here at twice the size the analyzer takes
+            final int added = 1 + utf8Length(text);
+            if (pending.bytes + added <= format.maxRecordBytes()) {
                 pending.text.append('\n').append(text);
+                pending.bytes += added;
             } else {
                 pending.truncated = true;
             }
@@ -194,6 +205,26 @@ final class Harvester implements AutoCloseable {
         }
         flush(sink);
         pending = new Pending(offset, text, cut, nowNanos);
+    }
+
+    /** @return the length of the text in UTF-8, without encoding it */
+    static int utf8Length(final CharSequence text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private void flush(final Sink sink) {
@@ -228,10 +259,13 @@ final class Harvester implements AutoCloseable {
         boolean truncated;
         int lines = 1;
         long lastAppendNanos;
+        /** The text's length in UTF-8. */
+        int bytes;
 
         Pending(final long offset, final String first, final boolean truncated, final long nowNanos) {
             this.offset = offset;
             this.text = new StringBuilder(first);
+            this.bytes = utf8Length(first);
             this.truncated = truncated;
             this.lastAppendNanos = nowNanos;
         }

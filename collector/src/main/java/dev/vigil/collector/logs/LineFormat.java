@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param multilineMaxLines most lines joined into one record
  * @param multilineTimeoutNanos a pending record is handed over after this long without a new line
  * @param maxLineBytes longest line kept, in bytes; longer ones are cut and flagged
- * @param maxRecordBytes longest joined record, in characters
+ * @param maxRecordBytes longest joined record, in UTF-8 bytes (as the analyzer counts them)
  */
 public record LineFormat(Charset charset, Pattern multilineStart, int multilineMaxLines, long multilineTimeoutNanos,
                          int maxLineBytes, int maxRecordBytes) {

@@ -176,6 +176,30 @@ class LogTailerTest {
     }
 
     @Test
+    void shouldBoundRecordsInUtf8BytesAsTheAnalyzerDoesAndNeverCutACharacter() throws Exception {
+        final Path log = dir.resolve("app.log");
+        // 8 continuation lines of 7,990 two-byte characters: 63,936 characters but 127,872 bytes
+        final StringBuilder text = new StringBuilder("START accents\n");
+        for (int i = 0; i < 8; i++) {
+            text.append("  ").append("\u00e9".repeat(7_990)).append('\n');
+        }
+        text.append("x").append("\u00e9".repeat(9_000)).append("\nSTART next\n");
+        Files.writeString(log, text);
+        try (LogTailer t = tailer("state", false, format(Pattern.compile("^START|^x"), 16_384,
+                StandardCharsets.UTF_8))) {
+            t.pollOnce();
+            Thread.sleep(5);
+            t.pollOnce();
+        }
+        final LogRecord joined = outbox.logs.get(0);
+        assertTrue(joined.getMessage().getBytes(StandardCharsets.UTF_8).length <= 65_536,
+                joined.getMessage().getBytes(StandardCharsets.UTF_8).length + " bytes");
+        assertEquals("true", joined.getAttributes().get("truncated"));
+        // a line cut at 16,384 bytes ends on a whole character (16,383 bytes), not on half of one (U+FFFD)
+        assertEquals("x" + "\u00e9".repeat(8_191), outbox.logs.get(1).getMessage());
+    }
+
+    @Test
     void shouldDecodeTheConfiguredCharset() throws Exception {
         final Path log = dir.resolve("app.log");
         Files.write(log, "caf\u00e9 cr\u00e8me\r\n".getBytes(StandardCharsets.ISO_8859_1));
