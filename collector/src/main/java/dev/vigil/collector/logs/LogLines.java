@@ -27,22 +27,44 @@ final class LogLines {
     private LogLines() {
     }
 
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    /** How far into a line a bracketed common-log time or a JSON time field is looked for. */
+    private static final int TIME_SCAN_CHARS = 200;
+
     /**
-     * Reads {@code [yyyy-MM-dd[T ]HH:mm:ss[.fraction][Z|+hh:mm|+hhmm]} at the start of a record.
+     * Reads the event time of a record in the forms most logs use: {@code [yyyy-MM-dd[T ]HH:mm:ss[.fraction][Z|+hh:mm
+     * |+hhmm]} at its start (ISO 8601, log4j, Python); syslog's {@code [<PRI>]MMM dd HH:mm:ss} at its start (RFC 3164,
+     * no year: this year, or the last when that would be more than a day ahead of {@code fallback}); the common log
+     * format's {@code [dd/MMM/yyyy:HH:mm:ss +hhmm]} (web servers); a JSON object's {@code "ts"}, {@code "time"},
+     * {@code "timestamp"} or {@code "@timestamp"} (ISO text, or epoch seconds or milliseconds). Lines read again after
+     * a restart then count in their own minute, not in the minute they were read.
      *
      * @param text a record
      * @param zone zone of timestamps without offset
-     * @param fallback when the record starts with no such timestamp
+     * @param fallback when the record has no such timestamp (the time it was read)
      * @return the event time
      */
     static Instant time(final String text, final ZoneId zone, final Instant fallback) {
-        final int s = !text.isEmpty() && text.charAt(0) == '[' ? 1 : 0;
+        Instant t = iso(text, !text.isEmpty() && text.charAt(0) == '[' ? 1 : 0, zone);
+        if (t == null) {
+            t = syslog(text, zone, fallback);
+        }
+        if (t == null && !text.isEmpty() && text.charAt(0) == '{') {
+            t = json(text, zone);
+        }
+        if (t == null) {
+            t = commonLog(text);
+        }
+        return t == null ? fallback : t;
+    }
+
+    private static Instant iso(final String text, final int s, final ZoneId zone) {
         if (text.length() < s + 19 || !digits(text, s, 4) || text.charAt(s + 4) != '-' || !digits(text, s + 5, 2)
                 || text.charAt(s + 7) != '-' || !digits(text, s + 8, 2)
                 || (text.charAt(s + 10) != 'T' && text.charAt(s + 10) != ' ') || !digits(text, s + 11, 2)
                 || text.charAt(s + 13) != ':' || !digits(text, s + 14, 2) || text.charAt(s + 16) != ':'
                 || !digits(text, s + 17, 2)) {
-            return fallback;
+            return null;
         }
         int i = s + 19;
         int nanos = 0;
@@ -60,8 +82,112 @@ final class LogLines {
             final ZoneOffset offset = offset(text, i);
             return offset != null ? local.toInstant(offset) : local.atZone(zone).toInstant();
         } catch (DateTimeException e) {
-            return fallback;
+            return null;
         }
+    }
+
+    /** {@code [<PRI>]MMM dd HH:mm:ss}, the day space-padded or not. */
+    private static Instant syslog(final String text, final ZoneId zone, final Instant fallback) {
+        int s = 0;
+        if (text.startsWith("<")) {
+            s = text.indexOf('>');
+            if (s < 2 || s > 4) {
+                return null;
+            }
+            s++;
+        }
+        final int month = month(text, s);
+        if (month == 0 || text.length() < s + 15 || text.charAt(s + 3) != ' ') {
+            return null;
+        }
+        final int day = text.charAt(s + 4) == ' ' && digits(text, s + 5, 1) ? number(text, s + 5, 1)
+                : digits(text, s + 4, 2) ? number(text, s + 4, 2) : -1;
+        final int t = s + 7;
+        if (day < 1 || text.charAt(s + 6) != ' ' || !digits(text, t, 2) || text.charAt(t + 2) != ':'
+                || !digits(text, t + 3, 2) || text.charAt(t + 5) != ':' || !digits(text, t + 6, 2)) {
+            return null;
+        }
+        try {
+            final int year = fallback.atZone(zone).getYear();
+            final Instant time = LocalDateTime.of(year, month, day, number(text, t, 2), number(text, t + 3, 2),
+                    number(text, t + 6, 2)).atZone(zone).toInstant();
+            // a December line read in January is last year's
+            return time.isAfter(fallback.plus(java.time.Duration.ofDays(1)))
+                    ? LocalDateTime.of(year - 1, month, day, number(text, t, 2), number(text, t + 3, 2),
+                    number(text, t + 6, 2)).atZone(zone).toInstant() : time;
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code [dd/MMM/yyyy:HH:mm:ss +hhmm]} near the start. */
+    private static Instant commonLog(final String text) {
+        final int open = text.indexOf('[');
+        if (open < 0 || open > TIME_SCAN_CHARS) {
+            return null;
+        }
+        final int s = open + 1;
+        final int month = month(text, s + 3);
+        if (month == 0 || !digits(text, s, 2) || text.charAt(s + 2) != '/' || text.length() < s + 26
+                || text.charAt(s + 6) != '/' || !digits(text, s + 7, 4) || text.charAt(s + 11) != ':'
+                || !digits(text, s + 12, 2) || text.charAt(s + 14) != ':' || !digits(text, s + 15, 2)
+                || text.charAt(s + 17) != ':' || !digits(text, s + 18, 2) || text.charAt(s + 20) != ' ') {
+            return null;
+        }
+        final ZoneOffset offset = offset(text, s + 21);
+        if (offset == null) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(number(text, s + 7, 4), month, number(text, s, 2), number(text, s + 12, 2),
+                    number(text, s + 15, 2), number(text, s + 18, 2)).toInstant(offset);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** A JSON object's time field near its start: ISO text, or epoch seconds (10 digits) or milliseconds (13). */
+    private static Instant json(final String text, final ZoneId zone) {
+        final int end = Math.min(text.length(), TIME_SCAN_CHARS);
+        for (final String key : new String[] {"\"ts\"", "\"time\"", "\"timestamp\"", "\"@timestamp\""}) {
+            final int k = text.indexOf(key);
+            if (k < 0 || k > end) {
+                continue;
+            }
+            int i = k + key.length();
+            while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == ':')) {
+                i++;
+            }
+            if (i < text.length() && text.charAt(i) == '"') {
+                final Instant t = iso(text, i + 1, zone);
+                if (t != null) {
+                    return t;
+                }
+            } else if (digits(text, i, 13) && !digits(text, i + 13, 1)) {
+                return Instant.ofEpochMilli(Long.parseLong(text.substring(i, i + 13)));
+            } else if (digits(text, i, 10) && !digits(text, i + 10, 1)) {
+                int j = i + 10;
+                long nanos = 0;
+                if (j < text.length() && text.charAt(j) == '.') {
+                    long scale = 100_000_000;
+                    for (j++; j < text.length() && Character.isDigit(text.charAt(j)) && scale > 0; j++) {
+                        nanos += (text.charAt(j) - '0') * scale;
+                        scale /= 10;
+                    }
+                }
+                return Instant.ofEpochSecond(Long.parseLong(text.substring(i, i + 10)), nanos);
+            }
+        }
+        return null;
+    }
+
+    /** @return 1-12 for the English month abbreviation at {@code at}, else 0 */
+    private static int month(final String text, final int at) {
+        if (at < 0 || text.length() < at + 3) {
+            return 0;
+        }
+        final int i = MONTHS.indexOf(text.substring(at, at + 3));
+        return i >= 0 && i % 3 == 0 ? i / 3 + 1 : 0;
     }
 
     private static ZoneOffset offset(final String text, final int i) {
