@@ -119,7 +119,7 @@ public final class CollectorService implements AutoCloseable {
         sender.start();
         event("agent.start", Severity.INFO, "collector agent started", Map.of(
                 "pid", Long.toString(ProcessHandle.current().pid()),
-                "spool.bytes", Long.toString(spool.bytes())));
+                "spool.bytes", Long.toString(spool.waitingBytes())));
         if (config.getBoolean(CollectorConfig.METRICS_ENABLED_CONFIG)) {
             final HostMetrics metrics = new HostMetrics(host, clock,
                     new HashSet<>(config.getList(CollectorConfig.METRICS_FS_EXCLUDE_TYPES_CONFIG)));
@@ -179,7 +179,7 @@ public final class CollectorService implements AutoCloseable {
             }
             final Instant now = clock.instant();
             outbox.publish(MetricSample.newBuilder().setId(Ids.timeOrdered(now)).setHost(host).setTime(now)
-                    .setName("vigil.collector.spool.usage").setValue(spool.bytes()).setUnit("By").build());
+                    .setName("vigil.collector.spool.usage").setValue(spool.waitingBytes()).setUnit("By").build());
         } catch (RuntimeException e) {
             LOG.warn("sampling host metrics failed: {}", e.getMessage(), e);
         }

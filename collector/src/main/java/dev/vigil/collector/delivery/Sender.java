@@ -112,7 +112,7 @@ public final class Sender implements AutoCloseable {
                     sent |= sendOne(kind);
                 }
                 if (outage) {
-                    LOG.info("Kafka reachable again; replaying the spool ({} bytes)", spool.bytes());
+                    LOG.info("Kafka reachable again; replaying the spool ({} bytes waiting)", spool.waitingBytes());
                     outage = false;
                 }
                 backoff = 500;

@@ -289,6 +289,25 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * @return bytes of records not yet delivered: from each kind's cursor to its end (the segment files also hold
+     *     delivered records until the segment is done, so {@link #bytes()} overstates the backlog)
+     */
+    public long waitingBytes() {
+        lock.lock();
+        try {
+            long n = 0;
+            for (final Queue q : queues.values()) {
+                for (final Segment seg : q.segments.tailMap(q.cursorSeq, true).values()) {
+                    n += seg.seq == q.cursorSeq ? Math.max(0, seg.size - q.cursorOffset) : seg.size;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return bytes of all segment files */
     public long bytes() {
         lock.lock();

@@ -42,6 +42,23 @@ class SpoolTest {
     }
 
     @Test
+    void shouldCountAsWaitingOnlyWhatIsNotYetDelivered() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
+            for (int i = 0; i < 100; i++) {
+                spool.append(RecordKind.LOG, "h", value("log-" + i));
+            }
+            final long all = spool.waitingBytes();
+            assertTrue(all > 0 && all <= spool.bytes(), all + " of " + spool.bytes());
+            spool.commit(spool.take(RecordKind.LOG, 50));
+            final long half = spool.waitingBytes();
+            assertTrue(half > all / 3 && half < all * 2 / 3, half + " of " + all);
+            drain(spool, RecordKind.LOG);
+            assertEquals(0, spool.waitingBytes(), "delivered records still in a segment file are not waiting");
+            assertTrue(spool.bytes() > 0, "the active segment keeps them until it is done");
+        }
+    }
+
+    @Test
     void shouldReturnRecordsInOrderAcrossSegmentsAndReopen() {
         try (Spool spool = Spool.open(dir, 1 << 20, 1024)) {
             for (int i = 0; i < 100; i++) {
