@@ -140,6 +140,9 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String FORECAST_MIN_POINTS_DOC = "Window means needed before any forecast.";
     public static final String FORECAST_MIN_R2_CONFIG = "forecast.min.r2";
     private static final String FORECAST_MIN_R2_DOC = "Least fit quality (r squared) for a forecast.";
+    public static final String FORECAST_MAX_EXTRAPOLATION_CONFIG = "forecast.max.extrapolation";
+    private static final String FORECAST_MAX_EXTRAPOLATION_DOC = "A time-to-full is published only when it is at most "
+            + "this many times the time the fitted points span (15 minutes of data: 6 hours ahead at most).";
     public static final String FORECAST_INTERVAL_MS_CONFIG = "forecast.interval.ms";
     private static final String FORECAST_INTERVAL_MS_DOC = "Least time between two forecasts of one series, in ms "
             + "of event time.";
@@ -229,7 +232,9 @@ public final class AnalyzerConfig extends CommonConfig {
             .define(FORECAST_MIN_R2_CONFIG, Type.DOUBLE, 0.8, Range.between(0.0, 1.0), Importance.LOW,
                     FORECAST_MIN_R2_DOC)
             .define(FORECAST_INTERVAL_MS_CONFIG, Type.LONG, 60 * MINUTE, Range.atLeast(0), Importance.LOW,
-                    FORECAST_INTERVAL_MS_DOC);
+                    FORECAST_INTERVAL_MS_DOC)
+            .define(FORECAST_MAX_EXTRAPOLATION_CONFIG, Type.DOUBLE, 24.0, Range.between(0.1, 10_000.0), Importance.LOW,
+                    FORECAST_MAX_EXTRAPOLATION_DOC);
 
     private final Clock clock;
     private final SeriesSettings series;
@@ -299,7 +304,8 @@ public final class AnalyzerConfig extends CommonConfig {
                 getDouble(ANOMALY_UPDATE_DELTA_CONFIG));
         final ForecastPolicy forecasts = new ForecastPolicy(getList(FORECAST_SERIES_CONFIG),
                 getLong(FORECAST_HORIZON_MS_CONFIG), getInt(FORECAST_WINDOW_POINTS_CONFIG),
-                getInt(FORECAST_MIN_POINTS_CONFIG), getDouble(FORECAST_MIN_R2_CONFIG), getLong(FORECAST_INTERVAL_MS_CONFIG));
+                getInt(FORECAST_MIN_POINTS_CONFIG), getDouble(FORECAST_MIN_R2_CONFIG), getLong(FORECAST_INTERVAL_MS_CONFIG),
+                getDouble(FORECAST_MAX_EXTRAPOLATION_CONFIG));
         return new SeriesSettings(windows, getLong(CLEAN_DEDUP_WINDOW_MS_CONFIG), getInt(CLEAN_GAP_MAX_POINTS_CONFIG),
                 GapFiller.Method.valueOf(getString(CLEAN_GAP_METHOD_CONFIG).toUpperCase(Locale.ROOT)), detector(),
                 getInt(DETECTOR_SNAPSHOT_POINTS_CONFIG), episodes, forecasts, getLong(SERIES_IDLE_MS_CONFIG),

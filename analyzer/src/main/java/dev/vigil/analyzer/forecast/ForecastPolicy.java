@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * @param intervalMillis least time between two forecasts of one series
  */
 public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
-                             int minPoints, double minR2, long intervalMillis) {
+                             int minPoints, double minR2, long intervalMillis, double maxExtrapolation) {
     private static final double CAPACITY = 1.0;
 
     /**
@@ -34,10 +34,12 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
      * @param minPoints points needed before any forecast
      * @param minR2 fit quality needed
      * @param intervalMillis least time between two forecasts of one series
+     * @param maxExtrapolation how many times the span of the points fitted a time-to-full may be
      */
     public ForecastPolicy(final List<String> patterns, final long horizonMillis, final int windowPoints,
-                          final int minPoints, final double minR2, final long intervalMillis) {
-        this(patterns, List.of(), horizonMillis, windowPoints, minPoints, minR2, intervalMillis);
+                          final int minPoints, final double minR2, final long intervalMillis,
+                          final double maxExtrapolation) {
+        this(patterns, List.of(), horizonMillis, windowPoints, minPoints, minR2, intervalMillis, maxExtrapolation);
     }
 
     /** Validates the numbers and compiles the patterns. */
@@ -50,6 +52,9 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
         }
         if (!(minR2 >= 0 && minR2 <= 1)) {
             throw new IllegalArgumentException("minR2 must be in [0, 1], was " + minR2);
+        }
+        if (!(maxExtrapolation > 0)) {
+            throw new IllegalArgumentException("maxExtrapolation must be above 0, was " + maxExtrapolation);
         }
     }
 
@@ -93,7 +98,8 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
         }
         final double current = trend.last();
         final double seconds = Math.max(0, (CAPACITY - current) / fit.slopePerSecond());
-        if (seconds * 1000 >= horizonMillis) {
+        // a line through 15 minutes of someone else's burst says nothing about the next 8 hours
+        if (seconds * 1000 >= horizonMillis || seconds * 1000 > maxExtrapolation * trend.spanMillis()) {
             return null;
         }
         trend.published(time);

@@ -43,6 +43,11 @@ public final class Trend {
         return size;
     }
 
+    /** @return milliseconds from the oldest point held to the newest */
+    public long spanMillis() {
+        return size < 2 ? 0 : times[(head + size - 1) % times.length] - times[head];
+    }
+
     /** @return the newest value */
     public double last() {
         return values[(head + size - 1) % values.length];
