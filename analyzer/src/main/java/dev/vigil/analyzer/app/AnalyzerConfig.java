@@ -94,6 +94,10 @@ public final class AnalyzerConfig extends CommonConfig {
     public static final String DETECTOR_RETRAIN_POINTS_CONFIG = "detector.retrain.points";
     private static final String DETECTOR_RETRAIN_POINTS_DOC = "The detector's tails are refitted every this many points, its forest every fourth time "
             + "(default: the detector's own default).";
+    public static final String DETECTOR_SKIP_SERIES_CONFIG = "detector.skip.series";
+    private static final String DETECTOR_SKIP_SERIES_DOC = "Metric names (a trailing * matches any ending) that get "
+            + "statistics and forecasts but no anomaly detection: counters that only grow jump after any gap in "
+            + "their data.";
     public static final String DETECTOR_TREES_CONFIG = "detector.trees";
     private static final String DETECTOR_TREES_DOC = "Isolation trees per forest (default: the detector's own default).";
     public static final String DETECTOR_SNAPSHOT_POINTS_CONFIG = "detector.snapshot.points";
@@ -200,6 +204,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     Importance.LOW, DETECTOR_WINDOW_POINTS_DOC)
             .define(DETECTOR_RETRAIN_POINTS_CONFIG, Type.INT, DETECTOR.retrainEvery(), Range.between(1, 65536),
                     Importance.LOW, DETECTOR_RETRAIN_POINTS_DOC)
+            .define(DETECTOR_SKIP_SERIES_CONFIG, Type.LIST, "system.uptime", Importance.LOW, DETECTOR_SKIP_SERIES_DOC)
             .define(DETECTOR_TREES_CONFIG, Type.INT, DETECTOR.trees(), Range.between(1, 1000), Importance.LOW,
                     DETECTOR_TREES_DOC)
             .define(DETECTOR_SNAPSHOT_POINTS_CONFIG, Type.INT, 256, Range.between(1, 4096), Importance.LOW,
@@ -309,7 +314,7 @@ public final class AnalyzerConfig extends CommonConfig {
         return new SeriesSettings(windows, getLong(CLEAN_DEDUP_WINDOW_MS_CONFIG), getInt(CLEAN_GAP_MAX_POINTS_CONFIG),
                 GapFiller.Method.valueOf(getString(CLEAN_GAP_METHOD_CONFIG).toUpperCase(Locale.ROOT)), detector(),
                 getInt(DETECTOR_SNAPSHOT_POINTS_CONFIG), episodes, forecasts, getLong(SERIES_IDLE_MS_CONFIG),
-                getLong(SERIES_EXPIRY_MS_CONFIG));
+                getLong(SERIES_EXPIRY_MS_CONFIG), getList(DETECTOR_SKIP_SERIES_CONFIG));
     }
 
     /** @return the detector options: the detector's defaults with the detector.* keys applied */

@@ -176,14 +176,17 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     private void advance(final String key, final SeriesState s, final Point p) {
         closeWindows(key, s, p.host(), p.series(), p.time());
         s.windows.add(p.time(), p.value(), p.imputed(), settings.windows());
-        final DetectionResult result = detect(key, s, p);
-        if (!p.imputed() && result.warm()) {
-            episode(s, p, result);
+        final boolean scored = settings.scored(p.series());
+        if (scored) {
+            final DetectionResult result = detect(key, s, p);
+            if (!p.imputed() && result.warm()) {
+                episode(s, p, result);
+            }
         }
         s.ids.add(p.time(), p.idHash(), p.time(), settings.dedupWindowMillis());
         s.lastTime = p.time();
         s.lastValue = p.value();
-        if (hostChild && p.kind() == Point.Kind.METRIC && !p.imputed()) {
+        if (hostChild && scored && p.kind() == Point.Kind.METRIC && !p.imputed()) {
             context.forward(new Record<>(p.host(), p, p.time()), HOST);
         }
     }

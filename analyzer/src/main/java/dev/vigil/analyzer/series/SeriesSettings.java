@@ -21,12 +21,16 @@ import dev.vigil.analyzer.stats.WindowSpec;
  * @param idleMillis a series without points for this long (in stream time) has its windows and
  *     episode closed
  * @param expiryMillis a series without points for this long is forgotten
+ * @param unscored metric names (a trailing {@code *} matches any ending) that get statistics and forecasts but no anomaly
+ *     detection: counters that only grow, such as {@code system.uptime}, jump after any gap in their data
  */
 public record SeriesSettings(WindowSpec windows, long dedupWindowMillis, int gapMaxPoints, GapFiller.Method gapMethod,
                              DetectorOptions detector, int snapshotPoints, EpisodePolicy episodes,
-                             ForecastPolicy forecasts, long idleMillis, long expiryMillis) {
+                             ForecastPolicy forecasts, long idleMillis, long expiryMillis,
+                             java.util.List<String> unscored) {
     /** Validates the relations the stages rely on. */
     public SeriesSettings {
+        unscored = java.util.List.copyOf(unscored);
         if (snapshotPoints < 1) {
             throw new IllegalArgumentException("snapshotPoints must be >= 1, was " + snapshotPoints);
         }
@@ -37,5 +41,23 @@ public record SeriesSettings(WindowSpec windows, long dedupWindowMillis, int gap
             throw new IllegalArgumentException("need grace < idle <= expiry, was grace " + windows.graceMillis()
                     + " ms, idle " + idleMillis + " ms, expiry " + expiryMillis + " ms");
         }
+    }
+
+    /**
+     * @param series a series text
+     * @return whether its points are scored for anomalies
+     */
+    public boolean scored(final String series) {
+        if (unscored.isEmpty()) {
+            return true;
+        }
+        final String name = dev.vigil.analyzer.normalize.SeriesKey.name(series);
+        for (final String pattern : unscored) {
+            if (pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : name.equals(pattern)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

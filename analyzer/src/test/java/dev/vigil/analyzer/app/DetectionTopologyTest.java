@@ -63,6 +63,19 @@ class DetectionTopologyTest {
     }
 
     @Test
+    void shouldNotScoreACounterThatOnlyGrows() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // uptime in seconds, 10 s a point; then the agent was away for 4 minutes: a jump of 240 s
+            for (int i = 0; i < 300; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.uptime", i * STEP, 30_000 + i * 10.0, "s"));
+            }
+            f.send(TopologyFixture.metric(HOST, "system.uptime", 324 * STEP, 30_000 + 3_240.0, "s"));
+            assertTrue(f.anomalies.isEmpty(), () -> f.anomalies.readValuesToList().toString());
+            assertFalse(f.stats.isEmpty(), "its statistics are still published");
+        }
+    }
+
+    @Test
     void shouldFlagAFileActivityBurstWithItsDataset() {
         try (TopologyFixture f = new TopologyFixture()) {
             final Random random = new Random(3);
