@@ -74,6 +74,10 @@ public final class Timeline {
         if (record instanceof LogRecord l) {
             return "LOG      host=" + l.getHost() + " " + l.getSeverity() + " " + l.getMessage();
         }
+        if (record instanceof dev.vigil.schemas.LogTemplate t) {
+            // the id is what vigil stats shows in log.template.records{template=...}
+            return "TEMPLATE " + t.getId() + " host=" + t.getHost() + " seen=" + t.getCount() + " " + t.getTemplate();
+        }
         if (record instanceof DatasetSpec d) {
             return "DATASET  " + d.getId() + " host=" + d.getHost() + " path=" + d.getPath();
         }

@@ -37,7 +37,8 @@ final class WatchCommand implements Callable<Integer> {
     /** The topics watch can tail, by short name. */
     enum Stream {
         metrics(Topics.METRICS), logs(Topics.LOGS), events(Topics.EVENTS), stats(Topics.STATS),
-        anomalies(Topics.ANOMALIES), forecasts(Topics.FORECASTS), datasets(Topics.DATASETS),
+        anomalies(Topics.ANOMALIES), forecasts(Topics.FORECASTS), templates(Topics.LOG_TEMPLATES),
+        datasets(Topics.DATASETS),
         decisions(Topics.DECISIONS), commands(Topics.COMMANDS), results(Topics.RESULTS), feedback(Topics.FEEDBACK),
         deadletter(Topics.DEAD_LETTER);
 
@@ -145,6 +146,9 @@ final class WatchCommand implements Callable<Integer> {
                 node.set("record", RecordJson.toNode(specific));
             } else {
                 node.put("value", record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8));
+                // the text above is for reading; these are the bytes, to replay once the cause is fixed
+                node.put("valueBase64", record.value() == null ? null
+                        : java.util.Base64.getEncoder().encodeToString(record.value()));
                 node.put("reason", reason(record));
             }
             out.println(node);

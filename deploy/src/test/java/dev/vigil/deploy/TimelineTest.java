@@ -21,4 +21,12 @@ class TimelineTest {
         assertEquals("abc", Timeline.shortId("abc"));
         assertEquals("-", Timeline.shortId(null));
     }
+
+    @Test
+    void shouldShowATemplateWithTheIdThatItsCountSeriesCarries() {
+        final dev.vigil.schemas.LogTemplate t = dev.vigil.schemas.LogTemplate.newBuilder().setId("07a7d6ec6e124e1b")
+                .setHost("web-1").setTime(java.time.Instant.EPOCH).setTemplate("Accepted key for <*>").setCount(3)
+                .build();
+        assertEquals("TEMPLATE 07a7d6ec6e124e1b host=web-1 seen=3 Accepted key for <*>", Timeline.describe(t));
+    }
 }
