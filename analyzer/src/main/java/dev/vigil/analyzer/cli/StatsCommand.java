@@ -52,16 +52,22 @@ public final class StatsCommand implements Callable<Integer> {
         }
         final List<StatsWindow> windows = new StatsClient(analyzer).query(host, metric);
         final PrintWriter out = spec.commandLine().getOut();
+        final String none = "no statistics yet for " + metric + " on " + host + " (a window is published once it has "
+                + "ended and its grace has passed)";
         if (json) {
             final ObjectNode doc = RecordJson.MAPPER.createObjectNode();
             doc.put("host", host);
             doc.put("metric", metric);
             final ArrayNode list = doc.putArray("windows");
             windows.forEach(w -> list.add(RecordJson.toNode(w)));
+            if (windows.isEmpty()) {
+                // exit 1 says it to a script as every command's --json failure does
+                doc.put("error", none);
+                doc.put("exitCode", 1);
+            }
             out.println(doc);
         } else if (windows.isEmpty()) {
-            spec.commandLine().getErr().println("stats: no statistics yet for " + metric + " on " + host
-                    + " (a window is published once it has ended and its grace has passed)");
+            spec.commandLine().getErr().println("stats: " + none);
         } else {
             out.printf(Locale.ROOT, "%-48s %-7s %-20s %7s %12s %12s %12s %12s %12s %12s %s%n", "SERIES", "WINDOW",
                     "END", "COUNT", "MEAN", "MIN", "MAX", "STDDEV", "MEDIAN", "P95", "UNIT");
