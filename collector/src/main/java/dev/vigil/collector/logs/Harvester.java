@@ -184,7 +184,12 @@ final class Harvester implements AutoCloseable {
         }
         final String text = new String(bytes, from, keep, format.charset());
         if (format.multilineStart() == null) {
-            sink.record(this, text, offset, cut);
+            if (!text.isBlank()) { // a blank line says nothing: not a record of its own
+                sink.record(this, text, offset, cut);
+            }
+            return;
+        }
+        if (pending == null && text.isBlank()) {
             return;
         }
         if (pending != null && !format.multilineStart().matcher(text).find()

@@ -53,6 +53,8 @@ public final class LogTailer implements AutoCloseable {
 
     private final Options options;
     private final List<Glob> globs;
+    /** Bases of globs found missing, so each is reported once. */
+    private final java.util.Set<Path> missing;
     private final Checkpoints store;
     private final Outbox outbox;
     private final String host;
@@ -82,6 +84,7 @@ public final class LogTailer implements AutoCloseable {
                      final Clock clock) {
         this.options = options;
         this.globs = options.globs().stream().map(Glob::of).toList();
+        this.missing = new java.util.HashSet<>();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
         this.firstRun = !store.exists();
         this.checkpoints = store.load();
@@ -326,7 +329,14 @@ public final class LogTailer implements AutoCloseable {
         final Map<FileIdentity, Path> found = new LinkedHashMap<>();
         for (final Glob glob : globs) {
             if (!Files.exists(glob.base())) {
+                // said once, not each round: a typo in logs.paths would otherwise tail nothing in silence
+                if (missing.add(glob.base())) {
+                    LOG.warn("logs.paths: {} does not exist; nothing under it is tailed until it does", glob.base());
+                }
                 continue;
+            }
+            if (missing.remove(glob.base())) {
+                LOG.info("logs.paths: {} exists now; tailing what matches under it", glob.base());
             }
             try (Stream<Path> walk = Files.walk(glob.base(), glob.maxDepth())) {
                 walk.filter(p -> glob.matcher().matches(p) && Files.isRegularFile(p) && !compressed(p)).forEach(p -> {

@@ -200,6 +200,33 @@ class LogTailerTest {
     }
 
     @Test
+    void shouldSkipBlankLinesAndSayOnceThatAWatchedDirectoryIsMissing() throws Exception {
+        Files.writeString(dir.resolve("app.log"), "one\n\n   \r\ntwo\n");
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(LogTailer.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        final Path absent = dir.resolve("not-yet");
+        try (LogTailer t = new LogTailer(new LogTailer.Options(List.of(dir.resolve("*.log").toString(),
+                absent.resolve("*.log").toString()), false, 10, 0, format(null, 16_384, StandardCharsets.UTF_8)),
+                dir.resolve("state"), outbox, "host-a", Clock.systemUTC())) {
+            t.pollOnce();
+            t.pollOnce();
+            assertEquals(List.of("one", "two"), outbox.messages());
+            assertEquals(1, seen.list.stream().filter(e -> e.getFormattedMessage().contains(absent + " does not exist"))
+                    .count(), seen.list.toString());
+            Files.createDirectories(absent);
+            Files.writeString(absent.resolve("late.log"), "three\n");
+            t.pollOnce();
+            assertEquals(List.of("one", "two", "three"), outbox.messages());
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
+    @Test
     void shouldDecodeTheConfiguredCharset() throws Exception {
         final Path log = dir.resolve("app.log");
         Files.write(log, "caf\u00e9 cr\u00e8me\r\n".getBytes(StandardCharsets.ISO_8859_1));
