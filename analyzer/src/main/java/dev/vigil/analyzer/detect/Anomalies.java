@@ -81,10 +81,23 @@ public final class Anomalies {
         return close;
     }
 
+    /** A canonical (UCUM) unit as a sentence says it: {@code {record}} is records, {@code By} bytes. */
+    static String forPeople(final String unit) {
+        if (unit.startsWith("{") && unit.endsWith("}")) {
+            return unit.substring(1, unit.length() - 1) + "s";
+        }
+        return switch (unit) {
+            case "By" -> "bytes";
+            case "By/s" -> "bytes/s";
+            case "Cel" -> "°C";
+            default -> unit;
+        };
+    }
+
     static String explain(final Subject s, final AnomalyPhase phase, final Episode episode, final long time,
                           final DetectionResult r) {
         final String what = s.series() + " on " + s.host() + (s.dataset() == null ? "" : " (dataset " + s.dataset() + ")");
-        final String unit = s.unit() == null || "1".equals(s.unit()) ? "" : " " + s.unit();
+        final String unit = s.unit() == null || "1".equals(s.unit()) ? "" : " " + forPeople(s.unit());
         final String because = r.contributors().isEmpty() ? "" : "; it stands out in "
                 + r.contributors().stream().map(Anomalies::contributor).collect(Collectors.joining(", "));
         final String values = format(r.observed()) + unit + " where about " + format(r.baseline()) + unit
