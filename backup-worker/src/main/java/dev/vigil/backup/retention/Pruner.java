@@ -58,14 +58,24 @@ public final class Pruner {
      * @return what it did
      */
     public Result prune(final double minUsedShare) {
+        return prune(minUsedShare, false);
+    }
+
+    /**
+     * @param minUsedShare as for {@link #prune(double)}
+     * @param dryRun only say what would be done: nothing is written or removed (a shared lock is enough), and
+     *     {@link Result#bytesFreed()} counts the blobs a repack would write at their stored size
+     * @return what it did, or would do
+     */
+    public Result prune(final double minUsedShare, final boolean dryRun) {
         try {
-            return run(minUsedShare);
+            return run(minUsedShare, dryRun);
         } catch (IOException e) {
             throw new BackupException("prune of " + repo.backend().location() + ": " + e, e);
         }
     }
 
-    private Result run(final double minUsedShare) throws IOException {
+    private Result run(final double minUsedShare, final boolean dryRun) throws IOException {
         if (!repo.indexErrors().isEmpty()) {
             // The packs of a damaged index file look like leftovers of interrupted runs: pruning would delete them.
             throw new BackupException(repo.indexErrors().size() + " index files are damaged (" + repo.indexErrors()
@@ -97,6 +107,7 @@ public final class Pruner {
         long blobsRemoved = 0;
         long freed = 0;
         final Set<BlobId> moved = new HashSet<>();
+        long wouldWrite = 0;
         for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
             long usedBytes = 0;
             long allBytes = 0;
@@ -122,7 +133,11 @@ public final class Pruner {
                 final Handle h = new Handle(FileType.PACK, e.getKey());
                 for (final PackedBlob b : e.getValue()) {
                     if (used.contains(b.id()) && moved.add(b.id())) {
-                        repo.repack(b, repo.backend().load(h, b.offset(), b.storedLength()));
+                        if (dryRun) {
+                            wouldWrite += b.storedLength();
+                        } else {
+                            repo.repack(b, repo.backend().load(h, b.offset(), b.storedLength()));
+                        }
                     } else if (!used.contains(b.id())) {
                         blobsRemoved++;
                     }
@@ -140,6 +155,12 @@ public final class Pruner {
         }
         if (remove.isEmpty()) {
             return new Result(0, 0, 0, 0); // nothing to do: the index stays as it is
+        }
+        if (dryRun) {
+            for (final String name : remove) {
+                freed += sizes.getOrDefault(name, 0L);
+            }
+            return new Result(remove.size() - repacked, repacked, blobsRemoved, freed - wouldWrite);
         }
         repo.flush();
         final long written = repo.bytesWritten() - writtenBefore;

@@ -65,7 +65,16 @@ class RetentionTest {
             final long before = Files.walk(tmp.resolve("repo")).filter(Files::isRegularFile)
                     .mapToLong(p -> p.toFile().length()).sum();
             new SnapshotStore(repo).remove(first.id());
+            final List<Path> files = Files.walk(tmp.resolve("repo")).filter(Files::isRegularFile).sorted().toList();
+            final Pruner.Result dry = new Pruner(repo).prune(0.5, true);
+            assertEquals(files, Files.walk(tmp.resolve("repo")).filter(Files::isRegularFile).sorted().toList(),
+                    "a dry run changes nothing");
             final Pruner.Result r = new Pruner(repo).prune(0.5);
+            assertEquals(r.packsDeleted(), dry.packsDeleted());
+            assertEquals(r.packsRepacked(), dry.packsRepacked());
+            assertEquals(r.blobsRemoved(), dry.blobsRemoved());
+            assertTrue(Math.abs(dry.bytesFreed() - r.bytesFreed()) < Math.max(64 << 10, r.bytesFreed() / 20),
+                    dry + " against " + r);
             assertTrue(r.bytesFreed() > 2 << 20, "the first random.bin is gone: " + r);
             final long after = Files.walk(tmp.resolve("repo")).filter(Files::isRegularFile)
                     .mapToLong(p -> p.toFile().length()).sum();
