@@ -32,16 +32,33 @@ final class KeyCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a password.")
     static final class Add extends RepoSubcommand {
-        @Option(names = "--new-password-file", required = true, description = "File whose first line is the new "
-                + "password.")
+        @Option(names = "--new-password-file", description = "File whose first line is the new password (default: "
+                + "asked twice on the terminal).")
         Path newPassword;
 
         @Option(names = "--kdf-n", defaultValue = "16384", description = "scrypt cost N (default: ${DEFAULT-VALUE}).")
         int kdfN;
 
+        private static char[] prompt() {
+            final java.io.Console console = System.console();
+            if (console == null) {
+                throw new IllegalArgumentException("no new password: give --new-password-file FILE (no terminal to "
+                        + "ask on)");
+            }
+            final char[] first = console.readPassword("new password: ");
+            final char[] again = first == null ? null : console.readPassword("enter the new password again: ");
+            if (first == null || first.length == 0) {
+                throw new IllegalArgumentException("empty new password");
+            }
+            if (!java.util.Arrays.equals(first, again)) {
+                throw new dev.vigil.backup.BackupException("the new passwords do not match");
+            }
+            return first;
+        }
+
         @Override
         int run() throws Exception {
-            final char[] pw = RepoOptions.passwordFile(newPassword);
+            final char[] pw = newPassword != null ? RepoOptions.passwordFile(newPassword) : prompt();
             try (Repository r = repo.open()) {
                 final String name = r.addKey(pw, kdfN, clock);
                 if (json) {

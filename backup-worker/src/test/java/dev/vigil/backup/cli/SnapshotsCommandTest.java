@@ -278,6 +278,10 @@ class SnapshotsCommandTest {
         assertEquals(ExitCodes.WRONG_PASSWORD, trailing.getKey());
         assertTrue(trailing.getValue().contains("begins or ends with white space"), trailing.getValue());
 
+        final Map.Entry<Integer, String> noNew = failing("key", "add", "--repo", repo, "--password-file", pw, "--json");
+        assertEquals(ExitCodes.USAGE, noNew.getKey(), "no file and no terminal to ask on");
+        assertTrue(noNew.getValue().contains("give --new-password-file FILE"), noNew.getValue());
+
         final String blank = Files.writeString(dir.resolve("blank"), "\nsecret\n").toString();
         final Map.Entry<Integer, String> empty = failing("snapshots", "--repo", repo, "--password-file", blank, "--json");
         assertEquals(ExitCodes.USAGE, empty.getKey());
