@@ -42,12 +42,18 @@ final class RestoreCommand extends RepoSubcommand {
     @Option(names = "--overwrite", description = "Replace existing files.")
     boolean overwrite;
 
+    @Option(names = "--missing-only", description = "Restore only what is missing in the target and keep what is "
+            + "there (e.g. to finish a restore that was stopped: what it wrote is whole, files are renamed into place "
+            + "once written).")
+    boolean missingOnly;
+
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
     @Override
     String whenStopped() {
-        return "the target holds part of the snapshot: restore again with --overwrite to complete it";
+        return "the target holds part of the snapshot, each file whole: restore again with --missing-only to "
+                + "complete it";
     }
 
     @Override
@@ -60,8 +66,11 @@ final class RestoreCommand extends RepoSubcommand {
             final long start = System.nanoTime();
             final Restorer.Result result;
             try (ProgressLine line = new ProgressLine(interactive(), err, () -> bytes(done.get()) + " restored")) {
-                result = new Restorer(r).restore(s, target, new RestoreOptions(List.copyOf(include), overwrite,
-                        threads != null ? threads : Runtime.getRuntime().availableProcessors()), done);
+                final RestoreOptions options = new RestoreOptions(List.copyOf(include), overwrite,
+                        threads != null ? threads : Runtime.getRuntime().availableProcessors(), missingOnly);
+                // alone in the repository: temporary files in the target are a killed run's, removed now
+                result = new Restorer(r).restore(s, target, held != null && held.alone() ? options.afterKilledRun()
+                        : options, done);
             }
             if (!include.isEmpty() && result.notFound().size() == include.size()) {
                 // nothing of what was asked is in the snapshot: a failure, leaving no empty target behind

@@ -33,6 +33,8 @@ public final class RepoLock implements AutoCloseable {
     public static final String KIND = "lock";
     /** Age after which an unrefreshed lock is stale. */
     public static final Duration STALE = Duration.ofMinutes(30);
+    /** Whether no other live lock was seen when this one was taken. */
+    private boolean alone;
     private static final Duration REFRESH = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Repository repo;
@@ -125,6 +127,7 @@ public final class RepoLock implements AutoCloseable {
     }
 
     private void checkConflicts(final Handle mine) {
+        boolean others = false;
         for (final Held other : list(repo, clock)) {
             if (other.handle().equals(mine)) {
                 continue;
@@ -133,6 +136,7 @@ public final class RepoLock implements AutoCloseable {
                 removeQuietly(other.handle());
                 continue;
             }
+            others = true;
             if (exclusive || other.info().exclusive()) {
                 throw new RepositoryLockedException(repo.backend().location() + ": locked "
                         + (other.info().exclusive() ? "exclusively " : "") + "by pid " + other.info().pid() + " on "
@@ -143,6 +147,15 @@ public final class RepoLock implements AutoCloseable {
                         + "surely gone, 'vigil repo unlock --remove-all' removes it now"));
             }
         }
+        alone = !others;
+    }
+
+    /**
+     * @return whether no other live lock was in the repository when this one was taken: no other Vigil process used
+     *     it then, so what a run of one left (a restore's temporary files) belongs to a run that is gone
+     */
+    public boolean alone() {
+        return alone;
     }
 
     private void removeQuietly(final Handle h) {

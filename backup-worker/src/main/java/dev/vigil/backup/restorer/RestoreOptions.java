@@ -43,6 +43,11 @@ public record RestoreOptions(List<String> include, boolean overwrite, int thread
         return new RestoreOptions(include, overwrite, threads, missingOnly, true);
     }
 
+    /** @return a copy that restores only what is missing in the target (see {@link #missingOnly()}) */
+    public RestoreOptions missingOnlyRun() {
+        return new RestoreOptions(include, overwrite, threads, true, afterAKill);
+    }
+
     /** @return everything, no overwrite, one thread per core */
     public static RestoreOptions defaults() {
         return new RestoreOptions(List.of(), false, Runtime.getRuntime().availableProcessors());

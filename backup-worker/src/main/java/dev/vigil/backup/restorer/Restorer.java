@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * walks the trees and creates directories and links; a pool writes file contents, big files in
  * segments written in parallel at their offsets. Every chunk is authenticated as it is read.
  * Metadata (owner when root, mode, mtime) is set after content, directories last and deepest
- * first. With overwrite, each file is written beside its target and renamed over it, so a crash
- * leaves either the old or the new file, never half of one.
+ * first. Each file is written beside its target and renamed into place (with overwrite: over the old one) once
+ * whole, so a crash leaves either the old file, or none, or the new one, never half of one.
  */
 public final class Restorer {
     private static final long SEGMENT = 32L << 20;
@@ -175,8 +175,6 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
-        /** Files created at their own name (not overwriting) and not yet whole: removed when their writing fails. */
-        final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** Temporary files of overwrites not yet renamed into place. */
         final TemporaryFiles temps = new TemporaryFiles();
 
@@ -243,7 +241,8 @@ public final class Restorer {
                     ? paths + " cannot replace what is in " + root + " (" + first + "); nothing was written: the "
                     + "restorer does not remove directories (remove them, or restore elsewhere)"
                     : paths + " exist already in " + root + " (" + first + "); nothing was written: restore with "
-                    + "overwrite to replace them, or into an empty directory");
+                    + "overwrite to replace them, with missing-only to keep them and restore the rest (it finishes a "
+                    + "restore that was stopped: what that wrote is whole), or into an empty directory");
         }
 
         private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
@@ -270,9 +269,7 @@ public final class Restorer {
         }
 
         void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
-            if (options.overwrite()) {
-                removeStaleTemps(dir);
-            }
+            removeStaleTemps(dir);
             // A directory's listing that cannot be had loses that directory's contents, not the whole restore
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
             for (final Node n : nodes == null ? List.<Node>of() : nodes) {
@@ -388,8 +385,9 @@ public final class Restorer {
                     return;
                 }
             }
-            final Path out = options.overwrite() ? p.resolveSibling(TMP_PREFIX
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong())) : p;
+            // Written beside and renamed into place once whole, with overwrite or not: a kill leaves no file cut short
+            // at its real name, only a temporary file that the next run removes.
+            final Path out = p.resolveSibling(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
             final List<List<BlobId>> segments = new ArrayList<>();
             final List<Long> starts = new ArrayList<>();
             long offset = 0;
@@ -448,13 +446,11 @@ public final class Restorer {
             final CompletableFuture<Path> restored = done.exceptionally(e -> {
                 final Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (!(c instanceof UnrestorableDataException)) {
-                    // no file is left looking whole at its real name when it is not
-                    if (out == p && writing.remove(p)) {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException gone) {
-                            c.addSuppressed(gone);
-                        }
+                    try {
+                        Files.deleteIfExists(out);
+                        temps.done(out);
+                    } catch (IOException gone) {
+                        c.addSuppressed(gone);
                     }
                     if (!(c instanceof IOException || c.getCause() instanceof IOException)) {
                         throw e instanceof CompletionException ce ? ce : new CompletionException(c);
@@ -464,7 +460,7 @@ public final class Restorer {
                     failed.add(FileNames.shown(p) + ": cannot write: " + IoErrors.reason(io));
                     return null;
                 }
-                // nothing half-written stays: without overwrite the file itself is the partial one
+                // nothing half-written stays
                 try {
                     Files.deleteIfExists(out);
                     temps.done(out);
@@ -482,12 +478,6 @@ public final class Restorer {
 
         FileChannel create(final Path p, final Path out) throws IOException {
             try {
-                if (out == p) {
-                    final FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE);
-                    writing.add(p);
-                    return ch;
-                }
                 return temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
@@ -501,13 +491,14 @@ public final class Restorer {
         }
 
         Path finish(final Path p, final Path out, final Node n) {
-            writing.remove(p);
             try {
                 metadata(out, n);
-                if (out != p) {
-                    move(out, p, NodeType.FILE);
-                    temps.done(out);
+                try {
+                    move(out, p, NodeType.FILE, options.overwrite());
+                } catch (FileAlreadyExistsException e) {
+                    throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
                 }
+                temps.done(out);
                 files.incrementAndGet();
                 return p;
             } catch (IOException e) {
@@ -665,10 +656,20 @@ public final class Restorer {
 
     /** The directory check repeats the one before the restore, for a directory made since. */
     private static void move(final Path from, final Path to, final NodeType type) throws IOException {
+        move(from, to, type, true);
+    }
+
+    /** @param replace whether an entry at {@code to} is replaced; without, it is refused (FileAlreadyExistsException) */
+    private static void move(final Path from, final Path to, final NodeType type, final boolean replace)
+            throws IOException {
         if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(from);
             throw new BackupException(to + ": a directory where the snapshot has a " + kind(type) + "; it is left as "
                     + "it is (remove it, or restore elsewhere)");
+        }
+        if (!replace) {
+            Files.move(from, to); // rename(2) would replace a file put there meanwhile: checked first, as conflicts were
+            return;
         }
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -301,7 +301,11 @@ public final class CommandExecutor {
             final Restorer restorer = new Restorer(repo);
             final RestoreOptions options = new RestoreOptions(List.copyOf(cmd.getPaths()), cmd.getOverwrite(),
                     threads(), cmd.getMissingOnly());
-            Restorer.Result r = restorer.restore(s, target, afterAKill ? options.afterKilledRun() : options, done);
+            // After a kill, what the killed run renamed into place is whole (files are written beside first): without
+            // overwrite it is kept and the rest restored, rather than the run refused for files it wrote itself
+            final RestoreOptions resumed = options.overwrite() ? options.afterKilledRun()
+                    : options.afterKilledRun().missingOnlyRun();
+            Restorer.Result r = restorer.restore(s, target, afterAKill ? resumed : options, done);
             long files = r.files();
             long bytes = r.bytes();
             long kept = r.kept();
@@ -348,7 +352,8 @@ public final class CommandExecutor {
             return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + files
                     + " files, " + bytes + " bytes to " + target + (older.isEmpty() ? "" : ", some paths from older "
                     + "snapshots " + String.join(", ", older)) + (kept == 0 ? "" : "; " + kept
-                    + " already there again, kept as they are") + (missing.isEmpty() ? ""
+                    + (afterAKill && !cmd.getMissingOnly() ? " restored already by the run a crash stopped, kept"
+                    : " already there again, kept as they are")) + (missing.isEmpty() ? ""
                     : "; " + missing.size() + " paths in no snapshot (created after the last backup?): "
                     + String.join(", ", missing.subList(0, Math.min(5, missing.size()))))
                     + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warnings: " + warnings.get(0)));

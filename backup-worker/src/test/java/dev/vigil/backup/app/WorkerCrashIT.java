@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Slow (two child JVMs): kill -9 a worker in the middle of a backup; its successor finishes it once. */
+/**
+ * Slow (three child JVMs): kill -9 a worker in the middle of a backup, then of a restore into a new directory; its
+ * successor finishes each once.
+ */
 @ExtendWith(KafkaBrokerExtension.class)
 class WorkerCrashIT {
     @Test
@@ -46,12 +49,37 @@ class WorkerCrashIT {
             first.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
 
             final Process second = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
+            final BackupCommand restore = WorkerHarness.command(Action.RESTORE)
+                    .setTarget(h.restoreRoot.resolve("out").toString()).build();
             try {
                 h.await(x -> x.getCommandId().equals(cmd.getId()) && x.getStatus() == CommandStatus.SUCCEEDED,
                         Duration.ofMinutes(3));
+                // then a restore into a new directory, killed once a few files are back
+                h.send(restore);
+                final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (files(h.restoreRoot.resolve("out")) < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
+                }
             } finally {
                 second.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
             }
+            final boolean midway = h.results(restore.getId()).stream().noneMatch(x -> x.getStatus().equals(
+                    CommandStatus.SUCCEEDED));
+            // its successor finishes it: what the killed run wrote is whole, kept; the rest restored; once
+            final Process third = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
+            try {
+                final var end = h.await(x -> x.getCommandId().equals(restore.getId())
+                        && (x.getStatus() == CommandStatus.SUCCEEDED || x.getStatus() == CommandStatus.FAILED),
+                        Duration.ofMinutes(3));
+                assertEquals(CommandStatus.SUCCEEDED, end.getStatus(), end.getMessage());
+            } finally {
+                third.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+            }
+            assertTrue(midway, "the restore ended before the kill: " + h.results(restore.getId()));
+            assertEquals(dev.vigil.backup.TestRepos.manifest(h.dataset),
+                    dev.vigil.backup.TestRepos.manifest(h.restoreRoot.resolve("out")));
+            assertEquals(1, h.results(restore.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
+                    .count());
             assertEquals(1, h.results(cmd.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
                     .count());
             try (Repository repo = Repository.open(new LocalBackend(dir.resolve("repo"), false),
@@ -60,6 +88,17 @@ class WorkerCrashIT {
                         .count(), "one snapshot for the command");
                 assertTrue(new Checker(repo).check(1.0, 1).ok());
             }
+        }
+    }
+
+    private static long files(final Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> !f.getFileName().toString().startsWith(".vigil-restore-")).count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0;
         }
     }
 }

@@ -246,13 +246,57 @@ class CrashSafetyIT {
         run.process().destroyForcibly().waitFor(1, TimeUnit.MINUTES);
 
         assertWholeOldOrNew(run);
-        // The next overwriting restore finishes the work; ten minutes on, it also removes the killed one's temporaries.
-        try (Repository r = TestRepos.open(run.repo())) {
-            new Restorer(r, Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(11))).restore(
-                    new SnapshotStore(r).resolve(run.snapshot(), null), run.src(),
-                    new RestoreOptions(java.util.List.of(), true, 1), null);
-        }
+        // The next overwriting restore finishes the work and, alone in the repository, removes the killed one's
+        // temporary files at once (another restore beside it would leave those untouched for less than 10 minutes)
+        final Process again = ChildJvm.start(run.log(), ENV, "repo", "restore", "--repo", run.repo().toString(),
+                run.snapshot(), "--target", run.src().toString(), "--overwrite");
+        assertEquals(0, again.waitFor(), Files.readString(run.log()));
         assertEquals(run.v1(), TestRepos.manifest(run.src()));
+    }
+
+    @Test
+    void shouldLeaveOnlyWholeFilesWhenARestoreIntoANewDirectoryIsKilledAndFinishItWithMissingOnly() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 6, 200);
+        final Map<String, String> v1 = TestRepos.manifest(src);
+        final Path repo = tmp.resolve("repo");
+        try (Repository r = TestRepos.create(repo)) {
+            new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+        }
+        final Path target = tmp.resolve("target");
+        final Path log = tmp.resolve("child.log");
+        final Process p = ChildJvm.start(log, ENV, "repo", "restore", "--repo", repo.toString(), "latest", "--target",
+                target.toString(), "--threads", "1");
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && System.nanoTime() < deadline && restoredFiles(target) < 5) {
+            Thread.sleep(2);
+        }
+        assertTrue(p.isAlive(), "the restore ended before it was killed: " + Files.readString(log));
+        p.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
+
+        // every file at its real name is whole (its content and mode are the snapshot's); the rest are temporaries
+        for (final Map.Entry<String, String> e : TestRepos.manifest(target).entrySet()) {
+            if (!e.getKey().substring(e.getKey().lastIndexOf('/') + 1).startsWith(".vigil-restore-")
+                    && !e.getValue().endsWith(" dir")) {
+                assertEquals(withoutTime(v1.get(e.getKey())), withoutTime(e.getValue()), e.getKey());
+            }
+        }
+        final Process again = ChildJvm.start(log, ENV, "repo", "restore", "--repo", repo.toString(), "latest",
+                "--target", target.toString(), "--missing-only");
+        assertEquals(0, again.waitFor(), Files.readString(log));
+        assertEquals(v1, TestRepos.manifest(target), "finished, and no temporary file left");
+    }
+
+    private static long restoredFiles(final Path target) throws Exception {
+        if (!Files.isDirectory(target)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(target)) {
+            return s.filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith(".vigil-restore-"))
+                    .count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // a file renamed while the walk read its directory: count again
+        }
     }
 
     @Test
