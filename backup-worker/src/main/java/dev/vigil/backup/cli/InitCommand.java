@@ -38,14 +38,25 @@ final class InitCommand extends RepoSubcommand {
             throw new IllegalArgumentException("init: " + repo.dir() + " is a file; a repository goes in an empty or "
                     + "missing directory");
         }
-        if (Files.isDirectory(repo.dir())) {
-            try (java.util.stream.Stream<Path> entries = Files.list(repo.dir())) {
+        if (Files.isDirectory(repo.dir()) && !Files.exists(repo.dir().resolve("vigil-repository"))) {
+            final java.util.List<Path> entries;
+            try (java.util.stream.Stream<Path> list = Files.list(repo.dir())) {
                 // a fresh file system's lost+found is not data
-                if (entries.anyMatch(e -> !e.getFileName().toString().equals("lost+found"))
-                        && !Files.exists(repo.dir().resolve("vigil-repository"))) {
-                    throw new IllegalArgumentException("init: " + repo.dir() + " is not empty; a repository goes in "
-                            + "an empty or missing directory");
-                }
+                entries = list.filter(e -> !e.getFileName().toString().equals("lost+found")).toList();
+            }
+            // what an init killed before its first file was in place leaves: its own temporary files
+            final java.util.List<Path> killed = entries.stream()
+                    .filter(e -> e.getFileName().toString().startsWith(".tmp-") && Files.isRegularFile(e)).toList();
+            if (killed.size() < entries.size()) {
+                final boolean ours = entries.stream().allMatch(e -> java.util.Set.of("config", "keys", "data", "index",
+                        "snapshots", "locks").contains(e.getFileName().toString()) || killed.contains(e));
+                throw new IllegalArgumentException("init: " + repo.dir() + " is not empty; a repository goes in an "
+                        + "empty or missing directory" + (ours ? " (it holds a repository's files but not its marker "
+                        + "file, vigil-repository: an init that was stopped? If nothing was ever backed up into it, "
+                        + "remove it and init again)" : ""));
+            }
+            for (final Path tmp : killed) {
+                Files.deleteIfExists(tmp);
             }
         }
         final char[] password = repo.password("enter password for new repository: ", true);

@@ -355,6 +355,17 @@ class SnapshotsCommandTest {
         run("init", "--repo", repo.toString(), "--password-file", pw, "--kdf-n", "1024");
         final Path fresh = Files.createDirectories(dir.resolve("fresh-disk/lost+found"));
         run("init", "--repo", fresh.getParent().toString(), "--password-file", pw, "--kdf-n", "1024");
+        // an init killed before its first file was in place left only its temporary file: a new init goes ahead
+        final Path killed = Files.createDirectories(dir.resolve("killed"));
+        Files.writeString(killed.resolve(".tmp-99bed7e7"), "half a config");
+        run("init", "--repo", killed.toString(), "--password-file", pw, "--kdf-n", "1024");
+        // one killed later left files of a repository without its marker: refused, saying what it looks like
+        final Path later = Files.createDirectories(dir.resolve("later/keys"));
+        Files.writeString(later.getParent().resolve("config"), "x");
+        final Map.Entry<Integer, String> stuck = failing("init", "--repo", later.getParent().toString(),
+                "--password-file", pw, "--json");
+        assertEquals(ExitCodes.USAGE, stuck.getKey());
+        assertTrue(stuck.getValue().contains("an init that was stopped?"), stuck.getValue());
     }
 
     @Test
