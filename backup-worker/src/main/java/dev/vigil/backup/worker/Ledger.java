@@ -48,8 +48,12 @@ public final class Ledger implements AutoCloseable {
     public Ledger(final Path path) {
         try {
             Files.createDirectories(path.toAbsolutePath().getParent());
+            boolean torn = false;
             if (Files.exists(path)) {
-                final List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+                // decoded leniently: a line torn inside a character must not keep the worker from starting
+                final byte[] bytes = Files.readAllBytes(path);
+                torn = bytes.length > 0 && bytes[bytes.length - 1] != '\n';
+                final List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
                 for (final String line : lines) {
                     if (line.isBlank()) {
                         continue;
@@ -64,6 +68,11 @@ public final class Ledger implements AutoCloseable {
             }
             this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
+            if (torn) {
+                // the next entry on a line of its own, not glued to the torn one (and lost with it at the next start)
+                file.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                file.force(false);
+            }
         } catch (IOException e) {
             throw new BackupException("ledger " + path + ": " + e.getMessage(), e);
         }
