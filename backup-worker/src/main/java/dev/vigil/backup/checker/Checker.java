@@ -187,6 +187,14 @@ public final class Checker {
             hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them where their "
                     + "pack is mostly unused, 'prune --min-used 1' all of them)");
         }
+        try {
+            final int temporary = repo.temporaryFiles().size();
+            if (temporary > 0) {
+                hints.add(temporary + " temporary files of interrupted runs ('vigil repo prune' removes them)");
+            }
+        } catch (IOException e) {
+            // a hint only
+        }
         return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead.get());
     }
 

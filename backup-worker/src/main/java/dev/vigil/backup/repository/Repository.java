@@ -212,6 +212,19 @@ public final class Repository implements AutoCloseable {
         return backend;
     }
 
+    /**
+     * @return temporary files that interrupted runs left in a local repository (none in another store); prune removes
+     *     them, a running command may still be writing one
+     * @throws IOException when the repository cannot be listed
+     */
+    public List<java.nio.file.Path> temporaryFiles() throws IOException {
+        Backend b = backend;
+        if (b instanceof dev.vigil.backup.backend.RetryingBackend r) {
+            b = r.inner();
+        }
+        return b instanceof dev.vigil.backup.backend.LocalBackend local ? local.temporaryFiles() : List.of();
+    }
+
     /** @return the format settings */
     public RepoConfig config() {
         return config;

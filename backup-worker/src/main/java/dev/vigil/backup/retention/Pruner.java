@@ -4,8 +4,6 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
-import dev.vigil.backup.backend.LocalBackend;
-import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackedBlob;
@@ -187,14 +185,8 @@ public final class Pruner {
     }
 
     private void removeTemporaryFiles() throws IOException {
-        var b = repo.backend();
-        if (b instanceof RetryingBackend r) {
-            b = r.inner();
-        }
-        if (b instanceof LocalBackend local) {
-            for (final Path tmp : local.temporaryFiles()) {
-                Files.deleteIfExists(tmp);
-            }
+        for (final Path tmp : repo.temporaryFiles()) {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -81,6 +81,18 @@ class CheckerTest {
     }
 
     @Test
+    void shouldMentionTemporaryFilesOfInterruptedRunsAsAHintNotAnError() throws Exception {
+        final Path dir = repoWithBackup();
+        Files.writeString(dir.resolve("data").resolve(".tmp-0123abcd"), "half a pack");
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.ok(), r.errors().toString());
+            assertTrue(r.hints().contains("1 temporary files of interrupted runs ('vigil repo prune' removes them)"),
+                    r.hints().toString());
+        }
+    }
+
+    @Test
     void shouldReportAFlippedBitInPackDataWithTheFilesItAffects() throws Exception {
         final Path dir = repoWithBackup();
         final Path pack = files(dir.resolve("data")).stream().max((a, b) -> Long.compare(a.toFile().length(),
