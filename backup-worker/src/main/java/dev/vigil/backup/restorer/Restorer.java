@@ -120,7 +120,7 @@ public final class Restorer {
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
             }
-            run.dir(root, "", BlobId.parse(snapshot.tree()));
+            run.dir(root, "", BlobId.parse(snapshot.tree()), made);
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
@@ -268,8 +268,10 @@ public final class Restorer {
             }
         }
 
-        void dir(final Path dir, final String rel, final BlobId tree) throws IOException {
-            removeStaleTemps(dir);
+        void dir(final Path dir, final String rel, final BlobId tree, final boolean made) throws IOException {
+            if (!made) {
+                removeStaleTemps(dir);
+            }
             // A directory's listing that cannot be had loses that directory's contents, not the whole restore
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
             for (final Node n : nodes == null ? List.<Node>of() : nodes) {
@@ -287,12 +289,12 @@ public final class Restorer {
                 try {
                     switch (n.type()) {
                         case DIR -> {
-                            directory(p);
+                            final boolean fresh = directory(p);
                             if (!exists) {
                                 dirs.add(Map.entry(p, n));
                             }
                             writable(p);
-                            dir(p, r, n.subtree());
+                            dir(p, r, n.subtree(), fresh);
                         }
                         case FILE -> file(p, n);
                         case SYMLINK -> symlink(p, n);
@@ -351,19 +353,27 @@ public final class Restorer {
         /**
          * Makes a directory of the snapshot, never through a link: a link at its place (which could point outside
          * the target) or a file is refused, or with overwrite removed (the link only, never what it points to).
+         *
+         * @return whether it made the directory: nothing of an earlier run can be in it
          */
-        void directory(final Path p) throws IOException {
+        boolean directory(final Path p) throws IOException {
+            try {
+                Files.createDirectory(p); // mkdir(2) fails on a link too: it never follows one
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                // something is there: a directory to restore into, or what the checks below refuse or replace
+            }
             final boolean link = Files.isSymbolicLink(p);
-            if (link || Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (link || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 if (!options.overwrite()) {
                     throw new BackupException(p + ": exists already as a " + (link ? "symbolic link" : "file")
                             + " where the snapshot has a directory (restore with overwrite to replace it)");
                 }
                 Files.delete(p);
-            }
-            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(p);
+                return true;
             }
+            return false;
         }
 
         void file(final Path p, final Node n) throws IOException {
