@@ -43,8 +43,8 @@ final class RestoreCommand extends RepoSubcommand {
     boolean overwrite;
 
     @Option(names = "--missing-only", description = "Restore only what is missing in the target and keep what is "
-            + "there (e.g. to finish a restore that was stopped: what it wrote is whole, files are renamed into place "
-            + "once written).")
+            + "there, directories' modes and times included (e.g. deleted files into a live tree; or what a stopped "
+            + "restore did not reach: what it wrote is whole, since files are renamed into place once written).")
     boolean missingOnly;
 
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
@@ -52,8 +52,8 @@ final class RestoreCommand extends RepoSubcommand {
 
     @Override
     String whenStopped() {
-        return "the target holds part of the snapshot, each file whole: restore again with --missing-only to "
-                + "complete it";
+        return "the target holds part of the snapshot, each file whole: restore again with --overwrite to complete "
+                + "it (--missing-only skips what is there, but leaves the directories' times as the stop left them)";
     }
 
     @Override

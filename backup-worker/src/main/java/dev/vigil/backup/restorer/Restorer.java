@@ -132,7 +132,8 @@ public final class Restorer {
                             + IoErrors.reason(e));
                 }
             }
-            if ((made || options.overwrite()) && options.include().isEmpty() && snapshot.root() != null) {
+            if ((made || options.overwrite() || options.resume()) && options.include().isEmpty()
+                    && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
                 run.metadata(root, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
                         0, "", null, List.of()));
@@ -290,7 +291,7 @@ public final class Restorer {
                     switch (n.type()) {
                         case DIR -> {
                             final boolean fresh = directory(p);
-                            if (!exists) {
+                            if (!exists || options.resume()) {
                                 dirs.add(Map.entry(p, n));
                             }
                             writable(p);

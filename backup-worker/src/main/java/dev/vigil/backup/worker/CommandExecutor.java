@@ -303,8 +303,8 @@ public final class CommandExecutor {
                     threads(), cmd.getMissingOnly());
             // After a kill, what the killed run renamed into place is whole (files are written beside first): without
             // overwrite it is kept and the rest restored, rather than the run refused for files it wrote itself
-            final RestoreOptions resumed = options.overwrite() ? options.afterKilledRun()
-                    : options.afterKilledRun().missingOnlyRun();
+            final RestoreOptions resumed = options.overwrite() || options.missingOnly() ? options.afterKilledRun()
+                    : options.resumeRun();
             Restorer.Result r = restorer.restore(s, target, afterAKill ? resumed : options, done);
             long files = r.files();
             long bytes = r.bytes();

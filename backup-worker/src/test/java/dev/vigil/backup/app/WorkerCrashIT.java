@@ -39,6 +39,8 @@ class WorkerCrashIT {
                 r.nextBytes(b);
                 Files.write(h.dataset.resolve("f" + i + ".bin"), b);
             }
+            final java.nio.file.attribute.FileTime then = java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L);
+            Files.setLastModifiedTime(h.dataset, then);
             final Path config = h.configFile();
             final Path log = dir.resolve("worker.log");
             final Process first = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
@@ -78,6 +80,8 @@ class WorkerCrashIT {
             assertTrue(midway, "the restore ended before the kill: " + h.results(restore.getId()));
             assertEquals(dev.vigil.backup.TestRepos.manifest(h.dataset),
                     dev.vigil.backup.TestRepos.manifest(h.restoreRoot.resolve("out")));
+            assertEquals(then, Files.getLastModifiedTime(h.restoreRoot.resolve("out")),
+                    "the directories get the snapshot's times, though the killed run made them");
             assertEquals(1, h.results(restore.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
                     .count());
             assertEquals(1, h.results(cmd.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
