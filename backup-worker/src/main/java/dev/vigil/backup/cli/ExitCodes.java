@@ -18,7 +18,8 @@ public final class ExitCodes {
     public static final int WRONG_PASSWORD = 12;
     /** Help text listing them. */
     public static final String HELP = "Exit codes: 0 ok, 1 failed, 2 bad usage, 3 backup incomplete (some files "
-            + "unreadable or changing), 10 no repository, 11 repository locked, 12 wrong password.";
+            + "unreadable or changing), 10 no repository, 11 repository locked, 12 wrong password, 130 or 143 stopped "
+            + "by Ctrl-C or SIGTERM (the repository stays valid).";
 
     private ExitCodes() {
     }
