@@ -79,8 +79,8 @@ final class CopyCommand extends RepoSubcommand {
                 err.println("not copied: " + damaged);
             }
             if (!result.damaged().isEmpty()) {
-                err.println(result.damaged().size() + " snapshot file(s) of " + repo.dir() + " cannot be read and were "
-                        + "not copied ('vigil repo check' tells more); every other snapshot was");
+                err.println(result.damaged().size() + " snapshot(s) of " + repo.dir() + " could not be read whole and "
+                        + "were not copied ('vigil repo check --read-data' tells more); every other snapshot was");
                 return ExitCodes.FAILED;
             }
             return ExitCodes.OK;

@@ -1,5 +1,6 @@
 package dev.vigil.backup.migration;
 
+import dev.vigil.backup.BackupException;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -44,7 +45,8 @@ public final class SnapshotCopier {
      * @param copied new snapshots in the target, by source id → target id
      * @param skipped source ids the target had already
      * @param bytesAdded bytes written to the target
-     * @param damaged source snapshot files that could not be read, so not copied, each with why
+     * @param damaged source snapshots not copied because their file or some of their data could not be read from the
+     *     source, each with why
      */
     public record Result(Map<String, String> copied, List<String> skipped, long bytesAdded, List<String> damaged) {
     }
@@ -65,6 +67,7 @@ public final class SnapshotCopier {
         final Map<String, String> copied = new java.util.LinkedHashMap<>();
         final List<String> skipped = new ArrayList<>();
         final SnapshotStore sourceStore = new SnapshotStore(source);
+        final List<String> unreadable = new ArrayList<>();
         for (final Snapshot s : sourceStore.list()) {
             if (!which.test(s)) {
                 continue;
@@ -74,13 +77,21 @@ public final class SnapshotCopier {
                 skipped.add(s.id());
                 continue;
             }
-            final BlobId tree = copyTree(BlobId.parse(s.tree()));
+            final BlobId tree;
+            try {
+                tree = copyTree(BlobId.parse(s.tree()));
+            } catch (DamagedSource e) {
+                // the other snapshots still go to the off-site copy; what this one wrote is unused there, prune's
+                unreadable.add("snapshot " + s.shortId() + " (" + s.dataset() + "): " + e.getMessage());
+                continue;
+            }
             target.flush();
             final Snapshot saved = targetStore.save(s.copiedAs(originalId, tree.hex()));
             copied.put(s.id(), saved.id());
             present.add(originalId);
         }
-        return new Result(copied, skipped, target.bytesWritten() - before, sourceStore.damaged());
+        unreadable.addAll(0, sourceStore.damaged());
+        return new Result(copied, skipped, target.bytesWritten() - before, unreadable);
     }
 
     private BlobId copyTree(final BlobId tree) {
@@ -89,7 +100,13 @@ public final class SnapshotCopier {
             return known;
         }
         final List<Node> out = new ArrayList<>();
-        for (final Node n : Tree.decode(source.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
+        final List<Node> nodes;
+        try {
+            nodes = Tree.decode(sourceBlob(BlobType.TREE, tree), "tree " + tree);
+        } catch (BackupException e) {
+            throw new DamagedSource(e); // a tree that does not decode
+        }
+        for (final Node n : nodes) {
             if (n.type() == NodeType.DIR) {
                 out.add(n.withSubtree(copyTree(n.subtree())));
             } else if (n.type() == NodeType.FILE) {
@@ -108,12 +125,29 @@ public final class SnapshotCopier {
         return id;
     }
 
+    /** A blob the source cannot give (damaged, missing): that snapshot is not copied, the others are. */
+    private static final class DamagedSource extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedSource(final BackupException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private byte[] sourceBlob(final BlobType type, final BlobId id) {
+        try {
+            return source.loadBlob(type, id);
+        } catch (BackupException e) {
+            throw new DamagedSource(e);
+        }
+    }
+
     private BlobId copyBlob(final BlobType type, final BlobId id) {
         final BlobId known = mapped.get(id);
         if (known != null) {
             return known;
         }
-        final byte[] plain = source.loadBlob(type, id);
+        final byte[] plain = sourceBlob(type, id);
         final BlobId copy = target.saveBlob(type, plain, 0, plain.length).id();
         mapped.put(id, copy);
         return copy;

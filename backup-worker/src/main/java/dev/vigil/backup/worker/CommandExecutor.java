@@ -386,9 +386,9 @@ public final class CommandExecutor {
             final String done = r.copied().size() + " snapshots copied to " + offsite + ", " + r.skipped().size()
                     + " were there already, " + r.bytesAdded() + " bytes added";
             if (!r.damaged().isEmpty()) {
-                return Outcome.failed(done + "; but " + r.damaged().size() + " snapshot file(s) cannot be read and "
-                        + "were not copied (" + r.damaged().get(0) + "): run 'vigil repo check' on " + config.dataset(
-                        cmd.getDataset(), "repository"), false);
+                return Outcome.failed(done + "; but " + r.damaged().size() + " snapshot(s) could not be read whole "
+                        + "and were not copied (" + r.damaged().get(0) + "): run 'vigil repo check --read-data' on "
+                        + config.dataset(cmd.getDataset(), "repository"), false);
             }
             return Outcome.succeeded(null, done);
         }
