@@ -65,7 +65,9 @@ final class RestoreCommand extends RepoSubcommand {
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();
             final Restorer.Result result;
-            try (ProgressLine line = new ProgressLine(interactive(), err, () -> bytes(done.get()) + " restored")) {
+            final long total = include.isEmpty() && s.figures() != null ? s.figures().bytesTotal() : 0;
+            try (ProgressLine line = new ProgressLine(interactive(), err, () -> ProgressLine.ofTotal(done.get(), total,
+                    System.nanoTime() - start) + " restored")) {
                 final RestoreOptions options = new RestoreOptions(List.copyOf(include), overwrite,
                         threads != null ? threads : Runtime.getRuntime().availableProcessors(), missingOnly);
                 // alone in the repository: temporary files in the target are a killed run's, removed now
