@@ -301,11 +301,7 @@ public final class CommandExecutor {
             final Restorer restorer = new Restorer(repo);
             final RestoreOptions options = new RestoreOptions(List.copyOf(cmd.getPaths()), cmd.getOverwrite(),
                     threads(), cmd.getMissingOnly());
-            // After a kill, what the killed run renamed into place is whole (files are written beside first): without
-            // overwrite it is kept and the rest restored, rather than the run refused for files it wrote itself
-            final RestoreOptions resumed = options.overwrite() || options.missingOnly() ? options.afterKilledRun()
-                    : options.resumeRun();
-            Restorer.Result r = restorer.restore(s, target, afterAKill ? resumed : options, done);
+            Restorer.Result r = restorer.restore(s, target, afterAKill ? resumed(options) : options, done);
             long files = r.files();
             long bytes = r.bytes();
             long kept = r.kept();
@@ -317,8 +313,9 @@ public final class CommandExecutor {
             final List<String> older = new ArrayList<>();
             List<String> missing = cmd.getPaths().isEmpty() ? List.of() : r.notFound();
             for (int i = 1; i < sources.size() && !missing.isEmpty(); i++) {
-                r = restorer.restore(sources.get(i), target, new RestoreOptions(missing, cmd.getOverwrite(), threads(),
-                        cmd.getMissingOnly()), done);
+                final RestoreOptions paths = new RestoreOptions(missing, cmd.getOverwrite(), threads(),
+                        cmd.getMissingOnly());
+                r = restorer.restore(sources.get(i), target, afterAKill ? resumed(paths) : paths, done);
                 if (r.files() + r.kept() > 0) {
                     older.add(sources.get(i).shortId());
                 }
@@ -371,6 +368,14 @@ public final class CommandExecutor {
             return Outcome.failed("repository damaged: " + String.join("; ", report.errors().subList(0,
                     Math.min(5, report.errors().size()))) + " (run 'vigil repo check --read-data' for all)", false);
         }
+    }
+
+    /**
+     * After a kill, what the killed run renamed into place is whole (files are written beside first): without
+     * overwrite it is kept and the rest restored, rather than the run refused for files it wrote itself.
+     */
+    private static RestoreOptions resumed(final RestoreOptions options) {
+        return options.overwrite() || options.missingOnly() ? options.afterKilledRun() : options.resumeRun();
     }
 
     private Outcome migrate(final BackupCommand cmd) {
