@@ -34,10 +34,13 @@ final class LsCommand extends RepoSubcommand {
             + "dataset (default: the latest of any).")
     String dataset;
 
+    @picocli.CommandLine.Option(names = "--tag", description = "With 'latest': the latest snapshot with this tag.")
+    String tag;
+
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
-            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
+            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
             final List<Map<String, Object>> rows = new ArrayList<>();
             final String prefix = path.replaceAll("^/+|/+$", "");
             walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {

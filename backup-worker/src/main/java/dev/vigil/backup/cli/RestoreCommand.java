@@ -39,6 +39,9 @@ final class RestoreCommand extends RepoSubcommand {
     @Option(names = "--dataset", description = "With 'latest': the latest snapshot of this dataset.")
     String dataset;
 
+    @Option(names = "--tag", description = "With 'latest': the latest snapshot with this tag.")
+    String tag;
+
     @Option(names = "--overwrite", description = "Replace existing files.")
     boolean overwrite;
 
@@ -60,7 +63,7 @@ final class RestoreCommand extends RepoSubcommand {
     int run() throws Exception {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
-            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset);
+            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
             final boolean existed = java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();

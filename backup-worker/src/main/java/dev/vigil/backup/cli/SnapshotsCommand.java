@@ -18,12 +18,16 @@ final class SnapshotsCommand extends RepoSubcommand {
     @Option(names = "--dataset", description = "Only this dataset's snapshots.")
     String dataset;
 
+    @Option(names = "--tag", description = "Only snapshots with this tag.")
+    String tag;
+
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
             final SnapshotStore store = new SnapshotStore(r);
             final List<Snapshot> all = store.list().stream()
-                    .filter(s -> dataset == null || dataset.equals(s.dataset())).toList();
+                    .filter(s -> dataset == null || dataset.equals(s.dataset()))
+                    .filter(s -> tag == null || SnapshotStore.tagged(s, tag)).toList();
             if (all.isEmpty() && dataset != null) {
                 err.println("no snapshot of dataset " + FileNames.display(dataset) + " ('vigil repo snapshots' lists "
                         + "every dataset)");

@@ -153,8 +153,20 @@ public final class SnapshotStore {
      * @throws BackupException when none or several match
      */
     public Snapshot resolve(final String ref, final String dataset) {
+        return resolve(ref, dataset, null);
+    }
+
+    /**
+     * @param ref a full id, a unique prefix of at least 4 hex digits, or "latest"
+     * @param dataset restricts "latest" to a dataset, or null
+     * @param tag restricts "latest" to snapshots with this tag, or null
+     * @return the snapshot
+     * @throws BackupException when none or several match
+     */
+    public Snapshot resolve(final String ref, final String dataset, final String tag) {
         if ("latest".equals(ref)) {
-            final Optional<Snapshot> newest = latest(dataset, false, null);
+            final Optional<Snapshot> newest = of(dataset, null).filter(s -> tag == null || tagged(s, tag))
+                    .reduce((a, b) -> b);
             if (!damaged.isEmpty()) {
                 // its time is inside the damaged file: the newest may be the one that cannot be read (restic fails too)
                 throw new BackupException(damaged.size() + " snapshot file(s) cannot be read (" + damaged.get(0)
@@ -162,9 +174,19 @@ public final class SnapshotStore {
                         + "those that can be read), or remove the damaged ones with 'vigil repo forget ID'");
             }
             return newest.orElseThrow(() -> new BackupException("no snapshot"
-                    + (dataset == null ? "" : " of dataset " + dataset) + " in " + repo.backend().location()));
+                    + (dataset == null ? "" : " of dataset " + dataset) + (tag == null ? "" : " tagged " + tag) + " in "
+                    + repo.backend().location()));
         }
         return load(idOf(ref));
+    }
+
+    /**
+     * @param s a snapshot
+     * @param tag a tag
+     * @return whether the snapshot carries it
+     */
+    public static boolean tagged(final Snapshot s, final String tag) {
+        return s.tags() != null && s.tags().contains(tag);
     }
 
     /**

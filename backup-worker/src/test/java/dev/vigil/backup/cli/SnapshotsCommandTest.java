@@ -241,10 +241,18 @@ class SnapshotsCommandTest {
         run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", "--tag", "before-upgrade",
                 dir.resolve("src").toString());
         assertTrue(run("snapshots", "--repo", repo, "--password-file", pw).contains(" docs  [before-upgrade]\n"));
+        Files.writeString(dir.resolve("src/a.txt"), "after the upgrade");
+        run("backup", "--repo", repo, "--password-file", pw, "--dataset", "docs", dir.resolve("src").toString());
+        final String tagged = run("snapshots", "--repo", repo, "--password-file", pw, "--tag", "before-upgrade");
+        assertTrue(tagged.contains("1 snapshots"), tagged);
+        // 'latest' with a tag: the newest snapshot that has it, not the newest of all
+        run("restore", "--repo", repo, "--password-file", pw, "latest", "--tag", "before-upgrade", "--target",
+                dir.resolve("before").toString());
+        assertEquals("hello", Files.readString(dir.resolve("before/a.txt")));
 
         final JsonNode json = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw,
                 "--json"));
-        assertEquals(2, json.size());
+        assertEquals(3, json.size());
         assertEquals("docs", json.get(0).path("dataset").asText());
         // The full time, parseable, for scripts.
         Instant.parse(json.get(0).path("time").asText());
