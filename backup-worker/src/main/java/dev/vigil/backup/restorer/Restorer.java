@@ -248,7 +248,7 @@ public final class Restorer {
 
         private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, null);
-            for (final Node n : nodes == null ? List.<Node>of() : nodes) {
+            for (final Node n : nodes) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
                 final int sel = selected(r);
                 if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR) || out.size() > 5) {
@@ -275,7 +275,7 @@ public final class Restorer {
             }
             // A directory's listing that cannot be had loses that directory's contents, not the whole restore
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
-            for (final Node n : nodes == null ? List.<Node>of() : nodes) {
+            for (final Node n : nodes) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
                 final int sel = selected(r);
                 if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR)) {
@@ -336,7 +336,7 @@ public final class Restorer {
 
         /**
          * @param rel the directory's path in the snapshot, to name it among the unrestored; null to say nothing
-         * @return the directory's entries, or null when its tree cannot be had from the repository (restic skips such
+         * @return the directory's entries, or none when its tree cannot be had from the repository (restic skips such
          *     a directory too and restores the rest)
          */
         private List<Node> readable(final BlobId tree, final String rel) {
@@ -347,7 +347,7 @@ public final class Restorer {
                     unrestored.add("/" + FileNames.display(rel) + "/: what it held is not restored, its listing "
                             + "cannot be read: " + e.getMessage());
                 }
-                return null;
+                return List.of();
             }
         }
 
@@ -431,7 +431,7 @@ public final class Restorer {
             if (segments.size() == 1) {
                 // The common case: one task creates, writes and finishes the file with a single open.
                 done = CompletableFuture.supplyAsync(() -> {
-                    try (FileChannel ch = create(p, out)) {
+                    try (FileChannel ch = create(out)) {
                         count(FileWriter.write(repo, zero, ch, segments.get(0), 0));
                         FileWriter.extend(ch, n.size());
                     } catch (IOException e) {
@@ -440,7 +440,7 @@ public final class Restorer {
                     return finish(p, out, n);
                 }, pool);
             } else {
-                create(p, out).close();
+                create(out).close();
                 final List<CompletableFuture<Long>> parts = new ArrayList<>();
                 for (int i = 0; i < segments.size(); i++) {
                     parts.add(writeAsync(out, segments.get(i), starts.get(i)));
@@ -456,29 +456,23 @@ public final class Restorer {
             }
             final CompletableFuture<Path> restored = done.exceptionally(e -> {
                 final Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                if (!(c instanceof UnrestorableDataException)) {
-                    try {
-                        Files.deleteIfExists(out);
-                        temps.done(out);
-                    } catch (IOException gone) {
-                        c.addSuppressed(gone);
+                final IOException gone = discard(out); // nothing half-written stays
+                if (c instanceof UnrestorableDataException) {
+                    if (gone != null) {
+                        warnings.add(FileNames.shown(out) + ": partial file not removed: " + gone.getMessage());
                     }
-                    if (!(c instanceof IOException || c.getCause() instanceof IOException)) {
-                        throw e instanceof CompletionException ce ? ce : new CompletionException(c);
-                    }
-                    // the target refused it (permission, a full disk): this file, not the restore
-                    final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
-                    failed.add(FileNames.shown(p) + ": cannot write: " + IoErrors.reason(io));
+                    unrestored.add(FileNames.shown(p) + ": " + c.getMessage());
                     return null;
                 }
-                // nothing half-written stays
-                try {
-                    Files.deleteIfExists(out);
-                    temps.done(out);
-                } catch (IOException gone) {
-                    warnings.add(FileNames.shown(out) + ": partial file not removed: " + gone.getMessage());
+                if (gone != null) {
+                    c.addSuppressed(gone);
                 }
-                unrestored.add(FileNames.shown(p) + ": " + c.getMessage());
+                if (!(c instanceof IOException || c.getCause() instanceof IOException)) {
+                    throw e instanceof CompletionException ce ? ce : new CompletionException(c);
+                }
+                // the target refused it (permission, a full disk): this file, not the restore
+                final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
+                failed.add(FileNames.shown(p) + ": cannot write: " + IoErrors.reason(io));
                 return null;
             });
             if (n.links() > 1) {
@@ -487,12 +481,20 @@ public final class Restorer {
             pending.add(restored);
         }
 
-        FileChannel create(final Path p, final Path out) throws IOException {
+        /** @return the temporary file a file's content is written to, open; it takes its place in {@link #finish} */
+        FileChannel create(final Path out) throws IOException {
+            return temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
+        }
+
+        /** @return why a failed file's temporary file could not be removed, or null once it is gone */
+        private IOException discard(final Path out) {
             try {
-                return temps.create(out, () -> FileChannel.open(out, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE));
-            } catch (FileAlreadyExistsException e) {
-                throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+                Files.deleteIfExists(out);
+                temps.done(out);
+                return null;
+            } catch (IOException e) {
+                return e;
             }
         }
 
