@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * file. Reads keep a few files open per thread: a restore reads many small ranges of few packs.
  */
 public final class LocalBackend implements Backend {
-    private static final String TMP_PREFIX = ".tmp-";
+    /** Start of the name of a file being written, before its rename into place. */
+    public static final String TMP_PREFIX = ".tmp-";
     /**
      * Temporary files of saves in progress in this JVM, removed by {@link #stopSaving} when the process is stopped in
      * the middle (Ctrl-C, SIGTERM): else they stay until the next prune, which alone may remove others' (a backup

@@ -122,9 +122,9 @@ final class ForgetCommand extends RepoSubcommand {
                     err.println("warning: " + e.getMessage() + " (forgotten all the same: it cannot be restored)");
                 }
                 if (s != null && s.protectedSnapshot() && !allowProtected) {
-                    throw new BackupException("snapshot " + s.shortId() + " is protected" + (s.tags() != null
-                            && s.tags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE) ? " (evidence of an incident)"
-                            : "") + "; --allow-protected forgets it all the same");
+                    throw new BackupException("snapshot " + s.shortId() + " is protected" + (SnapshotStore.tagged(s,
+                            dev.vigil.schemas.SnapshotTags.EVIDENCE) ? " (evidence of an incident)" : "")
+                            + "; --allow-protected forgets it all the same");
                 }
                 full.add(id);
             }

@@ -1,5 +1,8 @@
 package dev.vigil.backup.cli;
 
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.crypto.KeyFile;
 import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
@@ -38,7 +41,7 @@ final class InitCommand extends RepoSubcommand {
             throw new IllegalArgumentException("init: " + repo.dir() + " is a file; a repository goes in an empty or "
                     + "missing directory");
         }
-        if (Files.isDirectory(repo.dir()) && !Files.exists(repo.dir().resolve("vigil-repository"))) {
+        if (Files.isDirectory(repo.dir()) && !Files.exists(repo.dir().resolve(Handle.MARKER.name()))) {
             final java.util.List<Path> entries;
             try (java.util.stream.Stream<Path> list = Files.list(repo.dir())) {
                 // a fresh file system's lost+found is not data
@@ -46,14 +49,18 @@ final class InitCommand extends RepoSubcommand {
             }
             // what an init killed before its first file was in place leaves: its own temporary files
             final java.util.List<Path> killed = entries.stream()
-                    .filter(e -> e.getFileName().toString().startsWith(".tmp-") && Files.isRegularFile(e)).toList();
+                    .filter(e -> e.getFileName().toString().startsWith(LocalBackend.TMP_PREFIX)
+                            && Files.isRegularFile(e)).toList();
             if (killed.size() < entries.size()) {
-                final boolean ours = entries.stream().allMatch(e -> java.util.Set.of("config", "keys", "data", "index",
-                        "snapshots", "locks").contains(e.getFileName().toString()) || killed.contains(e));
+                final java.util.Set<String> repositoryNames = new java.util.HashSet<>(java.util.Arrays.stream(
+                        FileType.values()).map(FileType::dir).toList());
+                repositoryNames.add(Handle.CONFIG.name());
+                final boolean ours = entries.stream().allMatch(e -> repositoryNames.contains(e.getFileName().toString())
+                        || killed.contains(e));
                 throw new IllegalArgumentException("init: " + repo.dir() + " is not empty; a repository goes in an "
                         + "empty or missing directory" + (ours ? " (it holds a repository's files but not its marker "
-                        + "file, vigil-repository: an init that was stopped? If nothing was ever backed up into it, "
-                        + "remove it and init again)" : ""));
+                        + "file, " + Handle.MARKER.name() + ": an init that was stopped? If nothing was ever backed up "
+                        + "into it, remove it and init again)" : ""));
             }
             for (final Path tmp : killed) {
                 Files.deleteIfExists(tmp);

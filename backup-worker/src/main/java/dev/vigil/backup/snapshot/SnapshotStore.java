@@ -123,7 +123,7 @@ public final class SnapshotStore {
      */
     public List<Snapshot> restorable(final String dataset, final Instant before) {
         final List<Snapshot> found = new java.util.ArrayList<>(of(dataset, before)
-                .filter(s -> s.tags() == null || !s.tags().contains(dev.vigil.schemas.SnapshotTags.EVIDENCE))
+                .filter(s -> !tagged(s, dev.vigil.schemas.SnapshotTags.EVIDENCE))
                 .toList());
         java.util.Collections.reverse(found);
         return found;
