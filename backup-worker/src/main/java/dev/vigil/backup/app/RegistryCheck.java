@@ -2,6 +2,7 @@ package dev.vigil.backup.app;
 
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.TopicContents;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Where the dataset registry ({@code vigil datasets}, read by the decision engine) and this worker's own configuration
@@ -69,34 +64,23 @@ final class RegistryCheck {
     /**
      * @param config the worker's settings
      * @param timeout how long to read for
-     * @return the registry as the compacted topic holds it now (later entries of an id replace earlier ones)
+     * @return the registry as the compacted topic holds it now (later entries of an id replace earlier ones; one that
+     *     does not decode leaves the last readable one in force, as the collector has it)
      */
     static Map<String, DatasetSpec> read(final WorkerConfig config, final Duration timeout) {
         final Topic<String, DatasetSpec> topic = Topics.DATASETS.withPrefix(config.topicPrefix());
-        final Map<String, Object> c = config.kafkaClientConfig();
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         final Map<String, DatasetSpec> specs = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) {
-                        specs.remove(r.key());
-                    } else {
-                        specs.put(r.key(), topic.valueSerde().deserializer().deserialize(r.topic(), r.headers(),
-                                r.value()));
-                    }
-                }
+        TopicContents.read(config.kafkaClientConfig(), topic.name(), timeout, (id, value) -> {
+            if (value == null) {
+                specs.remove(id);
+                return;
             }
-        }
+            try {
+                specs.put(id, topic.valueSerde().deserializer().deserialize(topic.name(), value));
+            } catch (RuntimeException e) {
+                // the last readable spec stays, as in the collector
+            }
+        });
         return specs;
     }
 }

@@ -1,6 +1,8 @@
 package dev.vigil.schemas.serde;
 
+import dev.vigil.schemas.topic.TopicContents;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,16 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,31 +108,19 @@ public final class SchemaTopic {
     }
 
     static Map<Long, Schema> readAll(final Map<String, Object> clientConfig, final String topic) {
-        final Map<String, Object> props = new HashMap<>(clientConfig);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         final Map<Long, Schema> found = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
-            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (final ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        continue;
-                    }
-                    try {
-                        final Schema schema = new Schema.Parser().parse(record.value());
-                        found.put(SchemaCatalog.fingerprint(schema), schema);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Ignoring unparsable schema {} in {}: {}", record.key(), topic, e.getMessage());
-                    }
+        try {
+            TopicContents.read(clientConfig, topic, TIMEOUT, (key, value) -> {
+                if (value == null) {
+                    return;
                 }
-            }
+                try {
+                    final Schema schema = new Schema.Parser().parse(new String(value, StandardCharsets.UTF_8));
+                    found.put(SchemaCatalog.fingerprint(schema), schema);
+                } catch (RuntimeException e) {
+                    LOG.warn("Ignoring unparsable schema {} in {}: {}", key, topic, e.getMessage());
+                }
+            });
         } catch (KafkaException e) {
             LOG.warn("Cannot read schemas from {}: {}", topic, e.getMessage());
         }
