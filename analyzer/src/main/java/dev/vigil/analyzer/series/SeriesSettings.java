@@ -51,10 +51,13 @@ public record SeriesSettings(WindowSpec windows, long dedupWindowMillis, int gap
         if (unscored.isEmpty()) {
             return true;
         }
-        final String name = dev.vigil.analyzer.normalize.SeriesKey.name(series);
+        // the metric name is the series text up to its attributes; compared in place, as this runs for every point
+        final int brace = series.indexOf('{');
+        final int name = brace < 0 ? series.length() : brace;
         for (final String pattern : unscored) {
-            if (pattern.endsWith("*") ? name.startsWith(pattern.substring(0, pattern.length() - 1))
-                    : name.equals(pattern)) {
+            final boolean prefix = pattern.endsWith("*");
+            final int length = prefix ? pattern.length() - 1 : pattern.length();
+            if ((prefix ? name >= length : name == length) && series.regionMatches(0, pattern, 0, length)) {
                 return false;
             }
         }
