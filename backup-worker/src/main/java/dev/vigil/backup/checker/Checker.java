@@ -160,6 +160,14 @@ public final class Checker {
             errors.add("the index is incomplete: 'vigil repo repair index' rebuilds it from the packs (do not prune "
                     + "before: the packs it lost look unused)");
         }
+        final Set<BlobId> used = new HashSet<>();
+        final List<Snapshot> snapshots = snapshots(errors);
+        for (final Snapshot s : snapshots) {
+            walk(s, BlobId.parse(s.tree()), "", bad, used, new HashSet<>(), errors);
+        }
+        // blobs snapshots use that no index names: the packs that are not indexed may hold them (a lost index file)
+        final boolean blobsNotIndexed = used.stream().anyMatch(id -> !index.has(BlobType.DATA, id)
+                && !index.has(BlobType.TREE, id));
         final Set<String> inIndexFiles = new HashSet<>(index.packs());
         for (final String name : stored.keySet()) {
             if (!indexed.containsKey(name) && inIndexFiles.contains(name)) {
@@ -167,15 +175,16 @@ public final class Checker {
                 hints.add("pack " + name.substring(0, 8) + ": every blob in it is also in another pack (stored twice "
                         + "by runs at the same time); 'vigil repo prune' removes it");
             } else if (!indexed.containsKey(name)) {
-                hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged
-                        ? "maybe named by a damaged index file: 'vigil repo repair index' indexes it again)"
+                hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged || blobsNotIndexed
+                        ? "maybe named by a " + (indexDamaged ? "damaged" : "lost") + " index file: 'vigil repo repair "
+                        + "index' indexes it again; do not prune before)"
                         : "left by an interrupted run; 'vigil repo prune' removes it)"));
             }
         }
-        final Set<BlobId> used = new HashSet<>();
-        final List<Snapshot> snapshots = snapshots(errors);
-        for (final Snapshot s : snapshots) {
-            walk(s, BlobId.parse(s.tree()), "", bad, used, new HashSet<>(), errors);
+        if (blobsNotIndexed && !indexDamaged) {
+            errors.add("snapshots use blobs that no index file names (an index file is missing?): 'vigil repo repair "
+                    + "index' rebuilds the index from the packs (do not prune before: the packs it lost look unused); "
+                    + "what is still missing after it is lost: a backup stores it again while its files exist");
         }
         final int[] unused = {0};
         index.forEach((id, loc) -> {

@@ -89,8 +89,16 @@ public final class Pruner {
             throw new BackupException("a snapshot file cannot be read (" + store.damaged().get(0) + "): prune would "
                     + "delete the data it may use; 'vigil repo forget ID' removes it if it is lost for good");
         }
+        final Set<BlobId> notIndexed = new HashSet<>();
         for (final Snapshot s : snapshots) {
-            mark(BlobId.parse(s.tree()), used);
+            mark(BlobId.parse(s.tree()), used, notIndexed);
+        }
+        if (!notIndexed.isEmpty()) {
+            // A lost index file leaves its packs on disk but unnamed: they would look like leftovers and be deleted.
+            throw new BackupException(notIndexed.size() + " blobs that snapshots use are not in the index (e.g. "
+                    + notIndexed.iterator().next() + "; an index file is missing?): prune would take the packs that "
+                    + "hold them for leftovers and delete them; run 'vigil repo repair index' first, then 'vigil repo "
+                    + "check', which names the snapshots whose data is lost for good if some still is");
         }
         final Map<String, List<PackedBlob>> packs = new HashMap<>();
         repo.index().forEach((id, loc) -> packs.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
@@ -190,15 +198,24 @@ public final class Pruner {
         }
     }
 
-    private void mark(final BlobId tree, final Set<BlobId> used) {
+    /** Adds the blobs a tree uses to {@code used}, and those of them the index does not name to {@code notIndexed}. */
+    private void mark(final BlobId tree, final Set<BlobId> used, final Set<BlobId> notIndexed) {
         if (!used.add(tree)) {
+            return;
+        }
+        if (!repo.index().has(BlobType.TREE, tree)) {
+            notIndexed.add(tree);
             return;
         }
         for (final Node n : Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree)) {
             if (n.type() == NodeType.DIR) {
-                mark(n.subtree(), used);
+                mark(n.subtree(), used, notIndexed);
             } else {
-                used.addAll(n.content());
+                for (final BlobId id : n.content()) {
+                    if (used.add(id) && !repo.index().has(BlobType.DATA, id)) {
+                        notIndexed.add(id);
+                    }
+                }
             }
         }
     }

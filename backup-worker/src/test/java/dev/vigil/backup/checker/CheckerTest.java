@@ -11,6 +11,10 @@ import dev.vigil.backup.TestTrees;
 import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.index.IndexFile;
+import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.retention.Pruner;
 import java.io.RandomAccessFile;
@@ -227,6 +231,48 @@ class CheckerTest {
         try (Repository repo = TestRepos.open(dir)) {
             final Checker.Report report = new Checker(repo).check(1.0, 1);
             assertTrue(report.ok() && report.hints().isEmpty(), report.hints() + " " + report.errors());
+        }
+    }
+
+    @Test
+    void shouldRefuseToPruneWhenAnIndexFileIsLostAndSayRepairIndexNotPrune() throws Exception {
+        final Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        final byte[] data = new byte[6 << 20];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(src.resolve("random.bin"), data);
+        final Path dir = tmp.resolve("repo");
+        try (Repository repo = TestRepos.create(dir)) {
+            new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+        }
+        // lose an index file that names data packs only (written while the backup ran): the trees stay indexed
+        Path lost = null;
+        try (Repository repo = TestRepos.open(dir)) {
+            for (final Path index : files(dir.resolve("index"))) {
+                final byte[] plain = repo.loadUnpacked(new Handle(FileType.INDEX, index.getFileName().toString()),
+                        IndexFile.KIND);
+                if (IndexFile.decode(plain, "index").values().stream().flatMap(List::stream)
+                        .noneMatch(b -> b.type() == BlobType.TREE)) {
+                    lost = index;
+                }
+            }
+        }
+        assertTrue(lost != null, "an index file of data packs only");
+        Files.delete(lost);
+        final List<Path> packs = files(dir.resolve("data"));
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report r = new Checker(repo).check(0.0, 1);
+            assertTrue(r.errors().stream().anyMatch(e -> e.contains("repair index")), r.errors().toString());
+            assertTrue(r.hints().stream().noneMatch(h -> h.contains("prune' removes it")), r.hints().toString());
+            final BackupException refused = assertThrows(BackupException.class, () -> new Pruner(repo).prune(0.5));
+            assertTrue(refused.getMessage().contains("repair index"), refused.getMessage());
+        }
+        assertEquals(packs, files(dir.resolve("data")), "no pack deleted");
+        try (Repository repo = TestRepos.open(dir)) {
+            new IndexRebuilder(repo).rebuild();
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            assertTrue(new Checker(repo).check(1.0, 1).ok(), "the snapshot is whole again");
         }
     }
 }
