@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rebuilds the index from the packs themselves (restic's {@code repair index}): every pack's encrypted header
@@ -55,12 +56,13 @@ public final class IndexRebuilder {
                     unreadable.add(f.handle() + ": " + e.getMessage());
                 }
             }
-            final List<FileInfo> old = repo.backend().list(FileType.INDEX);
+            // the files listed before the packs were read: one listed since may name packs this listing missed
+            final Set<String> old = new java.util.HashSet<>(repo.loadedIndexFiles());
             final Handle fresh = repo.saveIndex(packs);
             int replaced = 0;
-            for (final FileInfo f : old) {
-                if (!f.handle().equals(fresh)) {
-                    repo.backend().remove(f.handle());
+            for (final String name : old) {
+                if (!name.equals(fresh.name())) {
+                    repo.backend().remove(new Handle(FileType.INDEX, name));
                     replaced++;
                 }
             }

@@ -54,8 +54,13 @@ final class PackerManager {
      */
     private final java.util.concurrent.BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(SPARE_BUFFERS);
 
-    PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize) {
+    /** Told the name of each index file written. */
+    private final java.util.function.Consumer<String> indexWritten;
+
+    PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize,
+                  final java.util.function.Consumer<String> indexWritten) {
         this.backend = backend;
+        this.indexWritten = indexWritten;
         this.envelope = envelope;
         this.index = index;
         this.packSize = packSize;
@@ -155,7 +160,9 @@ final class PackerManager {
             return;
         }
         final byte[] sealed = envelope.seal(IndexFile.KIND, IndexFile.encode(packs), true);
-        backend.save(new Handle(FileType.INDEX, Repository.fileId(sealed)), sealed);
+        final Handle h = new Handle(FileType.INDEX, Repository.fileId(sealed));
+        backend.save(h, sealed);
+        indexWritten.accept(h.name());
         bytesWritten.addAndGet(sealed.length);
     }
 

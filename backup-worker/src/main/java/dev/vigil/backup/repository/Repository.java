@@ -68,7 +68,7 @@ public final class Repository implements AutoCloseable {
         this.aead = new Aead(key);
         this.envelope = new Envelope(aead);
         this.hasher = new BlobHasher(key);
-        this.packers = new PackerManager(backend, envelope, index, config.packSize());
+        this.packers = new PackerManager(backend, envelope, index, config.packSize(), this::indexed);
         this.compressors = ThreadLocal.withInitial(() -> {
             final ZstdCompressCtx c = new ZstdCompressCtx();
             c.setLevel(config.compressionLevel());
@@ -170,14 +170,18 @@ public final class Repository implements AutoCloseable {
         LOG.debug("index files changed before the lock was taken; loading the index again");
         index.clear();
         indexErrors.clear();
-        indexFiles.clear();
+        synchronized (indexFiles) {
+            indexFiles.clear();
+        }
         loadIndex();
         return true;
     }
 
     private void loadIndex() throws IOException {
         for (final FileInfo f : backend.list(FileType.INDEX)) {
-            indexFiles.add(f.handle().name());
+            synchronized (indexFiles) {
+                indexFiles.add(f.handle().name());
+            }
             try {
                 final byte[] plain = loadUnpacked(f.handle(), IndexFile.KIND);
                 for (final Map.Entry<String, List<PackedBlob>> e : IndexFile.decode(plain, f.handle().toString())
@@ -191,6 +195,17 @@ public final class Repository implements AutoCloseable {
             } catch (java.nio.file.NoSuchFileException e) {
                 // Removed by a concurrent prune after listing.
             }
+        }
+    }
+
+    /**
+     * @return names of the index files the in-memory index was loaded from (damaged ones included): the only ones a
+     *     consolidation may remove, since a file listed later (a listing that lagged, a writer without a valid lock)
+     *     names packs the index does not hold
+     */
+    public Set<String> loadedIndexFiles() {
+        synchronized (indexFiles) {
+            return Set.copyOf(indexFiles);
         }
     }
 
@@ -341,7 +356,16 @@ public final class Repository implements AutoCloseable {
      * @return its handle
      */
     public Handle saveIndex(final Map<String, List<PackedBlob>> packs) {
-        return saveUnpacked(FileType.INDEX, IndexFile.KIND, IndexFile.encode(packs));
+        final Handle h = saveUnpacked(FileType.INDEX, IndexFile.KIND, IndexFile.encode(packs));
+        indexed(h.name());
+        return h;
+    }
+
+    /** Notes an index file this object wrote: the in-memory index holds what it names. */
+    private void indexed(final String indexFile) {
+        synchronized (indexFiles) {
+            indexFiles.add(indexFile);
+        }
     }
 
     private static byte[] aad(final BlobType type, final BlobId id) {

@@ -102,6 +102,7 @@ public final class Pruner {
         }
         final Map<String, List<PackedBlob>> packs = new HashMap<>();
         repo.index().forEach((id, loc) -> packs.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
+        final Set<String> loaded = repo.loadedIndexFiles();
         final List<FileInfo> oldIndex = repo.backend().list(FileType.INDEX);
         final Map<String, Long> sizes = new HashMap<>();
         for (final FileInfo f : repo.backend().list(FileType.PACK)) {
@@ -176,9 +177,10 @@ public final class Pruner {
             }
         });
         final Handle newIndex = repo.saveIndex(keep);
-        for (final FileInfo f : repo.backend().list(FileType.INDEX)) {
-            if (!f.handle().equals(newIndex)) {
-                repo.backend().remove(f.handle());
+        // only the files the index was loaded from: one listed since names packs the new index does not hold
+        for (final String name : loaded) {
+            if (!name.equals(newIndex.name())) {
+                repo.backend().remove(new Handle(FileType.INDEX, name));
             }
         }
         for (final String name : remove) {
@@ -186,7 +188,9 @@ public final class Pruner {
             repo.backend().remove(new Handle(FileType.PACK, name));
         }
         for (final FileInfo f : oldIndex) {
-            freed += f.size();
+            if (loaded.contains(f.handle().name())) {
+                freed += f.size();
+            }
         }
         removeTemporaryFiles();
         return new Result(remove.size() - repacked, repacked, blobsRemoved, freed - written);

@@ -113,4 +113,31 @@ class S3SemanticsTest {
             assertTrue(RepoLock.list(repo, Clock.systemUTC()).isEmpty(), "every lock released");
         }
     }
+
+    @Test
+    void shouldKeepAnIndexFileThatTheListingShowedOnlyAfterPruneLoadedTheIndex() throws Exception {
+        final Path src = tmp.resolve("src");
+        Files.createDirectories(src);
+        random(src.resolve("old.bin"), 2 << 20, 1);
+        final S3LikeBackend s3 = new S3LikeBackend(2);
+        try (Repository repo = TestRepos.create(s3)) {
+            new SnapshotStore(repo).remove(backup(repo, src, Level.FULL).id());
+        }
+        Files.delete(src.resolve("old.bin"));
+        random(src.resolve("new.bin"), 2 << 20, 2);
+        s3.lagListing();
+        try (Repository repo = open(s3)) {
+            backup(repo, src, Level.FULL); // a backup that just finished: nothing of it is listed yet
+        }
+        try (Repository repo = open(s3); RepoLock lock = RepoLock.acquire(repo, true, Clock.systemUTC())) {
+            s3.catchUp(FileType.INDEX); // its index file is listed while prune runs, its packs and snapshot later
+            new Pruner(repo).prune(0.5);
+        }
+        s3.catchUp();
+        try (Repository repo = open(s3)) {
+            assertValid(repo);
+            assertEquals(TestRepos.manifest(src), restored(repo, new SnapshotStore(repo).resolve("latest", null),
+                    "out"));
+        }
+    }
 }
