@@ -132,9 +132,19 @@ public final class Repository implements AutoCloseable {
                 throw new WrongPasswordException(backend.location() + ": no key files in keys/: no password can open "
                         + "this repository (were they deleted? a copy of keys/ from a backup of it brings them back)");
             }
+            final List<String> unreadable = new java.util.ArrayList<>();
             for (final FileInfo f : keys) {
-                final KeyFile kf = KeyFile.parse(backend.load(f.handle()), f.handle().toString());
-                final MasterKey key = kf.open(password, f.handle().toString());
+                final MasterKey key;
+                try {
+                    key = KeyFile.parse(backend.load(f.handle()), f.handle().toString()).open(password,
+                            f.handle().toString());
+                } catch (InvalidDataException | IllegalArgumentException e) {
+                    // one damaged key file must not lock out the passwords of the others
+                    unreadable.add(f.handle() + ": " + e.getMessage());
+                    continue;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // removed since the listing ('key remove')
+                }
                 if (key != null) {
                     final Envelope env = new Envelope(new Aead(key));
                     final RepoConfig config = JSON.readValue(env.open("config", backend.load(Handle.CONFIG), "config"),
@@ -145,7 +155,10 @@ public final class Repository implements AutoCloseable {
                     return repo;
                 }
             }
-            throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)");
+            throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)"
+                    + (unreadable.isEmpty() ? "" : "; " + unreadable.size() + " of " + keys.size() + " key files cannot "
+                    + "be read (" + unreadable.get(0) + "): the password may be one of theirs; a copy of keys/ from a "
+                    + "backup of the repository brings them back"));
         } catch (IOException e) {
             throw new RetriableBackupException(backend.location() + ": cannot open repository: " + e, e);
         }

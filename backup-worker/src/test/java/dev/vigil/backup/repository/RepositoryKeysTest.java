@@ -13,6 +13,7 @@ import dev.vigil.backup.WrongPasswordException;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.S3LikeBackend;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.pack.BlobType;
 import java.nio.charset.StandardCharsets;
@@ -99,5 +100,20 @@ class RepositoryKeysTest {
         return ("{\"time\":\"" + java.time.Instant.now() + "\",\"host\":\"" + host + "\",\"pid\":" + pid
                 + ",\"username\":\"x\",\"exclusive\":true,\"machine\":" + (machine == null ? "null"
                 : "\"" + machine + "\"") + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldOpenWithAnotherKeysPasswordWhenAKeyFileIsDamaged() throws Exception {
+        final S3LikeBackend store = new S3LikeBackend(); // lists in name order: the damaged file comes first
+        try (Repository repo = TestRepos.create(store)) {
+            repo.addKey("second".toCharArray(), 1024, Clock.systemUTC());
+        }
+        store.save(new Handle(FileType.KEY, "0".repeat(64)), new byte[325]);
+        try (Repository repo = Repository.open(store, "second".toCharArray())) {
+            assertNotNull(repo.keyName());
+        }
+        final WrongPasswordException wrong = assertThrows(WrongPasswordException.class, () -> Repository.open(store,
+                "third".toCharArray()));
+        assertTrue(wrong.getMessage().contains("1 of 3 key files cannot be read"), wrong.getMessage());
     }
 }
