@@ -179,7 +179,8 @@ public final class RepoLock implements AutoCloseable {
     /**
      * @param repo an open repository
      * @param clock the time source
-     * @return every lock in it; unreadable lock files count as stale
+     * @return every lock in it; damaged lock files count as stale
+     * @throws RetriableBackupException when the locks cannot be listed, or one cannot be read (it may be live)
      */
     public static List<Held> list(final Repository repo, final Clock clock) {
         final List<Held> out = new ArrayList<>();
@@ -190,8 +191,11 @@ public final class RepoLock implements AutoCloseable {
                     out.add(new Held(f.handle(), info, isStale(info, clock)));
                 } catch (java.nio.file.NoSuchFileException e) {
                     // Released while listing.
-                } catch (InvalidDataException | IOException e) {
+                } catch (InvalidDataException e) {
                     out.add(new Held(f.handle(), new Info("", "?", -1, "?", false, null), true));
+                } catch (IOException e) {
+                    // a lock that could not be read now may be live: taking it for stale would remove it
+                    throw new RetriableBackupException(f.handle() + ": cannot read: " + e, e);
                 }
             }
         } catch (IOException e) {

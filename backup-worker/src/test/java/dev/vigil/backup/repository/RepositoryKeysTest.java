@@ -10,9 +10,13 @@ import dev.vigil.backup.NoRepositoryException;
 import dev.vigil.backup.RepositoryLockedException;
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.WrongPasswordException;
+import dev.vigil.backup.RetriableBackupException;
+import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.MemoryBackend;
 import dev.vigil.backup.backend.S3LikeBackend;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.pack.BlobType;
@@ -115,5 +119,60 @@ class RepositoryKeysTest {
         final WrongPasswordException wrong = assertThrows(WrongPasswordException.class, () -> Repository.open(store,
                 "third".toCharArray()));
         assertTrue(wrong.getMessage().contains("1 of 3 key files cannot be read"), wrong.getMessage());
+    }
+
+    @Test
+    void shouldNotTakeALockItCouldNotReadForStaleAndRemoveIt() throws Exception {
+        final MemoryBackend memory = new MemoryBackend();
+        final java.util.concurrent.atomic.AtomicBoolean failLockReads = new java.util.concurrent.atomic.AtomicBoolean();
+        final Backend flaky = new Backend() {
+            @Override
+            public String location() {
+                return memory.location();
+            }
+
+            @Override
+            public void save(final Handle handle, final byte[] data) throws java.io.IOException {
+                memory.save(handle, data);
+            }
+
+            @Override
+            public byte[] load(final Handle handle, final long offset, final int length) throws java.io.IOException {
+                return memory.load(handle, offset, length);
+            }
+
+            @Override
+            public byte[] load(final Handle handle) throws java.io.IOException {
+                if (handle.type() == FileType.LOCK && failLockReads.get()) {
+                    throw new java.io.IOException("connection reset"); // a transient failure of the store
+                }
+                return memory.load(handle);
+            }
+
+            @Override
+            public java.util.List<FileInfo> list(final FileType type) {
+                return memory.list(type);
+            }
+
+            @Override
+            public java.util.Optional<FileInfo> stat(final Handle handle) {
+                return memory.stat(handle);
+            }
+
+            @Override
+            public void remove(final Handle handle) {
+                memory.remove(handle);
+            }
+        };
+        TestRepos.create(flaky).close();
+        try (Repository pruning = Repository.open(flaky, TestRepos.PASSWORD);
+             RepoLock exclusive = RepoLock.acquire(pruning, true, Clock.systemUTC());
+             Repository backup = Repository.open(flaky, TestRepos.PASSWORD)) {
+            failLockReads.set(true);
+            assertThrows(RetriableBackupException.class, () -> RepoLock.acquire(backup, false, Clock.systemUTC()));
+            failLockReads.set(false);
+            assertEquals(1, memory.list(FileType.LOCK).size(), "the exclusive lock is still there");
+            assertThrows(RepositoryLockedException.class, () -> RepoLock.acquire(backup, false, Clock.systemUTC()));
+        }
     }
 }
