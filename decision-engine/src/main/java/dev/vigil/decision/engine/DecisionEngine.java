@@ -136,11 +136,12 @@ public final class DecisionEngine {
             state.interval = null;
         }
         final List<Intent> intents = new ArrayList<>();
-        final DatasetState.Failure failure = state.failure;
-        if (failure != null && s.nowMs >= failure.nextRetryAt()
-                && state.inFlightIn(failure.retry().lane()).isEmpty()) {
-            intents.add(failure.retry().asRetry(RETRY_PRIORITY, "retry " + (failure.count() + 1) + " after "
-                    + failure.count() + " failure(s) (last: " + failure.message() + "): " + failure.retry().reason()));
+        for (final DatasetState.Failure failure : state.failures.values()) {
+            if (s.nowMs >= failure.nextRetryAt() && state.inFlightIn(failure.retry().lane()).isEmpty()) {
+                intents.add(failure.retry().asRetry(RETRY_PRIORITY, "retry " + (failure.count() + 1) + " after "
+                        + failure.count() + " failure(s) (last: " + failure.message() + "): "
+                        + failure.retry().reason()));
+            }
         }
         state.deferred.values().removeIf(d -> d.until() < s.nowMs);
         state.deferred.values().forEach(d -> intents.add(d.intent()));

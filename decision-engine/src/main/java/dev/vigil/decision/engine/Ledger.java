@@ -97,16 +97,13 @@ final class Ledger {
             state.success.put(action.name(), new DatasetState.Success(time, r.getSnapshotId(), 0, 0,
                     r.getCommandId()));
         }
-        if (state.failure != null && state.failure.retry().lane().equals(Intent.laneOf(action))) {
-            state.failure = null;
-        }
+        state.failures.remove(Intent.laneOf(action));
     }
 
     /** Counts a failure: backoff for the retry, escalation after N in a row or when retrying cannot help. */
     void failed(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                 final String what, final boolean retriable, final DecisionSource source, final String trigger) {
-        final DatasetState.Failure before = state.failure != null && state.failure.retry().lane().equals(intent.lane())
-                ? state.failure : null;
+        final DatasetState.Failure before = state.failures.get(intent.lane());
         final int count = before == null ? 1 : before.count() + 1;
         // One that retrying cannot help is still tried again after the longest backoff: its cause (a disk that was
         // not mounted, a path moved back) may be gone by then, and nothing else would ever clear it.
@@ -116,8 +113,8 @@ final class Ledger {
                 && (before == null || !before.escalated());
         // a retry that failed keeps the first intent, so that each retry's reason does not nest the one before
         final Intent first = before != null && "retry".equals(intent.rule()) ? before.retry() : intent;
-        state.failure = new DatasetState.Failure(count, first, s.nowMs, next, escalate || before != null
-                && before.escalated(), what);
+        state.failures.put(intent.lane(), new DatasetState.Failure(count, first, s.nowMs, next, escalate
+                || before != null && before.escalated(), what));
         s.note(spec.getHost(), spec.getId(), Outcome.RESULT, source, intent.rule(), intent.action(), trigger,
                 what + "; failure " + count + " in a row" + (retriable ? ", retry at " : ", not retriable; to be tried "
                         + "again at ") + Instant.ofEpochMilli(next));

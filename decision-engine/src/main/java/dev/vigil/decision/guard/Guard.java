@@ -99,8 +99,8 @@ public final class Guard {
             return new Verdict(Kind.DROP, "duplicate: " + what, "duplicate");
         }
         if (!approved && !urgent) {
-            final DatasetState.Failure failure = state.failure;
-            if (!retry && failure != null && failure.retry().lane().equals(intent.lane()) && now < failure.nextRetryAt()) {
+            final DatasetState.Failure failure = state.failures.get(intent.lane());
+            if (!retry && failure != null && now < failure.nextRetryAt()) {
                 return new Verdict(Kind.HOLD, "backing off after " + failure.count() + " failure(s) until "
                         + Instant.ofEpochMilli(failure.nextRetryAt()), "backoff");
             }

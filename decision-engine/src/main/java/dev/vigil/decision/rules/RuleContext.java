@@ -164,7 +164,7 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 age(s.ageOf(dev.vigil.schemas.Action.VERIFY, now)), s.lastFullBytes, s.lastFileCount,
                 s.changedBytesSinceFull, s.changedFilesSinceFull, s.changeRatioSinceFull(), s.chainLength,
                 s.episodes.size(), episodeStart == null ? Instant.EPOCH : episodeStart,
-                s.failure == null ? 0 : s.failure.count(), s.inFlight.size(), hostInFlight, s.proposals.size(),
+                s.failuresInARow(), s.inFlight.size(), hostInFlight, s.proposals.size(),
                 window, bytes, files, s.lastFullBytes > 0 ? (double) bytes / s.lastFullBytes : 0.0, activeFraction,
                 s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
                 restoring);

@@ -1,5 +1,6 @@
 package dev.vigil.decision.state;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
 import dev.vigil.schemas.Action;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,12 @@ public final class DatasetState {
      * writes show up in the collector's file activity up to then, and are not the dataset's users' doing.
      */
     public long restoredIntoAt;
-    /** The current run of failures, or null after a success. */
-    public Failure failure;
+    /**
+     * The current run of failures per lane ({@link Intent#laneOf}); a lane's entry goes with its next success. Per lane,
+     * so that a failing FORGET or VERIFY neither resets the backoff of failing backups nor their count toward
+     * escalation, nor drops their retry.
+     */
+    public Map<String, Failure> failures = new TreeMap<>();
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /** Proposals awaiting an operator, by decision id. */
@@ -78,6 +83,23 @@ public final class DatasetState {
         state.dataset = dataset;
         state.host = host;
         return state;
+    }
+
+    /**
+     * Reads the single failure of a state stored before failures were kept per lane.
+     *
+     * @param failure the run of failures of one lane, or null
+     */
+    @JsonSetter("failure")
+    void legacyFailure(final Failure failure) {
+        if (failure != null) {
+            failures.putIfAbsent(failure.retry().lane(), failure);
+        }
+    }
+
+    /** @return the longest current run of failures over all lanes; 0 when none */
+    public int failuresInARow() {
+        return failures.values().stream().mapToInt(Failure::count).max().orElse(0);
     }
 
     /** @return whether any backup of this dataset ever succeeded */

@@ -52,7 +52,7 @@ public final class Features {
             clamp(state.changeRatioSinceFull(), 0, AGE_CAP),
             state.chainLength,
             RuleContext.level(spec),
-            state.failure == null ? 0 : state.failure.count(),
+            state.failuresInARow(),
             state.episodes.size()};
     }
 

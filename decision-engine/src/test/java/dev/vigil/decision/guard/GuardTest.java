@@ -111,7 +111,8 @@ class GuardTest {
 
     @Test
     void shouldBackOffAfterFailuresExceptForTheRetryItself() {
-        state.failure = new DatasetState.Failure(2, backup(60, DecisionSource.POLICY), now, now + 120_000, false, "x");
+        state.failures.put(Intent.BACKUP_LANE, new DatasetState.Failure(2, backup(60, DecisionSource.POLICY), now,
+                now + 120_000, false, "x"));
 
         assertEquals("backoff", check(backup(60, DecisionSource.POLICY), 0).category());
         assertEquals(Guard.Kind.COMMAND, check(backup(60, DecisionSource.POLICY).asRetry(75, "retry"), 0).kind());
