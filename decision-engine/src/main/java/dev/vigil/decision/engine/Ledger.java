@@ -127,13 +127,19 @@ final class Ledger {
     }
 
     void feedback(final Session s, final DatasetSpec spec, final DatasetState state, final Feedback f) {
+        // a proposal past its time is written off before the answer is looked at, whether or not the tick has run
+        // since: after an outage the answers queued during it arrive before the first tick
+        final DatasetState.Proposal late = state.proposals.get(f.getDecisionId());
+        expire(s, spec, state);
         final DatasetState.Proposal proposal = state.proposals.remove(f.getDecisionId());
         final String who = f.getOperator().isBlank() ? "an operator" : f.getOperator();
         if (proposal == null) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
                     f.getOverrideAction(), f.getId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
-                            + ": no proposal awaits approval under this id (answered, expired, or not a proposal); "
-                            + "kept as feedback for retraining");
+                            + (late != null ? ": the proposal expired at " + Instant.ofEpochMilli(late.expiresAt())
+                            + ", before this answer reached the engine; nothing done" : ": no proposal awaits approval "
+                            + "under this id (answered, expired, or not a proposal)") + "; kept as feedback for "
+                            + "retraining");
             return;
         }
         // The feedback caused what follows: its id is the trigger, the proposal is named in the reason.
