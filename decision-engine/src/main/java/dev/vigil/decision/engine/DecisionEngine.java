@@ -143,7 +143,16 @@ public final class DecisionEngine {
                         + failure.retry().reason()));
             }
         }
-        state.deferred.values().removeIf(d -> d.until() < s.nowMs);
+        for (final DatasetState.Deferred d : List.copyOf(state.deferred.values())) {
+            if (d.until() < s.nowMs) {
+                // said, not only dropped: an evidence snapshot or a backup an anomaly asked for was not taken
+                state.deferred.remove(d.intent().lane());
+                s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, d.intent(), null,
+                        d.intent().action() + " given up: held back by the guardrails until its deferral ran out at "
+                                + Instant.ofEpochMilli(d.until()) + " (deferral.ttl); not issued (wanted: "
+                                + d.intent().reason() + ")");
+            }
+        }
         state.deferred.values().forEach(d -> intents.add(d.intent()));
         intents.addAll(PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy()));
         if (rules.rules().rules().stream().anyMatch(r -> r.on().contains("tick"))) {
