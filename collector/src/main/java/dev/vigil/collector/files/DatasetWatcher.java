@@ -16,11 +16,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +83,11 @@ public final class DatasetWatcher implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final String epoch = UUID.randomUUID().toString();
-    private final Map<String, FileState> index = new HashMap<>();
+    /**
+     * Sorted, so that the paths under a directory are one range of it: a deletion or a walk of one subtree touches
+     * that subtree's entries, not the whole index (a mass deletion notifies every path of it).
+     */
+    private final TreeMap<String, FileState> index = new TreeMap<>();
     private final Set<Path> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean overflow = new AtomicBoolean();
     /**
@@ -332,23 +336,30 @@ public final class DatasetWatcher implements AutoCloseable {
             troubled = true;
             return;
         }
-        for (final String rel : List.copyOf(index.keySet())) {
-            if (under(rel, prefix) && !seen.contains(rel)) {
+        for (final String rel : indexedUnder(prefix)) {
+            if (!seen.contains(rel)) {
                 changes.deleted(rel, index.remove(rel));
             }
         }
     }
 
     private void removeUnder(final String prefix, final Changes changes) {
-        for (final String rel : List.copyOf(index.keySet())) {
-            if (under(rel, prefix)) {
-                changes.deleted(rel, index.remove(rel));
-            }
+        for (final String rel : indexedUnder(prefix)) {
+            changes.deleted(rel, index.remove(rel));
         }
     }
 
-    private static boolean under(final String rel, final String prefix) {
-        return prefix.isEmpty() || rel.equals(prefix) || rel.startsWith(prefix + "/");
+    /** @return the indexed paths equal to or under {@code prefix} (every path when empty), a copy */
+    private List<String> indexedUnder(final String prefix) {
+        if (prefix.isEmpty()) {
+            return List.copyOf(index.keySet());
+        }
+        // Every path that starts with "prefix/" sorts between "prefix/" and "prefix0" ('0' follows '/').
+        final List<String> paths = new ArrayList<>(index.subMap(prefix + "/", prefix + "0").keySet());
+        if (index.containsKey(prefix)) {
+            paths.add(prefix);
+        }
+        return paths;
     }
 
     private String rel(final Path p) {
