@@ -415,6 +415,10 @@ public final class Spool implements AutoCloseable {
             }
             q.nextSeq = last.seq + 1;
         }
+        // Numbers are never reused: when every segment of the kind is gone (the full spool dropped its last one), a new
+        // one numbered from 1 again would lie before the cursor, and be skipped by the sender, or read from the old
+        // segment's offset.
+        q.nextSeq = Math.max(q.nextSeq, q.cursorSeq + 1);
         q.head();
         for (final Segment seg : q.segments.values()) {
             final List<Entry> waiting = new ArrayList<>();

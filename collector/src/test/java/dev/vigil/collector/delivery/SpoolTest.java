@@ -186,6 +186,27 @@ class SpoolTest {
     }
 
     @Test
+    void shouldDeliverWhatIsAppendedAfterAReopenWhenTheFullSpoolHadDroppedEveryMetricSegment() {
+        try (Spool spool = Spool.open(dir, 8 * 1024, 1024)) {
+            for (int i = 0; i < 100; i++) {
+                spool.append(RecordKind.METRIC, "h", value(String.format("m-%03d-%s", i, "x".repeat(40))));
+            }
+            assertEquals(100, drain(spool, RecordKind.METRIC).size()); // the cursor file names a segment past the first
+            for (int i = 0; i < 400; i++) { // Kafka away: logs fill the spool, the metric segment goes first
+                spool.append(RecordKind.LOG, "h", value(String.format("log-%03d-%s", i, "x".repeat(40))));
+            }
+            assertTrue(Stream.of(dir.toFile().list()).noneMatch(f -> f.endsWith(".seg") && f.startsWith("metric")));
+        }
+        try (Spool spool = Spool.open(dir, 8 * 1024, 1024)) {
+            for (int i = 0; i < 5; i++) {
+                spool.append(RecordKind.METRIC, "h", value("after-" + i));
+            }
+            assertEquals(List.of("after-0", "after-1", "after-2", "after-3", "after-4"),
+                    drain(spool, RecordKind.METRIC));
+        }
+    }
+
+    @Test
     void shouldNeverDropTheBatchBeingSent() {
         try (Spool spool = Spool.open(dir, 8 * 1024, 1024)) {
             for (int i = 0; i < 10; i++) {
