@@ -46,16 +46,25 @@ final class Harvester implements AutoCloseable {
     private boolean skipping;
     private Pending pending;
 
+    /**
+     * @param buffer where reads land, from {@link #readBuffer}: nothing is kept in it between calls, so the harvesters
+     *     of one thread share one (a buffer each would take 64 KiB to 16 MiB of heap per tailed file)
+     */
     Harvester(final Path path, final FileIdentity identity, final long offset, final long generation,
-              final LineFormat format, final long nowNanos) throws IOException {
+              final LineFormat format, final long nowNanos, final ByteBuffer buffer) throws IOException {
         this.path = path;
         this.identity = identity;
         this.readOffset = offset;
         this.generation = generation;
         this.format = format;
+        this.buffer = buffer;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
-        this.buffer = ByteBuffer.allocate(Math.max(64 * 1024, format.maxLineBytes() + 1));
         this.lastGrowthNanos = nowNanos;
+    }
+
+    /** @param format the line bounds @return a read buffer for the harvesters of one thread */
+    static ByteBuffer readBuffer(final LineFormat format) {
+        return ByteBuffer.allocate(Math.max(64 * 1024, format.maxLineBytes() + 1));
     }
 
     /** @return offset a checkpoint should hold */

@@ -65,6 +65,8 @@ public final class LogTailer implements AutoCloseable {
     private final boolean firstRun;
     private final Harvester.Sink sink = this::publish;
     private final RecordIds ids = new RecordIds();
+    /** Read buffer of every harvester: they are polled one at a time, on one thread. */
+    private final java.nio.ByteBuffer readBuffer;
     /** Records of the current round, handed to the outbox together (one disk write). */
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
@@ -83,6 +85,7 @@ public final class LogTailer implements AutoCloseable {
     public LogTailer(final Options options, final Path stateDir, final Outbox outbox, final String host,
                      final Clock clock) {
         this.options = options;
+        this.readBuffer = Harvester.readBuffer(options.format());
         this.globs = options.globs().stream().map(Glob::of).toList();
         this.missing = new java.util.HashSet<>();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
@@ -216,7 +219,7 @@ public final class LogTailer implements AutoCloseable {
                 LOG.debug("{} is a copy of a file already read (copytruncate); skipping its content", path);
                 offset = size;
             }
-            final Harvester h = new Harvester(path, id, offset, generation, options.format(), now);
+            final Harvester h = new Harvester(path, id, offset, generation, options.format(), now, readBuffer);
             if (cp != null && generation == cp.generation()) {
                 h.headLength = cp.headLength();
                 h.headHash = cp.headHash();
@@ -277,7 +280,7 @@ public final class LogTailer implements AutoCloseable {
             LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost", path, offset);
             return;
         }
-        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now)) {
+        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer)) {
             h.path = path;
             h.drain(sink, now);
         } catch (IOException e) {

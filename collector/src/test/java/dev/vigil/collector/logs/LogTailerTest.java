@@ -176,6 +176,26 @@ class LogTailerTest {
     }
 
     @Test
+    void shouldNotTakeHeapInProportionToTheLineBoundForEveryTailedFile() throws Exception {
+        // a read buffer per file, of max(64 KiB, logs.max.line.bytes): 1,000 files overflowed the agent's 64 MiB heap
+        for (int i = 0; i < 200; i++) {
+            append(dir.resolve("f" + i + ".log"), 0, 1);
+        }
+        try (LogTailer t = tailer("state", false, format(null, 1 << 20, StandardCharsets.UTF_8))) {
+            final long before = heapAfterGc();
+            t.pollOnce();
+            final long grown = heapAfterGc() - before;
+            assertEquals(200, outbox.logs.size());
+            assertTrue(grown < 64 << 20, "200 tailed files took " + (grown >> 20) + " MiB of heap");
+        }
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
     void shouldBoundRecordsInUtf8BytesAsTheAnalyzerDoesAndNeverCutACharacter() throws Exception {
         final Path log = dir.resolve("app.log");
         // 8 continuation lines of 7,990 two-byte characters: 63,936 characters but 127,872 bytes
