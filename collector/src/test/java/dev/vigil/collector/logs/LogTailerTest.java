@@ -1,6 +1,7 @@
 package dev.vigil.collector.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.collector.delivery.RecordingOutbox;
@@ -193,6 +194,59 @@ class LogTailerTest {
     private static long heapAfterGc() {
         System.gc();
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
+    void shouldReadNothingMoreWhileTheSpoolRefusesRecordsAndLoseNothingOnceItTakesThemAgain() throws Exception {
+        // a full disk: the refused records used to stay in memory while every round read and added more (OutOfMemoryError)
+        final List<Integer> attempts = new java.util.ArrayList<>();
+        final boolean[] refuse = {true};
+        final dev.vigil.collector.delivery.Outbox diskFull = new dev.vigil.collector.delivery.Outbox() {
+            @Override
+            public boolean publish(final dev.vigil.schemas.MetricSample sample) {
+                return outbox.publish(sample);
+            }
+
+            @Override
+            public boolean publish(final LogRecord record) {
+                return publishLogs(List.of(record)) == 1;
+            }
+
+            @Override
+            public int publishLogs(final List<LogRecord> records) {
+                attempts.add(records.size());
+                if (refuse[0]) {
+                    throw new dev.vigil.collector.CollectorException("spool: No space left on device");
+                }
+                records.forEach(outbox::publish);
+                return records.size();
+            }
+
+            @Override
+            public boolean publish(final dev.vigil.schemas.HostEvent event) {
+                return outbox.publish(event);
+            }
+
+            @Override
+            public void sync() {
+                outbox.sync();
+            }
+        };
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 100);
+        try (LogTailer t = new LogTailer(new LogTailer.Options(List.of(dir.resolve("*.log").toString()), false, 10, 0,
+                format(null, 16_384, StandardCharsets.UTF_8)), dir.resolve("state"), diskFull, "host-a",
+                Clock.systemUTC())) {
+            for (int round = 0; round < 3; round++) {
+                assertThrows(dev.vigil.collector.CollectorException.class, t::pollOnce);
+                append(log, 100 + round * 100, 200 + round * 100);
+            }
+            assertEquals(List.of(100, 100, 100), attempts, "the refused records are offered again, nothing is added");
+            refuse[0] = false;
+            t.pollOnce();
+            t.pollOnce();
+        }
+        assertEquals(lines(0, 400), outbox.messages());
     }
 
     @Test
