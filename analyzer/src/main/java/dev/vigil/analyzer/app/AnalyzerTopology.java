@@ -80,7 +80,8 @@ public final class AnalyzerTopology {
         if (hostDetection) {
             // The host-level forest sees each host's metric points in partition order.
             topology.addProcessor(SeriesProcessor.HOST, () -> new HostProcessor(config.series().detector(),
-                    config.series().episodes(), config.series().windows().tumblingMillis()), SERIES);
+                    config.series().episodes(), config.series().windows().tumblingMillis(), config.series().idleMillis(),
+                    config.series().expiryMillis()), SERIES);
             anomalyParents.add(SeriesProcessor.HOST);
             for (final StoreBuilder<?> store : HostProcessor.stores(config.series().detector(), persistent, cache)) {
                 topology.addStateStore(store, SeriesProcessor.HOST);

@@ -12,9 +12,12 @@ import dev.vigil.analyzer.store.LiveStore;
 import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,6 +29,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * host's multivariate forest; scores become host episodes ({@code kind = host}, {@code series =
  * host}) whose contributors name the series that stood out. Input: accepted real metric points in
  * their partition's order, so the result is the same on every replay.
+ *
+ * <p>A stream-time sweep closes the episode of a host that went quiet (no point for {@code idleMillis}, in its
+ * event time and in stream time since its last point came, as for series) and forgets hosts silent for {@code
+ * expiryMillis}: a host that dies during an episode would otherwise leave it open forever.
  */
 public final class HostProcessor implements Processor<String, Point, String, Anomaly> {
     /** Store of {@link HostState}. */
@@ -38,6 +45,12 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
     private final DetectorOptions options;
     private final EpisodePolicy episodes;
     private final long windowMillis;
+    private final long idleMillis;
+    private final long expiryMillis;
+    /** Stream time at which each host's latest point came, in memory only, as in SeriesProcessor. */
+    private final Map<String, Long> arrivals = new HashMap<>();
+    /** Stream time of this processor's first sweep. */
+    private long firstSweep = Long.MIN_VALUE;
     private ProcessorContext<String, Anomaly> context;
     private LiveStore<HostState> states;
     private LiveStore<HostDetector> detectors;
@@ -46,11 +59,16 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
      * @param options detector hyperparameters
      * @param episodes episode thresholds
      * @param windowMillis how often a host is scored, in event time
+     * @param idleMillis how long a host is without points before its episode is closed, in ms
+     * @param expiryMillis how long a host is without points before it is forgotten, in ms
      */
-    public HostProcessor(final DetectorOptions options, final EpisodePolicy episodes, final long windowMillis) {
+    public HostProcessor(final DetectorOptions options, final EpisodePolicy episodes, final long windowMillis,
+                         final long idleMillis, final long expiryMillis) {
         this.options = options;
         this.episodes = episodes;
         this.windowMillis = windowMillis;
+        this.idleMillis = idleMillis;
+        this.expiryMillis = expiryMillis;
     }
 
     /**
@@ -88,6 +106,8 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
         this.context = context;
         this.states = context.getStateStore(STATE_STORE);
         this.detectors = context.getStateStore(DETECTOR_STORE);
+        context.schedule(Duration.ofMillis(Math.max(1000, Math.min(60_000, idleMillis / 2))),
+                PunctuationType.STREAM_TIME, this::sweep);
     }
 
     @Override
@@ -107,7 +127,39 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
         if (h.latest.containsKey(p.series()) || h.latest.size() < HostDetector.MAX_SERIES) {
             h.latest.put(p.series(), p.value());
         }
+        h.lastTime = Math.max(h.lastTime, p.time());
         states.put(p.host(), h);
+        arrivals.put(p.host(), context.currentStreamTimeMs());
+    }
+
+    /** Closes the episodes of quiet hosts and forgets silent ones; runs on stream time. */
+    private void sweep(final long streamTime) {
+        if (firstSweep == Long.MIN_VALUE) {
+            firstSweep = streamTime;
+        }
+        for (final String host : states.keys()) {
+            final HostState h = states.get(host);
+            if (h == null) {
+                continue;
+            }
+            final Long arrived = arrivals.get(host);
+            // As in SeriesProcessor: not seen since a restart counts as seen at the first sweep for closing, and by
+            // its own time alone for forgetting.
+            final long quietFor = streamTime - Math.max(h.lastTime, arrived != null ? arrived : firstSweep);
+            final long silentFor = streamTime - Math.max(h.lastTime, arrived != null ? arrived : Long.MIN_VALUE);
+            if (h.episode != null && (quietFor >= idleMillis || silentFor >= expiryMillis)) {
+                final Anomalies.Subject subject = new Anomalies.Subject(host, SERIES, Point.Kind.HOST.label(), null,
+                        null, Anomalies.HOST_DETECTOR);
+                context.forward(new Record<>(host, Anomalies.quiet(subject, h.episode, h.lastTime, 0), h.lastTime));
+                h.episode = null;
+                states.put(host, h);
+            }
+            if (silentFor >= expiryMillis) {
+                arrivals.remove(host);
+                states.delete(host);
+                detectors.delete(host);
+            }
+        }
     }
 
     private void score(final String host, final HostState h, final long time) {

@@ -12,8 +12,11 @@ import java.util.TreeMap;
  * Small; the host's detector lives in its own store because it changes only once per window.
  */
 final class HostState {
-    private static final int VERSION = 1;
+    /** Version 2 adds {@link #lastTime}; version 1 states are still read (their last time is their window's). */
+    private static final int VERSION = 2;
     long window = Long.MIN_VALUE;
+    /** Event time of the host's latest metric point, in ms. */
+    long lastTime = Long.MIN_VALUE;
     final TreeMap<String, Double> latest = new TreeMap<>();
     Episode episode;
 
@@ -27,6 +30,7 @@ final class HostState {
             if (h.episode != null) {
                 h.episode.write(out);
             }
+            out.writeLong(h.lastTime);
             return out.toByteArray();
         }
 
@@ -34,7 +38,7 @@ final class HostState {
         public HostState decode(final byte[] bytes) {
             final BinaryReader in = new BinaryReader(bytes);
             final int version = in.readByte();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("host state: unknown version " + version);
             }
             final HostState h = new HostState();
@@ -44,6 +48,7 @@ final class HostState {
                 h.latest.put(in.readString(), in.readDouble());
             }
             h.episode = in.readBoolean() ? Episode.read(in) : null;
+            h.lastTime = version == 1 ? h.window : in.readLong();
             return h;
         }
     };
