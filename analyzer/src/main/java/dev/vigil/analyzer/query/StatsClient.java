@@ -16,10 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Asks any analyzer instance for statistics; redirects lead to the instance holding the host. */
+/**
+ * Asks any analyzer instance for statistics; a redirect leads to the instance holding the host. The redirect is
+ * followed here rather than by the HTTP client, so that an error names the instance that failed: the one asked may
+ * be running while the holder it names has just stopped (its partitions move only after the session timeout).
+ */
 public final class StatsClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(TIMEOUT).build();
     private final String endpoint;
 
@@ -39,21 +43,10 @@ public final class StatsClient {
         final URI uri = URI.create("http://" + endpoint + QueryServer.STATS_PATH + "?host="
                 + URLEncoder.encode(host, StandardCharsets.UTF_8) + "&metric="
                 + URLEncoder.encode(metric, StandardCharsets.UTF_8));
-        final HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            if (unresolved(e)) {
-                throw new AnalyzerException("analyzer query endpoint " + endpoint + ": unknown host (--analyzer, "
-                        + "$VIGIL_ANALYZER)", e);
-            }
-            throw new AnalyzerException("analyzer query endpoint " + endpoint + ": cannot connect ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "); is an analyzer running there? (--analyzer, $VIGIL_ANALYZER)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AnalyzerException("interrupted while querying " + endpoint, e);
+        HttpResponse<String> response = send(uri, endpoint, null);
+        if (response.statusCode() == 307 && response.headers().firstValue("Location").isPresent()) {
+            final URI holder = uri.resolve(response.headers().firstValue("Location").get());
+            response = send(holder, holder.getAuthority(), endpoint);
         }
         final JsonNode body;
         try {
@@ -74,6 +67,36 @@ public final class StatsClient {
             windows.add(RecordJson.read(w, StatsWindow.class));
         }
         return windows;
+    }
+
+    /**
+     * @param uri what to ask
+     * @param target host:port asked, for messages
+     * @param referrer the endpoint that redirected to {@code target}, or null when it was asked directly
+     */
+    private HttpResponse<String> send(final URI uri, final String target, final String referrer) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            final String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (referrer != null) {
+                // the instance asked is up: the holder it named is not, or not yet reachable
+                throw new RetriableAnalyzerException("analyzer " + referrer + " redirected the query to the instance "
+                        + "holding the host, " + target + ", which cannot be reached (" + why + "); when that instance "
+                        + "has stopped, its partitions move to another one after the consumer session timeout "
+                        + "(kafka.session.timeout.ms, 45 s by default): try again then", e);
+            }
+            if (unresolved(e)) {
+                throw new AnalyzerException("analyzer query endpoint " + target + ": unknown host (--analyzer, "
+                        + "$VIGIL_ANALYZER)", e);
+            }
+            throw new AnalyzerException("analyzer query endpoint " + target + ": cannot connect (" + why
+                    + "); is an analyzer running there? (--analyzer, $VIGIL_ANALYZER)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AnalyzerException("interrupted while querying " + target, e);
+        }
     }
 
     private static boolean unresolved(final Throwable e) {

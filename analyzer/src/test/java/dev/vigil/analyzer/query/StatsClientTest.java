@@ -3,6 +3,9 @@ package dev.vigil.analyzer.query;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.analyzer.RetriableAnalyzerException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +23,31 @@ class StatsClientTest {
         final String closed = assertThrows(RuntimeException.class,
                 () -> new StatsClient("127.0.0.1:" + port).query("h", "m")).getMessage();
         assertTrue(closed.contains("cannot connect") && closed.contains("is an analyzer running there?"), closed);
+    }
+
+    @Test
+    void shouldNameTheHolderNotTheInstanceAskedWhenTheHolderItRedirectsToIsDown() throws Exception {
+        final int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        // an instance that is up and redirects to the holder of the host, which has just stopped
+        final HttpServer asked = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        asked.createContext(QueryServer.STATS_PATH, exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + dead + QueryServer.STATS_PATH
+                    + "?host=h&metric=m&forwarded=1");
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        asked.start();
+        try {
+            final String endpoint = "127.0.0.1:" + asked.getAddress().getPort();
+            final RetriableAnalyzerException e = assertThrows(RetriableAnalyzerException.class,
+                    () -> new StatsClient(endpoint).query("h", "m"));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + dead) && e.getMessage().contains(endpoint + " redirected")
+                    && !e.getMessage().contains("is an analyzer running there?"), e.getMessage());
+        } finally {
+            asked.stop(0);
+        }
     }
 }
