@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,12 @@ import java.util.concurrent.TimeUnit;
  * lists the locks again, so two processes racing for conflicting locks both notice and at least
  * one backs off. Holders refresh their lock every 5 minutes; a lock not refreshed for 30 minutes,
  * or held by a process of this host that is gone, is stale and removed.
+ *
+ * <p>A holder can lose its lock without noticing it: paused longer than {@link #STALE} (SIGSTOP, a suspended
+ * machine), or seen from a host whose clock runs 30 minutes ahead, its lock is removed as stale, and a prune may then
+ * delete the packs it has not indexed yet. So, as restic 0.16 does, the lock is marked lost when its file is gone or
+ * its last refresh is older than {@link #STALE}, and the repository refuses to write index files and snapshots under
+ * a lost lock ({@link #checkHeld}): the run fails as retriable instead of naming deleted packs.
  */
 public final class RepoLock implements AutoCloseable {
     /** Kind name authenticated with lock files. */
@@ -42,6 +49,14 @@ public final class RepoLock implements AutoCloseable {
     private final boolean exclusive;
     private final ScheduledExecutorService refresher;
     private volatile Handle handle;
+    /** Size of the lock file this holder wrote last: a file of that name and size is this holder's. */
+    private volatile long size;
+    /** The time written in the lock file by its last successful write: others judge it stale from there. */
+    private volatile Instant refreshed;
+    /** Why the lock is lost, or null while it is held. */
+    private volatile String lost;
+    /** What the repository calls before writing an index file or a snapshot. */
+    private final java.util.function.Consumer<String> guard = this::checkHeld;
     /** Removes the lock when the JVM is stopped (Ctrl-C, SIGTERM): others need not wait for it to go stale. */
     private final Thread onExit = new Thread(this::release, "vigil-lock-release");
 
@@ -100,30 +115,98 @@ public final class RepoLock implements AutoCloseable {
         }
         lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(lock.onExit);
+        repo.guardWrites(lock.guard);
         return lock;
     }
 
     private Handle write() {
-        final Info info = new Info(clock.instant().toString(), HostInfo.hostName(), ProcessHandle.current().pid(),
+        final Instant now = clock.instant();
+        final Info info = new Info(now.toString(), HostInfo.hostName(), ProcessHandle.current().pid(),
                 HostInfo.userName(), exclusive, HostInfo.machine());
+        final byte[] plain;
         try {
-            return repo.saveUnpacked(FileType.LOCK, KIND, JSON.writeValueAsBytes(info));
+            plain = JSON.writeValueAsBytes(info);
         } catch (IOException e) {
             throw new BackupException("cannot encode lock: " + e, e);
         }
+        final byte[] sealed = repo.envelope().seal(KIND, plain, true);
+        final Handle h = new Handle(FileType.LOCK, Repository.fileId(sealed));
+        try {
+            repo.backend().save(h, sealed);
+        } catch (IOException e) {
+            throw BackupException.ofWrite(h.toString(), e);
+        }
+        size = sealed.length;
+        refreshed = now;
+        return h;
     }
 
     private synchronized void refresh() {
         final Handle old = handle;
-        if (old == null) {
-            return; // released
+        if (old == null || lost != null) {
+            return; // released, or lost: writing it again would hide that another process took it for stale
         }
         try {
-            handle = write();
-            repo.backend().remove(old);
+            if (stillHeld(old)) {
+                handle = write();
+                repo.backend().remove(old);
+            }
         } catch (IOException | RuntimeException e) {
-            // The next refresh tries again; the lock stays valid for 30 minutes.
+            // The next refresh tries again; the lock stays valid for 30 minutes after the last one that worked.
+            overdue(e.toString());
         }
+    }
+
+    /**
+     * Fails unless this lock is still held: its file is where it was written and its last refresh is younger than
+     * {@link #STALE}. The repository calls it before writing an index file or a snapshot, since another process
+     * that took the lock for stale may have pruned the packs they would name.
+     *
+     * @param what what is about to be written, for the message
+     * @throws RetriableBackupException when the lock is lost; running the command again takes a new one
+     */
+    public synchronized void checkHeld(final String what) {
+        final Handle h = handle;
+        if (lost == null && h != null) {
+            try {
+                stillHeld(h);
+            } catch (IOException e) {
+                // the store cannot tell now; the age of the last refresh still can
+                overdue(e.toString());
+            }
+        }
+        if (lost == null && h == null) {
+            lost = "released";
+        }
+        if (lost != null) {
+            throw new RetriableBackupException(repo.backend().location() + ": lock " + (h == null ? "" : h.shortName()
+                    + " ") + "lost (" + lost + "): another process may have taken it for stale and removed data "
+                    + "this run wrote, so " + what + " was not written; run the command again", null);
+        }
+    }
+
+    /**
+     * @return whether the lock file is there, unchanged, and refreshed recently enough; marks the lock lost if not
+     */
+    private boolean stillHeld(final Handle h) throws IOException {
+        final Optional<FileInfo> now = repo.backend().stat(h);
+        if (now.isEmpty() || now.get().size() != size) {
+            lost = "its file " + h + " was removed" + (now.isEmpty() ? "" : " and replaced");
+            return false;
+        }
+        return !overdue("the store could not be asked");
+    }
+
+    /** Marks the lock lost when its last refresh is older than {@link #STALE}: others may remove it now. */
+    private boolean overdue(final String why) {
+        final Instant last = refreshed;
+        final Instant now = clock.instant();
+        if (last != null && Duration.between(last, now).compareTo(STALE) > 0) {
+            lost = "last refreshed at " + last + ", more than " + STALE.toMinutes() + " minutes before " + now
+                    + " (process paused, or " + why + ")";
+            return true;
+        }
+        return false;
     }
 
     private void checkConflicts(final Handle mine) {
@@ -226,6 +309,7 @@ public final class RepoLock implements AutoCloseable {
 
     private synchronized void release() {
         refresher.shutdownNow();
+        repo.unguardWrites(guard);
         final Handle h = handle;
         handle = null;
         if (h != null) {

@@ -57,9 +57,14 @@ final class PackerManager {
     /** Told the name of each index file written. */
     private final java.util.function.Consumer<String> indexWritten;
 
+    /** Told before each index file is written; throws to refuse it (a lost lock). */
+    private final java.util.function.Consumer<String> beforeIndex;
+
     PackerManager(final Backend backend, final Envelope envelope, final MasterIndex index, final int packSize,
-                  final java.util.function.Consumer<String> indexWritten) {
+                  final java.util.function.Consumer<String> indexWritten,
+                  final java.util.function.Consumer<String> beforeIndex) {
         this.backend = backend;
+        this.beforeIndex = beforeIndex;
         this.indexWritten = indexWritten;
         this.envelope = envelope;
         this.index = index;
@@ -159,6 +164,7 @@ final class PackerManager {
         if (packs.isEmpty()) {
             return;
         }
+        beforeIndex.accept("the index file of " + packs.size() + " packs");
         final byte[] sealed = envelope.seal(IndexFile.KIND, IndexFile.encode(packs), true);
         final Handle h = new Handle(FileType.INDEX, Repository.fileId(sealed));
         backend.save(h, sealed);

@@ -56,6 +56,8 @@ public final class Repository implements AutoCloseable {
     /** Names of the index files the index was loaded from. */
     private final Set<String> indexFiles = new HashSet<>();
     private final PackerManager packers;
+    /** Called with what is about to be written before each index file and snapshot: the lock's check, or none. */
+    private volatile java.util.function.Consumer<String> writeGuard;
     private final ThreadLocal<ZstdCompressCtx> compressors;
     private final ThreadLocal<byte[]> compressBuffers = ThreadLocal.withInitial(() -> new byte[0]);
     private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
@@ -68,7 +70,8 @@ public final class Repository implements AutoCloseable {
         this.aead = new Aead(key);
         this.envelope = new Envelope(aead);
         this.hasher = new BlobHasher(key);
-        this.packers = new PackerManager(backend, envelope, index, config.packSize(), this::indexed);
+        this.packers = new PackerManager(backend, envelope, index, config.packSize(), this::indexed,
+                this::checkWriteGuard);
         this.compressors = ThreadLocal.withInitial(() -> {
             final ZstdCompressCtx c = new ZstdCompressCtx();
             c.setLevel(config.compressionLevel());
@@ -219,6 +222,30 @@ public final class Repository implements AutoCloseable {
     public Set<String> loadedIndexFiles() {
         synchronized (indexFiles) {
             return Set.copyOf(indexFiles);
+        }
+    }
+
+    /**
+     * Sets the check run before every index file and snapshot is written (a held lock's {@code checkHeld}): one
+     * written under a lock that another process took for stale could name packs that process has since deleted.
+     *
+     * @param guard throws to refuse the write; told what is about to be written
+     */
+    public void guardWrites(final java.util.function.Consumer<String> guard) {
+        writeGuard = guard;
+    }
+
+    /** @param guard removes this guard, if it is the one set */
+    public void unguardWrites(final java.util.function.Consumer<String> guard) {
+        if (writeGuard == guard) {
+            writeGuard = null;
+        }
+    }
+
+    private void checkWriteGuard(final String what) {
+        final java.util.function.Consumer<String> guard = writeGuard;
+        if (guard != null) {
+            guard.accept(what);
         }
     }
 
@@ -458,6 +485,9 @@ public final class Repository implements AutoCloseable {
      * @return its handle
      */
     public Handle saveUnpacked(final FileType type, final String kind, final byte[] plain) {
+        if (type == FileType.INDEX || type == FileType.SNAPSHOT) {
+            checkWriteGuard(type == FileType.INDEX ? "the index file" : "the snapshot");
+        }
         final byte[] sealed = envelope.seal(kind, plain, true);
         final Handle h = new Handle(type, fileId(sealed));
         try {
