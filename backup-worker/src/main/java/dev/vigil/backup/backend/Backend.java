@@ -46,6 +46,26 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Stores a whole file atomically unless a file of that name exists: of two processes saving the same name at
+     * once, exactly one succeeds (S3's PUT with {@code If-None-Match: *}, a hard link on a local file system). For the
+     * few files that are not named by their content ({@code config}, the format marker): {@code init} must not
+     * replace another process's repository.
+     *
+     * <p>This default asks then saves, which two processes can both pass: a store that can do better overrides it.
+     *
+     * @param handle its name
+     * @param data its content
+     * @throws java.nio.file.FileAlreadyExistsException when a file of that name exists (it is not replaced)
+     * @throws IOException when it cannot be stored
+     */
+    default void saveNew(final Handle handle, final byte[] data) throws IOException {
+        if (stat(handle).isPresent()) {
+            throw new java.nio.file.FileAlreadyExistsException(handle.toString());
+        }
+        save(handle, data);
+    }
+
+    /**
      * @param handle a file
      * @param offset first byte, &gt;= 0
      * @param length bytes to read, &gt;= 0; fewer only if the file is shorter

@@ -108,6 +108,52 @@ public final class LocalBackend implements Backend {
     @Override
     public void save(final Handle handle, final byte[] data, final int length) throws IOException {
         final Path target = path(handle);
+        final Path tmp = writeTemporary(handle, data, length);
+        try {
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            SAVING.done(tmp);
+        }
+    }
+
+    /**
+     * Links the whole temporary file to its name, which fails when the name exists (link(2) is atomic), where a
+     * rename would replace it.
+     */
+    @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        final Path target = path(handle);
+        final Path tmp = writeTemporary(handle, data, data.length);
+        try {
+            try {
+                Files.createLink(target, tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                // a file system without hard links (some FUSE and network ones): a move that refuses an existing
+                // name, though it asks first and is not atomic
+                Files.move(tmp, target);
+                return;
+            }
+            Files.delete(tmp);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        } finally {
+            SAVING.done(tmp);
+        }
+    }
+
+    /**
+     * @return a temporary file in the handle's directory holding the data, forced to disk when fsync is on; the
+     *     caller puts it in place and then calls {@code SAVING.done} on it
+     */
+    private Path writeTemporary(final Handle handle, final byte[] data, final int length) throws IOException {
+        final Path target = path(handle);
         final Path dir = target.getParent();
         final Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         // a key file is what a password guess is tried against offline: only its owner reads it
@@ -128,27 +174,23 @@ public final class LocalBackend implements Backend {
             SAVING.done(tmp); // not created
             throw e;
         }
-        try {
-            try (FileChannel c = ch) {
-                final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
-                while (buf.hasRemaining()) {
-                    c.write(buf);
-                }
-                if (fsync) {
-                    c.force(false);
-                }
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
+        try (FileChannel c = ch) {
+            final ByteBuffer buf = ByteBuffer.wrap(data, 0, length);
+            while (buf.hasRemaining()) {
+                c.write(buf);
             }
+            if (fsync) {
+                c.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                Files.deleteIfExists(tmp);
+            } finally {
+                SAVING.done(tmp);
             }
-        } finally {
-            SAVING.done(tmp);
+            throw e;
         }
+        return tmp;
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class RetryingBackend implements Backend {
         for (int i = 1; ; i++) {
             try {
                 return op.run();
-            } catch (NoSuchFileException e) {
+            } catch (NoSuchFileException | java.nio.file.FileAlreadyExistsException e) {
                 throw e;
             } catch (IOException e) {
                 if (i >= attempts || permanent(e) || Thread.currentThread().isInterrupted()) {
@@ -98,6 +98,27 @@ public final class RetryingBackend implements Backend {
     public void save(final Handle handle, final byte[] data, final int length) throws IOException {
         retry("save " + handle, () -> {
             inner.save(handle, data, length);
+            return null;
+        });
+    }
+
+    /**
+     * A try that failed after the store took the file (the answer was lost) makes the next one find it: a file there
+     * with exactly these bytes is this call's own (the file holds a random nonce), any other is another's.
+     */
+    @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        final boolean[] tried = {false};
+        retry("save " + handle, () -> {
+            try {
+                inner.saveNew(handle, data);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (!tried[0] || !java.util.Arrays.equals(inner.load(handle), data)) {
+                    throw e;
+                }
+            } finally {
+                tried[0] = true;
+            }
             return null;
         });
     }

@@ -7,6 +7,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.NoRepositoryException;
+import dev.vigil.backup.RepositoryExistsException;
 import dev.vigil.backup.RetriableBackupException;
 import dev.vigil.backup.WrongPasswordException;
 import dev.vigil.backup.backend.Backend;
@@ -88,13 +89,13 @@ public final class Repository implements AutoCloseable {
      * @param kdfN scrypt cost of the first key
      * @param clock for the key's creation time
      * @return the open repository
-     * @throws BackupException when one exists already
+     * @throws RepositoryExistsException when one exists already, or another process created one at the same time
      */
     public static Repository init(final Backend backend, final char[] password, final RepoConfig config,
                                   final int kdfN, final Clock clock) {
         try {
             if (backend.stat(Handle.MARKER).isPresent() || backend.stat(Handle.CONFIG).isPresent()) {
-                throw new BackupException(backend.location() + ": a repository exists already");
+                throw new RepositoryExistsException(backend.location() + ": a repository exists already");
             }
             if (password.length == 0) {
                 throw new IllegalArgumentException("empty password: anyone could open the repository");
@@ -105,10 +106,22 @@ public final class Repository implements AutoCloseable {
             // nothing behind; the marker, written last, is what makes it a repository.
             final byte[] keyFile = KeyFile.create(key, password, kdfN, clock.instant(), HostInfo.hostName(),
                     HostInfo.userName()).toBytes();
-            backend.save(Handle.CONFIG, repo.envelope.seal("config", JSON.writeValueAsBytes(config), false));
+            // config is saved only where none is: of two inits at once, exactly one gets this far, and the other writes
+            // nothing (a key file of its own would be a second master key, and the config it saved would replace
+            // the first's, whose key then opens nothing)
+            try {
+                backend.saveNew(Handle.CONFIG, repo.envelope.seal("config", JSON.writeValueAsBytes(config), false));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                throw new RepositoryExistsException(backend.location() + ": a repository was created there by another "
+                        + "process at the same time; open it (its password may not be this one)");
+            }
             final Handle keyHandle = new Handle(FileType.KEY, fileId(keyFile));
             backend.save(keyHandle, keyFile);
-            backend.save(Handle.MARKER, MARKER.getBytes(StandardCharsets.US_ASCII));
+            try {
+                backend.saveNew(Handle.MARKER, MARKER.getBytes(StandardCharsets.US_ASCII));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // the same line whoever wrote it (config, saved first, is this init's own)
+            }
             return new Repository(backend, config, key, keyHandle.name());
         } catch (IOException e) {
             throw new RetriableBackupException(backend.location() + ": cannot create repository: " + e, e);
@@ -136,6 +149,7 @@ public final class Repository implements AutoCloseable {
                         + "this repository (were they deleted? a copy of keys/ from a backup of it brings them back)");
             }
             final List<String> unreadable = new java.util.ArrayList<>();
+            String configRefused = null;
             for (final FileInfo f : keys) {
                 final MasterKey key;
                 try {
@@ -150,13 +164,26 @@ public final class Repository implements AutoCloseable {
                 }
                 if (key != null) {
                     final Envelope env = new Envelope(new Aead(key));
-                    final RepoConfig config = JSON.readValue(env.open("config", backend.load(Handle.CONFIG), "config"),
-                            RepoConfig.class);
+                    final byte[] plain;
+                    try {
+                        plain = env.open("config", backend.load(Handle.CONFIG), "config");
+                    } catch (InvalidDataException e) {
+                        // a key of another master key with the same password (left by two inits at once, before
+                        // init refused the second): another key file may hold config's key
+                        configRefused = f.handle() + " opens with this password but config does not authenticate "
+                                + "with its master key";
+                        continue;
+                    }
+                    final RepoConfig config = JSON.readValue(plain, RepoConfig.class);
                     config.check();
                     final Repository repo = new Repository(backend, config, key, f.handle().name());
                     repo.loadIndex();
                     return repo;
                 }
+            }
+            if (configRefused != null) {
+                throw new InvalidDataException(backend.location() + ": config: " + configRefused + ", nor with that "
+                        + "of any other key file it opens (config damaged, or replaced)");
             }
             throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)"
                     + (unreadable.isEmpty() ? "" : "; " + unreadable.size() + " of " + keys.size() + " key files cannot "

@@ -10,10 +10,8 @@ import dev.vigil.backup.archiver.ChangeJournal;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.checker.Checker;
-import dev.vigil.backup.crypto.KeyFile;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
-import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
@@ -152,10 +150,7 @@ public final class CommandExecutor {
         final Path dir = Path.of(config.dataset(dataset, "repository"));
         final char[] pw = password(Path.of(config.dataset(dataset, "password.file")));
         final LocalBackend backend = new LocalBackend(dir, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
-        if (create && !Files.exists(dir.resolve("vigil-repository"))) {
-            return Repository.init(backend, pw, RepoConfig.create(1 << 20, 3, 16 << 20), KeyFile.DEFAULT_N, clock);
-        }
-        return Repository.open(backend, pw);
+        return create ? RepositoryOpener.openOrCreate(backend, pw, clock) : Repository.open(backend, pw);
     }
 
     private static char[] password(final Path file) {
@@ -383,8 +378,7 @@ public final class CommandExecutor {
         final char[] pw = password(Path.of(config.dataset(cmd.getDataset(), "offsite.password.file")));
         final LocalBackend backend = new LocalBackend(offsite, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
         try (Repository src = open(cmd.getDataset(), false); RepoLock l1 = RepoLock.acquire(src, false, clock);
-             Repository dst = Files.exists(offsite.resolve("vigil-repository")) ? Repository.open(backend, pw)
-                     : Repository.init(backend, pw, RepoConfig.create(1 << 20, 3, 16 << 20), KeyFile.DEFAULT_N, clock);
+             Repository dst = RepositoryOpener.openOrCreate(backend, pw, clock);
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
             final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
                     && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())));

@@ -87,6 +87,43 @@ abstract class BackendContract {
     }
 
     @Test
+    void shouldLetExactlyOneOfSeveralThreadsSaveANewFileAndNeverReplaceIt() throws Exception {
+        final ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                final Handle h = new Handle(FileType.INDEX, String.format("%08x", round));
+                final java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                final List<Future<byte[]>> work = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    final byte[] data = bytes("writer " + i + " of round " + round);
+                    work.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            backend.saveNew(h, data);
+                            return data;
+                        } catch (java.nio.file.FileAlreadyExistsException e) {
+                            return null;
+                        }
+                    }));
+                }
+                final List<byte[]> won = new ArrayList<>();
+                for (final Future<byte[]> f : work) {
+                    if (f.get() != null) {
+                        won.add(f.get());
+                    }
+                }
+                assertEquals(1, won.size(), "round " + round + ": one save wins, the others are refused");
+                assertArrayEquals(won.get(0), backend.load(h), "the winner's file stays");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(10, backend.list(FileType.INDEX).size(), "no temporary file listed");
+        assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> backend.saveNew(new Handle(FileType.INDEX,
+                "00000000"), bytes("again")));
+    }
+
+    @Test
     void shouldTakeSavesAndLoadsFromSeveralThreadsAtOnce() throws Exception {
         final ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

@@ -77,6 +77,15 @@ public final class FaultyBackend implements Backend {
     }
 
     @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        maybeFail("save " + handle);
+        if (savesLeft.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) == 0) {
+            throw new IOException("injected: no space left saving " + handle);
+        }
+        inner.saveNew(handle, data);
+    }
+
+    @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         maybeFail("load " + handle + " at " + offset);
         return inner.load(handle, offset, length);

@@ -35,6 +35,11 @@ public class ForwardingBackend implements Backend {
     }
 
     @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        inner.saveNew(handle, data);
+    }
+
+    @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         return inner.load(handle, offset, length);
     }

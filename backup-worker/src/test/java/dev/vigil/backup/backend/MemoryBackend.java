@@ -23,6 +23,13 @@ public final class MemoryBackend implements Backend {
     }
 
     @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        if (files.putIfAbsent(handle, data.clone()) != null) {
+            throw new java.nio.file.FileAlreadyExistsException(handle.toString());
+        }
+    }
+
+    @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException("offset and length must be >= 0, were " + offset + ", " + length);

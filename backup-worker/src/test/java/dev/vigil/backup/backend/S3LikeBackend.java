@@ -111,6 +111,17 @@ public final class S3LikeBackend implements Backend {
         ghosts.remove(key);
     }
 
+    /** A conditional PUT ({@code If-None-Match: *}): refused when the key exists. */
+    @Override
+    public void saveNew(final Handle handle, final byte[] data) throws IOException {
+        puts.incrementAndGet();
+        final String key = key(handle);
+        if (objects.putIfAbsent(key, new Obj(handle, data.clone(), seq.incrementAndGet())) != null) {
+            throw new java.nio.file.FileAlreadyExistsException(key, null, "412 Precondition Failed");
+        }
+        ghosts.remove(key);
+    }
+
     @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         if (offset < 0 || length < 0) {
