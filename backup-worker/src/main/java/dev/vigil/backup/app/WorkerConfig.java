@@ -46,7 +46,9 @@ public final class WorkerConfig extends CommonConfig {
     private static final String VERIFY_SHARE_DOC = "Share of packs a VERIFY reads and authenticates in full, in [0, 1]: "
             + "round(share x packs) of them, at least one, chosen at random.";
     public static final String FSYNC_CONFIG = "worker.fsync";
-    private static final String FSYNC_DOC = "Force repository files to disk before they are renamed into place.";
+    private static final String FSYNC_DOC = "Force repository files to disk before they are renamed "
+            + "into place, and their directory after: a file and its name are durable before any file that names it "
+            + "is written (packs before their index, the index before the snapshot).";
 
     public static final String JOURNAL_EVENTS_CONFIG = "worker.journal.events";
     private static final String JOURNAL_EVENTS_DOC = "Keep the collector's file.activity events of this host's datasets "

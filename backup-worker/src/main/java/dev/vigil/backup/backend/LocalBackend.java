@@ -24,6 +24,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * A repository in a local directory. Files are written to a temporary name in their final
  * directory, optionally forced to disk, then renamed, so a reader (or a crash) never sees half a
  * file. Reads keep a few files open per thread: a restore reads many small ranges of few packs.
+ *
+ * <p>With fsync on, a save returns once the file and its name are durable: the rename lives in the directory, so the
+ * directory is forced too (and a new directory's parent). Without it a power loss could keep an index file and lose
+ * the name of a pack it lists, which the index was written after. Since every save is durable when it returns,
+ * {@link #sync()} has nothing left to do.
  */
 public final class LocalBackend implements Backend {
     /** Start of the name of a file being written, before its rename into place. */
@@ -48,6 +53,18 @@ public final class LocalBackend implements Backend {
     private static final int OPEN_PER_THREAD = 16;
     private final Path root;
     private final boolean fsync;
+    /** Forces a directory to disk; tests watch it. */
+    private final DirectorySync directorySync;
+    /** Whether the file system refused to force a directory (EINVAL: some FUSE and network ones); then it is not tried. */
+    private volatile boolean directorySyncUnsupported;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBackend.class);
+
+    /** How a directory is forced to disk. */
+    @FunctionalInterface
+    interface DirectorySync {
+        /** @param dir a directory whose entries must be durable */
+        void force(Path dir) throws IOException;
+    }
     private final Set<FileChannel> open = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Map<String, FileChannel>> channels = ThreadLocal.withInitial(() ->
             new LinkedHashMap<>(OPEN_PER_THREAD * 2, 0.75f, true) {
@@ -68,8 +85,39 @@ public final class LocalBackend implements Backend {
      * @param fsync whether each saved file is forced to disk before its rename (durable against power loss)
      */
     public LocalBackend(final Path root, final boolean fsync) {
+        this(root, fsync, LocalBackend::forceDirectory);
+    }
+
+    /** For tests that watch which directories are forced, and when. */
+    LocalBackend(final Path root, final boolean fsync, final DirectorySync directorySync) {
         this.root = root.toAbsolutePath().normalize();
         this.fsync = fsync;
+        this.directorySync = directorySync;
+    }
+
+    /** fsync(2) of a directory: on Linux a directory opened for reading can be forced. */
+    private static void forceDirectory(final Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** Makes a directory's entries durable (a name renamed or linked into it, a directory created in it). */
+    private void syncDirectory(final Path dir) throws IOException {
+        if (!fsync || directorySyncUnsupported) {
+            return;
+        }
+        try {
+            directorySync.force(dir);
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("Invalid argument")) {
+                throw e;
+            }
+            // EINVAL: this file system cannot force a directory (restic ignores it too); files are still forced
+            directorySyncUnsupported = true;
+            LOG.warn("{}: the file system cannot force a directory to disk ({}); a power loss may lose the names of "
+                    + "files just written", root, e.getMessage());
+        }
     }
 
     /** @return the repository directory */
@@ -115,6 +163,7 @@ public final class LocalBackend implements Backend {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            syncDirectory(target.getParent());
         } finally {
             SAVING.done(tmp);
         }
@@ -137,9 +186,11 @@ public final class LocalBackend implements Backend {
                 // a file system without hard links (some FUSE and network ones): a move that refuses an existing
                 // name, though it asks first and is not atomic
                 Files.move(tmp, target);
+                syncDirectory(target.getParent());
                 return;
             }
             Files.delete(tmp);
+            syncDirectory(target.getParent());
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -166,7 +217,7 @@ public final class LocalBackend implements Backend {
                 try {
                     return FileChannel.open(tmp, create, mode);
                 } catch (NoSuchFileException e) {
-                    Files.createDirectories(dir);
+                    createDirectories(dir);
                     return FileChannel.open(tmp, create, mode);
                 }
             });
@@ -191,6 +242,20 @@ public final class LocalBackend implements Backend {
             throw e;
         }
         return tmp;
+    }
+
+    /** Creates a directory and those above it up to the root, each made durable in its parent. */
+    private void createDirectories(final Path dir) throws IOException {
+        final List<Path> created = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            created.add(0, p);
+        }
+        Files.createDirectories(dir);
+        for (final Path p : created) {
+            if (p.getParent() != null) {
+                syncDirectory(p.getParent());
+            }
+        }
     }
 
     @Override
