@@ -258,14 +258,14 @@ public final class Checker {
     private void markUnreadable(final List<PackedBlob> expected, final byte[] whole, final Handle pack,
                                 final Set<BlobId> bad) {
         for (final PackedBlob b : expected) {
-            if (!authentic(b, whole, pack)) {
+            if (!authentic(repo, b, whole, pack)) {
                 bad.add(b.id());
             }
         }
     }
 
     /** @return whether the blob decrypts, authenticates and hashes to its id where {@code b} says it is */
-    private boolean authentic(final PackedBlob b, final byte[] whole, final Handle pack) {
+    static boolean authentic(final Repository repo, final PackedBlob b, final byte[] whole, final Handle pack) {
         try {
             final byte[] plain = repo.openBlob(b, whole, b.offset(), pack.toString());
             return Arrays.equals(repo.hasher().id(plain, 0, plain.length), b.id().toBytes());
@@ -297,7 +297,7 @@ public final class Checker {
         }
         final List<String> damaged = new ArrayList<>();
         for (final PackedBlob b : actual) {
-            if (!authentic(b, whole, pack)) {
+            if (!authentic(repo, b, whole, pack)) {
                 damaged.add(b.id().toString());
                 bad.add(b.id());
             }

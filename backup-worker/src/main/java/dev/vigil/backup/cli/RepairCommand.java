@@ -35,7 +35,7 @@ final class RepairCommand implements Runnable {
                 } else {
                     out.printf("%d packs and %d blobs indexed; %d index files replaced (%d damaged)%n", result.packs(),
                             result.blobs(), result.indexFilesReplaced(), result.damagedIndexFiles());
-                    result.unreadablePacks().forEach(p -> out.println("not indexed: " + p));
+                    result.unreadablePacks().forEach(p -> out.println("header unreadable: " + p));
                 }
                 return result.unreadablePacks().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
             }
