@@ -213,7 +213,7 @@ public final class Checker {
         try {
             for (final FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
                 try {
-                    out.add(store.load(f.handle().name()));
+                    store.find(f.handle().name()).ifPresent(out::add); // forgotten since the listing: not an error
                 } catch (BackupException e) {
                     errors.add(e.getMessage() + " (this snapshot cannot be restored)");
                 }

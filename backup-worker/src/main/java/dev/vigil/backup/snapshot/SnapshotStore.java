@@ -51,11 +51,22 @@ public final class SnapshotStore {
      * @return the snapshot
      */
     public Snapshot load(final String id) {
+        return find(id).orElseThrow(() -> new BackupException("snapshot " + new Handle(FileType.SNAPSHOT, id)
+                .shortName() + ": not found"));
+    }
+
+    /**
+     * @param id a full snapshot id, from a listing
+     * @return the snapshot, or empty when it is gone: removed since the listing ({@code forget} at the same time), or
+     *     listed by a store whose listing lags behind its removes
+     * @throws InvalidDataException when it is damaged
+     */
+    public Optional<Snapshot> find(final String id) {
         final Handle h = new Handle(FileType.SNAPSHOT, id);
         try {
-            return JSON.readValue(repo.loadUnpacked(h, KIND), Snapshot.class).withId(id);
+            return Optional.of(JSON.readValue(repo.loadUnpacked(h, KIND), Snapshot.class).withId(id));
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new BackupException("snapshot " + h.shortName() + ": not found");
+            return Optional.empty();
         } catch (IOException e) {
             throw new RetriableBackupException(h + ": cannot read: " + e, e);
         }
@@ -71,7 +82,7 @@ public final class SnapshotStore {
         try {
             for (final FileInfo f : repo.backend().list(FileType.SNAPSHOT)) {
                 try {
-                    out.add(load(f.handle().name()));
+                    find(f.handle().name()).ifPresent(out::add); // one forgotten since the listing is not an error
                 } catch (InvalidDataException e) {
                     LOG.warn("{} (skipped; 'vigil repo forget {}' removes it)", e.getMessage(), f.handle().shortName());
                     damaged.add(e.getMessage());

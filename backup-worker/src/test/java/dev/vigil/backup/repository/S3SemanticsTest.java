@@ -140,4 +140,23 @@ class S3SemanticsTest {
                     "out"));
         }
     }
+
+    @Test
+    void shouldListAndCheckTheSnapshotsLeftWhenOneListedWasForgottenSinceTheListing() throws Exception {
+        final S3LikeBackend s3 = new S3LikeBackend();
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        random(src.resolve("a"), 10_000, 1);
+        try (Repository repo = TestRepos.create(s3)) {
+            final Snapshot first = backup(repo, src, Level.FULL);
+            random(src.resolve("b"), 10_000, 2);
+            backup(repo, src, Level.INCREMENTAL);
+            // a forget at the same time, seen through a listing that lags behind removes
+            s3.lagListing(FileType.SNAPSHOT);
+            new SnapshotStore(repo).remove(first.id());
+            final SnapshotStore store = new SnapshotStore(repo);
+            assertEquals(1, store.list().size());
+            assertTrue(store.damaged().isEmpty(), store.damaged().toString());
+            assertValid(repo);
+        }
+    }
 }
