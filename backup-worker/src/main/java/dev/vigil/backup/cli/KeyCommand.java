@@ -79,9 +79,20 @@ final class KeyCommand implements Runnable {
             try (Repository r = repo.open()) {
                 final List<Map<String, Object>> rows = new ArrayList<>();
                 for (final FileInfo f : r.backend().list(FileType.KEY)) {
-                    final KeyFile k = KeyFile.parse(r.backend().load(f.handle()), f.handle().toString());
                     final Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", f.handle().name());
+                    final KeyFile k;
+                    try {
+                        k = KeyFile.parse(r.backend().load(f.handle()), f.handle().toString());
+                    } catch (dev.vigil.backup.InvalidDataException e) {
+                        // one damaged key file must not hide the others: it is listed, for 'key remove'
+                        row.put("current", false);
+                        row.put("damaged", e.getMessage());
+                        rows.add(row);
+                        continue;
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        continue; // removed since the listing
+                    }
                     row.put("current", f.handle().name().equals(r.keyName()));
                     row.put("host", k.host());
                     row.put("username", k.username());
@@ -96,6 +107,11 @@ final class KeyCommand implements Runnable {
                     printJson(rows);
                 } else {
                     for (final Map<String, Object> row : rows) {
+                        if (row.containsKey("damaged")) {
+                            out.printf(" %s  damaged: %s%n", row.get("id").toString().substring(0, 8),
+                                    row.get("damaged"));
+                            continue;
+                        }
                         out.printf("%s%s  %-12s %-10s %s  %s%n", (Boolean) row.get("current") ? "*" : " ",
                                 row.get("id").toString().substring(0, 8), row.get("host"), row.get("username"),
                                 row.get("created"), row.get("kdf"));

@@ -70,12 +70,31 @@ public record KeyFile(String kdf, int n, int r, int p, String salt, String data,
         if (!KDF.equals(kdf)) {
             throw new InvalidDataException(what + ": unknown KDF '" + kdf + "'");
         }
+        checkParameters(what);
         final Base64.Decoder b64 = Base64.getDecoder();
         final byte[] kek = derive(password, b64.decode(salt), n, r, p);
         try {
             return MasterKey.of(new Aead(kek).open(b64.decode(data), AAD, what));
         } catch (InvalidDataException e) {
             return null;
+        }
+    }
+
+    /** Most memory scrypt may take (128 x N x r bytes): what {@link #create}'s largest N takes with r = 8. */
+    private static final long MAX_MEMORY = 1L << 30;
+
+    /**
+     * The parameters are read from a file anyone with write access to the repository can change: a huge N or r
+     * would make every open allocate gigabytes (or fail for want of them), a huge p run for hours. Refused before
+     * deriving anything.
+     */
+    private void checkParameters(final String what) {
+        final boolean ok = n >= 2 && Integer.bitCount(n) == 1 && n <= 1 << 20 && r >= 1 && r <= 32 && p >= 1
+                && p <= 16 && 128L * n * r <= MAX_MEMORY;
+        if (!ok) {
+            throw new InvalidDataException(what + ": scrypt parameters N=" + n + " r=" + r + " p=" + p + " are out of "
+                    + "range (N a power of 2 up to 2^20, r 1-32, p 1-16, 128 x N x r at most 1 GiB of memory): "
+                    + "damaged or tampered with, refused");
         }
     }
 

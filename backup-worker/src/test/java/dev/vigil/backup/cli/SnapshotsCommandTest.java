@@ -430,4 +430,13 @@ class SnapshotsCommandTest {
             return s.toList();
         }
     }
+
+    @Test
+    void shouldListADamagedKeyFileAsDamagedBesideTheOthers() throws Exception {
+        final String repo = initRepo();
+        Files.writeString(Path.of(repo, "keys", "0".repeat(64)), "{\"kdf\": \"scr");
+        final String out = run("key", "list", "--repo", repo, "--password-file", pw);
+        assertTrue(out.contains("00000000  damaged: "), out);
+        assertTrue(out.lines().anyMatch(l -> l.startsWith("*")), "the key that opened is listed too: " + out);
+    }
 }

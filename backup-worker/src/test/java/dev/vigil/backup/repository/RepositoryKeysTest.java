@@ -122,6 +122,24 @@ class RepositoryKeysTest {
     }
 
     @Test
+    void shouldRefuseAKeyFileWhoseScryptParametersWouldExhaustMemoryAndOpenWithAnother() throws Exception {
+        final S3LikeBackend store = new S3LikeBackend(); // lists in name order: the hostile file comes first
+        TestRepos.create(store).close();
+        final String hostile = new String(dev.vigil.backup.crypto.KeyFile.create(dev.vigil.backup.crypto.MasterKey
+                .random(), TestRepos.PASSWORD, 1024, java.time.Instant.now(), "h", "u").toBytes(),
+                StandardCharsets.UTF_8).replaceFirst("\"r\" : 8", "\"r\" : 1048576"); // 128 GiB per try
+        assertTrue(hostile.contains("1048576"), hostile);
+        store.save(new Handle(FileType.KEY, "0".repeat(64)), hostile.getBytes(StandardCharsets.UTF_8));
+        try (Repository repo = Repository.open(store, TestRepos.PASSWORD)) {
+            assertNotNull(repo.keyName());
+        }
+        final WrongPasswordException wrong = assertThrows(WrongPasswordException.class, () -> Repository.open(store,
+                "other".toCharArray()));
+        assertTrue(wrong.getMessage().contains("scrypt parameters N=1024 r=1048576 p=1 are out of range"),
+                wrong.getMessage());
+    }
+
+    @Test
     void shouldNotTakeALockItCouldNotReadForStaleAndRemoveIt() throws Exception {
         final MemoryBackend memory = new MemoryBackend();
         final java.util.concurrent.atomic.AtomicBoolean failLockReads = new java.util.concurrent.atomic.AtomicBoolean();
