@@ -150,9 +150,11 @@ public final class Checker {
                 }
             }
         });
+        boolean dataDamaged = false;
         for (final String problem : problems) {
             if (problem != null) {
                 errors.add(problem);
+                dataDamaged = true;
             }
         }
         final boolean indexDamaged = !repo.indexErrors().isEmpty();
@@ -182,9 +184,9 @@ public final class Checker {
             }
         }
         if (blobsNotIndexed && !indexDamaged) {
-            errors.add("snapshots use blobs that no index file names (an index file is missing?): 'vigil repo repair "
-                    + "index' rebuilds the index from the packs (do not prune before: the packs it lost look unused); "
-                    + "what is still missing after it is lost: a backup stores it again while its files exist");
+            errors.add("snapshots use blobs that no index file names: if an index file was lost, 'vigil repo repair "
+                    + "index' indexes their packs again (do not prune before: they look unused); if it ran already, "
+                    + "that data is lost, and the next backup stores again what the dataset still holds");
         }
         final int[] unused = {0};
         index.forEach((id, loc) -> {
@@ -203,6 +205,12 @@ public final class Checker {
             }
         } catch (IOException e) {
             // a hint only
+        }
+        if (dataDamaged) {
+            // while the index names damaged data, backups take it as stored: it must leave the index to be stored again
+            hints.add("what to do about the damaged packs: 'vigil repo repair index --read-data' leaves their damaged "
+                    + "data out of the index; the next backup then stores again what the dataset still holds, which "
+                    + "heals the snapshots that used it; a check after it names what is lost for good");
         }
         return new Report(errors, hints, snapshots.size(), indexed.size(), index.size(), bytesRead.get());
     }

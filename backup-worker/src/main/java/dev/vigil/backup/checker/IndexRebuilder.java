@@ -23,13 +23,29 @@ import java.util.Set;
  * <p>A pack whose header cannot be read (cut short, its tail damaged) still holds blobs: those the old index placed in
  * it that authenticate there are kept in the new index, as {@link Checker} counts them, so the files they hold still
  * restore; only the rest is lost.
+ *
+ * <p>Reading the data too ({@code readData}) leaves out the blobs that do not authenticate in packs whose header is
+ * fine (a flipped bit): while the index names a damaged blob, backups take it as stored and never store it again; once
+ * it is out, the next backup of a file that still holds that data stores it again (its id is the same), which heals the
+ * snapshots that used it. Such a pack's whole blobs move to a new pack and the damaged file goes, once the new index
+ * names them there (restic's {@code repair packs}).
  */
 public final class IndexRebuilder {
     private final Repository repo;
+    private final boolean readData;
 
-    /** @param repo an open repository, exclusively locked */
+    /** @param repo an open repository, exclusively locked; headers only */
     public IndexRebuilder(final Repository repo) {
+        this(repo, false);
+    }
+
+    /**
+     * @param repo an open repository, exclusively locked
+     * @param readData whether every pack is read whole and its blobs authenticated, the damaged ones left out
+     */
+    public IndexRebuilder(final Repository repo, final boolean readData) {
         this.repo = repo;
+        this.readData = readData;
     }
 
     /**
@@ -41,9 +57,15 @@ public final class IndexRebuilder {
      * @param damagedIndexFiles index files that could not be read when the repository was opened
      * @param unreadablePacks packs whose header could not be read, with the reason and how many of the blobs the old
      *     index placed there were kept (those that authenticate where it said); the others are unindexed
+     * @param damagedPacks with {@code readData}: packs whose header reads but some of whose blobs do not authenticate,
+     *     with how many were left out of the index
      */
     public record Result(int packs, long blobs, int indexFilesReplaced, int damagedIndexFiles,
-                         List<String> unreadablePacks) {
+                         List<String> unreadablePacks, List<String> damagedPacks) {
+        /** @return whether some data was found lost: a backup should store again what the datasets still hold */
+        public boolean dataLost() {
+            return !unreadablePacks.isEmpty() || !damagedPacks.isEmpty();
+        }
     }
 
     /** @return what it did */
@@ -51,12 +73,33 @@ public final class IndexRebuilder {
         try {
             final Map<String, List<PackedBlob>> packs = new LinkedHashMap<>();
             final List<String> unreadable = new ArrayList<>();
+            final List<String> damaged = new ArrayList<>();
+            final List<Handle> rewritten = new ArrayList<>();
             final Map<String, List<PackedBlob>> before = new java.util.HashMap<>();
             repo.index().forEach((id, loc) -> before.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
             long blobs = 0;
             for (final FileInfo f : repo.backend().list(FileType.PACK)) {
                 try {
-                    final List<PackedBlob> in = PackReader.blobs(repo.backend(), f.handle(), f.size(), repo.envelope());
+                    List<PackedBlob> in;
+                    if (readData) {
+                        final byte[] whole = repo.backend().load(f.handle());
+                        final List<PackedBlob> listed = PackReader.blobs(whole, f.handle(), repo.envelope());
+                        in = listed.stream().filter(b -> Checker.authentic(repo, b, whole, f.handle())).toList();
+                        if (in.size() < listed.size()) {
+                            // the file is damaged for good: its whole blobs move to a new pack, and it goes
+                            for (final PackedBlob b : in) {
+                                repo.repack(b, java.util.Arrays.copyOfRange(whole, b.offset(),
+                                        b.offset() + b.storedLength()));
+                            }
+                            blobs += in.size();
+                            rewritten.add(f.handle());
+                            damaged.add(f.handle() + ": " + (listed.size() - in.size()) + " of its " + listed.size()
+                                    + " blobs do not authenticate; the others moved to a new pack and it is removed");
+                            continue;
+                        }
+                    } else {
+                        in = PackReader.blobs(repo.backend(), f.handle(), f.size(), repo.envelope());
+                    }
                     packs.put(f.handle().name(), in);
                     blobs += in.size();
                 } catch (IOException | BackupException e) {
@@ -71,6 +114,10 @@ public final class IndexRebuilder {
                             + "indexed"));
                 }
             }
+            if (!rewritten.isEmpty()) {
+                repo.flush();
+                packs.putAll(repo.writtenPacks());
+            }
             // the files listed before the packs were read: one listed since may name packs this listing missed
             final Set<String> old = new java.util.HashSet<>(repo.loadedIndexFiles());
             final Handle fresh = repo.saveIndex(packs);
@@ -81,7 +128,10 @@ public final class IndexRebuilder {
                     replaced++;
                 }
             }
-            return new Result(packs.size(), blobs, replaced, repo.indexErrors().size(), unreadable);
+            for (final Handle h : rewritten) {
+                repo.backend().remove(h); // only once the new index names its blobs elsewhere
+            }
+            return new Result(packs.size(), blobs, replaced, repo.indexErrors().size(), unreadable, damaged);
         } catch (IOException e) {
             throw new BackupException("index rebuild of " + repo.backend().location() + ": " + e, e);
         }

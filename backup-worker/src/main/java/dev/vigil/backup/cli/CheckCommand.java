@@ -38,11 +38,11 @@ final class CheckCommand extends RepoSubcommand {
             } else {
                 out.printf("checked %d snapshots, %d packs, %d blobs%s%n", report.snapshots(), report.packs(),
                         report.blobs(), share != 0 ? ", read " + bytes(report.bytesRead()) : "");
-                for (final String h : report.hints()) {
-                    out.println("hint: " + h);
-                }
                 for (final String e : report.errors()) {
                     out.println("error: " + e);
+                }
+                for (final String h : report.hints()) {
+                    out.println("hint: " + h);
                 }
                 out.println(report.ok() ? "no errors were found" : report.errors().size() + " errors found");
             }

@@ -56,7 +56,7 @@ public final class RepoOptions {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new NoRepositoryException(dir + ": a file, not a repository directory");
         }
-        return new RetryingBackend(new LocalBackend(dir, !noFsync), 3, 200);
+        return RetryingBackend.around(new LocalBackend(dir, !noFsync));
     }
 
     /**

@@ -183,7 +183,8 @@ public final class Repository implements AutoCloseable {
             }
             if (configRefused != null) {
                 throw new InvalidDataException(backend.location() + ": config: " + configRefused + ", nor with that "
-                        + "of any other key file it opens (config damaged, or replaced)");
+                        + "of any other key file it opens: config is damaged or was replaced. It never changes after init, so "
+                        + "the config file of any copy of this repository (a backup of it, an rsync) puts it right");
             }
             throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)"
                     + (unreadable.isEmpty() ? "" : "; " + unreadable.size() + " of " + keys.size() + " key files cannot "

@@ -8,7 +8,9 @@ import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.BackupProgress;
 import dev.vigil.backup.archiver.ChangeJournal;
 import dev.vigil.backup.archiver.Level;
+import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.migration.SnapshotCopier;
@@ -149,8 +151,13 @@ public final class CommandExecutor {
     private Repository open(final String dataset, final boolean create) {
         final Path dir = Path.of(config.dataset(dataset, "repository"));
         final char[] pw = password(Path.of(config.dataset(dataset, "password.file")));
-        final LocalBackend backend = new LocalBackend(dir, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
+        final Backend backend = backend(dir);
         return create ? RepositoryOpener.openOrCreate(backend, pw, clock) : Repository.open(backend, pw);
+    }
+
+    /** The same store as {@code vigil repo}'s: a passing failure of a network file system is retried, not fatal. */
+    private Backend backend(final Path repository) {
+        return RetryingBackend.around(new LocalBackend(repository, config.getBoolean(WorkerConfig.FSYNC_CONFIG)));
     }
 
     private static char[] password(final Path file) {
@@ -376,7 +383,7 @@ public final class CommandExecutor {
     private Outcome migrate(final BackupCommand cmd) {
         final Path offsite = Path.of(config.dataset(cmd.getDataset(), "offsite.repository"));
         final char[] pw = password(Path.of(config.dataset(cmd.getDataset(), "offsite.password.file")));
-        final LocalBackend backend = new LocalBackend(offsite, config.getBoolean(WorkerConfig.FSYNC_CONFIG));
+        final Backend backend = backend(offsite);
         try (Repository src = open(cmd.getDataset(), false); RepoLock l1 = RepoLock.acquire(src, false, clock);
              Repository dst = RepositoryOpener.openOrCreate(backend, pw, clock);
              RepoLock l2 = RepoLock.acquire(dst, false, clock)) {

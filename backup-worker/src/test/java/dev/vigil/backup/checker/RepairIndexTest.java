@@ -94,4 +94,66 @@ class RepairIndexTest {
                     && h.contains("interrupted run")), report.hints().toString());
         }
     }
+
+    @Test
+    void shouldTakeAFlippedBlobOutOfTheIndexWithReadDataSoTheNextBackupStoresItAgainAndHealsTheOldSnapshot()
+            throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Random random = new Random(12);
+        for (int i = 0; i < 20; i++) {
+            final byte[] b = new byte[12_000];
+            random.nextBytes(b);
+            Files.write(src.resolve(String.format("f%02d", i)), b);
+        }
+        final Path dir = tmp.resolve("repo");
+        final Snapshot first;
+        final String packName;
+        try (Repository repo = TestRepos.create(dir)) {
+            first = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null)
+                    .snapshot();
+            final MasterIndex.Location loc = locate(repo, src.resolve("f07"));
+            packName = loc.pack();
+            final Path pack = dir.resolve("data").resolve(packName.substring(0, 2)).resolve(packName);
+            try (RandomAccessFile raf = new RandomAccessFile(pack.toFile(), "rw")) {
+                final long at = loc.blob().offset() + loc.blob().storedLength() / 2;
+                raf.seek(at);
+                final int b = raf.read();
+                raf.seek(at);
+                raf.write(b ^ 1);
+            }
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertFalse(report.ok());
+            assertTrue(report.hints().stream().anyMatch(h -> h.contains("repair index --read-data")),
+                    report.hints().toString());
+            // the headers are whole: without reading the data, the damaged blob stays indexed
+            assertTrue(new IndexRebuilder(repo).rebuild().damagedPacks().isEmpty());
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final IndexRebuilder.Result result = new IndexRebuilder(repo, true).rebuild();
+            assertEquals(1, result.damagedPacks().size(), result.damagedPacks().toString());
+            assertTrue(result.dataLost());
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            assertFalse(Files.exists(dir.resolve("data").resolve(packName.substring(0, 2)).resolve(packName)),
+                    "the damaged pack is gone, its whole blobs moved");
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.errors().stream().anyMatch(e -> e.contains("/f07: data blob")), report.errors().toString());
+            assertTrue(report.errors().stream().noneMatch(e -> e.contains("file /") && !e.contains("/f07:")),
+                    "only f07's data is lost: " + report.errors());
+            // an incremental backup of unchanged files: f07's content is not in the index, so it is read again
+            new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL), null);
+        }
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report report = new Checker(repo).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(first, out, RestoreOptions.defaults(), null);
+            for (int i = 0; i < 20; i++) {
+                final String name = String.format("f%02d", i);
+                assertArrayEquals(Files.readAllBytes(src.resolve(name)), Files.readAllBytes(out.resolve(name)), name);
+            }
+        }
+    }
 }

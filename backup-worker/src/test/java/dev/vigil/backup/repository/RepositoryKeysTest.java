@@ -52,6 +52,20 @@ class RepositoryKeysTest {
     }
 
     @Test
+    void shouldSayThatAnyCopyOfConfigPutsItRightWhenABitOfItFlipped() throws Exception {
+        final Path dir = tmp.resolve("repo");
+        TestRepos.create(dir).close();
+        final Path config = dir.resolve("config");
+        final byte[] bytes = Files.readAllBytes(config);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(config, bytes);
+        final Exception e = assertThrows(dev.vigil.backup.InvalidDataException.class,
+                () -> Repository.open(new LocalBackend(dir, false), TestRepos.PASSWORD));
+        assertTrue(e.getMessage().contains("config is damaged or was replaced") && e.getMessage().contains(
+                "never changes after init"), e.getMessage());
+    }
+
+    @Test
     void shouldEncryptEverythingButTheMarkerAndNeverStoreABlobTwice() throws Exception {
         final Path dir = tmp.resolve("repo");
         final byte[] secret = "a very recognisable secret plaintext, repeated ".repeat(50)
