@@ -103,6 +103,8 @@ public final class DecisionEngine {
             final DatasetSpec spec = s.datasets(r.host()).specs().get(r.result().getDataset());
             if (spec != null) {
                 ledger.result(s, spec, s.state(spec), r.result());
+                // an approval held behind the command that just ended goes now, not a tick later
+                decisions.release(s, spec, s.state(spec));
             }
         } else if (trigger instanceof Trigger.OfFeedback f) {
             feedback(s, f);
@@ -131,6 +133,7 @@ public final class DecisionEngine {
 
     private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {
         ledger.expire(s, spec, state);
+        decisions.release(s, spec, state);
         state.episodes.values().removeIf(e -> s.nowMs - e.updatedAt() > settings.episodeTtl().toMillis());
         if (state.interval != null && state.interval.until() <= s.nowMs) {
             state.interval = null;

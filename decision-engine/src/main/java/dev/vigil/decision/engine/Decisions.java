@@ -91,8 +91,12 @@ final class Decisions {
      */
     boolean issue(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                   final boolean approved) {
-        final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), approved,
-                s.nowMs);
+        return act(s, spec, state, intent, approved, guard.check(intent, spec, state, s.hostInFlight(spec.getHost()),
+                approved, s.nowMs));
+    }
+
+    private boolean act(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
+                        final boolean approved, final Guard.Verdict verdict) {
         switch (verdict.kind()) {
             case COMMAND -> {
                 command(s, spec, state, intent, approved);
@@ -122,6 +126,55 @@ final class Decisions {
             default -> suppress(s, spec, state, intent, verdict.why(), verdict.category(), approved);
         }
         return false;
+    }
+
+    /**
+     * Carries out an operator's approval: the command now, or, while a command of its lane runs (another restore),
+     * the approval is held and issued by {@link #release} once the lane is free.
+     *
+     * @param proposal the approved proposal, no longer pending
+     * @param intent what it issues, its reason naming the operator and the proposal
+     */
+    void approve(final Session s, final DatasetSpec spec, final DatasetState state, final DatasetState.Proposal proposal,
+                 final Intent intent) {
+        final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), true, s.nowMs);
+        if (verdict.kind() != Guard.Kind.HOLD) {
+            act(s, spec, state, intent, true, verdict);
+            return;
+        }
+        // held at least until every command in flight now is written off (command.ttl), so that the command it waits
+        // for cannot outlive it; otherwise as long as the proposal would have waited for its answer
+        final long until = Math.max(proposal.expiresAt(), s.nowMs + settings().commandTtl().toMillis()
+                + Ledger.EXPIRY_GRACE.toMillis());
+        state.approved.put(proposal.decisionId(), new DatasetState.Approval(proposal.decisionId(), intent, s.nowMs,
+                until));
+        s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.APPROVED, intent, null, intent.reason()
+                + "; held: " + verdict.why() + "; issued when it finishes (given up if still held at "
+                + Instant.ofEpochMilli(until) + ")");
+    }
+
+    /** Issues the held approvals whose lane is free, oldest first; gives up (audited) those held past their time. */
+    void release(final Session s, final DatasetSpec spec, final DatasetState state) {
+        final List<DatasetState.Approval> held = new ArrayList<>(state.approved.values());
+        held.sort(Comparator.comparingLong(DatasetState.Approval::approvedAt));
+        for (final DatasetState.Approval a : held) {
+            final Intent intent = a.intent();
+            if (s.nowMs > a.until()) {
+                state.approved.remove(a.proposalId());
+                s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                        intent.action() + " given up: approved (proposal " + a.proposalId() + ") but held until "
+                                + Instant.ofEpochMilli(a.until()) + " by a command of its lane in flight; not issued "
+                                + "(wanted: " + intent.reason() + ")");
+                continue;
+            }
+            final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), true,
+                    s.nowMs);
+            if (verdict.kind() != Guard.Kind.HOLD) {
+                state.approved.remove(a.proposalId());
+                act(s, spec, state, intent.withReason(intent.reason() + " (held since "
+                        + Instant.ofEpochMilli(a.approvedAt()) + " while a command of its lane ran)"), true, verdict);
+            }
+        }
     }
 
     private void command(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,

@@ -22,6 +22,8 @@ import java.util.Locale;
  * commands or proposals that outlive their time are written off.
  */
 final class Ledger {
+    /** How long after its expiry a command without a result is written off (a result may be on its way). */
+    static final Duration EXPIRY_GRACE = Duration.ofMinutes(1);
     private final Decisions decisions;
 
     Ledger(final Decisions decisions) {
@@ -133,6 +135,14 @@ final class Ledger {
         expire(s, spec, state);
         final DatasetState.Proposal proposal = state.proposals.remove(f.getDecisionId());
         final String who = f.getOperator().isBlank() ? "an operator" : f.getOperator();
+        final DatasetState.Approval held = state.approved.get(f.getDecisionId());
+        if (proposal == null && held != null) {
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
+                    f.getOverrideAction(), f.getId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
+                            + ": approved already at " + Instant.ofEpochMilli(held.approvedAt()) + ", held until the "
+                            + held.intent().action() + " in flight finishes; nothing changed");
+            return;
+        }
         if (proposal == null) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
                     f.getOverrideAction(), f.getId(), f.getVerdict() + " by " + who + " of " + f.getDecisionId()
@@ -145,9 +155,9 @@ final class Ledger {
         // The feedback caused what follows: its id is the trigger, the proposal is named in the reason.
         final Intent intent = proposal.intent().triggeredBy(f.getId());
         switch (f.getVerdict()) {
-            case APPROVE -> decisions.issue(s, spec, state, intent.withReason("approved by " + who + " (proposal "
-                    + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason()) + "): "
-                    + intent.reason()), true);
+            case APPROVE -> decisions.approve(s, spec, state, proposal, intent.withReason("approved by " + who
+                    + " (proposal " + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason())
+                    + "): " + intent.reason()));
             default -> s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
                     intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
                             + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
@@ -157,7 +167,7 @@ final class Ledger {
 
     /** Writes off what outlived its time: commands without a result, proposals without an answer. */
     void expire(final Session s, final DatasetSpec spec, final DatasetState state) {
-        final long grace = Duration.ofMinutes(1).toMillis();
+        final long grace = EXPIRY_GRACE.toMillis();
         for (final DatasetState.InFlight f : java.util.List.copyOf(state.inFlight.values())) {
             if (s.nowMs > f.expiresAt() + grace) {
                 state.inFlight.remove(f.commandId());

@@ -6,7 +6,8 @@
  *
  * <p>Invariants: every intent ends in exactly one audit record (commanded, proposed, approved,
  * suppressed with the guardrail that stopped it, or no action with the model's explanation),
- * except routine policy suppressions, which are audited once per {@code suppression repeat};
+ * except routine policy suppressions, which are audited once per {@code suppression repeat}, and
+ * approvals held behind a command of their lane (approved when held, approved again when issued);
  * state is read and written only through {@link dev.vigil.decision.state.StateAccess}.
  */
 package dev.vigil.decision.engine;

@@ -26,7 +26,8 @@ import java.util.Optional;
  *   <li>the cap on commands in flight per host.</li>
  * </ol>
  * Urgent intents (priority at or above {@code urgentPriority}) pass 3-5; operator-approved ones
- * pass 3-6; retries pass 3 and 5. Precedence between intents of one lane is settled before.
+ * pass 3-6, and are held (not dropped) by 2; retries pass 3 and 5. Precedence between intents of one
+ * lane is settled before.
  */
 public final class Guard {
     private final GuardSettings settings;
@@ -95,6 +96,10 @@ public final class Guard {
                     + Instant.ofEpochMilli(f.issuedAt());
             if (intent.protect() && !f.intent().protect()) {
                 return new Verdict(Kind.HOLD, "waits for " + what + " (that snapshot is not protected)", "in-flight");
+            }
+            if (approved) {
+                // an operator's approval is not a repeat of what runs (another restore, other paths): it waits
+                return new Verdict(Kind.HOLD, "waits for " + what, "in-flight");
             }
             return new Verdict(Kind.DROP, "duplicate: " + what, "duplicate");
         }

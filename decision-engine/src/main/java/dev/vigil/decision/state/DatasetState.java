@@ -59,6 +59,11 @@ public final class DatasetState {
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
+    /**
+     * Approved proposals waiting for a command of their lane in flight to finish, by proposal id: an approval is an
+     * operator's decision, not to be lost to a restore that happens to be running (the proposal is gone once answered).
+     */
+    public Map<String, Approval> approved = new TreeMap<>();
     /** Last command issued per lane, epoch ms. */
     public Map<String, Long> lastCommandAt = new TreeMap<>();
     /** Last time each rule fired for this dataset, epoch ms. */
@@ -305,6 +310,17 @@ public final class DatasetState {
      * @param expiresAt dropped unanswered after this, epoch ms
      */
     public record Proposal(String decisionId, Intent intent, long createdAt, long expiresAt) {
+    }
+
+    /**
+     * An approved proposal held until its lane is free.
+     *
+     * @param proposalId the PROPOSED audit record's id
+     * @param intent what the approval issues (its reason names the operator and the proposal)
+     * @param approvedAt epoch ms
+     * @param until given up (audited) if still held after this, epoch ms
+     */
+    public record Approval(String proposalId, Intent intent, long approvedAt, long until) {
     }
 
     /**
