@@ -16,6 +16,7 @@ import java.util.Optional;
 /**
  * The guardrails, checked in this order for one intent:
  * <ol>
+ *   <li>retention (FORGET, PRUNE) waits while a RESTORE is proposed, approved and held, or in flight;</li>
  *   <li>destructive actions (RESTORE onto the original location, MIGRATE) become proposals unless
  *       the dataset allows them (autoRestore, autoMigrate) or an operator approved them; a second
  *       one of the same action joins the pending proposal;</li>
@@ -25,8 +26,8 @@ import java.util.Optional;
  *   <li>the per-dataset cooldown per lane;</li>
  *   <li>the cap on commands in flight per host.</li>
  * </ol>
- * Urgent intents (priority at or above {@code urgentPriority}) pass 3-5; operator-approved ones
- * pass 3-6, and are held (not dropped) by 2; retries pass 3 and 5. Precedence between intents of one
+ * Urgent intents (priority at or above {@code urgentPriority}) pass 4-6; operator-approved ones
+ * pass 4-7, and are held (not dropped) by 3; retries pass 4 and 6. Precedence between intents of one
  * lane is settled before.
  */
 public final class Guard {
@@ -81,6 +82,13 @@ public final class Guard {
             return new Verdict(Kind.DROP, "MIGRATE impossible: dataset " + spec.getId()
                     + " has no offsite repository", "no-offsite");
         }
+        final Optional<String> restore = retention(intent) ? restorePending(state) : Optional.empty();
+        if (restore.isPresent()) {
+            // a RESTORE names a time, not a snapshot: retention now (keep-last, or hourly backups an incident set off)
+            // could forget the very snapshot it is to restore from, while it waits for an operator or the worker
+            return new Verdict(Kind.HOLD, "retention held while " + restore.get() + " (its snapshot must not be "
+                    + "forgotten)", "restore-pending");
+        }
         if (!approved && destructive(intent, spec) && !allowed(intent, spec)) {
             final Optional<DatasetState.Proposal> pending = state.proposalLike(intent);
             if (pending.isPresent()) {
@@ -126,6 +134,27 @@ public final class Guard {
                     + " command(s) in flight", "host-cap");
         }
         return new Verdict(Kind.COMMAND, "", "");
+    }
+
+    private static boolean retention(final Intent intent) {
+        return intent.action() == Action.FORGET || intent.action() == Action.PRUNE;
+    }
+
+    /** @return a RESTORE of the dataset not yet done, described: proposed, approved and held, or in flight */
+    private static Optional<String> restorePending(final DatasetState state) {
+        final Optional<String> proposed = state.proposals.values().stream()
+                .filter(p -> p.intent().action() == Action.RESTORE).findFirst()
+                .map(p -> "RESTORE proposal " + p.decisionId() + " awaits approval");
+        if (proposed.isPresent()) {
+            return proposed;
+        }
+        final Optional<String> held = state.approved.values().stream()
+                .filter(a -> a.intent().action() == Action.RESTORE).findFirst()
+                .map(a -> "approved RESTORE (proposal " + a.proposalId() + ") waits to be issued");
+        if (held.isPresent()) {
+            return held;
+        }
+        return state.inFlightIn(Action.RESTORE.name()).map(f -> "RESTORE " + f.commandId() + " is in flight");
     }
 
     /**
