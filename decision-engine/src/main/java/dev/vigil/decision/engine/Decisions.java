@@ -100,6 +100,11 @@ final class Decisions {
         switch (verdict.kind()) {
             case COMMAND -> {
                 command(s, spec, state, intent, approved);
+                // entries older than the longest cooldown can no longer hold anything back
+                state.urgentPassAt.values().removeIf(at -> s.nowMs - at >= settings().cooldown().toMillis());
+                if (Guard.URGENT_PASS.equals(verdict.category())) {
+                    state.urgentPassAt.put(Guard.urgentKey(intent), s.nowMs);
+                }
                 return true;
             }
             case PROPOSE -> {

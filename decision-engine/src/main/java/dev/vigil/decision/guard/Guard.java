@@ -26,7 +26,8 @@ import java.util.Optional;
  *   <li>the per-dataset cooldown per lane;</li>
  *   <li>the cap on commands in flight per host.</li>
  * </ol>
- * Urgent intents (priority at or above {@code urgentPriority}) pass 4-6; operator-approved ones
+ * Urgent intents (priority at or above {@code urgentPriority}) pass 4-6 (6 once per cooldown window per rule
+ * and lane); operator-approved ones
  * pass 4-7, and are held (not dropped) by 3; retries pass 4 and 6. Precedence between intents of one
  * lane is settled before.
  */
@@ -42,6 +43,9 @@ public final class Guard {
     public GuardSettings settings() {
         return settings;
     }
+
+    /** Category of a COMMAND verdict whose urgency cut the lane's cooldown short (recorded in the state). */
+    public static final String URGENT_PASS = "urgent-pass";
 
     /** What to do with an intent. */
     public enum Kind {
@@ -111,6 +115,11 @@ public final class Guard {
             }
             return new Verdict(Kind.DROP, "duplicate: " + what, "duplicate");
         }
+        final Long last = state.lastCommandAt.get(intent.lane());
+        final Duration cooldown = cooldown(intent, spec);
+        final boolean cooling = !retry && last != null && now - last < cooldown.toMillis();
+        final String ago = cooling ? "last " + intent.lane() + " command " + Durations.format(Duration.ofSeconds(
+                (now - last) / 1000)) + " ago (cooldown " + Durations.format(cooldown) + ")" : "";
         if (!approved && !urgent) {
             final DatasetState.Failure failure = state.failures.get(intent.lane());
             if (!retry && failure != null && now < failure.nextRetryAt()) {
@@ -121,19 +130,35 @@ public final class Guard {
             if (window.isPresent()) {
                 return new Verdict(Kind.HOLD, window.get(), "maintenance");
             }
-            final Long last = state.lastCommandAt.get(intent.lane());
-            final Duration cooldown = cooldown(intent, spec);
-            if (!retry && last != null && now - last < cooldown.toMillis()) {
-                return new Verdict(Kind.HOLD, "cooldown: last " + intent.lane() + " command "
-                        + Durations.format(Duration.ofSeconds((now - last) / 1000)) + " ago (cooldown "
-                        + Durations.format(cooldown) + ")", "cooldown");
+            if (cooling) {
+                return new Verdict(Kind.HOLD, "cooldown: " + ago, "cooldown");
             }
+        }
+        boolean urgentPass = false;
+        if (!approved && urgent && cooling) {
+            // urgency cuts a cooldown short once per window and rule: an urgent rule that keeps matching (an
+            // always-true condition, a cooldown of 0) would otherwise issue a command each time the lane is free
+            final Long passed = state.urgentPassAt.get(urgentKey(intent));
+            if (passed != null && now - passed < cooldown.toMillis()) {
+                return new Verdict(Kind.HOLD, "cooldown: " + ago + "; urgent " + intent.rule() + " passed it "
+                        + Durations.format(Duration.ofSeconds((now - passed) / 1000)) + " ago, once per cooldown",
+                        "cooldown");
+            }
+            urgentPass = true;
         }
         if (!approved && hostInFlight >= settings.hostCap()) {
             return new Verdict(Kind.HOLD, "host " + spec.getHost() + " at its cap of " + settings.hostCap()
                     + " command(s) in flight", "host-cap");
         }
-        return new Verdict(Kind.COMMAND, "", "");
+        return new Verdict(Kind.COMMAND, "", urgentPass ? URGENT_PASS : "");
+    }
+
+    /**
+     * @param intent an intent
+     * @return the key of {@link DatasetState#urgentPassAt} for it: its lane and rule
+     */
+    public static String urgentKey(final Intent intent) {
+        return intent.lane() + "|" + intent.rule();
     }
 
     private static boolean retention(final Intent intent) {

@@ -38,10 +38,17 @@ public final class RuleLoader {
             "actions");
     private static final Set<String> ACTION_KEYS = Set.of("action", "reason", "protect", "evidence", "from", "target", "every",
             "rpo-fraction", "for");
+    /**
+     * Cooldown of a rule evaluated on the tick that names none: its condition is checked every tick.interval, and one
+     * that keeps holding (an always-true condition) would otherwise fire on each.
+     */
+    public static final Duration TICK_COOLDOWN = Duration.ofHours(1);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleLoader.class);
     private final String source;
     /** The file's lines, to place errors inside folded block scalars. */
     private String[] lines = new String[0];
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private RuleLoader(final String source) {
         this.source = source;
@@ -59,7 +66,8 @@ public final class RuleLoader {
         if (!loader.problems.isEmpty()) {
             throw new RuleFileException(loader.problems);
         }
-        return new RuleSet(source, version(text), rules);
+        loader.warnings.forEach(w -> LOG.warn("{}", w));
+        return new RuleSet(source, version(text), rules, List.copyOf(loader.warnings));
     }
 
     private List<Rule> parse(final String text) {
@@ -125,10 +133,20 @@ public final class RuleLoader {
             }
         }
         final int priority = integer(keys.get("priority"), what + "priority", 50, 1, 1000);
-        final Duration cooldown = duration(keys.get("cooldown"), what + "cooldown", Duration.ZERO);
+        Duration cooldown = duration(keys.get("cooldown"), what + "cooldown", Duration.ZERO);
         final List<RuleAction> actions = actions(keys.get("actions"), what, map);
         if (problems.size() > before) {
             return null;
+        }
+        if (on.contains("tick") && !keys.containsKey("cooldown")) {
+            cooldown = TICK_COOLDOWN;
+            warnings.add(source + ":" + line(map) + ": rule '" + name + "': on tick without a cooldown: its condition "
+                    + "is checked on every tick, so it gets cooldown " + Durations.format(TICK_COOLDOWN) + "; write "
+                    + "one to choose");
+        } else if (on.contains("tick") && cooldown.isZero()) {
+            warnings.add(source + ":" + line(keys.get("cooldown")) + ": rule '" + name + "': on tick with cooldown 0: "
+                    + "it fires on every tick its condition holds (urgent ones pass the guard's cooldown once per "
+                    + "window)");
         }
         return new Rule(name, keys.containsKey("description") ? text(keys.get("description")) : "", on,
                 ((ScalarNode) whenNode).getValue().strip().replaceAll("\\s+", " "), condition, priority, cooldown, actions, line(map));

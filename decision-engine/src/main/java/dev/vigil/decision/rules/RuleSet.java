@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * @param source where it was read from, for messages
  * @param version first 12 hex digits of the SHA-256 of the file's text
  * @param rules the rules, highest priority first
+ * @param warnings what loaded but is likely a mistake, each {@code FILE:LINE: rule 'name': message}; logged at load
  */
-public record RuleSet(String source, String version, List<Rule> rules) {
+public record RuleSet(String source, String version, List<Rule> rules, List<String> warnings) {
     private static final Logger LOG = LoggerFactory.getLogger(RuleSet.class);
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 

@@ -66,6 +66,11 @@ public final class DatasetState {
     public Map<String, Approval> approved = new TreeMap<>();
     /** Last command issued per lane, epoch ms. */
     public Map<String, Long> lastCommandAt = new TreeMap<>();
+    /**
+     * When an urgent intent last cut its lane's cooldown short, per lane and rule ({@code lane|rule}), epoch ms: once
+     * per cooldown window, so that an urgent rule that keeps matching cannot issue a command whenever the lane is free.
+     */
+    public Map<String, Long> urgentPassAt = new TreeMap<>();
     /** Last time each rule fired for this dataset, epoch ms. */
     public Map<String, Long> ruleFiredAt = new TreeMap<>();
     /** A shorter backup interval set by a rule, or null. */

@@ -26,6 +26,37 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldWarnAboutATickRuleWithoutACooldownAndGiveItTheTickDefault() {
+        final RuleSet rules = RuleLoader.load("r.yaml", """
+                rules:
+                  - name: always
+                    on: [tick]
+                    when: "true"
+                    priority: 1000
+                    actions: [{action: FULL}]
+                  - name: zero
+                    on: [anomaly, tick]
+                    when: "true"
+                    cooldown: 0s
+                    actions: [{action: FULL}]
+                  - name: events
+                    on: [event]
+                    when: "true"
+                    actions: [{action: FULL}]
+                """);
+
+        assertEquals(RuleLoader.TICK_COOLDOWN, rules.rules().stream().filter(r -> r.name().equals("always"))
+                .findFirst().orElseThrow().cooldown());
+        assertEquals(Duration.ZERO, rules.rules().stream().filter(r -> r.name().equals("zero")).findFirst()
+                .orElseThrow().cooldown(), "an explicit cooldown stands");
+        assertEquals(2, rules.warnings().size(), rules.warnings().toString());
+        assertTrue(rules.warnings().get(0).startsWith("r.yaml:2: rule 'always': on tick without a cooldown"),
+                rules.warnings().get(0));
+        assertTrue(rules.warnings().get(1).startsWith("r.yaml:10: rule 'zero': on tick with cooldown 0"),
+                rules.warnings().get(1));
+    }
+
+    @Test
     void shouldReportAMisspeltFieldOnTheLineOfTheExpression() {
         final List<String> problems = problems("""
                 rules:
