@@ -40,6 +40,7 @@ public final class DecisionConfig extends CommonConfig {
     public static final String DEFERRAL_TTL_CONFIG = "deferral.ttl";
     public static final String AUDIT_SUPPRESSION_REPEAT_CONFIG = "audit.suppression.repeat";
     public static final String EPISODE_TTL_CONFIG = "episode.ttl";
+    public static final String ANOMALY_QUIET_CONFIG = "anomaly.quiet";
     public static final String STARTUP_TIMEOUT_CONFIG = "startup.timeout";
 
     /** Every key. */
@@ -99,6 +100,10 @@ public final class DecisionConfig extends CommonConfig {
                     "The same suppression of the same dataset is audited again only after this time.")
             .define(EPISODE_TTL_CONFIG, Type.STRING, "6h", duration(), Importance.LOW,
                     "An anomaly episode without a step for this long is taken as closed.")
+            .define(ANOMALY_QUIET_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
+                    "A new anomaly episode of a series decided on before is decided on again only when its score "
+                            + "is clearly higher (by 0.1) or the series had no anomaly for this long, so that a "
+                            + "flapping series counts as one incident.")
             .define(STARTUP_TIMEOUT_CONFIG, Type.STRING, "60s", duration(), Importance.LOW,
                     "How long start-up waits for Kafka Streams to be RUNNING.");
 
@@ -138,7 +143,7 @@ public final class DecisionConfig extends CommonConfig {
                 ZoneId.of(getString(GUARD_TIME_ZONE_CONFIG)), duration(COMMAND_TTL_CONFIG),
                 duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG));
         return new EngineSettings(PolicyConfig.read(path(POLICY_FILE_CONFIG)).policy(), guard,
-                duration(EPISODE_TTL_CONFIG), 0.1, 50);
+                duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG));
     }
 
     /** Prints the keys as HTML, for the docs. @param args ignored */

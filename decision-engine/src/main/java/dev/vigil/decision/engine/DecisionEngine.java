@@ -188,21 +188,48 @@ public final class DecisionEngine {
         for (final DatasetSpec spec : affected(s, a.getHost(), a.getDataset(), "")) {
             final DatasetState state = s.state(spec);
             final DatasetState.Episode before = state.episodes.get(a.getEpisodeId());
+            final DatasetState.SeriesMemory series = seen(s, state, a);
             if (a.getPhase() == AnomalyPhase.CLOSE) {
                 state.episodes.remove(a.getEpisodeId());
                 evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(), null, null);
                 continue;
             }
-            final boolean consult = before == null || a.getScore() >= before.consultedScore() + settings.reconsultRise();
+            final boolean consult = before != null ? a.getScore() >= before.consultedScore() + settings.reconsultRise()
+                    : series == null || a.getScore() >= series.consultedScore() + settings.reconsultRise();
+            if (consult) {
+                state.series.put(a.getSeries(), new DatasetState.SeriesMemory(a.getScore(), s.nowMs));
+            } else if (before == null && decisions.due(s, state, "flapping|" + a.getSeries())) {
+                s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
+                        String.format(Locale.ROOT, "%s anomaly on %s again (score %.2f), a series decided on at "
+                                + "score %.2f and not quiet since: one incident, not asked again until its score "
+                                + "reaches %.2f or it has no anomaly for %s", a.getKind(), a.getSeries(), a.getScore(),
+                                series.consultedScore(), series.consultedScore() + settings.reconsultRise(),
+                                Durations.format(settings.seriesQuiet())));
+            }
             state.episodes.put(a.getEpisodeId(), new DatasetState.Episode(a.getEpisodeId(), a.getKind(),
                     a.getSeries(), a.getEpisodeStart().toEpochMilli(), a.getScore(),
                     Math.max(a.getScore(), before == null ? 0 : before.peakScore()), s.nowMs,
-                    consult ? a.getScore() : before.consultedScore()));
+                    consult ? a.getScore() : before != null ? before.consultedScore() : series.consultedScore()));
             if (consult && !evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(),
                     null, null)) {
                 tree(s, spec, state, a);
             }
         }
+    }
+
+    /**
+     * Notes a step of an anomaly series.
+     *
+     * @return what was remembered of the series before, or null when it was quiet (no anomaly for the quiet period)
+     */
+    private DatasetState.SeriesMemory seen(final Session s, final DatasetState state, final Anomaly a) {
+        final long quiet = settings.seriesQuiet().toMillis();
+        state.series.values().removeIf(m -> s.nowMs - m.seenAt() >= quiet);
+        final DatasetState.SeriesMemory before = state.series.get(a.getSeries());
+        if (before != null) {
+            state.series.put(a.getSeries(), new DatasetState.SeriesMemory(before.consultedScore(), s.nowMs));
+        }
+        return before;
     }
 
     private void tree(final Session s, final DatasetSpec spec, final DatasetState state, final Anomaly a) {

@@ -12,11 +12,17 @@ import java.time.Duration;
  * @param episodeTtl an anomaly episode without a step for this long is taken as closed
  * @param reconsultRise an episode is decided on again when its score rises this much above the last decision's
  * @param treePriority priority of the tree's decisions, 1..1000
+ * @param seriesQuiet a new episode of a series decided on before is decided on again only after the series had no
+ *     anomaly for this long, or when its score rose by {@code reconsultRise}: a flapping series is one incident
  */
 public record EngineSettings(Policy policy, GuardSettings guard, Duration episodeTtl, double reconsultRise,
-                             int treePriority) {
+                             int treePriority, Duration seriesQuiet) {
+    /** Default of {@code seriesQuiet}. */
+    public static final Duration SERIES_QUIET = Duration.ofHours(1);
+
     /** @return every default */
     public static EngineSettings defaults() {
-        return new EngineSettings(Policy.defaults(), GuardSettings.defaults(), Duration.ofHours(6), 0.1, 50);
+        return new EngineSettings(Policy.defaults(), GuardSettings.defaults(), Duration.ofHours(6), 0.1, 50,
+                SERIES_QUIET);
     }
 }

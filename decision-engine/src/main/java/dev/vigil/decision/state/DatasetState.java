@@ -42,6 +42,11 @@ public final class DatasetState {
     public int chainLength;
     /** Open anomaly episodes that concern this dataset, by episode id. */
     public Map<String, Episode> episodes = new TreeMap<>();
+    /**
+     * Anomaly series the engine decided on, by series name: what a new episode of the same series must exceed to be
+     * decided on again. Entries quiet for longer than the quiet period no longer hold anything back and are dropped.
+     */
+    public Map<String, SeriesMemory> series = new TreeMap<>();
     /** Recent file-activity intervals, oldest first. */
     public List<Activity> activity = new ArrayList<>();
     /**
@@ -262,6 +267,15 @@ public final class DatasetState {
      */
     public record Episode(String id, String kind, String series, long start, double score, double peakScore,
                           long updatedAt, double consultedScore) {
+    }
+
+    /**
+     * What the engine remembers of one anomaly series across its episodes.
+     *
+     * @param consultedScore score at the last decision taken on the series
+     * @param seenAt last anomaly step (any phase) of the series, epoch ms
+     */
+    public record SeriesMemory(double consultedScore, long seenAt) {
     }
 
     /**
