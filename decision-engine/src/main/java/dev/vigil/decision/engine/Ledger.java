@@ -24,6 +24,12 @@ import java.util.Locale;
 final class Ledger {
     /** How long after its expiry a command without a result is written off (a result may be on its way). */
     static final Duration EXPIRY_GRACE = Duration.ofMinutes(1);
+    /**
+     * How long a command may go without the worker's ACCEPTED, while the dataset's RPO is exceeded, before a person is
+     * called (at most command.ttl): a worker takes a command within seconds unless it runs another one, and waiting for
+     * the command to expire (command.ttl, three times before the failures escalate) leaves the RPO missed for a day.
+     */
+    static final Duration SILENCE = Duration.ofMinutes(15);
     private final Decisions decisions;
 
     Ledger(final Decisions decisions) {
@@ -35,6 +41,9 @@ final class Ledger {
         if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
                 || r.getStatus() == CommandStatus.FAILED)) {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, r.getTime().toEpochMilli());
+        }
+        if (flight != null) {
+            state.silenceEscalatedAt = 0; // the worker speaks: a later silence is escalated again
         }
         switch (r.getStatus()) {
             case ACCEPTED -> {
@@ -176,6 +185,7 @@ final class Ledger {
                         DecisionSource.POLICY, f.decisionId());
             }
         }
+        silence(s, spec, state);
         for (final DatasetState.Proposal p : java.util.List.copyOf(state.proposals.values())) {
             if (s.nowMs > p.expiresAt()) {
                 state.proposals.remove(p.decisionId());
@@ -184,6 +194,35 @@ final class Ledger {
                                 + Durations.format(Duration.ofMillis(p.expiresAt() - p.createdAt())));
             }
         }
+    }
+
+    /** Escalates, once per silence, a worker that accepts none of the dataset's commands while its RPO is exceeded. */
+    private void silence(final Session s, final DatasetSpec spec, final DatasetState state) {
+        if (state.silenceEscalatedAt > 0 || state.inFlight.values().stream().anyMatch(DatasetState.InFlight::accepted)) {
+            return;
+        }
+        final long wait = Math.min(SILENCE.toMillis(), decisions.settings().commandTtl().toMillis());
+        final DatasetState.InFlight oldest = state.inFlight.values().stream()
+                .min(java.util.Comparator.comparingLong(DatasetState.InFlight::issuedAt)).orElse(null);
+        if (oldest == null || s.nowMs - oldest.issuedAt() < wait) {
+            return;
+        }
+        final long rpo = spec.getRpoSeconds() * 1000L;
+        // before the first backup, the age of the oldest unanswered command stands for the time without one
+        final long without = state.hasBackup() ? state.sinceBackup(s.nowMs) : s.nowMs - oldest.issuedAt();
+        if (rpo <= 0 || without < rpo) {
+            return;
+        }
+        state.silenceEscalatedAt = s.nowMs;
+        s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation", oldest.action(),
+                oldest.decisionId(), "dataset " + spec.getId() + " is past its RPO of "
+                        + Durations.format(Duration.ofMillis(rpo)) + (state.hasBackup() ? " (last backup "
+                        + Durations.format(Duration.ofSeconds(without / 1000)) + " ago)" : " (no backup yet)")
+                        + " and the worker of host " + spec.getHost() + " has not accepted " + oldest.action() + " "
+                        + oldest.commandId() + " issued " + Durations.format(Duration.ofSeconds((s.nowMs
+                        - oldest.issuedAt()) / 1000)) + " ago (" + state.inFlight.size() + " command(s) in flight, "
+                        + "none accepted): a person is needed (is the worker running, and does it serve dataset "
+                        + spec.getId() + "?)");
     }
 
     private static String summary(final BackupResult r) {

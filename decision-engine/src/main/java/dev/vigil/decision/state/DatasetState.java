@@ -60,6 +60,11 @@ public final class DatasetState {
      * escalation, nor drops their retry.
      */
     public Map<String, Failure> failures = new TreeMap<>();
+    /**
+     * When the engine escalated that the worker accepts none of the dataset's commands while its RPO is exceeded,
+     * epoch ms; 0 when not, or since the worker answered again (so it is said once per silence).
+     */
+    public long silenceEscalatedAt;
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /** Proposals awaiting an operator, by decision id. */
