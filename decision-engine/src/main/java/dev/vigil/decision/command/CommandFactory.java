@@ -15,6 +15,27 @@ public final class CommandFactory {
     }
 
     /**
+     * The target of a RESTORE as the worker gets it and the operator reads it: normalized, and null (the original
+     * location, restored with overwrite) when it is the dataset's own path however spelt ({@code /srv/d1/../d1}), which
+     * the guardrails already judged it to be.
+     *
+     * @param intent a RESTORE
+     * @param spec its dataset
+     * @return the target directory, or null for the dataset's own path
+     */
+    public static String target(final Intent intent, final DatasetSpec spec) {
+        if (intent.target() == null) {
+            return null;
+        }
+        try {
+            final java.nio.file.Path target = java.nio.file.Path.of(intent.target()).normalize();
+            return target.equals(java.nio.file.Path.of(spec.getPath()).normalize()) ? null : target.toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return intent.target(); // the worker's target guard refuses what is not a path
+        }
+    }
+
+    /**
      * @param id the command id
      * @param decisionId the audit record that explains it
      * @param intent what to do
@@ -35,6 +56,7 @@ public final class CommandFactory {
             tags.add(dev.vigil.schemas.SnapshotTags.EVIDENCE);
         }
         final boolean restore = intent.action() == Action.RESTORE;
+        final String target = restore ? target(intent, spec) : intent.target();
         return BackupCommand.newBuilder()
                 .setId(id)
                 .setHost(spec.getHost())
@@ -46,9 +68,9 @@ public final class CommandFactory {
                 .setSnapshot(intent.snapshot())
                 .setBeforeTime(intent.beforeTime() == null ? null : Instant.ofEpochMilli(intent.beforeTime()))
                 .setPaths(intent.paths())
-                .setTarget(intent.target())
+                .setTarget(target)
                 .setTargetRepository(intent.action() == Action.MIGRATE ? intent.targetRepository() : null)
-                .setOverwrite(restore && intent.target() == null)
+                .setOverwrite(restore && target == null)
                 // chosen paths are the deleted ones: a file put back since (and edited) is kept, never overwritten
                 .setMissingOnly(restore && !intent.paths().isEmpty())
                 .setProtect(intent.protect())

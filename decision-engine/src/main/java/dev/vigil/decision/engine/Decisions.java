@@ -70,10 +70,11 @@ final class Decisions {
         final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
                 : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
                 + " that is not evidence" : "the latest snapshot that is not evidence";
-        final String into = intent.target() == null ? spec.getPath() : intent.target();
+        final String target = CommandFactory.target(intent, spec);
+        final String into = target == null ? spec.getPath() : target;
         if (intent.paths().isEmpty()) {
             // only a restore onto the dataset's own path overwrites (CommandFactory); elsewhere conflicts are refused
-            return " (restores all of " + from + (intent.target() == null ? " onto " + into
+            return " (restores all of " + from + (target == null ? " onto " + into
                     + ", replacing the files it holds; files created since stay, e.g. renamed or ransom files)"
                     : " into " + into + ")");
         }

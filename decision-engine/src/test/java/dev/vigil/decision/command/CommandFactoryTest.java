@@ -50,4 +50,19 @@ class CommandFactoryTest {
                 "a file put back by hand after the deletion, and edited, must not be overwritten on approval");
         assertFalse(build(Action.RESTORE, spec).getMissingOnly(), "a whole-snapshot restore replaces what is there");
     }
+
+    @Test
+    void shouldSendATargetThatIsTheDatasetsOwnPathSpeltOtherwiseAsTheOriginalLocationWithOverwrite() {
+        final DatasetSpec spec = Fixtures.dataset("d1", "h1", NOW).build(); // path /srv/d1
+        final Intent own = Intent.of(Action.RESTORE, 50, DecisionSource.RULE, "r", "why")
+                .targeting(null, null, java.util.List.of(), "/srv/d1/../d1", null);
+        final BackupCommand command = CommandFactory.build("c1", "d1", own, spec, NOW, Duration.ofHours(1));
+        assertNull(command.getTarget());
+        assertTrue(command.getOverwrite(), "judged the dataset's own path, so restored as onto it");
+
+        final Intent elsewhere = own.targeting(null, null, java.util.List.of(), "/tmp/./restore//x", null);
+        final BackupCommand other = CommandFactory.build("c1", "d1", elsewhere, spec, NOW, Duration.ofHours(1));
+        assertEquals("/tmp/restore/x", other.getTarget());
+        assertFalse(other.getOverwrite());
+    }
 }
