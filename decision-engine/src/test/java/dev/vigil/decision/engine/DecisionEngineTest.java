@@ -168,6 +168,8 @@ class DecisionEngineTest {
         assertEquals(restore.getId(), approved.getCommandId());
         assertEquals("f-" + proposal.getId() + "APPROVE", approved.getTrigger());
         assertTrue(approved.getReason().contains("proposal " + proposal.getId()), approved.getReason());
+        assertTrue(approved.getReason().contains("restores 2 path(s) of the last snapshot before "
+                + burst.getIntervalStart()), "what was approved, as the proposal said: " + approved.getReason());
         assertTrue(h.state("d1").proposals.isEmpty());
 
         // the restore's own writes are not the users' changes
