@@ -349,8 +349,10 @@ public final class DecisionEngine {
                     s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(), null,
                             trigger, "rule " + rule.name() + " matched again within its cooldown (fired "
                                     + Durations.format(Duration.ofMillis(s.nowMs - last)) + " ago, cooldown "
-                                    + Durations.format(rule.cooldown()) + "): nothing done"
-                                    + (firing.reasons().isEmpty() ? "" : "; " + firing.reasons().get(0)));
+                                    + Durations.format(rule.cooldown()) + "): nothing done, not issued: "
+                                    + String.join(", ", rule.actions().stream().map(RuleAction::describe).toList())
+                                    + (firing.reasons().isEmpty() || firing.reasons().get(0).isBlank() ? ""
+                                    : " (the reason it would have given: " + firing.reasons().get(0) + ")"));
                 }
                 continue;
             }

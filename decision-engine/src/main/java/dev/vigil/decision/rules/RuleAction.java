@@ -31,6 +31,11 @@ public record RuleAction(Kind kind, Action action, Template reason, boolean prot
         INTERVAL
     }
 
+    /** @return for people: the command's action, NONE or INTERVAL */
+    public String describe() {
+        return kind == Kind.COMMAND ? action.name() : kind.name();
+    }
+
     /** Which snapshot a RESTORE takes, and which paths. */
     public enum RestoreFrom {
         /** The latest snapshot, every path. */
