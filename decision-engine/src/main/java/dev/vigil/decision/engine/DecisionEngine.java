@@ -139,11 +139,17 @@ public final class DecisionEngine {
             state.interval = null;
         }
         final List<Intent> intents = new ArrayList<>();
+        final List<Intent> policy = PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy());
         for (final DatasetState.Failure failure : state.failures.values()) {
-            if (s.nowMs >= failure.nextRetryAt() && state.inFlightIn(failure.retry().lane()).isEmpty()) {
-                intents.add(failure.retry().asRetry(RETRY_PRIORITY, "retry " + (failure.count() + 1) + " after "
-                        + failure.count() + " failure(s) (last: " + failure.message() + "): "
-                        + failure.retry().reason()));
+            final Intent retry = failure.retry();
+            if (s.nowMs >= failure.nextRetryAt() && state.inFlightIn(retry.lane()).isEmpty()) {
+                // a policy intent's reason may be stale by now (a first backup made meanwhile): quote what the policy
+                // says now, or say the reason is the one it was first issued for
+                final String why = retry.source() != DecisionSource.POLICY ? retry.reason() : policy.stream()
+                        .filter(p -> p.lane().equals(retry.lane())).findFirst().map(Intent::reason)
+                        .orElse("first issued for: " + retry.reason());
+                intents.add(retry.asRetry(RETRY_PRIORITY, "retry " + failure.count() + " of " + retry.action()
+                        + " after " + failure.count() + " failure(s) (last: " + failure.message() + "): " + why));
             }
         }
         for (final DatasetState.Deferred d : List.copyOf(state.deferred.values())) {
@@ -157,7 +163,7 @@ public final class DecisionEngine {
             }
         }
         state.deferred.values().forEach(d -> intents.add(d.intent()));
-        intents.addAll(PolicyBaseline.evaluate(spec, state, s.nowMs, settings.policy()));
+        intents.addAll(policy);
         if (rules.rules().rules().stream().anyMatch(r -> r.on().contains("tick"))) {
             intents.addAll(fire(s, spec, state, context(s, "tick", spec, state, null), null, null, null));
         }
