@@ -73,6 +73,24 @@ public final class AnalyzerConfig extends CommonConfig {
     public static final String LOGS_TEMPLATE_SERIES_CONFIG = "logs.template.series";
     private static final String LOGS_TEMPLATE_SERIES_DOC = "Templates per host with their own count series "
             + "(log.template.records), the most recently seen ones.";
+    public static final String LOGS_MINER_DEPTH_CONFIG = "logs.miner.depth";
+    private static final String LOGS_MINER_DEPTH_DOC = "Template miner: depth of its parse tree (at least 3): the root, "
+            + "one level by token count, then depth - 2 levels by a message's leading constant tokens.";
+    public static final String LOGS_MINER_SIMILARITY_CONFIG = "logs.miner.similarity";
+    private static final String LOGS_MINER_SIMILARITY_DOC = "Template miner: share of a message's tokens, in (0, 1], "
+            + "that must equal a template's constant tokens for the message to join it.";
+    public static final String LOGS_MINER_MAX_CHILDREN_CONFIG = "logs.miner.max.children";
+    private static final String LOGS_MINER_MAX_CHILDREN_DOC = "Template miner: children per tree node before further "
+            + "tokens share the wildcard child.";
+    public static final String LOGS_MINER_MAX_TEMPLATES_CONFIG = "logs.miner.max.templates";
+    private static final String LOGS_MINER_MAX_TEMPLATES_DOC = "Template miner: templates kept per stream task (about "
+            + "900 bytes of heap each); past it the least recently matched one is evicted.";
+    public static final String LOGS_MINER_MAX_WORD_CHANGES_CONFIG = "logs.miner.max.word.changes";
+    private static final String LOGS_MINER_MAX_WORD_CHANGES_DOC = "Template miner: plain words (without digits, not "
+            + "yet parameters) that may differ between a message and the template it joins.";
+    public static final String LOGS_MINER_WORD_VALUES_CONFIG = "logs.miner.word.values";
+    private static final String LOGS_MINER_WORD_VALUES_DOC = "Template miner: different words a template position must "
+            + "show (at least 2) before it becomes a parameter <*>; until then each word keeps its own template.";
     public static final String STATS_WINDOW_MS_CONFIG = "stats.window.ms";
     private static final String STATS_WINDOW_MS_DOC = "Tumbling statistics window, in ms; also the log count "
             + "window and how often a host is scored.";
@@ -153,6 +171,7 @@ public final class AnalyzerConfig extends CommonConfig {
 
     private static final long MINUTE = 60_000L;
     private static final DetectorOptions DETECTOR = DetectorOptions.defaults();
+    private static final MinerOptions MINER = MinerOptions.defaults();
 
     /** Every key the analyzer accepts. */
     public static final ConfigDef CONFIG = CommonConfig.define()
@@ -191,6 +210,23 @@ public final class AnalyzerConfig extends CommonConfig {
                     LOGS_MAX_MESSAGE_BYTES_DOC)
             .define(LOGS_TEMPLATE_SERIES_CONFIG, Type.INT, 20, Range.between(0, 1000), Importance.LOW,
                     LOGS_TEMPLATE_SERIES_DOC)
+            .define(LOGS_MINER_DEPTH_CONFIG, Type.INT, MINER.depth(), Range.between(3, 64), Importance.LOW,
+                    LOGS_MINER_DEPTH_DOC)
+            .define(LOGS_MINER_SIMILARITY_CONFIG, Type.DOUBLE, MINER.similarity(), CommonConfig.validator("in (0, 1]",
+                        (name, value) -> {
+                            final double v = (Double) value;
+                            if (!(v > 0 && v <= 1)) {
+                                throw new ConfigException(name, value, "must be in (0, 1]");
+                            }
+                        }), Importance.LOW, LOGS_MINER_SIMILARITY_DOC)
+            .define(LOGS_MINER_MAX_CHILDREN_CONFIG, Type.INT, MINER.maxChildren(), Range.between(2, 1_000_000),
+                    Importance.LOW, LOGS_MINER_MAX_CHILDREN_DOC)
+            .define(LOGS_MINER_MAX_TEMPLATES_CONFIG, Type.INT, MINER.maxTemplates(), Range.between(1, 10_000_000),
+                    Importance.LOW, LOGS_MINER_MAX_TEMPLATES_DOC)
+            .define(LOGS_MINER_MAX_WORD_CHANGES_CONFIG, Type.INT, MINER.maxWordChanges(), Range.between(0, 1000),
+                    Importance.LOW, LOGS_MINER_MAX_WORD_CHANGES_DOC)
+            .define(LOGS_MINER_WORD_VALUES_CONFIG, Type.INT, MINER.wordValues(), Range.between(2, 1_000_000),
+                    Importance.LOW, LOGS_MINER_WORD_VALUES_DOC)
             .define(STATS_WINDOW_MS_CONFIG, Type.LONG, MINUTE, Range.atLeast(1000), Importance.MEDIUM,
                     STATS_WINDOW_MS_DOC)
             .define(STATS_HOPPING_SIZE_MS_CONFIG, Type.LONG, 15 * MINUTE, Range.atLeast(1000), Importance.LOW,
@@ -334,9 +370,14 @@ public final class AnalyzerConfig extends CommonConfig {
         return series;
     }
 
-    /** @return the template miner options (the miner's one configuration for every log source) */
+    /**
+     * @return the template miner options: the miner's defaults with the logs.miner.* keys applied (one configuration
+     *         for every log source of this analyzer)
+     */
     public MinerOptions miner() {
-        return MinerOptions.defaults();
+        return new MinerOptions(getInt(LOGS_MINER_DEPTH_CONFIG), getDouble(LOGS_MINER_SIMILARITY_CONFIG),
+                getInt(LOGS_MINER_MAX_CHILDREN_CONFIG), getInt(LOGS_MINER_MAX_TEMPLATES_CONFIG),
+                getInt(LOGS_MINER_MAX_WORD_CHANGES_CONFIG), getInt(LOGS_MINER_WORD_VALUES_CONFIG));
     }
 
     /** @return cleaning limits, with this config's clock */

@@ -2,12 +2,18 @@ package dev.vigil.analyzer.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.analyzer.logs.MinerOptions;
+import dev.vigil.schemas.LogTemplate;
+import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.config.ConfigFile;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** Settings that contradict each other are refused with the keys as the operator wrote them. */
+/** Settings that contradict each other are refused with the keys as the operator wrote them; documented keys reach their stage. */
 class AnalyzerConfigTest {
     private static String refused(final String key, final String value, final String otherKey, final String other) {
         return assertThrows(ConfigException.class, () -> new AnalyzerConfig(Map.of(key, value, otherKey, other)))
@@ -23,5 +29,42 @@ class AnalyzerConfigTest {
         assertEquals("stats.hopping.size.ms 90000 must be a multiple of stats.window.ms 60000",
                 refused("stats.hopping.size.ms", "90000", "stats.window.ms", "60000"));
         new AnalyzerConfig(Map.of()); // the defaults agree
+    }
+
+    @Test
+    void shouldAcceptTheDocumentedMinerKeysAndGiveThemToTheMiner() {
+        final Map<String, String> file = ConfigFile.parse("analyzer.properties", String.join("\n",
+                "logs.miner.depth=5", "logs.miner.similarity=0.6", "logs.miner.max.children=50",
+                "logs.miner.max.templates=2000", "logs.miner.max.word.changes=2", "logs.miner.word.values=2"),
+                AnalyzerConfig.CONFIG);
+        assertEquals(new MinerOptions(5, 0.6, 50, 2000, 2, 2), new AnalyzerConfig(file).miner());
+        assertEquals(MinerOptions.DEFAULTS, new AnalyzerConfig(Map.of()).miner(), "the defaults are the miner's");
+    }
+
+    @Test
+    void shouldRefuseMinerValuesTheMinerWouldRefuseWithTheirLine() {
+        final String message = assertThrows(ConfigException.class, () -> ConfigFile.parse("a.properties",
+                "logs.miner.similarity=0\nlogs.miner.depth=2\nlogs.miner.word.values=1", AnalyzerConfig.CONFIG))
+                .getMessage();
+        assertTrue(message.contains("a.properties:1:") && message.contains("logs.miner.similarity"), message);
+        assertTrue(message.contains("a.properties:2:") && message.contains("logs.miner.depth"), message);
+        assertTrue(message.contains("a.properties:3:") && message.contains("logs.miner.word.values"), message);
+    }
+
+    @Test
+    void shouldMineLogsWithTheConfiguredWordRule() {
+        // a position that shows two users: a parameter at logs.miner.word.values=2, two templates at the default 4
+        assertEquals(List.of("Accepted password for alice", "Accepted password for bob"),
+                templatesOf(Map.of()));
+        assertEquals(List.of("Accepted password for alice", "Accepted password for <*>"),
+                templatesOf(Map.of("logs.miner.word.values", "2")));
+    }
+
+    private static List<String> templatesOf(final Map<String, ?> settings) {
+        try (TopologyFixture f = new TopologyFixture(settings)) {
+            f.logs.pipeInput(TopologyFixture.HOST, TopologyFixture.log(0, "Accepted password for alice", Severity.INFO));
+            f.logs.pipeInput(TopologyFixture.HOST, TopologyFixture.log(1000, "Accepted password for bob", Severity.INFO));
+            return f.templates.readValuesToList().stream().map(LogTemplate::getTemplate).toList();
+        }
     }
 }
