@@ -74,7 +74,7 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
         }
         final String dataset = Limits.required(what, a.getDataset(), "fileActivity.dataset");
         final long end = a.getIntervalEnd() == null ? 0 : a.getIntervalEnd().toEpochMilli();
-        limits.checkTime(what, end);
+        limits.checkTime(what, host, end);
         if (a.getIntervalStart() == null) {
             throw new RejectedRecordException(what.get() + ": fileActivity.intervalStart is required");
         }

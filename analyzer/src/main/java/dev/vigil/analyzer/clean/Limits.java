@@ -17,18 +17,19 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
 
     /**
      * @param what the record, for the message (e.g. "metric web-1/system.cpu.utilization")
+     * @param host its host, for the operator's warning
      * @param time its event time, epoch milliseconds
      * @throws RejectedRecordException when the time is missing or too far ahead
      */
-    public void checkTime(final Supplier<String> what, final long time) {
+    public void checkTime(final Supplier<String> what, final String host, final long time) {
         if (time <= 0) {
-            throw new RejectedRecordException(what.get() + ": no event time (" + time + ")");
+            throw new RejectedRecordException(what.get() + ": no event time (" + time + ")", host, Refusal.INVALID);
         }
         final long ahead = time - clock.millis();
         if (ahead > maxFutureMillis) {
             throw new RejectedRecordException(what.get() + ": event time " + java.time.Instant.ofEpochMilli(time)
                     + " is " + ahead / 1000 + " s in the future, more than the " + maxFutureMillis / 1000
-                    + " s allowed");
+                    + " s allowed", host, Refusal.FUTURE);
         }
     }
 

@@ -58,7 +58,7 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
         final String host = Limits.required(what, sample.getHost(), "host");
         Limits.required(what, sample.getName(), "name");
         final long time = sample.getTime() == null ? 0 : sample.getTime().toEpochMilli();
-        limits.checkTime(what, time);
+        limits.checkTime(what, host, time);
         Limits.checkFinite(what, sample.getValue());
         if (sample.getAttributes().size() > Limits.MAX_ATTRIBUTES) {
             throw new RejectedRecordException(what.get() + ": " + sample.getAttributes().size() + " attributes, more than "

@@ -1,7 +1,10 @@
 package dev.vigil.analyzer.dlq;
 
+import dev.vigil.analyzer.clean.HostWarnings;
+import dev.vigil.analyzer.clean.Refusal;
 import dev.vigil.analyzer.clean.RejectedRecordException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * processor on one record). The dead-letter record is produced in the task's transaction, so
  * under exactly-once it appears once, together with the offsets that skip its input.
  *
+ * <p>Each dead letter is also counted per host and {@link Refusal} and reported at WARN, the first at once, then one
+ * line per host and reason every five minutes while they last ({@link HostWarnings}): a host whose clock runs ahead
+ * or went back loses all its records here, which must not go unnoticed. The host is the rejection's, else the
+ * record's key (every input is keyed by host).
+ *
  * <p>The topic comes from {@code errors.dead.letter.queue.topic.name}; without it nothing can be
  * kept and the handler fails the task rather than drop records silently.
  */
@@ -36,6 +44,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String topic;
+    /** Kafka Streams creates a handler per task (a host's records are all in one): the limits hold per host. */
+    private final HostWarnings warnings = new HostWarnings(Clock.systemUTC(), HostWarnings.DEFAULT_PERIOD, LOG::warn);
     /**
      * The input of the last processing dead letter. One input can fail in several places (a file-activity event
      * feeds six series, each may refuse its point as late) and Kafka Streams asks again for each; it is kept once,
@@ -55,10 +65,13 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
                                                                 final ConsumerRecord<byte[], byte[]> record,
                                                                 final Exception exception) {
         final String reason = "undecodable " + record.topic() + " record: " + message(exception);
-        LOG.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        LOG.debug("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         if (topic == null) {
+            LOG.warn("Cannot dead-letter {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
             return DeserializationExceptionHandler.Response.fail();
         }
+        warn(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), Refusal.UNDECODABLE,
+                reason + " (" + record.topic() + "/" + record.partition() + "@" + record.offset() + ")");
         return DeserializationExceptionHandler.Response.resume(List.of(
                 deadLetter(context, record.key(), record.value(), record.headers(), reason)));
     }
@@ -87,8 +100,26 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             return ProcessingExceptionHandler.Response.resume();
         }
         lastInput = context.sourceRawValue();
+        if (exception instanceof RejectedRecordException rejected) {
+            warn(hostOf(rejected, record, context), rejected.refusal(), reason);
+        }
         return ProcessingExceptionHandler.Response.resume(List.of(
                 deadLetter(context, context.sourceRawKey(), context.sourceRawValue(), context.headers(), reason)));
+    }
+
+    private synchronized void warn(final String host, final Refusal refusal, final String reason) {
+        warnings.record(host, refusal, reason);
+    }
+
+    private static String hostOf(final RejectedRecordException rejected, final Record<?, ?> record,
+                                 final ErrorHandlerContext context) {
+        if (rejected.host() != null) {
+            return rejected.host();
+        }
+        if (record != null && record.key() instanceof String key) {
+            return key;
+        }
+        return context.sourceRawKey() == null ? null : new String(context.sourceRawKey(), StandardCharsets.UTF_8);
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(final ErrorHandlerContext context, final byte[] key,

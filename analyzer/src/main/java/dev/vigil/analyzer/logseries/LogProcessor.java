@@ -1,6 +1,8 @@
 package dev.vigil.analyzer.logseries;
 
+import dev.vigil.analyzer.clean.HostWarnings;
 import dev.vigil.analyzer.clean.Limits;
+import dev.vigil.analyzer.clean.Refusal;
 import dev.vigil.analyzer.clean.RejectedRecordException;
 import dev.vigil.analyzer.logs.MinerOptions;
 import dev.vigil.analyzer.logs.Template;
@@ -26,6 +28,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Logs to numbers. Each log record gets its template from the task's {@link TemplateMiner} (new
@@ -36,7 +40,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * included, for the series pipeline to summarize and score. Windows without any line are
  * published as zeros when the next line comes, up to {@value #MAX_EMPTY_WINDOWS} of them.
  *
- * <p>A line too late for its own window counts in the first window not yet published. Rejected (to the
+ * <p>A line too late for its own window counts in the first window not yet published (with a warning per host,
+ * rate-limited: a host whose clock went back has all its lines counted so until its time catches up). Rejected (to the
  * dead-letter topic): no host or time, a time far in the future, a message longer than the limit.
  */
 public final class LogProcessor implements Processor<String, LogRecord, String, Object> {
@@ -51,6 +56,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     /** Most empty windows published as zeros between two lines of a host. */
     static final int MAX_EMPTY_WINDOWS = 60;
     private static final String MINER_KEY = "miner";
+    private static final Logger LOG = LoggerFactory.getLogger(LogProcessor.class);
     /** Level words in a message whose severity the collector did not know. */
     // Upper-case level words standing alone, or a level field (level=error, "level":"error"): not 'error' inside a
     // name such as libgpg-error-dev or in ordinary prose
@@ -63,6 +69,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     private final long windowMillis;
     private final long graceMillis;
     private final int maxTemplates;
+    private final HostWarnings late;
     private ProcessorContext<String, Object> context;
     private LiveStore<TemplateMiner> miners;
     private LiveStore<LogMinutes> counts;
@@ -81,6 +88,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         this.windowMillis = windowMillis;
         this.graceMillis = graceMillis;
         this.maxTemplates = maxTemplates;
+        this.late = new HostWarnings(limits.clock(), HostWarnings.DEFAULT_PERIOD, LOG::warn);
     }
 
     /**
@@ -123,13 +131,13 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         final Supplier<String> what = () -> "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
         final String host = Limits.required(what, log.getHost(), "host");
         final long time = log.getTime() == null ? 0 : log.getTime().toEpochMilli();
-        limits.checkTime(what, time);
+        limits.checkTime(what, host, time);
         final String message = log.getMessage() == null ? "" : log.getMessage();
         if (message.length() > limits.maxLogBytes() / 3) {
             final int bytes = message.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > limits.maxLogBytes()) {
                 throw new RejectedRecordException(what.get() + ": message of " + bytes + " bytes, more than the "
-                        + limits.maxLogBytes() + " allowed");
+                        + limits.maxLogBytes() + " allowed", host, Refusal.LOG_TOO_LONG);
             }
         }
         final TemplateMatch match = mine(host, time, message);
@@ -142,7 +150,12 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         long start = Math.floorDiv(time, windowMillis) * windowMillis;
         if (m.lastClosed != Long.MIN_VALUE) {
             // Too late for its own window: counted in the first window not yet published.
-            start = Math.max(start, m.lastClosed + windowMillis);
+            if (start <= m.lastClosed) {
+                late.record(host, Refusal.LOG_LATE, what.get() + ": log time " + log.getTime() + " is "
+                        + (m.watermark - time) / 1000 + " s behind the host's latest, counted in the window of "
+                        + Instant.ofEpochMilli(m.lastClosed + windowMillis));
+                start = m.lastClosed + windowMillis;
+            }
         }
         final LogMinutes.Counts c = m.open.computeIfAbsent(start, s -> new LogMinutes.Counts());
         c.lines++;

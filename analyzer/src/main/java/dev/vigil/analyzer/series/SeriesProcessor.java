@@ -3,6 +3,7 @@ package dev.vigil.analyzer.series;
 import dev.vigil.analyzer.anomaly.DetectionResult;
 import dev.vigil.analyzer.anomaly.SeriesDetector;
 import dev.vigil.analyzer.clean.IdHash;
+import dev.vigil.analyzer.clean.Refusal;
 import dev.vigil.analyzer.clean.RejectedRecordException;
 import dev.vigil.analyzer.detect.Anomalies;
 import dev.vigil.analyzer.detect.EpisodePolicy;
@@ -149,7 +150,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             if (p.time() < s.lastTime - grace) {
                 throw new RejectedRecordException(p.kind().label() + " " + p.host() + "/" + p.series() + ": event time "
                         + Instant.ofEpochMilli(p.time()) + " is " + (s.lastTime - p.time()) / 1000 + " s behind the "
-                        + "series' latest point, beyond the " + grace / 1000 + " s grace");
+                        + "series' latest point, beyond the " + grace / 1000 + " s grace", p.host(), Refusal.LATE);
             }
             // Out of order within the grace: it still counts in its window, but the detector only
             // learns series in event-time order.

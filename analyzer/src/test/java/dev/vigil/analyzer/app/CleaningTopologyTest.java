@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import dev.vigil.analyzer.LogCapture;
 import dev.vigil.analyzer.dlq.DeadLetterHandler;
+import dev.vigil.analyzer.logseries.LogProcessor;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.StatsWindow;
@@ -125,6 +128,51 @@ class CleaningTopologyTest {
             final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
             assertEquals(1, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
             assertTrue(reason(dead.get(0)).contains("beyond the 10 s grace"), reason(dead.get(0)));
+        }
+    }
+
+    @Test
+    void shouldWarnOnceNamingTheHostAndTheSettingWhenAHostsClockIsAheadAndAllItsRecordsAreDeadLettered() {
+        try (TopologyFixture f = new TopologyFixture(); LogCapture log = new LogCapture(DeadLetterHandler.class, Level.WARN)) {
+            // web-2's clock is 11 minutes ahead of the analyzer's (the fixture's clock is T0 + 1 day)
+            final long ahead = 86_400_000L + 11 * 60_000L;
+            for (int i = 0; i < 5; i++) {
+                f.send(TopologyFixture.metric("web-2", "system.cpu.utilization", ahead + i * 10_000L, 0.5, "1"));
+                f.logs.pipeInput("web-2", TopologyFixture.log("web-2", ahead + i * 10_000L, "started", Severity.INFO));
+                f.send("system.cpu.utilization", i * 10_000L, 0.5);
+            }
+            assertEquals(10, f.deadLetters.readRecordsToList().size());
+            final List<String> lines = log.messages();
+            assertEquals(1, lines.size(), lines::toString);
+            assertTrue(lines.get(0).startsWith("Host web-2: records dead-lettered: event time more than "
+                    + "clean.max.future.ms ahead of this analyzer's clock"), lines.get(0));
+            assertTrue(lines.get(0).contains("660 s in the future, more than the 600 s allowed"), lines.get(0));
+        }
+    }
+
+    @Test
+    void shouldWarnWhenAHostsClockWentBackAndCountItsLogLinesInTheOpenWindow() {
+        try (TopologyFixture f = new TopologyFixture();
+             LogCapture dead = new LogCapture(DeadLetterHandler.class, Level.WARN);
+             LogCapture logs = new LogCapture(LogProcessor.class, Level.WARN)) {
+            final long hour = 3_600_000L;
+            f.send("system.cpu.utilization", hour, 0.5);
+            f.logs.pipeInput(HOST, TopologyFixture.log(hour, "started", Severity.INFO));
+            f.logs.pipeInput(HOST, TopologyFixture.log(hour + 80_000, "started", Severity.INFO));
+            // the host's clock goes back one hour
+            f.send("system.cpu.utilization", 60_000, 0.5);
+            f.logs.pipeInput(HOST, TopologyFixture.log(60_000, "started", Severity.INFO));
+            assertEquals(1, f.deadLetters.readRecordsToList().size(), "the metric point, not the log line");
+            assertEquals(1, dead.messages().size(), dead.messages()::toString);
+            assertTrue(dead.messages().get(0).startsWith("Host web-1: records dead-lettered: event time more than "
+                    + "clean.grace.ms behind its series' latest point (data that arrives late, or the host's clock went "
+                    + "back"), dead.messages().get(0));
+            assertEquals(1, logs.messages().size(), logs.messages()::toString);
+            assertTrue(logs.messages().get(0).startsWith("Host web-1: records counted in the first open window instead"
+                    + " of their own: log time more than clean.grace.ms behind the host's latest log time"),
+                    logs.messages().get(0));
+            assertTrue(logs.messages().get(0).contains("3620 s behind the host's latest, counted in the window of "
+                    + T0.plusMillis(hour + 60_000)), logs.messages().get(0));
         }
     }
 }

@@ -1,0 +1,56 @@
+package dev.vigil.analyzer.clean;
+
+/**
+ * Why a host's records were not used as they came, for the operator: what happened to them, the rule, and what to do
+ * (the setting that draws the line, where there is one). One host's records refused for one of these reasons usually
+ * share a cause (its clock, its log format), so {@link HostWarnings} reports them per host and reason.
+ */
+public enum Refusal {
+    /** Bytes that do not decode. */
+    UNDECODABLE("dead-lettered", "undecodable bytes (not Avro, or a schema no service registered)",
+            "check what the host's producer sends"),
+    /** Decodes, but a field is missing or impossible. */
+    INVALID("dead-lettered", "missing or impossible fields", "the reason of each is in header vigil.dlq.reason "
+            + "(vigil watch deadletter)"),
+    /** An event time further ahead of the analyzer's clock than {@code clean.max.future.ms}. */
+    FUTURE("dead-lettered", "event time more than clean.max.future.ms ahead of this analyzer's clock",
+            "is the host's clock ahead? correct it, or raise clean.max.future.ms"),
+    /** A point further behind its series' latest point than {@code clean.grace.ms}. */
+    LATE("dead-lettered", "event time more than clean.grace.ms behind its series' latest point",
+            "data that arrives late, or the host's clock went back: its series take points again once the host's "
+                    + "time passes their latest point; clean.grace.ms sets how late a point may be"),
+    /** A log message longer than {@code logs.max.message.bytes}. */
+    LOG_TOO_LONG("dead-lettered", "log message longer than logs.max.message.bytes",
+            "raise logs.max.message.bytes to analyze such lines"),
+    /**
+     * A log line whose window was published already: counted in the first window not yet published (a count is the
+     * signal of a log line, and its window cannot be published twice). Not dead-lettered.
+     */
+    LOG_LATE("counted in the first open window instead of their own", "log time more than clean.grace.ms behind "
+            + "the host's latest log time", "data that arrives late, or the host's clock went back");
+
+    private final String outcome;
+    private final String rule;
+    private final String hint;
+
+    Refusal(final String outcome, final String rule, final String hint) {
+        this.outcome = outcome;
+        this.rule = rule;
+        this.hint = hint;
+    }
+
+    /** @return what happened to the records ("dead-lettered") */
+    public String outcome() {
+        return outcome;
+    }
+
+    /** @return the rule they broke, naming its setting where there is one */
+    public String rule() {
+        return rule;
+    }
+
+    /** @return what the operator can do */
+    public String hint() {
+        return hint;
+    }
+}
