@@ -184,10 +184,14 @@ final class ItSupport {
 
     /** Polls a condition until it holds, failing after {@link #WAIT}. */
     static void await(final String what, final BooleanSupplier condition) {
-        final long deadline = System.nanoTime() + WAIT.toNanos();
+        await(what, WAIT, condition);
+    }
+
+    static void await(final String what, final Duration wait, final BooleanSupplier condition) {
+        final long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+                throw new AssertionError("timed out after " + wait + " waiting for " + what);
             }
             try {
                 Thread.sleep(200);

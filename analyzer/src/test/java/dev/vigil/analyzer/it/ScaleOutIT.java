@@ -14,6 +14,7 @@ import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -104,6 +105,25 @@ class ScaleOutIT {
         assertTrue(Outputs.total(expected) > 1000, "outputs: " + Outputs.total(expected));
         for (final String topic : expected.keySet()) {
             assertEquals(expected.get(topic), actual.get(topic), topic);
+        }
+    }
+
+    @Test
+    void shouldHandTheClosedInstancesPartitionsOverBeforeTheSessionTimeout(final TestKafka kafka) {
+        ItSupport.createTopics(kafka, kafka.prefix());
+        // the session timeout stays at Kafka's default, 45 s
+        final AnalyzerConfig config = new AnalyzerConfig(settings(kafka, kafka.prefix()));
+        try (AnalyzerService a = AnalyzerService.start(config)) {
+            final AnalyzerService b = AnalyzerService.start(new AnalyzerConfig(settings(kafka, kafka.prefix())));
+            try {
+                ItSupport.await("both instances to hold tasks", () -> !activeTasks(a).isEmpty()
+                        && !activeTasks(b).isEmpty() && activeTasks(a).size() + activeTasks(b).size() == 6);
+            } finally {
+                b.close();
+            }
+            // a generous deadline, well below the 45 s after which the group would drop b anyway
+            ItSupport.await("the remaining instance to hold all tasks", Duration.ofSeconds(30),
+                    () -> activeTasks(a).size() == 6);
         }
     }
 }
