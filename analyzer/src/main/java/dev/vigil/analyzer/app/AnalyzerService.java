@@ -108,6 +108,7 @@ public final class AnalyzerService implements AutoCloseable {
                 running.countDown();
             }
         });
+        streams.setGlobalStateRestoreListener(new RestoreLog(config.clock()));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Analyzer stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
