@@ -174,7 +174,7 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final MinerOptions MINER = MinerOptions.defaults();
 
     /** Every key the analyzer accepts. */
-    public static final ConfigDef CONFIG = CommonConfig.define()
+    public static final ConfigDef CONFIG = fixed(CommonConfig.define()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "vigil-analyzer", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(STATE_DIR_CONFIG, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "vigil-analyzer")
@@ -275,7 +275,19 @@ public final class AnalyzerConfig extends CommonConfig {
             .define(FORECAST_INTERVAL_MS_CONFIG, Type.LONG, 60 * MINUTE, Range.atLeast(0), Importance.LOW,
                     FORECAST_INTERVAL_MS_DOC)
             .define(FORECAST_MAX_EXTRAPOLATION_CONFIG, Type.DOUBLE, 24.0, Range.between(0.1, 10_000.0), Importance.LOW,
-                    FORECAST_MAX_EXTRAPOLATION_DOC);
+                    FORECAST_MAX_EXTRAPOLATION_DOC));
+
+    /** The Kafka Streams settings the analyzer sets itself: their kafka.* form is refused, naming the key to set. */
+    private static ConfigDef fixed(final ConfigDef definition) {
+        CommonConfig.fixedClientKey(definition, "processing.guarantee", "the analyzer always runs exactly_once_v2");
+        CommonConfig.fixedClientKey(definition, "application.id", "set " + APPLICATION_ID_CONFIG
+                + " (the topic prefix is put in front of it)");
+        CommonConfig.fixedClientKey(definition, "num.stream.threads", "set " + STREAM_THREADS_CONFIG);
+        CommonConfig.fixedClientKey(definition, "state.dir", "set " + STATE_DIR_CONFIG);
+        CommonConfig.fixedClientKey(definition, "commit.interval.ms", "set " + COMMIT_INTERVAL_MS_CONFIG);
+        CommonConfig.fixedClientKey(definition, "application.server", "set " + QUERY_ENDPOINT_CONFIG);
+        return definition;
+    }
 
     private final Clock clock;
     private final SeriesSettings series;

@@ -67,4 +67,21 @@ class AnalyzerConfigTest {
             return f.templates.readValuesToList().stream().map(LogTemplate::getTemplate).toList();
         }
     }
+
+    @Test
+    void shouldRefuseTheKafkaFormOfSettingsTheAnalyzerFixesNamingTheKeyToSet() {
+        final String message = assertThrows(ConfigException.class, () -> ConfigFile.parse("a.properties", String.join(
+                "\n", "kafka.processing.guarantee=at_least_once", "kafka.application.id=x", "kafka.num.stream.threads=4",
+                "kafka.state.dir=/var/lib/x", "kafka.num.standby.replicas=1"), AnalyzerConfig.CONFIG)).getMessage();
+        assertEquals(List.of(
+                "a.properties:1: kafka.processing.guarantee is set by Vigil; the analyzer always runs exactly_once_v2",
+                "a.properties:2: kafka.application.id is set by Vigil; set application.id (the topic prefix is put in "
+                        + "front of it)",
+                "a.properties:3: kafka.num.stream.threads is set by Vigil; set stream.threads",
+                "a.properties:4: kafka.state.dir is set by Vigil; set state.dir"), List.of(message.split("\n")));
+        assertThrows(ConfigException.class, () -> new AnalyzerConfig(Map.of("kafka.state.dir", "/x")), "also in code");
+        assertEquals("1", new AnalyzerConfig(Map.of("kafka.num.standby.replicas", "1")).kafkaClientConfig()
+                .get("num.standby.replicas"), "other kafka.* keys pass");
+        assertEquals(null, new AnalyzerConfig(Map.of()).kafkaClientConfig().get("state.dir"));
+    }
 }

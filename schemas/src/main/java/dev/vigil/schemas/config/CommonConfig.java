@@ -45,6 +45,42 @@ public class CommonConfig extends AbstractConfig {
         };
     }
 
+    /** The validator of a {@code kafka.*} key the service sets itself: refuses any value, saying what to set instead. */
+    public static final class Fixed implements ConfigDef.Validator {
+        private final String instead;
+
+        Fixed(final String instead) {
+            this.instead = instead;
+        }
+
+        @Override
+        public void ensureValid(final String name, final Object value) {
+            if (value != null) {
+                throw new org.apache.kafka.common.config.ConfigException(name + " is set by Vigil; " + instead);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "not settable: " + instead;
+        }
+    }
+
+    /**
+     * Declares a Kafka client or Streams setting the service sets itself (exactly-once, its application id, its
+     * state directory...), so that {@code kafka.<key>} is refused with its line and what to set instead, rather than
+     * accepted and silently overridden. Also refused when given in code.
+     *
+     * @param definition the service's definition, extended in place
+     * @param clientKey the Kafka key, without {@code kafka.} (e.g. {@code state.dir})
+     * @param instead what to do instead (e.g. "set state.dir")
+     * @return the definition
+     */
+    public static ConfigDef fixedClientKey(final ConfigDef definition, final String clientKey, final String instead) {
+        return definition.define(KAFKA_CLIENT_PREFIX + clientKey, Type.STRING, null, new Fixed(instead),
+                Importance.LOW, "Not settable: the service sets " + clientKey + " itself; " + instead + ".");
+    }
+
     /**
      * Where the cluster is, the same way for every service: the command line's value, else the file's, else
      * {@code $VIGIL_BOOTSTRAP_SERVER} / {@code $VIGIL_TOPIC_PREFIX}.

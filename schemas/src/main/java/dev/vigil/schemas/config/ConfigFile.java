@@ -20,8 +20,9 @@ import org.apache.kafka.common.config.ConfigException;
  * of range, each reported as {@code FILE:LINE: message}, all of a file's wrong lines in one refusal
  * (one line each).
  *
- * <p>Keys starting with {@value CommonConfig#KAFKA_CLIENT_PREFIX} are passed to Kafka clients
- * unchecked.
+ * <p>Keys starting with {@value CommonConfig#KAFKA_CLIENT_PREFIX} are passed to Kafka clients, checked against the
+ * clients' own definitions, except those the service declares itself (a setting it fixes is refused, see
+ * {@link CommonConfig#fixedClientKey}).
  */
 public final class ConfigFile {
     private ConfigFile() {
@@ -92,7 +93,7 @@ public final class ConfigFile {
             throw new ConfigException(where + ": " + key + " is already set on line " + lineOf.get(key));
         }
         lineOf.put(key, number); // before its value is checked, so that a second line setting it is named too
-        if (key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX)) {
+        if (key.startsWith(CommonConfig.KAFKA_CLIENT_PREFIX) && !definition.names().contains(key)) {
             checkClientKey(where, key.substring(CommonConfig.KAFKA_CLIENT_PREFIX.length()), value);
         } else if (!definition.names().contains(key)) {
             throw new ConfigException(where + ": unknown key '" + key + "'" + suggestion(key, definition));
@@ -152,6 +153,9 @@ public final class ConfigFile {
                 spec.validator.ensureValid(key, parsed);
             }
         } catch (ConfigException e) {
+            if (spec.validator instanceof CommonConfig.Fixed) {
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
             throw new ConfigException(where + ": " + key + ": " + e.getMessage()
                     + " (expected " + spec.type.toString().toLowerCase() + (spec.validator == null ? ""
                     : ", " + spec.validator) + ")");
