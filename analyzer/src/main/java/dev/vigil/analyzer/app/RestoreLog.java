@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * task moved from another instance, or a stop that was not clean (with exactly-once, Kafka Streams then cannot trust
  * the local state, logs a TaskCorruptedException at WARN, wipes it and rebuilds it from the changelog; nothing is
  * lost). Without this a restore of many series is minutes of silence. One line per store and changelog partition at
- * the start (records to restore) and at the end (records restored, duration). Called by the restore threads.
+ * the start (records to restore) and at the end (records restored, duration), when there is anything to restore.
+ * Called by the restore threads.
  */
 final class RestoreLog implements StateRestoreListener {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreLog.class);
@@ -33,9 +34,14 @@ final class RestoreLog implements StateRestoreListener {
     @Override
     public void onRestoreStart(final TopicPartition partition, final String store, final long startingOffset,
                                final long endingOffset) {
+        if (endingOffset <= startingOffset) {
+            // every store of every new task starts so: eight lines per task saying nothing
+            LOG.debug("State store {} ({}): nothing to restore", store, partition);
+            return;
+        }
         started.put(key(partition, store), clock.millis());
         LOG.info("Restoring state store {} from changelog {}: up to {} records (offsets {} to {})", store, partition,
-                Math.max(0, endingOffset - startingOffset), startingOffset, endingOffset);
+                endingOffset - startingOffset, startingOffset, endingOffset);
     }
 
     @Override
@@ -47,6 +53,9 @@ final class RestoreLog implements StateRestoreListener {
     @Override
     public void onRestoreEnd(final TopicPartition partition, final String store, final long totalRestored) {
         final Long start = started.remove(key(partition, store));
+        if (start == null && totalRestored == 0) {
+            return; // nothing was to restore
+        }
         LOG.info("Restored state store {} from changelog {}: {} records in {} ms", store, partition, totalRestored,
                 start == null ? "?" : Long.toString(clock.millis() - start));
     }

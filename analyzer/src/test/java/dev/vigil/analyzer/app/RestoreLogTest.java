@@ -58,4 +58,15 @@ class RestoreLogTest {
                             + "which restores it"), log.messages());
         }
     }
+
+    @Test
+    void shouldSayNothingAtInfoWhenAStoreHasNothingToRestore() {
+        final RestoreLog restores = new RestoreLog(new StepClock());
+        final TopicPartition changelog = new TopicPartition("vigil-analyzer-stats-store-changelog", 0);
+        try (LogCapture log = new LogCapture(RestoreLog.class, Level.INFO)) {
+            restores.onRestoreStart(changelog, "stats-store", 0, 0);
+            restores.onRestoreEnd(changelog, "stats-store", 0);
+            assertEquals(List.of(), log.messages());
+        }
+    }
 }
