@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * Asks any analyzer instance for statistics; a redirect leads to the instance holding the host. The redirect is
  * followed here rather than by the HTTP client, so that an error names the instance that failed: the one asked may
- * be running while the holder it names has just stopped (its partitions move only after the session timeout).
+ * be running while the holder it names has just stopped (its partitions move once the group rebalances: at once after a
+ * clean stop, after the session timeout after a crash).
  */
 public final class StatsClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -84,8 +85,9 @@ public final class StatsClient {
                 // the instance asked is up: the holder it named is not, or not yet reachable
                 throw new RetriableAnalyzerException("analyzer " + referrer + " redirected the query to the instance "
                         + "holding the host, " + target + ", which cannot be reached (" + why + "); when that instance "
-                        + "has stopped, its partitions move to another one after the consumer session timeout "
-                        + "(kafka.session.timeout.ms, 45 s by default): try again then", e);
+                        + "has stopped, its partitions move to another one within seconds of a clean stop, or after "
+                        + "the consumer session timeout when it died (kafka.session.timeout.ms, 45 s by default): try "
+                        + "again then", e);
             }
             if (unresolved(e)) {
                 throw new AnalyzerException("analyzer query endpoint " + target + ": unknown host (--analyzer, "

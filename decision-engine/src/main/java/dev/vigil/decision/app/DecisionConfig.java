@@ -44,7 +44,7 @@ public final class DecisionConfig extends CommonConfig {
     public static final String STARTUP_TIMEOUT_CONFIG = "startup.timeout";
 
     /** Every key. */
-    public static final ConfigDef CONFIG = CommonConfig.define()
+    public static final ConfigDef CONFIG = fixed(CommonConfig.define()
             .define(APPLICATION_ID_CONFIG, Type.STRING, "vigil-decision-engine", new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, "Kafka Streams application id (after topic.prefix): names the consumer group, "
                             + "the internal topics and the state directory.")
@@ -105,7 +105,16 @@ public final class DecisionConfig extends CommonConfig {
                             + "is clearly higher (by 0.1) or the series had no anomaly for this long, so that a "
                             + "flapping series counts as one incident.")
             .define(STARTUP_TIMEOUT_CONFIG, Type.STRING, "60s", duration(), Importance.LOW,
-                    "How long start-up waits for Kafka Streams to be RUNNING.");
+                    "How long start-up waits for Kafka Streams to be RUNNING."));
+
+    /** The Kafka Streams settings the engine sets itself: their kafka.* form is refused, naming the key to set. */
+    private static ConfigDef fixed(final ConfigDef definition) {
+        CommonConfig.fixedClientKey(definition, "processing.guarantee", "the engine always runs exactly_once_v2");
+        CommonConfig.fixedClientKey(definition, "application.id", "set " + APPLICATION_ID_CONFIG
+                + " (the topic prefix is put in front of it)");
+        CommonConfig.fixedClientKey(definition, "state.dir", "set " + STATE_DIR_CONFIG);
+        return definition;
+    }
 
     /** @param values the settings, from {@code ConfigFile.read} or code */
     public DecisionConfig(final Map<?, ?> values) {

@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class DecisionConfigTest {
     @Test
+    void shouldRefuseTheKafkaFormOfSettingsTheEngineFixesNamingTheKeyToSet() {
+        final String message = assertThrows(ConfigException.class, () -> ConfigFile.parse("e.properties",
+                "kafka.processing.guarantee=at_least_once\nkafka.state.dir=/x\nkafka.num.standby.replicas=1\n",
+                DecisionConfig.CONFIG)).getMessage();
+        assertTrue(message.contains("e.properties:1: kafka.processing.guarantee is set by Vigil")
+                && message.contains("e.properties:2: kafka.state.dir is set by Vigil; set state.dir")
+                && !message.contains(":3:"), message);
+    }
+
+    @Test
     void shouldNameTheLineAndWhatIsExpectedOfAValueOnlyTheEngineUnderstands() {
         for (final String[] bad : new String[][] {{"tick.interval", "banana"}, {"tick.interval", "0s"}}) {
             final ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("e.properties",
