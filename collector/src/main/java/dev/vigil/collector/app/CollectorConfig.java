@@ -82,6 +82,11 @@ public final class CollectorConfig extends CommonConfig {
     public static final String FILES_MAX_PATHS_CONFIG = "files.max.paths";
     private static final String FILES_MAX_PATHS_DOC = "Most changed plus deleted paths listed in one interval's "
             + "event; beyond it the lists are truncated and the interval is marked incomplete.";
+    public static final String FILES_MAX_INDEXED_PATHS_CONFIG = "files.max.indexed.paths";
+    private static final String FILES_MAX_INDEXED_PATHS_DOC = "Most paths (files and directories) of one dataset the "
+            + "watcher indexes; each takes about 90 bytes of heap (names of ~20 bytes), so the 64 MiB heap of "
+            + "collector/jvm.options holds about 300,000 in all datasets together. Beyond it new paths are not watched "
+            + "and every interval is marked incomplete, with one error naming the dataset; raise it with -Xmx.";
     public static final String FILES_ENTROPY_SAMPLE_BYTES_CONFIG = "files.entropy.sample.bytes";
     private static final String FILES_ENTROPY_SAMPLE_BYTES_DOC = "Most newly written bytes read per dataset and "
             + "interval to estimate their Shannon entropy.";
@@ -173,6 +178,9 @@ public final class CollectorConfig extends CommonConfig {
                         FILES_VERIFY_INTERVAL_MS_DOC)
                 .define(FILES_MAX_PATHS_CONFIG, Type.INT, 40_000, Range.atLeast(1), Importance.LOW,
                         FILES_MAX_PATHS_DOC)
+                .define(FILES_MAX_INDEXED_PATHS_CONFIG, Type.INT,
+                        dev.vigil.collector.files.DatasetWatcher.Options.DEFAULT_MAX_INDEXED_PATHS, Range.atLeast(1),
+                        Importance.LOW, FILES_MAX_INDEXED_PATHS_DOC)
                 .define(FILES_ENTROPY_SAMPLE_BYTES_CONFIG, Type.INT, 262_144, Range.atLeast(0), Importance.LOW,
                         FILES_ENTROPY_SAMPLE_BYTES_DOC)
                 .define(FILES_ENTROPY_FILE_SAMPLE_BYTES_CONFIG, Type.INT, 8_192, Range.atLeast(1), Importance.LOW,

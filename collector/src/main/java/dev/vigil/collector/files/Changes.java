@@ -31,8 +31,26 @@ final class Changes {
     final Map<String, FileState> created = new TreeMap<>();
     final Map<String, FileState[]> modified = new TreeMap<>();
     final Map<String, FileState> deleted = new TreeMap<>();
+    /** False for the first walk of a tree, which would otherwise hold every path of it as created. */
+    private final boolean recording;
+
+    Changes() {
+        this(true);
+    }
+
+    private Changes(final boolean recording) {
+        this.recording = recording;
+    }
+
+    /** @return changes that keep nothing: for the walk that builds the index at start */
+    static Changes discarding() {
+        return new Changes(false);
+    }
 
     void created(final String path, final FileState now) {
+        if (!recording) {
+            return;
+        }
         final FileState before = deleted.remove(path);
         if (before != null) {
             modified.put(path, new FileState[] {before, now});
@@ -42,6 +60,9 @@ final class Changes {
     }
 
     void modified(final String path, final FileState before, final FileState now) {
+        if (!recording) {
+            return;
+        }
         if (created.containsKey(path)) {
             created.put(path, now);
         } else {
@@ -51,6 +72,9 @@ final class Changes {
     }
 
     void deleted(final String path, final FileState before) {
+        if (!recording) {
+            return;
+        }
         if (created.remove(path) != null) {
             return;
         }

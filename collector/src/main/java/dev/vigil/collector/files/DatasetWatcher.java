@@ -3,19 +3,22 @@ package dev.vigil.collector.files;
 import dev.vigil.schemas.FileActivity;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches one dataset tree and turns its changes into one {@link FileActivity} per interval.
  *
- * <p>The watcher keeps an index of the tree (inode, size, mtime, ctime per path). Change
+ * <p>The watcher keeps an index of the tree (inode, size, mtime, ctime per path, per directory: {@link PathIndex},
+ * about 90 bytes of heap per path, bounded by {@code files.max.indexed.paths}). Change
  * notifications (inotify, through the JDK WatchService) only say where to look; at the end of an
  * interval each notified path is compared with the index, and directories that appeared are walked,
  * so a directory created, renamed or deleted is reported as every path under it. In scan mode
@@ -61,8 +65,13 @@ public final class DatasetWatcher implements AutoCloseable {
      * @param verifyMillis in watch mode, how often a full scan checks the notifications; 0 never
      * @param maxPaths most paths listed per interval
      * @param sampling entropy budgets
+     * @param maxIndexedPaths most paths of the dataset indexed (heap: about {@value PathIndex#BYTES_PER_PATH} bytes each)
      */
-    public record Options(String mode, long verifyMillis, int maxPaths, Changes.Sampling sampling) {
+    public record Options(String mode, long verifyMillis, int maxPaths, Changes.Sampling sampling,
+                          int maxIndexedPaths) {
+        /** Default of {@link #maxIndexedPaths}: 300,000 paths, about 26 MiB of heap, within the agent's 64 MiB. */
+        public static final int DEFAULT_MAX_INDEXED_PATHS = 300_000;
+
         /**
          * @param mode "auto", "watch" or "scan"
          * @param verifyMillis verification scan period; 0 never
@@ -74,7 +83,12 @@ public final class DatasetWatcher implements AutoCloseable {
         public static Options of(final String mode, final long verifyMillis, final int maxPaths,
                                  final int entropyIntervalBytes, final int entropyFileBytes) {
             return new Options(mode, verifyMillis, maxPaths,
-                    new Changes.Sampling(entropyIntervalBytes, entropyFileBytes));
+                    new Changes.Sampling(entropyIntervalBytes, entropyFileBytes), DEFAULT_MAX_INDEXED_PATHS);
+        }
+
+        /** @param max most paths indexed @return these options with that bound */
+        public Options withMaxIndexedPaths(final int max) {
+            return new Options(mode, verifyMillis, maxPaths, sampling, max);
         }
     }
 
@@ -83,11 +97,8 @@ public final class DatasetWatcher implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final String epoch = UUID.randomUUID().toString();
-    /**
-     * Sorted, so that the paths under a directory are one range of it: a deletion or a walk of one subtree touches
-     * that subtree's entries, not the whole index (a mass deletion notifies every path of it).
-     */
-    private final TreeMap<String, FileState> index = new TreeMap<>();
+    /** Per directory, so that a deletion or a walk of one subtree touches that subtree's entries only. */
+    private final PathIndex index;
     private final Set<Path> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean overflow = new AtomicBoolean();
     /**
@@ -101,6 +112,7 @@ public final class DatasetWatcher implements AutoCloseable {
     private Thread eventThread;
     private volatile boolean suspended;
     private boolean troubled;
+    private boolean refusedLogged;
     private long sequence;
     private Instant intervalStart;
     private long lastVerify = System.nanoTime();
@@ -110,6 +122,7 @@ public final class DatasetWatcher implements AutoCloseable {
         this.root = root;
         this.options = options;
         this.clock = clock;
+        this.index = new PathIndex(options.maxIndexedPaths());
     }
 
     /**
@@ -137,7 +150,10 @@ public final class DatasetWatcher implements AutoCloseable {
             w.eventThread.start();
         }
         // Notifications that arrive during this first walk are compared at the end of the first interval.
-        w.scan(w.root, new Changes());
+        w.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
+        if (w.index.takeRefused()) {
+            w.refusedPaths();
+        }
         w.intervalStart = clock.instant();
         LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, w.root,
                 w.mode.name().toLowerCase(), w.index.size(), w.epoch);
@@ -210,6 +226,9 @@ public final class DatasetWatcher implements AutoCloseable {
                 complete &= verify(changes);
             }
         }
+        if (index.takeRefused()) {
+            refusedPaths();
+        }
         complete &= !troubled;
         troubled = false;
         final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
@@ -219,38 +238,56 @@ public final class DatasetWatcher implements AutoCloseable {
         return activity;
     }
 
-    /** Compares every notified path with the index. */
+    /**
+     * Compares every notified path with the index, directory by directory: one pass over a directory's entries
+     * for all of its notified paths. Directories that appeared, and files whose directory is not indexed yet, are
+     * walked.
+     */
     private void reconcileNotified(final Changes changes) {
         final List<Path> paths = new ArrayList<>(dirty);
         dirty.removeAll(paths);
-        paths.sort(null);
+        final Map<String, List<Path>> byDir = new TreeMap<>(); // a directory before what is under it
         for (final Path p : paths) {
             final String rel = rel(p);
-            final FileState before = index.get(rel);
-            final FileState now;
-            try {
-                now = FileState.of(p);
-            } catch (NoSuchFileException e) {
-                removeUnder(rel, changes);
-                continue;
-            } catch (IOException e) {
-                LOG.warn("dataset {}: cannot read {}: {}", dataset, p, e.getMessage());
-                troubled = true;
+            if (rel.isEmpty()) {
+                scan(root, changes);
+            } else {
+                byDir.computeIfAbsent(parent(rel), k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (final Map.Entry<String, List<Path>> e : byDir.entrySet()) {
+            final PathIndex.Dir dir = index.dir(e.getKey());
+            if (dir == null) {
+                scan(root.resolve(e.getKey()), changes); // walked from its nearest indexed directory
                 continue;
             }
-            if (now.directory()) {
-                scan(p, changes);
-            } else if (before == null || before.directory()) {
-                if (before != null) {
-                    removeUnder(rel, changes);
+            final List<Path> inDir = e.getValue();
+            inDir.sort(Comparator.comparing(p -> PathIndex.bytes(p.getFileName().toString()), Arrays::compareUnsigned));
+            final List<byte[]> names = new ArrayList<>();
+            final List<FileState> states = new ArrayList<>();
+            final List<Path> dirs = new ArrayList<>();
+            for (final Path p : inDir) {
+                final FileState now;
+                try {
+                    now = FileState.of(p);
+                } catch (NoSuchFileException x) {
+                    names.add(PathIndex.bytes(p.getFileName().toString()));
+                    states.add(null);
+                    continue;
+                } catch (IOException x) {
+                    LOG.warn("dataset {}: cannot read {}: {}", dataset, p, x.getMessage());
+                    troubled = true;
+                    continue;
                 }
-                index.put(rel, now);
-                changes.created(rel, now);
-            } else if (!changes.created.containsKey(rel)) {
-                // A notification means a write even when size and times look the same (same clock tick).
-                index.put(rel, now);
-                changes.modified(rel, before, now);
+                if (now.directory()) {
+                    dirs.add(p);
+                } else {
+                    names.add(PathIndex.bytes(p.getFileName().toString()));
+                    states.add(now);
+                }
             }
+            index.apply(dir, e.getKey(), names, states, changes);
+            dirs.forEach(d -> scan(d, changes));
         }
     }
 
@@ -281,85 +318,126 @@ public final class DatasetWatcher implements AutoCloseable {
         return clean;
     }
 
-    /** Walks a subtree, registering directories in watch mode, and records its differences with the index. */
+    /**
+     * Compares a path and everything under it with the index, recording the differences, and registers its
+     * directories in watch mode. A path whose directory is not indexed yet is compared from that directory.
+     */
     private void scan(final Path start, final Changes changes) {
-        final String prefix = rel(start);
-        final Set<String> seen = new HashSet<>();
+        final String rel = rel(start);
+        if (rel.isEmpty()) {
+            walk(start, rel, index.root(), changes);
+            return;
+        }
+        if (index.dir(parent(rel)) == null) {
+            scan(start.getParent(), changes);
+            return;
+        }
+        final FileState before = index.get(rel);
+        final FileState now;
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attrs) {
-                    register(dir);
-                    return visit(dir);
-                }
-
-                @Override
-                public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) {
-                    return visit(file);
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(final Path file, final IOException e) {
-                    if (!(e instanceof NoSuchFileException)) {
-                        LOG.warn("dataset {}: cannot read {}: {}", dataset, file, e.getMessage());
-                        troubled = true;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                private FileVisitResult visit(final Path p) {
-                    final String rel = rel(p);
-                    seen.add(rel);
-                    if (rel.isEmpty()) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    try {
-                        final FileState now = FileState.of(p);
-                        final FileState before = index.put(rel, now);
-                        if (before == null) {
-                            changes.created(rel, now);
-                        } else if (!before.equals(now) && !(now.directory() && before.directory())) {
-                            changes.modified(rel, before, now);
-                        }
-                    } catch (NoSuchFileException e) {
-                        seen.remove(rel);
-                    } catch (IOException e) {
-                        visitFileFailed(p, e);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            now = FileState.of(start);
         } catch (NoSuchFileException e) {
-            // The subtree went away while walking: everything under it is deleted below.
+            index.remove(rel, changes);
+            return;
         } catch (IOException e) {
-            LOG.warn("dataset {}: cannot walk {}: {}", dataset, start, e.getMessage());
+            LOG.warn("dataset {}: cannot read {}: {}", dataset, start, e.getMessage());
             troubled = true;
             return;
         }
-        for (final String rel : indexedUnder(prefix)) {
-            if (!seen.contains(rel)) {
-                changes.deleted(rel, index.remove(rel));
+        if (!index.put(rel, now, changes)) {
+            return; // the index is full
+        }
+        if (before == null) {
+            changes.created(rel, now);
+        } else if (!before.equals(now) && !(now.directory() && before.directory())) {
+            changes.modified(rel, before, now);
+        }
+        if (now.directory()) {
+            walk(start, rel, index.dir(rel), changes);
+        }
+    }
+
+    /** A directory still to walk. */
+    private record Pending(Path path, String rel, PathIndex.Dir node) {
+    }
+
+    /** A directory's entry as listed. */
+    private record Listed(byte[] name, Path path) {
+    }
+
+    /**
+     * Walks a directory's subtree, one directory at a time: each is listed and merged with its node of the index,
+     * so a walk holds one directory's names besides the index (no set of every path seen).
+     */
+    private void walk(final Path start, final String startRel, final PathIndex.Dir startNode, final Changes changes) {
+        final Deque<Pending> todo = new ArrayDeque<>();
+        todo.push(new Pending(start, startRel, startNode));
+        while (!todo.isEmpty()) {
+            final Pending d = todo.pop();
+            register(d.path());
+            final List<Listed> listed;
+            try {
+                listed = list(d.path());
+            } catch (IOException e) {
+                // Unreadable: its entries stay as indexed (not reported deleted), and the interval is incomplete.
+                LOG.warn("dataset {}: cannot read {}: {}", dataset, d.path(), e.getMessage());
+                troubled = true;
+                continue;
             }
+            final List<byte[]> names = new ArrayList<>(listed.size());
+            listed.forEach(l -> names.add(l.name()));
+            index.merge(d.node(), d.rel(), names, j -> stat(listed.get(j).path()), changes,
+                    (rel, node) -> todo.push(new Pending(d.path().resolve(rel.substring(rel.lastIndexOf('/') + 1)),
+                            rel, node)));
         }
     }
 
-    private void removeUnder(final String prefix, final Changes changes) {
-        for (final String rel : indexedUnder(prefix)) {
-            changes.deleted(rel, index.remove(rel));
+    /** @return a directory's entries sorted as the index sorts them; none when it is gone */
+    private static List<Listed> list(final Path dir) throws IOException {
+        final List<Listed> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (final Path p : entries) {
+                out.add(new Listed(PathIndex.bytes(p.getFileName().toString()), p));
+            }
+        } catch (NoSuchFileException e) {
+            return List.of(); // gone while walking: everything under it is deleted
+        } catch (DirectoryIteratorException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return List.of();
+            }
+            throw e.getCause();
+        }
+        out.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
+        return out;
+    }
+
+    private FileState stat(final Path p) {
+        try {
+            return FileState.of(p);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("dataset {}: cannot read {}: {}", dataset, p, e.getMessage());
+            troubled = true;
+            return PathIndex.UNREADABLE;
         }
     }
 
-    /** @return the indexed paths equal to or under {@code prefix} (every path when empty), a copy */
-    private List<String> indexedUnder(final String prefix) {
-        if (prefix.isEmpty()) {
-            return List.copyOf(index.keySet());
+    /** Paths beyond {@code files.max.indexed.paths} are not tracked: said once, and every such interval is incomplete. */
+    private void refusedPaths() {
+        troubled = true;
+        if (!refusedLogged) {
+            refusedLogged = true;
+            LOG.error("dataset {}: more than {} paths, the most one dataset's index holds (files.max.indexed.paths; "
+                    + "about {} bytes of heap each); paths beyond it are not watched and every interval is marked "
+                    + "incomplete. Watch a smaller tree, or raise files.max.indexed.paths together with -Xmx "
+                    + "(collector/jvm.options)", dataset, options.maxIndexedPaths(), PathIndex.BYTES_PER_PATH);
         }
-        // Every path that starts with "prefix/" sorts between "prefix/" and "prefix0" ('0' follows '/').
-        final List<String> paths = new ArrayList<>(index.subMap(prefix + "/", prefix + "0").keySet());
-        if (index.containsKey(prefix)) {
-            paths.add(prefix);
-        }
-        return paths;
+    }
+
+    private static String parent(final String rel) {
+        final int slash = rel.lastIndexOf('/');
+        return slash < 0 ? "" : rel.substring(0, slash);
     }
 
     private String rel(final Path p) {
@@ -373,6 +451,8 @@ public final class DatasetWatcher implements AutoCloseable {
         try {
             keys.put(dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
                     StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), dir);
+        } catch (NoSuchFileException e) {
+            // Gone since it was listed: its listing finds it gone.
         } catch (IOException e) {
             // Typically the inotify watch limit (fs.inotify.max_user_watches): fall back to scanning.
             LOG.warn("dataset {}: cannot watch {} ({}); switching to scan mode, interval marked incomplete", dataset,
@@ -411,6 +491,11 @@ public final class DatasetWatcher implements AutoCloseable {
         } catch (ClosedWatchServiceException e) {
             // Closed by close() or a switch to scan mode.
         }
+    }
+
+    /** @return how many paths the index holds */
+    synchronized int indexedPaths() {
+        return index.size();
     }
 
     /** @return notified paths not yet compared with the index; lets tests wait for notifications */

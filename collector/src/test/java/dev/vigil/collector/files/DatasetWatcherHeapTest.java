@@ -1,0 +1,71 @@
+package dev.vigil.collector.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index's heap: a large tree in a child JVM with a small heap, and the bound on indexed paths. */
+class DatasetWatcherHeapTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void shouldIndexFortyThousandFilesInTwelveMebibytesOfHeapAtUnderAHundredAndThirtyBytesEach() throws Exception {
+        // Before the per-directory index: ~175-190 bytes per path kept, plus a set and a change list of every path
+        // during the first walk and every scan: OutOfMemoryError here (and with 200,000 files under -Xmx64m).
+        // Creating the files takes most of this test's time.
+        IndexHeapProbe.create(root, 40_000);
+        final Path out = Files.createTempFile("heap-probe", ".txt");
+        try {
+            final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), IndexHeapProbe.class.getName(), root.toString(), "scan")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the probe did not finish");
+            final String output = Files.readString(out, StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), output);
+            final Matcher m = Pattern.compile("paths=(\\d+) heapBytes=\\d+ bytesPerPath=(\\d+) complete=true changed=0")
+                    .matcher(output);
+            assertTrue(m.find(), output);
+            assertEquals(40_000 + 400 + 4, Integer.parseInt(m.group(1)), "files and directories indexed");
+            assertTrue(Integer.parseInt(m.group(2)) < 130, "bytes per path: " + m.group(2));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    @Test
+    void shouldMarkIntervalsIncompleteAndReportNothingOfPathsBeyondTheIndexBound() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(root.resolve("f" + i), "x");
+        }
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("scan", 0, 1000,
+                1 << 20, 8192).withMaxIndexedPaths(10), Clock.systemUTC())) {
+            assertEquals(10, w.indexedPaths());
+            final var first = w.closeInterval();
+            assertTrue(!first.getComplete(), "paths beyond the bound are not watched");
+            assertEquals(0, first.getChangedPaths().size(), "unindexed paths are not reported as new every interval");
+            deleteSome(root, 15);
+            final var after = w.closeInterval();
+            assertTrue(after.getComplete(), "all fits again: " + after);
+            assertEquals(5, w.indexedPaths(), "the rest is indexed once it fits");
+        }
+    }
+
+    /** Deletes {@code n} files, leaving the rest. */
+    private static void deleteSome(final Path dir, final int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            Files.delete(dir.resolve("f" + i));
+        }
+    }
+}
