@@ -194,7 +194,8 @@ public final class CollectorService implements AutoCloseable {
         }
         final Map<String, String> attrs = new LinkedHashMap<>();
         dropped.forEach((k, n) -> attrs.put("dropped." + k.label(), Long.toString(n)));
-        event("spool.dropped", Severity.WARN, "spool full: dropped " + dropped.values().stream()
+        event("spool.dropped", Severity.WARN, (spool.diskFull() ? "disk under the spool full" : "spool full")
+                + ": dropped " + dropped.values().stream()
                 .mapToLong(Long::longValue).sum() + " records (" + attrs + ")", attrs);
     }
 

@@ -3,6 +3,7 @@ package dev.vigil.collector.delivery;
 import dev.vigil.collector.CollectorException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: when an append would exceed {@code maxBytes}, whole segments are dropped, the oldest
  * metric segment first, then the oldest log segment, events last; the segment being sent is never
- * dropped. Dropped records are counted per kind ({@link #takeDropped()}).
+ * dropped. Dropped records are counted per kind ({@link #takeDropped()}). A full disk (ENOSPC) is the same bound:
+ * segments are dropped in that order until the write fits, and when nothing more can be dropped the new records
+ * are (counted too); {@link DiskFull} says it once, not once per refused write.
  *
  * <p>Thread-safe: appenders and the single sender share one lock; sending happens outside it.
  */
@@ -46,13 +49,24 @@ public final class Spool implements AutoCloseable {
     private final Map<RecordKind, Queue> queues = new EnumMap<>(RecordKind.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
+    private final Writes writes;
+    private final DiskFull diskFull;
     private long totalBytes;
 
-    private Spool(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes) {
+    /** How frames reach a segment file: the file channel, or in tests a disk that fills up. */
+    interface Writes {
+        /** Writes some of {@code data} at {@code position}. @return bytes written @throws IOException as the channel */
+        int write(FileChannel channel, ByteBuffer data, long position) throws IOException;
+    }
+
+    private Spool(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes,
+                  final Writes writes) {
         this.dir = dir;
         this.maxBytes = maxBytes;
         this.segmentBytes = segmentBytes;
         this.recentBytes = recentBytes;
+        this.writes = writes;
+        this.diskFull = new DiskFull(dir, System::nanoTime);
     }
 
     /**
@@ -72,11 +86,17 @@ public final class Spool implements AutoCloseable {
      * {@link #take} (0: every take reads the segment file).
      */
     static Spool open(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes) {
+        return open(dir, maxBytes, segmentBytes, recentBytes, FileChannel::write);
+    }
+
+    /** As {@link #open(Path, long, int, int)}, writing segments through {@code writes}. */
+    static Spool open(final Path dir, final long maxBytes, final int segmentBytes, final int recentBytes,
+                      final Writes writes) {
         if (segmentBytes * 4L > maxBytes) {
             throw new IllegalArgumentException("segmentBytes * 4 must be <= maxBytes, was " + segmentBytes + " and "
                     + maxBytes);
         }
-        final Spool spool = new Spool(dir, maxBytes, segmentBytes, recentBytes);
+        final Spool spool = new Spool(dir, maxBytes, segmentBytes, recentBytes, writes);
         try {
             Files.createDirectories(dir);
             for (final RecordKind kind : RecordKind.values()) {
@@ -118,15 +138,17 @@ public final class Spool implements AutoCloseable {
             ByteBuffer out = null;
             Segment target = null;
             int stored = 0;
+            int buffered = 0;
             final List<Recent> recent = new ArrayList<>(entries.size());
             for (final Entry e : entries) {
                 final byte[] key = e.key().getBytes(StandardCharsets.UTF_8);
                 final int frameBytes = Frames.HEADER + key.length + e.value().length;
                 while (totalBytes + (out == null ? 0 : out.position()) + frameBytes > maxBytes) {
                     if (out != null && out.position() > 0) {
-                        write(target, out);
+                        stored -= flush(q, target, out, buffered, recent);
+                        buffered = 0;
                     }
-                    if (!evictOne()) {
+                    if (!evictOne(null)) {
                         break;
                     }
                 }
@@ -135,9 +157,15 @@ public final class Spool implements AutoCloseable {
                     continue;
                 }
                 if (out != null && out.position() > 0 && target.size + out.position() + frameBytes > segmentBytes) {
-                    write(target, out); // the segment is full: flush before it rolls and closes
+                    stored -= flush(q, target, out, buffered, recent); // the segment is full: flush before it rolls
+                    buffered = 0;
                 }
-                final Segment active = q.activeFor(frameBytes);
+                final Segment active = activeWithRoom(q, frameBytes);
+                if (active == null) {
+                    q.dropped++;
+                    diskFull.recordsDropped(1);
+                    continue;
+                }
                 if (out == null) {
                     out = ByteBuffer.allocate(Math.max(frameBytes, (int) Math.min(segmentBytes, bytesOf(entries))));
                 } else if (out.remaining() < frameBytes) {
@@ -151,9 +179,10 @@ public final class Spool implements AutoCloseable {
                 recent.add(new Recent(target.seq, start, start + frameBytes, e));
                 Frames.put(out, key, e.value());
                 stored++;
+                buffered++;
             }
             if (out != null && out.position() > 0) {
-                write(target, out);
+                stored -= flush(q, target, out, buffered, recent);
             }
             for (final Recent r : recent) {
                 if (q.segments.containsKey(r.seq)) { // not evicted by a later record of this call
@@ -173,6 +202,53 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the buffered frames, dropping other segments (metrics first) while the disk is full.
+     *
+     * @param frames how many frames the buffer holds: the last ones of {@code recent}
+     * @return how many of them were dropped, because the disk stayed full with nothing left to drop (0 or frames)
+     */
+    private int flush(final Queue q, final Segment target, final ByteBuffer out, final int frames,
+                      final List<Recent> recent) throws IOException {
+        while (true) {
+            try {
+                write(target, out);
+                diskFull.wrote();
+                return 0;
+            } catch (IOException e) {
+                if (!DiskFull.is(e)) {
+                    throw e;
+                }
+                diskFull.refused(e);
+                target.channel.truncate(target.size); // a partial write takes room and would read as a torn frame
+                if (!evictOne(target)) {
+                    out.clear();
+                    recent.subList(recent.size() - frames, recent.size()).clear();
+                    q.dropped += frames;
+                    diskFull.recordsDropped(frames);
+                    return frames;
+                }
+            }
+        }
+    }
+
+    /** @return the segment to append to, dropping other segments while the disk has no room to open one; or null */
+    private Segment activeWithRoom(final Queue q, final int frameBytes) throws IOException {
+        while (true) {
+            try {
+                return q.activeFor(frameBytes);
+            } catch (IOException e) {
+                if (!DiskFull.is(e)) {
+                    throw e;
+                }
+                diskFull.refused(e);
+                if (!evictOne(null)) {
+                    return null;
+                }
+            }
+        }
+    }
+
     /** @return about the bytes the frames of these records take (exact for ASCII keys) */
     private static long bytesOf(final List<Entry> entries) {
         long n = 0;
@@ -182,12 +258,12 @@ public final class Spool implements AutoCloseable {
         return n;
     }
 
-    /** Writes the buffered frames at the end of a segment and empties the buffer. */
+    /** Writes the buffered frames at the end of a segment and empties the buffer; on failure it still holds them. */
     private void write(final Segment segment, final ByteBuffer out) throws IOException {
-        out.flip();
-        final int n = out.remaining();
-        while (out.hasRemaining()) {
-            segment.channel.write(out, segment.size + out.position());
+        final ByteBuffer data = out.duplicate().flip();
+        final int n = data.remaining();
+        while (data.hasRemaining()) {
+            writes.write(segment.channel, data, segment.size + data.position());
         }
         segment.size += n;
         totalBytes += n;
@@ -328,6 +404,16 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** @return whether the disk under the spool was full within the last minute (drops are its doing then) */
+    public boolean diskFull() {
+        lock.lock();
+        try {
+            return diskFull.active();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return records dropped per kind since the last call, and resets the counts */
     public Map<RecordKind, Long> takeDropped() {
         lock.lock();
@@ -359,12 +445,17 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Drops the oldest droppable segment, metrics first. @return false when nothing could be dropped */
-    private boolean evictOne() throws IOException {
+    /**
+     * Drops the oldest droppable segment, metrics first.
+     *
+     * @param keep a segment being written to, never dropped (null: any); given when the disk is full
+     * @return false when nothing could be dropped
+     */
+    private boolean evictOne(final Segment keep) throws IOException {
         for (final RecordKind kind : RecordKind.values()) {
             final Queue q = queues.get(kind);
             for (final Segment seg : List.copyOf(q.segments.values())) {
-                if (seg.seq == q.inFlight || seg.size == 0) {
+                if (seg.seq == q.inFlight || seg.size == 0 || seg == keep) {
                     continue;
                 }
                 final long from = seg.seq == q.cursorSeq ? q.cursorOffset : 0;
@@ -376,8 +467,12 @@ public final class Spool implements AutoCloseable {
                     q.nextSeq = seg.seq + 1;
                 }
                 q.delete(seg);
-                LOG.warn("spool {} full ({} of {} bytes): dropped {} {} records of segment {}", dir, totalBytes,
-                        maxBytes, lost.size(), kind.label(), seg.path.getFileName());
+                if (keep != null || diskFull.active()) {
+                    diskFull.segmentDropped(); // in the summary: a full disk drops a segment every few seconds
+                } else {
+                    LOG.warn("spool {} full ({} of {} bytes): dropped {} {} records of segment {}", dir, totalBytes,
+                            maxBytes, lost.size(), kind.label(), seg.path.getFileName());
+                }
                 return true;
             }
         }
@@ -436,7 +531,11 @@ public final class Spool implements AutoCloseable {
             Files.move(tmp, cursor, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             // The records are delivered; a stale cursor only repeats them (same ids) after a restart.
-            LOG.warn("spool {}: cannot write {}: {}", dir, cursor, e.getMessage());
+            if (DiskFull.is(e)) {
+                diskFull.refused(e);
+            } else {
+                LOG.warn("spool {}: cannot write {}: {}", dir, cursor, e.getMessage());
+            }
         }
     }
 

@@ -122,7 +122,7 @@ public final class LogTailer implements AutoCloseable {
 
     /** One round: find files, read what was appended, close rotated files, save checkpoints when due. */
     public synchronized void pollOnce() {
-        // Records the outbox refused last round (a full disk) first: while it refuses them, nothing more is read, so
+        // Records the outbox refused last round (the spool failed; a full disk is not a failure, it drops) first: while it refuses them, nothing more is read, so
         // memory stays bounded; the checkpoints have not moved past them.
         flushBatch();
         final long now = System.nanoTime();

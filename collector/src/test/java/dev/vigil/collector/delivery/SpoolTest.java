@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,87 @@ class SpoolTest {
             final List<String> metrics = drain(spool, RecordKind.METRIC);
             assertEquals("metric-0999", metrics.get(metrics.size() - 1).substring(0, 11), "newest metrics are kept");
             assertEquals(1000, metrics.size() + dropped.get(RecordKind.METRIC), "every metric kept or counted");
+        }
+    }
+
+    /** Segment writes on a disk of {@code capacity} bytes (all files of the spool directory): ENOSPC beyond it. */
+    private Spool.Writes disk(final long capacity) {
+        return (channel, data, position) -> {
+            long used;
+            try (Stream<Path> files = Files.list(dir)) {
+                used = files.mapToLong(f -> f.toFile().length()).sum();
+            }
+            final long growth = Math.max(0, position + data.remaining() - channel.size());
+            final long room = capacity - used;
+            if (growth > room) {
+                if (room <= 0) {
+                    throw new IOException("No space left on device");
+                }
+                // as write(2): what fits first, then ENOSPC on the next call
+                final ByteBuffer part = data.duplicate();
+                part.limit(part.position() + (int) room);
+                final int n = channel.write(part, position);
+                data.position(data.position() + n);
+                return n;
+            }
+            return channel.write(data, position);
+        };
+    }
+
+    @Test
+    void shouldTreatAFullDiskAsAFullSpoolDroppingOldestMetricsFirstAndSayItOnce() {
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(Spool.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        // The spool's own bound is far away; the disk under it holds 8 KiB
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024, 1024, disk(8 * 1024))) {
+            for (int i = 0; i < 20; i++) {
+                spool.append(RecordKind.EVENT, "h", value(String.format("event-%03d-%s", i, "x".repeat(40))));
+            }
+            for (int i = 0; i < 1000; i++) {
+                spool.append(RecordKind.METRIC, "h", value(String.format("metric-%04d-%s", i, "x".repeat(40))));
+            }
+            for (int i = 0; i < 10; i++) {
+                final List<Spool.Entry> logs = new ArrayList<>();
+                for (int j = 0; j < 5; j++) {
+                    logs.add(new Spool.Entry("h", value(String.format("log-%03d-%s", i * 5 + j, "x".repeat(40)))));
+                }
+                assertEquals(5, spool.appendAll(RecordKind.LOG, logs), "logs are stored by dropping metrics");
+            }
+            assertTrue(spool.diskFull());
+            final Map<RecordKind, Long> dropped = spool.takeDropped();
+            assertTrue(dropped.get(RecordKind.METRIC) > 900, "metrics dropped to make room: " + dropped);
+            assertEquals(null, dropped.get(RecordKind.LOG), "no log dropped while metrics remain");
+            assertEquals(null, dropped.get(RecordKind.EVENT));
+            assertEquals(20, drain(spool, RecordKind.EVENT).size());
+            assertEquals(50, drain(spool, RecordKind.LOG).size());
+            final List<String> metrics = drain(spool, RecordKind.METRIC);
+            assertEquals(1000, metrics.size() + dropped.get(RecordKind.METRIC), "every metric kept or counted");
+            assertTrue(metrics.get(metrics.size() - 1).startsWith("metric-0999"), "the newest metrics are kept");
+        }
+        final List<String> warnings = seen.list.stream()
+                .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        log.detachAppender(seen);
+        assertEquals(1, warnings.size(), "said once, then summed up each minute: " + warnings);
+        assertTrue(warnings.get(0).contains("the disk is full (No space left on device)"), warnings.get(0));
+        assertTrue(seen.list.stream().allMatch(e -> e.getThrowableProxy() == null), "no stack trace");
+    }
+
+    @Test
+    void shouldDropNewRecordsAndCountThemWhenTheDiskIsFullAndNothingIsLeftToDrop() {
+        try (Spool spool = Spool.open(dir, 1 << 20, 1024, 1024, disk(600))) {
+            int stored = 0;
+            for (int i = 0; i < 20; i++) {
+                stored += spool.append(RecordKind.EVENT, "h", value(String.format("event-%03d-%s", i, "x".repeat(40))))
+                        ? 1 : 0;
+            }
+            assertTrue(stored > 0 && stored < 20, "stored " + stored);
+            assertEquals(20 - stored, spool.takeDropped().get(RecordKind.EVENT), "the rest is counted as dropped");
+            assertEquals(stored, drain(spool, RecordKind.EVENT).size(), "no torn frame left by a partial write");
         }
     }
 
