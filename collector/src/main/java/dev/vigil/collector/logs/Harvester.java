@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -51,14 +50,14 @@ final class Harvester implements AutoCloseable {
      *     of one thread share one (a buffer each would take 64 KiB to 16 MiB of heap per tailed file)
      */
     Harvester(final Path path, final FileIdentity identity, final long offset, final long generation,
-              final LineFormat format, final long nowNanos, final ByteBuffer buffer) throws IOException {
+              final LineFormat format, final long nowNanos, final ByteBuffer buffer, final FileChannel channel) {
         this.path = path;
         this.identity = identity;
         this.readOffset = offset;
         this.generation = generation;
         this.format = format;
         this.buffer = buffer;
-        this.channel = FileChannel.open(path, StandardOpenOption.READ);
+        this.channel = channel;
         this.lastGrowthNanos = nowNanos;
     }
 

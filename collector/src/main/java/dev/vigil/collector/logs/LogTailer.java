@@ -74,6 +74,9 @@ public final class LogTailer implements AutoCloseable {
     private boolean dirty;
     private long lastSave = System.nanoTime();
     private long published;
+    private Opener opener = p -> FileChannel.open(p, StandardOpenOption.READ);
+    /** Files that could not be opened, with the reason last said: warned once per path and reason. */
+    private final Map<Path, String> unreadable = new java.util.HashMap<>();
 
     /**
      * @param options what to tail and how
@@ -127,6 +130,7 @@ public final class LogTailer implements AutoCloseable {
         flushBatch();
         final long now = System.nanoTime();
         final Map<FileIdentity, Path> seen = discover();
+        unreadable.keySet().retainAll(seen.values()); // gone: said again if it comes back unreadable
         if (firstScan) {
             // Before new files, so that a rotated file's rest comes before its successor's lines.
             resumeRotatedWhileDown(seen, now);
@@ -222,7 +226,8 @@ public final class LogTailer implements AutoCloseable {
                 LOG.debug("{} is a copy of a file already read (copytruncate); skipping its content", path);
                 offset = size;
             }
-            final Harvester h = new Harvester(path, id, offset, generation, options.format(), now, readBuffer);
+            final Harvester h = new Harvester(path, id, offset, generation, options.format(), now, readBuffer,
+                    opener.open(path));
             if (cp != null && generation == cp.generation()) {
                 h.headLength = cp.headLength();
                 h.headHash = cp.headHash();
@@ -230,9 +235,43 @@ public final class LogTailer implements AutoCloseable {
             open.put(id, h);
             dirty = true;
             LOG.debug("tailing {} ({}) from offset {}", path, id, offset);
+            if (unreadable.remove(path) != null) {
+                LOG.info("{}: readable again; tailing it", path);
+            }
         } catch (IOException e) {
-            LOG.warn("{}: cannot open ({}); will retry", path, e.getMessage());
+            // Tried again every round, said once per path and reason: an agent run as a user who may not read a
+            // file (mode 600) would otherwise warn every poll, forever
+            final String reason = reason(e);
+            if (!reason.equals(unreadable.put(path, reason))) {
+                LOG.warn("{}: cannot open ({}); tried again every {} ms, said again only when this changes", path,
+                        reason, options.pollMillis());
+            }
         }
+    }
+
+    /** @return why a file could not be opened, in words: AccessDeniedException's message is only the path */
+    static String reason(final IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Opens a file for reading; a seam for tests (files a test cannot make unreadable when run as root). */
+    interface Opener {
+        /** @param path a file @return a channel reading it @throws IOException when it cannot be opened */
+        FileChannel open(Path path) throws IOException;
+    }
+
+    /** @param o how files are opened from now on; for tests */
+    void opener(final Opener o) {
+        this.opener = o;
     }
 
     /** Checkpointed files not found under the globs may have been renamed by a rotation while the agent was down. */
@@ -283,7 +322,8 @@ public final class LogTailer implements AutoCloseable {
             LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost", path, offset);
             return;
         }
-        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer)) {
+        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer,
+                opener.open(copy.get()))) {
             h.path = path;
             h.drain(sink, now);
         } catch (IOException e) {
@@ -304,11 +344,11 @@ public final class LogTailer implements AutoCloseable {
         return false;
     }
 
-    private static boolean headMatches(final Path path, final int length, final long hash) throws IOException {
+    private boolean headMatches(final Path path, final int length, final long hash) throws IOException {
         if (length == 0) {
             return true;
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = opener.open(path)) {
             return ch.size() >= length && Harvester.headHash(ch, length) == hash;
         }
     }

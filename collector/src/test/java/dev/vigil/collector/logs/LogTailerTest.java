@@ -301,6 +301,40 @@ class LogTailerTest {
     }
 
     @Test
+    void shouldSayOncePerPathAndReasonThatALogCannotBeOpenedAndWhy() throws Exception {
+        // An agent run as nobody and a file of mode 600: simulated by the opener, since tests may run as root
+        Files.writeString(dir.resolve("secret.log"), "one\n");
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(LogTailer.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        final boolean[] denied = {true};
+        try (LogTailer t = tailer("state", false, format(null, 1000, StandardCharsets.UTF_8))) {
+            t.opener(p -> {
+                if (denied[0]) {
+                    throw new java.nio.file.AccessDeniedException(p.toString());
+                }
+                return java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ);
+            });
+            for (int i = 0; i < 5; i++) {
+                t.pollOnce();
+            }
+            final List<String> warnings = seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), "once, not every poll: " + warnings);
+            assertTrue(warnings.get(0).contains("secret.log: cannot open (permission denied)"), warnings.get(0));
+            denied[0] = false;
+            t.pollOnce();
+            assertEquals(List.of("one"), outbox.messages(), "read once it can be opened");
+            assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("readable again")));
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
+    @Test
     void shouldDecodeTheConfiguredCharset() throws Exception {
         final Path log = dir.resolve("app.log");
         Files.write(log, "caf\u00e9 cr\u00e8me\r\n".getBytes(StandardCharsets.ISO_8859_1));
