@@ -111,6 +111,10 @@ public final class DatasetWatcher implements AutoCloseable {
     private WatchService watchService;
     private Thread eventThread;
     private volatile boolean suspended;
+    /** Set by {@link #cancel()} without the lock: a walk running under it stops at its next directory. */
+    private volatile boolean cancelled;
+    /** Called before each directory a walk lists; for tests that need a walk to be in progress. */
+    private volatile Runnable beforeDirectory = () -> { };
     private boolean troubled;
     private boolean refusedLogged;
     private long sequence;
@@ -206,6 +210,34 @@ public final class DatasetWatcher implements AutoCloseable {
         final Instant end = clock.instant();
         final Changes changes = new Changes();
         boolean complete = true;
+        try {
+            complete = findChanges(changes);
+        } catch (Cancelled e) {
+            // Stopping: the walk was cut short, so the interval may miss changes; the run ends with it.
+            complete = false;
+        }
+        if (index.takeRefused()) {
+            refusedPaths();
+        }
+        complete &= !troubled;
+        troubled = false;
+        final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
+                intervalStart, end)
+                .setDataset(dataset).setJournalSequence(++sequence).setWatcherEpoch(epoch).build();
+        intervalStart = end;
+        return activity;
+    }
+
+    /** Thrown inside a walk when the watcher is cancelled. */
+    private static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** @return whether nothing was missed (no overflow, no lost root, the verification found nothing) */
+    private boolean findChanges(final Changes changes) {
+        boolean complete = true;
         final boolean lost = rootLost;
         if (overflow.getAndSet(false) || lost) {
             LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
@@ -226,16 +258,7 @@ public final class DatasetWatcher implements AutoCloseable {
                 complete &= verify(changes);
             }
         }
-        if (index.takeRefused()) {
-            refusedPaths();
-        }
-        complete &= !troubled;
-        troubled = false;
-        final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
-                intervalStart, end)
-                .setDataset(dataset).setJournalSequence(++sequence).setWatcherEpoch(epoch).build();
-        intervalStart = end;
-        return activity;
+        return complete;
     }
 
     /**
@@ -374,6 +397,10 @@ public final class DatasetWatcher implements AutoCloseable {
         todo.push(new Pending(start, startRel, startNode));
         while (!todo.isEmpty()) {
             final Pending d = todo.pop();
+            beforeDirectory.run();
+            if (cancelled) {
+                throw new Cancelled();
+            }
             register(d.path());
             final List<Listed> listed;
             try {
@@ -528,8 +555,24 @@ public final class DatasetWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a walk in progress stop at its next directory (its interval is then marked incomplete) and every later
+     * one at once; takes no lock, so a shutdown need not wait for a long scan. Close after.
+     */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** @param hook run before each directory a walk lists; for tests */
+    void beforeDirectory(final Runnable hook) {
+        beforeDirectory = hook;
+    }
+
     @Override
-    public synchronized void close() {
-        closeWatchService();
+    public void close() {
+        cancel();
+        synchronized (this) {
+            closeWatchService();
+        }
     }
 }

@@ -12,6 +12,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,8 @@ public final class FileActivityMonitor implements AutoCloseable {
     /** Datasets asked for whose directory could not be watched yet; tried again every interval. */
     private final Map<String, Path> waiting = new LinkedHashMap<>();
     private final ScheduledExecutorService executor;
+    /** The running watchers, readable without the lock that a running interval holds: close cancels them. */
+    private final Set<DatasetWatcher> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param options how to watch
@@ -56,7 +60,8 @@ public final class FileActivityMonitor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleAtFixedRate(this::closeIntervals, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        // Fixed delay: an interval that runs long (a scan of a large tree) is not followed by a queue of others
+        executor.scheduleWithFixedDelay(this::closeIntervals, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -79,7 +84,9 @@ public final class FileActivityMonitor implements AutoCloseable {
 
     private boolean tryStart(final String dataset, final Path root) {
         try {
-            watchers.put(dataset, DatasetWatcher.start(dataset, root, options, clock));
+            final DatasetWatcher w = DatasetWatcher.start(dataset, root, options, clock);
+            watchers.put(dataset, w);
+            running.add(w);
             return true;
         } catch (IOException e) {
             if (!waiting.containsKey(dataset)) {
@@ -95,6 +102,7 @@ public final class FileActivityMonitor implements AutoCloseable {
         waiting.remove(dataset);
         final DatasetWatcher w = watchers.remove(dataset);
         if (w != null) {
+            running.remove(w);
             w.close();
             LOG.info("stopped watching dataset {}", dataset);
         }
@@ -148,6 +156,9 @@ public final class FileActivityMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        // A scan in progress stops at its next directory (its interval is published, incomplete), so stopping
+        // does not wait for a walk of a large tree
+        running.forEach(DatasetWatcher::cancel);
         executor.shutdown();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);

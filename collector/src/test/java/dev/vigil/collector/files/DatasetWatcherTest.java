@@ -287,6 +287,38 @@ class DatasetWatcherTest {
     }
 
     @Test
+    void shouldStopAScanInProgressWhenClosedAndMarkItsIntervalIncomplete() throws Exception {
+        for (final String d : List.of("a", "b", "c")) {
+            Files.createDirectories(root.resolve(d));
+            Files.writeString(root.resolve(d).resolve("f"), d);
+        }
+        final java.util.concurrent.CountDownLatch inWalk = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicBoolean heldTooLong = new java.util.concurrent.atomic.AtomicBoolean();
+        final DatasetWatcher w = start("scan", 1000);
+        // a scan that takes long (a large tree, a slow disk): held in its first directory until released
+        w.beforeDirectory(() -> {
+            inWalk.countDown();
+            try {
+                heldTooLong.set(!release.await(20, java.util.concurrent.TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        final java.util.concurrent.CompletableFuture<FileActivity> interval =
+                java.util.concurrent.CompletableFuture.supplyAsync(w::closeInterval);
+        assertTrue(inWalk.await(10, java.util.concurrent.TimeUnit.SECONDS), "the scan started");
+        w.cancel(); // what the monitor's close does first, without the lock the running interval holds
+        release.countDown();
+        final FileActivity a = interval.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        w.close();
+        assertFalse(heldTooLong.get());
+        assertFalse(a.getComplete(), "an interval cut short may miss changes");
+        assertEquals(1, a.getJournalSequence());
+        assertTrue(a.getDeletedPaths().isEmpty(), "what the cut walk did not reach is not reported deleted");
+    }
+
+    @Test
     void shouldStartANewEpochOnEveryStart() throws Exception {
         final String first;
         try (DatasetWatcher w = start("watch", 10)) {
