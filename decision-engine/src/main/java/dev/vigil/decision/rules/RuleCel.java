@@ -3,6 +3,7 @@ package dev.vigil.decision.rules;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelSourceLocation;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
@@ -15,7 +16,10 @@ import dev.cel.extensions.CelNativeTypesExtensions;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The CEL environment of rules: the {@link Facts} types, the variables of {@link RuleContext},
@@ -43,16 +47,26 @@ final class RuleCel {
         }
     }
 
-    /** A compile error at a position inside the expression. */
+    /** One compile error: its message and where it is in the expression (a char offset; -1 when CEL names none). */
+    record Issue(String message, int offset) {
+    }
+
+    /** The compile errors of an expression, every one CEL found, in its order. */
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
-        final int line;
-        final int column;
+        private final transient List<Issue> issues;
 
-        Invalid(final String message, final int line, final int column) {
-            super(message);
-            this.line = line;
-            this.column = column;
+        Invalid(final List<Issue> issues) {
+            super(issues.stream().map(Issue::message).collect(Collectors.joining("; ")));
+            this.issues = List.copyOf(issues);
+        }
+
+        Invalid(final String message, final int offset) {
+            this(List.of(new Issue(message, offset)));
+        }
+
+        List<Issue> issues() {
+            return issues;
         }
     }
 
@@ -69,13 +83,37 @@ final class RuleCel {
             final CelAbstractSyntaxTree ast = compiler.compile(text).getAst();
             return new Program(text, RUNTIME.createProgram(ast));
         } catch (CelValidationException e) {
-            final CelIssue first = e.getErrors().get(0);
-            final String more = e.getErrors().size() > 1 ? " (and " + (e.getErrors().size() - 1) + " more)" : "";
-            throw new Invalid(first.getMessage() + more, Math.max(1, first.getSourceLocation().getLine()),
-                    first.getSourceLocation().getColumn() + 1);
+            final List<Issue> issues = new ArrayList<>();
+            for (final CelIssue issue : e.getErrors()) {
+                final Issue one = new Issue(issue.getMessage(), offset(text, issue.getSourceLocation()));
+                if (!issues.contains(one)) {
+                    issues.add(one);
+                }
+            }
+            throw new Invalid(issues);
         } catch (CelEvaluationException e) {
-            throw new Invalid(e.getMessage(), 1, 0);
+            throw new Invalid(e.getMessage(), -1);
         }
+    }
+
+    /**
+     * @return the char offset in {@code text} of CEL's line (from 1) and column (code points from 0) on it, at most the
+     *     text's length; -1 for no location
+     */
+    private static int offset(final String text, final CelSourceLocation location) {
+        if (location.getLine() < 1 || location.getColumn() < 0) {
+            return -1;
+        }
+        int start = 0;
+        for (int line = 1; line < location.getLine(); line++) {
+            final int end = text.indexOf('\n', start);
+            if (end < 0) {
+                return text.length();
+            }
+            start = end + 1;
+        }
+        final int columns = Math.min(location.getColumn(), text.codePointCount(start, text.length()));
+        return text.offsetByCodePoints(start, columns);
     }
 
     private static CelCompiler compiler(final CelType result) {

@@ -14,9 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,7 +30,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads a rule file (YAML; the format is in the module README) and compiles every expression.
  * Every problem is reported, each as {@code FILE:LINE: rule 'name': key: message}: unknown or
- * missing keys, bad values, duplicate names, CEL that does not parse or type-check.
+ * missing keys, bad values, duplicate names; and each error of CEL that does not parse or type-check as
+ * {@code FILE:LINE:COLUMN: rule 'name': key: message}, at its place in the file ({@link ScalarPlaces}).
  */
 public final class RuleLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -45,7 +46,7 @@ public final class RuleLoader {
     public static final Duration TICK_COOLDOWN = Duration.ofHours(1);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleLoader.class);
     private final String source;
-    /** The file's lines, to place errors inside folded block scalars. */
+    /** The file's lines, to place CEL errors inside scalars. */
     private String[] lines = new String[0];
     private final List<String> problems = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -128,8 +129,7 @@ public final class RuleLoader {
             try {
                 condition = RuleCel.condition(whenScalar.getValue());
             } catch (RuleCel.Invalid e) {
-                final int[] at = position(whenScalar, e.line, e.column);
-                problem(at[0], what + "when: " + e.getMessage() + " (column " + at[1] + ")");
+                celProblems(whenScalar, 0, what + "when: ", e);
             }
         }
         final int priority = integer(keys.get("priority"), what + "priority", 50, 1, 1000);
@@ -277,7 +277,8 @@ public final class RuleLoader {
         try {
             return Template.compile(text);
         } catch (RuleCel.Invalid e) {
-            problem(line(node), what + "reason: " + e.getMessage() + " (column " + e.column + ")");
+            final String raw = ((ScalarNode) node).getValue();
+            celProblems((ScalarNode) node, raw.length() - raw.stripLeading().length(), what + "reason: ", e);
             return null;
         }
     }
@@ -341,28 +342,31 @@ public final class RuleLoader {
     }
 
     /**
-     * Where a place in an expression is in the file: block scalars start on the line after their indicator, and a
-     * folded one ({@code >}) joined its lines with spaces, so the column of the joined text is walked back to its line.
+     * Reports each error of an expression at its line and column in the file, or, where the scalar's text cannot be
+     * mapped to the file (an escape in a quoted scalar), on the scalar's line with the text the error is at.
      *
-     * @return the file's line and the column within the expression's text on that line
+     * @param skipped characters of the scalar's value before the text that was compiled (stripped whitespace)
      */
-    private int[] position(final ScalarNode node, final int exprLine, final int column) {
-        final DumperOptions.ScalarStyle style = node.getScalarStyle();
-        if (style == DumperOptions.ScalarStyle.LITERAL) {
-            return new int[] {line(node) + exprLine, column};
-        }
-        if (style != DumperOptions.ScalarStyle.FOLDED) {
-            return new int[] {line(node), column};
-        }
-        int before = 0;
-        for (int i = node.getStartMark().getLine() + 1; i <= node.getEndMark().getLine() && i < lines.length; i++) {
-            final int length = lines[i].strip().length();
-            if (length > 0 && column <= before + length + 1) {
-                return new int[] {i + 1, column - before};
+    private void celProblems(final ScalarNode node, final int skipped, final String what, final RuleCel.Invalid e) {
+        final ScalarPlaces places = ScalarPlaces.of(node, lines);
+        for (final RuleCel.Issue issue : e.issues()) {
+            final int offset = issue.offset() < 0 ? -1 : skipped + issue.offset();
+            final Optional<ScalarPlaces.Place> place = places.at(offset);
+            if (place.isPresent()) {
+                problems.add(source + ":" + place.get().line() + ":" + place.get().column() + ": " + what
+                        + issue.message());
+            } else {
+                problem(line(node), what + issue.message() + (offset < 0 ? "" : " (at '" + fragment(node.getValue(),
+                        offset) + "')"));
             }
-            before += length == 0 ? 1 : length + 1; // an empty line folds to a line break, a line to itself and a space
         }
-        return new int[] {line(node) + 1, column};
+    }
+
+    /** Up to 20 characters of an expression from an offset, on its line. */
+    private static String fragment(final String text, final int offset) {
+        final int lineEnd = text.indexOf('\n', offset);
+        final String rest = text.substring(offset, lineEnd < 0 ? text.length() : lineEnd).strip();
+        return rest.isEmpty() ? "<end>" : rest.length() <= 20 ? rest : rest.substring(0, 20) + "...";
     }
 
     private void problem(final int line, final String message) {

@@ -27,10 +27,11 @@ public final class Template {
     /**
      * @param text the template
      * @return it compiled
-     * @throws RuleCel.Invalid naming the expression that does not compile (column relative to the text)
+     * @throws RuleCel.Invalid with every error of every {@code ${...}} part, each at its offset in the text
      */
     static Template compile(final String text) throws RuleCel.Invalid {
         final List<Object> parts = new ArrayList<>();
+        final List<RuleCel.Issue> issues = new ArrayList<>();
         int at = 0;
         while (at < text.length()) {
             final int open = text.indexOf("${", at);
@@ -40,17 +41,21 @@ public final class Template {
             }
             final int close = text.indexOf('}', open);
             if (close < 0) {
-                throw new RuleCel.Invalid("unclosed ${ in reason", 1, open + 1);
+                issues.add(new RuleCel.Issue("unclosed ${ in reason", open));
+                break;
             }
             parts.add(text.substring(at, open));
+            final String expression = text.substring(open + 2, close);
             try {
-                parts.add(new Expression(text.substring(open + 2, close), RuleCel.value(text.substring(open + 2,
-                        close))));
+                parts.add(new Expression(expression, RuleCel.value(expression)));
             } catch (RuleCel.Invalid e) {
-                throw new RuleCel.Invalid("in ${" + text.substring(open + 2, close) + "}: " + e.getMessage(), 1,
-                        open + 2 + e.column);
+                e.issues().forEach(i -> issues.add(new RuleCel.Issue("in ${" + expression + "}: " + i.message(),
+                        i.offset() < 0 ? -1 : open + 2 + i.offset())));
             }
             at = close + 1;
+        }
+        if (!issues.isEmpty()) {
+            throw new RuleCel.Invalid(issues);
         }
         return new Template(parts);
     }

@@ -4,7 +4,8 @@
  * actions it takes, with a priority and a cooldown.
  *
  * <p>Invariants: a rule file is checked whole at load time, types included, and refused with
- * {@code FILE:LINE: problem} for every problem ({@link dev.vigil.decision.rules.RuleLoader});
+ * {@code FILE:LINE: problem} for every problem ({@code FILE:LINE:COLUMN: problem} for each CEL error;
+ * {@link dev.vigil.decision.rules.RuleLoader});
  * {@link dev.vigil.decision.rules.RuleBook} reloads a changed file and keeps the previous rules
  * when the new file is refused. Evaluation never throws: a rule that fails at run time does not match.
  */

@@ -73,7 +73,7 @@ class RuleBookTest {
         assertFalse(book.reloadIfChanged());
         assertEquals(before, book.rules());
         assertEquals(1, book.lastProblems().size());
-        assertTrue(book.lastProblems().get(0).contains(file + ":3: rule 'bad': when: undefined field 'nope'"),
+        assertTrue(book.lastProblems().get(0).contains(file + ":3:41: rule 'bad': when: undefined field 'nope'"),
                 book.lastProblems().toString());
         Files.writeString(file, ONE);
         assertTrue(book.reloadIfChanged(), "a fixed file loads again");

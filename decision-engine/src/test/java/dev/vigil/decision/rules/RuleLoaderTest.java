@@ -67,8 +67,7 @@ class RuleLoaderTest {
                 """);
 
         assertEquals(1, problems.size(), problems.toString());
-        assertTrue(problems.get(0).startsWith("r.yaml:4: rule 'typo': when: undefined field 'delted'"),
-                problems.get(0));
+        assertEquals("r.yaml:4:21: rule 'typo': when: undefined field 'delted'", problems.get(0));
     }
 
     @Test
@@ -83,7 +82,7 @@ class RuleLoaderTest {
                     actions: [{action: FULL}]
                 """);
 
-        assertTrue(problems.get(0).startsWith("r.yaml:6: rule 'block': when: found no matching overload"),
+        assertTrue(problems.get(0).startsWith("r.yaml:6:29: rule 'block': when: found no matching overload"),
                 problems.get(0));
     }
 
@@ -100,10 +99,107 @@ class RuleLoaderTest {
                     actions: [{action: FULL}]
                 """);
 
-        assertTrue(problems.get(0).startsWith("r.yaml:7: rule 'folded': when: "), problems.get(0));
-        // the column where the error is on line 7, not in the folded text (the unknown field starts at 15)
-        final int column = Integer.parseInt(problems.get(0).replaceAll(".*\\(column (\\d+)\\)$", "$1"));
-        assertTrue(column >= 4 && column <= 16, problems.get(0));
+        // the file's column on line 7, not one in the folded text: CEL places an unknown field at the '.' before it
+        assertEquals(List.of("r.yaml:7:20: rule 'folded': when: undefined field 'entropySampledByts'"), problems);
+    }
+
+    @Test
+    void shouldReportASyntaxErrorOnTheSecondLineOfAFoldedBlockWhereItIs() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: folded
+                    on: [event]
+                    when: >
+                      event.kind == 'file.activity'
+                      && (event.file.deleted > 3
+                    actions: [{action: FULL}]
+                """);
+
+        // the ')' is missing at the end of line 6 (26 characters after 6 of indentation), not on line 5 at column 1
+        assertEquals(List.of("r.yaml:6:33: rule 'folded': when: missing ')' at '<EOF>'"), problems);
+    }
+
+    @Test
+    void shouldReportASyntaxErrorOnTheSecondLineOfALiteralBlockWhereItIs() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: literal
+                    on: [event]
+                    when: |
+                      event.kind == 'file.activity'
+                      && event.file.deleted > 3 &&
+                    actions: [{action: FULL}]
+                """);
+
+        // the operand is missing after the '&&' that ends line 6, not on line 7 (the actions)
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("r.yaml:6:35: rule 'literal': when: mismatched input '<EOF>'"),
+                problems.get(0));
+    }
+
+    @Test
+    void shouldPlaceAnErrorAfterABlankAndAMoreIndentedLineOfAFoldedBlockAndInAPlainScalarOverTwoLines() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: folded
+                    on: [event]
+                    when: >
+                      event.kind == 'file.activity'
+
+                      && event.file.deleted > 3
+                        && state.hasBackp
+                    actions: [{action: FULL}]
+                  - name: plain
+                    on: [event]
+                    when: event.kind == 'file.activity' &&
+                      state.hasBackp
+                    actions: [{action: FULL}]
+                """);
+
+        // CEL places an unknown field at the '.' before it
+        assertEquals(List.of("r.yaml:8:17: rule 'folded': when: undefined field 'hasBackp'",
+                "r.yaml:13:12: rule 'plain': when: undefined field 'hasBackp'"), problems);
+    }
+
+    @Test
+    void shouldReportEveryCelErrorOfAnExpressionEachWithItsPlace() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: plain
+                    on: [event]
+                    when: event.file.deletd > 3 && state.hasBackp
+                    actions: [{action: FULL}]
+                  - name: quoted
+                    on: [event]
+                    when: "event.file.deletd > 3 && state.hasBackp"
+                    actions: [{action: FULL}]
+                  - name: reason
+                    on: [event]
+                    when: "true"
+                    actions: [{action: FULL, reason: "${state.gone} and ${state.what}"}]
+                """);
+
+        assertEquals(List.of("r.yaml:4:21: rule 'plain': when: undefined field 'deletd'",
+                "r.yaml:4:41: rule 'plain': when: undefined field 'hasBackp'",
+                "r.yaml:8:22: rule 'quoted': when: undefined field 'deletd'",
+                "r.yaml:8:42: rule 'quoted': when: undefined field 'hasBackp'",
+                "r.yaml:13:46: rule 'reason': reason: in ${state.gone}: undefined field 'gone'",
+                "r.yaml:13:64: rule 'reason': reason: in ${state.what}: undefined field 'what'"), problems);
+    }
+
+    @Test
+    void shouldQuoteTheFragmentWhenTheScalarCannotBeMappedToTheFile() {
+        // '' stands for ' in a single-quoted scalar, so the expression's text is not the file's
+        final List<String> problems = problems("""
+                rules:
+                  - name: quoted
+                    on: [event]
+                    when: 'event.kind == ''file.activity'' && event.file.deletd > 3'
+                    actions: [{action: FULL}]
+                """);
+
+        assertEquals(List.of("r.yaml:4: rule 'quoted': when: undefined field 'deletd' (at '.deletd > 3')"),
+                problems);
     }
 
     @Test
@@ -141,7 +237,7 @@ class RuleLoaderTest {
                 problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:6: rule 'a': action: 'BACKUP' is not one of")),
                 problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:9: rule 'a': when:")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("r.yaml:9:33: rule 'a': when:")), problems.toString());
         assertTrue(problems.contains("r.yaml:10: rule 'a': actions: required, a non-empty list"),
                 problems.toString());
     }
@@ -183,8 +279,7 @@ class RuleLoaderTest {
                     actions: [{action: FULL, reason: "deleted ${event.file.gone}"}]
                 """);
 
-        assertTrue(problems.get(0).startsWith("r.yaml:5: rule 't': reason: in ${event.file.gone}: undefined field"),
-                problems.get(0));
+        assertEquals(List.of("r.yaml:5:59: rule 't': reason: in ${event.file.gone}: undefined field 'gone'"), problems);
     }
 
     @Test
