@@ -46,6 +46,7 @@ public final class DecisionEngine {
     private final IdSource ids;
     private final Decisions decisions;
     private final Ledger ledger;
+    private final SeriesIncidents incidents;
 
     /**
      * @param settings the settings
@@ -61,6 +62,7 @@ public final class DecisionEngine {
         this.ids = ids;
         this.decisions = new Decisions(new Guard(settings.guard()));
         this.ledger = new Ledger(decisions);
+        this.incidents = new SeriesIncidents(settings.reconsultRise(), settings.seriesQuiet());
     }
 
     /** @return the model deciding what no rule settles */
@@ -194,64 +196,43 @@ public final class DecisionEngine {
         for (final DatasetSpec spec : affected(s, a.getHost(), a.getDataset(), "")) {
             final DatasetState state = s.state(spec);
             final DatasetState.Episode before = state.episodes.get(a.getEpisodeId());
-            final DatasetState.SeriesMemory series = seen(s, state, a);
+            incidents.seen(state, a.getSeries(), s.nowMs);
             if (a.getPhase() == AnomalyPhase.CLOSE) {
                 state.episodes.remove(a.getEpisodeId());
                 evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(), null, null);
                 continue;
             }
-            final boolean consult = before != null ? a.getScore() >= before.consultedScore() + settings.reconsultRise()
-                    : series == null || a.getScore() >= series.consultedScore() + settings.reconsultRise();
-            if (consult) {
-                state.series.put(a.getSeries(), new DatasetState.SeriesMemory(a.getScore(), s.nowMs));
-            } else if (before == null && decisions.due(s, state, "flapping|" + a.getSeries())) {
-                s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
-                        String.format(Locale.ROOT, "%s anomaly on %s again (score %.2f), a series decided on at "
-                                + "score %.2f and not quiet since: one incident, not asked again until its score "
-                                + "reaches %.2f or it has no anomaly for %s", a.getKind(), a.getSeries(), a.getScore(),
-                                series.consultedScore(), series.consultedScore() + settings.reconsultRise(),
-                                Durations.format(settings.seriesQuiet())));
+            final SeriesIncidents.Step step = incidents.step(state, before, a.getSeries(), a.getScore(), s.nowMs);
+            if (step.repeat() && decisions.due(s, state, "flapping|" + a.getSeries())) {
+                treeNote(s, spec, a, incidents.repeatReason(a, step.decidedScore()));
             }
             state.episodes.put(a.getEpisodeId(), new DatasetState.Episode(a.getEpisodeId(), a.getKind(),
                     a.getSeries(), a.getEpisodeStart().toEpochMilli(), a.getScore(),
-                    Math.max(a.getScore(), before == null ? 0 : before.peakScore()), s.nowMs,
-                    consult ? a.getScore() : before != null ? before.consultedScore() : series.consultedScore()));
-            if (consult && !evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a), a.getId(),
-                    null, null)) {
+                    Math.max(a.getScore(), before == null ? 0 : before.peakScore()), s.nowMs, step.decidedScore()));
+            if (step.decide() && !evaluate(s, spec, state, context(s, "anomaly", spec, state, null).with(a),
+                    a.getId(), null, null)) {
                 tree(s, spec, state, a);
             }
         }
     }
 
-    /**
-     * Notes a step of an anomaly series.
-     *
-     * @return what was remembered of the series before, or null when it was quiet (no anomaly for the quiet period)
-     */
-    private DatasetState.SeriesMemory seen(final Session s, final DatasetState state, final Anomaly a) {
-        final long quiet = settings.seriesQuiet().toMillis();
-        state.series.values().removeIf(m -> s.nowMs - m.seenAt() >= quiet);
-        final DatasetState.SeriesMemory before = state.series.get(a.getSeries());
-        if (before != null) {
-            state.series.put(a.getSeries(), new DatasetState.SeriesMemory(before.consultedScore(), s.nowMs));
-        }
-        return before;
+    /** A NO_ACTION record of the model's about an anomaly it was not asked about, saying why. */
+    private static void treeNote(final Session s, final DatasetSpec spec, final Anomaly a, final String why) {
+        s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(), why);
     }
 
     private void tree(final Session s, final DatasetSpec spec, final DatasetState state, final Anomaly a) {
         if (a.getSeries().startsWith(OWN_TELEMETRY)) {
             // Vigil's own health (a spool filling while the broker is away) says nothing about the data's risk: the
             // model learnt from the hosts' series; an operator's rule may still act on it
-            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
-                    a.getKind() + " anomaly on " + a.getSeries() + ", Vigil's own telemetry: not a risk to the data "
-                            + "of dataset " + spec.getId() + "; the model is not consulted");
+            treeNote(s, spec, a, a.getKind() + " anomaly on " + a.getSeries() + ", Vigil's own telemetry: not a risk "
+                    + "to the data of dataset " + spec.getId() + "; the model is not consulted");
             return;
         }
         if (spec.getId().equals(a.getDataset()) && restoring(spec, state, a.getEpisodeStart().toEpochMilli())) {
             // Vigil's own restore writes many files at once: its dataset series jump, which is not a change to back up
-            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.TREE, "tree", null, a.getId(),
-                    a.getKind() + " anomaly on " + a.getSeries() + " while Vigil restores into dataset " + spec.getId()
-                            + ": its own writes; the model is not consulted");
+            treeNote(s, spec, a, a.getKind() + " anomaly on " + a.getSeries() + " while Vigil restores into dataset "
+                    + spec.getId() + ": its own writes; the model is not consulted");
             return;
         }
         final boolean onDataset = spec.getId().equals(a.getDataset()) || "file".equals(a.getKind());
