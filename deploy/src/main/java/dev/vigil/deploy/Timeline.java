@@ -3,6 +3,7 @@ package dev.vigil.deploy;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.ByteSizes;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Feedback;
@@ -98,29 +99,16 @@ public final class Timeline {
 
     public static String figures(final Figures f) {
         return String.format(Locale.ROOT, "files new=%d changed=%d unchanged=%d removed=%d, read %s, added %s in %.1f s",
-                f.getFilesNew(), f.getFilesChanged(), f.getFilesUnchanged(), f.getFilesRemoved(), bytes(f.getBytesRead()),
-                bytes(f.getBytesAdded()), f.getDurationMs() / 1000.0);
+                f.getFilesNew(), f.getFilesChanged(), f.getFilesUnchanged(), f.getFilesRemoved(),
+                ByteSizes.format(f.getBytesRead()), ByteSizes.format(f.getBytesAdded()), f.getDurationMs() / 1000.0);
     }
 
     private static String activity(final FileActivity a) {
         return String.format(Locale.ROOT, "created=%d modified=%d deleted=%d renamed=%d written=%s%s", a.getCreated(),
-                a.getModified(), a.getDeleted(), a.getRenamed(), bytes(a.getBytesWritten()),
+                a.getModified(), a.getDeleted(), a.getRenamed(), ByteSizes.format(a.getBytesWritten()),
                 a.getWriteEntropy() == null ? "" : String.format(Locale.ROOT, " entropy=%.2f", a.getWriteEntropy()));
     }
 
-    static String bytes(final long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        final String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 
     private static String duration(final double seconds) {
         if (seconds < 3600) {

@@ -126,16 +126,6 @@ abstract class RepoSubcommand implements Callable<Integer> {
     }
 
     static String bytes(final long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        final String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format("%.1f %s", v, units[u]);
+        return dev.vigil.schemas.ByteSizes.format(n);
     }
 }

@@ -5,6 +5,7 @@ import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.ByteSizes;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
@@ -237,17 +238,9 @@ final class Ledger {
         if (f != null) {
             b.append(String.format(Locale.ROOT, ", %d files (%d new, %d changed), %s added of %s, %s",
                     f.getFilesNew() + f.getFilesChanged() + f.getFilesUnchanged(), f.getFilesNew(), f.getFilesChanged(),
-                    bytes(f.getBytesAdded()), bytes(f.getBytesTotal()), Durations.format(Duration.ofMillis(
-                            f.getDurationMs()))));
+                    ByteSizes.format(f.getBytesAdded()), ByteSizes.format(f.getBytesTotal()),
+                    Durations.format(Duration.ofMillis(f.getDurationMs()))));
         }
         return b.toString();
-    }
-
-    static String bytes(final long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        final int unit = (63 - Long.numberOfLeadingZeros(n)) / 10;
-        return String.format(Locale.ROOT, "%.1f %siB", n / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
     }
 }
