@@ -57,7 +57,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "their end before they are published.";
     public static final String CLEAN_DEDUP_WINDOW_MS_CONFIG = "clean.dedup.window.ms";
     private static final String CLEAN_DEDUP_WINDOW_MS_DOC = "How far behind a series' latest point a retried "
-            + "duplicate (same record id) is recognised and dropped, in ms of event time (at most 512 ids per series).";
+            + "duplicate (same record id) is recognised and dropped, in ms of event time (at most 512 ids per series); "
+            + "at least clean.grace.ms, so that no late point is counted twice.";
     public static final String CLEAN_MAX_FUTURE_MS_CONFIG = "clean.max.future.ms";
     private static final String CLEAN_MAX_FUTURE_MS_DOC = "How far ahead of this host's clock an event time may be, "
             + "in ms; records further ahead go to the dead-letter topic.";
@@ -328,6 +329,14 @@ public final class AnalyzerConfig extends CommonConfig {
                 true);
         order(SERIES_IDLE_MS_CONFIG, getLong(SERIES_IDLE_MS_CONFIG), SERIES_EXPIRY_MS_CONFIG,
                 getLong(SERIES_EXPIRY_MS_CONFIG), false);
+        final long grace = getLong(CLEAN_GRACE_MS_CONFIG);
+        final long dedup = getLong(CLEAN_DEDUP_WINDOW_MS_CONFIG);
+        if (dedup < grace) {
+            // A retry later than the dedup window but within the grace would be placed in its window again.
+            throw new ConfigException(CLEAN_DEDUP_WINDOW_MS_CONFIG + " " + dedup + " must be at least "
+                    + CLEAN_GRACE_MS_CONFIG + " " + grace + ": a retried record (same id) that comes later than the "
+                    + "dedup window but within the grace would be counted twice");
+        }
         final long tumbling = getLong(STATS_WINDOW_MS_CONFIG);
         for (final String key : List.of(STATS_HOPPING_SIZE_MS_CONFIG, STATS_HOPPING_ADVANCE_MS_CONFIG)) {
             if (getLong(key) % tumbling != 0) {

@@ -32,6 +32,19 @@ class AnalyzerConfigTest {
     }
 
     @Test
+    void shouldRefuseADedupWindowShorterThanTheGraceNamingBothKeys() {
+        // the combination was accepted: a retry later than the dedup window but within the grace was counted twice
+        assertEquals("clean.dedup.window.ms 60000 must be at least clean.grace.ms 120000: a retried record (same id) "
+                + "that comes later than the dedup window but within the grace would be counted twice",
+                refused("clean.dedup.window.ms", "60000", "clean.grace.ms", "120000"));
+        // raising the grace above the default dedup window (5 min) needs the dedup window raised too
+        assertTrue(assertThrows(ConfigException.class, () -> new AnalyzerConfig(Map.of("clean.grace.ms", "600000",
+                "series.idle.ms", "1200000"))).getMessage().startsWith("clean.dedup.window.ms 300000 must be at least "
+                + "clean.grace.ms 600000"));
+        new AnalyzerConfig(Map.of("clean.dedup.window.ms", "120000", "clean.grace.ms", "120000"));
+    }
+
+    @Test
     void shouldAcceptTheDocumentedMinerKeysAndGiveThemToTheMiner() {
         final Map<String, String> file = ConfigFile.parse("analyzer.properties", String.join("\n",
                 "logs.miner.depth=5", "logs.miner.similarity=0.6", "logs.miner.max.children=50",

@@ -75,6 +75,24 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldCountARetryOnceWhenItComesAsLateAsTheGraceAllows() {
+        // clean.dedup.window.ms may not be shorter than clean.grace.ms (AnalyzerConfigTest): with 2 s against the
+        // 10 s grace the retry below was placed in its window again (count 3, mean 0.6)
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.CLEAN_DEDUP_WINDOW_MS_CONFIG, 10_000L))) {
+            final MetricSample first = TopologyFixture.metric(HOST, "system.cpu.utilization", 49_000, 0.8, "1");
+            f.send(first);
+            f.send("system.cpu.utilization", 59_000, 0.2);
+            f.send(first); // the agent's retry (same id), 10 s behind the latest point: the last one the grace takes
+            f.send("system.cpu.utilization", 130_000, 0.2);
+            final StatsWindow w = f.stats.readValue();
+            assertEquals(T0, w.getWindowStart());
+            assertEquals(2, w.getCount());
+            assertEquals(0.5, w.getMean(), 1e-12);
+            assertTrue(f.deadLetters.isEmpty());
+        }
+    }
+
+    @Test
     void shouldFillShortGapsInRegularSeriesAndCountThemImputed() {
         try (TopologyFixture f = new TopologyFixture()) {
             for (int i = 0; i <= 5; i++) {
