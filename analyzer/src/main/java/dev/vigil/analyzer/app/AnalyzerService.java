@@ -1,11 +1,13 @@
 package dev.vigil.analyzer.app;
 
 import dev.vigil.analyzer.AnalyzerException;
+import dev.vigil.analyzer.RetriableAnalyzerException;
 import dev.vigil.analyzer.dlq.DeadLetterHandler;
 import dev.vigil.analyzer.query.Endpoint;
 import dev.vigil.analyzer.query.QueryServer;
 import dev.vigil.analyzer.query.StatsQuery;
 import dev.vigil.schemas.serde.SchemaTopic;
+import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -17,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -84,7 +87,8 @@ public final class AnalyzerService implements AutoCloseable {
      *
      * @param config the settings
      * @return the running service
-     * @throws AnalyzerException when it cannot start within {@code startup.timeout.ms}
+     * @throws AnalyzerException when it cannot start: the cluster does not answer within {@code startup.timeout.ms}
+     *     (a {@link RetriableAnalyzerException}), or Kafka Streams is not RUNNING within it after that
      */
     public static AnalyzerService start(final AnalyzerConfig config) {
         prepareTopics(config);
@@ -137,6 +141,19 @@ public final class AnalyzerService implements AutoCloseable {
 
     private static void prepareTopics(final AnalyzerConfig config) {
         try (Admin admin = Admin.create(config.kafkaClientConfig())) {
+            try {
+                // an unreachable cluster would otherwise keep the start silent for minutes (one admin timeout per try)
+                ClusterWait.await(admin, config.kafkaClientConfig(),
+                        Duration.ofMillis(config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG)),
+                        AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG, "to create or check the analyzer's topics");
+            } catch (InterruptException e) {
+                throw new AnalyzerException("interrupted while starting the analyzer", e);
+            } catch (KafkaException e) {
+                final String message = "analyzer " + config.applicationId() + ": " + e.getMessage();
+                // no answer may come later (a supervisor restarts the service); a refusal (authentication) will not
+                throw e.getCause() == null ? new RetriableAnalyzerException(message, null)
+                        : new AnalyzerException(message, e.getCause());
+            }
             for (final TopicAdmin.Report report : createOrCheck(admin,
                     TOPICS.stream().<Topic<?, ?>>map(t -> t.withPrefix(config.topicPrefix())).toList(), 0)) {
                 if (report.status() == TopicAdmin.Status.MISMATCH) {
