@@ -105,7 +105,9 @@ public final class DecisionConfig extends CommonConfig {
                             + "is clearly higher (by 0.1) or the series had no anomaly for this long, so that a "
                             + "flapping series counts as one incident.")
             .define(STARTUP_TIMEOUT_CONFIG, Type.STRING, "60s", duration(), Importance.LOW,
-                    "How long start-up waits for Kafka Streams to be RUNNING."));
+                    "How long start-up waits for the Kafka cluster to answer, then for Kafka Streams to be RUNNING. "
+                            + "A cluster that does not answer within a second is logged at WARN with bootstrap.servers; "
+                            + "one that does not answer within this time fails the start (exit code 1)."));
 
     /** The Kafka Streams settings the engine sets itself: their kafka.* form is refused, naming the key to set. */
     private static ConfigDef fixed(final ConfigDef definition) {

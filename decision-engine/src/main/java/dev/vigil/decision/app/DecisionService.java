@@ -10,6 +10,7 @@ import dev.vigil.decision.tree.Decider;
 import dev.vigil.decision.tree.Examples;
 import dev.vigil.decision.tree.ModelChoice;
 import dev.vigil.schemas.serde.SchemaTopic;
+import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -72,8 +75,9 @@ public final class DecisionService implements AutoCloseable {
      * @param config the settings
      * @param clock the engine's clock (tests inject their own)
      * @return the service, once Kafka Streams is RUNNING
-     * @throws DecisionException when the rules, the model, the key or the topics are not usable, or
-     *     Streams does not reach RUNNING within {@code startup.timeout}
+     * @throws DecisionException when the rules, the model, the key or the topics are not usable, the cluster does not
+     *     answer within {@code startup.timeout} (a {@link DecisionException.Retriable}), or Streams does not reach
+     *     RUNNING within it after that
      */
     public static DecisionService start(final DecisionConfig config, final Clock clock) {
         final RuleBook rules = RuleBook.open(config.path(DecisionConfig.RULES_FILE_CONFIG));
@@ -83,7 +87,7 @@ public final class DecisionService implements AutoCloseable {
         final DecisionEngine engine = new DecisionEngine(config.engineSettings(), rules, model, IdSource.RANDOM);
         final Map<String, Object> client = config.kafkaClientConfig();
         final String prefix = config.topicPrefix();
-        final int partitions = partitions(client, prefix);
+        final int partitions = partitions(client, prefix, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
         SchemaTopic.install(client, prefix);
         final Properties props = properties(config);
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.buildTopology(prefix, partitions, engine,
@@ -193,11 +197,24 @@ public final class DecisionService implements AutoCloseable {
         return props;
     }
 
-    /** Partitions of the host-keyed inputs, which must agree so that a host maps to one task. */
-    static int partitions(final Map<String, Object> client, final String prefix) {
+    /**
+     * Partitions of the host-keyed inputs, which must agree so that a host maps to one task. Waits first for the
+     * cluster to answer, at most {@code timeout} (startup.timeout), with a WARN naming the servers when it does not.
+     */
+    static int partitions(final Map<String, Object> client, final String prefix, final Duration timeout) {
         final List<Topic<?, ?>> hostKeyed = List.of(Topics.ANOMALIES, Topics.EVENTS, Topics.FORECASTS, Topics.STATS);
         final List<String> names = hostKeyed.stream().map(t -> t.withPrefix(prefix).name()).toList();
         try (Admin admin = Admin.create(client)) {
+            try {
+                ClusterWait.await(admin, client, timeout, DecisionConfig.STARTUP_TIMEOUT_CONFIG,
+                        "to describe the decision engine's input topics");
+            } catch (InterruptException e) {
+                throw new DecisionException("interrupted while starting the decision engine", e);
+            } catch (KafkaException e) {
+                // no answer may come later (a supervisor restarts the service); a refusal (authentication) will not
+                throw e.getCause() == null ? new DecisionException.Retriable("decision engine: " + e.getMessage(), null)
+                        : new DecisionException("decision engine: " + e.getMessage(), e.getCause());
+            }
             final Map<String, TopicDescription> found = admin.describeTopics(names).allTopicNames()
                     .get(30, TimeUnit.SECONDS);
             final Map<String, Integer> counts = new TreeMap<>();
