@@ -44,6 +44,12 @@ final class Harvester implements AutoCloseable {
     private long lastSize = -1;
     private boolean skipping;
     private Pending pending;
+    /** Whether the first block was examined ({@link BinaryContent}); again after a truncation. */
+    private boolean classified;
+    /** Why the content is binary and skipped, or null for text. */
+    String binary;
+    /** Whether the tailer said that it is skipped. */
+    boolean binarySaid;
 
     /**
      * @param buffer where reads land, from {@link #readBuffer}: nothing is kept in it between calls, so the harvesters
@@ -101,6 +107,12 @@ final class Harvester implements AutoCloseable {
     long poll(final Sink sink, final long nowNanos) throws IOException {
         final long size = channel.size();
         final long start = readOffset;
+        if (!classified && size > 0) {
+            classify();
+        }
+        if (binary != null && size > readOffset) {
+            readOffset = size; // skipped, not read: a checkpoint at the end does not read it again after a restart
+        }
         while (readOffset < size && readOffset - start < MAX_BYTES_PER_POLL) {
             buffer.clear();
             final int n = channel.read(buffer, readOffset);
@@ -154,7 +166,7 @@ final class Harvester implements AutoCloseable {
     void drain(final Sink sink, final long nowNanos) throws IOException {
         poll(sink, nowNanos);
         final long size = channel.size();
-        if (readOffset < size && !skipping) {
+        if (readOffset < size && !skipping && binary == null) {
             buffer.clear();
             final int n = channel.read(buffer, readOffset);
             if (n > 0) {
@@ -174,6 +186,20 @@ final class Harvester implements AutoCloseable {
         generation++;
         headLength = 0;
         headHash = 0;
+        classified = false;
+        binary = null;
+        binarySaid = false;
+    }
+
+    /** Examines the file's first block: a binary file is skipped, never published as lines of U+FFFD. */
+    private void classify() throws IOException {
+        buffer.clear();
+        buffer.limit(Math.min(buffer.capacity(), BinaryContent.SAMPLE_BYTES));
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+            // until the block is full or the file ends
+        }
+        classified = true;
+        binary = BinaryContent.reason(buffer.array(), buffer.position(), format.charset());
     }
 
     private void line(final Sink sink, final byte[] bytes, final int from, final int length, final long offset,

@@ -146,7 +146,11 @@ public final class LogTailer implements AutoCloseable {
         firstScan = false;
         for (final Harvester h : List.copyOf(open.values())) {
             try {
-                if (h.truncated()) {
+                final boolean truncated = h.truncated();
+                if (truncated && h.binary != null) {
+                    h.restart(); // skipped binary content has no rest to read from a copy; what follows is examined
+                    dirty = true;
+                } else if (truncated) {
                     LOG.info("{} was truncated in place (copytruncate); reading the rest from its copy", h.path);
                     catchUpFromCopy(h.path, h.identity, h.committedOffset(), h.generation, h.headLength,
                             h.headHash, now);
@@ -154,6 +158,12 @@ public final class LogTailer implements AutoCloseable {
                     dirty = true;
                 }
                 dirty |= h.poll(sink, now) > 0;
+                if (h.binary != null && !h.binarySaid) {
+                    h.binarySaid = true;
+                    LOG.warn("{}: not tailed, it looks binary ({}); a text file that replaces it (rotation, "
+                            + "truncation) is read. To leave it out, narrow logs.paths so that it does not match it",
+                            h.path, h.binary);
+                }
                 final boolean rotatedAway = !seen.containsKey(h.identity);
                 if (rotatedAway && now - h.lastGrowthNanos >= TimeUnit.MILLISECONDS.toNanos(
                         options.rotatedCloseAfterMillis())) {

@@ -355,4 +355,105 @@ class LogTailerTest {
         }
         assertEquals(List.of("line 10", "line 11", "line 100", "line 101"), outbox.messages());
     }
+
+    private static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> listen() {
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LogTailer.class)).addAppender(seen);
+        return seen;
+    }
+
+    private static List<String> warnings(
+            final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen) {
+        return seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    @Test
+    void shouldSkipABinaryFileWithOneWarningAndReadTheTextFileThatReplacesIt() throws Exception {
+        // 1 MiB of random bytes matched by the glob became 3,934 records of U+FFFD
+        final Path log = dir.resolve("data.log");
+        final byte[] random = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(random);
+        Files.write(log, random);
+        final Path db = dir.resolve("state.log"); // a database: a header, NUL bytes, then mostly text-like pages
+        Files.write(db, ("SQLite format 3\0" + "x".repeat(5000) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        final var seen = listen();
+        try (LogTailer t = tailer()) {
+            for (int i = 0; i < 3; i++) {
+                t.pollOnce();
+            }
+            Files.write(log, random, StandardOpenOption.APPEND); // still binary: nothing, and not said again
+            t.pollOnce();
+            assertEquals(List.of(), outbox.messages());
+            final List<String> warned = warnings(seen);
+            assertEquals(2, warned.size(), "once per file: " + warned);
+            assertTrue(warned.stream().anyMatch(w -> w.startsWith(log + ": not tailed, it looks binary (a NUL byte")
+                    && w.contains("logs.paths")), warned.toString());
+            assertTrue(warned.stream().anyMatch(w -> w.startsWith(db + ": not tailed")), warned.toString());
+
+            Files.move(log, dir.resolve("data.log.1")); // rotated: a text file under the same name is read
+            append(log, 0, 3);
+            try (var ch = java.nio.channels.FileChannel.open(db, StandardOpenOption.WRITE)) {
+                ch.truncate(0); // truncated in place, then text
+            }
+            Files.writeString(db, "after truncation\n", StandardOpenOption.APPEND);
+            t.pollOnce();
+            t.pollOnce();
+            assertEquals(List.of("after truncation", "line 0", "line 1", "line 2"),
+                    outbox.messages().stream().sorted().toList());
+            assertEquals(2, warnings(seen).size(), warnings(seen).toString());
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LogTailer.class)).detachAppender(seen);
+        }
+    }
+
+    @Test
+    void shouldNotTakeTextInOtherCharsetsOrWithAFewBadBytesOrALeadingHoleForBinary() throws Exception {
+        final StringBuilder latin = new StringBuilder();
+        final StringBuilder japanese = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            latin.append("\u00e9t\u00e9 \u00e0 \u00d6l\u00e7\u00fc ").append(i).append('\n');
+            japanese.append("\u30ed\u30b0\u306e\u884c ").append(i).append('\n');
+        }
+        final Path[] files = {dir.resolve("latin.log"), dir.resolve("sjis.log"), dir.resolve("utf8.log"),
+            dir.resolve("hole.log")};
+        final Charset sjis = Charset.forName("Shift_JIS");
+        Files.write(files[0], latin.toString().getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(files[1], japanese.toString().getBytes(sjis));
+        // UTF-8 with a Latin-1 word and ANSI colours: bad bytes now and then, not a binary file
+        final java.io.ByteArrayOutputStream utf8 = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 20; i++) {
+            utf8.write(("\u001b[31mERROR\u001b[0m caf").getBytes(StandardCharsets.UTF_8));
+            utf8.write(0xE9);
+            utf8.write(" \u00e9t\u00e9\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(files[2], utf8.toByteArray());
+        // after copytruncate, a writer without O_APPEND writes at its old offset: a hole of NUL bytes, then text
+        Files.write(files[3], new byte[6000]);
+        Files.writeString(files[3], "after the hole\n", StandardOpenOption.APPEND);
+        final var seen = listen();
+        try {
+            for (final Charset cs : List.of(StandardCharsets.ISO_8859_1, sjis, StandardCharsets.UTF_8)) {
+                outbox.logs.clear();
+                try (LogTailer t = tailer("state-" + cs.name(), false, format(null, 16_384, cs))) {
+                    t.pollOnce();
+                }
+                final List<String> read = outbox.logs.stream().map(r -> r.getSource() + ":" + r.getMessage()).toList();
+                final Path own = cs == sjis ? files[1] : cs == StandardCharsets.UTF_8 ? files[2] : files[0];
+                assertEquals(cs == sjis ? 200 : cs == StandardCharsets.UTF_8 ? 20 : 200,
+                        read.stream().filter(r -> r.startsWith(own + ":")).count(), cs + ": " + read);
+                assertTrue(read.stream().anyMatch(r -> r.startsWith(files[3] + ":") && r.endsWith("after the hole")),
+                        cs + ": " + read);
+            }
+            assertTrue(outbox.messages().contains("\u001b[31mERROR\u001b[0m caf\ufffd \u00e9t\u00e9"),
+                    outbox.messages().toString());
+            // each file is text in its own charset; in UTF-8, Latin-1 and Shift_JIS text are mostly malformed
+            assertTrue(warnings(seen).stream().noneMatch(w -> w.contains(files[2] + ":") || w.contains(files[3] + ":")),
+                    warnings(seen).toString());
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LogTailer.class)).detachAppender(seen);
+        }
+    }
 }
