@@ -87,6 +87,10 @@ public final class CollectorConfig extends CommonConfig {
             + "watcher indexes; each takes about 90 bytes of heap (names of ~20 bytes), so the 64 MiB heap of "
             + "collector/jvm.options holds about 300,000 in all datasets together. Beyond it new paths are not watched "
             + "and every interval is marked incomplete, with one error naming the dataset; raise it with -Xmx.";
+    public static final String FILES_WATCH_RETRY_MS_CONFIG = "files.watch.retry.ms";
+    private static final String FILES_WATCH_RETRY_MS_DOC = "When a directory cannot be watched (typically the inotify "
+            + "limit fs.inotify.max_user_watches) the dataset is scanned every interval instead; watch mode is tried "
+            + "again after this long, in milliseconds, so raising the limit takes effect without a restart; 0 never.";
     public static final String FILES_ENTROPY_SAMPLE_BYTES_CONFIG = "files.entropy.sample.bytes";
     private static final String FILES_ENTROPY_SAMPLE_BYTES_DOC = "Most newly written bytes read per dataset and "
             + "interval to estimate their Shannon entropy.";
@@ -181,6 +185,9 @@ public final class CollectorConfig extends CommonConfig {
                 .define(FILES_MAX_INDEXED_PATHS_CONFIG, Type.INT,
                         dev.vigil.collector.files.DatasetWatcher.Options.DEFAULT_MAX_INDEXED_PATHS, Range.atLeast(1),
                         Importance.LOW, FILES_MAX_INDEXED_PATHS_DOC)
+                .define(FILES_WATCH_RETRY_MS_CONFIG, Type.LONG,
+                        dev.vigil.collector.files.DatasetWatcher.Options.DEFAULT_WATCH_RETRY_MILLIS, Range.atLeast(0),
+                        Importance.LOW, FILES_WATCH_RETRY_MS_DOC)
                 .define(FILES_ENTROPY_SAMPLE_BYTES_CONFIG, Type.INT, 262_144, Range.atLeast(0), Importance.LOW,
                         FILES_ENTROPY_SAMPLE_BYTES_DOC)
                 .define(FILES_ENTROPY_FILE_SAMPLE_BYTES_CONFIG, Type.INT, 8_192, Range.atLeast(1), Importance.LOW,

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * notifications (inotify, through the JDK WatchService) only say where to look; at the end of an
  * interval each notified path is compared with the index, and directories that appeared are walked,
  * so a directory created, renamed or deleted is reported as every path under it. In scan mode
- * (filesystems without notifications) the whole tree is compared with the index every interval.
+ * (filesystems without notifications) the whole tree is compared with the index every interval. When a directory
+ * cannot be watched (inotify watches ran out: {@code fs.inotify.max_user_watches}) the watcher scans, and tries watch
+ * mode again every {@link Options#watchRetryMillis()} with a walk that registers every directory.
  *
  * <p>Journal: intervals of one watcher run share a {@code watcherEpoch} and have contiguous
  * {@code journalSequence} numbers from 1. An interval is {@code complete} only when no notification
@@ -66,11 +68,15 @@ public final class DatasetWatcher implements AutoCloseable {
      * @param maxPaths most paths listed per interval
      * @param sampling entropy budgets
      * @param maxIndexedPaths most paths of the dataset indexed (heap: about {@value PathIndex#BYTES_PER_PATH} bytes each)
+     * @param watchRetryMillis after a directory could not be watched (inotify watches ran out) and the watcher fell
+     *     back to scanning, how long until watch mode is tried again; 0 never
      */
     public record Options(String mode, long verifyMillis, int maxPaths, Changes.Sampling sampling,
-                          int maxIndexedPaths) {
+                          int maxIndexedPaths, long watchRetryMillis) {
         /** Default of {@link #maxIndexedPaths}: 300,000 paths, about 26 MiB of heap, within the agent's 64 MiB. */
         public static final int DEFAULT_MAX_INDEXED_PATHS = 300_000;
+        /** Default of {@link #watchRetryMillis}: 10 minutes. */
+        public static final long DEFAULT_WATCH_RETRY_MILLIS = 600_000L;
 
         /**
          * @param mode "auto", "watch" or "scan"
@@ -83,12 +89,18 @@ public final class DatasetWatcher implements AutoCloseable {
         public static Options of(final String mode, final long verifyMillis, final int maxPaths,
                                  final int entropyIntervalBytes, final int entropyFileBytes) {
             return new Options(mode, verifyMillis, maxPaths,
-                    new Changes.Sampling(entropyIntervalBytes, entropyFileBytes), DEFAULT_MAX_INDEXED_PATHS);
+                    new Changes.Sampling(entropyIntervalBytes, entropyFileBytes), DEFAULT_MAX_INDEXED_PATHS,
+                    DEFAULT_WATCH_RETRY_MILLIS);
         }
 
         /** @param max most paths indexed @return these options with that bound */
         public Options withMaxIndexedPaths(final int max) {
-            return new Options(mode, verifyMillis, maxPaths, sampling, max);
+            return new Options(mode, verifyMillis, maxPaths, sampling, max, watchRetryMillis);
+        }
+
+        /** @param millis after a fall back to scanning, when watch mode is tried again; 0 never @return new options */
+        public Options withWatchRetryMillis(final long millis) {
+            return new Options(mode, verifyMillis, maxPaths, sampling, maxIndexedPaths, millis);
         }
     }
 
@@ -117,11 +129,28 @@ public final class DatasetWatcher implements AutoCloseable {
     private volatile Runnable beforeDirectory = () -> { };
     private boolean troubled;
     private boolean refusedLogged;
+    /** How directories are registered for notifications. */
+    private final Registrar registrar;
+    /** Whether watch mode was chosen, so that it is tried again after a registration failed. */
+    private boolean watchWanted;
+    /** When watch mode is tried again ({@link System#nanoTime()}), after registrations failed. */
+    private long watchRetryAt;
+    /** Whether the current walk tries watch mode again: a failure then is not news, and loses nothing. */
+    private boolean retrying;
+    /** Whether a failed retry was said; cleared once watching works again. */
+    private boolean retryFailureSaid;
+    /** The registration failure to report once the walk that met it has counted the directories. */
+    private WatchFailure watchFailure;
+    /** Directories walked in all, and in the latest walk of the whole tree: how many watches the dataset needs. */
+    private long walkedDirs;
+    private long datasetDirs;
     private long sequence;
     private Instant intervalStart;
     private long lastVerify = System.nanoTime();
 
-    private DatasetWatcher(final String dataset, final Path root, final Options options, final Clock clock) {
+    private DatasetWatcher(final String dataset, final Path root, final Options options, final Clock clock,
+                           final Registrar registrar) {
+        this.registrar = registrar;
         this.dataset = dataset;
         this.root = root;
         this.options = options;
@@ -142,22 +171,33 @@ public final class DatasetWatcher implements AutoCloseable {
      */
     public static DatasetWatcher start(final String dataset, final Path root, final Options options,
                                        final Clock clock) throws IOException {
+        return start(dataset, root, options, clock, Registrar.JDK);
+    }
+
+    /** As {@link #start(String, Path, Options, Clock)}, directories registered through {@code registrar}; for tests. */
+    static DatasetWatcher start(final String dataset, final Path root, final Options options, final Clock clock,
+                                final Registrar registrar) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "dataset " + dataset + ": not a directory");
         }
-        final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock);
+        final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock,
+                registrar);
         w.mode = w.chooseMode();
         if (w.mode == Mode.WATCH) {
-            w.watchService = root.getFileSystem().newWatchService();
-            w.eventThread = new Thread(w::pumpEvents, "vigil-files-" + dataset);
-            w.eventThread.setDaemon(true);
-            w.eventThread.start();
+            w.watchWanted = true;
+            try {
+                w.startWatching();
+            } catch (IOException e) {
+                w.mode = Mode.SCAN; // typically fs.inotify.max_user_instances: scan, and try again later
+                w.watchFailed(w.root, e, 0);
+            }
         }
         // Notifications that arrive during this first walk are compared at the end of the first interval.
         w.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
         if (w.index.takeRefused()) {
             w.refusedPaths();
         }
+        w.reportWatchFailure();
         w.intervalStart = clock.instant();
         LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, w.root,
                 w.mode.name().toLowerCase(), w.index.size(), w.epoch);
@@ -219,6 +259,7 @@ public final class DatasetWatcher implements AutoCloseable {
         if (index.takeRefused()) {
             refusedPaths();
         }
+        reportWatchFailure();
         complete &= !troubled;
         troubled = false;
         final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
@@ -248,6 +289,9 @@ public final class DatasetWatcher implements AutoCloseable {
             if (lost && keys.containsValue(root)) {
                 rootLost = false;
             }
+        } else if (mode == Mode.SCAN && watchWanted && options.watchRetryMillis() > 0
+                && System.nanoTime() - watchRetryAt >= 0) {
+            retryWatching(changes);
         } else if (mode == Mode.SCAN) {
             scan(root, changes);
         } else {
@@ -335,6 +379,7 @@ public final class DatasetWatcher implements AutoCloseable {
                     + "incomplete{}", dataset, "auto".equals(options.mode()) ? ", switching to scan mode" : "");
             if ("auto".equals(options.mode())) {
                 mode = Mode.SCAN;
+                watchWanted = false; // notifications are unreliable here: not tried again
                 closeWatchService();
             }
         }
@@ -348,7 +393,9 @@ public final class DatasetWatcher implements AutoCloseable {
     private void scan(final Path start, final Changes changes) {
         final String rel = rel(start);
         if (rel.isEmpty()) {
+            final long before = walkedDirs;
             walk(start, rel, index.root(), changes);
+            datasetDirs = walkedDirs - before;
             return;
         }
         if (index.dir(parent(rel)) == null) {
@@ -401,6 +448,7 @@ public final class DatasetWatcher implements AutoCloseable {
             if (cancelled) {
                 throw new Cancelled();
             }
+            walkedDirs++;
             register(d.path());
             final List<Listed> listed;
             try {
@@ -476,22 +524,122 @@ public final class DatasetWatcher implements AutoCloseable {
             return;
         }
         try {
-            keys.put(dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), dir);
+            keys.put(registrar.register(dir, watchService), dir);
         } catch (NoSuchFileException e) {
             // Gone since it was listed: its listing finds it gone.
         } catch (IOException e) {
             // Typically the inotify watch limit (fs.inotify.max_user_watches): fall back to scanning.
-            LOG.warn("dataset {}: cannot watch {} ({}); switching to scan mode, interval marked incomplete", dataset,
-                    dir, e.getMessage());
-            troubled = true;
+            final int watched = keys.size();
             mode = Mode.SCAN;
             closeWatchService();
+            watchFailed(dir, e, watched);
         }
     }
 
-    private void pumpEvents() {
-        final WatchService ws = watchService;
+    /** Starts the watch service and the thread taking its notifications. */
+    private void startWatching() throws IOException {
+        watchService = root.getFileSystem().newWatchService();
+        mode = Mode.WATCH;
+        final WatchService ws = watchService; // the field is cleared when a registration fails, maybe before it runs
+        eventThread = new Thread(() -> pumpEvents(ws), "vigil-files-" + dataset);
+        eventThread.setDaemon(true);
+        eventThread.start();
+    }
+
+    /**
+     * A directory could not be watched (or no watch service made): the watcher scans, and tries watch mode again in
+     * {@code files.watch.retry.ms}. Said once, after the walk, with how many directories the dataset has.
+     */
+    private void watchFailed(final Path dir, final IOException e, final int watched) {
+        watchRetryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.watchRetryMillis());
+        final String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (retrying) {
+            // The retry's walk compares the whole tree as a scan does: nothing is missed, the interval stays complete.
+            if (!retryFailureSaid) {
+                retryFailureSaid = true;
+                LOG.info("dataset {}: watch mode tried again, still cannot watch {} ({}); scanning, tried again every "
+                        + "{}, said again only once it works", dataset, dir, reason, retryEvery());
+            }
+            return;
+        }
+        troubled = true;
+        watchFailure = new WatchFailure(dir, reason, watched);
+    }
+
+    private String retryEvery() {
+        return dev.vigil.schemas.Durations.format(java.time.Duration.ofMillis(options.watchRetryMillis()));
+    }
+
+    /** @return what to do about a registration failure, naming the sysctl of an inotify limit */
+    private static String hint(final String reason) {
+        if (reason.contains("inotify watches")) {
+            return ". Each directory takes one inotify watch of this user's limit, the sysctl "
+                    + "fs.inotify.max_user_watches: raise it above the directories of every dataset and other watchers "
+                    + "(sysctl -w fs.inotify.max_user_watches=N, and a file in /etc/sysctl.d to keep it)";
+        }
+        if (reason.contains("inotify instances")) {
+            return ". Each dataset takes one inotify instance of this user's fs.inotify.max_user_instances: raise it "
+                    + "(sysctl -w fs.inotify.max_user_instances=N, and a file in /etc/sysctl.d to keep it)";
+        }
+        return "";
+    }
+
+    /** Says the registration failure of the walk just ended, with the dataset's directories now counted. */
+    private void reportWatchFailure() {
+        if (watchFailure == null) {
+            return;
+        }
+        final WatchFailure f = watchFailure;
+        final String then = options.watchRetryMillis() > 0
+                ? "Watch mode is tried again every " + retryEvery() + " (files.watch.retry.ms); each interval scans the "
+                        + "whole tree until then"
+                : "Every interval scans the whole tree (files.watch.retry.ms=0: watch mode is not tried again)";
+        LOG.warn("dataset {}: cannot watch {} ({}); switching to scan mode, interval marked incomplete; the dataset "
+                + "has about {} directories, {} were watched{}. {}", dataset, f.dir(), f.reason(), datasetDirs,
+                f.watched(), hint(f.reason()), then);
+        watchFailure = null;
+    }
+
+    /** A directory that could not be watched, why, and how many were watched then. */
+    private record WatchFailure(Path dir, String reason, int watched) {
+    }
+
+    /** Tries watch mode again: a walk of the whole tree that registers every directory, and compares it as a scan. */
+    private void retryWatching(final Changes changes) {
+        retrying = true;
+        try {
+            try {
+                startWatching();
+            } catch (IOException e) {
+                watchFailed(root, e, 0);
+            }
+            scan(root, changes);
+        } finally {
+            retrying = false;
+        }
+        if (mode == Mode.WATCH) {
+            retryFailureSaid = false;
+            LOG.info("dataset {}: watching again ({} directories); intervals no longer scan the whole tree", dataset,
+                    keys.size());
+        }
+    }
+
+    /** Registers a directory for notifications; a seam for tests, which cannot safely run out of inotify watches. */
+    interface Registrar {
+        /** Through the JDK WatchService: inotify on Linux. */
+        Registrar JDK = (dir, ws) -> dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+
+        /**
+         * @param dir a directory
+         * @param ws the watch service
+         * @return its key
+         * @throws IOException when it cannot be watched ("User limit of inotify watches reached")
+         */
+        WatchKey register(Path dir, WatchService ws) throws IOException;
+    }
+
+    private void pumpEvents(final WatchService ws) {
         try {
             while (true) {
                 final WatchKey key = ws.take();

@@ -330,4 +330,71 @@ class DatasetWatcherTest {
             assertEquals(1, w.closeInterval().getJournalSequence());
         }
     }
+
+    @Test
+    void shouldNameTheSysctlWhenWatchesRunOutAndWatchAgainOnceTheyAreAvailable() throws Exception {
+        for (final String d : List.of("a", "a/b", "c")) {
+            Files.createDirectories(root.resolve(d));
+        }
+        final boolean[] limit = {true};
+        final int[] refused = {0};
+        final DatasetWatcher.Registrar registrar = (dir, ws) -> {
+            if (limit[0]) {
+                refused[0]++;
+                throw new IOException("User limit of inotify watches reached"); // the JDK's words for ENOSPC
+            }
+            return DatasetWatcher.Registrar.JDK.register(dir, ws);
+        };
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(DatasetWatcher.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        // retried 1 ms after a failure: each interval below comes later than that (no wall-clock assertion)
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("watch", 0, 1000, 1 << 20,
+                8192).withWatchRetryMillis(1), Clock.systemUTC(), registrar)) {
+            assertEquals(DatasetWatcher.Mode.SCAN, w.mode());
+            final List<String> warned = seen.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warned.size(), warned.toString());
+            final String w0 = warned.get(0);
+            assertTrue(w0.contains("(User limit of inotify watches reached); switching to scan mode, interval marked "
+                    + "incomplete"), w0);
+            assertTrue(w0.contains("fs.inotify.max_user_watches") && w0.contains("about 4 directories")
+                    && w0.contains("tried again"), w0);
+            Thread.sleep(2);
+            assertFalse(w.closeInterval().getComplete(), "the interval the failure happened in");
+
+            for (int i = 0; i < 3; i++) { // still at the limit: each interval tries again and scans, said once
+                Thread.sleep(2);
+                Files.writeString(root.resolve("a/b/f" + i), "x");
+                final FileActivity scanned = w.closeInterval();
+                assertEquals(List.of("a/b/f" + i), scanned.getChangedPaths());
+                assertTrue(scanned.getComplete(), "a failed retry still compares the whole tree");
+                assertEquals(DatasetWatcher.Mode.SCAN, w.mode());
+            }
+            assertEquals(5, refused[0], "at start, then tried again at every interval");
+            assertEquals(1, seen.list.stream().filter(e -> e.getFormattedMessage().contains("still cannot watch"))
+                    .count(), seen.list.toString());
+
+            limit[0] = false; // the sysctl was raised
+            Thread.sleep(2);
+            Files.writeString(root.resolve("c/g"), "y");
+            final FileActivity retried = w.closeInterval();
+            assertEquals(DatasetWatcher.Mode.WATCH, w.mode());
+            assertEquals(List.of("c/g"), retried.getChangedPaths());
+            assertTrue(retried.getComplete());
+            assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("watching again")));
+
+            Files.writeString(root.resolve("a/b/h"), "z"); // found by a notification now, not by a scan
+            final FileActivity watched = closeSettled(w);
+            assertEquals(List.of("a/b/h"), watched.getChangedPaths());
+            assertTrue(watched.getComplete());
+            assertEquals(5, refused[0]);
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
 }
