@@ -36,7 +36,7 @@ public final class AnalyzerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final Map<String, String> settings = config == null ? new HashMap<>()
-                : new HashMap<>(ConfigFile.read(config, AnalyzerConfig.CONFIG));
+                : new HashMap<>(ConfigFile.read(config, AnalyzerConfig.CONFIG, AnalyzerConfig::new));
         cluster.applyTo(settings);
         final AnalyzerConfig config = new AnalyzerConfig(settings);
         final AnalyzerService service = AnalyzerService.start(config);

@@ -233,7 +233,7 @@ public final class WorkerConfig extends CommonConfig {
         } catch (java.io.IOException e) {
             throw new ConfigException(file + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(e));
         }
-        return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids))));
+        return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids)), WorkerConfig::new));
     }
 
     /** @return the datasets served */

@@ -52,7 +52,7 @@ public final class CollectorCommand implements Callable<Integer> {
     static CollectorConfig load(final Path file, final String bootstrap, final String prefix) {
         final Map<String, Object> values = new HashMap<>();
         if (file != null) {
-            values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG));
+            values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG, CollectorConfig::new));
         }
         CommonConfig.applyCluster(values, bootstrap, prefix);
         return new CollectorConfig(values);

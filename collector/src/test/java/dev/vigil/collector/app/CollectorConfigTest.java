@@ -44,4 +44,22 @@ class CollectorConfigTest {
             assertTrue(e.getMessage().startsWith("c.properties:3: " + bad[0]), e.getMessage());
         }
     }
+
+    @Test
+    void shouldRefuseASpoolSegmentAboveAQuarterOfTheSpoolWithItsLineAndTheOtherWrongLines(
+            @org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("c.properties");
+        java.nio.file.Files.writeString(file, "spool.segment.bytes=2048\nhost.name=h1\nspool.max.bytes=4096\n"
+                + "logs.charset=UTF-16\n");
+        final String refused = assertThrows(ConfigException.class, () -> ConfigFile.read(file, CollectorConfig.CONFIG,
+                CollectorConfig::new)).getMessage();
+        final String[] lines = refused.split("\n");
+        assertEquals(2, lines.length, refused);
+        assertEquals(file + ":3: spool.segment.bytes must be at most a quarter of spool.max.bytes (2048 * 4 > 4096)",
+                lines[0]);
+        assertTrue(lines[1].startsWith(file + ":4: logs.charset"), lines[1]);
+        java.nio.file.Files.writeString(file, "spool.segment.bytes=1024\nspool.max.bytes=4096\n");
+        assertEquals(Map.of("spool.segment.bytes", "1024", "spool.max.bytes", "4096"),
+                ConfigFile.read(file, CollectorConfig.CONFIG, CollectorConfig::new));
+    }
 }

@@ -40,7 +40,7 @@ public final class DecisionEngineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final Map<String, Object> values = new LinkedHashMap<>();
         if (config != null) {
-            values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG));
+            values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG, DecisionConfig::new));
         }
         CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
         final DecisionService service;

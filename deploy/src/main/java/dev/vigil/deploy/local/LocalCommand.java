@@ -109,11 +109,12 @@ public final class LocalCommand implements Callable<Integer> {
         final Path state = root.resolve("state");
         final ServiceSettings s = new ServiceSettings(
                 read(config.resolve("collector.properties"), "state.dir=" + state.resolve("collector"),
-                        f -> ConfigFile.read(f, CollectorConfig.CONFIG)),
+                        f -> ConfigFile.read(f, CollectorConfig.CONFIG, CollectorConfig::new)),
                 read(config.resolve("analyzer.properties"), "state.dir=" + state.resolve("analyzer"),
-                        f -> ConfigFile.read(f, AnalyzerConfig.CONFIG)),
+                        f -> ConfigFile.read(f, AnalyzerConfig.CONFIG, AnalyzerConfig::new)),
                 read(config.resolve("decision-engine.properties"), "state.dir=" + state.resolve("decision-engine")
-                        + "\nsigning.key.file=" + key, f -> ConfigFile.read(f, DecisionConfig.CONFIG)),
+                        + "\nsigning.key.file=" + key,
+                        f -> ConfigFile.read(f, DecisionConfig.CONFIG, DecisionConfig::new)),
                 read(config.resolve("worker.properties"), "worker.state.dir=" + state.resolve("worker")
                         + "\nworker.command.public.key.file=" + CommandSignature.publicFileFor(key)
                         + "\nworker.restore.allowed.roots=" + root.resolve("restores")

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -18,7 +19,10 @@ import org.apache.kafka.common.config.ConfigException;
  * lines ignored. Unlike {@link java.util.Properties}, it refuses what an operator would regret:
  * an unknown key (with the closest known one), a duplicate key, a value of the wrong type or out
  * of range, each reported as {@code FILE:LINE: message}, all of a file's wrong lines in one refusal
- * (one line each).
+ * (one line each). Checks across keys (one key at most a quarter of another...), which a service makes in its
+ * {@code XxxConfig} constructor, are run here too when the constructor is given ({@link #read(Path, ConfigDef,
+ * Consumer)}): their error gets the line of the key it names that comes last in the file, and is reported with the
+ * others.
  *
  * <p>Keys starting with {@value CommonConfig#KAFKA_CLIENT_PREFIX} are passed to Kafka clients, checked against the
  * clients' own definitions, except those the service declares itself (a setting it fixes is refused, see
@@ -35,6 +39,20 @@ public final class ConfigFile {
      * @throws ConfigException naming the file, line and key of every wrong line, one per message line
      */
     public static Map<String, String> read(final Path file, final ConfigDef definition) {
+        return read(file, definition, values -> { });
+    }
+
+    /**
+     * @param file the file
+     * @param definition the keys the service accepts
+     * @param crossCheck checks across keys, given the settings of the file's good lines: typically the service's
+     *     {@code XxxConfig::new}, which throws a {@link ConfigException} naming the keys that contradict each other
+     * @return the settings, checked against the definition and by {@code crossCheck}
+     * @throws ConfigException naming the file, line and key of every wrong line, one per message line; an error of
+     *     {@code crossCheck} with the line of the key it names that the file sets last
+     */
+    public static Map<String, String> read(final Path file, final ConfigDef definition,
+                                           final Consumer<Map<String, String>> crossCheck) {
         final String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
@@ -46,7 +64,7 @@ public final class ConfigFile {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
-        return parse(file.toString(), text, definition);
+        return parse(file.toString(), text, definition, crossCheck);
     }
 
     /**
@@ -56,10 +74,22 @@ public final class ConfigFile {
      * @return the settings
      */
     public static Map<String, String> parse(final String name, final String text, final ConfigDef definition) {
+        return parse(name, text, definition, values -> { });
+    }
+
+    /**
+     * @param name the file name for messages
+     * @param text the file's content
+     * @param definition the keys the service accepts
+     * @param crossCheck checks across keys (see {@link #read(Path, ConfigDef, Consumer)})
+     * @return the settings
+     */
+    public static Map<String, String> parse(final String name, final String text, final ConfigDef definition,
+                                            final Consumer<Map<String, String>> crossCheck) {
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, Integer> lineOf = new LinkedHashMap<>();
         // every wrong line at once: an operator fixing a file at 3 a.m. should not restart once per typo
-        final List<String> problems = new java.util.ArrayList<>();
+        final List<Problem> problems = new java.util.ArrayList<>();
         // a byte-order mark (some Windows editors write one) is not part of the first key
         final String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -71,13 +101,64 @@ public final class ConfigFile {
                 final Map.Entry<String, String> setting = setting(name, i + 1, line, lineOf, definition);
                 values.put(setting.getKey(), setting.getValue());
             } catch (ConfigException e) {
-                problems.add(e.getMessage());
+                problems.add(new Problem(i + 1, e.getMessage()));
             }
         }
+        crossProblem(name, values, lineOf, crossCheck).ifPresent(problems::add);
         if (!problems.isEmpty()) {
-            throw new ConfigException(String.join("\n", problems));
+            problems.sort(Comparator.comparingInt(Problem::line)); // stable: a line's own error before a cross one
+            throw new ConfigException(String.join("\n", problems.stream().map(Problem::message).toList()));
         }
         return values;
+    }
+
+    /** One wrong thing, at its line ({@link Integer#MAX_VALUE}: no line of the file). */
+    private record Problem(int line, String message) {
+    }
+
+    /**
+     * Runs the checks across keys on the good lines' settings. Their error gets the line of the named key that the
+     * file sets last (the one an operator just added, or the one to look at with the other); it is left out when it
+     * names a key whose line is wrong already (it would be about that key's default, not what the file says).
+     */
+    private static java.util.Optional<Problem> crossProblem(final String name, final Map<String, String> values,
+            final Map<String, Integer> lineOf, final Consumer<Map<String, String>> crossCheck) {
+        try {
+            crossCheck.accept(java.util.Collections.unmodifiableMap(values));
+            return java.util.Optional.empty();
+        } catch (ConfigException e) {
+            final String message = e.getMessage() == null ? "inconsistent settings" : e.getMessage();
+            int line = 0;
+            for (final Map.Entry<String, Integer> key : lineOf.entrySet()) {
+                if (names(message, key.getKey())) {
+                    if (!values.containsKey(key.getKey())) {
+                        return java.util.Optional.empty(); // its own line is refused already
+                    }
+                    line = Math.max(line, key.getValue());
+                }
+            }
+            return java.util.Optional.of(line == 0 ? new Problem(Integer.MAX_VALUE, name + ": " + message)
+                    : new Problem(line, name + ":" + line + ": " + message));
+        }
+    }
+
+    /** @return whether a message names a key as a whole (not spool.max.bytes inside spool.max.bytes.x) */
+    static boolean names(final String message, final String key) {
+        for (int at = message.indexOf(key); at >= 0; at = message.indexOf(key, at + 1)) {
+            final int end = at + key.length();
+            final boolean startsWord = at == 0 || !keyChar(message.charAt(at - 1));
+            final boolean endsWord = end == message.length() || (message.charAt(end) == '.'
+                    ? end + 1 == message.length() || !Character.isLetterOrDigit(message.charAt(end + 1)) // a full stop
+                    : !keyChar(message.charAt(end)));
+            if (startsWord && endsWord) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean keyChar(final char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-';
     }
 
     private static Map.Entry<String, String> setting(final String name, final int number, final String line,

@@ -1,6 +1,7 @@
 package dev.vigil.schemas.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,5 +94,49 @@ class ConfigFileTest {
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0});
         assertEquals(binary + ": not UTF-8 text",
                 assertThrows(ConfigException.class, () -> ConfigFile.read(binary, DEFINITION)).getMessage());
+    }
+
+    /** A service's check across keys, as an XxxConfig constructor makes it. */
+    private static void threshold(final Map<String, String> values) {
+        final CommonConfig config = new CommonConfig(DEFINITION, values);
+        if (config.getDouble("anomaly.threshold") * 1000 > config.getLong("interval.ms")) {
+            throw new ConfigException("anomaly.threshold * 1000 must be at most interval.ms (a made-up rule)");
+        }
+    }
+
+    private static String crossRefusal(final String text) {
+        return assertThrows(ConfigException.class, () -> ConfigFile.parse("agent.properties", text, DEFINITION,
+                ConfigFileTest::threshold)).getMessage();
+    }
+
+    @Test
+    void shouldGiveAnErrorAcrossKeysTheLineOfTheKeyItNamesThatComesLastWithTheOtherErrors() {
+        assertEquals("agent.properties:4: anomaly.threshold * 1000 must be at most interval.ms (a made-up rule)",
+                crossRefusal("interval.ms=600\n# later\n\nanomaly.threshold=0.9\n"));
+        assertEquals("agent.properties:2: anomaly.threshold * 1000 must be at most interval.ms (a made-up rule)",
+                crossRefusal("anomaly.threshold=0.9\ninterval.ms=600\n"));
+        assertEquals("agent.properties:2: anomaly.threshold * 1000 must be at most interval.ms (a made-up rule)",
+                crossRefusal("host.name=h\ninterval.ms=600\n"), "the other key at its default");
+        // reported with the per-line errors, in line order, not only once they are fixed
+        assertEquals(String.join("\n",
+                        "agent.properties:1: unknown key 'anomaly.treshold'; did you mean 'anomaly.threshold'?",
+                        "agent.properties:2: anomaly.threshold * 1000 must be at most interval.ms (a made-up rule)",
+                        "agent.properties:3: expected key=value, found 'garbage'"),
+                crossRefusal("anomaly.treshold=0.9\ninterval.ms=600\ngarbage\n"));
+        // about a key whose own line is refused: that line's error alone (the check saw its default, not the file)
+        assertEquals("agent.properties:1: interval.ms: Invalid value 50 for configuration interval.ms: Value must be "
+                + "at least 100 (expected long, [100,...])", crossRefusal("interval.ms=50\nanomaly.threshold=0.9\n"));
+        assertEquals(Map.of("interval.ms", "2000"), ConfigFile.parse("agent.properties", "interval.ms=2000\n",
+                DEFINITION, ConfigFileTest::threshold));
+    }
+
+    @Test
+    void shouldFindAKeyInAMessageOnlyAsAWholeName() {
+        assertTrue(ConfigFile.names("spool.max.bytes (4096)", "spool.max.bytes"));
+        assertTrue(ConfigFile.names("must be below spool.max.bytes.", "spool.max.bytes"));
+        assertTrue(ConfigFile.names("a quarter of spool.max.bytes", "spool.max.bytes"));
+        assertFalse(ConfigFile.names("spool.max.bytes.extra must be set", "spool.max.bytes"));
+        assertFalse(ConfigFile.names("kafka.spool.max.bytes must be set", "spool.max.bytes"));
+        assertFalse(ConfigFile.names("spool.max.bytes_2 must be set", "spool.max.bytes"));
     }
 }
