@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.schemas.json.RecordJson;
+import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintStream;
@@ -163,7 +164,7 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     private static String reason(final ConsumerRecord<byte[], byte[]> record) {
-        final Header header = record.headers().lastHeader("vigil.dlq.reason");
+        final Header header = record.headers().lastHeader(DeadLetter.REASON_HEADER);
         return header == null ? "(no reason header)" : new String(header.value(), StandardCharsets.UTF_8);
     }
 

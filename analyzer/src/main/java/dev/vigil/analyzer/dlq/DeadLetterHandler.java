@@ -3,6 +3,7 @@ package dev.vigil.analyzer.dlq;
 import dev.vigil.analyzer.clean.HostWarnings;
 import dev.vigil.analyzer.clean.Refusal;
 import dev.vigil.analyzer.clean.RejectedRecordException;
+import dev.vigil.schemas.topic.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -38,9 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterHandler implements DeserializationExceptionHandler, ProcessingExceptionHandler {
     /** Header holding why the record was refused, UTF-8. */
-    public static final String REASON_HEADER = "vigil.dlq.reason";
+    public static final String REASON_HEADER = DeadLetter.REASON_HEADER;
     /** Header holding where the record came from: {@code topic/partition@offset}. */
-    public static final String SOURCE_HEADER = "vigil.dlq.source";
+    public static final String SOURCE_HEADER = DeadLetter.SOURCE_HEADER;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
     private String topic;
@@ -71,7 +72,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             return DeserializationExceptionHandler.Response.fail();
         }
         warn(record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), Refusal.UNDECODABLE,
-                reason + " (" + record.topic() + "/" + record.partition() + "@" + record.offset() + ")");
+                reason + " (" + DeadLetter.source(record.topic(), record.partition(), record.offset()) + ")");
         return DeserializationExceptionHandler.Response.resume(List.of(
                 deadLetter(context, record.key(), record.value(), record.headers(), reason)));
     }
@@ -133,7 +134,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
             }
         }
         out.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        out.headers().add(SOURCE_HEADER, (context.topic() + "/" + context.partition() + "@" + context.offset())
+        out.headers().add(SOURCE_HEADER, DeadLetter.source(context.topic(), context.partition(), context.offset())
                 .getBytes(StandardCharsets.UTF_8));
         return out;
     }

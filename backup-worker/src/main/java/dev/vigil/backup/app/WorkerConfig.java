@@ -128,6 +128,13 @@ public final class WorkerConfig extends CommonConfig {
                         count ? ConfigDef.Range.atLeast(0) : null, Importance.HIGH, k.getValue());
             }
         }
+        // The worker's consumer group is its host's, its offsets are committed with its ledger, and it reads only
+        // committed commands: the kafka.* form of these would be overridden, or break exactly-once execution.
+        CommonConfig.fixedClientKey(def, "group.id", "the worker's group is vigil-worker-<host.name>");
+        CommonConfig.fixedClientKey(def, "enable.auto.commit", "the worker commits an offset once a command is done");
+        CommonConfig.fixedClientKey(def, "isolation.level", "the worker reads committed records only");
+        CommonConfig.fixedClientKey(def, "acks", "results are written with acks=all");
+        CommonConfig.fixedClientKey(def, "enable.idempotence", "results are written idempotently");
         return def;
     }
 

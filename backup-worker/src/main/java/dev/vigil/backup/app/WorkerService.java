@@ -15,6 +15,7 @@ import dev.vigil.schemas.Progress;
 import dev.vigil.schemas.IoErrors;
 import dev.vigil.schemas.config.StateDirectory;
 import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
@@ -368,8 +369,8 @@ public final class WorkerService implements AutoCloseable {
     private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
         final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), null, r.key(), r.value(),
                 r.headers());
-        dl.headers().add("vigil.dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
-        dl.headers().add("vigil.dlq.source", (r.topic() + "-" + r.partition() + "@" + r.offset())
+        dl.headers().add(DeadLetter.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        dl.headers().add(DeadLetter.SOURCE_HEADER, DeadLetter.source(r.topic(), r.partition(), r.offset())
                 .getBytes(StandardCharsets.UTF_8));
         try {
             producer.send(dl).get(30, TimeUnit.SECONDS);

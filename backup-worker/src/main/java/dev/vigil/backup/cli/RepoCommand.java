@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code vigil repo}: the backup repository from the command line, without Kafka. */
 @Command(name = "repo", mixinStandardHelpOptions = true,
         description = {"Work with a backup repository directly, without Kafka (restic-like).",
-            "The password comes from --password-file, $VIGIL_PASSWORD, or a prompt; the repository from --repo or "
+            "The password comes from --password-file, $VIGIL_PASSWORD_FILE, $VIGIL_PASSWORD, or a prompt; the repository from --repo or "
                 + "$VIGIL_REPOSITORY.", ExitCodes.HELP},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
             DiffCommand.class, RestoreCommand.class, CopyCommand.class, CheckCommand.class, ForgetCommand.class,

@@ -37,6 +37,17 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldRefuseTheKafkaSettingsExactlyOnceExecutionRestsOnWithTheirLine() throws Exception {
+        final Path file = Files.writeString(dir.resolve("k.properties"), "worker.command.public.key.file=/k.pub\n"
+                + "kafka.group.id=mine\nkafka.isolation.level=read_uncommitted\nkafka.fetch.max.bytes=1048576\n");
+        final String message = assertThrows(ConfigException.class, () -> dev.vigil.schemas.config.ConfigFile.read(
+                file, WorkerConfig.CONFIG)).getMessage();
+        assertTrue(message.contains("k.properties:2: kafka.group.id is set by Vigil")
+                && message.contains("k.properties:3: kafka.isolation.level is set by Vigil")
+                && !message.contains(":4:"), message);
+    }
+
+    @Test
     void saysWhereTheRegistryAndTheWorkersOwnDatasetsDisagree() throws Exception {
         Files.writeString(dir.resolve("pw"), "secret\n");
         Files.writeString(dir.resolve("excludes"), "");

@@ -141,7 +141,7 @@ public final class CollectorConfig extends CommonConfig {
     }
 
     private static ConfigDef definition() {
-        return CommonConfig.define()
+        final ConfigDef def = CommonConfig.define()
                 .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("user.home") + "/.vigil/collector",
                         new ConfigDef.NonEmptyString(), Importance.HIGH, STATE_DIR_DOC)
                 .define(METRICS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, METRICS_ENABLED_DOC)
@@ -212,6 +212,11 @@ public final class CollectorConfig extends CommonConfig {
                 .define(DELIVERY_COMPRESSION_CONFIG, Type.STRING, "lz4",
                         ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW,
                         DELIVERY_COMPRESSION_DOC);
+        // What delivery at least once, without loss, rests on: the kafka.* form would silently weaken it.
+        CommonConfig.fixedClientKey(def, "acks", "the agent always waits for every in-sync replica (all)");
+        CommonConfig.fixedClientKey(def, "enable.idempotence", "the agent's retries must not duplicate records");
+        CommonConfig.fixedClientKey(def, "compression.type", "set " + DELIVERY_COMPRESSION_CONFIG);
+        return def;
     }
 
     /** @return directory of the spool and checkpoints */

@@ -17,7 +17,8 @@ class CollectorConfigTest {
     void shouldAcceptTheSampleConfigWhichShowsEveryKey() {
         final Map<String, String> values = ConfigFile.read(SAMPLE, CollectorConfig.CONFIG);
         for (final String key : CollectorConfig.CONFIG.names()) {
-            assertTrue(values.containsKey(key), "the sample config does not show " + key);
+            // kafka.* keys the agent sets itself are declared only to be refused
+            assertTrue(values.containsKey(key) || key.startsWith("kafka."), "the sample config does not show " + key);
         }
         final CollectorConfig config = new CollectorConfig(values);
         assertEquals(Path.of("/srv/docs"), config.datasets().get("docs"));
@@ -43,6 +44,17 @@ class CollectorConfigTest {
                     "# a comment\nhost.name=h1\n" + bad[0] + "=" + bad[1] + "\n", CollectorConfig.CONFIG));
             assertTrue(e.getMessage().startsWith("c.properties:3: " + bad[0]), e.getMessage());
         }
+    }
+
+    @Test
+    void shouldRefuseTheKafkaSettingsDeliveryRestsOnWithTheirLineAndLetOthersThrough() {
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("c.properties",
+                "kafka.acks=0\nkafka.enable.idempotence=false\nkafka.compression.type=gzip\nkafka.linger.ms=20\n",
+                CollectorConfig.CONFIG));
+        assertTrue(e.getMessage().contains("c.properties:1: kafka.acks is set by Vigil")
+                && e.getMessage().contains("c.properties:2: kafka.enable.idempotence")
+                && e.getMessage().contains("c.properties:3: kafka.compression.type is set by Vigil; set "
+                + "delivery.compression.type") && !e.getMessage().contains(":4:"), e.getMessage());
     }
 
     @Test

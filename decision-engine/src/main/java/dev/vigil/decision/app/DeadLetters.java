@@ -1,6 +1,7 @@
 package dev.vigil.decision.app;
 
 import dev.vigil.decision.engine.InvalidInputException;
+import dev.vigil.schemas.topic.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,9 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
     /** Streams config key naming the dead-letter topic. */
     public static final String TOPIC_CONFIG = "vigil.dead.letter.topic";
     /** Header with the reason. */
-    public static final String REASON_HEADER = "vigil.dlq.reason";
+    public static final String REASON_HEADER = DeadLetter.REASON_HEADER;
     /** Header with topic-partition@offset of the original. */
-    public static final String SOURCE_HEADER = "vigil.dlq.source";
+    public static final String SOURCE_HEADER = DeadLetter.SOURCE_HEADER;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private String topic;
 
@@ -41,7 +42,7 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
     public DeserializationExceptionHandler.Response handleError(final ErrorHandlerContext context,
                                                                 final ConsumerRecord<byte[], byte[]> record,
                                                                 final Exception exception) {
-        final String source = record.topic() + "-" + record.partition() + "@" + record.offset();
+        final String source = DeadLetter.source(record.topic(), record.partition(), record.offset());
         LOG.warn("Input {} does not deserialize; sent to {}: {}", source, topic, exception.getMessage());
         return DeserializationExceptionHandler.Response.resume(List.of(
                 deadLetter(record.key(), record.value(), record.headers(), exception.getMessage(), source)));
@@ -53,7 +54,7 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
         if (!(exception instanceof InvalidInputException) || context.sourceRawValue() == null) {
             return ProcessingExceptionHandler.Response.fail();
         }
-        final String source = context.topic() + "-" + context.partition() + "@" + context.offset();
+        final String source = DeadLetter.source(context.topic(), context.partition(), context.offset());
         LOG.warn("Input {} refused; sent to {}: {}", source, topic, exception.getMessage());
         return ProcessingExceptionHandler.Response.resume(List.of(deadLetter(context.sourceRawKey(),
                 context.sourceRawValue(), context.headers(), exception.getMessage(), source)));

@@ -137,6 +137,9 @@ class DecisionTopologyTest {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecord();
         assertNotNull(dead.headers().lastHeader(DeadLetters.REASON_HEADER));
         assertEquals("not avro", new String(dead.value(), StandardCharsets.UTF_8));
+        // the shape every service writes (the analyzer's, the worker's): topic/partition@offset
+        assertEquals(Topics.ANOMALIES.name() + "/0@0", new String(dead.headers().lastHeader(
+                DeadLetters.SOURCE_HEADER).value(), StandardCharsets.UTF_8));
         assertFalse(commands.isEmpty(), "good input keeps flowing");
     }
 
