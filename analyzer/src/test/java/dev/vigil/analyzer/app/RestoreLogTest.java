@@ -4,37 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ch.qos.logback.classic.Level;
 import dev.vigil.analyzer.LogCapture;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import dev.vigil.analyzer.StepClock;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class RestoreLogTest {
-    private static final class StepClock extends Clock {
-        long millis;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
-
     @Test
     void shouldSayWhenAStoreStartsAndEndsItsRestoreWithRecordsAndDuration() {
-        final StepClock clock = new StepClock();
+        final StepClock clock = new StepClock(0);
         final RestoreLog restores = new RestoreLog(clock);
         final TopicPartition series = new TopicPartition("vigil-analyzer-series-store-changelog", 3);
         final TopicPartition miner = new TopicPartition("vigil-analyzer-log-miner-store-changelog", 3);
@@ -61,7 +39,7 @@ class RestoreLogTest {
 
     @Test
     void shouldSayNothingAtInfoWhenAStoreHasNothingToRestore() {
-        final RestoreLog restores = new RestoreLog(new StepClock());
+        final RestoreLog restores = new RestoreLog(new StepClock(0));
         final TopicPartition changelog = new TopicPartition("vigil-analyzer-stats-store-changelog", 0);
         try (LogCapture log = new LogCapture(RestoreLog.class, Level.INFO)) {
             restores.onRestoreStart(changelog, "stats-store", 0, 0);

@@ -3,36 +3,14 @@ package dev.vigil.analyzer.clean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.vigil.analyzer.StepClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HostWarningsTest {
-    private static final class StepClock extends Clock {
-        long millis = 1_000_000;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
-
-    private final StepClock clock = new StepClock();
+    private final StepClock clock = new StepClock(1_000_000);
     private final List<String> lines = new ArrayList<>();
     private final HostWarnings warnings = new HostWarnings(clock, Duration.ofMinutes(5), lines::add);
 
