@@ -60,6 +60,7 @@ public final class AnalyzerConfig extends CommonConfig {
     public static final String CLEAN_DEDUP_WINDOW_MS_CONFIG = "clean.dedup.window.ms";
     private static final String CLEAN_DEDUP_WINDOW_MS_DOC = "How far behind a series' latest point a retried "
             + "duplicate (same record id) is recognised and dropped, in ms of event time (at most 512 ids per series); "
+            + "the same for log records, behind the host's latest log time (at most 8,192 ids per host); "
             + "at least clean.grace.ms, so that no late point is counted twice.";
     public static final String CLEAN_MAX_FUTURE_MS_CONFIG = "clean.max.future.ms";
     private static final String CLEAN_MAX_FUTURE_MS_DOC = "How far ahead of this host's clock an event time may be, "

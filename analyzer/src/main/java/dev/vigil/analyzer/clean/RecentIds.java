@@ -5,26 +5,48 @@ import dev.vigil.analyzer.store.BinaryWriter;
 import java.util.Arrays;
 
 /**
- * The record ids one series saw within the dedup window, to drop retried duplicates. A duplicate
- * carries its original's event time, so only a point that is not newer than the series' latest
- * needs a lookup; ids are kept while their event time is within the window of the latest, at
- * most {@link #MAX_IDS} per series (a faster series has a shorter effective window).
+ * The record ids one series (or one host's log records) saw within the dedup window, to drop
+ * retried duplicates. A duplicate metric point carries its original's event time, so only a point
+ * that is not newer than the series' latest needs a lookup; ids are kept while their event time is
+ * within the window of the latest, at most {@link #MAX_IDS} per series by default, or the bound
+ * given (a faster source has a shorter effective window: the oldest ids go first).
  */
 public final class RecentIds {
     /** Most ids remembered per series: 16 bytes each in memory, about 10 encoded. */
     public static final int MAX_IDS = 512;
+    private final int maxIds;
     private long[] times = new long[8];
     private long[] hashes = new long[8];
     private int head;
     private int size;
+
+    /** Remembers at most {@link #MAX_IDS} ids. */
+    public RecentIds() {
+        this(MAX_IDS);
+    }
+
+    /** @param maxIds most ids remembered, at least 8: 16 bytes each in memory, about 10 encoded */
+    public RecentIds(final int maxIds) {
+        if (maxIds < 8) {
+            throw new IllegalArgumentException("recent ids: bound " + maxIds + " below 8");
+        }
+        this.maxIds = maxIds;
+    }
 
     /**
      * @param hash an id hash, not 0
      * @return whether it was seen within the window
      */
     public boolean contains(final long hash) {
-        for (int i = 0; i < size; i++) {
-            if (hashes[(head + i) % hashes.length] == hash) {
+        // The ring as its two runs, without a division per id: a log host's ring holds thousands.
+        final int first = Math.min(size, hashes.length - head);
+        for (int i = head; i < head + first; i++) {
+            if (hashes[i] == hash) {
+                return true;
+            }
+        }
+        for (int i = 0; i < size - first; i++) {
+            if (hashes[i] == hash) {
                 return true;
             }
         }
@@ -47,7 +69,7 @@ public final class RecentIds {
         if (hash == 0) {
             return;
         }
-        if (size == MAX_IDS) {
+        if (size == maxIds) {
             head = (head + 1) % times.length;
             size--;
         }
@@ -61,7 +83,7 @@ public final class RecentIds {
     }
 
     private void grow() {
-        final int n = Math.min(MAX_IDS, times.length * 2);
+        final int n = Math.min(maxIds, times.length * 2);
         final long[] t = new long[n];
         final long[] h = new long[n];
         for (int i = 0; i < size; i++) {
@@ -91,16 +113,25 @@ public final class RecentIds {
 
     /**
      * @param in where to read
-     * @return the ids written
+     * @return the ids written, at most {@link #MAX_IDS}
      */
     public static RecentIds read(final BinaryReader in) {
-        final RecentIds ids = new RecentIds();
+        return read(in, MAX_IDS);
+    }
+
+    /**
+     * @param in where to read
+     * @param maxIds the bound they were written under
+     * @return the ids written
+     */
+    public static RecentIds read(final BinaryReader in, final int maxIds) {
+        final RecentIds ids = new RecentIds(maxIds);
         final int n = in.readInt();
-        if (n < 0 || n > MAX_IDS) {
+        if (n < 0 || n > maxIds) {
             throw new IllegalArgumentException("recent ids: bad count " + n);
         }
         final int capacity = Math.max(8, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
-        ids.times = new long[Math.min(MAX_IDS, capacity)];
+        ids.times = new long[Math.min(maxIds, capacity)];
         ids.hashes = new long[ids.times.length];
         long time = 0;
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package dev.vigil.analyzer.logseries;
 
+import dev.vigil.analyzer.clean.RecentIds;
 import dev.vigil.analyzer.store.BinaryReader;
 import dev.vigil.analyzer.store.BinaryWriter;
 import dev.vigil.analyzer.store.Codec;
@@ -10,12 +11,21 @@ import java.util.TreeMap;
 
 /**
  * One host's log counts: the open one-minute windows (lines, error-level lines, lines of
- * never-seen templates, lines per template) and the host's active templates, least recently seen
- * first (at most the configured number; each gets its own count series).
+ * never-seen templates, lines per template), the host's active templates, least recently seen
+ * first (at most the configured number; each gets its own count series), and the ids of its recent
+ * records, to drop a record delivered again.
  */
 final class LogMinutes {
-    /** 2 adds {@link #since}; 1 is still read. */
-    private static final int VERSION = 2;
+    /** 3 adds {@link #ids}, 2 adds {@link #since}; 1 and 2 are still read (without ids remembered). */
+    private static final int VERSION = 3;
+    /**
+     * Most record ids remembered per host: 16 bytes each in memory (128 KB when full), about 9 encoded (under 80 KB
+     * when full).
+     * At least the collector's {@code delivery.batch.records} (5,000 by default): a batch sent again is sent whole,
+     * so up to that many other ids come between a record and its repeat. A host with more lines than this within
+     * {@code clean.dedup.window.ms} remembers them for a shorter time.
+     */
+    static final int MAX_IDS = 8192;
     /** Open windows by start. */
     final TreeMap<Long, Counts> open = new TreeMap<>();
     /** Active template id to the last window it was seen in, in access order. */
@@ -30,6 +40,8 @@ final class LogMinutes {
     long watermark = Long.MIN_VALUE;
     /** Start of the last window published. */
     long lastClosed = Long.MIN_VALUE;
+    /** Hashes of the ids of the host's records within the dedup window of {@link #watermark}, as they came. */
+    RecentIds ids = new RecentIds(MAX_IDS);
 
     /** The counts of one window. */
     static final class Counts {
@@ -84,6 +96,7 @@ final class LogMinutes {
             m.active.forEach((id, window) -> out.writeString(id).writeLong(window));
             out.writeLong(m.since.size());
             m.since.forEach((id, window) -> out.writeString(id).writeLong(window));
+            m.ids.write(out);
             return out.toByteArray();
         }
 
@@ -91,7 +104,7 @@ final class LogMinutes {
         public LogMinutes decode(final byte[] bytes) {
             final BinaryReader in = new BinaryReader(bytes);
             final int version = in.readByte();
-            if (version != VERSION && version != 1) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException("log counts: unknown version " + version);
             }
             final LogMinutes m = new LogMinutes();
@@ -117,6 +130,9 @@ final class LogMinutes {
             final int since = version == 1 ? 0 : in.readInt();
             for (int i = 0; i < since; i++) {
                 m.since.put(in.readString(), in.readLong());
+            }
+            if (version >= 3) {
+                m.ids = RecentIds.read(in, MAX_IDS);
             }
             return m;
         }

@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.logseries;
 
 import dev.vigil.analyzer.clean.HostWarnings;
+import dev.vigil.analyzer.clean.IdHash;
 import dev.vigil.analyzer.clean.Limits;
 import dev.vigil.analyzer.clean.Refusal;
 import dev.vigil.analyzer.clean.RejectedRecordException;
@@ -40,9 +41,13 @@ import org.slf4j.LoggerFactory;
  * included, for the series pipeline to summarize and score. Windows without any line are
  * published as zeros when the next line comes, up to {@value #MAX_EMPTY_WINDOWS} of them.
  *
- * <p>A line too late for its own window counts in the first window not yet published (with a warning per host,
- * rate-limited: a host whose clock went back has all its lines counted so until its time catches up). Rejected (to the
- * dead-letter topic): no host or time, a time far in the future, a message longer than the limit.
+ * <p>A record delivered again (same id: the collector delivers at least once) is dropped before it is mined or
+ * counted, while its id is remembered: among the host's last 8,192 ids, and the first delivery's event time within the
+ * dedup window of the host's latest log time. The ids are kept with the host's counts, so this holds across restarts
+ * and rebalances. A record without an id (empty) is always counted. A line too late for its own window counts in the
+ * first window not yet published (with a warning per host, rate-limited: a host whose clock went back has all its
+ * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a time far in the
+ * future, a message longer than the limit.
  */
 public final class LogProcessor implements Processor<String, LogRecord, String, Object> {
     /** Child receiving the count points. */
@@ -68,6 +73,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     private final MinerOptions minerOptions;
     private final long windowMillis;
     private final long graceMillis;
+    private final long dedupWindowMillis;
     private final int maxTemplates;
     private final HostWarnings late;
     private ProcessorContext<String, Object> context;
@@ -79,14 +85,16 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
      * @param minerOptions the template miner's options
      * @param windowMillis count window
      * @param graceMillis how long a window waits for late lines
+     * @param dedupWindowMillis how far behind the host's latest log time a repeated record id is recognised, in ms
      * @param maxTemplates active templates per host with their own count series
      */
     public LogProcessor(final Limits limits, final MinerOptions minerOptions, final long windowMillis,
-                        final long graceMillis, final int maxTemplates) {
+                        final long graceMillis, final long dedupWindowMillis, final int maxTemplates) {
         this.limits = limits;
         this.minerOptions = minerOptions;
         this.windowMillis = windowMillis;
         this.graceMillis = graceMillis;
+        this.dedupWindowMillis = dedupWindowMillis;
         this.maxTemplates = maxTemplates;
         this.late = new HostWarnings(limits.clock(), HostWarnings.DEFAULT_PERIOD, LOG::warn);
     }
@@ -140,12 +148,19 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
                         + limits.maxLogBytes() + " allowed", host, Refusal.LOG_TOO_LONG);
             }
         }
-        final TemplateMatch match = mine(host, time, message);
         LogMinutes m = counts.get(host);
         if (m == null) {
             m = new LogMinutes();
         }
+        // Looked up whatever its time: a line the collector reads again after a crash keeps its id, but when the line
+        // holds no time of its own it gets the time it was read, so its repeat can be newer than the host's latest.
+        final long idHash = log.getId() == null || log.getId().isEmpty() ? 0 : IdHash.of(log.getId());
+        if (idHash != 0 && m.ids.contains(idHash)) {
+            return; // delivered again: counted (and mined) already
+        }
+        final TemplateMatch match = mine(host, time, message);
         m.watermark = Math.max(m.watermark, time);
+        m.ids.add(time, idHash, m.watermark, dedupWindowMillis);
         close(host, m);
         long start = Math.floorDiv(time, windowMillis) * windowMillis;
         if (m.lastClosed != Long.MIN_VALUE) {

@@ -22,10 +22,15 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /** The analyzer topology in a {@link TopologyTestDriver}, with typed input and output topics. */
 final class TopologyFixture implements AutoCloseable {
@@ -34,6 +39,7 @@ final class TopologyFixture implements AutoCloseable {
     static final String HOST = "web-1";
 
     final AnalyzerConfig config;
+    private final Map<String, ?> overrides;
     final TopologyTestDriver driver;
     final TestInputTopic<String, MetricSample> metrics;
     final TestInputTopic<String, LogRecord> logs;
@@ -47,6 +53,7 @@ final class TopologyFixture implements AutoCloseable {
 
     /** @param overrides analyzer settings on top of the test defaults */
     TopologyFixture(final Map<String, ?> overrides) {
+        this.overrides = Map.copyOf(overrides);
         final Map<String, Object> settings = new HashMap<>();
         settings.put(AnalyzerConfig.STATE_STORE_CONFIG, "memory");
         settings.put(AnalyzerConfig.QUERY_ENDPOINT_CONFIG, "");
@@ -114,6 +121,34 @@ final class TopologyFixture implements AutoCloseable {
         return HostEvent.newBuilder().setId(UUID.randomUUID().toString()).setHost(HOST)
                 .setTime(T0.plusMillis(endOffsetMillis)).setKind("file.activity").setDataset(dataset)
                 .setFileActivity(a).build();
+    }
+
+    /**
+     * The analyzer stopped and started again on the committed state: a new driver whose stores hold the bytes this
+     * one's hold (what a restore from the changelogs gives; the driver commits after every record), then this one
+     * closed. Its outputs must be read before.
+     *
+     * @return the new fixture, same settings
+     */
+    TopologyFixture restart() {
+        final TopologyFixture next = new TopologyFixture(overrides);
+        for (final Map.Entry<String, StateStore> e : driver.getAllStateStores().entrySet()) {
+            final KeyValueStore<Bytes, byte[]> to = innermost(next.driver.getAllStateStores().get(e.getKey()));
+            try (KeyValueIterator<Bytes, byte[]> all = innermost(e.getValue()).all()) {
+                all.forEachRemaining(kv -> to.put(kv.key, kv.value));
+            }
+        }
+        close();
+        return next;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<Bytes, byte[]> innermost(final StateStore store) {
+        StateStore s = store;
+        while (s instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            s = wrapped.wrapped();
+        }
+        return (KeyValueStore<Bytes, byte[]>) s;
     }
 
     @Override
