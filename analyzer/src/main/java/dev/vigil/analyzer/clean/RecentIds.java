@@ -95,6 +95,24 @@ public final class RecentIds {
         head = 0;
     }
 
+    /** What {@link #forEach} gives each id to. */
+    @FunctionalInterface
+    public interface IdVisitor {
+        /**
+         * @param time the id's event time
+         * @param hash its hash
+         */
+        void accept(long time, long hash);
+    }
+
+    /** @param visitor given every id remembered, the oldest first */
+    public void forEach(final IdVisitor visitor) {
+        for (int i = 0; i < size; i++) {
+            final int at = (head + i) % times.length;
+            visitor.accept(times[at], hashes[at]);
+        }
+    }
+
     /** @return ids remembered now */
     public int size() {
         return size;

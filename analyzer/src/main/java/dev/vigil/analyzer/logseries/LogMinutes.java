@@ -12,15 +12,19 @@ import java.util.TreeMap;
 /**
  * One host's log counts: the open one-minute windows (lines, error-level lines, lines of
  * never-seen templates, lines per template), the host's active templates, least recently seen
- * first (at most the configured number; each gets its own count series), and the ids of its recent
- * records, to drop a record delivered again.
+ * first (at most the configured number; each gets its own count series), and which of its recent record ids
+ * are remembered, to drop a record delivered again (the ids themselves are in {@link HostIds}' buckets).
  */
 final class LogMinutes {
-    /** 3 adds {@link #ids}, 2 adds {@link #since}; 1 and 2 are still read (without ids remembered). */
-    private static final int VERSION = 3;
+    /**
+     * 4 holds the range of ids remembered ({@link #idsFirst}, {@link #idsNext}; the ids are in {@link HostIds}'
+     * buckets), 3 held the ids themselves (read into {@link #legacyIds}, moved to buckets on first use), 2 adds
+     * {@link #since}; 1 and 2 are still read (without ids remembered).
+     */
+    private static final int VERSION = 4;
     /**
      * Most record ids remembered per host: 16 bytes each in memory (128 KB when full), about 9 encoded (under 80 KB
-     * when full).
+     * when full, in {@link HostIds}' buckets of which a commit rewrites only the newest).
      * At least the collector's {@code delivery.batch.records} (5,000 by default): a batch sent again is sent whole,
      * so up to that many other ids come between a record and its repeat. A host with more lines than this within
      * {@code clean.dedup.window.ms} remembers them for a shorter time.
@@ -40,8 +44,12 @@ final class LogMinutes {
     long watermark = Long.MIN_VALUE;
     /** Start of the last window published. */
     long lastClosed = Long.MIN_VALUE;
-    /** Hashes of the ids of the host's records within the dedup window of {@link #watermark}, as they came. */
-    RecentIds ids = new RecentIds(MAX_IDS);
+    /** Number of the oldest id remembered (the host's ids are numbered as they come, from 0). */
+    long idsFirst;
+    /** Number the next id gets: ids {@link #idsFirst} to this one, exclusive, are remembered. */
+    long idsNext;
+    /** The ids of a state of format version 3, until {@link HostIds#migrate} moves them; never written. */
+    RecentIds legacyIds;
 
     /** The counts of one window. */
     static final class Counts {
@@ -96,7 +104,7 @@ final class LogMinutes {
             m.active.forEach((id, window) -> out.writeString(id).writeLong(window));
             out.writeLong(m.since.size());
             m.since.forEach((id, window) -> out.writeString(id).writeLong(window));
-            m.ids.write(out);
+            out.writeLong(m.idsFirst).writeLong(m.idsNext);
             return out.toByteArray();
         }
 
@@ -131,8 +139,14 @@ final class LogMinutes {
             for (int i = 0; i < since; i++) {
                 m.since.put(in.readString(), in.readLong());
             }
-            if (version >= 3) {
-                m.ids = RecentIds.read(in, MAX_IDS);
+            if (version == 3) {
+                m.legacyIds = RecentIds.read(in, MAX_IDS);
+            } else if (version >= 4) {
+                m.idsFirst = in.readLong();
+                m.idsNext = in.readLong();
+                if (m.idsFirst < 0 || m.idsNext < m.idsFirst || m.idsNext - m.idsFirst > MAX_IDS) {
+                    throw new IllegalArgumentException("log counts: bad id range " + m.idsFirst + "-" + m.idsNext);
+                }
             }
             return m;
         }

@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record delivered again (same id: the collector delivers at least once) is dropped before it is mined or
  * counted, while its id is remembered: among the host's last 8,192 ids, and the first delivery's event time within the
- * dedup window of the host's latest log time. The ids are kept with the host's counts, so this holds across restarts
- * and rebalances. A record without an id (empty) is always counted. A line too late for its own window counts in the
+ * dedup window of the host's latest log time. The ids are kept in their own store, in buckets of 256 so that a commit
+ * rewrites only the newest ({@link HostIds}), in the same transaction as the host's counts, so this holds across
+ * restarts and rebalances. A record without an id (empty) is always counted. A line too late for its own window counts in the
  * first window not yet published (with a warning per host, rate-limited: a host whose clock went back has all its
  * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a time far in the
  * future, a message longer than the limit.
@@ -58,6 +59,8 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     public static final String MINER_STORE = "log-miner-store";
     /** Store of per-host counts. */
     public static final String COUNTS_STORE = "log-counts-store";
+    /** Store of per-host recent record ids, in buckets ({@link HostIds}). */
+    public static final String IDS_STORE = "log-ids-store";
     /** Most empty windows published as zeros between two lines of a host. */
     static final int MAX_EMPTY_WINDOWS = 60;
     private static final String MINER_KEY = "miner";
@@ -79,6 +82,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     private ProcessorContext<String, Object> context;
     private LiveStore<TemplateMiner> miners;
     private LiveStore<LogMinutes> counts;
+    private HostIds ids;
 
     /**
      * @param limits what a record must respect
@@ -102,7 +106,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     /**
      * @param options the miner's options
      * @param persistent RocksDB (true) or in-memory stores
-     * @param capacity live hosts kept in memory per task
+     * @param capacity live hosts kept in memory per task (and as many full hosts' id buckets)
      * @return the stores this processor needs
      */
     public static List<StoreBuilder<?>> stores(final MinerOptions options, final boolean persistent,
@@ -119,7 +123,9 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             }
         };
         return List.of(LiveStoreBuilder.of(MINER_STORE, persistent, minerCodec, 1),
-                LiveStoreBuilder.of(COUNTS_STORE, persistent, LogMinutes.CODEC, capacity));
+                LiveStoreBuilder.of(COUNTS_STORE, persistent, LogMinutes.CODEC, capacity),
+                LiveStoreBuilder.of(IDS_STORE, persistent, HostIds.CODEC,
+                        (int) Math.min(Integer.MAX_VALUE, (long) capacity * HostIds.MAX_BUCKETS)));
     }
 
     @Override
@@ -127,6 +133,23 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         this.context = context;
         this.miners = context.getStateStore(MINER_STORE);
         this.counts = context.getStateStore(COUNTS_STORE);
+        final LiveStore<HostIds.Bucket> buckets = context.getStateStore(IDS_STORE);
+        this.ids = new HostIds(new HostIds.Buckets() {
+            @Override
+            public HostIds.Bucket get(final String key) {
+                return buckets.get(key);
+            }
+
+            @Override
+            public void put(final String key, final HostIds.Bucket bucket) {
+                buckets.put(key, bucket);
+            }
+
+            @Override
+            public void delete(final String key) {
+                buckets.delete(key);
+            }
+        });
     }
 
     @Override
@@ -151,16 +174,18 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         LogMinutes m = counts.get(host);
         if (m == null) {
             m = new LogMinutes();
+        } else if (ids.migrate(host, m, dedupWindowMillis)) {
+            counts.put(host, m); // its ids (format version 3) are now in buckets
         }
         // Looked up whatever its time: a line the collector reads again after a crash keeps its id, but when the line
         // holds no time of its own it gets the time it was read, so its repeat can be newer than the host's latest.
         final long idHash = log.getId() == null || log.getId().isEmpty() ? 0 : IdHash.of(log.getId());
-        if (idHash != 0 && m.ids.contains(idHash)) {
+        if (idHash != 0 && ids.contains(host, m, idHash)) {
             return; // delivered again: counted (and mined) already
         }
         final TemplateMatch match = mine(host, time, message);
         m.watermark = Math.max(m.watermark, time);
-        m.ids.add(time, idHash, m.watermark, dedupWindowMillis);
+        ids.add(host, m, time, idHash, dedupWindowMillis);
         close(host, m);
         long start = Math.floorDiv(time, windowMillis) * windowMillis;
         if (m.lastClosed != Long.MIN_VALUE) {

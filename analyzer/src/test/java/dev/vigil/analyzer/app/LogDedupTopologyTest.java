@@ -9,9 +9,14 @@ import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.StatsWindow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,5 +150,51 @@ class LogDedupTopologyTest {
             send(f, TAIL);
         });
         assertEquals(10.0, lineCounts(published).get(0), published::toString);
+    }
+
+    /** Bytes of the records a changelog got since it was last read: keys, and values (none for a tombstone). */
+    private static long written(final List<TestRecord<byte[], byte[]>> records, final Map<String, Integer> latest) {
+        long bytes = 0;
+        for (final TestRecord<byte[], byte[]> r : records) {
+            final int value = r.value() == null ? 0 : r.value().length;
+            bytes += r.key().length + value;
+            latest.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), value);
+        }
+        return bytes;
+    }
+
+    private static TestOutputTopic<byte[], byte[]> changelog(final TopologyFixture f, final String store) {
+        final String topic = f.driver.producedTopicNames().stream().filter(t -> t.endsWith("-" + store + "-changelog"))
+                .findFirst().orElseThrow(() -> new AssertionError("no changelog of " + store));
+        return f.driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Test
+    void shouldWriteAFewKilobytesPerCommitForAHostWhoseIdsAreFull() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // 8,447 lines 10 ms apart: more than the 8,192 ids a host keeps, all within the dedup window, and the
+            // newest bucket of ids one short of full (the most one more line can rewrite)
+            for (int i = 0; i < 8_447; i++) {
+                send(f, List.of(line("busy-" + i, i * 10L, "Connection from 10.0.0." + i % 200 + " closed",
+                        Severity.INFO)));
+            }
+            final TestOutputTopic<byte[], byte[]> ids = changelog(f, "log-ids-store");
+            final TestOutputTopic<byte[], byte[]> counts = changelog(f, "log-counts-store");
+            final Map<String, Integer> idState = new HashMap<>();
+            written(ids.readRecordsToList(), idState);
+            counts.readRecordsToList();
+            final long full = idState.values().stream().mapToLong(Integer::longValue).sum();
+            // the driver commits after every record: what one more line of this host costs in one commit
+            send(f, List.of(line("busy-8447", 84_470, "Connection from 10.0.0.1 closed", Severity.INFO)));
+            final long idBytes = written(ids.readRecordsToList(), idState);
+            final long countBytes = written(counts.readRecordsToList(), new HashMap<>());
+            assertTrue(full > 70_000, "the host's ids, all of them (what every commit wrote before): " + full);
+            assertTrue(idBytes > 0 && idBytes < 3_000, "id bytes written for one more line: " + idBytes);
+            assertTrue(countBytes < 1_000, "count bytes written for one more line: " + countBytes);
+            // and the ids still work: the line again is dropped
+            f.stats.readValuesToList();
+            send(f, List.of(line("busy-8447", 84_470, "Connection from 10.0.0.1 closed", Severity.INFO)));
+            assertTrue(ids.isEmpty() && counts.isEmpty(), "a repeat writes nothing");
+        }
     }
 }
