@@ -2,14 +2,12 @@ package dev.vigil.collector.files;
 
 import dev.vigil.schemas.FileActivity;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Clock;
@@ -25,9 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The watcher keeps an index of the tree (inode, size, mtime, ctime per path, per directory: {@link PathIndex},
  * about 90 bytes of heap per path, bounded by {@code files.max.indexed.paths}). Change
- * notifications (inotify, through the JDK WatchService) only say where to look; at the end of an
+ * notifications (inotify, through the JDK WatchService: {@link Watches}) only say where to look; at the end of an
  * interval each notified path is compared with the index, and directories that appeared are walked,
  * so a directory created, renamed or deleted is reported as every path under it. In scan mode
  * (filesystems without notifications) the whole tree is compared with the index every interval. When a directory
@@ -111,36 +107,14 @@ public final class DatasetWatcher implements AutoCloseable {
     private final String epoch = UUID.randomUUID().toString();
     /** Per directory, so that a deletion or a walk of one subtree touches that subtree's entries only. */
     private final PathIndex index;
-    private final Set<Path> dirty = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean overflow = new AtomicBoolean();
-    /**
-     * Set when the dataset directory's own watch ended (removed, or replaced by a new one): no notification comes from
-     * it any more, so every interval rescans, incomplete, until a rescan finds it and watches it again.
-     */
-    private volatile boolean rootLost;
-    private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
-    private Mode mode;
-    private WatchService watchService;
-    private Thread eventThread;
-    private volatile boolean suspended;
+    /** The change notifications, and the mode they decide. */
+    private final Watches watches;
     /** Set by {@link #cancel()} without the lock: a walk running under it stops at its next directory. */
     private volatile boolean cancelled;
     /** Called before each directory a walk lists; for tests that need a walk to be in progress. */
     private volatile Runnable beforeDirectory = () -> { };
     private boolean troubled;
     private boolean refusedLogged;
-    /** How directories are registered for notifications. */
-    private final Registrar registrar;
-    /** Whether watch mode was chosen, so that it is tried again after a registration failed. */
-    private boolean watchWanted;
-    /** When watch mode is tried again ({@link System#nanoTime()}), after registrations failed. */
-    private long watchRetryAt;
-    /** Whether the current walk tries watch mode again: a failure then is not news, and loses nothing. */
-    private boolean retrying;
-    /** Whether a failed retry was said; cleared once watching works again. */
-    private boolean retryFailureSaid;
-    /** The registration failure to report once the walk that met it has counted the directories. */
-    private WatchFailure watchFailure;
     /** Directories walked in all, and in the latest walk of the whole tree: how many watches the dataset needs. */
     private long walkedDirs;
     private long datasetDirs;
@@ -150,12 +124,12 @@ public final class DatasetWatcher implements AutoCloseable {
 
     private DatasetWatcher(final String dataset, final Path root, final Options options, final Clock clock,
                            final Registrar registrar) {
-        this.registrar = registrar;
         this.dataset = dataset;
         this.root = root;
         this.options = options;
         this.clock = clock;
         this.index = new PathIndex(options.maxIndexedPaths());
+        this.watches = new Watches(dataset, root, options.watchRetryMillis(), registrar);
     }
 
     /**
@@ -182,25 +156,16 @@ public final class DatasetWatcher implements AutoCloseable {
         }
         final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock,
                 registrar);
-        w.mode = w.chooseMode();
-        if (w.mode == Mode.WATCH) {
-            w.watchWanted = true;
-            try {
-                w.startWatching();
-            } catch (IOException e) {
-                w.mode = Mode.SCAN; // typically fs.inotify.max_user_instances: scan, and try again later
-                w.watchFailed(w.root, e, 0);
-            }
-        }
+        w.watches.start(w.chooseMode());
         // Notifications that arrive during this first walk are compared at the end of the first interval.
         w.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
         if (w.index.takeRefused()) {
             w.refusedPaths();
         }
-        w.reportWatchFailure();
+        w.troubled |= w.watches.reportFailure(w.datasetDirs);
         w.intervalStart = clock.instant();
         LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, w.root,
-                w.mode.name().toLowerCase(), w.index.size(), w.epoch);
+                w.watches.mode().name().toLowerCase(), w.index.size(), w.epoch);
         return w;
     }
 
@@ -228,7 +193,7 @@ public final class DatasetWatcher implements AutoCloseable {
 
     /** @return the current mode */
     public synchronized Mode mode() {
-        return mode;
+        return watches.mode();
     }
 
     /** @return the dataset id */
@@ -259,7 +224,7 @@ public final class DatasetWatcher implements AutoCloseable {
         if (index.takeRefused()) {
             refusedPaths();
         }
-        reportWatchFailure();
+        troubled |= watches.reportFailure(datasetDirs);
         complete &= !troubled;
         troubled = false;
         final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
@@ -279,20 +244,20 @@ public final class DatasetWatcher implements AutoCloseable {
     /** @return whether nothing was missed (no overflow, no lost root, the verification found nothing) */
     private boolean findChanges(final Changes changes) {
         boolean complete = true;
-        final boolean lost = rootLost;
-        if (overflow.getAndSet(false) || lost) {
+        final boolean lost = watches.rootLost();
+        if (watches.takeOverflow() || lost) {
             LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
                     : "dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
             complete = false;
-            dirty.clear();
+            watches.notified().clear();
             scan(root, changes); // watches the directory again when it is there
-            if (lost && keys.containsValue(root)) {
-                rootLost = false;
+            if (lost) {
+                watches.rootRescanned();
             }
-        } else if (mode == Mode.SCAN && watchWanted && options.watchRetryMillis() > 0
-                && System.nanoTime() - watchRetryAt >= 0) {
-            retryWatching(changes);
-        } else if (mode == Mode.SCAN) {
+        } else if (watches.retryDue()) {
+            // Tries watch mode again: a walk of the whole tree that registers every directory, compared as a scan.
+            watches.retry(() -> scan(root, changes));
+        } else if (watches.mode() == Mode.SCAN) {
             scan(root, changes);
         } else {
             reconcileNotified(changes);
@@ -311,8 +276,8 @@ public final class DatasetWatcher implements AutoCloseable {
      * walked.
      */
     private void reconcileNotified(final Changes changes) {
-        final List<Path> paths = new ArrayList<>(dirty);
-        dirty.removeAll(paths);
+        final List<Path> paths = new ArrayList<>(watches.notified());
+        watches.notified().removeAll(paths);
         final Map<String, List<Path>> byDir = new TreeMap<>(); // a directory before what is under it
         for (final Path p : paths) {
             final String rel = rel(p);
@@ -369,7 +334,7 @@ public final class DatasetWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         final Set<String> pending = new HashSet<>();
-        dirty.forEach(p -> pending.add(rel(p)));
+        watches.notified().forEach(p -> pending.add(rel(p)));
         final boolean clean = missed.created.keySet().stream().allMatch(pending::contains)
                 && missed.modified.keySet().stream().allMatch(pending::contains)
                 && missed.deleted.keySet().stream().allMatch(pending::contains);
@@ -378,9 +343,7 @@ public final class DatasetWatcher implements AutoCloseable {
             LOG.warn("dataset {}: the verification scan found changes the notifications missed; interval marked "
                     + "incomplete{}", dataset, "auto".equals(options.mode()) ? ", switching to scan mode" : "");
             if ("auto".equals(options.mode())) {
-                mode = Mode.SCAN;
-                watchWanted = false; // notifications are unreliable here: not tried again
-                closeWatchService();
+                watches.abandon(); // notifications are unreliable here: not tried again
             }
         }
         return clean;
@@ -449,7 +412,7 @@ public final class DatasetWatcher implements AutoCloseable {
                 throw new Cancelled();
             }
             walkedDirs++;
-            register(d.path());
+            watches.register(d.path());
             final List<Listed> listed;
             try {
                 listed = list(d.path());
@@ -519,111 +482,6 @@ public final class DatasetWatcher implements AutoCloseable {
         return root.relativize(p).toString();
     }
 
-    private void register(final Path dir) {
-        if (mode != Mode.WATCH || watchService == null) {
-            return;
-        }
-        try {
-            keys.put(registrar.register(dir, watchService), dir);
-        } catch (NoSuchFileException e) {
-            // Gone since it was listed: its listing finds it gone.
-        } catch (IOException e) {
-            // Typically the inotify watch limit (fs.inotify.max_user_watches): fall back to scanning.
-            final int watched = keys.size();
-            mode = Mode.SCAN;
-            closeWatchService();
-            watchFailed(dir, e, watched);
-        }
-    }
-
-    /** Starts the watch service and the thread taking its notifications. */
-    private void startWatching() throws IOException {
-        watchService = root.getFileSystem().newWatchService();
-        mode = Mode.WATCH;
-        final WatchService ws = watchService; // the field is cleared when a registration fails, maybe before it runs
-        eventThread = new Thread(() -> pumpEvents(ws), "vigil-files-" + dataset);
-        eventThread.setDaemon(true);
-        eventThread.start();
-    }
-
-    /**
-     * A directory could not be watched (or no watch service made): the watcher scans, and tries watch mode again in
-     * {@code files.watch.retry.ms}. Said once, after the walk, with how many directories the dataset has.
-     */
-    private void watchFailed(final Path dir, final IOException e, final int watched) {
-        watchRetryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.watchRetryMillis());
-        final String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (retrying) {
-            // The retry's walk compares the whole tree as a scan does: nothing is missed, the interval stays complete.
-            if (!retryFailureSaid) {
-                retryFailureSaid = true;
-                LOG.info("dataset {}: watch mode tried again, still cannot watch {} ({}); scanning, tried again every "
-                        + "{}, said again only once it works", dataset, dir, reason, retryEvery());
-            }
-            return;
-        }
-        troubled = true;
-        watchFailure = new WatchFailure(dir, reason, watched);
-    }
-
-    private String retryEvery() {
-        return dev.vigil.schemas.Durations.format(java.time.Duration.ofMillis(options.watchRetryMillis()));
-    }
-
-    /** @return what to do about a registration failure, naming the sysctl of an inotify limit */
-    private static String hint(final String reason) {
-        if (reason.contains("inotify watches")) {
-            return ". Each directory takes one inotify watch of this user's limit, the sysctl "
-                    + "fs.inotify.max_user_watches: raise it above the directories of every dataset and other watchers "
-                    + "(sysctl -w fs.inotify.max_user_watches=N, and a file in /etc/sysctl.d to keep it)";
-        }
-        if (reason.contains("inotify instances")) {
-            return ". Each dataset takes one inotify instance of this user's fs.inotify.max_user_instances: raise it "
-                    + "(sysctl -w fs.inotify.max_user_instances=N, and a file in /etc/sysctl.d to keep it)";
-        }
-        return "";
-    }
-
-    /** Says the registration failure of the walk just ended, with the dataset's directories now counted. */
-    private void reportWatchFailure() {
-        if (watchFailure == null) {
-            return;
-        }
-        final WatchFailure f = watchFailure;
-        final String then = options.watchRetryMillis() > 0
-                ? "Watch mode is tried again every " + retryEvery() + " (files.watch.retry.ms); each interval scans the "
-                        + "whole tree until then"
-                : "Every interval scans the whole tree (files.watch.retry.ms=0: watch mode is not tried again)";
-        LOG.warn("dataset {}: cannot watch {} ({}); switching to scan mode, interval marked incomplete; the dataset "
-                + "has about {} directories, {} were watched{}. {}", dataset, f.dir(), f.reason(), datasetDirs,
-                f.watched(), hint(f.reason()), then);
-        watchFailure = null;
-    }
-
-    /** A directory that could not be watched, why, and how many were watched then. */
-    private record WatchFailure(Path dir, String reason, int watched) {
-    }
-
-    /** Tries watch mode again: a walk of the whole tree that registers every directory, and compares it as a scan. */
-    private void retryWatching(final Changes changes) {
-        retrying = true;
-        try {
-            try {
-                startWatching();
-            } catch (IOException e) {
-                watchFailed(root, e, 0);
-            }
-            scan(root, changes);
-        } finally {
-            retrying = false;
-        }
-        if (mode == Mode.WATCH) {
-            retryFailureSaid = false;
-            LOG.info("dataset {}: watching again ({} directories); intervals no longer scan the whole tree", dataset,
-                    keys.size());
-        }
-    }
-
     /** Registers a directory for notifications; a seam for tests, which cannot safely run out of inotify watches. */
     interface Registrar {
         /** Through the JDK WatchService: inotify on Linux. */
@@ -639,35 +497,6 @@ public final class DatasetWatcher implements AutoCloseable {
         WatchKey register(Path dir, WatchService ws) throws IOException;
     }
 
-    private void pumpEvents(final WatchService ws) {
-        try {
-            while (true) {
-                final WatchKey key = ws.take();
-                while (suspended) {
-                    Thread.sleep(10);
-                }
-                final Path dir = keys.get(key);
-                for (final WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        overflow.set(true);
-                    } else if (dir != null) {
-                        dirty.add(dir.resolve((Path) event.context()));
-                    }
-                }
-                if (!key.reset()) {
-                    keys.remove(key);
-                    if (root.equals(dir)) {
-                        rootLost = true;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ClosedWatchServiceException e) {
-            // Closed by close() or a switch to scan mode.
-        }
-    }
-
     /** @return how many paths the index holds */
     synchronized int indexedPaths() {
         return index.size();
@@ -675,7 +504,7 @@ public final class DatasetWatcher implements AutoCloseable {
 
     /** @return notified paths not yet compared with the index; lets tests wait for notifications */
     int pendingNotifications() {
-        return dirty.size();
+        return watches.notified().size();
     }
 
     /**
@@ -683,24 +512,12 @@ public final class DatasetWatcher implements AutoCloseable {
      * that does not deliver them; for tests.
      */
     void suspendEvents() {
-        suspended = true;
+        watches.suspend();
     }
 
     /** Takes notifications again. */
     void resumeEvents() {
-        suspended = false;
-    }
-
-    private void closeWatchService() {
-        if (watchService != null) {
-            try {
-                watchService.close();
-            } catch (IOException e) {
-                LOG.debug("closing the watch service of {}", dataset, e);
-            }
-            watchService = null;
-            keys.clear();
-        }
+        watches.resume();
     }
 
     /**
@@ -720,7 +537,7 @@ public final class DatasetWatcher implements AutoCloseable {
     public void close() {
         cancel();
         synchronized (this) {
-            closeWatchService();
+            watches.close();
         }
     }
 }
