@@ -153,7 +153,8 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String SERIES_IDLE_MS_DOC = "A series without points for this long (in its event time, and "
             + "in stream time since its last point came) has its open windows published and its episode closed, in ms.";
     public static final String SERIES_EXPIRY_MS_CONFIG = "series.expiry.ms";
-    private static final String SERIES_EXPIRY_MS_DOC = "A series without points for this long is forgotten, in ms.";
+    private static final String SERIES_EXPIRY_MS_DOC = "A series without points for this long is forgotten, in ms; so is a "
+            + "host without log lines (its log counts and record ids).";;
     public static final String FORECAST_SERIES_CONFIG = "forecast.series";
     private static final String FORECAST_SERIES_DOC = "Metric names (ratio series, * as wildcard) that get "
             + "time-to-full forecasts.";

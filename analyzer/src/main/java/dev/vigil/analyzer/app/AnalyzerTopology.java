@@ -70,8 +70,8 @@ public final class AnalyzerTopology {
         topology.addProcessor(METRICS_CLEAN, () -> new MetricCleaner(config.limits()), METRICS_SOURCE);
         topology.addProcessor(LOGS_MINE, () -> new LogProcessor(config.limits(), config.miner(),
                 config.series().windows().tumblingMillis(), config.series().windows().graceMillis(),
-                config.series().dedupWindowMillis(), config.getInt(AnalyzerConfig.LOGS_TEMPLATE_SERIES_CONFIG)),
-                LOGS_SOURCE);
+                config.series().dedupWindowMillis(), config.getInt(AnalyzerConfig.LOGS_TEMPLATE_SERIES_CONFIG),
+                config.series().expiryMillis()), LOGS_SOURCE);
         topology.addProcessor(EVENTS_ACTIVITY, () -> new ActivityProcessor(config.limits()), EVENTS_SOURCE);
 
         // One pipeline for every series, whatever its source: order, dedup, gaps, stats, detection, forecasts.

@@ -127,6 +127,23 @@ final class HostIds {
         m.idsNext++;
     }
 
+    /**
+     * Forgets all the host's ids and deletes its buckets (the host is being forgotten).
+     *
+     * @param host the host
+     * @param m its state
+     */
+    void forgetAll(final String host, final LogMinutes m) {
+        // The newest bucket stays while its ids are all forgotten but it is not full (idsFirst == idsNext, not a
+        // multiple of the bucket size): it goes too.
+        final long last = (m.idsNext + BUCKET_IDS - 1) / BUCKET_IDS;
+        for (long b = m.idsFirst / BUCKET_IDS; b < last; b++) {
+            buckets.delete(key(host, b));
+        }
+        m.idsFirst = m.idsNext;
+        m.legacyIds = null;
+    }
+
     /** Forgets the oldest id; a bucket left with none is deleted. */
     private void forgetOldest(final String host, final LogMinutes m) {
         final long b = m.idsFirst / BUCKET_IDS;

@@ -18,13 +18,16 @@ import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.LogTemplate;
 import dev.vigil.schemas.Severity;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * first window not yet published (with a warning per host, rate-limited: a host whose clock went back has all its
  * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a time far in the
  * future, a message longer than the limit.
+ *
+ * <p>A stream-time sweep forgets hosts that stopped sending logs (autoscaled away, decommissioned), as metric series
+ * are forgotten: a host whose latest log time is {@code expiryMillis} behind stream time, and whose last line came
+ * that long ago in stream time, has its open windows published (as its next line would have published them) and its
+ * counts and id buckets deleted. A host that comes back afterwards starts over.
  */
 public final class LogProcessor implements Processor<String, LogRecord, String, Object> {
     /** Child receiving the count points. */
@@ -78,6 +86,12 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     private final long graceMillis;
     private final long dedupWindowMillis;
     private final int maxTemplates;
+    private final long expiryMillis;
+    /**
+     * Stream time at which each host's latest line came, in memory only (one entry per host of the task, removed
+     * when the host is forgotten): after a restart a host counts by its own log time alone, as in SeriesProcessor.
+     */
+    private final Map<String, Long> arrivals = new HashMap<>();
     private final HostWarnings late;
     private ProcessorContext<String, Object> context;
     private LiveStore<TemplateMiner> miners;
@@ -91,15 +105,19 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
      * @param graceMillis how long a window waits for late lines
      * @param dedupWindowMillis how far behind the host's latest log time a repeated record id is recognised, in ms
      * @param maxTemplates active templates per host with their own count series
+     * @param expiryMillis how long a host is without log lines (in its log time and in stream time) before its counts
+     *     and ids are forgotten, in ms ({@code series.expiry.ms})
      */
     public LogProcessor(final Limits limits, final MinerOptions minerOptions, final long windowMillis,
-                        final long graceMillis, final long dedupWindowMillis, final int maxTemplates) {
+                        final long graceMillis, final long dedupWindowMillis, final int maxTemplates,
+                        final long expiryMillis) {
         this.limits = limits;
         this.minerOptions = minerOptions;
         this.windowMillis = windowMillis;
         this.graceMillis = graceMillis;
         this.dedupWindowMillis = dedupWindowMillis;
         this.maxTemplates = maxTemplates;
+        this.expiryMillis = expiryMillis;
         this.late = new HostWarnings(limits.clock(), HostWarnings.DEFAULT_PERIOD, LOG::warn);
     }
 
@@ -150,6 +168,28 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
                 buckets.delete(key);
             }
         });
+        context.schedule(Duration.ofMillis(Math.max(1000, Math.min(60_000, expiryMillis / 2))),
+                PunctuationType.STREAM_TIME, this::sweep);
+    }
+
+    /** Forgets the hosts silent for the expiry, their open windows published first; runs on stream time. */
+    private void sweep(final long streamTime) {
+        for (final String host : counts.keys()) {
+            final LogMinutes m = counts.get(host);
+            if (m == null) {
+                continue;
+            }
+            final Long arrived = arrivals.get(host);
+            final long silentFor = streamTime - Math.max(m.watermark, arrived != null ? arrived : Long.MIN_VALUE);
+            if (silentFor < expiryMillis) {
+                continue;
+            }
+            // What its next line would have published: every open window, with zeros for empty ones between.
+            close(host, m, Long.MAX_VALUE);
+            ids.forgetAll(host, m);
+            counts.delete(host);
+            arrivals.remove(host);
+        }
     }
 
     @Override
@@ -186,7 +226,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         final TemplateMatch match = mine(host, time, message);
         m.watermark = Math.max(m.watermark, time);
         ids.add(host, m, time, idHash, dedupWindowMillis);
-        close(host, m);
+        close(host, m, m.watermark);
         long start = Math.floorDiv(time, windowMillis) * windowMillis;
         if (m.lastClosed != Long.MIN_VALUE) {
             // Too late for its own window: counted in the first window not yet published.
@@ -220,6 +260,8 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         m.active.put(match.templateId(), start);
         m.since.merge(match.templateId(), start, Math::min);
         counts.put(host, m);
+        // counted only now: a repeat does not keep a host from being forgotten
+        arrivals.put(host, context.currentStreamTimeMs());
     }
 
     private TemplateMatch mine(final String host, final long time, final String message) {
@@ -258,9 +300,9 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         return (severity == null || severity == Severity.UNKNOWN) && ERROR_WORDS.matcher(message).find();
     }
 
-    /** Publishes the windows that the host's event time has left behind, with zeros for empty ones. */
-    private void close(final String host, final LogMinutes m) {
-        while (!m.open.isEmpty() && m.open.firstKey() + windowMillis + graceMillis <= m.watermark) {
+    /** Publishes the windows that the host's event time ({@code until}) has left behind, with zeros for empty ones. */
+    private void close(final String host, final LogMinutes m, final long until) {
+        while (!m.open.isEmpty() && m.open.firstKey() + windowMillis + graceMillis <= until) {
             final Map.Entry<Long, LogMinutes.Counts> first = m.open.pollFirstEntry();
             if (m.lastClosed != Long.MIN_VALUE) {
                 final long from = Math.max(m.lastClosed + windowMillis, first.getKey() - MAX_EMPTY_WINDOWS * windowMillis);

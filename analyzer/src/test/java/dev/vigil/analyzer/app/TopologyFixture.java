@@ -12,11 +12,14 @@ import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -140,6 +143,18 @@ final class TopologyFixture implements AutoCloseable {
         }
         close();
         return next;
+    }
+
+    /**
+     * @param store a store's name
+     * @return the keys its committed bytes hold, as text (the driver commits after every record)
+     */
+    List<String> storeKeys(final String store) {
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = innermost(driver.getAllStateStores().get(store)).all()) {
+            all.forEachRemaining(kv -> keys.add(new String(kv.key.get(), StandardCharsets.UTF_8)));
+        }
+        return keys;
     }
 
     @SuppressWarnings("unchecked")
