@@ -5,6 +5,7 @@ import dev.vigil.analyzer.anomaly.DetectorOptions;
 import dev.vigil.analyzer.anomaly.HostDetector;
 import dev.vigil.analyzer.clean.IdHash;
 import dev.vigil.analyzer.normalize.Point;
+import dev.vigil.analyzer.store.Arrivals;
 import dev.vigil.analyzer.store.BinaryReader;
 import dev.vigil.analyzer.store.BinaryWriter;
 import dev.vigil.analyzer.store.Codec;
@@ -13,7 +14,6 @@ import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.Anomaly;
 import dev.vigil.schemas.AnomalyPhase;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,10 +47,7 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
     private final long windowMillis;
     private final long idleMillis;
     private final long expiryMillis;
-    /** Stream time at which each host's latest point came, in memory only, as in SeriesProcessor. */
-    private final Map<String, Long> arrivals = new HashMap<>();
-    /** Stream time of this processor's first sweep. */
-    private long firstSweep = Long.MIN_VALUE;
+    private final Arrivals arrivals = new Arrivals();
     private ProcessorContext<String, Anomaly> context;
     private LiveStore<HostState> states;
     private LiveStore<HostDetector> detectors;
@@ -129,24 +126,19 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
         }
         h.lastTime = Math.max(h.lastTime, p.time());
         states.put(p.host(), h);
-        arrivals.put(p.host(), context.currentStreamTimeMs());
+        arrivals.arrived(p.host(), context.currentStreamTimeMs());
     }
 
-    /** Closes the episodes of quiet hosts and forgets silent ones; runs on stream time. */
+    /** Closes the episodes of quiet hosts and forgets silent ones; runs on stream time (see {@link Arrivals}). */
     private void sweep(final long streamTime) {
-        if (firstSweep == Long.MIN_VALUE) {
-            firstSweep = streamTime;
-        }
+        arrivals.sweeping(streamTime);
         for (final String host : states.keys()) {
             final HostState h = states.get(host);
             if (h == null) {
                 continue;
             }
-            final Long arrived = arrivals.get(host);
-            // As in SeriesProcessor: not seen since a restart counts as seen at the first sweep for closing, and by
-            // its own time alone for forgetting.
-            final long quietFor = streamTime - Math.max(h.lastTime, arrived != null ? arrived : firstSweep);
-            final long silentFor = streamTime - Math.max(h.lastTime, arrived != null ? arrived : Long.MIN_VALUE);
+            final long quietFor = arrivals.quietFor(host, h.lastTime, streamTime);
+            final long silentFor = arrivals.silentFor(host, h.lastTime, streamTime);
             if (h.episode != null && (quietFor >= idleMillis || silentFor >= expiryMillis)) {
                 final Anomalies.Subject subject = new Anomalies.Subject(host, SERIES, Point.Kind.HOST.label(), null,
                         null, Anomalies.HOST_DETECTOR);
@@ -155,7 +147,7 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
                 states.put(host, h);
             }
             if (silentFor >= expiryMillis) {
-                arrivals.remove(host);
+                arrivals.forget(host);
                 states.delete(host);
                 detectors.delete(host);
             }

@@ -11,6 +11,7 @@ import dev.vigil.analyzer.logs.TemplateMatch;
 import dev.vigil.analyzer.logs.TemplateMiner;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.normalize.SeriesKey;
+import dev.vigil.analyzer.store.Arrivals;
 import dev.vigil.analyzer.store.Codec;
 import dev.vigil.analyzer.store.LiveStore;
 import dev.vigil.analyzer.store.LiveStoreBuilder;
@@ -20,7 +21,6 @@ import dev.vigil.schemas.Severity;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +87,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
     private final long dedupWindowMillis;
     private final int maxTemplates;
     private final long expiryMillis;
-    /**
-     * Stream time at which each host's latest line came, in memory only (one entry per host of the task, removed
-     * when the host is forgotten): after a restart a host counts by its own log time alone, as in SeriesProcessor.
-     */
-    private final Map<String, Long> arrivals = new HashMap<>();
+    private final Arrivals arrivals = new Arrivals();
     private final HostWarnings late;
     private ProcessorContext<String, Object> context;
     private LiveStore<TemplateMiner> miners;
@@ -179,16 +175,14 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             if (m == null) {
                 continue;
             }
-            final Long arrived = arrivals.get(host);
-            final long silentFor = streamTime - Math.max(m.watermark, arrived != null ? arrived : Long.MIN_VALUE);
-            if (silentFor < expiryMillis) {
+            if (arrivals.silentFor(host, m.watermark, streamTime) < expiryMillis) {
                 continue;
             }
             // What its next line would have published: every open window, with zeros for empty ones between.
             close(host, m, Long.MAX_VALUE);
             ids.forgetAll(host, m);
             counts.delete(host);
-            arrivals.remove(host);
+            arrivals.forget(host);
         }
     }
 
@@ -261,7 +255,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         m.since.merge(match.templateId(), start, Math::min);
         counts.put(host, m);
         // counted only now: a repeat does not keep a host from being forgotten
-        arrivals.put(host, context.currentStreamTimeMs());
+        arrivals.arrived(host, context.currentStreamTimeMs());
     }
 
     private TemplateMatch mine(final String host, final long time, final String message) {

@@ -11,6 +11,7 @@ import dev.vigil.analyzer.forecast.Trend;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.stats.StatsRecords;
 import dev.vigil.analyzer.stats.WindowSummary;
+import dev.vigil.analyzer.store.Arrivals;
 import dev.vigil.analyzer.store.LiveStore;
 import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.Anomaly;
@@ -75,13 +76,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     private LiveStore<SeriesHistory> histories;
     private LiveStore<DetectorSlot> detectors;
     private KeyValueStore<String, StatsWindow> stats;
-    /**
-     * Stream time at which each series' latest point came, in memory only (one entry per series of the task, removed
-     * at expiry): after a restart a series counts as seen at the first sweep.
-     */
-    private final java.util.Map<String, Long> arrivals = new java.util.HashMap<>();
-    /** Stream time of this processor's first sweep. */
-    private long firstSweep = Long.MIN_VALUE;
+    private final Arrivals arrivals = new Arrivals();
 
     /**
      * @param settings windows, detector and episode settings
@@ -157,7 +152,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             s.ids.add(p.time(), p.idHash(), s.lastTime, settings.dedupWindowMillis());
             s.windows.add(p.time(), p.value(), false, settings.windows());
             states.put(key, s);
-            arrivals.put(key, context.currentStreamTimeMs());
+            arrivals.arrived(key, context.currentStreamTimeMs());
             return;
         }
         if (s.lastTime != Long.MIN_VALUE) {
@@ -171,7 +166,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         advance(key, s, p);
         states.put(key, s);
         // counted only now: a point refused as too late, or a retry, does not keep a series from going quiet
-        arrivals.put(key, context.currentStreamTimeMs());
+        arrivals.arrived(key, context.currentStreamTimeMs());
     }
 
     private void advance(final String key, final SeriesState s, final Point p) {
@@ -280,27 +275,16 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         }
     }
 
-    /**
-     * Closes what quiet series left open and forgets expired ones; runs on stream time. A series is quiet when it
-     * has had no point for a while in its own event time and also for that long in stream time since one last
-     * came: a series that lags behind the others of its task (a spool replayed after an outage, a host whose clock
-     * is behind) but keeps coming is not quiet, or its windows would be published half full and again.
-     */
+    /** Closes what quiet series left open and forgets expired ones; runs on stream time (see {@link Arrivals}). */
     private void sweep(final long streamTime) {
-        if (firstSweep == Long.MIN_VALUE) {
-            firstSweep = streamTime;
-        }
+        arrivals.sweeping(streamTime);
         for (final String key : states.keys()) {
             final SeriesState s = states.get(key);
             if (s == null) {
                 continue;
             }
-            final Long arrived = arrivals.get(key);
-            // Not seen since a restart: for closing its windows it counts as seen at the first sweep, so that a
-            // lagging series is not closed half full before its next point; for forgetting it, its own time
-            // alone counts, so that restarts do not keep dead series forever.
-            final long quietFor = streamTime - Math.max(s.lastTime, arrived != null ? arrived : firstSweep);
-            final long silentFor = streamTime - Math.max(s.lastTime, arrived != null ? arrived : Long.MIN_VALUE);
+            final long quietFor = arrivals.quietFor(key, s.lastTime, streamTime);
+            final long silentFor = arrivals.silentFor(key, s.lastTime, streamTime);
             if (quietFor < settings.idleMillis() && silentFor < settings.expiryMillis()) {
                 continue;
             }
@@ -308,7 +292,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             final String host = key.substring(0, sep);
             final String series = key.substring(sep + 1);
             if (silentFor >= settings.expiryMillis()) {
-                arrivals.remove(key);
+                arrivals.forget(key);
                 closeQuiet(key, s, host, series);
                 states.delete(key);
                 histories.delete(key);
