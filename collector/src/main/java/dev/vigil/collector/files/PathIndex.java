@@ -225,13 +225,7 @@ final class PathIndex {
     void merge(final Dir dir, final String dirRel, final List<byte[]> listed, final IntFunction<FileState> stat,
                final Changes changes, final BiConsumer<String, Dir> subdirs) {
         final Dir old = new Dir();
-        old.names = dir.names;
-        old.inodes = dir.inodes;
-        old.sizes = dir.sizes;
-        old.mtimes = dir.mtimes;
-        old.ctimes = dir.ctimes;
-        old.dirs = dir.dirs;
-        old.count = dir.count;
+        copyInto(dir, old);
         dir.allocate(listed.size());
         dir.count = 0;
         int i = 0;
