@@ -1,6 +1,7 @@
 package dev.vigil.collector.logs;
 
 import dev.vigil.collector.delivery.Outbox;
+import dev.vigil.schemas.IoErrors;
 import dev.vigil.schemas.LogRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -251,26 +252,12 @@ public final class LogTailer implements AutoCloseable {
         } catch (IOException e) {
             // Tried again every round, said once per path and reason: an agent run as a user who may not read a
             // file (mode 600) would otherwise warn every poll, forever
-            final String reason = reason(e);
+            final String reason = IoErrors.reason(e);
             if (!reason.equals(unreadable.put(path, reason))) {
                 LOG.warn("{}: cannot open ({}); tried again every {} ms, said again only when this changes", path,
                         reason, options.pollMillis());
             }
         }
-    }
-
-    /** @return why a file could not be opened, in words: AccessDeniedException's message is only the path */
-    static String reason(final IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Opens a file for reading; a seam for tests (files a test cannot make unreadable when run as root). */
