@@ -3,6 +3,7 @@ package dev.vigil.analyzer.it;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.embedded.junit.TestKafka;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -18,8 +19,8 @@ public final class AnalyzerChild {
      * @throws InterruptedException never in practice: the parent kills this JVM
      */
     public static void main(final String[] args) throws InterruptedException {
-        final Map<String, Object> settings = ScaleOutIT.settings(new TestKafka(args[0], args[1]), args[1]);
-        settings.put(AnalyzerConfig.STATE_DIR_CONFIG, args[2]);
+        final Map<String, Object> settings = ScaleOutIT.settings(new TestKafka(args[0], args[1]), args[1],
+                Path.of(args[2]));
         settings.put(AnalyzerConfig.QUERY_ENDPOINT_CONFIG, "");
         final AnalyzerService service = AnalyzerService.start(new AnalyzerConfig(settings));
         System.out.println("RUNNING");

@@ -46,10 +46,21 @@ final class ItSupport {
      * @return analyzer settings for a test: fresh state, query endpoint on a free port, a lighter forest
      */
     static Map<String, Object> settings(final TestKafka kafka, final String prefix) {
+        return settings(kafka, prefix, tempDir("analyzer-it-state"));
+    }
+
+    /**
+     * @param kafka the broker
+     * @param prefix topic prefix
+     * @param stateDir the state directory (a child JVM gets its parent's, which removes it; one the child
+     *                 made itself would outlive its {@code kill -9})
+     * @return analyzer settings for a test, as {@link #settings(TestKafka, String)}
+     */
+    static Map<String, Object> settings(final TestKafka kafka, final String prefix, final Path stateDir) {
         final Map<String, Object> s = new HashMap<>();
         s.put("bootstrap.servers", kafka.bootstrapServers());
         s.put(AnalyzerConfig.TOPIC_PREFIX_CONFIG, prefix);
-        s.put(AnalyzerConfig.STATE_DIR_CONFIG, tempDir("analyzer-it-state").toString());
+        s.put(AnalyzerConfig.STATE_DIR_CONFIG, stateDir.toString());
         s.put(AnalyzerConfig.QUERY_ENDPOINT_CONFIG, "127.0.0.1:0");
         s.put(AnalyzerConfig.CLEAN_GRACE_MS_CONFIG, 10_000L);
         s.put(AnalyzerConfig.DETECTOR_WARMUP_POINTS_CONFIG, 32);

@@ -14,6 +14,7 @@ import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,7 +50,11 @@ class ScaleOutIT {
     }
 
     static Map<String, Object> settings(final TestKafka kafka, final String prefix) {
-        final Map<String, Object> s = new HashMap<>(ItSupport.settings(kafka, prefix));
+        return settings(kafka, prefix, ItSupport.tempDir("analyzer-it-state"));
+    }
+
+    static Map<String, Object> settings(final TestKafka kafka, final String prefix, final Path stateDir) {
+        final Map<String, Object> s = new HashMap<>(ItSupport.settings(kafka, prefix, stateDir));
         // Quiet-series sweeps follow stream time; keep them out of these minutes of data.
         s.put(AnalyzerConfig.SERIES_IDLE_MS_CONFIG, 3_600_000L);
         return s;
