@@ -34,6 +34,10 @@ public final class CollectorConfig extends CommonConfig {
     public static final String LOGS_PATHS_CONFIG = "logs.paths";
     private static final String LOGS_PATHS_DOC = "Glob patterns of log files to tail, e.g. /var/log/*.log. "
             + "Files that appear later are picked up. Empty: no log tailing.";
+    public static final String LOGS_EXCLUDE_PATHS_CONFIG = "logs.exclude.paths";
+    private static final String LOGS_EXCLUDE_PATHS_DOC = "Glob patterns of files not to tail even when logs.paths "
+            + "matches them, e.g. /var/log/vigil/* (the agent's own log: tailing it ships a line about every line it "
+            + "ships) or /var/log/**.1. Empty: nothing excluded.";
     public static final String LOGS_START_AT_CONFIG = "logs.start.at";
     private static final String LOGS_START_AT_DOC = "Where to start in a file found at the agent's first start "
             + "(no checkpoint): 'end' skips existing content, 'beginning' reads it. Files created later are always "
@@ -151,7 +155,10 @@ public final class CollectorConfig extends CommonConfig {
                         "tmpfs,devtmpfs,devfs,iso9660,squashfs,aufs,nsfs,autofs,ramfs", Importance.LOW,
                         METRICS_FS_EXCLUDE_TYPES_DOC)
                 .define(LOGS_PATHS_CONFIG, Type.LIST, "", CommonConfig.validator("glob patterns",
-                        (name, value) -> checkGlobs(castList(value))), Importance.HIGH, LOGS_PATHS_DOC)
+                        (name, value) -> checkGlobs(name, castList(value))), Importance.HIGH, LOGS_PATHS_DOC)
+                .define(LOGS_EXCLUDE_PATHS_CONFIG, Type.LIST, "", CommonConfig.validator("glob patterns",
+                        (name, value) -> checkGlobs(name, castList(value))), Importance.MEDIUM,
+                        LOGS_EXCLUDE_PATHS_DOC)
                 .define(LOGS_START_AT_CONFIG, Type.STRING, "end", ValidString.in("beginning", "end"),
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
@@ -286,12 +293,12 @@ public final class CollectorConfig extends CommonConfig {
         }
     }
 
-    private static void checkGlobs(final List<String> globs) {
+    private static void checkGlobs(final String key, final List<String> globs) {
         for (final String g : globs) {
             try {
                 java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (PatternSyntaxException e) {
-                throw new ConfigException(LOGS_PATHS_CONFIG, g, "not a valid glob: " + e.getDescription());
+                throw new ConfigException(key, g, "not a valid glob: " + e.getDescription());
             }
         }
     }

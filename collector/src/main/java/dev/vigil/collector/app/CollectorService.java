@@ -164,6 +164,7 @@ public final class CollectorService implements AutoCloseable {
 
     private LogTailer.Options logOptions() {
         return new LogTailer.Options(config.getList(CollectorConfig.LOGS_PATHS_CONFIG),
+                config.getList(CollectorConfig.LOGS_EXCLUDE_PATHS_CONFIG),
                 "end".equals(config.getString(CollectorConfig.LOGS_START_AT_CONFIG)),
                 config.getLong(CollectorConfig.LOGS_POLL_INTERVAL_MS_CONFIG),
                 config.getLong(CollectorConfig.LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG),

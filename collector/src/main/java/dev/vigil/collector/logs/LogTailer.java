@@ -43,17 +43,24 @@ public final class LogTailer implements AutoCloseable {
 
     /**
      * @param globs file patterns
+     * @param excludes patterns of files not to tail even when a glob matches them
      * @param startAtEnd whether files found at the very first start skip their existing content
      * @param pollMillis how often files are read
      * @param rotatedCloseAfterMillis how long a rotated-away file is read after its last growth
      * @param format how bytes become records
      */
-    public record Options(List<String> globs, boolean startAtEnd, long pollMillis, long rotatedCloseAfterMillis,
-                          LineFormat format) {
+    public record Options(List<String> globs, List<String> excludes, boolean startAtEnd, long pollMillis,
+                          long rotatedCloseAfterMillis, LineFormat format) {
+        /** Options without excludes. */
+        public Options(final List<String> globs, final boolean startAtEnd, final long pollMillis,
+                       final long rotatedCloseAfterMillis, final LineFormat format) {
+            this(globs, List.of(), startAtEnd, pollMillis, rotatedCloseAfterMillis, format);
+        }
     }
 
     private final Options options;
     private final List<Glob> globs;
+    private final List<PathMatcher> excludes;
     /** Bases of globs found missing, so each is reported once. */
     private final java.util.Set<Path> missing;
     private final Checkpoints store;
@@ -91,6 +98,7 @@ public final class LogTailer implements AutoCloseable {
         this.options = options;
         this.readBuffer = Harvester.readBuffer(options.format());
         this.globs = options.globs().stream().map(Glob::of).toList();
+        this.excludes = options.excludes().stream().map(Glob::of).map(Glob::matcher).toList();
         this.missing = new java.util.HashSet<>();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
         this.firstRun = !store.exists();
@@ -367,6 +375,15 @@ public final class LogTailer implements AutoCloseable {
         return COMPRESSED.stream().anyMatch(name::endsWith);
     }
 
+    private boolean excluded(final Path p) {
+        for (final PathMatcher m : excludes) {
+            if (m.matches(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return every regular file matching a glob now, by identity */
     private Map<FileIdentity, Path> discover() {
         final Map<FileIdentity, Path> found = new LinkedHashMap<>();
@@ -382,13 +399,14 @@ public final class LogTailer implements AutoCloseable {
                 LOG.info("logs.paths: {} exists now; tailing what matches under it", glob.base());
             }
             try (Stream<Path> walk = Files.walk(glob.base(), glob.maxDepth())) {
-                walk.filter(p -> glob.matcher().matches(p) && Files.isRegularFile(p) && !compressed(p)).forEach(p -> {
-                    try {
-                        found.putIfAbsent(FileIdentity.of(p), p);
-                    } catch (IOException e) {
-                        LOG.debug("{} vanished while listing", p);
-                    }
-                });
+                walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p) && !compressed(p))
+                        .forEach(p -> {
+                            try {
+                                found.putIfAbsent(FileIdentity.of(p), p);
+                            } catch (IOException e) {
+                                LOG.debug("{} vanished while listing", p);
+                            }
+                        });
             } catch (IOException | java.io.UncheckedIOException e) {
                 LOG.debug("listing {} failed: {}", glob.base(), e.getMessage());
             }

@@ -51,6 +51,23 @@ class LogTailerTest {
     }
 
     @Test
+    void shouldNotTailAFileAnExcludePatternMatchesAlthoughAPathPatternDoes() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.createDirectories(dir.resolve("vigil"));
+        Files.writeString(dir.resolve("app/server.log"), "served\n");
+        Files.writeString(dir.resolve("vigil/collector.log"), "shipped 1 record\n");
+        try (LogTailer t = new LogTailer(new LogTailer.Options(List.of(dir.resolve("**.log").toString()),
+                List.of(dir.resolve("vigil/*").toString()), false, 10, 0, format(null, 16_384, StandardCharsets.UTF_8)),
+                dir.resolve("state"), outbox, "host-a", Clock.systemUTC())) {
+            t.pollOnce();
+            Files.writeString(dir.resolve("vigil/collector.log"), "shipped 2 records\n", StandardOpenOption.APPEND);
+            Files.writeString(dir.resolve("vigil/rotated.log"), "new file, still excluded\n");
+            t.pollOnce();
+        }
+        assertEquals(List.of("served"), outbox.messages());
+    }
+
+    @Test
     void shouldFollowARenameRotationWithoutLossOrRepeat() throws Exception {
         final Path log = dir.resolve("app.log");
         append(log, 0, 100);
