@@ -429,10 +429,15 @@ public final class DecisionEngine {
                 || state.inFlight.values().stream().anyMatch(f -> Guard.restoresInto(f.intent(), spec));
     }
 
-    /** Remembers the mountpoint a series of the host names (a filesystem metric's), once. */
+    /**
+     * Remembers the mountpoint a series of the host names (a filesystem metric's), once, if it holds one of the host's
+     * datasets: every other one would be state (and a write for every window of a host without datasets) that grows
+     * with every container mount the host ever had.
+     */
     private static void learnMountpoint(final Session s, final String host, final String series) {
         final String mountpoint = dev.vigil.decision.rules.SeriesName.attribute(series, "mountpoint");
-        if (mountpoint != null && mountpoint.startsWith("/") && !s.datasets(host).mountpoints().contains(mountpoint)) {
+        if (mountpoint != null && mountpoint.startsWith("/") && !s.datasets(host).mountpoints().contains(mountpoint)
+                && s.datasets(host).holdsDataset(mountpoint)) {
             s.putDatasets(host, s.datasets(host).withMountpoint(mountpoint));
         }
     }

@@ -11,8 +11,10 @@ import java.util.TreeSet;
  * keyed by host.
  *
  * @param specs dataset id to spec, sorted by id so iteration order is stable
- * @param mountpoints mountpoints seen in the host's forecasts and statistics: a dataset is on the longest that holds
- *     its path, so that a filling {@code /} does not concern a dataset on its own mount
+ * @param mountpoints mountpoints seen in the host's forecasts and statistics that hold one of its datasets' paths: a
+ *     dataset is on the longest that holds its path, so that a filling {@code /} does not concern a dataset on its own
+ *     mount. Only those are kept: the others change nothing (a series of an unknown mountpoint concerns the datasets
+ *     under it, which are none), and containers mount and unmount without end (overlay, pod volumes)
  */
 public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints) {
     /** Copies the collections so the value never changes under a reader (state of older builds has no mountpoints). */
@@ -42,10 +44,23 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
 
     /**
      * @param mountpoint a mountpoint of this host
-     * @return the same with it known
+     * @return whether it holds the path of one of the host's datasets, so that knowing it tells where a dataset is
+     */
+    public boolean holdsDataset(final String mountpoint) {
+        return specs.values().stream().anyMatch(spec -> holds(mountpoint, spec.getPath()));
+    }
+
+    /**
+     * @param mountpoint a mountpoint of this host
+     * @return the same with it known, and without the known mountpoints that hold none of its datasets (any more)
      */
     public HostDatasets withMountpoint(final String mountpoint) {
-        final Set<String> next = new TreeSet<>(mountpoints);
+        final Set<String> next = new TreeSet<>();
+        for (final String m : mountpoints) {
+            if (holdsDataset(m)) {
+                next.add(m);
+            }
+        }
         next.add(mountpoint);
         return new HostDatasets(specs, next);
     }
@@ -57,11 +72,15 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
     public String mountOf(final String path) {
         String best = null;
         for (final String m : mountpoints) {
-            final boolean holds = m.equals("/") || path.equals(m) || path.startsWith(m.endsWith("/") ? m : m + "/");
-            if (holds && (best == null || m.length() > best.length())) {
+            if (holds(m, path) && (best == null || m.length() > best.length())) {
                 best = m;
             }
         }
         return best;
+    }
+
+    private static boolean holds(final String mountpoint, final String path) {
+        return mountpoint.equals("/") || path.equals(mountpoint)
+                || path.startsWith(mountpoint.endsWith("/") ? mountpoint : mountpoint + "/");
     }
 }

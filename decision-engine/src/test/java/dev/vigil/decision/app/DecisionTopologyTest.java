@@ -3,10 +3,12 @@ package dev.vigil.decision.app;
 import static dev.vigil.decision.Fixtures.activity;
 import static dev.vigil.decision.Fixtures.dataset;
 import static dev.vigil.decision.Fixtures.event;
+import static dev.vigil.decision.Fixtures.forecast;
 import static dev.vigil.decision.Fixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.decision.MutableClock;
@@ -15,6 +17,7 @@ import dev.vigil.decision.engine.DecisionEngine;
 import dev.vigil.decision.engine.EngineSettings;
 import dev.vigil.decision.engine.IdSource;
 import dev.vigil.decision.rules.RuleBook;
+import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.decision.tree.Examples;
 import dev.vigil.decision.tree.TreeModel;
 import dev.vigil.schemas.Action;
@@ -23,6 +26,7 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Forecast;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.security.CommandSignature;
@@ -34,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +47,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -167,5 +173,33 @@ class DecisionTopologyTest {
         assertTrue(decisions.isEmpty(), "nothing decided on them");
         datasets.pipeInput("d2", dataset("d2", "h1", now).build());
         assertFalse(commands.isEmpty(), "good input keeps flowing");
+    }
+
+    @Test
+    void shouldRememberOnlyTheMountpointsThatHoldADatasetHoweverManyContainersCameAndWent() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build()); // at /srv/d1
+        final TestInputTopic<String, Forecast> forecasts = driver.createInputTopic(Topics.FORECASTS.name(),
+                new StringSerializer(), Topics.FORECASTS.valueSerde().serializer());
+        final TestOutputTopic<byte[], byte[]> changelog = driver.createOutputTopic(
+                "topology-test-" + DecideProcessor.DATASETS_STORE + "-changelog", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        changelog.readRecordsToList();
+
+        // h1 (with d1) and h2 (no dataset) run containers, each with its own overlay mount, one after the other
+        for (int i = 0; i < 300; i++) {
+            for (final String host : List.of("h1", "h2")) {
+                forecasts.pipeInput(host, forecast(host, "system.filesystem.utilization{mountpoint=/var/lib/docker/"
+                        + "overlay2/c" + i + "/merged}", 864_000, clock.instant()));
+            }
+        }
+        forecasts.pipeInput("h1", forecast("h1", "system.filesystem.utilization{mountpoint=/srv}", 864_000,
+                clock.instant()));
+        forecasts.pipeInput("h1", forecast("h1", "system.filesystem.utilization{mountpoint=/}", 864_000,
+                clock.instant()));
+
+        final KeyValueStore<String, HostDatasets> store = driver.getKeyValueStore(DecideProcessor.DATASETS_STORE);
+        assertEquals(Set.of("/", "/srv"), store.get("h1").mountpoints(), "only the mounts d1 is on are kept");
+        assertNull(store.get("h2"), "a host without datasets has no state");
+        assertEquals(2, changelog.readRecordsToList().size(), "one write per mountpoint of d1, none for the others");
     }
 }
