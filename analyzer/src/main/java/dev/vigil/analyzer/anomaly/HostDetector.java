@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * <p>Each update carries the values of some or all series at one time; a series missing from an
  * update keeps its last value. The set of series is learned: a series never seen before (up to
  * {@link #MAX_SERIES}) restarts the warm-up with one more dimension; more series than that are
- * ignored. Contributors name series, strongest first; {@code observed} and {@code baseline} are
- * those of the strongest one.
+ * ignored until {@link #retain} forgets some. Contributors name series, strongest first;
+ * {@code observed} and {@code baseline} are those of the strongest one.
  *
  * <p>Not thread-safe; bounded memory; same options, seed and updates give the same results; state
  * round-trips through {@link #toBytes()} / {@link #fromBytes} as for {@link SeriesDetector}.
@@ -97,6 +97,21 @@ public final class HostDetector {
         model.add(z, z);
         count++;
         return result;
+    }
+
+    /**
+     * Forgets the series not named (gone from the host): their dimension goes, and the warm-up restarts, as when a
+     * series is added.
+     *
+     * @param names the series to keep
+     * @return whether any series was forgotten
+     */
+    public boolean retain(final java.util.Set<String> names) {
+        if (!series.keySet().retainAll(names)) {
+            return false;
+        }
+        model = null;
+        return true;
     }
 
     /**

@@ -30,6 +30,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * host}) whose contributors name the series that stood out. Input: accepted real metric points in
  * their partition's order, so the result is the same on every replay.
  *
+ * <p>A series of the host without a point for {@code expiryMillis} (in the host's event time) leaves its view and
+ * its detector, as the series pipeline forgets it: a host whose series come and go (one per container) would
+ * otherwise fill the detector's {@link HostDetector#MAX_SERIES} places with series long gone.
+ *
  * <p>A stream-time sweep closes the episode of a host that went quiet (no point for {@code idleMillis}, in its
  * event time and in stream time since its last point came, as for series) and forgets hosts silent for {@code
  * expiryMillis}: a host that dies during an episode would otherwise leave it open forever.
@@ -116,6 +120,7 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
         }
         final long window = Math.floorDiv(p.time(), windowMillis) * windowMillis;
         if (window > h.window) {
+            h.forgetSilent(p.time(), expiryMillis);
             if (h.window != Long.MIN_VALUE && h.latest.size() >= 2) {
                 score(p.host(), h, h.window + windowMillis);
             }
@@ -123,6 +128,7 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
         }
         if (h.latest.containsKey(p.series()) || h.latest.size() < HostDetector.MAX_SERIES) {
             h.latest.put(p.series(), p.value());
+            h.seen.put(p.series(), p.time());
         }
         h.lastTime = Math.max(h.lastTime, p.time());
         states.put(p.host(), h);
@@ -160,6 +166,8 @@ public final class HostProcessor implements Processor<String, Point, String, Ano
             detector = new HostDetector(options, IdHash.of("host", host));
         }
         final Map<String, Double> values = new TreeMap<>(h.latest);
+        // the series the host's view forgot (silent for the expiry) leave the detector too
+        detector.retain(values.keySet());
         final DetectionResult result = detector.update(time, values);
         detectors.put(host, detector);
         if (!result.warm()) {

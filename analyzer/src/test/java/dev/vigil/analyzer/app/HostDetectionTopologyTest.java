@@ -3,7 +3,13 @@ package dev.vigil.analyzer.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+
+import dev.vigil.analyzer.anomaly.HostDetector;
+import dev.vigil.analyzer.detect.HostProcessor;
+import dev.vigil.analyzer.store.LiveStore;
 import dev.vigil.schemas.Anomaly;
+import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.AnomalyPhase;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +56,39 @@ class HostDetectionTopologyTest {
                     && a.getKind().equals("host") && a.getPhase() == AnomalyPhase.CLOSE).toList();
             assertEquals(1, hostCloses.size(), after::toString);
             assertTrue(hostCloses.get(0).getExplanation().contains("sent no points"), hostCloses.get(0)::getExplanation);
+        }
+    }
+
+    @Test
+    void shouldLookAtTheSeriesAHostHasNowWhenItsContainersComeAndGo() {
+        // one window per second; a series silent for a minute is forgotten
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.STATS_WINDOW_MS_CONFIG, STEP,
+                AnalyzerConfig.STATS_HOPPING_SIZE_MS_CONFIG, 5 * STEP, AnalyzerConfig.STATS_HOPPING_ADVANCE_MS_CONFIG,
+                STEP, AnalyzerConfig.SERIES_IDLE_MS_CONFIG, 30_000L, AnalyzerConfig.SERIES_EXPIRY_MS_CONFIG,
+                60_000L))) {
+            // given: a host that runs 100 containers one after the other, 20 s each, each with its own series
+            final Random random = new Random(11);
+            final int containers = 100;
+            final long life = 20;
+            for (long i = 0; i < containers * life; i++) {
+                f.send(TopologyFixture.metric("db-1", "system.cpu.utilization", i * STEP,
+                        0.3 + 0.01 * random.nextGaussian(), "1"));
+                final MetricSample m = TopologyFixture.metric("db-1", "container.cpu.utilization", i * STEP,
+                        0.2 + 0.01 * random.nextGaussian(), "1");
+                m.setAttributes(Map.of("container", "c" + i / life));
+                f.send(m);
+            }
+            f.anomalies.readValuesToList();
+            // then: its detector looks at the host's series and the containers of the last minute, not the first 64
+            @SuppressWarnings("unchecked")
+            final LiveStore<HostDetector> detectors = (LiveStore<HostDetector>) f.driver.getStateStore(
+                    HostProcessor.DETECTOR_STORE);
+            final List<String> expected = new ArrayList<>();
+            for (int c = containers - 3; c < containers; c++) {
+                expected.add("container.cpu.utilization{container=c" + c + "}");
+            }
+            expected.add("system.cpu.utilization");
+            assertEquals(expected, detectors.get("db-1").series());
         }
     }
 }
