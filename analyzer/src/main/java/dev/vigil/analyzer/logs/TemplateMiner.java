@@ -27,11 +27,17 @@ import java.util.StringJoiner;
  * never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
- * Memory is bounded by {@link MinerOptions#maxTemplates()}: past it the least recently matched template is
- * evicted (a message of that event later starts it again, under the same id when its first text is the
- * same). Not thread-safe: one miner per stream task.
+ * Memory is bounded by {@link MinerOptions#maxTemplates()} and the stored state by {@link #MAX_STATE_BYTES}: past
+ * either the least recently matched template is evicted (a message of that event later starts it again, under the
+ * same id when its first text is the same). Not thread-safe: one miner per stream task.
  */
 public final class TemplateMiner {
+    /**
+     * Most bytes of the stored state ({@link #toBytes}): it is one record of the miner's changelog, which a Kafka
+     * producer sends only up to {@code max.request.size} (1 MiB by default); a larger state failed every commit of its
+     * stream task, so the task stopped for good. About 5,500 templates of 12 words (and their word records).
+     */
+    public static final int MAX_STATE_BYTES = 900 * 1024;
     private final MinerOptions options;
     private final Map<Integer, Node> byLength = new HashMap<>();
     /** Every cluster by id, in access order: the eldest is the least recently matched. */
@@ -174,9 +180,21 @@ public final class TemplateMiner {
         return options;
     }
 
-    /** @return the whole state (templates, tree paths, counts, recency order), see {@link MinerState} */
+    /**
+     * The whole state, which must fit one changelog record: when it would be over {@link #MAX_STATE_BYTES}, the least
+     * recently matched templates and least recently updated word records are evicted first, in proportion.
+     *
+     * @return the whole state (templates, tree paths, counts, recency order), see {@link MinerState}; at most
+     *     {@link #MAX_STATE_BYTES}
+     */
     public byte[] toBytes() {
-        return MinerState.write(clusters.values(), wordValues);
+        byte[] bytes = MinerState.write(clusters.values(), wordValues);
+        while (bytes.length > MAX_STATE_BYTES) {
+            final double keep = 0.9 * MAX_STATE_BYTES / bytes.length;
+            evictTo((int) (clusters.size() * keep), (int) (wordValues.size() * keep));
+            bytes = MinerState.write(clusters.values(), wordValues);
+        }
+        return bytes;
     }
 
     /**
@@ -225,11 +243,21 @@ public final class TemplateMiner {
     }
 
     private void evict() {
+        evictTo(options.maxTemplates(), Integer.MAX_VALUE);
+    }
+
+    /** Evicts the least recently matched templates and least recently updated word records beyond these counts. */
+    private void evictTo(final int templates, final int words) {
         final Iterator<Cluster> it = clusters.values().iterator();
-        while (clusters.size() > options.maxTemplates() && it.hasNext()) {
+        while (clusters.size() > templates && it.hasNext()) {
             final Cluster eldest = it.next();
             it.remove();
             unlink(eldest);
+        }
+        final Iterator<String> w = wordValues.keySet().iterator();
+        while (wordValues.size() > words && w.hasNext()) {
+            w.next();
+            w.remove();
         }
     }
 

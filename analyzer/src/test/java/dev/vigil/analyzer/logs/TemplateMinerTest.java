@@ -273,6 +273,35 @@ class TemplateMinerTest {
         assertEquals(b, miner.add("beta stopped now").templateId(), "same first text gives the same id again");
     }
 
+    /** @return a word without digits for {@code n} (a, b, ..., z, ba, ...) */
+    private static String word(final long n) {
+        final StringBuilder out = new StringBuilder();
+        long k = n;
+        do {
+            out.append((char) ('a' + k % 26));
+            k /= 26;
+        } while (k > 0);
+        return out.toString();
+    }
+
+    @Test
+    void shouldKeepItsStoredStateUnderTheLargestChangelogRecordEvictingTheLeastRecentlyMatched() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.defaults());
+        String latest = null;
+        for (int i = 1; i <= 8000; i++) {
+            // a template never seen on every line: words without digits
+            latest = miner.add("service " + word(i) + " request handler " + word(7L * i) + " finished job " + i
+                    + " in " + i % 900 + " ms for user" + i).templateId();
+        }
+        final byte[] state = miner.toBytes();
+        assertTrue(state.length <= TemplateMiner.MAX_STATE_BYTES, state.length + " bytes");
+        assertTrue(miner.size() < 8000 && miner.size() > 4000, "templates kept: " + miner.size());
+        final TemplateMiner restored = TemplateMiner.fromBytes(state, MinerOptions.defaults());
+        assertEquals(miner.size(), restored.size());
+        final String kept = latest;
+        assertTrue(restored.templates().stream().anyMatch(t -> t.id().equals(kept)), "the newest is kept");
+    }
+
     @Test
     void shouldSendNewTokensToTheWildcardChildWhenANodeIsFull() {
         final TemplateMiner miner = new TemplateMiner(new MinerOptions(3, 0.5, 3, 100, 1, 2));
