@@ -53,6 +53,18 @@ public final class BrokerSoak {
     public static void main(final String[] args) throws Exception {
         final double days = args.length > 0 ? Double.parseDouble(args[0]) : 2;
         final Path dir = Files.createTempDirectory("vigil-soak");
+        try {
+            soak(dir, days);
+        } finally {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (final Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void soak(final Path dir, final double days) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
