@@ -71,7 +71,7 @@ final class Answer {
                     }
                     if (r.value().getId().startsWith(id) || r.value().getId().endsWith(id)) {
                         found.add(r.value());
-                    } else if (r.value().getReason().contains("proposal ")) {
+                    } else if (Proposals.maySettle(r.value())) {
                         answers.add(r.value());
                     }
                 });
@@ -85,8 +85,7 @@ final class Answer {
         }
         final DecisionRecord decision = found.get(0);
         final DecisionRecord fate = decision.getOutcome() != Outcome.PROPOSED ? null : answers.stream()
-                .filter(r -> decision.getId().equals(r.getTrigger())
-                        || r.getReason().contains("(proposal " + decision.getId()))
+                .filter(r -> Proposals.settles(r, decision.getId()))
                 .findFirst().orElse(null);
         return new Found(decision, fate);
     }

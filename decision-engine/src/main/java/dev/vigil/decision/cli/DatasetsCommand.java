@@ -51,8 +51,19 @@ public final class DatasetsCommand implements Runnable {
 
     /** @param unreadable receives the ids whose records do not decode (skipped, with a warning) */
     private static Map<String, DatasetSpec> registry(final ClusterOptions cluster, final Set<String> unreadable) {
+        return registry(cluster.client(), cluster.prefix(), unreadable);
+    }
+
+    /**
+     * @param client cluster settings (bootstrap.servers and any client setting)
+     * @param prefix topic prefix
+     * @param unreadable receives the ids whose records do not decode (skipped, with a warning)
+     * @return every registered dataset, by id (tombstones applied), the whole compacted registry read
+     */
+    public static Map<String, DatasetSpec> registry(final Map<String, Object> client, final String prefix,
+                                                   final Set<String> unreadable) {
         final Map<String, DatasetSpec> specs = new TreeMap<>();
-        unreadable.addAll(TopicReader.read(cluster.client(), Topics.DATASETS.withPrefix(cluster.prefix()), null, r -> {
+        unreadable.addAll(TopicReader.read(client, Topics.DATASETS.withPrefix(prefix), null, r -> {
             if (r.value() == null) {
                 specs.remove(r.key());
             } else {

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a topic from a point in time up to its end as of now, without a consumer group. */
-final class TopicReader {
+public final class TopicReader {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private TopicReader() {
@@ -31,8 +31,9 @@ final class TopicReader {
      * @param since read records from this time on; null for the beginning
      * @param each called once per record, in partition order; null values included
      * @param <V> value type
+     * @return the keys of records whose value does not decode (skipped, with a warning on stderr)
      */
-    static <V> Set<String> read(final Map<String, Object> client, final Topic<String, V> topic, final Instant since,
+    public static <V> Set<String> read(final Map<String, Object> client, final Topic<String, V> topic, final Instant since,
                                 final Consumer<ConsumerRecord<String, V>> each) {
         final Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
