@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
             // Operate it
             PublishCommand.class,
             WatchCommand.class,
+            dev.vigil.deploy.status.StatusCommand.class,
             dev.vigil.analyzer.cli.StatsCommand.class,
             dev.vigil.decision.cli.DatasetsCommand.class,
             dev.vigil.decision.cli.ApproveCommand.class,

@@ -1,0 +1,187 @@
+package dev.vigil.deploy.status;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** The consumer groups of the services, from the Admin API: state, members, and lag against the end offsets. */
+final class Groups {
+    /** Streams names each thread's consumer {@code <client id>-StreamThread-N-consumer}: one instance, N threads. */
+    private static final String THREAD_SUFFIX = "-StreamThread-\\d+-consumer$";
+
+    private final Admin admin;
+    private final Map<String, Object> client;
+    private final Duration timeout;
+
+    /**
+     * @param admin the cluster's admin client
+     * @param client settings for the consumer that counts a worker's commands
+     * @param timeout the longest wait for each answer
+     */
+    Groups(final Admin admin, final Map<String, Object> client, final Duration timeout) {
+        this.admin = admin;
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    /**
+     * A Kafka Streams application: its members and its lag on every topic it commits offsets for, except its own
+     * internal topics (named after the application id).
+     *
+     * @param service the service's name, for people
+     * @param group the application id
+     * @param lagMax the largest partition lag that is OK
+     */
+    Report.Group streams(final String service, final String group, final long lagMax) throws Exception {
+        final ConsumerGroupDescription d;
+        try {
+            d = get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+        } catch (GroupIdNotFoundException e) {
+            // never started under this id (or gone): the same verdict as a group whose instances all left
+            return new Report.Group(service, group, "not found", 0, List.of(), Map.of(), Report.NO_MEMBERS);
+        }
+        final Collection<MemberDescription> members = d.members();
+        final Set<String> hosts = new TreeSet<>();
+        final Set<String> instances = new TreeSet<>();
+        members.forEach(m -> {
+            hosts.add(m.host().startsWith("/") ? m.host().substring(1) : m.host());
+            instances.add(m.clientId().replaceAll(THREAD_SUFFIX, ""));
+        });
+        final Map<TopicPartition, Long> position = new HashMap<>();
+        committed(group).forEach((p, o) -> position.put(p, o.offset()));
+        position.keySet().removeIf(p -> p.topic().startsWith(group + "-"));
+        // a partition of an input topic without a commit yet is read from its earliest record (Streams' reset)
+        final Set<String> topics = position.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
+        final List<TopicPartition> uncommitted = new ArrayList<>();
+        if (!topics.isEmpty()) {
+            get(admin.describeTopics(topics).allTopicNames()).forEach((t, description) -> description.partitions().forEach(p -> {
+                if (!position.containsKey(new TopicPartition(t, p.partition()))) {
+                    uncommitted.add(new TopicPartition(t, p.partition()));
+                }
+            }));
+        }
+        position.putAll(offsets(uncommitted, OffsetSpec.earliest()));
+        final Map<String, Report.Lag> lag = lag(position);
+        final String verdict = members.isEmpty() ? Report.NO_MEMBERS : verdict(lag, lagMax);
+        return new Report.Group(service, group, d.groupState().toString(), instances.size(), List.copyOf(hosts), lag,
+                verdict);
+    }
+
+    /**
+     * A worker: it reads its host's partition of the commands by assignment (never a group member) and commits its
+     * place in its group; its lag is the commands for its host between that place and the end. They are counted, not
+     * subtracted: the engine writes in transactions, whose commit markers take offsets too, and hosts share
+     * partitions.
+     *
+     * @param host the worker's host
+     * @param group its group
+     * @param partition its partition of the commands topic
+     * @param lagMax the most commands waiting that is OK
+     */
+    Report.Group worker(final String host, final String group, final TopicPartition partition, final long lagMax)
+            throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
+        // never committed (no command done yet): it starts from the earliest record
+        final long from = committed.containsKey(partition) ? committed.get(partition).offset()
+                : offsets(List.of(partition), OffsetSpec.earliest()).get(partition);
+        final long end = offsets(List.of(partition), OffsetSpec.latest()).get(partition);
+        final long waiting = from >= end ? 0 : commandsFor(host, partition, from, end);
+        final Map<String, Report.Lag> lag = Map.of(partition.topic(), new Report.Lag(waiting, waiting));
+        return new Report.Group("worker " + host, group, committed.isEmpty() ? "no offsets" : "by assignment", 0,
+                List.of(), lag, verdict(lag, lagMax));
+    }
+
+    /** @return how many committed records keyed by the host lie in [from, end) of the partition */
+    private long commandsFor(final String host, final TopicPartition partition, final long from, final long end) {
+        final Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long count = 0;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, from);
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (consumer.position(partition, timeout) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("counting the commands waiting for " + host + " on " + partition
+                            + " took more than " + timeout.toSeconds() + " s");
+                }
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    count += r.offset() < end && host.equals(r.key()) ? 1 : 0;
+                }
+            }
+        }
+        return count;
+    }
+
+    private static String verdict(final Map<String, Report.Lag> lag, final long lagMax) {
+        return lag.values().stream().anyMatch(l -> l.max() > lagMax) ? Report.LAGGING : Report.OK;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> committed(final String group) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        try {
+            committed.putAll(get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()));
+        } catch (GroupIdNotFoundException e) {
+            return committed;
+        }
+        committed.values().removeIf(java.util.Objects::isNull);
+        return committed;
+    }
+
+    /** @return per topic, the sum and the largest of its partitions' lag behind their end */
+    private Map<String, Report.Lag> lag(final Map<TopicPartition, Long> position) throws Exception {
+        final Map<TopicPartition, Long> end = offsets(position.keySet(), OffsetSpec.latest());
+        final Map<String, List<Long>> byTopic = new TreeMap<>();
+        position.forEach((p, o) -> byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>())
+                .add(Math.max(0, end.get(p) - o)));
+        return byTopic.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                e -> new Report.Lag(e.getValue().stream().mapToLong(Long::longValue).sum(),
+                        e.getValue().stream().mapToLong(Long::longValue).max().orElse(0)),
+                (a, b) -> a, TreeMap::new));
+    }
+
+    private Map<TopicPartition, Long> offsets(final Collection<TopicPartition> partitions, final OffsetSpec spec)
+            throws Exception {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> info =
+                get(admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> spec))).all());
+        return info.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private <T> T get(final org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        } catch (TimeoutException e) {
+            throw new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout.toSeconds() + " s");
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.vigil.deploy.status;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.schemas.Durations;
+import dev.vigil.schemas.json.RecordJson;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code vigil status} found, and what of it needs attention: the verdict line, the aligned tables for people,
+ * and one JSON document with the same facts.
+ *
+ * @param time when it was read
+ * @param bootstrap the cluster
+ * @param groups the services' consumer groups
+ * @param datasets the protected datasets
+ * @param proposals the proposals awaiting an operator
+ * @param deadLetters the dead letters of the last {@code since}
+ */
+record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> datasets, List<Proposal> proposals,
+              DeadLetters deadLetters) {
+    static final String OK = "OK";
+    static final String LAGGING = "LAGGING";
+    static final String NO_MEMBERS = "NO MEMBERS";
+    static final String PAST_RPO = "PAST RPO";
+    static final String FAILING = "FAILING";
+
+    /** Lag on one topic: the sum over its partitions, and the largest one's. */
+    record Lag(long sum, long max) {
+    }
+
+    /**
+     * @param service for people: analyzer, decision-engine, worker HOST
+     * @param group the consumer group (application id)
+     * @param state the group's state as Kafka says it, or how the service uses it
+     * @param instances how many instances (Streams: one per client, whatever its threads)
+     * @param hosts where the members connect from
+     * @param lag per input topic
+     * @param verdict OK, LAGGING or NO MEMBERS
+     */
+    record Group(String service, String group, String state, int instances, List<String> hosts, Map<String, Lag> lag,
+                 String verdict) {
+        long lagSum() {
+            return lag.values().stream().mapToLong(Lag::sum).sum();
+        }
+
+        long lagMax() {
+            return lag.values().stream().mapToLong(Lag::max).max().orElse(0);
+        }
+    }
+
+    /** A backup that succeeded: when, at which level, which snapshot. */
+    record Backup(Instant time, String level, String snapshot) {
+    }
+
+    /** A command that failed or was refused: when, what, why. */
+    record Failure(Instant time, String action, String status, String reason) {
+    }
+
+    /** A command the worker accepted and has not finished. */
+    record Running(String commandId, String action, Instant since, String status) {
+    }
+
+    /**
+     * @param id the dataset
+     * @param host its host
+     * @param rpo its recovery point objective
+     * @param lastBackup the latest successful backup within the window read, or null
+     * @param lastFailure the latest failure within the window, or null
+     * @param running the command in progress, or null
+     * @param window how far back results were read
+     * @param verdict OK, PAST RPO or FAILING (the latest outcome is a failure)
+     */
+    record Dataset(String id, String host, Duration rpo, Backup lastBackup, Failure lastFailure, Running running,
+                   Duration window, String verdict) {
+    }
+
+    /** A proposal awaiting an operator ({@code vigil approve ID} / {@code vigil reject ID}). */
+    record Proposal(String id, String action, String dataset, String host, Instant time, Instant expires,
+                    String reason) {
+    }
+
+    /**
+     * @param since how far back they were counted
+     * @param total how many
+     * @param byReason per header vigil.dlq.reason
+     * @param bySource per topic they were read from (header vigil.dlq.source)
+     */
+    record DeadLetters(Duration since, long total, Map<String, Long> byReason, Map<String, Long> bySource) {
+    }
+
+    /** @return what needs attention, one short phrase each; empty when healthy */
+    List<String> attention() {
+        final List<String> out = new ArrayList<>();
+        groups.stream().filter(g -> !OK.equals(g.verdict())).forEach(g -> out.add(g.service() + " " + g.verdict()));
+        datasets.stream().filter(d -> !OK.equals(d.verdict())).forEach(d -> out.add("dataset " + d.id() + " "
+                + d.verdict()));
+        if (!proposals.isEmpty()) {
+            out.add(proposals.size() + (proposals.size() == 1 ? " proposal awaits" : " proposals await") + " approval");
+        }
+        if (deadLetters.total() > 0) {
+            out.add(deadLetters.total() + " dead letter" + (deadLetters.total() == 1 ? "" : "s") + " in the last "
+                    + Durations.format(deadLetters.since()));
+        }
+        return out;
+    }
+
+    /** @return the first line: the verdict and why */
+    String verdictLine() {
+        final List<String> attention = attention();
+        return attention.isEmpty() ? "Vigil OK: every service consumes, every dataset within its RPO"
+                : "Vigil NEEDS ATTENTION: " + String.join("; ", attention);
+    }
+
+    /** @return the report for people: the verdict line, then one aligned table per part */
+    String text() {
+        final StringBuilder b = new StringBuilder(verdictLine()).append('\n');
+        b.append("at ").append(time.truncatedTo(ChronoUnit.SECONDS)).append(", cluster ").append(bootstrap)
+                .append("\n\n");
+        final Table services = new Table("SERVICE", "GROUP", "STATE", "INSTANCES", "HOSTS", "LAG", "MAX", "VERDICT");
+        groups.forEach(g -> services.row(g.service(), g.group(), g.state(), String.valueOf(g.instances()),
+                g.hosts().isEmpty() ? "-" : String.join(",", g.hosts()), String.valueOf(g.lagSum()),
+                String.valueOf(g.lagMax()), g.verdict()));
+        b.append(services);
+        groups.forEach(g -> g.lag().forEach((topic, l) -> {
+            if (l.sum() > 0) {
+                b.append("  ").append(g.service()).append(" behind on ").append(topic).append(": ").append(l.sum())
+                        .append(l.sum() == 1 ? " record, " : " records, ").append(l.max())
+                        .append(" on its worst partition\n");
+            }
+        }));
+        b.append('\n');
+        final Table sets = new Table("DATASET", "HOST", "LAST BACKUP", "AGE", "LEVEL", "SNAPSHOT", "RPO", "RUNNING",
+                "VERDICT");
+        datasets.forEach(d -> sets.row(d.id(), d.host(),
+                d.lastBackup() == null ? "none in " + Durations.format(d.window())
+                        : d.lastBackup().time().truncatedTo(ChronoUnit.SECONDS).toString(),
+                d.lastBackup() == null ? "-" : age(d.lastBackup().time()),
+                d.lastBackup() == null ? "-" : d.lastBackup().level(),
+                d.lastBackup() == null || d.lastBackup().snapshot() == null ? "-" : shortId(d.lastBackup().snapshot()),
+                Durations.format(d.rpo()),
+                d.running() == null ? "-" : d.running().action() + " " + d.running().status().toLowerCase()
+                        + " " + age(d.running().since()),
+                d.verdict()));
+        b.append(datasets.isEmpty() ? "no datasets registered ('vigil datasets add')\n" : sets.toString());
+        datasets.stream().filter(d -> d.lastFailure() != null).forEach(d -> b.append("  ").append(d.id())
+                .append(" last failed ").append(age(d.lastFailure().time())).append(" ago (")
+                .append(d.lastFailure().action()).append(' ').append(d.lastFailure().status()).append("): ")
+                .append(d.lastFailure().reason()).append('\n'));
+        b.append('\n');
+        if (proposals.isEmpty()) {
+            b.append("no proposals await approval\n");
+        } else {
+            final Table table = new Table("PROPOSAL", "ACTION", "DATASET", "AGE", "EXPIRES IN");
+            proposals.forEach(p -> table.row(p.id(), p.action(), p.dataset(), age(p.time()),
+                    Durations.format(Duration.between(time, p.expires()).truncatedTo(ChronoUnit.SECONDS))));
+            b.append(table).append("  answer with 'vigil approve ID' or 'vigil reject ID --reason TEXT'\n");
+        }
+        b.append('\n').append(deadLetters.total()).append(deadLetters.total() == 1 ? " dead letter" : " dead letters")
+                .append(" in the last ").append(Durations.format(deadLetters.since())).append('\n');
+        if (deadLetters.total() > 0) {
+            // the count first: reasons are long sentences, and a column after them would be off the screen
+            final Table table = new Table("  COUNT", "BY SOURCE TOPIC");
+            deadLetters.bySource().forEach((s, n) -> table.row("  " + n, s));
+            table.row("  COUNT", "BY REASON");
+            deadLetters.byReason().forEach((r, n) -> table.row("  " + n, r));
+            b.append(table);
+        }
+        return b.toString();
+    }
+
+    /** @return the same facts as one JSON document */
+    String json() {
+        final ObjectNode root = RecordJson.MAPPER.createObjectNode();
+        root.put("verdict", attention().isEmpty() ? "OK" : "ATTENTION");
+        final ArrayNode attention = root.putArray("attention");
+        attention().forEach(attention::add);
+        root.put("time", time.toString());
+        root.put("bootstrapServers", bootstrap);
+        final ArrayNode services = root.putArray("services");
+        for (final Group g : groups) {
+            final ObjectNode n = services.addObject().put("service", g.service()).put("group", g.group())
+                    .put("state", g.state()).put("instances", g.instances());
+            final ArrayNode hosts = n.putArray("hosts");
+            g.hosts().forEach(hosts::add);
+            final ObjectNode lag = n.putObject("lag");
+            g.lag().forEach((t, l) -> lag.putObject(t).put("sum", l.sum()).put("maxPartition", l.max()));
+            n.put("verdict", g.verdict());
+        }
+        final ArrayNode sets = root.putArray("datasets");
+        for (final Dataset d : datasets) {
+            final ObjectNode n = sets.addObject().put("id", d.id()).put("host", d.host())
+                    .put("rpoSeconds", d.rpo().toSeconds()).put("windowSeconds", d.window().toSeconds());
+            if (d.lastBackup() != null) {
+                n.putObject("lastBackup").put("time", d.lastBackup().time().toString())
+                        .put("ageSeconds", ageSeconds(d.lastBackup().time())).put("level", d.lastBackup().level())
+                        .put("snapshot", d.lastBackup().snapshot());
+            } else {
+                n.putNull("lastBackup");
+            }
+            if (d.lastFailure() != null) {
+                n.putObject("lastFailure").put("time", d.lastFailure().time().toString())
+                        .put("action", d.lastFailure().action()).put("status", d.lastFailure().status())
+                        .put("reason", d.lastFailure().reason());
+            } else {
+                n.putNull("lastFailure");
+            }
+            if (d.running() != null) {
+                n.putObject("running").put("commandId", d.running().commandId()).put("action", d.running().action())
+                        .put("since", d.running().since().toString()).put("status", d.running().status());
+            } else {
+                n.putNull("running");
+            }
+            n.put("pastRpo", PAST_RPO.equals(d.verdict())).put("verdict", d.verdict());
+        }
+        final ArrayNode pending = root.putArray("proposals");
+        proposals.forEach(p -> pending.addObject().put("id", p.id()).put("action", p.action())
+                .put("dataset", p.dataset()).put("host", p.host()).put("time", p.time().toString())
+                .put("ageSeconds", ageSeconds(p.time())).put("expires", p.expires().toString())
+                .put("reason", p.reason()));
+        final ObjectNode dead = root.putObject("deadLetters").put("sinceSeconds", deadLetters.since().toSeconds())
+                .put("total", deadLetters.total());
+        final ObjectNode reasons = dead.putObject("byReason");
+        deadLetters.byReason().forEach(reasons::put);
+        final ObjectNode sources = dead.putObject("bySourceTopic");
+        deadLetters.bySource().forEach(sources::put);
+        return root.toPrettyString();
+    }
+
+    private long ageSeconds(final Instant t) {
+        return Duration.between(t, time).toSeconds();
+    }
+
+    private String age(final Instant t) {
+        return Durations.format(Duration.ofSeconds(Math.max(0, ageSeconds(t))));
+    }
+
+    /** Snapshot ids are long hashes; their first 8 characters tell them apart, as restic prints them. */
+    private static String shortId(final String id) {
+        return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+}
