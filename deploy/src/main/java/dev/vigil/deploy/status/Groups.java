@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -48,33 +50,38 @@ final class Groups {
     }
 
     /**
-     * A Kafka Streams application: its members and its lag on every topic it commits offsets for, except its own
-     * internal topics (named after the application id).
+     * A Kafka Streams application, on either rebalance protocol (classic or streams): its members and its lag on
+     * every topic it commits offsets for, except its own internal topics (named after the application id).
      *
      * @param service the service's name, for people
      * @param group the application id
      * @param lagMax the largest partition lag that is OK
      */
     Report.Group streams(final String service, final String group, final long lagMax) throws Exception {
-        final ConsumerGroupDescription d;
+        Members members;
         try {
-            d = get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+            members = consumerGroup(group);
         } catch (GroupIdNotFoundException e) {
-            // never started under this id (or gone): the same verdict as a group whose instances all left
-            return new Report.Group(service, group, "not found", 0, List.of(), Map.of(), Report.NO_MEMBERS);
+            // kafka.group.protocol=streams makes a streams group, which the consumer group calls do not see
+            try {
+                members = streamsGroup(group);
+            } catch (GroupIdNotFoundException | UnsupportedVersionException notThere) {
+                // never started under this id (or gone): the same verdict as a group whose instances all left
+                return new Report.Group(service, group, "not found", 0, List.of(), Map.of(), Report.NO_MEMBERS);
+            }
         }
-        final Collection<MemberDescription> members = d.members();
-        final Set<String> hosts = new TreeSet<>();
-        final Set<String> instances = new TreeSet<>();
-        members.forEach(m -> {
-            hosts.add(m.host().startsWith("/") ? m.host().substring(1) : m.host());
-            instances.add(m.clientId().replaceAll(THREAD_SUFFIX, ""));
-        });
+        final Set<String> instances = members.instances();
+        final Set<String> hosts = members.hosts();
+        final String state = members.state();
+        final Map<TopicPartition, OffsetAndMetadata> committed = members.committed();
         final Map<TopicPartition, Long> position = new HashMap<>();
-        committed(group).forEach((p, o) -> position.put(p, o.offset()));
-        position.keySet().removeIf(p -> p.topic().startsWith(group + "-"));
+        committed.forEach((p, o) -> position.put(p, o.offset()));
+        // its input topics: what it committed on, and what it is assigned (before any commit, e.g. just started)
+        final Set<String> topics = new TreeSet<>(members.topics());
+        position.keySet().forEach(p -> topics.add(p.topic()));
+        topics.removeIf(t -> t.startsWith(group + "-"));
+        position.keySet().removeIf(p -> !topics.contains(p.topic()));
         // a partition of an input topic without a commit yet is read from its earliest record (Streams' reset)
-        final Set<String> topics = position.keySet().stream().map(TopicPartition::topic).collect(Collectors.toSet());
         final List<TopicPartition> uncommitted = new ArrayList<>();
         if (!topics.isEmpty()) {
             get(admin.describeTopics(topics).allTopicNames()).forEach((t, description) -> description.partitions().forEach(p -> {
@@ -85,9 +92,8 @@ final class Groups {
         }
         position.putAll(offsets(uncommitted, OffsetSpec.earliest()));
         final Map<String, Report.Lag> lag = lag(position);
-        final String verdict = members.isEmpty() ? Report.NO_MEMBERS : verdict(lag, lagMax);
-        return new Report.Group(service, group, d.groupState().toString(), instances.size(), List.copyOf(hosts), lag,
-                verdict);
+        final String verdict = instances.isEmpty() ? Report.NO_MEMBERS : verdict(lag, lagMax);
+        return new Report.Group(service, group, state, instances.size(), List.copyOf(hosts), lag, verdict);
     }
 
     /**
@@ -136,6 +142,45 @@ final class Groups {
             }
         }
         return count;
+    }
+
+    /** What a group's description and its committed offsets say, whichever protocol it uses. */
+    private record Members(String state, Set<String> instances, Set<String> hosts, Set<String> topics,
+                           Map<TopicPartition, OffsetAndMetadata> committed) {
+    }
+
+    private Members consumerGroup(final String group) throws Exception {
+        final ConsumerGroupDescription d = get(admin.describeConsumerGroups(List.of(group)).describedGroups()
+                .get(group));
+        final Members m = new Members(d.groupState().toString(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(),
+                committed(group));
+        d.members().forEach(member -> {
+            m.hosts().add(host(member.host()));
+            m.instances().add(member.clientId().replaceAll(THREAD_SUFFIX, ""));
+            member.assignment().topicPartitions().forEach(p -> m.topics().add(p.topic()));
+        });
+        return m;
+    }
+
+    private Members streamsGroup(final String group) throws Exception {
+        final StreamsGroupDescription d = get(admin.describeStreamsGroups(List.of(group)).describedGroups()
+                .get(group));
+        final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(get(admin.listStreamsGroupOffsets(
+                Map.of(group, new ListStreamsGroupOffsetsSpec())).partitionsToOffsetAndMetadata(group)));
+        committed.values().removeIf(java.util.Objects::isNull);
+        final Members m = new Members(d.groupState().toString(), new TreeSet<>(), new TreeSet<>(), new TreeSet<>(),
+                committed);
+        d.subtopologies().forEach(t -> m.topics().addAll(t.sourceTopics()));
+        d.members().forEach(member -> {
+            m.hosts().add(host(member.clientHost()));
+            m.instances().add(member.processId()); // one per Streams client, whatever its threads
+        });
+        return m;
+    }
+
+    /** Kafka gives a member's address as "/10.0.0.5". */
+    private static String host(final String address) {
+        return address.startsWith("/") ? address.substring(1) : address;
     }
 
     private static String verdict(final Map<String, Report.Lag> lag, final long lagMax) {

@@ -162,6 +162,27 @@ class StatusCommandIT {
         assertEquals(StatusCommand.UNKNOWN, RecordJson.MAPPER.readTree(away.out()).get("exitCode").asInt());
     }
 
+    @Test
+    void shouldSeeAnEngineOnTheStreamsRebalanceProtocolAsMembers(final TestKafka kafka, @TempDir final Path dir)
+            throws Exception {
+        final String prefix = kafka.prefix();
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
+        }
+        final Map<String, Object> settings = engineSettings(kafka, dir);
+        settings.put("kafka.group.protocol", "streams");
+        try (DecisionService engine = DecisionService.start(new DecisionConfig(settings))) {
+            final Run run = vigil("status", "--bootstrap-server", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                    "--json");
+            final JsonNode status = RecordJson.MAPPER.readTree(run.out());
+            final JsonNode group = group(status, "decision-engine");
+            assertEquals("OK", group.get("verdict").asText(), group.toString());
+            assertEquals(1, group.get("instances").asInt(), group.toString());
+            assertEquals("127.0.0.1", group.get("hosts").get(0).asText(), group.toString());
+            assertTrue(group.get("lag").has(Topics.DATASETS.withPrefix(prefix).name()), group.toString());
+        }
+    }
+
     private static JsonNode awaitStatus(final String[] cluster, final Predicate<JsonNode> until) throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonNode last = null;
