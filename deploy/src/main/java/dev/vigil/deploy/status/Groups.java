@@ -1,6 +1,7 @@
 package dev.vigil.deploy.status;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -67,15 +68,12 @@ final class Groups {
                 members = streamsGroup(group);
             } catch (GroupIdNotFoundException | UnsupportedVersionException notThere) {
                 // never started under this id (or gone): the same verdict as a group whose instances all left
-                return new Report.Group(service, group, "not found", 0, List.of(), Map.of(), Report.NO_MEMBERS);
+                return new Report.Group(service, group, "not found", 0, List.of(), Map.of(), null,
+                        Report.NO_MEMBERS);
             }
         }
-        final Set<String> instances = members.instances();
-        final Set<String> hosts = members.hosts();
-        final String state = members.state();
-        final Map<TopicPartition, OffsetAndMetadata> committed = members.committed();
         final Map<TopicPartition, Long> position = new HashMap<>();
-        committed.forEach((p, o) -> position.put(p, o.offset()));
+        members.committed().forEach((p, o) -> position.put(p, o.offset()));
         // its input topics: what it committed on, and what it is assigned (before any commit, e.g. just started)
         final Set<String> topics = new TreeSet<>(members.topics());
         position.keySet().forEach(p -> topics.add(p.topic()));
@@ -84,7 +82,7 @@ final class Groups {
         // a partition of an input topic without a commit yet is read from its earliest record (Streams' reset)
         final List<TopicPartition> uncommitted = new ArrayList<>();
         if (!topics.isEmpty()) {
-            get(admin.describeTopics(topics).allTopicNames()).forEach((t, description) -> description.partitions().forEach(p -> {
+            get(admin.describeTopics(topics).allTopicNames()).forEach((t, d) -> d.partitions().forEach(p -> {
                 if (!position.containsKey(new TopicPartition(t, p.partition()))) {
                     uncommitted.add(new TopicPartition(t, p.partition()));
                 }
@@ -92,8 +90,9 @@ final class Groups {
         }
         position.putAll(offsets(uncommitted, OffsetSpec.earliest()));
         final Map<String, Report.Lag> lag = lag(position);
-        final String verdict = instances.isEmpty() ? Report.NO_MEMBERS : verdict(lag, lagMax);
-        return new Report.Group(service, group, state, instances.size(), List.copyOf(hosts), lag, verdict);
+        final String verdict = members.instances().isEmpty() ? Report.NO_MEMBERS : verdict(lag, lagMax);
+        return new Report.Group(service, group, members.state(), members.instances().size(),
+                List.copyOf(members.hosts()), lag, null, verdict);
     }
 
     /**
@@ -114,18 +113,24 @@ final class Groups {
         final long from = committed.containsKey(partition) ? committed.get(partition).offset()
                 : offsets(List.of(partition), OffsetSpec.earliest()).get(partition);
         final long end = offsets(List.of(partition), OffsetSpec.latest()).get(partition);
-        final long waiting = from >= end ? 0 : commandsFor(host, partition, from, end);
-        final Map<String, Report.Lag> lag = Map.of(partition.topic(), new Report.Lag(waiting, waiting));
+        final Waiting waiting = from >= end ? new Waiting(0, null) : commandsFor(host, partition, from, end);
+        final Map<String, Report.Lag> lag = Map.of(partition.topic(), new Report.Lag(waiting.count(),
+                waiting.count()));
         return new Report.Group("worker " + host, group, committed.isEmpty() ? "no offsets" : "by assignment", 0,
-                List.of(), lag, verdict(lag, lagMax));
+                List.of(), lag, waiting.oldest(), verdict(lag, lagMax));
     }
 
-    /** @return how many committed records keyed by the host lie in [from, end) of the partition */
-    private long commandsFor(final String host, final TopicPartition partition, final long from, final long end) {
+    /** Commands waiting for a worker: how many, and when the oldest was sent (null when none). */
+    private record Waiting(long count, Instant oldest) {
+    }
+
+    /** @return the committed records keyed by the host in [from, end) of the partition */
+    private Waiting commandsFor(final String host, final TopicPartition partition, final long from, final long end) {
         final Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long count = 0;
+        Instant oldest = null;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
@@ -137,11 +142,15 @@ final class Groups {
                             + " took more than " + timeout.toSeconds() + " s");
                 }
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    count += r.offset() < end && host.equals(r.key()) ? 1 : 0;
+                    if (r.offset() < end && host.equals(r.key())) {
+                        count++;
+                        // in offset order: the first is the oldest, the one a live worker would have taken first
+                        oldest = oldest == null ? Instant.ofEpochMilli(r.timestamp()) : oldest;
+                    }
                 }
             }
         }
-        return count;
+        return new Waiting(count, oldest);
     }
 
     /** What a group's description and its committed offsets say, whichever protocol it uses. */

@@ -41,10 +41,12 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
      * @param instances how many instances (Streams: one per client, whatever its threads)
      * @param hosts where the members connect from
      * @param lag per input topic
+     * @param oldestWaiting a worker's: when the oldest command waiting for it was sent; null when none, and for the
+     *     Streams apps
      * @param verdict OK, LAGGING or NO MEMBERS
      */
     record Group(String service, String group, String state, int instances, List<String> hosts, Map<String, Lag> lag,
-                 String verdict) {
+                 Instant oldestWaiting, String verdict) {
         long lagSum() {
             return lag.values().stream().mapToLong(Lag::sum).sum();
         }
@@ -127,7 +129,11 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
                 g.hosts().isEmpty() ? "-" : String.join(",", g.hosts()), String.valueOf(g.lagSum()),
                 String.valueOf(g.lagMax()), g.verdict()));
         b.append(services);
-        groups.forEach(g -> g.lag().forEach((topic, l) -> {
+        // a worker is never a member: commands waiting long for it are how a stopped one shows
+        groups.stream().filter(g -> g.oldestWaiting() != null).forEach(g -> b.append("  ").append(g.service())
+                .append(": ").append(g.lagSum()).append(g.lagSum() == 1 ? " command waits" : " commands wait")
+                .append(", the oldest for ").append(age(g.oldestWaiting())).append('\n'));
+        groups.stream().filter(g -> g.oldestWaiting() == null).forEach(g -> g.lag().forEach((topic, l) -> {
             if (l.sum() > 0) {
                 b.append("  ").append(g.service()).append(" behind on ").append(topic).append(": ").append(l.sum())
                         .append(l.sum() == 1 ? " record, " : " records, ").append(l.max())
@@ -190,6 +196,10 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
             g.hosts().forEach(hosts::add);
             final ObjectNode lag = n.putObject("lag");
             g.lag().forEach((t, l) -> lag.putObject(t).put("sum", l.sum()).put("maxPartition", l.max()));
+            if (g.oldestWaiting() != null) {
+                n.put("oldestWaiting", g.oldestWaiting().toString())
+                        .put("oldestWaitingSeconds", ageSeconds(g.oldestWaiting()));
+            }
             n.put("verdict", g.verdict());
         }
         final ArrayNode sets = root.putArray("datasets");

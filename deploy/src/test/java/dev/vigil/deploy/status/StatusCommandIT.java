@@ -125,7 +125,8 @@ class StatusCommandIT {
                     + "approval; 1 dead letter in the last 1h\n"), text.out());
             assertTrue(text.out().contains("old last failed 1h20m"), text.out());
             assertTrue(text.out().contains(proposal.get("id").asText() + "  MIGRATE"), text.out());
-            assertTrue(text.out().contains("\n  1      " + Topics.METRICS.withPrefix(prefix).name() + "\n"), text.out());
+            assertTrue(text.out().contains("\n  1      " + Topics.METRICS.withPrefix(prefix).name() + "\n"),
+                    text.out());
 
             // the analyzer stops; metrics keep coming: no members, and the lag says how far behind it is
             analyzer.close();
@@ -147,6 +148,12 @@ class StatusCommandIT {
             final JsonNode worker = group(lag, "worker web-1");
             assertEquals("LAGGING", worker.get("verdict").asText());
             assertTrue(worker.get("lag").get(commands).get("maxPartition").asLong() >= 1, worker.toString());
+            // a worker is never a member: how long its oldest command has waited is what says it is not running
+            assertTrue(Instant.parse(worker.get("oldestWaiting").asText()).isBefore(Instant.now()), worker.toString());
+            assertTrue(worker.get("oldestWaitingSeconds").asLong() >= 0, worker.toString());
+            final Run waiting = vigil("status", "--config", config.toString());
+            assertTrue(waiting.out().matches("(?s).*\n  worker web-1: \\d+ commands? waits?, the oldest for \\S+\n.*"),
+                    waiting.out());
             assertEquals("OK", group(lag, "decision-engine").get("verdict").asText());
         }
 
@@ -215,7 +222,7 @@ class StatusCommandIT {
         throw new AssertionError("no service " + service + " in " + status);
     }
 
-    /** @return the command's words with the cluster options after them: {@code datasets add} takes them, not datasets */
+    /** @return the command with the cluster options after its words ({@code datasets add} takes them, not datasets) */
     private static String[] args(final String[] cluster, final String... rest) {
         final List<String> all = new java.util.ArrayList<>(List.of(rest));
         all.addAll(rest[0].equals("datasets") ? 2 : 1, List.of(cluster));
