@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * and skips records of other hosts on that partition. Each command is checked (signature, expiry,
  * replay, dataset, restore target), recorded in the ledger, executed, and answered on {@code
  * vigil-results}: ACCEPTED, PROGRESS every few seconds, then SUCCEEDED or FAILED; REJECTED when
- * refused. Malformed records go to the dead-letter topic.
+ * refused. Records not signed by the engine's key, checked before they are decoded, and malformed
+ * records go to the dead-letter topic.
  */
 public final class WorkerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
@@ -252,6 +253,19 @@ public final class WorkerService implements AutoCloseable {
     }
 
     private void handle(final ConsumerRecord<String, byte[]> r) {
+        // The signature before anything is read of the value: anyone who can write to the topic can write bytes
+        // whose declared lengths make the Avro decoder allocate gigabytes (a 40-byte record ended this loop with an
+        // OutOfMemoryError, and again after every restart, as its offset was never committed). A record that is not
+        // signed is also not a replay of a real command: it is a forgery.
+        final String forged = unsigned(r);
+        if (forged != null) {
+            // the key says whose it is (the engine keys commands by host); a forgery for another host is its worker's
+            if (r.key() == null || config.hostName().equals(r.key())) {
+                LOG.warn("record {} of {} refused unread: {}", r.offset(), r.topic(), forged);
+                deadLetter(r, forged);
+            }
+            return;
+        }
         final BackupCommand cmd;
         try {
             cmd = commands.valueSerde().deserializer().deserialize(r.topic(), r.headers(), r.value());
@@ -260,13 +274,6 @@ public final class WorkerService implements AutoCloseable {
             return;
         }
         if (cmd == null || !config.hostName().equals(cmd.getHost())) {
-            return;
-        }
-        // the signature first: an unsigned copy of a real command is a forgery, not a replay
-        final String forged = unsigned(r);
-        if (forged != null) {
-            LOG.warn("command {} rejected: {}", cmd.getId(), forged);
-            publish(cmd, CommandStatus.REJECTED, Outcome.rejected(forged), null);
             return;
         }
         final Ledger.Entry seen = ledger.get(cmd.getId());

@@ -154,6 +154,36 @@ final class WorkerHarness implements AutoCloseable {
         throw new AssertionError("no matching result within " + timeout + "; saw " + seen);
     }
 
+    /**
+     * Waits (bounded) for a record on the dead-letter topic whose reason holds the text.
+     *
+     * @return the reason
+     */
+    String awaitDeadLetter(final String reasonPart, final Duration timeout) {
+        final String topic = Topics.DEAD_LETTER.withPrefix(kafka.prefix()).name();
+        final Map<String, Object> c = new HashMap<>(kafka.clientConfig());
+        try (KafkaConsumer<String, byte[]> dl = new KafkaConsumer<>(c, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = dl.partitionsFor(topic, timeout).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            dl.assign(parts);
+            dl.seekToBeginning(parts);
+            final List<String> reasons = new ArrayList<>();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, byte[]> rec : dl.poll(Duration.ofMillis(200))) {
+                    final var h = rec.headers().lastHeader(dev.vigil.schemas.topic.DeadLetter.REASON_HEADER);
+                    final String reason = h == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+                    if (reason.contains(reasonPart)) {
+                        return reason;
+                    }
+                    reasons.add(reason);
+                }
+            }
+            throw new AssertionError("no dead letter with '" + reasonPart + "' within " + timeout + "; saw " + reasons);
+        }
+    }
+
     /** @return every result received so far, after polling briefly */
     List<BackupResult> results(final String commandId) {
         for (int i = 0; i < 5; i++) {

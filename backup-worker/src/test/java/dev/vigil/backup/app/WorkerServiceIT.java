@@ -129,10 +129,10 @@ class WorkerServiceIT {
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
                 final BackupCommand forged = WorkerHarness.command(Action.FULL).build();
                 h.send(forged, CommandSignature.generate());
-                expectRejected(h, forged, "invalid signature: signed with key id ");
+                h.awaitDeadLetter("invalid signature: signed with key id ", WAIT);
                 final BackupCommand unsigned = WorkerHarness.command(Action.FULL).build();
                 h.send(unsigned, null);
-                expectRejected(h, unsigned, "not signed");
+                h.awaitDeadLetter("not signed", WAIT);
                 final BackupCommand unknown = WorkerHarness.command(Action.FULL).setDataset("nope").build();
                 h.send(unknown);
                 expectRejected(h, unknown, "unknown dataset");
@@ -160,14 +160,60 @@ class WorkerServiceIT {
                 final byte[] bytes = h.send(once);
                 h.await(r -> r.getCommandId().equals(once.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
                 h.sendRaw(WorkerHarness.HOST, bytes, null);
-                expectRejected(h, once, "not signed"); // a copy without the signature is a forgery, not a replay
                 h.sendRaw(WorkerHarness.HOST, bytes, h.keys);
                 expectRejected(h, once, "replayed");
-                assertEquals(1, h.results(once.getId()).stream()
-                        .filter(r -> r.getStatus() == CommandStatus.SUCCEEDED).count(), "executed once");
+                // a copy without the signature is a forgery, not a replay: it went to the dead letters, unread
+                assertEquals(List.of(CommandStatus.ACCEPTED, CommandStatus.SUCCEEDED, CommandStatus.REJECTED),
+                        h.results(once.getId()).stream().map(BackupResult::getStatus)
+                                .filter(st -> st != CommandStatus.PROGRESS).toList(), "executed once");
+                assertTrue(h.results(forged.getId()).isEmpty() && h.results(unsigned.getId()).isEmpty(),
+                        "nothing of a forgery is read, so no result names it");
                 assertTrue(worker.failure() == null);
             }
         }
+    }
+
+    @Test
+    void shouldSendARecordThatIsNotSignedToTheDeadLettersUnreadAndKeepServing(final TestKafka kafka,
+                                                                              @TempDir final Path dir)
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            Files.writeString(h.dataset.resolve("f.txt"), "x");
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
+                h.sendRaw(WorkerHarness.HOST, hugePaths(kafka), null);
+                h.awaitDeadLetter("not signed", WAIT);
+                final BackupCommand next = WorkerHarness.command(Action.FULL).build();
+                h.send(next);
+                h.await(r -> r.getCommandId().equals(next.getId()) && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
+                assertTrue(worker.failure() == null, () -> "the worker stopped: " + worker.failure());
+            }
+        }
+    }
+
+    /**
+     * @return a command of a few dozen bytes whose {@code paths} claim 2^31 - 9 entries: decoding it allocates an array
+     *     of that many references (16 GiB), more than a test JVM's heap
+     */
+    private static byte[] hugePaths(final TestKafka kafka) throws Exception {
+        final String topic = Topics.COMMANDS.withPrefix(kafka.prefix()).name();
+        final byte[] real = Topics.COMMANDS.valueSerde().serializer().serialize(topic,
+                WorkerHarness.command(Action.RESTORE).build());
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(real, 0, 10); // single-object header: marker and the schema's fingerprint
+        final org.apache.avro.io.BinaryEncoder e = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+        e.writeString("bomb");
+        e.writeString(WorkerHarness.HOST);
+        e.writeLong(Instant.now().toEpochMilli());
+        e.writeString("ds");
+        e.writeEnum(Action.RESTORE.ordinal());
+        e.writeString(""); // decisionId
+        e.writeString(""); // reason
+        e.writeIndex(0); // snapshot: null
+        e.writeIndex(0); // beforeTime: null
+        e.writeArrayStart();
+        e.setItemCount(Integer.MAX_VALUE - 9);
+        e.flush();
+        return out.toByteArray();
     }
 
     @Test
