@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -48,6 +51,7 @@ public final class CommandSigner {
         } catch (IOException e) {
             throw new ConfigException(e.getMessage());
         }
+        refuseOpenToOthers(privateFile);
         final PublicKey pub;
         try {
             pub = CommandSignature.readPublic(publicFile);
@@ -66,6 +70,26 @@ public final class CommandSigner {
                     + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate --force' and give the workers its .pub");
         }
         return new CommandSigner(key, keyId);
+    }
+
+    /**
+     * Every worker obeys what this key signs: a key any user of the host can read lets each of them sign restores
+     * over live data (ssh refuses such a private key too). Checked once the file is known to hold a key, so that a
+     * wrong file is named as that first. A group is the operator's choice (a service group sharing a key it owns).
+     */
+    private static void refuseOpenToOthers(final Path privateFile) {
+        final Set<PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(privateFile);
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // not a POSIX file system: its own access control is all there is
+        }
+        if (mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new ConfigException(privateFile + ": readable or writable by every user of this host (mode "
+                    + PosixFilePermissions.toString(mode) + "): any of them could sign commands the workers obey; "
+                    + "'chmod 600 " + privateFile + "', and if others may have copied it, make a new pair ('vigil keys "
+                    + "generate --force') and give the workers its .pub");
+        }
     }
 
     /** @return the id of the key commands are signed with */

@@ -51,4 +51,18 @@ class CommandSignerTest {
 
         assertTrue(e.getMessage().contains("must be beside the private one"), e.getMessage());
     }
+
+    @Test
+    void shouldRefuseAPrivateKeyEveryUserOfTheHostCanRead() throws Exception {
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> CommandSigner.open(key));
+
+        assertTrue(e.getMessage().contains("engine.key: readable or writable by every user")
+                && e.getMessage().contains("chmod 600"), e.getMessage());
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        CommandSigner.open(key); // a group the service shares with its key's owner is the operator's choice
+    }
 }
