@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -111,11 +111,15 @@ public final class CommandSignature {
     public static void write(final KeyPair pair, final Path privateFile) throws IOException {
         final Path parent = privateFile.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Files.writeString(privateFile, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+        // Made 0600 (createTempFile's mode on POSIX; elsewhere the directory's permissions are all there is) and
+        // renamed into place whole. Written and then chmod'ed, the new key was readable by every local user for a
+        // moment, and 'generate --force' over a 0644 key wrote it into the file anyone could still hold open.
+        final Path tmp = Files.createTempFile(parent, ".vigil-key-", ".tmp");
         try {
-            Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system; the directory's permissions are all there is.
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+            Files.move(tmp, privateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         writePublic(pair.getPublic(), publicFileFor(privateFile));
     }

@@ -1,5 +1,6 @@
 package dev.vigil.schemas.security;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,5 +46,28 @@ class CommandSignatureTest {
         Files.writeString(dir.resolve("bad.pub"), "bm90IGEga2V5\n");
         final IOException e = assertThrows(IOException.class, () -> CommandSignature.readPublic(dir.resolve("bad.pub")));
         assertTrue(e.getMessage().contains("not an Ed25519 public key"), e.getMessage());
+    }
+
+    @Test
+    void shouldNeverLetAReaderOfTheOldKeyFileSeeTheNewKey(@TempDir final Path dir) throws IOException {
+        final Path key = dir.resolve("engine.key");
+        Files.writeString(key, "an old key, mode 0644\n");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        final KeyPair pair = CommandSignature.generate();
+        try (java.nio.channels.FileChannel reader = java.nio.channels.FileChannel.open(key)) {
+            CommandSignature.write(pair, key); // 'vigil keys generate --force'
+
+            final java.nio.ByteBuffer seen = java.nio.ByteBuffer.allocate(4096);
+            reader.read(seen, 0);
+            final String text = new String(seen.array(), 0, seen.position(), StandardCharsets.US_ASCII);
+            assertFalse(text.contains(java.util.Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded())),
+                    "the new private key was readable through the old file: " + text);
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+        assertArrayEquals(pair.getPrivate().getEncoded(), CommandSignature.readPrivate(key).getEncoded());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("engine.key", "engine.key.pub"), left.map(p -> p.getFileName().toString()).sorted()
+                    .toList(), "no temporary file is left");
+        }
     }
 }
