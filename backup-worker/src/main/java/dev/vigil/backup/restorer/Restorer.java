@@ -117,21 +117,25 @@ public final class Restorer {
             // place), gets the snapshot's root's
             final boolean made = !Files.exists(target);
             final Path root = Files.createDirectories(target).toRealPath();
+            run.take(root);
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
             }
             run.dir(root, "", BlobId.parse(snapshot.tree()), made);
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
+            // deepest first: while one is given its owner, every directory above it is still the restore's alone
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
                 try {
                     run.metadata(d.getKey(), d.getValue());
+                    run.taken.remove(d.getKey());
                 } catch (IOException e) {
                     // one directory's mode or time (not its owner's, say), not the others'
                     run.warnings.add(FileNames.shown(d.getKey()) + ": mode, owner or time not restored: "
                             + IoErrors.reason(e));
                 }
             }
+            run.giveBack();
             if ((made || options.overwrite() || options.resume()) && options.include().isEmpty()
                     && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
@@ -150,6 +154,7 @@ public final class Restorer {
         } finally {
             pool.shutdownNow();
             run.removeTemps();
+            run.giveBack();
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException exiting) {
@@ -178,6 +183,12 @@ public final class Restorer {
         final java.util.Set<String> found = new java.util.HashSet<>();
         /** Temporary files of overwrites not yet renamed into place. */
         final TemporaryFiles temps = new TemporaryFiles();
+
+        /**
+         * Directories of the target taken from another user for the restore, with their owner, group and mode before,
+         * in the order taken (parents first). Walker thread only.
+         */
+        final Map<Path, int[]> taken = new java.util.LinkedHashMap<>();
 
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
@@ -291,6 +302,7 @@ public final class Restorer {
                     switch (n.type()) {
                         case DIR -> {
                             final boolean fresh = directory(p);
+                            take(p);
                             if (!exists || options.resume()) {
                                 dirs.add(Map.entry(p, n));
                             }
@@ -307,6 +319,51 @@ public final class Restorer {
                 } catch (IOException e) {
                     // this entry (a directory: with what it holds), not the restore: restic goes on too
                     failed.add("/" + FileNames.display(r) + ": cannot write: " + IoErrors.reason(e));
+                }
+            }
+        }
+
+        /**
+         * As root, a directory of the target that another user owns or may write (root's sticky ones aside: only
+         * what is theirs in it can be renamed) is taken (owner root, mode 0700)
+         * before anything is written in it, and given back at the end. Its owner could otherwise rename a directory
+         * of it away and put a link to /etc in its place while the restore runs, and every file written below, as
+         * root, with the snapshot's owner and mode, would land in /etc. Paths are resolved again at each write; the
+         * directories above this one are the restore's own or taken already, so once it is taken no one else can
+         * change what its names lead to.
+         */
+        void take(final Path dir) throws IOException {
+            if (!ROOT) {
+                return; // a restore as a user can only write where that user may: nothing to gain by misleading it
+            }
+            final Map<String, Object> a = Files.readAttributes(dir, "unix:uid,gid,mode", LinkOption.NOFOLLOW_LINKS);
+            final int uid = (Integer) a.get("uid");
+            final int mode = (Integer) a.get("mode");
+            // others may write in a sticky directory of root's (/tmp), but not rename or remove what is not theirs
+            if (uid == 0 && ((mode & 0022) == 0 || (mode & 01000) != 0)) {
+                return;
+            }
+            // the owner first: once it is root, its former owner can no longer change the mode back
+            Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
+            taken.putIfAbsent(dir, new int[] {uid, (Integer) a.get("gid"), mode & 07777});
+        }
+
+        /** Gives the directories taken and not given the snapshot's metadata their owner and mode back, deepest first. */
+        void giveBack() {
+            final List<Map.Entry<Path, int[]>> back = new ArrayList<>(taken.entrySet());
+            taken.clear();
+            for (int i = back.size() - 1; i >= 0; i--) {
+                final Path dir = back.get(i).getKey();
+                final int[] was = back.get(i).getValue();
+                try {
+                    Files.setAttribute(dir, "unix:uid", was[0], LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(dir, "unix:gid", was[1], LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(dir, "unix:mode", was[2], LinkOption.NOFOLLOW_LINKS); // after chown, which may clear bits
+                } catch (IOException e) {
+                    warnings.add(FileNames.shown(dir) + ": owner or mode not given back after the restore: "
+                            + IoErrors.reason(e));
                 }
             }
         }
