@@ -31,7 +31,8 @@ public final class WorkerConfig extends CommonConfig {
             + "on and finished); must survive restarts.";
     public static final String PUBLIC_KEY_CONFIG = "worker.command.public.key.file";
     private static final String PUBLIC_KEY_DOC = "Ed25519 public key file of the decision engine; commands without a "
-            + "valid signature by it are rejected.";
+            + "valid signature by it are rejected. A file every user may write is refused: any of them could put "
+            + "their own key there.";
     public static final String ALLOWED_ROOTS_CONFIG = "worker.restore.allowed.roots";
     private static final String ALLOWED_ROOTS_DOC = "Directories restores may write into (besides a dataset's own path, "
             + "which needs overwrite=true). Targets are checked after resolving symlinks.";

@@ -21,7 +21,9 @@ import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,12 +89,25 @@ public final class WorkerService implements AutoCloseable {
     private final FileChannel stateLock;
 
     private static PublicKey publicKey(final WorkerConfig config) {
+        final Path file = Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG));
+        final PublicKey key;
         try {
-            return CommandSignature.readPublic(Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG)));
+            key = CommandSignature.readPublic(file);
         } catch (IOException e) {
             // a wrong or missing key is configuration: the command exits 3 and names the key to fix
             throw new ConfigException(e.getMessage() + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
         }
+        // whoever can replace the key can sign every command this worker runs (restores over live data included)
+        try {
+            if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigException(file + ": writable by every user of this host: any of them could put their "
+                        + "own key there and sign commands this worker runs; 'chmod o-w " + file + "' ("
+                        + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // read just now; not a POSIX file system: its own access control is all there is
+        }
+        return key;
     }
 
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {

@@ -115,4 +115,21 @@ class WorkerConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(dir.resolve("none.properties")))
                 .getMessage().endsWith("cannot read: no such file or directory"));
     }
+
+    @Test
+    void shouldRefuseToStartWithAPublicKeyEveryUserOfTheHostCanReplace() throws Exception {
+        final Path key = dir.resolve("engine.key");
+        dev.vigil.schemas.security.CommandSignature.write(dev.vigil.schemas.security.CommandSignature.generate(), key);
+        final Path pub = dev.vigil.schemas.security.CommandSignature.publicFileFor(key);
+        Files.setPosixFilePermissions(pub, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        final java.util.Map<String, String> m = new java.util.HashMap<>(java.util.Map.of(
+                "bootstrap.servers", "127.0.0.1:1", "worker.state.dir", dir.resolve("state").toString(),
+                "worker.command.public.key.file", pub.toString()));
+
+        final String message = assertThrows(ConfigException.class, () -> WorkerService.start(new WorkerConfig(m)))
+                .getMessage();
+
+        assertTrue(message.contains("engine.key.pub: writable by every user") && message.contains(
+                WorkerConfig.PUBLIC_KEY_CONFIG), message);
+    }
 }
