@@ -128,6 +128,9 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /** The largest key file read: one holds a few hundred bytes of JSON. */
+    private static final long MAX_KEY_FILE = 64 << 10;
+
     /**
      * Opens a repository and loads its index.
      *
@@ -151,6 +154,12 @@ public final class Repository implements AutoCloseable {
             final List<String> unreadable = new java.util.ArrayList<>();
             String configRefused = null;
             for (final FileInfo f : keys) {
+                if (f.size() > MAX_KEY_FILE) {
+                    // anyone who can write to the store can put one there: loaded whole, it ended the process (an
+                    // OutOfMemoryError, the worker's loop with it, for every dataset) before the real key was tried
+                    unreadable.add(f.handle() + ": " + f.size() + " bytes, not a key file (those are under 1 KiB)");
+                    continue;
+                }
                 final MasterKey key;
                 try {
                     key = KeyFile.parse(backend.load(f.handle()), f.handle().toString()).open(password,

@@ -207,4 +207,28 @@ class RepositoryKeysTest {
             assertThrows(RepositoryLockedException.class, () -> RepoLock.acquire(backup, false, Clock.systemUTC()));
         }
     }
+
+    @Test
+    void shouldSkipAKeyFileOfGigabytesPlantedInTheStoreInsteadOfLoadingIt() throws Exception {
+        final Path dir = tmp.resolve("repo");
+        final String own;
+        try (Repository repo = TestRepos.create(dir)) {
+            own = repo.keyName();
+        }
+        final Path keys = dir.resolve("keys");
+        final Path aside = Files.move(keys.resolve(own), tmp.resolve(own));
+        // sparse: 3 GiB that take no room, more than an array can hold
+        try (java.io.RandomAccessFile huge = new java.io.RandomAccessFile(keys.resolve("0".repeat(64)).toFile(), "rw")) {
+            huge.setLength(3L << 30);
+        }
+
+        final WrongPasswordException e = assertThrows(WrongPasswordException.class,
+                () -> Repository.open(new LocalBackend(dir, false), TestRepos.PASSWORD));
+
+        assertTrue(e.getMessage().contains("3221225472 bytes, not a key file"), e.getMessage());
+        Files.move(aside, keys.resolve(own));
+        try (Repository repo = Repository.open(new LocalBackend(dir, false), TestRepos.PASSWORD)) {
+            assertEquals(own, repo.keyName());
+        }
+    }
 }
