@@ -298,12 +298,20 @@ public final class CommandExecutor {
             final Snapshot s = sources.get(0);
             final Path target = Path.of(cmd.getTarget() == null ? config.dataset(cmd.getDataset(), "path")
                     : cmd.getTarget());
+            // The target was checked when the command came and is written now, once the repository is open: a
+            // directory of its path swapped for a link meanwhile (by a user who may write in an allowed root) would
+            // take the restore where the link points. Checked again, and restored into the path it resolves to now.
+            final String moved = refuse(cmd);
+            if (moved != null) {
+                return Outcome.rejected(moved + " (checked again as the restore began)");
+            }
+            final Path into = TargetGuard.real(target);
             final AtomicLong done = new AtomicLong();
             progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
             final Restorer restorer = new Restorer(repo);
             final RestoreOptions options = new RestoreOptions(List.copyOf(cmd.getPaths()), cmd.getOverwrite(),
                     threads(), cmd.getMissingOnly());
-            Restorer.Result r = restorer.restore(s, target, afterAKill ? resumed(options) : options, done);
+            Restorer.Result r = restorer.restore(s, into, afterAKill ? resumed(options) : options, done);
             long files = r.files();
             long bytes = r.bytes();
             long kept = r.kept();
@@ -317,7 +325,7 @@ public final class CommandExecutor {
             for (int i = 1; i < sources.size() && !missing.isEmpty(); i++) {
                 final RestoreOptions paths = new RestoreOptions(missing, cmd.getOverwrite(), threads(),
                         cmd.getMissingOnly());
-                r = restorer.restore(sources.get(i), target, afterAKill ? resumed(paths) : paths, done);
+                r = restorer.restore(sources.get(i), into, afterAKill ? resumed(paths) : paths, done);
                 if (r.files() + r.kept() > 0) {
                     older.add(sources.get(i).shortId());
                 }

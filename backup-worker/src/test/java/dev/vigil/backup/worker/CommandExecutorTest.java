@@ -1,0 +1,63 @@
+package dev.vigil.backup.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.backup.app.WorkerConfig;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.CommandStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executor against a real repository and real directories. */
+class CommandExecutorTest {
+    @TempDir
+    Path dir;
+
+    private BackupCommand.Builder command(final Action action) {
+        return BackupCommand.newBuilder().setId(UUID.randomUUID().toString()).setHost("h").setTime(Instant.now())
+                .setDataset("ds").setAction(action);
+    }
+
+    @Test
+    void shouldCheckTheRestoreTargetAgainWhenItWritesNotOnlyWhenTheCommandCame() throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("data")).resolve("f.txt"), "x");
+        Files.writeString(dir.resolve("pw"), "pw\n");
+        final Path roots = Files.createDirectories(dir.resolve("restores"));
+        final Path alice = Files.createDirectories(roots.resolve("alice")); // say, a user's, who may rename it
+        final Path outside = Files.createDirectories(dir.resolve("etc"));
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", dir.resolve("data").toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.restore.allowed.roots", roots.toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+        final BackupCommand restore = command(Action.RESTORE).setTarget(alice.resolve("x").toString()).build();
+        assertNull(executor.refuse(restore));
+
+        // between the check and the restore, alice's directory becomes a link to a place outside the roots
+        Files.move(alice, roots.resolve("alice.old"));
+        Files.createSymbolicLink(alice, outside);
+        final Outcome o = executor.execute(restore, p -> { });
+
+        try (Stream<Path> in = Files.list(outside)) {
+            assertEquals(List.of(), in.toList(), "the restore wrote where the link points: " + o.message());
+        }
+        assertEquals(CommandStatus.REJECTED, o.status());
+        assertTrue(o.message().contains("outside the allowed roots"), o.message());
+    }
+}
