@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SystemLimitException;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serde for a generated Avro record type in single-object encoding.
@@ -24,9 +26,54 @@ import org.apache.kafka.common.serialization.Serializer;
  * whose fingerprint nobody knows, or whose body does not decode, throws a {@link
  * SerializationException} saying which; Kafka Streams then routes it to the dead-letter topic.
  *
+ * <p>Lengths a message claims are bounded ({@link #MAX_LENGTH}, {@link #MAX_ITEMS}): Avro allocates a string,
+ * bytes, array or map of the claimed size before reading it, so without a bound 39 bytes on any topic claiming
+ * a 2 GiB string stopped the service that read them with an {@code OutOfMemoryError}.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+    /** Longest string or bytes value a message may claim: twice the largest record Vigil writes (8 MiB). */
+    public static final int MAX_LENGTH = 16 << 20;
+    /** Most items an array or map of a message may claim (path lists of file activity are the longest). */
+    public static final int MAX_ITEMS = 1 << 20;
+
+    static {
+        // Avro reads its limits when SystemLimitException is first loaded; an operator's own -D wins.
+        limit(SystemLimitException.MAX_STRING_LENGTH_PROPERTY, MAX_LENGTH);
+        limit(SystemLimitException.MAX_BYTES_LENGTH_PROPERTY, MAX_LENGTH);
+        limit(SystemLimitException.MAX_COLLECTION_LENGTH_PROPERTY, MAX_ITEMS);
+        if (!bounded()) {
+            // Avro was used before this class (a test, a tool): make it read the properties again
+            try {
+                final java.lang.reflect.Method reset = SystemLimitException.class.getDeclaredMethod("resetLimits");
+                reset.setAccessible(true);
+                reset.invoke(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // said below
+            }
+        }
+        if (!bounded()) {
+            LoggerFactory.getLogger(AvroSerde.class).warn("Avro decoded before Vigil could bound the lengths a message "
+                    + "may claim: a malformed record can exhaust the heap of this process");
+        }
+    }
+
+    private static boolean bounded() {
+        try {
+            SystemLimitException.checkMaxStringLength(Integer.MAX_VALUE - 8L); // Avro's default: unbounded
+            return false;
+        } catch (SystemLimitException expected) {
+            return true;
+        }
+    }
+
+    private static void limit(final String property, final int value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Integer.toString(value));
+        }
+    }
+
     private final Class<T> type;
     private final Schema schema;
     private final BinaryMessageEncoder<T> encoder;

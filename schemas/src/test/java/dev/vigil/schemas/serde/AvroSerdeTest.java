@@ -110,4 +110,38 @@ class AvroSerdeTest {
                 () -> serde.deserialize("metrics", truncated));
         assertTrue(corrupt.getMessage().startsWith("corrupt MetricSample"), corrupt.getMessage());
     }
+
+    @Test
+    void shouldRefuseAMessageThatClaimsAStringOrMapOfGigabytesWithoutAllocatingIt() {
+        final AvroSerde<MetricSample> serde = AvroSerde.of(MetricSample.class);
+        final byte[] good = serde.serialize("metrics", SAMPLE);
+        // After the 10-byte header comes the id "m1": its length 2 (zigzag 0x04), then its two bytes.
+        final byte[] hugeId = claim(good, 10, 3, (1L << 31) - 100);
+        final SerializationException string = assertThrows(SerializationException.class,
+                () -> serde.deserialize("metrics", hugeId));
+        assertTrue(string.getMessage().startsWith("corrupt MetricSample on topic metrics: String length 2147483548 "
+                + "exceeds maximum allowed"), string.getMessage());
+        // Last come the attributes map, one block of 1 item ("cpu" -> "0") and the end marker 0, then imputed.
+        final int map = good.length - 1 - 1 - (1 + 1) - (1 + 3) - 1;
+        assertEquals(2, good[map], "the map's item count, zigzag 1");
+        final byte[] hugeMap = claim(good, map, 1, 1L << 30);
+        final SerializationException items = assertThrows(SerializationException.class,
+                () -> serde.deserialize("metrics", hugeMap));
+        assertTrue(items.getMessage().contains("Collection length 1073741824 exceeds the maximum allowed"),
+                items.getMessage());
+    }
+
+    /** @return bytes with the varint at [at, at + width) replaced by one that claims this length */
+    private static byte[] claim(final byte[] bytes, final int at, final int width, final long length) {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(bytes, 0, at);
+        long z = length << 1;
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.write((int) z);
+        out.write(bytes, at + width, bytes.length - at - width);
+        return out.toByteArray();
+    }
 }
