@@ -72,6 +72,7 @@ public final class IndexRebuilder {
     public Result rebuild() {
         try {
             final Map<String, List<PackedBlob>> packs = new LinkedHashMap<>();
+            repo.recordWrittenPacks(); // the packs that damaged ones' blobs move to go into the new index
             final List<String> unreadable = new ArrayList<>();
             final List<String> damaged = new ArrayList<>();
             final List<Handle> rewritten = new ArrayList<>();

@@ -47,7 +47,11 @@ final class PackerManager {
     private final ExecutorService writer;
     private final AtomicReference<Throwable> broken = new AtomicReference<>();
     private final AtomicLong bytesWritten = new AtomicLong();
-    private final Map<String, List<PackedBlob>> written = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The packs written since {@link #recordWritten()}, with their blobs, for prune and repair, which index them
+     * themselves. Not kept otherwise: a backup of many small files would hold an object per blob on top of the index.
+     */
+    private volatile Map<String, List<PackedBlob>> written;
     /**
      * Buffers of written packs, for the next packs: allocating 18 MiB per pack cost more than the data it held (new
      * memory to fault in, and a copy each time a young collection promoted a pack being filled).
@@ -144,7 +148,10 @@ final class PackerManager {
         spare.offer(pack.buffer()); // written: free for the next pack (dropped when enough are kept)
         bytesWritten.addAndGet(pack.length());
         index.add(pack.name(), pack.blobs());
-        written.put(pack.name(), pack.blobs());
+        final Map<String, List<PackedBlob>> record = written;
+        if (record != null) {
+            record.put(pack.name(), pack.blobs());
+        }
         for (final PackedBlob b : pack.blobs()) {
             pending.get(b.type()).remove(b.id());
         }
@@ -223,9 +230,17 @@ final class PackerManager {
         }
     }
 
-    /** @return every pack this manager wrote, with its blobs */
+    /** From now on, {@link #written()} lists the packs written (once called, later calls change nothing). */
+    synchronized void recordWritten() {
+        if (written == null) {
+            written = new ConcurrentHashMap<>();
+        }
+    }
+
+    /** @return every pack written since {@link #recordWritten()}, with its blobs; none before it was called */
     Map<String, List<PackedBlob>> written() {
-        return Map.copyOf(written);
+        final Map<String, List<PackedBlob>> record = written;
+        return record == null ? Map.of() : Map.copyOf(record);
     }
 
     /** @return bytes of packs and index files written so far */

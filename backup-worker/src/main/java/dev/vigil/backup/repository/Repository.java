@@ -421,7 +421,15 @@ public final class Repository implements AutoCloseable {
         packers.add(b.type(), b.id(), b.compressed(), b.rawLength(), sealed);
     }
 
-    /** @return every pack written through this repository object, with its blobs */
+    /**
+     * Makes {@link #writtenPacks()} list the packs written from now on (prune and repair index their own packs).
+     * Off by default: it holds every written blob's entry a second time, beside the index.
+     */
+    public void recordWrittenPacks() {
+        packers.recordWritten();
+    }
+
+    /** @return every pack written through this repository object since {@link #recordWrittenPacks()}, with its blobs */
     public Map<String, List<PackedBlob>> writtenPacks() {
         return packers.written();
     }

@@ -81,6 +81,7 @@ public final class Pruner {
                     + "for leftovers and delete data snapshots use; run 'vigil repo repair index' first");
         }
         final long writtenBefore = repo.bytesWritten();
+        repo.recordWrittenPacks(); // the new index names the packs repacking writes
         final Set<String> packsBefore = repo.writtenPacks().keySet();
         final Set<BlobId> used = new HashSet<>();
         final SnapshotStore store = new SnapshotStore(repo);
