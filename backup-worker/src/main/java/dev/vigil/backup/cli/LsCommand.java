@@ -1,5 +1,6 @@
 package dev.vigil.backup.cli;
 
+import com.fasterxml.jackson.databind.SequenceWriter;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
@@ -10,8 +11,9 @@ import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.snapshot.Tree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,8 @@ final class LsCommand extends RepoSubcommand {
     int run() throws Exception {
         try (Repository r = repo.open()) {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
-            final List<Map<String, Object>> rows = new ArrayList<>();
             final String prefix = path.replaceAll("^/+|/+$", "");
+            final Printer printer = new Printer();
             walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {
                 final String p = FileNames.display(raw);
                 // as ls shows it, or as the file system names it (restore --include takes both too)
@@ -57,22 +59,49 @@ final class LsCommand extends RepoSubcommand {
                     if (n.type() == NodeType.SYMLINK) {
                         row.put("target", FileNames.display(n.linkTarget()));
                     }
-                    rows.add(row);
+                    printer.print(row);
                 }
             });
-            if (!prefix.isEmpty() && rows.isEmpty()) {
+            if (!prefix.isEmpty() && printer.rows == 0) {
                 throw new dev.vigil.backup.BackupException("/" + prefix + ": not in snapshot " + s.shortId());
             }
-            if (json) {
-                printJson(rows);
-            } else {
-                for (final Map<String, Object> row : rows) {
-                    out.printf("%-7s %s %12d  %s  %s%s%n", row.get("type"), row.get("mode"), (Long) row.get("size"),
-                            row.get("mtime"), row.get("path"), row.containsKey("target") ? " -> " + row.get("target")
-                                    : "");
-                }
-            }
+            printer.finish();
             return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Prints each row as the walk meets it: a listing of millions of entries is not held in memory. The JSON array
+     * starts at the first row, so that a path not in the snapshot prints only the error document.
+     */
+    private final class Printer {
+        long rows;
+        private SequenceWriter array;
+
+        void print(final Map<String, Object> row) {
+            rows++;
+            if (!json) {
+                out.printf("%-7s %s %12d  %s  %s%s%n", row.get("type"), row.get("mode"), (Long) row.get("size"),
+                        row.get("mtime"), row.get("path"), row.containsKey("target") ? " -> " + row.get("target") : "");
+                return;
+            }
+            try {
+                if (array == null) {
+                    array = jsonArray();
+                }
+                array.write(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void finish() throws Exception {
+            if (array != null) {
+                array.close();
+                out.println();
+            } else if (json) {
+                printJson(List.of());
+            }
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.vigil.backup.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.NoRepositoryException;
 import dev.vigil.backup.RepositoryLockedException;
 import dev.vigil.backup.WrongPasswordException;
 import dev.vigil.backup.backend.LocalBackend;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -112,6 +115,14 @@ abstract class RepoSubcommand implements Callable<Integer> {
 
     void printJson(final Object value) throws Exception {
         out.println(Json.MAPPER.writeValueAsString(value));
+    }
+
+    /**
+     * @return a JSON array written to stdout one element at a time, as {@link #printJson} would print the whole list;
+     *     closing it ends the array (the caller ends the line)
+     */
+    SequenceWriter jsonArray() throws IOException {
+        return Json.MAPPER.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValuesAsArray(out);
     }
 
     /** Built on first use only: a mapper costs a few hundred ms of class loading, and most runs print text. */

@@ -1,0 +1,118 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The listing commands over a snapshot of many entries, each in a JVM of its own with a small heap: what they hold
+ * must not grow with the snapshot's entries (backup-worker/README.md, Memory).
+ */
+class ManyEntriesCommandTest {
+    private static final int DIRS = 100;
+    private static final int FILES_PER_DIR = 1000;
+    /** Enough for one directory's entries and the JVM's own; far less than 100,000 entries' worth. */
+    private static final String HEAP = "-Xmx32m";
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Writes a snapshot of {@link #DIRS} directories of {@link #FILES_PER_DIR} files each, trees only (the listing
+     * commands read no data), as a backup of such a tree would.
+     *
+     * @param seed the files' content ids and sizes
+     * @return the snapshot
+     */
+    private static Snapshot snapshotOfManyFiles(final Repository repo, final long seed) {
+        final Random random = new Random(seed);
+        final List<Node> dirs = new ArrayList<>();
+        for (int d = 0; d < DIRS; d++) {
+            final List<Node> files = new ArrayList<>();
+            for (int f = 0; f < FILES_PER_DIR; f++) {
+                final byte[] id = new byte[BlobId.LENGTH];
+                random.nextBytes(id);
+                files.add(new Node(String.format("file-%06d.log", f), NodeType.FILE, 0644, 1000, 1000,
+                        1_700_000_000_000_000_000L, 1_700_000_000_000_000_000L, d * FILES_PER_DIR + f, 1, 1,
+                        1024 + random.nextInt(1024), "", null, List.of(BlobId.wrap(id)), List.of()));
+            }
+            dirs.add(new Node(String.format("dir-%03d", d), NodeType.DIR, 0755, 1000, 1000, 0, 0, d, 1, 1, 0, "",
+                    save(repo, files), List.of(), List.of()));
+        }
+        final BlobId root = save(repo, dirs);
+        repo.flush();
+        return new SnapshotStore(repo).save(new Snapshot(null, Instant.now().toString(), Instant.now().toString(),
+                "host", "user", "ds", "/src", root.hex(), "FULL", null, null, false, null, null, null, null, null,
+                null, null, null));
+    }
+
+    private static BlobId save(final Repository repo, final List<Node> nodes) {
+        final byte[] tree = Tree.encode(nodes);
+        return repo.saveBlob(BlobType.TREE, tree, 0, tree.length).id();
+    }
+
+    /** @return the command's exit code; stdout in {@code out}, stderr in {@code out}.err */
+    private int run(final Path out, final String... args) throws Exception {
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-opens",
+                "java.base/sun.nio.fs=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                RepoMain.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--repo", dir.resolve("repo").toString(), "--password-file", dir.resolve("pw").toString()));
+        final Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                .redirectError(Path.of(out + ".err").toFile()).start();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("still running after 2 minutes: " + cmd);
+        }
+        return p.exitValue();
+    }
+
+    /** @return the lines of the file that start with the prefix */
+    private static long lines(final Path file, final String prefix) throws Exception {
+        try (Stream<String> s = Files.lines(file, StandardCharsets.UTF_8)) {
+            return s.filter(l -> l.startsWith(prefix)).count();
+        }
+    }
+
+    @Test
+    void shouldListASnapshotOfAHundredThousandFilesInASmallHeap() throws Exception {
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            snapshotOfManyFiles(repo, 1);
+        }
+        final Path out = dir.resolve("ls.txt");
+        assertEquals(0, run(out, "ls", "latest"), () -> read(out + ".err"));
+        assertEquals(DIRS + DIRS * FILES_PER_DIR, lines(out, ""));
+        final Path json = dir.resolve("ls.json");
+        assertEquals(0, run(json, "ls", "--json", "latest"), () -> read(json + ".err"));
+        assertEquals(DIRS + DIRS * FILES_PER_DIR, lines(json, "  \"path\" : "));
+    }
+
+    private static String read(final String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
