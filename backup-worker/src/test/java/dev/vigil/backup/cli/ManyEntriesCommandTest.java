@@ -40,13 +40,13 @@ class ManyEntriesCommandTest {
      * Writes a snapshot of {@link #DIRS} directories of {@link #FILES_PER_DIR} files each, trees only (the listing
      * commands read no data), as a backup of such a tree would.
      *
-     * @param seed the files' content ids and sizes
+     * @param seed the content ids and sizes of the first directory's files (the others' are always the same)
      * @return the snapshot
      */
     private static Snapshot snapshotOfManyFiles(final Repository repo, final long seed) {
-        final Random random = new Random(seed);
         final List<Node> dirs = new ArrayList<>();
         for (int d = 0; d < DIRS; d++) {
+            final Random random = new Random(d == 0 ? seed : -d);
             final List<Node> files = new ArrayList<>();
             for (int f = 0; f < FILES_PER_DIR; f++) {
                 final byte[] id = new byte[BlobId.LENGTH];
@@ -106,6 +106,25 @@ class ManyEntriesCommandTest {
         final Path json = dir.resolve("ls.json");
         assertEquals(0, run(json, "ls", "--json", "latest"), () -> read(json + ".err"));
         assertEquals(DIRS + DIRS * FILES_PER_DIR, lines(json, "  \"path\" : "));
+    }
+
+    @Test
+    void shouldDiffTwoSnapshotsOfAHundredThousandFilesInASmallHeap() throws Exception {
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        final Snapshot from;
+        final Snapshot to;
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            from = snapshotOfManyFiles(repo, 1);
+            to = snapshotOfManyFiles(repo, 2);
+        }
+        final Path out = dir.resolve("diff.txt");
+        assertEquals(0, run(out, "diff", from.id(), to.id()), () -> read(out + ".err"));
+        final List<String> lines = Files.readAllLines(out);
+        assertEquals(FILES_PER_DIR + 1, lines.size(), "the first directory's files changed, nothing else");
+        assertEquals("M  /dir-000/file-000000.log", lines.get(0));
+        assertEquals("M  /dir-000/file-000999.log", lines.get(FILES_PER_DIR - 1));
+        assertEquals(FILES_PER_DIR + " changes between " + from.shortId() + " and " + to.shortId(),
+                lines.get(FILES_PER_DIR));
     }
 
     private static String read(final String file) {
