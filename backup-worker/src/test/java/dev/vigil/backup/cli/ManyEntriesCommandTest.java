@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The listing commands over a snapshot of many entries, each in a JVM of its own with a small heap: what they hold
- * must not grow with the snapshot's entries (backup-worker/README.md, Memory).
+ * Commands over a snapshot of many entries, each in a JVM of its own with a small heap: what they hold must not grow
+ * with the snapshot's entries (backup-worker/README.md, Memory).
  */
 class ManyEntriesCommandTest {
     private static final int DIRS = 100;
@@ -44,7 +44,7 @@ class ManyEntriesCommandTest {
      * @return the snapshot
      */
     private static Snapshot snapshotOfManyFiles(final Repository repo, final long seed) {
-        final List<Node> dirs = new ArrayList<>();
+        final List<Node> tops = new ArrayList<>();
         for (int d = 0; d < DIRS; d++) {
             final Random random = new Random(d == 0 ? seed : -d);
             final List<Node> files = new ArrayList<>();
@@ -55,10 +55,14 @@ class ManyEntriesCommandTest {
                         1_700_000_000_000_000_000L, 1_700_000_000_000_000_000L, d * FILES_PER_DIR + f, 1, 1,
                         1024 + random.nextInt(1024), "", null, List.of(BlobId.wrap(id)), List.of()));
             }
-            dirs.add(new Node(String.format("dir-%03d", d), NodeType.DIR, 0755, 1000, 1000, 0, 0, d, 1, 1, 0, "",
+            tops.add(new Node(String.format("dir-%03d", d), NodeType.DIR, 0755, 1000, 1000, 0, 0, d, 1, 1, 0, "",
                     save(repo, files), List.of(), List.of()));
         }
-        final BlobId root = save(repo, dirs);
+        return snapshotOf(repo, save(repo, tops));
+    }
+
+    /** @return a new snapshot of that root tree, after writing the repository's packs */
+    private static Snapshot snapshotOf(final Repository repo, final BlobId root) {
         repo.flush();
         return new SnapshotStore(repo).save(new Snapshot(null, Instant.now().toString(), Instant.now().toString(),
                 "host", "user", "ds", "/src", root.hex(), "FULL", null, null, false, null, null, null, null, null,
@@ -125,6 +129,43 @@ class ManyEntriesCommandTest {
         assertEquals("M  /dir-000/file-000999.log", lines.get(FILES_PER_DIR - 1));
         assertEquals(FILES_PER_DIR + " changes between " + from.shortId() + " and " + to.shortId(),
                 lines.get(FILES_PER_DIR));
+    }
+
+    @Test
+    void shouldRestoreManyFilesWithoutHoldingOnToThemInASmallHeap() throws Exception {
+        // Paths of ~3,000 bytes (14 directories of 200-byte names), 8 of them with 1,000 files each: a restore that
+        // kept a little per file restored (its path) would need some 25 MB more than this heap for them.
+        final String long200 = "x".repeat(196);
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            // one 1 KB blob that every file holds: the restore writes each file, the repository stays small
+            final byte[] data = new byte[1024];
+            new Random(3).nextBytes(data);
+            final BlobId content = repo.saveBlob(BlobType.DATA, data, 0, data.length).id();
+            final List<Node> branches = new ArrayList<>();
+            for (int b = 0; b < 8; b++) {
+                final List<Node> files = new ArrayList<>();
+                for (int f = 0; f < FILES_PER_DIR; f++) {
+                    files.add(new Node(String.format("%04d", f) + long200, NodeType.FILE, 0644, 1000, 1000, 0, 0, f, 1,
+                            1, data.length, "", null, List.of(content), List.of()));
+                }
+                BlobId tree = save(repo, files);
+                for (int level = 0; level < 14; level++) {
+                    final String name = String.format("%02d%02d", b, level) + long200;
+                    tree = save(repo, List.of(new Node(name, NodeType.DIR, 0755, 1000, 1000, 0, 0, level, 1, 1, 0, "",
+                            tree, List.of(), List.of())));
+                }
+                branches.add(new Node("branch" + b, NodeType.DIR, 0755, 1000, 1000, 0, 0, b, 1, 1, 0, "", tree,
+                        List.of(), List.of()));
+            }
+            snapshotOf(repo, save(repo, branches));
+        }
+        final Path target = dir.resolve("t");
+        assertEquals(0, run(dir.resolve("restore.txt"), "restore", "latest", "--target", target.toString()),
+                () -> read(dir.resolve("restore.txt") + ".err"));
+        try (Stream<Path> files = Files.walk(target)) {
+            assertEquals(8 * FILES_PER_DIR, files.filter(Files::isRegularFile).count());
+        }
     }
 
     private static String read(final String file) {
