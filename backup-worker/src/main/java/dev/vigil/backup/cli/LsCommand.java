@@ -45,29 +45,39 @@ final class LsCommand extends RepoSubcommand {
             final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
             final String prefix = path.replaceAll("^/+|/+$", "");
             final Printer printer = new Printer();
-            walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {
-                final String p = FileNames.display(raw);
-                // as ls shows it, or as the file system names it (restore --include takes both too)
-                if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/") || raw.equals(prefix)
-                        || raw.startsWith(prefix + "/")) {
-                    final Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("path", "/" + p);
-                    row.put("type", n.type().name().toLowerCase());
-                    row.put("mode", String.format("%04o", n.mode()));
-                    row.put("size", n.size());
-                    row.put("mtime", Instant.EPOCH.plusNanos(n.mtimeNanos()).toString());
-                    if (n.type() == NodeType.SYMLINK) {
-                        row.put("target", FileNames.display(n.linkTarget()));
-                    }
-                    printer.print(row);
-                }
-            });
+            try {
+                list(r, s, prefix, printer);
+            } catch (RuntimeException e) {
+                // a tree that cannot be read halfway: what was listed stays a whole JSON array, the error follows
+                printer.close();
+                throw e;
+            }
             if (!prefix.isEmpty() && printer.rows == 0) {
                 throw new dev.vigil.backup.BackupException("/" + prefix + ": not in snapshot " + s.shortId());
             }
             printer.finish();
             return ExitCodes.OK;
         }
+    }
+
+    private static void list(final Repository r, final Snapshot s, final String prefix, final Printer printer) {
+        walk(r, BlobId.parse(s.tree()), "", (raw, n) -> {
+            final String p = FileNames.display(raw);
+            // as ls shows it, or as the file system names it (restore --include takes both too)
+            if (prefix.isEmpty() || p.equals(prefix) || p.startsWith(prefix + "/") || raw.equals(prefix)
+                    || raw.startsWith(prefix + "/")) {
+                final Map<String, Object> row = new LinkedHashMap<>();
+                row.put("path", "/" + p);
+                row.put("type", n.type().name().toLowerCase());
+                row.put("mode", String.format("%04o", n.mode()));
+                row.put("size", n.size());
+                row.put("mtime", Instant.EPOCH.plusNanos(n.mtimeNanos()).toString());
+                if (n.type() == NodeType.SYMLINK) {
+                    row.put("target", FileNames.display(n.linkTarget()));
+                }
+                printer.print(row);
+            }
+        });
     }
 
     /**
@@ -95,12 +105,20 @@ final class LsCommand extends RepoSubcommand {
             }
         }
 
+        /** Ends the listing: an empty JSON array when there was no row. */
         void finish() throws Exception {
+            if (array == null && json) {
+                printJson(List.of());
+            }
+            close();
+        }
+
+        /** Ends the JSON array if one was started. */
+        void close() throws IOException {
             if (array != null) {
                 array.close();
+                array = null;
                 out.println();
-            } else if (json) {
-                printJson(List.of());
             }
         }
     }

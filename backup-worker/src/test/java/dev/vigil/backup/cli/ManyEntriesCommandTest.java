@@ -1,6 +1,12 @@
 package dev.vigil.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.pack.BlobId;
@@ -165,6 +171,32 @@ class ManyEntriesCommandTest {
                 () -> read(dir.resolve("restore.txt") + ".err"));
         try (Stream<Path> files = Files.walk(target)) {
             assertEquals(8 * FILES_PER_DIR, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void shouldEndTheJsonListingItStartedWhenATreeCannotBeReadHalfway() throws Exception {
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            final Node file = new Node("f", NodeType.FILE, 0644, 1000, 1000, 0, 0, 1, 1, 1, 0, "", null, List.of(),
+                    List.of());
+            final BlobId lost = BlobId.wrap(new byte[BlobId.LENGTH]); // in no pack
+            snapshotOf(repo, save(repo, List.of(
+                    new Node("a", NodeType.DIR, 0755, 1000, 1000, 0, 0, 2, 1, 1, 0, "", save(repo, List.of(file)),
+                            List.of(), List.of()),
+                    new Node("b", NodeType.DIR, 0755, 1000, 1000, 0, 0, 3, 1, 1, 0, "", lost, List.of(), List.of()))));
+        }
+        final Path out = dir.resolve("ls.json");
+        assertEquals(1, run(out, "ls", "--json", "latest"), () -> read(out + ".err"));
+        // what was listed as one whole array, then the error document
+        final ObjectMapper mapper = new ObjectMapper();
+        try (JsonParser docs = mapper.createParser(out.toFile())) {
+            final JsonNode listed = mapper.readTree(docs);
+            assertEquals(List.of("/a", "/a/f", "/b"), listed.findValuesAsText("path"), listed.toString());
+            final JsonNode error = mapper.readTree(docs);
+            assertEquals(1, error.path("exitCode").asInt(), error.toString());
+            assertTrue(error.path("error").asText().startsWith("/b: "), error.toString());
+            assertNull(mapper.readTree(docs));
         }
     }
 
