@@ -204,7 +204,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server = null;
     }
 
-    private static int freePort(final int... avoid) {
+    static int freePort(final int... avoid) {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 final int candidate = socket.getLocalPort();

@@ -3,6 +3,7 @@ package dev.vigil.schemas.topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,8 @@ public final class TopicAdmin {
      * mismatch is reported for an operator to resolve.
      *
      * @param topics the topics, already prefixed
-     * @param replicationFactor for new topics; 0 means min(3, brokers)
+     * @param replicationFactor for new topics; 0 means min(3, brokers). With 3 or more, new topics also get
+     *     {@code min.insync.replicas=2}
      * @return one report per topic, in the given order
      */
     public List<Report> createOrCheck(final Collection<Topic<?, ?>> topics, final int replicationFactor) {
@@ -65,7 +67,13 @@ public final class TopicAdmin {
             final var existing = admin.listTopics().names().get();
             for (final Topic<?, ?> topic : topics) {
                 if (!existing.contains(topic.name())) {
-                    create.add(new NewTopic(topic.name(), topic.partitions(), rf).configs(topic.configs()));
+                    final Map<String, String> configs = new HashMap<>(topic.configs());
+                    if (rf >= 3) {
+                        // acks=all then means two copies: with the brokers' default (1), a record acknowledged by
+                        // a leader alone is lost with that leader's disk
+                        configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
+                    }
+                    create.add(new NewTopic(topic.name(), topic.partitions(), rf).configs(configs));
                 }
             }
             final List<String> created = new ArrayList<>();

@@ -1,0 +1,198 @@
+package dev.vigil.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A Kafka cluster of several KRaft nodes (each broker and controller) in this JVM, on loopback, with Kafka's own
+ * defaults for everything that concerns replication: {@code default.replication.factor} 1, internal topics
+ * (offsets, transactions) replicated 3 times, as on a cluster nobody tuned. For tests that need what one node cannot
+ * show: replication factors, a broker that stops. {@link EmbeddedKafkaBroker} is the one-node broker.
+ *
+ * <p>Not thread-safe; {@link #close()} is idempotent.
+ */
+public final class EmbeddedKafkaCluster implements AutoCloseable {
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Path dataDir;
+    private final int[] ports;
+    private final int[] controllerPorts;
+    private final KafkaRaftServer[] servers;
+
+    private EmbeddedKafkaCluster(final Path dataDir, final int nodes) {
+        this.dataDir = dataDir;
+        this.ports = new int[nodes];
+        this.controllerPorts = new int[nodes];
+        this.servers = new KafkaRaftServer[nodes];
+        final List<Integer> taken = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            ports[i] = EmbeddedKafkaBroker.freePort(taken.stream().mapToInt(Integer::intValue).toArray());
+            taken.add(ports[i]);
+            controllerPorts[i] = EmbeddedKafkaBroker.freePort(taken.stream().mapToInt(Integer::intValue).toArray());
+            taken.add(controllerPorts[i]);
+        }
+    }
+
+    /**
+     * Formats and starts the nodes, and waits until every broker has registered.
+     *
+     * @param dataDir where each node's log and metadata live ({@code node1}, {@code node2}, ...); created if missing
+     * @param nodes how many nodes, at least 1
+     * @return the running cluster
+     */
+    public static EmbeddedKafkaCluster start(final Path dataDir, final int nodes) {
+        final EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(dataDir.toAbsolutePath(), nodes);
+        final String clusterId = Uuid.randomUuid().toString();
+        try {
+            for (int node = 1; node <= nodes; node++) {
+                final KafkaConfig config = KafkaConfig.fromProps(cluster.properties(node), false);
+                cluster.format(node, config, clusterId);
+                cluster.servers[node - 1] = new KafkaRaftServer(config, Time.SYSTEM);
+            }
+            // together: a node's start-up returns once the controllers have a leader, which takes a majority of them
+            final List<CompletableFuture<Void>> started = new ArrayList<>();
+            for (final KafkaRaftServer server : cluster.servers) {
+                started.add(CompletableFuture.runAsync(server::startup));
+            }
+            CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
+                    .get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            cluster.awaitBrokers(nodes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cluster.close();
+            throw new IllegalStateException("interrupted while starting the cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            cluster.close();
+            throw new IllegalStateException("embedded Kafka cluster did not start within " + READY_TIMEOUT.toSeconds()
+                    + " s: " + e, e);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** @return every node's {@code 127.0.0.1:PORT}, joined by commas, for {@code bootstrap.servers} */
+    public String bootstrapServers() {
+        return IntStream.of(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
+    private Properties properties(final int node) {
+        final String voters = IntStream.range(0, ports.length)
+                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
+        final Path dir = dataDir.resolve("node" + node);
+        final Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", Integer.toString(node));
+        props.put("controller.quorum.voters", voters);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + ports[node - 1] + "," + CONTROLLER_LISTENER
+                + "://127.0.0.1:" + controllerPorts[node - 1]);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports[node - 1]);
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", dir.resolve("log").toString());
+        props.put("metadata.log.dir", dir.resolve("metadata").toString());
+        // fewer partitions of the internal topics than Kafka's 50: they are created at the first group or transaction
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
+        return props;
+    }
+
+    private void format(final int node, final KafkaConfig config, final String clusterId) {
+        final Path dir = dataDir.resolve("node" + node);
+        if (Files.exists(dir.resolve("metadata").resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
+            return;
+        }
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            Files.createDirectories(dir);
+            new Formatter()
+                    .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setNodeId(node)
+                    .setClusterId(clusterId)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .addDirectory(dir.resolve("log").toString())
+                    .addDirectory(dir.resolve("metadata").toString())
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("formatting Kafka storage in " + dir + " failed: " + e.getMessage()
+                    + "\n" + out.toString(StandardCharsets.UTF_8), e);
+        }
+    }
+
+    private void awaitBrokers(final int nodes) {
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        final long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == nodes) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    // not up yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("embedded Kafka cluster on " + bootstrapServers() + ": not all "
+                            + nodes + " brokers registered within " + READY_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the cluster", e);
+        }
+    }
+
+    /** Stops every node and waits for them; the data directories stay. */
+    @Override
+    public void close() {
+        // all at once: a node stopping on its own waits for a controller majority that the others took with them
+        final List<CompletableFuture<Void>> stopped = new ArrayList<>();
+        for (int i = 0; i < servers.length; i++) {
+            final KafkaRaftServer server = servers[i];
+            servers[i] = null;
+            if (server != null) {
+                stopped.add(CompletableFuture.runAsync(() -> {
+                    server.shutdown();
+                    server.awaitShutdown();
+                }));
+            }
+        }
+        CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new)).join();
+    }
+}
