@@ -14,6 +14,7 @@ import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,7 @@ public final class AnalyzerService implements AutoCloseable {
      *     (a {@link RetriableAnalyzerException}), or Kafka Streams is not RUNNING within it after that
      */
     public static AnalyzerService start(final AnalyzerConfig config) {
-        prepareTopics(config);
+        final Map<String, Object> internalTopics = prepareTopics(config);
         SchemaTopic.install(config.kafkaClientConfig(), config.topicPrefix());
         final String endpoint = config.getString(AnalyzerConfig.QUERY_ENDPOINT_CONFIG);
         QueryServer query = null;
@@ -103,8 +104,11 @@ public final class AnalyzerService implements AutoCloseable {
             throw new AnalyzerException("query endpoint " + endpoint + ": cannot listen: " + e.getMessage()
                     + " (set " + AnalyzerConfig.QUERY_ENDPOINT_CONFIG + ")", e);
         }
-        final KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config),
-                streamsProperties(config, query == null ? null : query.advertised()));
+        final Properties props = streamsProperties(config, query == null ? null : query.advertised());
+        if (!props.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) { // kafka.replication.factor wins
+            props.putAll(internalTopics);
+        }
+        final KafkaStreams streams = new KafkaStreams(AnalyzerTopology.build(config), props);
         final CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("Analyzer {}: {} -> {}", config.applicationId(), before, now);
@@ -139,7 +143,8 @@ public final class AnalyzerService implements AutoCloseable {
         return service;
     }
 
-    private static void prepareTopics(final AnalyzerConfig config) {
+    /** @return settings for the internal topics: the replication of the input topics ({@link TopicAdmin}) */
+    private static Map<String, Object> prepareTopics(final AnalyzerConfig config) {
         try (Admin admin = Admin.create(config.kafkaClientConfig())) {
             try {
                 // an unreachable cluster would otherwise keep the start silent for minutes (one admin timeout per try)
@@ -160,6 +165,8 @@ public final class AnalyzerService implements AutoCloseable {
                     LOG.warn("Topic {}: {}", report.topic(), report.detail());
                 }
             }
+            return new TopicAdmin(admin).streamsInternalTopics(Topics.METRICS.withPrefix(config.topicPrefix()).name(),
+                    Duration.ofMillis(config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG)));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.vigil.decision.tree.ModelChoice;
 import dev.vigil.schemas.serde.SchemaTopic;
 import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,6 +91,14 @@ public final class DecisionService implements AutoCloseable {
         final int partitions = partitions(client, prefix, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
         SchemaTopic.install(client, prefix);
         final Properties props = properties(config);
+        if (!props.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) { // kafka.replication.factor wins
+            try (Admin admin = Admin.create(client)) {
+                props.putAll(new TopicAdmin(admin).streamsInternalTopics(Topics.ANOMALIES.withPrefix(prefix).name(),
+                        config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG)));
+            } catch (KafkaException e) {
+                throw new DecisionException.Retriable("decision engine: " + e.getMessage(), e);
+            }
+        }
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.buildTopology(prefix, partitions, engine,
                 signer, clock, config.duration(DecisionConfig.TICK_INTERVAL_CONFIG), props), props);
         final CountDownLatch running = new CountDownLatch(1);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -93,6 +94,41 @@ public final class TopicAdmin {
             throw new KafkaException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new KafkaException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Kafka Streams settings that give the internal topics (changelogs, repartition topics) of an application the
+     * replication of a topic it reads. Streams' own default takes the brokers' {@code default.replication.factor},
+     * 1 unless the cluster sets it: then one broker down stops the application (its exactly-once transactions wait
+     * for that broker's changelog partitions) and that broker's disk takes the state with it.
+     *
+     * @param topic full name of a topic the application reads
+     * @param timeout how long the two calls may take, each
+     * @return {@code replication.factor} and {@code topic.min.insync.replicas}, for the application's properties
+     * @throws KafkaException when the topic cannot be described
+     */
+    public Map<String, Object> streamsInternalTopics(final String topic, final Duration timeout) {
+        try {
+            final TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            final ConfigEntry minInsync = admin.describeConfigs(List.of(resource)).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource)
+                    .get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            final Map<String, Object> settings = new HashMap<>();
+            settings.put("replication.factor", description.partitions().get(0).replicas().size());
+            if (minInsync != null) {
+                settings.put("topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInsync.value());
+            }
+            return settings;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while describing " + topic, e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot describe " + topic + " within " + timeout.toMillis() + " ms", e);
         }
     }
 
