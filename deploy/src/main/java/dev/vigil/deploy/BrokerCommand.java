@@ -35,7 +35,8 @@ final class BrokerCommand implements Callable<Integer> {
                 stopped.countDown();
             }, "vigil-broker-shutdown"));
             if (createTopics) {
-                TopicsCommand.createAll(broker.bootstrapServers(), "", 1, false, System.out);
+                TopicsCommand.createAll(Map.of("bootstrap.servers", broker.bootstrapServers()), "", 1, false,
+                        System.out);
             }
             System.out.println("Kafka broker ready on " + broker.bootstrapServers() + ", data in " + broker.dataDir()
                     + ". Ctrl-C stops it.");

@@ -11,9 +11,8 @@ final class Producers {
     private Producers() {
     }
 
-    static KafkaProducer<byte[], byte[]> bytes(final String bootstrap) {
-        final Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static KafkaProducer<byte[], byte[]> bytes(final Map<String, Object> client) {
+        final Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);

@@ -66,7 +66,7 @@ final class PublishCommand implements Runnable {
         <V extends SpecificRecord> int send(final Topic<String, V> topic, final V record, final String host)
                 throws Exception {
             final Topic<String, V> target = topic.withPrefix(kafka.topicPrefix);
-            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.bootstrapServer)) {
+            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.client())) {
                 final RecordMetadata sent = producer.send(new ProducerRecord<>(target.name(),
                         host.getBytes(StandardCharsets.UTF_8),
                         target.valueSerde().serializer().serialize(target.name(), record))).get(30, TimeUnit.SECONDS);
@@ -228,7 +228,7 @@ final class PublishCommand implements Runnable {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--topic: '" + topic
                         + "' is not a Vigil topic of prefix '" + kafka.topicPrefix + "'; one of " + names);
             }
-            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.bootstrapServer)) {
+            try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.client())) {
                 final RecordMetadata sent = producer.send(new ProducerRecord<>(topic,
                         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                         value.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);

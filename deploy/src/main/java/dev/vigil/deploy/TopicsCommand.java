@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,9 +33,9 @@ final class TopicsCommand implements Runnable {
      *
      * @return 0 when every topic exists and fits, 1 when one does not
      */
-    static int createAll(final String bootstrap, final String prefix, final int replicationFactor, final boolean json,
-                         final PrintStream out) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    static int createAll(final Map<String, Object> client, final String prefix, final int replicationFactor,
+                         final boolean json, final PrintStream out) throws Exception {
+        try (Admin admin = Admin.create(client)) {
             final List<TopicAdmin.Report> reports =
                     new TopicAdmin(admin).createOrCheck(Topics.all(prefix), replicationFactor);
             if (json) {
@@ -70,7 +69,7 @@ final class TopicsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return createAll(kafka.bootstrapServer, kafka.topicPrefix, replicationFactor, json, System.out);
+            return createAll(kafka.client(), kafka.topicPrefix, replicationFactor, json, System.out);
         }
     }
 

@@ -74,8 +74,7 @@ final class WatchCommand implements Callable<Integer> {
                 ? List.of(Stream.decisions, Stream.anomalies, Stream.results) : streams;
         final Map<String, Topic<?, ?>> byName = new LinkedHashMap<>();
         chosen.forEach(s -> byName.put(s.topic.withPrefix(kafka.topicPrefix).name(), s.topic.withPrefix(kafka.topicPrefix)));
-        final Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServer);
+        final Map<String, Object> props = new HashMap<>(kafka.client());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         long seen = 0;

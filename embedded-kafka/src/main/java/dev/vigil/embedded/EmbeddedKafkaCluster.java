@@ -30,23 +30,31 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A Kafka cluster of several KRaft nodes (each broker and controller) in this JVM, on loopback, with Kafka's own
  * defaults for everything that concerns replication: {@code default.replication.factor} 1, internal topics
  * (offsets, transactions) replicated 3 times, as on a cluster nobody tuned. For tests that need what one node cannot
- * show: replication factors, a broker that stops. {@link EmbeddedKafkaBroker} is the one-node broker.
+ * show: replication factors, a broker that stops. Each node also has a SASL_PLAINTEXT listener (mechanism PLAIN, user
+ * {@link #SASL_USER}, password {@link #SASL_PASSWORD}) for tests of client security settings.
+ * {@link EmbeddedKafkaBroker} is the one-node broker.
  *
  * <p>Not thread-safe; {@link #close()} is idempotent.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
+    /** The one user of the SASL listeners. */
+    public static final String SASL_USER = "vigil";
+    /** Its password. */
+    public static final String SASL_PASSWORD = "vigil-secret";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dataDir;
     private final int[] ports;
     private final int[] controllerPorts;
+    private final int[] saslPorts;
     private final KafkaRaftServer[] servers;
 
     private EmbeddedKafkaCluster(final Path dataDir, final int nodes) {
         this.dataDir = dataDir;
         this.ports = new int[nodes];
         this.controllerPorts = new int[nodes];
+        this.saslPorts = new int[nodes];
         this.servers = new KafkaRaftServer[nodes];
         final List<Integer> taken = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
@@ -54,6 +62,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             taken.add(ports[i]);
             controllerPorts[i] = EmbeddedKafkaBroker.freePort(taken.stream().mapToInt(Integer::intValue).toArray());
             taken.add(controllerPorts[i]);
+            saslPorts[i] = EmbeddedKafkaBroker.freePort(taken.stream().mapToInt(Integer::intValue).toArray());
+            taken.add(saslPorts[i]);
         }
     }
 
@@ -101,6 +111,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return IntStream.of(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     }
 
+    /** @return every node's SASL_PLAINTEXT listener, {@code 127.0.0.1:PORT}, joined by commas */
+    public String saslBootstrapServers() {
+        return IntStream.of(saslPorts).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+
     private Properties properties(final int node) {
         final String voters = IntStream.range(0, ports.length)
                 .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
@@ -109,11 +124,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(node));
         props.put("controller.quorum.voters", voters);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + ports[node - 1] + "," + CONTROLLER_LISTENER
-                + "://127.0.0.1:" + controllerPorts[node - 1]);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports[node - 1]);
+        final String clients = "PLAINTEXT://127.0.0.1:" + ports[node - 1] + ",SASL_PLAINTEXT://127.0.0.1:"
+                + saslPorts[node - 1];
+        props.put("listeners", clients + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPorts[node - 1]);
+        props.put("advertised.listeners", clients);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,"
+                + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "PLAIN");
+        props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain."
+                + "PlainLoginModule required username=\"" + SASL_USER + "\" password=\"" + SASL_PASSWORD + "\" user_"
+                + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", dir.resolve("log").toString());
         props.put("metadata.log.dir", dir.resolve("metadata").toString());

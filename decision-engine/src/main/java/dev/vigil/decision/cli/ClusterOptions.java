@@ -1,5 +1,7 @@
 package dev.vigil.decision.cli;
 
+import dev.vigil.schemas.config.CommandConfig;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -15,10 +17,14 @@ public final class ClusterOptions {
             description = "Prefix of every Vigil topic name (default: $VIGIL_TOPIC_PREFIX or none).")
     String topicPrefix;
 
-    /** @return client settings for this cluster */
+    @Option(names = CommandConfig.OPTION, paramLabel = "FILE", defaultValue = "${env:VIGIL_COMMAND_CONFIG}",
+            description = "Kafka client settings (security.protocol, ssl.*, sasl.*...) in the clients' properties "
+                    + "format, as Kafka's own tools take them (default: $VIGIL_COMMAND_CONFIG or none).")
+    Path commandConfig;
+
+    /** @return client settings for this cluster: --command-config's, bootstrap.servers and short timeouts */
     public Map<String, Object> client() {
-        final Map<String, Object> client = new HashMap<>();
-        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServer);
+        final Map<String, Object> client = new HashMap<>(CommandConfig.client(commandConfig, bootstrapServer));
         // Fail in seconds, not minutes, when the cluster is not there: an operator is waiting.
         client.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         client.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
