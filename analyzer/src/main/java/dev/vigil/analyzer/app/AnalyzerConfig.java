@@ -46,8 +46,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "output becomes visible to read_committed consumers at a commit: this bounds the latency from a "
             + "point to its anomaly.";
     public static final String STARTUP_TIMEOUT_MS_CONFIG = "startup.timeout.ms";
-    private static final String STARTUP_TIMEOUT_MS_DOC = "How long start-up waits for the Kafka cluster to answer, "
-            + "then for the Streams state RUNNING, in ms. A cluster that does not answer within a second is logged at "
+    private static final String STARTUP_TIMEOUT_MS_DOC = "How long start-up waits for the Kafka cluster to answer "
+            + "and its topics to be created or checked (tries included), then for the Streams state RUNNING, in ms. A cluster that does not answer within a second is logged at "
             + "WARN with bootstrap.servers; one that does not answer within this time fails the start (exit code 1).";
     public static final String QUERY_ENDPOINT_CONFIG = "query.endpoint";
     private static final String QUERY_ENDPOINT_DOC = "host:port of this instance's HTTP endpoint for interactive "

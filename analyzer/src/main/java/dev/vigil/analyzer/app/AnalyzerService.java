@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -145,6 +146,7 @@ public final class AnalyzerService implements AutoCloseable {
 
     /** @return settings for the internal topics: the replication of the input topics ({@link TopicAdmin}) */
     private static Map<String, Object> prepareTopics(final AnalyzerConfig config) {
+        final long started = System.nanoTime();
         try (Admin admin = Admin.create(config.kafkaClientConfig())) {
             try {
                 // an unreachable cluster would otherwise keep the start silent for minutes (one admin timeout per try)
@@ -159,8 +161,19 @@ public final class AnalyzerService implements AutoCloseable {
                 throw e.getCause() == null ? new RetriableAnalyzerException(message, null)
                         : new AnalyzerException(message, e.getCause());
             }
-            for (final TopicAdmin.Report report : createOrCheck(admin,
-                    TOPICS.stream().<Topic<?, ?>>map(t -> t.withPrefix(config.topicPrefix())).toList(), 0)) {
+            // the rest of the start-up time: the clients' own timeouts (a minute per call) would go far beyond it
+            final long timeout = config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG);
+            final long left = timeout - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            final List<TopicAdmin.Report> reports;
+            try {
+                reports = createOrCheck(admin, TOPICS.stream().<Topic<?, ?>>map(t -> t.withPrefix(config.topicPrefix()))
+                        .toList(), 0, Duration.ofMillis(Math.max(1, left)), timeout + " ms ("
+                        + AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG + ")");
+            } catch (TimeoutException e) {
+                // as when the cluster does not answer: it may do later (a supervisor restarts the service)
+                throw new RetriableAnalyzerException("analyzer " + config.applicationId() + ": " + e.getMessage(), e);
+            }
+            for (final TopicAdmin.Report report : reports) {
                 if (report.status() == TopicAdmin.Status.MISMATCH) {
                     LOG.warn("Topic {}: {}", report.topic(), report.detail());
                 }
@@ -181,16 +194,38 @@ public final class AnalyzerService implements AutoCloseable {
      */
     public static List<TopicAdmin.Report> createOrCheck(final Admin admin, final List<Topic<?, ?>> topics,
                                                         final int replicationFactor) {
+        return createOrCheck(admin, topics, replicationFactor, Duration.ofMinutes(1), "a minute");
+    }
+
+    /**
+     * {@link #createOrCheck(Admin, List, int)} within a time limit, tries and pauses included.
+     *
+     * @param timeout how long it may take in all
+     * @param limit what gave the time, for the message (e.g. "60000 ms (startup.timeout.ms)")
+     * @throws KafkaException the last try's error; when the time is up a {@link TimeoutException} that says so,
+     *     naming the setting
+     */
+    static List<TopicAdmin.Report> createOrCheck(final Admin admin, final List<Topic<?, ?>> topics,
+                                                 final int replicationFactor, final Duration timeout,
+                                                 final String limit) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        KafkaException telling = null; // the last error that is not the time running out, to name the cause
         for (int attempt = 1; ; attempt++) {
             try {
-                return new TopicAdmin(admin).createOrCheck(topics, replicationFactor);
+                return new TopicAdmin(admin).createOrCheck(topics, replicationFactor,
+                        Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (KafkaException e) {
-                if (attempt == 5) {
-                    throw e;
+                if (telling == null || !(e.getCause() instanceof TimeoutException)) {
+                    telling = e;
+                }
+                final long left = deadline - System.nanoTime();
+                if (attempt == 5 || left <= 0) {
+                    throw left > 0 ? e : new TimeoutException("topics not created or checked within " + limit + ": "
+                            + telling.getMessage(), telling.getCause());
                 }
                 LOG.info("Topics not ready yet ({}); trying again", e.getMessage());
                 try {
-                    Thread.sleep(1000L * attempt);
+                    TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.SECONDS.toNanos(attempt), left));
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw e;

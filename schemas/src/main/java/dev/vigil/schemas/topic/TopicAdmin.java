@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -53,7 +58,7 @@ public final class TopicAdmin {
 
     /**
      * Creates missing topics and checks existing ones. Existing topics are never altered: a
-     * mismatch is reported for an operator to resolve.
+     * mismatch is reported for an operator to resolve. Each call to the cluster takes the admin client's own timeout.
      *
      * @param topics the topics, already prefixed
      * @param replicationFactor for new topics; 0 means min(3, brokers). With 3 or more, new topics also get
@@ -61,11 +66,28 @@ public final class TopicAdmin {
      * @return one report per topic, in the given order
      */
     public List<Report> createOrCheck(final Collection<Topic<?, ?>> topics, final int replicationFactor) {
+        return createOrCheck(topics, replicationFactor, null);
+    }
+
+    /**
+     * {@link #createOrCheck(Collection, int)} within a time limit.
+     *
+     * @param topics the topics, already prefixed
+     * @param replicationFactor for new topics; 0 means min(3, brokers)
+     * @param timeout how long it may take in all, or null for the admin client's timeout per call
+     * @return one report per topic, in the given order
+     * @throws KafkaException when the cluster refused, or did not answer in time (a
+     *     {@link org.apache.kafka.common.errors.TimeoutException} cause)
+     */
+    public List<Report> createOrCheck(final Collection<Topic<?, ?>> topics, final int replicationFactor,
+                                      final Duration timeout) {
+        final Deadline deadline = new Deadline(timeout);
         try {
             final short rf = (short) (replicationFactor > 0 ? replicationFactor
-                    : Math.min(3, admin.describeCluster().nodes().get().size()));
+                    : Math.min(3, admin.describeCluster(new DescribeClusterOptions().timeoutMs(deadline.ms()))
+                            .nodes().get().size()));
             final List<NewTopic> create = new ArrayList<>();
-            final var existing = admin.listTopics().names().get();
+            final var existing = admin.listTopics(new ListTopicsOptions().timeoutMs(deadline.ms())).names().get();
             for (final Topic<?, ?> topic : topics) {
                 if (!existing.contains(topic.name())) {
                     final Map<String, String> configs = new HashMap<>(topic.configs());
@@ -78,7 +100,8 @@ public final class TopicAdmin {
                 }
             }
             final List<String> created = new ArrayList<>();
-            for (final var entry : admin.createTopics(create).values().entrySet()) {
+            for (final var entry : admin.createTopics(create, new CreateTopicsOptions().timeoutMs(deadline.ms()))
+                    .values().entrySet()) {
                 try {
                     entry.getValue().get();
                     created.add(entry.getKey());
@@ -88,12 +111,32 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return describeWhenVisible(topics, created);
+            return describeWhenVisible(topics, created, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new KafkaException("cannot create or check topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The end of a time limit, or none. */
+    private static final class Deadline {
+        private final Long end;
+
+        Deadline(final Duration timeout) {
+            this.end = timeout == null ? null : System.nanoTime() + timeout.toNanos();
+        }
+
+        /** @return the time left for one call, at least 1 ms, or null for the client's own timeout */
+        Integer ms() {
+            return end == null ? null
+                    : (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+        }
+
+        boolean passed(final long visibleDeadline) {
+            final long now = System.nanoTime();
+            return now > visibleDeadline || end != null && now > end;
         }
     }
 
@@ -134,16 +177,17 @@ public final class TopicAdmin {
 
     /**
      * New topics take a moment to reach every broker's metadata; until then describing them fails with
-     * UnknownTopicOrPartition, which is not an error here.
+     * UnknownTopicOrPartition, which is not an error here for 30 s (or until the deadline).
      */
-    private List<Report> describeWhenVisible(final Collection<Topic<?, ?>> topics, final List<String> created)
+    private List<Report> describeWhenVisible(final Collection<Topic<?, ?>> topics, final List<String> created,
+                                             final Deadline deadline)
             throws ExecutionException, InterruptedException {
-        final long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
+        final long visible = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
         while (true) {
             try {
-                return describe(topics, created);
+                return describe(topics, created, deadline);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || deadline.passed(visible)) {
                     throw e;
                 }
                 Thread.sleep(100);
@@ -151,12 +195,14 @@ public final class TopicAdmin {
         }
     }
 
-    private List<Report> describe(final Collection<Topic<?, ?>> topics, final List<String> created)
-            throws ExecutionException, InterruptedException {
+    private List<Report> describe(final Collection<Topic<?, ?>> topics, final List<String> created,
+                                  final Deadline deadline) throws ExecutionException, InterruptedException {
         final List<String> names = topics.stream().map(Topic::name).toList();
-        final Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        final Map<String, TopicDescription> descriptions = admin.describeTopics(names,
+                new DescribeTopicsOptions().timeoutMs(deadline.ms())).allTopicNames().get();
         final Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
-                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList(),
+                new DescribeConfigsOptions().timeoutMs(deadline.ms())).all().get();
         final List<Report> reports = new ArrayList<>();
         for (final Topic<?, ?> topic : topics) {
             final TopicDescription description = descriptions.get(topic.name());
