@@ -48,6 +48,10 @@ class CommandConfigIT {
 
     /** Runs a command on the SASL listener with the client file; returns what it printed. */
     private static String run(final String... args) {
+        return run(0, args);
+    }
+
+    private static String run(final int expectedExit, final String... args) {
         final String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--bootstrap-server";
@@ -63,7 +67,7 @@ class CommandConfigIT {
             cli.setErr(new PrintWriter(err));
             final int exit = cli.execute(all);
             final String out = captured.toString(StandardCharsets.UTF_8);
-            assertEquals(0, exit, String.join(" ", args) + ":\n" + out + err);
+            assertEquals(expectedExit, exit, String.join(" ", args) + ":\n" + out + err);
             return out;
         } finally {
             System.setOut(original);
@@ -79,5 +83,8 @@ class CommandConfigIT {
         run("datasets", "add", "docs", "--topic-prefix", "sasl.", "--host", "web-1", "--path", "/srv/docs",
                 "--repository", "/backup/docs");
         assertTrue(run("datasets", "list", "--topic-prefix", "sasl.").contains("docs"));
+        // no service runs here, so status says so (exit 1), having read the registry through SASL
+        final String status = run(1, "status", "--topic-prefix", "sasl.");
+        assertTrue(status.contains("docs") && status.contains("NO MEMBERS"), status);
     }
 }

@@ -29,7 +29,7 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A Kafka cluster of several KRaft nodes (each broker and controller) in this JVM, on loopback, with Kafka's own
  * defaults for everything that concerns replication: {@code default.replication.factor} 1, internal topics
- * (offsets, transactions) replicated 3 times, as on a cluster nobody tuned. For tests that need what one node cannot
+ * (offsets, transactions) replicated 3 times (as many as there are nodes, when fewer), as on a cluster nobody tuned. For tests that need what one node cannot
  * show: replication factors, a broker that stops. Each node also has a SASL_PLAINTEXT listener (mechanism PLAIN, user
  * {@link #SASL_USER}, password {@link #SASL_PASSWORD}) for tests of client security settings.
  * {@link EmbeddedKafkaBroker} is the one-node broker.
@@ -141,6 +141,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         // fewer partitions of the internal topics than Kafka's 50: they are created at the first group or transaction
         props.put("offsets.topic.num.partitions", "5");
         props.put("transaction.state.log.num.partitions", "5");
+        if (servers.length < 3) {
+            // Kafka's 3 replicas cannot be placed on fewer nodes: no group or transaction would ever work there
+            props.put("offsets.topic.replication.factor", Integer.toString(servers.length));
+            props.put("transaction.state.log.replication.factor", Integer.toString(servers.length));
+            props.put("transaction.state.log.min.isr", "1");
+        }
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.put("num.network.threads", "2");

@@ -1,6 +1,7 @@
 package dev.vigil.deploy.status;
 
 import dev.vigil.backup.cli.JsonUsageErrors;
+import dev.vigil.schemas.config.CommandConfig;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.file.Path;
@@ -42,6 +43,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value).")
     Path config;
 
+    @Option(names = CommandConfig.OPTION, paramLabel = "FILE", defaultValue = "${env:VIGIL_COMMAND_CONFIG}",
+            description = "Kafka client settings (security.protocol, ssl.*, sasl.*...) in the clients' properties "
+                    + "format, as every other command takes them (default: $VIGIL_COMMAND_CONFIG or none); "
+                    + "they win over --config's kafka.* keys.")
+    Path commandConfig;
+
     @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT", description = "Kafka broker(s); "
             + "overrides bootstrap.servers (default: the file's, else $VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092).")
     String bootstrapServer;
@@ -68,6 +75,13 @@ public final class StatusCommand implements Callable<Integer> {
             values.putAll(ConfigFile.read(config, StatusConfig.CONFIG));
         }
         CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
+        if (commandConfig != null) {
+            CommandConfig.client(commandConfig, "").forEach((key, value) -> {
+                if (!"bootstrap.servers".equals(key)) {
+                    values.put(CommonConfig.KAFKA_CLIENT_PREFIX + key, value);
+                }
+            });
+        }
         final StatusConfig settings = new StatusConfig(values);
         final Report report;
         try {
