@@ -41,5 +41,7 @@ class DemoIT {
         assertTrue(out.contains("byte-identical to before the loss"), out);
         // The repository it left behind is a real one: encrypted, with its format marker and packs.
         assertTrue(Files.isDirectory(dir.resolve("demo/repository")), "no repository written");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("demo/repository.password"))), "the password is its owner's");
     }
 }

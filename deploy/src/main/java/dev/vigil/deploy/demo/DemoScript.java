@@ -1,5 +1,6 @@
 package dev.vigil.deploy.demo;
 
+import dev.vigil.deploy.PrivateFiles;
 import dev.vigil.deploy.local.LocalStack;
 import dev.vigil.deploy.local.ServiceSettings;
 import dev.vigil.schemas.Action;
@@ -86,7 +87,7 @@ final class DemoScript {
         final Path keys = root.resolve("keys").resolve("decision-engine.key");
         CommandSignature.write(CommandSignature.generate(), keys);
         final Path password = root.resolve("repository.password");
-        Files.writeString(password, "demo-" + Ids.timeOrdered(Instant.now()) + "\n");
+        PrivateFiles.writeNew(password, "demo-" + Ids.timeOrdered(Instant.now()) + "\n");
         Files.createDirectories(root.resolve("restores"));
         final ServiceSettings s = ServiceSettings.empty().common(CommonConfig.HOST_NAME_CONFIG, host);
         s.worker().put("worker.datasets", DemoCommand.DATASET);

@@ -4,6 +4,7 @@ import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.backup.app.WorkerConfig;
 import dev.vigil.collector.app.CollectorConfig;
 import dev.vigil.decision.app.DecisionConfig;
+import dev.vigil.deploy.PrivateFiles;
 import dev.vigil.schemas.Criticality;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.config.CommonConfig;
@@ -13,7 +14,6 @@ import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,8 +151,7 @@ public final class LocalCommand implements Callable<Integer> {
         if (!Files.exists(password)) {
             final byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
-            Files.writeString(password, Base64.getEncoder().encodeToString(random) + "\n");
-            Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+            PrivateFiles.writeNew(password, Base64.getEncoder().encodeToString(random) + "\n");
         }
         final List<String> ids = new ArrayList<>(List.of(s.worker().getOrDefault("worker.datasets", "").split(",")));
         ids.removeIf(String::isBlank);
