@@ -32,6 +32,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** The consumer groups of the services, from the Admin API: state, members, and lag against the end offsets. */
 final class Groups {
+    /**
+     * A worker with a command waiting longer than this and no result (progress included) for as long is STALLED: it
+     * reports progress every few seconds while it works, so it is not running, or cannot reach Kafka.
+     */
+    static final Duration STALL = Duration.ofMinutes(5);
     /** Streams names each thread's consumer {@code <client id>-StreamThread-N-consumer}: one instance, N threads. */
     private static final String THREAD_SUFFIX = "-StreamThread-\\d+-consumer$";
 
@@ -105,9 +110,12 @@ final class Groups {
      * @param group its group
      * @param partition its partition of the commands topic
      * @param lagMax the most commands waiting that is OK
+     * @param lastHeard when the worker last published a result (progress included), or null when not within the
+     *     results read
+     * @param now the time of the report
      */
-    Report.Group worker(final String host, final String group, final TopicPartition partition, final long lagMax)
-            throws Exception {
+    Report.Group worker(final String host, final String group, final TopicPartition partition, final long lagMax,
+                        final Instant lastHeard, final Instant now) throws Exception {
         final Map<TopicPartition, OffsetAndMetadata> committed = committed(group);
         // never committed (no command done yet): it starts from the earliest record
         final long from = committed.containsKey(partition) ? committed.get(partition).offset()
@@ -116,8 +124,13 @@ final class Groups {
         final Waiting waiting = from >= end ? new Waiting(0, null) : commandsFor(host, partition, from, end);
         final Map<String, Report.Lag> lag = Map.of(partition.topic(), new Report.Lag(waiting.count(),
                 waiting.count()));
+        // a working worker reports progress every few seconds, so a command waiting long beside silence means
+        // nobody is taking them
+        final Instant stalledBefore = now.minus(STALL);
+        final boolean stalled = waiting.oldest() != null && waiting.oldest().isBefore(stalledBefore)
+                && (lastHeard == null || lastHeard.isBefore(stalledBefore));
         return new Report.Group("worker " + host, group, committed.isEmpty() ? "no offsets" : "by assignment", 0,
-                List.of(), lag, waiting.oldest(), verdict(lag, lagMax));
+                List.of(), lag, waiting.oldest(), stalled ? Report.STALLED : verdict(lag, lagMax));
     }
 
     /** Commands waiting for a worker: how many, and when the oldest was sent (null when none). */
@@ -144,8 +157,8 @@ final class Groups {
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.offset() < end && host.equals(r.key())) {
                         count++;
-                        // in offset order: the first is the oldest, the one a live worker would have taken first
-                        oldest = oldest == null ? Instant.ofEpochMilli(r.timestamp()) : oldest;
+                        final Instant sent = Instant.ofEpochMilli(r.timestamp());
+                        oldest = oldest == null || sent.isBefore(oldest) ? sent : oldest;
                     }
                 }
             }

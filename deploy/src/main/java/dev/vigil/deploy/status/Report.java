@@ -27,6 +27,7 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
     static final String OK = "OK";
     static final String LAGGING = "LAGGING";
     static final String NO_MEMBERS = "NO MEMBERS";
+    static final String STALLED = "STALLED";
     static final String PAST_RPO = "PAST RPO";
     static final String FAILING = "FAILING";
 
@@ -43,7 +44,8 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
      * @param lag per input topic
      * @param oldestWaiting a worker's: when the oldest command waiting for it was sent; null when none, and for the
      *     Streams apps
-     * @param verdict OK, LAGGING or NO MEMBERS
+     * @param verdict OK, LAGGING, NO MEMBERS, or STALLED (a worker: commands wait and it has reported nothing for
+     *     {@link Groups#STALL})
      */
     record Group(String service, String group, String state, int instances, List<String> hosts, Map<String, Lag> lag,
                  Instant oldestWaiting, String verdict) {

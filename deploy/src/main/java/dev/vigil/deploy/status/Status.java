@@ -55,6 +55,7 @@ final class Status {
         final String prefix = config.topicPrefix();
         final List<Report.Group> groups = new ArrayList<>();
         final Map<String, DatasetSpec> registry;
+        final List<Report.Dataset> datasets;
         final Admin admin = Admin.create(client);
         try {
             // first, whether the cluster answers at all: one clear error within TIMEOUT, not one per reader
@@ -66,17 +67,19 @@ final class Status {
             final String commands = Topics.COMMANDS.withPrefix(prefix).name();
             final int partitions = admin.describeTopics(List.of(commands)).allTopicNames().get().get(commands)
                     .partitions().size();
+            final Map<String, Instant> heard = new HashMap<>();
+            datasets = datasets(client, prefix, registry, since, now, heard);
             for (final String host : new TreeSet<>(registry.values().stream().map(DatasetSpec::getHost).toList())) {
                 groups.add(g.worker(host, config.workerGroup(host),
-                        new TopicPartition(commands, HostPartition.of(host, partitions)), config.lagMax()));
+                        new TopicPartition(commands, HostPartition.of(host, partitions)), config.lagMax(),
+                        heard.get(host), now));
             }
         } finally {
             // nothing is left to wait for: close() would otherwise wait on the metadata calls of a cluster not there
             admin.close(Duration.ZERO);
         }
         return new Report(now, String.join(",", config.getList(StatusConfig.BOOTSTRAP_SERVERS_CONFIG)), groups,
-                datasets(client, prefix, registry, since, now), proposals(client, prefix, config.proposalTtl()),
-                deadLetters(client, prefix, since, now));
+                datasets, proposals(client, prefix, config.proposalTtl()), deadLetters(client, prefix, since, now));
     }
 
     /** @return the client settings, bounded: an operator is waiting */
@@ -91,11 +94,12 @@ final class Status {
 
     /**
      * Results are read back to twice the largest RPO (at least {@code since}): a dataset without a success in that
-     * window is past its RPO whatever came before, and a 90-day topic is not read whole.
+     * window is past its RPO whatever came before, and a 90-day topic is not read whole. Fills {@code heard}: per
+     * host, the time of its worker's latest result.
      */
     private static List<Report.Dataset> datasets(final Map<String, Object> client, final String prefix,
                                                  final Map<String, DatasetSpec> registry, final Duration since,
-                                                 final Instant now) {
+                                                 final Instant now, final Map<String, Instant> heard) {
         final Duration largestRpo = Duration.ofSeconds(registry.values().stream()
                 .mapToLong(DatasetSpec::getRpoSeconds).max().orElse(0));
         final Duration window = largestRpo.multipliedBy(2).compareTo(since) > 0 ? largestRpo.multipliedBy(2) : since;
@@ -109,6 +113,7 @@ final class Status {
                 if (v == null) {
                     return;
                 }
+                heard.merge(v.getHost(), v.getTime(), (x, y) -> y.isAfter(x) ? y : x);
                 latest.computeIfAbsent(v.getDataset(), d -> new LinkedHashMap<>()).remove(v.getCommandId());
                 latest.get(v.getDataset()).put(v.getCommandId(), v);
                 if (v.getStatus() == CommandStatus.SUCCEEDED && Intent.isBackup(v.getAction())) {

@@ -136,6 +136,9 @@ class StatusCommandIT {
             // a command waiting on web-1's partition, with lag.max.records=0 in a --config file
             final String commands = Topics.COMMANDS.withPrefix(prefix).name();
             sendRaw(kafka, commands, HostPartition.of("web-1", Topics.COMMANDS.partitions()), "web-1", "command");
+            // one waiting on web-2's for 10 minutes, whose worker has reported nothing for 80: it is not running
+            sendRaw(kafka, commands, HostPartition.of("web-2", Topics.COMMANDS.partitions()),
+                    now.minus(10, ChronoUnit.MINUTES), "web-2", "command");
             final Path config = Files.writeString(dir.resolve("status.properties"), "bootstrap.servers="
                     + kafka.bootstrapServers() + "\ntopic.prefix=" + prefix + "\nlag.max.records=0\n");
             final Run lagging = vigil("status", "--config", config.toString(), "--json");
@@ -155,6 +158,8 @@ class StatusCommandIT {
             assertTrue(waiting.out().matches("(?s).*\n  worker web-1: \\d+ commands? waits?, the oldest for \\S+\n.*"),
                     waiting.out());
             assertEquals("OK", group(lag, "decision-engine").get("verdict").asText());
+            assertEquals("STALLED", group(lag, "worker web-2").get("verdict").asText());
+            assertTrue(waiting.out().contains("worker web-2 STALLED"), waiting.out());
         }
 
         // bad usage, a refused configuration, a cluster that is not there
@@ -249,10 +254,15 @@ class StatusCommandIT {
 
     private static void sendRaw(final TestKafka kafka, final String topic, final Integer partition, final String key,
                                 final String value) throws Exception {
+        sendRaw(kafka, topic, partition, null, key, value);
+    }
+
+    private static void sendRaw(final TestKafka kafka, final String topic, final Integer partition, final Instant time,
+                                final String key, final String value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientConfig(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(topic, partition, time == null ? null : time.toEpochMilli(),
+                    key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8))).get();
         }
     }
 
