@@ -10,8 +10,8 @@ import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.backend.Backend;
-import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.ForwardingBackend;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.pack.BlobId;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -130,14 +129,13 @@ class RestoreSwapTest {
     }
 
     /** A local store whose chosen packs cannot be read until it is opened. */
-    private static final class GatedBackend implements Backend {
-        final Backend inner;
+    private static final class GatedBackend extends ForwardingBackend {
         final CountDownLatch reached = new CountDownLatch(1);
         final CountDownLatch open = new CountDownLatch(1);
         volatile Set<String> gated = Set.of();
 
         GatedBackend(final Backend inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         void gate(final Set<String> packs) {
@@ -159,16 +157,6 @@ class RestoreSwapTest {
         }
 
         @Override
-        public String location() {
-            return inner.location();
-        }
-
-        @Override
-        public void save(final Handle handle, final byte[] data) throws IOException {
-            inner.save(handle, data);
-        }
-
-        @Override
         public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
             pass(handle);
             return inner.load(handle, offset, length);
@@ -178,26 +166,6 @@ class RestoreSwapTest {
         public byte[] load(final Handle handle) throws IOException {
             pass(handle);
             return inner.load(handle);
-        }
-
-        @Override
-        public List<FileInfo> list(final FileType type) throws IOException {
-            return inner.list(type);
-        }
-
-        @Override
-        public Optional<FileInfo> stat(final Handle handle) throws IOException {
-            return inner.stat(handle);
-        }
-
-        @Override
-        public void remove(final Handle handle) throws IOException {
-            inner.remove(handle);
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 }
