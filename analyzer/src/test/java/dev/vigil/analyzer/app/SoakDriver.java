@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.app;
 
 import dev.vigil.analyzer.detect.HostProcessor;
+import dev.vigil.analyzer.logs.DigitlessWords;
 import dev.vigil.analyzer.logseries.LogProcessor;
 import dev.vigil.analyzer.series.SeriesProcessor;
 import dev.vigil.schemas.LogRecord;
@@ -80,7 +81,7 @@ public final class SoakDriver {
                 }
                 if (t % (10 * MINUTE) == 0) {
                     // a template never seen: words without digits, a new one every ten minutes
-                    final String word = letters(templates++);
+                    final String word = DigitlessWords.of(templates++);
                     f.logs.pipeInput("h0-x", TopologyFixture.log("h0-x", t, "subsystem " + word + " entered state "
                             + word + "ing", Severity.INFO));
                     records++;
@@ -120,15 +121,5 @@ public final class SoakDriver {
                 }
             }
         }
-    }
-
-    private static String letters(final long n) {
-        final StringBuilder out = new StringBuilder();
-        long k = n;
-        do {
-            out.append((char) ('a' + k % 26));
-            k /= 26;
-        } while (k > 0);
-        return out.toString();
     }
 }

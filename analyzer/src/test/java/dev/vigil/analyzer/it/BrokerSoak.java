@@ -2,6 +2,7 @@ package dev.vigil.analyzer.it;
 
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
+import dev.vigil.analyzer.logs.DigitlessWords;
 import dev.vigil.embedded.EmbeddedKafkaBroker;
 import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
@@ -107,7 +108,7 @@ public final class BrokerSoak {
                         records += CONTAINERS + 2;
                     }
                     if (t % (10 * MINUTE) == 0) {
-                        final String word = word(templates++);
+                        final String word = DigitlessWords.of(templates++);
                         logs.send(new ProducerRecord<>(Topics.LOGS.name(), "h0-x", line("h0-x", at,
                                 "subsystem " + word + " entered state " + word + "ing")));
                         records++;
@@ -136,16 +137,6 @@ public final class BrokerSoak {
     private static LogRecord line(final String host, final Instant at, final String message) {
         return LogRecord.newBuilder().setId(UUID.randomUUID().toString()).setHost(host).setTime(at)
                 .setSource("/var/log/app.log").setMessage(message).setSeverity(Severity.INFO).build();
-    }
-
-    private static String word(final long n) {
-        final StringBuilder out = new StringBuilder();
-        long k = n;
-        do {
-            out.append((char) ('a' + k % 26));
-            k /= 26;
-        } while (k > 0);
-        return out.toString();
     }
 
     private static void awaitCommitted(final Admin admin, final String group) throws Exception {

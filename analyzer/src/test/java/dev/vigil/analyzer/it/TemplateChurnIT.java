@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
+import dev.vigil.analyzer.logs.DigitlessWords;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.LogRecord;
@@ -22,17 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class TemplateChurnIT {
 
-    /** @return a word without digits for {@code n} (a, b, ..., z, ba, ...): masking keeps it, so it makes a template */
-    private static String word(final long n) {
-        final StringBuilder out = new StringBuilder();
-        long k = n;
-        do {
-            out.append((char) ('a' + k % 26));
-            k /= 26;
-        } while (k > 0);
-        return out.toString();
-    }
-
     @Test
     void shouldGoOnMiningWhenLogTemplatesKeepAppearing(final TestKafka kafka) throws Exception {
         final String prefix = kafka.prefix();
@@ -45,7 +35,8 @@ class TemplateChurnIT {
             for (int i = 1; i <= 8000; i++) {
                 lines.add(LogRecord.newBuilder().setId("line-" + i).setHost("web-1").setSource("/var/log/app.log")
                         .setTime(start.plusMillis(i * 10L)).setSeverity(Severity.INFO)
-                        .setMessage("service " + word(i) + " request handler " + word(i * 7L) + " finished job " + i
+                        .setMessage("service " + DigitlessWords.of(i) + " request handler "
+                                + DigitlessWords.of(i * 7L) + " finished job " + i
                                 + " in " + i % 900 + " ms for user" + i).build());
             }
             final String logs = Topics.LOGS.withPrefix(prefix).name();

@@ -273,25 +273,14 @@ class TemplateMinerTest {
         assertEquals(b, miner.add("beta stopped now").templateId(), "same first text gives the same id again");
     }
 
-    /** @return a word without digits for {@code n} (a, b, ..., z, ba, ...) */
-    private static String word(final long n) {
-        final StringBuilder out = new StringBuilder();
-        long k = n;
-        do {
-            out.append((char) ('a' + k % 26));
-            k /= 26;
-        } while (k > 0);
-        return out.toString();
-    }
-
     @Test
     void shouldKeepItsStoredStateUnderTheLargestChangelogRecordEvictingTheLeastRecentlyMatched() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.defaults());
         String latest = null;
         for (int i = 1; i <= 8000; i++) {
             // a template never seen on every line: words without digits
-            latest = miner.add("service " + word(i) + " request handler " + word(7L * i) + " finished job " + i
-                    + " in " + i % 900 + " ms for user" + i).templateId();
+            latest = miner.add("service " + DigitlessWords.of(i) + " request handler " + DigitlessWords.of(7L * i)
+                    + " finished job " + i + " in " + i % 900 + " ms for user" + i).templateId();
         }
         final byte[] state = miner.toBytes();
         assertTrue(state.length <= TemplateMiner.MAX_STATE_BYTES, state.length + " bytes");
