@@ -7,6 +7,7 @@ import dev.vigil.analyzer.detect.HostProcessor;
 import dev.vigil.analyzer.logseries.LogProcessor;
 import dev.vigil.analyzer.series.SeriesProcessor;
 import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,15 +86,15 @@ public final class AnalyzerTopology {
                     config.series().expiryMillis()), SERIES);
             anomalyParents.add(SeriesProcessor.HOST);
             for (final StoreBuilder<?> store : HostProcessor.stores(config.series().detector(), persistent, cache)) {
-                topology.addStateStore(store, SeriesProcessor.HOST);
+                topology.addStateStore(changelogged(store), SeriesProcessor.HOST);
             }
         }
         for (final StoreBuilder<?> store : SeriesProcessor.stores(config.series(), persistent, cache,
                 config.getInt(AnalyzerConfig.DETECTOR_CACHE_MAX_CONFIG))) {
-            topology.addStateStore(store, SERIES);
+            topology.addStateStore(changelogged(store), SERIES);
         }
         for (final StoreBuilder<?> store : LogProcessor.stores(config.miner(), persistent, cache)) {
-            topology.addStateStore(store, LOGS_MINE);
+            topology.addStateStore(changelogged(store), LOGS_MINE);
         }
 
         // Sinks: results keyed by host (templates by template id), serdes from the topic catalogue.
@@ -102,6 +103,11 @@ public final class AnalyzerTopology {
         sink(topology, SeriesProcessor.FORECASTS, Topics.FORECASTS.withPrefix(prefix), SERIES);
         sink(topology, LogProcessor.TEMPLATES, Topics.LOG_TEMPLATES.withPrefix(prefix), LOGS_MINE);
         return topology;
+    }
+
+    /** Every store keeps its changelog near its live size: the segments roll so that the broker can compact them. */
+    private static StoreBuilder<?> changelogged(final StoreBuilder<?> store) {
+        return store.withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS);
     }
 
     private static void source(final Topology topology, final String name, final EventTimeExtractor eventTime,

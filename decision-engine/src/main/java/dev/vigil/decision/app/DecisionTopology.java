@@ -8,6 +8,7 @@ import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.decision.state.JsonSerde;
 import dev.vigil.schemas.topic.Topic;
+import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,12 +53,16 @@ public final class DecisionTopology {
                                          final CommandSigner signer, final Clock clock, final Duration tick,
                                          final Properties streamsConfig) {
         final StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsConfig)));
+        // changelog segments that roll, so that the broker compacts them (TopicAdmin.STORE_CHANGELOG_CONFIGS)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DatasetRouter.STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String())
+                .withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecideProcessor.DATASETS_STORE),
-                Serdes.String(), new JsonSerde<>(HostDatasets.class)));
+                Serdes.String(), new JsonSerde<>(HostDatasets.class))
+                .withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecideProcessor.STATE_STORE),
-                Serdes.String(), new JsonSerde<>(DatasetState.class)));
+                Serdes.String(), new JsonSerde<>(DatasetState.class))
+                .withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS));
 
         // The registry is keyed by dataset id: route each change to its host (and a removal to the host it left).
         final KStream<String, Trigger> datasets = source(builder, Topics.DATASETS.withPrefix(prefix), "datasets", true)

@@ -29,6 +29,17 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 /** Creates the catalogue's topics on a cluster, or checks that existing ones fit. */
 public final class TopicAdmin {
     private static final Duration VISIBLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * Topic settings of the analyzer's and the decision engine's state store changelogs (compacted topics). A broker
+     * compacts only the segments that have rolled, and Kafka's defaults roll one at 1 GiB or after 7 days: until
+     * then a changelog keeps every update of every key, and a restore reads them all. Rolling every hour (or at
+     * 64 MiB) lets compaction keep a changelog near its stores' live size. Streams' {@code topic.*} prefix would
+     * reach its repartition topics too, whose own segment.bytes (50 MiB) it would override: these are given per store.
+     */
+    public static final Map<String, String> STORE_CHANGELOG_CONFIGS = Map.of(
+            TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis()),
+            TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
     private final Admin admin;
 
     /** @param admin a connected admin client; the caller closes it */
