@@ -53,8 +53,9 @@ final class TopicsCommand implements Runnable {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create every Vigil topic that is missing and check the ones that exist.",
-                "Existing topics are never changed; a mismatch (too few partitions, wrong cleanup policy) is",
-                "reported and the exit code is 1."})
+                "Existing topics are never changed; a mismatch (too few partitions, wrong cleanup policy, fewer",
+                "replicas than new topics get, min.insync.replicas below 2 where new topics get 3 replicas) is",
+                "reported with the command that fixes it, and the exit code is 1."})
     static final class Create implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;

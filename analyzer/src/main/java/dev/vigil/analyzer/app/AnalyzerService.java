@@ -178,8 +178,33 @@ public final class AnalyzerService implements AutoCloseable {
                     LOG.warn("Topic {}: {}", report.topic(), report.detail());
                 }
             }
-            return new TopicAdmin(admin).streamsInternalTopics(Topics.METRICS.withPrefix(config.topicPrefix()).name(),
-                    Duration.ofMillis(config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG)));
+            final Map<String, Object> internal = new TopicAdmin(admin).streamsInternalTopics(
+                    Topics.METRICS.withPrefix(config.topicPrefix()).name(), Duration.ofMillis(timeout));
+            // as start() decides: kafka.replication.factor in the file wins
+            warnUnderReplicated(admin, config, config.kafkaClientConfig().containsKey(
+                    StreamsConfig.REPLICATION_FACTOR_CONFIG) ? config.kafkaClientConfig() : internal);
+            return internal;
+        }
+    }
+
+    /**
+     * Kafka Streams never changes an existing topic: internal topics created with fewer replicas (by default the
+     * brokers' default.replication.factor, 1, before the analyzer gave them its input's) stay so, and one broker
+     * down stops the analyzer. Nothing at start would say so.
+     */
+    private static void warnUnderReplicated(final Admin admin, final AnalyzerConfig config,
+                                            final Map<String, Object> internal) {
+        try {
+            final List<String> below = new TopicAdmin(admin).underReplicatedInternalTopics(config.applicationId(),
+                    internal, Duration.ofMillis(config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG)));
+            if (!below.isEmpty()) {
+                LOG.warn("Analyzer {}: internal topics below the replication of new ones (Kafka Streams never changes"
+                        + " an existing topic; README: Internal topics): {}", config.applicationId(),
+                        String.join(" | ", below));
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Analyzer {}: replication of the internal topics not checked: {}", config.applicationId(),
+                    e.getMessage());
         }
     }
 

@@ -91,13 +91,14 @@ public final class DecisionService implements AutoCloseable {
         final int partitions = partitions(client, prefix, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
         SchemaTopic.install(client, prefix);
         final Properties props = properties(config);
-        if (!props.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) { // kafka.replication.factor wins
-            try (Admin admin = Admin.create(client)) {
+        try (Admin admin = Admin.create(client)) {
+            if (!props.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) { // kafka.replication.factor wins
                 props.putAll(new TopicAdmin(admin).streamsInternalTopics(Topics.ANOMALIES.withPrefix(prefix).name(),
                         config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG)));
-            } catch (KafkaException e) {
-                throw new DecisionException.Retriable("decision engine: " + e.getMessage(), e);
             }
+            warnUnderReplicated(admin, props, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
+        } catch (KafkaException e) {
+            throw new DecisionException.Retriable("decision engine: " + e.getMessage(), e);
         }
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.buildTopology(prefix, partitions, engine,
                 signer, clock, config.duration(DecisionConfig.TICK_INTERVAL_CONFIG), props), props);
@@ -158,6 +159,27 @@ public final class DecisionService implements AutoCloseable {
         final ReadOnlyKeyValueStore<String, DatasetState> store = streams.store(StoreQueryParameters.fromNameAndType(
                 DecideProcessor.STATE_STORE, QueryableStoreTypes.<String, DatasetState>keyValueStore()));
         return store.get(dataset);
+    }
+
+    /**
+     * Kafka Streams never changes an existing topic: internal topics created with fewer replicas (by default the
+     * brokers' default.replication.factor, 1, before the engine gave them its input's) stay so, and one broker down
+     * stops the engine. Nothing at start would say so.
+     */
+    private static void warnUnderReplicated(final Admin admin, final Properties props, final Duration timeout) {
+        final String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+        try {
+            final List<String> below = new TopicAdmin(admin).underReplicatedInternalTopics(applicationId, props,
+                    timeout);
+            if (!below.isEmpty()) {
+                LOG.warn("Decision engine {}: internal topics below the replication of new ones (Kafka Streams never"
+                        + " changes an existing topic; README: Internal topics): {}", applicationId,
+                        String.join(" | ", below));
+            }
+        } catch (KafkaException e) {
+            LOG.warn("Decision engine {}: replication of the internal topics not checked: {}", applicationId,
+                    e.getMessage());
+        }
     }
 
     /** @return the Kafka Streams state */

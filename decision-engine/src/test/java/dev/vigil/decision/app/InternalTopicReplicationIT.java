@@ -2,6 +2,11 @@ package dev.vigil.decision.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import dev.vigil.embedded.EmbeddedKafkaCluster;
 import dev.vigil.schemas.security.CommandSignature;
@@ -10,12 +15,16 @@ import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * On a cluster of three brokers with Kafka's defaults (default.replication.factor 1), the engine's changelog and
@@ -49,6 +58,58 @@ class InternalTopicReplicationIT {
                         .toList()).all().get().forEach((resource, topicConfig) -> assertEquals("2",
                         topicConfig.get("min.insync.replicas").value(), resource.name()));
             }
+        }
+    }
+
+    @Test
+    void shouldWarnAtStartOfAnInternalTopicMadeWithOneReplicaBefore(@TempDir final Path dir) throws Exception {
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+        final Logger log = (Logger) LoggerFactory.getLogger(DecisionService.class);
+        final ListAppender<ILoggingEvent> seen = new ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(dir.resolve("kafka"), 3);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     cluster.bootstrapServers()))) {
+            new TopicAdmin(admin).createOrCheck(Topics.all("old."), 0);
+            // as Kafka Streams made it before the engine gave it its input's replication (the brokers' default, 1)
+            final String changelog = "old.vigil-decision-engine-host-datasets-changelog";
+            admin.createTopics(List.of(new NewTopic(changelog, Topics.ANOMALIES.partitions(), (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+            awaitOnEveryBroker(admin, changelog, Topics.ANOMALIES.partitions());
+            final DecisionConfig config = new DecisionConfig(Map.of(
+                    DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                    DecisionConfig.TOPIC_PREFIX_CONFIG, "old.",
+                    DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
+                    DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString()));
+            try (DecisionService engine = DecisionService.start(config)) {
+                final List<String> warnings = seen.list.stream().map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.contains("internal topics below")).toList();
+                assertEquals(1, warnings.size(), warnings.toString());
+                assertTrue(warnings.get(0).contains(changelog + ": replication factor 1, below 3: give each partition"
+                        + " 3 replicas with kafka-reassign-partitions.sh"), warnings.get(0));
+                assertFalse(warnings.get(0).contains("-dataset-state-changelog"), warnings.get(0));
+            }
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
+
+    /**
+     * A created topic reaches each broker's metadata a moment after the controller accepted it (half a second on a
+     * busy machine): until then the engine's check could miss it. Each broker creates its replicas' logs once it
+     * has the topic.
+     */
+    private static void awaitOnEveryBroker(final Admin admin, final String topic, final int partitions)
+            throws Exception {
+        final List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
+                .flatMap(dirs -> dirs.values().stream()).flatMap(dir -> dir.replicaInfos().keySet().stream())
+                .filter(partition -> partition.topic().equals(topic)).count() < partitions) {
+            assertTrue(System.nanoTime() < deadline, topic + " not on every broker within 30 s");
+            Thread.sleep(100);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,8 @@ public final class TopicAdmin {
 
     /**
      * Creates missing topics and checks existing ones. Existing topics are never altered: a
-     * mismatch is reported for an operator to resolve. Each call to the cluster takes the admin client's own timeout.
+     * mismatch is reported for an operator to resolve, with the command that resolves it when Kafka has one (fewer
+     * replicas than new topics get, or min.insync.replicas below 2 where new topics get 3 replicas). Each call to the cluster takes the admin client's own timeout.
      *
      * @param topics the topics, already prefixed
      * @param replicationFactor for new topics; 0 means min(3, brokers). With 3 or more, new topics also get
@@ -122,7 +124,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            return describeWhenVisible(topics, created, deadline);
+            return describeWhenVisible(topics, created, rf, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics", e);
@@ -187,16 +189,97 @@ public final class TopicAdmin {
     }
 
     /**
+     * The application's existing Kafka Streams internal topics (changelogs, repartition topics) that have fewer
+     * replicas, or a lower {@code min.insync.replicas}, than the application's settings give new ones. Kafka Streams
+     * never changes a topic that exists: one created with a single replica keeps it.
+     *
+     * @param applicationId the Streams application id, which starts the names of its internal topics
+     * @param streamsProperties the application's properties: {@code replication.factor} (-1, the brokers' default,
+     *     checks nothing) and {@code topic.min.insync.replicas}
+     * @param timeout how long each of the three calls may take
+     * @return one line per such topic: what is below, and the command that fixes it; empty when none
+     * @throws KafkaException when the topics cannot be listed or described
+     */
+    public List<String> underReplicatedInternalTopics(final String applicationId, final Map<?, ?> streamsProperties,
+                                                      final Duration timeout) {
+        final int replicas = Integer.parseInt(Objects.toString(streamsProperties.get("replication.factor"), "-1"));
+        final int minInsync = Integer.parseInt(Objects.toString(streamsProperties.get(
+                "topic." + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), "1"));
+        if (replicas < 1) {
+            return List.of();
+        }
+        try {
+            final List<String> internal = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().filter(name -> name.startsWith(applicationId + "-")
+                            && (name.endsWith("-changelog") || name.endsWith("-repartition"))).sorted().toList();
+            if (internal.isEmpty()) {
+                return List.of();
+            }
+            final Map<String, TopicDescription> descriptions = admin.describeTopics(internal).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(internal.stream()
+                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            final List<String> below = new ArrayList<>();
+            for (final String name : internal) {
+                final List<String> problems = replicationProblems(name,
+                        descriptions.get(name).partitions().get(0).replicas().size(),
+                        minInsync(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))), replicas, minInsync);
+                if (!problems.isEmpty()) {
+                    below.add(name + ": " + String.join("; ", problems));
+                }
+            }
+            return below;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while checking the internal topics of " + applicationId, e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot check the internal topics of " + applicationId + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot check the internal topics of " + applicationId + " within "
+                    + timeout.toMillis() + " ms", e);
+        }
+    }
+
+    /** @return the topic's min.insync.replicas, 1 (Kafka's default) when the broker did not say */
+    private static int minInsync(final Config config) {
+        final ConfigEntry entry = config == null ? null : config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        return entry == null ? 1 : Integer.parseInt(entry.value());
+    }
+
+    /**
+     * An existing topic below the replication a new one gets, with the commands that fix it: Kafka adds replicas only
+     * by a reassignment (a plan that names the brokers of each partition), and Vigil never alters a topic itself.
+     */
+    private static List<String> replicationProblems(final String topic, final int replicas, final int minInsync,
+                                                    final int wantedReplicas, final int wantedMinInsync) {
+        final List<String> problems = new ArrayList<>();
+        if (replicas < wantedReplicas) {
+            problems.add("replication factor " + replicas + ", below " + wantedReplicas + ": give each partition "
+                    + wantedReplicas + " replicas with kafka-reassign-partitions.sh --bootstrap-server B --execute"
+                    + " --reassignment-json-file PLAN (a plan naming " + wantedReplicas + " brokers per partition)");
+        }
+        if (minInsync < wantedMinInsync) {
+            problems.add("min.insync.replicas " + minInsync + ", below " + wantedMinInsync
+                    + (replicas < wantedMinInsync ? " (once it has the replicas)" : "")
+                    + ": kafka-configs.sh --bootstrap-server B --alter --entity-type topics --entity-name " + topic
+                    + " --add-config min.insync.replicas=" + wantedMinInsync);
+        }
+        return problems;
+    }
+
+    /**
      * New topics take a moment to reach every broker's metadata; until then describing them fails with
      * UnknownTopicOrPartition, which is not an error here for 30 s (or until the deadline).
      */
     private List<Report> describeWhenVisible(final Collection<Topic<?, ?>> topics, final List<String> created,
-                                             final Deadline deadline)
+                                             final int replicationFactor, final Deadline deadline)
             throws ExecutionException, InterruptedException {
         final long visible = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
         while (true) {
             try {
-                return describe(topics, created, deadline);
+                return describe(topics, created, replicationFactor, deadline);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || deadline.passed(visible)) {
                     throw e;
@@ -207,7 +290,7 @@ public final class TopicAdmin {
     }
 
     private List<Report> describe(final Collection<Topic<?, ?>> topics, final List<String> created,
-                                  final Deadline deadline) throws ExecutionException, InterruptedException {
+                                  final int replicationFactor, final Deadline deadline) throws ExecutionException, InterruptedException {
         final List<String> names = topics.stream().map(Topic::name).toList();
         final Map<String, TopicDescription> descriptions = admin.describeTopics(names,
                 new DescribeTopicsOptions().timeoutMs(deadline.ms())).allTopicNames().get();
@@ -223,12 +306,16 @@ public final class TopicAdmin {
             if (partitions < topic.partitions()) {
                 problems.add("has " + partitions + " partitions, fewer than the " + topic.partitions() + " planned");
             }
-            final String cleanup = Optional.ofNullable(configs.get(new ConfigResource(ConfigResource.Type.TOPIC,
-                    topic.name())).get(TopicConfig.CLEANUP_POLICY_CONFIG)).map(ConfigEntry::value).orElse("");
+            final Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+            final String cleanup = Optional.ofNullable(config.get(TopicConfig.CLEANUP_POLICY_CONFIG))
+                    .map(ConfigEntry::value).orElse("");
             final String wanted = topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
             if (!cleanup.equals(wanted)) {
                 problems.add("cleanup.policy is " + cleanup + ", expected " + wanted);
             }
+            // a topic made before (by hand, by a broker's auto-creation, by an older Vigil) may have one replica
+            problems.addAll(replicationProblems(topic.name(), rf, minInsync(config), replicationFactor,
+                    replicationFactor >= 3 ? 2 : 1));
             final Status status = created.contains(topic.name()) ? Status.CREATED
                     : problems.isEmpty() ? Status.OK : Status.MISMATCH;
             reports.add(new Report(topic.name(), status, partitions, rf,

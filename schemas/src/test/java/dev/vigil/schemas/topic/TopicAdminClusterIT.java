@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +48,33 @@ class TopicAdminClusterIT {
                     .map(r -> new ConfigResource(ConfigResource.Type.TOPIC, r.topic())).toList();
             admin.describeConfigs(resources).all().get().forEach((resource, config) -> assertEquals("2",
                     config.get("min.insync.replicas").value(), resource.name()));
+        }
+    }
+
+    @Test
+    void shouldReportExistingTopicsOfOneReplicaOrOneInsyncReplicaAsMismatchesWithTheCommandThatFixesThem()
+            throws Exception {
+        final Topic<?, ?> logs = Topics.LOGS.withPrefix("old.");
+        final Topic<?, ?> metrics = Topics.METRICS.withPrefix("old.");
+        try (Admin admin = admin()) {
+            // as made before Vigil replicated them: one replica, and three with the brokers' min.insync.replicas 1
+            admin.createTopics(List.of(new NewTopic(logs.name(), logs.partitions(), (short) 1).configs(logs.configs()),
+                    new NewTopic(metrics.name(), metrics.partitions(), (short) 3).configs(metrics.configs())))
+                    .all().get();
+            final Map<String, TopicAdmin.Report> reports = new TopicAdmin(admin).createOrCheck(Topics.all("old."), 0)
+                    .stream().collect(java.util.stream.Collectors.toMap(TopicAdmin.Report::topic, r -> r));
+
+            final TopicAdmin.Report one = reports.get(logs.name());
+            assertEquals(TopicAdmin.Status.MISMATCH, one.status(), one.toString());
+            assertTrue(one.detail().contains("replication factor 1, below 3")
+                    && one.detail().contains("kafka-reassign-partitions.sh"), one.detail());
+            final TopicAdmin.Report insync = reports.get(metrics.name());
+            assertEquals(TopicAdmin.Status.MISMATCH, insync.status(), insync.toString());
+            assertEquals("min.insync.replicas 1, below 2: kafka-configs.sh --bootstrap-server B --alter --entity-type"
+                    + " topics --entity-name old.vigil-metrics --add-config min.insync.replicas=2", insync.detail());
+            // the others were created as they should be
+            assertEquals(Topics.all("old.").size() - 2, reports.values().stream()
+                    .filter(r -> r.status() == TopicAdmin.Status.CREATED).count(), reports.toString());
         }
     }
 }
