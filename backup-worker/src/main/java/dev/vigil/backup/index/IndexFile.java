@@ -50,6 +50,36 @@ public final class IndexFile {
     }
 
     /**
+     * Counts an index file's blobs without decoding them (to size the in-memory index before loading).
+     *
+     * @param plain an index file's plaintext
+     * @param what the file, for messages
+     * @return how many blob entries it holds
+     * @throws InvalidDataException when it is not an index
+     */
+    public static long count(final byte[] plain, final String what) {
+        try {
+            final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+            final byte[] magic = new byte[MAGIC.length];
+            in.get(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new InvalidDataException(what + ": not an index (bad magic)");
+            }
+            final int packs = in.getInt();
+            long blobs = 0;
+            for (int p = 0; p < packs; p++) {
+                in.position(in.position() + 32);
+                final int count = in.getInt();
+                in.position(Math.addExact(in.position(), Math.multiplyExact(count, ENTRY)));
+                blobs += count;
+            }
+            return blobs;
+        } catch (BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
+            throw new InvalidDataException(what + ": truncated or malformed index");
+        }
+    }
+
+    /**
      * @param plain an index file's plaintext
      * @param what the file, for messages
      * @return pack name → its blobs, in file order

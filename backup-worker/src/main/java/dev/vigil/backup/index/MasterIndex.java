@@ -87,9 +87,6 @@ public final class MasterIndex {
                 return packNames.size() - 1;
             });
             for (final PackedBlob b : blobs) {
-                if ((count + 1) * 10 > w0.length * 6) {
-                    grow();
-                }
                 insert(b, p);
             }
         } finally {
@@ -103,12 +100,16 @@ public final class MasterIndex {
         final long c = b.id().word(2);
         final long d = b.id().word(3);
         final int t = b.type().ordinal();
+        if (find(b.type(), b.id()) >= 0) {
+            return;
+        }
+        if ((count + 1) * 10 > w0.length * 6) {
+            // only for a new entry: a blob indexed again (prune's repacking) leaves every slot where it was
+            rehash(w0.length * 2);
+        }
         final int mask = w0.length - 1;
         int i = slot(a, t) & mask;
         while ((meta[i] & USED) != 0) {
-            if (w0[i] == a && w1[i] == bb && w2[i] == c && w3[i] == d && (meta[i] & TYPE_MASK) == t) {
-                return;
-            }
             i = (i + 1) & mask;
         }
         w0[i] = a;
@@ -128,7 +129,29 @@ public final class MasterIndex {
         return (int) (h ^ (h >>> 32));
     }
 
-    private void grow() {
+    /**
+     * Makes room for this many blobs in all, so that adding them moves no entry: loading the index files into a table
+     * sized for all of them at once, rather than doubling it as it fills, never holds the old and the new table
+     * together (half again the final table, at the moment it matters most).
+     *
+     * @param blobs how many blobs the index will hold, at least; an estimate above the final count wastes slots
+     */
+    public void reserve(final int blobs) {
+        lock.writeLock().lock();
+        try {
+            int capacity = w0.length;
+            while ((long) blobs * 10 > (long) capacity * 6) {
+                capacity *= 2;
+            }
+            if (capacity > w0.length) {
+                rehash(capacity);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void rehash(final int capacity) {
         final long[] o0 = w0;
         final long[] o1 = w1;
         final long[] o2 = w2;
@@ -138,7 +161,7 @@ public final class MasterIndex {
         final int[] os = stored;
         final int[] or = raw;
         final byte[] om = meta;
-        allocate(o0.length * 2);
+        allocate(capacity);
         count = 0;
         final int mask = w0.length - 1;
         for (int j = 0; j < o0.length; j++) {

@@ -231,7 +231,19 @@ public final class Repository implements AutoCloseable {
     }
 
     private void loadIndex() throws IOException {
-        for (final FileInfo f : backend.list(FileType.INDEX)) {
+        final List<FileInfo> files = backend.list(FileType.INDEX);
+        // The table sized once for every blob: grown as it filled, the old and the new table were live together
+        // (README, Memory). Reading the files twice costs their decryption again, a fraction of decoding them.
+        long blobs = 0;
+        for (final FileInfo f : files) {
+            try {
+                blobs += IndexFile.count(loadUnpacked(f.handle(), IndexFile.KIND), f.handle().toString());
+            } catch (InvalidDataException | java.nio.file.NoSuchFileException e) {
+                // told below, when it is loaded
+            }
+        }
+        index.reserve((int) Math.min(blobs, Integer.MAX_VALUE / 2));
+        for (final FileInfo f : files) {
             synchronized (indexFiles) {
                 indexFiles.add(f.handle().name());
             }

@@ -1,0 +1,83 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.pack.BlobId;
+import dev.vigil.backup.pack.BlobType;
+import dev.vigil.backup.pack.PackedBlob;
+import dev.vigil.backup.repository.Repository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commands over a repository of many blobs, each in a JVM of its own with a small heap: beyond the in-memory index
+ * they must hold little per blob (backup-worker/README.md, Memory).
+ */
+class ManyBlobsCommandTest {
+    @TempDir
+    Path dir;
+
+    /** @return the command's exit code; stdout in {@code out}, stderr in {@code out}.err */
+    private int run(final String heap, final Path out, final String... args) throws Exception {
+        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "--add-opens",
+                "java.base/sun.nio.fs=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                RepoMain.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--repo", dir.resolve("repo").toString(), "--password-file", dir.resolve("pw").toString()));
+        final Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                .redirectError(Path.of(out + ".err").toFile()).start();
+        if (!p.waitFor(2, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("still running after 2 minutes: " + cmd);
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void shouldLoadAnIndexJustPastADoublingWithoutHoldingTwoTables() throws Exception {
+        // 330,000 entries in 66 index files: past 60% of 2^19 slots, so the table ends at 2^20 slots (51 MB). Grown as
+        // it filled, the last doubling held the 2^19 table (26 MB) beside it: 77 MB, more than this heap.
+        final int files = 66;
+        final int perFile = 5000;
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            final Random random = new Random(5);
+            for (int f = 0; f < files; f++) {
+                final List<PackedBlob> blobs = new ArrayList<>(perFile);
+                for (int i = 0; i < perFile; i++) {
+                    final byte[] id = new byte[BlobId.LENGTH];
+                    random.nextBytes(id);
+                    blobs.add(new PackedBlob(BlobType.DATA, BlobId.wrap(id), false, i * 100, 100, 80));
+                }
+                final byte[] pack = new byte[32];
+                random.nextBytes(pack);
+                final Map<String, List<PackedBlob>> packs = new LinkedHashMap<>();
+                packs.put(java.util.HexFormat.of().formatHex(pack), blobs);
+                repo.saveIndex(packs); // packs that are not there: listing snapshots reads none
+            }
+        }
+        final Path out = dir.resolve("snapshots.txt");
+        assertEquals(0, run(HEAP_INDEX, out, "snapshots"), () -> read(out + ".err"));
+    }
+
+    /** Room for the 2^20-slot table and the JVM's own, not for the 2^19-slot one beside it. */
+    private static final String HEAP_INDEX = "-Xmx72m";
+
+    private static String read(final String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
