@@ -5,6 +5,7 @@ import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.index.UsedBlobs;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackReader;
@@ -111,8 +112,17 @@ public final class Checker {
         final List<String> errors = new ArrayList<>(repo.indexErrors());
         final List<String> hints = new ArrayList<>();
         final MasterIndex index = repo.index();
-        final Map<String, List<PackedBlob>> indexed = new HashMap<>();
-        index.forEach((id, loc) -> indexed.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
+        // slots of the index grouped by pack, each pack's entries made as it is checked: no object per blob
+        final MasterIndex.ByPack groups = index.byPack();
+        final Set<String> indexed = new HashSet<>();
+        final List<Integer> packs = new ArrayList<>();
+        for (int p = 0; p < groups.packs(); p++) {
+            if (groups.size(p) > 0) {
+                indexed.add(groups.name(p));
+                packs.add(p);
+            }
+        }
+        packs.sort(java.util.Comparator.comparing(groups::name)); // the same seed picks the same packs
         final Map<String, Long> stored = new HashMap<>();
         try {
             for (final FileInfo f : repo.backend().list(FileType.PACK)) {
@@ -122,30 +132,28 @@ public final class Checker {
             throw new BackupException("cannot list packs: " + e, e);
         }
         final Set<BlobId> bad = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        final List<Map.Entry<String, List<PackedBlob>>> packs = new ArrayList<>(indexed.entrySet());
-        packs.sort(Map.Entry.comparingByKey()); // the same seed picks the same packs
-        final boolean[] read = select.apply(packs.stream().map(Map.Entry::getKey).toList());
+        final boolean[] read = select.apply(packs.stream().map(groups::name).toList());
         // Packs are checked in parallel: reading, hashing and decrypting them is the bulk of a data check.
         final String[] problems = new String[packs.size()];
         final java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
         java.util.stream.IntStream.range(0, packs.size()).parallel().forEach(i -> {
-            final Map.Entry<String, List<PackedBlob>> e = packs.get(i);
-            final Handle pack = new Handle(FileType.PACK, e.getKey());
-            final Long size = stored.get(e.getKey());
+            final List<PackedBlob> blobs = new ArrayList<>(groups.blobs(packs.get(i)));
+            final Handle pack = new Handle(FileType.PACK, groups.name(packs.get(i)));
+            final Long size = stored.get(pack.name());
             if (size == null) {
                 problems[i] = pack + ": missing";
-                markAll(e.getValue(), bad);
+                markAll(blobs, bad);
             } else if (read[i]) {
                 bytesRead.addAndGet(size);
-                problems[i] = readPack(pack, e.getValue(), bad); // marks the blobs it finds damaged
+                problems[i] = readPack(pack, blobs, bad); // marks the blobs it finds damaged
             } else {
-                problems[i] = checkHeader(pack, size, e.getValue());
+                problems[i] = checkHeader(pack, size, blobs);
                 if (problems[i] != null) {
                     // a header that cannot be trusted: what is lost is told by the blobs, read where the index says
                     try {
-                        markUnreadable(e.getValue(), repo.backend().load(pack), pack, bad);
+                        markUnreadable(blobs, repo.backend().load(pack), pack, bad);
                     } catch (IOException ex) {
-                        markAll(e.getValue(), bad);
+                        markAll(blobs, bad);
                     }
                 }
             }
@@ -162,21 +170,20 @@ public final class Checker {
             errors.add("the index is incomplete: 'vigil repo repair index' rebuilds it from the packs (do not prune "
                     + "before: the packs it lost look unused)");
         }
-        final Set<BlobId> used = new HashSet<>();
+        final UsedBlobs used = new UsedBlobs(index);
         final List<Snapshot> snapshots = snapshots(errors);
         for (final Snapshot s : snapshots) {
             walk(s, BlobId.parse(s.tree()), "", bad, used, new HashSet<>(), errors);
         }
         // blobs snapshots use that no index names: the packs that are not indexed may hold them (a lost index file)
-        final boolean blobsNotIndexed = used.stream().anyMatch(id -> !index.has(BlobType.DATA, id)
-                && !index.has(BlobType.TREE, id));
+        final boolean blobsNotIndexed = !used.notIndexed().isEmpty();
         final Set<String> inIndexFiles = new HashSet<>(index.packs());
         for (final String name : stored.keySet()) {
-            if (!indexed.containsKey(name) && inIndexFiles.contains(name)) {
+            if (!indexed.contains(name) && inIndexFiles.contains(name)) {
                 // two runs that stored the same data at once: the index keeps one copy of each blob
                 hints.add("pack " + name.substring(0, 8) + ": every blob in it is also in another pack (stored twice "
                         + "by runs at the same time); 'vigil repo prune' removes it");
-            } else if (!indexed.containsKey(name)) {
+            } else if (!indexed.contains(name)) {
                 hints.add("pack " + name.substring(0, 8) + ": not indexed (" + (indexDamaged || blobsNotIndexed
                         ? "maybe named by a " + (indexDamaged ? "damaged" : "lost") + " index file: 'vigil repo repair "
                         + "index' indexes it again; do not prune before)"
@@ -188,14 +195,9 @@ public final class Checker {
                     + "index' indexes their packs again (do not prune before: they look unused); if it ran already, "
                     + "that data is lost, and the next backup stores again what the dataset still holds");
         }
-        final int[] unused = {0};
-        index.forEach((id, loc) -> {
-            if (!used.contains(id)) {
-                unused[0]++;
-            }
-        });
-        if (unused[0] > 0) {
-            hints.add(unused[0] + " blobs are not used by any snapshot ('vigil repo prune' removes them where their "
+        final int unused = index.size() - used.indexedUsed();
+        if (unused > 0) {
+            hints.add(unused + " blobs are not used by any snapshot ('vigil repo prune' removes them where their "
                     + "pack is mostly unused, 'prune --min-used 1' all of them)");
         }
         try {
@@ -317,7 +319,7 @@ public final class Checker {
     }
 
     private void walk(final Snapshot s, final BlobId tree, final String path, final Set<BlobId> bad,
-                      final Set<BlobId> used, final Set<BlobId> seen, final List<String> errors) {
+                      final UsedBlobs used, final Set<BlobId> seen, final List<String> errors) {
         used.add(tree);
         final List<Node> nodes;
         try {

@@ -271,6 +271,147 @@ public final class MasterIndex {
         }
     }
 
+    /**
+     * @return how many slots the table has: a slot, in [0, slots()), names one entry for as long as no new blob is
+     *     added (a blob indexed again moves nothing)
+     */
+    public int slots() {
+        lock.readLock().lock();
+        try {
+            return w0.length;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * @param type blob type
+     * @param id blob id
+     * @return the slot of its entry, or -1 when it is not indexed
+     */
+    public int slotOf(final BlobType type, final BlobId id) {
+        lock.readLock().lock();
+        try {
+            return find(type, id);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * @param slot a slot that holds an entry
+     * @return its entry
+     */
+    public PackedBlob blob(final int slot) {
+        lock.readLock().lock();
+        try {
+            final byte[] id = new byte[BlobId.LENGTH];
+            putLong(id, 0, w0[slot]);
+            putLong(id, 8, w1[slot]);
+            putLong(id, 16, w2[slot]);
+            putLong(id, 24, w3[slot]);
+            return location(slot, BlobId.wrap(id)).blob();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The indexed blobs grouped by pack, as slots (4 bytes per blob): what check and prune go through pack by pack,
+     * with no object per blob.
+     *
+     * @return the groups, valid while no new blob is added
+     */
+    public ByPack byPack() {
+        lock.readLock().lock();
+        try {
+            final int[] start = new int[packNames.size() + 1];
+            for (int i = 0; i < w0.length; i++) {
+                if ((meta[i] & USED) != 0) {
+                    start[pack[i] + 1]++;
+                }
+            }
+            for (int p = 0; p < packNames.size(); p++) {
+                start[p + 1] += start[p];
+            }
+            final int[] next = java.util.Arrays.copyOf(start, packNames.size());
+            final int[] slots = new int[count];
+            for (int i = 0; i < w0.length; i++) {
+                if ((meta[i] & USED) != 0) {
+                    slots[next[pack[i]]++] = i;
+                }
+            }
+            return new ByPack(this, List.copyOf(packNames), start, slots);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The indexed blobs of each pack, by pack number (see {@link #byPack()}). */
+    public static final class ByPack {
+        private final MasterIndex index;
+        private final List<String> names;
+        private final int[] start;
+        private final int[] slots;
+
+        private ByPack(final MasterIndex index, final List<String> names, final int[] start, final int[] slots) {
+            this.index = index;
+            this.names = names;
+            this.start = start;
+            this.slots = slots;
+        }
+
+        /** @return how many packs are numbered, those with no indexed blob (each also elsewhere) included */
+        public int packs() {
+            return names.size();
+        }
+
+        /**
+         * @param p a pack number, in [0, packs())
+         * @return its name
+         */
+        public String name(final int p) {
+            return names.get(p);
+        }
+
+        /**
+         * @param p a pack number
+         * @return how many of its blobs are indexed there
+         */
+        public int size(final int p) {
+            return start[p + 1] - start[p];
+        }
+
+        /**
+         * @param p a pack number
+         * @param i which of its blobs, in [0, size(p))
+         * @return that blob's slot
+         */
+        public int slot(final int p, final int i) {
+            return slots[start[p] + i];
+        }
+
+        /**
+         * @param p a pack number
+         * @return its blobs, each made when it is read: a view that holds nothing per blob
+         */
+        public List<PackedBlob> blobs(final int p) {
+            final int size = size(p);
+            return new java.util.AbstractList<>() {
+                @Override
+                public PackedBlob get(final int i) {
+                    java.util.Objects.checkIndex(i, size);
+                    return index.blob(slot(p, i));
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
+        }
+    }
+
     /** @return names of every pack that holds an indexed blob */
     public List<String> packs() {
         lock.readLock().lock();

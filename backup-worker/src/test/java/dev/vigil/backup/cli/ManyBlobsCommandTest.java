@@ -1,14 +1,21 @@
 package dev.vigil.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackedBlob;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Node;
+import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.backup.snapshot.Tree;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * they must hold little per blob (backup-worker/README.md, Memory).
  */
 class ManyBlobsCommandTest {
+    private static final int DIRS = 200;
+    private static final int FILES_PER_DIR = 1000;
+    private static final int UNUSED = 100;
+    /** Room for the index of 200,000 blobs (2^19 slots, 26 MB) and the JVM's own, not for an object per blob. */
+    private static final String HEAP_CHECK = "-Xmx64m";
+    /** Room for the 2^20-slot table and the JVM's own, not for the 2^19-slot one beside it. */
+    private static final String HEAP_INDEX = "-Xmx72m";
+
     @TempDir
     Path dir;
 
@@ -70,8 +85,52 @@ class ManyBlobsCommandTest {
         assertEquals(0, run(HEAP_INDEX, out, "snapshots"), () -> read(out + ".err"));
     }
 
-    /** Room for the 2^20-slot table and the JVM's own, not for the 2^19-slot one beside it. */
-    private static final String HEAP_INDEX = "-Xmx72m";
+    /**
+     * Writes a snapshot of {@link #DIRS} directories of {@link #FILES_PER_DIR} files of one small data blob each, then
+     * a pack of {@link #UNUSED} blobs no snapshot uses.
+     */
+    private void repositoryOfManyBlobs() throws Exception {
+        Files.writeString(dir.resolve("pw"), new String(TestRepos.PASSWORD) + "\n");
+        try (Repository repo = TestRepos.create(dir.resolve("repo"))) {
+            final List<Node> tops = new ArrayList<>();
+            int n = 0;
+            for (int d = 0; d < DIRS; d++) {
+                final List<Node> files = new ArrayList<>();
+                for (int f = 0; f < FILES_PER_DIR; f++) {
+                    final BlobId id = saveData(repo, n++);
+                    files.add(new Node(String.format("file-%06d.log", f), NodeType.FILE, 0644, 1000, 1000, 0, 0,
+                            n, 1, 1, 8, "", null, List.of(id), List.of()));
+                }
+                final byte[] tree = Tree.encode(files);
+                tops.add(new Node(String.format("dir-%03d", d), NodeType.DIR, 0755, 1000, 1000, 0, 0, d, 1, 1, 0, "",
+                        repo.saveBlob(BlobType.TREE, tree, 0, tree.length).id(), List.of(), List.of()));
+            }
+            final byte[] root = Tree.encode(tops);
+            final BlobId rootId = repo.saveBlob(BlobType.TREE, root, 0, root.length).id();
+            repo.flush();
+            new SnapshotStore(repo).save(new Snapshot(null, Instant.now().toString(), Instant.now().toString(),
+                    "host", "user", "ds", "/src", rootId.hex(), "FULL", null, null, false, null, null, null, null,
+                    null, null, null, null));
+            for (int i = 0; i < UNUSED; i++) {
+                saveData(repo, -1 - i);
+            }
+            repo.flush();
+        }
+    }
+
+    private static BlobId saveData(final Repository repo, final long n) {
+        final byte[] data = java.nio.ByteBuffer.allocate(8).putLong(n).array();
+        return repo.saveBlob(BlobType.DATA, data, 0, data.length).id();
+    }
+
+    @Test
+    void shouldCheckARepositoryOfManyBlobsInASmallHeap() throws Exception {
+        repositoryOfManyBlobs();
+        final Path out = dir.resolve("check.txt");
+        assertEquals(0, run(HEAP_CHECK, out, "check"), () -> read(out + ".err"));
+        final String report = Files.readString(out) + read(out + ".err");
+        assertTrue(report.contains(UNUSED + " blobs are not used by any snapshot"), report);
+    }
 
     private static String read(final String file) {
         try {
