@@ -4,6 +4,8 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.index.MasterIndex;
+import dev.vigil.backup.index.UsedBlobs;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackedBlob;
@@ -28,10 +30,16 @@ import java.util.Set;
  * Removes data no snapshot uses (restic's prune). Packs with no used blob are deleted; packs whose
  * used share is under the threshold are repacked (their used blobs copied, still sealed, into new
  * packs) and deleted. Order, so that a crash at any point leaves every snapshot restorable: new
- * packs, then one new index naming every kept pack, then the old index files are removed, then
+ * packs, then a new index naming every kept pack (in files of at most {@link #INDEX_FILE_BLOBS} blobs), then the old
+ * index files are removed, then
  * the unused packs. Needs the exclusive lock.
  */
 public final class Pruner {
+    /**
+     * Blobs per index file prune writes (restic's limit too): one file of the whole index held it about four times
+     * while sealing it (encoded, compressed, framed, encrypted), more than the index itself.
+     */
+    static final int INDEX_FILE_BLOBS = 50_000;
     private final Repository repo;
 
     /** @param repo an open repository, exclusively locked */
@@ -83,7 +91,7 @@ public final class Pruner {
         final long writtenBefore = repo.bytesWritten();
         repo.recordWrittenPacks(); // the new index names the packs repacking writes
         final Set<String> packsBefore = repo.writtenPacks().keySet();
-        final Set<BlobId> used = new HashSet<>();
+        final UsedBlobs used = new UsedBlobs(repo.index());
         final SnapshotStore store = new SnapshotStore(repo);
         final List<Snapshot> snapshots = store.list();
         if (!store.damaged().isEmpty()) {
@@ -101,8 +109,10 @@ public final class Pruner {
                     + "hold them for leftovers and delete them; run 'vigil repo repair index' first, then 'vigil repo "
                     + "check', which names the snapshots whose data is lost for good if some still is");
         }
-        final Map<String, List<PackedBlob>> packs = new HashMap<>();
-        repo.index().forEach((id, loc) -> packs.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
+        // slots of the index grouped by pack: no object per blob. Repacking adds no new blob to the index (each is
+        // there already), so the slots stay valid until the new index is written from them.
+        final MasterIndex.ByPack groups = repo.index().byPack();
+        final Set<String> packs = new HashSet<>();
         final Set<String> loaded = repo.loadedIndexFiles();
         final List<FileInfo> oldIndex = repo.backend().list(FileType.INDEX);
         final Map<String, Long> sizes = new HashMap<>();
@@ -114,50 +124,58 @@ public final class Pruner {
         int repacked = 0;
         long blobsRemoved = 0;
         long freed = 0;
-        final Set<BlobId> moved = new HashSet<>();
         long wouldWrite = 0;
-        for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
+        for (int p = 0; p < groups.packs(); p++) {
+            final String name = groups.name(p);
+            final List<PackedBlob> blobs = groups.blobs(p);
+            if (blobs.isEmpty()) {
+                continue;
+            }
+            packs.add(name);
             long usedBytes = 0;
             long allBytes = 0;
-            for (final PackedBlob b : e.getValue()) {
-                allBytes += b.storedLength();
-                if (used.contains(b.id())) {
-                    usedBytes += b.storedLength();
+            for (int i = 0; i < blobs.size(); i++) {
+                final int stored = blobs.get(i).storedLength();
+                allBytes += stored;
+                if (used.contains(groups.slot(p, i))) {
+                    usedBytes += stored;
                 }
             }
-            if (!sizes.containsKey(e.getKey())) {
+            if (!sizes.containsKey(name)) {
                 continue;
             }
             if (usedBytes == allBytes) {
-                keep.put(e.getKey(), e.getValue());
+                keep.put(name, blobs);
                 continue;
             }
             if (usedBytes > 0 && usedBytes >= minUsedShare * allBytes) {
-                keep.put(e.getKey(), e.getValue());
+                keep.put(name, blobs);
                 continue;
             }
             if (usedBytes > 0) {
                 repacked++;
-                final Handle h = new Handle(FileType.PACK, e.getKey());
-                for (final PackedBlob b : e.getValue()) {
-                    if (used.contains(b.id()) && moved.add(b.id())) {
+                final Handle h = new Handle(FileType.PACK, name);
+                for (int i = 0; i < blobs.size(); i++) {
+                    final int slot = groups.slot(p, i);
+                    if (used.contains(slot)) {
+                        final PackedBlob b = blobs.get(i);
                         if (dryRun) {
                             wouldWrite += b.storedLength();
                         } else {
                             repo.repack(b, repo.backend().load(h, b.offset(), b.storedLength()));
                         }
-                    } else if (!used.contains(b.id())) {
+                    } else {
                         blobsRemoved++;
                     }
                 }
             } else {
-                blobsRemoved += e.getValue().size();
+                blobsRemoved += blobs.size();
             }
-            remove.add(e.getKey());
+            remove.add(name);
         }
         // Packs on disk that no index names: left by interrupted runs; nothing can reference them.
         for (final String name : sizes.keySet()) {
-            if (!packs.containsKey(name)) {
+            if (!packs.contains(name)) {
                 remove.add(name);
             }
         }
@@ -177,10 +195,10 @@ public final class Pruner {
                 keep.put(name, blobs);
             }
         });
-        final Handle newIndex = repo.saveIndex(keep);
+        final Set<String> newIndex = saveIndex(keep);
         // only the files the index was loaded from: one listed since names packs the new index does not hold
         for (final String name : loaded) {
-            if (!name.equals(newIndex.name())) {
+            if (!newIndex.contains(name)) {
                 repo.backend().remove(new Handle(FileType.INDEX, name));
             }
         }
@@ -197,6 +215,30 @@ public final class Pruner {
         return new Result(remove.size() - repacked, repacked, blobsRemoved, freed - written);
     }
 
+    /**
+     * @param packs pack name → its blobs, every pack the new index names
+     * @return the names of the index files written: at least one, none of more than {@link #INDEX_FILE_BLOBS} blobs
+     *     unless a single pack holds more
+     */
+    private Set<String> saveIndex(final Map<String, List<PackedBlob>> packs) {
+        final Set<String> names = new HashSet<>();
+        Map<String, List<PackedBlob>> part = new LinkedHashMap<>();
+        int blobs = 0;
+        for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
+            if (blobs > 0 && blobs + e.getValue().size() > INDEX_FILE_BLOBS) {
+                names.add(repo.saveIndex(part).name());
+                part = new LinkedHashMap<>();
+                blobs = 0;
+            }
+            part.put(e.getKey(), e.getValue());
+            blobs += e.getValue().size();
+        }
+        if (names.isEmpty() || !part.isEmpty()) {
+            names.add(repo.saveIndex(part).name());
+        }
+        return names;
+    }
+
     private void removeTemporaryFiles() throws IOException {
         for (final Path tmp : repo.temporaryFiles()) {
             Files.deleteIfExists(tmp);
@@ -204,7 +246,7 @@ public final class Pruner {
     }
 
     /** Adds the blobs a tree uses to {@code used}, and those of them the index does not name to {@code notIndexed}. */
-    private void mark(final BlobId tree, final Set<BlobId> used, final Set<BlobId> notIndexed) {
+    private void mark(final BlobId tree, final UsedBlobs used, final Set<BlobId> notIndexed) {
         if (!used.add(tree)) {
             return;
         }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.pack.PackedBlob;
@@ -35,6 +38,8 @@ class ManyBlobsCommandTest {
     private static final int UNUSED = 100;
     /** Room for the index of 200,000 blobs (2^19 slots, 26 MB) and the JVM's own, not for an object per blob. */
     private static final String HEAP_CHECK = "-Xmx64m";
+    /** As for check: the new index that prune writes is sealed a file of at most 50,000 blobs at a time. */
+    private static final String HEAP_PRUNE = "-Xmx64m";
     /** Room for the 2^20-slot table and the JVM's own, not for the 2^19-slot one beside it. */
     private static final String HEAP_INDEX = "-Xmx72m";
 
@@ -130,6 +135,21 @@ class ManyBlobsCommandTest {
         assertEquals(0, run(HEAP_CHECK, out, "check"), () -> read(out + ".err"));
         final String report = Files.readString(out) + read(out + ".err");
         assertTrue(report.contains(UNUSED + " blobs are not used by any snapshot"), report);
+    }
+
+    @Test
+    void shouldPruneARepositoryOfManyBlobsInASmallHeap() throws Exception {
+        repositoryOfManyBlobs();
+        final Path out = dir.resolve("prune.txt");
+        assertEquals(0, run(HEAP_PRUNE, out, "prune"), () -> read(out + ".err"));
+        try (Repository repo = Repository.open(new LocalBackend(dir.resolve("repo"), false), TestRepos.PASSWORD)) {
+            // the new index, written from the groups of slots, names every used blob where it is, and nothing else
+            assertEquals(DIRS * FILES_PER_DIR + DIRS + 1, repo.index().size());
+            assertTrue(repo.backend().list(FileType.INDEX).size() > 1, "an index of 200,201 blobs in several files");
+            final Checker.Report report = new Checker(repo).check(0, 1);
+            assertEquals(List.of(), report.errors());
+            assertEquals(List.of(), report.hints());
+        }
     }
 
     private static String read(final String file) {
