@@ -44,10 +44,12 @@ public final class AnalyzerService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final QueryServer query;
+    private final Runnable schemaLookup;
 
-    private AnalyzerService(final KafkaStreams streams, final QueryServer query) {
+    private AnalyzerService(final KafkaStreams streams, final QueryServer query, final Runnable schemaLookup) {
         this.streams = streams;
         this.query = query;
+        this.schemaLookup = schemaLookup;
     }
 
     /**
@@ -94,7 +96,7 @@ public final class AnalyzerService implements AutoCloseable {
      */
     public static AnalyzerService start(final AnalyzerConfig config) {
         final Map<String, Object> internalTopics = prepareTopics(config);
-        SchemaTopic.install(config.kafkaClientConfig(), config.topicPrefix());
+        final Runnable schemaLookup = SchemaTopic.install(config.kafkaClientConfig(), config.topicPrefix());
         final String endpoint = config.getString(AnalyzerConfig.QUERY_ENDPOINT_CONFIG);
         QueryServer query = null;
         try {
@@ -102,6 +104,7 @@ public final class AnalyzerService implements AutoCloseable {
                 query = QueryServer.bind(Endpoint.parse(endpoint.strip()));
             }
         } catch (IOException e) {
+            schemaLookup.run();
             throw new AnalyzerException("query endpoint " + endpoint + ": cannot listen: " + e.getMessage()
                     + " (set " + AnalyzerConfig.QUERY_ENDPOINT_CONFIG + ")", e);
         }
@@ -122,7 +125,7 @@ public final class AnalyzerService implements AutoCloseable {
             LOG.error("Analyzer stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final AnalyzerService service = new AnalyzerService(streams, query);
+        final AnalyzerService service = new AnalyzerService(streams, query, schemaLookup);
         streams.start();
         if (query != null) {
             query.serve(streams);
@@ -286,5 +289,6 @@ public final class AnalyzerService implements AutoCloseable {
         if (query != null) {
             query.close();
         }
+        schemaLookup.run();
     }
 }

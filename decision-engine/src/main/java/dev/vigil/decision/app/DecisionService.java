@@ -53,9 +53,11 @@ public final class DecisionService implements AutoCloseable {
     private final ScheduledExecutorService reloader;
     private final RuleBook rules;
     private final Decider model;
+    private final Runnable schemaLookup;
 
     private DecisionService(final KafkaStreams streams, final ScheduledExecutorService reloader, final RuleBook rules,
-                            final Decider model) {
+                            final Decider model, final Runnable schemaLookup) {
+        this.schemaLookup = schemaLookup;
         this.streams = streams;
         this.reloader = reloader;
         this.rules = rules;
@@ -89,7 +91,7 @@ public final class DecisionService implements AutoCloseable {
         final Map<String, Object> client = config.kafkaClientConfig();
         final String prefix = config.topicPrefix();
         final int partitions = partitions(client, prefix, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
-        SchemaTopic.install(client, prefix);
+        final Runnable schemaLookup = SchemaTopic.install(client, prefix);
         final Properties props = properties(config);
         try (Admin admin = Admin.create(client)) {
             if (!props.containsKey(StreamsConfig.REPLICATION_FACTOR_CONFIG)) { // kafka.replication.factor wins
@@ -98,6 +100,7 @@ public final class DecisionService implements AutoCloseable {
             }
             warnUnderReplicated(admin, props, config.duration(DecisionConfig.STARTUP_TIMEOUT_CONFIG));
         } catch (KafkaException e) {
+            schemaLookup.run();
             throw new DecisionException.Retriable("decision engine: " + e.getMessage(), e);
         }
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.buildTopology(prefix, partitions, engine,
@@ -119,12 +122,14 @@ public final class DecisionService implements AutoCloseable {
         try {
             if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 streams.close(Duration.ofSeconds(10));
+                schemaLookup.run();
                 throw new DecisionException.Retriable("decision engine did not reach RUNNING within "
                         + timeout.toSeconds() + "s (state " + streams.state() + "); is the cluster reachable?", null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             streams.close(Duration.ofSeconds(10));
+            schemaLookup.run();
             throw new DecisionException("interrupted while starting the decision engine", e);
         }
         final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -136,7 +141,7 @@ public final class DecisionService implements AutoCloseable {
         reloader.scheduleWithFixedDelay(rules::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Decision engine running: rules {} ({} rules), model {}, {} partitions", rules.rules().version(),
                 rules.rules().rules().size(), model.version(), partitions);
-        return new DecisionService(streams, reloader, rules, model);
+        return new DecisionService(streams, reloader, rules, model, schemaLookup);
     }
 
     /** @return the rules in force */
@@ -193,6 +198,7 @@ public final class DecisionService implements AutoCloseable {
         // leave the group: the other instances take the partitions at once, not after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        schemaLookup.run();
     }
 
     static Decider model(final DecisionConfig config) {

@@ -85,7 +85,8 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("topic " + r.topic() + " exists but does not fit: " + r.detail());
             });
         }
-        SchemaTopic.install(clientConfig(), prefix);
+        final Runnable schemaLookup = SchemaTopic.install(clientConfig(), prefix);
+        running.push(schemaLookup::run);
     }
 
     @Override

@@ -59,6 +59,21 @@ public final class SchemaCatalog implements SchemaStore {
         return this;
     }
 
+    /**
+     * Stops asking a source: a service that stops removes the lookup of its cluster, which a miss would otherwise go
+     * on waiting for after that cluster is gone (one JVM runs services against several clusters in turn: tests).
+     *
+     * @param fallback a source given to {@link #addFallback}
+     */
+    public void removeFallback(final LongFunction<Schema> fallback) {
+        fallbacks.remove(fallback);
+    }
+
+    /** @return how many sources are asked on a miss */
+    public int fallbackCount() {
+        return fallbacks.size();
+    }
+
     @Override
     public Schema findByFingerprint(final long fingerprint) {
         final Schema known = byFingerprint.get(fingerprint);

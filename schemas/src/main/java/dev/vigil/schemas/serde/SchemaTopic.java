@@ -43,11 +43,14 @@ public final class SchemaTopic {
      *
      * @param clientConfig at least {@code bootstrap.servers}
      * @param prefix the deployment's topic prefix
+     * @return what the service runs when it stops: the global catalog no longer looks in this topic
      */
-    public static void install(final Map<String, Object> clientConfig, final String prefix) {
+    public static Runnable install(final Map<String, Object> clientConfig, final String prefix) {
         final String topic = Topics.SCHEMAS.withPrefix(prefix).name();
         register(clientConfig, topic, Topics.valueSchemas());
-        SchemaCatalog.global().addFallback(lookup(clientConfig, topic));
+        final LongFunction<Schema> lookup = lookup(clientConfig, topic);
+        SchemaCatalog.global().addFallback(lookup);
+        return () -> SchemaCatalog.global().removeFallback(lookup);
     }
 
     /**

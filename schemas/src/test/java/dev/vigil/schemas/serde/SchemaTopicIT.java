@@ -50,4 +50,16 @@ class SchemaTopicIT {
                 AvroSerdeTest.load("MetricSample-old.avsc"), oldCatalog).decode(bytes);
         assertEquals("system.uptime", read.get("name").toString());
     }
+
+    @Test
+    void shouldStopLookingInTheTopicOfAServiceThatStopped(final TestKafka kafka) {
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(List.of(Topics.SCHEMAS.withPrefix(kafka.prefix())), 1);
+        }
+        final int before = SchemaCatalog.global().fallbackCount();
+        final Runnable stopped = SchemaTopic.install(kafka.clientConfig(), kafka.prefix());
+        assertEquals(before + 1, SchemaCatalog.global().fallbackCount());
+        stopped.run();
+        assertEquals(before, SchemaCatalog.global().fallbackCount(), "a miss would still wait on that cluster");
+    }
 }
