@@ -49,6 +49,17 @@ public final class IndexFile {
         return out.array();
     }
 
+    /** @return the plaintext to read on from just after its magic, which must be an index's */
+    private static ByteBuffer afterMagic(final byte[] plain, final String what) {
+        final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
+        final byte[] magic = new byte[MAGIC.length];
+        in.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            throw new InvalidDataException(what + ": not an index (bad magic)");
+        }
+        return in;
+    }
+
     /**
      * Counts an index file's blobs without decoding them (to size the in-memory index before loading).
      *
@@ -59,12 +70,7 @@ public final class IndexFile {
      */
     public static long count(final byte[] plain, final String what) {
         try {
-            final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
-            final byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new InvalidDataException(what + ": not an index (bad magic)");
-            }
+            final ByteBuffer in = afterMagic(plain, what);
             final int packs = in.getInt();
             long blobs = 0;
             for (int p = 0; p < packs; p++) {
@@ -87,12 +93,7 @@ public final class IndexFile {
      */
     public static Map<String, List<PackedBlob>> decode(final byte[] plain, final String what) {
         try {
-            final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN);
-            final byte[] magic = new byte[MAGIC.length];
-            in.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw new InvalidDataException(what + ": not an index (bad magic)");
-            }
+            final ByteBuffer in = afterMagic(plain, what);
             final int packs = in.getInt();
             final Map<String, List<PackedBlob>> out = new LinkedHashMap<>();
             final byte[] name = new byte[32];

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,19 +81,7 @@ class ManyEntriesCommandTest {
 
     /** @return the command's exit code; stdout in {@code out}, stderr in {@code out}.err */
     private int run(final Path out, final String... args) throws Exception {
-        final List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--add-opens",
-                "java.base/sun.nio.fs=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RepoMain.class.getName()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--repo", dir.resolve("repo").toString(), "--password-file", dir.resolve("pw").toString()));
-        final Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(Path.of(out + ".err").toFile()).start();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("still running after 2 minutes: " + cmd);
-        }
-        return p.exitValue();
+        return SmallHeapRepoCommand.run(dir, HEAP, out, args);
     }
 
     /** @return the lines of the file that start with the prefix */
