@@ -126,7 +126,7 @@ public final class WorkerService implements AutoCloseable {
                         config.getInt(WorkerConfig.JOURNAL_MAX_INTERVALS_CONFIG))) : null;
         this.executor = new CommandExecutor(config, clock, journal);
         final Map<String, Object> c = config.kafkaClientConfig();
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "vigil-worker-" + config.hostName());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(prefix, config.hostName()));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -142,6 +142,15 @@ public final class WorkerService implements AutoCloseable {
             return t;
         });
         this.thread = new Thread(this::loop, "vigil-worker");
+    }
+
+    /**
+     * @param prefix the deployment's topic prefix
+     * @param host the worker's host
+     * @return the consumer group a host's worker commits its place in (it reads its partition by assignment)
+     */
+    public static String groupId(final String prefix, final String host) {
+        return prefix + "vigil-worker-" + host;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.vigil.deploy.status;
 
 import dev.vigil.analyzer.app.AnalyzerConfig;
+import dev.vigil.backup.app.WorkerService;
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.config.CommonConfig;
@@ -48,7 +49,7 @@ public final class StatusConfig extends CommonConfig {
 
     /** @return the worker of a host's consumer group (it commits there, reading its partition by assignment) */
     public String workerGroup(final String host) {
-        return topicPrefix() + "vigil-worker-" + host;
+        return WorkerService.groupId(topicPrefix(), host);
     }
 
     /** @return how long a proposal waits for its answer */
