@@ -398,7 +398,7 @@ public final class LogTailer implements AutoCloseable {
             if (missing.remove(glob.base())) {
                 LOG.info("logs.paths: {} exists now; tailing what matches under it", glob.base());
             }
-            try (Stream<Path> walk = Files.walk(glob.base(), glob.maxDepth())) {
+            try (Stream<Path> walk = walk(glob)) {
                 walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p) && !compressed(p))
                         .forEach(p -> {
                             try {
@@ -412,6 +412,19 @@ public final class LogTailer implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /**
+     * @return the paths under a glob's base, named under the base as configured. A base that is a symbolic link
+     *     (/var/log/app -> /data/app-logs) is followed: Files.walk alone lists only the link itself, and nothing under
+     *     it would ever be tailed. Links further down are not followed (a link to a parent would loop).
+     */
+    private static Stream<Path> walk(final Glob glob) throws IOException {
+        if (!Files.isSymbolicLink(glob.base())) {
+            return Files.walk(glob.base(), glob.maxDepth());
+        }
+        final Path target = glob.base().toRealPath();
+        return Files.walk(target, glob.maxDepth()).map(p -> glob.base().resolve(target.relativize(p)));
     }
 
     /**
