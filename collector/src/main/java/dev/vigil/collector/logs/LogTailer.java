@@ -358,12 +358,17 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
-    /** @return regular, uncompressed files beside {@code path} whose name starts with its name */
+    /**
+     * @return regular, uncompressed files beside {@code path} whose name starts with its name less its extension:
+     *     logrotate's rotated names (app.log.1, app.log-20261127, and app-20261127.log with {@code dateext} and
+     *     {@code extension .log}); the callers tell the right one by identity or leading bytes
+     */
     private static Stream<Path> siblings(final Path path) {
         final Path dir = path.toAbsolutePath().getParent();
         final String name = path.getFileName().toString();
+        final String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(name))
+            return list.filter(p -> p.getFileName().toString().startsWith(stem))
                     .filter(p -> Files.isRegularFile(p) && !compressed(p)).toList().stream();
         } catch (IOException e) {
             return Stream.empty();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -108,6 +109,58 @@ class LogrotateIT {
             System.err.printf("logrotate %s: %d lines written, %d on disk, %d published, %d rotated files%n", method,
                     written.get(), onDisk.size(), got.size(), rotatedFiles());
         }
+    }
+
+    /**
+     * {@code dateext} with {@code extension .log} names the rotated file app-20261127.log: not app.log-anything. The
+     * rest of the file must still be found, after a stop (create) and while running (copytruncate).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"create", "copytruncate"})
+    void shouldFindTheRestOfAFileRotatedToADatedNameWithItsExtensionKept(final String method) throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  dateext\n  extension .log\n}\n");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        LogTailer tailer = tailer(log, outbox);
+        tailer.pollOnce();
+        append(log, 10, 20); // not read yet when rotated
+        if (method.equals("create")) {
+            tailer.close(); // rotated while the agent is stopped
+            logrotate(conf);
+            tailer = tailer(log, outbox);
+        } else {
+            logrotate(conf);
+        }
+        append(log, 20, 30);
+        tailer.pollOnce();
+        tailer.pollOnce();
+        tailer.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches("app-\\d{8}\\.log")),
+                    "logrotate named its file otherwise");
+        }
+        assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
+    private LogTailer tailer(final Path log, final RecordingOutbox outbox) {
+        return new LogTailer(new LogTailer.Options(List.of(log.toString()), false, 50, 0,
+                new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000L, 16_384, 65_536)),
+                dir.resolve("state"), outbox, "h", Clock.systemUTC());
+    }
+
+    private static void append(final Path log, final int from, final int to) throws IOException {
+        final StringBuilder sb = new StringBuilder();
+        IntStream.range(from, to).forEach(i -> sb.append("line ").append(i).append('\n'));
+        Files.writeString(log, sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private void logrotate(final Path conf) throws Exception {
+        final Process p = new ProcessBuilder(logrotate(), "-f", "-s", dir.resolve("state.lr").toString(),
+                conf.toString()).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "logrotate failed: " + out);
     }
 
     private Set<String> linesOnDisk() throws IOException {
