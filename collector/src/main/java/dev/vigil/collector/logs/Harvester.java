@@ -281,9 +281,14 @@ final class Harvester implements AutoCloseable {
                 break;
             }
         }
+        return headHash(head.array(), head.position());
+    }
+
+    /** @param head leading bytes @param length how many @return their hash, as {@link #headHash(FileChannel, int)} */
+    static long headHash(final byte[] head, final int length) {
         final CRC32C crc = new CRC32C();
-        crc.update(head.array(), 0, head.position());
-        return crc.getValue() ^ ((long) head.position() << 32);
+        crc.update(head, 0, length);
+        return crc.getValue() ^ ((long) length << 32);
     }
 
     @Override

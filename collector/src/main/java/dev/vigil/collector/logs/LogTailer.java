@@ -64,6 +64,8 @@ public final class LogTailer implements AutoCloseable {
     /** Bases of globs found missing, so each is reported once. */
     private final java.util.Set<Path> missing;
     private final Checkpoints store;
+    /** Where a compressed rotated file is decompressed to read its rest; removed once read. */
+    private final Path inflated;
     private final Outbox outbox;
     private final String host;
     private final Clock clock;
@@ -101,6 +103,7 @@ public final class LogTailer implements AutoCloseable {
         this.excludes = options.excludes().stream().map(Glob::of).map(Glob::matcher).toList();
         this.missing = new java.util.HashSet<>();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
+        this.inflated = stateDir.resolve("rotated.inflated");
         this.firstRun = !store.exists();
         this.checkpoints = store.load();
         this.outbox = outbox;
@@ -161,8 +164,11 @@ public final class LogTailer implements AutoCloseable {
                     dirty = true;
                 } else if (truncated) {
                     LOG.info("{} was truncated in place (copytruncate); reading the rest from its copy", h.path);
-                    catchUpFromCopy(h.path, h.identity, h.committedOffset(), h.generation, h.headLength,
-                            h.headHash, now);
+                    if (!catchUpFromCopy(h.path, h.identity, h.committedOffset(), h.generation, h.headLength,
+                            h.headHash, now)) {
+                        LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost",
+                                h.path, h.committedOffset());
+                    }
                     h.restart();
                     dirty = true;
                 }
@@ -236,7 +242,11 @@ public final class LogTailer implements AutoCloseable {
                     generation = cp.generation();
                 } else {
                     LOG.info("{} was truncated or replaced while the agent was away; reading it from the start", path);
-                    catchUpFromCopy(path, id, cp.offset(), cp.generation(), cp.headLength(), cp.headHash(), now);
+                    if (!catchUpFromCopy(path, id, cp.offset(), cp.generation(), cp.headLength(), cp.headHash(),
+                            now)) {
+                        LOG.warn("{}: no copy of its former content found beside it; lines after offset {} may be "
+                                + "lost", path, cp.offset());
+                    }
                     generation = cp.generation() + 1;
                 }
             } else if (firstScan && firstRun && options.startAtEnd()) {
@@ -297,6 +307,12 @@ public final class LogTailer implements AutoCloseable {
                 LOG.info("{} was rotated to {} while the agent was away; reading its rest", cp.path(), moved.get());
                 openHarvester(id, moved.get(), now);
             } else {
+                // compressed by the rotation (a new file: only its content tells), or gone
+                if (!catchUpFromCopy(Path.of(cp.path()), id, cp.offset(), cp.generation(), cp.headLength(),
+                        cp.headHash(), now)) {
+                    LOG.info("{} ({}) is gone and no file beside it holds its content; forgetting it", cp.path(),
+                            cp.identity());
+                }
                 checkpoints.remove(cp.identity());
                 dirty = true;
             }
@@ -304,16 +320,18 @@ public final class LogTailer implements AutoCloseable {
     }
 
     /**
-     * Reads {@code [offset, end)} of the copy copytruncate made of a file, as the old generation.
-     * Lines written between logrotate's copy and its truncation are in neither file: logrotate loses
-     * those itself.
+     * Reads {@code [offset, end)} of the copy copytruncate made of a file, as the old generation; the copy may have
+     * been gzipped already ({@code compress}), and so may a file rotated while the agent was stopped. Lines written
+     * between logrotate's copy and its truncation are in neither file: logrotate loses those itself.
+     *
+     * @return whether a copy was found (or there was nothing to look for)
      */
-    private void catchUpFromCopy(final Path path, final FileIdentity id, final long offset, final long generation,
-                                 final int headLength, final long headHash, final long now) {
+    private boolean catchUpFromCopy(final Path path, final FileIdentity id, final long offset, final long generation,
+                                    final int headLength, final long headHash, final long now) {
         if (headLength == 0) {
-            return;
+            return true;
         }
-        final Optional<Path> copy = siblings(path)
+        Optional<Path> copy = siblings(path)
                 .filter(p -> !p.equals(path))
                 .filter(p -> {
                     try {
@@ -323,9 +341,22 @@ public final class LogTailer implements AutoCloseable {
                     }
                 })
                 .max(Comparator.comparing(p -> p.toFile().lastModified()));
+        boolean temporary = false;
         if (copy.isEmpty()) {
-            LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost", path, offset);
-            return;
+            final Optional<Path> gz = gzipSiblings(path).filter(p -> Gzipped.headMatches(p, headLength, headHash))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()));
+            if (gz.isEmpty()) {
+                return false;
+            }
+            LOG.info("{}: its rest is in {}, compressed by the rotation; reading it", path, gz.get());
+            try {
+                copy = Optional.of(Gzipped.inflate(gz.get(), inflated));
+                temporary = true;
+            } catch (IOException e) {
+                LOG.warn("{}: cannot decompress {} ({}); lines after offset {} may be lost", path, gz.get(),
+                        IoErrors.reason(e), offset);
+                return true;
+            }
         }
         try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer,
                 opener.open(copy.get()))) {
@@ -333,7 +364,38 @@ public final class LogTailer implements AutoCloseable {
             h.drain(sink, now);
         } catch (IOException e) {
             LOG.warn("{}: cannot read its copy {}: {}", path, copy.get(), e.getMessage());
+        } finally {
+            if (temporary) {
+                deleteQuietly(inflated);
+            }
         }
+        return true;
+    }
+
+    private static void deleteQuietly(final Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}", p, e);
+        }
+    }
+
+    /** @return gzip files beside {@code path} with a rotated name of it (see {@link #siblings}) */
+    private static Stream<Path> gzipSiblings(final Path path) {
+        final Path dir = path.toAbsolutePath().getParent();
+        final String stem = stem(path);
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> p.getFileName().toString().startsWith(stem))
+                    .filter(p -> Files.isRegularFile(p) && Gzipped.is(p)).toList().stream();
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+
+    /** @return a file's name less its extension: what logrotate's rotated names of it start with */
+    private static String stem(final Path path) {
+        final String name = path.getFileName().toString();
+        return name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
     }
 
     private boolean isCopyOfOpenFile(final Path path, final long size) throws IOException {
@@ -365,8 +427,7 @@ public final class LogTailer implements AutoCloseable {
      */
     private static Stream<Path> siblings(final Path path) {
         final Path dir = path.toAbsolutePath().getParent();
-        final String name = path.getFileName().toString();
-        final String stem = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
+        final String stem = stem(path);
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(p -> p.getFileName().toString().startsWith(stem))
                     .filter(p -> Files.isRegularFile(p) && !compressed(p)).toList().stream();

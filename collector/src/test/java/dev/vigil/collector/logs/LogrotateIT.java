@@ -118,9 +118,24 @@ class LogrotateIT {
     @ParameterizedTest
     @ValueSource(strings = {"create", "copytruncate"})
     void shouldFindTheRestOfAFileRotatedToADatedNameWithItsExtensionKept(final String method) throws Exception {
+        rotateWhileLinesAreUnread(method, "dateext\n  extension .log", "app-\\d{8}\\.log");
+    }
+
+    /**
+     * {@code compress} without {@code delaycompress}: the rotated file is gzipped (and the plain one removed) by the
+     * same logrotate run, before the agent reads its rest: after a stop (create), and while running (copytruncate).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"create", "copytruncate"})
+    void shouldReadTheRestOfAFileCompressedByTheRotation(final String method) throws Exception {
+        rotateWhileLinesAreUnread(method, "compress", "app\\.log\\.1\\.gz");
+    }
+
+    private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName)
+            throws Exception {
         final Path log = dir.resolve("app.log");
         final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  dateext\n  extension .log\n}\n");
+        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  " + options + "\n}\n");
         final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         LogTailer tailer = tailer(log, outbox);
@@ -138,7 +153,7 @@ class LogrotateIT {
         tailer.pollOnce();
         tailer.close();
         try (Stream<Path> files = Files.list(dir)) {
-            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches("app-\\d{8}\\.log")),
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches(rotatedName)),
                     "logrotate named its file otherwise");
         }
         assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
