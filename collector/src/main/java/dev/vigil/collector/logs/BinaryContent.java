@@ -13,8 +13,10 @@ import java.nio.charset.CodingErrorAction;
  * the byte 0x0A: UTF-8, ISO-8859-*, windows-125x, Shift_JIS, GB18030...) holds no NUL byte and decodes with few
  * malformed bytes or control characters; a binary file holds NUL bytes or is mostly undecodable.
  *
- * <p>A leading run of NUL bytes is not counted: it is the hole a writer without O_APPEND leaves at the start of a
- * log after logrotate's copytruncate, text follows it. A block that is all NUL is taken for text (nothing to tell).
+ * <p>A run of NUL bytes ({@value #HOLE_BYTES} or more) is not counted: it is a hole, text on both sides of it. A
+ * writer without O_APPEND leaves one at the start of a log after logrotate's copytruncate; a writer that crashed
+ * leaves one where its data never reached the disk, and appends after it once started again. A NUL byte alone or in a
+ * shorter run is binary. A block that is all NUL is taken for text (nothing to tell).
  * A few malformed bytes (a Latin-1 word in a UTF-8 log) do not make a file binary: a quarter of the characters
  * must be malformed or control characters, and at least {@value #MIN_SUSPECT} of them.
  */
@@ -23,6 +25,11 @@ final class BinaryContent {
     static final int SAMPLE_BYTES = 4096;
     /** Fewest malformed or control characters that make a sample binary (a tiny file is not judged by one byte). */
     static final int MIN_SUSPECT = 8;
+    /**
+     * Shortest run of NUL bytes taken for a hole in text rather than binary content; one at the start or at the end
+     * of the sample may be shorter (it goes on beyond it, or the file starts with it).
+     */
+    static final int HOLE_BYTES = 8;
 
     private BinaryContent() {
     }
@@ -35,16 +42,23 @@ final class BinaryContent {
      */
     static String reason(final byte[] bytes, final int length, final Charset charset) {
         final int n = Math.min(length, SAMPLE_BYTES);
-        int from = 0;
-        while (from < n && bytes[from] == 0) {
-            from++;
-        }
-        for (int i = from; i < n; i++) {
-            if (bytes[i] == 0) {
-                return "a NUL byte at offset " + i + " of its first " + n + " bytes";
+        // the text between holes: a run of NUL bytes is left out, a NUL byte alone or in a short run is binary
+        final byte[] text = new byte[n];
+        int kept = 0;
+        for (int i = 0; i < n; ) {
+            if (bytes[i] != 0) {
+                text[kept++] = bytes[i++];
+                continue;
+            }
+            final int run = i;
+            while (i < n && bytes[i] == 0) {
+                i++;
+            }
+            if (run > 0 && i < n && i - run < HOLE_BYTES) {
+                return "a NUL byte at offset " + run + " of its first " + n + " bytes";
             }
         }
-        if (from == n) {
+        if (kept == 0) {
             return null;
         }
         final CharsetDecoder decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
@@ -52,7 +66,7 @@ final class BinaryContent {
         final CharBuffer chars;
         try {
             // the sample's end may cut a character: its bytes count as malformed, at most 3 of them
-            chars = decoder.decode(ByteBuffer.wrap(bytes, from, n - from));
+            chars = decoder.decode(ByteBuffer.wrap(text, 0, kept));
         } catch (CharacterCodingException e) {
             return null; // not with REPLACE
         }

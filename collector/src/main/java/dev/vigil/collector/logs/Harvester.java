@@ -122,12 +122,15 @@ final class Harvester implements AutoCloseable {
             final byte[] bytes = buffer.array();
             int lineStart = 0;
             for (int i = 0; i < n; i++) {
-                if (bytes[i] != '\n') {
+                if (bytes[i] != '\n' && bytes[i] != 0) {
                     continue;
                 }
+                // A NUL byte ends a line too, and makes none: text logs hold none, and a run of them is a hole where
+                // data never reached the disk (a crashed writer, a writer without O_APPEND after copytruncate). The
+                // text before it is a torn line, the text after it a new one; the hole itself is no record.
                 if (skipping) {
                     skipping = false;
-                } else {
+                } else if (bytes[i] == '\n' || i > lineStart) {
                     line(sink, bytes, lineStart, i - lineStart, readOffset + lineStart, nowNanos);
                 }
                 lineStart = i + 1;
