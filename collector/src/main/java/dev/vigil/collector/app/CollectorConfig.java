@@ -1,5 +1,6 @@
 package dev.vigil.collector.app;
 
+import dev.vigil.collector.logs.LineFormat;
 import dev.vigil.schemas.config.CommonConfig;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.ConfigDef;
@@ -48,7 +50,21 @@ public final class CollectorConfig extends CommonConfig {
     public static final String LOGS_MULTILINE_START_PATTERN_CONFIG = "logs.multiline.start.pattern";
     private static final String LOGS_MULTILINE_START_PATTERN_DOC = "Regular expression matching the first line "
             + "of a record; following lines that do not match (a Java stack trace) are joined to it. Empty: every "
-            + "line is a record. Example: ^\\d{4}-\\d{2}-\\d{2}";
+            + "line is a record. The default starts a record at every line but those that continue a stack trace "
+            + "(indented lines, Caused by:, ... N more, an exception class at the start of a line, Python's Traceback "
+            + "lines, blank lines), so that a trace is one record with its log line whatever the log's format. "
+            + "Example for logs whose records start with a date: ^\\d{4}-\\d{2}-\\d{2}";
+    /**
+     * The default multi-line rule: a line starts a record unless it continues a stack trace. Without it, a Java stack
+     * trace of 40 lines became 40 records, 39 of them without a level or a time of their own, and the analyzer mined
+     * a template of "at" frames. Indented lines are Java's and Node's frames and Python's source lines; an exception
+     * class at a line's start (java.lang.IllegalStateException: ..., ZeroDivisionError: ...) is the header of a trace
+     * under the log line that reported it; blank lines and the sentences between chained tracebacks keep Python's
+     * chains together.
+     */
+    public static final String DEFAULT_MULTILINE_START = "^(?!$|\\s|Caused by: |Suppressed: |\\.\\.\\. \\d+ more"
+            + "|Traceback \\(most recent call last\\):|During handling of the above exception"
+            + "|The above exception was the direct cause|[\\w$.]+(Exception|Error|Throwable)(: |$))";
     public static final String LOGS_MULTILINE_TIMEOUT_MS_CONFIG = "logs.multiline.timeout.ms";
     private static final String LOGS_MULTILINE_TIMEOUT_MS_DOC = "A pending multi-line record is published when no "
             + "line has been added to it for this long, in milliseconds.";
@@ -163,7 +179,7 @@ public final class CollectorConfig extends CommonConfig {
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
                         LOGS_POLL_INTERVAL_MS_DOC)
-                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, "", CommonConfig.validator("a regular expression",
+                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, DEFAULT_MULTILINE_START, CommonConfig.validator("a regular expression",
                         (name, value) -> checkPattern(value)), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
                 .define(LOGS_MULTILINE_TIMEOUT_MS_CONFIG, Type.LONG, 1_000L, Range.between(1, 600_000),
                         Importance.LOW, LOGS_MULTILINE_TIMEOUT_MS_DOC)
@@ -240,6 +256,13 @@ public final class CollectorConfig extends CommonConfig {
     public Pattern multilineStart() {
         final String p = getString(LOGS_MULTILINE_START_PATTERN_CONFIG);
         return p.isEmpty() ? null : Pattern.compile(p);
+    }
+
+    /** @return how bytes of log files become records: charset, multi-line joining, bounds */
+    public LineFormat lineFormat() {
+        return new LineFormat(logCharset(), multilineStart(), getInt(LOGS_MULTILINE_MAX_LINES_CONFIG),
+                TimeUnit.MILLISECONDS.toNanos(getLong(LOGS_MULTILINE_TIMEOUT_MS_CONFIG)),
+                getInt(LOGS_MAX_LINE_BYTES_CONFIG), getInt(LOGS_MAX_RECORD_BYTES_CONFIG));
     }
 
     /** @return the log files' charset */

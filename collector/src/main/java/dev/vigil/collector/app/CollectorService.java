@@ -11,7 +11,6 @@ import dev.vigil.collector.events.EventEndpoint;
 import dev.vigil.collector.files.DatasetRegistry;
 import dev.vigil.collector.files.DatasetWatcher;
 import dev.vigil.collector.files.FileActivityMonitor;
-import dev.vigil.collector.logs.LineFormat;
 import dev.vigil.collector.logs.LogTailer;
 import dev.vigil.collector.metrics.HostMetrics;
 import dev.vigil.schemas.HostEvent;
@@ -168,11 +167,7 @@ public final class CollectorService implements AutoCloseable {
                 "end".equals(config.getString(CollectorConfig.LOGS_START_AT_CONFIG)),
                 config.getLong(CollectorConfig.LOGS_POLL_INTERVAL_MS_CONFIG),
                 config.getLong(CollectorConfig.LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG),
-                new LineFormat(config.logCharset(), config.multilineStart(),
-                        config.getInt(CollectorConfig.LOGS_MULTILINE_MAX_LINES_CONFIG),
-                        TimeUnit.MILLISECONDS.toNanos(config.getLong(CollectorConfig.LOGS_MULTILINE_TIMEOUT_MS_CONFIG)),
-                        config.getInt(CollectorConfig.LOGS_MAX_LINE_BYTES_CONFIG),
-                        config.getInt(CollectorConfig.LOGS_MAX_RECORD_BYTES_CONFIG)));
+                config.lineFormat());
     }
 
     private void sampleMetrics(final HostMetrics metrics) {

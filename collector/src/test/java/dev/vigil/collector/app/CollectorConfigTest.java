@@ -23,6 +23,8 @@ class CollectorConfigTest {
         final CollectorConfig config = new CollectorConfig(values);
         assertEquals(Path.of("/srv/docs"), config.datasets().get("docs"));
         assertTrue(config.multilineStart().matcher("2026-01-31 12:00:00 INFO x").find());
+        assertEquals(CollectorConfig.DEFAULT_MULTILINE_START, values.get("logs.multiline.start.pattern"),
+                "the sample shows the default multi-line rule");
     }
 
     @Test

@@ -2,7 +2,12 @@ package dev.vigil.collector.logs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vigil.collector.app.CollectorConfig;
 import dev.vigil.collector.delivery.RecordingOutbox;
+import dev.vigil.schemas.LogRecord;
+import dev.vigil.schemas.Severity;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +29,11 @@ class LogContentTest {
     private final RecordingOutbox outbox = new RecordingOutbox();
 
     private LogTailer tailer(final Pattern multilineStart) {
-        return new LogTailer(new LogTailer.Options(List.of(dir.resolve("*.log").toString()), false, 10, 0,
-                new LineFormat(StandardCharsets.UTF_8, multilineStart, 500, 1_000_000L, 16_384, 65_536)),
+        return tailer(new LineFormat(StandardCharsets.UTF_8, multilineStart, 500, 1_000_000L, 16_384, 65_536));
+    }
+
+    private LogTailer tailer(final LineFormat format) {
+        return new LogTailer(new LogTailer.Options(List.of(dir.resolve("*.log").toString()), false, 10, 0, format),
                 dir.resolve("state"), outbox, "h", Clock.systemUTC());
     }
 
@@ -41,7 +50,7 @@ class LogContentTest {
         // the writer started again: larger than the read buffer, and inside the first 4 KiB examined at opening
         final Path log = dir.resolve("app.log");
         Files.writeString(log, "before the crash\ntorn");
-        try (LogTailer t = tailer(null)) {
+        try (LogTailer t = tailer((Pattern) null)) {
             t.pollOnce();
             writeAt(log, Files.size(log) + 200_000, "started again\n");
             t.pollOnce();
@@ -61,5 +70,41 @@ class LogContentTest {
         }
         assertEquals(List.of("before the crash", "started again"), outbox.messages(),
                 "a hole in its first 4 KiB is not a binary file");
+    }
+
+    @Test
+    void shouldJoinJavaStackTracesAndPythonTracebacksIntoOneRecordEachWithTheDefaultSettings() throws Exception {
+        final StringWriter trace = new StringWriter();
+        final Exception cause = new java.io.IOException("disk full");
+        new IllegalStateException("cannot save order 42", cause).printStackTrace(new PrintWriter(trace));
+        final String javaTrace = trace.toString().replace(System.lineSeparator(), "\n").stripTrailing();
+        final String python = String.join("\n",
+                "2026-11-27 08:00:02,001 ERROR worker: job 7 failed",
+                "Traceback (most recent call last):",
+                "  File \"/srv/app/jobs.py\", line 12, in run",
+                "    total = amount / count",
+                "ZeroDivisionError: division by zero",
+                "",
+                "During handling of the above exception, another exception occurred:",
+                "",
+                "Traceback (most recent call last):",
+                "  File \"/srv/app/jobs.py\", line 14, in run",
+                "    raise JobError(7)",
+                "jobs.JobError: 7");
+        Files.writeString(dir.resolve("app.log"), "2026-11-27 08:00:00,000 INFO  [main] c.e.Shop - started\n"
+                + "2026-11-27 08:00:01,000 ERROR [http-1] c.e.Shop - request failed\n" + javaTrace + "\n"
+                + python + "\n" + "plain line without a time\n" + "another plain line\n");
+        final LineFormat defaults = new CollectorConfig(Map.of()).lineFormat();
+        try (LogTailer t = tailer(new LineFormat(defaults.charset(), defaults.multilineStart(),
+                defaults.multilineMaxLines(), 1_000_000L, defaults.maxLineBytes(), defaults.maxRecordBytes()))) {
+            t.pollOnce();
+            Thread.sleep(5); // past the multi-line timeout of this test (1 ms), not a wait for a result
+            t.pollOnce();
+        }
+        assertEquals(List.of("2026-11-27 08:00:00,000 INFO  [main] c.e.Shop - started",
+                "2026-11-27 08:00:01,000 ERROR [http-1] c.e.Shop - request failed\n" + javaTrace, python,
+                "plain line without a time", "another plain line"), outbox.messages());
+        assertEquals(List.of(Severity.INFO, Severity.ERROR, Severity.ERROR, Severity.UNKNOWN, Severity.UNKNOWN),
+                outbox.logs.stream().map(LogRecord::getSeverity).toList());
     }
 }
