@@ -71,6 +71,11 @@ public final class CollectorConfig extends CommonConfig {
     public static final String LOGS_MULTILINE_MAX_LINES_CONFIG = "logs.multiline.max.lines";
     private static final String LOGS_MULTILINE_MAX_LINES_DOC = "At most this many lines are joined into one record; "
             + "the next line starts a new one.";
+    public static final String LOGS_PARTIAL_LINE_TIMEOUT_MS_CONFIG = "logs.partial.line.timeout.ms";
+    private static final String LOGS_PARTIAL_LINE_TIMEOUT_MS_DOC = "A last line without its newline is published, "
+            + "with attribute partial=true, once its file has not grown for this long, in milliseconds: a writer that "
+            + "died mid-line may never end it. If the writer ends it later, the rest is a record of its own; nothing "
+            + "is published twice.";
     public static final String LOGS_MAX_LINE_BYTES_CONFIG = "logs.max.line.bytes";
     private static final String LOGS_MAX_LINE_BYTES_DOC = "Longest line kept, in bytes; the rest of a longer line is "
             + "skipped and the record gets attribute truncated=true.";
@@ -183,6 +188,9 @@ public final class CollectorConfig extends CommonConfig {
                         (name, value) -> checkPattern(value)), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
                 .define(LOGS_MULTILINE_TIMEOUT_MS_CONFIG, Type.LONG, 1_000L, Range.between(1, 600_000),
                         Importance.LOW, LOGS_MULTILINE_TIMEOUT_MS_DOC)
+                .define(LOGS_PARTIAL_LINE_TIMEOUT_MS_CONFIG, Type.LONG,
+                        TimeUnit.NANOSECONDS.toMillis(LineFormat.DEFAULT_PARTIAL_LINE_TIMEOUT_NANOS), Range.atLeast(1),
+                        Importance.LOW, LOGS_PARTIAL_LINE_TIMEOUT_MS_DOC)
                 .define(LOGS_MULTILINE_MAX_LINES_CONFIG, Type.INT, 500, Range.atLeast(1), Importance.LOW,
                         LOGS_MULTILINE_MAX_LINES_DOC)
                 .define(LOGS_MAX_LINE_BYTES_CONFIG, Type.INT, 16_384, Range.between(64, 16 << 20), Importance.LOW,
@@ -262,7 +270,8 @@ public final class CollectorConfig extends CommonConfig {
     public LineFormat lineFormat() {
         return new LineFormat(logCharset(), multilineStart(), getInt(LOGS_MULTILINE_MAX_LINES_CONFIG),
                 TimeUnit.MILLISECONDS.toNanos(getLong(LOGS_MULTILINE_TIMEOUT_MS_CONFIG)),
-                getInt(LOGS_MAX_LINE_BYTES_CONFIG), getInt(LOGS_MAX_RECORD_BYTES_CONFIG));
+                getInt(LOGS_MAX_LINE_BYTES_CONFIG), getInt(LOGS_MAX_RECORD_BYTES_CONFIG),
+                TimeUnit.MILLISECONDS.toNanos(getLong(LOGS_PARTIAL_LINE_TIMEOUT_MS_CONFIG)));
     }
 
     /** @return the log files' charset */

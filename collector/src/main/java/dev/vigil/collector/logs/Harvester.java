@@ -13,7 +13,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Offsets: {@link #committedOffset()} is the start of the first byte not yet handed over (the
  * start of a pending multi-line record, or the end of the last complete line); a checkpoint at it
- * resumes without loss or repetition. A partial last line stays unread until its newline arrives.
+ * resumes without loss or repetition. A partial last line stays unread until its newline arrives, or until the
+ * file has been idle for the partial-line timeout.
  */
 final class Harvester implements AutoCloseable {
     /** Leading bytes whose hash identifies a file's content. */
@@ -27,8 +28,9 @@ final class Harvester implements AutoCloseable {
          * @param text the record, lines joined with '\n'
          * @param offset byte offset of its first line
          * @param truncated whether a line or the record was cut to the bound
+         * @param partial whether its last line had no newline yet (the file idle, or closed for good)
          */
-        void record(Harvester harvester, String text, long offset, boolean truncated);
+        void record(Harvester harvester, String text, long offset, boolean truncated, boolean partial);
     }
 
     final FileIdentity identity;
@@ -131,14 +133,14 @@ final class Harvester implements AutoCloseable {
                 if (skipping) {
                     skipping = false;
                 } else if (bytes[i] == '\n' || i > lineStart) {
-                    line(sink, bytes, lineStart, i - lineStart, readOffset + lineStart, nowNanos);
+                    line(sink, bytes, lineStart, i - lineStart, readOffset + lineStart, nowNanos, false);
                 }
                 lineStart = i + 1;
             }
             if (lineStart == 0 && n == buffer.capacity()) {
                 // A line longer than the buffer: keep its head, skip the rest up to its newline.
                 if (!skipping) {
-                    line(sink, bytes, 0, n, readOffset, nowNanos);
+                    line(sink, bytes, 0, n, readOffset, nowNanos, false);
                     skipping = true;
                 }
                 lineStart = n;
@@ -147,6 +149,10 @@ final class Harvester implements AutoCloseable {
                 break;
             }
             readOffset += lineStart;
+        }
+        if (size == lastSize && readOffset < size && readOffset - start < MAX_BYTES_PER_POLL && !skipping
+                && binary == null && nowNanos - lastGrowthNanos >= format.partialLineTimeoutNanos()) {
+            readPartialLine(sink, size, nowNanos);
         }
         if (size != lastSize) {
             lastGrowthNanos = nowNanos;
@@ -163,6 +169,22 @@ final class Harvester implements AutoCloseable {
     }
 
     /**
+     * Hands over the last line of a file idle for the partial-line timeout although it has no newline: a writer that
+     * died mid-line, or one that will end it later (its rest is then a record of its own). Never read again: the
+     * offset moves past it.
+     */
+    private void readPartialLine(final Sink sink, final long size, final long nowNanos) throws IOException {
+        buffer.clear();
+        final int n = channel.read(buffer, readOffset);
+        if (n <= 0 || n != size - readOffset) {
+            return; // longer than the buffer: the loop above hands its head over as an over-long line
+        }
+        line(sink, buffer.array(), 0, n, readOffset, nowNanos, true);
+        readOffset += n;
+        flush(sink);
+    }
+
+    /**
      * Hands over everything left, the partial last line included; used when the file is closed for
      * good (rotated away and idle).
      */
@@ -173,7 +195,7 @@ final class Harvester implements AutoCloseable {
             buffer.clear();
             final int n = channel.read(buffer, readOffset);
             if (n > 0) {
-                line(sink, buffer.array(), 0, n, readOffset, nowNanos);
+                line(sink, buffer.array(), 0, n, readOffset, nowNanos, true);
                 readOffset += n;
             }
         }
@@ -206,7 +228,7 @@ final class Harvester implements AutoCloseable {
     }
 
     private void line(final Sink sink, final byte[] bytes, final int from, final int length, final long offset,
-                      final long nowNanos) {
+                      final long nowNanos, final boolean partial) {
         int len = length;
         if (len > 0 && bytes[from + len - 1] == '\r') {
             len--;
@@ -222,7 +244,7 @@ final class Harvester implements AutoCloseable {
         final String text = new String(bytes, from, keep, format.charset());
         if (format.multilineStart() == null) {
             if (!text.isBlank()) { // a blank line says nothing: not a record of its own
-                sink.record(this, text, offset, cut);
+                sink.record(this, text, offset, cut, partial);
             }
             return;
         }
@@ -234,6 +256,7 @@ final class Harvester implements AutoCloseable {
             pending.lines++;
             pending.lastAppendNanos = nowNanos;
             pending.truncated |= cut;
+            pending.partial |= partial;
             // counted in UTF-8 bytes, as the analyzer counts them: characters would let a record of accents through
             // here at twice the size the analyzer takes
             final int added = 1 + utf8Length(text);
@@ -247,6 +270,7 @@ final class Harvester implements AutoCloseable {
         }
         flush(sink);
         pending = new Pending(offset, text, cut, nowNanos);
+        pending.partial = partial;
     }
 
     /** @return the length of the text in UTF-8, without encoding it */
@@ -273,7 +297,7 @@ final class Harvester implements AutoCloseable {
         if (pending != null) {
             final Pending p = pending;
             pending = null;
-            sink.record(this, p.text.toString(), p.offset, p.truncated);
+            sink.record(this, p.text.toString(), p.offset, p.truncated, p.partial);
         }
     }
 
@@ -304,6 +328,7 @@ final class Harvester implements AutoCloseable {
         final long offset;
         final StringBuilder text;
         boolean truncated;
+        boolean partial;
         int lines = 1;
         long lastAppendNanos;
         /** The text's length in UTF-8. */

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
     private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Map<String, String> TRUNCATED = Map.of("truncated", "true");
+    private static final Map<String, String> PARTIAL = Map.of("partial", "true");
     private static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".Z");
 
     /**
@@ -220,14 +222,22 @@ public final class LogTailer implements AutoCloseable {
         lastSave = now;
     }
 
-    private void publish(final Harvester h, final String text, final long offset, final boolean truncated) {
+    private void publish(final Harvester h, final String text, final long offset, final boolean truncated,
+                         final boolean partial) {
         // The constructor, not the builder: the builder copies every default, for every line.
         final LogRecord r = new LogRecord(
                 ids.of(host, h.identity, h.generation, offset, text),
                 host, LogLines.time(text, zone, clock.instant()), h.path.toString(), text, LogLines.severity(text),
-                offset, truncated ? Map.of("truncated", "true") : Map.of());
+                offset, attributes(truncated, partial));
         batch.add(r);
         published++;
+    }
+
+    private static Map<String, String> attributes(final boolean truncated, final boolean partial) {
+        if (!partial) {
+            return truncated ? TRUNCATED : Map.of();
+        }
+        return truncated ? Map.of("truncated", "true", "partial", "true") : PARTIAL;
     }
 
     private void openHarvester(final FileIdentity id, final Path path, final long now) {

@@ -107,4 +107,31 @@ class LogContentTest {
         assertEquals(List.of(Severity.INFO, Severity.ERROR, Severity.ERROR, Severity.UNKNOWN, Severity.UNKNOWN),
                 outbox.logs.stream().map(LogRecord::getSeverity).toList());
     }
+
+    @Test
+    void shouldPublishALastLineWithoutItsNewlineOnceTheFileIsIdleAndNeverAgain() throws Exception {
+        // A writer that died mid-line (its last words), or a script's "step... " before its "ok"
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "complete\nFATAL out of memory, aborting");
+        final LineFormat idle1ms = new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000L, 16_384, 65_536,
+                1_000_000L);
+        try (LogTailer t = tailer(idle1ms)) {
+            t.pollOnce();
+            assertEquals(List.of("complete"), outbox.messages(), "held while it may still be completed");
+            Thread.sleep(5); // past the idle time of this test (1 ms), not a wait for a result
+            t.pollOnce();
+            t.pollOnce();
+            assertEquals(List.of("complete", "FATAL out of memory, aborting"), outbox.messages(),
+                    "published once the file is idle, although the writer may never end it");
+            Files.writeString(log, " (exit 134)\nnext\n", StandardOpenOption.APPEND);
+            t.pollOnce();
+        }
+        try (LogTailer t = tailer(idle1ms)) { // a restart reads nothing again
+            t.pollOnce();
+            Thread.sleep(5);
+            t.pollOnce();
+        }
+        assertEquals(List.of("complete", "FATAL out of memory, aborting", " (exit 134)", "next"), outbox.messages());
+        assertEquals("true", outbox.logs.get(1).getAttributes().get("partial"));
+    }
 }
