@@ -29,6 +29,15 @@ public final class Checkpoints {
         return Files.exists(file);
     }
 
+    /** @return when the checkpoints were last saved (the agent saves them when it stops), or null when never */
+    public java.time.Instant savedAt() {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** @return saved checkpoints by identity; empty when none */
     public Map<String, Checkpoint> load() {
         if (!Files.exists(file)) {

@@ -75,6 +75,8 @@ public final class LogTailer implements AutoCloseable {
     private final Map<FileIdentity, Harvester> open = new LinkedHashMap<>();
     private final Map<String, Checkpoint> checkpoints;
     private final boolean firstRun;
+    /** When the checkpoints were last saved by the agent's previous run (null: none). */
+    private final java.time.Instant savedAt;
     private final Harvester.Sink sink = this::publish;
     private final RecordIds ids = new RecordIds();
     /** Read buffer of every harvester: they are polled one at a time, on one thread. */
@@ -107,6 +109,7 @@ public final class LogTailer implements AutoCloseable {
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
         this.inflated = stateDir.resolve("rotated.inflated");
         this.firstRun = !store.exists();
+        this.savedAt = store.savedAt();
         this.checkpoints = store.load();
         this.outbox = outbox;
         this.host = host;
@@ -301,7 +304,10 @@ public final class LogTailer implements AutoCloseable {
 
     /** Checkpointed files not found under the globs may have been renamed by a rotation while the agent was down. */
     private void resumeRotatedWhileDown(final Map<FileIdentity, Path> seen, final long now) {
-        for (final Checkpoint cp : List.copyOf(checkpoints.values())) {
+        final java.util.Set<Path> tailedAs = new java.util.LinkedHashSet<>();
+        final List<Checkpoint> saved = List.copyOf(checkpoints.values());
+        for (final Checkpoint cp : saved) {
+            tailedAs.add(Path.of(cp.path()));
             final FileIdentity id = FileIdentity.parse(cp.identity());
             if (seen.containsKey(id)) {
                 continue;
@@ -327,6 +333,62 @@ public final class LogTailer implements AutoCloseable {
                 dirty = true;
             }
         }
+        tailedAs.forEach(p -> readGenerationsNeverSeen(p, seen, saved, now));
+    }
+
+    /**
+     * Stopped over two rotations or more, the agent finds the file it was reading under a rotated name, and a new
+     * file under the tailed name; the generations between were rotated in and out unseen. They are the files under a
+     * rotated name of the tailed one, of no identity the agent knows, written to after it last saved its checkpoints
+     * (when it stopped): each is read whole, oldest first, after the rest of the file it was reading and before the
+     * new one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate)
+     * starts as that file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
+     */
+    private void readGenerationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
+                                          final List<Checkpoint> saved, final long now) {
+        if (savedAt == null) {
+            return;
+        }
+        final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
+        siblings(tailed).filter(p -> rotatedName(tailed, p))
+                .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
+                .forEach(p -> {
+                    try {
+                        final FileIdentity id = FileIdentity.of(p);
+                        if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
+                                && Files.getLastModifiedTime(p).toInstant().isAfter(savedAt) && !copyOf(p, saved)) {
+                            unseen.put(id, p);
+                        }
+                    } catch (IOException e) {
+                        LOG.debug("{} vanished while listing", p);
+                    }
+                });
+        unseen.forEach((id, p) -> {
+            LOG.info("{} was rotated in and out while the agent was stopped: reading it whole", p);
+            openHarvester(id, p, now);
+        });
+    }
+
+    private boolean copyOf(final Path p, final List<Checkpoint> saved) throws IOException {
+        for (final Checkpoint cp : saved) {
+            if (cp.headLength() > 0 && headMatches(p, cp.headLength(), cp.headHash())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether a name is one logrotate gives a rotation of {@code tailed}: app.log.1, app.log-2026..., app-2026....log */
+    private static boolean rotatedName(final Path tailed, final Path p) {
+        final String name = tailed.getFileName().toString();
+        final String n = p.getFileName().toString();
+        if (n.equals(name)) {
+            return false;
+        }
+        final String stem = stem(tailed);
+        final String extension = name.substring(stem.length());
+        return n.startsWith(name) || n.startsWith(stem + "-") && n.endsWith(extension)
+                && n.length() > stem.length() + 1 + extension.length() && Character.isDigit(n.charAt(stem.length() + 1));
     }
 
     /**

@@ -159,6 +159,65 @@ class LogrotateIT {
         assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
     }
 
+    /**
+     * Stopped over two daily rotations (compress, delaycompress, as Debian's own configurations): the file the agent
+     * was reading is app.log.2.gz, a whole generation it never saw is app.log.1, and app.log is new (create) or the
+     * same file truncated (copytruncate: its copies start as the file did, the one in app.log.2.gz is read from where
+     * the agent stopped; the order of the lines read across generations is then not theirs).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"create", "copytruncate"})
+    void shouldReadEveryGenerationRotatedInAndOutWhileTheAgentWasStopped(final String method) throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  compress\n  delaycompress\n}\n");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 10, 20);
+        logrotate(conf);
+        append(log, 20, 30);
+        logrotate(conf);
+        append(log, 30, 40);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertTrue(Files.exists(dir.resolve("app.log.2.gz")) && Files.exists(dir.resolve("app.log.3.gz")),
+                "logrotate rotated otherwise");
+        final List<String> expected = IntStream.range(0, 40).mapToObj(i -> "line " + i).toList();
+        if (method.equals("create")) {
+            assertEquals(expected, outbox.messages());
+        } else {
+            assertEquals(expected, outbox.messages().stream().sorted(
+                    java.util.Comparator.comparingInt(m -> Integer.parseInt(m.substring(5)))).toList());
+        }
+    }
+
+    /** One copytruncate while stopped: app.log.1 is a copy of what the agent was reading, not a generation unseen. */
+    @org.junit.jupiter.api.Test
+    void shouldReadACopyMadeWhileTheAgentWasStoppedFromWhereItStoppedNotWhole() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, log + " {\n  rotate 5\n  copytruncate\n  compress\n  delaycompress\n}\n");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 10, 20);
+        logrotate(conf);
+        append(log, 20, 30);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
     private LogTailer tailer(final Path log, final RecordingOutbox outbox) {
         return new LogTailer(new LogTailer.Options(List.of(log.toString()), false, 50, 0,
                 new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000L, 16_384, 65_536)),
