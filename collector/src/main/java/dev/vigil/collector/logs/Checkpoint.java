@@ -12,6 +12,10 @@ package dev.vigil.collector.logs;
  * @param headLength how many leading bytes {@code headHash} covers (at most {@link Harvester#HEAD_BYTES})
  * @param headHash CRC32C of the file's first {@code headLength} bytes: a changed head means the file
  *     was truncated and rewritten, or the inode was reused by another file
+ * @param inLongLine whether {@code offset} is inside a line longer than {@code logs.max.line.bytes} whose head was
+ *     published: the rest of it, up to its newline, is skipped after a restart as it would have been without one
+ *     (false in checkpoints saved before it existed)
  */
-public record Checkpoint(String identity, String path, long offset, long generation, int headLength, long headHash) {
+public record Checkpoint(String identity, String path, long offset, long generation, int headLength, long headHash,
+                         boolean inLongLine) {
 }

@@ -79,6 +79,16 @@ final class Harvester implements AutoCloseable {
         return pending != null ? pending.offset : readOffset;
     }
 
+    /** @return whether the offset is inside an over-long line whose head was handed over: its rest is skipped */
+    boolean inLongLine() {
+        return skipping && pending == null;
+    }
+
+    /** @param skip whether the file is opened inside an over-long line whose head was handed over (a checkpoint) */
+    void inLongLine(final boolean skip) {
+        skipping = skip;
+    }
+
     /** @return the current size of the open file */
     long size() throws IOException {
         return channel.size();

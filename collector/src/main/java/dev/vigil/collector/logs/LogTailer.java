@@ -203,7 +203,7 @@ public final class LogTailer implements AutoCloseable {
         flushBatch();
         for (final Harvester h : open.values()) {
             checkpoints.put(h.identity.toString(), new Checkpoint(h.identity.toString(), h.path.toString(),
-                    h.committedOffset(), h.generation, h.headLength, h.headHash));
+                    h.committedOffset(), h.generation, h.headLength, h.headHash, h.inLongLine()));
         }
         if (dirty && now - lastSave >= SAVE_EVERY_NANOS) {
             save(now);
@@ -273,6 +273,7 @@ public final class LogTailer implements AutoCloseable {
             if (cp != null && generation == cp.generation()) {
                 h.headLength = cp.headLength();
                 h.headHash = cp.headHash();
+                h.inLongLine(cp.inLongLine());
             }
             open.put(id, h);
             dirty = true;

@@ -134,4 +134,29 @@ class LogContentTest {
         assertEquals(List.of("complete", "FATAL out of memory, aborting", " (exit 134)", "next"), outbox.messages());
         assertEquals("true", outbox.logs.get(1).getAttributes().get("partial"));
     }
+
+    @Test
+    void shouldNotPublishTheRestOfAnOverLongLineAfterARestartInItsMiddle() throws Exception {
+        // a line of megabytes (a dumped payload), still being written when the agent stops
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "before\n" + "x".repeat(1 << 20));
+        try (LogTailer t = tailer((Pattern) null)) {
+            t.pollOnce();
+        }
+        Files.writeString(log, "y".repeat(1 << 20) + "\nafter\n", StandardOpenOption.APPEND);
+        try (LogTailer t = tailer((Pattern) null)) {
+            t.pollOnce();
+        }
+        assertEquals(List.of("before", "x".repeat(16_384), "after"), outbox.messages());
+        assertEquals("true", outbox.logs.get(1).getAttributes().get("truncated"));
+    }
+
+    @Test
+    void shouldReadCheckpointsSavedBeforeTheyHeldTheOverLongLineFlag() throws Exception {
+        final Path file = dir.resolve("checkpoints.json");
+        Files.writeString(file, "[{\"identity\":\"1:2\",\"path\":\"/var/log/a.log\",\"offset\":70,\"generation\":0,"
+                + "\"headLength\":70,\"headHash\":12345}]");
+        assertEquals(new Checkpoint("1:2", "/var/log/a.log", 70, 0, 70, 12345, false),
+                new Checkpoints(file).load().get("1:2"));
+    }
 }
