@@ -52,6 +52,8 @@ final class Harvester implements AutoCloseable {
     String binary;
     /** Whether the tailer said that it is skipped. */
     boolean binarySaid;
+    /** Whether the tailer found it renamed away (rotated), and looked for generations rotated unseen since. */
+    boolean rotatedAway;
 
     /**
      * @param buffer where reads land, from {@link #readBuffer}: nothing is kept in it between calls, so the harvesters

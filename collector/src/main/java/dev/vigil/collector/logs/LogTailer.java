@@ -85,6 +85,8 @@ public final class LogTailer implements AutoCloseable {
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
     private boolean firstScan = true;
+    /** When the previous round started (null before the first): generations written since and unseen are missed ones. */
+    private java.time.Instant lastRound;
     private boolean dirty;
     private long lastSave = System.nanoTime();
     private long published;
@@ -152,6 +154,19 @@ public final class LogTailer implements AutoCloseable {
             // Before new files, so that a rotated file's rest comes before its successor's lines.
             resumeRotatedWhileDown(seen, now);
         }
+        final java.time.Instant started = clock.instant();
+        for (final Harvester h : List.copyOf(open.values())) {
+            if (!seen.containsKey(h.identity) && !h.rotatedAway) {
+                h.rotatedAway = true;
+                if (lastRound != null) {
+                    // rotated since the last round: perhaps more than once; before new files, as above. A second of
+                    // margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
+                    readGenerationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()),
+                            lastRound.minusSeconds(1), now);
+                }
+            }
+        }
+        lastRound = started;
         for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
             final Harvester h = open.get(e.getKey());
             if (h == null) {
@@ -334,22 +349,21 @@ public final class LogTailer implements AutoCloseable {
                 dirty = true;
             }
         }
-        tailedAs.forEach(p -> readGenerationsNeverSeen(p, seen, saved, now));
+        if (savedAt != null) {
+            tailedAs.forEach(p -> readGenerationsNeverSeen(p, seen, saved, savedAt, now));
+        }
     }
 
     /**
-     * Stopped over two rotations or more, the agent finds the file it was reading under a rotated name, and a new
-     * file under the tailed name; the generations between were rotated in and out unseen. They are the files under a
-     * rotated name of the tailed one, of no identity the agent knows, written to after it last saved its checkpoints
-     * (when it stopped): each is read whole, oldest first, after the rest of the file it was reading and before the
-     * new one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate)
+     * Stopped over two rotations or more (or over two between two rounds), the agent finds the file it was reading
+     * under a rotated name, and a new file under the tailed name; the generations between were rotated in and out
+     * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows, written to
+     * after {@code since} (when it last saved its checkpoints, at its stop; or its previous round): each is read whole,
+     * oldest first, after the rest of the file it was reading and before the new one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate)
      * starts as that file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
      */
     private void readGenerationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
-                                          final List<Checkpoint> saved, final long now) {
-        if (savedAt == null) {
-            return;
-        }
+                                          final List<Checkpoint> saved, final java.time.Instant since, final long now) {
         final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
         siblings(tailed).filter(p -> rotatedName(tailed, p))
                 .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
@@ -357,7 +371,7 @@ public final class LogTailer implements AutoCloseable {
                     try {
                         final FileIdentity id = FileIdentity.of(p);
                         if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
-                                && Files.getLastModifiedTime(p).toInstant().isAfter(savedAt) && !copyOf(p, saved)) {
+                                && Files.getLastModifiedTime(p).toInstant().isAfter(since) && !copyOf(p, saved)) {
                             unseen.put(id, p);
                         }
                     } catch (IOException e) {
@@ -365,7 +379,8 @@ public final class LogTailer implements AutoCloseable {
                     }
                 });
         unseen.forEach((id, p) -> {
-            LOG.info("{} was rotated in and out while the agent was stopped: reading it whole", p);
+            LOG.info("{} was rotated in and out unseen (while the agent was stopped, or between two rounds): reading it "
+                    + "whole", p);
             openHarvester(id, p, now);
         });
     }

@@ -197,6 +197,31 @@ class LogrotateIT {
         }
     }
 
+    /**
+     * Two rotations between two polls (a busy agent, a size-triggered rotation run often): the generation between was
+     * rotated in and out unseen, and is read whole, between the rest of the old file and the new one.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldReadAGenerationRotatedInAndOutBetweenTwoPolls() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = dir.resolve("logrotate.conf");
+        Files.writeString(conf, log + " {\n  rotate 5\n  create\n  compress\n  delaycompress\n}\n");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            append(log, 10, 20);
+            logrotate(conf);
+            append(log, 20, 30);
+            logrotate(conf);
+            append(log, 30, 40);
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
     /** One copytruncate while stopped: app.log.1 is a copy of what the agent was reading, not a generation unseen. */
     @org.junit.jupiter.api.Test
     void shouldReadACopyMadeWhileTheAgentWasStoppedFromWhereItStoppedNotWhole() throws Exception {
