@@ -184,8 +184,9 @@ public final class CollectorConfig extends CommonConfig {
                         Importance.MEDIUM, LOGS_START_AT_DOC)
                 .define(LOGS_POLL_INTERVAL_MS_CONFIG, Type.LONG, 1_000L, Range.between(10, 60_000), Importance.LOW,
                         LOGS_POLL_INTERVAL_MS_DOC)
-                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, DEFAULT_MULTILINE_START, CommonConfig.validator("a regular expression",
-                        (name, value) -> checkPattern(value)), Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
+                .define(LOGS_MULTILINE_START_PATTERN_CONFIG, Type.STRING, DEFAULT_MULTILINE_START,
+                        CommonConfig.validator("a regular expression", (name, value) -> checkPattern(value)),
+                        Importance.MEDIUM, LOGS_MULTILINE_START_PATTERN_DOC)
                 .define(LOGS_MULTILINE_TIMEOUT_MS_CONFIG, Type.LONG, 1_000L, Range.between(1, 600_000),
                         Importance.LOW, LOGS_MULTILINE_TIMEOUT_MS_DOC)
                 .define(LOGS_PARTIAL_LINE_TIMEOUT_MS_CONFIG, Type.LONG,

@@ -41,7 +41,6 @@ public final class LogTailer implements AutoCloseable {
     private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Map<String, String> TRUNCATED = Map.of("truncated", "true");
     private static final Map<String, String> PARTIAL = Map.of("partial", "true");
-    private static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".Z");
 
     /**
      * @param globs file patterns
@@ -85,7 +84,7 @@ public final class LogTailer implements AutoCloseable {
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
     private boolean firstScan = true;
-    /** When the previous round started (null before the first): generations written since and unseen are missed ones. */
+    /** When the previous round started (null before the first): generations written since, unseen, were missed. */
     private java.time.Instant lastRound;
     private boolean dirty;
     private long lastSave = System.nanoTime();
@@ -328,7 +327,7 @@ public final class LogTailer implements AutoCloseable {
             if (seen.containsKey(id)) {
                 continue;
             }
-            final Optional<Path> moved = siblings(Path.of(cp.path())).filter(p -> {
+            final Optional<Path> moved = RotatedNames.siblings(Path.of(cp.path())).filter(p -> {
                 try {
                     return FileIdentity.of(p).equals(id);
                 } catch (IOException e) {
@@ -359,13 +358,14 @@ public final class LogTailer implements AutoCloseable {
      * under a rotated name, and a new file under the tailed name; the generations between were rotated in and out
      * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows, written to
      * after {@code since} (when it last saved its checkpoints, at its stop; or its previous round): each is read whole,
-     * oldest first, after the rest of the file it was reading and before the new one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate)
-     * starts as that file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
+     * oldest first, after the rest of the file it was reading and before the new one. Compressed ones are not (keep
+     * delaycompress). A copy of a file the agent was reading (copytruncate) starts as that file does: its rest is
+     * read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
      */
     private void readGenerationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
                                           final List<Checkpoint> saved, final java.time.Instant since, final long now) {
         final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
-        siblings(tailed).filter(p -> rotatedName(tailed, p))
+        RotatedNames.siblings(tailed).filter(p -> RotatedNames.rotated(tailed, p))
                 .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
                 .forEach(p -> {
                     try {
@@ -379,8 +379,8 @@ public final class LogTailer implements AutoCloseable {
                     }
                 });
         unseen.forEach((id, p) -> {
-            LOG.info("{} was rotated in and out unseen (while the agent was stopped, or between two rounds): reading it "
-                    + "whole", p);
+            LOG.info("{} was rotated in and out unseen (while the agent was stopped, or between two rounds): "
+                    + "reading it whole", p);
             openHarvester(id, p, now);
         });
     }
@@ -392,19 +392,6 @@ public final class LogTailer implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** @return whether a name is one logrotate gives a rotation of {@code tailed}: app.log.1, app.log-2026..., app-2026....log */
-    private static boolean rotatedName(final Path tailed, final Path p) {
-        final String name = tailed.getFileName().toString();
-        final String n = p.getFileName().toString();
-        if (n.equals(name)) {
-            return false;
-        }
-        final String stem = stem(tailed);
-        final String extension = name.substring(stem.length());
-        return n.startsWith(name) || n.startsWith(stem + "-") && n.endsWith(extension)
-                && n.length() > stem.length() + 1 + extension.length() && Character.isDigit(n.charAt(stem.length() + 1));
     }
 
     /**
@@ -419,7 +406,7 @@ public final class LogTailer implements AutoCloseable {
         if (headLength == 0) {
             return true;
         }
-        Optional<Path> copy = siblings(path)
+        Optional<Path> copy = RotatedNames.siblings(path)
                 .filter(p -> !p.equals(path))
                 .filter(p -> {
                     try {
@@ -431,7 +418,8 @@ public final class LogTailer implements AutoCloseable {
                 .max(Comparator.comparing(p -> p.toFile().lastModified()));
         boolean temporary = false;
         if (copy.isEmpty()) {
-            final Optional<Path> gz = gzipSiblings(path).filter(p -> Gzipped.headMatches(p, headLength, headHash))
+            final Optional<Path> gz = RotatedNames.gzipSiblings(path)
+                    .filter(p -> Gzipped.headMatches(p, headLength, headHash))
                     .max(Comparator.comparing(p -> p.toFile().lastModified()));
             if (gz.isEmpty()) {
                 return false;
@@ -468,24 +456,6 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
-    /** @return gzip files beside {@code path} with a rotated name of it (see {@link #siblings}) */
-    private static Stream<Path> gzipSiblings(final Path path) {
-        final Path dir = path.toAbsolutePath().getParent();
-        final String stem = stem(path);
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(stem))
-                    .filter(p -> Files.isRegularFile(p) && Gzipped.is(p)).toList().stream();
-        } catch (IOException e) {
-            return Stream.empty();
-        }
-    }
-
-    /** @return a file's name less its extension: what logrotate's rotated names of it start with */
-    private static String stem(final Path path) {
-        final String name = path.getFileName().toString();
-        return name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
-    }
-
     private boolean isCopyOfOpenFile(final Path path, final long size) throws IOException {
         final int length = (int) Math.min(size, Harvester.HEAD_BYTES);
         if (length == 0) {
@@ -506,27 +476,6 @@ public final class LogTailer implements AutoCloseable {
         try (FileChannel ch = opener.open(path)) {
             return ch.size() >= length && Harvester.headHash(ch, length) == hash;
         }
-    }
-
-    /**
-     * @return regular, uncompressed files beside {@code path} whose name starts with its name less its extension:
-     *     logrotate's rotated names (app.log.1, app.log-20261127, and app-20261127.log with {@code dateext} and
-     *     {@code extension .log}); the callers tell the right one by identity or leading bytes
-     */
-    private static Stream<Path> siblings(final Path path) {
-        final Path dir = path.toAbsolutePath().getParent();
-        final String stem = stem(path);
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(stem))
-                    .filter(p -> Files.isRegularFile(p) && !compressed(p)).toList().stream();
-        } catch (IOException e) {
-            return Stream.empty();
-        }
-    }
-
-    private static boolean compressed(final Path p) {
-        final String name = p.getFileName().toString();
-        return COMPRESSED.stream().anyMatch(name::endsWith);
     }
 
     private boolean excluded(final Path p) {
@@ -553,7 +502,8 @@ public final class LogTailer implements AutoCloseable {
                 LOG.info("logs.paths: {} exists now; tailing what matches under it", glob.base());
             }
             try (Stream<Path> walk = walk(glob)) {
-                walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p) && !compressed(p))
+                walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p)
+                                && !RotatedNames.compressed(p))
                         .forEach(p -> {
                             try {
                                 found.putIfAbsent(FileIdentity.of(p), p);
