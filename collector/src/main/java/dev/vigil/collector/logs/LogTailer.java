@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
     private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int FINISHED_KEPT = 1024;
     private static final Map<String, String> TRUNCATED = Map.of("truncated", "true");
     private static final Map<String, String> PARTIAL = Map.of("partial", "true");
 
@@ -84,6 +85,8 @@ public final class LogTailer implements AutoCloseable {
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
     private boolean firstScan = true;
+    /** Files read to their end lately (rotated away and closed, copies read), oldest first; at most FINISHED_KEPT. */
+    private final java.util.Set<FileIdentity> finished = new java.util.LinkedHashSet<>();
     /** When the previous round started (null before the first): generations written since, unseen, were missed. */
     private java.time.Instant lastRound;
     private boolean dirty;
@@ -153,19 +156,17 @@ public final class LogTailer implements AutoCloseable {
             // Before new files, so that a rotated file's rest comes before its successor's lines.
             resumeRotatedWhileDown(seen, now);
         }
-        final java.time.Instant started = clock.instant();
+        // A second of margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
+        final java.time.Instant since = lastRound == null ? null : lastRound.minusSeconds(1);
+        lastRound = clock.instant();
         for (final Harvester h : List.copyOf(open.values())) {
             if (!seen.containsKey(h.identity) && !h.rotatedAway) {
                 h.rotatedAway = true;
-                if (lastRound != null) {
-                    // rotated since the last round: perhaps more than once; before new files, as above. A second of
-                    // margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
-                    readGenerationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()),
-                            lastRound.minusSeconds(1), now);
-                }
+                // rotated since the last round, perhaps more than once; before new files, as above
+                generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
+                        .forEach((id, p) -> openHarvester(id, p, now));
             }
         }
-        lastRound = started;
         for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
             final Harvester h = open.get(e.getKey());
             if (h == null) {
@@ -188,6 +189,9 @@ public final class LogTailer implements AutoCloseable {
                         LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost",
                                 h.path, h.committedOffset());
                     }
+                    // truncated more than once since: the copies between are complete, read them now, in order
+                    generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
+                            .forEach((id, p) -> readWhole(id, p, now));
                     h.restart();
                     dirty = true;
                 }
@@ -204,6 +208,7 @@ public final class LogTailer implements AutoCloseable {
                     h.drain(sink, now);
                     closeQuietly(h);
                     open.remove(h.identity);
+                    finished(h.identity);
                     checkpoints.remove(h.identity.toString());
                     dirty = true;
                     LOG.debug("closed rotated file {} ({})", h.path, h.identity);
@@ -348,41 +353,63 @@ public final class LogTailer implements AutoCloseable {
                 dirty = true;
             }
         }
-        if (savedAt != null) {
-            tailedAs.forEach(p -> readGenerationsNeverSeen(p, seen, saved, savedAt, now));
+        for (final Path p : tailedAs) {
+            generationsNeverSeen(p, seen, saved, savedAt).forEach((id, g) -> openHarvester(id, g, now));
         }
     }
 
     /**
      * Stopped over two rotations or more (or over two between two rounds), the agent finds the file it was reading
      * under a rotated name, and a new file under the tailed name; the generations between were rotated in and out
-     * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows, written to
-     * after {@code since} (when it last saved its checkpoints, at its stop; or its previous round): each is read whole,
-     * oldest first, after the rest of the file it was reading and before the new one. Compressed ones are not (keep
-     * delaycompress). A copy of a file the agent was reading (copytruncate) starts as that file does: its rest is
-     * read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
+     * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows or has read
+     * to its end, written to after {@code since} (when it last saved its checkpoints, at its stop; or its previous
+     * round): each is to be read whole, oldest first, after the rest of the file it was reading and before the new
+     * one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate) starts
+     * as that file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
+     *
+     * @return those generations, oldest first; none when {@code since} is null (nothing was seen before)
      */
-    private void readGenerationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
-                                          final List<Checkpoint> saved, final java.time.Instant since, final long now) {
+    private Map<FileIdentity, Path> generationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
+                                                         final List<Checkpoint> saved, final java.time.Instant since) {
         final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
+        if (since == null) {
+            return unseen;
+        }
         RotatedNames.siblings(tailed).filter(p -> RotatedNames.rotated(tailed, p))
                 .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
                 .forEach(p -> {
                     try {
                         final FileIdentity id = FileIdentity.of(p);
                         if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
-                                && Files.getLastModifiedTime(p).toInstant().isAfter(since) && !copyOf(p, saved)) {
+                                && !finished.contains(id) && Files.getLastModifiedTime(p).toInstant().isAfter(since)
+                                && !copyOf(p, saved)) {
                             unseen.put(id, p);
                         }
                     } catch (IOException e) {
                         LOG.debug("{} vanished while listing", p);
                     }
                 });
-        unseen.forEach((id, p) -> {
-            LOG.info("{} was rotated in and out unseen (while the agent was stopped, or between two rounds): "
-                    + "reading it whole", p);
-            openHarvester(id, p, now);
-        });
+        unseen.forEach((id, p) -> LOG.info("{} was rotated in and out unseen (while the agent was stopped, or "
+                + "between two rounds): reading it whole", p));
+        return unseen;
+    }
+
+    /** Reads a complete file that no writer appends to any more (a copy), and remembers it as read. */
+    private void readWhole(final FileIdentity id, final Path p, final long now) {
+        try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer, opener.open(p))) {
+            h.drain(sink, now);
+            finished(id);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read it ({}); its lines are lost", p, IoErrors.reason(e));
+        }
+    }
+
+    /** Remembers a file read to its end, so that its name under a rotation never makes it a generation unseen. */
+    private void finished(final FileIdentity id) {
+        finished.add(id);
+        if (finished.size() > FINISHED_KEPT) {
+            finished.remove(finished.iterator().next());
+        }
     }
 
     private boolean copyOf(final Path p, final List<Checkpoint> saved) throws IOException {
@@ -438,6 +465,9 @@ public final class LogTailer implements AutoCloseable {
                 opener.open(copy.get()))) {
             h.path = path;
             h.drain(sink, now);
+            if (!temporary) {
+                finished(FileIdentity.of(copy.get()));
+            }
         } catch (IOException e) {
             LOG.warn("{}: cannot read its copy {}: {}", path, copy.get(), e.getMessage());
         } finally {

@@ -201,11 +201,12 @@ class LogrotateIT {
      * Two rotations between two polls (a busy agent, a size-triggered rotation run often): the generation between was
      * rotated in and out unseen, and is read whole, between the rest of the old file and the new one.
      */
-    @org.junit.jupiter.api.Test
-    void shouldReadAGenerationRotatedInAndOutBetweenTwoPolls() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"create", "copytruncate"})
+    void shouldReadAGenerationRotatedInAndOutBetweenTwoPolls(final String method) throws Exception {
         final Path log = dir.resolve("app.log");
         final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  create\n  compress\n  delaycompress\n}\n");
+        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  compress\n  delaycompress\n}\n");
         final RecordingOutbox outbox = new RecordingOutbox();
         Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
         append(log, 0, 10);
