@@ -698,7 +698,16 @@ public final class Restorer {
             }
             xattrs(p, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
-            Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
+            try {
+                // utimensat: the JDK's setter turns a time before 1970 with a fraction of a second into 1970-01-01
+                // (it passes a negative tv_nsec, gets EINVAL and retries with 0)
+                NativeFs.setMtime(p, n.mtimeNanos());
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof LinkageError)) {
+                    throw e;
+                }
+                Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
+            }
         }
 
         /** Sets what extended attributes it can; one that is not permitted or not supported here is a warning. */

@@ -1,0 +1,56 @@
+package dev.vigil.backup.archiver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
+import dev.vigil.backup.snapshot.Snapshot;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backup and restore of real trees with what file systems allow but rarely hold. */
+class UnusualTreeTest {
+    @TempDir
+    Path tmp;
+
+    private Snapshot backup(final Repository repo, final Path src) {
+        return new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null).snapshot();
+    }
+
+    private static void touch(final String time, final Path... paths) throws Exception {
+        final java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("touch", "-m", "-d", time));
+        for (final Path p : paths) {
+            cmd.add(p.toString());
+        }
+        assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor());
+    }
+
+    @Test
+    void shouldRestoreModificationTimesBefore1970WithTheirFractionOfASecond() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final FileTime before1970 = FileTime.from(Instant.parse("1960-01-01T00:00:00.5Z"));
+        final FileTime after2038 = FileTime.from(Instant.parse("2100-01-01T00:00:00.25Z"));
+        // touch(1), not the JDK's setter, which cannot set a time before 1970 with a fraction of a second
+        Files.writeString(src.resolve("old"), "old");
+        Files.createDirectory(src.resolve("old-dir"));
+        Files.writeString(src.resolve("future"), "future");
+        touch("1960-01-01 00:00:00.5 UTC", src.resolve("old"), src.resolve("old-dir"));
+        touch("2100-01-01 00:00:00.25 UTC", src.resolve("future"));
+        assertEquals(before1970, Files.getLastModifiedTime(src.resolve("old")));
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(backup(repo, src), out, RestoreOptions.defaults(), null);
+            assertEquals(before1970, Files.getLastModifiedTime(out.resolve("old"), LinkOption.NOFOLLOW_LINKS));
+            assertEquals(before1970, Files.getLastModifiedTime(out.resolve("old-dir"), LinkOption.NOFOLLOW_LINKS));
+            assertEquals(after2038, Files.getLastModifiedTime(out.resolve("future"), LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+}
