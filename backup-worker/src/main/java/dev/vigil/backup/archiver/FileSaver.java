@@ -61,8 +61,8 @@ final class FileSaver {
      * A file as stored.
      *
      * @param chunks its chunk ids in order
-     * @param stat its stat, unchanged while it was read; when torn, its stat before the last read with the size of
-     *     what that read found
+     * @param stat its stat, unchanged while it was read, with the size of what was read (a pseudo-file's stat says 0);
+     *     when torn, its stat before the last read with the size of what that read found
      * @param torn whether it kept changing while it was read: stored as its last read found it, which may mix old
      *     and new content (a log appended to all the time is a prefix of itself, as it should be)
      */
@@ -120,9 +120,10 @@ final class FileSaver {
             if (!torn || attempt == ATTEMPTS) {
                 // A torn file keeps the stat from before its last read: the file as it is now differs from it, so
                 // the next backup reads it again instead of taking what was read for unchanged.
-                final FileStat stored = !torn ? after : new FileStat(expected.type(), expected.mode(), expected.uid(),
-                        expected.gid(), expected.mtimeNanos(), expected.ctimeNanos(), expected.inode(),
-                        expected.device(), expected.links(), read[0]);
+                // Its size is what was read: a file of procfs, sysfs or FUSE says 0 (or a page) and holds more, or less.
+                final FileStat stored = !torn && after.size() == read[0] ? after : new FileStat(expected.type(),
+                        expected.mode(), expected.uid(), expected.gid(), expected.mtimeNanos(), expected.ctimeNanos(),
+                        expected.inode(), expected.device(), expected.links(), read[0]);
                 return CompletableFuture.allOf(chunks.toArray(new CompletableFuture<?>[0])).thenApply(v ->
                         new FileContent(chunks.stream().map(CompletableFuture::join).toList(), stored, torn));
             }

@@ -382,9 +382,6 @@ final class TreeWalk {
         if (before != null && before.type() == NodeType.DIR) {
             removed(before);
         }
-        if (st.size() == 0) {
-            return CompletableFuture.completedFuture(stored(node, before, existed, st, List.of()));
-        }
         final EarlyStart started = early.get(rel);
         final CompletableFuture<FileSaver.FileContent> saved = started != null && !started.stat().changedSince(st)
                 ? started.content()

@@ -53,4 +53,19 @@ class UnusualTreeTest {
             assertEquals(after2038, Files.getLastModifiedTime(out.resolve("future"), LinkOption.NOFOLLOW_LINKS));
         }
     }
+
+    @Test
+    void shouldStoreTheContentOfAFileWhoseSizeSaysZero() throws Exception {
+        // procfs reports a size of 0 for files that read as text; sysfs, debugfs and FUSE file systems do too
+        final Path proc = Path.of("/proc/sys/kernel/random");
+        final String bootId = Files.readString(proc.resolve("boot_id"));
+        assertEquals(0, Files.size(proc.resolve("boot_id")), "the kernel's size of a procfs file");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(backup(repo, proc), out, RestoreOptions.defaults(), null);
+            assertEquals(bootId, Files.readString(out.resolve("boot_id")));
+            assertEquals(bootId.length(), Files.size(out.resolve("boot_id")));
+            assertEquals(Files.readString(proc.resolve("poolsize")), Files.readString(out.resolve("poolsize")));
+        }
+    }
 }
