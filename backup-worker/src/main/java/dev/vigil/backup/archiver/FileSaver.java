@@ -2,6 +2,7 @@ package dev.vigil.backup.archiver;
 
 import dev.vigil.backup.chunker.Chunker;
 import dev.vigil.backup.chunker.ZeroChunk;
+import dev.vigil.backup.fs.NativeFs;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -97,7 +97,7 @@ final class FileSaver {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             final long[] read = {0};
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            try (FileChannel ch = NativeFs.openRegularFile(path)) {
                 final Reader in = buf -> {
                     try {
                         final int r = ch.read(buf);

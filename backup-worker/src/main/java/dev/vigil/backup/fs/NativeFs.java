@@ -5,10 +5,18 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Xattr;
+import com.sun.jna.Platform;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,11 +26,15 @@ import java.util.List;
  * {@code mkfifo} (Java cannot create a named pipe), {@code symlink} with the target's exact bytes (a Java path
  * would normalize it), and mode and time set without opening the file (the JDK's {@code unix:mode} and time
  * setters open it first, and opening a FIFO for reading waits for a writer; its symlink times lose the
- * nanoseconds), extended attributes (ACLs and capabilities among them, which the JDK cannot reach). Paths go as
- * raw bytes, so names that are not UTF-8 keep theirs.
+ * nanoseconds), extended attributes (ACLs and capabilities among them, which the JDK cannot reach), and a file
+ * opened for reading without waiting ({@code O_NONBLOCK}, which the JDK cannot ask for). Paths go as raw bytes, so
+ * names that are not UTF-8 keep theirs.
  */
 public final class NativeFs {
+    private static final int ENOENT = 2;
+    private static final int EACCES = 13;
     private static final int EEXIST = 17;
+    private static final int ELOOP = 40;
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
@@ -30,10 +42,23 @@ public final class NativeFs {
     private static final int XATTR_MAX = 1 << 20;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /**
+     * {@code O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC} of Linux on x86 and ARM (O_NOFOLLOW differs between
+     * them), 0 elsewhere: there files are opened by the JDK.
+     */
+    private static final int OPEN_NOFOLLOW_NONBLOCK = !Platform.isLinux() ? 0
+            : Platform.isARM() ? 04000 | 0100000 | 02000000
+            : Platform.isIntel() ? 04000 | 0400000 | 02000000 : 0;
+    /** The open descriptors of this process as links to what they opened (procfs); absent in some sandboxes. */
+    private static final Path PROC_FD = Path.of("/proc/self/fd");
     /** tv_nsec value that leaves a time as it is. */
     private static final long UTIME_OMIT = (1L << 30) - 2;
 
     private interface LibC extends Library {
+        int open(byte[] path, int flags) throws LastErrorException;
+
+        int close(int fd) throws LastErrorException;
+
         int mkfifo(byte[] path, int mode) throws LastErrorException;
 
         int chmod(byte[] path, int mode) throws LastErrorException;
@@ -89,6 +114,52 @@ public final class NativeFs {
         call(path, "set time", c -> c.utimensat(AT_FDCWD, cString(path), new long[] {0, UTIME_OMIT,
                 Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)},
                 AT_SYMLINK_NOFOLLOW));
+    }
+
+    /**
+     * Opens a regular file for reading as a backup must: a link put in its place is not followed (it may lead out of
+     * the dataset) and a FIFO put in its place is not waited on (opening one waits for a writer, forever).
+     *
+     * @param path a path the walk found a regular file
+     * @return a channel reading it
+     * @throws IOException when it cannot be opened ({@link NoSuchFileException} when it is gone), or is no longer a
+     *     regular file (a {@link FileSystemException} naming it)
+     */
+    public static FileChannel openRegularFile(final Path path) throws IOException {
+        final LibC c;
+        try {
+            c = OPEN_NOFOLLOW_NONBLOCK == 0 || !Files.isDirectory(PROC_FD) ? null : libc();
+        } catch (IOException e) {
+            return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        }
+        if (c == null) {
+            // without the C library or procfs, the JDK's open: no link is followed, but a FIFO is waited on
+            return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        }
+        final int fd;
+        try {
+            fd = c.open(cString(path), OPEN_NOFOLLOW_NONBLOCK);
+        } catch (LastErrorException e) {
+            throw switch (e.getErrorCode()) {
+                case ENOENT -> new NoSuchFileException(path.toString());
+                case EACCES -> new AccessDeniedException(path.toString());
+                case ELOOP -> new FileSystemException(path.toString(), null,
+                        "replaced by a symbolic link during the backup; not followed");
+                default -> new FileSystemException(path.toString(), null, e.getMessage());
+            };
+        }
+        try {
+            // The descriptor's link in procfs leads to what was opened: checked, then opened again without
+            // O_NONBLOCK (the JDK's reads expect a blocking descriptor), which for a regular file waits for nothing.
+            final Path opened = PROC_FD.resolve(Integer.toString(fd));
+            if (!Files.isRegularFile(opened)) {
+                throw new FileSystemException(path.toString(), null,
+                        "no longer a regular file (replaced during the backup by a FIFO, device or socket); not read");
+            }
+            return FileChannel.open(opened, StandardOpenOption.READ);
+        } finally {
+            c.close(fd);
+        }
     }
 
     /**
