@@ -21,16 +21,18 @@ import java.util.concurrent.TimeUnit;
  * @param inode inode number
  * @param device device number
  * @param links hard link count
- * @param size length in bytes
+ * @param size length in bytes (regular files), the device number st_rdev (devices), 0 otherwise
  */
 public record FileStat(NodeType type, int mode, int uid, int gid, long mtimeNanos, long ctimeNanos, long inode,
                        long device, int links, long size) {
-    private static final String ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,ctime,size,lastModifiedTime";
+    private static final String ATTRIBUTES = "unix:mode,ino,dev,rdev,nlink,uid,gid,ctime,size,lastModifiedTime";
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFLNK = 0120000;
     private static final int S_IFIFO = 0010000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFBLK = 0060000;
 
     /**
      * @param path a path; a symlink is described, not followed
@@ -45,11 +47,17 @@ public record FileStat(NodeType type, int mode, int uid, int gid, long mtimeNano
             case S_IFDIR -> NodeType.DIR;
             case S_IFLNK -> NodeType.SYMLINK;
             case S_IFIFO -> NodeType.FIFO;
+            case S_IFCHR -> NodeType.CHARDEV;
+            case S_IFBLK -> NodeType.BLOCKDEV;
             default -> NodeType.OTHER;
         };
         return new FileStat(type, mode & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"),
                 nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")), (Long) a.get("ino"),
-                (Long) a.get("dev"), (Integer) a.get("nlink"), type == NodeType.FILE ? (Long) a.get("size") : 0L);
+                (Long) a.get("dev"), (Integer) a.get("nlink"), switch (type) {
+                    case FILE -> (Long) a.get("size");
+                    case CHARDEV, BLOCKDEV -> (Long) a.get("rdev");
+                    default -> 0L;
+                });
     }
 
     private static long nanos(final FileTime t) {

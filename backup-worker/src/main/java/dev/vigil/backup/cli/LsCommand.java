@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil repo ls}. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"List the files of a snapshot (or of one directory in it): type, mode, size, mtime, path.",
+        description = {"List the files of a snapshot (or of one directory in it): type, mode, size (a device: its "
+                + "major,minor), mtime, path.",
             ExitCodes.HELP})
 final class LsCommand extends RepoSubcommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
@@ -70,10 +71,13 @@ final class LsCommand extends RepoSubcommand {
                 row.put("path", "/" + p);
                 row.put("type", n.type().name().toLowerCase());
                 row.put("mode", String.format("%04o", n.mode()));
-                row.put("size", n.size());
+                row.put("size", n.deviceNumber() == null ? n.size() : 0L);
                 row.put("mtime", Instant.EPOCH.plusNanos(n.mtimeNanos()).toString());
                 if (n.type() == NodeType.SYMLINK) {
                     row.put("target", FileNames.display(n.linkTarget()));
+                }
+                if (n.deviceNumber() != null) {
+                    row.put("device", n.deviceNumber());
                 }
                 printer.print(row);
             }
@@ -91,8 +95,9 @@ final class LsCommand extends RepoSubcommand {
         void print(final Map<String, Object> row) {
             rows++;
             if (!json) {
-                out.printf("%-7s %s %12d  %s  %s%s%n", row.get("type"), row.get("mode"), (Long) row.get("size"),
-                        row.get("mtime"), row.get("path"), row.containsKey("target") ? " -> " + row.get("target") : "");
+                out.printf("%-7s %s %12s  %s  %s%s%n", row.get("type"), row.get("mode"),
+                        row.containsKey("device") ? row.get("device") : row.get("size"), row.get("mtime"),
+                        row.get("path"), row.containsKey("target") ? " -> " + row.get("target") : "");
                 return;
             }
             try {

@@ -63,6 +63,9 @@ public final class NativeFs {
 
         int chmod(byte[] path, int mode) throws LastErrorException;
 
+        /** Exported by glibc since 2.33 (before, only as __xmknod). */
+        int mknod(byte[] path, int mode, long dev) throws LastErrorException;
+
         int symlink(byte[] target, byte[] link) throws LastErrorException;
 
         /** @param times two struct timespec (seconds, nanoseconds): access, then modification */
@@ -85,6 +88,24 @@ public final class NativeFs {
      */
     public static void mkfifo(final Path path, final int mode) throws IOException {
         call(path, "create FIFO", c -> c.mkfifo(cString(path), mode));
+    }
+
+    /**
+     * @param path where the device goes; must not exist
+     * @param character a character device, else a block device
+     * @param mode permission bits (the umask applies: set them again with {@link #chmod})
+     * @param device its number, st_rdev
+     * @throws IOException when it cannot be created (not root: operation not permitted; a C library without
+     *     {@code mknod}; {@link FileAlreadyExistsException} when something is there)
+     */
+    public static void mknod(final Path path, final boolean character, final int mode, final long device)
+            throws IOException {
+        try {
+            call(path, "create device", c -> c.mknod(cString(path), (character ? 0020000 : 0060000) | mode & 07777,
+                    device));
+        } catch (UnsatisfiedLinkError e) {
+            throw new IOException(path + ": cannot create device: the C library has no mknod (glibc before 2.33)", e);
+        }
     }
 
     /**

@@ -316,9 +316,10 @@ public final class Restorer {
                         case FILE -> file(p, n);
                         case SYMLINK -> symlink(p, n);
                         case FIFO -> fifo(p, n, r);
+                        case CHARDEV, BLOCKDEV -> device(p, n, r);
                         default -> warnings.add(FileNames.display(r) + ": " + n.type().name().toLowerCase()
-                                + " not restored (socket or device; or a FIFO in a tree written before trees knew "
-                                + "FIFOs)");
+                                + " not restored (a socket; or a FIFO or device in a tree written before trees knew "
+                                + "them)");
                     }
                 } catch (IOException e) {
                     // this entry (a directory: with what it holds), not the restore: restic goes on too
@@ -626,6 +627,22 @@ public final class Restorer {
             }
         }
 
+        void device(final Path p, final Node n, final String rel) {
+            try {
+                replace(p, n.type(), tmp -> NativeFs.mknod(tmp, n.type() == NodeType.CHARDEV, n.mode(), n.size()));
+                if (ROOT) {
+                    ownership(p, n);
+                }
+                xattrs(p, n);
+                NativeFs.chmod(p, n.mode());
+                NativeFs.setMtime(p, n.mtimeNanos());
+            } catch (IOException e) {
+                // not root (EPERM), or a file system mounted nodev: one entry, not the whole restore
+                warnings.add(FileNames.display(rel) + ": device " + n.deviceNumber() + " not restored: "
+                        + e.getMessage());
+            }
+        }
+
         void replace(final Path p, final NodeType type, final IoAction create) throws IOException {
             if (!options.overwrite()) {
                 try {
@@ -738,6 +755,7 @@ public final class Restorer {
             case FILE -> "file";
             case SYMLINK -> "symlink";
             case FIFO -> "FIFO";
+            case CHARDEV, BLOCKDEV -> "device";
             default -> null;
         };
     }

@@ -16,7 +16,7 @@ import java.util.List;
  * @param inode inode number
  * @param device device number
  * @param links hard link count
- * @param size bytes (regular files), 0 otherwise
+ * @param size bytes (regular files); the device number, st_rdev as glibc encodes major and minor (devices); 0 otherwise
  * @param linkTarget symlink target, "" otherwise
  * @param subtree tree blob of a directory, null otherwise
  * @param content data blobs of a file in order, empty otherwise
@@ -72,6 +72,17 @@ public record Node(String name, NodeType type, int mode, int uid, int gid, long 
     public Node withXattrs(final List<Xattr> attributes) {
         return new Node(name, type, mode, uid, gid, mtimeNanos, ctimeNanos, inode, device, links, size, linkTarget,
                 subtree, content, attributes);
+    }
+
+    /** @return a device's major and minor number, "8,1"; null for anything else */
+    public String deviceNumber() {
+        if (type != NodeType.CHARDEV && type != NodeType.BLOCKDEV) {
+            return null;
+        }
+        // glibc's gnu_dev_major and gnu_dev_minor
+        final long major = (size >>> 32 & 0xfffff000L) | (size >>> 8 & 0xfffL);
+        final long minor = (size >>> 12 & 0xffffff00L) | (size & 0xffL);
+        return major + "," + minor;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.vigil.backup.archiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.repository.Repository;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +69,34 @@ class UnusualTreeTest {
             assertEquals(bootId.length(), Files.size(out.resolve("boot_id")));
             assertEquals(Files.readString(proc.resolve("poolsize")), Files.readString(out.resolve("poolsize")));
         }
+    }
+
+    @Test
+    void shouldRestoreCharacterAndBlockDevicesAsRoot() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mknod(2) of a device needs root");
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        run("mknod", "-m", "0640", src.resolve("null").toString(), "c", "1", "3");
+        run("mknod", "-m", "0600", src.resolve("loop200").toString(), "b", "7", "200");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Path out = tmp.resolve("out");
+            final Restorer.Result r = new Restorer(repo).restore(backup(repo, src), out, RestoreOptions.defaults(),
+                    null);
+            assertEquals(List.of(), r.warnings());
+            assertEquals(stat(src.resolve("null")), stat(out.resolve("null")));
+            assertEquals("character special file 1 3 640", stat(out.resolve("null")));
+            assertEquals("block special file 7 c8 600", stat(out.resolve("loop200")));
+        }
+    }
+
+    private static void run(final String... cmd) throws Exception {
+        assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor(), String.join(" ", cmd));
+    }
+
+    /** @return stat(1)'s type, major and minor (hex) and mode of a path */
+    private static String stat(final Path p) throws Exception {
+        final Process stat = new ProcessBuilder("stat", "-c", "%F %t %T %a", p.toString()).start();
+        final String out = new String(stat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, stat.waitFor());
+        return out.strip();
     }
 }
