@@ -51,8 +51,9 @@ public final class Archiver {
      *
      * @param snapshot the saved snapshot
      * @param warnings files that could not be read or kept changing
+     * @param notes entries recorded that a restore cannot bring back (sockets): not a failure
      */
-    public record Result(Snapshot snapshot, List<String> warnings) {
+    public record Result(Snapshot snapshot, List<String> warnings, List<String> notes) {
     }
 
     /**
@@ -139,7 +140,7 @@ public final class Archiver {
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
                     new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos()),
                     nullIfNone(options.excludes().patterns()), nullIfNone(options.excludes().markers())));
-            return new Result(snapshot, warnings);
+            return new Result(snapshot, warnings, walk.notes());
         } finally {
             pool.shutdownNow();
         }

@@ -61,6 +61,8 @@ final class TreeWalk {
     private final AtomicLong bytesTotal = new AtomicLong();
     private final AtomicLong bytesDelta = new AtomicLong();
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+    /** What is recorded as it is but cannot be restored (sockets): said, but no failure. */
+    private final ConcurrentLinkedQueue<String> notes = new ConcurrentLinkedQueue<>();
     /**
      * The parent's trees met while resolving the journal's paths: thousands of deleted paths share a few
      * directories, and each tree is decrypted and decoded once instead of once per path (and once more by
@@ -359,6 +361,9 @@ final class TreeWalk {
                 }
             }
             default -> {
+                if (st.type() == NodeType.OTHER) {
+                    notes.add(p + ": socket, recorded, not restored (the program that listens on it makes it)");
+                }
                 return CompletableFuture.completedFuture(node);
             }
         }
@@ -480,5 +485,9 @@ final class TreeWalk {
 
     List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    List<String> notes() {
+        return List.copyOf(notes);
     }
 }

@@ -107,6 +107,9 @@ final class BackupCommand extends RepoSubcommand {
                 result = new Archiver(r, clock).backup(source, options, progress);
             }
             final Snapshot s = result.snapshot();
+            for (final String n : result.notes()) {
+                err.println("note: " + n);
+            }
             if (json) {
                 printJson(s);
             } else {
