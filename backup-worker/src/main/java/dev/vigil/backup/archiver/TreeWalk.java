@@ -289,7 +289,19 @@ final class TreeWalk {
                 removed(before);
                 continue;
             } catch (IOException e) {
-                warnings.add(p + ": cannot stat: " + e.getMessage());
+                // A directory that may be listed but not entered (r without x): like an unreadable file, each entry
+                // keeps its parent's version, else it would vanish from the snapshot as if deleted
+                final boolean keep = before != null && !(before.type() == NodeType.DIR && excludes.excludes(r, name,
+                        true));
+                warnings.add(p + ": cannot stat: " + IoErrors.reason(e) + (keep ? "; kept the parent's version"
+                        : "; left out"));
+                if (keep) {
+                    if (before.type() == NodeType.FILE) {
+                        filesUnchanged.incrementAndGet();
+                        bytesTotal.addAndGet(before.size());
+                    }
+                    children.add(CompletableFuture.completedFuture(before));
+                }
                 continue;
             }
             if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || excludes.marked(p)

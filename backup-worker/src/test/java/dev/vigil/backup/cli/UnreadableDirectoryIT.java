@@ -151,4 +151,30 @@ class UnreadableDirectoryIT {
     private String log(final String name) throws IOException {
         return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
     }
+
+    @Test
+    void shouldKeepTheParentsVersionOfWhatItCannotStatInADirectoryItMayListButNotEnter() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("noexec/sub"));
+        Files.writeString(src.resolve("noexec/a"), "a");
+        Files.writeString(src.resolve("noexec/sub/b"), "b");
+        Files.createDirectories(dir.resolve("tmp"));
+        toNobody();
+        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
+        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        // r without x: its names can be listed, but nothing in it can be stat()ed or opened
+        Files.setAttribute(src.resolve("noexec"), "unix:uid", 0);
+        Files.setPosixFilePermissions(src.resolve("noexec"), PosixFilePermissions.fromString("rwxr--r--"));
+        try {
+            final int code = run(dir.resolve("second.log"), "backup", src.toString());
+            assertEquals(ExitCodes.INCOMPLETE, code, log("second.log"));
+            assertTrue(log("second.log").contains(src.resolve("noexec/a") + ": cannot stat: permission denied; kept "
+                    + "the parent's version"), log("second.log"));
+            assertEquals(0, run(dir.resolve("ls.log"), "ls", "latest"), log("ls.log"));
+            assertTrue(log("ls.log").contains("/noexec/a") && log("ls.log").contains("/noexec/sub/b"), log("ls.log"));
+        } finally {
+            Files.setPosixFilePermissions(src.resolve("noexec"), PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }
