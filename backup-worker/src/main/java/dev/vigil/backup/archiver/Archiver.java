@@ -68,11 +68,13 @@ public final class Archiver {
         final long writtenBefore = repo.bytesWritten();
         final Path given = source.toAbsolutePath().normalize();
         final Path root;
+        final Path realRoot;
         final FileStat rootStat;
         try {
             // a dataset root that is a link is followed: the operator named it (links inside it are kept as links)
             root = Files.isSymbolicLink(given) ? given.toRealPath() : given;
             rootStat = FileStat.of(root);
+            realRoot = root.toRealPath();
         } catch (IOException e) {
             throw new BackupException("source " + given + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
         }
@@ -120,7 +122,7 @@ public final class Archiver {
                     return t;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         try {
-            final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live), pool, live, plan,
+            final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live, realRoot), pool, live, plan,
                     excludes);
             final BlobId tree;
             try {

@@ -47,10 +47,16 @@ final class FileSaver {
     private final Chunker chunker;
     private final ThreadPoolExecutor pool;
     private final BackupProgress progress;
+    /** The dataset's real path: a file opened elsewhere was reached through a link swapped in, and is not read. */
+    private final Path dataset;
 
+    /**
+     * @param dataset the dataset's real path (no link in it), or null to read files wherever their path leads
+     */
     FileSaver(final Repository repo, final Chunker chunker, final ThreadPoolExecutor pool,
-              final BackupProgress progress) {
+              final BackupProgress progress, final Path dataset) {
         this.repo = repo;
+        this.dataset = dataset;
         this.chunker = chunker;
         this.zero = new ZeroChunk(chunker, repo.hasher());
         this.pool = pool;
@@ -97,7 +103,7 @@ final class FileSaver {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             final long[] read = {0};
-            try (FileChannel ch = NativeFs.openRegularFile(path)) {
+            try (FileChannel ch = NativeFs.openRegularFile(path, dataset)) {
                 final Reader in = buf -> {
                     try {
                         final int r = ch.read(buf);

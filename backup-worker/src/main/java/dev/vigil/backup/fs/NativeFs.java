@@ -142,11 +142,13 @@ public final class NativeFs {
      * the dataset) and a FIFO put in its place is not waited on (opening one waits for a writer, forever).
      *
      * @param path a path the walk found a regular file
+     * @param within a real path (no link in it) the file must be in, or null: a directory on the file's path replaced
+     *     by a link after the walk listed it would lead elsewhere (checked where procfs names what was opened)
      * @return a channel reading it
-     * @throws IOException when it cannot be opened ({@link NoSuchFileException} when it is gone), or is no longer a
-     *     regular file (a {@link FileSystemException} naming it)
+     * @throws IOException when it cannot be opened ({@link NoSuchFileException} when it is gone), is no longer a
+     *     regular file, or is not within (a {@link FileSystemException} naming it)
      */
-    public static FileChannel openRegularFile(final Path path) throws IOException {
+    public static FileChannel openRegularFile(final Path path, final Path within) throws IOException {
         final LibC c;
         try {
             c = OPEN_NOFOLLOW_NONBLOCK == 0 || !Files.isDirectory(PROC_FD) ? null : libc();
@@ -175,7 +177,12 @@ public final class NativeFs {
             final Path opened = PROC_FD.resolve(Integer.toString(fd));
             if (!Files.isRegularFile(opened)) {
                 throw new FileSystemException(path.toString(), null,
-                        "no longer a regular file (replaced during the backup by a FIFO, device or socket); not read");
+                        "no longer a regular file (replaced during the backup); not read");
+            }
+            if (within != null && !Files.readSymbolicLink(opened).startsWith(within)) {
+                throw new FileSystemException(path.toString(), null, "leads out of the dataset, to "
+                        + Files.readSymbolicLink(opened) + " (a directory on its path was replaced by a link during "
+                        + "the backup); not read");
             }
             return FileChannel.open(opened, StandardOpenOption.READ);
         } finally {

@@ -41,7 +41,7 @@ class SwappedFileTest {
         Files.createSymbolicLink(file, secret);
         final ThreadPoolExecutor pool = pool();
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
-            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0));
+            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0), null);
             final IOException e = assertThrows(IOException.class, () -> saver.save(file, seen, null).join());
             assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
             assertEquals(0, repo.bytesWritten(), "nothing of the link's target is stored");
@@ -58,7 +58,7 @@ class SwappedFileTest {
         NativeFs.mkfifo(file, 0600);
         final ThreadPoolExecutor pool = pool();
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
-            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0));
+            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0), null);
             final CompletableFuture<Object> saved = CompletableFuture.supplyAsync(() -> {
                 try {
                     return saver.save(file, seen, null).join();
@@ -80,6 +80,29 @@ class SwappedFileTest {
             }
             assertTrue(outcome instanceof IOException io && io.getMessage().contains(file.toString()),
                     "the FIFO is named and not read: " + outcome);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNotReadAFileThroughADirectoryReplacedByALinkAfterItWasListed() throws Exception {
+        final Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("file"), "outside the dataset");
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Path file = Files.writeString(Files.createDirectories(src.resolve("dir")).resolve("file"), "mine");
+        final FileStat seen = FileStat.of(file);
+        // the walk listed dir and stat()ed dir/file; then dir becomes a link to a directory with a file of that name
+        Files.delete(file);
+        Files.delete(src.resolve("dir"));
+        Files.createSymbolicLink(src.resolve("dir"), outside);
+        final ThreadPoolExecutor pool = pool();
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0),
+                    src.toRealPath());
+            final IOException e = assertThrows(IOException.class, () -> saver.save(file, seen, null).join());
+            assertTrue(e.getMessage().contains(file + ": leads out of the dataset"), e.getMessage());
+            assertEquals(0, repo.bytesWritten(), "nothing from outside the dataset is stored");
         } finally {
             pool.shutdownNow();
         }
