@@ -239,6 +239,7 @@ final class TreeWalk {
         return null;
     }
 
+    /** @return a directory's entries; null when it was removed since the walk's stat */
     private CompletableFuture<List<Node>> dir(final Path path, final String rel, final BlobId parentTree,
                                               final boolean journal, final boolean moved) {
         final Map<String, Node> old = new HashMap<>();
@@ -255,6 +256,10 @@ final class TreeWalk {
         } catch (IOException e) {
             if (rel.isEmpty()) {
                 throw new BackupException("directory " + path + ": cannot list: " + IoErrors.reason(e), e);
+            }
+            if (e instanceof NoSuchFileException) {
+                // removed since the walk's stat: gone, as a file that vanishes is (null), not its parent's version
+                return CompletableFuture.completedFuture(null);
             }
             // One unreadable directory (permissions, I/O error) must not cost the whole backup: like an unreadable
             // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
@@ -353,7 +358,15 @@ final class TreeWalk {
                 final BlobId parentTree = previous;
                 // Directories are walked on the pool too: listing, stat and loading the parent's tree overlap.
                 return CompletableFuture.supplyAsync(() -> dir(p, r, parentTree, sub, movedHere), pool)
-                        .thenCompose(f -> f).thenApply(nodes -> node.withSubtree(saveTree(nodes)));
+                        .thenCompose(f -> f).thenApply(nodes -> {
+                            if (nodes == null) {
+                                if (oldDir) {
+                                    removed(before);
+                                }
+                                return null;
+                            }
+                            return node.withSubtree(saveTree(nodes));
+                        });
             }
             case FILE -> {
                 return file(p, r, node, before, st, moved);
