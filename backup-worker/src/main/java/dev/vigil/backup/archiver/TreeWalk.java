@@ -442,7 +442,8 @@ final class TreeWalk {
                     && !(cause.getMessage() != null && cause.getMessage().contains(p.toString()))) {
                 throw new CompletionException(cause);
             } else if (cause instanceof IOException) {
-                warnings.add(p + ": cannot read: " + IoErrors.reason((IOException) cause));
+                warnings.add(p + ": cannot read: " + IoErrors.reason((IOException) cause)
+                        + (existed ? "; kept the parent's version" : "; left out"));
             } else {
                 throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
             }

@@ -177,4 +177,28 @@ class UnreadableDirectoryIT {
             Files.setPosixFilePermissions(src.resolve("noexec"), PosixFilePermissions.fromString("rwx------"));
         }
     }
+
+    @Test
+    void shouldSayItKeptTheParentsVersionOfAFileItMayNotRead() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        Files.createDirectories(src);
+        Files.writeString(src.resolve("secret"), "s");
+        Files.createDirectories(dir.resolve("tmp"));
+        toNobody();
+        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
+        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        Files.writeString(src.resolve("secret"), "changed");
+        Files.writeString(src.resolve("new-secret"), "n");
+        Files.setAttribute(src.resolve("secret"), "unix:uid", 0);
+        Files.setAttribute(src.resolve("new-secret"), "unix:uid", 0);
+        Files.setPosixFilePermissions(src.resolve("secret"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(src.resolve("new-secret"), PosixFilePermissions.fromString("---------"));
+        final int code = run(dir.resolve("second.log"), "backup", src.toString());
+        assertEquals(ExitCodes.INCOMPLETE, code, log("second.log"));
+        assertTrue(log("second.log").contains(src.resolve("secret") + ": cannot read: permission denied; kept the "
+                + "parent's version"), log("second.log"));
+        assertTrue(log("second.log").contains(src.resolve("new-secret") + ": cannot read: permission denied; left "
+                + "out"), log("second.log"));
+    }
 }
