@@ -31,6 +31,8 @@ final class Ledger {
      * the command to expire (command.ttl, three times before the failures escalate) leaves the RPO missed for a day.
      */
     static final Duration SILENCE = Duration.ofMinutes(15);
+    /** A result dated further than this from the engine's own time is said to come from a worker whose clock is off. */
+    static final Duration SKEW = Duration.ofMinutes(5);
     private final Decisions decisions;
 
     Ledger(final Decisions decisions) {
@@ -39,9 +41,10 @@ final class Ledger {
 
     void result(final Session s, final DatasetSpec spec, final DatasetState state, final BackupResult r) {
         final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());
+        final long time = time(s, r, flight);
         if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
                 || r.getStatus() == CommandStatus.FAILED)) {
-            state.restoredIntoAt = Math.max(state.restoredIntoAt, r.getTime().toEpochMilli());
+            state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
         }
         if (flight != null) {
             state.silenceEscalatedAt = 0; // the worker speaks: a later silence is escalated again
@@ -55,9 +58,9 @@ final class Ledger {
             }
             case SUCCEEDED -> {
                 state.inFlight.remove(r.getCommandId());
-                succeeded(state, r, flight);
+                succeeded(state, r, flight, time);
                 s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
-                        r.getId(), summary(r));
+                        r.getId(), summary(r) + skew(r, time));
             }
             case FAILED, REJECTED -> {
                 state.inFlight.remove(r.getCommandId());
@@ -77,8 +80,28 @@ final class Ledger {
         }
     }
 
-    private static void succeeded(final DatasetState state, final BackupResult r, final DatasetState.InFlight flight) {
-        final long time = r.getTime().toEpochMilli();
+    /**
+     * When a result happened, on the engine's clock: the worker's date, but not after now nor before its command was
+     * issued. The worker's clock dates it, and a host's clock can be off by a year (a dead CMOS battery, an NTP step):
+     * taken as it is, a backup dated ahead made the dataset look backed up until that date (no backup for as long, and a
+     * restore "in flight" until then hid ransomware-like rewrites), one dated behind made it look past its RPO at once
+     * (a FULL on every cooldown).
+     */
+    private static long time(final Session s, final BackupResult r, final DatasetState.InFlight flight) {
+        final long reported = r.getTime().toEpochMilli();
+        return Math.min(s.nowMs, Math.max(reported, flight == null ? Long.MIN_VALUE : flight.issuedAt()));
+    }
+
+    /** @return a note that the worker dated the result where it cannot have happened, or "" */
+    private static String skew(final BackupResult r, final long time) {
+        final long off = Math.abs(r.getTime().toEpochMilli() - time);
+        return off <= SKEW.toMillis() ? "" : " (the worker dated it " + r.getTime() + ", "
+                + Durations.format(Duration.ofSeconds(off / 1000)) + " from when it can have happened on the engine's "
+                + "clock: the clock of host " + r.getHost() + " is off; taken as " + Instant.ofEpochMilli(time) + ")";
+    }
+
+    private static void succeeded(final DatasetState state, final BackupResult r, final DatasetState.InFlight flight,
+                                  final long time) {
         final Action action = r.getAction();
         final Figures f = r.getFigures();
         if (Intent.isBackup(action)) {

@@ -23,9 +23,22 @@ class ScenarioFilesTest {
         return Files.list(Path.of("scenarios")).filter(p -> p.toString().endsWith(".yaml")).sorted();
     }
 
+    /** Incidents the engine once handled wrongly, each replayed as the on-call operator would judge it. */
+    static Stream<Path> incidents() throws IOException {
+        return Files.list(Path.of("src/test/resources/incidents")).filter(p -> p.toString().endsWith(".yaml")).sorted();
+    }
+
     @ParameterizedTest
     @MethodSource("scenarios")
     void shouldMeetEveryExpectationOfTheShippedScenario(final Path file) {
+        final Simulator.Run run = Simulator.run(Scenario.read(file), null);
+
+        assertTrue(run.ok(), file + ": " + run.failed());
+    }
+
+    @ParameterizedTest
+    @MethodSource("incidents")
+    void shouldHandleTheIncidentAsItsScenarioExpects(final Path file) {
         final Simulator.Run run = Simulator.run(Scenario.read(file), null);
 
         assertTrue(run.ok(), file + ": " + run.failed());
