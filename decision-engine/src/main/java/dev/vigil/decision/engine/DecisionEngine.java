@@ -268,6 +268,11 @@ public final class DecisionEngine {
                 state.changedFilesSinceFull += files;
                 state.record(new DatasetState.Activity(start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
                         fa.getBytesWritten(), files), s.nowMs - settings.policy().changeRateWindow().toMillis());
+                state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
+                        && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
+                        && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
+                        start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
+                        settings.policy().changeRateWindow().toMillis());
             }
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
@@ -411,6 +416,10 @@ public final class DecisionEngine {
     private RuleContext context(final Session s, final String trigger, final DatasetSpec spec,
                                 final DatasetState state, final Instant activityStart) {
         Instant episodeStart = activityStart;
+        if (activityStart != null && state.rewriteRun != null) {
+            // near-random rewriting began with the run, however few files each interval rewrote
+            episodeStart = Instant.ofEpochMilli(Math.min(activityStart.toEpochMilli(), state.rewriteRun.start()));
+        }
         for (final DatasetState.Episode e : state.episodes.values()) {
             final Instant start = Instant.ofEpochMilli(e.start());
             episodeStart = episodeStart == null || start.isBefore(episodeStart) ? start : episodeStart;

@@ -45,6 +45,7 @@ final class Ledger {
         if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
                 || r.getStatus() == CommandStatus.FAILED)) {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
+            state.rewriteRun = null; // the restore put back what the run rewrote: a rewrite after it is a new run
         }
         if (flight != null) {
             state.silenceEscalatedAt = 0; // the worker speaks: a later silence is escalated again

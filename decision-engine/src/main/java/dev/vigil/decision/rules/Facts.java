@@ -273,6 +273,14 @@ public final class Facts {
          * onto its path in flight, or one that ended after the activity began.
          */
         public final boolean restoring;
+        /**
+         * Files modified or renamed with near-random content (write entropy at least 7.5 bits/byte) in the current run
+         * of such intervals, which ends after a change-rate window without one; a file rewritten again and again counts
+         * once; 0 when none.
+         */
+        public final long nearRandomRewrites;
+        /** Start of that run; epoch when none. */
+        public final Instant nearRandomSince;
 
         StateFacts(final boolean hasBackup, final Duration sinceBackup, final Duration sinceFull,
                    final Duration sinceVerify, final long lastFullBytes, final long lastFileCount,
@@ -281,7 +289,8 @@ public final class Facts {
                    final Instant episodeStart, final long recentFailures, final long inFlight,
                    final long hostInFlight, final long pendingProposals, final Duration window,
                    final long windowBytesWritten, final long windowFilesChanged, final double windowChangeRatio,
-                   final double windowActiveFraction, final Duration intervalOverride, final boolean restoring) {
+                   final double windowActiveFraction, final Duration intervalOverride, final boolean restoring,
+                   final long nearRandomRewrites, final Instant nearRandomSince) {
             this.hasBackup = hasBackup;
             this.sinceBackup = sinceBackup;
             this.sinceFull = sinceFull;
@@ -305,6 +314,8 @@ public final class Facts {
             this.windowActiveFraction = windowActiveFraction;
             this.intervalOverride = intervalOverride;
             this.restoring = restoring;
+            this.nearRandomRewrites = nearRandomRewrites;
+            this.nearRandomSince = nearRandomSince;
         }
     }
 }

@@ -167,7 +167,8 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 s.failuresInARow(), s.inFlight.size(), hostInFlight, s.proposals.size(),
                 window, bytes, files, s.lastFullBytes > 0 ? (double) bytes / s.lastFullBytes : 0.0, activeFraction,
                 s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
-                restoring);
+                restoring, s.rewriteRun == null ? 0 : s.rewriteRun.files(),
+                s.rewriteRun == null ? Instant.EPOCH : Instant.ofEpochMilli(s.rewriteRun.start()));
     }
 
     private static Duration age(final long millis) {

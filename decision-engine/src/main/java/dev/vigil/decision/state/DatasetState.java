@@ -17,6 +17,12 @@ public final class DatasetState {
     public static final int MAX_SNAPSHOTS = 32;
     /** File-activity intervals remembered for the change-rate window. */
     public static final int MAX_ACTIVITY = 512;
+    /** Write entropy from which an interval's writes are near-random (encrypted or compressed), bits per byte. */
+    public static final double NEAR_RANDOM_BITS = 7.5;
+    /** Least sampled bytes for an interval's write entropy to say anything. */
+    public static final long NEAR_RANDOM_SAMPLE = 4096;
+    /** Paths a rewrite run remembers, so that a file rewritten again and again counts once. */
+    public static final int RUN_PATHS = 256;
 
     /** Dataset id. */
     public String dataset;
@@ -49,6 +55,11 @@ public final class DatasetState {
     public Map<String, SeriesMemory> series = new TreeMap<>();
     /** Recent file-activity intervals, oldest first. */
     public List<Activity> activity = new ArrayList<>();
+    /**
+     * The current run of near-random rewrites, or null: ransomware that encrypts a few files per collector interval
+     * shows in no single interval, only in the run.
+     */
+    public RewriteRun rewriteRun;
     /**
      * When the latest RESTORE into the dataset's own path ended (succeeded or failed), epoch ms; 0 before any. Its
      * writes show up in the collector's file activity up to then, and are not the dataset's users' doing.
@@ -223,6 +234,45 @@ public final class DatasetState {
     }
 
     /**
+     * Adds one file-activity interval to the run of near-random rewrites: files modified or renamed in intervals whose
+     * sampled writes are near-random ({@link #NEAR_RANDOM_BITS}), a path among the run's recent ones not counted again
+     * (an encrypted database or container rewritten every interval is one file, not one per interval). Files only
+     * created do not count: imports and downloads of photos or archives create near-random files for hours. The run
+     * ends once {@code gapMs} passes without a near-random rewrite.
+     *
+     * @param modifiedOrRenamed files modified or renamed in the interval
+     * @param nearRandom whether its sampled writes are near-random
+     * @param changedPaths the paths it names as created, modified or renamed-to
+     * @param start interval start, epoch ms
+     * @param end interval end, epoch ms
+     * @param gapMs how long without a near-random rewrite ends a run
+     */
+    public void rewrites(final long modifiedOrRenamed, final boolean nearRandom, final List<String> changedPaths,
+                         final long start, final long end, final long gapMs) {
+        if (rewriteRun != null && start - rewriteRun.lastEnd() > gapMs) {
+            rewriteRun = null;
+        }
+        if (!nearRandom || modifiedOrRenamed <= 0) {
+            return;
+        }
+        final java.util.LinkedHashSet<Integer> recent = new java.util.LinkedHashSet<>(
+                rewriteRun == null ? List.of() : rewriteRun.recentPaths());
+        long again = 0;
+        for (final String path : changedPaths) {
+            final Integer hash = path.hashCode();
+            if (recent.remove(hash)) {
+                again++;
+            }
+            recent.add(hash); // most recent last
+        }
+        final List<Integer> kept = new ArrayList<>(recent);
+        final long files = Math.max(0, modifiedOrRenamed - again);
+        rewriteRun = new RewriteRun(rewriteRun == null ? start : rewriteRun.start(), end,
+                (rewriteRun == null ? 0 : rewriteRun.files()) + files,
+                List.copyOf(kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size())));
+    }
+
+    /**
      * @param at epoch ms
      * @return the latest snapshot taken before that time, if remembered
      */
@@ -292,6 +342,21 @@ public final class DatasetState {
      * @param files files created, modified, deleted or renamed
      */
     public record Activity(long start, long end, long bytesWritten, long files) {
+    }
+
+    /**
+     * A run of near-random rewrites (see {@link #rewrites}).
+     *
+     * @param start start of its first interval, epoch ms (the collector's clock)
+     * @param lastEnd end of its latest interval, epoch ms
+     * @param files files rewritten in it, each of its recent paths once
+     * @param recentPaths hashes ({@link String#hashCode}) of the paths it rewrote last, at most {@link #RUN_PATHS}
+     */
+    public record RewriteRun(long start, long lastEnd, long files, List<Integer> recentPaths) {
+        /** Normalizes an absent list. */
+        public RewriteRun {
+            recentPaths = recentPaths == null ? List.of() : List.copyOf(recentPaths);
+        }
     }
 
     /**

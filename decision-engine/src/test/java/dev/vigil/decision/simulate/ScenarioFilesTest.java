@@ -45,16 +45,16 @@ class ScenarioFilesTest {
     }
 
     @Test
-    void shouldShipAScenarioForEveryDefaultRule() throws IOException {
-        final String all = String.join("\n", scenarios().map(p -> {
+    void shouldHaveAScenarioForEveryDefaultRule() throws IOException {
+        final String all = String.join("\n", Stream.concat(scenarios(), incidents()).map(p -> {
             try {
                 return Files.readString(p);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }).toList());
-        for (final String rule : List.of("ransomware-like-mass-modification", "deletion-burst", "disk-errors",
-                "disk-filling-up", "sustained-high-change-rate")) {
+        for (final String rule : List.of("ransomware-like-mass-modification", "slow-ransomware-like-rewrite",
+                "deletion-burst", "disk-errors", "disk-filling-up", "sustained-high-change-rate")) {
             assertTrue(all.contains("rule: " + rule), "no scenario expects rule " + rule);
         }
     }
