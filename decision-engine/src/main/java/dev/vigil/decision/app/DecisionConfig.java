@@ -41,6 +41,7 @@ public final class DecisionConfig extends CommonConfig {
     public static final String AUDIT_SUPPRESSION_REPEAT_CONFIG = "audit.suppression.repeat";
     public static final String EPISODE_TTL_CONFIG = "episode.ttl";
     public static final String ANOMALY_QUIET_CONFIG = "anomaly.quiet";
+    public static final String HOST_SILENCE_CONFIG = "host.silence";
     public static final String STARTUP_TIMEOUT_CONFIG = "startup.timeout";
 
     /** Every key. */
@@ -104,6 +105,11 @@ public final class DecisionConfig extends CommonConfig {
                     "A new anomaly episode of a series decided on before is decided on again only when its score "
                             + "is clearly higher (by 0.1) or the series had no anomaly for this long, so that a "
                             + "flapping series counts as one incident.")
+            .define(HOST_SILENCE_CONFIG, Type.STRING, "15m", durationOrNever(), Importance.MEDIUM,
+                    "A host with datasets whose collector sent telemetry before (file activity every interval, "
+                            + "metrics) and nothing for this long is escalated, once per silence, and said when heard "
+                            + "again: a dead host or agent otherwise shows only once its datasets are past their RPO, and "
+                            + "meanwhile no rule sees its files. 0s never.")
             .define(STARTUP_TIMEOUT_CONFIG, Type.STRING, "60s", duration(), Importance.LOW,
                     "How long start-up waits for the Kafka cluster to answer, then for Kafka Streams to be RUNNING. "
                             + "A cluster that does not answer within a second is logged at WARN with bootstrap.servers; "
@@ -154,7 +160,7 @@ public final class DecisionConfig extends CommonConfig {
                 ZoneId.of(getString(GUARD_TIME_ZONE_CONFIG)), duration(COMMAND_TTL_CONFIG),
                 duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG));
         return new EngineSettings(PolicyConfig.read(path(POLICY_FILE_CONFIG)).policy(), guard,
-                duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG));
+                duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG), duration(HOST_SILENCE_CONFIG));
     }
 
     /** Prints the keys as HTML, for the docs. @param args ignored */
@@ -168,6 +174,16 @@ public final class DecisionConfig extends CommonConfig {
                 if (Durations.parse((String) value).isZero()) {
                     throw new ConfigException(name, value, "must be longer than 0s");
                 }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        });
+    }
+
+    private static ConfigDef.Validator durationOrNever() {
+        return CommonConfig.validator("a duration, e.g. 90s, 15m, 1h30m; 0s for never", (name, value) -> {
+            try {
+                Durations.parse((String) value);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(name, value, e.getMessage());
             }

@@ -47,6 +47,11 @@ public final class DecisionEngine {
     private final Decisions decisions;
     private final Ledger ledger;
     private final SeriesIncidents incidents;
+    /**
+     * When this engine first ticked, epoch ms; 0 before. A host's silence counts from then at the earliest: an engine
+     * that was itself stopped has not heard anyone, and reads what they sent meanwhile only after its first ticks.
+     */
+    private volatile long watchingSince;
 
     /**
      * @param settings the settings
@@ -78,6 +83,7 @@ public final class DecisionEngine {
      */
     public List<Emission> handle(final Trigger trigger, final StateAccess store, final Instant now) {
         final Session s = new Session(store, now, ids);
+        heard(s, trigger);
         if (trigger instanceof Trigger.OfDatasets d) {
             datasets(s, d.host(), d.change());
         } else if (trigger instanceof Trigger.OfAnomaly a) {
@@ -124,13 +130,69 @@ public final class DecisionEngine {
      */
     public List<Emission> tick(final StateAccess store, final Instant now) {
         final Session s = new Session(store, now, ids);
+        if (watchingSince == 0) {
+            watchingSince = s.nowMs;
+        }
         for (final String host : store.hosts()) {
+            silence(s, host);
             for (final DatasetSpec spec : s.datasets(host).specs().values()) {
                 tick(s, spec, s.state(spec));
             }
             s.save();
         }
         return s.out;
+    }
+
+    /**
+     * Notes that a host with datasets sent telemetry (to the minute, or a quarter of {@code host.silence} if shorter:
+     * not a store write per record), and says so after a silence that was escalated.
+     */
+    private void heard(final Session s, final Trigger trigger) {
+        final String host = trigger instanceof Trigger.OfAnomaly a ? a.anomaly().getHost()
+                : trigger instanceof Trigger.OfEvent e ? e.event().getHost()
+                : trigger instanceof Trigger.OfForecast f ? f.host()
+                : trigger instanceof Trigger.OfStats st ? st.host() : null;
+        if (host == null) {
+            return;
+        }
+        final HostDatasets known = s.datasets(host);
+        final long every = Math.min(60_000L, settings.hostSilence().toMillis() / 4);
+        if (known.specs().isEmpty() || known.silenceEscalatedAt() == 0 && s.nowMs - known.heardAt() < every) {
+            return;
+        }
+        if (known.silenceEscalatedAt() > 0) {
+            for (final DatasetSpec spec : known.specs().values()) {
+                s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "host-silence", null, null,
+                        "host " + host + " sends telemetry again, after "
+                                + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000))
+                                + " of silence");
+            }
+        }
+        s.putDatasets(host, known.withHeard(s.nowMs, 0));
+    }
+
+    /**
+     * Escalates, once per silence, a host that sent telemetry before and none for {@code host.silence}: its agent or the
+     * host itself is down, so no rule sees its files, and its worker most likely takes no command either; nothing else
+     * would show it before its datasets are past their RPO.
+     */
+    private void silence(final Session s, final String host) {
+        final HostDatasets known = s.datasets(host);
+        final long limit = settings.hostSilence().toMillis();
+        if (limit <= 0 || known.heardAt() == 0 || known.silenceEscalatedAt() > 0 || known.specs().isEmpty()
+                || s.nowMs - Math.max(known.heardAt(), watchingSince) < limit) {
+            return;
+        }
+        for (final DatasetSpec spec : known.specs().values()) {
+            s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "host-silence", null, null,
+                    "host " + host + " has sent no telemetry (file activity, metrics) for "
+                            + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000)) + ", since "
+                            + Instant.ofEpochMilli(known.heardAt()) + " (host.silence "
+                            + Durations.format(settings.hostSilence()) + "): no rule sees dataset " + spec.getId()
+                            + " meanwhile, and its worker may be down too; a person is needed (is host " + host
+                            + " up, and its collector running?)");
+        }
+        s.putDatasets(host, known.withHeard(known.heardAt(), s.nowMs));
     }
 
     private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {

@@ -14,15 +14,18 @@ import java.time.Duration;
  * @param treePriority priority of the tree's decisions, 1..1000
  * @param seriesQuiet a new episode of a series decided on before is decided on again only after the series had no
  *     anomaly for this long, or when its score rose by {@code reconsultRise}: a flapping series is one incident
+ * @param hostSilence a host with datasets that sent telemetry before and none for this long is escalated; zero never
  */
 public record EngineSettings(Policy policy, GuardSettings guard, Duration episodeTtl, double reconsultRise,
-                             int treePriority, Duration seriesQuiet) {
+                             int treePriority, Duration seriesQuiet, Duration hostSilence) {
     /** Default of {@code seriesQuiet}. */
     public static final Duration SERIES_QUIET = Duration.ofHours(1);
+    /** Default of {@code hostSilence}. */
+    public static final Duration HOST_SILENCE = Duration.ofMinutes(15);
 
     /** @return every default */
     public static EngineSettings defaults() {
         return new EngineSettings(Policy.defaults(), GuardSettings.defaults(), Duration.ofHours(6), 0.1, 50,
-                SERIES_QUIET);
+                SERIES_QUIET, HOST_SILENCE);
     }
 }

@@ -87,6 +87,8 @@ public final class Simulator {
             }
             settings.put(key, scenario.settings().get(key).asText());
         }
+        // a scenario's steps are sparse where a collector reports every interval: hosts would all look silent
+        settings.putIfAbsent(DecisionConfig.HOST_SILENCE_CONFIG, "0s");
         if (scenario.policy() != null) {
             settings.put(DecisionConfig.POLICY_FILE_CONFIG, scenario.policy().toString());
         }

@@ -15,8 +15,13 @@ import java.util.TreeSet;
  *     dataset is on the longest that holds its path, so that a filling {@code /} does not concern a dataset on its own
  *     mount. Only those are kept: the others change nothing (a series of an unknown mountpoint concerns the datasets
  *     under it, which are none), and containers mount and unmount without end (overlay, pod volumes)
+ * @param heardAt when the engine last had telemetry of the host (an event, anomaly, forecast or statistics window),
+ *     epoch ms on the engine's clock, to the minute; 0 never
+ * @param silenceEscalatedAt when the engine escalated the host's current silence, epoch ms; 0 when not (said once per
+ *     silence)
  */
-public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints) {
+public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints, long heardAt,
+                           long silenceEscalatedAt) {
     /** Copies the collections so the value never changes under a reader (state of older builds has no mountpoints). */
     public HostDatasets {
         specs = specs == null ? new TreeMap<>() : new TreeMap<>(specs);
@@ -25,7 +30,16 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
 
     /** @return a host with no datasets and no known mountpoints */
     public static HostDatasets none() {
-        return new HostDatasets(Map.of(), Set.of());
+        return new HostDatasets(Map.of(), Set.of(), 0, 0);
+    }
+
+    /**
+     * @param heard when the host was heard from, epoch ms
+     * @param escalatedAt when its silence was escalated, 0 when not
+     * @return the same with those times
+     */
+    public HostDatasets withHeard(final long heard, final long escalatedAt) {
+        return new HostDatasets(specs, mountpoints, heard, escalatedAt);
     }
 
     /**
@@ -39,7 +53,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
         } else {
             next.put(change.id(), change.spec());
         }
-        return new HostDatasets(next, mountpoints);
+        return new HostDatasets(next, mountpoints, heardAt, silenceEscalatedAt);
     }
 
     /**
@@ -62,7 +76,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
             }
         }
         next.add(mountpoint);
-        return new HostDatasets(specs, next);
+        return new HostDatasets(specs, next, heardAt, silenceEscalatedAt);
     }
 
     /**
