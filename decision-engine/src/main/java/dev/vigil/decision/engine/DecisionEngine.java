@@ -172,8 +172,8 @@ public final class DecisionEngine {
     }
 
     /**
-     * Escalates, once per silence, a host that sent telemetry before and none for {@code host.silence}: its agent or the
-     * host itself is down, so no rule sees its files, and its worker most likely takes no command either; nothing else
+     * Escalates, once per silence, a host that sent telemetry before and none for {@code host.silence}: its agent or
+     * the host itself is down, so no rule sees its files, and its worker most likely takes no command either; nothing else
      * would show it before its datasets are past their RPO.
      */
     private void silence(final Session s, final String host) {
@@ -329,7 +329,9 @@ public final class DecisionEngine {
                 state.changedBytesSinceFull += fa.getBytesWritten();
                 state.changedFilesSinceFull += files;
                 state.record(new DatasetState.Activity(start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
-                        fa.getBytesWritten(), files), s.nowMs - settings.policy().changeRateWindow().toMillis());
+                        fa.getBytesWritten(), files, fa.getDeleted()), s.nowMs
+                        - settings.policy().changeRateWindow().toMillis());
+                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli());
                 state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
@@ -421,11 +423,13 @@ public final class DecisionEngine {
                 } else if (action.kind() == RuleAction.Kind.INTERVAL) {
                     intervalOf(s, spec, state, rule, action, reason, trigger);
                 } else {
-                    final Intent intent = commandOf(spec, context, rule, action, reason, fa, activityStart)
+                    final Intent intent = commandOf(spec, context, rule, action, reason, fa, activityStart, state)
                             .explained("rule " + rule.name() + " (priority " + rule.priority() + "): when "
                                     + rule.when(), version, null).triggeredBy(trigger);
                     if (intent.action() == dev.vigil.schemas.Action.RESTORE && fa != null
-                            && action.from() == RuleAction.RestoreFrom.DELETED_PATHS && intent.paths().isEmpty()) {
+                            && (action.from() == RuleAction.RestoreFrom.DELETED_PATHS
+                            || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS)
+                            && intent.paths().isEmpty()) {
                         s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(),
                                 intent.action(), trigger, reason + "; not proposed: the collector listed no deleted "
                                         + "paths, and a restore of everything would overwrite later changes");
@@ -440,7 +444,7 @@ public final class DecisionEngine {
 
     private static Intent commandOf(final DatasetSpec spec, final RuleContext context, final Rule rule,
                                     final RuleAction action, final String reason, final FileActivity fa,
-                                    final Instant activityStart) {
+                                    final Instant activityStart, final DatasetState state) {
         final Intent plain = Intent.of(action.action(), rule.priority(), DecisionSource.RULE, rule.name(), reason)
                 .protecting(action.protect()).asEvidence(action.evidence());
         return switch (action.action()) {
@@ -451,11 +455,28 @@ public final class DecisionEngine {
                 case DELETED_PATHS -> plain.targeting(null, activityStart == null ? context.now().toEpochMilli()
                         : activityStart.toEpochMilli(), fa == null ? List.of()
                         : Decisions.withinBudget(fa.getDeletedPaths()), action.target(), null);
+                case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
             };
             case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
             default -> plain;
         };
+    }
+
+    /** A RESTORE of the paths deleted within the window and by this activity, from before the first of them. */
+    private static Intent windowDeletions(final Intent plain, final RuleContext context, final FileActivity fa,
+                                          final Instant activityStart, final DatasetState state,
+                                          final RuleAction action) {
+        final java.util.LinkedHashSet<String> paths = new java.util.LinkedHashSet<>();
+        long before = activityStart == null ? context.now().toEpochMilli() : activityStart.toEpochMilli();
+        for (final DatasetState.Deleted d : state.deletedPaths) {
+            paths.add(d.path());
+            before = Math.min(before, d.start());
+        }
+        if (fa != null) {
+            paths.addAll(fa.getDeletedPaths());
+        }
+        return plain.targeting(null, before, Decisions.withinBudget(List.copyOf(paths)), action.target(), null);
     }
 
     private void intervalOf(final Session s, final DatasetSpec spec, final DatasetState state, final Rule rule,

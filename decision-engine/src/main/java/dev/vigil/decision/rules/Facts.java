@@ -262,6 +262,8 @@ public final class Facts {
         public final Duration window;
         public final long windowBytesWritten;
         public final long windowFilesChanged;
+        /** Files deleted in the window. */
+        public final long windowDeleted;
         /** windowBytesWritten / lastFullBytes; 0 when unknown. */
         public final double windowChangeRatio;
         /** Share of the window covered by intervals with any change, in [0, 1]. */
@@ -288,7 +290,8 @@ public final class Facts {
                    final double changeRatioSinceFull, final long chainLength, final long openEpisodes,
                    final Instant episodeStart, final long recentFailures, final long inFlight,
                    final long hostInFlight, final long pendingProposals, final Duration window,
-                   final long windowBytesWritten, final long windowFilesChanged, final double windowChangeRatio,
+                   final long windowBytesWritten, final long windowFilesChanged, final long windowDeleted,
+                   final double windowChangeRatio,
                    final double windowActiveFraction, final Duration intervalOverride, final boolean restoring,
                    final long nearRandomRewrites, final Instant nearRandomSince) {
             this.hasBackup = hasBackup;
@@ -310,6 +313,7 @@ public final class Facts {
             this.window = window;
             this.windowBytesWritten = windowBytesWritten;
             this.windowFilesChanged = windowFilesChanged;
+            this.windowDeleted = windowDeleted;
             this.windowChangeRatio = windowChangeRatio;
             this.windowActiveFraction = windowActiveFraction;
             this.intervalOverride = intervalOverride;

@@ -43,6 +43,11 @@ public record RuleAction(Kind kind, Action action, Template reason, boolean prot
         /** The latest snapshot taken before the episode began (state.episodeStart), every path. */
         BEFORE_EPISODE,
         /** The deleted paths of the triggering file activity, from the latest snapshot before the deletions. */
-        DELETED_PATHS
+        DELETED_PATHS,
+        /**
+         * The paths deleted within the change-rate window (at most the last 256, the triggering activity's included),
+         * from the latest snapshot before the first of them: deletions a few per interval.
+         */
+        WINDOW_DELETED_PATHS
     }
 }

@@ -255,7 +255,8 @@ public final class RuleLoader {
         try {
             return RuleAction.RestoreFrom.valueOf(text(node).toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            problem(line(node), what + "from: '" + text(node) + "' is not latest, before-episode or deleted-paths");
+            problem(line(node), what + "from: '" + text(node) + "' is not latest, before-episode, deleted-paths or "
+                    + "window-deleted-paths");
             return RuleAction.RestoreFrom.LATEST;
         }
     }

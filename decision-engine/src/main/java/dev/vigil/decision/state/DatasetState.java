@@ -23,6 +23,8 @@ public final class DatasetState {
     public static final long NEAR_RANDOM_SAMPLE = 4096;
     /** Paths a rewrite run remembers, so that a file rewritten again and again counts once. */
     public static final int RUN_PATHS = 256;
+    /** Deleted paths remembered over the change-rate window, for a restore of deletions spread over many intervals. */
+    public static final int WINDOW_DELETED_PATHS = 256;
 
     /** Dataset id. */
     public String dataset;
@@ -60,6 +62,11 @@ public final class DatasetState {
      * shows in no single interval, only in the run.
      */
     public RewriteRun rewriteRun;
+    /**
+     * Paths deleted within the change-rate window, oldest first, at most {@link #WINDOW_DELETED_PATHS}: deletions a few
+     * per interval, which no single interval's list holds, restored together.
+     */
+    public List<Deleted> deletedPaths = new ArrayList<>();
     /**
      * When the latest RESTORE into the dataset's own path ended (succeeded or failed), epoch ms; 0 before any. Its
      * writes show up in the collector's file activity up to then, and are not the dataset's users' doing.
@@ -223,13 +230,31 @@ public final class DatasetState {
         if (last != null && last.end() / 60_000 == sample.end() / 60_000) {
             activity.set(activity.size() - 1, new Activity(Math.min(last.start(), sample.start()),
                     Math.max(last.end(), sample.end()), last.bytesWritten() + sample.bytesWritten(),
-                    last.files() + sample.files()));
+                    last.files() + sample.files(), last.deleted() + sample.deleted()));
         } else {
             activity.add(sample);
         }
         activity.removeIf(a -> a.end() < windowStart);
+        deletedPaths.removeIf(d -> d.end() < windowStart);
         while (activity.size() > MAX_ACTIVITY) {
             activity.remove(0);
+        }
+    }
+
+    /**
+     * Remembers the paths one interval deleted, within the window {@link #record} keeps (call it after).
+     *
+     * @param paths the paths, relative to the dataset
+     * @param start interval start, epoch ms
+     * @param end interval end, epoch ms
+     */
+    public void deleted(final List<String> paths, final long start, final long end) {
+        for (final String path : paths) {
+            deletedPaths.removeIf(d -> d.path().equals(path));
+            deletedPaths.add(new Deleted(path, start, end));
+        }
+        while (deletedPaths.size() > WINDOW_DELETED_PATHS) {
+            deletedPaths.remove(0);
         }
     }
 
@@ -340,8 +365,19 @@ public final class DatasetState {
      * @param end interval end, epoch ms
      * @param bytesWritten bytes written
      * @param files files created, modified, deleted or renamed
+     * @param deleted files deleted (0 in state written before it was kept)
      */
-    public record Activity(long start, long end, long bytesWritten, long files) {
+    public record Activity(long start, long end, long bytesWritten, long files, long deleted) {
+    }
+
+    /**
+     * A path deleted within the change-rate window.
+     *
+     * @param path relative to the dataset
+     * @param start start of the interval that deleted it, epoch ms
+     * @param end its end, epoch ms
+     */
+    public record Deleted(String path, long start, long end) {
     }
 
     /**
