@@ -61,7 +61,8 @@ final class TopicsCommand implements Runnable {
         KafkaOptions kafka;
 
         @Option(names = "--replication-factor", defaultValue = "0",
-                description = "Replication factor of new topics; 0 means min(3, brokers) (default: ${DEFAULT-VALUE}). "
+                description = "Replication factor of new topics; 0 means min(3, brokers), brokers that are down "
+                        + "counted, and no topic is created while one of those is down (default: ${DEFAULT-VALUE}). "
                         + "With 3 or more, new topics also get min.insync.replicas=2.")
         int replicationFactor;
 

@@ -205,6 +205,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops one node cleanly and waits for it, as an operator's restart or a failed machine would take it away; the
+     * others go on (two of three keep the controllers' majority). The cluster still lists it, fenced.
+     *
+     * @param node 1 to the number of nodes
+     */
+    public void stopNode(final int node) {
+        final KafkaRaftServer server = servers[node - 1];
+        servers[node - 1] = null;
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+        }
+    }
+
     /** Stops every node and waits for them; the data directories stay. */
     @Override
     public void close() {

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -74,7 +75,8 @@ public final class TopicAdmin {
      * replicas than new topics get, or min.insync.replicas below 2 where new topics get 3 replicas). Each call to the cluster takes the admin client's own timeout.
      *
      * @param topics the topics, already prefixed
-     * @param replicationFactor for new topics; 0 means min(3, brokers). With 3 or more, new topics also get
+     * @param replicationFactor for new topics; 0 means min(3, brokers), counting those that are down (fenced), and
+     *     refuses to create any while fewer are up than that. With 3 or more, new topics also get
      *     {@code min.insync.replicas=2}
      * @return one report per topic, in the given order
      */
@@ -96,9 +98,10 @@ public final class TopicAdmin {
                                       final Duration timeout) {
         final Deadline deadline = new Deadline(timeout);
         try {
-            final short rf = (short) (replicationFactor > 0 ? replicationFactor
-                    : Math.min(3, admin.describeCluster(new DescribeClusterOptions().timeoutMs(deadline.ms()))
-                            .nodes().get().size()));
+            // every broker the cluster has, stopped ones too (fenced): one down for a restart must not decide
+            final Collection<Node> brokers = replicationFactor > 0 ? List.of() : admin.describeCluster(
+                    new DescribeClusterOptions().includeFencedBrokers(true).timeoutMs(deadline.ms())).nodes().get();
+            final short rf = (short) (replicationFactor > 0 ? replicationFactor : Math.min(3, brokers.size()));
             final List<NewTopic> create = new ArrayList<>();
             final var existing = admin.listTopics(new ListTopicsOptions().timeoutMs(deadline.ms())).names().get();
             for (final Topic<?, ?> topic : topics) {
@@ -111,6 +114,14 @@ public final class TopicAdmin {
                     }
                     create.add(new NewTopic(topic.name(), topic.partitions(), rf).configs(configs));
                 }
+            }
+            final List<Node> down = brokers.stream().filter(Node::isFenced).toList();
+            if (replicationFactor == 0 && !create.isEmpty() && brokers.size() - down.size() < rf) {
+                // Kafka never adds replicas by itself: topics made now would keep fewer for good
+                throw new KafkaException("cannot create " + create.size() + " topics with " + rf + " replicas: "
+                        + "broker " + String.join(", ", down.stream().map(Node::idString).toList()) + " of the "
+                        + brokers.size() + " is down (fenced); start it again, or give the replication factor "
+                        + "explicitly (vigil topics create --replication-factor N)");
             }
             final List<String> created = new ArrayList<>();
             for (final var entry : admin.createTopics(create, new CreateTopicsOptions().timeoutMs(deadline.ms()))
