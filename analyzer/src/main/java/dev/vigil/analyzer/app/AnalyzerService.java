@@ -7,6 +7,7 @@ import dev.vigil.analyzer.query.Endpoint;
 import dev.vigil.analyzer.query.QueryServer;
 import dev.vigil.analyzer.query.StatsQuery;
 import dev.vigil.schemas.serde.SchemaTopic;
+import dev.vigil.schemas.topic.BrokerWatch;
 import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
@@ -45,11 +46,14 @@ public final class AnalyzerService implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer query;
     private final Runnable schemaLookup;
+    private final BrokerWatch brokerWatch;
 
-    private AnalyzerService(final KafkaStreams streams, final QueryServer query, final Runnable schemaLookup) {
+    private AnalyzerService(final KafkaStreams streams, final QueryServer query, final Runnable schemaLookup,
+                            final BrokerWatch brokerWatch) {
         this.streams = streams;
         this.query = query;
         this.schemaLookup = schemaLookup;
+        this.brokerWatch = brokerWatch;
     }
 
     /**
@@ -125,7 +129,10 @@ public final class AnalyzerService implements AutoCloseable {
             LOG.error("Analyzer stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        final AnalyzerService service = new AnalyzerService(streams, query, schemaLookup);
+        // Kafka Streams retries a lost cluster silently: one line when it is lost, one when it is back
+        final AnalyzerService service = new AnalyzerService(streams, query, schemaLookup, BrokerWatch.start(
+                "analyzer " + config.applicationId(), config.kafkaClientConfig(), streams::metrics, BrokerWatch.PATIENCE,
+                config.clock()));
         streams.start();
         if (query != null) {
             query.serve(streams);
@@ -284,6 +291,7 @@ public final class AnalyzerService implements AutoCloseable {
      */
     @Override
     public void close() {
+        brokerWatch.close();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
         if (query != null) {
