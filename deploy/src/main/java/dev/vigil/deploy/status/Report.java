@@ -17,12 +17,13 @@ import java.util.Map;
  *
  * @param time when it was read
  * @param bootstrap the cluster
+ * @param brokers its brokers, and which are down
  * @param groups the services' consumer groups
  * @param datasets the protected datasets
  * @param proposals the proposals awaiting an operator
  * @param deadLetters the dead letters of the last {@code since}
  */
-record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> datasets, List<Proposal> proposals,
+record Report(Instant time, String bootstrap, Brokers brokers, List<Group> groups, List<Dataset> datasets, List<Proposal> proposals,
               DeadLetters deadLetters) {
     static final String OK = "OK";
     static final String LAGGING = "LAGGING";
@@ -30,6 +31,18 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
     static final String STALLED = "STALLED";
     static final String PAST_RPO = "PAST RPO";
     static final String FAILING = "FAILING";
+
+    /**
+     * @param total the brokers the cluster lists, those down included
+     * @param down the ids of those down (fenced: stopped, or no heartbeat to the controllers), in order
+     */
+    record Brokers(int total, List<Integer> down) {
+        String text() {
+            return total + (total == 1 ? " broker" : " brokers") + (down.isEmpty() ? ""
+                    : ", " + (down.size() == 1 ? "broker " : "brokers ")
+                    + String.join(", ", down.stream().map(String::valueOf).toList()) + " down");
+        }
+    }
 
     /** Lag on one topic: the sum over its partitions, and the largest one's. */
     record Lag(long sum, long max) {
@@ -101,6 +114,11 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
     /** @return what needs attention, one short phrase each; empty when healthy */
     List<String> attention() {
         final List<String> out = new ArrayList<>();
+        if (!brokers.down().isEmpty()) {
+            // the first thing to know at 3 a.m.: replicas are missing, and with two down writes stop
+            out.add((brokers.down().size() == 1 ? "broker " : "brokers ") + String.join(", ",
+                    brokers.down().stream().map(String::valueOf).toList()) + " of " + brokers.total() + " down");
+        }
         groups.stream().filter(g -> !OK.equals(g.verdict())).forEach(g -> out.add(g.service() + " " + g.verdict()));
         datasets.stream().filter(d -> !OK.equals(d.verdict())).forEach(d -> out.add("dataset " + d.id() + " "
                 + d.verdict()));
@@ -125,7 +143,7 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
     String text() {
         final StringBuilder b = new StringBuilder(verdictLine()).append('\n');
         b.append("at ").append(time.truncatedTo(ChronoUnit.SECONDS)).append(", cluster ").append(bootstrap)
-                .append("\n\n");
+                .append(" (").append(brokers.text()).append(")\n\n");
         final Table services = new Table("SERVICE", "GROUP", "STATE", "INSTANCES", "HOSTS", "LAG", "MAX", "VERDICT");
         groups.forEach(g -> services.row(g.service(), g.group(), g.state(), String.valueOf(g.instances()),
                 g.hosts().isEmpty() ? "-" : String.join(",", g.hosts()), String.valueOf(g.lagSum()),
@@ -190,6 +208,8 @@ record Report(Instant time, String bootstrap, List<Group> groups, List<Dataset> 
         attention().forEach(attention::add);
         root.put("time", time.toString());
         root.put("bootstrapServers", bootstrap);
+        final ObjectNode nodes = root.putObject("brokers").put("total", brokers.total());
+        brokers.down().forEach(nodes.putArray("down")::add);
         final ArrayNode services = root.putArray("services");
         for (final Group g : groups) {
             final ObjectNode n = services.addObject().put("service", g.service()).put("group", g.group())

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,10 +26,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -56,10 +59,15 @@ final class Status {
         final List<Report.Group> groups = new ArrayList<>();
         final Map<String, DatasetSpec> registry;
         final List<Report.Dataset> datasets;
+        final Report.Brokers brokers;
         final Admin admin = Admin.create(client);
         try {
-            // first, whether the cluster answers at all: one clear error within TIMEOUT, not one per reader
-            admin.describeCluster().clusterId().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            // first, whether the cluster answers at all: one clear error within TIMEOUT, not one per reader; and
+            // which brokers are down (fenced): they stay in the cluster's list until one removes them
+            final Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions()
+                    .includeFencedBrokers(true)).nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            brokers = new Report.Brokers(nodes.size(), nodes.stream().filter(Node::isFenced).map(Node::id).sorted()
+                    .toList());
             registry = DatasetsCommand.registry(client, prefix, new HashSet<>());
             final Groups g = new Groups(admin, client, TIMEOUT);
             groups.add(g.streams("analyzer", config.analyzerGroup(), config.lagMax()));
@@ -78,7 +86,7 @@ final class Status {
             // nothing is left to wait for: close() would otherwise wait on the metadata calls of a cluster not there
             admin.close(Duration.ZERO);
         }
-        return new Report(now, String.join(",", config.getList(StatusConfig.BOOTSTRAP_SERVERS_CONFIG)), groups,
+        return new Report(now, String.join(",", config.getList(StatusConfig.BOOTSTRAP_SERVERS_CONFIG)), brokers, groups,
                 datasets, proposals(client, prefix, config.proposalTtl()), deadLetters(client, prefix, since, now));
     }
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code vigil status}: is Vigil healthy, in one screen, from Kafka alone. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Say whether Vigil is healthy, from Kafka alone and without writing anything: a verdict line,",
-            "then the analyzer's and the decision engine's consumer groups (state, instances, hosts, lag per input",
+            "then the cluster's brokers (one down needs attention), the analyzer's and the decision engine's consumer groups (state, instances, hosts, lag per input",
             "topic: sum and worst partition; OK, LAGGING above lag.max.records on one partition, NO MEMBERS), each",
             "host's worker (its lag on its partition of the commands: it reads by assignment, so Kafka does not",
             "list it as a member; STALLED when a command has waited 5 minutes and the worker reported nothing as",
