@@ -6,6 +6,8 @@ import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Option;
         description = "List Vigil's topics, or create and check them on a cluster.",
         subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class})
 final class TopicsCommand implements Runnable {
+    private static final Duration CHANGELOG_TIMEOUT = Duration.ofSeconds(30);
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
@@ -36,8 +39,12 @@ final class TopicsCommand implements Runnable {
     static int createAll(final Map<String, Object> client, final String prefix, final int replicationFactor,
                          final boolean json, final PrintStream out) throws Exception {
         try (Admin admin = Admin.create(client)) {
-            final List<TopicAdmin.Report> reports =
-                    new TopicAdmin(admin).createOrCheck(Topics.all(prefix), replicationFactor);
+            final TopicAdmin topics = new TopicAdmin(admin);
+            final List<TopicAdmin.Report> reports = new ArrayList<>(topics.createOrCheck(Topics.all(prefix),
+                    replicationFactor));
+            // the state store changelogs of the analyzer and the engine (default application ids), which Kafka
+            // Streams made: those made before Vigil set their segments keep every update for a week
+            reports.addAll(topics.changelogsRollingLate(prefix + "vigil-", CHANGELOG_TIMEOUT));
             if (json) {
                 out.println(Json.MAPPER.writeValueAsString(reports));
             } else {
@@ -55,7 +62,9 @@ final class TopicsCommand implements Runnable {
             description = {"Create every Vigil topic that is missing and check the ones that exist.",
                 "Existing topics are never changed; a mismatch (too few partitions, wrong cleanup policy, fewer",
                 "replicas than new topics get, min.insync.replicas below 2 where new topics get 3 replicas) is",
-                "reported with the command that fixes it, and the exit code is 1."})
+                "reported with the command that fixes it, and the exit code is 1. So is a state store changelog of",
+                "the analyzer or the engine (PREFIXvigil-*-changelog) that rolls its segments later than Vigil",
+                "sets (segment.ms 1 hour, segment.bytes 64 MiB): one Kafka Streams made before it."})
     static final class Create implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;

@@ -200,7 +200,8 @@ public final class AnalyzerService implements AutoCloseable {
     /**
      * Kafka Streams never changes an existing topic: internal topics created with fewer replicas (by default the
      * brokers' default.replication.factor, 1, before the analyzer gave them its input's) stay so, and one broker
-     * down stops the analyzer. Nothing at start would say so.
+     * down stops the analyzer; changelogs made before the analyzer set their segments roll weekly, and keep every
+     * update as long. Nothing at start would say so.
      */
     private static void warnUnderReplicated(final Admin admin, final AnalyzerConfig config,
                                             final Map<String, Object> internal) {
@@ -212,8 +213,12 @@ public final class AnalyzerService implements AutoCloseable {
                         + " an existing topic; README: Internal topics): {}", config.applicationId(),
                         String.join(" | ", below));
             }
+            new TopicAdmin(admin).changelogsRollingLate(config.applicationId() + "-", Duration.ofMillis(
+                    config.getLong(AnalyzerConfig.STARTUP_TIMEOUT_MS_CONFIG))).forEach(late ->
+                    LOG.warn("Analyzer {}: changelog {}: {}", config.applicationId(), late.topic(), late.detail()));
         } catch (KafkaException e) {
-            LOG.warn("Analyzer {}: replication of the internal topics not checked: {}", config.applicationId(),
+            LOG.warn("Analyzer {}: replication and segments of the internal topics not checked: {}",
+                    config.applicationId(),
                     e.getMessage());
         }
     }

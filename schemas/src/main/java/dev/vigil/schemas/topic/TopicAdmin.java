@@ -253,6 +253,64 @@ public final class TopicAdmin {
         }
     }
 
+    /**
+     * Existing state store changelogs that roll their segments later than {@link #STORE_CHANGELOG_CONFIGS}: those
+     * Kafka Streams made before Vigil gave them these settings have the brokers' 7 days and 1 GiB, and Streams never
+     * changes a topic that exists. A broker compacts only rolled segments, so such a changelog keeps every update for
+     * a week, and a restore reads them all.
+     *
+     * @param namePrefix the start of the changelogs' names: an application id and a dash, or
+     *     {@code topic.prefix + "vigil-"} for those of Vigil's default application ids
+     * @param timeout how long each of the three calls may take
+     * @return a {@link Status#MISMATCH} report per such topic, with the command that fixes it; empty when none
+     * @throws KafkaException when the topics cannot be listed or described
+     */
+    public List<Report> changelogsRollingLate(final String namePrefix, final Duration timeout) {
+        try {
+            final List<String> changelogs = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().filter(n -> n.startsWith(namePrefix) && n.endsWith("-changelog")).sorted().toList();
+            if (changelogs.isEmpty()) {
+                return List.of();
+            }
+            final Map<String, TopicDescription> descriptions = admin.describeTopics(changelogs).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs.stream()
+                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            final List<Report> late = new ArrayList<>();
+            for (final String name : changelogs) {
+                final Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                final List<String> above = new ArrayList<>();
+                STORE_CHANGELOG_CONFIGS.forEach((key, wanted) -> {
+                    final ConfigEntry entry = config.get(key);
+                    if (entry != null && Long.parseLong(entry.value()) > Long.parseLong(wanted)) {
+                        above.add(key + " " + entry.value() + " above " + wanted);
+                    }
+                });
+                if (!above.isEmpty()) {
+                    final TopicDescription d = descriptions.get(name);
+                    late.add(new Report(name, Status.MISMATCH, d.partitions().size(),
+                            d.partitions().get(0).replicas().size(), String.join(", ", above.stream().sorted()
+                            .toList()) + " (a changelog made before Vigil set them: the broker compacts only rolled "
+                            + "segments): kafka-configs.sh --bootstrap-server B --alter --entity-type topics "
+                            + "--entity-name " + name + " --add-config " + STORE_CHANGELOG_CONFIGS.entrySet().stream()
+                            .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(","))));
+                }
+            }
+            return late;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while checking the changelogs " + namePrefix + "*", e);
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot check the changelogs " + namePrefix + "*: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot check the changelogs " + namePrefix + "* within " + timeout.toMillis()
+                    + " ms", e);
+        }
+    }
+
     /** @return the topic's min.insync.replicas, 1 (Kafka's default) when the broker did not say */
     private static int minInsync(final Config config) {
         final ConfigEntry entry = config == null ? null : config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
