@@ -31,6 +31,8 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
     static final String STALLED = "STALLED";
     static final String PAST_RPO = "PAST RPO";
     static final String FAILING = "FAILING";
+    /** Dead-letter reasons listed in the text; the rest are counted in one row. */
+    static final int REASONS_SHOWN = 10;
 
     /**
      * @param total the brokers the cluster lists, those down included
@@ -105,7 +107,7 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
     /**
      * @param since how far back they were counted
      * @param total how many
-     * @param byReason per header vigil.dlq.reason
+     * @param byReason per header vigil.dlq.reason, without each record's id and figures ({@link Status#reasonGroup})
      * @param bySource per topic they were read from (header vigil.dlq.source)
      */
     record DeadLetters(Duration since, long total, Map<String, Long> byReason, Map<String, Long> bySource) {
@@ -194,7 +196,14 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
             final Table table = new Table("  COUNT", "BY SOURCE TOPIC");
             deadLetters.bySource().forEach((s, n) -> table.row("  " + n, s));
             table.row("  COUNT", "BY REASON");
-            deadLetters.byReason().forEach((r, n) -> table.row("  " + n, r));
+            // the most frequent first, and a screen of them: --json has every one
+            final List<Map.Entry<String, Long>> reasons = deadLetters.byReason().entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+            reasons.stream().limit(REASONS_SHOWN).forEach(e -> table.row("  " + e.getValue(), e.getKey()));
+            if (reasons.size() > REASONS_SHOWN) {
+                table.row("  " + reasons.stream().skip(REASONS_SHOWN).mapToLong(Map.Entry::getValue).sum(),
+                        "(" + (reasons.size() - REASONS_SHOWN) + " other reasons: --json lists them)");
+            }
             b.append(table);
         }
         return b.toString();

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +43,9 @@ final class Status {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** Counting dead letters stops here even if more came than could be read (a flood): it says so. */
     private static final Duration READ_LIMIT = Duration.ofMinutes(2);
+    /** A record's own id in a reason, with the space before it. */
+    private static final Pattern RECORD_ID = Pattern.compile(" \\(id [^)]*\\)");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
 
     private Status() {
     }
@@ -197,7 +201,7 @@ final class Status {
                         continue; // came after we started: not counted, so that the figure is as of now
                     }
                     total++;
-                    byReason.merge(header(r, DeadLetter.REASON_HEADER, "(no reason)"), 1L, Long::sum);
+                    byReason.merge(reasonGroup(header(r, DeadLetter.REASON_HEADER, "(no reason)")), 1L, Long::sum);
                     final String source = header(r, DeadLetter.SOURCE_HEADER, "(unknown)");
                     // topic/partition@offset: the topic is what an operator looks for
                     bySource.merge(source.contains("/") ? source.substring(0, source.lastIndexOf('/')) : source, 1L,
@@ -206,6 +210,15 @@ final class Status {
             }
         }
         return new Report.DeadLetters(since, total, byReason, bySource);
+    }
+
+    /**
+     * @return a dead letter's reason without what differs from one record to the next: each record's id (the
+     *     analyzer's reasons name it, "(id 3f2a...)") and its figures (values, offsets, times: each run of digits
+     *     becomes N). Counted as they were written, a flood of one problem was a screen of rows of one record each.
+     */
+    static String reasonGroup(final String reason) {
+        return DIGITS.matcher(RECORD_ID.matcher(reason).replaceAll("")).replaceAll("N");
     }
 
     private static String header(final ConsumerRecord<?, ?> r, final String name, final String absent) {
