@@ -10,6 +10,7 @@ import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.topic.DeadLetter;
+import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -47,7 +49,19 @@ final class Status {
     private static final Pattern RECORD_ID = Pattern.compile(" \\(id [^)]*\\)");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
+    /** The topics it reads. */
+    private static final List<Topic<?, ?>> READ = List.of(Topics.DATASETS, Topics.RESULTS, Topics.COMMANDS,
+            Topics.DECISIONS, Topics.DEAD_LETTER);
+
     private Status() {
+    }
+
+    /** Topics status reads are not on the cluster: a wrong topic.prefix, or topics deleted. */
+    static final class MissingTopics extends IllegalStateException {
+        MissingTopics(final List<String> topics) {
+            super((topics.size() == 1 ? "topic " : "topics ") + String.join(", ", topics)
+                    + (topics.size() == 1 ? " does not exist" : " do not exist"));
+        }
     }
 
     /**
@@ -72,6 +86,13 @@ final class Status {
                     .includeFencedBrokers(true)).nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             brokers = new Report.Brokers(nodes.size(), nodes.stream().filter(Node::isFenced).map(Node::id).sorted()
                     .toList());
+            // a topic missing would fail its reader with Kafka's "does not host this topic-partition"
+            final Set<String> existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            final List<String> missing = READ.stream().map(t -> t.withPrefix(prefix).name())
+                    .filter(t -> !existing.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new MissingTopics(missing);
+            }
             registry = DatasetsCommand.registry(client, prefix, new HashSet<>());
             final Groups g = new Groups(admin, client, TIMEOUT);
             groups.add(g.streams("analyzer", config.analyzerGroup(), config.lagMax()));

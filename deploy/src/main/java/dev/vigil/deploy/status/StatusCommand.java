@@ -87,6 +87,10 @@ public final class StatusCommand implements Callable<Integer> {
         final Report report;
         try {
             report = Status.read(settings, since, Clock.systemUTC());
+        } catch (Status.MissingTopics e) {
+            return unknown("vigil status: cannot tell: " + e.getMessage() + " on the cluster at "
+                    + String.join(",", settings.getList(StatusConfig.BOOTSTRAP_SERVERS_CONFIG)) + " (topic.prefix '"
+                    + settings.topicPrefix() + "'): a wrong prefix, or deleted? 'vigil topics create' makes them");
         } catch (KafkaException | dev.vigil.decision.DecisionException | IllegalStateException
                  | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             final Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
@@ -96,15 +100,19 @@ public final class StatusCommand implements Callable<Integer> {
                     + " could not be read (" + (e instanceof java.util.concurrent.TimeoutException
                     ? "no answer within " + Status.TIMEOUT.toSeconds() + " s" : cause.getMessage())
                     + "); is it running and reachable? (see --bootstrap-server)";
-            spec.commandLine().getErr().println(message);
-            if (json) {
-                spec.commandLine().getOut().println(JsonUsageErrors.document(message, UNKNOWN));
-                spec.commandLine().getOut().flush();
-            }
-            return UNKNOWN;
+            return unknown(message);
         }
         spec.commandLine().getOut().print(json ? report.json() + "\n" : report.text());
         spec.commandLine().getOut().flush();
         return report.attention().isEmpty() ? 0 : ATTENTION;
+    }
+
+    private int unknown(final String message) {
+        spec.commandLine().getErr().println(message);
+        if (json) {
+            spec.commandLine().getOut().println(JsonUsageErrors.document(message, UNKNOWN));
+            spec.commandLine().getOut().flush();
+        }
+        return UNKNOWN;
     }
 }
