@@ -26,6 +26,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,13 +127,20 @@ public final class AnalyzerService implements AutoCloseable {
         });
         streams.setGlobalStateRestoreListener(new RestoreLog(config.clock()));
         streams.setUncaughtExceptionHandler(e -> {
+            if (e instanceof MissingSourceTopicException) {
+                // a new thread fails the same way at every rebalance, for ever: stop, and let the restart create it
+                LOG.error("Analyzer {}: an input topic no longer exists (deleted?): stopping. `vigil status` names "
+                        + "it; `vigil topics create`, or a restart of the analyzer, creates it again",
+                        config.applicationId());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("Analyzer stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         // Kafka Streams retries a lost cluster silently: one line when it is lost, one when it is back
         final AnalyzerService service = new AnalyzerService(streams, query, schemaLookup, BrokerWatch.start(
-                "analyzer " + config.applicationId(), config.kafkaClientConfig(), streams::metrics, BrokerWatch.PATIENCE,
-                config.clock()));
+                "analyzer " + config.applicationId(), config.kafkaClientConfig(), streams::metrics,
+                BrokerWatch.PATIENCE, config.clock()));
         streams.start();
         if (query != null) {
             query.serve(streams);
