@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import dev.vigil.analyzer.LogCapture;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.analyzer.RetriableAnalyzerException;
 import dev.vigil.analyzer.TestDirs;
 import dev.vigil.schemas.topic.ClusterWait;

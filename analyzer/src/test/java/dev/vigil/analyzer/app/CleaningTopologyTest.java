@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import dev.vigil.analyzer.LogCapture;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.analyzer.dlq.DeadLetterHandler;
 import dev.vigil.analyzer.logseries.LogProcessor;
 import dev.vigil.schemas.MetricSample;

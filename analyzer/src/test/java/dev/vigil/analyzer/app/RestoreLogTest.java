@@ -3,7 +3,7 @@ package dev.vigil.analyzer.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ch.qos.logback.classic.Level;
-import dev.vigil.analyzer.LogCapture;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.analyzer.StepClock;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;

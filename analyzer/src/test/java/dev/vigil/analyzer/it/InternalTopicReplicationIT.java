@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import dev.vigil.analyzer.LogCapture;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.embedded.EmbeddedKafkaCluster;

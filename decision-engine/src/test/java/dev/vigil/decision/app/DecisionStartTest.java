@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.vigil.decision.DecisionException;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.ClusterWait;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** Start-up against a cluster that is not there: said at once, given up after startup.timeout. */
 class DecisionStartTest {
@@ -31,23 +28,16 @@ class DecisionStartTest {
         final DecisionConfig config = new DecisionConfig(Map.of("bootstrap.servers", "127.0.0.1:1",
                 DecisionConfig.STARTUP_TIMEOUT_CONFIG, "2s", DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString(),
                 DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString()));
-        final Logger log = (Logger) LoggerFactory.getLogger(ClusterWait.class);
-        final ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        log.addAppender(seen);
-        try {
+        try (LogCapture log = new LogCapture(ClusterWait.class, Level.WARN)) {
             // bounded (the model is trained first, seconds on a busy machine): without the fix the start gave up
             // after the admin call's 30 s, naming neither the servers nor startup.timeout
             final DecisionException e = assertTimeoutPreemptively(Duration.ofSeconds(90),
                     () -> assertThrows(DecisionException.Retriable.class, () -> DecisionService.start(config)));
             assertTrue(e.getMessage().contains("127.0.0.1:1") && e.getMessage().contains("startup.timeout"),
                     e.getMessage());
-            final List<String> warnings = seen.list.stream().filter(w -> w.getLevel() == Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            final List<String> warnings = log.messages();
             assertTrue(warnings.size() == 1 && warnings.get(0).contains("127.0.0.1:1")
                     && warnings.get(0).contains("input topics"), warnings.toString());
-        } finally {
-            log.detachAppender(seen);
         }
     }
 }

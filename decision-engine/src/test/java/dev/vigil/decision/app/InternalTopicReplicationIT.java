@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
+import ch.qos.logback.classic.Level;
 import dev.vigil.embedded.EmbeddedKafkaCluster;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -24,7 +23,6 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * On a cluster of three brokers with Kafka's defaults (default.replication.factor 1), the engine's changelog and
@@ -65,11 +63,8 @@ class InternalTopicReplicationIT {
     void shouldWarnAtStartOfAnInternalTopicMadeWithOneReplicaBefore(@TempDir final Path dir) throws Exception {
         final Path key = dir.resolve("engine.key");
         CommandSignature.write(CommandSignature.generate(), key);
-        final Logger log = (Logger) LoggerFactory.getLogger(DecisionService.class);
-        final ListAppender<ILoggingEvent> seen = new ListAppender<>();
-        seen.start();
-        log.addAppender(seen);
-        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(dir.resolve("kafka"), 3);
+        try (LogCapture log = new LogCapture(DecisionService.class, Level.WARN);
+             EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start(dir.resolve("kafka"), 3);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      cluster.bootstrapServers()))) {
             new TopicAdmin(admin).createOrCheck(Topics.all("old."), 0);
@@ -84,15 +79,13 @@ class InternalTopicReplicationIT {
                     DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
                     DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString()));
             try (DecisionService engine = DecisionService.start(config)) {
-                final List<String> warnings = seen.list.stream().map(ILoggingEvent::getFormattedMessage)
+                final List<String> warnings = log.messages().stream()
                         .filter(m -> m.contains("internal topics below")).toList();
                 assertEquals(1, warnings.size(), warnings.toString());
                 assertTrue(warnings.get(0).contains(changelog + ": replication factor 1, below 3: give each partition"
                         + " 3 replicas with kafka-reassign-partitions.sh"), warnings.get(0));
                 assertFalse(warnings.get(0).contains("-dataset-state-changelog"), warnings.get(0));
             }
-        } finally {
-            log.detachAppender(seen);
         }
     }
 

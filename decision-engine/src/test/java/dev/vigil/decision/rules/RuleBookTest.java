@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.embedded.junit.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,23 +41,16 @@ class RuleBookTest {
     void shouldSayOnceThatTheFileIsGoneAndOnceThatItIsBack(@TempDir final Path dir) throws IOException {
         final Path file = Files.writeString(dir.resolve("rules.yaml"), ONE);
         final RuleBook book = RuleBook.open(file);
-        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-                .getLogger(RuleBook.class);
-        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
-                new ch.qos.logback.core.read.ListAppender<>();
-        seen.start();
-        log.addAppender(seen);
-        try {
+        final java.util.List<String> lines;
+        try (LogCapture log = new LogCapture(RuleBook.class, ch.qos.logback.classic.Level.ALL)) {
             Files.delete(file);
             for (int i = 0; i < 5; i++) {
                 assertFalse(book.reloadIfChanged());
             }
             Files.writeString(file, TWO);
             assertTrue(book.reloadIfChanged());
-        } finally {
-            log.detachAppender(seen);
+            lines = log.messages();
         }
-        final java.util.List<String> lines = seen.list.stream().map(e -> e.getFormattedMessage()).toList();
         assertEquals(1, lines.stream().filter(l -> l.startsWith("Cannot read rule file")).count(), lines.toString());
         assertTrue(lines.get(0).contains("no such file or directory"), lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.contains("readable again")), lines.toString());

@@ -3,10 +3,9 @@ package dev.vigil.schemas.topic;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.classic.Level;
 import dev.vigil.embedded.EmbeddedKafkaBroker;
+import dev.vigil.embedded.junit.LogCapture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** A service's clients lose their only broker, which comes back later on the same address. */
 class BrokerWatchIT {
@@ -40,10 +38,7 @@ class BrokerWatchIT {
      */
     @Test
     void shouldSayOnceThatTheClusterIsUnreachableAndOnceThatItIsBack(@TempDir final Path dir) throws Exception {
-        final ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        final Logger logger = (Logger) LoggerFactory.getLogger(BrokerWatch.class);
-        logger.addAppender(log);
+        final LogCapture log = new LogCapture(BrokerWatch.class, Level.INFO);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
         final String servers = broker.bootstrapServers();
         final int port = Integer.parseInt(servers.substring(servers.lastIndexOf(':') + 1));
@@ -71,30 +66,22 @@ class BrokerWatchIT {
             broker = EmbeddedKafkaBroker.start(dir, port, Map.of());
             await(log, m -> m.contains("reachable again"));
 
-            final List<String> lines = messages(log);
+            final List<String> lines = log.messages();
             assertEquals(2, lines.size(), lines.toString());
             assertTrue(lines.get(0).startsWith("test service: Kafka cluster at " + servers + " unreachable since 20"),
                     lines.get(0));
             assertTrue(lines.get(1).startsWith("test service: Kafka cluster at " + servers + " reachable again, after "),
                     lines.get(1));
         } finally {
-            logger.detachAppender(log);
+            log.close();
             broker.close();
         }
     }
 
-    private static List<String> messages(final ListAppender<ILoggingEvent> log) {
-        synchronized (log.list) {
-            return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
-                    .map(ILoggingEvent::getFormattedMessage).toList();
-        }
-    }
-
-    private static void await(final ListAppender<ILoggingEvent> log, final Predicate<String> line)
-            throws InterruptedException {
+    private static void await(final LogCapture log, final Predicate<String> line) throws InterruptedException {
         final long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (messages(log).stream().noneMatch(line)) {
-            assertTrue(System.nanoTime() < deadline, "not logged within " + DEADLINE + ": " + messages(log));
+        while (log.messages().stream().noneMatch(line)) {
+            assertTrue(System.nanoTime() < deadline, "not logged within " + DEADLINE + ": " + log.messages());
             Thread.sleep(100);
         }
     }

@@ -1,4 +1,4 @@
-package dev.vigil.analyzer;
+package dev.vigil.embedded.junit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Captures what one class logs at a level or above, while open. */
+/** Captures what one class logs at a level or above, while open (tests; Logback must be on their class path). */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -26,8 +26,10 @@ public final class LogCapture implements AutoCloseable {
 
     /** @return the formatted messages logged so far at the level or above */
     public List<String> messages() {
-        return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(level))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        synchronized (appender) { // the lock under which the appender adds, from the logging thread
+            return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(level))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     @Override
