@@ -10,6 +10,7 @@ import dev.vigil.decision.tree.Decider;
 import dev.vigil.decision.tree.Examples;
 import dev.vigil.decision.tree.ModelChoice;
 import dev.vigil.schemas.serde.SchemaTopic;
+import dev.vigil.schemas.topic.BrokerWatch;
 import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
@@ -37,6 +38,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -54,10 +56,12 @@ public final class DecisionService implements AutoCloseable {
     private final RuleBook rules;
     private final Decider model;
     private final Runnable schemaLookup;
+    private final BrokerWatch brokerWatch;
 
     private DecisionService(final KafkaStreams streams, final ScheduledExecutorService reloader, final RuleBook rules,
-                            final Decider model, final Runnable schemaLookup) {
+                            final Decider model, final Runnable schemaLookup, final BrokerWatch brokerWatch) {
         this.schemaLookup = schemaLookup;
+        this.brokerWatch = brokerWatch;
         this.streams = streams;
         this.reloader = reloader;
         this.rules = rules;
@@ -112,6 +116,13 @@ public final class DecisionService implements AutoCloseable {
             }
         });
         streams.setUncaughtExceptionHandler(e -> {
+            if (e instanceof MissingSourceTopicException) {
+                // a new thread fails the same way at every rebalance, for ever: stop, so that the operator sees it
+                LOG.error("Decision engine {}: an input topic no longer exists (deleted?): stopping. `vigil status` "
+                        + "names it; `vigil topics create` creates it again, then start the engine",
+                        props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             // e.g. a broker away longer than the transaction timeout: a new thread resumes from the last committed
             // transaction (exactly-once), as the analyzer's do
             LOG.error("Decision engine stream thread failed; replacing it", e);
@@ -141,7 +152,11 @@ public final class DecisionService implements AutoCloseable {
         reloader.scheduleWithFixedDelay(rules::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Decision engine running: rules {} ({} rules), model {}, {} partitions", rules.rules().version(),
                 rules.rules().rules().size(), model.version(), partitions);
-        return new DecisionService(streams, reloader, rules, model, schemaLookup);
+        // Kafka Streams retries a lost cluster silently: one line when it is lost, one when it is back
+        final BrokerWatch brokerWatch = BrokerWatch.start("decision engine "
+                + props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), client, streams::metrics,
+                BrokerWatch.PATIENCE, Clock.systemUTC());
+        return new DecisionService(streams, reloader, rules, model, schemaLookup, brokerWatch);
     }
 
     /** @return the rules in force */
@@ -195,6 +210,7 @@ public final class DecisionService implements AutoCloseable {
     @Override
     public void close() {
         reloader.shutdownNow();
+        brokerWatch.close();
         // leave the group: the other instances take the partitions at once, not after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
