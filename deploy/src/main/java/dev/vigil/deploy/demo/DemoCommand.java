@@ -11,7 +11,10 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code vigil demo}: the whole loop, on an embedded broker, in about a minute. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -31,7 +34,8 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     static final String DATASET = "demo-project";
 
-    @Option(names = "--dir", description = "Working directory (default: a new directory under the system temp dir).")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Working directory, new or empty: it is removed when the "
+            + "demo succeeds, unless --keep (default: a new directory under the system temp dir).")
     Path dir;
 
     @Option(names = "--keep", description = "Keep the working directory afterwards (repository, logs, configs).")
@@ -44,8 +48,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long each step may take before the demo gives up (default: ${DEFAULT-VALUE}).")
     Duration stepTimeout;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // The directory is deleted whole after a successful run: one that holds anything is not the demo's to delete.
+        if (dir != null && Files.isDirectory(dir) && !isEmpty(dir)) {
+            throw new ParameterException(spec.commandLine(), "--dir " + dir + " is not empty: the demo removes its "
+                    + "working directory when it succeeds; give a new or empty one");
+        }
         final PrintStream out = System.out;
         final Path root = dir != null ? dir.toAbsolutePath() : Files.createTempDirectory("vigil-demo-");
         Files.createDirectories(root);
@@ -74,6 +86,12 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Working directory kept: " + root);
         }
         return ok ? 0 : 1;
+    }
+
+    private static boolean isEmpty(final Path directory) throws IOException {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     static void deleteTree(final Path root) throws IOException {
