@@ -87,11 +87,11 @@ final class TopicsCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Print the topic catalogue: name, key, partitions, retention, cleanup policy.")
     static final class ListTopics implements Callable<Integer> {
-        @Option(names = "--topic-prefix", defaultValue = "${env:VIGIL_TOPIC_PREFIX:-}",
+        @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:VIGIL_TOPIC_PREFIX:-}",
                 description = "Prefix of every Vigil topic name (default: $VIGIL_TOPIC_PREFIX or none).")
         String prefix;
 
-        @Option(names = "--json", description = "JSON, for scripts.")
+        @Option(names = "--json", description = "One JSON array of topics, for scripts.")
         boolean json;
 
         @Override

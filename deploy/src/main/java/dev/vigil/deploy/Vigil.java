@@ -15,7 +15,9 @@ import picocli.CommandLine.Model.UsageMessageSpec;
         description = {
             "Vigil watches hosts through Kafka and decides when and how to back up their data.",
             "",
-            "Start with 'vigil demo'. Every command has --help."},
+            "Start with 'vigil demo'. Every command has --help.",
+            "Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 configuration refused; a command with "
+                + "others (vigil status, vigil repo...) lists them in its --help."},
         mixinStandardHelpOptions = true,
         subcommands = {
             // Run it

@@ -59,7 +59,7 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start at the oldest retained record instead of now.")
     boolean fromBeginning;
 
-    @Option(names = "--max", description = "Stop after this many records.")
+    @Option(names = "--max", description = "Stop after this many records (default: no limit).")
     Long max;
 
     @Option(names = "--json", description = "One JSON object per line: {topic, partition, offset, time, record}.")

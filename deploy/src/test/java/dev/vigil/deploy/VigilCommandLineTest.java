@@ -77,6 +77,31 @@ class VigilCommandLineTest {
         command.getSubcommands().values().forEach(VigilCommandLineTest::check);
     }
 
+    /** The value each shared option shows in every usage line: one name for one thing across the commands. */
+    private static final java.util.Map<String, String> SHARED_LABELS = java.util.Map.of("--bootstrap-server",
+            "HOST:PORT", "--topic-prefix", "PREFIX", "--config", "FILE", "--command-config", "FILE", "--password-file",
+            "FILE", "--to-password-file", "FILE", "--new-password-file", "FILE");
+
+    @Test
+    void shouldShowEachSharedOptionWithTheSameValueNameInEveryCommand() {
+        final List<String> differing = new java.util.ArrayList<>();
+        labels(Vigil.commandLine(), differing);
+        assertEquals(List.of(), differing);
+        assertTrue(run(0, "--help").contains("Exit codes: 0 success, 1 the operation failed, 2 bad usage, 3 "), "the "
+                + "top-level help states the exit codes every command shares");
+    }
+
+    private static void labels(final CommandLine command, final List<String> differing) {
+        for (final CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+            final String wanted = SHARED_LABELS.get(option.longestName());
+            if (wanted != null && !wanted.equals(option.paramLabel())) {
+                differing.add(command.getCommandSpec().qualifiedName() + " " + option.longestName() + "="
+                        + option.paramLabel());
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> labels(sub, differing));
+    }
+
     private static boolean formats(final String text) {
         try {
             String.format(text);

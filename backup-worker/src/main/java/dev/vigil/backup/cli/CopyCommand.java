@@ -27,7 +27,7 @@ final class CopyCommand extends RepoSubcommand {
     @Option(names = "--to", required = true, description = "Target repository directory (must exist: 'vigil repo init').")
     Path to;
 
-    @Option(names = "--to-password-file", defaultValue = "${env:VIGIL_TO_PASSWORD_FILE}",
+    @Option(names = "--to-password-file", paramLabel = "FILE", defaultValue = "${env:VIGIL_TO_PASSWORD_FILE}",
             description = "Target password file (default: $VIGIL_TO_PASSWORD_FILE, else $VIGIL_TO_PASSWORD).")
     Path toPasswordFile;
 

@@ -32,7 +32,7 @@ final class KeyCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a password.")
     static final class Add extends RepoSubcommand {
-        @Option(names = "--new-password-file", description = "File whose first line is the new password (default: "
+        @Option(names = "--new-password-file", paramLabel = "FILE", description = "File whose first line is the new password (default: "
                 + "asked twice on the terminal).")
         Path newPassword;
 

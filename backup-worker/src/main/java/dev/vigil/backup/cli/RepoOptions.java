@@ -21,7 +21,7 @@ public final class RepoOptions {
             description = "Repository directory (default: $VIGIL_REPOSITORY).")
     Path repo;
 
-    @Option(names = "--password-file", defaultValue = "${env:VIGIL_PASSWORD_FILE}",
+    @Option(names = "--password-file", paramLabel = "FILE", defaultValue = "${env:VIGIL_PASSWORD_FILE}",
             description = "Read the password from the first line of this file (default: $VIGIL_PASSWORD_FILE; "
                     + "else $VIGIL_PASSWORD; else a prompt).")
     Path passwordFile;

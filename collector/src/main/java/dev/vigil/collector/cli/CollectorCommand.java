@@ -39,7 +39,7 @@ public final class CollectorCommand implements Callable<Integer> {
                     + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
     String bootstrapServer;
 
-    @Option(names = "--topic-prefix", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
             + "the file's topic.prefix, else $VIGIL_TOPIC_PREFIX).")
     String topicPrefix;
 

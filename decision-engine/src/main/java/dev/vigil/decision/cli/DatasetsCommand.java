@@ -75,7 +75,7 @@ public final class DatasetsCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Register a dataset, or replace the spec of one with the same id. Options not given take",
-                "their default from --policy (see PolicyConfig), else RPO 24h, FULL every 7 days, VERIFY every",
+                "their default from --policy (a policy.file: decision-engine/README.md, 'Policy file'), else RPO 24h, FULL every 7 days, VERIFY every",
                 "7 days, MEDIUM criticality, retention 7 last/24 hourly/7 daily/4 weekly/12 monthly/3 yearly.",
                 "The decision engine orders its first FULL as soon as it sees a new dataset."})
     static final class Add implements Callable<Integer> {

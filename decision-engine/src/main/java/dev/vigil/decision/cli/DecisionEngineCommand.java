@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             "Exit codes: " + dev.vigil.schemas.config.Foreground.STOPPED
                 + ", 1 failed, 2 bad usage, 3 configuration or rule file refused."})
 public final class DecisionEngineCommand implements Callable<Integer> {
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value; default: none, every "
+            + "key at its default).")
     Path config;
 
     @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
@@ -32,7 +33,7 @@ public final class DecisionEngineCommand implements Callable<Integer> {
                     + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
     String bootstrapServer;
 
-    @Option(names = "--topic-prefix", description = "Overrides topic.prefix (default: the config file or "
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Overrides topic.prefix (default: the config file or "
             + "$VIGIL_TOPIC_PREFIX).")
     String topicPrefix;
 

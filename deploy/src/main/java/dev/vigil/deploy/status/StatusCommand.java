@@ -41,7 +41,8 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value; default: none, every key "
+            + "at its default).")
     Path config;
 
     @Option(names = CommandConfig.OPTION, paramLabel = "FILE", defaultValue = "${env:VIGIL_COMMAND_CONFIG}",
@@ -54,7 +55,7 @@ public final class StatusCommand implements Callable<Integer> {
             + "overrides bootstrap.servers (default: the file's, else $VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092).")
     String bootstrapServer;
 
-    @Option(names = "--topic-prefix", description = "Overrides topic.prefix (default: the config file or "
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Overrides topic.prefix (default: the config file or "
             + "$VIGIL_TOPIC_PREFIX).")
     String topicPrefix;
 
