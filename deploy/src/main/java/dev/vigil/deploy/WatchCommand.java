@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,8 +27,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code vigil watch}: tail Vigil's topics in a readable form. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -53,8 +59,22 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Parameters(arity = "0..*", paramLabel = "STREAM", description = "What to tail, any of: ${COMPLETION-CANDIDATES} (default: decisions anomalies results).")
-    List<Stream> streams = new ArrayList<>();
+    /** The names of {@link Stream}, for the help. */
+    static final class StreamNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(Stream.values()).map(Enum::name).iterator();
+        }
+    }
+
+    // Names, not the enum: picocli reports a name that is not a constant as an "unmatched argument", as if
+    // watch took no arguments; call() names the streams instead.
+    @Parameters(arity = "0..*", paramLabel = "STREAM", completionCandidates = StreamNames.class,
+            description = "What to tail, any of: ${COMPLETION-CANDIDATES} (default: decisions anomalies results).")
+    List<String> streams = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--from-beginning", description = "Start at the oldest retained record instead of now.")
     boolean fromBeginning;
@@ -70,8 +90,8 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        final List<Stream> chosen = streams.isEmpty()
-                ? List.of(Stream.decisions, Stream.anomalies, Stream.results) : streams;
+        final List<Stream> chosen = streams.isEmpty() ? List.of(Stream.decisions, Stream.anomalies, Stream.results)
+                : streams.stream().map(this::stream).toList();
         final Map<String, Topic<?, ?>> byName = new LinkedHashMap<>();
         chosen.forEach(s -> byName.put(s.topic.withPrefix(kafka.topicPrefix).name(), s.topic.withPrefix(kafka.topicPrefix)));
         final Map<String, Object> props = new HashMap<>(kafka.client());
@@ -110,6 +130,15 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private Stream stream(final String name) {
+        try {
+            return Stream.valueOf(name.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "unknown stream '" + name + "'; one of: "
+                    + String.join(", ", new StreamNames()));
+        }
     }
 
     /**

@@ -142,6 +142,14 @@ class VigilCommandLineTest {
     }
 
     @Test
+    void shouldNameTheStreamsWatchTailsWhenGivenOneItDoesNot() {
+        // a likely slip: the singular of a stream's name
+        final String out = run(2, "watch", "decisions", "result", "-b", "127.0.0.1:1");
+        assertTrue(out.contains("unknown stream 'result'; one of: metrics, logs, events"), out);
+        assertTrue(out.contains("results"), out);
+    }
+
+    @Test
     void shouldPrintWhatOnePollReturnsInTimeOrderAcrossTopics() {
         final var result = new org.apache.kafka.clients.consumer.ConsumerRecord<>("vigil-results", 0, 7, 2_000L,
                 org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, "k", "RESULT",
