@@ -68,7 +68,8 @@ public interface Backend extends AutoCloseable {
     /**
      * @param handle a file
      * @param offset first byte, &gt;= 0
-     * @param length bytes to read, &gt;= 0; fewer only if the file is shorter
+     * @param length bytes to read, &gt;= 0; fewer only if the file is shorter (a length beyond the file's end is
+     *     how a reader bounds what it reads of a file: a store gives what there is, without allocating the length)
      * @return the bytes
      * @throws java.nio.file.NoSuchFileException when the file does not exist
      * @throws IOException on other failures

@@ -83,7 +83,7 @@ final class KeyCommand implements Runnable {
                     row.put("id", f.handle().name());
                     final KeyFile k;
                     try {
-                        k = KeyFile.parse(r.backend().load(f.handle()), f.handle().toString());
+                        k = KeyFile.parse(Repository.loadWhole(r.backend(), f.handle()), f.handle().toString());
                     } catch (dev.vigil.backup.InvalidDataException e) {
                         // one damaged key file must not hide the others: it is listed, for 'key remove'
                         row.put("current", false);

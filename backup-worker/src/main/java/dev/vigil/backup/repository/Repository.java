@@ -128,8 +128,9 @@ public final class Repository implements AutoCloseable {
         }
     }
 
-    /** The largest key file read: one holds a few hundred bytes of JSON. */
-    private static final long MAX_KEY_FILE = 64 << 10;
+    /** What puts a damaged config right. */
+    private static final String CONFIG_FROM_A_COPY = "It never changes after init, so the config file of any copy of "
+            + "this repository (a backup of it, an rsync) puts it right";
 
     /**
      * Opens a repository and loads its index.
@@ -151,10 +152,16 @@ public final class Repository implements AutoCloseable {
                 throw new WrongPasswordException(backend.location() + ": no key files in keys/: no password can open "
                         + "this repository (were they deleted? a copy of keys/ from a backup of it brings them back)");
             }
+            final byte[] sealedConfig;
+            try {
+                sealedConfig = loadWhole(backend, Handle.CONFIG);
+            } catch (InvalidDataException e) {
+                throw new InvalidDataException(backend.location() + ": " + e.getMessage() + ". " + CONFIG_FROM_A_COPY);
+            }
             final List<String> unreadable = new java.util.ArrayList<>();
             String configRefused = null;
             for (final FileInfo f : keys) {
-                if (f.size() > MAX_KEY_FILE) {
+                if (f.size() > FileType.KEY.maxSize()) {
                     // anyone who can write to the store can put one there: loaded whole, it ended the process (an
                     // OutOfMemoryError, the worker's loop with it, for every dataset) before the real key was tried
                     unreadable.add(f.handle() + ": " + f.size() + " bytes, not a key file (those are under 1 KiB)");
@@ -162,7 +169,7 @@ public final class Repository implements AutoCloseable {
                 }
                 final MasterKey key;
                 try {
-                    key = KeyFile.parse(backend.load(f.handle()), f.handle().toString()).open(password,
+                    key = KeyFile.parse(loadWhole(backend, f.handle()), f.handle().toString()).open(password,
                             f.handle().toString());
                 } catch (InvalidDataException | IllegalArgumentException e) {
                     // one damaged key file must not lock out the passwords of the others
@@ -175,7 +182,7 @@ public final class Repository implements AutoCloseable {
                     final Envelope env = new Envelope(new Aead(key));
                     final byte[] plain;
                     try {
-                        plain = env.open("config", backend.load(Handle.CONFIG), "config");
+                        plain = env.open("config", sealedConfig, "config");
                     } catch (InvalidDataException e) {
                         // a key of another master key with the same password (left by two inits at once, before
                         // init refused the second): another key file may hold config's key
@@ -192,8 +199,7 @@ public final class Repository implements AutoCloseable {
             }
             if (configRefused != null) {
                 throw new InvalidDataException(backend.location() + ": config: " + configRefused + ", nor with that "
-                        + "of any other key file it opens: config is damaged or was replaced. It never changes after init, so "
-                        + "the config file of any copy of this repository (a backup of it, an rsync) puts it right");
+                        + "of any other key file it opens: config is damaged or was replaced. " + CONFIG_FROM_A_COPY);
             }
             throw new WrongPasswordException(backend.location() + ": wrong password (no key opens with it)"
                     + (unreadable.isEmpty() ? "" : "; " + unreadable.size() + " of " + keys.size() + " key files cannot "
@@ -565,11 +571,33 @@ public final class Repository implements AutoCloseable {
      * @throws InvalidDataException when it is damaged
      */
     public byte[] loadUnpacked(final Handle h, final String kind) throws IOException {
-        final byte[] sealed = backend.load(h);
+        final byte[] sealed = loadWhole(backend, h);
         if (!fileId(sealed).equals(h.name())) {
             throw new InvalidDataException(h + ": content does not match its name (damaged)");
         }
         return envelope.open(kind, sealed, h.toString());
+    }
+
+    /**
+     * Reads a whole file of a kind that is read whole (all but packs), at most its kind's {@link FileType#maxSize()}:
+     * what anyone who can write to the store planted there could otherwise take all memory, the same file at every
+     * run.
+     *
+     * @param backend the store
+     * @param h the file
+     * @return its bytes
+     * @throws IOException when it cannot be read
+     * @throws InvalidDataException when it is larger than any file of its kind
+     */
+    public static byte[] loadWhole(final Backend backend, final Handle h) throws IOException {
+        final int max = h.type().maxSize();
+        final byte[] bytes = backend.load(h, 0, max + 1);
+        if (bytes.length > max) {
+            final String size = backend.stat(h).map(f -> f.size() + " bytes").orElse("more than " + max + " bytes");
+            throw new InvalidDataException(h + ": " + size + ", larger than any " + h.type().name().toLowerCase()
+                    + " file can be (" + max + " bytes, FORMAT.md, Limits): damaged or not Vigil's, not read");
+        }
+        return bytes;
     }
 
     /** @return the envelope used for small files, for the checker */
