@@ -24,6 +24,19 @@ public final class TestRepos {
     }
 
     /**
+     * Writes a password file as an operator should (README): only its owner may read it, else the worker refuses it.
+     *
+     * @param file where
+     * @param password its first line
+     * @return the file
+     * @throws IOException when it cannot be written
+     */
+    public static Path passwordFile(final Path file, final String password) throws IOException {
+        Files.writeString(file, password + "\n");
+        return Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
      * @param dir an empty or missing directory
      * @return a new repository there: 64 KiB average chunks, 1 MiB packs, scrypt N=1024
      */

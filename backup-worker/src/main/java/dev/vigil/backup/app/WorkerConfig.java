@@ -1,6 +1,7 @@
 package dev.vigil.backup.app;
 
 import dev.vigil.backup.archiver.Excludes;
+import dev.vigil.backup.crypto.PasswordFiles;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,8 @@ public final class WorkerConfig extends CommonConfig {
     static {
         DATASET_KEYS.put("path", "Absolute path of the dataset's directory tree.");
         DATASET_KEYS.put("repository", "Repository directory its backups go to (created on first backup).");
-        DATASET_KEYS.put("password.file", "File whose first line is the repository password.");
+        DATASET_KEYS.put("password.file", "File whose first line is the repository password; one every user of the "
+                + "host may read or write is refused (chmod 600), as ssh refuses such a private key.");
         DATASET_KEYS.put("journal.file", "Optional change journal file (FileActivity JSON lines, as 'vigil collector "
                 + "journal' writes) used instead of the events from Kafka.");
         DATASET_KEYS.put("exclude.file", "Optional file of patterns its backups leave out, one per line ('#' starts a "
@@ -81,7 +83,8 @@ public final class WorkerConfig extends CommonConfig {
                 + "name (NAME), or one starting with HEADER (NAME:HEADER), is left out; "
                 + Excludes.CACHES + " leaves out cache directories.");
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
-        DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository.");
+        DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository; one every user of the "
+                + "host may read or write is refused, as password.file.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
                 + "FORGET command that carries no retention; the decision engine's carry the dataset's own (vigil "
                 + "datasets add --keep).");
@@ -167,6 +170,13 @@ public final class WorkerConfig extends CommonConfig {
             }
             if (!Files.isReadable(Path.of(dataset(id, "password.file")))) {
                 throw new ConfigException("dataset." + id + ".password.file: cannot read " + dataset(id, "password.file"));
+            }
+            for (final String key : List.of("password.file", "offsite.password.file")) {
+                if (!dataset(id, key).isEmpty()) {
+                    PasswordFiles.openToOthers(Path.of(dataset(id, key))).ifPresent(why -> {
+                        throw new ConfigException("dataset." + id + "." + key + ": " + why);
+                    });
+                }
             }
             excludes.put(id, excludesOf(id));
         }

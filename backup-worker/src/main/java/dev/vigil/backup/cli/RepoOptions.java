@@ -23,7 +23,8 @@ public final class RepoOptions {
 
     @Option(names = "--password-file", paramLabel = "FILE", defaultValue = "${env:VIGIL_PASSWORD_FILE}",
             description = "Read the password from the first line of this file (default: $VIGIL_PASSWORD_FILE; "
-                    + "else $VIGIL_PASSWORD; else a prompt).")
+                    + "else $VIGIL_PASSWORD; else a prompt). A file every user may read or write is warned of: "
+                    + "chmod 600 it.")
     Path passwordFile;
 
     @Option(names = "--no-fsync", description = "Do not force written files to disk (faster; a power loss may "
@@ -98,6 +99,10 @@ public final class RepoOptions {
      * @throws IllegalArgumentException (bad usage) when its first line is empty
      */
     static char[] passwordFile(final Path file) {
+        // warned, not refused as the worker does: scripts and cron jobs run with such files, and a refusal would stop
+        // their backups after an upgrade (with exit code 3, which here says a backup is incomplete)
+        dev.vigil.backup.crypto.PasswordFiles.openToOthers(file).ifPresent(why -> System.err.println("warning: "
+                + "password file " + why));
         final String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

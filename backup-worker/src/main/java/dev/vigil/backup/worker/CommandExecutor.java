@@ -161,6 +161,10 @@ public final class CommandExecutor {
     }
 
     private static char[] password(final Path file) {
+        // checked at the start too (WorkerConfig); again here for a file replaced or chmod'ed since
+        dev.vigil.backup.crypto.PasswordFiles.openToOthers(file).ifPresent(why -> {
+            throw new BackupException("password file " + why);
+        });
         try {
             return Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("").toCharArray();
         } catch (IOException e) {

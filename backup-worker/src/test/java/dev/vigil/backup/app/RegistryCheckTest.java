@@ -26,7 +26,7 @@ class RegistryCheckTest {
         final WorkerConfig config = WorkerConfig.read(Files.writeString(dir.resolve("worker.properties"),
                 String.join("\n", "bootstrap.servers=127.0.0.1:1", "host.name=web-1", "worker.datasets=ds",
                         "dataset.ds.path=" + dir.resolve("ds"), "dataset.ds.repository=" + dir.resolve("repo"),
-                        "dataset.ds.password.file=" + Files.writeString(dir.resolve("pw"), "secret\n"),
+                        "dataset.ds.password.file=" + dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret"),
                         "worker.command.public.key.file=" + dir.resolve("key.pub")) + "\n"));
         // a guard against hanging, not a measure
         final TimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(30),

@@ -49,7 +49,7 @@ class WorkerConfigTest {
 
     @Test
     void saysWhereTheRegistryAndTheWorkersOwnDatasetsDisagree() throws Exception {
-        Files.writeString(dir.resolve("pw"), "secret\n");
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
         Files.writeString(dir.resolve("excludes"), "");
         final WorkerConfig config = WorkerConfig.read(Files.writeString(dir.resolve("worker.properties"),
                 Files.readString(config(dir.resolve("excludes").toString())) + "host.name=web-1\n"));
@@ -74,7 +74,7 @@ class WorkerConfigTest {
 
     @Test
     void readsEachDatasetsExcludeFileAndRefusesABadPattern() throws Exception {
-        Files.writeString(dir.resolve("pw"), "secret\n");
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
         final Path excludes = Files.write(dir.resolve("excludes"), List.of("# caches", "*.tmp", "/cache"));
         final WorkerConfig ok = WorkerConfig.read(config(excludes.toString()));
         assertEquals(List.of("*.tmp", "/cache"), ok.excludes("ds").patterns());
@@ -104,7 +104,7 @@ class WorkerConfigTest {
         final String text = Files.readString(file);
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
                 .contains("dataset.ds.password.file: cannot read"), "the password file does not exist yet");
-        Files.writeString(dir.resolve("pw"), "secret\n");
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
         WorkerConfig.read(file);
         Files.writeString(file, text.replace("dataset.ds.repository=" + dir.resolve("repo"), "dataset.ds.repository=repo"));
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
@@ -131,5 +131,26 @@ class WorkerConfigTest {
 
         assertTrue(message.contains("engine.key.pub: writable by every user") && message.contains(
                 WorkerConfig.PUBLIC_KEY_CONFIG), message);
+    }
+
+    @Test
+    void shouldRefuseAPasswordFileEveryUserMayReadOrWriteAsTheSigningKeyIsRefused() throws Exception {
+        final Path pw = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
+        Files.writeString(dir.resolve("excludes"), "");
+        final Path file = config(dir.resolve("excludes").toString());
+        Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        final String refused = assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage();
+
+        assertTrue(refused.contains("dataset.ds.password.file: " + pw + ": readable or writable by every user of this "
+                + "host (mode rw-r--r--)") && refused.contains("'chmod 600 " + pw + "'"), refused);
+        // its group is the operator's choice, as for the signing key
+        Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        WorkerConfig.read(file);
+        final Path offsite = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("offsite.pw"), "other");
+        Files.setPosixFilePermissions(offsite, java.nio.file.attribute.PosixFilePermissions.fromString("rw-----w-"));
+        Files.writeString(file, "dataset.ds.offsite.password.file=" + offsite + "\n", java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage()
+                .contains("dataset.ds.offsite.password.file: " + offsite + ": readable or writable by every user"));
     }
 }

@@ -52,7 +52,7 @@ final class WorkerHarness implements AutoCloseable {
         this.restoreRoot = Files.createDirectories(dir.resolve("restores"));
         this.keyFile = dir.resolve("keys/engine.key");
         CommandSignature.write(keys, keyFile);
-        Files.writeString(dir.resolve("password"), "worker-test-password\n");
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("password"), "worker-test-password");
         try (Admin admin = kafka.admin()) {
             new TopicAdmin(admin).createOrCheck(Topics.all(kafka.prefix()), 1);
         }

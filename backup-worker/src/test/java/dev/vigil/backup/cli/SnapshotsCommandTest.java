@@ -439,4 +439,26 @@ class SnapshotsCommandTest {
         assertTrue(out.contains("00000000  damaged: "), out);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("*")), "the key that opened is listed too: " + out);
     }
+
+    @Test
+    void shouldWarnOfAPasswordFileEveryUserMayReadButStillRunForTheScriptsThatUseIt() throws Exception {
+        final String repo = initRepo();
+        final Path file = Path.of(pw);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            run("snapshots", "--repo", repo, "--password-file", pw);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("warning: password file " + pw + ": readable or "
+                    + "writable by every user of this host (mode rw-r--r--)"), err.toString(StandardCharsets.UTF_8));
+
+            err.reset();
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            run("snapshots", "--repo", repo, "--password-file", pw);
+            assertFalse(err.toString(StandardCharsets.UTF_8).contains("password file"), err.toString());
+        } finally {
+            System.setErr(saved);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.backup.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +33,7 @@ class CommandExecutorTest {
     @Test
     void shouldCheckTheRestoreTargetAgainWhenItWritesNotOnlyWhenTheCommandCame() throws Exception {
         Files.writeString(Files.createDirectories(dir.resolve("data")).resolve("f.txt"), "x");
-        Files.writeString(dir.resolve("pw"), "pw\n");
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
         final Path roots = Files.createDirectories(dir.resolve("restores"));
         final Path alice = Files.createDirectories(roots.resolve("alice")); // say, a user's, who may rename it
         final Path outside = Files.createDirectories(dir.resolve("etc"));
@@ -59,5 +60,27 @@ class CommandExecutorTest {
         }
         assertEquals(CommandStatus.REJECTED, o.status());
         assertTrue(o.message().contains("outside the allowed roots"), o.message());
+    }
+
+    @Test
+    void shouldRefuseAPasswordFileMadeReadableByEveryUserAfterTheStart() throws Exception {
+        Files.createDirectories(dir.resolve("data"));
+        final Path pw = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", dir.resolve("data").toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", pw.toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        final Outcome o = executor.execute(command(Action.FULL).build(), p -> { });
+
+        assertEquals(CommandStatus.FAILED, o.status(), o.message());
+        assertTrue(o.message().contains(pw + ": readable or writable by every user") && o.message().contains(
+                "chmod 600"), o.message());
+        assertFalse(Files.exists(dir.resolve("repo")), "nothing was created with a password others may have read");
     }
 }
