@@ -77,8 +77,33 @@ public final class Pruner {
         try {
             return run(minUsedShare, dryRun);
         } catch (IOException e) {
-            throw new BackupException("prune of " + repo.backend().location() + ": " + e, e);
+            throw whenFull(new BackupException("prune of " + repo.backend().location() + ": " + e, e), minUsedShare);
+        } catch (BackupException e) {
+            throw whenFull(e, minUsedShare);
         }
+    }
+
+    /**
+     * A prune repacks before it deletes, so on a full file system (a backup filled it) it failed for want of room for
+     * a pack, and every later prune too: the one thing that frees room could not run, and the error said only "No space
+     * left on device". Told by the room left, not by the error's text, which the C library may translate.
+     */
+    private BackupException whenFull(final BackupException e, final double minUsedShare) {
+        final Path root = repo.backend().localRoot();
+        final long free;
+        try {
+            free = root == null || minUsedShare == 0 ? Long.MAX_VALUE : Files.getFileStore(root).getUsableSpace();
+        } catch (IOException | RuntimeException ignored) {
+            return e;
+        }
+        if (free >= (long) repo.config().packSize() + repo.config().chunkMax()) { // a pack closes after its last blob
+            return e;
+        }
+        final String hint = e.getMessage() + "; the file system of " + root + " is full (" + free + " bytes free) and "
+                + "prune writes the data it keeps before it deletes: 'vigil repo prune --min-used 0' deletes only packs "
+                + "no snapshot uses, which needs room for the index alone, then prune again";
+        return e instanceof dev.vigil.backup.RetriableBackupException ? new dev.vigil.backup.RetriableBackupException(
+                hint, e) : new BackupException(hint, e);
     }
 
     private Result run(final double minUsedShare, final boolean dryRun) throws IOException {
