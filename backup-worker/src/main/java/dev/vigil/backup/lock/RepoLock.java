@@ -226,11 +226,27 @@ public final class RepoLock implements AutoCloseable {
                         + other.info().host() + " (" + other.info().username() + ") since " + other.info().time()
                         + (other.info().machine() != null && other.info().machine().equals(HostInfo.machine())
                         ? "; if that process is gone, 'vigil repo unlock' removes the lock"
-                        : "; a lock of another host goes stale 30 minutes after its last refresh; if that process is "
-                        + "surely gone, 'vigil repo unlock --remove-all' removes it now"));
+                        : "; a lock of another host goes stale 30 minutes after its last refresh" + ahead(other.info())
+                        + "; if that process is surely gone, 'vigil repo unlock --remove-all' removes it now"));
             }
         }
         alone = !others;
+    }
+
+    /**
+     * A lock's time comes from its writer's clock: one that ran ahead (a host booted with a wrong clock, put right
+     * since) dated it in the future, and such a lock goes stale only 30 minutes after that, however long its process
+     * has been gone. Said, since "30 minutes after its last refresh" would send an operator to wait for days.
+     */
+    private String ahead(final Info info) {
+        final Duration ahead = Duration.between(clock.instant(), Instant.parse(info.time()));
+        if (ahead.compareTo(REFRESH) <= 0) {
+            return "";
+        }
+        return ", but its time is " + (ahead.toHours() >= 2 ? ahead.toHours() + " hours" : ahead.toMinutes()
+                + " minutes") + " ahead of this host's clock (the clock of "
+                + info.host() + " ran ahead, or this one's is behind), so it goes stale only 30 minutes after "
+                + info.time();
     }
 
     /**
