@@ -18,8 +18,11 @@ public enum FileType {
     SNAPSHOT("snapshots", 64 << 20),
     /** Index files: 46 bytes per blob, at most 50,000 blobs in prune's, 4 packs' in a backup's. */
     INDEX("index", 256 << 20),
-    /** Pack files, under two-hex-digit subdirectories; read by ranges, never whole by this limit. */
-    PACK("data", Integer.MAX_VALUE);
+    /**
+     * Pack files, under two-hex-digit subdirectories: read by ranges, and whole only by a data check or repair, up to
+     * this (packs close at 16 MiB by default, 128 MiB at most, plus their last blob and header).
+     */
+    PACK("data", 512 << 20);
 
     private final String dir;
     private final int maxSize;

@@ -261,17 +261,18 @@ public final class LocalBackend implements Backend {
     @Override
     public byte[] load(final Handle handle, final long offset, final int length) throws IOException {
         if (handle.type() != FileType.PACK) {
-            // Small files are read once; only packs are worth keeping open. A length above the file's is allowed
-            // (a reader bounding what it reads of a file of unknown size): the buffer is the file's size, not it.
+            // Small files are read once; only packs are worth keeping open.
             try (FileChannel ch = FileChannel.open(path(handle), StandardOpenOption.READ)) {
-                return read(ch, offset, (int) Math.min(length, Math.max(0, ch.size() - offset)));
+                return read(ch, offset, length);
             }
         }
         return read(packChannel(handle), offset, length);
     }
 
     private static byte[] read(final FileChannel ch, final long offset, final int length) throws IOException {
-        final ByteBuffer buf = ByteBuffer.allocate(length);
+        // a length above the file's is allowed (a reader bounding what it reads of a file of unknown size): the
+        // buffer is what the file holds, not the length
+        final ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, Math.max(0, ch.size() - offset)));
         long pos = offset;
         while (buf.hasRemaining()) {
             final int n = ch.read(buf, pos);

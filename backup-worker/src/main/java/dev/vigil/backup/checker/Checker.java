@@ -1,6 +1,7 @@
 package dev.vigil.backup.checker;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
@@ -144,17 +145,13 @@ public final class Checker {
                 problems[i] = pack + ": missing";
                 markAll(blobs, bad);
             } else if (read[i]) {
-                bytesRead.addAndGet(size);
+                bytesRead.addAndGet(size <= FileType.PACK.maxSize() ? size : 0); // one larger is not read
                 problems[i] = readPack(pack, blobs, bad); // marks the blobs it finds damaged
             } else {
                 problems[i] = checkHeader(pack, size, blobs);
                 if (problems[i] != null) {
                     // a header that cannot be trusted: what is lost is told by the blobs, read where the index says
-                    try {
-                        markUnreadable(blobs, repo.backend().load(pack), pack, bad);
-                    } catch (IOException ex) {
-                        markAll(blobs, bad);
-                    }
+                    markUnreadableInPlace(blobs, pack, bad);
                 }
             }
         });
@@ -274,6 +271,30 @@ public final class Checker {
         }
     }
 
+    /**
+     * As {@link #markUnreadable}, reading each blob alone: never the whole file, which damage or a planted file may
+     * have made of any size.
+     */
+    private void markUnreadableInPlace(final List<PackedBlob> expected, final Handle pack, final Set<BlobId> bad) {
+        for (final PackedBlob b : expected) {
+            if (!authenticInPlace(repo, b, pack)) {
+                bad.add(b.id());
+            }
+        }
+    }
+
+    /** @return whether the blob, read alone from the pack, decrypts, authenticates and hashes to its id */
+    static boolean authenticInPlace(final Repository repo, final PackedBlob b, final Handle pack) {
+        final byte[] sealed;
+        try {
+            sealed = repo.backend().load(pack, b.offset(), b.storedLength());
+        } catch (IOException e) {
+            return false;
+        }
+        return authentic(repo, new PackedBlob(b.type(), b.id(), b.compressed(), 0, b.storedLength(), b.rawLength()),
+                sealed, pack);
+    }
+
     /** @return whether the blob decrypts, authenticates and hashes to its id where {@code b} says it is */
     static boolean authentic(final Repository repo, final PackedBlob b, final byte[] whole, final Handle pack) {
         try {
@@ -287,10 +308,13 @@ public final class Checker {
     private String readPack(final Handle pack, final List<PackedBlob> expected, final Set<BlobId> bad) {
         final byte[] whole;
         try {
-            whole = repo.backend().load(pack);
+            whole = Repository.loadWhole(repo.backend(), pack);
         } catch (IOException e) {
             markAll(expected, bad);
             return pack + ": unreadable: " + e.getMessage();
+        } catch (InvalidDataException e) {
+            markUnreadableInPlace(expected, pack, bad); // larger than any pack: bytes appended, or planted
+            return e.getMessage();
         }
         final boolean hashOk = Repository.fileId(whole).equals(pack.name());
         final List<PackedBlob> actual;

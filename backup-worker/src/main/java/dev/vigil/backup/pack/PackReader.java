@@ -2,6 +2,7 @@ package dev.vigil.backup.pack;
 
 import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.crypto.Envelope;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class PackReader {
         }
         final byte[] tail = backend.load(pack, size - 4, 4);
         final int headerLength = ByteBuffer.wrap(tail).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (headerLength <= 0 || headerLength > size - 4) {
+        if (headerLength <= 0 || headerLength > size - 4 || headerLength > FileType.PACK.maxSize()) {
             throw new InvalidDataException(pack + ": bad header length " + headerLength);
         }
         final byte[] sealed = backend.load(pack, size - 4 - headerLength, headerLength);

@@ -133,4 +133,31 @@ class OversizedFilesTest {
         assertEquals(0, keys.code(), keys.err());
         assertTrue(keys.out().contains("00000000  damaged: key 00000000: 3221225472 bytes"), keys.out());
     }
+
+    @Test
+    void shouldCheckAndRepairAPackGrownToGigabytesByItsBlobsWithoutReadingItWhole() throws Exception {
+        repoWithABackup();
+        final Path pack;
+        try (java.util.stream.Stream<Path> packs = Files.walk(Path.of(repo, "data"))) {
+            pack = packs.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        try (RandomAccessFile grown = new RandomAccessFile(pack.toFile(), "rw")) {
+            grown.setLength(3L << 30); // zeros appended: its header is lost, its blobs are where they were
+        }
+        final String name = "pack " + pack.getFileName().toString().substring(0, 8);
+
+        final Run checked = run("check");
+        assertEquals(ExitCodes.FAILED, checked.code(), checked.out() + checked.err());
+        assertTrue(checked.out().contains("error: " + name + ": header unreadable"), checked.out());
+        assertFalse(checked.out().contains("cannot be restored"), "its blobs authenticate: " + checked.out());
+        final Run read = run("check", "--read-data");
+        assertEquals(ExitCodes.FAILED, read.code(), read.out() + read.err());
+        assertTrue(read.out().contains("error: " + name + ": 3221225472 bytes, larger than any pack file"), read.out());
+
+        final Run repaired = run("repair", "index");
+        assertTrue(repaired.out().contains("1 of the 1 blobs the old index placed there authenticate and stay indexed"),
+                repaired.out() + repaired.err());
+        assertEquals(0, run("restore", "latest", "--target", dir.resolve("out").toString()).code());
+        assertEquals("hello", Files.readString(dir.resolve("out").resolve("a.txt")));
+    }
 }
