@@ -100,8 +100,9 @@ public final class RepoLock implements AutoCloseable {
             if (exclusive || !(e.getCause() instanceof IOException io && IoErrors.isPermanent(io))) {
                 throw e;
             }
+            // backup takes a shared lock too, and has no --no-lock: it was told to add one
             throw new BackupException(e.getMessage() + "; restore, check and copy's source can read the repository "
-                    + "without a lock: add --no-lock", e);
+                    + "without a lock: add --no-lock to them (a backup needs the repository writable)", e);
         }
         try {
             lock.checkConflicts(lock.handle);

@@ -396,6 +396,17 @@ class SnapshotsCommandTest {
                 System.setErr(saved);
             }
             assertTrue(err.toString(StandardCharsets.UTF_8).contains("add --no-lock"), err.toString());
+            err.reset();
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(1, new CommandLine(new RepoCommand()).execute("backup", "--repo", ro.toString(),
+                        "--password-file", pw, src.toString()));
+            } finally {
+                System.setErr(saved);
+            }
+            // backup has no --no-lock: it is not told to add one
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("a backup needs the repository writable"),
+                    err.toString());
             run("restore", "--repo", ro.toString(), "--password-file", pw, "latest", "--target",
                     dir.resolve("out").toString(), "--no-lock");
             assertEquals("kept\n", Files.readString(dir.resolve("out").resolve("a.txt")));
