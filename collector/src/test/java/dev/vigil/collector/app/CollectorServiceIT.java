@@ -166,12 +166,14 @@ class CollectorServiceIT {
         s.put("files.interval.ms", "3000");
         try (CollectorService service = CollectorService.start(new CollectorConfig(s))) {
             register(kafka, service, "many", data);
-            // 15,000 paths of ~210 bytes: 3 MB of names, past Kafka's default 1 MiB record limit.
-            final Path deep = Files.createDirectories(data.resolve("d".repeat(100)));
+            // 15,000 paths of ~210 bytes: 3 MB of names, past Kafka's default 1 MiB record limit. Made aside and
+            // renamed in at once, so that one scan sees them all however slowly a busy machine creates them.
+            final Path aside = Files.createDirectories(dir.resolve("aside").resolve("d".repeat(100)));
             final int files = 15_000;
             for (int i = 0; i < files; i++) {
-                Files.createFile(deep.resolve("f".repeat(100) + i));
+                Files.createFile(aside.resolve("f".repeat(100) + i));
             }
+            Files.move(aside, data.resolve(aside.getFileName()));
             final java.util.Set<String> listed = new java.util.HashSet<>();
             final List<HostEvent> events = Consume.until(kafka.bootstrapServers(),
                     Topics.EVENTS.withPrefix(kafka.prefix()), WAIT, seen -> {
