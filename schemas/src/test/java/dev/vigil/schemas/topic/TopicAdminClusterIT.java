@@ -7,10 +7,14 @@ import dev.vigil.embedded.EmbeddedKafkaCluster;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,8 +50,28 @@ class TopicAdminClusterIT {
                     && r.replicationFactor() == 3), reports.toString());
             final List<ConfigResource> resources = reports.stream()
                     .map(r -> new ConfigResource(ConfigResource.Type.TOPIC, r.topic())).toList();
-            admin.describeConfigs(resources).all().get().forEach((resource, config) -> assertEquals("2",
+            configsWhenVisible(admin, resources).forEach((resource, config) -> assertEquals("2",
                     config.get("min.insync.replicas").value(), resource.name()));
+        }
+    }
+
+    /**
+     * A topic reaches each broker's metadata a moment after it was created, and the broker asked here may be another
+     * than the one TopicAdmin asked: until it knows the topics, it answers UnknownTopicOrPartition.
+     */
+    private static Map<ConfigResource, Config> configsWhenVisible(final Admin admin,
+                                                                  final List<ConfigResource> resources)
+            throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeConfigs(resources).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 
