@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -72,7 +73,8 @@ public final class TopicAdmin {
     /**
      * Creates missing topics and checks existing ones. Existing topics are never altered: a
      * mismatch is reported for an operator to resolve, with the command that resolves it when Kafka has one (fewer
-     * replicas than new topics get, or min.insync.replicas below 2 where new topics get 3 replicas). Each call to the cluster takes the admin client's own timeout.
+     * replicas than new topics get, or min.insync.replicas below 2 where new topics get 3 replicas). Each call to the
+     * cluster takes the admin client's own timeout.
      *
      * @param topics the topics, already prefixed
      * @param replicationFactor for new topics; 0 means min(3, brokers), counting those that are down (fenced), and
@@ -155,7 +157,8 @@ public final class TopicAdmin {
         /** @return the time left for one call, at least 1 ms, or null for the client's own timeout */
         Integer ms() {
             return end == null ? null
-                    : (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
+                    : (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                            TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime())));
         }
 
         boolean passed(final long visibleDeadline) {
@@ -219,38 +222,18 @@ public final class TopicAdmin {
         if (replicas < 1) {
             return List.of();
         }
-        try {
-            final List<String> internal = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .stream().filter(name -> name.startsWith(applicationId + "-")
-                            && (name.endsWith("-changelog") || name.endsWith("-repartition"))).sorted().toList();
-            if (internal.isEmpty()) {
-                return List.of();
+        final Listed internal = listed(name -> name.startsWith(applicationId + "-")
+                && (name.endsWith("-changelog") || name.endsWith("-repartition")),
+                "the internal topics of " + applicationId, timeout);
+        final List<String> below = new ArrayList<>();
+        for (final String name : internal.names()) {
+            final List<String> problems = replicationProblems(name, internal.replicas(name),
+                    minInsync(internal.config(name)), replicas, minInsync);
+            if (!problems.isEmpty()) {
+                below.add(name + ": " + String.join("; ", problems));
             }
-            final Map<String, TopicDescription> descriptions = admin.describeTopics(internal).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            final Map<ConfigResource, Config> configs = admin.describeConfigs(internal.stream()
-                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            final List<String> below = new ArrayList<>();
-            for (final String name : internal) {
-                final List<String> problems = replicationProblems(name,
-                        descriptions.get(name).partitions().get(0).replicas().size(),
-                        minInsync(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name))), replicas, minInsync);
-                if (!problems.isEmpty()) {
-                    below.add(name + ": " + String.join("; ", problems));
-                }
-            }
-            return below;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while checking the internal topics of " + applicationId, e);
-        } catch (ExecutionException e) {
-            throw new KafkaException("cannot check the internal topics of " + applicationId + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaException("cannot check the internal topics of " + applicationId + " within "
-                    + timeout.toMillis() + " ms", e);
         }
+        return below;
     }
 
     /**
@@ -266,48 +249,67 @@ public final class TopicAdmin {
      * @throws KafkaException when the topics cannot be listed or described
      */
     public List<Report> changelogsRollingLate(final String namePrefix, final Duration timeout) {
-        try {
-            final List<String> changelogs = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                    .stream().filter(n -> n.startsWith(namePrefix) && n.endsWith("-changelog")).sorted().toList();
-            if (changelogs.isEmpty()) {
-                return List.of();
-            }
-            final Map<String, TopicDescription> descriptions = admin.describeTopics(changelogs).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            final Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs.stream()
-                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            final List<Report> late = new ArrayList<>();
-            for (final String name : changelogs) {
-                final Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
-                final List<String> above = new ArrayList<>();
-                STORE_CHANGELOG_CONFIGS.forEach((key, wanted) -> {
-                    final ConfigEntry entry = config.get(key);
-                    if (entry != null && Long.parseLong(entry.value()) > Long.parseLong(wanted)) {
-                        above.add(key + " " + entry.value() + " above " + wanted);
-                    }
-                });
-                if (!above.isEmpty()) {
-                    final TopicDescription d = descriptions.get(name);
-                    late.add(new Report(name, Status.MISMATCH, d.partitions().size(),
-                            d.partitions().get(0).replicas().size(), String.join(", ", above.stream().sorted()
-                            .toList()) + " (a changelog made before Vigil set them: the broker compacts only rolled "
-                            + "segments): kafka-configs.sh --bootstrap-server B --alter --entity-type topics "
-                            + "--entity-name " + name + " --add-config " + STORE_CHANGELOG_CONFIGS.entrySet().stream()
-                            .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
-                            .collect(Collectors.joining(","))));
+        final Listed changelogs = listed(n -> n.startsWith(namePrefix) && n.endsWith("-changelog"),
+                "the changelogs " + namePrefix + "*", timeout);
+        final List<Report> late = new ArrayList<>();
+        for (final String name : changelogs.names()) {
+            final Config config = changelogs.config(name);
+            final List<String> above = new ArrayList<>();
+            STORE_CHANGELOG_CONFIGS.forEach((key, wanted) -> {
+                final ConfigEntry entry = config.get(key);
+                if (entry != null && Long.parseLong(entry.value()) > Long.parseLong(wanted)) {
+                    above.add(key + " " + entry.value() + " above " + wanted);
                 }
+            });
+            if (!above.isEmpty()) {
+                late.add(new Report(name, Status.MISMATCH, changelogs.descriptions().get(name).partitions().size(),
+                        changelogs.replicas(name), String.join(", ", above.stream().sorted().toList())
+                        + " (a changelog made before Vigil set them: the broker compacts only rolled segments): "
+                        + "kafka-configs.sh --bootstrap-server B --alter --entity-type topics --entity-name " + name
+                        + " --add-config " + STORE_CHANGELOG_CONFIGS.entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(","))));
             }
-            return late;
+        }
+        return late;
+    }
+
+    /** Topics of the cluster whose names pass a filter, sorted, with their descriptions and configs. */
+    private record Listed(List<String> names, Map<String, TopicDescription> descriptions,
+                          Map<ConfigResource, Config> configs) {
+        int replicas(final String name) {
+            return descriptions.get(name).partitions().get(0).replicas().size();
+        }
+
+        Config config(final String name) {
+            return configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+        }
+    }
+
+    /**
+     * @param filter which topics
+     * @param what the topics in words, for the errors
+     * @param timeout how long each of the three calls (list, describe, configs) may take
+     * @throws KafkaException when they cannot be listed or described
+     */
+    private Listed listed(final Predicate<String> filter, final String what, final Duration timeout) {
+        try {
+            final List<String> names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .stream().filter(filter).sorted().toList();
+            if (names.isEmpty()) {
+                return new Listed(names, Map.of(), Map.of());
+            }
+            return new Listed(names, admin.describeTopics(names).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS), admin.describeConfigs(names.stream()
+                    .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while checking the changelogs " + namePrefix + "*", e);
+            throw new KafkaException("interrupted while checking " + what, e);
         } catch (ExecutionException e) {
-            throw new KafkaException("cannot check the changelogs " + namePrefix + "*: " + e.getCause().getMessage(),
-                    e.getCause());
+            throw new KafkaException("cannot check " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaException("cannot check the changelogs " + namePrefix + "* within " + timeout.toMillis()
-                    + " ms", e);
+            throw new KafkaException("cannot check " + what + " within " + timeout.toMillis() + " ms", e);
         }
     }
 
@@ -359,7 +361,8 @@ public final class TopicAdmin {
     }
 
     private List<Report> describe(final Collection<Topic<?, ?>> topics, final List<String> created,
-                                  final int replicationFactor, final Deadline deadline) throws ExecutionException, InterruptedException {
+                                  final int replicationFactor, final Deadline deadline)
+            throws ExecutionException, InterruptedException {
         final List<String> names = topics.stream().map(Topic::name).toList();
         final Map<String, TopicDescription> descriptions = admin.describeTopics(names,
                 new DescribeTopicsOptions().timeoutMs(deadline.ms())).allTopicNames().get();
