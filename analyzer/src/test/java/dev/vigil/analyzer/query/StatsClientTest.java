@@ -27,12 +27,13 @@ class StatsClientTest {
 
     @Test
     void shouldNameTheHolderNotTheInstanceAskedWhenTheHolderItRedirectsToIsDown() throws Exception {
+        // an instance that is up and redirects to the holder of the host, which has just stopped; bound first, so
+        // that the holder's free port cannot be its own (the redirect would then loop, and end in a bare 307)
+        final HttpServer asked = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         final int dead;
         try (ServerSocket s = new ServerSocket(0)) {
             dead = s.getLocalPort();
         }
-        // an instance that is up and redirects to the holder of the host, which has just stopped
-        final HttpServer asked = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         asked.createContext(QueryServer.STATS_PATH, exchange -> {
             exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + dead + QueryServer.STATS_PATH
                     + "?host=h&metric=m&forwarded=1");
