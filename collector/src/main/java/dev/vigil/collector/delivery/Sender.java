@@ -131,8 +131,8 @@ public final class Sender implements AutoCloseable {
                     return;
                 }
                 if (!outage) {
-                    LOG.warn("Kafka unreachable or refusing records ({}); spooling to disk and retrying",
-                            e.getMessage());
+                    LOG.warn("Kafka at {} unreachable or refusing records ({}); spooling to disk and retrying",
+                            clientConfig.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG), e.getMessage());
                     outage = true;
                 } else {
                     LOG.debug("delivery still failing", e);

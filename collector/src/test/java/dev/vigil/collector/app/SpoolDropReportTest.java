@@ -2,8 +2,11 @@ package dev.vigil.collector.app;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.vigil.collector.delivery.RecordKind;
+import dev.vigil.collector.delivery.Sender;
 import dev.vigil.collector.delivery.Spool;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -29,11 +32,16 @@ class SpoolDropReportTest {
                 "spool.max.bytes", "65536",
                 "spool.segment.bytes", "4096");
         final long deadline = System.nanoTime() + 60_000_000_000L;
-        try (CollectorService service = CollectorService.start(new CollectorConfig(s))) {
-            while (System.nanoTime() < deadline && service.spool().pending(RecordKind.EVENT) < 2) {
+        try (LogCapture log = new LogCapture(Sender.class, Level.WARN);
+             CollectorService service = CollectorService.start(new CollectorConfig(s))) {
+            while (System.nanoTime() < deadline && (service.spool().pending(RecordKind.EVENT) < 2
+                    || log.messages().isEmpty())) {
                 Thread.sleep(100);
             }
             assertTrue(service.spool().bytes() <= 65536);
+            // where it looked, said once: an agent started without its bootstrap servers tries 127.0.0.1:9092
+            assertTrue(log.messages().size() == 1 && log.messages().get(0).startsWith("Kafka at 127.0.0.1:1 "),
+                    log.messages().toString());
         }
         final List<HostEvent> events = new ArrayList<>();
         try (Spool spool = Spool.open(dir.resolve("spool"), 65536, 4096)) {
