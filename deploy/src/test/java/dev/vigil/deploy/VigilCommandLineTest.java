@@ -142,6 +142,15 @@ class VigilCommandLineTest {
     }
 
     @Test
+    void shouldTakeADecisionIdTooShortToApproveOrRejectAsBadUsage() {
+        // refused before the cluster is asked (nothing listens on port 1)
+        for (final String command : List.of("approve", "reject")) {
+            final String out = run(2, command, "abc", "--reason", "r", "-b", "127.0.0.1:1");
+            assertTrue(out.contains("decision id 'abc' is too short; give at least 8 characters"), out);
+        }
+    }
+
+    @Test
     void shouldNameTheStreamsWatchTailsWhenGivenOneItDoesNot() {
         // a likely slip: the singular of a stream's name
         final String out = run(2, "watch", "decisions", "result", "-b", "127.0.0.1:1");

@@ -51,15 +51,19 @@ final class Answer {
     }
 
     /**
+     * @param spec the command, for a usage error
      * @param cluster the cluster
      * @param id a decision id, or a unique prefix or suffix of at least 8 characters (ids are time-ordered
      *     UUIDs: decisions of the same moment share a prefix, the suffix is random)
      * @param within how far back to look
      * @return the decision
+     * @throws picocli.CommandLine.ParameterException (bad usage, exit code 2) when the id is too short
      */
-    static Found find(final ClusterOptions cluster, final String id, final Duration within) {
+    static Found find(final picocli.CommandLine.Model.CommandSpec spec, final ClusterOptions cluster, final String id,
+                      final Duration within) {
         if (id.length() < 8) {
-            throw new IllegalArgumentException("decision id '" + id + "' is too short; give at least 8 characters");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "decision id '" + id
+                    + "' is too short; give at least 8 characters");
         }
         final List<DecisionRecord> found = new ArrayList<>();
         // what answers a proposal names it in its reason, or has it as its trigger (expiry): kept while reading once

@@ -35,7 +35,7 @@ public final class ApproveCommand implements Callable<Integer> {
     public Integer call() {
         final java.time.Duration back = answer.within(spec);
         final java.time.Duration patience = answer.patience(spec); // refused before anything is looked up
-        return Answer.answer(cluster, Answer.find(cluster, id, back), Verdict.APPROVE, null, reason,
+        return Answer.answer(cluster, Answer.find(spec, cluster, id, back), Verdict.APPROVE, null, reason,
                 answer.operator, patience, answer.json);
     }
 }

@@ -46,7 +46,7 @@ public final class RejectCommand implements Callable<Integer> {
         final Action override = right == null || "NONE".equals(right) ? null : Action.valueOf(right);
         final java.time.Duration back = answer.within(spec);
         final java.time.Duration patience = answer.patience(spec); // refused before anything is looked up
-        return Answer.answer(cluster, Answer.find(cluster, id, back),
+        return Answer.answer(cluster, Answer.find(spec, cluster, id, back),
                 instead == null ? Verdict.REJECT : Verdict.OVERRIDE, override, reason, answer.operator,
                 patience, answer.json);
     }
