@@ -1,30 +1,17 @@
 package dev.vigil.embedded;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CONTROLLER_LISTENER = KraftNodes.CONTROLLER_LISTENER;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path dataDir;
@@ -99,11 +86,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void startServer() {
         final Properties props = serverProperties();
         final KafkaConfig config = KafkaConfig.fromProps(props, false);
-        format(config);
+        KraftNodes.format(dataDir, NODE_ID, Uuid.randomUuid().toString(), config);
         LOG.info("Starting embedded Kafka broker on {} with data in {}", bootstrapServers(), dataDir);
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        awaitReady();
+        KraftNodes.awaitBrokers(bootstrapServers(), 1, READY_TIMEOUT);
     }
 
     private Properties serverProperties() {
@@ -138,58 +125,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         props.putAll(overrides);
         return props;
-    }
-
-    private void format(final KafkaConfig config) {
-        final Path metadataDir = dataDir.resolve("metadata");
-        if (Files.exists(metadataDir.resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
-            return;
-        }
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Files.createDirectories(dataDir);
-            new Formatter()
-                    .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setMetadataLogDirectory(config.metadataLogDir())
-                    .addDirectory(dataDir.resolve("log").toString())
-                    .addDirectory(metadataDir.toString())
-                    .run();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dataDir, e);
-        } catch (Exception e) {
-            throw new IllegalStateException("formatting Kafka storage in " + dataDir + " failed: "
-                    + e.getMessage() + "\n" + out.toString(StandardCharsets.UTF_8), e);
-        }
-    }
-
-    /** Waits until the broker answers metadata requests and has registered itself. */
-    private void awaitReady() {
-        final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        final long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(props)) {
-            while (true) {
-                try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("embedded Kafka broker on " + bootstrapServers()
-                                + " did not become ready within " + READY_TIMEOUT.toSeconds() + " s", e);
-                    }
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the broker", e);
-        }
     }
 
     /** Stops the broker and waits for it to finish; the data directory stays. */

@@ -1,9 +1,5 @@
 package dev.vigil.embedded;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,14 +13,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A Kafka cluster of several KRaft nodes (each broker and controller) in this JVM, on loopback, with Kafka's own
@@ -41,7 +31,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     public static final String SASL_USER = "vigil";
     /** Its password. */
     public static final String SASL_PASSWORD = "vigil-secret";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String CONTROLLER_LISTENER = KraftNodes.CONTROLLER_LISTENER;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
     private final Path dataDir;
@@ -80,7 +70,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         try {
             for (int node = 1; node <= nodes; node++) {
                 final KafkaConfig config = KafkaConfig.fromProps(cluster.properties(node), false);
-                cluster.format(node, config, clusterId);
+                KraftNodes.format(cluster.dataDir.resolve("node" + node), node, clusterId, config);
                 cluster.servers[node - 1] = new KafkaRaftServer(config, Time.SYSTEM);
             }
             // together: a node's start-up returns once the controllers have a leader, which takes a majority of them
@@ -90,7 +80,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             }
             CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
                     .get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            cluster.awaitBrokers(nodes);
+            KraftNodes.awaitBrokers(cluster.bootstrapServers(), nodes, READY_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cluster.close();
@@ -153,56 +143,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         props.put("num.io.threads", "2");
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         return props;
-    }
-
-    private void format(final int node, final KafkaConfig config, final String clusterId) {
-        final Path dir = dataDir.resolve("node" + node);
-        if (Files.exists(dir.resolve("metadata").resolve(MetaPropertiesEnsemble.META_PROPERTIES_NAME))) {
-            return;
-        }
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Files.createDirectories(dir);
-            new Formatter()
-                    .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setNodeId(node)
-                    .setClusterId(clusterId)
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setMetadataLogDirectory(config.metadataLogDir())
-                    .addDirectory(dir.resolve("log").toString())
-                    .addDirectory(dir.resolve("metadata").toString())
-                    .run();
-        } catch (Exception e) {
-            throw new IllegalStateException("formatting Kafka storage in " + dir + " failed: " + e.getMessage()
-                    + "\n" + out.toString(StandardCharsets.UTF_8), e);
-        }
-    }
-
-    private void awaitBrokers(final int nodes) {
-        final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        final long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(props)) {
-            while (true) {
-                try {
-                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == nodes) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    // not up yet
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("embedded Kafka cluster on " + bootstrapServers() + ": not all "
-                            + nodes + " brokers registered within " + READY_TIMEOUT.toSeconds() + " s");
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the cluster", e);
-        }
     }
 
     /**
