@@ -9,19 +9,16 @@ import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.embedded.EmbeddedKafkaCluster;
+import dev.vigil.embedded.junit.TopicReplicas;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,16 +62,7 @@ class InternalTopicReplicationIT {
             final AnalyzerConfig config = config("rf.");
             try (AnalyzerService analyzer = AnalyzerService.start(config)) {
                 // Streams creates its internal topics before it is RUNNING, which start() waits for
-                final List<String> internal = admin.listTopics().names().get().stream()
-                        .filter(name -> name.startsWith(config.applicationId() + "-")).sorted().toList();
-                assertFalse(internal.isEmpty(), "no internal topics of " + config.applicationId());
-                final Map<String, TopicDescription> described = admin.describeTopics(internal).allTopicNames().get();
-                for (final String name : internal) {
-                    assertEquals(3, described.get(name).partitions().get(0).replicas().size(), name);
-                }
-                admin.describeConfigs(internal.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
-                        .toList()).all().get().forEach((resource, topicConfig) -> assertEquals("2",
-                        topicConfig.get("min.insync.replicas").value(), resource.name()));
+                TopicReplicas.assertReplicated(admin, config.applicationId() + "-", 3, 2);
             }
         }
     }
@@ -89,7 +77,7 @@ class InternalTopicReplicationIT {
             final Topic<?, ?> metrics = Topics.METRICS.withPrefix("old.");
             admin.createTopics(List.of(new NewTopic(changelog, metrics.partitions(), (short) 1)
                     .configs(Map.of("cleanup.policy", "compact")))).all().get();
-            awaitOnEveryBroker(admin, changelog, metrics.partitions());
+            TopicReplicas.awaitOnEveryBroker(admin, changelog, metrics.partitions());
             try (AnalyzerService analyzer = AnalyzerService.start(config)) {
                 final List<String> warnings = log.messages().stream().filter(m -> m.contains("internal topics below"))
                         .toList();
@@ -99,22 +87,6 @@ class InternalTopicReplicationIT {
                 // the other internal topics were created by Streams with 3 replicas: not named
                 assertFalse(warnings.get(0).contains("-history-store-changelog"), warnings.get(0));
             }
-        }
-    }
-
-    /**
-     * A created topic reaches each broker's metadata a moment after the controller accepted it (half a second on a
-     * busy machine): until then the analyzer's check could miss it. Each broker creates its replicas' logs once it
-     * has the topic.
-     */
-    static void awaitOnEveryBroker(final Admin admin, final String topic, final int partitions) throws Exception {
-        final List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
-                .flatMap(dirs -> dirs.values().stream()).flatMap(dir -> dir.replicaInfos().keySet().stream())
-                .filter(partition -> partition.topic().equals(topic)).count() < partitions) {
-            assertTrue(System.nanoTime() < deadline, topic + " not on every broker within 30 s");
-            Thread.sleep(100);
         }
     }
 }

@@ -8,19 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
 import dev.vigil.embedded.EmbeddedKafkaCluster;
 import dev.vigil.embedded.junit.LogCapture;
+import dev.vigil.embedded.junit.TopicReplicas;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,16 +42,7 @@ class InternalTopicReplicationIT {
                     DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString()));
             try (DecisionService engine = DecisionService.start(config)) {
                 // Streams creates its internal topics before it is RUNNING, which start() waits for
-                final List<String> internal = admin.listTopics().names().get().stream()
-                        .filter(name -> name.startsWith("rf.vigil-decision-engine-")).sorted().toList();
-                assertFalse(internal.isEmpty(), "no internal topics of the engine");
-                final Map<String, TopicDescription> described = admin.describeTopics(internal).allTopicNames().get();
-                for (final String name : internal) {
-                    assertEquals(3, described.get(name).partitions().get(0).replicas().size(), name);
-                }
-                admin.describeConfigs(internal.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
-                        .toList()).all().get().forEach((resource, topicConfig) -> assertEquals("2",
-                        topicConfig.get("min.insync.replicas").value(), resource.name()));
+                TopicReplicas.assertReplicated(admin, "rf.vigil-decision-engine-", 3, 2);
             }
         }
     }
@@ -72,7 +60,7 @@ class InternalTopicReplicationIT {
             final String changelog = "old.vigil-decision-engine-host-datasets-changelog";
             admin.createTopics(List.of(new NewTopic(changelog, Topics.ANOMALIES.partitions(), (short) 1)
                     .configs(Map.of("cleanup.policy", "compact")))).all().get();
-            awaitOnEveryBroker(admin, changelog, Topics.ANOMALIES.partitions());
+            TopicReplicas.awaitOnEveryBroker(admin, changelog, Topics.ANOMALIES.partitions());
             final DecisionConfig config = new DecisionConfig(Map.of(
                     DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
                     DecisionConfig.TOPIC_PREFIX_CONFIG, "old.",
@@ -86,23 +74,6 @@ class InternalTopicReplicationIT {
                         + " 3 replicas with kafka-reassign-partitions.sh"), warnings.get(0));
                 assertFalse(warnings.get(0).contains("-dataset-state-changelog"), warnings.get(0));
             }
-        }
-    }
-
-    /**
-     * A created topic reaches each broker's metadata a moment after the controller accepted it (half a second on a
-     * busy machine): until then the engine's check could miss it. Each broker creates its replicas' logs once it
-     * has the topic.
-     */
-    private static void awaitOnEveryBroker(final Admin admin, final String topic, final int partitions)
-            throws Exception {
-        final List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (admin.describeLogDirs(brokers).allDescriptions().get().values().stream()
-                .flatMap(dirs -> dirs.values().stream()).flatMap(dir -> dir.replicaInfos().keySet().stream())
-                .filter(partition -> partition.topic().equals(topic)).count() < partitions) {
-            assertTrue(System.nanoTime() < deadline, topic + " not on every broker within 30 s");
-            Thread.sleep(100);
         }
     }
 }
