@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Rotation by Debian's own logrotate, rename and copytruncate, while a writer appends lines. */
 class LogrotateIT {
+    /** Options of Debian's own daily rotations: the previous generation stays plain for one more rotation. */
+    private static final String DAILY = "compress\n  delaycompress";
+
     @TempDir
     Path dir;
 
@@ -134,8 +137,7 @@ class LogrotateIT {
     private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName)
             throws Exception {
         final Path log = dir.resolve("app.log");
-        final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  " + options + "\n}\n");
+        final Path conf = logrotateConf(log, method, options);
         final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         LogTailer tailer = tailer(log, outbox);
@@ -169,8 +171,7 @@ class LogrotateIT {
     @ValueSource(strings = {"create", "copytruncate"})
     void shouldReadEveryGenerationRotatedInAndOutWhileTheAgentWasStopped(final String method) throws Exception {
         final Path log = dir.resolve("app.log");
-        final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  compress\n  delaycompress\n}\n");
+        final Path conf = logrotateConf(log, method, DAILY);
         final RecordingOutbox outbox = new RecordingOutbox();
         Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
         append(log, 0, 10);
@@ -205,8 +206,7 @@ class LogrotateIT {
     @ValueSource(strings = {"create", "copytruncate"})
     void shouldReadAGenerationRotatedInAndOutBetweenTwoPolls(final String method) throws Exception {
         final Path log = dir.resolve("app.log");
-        final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  " + method + "\n  compress\n  delaycompress\n}\n");
+        final Path conf = logrotateConf(log, method, DAILY);
         final RecordingOutbox outbox = new RecordingOutbox();
         Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
         append(log, 0, 10);
@@ -227,8 +227,7 @@ class LogrotateIT {
     @org.junit.jupiter.api.Test
     void shouldReadACopyMadeWhileTheAgentWasStoppedFromWhereItStoppedNotWhole() throws Exception {
         final Path log = dir.resolve("app.log");
-        final Path conf = dir.resolve("logrotate.conf");
-        Files.writeString(conf, log + " {\n  rotate 5\n  copytruncate\n  compress\n  delaycompress\n}\n");
+        final Path conf = logrotateConf(log, "copytruncate", DAILY);
         final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         try (LogTailer tailer = tailer(log, outbox)) {
@@ -254,6 +253,12 @@ class LogrotateIT {
         final StringBuilder sb = new StringBuilder();
         IntStream.range(from, to).forEach(i -> sb.append("line ").append(i).append('\n'));
         Files.writeString(log, sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** @return a logrotate configuration of five generations for the log, by this method, with these options */
+    private Path logrotateConf(final Path log, final String method, final String options) throws IOException {
+        return Files.writeString(dir.resolve("logrotate.conf"), log + " {\n  rotate 5\n  " + method + "\n  "
+                + options + "\n}\n");
     }
 
     private void logrotate(final Path conf) throws Exception {
