@@ -70,6 +70,14 @@ class UnreadableDirectoryIT {
         }
     }
 
+    /** As nobody (when root): a new repository, and a first backup of the tree into it. */
+    private void firstBackupAsNobody(final Path src) throws Exception {
+        Files.createDirectories(dir.resolve("tmp"));
+        toNobody();
+        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
+        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+    }
+
     @Test
     void shouldRestoreOverADirectoryMadeReadOnlyByItsOwnerAndNameEachFileItCannotWrite() throws Exception {
         packagedJar();
@@ -130,16 +138,14 @@ class UnreadableDirectoryIT {
         Files.createDirectories(src.resolve("locked"));
         Files.writeString(src.resolve("ok/a"), "a");
         Files.writeString(src.resolve("locked/b"), "b");
-        Files.createDirectories(dir.resolve("tmp"));
-        toNobody();
-        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
-        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        firstBackupAsNobody(src);
         Files.setAttribute(src.resolve("locked"), "unix:uid", 0);
         Files.setPosixFilePermissions(src.resolve("locked"), PosixFilePermissions.fromString("---------"));
         try {
             final int code = run(dir.resolve("second.log"), "backup", src.toString());
             assertEquals(ExitCodes.INCOMPLETE, code, log("second.log"));
-            assertTrue(log("second.log").contains("cannot list: permission denied") && log("second.log").contains("kept the parent's"),
+            assertTrue(log("second.log").contains("cannot list: permission denied")
+                    && log("second.log").contains("kept the parent's"),
                     log("second.log"));
             assertEquals(0, run(dir.resolve("ls.log"), "ls", "latest"), log("ls.log"));
             assertTrue(log("ls.log").contains("/locked/b") && log("ls.log").contains("/ok/a"), log("ls.log"));
@@ -159,10 +165,7 @@ class UnreadableDirectoryIT {
         Files.createDirectories(src.resolve("noexec/sub"));
         Files.writeString(src.resolve("noexec/a"), "a");
         Files.writeString(src.resolve("noexec/sub/b"), "b");
-        Files.createDirectories(dir.resolve("tmp"));
-        toNobody();
-        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
-        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        firstBackupAsNobody(src);
         // r without x: its names can be listed, but nothing in it can be stat()ed or opened
         Files.setAttribute(src.resolve("noexec"), "unix:uid", 0);
         Files.setPosixFilePermissions(src.resolve("noexec"), PosixFilePermissions.fromString("rwxr--r--"));
@@ -184,10 +187,7 @@ class UnreadableDirectoryIT {
         final Path src = dir.resolve("src");
         Files.createDirectories(src);
         Files.writeString(src.resolve("secret"), "s");
-        Files.createDirectories(dir.resolve("tmp"));
-        toNobody();
-        assertEquals(0, run(dir.resolve("init.log"), "init", "--kdf-n", "1024"), log("init.log"));
-        assertEquals(0, run(dir.resolve("first.log"), "backup", src.toString()), log("first.log"));
+        firstBackupAsNobody(src);
         Files.writeString(src.resolve("secret"), "changed");
         Files.writeString(src.resolve("new-secret"), "n");
         Files.setAttribute(src.resolve("secret"), "unix:uid", 0);
