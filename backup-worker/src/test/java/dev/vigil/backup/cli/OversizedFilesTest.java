@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A file of gigabytes planted in (or grown by damage in) a repository's config, snapshots/, locks/, index/ or keys/:
@@ -26,27 +22,10 @@ class OversizedFilesTest {
     private String pw;
     private String repo;
 
-    /** What a command printed and returned. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run run(final String... args) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream savedOut = System.out;
-        final PrintStream savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        final int code;
-        try {
-            final String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
-                    java.util.stream.Stream.of("--repo", repo, "--password-file", pw)).toArray(String[]::new);
-            code = new CommandLine(new RepoCommand()).execute(all);
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    /** @return what the command returned and printed, run on this test's repository */
+    private RepoCli.Result run(final String... args) {
+        return RepoCli.run(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--repo", repo, "--password-file", pw)).toArray(String[]::new));
     }
 
     /** A repository with one backup. */
@@ -73,14 +52,14 @@ class OversizedFilesTest {
         repoWithABackup();
         plant("snapshots/" + PLANTED);
 
-        final Run listed = run("snapshots");
+        final RepoCli.Result listed = run("snapshots");
         assertEquals(0, listed.code(), listed.err());
         assertTrue(listed.out().contains("1 snapshots"), listed.out());
         assertTrue(listed.err().contains("snapshot 00000000: 3221225472 bytes, larger than any snapshot file"),
                 listed.err());
         assertTrue(listed.err().contains("'vigil repo forget ID' removes it"), listed.err());
 
-        final Run checked = run("check");
+        final RepoCli.Result checked = run("check");
         assertEquals(ExitCodes.FAILED, checked.code(), checked.out() + checked.err());
         assertTrue(checked.out().contains("error: snapshot 00000000: 3221225472 bytes"), checked.out());
 
@@ -93,7 +72,7 @@ class OversizedFilesTest {
         repoWithABackup();
         final Path lock = plant("locks/" + PLANTED);
 
-        final Run checked = run("check");
+        final RepoCli.Result checked = run("check");
 
         assertEquals(0, checked.code(), checked.out() + checked.err());
         assertFalse(Files.exists(lock), "a lock file no lock can be is removed like any damaged one");
@@ -105,7 +84,7 @@ class OversizedFilesTest {
         plant("index/" + PLANTED);
 
         assertEquals(0, run("snapshots").code());
-        final Run checked = run("check");
+        final RepoCli.Result checked = run("check");
         assertEquals(ExitCodes.FAILED, checked.code(), checked.out() + checked.err());
         assertTrue(checked.out().contains("error: index 00000000: 3221225472 bytes, larger than any index file"),
                 checked.out());
@@ -122,14 +101,14 @@ class OversizedFilesTest {
         final byte[] saved = Files.readAllBytes(config);
         plant("config");
 
-        final Run refused = run("snapshots");
+        final RepoCli.Result refused = run("snapshots");
         assertEquals(ExitCodes.FAILED, refused.code(), refused.err());
         assertTrue(refused.err().contains("config: 3221225472 bytes, larger than any config file"), refused.err());
         assertTrue(refused.err().contains("the config file of any copy of this repository"), refused.err());
 
         Files.write(config, saved);
         plant("keys/" + PLANTED);
-        final Run keys = run("key", "list");
+        final RepoCli.Result keys = run("key", "list");
         assertEquals(0, keys.code(), keys.err());
         assertTrue(keys.out().contains("00000000  damaged: key 00000000: 3221225472 bytes"), keys.out());
     }
@@ -146,15 +125,15 @@ class OversizedFilesTest {
         }
         final String name = "pack " + pack.getFileName().toString().substring(0, 8);
 
-        final Run checked = run("check");
+        final RepoCli.Result checked = run("check");
         assertEquals(ExitCodes.FAILED, checked.code(), checked.out() + checked.err());
         assertTrue(checked.out().contains("error: " + name + ": header unreadable"), checked.out());
         assertFalse(checked.out().contains("cannot be restored"), "its blobs authenticate: " + checked.out());
-        final Run read = run("check", "--read-data");
+        final RepoCli.Result read = run("check", "--read-data");
         assertEquals(ExitCodes.FAILED, read.code(), read.out() + read.err());
         assertTrue(read.out().contains("error: " + name + ": 3221225472 bytes, larger than any pack file"), read.out());
 
-        final Run repaired = run("repair", "index");
+        final RepoCli.Result repaired = run("repair", "index");
         assertTrue(repaired.out().contains("1 of the 1 blobs the old index placed there authenticate and stay indexed"),
                 repaired.out() + repaired.err());
         assertEquals(0, run("restore", "latest", "--target", dir.resolve("out").toString()).code());

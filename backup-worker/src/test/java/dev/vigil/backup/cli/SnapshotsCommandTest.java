@@ -7,14 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.backup.TestShell;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,16 +27,11 @@ class SnapshotsCommandTest {
     /** The password file of {@link #initRepo}'s repository. */
     private String pw;
 
+    /** @return the standard output of a command that must succeed */
     private String run(final String... args) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream saved = System.out;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, new CommandLine(new RepoCommand()).execute(args), bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(saved);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
+        final RepoCli.Result r = RepoCli.run(args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        return r.out();
     }
 
     /** @return a new repository's directory; its password file is {@link #pw} */
@@ -71,16 +63,10 @@ class SnapshotsCommandTest {
         final String repo = initRepo();
         run("backup", "--repo", repo, "--password-file", pw, "--journal-max-lag", "2m", src.toString());
 
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(ExitCodes.USAGE, new CommandLine(new RepoCommand()).execute("backup", "--repo", repo,
-                    "--password-file", pw, "--journal-max-lag", "soon", src.toString()));
-        } finally {
-            System.setErr(saved);
-        }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'soon' is not a duration"), err.toString());
+        final RepoCli.Result refused = RepoCli.run("backup", "--repo", repo, "--password-file", pw,
+                "--journal-max-lag", "soon", src.toString());
+        assertEquals(ExitCodes.USAGE, refused.code());
+        assertTrue(refused.err().contains("'soon' is not a duration"), refused.err());
     }
 
     @Test
@@ -98,17 +84,10 @@ class SnapshotsCommandTest {
         assertFalse(listing.contains("scratch.tmp") || listing.contains("build"), listing);
 
         Files.write(file, List.of("build", "logs/[a-"));
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(ExitCodes.USAGE, new CommandLine(new RepoCommand()).execute("backup", "--repo", repo,
-                    "--password-file", pw, "--exclude-file", file.toString(), dir.resolve("src").toString()));
-        } finally {
-            System.setErr(saved);
-        }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains(file + ":2: exclude pattern 'logs/[a-'"),
-                err.toString(StandardCharsets.UTF_8));
+        final RepoCli.Result refused = RepoCli.run("backup", "--repo", repo, "--password-file", pw,
+                "--exclude-file", file.toString(), dir.resolve("src").toString());
+        assertEquals(ExitCodes.USAGE, refused.code());
+        assertTrue(refused.err().contains(file + ":2: exclude pattern 'logs/[a-'"), refused.err());
     }
 
     @Test
@@ -119,36 +98,16 @@ class SnapshotsCommandTest {
         assertTrue(run("copy", "--repo", repo, "--password-file", pw, "--to", offsite, "--to-password-file", pw,
                 "latest").contains("1 copied"));
 
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            // a copy job with a typo fails instead of copying nothing
-            assertEquals(ExitCodes.FAILED, new CommandLine(new RepoCommand()).execute("copy", "--repo", repo,
-                    "--password-file", pw, "--to", offsite, "--to-password-file", pw, "zzzz"));
-            // nor one of another dataset than --dataset says
-            assertEquals(ExitCodes.FAILED, new CommandLine(new RepoCommand()).execute("copy", "--repo", repo,
-                    "--password-file", pw, "--to", offsite, "--to-password-file", pw, "--dataset", "other", "latest"));
-        } finally {
-            System.setErr(saved);
-        }
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("snapshot zzzz: not found"), err.toString());
+        // a copy job with a typo fails instead of copying nothing
+        final RepoCli.Result typo = RepoCli.run("copy", "--repo", repo, "--password-file", pw, "--to", offsite,
+                "--to-password-file", pw, "zzzz");
+        assertEquals(ExitCodes.FAILED, typo.code());
+        assertTrue(typo.err().contains("snapshot zzzz: not found"), typo.err());
+        // nor one of another dataset than --dataset says
+        assertEquals(ExitCodes.FAILED, RepoCli.run("copy", "--repo", repo, "--password-file", pw, "--to", offsite,
+                "--to-password-file", pw, "--dataset", "other", "latest").code());
     }
 
-    /** @return the exit code and stdout of a command that is expected to fail */
-    private Map.Entry<Integer, String> failing(final String... args) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream savedOut = System.out;
-        final PrintStream savedErr = System.err;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try {
-            return Map.entry(new CommandLine(new RepoCommand()).execute(args), bytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(savedOut);
-            System.setErr(savedErr);
-        }
-    }
 
     @Test
     void printsTheErrorDocumentOnEveryFailureWithJsonAndLeavesNoEmptyTarget() throws Exception {
@@ -162,11 +121,11 @@ class SnapshotsCommandTest {
                 "--include", "/nothere"},
         };
         for (final String[] c : cases) {
-            final Map.Entry<Integer, String> r = failing(java.util.Arrays.copyOfRange(c, 1, c.length));
-            assertEquals(Integer.parseInt(c[0]), r.getKey(), String.join(" ", c));
-            final JsonNode doc = new ObjectMapper().readTree(r.getValue());
-            assertEquals(Integer.parseInt(c[0]), doc.path("exitCode").asInt(), r.getValue());
-            assertFalse(doc.path("error").asText().isEmpty(), r.getValue());
+            final RepoCli.Result r = RepoCli.run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(Integer.parseInt(c[0]), r.code(), String.join(" ", c));
+            final JsonNode doc = new ObjectMapper().readTree(r.out());
+            assertEquals(Integer.parseInt(c[0]), doc.path("exitCode").asInt(), r.out());
+            assertFalse(doc.path("error").asText().isEmpty(), r.out());
         }
         assertFalse(Files.exists(target), "a restore of nothing leaves no empty target");
     }
@@ -179,8 +138,8 @@ class SnapshotsCommandTest {
                     .contains("no errors were found"), subset);
         }
         for (final String subset : List.of("0", "150%", "4/3", "0/3", "a/b", "half")) {
-            assertEquals(ExitCodes.USAGE, failing("check", "--repo", repo, "--password-file", pw, "--read-data-subset",
-                    subset).getKey(), subset);
+            assertEquals(ExitCodes.USAGE, RepoCli.run("check", "--repo", repo, "--password-file", pw,
+                    "--read-data-subset", subset).code(), subset);
         }
     }
 
@@ -189,9 +148,9 @@ class SnapshotsCommandTest {
         final String repo = repoWithABackup("--protect");
         final String id = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw, "--json"))
                 .get(0).path("id").asText().substring(0, 8);
-        assertEquals(ExitCodes.FAILED, failing("forget", "--repo", repo, "--password-file", pw, id).getKey());
-        assertEquals(ExitCodes.USAGE, failing("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
-                "--allow-protected").getKey(), "a policy never forgets a protected snapshot");
+        assertEquals(ExitCodes.FAILED, RepoCli.run("forget", "--repo", repo, "--password-file", pw, id).code());
+        assertEquals(ExitCodes.USAGE, RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
+                "--allow-protected").code(), "a policy never forgets a protected snapshot");
         assertTrue(run("forget", "--repo", repo, "--password-file", pw, "--allow-protected", id)
                 .contains("forgot 1 snapshots"));
         assertTrue(run("snapshots", "--repo", repo, "--password-file", pw).contains("0 snapshots"));
@@ -281,28 +240,28 @@ class SnapshotsCommandTest {
     void saysWhatIsWrongWithAPasswordOrTheKeysRatherThanOnlyWrongPassword() throws Exception {
         final String repo = repoWithABackup();
         final String spaced = Files.writeString(dir.resolve("spaced"), "secret \n").toString();
-        final Map.Entry<Integer, String> trailing = failing("snapshots", "--repo", repo, "--password-file", spaced,
+        final RepoCli.Result trailing = RepoCli.run("snapshots", "--repo", repo, "--password-file", spaced,
                 "--json");
-        assertEquals(ExitCodes.WRONG_PASSWORD, trailing.getKey());
-        assertTrue(trailing.getValue().contains("begins or ends with white space"), trailing.getValue());
+        assertEquals(ExitCodes.WRONG_PASSWORD, trailing.code());
+        assertTrue(trailing.out().contains("begins or ends with white space"), trailing.out());
 
-        final Map.Entry<Integer, String> noNew = failing("key", "add", "--repo", repo, "--password-file", pw, "--json");
-        assertEquals(ExitCodes.USAGE, noNew.getKey(), "no file and no terminal to ask on");
-        assertTrue(noNew.getValue().contains("give --new-password-file FILE"), noNew.getValue());
+        final RepoCli.Result noNew = RepoCli.run("key", "add", "--repo", repo, "--password-file", pw, "--json");
+        assertEquals(ExitCodes.USAGE, noNew.code(), "no file and no terminal to ask on");
+        assertTrue(noNew.out().contains("give --new-password-file FILE"), noNew.out());
 
         final String blank = Files.writeString(dir.resolve("blank"), "\nsecret\n").toString();
-        final Map.Entry<Integer, String> empty = failing("snapshots", "--repo", repo, "--password-file", blank, "--json");
-        assertEquals(ExitCodes.USAGE, empty.getKey());
-        assertTrue(empty.getValue().contains("its first line is empty"), empty.getValue());
+        final RepoCli.Result empty = RepoCli.run("snapshots", "--repo", repo, "--password-file", blank, "--json");
+        assertEquals(ExitCodes.USAGE, empty.code());
+        assertTrue(empty.out().contains("its first line is empty"), empty.out());
 
         try (java.util.stream.Stream<Path> keys = Files.list(dir.resolve("repo/keys"))) {
             for (final Path key : keys.toList()) {
                 Files.delete(key);
             }
         }
-        final Map.Entry<Integer, String> noKeys = failing("snapshots", "--repo", repo, "--password-file", pw, "--json");
-        assertEquals(ExitCodes.WRONG_PASSWORD, noKeys.getKey());
-        assertTrue(noKeys.getValue().contains("no key files"), noKeys.getValue());
+        final RepoCli.Result noKeys = RepoCli.run("snapshots", "--repo", repo, "--password-file", pw, "--json");
+        assertEquals(ExitCodes.WRONG_PASSWORD, noKeys.code());
+        assertTrue(noKeys.out().contains("no key files"), noKeys.out());
     }
 
     @Test
@@ -321,15 +280,15 @@ class SnapshotsCommandTest {
         assertEquals(ExitCodes.FAILED, cli.execute("prune", "--repo", repo, "--password-file", pw),
                 "prune refuses: the damaged snapshot's data may still be wanted");
         // the damaged one may be the newest: 'latest' is refused rather than quietly an older snapshot (restic too)
-        final Map.Entry<Integer, String> latest = failing("restore", "--repo", repo, "--password-file", pw, "--json",
+        final RepoCli.Result latest = RepoCli.run("restore", "--repo", repo, "--password-file", pw, "--json",
                 "latest", "--target", dir.resolve("t").toString());
-        assertEquals(ExitCodes.FAILED, latest.getKey());
-        assertTrue(latest.getValue().contains("which is the latest is not known"), latest.getValue());
+        assertEquals(ExitCodes.FAILED, latest.code());
+        assertTrue(latest.out().contains("which is the latest is not known"), latest.out());
         // a copy takes what it can read and fails, naming what it could not copy
         final String offsite = dir.resolve("offsite").toString();
         run("init", "--repo", offsite, "--password-file", pw, "--kdf-n", "1024");
-        assertEquals(ExitCodes.FAILED, failing("copy", "--repo", repo, "--password-file", pw, "--to", offsite,
-                "--to-password-file", pw).getKey());
+        assertEquals(ExitCodes.FAILED, RepoCli.run("copy", "--repo", repo, "--password-file", pw, "--to", offsite,
+                "--to-password-file", pw).code());
         assertTrue(run("snapshots", "--repo", offsite, "--password-file", pw).contains("1 snapshots"));
         final String id = damaged.getFileName().toString().substring(0, 8);
         assertTrue(run("forget", "--repo", repo, "--password-file", pw, id).contains("forgot 1 snapshots: " + id));
@@ -349,10 +308,10 @@ class SnapshotsCommandTest {
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", data.resolve("precious.txt").toString(),
                 "--password-file", pw), "a file is no place for a repository: bad usage, not 'no repository'");
         final Path repo = dir.resolve("repo");
-        final Map.Entry<Integer, String> none = failing("snapshots", "--password-file", pw, "--json");
+        final RepoCli.Result none = RepoCli.run("snapshots", "--password-file", pw, "--json");
         if (System.getenv("VIGIL_REPOSITORY") == null) {
-            assertEquals(ExitCodes.USAGE, none.getKey());
-            assertTrue(none.getValue().contains("give --repo DIR or set VIGIL_REPOSITORY"), none.getValue());
+            assertEquals(ExitCodes.USAGE, none.code());
+            assertTrue(none.out().contains("give --repo DIR or set VIGIL_REPOSITORY"), none.out());
         }
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", empty));
         assertEquals(ExitCodes.USAGE, cli.execute("init", "--repo", repo.toString(), "--password-file", pw,
@@ -370,10 +329,10 @@ class SnapshotsCommandTest {
         // one killed later left files of a repository without its marker: refused, saying what it looks like
         final Path later = Files.createDirectories(dir.resolve("later/keys"));
         Files.writeString(later.getParent().resolve("config"), "x");
-        final Map.Entry<Integer, String> stuck = failing("init", "--repo", later.getParent().toString(),
+        final RepoCli.Result stuck = RepoCli.run("init", "--repo", later.getParent().toString(),
                 "--password-file", pw, "--json");
-        assertEquals(ExitCodes.USAGE, stuck.getKey());
-        assertTrue(stuck.getValue().contains("an init that was stopped?"), stuck.getValue());
+        assertEquals(ExitCodes.USAGE, stuck.code());
+        assertTrue(stuck.out().contains("an init that was stopped?"), stuck.out());
     }
 
     @Test
@@ -386,27 +345,15 @@ class SnapshotsCommandTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(TestShell.succeeds("mount --bind " + repo + " " + ro
                 + " && mount -o remount,bind,ro " + ro), "mount (root)");
         try {
-            final ByteArrayOutputStream err = new ByteArrayOutputStream();
-            final PrintStream saved = System.err;
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            try {
-                assertEquals(1, new CommandLine(new RepoCommand()).execute("restore", "--repo", ro.toString(),
-                        "--password-file", pw, "latest", "--target", dir.resolve("out1").toString()));
-            } finally {
-                System.setErr(saved);
-            }
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("add --no-lock"), err.toString());
-            err.reset();
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            try {
-                assertEquals(1, new CommandLine(new RepoCommand()).execute("backup", "--repo", ro.toString(),
-                        "--password-file", pw, src.toString()));
-            } finally {
-                System.setErr(saved);
-            }
+            final RepoCli.Result restore = RepoCli.run("restore", "--repo", ro.toString(), "--password-file", pw,
+                    "latest", "--target", dir.resolve("out1").toString());
+            assertEquals(1, restore.code());
+            assertTrue(restore.err().contains("add --no-lock"), restore.err());
+            final RepoCli.Result backup = RepoCli.run("backup", "--repo", ro.toString(), "--password-file", pw,
+                    src.toString());
+            assertEquals(1, backup.code());
             // backup has no --no-lock: it is not told to add one
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("a backup needs the repository writable"),
-                    err.toString());
+            assertTrue(backup.err().contains("a backup needs the repository writable"), backup.err());
             run("restore", "--repo", ro.toString(), "--password-file", pw, "latest", "--target",
                     dir.resolve("out").toString(), "--no-lock");
             assertEquals("kept\n", Files.readString(dir.resolve("out").resolve("a.txt")));
@@ -420,18 +367,10 @@ class SnapshotsCommandTest {
     void shouldPrintAJsonDocumentOnFailureToo() throws Exception {
         final String repo = initRepo();
         final Path wrong = Files.writeString(dir.resolve("wrong"), "not the password\n");
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream saved = System.out;
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        final int code;
-        try {
-            code = new CommandLine(new RepoCommand()).execute("snapshots", "--repo", repo, "--password-file",
-                    wrong.toString(), "--json");
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(ExitCodes.WRONG_PASSWORD, code);
-        final JsonNode doc = new ObjectMapper().readTree(bytes.toString(StandardCharsets.UTF_8));
+        final RepoCli.Result r = RepoCli.run("snapshots", "--repo", repo, "--password-file", wrong.toString(),
+                "--json");
+        assertEquals(ExitCodes.WRONG_PASSWORD, r.code());
+        final JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals(ExitCodes.WRONG_PASSWORD, doc.get("exitCode").asInt());
         assertTrue(doc.get("error").asText().contains("wrong password"), doc.toString());
     }
@@ -456,20 +395,14 @@ class SnapshotsCommandTest {
         final String repo = initRepo();
         final Path file = Path.of(pw);
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final PrintStream saved = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            run("snapshots", "--repo", repo, "--password-file", pw);
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("warning: password file " + pw + ": readable or "
-                    + "writable by every user of this host (mode rw-r--r--)"), err.toString(StandardCharsets.UTF_8));
+        final RepoCli.Result open = RepoCli.run("snapshots", "--repo", repo, "--password-file", pw);
+        assertEquals(0, open.code(), open.err());
+        assertTrue(open.err().contains("warning: password file " + pw + ": readable or writable by every user of this "
+                + "host (mode rw-r--r--)"), open.err());
 
-            err.reset();
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
-            run("snapshots", "--repo", repo, "--password-file", pw);
-            assertFalse(err.toString(StandardCharsets.UTF_8).contains("password file"), err.toString());
-        } finally {
-            System.setErr(saved);
-        }
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        final RepoCli.Result closed = RepoCli.run("snapshots", "--repo", repo, "--password-file", pw);
+        assertEquals(0, closed.code(), closed.err());
+        assertFalse(closed.err().contains("password file"), closed.err());
     }
 }
