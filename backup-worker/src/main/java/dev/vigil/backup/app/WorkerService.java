@@ -15,13 +15,13 @@ import dev.vigil.schemas.Progress;
 import dev.vigil.schemas.IoErrors;
 import dev.vigil.schemas.config.StateDirectory;
 import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.security.FileModes;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.PublicKey;
@@ -98,14 +98,10 @@ public final class WorkerService implements AutoCloseable {
             throw new ConfigException(e.getMessage() + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
         }
         // whoever can replace the key can sign every command this worker runs (restores over live data included)
-        try {
-            if (Files.getPosixFilePermissions(file).contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new ConfigException(file + ": writable by every user of this host: any of them could put their "
-                        + "own key there and sign commands this worker runs; 'chmod o-w " + file + "' ("
-                        + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // read just now; not a POSIX file system: its own access control is all there is
+        if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
+            throw new ConfigException(file + ": writable by every user of this host: any of them could put their "
+                    + "own key there and sign commands this worker runs; 'chmod o-w " + file + "' ("
+                    + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
         }
         return key;
     }

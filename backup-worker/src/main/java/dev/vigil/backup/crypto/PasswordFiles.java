@@ -1,12 +1,9 @@
 package dev.vigil.backup.crypto;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.vigil.schemas.security.FileModes;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The rule for a repository's password file, the one {@code vigil} applies to the decision engine's signing key (and
@@ -24,18 +21,10 @@ public final class PasswordFiles {
      *     there is)
      */
     public static Optional<String> openToOthers(final Path file) {
-        final Set<PosixFilePermission> mode;
-        try {
-            mode = Files.getPosixFilePermissions(file);
-        } catch (IOException | UnsupportedOperationException e) {
-            return Optional.empty();
-        }
-        if (!mode.contains(PosixFilePermission.OTHERS_READ) && !mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            return Optional.empty();
-        }
-        return Optional.of(file + ": readable or writable by every user of this host (mode "
-                + PosixFilePermissions.toString(mode) + "): any of them could open the repository with it; 'chmod 600 "
-                + file + "', and if others may have read it, add a new password ('vigil repo key add') and remove "
-                + "this one ('vigil repo key remove')");
+        return FileModes.grantsOthers(file, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE)
+                .map(mode -> file + ": readable or writable by every user of this host (mode " + mode + "): any of "
+                        + "them could open the repository with it; 'chmod 600 " + file + "', and if others may have "
+                        + "read it, add a new password ('vigil repo key add') and remove this one ('vigil repo key "
+                        + "remove')");
     }
 }

@@ -2,16 +2,15 @@ package dev.vigil.decision.command;
 
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.security.FileModes;
 import dev.vigil.schemas.serde.AvroSerde;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -67,7 +66,8 @@ public final class CommandSigner {
         if (!CommandSignature.verify(probe, headers, pub)) {
             throw new ConfigException(publicFile + " (key id " + keyId + ") is not the public key of " + privateFile
                     + ": the workers, given it, would refuse every command; write the matching .pub with 'vigil keys "
-                    + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate --force' and give the workers its .pub");
+                    + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate "
+                    + "--force' and give the workers its .pub");
         }
         return new CommandSigner(key, keyId);
     }
@@ -78,18 +78,13 @@ public final class CommandSigner {
      * wrong file is named as that first. A group is the operator's choice (a service group sharing a key it owns).
      */
     private static void refuseOpenToOthers(final Path privateFile) {
-        final Set<PosixFilePermission> mode;
-        try {
-            mode = Files.getPosixFilePermissions(privateFile);
-        } catch (IOException | UnsupportedOperationException e) {
-            return; // not a POSIX file system: its own access control is all there is
-        }
-        if (mode.contains(PosixFilePermission.OTHERS_READ) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new ConfigException(privateFile + ": readable or writable by every user of this host (mode "
-                    + PosixFilePermissions.toString(mode) + "): any of them could sign commands the workers obey; "
-                    + "'chmod 600 " + privateFile + "', and if others may have copied it, make a new pair ('vigil keys "
-                    + "generate --force') and give the workers its .pub");
-        }
+        FileModes.grantsOthers(privateFile, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE)
+                .ifPresent(mode -> {
+                    throw new ConfigException(privateFile + ": readable or writable by every user of this host (mode "
+                            + mode + "): any of them could sign commands the workers obey; 'chmod 600 " + privateFile
+                            + "', and if others may have copied it, make a new pair ('vigil keys generate --force') "
+                            + "and give the workers its .pub");
+                });
     }
 
     /** @return the id of the key commands are signed with */
