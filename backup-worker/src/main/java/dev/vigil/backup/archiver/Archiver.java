@@ -61,7 +61,8 @@ public final class Archiver {
      * @param options what and how
      * @param progress live counters, or null
      * @return the snapshot
-     * @throws BackupException when the backup fails; a snapshot is written only on success
+     * @throws BackupException when the backup fails; a snapshot is written only on success. The packs written whole
+     *     are then indexed, and the repository object stores no more blobs: open it again for another backup
      */
     public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress) {
         final Instant start = clock.instant();
@@ -127,10 +128,12 @@ public final class Archiver {
             final BlobId tree;
             try {
                 tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();
+                repo.flush();
             } catch (CompletionException e) {
-                throw unwrap(e);
+                throw indexWrittenPacks(unwrap(e));
+            } catch (RuntimeException e) {
+                throw indexWrittenPacks(e);
             }
-            repo.flush();
             final Instant end = clock.instant();
             final Snapshot.SnapshotFigures figures = walk.figures(parent.map(Snapshot::figures).orElse(null),
                     live.bytesRead(), repo.bytesWritten() - writtenBefore, Duration.between(start, end).toMillis());
@@ -146,6 +149,24 @@ public final class Archiver {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A failed backup indexes the packs it wrote whole, so that the next run re-uses them rather than storing their
+     * data again (and the store holds no pack that no index names, which on a full disk is space the next run needs).
+     *
+     * @param failure why the backup failed
+     * @return the failure, to throw
+     */
+    private RuntimeException indexWrittenPacks(final RuntimeException failure) {
+        try {
+            repo.indexWrittenPacks();
+        } catch (RuntimeException e) {
+            // what failed the backup (a full disk, a lost lock) may refuse the index too: its packs then stay
+            // unindexed, as after kill -9, until prune removes them
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private static List<String> orNone(final List<String> list) {

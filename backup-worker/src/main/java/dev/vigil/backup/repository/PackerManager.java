@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Fills packs with sealed blobs and writes them in the background: one open packer per blob type,
  * a full one is finished and saved by a writer thread while the callers go on filling the next.
  * After every few packs (and on flush) it writes an index file naming them, so a killed run leaves
- * its finished packs indexed for the next. A failed write breaks the manager for good (restic's
+ * its finished packs indexed for the next; a run that fails otherwise indexes every pack it wrote whole
+ * ({@link #indexWrittenPacks}). A failed write breaks the manager for good (restic's
  * Packer ErrBroken): every later call rethrows it.
  */
 final class PackerManager {
@@ -46,6 +47,8 @@ final class PackerManager {
     private final Map<String, List<PackedBlob>> unindexed = new LinkedHashMap<>();
     private final ExecutorService writer;
     private final AtomicReference<Throwable> broken = new AtomicReference<>();
+    /** Set when a failed run indexes what it wrote ({@link #indexWrittenPacks}): no pack is written after that. */
+    private volatile boolean abandoned;
     private final AtomicLong bytesWritten = new AtomicLong();
     /**
      * The packs written since {@link #recordWritten()}, with their blobs, for prune and repair, which index them
@@ -109,6 +112,10 @@ final class PackerManager {
     void add(final BlobType type, final BlobId id, final boolean compressed, final int rawLength,
              final byte[] sealed) {
         rethrowIfBroken();
+        if (abandoned) {
+            // the run failed: the archiver's threads that are still reading files stop at their next blob
+            throw new BackupException("the backup failed; no more blobs are stored");
+        }
         Packer full = null;
         synchronized (open) {
             final Packer p = open.computeIfAbsent(type, t -> new Packer(buffer()));
@@ -131,7 +138,7 @@ final class PackerManager {
 
     private void submit(final Packer packer) {
         writer.execute(() -> {
-            if (broken.get() != null) {
+            if (broken.get() != null || abandoned) {
                 return;
             }
             try {
@@ -164,7 +171,19 @@ final class PackerManager {
             batch = new LinkedHashMap<>(unindexed);
             unindexed.clear();
         }
-        writeIndex(batch);
+        writeIndexOrKeep(batch);
+    }
+
+    /** Writes the index of these packs; when that fails they stay unindexed, for {@link #indexWrittenPacks} to try. */
+    private void writeIndexOrKeep(final Map<String, List<PackedBlob>> packs) throws IOException {
+        try {
+            writeIndex(packs);
+        } catch (IOException | RuntimeException e) {
+            synchronized (unindexed) {
+                unindexed.putAll(packs);
+            }
+            throw e;
+        }
     }
 
     private void writeIndex(final Map<String, List<PackedBlob>> packs) throws IOException {
@@ -204,6 +223,42 @@ final class PackerManager {
             throw new BackupException("pack writer: " + e.getCause(), e.getCause());
         }
         rethrowIfBroken();
+        final Map<String, List<PackedBlob>> batch;
+        synchronized (unindexed) {
+            batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+        }
+        try {
+            writeIndexOrKeep(batch);
+            backend.sync();
+        } catch (IOException e) {
+            throw BackupException.ofWrite("index in " + backend.location(), e);
+        }
+    }
+
+    /**
+     * After a failed run (a file that cannot be read, a full disk, a lost lock): writes no more packs, waits for the
+     * one being written, and writes the index of every pack written whole that no index file names yet, so that the
+     * next run re-uses their blobs instead of storing them again (else up to {@code PACKS_PER_INDEX - 1} packs stay in
+     * the store unindexed until a prune removes them). Packs still being filled are dropped: nothing of them is stored.
+     *
+     * @throws BackupException when that index file cannot be written either (the disk is full, the lock lost: the
+     *     guard refuses it); its packs then stay unindexed, as after kill -9
+     */
+    void indexWrittenPacks() {
+        abandoned = true;
+        try {
+            if (writer.isShutdown()) {
+                return; // closed: its writes were stopped midway, none is known to be whole
+            }
+            // the writer runs tasks in order and skips packs from now on: once this no-op ran, none is being written
+            writer.submit(() -> { }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException("interrupted while waiting for the pack writer", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // a no-op does not fail
+        }
         final Map<String, List<PackedBlob>> batch;
         synchronized (unindexed) {
             batch = new LinkedHashMap<>(unindexed);

@@ -611,6 +611,16 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * After a failed run: stores no more blobs and indexes the packs written whole so far, so that the next run re-uses
+     * them; a pack being filled is dropped. Called instead of {@link #flush()}: a failed run needs no more packs.
+     *
+     * @throws BackupException when the index file cannot be written (a full disk, a lost lock)
+     */
+    public void indexWrittenPacks() {
+        packers.indexWrittenPacks();
+    }
+
+    /**
      * Adds a password key wrapping this repository's master key.
      *
      * @param password the new password

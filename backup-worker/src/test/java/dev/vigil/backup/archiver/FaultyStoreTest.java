@@ -8,6 +8,10 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
 import dev.vigil.backup.backend.FaultyBackend;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.ForwardingBackend;
+import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.backend.MemoryBackend;
 import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.checker.Checker;
@@ -20,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +102,53 @@ class FaultyStoreTest {
             final Map<String, String> now = TestRepos.manifest(src);
             assertEquals(now, restored(repo, backup(repo, src), "second"));
             assertEquals(now.size() - 2, restored(repo, first, "first").size(), "the first snapshot is intact");
+        }
+    }
+
+    @Test
+    void shouldIndexThePacksAFailedBackupWroteWholeSoTheNextRunStoresOnlyTheRest() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        long size = 0;
+        for (int i = 0; i < 6; i++) {
+            final byte[] data = new byte[700 << 10]; // random: about 4 MiB of 1 MiB packs in all
+            new Random(10 + i).nextBytes(data);
+            size += Files.write(src.resolve("file" + i), data).toFile().length();
+        }
+        final Path dir = tmp.resolve("repo");
+        TestRepos.create(dir).close();
+        // a real repository on disk whose file system fills up at the 4th pack: an index file, small, still fits
+        final AtomicInteger packs = new AtomicInteger();
+        final ForwardingBackend filling = new ForwardingBackend(new LocalBackend(dir, false)) {
+            @Override
+            public void save(final Handle handle, final byte[] data, final int length) throws java.io.IOException {
+                if (handle.type() == FileType.PACK && packs.incrementAndGet() >= 4) {
+                    throw new java.io.IOException(handle + ": No space left on device");
+                }
+                super.save(handle, data, length);
+            }
+        };
+        final BackupException e = assertThrows(BackupException.class, () -> {
+            try (Repository repo = Repository.open(filling, TestRepos.PASSWORD)) {
+                backup(repo, src);
+            }
+        });
+        assertTrue(e.getMessage().contains("No space left"), "the reason: " + e);
+        final long written;
+        try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
+            written = files.filter(Files::isRegularFile).count();
+        }
+        assertEquals(3, written, "the packs written before the disk was full");
+
+        try (Repository repo = TestRepos.open(dir)) {
+            final Checker.Report afterFailure = new Checker(repo).check(0, 1);
+            assertTrue(afterFailure.ok(), afterFailure.errors().toString());
+            assertTrue(afterFailure.hints().stream().noneMatch(h -> h.contains("not indexed")),
+                    "every pack written whole is indexed: " + afterFailure.hints());
+            final Snapshot next = backup(repo, src);
+            assertTrue(next.figures().bytesAdded() < size - (2 << 20), "the 3 packs of the failed run are re-used: "
+                    + next.figures().bytesAdded() + " of " + size + " bytes added");
+            assertEquals(TestRepos.manifest(src), restored(repo, next, "out"));
+            assertTrue(new Checker(repo).check(1.0, 1).ok());
         }
     }
 }
