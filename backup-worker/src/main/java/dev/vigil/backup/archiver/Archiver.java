@@ -95,6 +95,11 @@ public final class Archiver {
         if (options.journal() != null) {
             if (level != Level.INCREMENTAL) {
                 journalUse = new Snapshot.JournalUse(false, "a " + level + " backup scans the tree", null);
+            } else if (!repo.indexErrors().isEmpty()) {
+                // the journal's unchanged paths keep the parent's entries unread, whose data may be named only by
+                // the damaged index file: a scan compares each file with what the index still names
+                journalUse = new Snapshot.JournalUse(false, "an index file is damaged ('vigil repo repair index')",
+                        null);
             } else {
                 final Snapshot p = parent.get();
                 plan = options.journal().plan(options.dataset(), Instant.parse(p.coveredFrom()),
@@ -190,10 +195,15 @@ public final class Archiver {
 
     /**
      * @param repo a repository
-     * @param tree a tree id
-     * @return its entries
+     * @param tree a parent snapshot's tree id
+     * @return its entries; none when an index file is damaged and the index does not name it
      */
     static List<Node> loadTree(final Repository repo, final BlobId tree) {
+        if (!repo.indexErrors().isEmpty() && !repo.index().has(BlobType.TREE, tree)) {
+            // A parent's directory named only by a damaged index file: compared with nothing, so its files are read
+            // and stored again (safe), rather than failing the backup until 'vigil repo repair index' is run.
+            return List.of();
+        }
         return Tree.decode(repo.loadBlob(BlobType.TREE, tree), "tree " + tree);
     }
 

@@ -97,6 +97,10 @@ final class BackupCommand extends RepoSubcommand {
         final CompletableFuture<ChangeJournal> changes = journal == null ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> ChangeJournal.read(journal));
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, false, clock)) {
+            for (final String damaged : r.indexErrors()) {
+                // said without logging too (scripts/vigil-repo runs without it); the backup goes on without its blobs
+                err.println("warning: " + damaged + " (ignored: " + Repository.DAMAGED_INDEX + ")");
+            }
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
                     List.copyOf(tags), protect, null, join(changes), clock.instant().minus(maxLag),
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded);

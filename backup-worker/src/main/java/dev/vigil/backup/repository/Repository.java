@@ -260,8 +260,8 @@ public final class Repository implements AutoCloseable {
                     index.add(e.getKey(), e.getValue());
                 }
             } catch (InvalidDataException e) {
-                // A damaged index file hides its blobs: backups store them again, check reports it.
-                LOG.warn("{} (ignored; run 'vigil repo check')", e.getMessage());
+                // A damaged index file hides its blobs: backups store them again, check reports it, prune refuses.
+                LOG.warn("{} (ignored: {})", e.getMessage(), DAMAGED_INDEX);
                 indexErrors.add(e.getMessage());
             } catch (java.nio.file.NoSuchFileException e) {
                 // Removed by a concurrent prune after listing.
@@ -303,6 +303,10 @@ public final class Repository implements AutoCloseable {
             guard.accept(what);
         }
     }
+
+    /** What a damaged index file means and what puts it right, for warnings. */
+    public static final String DAMAGED_INDEX = "the blobs it names are unknown to this run, a backup stores them "
+            + "again; run 'vigil repo repair index', which rebuilds the index from the packs";
 
     /** @return index files that could not be read when the repository was opened */
     public List<String> indexErrors() {

@@ -182,4 +182,37 @@ class ChangeJournalTest {
             assertEquals(TestRepos.manifest(src), TestRepos.manifest(out));
         }
     }
+
+    @Test
+    void shouldScanInsteadOfTrustingTheJournalWhileAnIndexFileIsDamaged() throws Exception {
+        final Path src = tmp.resolve("src");
+        TestTrees.awkward(src, 6);
+        final Instant start;
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            start = Instant.parse(new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds",
+                    Level.FULL), null).snapshot().coveredFrom()).minusSeconds(1);
+        }
+        final Path index;
+        try (java.util.stream.Stream<Path> s = Files.list(tmp.resolve("repo/index"))) {
+            index = s.findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(index);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(index, bytes);
+        Files.writeString(src.resolve("spaces in name.txt"), "changed, not journaled");
+        final Path journal = tmp.resolve("journal.jsonl");
+        final Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Files.write(journal, List.of(RecordJson.write(interval(7, start, end, "epoch-1", true, List.of("empty"),
+                List.of()))));
+        try (Repository repo = TestRepos.open(tmp.resolve("repo"))) {
+            // the journal's unchanged paths would keep the parent's entries, whose blobs only the damaged file names
+            final Snapshot j = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds",
+                    Level.INCREMENTAL).withJournal(ChangeJournal.read(journal), end), null).snapshot();
+            assertFalse(j.journal().used());
+            assertTrue(j.journal().reason().contains("an index file is damaged"), j.journal().reason());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(j, out, RestoreOptions.defaults(), null);
+            assertEquals(TestRepos.manifest(src), TestRepos.manifest(out), "scanned: the change the journal missed too");
+        }
+    }
 }
