@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code vigil repo snapshots}. */
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
         description = {"List snapshots, oldest first: id, time, dataset, level, parent, files and size.",
+            "A snapshot file that cannot be read is named on stderr; with --json it also follows the others in the "
+                + "array as {\"id\": ..., \"damaged\": REASON}, whatever --dataset and --tag (they are inside it).",
             ExitCodes.HELP})
 final class SnapshotsCommand extends RepoSubcommand {
     @Option(names = "--dataset", description = "Only this dataset's snapshots.")
@@ -36,7 +38,17 @@ final class SnapshotsCommand extends RepoSubcommand {
                 err.println("warning: " + damaged + " (not listed; 'vigil repo forget ID' removes it)");
             }
             if (json) {
-                printJson(all);
+                // a script must see them too; after the others, in the shape of 'key list', so that a consumer that
+                // reads the first snapshot keeps working (the last one is not known while one is damaged, as for
+                // 'latest')
+                final List<Object> listed = new java.util.ArrayList<>(all);
+                for (final SnapshotStore.Damaged d : store.damagedFiles()) {
+                    final java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+                    row.put("id", d.id());
+                    row.put("damaged", d.reason());
+                    listed.add(row);
+                }
+                printJson(listed);
                 return ExitCodes.OK;
             }
             out.printf("%-8s  %-20s  %-12s  %-8s  %-8s  %8s  %10s  %s%n", "ID", "TIME (UTC)", "LEVEL", "PARENT", "FLAGS",

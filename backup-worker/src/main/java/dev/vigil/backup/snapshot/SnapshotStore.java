@@ -26,7 +26,16 @@ public final class SnapshotStore {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
     private final Repository repo;
-    private final List<String> damaged = new ArrayList<>();
+    private final List<Damaged> damaged = new ArrayList<>();
+
+    /**
+     * A snapshot file that cannot be read.
+     *
+     * @param id its full id (its file name)
+     * @param reason why, naming it
+     */
+    public record Damaged(String id, String reason) {
+    }
 
     /** @param repo an open repository */
     public SnapshotStore(final Repository repo) {
@@ -85,7 +94,7 @@ public final class SnapshotStore {
                     find(f.handle().name()).ifPresent(out::add); // one forgotten since the listing is not an error
                 } catch (InvalidDataException e) {
                     LOG.warn("{} (skipped; 'vigil repo forget {}' removes it)", e.getMessage(), f.handle().shortName());
-                    damaged.add(e.getMessage());
+                    damaged.add(new Damaged(f.handle().name(), e.getMessage()));
                 }
             }
         } catch (IOException e) {
@@ -97,6 +106,11 @@ public final class SnapshotStore {
 
     /** @return the snapshot files the last {@link #list()} could not read, with the reason */
     public List<String> damaged() {
+        return damaged.stream().map(Damaged::reason).toList();
+    }
+
+    /** @return the snapshot files the last {@link #list()} could not read, by id */
+    public List<Damaged> damagedFiles() {
         return List.copyOf(damaged);
     }
 
@@ -181,8 +195,9 @@ public final class SnapshotStore {
             if (!damaged.isEmpty()) {
                 // its time is inside the damaged file: the newest may be the one that cannot be read (restic fails too)
                 throw new BackupException(damaged.size() + " snapshot file(s) cannot be read (" + damaged.get(0)
-                        + "), so which is the latest is not known; name a snapshot id ('vigil repo snapshots' lists "
-                        + "those that can be read), or remove the damaged ones with 'vigil repo forget ID'");
+                        .reason() + "), so which is the latest is not known; name a snapshot id ('vigil repo "
+                        + "snapshots' lists those that can be read), or remove the damaged ones with 'vigil repo "
+                        + "forget ID'");
             }
             return newest.orElseThrow(() -> new BackupException("no snapshot"
                     + (dataset == null ? "" : " of dataset " + dataset) + (tag == null ? "" : " tagged " + tag) + " in "

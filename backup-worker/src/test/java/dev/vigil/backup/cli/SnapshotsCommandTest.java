@@ -276,6 +276,19 @@ class SnapshotsCommandTest {
         run("backup", "--repo", repo, "--password-file", pw, "--dataset", "two", src.toString());
         final String table = run("snapshots", "--repo", repo, "--password-file", pw);
         assertTrue(table.contains("1 snapshots") && table.contains(" two"), table);
+        // scripts see it too: after the snapshots that can be read, with its id and why, whatever the filter
+        for (final String dataset : List.of("one", "two")) {
+            final JsonNode json = withoutLogLines(run("snapshots", "--repo", repo, "--password-file", pw, "--json",
+                    "--dataset", dataset));
+            final JsonNode last = json.get(json.size() - 1);
+            assertEquals(damaged.getFileName().toString(), last.path("id").asText(), json.toString());
+            assertTrue(last.path("damaged").asText().contains(damaged.getFileName().toString().substring(0, 8)),
+                    json.toString());
+            assertEquals(List.of("id", "damaged"), iterableToList(last.fieldNames()));
+            assertEquals(dataset.equals("two") ? 2 : 1, json.size(), json.toString());
+        }
+        assertEquals("two", withoutLogLines(run("snapshots", "--repo", repo, "--password-file", pw, "--json")).get(0)
+                .path("dataset").asText(), "the first entry is still a snapshot");
         final CommandLine cli = new CommandLine(new RepoCommand());
         assertEquals(ExitCodes.FAILED, cli.execute("prune", "--repo", repo, "--password-file", pw),
                 "prune refuses: the damaged snapshot's data may still be wanted");
@@ -404,5 +417,17 @@ class SnapshotsCommandTest {
         final RepoCli.Result closed = RepoCli.run("snapshots", "--repo", repo, "--password-file", pw);
         assertEquals(0, closed.code(), closed.err());
         assertFalse(closed.err().contains("password file"), closed.err());
+    }
+
+    private static List<String> iterableToList(final java.util.Iterator<String> names) {
+        final List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
+    }
+
+    /** @return the JSON document of a command's output, without the lines the tests' logging writes to stdout */
+    private static JsonNode withoutLogLines(final String out) throws Exception {
+        return new ObjectMapper().readTree(out.lines().filter(l -> !l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*"))
+                .collect(java.util.stream.Collectors.joining("\n")));
     }
 }
