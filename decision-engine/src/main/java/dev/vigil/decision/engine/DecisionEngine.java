@@ -321,22 +321,26 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
-            final Instant start = fa.getIntervalStart();
+            // the rules' windows, a run's start and a restore's time are the engine's: an interval on a host's clock
+            // hours behind would fall out of every window at once (hours ahead, stay in them for hours), and a restore
+            // point "before the run began" would be hours off, before or after the damage
+            final long offset = hostClock(s, spec, state, fa);
+            final Instant start = fa.getIntervalStart().plusMillis(offset);
+            final Instant end = fa.getIntervalEnd().plusMillis(offset);
             // Vigil's own restore writes what a snapshot holds: not a change of the users' to back up sooner or
             // fuller for (it made the next scheduled backup a FULL)
             if (!restoring(spec, state, start.toEpochMilli())) {
                 final long files = fa.getCreated() + fa.getModified() + fa.getDeleted() + fa.getRenamed();
                 state.changedBytesSinceFull += fa.getBytesWritten();
                 state.changedFilesSinceFull += files;
-                state.record(new DatasetState.Activity(start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
+                state.record(new DatasetState.Activity(start.toEpochMilli(), end.toEpochMilli(),
                         fa.getBytesWritten(), files, fa.getDeleted()), s.nowMs
                         - settings.policy().changeRateWindow().toMillis());
-                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli());
+                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli());
                 state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
-                        start.toEpochMilli(), fa.getIntervalEnd().toEpochMilli(),
-                        settings.policy().changeRateWindow().toMillis());
+                        start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis());
             }
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
@@ -344,8 +348,40 @@ public final class DecisionEngine {
         final String mount = e.getAttributes().getOrDefault("mountpoint", "");
         for (final DatasetSpec spec : affected(s, e.getHost(), e.getDataset(), mount)) {
             final DatasetState state = s.state(spec);
+            if (CLOCK_JUMP.equals(e.getKind())) {
+                state.clockOffsetAt = 0; // the host's clock was set: its offset is measured again
+            }
             evaluate(s, spec, state, context(s, "event", spec, state, null).with(e), e.getId(), null, null);
         }
+    }
+
+    /** The collector's event when the host's clock steps (set by hand, NTP): its offset to the engine changed. */
+    static final String CLOCK_JUMP = "clock.jump";
+    /**
+     * How long the least delay of a host's file activity stands for its clock offset without a lower one: a backlog
+     * replayed after an outage shorter than this keeps the host's dates; one after a longer outage is dated by its
+     * receipt (its intervals crowd into the window: window rules may see more than there was, never less).
+     */
+    static final Duration CLOCK_MEMORY = Duration.ofHours(24);
+    /** A host clock this far off the engine's is said in the trail (once per audit.suppression.repeat). */
+    static final Duration CLOCK_SAID = Duration.ofMinutes(5);
+
+    /**
+     * @return the offset that dates the interval on the engine's clock; an offset of more than {@link #CLOCK_SAID} is
+     *     said in a NO_ACTION record, so that an operator reading times in the trail knows whose they are
+     */
+    private long hostClock(final Session s, final DatasetSpec spec, final DatasetState state, final FileActivity fa) {
+        final long offset = state.hostClock(fa.getIntervalEnd().toEpochMilli(), s.nowMs, CLOCK_MEMORY.toMillis());
+        if (Math.abs(offset) > CLOCK_SAID.toMillis() && decisions.due(s, state, "host-clock")) {
+            final String off = Durations.format(Duration.ofSeconds(Math.abs(offset) / 1000));
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "host-clock", null, null,
+                    "the clock of host " + spec.getHost() + " is " + off + (offset > 0 ? " behind" : " ahead of")
+                            + " the engine's: its file activity arrives " + off + (offset > 0 ? " after" : " before")
+                            + " it ended by that clock (the least delay seen): dataset " + spec.getId() + "'s file "
+                            + "activity is dated on the engine's clock for the rules' windows and restore points; "
+                            + "set the host's clock right (NTP)");
+        }
+        return offset;
     }
 
     /** Refuses file activity no watcher can report: it would feed the change figures and restore proposals. */

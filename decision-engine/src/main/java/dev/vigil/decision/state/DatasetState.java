@@ -68,6 +68,15 @@ public final class DatasetState {
      */
     public List<Deleted> deletedPaths = new ArrayList<>();
     /**
+     * The host's clock as file activity shows it: the engine's time minus the host's, in ms, i.e. the least delay
+     * (receipt minus interval end) of the dataset's intervals since {@link #clockOffsetAt}. The least, not the latest: a
+     * backlog the collector replays after an outage arrives late but was dated right by the host, and is kept in the
+     * host's time; a host whose clock is hours off shows that offset in every interval.
+     */
+    public long clockOffset;
+    /** When {@link #clockOffset} was last measured at its least, engine epoch ms; 0 unknown (or reset by clock.jump). */
+    public long clockOffsetAt;
+    /**
      * When the latest RESTORE into the dataset's own path ended (succeeded or failed), epoch ms; 0 before any. Its
      * writes show up in the collector's file activity up to then, and are not the dataset's users' doing.
      */
@@ -239,6 +248,25 @@ public final class DatasetState {
         while (activity.size() > MAX_ACTIVITY) {
             activity.remove(0);
         }
+    }
+
+    /**
+     * Learns the host's clock offset from one file-activity interval and returns it: the interval's times plus it are
+     * the engine's. A least delay older than {@code memoryMs} is forgotten, so that a clock set right (or wrong) later
+     * is followed within that time even without a clock.jump event.
+     *
+     * @param intervalEnd the interval's end on the host's clock, epoch ms
+     * @param now the engine's clock, epoch ms
+     * @param memoryMs how long a least delay is kept
+     * @return engine time minus host time, ms (negative for a host ahead)
+     */
+    public long hostClock(final long intervalEnd, final long now, final long memoryMs) {
+        final long delay = now - intervalEnd;
+        if (clockOffsetAt == 0 || delay <= clockOffset || now - clockOffsetAt > memoryMs) {
+            clockOffset = delay;
+            clockOffsetAt = now;
+        }
+        return clockOffset;
     }
 
     /**
