@@ -42,6 +42,8 @@ public final class DecisionConfig extends CommonConfig {
     public static final String EPISODE_TTL_CONFIG = "episode.ttl";
     public static final String ANOMALY_QUIET_CONFIG = "anomaly.quiet";
     public static final String HOST_SILENCE_CONFIG = "host.silence";
+    public static final String HOST_RESTARTS_CONFIG = "host.restarts";
+    public static final String HOST_RESTARTS_WINDOW_CONFIG = "host.restarts.window";
     public static final String STARTUP_TIMEOUT_CONFIG = "startup.timeout";
 
     /** Every key. */
@@ -110,6 +112,12 @@ public final class DecisionConfig extends CommonConfig {
                             + "metrics) and nothing for this long is escalated, once per silence, and said when heard "
                             + "again: a dead host or agent otherwise shows only once its datasets are past their RPO, and "
                             + "meanwhile no rule sees its files. 0s never.")
+            .define(HOST_RESTARTS_CONFIG, Type.INT, EngineSettings.HOST_RESTARTS, Range.atLeast(0), Importance.MEDIUM,
+                    "A host whose collector starts (agent.start) this often within host.restarts.window is escalated "
+                            + "as a restart loop (a crash or watchdog loop, a boot that fails after a patch), once per "
+                            + "loop, and said over once it stays up for host.restarts.window. 0 never.")
+            .define(HOST_RESTARTS_WINDOW_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
+                    "The window of host.restarts, by the host's clock.")
             .define(STARTUP_TIMEOUT_CONFIG, Type.STRING, "60s", duration(), Importance.LOW,
                     "How long start-up waits for the Kafka cluster to answer, then for Kafka Streams to be RUNNING. "
                             + "A cluster that does not answer within a second is logged at WARN with bootstrap.servers; "
@@ -160,7 +168,8 @@ public final class DecisionConfig extends CommonConfig {
                 ZoneId.of(getString(GUARD_TIME_ZONE_CONFIG)), duration(COMMAND_TTL_CONFIG),
                 duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG));
         return new EngineSettings(PolicyConfig.read(path(POLICY_FILE_CONFIG)).policy(), guard,
-                duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG), duration(HOST_SILENCE_CONFIG));
+                duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG), duration(HOST_SILENCE_CONFIG),
+                getInt(HOST_RESTARTS_CONFIG), duration(HOST_RESTARTS_WINDOW_CONFIG));
     }
 
     /** Prints the keys as HTML, for the docs. @param args ignored */

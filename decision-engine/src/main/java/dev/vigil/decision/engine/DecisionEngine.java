@@ -135,6 +135,7 @@ public final class DecisionEngine {
         }
         for (final String host : store.hosts()) {
             silence(s, host);
+            stayedUp(s, host);
             for (final DatasetSpec spec : s.datasets(host).specs().values()) {
                 tick(s, spec, s.state(spec));
             }
@@ -193,6 +194,65 @@ public final class DecisionEngine {
                             + " up, and its collector running?)");
         }
         s.putDatasets(host, known.withHeard(known.heardAt(), s.nowMs));
+    }
+
+    /**
+     * Counts a start of the host's collector, and escalates, once per loop, a host that starts {@code host.restarts}
+     * times within {@code host.restarts.window}: one reboot is maintenance, a loop is a crash, a watchdog or a boot that
+     * fails after a patch, during which backups started there may never finish and files are watched only between
+     * starts. Each start after that is part of the same loop, not another escalation.
+     */
+    private void started(final Session s, final HostEvent e) {
+        final String host = e.getHost();
+        final HostDatasets known = s.datasets(host);
+        final int limit = settings.hostRestarts();
+        if (limit <= 0 || known.specs().isEmpty()) {
+            return;
+        }
+        final long window = settings.hostRestartsWindow().toMillis();
+        final long at = e.getTime().toEpochMilli();
+        final List<Long> starts = new ArrayList<>(known.starts());
+        starts.add(at);
+        starts.sort(null);
+        final long latest = starts.get(starts.size() - 1);
+        starts.removeIf(t -> latest - t >= window);
+        while (starts.size() > limit) {
+            starts.remove(0);
+        }
+        if (known.restartLoopAt() == 0 && starts.size() >= limit) {
+            final List<String> times = starts.stream().map(t -> Instant.ofEpochMilli(t).toString()).toList();
+            for (final DatasetSpec spec : known.specs().values()) {
+                s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "restart-loop", null, e.getId(),
+                        "host " + host + " restarts in a loop: its collector started " + starts.size() + " times within "
+                                + Durations.format(Duration.ofMillis(latest - starts.get(0))) + " (at "
+                                + String.join(", ", times) + " by its clock; host.restarts " + limit + " within "
+                                + Durations.format(settings.hostRestartsWindow()) + "): a backup of dataset "
+                                + spec.getId() + " started there may never finish, and its files are watched only "
+                                + "between restarts; a person is needed (the host's boot and kernel logs, the "
+                                + "collector's log); said again only for a new loop, once it stayed up "
+                                + Durations.format(settings.hostRestartsWindow()));
+            }
+        }
+        final boolean looping = known.restartLoopAt() > 0 || starts.size() >= limit;
+        s.putDatasets(host, known.withStarts(starts, looping ? s.nowMs : 0));
+    }
+
+    /** Says a restart loop over once the host was heard from and has not started again for {@code host.restarts.window}. */
+    private void stayedUp(final Session s, final String host) {
+        final HostDatasets known = s.datasets(host);
+        final long window = settings.hostRestartsWindow().toMillis();
+        if (known.restartLoopAt() == 0 || s.nowMs - known.restartLoopAt() < window
+                || known.heardAt() <= known.restartLoopAt()) {
+            return;
+        }
+        for (final DatasetSpec spec : known.specs().values()) {
+            s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "restart-loop", null, null,
+                    "host " + host + " stayed up: no collector start for "
+                            + Durations.format(Duration.ofSeconds((s.nowMs - known.restartLoopAt()) / 1000))
+                            + " since the last of its restart loop (received " + Instant.ofEpochMilli(
+                            known.restartLoopAt()) + "), and it sends telemetry: the restart loop is over");
+        }
+        s.putDatasets(host, known.withStarts(List.of(), 0));
     }
 
     private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {
@@ -345,6 +405,9 @@ public final class DecisionEngine {
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
         }
+        if (AGENT_START.equals(e.getKind())) {
+            started(s, e);
+        }
         final String mount = e.getAttributes().getOrDefault("mountpoint", "");
         for (final DatasetSpec spec : affected(s, e.getHost(), e.getDataset(), mount)) {
             final DatasetState state = s.state(spec);
@@ -355,6 +418,8 @@ public final class DecisionEngine {
         }
     }
 
+    /** The collector's event when it starts (the host booted, or the agent was restarted). */
+    static final String AGENT_START = "agent.start";
     /** The collector's event when the host's clock steps (set by hand, NTP): its offset to the engine changed. */
     static final String CLOCK_JUMP = "clock.jump";
     /**

@@ -1,6 +1,7 @@
 package dev.vigil.decision.state;
 
 import dev.vigil.schemas.DatasetSpec;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,18 +20,27 @@ import java.util.TreeSet;
  *     epoch ms on the engine's clock, to the minute; 0 never
  * @param silenceEscalatedAt when the engine escalated the host's current silence, epoch ms; 0 when not (said once per
  *     silence)
+ * @param starts the host's recent collector starts (agent.start), epoch ms on the host's clock (they are compared with
+ *     each other only, so a clock hours off or a spooled backlog of them counts them as they were), oldest first,
+ *     those within {@code host.restarts.window} of the latest only
+ * @param restartLoopAt when the latest start of the host's escalated restart loop arrived, engine epoch ms; 0 when none
+ *     is escalated (said once per loop, and said over once the host stays up)
  */
 public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints, long heardAt,
-                           long silenceEscalatedAt) {
-    /** Copies the collections so the value never changes under a reader (state of older builds has no mountpoints). */
+                           long silenceEscalatedAt, List<Long> starts, long restartLoopAt) {
+    /**
+     * Copies the collections so the value never changes under a reader (state of older builds has no mountpoints, no
+     * starts).
+     */
     public HostDatasets {
         specs = specs == null ? new TreeMap<>() : new TreeMap<>(specs);
         mountpoints = mountpoints == null ? new TreeSet<>() : new TreeSet<>(mountpoints);
+        starts = starts == null ? List.of() : List.copyOf(starts);
     }
 
     /** @return a host with no datasets and no known mountpoints */
     public static HostDatasets none() {
-        return new HostDatasets(Map.of(), Set.of(), 0, 0);
+        return new HostDatasets(Map.of(), Set.of(), 0, 0, List.of(), 0);
     }
 
     /**
@@ -39,7 +49,16 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
      * @return the same with those times
      */
     public HostDatasets withHeard(final long heard, final long escalatedAt) {
-        return new HostDatasets(specs, mountpoints, heard, escalatedAt);
+        return new HostDatasets(specs, mountpoints, heard, escalatedAt, starts, restartLoopAt);
+    }
+
+    /**
+     * @param recent the host's recent starts, epoch ms, oldest first
+     * @param loopAt when its restart loop was escalated, 0 when not
+     * @return the same with those
+     */
+    public HostDatasets withStarts(final List<Long> recent, final long loopAt) {
+        return new HostDatasets(specs, mountpoints, heardAt, silenceEscalatedAt, recent, loopAt);
     }
 
     /**
@@ -53,7 +72,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
         } else {
             next.put(change.id(), change.spec());
         }
-        return new HostDatasets(next, mountpoints, heardAt, silenceEscalatedAt);
+        return new HostDatasets(next, mountpoints, heardAt, silenceEscalatedAt, starts, restartLoopAt);
     }
 
     /**
@@ -76,7 +95,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
             }
         }
         next.add(mountpoint);
-        return new HostDatasets(specs, next, heardAt, silenceEscalatedAt);
+        return new HostDatasets(specs, next, heardAt, silenceEscalatedAt, starts, restartLoopAt);
     }
 
     /**
