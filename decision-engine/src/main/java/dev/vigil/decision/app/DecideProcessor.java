@@ -21,6 +21,7 @@ import org.apache.kafka.streams.processor.api.Record;
 final class DecideProcessor implements Processor<String, Trigger, String, DecideProcessor.Out> {
     static final String DATASETS_STORE = "host-datasets";
     static final String STATE_STORE = "dataset-state";
+    static final String BACKUPS_STORE = "task-backups";
     private final DecisionEngine engine;
     private final CommandSigner signer;
     private final Clock clock;
@@ -53,7 +54,8 @@ final class DecideProcessor implements Processor<String, Trigger, String, Decide
     @Override
     public void init(final ProcessorContext<String, Out> context) {
         this.context = context;
-        this.state = new StoreState(context.getStateStore(DATASETS_STORE), context.getStateStore(STATE_STORE));
+        this.state = new StoreState(context.getStateStore(DATASETS_STORE), context.getStateStore(STATE_STORE),
+                context.getStateStore(BACKUPS_STORE));
         // Wall clock, not stream time: RPOs run out whether or not any input arrives.
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, at -> emit(engine.tick(state, clock.instant())));
     }

@@ -35,6 +35,8 @@ public final class DecisionConfig extends CommonConfig {
     public static final String GUARD_ESCALATE_AFTER_CONFIG = "guard.escalate.after";
     public static final String GUARD_MAINTENANCE_WINDOWS_CONFIG = "guard.maintenance.windows";
     public static final String GUARD_TIME_ZONE_CONFIG = "guard.time.zone";
+    public static final String GUARD_TASK_MAX_BACKUPS_CONFIG = "guard.task.max.backups";
+    public static final String GUARD_TASK_BACKUPS_WINDOW_CONFIG = "guard.task.backups.window";
     public static final String COMMAND_TTL_CONFIG = "command.ttl";
     public static final String PROPOSAL_TTL_CONFIG = "proposal.ttl";
     public static final String DEFERRAL_TTL_CONFIG = "deferral.ttl";
@@ -93,6 +95,15 @@ public final class DecisionConfig extends CommonConfig {
                             + "commands are held back inside them. A dataset's own schedule adds to these.")
             .define(GUARD_TIME_ZONE_CONFIG, Type.STRING, "UTC", zone(), Importance.LOW,
                     "Time zone of the maintenance windows.")
+            .define(GUARD_TASK_MAX_BACKUPS_CONFIG, Type.INT, 40, Range.atLeast(0), Importance.MEDIUM,
+                    "Most routine backups (the policy's schedule and retries, the model's) one engine task starts "
+                            + "within guard.task.backups.window; those above wait in line, audited SUPPRESSED "
+                            + "'deferred: N backups already started', and go in the order they were held as room frees. "
+                            + "Urgent ones (priority at or above guard.urgent.priority), rules' (an evidence snapshot, "
+                            + "a disk filling) and approved ones never wait, and count. A task holds a partition of the "
+                            + "hosts: the fleet-wide bound is this times the partitions of the input topics. 0 no cap.")
+            .define(GUARD_TASK_BACKUPS_WINDOW_CONFIG, Type.STRING, "10m", duration(), Importance.LOW,
+                    "The window of guard.task.max.backups.")
             .define(COMMAND_TTL_CONFIG, Type.STRING, "6h", duration(), Importance.LOW,
                     "A command expires this long after it is issued; one without a result by then counts as failed.")
             .define(PROPOSAL_TTL_CONFIG, Type.STRING, "24h", duration(), Importance.MEDIUM,
@@ -166,7 +177,8 @@ public final class DecisionConfig extends CommonConfig {
                 duration(GUARD_RETRY_BASE_CONFIG), duration(GUARD_RETRY_MAX_CONFIG), getInt(GUARD_ESCALATE_AFTER_CONFIG),
                 MaintenanceWindow.parseAll(getString(GUARD_MAINTENANCE_WINDOWS_CONFIG)),
                 ZoneId.of(getString(GUARD_TIME_ZONE_CONFIG)), duration(COMMAND_TTL_CONFIG),
-                duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG));
+                duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG),
+                getInt(GUARD_TASK_MAX_BACKUPS_CONFIG), duration(GUARD_TASK_BACKUPS_WINDOW_CONFIG));
         return new EngineSettings(PolicyConfig.read(path(POLICY_FILE_CONFIG)).policy(), guard,
                 duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG), duration(HOST_SILENCE_CONFIG),
                 getInt(HOST_RESTARTS_CONFIG), duration(HOST_RESTARTS_WINDOW_CONFIG));

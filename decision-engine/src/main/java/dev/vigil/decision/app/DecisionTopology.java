@@ -63,6 +63,10 @@ public final class DecisionTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecideProcessor.STATE_STORE),
                 Serdes.String(), new JsonSerde<>(DatasetState.class))
                 .withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS));
+        // one entry per task: the backups it started lately, for its cap (guard.task.max.backups)
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DecideProcessor.BACKUPS_STORE),
+                Serdes.String(), new JsonSerde<>(dev.vigil.decision.state.BackupStarts.class))
+                .withLoggingEnabled(TopicAdmin.STORE_CHANGELOG_CONFIGS));
 
         // The registry is keyed by dataset id: route each change to its host (and a removal to the host it left).
         final KStream<String, Trigger> datasets = source(builder, Topics.DATASETS.withPrefix(prefix), "datasets", true)
@@ -101,7 +105,8 @@ public final class DecisionTopology {
                 .merge(results, Named.as("merge-results"))
                 .merge(feedback, Named.as("merge-feedback"))
                 .process(() -> new DecideProcessor(engine, signer, clock, tick, Topics.COMMANDS.withPrefix(prefix)
-                        .name()), Named.as("decide"), DecideProcessor.DATASETS_STORE, DecideProcessor.STATE_STORE);
+                        .name()), Named.as("decide"), DecideProcessor.DATASETS_STORE, DecideProcessor.STATE_STORE,
+                        DecideProcessor.BACKUPS_STORE);
 
         // Commands leave as the exact bytes that were signed; the signature rides in the headers.
         out.filter((k, v) -> v instanceof DecideProcessor.SignedCommand, Named.as("commands-only"))

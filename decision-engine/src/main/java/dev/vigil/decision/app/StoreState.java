@@ -1,5 +1,6 @@
 package dev.vigil.decision.app;
 
+import dev.vigil.decision.state.BackupStarts;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.decision.state.StateAccess;
@@ -9,14 +10,17 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** {@link StateAccess} over the two state stores of one stream task. */
+/** {@link StateAccess} over the three state stores of one stream task. */
 final class StoreState implements StateAccess {
     private final KeyValueStore<String, HostDatasets> datasets;
     private final KeyValueStore<String, DatasetState> states;
+    private final KeyValueStore<String, BackupStarts> backups;
 
-    StoreState(final KeyValueStore<String, HostDatasets> datasets, final KeyValueStore<String, DatasetState> states) {
+    StoreState(final KeyValueStore<String, HostDatasets> datasets, final KeyValueStore<String, DatasetState> states,
+               final KeyValueStore<String, BackupStarts> backups) {
         this.datasets = datasets;
         this.states = states;
+        this.backups = backups;
     }
 
     @Override
@@ -59,5 +63,16 @@ final class StoreState implements StateAccess {
     @Override
     public void deleteState(final String dataset) {
         states.delete(dataset);
+    }
+
+    @Override
+    public BackupStarts backups() {
+        final BackupStarts value = backups.get(BackupStarts.KEY);
+        return value == null ? BackupStarts.none() : value;
+    }
+
+    @Override
+    public void putBackups(final BackupStarts value) {
+        backups.put(BackupStarts.KEY, value);
     }
 }

@@ -3,12 +3,14 @@ package dev.vigil.decision.engine;
 import dev.vigil.decision.command.CommandFactory;
 import dev.vigil.decision.guard.Guard;
 import dev.vigil.decision.guard.GuardSettings;
+import dev.vigil.decision.state.BackupStarts;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.Intent;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -92,8 +94,38 @@ final class Decisions {
      */
     boolean issue(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
                   final boolean approved) {
-        return act(s, spec, state, intent, approved, guard.check(intent, spec, state, s.hostInFlight(spec.getHost()),
-                approved, s.nowMs));
+        final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), approved,
+                s.nowMs);
+        if (verdict.kind() != Guard.Kind.COMMAND || !capped(intent, approved)) {
+            return act(s, spec, state, intent, approved, verdict);
+        }
+        final long window = settings().taskBackupsWindow().toMillis();
+        final BackupStarts backups = s.backups(window);
+        final int place = backups.place(spec.getId());
+        final int room = settings().taskMaxBackups() - backups.started().size();
+        if ((place >= 0 ? place : backups.waiting().size()) < room) {
+            return act(s, spec, state, place < 0 ? intent : intent.withReason(intent.reason() + " (waited in line "
+                    + "under the task's backup cap since " + Instant.ofEpochMilli(backups.waiting().get(place).since())
+                    + ")"), approved, verdict);
+        }
+        // room goes in the order the cap held them: a dataset asked again keeps its place, a new one queues last
+        s.putBackups(backups.withWaiting(spec.getId(), s.nowMs));
+        final int line = place >= 0 ? place + 1 : backups.waiting().size() + 1;
+        return act(s, spec, state, intent, approved, new Guard.Verdict(Guard.Kind.HOLD, "deferred: "
+                + backups.started().size() + " backups already started by this engine task in the last "
+                + Durations.format(settings().taskBackupsWindow()) + " (guard.task.max.backups "
+                + settings().taskMaxBackups() + "), number " + line + " in line; issued in that order as room frees",
+                "task-cap"));
+    }
+
+    /**
+     * @return whether the task's cap applies: a routine backup (the policy's, the model's). Urgent ones, rules' (an
+     *     evidence snapshot of a ransomware-like rewrite, a disk filling: an operator's rule named the incident) and
+     *     approved ones never wait for a fleet-wide event's crowd
+     */
+    private boolean capped(final Intent intent, final boolean approved) {
+        return settings().taskMaxBackups() > 0 && Intent.isBackup(intent.action()) && !approved
+                && intent.priority() < settings().urgentPriority() && intent.source() != DecisionSource.RULE;
     }
 
     private boolean act(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,
@@ -196,6 +228,10 @@ final class Decisions {
                 command.getExpiresAt().toEpochMilli(), false));
         state.lastCommandAt.put(intent.lane(), s.nowMs);
         state.deferred.remove(intent.lane());
+        if (settings().taskMaxBackups() > 0 && Intent.isBackup(intent.action())) {
+            // every backup counts toward the cap, those that may pass it too: they load the repositories alike
+            s.putBackups(s.backups(settings().taskBackupsWindow().toMillis()).withStart(spec.getId(), s.nowMs));
+        }
     }
 
     private void join(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,

@@ -1,5 +1,6 @@
 package dev.vigil.decision.engine;
 
+import dev.vigil.decision.state.BackupStarts;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.decision.state.Intent;
@@ -27,6 +28,7 @@ final class Session {
     final List<Emission> out = new ArrayList<>();
     private final Map<String, DatasetState> touched = new LinkedHashMap<>();
     private final Map<String, HostDatasets> hosts = new LinkedHashMap<>();
+    private BackupStarts backups;
 
     Session(final StateAccess store, final Instant now, final IdSource ids) {
         this.store = store;
@@ -81,6 +83,23 @@ final class Session {
             n += s == null ? 0 : s.inFlight.size();
         }
         return n;
+    }
+
+    /**
+     * @param windowMs the task cap's window
+     * @return the task's recent backups and its line, read once per pass
+     */
+    BackupStarts backups(final long windowMs) {
+        if (backups == null) {
+            backups = store.backups().within(nowMs, windowMs);
+        }
+        return backups;
+    }
+
+    /** Replaces the task's backups, in the store and in this pass. */
+    void putBackups(final BackupStarts value) {
+        backups = value;
+        store.putBackups(value);
     }
 
     /** Writes every state changed in this pass. */

@@ -20,16 +20,18 @@ import java.util.List;
  * @param proposalTtl a proposal is dropped this long after it is made
  * @param deferralTtl a deferred rule or tree intent is retried for this long
  * @param suppressionRepeat the same suppression is audited again only after this time
+ * @param taskMaxBackups most routine backups one engine task starts within {@code taskBackupsWindow}; 0 no cap
+ * @param taskBackupsWindow the window of {@code taskMaxBackups}
  */
 public record GuardSettings(Duration cooldown, int hostCap, int urgentPriority, Duration retryBase,
                             Duration retryMax, int escalateAfter, List<MaintenanceWindow> windows, ZoneId zone,
                             Duration commandTtl, Duration proposalTtl, Duration deferralTtl,
-                            Duration suppressionRepeat) {
+                            Duration suppressionRepeat, int taskMaxBackups, Duration taskBackupsWindow) {
     /** @return the defaults of {@code DecisionConfig} */
     public static GuardSettings defaults() {
         return new GuardSettings(Duration.ofMinutes(10), 2, 90, Duration.ofMinutes(1), Duration.ofHours(1), 3,
                 List.of(), ZoneId.of("UTC"), Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofHours(1));
+                Duration.ofHours(1), 40, Duration.ofMinutes(10));
     }
 
     /**

@@ -13,7 +13,9 @@ public final class MemoryState implements StateAccess {
     private static final JsonSerde<DatasetState> STATE = new JsonSerde<>(DatasetState.class);
     private static final JsonSerde<HostDatasets> HOSTS = new JsonSerde<>(HostDatasets.class);
     private final Map<String, byte[]> datasets = new TreeMap<>();
+    private static final JsonSerde<BackupStarts> BACKUPS = new JsonSerde<>(BackupStarts.class);
     private final Map<String, byte[]> states = new TreeMap<>();
+    private byte[] backups;
 
     @Override
     public HostDatasets datasets(final String host) {
@@ -49,5 +51,15 @@ public final class MemoryState implements StateAccess {
     @Override
     public void deleteState(final String dataset) {
         states.remove(dataset);
+    }
+
+    @Override
+    public BackupStarts backups() {
+        return backups == null ? BackupStarts.none() : BACKUPS.deserialize("memory", backups);
+    }
+
+    @Override
+    public void putBackups(final BackupStarts value) {
+        backups = BACKUPS.serialize("memory", value);
     }
 }

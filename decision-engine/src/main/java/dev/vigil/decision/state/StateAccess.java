@@ -33,4 +33,10 @@ public interface StateAccess {
 
     /** @param dataset the dataset id whose state is dropped */
     void deleteState(String dataset);
+
+    /** @return the backups this instance (a stream task) started recently, and those waiting under its cap */
+    BackupStarts backups();
+
+    /** @param backups the task's backups to keep */
+    void putBackups(BackupStarts backups);
 }

@@ -1,0 +1,92 @@
+package dev.vigil.decision.app;
+
+import static dev.vigil.decision.Fixtures.dataset;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.embedded.junit.KafkaBrokerExtension;
+import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.TopicAdmin;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The task's backup cap in the running service: its count lives in the task's state store, so an engine that restarts
+ * on an empty state directory (another machine taking the partition over) restores it from the changelog and does not
+ * start a second wave.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class TaskBackupCapIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void shouldDeferBackupsAboveTheTaskCapAndKeepTheCountAcrossARestartOnAnotherStateDirectory(final TestKafka kafka,
+            @TempDir final Path dir) throws Exception {
+        final String prefix = kafka.prefix();
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
+        }
+        final Path key = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), key);
+        final Map<String, Object> config = new HashMap<>();
+        config.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(DecisionConfig.TOPIC_PREFIX_CONFIG, prefix);
+        config.put(DecisionConfig.APPLICATION_ID_CONFIG, prefix + "engine");
+        config.put(DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state-1").toString());
+        config.put(DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString());
+        config.put(DecisionConfig.TICK_INTERVAL_CONFIG, "500ms");
+        // one host, so that one task holds every dataset (the topics have several partitions); its own cap out of the way
+        config.put(DecisionConfig.GUARD_HOST_MAX_IN_FLIGHT_CONFIG, "10");
+        config.put(DecisionConfig.GUARD_TASK_MAX_BACKUPS_CONFIG, "2");
+        config.put(DecisionConfig.GUARD_TASK_BACKUPS_WINDOW_CONFIG, "1h");
+        config.put("kafka.commit.interval.ms", "100");
+        final String datasets = Topics.DATASETS.withPrefix(prefix).name();
+
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.clientConfig(),
+                     new StringSerializer(), new ByteArraySerializer());
+             TopicTap<DecisionRecord> audit = new TopicTap<>(kafka.clientConfig(), Topics.DECISIONS.withPrefix(prefix)
+                     .name(), Topics.DECISIONS.valueSerde().deserializer())) {
+            try (DecisionService service = DecisionService.start(new DecisionConfig(config))) {
+                for (int i = 1; i <= 4; i++) {
+                    producer.send(new ProducerRecord<>(datasets, "d" + i, Topics.DATASETS.valueSerde().serializer()
+                            .serialize(datasets, dataset("d" + i, "h1", Instant.now()).build()))).get();
+                }
+                final DecisionRecord fourth = audit.await("d4 deferred", r -> "d4".equals(r.value().getDataset())
+                        && r.value().getOutcome() == Outcome.SUPPRESSED, WAIT).value();
+                assertTrue(fourth.getReason().contains("deferred: 2 backups already started by this engine task in "
+                        + "the last 1h (guard.task.max.backups 2), number 2 in line"), fourth.getReason());
+            }
+            assertEquals(2, audit.seen.stream().filter(r -> r.value().getOutcome() == Outcome.COMMANDED
+                    && r.value().getAction() == Action.FULL).count(), "two FULLs of four, the cap");
+
+            // another instance takes the partition over with nothing on its disk: the count comes from the changelog
+            config.put(DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state-2").toString());
+            try (DecisionService service = DecisionService.start(new DecisionConfig(config))) {
+                producer.send(new ProducerRecord<>(datasets, "d5", Topics.DATASETS.valueSerde().serializer()
+                        .serialize(datasets, dataset("d5", "h1", Instant.now()).build()))).get();
+                final DecisionRecord fifth = audit.await("d5 deferred", r -> "d5".equals(r.value().getDataset())
+                        && r.value().getOutcome() == Outcome.SUPPRESSED, WAIT).value();
+                assertTrue(fifth.getReason().contains("deferred: 2 backups already started"), fifth.getReason());
+                assertTrue(fifth.getReason().contains("number 3 in line"), fifth.getReason());
+            }
+            assertEquals(2, audit.seen.stream().filter(r -> r.value().getOutcome() == Outcome.COMMANDED
+                    && r.value().getAction() == Action.FULL).count(), "still two FULLs after the restart");
+        }
+    }
+}
