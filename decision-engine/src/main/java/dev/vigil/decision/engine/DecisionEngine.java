@@ -47,11 +47,7 @@ public final class DecisionEngine {
     private final Decisions decisions;
     private final Ledger ledger;
     private final SeriesIncidents incidents;
-    /**
-     * When this engine first ticked, epoch ms; 0 before. A host's silence counts from then at the earliest: an engine
-     * that was itself stopped has not heard anyone, and reads what they sent meanwhile only after its first ticks.
-     */
-    private volatile long watchingSince;
+    private final HostWatch hosts;
 
     /**
      * @param settings the settings
@@ -68,6 +64,7 @@ public final class DecisionEngine {
         this.decisions = new Decisions(new Guard(settings.guard()));
         this.ledger = new Ledger(decisions);
         this.incidents = new SeriesIncidents(settings.reconsultRise(), settings.seriesQuiet());
+        this.hosts = new HostWatch(settings);
     }
 
     /** @return the model deciding what no rule settles */
@@ -83,7 +80,7 @@ public final class DecisionEngine {
      */
     public List<Emission> handle(final Trigger trigger, final StateAccess store, final Instant now) {
         final Session s = new Session(store, now, ids);
-        heard(s, trigger);
+        hosts.heard(s, trigger);
         if (trigger instanceof Trigger.OfDatasets d) {
             datasets(s, d.host(), d.change());
         } else if (trigger instanceof Trigger.OfAnomaly a) {
@@ -130,129 +127,14 @@ public final class DecisionEngine {
      */
     public List<Emission> tick(final StateAccess store, final Instant now) {
         final Session s = new Session(store, now, ids);
-        if (watchingSince == 0) {
-            watchingSince = s.nowMs;
-        }
         for (final String host : store.hosts()) {
-            silence(s, host);
-            stayedUp(s, host);
+            hosts.tick(s, host);
             for (final DatasetSpec spec : s.datasets(host).specs().values()) {
                 tick(s, spec, s.state(spec));
             }
             s.save();
         }
         return s.out;
-    }
-
-    /**
-     * Notes that a host with datasets sent telemetry (to the minute, or a quarter of {@code host.silence} if shorter:
-     * not a store write per record), and says so after a silence that was escalated.
-     */
-    private void heard(final Session s, final Trigger trigger) {
-        final String host = trigger instanceof Trigger.OfAnomaly a ? a.anomaly().getHost()
-                : trigger instanceof Trigger.OfEvent e ? e.event().getHost()
-                : trigger instanceof Trigger.OfForecast f ? f.host()
-                : trigger instanceof Trigger.OfStats st ? st.host() : null;
-        if (host == null) {
-            return;
-        }
-        final HostDatasets known = s.datasets(host);
-        final long every = Math.min(60_000L, settings.hostSilence().toMillis() / 4);
-        if (known.specs().isEmpty() || known.silenceEscalatedAt() == 0 && s.nowMs - known.heardAt() < every) {
-            return;
-        }
-        if (known.silenceEscalatedAt() > 0) {
-            for (final DatasetSpec spec : known.specs().values()) {
-                s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "host-silence", null, null,
-                        "host " + host + " sends telemetry again, after "
-                                + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000))
-                                + " of silence");
-            }
-        }
-        s.putDatasets(host, known.withHeard(s.nowMs, 0));
-    }
-
-    /**
-     * Escalates, once per silence, a host that sent telemetry before and none for {@code host.silence}: its agent or
-     * the host itself is down, so no rule sees its files, and its worker most likely takes no command either; nothing else
-     * would show it before its datasets are past their RPO.
-     */
-    private void silence(final Session s, final String host) {
-        final HostDatasets known = s.datasets(host);
-        final long limit = settings.hostSilence().toMillis();
-        if (limit <= 0 || known.heardAt() == 0 || known.silenceEscalatedAt() > 0 || known.specs().isEmpty()
-                || s.nowMs - Math.max(known.heardAt(), watchingSince) < limit) {
-            return;
-        }
-        for (final DatasetSpec spec : known.specs().values()) {
-            s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "host-silence", null, null,
-                    "host " + host + " has sent no telemetry (file activity, metrics) for "
-                            + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000)) + ", since "
-                            + Instant.ofEpochMilli(known.heardAt()) + " (host.silence "
-                            + Durations.format(settings.hostSilence()) + "): no rule sees dataset " + spec.getId()
-                            + " meanwhile, and its worker may be down too; a person is needed (is host " + host
-                            + " up, and its collector running?)");
-        }
-        s.putDatasets(host, known.withHeard(known.heardAt(), s.nowMs));
-    }
-
-    /**
-     * Counts a start of the host's collector, and escalates, once per loop, a host that starts {@code host.restarts}
-     * times within {@code host.restarts.window}: one reboot is maintenance, a loop is a crash, a watchdog or a boot that
-     * fails after a patch, during which backups started there may never finish and files are watched only between
-     * starts. Each start after that is part of the same loop, not another escalation.
-     */
-    private void started(final Session s, final HostEvent e) {
-        final String host = e.getHost();
-        final HostDatasets known = s.datasets(host);
-        final int limit = settings.hostRestarts();
-        if (limit <= 0 || known.specs().isEmpty()) {
-            return;
-        }
-        final long window = settings.hostRestartsWindow().toMillis();
-        final long at = e.getTime().toEpochMilli();
-        final List<Long> starts = new ArrayList<>(known.starts());
-        starts.add(at);
-        starts.sort(null);
-        final long latest = starts.get(starts.size() - 1);
-        starts.removeIf(t -> latest - t >= window);
-        while (starts.size() > limit) {
-            starts.remove(0);
-        }
-        if (known.restartLoopAt() == 0 && starts.size() >= limit) {
-            final List<String> times = starts.stream().map(t -> Instant.ofEpochMilli(t).toString()).toList();
-            for (final DatasetSpec spec : known.specs().values()) {
-                s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "restart-loop", null, e.getId(),
-                        "host " + host + " restarts in a loop: its collector started " + starts.size() + " times within "
-                                + Durations.format(Duration.ofMillis(latest - starts.get(0))) + " (at "
-                                + String.join(", ", times) + " by its clock; host.restarts " + limit + " within "
-                                + Durations.format(settings.hostRestartsWindow()) + "): a backup of dataset "
-                                + spec.getId() + " started there may never finish, and its files are watched only "
-                                + "between restarts; a person is needed (the host's boot and kernel logs, the "
-                                + "collector's log); said again only for a new loop, once it stayed up "
-                                + Durations.format(settings.hostRestartsWindow()));
-            }
-        }
-        final boolean looping = known.restartLoopAt() > 0 || starts.size() >= limit;
-        s.putDatasets(host, known.withStarts(starts, looping ? s.nowMs : 0));
-    }
-
-    /** Says a restart loop over once the host was heard from and has not started again for {@code host.restarts.window}. */
-    private void stayedUp(final Session s, final String host) {
-        final HostDatasets known = s.datasets(host);
-        final long window = settings.hostRestartsWindow().toMillis();
-        if (known.restartLoopAt() == 0 || s.nowMs - known.restartLoopAt() < window
-                || known.heardAt() <= known.restartLoopAt()) {
-            return;
-        }
-        for (final DatasetSpec spec : known.specs().values()) {
-            s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "restart-loop", null, null,
-                    "host " + host + " stayed up: no collector start for "
-                            + Durations.format(Duration.ofSeconds((s.nowMs - known.restartLoopAt()) / 1000))
-                            + " since the last of its restart loop (received " + Instant.ofEpochMilli(
-                            known.restartLoopAt()) + "), and it sends telemetry: the restart loop is over");
-        }
-        s.putDatasets(host, known.withStarts(List.of(), 0));
     }
 
     private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {
@@ -405,8 +287,8 @@ public final class DecisionEngine {
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
         }
-        if (AGENT_START.equals(e.getKind())) {
-            started(s, e);
+        if (HostWatch.AGENT_START.equals(e.getKind())) {
+            hosts.started(s, e);
         }
         final String mount = e.getAttributes().getOrDefault("mountpoint", "");
         for (final DatasetSpec spec : affected(s, e.getHost(), e.getDataset(), mount)) {
@@ -418,8 +300,6 @@ public final class DecisionEngine {
         }
     }
 
-    /** The collector's event when it starts (the host booted, or the agent was restarted). */
-    static final String AGENT_START = "agent.start";
     /** The collector's event when the host's clock steps (set by hand, NTP): its offset to the engine changed. */
     static final String CLOCK_JUMP = "clock.jump";
     /**

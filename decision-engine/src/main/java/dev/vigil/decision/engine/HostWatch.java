@@ -1,0 +1,154 @@
+package dev.vigil.decision.engine;
+
+import dev.vigil.decision.state.HostDatasets;
+import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.DecisionSource;
+import dev.vigil.schemas.Durations;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the engine says of hosts rather than datasets, from their telemetry: a host gone silent ({@code host.silence})
+ * and heard again, a host whose collector restarts in a loop ({@code host.restarts}) and stays up again. Kept in the
+ * host's {@link HostDatasets}; each is said once per episode, for each of the host's datasets (the audit trail is
+ * keyed by dataset).
+ */
+final class HostWatch {
+    /** The collector's event when it starts (the host booted, or the agent was restarted). */
+    static final String AGENT_START = "agent.start";
+    private final EngineSettings settings;
+    /**
+     * When this engine first ticked, epoch ms; 0 before. A host's silence counts from then at the earliest: an engine
+     * that was itself stopped has not heard anyone, and reads what they sent meanwhile only after its first ticks.
+     */
+    private volatile long watchingSince;
+
+    HostWatch(final EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The periodic pass over one host: its silence, the end of its restart loop. */
+    void tick(final Session s, final String host) {
+        if (watchingSince == 0) {
+            watchingSince = s.nowMs;
+        }
+        silence(s, host);
+        stayedUp(s, host);
+    }
+
+    /**
+     * Notes that a host with datasets sent telemetry (to the minute, or a quarter of {@code host.silence} if shorter:
+     * not a store write per record), and says so after a silence that was escalated.
+     */
+    void heard(final Session s, final Trigger trigger) {
+        final String host = trigger instanceof Trigger.OfAnomaly a ? a.anomaly().getHost()
+                : trigger instanceof Trigger.OfEvent e ? e.event().getHost()
+                : trigger instanceof Trigger.OfForecast f ? f.host()
+                : trigger instanceof Trigger.OfStats st ? st.host() : null;
+        if (host == null) {
+            return;
+        }
+        final HostDatasets known = s.datasets(host);
+        final long every = Math.min(60_000L, settings.hostSilence().toMillis() / 4);
+        if (known.specs().isEmpty() || known.silenceEscalatedAt() == 0 && s.nowMs - known.heardAt() < every) {
+            return;
+        }
+        if (known.silenceEscalatedAt() > 0) {
+            for (final DatasetSpec spec : known.specs().values()) {
+                s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "host-silence", null, null,
+                        "host " + host + " sends telemetry again, after "
+                                + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000))
+                                + " of silence");
+            }
+        }
+        s.putDatasets(host, known.withHeard(s.nowMs, 0));
+    }
+
+    /**
+     * Escalates, once per silence, a host that sent telemetry before and none for {@code host.silence}: its agent or
+     * the host itself is down, so no rule sees its files, and its worker most likely takes no command either; nothing else
+     * would show it before its datasets are past their RPO.
+     */
+    private void silence(final Session s, final String host) {
+        final HostDatasets known = s.datasets(host);
+        final long limit = settings.hostSilence().toMillis();
+        if (limit <= 0 || known.heardAt() == 0 || known.silenceEscalatedAt() > 0 || known.specs().isEmpty()
+                || s.nowMs - Math.max(known.heardAt(), watchingSince) < limit) {
+            return;
+        }
+        for (final DatasetSpec spec : known.specs().values()) {
+            s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "host-silence", null, null,
+                    "host " + host + " has sent no telemetry (file activity, metrics) for "
+                            + Durations.format(Duration.ofSeconds((s.nowMs - known.heardAt()) / 1000)) + ", since "
+                            + Instant.ofEpochMilli(known.heardAt()) + " (host.silence "
+                            + Durations.format(settings.hostSilence()) + "): no rule sees dataset " + spec.getId()
+                            + " meanwhile, and its worker may be down too; a person is needed (is host " + host
+                            + " up, and its collector running?)");
+        }
+        s.putDatasets(host, known.withHeard(known.heardAt(), s.nowMs));
+    }
+
+    /**
+     * Counts a start of the host's collector, and escalates, once per loop, a host that starts {@code host.restarts}
+     * times within {@code host.restarts.window}: one reboot is maintenance, a loop is a crash, a watchdog or a boot that
+     * fails after a patch, during which backups started there may never finish and files are watched only between
+     * starts. Each start after that is part of the same loop, not another escalation.
+     */
+    void started(final Session s, final HostEvent e) {
+        final String host = e.getHost();
+        final HostDatasets known = s.datasets(host);
+        final int limit = settings.hostRestarts();
+        if (limit <= 0 || known.specs().isEmpty()) {
+            return;
+        }
+        final long window = settings.hostRestartsWindow().toMillis();
+        final long at = e.getTime().toEpochMilli();
+        final List<Long> starts = new ArrayList<>(known.starts());
+        starts.add(at);
+        starts.sort(null);
+        final long latest = starts.get(starts.size() - 1);
+        starts.removeIf(t -> latest - t >= window);
+        while (starts.size() > limit) {
+            starts.remove(0);
+        }
+        if (known.restartLoopAt() == 0 && starts.size() >= limit) {
+            final List<String> times = starts.stream().map(t -> Instant.ofEpochMilli(t).toString()).toList();
+            for (final DatasetSpec spec : known.specs().values()) {
+                s.note(host, spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "restart-loop", null, e.getId(),
+                        "host " + host + " restarts in a loop: its collector started " + starts.size() + " times within "
+                                + Durations.format(Duration.ofMillis(latest - starts.get(0))) + " (at "
+                                + String.join(", ", times) + " by its clock; host.restarts " + limit + " within "
+                                + Durations.format(settings.hostRestartsWindow()) + "): a backup of dataset "
+                                + spec.getId() + " started there may never finish, and its files are watched only "
+                                + "between restarts; a person is needed (the host's boot and kernel logs, the "
+                                + "collector's log); said again only for a new loop, once it stayed up "
+                                + Durations.format(settings.hostRestartsWindow()));
+            }
+        }
+        final boolean looping = known.restartLoopAt() > 0 || starts.size() >= limit;
+        s.putDatasets(host, known.withStarts(starts, looping ? s.nowMs : 0));
+    }
+
+    /** Says a restart loop over once the host was heard from and has not started again for {@code host.restarts.window}. */
+    private void stayedUp(final Session s, final String host) {
+        final HostDatasets known = s.datasets(host);
+        final long window = settings.hostRestartsWindow().toMillis();
+        if (known.restartLoopAt() == 0 || s.nowMs - known.restartLoopAt() < window
+                || known.heardAt() <= known.restartLoopAt()) {
+            return;
+        }
+        for (final DatasetSpec spec : known.specs().values()) {
+            s.note(host, spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "restart-loop", null, null,
+                    "host " + host + " stayed up: no collector start for "
+                            + Durations.format(Duration.ofSeconds((s.nowMs - known.restartLoopAt()) / 1000))
+                            + " since the last of its restart loop (received " + Instant.ofEpochMilli(
+                            known.restartLoopAt()) + "), and it sends telemetry: the restart loop is over");
+        }
+        s.putDatasets(host, known.withStarts(List.of(), 0));
+    }
+
+}
