@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
             "The password comes from --password-file, $VIGIL_PASSWORD_FILE, $VIGIL_PASSWORD, or a prompt; the repository from --repo or "
                 + "$VIGIL_REPOSITORY.", ExitCodes.HELP},
         subcommands = {InitCommand.class, BackupCommand.class, SnapshotsCommand.class, LsCommand.class,
-            FindCommand.class, DiffCommand.class, RestoreCommand.class, CopyCommand.class, CheckCommand.class,
-            ForgetCommand.class, PruneCommand.class, RepairCommand.class, KeyCommand.class, UnlockCommand.class})
+            FindCommand.class, StatsCommand.class, DiffCommand.class, RestoreCommand.class, CopyCommand.class,
+            CheckCommand.class, ForgetCommand.class, PruneCommand.class, RepairCommand.class, KeyCommand.class,
+            UnlockCommand.class})
 public final class RepoCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
