@@ -1,5 +1,6 @@
 package dev.vigil.backup.cli;
 
+import dev.vigil.backup.archiver.Glob;
 import dev.vigil.backup.snapshot.FileNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import java.util.regex.Pattern;
  * too.
  *
  * <p>Not the JDK's glob {@code PathMatcher}: it matches {@code Path}s, and a name that is not UTF-8, or any non-ASCII
- * name under a C locale, cannot be made into one. Not {@code Excludes}, whose matcher is the archiver's own and refuses
- * patterns that match everything, which a search may well want.
+ * name under a C locale, cannot be made into one. The syntax is {@link Glob}'s, shared with {@code Excludes}, which
+ * refuses patterns that match everything, as a search need not.
  */
 final class FindPattern {
     private final List<Rule> rules;
@@ -57,7 +58,7 @@ final class FindPattern {
                 throw new IllegalArgumentException("pattern '" + given + "' names no file: give a name or a path");
             }
             final int flags = ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0;
-            rules.add(new Rule(Pattern.compile(regex(p, given), flags), onPath, directoryOnly));
+            rules.add(new Rule(Pattern.compile(Glob.regex(p, given, "pattern", true), flags), onPath, directoryOnly));
         }
         return new FindPattern(List.copyOf(rules));
     }
@@ -84,95 +85,5 @@ final class FindPattern {
             }
         }
         return false;
-    }
-
-    /** @return the regular expression of a glob without a leading or trailing slash */
-    private static String regex(final String glob, final String given) {
-        final StringBuilder re = new StringBuilder();
-        boolean inGroup = false;
-        for (int i = 0; i < glob.length(); i++) {
-            final char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> {
-                    if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                        final boolean wholeName = i == 0 || glob.charAt(i - 1) == '/';
-                        i++;
-                        if (wholeName && i + 1 < glob.length() && glob.charAt(i + 1) == '/') {
-                            re.append("(?:.*/)?"); // "**/": any number of directories, none included
-                            i++;
-                        } else {
-                            re.append(".*");
-                        }
-                    } else {
-                        re.append("[^/]*");
-                    }
-                }
-                case '?' -> re.append("[^/]");
-                case '[' -> i = charClass(glob, i, re, given);
-                case '{' -> {
-                    if (inGroup) {
-                        throw invalid(given, "nested '{'");
-                    }
-                    inGroup = true;
-                    re.append("(?:");
-                }
-                case '}' -> {
-                    re.append(inGroup ? ")" : "\\}");
-                    inGroup = false;
-                }
-                case ',' -> re.append(inGroup ? "|" : ",");
-                case '\\' -> {
-                    if (i + 3 < glob.length() && glob.charAt(i + 1) == 'x' && hex(glob.charAt(i + 2))
-                            && hex(glob.charAt(i + 3))) {
-                        // a byte as ls shows it: the four characters of that form, digits as display() writes them
-                        re.append(Pattern.quote("\\x" + glob.substring(i + 2, i + 4).toUpperCase()));
-                        i += 3;
-                    } else if (++i == glob.length()) {
-                        throw invalid(given, "'\\' at the end");
-                    } else {
-                        re.append(Pattern.quote(String.valueOf(glob.charAt(i))));
-                    }
-                }
-                default -> re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        if (inGroup) {
-            throw invalid(given, "missing '}'");
-        }
-        return re.toString();
-    }
-
-    private static boolean hex(final char c) {
-        return Character.digit(c, 16) >= 0 && c < 0x80;
-    }
-
-    /** Appends the class that starts at {@code open}; @return the index of its closing bracket */
-    private static int charClass(final String glob, final int open, final StringBuilder re, final String given) {
-        int i = open + 1;
-        final boolean negated = i < glob.length() && (glob.charAt(i) == '!' || glob.charAt(i) == '^');
-        if (negated) {
-            i++;
-        }
-        final StringBuilder cls = new StringBuilder(negated ? "[^/" : "[");
-        final int first = i;
-        for (; i < glob.length() && (glob.charAt(i) != ']' || i == first); i++) {
-            final char c = glob.charAt(i);
-            if (c == '/') {
-                throw invalid(given, "'/' inside '[...]'");
-            }
-            if (c == '\\' || c == '[' || c == '&' || c == '^' || (c == ']' && i == first)) {
-                cls.append('\\');
-            }
-            cls.append(c);
-        }
-        if (i == glob.length()) {
-            throw invalid(given, "missing ']'");
-        }
-        re.append(cls).append(']');
-        return i;
-    }
-
-    private static IllegalArgumentException invalid(final String given, final String why) {
-        return new IllegalArgumentException("pattern '" + given + "' is not a valid glob: " + why);
     }
 }
