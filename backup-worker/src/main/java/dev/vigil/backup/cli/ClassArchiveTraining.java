@@ -60,7 +60,7 @@ final class ClassArchiveTraining {
                     "--no-fsync", "--json", source);
             for (final String[] cmd : new String[][] {{"snapshots", "--json"}, {"snapshots"}, {"ls", "latest"},
                 {"diff", "latest", "latest"}, {"restore", "latest", "--target", work.resolve("restored").toString()},
-                {"check", "--read-data"}, {"key", "list"}}) {
+                {"check", "--read-data"}, {"key", "list"}, {"find", "notes.txt"}, {"stats"}}) {
                 final String[] args = Stream.concat(Stream.of(cmd), Stream.of("--repo", repo, "--password-file",
                         pw.toString())).toArray(String[]::new);
                 rc = rc != 0 ? rc : run(args);
