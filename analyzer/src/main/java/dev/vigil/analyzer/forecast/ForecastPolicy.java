@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * whose name matches one of the patterns ({@code *} matches any text), fitted by least squares
  * over their last {@code windowPoints} window means; published when the fit is good (r² at least
  * {@code minR2}, at least {@code minPoints} points), the series grows, and it reaches 1.0 within
- * the horizon; at most once per {@code intervalMillis} per series.
+ * the horizon; at most once per {@code intervalMillis} per series. A series freed on a rhythm (a nightly
+ * cleanup: {@link Cycles}) is forecast from the line through its cycles' peaks instead, while its current
+ * cycle is like the others ({@link #check}).
  *
  * @param patterns metric name patterns, e.g. {@code system.filesystem.utilization}
  * @param compiled the patterns as regular expressions (derived; the value given is replaced)
@@ -26,6 +28,10 @@ import java.util.regex.Pattern;
 public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
                              int minPoints, double minR2, long intervalMillis, double maxExtrapolation) {
     private static final double CAPACITY = 1.0;
+    /** Peaks needed for their line: two always fit exactly. */
+    static final int MIN_PEAKS = 3;
+    /** How many times steeper than the recent cycles' steepest rise a rise is a runaway. */
+    static final double RUNAWAY = 4.0;
 
     /**
      * @param patterns metric name patterns ({@code *} matches any text)
@@ -81,6 +87,12 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
     }
 
     /**
+     * The forecast of a series' time-to-full. A series whose space is freed on a rhythm ({@link Cycles}: at least two
+     * releases, the latest not overdue) is forecast from the line through its cycles' peaks while the current cycle
+     * is one like them: it stays under their envelope and does not rise {@value #RUNAWAY} times as steeply as any of
+     * them did toward a fill before the next release. Otherwise (no rhythm, or a cycle unlike the others: the cleanup
+     * failed, a runaway log) it is forecast from the line through its recent window means.
+     *
      * @param host the host
      * @param series the series text
      * @param trend its trend, the newest window mean included
@@ -88,20 +100,61 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
      * @return a forecast to publish, or null
      */
     public Forecast check(final String host, final String series, final Trend trend, final long time) {
-        if (trend.size() < minPoints || trend.lastPublished() != Long.MIN_VALUE
-                && time - trend.lastPublished() < intervalMillis) {
-            return null;
+        final Trend.Fit fit = trend.size() < minPoints ? null : trend.fit();
+        final boolean rising = fit != null && fit.slopePerSecond() > 0 && fit.r2() >= minR2;
+        final Cycles cycles = trend.cycles();
+        if (rising) {
+            cycles.rose(fit.slopePerSecond());
         }
-        final Trend.Fit fit = trend.fit();
-        if (fit == null || fit.slopePerSecond() <= 0 || fit.r2() < minR2) {
+        if (trend.lastPublished() != Long.MIN_VALUE && time - trend.lastPublished() < intervalMillis) {
             return null;
         }
         final double current = trend.last();
-        final double seconds = Math.max(0, (CAPACITY - current) / fit.slopePerSecond());
+        final Cycles.PeakLine peaks = cycles.rhythmic(time) ? cycles.peakLine(time) : null;
+        if (peaks != null && cycles.level() <= peaks.envelope() && !(rising && runaway(cycles, fit, current, time))) {
+            return peaksForecast(host, series, trend, peaks, time);
+        }
+        if (!rising) {
+            return null;
+        }
+        final double seconds = secondsToFull(current, fit.slopePerSecond());
         // a line through 15 minutes of someone else's burst says nothing about the next 8 hours
         if (seconds * 1000 >= horizonMillis || seconds * 1000 > maxExtrapolation * trend.spanMillis()) {
             return null;
         }
+        return publish(host, series, trend, time, current, fit, seconds);
+    }
+
+    /**
+     * A rise far steeper than the rhythm's that fills the series before its next release is expected: a runaway log
+     * in a sawtooth must not wait until it passes the usual peak.
+     */
+    private static boolean runaway(final Cycles cycles, final Trend.Fit fit, final double current, final long time) {
+        final double untilRelease = cycles.lastRelease() + cycles.longestPeriod() - time;
+        return fit.slopePerSecond() > RUNAWAY * cycles.steepestRise()
+                && secondsToFull(current, fit.slopePerSecond()) * 1000 < untilRelease;
+    }
+
+    /** The time-to-full of the cycles' peaks: when their line reaches the capacity, if it grows, fits and is soon. */
+    private Forecast peaksForecast(final String host, final String series, final Trend trend,
+                                   final Cycles.PeakLine peaks, final long time) {
+        final Trend.Fit fit = peaks.fit();
+        if (peaks.count() < MIN_PEAKS || fit.slopePerSecond() <= 0 || fit.r2() < minR2) {
+            return null;
+        }
+        final double seconds = secondsToFull(peaks.atNow(), fit.slopePerSecond());
+        if (seconds * 1000 >= horizonMillis || seconds * 1000 > maxExtrapolation * peaks.spanMillis()) {
+            return null;
+        }
+        return publish(host, series, trend, time, trend.last(), fit, seconds);
+    }
+
+    private static double secondsToFull(final double level, final double slopePerSecond) {
+        return Math.max(0, (CAPACITY - level) / slopePerSecond);
+    }
+
+    private Forecast publish(final String host, final String series, final Trend trend, final long time,
+                             final double current, final Trend.Fit fit, final double seconds) {
         trend.published(time);
         return Forecast.newBuilder()
                 .setId(Ids.nameBased("forecast", host, series, Long.toString(time)))

@@ -5,7 +5,8 @@ import dev.vigil.analyzer.store.BinaryWriter;
 
 /**
  * The recent level of one series, one point per closed statistics window (its mean), for a least
- * squares line: at most a fixed number of points, the oldest dropped first.
+ * squares line: at most a fixed number of points, the oldest dropped first; and the series' {@link Cycles}
+ * (its releases and peaks), which span far more time than those points.
  */
 public final class Trend {
     private final long[] times;
@@ -13,6 +14,7 @@ public final class Trend {
     private int head;
     private int size;
     private long lastPublished = Long.MIN_VALUE;
+    private Cycles cycles = new Cycles();
 
     /** @param capacity points kept, at least 2 */
     public Trend(final int capacity) {
@@ -31,6 +33,7 @@ public final class Trend {
         final int at = (head + size) % times.length;
         times[at] = time;
         values[at] = value;
+        cycles.add(time, value);
         if (size < times.length) {
             size++;
         } else {
@@ -53,6 +56,11 @@ public final class Trend {
         return values[(head + size - 1) % values.length];
     }
 
+    /** @return the series' releases and peaks, every point added included */
+    public Cycles cycles() {
+        return cycles;
+    }
+
     /** @return when a forecast was last published, or Long.MIN_VALUE */
     public long lastPublished() {
         return lastPublished;
@@ -68,12 +76,30 @@ public final class Trend {
      *
      * @param slopePerSecond growth per second
      * @param r2 coefficient of determination in [0, 1] (1 when the values do not vary)
+     * @param meanTime the points' mean time, epoch ms: the line goes through it and the mean value
+     * @param meanValue the points' mean value
      */
-    public record Fit(double slopePerSecond, double r2) {
+    public record Fit(double slopePerSecond, double r2, double meanTime, double meanValue) {
+        /**
+         * @param time epoch ms
+         * @return the line's value then
+         */
+        public double at(final long time) {
+            return meanValue + slopePerSecond * (time - meanTime) / 1000.0;
+        }
     }
 
     /** @return the line, or null with fewer than 2 points or all at one time */
     public Fit fit() {
+        return fit(times, values, head, size);
+    }
+
+    /**
+     * A least squares line through {@code size} points of a ring, from {@code head}.
+     *
+     * @return the line, or null with fewer than 2 points or all at one time
+     */
+    static Fit fit(final long[] times, final double[] values, final int head, final int size) {
         if (size < 2) {
             return null;
         }
@@ -102,7 +128,7 @@ public final class Trend {
             return null;
         }
         final double r2 = syy == 0 ? 1 : Math.min(1, sxy * sxy / (sxx * syy));
-        return new Fit(sxy / sxx, r2);
+        return new Fit(sxy / sxx, r2, t0 + mx * 1000, my);
     }
 
     /** @param out where to write */
@@ -112,18 +138,24 @@ public final class Trend {
             final int at = (head + i) % times.length;
             out.writeLong(times[at]).writeDouble(values[at]);
         }
+        cycles.write(out);
     }
 
     /**
      * @param in where to read
+     * @param withCycles whether cycles were written (not by the first format, whose trends start them afresh)
      * @return the trend written
      */
-    public static Trend read(final BinaryReader in) {
+    public static Trend read(final BinaryReader in, final boolean withCycles) {
         final Trend t = new Trend(in.readInt());
         final int n = in.readInt();
         t.lastPublished = in.readLong();
         for (int i = 0; i < n; i++) {
             t.add(in.readLong(), in.readDouble());
+        }
+        // the points above went through a fresh Cycles; the written one holds the series' past beyond them
+        if (withCycles) {
+            t.cycles = Cycles.read(in);
         }
         return t;
     }

@@ -10,10 +10,11 @@ import dev.vigil.analyzer.store.Codec;
  * The state of one series that changes once per closed window: the closed summaries the hopping
  * window is merged from, and the trend forecasts are fitted to. At most hopping size / tumbling
  * size summaries (15 by default, up to 8 bytes per value up to the sketch's k each) plus 16 bytes
- * per trend point.
+ * per trend point, and the trend's cycles (under 400 bytes).
  */
 final class SeriesHistory {
-    private static final int VERSION = 1;
+    /** 2: the trend holds its cycles; 1 is still read (its trends start their cycles afresh). */
+    private static final int VERSION = 2;
     HoppingWindows hopping = new HoppingWindows();
     Trend trend;
 
@@ -34,12 +35,12 @@ final class SeriesHistory {
         public SeriesHistory decode(final byte[] bytes) {
             final BinaryReader in = new BinaryReader(bytes);
             final int version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalArgumentException("series history: unknown version " + version);
             }
             final SeriesHistory h = new SeriesHistory();
             h.hopping = HoppingWindows.read(in);
-            h.trend = in.readBoolean() ? Trend.read(in) : null;
+            h.trend = in.readBoolean() ? Trend.read(in, version >= 2) : null;
             return h;
         }
     };

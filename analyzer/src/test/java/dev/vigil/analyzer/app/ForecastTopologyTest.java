@@ -1,0 +1,70 @@
+package dev.vigil.analyzer.app;
+
+import static dev.vigil.analyzer.app.TopologyFixture.HOST;
+import static dev.vigil.analyzer.app.TopologyFixture.T0;
+import static dev.vigil.analyzer.forecast.DiskSeries.DAY;
+import static dev.vigil.analyzer.forecast.DiskSeries.HOUR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.analyzer.forecast.DiskSeries;
+import dev.vigil.schemas.Forecast;
+import dev.vigil.schemas.MetricSample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Time-to-full forecasts of disks freed every night, through the whole topology, one point a minute over days. */
+class ForecastTopologyTest {
+    private static final String VAR = "system.filesystem.utilization{mountpoint=/var}";
+    private static final String SRV = "system.filesystem.utilization{mountpoint=/srv}";
+
+    private static MetricSample sample(final String mountpoint, final DiskSeries.Point p) {
+        return MetricSample.newBuilder().setId(UUID.randomUUID().toString()).setHost(HOST)
+                .setName("system.filesystem.utilization").setTime(T0.plusMillis(p.time())).setValue(p.value())
+                .setUnit("1").setAttributes(Map.of("mountpoint", mountpoint)).build();
+    }
+
+    private static long offset(final Forecast f) {
+        return f.getTime().toEpochMilli() - T0.toEpochMilli();
+    }
+
+    @Test
+    void shouldForecastADiskFreedEveryNightFromItsPeaksAcrossARestart() {
+        // /var: 0.40 after each nightly cleanup, 0.85 each evening, flat; /srv: peaks 0.70, 0.75, ... full on day 6 at
+        // 22:00 (the highest point of each noisy evening plateau: within 5 %)
+        final List<DiskSeries.Point> var = DiskSeries.sawtooth(0.40, 0.45, 0).noisy(0.002, false).points(4 * DAY, 1);
+        final List<DiskSeries.Point> srv = DiskSeries.sawtooth(0.35, 0.35, 0.05).noisy(0.002, false).points(4 * DAY, 2);
+        final List<Forecast> forecasts = new ArrayList<>();
+        // the fixture's clock stands at day 1: points days ahead of it must not be refused as from the future
+        TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.CLEAN_MAX_FUTURE_MS_CONFIG, 7 * DAY));
+        try {
+            for (int i = 0; i < var.size(); i++) {
+                if (var.get(i).time() == 2 * DAY + 12 * HOUR) {
+                    // the cycles learned so far must come back from the store
+                    forecasts.addAll(f.forecasts.readValuesToList());
+                    f = f.restart();
+                }
+                f.send(sample("/var", var.get(i)));
+                f.send(sample("/srv", srv.get(i)));
+            }
+            forecasts.addAll(f.forecasts.readValuesToList());
+            assertTrue(f.deadLetters.isEmpty(), "every point taken");
+        } finally {
+            f.close();
+        }
+        assertTrue(forecasts.stream().anyMatch(x -> x.getSeries().equals(VAR) && offset(x) < DAY),
+                "the first day is forecast as a line");
+        assertEquals(List.of(), forecasts.stream().filter(x -> x.getSeries().equals(VAR) && offset(x) >= 2 * DAY + 2 * HOUR)
+                .toList(), "known to be freed every night");
+        final List<Forecast> srvDay3 = forecasts.stream()
+                .filter(x -> x.getSeries().equals(SRV) && offset(x) >= 3 * DAY).toList();
+        assertTrue(srvDay3.size() >= 20, "hourly: " + srvDay3.size());
+        for (final Forecast x : srvDay3) {
+            final double expected = (6 * DAY + 22 * HOUR - offset(x)) / 1000.0;
+            assertEquals(expected, x.getTimeToFullSeconds(), 0.05 * expected, x.toString());
+        }
+    }
+}
