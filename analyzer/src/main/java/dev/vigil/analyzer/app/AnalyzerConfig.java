@@ -164,7 +164,8 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String FORECAST_HORIZON_MS_DOC = "A forecast is published when time-to-full is under "
             + "this, in ms.";
     public static final String FORECAST_WINDOW_POINTS_CONFIG = "forecast.window.points";
-    private static final String FORECAST_WINDOW_POINTS_DOC = "Window means the line is fitted to.";
+    private static final String FORECAST_WINDOW_POINTS_DOC = "Window means the line is fitted to. A change applies "
+            + "to every series at its next window, which keeps its newest points.";
     public static final String FORECAST_MIN_POINTS_CONFIG = "forecast.min.points";
     private static final String FORECAST_MIN_POINTS_DOC = "Window means needed before any forecast.";
     public static final String FORECAST_MIN_R2_CONFIG = "forecast.min.r2";

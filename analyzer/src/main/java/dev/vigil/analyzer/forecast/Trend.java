@@ -41,6 +41,29 @@ public final class Trend {
         }
     }
 
+    /** @return points kept at most */
+    public int capacity() {
+        return times.length;
+    }
+
+    /**
+     * @param capacity points kept, at least 2
+     * @return this trend keeping {@code capacity} points: its newest ones, its cycles and its last forecast's time
+     */
+    public Trend resized(final int capacity) {
+        final Trend t = new Trend(capacity);
+        final int kept = Math.min(size, capacity);
+        for (int i = 0; i < kept; i++) {
+            final int at = (head + size - kept + i) % times.length;
+            t.times[i] = times[at];
+            t.values[i] = values[at];
+        }
+        t.size = kept;
+        t.lastPublished = lastPublished;
+        t.cycles = cycles;
+        return t;
+    }
+
     /** @return points held */
     public int size() {
         return size;

@@ -265,8 +265,13 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         if (!settings.forecasts().applies(series, s.unit)) {
             return;
         }
+        final int points = settings.forecasts().windowPoints();
         if (history.trend == null) {
-            history.trend = new Trend(settings.forecasts().windowPoints());
+            history.trend = new Trend(points);
+        } else if (history.trend.capacity() != points) {
+            // forecast.window.points changed since the trend was stored: a live series is never forgotten, so it
+            // would keep the old number for good
+            history.trend = history.trend.resized(points);
         }
         history.trend.add(end, mean);
         final Forecast f = settings.forecasts().check(host, series, history.trend, end);

@@ -5,6 +5,7 @@ import static dev.vigil.analyzer.app.TopologyFixture.T0;
 import static dev.vigil.analyzer.forecast.DiskSeries.DAY;
 import static dev.vigil.analyzer.forecast.DiskSeries.HOUR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.analyzer.forecast.DiskSeries;
@@ -65,6 +66,32 @@ class ForecastTopologyTest {
         for (final Forecast x : srvDay3) {
             final double expected = (6 * DAY + 22 * HOUR - offset(x)) / 1000.0;
             assertEquals(expected, x.getTimeToFullSeconds(), 0.05 * expected, x.toString());
+        }
+    }
+
+    @Test
+    void shouldFitAsManyPointsAsForecastWindowPointsSaysAfterItChanged() {
+        // 0.012 a day from 0.50: full in 41 hours, more than 24 times the hour that 60 points span
+        final long minute = 60_000L;
+        TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 60));
+        try {
+            for (int i = 0; i < 3 * 60; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute,
+                        0.50 + 0.0002 * i, "1"));
+            }
+            assertTrue(f.forecasts.isEmpty());
+            // the operator fits 240 points (4 hours: up to 4 days ahead) and restarts the analyzer
+            f = f.restart(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 240));
+            for (int i = 3 * 60; i < 6 * 60; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute,
+                        0.50 + 0.0002 * i, "1"));
+            }
+            assertFalse(f.forecasts.isEmpty(), "the series' trend holds 240 points now");
+            final Forecast x = f.forecasts.readValue();
+            final double expected = (1 - x.getCurrent()) / (0.0002 / 60);
+            assertEquals(expected, x.getTimeToFullSeconds(), 0.01 * expected);
+        } finally {
+            f.close();
         }
     }
 }

@@ -134,7 +134,15 @@ final class TopologyFixture implements AutoCloseable {
      * @return the new fixture, same settings
      */
     TopologyFixture restart() {
-        final TopologyFixture next = new TopologyFixture(overrides);
+        return restart(overrides);
+    }
+
+    /**
+     * @param settings the settings of the new fixture (on top of the test defaults)
+     * @return the new fixture, on this one's committed state
+     */
+    TopologyFixture restart(final Map<String, ?> settings) {
+        final TopologyFixture next = new TopologyFixture(settings);
         for (final Map.Entry<String, StateStore> e : driver.getAllStateStores().entrySet()) {
             final KeyValueStore<Bytes, byte[]> to = innermost(next.driver.getAllStateStores().get(e.getKey()));
             try (KeyValueIterator<Bytes, byte[]> all = innermost(e.getValue()).all()) {
