@@ -6,9 +6,12 @@ import dev.vigil.backup.fs.NativeFs;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.schemas.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,11 +102,28 @@ final class FileSaver {
      */
     CompletableFuture<FileContent> save(final Path path, final FileStat before, final ParentChunks parent)
             throws IOException {
+        return save(path, path, before, parent);
+    }
+
+    /**
+     * {@link #save(Path, FileStat, ParentChunks)} through another path than the one shown: the entry of an {@link
+     * dev.vigil.backup.fs.OpenDirectory}, which must stay open until this returns, so that the file opened and
+     * stat'ed after its read is the one in the directory the walk listed, whatever its path leads to since.
+     *
+     * @param path the file, as named in messages
+     * @param at the path it is opened and stat'ed by
+     * @param before its stat when the walk saw it
+     * @param parent the chunks of its version in the parent snapshot, or null
+     * @return as {@link #save(Path, FileStat, ParentChunks)}
+     * @throws IOException when it cannot be read (the exception names {@code path})
+     */
+    CompletableFuture<FileContent> save(final Path path, final Path at, final FileStat before,
+                                        final ParentChunks parent) throws IOException {
         FileStat expected = before;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             final long[] read = {0};
-            try (FileChannel ch = NativeFs.openRegularFile(path, dataset)) {
+            try (FileChannel ch = NativeFs.openRegularFile(at, path, dataset)) {
                 final Reader in = buf -> {
                     try {
                         final int r = ch.read(buf);
@@ -121,7 +141,7 @@ final class FileSaver {
                     stream(in, parent == null ? null : new Guide(parent, expected.size()), chunks);
                 }
             }
-            final FileStat after = FileStat.of(path);
+            final FileStat after = statAfter(path, at);
             final boolean torn = expected.changedSince(after);
             if (!torn || attempt == ATTEMPTS) {
                 // A torn file keeps the stat from before its last read: the file as it is now differs from it, so
@@ -136,6 +156,17 @@ final class FileSaver {
             expected = after;
         }
         throw new IllegalStateException("unreachable: the last attempt returns");
+    }
+
+    /** @return the file's stat after its read, an exception naming {@code path}, not the path it is reached by */
+    private static FileStat statAfter(final Path path, final Path at) throws IOException {
+        try {
+            return FileStat.of(at);
+        } catch (NoSuchFileException e) {
+            throw path.equals(at) ? e : new NoSuchFileException(path.toString());
+        } catch (IOException e) {
+            throw path.equals(at) ? e : new FileSystemException(path.toString(), null, IoErrors.reason(e));
+        }
     }
 
     /** @return whether a file of this size is streamed (its chunks stored on the pool) rather than read whole */

@@ -2,6 +2,7 @@ package dev.vigil.backup.archiver;
 
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -39,6 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * hands the rest to the {@link FileSaver}, and stores each directory's tree once its entries are
  * known. With a usable change journal it lists only directories the journal touches and reuses
  * the parent's subtrees for the rest.
+ *
+ * <p>Each directory is entered through its parent's open descriptor ({@link OpenDirectory}) and its entries are
+ * stat'ed, read and opened through its own: a directory replaced by a link (to {@code /etc}, by a user who owns its
+ * parent, racing a backup run as root) between the parent's listing and its own is not entered, and nothing of what
+ * the link leads to is recorded.
  */
 final class TreeWalk {
     /** At most this many large files are started before the walk (they keep every core busy already). */
@@ -119,6 +125,16 @@ final class TreeWalk {
     }
 
     CompletableFuture<BlobId> root(final Path root, final BlobId parentTree) {
+        final OpenDirectory top;
+        try {
+            top = OpenDirectory.open(root);
+        } catch (IOException e) {
+            throw new BackupException("directory " + root + ": cannot list: " + IoErrors.reason(e), e);
+        }
+        if (!OpenDirectory.byDescriptor()) {
+            notes.add("directories walked by path (no Linux procfs here): a directory replaced by a link during the "
+                    + "backup may be entered; files are still not read through it");
+        }
         if (plan != null && parentTree != null) {
             // A directory renamed-from in the journal may reappear under a new name: match it by inode, so its
             // files are compared with their old versions instead of read again.
@@ -128,10 +144,10 @@ final class TreeWalk {
                     movedDirs.put(n.device() + ":" + n.inode(), n);
                 }
             }
-            startLargeFiles(root, parentTree);
+            startLargeFiles(root, top, parentTree);
         }
         // A file started early but not met by the walk (gone, or changed again) must still finish before the packs are flushed.
-        return dir(root, "", parentTree, plan != null, false).thenApply(this::saveTree)
+        return dir(() -> top, root, "", parentTree, plan != null, false).thenApply(this::saveTree)
                 .thenCompose(tree -> CompletableFuture.allOf(early.values().stream()
                         .map(e -> e.content().exceptionally(err -> null)).toArray(CompletableFuture<?>[]::new))
                         .thenApply(v -> tree));
@@ -142,7 +158,7 @@ final class TreeWalk {
      * the walk meets files in name order, and a large file met last would leave one core working alone
      * at the end. New files are left to the walk, which may find them under a renamed directory.
      */
-    private void startLargeFiles(final Path root, final BlobId parentTree) {
+    private void startLargeFiles(final Path root, final OpenDirectory top, final BlobId parentTree) {
         final List<Map.Entry<String, FileStat>> large = new ArrayList<>();
         for (final String rel : plan.changed()) {
             try {
@@ -168,9 +184,18 @@ final class TreeWalk {
                 continue;
             }
             final ParentChunks parent = ParentChunks.of(before.content(), repo.index());
+            // read through its directories' descriptors, as the walk reads: no link on its path is followed
+            final int slash = rel.lastIndexOf('/');
+            final OpenDirectory in;
+            try {
+                in = slash < 0 ? top.retain() : top.descend(rel.substring(0, slash));
+            } catch (IOException ex) {
+                continue; // the walk finds out and reports it
+            }
+            final Path at = in.entry(rel.substring(slash + 1));
             early.put(rel, new EarlyStart(st, CompletableFuture.supplyAsync(() -> {
-                try {
-                    return saver.save(root.resolve(rel), st, parent);
+                try (in) {
+                    return saver.save(FileNames.resolve(root, rel), at, st, parent);
                 } catch (IOException ex) {
                     throw new CompletionException(ex);
                 }
@@ -182,12 +207,12 @@ final class TreeWalk {
      * @return a path's extended attributes; none, with a warning, when they cannot be read (once for the whole
      *     backup when the C library cannot be loaded)
      */
-    private List<Xattr> xattrs(final Path p) {
+    private List<Xattr> xattrs(final Path p, final Path at) {
         if (xattrsUnavailable) {
             return List.of();
         }
         try {
-            return NativeFs.xattrs(p);
+            return NativeFs.xattrs(at, p);
         } catch (IOException e) {
             if (e.getCause() instanceof LinkageError) {
                 xattrsUnavailable = true;
@@ -239,8 +264,36 @@ final class TreeWalk {
         return null;
     }
 
-    /** @return a directory's entries; null when it was removed since the walk's stat */
-    private CompletableFuture<List<Node>> dir(final Path path, final String rel, final BlobId parentTree,
+    /** Opens a directory to walk: the root, or an entry of an open directory. */
+    @FunctionalInterface
+    private interface Opener {
+        OpenDirectory open() throws IOException;
+    }
+
+    /**
+     * @param opener opens the directory (it is closed here, once its listing, stats and the tasks it starts no longer
+     *     need it)
+     * @param path the directory's path as shown
+     * @return a directory's entries; null when it was removed since the walk's stat
+     */
+    private CompletableFuture<List<Node>> dir(final Opener opener, final Path path, final String rel,
+                                              final BlobId parentTree, final boolean journal, final boolean moved) {
+        OpenDirectory opened = null;
+        List<String> listed = null;
+        IOException unlisted = null;
+        try {
+            opened = opener.open();
+            listed = Archiver.list(opened.path());
+        } catch (IOException e) {
+            unlisted = e;
+        }
+        try (OpenDirectory d = opened) {
+            return dir(d, listed, unlisted, path, rel, parentTree, journal, moved);
+        }
+    }
+
+    private CompletableFuture<List<Node>> dir(final OpenDirectory d, final List<String> names, final IOException unlisted,
+                                              final Path path, final String rel, final BlobId parentTree,
                                               final boolean journal, final boolean moved) {
         final Map<String, Node> old = new HashMap<>();
         if (parentTree != null) {
@@ -250,10 +303,8 @@ final class TreeWalk {
                 old.put(n.name(), n);
             }
         }
-        final List<String> names;
-        try {
-            names = Archiver.list(path);
-        } catch (IOException e) {
+        if (unlisted != null) {
+            final IOException e = unlisted;
             if (rel.isEmpty()) {
                 throw new BackupException("directory " + path + ": cannot list: " + IoErrors.reason(e), e);
             }
@@ -265,7 +316,8 @@ final class TreeWalk {
             // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
             final List<Node> kept = old.values().stream().filter(n -> !excludes.excludes(rel + "/" + n.name(), n.name(),
                     n.type() == NodeType.DIR)).sorted(Comparator.comparing(Node::name)).toList();
-            warnings.add(path + ": cannot list: " + IoErrors.reason(e) + (parentTree != null
+            warnings.add((e instanceof OpenDirectory.ReplacedException ? e.getMessage()
+                    : path + ": cannot list: " + IoErrors.reason(e)) + (parentTree != null
                     ? "; kept the parent's version (" + kept.size() + " entries)" : "; recorded empty"));
             return CompletableFuture.completedFuture(kept);
         }
@@ -282,9 +334,10 @@ final class TreeWalk {
                 continue;
             }
             final Path p = FileNames.resolve(path, name);
+            final Path at = d.entry(name);
             final FileStat st;
             try {
-                st = FileStat.of(p);
+                st = FileStat.of(at);
             } catch (NoSuchFileException e) {
                 if (name.indexOf('\uFFFD') >= 0 && !FileNames.rawAccess()) {
                     // The JVM decodes file names as UTF-8; without raw access a name that is not cannot be opened.
@@ -309,14 +362,14 @@ final class TreeWalk {
                 }
                 continue;
             }
-            if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || excludes.marked(p)
+            if (st.type() == NodeType.DIR && (excludes.excludes(r, name, true) || excludes.marked(at)
                     || repository != null && st.device() == repository.device() && st.inode() == repository.inode())) {
                 // excluded ('build/' matches directories only, a marker file its directory), or a repository kept
                 // inside what it backs up, which would store itself, growing with every backup
                 removed(before);
                 continue;
             }
-            children.add(entry(p, r, name, st, before, journal, moved));
+            children.add(entry(d, p, r, name, st, before, journal, moved));
         }
         for (final Node gone : old.values()) {
             if (moved) {
@@ -333,11 +386,13 @@ final class TreeWalk {
                 .thenApply(v -> children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
-    private CompletableFuture<Node> entry(final Path p, final String r, final String name, final FileStat st,
-                                          final Node before, final boolean journal, final boolean moved) {
+    private CompletableFuture<Node> entry(final OpenDirectory d, final Path p, final String r, final String name,
+                                          final FileStat st, final Node before, final boolean journal,
+                                          final boolean moved) {
+        final Path at = d.entry(name);
         final Node stat = nodeOf(name, st);
         // a file whose size, times and inode are unchanged has its attributes unchanged too (setting one sets ctime)
-        final Node node = stat.withXattrs(stat.sameFileAs(before) ? before.xattrs() : xattrs(p));
+        final Node node = stat.withXattrs(stat.sameFileAs(before) ? before.xattrs() : xattrs(p, at));
         switch (st.type()) {
             case DIR -> {
                 final boolean oldDir = before != null && before.type() == NodeType.DIR;
@@ -356,8 +411,15 @@ final class TreeWalk {
                 }
                 final boolean movedHere = from;
                 final BlobId parentTree = previous;
-                // Directories are walked on the pool too: listing, stat and loading the parent's tree overlap.
-                return CompletableFuture.supplyAsync(() -> dir(p, r, parentTree, sub, movedHere), pool)
+                // Directories are walked on the pool too: listing, stat and loading the parent's tree overlap. It is
+                // opened there, through this one's descriptor, and only if it is still the directory stat'ed here.
+                final OpenDirectory in = d.retain();
+                final Opener opener = () -> {
+                    try (in) {
+                        return in.openChild(name, st.device(), st.inode());
+                    }
+                };
+                return CompletableFuture.supplyAsync(() -> dir(opener, p, r, parentTree, sub, movedHere), pool)
                         .thenCompose(f -> f).thenApply(nodes -> {
                             if (nodes == null) {
                                 if (oldDir) {
@@ -369,19 +431,19 @@ final class TreeWalk {
                         });
             }
             case FILE -> {
-                return file(p, r, node, before, st, moved);
+                return file(d, p, r, node, before, st, moved);
             }
             case SYMLINK -> {
                 if (before != null && before.type() == NodeType.DIR) {
                     removed(before);
                 }
                 try {
-                    final String target = FileNames.textOf(Files.readSymbolicLink(p));
+                    final String target = FileNames.textOf(Files.readSymbolicLink(at));
                     return CompletableFuture.completedFuture(new Node(name, st.type(), st.mode(), st.uid(), st.gid(),
                             st.mtimeNanos(), st.ctimeNanos(), st.inode(), st.device(), st.links(), 0, target, null,
                             List.of(), node.xattrs()));
                 } catch (IOException e) {
-                    warnings.add(p + ": cannot read link: " + e.getMessage());
+                    warnings.add(p + ": cannot read link: " + IoErrors.reason(e));
                     return CompletableFuture.completedFuture(null);
                 }
             }
@@ -394,8 +456,8 @@ final class TreeWalk {
         }
     }
 
-    private CompletableFuture<Node> file(final Path p, final String rel, final Node node, final Node before,
-                                         final FileStat st, final boolean moved) {
+    private CompletableFuture<Node> file(final OpenDirectory d, final Path p, final String rel, final Node node,
+                                         final Node before, final FileStat st, final boolean moved) {
         if (node.sameFileAs(before) && before.content().stream().allMatch(id -> repo.index().has(BlobType.DATA, id))) {
             if (moved) {
                 // Same file under a renamed directory: new at this path, but not read again.
@@ -413,15 +475,21 @@ final class TreeWalk {
             removed(before);
         }
         final EarlyStart started = early.get(rel);
-        final CompletableFuture<FileSaver.FileContent> saved = started != null && !started.stat().changedSince(st)
-                ? started.content()
-                : CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return saver.save(p, st, existed ? ParentChunks.of(before.content(), repo.index()) : null);
-                    } catch (IOException e) {
-                        throw new CompletionException(e);
-                    }
-                }, pool).thenCompose(f -> f);
+        final CompletableFuture<FileSaver.FileContent> saved;
+        if (started != null && !started.stat().changedSince(st)) {
+            saved = started.content();
+        } else {
+            // its directory stays open until the file is opened and stat'ed after its read
+            final OpenDirectory in = d.retain();
+            final Path at = in.entry(node.name());
+            saved = CompletableFuture.supplyAsync(() -> {
+                try (in) {
+                    return saver.save(p, at, st, existed ? ParentChunks.of(before.content(), repo.index()) : null);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, pool).thenCompose(f -> f);
+        }
         return saved.handle((content, err) -> {
             if (err == null) {
                 if (content.torn()) {

@@ -49,6 +49,10 @@ public final class NativeFs {
     private static final int OPEN_NOFOLLOW_NONBLOCK = !Platform.isLinux() ? 0
             : Platform.isARM() ? 04000 | 0100000 | 02000000
             : Platform.isIntel() ? 04000 | 0400000 | 02000000 : 0;
+    /** Linux on x86 or ARM: the open(2) flags of this class and {@link OpenDirectory} are known. */
+    static final boolean LINUX = Platform.isLinux() && (Platform.isARM() || Platform.isIntel());
+    /** ARM, whose O_DIRECTORY and O_NOFOLLOW differ from x86's. */
+    static final boolean ARM = Platform.isARM();
     /** The open descriptors of this process as links to what they opened (procfs); absent in some sandboxes. */
     private static final Path PROC_FD = Path.of("/proc/self/fd");
     /** tv_nsec value that leaves a time as it is. */
@@ -149,19 +153,33 @@ public final class NativeFs {
      *     regular file, or is not within (a {@link FileSystemException} naming it)
      */
     public static FileChannel openRegularFile(final Path path, final Path within) throws IOException {
+        return openRegularFile(path, path, within);
+    }
+
+    /**
+     * {@link #openRegularFile(Path, Path)} through another path than the one shown, e.g. an entry of an {@link
+     * OpenDirectory}.
+     *
+     * @param at the path opened
+     * @param path the path named in exceptions
+     * @param within a real path (no link in it) the file must be in, or null
+     * @return a channel reading it
+     * @throws IOException as {@link #openRegularFile(Path, Path)}
+     */
+    public static FileChannel openRegularFile(final Path at, final Path path, final Path within) throws IOException {
         final LibC c;
         try {
             c = OPEN_NOFOLLOW_NONBLOCK == 0 || !Files.isDirectory(PROC_FD) ? null : libc();
         } catch (IOException e) {
-            return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return FileChannel.open(at, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
         if (c == null) {
             // without the C library or procfs, the JDK's open: no link is followed, but a FIFO is waited on
-            return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            return FileChannel.open(at, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }
         final int fd;
         try {
-            fd = c.open(cString(path), OPEN_NOFOLLOW_NONBLOCK);
+            fd = c.open(cString(at), OPEN_NOFOLLOW_NONBLOCK);
         } catch (LastErrorException e) {
             throw switch (e.getErrorCode()) {
                 case ENOENT -> new NoSuchFileException(path.toString());
@@ -190,14 +208,73 @@ public final class NativeFs {
         }
     }
 
+    /** An errno of open(2), for callers that turn it into their own exception. */
+    static final class ErrnoException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        ErrnoException(final Path path, final LastErrorException e) {
+            super(path + ": " + e.getMessage(), e);
+            this.errno = e.getErrorCode();
+        }
+
+        int errno() {
+            return errno;
+        }
+    }
+
+    /** @return whether the C library loads */
+    static boolean available() {
+        try {
+            libc();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param path a path
+     * @param flags open(2)'s flags
+     * @return the descriptor
+     * @throws IOException an {@link ErrnoException} when open(2) fails
+     */
+    static int open(final Path path, final int flags) throws IOException {
+        final LibC c = libc();
+        try {
+            return c.open(cString(path), flags);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(path, e);
+        }
+    }
+
+    /** @param fd a descriptor this process opened, closed now (errors ignored: Linux frees it whatever close says) */
+    static void close(final int fd) {
+        try {
+            libc().close(fd);
+        } catch (IOException | LastErrorException e) {
+            // nothing left to do
+        }
+    }
+
     /**
      * @param path a path; a symlink's own attributes are read, not its target's
      * @return its extended attributes in the order the file system lists them; none where it has none
      * @throws IOException when they cannot be read (or the C library cannot be loaded)
      */
     public static List<Xattr> xattrs(final Path path) throws IOException {
+        return xattrs(path, path);
+    }
+
+    /**
+     * @param at a path, e.g. an entry of an {@link OpenDirectory}; a symlink's own attributes are read
+     * @param path the path named in exceptions
+     * @return its extended attributes in the order the file system lists them; none where it has none
+     * @throws IOException when they cannot be read (or the C library cannot be loaded)
+     */
+    public static List<Xattr> xattrs(final Path at, final Path path) throws IOException {
         final LibC c = libc();
-        final byte[] p = cString(path);
+        final byte[] p = cString(at);
         final byte[] list;
         try {
             list = sized(() -> c.llistxattr(p, null, 0), b -> c.llistxattr(p, b, b.length));
