@@ -168,9 +168,12 @@ public final class ChangeJournal {
         return path.indexOf('\uFFFD') >= 0;
     }
 
-    /** @return the path without "./" and trailing slashes, or null when it leaves the dataset */
+    /**
+     * @return the path without "./" and trailing slashes, or null when it leaves the dataset; a backslash is a byte of
+     *     a name, as on any POSIX file system (the collector sends '/'-separated paths), not a separator
+     */
     static String normalize(final String path) {
-        String p = path.replace('\\', '/');
+        String p = path;
         while (p.startsWith("./")) {
             p = p.substring(2);
         }

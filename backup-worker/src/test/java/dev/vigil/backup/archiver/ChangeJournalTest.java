@@ -119,6 +119,29 @@ class ChangeJournalTest {
     }
 
     @Test
+    void shouldBackUpAJournaledFileWhoseNameHoldsABackslash() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Path file = Files.writeString(src.resolve("a\\b.txt"), "before");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Archiver archiver = new Archiver(repo, Clock.systemUTC());
+            final Snapshot parent = archiver.backup(src, ArchiveOptions.of("ds", Level.FULL), null).snapshot();
+            Files.writeString(file, "after, longer");
+            final Path journal = tmp.resolve("journal.jsonl");
+            final Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            // what the collector sends on Linux: the name as it is, '/' alone separating directories
+            Files.write(journal, List.of(RecordJson.write(interval(1, Instant.parse(parent.coveredFrom())
+                    .minusSeconds(1), end, "e", true, List.of("a\\b.txt"), List.of()))));
+            final Snapshot j = archiver.backup(src, ArchiveOptions.of("ds", Level.INCREMENTAL)
+                    .withJournal(ChangeJournal.read(journal), end), null).snapshot();
+            assertTrue(j.journal().used(), j.journal().reason());
+            assertEquals(1, j.figures().filesChanged(), j.figures().toString());
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(j, out, RestoreOptions.defaults(), null);
+            assertEquals("after, longer", Files.readString(out.resolve("a\\b.txt")));
+        }
+    }
+
+    @Test
     void shouldStoreLargeJournaledFilesStartedBeforeTheWalkOnceEach() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 7);
