@@ -337,7 +337,7 @@ final class TreeWalk {
             final Path at = d.entry(name);
             final FileStat st;
             try {
-                st = FileStat.of(at);
+                st = FileStat.of(d, name);
             } catch (NoSuchFileException e) {
                 if (name.indexOf('\uFFFD') >= 0 && !FileNames.rawAccess()) {
                     // The JVM decodes file names as UTF-8; without raw access a name that is not cannot be opened.

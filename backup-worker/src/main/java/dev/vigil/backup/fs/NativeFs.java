@@ -218,8 +218,81 @@ public final class NativeFs {
             this.errno = e.getErrorCode();
         }
 
+        ErrnoException(final LastErrorException e) {
+            super(e.getMessage(), e);
+            this.errno = e.getErrorCode();
+        }
+
         int errno() {
             return errno;
+        }
+    }
+
+    /**
+     * The calls made once per directory entry of a walk, direct-mapped (JNA's fast path: a native method, no proxy nor
+     * reflection per call). Loaded on first use; null where the C library lacks them (statx: glibc 2.28).
+     */
+    private static final class Direct {
+        static final boolean LOADED = load();
+
+        static native int openat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+        /** @param buf a struct statx, 256 bytes */
+        static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] buf) throws LastErrorException;
+
+        private static boolean load() {
+            try {
+                Native.register(Direct.class, "c");
+                return true;
+            } catch (LinkageError e) {
+                return false;
+            }
+        }
+    }
+
+    /** Size of struct statx, the same on every architecture. */
+    public static final int STATX_SIZE = 256;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    /** STATX_BASIC_STATS. */
+    private static final int STATX_BASIC = 0x7ff;
+
+    /** @return whether {@link #openat} and {@link #statx} are there */
+    static boolean atCalls() {
+        try {
+            return LINUX && Direct.LOADED;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param dirfd an open directory
+     * @param name an entry's name, NUL-terminated
+     * @param flags open(2)'s flags
+     * @return the descriptor
+     * @throws ErrnoException when openat(2) fails
+     */
+    static int openat(final int dirfd, final byte[] name, final int flags) throws ErrnoException {
+        try {
+            return Direct.openat(dirfd, name, flags);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e);
+        }
+    }
+
+    /**
+     * statx(2) of an entry (a link itself, not followed), or of the descriptor itself when the name is empty.
+     *
+     * @param dirfd an open directory (or any descriptor, with an empty name)
+     * @param name an entry's name, NUL-terminated, or just a NUL
+     * @param buf where struct statx goes, {@link #STATX_SIZE} bytes
+     * @throws ErrnoException when statx(2) fails (ENOSYS on a kernel before 4.11)
+     */
+    static void statx(final int dirfd, final byte[] name, final byte[] buf) throws ErrnoException {
+        try {
+            Direct.statx(dirfd, name, name.length == 1 ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW, STATX_BASIC, buf);
+        } catch (LastErrorException e) {
+            throw new ErrnoException(e);
         }
     }
 
