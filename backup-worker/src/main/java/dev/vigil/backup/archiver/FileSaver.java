@@ -3,6 +3,7 @@ package dev.vigil.backup.archiver;
 import dev.vigil.backup.chunker.Chunker;
 import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
@@ -102,28 +103,30 @@ final class FileSaver {
      */
     CompletableFuture<FileContent> save(final Path path, final FileStat before, final ParentChunks parent)
             throws IOException {
-        return save(path, path, before, parent);
+        return save(path, null, null, before, parent);
     }
 
     /**
-     * {@link #save(Path, FileStat, ParentChunks)} through another path than the one shown: the entry of an {@link
-     * dev.vigil.backup.fs.OpenDirectory}, which must stay open until this returns, so that the file opened and
-     * stat'ed after its read is the one in the directory the walk listed, whatever its path leads to since.
+     * {@link #save(Path, FileStat, ParentChunks)} of an entry of an {@link OpenDirectory}, which must stay open until
+     * this returns: the file opened and stat'ed after its read is the one in the directory the walk listed, whatever
+     * its path leads to since.
      *
      * @param path the file, as named in messages
-     * @param at the path it is opened and stat'ed by
+     * @param dir its directory, or null to open and stat {@code path}
+     * @param name its name in {@code dir}
      * @param before its stat when the walk saw it
      * @param parent the chunks of its version in the parent snapshot, or null
      * @return as {@link #save(Path, FileStat, ParentChunks)}
      * @throws IOException when it cannot be read (the exception names {@code path})
      */
-    CompletableFuture<FileContent> save(final Path path, final Path at, final FileStat before,
-                                        final ParentChunks parent) throws IOException {
+    CompletableFuture<FileContent> save(final Path path, final OpenDirectory dir, final String name,
+                                        final FileStat before, final ParentChunks parent) throws IOException {
         FileStat expected = before;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             final List<CompletableFuture<BlobId>> chunks = new ArrayList<>();
             final long[] read = {0};
-            try (FileChannel ch = NativeFs.openRegularFile(at, path, dataset)) {
+            try (FileChannel ch = dir == null ? NativeFs.openRegularFile(path, dataset)
+                    : dir.openRegularFile(name, dataset)) {
                 final Reader in = buf -> {
                     try {
                         final int r = ch.read(buf);
@@ -141,7 +144,7 @@ final class FileSaver {
                     stream(in, parent == null ? null : new Guide(parent, expected.size()), chunks);
                 }
             }
-            final FileStat after = statAfter(path, at);
+            final FileStat after = dir == null ? FileStat.of(path) : statAfter(path, dir, name);
             final boolean torn = expected.changedSince(after);
             if (!torn || attempt == ATTEMPTS) {
                 // A torn file keeps the stat from before its last read: the file as it is now differs from it, so
@@ -159,13 +162,14 @@ final class FileSaver {
     }
 
     /** @return the file's stat after its read, an exception naming {@code path}, not the path it is reached by */
-    private static FileStat statAfter(final Path path, final Path at) throws IOException {
+    private static FileStat statAfter(final Path path, final OpenDirectory dir, final String name)
+            throws IOException {
         try {
-            return FileStat.of(at);
+            return FileStat.of(dir, name);
         } catch (NoSuchFileException e) {
-            throw path.equals(at) ? e : new NoSuchFileException(path.toString());
+            throw new NoSuchFileException(path.toString());
         } catch (IOException e) {
-            throw path.equals(at) ? e : new FileSystemException(path.toString(), null, IoErrors.reason(e));
+            throw new FileSystemException(path.toString(), null, IoErrors.reason(e));
         }
     }
 

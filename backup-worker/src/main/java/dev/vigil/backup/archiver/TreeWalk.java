@@ -192,10 +192,10 @@ final class TreeWalk {
             } catch (IOException ex) {
                 continue; // the walk finds out and reports it
             }
-            final Path at = in.entry(rel.substring(slash + 1));
+            final String name = rel.substring(slash + 1);
             early.put(rel, new EarlyStart(st, CompletableFuture.supplyAsync(() -> {
                 try (in) {
-                    return saver.save(FileNames.resolve(root, rel), at, st, parent);
+                    return saver.save(FileNames.resolve(root, rel), in, name, st, parent);
                 } catch (IOException ex) {
                     throw new CompletionException(ex);
                 }
@@ -481,10 +481,10 @@ final class TreeWalk {
         } else {
             // its directory stays open until the file is opened and stat'ed after its read
             final OpenDirectory in = d.retain();
-            final Path at = in.entry(node.name());
             saved = CompletableFuture.supplyAsync(() -> {
                 try (in) {
-                    return saver.save(p, at, st, existed ? ParentChunks.of(before.content(), repo.index()) : null);
+                    return saver.save(p, in, node.name(), st, existed ? ParentChunks.of(before.content(), repo.index())
+                            : null);
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }

@@ -153,20 +153,23 @@ public final class NativeFs {
      *     regular file, or is not within (a {@link FileSystemException} naming it)
      */
     public static FileChannel openRegularFile(final Path path, final Path within) throws IOException {
-        return openRegularFile(path, path, within);
+        return openRegularFile(-1, null, path, path, within);
     }
 
     /**
-     * {@link #openRegularFile(Path, Path)} through another path than the one shown, e.g. an entry of an {@link
-     * OpenDirectory}.
+     * {@link #openRegularFile(Path, Path)} of an entry of an {@link OpenDirectory}: with openat(2) on its descriptor
+     * where {@link #atCalls()}, else through {@code at}.
      *
-     * @param at the path opened
+     * @param dirfd the directory's descriptor, or -1 to open {@code at}
+     * @param name the entry's name, NUL-terminated
+     * @param at a path that reaches the entry through the directory's descriptor
      * @param path the path named in exceptions
      * @param within a real path (no link in it) the file must be in, or null
      * @return a channel reading it
      * @throws IOException as {@link #openRegularFile(Path, Path)}
      */
-    public static FileChannel openRegularFile(final Path at, final Path path, final Path within) throws IOException {
+    static FileChannel openRegularFile(final int dirfd, final byte[] name, final Path at, final Path path,
+                                       final Path within) throws IOException {
         final LibC c;
         try {
             c = OPEN_NOFOLLOW_NONBLOCK == 0 || !Files.isDirectory(PROC_FD) ? null : libc();
@@ -179,7 +182,8 @@ public final class NativeFs {
         }
         final int fd;
         try {
-            fd = c.open(cString(at), OPEN_NOFOLLOW_NONBLOCK);
+            fd = dirfd >= 0 ? Direct.openat(dirfd, name, OPEN_NOFOLLOW_NONBLOCK)
+                    : c.open(cString(at), OPEN_NOFOLLOW_NONBLOCK);
         } catch (LastErrorException e) {
             throw switch (e.getErrorCode()) {
                 case ENOENT -> new NoSuchFileException(path.toString());

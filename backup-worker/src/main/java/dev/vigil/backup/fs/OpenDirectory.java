@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A directory held open by a descriptor ({@code O_DIRECTORY | O_NOFOLLOW}), each one opened from its parent's
  * descriptor rather than by path, as {@code find} and {@code rsync} walk: a directory replaced by a symbolic link (to
  * {@code /etc}, say) after its parent was listed is refused when it is opened, and one replaced by another directory
- * is told by its device and inode. Its entries are stat'ed with statx(2) and its subdirectories opened with
- * openat(2) on the descriptor (JNA, direct-mapped); the JDK lists, reads and opens them through procfs' link to the
- * descriptor, {@code /proc/self/fd/N/NAME}, which the kernel resolves to the directory opened wherever its path leads
- * since. Where statx is missing (glibc before 2.28, Linux before 4.11, a sandbox that refuses it) entries are stat'ed
+ * is told by its device and inode. Its entries are stat'ed with statx(2), its files and subdirectories opened with
+ * openat(2) on the descriptor (JNA, direct-mapped); it is listed, and links and extended attributes are read, through
+ * procfs' link to the descriptor, {@code /proc/self/fd/N/NAME}, which the kernel resolves to the directory opened
+ * wherever its path leads since. Where statx is missing (glibc before 2.28, Linux before 4.11, a sandbox that refuses it) entries are stat'ed
  * through procfs too, which costs the kernel about twice the time of the stat itself.
  *
  * <p>Needs Linux and procfs ({@link #byDescriptor()}); elsewhere a directory is reached by its path and only checked
@@ -227,6 +227,20 @@ public final class OpenDirectory implements AutoCloseable {
     private static byte[] cString(final String name) {
         final byte[] b = FileNames.encode(name);
         return java.util.Arrays.copyOf(b, b.length + 1);
+    }
+
+    /**
+     * {@link NativeFs#openRegularFile(Path, Path)} of an entry, opened on this directory's descriptor: neither a link
+     * in its place nor one in place of a directory on its path is followed.
+     *
+     * @param name an entry's name, as listed
+     * @param within a real path (no link in it) the file must be in, or null
+     * @return a channel reading it
+     * @throws IOException as {@link NativeFs#openRegularFile(Path, Path)}, naming the entry's path
+     */
+    public java.nio.channels.FileChannel openRegularFile(final String name, final Path within) throws IOException {
+        return NativeFs.openRegularFile(AT_CALLS ? fd : -1, cString(name), entry(name), FileNames.resolve(shown, name),
+                within);
     }
 
     @FunctionalInterface

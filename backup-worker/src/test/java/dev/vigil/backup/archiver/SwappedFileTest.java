@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.repository.Repository;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,6 +45,27 @@ class SwappedFileTest {
             final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0), null);
             final IOException e = assertThrows(IOException.class, () -> saver.save(file, seen, null).join());
             assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+            assertEquals(0, repo.bytesWritten(), "nothing of the link's target is stored");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNotReadThroughALinkPutInAFilesPlaceWhenOpenedThroughItsDirectory() throws Exception {
+        final Path secret = Files.writeString(tmp.resolve("secret"), "outside the dataset");
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Path file = Files.writeString(src.resolve("file"), "mine");
+        final FileStat seen = FileStat.of(file);
+        Files.delete(file);
+        Files.createSymbolicLink(file, secret);
+        final ThreadPoolExecutor pool = pool();
+        try (Repository repo = TestRepos.create(tmp.resolve("repo")); OpenDirectory dir = OpenDirectory.open(src)) {
+            final FileSaver saver = new FileSaver(repo, repo.config().newChunker(), pool, new BackupProgress(0),
+                    src.toRealPath());
+            final IOException e = assertThrows(IOException.class, () -> saver.save(file, dir, "file", seen, null)
+                    .join());
+            assertTrue(e.getMessage().contains(file + ": replaced by a symbolic link"), e.getMessage());
             assertEquals(0, repo.bytesWritten(), "nothing of the link's target is stored");
         } finally {
             pool.shutdownNow();
