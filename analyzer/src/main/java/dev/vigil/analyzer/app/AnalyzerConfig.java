@@ -270,7 +270,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     SERIES_IDLE_MS_DOC)
             .define(SERIES_EXPIRY_MS_CONFIG, Type.LONG, 24 * 60 * MINUTE, Range.atLeast(1000), Importance.LOW,
                     SERIES_EXPIRY_MS_DOC)
-            .define(FORECAST_SERIES_CONFIG, Type.LIST, "system.filesystem.utilization", Importance.MEDIUM,
+            .define(FORECAST_SERIES_CONFIG, Type.LIST, "system.filesystem.utilization,system.filesystem.inodes.utilization", Importance.MEDIUM,
                     FORECAST_SERIES_DOC)
             .define(FORECAST_HORIZON_MS_CONFIG, Type.LONG, 7 * 24 * 60 * MINUTE, Range.atLeast(1000),
                     Importance.MEDIUM, FORECAST_HORIZON_MS_DOC)

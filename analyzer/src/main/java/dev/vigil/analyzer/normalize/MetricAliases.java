@@ -43,6 +43,8 @@ public final class MetricAliases {
         telegraf("mem", "cached", alias("system.memory.usage", "By").with("state", "cached"));
         telegraf("mem", "buffered", alias("system.memory.usage", "By").with("state", "buffered"));
         telegraf("disk", "used_percent", alias("system.filesystem.utilization", "%").rename("path", "mountpoint"));
+        telegraf("disk", "inodes_used_percent", alias("system.filesystem.inodes.utilization", "%")
+                .rename("path", "mountpoint"));
         telegraf("disk", "used", alias("system.filesystem.usage", "By").with("state", "used")
                 .rename("path", "mountpoint"));
         telegraf("disk", "free", alias("system.filesystem.usage", "By").with("state", "free")
@@ -119,6 +121,9 @@ public final class MetricAliases {
                 final String mountpoint = "root".equals(pinst) ? "/" : "/" + pinst.replace('-', '/');
                 if ("percent_bytes".equals(type) && "used".equals(tinst)) {
                     return alias("system.filesystem.utilization", "%").with("mountpoint", mountpoint).build();
+                }
+                if ("percent_inodes".equals(type) && "used".equals(tinst)) {
+                    return alias("system.filesystem.inodes.utilization", "%").with("mountpoint", mountpoint).build();
                 }
                 if ("df_complex".equals(type) && ("used".equals(tinst) || "free".equals(tinst))) {
                     return alias("system.filesystem.usage", "By").with("mountpoint", mountpoint)

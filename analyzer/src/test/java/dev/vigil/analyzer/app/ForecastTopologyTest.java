@@ -70,6 +70,28 @@ class ForecastTopologyTest {
     }
 
     @Test
+    void shouldForecastAFilesystemRunningOutOfInodesByDefault() {
+        // many small files: the inode share climbs 0.002 a minute from 0.80 (full in under 2 hours) while the byte
+        // share (another series) stays flat; the collector publishes the inode share, telegraf's and collectd's
+        // percentages are mapped to it
+        final long minute = 60_000L;
+        final TopologyFixture f = new TopologyFixture(Map.of());
+        try {
+            for (int i = 0; i < 40; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.inodes.utilization", i * minute,
+                        0.80 + 0.002 * i, "1"));
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute, 0.30, "1"));
+            }
+            final List<Forecast> forecasts = f.forecasts.readValuesToList();
+            assertFalse(forecasts.isEmpty(), "no forecast of the inode share");
+            assertTrue(forecasts.stream().allMatch(x -> x.getSeries().startsWith("system.filesystem.inodes.utilization")),
+                    forecasts.toString());
+        } finally {
+            f.close();
+        }
+    }
+
+    @Test
     void shouldFitAsManyPointsAsForecastWindowPointsSaysAfterItChanged() {
         // 0.012 a day from 0.50: full in 41 hours, more than 24 times the hour that 60 points span
         final long minute = 60_000L;

@@ -38,6 +38,11 @@ class NormalizerTest {
         final Normalizer.Canonical collectd = Normalizer.metric("df-var-lib/percent_bytes-used", "", 80, Map.of());
         assertEquals("system.filesystem.utilization{mountpoint=/var/lib}", collectd.series());
         assertEquals(0.8, collectd.value(), 1e-12);
+        assertEquals("system.filesystem.inodes.utilization{mountpoint=/var}",
+                Normalizer.metric("disk.inodes_used_percent", "", 50, Map.of("path", "/var")).series());
+        final Normalizer.Canonical inodes = Normalizer.metric("df-root/percent_inodes-used", "", 90, Map.of());
+        assertEquals("system.filesystem.inodes.utilization{mountpoint=/}", inodes.series());
+        assertEquals(0.9, inodes.value(), 1e-12);
         assertEquals("custom.thing{a=1}", Normalizer.metric(" custom.thing ", "1", 3, Map.of("a", "1")).series());
     }
 

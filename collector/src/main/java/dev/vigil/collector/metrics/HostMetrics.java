@@ -168,6 +168,10 @@ public final class HostMetrics {
                         with(attrs, "system.filesystem.state", "used"));
                 out.add("system.filesystem.inodes.usage", f.freeInodes(), "{inode}",
                         with(attrs, "system.filesystem.state", "free"));
+                // A share, as for bytes, so that the analyzer forecasts a filesystem running out of inodes (many
+                // small files) as it forecasts one running out of space: it forecasts ratio series only.
+                out.add("system.filesystem.inodes.utilization",
+                        (double) (f.totalInodes() - f.freeInodes()) / f.totalInodes(), "1", attrs);
             }
         }
     }

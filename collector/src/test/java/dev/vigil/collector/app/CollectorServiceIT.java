@@ -89,6 +89,18 @@ class CollectorServiceIT {
                 }
             }
             assertTrue(compared >= 3, "no published mount point found in df: " + df.keySet());
+            // The inode share, as df -i: a filesystem that runs out of inodes is forecast from it.
+            final Map<String, long[]> inodes = dfInodes();
+            int inodeShares = 0;
+            for (final MetricSample m : fs) {
+                final long[] d = inodes.get(m.getAttributes().get("system.filesystem.mountpoint"));
+                if (d != null && d[0] > 0 && m.getName().equals("system.filesystem.inodes.utilization")) {
+                    assertEquals((double) d[1] / d[0], m.getValue(), 0.005 + 1000.0 / d[0],
+                            "inode share of " + m.getAttributes());
+                    inodeShares++;
+                }
+            }
+            assertTrue(inodeShares >= 1, "no inode share of a mount point df -i lists: " + inodes.keySet());
 
             final Map<String, Long> meminfo = meminfo();
             final double total = value(samples, "system.memory.limit");
@@ -240,6 +252,21 @@ class CollectorServiceIT {
             final String[] f = line.trim().split("\\s+");
             if (f.length == 4 && f[1].matches("\\d+")) {
                 rows.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
+            }
+        }
+        return rows;
+    }
+
+    /** @return df -i by mount point: inodes, used */
+    private static Map<String, long[]> dfInodes() throws Exception {
+        final Process p = new ProcessBuilder("df", "--output=target,itotal,iused").start();
+        final String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor(30, TimeUnit.SECONDS);
+        final Map<String, long[]> rows = new HashMap<>();
+        for (final String line : out.split("\n")) {
+            final String[] f = line.trim().split("\\s+");
+            if (f.length == 3 && f[1].matches("\\d+") && f[2].matches("\\d+")) {
+                rows.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
             }
         }
         return rows;
