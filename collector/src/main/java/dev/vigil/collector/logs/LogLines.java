@@ -23,6 +23,33 @@ final class LogLines {
             Map.entry("FATAL", Severity.CRITICAL), Map.entry("CRIT", Severity.CRITICAL),
             Map.entry("CRITICAL", Severity.CRITICAL), Map.entry("PANIC", Severity.CRITICAL),
             Map.entry("EMERG", Severity.CRITICAL));
+    /**
+     * Level values of a level field, upper-cased: the words above in any case, and the other spellings that logging
+     * libraries write there (log15's {@code dbug}, {@code eror}; Serilog's {@code Verbose}, {@code Information};
+     * java.util.logging's {@code FINE}; syslog's {@code alert}, {@code emergency}).
+     */
+    private static final Map<String, Severity> FIELD_LEVELS = fieldLevels();
+    /** Keys of a level field (compared in any case): logfmt, JSON of zap, logrus, pino, bunyan, Serilog, journald. */
+    private static final java.util.Set<String> LEVEL_KEYS = java.util.Set.of("level", "lvl", "severity", "loglevel",
+            "log_level", "log.level", "levelname", "@l", "priority", "severity_text", "severitytext");
+    /** How far into a record's first line a level field is looked for (JSON writers put it anywhere). */
+    private static final int LEVEL_FIELD_SCAN_CHARS = 512;
+
+    private static Map<String, Severity> fieldLevels() {
+        final Map<String, Severity> m = new java.util.HashMap<>(LEVELS);
+        m.put("DBUG", Severity.DEBUG);
+        m.put("VERBOSE", Severity.DEBUG);
+        m.put("FINE", Severity.DEBUG);
+        m.put("FINER", Severity.DEBUG);
+        m.put("FINEST", Severity.DEBUG);
+        m.put("INFORMATION", Severity.INFO);
+        m.put("WRN", Severity.WARN);
+        m.put("EROR", Severity.ERROR);
+        m.put("ERRO", Severity.ERROR);
+        m.put("ALERT", Severity.CRITICAL);
+        m.put("EMERGENCY", Severity.CRITICAL);
+        return Map.copyOf(m);
+    }
 
     private LogLines() {
     }
@@ -229,8 +256,92 @@ final class LogLines {
         return n;
     }
 
-    /** @param text a record @return the first level word (a whole word, upper case) near its start, or UNKNOWN */
+    /**
+     * @param text a record
+     * @return the level its first line states in a level field ({@code level=warn}, {@code "level":"error"},
+     *     {@code "severity":"Warning"}, {@code lvl=eror}, pino's {@code "level":50}, a syslog number), else the first
+     *     level word (a whole word, upper case) near its start, else UNKNOWN
+     */
     static Severity severity(final String text) {
+        final Severity field = levelField(text);
+        return field != null ? field : levelWord(text);
+    }
+
+    /**
+     * A level field: a key of {@link #LEVEL_KEYS}, {@code =} or {@code :} (JSON quotes and spaces around them), and a
+     * value in any case, or a number: 0-7 are syslog's severities (GELF, journald's PRIORITY), 10-69 pino's and
+     * bunyan's levels (10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal; custom ones between count with the
+     * level below). The field is the writer's own statement, so it wins over a level word in the message.
+     *
+     * @return its severity, or null when the first line has no level field with a value known here
+     */
+    private static Severity levelField(final String text) {
+        final int end = Math.min(text.length(), LEVEL_FIELD_SCAN_CHARS);
+        for (int sep = 1; sep < end; sep++) {
+            final char c = text.charAt(sep);
+            if (c == '\n') {
+                return null;
+            }
+            if (c != '=' && c != ':') {
+                continue;
+            }
+            int k = sep - 1;
+            if (text.charAt(k) == '"') {
+                k--;
+            }
+            final int keyEnd = k + 1;
+            while (k >= 0 && keyChar(text.charAt(k))) {
+                k--;
+            }
+            if (keyEnd - k - 1 < 2 || keyEnd - k - 1 > 13) {
+                continue; // no level key is shorter or longer: spares a string per separator of a JSON line
+            }
+            final String key = text.substring(k + 1, keyEnd);
+            if (!LEVEL_KEYS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+                continue;
+            }
+            int v = sep + 1;
+            while (v < text.length() && (text.charAt(v) == ' ' || text.charAt(v) == '"')) {
+                v++;
+            }
+            int ve = v;
+            while (ve < text.length() && (letter(text.charAt(ve)) || Character.isDigit(text.charAt(ve)))) {
+                ve++;
+            }
+            final Severity s = levelValue(text.substring(v, ve));
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean keyChar(final char c) {
+        return letter(c) || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '@';
+    }
+
+    /** @return the severity of a level field's value, or null when it is none known here */
+    private static Severity levelValue(final String value) {
+        if (value.isEmpty() || value.length() > 11) {
+            return null;
+        }
+        if (!digits(value, 0, value.length())) {
+            return FIELD_LEVELS.get(value.toUpperCase(java.util.Locale.ROOT));
+        }
+        final int n = Integer.parseInt(value);
+        if (n <= 7) {
+            return n <= 2 ? Severity.CRITICAL : n == 3 ? Severity.ERROR : n == 4 ? Severity.WARN
+                    : n <= 6 ? Severity.INFO : Severity.DEBUG;
+        }
+        if (n < 10 || n >= 70) {
+            return null;
+        }
+        return n < 30 ? Severity.DEBUG : n < 40 ? Severity.INFO : n < 50 ? Severity.WARN : n < 60 ? Severity.ERROR
+                : Severity.CRITICAL;
+    }
+
+    /** @return the first level word (a whole word, upper case) near a record's start, or UNKNOWN */
+    private static Severity levelWord(final String text) {
         final int end = Math.min(text.length(), LEVEL_SCAN_CHARS);
         int i = 0;
         while (i < end) {

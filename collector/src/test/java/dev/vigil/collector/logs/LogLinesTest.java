@@ -63,4 +63,38 @@ class LogLinesTest {
         assertEquals(Severity.UNKNOWN, LogLines.severity("INFORMATION about ERRORS and Error"));
         assertEquals(Severity.UNKNOWN, LogLines.severity("x".repeat(200) + " ERROR"));
     }
+
+    @Test
+    void shouldReadLevelFieldsInAnyCaseAndTheirNumbers() {
+        // JSON of zap, logrus, pino, bunyan, Serilog, Python's json logger; logfmt of Go services and log15
+        assertEquals(Severity.ERROR, LogLines.severity("{\"level\":\"error\",\"ts\":1769860801.25,\"msg\":\"x\"}"));
+        assertEquals(Severity.WARN, LogLines.severity("time=2026-01-31T12:00:00Z level=warn msg=\"disk at 91%\""));
+        assertEquals(Severity.WARN, LogLines.severity("{\"@t\":\"2026-01-31T12:00:00Z\",\"severity\": \"Warning\"}"));
+        assertEquals(Severity.ERROR, LogLines.severity("t=2026-01-31T12:00:00+0000 lvl=eror msg=\"write failed\""));
+        assertEquals(Severity.DEBUG, LogLines.severity("t=2026-01-31T12:00:00+0000 lvl=dbug msg=x"));
+        assertEquals(Severity.INFO, LogLines.severity("{\"@l\":\"Information\",\"@mt\":\"ok\"}"));
+        assertEquals(Severity.ERROR, LogLines.severity("{\"asctime\": \"x\", \"levelname\": \"error\"}"));
+        assertEquals(Severity.CRITICAL, LogLines.severity("{\"log.level\":\"fatal\",\"message\":\"x\"}"));
+        assertEquals(Severity.ERROR, LogLines.severity("{\"name\":\"api\",\"hostname\":\"web-1\",\"pid\":7,\"level\":50}"),
+                "pino and bunyan: 50 is error");
+        assertEquals(Severity.CRITICAL, LogLines.severity("{\"level\":60,\"msg\":\"x\"}"));
+        assertEquals(Severity.DEBUG, LogLines.severity("{\"level\":10,\"msg\":\"x\"}"));
+        assertEquals(Severity.INFO, LogLines.severity("{\"level\":30,\"msg\":\"ERROR in the message\"}"),
+                "the field is the writer's own statement: it wins over a word of the message");
+        assertEquals(Severity.ERROR, LogLines.severity("{\"PRIORITY\":\"3\",\"MESSAGE\":\"x\"}"),
+                "journald's syslog severity");
+        assertEquals(Severity.WARN, LogLines.severity("{\"version\":\"1.1\",\"host\":\"h\",\"level\":4}"), "GELF");
+        assertEquals(Severity.CRITICAL, LogLines.severity("{\"level\":0}"), "syslog 0 is emerg");
+    }
+
+    @Test
+    void shouldLeaveLevelsUnknownWhenNoFieldOrWordSaysOne() {
+        assertEquals(Severity.UNKNOWN, LogLines.severity("{\"level\":\"chatty\",\"msg\":\"an error occurred\"}"));
+        assertEquals(Severity.UNKNOWN, LogLines.severity("sublevel=error depth=3"), "not a level key");
+        assertEquals(Severity.UNKNOWN, LogLines.severity("{\"level\":99}"), "neither syslog nor pino");
+        assertEquals(Severity.UNKNOWN, LogLines.severity("{\"level\":\"errors\"}"), "a whole value only");
+        assertEquals(Severity.UNKNOWN, LogLines.severity("started\nlevel=error in the next line"),
+                "the first line only: the rest of a joined record is a trace");
+        assertEquals(Severity.WARN, LogLines.severity("{\"level\":\"x\",\"lvl\":\"warn\"}"), "the first known one");
+    }
 }
