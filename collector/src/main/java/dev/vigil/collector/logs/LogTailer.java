@@ -445,15 +445,15 @@ public final class LogTailer implements AutoCloseable {
                 .max(Comparator.comparing(p -> p.toFile().lastModified()));
         boolean temporary = false;
         if (copy.isEmpty()) {
-            final Optional<Path> gz = RotatedNames.gzipSiblings(path)
-                    .filter(p -> Gzipped.headMatches(p, headLength, headHash))
+            final Optional<Path> gz = RotatedNames.compressedSiblings(path)
+                    .filter(p -> Compressed.headMatches(p, headLength, headHash))
                     .max(Comparator.comparing(p -> p.toFile().lastModified()));
             if (gz.isEmpty()) {
                 return false;
             }
             LOG.info("{}: its rest is in {}, compressed by the rotation; reading it", path, gz.get());
             try {
-                copy = Optional.of(Gzipped.inflate(gz.get(), inflated));
+                copy = Optional.of(Compressed.inflate(gz.get(), inflated));
                 temporary = true;
             } catch (IOException e) {
                 LOG.warn("{}: cannot decompress {} ({}); lines after offset {} may be lost", path, gz.get(),

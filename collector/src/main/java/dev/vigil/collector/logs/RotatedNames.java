@@ -36,13 +36,16 @@ final class RotatedNames {
                 && Character.isDigit(n.charAt(stem.length() + 1));
     }
 
-    /** @return gzip files beside {@code path} with a rotated name of it (see {@link #siblings}) */
-    static Stream<Path> gzipSiblings(final Path path) {
+    /**
+     * @return compressed files beside {@code path} whose name starts as its rotated names do (see {@link #siblings}),
+     *     told by their leading bytes, so that any {@code compressext} is found
+     */
+    static Stream<Path> compressedSiblings(final Path path) {
         final Path dir = path.toAbsolutePath().getParent();
         final String stem = stem(path);
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(stem))
-                    .filter(p -> Files.isRegularFile(p) && Gzipped.is(p)).toList().stream();
+            return list.filter(p -> p.getFileName().toString().startsWith(stem) && !p.equals(path))
+                    .filter(p -> Files.isRegularFile(p) && Compressed.is(p)).toList().stream();
         } catch (IOException e) {
             return Stream.empty();
         }

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,13 +127,19 @@ class LogrotateIT {
     }
 
     /**
-     * {@code compress} without {@code delaycompress}: the rotated file is gzipped (and the plain one removed) by the
-     * same logrotate run, before the agent reads its rest: after a stop (create), and while running (copytruncate).
+     * {@code compress} without {@code delaycompress}: the rotated file is compressed (and the plain one removed) by
+     * the same logrotate run, before the agent reads its rest: after a stop (create), and while running
+     * (copytruncate); with gzip, logrotate's default, and with the other {@code compresscmd}s logrotate's manual names.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"create", "copytruncate"})
-    void shouldReadTheRestOfAFileCompressedByTheRotation(final String method) throws Exception {
-        rotateWhileLinesAreUnread(method, "compress", "app\\.log\\.1\\.gz");
+    @CsvSource({"create,gzip,.gz", "copytruncate,gzip,.gz", "create,bzip2,.bz2", "copytruncate,bzip2,.bz2",
+        "create,xz,.xz", "copytruncate,xz,.xz", "create,zstd,.zst", "copytruncate,zstd,.zst"})
+    void shouldReadTheRestOfAFileCompressedByTheRotation(final String method, final String compressor,
+                                                         final String extension) throws Exception {
+        final String cmd = "/usr/bin/" + compressor;
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(cmd)), cmd + " is not installed");
+        rotateWhileLinesAreUnread(method, "compress\n  compresscmd " + cmd + "\n  compressext " + extension
+                + "\n  compressoptions -q", "app\\.log\\.1\\" + extension);
     }
 
     private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName)
