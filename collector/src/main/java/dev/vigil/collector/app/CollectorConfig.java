@@ -87,6 +87,12 @@ public final class CollectorConfig extends CommonConfig {
     public static final String LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG = "logs.rotated.close.after.ms";
     private static final String LOGS_ROTATED_CLOSE_AFTER_MS_DOC = "A file renamed away by rotation is still read "
             + "until it has not grown for this long, in milliseconds (writers that have not reopened yet).";
+    public static final String LOGS_ROTATED_DIRS_CONFIG = "logs.rotated.dirs";
+    private static final String LOGS_ROTATED_DIRS_DOC = "Directories where logrotate's olddir moves rotated files, "
+            + "searched besides each log's own directory for a rotation the agent has not read to its end (rotated "
+            + "while it was stopped, compressed, or rotated in and out between two polls). As logrotate takes "
+            + "olddir: an absolute path, or a path relative to each log's directory (old: /var/log/app/old for "
+            + "/var/log/app/x.log). Empty: a log's own directory only.";
 
     public static final String FILES_DATASETS_CONFIG = "files.datasets";
     private static final String FILES_DATASETS_DOC = "Protected datasets to watch on this host, as id=path pairs. "
@@ -202,6 +208,8 @@ public final class CollectorConfig extends CommonConfig {
                         + "newline as 0x0A", (name, value) -> checkCharset(value)), Importance.LOW, LOGS_CHARSET_DOC)
                 .define(LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                         LOGS_ROTATED_CLOSE_AFTER_MS_DOC)
+                .define(LOGS_ROTATED_DIRS_CONFIG, Type.LIST, "", CommonConfig.validator("directories",
+                        (name, value) -> checkDirs(name, castList(value))), Importance.MEDIUM, LOGS_ROTATED_DIRS_DOC)
                 .define(FILES_DATASETS_CONFIG, Type.LIST, "", CommonConfig.validator("id=path pairs",
                         (name, value) -> parseDatasets(castList(value))), Importance.HIGH, FILES_DATASETS_DOC)
                 .define(FILES_REGISTRY_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
@@ -332,6 +340,14 @@ public final class CollectorConfig extends CommonConfig {
                 java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(key, g, "not a valid glob: " + e.getDescription());
+            }
+        }
+    }
+
+    private static void checkDirs(final String key, final List<String> dirs) {
+        for (final String d : dirs) {
+            if (d.isBlank() || d.matches(".*[*?\\[{].*")) {
+                throw new ConfigException(key, d, "a directory, without wildcards");
             }
         }
     }

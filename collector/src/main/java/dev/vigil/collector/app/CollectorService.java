@@ -167,7 +167,7 @@ public final class CollectorService implements AutoCloseable {
                 "end".equals(config.getString(CollectorConfig.LOGS_START_AT_CONFIG)),
                 config.getLong(CollectorConfig.LOGS_POLL_INTERVAL_MS_CONFIG),
                 config.getLong(CollectorConfig.LOGS_ROTATED_CLOSE_AFTER_MS_CONFIG),
-                config.lineFormat());
+                config.getList(CollectorConfig.LOGS_ROTATED_DIRS_CONFIG), config.lineFormat());
     }
 
     private void sampleMetrics(final HostMetrics metrics) {

@@ -49,11 +49,18 @@ public final class LogTailer implements AutoCloseable {
      * @param startAtEnd whether files found at the very first start skip their existing content
      * @param pollMillis how often files are read
      * @param rotatedCloseAfterMillis how long a rotated-away file is read after its last growth
+     * @param rotatedDirs where logrotate's olddir moves rotated files: absolute, or relative to each log's directory
      * @param format how bytes become records
      */
     public record Options(List<String> globs, List<String> excludes, boolean startAtEnd, long pollMillis,
-                          long rotatedCloseAfterMillis, LineFormat format) {
-        /** Options without excludes. */
+                          long rotatedCloseAfterMillis, List<String> rotatedDirs, LineFormat format) {
+        /** Options without an olddir. */
+        public Options(final List<String> globs, final List<String> excludes, final boolean startAtEnd,
+                       final long pollMillis, final long rotatedCloseAfterMillis, final LineFormat format) {
+            this(globs, excludes, startAtEnd, pollMillis, rotatedCloseAfterMillis, List.of(), format);
+        }
+
+        /** Options without excludes or an olddir. */
         public Options(final List<String> globs, final boolean startAtEnd, final long pollMillis,
                        final long rotatedCloseAfterMillis, final LineFormat format) {
             this(globs, List.of(), startAtEnd, pollMillis, rotatedCloseAfterMillis, format);
@@ -332,13 +339,14 @@ public final class LogTailer implements AutoCloseable {
             if (seen.containsKey(id)) {
                 continue;
             }
-            final Optional<Path> moved = RotatedNames.siblings(Path.of(cp.path())).filter(p -> {
-                try {
-                    return FileIdentity.of(p).equals(id);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).findFirst();
+            final Optional<Path> moved = RotatedNames.siblings(Path.of(cp.path()), options.rotatedDirs())
+                    .filter(p -> {
+                        try {
+                            return FileIdentity.of(p).equals(id);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).findFirst();
             if (moved.isPresent()) {
                 LOG.info("{} was rotated to {} while the agent was away; reading its rest", cp.path(), moved.get());
                 openHarvester(id, moved.get(), now);
@@ -375,7 +383,7 @@ public final class LogTailer implements AutoCloseable {
         if (since == null) {
             return unseen;
         }
-        RotatedNames.siblings(tailed).filter(p -> RotatedNames.rotated(tailed, p))
+        RotatedNames.siblings(tailed, options.rotatedDirs()).filter(p -> RotatedNames.rotated(tailed, p))
                 .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
                 .forEach(p -> {
                     try {
@@ -433,7 +441,7 @@ public final class LogTailer implements AutoCloseable {
         if (headLength == 0) {
             return true;
         }
-        Optional<Path> copy = RotatedNames.siblings(path)
+        Optional<Path> copy = RotatedNames.siblings(path, options.rotatedDirs())
                 .filter(p -> !p.equals(path))
                 .filter(p -> {
                     try {
@@ -445,7 +453,7 @@ public final class LogTailer implements AutoCloseable {
                 .max(Comparator.comparing(p -> p.toFile().lastModified()));
         boolean temporary = false;
         if (copy.isEmpty()) {
-            final Optional<Path> gz = RotatedNames.compressedSiblings(path)
+            final Optional<Path> gz = RotatedNames.compressedSiblings(path, options.rotatedDirs())
                     .filter(p -> Compressed.headMatches(p, headLength, headHash))
                     .max(Comparator.comparing(p -> p.toFile().lastModified()));
             if (gz.isEmpty()) {

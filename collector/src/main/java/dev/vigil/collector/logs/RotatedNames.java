@@ -37,18 +37,12 @@ final class RotatedNames {
     }
 
     /**
-     * @return compressed files beside {@code path} whose name starts as its rotated names do (see {@link #siblings}),
-     *     told by their leading bytes, so that any {@code compressext} is found
+     * @param olddirs logrotate's olddir: absolute, or relative to the log's directory
+     * @return compressed files beside {@code path} or in an olddir, whose name starts as its rotated names do (see
+     *     {@link #siblings}), told by their leading bytes, so that any {@code compressext} is found
      */
-    static Stream<Path> compressedSiblings(final Path path) {
-        final Path dir = path.toAbsolutePath().getParent();
-        final String stem = stem(path);
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(stem) && !p.equals(path))
-                    .filter(p -> Files.isRegularFile(p) && Compressed.is(p)).toList().stream();
-        } catch (IOException e) {
-            return Stream.empty();
-        }
+    static Stream<Path> compressedSiblings(final Path path, final List<String> olddirs) {
+        return candidates(path, olddirs).filter(p -> !p.equals(path) && Compressed.is(p));
     }
 
     /** @return a file's name less its extension: what logrotate's rotated names of it start with */
@@ -58,19 +52,37 @@ final class RotatedNames {
     }
 
     /**
-     * @return regular, uncompressed files beside {@code path} whose name starts with its name less its extension:
-     *     logrotate's rotated names (app.log.1, app.log-20261127, and app-20261127.log with {@code dateext} and
-     *     {@code extension .log}); the callers tell the right one by identity or leading bytes
+     * @param olddirs logrotate's olddir: absolute, or relative to the log's directory
+     * @return regular, uncompressed files beside {@code path} or in an olddir whose name starts with its name less
+     *     its extension: logrotate's rotated names (app.log.1, app.log-20261127, and app-20261127.log with
+     *     {@code dateext} and {@code extension .log}); the callers tell the right one by identity or leading bytes
      */
-    static Stream<Path> siblings(final Path path) {
+    static Stream<Path> siblings(final Path path, final List<String> olddirs) {
+        return candidates(path, olddirs).filter(p -> !compressed(p));
+    }
+
+    /** @return regular files in the log's directory and its olddirs whose name starts with the log's stem */
+    private static Stream<Path> candidates(final Path path, final List<String> olddirs) {
         final Path dir = path.toAbsolutePath().getParent();
         final String stem = stem(path);
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> p.getFileName().toString().startsWith(stem))
-                    .filter(p -> Files.isRegularFile(p) && !compressed(p)).toList().stream();
-        } catch (IOException e) {
-            return Stream.empty();
+        final List<Path> found = new java.util.ArrayList<>();
+        for (final Path d : dirs(dir, olddirs)) {
+            try (Stream<Path> list = Files.list(d)) {
+                list.filter(p -> p.getFileName().toString().startsWith(stem) && Files.isRegularFile(p))
+                        .forEach(found::add);
+            } catch (IOException e) {
+                // an olddir not made yet, or gone: nothing rotated there
+            }
         }
+        return found.stream();
+    }
+
+    /** @return the log's directory, then each olddir resolved as logrotate resolves it, once each */
+    static List<Path> dirs(final Path dir, final List<String> olddirs) {
+        final java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        dirs.add(dir);
+        olddirs.forEach(o -> dirs.add(dir.resolve(o).normalize()));
+        return List.copyOf(dirs);
     }
 
     /** @param p a file @return whether its name says it is compressed (never tailed) */

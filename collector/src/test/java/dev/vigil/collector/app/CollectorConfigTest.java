@@ -41,7 +41,7 @@ class CollectorConfigTest {
     void shouldNameTheFileAndLineOfAValueOnlyTheCollectorUnderstands() {
         for (final String[] bad : new String[][] {{"logs.charset", "UTF-16"}, {"logs.multiline.start.pattern", "("},
             {"files.datasets", "a=/x,a=/y"}, {"files.datasets", "nopath"}, {"logs.paths", "/var/log/*.log,/var/log/[abc"},
-            {"logs.exclude.paths", "/var/log/{a,b"},
+            {"logs.exclude.paths", "/var/log/{a,b"}, {"logs.rotated.dirs", "old,/var/log/archive/*"},
             {"events.http.address", "not-a-host.invalid"}}) {
             final ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.parse("c.properties",
                     "# a comment\nhost.name=h1\n" + bad[0] + "=" + bad[1] + "\n", CollectorConfig.CONFIG));

@@ -32,6 +32,8 @@ class LogrotateIT {
 
     @TempDir
     Path dir;
+    /** logs.rotated.dirs of the tailers of a test. */
+    private List<String> rotatedDirs = List.of();
 
     @BeforeAll
     static void installLogrotate() throws Exception {
@@ -142,8 +144,54 @@ class LogrotateIT {
                 + "\n  compressoptions -q", "app\\.log\\.1\\" + extension);
     }
 
+    /**
+     * {@code olddir}: logrotate moves each rotation to another directory, named to the agent by logs.rotated.dirs
+     * (relative to the log's directory, as logrotate takes it, or absolute). The rest of the file the agent was
+     * reading is found there, moved while the agent was stopped, compressed by the rotation, or truncated in place.
+     */
+    @ParameterizedTest
+    @CsvSource({"create,nocompress", "create,compress", "copytruncate,compress", "create,compress\n  delaycompress"})
+    void shouldFindTheRestOfAFileMovedToLogrotatesOlddir(final String method, final String compression)
+            throws Exception {
+        Files.createDirectory(dir.resolve("old"));
+        rotatedDirs = List.of("old");
+        rotateWhileLinesAreUnread(method, "olddir old\n  " + compression,
+                compression.equals("compress") ? "app\\.log\\.1\\.gz" : "app\\.log\\.1", dir.resolve("old"));
+    }
+
+    /** Two rotations while stopped, into an olddir given as an absolute path: the generation between is read too. */
+    @org.junit.jupiter.api.Test
+    void shouldReadAGenerationRotatedUnseenIntoAnOlddir() throws Exception {
+        final Path old = Files.createDirectory(dir.resolve("archive"));
+        rotatedDirs = List.of(old.toString());
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "create", "olddir " + old + "\n  " + DAILY);
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 10, 20);
+        logrotate(conf);
+        append(log, 20, 30);
+        logrotate(conf);
+        append(log, 30, 40);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertTrue(Files.exists(old.resolve("app.log.1")) && Files.exists(old.resolve("app.log.2.gz")),
+                "logrotate rotated otherwise");
+        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
     private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName)
             throws Exception {
+        rotateWhileLinesAreUnread(method, options, rotatedName, dir);
+    }
+
+    private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName,
+                                           final Path rotatedDir) throws Exception {
         final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, method, options);
         final RecordingOutbox outbox = new RecordingOutbox();
@@ -162,7 +210,7 @@ class LogrotateIT {
         tailer.pollOnce();
         tailer.pollOnce();
         tailer.close();
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(rotatedDir)) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().matches(rotatedName)),
                     "logrotate named its file otherwise");
         }
@@ -252,7 +300,7 @@ class LogrotateIT {
     }
 
     private LogTailer tailer(final Path log, final RecordingOutbox outbox) {
-        return new LogTailer(new LogTailer.Options(List.of(log.toString()), false, 50, 0,
+        return new LogTailer(new LogTailer.Options(List.of(log.toString()), List.of(), false, 50, 0, rotatedDirs,
                 new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000L, 16_384, 65_536)),
                 dir.resolve("state"), outbox, "h", Clock.systemUTC());
     }
