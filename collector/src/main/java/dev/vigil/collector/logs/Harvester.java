@@ -197,8 +197,8 @@ final class Harvester implements AutoCloseable {
     }
 
     /**
-     * Hands over everything left, the partial last line included; used when the file is closed for
-     * good (rotated away and idle).
+     * Hands over what one {@link #poll} reads, then the rest as the partial last line; used when the file is closed
+     * for good (rotated away and idle), once polls read nothing more.
      */
     void drain(final Sink sink, final long nowNanos) throws IOException {
         poll(sink, nowNanos);

@@ -212,7 +212,7 @@ public final class LogTailer implements AutoCloseable {
                 final boolean rotatedAway = !seen.containsKey(h.identity);
                 if (rotatedAway && now - h.lastGrowthNanos >= TimeUnit.MILLISECONDS.toNanos(
                         options.rotatedCloseAfterMillis())) {
-                    h.drain(sink, now);
+                    readToEnd(h, now);
                     closeQuietly(h);
                     open.remove(h.identity);
                     finished(h.identity);
@@ -405,7 +405,7 @@ public final class LogTailer implements AutoCloseable {
     /** Reads a complete file that no writer appends to any more (a copy), and remembers it as read. */
     private void readWhole(final FileIdentity id, final Path p, final long now) {
         try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer, opener.open(p))) {
-            h.drain(sink, now);
+            readToEnd(h, now);
             finished(id);
         } catch (IOException e) {
             LOG.warn("{}: cannot read it ({}); its lines are lost", p, IoErrors.reason(e));
@@ -472,7 +472,7 @@ public final class LogTailer implements AutoCloseable {
         try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer,
                 opener.open(copy.get()))) {
             h.path = path;
-            h.drain(sink, now);
+            readToEnd(h, now);
             if (!temporary) {
                 finished(FileIdentity.of(copy.get()));
             }
@@ -484,6 +484,18 @@ public final class LogTailer implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Reads a file that no writer appends to any more (a copy, a rotation) to its end, one harvester bound (8 MiB) at a
+     * time, each chunk's records handed to the outbox before the next is read: a rotation of gigabytes is never in
+     * memory whole. {@link Harvester#drain} alone reads one bound, then takes the next buffer for a last line.
+     */
+    private void readToEnd(final Harvester h, final long now) throws IOException {
+        while (h.poll(sink, now) > 0) {
+            flushBatch();
+        }
+        h.drain(sink, now);
     }
 
     private static void deleteQuietly(final Path p) {

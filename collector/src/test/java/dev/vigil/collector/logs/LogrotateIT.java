@@ -299,6 +299,53 @@ class LogrotateIT {
         assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
     }
 
+    /**
+     * copytruncate while the agent was stopped, 25 MiB unread: the copy is read from where the agent stopped to its
+     * end, not only as far as a harvester reads in one round (8 MiB), and no fragment is made a line of its own.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldReadALargeCopyMadeWhileTheAgentWasStoppedToItsEnd() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "copytruncate", "nocompress");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        appendPadded(log, 10, BIG);
+        logrotate(conf);
+        append(log, BIG, BIG + 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertBigInOrder(outbox.messages());
+    }
+
+    /** Lines 10 to BIG of the large tests are padded: 25 MiB in all. */
+    private static final int BIG = 250_000;
+    private static final String PAD = " " + "x".repeat(90);
+
+    private static void appendPadded(final Path log, final int from, final int to) throws IOException {
+        try (java.io.Writer w = Files.newBufferedWriter(log, StandardOpenOption.APPEND)) {
+            for (int i = from; i < to; i++) {
+                w.write("line " + i + PAD + "\n");
+            }
+        }
+    }
+
+    /** Asserts lines 0 to BIG + 10, each once, in order. */
+    private static void assertBigInOrder(final List<String> got) {
+        assertEquals(BIG + 10, got.size(), "lines lost or repeated");
+        for (int i = 0; i < got.size(); i++) {
+            final String expected = "line " + i + (i >= 10 && i < BIG ? PAD : "");
+            if (!expected.equals(got.get(i))) {
+                throw new AssertionError("line " + i + " is " + got.get(i).substring(0, Math.min(40,
+                        got.get(i).length())));
+            }
+        }
+    }
+
     private LogTailer tailer(final Path log, final RecordingOutbox outbox) {
         return new LogTailer(new LogTailer.Options(List.of(log.toString()), List.of(), false, 50, 0, rotatedDirs,
                 new LineFormat(StandardCharsets.UTF_8, null, 500, 1_000_000L, 16_384, 65_536)),
