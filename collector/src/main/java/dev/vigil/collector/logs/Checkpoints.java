@@ -60,12 +60,26 @@ public final class Checkpoints {
      * @param checkpoints all current checkpoints
      */
     public void save(final Collection<Checkpoint> checkpoints) {
+        save(checkpoints, null);
+    }
+
+    /**
+     * Replaces the file with these checkpoints, as {@link #save(Collection)} does.
+     *
+     * @param checkpoints all current checkpoints
+     * @param savedAt what {@link #savedAt()} is to say, when not now: the agent stopped before it read every rotation
+     *     made since that time, which the next start must look for again
+     */
+    public void save(final Collection<Checkpoint> checkpoints, final java.time.Instant savedAt) {
         final Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.getParent());
             Files.write(tmp, JSON.writeValueAsBytes(List.copyOf(checkpoints)));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
+            }
+            if (savedAt != null) {
+                Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(savedAt));
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

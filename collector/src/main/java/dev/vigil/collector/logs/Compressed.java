@@ -3,9 +3,9 @@ package dev.vigil.collector.logs;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import org.apache.commons.compress.compressors.CompressorException;
 import org.apache.commons.compress.compressors.CompressorStreamFactory;
@@ -73,18 +73,93 @@ final class Compressed {
     }
 
     /**
-     * Decompresses a file whole, so that it is read as any copy is (a channel at an offset).
-     *
      * @param file a compressed file
-     * @param to where its content goes, replaced
-     * @return {@code to}
-     * @throws IOException when it cannot be read or written
+     * @return its content as it is decompressed, for a {@link Harvester}: nothing is written to disk, whatever its size
+     * @throws IOException when it cannot be read
      */
-    static Path inflate(final Path file, final Path to) throws IOException {
-        Files.createDirectories(to.getParent());
-        try (InputStream in = open(file)) {
-            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+    static Harvester.Content content(final Path file) throws IOException {
+        return new Streamed(file);
+    }
+
+    /**
+     * A decompressed stream read at offsets, as a harvester reads a file: forward, except that it reads again the end
+     * of its previous read (a line the buffer cut) and the leading bytes (hashed, examined for binary content). Both
+     * are kept; any other step back decompresses again from the start.
+     */
+    private static final class Streamed implements Harvester.Content {
+        private final Path file;
+        /** The first bytes of the content ({@link BinaryContent#SAMPLE_BYTES}, fewer when it is shorter). */
+        private final byte[] head;
+        private InputStream in;
+        /** Offset of the stream's next byte. */
+        private long position;
+        /** What the latest read returned, from {@code lastStart}. */
+        private byte[] last = new byte[0];
+        private long lastStart;
+        private boolean ended;
+
+        Streamed(final Path file) throws IOException {
+            this.file = file;
+            this.in = open(file);
+            this.head = in.readNBytes(BinaryContent.SAMPLE_BYTES);
+            this.position = head.length;
+            this.ended = head.length < BinaryContent.SAMPLE_BYTES;
         }
-        return to;
+
+        @Override
+        public long size() {
+            return ended ? position : Long.MAX_VALUE;
+        }
+
+        @Override
+        public int read(final ByteBuffer dst, final long from) throws IOException {
+            final int start = dst.position();
+            long p = from;
+            while (dst.hasRemaining()) {
+                if (p < head.length) {
+                    p += copy(head, (int) p, dst);
+                } else if (p >= lastStart && p < lastStart + last.length) {
+                    p += copy(last, (int) (p - lastStart), dst);
+                } else if (p < position) {
+                    in.close();
+                    in = open(file);
+                    position = 0;
+                } else {
+                    position += in.skip(p - position);
+                    if (position < p) {
+                        ended = in.read() < 0;
+                        position += ended ? 0 : 1;
+                        if (ended) {
+                            break;
+                        }
+                        continue;
+                    }
+                    final int n = in.readNBytes(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+                    dst.position(dst.position() + n);
+                    position += n;
+                    p += n;
+                    if (dst.hasRemaining()) {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            final int n = dst.position() - start;
+            last = java.util.Arrays.copyOfRange(dst.array(), dst.arrayOffset() + start,
+                    dst.arrayOffset() + dst.position());
+            lastStart = from;
+            return n == 0 ? -1 : n;
+        }
+
+        private static int copy(final byte[] from, final int offset, final ByteBuffer dst) {
+            final int n = Math.min(from.length - offset, dst.remaining());
+            dst.put(from, offset, n);
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 }

@@ -21,6 +21,42 @@ final class Harvester implements AutoCloseable {
     static final int HEAD_BYTES = 1024;
     private static final int MAX_BYTES_PER_POLL = 8 << 20;
 
+    /**
+     * What a harvester reads: a file through its channel ({@link #of}), or the content of a compressed rotation as it
+     * is decompressed ({@link Compressed#content}).
+     */
+    interface Content extends java.io.Closeable {
+        /** @return the content's length in bytes; {@link Long#MAX_VALUE} while not known yet (a stream) */
+        long size() throws IOException;
+
+        /**
+         * @param dst where the bytes go, from its position; filled unless the content ends first
+         * @param position offset of the first byte to read
+         * @return bytes read, -1 at the end
+         */
+        int read(ByteBuffer dst, long position) throws IOException;
+
+        /** @param ch an open file @return its content */
+        static Content of(final FileChannel ch) {
+            return new Content() {
+                @Override
+                public long size() throws IOException {
+                    return ch.size();
+                }
+
+                @Override
+                public int read(final ByteBuffer dst, final long position) throws IOException {
+                    return ch.read(dst, position);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
+    }
+
     /** Receives complete records. */
     interface Sink {
         /**
@@ -40,7 +76,7 @@ final class Harvester implements AutoCloseable {
     int headLength;
     long headHash;
     long lastGrowthNanos;
-    private final FileChannel channel;
+    private final Content channel;
     private final ByteBuffer buffer;
     private long readOffset;
     private long lastSize = -1;
@@ -60,7 +96,7 @@ final class Harvester implements AutoCloseable {
      *     of one thread share one (a buffer each would take 64 KiB to 16 MiB of heap per tailed file)
      */
     Harvester(final Path path, final FileIdentity identity, final long offset, final long generation,
-              final LineFormat format, final long nowNanos, final ByteBuffer buffer, final FileChannel channel) {
+              final LineFormat format, final long nowNanos, final ByteBuffer buffer, final Content channel) {
         this.path = path;
         this.identity = identity;
         this.readOffset = offset;
@@ -314,6 +350,10 @@ final class Harvester implements AutoCloseable {
     }
 
     static long headHash(final FileChannel ch, final int length) throws IOException {
+        return headHash(Content.of(ch), length);
+    }
+
+    static long headHash(final Content ch, final int length) throws IOException {
         final ByteBuffer head = ByteBuffer.allocate(length);
         while (head.hasRemaining()) {
             if (ch.read(head, head.position()) <= 0) {

@@ -73,8 +73,6 @@ public final class LogTailer implements AutoCloseable {
     /** Bases of globs found missing, so each is reported once. */
     private final java.util.Set<Path> missing;
     private final Checkpoints store;
-    /** Where a compressed rotated file is decompressed to read its rest; removed once read. */
-    private final Path inflated;
     private final Outbox outbox;
     private final String host;
     private final Clock clock;
@@ -97,6 +95,15 @@ public final class LogTailer implements AutoCloseable {
     /** When the previous round started (null before the first): generations written since, unseen, were missed. */
     private java.time.Instant lastRound;
     private boolean dirty;
+    /** Set by {@link #close}: a long read of a rotation stops between two chunks, its checkpoint where it stopped. */
+    private volatile boolean stopping;
+    /** Rotations from this time on were looked for unseen in the current round (null: none were). */
+    private java.time.Instant roundSince;
+    /**
+     * Whether a round stopped before it read every rotation it had found: the checkpoints then keep the time of the
+     * previous save, so that the next start looks for the rotations after it again.
+     */
+    private boolean interrupted;
     private long lastSave = System.nanoTime();
     private long published;
     private Opener opener = p -> FileChannel.open(p, StandardOpenOption.READ);
@@ -118,7 +125,6 @@ public final class LogTailer implements AutoCloseable {
         this.excludes = options.excludes().stream().map(Glob::of).map(Glob::matcher).toList();
         this.missing = new java.util.HashSet<>();
         this.store = new Checkpoints(stateDir.resolve("checkpoints.json"));
-        this.inflated = stateDir.resolve("rotated.inflated");
         this.firstRun = !store.exists();
         this.savedAt = store.savedAt();
         this.checkpoints = store.load();
@@ -159,12 +165,17 @@ public final class LogTailer implements AutoCloseable {
         final long now = System.nanoTime();
         final Map<FileIdentity, Path> seen = discover();
         unreadable.keySet().retainAll(seen.values()); // gone: said again if it comes back unreadable
+        // A second of margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
+        final java.time.Instant since = lastRound == null ? null : lastRound.minusSeconds(1);
+        roundSince = firstScan ? savedAt : since;
         if (firstScan) {
             // Before new files, so that a rotated file's rest comes before its successor's lines.
             resumeRotatedWhileDown(seen, now);
+            if (stopping) {
+                interrupted = true;
+                return;
+            }
         }
-        // A second of margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
-        final java.time.Instant since = lastRound == null ? null : lastRound.minusSeconds(1);
         lastRound = clock.instant();
         for (final Harvester h : List.copyOf(open.values())) {
             if (!seen.containsKey(h.identity) && !h.rotatedAway) {
@@ -181,6 +192,10 @@ public final class LogTailer implements AutoCloseable {
             } else {
                 h.path = e.getValue();
             }
+        }
+        if (stopping) {
+            interrupted = true; // a file opened above stopped reading its copy: its checkpoint says where
+            return;
         }
         firstScan = false;
         for (final Harvester h : List.copyOf(open.values())) {
@@ -199,6 +214,11 @@ public final class LogTailer implements AutoCloseable {
                     // truncated more than once since: the copies between are complete, read them now, in order
                     generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
                             .forEach((id, p) -> readWhole(id, p, now));
+                    if (stopping) {
+                        // the checkpoint of h holds where its copy's reading stopped, not h's offset
+                        interrupted = true;
+                        return;
+                    }
                     h.restart();
                     dirty = true;
                 }
@@ -212,7 +232,10 @@ public final class LogTailer implements AutoCloseable {
                 final boolean rotatedAway = !seen.containsKey(h.identity);
                 if (rotatedAway && now - h.lastGrowthNanos >= TimeUnit.MILLISECONDS.toNanos(
                         options.rotatedCloseAfterMillis())) {
-                    readToEnd(h, now);
+                    if (!readToEnd(h, now)) {
+                        interrupted = true;
+                        return;
+                    }
                     closeQuietly(h);
                     open.remove(h.identity);
                     finished(h.identity);
@@ -246,7 +269,7 @@ public final class LogTailer implements AutoCloseable {
     private void save(final long now) {
         // Records first, then the offsets that say they are safe.
         outbox.sync();
-        store.save(checkpoints.values());
+        store.save(checkpoints.values(), interrupted ? roundSince : null);
         dirty = false;
         lastSave = now;
     }
@@ -286,6 +309,9 @@ public final class LogTailer implements AutoCloseable {
                         LOG.warn("{}: no copy of its former content found beside it; lines after offset {} may be "
                                 + "lost", path, cp.offset());
                     }
+                    if (stopping) {
+                        return; // its checkpoint holds where the copy's reading stopped
+                    }
                     generation = cp.generation() + 1;
                 }
             } else if (firstScan && firstRun && options.startAtEnd()) {
@@ -295,7 +321,7 @@ public final class LogTailer implements AutoCloseable {
                 offset = size;
             }
             final Harvester h = new Harvester(path, id, offset, generation, options.format(), now, readBuffer,
-                    opener.open(path));
+                    Harvester.Content.of(opener.open(path)));
             if (cp != null && generation == cp.generation()) {
                 h.headLength = cp.headLength();
                 h.headHash = cp.headHash();
@@ -357,6 +383,9 @@ public final class LogTailer implements AutoCloseable {
                     LOG.info("{} ({}) is gone and no file beside it holds its content; forgetting it", cp.path(),
                             cp.identity());
                 }
+                if (stopping) {
+                    return; // its checkpoint holds where the copy's reading stopped
+                }
                 checkpoints.remove(cp.identity());
                 dirty = true;
             }
@@ -404,9 +433,14 @@ public final class LogTailer implements AutoCloseable {
 
     /** Reads a complete file that no writer appends to any more (a copy), and remembers it as read. */
     private void readWhole(final FileIdentity id, final Path p, final long now) {
-        try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer, opener.open(p))) {
-            readToEnd(h, now);
-            finished(id);
+        if (stopping) {
+            return;
+        }
+        try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer,
+                Harvester.Content.of(opener.open(p)))) {
+            if (readToEnd(h, now)) {
+                finished(id);
+            }
         } catch (IOException e) {
             LOG.warn("{}: cannot read it ({}); its lines are lost", p, IoErrors.reason(e));
         }
@@ -441,7 +475,7 @@ public final class LogTailer implements AutoCloseable {
         if (headLength == 0) {
             return true;
         }
-        Optional<Path> copy = RotatedNames.siblings(path, options.rotatedDirs())
+        final Optional<Path> copy = RotatedNames.siblings(path, options.rotatedDirs())
                 .filter(p -> !p.equals(path))
                 .filter(p -> {
                     try {
@@ -451,37 +485,39 @@ public final class LogTailer implements AutoCloseable {
                     }
                 })
                 .max(Comparator.comparing(p -> p.toFile().lastModified()));
-        boolean temporary = false;
-        if (copy.isEmpty()) {
-            final Optional<Path> gz = RotatedNames.compressedSiblings(path, options.rotatedDirs())
-                    .filter(p -> Compressed.headMatches(p, headLength, headHash))
-                    .max(Comparator.comparing(p -> p.toFile().lastModified()));
-            if (gz.isEmpty()) {
-                return false;
-            }
-            LOG.info("{}: its rest is in {}, compressed by the rotation; reading it", path, gz.get());
-            try {
-                copy = Optional.of(Compressed.inflate(gz.get(), inflated));
-                temporary = true;
-            } catch (IOException e) {
-                LOG.warn("{}: cannot decompress {} ({}); lines after offset {} may be lost", path, gz.get(),
-                        IoErrors.reason(e), offset);
-                return true;
-            }
-        }
-        try (Harvester h = new Harvester(copy.get(), id, offset, generation, options.format(), now, readBuffer,
-                opener.open(copy.get()))) {
-            h.path = path;
-            readToEnd(h, now);
-            if (!temporary) {
-                finished(FileIdentity.of(copy.get()));
+        final Path from;
+        final Harvester.Content content;
+        try {
+            if (copy.isPresent()) {
+                from = copy.get();
+                content = Harvester.Content.of(opener.open(from));
+            } else {
+                final Optional<Path> compressed = RotatedNames.compressedSiblings(path, options.rotatedDirs())
+                        .filter(p -> Compressed.headMatches(p, headLength, headHash))
+                        .max(Comparator.comparing(p -> p.toFile().lastModified()));
+                if (compressed.isEmpty()) {
+                    return false;
+                }
+                LOG.info("{}: its rest is in {}, compressed by the rotation; reading it", path, compressed.get());
+                from = compressed.get();
+                // decompressed as it is read, never whole: a rotation of gigabytes would fill state.dir's disk
+                content = Compressed.content(from);
             }
         } catch (IOException e) {
-            LOG.warn("{}: cannot read its copy {}: {}", path, copy.get(), e.getMessage());
-        } finally {
-            if (temporary) {
-                deleteQuietly(inflated);
+            LOG.warn("{}: cannot read its copy ({}); lines after offset {} may be lost", path, IoErrors.reason(e),
+                    offset);
+            return true;
+        }
+        try (Harvester h = new Harvester(from, id, offset, generation, options.format(), now, readBuffer, content)) {
+            h.path = path;
+            // the checkpoint of a read cut short by a stop finds this copy again by these
+            h.headLength = headLength;
+            h.headHash = headHash;
+            if (readToEnd(h, now) && copy.isPresent()) {
+                finished(FileIdentity.of(from));
             }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read its copy {}: {}", path, from, e.getMessage());
         }
         return true;
     }
@@ -489,21 +525,23 @@ public final class LogTailer implements AutoCloseable {
     /**
      * Reads a file that no writer appends to any more (a copy, a rotation) to its end, one harvester bound (8 MiB) at a
      * time, each chunk's records handed to the outbox before the next is read: a rotation of gigabytes is never in
-     * memory whole. {@link Harvester#drain} alone reads one bound, then takes the next buffer for a last line.
+     * memory whole. A stop ({@link #close}) ends it between two chunks, with a checkpoint for the file where it
+     * stopped (its path the name the file is found from again); the next start resumes there.
+     *
+     * @return whether it was read to its end; false when the agent is stopping
      */
-    private void readToEnd(final Harvester h, final long now) throws IOException {
+    private boolean readToEnd(final Harvester h, final long now) throws IOException {
         while (h.poll(sink, now) > 0) {
             flushBatch();
+            if (stopping) {
+                checkpoints.put(h.identity.toString(), new Checkpoint(h.identity.toString(), h.path.toString(),
+                        h.committedOffset(), h.generation, h.headLength, h.headHash, h.inLongLine()));
+                dirty = true;
+                return false;
+            }
         }
         h.drain(sink, now);
-    }
-
-    private static void deleteQuietly(final Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            LOG.debug("cannot remove {}", p, e);
-        }
+        return true;
     }
 
     private boolean isCopyOfOpenFile(final Path path, final long size) throws IOException {
@@ -618,6 +656,7 @@ public final class LogTailer implements AutoCloseable {
     /** Stops polling, saves the checkpoints and closes every file. */
     @Override
     public void close() {
+        stopping = true;
         if (executor != null) {
             // No interrupt: an interrupted thread closes the file channel it is writing (the spool's).
             executor.shutdown();
