@@ -475,16 +475,20 @@ public final class LogTailer implements AutoCloseable {
         if (headLength == 0) {
             return true;
         }
+        // A copy shorter than the offset is the copy all the same: the agent polled between logrotate's copy and its
+        // truncation and read the lines written meanwhile from the file itself. Nothing of it is left to read, but it
+        // is remembered as read, or the next rotation would find it under a new name and read it whole again.
         final Optional<Path> copy = RotatedNames.siblings(path, options.rotatedDirs())
                 .filter(p -> !p.equals(path))
                 .filter(p -> {
                     try {
-                        return Files.size(p) >= offset && headMatches(p, headLength, headHash);
+                        return headMatches(p, headLength, headHash);
                     } catch (IOException e) {
                         return false;
                     }
                 })
-                .max(Comparator.comparing(p -> p.toFile().lastModified()));
+                .max(Comparator.comparing((Path p) -> p.toFile().length() >= offset)
+                        .thenComparing(p -> p.toFile().lastModified()));
         final Path from;
         final Harvester.Content content;
         try {

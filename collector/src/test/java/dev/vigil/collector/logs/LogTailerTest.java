@@ -102,6 +102,40 @@ class LogTailerTest {
         assertEquals(130, outbox.logs.stream().map(LogRecord::getId).distinct().count(), "ids must be distinct");
     }
 
+    /**
+     * logrotate's copytruncate copies the file, then truncates it: an agent that polls between the two reads the
+     * lines written meanwhile from the file itself, past the copy's end. The copy is the copy all the same (its
+     * leading bytes): nothing of it is left to read, and it is not read whole as a generation unseen when the next
+     * rotation, under a second later, moves it to app.log.2.
+     */
+    @Test
+    void shouldNotReadACopyAgainWhenTheAgentReadPastItsEndBeforeTheTruncation() throws Exception {
+        final Path log = dir.resolve("app.log");
+        append(log, 0, 200); // more than the 1 KiB a copy is told by
+        try (LogTailer t = tailer()) {
+            t.pollOnce();
+            Files.copy(log, dir.resolve("app.log.1"), StandardCopyOption.COPY_ATTRIBUTES);
+            append(log, 200, 210); // written between logrotate's copy and its truncation
+            t.pollOnce(); // and read then
+            truncate(log);
+            append(log, 210, 230);
+            t.pollOnce();
+            Files.move(dir.resolve("app.log.1"), dir.resolve("app.log.2"));
+            Files.copy(log, dir.resolve("app.log.1"), StandardCopyOption.COPY_ATTRIBUTES);
+            truncate(log);
+            append(log, 230, 240);
+            t.pollOnce();
+            t.pollOnce();
+        }
+        assertEquals(lines(0, 240), outbox.messages());
+    }
+
+    private static void truncate(final Path file) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+    }
+
     @Test
     void shouldResumeExactlyFromCheckpointsAfterRestartAndRotationWhileDown() throws Exception {
         final Path log = dir.resolve("app.log");
