@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
-import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.topic.TopicAdmin;
-import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +25,8 @@ class ChangelogTopicsIT {
     @Test
     void shouldCreateChangelogsWhoseSegmentsRollForCompaction(final TestKafka kafka, @TempDir final Path dir)
             throws Exception {
-        final Path key = dir.resolve("engine.key");
-        CommandSignature.write(CommandSignature.generate(), key);
+        final DecisionConfig config = new DecisionConfig(EngineOnBroker.settings(kafka, dir));
         try (Admin admin = kafka.admin()) {
-            new TopicAdmin(admin).createOrCheck(Topics.all(kafka.prefix()), 1);
-            final DecisionConfig config = new DecisionConfig(Map.of(
-                    DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    DecisionConfig.TOPIC_PREFIX_CONFIG, kafka.prefix(),
-                    DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
-                    DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString()));
             try (DecisionService engine = DecisionService.start(config)) {
                 // Streams creates its internal topics before it is RUNNING, which start() waits for
                 final List<String> internal = admin.listTopics().names().get().stream()

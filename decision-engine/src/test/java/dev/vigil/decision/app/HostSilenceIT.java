@@ -9,15 +9,11 @@ import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Outcome;
-import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,17 +31,8 @@ class HostSilenceIT {
     void shouldEscalateAHostThatWentSilentOnceAndSayWhenItIsHeardAgain(final TestKafka kafka,
             @TempDir final Path dir) throws Exception {
         final String prefix = kafka.prefix();
-        try (Admin admin = kafka.admin()) {
-            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
-        }
-        final Path key = dir.resolve("engine.key");
-        CommandSignature.write(CommandSignature.generate(), key);
-        final Map<String, Object> config = new HashMap<>();
-        config.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(DecisionConfig.TOPIC_PREFIX_CONFIG, prefix);
+        final Map<String, Object> config = EngineOnBroker.settings(kafka, dir);
         config.put(DecisionConfig.APPLICATION_ID_CONFIG, prefix + "engine");
-        config.put(DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        config.put(DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString());
         config.put(DecisionConfig.TICK_INTERVAL_CONFIG, "500ms");
         config.put(DecisionConfig.HOST_SILENCE_CONFIG, "3s");
         config.put("kafka.commit.interval.ms", "100");

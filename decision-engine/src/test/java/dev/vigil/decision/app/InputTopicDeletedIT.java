@@ -7,8 +7,6 @@ import ch.qos.logback.classic.Level;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.embedded.junit.TestKafka;
-import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,17 +30,12 @@ class InputTopicDeletedIT {
     @Test
     void shouldStopNamingTheProblemWhenAnInputTopicIsDeleted(final TestKafka kafka, @TempDir final Path dir)
             throws Exception {
-        final Path key = dir.resolve("engine.key");
-        CommandSignature.write(CommandSignature.generate(), key);
+        final Map<String, Object> settings = EngineOnBroker.settings(kafka, dir);
+        settings.put("kafka.metadata.max.age.ms", "2000");
+        settings.put("kafka.session.timeout.ms", "6000");
+        final DecisionConfig config = new DecisionConfig(settings);
         try (Admin admin = kafka.admin();
              LogCapture log = new LogCapture(DecisionService.class, Level.ERROR)) {
-            new TopicAdmin(admin).createOrCheck(Topics.all(kafka.prefix()), 1);
-            final DecisionConfig config = new DecisionConfig(Map.of(
-                    DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    DecisionConfig.TOPIC_PREFIX_CONFIG, kafka.prefix(),
-                    DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString(),
-                    DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString(),
-                    "kafka.metadata.max.age.ms", "2000", "kafka.session.timeout.ms", "6000"));
             final String events = Topics.EVENTS.withPrefix(kafka.prefix()).name();
             try (DecisionService engine = DecisionService.start(config)) {
                 admin.deleteTopics(List.of(events)).all().get();

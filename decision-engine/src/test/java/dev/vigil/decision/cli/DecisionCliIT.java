@@ -6,13 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.decision.Fixtures;
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
+import dev.vigil.decision.app.EngineOnBroker;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.json.RecordJson;
-import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,10 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -58,17 +55,8 @@ class DecisionCliIT {
     @Test
     void shouldEditTheRegistryAndAnswerAProposal(final TestKafka kafka, @TempDir final Path dir) throws Exception {
         final String prefix = kafka.prefix();
-        try (Admin admin = kafka.admin()) {
-            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
-        }
         final List<String> cluster = List.of("--bootstrap-server", kafka.bootstrapServers(), "--topic-prefix", prefix);
-        final Path key = dir.resolve("k.key");
-        CommandSignature.write(CommandSignature.generate(), key);
-        final Map<String, Object> config = new HashMap<>();
-        config.put(DecisionConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(DecisionConfig.TOPIC_PREFIX_CONFIG, prefix);
-        config.put(DecisionConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        config.put(DecisionConfig.SIGNING_KEY_FILE_CONFIG, key.toString());
+        final Map<String, Object> config = EngineOnBroker.settings(kafka, dir);
         config.put(DecisionConfig.TICK_INTERVAL_CONFIG, "1s");
         config.put(DecisionConfig.MODEL_KIND_CONFIG, "tree");
         config.put("kafka.commit.interval.ms", "100");
