@@ -181,8 +181,13 @@ public final class LogTailer implements AutoCloseable {
             if (!seen.containsKey(h.identity) && !h.rotatedAway) {
                 h.rotatedAway = true;
                 // rotated since the last round, perhaps more than once; before new files, as above
-                generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
-                        .forEach((id, p) -> openHarvester(id, p, now));
+                final Map<FileIdentity, Path> unseen = generationsNeverSeen(h.path, seen,
+                        List.copyOf(checkpoints.values()), since);
+                if (unseen.values().stream().anyMatch(Compressed::is) && !readRestFirst(h, now)) {
+                    interrupted = true;
+                    return;
+                }
+                unseen.forEach((id, p) -> tailOrReadWhole(id, p, h.path, now));
             }
         }
         for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
@@ -213,7 +218,7 @@ public final class LogTailer implements AutoCloseable {
                     }
                     // truncated more than once since: the copies between are complete, read them now, in order
                     generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
-                            .forEach((id, p) -> readWhole(id, p, now));
+                            .forEach((id, p) -> readWhole(id, p, h.path, now));
                     if (stopping) {
                         // the checkpoint of h holds where its copy's reading stopped, not h's offset
                         interrupted = true;
@@ -391,7 +396,34 @@ public final class LogTailer implements AutoCloseable {
             }
         }
         for (final Path p : tailedAs) {
-            generationsNeverSeen(p, seen, saved, savedAt).forEach((id, g) -> openHarvester(id, g, now));
+            generationsNeverSeen(p, seen, saved, savedAt).forEach((id, g) -> tailOrReadWhole(id, g, p, now));
+        }
+    }
+
+    /**
+     * A generation rotated unseen: a plain file is tailed as any other (opened before the new file, so read before
+     * it); a compressed one cannot be, and is read whole at once.
+     */
+    private void tailOrReadWhole(final FileIdentity id, final Path generation, final Path tailed, final long now) {
+        if (Compressed.is(generation)) {
+            readWhole(id, generation, tailed, now);
+        } else {
+            openHarvester(id, generation, now);
+        }
+    }
+
+    /**
+     * Reads a file rotated away to its current end before a compressed generation after it is read whole at once, so
+     * that their lines keep their order; a writer still appending to it is read on, as ever.
+     *
+     * @return false when the agent is stopping (the file's checkpoint says where it stopped)
+     */
+    private boolean readRestFirst(final Harvester h, final long now) {
+        try {
+            return readToEnd(h, now);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read ({}); will retry", h.path, IoErrors.reason(e));
+            return true;
         }
     }
 
@@ -401,8 +433,11 @@ public final class LogTailer implements AutoCloseable {
      * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows or has read
      * to its end, written to after {@code since} (when it last saved its checkpoints, at its stop; or its previous
      * round): each is to be read whole, oldest first, after the rest of the file it was reading and before the new
-     * one. Compressed ones are not (keep delaycompress). A copy of a file the agent was reading (copytruncate) starts
-     * as that file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole.
+     * one. A copy of a file the agent was reading (copytruncate) starts as that file does: its rest is read from the
+     * checkpoint's offset by {@link #catchUpFromCopy}, not whole. So does a compressed rotation of it ({@code compress}
+     * without {@code delaycompress}: a new inode). A compressed generation is unseen only when it is newer than every
+     * rotation holding a file the agent was reading: logrotate keeps a file's time when it compresses it, and those
+     * older were read before (renumbered, or compressed since by delaycompress).
      *
      * @return those generations, oldest first; none when {@code since} is null (nothing was seen before)
      */
@@ -412,14 +447,26 @@ public final class LogTailer implements AutoCloseable {
         if (since == null) {
             return unseen;
         }
-        RotatedNames.siblings(tailed, options.rotatedDirs()).filter(p -> RotatedNames.rotated(tailed, p))
-                .sorted(Comparator.comparing(p -> p.toFile().lastModified()))
+        final List<Path> plain = RotatedNames.siblings(tailed, options.rotatedDirs())
+                .filter(p -> RotatedNames.rotated(tailed, p)).toList();
+        final List<Path> compressed = RotatedNames.compressedSiblings(tailed, options.rotatedDirs())
+                .filter(p -> RotatedNames.rotatedCompressed(tailed, p)).toList();
+        // A compressed rotation has an inode of its own: the one holding a file the agent was reading is told by its
+        // decompressed head (its rest is read by catchUpFromCopy), and compressed ones older than it were read before
+        final List<Path> compressedCopies = compressed.stream().filter(p -> compressedCopyOf(p, saved)).toList();
+        final java.time.Instant compressedAfter = Stream.concat(compressedCopies.stream(),
+                        plain.stream().filter(this::known)).map(LogTailer::modified)
+                .reduce(since, (a, b) -> a.isAfter(b) ? a : b);
+        Stream.concat(plain.stream(), compressed.stream().filter(p -> !compressedCopies.contains(p))).distinct()
+                .sorted(Comparator.comparing(LogTailer::modified))
                 .forEach(p -> {
                     try {
                         final FileIdentity id = FileIdentity.of(p);
+                        final boolean isCompressed = compressed.contains(p);
                         if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
-                                && !finished.contains(id) && Files.getLastModifiedTime(p).toInstant().isAfter(since)
-                                && !copyOf(p, saved)) {
+                                && !finished.contains(id)
+                                && modified(p).isAfter(isCompressed ? compressedAfter : since)
+                                && (isCompressed || !copyOf(p, saved))) {
                             unseen.put(id, p);
                         }
                     } catch (IOException e) {
@@ -431,13 +478,43 @@ public final class LogTailer implements AutoCloseable {
         return unseen;
     }
 
-    /** Reads a complete file that no writer appends to any more (a copy), and remembers it as read. */
-    private void readWhole(final FileIdentity id, final Path p, final long now) {
+    /** @return when a file was last written, to the nanosecond where the filesystem keeps it; EPOCH when gone */
+    private static java.time.Instant modified(final Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            return java.time.Instant.EPOCH;
+        }
+    }
+
+    /** @return whether a plain rotation is a file the agent was reading (renamed away by the rotation) */
+    private boolean known(final Path p) {
+        try {
+            final FileIdentity id = FileIdentity.of(p);
+            return open.containsKey(id) || checkpoints.containsKey(id.toString());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a complete file that no writer appends to any more (a copy, a generation rotated unseen, compressed or
+     * not), and remembers it as read.
+     *
+     * @param tailed the log it is a rotation of
+     */
+    private void readWhole(final FileIdentity id, final Path p, final Path tailed, final long now) {
         if (stopping) {
             return;
         }
+        final boolean compressed = Compressed.is(p);
         try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer,
-                Harvester.Content.of(opener.open(p)))) {
+                compressed ? Compressed.content(p) : Harvester.Content.of(opener.open(p)))) {
+            if (compressed) {
+                // A stop in its middle leaves its checkpoint under the log's name, as for the rest of a file read
+                // from its compressed rotation: the next start finds it by its decompressed head and resumes there
+                h.path = tailed;
+            }
             if (readToEnd(h, now)) {
                 finished(id);
             }
@@ -452,6 +529,16 @@ public final class LogTailer implements AutoCloseable {
         if (finished.size() > FINISHED_KEPT) {
             finished.remove(finished.iterator().next());
         }
+    }
+
+    /** @return whether a compressed file's decompressed head is that of a file the agent was reading */
+    private static boolean compressedCopyOf(final Path p, final List<Checkpoint> saved) {
+        for (final Checkpoint cp : saved) {
+            if (cp.headLength() > 0 && Compressed.headMatches(p, cp.headLength(), cp.headHash())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean copyOf(final Path p, final List<Checkpoint> saved) throws IOException {
@@ -517,7 +604,7 @@ public final class LogTailer implements AutoCloseable {
             // the checkpoint of a read cut short by a stop finds this copy again by these
             h.headLength = headLength;
             h.headHash = headHash;
-            if (readToEnd(h, now) && copy.isPresent()) {
+            if (readToEnd(h, now)) {
                 finished(FileIdentity.of(from));
             }
         } catch (IOException e) {

@@ -37,6 +37,16 @@ final class RotatedNames {
     }
 
     /**
+     * @param tailed a log's name
+     * @param p a compressed file
+     * @return whether {@code p} is named as a compressed rotation of {@code tailed}: a rotated name (see
+     *     {@link #rotated}) and a {@code compressext}, app.log.2.gz, app.log-20261126.gz, app-20261126.log.gz
+     */
+    static boolean rotatedCompressed(final Path tailed, final Path p) {
+        return rotated(tailed, p.resolveSibling(stem(p)));
+    }
+
+    /**
      * @param olddirs logrotate's olddir: absolute, or relative to the log's directory
      * @return compressed files beside {@code path} or in an olddir, whose name starts as its rotated names do (see
      *     {@link #siblings}), told by their leading bytes, so that any {@code compressext} is found

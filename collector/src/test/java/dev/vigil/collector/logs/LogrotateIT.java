@@ -255,6 +255,46 @@ class LogrotateIT {
     }
 
     /**
+     * Stopped over two rotations with {@code compress} and no {@code delaycompress}: the file the agent was reading is
+     * compressed (app.log.2.gz, or app.log-YESTERDAY.gz with dateext), and so is the whole generation between
+     * (app.log.1.gz, app.log-TODAY.gz), which the agent never saw: it is read after the rest of the first and before
+     * the new app.log. An older compressed rotation, read before, is not read again.
+     */
+    @ParameterizedTest
+    @CsvSource({"nodateext,nodateext,app.log.1.gz", "dateext;dateyesterday,dateext,app.log-20000101.gz"})
+    void shouldReadACompressedGenerationRotatedInAndOutWhileTheAgentWasStopped(final String first,
+                                                                              final String second,
+                                                                              final String oldName)
+            throws Exception {
+        final Path log = dir.resolve("app.log");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        final Path old = dir.resolve(oldName);
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(old))) {
+            out.write("an old rotation, read before\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(java.time.Duration.ofDays(1))));
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 10, 20);
+        logrotate(logrotateConf(log, "create", "compress\n  " + first.replace(";", "\n  ")));
+        append(log, 20, 30);
+        logrotate(logrotateConf(log, "create", "compress\n  " + second));
+        append(log, 30, 40);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(3, files.filter(p -> p.getFileName().toString().endsWith(".gz")).count(),
+                    "logrotate rotated otherwise");
+        }
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
+    /**
      * Two rotations between two polls (a busy agent, a size-triggered rotation run often): the generation between was
      * rotated in and out unseen, and is read whole, between the rest of the old file and the new one.
      */
@@ -277,6 +317,63 @@ class LogrotateIT {
             tailer.pollOnce();
         }
         assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
+    /**
+     * copytruncate with {@code compress}, stopped over two rotations: app.log.2.gz is the copy of what the agent was
+     * reading (its rest read from where the agent stopped), app.log.1.gz a whole copy it never saw. Every line once;
+     * as with plain copies, the generation between is read before the rest of the first (order not asserted).
+     */
+    @org.junit.jupiter.api.Test
+    void shouldReadACompressedCopyMadeUnseenWhileTheAgentWasStopped() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "copytruncate", "compress");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 10, 20);
+        logrotate(conf);
+        append(log, 20, 30);
+        logrotate(conf);
+        append(log, 30, 40);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate rotated otherwise");
+        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages().stream().sorted(
+                java.util.Comparator.comparingInt(m -> Integer.parseInt(m.substring(5)))).toList());
+    }
+
+    /**
+     * Two rotations between two polls with {@code compress} and no {@code delaycompress}: the generation between is
+     * app.log.1.gz, never seen; it is read after the rest of the file the agent holds open (app.log.2.gz now) and
+     * before the new app.log. The older rotation app.log.3.gz is not read again.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldReadACompressedGenerationRotatedInAndOutBetweenTwoPolls() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "create", "compress");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            logrotate(conf);
+            append(log, 10, 20);
+            tailer.pollOnce();
+            tailer.pollOnce(); // the first rotation read to its end and closed
+            append(log, 20, 30);
+            logrotate(conf);
+            append(log, 30, 40);
+            logrotate(conf);
+            append(log, 40, 50);
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertTrue(Files.exists(dir.resolve("app.log.3.gz")), "logrotate rotated otherwise");
+        assertEquals(IntStream.range(0, 50).mapToObj(i -> "line " + i).toList(), outbox.messages());
     }
 
     /** One copytruncate while stopped: app.log.1 is a copy of what the agent was reading, not a generation unseen. */
@@ -383,6 +480,36 @@ class LogrotateIT {
         }
         assertBigInOrder(outbox.messages().stream().sorted(java.util.Comparator.comparingInt(
                 m -> Integer.parseInt(m.split(" ")[1]))).toList());
+    }
+
+    /**
+     * A stop while a compressed generation rotated unseen (app.log.1.gz, 25 MiB, rotated in and out while the agent
+     * was stopped) is read: the next start resumes it where the stop cut it short, then reads the new app.log. Every
+     * line once, in order.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldResumeACompressedGenerationRotatedUnseenWhereAStopCutItShort() throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "create", "compress");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        logrotate(conf);
+        appendPadded(log, 10, BIG);
+        logrotate(conf);
+        append(log, BIG, BIG + 10);
+        assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate rotated otherwise");
+        readUntilStopped(log, outbox);
+        final int readBeforeTheStop = outbox.messages().size();
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertTrue(readBeforeTheStop > 10 && readBeforeTheStop < BIG, "not stopped in the middle of the "
+                + "generation: " + readBeforeTheStop + " lines read before the stop");
+        assertBigInOrder(outbox.messages());
     }
 
     /**
