@@ -304,7 +304,7 @@ public final class LogTailer implements AutoCloseable {
             long offset = 0;
             long generation = 0;
             if (cp != null) {
-                if (cp.offset() <= size && headMatches(path, cp.headLength(), cp.headHash())) {
+                if (resumable(path, cp)) {
                     offset = cp.offset();
                     generation = cp.generation();
                 } else {
@@ -349,6 +349,15 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
+    /** @return whether a file holds what its checkpoint says was read: not truncated (or replaced) since */
+    private boolean resumable(final Path path, final Checkpoint cp) {
+        try {
+            return cp.offset() <= Files.size(path) && headMatches(path, cp.headLength(), cp.headHash());
+        } catch (IOException e) {
+            return true; // openHarvester says why it cannot read it
+        }
+    }
+
     /** Opens a file for reading; a seam for tests (files a test cannot make unreadable when run as root). */
     interface Opener {
         /** @param path a file @return a channel reading it @throws IOException when it cannot be opened */
@@ -368,6 +377,24 @@ public final class LogTailer implements AutoCloseable {
             tailedAs.add(Path.of(cp.path()));
             final FileIdentity id = FileIdentity.parse(cp.identity());
             if (seen.containsKey(id)) {
+                if (!resumable(seen.get(id), cp)) {
+                    // Truncated while the agent was away (copytruncate): the rest is read from the copy now, before
+                    // the copies made after it (the generations below) and the file's new content, which is then
+                    // read from its start as the next truncation generation
+                    LOG.info("{} was truncated or replaced while the agent was away; reading it from the start",
+                            seen.get(id));
+                    if (!catchUpFromCopy(seen.get(id), id, cp.offset(), cp.generation(), cp.headLength(),
+                            cp.headHash(), now)) {
+                        LOG.warn("{}: no copy of its former content found beside it; lines after offset {} may be "
+                                + "lost", seen.get(id), cp.offset());
+                    }
+                    if (stopping) {
+                        return; // its checkpoint holds where the copy's reading stopped
+                    }
+                    checkpoints.put(cp.identity(), new Checkpoint(cp.identity(), cp.path(), 0, cp.generation() + 1, 0,
+                            0, false));
+                    dirty = true;
+                }
                 continue;
             }
             final Optional<Path> moved = RotatedNames.siblings(Path.of(cp.path()), options.rotatedDirs())
