@@ -560,8 +560,16 @@ public final class LogTailer implements AutoCloseable {
 
     /** @return whether a compressed file's decompressed head is that of a file the agent was reading */
     private static boolean compressedCopyOf(final Path p, final List<Checkpoint> saved) {
+        // decompressed once, not once per checkpoint: every tailed file has one, and each look starts a decoder
+        final byte[] head;
+        try (java.io.InputStream in = Compressed.open(p)) {
+            head = in.readNBytes(Harvester.HEAD_BYTES);
+        } catch (IOException e) {
+            return false;
+        }
         for (final Checkpoint cp : saved) {
-            if (cp.headLength() > 0 && Compressed.headMatches(p, cp.headLength(), cp.headHash())) {
+            if (cp.headLength() > 0 && cp.headLength() <= head.length
+                    && Harvester.headHash(head, cp.headLength()) == cp.headHash()) {
                 return true;
             }
         }
