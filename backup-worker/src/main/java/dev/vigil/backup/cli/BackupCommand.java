@@ -7,6 +7,7 @@ import dev.vigil.backup.archiver.ChangeJournal;
 import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.lock.StopOrder;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.FileNames;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -106,7 +107,10 @@ final class BackupCommand extends RepoSubcommand {
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded);
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;
-            try (ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "
+            // stopped (Ctrl-C, SIGTERM): the packs written whole are indexed while the lock is held, so the next run
+            // re-uses them rather than storing their data again
+            try (StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, r::indexWrittenPacks);
+                 ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "
                     + bytes(progress.bytesDone()) + " done, " + bytes(progress.bytesRead()) + " read")) {
                 result = new Archiver(r, clock).backup(source, options, progress);
             }

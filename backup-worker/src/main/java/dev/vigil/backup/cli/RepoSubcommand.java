@@ -9,6 +9,7 @@ import dev.vigil.backup.NoRepositoryException;
 import dev.vigil.backup.RepositoryLockedException;
 import dev.vigil.backup.WrongPasswordException;
 import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.lock.StopOrder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -55,11 +56,11 @@ abstract class RepoSubcommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        final Thread stopped = new Thread(() -> {
+        // after the work stopped and indexed what it wrote, before the locks are released (StopOrder)
+        final StopOrder.Registration stopped = StopOrder.onStop(StopOrder.Step.STOP_SAVING, () -> {
             LocalBackend.stopSaving();
             err.println("vigil repo: stopped before the end; " + whenStopped());
-        }, "vigil-stopped");
-        Runtime.getRuntime().addShutdownHook(stopped);
+        });
         try {
             return run();
         } catch (NoRepositoryException e) {
@@ -76,11 +77,7 @@ abstract class RepoSubcommand implements Callable<Integer> {
             LOG.debug("failed", e);
             return fail(ExitCodes.FAILED, e);
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopped);
-            } catch (IllegalStateException e) {
-                // stopping: the hook says so
-            }
+            stopped.close();
             if (System.getenv("VIGIL_REPORT_HEAP") != null) {
                 long peak = 0;
                 for (final java.lang.management.MemoryPoolMXBean pool

@@ -57,8 +57,11 @@ public final class RepoLock implements AutoCloseable {
     private volatile String lost;
     /** What the repository calls before writing an index file or a snapshot. */
     private final java.util.function.Consumer<String> guard = this::checkHeld;
-    /** Removes the lock when the JVM is stopped (Ctrl-C, SIGTERM): others need not wait for it to go stale. */
-    private final Thread onExit = new Thread(this::release, "vigil-lock-release");
+    /**
+     * Removes the lock when the JVM is stopped (Ctrl-C, SIGTERM): others need not wait for it to go stale. Released
+     * last ({@link StopOrder}), once the work stopped and indexed what it wrote; null until acquired.
+     */
+    private volatile StopOrder.Registration onExit;
 
     /**
      * What a lock file holds.
@@ -115,7 +118,7 @@ public final class RepoLock implements AutoCloseable {
             throw e;
         }
         lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
-        Runtime.getRuntime().addShutdownHook(lock.onExit);
+        lock.onExit = StopOrder.onStop(StopOrder.Step.RELEASE_LOCKS, lock::release);
         repo.guardWrites(lock.guard);
         return lock;
     }
@@ -316,10 +319,9 @@ public final class RepoLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(onExit);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // the JVM is stopping (the hook releases it), or the hook was never added (acquire failed)
+        final StopOrder.Registration exit = onExit;
+        if (exit != null) {
+            exit.close();
         }
         release();
     }

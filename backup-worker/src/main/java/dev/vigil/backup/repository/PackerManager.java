@@ -113,8 +113,8 @@ final class PackerManager {
              final byte[] sealed) {
         rethrowIfBroken();
         if (abandoned) {
-            // the run failed: the archiver's threads that are still reading files stop at their next blob
-            throw new BackupException("the backup failed; no more blobs are stored");
+            // the run failed or was stopped: the archiver's threads still reading files stop at their next blob
+            throw new BackupException("the backup failed or was stopped; no more blobs are stored");
         }
         Packer full = null;
         synchronized (open) {
@@ -223,16 +223,18 @@ final class PackerManager {
             throw new BackupException("pack writer: " + e.getCause(), e.getCause());
         }
         rethrowIfBroken();
-        final Map<String, List<PackedBlob>> batch;
-        synchronized (unindexed) {
-            batch = new LinkedHashMap<>(unindexed);
-            unindexed.clear();
-        }
-        try {
-            writeIndexOrKeep(batch);
-            backend.sync();
-        } catch (IOException e) {
-            throw BackupException.ofWrite("index in " + backend.location(), e);
+        synchronized (this) {
+            final Map<String, List<PackedBlob>> batch;
+            synchronized (unindexed) {
+                batch = new LinkedHashMap<>(unindexed);
+                unindexed.clear();
+            }
+            try {
+                writeIndexOrKeep(batch);
+                backend.sync();
+            } catch (IOException e) {
+                throw BackupException.ofWrite("index in " + backend.location(), e);
+            }
         }
     }
 
@@ -242,33 +244,38 @@ final class PackerManager {
      * next run re-uses their blobs instead of storing them again (else up to {@code PACKS_PER_INDEX - 1} packs stay in
      * the store unindexed until a prune removes them). Packs still being filled are dropped: nothing of them is stored.
      *
+     * <p>Called by the failed run and by a stop (Ctrl-C) at once, which sets off that failure: one at a time, so that
+     * neither returns while the other still writes the index, and a stop releases the lock only once it is written.
+     *
      * @throws BackupException when that index file cannot be written either (the disk is full, the lock lost: the
      *     guard refuses it); its packs then stay unindexed, as after kill -9
      */
     void indexWrittenPacks() {
-        abandoned = true;
-        try {
-            if (writer.isShutdown()) {
-                return; // closed: its writes were stopped midway, none is known to be whole
+        abandoned = true; // at once: the archiver's threads stop, also while the other caller writes the index
+        synchronized (this) {
+            try {
+                if (writer.isShutdown()) {
+                    return; // closed: its writes were stopped midway, none is known to be whole
+                }
+                // the writer runs tasks in order and skips packs from now on: once this no-op ran, none is written
+                writer.submit(() -> { }).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupException("interrupted while waiting for the pack writer", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // a no-op does not fail
             }
-            // the writer runs tasks in order and skips packs from now on: once this no-op ran, none is being written
-            writer.submit(() -> { }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackupException("interrupted while waiting for the pack writer", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            // a no-op does not fail
-        }
-        final Map<String, List<PackedBlob>> batch;
-        synchronized (unindexed) {
-            batch = new LinkedHashMap<>(unindexed);
-            unindexed.clear();
-        }
-        try {
-            writeIndex(batch);
-            backend.sync();
-        } catch (IOException e) {
-            throw BackupException.ofWrite("index in " + backend.location(), e);
+            final Map<String, List<PackedBlob>> batch;
+            synchronized (unindexed) {
+                batch = new LinkedHashMap<>(unindexed);
+                unindexed.clear();
+            }
+            try {
+                writeIndex(batch);
+                backend.sync();
+            } catch (IOException e) {
+                throw BackupException.ofWrite("index in " + backend.location(), e);
+            }
         }
     }
 

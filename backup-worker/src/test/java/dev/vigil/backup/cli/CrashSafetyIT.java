@@ -131,6 +131,38 @@ class CrashSafetyIT {
     }
 
     @Test
+    void shouldIndexThePacksItWroteWholeWhenBackupIsStoppedByCtrlCSoTheNextRunReusesThem() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 7);
+        final long size = 60L * (512 << 10);
+        final Path repo = tmp.resolve("repo");
+        TestRepos.create(repo).close();
+        final Path log = tmp.resolve("child.log");
+        // stopped after its first packs: an index file names every 4th, so some are written whole and not named yet
+        final Process p = startUntilPacks(repo, 2, "repo", "backup", "--repo", repo.toString(), src.toString());
+        assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor());
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "a stop does not hang");
+        assertEquals(130, p.exitValue(), "ended by SIGINT, as by Ctrl-C: " + Files.readString(log));
+        final long stored = packs(repo);
+        try (Stream<Path> locks = Files.list(repo.resolve("locks"))) {
+            assertEquals(0, locks.count(), "its lock is released");
+        }
+        try (Repository r = TestRepos.open(repo)) {
+            final Checker.Report report = new Checker(r).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+            assertTrue(report.hints().stream().noneMatch(h -> h.contains("not indexed")),
+                    "every pack written whole is indexed: " + report.hints() + "\n" + Files.readString(log));
+            final Snapshot next = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot();
+            // at least 2 packs of 1 MiB were stored before the stop: their data is not stored again
+            assertTrue(next.figures().bytesAdded() < size - (1 << 20), "the " + stored + " packs of the stopped run "
+                    + "are re-used: " + next.figures().bytesAdded() + " of " + size + " bytes added");
+        }
+        assertValid(repo);
+    }
+
+    @Test
     void shouldLeaveAValidRepositoryWhenPruneOrCopyIsKilled() throws Exception {
         final Path src = tmp.resolve("src");
         dataset(src, 2);
