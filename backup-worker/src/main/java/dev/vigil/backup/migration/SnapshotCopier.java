@@ -54,6 +54,8 @@ public final class SnapshotCopier {
     /**
      * @param which selects the source snapshots to copy
      * @return what was copied
+     * @throws BackupException when the copy fails; the packs written whole to the target are then indexed, and the
+     *     target stores no more blobs: open it again for another copy
      */
     public Result copy(final Predicate<Snapshot> which) {
         final long before = target.bytesWritten();
@@ -68,30 +70,52 @@ public final class SnapshotCopier {
         final List<String> skipped = new ArrayList<>();
         final SnapshotStore sourceStore = new SnapshotStore(source);
         final List<String> unreadable = new ArrayList<>();
-        for (final Snapshot s : sourceStore.list()) {
-            if (!which.test(s)) {
-                continue;
+        try {
+            for (final Snapshot s : sourceStore.list()) {
+                if (!which.test(s)) {
+                    continue;
+                }
+                final String originalId = s.original() != null ? s.original() : s.id();
+                if (present.contains(originalId) || present.contains(s.id())) {
+                    skipped.add(s.id());
+                    continue;
+                }
+                final BlobId tree;
+                try {
+                    tree = copyTree(BlobId.parse(s.tree()));
+                } catch (DamagedSource e) {
+                    // the other snapshots still go to the off-site copy; what this one wrote is unused there, prune's
+                    unreadable.add("snapshot " + s.shortId() + " (" + s.dataset() + "): " + e.getMessage());
+                    continue;
+                }
+                target.flush();
+                final Snapshot saved = targetStore.save(s.copiedAs(originalId, tree.hex()));
+                copied.put(s.id(), saved.id());
+                present.add(originalId);
             }
-            final String originalId = s.original() != null ? s.original() : s.id();
-            if (present.contains(originalId) || present.contains(s.id())) {
-                skipped.add(s.id());
-                continue;
-            }
-            final BlobId tree;
-            try {
-                tree = copyTree(BlobId.parse(s.tree()));
-            } catch (DamagedSource e) {
-                // the other snapshots still go to the off-site copy; what this one wrote is unused there, prune's
-                unreadable.add("snapshot " + s.shortId() + " (" + s.dataset() + "): " + e.getMessage());
-                continue;
-            }
-            target.flush();
-            final Snapshot saved = targetStore.save(s.copiedAs(originalId, tree.hex()));
-            copied.put(s.id(), saved.id());
-            present.add(originalId);
+        } catch (RuntimeException e) {
+            throw indexWrittenPacks(e);
         }
         unreadable.addAll(0, sourceStore.damaged());
         return new Result(copied, skipped, target.bytesWritten() - before, unreadable);
+    }
+
+    /**
+     * A failed copy (the target's disk full, a source that cannot be read at all) indexes the packs it wrote whole to
+     * the target, as a failed backup does, so that the next copy re-uses them rather than storing their data again.
+     *
+     * @param failure why the copy failed
+     * @return the failure, to throw
+     */
+    private RuntimeException indexWrittenPacks(final RuntimeException failure) {
+        try {
+            target.indexWrittenPacks();
+        } catch (RuntimeException e) {
+            // what failed the copy (a full disk, a lost lock) may refuse the index too: its packs then stay
+            // unindexed, as after kill -9, until prune removes them
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private BlobId copyTree(final BlobId tree) {
