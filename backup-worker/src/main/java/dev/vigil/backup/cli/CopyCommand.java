@@ -2,6 +2,7 @@ package dev.vigil.backup.cli;
 
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.lock.StopOrder;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.Snapshot;
@@ -65,8 +66,13 @@ final class CopyCommand extends RepoSubcommand {
                 }
                 named.add(s.id());
             }
-            final SnapshotCopier.Result result = new SnapshotCopier(src, dst).copy(s ->
-                    (dataset == null || dataset.equals(s.dataset())) && (ids.isEmpty() || named.contains(s.id())));
+            final SnapshotCopier.Result result;
+            // stopped (Ctrl-C, SIGTERM): the packs written whole to the target are indexed while its lock is held,
+            // so the next copy re-uses them rather than storing their data again
+            try (StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, dst::indexWrittenPacks)) {
+                result = new SnapshotCopier(src, dst).copy(s -> (dataset == null || dataset.equals(s.dataset()))
+                        && (ids.isEmpty() || named.contains(s.id())));
+            }
             if (json) {
                 printJson(result);
             } else {

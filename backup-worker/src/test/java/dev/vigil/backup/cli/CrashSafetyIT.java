@@ -163,6 +163,38 @@ class CrashSafetyIT {
     }
 
     @Test
+    void shouldIndexThePacksItWroteWholeToTheTargetWhenCopyIsStoppedByCtrlC() throws Exception {
+        final Path src = tmp.resolve("src");
+        dataset(src, 8);
+        final long size = 60L * (512 << 10);
+        final Path repo = tmp.resolve("repo");
+        try (Repository r = TestRepos.create(repo)) {
+            new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null);
+        }
+        final Path offsite = tmp.resolve("offsite");
+        TestRepos.create(offsite).close();
+        final Path log = tmp.resolve("child.log");
+        final Process p = startUntilPacks(offsite, 2, "repo", "copy", "--repo", repo.toString(), "--to",
+                offsite.toString());
+        assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor());
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "a stop does not hang");
+        assertEquals(130, p.exitValue(), "ended by SIGINT, as by Ctrl-C: " + Files.readString(log));
+        try (Repository r = TestRepos.open(repo); Repository o = TestRepos.open(offsite)) {
+            final Checker.Report report = new Checker(o).check(1.0, 1);
+            assertTrue(report.ok(), report.errors().toString());
+            assertTrue(report.hints().stream().noneMatch(h -> h.contains("not indexed")),
+                    "every pack written whole is indexed: " + report.hints() + "\n" + Files.readString(log));
+            final SnapshotCopier.Result next = new SnapshotCopier(r, o).copy(s -> true);
+            assertEquals(1, next.copied().size(), next.toString());
+            // at least 2 packs of 1 MiB were stored before the stop: their data is not stored again
+            assertTrue(next.bytesAdded() < size - (1 << 20), "the packs of the stopped copy are re-used: "
+                    + next.bytesAdded() + " of " + size + " bytes added");
+        }
+        assertValid(offsite);
+    }
+
+    @Test
     void shouldLeaveAValidRepositoryWhenPruneOrCopyIsKilled() throws Exception {
         final Path src = tmp.resolve("src");
         dataset(src, 2);
