@@ -35,12 +35,17 @@ public final class StopOrder {
         void close();
     }
 
-    private static final Map<Step, Set<Runnable>> ACTIONS = new EnumMap<>(Step.class);
+    /** This process's stop, run by its one shutdown hook. */
+    private static final StopOrder PROCESS = new StopOrder(WORK_GRACE);
     private static boolean installed;
+    private final Duration grace;
+    private final Map<Step, Set<Runnable>> actions = new EnumMap<>(Step.class);
     /** Set once the stop began: from then on the stop runs every action, the work's own end closes none. */
-    private static boolean stopping;
+    private boolean stopping;
 
-    private StopOrder() {
+    /** @param grace how long the work may take to stop (tests: shorter than {@link #WORK_GRACE}) */
+    StopOrder(final Duration grace) {
+        this.grace = grace;
     }
 
     /**
@@ -48,35 +53,42 @@ public final class StopOrder {
      * @param action what runs at that step if the JVM is stopped before the registration is closed
      * @return the registration; close it once the action is no longer needed
      */
-    public static synchronized Registration onStop(final Step step, final Runnable action) {
-        if (!installed) {
-            try {
-                Runtime.getRuntime().addShutdownHook(new Thread(StopOrder::stop, "vigil-stop"));
-            } catch (IllegalStateException e) {
-                return () -> { }; // the JVM is stopping already: this work was started after the stop ran
+    public static Registration onStop(final Step step, final Runnable action) {
+        synchronized (StopOrder.class) {
+            if (!installed) {
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(PROCESS::stop, "vigil-stop"));
+                } catch (IllegalStateException e) {
+                    return () -> { }; // the JVM is stopping already: this work was started after the stop ran
+                }
+                installed = true;
             }
-            installed = true;
         }
-        ACTIONS.computeIfAbsent(step, s -> new LinkedHashSet<>()).add(action);
+        return PROCESS.register(step, action);
+    }
+
+    /** @see #onStop */
+    synchronized Registration register(final Step step, final Runnable action) {
+        actions.computeIfAbsent(step, s -> new LinkedHashSet<>()).add(action);
         return () -> {
-            synchronized (StopOrder.class) {
+            synchronized (this) {
                 if (!stopping) {
-                    ACTIONS.getOrDefault(step, Set.of()).remove(action);
+                    actions.getOrDefault(step, Set.of()).remove(action);
                 }
             }
         };
     }
 
-    private static synchronized List<Runnable> take(final Step step) {
-        final Set<Runnable> actions = ACTIONS.getOrDefault(step, new LinkedHashSet<>());
-        final List<Runnable> taken = new ArrayList<>(actions);
-        actions.clear();
+    private synchronized List<Runnable> take(final Step step) {
+        final Set<Runnable> registered = actions.getOrDefault(step, new LinkedHashSet<>());
+        final List<Runnable> taken = new ArrayList<>(registered);
+        registered.clear();
         return taken;
     }
 
     /** The shutdown hook: runs the steps in order. */
-    static void stop() {
-        synchronized (StopOrder.class) {
+    void stop() {
+        synchronized (this) {
             stopping = true;
         }
         final List<Runnable> work = take(Step.STOP_WORK);
@@ -86,7 +98,7 @@ public final class StopOrder {
             thread.setDaemon(true);
             thread.start();
             try {
-                thread.join(WORK_GRACE.toMillis());
+                thread.join(grace.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
