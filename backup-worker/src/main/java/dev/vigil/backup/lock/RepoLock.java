@@ -94,6 +94,11 @@ public final class RepoLock implements AutoCloseable {
      * @throws RepositoryLockedException naming the holder of a conflicting lock
      */
     public static RepoLock acquire(final Repository repo, final boolean exclusive, final Clock clock) {
+        return acquire(repo, exclusive, clock, null);
+    }
+
+    /** @param stop the stop that releases it (tests), or null for this process's ({@link StopOrder#onStop}) */
+    static RepoLock acquire(final Repository repo, final boolean exclusive, final Clock clock, final StopOrder stop) {
         final RepoLock lock = new RepoLock(repo, clock, exclusive);
         lock.checkConflicts(null);
         try {
@@ -118,7 +123,10 @@ public final class RepoLock implements AutoCloseable {
             throw e;
         }
         lock.refresher.scheduleAtFixedRate(lock::refresh, REFRESH.toSeconds(), REFRESH.toSeconds(), TimeUnit.SECONDS);
-        lock.onExit = StopOrder.onStop(StopOrder.Step.RELEASE_LOCKS, lock::release);
+        // a stop keeps the guard: a command still running once the lock is gone (the worker's, which its own close
+        // gives a minute) writes no index file or snapshot that could name packs a prune deleted since
+        lock.onExit = stop == null ? StopOrder.onStop(StopOrder.Step.RELEASE_LOCKS, lock::releaseOnStop)
+                : stop.register(StopOrder.Step.RELEASE_LOCKS, lock::releaseOnStop);
         repo.guardWrites(lock.guard);
         return lock;
     }
@@ -326,9 +334,20 @@ public final class RepoLock implements AutoCloseable {
         release();
     }
 
-    private synchronized void release() {
+    private void release() {
+        release(true);
+    }
+
+    /** Releases the lock and leaves its guard: from now on index files and snapshots are refused as "released". */
+    private void releaseOnStop() {
+        release(false);
+    }
+
+    private synchronized void release(final boolean unguard) {
         refresher.shutdownNow();
-        repo.unguardWrites(guard);
+        if (unguard) {
+            repo.unguardWrites(guard);
+        }
         final Handle h = handle;
         handle = null;
         if (h != null) {

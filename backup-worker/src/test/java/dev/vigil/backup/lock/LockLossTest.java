@@ -124,6 +124,26 @@ class LockLossTest {
     }
 
     @Test
+    void shouldWriteNoIndexOrSnapshotOnceAStopReleasedItsLockWhileTheCommandStillRuns() throws Exception {
+        final Path src = source();
+        final Path dir = tmp.resolve("repo");
+        TestRepos.create(dir).close();
+        final StopOrder stop = new StopOrder(Duration.ofSeconds(5));
+        try (Repository repo = TestRepos.open(dir);
+             RepoLock lock = RepoLock.acquire(repo, false, Clock.systemUTC(), stop)) {
+            // SIGTERM of the worker: the stop releases its lock while the command it runs goes on (its close waits
+            // for it), as a prune of another host may now delete the packs that command has not indexed yet
+            stop.stop();
+            assertEquals(0, repo.backend().list(FileType.LOCK).size(), "released");
+            final RetriableBackupException refused = assertThrows(RetriableBackupException.class,
+                    () -> new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL), null));
+            assertTrue(refused.getMessage().contains("released"), refused.getMessage());
+            assertEquals(0, repo.backend().list(FileType.INDEX).size(), "no index written without the lock");
+            assertEquals(0, repo.backend().list(FileType.SNAPSHOT).size(), "no snapshot written without the lock");
+        }
+    }
+
+    @Test
     void shouldKeepALockThatIsRefreshedAndInPlace() throws Exception {
         final Path src = source();
         try (Repository repo = TestRepos.create(tmp.resolve("repo"));
