@@ -114,7 +114,8 @@ final class PackerManager {
         rethrowIfBroken();
         if (abandoned) {
             // the run failed or was stopped: the archiver's threads still reading files stop at their next blob
-            throw new BackupException("the backup failed or was stopped; no more blobs are stored");
+            // retriable: a stopped run (SIGTERM of the worker) may run again, and a failed one reports its own failure
+            throw new RetriableBackupException("the backup failed or was stopped; no more blobs are stored", null);
         }
         Packer full = null;
         synchronized (open) {

@@ -13,6 +13,7 @@ import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.lock.RepoLock;
+import dev.vigil.backup.lock.StopOrder;
 import dev.vigil.backup.migration.SnapshotCopier;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
@@ -178,7 +179,10 @@ public final class CommandExecutor {
     }
 
     private Outcome backup(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress) {
-        try (Repository repo = open(cmd.getDataset(), true); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
+        try (Repository repo = open(cmd.getDataset(), true); RepoLock lock = RepoLock.acquire(repo, false, clock);
+             // SIGTERM: the backup stops and indexes the packs it wrote whole before the lock goes, and fails as
+             // retriable, so that the retry re-uses them
+             StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, repo::indexWrittenPacks)) {
             final SnapshotStore store = new SnapshotStore(repo);
             // A snapshot tagged with this command id means the work finished before a crash: report it.
             final Snapshot done = store.list().stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
@@ -398,7 +402,8 @@ public final class CommandExecutor {
         final Backend backend = backend(offsite);
         try (Repository src = open(cmd.getDataset(), false); RepoLock l1 = RepoLock.acquire(src, false, clock);
              Repository dst = RepositoryOpener.openOrCreate(backend, pw, clock);
-             RepoLock l2 = RepoLock.acquire(dst, false, clock)) {
+             RepoLock l2 = RepoLock.acquire(dst, false, clock);
+             StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, dst::indexWrittenPacks)) {
             final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
                     && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())));
             final String done = r.copied().size() + " snapshots copied to " + offsite + ", " + r.skipped().size()
