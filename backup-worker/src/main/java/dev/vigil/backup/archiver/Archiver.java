@@ -135,9 +135,10 @@ public final class Archiver {
                 tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();
                 repo.flush();
             } catch (CompletionException e) {
-                throw indexWrittenPacks(unwrap(e));
+                // a failed backup indexes the packs it wrote whole, so that the next run re-uses them
+                throw repo.indexWrittenPacksAfter(unwrap(e));
             } catch (RuntimeException e) {
-                throw indexWrittenPacks(e);
+                throw repo.indexWrittenPacksAfter(e);
             }
             final Instant end = clock.instant();
             final Snapshot.SnapshotFigures figures = walk.figures(parent.map(Snapshot::figures).orElse(null),
@@ -154,24 +155,6 @@ public final class Archiver {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    /**
-     * A failed backup indexes the packs it wrote whole, so that the next run re-uses them rather than storing their
-     * data again (and the store holds no pack that no index names, which on a full disk is space the next run needs).
-     *
-     * @param failure why the backup failed
-     * @return the failure, to throw
-     */
-    private RuntimeException indexWrittenPacks(final RuntimeException failure) {
-        try {
-            repo.indexWrittenPacks();
-        } catch (RuntimeException e) {
-            // what failed the backup (a full disk, a lost lock) may refuse the index too: its packs then stay
-            // unindexed, as after kill -9, until prune removes them
-            failure.addSuppressed(e);
-        }
-        return failure;
     }
 
     private static List<String> orNone(final List<String> list) {

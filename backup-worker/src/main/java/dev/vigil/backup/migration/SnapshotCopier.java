@@ -94,28 +94,11 @@ public final class SnapshotCopier {
                 present.add(originalId);
             }
         } catch (RuntimeException e) {
-            throw indexWrittenPacks(e);
+            // indexes the packs it wrote whole to the target, as a failed backup does, so the next copy re-uses them
+            throw target.indexWrittenPacksAfter(e);
         }
         unreadable.addAll(0, sourceStore.damaged());
         return new Result(copied, skipped, target.bytesWritten() - before, unreadable);
-    }
-
-    /**
-     * A failed copy (the target's disk full, a source that cannot be read at all) indexes the packs it wrote whole to
-     * the target, as a failed backup does, so that the next copy re-uses them rather than storing their data again.
-     *
-     * @param failure why the copy failed
-     * @return the failure, to throw
-     */
-    private RuntimeException indexWrittenPacks(final RuntimeException failure) {
-        try {
-            target.indexWrittenPacks();
-        } catch (RuntimeException e) {
-            // what failed the copy (a full disk, a lost lock) may refuse the index too: its packs then stay
-            // unindexed, as after kill -9, until prune removes them
-            failure.addSuppressed(e);
-        }
-        return failure;
     }
 
     private BlobId copyTree(final BlobId tree) {

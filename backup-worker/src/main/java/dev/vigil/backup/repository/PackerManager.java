@@ -175,6 +175,15 @@ final class PackerManager {
         writeIndexOrKeep(batch);
     }
 
+    /** @return the packs written whole that no index file names yet, no longer kept as such */
+    private Map<String, List<PackedBlob>> drainUnindexed() {
+        synchronized (unindexed) {
+            final Map<String, List<PackedBlob>> batch = new LinkedHashMap<>(unindexed);
+            unindexed.clear();
+            return batch;
+        }
+    }
+
     /** Writes the index of these packs; when that fails they stay unindexed, for {@link #indexWrittenPacks} to try. */
     private void writeIndexOrKeep(final Map<String, List<PackedBlob>> packs) throws IOException {
         try {
@@ -225,11 +234,7 @@ final class PackerManager {
         }
         rethrowIfBroken();
         synchronized (this) {
-            final Map<String, List<PackedBlob>> batch;
-            synchronized (unindexed) {
-                batch = new LinkedHashMap<>(unindexed);
-                unindexed.clear();
-            }
+            final Map<String, List<PackedBlob>> batch = drainUnindexed();
             try {
                 writeIndexOrKeep(batch);
                 backend.sync();
@@ -266,11 +271,7 @@ final class PackerManager {
             } catch (java.util.concurrent.ExecutionException e) {
                 // a no-op does not fail
             }
-            final Map<String, List<PackedBlob>> batch;
-            synchronized (unindexed) {
-                batch = new LinkedHashMap<>(unindexed);
-                unindexed.clear();
-            }
+            final Map<String, List<PackedBlob>> batch = drainUnindexed();
             try {
                 writeIndex(batch);
                 backend.sync();

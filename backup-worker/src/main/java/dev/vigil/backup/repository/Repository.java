@@ -625,6 +625,23 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
+     * {@link #indexWrittenPacks()} for a run that failed, keeping its failure the one reported.
+     *
+     * @param failure why the run (a backup, a copy into this repository) failed
+     * @return the failure, to throw; when the index is refused too (what failed the run, a full disk or a lost lock,
+     *     may refuse it) that refusal is added as suppressed, and the packs stay unindexed, as after kill -9, until
+     *     prune removes them
+     */
+    public RuntimeException indexWrittenPacksAfter(final RuntimeException failure) {
+        try {
+            indexWrittenPacks();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
+    }
+
+    /**
      * Adds a password key wrapping this repository's master key.
      *
      * @param password the new password
