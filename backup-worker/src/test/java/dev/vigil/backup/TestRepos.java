@@ -1,6 +1,9 @@
 package dev.vigil.backup;
 
 import dev.vigil.backup.backend.Backend;
+import dev.vigil.backup.backend.FileType;
+import dev.vigil.backup.backend.ForwardingBackend;
+import dev.vigil.backup.backend.Handle;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.repository.RepoConfig;
 import dev.vigil.backup.repository.Repository;
@@ -11,8 +14,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /** Test repositories with cheap KDF and small chunks and packs, and tree manifests to compare. */
@@ -58,6 +63,47 @@ public final class TestRepos {
      */
     public static Repository open(final Path dir) {
         return Repository.open(new LocalBackend(dir, false), PASSWORD);
+    }
+
+    /**
+     * @param repo a repository directory, possibly being written by another process
+     * @return its pack files (temporary ones left out); none while it has no {@code data/} yet, and a temporary file
+     *     renamed while its directory was read is counted on the next call
+     * @throws IOException when the directory cannot be read
+     */
+    public static List<Path> packFiles(final Path repo) throws IOException {
+        if (!Files.isDirectory(repo.resolve("data"))) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
+            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".tmp")).toList();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A real store on disk whose file system fills up at a pack: that save and every later pack's fail with "No space
+     * left on device", while smaller files (index files, snapshots) still fit.
+     *
+     * @param dir the repository directory
+     * @param nth the first pack that does not fit, from 1
+     * @return the store
+     */
+    public static Backend fullFromPack(final Path dir, final int nth) {
+        final AtomicInteger packs = new AtomicInteger();
+        return new ForwardingBackend(new LocalBackend(dir, false)) {
+            @Override
+            public void save(final Handle handle, final byte[] data, final int length) throws IOException {
+                if (handle.type() == FileType.PACK && packs.incrementAndGet() >= nth) {
+                    throw new IOException(handle + ": No space left on device");
+                }
+                super.save(handle, data, length);
+            }
+        };
     }
 
     /**

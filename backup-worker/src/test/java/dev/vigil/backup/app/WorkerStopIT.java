@@ -3,6 +3,7 @@ package dev.vigil.backup.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.cli.ChildJvm;
@@ -54,7 +55,7 @@ class WorkerStopIT {
             final BackupCommand cmd = WorkerHarness.command(Action.FULL).build();
             h.send(cmd);
             final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (worker.isAlive() && packs(repo) < 2 && System.nanoTime() < deadline) {
+            while (worker.isAlive() && TestRepos.packFiles(repo).size() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertTrue(worker.isAlive(), "stopped while it works: " + Files.readString(log));
@@ -90,17 +91,6 @@ class WorkerStopIT {
             } finally {
                 again.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
             }
-        }
-    }
-
-    private static long packs(final Path repo) throws Exception {
-        if (!Files.isDirectory(repo.resolve("data"))) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
-            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".tmp")).count();
-        } catch (java.io.UncheckedIOException e) {
-            return 0; // a temporary file renamed while the walk read its directory: count again on the next poll
         }
     }
 }

@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
+import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.FaultyBackend;
-import dev.vigil.backup.backend.FileType;
-import dev.vigil.backup.backend.ForwardingBackend;
-import dev.vigil.backup.backend.Handle;
-import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.backend.MemoryBackend;
 import dev.vigil.backup.backend.RetryingBackend;
 import dev.vigil.backup.checker.Checker;
@@ -24,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,27 +112,14 @@ class FaultyStoreTest {
         final Path dir = tmp.resolve("repo");
         TestRepos.create(dir).close();
         // a real repository on disk whose file system fills up at the 4th pack: an index file, small, still fits
-        final AtomicInteger packs = new AtomicInteger();
-        final ForwardingBackend filling = new ForwardingBackend(new LocalBackend(dir, false)) {
-            @Override
-            public void save(final Handle handle, final byte[] data, final int length) throws java.io.IOException {
-                if (handle.type() == FileType.PACK && packs.incrementAndGet() >= 4) {
-                    throw new java.io.IOException(handle + ": No space left on device");
-                }
-                super.save(handle, data, length);
-            }
-        };
+        final Backend filling = TestRepos.fullFromPack(dir, 4);
         final BackupException e = assertThrows(BackupException.class, () -> {
             try (Repository repo = Repository.open(filling, TestRepos.PASSWORD)) {
                 backup(repo, src);
             }
         });
         assertTrue(e.getMessage().contains("No space left"), "the reason: " + e);
-        final long written;
-        try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
-            written = files.filter(Files::isRegularFile).count();
-        }
-        assertEquals(3, written, "the packs written before the disk was full");
+        assertEquals(3, TestRepos.packFiles(dir).size(), "the packs written before the disk was full");
 
         try (Repository repo = TestRepos.open(dir)) {
             final Checker.Report afterFailure = new Checker(repo).check(0, 1);

@@ -33,20 +33,6 @@ class CrashSafetyIT {
     @TempDir
     Path tmp;
 
-    private static long packs(final Path repo) throws Exception {
-        if (!Files.isDirectory(repo.resolve("data"))) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
-            return s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".tmp")).count();
-        } catch (java.io.UncheckedIOException e) {
-            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
-                return 0; // a temporary file renamed while the walk read its directory: count again on the next poll
-            }
-            throw e;
-        }
-    }
-
     /** Starts the command and kills it -9 once the repository holds at least {@code packs} packs. */
     private void killAfterPacks(final Path repo, final long atLeast, final String... args) throws Exception {
         startUntilPacks(repo, atLeast, args).destroyForcibly().waitFor(1, TimeUnit.MINUTES);
@@ -56,7 +42,7 @@ class CrashSafetyIT {
     private Process startUntilPacks(final Path repo, final long atLeast, final String... args) throws Exception {
         final Process p = ChildJvm.start(tmp.resolve("child.log"), ENV, args);
         final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (p.isAlive() && packs(repo) < atLeast && System.nanoTime() < deadline) {
+        while (p.isAlive() && TestRepos.packFiles(repo).size() < atLeast && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return p;
@@ -112,7 +98,7 @@ class CrashSafetyIT {
             killAfterPacks(repo, at, "repo", "backup", "--repo", repo.toString(), "--no-fsync", src.toString());
             assertValid(repo);
         }
-        final long packsBefore = packs(repo);
+        final long packsBefore = TestRepos.packFiles(repo).size();
         try (Repository r = TestRepos.open(repo)) {
             final Snapshot s = new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
                     null).snapshot();
@@ -160,7 +146,7 @@ class CrashSafetyIT {
         final Process p = startUntilPacks(repo, 2, "repo", "backup", "--repo", repo.toString(), src.toString());
         assertTrue(p.isAlive(), "stopped while it works: " + Files.readString(log));
         assertEquals(128 + interrupt(p), p.exitValue(), "ended by the signal: " + Files.readString(log));
-        final long stored = packs(repo);
+        final long stored = TestRepos.packFiles(repo).size();
         try (Stream<Path> locks = Files.list(repo.resolve("locks"))) {
             assertEquals(0, locks.count(), "its lock is released");
         }

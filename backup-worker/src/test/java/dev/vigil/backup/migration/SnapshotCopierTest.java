@@ -9,10 +9,7 @@ import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.Level;
-import dev.vigil.backup.backend.FileType;
-import dev.vigil.backup.backend.ForwardingBackend;
-import dev.vigil.backup.backend.Handle;
-import dev.vigil.backup.backend.LocalBackend;
+import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
@@ -25,8 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotCopierTest {
     @TempDir
     Path tmp;
-
-    private static List<Path> packs(final Path repo) throws Exception {
-        try (Stream<Path> s = Files.walk(repo.resolve("data"))) {
-            return s.filter(Files::isRegularFile).toList();
-        }
-    }
 
     @Test
     void shouldCopyTheOtherSnapshotsAndNameTheOneWhoseDataIsDamaged() throws Exception {
@@ -54,7 +43,7 @@ class SnapshotCopierTest {
         try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
             final Archiver archiver = new Archiver(repo, Clock.systemUTC());
             first = archiver.backup(a, ArchiveOptions.of("a", Level.FULL), null).snapshot();
-            final List<Path> ofA = packs(tmp.resolve("repo"));
+            final List<Path> ofA = TestRepos.packFiles(tmp.resolve("repo"));
             archiver.backup(b, ArchiveOptions.of("b", Level.FULL), null);
             for (final Path pack : ofA) {
                 try (RandomAccessFile raf = new RandomAccessFile(pack.toFile(), "rw")) {
@@ -89,16 +78,7 @@ class SnapshotCopierTest {
         final Path dir = tmp.resolve("offsite");
         TestRepos.create(dir).close();
         // a real target on disk whose file system fills up at the 4th pack: an index file, small, still fits
-        final AtomicInteger packs = new AtomicInteger();
-        final ForwardingBackend filling = new ForwardingBackend(new LocalBackend(dir, false)) {
-            @Override
-            public void save(final Handle handle, final byte[] data, final int length) throws java.io.IOException {
-                if (handle.type() == FileType.PACK && packs.incrementAndGet() >= 4) {
-                    throw new java.io.IOException(handle + ": No space left on device");
-                }
-                super.save(handle, data, length);
-            }
-        };
+        final Backend filling = TestRepos.fullFromPack(dir, 4);
         final BackupException e = assertThrows(BackupException.class, () -> {
             try (Repository repo = TestRepos.open(tmp.resolve("repo"));
                  Repository offsite = Repository.open(filling, TestRepos.PASSWORD)) {
@@ -106,7 +86,7 @@ class SnapshotCopierTest {
             }
         });
         assertTrue(e.getMessage().contains("No space left"), "the reason: " + e);
-        assertEquals(3, packs(dir).size(), "the packs written before the disk was full");
+        assertEquals(3, TestRepos.packFiles(dir).size(), "the packs written before the disk was full");
 
         try (Repository repo = TestRepos.open(tmp.resolve("repo")); Repository offsite = TestRepos.open(dir)) {
             final Checker.Report afterFailure = new Checker(offsite).check(0, 1);
