@@ -458,51 +458,71 @@ public final class LogTailer implements AutoCloseable {
      * Stopped over two rotations or more (or over two between two rounds), the agent finds the file it was reading
      * under a rotated name, and a new file under the tailed name; the generations between were rotated in and out
      * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows or has read
-     * to its end, written to after {@code since} (when it last saved its checkpoints, at its stop; or its previous
-     * round): each is to be read whole, oldest first, after the rest of the file it was reading and before the new
-     * one. A copy of a file the agent was reading (copytruncate) starts as that file does: its rest is read from the
-     * checkpoint's offset by {@link #catchUpFromCopy}, not whole. So does a compressed rotation of it ({@code compress}
-     * without {@code delaycompress}: a new inode). A compressed generation is unseen only when it is newer than every
-     * rotation holding a file the agent was reading: logrotate keeps a file's time when it compresses it, and those
-     * older were read before (renumbered, or compressed since by delaycompress).
+     * to its end, rotated after the file it was reading: each is to be read whole, oldest first, after the rest of the
+     * file it was reading and before the new one. A copy of a file the agent was reading (copytruncate) starts as that
+     * file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole. So does a
+     * compressed rotation of it ({@code compress} without {@code delaycompress}: a new inode), told by its decompressed
+     * head. Which rotations came after it is told by their names ({@link RotatedNames#age}): app.log.1 after
+     * app.log.2, whatever times a copy, a compressor or a clock step gave them. Only where names do not tell (no
+     * rotation holds the file the agent was reading, or names of no order) do times: a generation written to after
+     * {@code since} (when the agent last saved its checkpoints, at its stop; or its previous round), a compressed one
+     * also after every rotation holding a file the agent was reading (logrotate keeps a file's time when it
+     * compresses it, and those older were read before).
      *
      * @return those generations, oldest first; none when {@code since} is null (nothing was seen before)
      */
     private Map<FileIdentity, Path> generationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
                                                          final List<Checkpoint> saved, final java.time.Instant since) {
-        final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
         if (since == null) {
-            return unseen;
+            return Map.of();
         }
         final List<Path> plain = RotatedNames.siblings(tailed, options.rotatedDirs())
                 .filter(p -> RotatedNames.rotated(tailed, p)).toList();
         final List<Path> compressed = RotatedNames.compressedSiblings(tailed, options.rotatedDirs())
                 .filter(p -> RotatedNames.rotatedCompressed(tailed, p)).toList();
-        // A compressed rotation has an inode of its own: the one holding a file the agent was reading is told by its
-        // decompressed head (its rest is read by catchUpFromCopy), and compressed ones older than it were read before
-        final List<Path> compressedCopies = compressed.stream().filter(p -> compressedCopyOf(p, saved)).toList();
-        final java.time.Instant compressedAfter = Stream.concat(compressedCopies.stream(),
-                        plain.stream().filter(this::known)).map(LogTailer::modified)
+        // The rotations holding a file the agent was reading: renamed (its identity), copied (copytruncate) or
+        // compressed since (a new inode), the last two told by their (decompressed) head
+        final List<Path> copies = Stream.concat(plain.stream(), compressed.stream())
+                .filter(p -> holdsSaved(p, compressed.contains(p), saved)).toList();
+        final List<Path> holding = Stream.concat(copies.stream(), plain.stream().filter(this::known)).distinct()
+                .toList();
+        final java.util.function.Function<Path, RotatedNames.Age> age = p -> RotatedNames.age(tailed,
+                compressed.contains(p) ? p.resolveSibling(RotatedNames.stem(p)) : p);
+        final RotatedNames.Age newestHolding = newest(holding.stream().map(age).toList());
+        final java.time.Instant compressedAfter = holding.stream().map(LogTailer::modified)
                 .reduce(since, (a, b) -> a.isAfter(b) ? a : b);
-        Stream.concat(plain.stream(), compressed.stream().filter(p -> !compressedCopies.contains(p))).distinct()
-                .sorted(Comparator.comparing(LogTailer::modified))
-                .forEach(p -> {
-                    try {
-                        final FileIdentity id = FileIdentity.of(p);
-                        final boolean isCompressed = compressed.contains(p);
-                        if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
-                                && !finished.contains(id)
-                                && modified(p).isAfter(isCompressed ? compressedAfter : since)
-                                && (isCompressed || !copyOf(p, saved))) {
-                            unseen.put(id, p);
-                        }
-                    } catch (IOException e) {
-                        LOG.debug("{} vanished while listing", p);
-                    }
-                });
+        final Map<Path, FileIdentity> found = new LinkedHashMap<>();
+        for (final Path p : Stream.concat(plain.stream(), compressed.stream()).distinct().toList()) {
+            try {
+                final FileIdentity id = FileIdentity.of(p);
+                final RotatedNames.Age a = age.apply(p);
+                final boolean after = newestHolding != null && newestHolding.comparable(a)
+                        ? a.newness() > newestHolding.newness()
+                        : modified(p).isAfter(compressed.contains(p) ? compressedAfter : since);
+                if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
+                        && !finished.contains(id) && !copies.contains(p) && after) {
+                    found.put(p, id);
+                }
+            } catch (IOException e) {
+                LOG.debug("{} vanished while listing", p);
+            }
+        }
+        final Comparator<Path> oldestFirst = newest(found.keySet().stream().map(age).toList()) != null
+                ? Comparator.comparingLong(p -> age.apply(p).newness())
+                : Comparator.comparing(LogTailer::modified);
+        final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
+        found.keySet().stream().sorted(oldestFirst).forEach(p -> unseen.put(found.get(p), p));
         unseen.forEach((id, p) -> LOG.info("{} was rotated in and out unseen (while the agent was stopped, or "
                 + "between two rounds): reading it whole", p));
         return unseen;
+    }
+
+    /** @return the newest of these ages when they are all of one kind (none unknown), else null */
+    private static RotatedNames.Age newest(final List<RotatedNames.Age> ages) {
+        if (ages.isEmpty() || ages.get(0) == null || ages.stream().anyMatch(a -> !ages.get(0).comparable(a))) {
+            return null;
+        }
+        return ages.stream().max(Comparator.comparingLong(RotatedNames.Age::newness)).orElseThrow();
     }
 
     /** @return when a file was last written, to the nanosecond where the filesystem keeps it; EPOCH when gone */
@@ -558,11 +578,17 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
-    /** @return whether a compressed file's decompressed head is that of a file the agent was reading */
-    private static boolean compressedCopyOf(final Path p, final List<Checkpoint> saved) {
-        // decompressed once, not once per checkpoint: every tailed file has one, and each look starts a decoder
+    /**
+     * @param compressed whether the file is compressed: its decompressed head is compared
+     * @return whether a file's (decompressed) head is that of a file the agent was reading: a copy of it, or a
+     *     compressed rotation of it
+     */
+    private boolean holdsSaved(final Path p, final boolean compressed, final List<Checkpoint> saved) {
+        // read once, not once per checkpoint: every tailed file has one, and each look at a compressed file starts a
+        // decoder
         final byte[] head;
-        try (java.io.InputStream in = Compressed.open(p)) {
+        try (java.io.InputStream in = compressed ? Compressed.open(p)
+                : java.nio.channels.Channels.newInputStream(opener.open(p))) {
             head = in.readNBytes(Harvester.HEAD_BYTES);
         } catch (IOException e) {
             return false;
@@ -570,15 +596,6 @@ public final class LogTailer implements AutoCloseable {
         for (final Checkpoint cp : saved) {
             if (cp.headLength() > 0 && cp.headLength() <= head.length
                     && Harvester.headHash(head, cp.headLength()) == cp.headHash()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean copyOf(final Path p, final List<Checkpoint> saved) throws IOException {
-        for (final Checkpoint cp : saved) {
-            if (cp.headLength() > 0 && headMatches(p, cp.headLength(), cp.headHash())) {
                 return true;
             }
         }

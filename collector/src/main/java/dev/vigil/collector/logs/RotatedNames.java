@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * The names logrotate gives the rotations of a log: app.log.1, app.log-20261127, app-20261127.log ({@code dateext}
- * with {@code extension .log}), each maybe compressed. Names only find candidates; identity or leading bytes tell
- * which one is which file.
+ * with {@code extension .log}), each maybe compressed. Names find candidates and their order; identity or leading
+ * bytes tell which one is which file.
  */
 final class RotatedNames {
     private static final List<String> COMPRESSED = List.of(".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".Z");
@@ -44,6 +44,47 @@ final class RotatedNames {
      */
     static boolean rotatedCompressed(final Path tailed, final Path p) {
         return rotated(tailed, p.resolveSibling(stem(p)));
+    }
+
+    /**
+     * A rotation's place among the log's rotations by its name, which logrotate gives by the order of rotations and
+     * which no copy, compression or clock step changes: app.log.1 is newer than app.log.2, app.log-20261127 newer than
+     * app.log-20261126. Two ages compare only when of the same kind.
+     *
+     * @param kind "n" for numbered names; "d" and the count of digits for dated ones
+     * @param newness larger is newer
+     */
+    record Age(String kind, long newness) {
+        boolean comparable(final Age other) {
+            return other != null && kind.equals(other.kind);
+        }
+    }
+
+    /**
+     * @param tailed a log's name
+     * @param p a rotation of it (see {@link #rotated}); for a compressed one, its name less its {@code compressext}
+     * @return its age by name: logrotate's numbered names, or {@code dateext} names whose digits start with the year
+     *     (the default {@code -%Y%m%d}, and {@code dateformat}s with hours); null for other names (a {@code dateformat}
+     *     of day first does not sort), whose order only their times tell
+     */
+    static Age age(final Path tailed, final Path p) {
+        final String name = tailed.getFileName().toString();
+        final String n = p.getFileName().toString();
+        final String stem = stem(tailed);
+        final String rest;
+        if (n.startsWith(name)) {
+            rest = n.substring(name.length());
+        } else if (n.startsWith(stem + "-") && n.endsWith(name.substring(stem.length()))) {
+            rest = n.substring(stem.length(), n.length() - (name.length() - stem.length()));
+        } else {
+            return null;
+        }
+        // a date first: a dateformat of .%Y%m%d is not rotation 20261127
+        final String digits = rest.replaceAll("\\D", "");
+        if (rest.matches("\\D.*") && digits.length() >= 8 && digits.length() <= 18 && digits.matches("(19|20)\\d+")) {
+            return new Age("d" + digits.length(), Long.parseLong(digits));
+        }
+        return rest.matches("\\.\\d{1,7}") ? new Age("n", -Long.parseLong(rest.substring(1))) : null;
     }
 
     /**

@@ -252,10 +252,12 @@ class LogrotateIT {
      * Stopped over two rotations with {@code compress} and no {@code delaycompress}: the file the agent was reading is
      * compressed (app.log.2.gz, or app.log-YESTERDAY.gz with dateext), and so is the whole generation between
      * (app.log.1.gz, app.log-TODAY.gz), which the agent never saw: it is read after the rest of the first and before
-     * the new app.log. An older compressed rotation, read before, is not read again.
+     * the new app.log. An older compressed rotation, read before, is not read again. A {@code dateformat} of day first
+     * does not sort by name: their times tell.
      */
     @ParameterizedTest
-    @CsvSource({"nodateext,nodateext,app.log.1.gz", "dateext;dateyesterday,dateext,app.log-20000101.gz"})
+    @CsvSource({"nodateext,nodateext,app.log.1.gz", "dateext;dateyesterday,dateext,app.log-20000101.gz",
+        "dateext;dateyesterday;dateformat -%d%m%Y,dateext;dateformat -%d%m%Y,app.log-01012000.gz"})
     void shouldReadACompressedGenerationRotatedInAndOutWhileTheAgentWasStopped(final String first,
                                                                               final String second,
                                                                               final String oldName)
@@ -275,7 +277,7 @@ class LogrotateIT {
         append(log, 10, 20);
         logrotate(logrotateConf(log, "create", "compress\n  " + first.replace(";", "\n  ")));
         append(log, 20, 30);
-        logrotate(logrotateConf(log, "create", "compress\n  " + second));
+        logrotate(logrotateConf(log, "create", "compress\n  " + second.replace(";", "\n  ")));
         append(log, 30, 40);
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(3, files.filter(p -> p.getFileName().toString().endsWith(".gz")).count(),
@@ -286,6 +288,44 @@ class LogrotateIT {
             tailer.pollOnce();
         }
         assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+    }
+
+    /**
+     * Stopped over two rotations with {@code compress} (app.log.3.gz read before, app.log.2.gz the rest of the file the
+     * agent was reading, app.log.1.gz a generation it never saw), then the compressed rotations lost the times
+     * logrotate kept: copied in the order of their names ({@code cp} without {@code -p}: app.log.3.gz, read before, is
+     * now the newest), or app.log.1.gz written after the clock was stepped back an hour. Their names and contents tell
+     * which is which: every line once, in order.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"copied", "clock stepped back"})
+    void shouldTellCompressedRotationsByContentAndNameNotByTheirTimes(final String how) throws Exception {
+        final Path log = dir.resolve("app.log");
+        final Path conf = logrotateConf(log, "create", "compress");
+        final RecordingOutbox outbox = new RecordingOutbox();
+        append(log, 0, 10);
+        logrotate(conf);
+        append(log, 10, 20);
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+        }
+        append(log, 20, 30); // not read yet when rotated
+        logrotate(conf);
+        append(log, 30, 40);
+        logrotate(conf);
+        append(log, 40, 50);
+        if (how.equals("copied")) {
+            for (final String n : List.of("app.log.1.gz", "app.log.2.gz", "app.log.3.gz")) {
+                assertEquals(0, run("sh", "-c", "cd " + dir + " && cp " + n + " copy && mv copy " + n), "cp " + n);
+            }
+        } else {
+            assertEquals(0, run("touch", "-d", "1 hour ago", dir.resolve("app.log.1.gz").toString()));
+        }
+        try (LogTailer tailer = tailer(log, outbox)) {
+            tailer.pollOnce();
+            tailer.pollOnce();
+        }
+        assertEquals(IntStream.range(10, 50).mapToObj(i -> "line " + i).toList(), outbox.messages());
     }
 
     /**
