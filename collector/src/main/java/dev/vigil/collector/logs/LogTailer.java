@@ -13,11 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,15 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>Rotation: files are followed by identity (device, inode). A file renamed away keeps being read
  * through its open channel until it has been idle for a while; the new file at the old name is read
  * from its start. A file truncated in place (copytruncate) is first read to its end from the copy
- * logrotate made (a sibling whose leading bytes match), then from its new start. Checkpoints hold,
- * per identity, the offset of the first byte not yet accepted by the outbox; they are saved after
+ * logrotate made (a sibling whose leading bytes match), then from its new start. Rotations and truncations it did
+ * not see happen (while stopped, or more than one between two rounds) are caught up by {@link RotationCatchUp}.
+ * Checkpoints hold, per identity, the offset of the first byte not yet accepted by the outbox; they are saved after
  * the outbox is synced, so a restart resumes exactly there, and record ids are derived from file
  * identity, truncation generation, offset and text ({@link RecordIds}), so a record read twice has one id.
  */
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
     private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final int FINISHED_KEPT = 1024;
     private static final Map<String, String> TRUNCATED = Map.of("truncated", "true");
     private static final Map<String, String> PARTIAL = Map.of("partial", "true");
 
@@ -90,8 +88,6 @@ public final class LogTailer implements AutoCloseable {
     private final List<LogRecord> batch = new ArrayList<>();
     private ScheduledExecutorService executor;
     private boolean firstScan = true;
-    /** Files read to their end lately (rotated away and closed, copies read), oldest first; at most FINISHED_KEPT. */
-    private final java.util.Set<FileIdentity> finished = new java.util.LinkedHashSet<>();
     /** When the previous round started (null before the first): generations written since, unseen, were missed. */
     private java.time.Instant lastRound;
     private boolean dirty;
@@ -109,6 +105,7 @@ public final class LogTailer implements AutoCloseable {
     private Opener opener = p -> FileChannel.open(p, StandardOpenOption.READ);
     /** Files that could not be opened, with the reason last said: warned once per path and reason. */
     private final Map<Path, String> unreadable = new java.util.HashMap<>();
+    private final RotationCatchUp catchUp;
 
     /**
      * @param options what to tail and how
@@ -131,6 +128,32 @@ public final class LogTailer implements AutoCloseable {
         this.outbox = outbox;
         this.host = host;
         this.clock = clock;
+        this.catchUp = new RotationCatchUp(options, open, checkpoints, readBuffer, new RotationCatchUp.Tailer() {
+            @Override
+            public void tail(final FileIdentity id, final Path path, final long now) {
+                openHarvester(id, path, now);
+            }
+
+            @Override
+            public boolean readToEnd(final Harvester h, final long now) throws IOException {
+                return LogTailer.this.readToEnd(h, now);
+            }
+
+            @Override
+            public FileChannel open(final Path path) throws IOException {
+                return opener.open(path);
+            }
+
+            @Override
+            public boolean stopping() {
+                return stopping;
+            }
+
+            @Override
+            public void changed() {
+                dirty = true;
+            }
+        });
     }
 
     /** Starts polling on a thread of its own. @return this */
@@ -170,7 +193,7 @@ public final class LogTailer implements AutoCloseable {
         roundSince = firstScan ? savedAt : since;
         if (firstScan) {
             // Before new files, so that a rotated file's rest comes before its successor's lines.
-            resumeRotatedWhileDown(seen, now);
+            catchUp.afterRestart(seen, savedAt, now);
             if (stopping) {
                 interrupted = true;
                 return;
@@ -181,13 +204,10 @@ public final class LogTailer implements AutoCloseable {
             if (!seen.containsKey(h.identity) && !h.rotatedAway) {
                 h.rotatedAway = true;
                 // rotated since the last round, perhaps more than once; before new files, as above
-                final Map<FileIdentity, Path> unseen = generationsNeverSeen(h.path, seen,
-                        List.copyOf(checkpoints.values()), since);
-                if (unseen.values().stream().anyMatch(Compressed::is) && !readRestFirst(h, now)) {
+                if (!catchUp.afterRotation(h, seen, since, now)) {
                     interrupted = true;
                     return;
                 }
-                unseen.forEach((id, p) -> tailOrReadWhole(id, p, h.path, now));
             }
         }
         for (final Map.Entry<FileIdentity, Path> e : seen.entrySet()) {
@@ -210,15 +230,7 @@ public final class LogTailer implements AutoCloseable {
                     h.restart(); // skipped binary content has no rest to read from a copy; what follows is examined
                     dirty = true;
                 } else if (truncated) {
-                    LOG.info("{} was truncated in place (copytruncate); reading the rest from its copy", h.path);
-                    if (!catchUpFromCopy(h.path, h.identity, h.committedOffset(), h.generation, h.headLength,
-                            h.headHash, now)) {
-                        LOG.warn("{}: truncated, and no copy found beside it; lines after offset {} may be lost",
-                                h.path, h.committedOffset());
-                    }
-                    // truncated more than once since: the copies between are complete, read them now, in order
-                    generationsNeverSeen(h.path, seen, List.copyOf(checkpoints.values()), since)
-                            .forEach((id, p) -> readWhole(id, p, h.path, now));
+                    catchUp.afterTruncation(h, seen, since, now);
                     if (stopping) {
                         // the checkpoint of h holds where its copy's reading stopped, not h's offset
                         interrupted = true;
@@ -243,7 +255,7 @@ public final class LogTailer implements AutoCloseable {
                     }
                     closeQuietly(h);
                     open.remove(h.identity);
-                    finished(h.identity);
+                    catchUp.finished(h.identity);
                     checkpoints.remove(h.identity.toString());
                     dirty = true;
                     LOG.debug("closed rotated file {} ({})", h.path, h.identity);
@@ -304,12 +316,12 @@ public final class LogTailer implements AutoCloseable {
             long offset = 0;
             long generation = 0;
             if (cp != null) {
-                if (resumable(path, cp)) {
+                if (catchUp.resumable(path, cp)) {
                     offset = cp.offset();
                     generation = cp.generation();
                 } else {
                     LOG.info("{} was truncated or replaced while the agent was away; reading it from the start", path);
-                    if (!catchUpFromCopy(path, id, cp.offset(), cp.generation(), cp.headLength(), cp.headHash(),
+                    if (!catchUp.fromCopy(path, id, cp.offset(), cp.generation(), cp.headLength(), cp.headHash(),
                             now)) {
                         LOG.warn("{}: no copy of its former content found beside it; lines after offset {} may be "
                                 + "lost", path, cp.offset());
@@ -349,15 +361,6 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
-    /** @return whether a file holds what its checkpoint says was read: not truncated (or replaced) since */
-    private boolean resumable(final Path path, final Checkpoint cp) {
-        try {
-            return cp.offset() <= Files.size(path) && headMatches(path, cp.headLength(), cp.headHash());
-        } catch (IOException e) {
-            return true; // openHarvester says why it cannot read it
-        }
-    }
-
     /** Opens a file for reading; a seam for tests (files a test cannot make unreadable when run as root). */
     interface Opener {
         /** @param path a file @return a channel reading it @throws IOException when it cannot be opened */
@@ -367,302 +370,6 @@ public final class LogTailer implements AutoCloseable {
     /** @param o how files are opened from now on; for tests */
     void opener(final Opener o) {
         this.opener = o;
-    }
-
-    /** Checkpointed files not found under the globs may have been renamed by a rotation while the agent was down. */
-    private void resumeRotatedWhileDown(final Map<FileIdentity, Path> seen, final long now) {
-        final java.util.Set<Path> tailedAs = new java.util.LinkedHashSet<>();
-        final List<Checkpoint> saved = List.copyOf(checkpoints.values());
-        for (final Checkpoint cp : saved) {
-            tailedAs.add(Path.of(cp.path()));
-            final FileIdentity id = FileIdentity.parse(cp.identity());
-            if (seen.containsKey(id)) {
-                if (!resumable(seen.get(id), cp)) {
-                    // Truncated while the agent was away (copytruncate): the rest is read from the copy now, before
-                    // the copies made after it (the generations below) and the file's new content, which is then
-                    // read from its start as the next truncation generation
-                    LOG.info("{} was truncated or replaced while the agent was away; reading it from the start",
-                            seen.get(id));
-                    if (!catchUpFromCopy(seen.get(id), id, cp.offset(), cp.generation(), cp.headLength(),
-                            cp.headHash(), now)) {
-                        LOG.warn("{}: no copy of its former content found beside it; lines after offset {} may be "
-                                + "lost", seen.get(id), cp.offset());
-                    }
-                    if (stopping) {
-                        return; // its checkpoint holds where the copy's reading stopped
-                    }
-                    checkpoints.put(cp.identity(), new Checkpoint(cp.identity(), cp.path(), 0, cp.generation() + 1, 0,
-                            0, false));
-                    dirty = true;
-                }
-                continue;
-            }
-            final Optional<Path> moved = RotatedNames.siblings(Path.of(cp.path()), options.rotatedDirs())
-                    .filter(p -> {
-                        try {
-                            return FileIdentity.of(p).equals(id);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }).findFirst();
-            if (moved.isPresent()) {
-                LOG.info("{} was rotated to {} while the agent was away; reading its rest", cp.path(), moved.get());
-                openHarvester(id, moved.get(), now);
-            } else {
-                // compressed by the rotation (a new file: only its content tells), or gone
-                if (!catchUpFromCopy(Path.of(cp.path()), id, cp.offset(), cp.generation(), cp.headLength(),
-                        cp.headHash(), now)) {
-                    LOG.info("{} ({}) is gone and no file beside it holds its content; forgetting it", cp.path(),
-                            cp.identity());
-                }
-                if (stopping) {
-                    return; // its checkpoint holds where the copy's reading stopped
-                }
-                checkpoints.remove(cp.identity());
-                dirty = true;
-            }
-        }
-        for (final Path p : tailedAs) {
-            generationsNeverSeen(p, seen, saved, savedAt).forEach((id, g) -> tailOrReadWhole(id, g, p, now));
-        }
-    }
-
-    /**
-     * A generation rotated unseen: a plain file is tailed as any other (opened before the new file, so read before
-     * it); a compressed one cannot be, and is read whole at once.
-     */
-    private void tailOrReadWhole(final FileIdentity id, final Path generation, final Path tailed, final long now) {
-        if (Compressed.is(generation)) {
-            readWhole(id, generation, tailed, now);
-        } else {
-            openHarvester(id, generation, now);
-        }
-    }
-
-    /**
-     * Reads a file rotated away to its current end before a compressed generation after it is read whole at once, so
-     * that their lines keep their order; a writer still appending to it is read on, as ever.
-     *
-     * @return false when the agent is stopping (the file's checkpoint says where it stopped)
-     */
-    private boolean readRestFirst(final Harvester h, final long now) {
-        try {
-            return readToEnd(h, now);
-        } catch (IOException e) {
-            LOG.warn("{}: cannot read ({}); will retry", h.path, IoErrors.reason(e));
-            return true;
-        }
-    }
-
-    /**
-     * Stopped over two rotations or more (or over two between two rounds), the agent finds the file it was reading
-     * under a rotated name, and a new file under the tailed name; the generations between were rotated in and out
-     * unseen. They are the files under a rotated name of the tailed one, of no identity the agent knows or has read
-     * to its end, rotated after the file it was reading: each is to be read whole, oldest first, after the rest of the
-     * file it was reading and before the new one. A copy of a file the agent was reading (copytruncate) starts as that
-     * file does: its rest is read from the checkpoint's offset by {@link #catchUpFromCopy}, not whole. So does a
-     * compressed rotation of it ({@code compress} without {@code delaycompress}: a new inode), told by its decompressed
-     * head. Which rotations came after it is told by their names ({@link RotatedNames#age}): app.log.1 after
-     * app.log.2, whatever times a copy, a compressor or a clock step gave them. Only where names do not tell (no
-     * rotation holds the file the agent was reading, or names of no order) do times: a generation written to after
-     * {@code since} (when the agent last saved its checkpoints, at its stop; or its previous round), a compressed one
-     * also after every rotation holding a file the agent was reading (logrotate keeps a file's time when it
-     * compresses it, and those older were read before).
-     *
-     * @return those generations, oldest first; none when {@code since} is null (nothing was seen before)
-     */
-    private Map<FileIdentity, Path> generationsNeverSeen(final Path tailed, final Map<FileIdentity, Path> seen,
-                                                         final List<Checkpoint> saved, final java.time.Instant since) {
-        if (since == null) {
-            return Map.of();
-        }
-        final List<Path> plain = RotatedNames.siblings(tailed, options.rotatedDirs())
-                .filter(p -> RotatedNames.rotated(tailed, p)).toList();
-        final List<Path> compressed = RotatedNames.compressedSiblings(tailed, options.rotatedDirs())
-                .filter(p -> RotatedNames.rotatedCompressed(tailed, p)).toList();
-        // The rotations holding a file the agent was reading: renamed (its identity), copied (copytruncate) or
-        // compressed since (a new inode), the last two told by their (decompressed) head
-        final List<Path> copies = Stream.concat(plain.stream(), compressed.stream())
-                .filter(p -> holdsSaved(p, compressed.contains(p), saved)).toList();
-        final List<Path> holding = Stream.concat(copies.stream(), plain.stream().filter(this::known)).distinct()
-                .toList();
-        final java.util.function.Function<Path, RotatedNames.Age> age = p -> RotatedNames.age(tailed,
-                compressed.contains(p) ? p.resolveSibling(RotatedNames.stem(p)) : p);
-        final RotatedNames.Age newestHolding = newest(holding.stream().map(age).toList());
-        final java.time.Instant compressedAfter = holding.stream().map(LogTailer::modified)
-                .reduce(since, (a, b) -> a.isAfter(b) ? a : b);
-        final Map<Path, FileIdentity> found = new LinkedHashMap<>();
-        for (final Path p : Stream.concat(plain.stream(), compressed.stream()).distinct().toList()) {
-            try {
-                final FileIdentity id = FileIdentity.of(p);
-                final RotatedNames.Age a = age.apply(p);
-                final boolean after = newestHolding != null && newestHolding.comparable(a)
-                        ? a.newness() > newestHolding.newness()
-                        : modified(p).isAfter(compressed.contains(p) ? compressedAfter : since);
-                if (!seen.containsKey(id) && !open.containsKey(id) && !checkpoints.containsKey(id.toString())
-                        && !finished.contains(id) && !copies.contains(p) && after) {
-                    found.put(p, id);
-                }
-            } catch (IOException e) {
-                LOG.debug("{} vanished while listing", p);
-            }
-        }
-        final Comparator<Path> oldestFirst = newest(found.keySet().stream().map(age).toList()) != null
-                ? Comparator.comparingLong(p -> age.apply(p).newness())
-                : Comparator.comparing(LogTailer::modified);
-        final Map<FileIdentity, Path> unseen = new LinkedHashMap<>();
-        found.keySet().stream().sorted(oldestFirst).forEach(p -> unseen.put(found.get(p), p));
-        unseen.forEach((id, p) -> LOG.info("{} was rotated in and out unseen (while the agent was stopped, or "
-                + "between two rounds): reading it whole", p));
-        return unseen;
-    }
-
-    /** @return the newest of these ages when they are all of one kind (none unknown), else null */
-    private static RotatedNames.Age newest(final List<RotatedNames.Age> ages) {
-        if (ages.isEmpty() || ages.get(0) == null || ages.stream().anyMatch(a -> !ages.get(0).comparable(a))) {
-            return null;
-        }
-        return ages.stream().max(Comparator.comparingLong(RotatedNames.Age::newness)).orElseThrow();
-    }
-
-    /** @return when a file was last written, to the nanosecond where the filesystem keeps it; EPOCH when gone */
-    private static java.time.Instant modified(final Path p) {
-        try {
-            return Files.getLastModifiedTime(p).toInstant();
-        } catch (IOException e) {
-            return java.time.Instant.EPOCH;
-        }
-    }
-
-    /** @return whether a plain rotation is a file the agent was reading (renamed away by the rotation) */
-    private boolean known(final Path p) {
-        try {
-            final FileIdentity id = FileIdentity.of(p);
-            return open.containsKey(id) || checkpoints.containsKey(id.toString());
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Reads a complete file that no writer appends to any more (a copy, a generation rotated unseen, compressed or
-     * not), and remembers it as read.
-     *
-     * @param tailed the log it is a rotation of
-     */
-    private void readWhole(final FileIdentity id, final Path p, final Path tailed, final long now) {
-        if (stopping) {
-            return;
-        }
-        final boolean compressed = Compressed.is(p);
-        try (Harvester h = new Harvester(p, id, 0, 0, options.format(), now, readBuffer,
-                compressed ? Compressed.content(p) : Harvester.Content.of(opener.open(p)))) {
-            if (compressed) {
-                // A stop in its middle leaves its checkpoint under the log's name, as for the rest of a file read
-                // from its compressed rotation: the next start finds it by its decompressed head and resumes there
-                h.path = tailed;
-            }
-            if (readToEnd(h, now)) {
-                finished(id);
-            }
-        } catch (IOException e) {
-            LOG.warn("{}: cannot read it ({}); its lines are lost", p, IoErrors.reason(e));
-        }
-    }
-
-    /** Remembers a file read to its end, so that its name under a rotation never makes it a generation unseen. */
-    private void finished(final FileIdentity id) {
-        finished.add(id);
-        if (finished.size() > FINISHED_KEPT) {
-            finished.remove(finished.iterator().next());
-        }
-    }
-
-    /**
-     * @param compressed whether the file is compressed: its decompressed head is compared
-     * @return whether a file's (decompressed) head is that of a file the agent was reading: a copy of it, or a
-     *     compressed rotation of it
-     */
-    private boolean holdsSaved(final Path p, final boolean compressed, final List<Checkpoint> saved) {
-        // read once, not once per checkpoint: every tailed file has one, and each look at a compressed file starts a
-        // decoder
-        final byte[] head;
-        try (java.io.InputStream in = compressed ? Compressed.open(p)
-                : java.nio.channels.Channels.newInputStream(opener.open(p))) {
-            head = in.readNBytes(Harvester.HEAD_BYTES);
-        } catch (IOException e) {
-            return false;
-        }
-        for (final Checkpoint cp : saved) {
-            if (cp.headLength() > 0 && cp.headLength() <= head.length
-                    && Harvester.headHash(head, cp.headLength()) == cp.headHash()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Reads {@code [offset, end)} of the copy copytruncate made of a file, as the old generation; the copy may have
-     * been gzipped already ({@code compress}), and so may a file rotated while the agent was stopped. Lines written
-     * between logrotate's copy and its truncation are in neither file: logrotate loses those itself.
-     *
-     * @return whether a copy was found (or there was nothing to look for)
-     */
-    private boolean catchUpFromCopy(final Path path, final FileIdentity id, final long offset, final long generation,
-                                    final int headLength, final long headHash, final long now) {
-        if (headLength == 0) {
-            return true;
-        }
-        // A copy shorter than the offset is the copy all the same: the agent polled between logrotate's copy and its
-        // truncation and read the lines written meanwhile from the file itself. Nothing of it is left to read, but it
-        // is remembered as read, or the next rotation would find it under a new name and read it whole again.
-        final Optional<Path> copy = RotatedNames.siblings(path, options.rotatedDirs())
-                .filter(p -> !p.equals(path))
-                .filter(p -> {
-                    try {
-                        return headMatches(p, headLength, headHash);
-                    } catch (IOException e) {
-                        return false;
-                    }
-                })
-                .max(Comparator.comparing((Path p) -> p.toFile().length() >= offset)
-                        .thenComparing(p -> p.toFile().lastModified()));
-        final Path from;
-        final Harvester.Content content;
-        try {
-            if (copy.isPresent()) {
-                from = copy.get();
-                content = Harvester.Content.of(opener.open(from));
-            } else {
-                final Optional<Path> compressed = RotatedNames.compressedSiblings(path, options.rotatedDirs())
-                        .filter(p -> Compressed.headMatches(p, headLength, headHash))
-                        .max(Comparator.comparing(p -> p.toFile().lastModified()));
-                if (compressed.isEmpty()) {
-                    return false;
-                }
-                LOG.info("{}: its rest is in {}, compressed by the rotation; reading it", path, compressed.get());
-                from = compressed.get();
-                // decompressed as it is read, never whole: a rotation of gigabytes would fill state.dir's disk
-                content = Compressed.content(from);
-            }
-        } catch (IOException e) {
-            LOG.warn("{}: cannot read its copy ({}); lines after offset {} may be lost", path, IoErrors.reason(e),
-                    offset);
-            return true;
-        }
-        try (Harvester h = new Harvester(from, id, offset, generation, options.format(), now, readBuffer, content)) {
-            h.path = path;
-            // the checkpoint of a read cut short by a stop finds this copy again by these
-            h.headLength = headLength;
-            h.headHash = headHash;
-            if (readToEnd(h, now)) {
-                finished(FileIdentity.of(from));
-            }
-        } catch (IOException e) {
-            LOG.warn("{}: cannot read its copy {}: {}", path, from, e.getMessage());
-        }
-        return true;
     }
 
     /**
@@ -693,20 +400,11 @@ public final class LogTailer implements AutoCloseable {
             return false;
         }
         for (final Harvester h : open.values()) {
-            if (h.headLength == length && headMatches(path, length, h.headHash)) {
+            if (h.headLength == length && catchUp.headMatches(path, length, h.headHash)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private boolean headMatches(final Path path, final int length, final long hash) throws IOException {
-        if (length == 0) {
-            return true;
-        }
-        try (FileChannel ch = opener.open(path)) {
-            return ch.size() >= length && Harvester.headHash(ch, length) == hash;
-        }
     }
 
     private boolean excluded(final Path p) {
