@@ -20,6 +20,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,8 +34,17 @@ class LogrotateIT {
 
     @TempDir
     Path dir;
+    /** The log of every test: dir/app.log. */
+    private Path log;
+    /** Where the tailers of a test publish. */
+    private final RecordingOutbox outbox = new RecordingOutbox();
     /** logs.rotated.dirs of the tailers of a test. */
     private List<String> rotatedDirs = List.of();
+
+    @BeforeEach
+    void log() {
+        log = dir.resolve("app.log");
+    }
 
     @BeforeAll
     static void installLogrotate() throws Exception {
@@ -62,11 +73,9 @@ class LogrotateIT {
     @ParameterizedTest
     @ValueSource(strings = {"nocreate", "copytruncate"})
     void shouldLoseAndRepeatNoLineWhileLogrotateRotates(final String method) throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = dir.resolve("logrotate.conf");
         Files.writeString(conf, log + " {\n  rotate 100\n  " + method + "\n  missingok\n  nocompress\n}\n");
         Files.writeString(log, "");
-        final RecordingOutbox outbox = new RecordingOutbox();
         final AtomicBoolean writing = new AtomicBoolean(true);
         final AtomicInteger written = new AtomicInteger();
         final Thread writer = new Thread(() -> {
@@ -88,10 +97,7 @@ class LogrotateIT {
             writer.start();
             for (int i = 0; i < 4; i++) {
                 Thread.sleep(700);
-                final Process p = new ProcessBuilder(logrotate(), "-f", "-s", dir.resolve("state.lr").toString(),
-                        conf.toString()).redirectErrorStream(true).start();
-                final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "logrotate failed: " + out);
+                logrotate(conf);
             }
             Thread.sleep(500);
             writing.set(false);
@@ -160,29 +166,15 @@ class LogrotateIT {
     }
 
     /** Two rotations while stopped, into an olddir given as an absolute path: the generation between is read too. */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldReadAGenerationRotatedUnseenIntoAnOlddir() throws Exception {
         final Path old = Files.createDirectory(dir.resolve("archive"));
         rotatedDirs = List.of(old.toString());
-        final Path log = dir.resolve("app.log");
-        final Path conf = logrotateConf(log, "create", "olddir " + old + "\n  " + DAILY);
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
-        append(log, 10, 20);
-        logrotate(conf);
-        append(log, 20, 30);
-        logrotate(conf);
-        append(log, 30, 40);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        stoppedOverTwoRotations("create", "olddir " + old + "\n  " + DAILY);
+        tailRounds(2);
         assertTrue(Files.exists(old.resolve("app.log.1")) && Files.exists(old.resolve("app.log.2.gz")),
                 "logrotate rotated otherwise");
-        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 40);
     }
 
     private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName)
@@ -192,9 +184,7 @@ class LogrotateIT {
 
     private void rotateWhileLinesAreUnread(final String method, final String options, final String rotatedName,
                                            final Path rotatedDir) throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, method, options);
-        final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         LogTailer tailer = tailer(log, outbox);
         tailer.pollOnce();
@@ -214,7 +204,7 @@ class LogrotateIT {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().matches(rotatedName)),
                     "logrotate named its file otherwise");
         }
-        assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 30);
     }
 
     /**
@@ -226,26 +216,12 @@ class LogrotateIT {
     @ParameterizedTest
     @ValueSource(strings = {"create", "copytruncate"})
     void shouldReadEveryGenerationRotatedInAndOutWhileTheAgentWasStopped(final String method) throws Exception {
-        final Path log = dir.resolve("app.log");
-        final Path conf = logrotateConf(log, method, DAILY);
-        final RecordingOutbox outbox = new RecordingOutbox();
         Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
-        append(log, 10, 20);
-        logrotate(conf);
-        append(log, 20, 30);
-        logrotate(conf);
-        append(log, 30, 40);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        stoppedOverTwoRotations(method, DAILY);
+        tailRounds(2);
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")) && Files.exists(dir.resolve("app.log.3.gz")),
                 "logrotate rotated otherwise");
-        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 40);
     }
 
     /**
@@ -262,32 +238,20 @@ class LogrotateIT {
                                                                               final String second,
                                                                               final String oldName)
             throws Exception {
-        final Path log = dir.resolve("app.log");
-        final RecordingOutbox outbox = new RecordingOutbox();
         final Path old = dir.resolve(oldName);
         try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(old))) {
             out.write("an old rotation, read before\n".getBytes(StandardCharsets.UTF_8));
         }
         Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
                 .minus(java.time.Duration.ofDays(1))));
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
-        append(log, 10, 20);
-        logrotate(logrotateConf(log, "create", "compress\n  " + first.replace(";", "\n  ")));
-        append(log, 20, 30);
-        logrotate(logrotateConf(log, "create", "compress\n  " + second.replace(";", "\n  ")));
-        append(log, 30, 40);
+        stoppedOverTwoRotations("create", "compress\n  " + first.replace(";", "\n  "),
+                "compress\n  " + second.replace(";", "\n  "));
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(3, files.filter(p -> p.getFileName().toString().endsWith(".gz")).count(),
                     "logrotate rotated otherwise");
         }
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
-        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        tailRounds(2);
+        assertLines(0, 40);
     }
 
     /**
@@ -300,15 +264,11 @@ class LogrotateIT {
     @ParameterizedTest
     @ValueSource(strings = {"copied", "clock stepped back"})
     void shouldTellCompressedRotationsByContentAndNameNotByTheirTimes(final String how) throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "create", "compress");
-        final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         logrotate(conf);
         append(log, 10, 20);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        tailRounds(1);
         append(log, 20, 30); // not read yet when rotated
         logrotate(conf);
         append(log, 30, 40);
@@ -321,11 +281,8 @@ class LogrotateIT {
         } else {
             assertEquals(0, run("touch", "-d", "1 hour ago", dir.resolve("app.log.1.gz").toString()));
         }
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
-        assertEquals(IntStream.range(10, 50).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        tailRounds(2);
+        assertLines(10, 50);
     }
 
     /**
@@ -335,9 +292,7 @@ class LogrotateIT {
     @ParameterizedTest
     @ValueSource(strings = {"create", "copytruncate"})
     void shouldReadAGenerationRotatedInAndOutBetweenTwoPolls(final String method) throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, method, DAILY);
-        final RecordingOutbox outbox = new RecordingOutbox();
         Files.writeString(dir.resolve("app.log.1"), "an old rotation, read before\n");
         append(log, 0, 10);
         try (LogTailer tailer = tailer(log, outbox)) {
@@ -350,7 +305,7 @@ class LogrotateIT {
             tailer.pollOnce();
             tailer.pollOnce();
         }
-        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 40);
     }
 
     /**
@@ -358,26 +313,12 @@ class LogrotateIT {
      * reading (its rest read from where the agent stopped), app.log.1.gz a whole copy it never saw, read after it and
      * before app.log's new content: every line once, in order.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldReadACompressedCopyMadeUnseenWhileTheAgentWasStopped() throws Exception {
-        final Path log = dir.resolve("app.log");
-        final Path conf = logrotateConf(log, "copytruncate", "compress");
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
-        append(log, 10, 20);
-        logrotate(conf);
-        append(log, 20, 30);
-        logrotate(conf);
-        append(log, 30, 40);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        stoppedOverTwoRotations("copytruncate", "compress");
+        tailRounds(2);
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate rotated otherwise");
-        assertEquals(IntStream.range(0, 40).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 40);
     }
 
     /**
@@ -385,11 +326,9 @@ class LogrotateIT {
      * app.log.1.gz, never seen; it is read after the rest of the file the agent holds open (app.log.2.gz now) and
      * before the new app.log. The older rotation app.log.3.gz is not read again.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldReadACompressedGenerationRotatedInAndOutBetweenTwoPolls() throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "create", "compress");
-        final RecordingOutbox outbox = new RecordingOutbox();
         append(log, 0, 10);
         try (LogTailer tailer = tailer(log, outbox)) {
             tailer.pollOnce();
@@ -406,49 +345,33 @@ class LogrotateIT {
             tailer.pollOnce();
         }
         assertTrue(Files.exists(dir.resolve("app.log.3.gz")), "logrotate rotated otherwise");
-        assertEquals(IntStream.range(0, 50).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        assertLines(0, 50);
     }
 
     /** One copytruncate while stopped: app.log.1 is a copy of what the agent was reading, not a generation unseen. */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldReadACopyMadeWhileTheAgentWasStoppedFromWhereItStoppedNotWhole() throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "copytruncate", DAILY);
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        readTenLinesAndStop();
         append(log, 10, 20);
         logrotate(conf);
         append(log, 20, 30);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
-        assertEquals(IntStream.range(0, 30).mapToObj(i -> "line " + i).toList(), outbox.messages());
+        tailRounds(2);
+        assertLines(0, 30);
     }
 
     /**
      * copytruncate while the agent was stopped, 25 MiB unread: the copy is read from where the agent stopped to its
      * end, not only as far as a harvester reads in one round (8 MiB), and no fragment is made a line of its own.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldReadALargeCopyMadeWhileTheAgentWasStoppedToItsEnd() throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "copytruncate", "nocompress");
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        readTenLinesAndStop();
         appendPadded(log, 10, BIG);
         logrotate(conf);
         append(log, BIG, BIG + 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        tailRounds(2);
         assertBigInOrder(outbox.messages());
     }
 
@@ -458,25 +381,17 @@ class LogrotateIT {
      * decompressed, nothing of it written under state.dir; a stop while it is read resumes at the next start where it
      * stopped: every line once, in order.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldStreamALargeCompressedRotationAndResumeItWhereAStopCutItShort() throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "create", "compress");
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        readTenLinesAndStop();
         appendPadded(log, 10, BIG);
         logrotate(conf);
         assertTrue(Files.exists(dir.resolve("app.log.1.gz")), "logrotate rotated otherwise");
         append(log, BIG, BIG + 10);
         final Set<String> made = readUntilStopped(log, outbox);
         final int readBeforeTheStop = outbox.messages().size();
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        tailRounds(2);
         assertEquals(Set.of(), made, "files made under state.dir while the compressed rotation was read");
         assertTrue(readBeforeTheStop > 10 && readBeforeTheStop < BIG, "not stopped in the middle of the "
                 + "rotation: " + readBeforeTheStop + " lines read before the stop");
@@ -491,14 +406,9 @@ class LogrotateIT {
      * not asserted: when the filesystem gives the new app.log the inode the agent's file had, its rest is read after
      * the generation.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldStillReadAGenerationRotatedUnseenAfterAStopInTheMiddleOfACompressedRotation() throws Exception {
-        final Path log = dir.resolve("app.log");
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        readTenLinesAndStop();
         appendPadded(log, 10, BIG);
         logrotate(logrotateConf(log, "create", "compress"));
         append(log, BIG, BIG + 5);
@@ -507,10 +417,7 @@ class LogrotateIT {
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")) && Files.exists(dir.resolve("app.log.1")),
                 "logrotate rotated otherwise");
         readUntilStopped(log, outbox);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        tailRounds(2);
         assertBigInOrder(outbox.messages().stream().sorted(java.util.Comparator.comparingInt(
                 m -> Integer.parseInt(m.split(" ")[1]))).toList());
     }
@@ -520,15 +427,10 @@ class LogrotateIT {
      * was stopped) is read: the next start resumes it where the stop cut it short, then reads the new app.log. Every
      * line once, in order.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldResumeACompressedGenerationRotatedUnseenWhereAStopCutItShort() throws Exception {
-        final Path log = dir.resolve("app.log");
         final Path conf = logrotateConf(log, "create", "compress");
-        final RecordingOutbox outbox = new RecordingOutbox();
-        append(log, 0, 10);
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-        }
+        readTenLinesAndStop();
         logrotate(conf);
         appendPadded(log, 10, BIG);
         logrotate(conf);
@@ -536,10 +438,7 @@ class LogrotateIT {
         assertTrue(Files.exists(dir.resolve("app.log.2.gz")), "logrotate rotated otherwise");
         readUntilStopped(log, outbox);
         final int readBeforeTheStop = outbox.messages().size();
-        try (LogTailer tailer = tailer(log, outbox)) {
-            tailer.pollOnce();
-            tailer.pollOnce();
-        }
+        tailRounds(2);
         assertTrue(readBeforeTheStop > 10 && readBeforeTheStop < BIG, "not stopped in the middle of the "
                 + "generation: " + readBeforeTheStop + " lines read before the stop");
         assertBigInOrder(outbox.messages());
@@ -633,6 +532,45 @@ class LogrotateIT {
                         got.get(i).length())));
             }
         }
+    }
+
+    /**
+     * The agent reads lines 0 to 9 and stops; lines 10 to 39 are written meanwhile, over two rotations by logrotate
+     * with this method and these options: 10 to 19 before the first, 30 to 39 in the new log.
+     */
+    private void stoppedOverTwoRotations(final String method, final String options) throws Exception {
+        stoppedOverTwoRotations(method, options, options);
+    }
+
+    /** As {@link #stoppedOverTwoRotations(String, String)}, the first rotation with options of its own. */
+    private void stoppedOverTwoRotations(final String method, final String first, final String second)
+            throws Exception {
+        readTenLinesAndStop();
+        append(log, 10, 20);
+        logrotate(logrotateConf(log, method, first));
+        append(log, 20, 30);
+        logrotate(logrotateConf(log, method, second));
+        append(log, 30, 40);
+    }
+
+    /** Writes lines 0 to 9 to the log, and starts a tailer that reads them and stops. */
+    private void readTenLinesAndStop() throws IOException {
+        append(log, 0, 10);
+        tailRounds(1);
+    }
+
+    /** Starts a tailer of the log, runs rounds of it, and stops it, as an agent started and stopped does. */
+    private void tailRounds(final int rounds) {
+        try (LogTailer tailer = tailer(log, outbox)) {
+            for (int i = 0; i < rounds; i++) {
+                tailer.pollOnce();
+            }
+        }
+    }
+
+    /** Asserts that the tailers of the test published lines {@code from} to {@code to}, each once, in order. */
+    private void assertLines(final int from, final int to) {
+        assertEquals(IntStream.range(from, to).mapToObj(i -> "line " + i).toList(), outbox.messages());
     }
 
     private LogTailer tailer(final Path log, final RecordingOutbox outbox) {
