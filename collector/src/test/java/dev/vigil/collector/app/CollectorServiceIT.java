@@ -64,7 +64,7 @@ class CollectorServiceIT {
                     Topics.METRICS.withPrefix(kafka.prefix()), WAIT,
                     seen -> seen.stream().anyMatch(m -> m.getName().equals("system.filesystem.usage"))
                             && seen.stream().anyMatch(m -> m.getName().equals("system.memory.limit")));
-            final Map<String, long[]> df = df();
+            final Map<String, long[]> df = df("-B1", "--output=target,size,used,avail"); // bytes: size, used, avail
             final List<MetricSample> fs = samples.stream().filter(m -> m.getName().startsWith("system.filesystem."))
                     .toList();
             assertFalse(fs.isEmpty());
@@ -90,7 +90,7 @@ class CollectorServiceIT {
             }
             assertTrue(compared >= 3, "no published mount point found in df: " + df.keySet());
             // The inode share, as df -i: a filesystem that runs out of inodes is forecast from it.
-            final Map<String, long[]> inodes = dfInodes();
+            final Map<String, long[]> inodes = df("--output=target,itotal,iused"); // inodes, used
             int inodeShares = 0;
             for (final MetricSample m : fs) {
                 final long[] d = inodes.get(m.getAttributes().get("system.filesystem.mountpoint"));
@@ -242,31 +242,23 @@ class CollectorServiceIT {
         return samples.stream().filter(m -> m.getName().equals(name)).findFirst().orElseThrow().getValue();
     }
 
-    /** @return mount point to {size, used, available} in bytes, from df */
-    private static Map<String, long[]> df() throws Exception {
-        final Process p = new ProcessBuilder("df", "-B1", "--output=target,size,used,avail").start();
+    /**
+     * @param options df's options: its {@code --output} begins with {@code target}, the mount point
+     * @return the other columns, by mount point; rows where one is not a number (df -i's "-" for a filesystem
+     *     without inodes; a mount point with a space) are left out
+     */
+    private static Map<String, long[]> df(final String... options) throws Exception {
+        final List<String> command = new java.util.ArrayList<>(List.of("df"));
+        command.addAll(List.of(options));
+        final Process p = new ProcessBuilder(command).start();
         final String out = new String(p.getInputStream().readAllBytes());
         p.waitFor(30, TimeUnit.SECONDS);
         final Map<String, long[]> rows = new HashMap<>();
         for (final String line : out.split("\n")) {
             final String[] f = line.trim().split("\\s+");
-            if (f.length == 4 && f[1].matches("\\d+")) {
-                rows.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])});
-            }
-        }
-        return rows;
-    }
-
-    /** @return df -i by mount point: inodes, used */
-    private static Map<String, long[]> dfInodes() throws Exception {
-        final Process p = new ProcessBuilder("df", "--output=target,itotal,iused").start();
-        final String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(30, TimeUnit.SECONDS);
-        final Map<String, long[]> rows = new HashMap<>();
-        for (final String line : out.split("\n")) {
-            final String[] f = line.trim().split("\\s+");
-            if (f.length == 3 && f[1].matches("\\d+") && f[2].matches("\\d+")) {
-                rows.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+            final List<String> values = List.of(f).subList(1, f.length);
+            if (!values.isEmpty() && values.stream().allMatch(v -> v.matches("\\d+"))) {
+                rows.put(f[0], values.stream().mapToLong(Long::parseLong).toArray());
             }
         }
         return rows;
