@@ -52,6 +52,12 @@ public final class WorkerConfig extends CommonConfig {
             + "into place, and their directory after: a file and its name are durable before any file that names it "
             + "is written (packs before their index, the index before the snapshot).";
 
+    public static final String LOSS_RATIO_CONFIG = "worker.backup.loss.protect.ratio";
+    private static final String LOSS_RATIO_DOC = "A backup that holds this share fewer files, or fewer bytes, than the "
+            + "dataset's last snapshot (an unmounted or emptied dataset, a truncation, a clean-up) marks that snapshot "
+            + "protected, so that no retention forgets it, and says so in its result, which the decision engine "
+            + "escalates; in [0, 1], 0 never. An empty dataset directory whose last snapshot has files is refused "
+            + "whatever this is ('vigil repo backup --allow-empty' backs it up by hand).";
     public static final String JOURNAL_EVENTS_CONFIG = "worker.journal.events";
     private static final String JOURNAL_EVENTS_DOC = "Keep the collector's file.activity events of this host's datasets "
             + "(from vigil-events) as a change journal in worker.state.dir/journal, so that an INCREMENTAL backup reads "
@@ -118,6 +124,8 @@ public final class WorkerConfig extends CommonConfig {
                 .define(VERIFY_SHARE_CONFIG, Type.DOUBLE, 0.1, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
                         VERIFY_SHARE_DOC)
                 .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC)
+                .define(LOSS_RATIO_CONFIG, Type.DOUBLE, dev.vigil.backup.archiver.ArchiveOptions.DEFAULT_LOSS_RATIO,
+                        ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM, LOSS_RATIO_DOC)
                 .define(JOURNAL_EVENTS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JOURNAL_EVENTS_DOC)
                 .define(JOURNAL_WAIT_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         JOURNAL_WAIT_DOC)

@@ -51,9 +51,20 @@ public final class Archiver {
      *
      * @param snapshot the saved snapshot
      * @param warnings files that could not be read or kept changing
-     * @param notes entries recorded that a restore cannot bring back (sockets): not a failure
+     * @param notes entries recorded that a restore cannot bring back (sockets), a dataset directory on another file
+     *     system than at the last snapshot: not a failure
+     * @param loss the snapshot before this one, protected because this one lost most of its files or bytes, or null
      */
-    public record Result(Snapshot snapshot, List<String> warnings, List<String> notes) {
+    public record Result(Snapshot snapshot, List<String> warnings, List<String> notes, Loss loss) {
+    }
+
+    /**
+     * A backup that lost most of the last snapshot's files or bytes ({@link ArchiveOptions#lossRatio}).
+     *
+     * @param kept that snapshot, now protected from retention (its id is new when it was not protected before)
+     * @param message what was lost and what was kept, for people
+     */
+    public record Loss(Snapshot kept, String message) {
     }
 
     /**
@@ -63,6 +74,8 @@ public final class Archiver {
      * @return the snapshot
      * @throws BackupException when the backup fails; a snapshot is written only on success. The packs written whole
      *     are then indexed, and the repository object stores no more blobs: open it again for another backup
+     * @throws EmptySourceException when the directory is empty and the dataset's last snapshot had files, unless
+     *     {@link ArchiveOptions#allowEmpty}: nothing is written
      */
     public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress) {
         final Instant start = clock.instant();
@@ -84,17 +97,29 @@ public final class Archiver {
         }
         final Excludes excludes = options.excludes().forRoot(given, root);
         final SnapshotStore snapshots = new SnapshotStore(repo);
+        // the loss guard compares with the dataset's last snapshot whatever the level: a FULL of an empty mount point
+        // pushes the good snapshots out of retention as surely as an INCREMENTAL does
+        final Optional<Snapshot> last = snapshots.latest(options.dataset(), false, null);
         final Optional<Snapshot> parent = switch (options.level()) {
             case FULL -> Optional.empty();
-            case INCREMENTAL -> snapshots.latest(options.dataset(), false, null);
+            case INCREMENTAL -> last;
             case DIFFERENTIAL -> snapshots.latest(options.dataset(), true, null);
         };
         final Level level = parent.isEmpty() ? Level.FULL : options.level();
+        final boolean moved = last.map(Snapshot::root).map(Snapshot.Root::device)
+                .filter(d -> d != rootStat.device()).isPresent();
+        if (last.isPresent() && LossGuard.files(last.get()) > 0 && !options.allowEmpty() && isEmpty(root)) {
+            throw LossGuard.empty(options.dataset(), root.toString(), last.get(), moved);
+        }
         ChangeJournal.Plan plan = null;
         Snapshot.JournalUse journalUse = null;
         if (options.journal() != null) {
             if (level != Level.INCREMENTAL) {
                 journalUse = new Snapshot.JournalUse(false, "a " + level + " backup scans the tree", null);
+            } else if (moved) {
+                // a journal names changes made through the file system it watched, not a mount or unmount under it
+                journalUse = new Snapshot.JournalUse(false, "the dataset directory is on another file system than at "
+                        + "the parent snapshot", null);
             } else if (!repo.indexErrors().isEmpty()) {
                 // the journal's unchanged paths keep the parent's entries unread, whose data may be named only by
                 // the damaged index file: a scan compares each file with what the index still names
@@ -144,16 +169,50 @@ public final class Archiver {
             final Snapshot.SnapshotFigures figures = walk.figures(parent.map(Snapshot::figures).orElse(null),
                     live.bytesRead(), repo.bytesWritten() - writtenBefore, Duration.between(start, end).toMillis());
             final List<String> warnings = walk.warnings();
+            final List<String> notes = new ArrayList<>();
+            if (moved) {
+                notes.add(root + " is on another file system than at the last " + LossGuard.named(last.get())
+                        + ": mounted elsewhere, moved, or not mounted?");
+            }
+            notes.addAll(walk.notes());
+            final Loss loss = last.map(l -> lost(snapshots, l, figures, options.lossRatio())).orElse(null);
+            // the parent protected has a new id, which this snapshot names
+            final String parentId = loss != null && parent.equals(last) ? loss.kept().id()
+                    : parent.map(Snapshot::id).orElse(null);
             final Snapshot snapshot = snapshots.save(new Snapshot(null, start.toString(),
                     plan != null ? plan.coveredUntil().toString() : start.toString(), HostInfo.hostName(),
                     HostInfo.userName(), options.dataset(), root.toString(), tree.hex(), level.name(),
-                    parent.map(Snapshot::id).orElse(null), options.tags(), options.protect(), options.commandId(),
+                    parentId, options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
-                    new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos()),
+                    new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos(),
+                            rootStat.device()),
                     nullIfNone(options.excludes().patterns()), nullIfNone(options.excludes().markers())));
-            return new Result(snapshot, warnings, walk.notes());
+            return new Result(snapshot, warnings, List.copyOf(notes), loss);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** @return the loss, once the last snapshot is protected; null when this backup lost less than the ratio */
+    private static Loss lost(final SnapshotStore snapshots, final Snapshot last,
+                             final Snapshot.SnapshotFigures figures, final double ratio) {
+        final String what = LossGuard.lost(last, figures, ratio);
+        if (what == null) {
+            return null;
+        }
+        final Snapshot kept = LossGuard.protect(snapshots, last);
+        return new Loss(kept, "dataset " + last.dataset() + " " + what + ": " + LossGuard.named(kept) + " is protected"
+                + (kept.id().equals(last.id()) ? " already" : " now (it was " + last.shortId() + ")")
+                + ", so that no retention forgets it; 'vigil repo forget --allow-protected " + kept.shortId()
+                + "' once it is not needed");
+    }
+
+    /** @return whether a directory has no entry at all (a mount point of a file system not mounted) */
+    private static boolean isEmpty(final Path dir) {
+        try (var entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        } catch (IOException e) {
+            return false; // the walk reports what cannot be listed
         }
     }
 

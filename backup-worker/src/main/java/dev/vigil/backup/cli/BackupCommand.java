@@ -4,6 +4,7 @@ import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.BackupProgress;
 import dev.vigil.backup.archiver.ChangeJournal;
+import dev.vigil.backup.archiver.EmptySourceException;
 import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.lock.RepoLock;
@@ -29,6 +30,10 @@ import picocli.CommandLine.Parameters;
                 + "DIFFERENTIAL its latest FULL, FULL none. Every snapshot restores on its own.",
             "With --journal, an INCREMENTAL backup reads only the paths the change journal names, when the journal "
                 + "provably covers every change since the parent; otherwise it scans and says why.",
+            "An empty PATH is refused (exit 1) while the dataset's last snapshot has files: a file system not mounted "
+                + "leaves an empty mount point, and its snapshots would push the good ones out of 'forget "
+                + "--keep-last'; --allow-empty backs it up anyway. A backup that holds less than half of the last snapshot's files or "
+                + "bytes marks that snapshot protected (a new id) and says so on stderr.",
             ExitCodes.HELP})
 final class BackupCommand extends RepoSubcommand {
     @Parameters(index = "0", paramLabel = "PATH", description = "The directory to back up.")
@@ -74,6 +79,10 @@ final class BackupCommand extends RepoSubcommand {
             + "with the standard's signature (bford.info/cachedir), as browsers, compilers and package managers write.")
     boolean excludeCaches;
 
+    @Option(names = "--allow-empty", description = "Back up PATH even when it is empty and the dataset's last "
+            + "snapshot has files (emptied on purpose); otherwise refused.")
+    boolean allowEmpty;
+
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
@@ -104,7 +113,8 @@ final class BackupCommand extends RepoSubcommand {
             }
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
                     List.copyOf(tags), protect, null, join(changes), clock.instant().minus(maxLag),
-                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded);
+                    threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded)
+                    .withLossGuard(ArchiveOptions.DEFAULT_LOSS_RATIO, allowEmpty);
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;
             // stopped (Ctrl-C, SIGTERM): the packs written whole are indexed while the lock is held, so the next run
@@ -113,10 +123,16 @@ final class BackupCommand extends RepoSubcommand {
                  ProgressLine line = new ProgressLine(interactive(), err, () -> progress.filesDone() + " files, "
                     + bytes(progress.bytesDone()) + " done, " + bytes(progress.bytesRead()) + " read")) {
                 result = new Archiver(r, clock).backup(source, options, progress);
+            } catch (EmptySourceException e) {
+                throw new EmptySourceException(e.getMessage() + ". If it was emptied on purpose, back it up anyway: "
+                        + "add --allow-empty");
             }
             final Snapshot s = result.snapshot();
             for (final String n : result.notes()) {
                 err.println("note: " + n);
+            }
+            if (result.loss() != null) {
+                err.println("warning: " + result.loss().message());
             }
             if (json) {
                 printJson(s);

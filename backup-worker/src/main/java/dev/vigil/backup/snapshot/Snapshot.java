@@ -28,7 +28,7 @@ import java.util.List;
  * @param journal how the change journal was used
  * @param warnings files skipped or torn, for people
  * @param figures what the backup did
- * @param root the dataset directory's own mode, owner and mtime
+ * @param root the dataset directory's own mode, owner, mtime and file system
  * @param excludes the patterns of paths it left out, or null for none
  * @param excludeIfPresent the markers of directories it left out ({@code NAME} or {@code NAME:HEADER}), or null for
  *     none
@@ -50,6 +50,15 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
     }
 
     /**
+     * @return this snapshot marked protected, to be saved as a new file (a snapshot file is never rewritten: its id is
+     *     its content's hash); null id
+     */
+    public Snapshot protectedCopy() {
+        return new Snapshot(null, time, coveredFrom, host, username, dataset, path, tree, level, parent, tags,
+                true, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent);
+    }
+
+    /**
      * @param originalId the id in the source repository
      * @param newTree the root tree id in the target repository
      * @return a copy of this snapshot for another repository
@@ -66,8 +75,10 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      * @param uid owner
      * @param gid group
      * @param mtimeNanos modification time, ns since the epoch
+     * @param device the device number of its file system (st_dev), or null in snapshots of builds before it was
+     *     recorded: a later backup on another device is of another file system (a mount point left empty)
      */
-    public record Root(int mode, int uid, int gid, long mtimeNanos) {
+    public record Root(int mode, int uid, int gid, long mtimeNanos, Long device) {
     }
 
     /** @return the start time */

@@ -7,6 +7,7 @@ import dev.vigil.backup.archiver.ArchiveOptions;
 import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.BackupProgress;
 import dev.vigil.backup.archiver.ChangeJournal;
+import dev.vigil.backup.archiver.EmptySourceException;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
@@ -188,6 +189,7 @@ public final class CommandExecutor {
             final Snapshot done = store.list().stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
                     .orElse(null);
             final Snapshot s;
+            Archiver.Result result = null;
             if (done != null) {
                 s = done;
             } else {
@@ -199,9 +201,19 @@ public final class CommandExecutor {
                 final Instant mustReach = clock.instant().plus(NOTICE_DELAY);
                 final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
                         Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
-                        cmd.getId(), journal(cmd, mustReach), mustReach, threads(), config.excludes(cmd.getDataset()));
-                s = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options, live)
-                        .snapshot();
+                        cmd.getId(), journal(cmd, mustReach), mustReach, threads(), config.excludes(cmd.getDataset()))
+                        .withLossGuard(config.getDouble(WorkerConfig.LOSS_RATIO_CONFIG), false);
+                try {
+                    result = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")),
+                            options, live);
+                } catch (EmptySourceException e) {
+                    return Outcome.failed(e.getMessage() + ". If it was emptied on purpose, back it up anyway on this "
+                            + "host: vigil repo backup --repo " + config.dataset(cmd.getDataset(), "repository")
+                            + " --password-file " + config.dataset(cmd.getDataset(), "password.file") + " --dataset "
+                            + cmd.getDataset() + " --allow-empty " + config.dataset(cmd.getDataset(), "path")
+                            + " (later backups go on from that snapshot)", false);
+                }
+                s = result.snapshot();
             }
             if (journals != null && s.coveredFrom() != null) {
                 journals.covered(cmd.getDataset(), Instant.parse(s.coveredFrom()));
@@ -213,6 +225,12 @@ public final class CommandExecutor {
                     + " files new or changed, " + f.bytesAdded() + " bytes added";
             if (s.journal() != null) {
                 message += s.journal().used() ? "; change journal used" : "; scanned (" + s.journal().reason() + ")";
+            }
+            if (result != null && result.loss() != null) {
+                message += "; " + result.loss().message();
+            }
+            if (result != null && !result.notes().isEmpty()) {
+                message += "; " + result.notes().size() + " note(s): " + result.notes().get(0);
             }
             if (s.warnings() != null && !s.warnings().isEmpty()) {
                 // not all of them lost a file: one that kept changing is stored as read

@@ -66,6 +66,10 @@ class FindCommandTest {
     @Test
     void shouldNameTheSnapshotsThatStillHoldADeletedFileNewestFirstWithItsSizeMtimeModeAndType() throws Exception {
         final Path report = src.resolve("sub dir/report.ods");
+        // files that stay: deleting a dataset's only file is a total loss, which protects the snapshot before it (a
+        // new id, so not the one this test noted)
+        Files.writeString(src.resolve("logs/a.log"), "a log that stays");
+        Files.writeString(src.resolve("logs/b.log"), "another log that stays");
         Files.writeString(report, "the good version");
         Files.setLastModifiedTime(report, FileTime.fromMillis(1_700_000_000_123L));
         Files.setAttribute(report, "unix:mode", 0640);
