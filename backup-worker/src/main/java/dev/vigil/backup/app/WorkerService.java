@@ -383,6 +383,7 @@ public final class WorkerService implements AutoCloseable {
                 .setProgress(p)
                 .setMessage(o.message())
                 .setRetriable(o.retriable())
+                .setProtectedSnapshotId(o.protectedSnapshotId())
                 .build();
         final byte[] value = results.valueSerde().serializer().serialize(results.name(), result);
         try {

@@ -237,7 +237,7 @@ public final class CommandExecutor {
                 message += "; " + s.warnings().size() + " warning(s): " + s.warnings().get(0);
             }
             return new Outcome(CommandStatus.SUCCEEDED, s.id(), Action.valueOf(s.level()), s.parent(), figures,
-                    message, false);
+                    message, false, result != null && result.loss() != null ? result.loss().kept().id() : null);
         }
     }
 

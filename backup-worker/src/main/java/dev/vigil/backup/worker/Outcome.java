@@ -14,15 +14,16 @@ import dev.vigil.schemas.Figures;
  * @param figures a backup's figures, or null
  * @param message for people: what happened or what to do
  * @param retriable for FAILED: whether trying again may help
+ * @param protectedSnapshotId a backup's last snapshot before it lost most of the files or bytes, protected now; or null
  */
 public record Outcome(CommandStatus status, String snapshotId, Action level, String parentSnapshotId, Figures figures,
-                      String message, boolean retriable) {
+                      String message, boolean retriable, String protectedSnapshotId) {
     /**
      * @param why the reason
      * @return a refusal
      */
     public static Outcome rejected(final String why) {
-        return new Outcome(CommandStatus.REJECTED, null, null, null, null, why, false);
+        return new Outcome(CommandStatus.REJECTED, null, null, null, null, why, false, null);
     }
 
     /**
@@ -31,7 +32,7 @@ public record Outcome(CommandStatus status, String snapshotId, Action level, Str
      * @return a failure
      */
     public static Outcome failed(final String why, final boolean retriable) {
-        return new Outcome(CommandStatus.FAILED, null, null, null, null, why, retriable);
+        return new Outcome(CommandStatus.FAILED, null, null, null, null, why, retriable, null);
     }
 
     /**
@@ -40,6 +41,6 @@ public record Outcome(CommandStatus status, String snapshotId, Action level, Str
      * @return a success without backup figures
      */
     public static Outcome succeeded(final String snapshot, final String message) {
-        return new Outcome(CommandStatus.SUCCEEDED, snapshot, null, null, null, message, false);
+        return new Outcome(CommandStatus.SUCCEEDED, snapshot, null, null, null, message, false, null);
     }
 }

@@ -77,6 +77,8 @@ class WorkerLossGuardIT {
                 assertTrue(left.get(0).protectedSnapshot() && left.get(0).figures().filesNew() == 10, left.toString());
                 assertEquals(left.get(0).id(), left.get(1).parent());
                 assertEquals(lossy.getSnapshotId(), left.get(1).id());
+                assertEquals(left.get(0).id(), lossy.getProtectedSnapshotId(), "the result names it for the engine");
+                assertEquals(null, refused.getProtectedSnapshotId());
                 assertTrue(worker.failure() == null);
             }
         }

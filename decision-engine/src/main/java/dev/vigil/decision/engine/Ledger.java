@@ -62,6 +62,9 @@ final class Ledger {
                 succeeded(state, r, flight, time);
                 s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
                         r.getId(), summary(r) + skew(r, time));
+                if (r.getProtectedSnapshotId() != null) {
+                    lost(s, spec, r);
+                }
             }
             case FAILED, REJECTED -> {
                 state.inFlight.remove(r.getCommandId());
@@ -134,6 +137,25 @@ final class Ledger {
                     r.getCommandId()));
         }
         state.failures.remove(Intent.laneOf(action));
+    }
+
+    /**
+     * Escalates a backup that lost most of the dataset's files or bytes: an unmounted file system, a deletion, a
+     * truncation, or a clean-up. The worker kept the snapshot before the loss from retention; whether the data must
+     * come back, or that snapshot may go, only a person can say. Said once: the next backup compares with the one
+     * after the loss, so the worker does not report the same loss again.
+     */
+    private static void lost(final Session s, final DatasetSpec spec, final BackupResult r) {
+        final String kept = r.getProtectedSnapshotId();
+        final String shortId = kept.substring(0, Math.min(8, kept.length()));
+        s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "data-loss", r.getAction(),
+                r.getId(), "the " + r.getAction() + " of dataset " + spec.getId() + " on " + spec.getHost()
+                        + " lost most of its files or bytes (" + r.getMessage() + "): a person is needed. Snapshot "
+                        + shortId + ", the last before the loss, is protected from retention. Lost by mistake (a file "
+                        + "system not mounted, a deletion, a truncation): mount " + spec.getPath() + " or restore it "
+                        + "from that snapshot (vigil repo restore " + shortId + " --repo " + spec.getRepository()
+                        + " --target DIR). Emptied on purpose: 'vigil repo forget --allow-protected " + shortId
+                        + "' once that snapshot is not needed");
     }
 
     /** Counts a failure: backoff for the retry, escalation after N in a row or when retrying cannot help. */
