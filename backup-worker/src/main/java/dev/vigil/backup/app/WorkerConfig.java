@@ -52,12 +52,6 @@ public final class WorkerConfig extends CommonConfig {
             + "into place, and their directory after: a file and its name are durable before any file that names it "
             + "is written (packs before their index, the index before the snapshot).";
 
-    public static final String LOSS_RATIO_CONFIG = "worker.backup.loss.protect.ratio";
-    private static final String LOSS_RATIO_DOC = "A backup that holds this share fewer files, or fewer bytes, than the "
-            + "dataset's last snapshot (an unmounted or emptied dataset, a truncation, a clean-up) marks that snapshot "
-            + "protected, so that no retention forgets it, and says so in its result, which the decision engine "
-            + "escalates; in [0, 1], 0 never. An empty dataset directory whose last snapshot has files is refused "
-            + "whatever this is ('vigil repo backup --allow-empty' backs it up by hand).";
     public static final String JOURNAL_EVENTS_CONFIG = "worker.journal.events";
     private static final String JOURNAL_EVENTS_DOC = "Keep the collector's file.activity events of this host's datasets "
             + "(from vigil-events) as a change journal in worker.state.dir/journal, so that an INCREMENTAL backup reads "
@@ -72,6 +66,8 @@ public final class WorkerConfig extends CommonConfig {
     private static final String JOURNAL_MAX_INTERVALS_DOC = "Most intervals kept per dataset between two backups "
             + "(the oldest go first; a backup whose parent is older then scans).";
 
+    /** The dataset key of the loss guard (a DOUBLE; the others are STRING, or INT for keep.*). */
+    public static final String LOSS_RATIO_KEY = "loss.protect.ratio";
     /** Keys of one dataset, after the {@code dataset.<id>.} prefix, with their docs. */
     static final Map<String, String> DATASET_KEYS = new LinkedHashMap<>();
     static {
@@ -91,6 +87,12 @@ public final class WorkerConfig extends CommonConfig {
         DATASET_KEYS.put("offsite.repository", "Optional repository MIGRATE copies snapshots to.");
         DATASET_KEYS.put("offsite.password.file", "Password file of the off-site repository; one every user of the "
                 + "host may read or write is refused, as password.file.");
+        DATASET_KEYS.put(LOSS_RATIO_KEY, "A backup that lost more than this share of the files, or of the bytes, of "
+                + "the dataset's last snapshot (an unmounted or emptied dataset, a truncation, a clean-up) marks that "
+                + "snapshot protected, so that no retention forgets it, and says so in its result, which the decision "
+                + "engine escalates; and a backup of an empty dataset directory whose last snapshot has files is "
+                + "refused ('vigil repo backup --allow-empty' takes it by hand). In [0, 1]; 0 turns both off (a spool "
+                + "that empties by design), 1 only the protection.");
         DATASET_KEYS.put("keep.last", "FORGET keeps the newest N snapshots (default 7). The keep.* keys apply to a "
                 + "FORGET command that carries no retention; the decision engine's carry the dataset's own (vigil "
                 + "datasets add --keep).");
@@ -124,8 +126,6 @@ public final class WorkerConfig extends CommonConfig {
                 .define(VERIFY_SHARE_CONFIG, Type.DOUBLE, 0.1, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
                         VERIFY_SHARE_DOC)
                 .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC)
-                .define(LOSS_RATIO_CONFIG, Type.DOUBLE, dev.vigil.backup.archiver.ArchiveOptions.DEFAULT_LOSS_RATIO,
-                        ConfigDef.Range.between(0.0, 1.0), Importance.MEDIUM, LOSS_RATIO_DOC)
                 .define(JOURNAL_EVENTS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JOURNAL_EVENTS_DOC)
                 .define(JOURNAL_WAIT_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         JOURNAL_WAIT_DOC)
@@ -135,6 +135,12 @@ public final class WorkerConfig extends CommonConfig {
             for (final Map.Entry<String, String> k : DATASET_KEYS.entrySet()) {
                 final boolean required = List.of("path", "repository", "password.file").contains(k.getKey());
                 final boolean count = k.getKey().startsWith("keep.");
+                if (LOSS_RATIO_KEY.equals(k.getKey())) {
+                    def.define("dataset." + id + "." + k.getKey(), Type.DOUBLE,
+                            dev.vigil.backup.archiver.ArchiveOptions.DEFAULT_LOSS_RATIO, ConfigDef.Range.between(0.0,
+                                    1.0), Importance.MEDIUM, k.getValue());
+                    continue;
+                }
                 def.define("dataset." + id + "." + k.getKey(), count ? Type.INT : Type.STRING,
                         required ? ConfigDef.NO_DEFAULT_VALUE : count ? defaultKeep(k.getKey()) : "",
                         count ? ConfigDef.Range.atLeast(0) : null, Importance.HIGH, k.getValue());
@@ -283,6 +289,14 @@ public final class WorkerConfig extends CommonConfig {
      */
     public int keep(final String id, final String key) {
         return getInt("dataset." + id + "." + key);
+    }
+
+    /**
+     * @param id a dataset id
+     * @return its {@link #LOSS_RATIO_KEY}, in [0, 1]
+     */
+    public double lossRatio(final String id) {
+        return getDouble("dataset." + id + "." + LOSS_RATIO_KEY);
     }
 
     /** @param args ignored; prints the reference of every key as HTML */

@@ -202,7 +202,7 @@ public final class CommandExecutor {
                 final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
                         Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
                         cmd.getId(), journal(cmd, mustReach), mustReach, threads(), config.excludes(cmd.getDataset()))
-                        .withLossGuard(config.getDouble(WorkerConfig.LOSS_RATIO_CONFIG), false);
+                        .withLossGuard(config.lossRatio(cmd.getDataset()), config.lossRatio(cmd.getDataset()) == 0);
                 try {
                     result = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")),
                             options, live);

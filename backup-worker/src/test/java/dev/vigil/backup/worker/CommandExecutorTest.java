@@ -63,6 +63,39 @@ class CommandExecutorTest {
     }
 
     @Test
+    void shouldRefuseAnEmptiedDatasetButBackUpASpoolWhoseLossGuardIsOff() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Map<String, String> config = new java.util.HashMap<>(Map.of(
+                "worker.datasets", "db,spool",
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false",
+                "dataset.spool.loss.protect.ratio", "0"));
+        for (final String ds : List.of("db", "spool")) {
+            Files.writeString(Files.createDirectories(dir.resolve(ds)).resolve("f.txt"), "x");
+            config.put("dataset." + ds + ".path", dir.resolve(ds).toString());
+            config.put("dataset." + ds + ".repository", dir.resolve("repo-" + ds).toString());
+            config.put("dataset." + ds + ".password.file", dir.resolve("pw").toString());
+        }
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(config), Clock.systemUTC(), null);
+        for (final String ds : List.of("db", "spool")) {
+            assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).setDataset(ds).build(),
+                    p -> { }).status());
+            Files.delete(dir.resolve(ds).resolve("f.txt"));
+        }
+
+        final Outcome db = executor.execute(command(Action.INCREMENTAL).setDataset("db").build(), p -> { });
+        assertEquals(CommandStatus.FAILED, db.status(), db.message());
+        assertFalse(db.retriable());
+        assertTrue(db.message().contains("is empty, but its last snapshot") && db.message().contains("--dataset db "
+                + "--allow-empty " + dir.resolve("db")), db.message());
+        // a spool empties by design: dataset.spool.loss.protect.ratio=0 backs it up as it is, protecting nothing
+        final Outcome spool = executor.execute(command(Action.INCREMENTAL).setDataset("spool").build(), p -> { });
+        assertEquals(CommandStatus.SUCCEEDED, spool.status(), spool.message());
+        assertNull(spool.protectedSnapshotId(), spool.message());
+    }
+
+    @Test
     void shouldRefuseAPasswordFileMadeReadableByEveryUserAfterTheStart() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         final Path pw = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
