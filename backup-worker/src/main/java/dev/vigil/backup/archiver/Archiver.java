@@ -200,11 +200,31 @@ public final class Archiver {
         if (what == null) {
             return null;
         }
-        final Snapshot kept = LossGuard.protect(snapshots, last);
+        return loss(last, LossGuard.protect(snapshots, last), what);
+    }
+
+    private static Loss loss(final Snapshot last, final Snapshot kept, final String what) {
         return new Loss(kept, "dataset " + last.dataset() + " " + what + ": " + LossGuard.named(kept) + " is protected"
-                + (kept.id().equals(last.id()) ? " already" : " now (it was " + last.shortId() + ")")
+                + (kept.id().equals(last.id()) ? "" : " now (it was " + last.shortId() + ")")
                 + ", so that no retention forgets it; 'vigil repo forget --allow-protected " + kept.shortId()
                 + "' once it is not needed");
+    }
+
+    /**
+     * The loss a backup found, for a command run again after a crash that reports the snapshot the first run saved
+     * (whose result was never sent): the dataset's snapshot before it, protected, when the backup lost the ratio.
+     *
+     * @param snapshots the repository's snapshots
+     * @param done a snapshot a backup saved
+     * @param ratio the loss ratio that backup ran with
+     * @return the loss, or null
+     */
+    public static Loss lossBefore(final SnapshotStore snapshots, final Snapshot done, final double ratio) {
+        final Snapshot before = snapshots.list().stream().filter(s -> done.dataset().equals(s.dataset()))
+                .filter(s -> s.instant().isBefore(done.instant())).reduce((a, b) -> b).orElse(null);
+        final String what = before == null || !before.protectedSnapshot() ? null
+                : LossGuard.lost(before, done.figures(), ratio);
+        return what == null ? null : loss(before, before, what);
     }
 
     /** @return whether a directory has no entry at all (a mount point of a file system not mounted) */

@@ -190,8 +190,11 @@ public final class CommandExecutor {
                     .orElse(null);
             final Snapshot s;
             Archiver.Result result = null;
+            final Archiver.Loss loss;
             if (done != null) {
                 s = done;
+                // the result the first run did not send named the snapshot it protected: the engine escalates on it
+                loss = Archiver.lossBefore(store, done, config.lossRatio(cmd.getDataset()));
             } else {
                 final BackupProgress live = new BackupProgress(store.latest(cmd.getDataset(), false, null)
                         .map(p -> p.figures().bytesTotal()).orElse(0L));
@@ -214,6 +217,7 @@ public final class CommandExecutor {
                             + " (later backups go on from that snapshot)", false);
                 }
                 s = result.snapshot();
+                loss = result.loss();
             }
             if (journals != null && s.coveredFrom() != null) {
                 journals.covered(cmd.getDataset(), Instant.parse(s.coveredFrom()));
@@ -226,8 +230,8 @@ public final class CommandExecutor {
             if (s.journal() != null) {
                 message += s.journal().used() ? "; change journal used" : "; scanned (" + s.journal().reason() + ")";
             }
-            if (result != null && result.loss() != null) {
-                message += "; " + result.loss().message();
+            if (loss != null) {
+                message += "; " + loss.message();
             }
             if (result != null && !result.notes().isEmpty()) {
                 message += "; " + result.notes().size() + " note(s): " + result.notes().get(0);
@@ -237,7 +241,7 @@ public final class CommandExecutor {
                 message += "; " + s.warnings().size() + " warning(s): " + s.warnings().get(0);
             }
             return new Outcome(CommandStatus.SUCCEEDED, s.id(), Action.valueOf(s.level()), s.parent(), figures,
-                    message, false, result != null && result.loss() != null ? result.loss().kept().id() : null);
+                    message, false, loss != null ? loss.kept().id() : null);
         }
     }
 

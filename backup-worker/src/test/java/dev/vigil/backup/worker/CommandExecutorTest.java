@@ -96,6 +96,41 @@ class CommandExecutorTest {
     }
 
     @Test
+    void shouldNameTheProtectedSnapshotAgainWhenACommandRunsAgainAfterACrashThatLostItsResult() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(data.resolve("f" + i), "file " + i);
+        }
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", data.toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+        for (int i = 1; i < 10; i++) {
+            Files.delete(data.resolve("f" + i));
+        }
+        // the first run of the command saved its snapshot (and protected the one before) and was killed before its
+        // result went out: the ledger runs it again, and it reports that snapshot
+        final BackupCommand cmd = command(Action.INCREMENTAL).build();
+        final String kept;
+        try (dev.vigil.backup.repository.Repository repo = dev.vigil.backup.repository.Repository.open(
+                new dev.vigil.backup.backend.LocalBackend(dir.resolve("repo"), false), "pw".toCharArray())) {
+            kept = new dev.vigil.backup.archiver.Archiver(repo, Clock.systemUTC()).backup(data,
+                    new dev.vigil.backup.archiver.ArchiveOptions("ds", dev.vigil.backup.archiver.Level.INCREMENTAL,
+                            List.of(), false, cmd.getId(), null, null, 1, null), null).loss().kept().id();
+        }
+        final Outcome again = executor.execute(cmd, p -> { });
+        assertEquals(CommandStatus.SUCCEEDED, again.status(), again.message());
+        assertEquals(kept, again.protectedSnapshotId(), again.message());
+        assertTrue(again.message().contains("is protected, so that no retention forgets it"), again.message());
+    }
+
+    @Test
     void shouldRefuseAPasswordFileMadeReadableByEveryUserAfterTheStart() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         final Path pw = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
