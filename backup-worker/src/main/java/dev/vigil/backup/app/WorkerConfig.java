@@ -4,9 +4,13 @@ import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.crypto.PasswordFiles;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.security.FileModes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,9 +35,11 @@ public final class WorkerConfig extends CommonConfig {
     private static final String STATE_DIR_DOC = "Directory of the worker's command ledger (which command ids it took "
             + "on and finished); must survive restarts.";
     public static final String PUBLIC_KEY_CONFIG = "worker.command.public.key.file";
-    private static final String PUBLIC_KEY_DOC = "Ed25519 public key file of the decision engine; commands without a "
-            + "valid signature by it are rejected. A file every user may write is refused: any of them could put "
-            + "their own key there.";
+    private static final String PUBLIC_KEY_DOC = "Ed25519 public key file(s) of the decision engine, comma-separated: "
+            + "commands without a valid signature by one of them are refused. The key id a command carries picks the "
+            + "key; one whose key is not listed (removed: retired or revoked) is refused naming its key id. Two keys "
+            + "while the engine's key is rotated (README, 'Rotating the signing key'), one otherwise. A file every "
+            + "user may write is refused: any of them could put their own key there.";
     public static final String ALLOWED_ROOTS_CONFIG = "worker.restore.allowed.roots";
     private static final String ALLOWED_ROOTS_DOC = "Directories restores may write into (besides a dataset's own path, "
             + "which needs overwrite=true). Targets are checked after resolving symlinks.";
@@ -115,8 +121,8 @@ public final class WorkerConfig extends CommonConfig {
                 .define(DATASETS_CONFIG, Type.LIST, List.of(), Importance.HIGH, DATASETS_DOC)
                 .define(STATE_DIR_CONFIG, Type.STRING, System.getProperty("user.home") + "/.vigil/worker",
                         new ConfigDef.NonEmptyString(), Importance.HIGH, STATE_DIR_DOC)
-                .define(PUBLIC_KEY_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
-                        Importance.HIGH, PUBLIC_KEY_DOC)
+                .define(PUBLIC_KEY_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+                        ConfigDef.ValidList.anyNonDuplicateValues(false, false), Importance.HIGH, PUBLIC_KEY_DOC)
                 .define(ALLOWED_ROOTS_CONFIG, Type.LIST, List.of(), Importance.HIGH, ALLOWED_ROOTS_DOC)
                 .define(MAX_AGE_CONFIG, Type.LONG, 24 * 3600_000L, ConfigDef.Range.atLeast(1000), Importance.MEDIUM,
                         MAX_AGE_DOC)
@@ -266,6 +272,37 @@ public final class WorkerConfig extends CommonConfig {
             throw new ConfigException(file + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(e));
         }
         return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids)), WorkerConfig::new));
+    }
+
+    /**
+     * Reads the public keys of {@value #PUBLIC_KEY_CONFIG}, each checked as it is read.
+     *
+     * @return the keys by key id, in the order the files are listed
+     * @throws ConfigException naming the key and each file that cannot be trusted
+     */
+    public Map<String, PublicKey> trustedKeys() {
+        final Map<String, PublicKey> keys = new LinkedHashMap<>();
+        final List<String> problems = new ArrayList<>();
+        for (final String name : getList(PUBLIC_KEY_CONFIG)) {
+            final Path file = Path.of(name);
+            try {
+                final PublicKey key = CommandSignature.readPublic(file);
+                // whoever can replace the key can sign every command this worker runs (restores over live data too)
+                if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
+                    problems.add(file + ": writable by every user of this host: any of them could put their own key "
+                            + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
+                } else {
+                    keys.put(CommandSignature.keyId(key), key);
+                }
+            } catch (java.io.IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            // one line, all of them: the config loader gives it the key's line
+            throw new ConfigException(String.join("; ", problems) + " (" + PUBLIC_KEY_CONFIG + ")");
+        }
+        return java.util.Collections.unmodifiableMap(keys);
     }
 
     /** @return the datasets served */

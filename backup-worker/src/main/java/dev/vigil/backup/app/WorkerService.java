@@ -15,7 +15,6 @@ import dev.vigil.schemas.Progress;
 import dev.vigil.schemas.IoErrors;
 import dev.vigil.schemas.config.StateDirectory;
 import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.security.FileModes;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -23,7 +22,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,9 +44,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -64,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * and skips records of other hosts on that partition. Each command is checked (signature, expiry,
  * replay, dataset, restore target), recorded in the ledger, executed, and answered on {@code
  * vigil-results}: ACCEPTED, PROGRESS every few seconds, then SUCCEEDED or FAILED; REJECTED when
- * refused. Records not signed by the engine's key, checked before they are decoded, and malformed
+ * refused. Records not signed by a key the worker trusts, checked before they are decoded, and malformed
  * records go to the dead-letter topic.
  */
 public final class WorkerService implements AutoCloseable {
@@ -76,7 +72,8 @@ public final class WorkerService implements AutoCloseable {
     private final Topic<byte[], byte[]> deadLetter;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    private final PublicKey publicKey;
+    /** The keys commands may be signed with, by key id. */
+    private final Map<String, PublicKey> trustedKeys;
     private final Ledger ledger;
     private final CommandExecutor executor;
     private final JournalFeed journal;
@@ -88,24 +85,6 @@ public final class WorkerService implements AutoCloseable {
     private volatile List<String> registryDisagreements;
     private final FileChannel stateLock;
 
-    private static PublicKey publicKey(final WorkerConfig config) {
-        final Path file = Path.of(config.getString(WorkerConfig.PUBLIC_KEY_CONFIG));
-        final PublicKey key;
-        try {
-            key = CommandSignature.readPublic(file);
-        } catch (IOException e) {
-            // a wrong or missing key is configuration: the command exits 3 and names the key to fix
-            throw new ConfigException(e.getMessage() + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
-        }
-        // whoever can replace the key can sign every command this worker runs (restores over live data included)
-        if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
-            throw new ConfigException(file + ": writable by every user of this host: any of them could put their "
-                    + "own key there and sign commands this worker runs; 'chmod o-w " + file + "' ("
-                    + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
-        }
-        return key;
-    }
-
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
         this.config = config;
         this.clock = clock;
@@ -113,7 +92,8 @@ public final class WorkerService implements AutoCloseable {
         this.commands = Topics.COMMANDS.withPrefix(prefix);
         this.results = Topics.RESULTS.withPrefix(prefix);
         this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
-        this.publicKey = publicKey(config);
+        this.trustedKeys = config.trustedKeys();
+        LOG.info("worker for host {} obeys commands signed by key id(s) {}", config.hostName(), trustedKeys.keySet());
         final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
         this.stateLock = lockState(state);
         this.ledger = new Ledger(state.resolve("ledger.jsonl"));
@@ -334,20 +314,28 @@ public final class WorkerService implements AutoCloseable {
         ledger.put(entry(cmd, r, "DONE", outcome.status().name()));
     }
 
-    /** @return why the record is not signed by the configured decision engine key, or null when it is */
+    /** @return why the record is not signed by a key this worker trusts, or null when it is */
     private String unsigned(final ConsumerRecord<String, byte[]> r) {
-        if (CommandSignature.verify(r.value(), r.headers(), publicKey)) {
-            return null;
-        }
         if (r.headers().lastHeader(CommandSignature.SIGNATURE_HEADER) == null) {
             return "not signed (no " + CommandSignature.SIGNATURE_HEADER + " header): not from a decision engine";
         }
-        final Header claimed = r.headers().lastHeader(CommandSignature.KEY_ID_HEADER);
-        final String claimedId = claimed == null ? "none" : new String(claimed.value(), StandardCharsets.UTF_8);
-        final String trusted = CommandSignature.keyId(publicKey);
-        return "invalid signature: signed with key id " + claimedId + ", this worker trusts key id " + trusted
-                + (claimedId.equals(trusted) ? " (the same key: the command was altered after it was signed)"
-                : " (another key: the engine's key was replaced without giving the workers its .pub, or a forgery)");
+        // The key id picks the one key to verify with; it is only a claim, so a forgery naming a trusted id still
+        // fails that key's check. Without one (a command signed by hand), each trusted key is tried.
+        final String claimed = CommandSignature.claimedKeyId(r.headers());
+        if (claimed == null) {
+            return trustedKeys.values().stream().anyMatch(k -> CommandSignature.verify(r.value(), r.headers(), k))
+                    ? null : "invalid signature: no " + CommandSignature.KEY_ID_HEADER + " header, and no key this "
+                    + "worker trusts (key ids " + trustedKeys.keySet() + ") signed it";
+        }
+        final PublicKey key = trustedKeys.get(claimed);
+        if (key == null) {
+            return "signed with key id " + claimed + ", which this worker does not trust ("
+                    + WorkerConfig.PUBLIC_KEY_CONFIG + " holds key ids " + trustedKeys.keySet() + "): a key removed "
+                    + "from that list (retired or revoked: a command from before the rotation, or an engine still "
+                    + "signing with it, to be given the new key), one never given to this worker, or a forgery";
+        }
+        return CommandSignature.verify(r.value(), r.headers(), key) ? null : "invalid signature by key id " + claimed
+                + ", which this worker trusts: the command was altered after it was signed, or a forgery";
     }
 
     private String refuse(final BackupCommand cmd, final ConsumerRecord<String, byte[]> r) {

@@ -129,7 +129,7 @@ class WorkerServiceIT {
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
                 final BackupCommand forged = WorkerHarness.command(Action.FULL).build();
                 h.send(forged, CommandSignature.generate());
-                h.awaitDeadLetter("invalid signature: signed with key id ", WAIT);
+                h.awaitDeadLetter("which this worker does not trust", WAIT);
                 final BackupCommand unsigned = WorkerHarness.command(Action.FULL).build();
                 h.send(unsigned, null);
                 h.awaitDeadLetter("not signed", WAIT);

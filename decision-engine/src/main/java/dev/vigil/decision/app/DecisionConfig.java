@@ -58,7 +58,8 @@ public final class DecisionConfig extends CommonConfig {
             .define(SIGNING_KEY_FILE_CONFIG, Type.STRING, System.getProperty("user.home")
                     + "/.vigil/keys/decision-engine.key", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Ed25519 private key file that signs every command ('vigil keys generate' writes it there by "
-                            + "default); its public key must be beside it as FILE.pub.")
+                            + "default); its public key must be beside it as FILE.pub. To change it without refusals, the workers "
+                            + "trust the new .pub before the engine signs with it (README, 'Rotating the signing key').")
             .define(RULES_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
                     "Operator rule file (YAML + CEL); empty means the shipped default rules. Reloaded when it "
                             + "changes; a file that does not load is refused and the previous rules stay in force.")

@@ -79,6 +79,16 @@ public final class CommandSignature {
         }
     }
 
+    /**
+     * @param headers a message's headers
+     * @return the id of the key the message says it was signed with, or null when it names none; only a claim until
+     *     the signature is verified with that key
+     */
+    public static String claimedKeyId(final Headers headers) {
+        final Header id = headers.lastHeader(KEY_ID_HEADER);
+        return id == null || id.value() == null ? null : new String(id.value(), StandardCharsets.UTF_8);
+    }
+
     /** @return a new random key pair */
     public static KeyPair generate() {
         try {
