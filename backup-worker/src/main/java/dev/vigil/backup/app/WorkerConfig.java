@@ -251,7 +251,8 @@ public final class WorkerConfig extends CommonConfig {
     }
 
     /**
-     * Reads a file in two passes: the dataset ids first, then every key checked against them.
+     * Reads a file in two passes: the dataset ids first, then every key checked against them, and the public key files
+     * read ({@link #trustedKeys()}).
      *
      * @param file the config file
      * @return the config
@@ -271,11 +272,14 @@ public final class WorkerConfig extends CommonConfig {
         } catch (java.io.IOException e) {
             throw new ConfigException(file + ": cannot read: " + dev.vigil.schemas.IoErrors.reason(e));
         }
-        return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids)), WorkerConfig::new));
+        // the key files are read here too, so that a wrong one is refused with its line, with the other errors
+        return new WorkerConfig(ConfigFile.read(file, definition(datasetIds(ids)),
+                values -> new WorkerConfig(values).trustedKeys()));
     }
 
     /**
-     * Reads the public keys of {@value #PUBLIC_KEY_CONFIG}, each checked as it is read.
+     * Reads the public keys of {@value #PUBLIC_KEY_CONFIG}, each checked as it is read (a missing or unreadable file,
+     * one that is not a public key, a private key, one every user may write, the same key twice).
      *
      * @return the keys by key id, in the order the files are listed
      * @throws ConfigException naming the key and each file that cannot be trusted
@@ -291,6 +295,10 @@ public final class WorkerConfig extends CommonConfig {
                 if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
                     problems.add(file + ": writable by every user of this host: any of them could put their own key "
                             + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
+                } else if (keys.containsKey(CommandSignature.keyId(key))) {
+                    // most likely the old .pub copied where the new one was meant: the new key would not be trusted
+                    problems.add(file + ": the same key (key id " + CommandSignature.keyId(key) + ") as another file "
+                            + "listed; a copy of one where another key was meant?");
                 } else {
                     keys.put(CommandSignature.keyId(key), key);
                 }

@@ -27,10 +27,17 @@ class RegistryCheckTest {
                 String.join("\n", "bootstrap.servers=127.0.0.1:1", "host.name=web-1", "worker.datasets=ds",
                         "dataset.ds.path=" + dir.resolve("ds"), "dataset.ds.repository=" + dir.resolve("repo"),
                         "dataset.ds.password.file=" + dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret"),
-                        "worker.command.public.key.file=" + dir.resolve("key.pub")) + "\n"));
+                        "worker.command.public.key.file=" + key(dir)) + "\n"));
         // a guard against hanging, not a measure
         final TimeoutException e = assertTimeoutPreemptively(Duration.ofSeconds(30),
                 () -> assertThrows(TimeoutException.class, () -> RegistryCheck.read(config, Duration.ofSeconds(1))));
         assertTrue(e.getMessage().contains("metadata"), e.getMessage());
+    }
+
+    /** @return a public key file: the worker's file is read with its keys */
+    private static Path key(final Path dir) throws Exception {
+        dev.vigil.schemas.security.CommandSignature.write(dev.vigil.schemas.security.CommandSignature.generate(),
+                dir.resolve("engine.key"));
+        return dir.resolve("engine.key.pub");
     }
 }

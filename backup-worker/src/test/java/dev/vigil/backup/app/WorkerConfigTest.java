@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.schemas.security.CommandSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,9 @@ class WorkerConfigTest {
     Path dir;
 
     private Path config(final String excludeFile) throws Exception {
+        if (!Files.exists(dir.resolve("key.pub"))) {
+            CommandSignature.write(CommandSignature.generate(), dir.resolve("key"));
+        }
         return Files.writeString(dir.resolve("worker.properties"), String.join("\n",
                 "bootstrap.servers=localhost:9092",
                 "worker.datasets=ds,other",
@@ -114,6 +118,46 @@ class WorkerConfigTest {
                 .contains("worker.datasets names ds twice"));
         assertTrue(assertThrows(ConfigException.class, () -> WorkerConfig.read(dir.resolve("none.properties")))
                 .getMessage().endsWith("cannot read: no such file or directory"));
+    }
+
+    @Test
+    void shouldRefuseEachPublicKeyFileThatCannotBeTrustedNamingItAndItsLine() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
+        final Path file = config("");
+        final Path engineKey = dir.resolve("keys/engine.key");
+        CommandSignature.write(CommandSignature.generate(), engineKey);
+        final Path pub = CommandSignature.publicFileFor(engineKey);
+        final Path copy = Files.copy(pub, dir.resolve("keys/copy.pub"));
+        final Path garbage = Files.writeString(dir.resolve("keys/garbage.pub"), "bm90IGEga2V5\n");
+        final String where = file + ":10: ";
+
+        assertTrue(refusal(file, dir.resolve("missing.pub")).startsWith(where + dir.resolve("missing.pub")
+                + ": no such file or directory"), refusal(file, dir.resolve("missing.pub")));
+        assertTrue(refusal(file, dir.resolve("keys")).startsWith(where + dir.resolve("keys") + ": "),
+                refusal(file, dir.resolve("keys")));
+        assertTrue(refusal(file, garbage).startsWith(where + garbage + ": not an Ed25519 public key"),
+                refusal(file, garbage));
+        final String given = refusal(file, engineKey);
+        assertTrue(given.startsWith(where + engineKey + ": a private key, where its public key belongs")
+                && given.contains("'vigil keys public --key " + engineKey + "'")
+                && given.endsWith("(" + WorkerConfig.PUBLIC_KEY_CONFIG + ")"), given);
+        final String twice = refusal(file, pub + "," + copy);
+        assertTrue(twice.startsWith(where + copy + ": the same key (key id "
+                + CommandSignature.keyId(CommandSignature.readPublic(pub)) + ") as another file listed"), twice);
+        // every wrong file at once, on the key's line
+        final String both = refusal(file, pub + "," + dir.resolve("missing.pub") + "," + engineKey);
+        assertTrue(both.startsWith(where + dir.resolve("missing.pub") + ": no such file") && both.contains("; "
+                + engineKey + ": a private key") && !both.contains("\n"), both);
+
+        Files.writeString(file, Files.readString(file).replaceAll("(?m)^worker.command.public.key.file=.*$",
+                "worker.command.public.key.file=" + dir.resolve("key.pub") + ", " + pub));
+        assertEquals(2, WorkerConfig.read(file).trustedKeys().size(), "two files, two keys");
+    }
+
+    private static String refusal(final Path file, final Object keys) throws Exception {
+        Files.writeString(file, Files.readString(file).replaceAll("(?m)^worker.command.public.key.file=.*$",
+                "worker.command.public.key.file=" + keys));
+        return assertThrows(ConfigException.class, () -> WorkerConfig.read(file)).getMessage();
     }
 
     @Test

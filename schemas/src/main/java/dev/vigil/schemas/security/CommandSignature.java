@@ -171,21 +171,40 @@ public final class CommandSignature {
      * @throws IOException when it cannot be read or is not an Ed25519 public key
      */
     public static PublicKey readPublic(final Path file) throws IOException {
+        byte[] encoded = null;
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(decode(file)));
+            encoded = decode(file);
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
+            if (encoded != null && isPrivate(encoded)) {
+                // the easy slip (engine.key for engine.key.pub), and a private key on a host that should not hold it
+                throw new IOException(file + ": a private key, where its public key belongs ('vigil keys public --key "
+                        + file + "' writes it beside, as " + publicFileFor(file).getFileName() + "); keep the private "
+                        + "key on the decision engine's hosts only: whoever reads it can sign commands every worker "
+                        + "obeys", e);
+            }
             throw new IOException(file + ": not an Ed25519 public key (expected the base64 text 'vigil keys generate' "
                     + "writes)", e);
+        }
+    }
+
+    private static boolean isPrivate(final byte[] encoded) {
+        try {
+            KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(encoded));
+            return true;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
         }
     }
 
     private static byte[] decode(final Path file) throws IOException {
         try {
             return Base64.getDecoder().decode(Files.readString(file).strip());
-        } catch (java.nio.file.FileSystemException e) {
-            throw new IOException(file + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
         } catch (java.nio.charset.MalformedInputException e) {
             throw new IOException(file + ": not a key file (not text)", e);
+        } catch (IOException e) {
+            // any read error names the file: a directory's is a bare "Is a directory"
+            throw new IOException(file + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
         }
     }
 }
