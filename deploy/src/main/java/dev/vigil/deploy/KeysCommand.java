@@ -9,6 +9,10 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
@@ -19,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil keys}: the Ed25519 key pair that signs commands. */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = "Manage the key pair the decision engine signs commands with.",
-        subcommands = {KeysCommand.Generate.class, KeysCommand.PublicKeyOf.class})
+        subcommands = {KeysCommand.Generate.class, KeysCommand.PublicKeyOf.class, KeysCommand.Id.class})
 final class KeysCommand implements Runnable {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
@@ -45,7 +49,8 @@ final class KeysCommand implements Runnable {
         public Integer call() throws Exception {
             if (Files.exists(out) && !force) {
                 throw new IllegalStateException(out + " exists; use --force to replace it (workers holding the old "
-                        + "public key will then refuse new commands)");
+                        + "public key will then refuse new commands); to change keys without that, write the new pair "
+                        + "under another name (README, 'Rotating the signing key')");
             }
             final KeyPair pair = CommandSignature.generate();
             CommandSignature.write(pair, out);
@@ -93,6 +98,53 @@ final class KeysCommand implements Runnable {
             final byte[] encoded = SubjectPublicKeyInfoFactory
                     .createSubjectPublicKeyInfo(parameters.generatePublicKey()).getEncoded();
             return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+        }
+    }
+
+    @Command(name = "id", mixinStandardHelpOptions = true,
+            description = {"Print the key id of each key file: a public key (.pub, as the workers hold) or a private "
+                + "key (the id of its public key). The id is what each command carries and what a worker names when "
+                + "it refuses one: it tells which file of worker.command.public.key.file holds which key.",
+                "One line per file: ID public|private FILE. Exit codes: 0 every file is a key, 1 one is not (named; "
+                + "nothing is printed), 2 bad usage."})
+    static final class Id implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "1..*", description = "Key files.")
+        List<Path> files;
+
+        @Option(names = "--json", description = "One JSON array of {file, keyId, kind}, kind public or private.")
+        boolean json;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            final List<Map<String, String>> rows = new ArrayList<>();
+            for (final Path file : files) {
+                final Map<String, String> row = new LinkedHashMap<>();
+                row.put("file", file.toString());
+                try {
+                    row.put("keyId", CommandSignature.keyId(CommandSignature.readPublic(file)));
+                    row.put("kind", "public");
+                } catch (java.io.IOException notPublic) {
+                    try {
+                        final PrivateKey key = CommandSignature.readPrivate(file);
+                        row.put("keyId", CommandSignature.keyId(PublicKeyOf.publicOf(key)));
+                        row.put("kind", "private");
+                    } catch (java.io.IOException notPrivate) {
+                        throw notPublic; // it names the file and why (missing, not a key...)
+                    }
+                }
+                rows.add(row);
+            }
+            final java.io.PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(TopicsCommand.Json.MAPPER.writeValueAsString(rows));
+            } else {
+                rows.forEach(r -> out.println(r.get("keyId") + " " + r.get("kind") + " " + r.get("file")));
+            }
+            out.flush();
+            return 0;
         }
     }
 }
