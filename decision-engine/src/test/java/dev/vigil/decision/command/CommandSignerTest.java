@@ -65,4 +65,17 @@ class CommandSignerTest {
         Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
         CommandSigner.open(key); // a group the service shares with its key's owner is the operator's choice
     }
+
+    @Test
+    void shouldSayItWasGivenAPublicKeyWhereItsPrivateKeyBelongs() throws Exception {
+        final Path key = dir.resolve("engine-2027.key");
+        final java.security.KeyPair pair = CommandSignature.generate();
+        CommandSignature.write(pair, key);
+        final Path pub = CommandSignature.publicFileFor(key);
+
+        final ConfigException e = assertThrows(ConfigException.class, () -> CommandSigner.open(pub));
+
+        assertTrue(e.getMessage().startsWith(pub + ": a public key (key id " + CommandSignature.keyId(pair.getPublic())
+                + "), where its private key belongs"), e.getMessage());
+    }
 }

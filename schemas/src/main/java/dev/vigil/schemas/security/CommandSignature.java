@@ -157,12 +157,32 @@ public final class CommandSignature {
      * @throws IOException when it cannot be read or is not an Ed25519 private key
      */
     public static PrivateKey readPrivate(final Path file) throws IOException {
+        byte[] encoded = null;
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(decode(file)));
+            encoded = decode(file);
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(encoded));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
+            final PublicKey given = encoded == null ? null : publicOrNull(encoded);
+            if (given != null) {
+                // the new .pub named where the new private key was meant, the easy slip of a key change
+                throw new IOException(file + ": a public key (key id " + keyId(given) + "), where its private key "
+                        + "belongs: the file 'vigil keys generate --out' names, without .pub", e);
+            }
             throw new IOException(file + ": not an Ed25519 private key (expected the base64 text 'vigil keys generate' "
                     + "writes)", e);
         }
+    }
+
+    private static PublicKey publicOrNull(final byte[] encoded) {
+        try {
+            return publicKey(encoded);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static PublicKey publicKey(final byte[] encoded) throws GeneralSecurityException {
+        return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
     }
 
     /**
@@ -174,7 +194,7 @@ public final class CommandSignature {
         byte[] encoded = null;
         try {
             encoded = decode(file);
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(encoded));
+            return publicKey(encoded);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             if (encoded != null && isPrivate(encoded)) {
                 // the easy slip (engine.key for engine.key.pub), and a private key on a host that should not hold it
