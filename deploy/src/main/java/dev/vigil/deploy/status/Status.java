@@ -47,7 +47,11 @@ final class Status {
     private static final Duration READ_LIMIT = Duration.ofMinutes(2);
     /** A record's own id in a reason, with the space before it. */
     private static final Pattern RECORD_ID = Pattern.compile(" \\(id [^)]*\\)");
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    /**
+     * Runs of digits, unless in a signing key's id (16 hex digits, at least one a letter): the worker's refusals name
+     * the key id, which an operator matches against 'vigil keys id'; a key's refusals are one row anyway.
+     */
+    private static final Pattern DIGITS = Pattern.compile("(\\b(?=\\d*[a-f])[0-9a-f]{16}\\b)|\\d+");
 
     /** The topics it reads. */
     private static final List<Topic<?, ?>> READ = List.of(Topics.DATASETS, Topics.RESULTS, Topics.COMMANDS,
@@ -239,7 +243,8 @@ final class Status {
      *     becomes N). Counted as they were written, a flood of one problem was a screen of rows of one record each.
      */
     static String reasonGroup(final String reason) {
-        return DIGITS.matcher(RECORD_ID.matcher(reason).replaceAll("")).replaceAll("N");
+        return DIGITS.matcher(RECORD_ID.matcher(reason).replaceAll("")).replaceAll(m -> m.group(1) != null
+                ? m.group(1) : "N");
     }
 
     private static String header(final ConsumerRecord<?, ?> r, final String name, final String absent) {
