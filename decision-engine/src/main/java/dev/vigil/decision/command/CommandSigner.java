@@ -14,12 +14,15 @@ import java.security.PublicKey;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serializes commands and signs the exact bytes (Ed25519, {@link CommandSignature}): the worker
  * verifies the signature over the value it receives, so the bytes signed must be the bytes sent.
  */
 public final class CommandSigner {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandSigner.class);
     private static final AvroSerde<BackupCommand> SERDE = AvroSerde.of(BackupCommand.class);
     private final PrivateKey key;
     private final String keyId;
@@ -69,6 +72,8 @@ public final class CommandSigner {
                     + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate "
                     + "--force' and give the workers its .pub");
         }
+        // the one place an operator changing keys sees which key the engine signs with (the workers name key ids)
+        LOG.info("commands are signed with {} (key id {})", privateFile, keyId);
         return new CommandSigner(key, keyId);
     }
 

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.schemas.security.CommandSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,13 @@ class CommandSignerTest {
         final Path key = dir.resolve("engine.key");
         CommandSignature.write(CommandSignature.generate(), key);
 
-        final CommandSigner signer = CommandSigner.open(key);
+        final CommandSigner signer;
+        try (LogCapture log = new LogCapture(CommandSigner.class, Level.INFO)) {
+            signer = CommandSigner.open(key);
+            // what an operator checks after pointing the engine at a new key
+            assertEquals(List.of("commands are signed with " + key + " (key id " + signer.keyId() + ")"),
+                    log.messages());
+        }
 
         assertEquals(CommandSignature.keyId(CommandSignature.readPublic(CommandSignature.publicFileFor(key))),
                 signer.keyId());
