@@ -16,8 +16,10 @@ import java.util.function.Function;
  * Which snapshots of a dataset to keep (restic's forget policy, kopia's RetentionPolicy). Walking
  * from the newest, a snapshot is kept by a rule when it is the newest of a period (hour, day,
  * week, month, year) that the rule has not kept yet and the rule's count is not used up; keepLast
- * keeps the newest n. A snapshot kept by any rule is kept; protected snapshots are always kept.
- * Periods are in the given time zone.
+ * keeps the newest n. A snapshot kept by any rule is kept. Protected snapshots are always kept and
+ * take no rule's place: the counts are of the others, as a protected snapshot may be evidence (data
+ * suspected damaged) that no restore takes, and must not push out the clean snapshot before it
+ * (restic's --keep-tag snapshots do take a place). Periods are in the given time zone.
  *
  * @param keepLast newest snapshots to keep, &gt;= 0
  * @param keepHourly hours, &gt;= 0
@@ -82,10 +84,11 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
         final List<Decision> out = new ArrayList<>();
         int lastLeft = keepLast;
         for (final Snapshot s : newest) {
-            final List<String> reasons = new ArrayList<>();
             if (s.protectedSnapshot()) {
-                reasons.add("protected");
+                out.add(new Decision(s, true, List.of("protected")));
+                continue;
             }
+            final List<String> reasons = new ArrayList<>();
             if (lastLeft > 0) {
                 reasons.add("last");
                 lastLeft--;

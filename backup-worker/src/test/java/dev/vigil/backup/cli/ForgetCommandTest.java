@@ -1,0 +1,85 @@
+package dev.vigil.backup.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.backup.TestRepos;
+import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vigil repo forget} by policy on a real repository whose snapshots have the times a test gives them. Each
+ * expected set is worked out by hand from the policy's definition (the README, "Retention"); restic's forget, run on
+ * a repository with the same times, agrees except where the README names a deliberate difference.
+ */
+class ForgetCommandTest {
+    @TempDir
+    Path dir;
+    private String repo;
+    private String pw;
+    /** Snapshot ids by the name a test gave them. */
+    private final Map<String, String> ids = new TreeMap<>();
+
+    @BeforeEach
+    void createRepository() throws Exception {
+        repo = dir.resolve("repo").toString();
+        pw = TestRepos.passwordFile(dir.resolve("pw"), new String(TestRepos.PASSWORD)).toString();
+        TestRepos.create(dir.resolve("repo")).close();
+    }
+
+    /** Saves a snapshot of dataset ds named {@code name} at {@code time} (UTC, ISO-8601), tagged evidence if asked. */
+    private void snapshot(final String name, final String time, final boolean evidence) {
+        try (Repository r = TestRepos.open(Path.of(repo))) {
+            final Snapshot s = new SnapshotStore(r).save(new Snapshot(null, time, time, "h", "u", "ds", "/p", "00",
+                    "FULL", null, evidence ? List.of(dev.vigil.schemas.SnapshotTags.EVIDENCE) : List.of(), evidence,
+                    null, null, null, null, null, null, null, null));
+            ids.put(s.id(), name);
+        }
+    }
+
+    /** @return the names of the snapshots kept by {@code forget --json} with these options, and checks it ran */
+    private List<String> forget(final String... options) throws Exception {
+        final List<String> args = new ArrayList<>(List.of("forget", "--repo", repo, "--password-file", pw, "--json"));
+        args.addAll(List.of(options));
+        final RepoCli.Result r = RepoCli.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.out() + r.err());
+        final List<String> kept = new ArrayList<>();
+        for (final JsonNode d : new ObjectMapper().readTree(r.out()).path("snapshots")) {
+            if (d.path("keep").asBoolean()) {
+                kept.add(ids.get(d.path("id").asText()) + " " + d.path("reasons"));
+            }
+        }
+        return kept;
+    }
+
+    @Test
+    void shouldLeaveRestorePointsWhenAProtectedEvidenceSnapshotIsTheNewest() throws Exception {
+        snapshot("mon", "2026-03-02T02:00:00Z", false);
+        snapshot("tue", "2026-03-03T02:00:00Z", false);
+        snapshot("wed", "2026-03-04T02:00:00Z", false);
+        snapshot("wed-evidence", "2026-03-04T14:05:00Z", true); // ransomware at 14:00: the encrypted files
+        // a restore never takes evidence, so the counts are of the other snapshots; evidence is kept besides
+        assertEquals(List.of("wed-evidence [\"protected\"]", "wed [\"last\"]"), forget("--keep-last", "1",
+                "--dry-run"));
+        assertEquals(List.of("wed-evidence [\"protected\"]", "wed [\"last\"]", "tue [\"last\"]"),
+                forget("--keep-last", "2"));
+        assertEquals(List.of("2026-03-03T02:00:00Z", "2026-03-04T02:00:00Z", "2026-03-04T14:05:00Z"), times());
+    }
+
+    /** @return the times of the snapshots in the repository, oldest first */
+    private List<String> times() {
+        try (Repository r = TestRepos.open(Path.of(repo))) {
+            return new SnapshotStore(r).list().stream().map(Snapshot::time).toList();
+        }
+    }
+}
