@@ -36,6 +36,9 @@ final class ForgetCommand extends RepoSubcommand {
     int monthly;
     @Option(names = "--keep-yearly", defaultValue = "0", description = "Keep the newest of each of N years.")
     int yearly;
+    @Option(names = "--time-zone", paramLabel = "ZONE", description = "Time zone of the hours, days, weeks, months "
+            + "and years (default: this machine's, as the worker uses its host's), e.g. Europe/Berlin or UTC.")
+    ZoneId zone = ZoneId.systemDefault();
     @Option(names = "--dataset", description = "Only this dataset.")
     String dataset;
     @Option(names = "--dry-run", description = "Only say what would be forgotten.")
@@ -72,11 +75,14 @@ final class ForgetCommand extends RepoSubcommand {
                     .collect(Collectors.groupingBy(Snapshot::dataset, LinkedHashMap::new, Collectors.toList()));
             final List<Map<String, Object>> decisions = new ArrayList<>();
             for (final List<Snapshot> group : byDataset.values()) {
-                for (final RetentionPolicy.Decision d : policy.apply(group, ZoneId.systemDefault())) {
+                for (final RetentionPolicy.Decision d : policy.apply(group, zone)) {
                     final Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", d.snapshot().id());
                     row.put("dataset", d.snapshot().dataset());
                     row.put("time", d.snapshot().time());
+                    // the periods are the zone's: its clock time shows why two snapshots share a day
+                    row.put("localTime", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(d.snapshot().instant()
+                            .atZone(zone)));
                     row.put("keep", d.keep());
                     row.put("reasons", d.reasons());
                     decisions.add(row);
@@ -91,13 +97,15 @@ final class ForgetCommand extends RepoSubcommand {
             }
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
+                o.put("zone", zone.getId());
                 o.put("snapshots", decisions);
                 o.put("prune", pruned);
                 printJson(o);
             } else {
+                out.printf("%s, periods in %s%n", policy.describe(), zone.getId());
                 for (final Map<String, Object> d : decisions) {
                     out.printf("%s %s %s %s %s%n", (Boolean) d.get("keep") ? "keep  " : (dryRun ? "would forget"
-                            : "forget"), d.get("id").toString().substring(0, 8), d.get("time"), d.get("dataset"),
+                            : "forget"), d.get("id").toString().substring(0, 8), d.get("localTime"), d.get("dataset"),
                             d.get("reasons"));
                 }
                 if (pruned != null) {

@@ -1,6 +1,7 @@
 package dev.vigil.backup.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,6 +75,31 @@ class ForgetCommandTest {
         assertEquals(List.of("wed-evidence [\"protected\"]", "wed [\"last\"]", "tue [\"last\"]"),
                 forget("--keep-last", "2"));
         assertEquals(List.of("2026-03-03T02:00:00Z", "2026-03-04T02:00:00Z", "2026-03-04T14:05:00Z"), times());
+    }
+
+    @Test
+    void shouldDecideDaysInTheZoneGivenAndSayWhichZoneAndLocalTime() throws Exception {
+        snapshot("tue-late", "2026-03-03T22:30:00Z", false); // Tuesday 23:30 in Berlin
+        snapshot("wed-early", "2026-03-03T23:30:00Z", false); // Wednesday 00:30 in Berlin, Tuesday in UTC
+        snapshot("wed", "2026-03-04T10:00:00Z", false);
+        final RepoCli.Result r = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--json", "--dry-run",
+                "--keep-daily", "2", "--time-zone", "Europe/Berlin");
+        assertEquals(0, r.code(), r.out() + r.err());
+        final JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals("Europe/Berlin", doc.path("zone").asText());
+        final List<String> rows = new ArrayList<>();
+        for (final JsonNode d : doc.path("snapshots")) {
+            rows.add(ids.get(d.path("id").asText()) + " " + d.path("localTime").asText() + " " + d.path("keep")
+                    + " " + d.path("reasons"));
+        }
+        assertEquals(List.of("wed 2026-03-04T11:00:00+01:00 true [\"daily\"]",
+                "wed-early 2026-03-04T00:30:00+01:00 false []", "tue-late 2026-03-03T23:30:00+01:00 true [\"daily\"]"),
+                rows);
+        assertEquals(List.of("wed [\"daily\"]", "wed-early [\"daily\"]"),
+                forget("--keep-daily", "2", "--time-zone", "UTC", "--dry-run"), "in UTC wed-early is on Tuesday");
+        final String text = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--dry-run", "--keep-daily",
+                "2", "--time-zone", "Europe/Berlin").out();
+        assertTrue(text.contains("periods in Europe/Berlin") && text.contains("2026-03-04T00:30:00+01:00"), text);
     }
 
     /** @return the times of the snapshots in the repository, oldest first */
