@@ -4,11 +4,13 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.InvalidDataException;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.retention.KeepWithin;
 import dev.vigil.backup.retention.Pruner;
 import dev.vigil.backup.retention.RetentionPolicy;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,9 @@ final class ForgetCommand extends RepoSubcommand {
     int monthly;
     @Option(names = "--keep-yearly", defaultValue = "0", description = "Keep the newest of each of N years.")
     int yearly;
+    @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every snapshot less than this "
+            + "older than the dataset's newest (restic's form: 1y6m, 30d, 2d12h; m is months).")
+    String within;
     @Option(names = "--time-zone", paramLabel = "ZONE", description = "Time zone of the hours, days, weeks, months "
             + "and years (default: this machine's, as the worker uses its host's), e.g. Europe/Berlin or UTC.")
     ZoneId zone = ZoneId.systemDefault();
@@ -54,7 +59,8 @@ final class ForgetCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
-        final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly);
+        final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly,
+                within == null ? KeepWithin.NONE : KeepWithin.parse(within));
         if (!ids.isEmpty()) {
             if (!policy.keepsNothing() || dataset != null) {
                 throw new IllegalArgumentException("forget: give snapshots or --keep-* rules, not both");
@@ -81,8 +87,8 @@ final class ForgetCommand extends RepoSubcommand {
                     row.put("dataset", d.snapshot().dataset());
                     row.put("time", d.snapshot().time());
                     // the periods are the zone's: its clock time shows why two snapshots share a day
-                    row.put("localTime", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(d.snapshot().instant()
-                            .atZone(zone)));
+                    row.put("localTime", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                            d.snapshot().instant().atZone(zone)));
                     row.put("keep", d.keep());
                     row.put("reasons", d.reasons());
                     decisions.add(row);

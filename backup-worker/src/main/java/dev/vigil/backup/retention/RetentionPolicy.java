@@ -1,6 +1,7 @@
 package dev.vigil.backup.retention;
 
 import dev.vigil.backup.snapshot.Snapshot;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
@@ -16,10 +17,11 @@ import java.util.function.Function;
  * Which snapshots of a dataset to keep (restic's forget policy, kopia's RetentionPolicy). Walking
  * from the newest, a snapshot is kept by a rule when it is the newest of a period (hour, day,
  * week, month, year) that the rule has not kept yet and the rule's count is not used up; keepLast
- * keeps the newest n. A snapshot kept by any rule is kept. Protected snapshots are always kept and
- * take no rule's place: the counts are of the others, as a protected snapshot may be evidence (data
- * suspected damaged) that no restore takes, and must not push out the clean snapshot before it
- * (restic's --keep-tag snapshots do take a place). Periods are in the given time zone.
+ * keeps the newest n; keepWithin every snapshot less than its duration older than the newest. A
+ * snapshot kept by any rule is kept. Protected snapshots are always kept and take no rule's place:
+ * the counts are of the others, as a protected snapshot may be evidence (data suspected damaged)
+ * that no restore takes, and must not push out the clean snapshot before it (restic's --keep-tag
+ * snapshots do take a place). Periods are in the given time zone.
  *
  * @param keepLast newest snapshots to keep, &gt;= 0
  * @param keepHourly hours, &gt;= 0
@@ -27,9 +29,10 @@ import java.util.function.Function;
  * @param keepWeekly ISO weeks, &gt;= 0
  * @param keepMonthly months, &gt;= 0
  * @param keepYearly years, &gt;= 0
+ * @param keepWithin every snapshot less than this before the newest unprotected one, or {@link KeepWithin#NONE}
  */
 public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int keepWeekly, int keepMonthly,
-                              int keepYearly) {
+                              int keepYearly, KeepWithin keepWithin) {
     /** Validates the counts. */
     public RetentionPolicy {
         for (final int n : new int[] {keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly}) {
@@ -37,17 +40,26 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
                 throw new IllegalArgumentException("retention counts must be >= 0, was " + n);
             }
         }
+        java.util.Objects.requireNonNull(keepWithin, "keepWithin");
     }
 
-    /** @return the counts for people: "keep last 7, hourly 0, daily 7, weekly 4, monthly 12, yearly 0" */
+    /** A policy of counts only (the worker's: the registry's retention has no window). */
+    public RetentionPolicy(final int keepLast, final int keepHourly, final int keepDaily, final int keepWeekly,
+                           final int keepMonthly, final int keepYearly) {
+        this(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, KeepWithin.NONE);
+    }
+
+    /** @return the rules for people: "keep last 7, hourly 0, daily 7, weekly 4, monthly 12, yearly 0[, within 30d]" */
     public String describe() {
         return "keep last " + keepLast + ", hourly " + keepHourly + ", daily " + keepDaily + ", weekly " + keepWeekly
-                + ", monthly " + keepMonthly + ", yearly " + keepYearly;
+                + ", monthly " + keepMonthly + ", yearly " + keepYearly
+                + (keepWithin.none() ? "" : ", within " + keepWithin);
     }
 
     /** @return whether no rule keeps anything (forget would remove every unprotected snapshot) */
     public boolean keepsNothing() {
-        return keepLast + keepHourly + keepDaily + keepWeekly + keepMonthly + keepYearly == 0;
+        return keepLast == 0 && keepHourly == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0
+                && keepYearly == 0 && keepWithin.none();
     }
 
     /**
@@ -82,6 +94,10 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
         left.put("yearly", keepYearly);
         final Map<String, String> lastBucket = new HashMap<>();
         final List<Decision> out = new ArrayList<>();
+        // as restic, the window ends at the newest snapshot, not now: a dataset whose backups stopped keeps its last
+        // ones; protected snapshots take no rule's place, so not this one's either
+        final Instant since = newest.stream().filter(s -> !s.protectedSnapshot()).findFirst()
+                .map(s -> keepWithin.since(s.instant(), zone)).orElse(Instant.MAX);
         int lastLeft = keepLast;
         for (final Snapshot s : newest) {
             if (s.protectedSnapshot()) {
@@ -89,6 +105,9 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
                 continue;
             }
             final List<String> reasons = new ArrayList<>();
+            if (!keepWithin.none() && s.instant().isAfter(since)) {
+                reasons.add("within " + keepWithin);
+            }
             if (lastLeft > 0) {
                 reasons.add("last");
                 lastLeft--;

@@ -102,6 +102,26 @@ class ForgetCommandTest {
         assertTrue(text.contains("periods in Europe/Berlin") && text.contains("2026-03-04T00:30:00+01:00"), text);
     }
 
+    @Test
+    void shouldKeepWithinADurationOfTheNewestUnprotectedSnapshotAsResticDoes() throws Exception {
+        snapshot("feb29", "2024-02-29T12:00:00Z", false); // exactly a month before the newest: out, as in restic
+        snapshot("mar01", "2024-03-01T12:00:00Z", false);
+        snapshot("mar30", "2024-03-30T12:00:00Z", false);
+        snapshot("mar31", "2024-03-31T12:00:00Z", false);
+        snapshot("evidence", "2024-04-20T12:00:00Z", true); // the window is from mar31, not from it
+        assertEquals(List.of("evidence [\"protected\"]", "mar31 [\"within 1m\"]", "mar30 [\"within 1m\"]",
+                "mar01 [\"within 1m\"]"), forget("--keep-within", "1m", "--time-zone", "UTC", "--dry-run"));
+        assertEquals(List.of("evidence [\"protected\"]", "mar31 [\"within 1d12h\"]", "mar30 [\"within 1d12h\"]"),
+                forget("--keep-within", "1d12h", "--time-zone", "UTC", "--dry-run"));
+        assertEquals(ExitCodes.USAGE, RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-within",
+                "30days").code());
+        assertEquals(ExitCodes.USAGE, RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-within",
+                "0d").code(), "a window of nothing keeps nothing");
+        assertEquals(List.of("evidence [\"protected\"]", "mar31 [\"within 1y\",\"last\"]",
+                "mar30 [\"within 1y\"]", "mar01 [\"within 1y\"]", "feb29 [\"within 1y\"]"),
+                forget("--keep-within", "1y", "--keep-last", "1"));
+    }
+
     /** @return the times of the snapshots in the repository, oldest first */
     private List<String> times() {
         try (Repository r = TestRepos.open(Path.of(repo))) {
