@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code vigil repo forget}. */
 @Command(name = "forget", mixinStandardHelpOptions = true,
-        description = {"Forget snapshots by policy, per dataset: a snapshot kept by any --keep-* rule stays, "
+        description = {"Forget snapshots by policy, per dataset and host: a snapshot kept by any --keep-* rule stays, "
             + "protected snapshots always stay. Or forget the snapshots named (a damaged one too). Data is removed "
             + "only by prune (--prune runs it after).", ExitCodes.HELP})
 final class ForgetCommand extends RepoSubcommand {
@@ -76,15 +76,19 @@ final class ForgetCommand extends RepoSubcommand {
         }
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
             final SnapshotStore store = new SnapshotStore(r);
-            final Map<String, List<Snapshot>> byDataset = store.list().stream()
+            // per dataset and host, as restic's per host and paths: two hosts that back up the same path by hand
+            // share its dataset id, and one's newer snapshots must not push out every one of the other's
+            final Map<Group, List<Snapshot>> groups = store.list().stream()
                     .filter(s -> dataset == null || dataset.equals(s.dataset()))
-                    .collect(Collectors.groupingBy(Snapshot::dataset, LinkedHashMap::new, Collectors.toList()));
+                    .collect(Collectors.groupingBy(s -> new Group(s.dataset(), s.host()), LinkedHashMap::new,
+                            Collectors.toList()));
             final List<Map<String, Object>> decisions = new ArrayList<>();
-            for (final List<Snapshot> group : byDataset.values()) {
+            for (final List<Snapshot> group : groups.values()) {
                 for (final RetentionPolicy.Decision d : policy.apply(group, zone)) {
                     final Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", d.snapshot().id());
                     row.put("dataset", d.snapshot().dataset());
+                    row.put("host", d.snapshot().host());
                     row.put("time", d.snapshot().time());
                     // the periods are the zone's: its clock time shows why two snapshots share a day
                     row.put("localTime", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
@@ -110,9 +114,9 @@ final class ForgetCommand extends RepoSubcommand {
             } else {
                 out.printf("%s, periods in %s%n", policy.describe(), zone.getId());
                 for (final Map<String, Object> d : decisions) {
-                    out.printf("%s %s %s %s %s%n", (Boolean) d.get("keep") ? "keep  " : (dryRun ? "would forget"
+                    out.printf("%s %s %s %s %s %s%n", (Boolean) d.get("keep") ? "keep  " : (dryRun ? "would forget"
                             : "forget"), d.get("id").toString().substring(0, 8), d.get("localTime"), d.get("dataset"),
-                            d.get("reasons"));
+                            d.get("host"), d.get("reasons"));
                 }
                 if (pruned != null) {
                     out.printf("pruned: %d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
@@ -121,6 +125,10 @@ final class ForgetCommand extends RepoSubcommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** The snapshots a policy decides on together. */
+    private record Group(String dataset, String host) {
     }
 
     private int forgetNamed() throws Exception {

@@ -40,8 +40,13 @@ class ForgetCommandTest {
 
     /** Saves a snapshot of dataset ds named {@code name} at {@code time} (UTC, ISO-8601), tagged evidence if asked. */
     private void snapshot(final String name, final String time, final boolean evidence) {
+        snapshot(name, time, evidence, "h", "ds");
+    }
+
+    private void snapshot(final String name, final String time, final boolean evidence, final String host,
+                          final String dataset) {
         try (Repository r = TestRepos.open(Path.of(repo))) {
-            final Snapshot s = new SnapshotStore(r).save(new Snapshot(null, time, time, "h", "u", "ds", "/p", "00",
+            final Snapshot s = new SnapshotStore(r).save(new Snapshot(null, time, time, host, "u", dataset, "/p", "00",
                     "FULL", null, evidence ? List.of(dev.vigil.schemas.SnapshotTags.EVIDENCE) : List.of(), evidence,
                     null, null, null, null, null, null, null, null));
             ids.put(s.id(), name);
@@ -120,6 +125,19 @@ class ForgetCommandTest {
         assertEquals(List.of("evidence [\"protected\"]", "mar31 [\"within 1y\",\"last\"]",
                 "mar30 [\"within 1y\"]", "mar01 [\"within 1y\"]", "feb29 [\"within 1y\"]"),
                 forget("--keep-within", "1y", "--keep-last", "1"));
+    }
+
+    @Test
+    void shouldKeepEachHostsSnapshotsWhenTwoHostsBackUpTheSamePathByHand() throws Exception {
+        // 'vigil repo backup /etc' on two hosts into one repository: both are dataset /etc (the path is the default)
+        snapshot("web1-mon", "2026-03-02T01:00:00Z", false, "web-1", "/etc");
+        snapshot("web1-tue", "2026-03-03T01:00:00Z", false, "web-1", "/etc");
+        snapshot("web2-10h", "2026-03-04T10:00:00Z", false, "web-2", "/etc");
+        snapshot("web2-11h", "2026-03-04T11:00:00Z", false, "web-2", "/etc");
+        final List<String> kept = new ArrayList<>(forget("--keep-last", "1"));
+        kept.sort(null);
+        assertEquals(List.of("web1-tue [\"last\"]", "web2-11h [\"last\"]"), kept);
+        assertEquals(List.of("2026-03-03T01:00:00Z", "2026-03-04T11:00:00Z"), times());
     }
 
     /** @return the times of the snapshots in the repository, oldest first */
