@@ -84,7 +84,7 @@ final class ForgetCommand extends RepoSubcommand {
                             Collectors.toList()));
             final List<Map<String, Object>> decisions = new ArrayList<>();
             for (final List<Snapshot> group : groups.values()) {
-                for (final RetentionPolicy.Decision d : policy.apply(group, zone)) {
+                for (final RetentionPolicy.Decision d : policy.apply(group, zone, clock.instant())) {
                     final Map<String, Object> row = new LinkedHashMap<>();
                     row.put("id", d.snapshot().id());
                     row.put("dataset", d.snapshot().dataset());

@@ -75,9 +75,19 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
     /**
      * @param snapshots snapshots of one dataset, any order
      * @param zone time zone of the periods
-     * @return one decision per snapshot, newest first
+     * @return one decision per snapshot, newest first, with no bound on keepWithin's window (a policy without one)
      */
     public List<Decision> apply(final List<Snapshot> snapshots, final ZoneId zone) {
+        return apply(snapshots, zone, Instant.MAX);
+    }
+
+    /**
+     * @param snapshots snapshots of one dataset, any order
+     * @param zone time zone of the periods
+     * @param now the current time: keepWithin's window ends at the newest snapshot before it
+     * @return one decision per snapshot, newest first
+     */
+    public List<Decision> apply(final List<Snapshot> snapshots, final ZoneId zone, final Instant now) {
         final List<Snapshot> newest = new ArrayList<>(snapshots);
         newest.sort(Comparator.comparing(Snapshot::instant).reversed());
         final Map<String, Function<ZonedDateTime, String>> rules = new LinkedHashMap<>();
@@ -95,9 +105,10 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
         final Map<String, String> lastBucket = new HashMap<>();
         final List<Decision> out = new ArrayList<>();
         // as restic, the window ends at the newest snapshot, not now: a dataset whose backups stopped keeps its last
-        // ones; protected snapshots take no rule's place, so not this one's either
-        final Instant since = newest.stream().filter(s -> !s.protectedSnapshot()).findFirst()
-                .map(s -> keepWithin.since(s.instant(), zone)).orElse(Instant.MAX);
+        // ones; but not at one in the future, lest one from a host whose clock ran ahead push every real one out (with
+        // none before now, restic keeps all); protected snapshots take no rule's place, so they do not end it either
+        final Instant since = newest.stream().filter(s -> !s.protectedSnapshot() && s.instant().isBefore(now))
+                .findFirst().map(s -> keepWithin.since(s.instant(), zone)).orElse(Instant.MIN);
         int lastLeft = keepLast;
         for (final Snapshot s : newest) {
             if (s.protectedSnapshot()) {

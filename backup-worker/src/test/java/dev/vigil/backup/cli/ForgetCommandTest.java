@@ -140,6 +140,20 @@ class ForgetCommandTest {
         assertEquals(List.of("2026-03-03T01:00:00Z", "2026-03-04T11:00:00Z"), times());
     }
 
+    @Test
+    void shouldNotLetASnapshotFromABadClockInTheFutureMoveTheKeepWithinWindow() throws Exception {
+        final java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        snapshot("ten-days-ago", now.minus(java.time.Duration.ofDays(10)).toString(), false);
+        snapshot("three-days-ago", now.minus(java.time.Duration.ofDays(3)).toString(), false);
+        // a host whose clock ran ten years ahead (a lost RTC battery, a wrong NTP server) took this one
+        snapshot("bad-clock", now.plus(java.time.Duration.ofDays(3650)).toString(), false);
+        // the window ends at the newest snapshot before now (three days ago), as restic's: ten-days-ago is within 8d
+        final List<String> kept = new ArrayList<>(forget("--keep-within", "8d"));
+        kept.sort(null);
+        assertEquals(List.of("bad-clock [\"within 8d\"]", "ten-days-ago [\"within 8d\"]",
+                "three-days-ago [\"within 8d\"]"), kept);
+    }
+
     /** @return the times of the snapshots in the repository, oldest first */
     private List<String> times() {
         try (Repository r = TestRepos.open(Path.of(repo))) {
