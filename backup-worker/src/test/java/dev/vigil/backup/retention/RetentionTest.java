@@ -50,6 +50,56 @@ class RetentionTest {
                 "2026-01-08T18:00:00Z", "2026-01-02T10:00:00Z"), kept);
     }
 
+    /** @return the times kept by the policy in the zone, newest first */
+    private static List<String> kept(final RetentionPolicy policy, final String zone, final String... times) {
+        final List<Snapshot> all = new ArrayList<>();
+        for (final String t : times) {
+            all.add(at(t, false));
+        }
+        return policy.apply(all, java.time.ZoneId.of(zone)).stream().filter(RetentionPolicy.Decision::keep)
+                .map(x -> x.snapshot().time()).toList();
+    }
+
+    @Test
+    void shouldCountTheRepeatedHourOfADstChangeAsOneHourAsResticDoes() {
+        // Berlin, 2024-10-27: 03:00 CEST (01:00Z) becomes 02:00 CET; 00:00Z-01:59Z are both 02:xx on the clock
+        final String[] halfHours = new String[12];
+        for (int i = 0; i < halfHours.length; i++) {
+            halfHours[i] = Instant.parse("2024-10-26T22:00:00Z").plusSeconds(1800L * i).toString();
+        }
+        assertEquals(List.of("2024-10-27T03:30:00Z", "2024-10-27T02:30:00Z", "2024-10-27T01:30:00Z",
+                "2024-10-26T23:30:00Z"), kept(new RetentionPolicy(0, 4, 0, 0, 0, 0), "Europe/Berlin", halfHours));
+        // a 30-minute zone: Asia/Kolkata's hours start at :30 UTC
+        assertEquals(List.of("2024-06-01T01:29:00Z", "2024-06-01T00:29:00Z"), kept(new RetentionPolicy(0, 2, 0, 0,
+                0, 0), "Asia/Kolkata", "2024-06-01T00:00:00Z", "2024-06-01T00:29:00Z", "2024-06-01T00:30:00Z",
+                "2024-06-01T01:29:00Z"));
+    }
+
+    @Test
+    void shouldUseIsoWeeksAcrossYearEndsAndKeepALeapDayAsADay() {
+        final List<String> days = new ArrayList<>();
+        for (java.time.LocalDate d = java.time.LocalDate.of(2020, 12, 26); !d.isAfter(java.time.LocalDate.of(2021, 1,
+                10)); d = d.plusDays(1)) {
+            days.add(d + "T12:00:00Z");
+        }
+        // 2020-W53 runs from Monday December 28 to Sunday January 3
+        assertEquals(List.of("2021-01-10T12:00:00Z", "2021-01-03T12:00:00Z", "2020-12-27T12:00:00Z"),
+                kept(new RetentionPolicy(0, 0, 0, 3, 0, 0), "UTC", days.toArray(String[]::new)));
+        // January 1, 2023 is a Sunday: in 2022-W52, while its year is 2023
+        final String[] newYear = {"2022-12-30T12:00:00Z", "2022-12-31T12:00:00Z", "2023-01-01T12:00:00Z",
+            "2023-01-02T12:00:00Z", "2023-01-03T12:00:00Z"};
+        assertEquals(List.of("2023-01-03T12:00:00Z", "2023-01-01T12:00:00Z"),
+                kept(new RetentionPolicy(0, 0, 0, 2, 0, 0), "UTC", newYear));
+        assertEquals(List.of("2023-01-03T12:00:00Z", "2022-12-31T12:00:00Z"),
+                kept(new RetentionPolicy(0, 0, 0, 0, 0, 2), "UTC", newYear));
+        final String[] leap = {"2024-02-28T12:00:00Z", "2024-02-29T06:00:00Z", "2024-02-29T12:00:00Z",
+            "2024-03-01T12:00:00Z"};
+        assertEquals(List.of("2024-03-01T12:00:00Z", "2024-02-29T12:00:00Z", "2024-02-28T12:00:00Z"),
+                kept(new RetentionPolicy(0, 0, 3, 0, 0, 0), "UTC", leap));
+        assertEquals(List.of("2024-03-01T12:00:00Z", "2024-02-29T12:00:00Z"),
+                kept(new RetentionPolicy(0, 0, 0, 0, 2, 0), "UTC", leap));
+    }
+
     @Test
     void shouldPruneForgottenDataAndKeepTheRestRestorableAndCopyable() throws Exception {
         final Path src = tmp.resolve("src");
