@@ -78,10 +78,16 @@ final class ForgetCommand extends RepoSubcommand {
             final SnapshotStore store = new SnapshotStore(r);
             // per dataset and host, as restic's per host and paths: two hosts that back up the same path by hand
             // share its dataset id, and one's newer snapshots must not push out every one of the other's
-            final Map<Group, List<Snapshot>> groups = store.list().stream()
+            final List<Snapshot> all = store.list();
+            final Map<Group, List<Snapshot>> groups = all.stream()
                     .filter(s -> dataset == null || dataset.equals(s.dataset()))
                     .collect(Collectors.groupingBy(s -> new Group(s.dataset(), s.host()), LinkedHashMap::new,
                             Collectors.toList()));
+            if (dataset != null && groups.isEmpty()) {
+                // a mistyped id forgets nothing, as it should, but must not look like a policy that kept everything
+                err.println("warning: no snapshot of dataset '" + dataset + "' (datasets: " + all.stream()
+                        .map(Snapshot::dataset).distinct().sorted().collect(Collectors.joining(", ")) + ")");
+            }
             final List<Map<String, Object>> decisions = new ArrayList<>();
             for (final List<Snapshot> group : groups.values()) {
                 for (final RetentionPolicy.Decision d : policy.apply(group, zone, clock.instant())) {

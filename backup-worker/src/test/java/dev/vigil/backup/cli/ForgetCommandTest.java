@@ -154,6 +154,15 @@ class ForgetCommandTest {
                 "three-days-ago [\"within 8d\"]"), kept);
     }
 
+    @Test
+    void shouldSaySoWhenTheDatasetNamedHasNoSnapshot() throws Exception {
+        snapshot("docs", "2026-03-02T02:00:00Z", false, "h", "docs");
+        final RepoCli.Result r = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
+                "--dataset", "dosc");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("no snapshot of dataset 'dosc' (datasets: docs)"), r.err());
+    }
+
     /** @return the times of the snapshots in the repository, oldest first */
     private List<String> times() {
         try (Repository r = TestRepos.open(Path.of(repo))) {
