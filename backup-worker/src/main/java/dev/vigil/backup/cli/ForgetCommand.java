@@ -23,23 +23,30 @@ import picocli.CommandLine.Parameters;
 /** {@code vigil repo forget}. */
 @Command(name = "forget", mixinStandardHelpOptions = true,
         description = {"Forget snapshots by policy, per dataset and host: a snapshot kept by any --keep-* rule stays, "
-            + "protected snapshots always stay. Or forget the snapshots named (a damaged one too). Data is removed "
-            + "only by prune (--prune runs it after).", ExitCodes.HELP})
+            + "protected snapshots always stay and take no rule's place (the counts are of the others). Or forget the "
+            + "snapshots named (a damaged one too). Data is removed only by prune (--prune runs it after).",
+            ExitCodes.HELP})
 final class ForgetCommand extends RepoSubcommand {
     @Option(names = "--keep-last", defaultValue = "0", description = "Keep the newest N.")
     int last;
-    @Option(names = "--keep-hourly", defaultValue = "0", description = "Keep the newest of each of the last N hours.")
+    @Option(names = "--keep-hourly", defaultValue = "0", description = "Keep the newest of each of the last N hours "
+            + "that have one.")
     int hourly;
-    @Option(names = "--keep-daily", defaultValue = "0", description = "Keep the newest of each of the last N days.")
+    @Option(names = "--keep-daily", defaultValue = "0", description = "Keep the newest of each of the last N days "
+            + "that have one.")
     int daily;
-    @Option(names = "--keep-weekly", defaultValue = "0", description = "Keep the newest of each of the last N weeks.")
+    @Option(names = "--keep-weekly", defaultValue = "0", description = "Keep the newest of each of the last N ISO "
+            + "weeks (Monday to Sunday) that have one.")
     int weekly;
-    @Option(names = "--keep-monthly", defaultValue = "0", description = "Keep the newest of each of N months.")
+    @Option(names = "--keep-monthly", defaultValue = "0", description = "Keep the newest of each of the last N months "
+            + "that have one.")
     int monthly;
-    @Option(names = "--keep-yearly", defaultValue = "0", description = "Keep the newest of each of N years.")
+    @Option(names = "--keep-yearly", defaultValue = "0", description = "Keep the newest of each of the last N years "
+            + "that have one.")
     int yearly;
     @Option(names = "--keep-within", paramLabel = "DURATION", description = "Keep every snapshot less than this "
-            + "older than the dataset's newest (restic's form: 1y6m, 30d, 2d12h; m is months).")
+            + "older than the newest before now of its dataset and host (restic's form: 1y6m, 30d, 2d12h; m is "
+            + "months).")
     String within;
     @Option(names = "--time-zone", paramLabel = "ZONE", description = "Time zone of the hours, days, weeks, months "
             + "and years (default: this machine's, as the worker uses its host's), e.g. Europe/Berlin or UTC.")
