@@ -66,6 +66,13 @@ final class ForgetCommand extends RepoSubcommand {
 
     @Override
     int run() throws Exception {
+        final String[] names = {"--keep-last", "--keep-hourly", "--keep-daily", "--keep-weekly", "--keep-monthly",
+            "--keep-yearly"};
+        final int[] counts = {last, hourly, daily, weekly, monthly, yearly};
+        for (int i = 0; i < names.length; i++) {
+            // restic 0.15 and later read -1 as "all": an operator used to it must learn here that it is not so
+            require(counts[i] >= 0, names[i], ">= 0 (restic's -1, all, is not offered: give a count)", counts[i]);
+        }
         final RetentionPolicy policy = new RetentionPolicy(last, hourly, daily, weekly, monthly, yearly,
                 within == null ? KeepWithin.NONE : KeepWithin.parse(within));
         if (!ids.isEmpty()) {

@@ -163,6 +163,18 @@ class ForgetCommandTest {
         assertTrue(r.err().contains("no snapshot of dataset 'dosc' (datasets: docs)"), r.err());
     }
 
+    @Test
+    void shouldRefuseANegativeCountNamingTheOption() throws Exception {
+        snapshot("mon", "2026-03-02T02:00:00Z", false);
+        // newer restic reads -1 as "keep all of them"; here it is refused, before the repository is touched
+        final RepoCli.Result r = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
+                "--keep-daily", "-1");
+        assertEquals(ExitCodes.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--keep-daily must be >= 0 (restic's -1, all, is not offered: give a count), "
+                + "was -1"), r.err());
+        assertEquals(List.of("2026-03-02T02:00:00Z"), times());
+    }
+
     /** @return the times of the snapshots in the repository, oldest first */
     private List<String> times() {
         try (Repository r = TestRepos.open(Path.of(repo))) {
