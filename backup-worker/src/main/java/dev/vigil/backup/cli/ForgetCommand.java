@@ -90,32 +90,11 @@ final class ForgetCommand extends RepoSubcommand {
         }
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
             final SnapshotStore store = new SnapshotStore(r);
-            // per dataset and host, as restic's per host and paths: two hosts that back up the same path by hand
-            // share its dataset id, and one's newer snapshots must not push out every one of the other's
-            final List<Snapshot> all = store.list();
-            final Map<Group, List<Snapshot>> groups = all.stream()
-                    .filter(s -> dataset == null || dataset.equals(s.dataset()))
-                    .collect(Collectors.groupingBy(s -> new Group(s.dataset(), s.host()), LinkedHashMap::new,
-                            Collectors.toList()));
-            if (dataset != null && groups.isEmpty()) {
-                // a mistyped id forgets nothing, as it should, but must not look like a policy that kept everything
-                err.println("warning: no snapshot of dataset '" + dataset + "' (datasets: " + all.stream()
-                        .map(Snapshot::dataset).distinct().sorted().collect(Collectors.joining(", ")) + ")");
-            }
+            final Map<Group, List<Snapshot>> groups = groups(store);
             final List<Map<String, Object>> decisions = new ArrayList<>();
             for (final List<Snapshot> group : groups.values()) {
                 for (final RetentionPolicy.Decision d : policy.apply(group, zone, clock.instant())) {
-                    final Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", d.snapshot().id());
-                    row.put("dataset", d.snapshot().dataset());
-                    row.put("host", d.snapshot().host());
-                    row.put("time", d.snapshot().time());
-                    // the periods are the zone's: its clock time shows why two snapshots share a day
-                    row.put("localTime", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                            d.snapshot().instant().atZone(zone)));
-                    row.put("keep", d.keep());
-                    row.put("reasons", d.reasons());
-                    decisions.add(row);
+                    decisions.add(row(d));
                     if (!d.keep() && !dryRun) {
                         store.remove(d.snapshot().id());
                     }
@@ -145,6 +124,37 @@ final class ForgetCommand extends RepoSubcommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** @return the snapshots to decide on, per dataset and host; warns when --dataset names none */
+    private Map<Group, List<Snapshot>> groups(final SnapshotStore store) {
+        // per dataset and host, as restic's per host and paths: two hosts that back up the same path by hand
+        // share its dataset id, and one's newer snapshots must not push out every one of the other's
+        final List<Snapshot> all = store.list();
+        final Map<Group, List<Snapshot>> groups = all.stream()
+                .filter(s -> dataset == null || dataset.equals(s.dataset()))
+                .collect(Collectors.groupingBy(s -> new Group(s.dataset(), s.host()), LinkedHashMap::new,
+                        Collectors.toList()));
+        if (dataset != null && groups.isEmpty()) {
+            // a mistyped id forgets nothing, as it should, but must not look like a policy that kept everything
+            err.println("warning: no snapshot of dataset '" + dataset + "' (datasets: " + all.stream()
+                    .map(Snapshot::dataset).distinct().sorted().collect(Collectors.joining(", ")) + ")");
+        }
+        return groups;
+    }
+
+    /** @return one decision as the output shows it */
+    private Map<String, Object> row(final RetentionPolicy.Decision d) {
+        final Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", d.snapshot().id());
+        row.put("dataset", d.snapshot().dataset());
+        row.put("host", d.snapshot().host());
+        row.put("time", d.snapshot().time());
+        // the periods are the zone's: its clock time shows why two snapshots share a day
+        row.put("localTime", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(d.snapshot().instant().atZone(zone)));
+        row.put("keep", d.keep());
+        row.put("reasons", d.reasons());
+        return row;
     }
 
     /** The snapshots a policy decides on together. */
