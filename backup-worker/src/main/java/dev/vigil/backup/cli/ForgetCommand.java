@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
             + "snapshots named (a damaged one too). Data is removed only by prune (--prune runs it after).",
             ExitCodes.HELP})
 final class ForgetCommand extends RepoSubcommand {
+    private static final String NOT_PRUNED = "not pruned: a dry run forgets nothing, so there is nothing to prune yet "
+            + "('vigil repo prune --dry-run' after the forget says what it would free)";
     @Option(names = "--keep-last", defaultValue = "0", description = "Keep the newest N.")
     int last;
     @Option(names = "--keep-hourly", defaultValue = "0", description = "Keep the newest of each of the last N hours "
@@ -120,6 +122,9 @@ final class ForgetCommand extends RepoSubcommand {
                 if (pruned != null) {
                     out.printf("pruned: %d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
                             pruned.packsRepacked(), bytes(pruned.bytesFreed()));
+                } else if (prune) {
+                    // prune's own dry run counts the snapshots still there, so it cannot tell what this forget frees
+                    out.println(NOT_PRUNED);
                 }
             }
             return ExitCodes.OK;
@@ -195,6 +200,8 @@ final class ForgetCommand extends RepoSubcommand {
                 if (pruned != null) {
                     out.printf("%d packs deleted, %d repacked, %s freed%n", pruned.packsDeleted(),
                             pruned.packsRepacked(), bytes(pruned.bytesFreed()));
+                } else if (prune) {
+                    out.println(NOT_PRUNED);
                 }
             }
             return ExitCodes.OK;

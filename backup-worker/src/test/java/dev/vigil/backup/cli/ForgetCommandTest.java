@@ -175,6 +175,20 @@ class ForgetCommandTest {
         assertEquals(List.of("2026-03-02T02:00:00Z"), times());
     }
 
+    @Test
+    void shouldSayThatADryRunDoesNotPrune() throws Exception {
+        snapshot("mon", "2026-03-02T02:00:00Z", false);
+        snapshot("tue", "2026-03-03T02:00:00Z", false);
+        final RepoCli.Result r = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1",
+                "--prune", "--dry-run");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("not pruned: a dry run forgets nothing"), r.out());
+        final String byId = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--prune", "--dry-run",
+                ids.keySet().iterator().next()).out();
+        assertTrue(byId.contains("would forget 1 snapshots") && byId.contains("not pruned: a dry run"), byId);
+        assertEquals(2, times().size());
+    }
+
     /** @return the times of the snapshots in the repository, oldest first */
     private List<String> times() {
         try (Repository r = TestRepos.open(Path.of(repo))) {
