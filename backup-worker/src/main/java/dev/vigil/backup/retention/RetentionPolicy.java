@@ -89,7 +89,9 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
      */
     public List<Decision> apply(final List<Snapshot> snapshots, final ZoneId zone, final Instant now) {
         final List<Snapshot> newest = new ArrayList<>(snapshots);
-        newest.sort(Comparator.comparing(Snapshot::instant).reversed());
+        // ties by id, so that the same snapshots get the same decisions in whatever order a caller lists them
+        newest.sort(Comparator.comparing(Snapshot::instant).reversed()
+                .thenComparing(Snapshot::id, Comparator.nullsLast(Comparator.naturalOrder())));
         final Map<String, Function<ZonedDateTime, String>> rules = new LinkedHashMap<>();
         final Map<String, Integer> left = new HashMap<>();
         rules.put("hourly", t -> t.getYear() + "-" + t.getDayOfYear() + "-" + t.getHour());

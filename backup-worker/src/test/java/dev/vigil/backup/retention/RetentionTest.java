@@ -101,6 +101,20 @@ class RetentionTest {
     }
 
     @Test
+    void shouldTakeTheLowerIdAsTheNewerOfTwoSnapshotsWithTheSameTimeWhateverTheOrderGiven() {
+        final String t = "2026-01-10T10:00:00Z";
+        final Snapshot a = new Snapshot("aa", t, t, "h", "u", "ds", "/p", "00", "FULL", null, List.of(), false, null,
+                null, null, null, null, null, null, null);
+        final Snapshot b = new Snapshot("bb", t, t, "h", "u", "ds", "/p", "00", "FULL", null, List.of(), false, null,
+                null, null, null, null, null, null, null);
+        for (final List<Snapshot> order : List.of(List.of(a, b), List.of(b, a))) {
+            final List<String> kept = new RetentionPolicy(1, 0, 0, 0, 0, 0).apply(order, ZoneOffset.UTC).stream()
+                    .filter(RetentionPolicy.Decision::keep).map(d -> d.snapshot().id()).toList();
+            assertEquals(List.of("aa"), kept, "given " + order.stream().map(Snapshot::id).toList());
+        }
+    }
+
+    @Test
     void shouldPruneForgottenDataAndKeepTheRestRestorableAndCopyable() throws Exception {
         final Path src = tmp.resolve("src");
         TestTrees.awkward(src, 8);
