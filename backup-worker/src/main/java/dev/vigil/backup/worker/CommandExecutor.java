@@ -455,16 +455,18 @@ public final class CommandExecutor {
         }
         try (Repository repo = open(id, false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
             final SnapshotStore store = new SnapshotStore(repo);
-            int forgotten = 0;
+            final List<String> forgotten = new ArrayList<>();
             for (final RetentionPolicy.Decision d : policy.apply(store.list().stream()
                     .filter(s -> id.equals(s.dataset())).toList(), ZoneId.systemDefault())) {
                 if (!d.keep()) {
                     store.remove(d.snapshot().id());
-                    forgotten++;
+                    forgotten.add(d.snapshot().shortId());
                 }
             }
-            return Outcome.succeeded(null, forgotten + " snapshots of " + id + " forgotten (" + policy.describe()
-                    + (r != null ? ", the dataset's retention" : ", dataset." + id + ".keep.*") + ")");
+            // the ids are the audit trail of what retention deleted: the one place that says which snapshot went
+            return Outcome.succeeded(null, forgotten.size() + " snapshots of " + id + " forgotten (" + policy.describe()
+                    + (r != null ? ", the dataset's retention" : ", dataset." + id + ".keep.*") + ")"
+                    + (forgotten.isEmpty() ? "" : ": " + String.join(" ", forgotten)));
         }
     }
 

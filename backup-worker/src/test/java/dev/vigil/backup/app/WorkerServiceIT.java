@@ -9,6 +9,7 @@ import dev.vigil.backup.TestRepos;
 import dev.vigil.backup.TestTrees;
 import dev.vigil.backup.backend.LocalBackend;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.worker.HostPartition;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
@@ -267,12 +268,20 @@ class WorkerServiceIT {
                     finish(h, WorkerHarness.command(Action.FULL).build(), CommandStatus.SUCCEEDED);
                 }
                 assertEquals(4, snapshots(h));
+                final List<String> before = snapshotIds(h);
                 // The dataset's retention from the registry, as the decision engine sends it, wins over the worker's.
                 final String kept = finish(h, WorkerHarness.command(Action.FORGET).setRetention(Retention.newBuilder()
                         .setKeepLast(2).setKeepHourly(0).setKeepDaily(0).setKeepWeekly(0).setKeepMonthly(0)
                         .setKeepYearly(0).build()).build(), CommandStatus.SUCCEEDED);
                 assertTrue(kept.contains("2 snapshots of ds forgotten (keep last 2, hourly 0"), kept);
                 assertEquals(2, snapshots(h));
+                // the result names the snapshots that went: the audit trail of what retention deleted
+                final List<String> gone = new java.util.ArrayList<>(before);
+                gone.removeAll(snapshotIds(h));
+                assertEquals(2, gone.size());
+                for (final String g : gone) {
+                    assertTrue(kept.contains(g.substring(0, 8)), kept + " names " + g);
+                }
                 final String refused = finish(h, WorkerHarness.command(Action.FORGET).setRetention(Retention.newBuilder()
                         .setKeepLast(0).setKeepHourly(0).setKeepDaily(0).setKeepWeekly(0).setKeepMonthly(0)
                         .setKeepYearly(0).build()).build(), CommandStatus.FAILED);
@@ -293,9 +302,13 @@ class WorkerServiceIT {
     }
 
     private static int snapshots(final WorkerHarness h) {
+        return snapshotIds(h).size();
+    }
+
+    private static List<String> snapshotIds(final WorkerHarness h) {
         try (Repository repo = Repository.open(new LocalBackend(h.dir.resolve("repo"), false),
                 "worker-test-password".toCharArray())) {
-            return new SnapshotStore(repo).list().size();
+            return new SnapshotStore(repo).list().stream().map(Snapshot::id).toList();
         }
     }
 
