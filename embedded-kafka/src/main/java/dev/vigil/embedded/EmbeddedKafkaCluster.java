@@ -1,5 +1,10 @@
 package dev.vigil.embedded;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +25,8 @@ import org.apache.kafka.common.utils.Time;
  * A Kafka cluster of several KRaft nodes (each broker and controller) in this JVM, on loopback, with Kafka's own
  * defaults for everything that concerns replication: {@code default.replication.factor} 1, internal topics
  * (offsets, transactions) replicated 3 times (as many as there are nodes, when fewer), as on a cluster nobody tuned. For tests that need what one node cannot
- * show: replication factors, a broker that stops. Each node also has a SASL_PLAINTEXT listener (mechanism PLAIN, user
+ * show: replication factors, a broker that stops cleanly ({@link #stopNode}) or crashes ({@link #killNode}, on a node
+ * moved to a JVM of its own), and starts again ({@link #startNode}). Each node also has a SASL_PLAINTEXT listener (mechanism PLAIN, user
  * {@link #SASL_USER}, password {@link #SASL_PASSWORD}) for tests of client security settings.
  * {@link EmbeddedKafkaBroker} is the one-node broker.
  *
@@ -39,6 +45,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final int[] controllerPorts;
     private final int[] saslPorts;
     private final KafkaRaftServer[] servers;
+    private final KafkaConfig[] configs;
+    private final Process[] children;
 
     private EmbeddedKafkaCluster(final Path dataDir, final int nodes) {
         this.dataDir = dataDir;
@@ -46,6 +54,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         this.controllerPorts = new int[nodes];
         this.saslPorts = new int[nodes];
         this.servers = new KafkaRaftServer[nodes];
+        this.configs = new KafkaConfig[nodes];
+        this.children = new Process[nodes];
         final List<Integer> taken = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             ports[i] = EmbeddedKafkaBroker.freePort(taken.stream().mapToInt(Integer::intValue).toArray());
@@ -71,6 +81,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             for (int node = 1; node <= nodes; node++) {
                 final KafkaConfig config = KafkaConfig.fromProps(cluster.properties(node), false);
                 KraftNodes.format(cluster.dataDir.resolve("node" + node), node, clusterId, config);
+                cluster.configs[node - 1] = config;
                 cluster.servers[node - 1] = new KafkaRaftServer(config, Time.SYSTEM);
             }
             // together: a node's start-up returns once the controllers have a leader, which takes a majority of them
@@ -160,6 +171,68 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a node {@link #stopNode stopped} or {@link #killNode killed} before again, on its data and ports, as a
+     * restart of a rolling upgrade would, and waits until every broker of the cluster is registered and unfenced.
+     *
+     * @param node 1 to the number of nodes; one that runs is left as it is
+     */
+    public void startNode(final int node) {
+        if (servers[node - 1] == null && children[node - 1] == null) {
+            servers[node - 1] = new KafkaRaftServer(configs[node - 1], Time.SYSTEM);
+            servers[node - 1].startup();
+        }
+        KraftNodes.awaitBrokers(bootstrapServers(), servers.length, READY_TIMEOUT);
+    }
+
+    /**
+     * Moves a node into a JVM of its own ({@link KraftNodeProcess}), so that {@link #killNode} can end it as a crash
+     * would: stops it here cleanly, starts it there on the same data and ports, waits until every broker is unfenced,
+     * and gives each partition back to its preferred leader (the clean stop had moved its leaders away).
+     *
+     * @param node 1 to the number of nodes
+     */
+    public void moveToChildProcess(final int node) {
+        stopNode(node);
+        final Path dir = dataDir.resolve("node" + node);
+        try {
+            final Path file = dir.resolve("server.properties");
+            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                properties(node).store(out, "node " + node + " of an EmbeddedKafkaCluster");
+            }
+            final String java = ProcessHandle.current().info().command().orElse("java");
+            children[node - 1] = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+                    KraftNodeProcess.class.getName(), file.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + node + " in a child process", e);
+        }
+        KraftNodes.awaitBrokers(bootstrapServers(), servers.length, READY_TIMEOUT);
+        KraftNodes.electPreferredLeaders(bootstrapServers(), READY_TIMEOUT);
+    }
+
+    /**
+     * Kills a node {@link #moveToChildProcess moved to a child process} with SIGKILL and waits until its process is
+     * gone: the cluster learns it only when the node's heartbeats stop ({@code broker.session.timeout.ms}, 9 s).
+     *
+     * @param node 1 to the number of nodes
+     * @throws IllegalStateException when the node does not run in a child process
+     */
+    public void killNode(final int node) {
+        final Process child = children[node - 1];
+        if (child == null) {
+            throw new IllegalStateException("node " + node + " runs in this JVM: moveToChildProcess(" + node
+                    + ") first");
+        }
+        children[node - 1] = null;
+        try {
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing node " + node, e);
+        }
+    }
+
     /** Stops every node and waits for them; the data directories stay. */
     @Override
     public void close() {
@@ -172,6 +245,23 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 stopped.add(CompletableFuture.runAsync(() -> {
                     server.shutdown();
                     server.awaitShutdown();
+                }));
+            }
+        }
+        for (int i = 0; i < children.length; i++) {
+            final Process child = children[i];
+            children[i] = null;
+            if (child != null) {
+                child.destroy(); // SIGTERM: its shutdown hook stops the node cleanly
+                stopped.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                            child.destroyForcibly();
+                        }
+                    } catch (InterruptedException e) {
+                        child.destroyForcibly();
+                        Thread.currentThread().interrupt();
+                    }
                 }));
             }
         }

@@ -8,13 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -94,6 +99,50 @@ final class KraftNodes {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the brokers on " + servers, e);
+        }
+    }
+
+    /**
+     * Gives each partition back to its preferred leader (its first replica), as the brokers do by themselves every 5
+     * minutes ({@code auto.leader.rebalance.enable}); a replica that has just started leads once it has caught up.
+     *
+     * @param servers bootstrap.servers
+     * @param timeout how long to wait
+     * @throws IllegalStateException when some partition is not led by its first replica within it, or when interrupted
+     */
+    static void electPreferredLeaders(final String servers, final Duration timeout) {
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                final Set<TopicPartition> moved = new HashSet<>();
+                try {
+                    final Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                            .get();
+                    admin.describeTopics(topics).allTopicNames().get().forEach((name, topic) ->
+                            topic.partitions().forEach(p -> {
+                                if (p.leader() == null || p.leader().id() != p.replicas().get(0).id()) {
+                                    moved.add(new TopicPartition(name, p.partition()));
+                                }
+                            }));
+                    if (moved.isEmpty()) {
+                        return;
+                    }
+                    // per partition: not yet (the replica catches up) or not needed; the next look tells
+                    admin.electLeaders(ElectionType.PREFERRED, moved).partitions().get();
+                } catch (ExecutionException e) {
+                    // metadata moving under us: the next look tells
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("embedded Kafka on " + servers + ": partitions not back on their "
+                            + "preferred leaders within " + timeout.toSeconds() + " s: " + moved);
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while electing the preferred leaders on " + servers, e);
         }
     }
 }
