@@ -3,12 +3,14 @@ package dev.vigil.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.vigil.backup.app.WorkerConfig;
 import dev.vigil.backup.app.WorkerService;
 import dev.vigil.backup.worker.HostPartition;
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
 import dev.vigil.embedded.EmbeddedKafkaCluster;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
@@ -16,6 +18,7 @@ import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.Criticality;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.topic.BrokerWatch;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -60,6 +63,9 @@ class BrokerStopIT {
     private static final String PREFIX = "stop.";
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final List<String> DATASETS = List.of("before", "during", "after");
+    /** The names the services give themselves in their log lines. */
+    private static final List<String> SERVICES = List.of("worker for host " + HOST, "decision engine " + PREFIX
+            + "vigil-decision-engine");
 
     @Test
     void shouldDecideAndRunEachCommandOnceWhenTheLeaderOfTheCommandsStops(@TempDir final Path dir) throws Exception {
@@ -70,7 +76,8 @@ class BrokerStopIT {
             new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 0);
             final Path key = dir.resolve("engine.key");
             CommandSignature.write(CommandSignature.generate(), key);
-            try (WorkerService worker = WorkerService.start(new WorkerConfig(worker(cluster, dir, key)));
+            try (LogCapture log = new LogCapture(BrokerWatch.class, Level.INFO);
+                 WorkerService worker = WorkerService.start(new WorkerConfig(worker(cluster, dir, key)));
                  DecisionService engine = DecisionService.start(new DecisionConfig(engine(cluster, dir, key)));
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()),
@@ -89,8 +96,11 @@ class BrokerStopIT {
                 await(cluster, Topics.RESULTS, r -> succeeded(r, "during"));
                 register(producer, dir, "after");
                 final List<BackupResult> results = await(cluster, Topics.RESULTS, r -> succeeded(r, "after"));
-                // once the cluster has fenced it (broker.session.timeout.ms after the kill)
+                // once the cluster has fenced it (broker.session.timeout.ms after the kill), each service says so
                 awaitFenced(admin, leader);
+                for (final String service : SERVICES) {
+                    awaitLast(log, service, ": broker " + leader + " of 3 down (fenced) since ");
+                }
                 final StringWriter out = new StringWriter();
                 final int code = Vigil.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(out))
                         .execute("status", "--bootstrap-server", cluster.bootstrapServers(), "--config",
@@ -99,6 +109,18 @@ class BrokerStopIT {
                 assertEquals(1, code, out.toString());
                 assertTrue(out.toString().startsWith("Vigil NEEDS ATTENTION: broker " + leader + " of 3 down"),
                         out.toString());
+
+                cluster.startNode(leader);
+                for (final String service : SERVICES) {
+                    awaitLast(log, service, ": all 3 brokers up again, after ");
+                    // one line when it is found down, one when it is back: the restart may have been too short to see
+                    final List<String> lines = lines(log, service);
+                    assertTrue(lines.size() == 2 || lines.size() == 4, lines.toString());
+                    for (int i = 0; i < lines.size(); i++) {
+                        assertTrue(lines.get(i).contains(i % 2 == 0 ? ": broker " + leader + " of 3 down (fenced) "
+                                : ": all 3 brokers up again, after "), lines.toString());
+                    }
+                }
 
                 // each command once: one FULL per dataset, each run once (the ledger) and answered once
                 final List<BackupCommand> fulls = await(cluster, Topics.COMMANDS, c -> true).stream()
@@ -128,6 +150,29 @@ class BrokerStopIT {
                 .noneMatch(n -> n.id() == broker && n.isFenced())) {
             assertTrue(System.nanoTime() < deadline, "broker " + broker + " not fenced within " + WAIT);
             Thread.sleep(200);
+        }
+    }
+
+    /** @return what the service's watch said of the brokers */
+    private static List<String> lines(final LogCapture log, final String service) {
+        return log.messages().stream().filter(m -> m.startsWith(service + ": ")
+                && (m.contains(" down (fenced) since ") || m.contains(" up again"))).toList();
+    }
+
+    private static void awaitLast(final LogCapture log, final String service, final String text) {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (lines(log, service).isEmpty() || !lines(log, service).get(lines(log, service).size() - 1)
+                .contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(service + " did not say '" + text + "' last within " + WAIT + ": "
+                        + log.messages());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
     }
 

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.embedded.EmbeddedKafkaCluster;
+import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
+import dev.vigil.schemas.topic.BrokerWatch;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.Path;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The analyzer on a cluster of three brokers, one of which dies (SIGKILL) in the middle of its input: the broker that
  * leads most of the partitions it reads. Exactly-once must hold across the leader change: the same output, record for
- * record, as a run on the healthy cluster, without a restart of the analyzer.
+ * record, as a run on the healthy cluster, without a restart of the analyzer; and it says once that the broker is
+ * down.
  */
 class LeaderStopIT {
     private static final int POINTS = 60;
@@ -64,7 +68,8 @@ class LeaderStopIT {
             }
             cluster.moveToChildProcess(leader);
             final AnalyzerConfig config = new AnalyzerConfig(ScaleOutIT.settings(stopped, stopped.prefix()));
-            try (AnalyzerService analyzer = AnalyzerService.start(config)) {
+            try (LogCapture log = new LogCapture(BrokerWatch.class, Level.INFO);
+                 AnalyzerService analyzer = AnalyzerService.start(config)) {
                 final String metricsTopic = Topics.METRICS.withPrefix(stopped.prefix()).name();
                 try (Admin admin = stopped.admin()) {
                     ItSupport.await("the analyzer to commit some of its input",
@@ -75,6 +80,13 @@ class LeaderStopIT {
                 ScaleOutIT.awaitAll(stopped, config);
                 assertEquals(KafkaStreams.State.RUNNING, analyzer.streams().state());
 
+                // once the cluster has fenced it (broker.session.timeout.ms after the kill), one line says so
+                ItSupport.await("the analyzer to say that a broker is down", () -> !lines(log).isEmpty());
+                final List<String> lines = lines(log);
+                assertEquals(1, lines.size(), lines.toString());
+                assertTrue(lines.get(0).startsWith("analyzer " + config.applicationId() + ": Kafka cluster at "
+                        + cluster.bootstrapServers() + ": broker " + leader + " of 3 down (fenced) since 20"),
+                        lines.get(0));
             }
             final Map<String, Map<String, Integer>> actual = Outputs.read(stopped, stopped.prefix());
             assertFalse(expected.get(Topics.ANOMALIES.name()).isEmpty(), "the input should raise anomalies");
@@ -83,6 +95,12 @@ class LeaderStopIT {
                 assertEquals(expected.get(topic), actual.get(topic), topic);
             }
         }
+    }
+
+    /** @return what the analyzer's watch said of the brokers */
+    private static List<String> lines(final LogCapture log) {
+        return log.messages().stream().filter(m -> m.contains(" down (fenced) since ") || m.contains(" up again"))
+                .toList();
     }
 
     /** Publishes one part of each input: part {@code part} of {@code parts}, in the order of the whole. */
