@@ -7,10 +7,12 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.RandomAccess;
 
 /** The binary form of one directory listing, a TREE blob (FORMAT.md, Trees and Data). */
 public final class Tree {
@@ -18,6 +20,10 @@ public final class Tree {
     /** A tree whose entries end with their extended attributes; written only when an entry has some. */
     private static final byte[] MAGIC_XATTRS = "VTR2".getBytes(StandardCharsets.US_ASCII);
     private static final NodeType[] TYPES = NodeType.values();
+    /** Type, mode, uid, gid, mtime, ctime, inode, device, links, size. */
+    private static final int FIXED = 1 + 4 * 3 + 8 * 4 + 4 + 8;
+    /** The shortest entry: an empty name and link target, no chunks. */
+    private static final int SHORTEST = 2 + FIXED + 2 + 4;
 
     private Tree() {
     }
@@ -102,8 +108,9 @@ public final class Tree {
     /**
      * @param plain a TREE blob's plaintext
      * @param what the blob, for messages
-     * @return its entries, sorted by name
-     * @throws InvalidDataException when it is not a tree
+     * @return its entries, sorted by name; read-only, each decoded when it is got (the list holds the plaintext and an
+     *     offset per entry, not a {@link Node} each: a directory of a million entries is its 80-odd MB, not 300)
+     * @throws InvalidDataException when it is not a tree (every entry is checked here, none fails when got)
      */
     public static List<Node> decode(final byte[] plain, final String what) {
         try {
@@ -115,32 +122,94 @@ public final class Tree {
                 throw new InvalidDataException(what + ": not a tree (bad magic)");
             }
             final int count = in.getInt();
-            final List<Node> nodes = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                final String name = readString(in);
-                final NodeType type = TYPES[in.get()];
-                final int mode = in.getInt();
-                final int uid = in.getInt();
-                final int gid = in.getInt();
-                final long mtime = in.getLong();
-                final long ctime = in.getLong();
-                final long inode = in.getLong();
-                final long device = in.getLong();
-                final int links = in.getInt();
-                final long size = in.getLong();
-                final String target = readString(in);
-                final BlobId subtree = type == NodeType.DIR ? readId(in) : null;
-                final int chunks = in.getInt();
-                final List<BlobId> content = new ArrayList<>(chunks);
-                for (int c = 0; c < chunks; c++) {
-                    content.add(readId(in));
-                }
-                nodes.add(new Node(name, type, mode, uid, gid, mtime, ctime, inode, device, links, size, target,
-                        subtree, content, xattrs ? readXattrs(in) : List.of()));
+            if (count < 0 || count > in.remaining() / SHORTEST) {
+                throw new InvalidDataException(what + ": truncated or malformed tree");
             }
-            return nodes;
-        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+            final int[] at = new int[count];
+            for (int i = 0; i < count; i++) {
+                at[i] = in.position();
+                skipEntry(in, xattrs);
+            }
+            return new Entries(plain, at, xattrs);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new InvalidDataException(what + ": truncated or malformed tree");
+        }
+    }
+
+    /** Moves past one entry, checking that it is whole. */
+    private static void skipEntry(final ByteBuffer in, final boolean xattrs) {
+        skip(in, readU16(in));
+        final int type = in.get();
+        if (type < 0 || type >= TYPES.length) {
+            throw new IllegalArgumentException("unknown type " + type);
+        }
+        skip(in, FIXED - 1);
+        skip(in, readU16(in));
+        if (TYPES[type] == NodeType.DIR) {
+            skip(in, BlobId.LENGTH);
+        }
+        final int chunks = in.getInt();
+        if (chunks < 0 || chunks > in.remaining() / BlobId.LENGTH) {
+            throw new IllegalArgumentException("chunk count " + chunks);
+        }
+        skip(in, chunks * BlobId.LENGTH);
+        if (xattrs) {
+            for (int x = readU16(in); x > 0; x--) {
+                skip(in, readU16(in));
+                final int len = in.getInt();
+                if (len < 0) {
+                    throw new IllegalArgumentException("extended attribute length " + len);
+                }
+                skip(in, len);
+            }
+        }
+    }
+
+    /** @throws IllegalArgumentException when fewer than n bytes are left */
+    private static void skip(final ByteBuffer in, final int n) {
+        in.position(in.position() + n);
+    }
+
+    /** A decoded tree's entries, each read from the plaintext when it is got. */
+    private static final class Entries extends AbstractList<Node> implements RandomAccess {
+        private final byte[] plain;
+        private final int[] at;
+        private final boolean xattrs;
+
+        Entries(final byte[] plain, final int[] at, final boolean xattrs) {
+            this.plain = plain;
+            this.at = at;
+            this.xattrs = xattrs;
+        }
+
+        @Override
+        public Node get(final int i) {
+            final ByteBuffer in = ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).position(at[i]);
+            final String name = readString(in);
+            final NodeType type = TYPES[in.get()];
+            final int mode = in.getInt();
+            final int uid = in.getInt();
+            final int gid = in.getInt();
+            final long mtime = in.getLong();
+            final long ctime = in.getLong();
+            final long inode = in.getLong();
+            final long device = in.getLong();
+            final int links = in.getInt();
+            final long size = in.getLong();
+            final String target = readString(in);
+            final BlobId subtree = type == NodeType.DIR ? readId(in) : null;
+            final int chunks = in.getInt();
+            final List<BlobId> content = new ArrayList<>(chunks);
+            for (int c = 0; c < chunks; c++) {
+                content.add(readId(in));
+            }
+            return new Node(name, type, mode, uid, gid, mtime, ctime, inode, device, links, size, target, subtree,
+                    content, xattrs ? readXattrs(in) : List.of());
+        }
+
+        @Override
+        public int size() {
+            return at.length;
         }
     }
 
