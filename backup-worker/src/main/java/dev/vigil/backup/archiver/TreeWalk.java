@@ -21,19 +21,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One backup's walk: compares each directory with the parent's tree, reuses unchanged files,
@@ -147,7 +146,7 @@ final class TreeWalk {
             startLargeFiles(root, top, parentTree);
         }
         // A file started early but not met by the walk (gone, or changed again) must still finish before the packs are flushed.
-        return dir(() -> top, root, "", parentTree, plan != null, false).thenApply(this::saveTree)
+        return dir(() -> top, root, "", parentTree, plan != null, false)
                 .thenCompose(tree -> CompletableFuture.allOf(early.values().stream()
                         .map(e -> e.content().exceptionally(err -> null)).toArray(CompletableFuture<?>[]::new))
                         .thenApply(v -> tree));
@@ -274,9 +273,9 @@ final class TreeWalk {
      * @param opener opens the directory (it is closed here, once its listing, stats and the tasks it starts no longer
      *     need it)
      * @param path the directory's path as shown
-     * @return a directory's entries; null when it was removed since the walk's stat
+     * @return a directory's tree, stored; null when it was removed since the walk's stat
      */
-    private CompletableFuture<List<Node>> dir(final Opener opener, final Path path, final String rel,
+    private CompletableFuture<BlobId> dir(final Opener opener, final Path path, final String rel,
                                               final BlobId parentTree, final boolean journal, final boolean moved) {
         OpenDirectory opened = null;
         List<String> listed = null;
@@ -292,17 +291,14 @@ final class TreeWalk {
         }
     }
 
-    private CompletableFuture<List<Node>> dir(final OpenDirectory d, final List<String> names, final IOException unlisted,
-                                              final Path path, final String rel, final BlobId parentTree,
-                                              final boolean journal, final boolean moved) {
-        final Map<String, Node> old = new HashMap<>();
-        if (parentTree != null) {
-            // A tree met while resolving the journal's paths is not loaded twice; the walk needs it only here.
-            final List<Node> resolved = parentTrees.remove(parentTree);
-            for (final Node n : resolved != null ? resolved : Archiver.loadTree(repo, parentTree)) {
-                old.put(n.name(), n);
-            }
-        }
+    private CompletableFuture<BlobId> dir(final OpenDirectory d, final List<String> names, final IOException unlisted,
+                                          final Path path, final String rel, final BlobId parentTree,
+                                          final boolean journal, final boolean moved) {
+        // The parent's entries, sorted by name as the listing is: the two are walked side by side. A tree met while
+        // resolving the journal's paths is not loaded twice; the walk needs it only here.
+        final List<Node> resolved = parentTree == null ? null : parentTrees.remove(parentTree);
+        final List<Node> old = parentTree == null ? List.of()
+                : resolved != null ? resolved : Archiver.loadTree(repo, parentTree);
         if (unlisted != null) {
             final IOException e = unlisted;
             if (rel.isEmpty()) {
@@ -314,23 +310,41 @@ final class TreeWalk {
             }
             // One unreadable directory (permissions, I/O error) must not cost the whole backup: like an unreadable
             // file, it keeps its parent's version when there is one, and the backup reports it (exit code 3).
-            final List<Node> kept = old.values().stream().filter(n -> !excludes.excludes(rel + "/" + n.name(), n.name(),
-                    n.type() == NodeType.DIR)).sorted(Comparator.comparing(Node::name)).toList();
+            final List<Node> kept = old.stream().filter(n -> !excludes.excludes(rel + "/" + n.name(), n.name(),
+                    n.type() == NodeType.DIR)).toList();
             warnings.add((e instanceof OpenDirectory.ReplacedException ? e.getMessage()
                     : path + ": cannot list: " + IoErrors.reason(e)) + (parentTree != null
                     ? "; kept the parent's version (" + kept.size() + " entries)" : "; recorded empty"));
-            return CompletableFuture.completedFuture(kept);
+            return CompletableFuture.completedFuture(saveTree(kept));
         }
-        final List<CompletableFuture<Node>> children = new ArrayList<>(names.size());
-        for (final String name : names) {
+        // Each entry goes into the tree's bytes at its place as soon as it is known: a directory of a million files
+        // is not held as a million nodes (nor their futures) until the last one is read.
+        final Entries children = new Entries(names.size());
+        int k = 0;
+        for (int i = 0; i < names.size(); i++) {
+            final String name = names.get(i);
+            names.set(i, null); // held in the tree from now on
             final String r = rel.isEmpty() ? name : rel + "/" + name;
-            final Node before = old.remove(name);
+            Node before = null;
+            for (; k < old.size(); k++) {
+                final Node o = old.get(k);
+                final int c = o.name().compareTo(name);
+                if (c == 0) {
+                    before = o;
+                    k++;
+                    break;
+                }
+                if (c > 0) {
+                    break;
+                }
+                gone(o, rel, journal, moved);
+            }
             if (excludes.excludes(r, name, false)) {
                 removed(before);
                 continue;
             }
             if (journal && before != null && !dirty.contains(r)) {
-                children.add(CompletableFuture.completedFuture(before));
+                children.set(i, before);
                 continue;
             }
             final Path p = FileNames.resolve(path, name);
@@ -358,7 +372,7 @@ final class TreeWalk {
                         filesUnchanged.incrementAndGet();
                         bytesTotal.addAndGet(before.size());
                     }
-                    children.add(CompletableFuture.completedFuture(before));
+                    children.set(i, before);
                 }
                 continue;
             }
@@ -369,21 +383,73 @@ final class TreeWalk {
                 removed(before);
                 continue;
             }
-            children.add(entry(d, p, r, name, st, before, journal, moved));
+            children.set(i, entry(d, p, r, name, st, before, journal, moved));
         }
-        for (final Node gone : old.values()) {
-            if (moved) {
-                // Counted already, as part of the renamed-from directory.
-                continue;
-            }
-            if (journal && !dirty.contains(rel.isEmpty() ? gone.name() : rel + "/" + gone.name())
-                    && !dirty.contains(rel)) {
-                continue;
-            }
-            removed(gone);
+        for (; k < old.size(); k++) {
+            gone(old.get(k), rel, journal, moved);
         }
-        return CompletableFuture.allOf(children.toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> children.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
+        return children.all().thenApply(this::saveTree);
+    }
+
+    /** An entry of the parent's version of a directory that the listing no longer has. */
+    private void gone(final Node gone, final String rel, final boolean journal, final boolean moved) {
+        if (moved) {
+            // Counted already, as part of the renamed-from directory.
+            return;
+        }
+        if (journal && !dirty.contains(rel.isEmpty() ? gone.name() : rel + "/" + gone.name())
+                && !dirty.contains(rel)) {
+            return;
+        }
+        removed(gone);
+    }
+
+    /**
+     * A directory's entries as they become known, each set at its place in its tree; done once every one started is,
+     * failed (with the first failure) when any failed. An entry that turns out gone (null) is left out.
+     */
+    private static final class Entries {
+        private final Tree.Builder tree;
+        /** Entries started and not known yet, plus one until {@link #all} (no more are started then). */
+        private final AtomicInteger open = new AtomicInteger(1);
+        private final AtomicReference<Throwable> failed = new AtomicReference<>();
+        private final CompletableFuture<Tree.Builder> done = new CompletableFuture<>();
+
+        Entries(final int places) {
+            tree = new Tree.Builder(places);
+        }
+
+        void set(final int place, final Node n) {
+            tree.set(place, n);
+        }
+
+        void set(final int place, final CompletableFuture<Node> entry) {
+            open.incrementAndGet();
+            entry.whenComplete((n, err) -> {
+                if (err != null) {
+                    failed.compareAndSet(null, err);
+                } else if (n != null) {
+                    tree.set(place, n);
+                }
+                end();
+            });
+        }
+
+        /** @return the tree, once every entry set is known */
+        CompletableFuture<Tree.Builder> all() {
+            end();
+            return done;
+        }
+
+        private void end() {
+            if (open.decrementAndGet() == 0) {
+                if (failed.get() != null) {
+                    done.completeExceptionally(failed.get());
+                } else {
+                    done.complete(tree);
+                }
+            }
+        }
     }
 
     private CompletableFuture<Node> entry(final OpenDirectory d, final Path p, final String r, final String name,
@@ -420,14 +486,14 @@ final class TreeWalk {
                     }
                 };
                 return CompletableFuture.supplyAsync(() -> dir(opener, p, r, parentTree, sub, movedHere), pool)
-                        .thenCompose(f -> f).thenApply(nodes -> {
-                            if (nodes == null) {
+                        .thenCompose(f -> f).thenApply(tree -> {
+                            if (tree == null) {
                                 if (oldDir) {
                                     removed(before);
                                 }
                                 return null;
                             }
-                            return node.withSubtree(saveTree(nodes));
+                            return node.withSubtree(tree);
                         });
             }
             case FILE -> {
@@ -558,8 +624,13 @@ final class TreeWalk {
         }
     }
 
-    BlobId saveTree(final List<Node> nodes) {
+    private BlobId saveTree(final List<Node> nodes) {
         final byte[] tree = Tree.encode(nodes);
+        return repo.saveBlob(BlobType.TREE, tree, 0, tree.length).id();
+    }
+
+    private BlobId saveTree(final Tree.Builder nodes) {
+        final byte[] tree = nodes.finish();
         return repo.saveBlob(BlobType.TREE, tree, 0, tree.length).id();
     }
 

@@ -35,34 +35,126 @@ public final class Tree {
     public static byte[] encode(final List<Node> nodes) {
         final List<Node> sorted = new ArrayList<>(nodes);
         sorted.sort(Comparator.comparing(Node::name));
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(64 + nodes.size() * 128);
-        final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        final boolean xattrs = sorted.stream().anyMatch(n -> !n.xattrs().isEmpty());
-        out.writeBytes(xattrs ? MAGIC_XATTRS : MAGIC);
-        out.write(b.clear().putInt(sorted.size()).array(), 0, 4);
-        final ByteBuffer fixed = ByteBuffer.allocate(1 + 4 * 3 + 8 * 5 + 4 + 8).order(ByteOrder.LITTLE_ENDIAN);
-        final byte[] id = new byte[BlobId.LENGTH];
-        for (final Node n : sorted) {
-            writeString(out, n.name());
+        final Builder tree = new Builder(sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            tree.set(i, sorted.get(i));
+        }
+        return tree.finish();
+    }
+
+    /**
+     * A tree encoded as its entries become known, in any order, each at its place in the directory's sorted listing:
+     * a directory of a million files is held as its encoded bytes (about 80 bytes an entry) while the backup works
+     * on it, not as a million {@link Node}s with their strings and lists (about 300). Thread-safe.
+     */
+    public static final class Builder {
+        /** The largest piece of the encoded entries: no copy of all of them as they grow. */
+        private static final int MAX_SEGMENT = 1 << 20;
+        private final int segment;
+        private final List<byte[]> segments = new ArrayList<>();
+        /** Bytes written into the segments. */
+        private int written;
+        /** Where each place's entry starts in the segments, its length; -1: no entry there (yet). */
+        private final int[] at;
+        private final int[] length;
+        private int count;
+        private boolean xattrs;
+        private final ByteArrayOutputStream entry = new ByteArrayOutputStream(256);
+        private final ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        private final ByteBuffer fixed = ByteBuffer.allocate(FIXED).order(ByteOrder.LITTLE_ENDIAN);
+        private final byte[] id = new byte[BlobId.LENGTH];
+
+        /** @param places the directory's entries, sorted by name, at most; places left empty are left out */
+        public Builder(final int places) {
+            at = new int[places];
+            length = new int[places];
+            Arrays.fill(at, -1);
+            // about 100 bytes an entry; a directory of a few entries needs no megabyte
+            segment = (int) Math.max(256, Math.min(MAX_SEGMENT, Long.highestOneBit(Math.max(1, places) * 100L) * 2));
+        }
+
+        /**
+         * @param place the entry's place in the directory's listing, sorted by name (as {@link String#compareTo})
+         * @param n the entry
+         */
+        public synchronized void set(final int place, final Node n) {
+            if (at[place] >= 0) {
+                throw new IllegalStateException("tree entry " + place + " set twice");
+            }
+            // Written with its extended attributes' count: whether the tree has any is known only at the end.
+            entry.reset();
+            writeString(entry, n.name());
             fixed.clear().put((byte) n.type().ordinal()).putInt(n.mode()).putInt(n.uid()).putInt(n.gid())
                     .putLong(n.mtimeNanos()).putLong(n.ctimeNanos()).putLong(n.inode()).putLong(n.device())
                     .putInt(n.links()).putLong(n.size());
-            out.writeBytes(Arrays.copyOf(fixed.array(), fixed.position()));
-            writeString(out, n.linkTarget());
+            entry.write(fixed.array(), 0, FIXED);
+            writeString(entry, n.linkTarget());
             if (n.type() == NodeType.DIR) {
                 n.subtree().copyTo(id, 0);
-                out.writeBytes(id);
+                entry.writeBytes(id);
             }
-            out.write(b.clear().putInt(n.content().size()).array(), 0, 4);
+            entry.write(b.clear().putInt(n.content().size()).array(), 0, 4);
             for (final BlobId c : n.content()) {
                 c.copyTo(id, 0);
-                out.writeBytes(id);
+                entry.writeBytes(id);
             }
-            if (xattrs) {
-                writeXattrs(out, n.xattrs(), b);
+            writeXattrs(entry, n.xattrs(), b);
+            xattrs |= !n.xattrs().isEmpty();
+            if (entry.size() > Integer.MAX_VALUE - 8 - written) {
+                throw new IllegalArgumentException("tree larger than 2 GiB");
+            }
+            at[place] = written;
+            length[place] = entry.size();
+            count++;
+            final byte[] bytes = entry.toByteArray();
+            for (int done = 0; done < bytes.length; ) {
+                final int off = written % segment;
+                if (off == 0) {
+                    segments.add(new byte[segment]);
+                }
+                final int len = Math.min(bytes.length - done, segment - off);
+                System.arraycopy(bytes, done, segments.get(written / segment), off, len);
+                done += len;
+                written += len;
             }
         }
-        return out.toByteArray();
+
+        /** @return the encoded tree, its entries in the order of their places; the builder is spent */
+        public synchronized byte[] finish() {
+            // without extended attributes, VTR1: each entry without its count of them (two zero bytes at its end)
+            final int cut = xattrs ? 0 : 2;
+            final byte[] out = new byte[8 + written - cut * count];
+            System.arraycopy(xattrs ? MAGIC_XATTRS : MAGIC, 0, out, 0, 4);
+            ByteBuffer.wrap(out, 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(count);
+            // Entries set in the order of their places (a flat directory's files, mostly) are copied segment after
+            // segment, and each segment is let go once passed: the tree is not held twice while it is copied.
+            boolean inOrder = true;
+            for (int i = 0, last = -1; i < at.length && inOrder; i++) {
+                inOrder = at[i] < 0 || at[i] > last;
+                last = Math.max(last, at[i]);
+            }
+            int pos = 8;
+            for (int i = 0; i < at.length; i++) {
+                if (at[i] >= 0) {
+                    copy(at[i], out, pos, length[i] - cut);
+                    pos += length[i] - cut;
+                    for (int s = at[i] / segment - 1; inOrder && s >= 0 && segments.get(s) != null; s--) {
+                        segments.set(s, null);
+                    }
+                }
+            }
+            segments.clear();
+            return out;
+        }
+
+        private void copy(final int from, final byte[] to, final int toOffset, final int len) {
+            for (int done = 0; done < len; ) {
+                final int p = from + done;
+                final int n = Math.min(len - done, segment - p % segment);
+                System.arraycopy(segments.get(p / segment), p % segment, to, toOffset + done, n);
+                done += n;
+            }
+        }
     }
 
     private static void writeXattrs(final ByteArrayOutputStream out, final List<Xattr> xattrs, final ByteBuffer b) {
