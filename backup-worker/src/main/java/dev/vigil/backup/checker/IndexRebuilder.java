@@ -9,6 +9,7 @@ import dev.vigil.backup.pack.PackedBlob;
 import dev.vigil.backup.repository.Repository;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,10 @@ import java.util.Set;
 
 /**
  * Rebuilds the index from the packs themselves (restic's {@code repair index}): every pack's encrypted header
- * lists its blobs, so a damaged or lost index file costs nothing once its packs are read again. Writes one index
- * naming every pack whose header opens, then removes the old index files: a crash at any point leaves the union
- * of old and new, which is valid. Needs the exclusive lock.
+ * lists its blobs, so a damaged or lost index file costs nothing once its packs are read again. Writes a new index
+ * naming every pack whose header opens, in files of at most {@value #INDEX_FILE_BLOBS} blobs as the packs are read, then
+ * removes the old index files: a crash at any point leaves the union of old and new, which is valid. Needs the
+ * exclusive lock.
  *
  * <p>A pack whose header cannot be read (cut short, its tail damaged) still holds blobs: those the old index placed in
  * it that authenticate there are kept in the new index, as {@link Checker} counts them, so the files they hold still
@@ -31,6 +33,11 @@ import java.util.Set;
  * names them there (restic's {@code repair packs}).
  */
 public final class IndexRebuilder {
+    /**
+     * Blobs an index file written holds at most (unless one pack holds more), as prune's: the packs read are written
+     * out as they add up, so the rebuild holds an object per blob of one file's packs, not of the whole repository.
+     */
+    static final int INDEX_FILE_BLOBS = 50_000;
     private final Repository repo;
     private final boolean readData;
 
@@ -71,13 +78,11 @@ public final class IndexRebuilder {
     /** @return what it did */
     public Result rebuild() {
         try {
-            final Map<String, List<PackedBlob>> packs = new LinkedHashMap<>();
+            final Parts packs = new Parts();
             repo.recordWrittenPacks(); // the packs that damaged ones' blobs move to go into the new index
             final List<String> unreadable = new ArrayList<>();
             final List<String> damaged = new ArrayList<>();
             final List<Handle> rewritten = new ArrayList<>();
-            final Map<String, List<PackedBlob>> before = new java.util.HashMap<>();
-            repo.index().forEach((id, loc) -> before.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.blob()));
             long blobs = 0;
             for (final FileInfo f : repo.backend().list(FileType.PACK)) {
                 try {
@@ -104,7 +109,7 @@ public final class IndexRebuilder {
                     packs.put(f.handle().name(), in);
                     blobs += in.size();
                 } catch (IOException | BackupException e) {
-                    final List<PackedBlob> was = before.getOrDefault(f.handle().name(), List.of());
+                    final List<PackedBlob> was = indexedIn(f.handle().name());
                     final List<PackedBlob> kept = salvage(f.handle(), was);
                     if (!kept.isEmpty()) {
                         packs.put(f.handle().name(), kept);
@@ -117,14 +122,13 @@ public final class IndexRebuilder {
             }
             if (!rewritten.isEmpty()) {
                 repo.flush();
-                packs.putAll(repo.writtenPacks());
+                repo.writtenPacks().forEach(packs::put);
             }
+            final Set<String> fresh = packs.finish();
             // the files listed before the packs were read: one listed since may name packs this listing missed
-            final Set<String> old = new java.util.HashSet<>(repo.loadedIndexFiles());
-            final Handle fresh = repo.saveIndex(packs);
             int replaced = 0;
-            for (final String name : old) {
-                if (!name.equals(fresh.name())) {
+            for (final String name : repo.loadedIndexFiles()) {
+                if (!fresh.contains(name)) {
                     repo.backend().remove(new Handle(FileType.INDEX, name));
                     replaced++;
                 }
@@ -132,9 +136,51 @@ public final class IndexRebuilder {
             for (final Handle h : rewritten) {
                 repo.backend().remove(h); // only once the new index names its blobs elsewhere
             }
-            return new Result(packs.size(), blobs, replaced, repo.indexErrors().size(), unreadable, damaged);
+            return new Result(packs.count, blobs, replaced, repo.indexErrors().size(), unreadable, damaged);
         } catch (IOException e) {
             throw new BackupException("index rebuild of " + repo.backend().location() + ": " + e, e);
+        }
+    }
+
+    /**
+     * @return the blobs the index loaded places in this pack: looked up when a pack's header is lost (seldom), rather
+     *     than a list per pack of the whole index held for the whole rebuild
+     */
+    private List<PackedBlob> indexedIn(final String pack) {
+        final List<PackedBlob> in = new ArrayList<>();
+        repo.index().forEach((id, loc) -> {
+            if (loc.pack().equals(pack)) {
+                in.add(loc.blob());
+            }
+        });
+        return in;
+    }
+
+    /** The new index, written in files of at most {@link #INDEX_FILE_BLOBS} blobs as its packs are read. */
+    private final class Parts {
+        private final Set<String> written = new HashSet<>();
+        private Map<String, List<PackedBlob>> part = new LinkedHashMap<>();
+        private int blobs;
+        private int count;
+
+        void put(final String pack, final List<PackedBlob> in) {
+            if (blobs > 0 && blobs + in.size() > INDEX_FILE_BLOBS) {
+                written.add(repo.saveIndex(part).name());
+                part = new LinkedHashMap<>();
+                blobs = 0;
+            }
+            part.put(pack, in);
+            blobs += in.size();
+            count++;
+        }
+
+        /** @return the names of the index files written: at least one (an empty repository's index is empty) */
+        Set<String> finish() {
+            if (written.isEmpty() || !part.isEmpty()) {
+                written.add(repo.saveIndex(part).name());
+                part = new LinkedHashMap<>();
+            }
+            return written;
         }
     }
 

@@ -139,6 +139,24 @@ class ManyBlobsCommandTest {
         }
     }
 
+    @Test
+    void shouldRebuildTheIndexOfARepositoryOfManyBlobsInASmallHeap() throws Exception {
+        repositoryOfManyBlobs();
+        // Beside the index it had loaded, the rebuild held a list of every blob twice (the old index's, by pack, and the
+        // packs' headers) and the new index file whole: exit 3 (out of heap) at this heap. It now writes the new index
+        // in files of at most 50,000 blobs as it reads the packs.
+        final Path out = dir.resolve("repair.txt");
+        assertEquals(0, run(HEAP_CHECK, out, "repair", "index"), () -> read(out + ".err"));
+        try (Repository repo = Repository.open(new LocalBackend(dir.resolve("repo"), false), TestRepos.PASSWORD)) {
+            assertEquals(DIRS * FILES_PER_DIR + DIRS + 1 + UNUSED, repo.index().size());
+            assertTrue(repo.backend().list(FileType.INDEX).size() > 1, "an index of 200,301 blobs in several files");
+            final Checker.Report report = new Checker(repo).check(0, 1);
+            assertEquals(List.of(), report.errors());
+            assertTrue(report.hints().stream().allMatch(h -> h.startsWith(UNUSED + " blobs are not used by any")),
+                    report.hints().toString());
+        }
+    }
+
     private static String read(final String file) {
         try {
             return Files.readString(Path.of(file));
