@@ -15,7 +15,6 @@ import dev.vigil.schemas.Progress;
 import dev.vigil.schemas.IoErrors;
 import dev.vigil.schemas.config.StateDirectory;
 import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.topic.BrokerWatch;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -85,7 +84,6 @@ public final class WorkerService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile List<String> registryDisagreements;
     private final FileChannel stateLock;
-    private final BrokerWatch brokerWatch;
 
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
         this.config = config;
@@ -120,9 +118,6 @@ public final class WorkerService implements AutoCloseable {
             return t;
         });
         this.thread = new Thread(this::loop, "vigil-worker");
-        // the consumer moves to a new leader without a word: one line when brokers are down, one when they are back
-        this.brokerWatch = BrokerWatch.brokersOnly("worker for host " + config.hostName(), config.kafkaClientConfig(),
-                clock);
     }
 
     /**
@@ -407,7 +402,6 @@ public final class WorkerService implements AutoCloseable {
 
     @Override
     public void close() {
-        brokerWatch.close();
         running = false;
         consumer.wakeup();
         try {

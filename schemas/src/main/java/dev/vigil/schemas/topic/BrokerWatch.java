@@ -91,21 +91,6 @@ public final class BrokerWatch implements AutoCloseable {
         return watch;
     }
 
-    /**
-     * Only the brokers that are down, for a service whose clients' connections say nothing (the worker: its consumer
-     * polls all the time, and says itself when it has no connection).
-     *
-     * @param service the service's name in the lines
-     * @param clientConfig its client settings
-     * @param clock wall time, for the time in the lines
-     * @return the watch, running until closed
-     */
-    public static BrokerWatch brokersOnly(final String service, final Map<String, ?> clientConfig, final Clock clock) {
-        final BrokerWatch watch = new BrokerWatch(service, clientConfig, Map::of, PATIENCE, clock);
-        watch.timer.scheduleWithFixedDelay(watch::checkBrokers, 0, BROKERS_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        return watch;
-    }
-
     private void checkBrokers() {
         try {
             if (admin == null) {
