@@ -44,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -84,6 +85,8 @@ public final class WorkerService implements AutoCloseable {
     private volatile boolean running = true;
     private volatile List<String> registryDisagreements;
     private final FileChannel stateLock;
+    /** When the cluster first refused the commit of an offset not committed since (loop thread only), or null. */
+    private Instant commitRefusedSince;
 
     private WorkerService(final WorkerConfig config, final Clock clock) throws IOException {
         this.config = config;
@@ -222,10 +225,18 @@ public final class WorkerService implements AutoCloseable {
             LOG.info("worker for host {} reads {} and serves datasets {}", config.hostName(), tp, config.datasetIds());
             started.countDown();
             final BrokerContact contact = new BrokerContact(Duration.ofSeconds(30));
+            OffsetAndMetadata uncommitted = null;
             while (running) {
                 for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     handle(r);
-                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+                    uncommitted = new OffsetAndMetadata(r.offset() + 1);
+                    // while the cluster refuses commits, the commands read meanwhile do not each wait for it
+                    if (commitRefusedSince == null) {
+                        uncommitted = commit(tp, uncommitted);
+                    }
+                }
+                if (uncommitted != null) {
+                    uncommitted = commit(tp, uncommitted);
                 }
                 final String news = contact.observe(connections(), System.nanoTime());
                 if (news != null) {
@@ -240,6 +251,37 @@ public final class WorkerService implements AutoCloseable {
         } finally {
             started.countDown();
         }
+    }
+
+    /**
+     * Commits the offset after a command that is done. A cluster that cannot take it for now (brokers down, the group
+     * coordinator moving) does not stop the worker: the ledger already says the command is done, so it is not run
+     * again should the offset be lost with a restart; the offset is committed, or a later one, once the cluster is
+     * back. Any other error (authorization, a bug) stops the loop.
+     *
+     * @return null once committed, else the offset still to commit
+     */
+    private OffsetAndMetadata commit(final TopicPartition tp, final OffsetAndMetadata offset) {
+        try {
+            consumer.commitSync(Map.of(tp, offset));
+        } catch (RetriableException e) {
+            if (commitRefusedSince == null) {
+                commitRefusedSince = clock.instant();
+                LOG.warn("worker for host {}: cannot commit offset {} of {}, the cluster does not take it ({}); the "
+                        + "commands it ran are recorded done in its ledger, so none runs twice; retrying",
+                        config.hostName(), offset.offset(), tp, e.toString());
+            } else {
+                LOG.debug("worker for host {}: offset {} of {} still not committed: {}", config.hostName(),
+                        offset.offset(), tp, e.toString());
+            }
+            return offset;
+        }
+        if (commitRefusedSince != null) {
+            LOG.info("worker for host {}: offset {} of {} committed, after commits were refused since {}",
+                    config.hostName(), offset.offset(), tp, commitRefusedSince);
+            commitRefusedSince = null;
+        }
+        return null;
     }
 
     private double connections() {

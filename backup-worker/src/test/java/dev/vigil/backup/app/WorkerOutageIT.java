@@ -1,0 +1,213 @@
+package dev.vigil.backup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import dev.vigil.embedded.EmbeddedKafkaBroker;
+import dev.vigil.embedded.junit.LogCapture;
+import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
+import dev.vigil.schemas.BackupResult;
+import dev.vigil.schemas.CommandStatus;
+import dev.vigil.schemas.topic.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster away while the worker runs a command (a one-broker setup restarted, two brokers of three down, the
+ * group coordinator moving): the offset of the command it ran cannot be committed for a while. The worker waits for
+ * the cluster and commits it then; it neither stops nor runs a command twice.
+ */
+class WorkerOutageIT {
+    private static final Duration WAIT = Duration.ofMinutes(2);
+    @TempDir
+    Path dir;
+    private EmbeddedKafkaBroker broker;
+    private int port;
+    private TestKafka kafka;
+    private LogCapture log;
+
+    @BeforeEach
+    void startBroker() {
+        broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
+        final String servers = broker.bootstrapServers();
+        port = Integer.parseInt(servers.substring(servers.lastIndexOf(':') + 1));
+        kafka = new TestKafka(servers, "outage.");
+        log = new LogCapture(WorkerService.class, Level.WARN);
+    }
+
+    @AfterEach
+    void stopBroker() {
+        log.close();
+        broker.close();
+    }
+
+    @Test
+    void shouldRideOutAnOutageThatHoldsTheCommitOfACommandItRanAndRunEachCommandOnce() throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final Map<String, String> config = config(h);
+            final GateClock clock = new GateClock();
+            final BackupCommand during = WorkerHarness.command(Action.FULL).build();
+            final BackupCommand after = WorkerHarness.command(Action.FULL).build();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config), clock)) {
+                runDuringOutage(h, worker, clock, during);
+                assertNull(worker.failure(), "the worker stopped on the outage");
+
+                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+                h.send(after);
+                assertEquals(CommandStatus.SUCCEEDED, end(h, after));
+                awaitCommitted(2);
+                assertNull(worker.failure());
+                final List<String> warnings = log.messages().stream().filter(m -> m.contains("cannot commit")).toList();
+                assertEquals(1, warnings.size(), "one warning for the outage: " + warnings);
+            }
+            // a restarted worker neither runs the command of the outage again, nor the one after it
+            final BackupCommand last = WorkerHarness.command(Action.FULL).build();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                h.send(last);
+                assertEquals(CommandStatus.SUCCEEDED, end(h, last));
+                assertNull(worker.failure());
+            }
+            assertEquals(List.of(CommandStatus.ACCEPTED, CommandStatus.SUCCEEDED), h.results(after.getId()).stream()
+                    .map(BackupResult::getStatus).filter(s -> s != CommandStatus.PROGRESS).toList());
+            assertRunOnce(h, during, 3);
+        }
+    }
+
+    @Test
+    void shouldNotRunAgainACommandWhoseOffsetTheOutageKeptFromBeingCommittedWhenTheWorkerIsRestarted()
+            throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final Map<String, String> config = config(h);
+            final GateClock clock = new GateClock();
+            final BackupCommand during = WorkerHarness.command(Action.FULL).build();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config), clock)) {
+                runDuringOutage(h, worker, clock, during);
+            } // stopped with the offset not committed: the command is read again by the next worker
+            broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+            assertEquals(-1, committed(), "the outage kept the offset of the command from being committed");
+            final BackupCommand after = WorkerHarness.command(Action.FULL).build();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                h.send(after);
+                assertEquals(CommandStatus.SUCCEEDED, end(h, after));
+                awaitCommitted(2);
+                assertNull(worker.failure());
+            }
+            assertRunOnce(h, during, 2);
+        }
+    }
+
+    private static Map<String, String> config(final WorkerHarness h) throws Exception {
+        Files.writeString(h.dataset.resolve("f.txt"), "x");
+        final Map<String, String> config = new HashMap<>(h.config());
+        // the clients give up on the cluster within seconds, not the minutes of their defaults
+        config.put("kafka.default.api.timeout.ms", "3000");
+        config.put("kafka.request.timeout.ms", "2000");
+        config.put("kafka.delivery.timeout.ms", "3000");
+        config.put("kafka.max.block.ms", "3000");
+        return config;
+    }
+
+    /**
+     * Sends the command and stops the broker once the worker holds it (the first time it reads the clock is its
+     * expiry check), so that it runs the command, and then commits its offset, with the cluster away. Returns once
+     * the worker stopped or said it could not commit.
+     */
+    private void runDuringOutage(final WorkerHarness h, final WorkerService worker, final GateClock clock,
+            final BackupCommand cmd) throws Exception {
+        h.send(cmd);
+        assertTrue(clock.reached.await(WAIT.toSeconds(), TimeUnit.SECONDS), "the worker took the command");
+        broker.close();
+        clock.open.countDown();
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        while (worker.failure() == null && log.messages().stream().noneMatch(m -> m.contains("cannot commit"))) {
+            assertTrue(System.nanoTime() < deadline, "neither stopped nor waiting: " + log.messages());
+            Thread.sleep(100);
+        }
+    }
+
+    private static CommandStatus end(final WorkerHarness h, final BackupCommand cmd) {
+        return h.await(r -> r.getCommandId().equals(cmd.getId()) && r.getStatus() != CommandStatus.ACCEPTED
+                && r.getStatus() != CommandStatus.PROGRESS, WAIT).getStatus();
+    }
+
+    /** The command of the outage (its reports lost with the broker) ran once: no report of it, one backup each. */
+    private void assertRunOnce(final WorkerHarness h, final BackupCommand during, final long commands)
+            throws Exception {
+        assertTrue(h.results(during.getId()).stream().noneMatch(r -> r.getStatus() == CommandStatus.ACCEPTED),
+                "the command of the outage is not run again");
+        try (Stream<Path> snapshots = Files.list(dir.resolve("repo/snapshots"))) {
+            assertEquals(commands, snapshots.count(), "one backup per command");
+        }
+    }
+
+    /** Waits (bounded) until the worker's group has committed the offset on its partition. */
+    private void awaitCommitted(final long offset) throws Exception {
+        final long deadline = System.nanoTime() + WAIT.toNanos();
+        for (long at = committed(); at != offset; at = committed()) {
+            assertTrue(System.nanoTime() < deadline, "committed " + at + ", not " + offset);
+            Thread.sleep(100);
+        }
+    }
+
+    /** @return the offset the worker's group has committed on its partition, -1 for none */
+    private long committed() throws Exception {
+        final String topic = Topics.COMMANDS.withPrefix(kafka.prefix()).name();
+        try (Admin admin = kafka.admin()) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                    WorkerService.groupId(kafka.prefix(), WorkerHarness.HOST)).partitionsToOffsetAndMetadata().get();
+            return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic)
+                    && e.getValue() != null).mapToLong(e -> e.getValue().offset()).max().orElse(-1);
+        }
+    }
+
+    /** The system clock, that holds the worker's loop the first time it reads it, until the test opens it. */
+    private static final class GateClock extends Clock {
+        final CountDownLatch reached = new CountDownLatch(1);
+        final CountDownLatch open = new CountDownLatch(1);
+
+        @Override
+        public Instant instant() {
+            if (Thread.currentThread().getName().equals("vigil-worker") && reached.getCount() > 0) {
+                reached.countDown();
+                try {
+                    open.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Instant.now();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(final ZoneId zone) {
+            return this;
+        }
+    }
+}
