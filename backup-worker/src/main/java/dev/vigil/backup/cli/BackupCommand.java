@@ -134,7 +134,11 @@ final class BackupCommand extends RepoSubcommand {
             if (result.loss() != null) {
                 err.println("warning: " + result.loss().message());
             }
-            if (json) {
+            if (json && result.loss() != null) {
+                // a script reads the snapshot; the loss (the last snapshot now protected) is what it must not miss
+                printJson(s, "loss", java.util.Map.of("protectedSnapshot", result.loss().kept().id(),
+                        "message", result.loss().message()));
+            } else if (json) {
                 printJson(s);
             } else {
                 final Snapshot.SnapshotFigures f = s.figures();

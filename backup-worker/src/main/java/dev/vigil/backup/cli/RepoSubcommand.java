@@ -114,6 +114,13 @@ abstract class RepoSubcommand implements Callable<Integer> {
         out.println(Json.MAPPER.writeValueAsString(value));
     }
 
+    /** Prints a value's JSON object with one more field: what a script needs beside the record it already reads. */
+    void printJson(final Object value, final String field, final Object extra) throws Exception {
+        final com.fasterxml.jackson.databind.node.ObjectNode node = Json.MAPPER.valueToTree(value);
+        node.set(field, Json.MAPPER.valueToTree(extra));
+        out.println(Json.MAPPER.writeValueAsString(node));
+    }
+
     /**
      * @return a JSON array written to stdout one element at a time, as {@link #printJson} would print the whole list;
      *     closing it ends the array (the caller ends the line)

@@ -3,6 +3,8 @@ package dev.vigil.backup.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,10 +41,15 @@ class EmptyDatasetCommandTest {
                 refused.err());
 
         final RepoCli.Result allowed = RepoCli.run("backup", "--repo", repo, "--password-file", pw, "--dataset", "x",
-                "--allow-empty", data.toString());
+                "--allow-empty", "--json", data.toString());
         assertEquals(ExitCodes.OK, allowed.code(), allowed.out() + allowed.err());
         assertTrue(allowed.err().contains("warning: dataset x holds 0 files") && allowed.err().contains("is protected "
                 + "now"), allowed.err());
+        // a script reading --json learns it too: the protected snapshot's id, which is the new snapshot's parent
+        final JsonNode snapshot = new ObjectMapper().readTree(allowed.out());
+        assertEquals(snapshot.path("parent").asText(), snapshot.path("loss").path("protectedSnapshot").asText(),
+                allowed.out());
+        assertTrue(snapshot.path("loss").path("message").asText().contains("is protected now"), allowed.out());
 
         final RepoCli.Result forget = RepoCli.run("forget", "--repo", repo, "--password-file", pw, "--keep-last", "1");
         assertEquals(ExitCodes.OK, forget.code(), forget.out() + forget.err());
