@@ -98,12 +98,14 @@ public final class Archiver {
         final Excludes excludes = options.excludes().forRoot(given, root);
         final SnapshotStore snapshots = new SnapshotStore(repo);
         // the loss guard compares with the dataset's last snapshot whatever the level: a FULL of an empty mount point
-        // pushes the good snapshots out of retention as surely as an INCREMENTAL does
-        final Optional<Snapshot> last = snapshots.latest(options.dataset(), false, null);
+        // pushes the good snapshots out of retention as surely as an INCREMENTAL does; one listing serves it and the
+        // parent (each snapshot file is read and decrypted)
+        final List<Snapshot> history = snapshots.history(options.dataset());
+        final Optional<Snapshot> last = SnapshotStore.latest(history, false);
         final Optional<Snapshot> parent = switch (options.level()) {
             case FULL -> Optional.empty();
             case INCREMENTAL -> last;
-            case DIFFERENTIAL -> snapshots.latest(options.dataset(), true, null);
+            case DIFFERENTIAL -> SnapshotStore.latest(history, true);
         };
         final Level level = parent.isEmpty() ? Level.FULL : options.level();
         final boolean moved = last.map(Snapshot::root).map(Snapshot.Root::device)

@@ -161,7 +161,25 @@ public final class SnapshotStore {
      * @return the newest matching snapshot
      */
     public Optional<Snapshot> latest(final String dataset, final boolean fullOnly, final Instant before) {
-        return of(dataset, before).filter(s -> !fullOnly || "FULL".equals(s.level())).reduce((a, b) -> b);
+        return latest(of(dataset, before).toList(), fullOnly);
+    }
+
+    /**
+     * @param dataset a dataset id, or null for any
+     * @return its snapshots, oldest first: one listing (each snapshot file read) for several {@link #latest(List,
+     *     boolean)}
+     */
+    public List<Snapshot> history(final String dataset) {
+        return of(dataset, null).toList();
+    }
+
+    /**
+     * @param history snapshots, oldest first ({@link #history})
+     * @param fullOnly whether only FULL snapshots count
+     * @return the newest of them that counts
+     */
+    public static Optional<Snapshot> latest(final List<Snapshot> history, final boolean fullOnly) {
+        return history.stream().filter(s -> !fullOnly || "FULL".equals(s.level())).reduce((a, b) -> b);
     }
 
     /** @return the snapshots of the dataset (any for null) that started before the time (any for null), oldest first */
