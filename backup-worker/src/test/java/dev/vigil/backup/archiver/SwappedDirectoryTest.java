@@ -94,18 +94,32 @@ class SwappedDirectoryTest {
         return outside;
     }
 
-    @Test
-    void shouldNotEnterADirectoryReplacedByALinkAfterItsParentWasListed() throws Exception {
+    /** What put in place of src/dir (moved away once src was listed) gets, given the outside directory. */
+    private interface Swap {
+        void into(Path outside) throws IOException;
+    }
+
+    /**
+     * Walks src, holding src/dir (with a file "mine"), and swaps src/dir for what {@code swap} puts there once src is
+     * listed and before src/dir is entered.
+     */
+    private Walked walkSwappingDir(final Swap swap) throws Exception {
         Assumptions.assumeTrue(OpenDirectory.byDescriptor(), "walks by descriptor on Linux with procfs only");
         final Path outside = outside();
         final Path src = Files.createDirectories(tmp.resolve("src"));
         final Path dir = Files.createDirectories(src.resolve("dir"));
         Files.writeString(dir.resolve("mine"), "mine");
         final ThreadPoolExecutor pool = pool();
-        final Walked w = walk(src, swappingFirst(pool, () -> {
+        return walk(src, swappingFirst(pool, () -> {
             Files.move(dir, tmp.resolve("moved"));
-            Files.createSymbolicLink(dir, outside);
+            swap.into(outside);
         }), pool);
+    }
+
+    @Test
+    void shouldNotEnterADirectoryReplacedByALinkAfterItsParentWasListed() throws Exception {
+        final Path dir = tmp.resolve("src").resolve("dir");
+        final Walked w = walkSwappingDir(outside -> Files.createSymbolicLink(dir, outside));
         assertEquals(List.of("dir"), w.names(), "nothing from outside the dataset is recorded");
         assertEquals(1, w.warnings().size(), w.warnings().toString());
         assertTrue(w.warnings().get(0).startsWith(dir + ": replaced during the backup (now a symbolic link or a file); "
@@ -114,16 +128,8 @@ class SwappedDirectoryTest {
 
     @Test
     void shouldNotEnterADirectoryReplacedByAnotherDirectoryAfterItsParentWasListed() throws Exception {
-        Assumptions.assumeTrue(OpenDirectory.byDescriptor(), "walks by descriptor on Linux with procfs only");
-        final Path outside = outside();
-        final Path src = Files.createDirectories(tmp.resolve("src"));
-        final Path dir = Files.createDirectories(src.resolve("dir"));
-        Files.writeString(dir.resolve("mine"), "mine");
-        final ThreadPoolExecutor pool = pool();
-        final Walked w = walk(src, swappingFirst(pool, () -> {
-            Files.move(dir, tmp.resolve("moved"));
-            Files.move(outside, dir);
-        }), pool);
+        final Path dir = tmp.resolve("src").resolve("dir");
+        final Walked w = walkSwappingDir(outside -> Files.move(outside, dir));
         assertEquals(List.of("dir"), w.names(), "nothing of the directory moved in is recorded under the old stat");
         assertTrue(w.warnings().size() == 1 && w.warnings().get(0).startsWith(dir + ": replaced during the backup "
                 + "(another directory now); not entered"), w.warnings().toString());
