@@ -4,12 +4,9 @@ import dev.vigil.backup.archiver.Excludes;
 import dev.vigil.backup.crypto.PasswordFiles;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
-import dev.vigil.schemas.security.CommandSignature;
-import dev.vigil.schemas.security.FileModes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,9 +34,12 @@ public final class WorkerConfig extends CommonConfig {
     public static final String PUBLIC_KEY_CONFIG = "worker.command.public.key.file";
     private static final String PUBLIC_KEY_DOC = "Ed25519 public key file(s) of the decision engine, comma-separated: "
             + "commands without a valid signature by one of them are refused. The key id a command carries picks the "
-            + "key; one whose key is not listed (removed: retired or revoked) is refused naming its key id. Two keys "
-            + "while the engine's key is rotated (README, 'Rotating the signing key'), one otherwise. A file every "
-            + "user may write is refused: any of them could put their own key there.";
+            + "key; one whose key is not listed (removed: retired or revoked) is refused naming its key id. The list "
+            + "is read at start; each file is read again when it changes (checked at each command and every 2 s), so "
+            + "that a key is added, replaced or revoked without a restart (README, 'Rotating the signing key'): two "
+            + "files, one of them '" + TrustedKeys.NO_KEY + "' (a slot for the next key) but while the key is "
+            + "rotated. A changed file a start would refuse changes nothing: the worker keeps its keys, with an "
+            + "ERROR. A file every user may write is refused: any of them could put their own key there.";
     public static final String ALLOWED_ROOTS_CONFIG = "worker.restore.allowed.roots";
     private static final String ALLOWED_ROOTS_DOC = "Directories restores may write into (besides a dataset's own path, "
             + "which needs overwrite=true). Targets are checked after resolving symlinks.";
@@ -278,39 +278,15 @@ public final class WorkerConfig extends CommonConfig {
     }
 
     /**
-     * Reads the public keys of {@value #PUBLIC_KEY_CONFIG}, each checked as it is read (a missing or unreadable file,
-     * one that is not a public key, a private key, one every user may write, the same key twice).
+     * Reads the public keys of {@value #PUBLIC_KEY_CONFIG}, each checked as it is read ({@link TrustedKeys#read}: a
+     * missing or unreadable file, one that is neither a public key nor {@value TrustedKeys#NO_KEY}, a private key, one
+     * every user may write, the same key twice, no key at all).
      *
      * @return the keys by key id, in the order the files are listed
      * @throws ConfigException naming the key and each file that cannot be trusted
      */
     public Map<String, PublicKey> trustedKeys() {
-        final Map<String, PublicKey> keys = new LinkedHashMap<>();
-        final List<String> problems = new ArrayList<>();
-        for (final String name : getList(PUBLIC_KEY_CONFIG)) {
-            final Path file = Path.of(name);
-            try {
-                final PublicKey key = CommandSignature.readPublic(file);
-                // whoever can replace the key can sign every command this worker runs (restores over live data too)
-                if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
-                    problems.add(file + ": writable by every user of this host: any of them could put their own key "
-                            + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
-                } else if (keys.containsKey(CommandSignature.keyId(key))) {
-                    // most likely the old .pub copied where the new one was meant: the new key would not be trusted
-                    problems.add(file + ": the same key (key id " + CommandSignature.keyId(key) + ") as another file "
-                            + "listed; a copy of one where another key was meant?");
-                } else {
-                    keys.put(CommandSignature.keyId(key), key);
-                }
-            } catch (java.io.IOException e) {
-                problems.add(e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            // one line, all of them: the config loader gives it the key's line
-            throw new ConfigException(String.join("; ", problems) + " (" + PUBLIC_KEY_CONFIG + ")");
-        }
-        return java.util.Collections.unmodifiableMap(keys);
+        return TrustedKeys.read(getList(PUBLIC_KEY_CONFIG));
     }
 
     /** @return the datasets served */

@@ -73,8 +73,8 @@ public final class WorkerService implements AutoCloseable {
     private final Topic<byte[], byte[]> deadLetter;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    /** The keys commands may be signed with, by key id. */
-    private final Map<String, PublicKey> trustedKeys;
+    /** The keys commands may be signed with, read again when their files change. */
+    private final TrustedKeys trustedKeys;
     private final Ledger ledger;
     private final CommandExecutor executor;
     private final JournalFeed journal;
@@ -95,8 +95,9 @@ public final class WorkerService implements AutoCloseable {
         this.commands = Topics.COMMANDS.withPrefix(prefix);
         this.results = Topics.RESULTS.withPrefix(prefix);
         this.deadLetter = Topics.DEAD_LETTER.withPrefix(prefix);
-        this.trustedKeys = config.trustedKeys();
-        LOG.info("worker for host {} obeys commands signed by key id(s) {}", config.hostName(), trustedKeys.keySet());
+        this.trustedKeys = new TrustedKeys(config);
+        LOG.info("worker for host {} obeys commands signed by key id(s) {}", config.hostName(),
+                trustedKeys.current().keySet());
         final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
         this.stateLock = lockState(state);
         this.ledger = new Ledger(state.resolve("ledger.jsonl"));
@@ -121,6 +122,7 @@ public final class WorkerService implements AutoCloseable {
             return t;
         });
         this.thread = new Thread(this::loop, "vigil-worker");
+        trustedKeys.watch(); // last: nothing above may fail and leave its thread running
     }
 
     /**
@@ -364,15 +366,16 @@ public final class WorkerService implements AutoCloseable {
         // The key id picks the one key to verify with; it is only a claim, so a forgery naming a trusted id still
         // fails that key's check. Without one (a command signed by hand), each trusted key is tried.
         final String claimed = CommandSignature.claimedKeyId(r.headers());
+        final Map<String, PublicKey> trusted = trustedKeys.current();
         if (claimed == null) {
-            return trustedKeys.values().stream().anyMatch(k -> CommandSignature.verify(r.value(), r.headers(), k))
+            return trusted.values().stream().anyMatch(k -> CommandSignature.verify(r.value(), r.headers(), k))
                     ? null : "invalid signature: no " + CommandSignature.KEY_ID_HEADER + " header, and no key this "
-                    + "worker trusts (key ids " + trustedKeys.keySet() + ") signed it";
+                    + "worker trusts (key ids " + trusted.keySet() + ") signed it";
         }
-        final PublicKey key = trustedKeys.get(claimed);
+        final PublicKey key = trusted.get(claimed);
         if (key == null) {
             return "signed with key id " + claimed + ", which this worker does not trust ("
-                    + WorkerConfig.PUBLIC_KEY_CONFIG + " holds key ids " + trustedKeys.keySet() + "): a key removed "
+                    + WorkerConfig.PUBLIC_KEY_CONFIG + " holds key ids " + trusted.keySet() + "): a key removed "
                     + "from that list (retired or revoked: a command from before the rotation, or an engine still "
                     + "signing with it, to be given the new key), one never given to this worker, or a forgery";
         }
@@ -452,6 +455,7 @@ public final class WorkerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         ticker.shutdownNow();
+        trustedKeys.close();
         if (thread.isAlive()) {
             // the command in progress did not finish in time: the JVM ends it, and leaves no temporary file behind
             LocalBackend.stopSaving();

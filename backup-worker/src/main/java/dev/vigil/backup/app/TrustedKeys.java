@@ -1,0 +1,205 @@
+package dev.vigil.backup.app;
+
+import dev.vigil.schemas.security.CommandSignature;
+import dev.vigil.schemas.security.FileModes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public keys a worker obeys: those of the files {@value WorkerConfig#PUBLIC_KEY_CONFIG} lists, read again
+ * whenever one of them changes, so that the engine's key is added, replaced or revoked on every host without
+ * restarting a worker (README, "Rotating the signing key"). The list itself is read once, at start.
+ *
+ * <p>A file is checked by its stamp (inode, size, modification time, mode) at each command and every
+ * {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. A change is taken only as a whole:
+ * the files are read again with the checks of a start ({@link #read}), and when a start would refuse them the worker
+ * keeps the keys it had, with one ERROR per change. So the keys in force are always ones a restart would also take.
+ */
+public final class TrustedKeys implements AutoCloseable {
+    /** The content of a listed file that holds no key: a slot for the next key, or where a revoked key was. */
+    public static final String NO_KEY = "none";
+    /** How often the files are checked between commands. */
+    static final Duration CHECK_EVERY = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(TrustedKeys.class);
+
+    private final String host;
+    private final List<String> names;
+    private volatile Map<String, PublicKey> keys;
+    /** Each file's stamp when the files were last read, taken or refused (guarded by this). */
+    private List<String> stamps;
+    /** Whether that read was refused (guarded by this). */
+    private boolean refused;
+    private ScheduledExecutorService watch;
+
+    /**
+     * Reads the files, as a start does.
+     *
+     * @param config the worker's settings
+     * @throws ConfigException naming each file that cannot be trusted
+     */
+    TrustedKeys(final WorkerConfig config) {
+        this.host = config.hostName();
+        this.names = config.getList(WorkerConfig.PUBLIC_KEY_CONFIG);
+        // stamped before they are read: a change made while they are read is read again at the next check
+        this.stamps = stamps();
+        this.keys = read(names);
+    }
+
+    /** Checks the files every {@link #CHECK_EVERY} too, until {@link #close()}. */
+    void watch() {
+        watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-worker-keys");
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(() -> {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.error("worker for host {}: checking {} failed", host, WorkerConfig.PUBLIC_KEY_CONFIG, e);
+            }
+        }, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Checks the files first: a command read after a file was replaced is judged by what the file holds now, and a
+     * revoked key is refused from the first command after.
+     *
+     * @return the keys commands may be signed with, by key id, in the order of the files
+     */
+    public Map<String, PublicKey> current() {
+        refresh();
+        return keys;
+    }
+
+    /** Reads the files again when one of them changed since they were last read; logs what that changed. */
+    synchronized void refresh() {
+        final List<String> now = stamps();
+        if (now.equals(stamps)) {
+            return;
+        }
+        final List<String> changed = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!now.get(i).equals(stamps.get(i))) {
+                changed.add(names.get(i));
+            }
+        }
+        stamps = now;
+        try {
+            final Map<String, PublicKey> fresh = read(names);
+            if (refused || !fresh.keySet().equals(keys.keySet())) {
+                LOG.info("worker for host {} obeys commands signed by key id(s) {} from now on (before: {}): {} "
+                        + "changed", host, fresh.keySet(), keys.keySet(), String.join(", ", changed));
+            }
+            keys = fresh;
+            refused = false;
+        } catch (ConfigException e) {
+            refused = true;
+            LOG.error("worker for host {}: {} changed and is refused, so the worker still obeys key id(s) {}, as before "
+                    + "the change: {}", host, String.join(", ", changed), keys.keySet(), e.getMessage());
+        }
+    }
+
+    /** @return each file's stamp: what changes when it is replaced, rewritten or made writable to others */
+    private List<String> stamps() {
+        final List<String> out = new ArrayList<>();
+        for (final String name : names) {
+            final Path file = Path.of(name);
+            try {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(file, PosixFileAttributes.class);
+                } catch (UnsupportedOperationException e) {
+                    a = Files.readAttributes(file, BasicFileAttributes.class);
+                }
+                final String mode = a instanceof PosixFileAttributes p ? PosixFilePermissions.toString(p.permissions())
+                        : "";
+                out.add(a.fileKey() + " " + a.size() + " " + a.lastModifiedTime() + " " + mode);
+            } catch (IOException e) {
+                // a missing file is a state too: its return is a change
+                out.add(e.toString());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads public key files, each checked as it is read (a missing or unreadable file, one that is neither a public
+     * key nor {@value #NO_KEY}, a private key, one every user may write, the same key twice, no key at all).
+     *
+     * @param names the files
+     * @return the keys by key id, in the order the files are listed
+     * @throws ConfigException naming the key and each file that cannot be trusted
+     */
+    static Map<String, PublicKey> read(final List<String> names) {
+        final Map<String, PublicKey> keys = new LinkedHashMap<>();
+        final List<String> problems = new ArrayList<>();
+        for (final String name : names) {
+            final Path file = Path.of(name);
+            try {
+                // whoever can replace the file can sign every command this worker runs (restores over live data too)
+                if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
+                    problems.add(file + ": writable by every user of this host: any of them could put their own key "
+                            + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
+                    continue;
+                }
+                if (holdsNoKey(file)) {
+                    continue;
+                }
+                final PublicKey key = CommandSignature.readPublic(file);
+                if (keys.containsKey(CommandSignature.keyId(key))) {
+                    // most likely the old .pub copied where the new one was meant: the new key would not be trusted
+                    problems.add(file + ": the same key (key id " + CommandSignature.keyId(key) + ") as another file "
+                            + "listed; a copy of one where another key was meant?");
+                } else {
+                    keys.put(CommandSignature.keyId(key), key);
+                }
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        if (problems.isEmpty() && keys.isEmpty()) {
+            problems.add("every file listed says " + NO_KEY + ": no key to obey, every command would be refused");
+        }
+        if (!problems.isEmpty()) {
+            // one line, all of them: the config loader gives it the key's line
+            throw new ConfigException(String.join("; ", problems) + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
+        }
+        return Collections.unmodifiableMap(keys);
+    }
+
+    /** @return whether the file says {@value #NO_KEY}; false when it cannot be read (reading it as a key says why) */
+    private static boolean holdsNoKey(final Path file) {
+        try {
+            // an empty file is not a placeholder: a copy that failed or a truncation leaves one
+            return Files.size(file) < 64 && Files.readString(file).strip().equals(NO_KEY);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watch != null) {
+            watch.shutdownNow();
+        }
+    }
+}

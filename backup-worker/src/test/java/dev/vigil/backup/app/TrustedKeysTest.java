@@ -1,0 +1,148 @@
+package dev.vigil.backup.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import dev.vigil.embedded.junit.LogCapture;
+import dev.vigil.schemas.security.CommandSignature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's public key files, read again when they change: real files, no worker. */
+class TrustedKeysTest {
+    @TempDir
+    Path dir;
+
+    private final KeyPair a = CommandSignature.generate();
+    private final KeyPair b = CommandSignature.generate();
+    private final String idA = CommandSignature.keyId(a.getPublic());
+    private final String idB = CommandSignature.keyId(b.getPublic());
+
+    @Test
+    void shouldObeyTheKeyAReplacedFileHoldsAndNoLongerTheOneItHeldWithOneInfo() throws Exception {
+        final Path slot = pub("engine.pub", a);
+        try (TrustedKeys keys = new TrustedKeys(config(slot));
+             LogCapture log = new LogCapture(TrustedKeys.class, Level.INFO)) {
+            assertEquals(Set.of(idA), keys.current().keySet());
+
+            replace(slot, b);
+
+            assertEquals(Set.of(idB), keys.current().keySet(), "the next command is judged by the new content");
+            assertEquals(Set.of(idB), keys.current().keySet());
+            assertEquals(1, log.messages().size(), log.messages().toString());
+            assertTrue(log.messages().get(0).contains("key id(s) [" + idB + "] from now on (before: [" + idA + "])")
+                    && log.messages().get(0).contains(slot + " changed"), log.messages().get(0));
+        }
+    }
+
+    @Test
+    void shouldKeepItsKeysWhenAChangedFileCannotBeTrustedAndSaySoOncePerChange() throws Exception {
+        final Path slot = pub("engine.pub", a);
+        final Path privateKey = dir.resolve("b.key");
+        CommandSignature.write(b, privateKey);
+        final Map<String, String> changes = Map.of(
+                Files.readString(privateKey), "a private key, where its public key belongs",
+                "bm90IGEga2V5\n", "not an Ed25519 public key",
+                "", "not an Ed25519 public key");
+        try (TrustedKeys keys = new TrustedKeys(config(slot))) {
+            for (final Map.Entry<String, String> change : changes.entrySet()) {
+                try (LogCapture log = new LogCapture(TrustedKeys.class, Level.ERROR)) {
+                    replace(slot, change.getKey());
+                    assertEquals(Set.of(idA), keys.current().keySet(), change.getValue());
+                    assertEquals(Set.of(idA), keys.current().keySet(), change.getValue());
+                    final List<String> errors = log.messages();
+                    assertTrue(errors.size() == 1 && errors.get(0).contains(slot + ": " + change.getValue())
+                            && errors.get(0).contains("still obeys key id(s) [" + idA + "]")
+                            && errors.get(0).endsWith("(" + WorkerConfig.PUBLIC_KEY_CONFIG + ")"), errors.toString());
+                    replace(slot, a);
+                    assertEquals(Set.of(idA), keys.current().keySet());
+                    assertEquals(1, log.messages().size(), "the way back is no error");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepItsKeysWhenAFileIsRemovedOrMadeWritableByEveryUser() throws Exception {
+        final Path slot = pub("engine.pub", a);
+        try (TrustedKeys keys = new TrustedKeys(config(slot));
+             LogCapture log = new LogCapture(TrustedKeys.class, Level.ERROR)) {
+            Files.delete(slot);
+            assertEquals(Set.of(idA), keys.current().keySet());
+            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains(slot + ": no such file"),
+                    log.messages().toString());
+
+            pub("engine.pub", b);
+            Files.setPosixFilePermissions(slot, PosixFilePermissions.fromString("rw-rw-rw-"));
+            assertEquals(Set.of(idA), keys.current().keySet(), "anyone could have written it");
+            assertTrue(log.messages().size() == 2 && log.messages().get(1).contains(slot + ": writable by every user"),
+                    log.messages().toString());
+
+            Files.setPosixFilePermissions(slot, PosixFilePermissions.fromString("rw-r--r--"));
+            assertEquals(Set.of(idB), keys.current().keySet(), "a mode change is a change too");
+        }
+    }
+
+    @Test
+    void shouldTakeNoneAsASlotForTheNextKeyButNeverObeyNoKeyAtAll() throws Exception {
+        final Path first = pub("engine-a.pub", a);
+        final Path second = Files.writeString(dir.resolve("engine-b.pub"), TrustedKeys.NO_KEY + "\n");
+        try (TrustedKeys keys = new TrustedKeys(config(first, second));
+             LogCapture log = new LogCapture(TrustedKeys.class, Level.ERROR)) {
+            assertEquals(Set.of(idA), keys.current().keySet());
+            replace(second, b);
+            assertEquals(List.of(idA, idB), List.copyOf(keys.current().keySet()), "the overlap of a rotation");
+            replace(first, TrustedKeys.NO_KEY);
+            assertEquals(Set.of(idB), keys.current().keySet(), "the old key revoked");
+            assertTrue(log.messages().isEmpty(), log.messages().toString());
+
+            replace(second, TrustedKeys.NO_KEY);
+            assertEquals(Set.of(idB), keys.current().keySet(), "a start would refuse a worker that obeys no key");
+            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains("every file listed says none"),
+                    log.messages().toString());
+
+            replace(second, a);
+            replace(first, a);
+            assertEquals(Set.of(idB), keys.current().keySet(), "the same key twice, as a start refuses it");
+            assertTrue(log.messages().size() == 2 && log.messages().get(1).contains(second + ": the same key"),
+                    log.messages().toString());
+        }
+        final Path none = Files.writeString(dir.resolve("none.pub"), TrustedKeys.NO_KEY + "\n");
+        final ConfigException refused = assertThrows(ConfigException.class, () -> new TrustedKeys(config(none)));
+        assertTrue(refused.getMessage().contains("every file listed says none"), refused.getMessage());
+    }
+
+    private Path pub(final String name, final KeyPair pair) throws Exception {
+        final Path file = dir.resolve(name);
+        CommandSignature.writePublic(pair.getPublic(), file);
+        return file;
+    }
+
+    /** Replaces a file whole, as {@code mv} does: a new inode each time, whatever the clock's resolution. */
+    private void replace(final Path file, final Object content) throws Exception {
+        final Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        if (content instanceof KeyPair pair) {
+            CommandSignature.writePublic(pair.getPublic(), tmp);
+        } else {
+            Files.writeString(tmp, content.toString());
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private WorkerConfig config(final Path... files) {
+        return new WorkerConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "host.name", "h",
+                "worker.state.dir", dir.resolve("state").toString(),
+                WorkerConfig.PUBLIC_KEY_CONFIG, String.join(",", List.of(files).stream().map(Path::toString).toList())));
+    }
+}
