@@ -1,5 +1,6 @@
 package dev.vigil.deploy;
 
+import dev.vigil.backup.app.TrustedKeys;
 import dev.vigil.schemas.security.CommandSignature;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,13 +106,15 @@ final class KeysCommand implements Runnable {
             description = {"Print the key id of each key file: a public key (.pub, as the workers hold) or a private "
                 + "key (the id of its public key). The id is what each command carries and what a worker names when "
                 + "it refuses one: it tells which file of worker.command.public.key.file holds which key.",
-                "One line per file: ID public|private FILE. Exit codes: 0 every file is a key, 1 one is not (named; "
+                "One line per file: ID public|private FILE, or '- none FILE' for a file that says none (a worker's "
+                + "slot for the next key). Exit codes: 0 every file is a key or none, 1 one is neither (named; "
                 + "nothing is printed), 2 bad usage."})
     static final class Id implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "1..*", description = "Key files.")
         List<Path> files;
 
-        @Option(names = "--json", description = "One JSON array of {file, keyId, kind}, kind public or private.")
+        @Option(names = "--json", description = "One JSON array of {file, keyId, kind}, kind public, private or none "
+                + "(keyId null).")
         boolean json;
 
         @picocli.CommandLine.Spec
@@ -123,6 +126,12 @@ final class KeysCommand implements Runnable {
             for (final Path file : files) {
                 final Map<String, String> row = new LinkedHashMap<>();
                 row.put("file", file.toString());
+                if (TrustedKeys.holdsNoKey(file)) {
+                    row.put("keyId", null);
+                    row.put("kind", TrustedKeys.NO_KEY);
+                    rows.add(row);
+                    continue;
+                }
                 try {
                     row.put("keyId", CommandSignature.keyId(CommandSignature.readPublic(file)));
                     row.put("kind", "public");
@@ -141,7 +150,8 @@ final class KeysCommand implements Runnable {
             if (json) {
                 out.println(TopicsCommand.Json.MAPPER.writeValueAsString(rows));
             } else {
-                rows.forEach(r -> out.println(r.get("keyId") + " " + r.get("kind") + " " + r.get("file")));
+                rows.forEach(r -> out.println(java.util.Objects.requireNonNullElse(r.get("keyId"), "-") + " "
+                        + r.get("kind") + " " + r.get("file")));
             }
             out.flush();
             return 0;

@@ -60,4 +60,19 @@ class KeysCommandTest {
         assertEquals(1, run("keys", "id", dir.resolve("missing.pub").toString()));
         assertTrue(err.toString().contains(dir.resolve("missing.pub") + ": no such file or directory"), err.toString());
     }
+
+    @Test
+    void shouldSayThatAFileWithoutAKeyIsAWorkersSlotForTheNextKey() throws Exception {
+        final KeyPair pair = CommandSignature.generate();
+        CommandSignature.write(pair, dir.resolve("engine.key"));
+        final Path slot = Files.writeString(dir.resolve("next.pub"), "none\n");
+
+        assertEquals(0, run("keys", "id", dir.resolve("engine.key.pub").toString(), slot.toString()), err.toString());
+
+        assertEquals(CommandSignature.keyId(pair.getPublic()) + " public " + dir.resolve("engine.key.pub") + "\n- none "
+                + slot + "\n", out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("keys", "id", "--json", slot.toString()));
+        assertEquals("[{\"file\":\"" + slot + "\",\"keyId\":null,\"kind\":\"none\"}]\n", out.toString());
+    }
 }

@@ -186,8 +186,11 @@ public final class TrustedKeys implements AutoCloseable {
         return Collections.unmodifiableMap(keys);
     }
 
-    /** @return whether the file says {@value #NO_KEY}; false when it cannot be read (reading it as a key says why) */
-    private static boolean holdsNoKey(final Path file) {
+    /**
+     * @param file a listed file
+     * @return whether the file says {@value #NO_KEY}; false when it cannot be read (reading it as a key says why)
+     */
+    public static boolean holdsNoKey(final Path file) {
         try {
             // an empty file is not a placeholder: a copy that failed or a truncation leaves one
             return Files.size(file) < 64 && Files.readString(file).strip().equals(NO_KEY);
