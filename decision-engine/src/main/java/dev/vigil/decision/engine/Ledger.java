@@ -115,7 +115,9 @@ final class Ledger {
                     f == null ? 0 : f.getBytesTotal(), files, r.getCommandId()));
             state.lastBackupAt = Math.max(state.lastBackupAt, time);
             state.firstBackupAt = state.firstBackupAt == 0 ? time : Math.min(state.firstBackupAt, time);
-            if (files > 0) {
+            if (f != null) {
+                // 0 too: a dataset emptied on purpose holds 0 files now, and rules relative to its file count must
+                // judge what comes next against that, not against the files it held before
                 state.lastFileCount = files;
             }
             switch (level) {

@@ -241,7 +241,7 @@ public final class Facts {
         public final Duration sinceVerify;
         /** Bytes of the last FULL; 0 unknown. */
         public final long lastFullBytes;
-        /** Files in the last snapshot; 0 unknown. */
+        /** Files in the last successful backup's snapshot: 0 when it held none (emptied) or before the first. */
         public final long lastFileCount;
         public final long changedBytesSinceFull;
         public final long changedFilesSinceFull;

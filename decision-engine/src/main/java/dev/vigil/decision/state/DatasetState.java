@@ -44,7 +44,7 @@ public final class DatasetState {
     public long changedFilesSinceFull;
     /** Size of the last FULL snapshot's files, in bytes; 0 when unknown. */
     public long lastFullBytes;
-    /** Files in the last snapshot; 0 when unknown. */
+    /** Files in the last successful backup's snapshot, whatever they were (0 once emptied); 0 before the first. */
     public long lastFileCount;
     /** Snapshots since the last FULL: 0 after a FULL, +1 per INCREMENTAL, 1 after a DIFFERENTIAL. */
     public int chainLength;
