@@ -310,10 +310,12 @@ class VigilCommandLineTest {
                 "worker.command.public.key.file"), out);
         final Path engine = Files.writeString(dir.resolve("engine.properties"), String.join("\n",
                 "bootstrap.servers=127.0.0.1:1", "signing.key.file=" + notAKey, ""));
-        assertTrue(run(3, "decision-engine", "--config", engine.toString()).contains("engine.key: not an Ed25519 "
-                + "private key"));
+        final String wrongKey = run(3, "decision-engine", "--config", engine.toString());
+        assertTrue(wrongKey.contains(engine + ":2: signing.key.file: " + notAKey + ": not an Ed25519 private key"),
+                wrongKey);
         Files.delete(notAKey);
-        assertTrue(run(3, "decision-engine", "--config", engine.toString()).contains("signing key not found"));
+        final String noKey = run(3, "decision-engine", "--config", engine.toString());
+        assertTrue(noKey.contains(engine + ":2: signing.key.file: " + notAKey + ": signing key not found"), noKey);
     }
 
     @Test

@@ -1,15 +1,18 @@
 package dev.vigil.decision.app;
 
+import dev.vigil.decision.command.CommandSigner;
 import dev.vigil.decision.engine.EngineSettings;
 import dev.vigil.decision.guard.GuardSettings;
 import dev.vigil.decision.guard.MaintenanceWindow;
 import dev.vigil.decision.policy.PolicyConfig;
 import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.config.CommonConfig;
+import dev.vigil.schemas.config.ConfigFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -151,6 +154,36 @@ public final class DecisionConfig extends CommonConfig {
             throw new ConfigException(GUARD_RETRY_BASE_CONFIG + " (" + getString(GUARD_RETRY_BASE_CONFIG)
                     + ") is longer than " + GUARD_RETRY_MAX_CONFIG + " (" + getString(GUARD_RETRY_MAX_CONFIG)
                     + "): the first retry would wait longer than the longest");
+        }
+    }
+
+    /**
+     * Reads a configuration file and opens its signing key, so that a key that cannot sign (missing, unreadable, not a
+     * private key, open to other users, beside another pair's .pub) is refused with the file's line, with the other
+     * errors, as every wrong value is: the engine cannot run without it.
+     *
+     * @param file the configuration file
+     * @return its settings
+     * @throws ConfigException naming the file, line and key of every wrong line
+     */
+    public static Map<String, String> read(final Path file) {
+        return ConfigFile.read(file, CONFIG, values -> new DecisionConfig(values).signingKey(CommandSigner::read));
+    }
+
+    /**
+     * @return the signer of {@value #SIGNING_KEY_FILE_CONFIG}
+     * @throws ConfigException naming the key, the file and what is wrong with it
+     */
+    public CommandSigner signer() {
+        return signingKey(CommandSigner::open);
+    }
+
+    private CommandSigner signingKey(final Function<Path, CommandSigner> open) {
+        try {
+            return open.apply(Path.of(getString(SIGNING_KEY_FILE_CONFIG)));
+        } catch (ConfigException e) {
+            // the key's name lets ConfigFile give the line, and says which setting to fix when there is no file
+            throw new ConfigException(SIGNING_KEY_FILE_CONFIG + ": " + e.getMessage());
         }
     }
 

@@ -15,7 +15,6 @@ import dev.vigil.schemas.topic.ClusterWait;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +87,7 @@ public final class DecisionService implements AutoCloseable {
      */
     public static DecisionService start(final DecisionConfig config, final Clock clock) {
         final RuleBook rules = RuleBook.open(config.path(DecisionConfig.RULES_FILE_CONFIG));
-        final CommandSigner signer = CommandSigner.open(Path.of(config.getString(
-                DecisionConfig.SIGNING_KEY_FILE_CONFIG)));
+        final CommandSigner signer = config.signer();
         final Decider model = model(config);
         final DecisionEngine engine = new DecisionEngine(config.engineSettings(), rules, model, IdSource.RANDOM);
         final Map<String, Object> client = config.kafkaClientConfig();

@@ -3,7 +3,6 @@ package dev.vigil.decision.cli;
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
 import dev.vigil.schemas.config.CommonConfig;
-import dev.vigil.schemas.config.ConfigFile;
 import dev.vigil.schemas.config.Foreground;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ public final class DecisionEngineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final Map<String, Object> values = new LinkedHashMap<>();
         if (config != null) {
-            values.putAll(ConfigFile.read(config, DecisionConfig.CONFIG, DecisionConfig::new));
+            values.putAll(DecisionConfig.read(config));
         }
         CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
         final DecisionService service;

@@ -37,11 +37,26 @@ public final class CommandSigner {
     }
 
     /**
+     * Reads the key pair and says which key signs (the one place an operator changing keys sees it).
+     *
      * @param privateFile the private key file; its public key must be beside it ({@code NAME.pub})
      * @return a signer
      * @throws ConfigException naming the file when a key cannot be read (the service exits 3)
      */
     public static CommandSigner open(final Path privateFile) {
+        final CommandSigner signer = read(privateFile);
+        LOG.info("commands are signed with {} (key id {})", privateFile, signer.keyId);
+        return signer;
+    }
+
+    /**
+     * Reads the key pair without a word: a configuration check.
+     *
+     * @param privateFile the private key file; its public key must be beside it ({@code NAME.pub})
+     * @return a signer
+     * @throws ConfigException naming the file when a key cannot be read
+     */
+    public static CommandSigner read(final Path privateFile) {
         final Path publicFile = CommandSignature.publicFileFor(privateFile);
         if (!Files.isReadable(privateFile)) {
             throw new ConfigException(privateFile + ": signing key not found or not readable; create a key pair "
@@ -72,8 +87,6 @@ public final class CommandSigner {
                     + "public --force --key " + privateFile + "', or create a new pair with 'vigil keys generate "
                     + "--force' and give the workers its .pub");
         }
-        // the one place an operator changing keys sees which key the engine signs with (the workers name key ids)
-        LOG.info("commands are signed with {} (key id {})", privateFile, keyId);
         return new CommandSigner(key, keyId);
     }
 

@@ -1,11 +1,18 @@
 package dev.vigil.decision.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.security.CommandSignature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DecisionConfigTest {
     @Test
@@ -29,6 +36,44 @@ class DecisionConfigTest {
     }
 
     @Test
+    void shouldRefuseASigningKeyThatCannotSignWithTheFileTheKeyAndTheLine(@TempDir final Path dir) throws Exception {
+        final Path good = dir.resolve("engine.key");
+        CommandSignature.write(CommandSignature.generate(), good);
+        final Path open = dir.resolve("open.key");
+        CommandSignature.write(CommandSignature.generate(), open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        final Path mismatched = dir.resolve("mismatched.key");
+        CommandSignature.write(CommandSignature.generate(), mismatched);
+        Files.copy(CommandSignature.publicFileFor(good), CommandSignature.publicFileFor(mismatched),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final Map<Path, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(dir.resolve("missing.key"), "missing.key: signing key not found or not readable");
+        cases.put(Files.createDirectory(dir.resolve("a-directory.key")), "a-directory.key: Is a directory");
+        cases.put(Files.writeString(dir.resolve("garbage.key"), "garbage\n"), "garbage.key: not an Ed25519 private key");
+        cases.put(CommandSignature.publicFileFor(good), "engine.key.pub: a public key (key id");
+        cases.put(open, "open.key: readable or writable by every user");
+        cases.put(mismatched, "is not the public key of " + mismatched);
+        for (final Map.Entry<Path, String> c : cases.entrySet()) {
+            final Path config = Files.writeString(dir.resolve("e.properties"), "tick.interval=1s\nsigning.key.file="
+                    + c.getKey() + "\n");
+            final String message = assertThrows(ConfigException.class, () -> DecisionConfig.read(config)).getMessage();
+            assertTrue(message.startsWith(config + ":2: signing.key.file: ") && message.contains(c.getValue()),
+                    message);
+        }
+        assertEquals("1s", DecisionConfig.read(Files.writeString(dir.resolve("e.properties"), "tick.interval=1s\n"
+                + "signing.key.file=" + good + "\n")).get("tick.interval"));
+    }
+
+    @Test
+    void shouldNameTheSigningKeySettingWhenTheKeyGivenInCodeCannotSign(@TempDir final Path dir) {
+        final Path missing = dir.resolve("missing.key");
+        final ConfigException e = assertThrows(ConfigException.class, () -> new DecisionConfig(Map.of(
+                "signing.key.file", missing.toString())).signer());
+        assertTrue(e.getMessage().startsWith("signing.key.file: " + missing + ": signing key not found"),
+                e.getMessage());
+    }
+
+    @Test
     void shouldRefuseARetryBaseLongerThanItsMaximum() {
         final ConfigException e = assertThrows(ConfigException.class, () -> new DecisionConfig(java.util.Map.of(
                 "guard.retry.base", "2h", "guard.retry.max", "1m")));
@@ -48,6 +93,7 @@ class DecisionConfigTest {
     @Test
     void shouldRefuseAMissingRuleFileAsConfigurationBeforeConnecting(@org.junit.jupiter.api.io.TempDir final
                                                                      java.nio.file.Path dir) throws Exception {
+        CommandSignature.write(CommandSignature.generate(), dir.resolve("k"));
         final java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("e.properties"),
                 "signing.key.file=" + dir.resolve("k") + "\nrules.file=" + dir.resolve("nope.yaml") + "\n");
         final int code = new picocli.CommandLine(new dev.vigil.decision.cli.DecisionEngineCommand())
