@@ -109,7 +109,8 @@ public final class DecisionConfig extends CommonConfig {
             .define(GUARD_TASK_BACKUPS_WINDOW_CONFIG, Type.STRING, "10m", duration(), Importance.LOW,
                     "The window of guard.task.max.backups.")
             .define(COMMAND_TTL_CONFIG, Type.STRING, "6h", duration(), Importance.LOW,
-                    "A command expires this long after it is issued; one without a result by then counts as failed.")
+                    "A command expires this long after it is issued; one without a result by then counts as failed, "
+                            + "until a result the worker sends later corrects that.")
             .define(PROPOSAL_TTL_CONFIG, Type.STRING, "24h", duration(), Importance.MEDIUM,
                     "A proposal unanswered for this long is dropped (audited).")
             .define(DEFERRAL_TTL_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,

@@ -40,8 +40,21 @@ final class Ledger {
     }
 
     void result(final Session s, final DatasetSpec spec, final DatasetState state, final BackupResult r) {
+        final boolean done = r.getStatus() == CommandStatus.SUCCEEDED || r.getStatus() == CommandStatus.FAILED
+                || r.getStatus() == CommandStatus.REJECTED;
+        if (done && !state.firstResult(r.getId())) {
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.WORKER, null, r.getAction(),
+                    r.getId(), "result " + r.getId() + " (" + r.getAction() + " " + r.getStatus().name()
+                            .toLowerCase(Locale.ROOT) + ", command " + r.getCommandId() + ") received again (a worker "
+                            + "sends a result again when it could not tell it got through): counted once");
+            return;
+        }
         final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());
-        final long time = time(s, r, flight);
+        // a result the worker could not deliver before its command was written off (a broker outage) corrects that
+        final DatasetState.WrittenOff late = flight == null && done ? state.lateOf(r.getCommandId()).orElse(null)
+                : null;
+        final long time = time(s, r, flight != null ? flight.issuedAt() : late != null ? late.issuedAt()
+                : Long.MIN_VALUE);
         if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
                 || r.getStatus() == CommandStatus.FAILED)) {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
@@ -59,9 +72,11 @@ final class Ledger {
             }
             case SUCCEEDED -> {
                 state.inFlight.remove(r.getCommandId());
+                final DatasetState.Failure run = state.failures.get(Intent.laneOf(r.getAction()));
                 succeeded(state, r, flight, time);
                 s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
-                        r.getId(), summary(r) + skew(r, time));
+                        r.getId(), late == null ? summary(r) + skew(r, time)
+                                : "late result: " + summary(r) + corrected(state, late, time, run) + skew(r, time));
                 if (r.getProtectedSnapshotId() != null) {
                     lost(s, spec, r);
                 }
@@ -70,7 +85,11 @@ final class Ledger {
                 state.inFlight.remove(r.getCommandId());
                 final String what = r.getAction() + " " + r.getStatus().name().toLowerCase(Locale.ROOT) + ": "
                         + r.getMessage();
-                if (flight == null) {
+                if (late != null) {
+                    s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
+                            r.getId(), "late result: " + what + writtenOff(late) + ": counted once already, as the "
+                                    + "write-off");
+                } else if (flight == null) {
                     s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(),
                             r.getId(), what + " (command " + r.getCommandId() + " not in flight; not counted)");
                 } else {
@@ -91,9 +110,36 @@ final class Ledger {
      * restore "in flight" until then hid ransomware-like rewrites), one dated behind made it look past its RPO at once
      * (a FULL on every cooldown).
      */
-    private static long time(final Session s, final BackupResult r, final DatasetState.InFlight flight) {
-        final long reported = r.getTime().toEpochMilli();
-        return Math.min(s.nowMs, Math.max(reported, flight == null ? Long.MIN_VALUE : flight.issuedAt()));
+    private static long time(final Session s, final BackupResult r, final long issuedAt) {
+        return Math.min(s.nowMs, Math.max(r.getTime().toEpochMilli(), issuedAt));
+    }
+
+    /** @return when and why a command was written off, for the record of its late result */
+    private static String writtenOff(final DatasetState.WrittenOff late) {
+        return ", after command " + late.commandId() + " was written off at " + Instant.ofEpochMilli(late.at())
+                + " (no result before it expired at " + Instant.ofEpochMilli(late.expiresAt()) + ")";
+    }
+
+    /**
+     * What a late success corrects: the write-off no longer counts as a failure (the success ends the run, as any
+     * does), and the retry the write-off brought is called off, or, issued already, goes on: the worker backs the
+     * dataset up once more, a snapshot that counts like any other.
+     */
+    private static String corrected(final DatasetState state, final DatasetState.WrittenOff late, final long time,
+                                    final DatasetState.Failure run) {
+        final StringBuilder b = new StringBuilder("; done at ").append(Instant.ofEpochMilli(time))
+                .append(writtenOff(late))
+                .append(": the write-off is corrected, ").append(Intent.isBackup(late.action())
+                        ? "the snapshot counts in the dataset's backup history" : "it counts as done");
+        final DatasetState.InFlight again = state.inFlightIn(Intent.laneOf(late.action())).orElse(null);
+        if (again != null) {
+            b.append("; ").append(again.action()).append(' ').append(again.commandId()).append(", issued meanwhile, "
+                    + "goes on: ").append(Intent.isBackup(again.action()) ? "one more snapshot, which counts like any "
+                    + "other" : "done once more, harmless");
+        } else if (run != null) {
+            b.append("; the retry after ").append(run.count()).append(" failure(s) in a row is called off");
+        }
+        return b.toString();
     }
 
     /** @return a note that the worker dated the result where it cannot have happened, or "" */
@@ -111,34 +157,43 @@ final class Ledger {
         if (Intent.isBackup(action)) {
             final Action level = r.getLevel() != null && Intent.isBackup(r.getLevel()) ? r.getLevel() : action;
             final long files = f == null ? 0 : f.getFilesNew() + f.getFilesChanged() + f.getFilesUnchanged();
-            state.success.put(level.name(), new DatasetState.Success(time, r.getSnapshotId(),
+            // a late result (re-sent after an outage) may be older than a backup recorded since: it joins the history,
+            // but what the newer one says of the dataset now (its files, the chain, the changes since the FULL) stays
+            final boolean latest = time >= state.lastBackupAt;
+            putIfLater(state, level, new DatasetState.Success(time, r.getSnapshotId(),
                     f == null ? 0 : f.getBytesTotal(), files, r.getCommandId()));
             state.lastBackupAt = Math.max(state.lastBackupAt, time);
             state.firstBackupAt = state.firstBackupAt == 0 ? time : Math.min(state.firstBackupAt, time);
-            if (f != null) {
-                // 0 too: a dataset emptied on purpose holds 0 files now, and rules relative to its file count must
-                // judge what comes next against that, not against the files it held before
-                state.lastFileCount = files;
-            }
-            switch (level) {
-                case FULL -> {
-                    state.chainLength = 0;
-                    state.changedBytesSinceFull = 0;
-                    state.changedFilesSinceFull = 0;
-                    state.lastFullBytes = f == null ? state.lastFullBytes : f.getBytesTotal();
+            if (latest) {
+                if (f != null) {
+                    // 0 too: a dataset emptied on purpose holds 0 files now, and rules relative to its file count must
+                    // judge what comes next against that, not against the files it held before
+                    state.lastFileCount = files;
                 }
-                case DIFFERENTIAL -> state.chainLength = 1;
-                default -> state.chainLength++;
+                switch (level) {
+                    case FULL -> {
+                        state.chainLength = 0;
+                        state.changedBytesSinceFull = 0;
+                        state.changedFilesSinceFull = 0;
+                        state.lastFullBytes = f == null ? state.lastFullBytes : f.getBytesTotal();
+                    }
+                    case DIFFERENTIAL -> state.chainLength = 1;
+                    default -> state.chainLength++;
+                }
             }
             if (r.getSnapshotId() != null) {
                 state.remember(new DatasetState.Snapshot(r.getSnapshotId(), time, level,
                         flight != null && flight.intent().protect()));
             }
         } else {
-            state.success.put(action.name(), new DatasetState.Success(time, r.getSnapshotId(), 0, 0,
-                    r.getCommandId()));
+            putIfLater(state, action, new DatasetState.Success(time, r.getSnapshotId(), 0, 0, r.getCommandId()));
         }
         state.failures.remove(Intent.laneOf(action));
+    }
+
+    /** Records the last success of an action, unless a later one is recorded already (a late result's is older). */
+    private static void putIfLater(final DatasetState state, final Action action, final DatasetState.Success success) {
+        state.success.merge(action.name(), success, (was, now) -> now.time() >= was.time() ? now : was);
     }
 
     /**
@@ -229,6 +284,8 @@ final class Ledger {
         for (final DatasetState.InFlight f : java.util.List.copyOf(state.inFlight.values())) {
             if (s.nowMs > f.expiresAt() + grace) {
                 state.inFlight.remove(f.commandId());
+                state.wroteOff(new DatasetState.WrittenOff(f.commandId(), f.action(), f.issuedAt(), f.expiresAt(),
+                        s.nowMs));
                 failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": no result from the worker "
                         + "before the command expired at " + Instant.ofEpochMilli(f.expiresAt()), true,
                         DecisionSource.POLICY, f.decisionId());

@@ -25,6 +25,10 @@ public final class DatasetState {
     public static final int RUN_PATHS = 256;
     /** Deleted paths remembered over the change-rate window, for a restore of deletions spread over many intervals. */
     public static final int WINDOW_DELETED_PATHS = 256;
+    /** Commands written off without a result that are remembered, for a result the worker sends later. */
+    public static final int MAX_WRITTEN_OFF = 32;
+    /** Ids of final results remembered, so that one the worker sends again counts once. */
+    public static final int MAX_RESULT_IDS = 32;
 
     /** Dataset id. */
     public String dataset;
@@ -94,6 +98,16 @@ public final class DatasetState {
     public long silenceEscalatedAt;
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
+    /**
+     * Commands written off without a result (expired), oldest first, at most {@link #MAX_WRITTEN_OFF}: a worker that
+     * could not deliver a result during a broker outage sends it later, and it corrects the write-off.
+     */
+    public List<WrittenOff> writtenOff = new ArrayList<>();
+    /**
+     * Ids of the latest final results (succeeded, failed, rejected), oldest first, at most {@link #MAX_RESULT_IDS}: a
+     * worker that could not tell whether a result got through sends it again under the same id.
+     */
+    public List<String> resultIds = new ArrayList<>();
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**
@@ -218,13 +232,56 @@ public final class DatasetState {
     }
 
     /**
-     * @param snapshot a snapshot that just succeeded
+     * @param snapshot a snapshot that just succeeded; placed by its time (a late result may be older than the last)
      */
     public void remember(final Snapshot snapshot) {
-        snapshots.add(snapshot);
+        int at = snapshots.size();
+        while (at > 0 && snapshots.get(at - 1).time() > snapshot.time()) {
+            at--;
+        }
+        snapshots.add(at, snapshot);
         while (snapshots.size() > MAX_SNAPSHOTS) {
             snapshots.remove(0);
         }
+    }
+
+    /**
+     * @param command a command written off without a result
+     */
+    public void wroteOff(final WrittenOff command) {
+        writtenOff.add(command);
+        while (writtenOff.size() > MAX_WRITTEN_OFF) {
+            writtenOff.remove(0);
+        }
+    }
+
+    /**
+     * Takes a command off the written-off list, for its late result.
+     *
+     * @param commandId a command id
+     * @return the command written off, if it is remembered
+     */
+    public Optional<WrittenOff> lateOf(final String commandId) {
+        final Optional<WrittenOff> late = writtenOff.stream().filter(w -> w.commandId().equals(commandId)).findFirst();
+        late.ifPresent(writtenOff::remove);
+        return late;
+    }
+
+    /**
+     * Remembers a final result's id.
+     *
+     * @param resultId the result's id
+     * @return false when it was remembered already: the same result again
+     */
+    public boolean firstResult(final String resultId) {
+        if (resultIds.contains(resultId)) {
+            return false;
+        }
+        resultIds.add(resultId);
+        while (resultIds.size() > MAX_RESULT_IDS) {
+            resultIds.remove(0);
+        }
+        return true;
     }
 
     /**
@@ -452,6 +509,18 @@ public final class DatasetState {
         public Action action() {
             return intent.action();
         }
+    }
+
+    /**
+     * A command written off without a result.
+     *
+     * @param commandId command id
+     * @param action what it did
+     * @param issuedAt epoch ms
+     * @param expiresAt epoch ms
+     * @param at when it was written off, epoch ms
+     */
+    public record WrittenOff(String commandId, Action action, long issuedAt, long expiresAt, long at) {
     }
 
     /**
