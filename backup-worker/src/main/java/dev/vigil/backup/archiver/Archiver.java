@@ -78,6 +78,24 @@ public final class Archiver {
      *     {@link ArchiveOptions#allowEmpty}: nothing is written
      */
     public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress) {
+        return backup(source, options, progress, new SnapshotStore(repo).history(options.dataset()));
+    }
+
+    /**
+     * A backup for a caller that listed the dataset's snapshots already (the worker, which first looks for a snapshot
+     * of the same command): each listing reads and decrypts every snapshot file, seconds in a repository of thousands.
+     *
+     * @param source the dataset directory
+     * @param options what and how
+     * @param progress live counters, or null
+     * @param history the dataset's snapshots, oldest first ({@link SnapshotStore#history}), listed under the lock
+     *     this backup runs under
+     * @return the snapshot
+     * @throws BackupException as {@link #backup(Path, ArchiveOptions, BackupProgress)}
+     * @throws EmptySourceException as {@link #backup(Path, ArchiveOptions, BackupProgress)}
+     */
+    public Result backup(final Path source, final ArchiveOptions options, final BackupProgress progress,
+                         final List<Snapshot> history) {
         final Instant start = clock.instant();
         final long writtenBefore = repo.bytesWritten();
         final Path given = source.toAbsolutePath().normalize();
@@ -99,8 +117,7 @@ public final class Archiver {
         final SnapshotStore snapshots = new SnapshotStore(repo);
         // the loss guard compares with the dataset's last snapshot whatever the level: a FULL of an empty mount point
         // pushes the good snapshots out of retention as surely as an INCREMENTAL does; one listing serves it and the
-        // parent (each snapshot file is read and decrypted)
-        final List<Snapshot> history = snapshots.history(options.dataset());
+        // parent
         final Optional<Snapshot> last = SnapshotStore.latest(history, false);
         final Optional<Snapshot> parent = switch (options.level()) {
             case FULL -> Optional.empty();
@@ -216,13 +233,13 @@ public final class Archiver {
      * The loss a backup found, for a command run again after a crash that reports the snapshot the first run saved
      * (whose result was never sent): the dataset's snapshot before it, protected, when the backup lost the ratio.
      *
-     * @param snapshots the repository's snapshots
-     * @param done a snapshot a backup saved
+     * @param history the dataset's snapshots, oldest first ({@link SnapshotStore#history})
+     * @param done a snapshot a backup saved, one of them
      * @param ratio the loss ratio that backup ran with
      * @return the loss, or null
      */
-    public static Loss lossBefore(final SnapshotStore snapshots, final Snapshot done, final double ratio) {
-        final Snapshot before = snapshots.list().stream().filter(s -> done.dataset().equals(s.dataset()))
+    public static Loss lossBefore(final List<Snapshot> history, final Snapshot done, final double ratio) {
+        final Snapshot before = history.stream().filter(s -> done.dataset().equals(s.dataset()))
                 .filter(s -> s.instant().isBefore(done.instant())).reduce((a, b) -> b).orElse(null);
         final String what = before == null || !before.protectedSnapshot() ? null
                 : LossGuard.lost(before, done.figures(), ratio);

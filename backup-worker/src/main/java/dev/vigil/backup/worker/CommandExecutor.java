@@ -184,9 +184,12 @@ public final class CommandExecutor {
              // SIGTERM: the backup stops and indexes the packs it wrote whole before the lock goes, and fails as
              // retriable, so that the retry re-uses them
              StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, repo::indexWrittenPacks)) {
-            final SnapshotStore store = new SnapshotStore(repo);
+            // One listing of the dataset's snapshots serves the whole command (each listing reads and decrypts every
+            // snapshot file, seconds in a repository of thousands): the search for this command's snapshot, the
+            // progress baseline and the archiver's parent and loss guard.
+            final List<Snapshot> history = new SnapshotStore(repo).history(cmd.getDataset());
             // A snapshot tagged with this command id means the work finished before a crash: report it.
-            final Snapshot done = store.list().stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
+            final Snapshot done = history.stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
                     .orElse(null);
             final Snapshot s;
             Archiver.Result result = null;
@@ -194,9 +197,9 @@ public final class CommandExecutor {
             if (done != null) {
                 s = done;
                 // the result the first run did not send named the snapshot it protected: the engine escalates on it
-                loss = Archiver.lossBefore(store, done, config.lossRatio(cmd.getDataset()));
+                loss = Archiver.lossBefore(history, done, config.lossRatio(cmd.getDataset()));
             } else {
-                final BackupProgress live = new BackupProgress(store.latest(cmd.getDataset(), false, null)
+                final BackupProgress live = new BackupProgress(SnapshotStore.latest(history, false)
                         .map(p -> p.figures().bytesTotal()).orElse(0L));
                 progress.accept(() -> progress(live.filesDone(), live.bytesDone(), live.bytesExpected()));
                 // The snapshot must hold every change made before the command began, so the journal must reach
@@ -208,7 +211,7 @@ public final class CommandExecutor {
                         .withLossGuard(config.lossRatio(cmd.getDataset()), config.lossRatio(cmd.getDataset()) == 0);
                 try {
                     result = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")),
-                            options, live);
+                            options, live, history);
                 } catch (EmptySourceException e) {
                     return Outcome.failed(e.getMessage() + ". If it was emptied on purpose, back it up anyway on this "
                             + "host: vigil repo backup --repo " + config.dataset(cmd.getDataset(), "repository")

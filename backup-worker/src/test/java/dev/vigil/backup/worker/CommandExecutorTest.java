@@ -131,6 +131,50 @@ class CommandExecutorTest {
     }
 
     @Test
+    void shouldReadTheSnapshotsOnceForABackupCommandAndOnceWhenItRunsAgain() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("f.txt"), "x");
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", data.toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+        // Each listing of the snapshots reads and decrypts every snapshot file, and warns once of each one it cannot
+        // read: with a damaged one among them, the warnings count the listings.
+        final String damaged = "ab".repeat(32);
+        Files.write(dir.resolve("repo/snapshots").resolve(damaged), new byte[100]);
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.vigil.backup.snapshot.SnapshotStore.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        log.addAppender(warnings);
+        try {
+            final BackupCommand cmd = command(Action.INCREMENTAL).build();
+            final Outcome first = executor.execute(cmd, p -> { });
+            assertEquals(CommandStatus.SUCCEEDED, first.status(), first.message());
+            assertEquals(1, listings(warnings, damaged), "listings of the snapshots by one backup");
+            warnings.list.clear();
+            // run again (the ledger after a crash that lost the result): it finds its snapshot
+            final Outcome again = executor.execute(cmd, p -> { });
+            assertEquals(first.snapshotId(), again.snapshotId(), again.message());
+            assertEquals(1, listings(warnings, damaged), "listings of the snapshots by a backup run again");
+        } finally {
+            log.detachAppender(warnings);
+        }
+    }
+
+    private static long listings(final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>
+                                         log, final String damaged) {
+        return log.list.stream().filter(e -> e.getFormattedMessage().contains(damaged.substring(0, 8))).count();
+    }
+
+    @Test
     void shouldRefuseAPasswordFileMadeReadableByEveryUserAfterTheStart() throws Exception {
         Files.createDirectories(dir.resolve("data"));
         final Path pw = dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
