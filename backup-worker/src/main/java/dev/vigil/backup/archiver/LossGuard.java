@@ -18,8 +18,12 @@ final class LossGuard {
 
     /** @return the files a snapshot holds, 0 when its figures are unknown */
     static long files(final Snapshot s) {
-        final Snapshot.SnapshotFigures f = s.figures();
-        return f == null ? 0 : f.filesNew() + f.filesChanged() + f.filesUnchanged();
+        return s.figures() == null ? 0 : files(s.figures());
+    }
+
+    /** @return the files a backup's figures say its snapshot holds (removed ones are not in it) */
+    static long files(final Snapshot.SnapshotFigures f) {
+        return f.filesNew() + f.filesChanged() + f.filesUnchanged();
     }
 
     /** @return the bytes of the files a snapshot holds, 0 when unknown */
@@ -66,7 +70,7 @@ final class LossGuard {
         }
         final long files = files(last);
         final long bytes = bytes(last);
-        final long nowFiles = now.filesNew() + now.filesChanged() + now.filesUnchanged();
+        final long nowFiles = files(now);
         final boolean lostFiles = files > 0 && files - nowFiles > ratio * files;
         final boolean lostBytes = bytes > 0 && bytes - now.bytesTotal() > ratio * bytes;
         if (!lostFiles && !lostBytes) {
