@@ -411,8 +411,14 @@ public final class Repository implements AutoCloseable {
             if (length > 64) {
                 byte[] z = compressBuffers.get();
                 if (z.length < Zstd.compressBound(length)) {
-                    z = new byte[(int) Zstd.compressBound(Math.max(length, config.chunkMax()))];
-                    compressBuffers.set(z);
+                    if (length <= config.chunkMax()) {
+                        z = new byte[(int) Zstd.compressBound(config.chunkMax())];
+                        compressBuffers.set(z);
+                    } else {
+                        // A tree blob of a huge directory (tens of MB): its buffer goes with it. Kept, each thread
+                        // would hold the largest blob it ever compressed for as long as it lives.
+                        z = new byte[(int) Zstd.compressBound(length)];
+                    }
                 }
                 final int n = compressors.get().compressByteArray(z, 0, z.length, data, offset, length);
                 // Keep the compressed form only when it saves at least 2 %: random data is stored as is.
@@ -430,6 +436,11 @@ public final class Repository implements AutoCloseable {
             packers.release(type, id);
             throw e;
         }
+    }
+
+    /** @return bytes of the compression buffer the calling thread keeps for its next blobs (tests) */
+    int compressBufferBytes() {
+        return compressBuffers.get().length;
     }
 
     /**
