@@ -18,6 +18,12 @@ import java.util.Map;
 public final class IndexFile {
     /** Kind name authenticated with index files. */
     public static final String KIND = "index";
+    /**
+     * Blobs per index file written (restic's limit too): sealing one file holds it about four times over (encoded,
+     * compressed, framed, encrypted), and reading one holds an object per blob of it; a pack is never split, so a file
+     * holds more only when one pack does.
+     */
+    public static final int MAX_BLOBS = 50_000;
     private static final byte[] MAGIC = "VIX1".getBytes(StandardCharsets.US_ASCII);
     private static final int ENTRY = 1 + 1 + 4 + 4 + 4 + BlobId.LENGTH;
     private static final HexFormat HEX = HexFormat.of();
@@ -47,6 +53,29 @@ public final class IndexFile {
             }
         }
         return out.array();
+    }
+
+    /**
+     * @param packs pack name → its blobs
+     * @return the packs in order, in groups of at most {@link #MAX_BLOBS} blobs (a pack of more alone): one per file
+     */
+    public static List<Map<String, List<PackedBlob>>> parts(final Map<String, List<PackedBlob>> packs) {
+        final List<Map<String, List<PackedBlob>>> parts = new ArrayList<>();
+        Map<String, List<PackedBlob>> part = new LinkedHashMap<>();
+        int blobs = 0;
+        for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
+            if (blobs > 0 && blobs + e.getValue().size() > MAX_BLOBS) {
+                parts.add(part);
+                part = new LinkedHashMap<>();
+                blobs = 0;
+            }
+            part.put(e.getKey(), e.getValue());
+            blobs += e.getValue().size();
+        }
+        if (!part.isEmpty()) {
+            parts.add(part);
+        }
+        return parts;
     }
 
     /** @return the plaintext to read on from just after its magic, which must be an index's */

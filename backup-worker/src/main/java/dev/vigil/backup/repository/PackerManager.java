@@ -166,7 +166,9 @@ final class PackerManager {
         final Map<String, List<PackedBlob>> batch;
         synchronized (unindexed) {
             unindexed.put(pack.name(), pack.blobs());
-            if (unindexed.size() < PACKS_PER_INDEX) {
+            // packs of small files' blobs hold a hundred thousand each: the blobs bound an index file too
+            if (unindexed.size() < PACKS_PER_INDEX
+                    && unindexed.values().stream().mapToInt(List::size).sum() < IndexFile.MAX_BLOBS) {
                 return;
             }
             batch = new LinkedHashMap<>(unindexed);
@@ -184,22 +186,34 @@ final class PackerManager {
         }
     }
 
-    /** Writes the index of these packs; when that fails they stay unindexed, for {@link #indexWrittenPacks} to try. */
+    /**
+     * Writes the index of these packs; when that fails those no file names yet stay unindexed, for {@link
+     * #indexWrittenPacks} to try.
+     */
     private void writeIndexOrKeep(final Map<String, List<PackedBlob>> packs) throws IOException {
+        final Map<String, List<PackedBlob>> left = new LinkedHashMap<>(packs);
         try {
-            writeIndex(packs);
+            writeIndex(left);
         } catch (IOException | RuntimeException e) {
             synchronized (unindexed) {
-                unindexed.putAll(packs);
+                unindexed.putAll(left);
             }
             throw e;
         }
     }
 
+    /**
+     * Writes index files naming these packs, of at most {@link IndexFile#MAX_BLOBS} blobs each (reading a larger one
+     * holds an object per blob of it at once), and takes the packs of each file written out of the map.
+     */
     private void writeIndex(final Map<String, List<PackedBlob>> packs) throws IOException {
-        if (packs.isEmpty()) {
-            return;
+        for (final Map<String, List<PackedBlob>> part : IndexFile.parts(packs)) {
+            writeIndexFile(part);
+            packs.keySet().removeAll(part.keySet());
         }
+    }
+
+    private void writeIndexFile(final Map<String, List<PackedBlob>> packs) throws IOException {
         beforeIndex.accept("the index file of " + packs.size() + " packs");
         final byte[] sealed = envelope.seal(IndexFile.KIND, IndexFile.encode(packs), true);
         final Handle h = new Handle(FileType.INDEX, Repository.fileId(sealed));
