@@ -316,6 +316,14 @@ class VigilCommandLineTest {
         Files.delete(notAKey);
         final String noKey = run(3, "decision-engine", "--config", engine.toString());
         assertTrue(noKey.contains(engine + ":2: signing.key.file: " + notAKey + ": signing key not found"), noKey);
+        // vigil local reads the same file through its own defaults: refused the same way, before any broker starts
+        final Path local = dir.resolve("local");
+        Files.createDirectories(local.resolve("config"));
+        final Path localEngine = Files.writeString(local.resolve("config/decision-engine.properties"),
+                "state.dir=" + local.resolve("state") + "\nsigning.key.file=" + notAKey + "\n");
+        final String localNoKey = run(3, "local", "--dir", local.toString());
+        assertTrue(localNoKey.contains(localEngine + ":2: signing.key.file: " + notAKey + ": signing key not found"),
+                localNoKey);
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class LocalCommand implements Callable<Integer> {
                         f -> ConfigFile.read(f, AnalyzerConfig.CONFIG, AnalyzerConfig::new)),
                 read(config.resolve("decision-engine.properties"), "state.dir=" + state.resolve("decision-engine")
                         + "\nsigning.key.file=" + key,
-                        f -> ConfigFile.read(f, DecisionConfig.CONFIG, DecisionConfig::new)),
+                        DecisionConfig::read),
                 read(config.resolve("worker.properties"), "worker.state.dir=" + state.resolve("worker")
                         + "\nworker.command.public.key.file=" + CommandSignature.publicFileFor(key)
                         + "\nworker.restore.allowed.roots=" + root.resolve("restores")
