@@ -83,7 +83,7 @@ public final class Archiver {
 
     /**
      * A backup for a caller that listed the dataset's snapshots already (the worker, which first looks for a snapshot
-     * of the same command): each listing reads and decrypts every snapshot file, seconds in a repository of thousands.
+     * of the same command): each listing reads and decrypts every snapshot file (docs/BENCHMARKS.md).
      *
      * @param source the dataset directory
      * @param options what and how

@@ -185,8 +185,8 @@ public final class CommandExecutor {
              // retriable, so that the retry re-uses them
              StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, repo::indexWrittenPacks)) {
             // One listing of the dataset's snapshots serves the whole command (each listing reads and decrypts every
-            // snapshot file, seconds in a repository of thousands): the search for this command's snapshot, the
-            // progress baseline and the archiver's parent and loss guard.
+            // snapshot file: 0.2-0.4 s for 3,000 on a local disk, more on network storage): the search for this
+            // command's snapshot, the progress baseline and the archiver's parent and loss guard.
             final List<Snapshot> history = new SnapshotStore(repo).history(cmd.getDataset());
             // A snapshot tagged with this command id means the work finished before a crash: report it.
             final Snapshot done = history.stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
