@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * and skips records of other hosts on that partition. Each command is checked (signature, expiry,
  * replay, dataset, restore target), recorded in the ledger, executed, and answered on {@code
  * vigil-results}: ACCEPTED, PROGRESS every few seconds, then SUCCEEDED or FAILED; REJECTED when
- * refused. Records not signed by a key the worker trusts, checked before they are decoded, and malformed
- * records go to the dead-letter topic.
+ * refused. The final result is kept in the ledger until the cluster acknowledged it ({@link ResultOutbox});
+ * ACCEPTED and PROGRESS are best-effort reports. Records not signed by a key the worker trusts, checked
+ * before they are decoded, and malformed records go to the dead-letter topic.
  */
 public final class WorkerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
@@ -78,6 +79,7 @@ public final class WorkerService implements AutoCloseable {
     private final Ledger ledger;
     private final CommandExecutor executor;
     private final JournalFeed journal;
+    private final ResultOutbox outbox;
     private final ScheduledExecutorService ticker;
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -116,6 +118,7 @@ public final class WorkerService implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.outbox = new ResultOutbox(ledger, producer, results.name(), config.hostName(), clock);
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "vigil-worker-progress");
             t.setDaemon(true);
@@ -177,6 +180,12 @@ public final class WorkerService implements AutoCloseable {
             w.close();
             throw e;
         }
+        final List<Ledger.Entry> unsent = w.ledger.unsent();
+        if (!unsent.isEmpty()) {
+            LOG.info("worker for host {}: sending {} final result(s) the cluster had not acknowledged before the "
+                    + "worker stopped", config.hostName(), unsent.size());
+        }
+        unsent.forEach(w.outbox::add);
         w.thread.start();
         final Thread registry = new Thread(w::checkRegistry, "vigil-worker-registry-check");
         registry.setDaemon(true);
@@ -332,8 +341,7 @@ public final class WorkerService implements AutoCloseable {
         final String refusal = refuse(cmd, r);
         if (refusal != null) {
             LOG.warn("command {} rejected: {}", cmd.getId(), refusal);
-            publish(cmd, CommandStatus.REJECTED, Outcome.rejected(refusal), null);
-            ledger.put(entry(cmd, r, "DONE", "REJECTED"));
+            finish(cmd, r, Outcome.rejected(refusal));
             return;
         }
         ledger.put(entry(cmd, r, "STARTED", null));
@@ -354,8 +362,19 @@ public final class WorkerService implements AutoCloseable {
         } finally {
             tick.cancel(false);
         }
-        publish(cmd, outcome.status(), outcome, null);
-        ledger.put(entry(cmd, r, "DONE", outcome.status().name()));
+        finish(cmd, r, outcome);
+    }
+
+    /**
+     * Records the command DONE with its final result, then has the result sent: the ledger keeps it until the cluster
+     * acknowledged it, so that neither an outage longer than the producer's timeouts nor a kill loses it.
+     */
+    private void finish(final BackupCommand cmd, final ConsumerRecord<String, byte[]> r, final Outcome o) {
+        final BackupResult result = result(cmd, o.status(), o, null);
+        final Ledger.Entry done = entry(cmd, r, "DONE", o.status().name()).withResult(cmd.getDataset(),
+                results.valueSerde().serializer().serialize(results.name(), result));
+        ledger.put(done);
+        outbox.add(done);
     }
 
     /** @return why the record is not signed by a key this worker trusts, or null when it is */
@@ -400,8 +419,20 @@ public final class WorkerService implements AutoCloseable {
         return new Ledger.Entry(cmd.getId(), state, r.partition(), r.offset(), status, clock.instant().toString());
     }
 
+    /** Sends a report that may be lost (ACCEPTED, PROGRESS, the refusal of a replay); final results: {@link #finish}. */
     private void publish(final BackupCommand cmd, final CommandStatus status, final Outcome o, final Progress p) {
-        final BackupResult result = BackupResult.newBuilder()
+        final byte[] value = results.valueSerde().serializer().serialize(results.name(), result(cmd, status, o, p));
+        try {
+            producer.send(new ProducerRecord<>(results.name(), cmd.getDataset(), value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Results are reports; the ledger, not the result, guards exactly-once execution.
+            LOG.error("cannot publish {} result of command {}: {}", status, cmd.getId(), e.toString());
+        }
+    }
+
+    private BackupResult result(final BackupCommand cmd, final CommandStatus status, final Outcome o,
+                                final Progress p) {
+        return BackupResult.newBuilder()
                 .setId(Ids.timeOrdered(clock.instant()))
                 .setHost(config.hostName())
                 .setTime(clock.instant())
@@ -418,13 +449,6 @@ public final class WorkerService implements AutoCloseable {
                 .setRetriable(o.retriable())
                 .setProtectedSnapshotId(o.protectedSnapshotId())
                 .build();
-        final byte[] value = results.valueSerde().serializer().serialize(results.name(), result);
-        try {
-            producer.send(new ProducerRecord<>(results.name(), cmd.getDataset(), value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Results are reports; the ledger, not the result, guards exactly-once execution.
-            LOG.error("cannot publish {} result of command {}: {}", status, cmd.getId(), e.toString());
-        }
     }
 
     private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
@@ -462,7 +486,9 @@ public final class WorkerService implements AutoCloseable {
         } else {
             consumer.close();
         }
-        producer.close(Duration.ofSeconds(10));
+        outbox.stopSending();
+        producer.close(Duration.ofSeconds(10)); // the acknowledgements of results in flight are still recorded
+        outbox.close();
         if (journal != null) {
             journal.close();
         }

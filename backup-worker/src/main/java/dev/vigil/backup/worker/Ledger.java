@@ -1,5 +1,6 @@
 package dev.vigil.backup.worker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.backup.BackupException;
 import java.io.IOException;
@@ -9,20 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The worker's durable record of the commands it took on: an append-only file of JSON lines,
  * forced to disk after every line, read back at start. A command is STARTED before any work and
- * DONE once its final result is published, so a restart knows what to resume and what to skip.
+ * DONE with its final result once its work is over, so a restart knows what to resume and what to skip.
+ * The result stays in the entry until the cluster acknowledged it: a result the cluster could not take
+ * (an outage, a kill -9 before the acknowledgement) is sent again, not lost.
  * The position (partition and offset) it came from tells a redelivery from a replay.
  */
 public final class Ledger implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private final FileChannel file;
-    private final Map<String, Entry> entries = new HashMap<>();
+    /** By command id, in the order last written: the unsent results are sent again in the order they were done. */
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
 
     /**
      * One command's state.
@@ -33,11 +38,46 @@ public final class Ledger implements AutoCloseable {
      * @param offset where it was read
      * @param status its final status when DONE
      * @param time when written, ISO-8601
+     * @param dataset the dataset of the command, the key of its result; null in entries older than kept results
+     * @param result the final result (a serialized {@code BackupResult}, base64) while the cluster has not acknowledged
+     *     it, else null
      */
-    public record Entry(String commandId, String state, int partition, long offset, String status, String time) {
-        /** @return whether the command's work is finished and reported */
+    public record Entry(String commandId, String state, int partition, long offset, String status, String time,
+                        String dataset, String result) {
+        /** An entry without a result to send. */
+        public Entry(final String commandId, final String state, final int partition, final long offset,
+                     final String status, final String time) {
+            this(commandId, state, partition, offset, status, time, null, null);
+        }
+
+        /** @return whether the command's work is finished (its result sent, or kept here until it is) */
         public boolean done() {
             return "DONE".equals(state);
+        }
+
+        /** @return whether it holds a final result the cluster has not acknowledged */
+        public boolean unsent() {
+            return result != null;
+        }
+
+        /**
+         * @param key the result's record key (the dataset)
+         * @param value the serialized result
+         * @return this entry holding the result until it is sent
+         */
+        public Entry withResult(final String key, final byte[] value) {
+            return new Entry(commandId, state, partition, offset, status, time, key,
+                    Base64.getEncoder().encodeToString(value));
+        }
+
+        /** @return this entry once the cluster acknowledged its result */
+        public Entry sent() {
+            return new Entry(commandId, state, partition, offset, status, time, dataset, null);
+        }
+
+        /** @return the serialized result; only when {@link #unsent()} */
+        public byte[] resultBytes() {
+            return Base64.getDecoder().decode(result);
         }
     }
 
@@ -59,8 +99,7 @@ public final class Ledger implements AutoCloseable {
                         continue;
                     }
                     try {
-                        final Entry e = JSON.readValue(line, Entry.class);
-                        entries.put(e.commandId(), e);
+                        remember(JSON.readValue(line, Entry.class));
                     } catch (IOException e) {
                         // A line torn by a crash while it was written: its command was not started.
                     }
@@ -99,10 +138,20 @@ public final class Ledger implements AutoCloseable {
                 file.write(buf);
             }
             file.force(false);
-            entries.put(e.commandId(), e);
+            remember(e);
         } catch (IOException ex) {
             throw new BackupException("ledger: cannot record command " + e.commandId() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    private void remember(final Entry e) {
+        entries.remove(e.commandId()); // last written goes last
+        entries.put(e.commandId(), e);
+    }
+
+    /** @return the entries whose final result the cluster has not acknowledged, in the order they were done */
+    public synchronized List<Entry> unsent() {
+        return entries.values().stream().filter(Entry::unsent).toList();
     }
 
     @Override

@@ -4,7 +4,7 @@
  * makes each command id run once ({@link dev.vigil.backup.worker.Ledger}), restore target checks
  * ({@link dev.vigil.backup.worker.TargetGuard}) and the host → partition mapping.
  *
- * <p>Invariant: a command is recorded STARTED before any work and DONE only after its final
- * result is published.
+ * <p>Invariant: a command is recorded STARTED before any work, and DONE with its final result
+ * before that result is sent; the entry keeps the result until the cluster acknowledged it.
  */
 package dev.vigil.backup.worker;

@@ -118,6 +118,41 @@ class WorkerOutageIT {
         }
     }
 
+    @Test
+    void shouldDeliverTheResultOfABackupThatFinishedWhileTheBrokerWasDownOnceItIsBackExactlyOnce() throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir);
+             LogCapture outbox = new LogCapture(ResultOutbox.class, Level.INFO)) {
+            final GateClock clock = new GateClock();
+            final BackupCommand during = WorkerHarness.command(Action.FULL).build();
+            final BackupCommand after = WorkerHarness.command(Action.FULL).build();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config(h)), clock)) {
+                runDuringOutage(h, worker, clock, during);
+                // the producer gave up on the result (its delivery and blocking timeouts are 3 s here)
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (outbox.messages().stream().noneMatch(m -> m.contains("cannot deliver"))) {
+                    assertTrue(System.nanoTime() < deadline, "no word of the undelivered result: " + outbox.messages());
+                    Thread.sleep(100);
+                }
+                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+                final BackupResult done = h.await(r -> r.getCommandId().equals(during.getId())
+                        && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
+                h.send(after);
+                assertEquals(CommandStatus.SUCCEEDED, end(h, after));
+                assertNull(worker.failure());
+                try (Stream<Path> snapshots = Files.list(dir.resolve("repo/snapshots"))) {
+                    assertTrue(snapshots.anyMatch(f -> f.getFileName().toString().equals(done.getSnapshotId())),
+                            "the result names the snapshot the backup made: " + done);
+                }
+            }
+            assertEquals(List.of(CommandStatus.SUCCEEDED), h.results(during.getId()).stream()
+                    .map(BackupResult::getStatus).toList(), "its ACCEPTED is lost with the broker, its result is not");
+            assertEquals(1, outbox.messages().stream().filter(m -> m.contains("cannot deliver")).count(),
+                    "one warning for the outage: " + outbox.messages());
+            assertEquals(1, outbox.messages().stream().filter(m -> m.contains("is delivered")).count(),
+                    "one line once delivered: " + outbox.messages());
+        }
+    }
+
     private static Map<String, String> config(final WorkerHarness h) throws Exception {
         Files.writeString(h.dataset.resolve("f.txt"), "x");
         final Map<String, String> config = new HashMap<>(h.config());
