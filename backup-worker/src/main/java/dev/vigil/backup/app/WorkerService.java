@@ -102,7 +102,9 @@ public final class WorkerService implements AutoCloseable {
                 trustedKeys.current().keySet());
         final Path state = Path.of(config.getString(WorkerConfig.STATE_DIR_CONFIG));
         this.stateLock = lockState(state);
-        this.ledger = new Ledger(state.resolve("ledger.jsonl"));
+        // a command issued longer ago than max.age is refused as expired: its entry is not needed to refuse a replay
+        this.ledger = new Ledger(state.resolve("ledger.jsonl"), Duration.ofMillis(config.getLong(
+                WorkerConfig.MAX_AGE_CONFIG)), clock);
         this.journal = config.getBoolean(WorkerConfig.JOURNAL_EVENTS_CONFIG) && !config.datasetIds().isEmpty()
                 ? new JournalFeed(config, new JournalStore(state.resolve("journal"), config.datasetIds(),
                         config.getInt(WorkerConfig.JOURNAL_MAX_INTERVALS_CONFIG))) : null;
@@ -416,7 +418,8 @@ public final class WorkerService implements AutoCloseable {
 
     private Ledger.Entry entry(final BackupCommand cmd, final ConsumerRecord<?, ?> r, final String state,
                                final String status) {
-        return new Ledger.Entry(cmd.getId(), state, r.partition(), r.offset(), status, clock.instant().toString());
+        return new Ledger.Entry(cmd.getId(), state, r.partition(), r.offset(), status, clock.instant().toString(),
+                cmd.getTime().toString());
     }
 
     /** Sends a report that may be lost (ACCEPTED, PROGRESS, the refusal of a replay); final results: {@link #finish}. */
