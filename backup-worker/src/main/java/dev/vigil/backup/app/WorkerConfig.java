@@ -58,6 +58,12 @@ public final class WorkerConfig extends CommonConfig {
             + "into place, and their directory after: a file and its name are durable before any file that names it "
             + "is written (packs before their index, the index before the snapshot).";
 
+    public static final String STARTUP_TIMEOUT_CONFIG = "worker.startup.timeout.ms";
+    private static final String STARTUP_TIMEOUT_DOC = "How long start-up waits for the Kafka cluster to answer (its "
+            + "commands partition, its committed offset), in ms; 0 waits without end, saying what it waits for and "
+            + "since when in a WARN every minute. A cluster that answers that the commands topic does not exist, or "
+            + "that refuses the worker (authorization), fails the start at once (exit code 1), as does this bound.";
+
     public static final String JOURNAL_EVENTS_CONFIG = "worker.journal.events";
     private static final String JOURNAL_EVENTS_DOC = "Keep the collector's file.activity events of this host's datasets "
             + "(from vigil-events) as a change journal in worker.state.dir/journal, so that an INCREMENTAL backup reads "
@@ -132,6 +138,8 @@ public final class WorkerConfig extends CommonConfig {
                 .define(VERIFY_SHARE_CONFIG, Type.DOUBLE, 0.1, ConfigDef.Range.between(0.0, 1.0), Importance.LOW,
                         VERIFY_SHARE_DOC)
                 .define(FSYNC_CONFIG, Type.BOOLEAN, true, Importance.LOW, FSYNC_DOC)
+                .define(STARTUP_TIMEOUT_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        STARTUP_TIMEOUT_DOC)
                 .define(JOURNAL_EVENTS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JOURNAL_EVENTS_DOC)
                 .define(JOURNAL_WAIT_CONFIG, Type.LONG, 15_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         JOURNAL_WAIT_DOC)

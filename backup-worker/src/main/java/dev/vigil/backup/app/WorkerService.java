@@ -67,6 +67,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerService.class);
+    /** How long one try to reach the cluster at start-up lasts (the client retries within it). */
+    private static final Duration STARTUP_ATTEMPT = Duration.ofSeconds(5);
+    /** How often a start-up that waits for the cluster says so. */
+    private static final Duration STARTUP_WORD_EVERY = Duration.ofSeconds(60);
     private final WorkerConfig config;
     private final Clock clock;
     private final Topic<String, BackupCommand> commands;
@@ -153,7 +157,8 @@ public final class WorkerService implements AutoCloseable {
     }
 
     /**
-     * Starts the worker and returns once it is assigned its partition and consuming.
+     * Starts the worker and returns once it is assigned its partition and consuming: while the cluster does not
+     * answer, it waits ({@value WorkerConfig#STARTUP_TIMEOUT_CONFIG}, without end by default).
      *
      * @param config settings
      * @return the running worker; close it to stop
@@ -174,14 +179,6 @@ public final class WorkerService implements AutoCloseable {
         } catch (IOException e) {
             throw new BackupException("worker: " + IoErrors.describe(e), e);
         }
-        try {
-            if (w.journal != null) {
-                w.journal.start();
-            }
-        } catch (RuntimeException e) {
-            w.close();
-            throw e;
-        }
         final List<Ledger.Entry> unsent = w.ledger.unsent();
         if (!unsent.isEmpty()) {
             LOG.info("worker for host {}: sending {} final result(s) the cluster had not acknowledged before the "
@@ -193,10 +190,11 @@ public final class WorkerService implements AutoCloseable {
         registry.setDaemon(true);
         registry.start();
         try {
-            if (!w.started.await(60, TimeUnit.SECONDS) || w.failure.get() != null) {
+            // the loop bounds the wait (worker.startup.timeout.ms) and counts down however it ends
+            w.started.await();
+            if (w.failure.get() != null) {
                 w.close();
-                throw new BackupException("worker did not start: " + (w.failure.get() == null ? "no partition "
-                        + "assigned within 60 s (is the broker up and the topic created?)" : w.failure.get()));
+                throw new BackupException("worker did not start: " + w.failure.get().getMessage(), w.failure.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,16 +223,73 @@ public final class WorkerService implements AutoCloseable {
         return registryDisagreements;
     }
 
+    /**
+     * Assigns the worker its partition and finds its place in it, waiting for a cluster that does not answer (a worker
+     * started before its brokers, at boot or during an outage, is not a crash to restart in a loop).
+     *
+     * @return the partition, or null when closed while waiting
+     * @throws BackupException when the cluster answers that the topic does not exist, or the wait is over
+     */
+    private TopicPartition assign() {
+        final long bound = config.getLong(WorkerConfig.STARTUP_TIMEOUT_CONFIG);
+        final long begin = System.nanoTime();
+        Instant waitingSince = null;
+        long nextWord = begin;
+        while (running) {
+            final long left = bound == 0 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(bound)
+                    - (System.nanoTime() - begin);
+            final Duration attempt = Duration.ofNanos(Math.max(1, Math.min(left, STARTUP_ATTEMPT.toNanos())));
+            try {
+                final List<PartitionInfo> parts = consumer.partitionsFor(commands.name(), attempt);
+                if (parts == null || parts.isEmpty()) {
+                    throw new BackupException("topic " + commands.name() + " does not exist (the cluster at "
+                            + bootstrap() + " says so): 'vigil topics create' creates it");
+                }
+                final TopicPartition tp = new TopicPartition(commands.name(), HostPartition.of(config.hostName(),
+                        parts.size()));
+                consumer.assign(List.of(tp));
+                consumer.position(tp, attempt);
+                if (waitingSince != null) {
+                    LOG.info("worker for host {}: the Kafka cluster answers, after waiting since {}", config.hostName(),
+                            waitingSince);
+                }
+                return tp;
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                if (waitingSince == null) {
+                    waitingSince = clock.instant();
+                }
+                if (bound > 0 && System.nanoTime() - begin >= TimeUnit.MILLISECONDS.toNanos(bound)) {
+                    throw new BackupException("no answer from the Kafka cluster at " + bootstrap() + " for "
+                            + commands.name() + " since " + waitingSince + " (" + WorkerConfig.STARTUP_TIMEOUT_CONFIG
+                            + "=" + bound + "): " + e.getMessage(), e);
+                }
+                if (System.nanoTime() - nextWord >= 0) {
+                    nextWord = System.nanoTime() + STARTUP_WORD_EVERY.toNanos();
+                    LOG.warn("worker for host {}: waiting since {} for the Kafka cluster at {} to answer for {} ({}); "
+                            + "no command is read until it does; retrying{}", config.hostName(), waitingSince,
+                            bootstrap(), commands.name(), e.getMessage(), bound == 0 ? " without end ("
+                            + WorkerConfig.STARTUP_TIMEOUT_CONFIG + "=0), said again every "
+                            + STARTUP_WORD_EVERY.toSeconds() + " s" : " for at most " + Duration.ofMillis(bound));
+                }
+            }
+        }
+        return null;
+    }
+
+    private Object bootstrap() {
+        return config.kafkaClientConfig().get(WorkerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
     private void loop() {
         try {
-            final List<PartitionInfo> parts = consumer.partitionsFor(commands.name(), Duration.ofSeconds(30));
-            if (parts == null || parts.isEmpty()) {
-                throw new BackupException("topic " + commands.name() + " does not exist");
+            final TopicPartition tp = assign();
+            if (tp == null) {
+                return;
             }
-            final TopicPartition tp = new TopicPartition(commands.name(), HostPartition.of(config.hostName(),
-                    parts.size()));
-            consumer.assign(List.of(tp));
-            consumer.position(tp, Duration.ofSeconds(30));
+            if (journal != null) {
+                // once the cluster answers (it waits only so long), and before the first command: INCREMENTALs use it
+                journal.start();
+            }
             LOG.info("worker for host {} reads {} and serves datasets {}", config.hostName(), tp, config.datasetIds());
             started.countDown();
             final BrokerContact contact = new BrokerContact(Duration.ofSeconds(30));
@@ -422,7 +477,7 @@ public final class WorkerService implements AutoCloseable {
                 cmd.getTime().toString());
     }
 
-    /** Sends a report that may be lost (ACCEPTED, PROGRESS, the refusal of a replay); final results: {@link #finish}. */
+    /** Sends a report that may be lost (ACCEPTED, PROGRESS, the refusal of a replay); a final one: {@link #finish}. */
     private void publish(final BackupCommand cmd, final CommandStatus status, final Outcome o, final Progress p) {
         final byte[] value = results.valueSerde().serializer().serialize(results.name(), result(cmd, status, o, p));
         try {

@@ -2,9 +2,11 @@ package dev.vigil.backup.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import dev.vigil.backup.BackupException;
 import dev.vigil.embedded.EmbeddedKafkaBroker;
 import dev.vigil.embedded.junit.LogCapture;
 import dev.vigil.embedded.junit.TestKafka;
@@ -23,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -150,6 +153,46 @@ class WorkerOutageIT {
                     "one warning for the outage: " + outbox.messages());
             assertEquals(1, outbox.messages().stream().filter(m -> m.contains("is delivered")).count(),
                     "one line once delivered: " + outbox.messages());
+        }
+    }
+
+    @Test
+    void shouldWaitForAClusterThatIsNotUpYetAndServeCommandsOnceItIs() throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final WorkerConfig config = new WorkerConfig(config(h));
+            broker.close(); // a host that boots before its brokers, or a worker started during an outage
+            final CompletableFuture<WorkerService> starting = CompletableFuture.supplyAsync(
+                    () -> WorkerService.start(config));
+            final long deadline = System.nanoTime() + WAIT.toNanos();
+            while (log.messages().stream().noneMatch(m -> m.contains("waiting since"))) {
+                if (starting.isDone()) {
+                    starting.join(); // says why it ended
+                }
+                assertTrue(System.nanoTime() < deadline, "no word of the wait: " + log.messages());
+                Thread.sleep(100);
+            }
+            broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+            try (WorkerService worker = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                final BackupCommand cmd = WorkerHarness.command(Action.FULL).build();
+                h.send(cmd);
+                assertEquals(CommandStatus.SUCCEEDED, end(h, cmd));
+                assertNull(worker.failure());
+            }
+            assertEquals(1, log.messages().stream().filter(m -> m.contains("waiting since")).count(),
+                    "one warning (the next would come a minute later): " + log.messages());
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartAtOnceWhenTheClusterAnswersThatItsCommandsTopicDoesNotExist() throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final Map<String, String> values = config(h);
+            values.put("topic.prefix", "missing.");
+            // were the answer taken for a cluster away, the start would end after this, saying something else
+            values.put("worker.startup.timeout.ms", "30000");
+            final BackupException e = assertThrows(BackupException.class,
+                    () -> WorkerService.start(new WorkerConfig(values)));
+            assertTrue(e.getMessage().contains("topic missing.vigil-commands does not exist"), e.getMessage());
         }
     }
 
