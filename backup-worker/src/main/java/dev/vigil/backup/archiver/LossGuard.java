@@ -83,15 +83,10 @@ final class LossGuard {
     /**
      * @param store the repository's snapshots
      * @param s a snapshot to keep
-     * @return it protected: a new snapshot file (a new id), saved before the old one is removed, so that a crash in
-     *     between leaves both and never neither; itself when protected already
+     * @return it protected ({@link SnapshotStore#protect}): a new id, which the old one still resolves to; itself when
+     *     protected already
      */
     static Snapshot protect(final SnapshotStore store, final Snapshot s) {
-        if (s.protectedSnapshot()) {
-            return s;
-        }
-        final Snapshot copy = store.save(s.protectedCopy());
-        store.remove(s.id());
-        return copy;
+        return store.protect(s);
     }
 }

@@ -59,7 +59,7 @@ final class CopyCommand extends RepoSubcommand {
             final SnapshotStore store = new SnapshotStore(src);
             final Set<String> named = new HashSet<>();
             for (final String id : ids) {
-                final Snapshot s = store.resolve(id, dataset);
+                final Snapshot s = resolve(store, id, dataset, null);
                 if (dataset != null && !dataset.equals(s.dataset())) {
                     throw new BackupException("snapshot " + s.shortId() + " is of dataset " + s.dataset() + ", not "
                             + dataset);

@@ -35,8 +35,8 @@ final class DiffCommand extends RepoSubcommand {
     int run() throws Exception {
         try (Repository r = repo.open()) {
             final SnapshotStore store = new SnapshotStore(r);
-            final Snapshot a = store.resolve(from, dataset);
-            final Snapshot b = store.resolve(to, dataset);
+            final Snapshot a = resolve(store, from, dataset, null);
+            final Snapshot b = resolve(store, to, dataset, null);
             final List<Map<String, String>> changes = new ArrayList<>();
             compare(r, BlobId.parse(a.tree()), BlobId.parse(b.tree()), "", changes);
             changes.sort((x, y) -> x.get("path").compareTo(y.get("path")));

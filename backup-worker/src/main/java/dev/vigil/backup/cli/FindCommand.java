@@ -148,7 +148,7 @@ final class FindCommand extends RepoSubcommand {
                     }
                     s = all.get(0);
                 } else {
-                    s = store.resolve(ref, null);
+                    s = resolve(store, ref, null, null);
                 }
                 named.put(s.id(), s);
             }

@@ -170,8 +170,13 @@ final class ForgetCommand extends RepoSubcommand {
         try (Repository r = repo.open(); RepoLock lock = RepoLock.acquire(r, !dryRun, clock)) {
             final SnapshotStore store = new SnapshotStore(r);
             final List<String> full = new ArrayList<>();
+            final Map<String, String> replaced = new LinkedHashMap<>();
             for (final String ref : ids) {
                 final String id = store.idOf(ref);
+                noteReplaced(ref, id);
+                if (!id.startsWith(ref)) {
+                    replaced.put(ref, id);
+                }
                 Snapshot s = null;
                 try {
                     s = store.load(id);
@@ -192,6 +197,9 @@ final class ForgetCommand extends RepoSubcommand {
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
                 o.put("forgotten", full);
+                if (!replaced.isEmpty()) {
+                    o.put("replaced", replaced); // each id named of a snapshot marked protected since, and its new id
+                }
                 o.put("prune", pruned);
                 printJson(o);
             } else {

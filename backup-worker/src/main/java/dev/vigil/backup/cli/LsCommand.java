@@ -43,7 +43,7 @@ final class LsCommand extends RepoSubcommand {
     @Override
     int run() throws Exception {
         try (Repository r = repo.open()) {
-            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
+            final Snapshot s = resolve(new SnapshotStore(r), snapshot, dataset, tag);
             final String prefix = path.replaceAll("^/+|/+$", "");
             final Printer printer = new Printer();
             try {

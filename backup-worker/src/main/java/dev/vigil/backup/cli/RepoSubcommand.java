@@ -135,6 +135,25 @@ abstract class RepoSubcommand implements Callable<Integer> {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
 
+    /**
+     * {@link dev.vigil.backup.snapshot.SnapshotStore#resolve}, saying on stderr when the id named is of a snapshot
+     * that was replaced (marked protected) and the one that replaced it is taken.
+     */
+    dev.vigil.backup.snapshot.Snapshot resolve(final dev.vigil.backup.snapshot.SnapshotStore store, final String ref,
+                                               final String dataset, final String tag) {
+        final dev.vigil.backup.snapshot.Snapshot s = store.resolve(ref, dataset, tag);
+        noteReplaced(ref, s.id());
+        return s;
+    }
+
+    /** Says on stderr when a snapshot named by ref was found as the one that replaced it. */
+    void noteReplaced(final String ref, final String id) {
+        final String note = dev.vigil.backup.snapshot.SnapshotStore.replacedNote(ref, id);
+        if (note != null) {
+            err.println("note: " + note);
+        }
+    }
+
     /** @return whether to draw progress: stderr is probably a terminal */
     boolean interactive() {
         return !json && System.console() != null;

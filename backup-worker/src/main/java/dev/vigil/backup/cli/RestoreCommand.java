@@ -63,7 +63,7 @@ final class RestoreCommand extends RepoSubcommand {
     int run() throws Exception {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
-            final Snapshot s = new SnapshotStore(r).resolve(snapshot, dataset, tag);
+            final Snapshot s = resolve(new SnapshotStore(r), snapshot, dataset, tag);
             final boolean existed = java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();
@@ -93,6 +93,9 @@ final class RestoreCommand extends RepoSubcommand {
             if (json) {
                 final Map<String, Object> o = new LinkedHashMap<>();
                 o.put("snapshot", s.id());
+                if (SnapshotStore.replacedNote(snapshot, s.id()) != null) {
+                    o.put("replaces", s.replaces()); // the id named, of this snapshot before it was marked protected
+                }
                 o.put("target", target.toAbsolutePath().toString());
                 o.put("files", result.files());
                 o.put("bytes", result.bytes());

@@ -11,10 +11,8 @@ import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.snapshot.Tree;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -23,7 +21,8 @@ import java.util.function.Predicate;
  * there unless the target has it: re-encrypted under the target's keys and deduplicated against
  * everything it holds. Trees are rewritten with the new ids. A snapshot already copied (the target
  * has one whose {@code original} is its id) is skipped, so an interrupted copy can simply run
- * again; the target's snapshot is written last, after its data and index.
+ * again; so is one the target holds as it was before it was marked protected (its {@code replaces}), which
+ * is then marked protected there too. The target's snapshot is written last, after its data and index.
  */
 public final class SnapshotCopier {
     private final Repository source;
@@ -60,10 +59,11 @@ public final class SnapshotCopier {
     public Result copy(final Predicate<Snapshot> which) {
         final long before = target.bytesWritten();
         final SnapshotStore targetStore = new SnapshotStore(target);
-        final Set<String> present = new HashSet<>();
+        // the target's snapshots by the source id they were copied from
+        final Map<String, Snapshot> present = new HashMap<>();
         for (final Snapshot s : targetStore.list()) {
             if (s.original() != null) {
-                present.add(s.original());
+                present.put(s.original(), s);
             }
         }
         final Map<String, String> copied = new java.util.LinkedHashMap<>();
@@ -71,12 +71,27 @@ public final class SnapshotCopier {
         final SnapshotStore sourceStore = new SnapshotStore(source);
         final List<String> unreadable = new ArrayList<>();
         try {
-            for (final Snapshot s : sourceStore.list()) {
+            final List<Snapshot> all = sourceStore.list();
+            // a snapshot marked protected is the same backup under a new id (Snapshot.replaces); a crash while it was
+            // marked leaves both files
+            final Map<String, Snapshot> replacedBy = new HashMap<>();
+            for (final Snapshot s : all) {
+                if (s.replaces() != null) {
+                    replacedBy.put(s.replaces(), s);
+                }
+            }
+            for (final Snapshot s : all) {
                 if (!which.test(s)) {
                     continue;
                 }
-                final String originalId = s.original() != null ? s.original() : s.id();
-                if (present.contains(originalId) || present.contains(s.id())) {
+                final String originalId = originalOf(s);
+                final Snapshot there = thereAlready(present, s, replacedBy);
+                if (there != null) {
+                    if (s.protectedSnapshot() && !there.protectedSnapshot()) {
+                        // the target holds it as it was before: protected there too, not copied a second time
+                        final Snapshot kept = targetStore.protect(there);
+                        present.put(kept.original(), kept);
+                    }
                     skipped.add(s.id());
                     continue;
                 }
@@ -91,7 +106,7 @@ public final class SnapshotCopier {
                 target.flush();
                 final Snapshot saved = targetStore.save(s.copiedAs(originalId, tree.hex()));
                 copied.put(s.id(), saved.id());
-                present.add(originalId);
+                present.put(originalId, saved);
             }
         } catch (RuntimeException e) {
             // indexes the packs it wrote whole to the target, as a failed backup does, so the next copy re-uses them
@@ -99,6 +114,30 @@ public final class SnapshotCopier {
         }
         unreadable.addAll(0, sourceStore.damaged());
         return new Result(copied, skipped, target.bytesWritten() - before, unreadable);
+    }
+
+    /** @return the id a copy of the snapshot records as its {@code original}: the first repository's */
+    private static String originalOf(final Snapshot s) {
+        return s.original() != null ? s.original() : s.id();
+    }
+
+    /**
+     * @return the target's copy of the snapshot, of the one it replaced (its version before it was marked protected),
+     *     or of the one that replaced it; null when the target has none
+     */
+    private static Snapshot thereAlready(final Map<String, Snapshot> present, final Snapshot s,
+                                         final Map<String, Snapshot> replacedBy) {
+        Snapshot there = present.get(originalOf(s));
+        if (there == null) {
+            there = present.get(s.id());
+        }
+        if (there == null && s.replaces() != null) {
+            there = present.get(s.replaces());
+        }
+        if (there == null && replacedBy.containsKey(s.id())) {
+            there = present.get(originalOf(replacedBy.get(s.id())));
+        }
+        return there;
     }
 
     private BlobId copyTree(final BlobId tree) {

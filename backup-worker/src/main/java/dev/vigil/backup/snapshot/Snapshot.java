@@ -32,13 +32,27 @@ import java.util.List;
  * @param excludes the patterns of paths it left out, or null for none
  * @param excludeIfPresent the markers of directories it left out ({@code NAME} or {@code NAME:HEADER}), or null for
  *     none
+ * @param replaces the id of the snapshot file in this repository that this one replaced: the same backup saved again
+ *     when it was marked protected (its content changed, so its id did); null for a snapshot saved as taken or copied.
+ *     An id or prefix that names no file any more resolves to the snapshot that replaced it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(String id, String time, String coveredFrom, String host, String username, String dataset,
                        String path, String tree, String level, String parent, List<String> tags,
                        boolean protectedSnapshot, String commandId, String original, JournalUse journal,
                        List<String> warnings, SnapshotFigures figures, Root root, List<String> excludes,
-                       List<String> excludeIfPresent) {
+                       List<String> excludeIfPresent, String replaces) {
+
+    /** A snapshot that replaces none: as a backup saves it. */
+    public Snapshot(final String id, final String time, final String coveredFrom, final String host,
+                    final String username, final String dataset, final String path, final String tree,
+                    final String level, final String parent, final List<String> tags,
+                    final boolean protectedSnapshot, final String commandId, final String original,
+                    final JournalUse journal, final List<String> warnings, final SnapshotFigures figures,
+                    final Root root, final List<String> excludes, final List<String> excludeIfPresent) {
+        this(id, time, coveredFrom, host, username, dataset, path, tree, level, parent, tags, protectedSnapshot,
+                commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent, null);
+    }
 
     /**
      * @param fileId the file id it was read from
@@ -46,16 +60,17 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      */
     public Snapshot withId(final String fileId) {
         return new Snapshot(fileId, time, coveredFrom, host, username, dataset, path, tree, level, parent, tags,
-                protectedSnapshot, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent);
+                protectedSnapshot, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent,
+                replaces);
     }
 
     /**
      * @return this snapshot marked protected, to be saved as a new file (a snapshot file is never rewritten: its id is
-     *     its content's hash); null id
+     *     its content's hash) that names this one's id as the one it replaces; null id
      */
     public Snapshot protectedCopy() {
         return new Snapshot(null, time, coveredFrom, host, username, dataset, path, tree, level, parent, tags,
-                true, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent);
+                true, commandId, original, journal, warnings, figures, root, excludes, excludeIfPresent, id);
     }
 
     /**
@@ -65,7 +80,8 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      */
     public Snapshot copiedAs(final String originalId, final String newTree) {
         return new Snapshot(null, time, coveredFrom, host, username, dataset, path, newTree, level, null, tags,
-                protectedSnapshot, commandId, originalId, journal, warnings, figures, root, excludes, excludeIfPresent);
+                protectedSnapshot, commandId, originalId, journal, warnings, figures, root, excludes, excludeIfPresent,
+                null); // an id of the source repository names nothing in the target
     }
 
     /**

@@ -115,8 +115,9 @@ public final class SnapshotStore {
     }
 
     /**
-     * @param ref a full id or a unique prefix of at least 4 hex digits
-     * @return the full id, without reading the snapshot (which may be damaged)
+     * @param ref a full id or a unique prefix of at least 4 hex digits; one that names no snapshot file but the id a
+     *     snapshot {@link Snapshot#replaces} names that snapshot ({@link #replacedNote} says so)
+     * @return the full id, without reading the snapshot (which may be damaged) when a file has it
      * @throws BackupException when none or several match
      */
     public String idOf(final String ref) {
@@ -127,7 +128,7 @@ public final class SnapshotStore {
             final List<FileInfo> matches = repo.backend().list(FileType.SNAPSHOT).stream()
                     .filter(f -> f.handle().name().startsWith(ref)).toList();
             if (matches.isEmpty()) {
-                throw new BackupException("snapshot " + ref + ": not found");
+                return replacementOf(ref);
             }
             if (matches.size() > 1) {
                 throw new BackupException("snapshot " + ref + ": ambiguous, " + matches.size() + " snapshots match");
@@ -136,6 +137,54 @@ public final class SnapshotStore {
         } catch (IOException e) {
             throw new RetriableBackupException("cannot list snapshots: " + e, e);
         }
+    }
+
+    /**
+     * An id noted before a snapshot was marked protected (a ticket, the engine's history) must still find it: the
+     * protected copy is the same backup under a new id, and records the old one.
+     *
+     * @return the id of the one snapshot that replaced a snapshot whose id starts with ref
+     */
+    private String replacementOf(final String ref) {
+        final List<Snapshot> by = list().stream().filter(s -> s.replaces() != null && s.replaces().startsWith(ref))
+                .toList();
+        if (by.isEmpty()) {
+            throw new BackupException("snapshot " + ref + ": not found");
+        }
+        if (by.size() > 1) {
+            throw new BackupException("snapshot " + ref + ": ambiguous, " + by.size() + " snapshots replaced ones "
+                    + "that match");
+        }
+        return by.get(0).id();
+    }
+
+    /**
+     * @param ref what a person or command named: an id, a prefix, or "latest"
+     * @param id the full id {@link #idOf} or {@link #resolve} found for it
+     * @return what to tell when it is not the snapshot named but the one that replaced it, or null
+     */
+    public static String replacedNote(final String ref, final String id) {
+        if ("latest".equals(ref) || id.startsWith(ref)) {
+            return null;
+        }
+        return "snapshot " + ref + " was replaced by " + id.substring(0, 8) + " when it was marked protected (the same "
+                + "backup; a snapshot's id is its content's hash): using " + id.substring(0, 8);
+    }
+
+    /**
+     * Marks a snapshot protected: a new snapshot file (a new id) that names the old id as the one it replaces, saved
+     * before the old one is removed, so that a crash in between leaves both and never neither.
+     *
+     * @param s a snapshot of this repository
+     * @return it protected; itself when protected already
+     */
+    public Snapshot protect(final Snapshot s) {
+        if (s.protectedSnapshot()) {
+            return s;
+        }
+        final Snapshot copy = save(s.protectedCopy());
+        remove(s.id());
+        return copy;
     }
 
     /**

@@ -389,7 +389,10 @@ public final class CommandExecutor {
                         Math.min(3, unrestored.size()))) + "; the other " + files + " files are restored to "
                         + target, false);
             }
-            return Outcome.succeeded(s.id(), "restored snapshot " + s.shortId() + " (" + s.time() + "): " + files
+            final String replaced = cmd.getSnapshot() == null ? null
+                    : SnapshotStore.replacedNote(cmd.getSnapshot(), s.id());
+            return Outcome.succeeded(s.id(), (replaced == null ? "" : replaced + "; ") + "restored snapshot "
+                    + s.shortId() + " (" + s.time() + "): " + files
                     + " files, " + bytes + " bytes to " + target + (older.isEmpty() ? "" : ", some paths from older "
                     + "snapshots " + String.join(", ", older)) + (kept == 0 ? "" : "; " + kept
                     + (afterAKill && !cmd.getMissingOnly() ? " restored already by the run a crash stopped, kept"
@@ -430,7 +433,9 @@ public final class CommandExecutor {
              RepoLock l2 = RepoLock.acquire(dst, false, clock);
              StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, dst::indexWrittenPacks)) {
             final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
-                    && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())));
+                    && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())
+                    // an id the engine noted before the snapshot was marked protected (a new id) still names it
+                    || s.replaces() != null && s.replaces().startsWith(cmd.getSnapshot())));
             final String done = r.copied().size() + " snapshots copied to " + offsite + ", " + r.skipped().size()
                     + " were there already, " + r.bytesAdded() + " bytes added";
             if (!r.damaged().isEmpty()) {

@@ -104,4 +104,26 @@ class SnapshotCopierTest {
             assertTrue(new Checker(offsite).check(1.0, 1).ok());
         }
     }
+
+    @Test
+    void shouldCopyASnapshotLeftBesideItsProtectedCopyByACrashOnceAndProtected() throws Exception {
+        final Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.writeString(a.resolve("f.txt"), "the data");
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Snapshot old = new Archiver(repo, Clock.systemUTC()).backup(a, ArchiveOptions.of("a", Level.FULL),
+                    null).snapshot();
+            // what a crash between the protect's save and its remove of the old file leaves: both files
+            new SnapshotStore(repo).save(old.protectedCopy());
+        }
+        try (Repository repo = TestRepos.open(tmp.resolve("repo"));
+             Repository offsite = TestRepos.create(tmp.resolve("offsite"))) {
+            final SnapshotCopier.Result r = new SnapshotCopier(repo, offsite).copy(s -> true);
+            final List<Snapshot> there = new SnapshotStore(offsite).list();
+            assertEquals(1, there.size(), r + " " + there);
+            assertTrue(there.get(0).protectedSnapshot(), there.toString());
+            assertEquals(1, r.skipped().size(), r.toString());
+            assertEquals(List.of(), new SnapshotCopier(repo, offsite).copy(s -> true).copied().values().stream()
+                    .toList(), "copied again");
+        }
+    }
 }

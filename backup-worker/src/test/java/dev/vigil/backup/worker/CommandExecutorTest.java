@@ -195,4 +195,42 @@ class CommandExecutorTest {
                 "chmod 600"), o.message());
         assertFalse(Files.exists(dir.resolve("repo")), "nothing was created with a password others may have read");
     }
+
+    @Test
+    void shouldRestoreAndCopyBySnapshotIdsTheEngineNotedBeforeTheLossGuardProtectedTheSnapshot() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(data.resolve("f" + i), "file " + i);
+        }
+        final Path roots = Files.createDirectories(dir.resolve("restores"));
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", data.toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "dataset.ds.offsite.repository", dir.resolve("offsite").toString(),
+                "dataset.ds.offsite.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.restore.allowed.roots", roots.toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        final String noted = executor.execute(command(Action.FULL).build(), p -> { }).snapshotId();
+        for (int i = 1; i < 10; i++) {
+            Files.delete(data.resolve("f" + i));
+        }
+        final String kept = executor.execute(command(Action.INCREMENTAL).build(), p -> { }).protectedSnapshotId();
+        assertFalse(noted.equals(kept), "the protected copy has a new id");
+
+        final Outcome restored = executor.execute(command(Action.RESTORE).setSnapshot(noted)
+                .setTarget(roots.resolve("r").toString()).build(), p -> { });
+        assertEquals(CommandStatus.SUCCEEDED, restored.status(), restored.message());
+        assertEquals(kept, restored.snapshotId(), restored.message());
+        assertTrue(restored.message().startsWith("snapshot " + noted + " was replaced by " + kept.substring(0, 8)),
+                restored.message());
+        assertEquals("file 9", Files.readString(roots.resolve("r/f9")));
+        final Outcome copied = executor.execute(command(Action.MIGRATE).setSnapshot(noted.substring(0, 8)).build(),
+                p -> { });
+        assertTrue(copied.message().startsWith("1 snapshots copied"), copied.message());
+    }
 }
