@@ -16,6 +16,7 @@ import dev.vigil.backup.checker.Checker;
 import dev.vigil.backup.lock.RepoLock;
 import dev.vigil.backup.lock.StopOrder;
 import dev.vigil.backup.migration.SnapshotCopier;
+import dev.vigil.backup.repository.HostInfo;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
@@ -461,20 +462,31 @@ public final class CommandExecutor {
                     + "unprotected snapshot; give the dataset a retention (" + (r != null ? "vigil datasets add --keep"
                     : "dataset." + id + ".keep.*") + ")", false);
         }
+        // Per dataset and host, as 'vigil repo forget': a dataset id two hosts share (one path backed up by hand on
+        // both, a dataset that moved) must not let this host's retention forget the other's snapshots. The host is
+        // the name this worker's backups record, and the periods are this host's time zone, the one its operator
+        // reads the snapshot times in.
+        final String host = HostInfo.hostName();
+        final ZoneId zone = ZoneId.systemDefault();
         try (Repository repo = open(id, false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
             final SnapshotStore store = new SnapshotStore(repo);
+            final List<Snapshot> ofDataset = store.history(id);
+            final List<Snapshot> own = ofDataset.stream().filter(s -> host.equals(s.host())).toList();
             final List<String> forgotten = new ArrayList<>();
-            for (final RetentionPolicy.Decision d : policy.apply(store.list().stream()
-                    .filter(s -> id.equals(s.dataset())).toList(), ZoneId.systemDefault())) {
+            for (final RetentionPolicy.Decision d : policy.apply(own, zone, clock.instant())) {
                 if (!d.keep()) {
                     store.remove(d.snapshot().id());
                     forgotten.add(d.snapshot().shortId());
                 }
             }
+            final int others = ofDataset.size() - own.size();
             // the ids are the audit trail of what retention deleted: the one place that says which snapshot went
             return Outcome.succeeded(null, forgotten.size() + " snapshots of " + id + " forgotten (" + policy.describe()
-                    + (r != null ? ", the dataset's retention" : ", dataset." + id + ".keep.*") + ")"
-                    + (forgotten.isEmpty() ? "" : ": " + String.join(" ", forgotten)));
+                    + (r != null ? ", the dataset's retention" : ", dataset." + id + ".keep.*") + "; of host " + host
+                    + ", periods in " + zone.getId() + ")"
+                    + (forgotten.isEmpty() ? "" : ": " + String.join(" ", forgotten))
+                    + (others == 0 ? "" : "; " + others + " snapshots of " + id + " by other hosts left as they are "
+                    + "(vigil repo forget decides on each host's)"));
         }
     }
 
