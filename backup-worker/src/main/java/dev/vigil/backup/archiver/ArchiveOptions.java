@@ -1,5 +1,6 @@
 package dev.vigil.backup.archiver;
 
+import dev.vigil.backup.repository.HostInfo;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,10 +20,13 @@ import java.util.List;
  * @param lossRatio a share in [0, 1]: a backup that lost more than it of the dataset's last snapshot's files or bytes
  *     marks that snapshot protected so that no retention forgets it; 0 never does
  * @param allowEmpty back up an empty dataset directory even when the last snapshot had files (refused otherwise)
+ * @param host the host name the snapshot records, the one retention groups a dataset's snapshots by; null for this
+ *     machine's name. A worker gives its {@code host.name}, so that its snapshots keep one host however the machine
+ *     is named (a container's name changes with each start)
  */
 public record ArchiveOptions(String dataset, Level level, List<String> tags, boolean protect, String commandId,
                              ChangeJournal journal, Instant journalMustReach, int threads, Excludes excludes,
-                             double lossRatio, boolean allowEmpty) {
+                             double lossRatio, boolean allowEmpty, String host) {
     /**
      * The default of {@link #lossRatio}: a backup that holds less than half the files or bytes of the last one. Most
      * datasets change by a few percent between backups; losing more than half is an incident (an unmounted or emptied dataset, a
@@ -41,6 +45,9 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
         if (excludes == null) {
             excludes = Excludes.NONE;
         }
+        if (host == null) {
+            host = HostInfo.hostName();
+        }
     }
 
     /** The options with the default loss guard: a loss of {@link #DEFAULT_LOSS_RATIO}, an empty dataset refused. */
@@ -48,7 +55,7 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
                           final String commandId, final ChangeJournal journal, final Instant journalMustReach,
                           final int threads, final Excludes excludes) {
         this(dataset, level, tags, protect, commandId, journal, journalMustReach, threads, excludes,
-                DEFAULT_LOSS_RATIO, false);
+                DEFAULT_LOSS_RATIO, false, null);
     }
 
     /**
@@ -68,7 +75,7 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
      */
     public ArchiveOptions withJournal(final ChangeJournal j, final Instant mustReach) {
         return new ArchiveOptions(dataset, level, tags, protect, commandId, j, mustReach, threads, excludes, lossRatio,
-                allowEmpty);
+                allowEmpty, host);
     }
 
     /**
@@ -77,7 +84,7 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
      */
     public ArchiveOptions withExcludes(final Excludes e) {
         return new ArchiveOptions(dataset, level, tags, protect, commandId, journal, journalMustReach, threads, e,
-                lossRatio, allowEmpty);
+                lossRatio, allowEmpty, host);
     }
 
     /**
@@ -87,6 +94,15 @@ public record ArchiveOptions(String dataset, Level level, List<String> tags, boo
      */
     public ArchiveOptions withLossGuard(final double ratio, final boolean empty) {
         return new ArchiveOptions(dataset, level, tags, protect, commandId, journal, journalMustReach, threads,
-                excludes, ratio, empty);
+                excludes, ratio, empty, host);
+    }
+
+    /**
+     * @param name the host name the snapshot records; null for this machine's
+     * @return these options with it
+     */
+    public ArchiveOptions withHost(final String name) {
+        return new ArchiveOptions(dataset, level, tags, protect, commandId, journal, journalMustReach, threads,
+                excludes, lossRatio, allowEmpty, name);
     }
 }

@@ -199,7 +199,7 @@ public final class Archiver {
             final String parentId = loss != null && parent.equals(last) ? loss.kept().id()
                     : parent.map(Snapshot::id).orElse(null);
             final Snapshot snapshot = snapshots.save(new Snapshot(null, start.toString(),
-                    plan != null ? plan.coveredUntil().toString() : start.toString(), HostInfo.hostName(),
+                    plan != null ? plan.coveredUntil().toString() : start.toString(), options.host(),
                     HostInfo.userName(), options.dataset(), root.toString(), tree.hex(), level.name(),
                     parentId, options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,

@@ -83,6 +83,11 @@ final class BackupCommand extends RepoSubcommand {
             + "snapshot has files (emptied on purpose); otherwise refused.")
     boolean allowEmpty;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "Host name the snapshot records, which retention "
+            + "groups by (default: this machine's name). A worker records its host.name: give the same to back up by "
+            + "hand what a worker backs up.")
+    String host;
+
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
@@ -114,7 +119,7 @@ final class BackupCommand extends RepoSubcommand {
             final ArchiveOptions options = new ArchiveOptions(id, level == null ? Level.INCREMENTAL : level,
                     List.copyOf(tags), protect, null, join(changes), clock.instant().minus(maxLag),
                     threads != null ? threads : Runtime.getRuntime().availableProcessors(), excluded)
-                    .withLossGuard(ArchiveOptions.DEFAULT_LOSS_RATIO, allowEmpty);
+                    .withLossGuard(ArchiveOptions.DEFAULT_LOSS_RATIO, allowEmpty).withHost(host);
             final BackupProgress progress = new BackupProgress(0);
             final Archiver.Result result;
             // stopped (Ctrl-C, SIGTERM): the packs written whole are indexed while the lock is held, so the next run

@@ -209,7 +209,8 @@ public final class CommandExecutor {
                 final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(),
                         Level.valueOf(cmd.getAction().name()), List.copyOf(cmd.getTags()), cmd.getProtect(),
                         cmd.getId(), journal(cmd, mustReach), mustReach, threads(), config.excludes(cmd.getDataset()))
-                        .withLossGuard(config.lossRatio(cmd.getDataset()), config.lossRatio(cmd.getDataset()) == 0);
+                        .withLossGuard(config.lossRatio(cmd.getDataset()), config.lossRatio(cmd.getDataset()) == 0)
+                        .withHost(config.hostName());
                 try {
                     result = new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")),
                             options, live, history);
@@ -217,7 +218,9 @@ public final class CommandExecutor {
                     return Outcome.failed(e.getMessage() + ". If it was emptied on purpose, back it up anyway on this "
                             + "host: vigil repo backup --repo " + config.dataset(cmd.getDataset(), "repository")
                             + " --password-file " + config.dataset(cmd.getDataset(), "password.file") + " --dataset "
-                            + cmd.getDataset() + " --allow-empty " + config.dataset(cmd.getDataset(), "path")
+                            + cmd.getDataset() + " --allow-empty"
+                            + (config.hostName().equals(HostInfo.hostName()) ? "" : " --host " + config.hostName())
+                            + " " + config.dataset(cmd.getDataset(), "path")
                             + " (later backups go on from that snapshot)", false);
                 }
                 s = result.snapshot();
@@ -466,7 +469,7 @@ public final class CommandExecutor {
         // both, a dataset that moved) must not let this host's retention forget the other's snapshots. The host is
         // the name this worker's backups record, and the periods are this host's time zone, the one its operator
         // reads the snapshot times in.
-        final String host = HostInfo.hostName();
+        final String host = config.hostName();
         final ZoneId zone = ZoneId.systemDefault();
         try (Repository repo = open(id, false); RepoLock lock = RepoLock.acquire(repo, true, clock)) {
             final SnapshotStore store = new SnapshotStore(repo);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.backup.backend.LocalBackend;
-import dev.vigil.backup.repository.HostInfo;
 import dev.vigil.backup.repository.Repository;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
@@ -50,11 +49,16 @@ class WorkerForgetIT {
                         .newBuilder().setKeepLast(1).setKeepHourly(0).setKeepDaily(0).setKeepWeekly(0)
                         .setKeepMonthly(0).setKeepYearly(0).build()).build(), CommandStatus.SUCCEEDED).getMessage();
 
-                final List<String> left = snapshots(h).stream().map(Snapshot::id).toList();
+                final List<Snapshot> all = snapshots(h);
+                final List<String> left = all.stream().map(Snapshot::id).toList();
+                // the worker's snapshots record its host.name, whatever the machine is called (a container's name
+                // changes with each start, which would leave every earlier snapshot outside its retention)
+                assertEquals(List.of(WorkerHarness.HOST), all.stream().filter(s -> own.contains(s.id()))
+                        .map(Snapshot::host).toList(), message);
                 assertTrue(left.containsAll(theirs), "the other host's snapshots stay: " + message);
                 assertEquals(List.of(own.get(1)), left.stream().filter(own::contains).toList(), message);
                 assertTrue(message.startsWith("1 snapshots of ds forgotten (keep last 1")
-                        && message.contains("; of host " + HostInfo.hostName() + ", periods in "
+                        && message.contains("; of host " + WorkerHarness.HOST + ", periods in "
                         + ZoneId.systemDefault().getId() + "): " + own.get(0).substring(0, 8))
                         && message.endsWith("; 2 snapshots of ds by other hosts left as they are (vigil repo forget "
                         + "decides on each host's)"), message);

@@ -57,7 +57,8 @@ class WorkerLossGuardIT {
                 assertTrue(refused.getMessage().contains(h.dataset + " is empty, but its last snapshot")
                         && refused.getMessage().contains("holds 10 files")
                         && refused.getMessage().contains("vigil repo backup --repo " + dir.resolve("repo")
-                        + " --password-file " + dir.resolve("password") + " --dataset ds --allow-empty " + h.dataset),
+                        + " --password-file " + dir.resolve("password") + " --dataset ds --allow-empty --host "
+                        + WorkerHarness.HOST + " " + h.dataset),
                         refused.getMessage());
                 finish(h, WorkerHarness.command(Action.FORGET).build(), CommandStatus.SUCCEEDED);
                 assertEquals(List.of(first.getSnapshotId()), snapshots(h).stream().map(Snapshot::id).toList(),

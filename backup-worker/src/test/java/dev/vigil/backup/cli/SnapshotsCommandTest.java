@@ -58,6 +58,15 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void recordsTheHostNameGivenAsAWorkerRecordsItsHostName() throws Exception {
+        final String repo = repoWithABackup("--host", "web-1");
+
+        final JsonNode snapshots = new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw,
+                "--json"));
+        assertEquals("web-1", snapshots.get(0).get("host").asText(), snapshots.toString());
+    }
+
+    @Test
     void readsTheJournalLagAsOperatorsWriteDurationsAndRefusesANonDuration() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src"));
         final String repo = initRepo();
