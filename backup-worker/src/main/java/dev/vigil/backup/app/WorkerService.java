@@ -509,16 +509,72 @@ public final class WorkerService implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Puts a record the worker refuses unread on the dead-letter topic, with the reason, before its offset is
+     * committed: a cluster that does not take it for now (brokers away, the topic being recreated) is waited for, so
+     * that a forgery or a broken command is never dropped unseen; the commands after it wait meanwhile. An error no
+     * retry mends (authorization, a record too large) leaves the record on the commands topic only, said at ERROR. A
+     * worker stopped while it waits commits nothing past the record, which it reads again at its next start.
+     */
     private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
         final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), null, r.key(), r.value(),
                 r.headers());
         dl.headers().add(DeadLetter.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         dl.headers().add(DeadLetter.SOURCE_HEADER, DeadLetter.source(r.topic(), r.partition(), r.offset())
                 .getBytes(StandardCharsets.UTF_8));
+        Instant failingSince = null;
+        for (long pause = 1000; ; pause = Math.min(2 * pause, 30_000)) {
+            try {
+                final java.util.concurrent.Future<?> sent = producer.send(dl);
+                while (!sent.isDone()) {
+                    sleepUnlessClosing(r, 100);
+                }
+                sent.get();
+                if (failingSince != null) {
+                    LOG.info("worker for host {}: record {} of {} is on {}, after the cluster did not take it since {}",
+                            config.hostName(), r.offset(), r.topic(), deadLetter.name(), failingSince);
+                }
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    LOG.error("worker for host {}: cannot put record {} of {} on {}: {}; it stays on {} only",
+                            config.hostName(), r.offset(), r.topic(), deadLetter.name(), e.getCause().toString(),
+                            r.topic());
+                    return;
+                }
+                if (failingSince == null) {
+                    failingSince = clock.instant();
+                    LOG.warn("worker for host {}: cannot put record {} of {} on {} ({}); retrying until the cluster "
+                            + "takes it, the commands after it wait", config.hostName(), r.offset(), r.topic(),
+                            deadLetter.name(), e.getCause().toString());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
+            }
+            for (long waited = 0; waited < pause; waited += 100) {
+                sleepUnlessClosing(r, 100);
+            }
+        }
+    }
+
+    /**
+     * Waits, or ends the loop without committing past the record once {@link #close()} was called.
+     *
+     * @throws WakeupException when the worker is closing
+     */
+    private void sleepUnlessClosing(final ConsumerRecord<String, byte[]> r, final long millis) {
         try {
-            producer.send(dl).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.error("cannot send malformed command to {}: {}", deadLetter.name(), e.toString());
+            if (running) {
+                Thread.sleep(millis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!running || Thread.currentThread().isInterrupted()) {
+            LOG.warn("worker for host {}: stopped before record {} of {} was on {}; it is read again at the next start",
+                    config.hostName(), r.offset(), r.topic(), deadLetter.name());
+            throw new WakeupException();
         }
     }
 

@@ -184,6 +184,35 @@ class WorkerOutageIT {
     }
 
     @Test
+    void shouldPutAForgeryOnTheDeadLetterTopicOnceTheClusterTakesItAndServeTheCommandsAfterIt() throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
+            final String deadLetters = Topics.DEAD_LETTER.withPrefix(kafka.prefix()).name();
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config(h)))) {
+                // the cluster cannot take a dead letter for now: its topic is gone (auto-creation is off)
+                try (Admin admin = kafka.admin()) {
+                    admin.deleteTopics(List.of(deadLetters)).all().get();
+                }
+                final BackupCommand forged = WorkerHarness.command(Action.FULL).build();
+                h.send(forged, null);
+                final BackupCommand next = WorkerHarness.command(Action.FULL).build();
+                h.send(next);
+                final long deadline = System.nanoTime() + WAIT.toNanos();
+                while (log.messages().stream().noneMatch(m -> m.contains("retrying until the cluster takes it"))) {
+                    assertTrue(System.nanoTime() < deadline, "no word of the dead letter held: " + log.messages());
+                    Thread.sleep(100);
+                }
+                try (Admin admin = kafka.admin()) {
+                    new dev.vigil.schemas.topic.TopicAdmin(admin).createOrCheck(List.of(Topics.DEAD_LETTER
+                            .withPrefix(kafka.prefix())), 1);
+                }
+                assertTrue(h.awaitDeadLetter("not signed", WAIT).contains("not from a decision engine"));
+                assertEquals(CommandStatus.SUCCEEDED, end(h, next));
+                assertNull(worker.failure());
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseToStartAtOnceWhenTheClusterAnswersThatItsCommandsTopicDoesNotExist() throws Exception {
         try (WorkerHarness h = new WorkerHarness(kafka, dir)) {
             final Map<String, String> values = config(h);
