@@ -42,11 +42,11 @@ final class Ledger {
     void result(final Session s, final DatasetSpec spec, final DatasetState state, final BackupResult r) {
         final boolean done = r.getStatus() == CommandStatus.SUCCEEDED || r.getStatus() == CommandStatus.FAILED
                 || r.getStatus() == CommandStatus.REJECTED;
-        if (done && !state.firstResult(r.getId())) {
+        if (done && !state.firstResult(r.getCommandId(), r.getStatus().name())) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.WORKER, null, r.getAction(),
                     r.getId(), "result " + r.getId() + " (" + r.getAction() + " " + r.getStatus().name()
                             .toLowerCase(Locale.ROOT) + ", command " + r.getCommandId() + ") received again (a worker "
-                            + "sends a result again when it could not tell it got through): counted once");
+                            + "restarted after a crash reports what it had done again): counted once");
             return;
         }
         final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());

@@ -27,8 +27,8 @@ public final class DatasetState {
     public static final int WINDOW_DELETED_PATHS = 256;
     /** Commands written off without a result that are remembered, for a result the worker sends later. */
     public static final int MAX_WRITTEN_OFF = 32;
-    /** Ids of final results remembered, so that one the worker sends again counts once. */
-    public static final int MAX_RESULT_IDS = 32;
+    /** Final results remembered (command and status), so that one the worker reports again counts once. */
+    public static final int MAX_FINAL_RESULTS = 32;
 
     /** Dataset id. */
     public String dataset;
@@ -104,10 +104,11 @@ public final class DatasetState {
      */
     public List<WrittenOff> writtenOff = new ArrayList<>();
     /**
-     * Ids of the latest final results (succeeded, failed, rejected), oldest first, at most {@link #MAX_RESULT_IDS}: a
-     * worker that could not tell whether a result got through sends it again under the same id.
+     * The latest final results (succeeded, failed, rejected) as "command-id STATUS", oldest first, at most {@link
+     * #MAX_FINAL_RESULTS}: a worker that runs a command again after a crash (its result sent, its ledger not yet DONE)
+     * reports the same outcome again, under a new result id.
      */
-    public List<String> resultIds = new ArrayList<>();
+    public List<String> finalResults = new ArrayList<>();
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**
@@ -268,18 +269,21 @@ public final class DatasetState {
     }
 
     /**
-     * Remembers a final result's id.
+     * Remembers a command's final result. By command and status, not by the result's id: the worker gives each result it
+     * publishes a new id, and one other status for the same command (a REJECTED replay after a SUCCEEDED) is news.
      *
-     * @param resultId the result's id
-     * @return false when it was remembered already: the same result again
+     * @param commandId the command the result reports on
+     * @param status its final status
+     * @return false when it was remembered already: the same outcome of the same command again
      */
-    public boolean firstResult(final String resultId) {
-        if (resultIds.contains(resultId)) {
+    public boolean firstResult(final String commandId, final String status) {
+        final String key = commandId + " " + status;
+        if (finalResults.contains(key)) {
             return false;
         }
-        resultIds.add(resultId);
-        while (resultIds.size() > MAX_RESULT_IDS) {
-            resultIds.remove(0);
+        finalResults.add(key);
+        while (finalResults.size() > MAX_FINAL_RESULTS) {
+            finalResults.remove(0);
         }
         return true;
     }

@@ -141,7 +141,7 @@ class LateResultTest {
         assertEquals(100, s.lastFileCount);
         assertTrue(s.failures.isEmpty(), "the write-off no longer counts: " + s.failures);
 
-        results.pipeInput("d1", late); // the worker sends it once more: it could not tell it had got through
+        results.pipeInput("d1", late); // reported once more
 
         final List<DecisionRecord> again = newRecords();
         assertEquals(1, again.size(), again.toString());
@@ -158,6 +158,29 @@ class LateResultTest {
         assertEquals(clock.instant().toEpochMilli(), s.success.get("FULL").time());
         assertEquals(2, s.snapshots.size());
         assertTrue(trail.stream().noneMatch(d -> d.getOutcome() == Outcome.ESCALATED), trail.toString());
+    }
+
+    @Test
+    void shouldCountACommandsOutcomeOnceWhenTheWorkerReportsItAgainUnderANewResultId() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        final BackupCommand full = nextCommand();
+        newRecords();
+        advance(Duration.ofMinutes(10));
+        // The worker gives every result it publishes a new id (WorkerService.publish): a command run again after a
+        // crash between its result and its ledger's DONE reports the snapshot the first run saved, and the loss it
+        // found, once more, under another id.
+        final BackupResult.Builder done = result("d1", "h1", full.getId(), Action.FULL, CommandStatus.SUCCEEDED,
+                clock.instant()).setProtectedSnapshotId("snap-before-the-loss");
+        results.pipeInput("d1", done.build());
+        newRecords();
+        results.pipeInput("d1", done.setId("another-result-id").build());
+
+        final List<DecisionRecord> again = newRecords();
+        assertEquals(1, again.size(), again.toString());
+        assertTrue(again.get(0).getOutcome() == Outcome.NO_ACTION && again.get(0).getReason().contains("counted once"),
+                again.get(0).getReason());
+        assertEquals(1, state().snapshots.size(), state().snapshots.toString());
+        assertEquals(1, trail.stream().filter(d -> d.getOutcome() == Outcome.ESCALATED).count(), trail.toString());
     }
 
     @Test
