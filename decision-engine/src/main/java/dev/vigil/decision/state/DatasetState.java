@@ -99,8 +99,8 @@ public final class DatasetState {
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /**
-     * Commands written off without a result (expired), oldest first, at most {@link #MAX_WRITTEN_OFF}: a worker that
-     * could not deliver a result during a broker outage sends it later, and it corrects the write-off.
+     * Commands written off without a result (expired), oldest first, at most {@link #MAX_WRITTEN_OFF}: one the worker
+     * still ran (past command.ttl) reports later, and its result corrects the write-off.
      */
     public List<WrittenOff> writtenOff = new ArrayList<>();
     /**

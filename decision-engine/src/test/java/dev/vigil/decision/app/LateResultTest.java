@@ -44,8 +44,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A worker that could not deliver a result during a broker outage sends it later, after the engine wrote its command
- * off as failed (command.ttl), and may send it twice: through the topology, its stores and their serdes.
+ * A result that comes after the engine wrote its command off as failed (command.ttl: a command that ran longer), and
+ * one reported twice: through the topology, its stores and their serdes.
  */
 class LateResultTest {
     private static final TreeModel MODEL = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
