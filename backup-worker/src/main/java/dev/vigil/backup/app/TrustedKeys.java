@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * whenever one of them changes, so that the engine's key is added, replaced or revoked on every host without
  * restarting a worker (README, "Rotating the signing key"). The list itself is read once, at start.
  *
- * <p>A file is checked by its stamp (inode, size, modification time, mode) at each command and every
- * {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. A change is taken only as a whole:
- * the files are read again with the checks of a start ({@link #read}), and when a start would refuse them the worker
- * keeps the keys it had, with one ERROR per change. So the keys in force are always ones a restart would also take.
+ * <p>A file is checked by its stamp (inode, size, modification and status change times, mode) at each command and
+ * every {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. A change is taken only as a
+ * whole: the files are read again with the checks of a start ({@link #read}), and when a start would refuse them the
+ * worker keeps the keys it had, with one ERROR per change. So the keys in force are always ones a restart would also
+ * take.
  */
 public final class TrustedKeys implements AutoCloseable {
     /** The content of a listed file that holds no key: a slot for the next key, or where a revoked key was. */
@@ -132,13 +133,22 @@ public final class TrustedKeys implements AutoCloseable {
                 }
                 final String mode = a instanceof PosixFileAttributes p ? PosixFilePermissions.toString(p.permissions())
                         : "";
-                out.add(a.fileKey() + " " + a.size() + " " + a.lastModifiedTime() + " " + mode);
+                out.add(a.fileKey() + " " + a.size() + " " + a.lastModifiedTime() + " " + mode + " " + ctime(file));
             } catch (IOException e) {
                 // a missing file is a state too: its return is a change
                 out.add(e.toString());
             }
         }
         return out;
+    }
+
+    /**
+     * @return the file's status change time where the system keeps one, else "": a chown, chgrp or ACL change (the fix
+     *     of a file the worker's user could not read) moves only that, as does a copy in place that keeps the times
+     */
+    private static Object ctime(final Path file) throws IOException {
+        return file.getFileSystem().supportedFileAttributeViews().contains("unix")
+                ? Files.getAttribute(file, "unix:ctime") : "";
     }
 
     /**

@@ -95,6 +95,24 @@ class TrustedKeysTest {
     }
 
     @Test
+    void shouldReadAFileAgainWhenOnlyItsStatusChangeTimeChanged() throws Exception {
+        // A chown, chgrp or setfacl (the fix of a new .pub the worker's user could not read) changes neither the
+        // inode, the size, the modification time nor the mode; nor does a copy in place that keeps the times (cp -p,
+        // scp -p) of a key of the same length, as every Ed25519 public key file is. Only the status change time moves.
+        final Path slot = pub("engine.pub", a);
+        try (TrustedKeys keys = new TrustedKeys(config(slot))) {
+            assertEquals(Set.of(idA), keys.current().keySet());
+            final java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(slot);
+            final Path other = pub("other.pub", b);
+            awaitNextTick((java.nio.file.attribute.FileTime) Files.getAttribute(slot, "unix:ctime"));
+            Files.write(slot, Files.readAllBytes(other)); // in place: the same inode
+            Files.setLastModifiedTime(slot, mtime);
+
+            assertEquals(Set.of(idB), keys.current().keySet(), "the file holds B's key now");
+        }
+    }
+
+    @Test
     void shouldTakeNoneAsASlotForTheNextKeyButNeverObeyNoKeyAtAll() throws Exception {
         final Path first = pub("engine-a.pub", a);
         final Path second = Files.writeString(dir.resolve("engine-b.pub"), TrustedKeys.NO_KEY + "\n");
@@ -121,6 +139,18 @@ class TrustedKeysTest {
         final Path none = Files.writeString(dir.resolve("none.pub"), TrustedKeys.NO_KEY + "\n");
         final ConfigException refused = assertThrows(ConfigException.class, () -> new TrustedKeys(config(none)));
         assertTrue(refused.getMessage().contains("every file listed says none"), refused.getMessage());
+    }
+
+    /** Waits (bounded) until the file system's clock, which moves by ticks of a few ms, is past a time it gave. */
+    private void awaitNextTick(final java.nio.file.attribute.FileTime after) throws Exception {
+        final Path probe = dir.resolve("clock-probe");
+        final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        do {
+            Files.writeString(probe, "x");
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the file system's clock did not move past " + after + " within 10 s");
+            }
+        } while (((java.nio.file.attribute.FileTime) Files.getAttribute(probe, "unix:ctime")).compareTo(after) <= 0);
     }
 
     private Path pub(final String name, final KeyPair pair) throws Exception {
