@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>A file is checked by its stamp (inode, size, modification and status change times, mode) at each command and
  * every {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. A change is taken only as a
  * whole: the files are read again with the checks of a start ({@link #read}), and when a start would refuse them the
- * worker keeps the keys it had, with one ERROR per change. So the keys in force are always ones a restart would also
- * take.
+ * worker keeps the keys it had, with one ERROR per change. So the keys in force always passed the checks of a start
+ * (though after a refused change a restart refuses to start until the file is fixed).
  */
 public final class TrustedKeys implements AutoCloseable {
     /** The content of a listed file that holds no key: a slot for the next key, or where a revoked key was. */
