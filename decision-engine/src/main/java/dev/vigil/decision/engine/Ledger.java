@@ -50,7 +50,8 @@ final class Ledger {
             return;
         }
         final DatasetState.InFlight flight = state.inFlight.get(r.getCommandId());
-        // a result of a command written off while the worker still ran it (it ran past command.ttl) corrects that
+        // a result of a command written off while the worker still ran it (past command.ttl) or could not deliver its
+        // result (the cluster away) corrects that
         final DatasetState.WrittenOff late = flight == null && done ? state.lateOf(r.getCommandId()).orElse(null)
                 : null;
         final long time = time(s, r, flight != null ? flight.issuedAt() : late != null ? late.issuedAt()

@@ -100,7 +100,8 @@ public final class DatasetState {
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /**
      * Commands written off without a result (expired), oldest first, at most {@link #MAX_WRITTEN_OFF}: one the worker
-     * still ran (past command.ttl) reports later, and its result corrects the write-off.
+     * still ran (past command.ttl), or whose result it kept while the cluster was away, reports later, and its result
+     * corrects the write-off.
      */
     public List<WrittenOff> writtenOff = new ArrayList<>();
     /**

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A result that comes after the engine wrote its command off as failed (command.ttl: a command that ran longer), and
- * one reported twice: through the topology, its stores and their serdes.
+ * A result that comes after the engine wrote its command off as failed (command.ttl: a command that ran longer, or a
+ * result the worker kept while the cluster was away), and one reported twice: through the topology, its stores and
+ * their serdes.
  */
 class LateResultTest {
     private static final TreeModel MODEL = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
