@@ -41,6 +41,7 @@ public final class DecisionConfig extends CommonConfig {
     public static final String GUARD_TASK_MAX_BACKUPS_CONFIG = "guard.task.max.backups";
     public static final String GUARD_TASK_BACKUPS_WINDOW_CONFIG = "guard.task.backups.window";
     public static final String COMMAND_TTL_CONFIG = "command.ttl";
+    public static final String COMMAND_SILENCE_MAX_CONFIG = "command.silence.max";
     public static final String PROPOSAL_TTL_CONFIG = "proposal.ttl";
     public static final String DEFERRAL_TTL_CONFIG = "deferral.ttl";
     public static final String AUDIT_SUPPRESSION_REPEAT_CONFIG = "audit.suppression.repeat";
@@ -109,8 +110,15 @@ public final class DecisionConfig extends CommonConfig {
             .define(GUARD_TASK_BACKUPS_WINDOW_CONFIG, Type.STRING, "10m", duration(), Importance.LOW,
                     "The window of guard.task.max.backups.")
             .define(COMMAND_TTL_CONFIG, Type.STRING, "6h", duration(), Importance.LOW,
-                    "A command expires this long after it is issued; one without a result by then counts as failed, "
-                            + "until a result the worker sends later corrects that.")
+                    "A command expires this long after it is issued (the worker refuses it after that); one the "
+                            + "worker never accepted is written off as failed then, until a result the worker sends "
+                            + "later corrects that. One the worker accepted stays in flight while it reports on it: "
+                            + "see command.silence.max.")
+            .define(COMMAND_SILENCE_MAX_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
+                    "A command the worker accepted (a FULL or a restore of a large dataset may run for many hours) "
+                            + "is written off as failed only once it has expired (command.ttl) and the worker has sent "
+                            + "nothing about it (PROGRESS every worker.progress.interval.ms, at most 10 min, or a result) "
+                            + "for this long, counted from the engine's own start at the earliest.")
             .define(PROPOSAL_TTL_CONFIG, Type.STRING, "24h", duration(), Importance.MEDIUM,
                     "A proposal unanswered for this long is dropped (audited).")
             .define(DEFERRAL_TTL_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
@@ -212,7 +220,8 @@ public final class DecisionConfig extends CommonConfig {
                 duration(GUARD_RETRY_BASE_CONFIG), duration(GUARD_RETRY_MAX_CONFIG), getInt(GUARD_ESCALATE_AFTER_CONFIG),
                 MaintenanceWindow.parseAll(getString(GUARD_MAINTENANCE_WINDOWS_CONFIG)),
                 ZoneId.of(getString(GUARD_TIME_ZONE_CONFIG)), duration(COMMAND_TTL_CONFIG),
-                duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG), duration(AUDIT_SUPPRESSION_REPEAT_CONFIG),
+                duration(COMMAND_SILENCE_MAX_CONFIG), duration(PROPOSAL_TTL_CONFIG), duration(DEFERRAL_TTL_CONFIG),
+                duration(AUDIT_SUPPRESSION_REPEAT_CONFIG),
                 getInt(GUARD_TASK_MAX_BACKUPS_CONFIG), duration(GUARD_TASK_BACKUPS_WINDOW_CONFIG));
         return new EngineSettings(PolicyConfig.read(path(POLICY_FILE_CONFIG)).policy(), guard,
                 duration(EPISODE_TTL_CONFIG), 0.1, 50, duration(ANOMALY_QUIET_CONFIG), duration(HOST_SILENCE_CONFIG),

@@ -225,7 +225,7 @@ final class Decisions {
         s.audit(decisionId, spec.getHost(), spec.getId(), approved ? Outcome.APPROVED : Outcome.COMMANDED, intent,
                 commandId, intent.reason());
         state.inFlight.put(commandId, new DatasetState.InFlight(commandId, decisionId, intent, s.nowMs,
-                command.getExpiresAt().toEpochMilli(), false));
+                command.getExpiresAt().toEpochMilli()));
         state.lastCommandAt.put(intent.lane(), s.nowMs);
         state.deferred.remove(intent.lane());
         if (settings().taskMaxBackups() > 0 && Intent.isBackup(intent.action())) {

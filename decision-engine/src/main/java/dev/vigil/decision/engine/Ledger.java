@@ -34,6 +34,12 @@ final class Ledger {
     /** A result dated further than this from the engine's own time is said to come from a worker whose clock is off. */
     static final Duration SKEW = Duration.ofMinutes(5);
     private final Decisions decisions;
+    /**
+     * When this engine first looked at commands in flight, epoch ms; 0 before. A command's silence counts from then at
+     * the earliest: an engine that was itself stopped heard no PROGRESS meanwhile, and reads the reports sent then only
+     * after its first ticks.
+     */
+    private volatile long listeningSince;
 
     Ledger(final Decisions decisions) {
         this.decisions = decisions;
@@ -56,8 +62,11 @@ final class Ledger {
                 : null;
         final long time = time(s, r, flight != null ? flight.issuedAt() : late != null ? late.issuedAt()
                 : Long.MIN_VALUE);
-        if (flight != null && Guard.restoresInto(flight.intent(), spec) && (r.getStatus() == CommandStatus.SUCCEEDED
-                || r.getStatus() == CommandStatus.FAILED)) {
+        // a late one too: the restore wrote into the dataset until then, and the collector's intervals up to then
+        // show its writes, not its users'
+        final boolean restoredInto = flight != null ? Guard.restoresInto(flight.intent(), spec)
+                : late != null && late.restoresInto();
+        if (restoredInto && (r.getStatus() == CommandStatus.SUCCEEDED || r.getStatus() == CommandStatus.FAILED)) {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
             state.rewriteRun = null; // the restore put back what the run rewrote: a rewrite after it is a new run
         }
@@ -65,10 +74,11 @@ final class Ledger {
             state.silenceEscalatedAt = 0; // the worker speaks: a later silence is escalated again
         }
         switch (r.getStatus()) {
-            case ACCEPTED -> {
+            case ACCEPTED, PROGRESS -> {
+                // the worker runs it: it stays in flight while these come (expire), however long it runs; a PROGRESS
+                // says it was accepted too, whose ACCEPTED may have been lost (both are best-effort reports)
                 if (flight != null) {
-                    state.inFlight.put(flight.commandId(), new DatasetState.InFlight(flight.commandId(),
-                            flight.decisionId(), flight.intent(), flight.issuedAt(), flight.expiresAt(), true));
+                    state.inFlight.put(flight.commandId(), flight.heard(s.nowMs));
                 }
             }
             case SUCCEEDED -> {
@@ -99,7 +109,7 @@ final class Ledger {
                 }
             }
             default -> {
-                // PROGRESS and UNKNOWN change nothing the engine decides on.
+                // UNKNOWN changes nothing the engine decides on.
             }
         }
     }
@@ -118,7 +128,9 @@ final class Ledger {
     /** @return when and why a command was written off, for the record of its late result */
     private static String writtenOff(final DatasetState.WrittenOff late) {
         return ", after command " + late.commandId() + " was written off at " + Instant.ofEpochMilli(late.at())
-                + " (no result before it expired at " + Instant.ofEpochMilli(late.expiresAt()) + ")";
+                + (late.heardAt() > 0 ? " (accepted, then no report on it since " + Instant.ofEpochMilli(late.heardAt())
+                + ", and it had expired at " : " (no result before it expired at ")
+                + Instant.ofEpochMilli(late.expiresAt()) + ")";
     }
 
     /**
@@ -281,14 +293,16 @@ final class Ledger {
 
     /** Writes off what outlived its time: commands without a result, proposals without an answer. */
     void expire(final Session s, final DatasetSpec spec, final DatasetState state) {
-        final long grace = EXPIRY_GRACE.toMillis();
+        if (listeningSince == 0) {
+            listeningSince = s.nowMs;
+        }
         for (final DatasetState.InFlight f : java.util.List.copyOf(state.inFlight.values())) {
-            if (s.nowMs > f.expiresAt() + grace) {
+            final String why = overdue(s, f);
+            if (why != null) {
                 state.inFlight.remove(f.commandId());
                 state.wroteOff(new DatasetState.WrittenOff(f.commandId(), f.action(), f.issuedAt(), f.expiresAt(),
-                        s.nowMs));
-                failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": no result from the worker "
-                        + "before the command expired at " + Instant.ofEpochMilli(f.expiresAt()), true,
+                        s.nowMs, f.heardAt(), Guard.restoresInto(f.intent(), spec)));
+                failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": " + why, true,
                         DecisionSource.POLICY, f.decisionId());
             }
         }
@@ -301,6 +315,35 @@ final class Ledger {
                                 + Durations.format(Duration.ofMillis(p.expiresAt() - p.createdAt())));
             }
         }
+    }
+
+    /**
+     * Whether a command in flight is to be written off now, and why. One the worker never accepted is, once it expired
+     * (command.ttl; the worker refuses it after that). One it accepted runs as long as the data takes (a FULL or a
+     * restore of a large dataset, for longer than command.ttl): it is, once it expired and the worker has also said
+     * nothing of it for command.silence.max (a dead worker, a host gone) since its last report, or since this engine
+     * started, whichever is later.
+     *
+     * @return why it is written off, for its RESULT record; null while it is not
+     */
+    private String overdue(final Session s, final DatasetState.InFlight f) {
+        final String expired = "expired at " + Instant.ofEpochMilli(f.expiresAt()) + " (command.ttl "
+                + Durations.format(decisions.settings().commandTtl()) + ")";
+        if (s.nowMs <= f.expiresAt() + EXPIRY_GRACE.toMillis()) {
+            return null;
+        }
+        if (!f.accepted()) {
+            return "no result from the worker before the command " + expired + ", and the worker never accepted it";
+        }
+        final long since = Math.max(f.heardAt(), listeningSince);
+        final Duration silence = decisions.settings().commandSilence();
+        if (s.nowMs - since <= silence.toMillis()) {
+            return null;
+        }
+        return "accepted by the worker, then silent: no report on it for " + Durations.format(Duration.ofSeconds(
+                (s.nowMs - since) / 1000)) + (f.heardAt() >= listeningSince ? " since its last at "
+                + Instant.ofEpochMilli(f.heardAt()) : " since this engine started at " + Instant.ofEpochMilli(since))
+                + " (command.silence.max " + Durations.format(silence) + "), and no result; the command " + expired;
     }
 
     /** Escalates, once per silence, a worker that accepts none of the dataset's commands while its RPO is exceeded. */

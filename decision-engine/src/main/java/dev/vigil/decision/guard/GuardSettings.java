@@ -16,7 +16,9 @@ import java.util.List;
  * @param escalateAfter failures in a row that raise an escalation
  * @param windows maintenance windows for every dataset (a dataset's own schedule adds to them)
  * @param zone time zone of the windows
- * @param commandTtl a command expires this long after it is issued
+ * @param commandTtl a command expires this long after it is issued; one the worker never accepted is written off then
+ * @param commandSilence a command the worker accepted is written off once it expired and the worker has said nothing of
+ *     it (no PROGRESS, no result) for this long
  * @param proposalTtl a proposal is dropped this long after it is made
  * @param deferralTtl a deferred rule or tree intent is retried for this long
  * @param suppressionRepeat the same suppression is audited again only after this time
@@ -25,13 +27,16 @@ import java.util.List;
  */
 public record GuardSettings(Duration cooldown, int hostCap, int urgentPriority, Duration retryBase,
                             Duration retryMax, int escalateAfter, List<MaintenanceWindow> windows, ZoneId zone,
-                            Duration commandTtl, Duration proposalTtl, Duration deferralTtl,
+                            Duration commandTtl, Duration commandSilence, Duration proposalTtl, Duration deferralTtl,
                             Duration suppressionRepeat, int taskMaxBackups, Duration taskBackupsWindow) {
+    /** Default of {@code commandSilence}: many PROGRESS reports (the worker's longest interval is 10 min), all lost. */
+    public static final Duration COMMAND_SILENCE = Duration.ofHours(1);
+
     /** @return the defaults of {@code DecisionConfig} */
     public static GuardSettings defaults() {
         return new GuardSettings(Duration.ofMinutes(10), 2, 90, Duration.ofMinutes(1), Duration.ofHours(1), 3,
-                List.of(), ZoneId.of("UTC"), Duration.ofHours(6), Duration.ofHours(24), Duration.ofHours(1),
-                Duration.ofHours(1), 40, Duration.ofMinutes(10));
+                List.of(), ZoneId.of("UTC"), Duration.ofHours(6), COMMAND_SILENCE, Duration.ofHours(24),
+                Duration.ofHours(1), Duration.ofHours(1), 40, Duration.ofMinutes(10));
     }
 
     /**

@@ -506,13 +506,37 @@ public final class DatasetState {
      * @param intent what it does
      * @param issuedAt epoch ms
      * @param expiresAt the worker refuses it after this, epoch ms
-     * @param accepted whether the worker accepted it
+     * @param accepted whether the worker accepted it (said ACCEPTED or PROGRESS)
+     * @param heardAt when the engine last received an ACCEPTED or PROGRESS report of it, epoch ms; 0 none (and in
+     *     state written before it was kept)
      */
     public record InFlight(String commandId, String decisionId, Intent intent, long issuedAt, long expiresAt,
-                           boolean accepted) {
+                           boolean accepted, long heardAt) {
+        /**
+         * A command just issued.
+         *
+         * @param commandId command id
+         * @param decisionId the audit record that explains it
+         * @param intent what it does
+         * @param issuedAt epoch ms
+         * @param expiresAt the worker refuses it after this, epoch ms
+         */
+        public InFlight(final String commandId, final String decisionId, final Intent intent, final long issuedAt,
+                        final long expiresAt) {
+            this(commandId, decisionId, intent, issuedAt, expiresAt, false, 0);
+        }
+
         /** @return the action */
         public Action action() {
             return intent.action();
+        }
+
+        /**
+         * @param at when the worker's ACCEPTED or PROGRESS report was received, epoch ms
+         * @return this command, accepted and heard of then
+         */
+        public InFlight heard(final long at) {
+            return new InFlight(commandId, decisionId, intent, issuedAt, expiresAt, true, Math.max(heardAt, at));
         }
     }
 
@@ -524,8 +548,13 @@ public final class DatasetState {
      * @param issuedAt epoch ms
      * @param expiresAt epoch ms
      * @param at when it was written off, epoch ms
+     * @param heardAt the worker's last ACCEPTED or PROGRESS report of it, received at, epoch ms; 0 when it never
+     *     accepted it (and in state written before it was kept)
+     * @param restoresInto whether it is a RESTORE that writes into the dataset (false in state written before it was
+     *     kept), so that its late result still marks the dataset as restored into
      */
-    public record WrittenOff(String commandId, Action action, long issuedAt, long expiresAt, long at) {
+    public record WrittenOff(String commandId, Action action, long issuedAt, long expiresAt, long at, long heardAt,
+                             boolean restoresInto) {
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.vigil.decision.app;
 
+import static dev.vigil.decision.Fixtures.activity;
 import static dev.vigil.decision.Fixtures.dataset;
+import static dev.vigil.decision.Fixtures.event;
 import static dev.vigil.decision.Fixtures.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,10 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.Verdict;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.serde.AvroSerde;
 import dev.vigil.schemas.topic.Topics;
@@ -45,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A result that comes after the engine wrote its command off as failed (command.ttl: a command that ran longer, or a
- * result the worker kept while the cluster was away), and one reported twice: through the topology, its stores and
- * their serdes.
+ * result the worker kept while the cluster was away), one reported twice, and commands the worker runs for longer
+ * than command.ttl while it reports on them: through the topology, its stores and their serdes.
  */
 class LateResultTest {
     private static final TreeModel MODEL = TreeModel.train(Examples.shipped(), TreeModel.Options.defaults());
@@ -55,6 +60,8 @@ class LateResultTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, DatasetSpec> datasets;
     private TestInputTopic<String, BackupResult> results;
+    private TestInputTopic<String, HostEvent> events;
+    private TestInputTopic<String, Feedback> feedback;
     private TestOutputTopic<String, byte[]> commands;
     private TestOutputTopic<String, DecisionRecord> decisions;
 
@@ -74,6 +81,10 @@ class LateResultTest {
                 Topics.DATASETS.valueSerde().serializer());
         results = driver.createInputTopic(Topics.RESULTS.name(), new StringSerializer(),
                 Topics.RESULTS.valueSerde().serializer());
+        events = driver.createInputTopic(Topics.EVENTS.name(), new StringSerializer(),
+                Topics.EVENTS.valueSerde().serializer());
+        feedback = driver.createInputTopic(Topics.FEEDBACK.name(), new StringSerializer(),
+                Topics.FEEDBACK.valueSerde().serializer());
         commands = driver.createOutputTopic(Topics.COMMANDS.name(), new StringDeserializer(),
                 new ByteArrayDeserializer());
         decisions = driver.createOutputTopic(Topics.DECISIONS.name(), new StringDeserializer(),
@@ -224,5 +235,160 @@ class LateResultTest {
         assertEquals(1, state().failures.get(dev.vigil.decision.state.Intent.BACKUP_LANE).count(),
                 "the failure counts once");
         assertTrue(trail.stream().noneMatch(d -> d.getOutcome() == Outcome.ESCALATED), trail.toString());
+    }
+
+    /** The worker's report that it runs a command (ACCEPTED, then PROGRESS), received now. */
+    private void report(final BackupCommand command, final CommandStatus status) {
+        results.pipeInput(command.getDataset(), result(command.getDataset(), "h1", command.getId(),
+                command.getAction(), status, clock.instant()).build());
+    }
+
+    /** Advances in steps of 5 min for {@code total}, the worker reporting PROGRESS of {@code command} after each. */
+    private void runWithProgress(final BackupCommand command, final Duration total) {
+        for (Duration run = Duration.ZERO; run.compareTo(total) < 0; run = run.plusMinutes(5)) {
+            advance(Duration.ofMinutes(5));
+            report(command, CommandStatus.PROGRESS);
+        }
+    }
+
+    private static boolean writeOff(final DecisionRecord d) {
+        return d.getOutcome() == Outcome.RESULT && d.getReason().contains(": no result from the worker")
+                || d.getReason().contains("accepted by the worker, then silent");
+    }
+
+    @Test
+    void shouldKeepAFullTheWorkerReportsOnInFlightPastCommandTtlAndIssueNoRetry() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        final BackupCommand full = nextCommand();
+        report(full, CommandStatus.ACCEPTED);
+
+        runWithProgress(full, Duration.ofHours(8)); // a large dataset's FULL, PROGRESS every 5 min
+
+        assertTrue(newRecords().stream().noneMatch(LateResultTest::writeOff), trail.toString());
+        assertTrue(commands.isEmpty(), "no retry while the FULL runs");
+        assertTrue(state().inFlight.containsKey(full.getId()));
+        report(full, CommandStatus.SUCCEEDED);
+        final List<DecisionRecord> said = newRecords();
+        assertTrue(said.size() == 1 && said.get(0).getReason().startsWith("FULL succeeded"), said.toString());
+        assertTrue(state().failures.isEmpty(), state().failures.toString());
+        assertEquals(clock.instant().toEpochMilli(), state().lastBackupAt);
+    }
+
+    @Test
+    void shouldWriteOffAnAcceptedFullOnceTheWorkerIsSilentAboutItForCommandSilenceMaxAndSayWhy() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        final BackupCommand full = nextCommand();
+        report(full, CommandStatus.ACCEPTED);
+        runWithProgress(full, Duration.ofHours(7));
+        final Instant lastReport = clock.instant();
+
+        advance(Duration.ofMinutes(30));
+        advance(Duration.ofMinutes(30)); // silent for exactly command.silence.max (1h): not yet
+        assertTrue(newRecords().stream().noneMatch(LateResultTest::writeOff), trail.toString());
+        advance(Duration.ofMinutes(5));
+
+        final List<DecisionRecord> said = newRecords().stream().filter(d -> d.getOutcome() == Outcome.RESULT).toList();
+        assertEquals(1, said.size(), trail.toString());
+        final String reason = said.get(0).getReason();
+        assertTrue(reason.startsWith("FULL " + full.getId() + ": accepted by the worker, then silent: no report on "
+                + "it for 1h5m since its last at " + lastReport + " (command.silence.max 1h), and no result; the "
+                + "command expired at " + full.getExpiresAt() + " (command.ttl 6h); failure 1 in a row"), reason);
+        assertEquals(lastReport.toEpochMilli(), state().writtenOff.get(0).heardAt());
+        advance(Duration.ofMinutes(2)); // the retry is due a minute after
+        assertEquals(Action.FULL, nextCommand().getAction());
+        newRecords();
+
+        // its result still comes: the write-off says why it was made
+        report(full, CommandStatus.SUCCEEDED);
+        final String late = newRecords().get(0).getReason();
+        assertTrue(late.startsWith("late result: FULL succeeded") && late.contains("(accepted, then no report on it "
+                + "since " + lastReport + ", and it had expired at " + full.getExpiresAt() + ")"), late);
+    }
+
+    /**
+     * Registers d1, backs it up, deletes a quarter of its files: the RESTORE of them, approved by an operator (a retry
+     * of it would be proposed again, so that nothing of the dataset's restores is in flight while it waits).
+     */
+    private BackupCommand restoreOfDeletedFiles() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        report(nextCommand(), CommandStatus.SUCCEEDED); // 100 files
+        advance(Duration.ofMinutes(10));
+        final List<String> gone = java.util.stream.IntStream.rangeClosed(1, 25).mapToObj(i -> "img/" + i + ".jpg")
+                .toList();
+        events.pipeInput("h1", event("h1", "file.activity", activity("d1", clock.instant()).setDeleted(25)
+                .setDeletedPaths(gone).build(), clock.instant()));
+        final DecisionRecord proposal = newRecords().stream().filter(d -> d.getOutcome() == Outcome.PROPOSED)
+                .findFirst().orElseThrow();
+        feedback.pipeInput("d1", Feedback.newBuilder().setId("f1").setHost("h1").setTime(clock.instant())
+                .setDecisionId(proposal.getId()).setDataset("d1").setVerdict(Verdict.APPROVE).setOperator("op")
+                .build());
+        final BackupCommand restore = nextCommand();
+        assertEquals(Action.RESTORE, restore.getAction(), trail.toString());
+        newRecords();
+        return restore;
+    }
+
+    /** The restore's own writes as the collector sees them: many files, near-random bytes, in one interval. */
+    private void restoredFilesWritten(final Instant start) {
+        events.pipeInput("h1", event("h1", "file.activity", activity("d1", clock.instant()).setIntervalStart(start)
+                .setCreated(50).setRenamed(50).setWriteEntropy(7.96).setEntropySampledBytes(1_048_576)
+                .setBytesWritten(60_000_000).build(), clock.instant()));
+    }
+
+    private List<DecisionRecord> ransomwareAlarms() {
+        return trail.stream().filter(d -> "ransomware-like-mass-modification".equals(d.getRule())).toList();
+    }
+
+    @Test
+    void shouldTakeTheWritesOfARestoreThatRunsPastCommandTtlWithProgressForTheRestoreNotRansomware() {
+        final BackupCommand restore = restoreOfDeletedFiles();
+        report(restore, CommandStatus.ACCEPTED);
+        runWithProgress(restore, Duration.ofHours(6).plusMinutes(30));
+
+        restoredFilesWritten(clock.instant().minusSeconds(60));
+        newRecords();
+
+        assertEquals(List.of(), ransomwareAlarms(), "the restore's own writes");
+        assertTrue(trail.stream().noneMatch(LateResultTest::writeOff), trail.toString());
+        advance(Duration.ofMinutes(5));
+        report(restore, CommandStatus.SUCCEEDED);
+        newRecords();
+        assertEquals(clock.instant().toEpochMilli(), state().restoredIntoAt);
+    }
+
+    @Test
+    void shouldMarkTheDatasetRestoredIntoWhenARestoreWrittenOffSucceedsLate() {
+        final BackupCommand restore = restoreOfDeletedFiles();
+        report(restore, CommandStatus.ACCEPTED); // then nothing: the worker's host lost the cluster
+        advance(Duration.ofHours(6).plusMinutes(5));
+        assertTrue(newRecords().stream().anyMatch(LateResultTest::writeOff), trail.toString());
+
+        // its result comes before the retry is due: nothing else of the dataset's is in flight
+        final Instant done = clock.instant().minusSeconds(30);
+        results.pipeInput("d1", result("d1", "h1", restore.getId(), Action.RESTORE, CommandStatus.SUCCEEDED, done)
+                .build());
+        final String late = newRecords().get(0).getReason();
+        assertTrue(late.startsWith("late result: RESTORE succeeded") && late.contains("called off"), late);
+        assertEquals(done.toEpochMilli(), state().restoredIntoAt);
+        // the collector's interval that saw the restore's last writes, reported after its result
+        restoredFilesWritten(done.minusSeconds(90));
+        newRecords();
+
+        assertEquals(List.of(), ransomwareAlarms(), "the restore's own writes");
+        assertTrue(commands.isEmpty(), "no retry, no evidence snapshot");
+    }
+
+    @Test
+    void shouldLoadCommandsInFlightAndWrittenOffStoredBeforeTheirReportsWereKept() throws Exception {
+        final String stored = "{\"dataset\":\"d1\",\"host\":\"h1\",\"inFlight\":{\"c1\":{\"commandId\":\"c1\","
+                + "\"decisionId\":\"x\",\"intent\":{\"action\":\"FULL\",\"priority\":80,\"source\":\"POLICY\"},"
+                + "\"issuedAt\":1,\"expiresAt\":2,\"accepted\":true}},\"writtenOff\":[{\"commandId\":\"c0\","
+                + "\"action\":\"RESTORE\",\"issuedAt\":1,\"expiresAt\":2,\"at\":3}]}";
+
+        final DatasetState s = dev.vigil.decision.state.JsonSerde.MAPPER.readValue(stored, DatasetState.class);
+
+        assertEquals(0, s.inFlight.get("c1").heardAt());
+        assertTrue(s.inFlight.get("c1").accepted());
+        assertEquals(new DatasetState.WrittenOff("c0", Action.RESTORE, 1, 2, 3, 0, false), s.writtenOff.get(0));
     }
 }

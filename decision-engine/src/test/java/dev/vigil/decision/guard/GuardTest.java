@@ -58,7 +58,7 @@ class GuardTest {
     @Test
     void shouldNotDuplicateACommandInFlight() {
         state.inFlight.put("c1", new DatasetState.InFlight("c1", "d", Intent.of(Action.FULL, 60,
-                DecisionSource.POLICY, "rpo", "x"), now - 1000, now + 3_600_000, true));
+                DecisionSource.POLICY, "rpo", "x"), now - 1000, now + 3_600_000, true, now - 500));
 
         final Guard.Verdict verdict = check(backup(100, DecisionSource.RULE), 1);
 
