@@ -180,37 +180,44 @@ final class Decisions {
             act(s, spec, state, intent, true, verdict);
             return;
         }
-        // held at least until every command in flight now is written off (command.ttl), so that the command it waits
-        // for cannot outlive it; otherwise as long as the proposal would have waited for its answer
+        // held while the command it waits for is in flight (release), and at least as long as the proposal would have
+        // waited for its answer, or command.ttl
         final long until = Math.max(proposal.expiresAt(), s.nowMs + settings().commandTtl().toMillis()
                 + Ledger.EXPIRY_GRACE.toMillis());
         state.approved.put(proposal.decisionId(), new DatasetState.Approval(proposal.decisionId(), intent, s.nowMs,
                 until));
         s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.APPROVED, intent, null, intent.reason()
-                + "; held: " + verdict.why() + "; issued when it finishes (given up if still held at "
-                + Instant.ofEpochMilli(until) + ")");
+                + "; held: " + verdict.why() + "; issued when it finishes, however long it runs (given up if a "
+                + "command of its lane issued after it still holds it at " + Instant.ofEpochMilli(until) + ")");
     }
 
-    /** Issues the held approvals whose lane is free, oldest first; gives up (audited) those held past their time. */
+    /**
+     * Issues the held approvals whose lane is free, oldest first, whenever that is; gives up (audited) those held past
+     * their time by a command other than the one they waited for.
+     */
     void release(final Session s, final DatasetSpec spec, final DatasetState state) {
         final List<DatasetState.Approval> held = new ArrayList<>(state.approved.values());
         held.sort(Comparator.comparingLong(DatasetState.Approval::approvedAt));
         for (final DatasetState.Approval a : held) {
             final Intent intent = a.intent();
-            if (s.nowMs > a.until()) {
-                state.approved.remove(a.proposalId());
-                s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
-                        intent.action() + " given up: approved (proposal " + a.proposalId() + ") but held until "
-                                + Instant.ofEpochMilli(a.until()) + " by a command of its lane in flight; not issued "
-                                + "(wanted: " + intent.reason() + ")");
-                continue;
-            }
             final Guard.Verdict verdict = guard.check(intent, spec, state, s.hostInFlight(spec.getHost()), true,
                     s.nowMs);
             if (verdict.kind() != Guard.Kind.HOLD) {
                 state.approved.remove(a.proposalId());
                 act(s, spec, state, intent.withReason(intent.reason() + " (held since "
                         + Instant.ofEpochMilli(a.approvedAt()) + " while a command of its lane ran)"), true, verdict);
+                continue;
+            }
+            // the command it waits for may run past its time (a restore of a large dataset, reported on): it ends with
+            // a result or a write-off, and the approval goes then
+            final boolean waiting = state.inFlight.values().stream().anyMatch(f -> f.intent().lane()
+                    .equals(intent.lane()) && f.issuedAt() <= a.approvedAt());
+            if (s.nowMs > a.until() && !waiting) {
+                state.approved.remove(a.proposalId());
+                s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                        intent.action() + " given up: approved (proposal " + a.proposalId() + ") but held until "
+                                + Instant.ofEpochMilli(a.until()) + " by a command of its lane in flight; not issued "
+                                + "(wanted: " + intent.reason() + ")");
             }
         }
     }

@@ -99,12 +99,16 @@ class HeldApprovalTest {
         h.advance(Duration.ofMinutes(5));
         final DecisionRecord second = deletions(List.of("c.txt", "d.txt", "e.txt"));
         approve(second.getId(), "f2");
-        // as if the lane had stayed busy (a command the worker never answers is written off after command.ttl,
-        // which the hold outlasts; another restore may have been issued since)
+        // as if the lane had stayed busy with another restore issued since (the one it waited for ended): a command
+        // the worker never answers is written off after command.ttl, which the hold outlasts
+        h.advance(Duration.ofMinutes(1));
         final var state = h.state("d1");
         final var held = state.approved.get(second.getId());
         state.approved.put(second.getId(), new dev.vigil.decision.state.DatasetState.Approval(held.proposalId(),
                 held.intent(), held.approvedAt(), h.now.toEpochMilli() + 60_000));
+        final var first = state.inFlightIn(Action.RESTORE.name()).orElseThrow();
+        state.inFlight.put(first.commandId(), new dev.vigil.decision.state.DatasetState.InFlight(first.commandId(),
+                first.decisionId(), first.intent(), h.now.toEpochMilli(), first.expiresAt()));
         h.store.putState(state);
         final int commands = h.commands.size();
 
@@ -115,5 +119,39 @@ class HeldApprovalTest {
         assertTrue(h.state("d1").approved.isEmpty());
         assertTrue(h.outcomes(Outcome.SUPPRESSED).stream().anyMatch(d -> d.getAction() == Action.RESTORE
                 && d.getReason().contains("given up: approved (proposal " + second.getId())), h.decisions.toString());
+    }
+
+    @Test
+    void shouldHoldAnApprovalWhileTheRestoreItWaitsForRunsPastItsTimeWithProgress() {
+        h.register(dataset("d1", "h1", h.now).build());
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
+                CommandStatus.SUCCEEDED, h.now).build()));
+        h.advance(Duration.ofMinutes(30));
+        approve(deletions(List.of("a.txt")).getId(), "f1");
+        final BackupCommand running = h.lastCommand();
+        h.handle(new Trigger.OfResult(result("d1", "h1", running.getId(), Action.RESTORE, CommandStatus.ACCEPTED,
+                h.now).build()));
+        final DecisionRecord second = deletions(List.of("c.txt", "d.txt"));
+        approve(second.getId(), "f2");
+        final long restores = h.commands.stream().filter(c -> c.getAction() == Action.RESTORE).count();
+
+        // a restore of a large dataset: past the proposal's 24 h and command.ttl, reporting every 30 min
+        for (int i = 0; i < 60; i++) {
+            h.advance(Duration.ofMinutes(30));
+            h.handle(new Trigger.OfResult(result("d1", "h1", running.getId(), Action.RESTORE, CommandStatus.PROGRESS,
+                    h.now).build()));
+            h.tick();
+        }
+
+        assertTrue(h.outcomes(Outcome.SUPPRESSED).stream().noneMatch(d -> d.getReason().contains("given up")),
+                h.decisions.toString());
+        assertEquals(restores, h.commands.stream().filter(c -> c.getAction() == Action.RESTORE).count(),
+                "held while the first restore runs");
+        h.handle(new Trigger.OfResult(result("d1", "h1", running.getId(), Action.RESTORE, CommandStatus.SUCCEEDED,
+                h.now).build()));
+        final List<BackupCommand> issued = h.commands.stream().filter(c -> c.getAction() == Action.RESTORE).toList();
+        assertEquals(restores + 1, issued.size(), "issued once the first restore ended: " + h.decisions);
+        assertEquals(List.of("c.txt", "d.txt"), issued.get(issued.size() - 1).getPaths());
     }
 }
