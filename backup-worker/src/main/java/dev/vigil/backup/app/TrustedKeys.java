@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  * restarting a worker (README, "Rotating the signing key"). The list itself is read once, at start.
  *
  * <p>A file is checked by its stamp (inode, size, modification and status change times, mode) at each command and
- * every {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. A change is taken only as a
- * whole: the files are read again with the checks of a start ({@link #read}), and when a start would refuse them the
- * worker keeps the keys it had, with one ERROR per change. So the keys in force always passed the checks of a start
- * (though after a refused change a restart refuses to start until the file is fixed).
+ * every {@link #CHECK_EVERY} besides, so that a change is logged soon after it is made. At start every file must pass
+ * ({@link #read}). Later the keys in force are what the files give now, each file on its own: a file that no longer
+ * passes gives no key, with an ERROR, and the others keep theirs. This fails closed: deleting (or spoiling) the file of
+ * a leaked key revokes it, where keeping the previous keys would have kept the thief's. When no file gives a key the
+ * worker obeys no command ({@link #noKeyReason()}) until one does.
  */
 public final class TrustedKeys implements AutoCloseable {
     /** The content of a listed file that holds no key: a slot for the next key, or where a revoked key was. */
@@ -44,9 +45,14 @@ public final class TrustedKeys implements AutoCloseable {
     private final String host;
     private final List<String> names;
     private volatile Map<String, PublicKey> keys;
-    /** Each file's stamp when the files were last read, taken or refused (guarded by this). */
+    /**
+     * Why no command is obeyed, set when {@link #keys} becomes empty and kept after (a caller that saw no key may ask
+     * after a file was fixed).
+     */
+    private volatile String noKey;
+    /** Each file's stamp when the files were last read (guarded by this). */
     private List<String> stamps;
-    /** Whether that read was refused (guarded by this). */
+    /** Whether a file was refused at that read (guarded by this). */
     private boolean refused;
     private ScheduledExecutorService watch;
 
@@ -91,6 +97,13 @@ public final class TrustedKeys implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * @return why the worker obeys no command and how to fix it, when {@link #current()} was empty
+     */
+    public String noKeyReason() {
+        return noKey;
+    }
+
     /** Reads the files again when one of them changed since they were last read; logs what that changed. */
     synchronized void refresh() {
         final List<String> now = stamps();
@@ -104,19 +117,31 @@ public final class TrustedKeys implements AutoCloseable {
             }
         }
         stamps = now;
-        try {
-            final Map<String, PublicKey> fresh = read(names);
-            if (refused || !fresh.keySet().equals(keys.keySet())) {
-                LOG.info("worker for host {} obeys commands signed by key id(s) {} from now on (before: {}): {} "
-                        + "changed", host, fresh.keySet(), keys.keySet(), String.join(", ", changed));
-            }
-            keys = fresh;
-            refused = false;
-        } catch (ConfigException e) {
-            refused = true;
-            LOG.error("worker for host {}: {} changed and is refused, so the worker still obeys key id(s) {}, as before "
-                    + "the change: {}", host, String.join(", ", changed), keys.keySet(), e.getMessage());
+        final Reading fresh = readEach(names);
+        final Map<String, PublicKey> before = keys;
+        final String what = String.join(", ", changed) + " changed";
+        final String why = fresh.problems().isEmpty() ? "every file listed says " + NO_KEY
+                : String.join("; ", fresh.problems());
+        if (fresh.keys().isEmpty()) {
+            // before the keys: whoever sees no key finds why
+            noKey = "this worker obeys no key, so it refuses every command, until a file of "
+                    + WorkerConfig.PUBLIC_KEY_CONFIG + " holds the engine's public key again: " + why;
         }
+        keys = fresh.keys();
+        if (keys.isEmpty()) {
+            LOG.error("worker for host {} obeys NO command from now on (before: key id(s) {}): {}: {}. Every command "
+                    + "goes to the dead-letter topic, unread, until one of the files {} holds a public key the worker "
+                    + "may trust: write the engine's .pub beside it and mv it over, not writable by every user "
+                    + "(README, 'Rotating the signing key')", host, before.keySet(), what, why, names);
+        } else if (!fresh.problems().isEmpty()) {
+            LOG.error("worker for host {}: {}: a file refused gives no key from now on, so the worker obeys key id(s) "
+                    + "{} (before: {}): {} ({})", host, what, keys.keySet(), before.keySet(), why,
+                    WorkerConfig.PUBLIC_KEY_CONFIG);
+        } else if (refused || !keys.keySet().equals(before.keySet())) {
+            LOG.info("worker for host {} obeys commands signed by key id(s) {} from now on (before: {}): {}", host,
+                    keys.keySet(), before.keySet(), what);
+        }
+        refused = keys.isEmpty() || !fresh.problems().isEmpty();
     }
 
     /** @return each file's stamp: what changes when it is replaced, rewritten or made writable to others */
@@ -160,21 +185,41 @@ public final class TrustedKeys implements AutoCloseable {
      * @throws ConfigException naming the key and each file that cannot be trusted
      */
     static Map<String, PublicKey> read(final List<String> names) {
+        final Reading reading = readEach(names);
+        final List<String> problems = new ArrayList<>(reading.problems());
+        if (problems.isEmpty() && reading.keys().isEmpty()) {
+            problems.add("every file listed says " + NO_KEY + ": no key to obey, every command would be refused");
+        }
+        if (!problems.isEmpty()) {
+            // one line, all of them: the config loader gives it the key's line
+            throw new ConfigException(String.join("; ", problems) + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
+        }
+        return reading.keys();
+    }
+
+    /**
+     * What the files give, each on its own.
+     *
+     * @param keys the keys of the files that passed, by key id, in the order the files are listed
+     * @param problems why each other file gives none (it names the file)
+     */
+    record Reading(Map<String, PublicKey> keys, List<String> problems) {
+    }
+
+    /**
+     * @param names the files
+     * @return the keys of the files that pass the checks of {@link #read}, and why the others give none
+     */
+    static Reading readEach(final List<String> names) {
         final Map<String, PublicKey> keys = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
         for (final String name : names) {
             final Path file = Path.of(name);
             try {
-                // whoever can replace the file can sign every command this worker runs (restores over live data too)
-                if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
-                    problems.add(file + ": writable by every user of this host: any of them could put their own key "
-                            + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
+                final PublicKey key = readOne(file);
+                if (key == null) {
                     continue;
                 }
-                if (holdsNoKey(file)) {
-                    continue;
-                }
-                final PublicKey key = CommandSignature.readPublic(file);
                 if (keys.containsKey(CommandSignature.keyId(key))) {
                     // most likely the old .pub copied where the new one was meant: the new key would not be trusted
                     problems.add(file + ": the same key (key id " + CommandSignature.keyId(key) + ") as another file "
@@ -186,14 +231,25 @@ public final class TrustedKeys implements AutoCloseable {
                 problems.add(e.getMessage());
             }
         }
-        if (problems.isEmpty() && keys.isEmpty()) {
-            problems.add("every file listed says " + NO_KEY + ": no key to obey, every command would be refused");
+        return new Reading(Collections.unmodifiableMap(keys), List.copyOf(problems));
+    }
+
+    /**
+     * Reads one listed file with the checks of a worker (also {@code vigil keys id}'s, so that it agrees).
+     *
+     * @param file a listed file
+     * @return its public key, or null when it says {@value #NO_KEY}
+     * @throws IOException naming the file and why a worker cannot trust it: missing, unreadable, neither a public key
+     *     nor {@value #NO_KEY}, a private key, writable by every user
+     */
+    public static PublicKey readOne(final Path file) throws IOException {
+        // whoever can replace the file can sign every command this worker runs (restores over live data too); a
+        // none they could write is a key they could put there
+        if (FileModes.grantsOthers(file, PosixFilePermission.OTHERS_WRITE).isPresent()) {
+            throw new IOException(file + ": writable by every user of this host: any of them could put their own key "
+                    + "there and sign commands this worker runs; 'chmod o-w " + file + "'");
         }
-        if (!problems.isEmpty()) {
-            // one line, all of them: the config loader gives it the key's line
-            throw new ConfigException(String.join("; ", problems) + " (" + WorkerConfig.PUBLIC_KEY_CONFIG + ")");
-        }
-        return Collections.unmodifiableMap(keys);
+        return holdsNoKey(file) ? null : CommandSignature.readPublic(file);
     }
 
     /**

@@ -38,8 +38,11 @@ public final class WorkerConfig extends CommonConfig {
             + "is read at start; each file is read again when it changes (checked at each command and every 2 s), so "
             + "that a key is added, replaced or revoked without a restart (README, 'Rotating the signing key'): two "
             + "files, one of them '" + TrustedKeys.NO_KEY + "' (a slot for the next key) but while the key is "
-            + "rotated. A changed file a start would refuse changes nothing: the worker keeps its keys, with an "
-            + "ERROR. A file every user may write is refused: any of them could put their own key there.";
+            + "rotated. A changed file a start would refuse (deleted, not a public key, writable by every user...) "
+            + "gives no key from then on, with an ERROR, and the others keep theirs: deleting a leaked key's file "
+            + "revokes it. With no key left, every command goes to the dead-letter topic until a file is fixed. At "
+            + "start every file must pass. A file every user may write is refused: any of them could put their own "
+            + "key there.";
     public static final String ALLOWED_ROOTS_CONFIG = "worker.restore.allowed.roots";
     private static final String ALLOWED_ROOTS_DOC = "Directories restores may write into (besides a dataset's own path, "
             + "which needs overwrite=true). Targets are checked after resolving symlinks.";

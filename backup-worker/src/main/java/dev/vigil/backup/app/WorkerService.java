@@ -443,6 +443,11 @@ public final class WorkerService implements AutoCloseable {
         // fails that key's check. Without one (a command signed by hand), each trusted key is tried.
         final String claimed = CommandSignature.claimedKeyId(r.headers());
         final Map<String, PublicKey> trusted = trustedKeys.current();
+        if (trusted.isEmpty()) {
+            // every key file was refused since the start: fail closed, and say why rather than "trusts key ids []"
+            return (claimed == null ? "" : "signed with key id " + claimed + ", refused: ")
+                    + trustedKeys.noKeyReason();
+        }
         if (claimed == null) {
             return trusted.values().stream().anyMatch(k -> CommandSignature.verify(r.value(), r.headers(), k))
                     ? null : "invalid signature: no " + CommandSignature.KEY_ID_HEADER + " header, and no key this "

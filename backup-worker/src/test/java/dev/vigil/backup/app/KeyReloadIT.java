@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A running worker takes the keys its key files hold now, without a restart: the engine's key replaced (a leak) or
- * rotated through a second file that says none, and a replacement that cannot be trusted changes nothing.
+ * rotated through a second file that says none, and a file deleted or spoilt gives no key from then on (the leaked
+ * key's file deleted revokes it; no key left, no command obeyed).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class KeyReloadIT {
@@ -44,15 +45,16 @@ class KeyReloadIT {
             final String oldId = CommandSignature.keyId(h.keys.getPublic());
             final String newId = CommandSignature.keyId(next.getPublic());
             try (WorkerService worker = WorkerService.start(new WorkerConfig(h.config()))) {
-                // the new private key copied where its .pub was meant: refused, the old key still obeyed
+                // the new private key copied where its .pub was meant: refused, and the old key is gone with it
                 replace(slot, Files.readString(nextKey));
                 awaitLog(log, slot + ": a private key, where its public key belongs");
-                final BackupCommand stillOld = WorkerHarness.command(Action.FULL).build();
-                h.send(stillOld, h.keys);
-                assertEquals(CommandStatus.SUCCEEDED, finalStatus(h, stillOld));
+                final BackupCommand noKey = WorkerHarness.command(Action.FULL).build();
+                h.send(noKey, h.keys);
+                h.awaitDeadLetter("signed with key id " + oldId + ", refused: this worker obeys no key", WAIT);
+                assertTrue(h.results(noKey.getId()).isEmpty(), "no key listed is left: no command is run");
 
                 replace(slot, Files.readString(CommandSignature.publicFileFor(nextKey)));
-                awaitLog(log, "key id(s) [" + newId + "] from now on (before: [" + oldId + "])");
+                awaitLog(log, "key id(s) [" + newId + "] from now on (before: [])");
                 final BackupCommand byNew = WorkerHarness.command(Action.FULL).build();
                 h.send(byNew, next);
                 assertEquals(CommandStatus.SUCCEEDED, finalStatus(h, byNew));
@@ -62,6 +64,38 @@ class KeyReloadIT {
                         + "not trust", WAIT);
                 assertTrue(reason.contains("holds key ids [" + newId + "]"), reason);
                 assertTrue(h.results(byOld.getId()).isEmpty(), "a command of the replaced key is not run");
+                assertNull(worker.failure());
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseTheLeakedKeyOnceItsFileIsDeletedAndObeyTheOtherWithoutARestart(final TestKafka kafka,
+            @TempDir final Path dir) throws Exception {
+        try (WorkerHarness h = new WorkerHarness(kafka, dir);
+             LogCapture log = new LogCapture(TrustedKeys.class, Level.INFO)) {
+            Files.writeString(h.dataset.resolve("f.txt"), "x");
+            final Path leaked = CommandSignature.publicFileFor(h.keyFile);
+            final KeyPair other = CommandSignature.generate();
+            final Path otherFile = dir.resolve("keys/engine-b.pub");
+            CommandSignature.writePublic(other.getPublic(), otherFile);
+            final String leakedId = CommandSignature.keyId(h.keys.getPublic());
+            final String otherId = CommandSignature.keyId(other.getPublic());
+            final Map<String, String> config = new HashMap<>(h.config());
+            config.put(WorkerConfig.PUBLIC_KEY_CONFIG, leaked + "," + otherFile);
+            try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
+                // the first thing anyone does at 3 a.m.: delete the leaked key's file
+                Files.delete(leaked);
+                awaitLog(log, leaked + ": no such file");
+                final BackupCommand byThief = WorkerHarness.command(Action.FULL).build();
+                final BackupCommand byOther = WorkerHarness.command(Action.FULL).build();
+                h.send(byThief, h.keys);
+                h.send(byOther, other);
+                final String reason = h.awaitDeadLetter("signed with key id " + leakedId + ", which this worker "
+                        + "does not trust", WAIT);
+                assertTrue(reason.contains("holds key ids [" + otherId + "]"), reason);
+                assertEquals(CommandStatus.SUCCEEDED, finalStatus(h, byOther));
+                assertTrue(h.results(byThief.getId()).isEmpty(), "a command of the deleted key is not run");
                 assertNull(worker.failure());
             }
         }

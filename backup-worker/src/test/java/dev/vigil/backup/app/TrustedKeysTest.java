@@ -47,50 +47,72 @@ class TrustedKeysTest {
     }
 
     @Test
-    void shouldKeepItsKeysWhenAChangedFileCannotBeTrustedAndSaySoOncePerChange() throws Exception {
-        final Path slot = pub("engine.pub", a);
-        final Path privateKey = dir.resolve("b.key");
-        CommandSignature.write(b, privateKey);
-        final Map<String, String> changes = Map.of(
-                Files.readString(privateKey), "a private key, where its public key belongs",
-                "bm90IGEga2V5\n", "not an Ed25519 public key",
-                "", "not an Ed25519 public key");
-        try (TrustedKeys keys = new TrustedKeys(config(slot))) {
-            for (final Map.Entry<String, String> change : changes.entrySet()) {
-                try (LogCapture log = new LogCapture(TrustedKeys.class, Level.ERROR)) {
-                    replace(slot, change.getKey());
-                    assertEquals(Set.of(idA), keys.current().keySet(), change.getValue());
-                    assertEquals(Set.of(idA), keys.current().keySet(), change.getValue());
-                    final List<String> errors = log.messages();
-                    assertTrue(errors.size() == 1 && errors.get(0).contains(slot + ": " + change.getValue())
-                            && errors.get(0).contains("still obeys key id(s) [" + idA + "]")
-                            && errors.get(0).endsWith("(" + WorkerConfig.PUBLIC_KEY_CONFIG + ")"), errors.toString());
-                    replace(slot, a);
-                    assertEquals(Set.of(idA), keys.current().keySet());
-                    assertEquals(1, log.messages().size(), "the way back is no error");
+    void shouldDropTheKeyOfAChangedFileThatCannotBeTrustedKeepTheOthersAndSaySoOncePerChange() throws Exception {
+        // revocation fails closed: whatever the operator (or an accident) does to the leaked key's file, its key goes
+        final Path leaked = pub("engine-a.pub", a);
+        final Path other = pub("engine-b.pub", b);
+        final Path privateKey = dir.resolve("a.key");
+        CommandSignature.write(a, privateKey);
+        final Map<String, ThrowingConsumer<Path>> damages = new java.util.LinkedHashMap<>();
+        damages.put("no such file", Files::delete);
+        damages.put("not an Ed25519 public key", f -> replace(f, "bm90IGEga2V5\n"));
+        damages.put("a private key, where its public key belongs", f -> replace(f, Files.readString(privateKey)));
+        damages.put("writable by every user", f -> Files.setPosixFilePermissions(f,
+                PosixFilePermissions.fromString("rw-rw-rw-")));
+        damages.put("not an Ed25519 public key (empty)", f -> replace(f, ""));
+        try (TrustedKeys keys = new TrustedKeys(config(leaked, other))) {
+            for (final Map.Entry<String, ThrowingConsumer<Path>> damage : damages.entrySet()) {
+                try (LogCapture log = new LogCapture(TrustedKeys.class, Level.INFO)) {
+                    damage.getValue().accept(leaked);
+                    assertEquals(Set.of(idB), keys.current().keySet(), damage.getKey());
+                    assertEquals(Set.of(idB), keys.current().keySet(), damage.getKey());
+                    final List<String> logged = log.messages();
+                    final String reason = damage.getKey().replace(" (empty)", "");
+                    assertTrue(logged.size() == 1 && logged.get(0).contains(leaked + ": " + reason)
+                            && logged.get(0).contains("gives no key from now on, so the worker obeys key id(s) ["
+                            + idB + "] (before: [" + idA + ", " + idB + "])"), logged.toString());
+
+                    replace(leaked, a);
+                    assertEquals(List.of(idA, idB), List.copyOf(keys.current().keySet()), "fixed: " + damage.getKey());
+                    assertTrue(log.messages().size() == 2 && log.messages().get(1).contains("from now on"),
+                            log.messages().toString());
                 }
             }
         }
     }
 
     @Test
-    void shouldKeepItsKeysWhenAFileIsRemovedOrMadeWritableByEveryUser() throws Exception {
+    void shouldObeyNoCommandWhenTheOnlyKeyFileIsDeletedAndSayWhyUntilItIsBack() throws Exception {
         final Path slot = pub("engine.pub", a);
         try (TrustedKeys keys = new TrustedKeys(config(slot));
-             LogCapture log = new LogCapture(TrustedKeys.class, Level.ERROR)) {
+             LogCapture log = new LogCapture(TrustedKeys.class, Level.INFO)) {
             Files.delete(slot);
-            assertEquals(Set.of(idA), keys.current().keySet());
-            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains(slot + ": no such file"),
-                    log.messages().toString());
+
+            assertEquals(Map.of(), keys.current(), "the revoked key is not kept because it was the last one");
+            assertTrue(keys.noKeyReason().contains("obeys no key") && keys.noKeyReason().contains(slot
+                    + ": no such file"), keys.noKeyReason());
+            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains("obeys NO command from now on")
+                    && log.messages().get(0).contains("mv it over"), log.messages().toString());
 
             pub("engine.pub", b);
-            Files.setPosixFilePermissions(slot, PosixFilePermissions.fromString("rw-rw-rw-"));
-            assertEquals(Set.of(idA), keys.current().keySet(), "anyone could have written it");
-            assertTrue(log.messages().size() == 2 && log.messages().get(1).contains(slot + ": writable by every user"),
-                    log.messages().toString());
+            assertEquals(Set.of(idB), keys.current().keySet());
+            assertTrue(log.messages().size() == 2 && log.messages().get(1).contains("key id(s) [" + idB
+                    + "] from now on (before: [])"), log.messages().toString());
+        }
+    }
 
-            Files.setPosixFilePermissions(slot, PosixFilePermissions.fromString("rw-r--r--"));
-            assertEquals(Set.of(idB), keys.current().keySet(), "a mode change is a change too");
+    @Test
+    void shouldHaveTheKeyAgainOnceAFileACopyWroteHalfIsWhole() throws Exception {
+        // `cp new.pub engine.pub` writes in place: the worker may read the file truncated, then half-written
+        final Path slot = pub("engine.pub", a);
+        final byte[] whole = Files.readAllBytes(pub("new.pub", b));
+        try (TrustedKeys keys = new TrustedKeys(config(slot))) {
+            Files.write(slot, new byte[0]);
+            assertEquals(Map.of(), keys.current(), "truncated: the old key is gone at once");
+            Files.write(slot, java.util.Arrays.copyOf(whole, whole.length / 2));
+            assertEquals(Map.of(), keys.current(), "half-written");
+            Files.write(slot, whole);
+            assertEquals(Set.of(idB), keys.current().keySet(), "whole: read again, as its size changed");
         }
     }
 
@@ -113,7 +135,7 @@ class TrustedKeysTest {
     }
 
     @Test
-    void shouldTakeNoneAsASlotForTheNextKeyButNeverObeyNoKeyAtAll() throws Exception {
+    void shouldTakeNoneAsASlotForTheNextKeyAndObeyNoKeyWhenEveryFileSaysNoneButNeverStartSo() throws Exception {
         final Path first = pub("engine-a.pub", a);
         final Path second = Files.writeString(dir.resolve("engine-b.pub"), TrustedKeys.NO_KEY + "\n");
         try (TrustedKeys keys = new TrustedKeys(config(first, second));
@@ -126,19 +148,26 @@ class TrustedKeysTest {
             assertTrue(log.messages().isEmpty(), log.messages().toString());
 
             replace(second, TrustedKeys.NO_KEY);
-            assertEquals(Set.of(idB), keys.current().keySet(), "a start would refuse a worker that obeys no key");
-            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains("every file listed says none"),
-                    log.messages().toString());
+            assertEquals(Map.of(), keys.current(), "every key revoked: none is obeyed, as the files say");
+            assertTrue(log.messages().size() == 1 && log.messages().get(0).contains("obeys NO command")
+                    && log.messages().get(0).contains("every file listed says none"), log.messages().toString());
+            assertTrue(keys.noKeyReason().contains("every file listed says none"), keys.noKeyReason());
 
             replace(second, a);
             replace(first, a);
-            assertEquals(Set.of(idB), keys.current().keySet(), "the same key twice, as a start refuses it");
+            assertEquals(Set.of(idA), keys.current().keySet(), "the same key twice: the first file's");
             assertTrue(log.messages().size() == 2 && log.messages().get(1).contains(second + ": the same key"),
                     log.messages().toString());
         }
         final Path none = Files.writeString(dir.resolve("none.pub"), TrustedKeys.NO_KEY + "\n");
         final ConfigException refused = assertThrows(ConfigException.class, () -> new TrustedKeys(config(none)));
         assertTrue(refused.getMessage().contains("every file listed says none"), refused.getMessage());
+    }
+
+    /** A change made to a file. */
+    @FunctionalInterface
+    private interface ThrowingConsumer<T> {
+        void accept(T t) throws Exception;
     }
 
     /** Waits (bounded) until the file system's clock, which moves by ticks of a few ms, is past a time it gave. */
