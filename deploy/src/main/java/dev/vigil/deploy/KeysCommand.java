@@ -107,8 +107,9 @@ final class KeysCommand implements Runnable {
                 + "key (the id of its public key). The id is what each command carries and what a worker names when "
                 + "it refuses one: it tells which file of worker.command.public.key.file holds which key.",
                 "One line per file: ID public|private FILE, or '- none FILE' for a file that says none (a worker's "
-                + "slot for the next key). Exit codes: 0 every file is a key or none, 1 one is neither (named; "
-                + "nothing is printed), 2 bad usage."})
+                + "slot for the next key). A public key or none is checked as a worker checks it. Exit codes: 0 "
+                + "every file is a key or none, 1 one is neither, or is a public key or none that every user may "
+                + "write, which a worker refuses (named; nothing is printed), 2 bad usage."})
     static final class Id implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "1..*", description = "Key files.")
         List<Path> files;
@@ -126,22 +127,18 @@ final class KeysCommand implements Runnable {
             for (final Path file : files) {
                 final Map<String, String> row = new LinkedHashMap<>();
                 row.put("file", file.toString());
-                if (TrustedKeys.holdsNoKey(file)) {
-                    row.put("keyId", null);
-                    row.put("kind", TrustedKeys.NO_KEY);
-                    rows.add(row);
-                    continue;
-                }
                 try {
-                    row.put("keyId", CommandSignature.keyId(CommandSignature.readPublic(file)));
-                    row.put("kind", "public");
-                } catch (java.io.IOException notPublic) {
+                    // the worker's own checks, so that a file this prints is one a worker takes (none or o+w too)
+                    final PublicKey key = TrustedKeys.readOne(file);
+                    row.put("keyId", key == null ? null : CommandSignature.keyId(key));
+                    row.put("kind", key == null ? TrustedKeys.NO_KEY : "public");
+                } catch (java.io.IOException notForAWorker) {
                     try {
                         final PrivateKey key = CommandSignature.readPrivate(file);
                         row.put("keyId", CommandSignature.keyId(PublicKeyOf.publicOf(key)));
                         row.put("kind", "private");
                     } catch (java.io.IOException notPrivate) {
-                        throw notPublic; // it names the file and why (missing, not a key...)
+                        throw notForAWorker; // it names the file and why (missing, not a key, o+w...)
                     }
                 }
                 rows.add(row);

@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,5 +76,21 @@ class KeysCommandTest {
         out.getBuffer().setLength(0);
         assertEquals(0, run("keys", "id", "--json", slot.toString()));
         assertEquals("[{\"file\":\"" + slot + "\",\"keyId\":null,\"kind\":\"none\"}]\n", out.toString());
+    }
+
+    @Test
+    void shouldRefuseAPublicKeyOrNoneThatEveryUserMayWriteAsAWorkerDoes() throws Exception {
+        CommandSignature.write(CommandSignature.generate(), dir.resolve("engine.key"));
+        final Path slot = Files.writeString(dir.resolve("next.pub"), "none\n");
+        for (final Path file : List.of(slot, dir.resolve("engine.key.pub"))) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+            out.getBuffer().setLength(0);
+
+            assertEquals(1, run("keys", "id", file.toString()), file.toString());
+
+            assertEquals("", out.toString());
+            assertTrue(err.toString().contains(file + ": writable by every user of this host")
+                    && err.toString().contains("chmod o-w " + file), err.toString());
+        }
     }
 }
