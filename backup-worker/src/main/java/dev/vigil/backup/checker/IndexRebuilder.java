@@ -4,6 +4,7 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.index.IndexFile;
 import dev.vigil.backup.pack.PackReader;
 import dev.vigil.backup.pack.PackedBlob;
 import dev.vigil.backup.repository.Repository;
@@ -18,7 +19,7 @@ import java.util.Set;
 /**
  * Rebuilds the index from the packs themselves (restic's {@code repair index}): every pack's encrypted header
  * lists its blobs, so a damaged or lost index file costs nothing once its packs are read again. Writes a new index
- * naming every pack whose header opens, in files of at most {@value #INDEX_FILE_BLOBS} blobs as the packs are read, then
+ * naming every pack whose header opens, in files of at most {@value IndexFile#MAX_BLOBS} blobs as the packs are read, then
  * removes the old index files: a crash at any point leaves the union of old and new, which is valid. Needs the
  * exclusive lock.
  *
@@ -33,11 +34,6 @@ import java.util.Set;
  * names them there (restic's {@code repair packs}).
  */
 public final class IndexRebuilder {
-    /**
-     * Blobs an index file written holds at most (unless one pack holds more), as prune's: the packs read are written
-     * out as they add up, so the rebuild holds an object per blob of one file's packs, not of the whole repository.
-     */
-    static final int INDEX_FILE_BLOBS = 50_000;
     private final Repository repo;
     private final boolean readData;
 
@@ -156,7 +152,10 @@ public final class IndexRebuilder {
         return in;
     }
 
-    /** The new index, written in files of at most {@link #INDEX_FILE_BLOBS} blobs as its packs are read. */
+    /**
+     * The new index, written in files of at most {@link IndexFile#MAX_BLOBS} blobs as its packs are read: the rebuild
+     * holds an object per blob of one file's packs, not of the whole repository.
+     */
     private final class Parts {
         private final Set<String> written = new HashSet<>();
         private Map<String, List<PackedBlob>> part = new LinkedHashMap<>();
@@ -164,7 +163,7 @@ public final class IndexRebuilder {
         private int count;
 
         void put(final String pack, final List<PackedBlob> in) {
-            if (blobs > 0 && blobs + in.size() > INDEX_FILE_BLOBS) {
+            if (blobs > 0 && blobs + in.size() > IndexFile.MAX_BLOBS) {
                 written.add(repo.saveIndex(part).name());
                 part = new LinkedHashMap<>();
                 blobs = 0;

@@ -4,6 +4,7 @@ import dev.vigil.backup.BackupException;
 import dev.vigil.backup.backend.FileInfo;
 import dev.vigil.backup.backend.FileType;
 import dev.vigil.backup.backend.Handle;
+import dev.vigil.backup.index.IndexFile;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.index.UsedBlobs;
 import dev.vigil.backup.pack.BlobId;
@@ -30,16 +31,11 @@ import java.util.Set;
  * Removes data no snapshot uses (restic's prune). Packs with no used blob are deleted; packs whose
  * used share is under the threshold are repacked (their used blobs copied, still sealed, into new
  * packs) and deleted. Order, so that a crash at any point leaves every snapshot restorable: new
- * packs, then a new index naming every kept pack (in files of at most {@link #INDEX_FILE_BLOBS} blobs), then the old
+ * packs, then a new index naming every kept pack (in files of at most {@link IndexFile#MAX_BLOBS} blobs), then the old
  * index files are removed, then
  * the unused packs. Needs the exclusive lock.
  */
 public final class Pruner {
-    /**
-     * Blobs per index file prune writes (restic's limit too): one file of the whole index held it about four times
-     * while sealing it (encoded, compressed, framed, encrypted), more than the index itself.
-     */
-    static final int INDEX_FILE_BLOBS = 50_000;
     private final Repository repo;
 
     /** @param repo an open repository, exclusively locked */
@@ -242,24 +238,16 @@ public final class Pruner {
 
     /**
      * @param packs pack name → its blobs, every pack the new index names
-     * @return the names of the index files written: at least one, none of more than {@link #INDEX_FILE_BLOBS} blobs
+     * @return the names of the index files written: at least one, none of more than {@link IndexFile#MAX_BLOBS} blobs
      *     unless a single pack holds more
      */
     private Set<String> saveIndex(final Map<String, List<PackedBlob>> packs) {
         final Set<String> names = new HashSet<>();
-        Map<String, List<PackedBlob>> part = new LinkedHashMap<>();
-        int blobs = 0;
-        for (final Map.Entry<String, List<PackedBlob>> e : packs.entrySet()) {
-            if (blobs > 0 && blobs + e.getValue().size() > INDEX_FILE_BLOBS) {
-                names.add(repo.saveIndex(part).name());
-                part = new LinkedHashMap<>();
-                blobs = 0;
-            }
-            part.put(e.getKey(), e.getValue());
-            blobs += e.getValue().size();
-        }
-        if (names.isEmpty() || !part.isEmpty()) {
+        for (final Map<String, List<PackedBlob>> part : IndexFile.parts(packs)) {
             names.add(repo.saveIndex(part).name());
+        }
+        if (names.isEmpty()) {
+            names.add(repo.saveIndex(Map.of()).name());
         }
         return names;
     }
