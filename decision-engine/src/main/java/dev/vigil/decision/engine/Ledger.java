@@ -79,6 +79,8 @@ final class Ledger {
                 // says it was accepted too, whose ACCEPTED may have been lost (both are best-effort reports)
                 if (flight != null) {
                     state.inFlight.put(flight.commandId(), flight.heard(s.nowMs));
+                } else {
+                    revive(s, spec, state, r);
                 }
             }
             case SUCCEEDED -> {
@@ -112,6 +114,37 @@ final class Ledger {
                 // UNKNOWN changes nothing the engine decides on.
             }
         }
+    }
+
+    /**
+     * Puts a command written off as silent back in flight when the worker reports on it again: its host lost the
+     * cluster for longer than command.silence.max while this engine did not, and the command ran on. Left written off,
+     * its retry went out (one more snapshot, or a second restore) and the failure stood until the final result came.
+     * The failure the write-off counted is undone and the retry not issued yet called off (a retry waits while a
+     * command of its lane is in flight); one issued already goes on.
+     */
+    private static void revive(final Session s, final DatasetSpec spec, final DatasetState state,
+                               final BackupResult r) {
+        final DatasetState.WrittenOff off = state.revivable(r.getCommandId()).orElse(null);
+        if (off == null) {
+            return;
+        }
+        final String lane = Intent.laneOf(off.action());
+        final DatasetState.InFlight issued = state.inFlightIn(lane).orElse(null);
+        state.inFlight.put(off.commandId(), off.revived(s.nowMs));
+        state.silenceEscalatedAt = 0;
+        final DatasetState.Failure run = state.failures.get(lane);
+        if (run != null && run.count() > 1) {
+            state.failures.put(lane, new DatasetState.Failure(run.count() - 1, run.retry(), run.lastAt(),
+                    run.nextRetryAt(), run.escalated(), run.message()));
+        } else {
+            state.failures.remove(lane);
+        }
+        s.note(spec.getHost(), spec.getId(), Outcome.RESULT, DecisionSource.WORKER, null, r.getAction(), r.getId(),
+                "worker reports on command " + off.commandId() + " again after it was written off at "
+                        + Instant.ofEpochMilli(off.at()) + ": back in flight, the failure the write-off counted is "
+                        + "undone, " + (issued == null ? "the retry is called off" : "the " + issued.action() + " "
+                        + issued.commandId() + " issued meanwhile goes on"));
     }
 
     /**
@@ -301,7 +334,7 @@ final class Ledger {
             if (why != null) {
                 state.inFlight.remove(f.commandId());
                 state.wroteOff(new DatasetState.WrittenOff(f.commandId(), f.action(), f.issuedAt(), f.expiresAt(),
-                        s.nowMs, f.heardAt(), Guard.restoresInto(f.intent(), spec)));
+                        s.nowMs, f.heardAt(), Guard.restoresInto(f.intent(), spec), f.decisionId(), f.intent()));
                 failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": " + why, true,
                         DecisionSource.POLICY, f.decisionId());
             }

@@ -270,6 +270,20 @@ public final class DatasetState {
     }
 
     /**
+     * Takes a command off the written-off list to put it back in flight, for a report that the worker still runs it.
+     *
+     * @param commandId a command id
+     * @return the command written off, if it is remembered with what it takes to put it back in flight (not in state
+     *     written before that was kept: such a one stays written off)
+     */
+    public Optional<WrittenOff> revivable(final String commandId) {
+        final Optional<WrittenOff> off = writtenOff.stream().filter(w -> w.commandId().equals(commandId)
+                && w.intent() != null && w.decisionId() != null).findFirst();
+        off.ifPresent(writtenOff::remove);
+        return off;
+    }
+
+    /**
      * Remembers a command's final result. By command and status, not by the result's id: the worker gives each result it
      * publishes a new id, and one other status for the same command (a REJECTED replay after a SUCCEEDED) is news.
      *
@@ -552,9 +566,19 @@ public final class DatasetState {
      *     accepted it (and in state written before it was kept)
      * @param restoresInto whether it is a RESTORE that writes into the dataset (false in state written before it was
      *     kept), so that its late result still marks the dataset as restored into
+     * @param decisionId the audit record that explains it; null in state written before it was kept
+     * @param intent what it does, so that a report of the worker's that it still runs it puts it back in flight; null
+     *     in state written before it was kept (such a one is not put back)
      */
     public record WrittenOff(String commandId, Action action, long issuedAt, long expiresAt, long at, long heardAt,
-                             boolean restoresInto) {
+                             boolean restoresInto, String decisionId, Intent intent) {
+        /**
+         * @param at when the worker's ACCEPTED or PROGRESS report was received, epoch ms
+         * @return this command back in flight, accepted and heard of then (requires {@link #intent})
+         */
+        public InFlight revived(final long at) {
+            return new InFlight(commandId, decisionId, intent, issuedAt, expiresAt, true, Math.max(heardAt, at));
+        }
     }
 
     /**

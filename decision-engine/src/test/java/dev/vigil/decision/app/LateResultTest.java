@@ -305,6 +305,68 @@ class LateResultTest {
                 + "since " + lastReport + ", and it had expired at " + full.getExpiresAt() + ")"), late);
     }
 
+    /** Issues d1's first FULL, which the worker accepts and reports on for 7h, then is silent on until written off. */
+    private BackupCommand writeOffASilentFull() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
+        final BackupCommand full = nextCommand();
+        report(full, CommandStatus.ACCEPTED);
+        runWithProgress(full, Duration.ofHours(7));
+        advance(Duration.ofMinutes(65)); // the worker's host away from the cluster, the engine not
+        assertTrue(newRecords().stream().anyMatch(LateResultTest::writeOff), trail.toString());
+        assertEquals(1, state().failures.get(dev.vigil.decision.state.Intent.BACKUP_LANE).count());
+        return full;
+    }
+
+    private List<DecisionRecord> revivals() {
+        return trail.stream().filter(d -> d.getReason().startsWith("worker reports on command ")).toList();
+    }
+
+    @Test
+    void shouldPutAWrittenOffCommandBackInFlightAndCallOffTheRetryWhenTheWorkerReportsOnItAgain() {
+        final BackupCommand full = writeOffASilentFull();
+
+        report(full, CommandStatus.PROGRESS); // the host is back: the FULL ran on
+        advance(Duration.ofMinutes(2)); // past when the retry was due
+        runWithProgress(full, Duration.ofMinutes(30));
+
+        newRecords();
+        assertTrue(commands.isEmpty(), "no retry while the FULL runs");
+        assertEquals(1, revivals().size(), trail.toString());
+        final String said = revivals().get(0).getReason();
+        assertTrue(said.startsWith("worker reports on command " + full.getId() + " again after it was written off at ")
+                && said.endsWith(": back in flight, the failure the write-off counted is undone, the retry is called "
+                + "off"), said);
+        DatasetState s = state();
+        assertTrue(s.inFlight.get(full.getId()).accepted(), s.inFlight.toString());
+        assertTrue(s.failures.isEmpty(), s.failures.toString());
+        assertTrue(s.writtenOff.isEmpty(), s.writtenOff.toString());
+
+        report(full, CommandStatus.SUCCEEDED);
+        final List<DecisionRecord> done = newRecords();
+        assertTrue(done.size() == 1 && done.get(0).getReason().startsWith("FULL succeeded"), done.toString());
+        s = state();
+        assertTrue(s.inFlight.isEmpty() && s.failures.isEmpty(), s.inFlight + " " + s.failures);
+        assertEquals(clock.instant().toEpochMilli(), s.lastBackupAt);
+    }
+
+    @Test
+    void shouldLetARetryIssuedAlreadyGoOnWhenTheWrittenOffCommandIsReportedOnAgain() {
+        final BackupCommand full = writeOffASilentFull();
+        advance(Duration.ofMinutes(2));
+        final BackupCommand retry = nextCommand();
+        newRecords();
+
+        report(full, CommandStatus.PROGRESS);
+
+        newRecords();
+        assertEquals(1, revivals().size(), trail.toString());
+        assertTrue(revivals().get(0).getReason().endsWith("the FULL " + retry.getId() + " issued meanwhile goes on"),
+                revivals().get(0).getReason());
+        final DatasetState s = state();
+        assertEquals(java.util.Set.of(full.getId(), retry.getId()), s.inFlight.keySet());
+        assertTrue(s.failures.isEmpty(), s.failures.toString());
+    }
+
     /**
      * Registers d1, backs it up, deletes a quarter of its files: the RESTORE of them, approved by an operator (a retry
      * of it would be proposed again, so that nothing of the dataset's restores is in flight while it waits).
@@ -389,6 +451,9 @@ class LateResultTest {
 
         assertEquals(0, s.inFlight.get("c1").heardAt());
         assertTrue(s.inFlight.get("c1").accepted());
-        assertEquals(new DatasetState.WrittenOff("c0", Action.RESTORE, 1, 2, 3, 0, false), s.writtenOff.get(0));
+        assertEquals(new DatasetState.WrittenOff("c0", Action.RESTORE, 1, 2, 3, 0, false, null, null),
+                s.writtenOff.get(0));
+        assertTrue(s.revivable("c0").isEmpty(), "kept no intent: it cannot be put back in flight");
+        assertEquals(1, s.writtenOff.size(), "and stays written off, for its late result");
     }
 }
