@@ -220,12 +220,13 @@ public final class TrustedKeys implements AutoCloseable {
                 if (key == null) {
                     continue;
                 }
-                if (keys.containsKey(CommandSignature.keyId(key))) {
+                final String id = CommandSignature.keyId(key);
+                if (keys.containsKey(id)) {
                     // most likely the old .pub copied where the new one was meant: the new key would not be trusted
-                    problems.add(file + ": the same key (key id " + CommandSignature.keyId(key) + ") as another file "
+                    problems.add(file + ": the same key (key id " + id + ") as another file "
                             + "listed; a copy of one where another key was meant?");
                 } else {
-                    keys.put(CommandSignature.keyId(key), key);
+                    keys.put(id, key);
                 }
             } catch (IOException e) {
                 problems.add(e.getMessage());

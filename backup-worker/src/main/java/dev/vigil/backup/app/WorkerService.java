@@ -528,7 +528,9 @@ public final class WorkerService implements AutoCloseable {
         dl.headers().add(DeadLetter.SOURCE_HEADER, DeadLetter.source(r.topic(), r.partition(), r.offset())
                 .getBytes(StandardCharsets.UTF_8));
         Instant failingSince = null;
-        for (long pause = 1000; ; pause = Math.min(2 * pause, 30_000)) {
+        // paced as the results are (ResultOutbox): both are records the worker must not lose
+        for (long pause = ResultOutbox.FIRST_PAUSE.toMillis(); ; pause = Math.min(2 * pause,
+                ResultOutbox.MAX_PAUSE.toMillis())) {
             try {
                 final java.util.concurrent.Future<?> sent = producer.send(dl);
                 while (!sent.isDone()) {
@@ -557,24 +559,23 @@ public final class WorkerService implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new WakeupException();
             }
-            for (long waited = 0; waited < pause; waited += 100) {
-                sleepUnlessClosing(r, 100);
-            }
+            sleepUnlessClosing(r, pause);
         }
     }
 
     /**
-     * Waits, or ends the loop without committing past the record once {@link #close()} was called.
+     * Waits (looking every 100 ms whether {@link #close()} was called), or ends the loop without committing past the
+     * record once it was.
      *
      * @throws WakeupException when the worker is closing
      */
     private void sleepUnlessClosing(final ConsumerRecord<String, byte[]> r, final long millis) {
-        try {
-            if (running) {
-                Thread.sleep(millis);
+        for (long waited = 0; waited < millis && running && !Thread.currentThread().isInterrupted(); waited += 100) {
+            try {
+                Thread.sleep(Math.min(100, millis - waited));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         if (!running || Thread.currentThread().isInterrupted()) {
             LOG.warn("worker for host {}: stopped before record {} of {} was on {}; it is read again at the next start",

@@ -360,11 +360,11 @@ final class Ledger {
      * @return why it is written off, for its RESULT record; null while it is not
      */
     private String overdue(final Session s, final DatasetState.InFlight f) {
-        final String expired = "expired at " + Instant.ofEpochMilli(f.expiresAt()) + " (command.ttl "
-                + Durations.format(decisions.settings().commandTtl()) + ")";
         if (s.nowMs <= f.expiresAt() + EXPIRY_GRACE.toMillis()) {
             return null;
         }
+        final String expired = "expired at " + Instant.ofEpochMilli(f.expiresAt()) + " (command.ttl "
+                + Durations.format(decisions.settings().commandTtl()) + ")";
         if (!f.accepted()) {
             return "no result from the worker before the command " + expired + ", and the worker never accepted it";
         }
