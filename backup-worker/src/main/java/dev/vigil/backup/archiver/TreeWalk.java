@@ -135,6 +135,8 @@ final class TreeWalk {
                     + "backup may be entered; files are still not read through it");
         }
         if (plan != null && parentTree != null) {
+            // First, as they end the backup: the deleted paths below take a tree lookup each (thousands after a day).
+            startLargeFiles(root, top, parentTree);
             // A directory renamed-from in the journal may reappear under a new name: match it by inode, so its
             // files are compared with their old versions instead of read again.
             for (final String gone : plan.deleted()) {
@@ -143,7 +145,6 @@ final class TreeWalk {
                     movedDirs.put(n.device() + ":" + n.inode(), n);
                 }
             }
-            startLargeFiles(root, top, parentTree);
         }
         // A file started early but not met by the walk (gone, or changed again) must still finish before the packs are flushed.
         return dir(() -> top, root, "", parentTree, plan != null, false)
