@@ -29,7 +29,9 @@ final class RestoreCommand extends RepoSubcommand {
     @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
     String snapshot;
 
-    @Option(names = "--target", required = true, description = "Directory to restore into (created when missing).")
+    @Option(names = "--target", required = true, description = "Directory to restore into. Created when missing, with the "
+            + "snapshot root's mode, owner and time; a directory that exists (a mount point, a shared place) keeps "
+            + "its own, unless --overwrite or --resume.")
     Path target;
 
     @Option(names = "--include", description = "Restore only this path of the snapshot (repeatable); bytes of a name "
