@@ -103,6 +103,17 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
         return Instant.parse(time);
     }
 
+    /**
+     * An id noted before a snapshot was marked protected (a ticket, the engine's history) still names it: the protected
+     * copy is the same backup under a new id, and records the old one.
+     *
+     * @param ref an id or a prefix of one
+     * @return whether this snapshot replaced one whose id starts with ref
+     */
+    public boolean replacedOneNamed(final String ref) {
+        return replaces != null && replaces.startsWith(ref);
+    }
+
     /** @return the first 8 hex digits of the id */
     @JsonIgnore
     public String shortId() {

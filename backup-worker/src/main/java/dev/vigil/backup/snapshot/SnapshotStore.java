@@ -139,15 +139,9 @@ public final class SnapshotStore {
         }
     }
 
-    /**
-     * An id noted before a snapshot was marked protected (a ticket, the engine's history) must still find it: the
-     * protected copy is the same backup under a new id, and records the old one.
-     *
-     * @return the id of the one snapshot that replaced a snapshot whose id starts with ref
-     */
+    /** @return the id of the one snapshot that replaced a snapshot whose id starts with ref */
     private String replacementOf(final String ref) {
-        final List<Snapshot> by = list().stream().filter(s -> s.replaces() != null && s.replaces().startsWith(ref))
-                .toList();
+        final List<Snapshot> by = list().stream().filter(s -> s.replacedOneNamed(ref)).toList();
         if (by.isEmpty()) {
             throw new BackupException("snapshot " + ref + ": not found");
         }

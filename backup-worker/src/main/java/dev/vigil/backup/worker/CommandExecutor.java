@@ -438,8 +438,7 @@ public final class CommandExecutor {
              StopOrder.Registration stop = StopOrder.onStop(StopOrder.Step.STOP_WORK, dst::indexWrittenPacks)) {
             final SnapshotCopier.Result r = new SnapshotCopier(src, dst).copy(s -> cmd.getDataset().equals(s.dataset())
                     && (cmd.getSnapshot() == null || s.id().startsWith(cmd.getSnapshot())
-                    // an id the engine noted before the snapshot was marked protected (a new id) still names it
-                    || s.replaces() != null && s.replaces().startsWith(cmd.getSnapshot())));
+                    || s.replacedOneNamed(cmd.getSnapshot())));
             final String done = r.copied().size() + " snapshots copied to " + offsite + ", " + r.skipped().size()
                     + " were there already, " + r.bytesAdded() + " bytes added";
             if (!r.damaged().isEmpty()) {
