@@ -12,6 +12,7 @@ import dev.vigil.backup.snapshot.NodeType;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.snapshot.Tree;
+import dev.vigil.backup.snapshot.Xattr;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,9 +176,11 @@ public final class Archiver {
             final TreeWalk walk = new TreeWalk(repo, new FileSaver(repo, chunker, pool, live, realRoot), pool, live, plan,
                     excludes);
             final BlobId tree;
+            final List<Xattr> rootXattrs;
             try {
                 tree = walk.root(root, parent.map(s -> BlobId.parse(s.tree())).orElse(null)).join();
                 repo.flush();
+                rootXattrs = walk.xattrs(root, root);
             } catch (CompletionException e) {
                 // a failed backup indexes the packs it wrote whole, so that the next run re-uses them
                 throw repo.indexWrittenPacksAfter(unwrap(e));
@@ -204,7 +207,7 @@ public final class Archiver {
                     parentId, options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
                     new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos(),
-                            rootStat.device()),
+                            rootStat.device(), nullIfNone(rootXattrs)),
                     nullIfNone(options.excludes().patterns()), nullIfNone(options.excludes().markers())));
             return new Result(snapshot, warnings, List.copyOf(notes), loss);
         } finally {
@@ -259,7 +262,7 @@ public final class Archiver {
         return list == null ? List.of() : list;
     }
 
-    private static List<String> nullIfNone(final List<String> list) {
+    private static <T> List<T> nullIfNone(final List<T> list) {
         return list.isEmpty() ? null : list;
     }
 

@@ -207,7 +207,7 @@ final class TreeWalk {
      * @return a path's extended attributes; none, with a warning, when they cannot be read (once for the whole
      *     backup when the C library cannot be loaded)
      */
-    private List<Xattr> xattrs(final Path p, final Path at) {
+    List<Xattr> xattrs(final Path p, final Path at) {
         if (xattrsUnavailable) {
             return List.of();
         }

@@ -140,7 +140,7 @@ public final class Restorer {
                     && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
                 run.metadata(root, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
-                        0, "", null, List.of()));
+                        0, "", null, List.of()).withXattrs(r.xattrs() == null ? List.of() : r.xattrs()));
             }
             return new Result(run.files.get(), run.bytes.get(), List.copyOf(run.warnings),
                     options.include().stream().filter(i -> !run.found.contains(i)).toList(),

@@ -14,6 +14,7 @@ import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.Snapshot;
+import dev.vigil.backup.snapshot.SnapshotStore;
 import dev.vigil.backup.snapshot.Tree;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,37 @@ class ExtendedAttributesTest {
                 assertTrue(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).contains("user:1234:rwx"),
                         "a POSIX ACL is an extended attribute too");
             }
+        }
+    }
+
+    @Test
+    void shouldRestoreTheDatasetDirectorysOwnAttributesWhereItMakesOrOverwritesIt() throws Exception {
+        // the dataset directory is no entry of a tree: what it has beside mode, owner and time lives in the snapshot
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("f"), "content");
+        try {
+            set(src, "origin", "the dataset's own");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            assumeTrue(false, "no user extended attributes on this file system: " + e);
+        }
+        final boolean acl = TestShell.succeeds("setfacl -d -m u:1234:rwx " + src);
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final String id = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot().id();
+            final Snapshot stored = new SnapshotStore(repo).load(id); // as a later command reads it
+
+            final Path out = tmp.resolve("out");
+            new Restorer(repo).restore(stored, out, RestoreOptions.defaults(), null);
+            assertEquals("the dataset's own", get(out, "origin"));
+            if (acl) {
+                final Process p = new ProcessBuilder("getfacl", "-c", out.toString()).start();
+                assertTrue(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .contains("default:user:1234:rwx"), "a directory's default ACL is an attribute too");
+            }
+
+            set(src, "origin", "changed since");
+            new Restorer(repo).restore(stored, src, new RestoreOptions(List.of(), true, 2), null);
+            assertEquals("the dataset's own", get(src, "origin"), "restored in place, over the dataset itself");
         }
     }
 
