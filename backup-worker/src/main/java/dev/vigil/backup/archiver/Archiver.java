@@ -207,7 +207,7 @@ public final class Archiver {
                     parentId, options.tags(), options.protect(), options.commandId(),
                     null, journalUse, warnings.isEmpty() ? null : warnings, figures,
                     new Snapshot.Root(rootStat.mode(), rootStat.uid(), rootStat.gid(), rootStat.mtimeNanos(),
-                            rootStat.device(), nullIfNone(rootXattrs)),
+                            rootStat.device(), rootXattrs),
                     nullIfNone(options.excludes().patterns()), nullIfNone(options.excludes().markers())));
             return new Result(snapshot, warnings, List.copyOf(notes), loss);
         } finally {
@@ -262,7 +262,7 @@ public final class Archiver {
         return list == null ? List.of() : list;
     }
 
-    private static <T> List<T> nullIfNone(final List<T> list) {
+    private static List<String> nullIfNone(final List<String> list) {
         return list.isEmpty() ? null : list;
     }
 

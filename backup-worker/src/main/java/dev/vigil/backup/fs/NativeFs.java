@@ -80,6 +80,8 @@ public final class NativeFs {
         long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
 
         int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
+
+        int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
     }
 
     private NativeFs() {
@@ -391,6 +393,22 @@ public final class NativeFs {
         final byte[] name = Arrays.copyOf(xattr.name().getBytes(StandardCharsets.ISO_8859_1), xattr.name().length() + 1);
         call(path, "set extended attribute " + xattr.name(), c -> c.lsetxattr(cString(path), name, xattr.value(),
                 xattr.value().length, 0));
+    }
+
+    /**
+     * @param path a path; a symlink's own attribute is removed
+     * @param name the attribute's name, each char one byte (ISO-8859-1)
+     * @throws IOException when it cannot be removed (not permitted, not supported here); one that is gone is no error
+     */
+    public static void removeXattr(final Path path, final String name) throws IOException {
+        final byte[] n = Arrays.copyOf(name.getBytes(StandardCharsets.ISO_8859_1), name.length() + 1);
+        try {
+            libc().lremovexattr(cString(path), n);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ENODATA) {
+                throw new IOException(path + ": cannot remove extended attribute " + name + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Asks for the size, then reads into a buffer of it; again if it grew in between (ERANGE). */

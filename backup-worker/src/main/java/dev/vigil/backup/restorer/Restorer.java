@@ -127,6 +127,9 @@ public final class Restorer {
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
                 try {
+                    if (options.overwrite()) {
+                        run.dropOtherXattrs(d.getKey(), d.getValue().xattrs());
+                    }
                     run.metadata(d.getKey(), d.getValue());
                     run.taken.remove(d.getKey());
                 } catch (IOException e) {
@@ -139,6 +142,9 @@ public final class Restorer {
             if ((made || options.overwrite() || options.resume()) && options.include().isEmpty()
                     && snapshot.root() != null) {
                 final Snapshot.Root r = snapshot.root();
+                if (options.overwrite() && r.xattrs() != null) {
+                    run.dropOtherXattrs(root, r.xattrs());
+                }
                 run.metadata(root, new Node("", NodeType.DIR, r.mode(), r.uid(), r.gid(), r.mtimeNanos(), 0, 0, 0, 1,
                         0, "", null, List.of()).withXattrs(r.xattrs() == null ? List.of() : r.xattrs()));
             }
@@ -724,6 +730,25 @@ public final class Restorer {
                     throw e;
                 }
                 Files.setLastModifiedTime(p, FileTime.from(n.mtimeNanos(), TimeUnit.NANOSECONDS));
+            }
+        }
+
+        /**
+         * Removes from a directory that was there the extended attributes the snapshot does not give it: the restore
+         * puts it back as it was, and an attribute added since may be a grant (a POSIX ACL) that the snapshot never
+         * made. {@code security.*} stays: the system sets those (SELinux labels), not the directory's owner.
+         */
+        void dropOtherXattrs(final Path p, final List<dev.vigil.backup.snapshot.Xattr> keep) {
+            try {
+                for (final dev.vigil.backup.snapshot.Xattr x : NativeFs.xattrs(p)) {
+                    if (!x.name().startsWith("security.")
+                            && keep.stream().noneMatch(k -> k.name().equals(x.name()))) {
+                        NativeFs.removeXattr(p, x.name());
+                    }
+                }
+            } catch (IOException e) {
+                warnings.add(FileNames.shown(p) + ": extended attributes the snapshot does not have not removed: "
+                        + e.getMessage());
             }
         }
 

@@ -93,11 +93,11 @@ public record Snapshot(String id, String time, String coveredFrom, String host, 
      * @param mtimeNanos modification time, ns since the epoch
      * @param device the device number of its file system (st_dev), or null in snapshots of builds before it was
      *     recorded: a later backup on another device is of another file system (a mount point left empty)
-     * @param xattrs its extended attributes (a shared directory's default ACL), or null when it has none or in
-     *     snapshots of builds before they were recorded: the directory is no entry of a tree, which holds the others'
+     * @param xattrs its extended attributes (a shared directory's default ACL), empty when it has none, null in
+     *     snapshots of builds before they were recorded (a restore over the directory then keeps its own): the
+     *     directory is no entry of a tree, which holds the others'
      */
-    public record Root(int mode, int uid, int gid, long mtimeNanos, Long device,
-                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Xattr> xattrs) {
+    public record Root(int mode, int uid, int gid, long mtimeNanos, Long device, List<Xattr> xattrs) {
     }
 
     /** @return the start time */

@@ -117,6 +117,40 @@ class ExtendedAttributesTest {
     }
 
     @Test
+    void shouldTakeFromADirectoryItOverwritesTheAttributesTheSnapshotDoesNotHave() throws Exception {
+        final Path src = Files.createDirectories(tmp.resolve("src"));
+        final Path d = Files.createDirectories(src.resolve("d"));
+        Files.writeString(d.resolve("f"), "content");
+        try {
+            set(d, "kept", "at the backup");
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            assumeTrue(false, "no user extended attributes on this file system: " + e);
+        }
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Snapshot s = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot();
+            // since the backup: an attribute, and on the directories a grant (an ACL) that the snapshot never had
+            set(d, "added", "after the backup");
+            set(src, "added", "after the backup");
+            final boolean acl = TestShell.succeeds("setfacl -m u:1234:rwx " + d);
+
+            new Restorer(repo).restore(s, src, new RestoreOptions(List.of(), true, 2), null);
+
+            final UserDefinedFileAttributeView view = Files.getFileAttributeView(d,
+                    UserDefinedFileAttributeView.class);
+            assertEquals(List.of("kept"), view.list(), "the directory as the snapshot has it");
+            assertEquals("at the backup", get(d, "kept"));
+            assertEquals(List.of(), Files.getFileAttributeView(src, UserDefinedFileAttributeView.class).list(),
+                    "the dataset directory as the snapshot has it");
+            if (acl) {
+                final Process p = new ProcessBuilder("getfacl", "-c", d.toString()).start();
+                final String shown = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(!shown.contains("user:1234"), "the grant made since is gone: " + shown);
+            }
+        }
+    }
+
+    @Test
     void shouldWriteTreesWithoutAttributesAsBefore() {
         final Node plain = new Node("a", dev.vigil.backup.snapshot.NodeType.FILE, 0644, 0, 0, 1, 2, 3, 4, 1, 0, "",
                 null, List.of());
