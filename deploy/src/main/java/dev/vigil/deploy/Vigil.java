@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import dev.vigil.backup.cli.JsonUsageErrors;
+import dev.vigil.backup.cli.PathArguments;
 import dev.vigil.backup.cli.VersionProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,8 @@ public final class Vigil implements Runnable {
 
     /** @return the configured command line, for main and for tests */
     public static CommandLine commandLine() {
-        final CommandLine commandLine = JsonUsageErrors.applyTo(VersionProvider.applyTo(new CommandLine(new Vigil())));
+        final CommandLine commandLine = JsonUsageErrors.applyTo(VersionProvider.applyTo(PathArguments.applyTo(
+                new CommandLine(new Vigil()))));
         listCommandsBySentence(commandLine);
         return commandLine
                 .setCaseInsensitiveEnumValuesAllowed(true)
