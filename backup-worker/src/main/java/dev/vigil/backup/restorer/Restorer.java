@@ -382,14 +382,17 @@ public final class Restorer {
         /**
          * With overwrite, a directory of the target that its owner made read-only (mode 0555) is opened for writing
          * while the restore writes into it: the pass over directories at the end gives it the snapshot's mode again.
+         * One closed to reading (000, or 0300, a drop box) is opened for reading too: the restore lists it (for a
+         * killed run's temporary files), and the JDK's chmod of the last pass opens it first.
          */
         private void writable(final Path dir) {
-            if (!options.overwrite() || Files.isWritable(dir)) {
+            if (!options.overwrite() || Files.isWritable(dir) && Files.isReadable(dir) && Files.isExecutable(dir)) {
                 return;
             }
             try {
                 final java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
                         Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+                mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
                 Files.setPosixFilePermissions(dir, mode);

@@ -131,6 +131,33 @@ class UnreadableDirectoryIT {
     }
 
     @Test
+    void shouldRestoreOverADirectoryItsOwnerClosedEntirelyOrLeftOnlyWritable() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        for (final String d : List.of("closed", "dropbox")) {
+            Files.createDirectories(src.resolve(d));
+            Files.writeString(src.resolve(d + "/f"), "original " + d);
+        }
+        firstBackupAsNobody(src);
+        // since the backup: the files changed, one directory closed (000), the other only writable (0300)
+        for (final String d : List.of("closed", "dropbox")) {
+            Files.writeString(src.resolve(d + "/f"), "changed");
+        }
+        Files.setPosixFilePermissions(src.resolve("closed"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(src.resolve("dropbox"), PosixFilePermissions.fromString("-wx------"));
+
+        final int code = run(dir.resolve("restore.log"), "restore", "latest", "--target", src.toString(),
+                "--overwrite");
+
+        assertEquals(0, code, log("restore.log"));
+        for (final String d : List.of("closed", "dropbox")) {
+            assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(src.resolve(d))),
+                    "the snapshot's mode: " + log("restore.log"));
+            assertEquals("original " + d, Files.readString(src.resolve(d + "/f")), log("restore.log"));
+        }
+    }
+
+    @Test
     void shouldBackUpTheRestAndKeepTheParentsVersionOfADirectoryItCannotList() throws Exception {
         packagedJar();
         final Path src = dir.resolve("src");
