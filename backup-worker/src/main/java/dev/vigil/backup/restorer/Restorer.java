@@ -607,7 +607,31 @@ public final class Restorer {
             }, pool);
         }
 
+        /**
+         * A symlink, FIFO or device that shares its inode with one restored before it (cp -al, rsnapshot: every
+         * entry of a tree linked, not only regular files) becomes a hard link to it, as in the source; it is made at
+         * once, on this thread, so the one before is there.
+         *
+         * @return whether it was made as such a link (its metadata is the other's)
+         */
+        boolean linkedToEarlier(final Path p, final Node n) throws IOException {
+            if (n.links() <= 1) {
+                return false;
+            }
+            final CompletableFuture<Path> first = links.putIfAbsent(n.device() + ":" + n.inode(),
+                    CompletableFuture.completedFuture(p));
+            final Path src = first == null ? null : first.getNow(null);
+            if (src == null || !Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+                return false; // the first, or one whose first could not be made: made on its own
+            }
+            replace(p, n.type(), tmp -> Files.createLink(tmp, src)); // link(2) does not follow a symlink
+            return true;
+        }
+
         void symlink(final Path p, final Node n) throws IOException {
+            if (linkedToEarlier(p, n)) {
+                return;
+            }
             // symlink(2) with the target's bytes: a Java Path would drop a "//" or a trailing "/" from it
             replace(p, NodeType.SYMLINK, tmp -> NativeFs.symlink(tmp, FileNames.encode(n.linkTarget())));
             try {
@@ -623,6 +647,9 @@ public final class Restorer {
 
         void fifo(final Path p, final Node n, final String rel) throws IOException {
             try {
+                if (linkedToEarlier(p, n)) {
+                    return;
+                }
                 replace(p, NodeType.FIFO, tmp -> NativeFs.mkfifo(tmp, n.mode()));
                 if (ROOT) {
                     ownership(p, n); // lchown: the JDK does not open the file for it
@@ -638,6 +665,9 @@ public final class Restorer {
 
         void device(final Path p, final Node n, final String rel) {
             try {
+                if (linkedToEarlier(p, n)) {
+                    return;
+                }
                 replace(p, n.type(), tmp -> NativeFs.mknod(tmp, n.type() == NodeType.CHARDEV, n.mode(), n.size()));
                 if (ROOT) {
                     ownership(p, n);

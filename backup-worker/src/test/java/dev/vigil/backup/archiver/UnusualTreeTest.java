@@ -88,6 +88,30 @@ class UnusualTreeTest {
         }
     }
 
+    @Test
+    void shouldRestoreHardLinkedSymlinksAndFifosAsHardLinks() throws Exception {
+        // cp -al and rsnapshot link every entry of a tree, links and FIFOs too, not only regular files
+        final Path src = Files.createDirectories(tmp.resolve("src/a"));
+        Files.createDirectories(tmp.resolve("src/b"));
+        Files.createSymbolicLink(src.resolve("link"), Path.of("../elsewhere"));
+        run("ln", "-P", src.resolve("link").toString(), tmp.resolve("src/b/link").toString());
+        run("mkfifo", src.resolve("fifo").toString());
+        run("ln", src.resolve("fifo").toString(), tmp.resolve("src/b/fifo").toString());
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Path out = tmp.resolve("out");
+            final Restorer.Result r = new Restorer(repo).restore(backup(repo, tmp.resolve("src")), out,
+                    RestoreOptions.defaults(), null);
+            assertEquals(List.of(), r.warnings());
+            for (final String name : List.of("link", "fifo")) {
+                final Object a = Files.getAttribute(out.resolve("a/" + name), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+                assertEquals(a, Files.getAttribute(out.resolve("b/" + name), "unix:ino", LinkOption.NOFOLLOW_LINKS),
+                        name + ": one inode, as in the source");
+                assertEquals(2, Files.getAttribute(out.resolve("a/" + name), "unix:nlink", LinkOption.NOFOLLOW_LINKS));
+            }
+            assertEquals(Path.of("../elsewhere"), Files.readSymbolicLink(out.resolve("b/link")));
+        }
+    }
+
     private static void run(final String... cmd) throws Exception {
         assertEquals(0, new ProcessBuilder(cmd).inheritIO().start().waitFor(), String.join(" ", cmd));
     }
