@@ -199,6 +199,8 @@ public final class Restorer {
          * in the order taken (parents first). Walker thread only.
          */
         final Map<Path, int[]> taken = new java.util.LinkedHashMap<>();
+        /** Directories missing-only opened to write what is missing in them, with their mode before. Walker thread only. */
+        final Map<Path, Integer> opened = new java.util.LinkedHashMap<>();
 
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
@@ -316,7 +318,7 @@ public final class Restorer {
                             if (!exists || options.resume()) {
                                 dirs.add(Map.entry(p, n));
                             }
-                            writable(p);
+                            writable(p, exists && !options.resume());
                             dir(p, r, n.subtree(), fresh);
                         }
                         case FILE -> file(p, n);
@@ -361,8 +363,22 @@ public final class Restorer {
             taken.putIfAbsent(dir, new int[] {uid, (Integer) a.get("gid"), mode & 07777});
         }
 
-        /** Gives the directories taken and not given the snapshot's metadata their owner and mode back, deepest first. */
+        /**
+         * Gives the directories taken and not given the snapshot's metadata their owner and mode back, deepest first,
+         * and those missing-only opened their mode.
+         */
         void giveBack() {
+            final List<Map.Entry<Path, Integer>> shut = new ArrayList<>(opened.entrySet());
+            opened.clear();
+            for (int i = shut.size() - 1; i >= 0; i--) {
+                try {
+                    Files.setAttribute(shut.get(i).getKey(), "unix:mode", shut.get(i).getValue(),
+                            LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    warnings.add(FileNames.shown(shut.get(i).getKey()) + ": mode not given back after the restore: "
+                            + IoErrors.reason(e));
+                }
+            }
             final List<Map.Entry<Path, int[]>> back = new ArrayList<>(taken.entrySet());
             taken.clear();
             for (int i = back.size() - 1; i >= 0; i--) {
@@ -383,15 +399,24 @@ public final class Restorer {
          * With overwrite, a directory of the target that its owner made read-only (mode 0555) is opened for writing
          * while the restore writes into it: the pass over directories at the end gives it the snapshot's mode again.
          * One closed to reading (000, or 0300, a drop box) is opened for reading too: the restore lists it (for a
-         * killed run's temporary files), and the JDK's chmod of the last pass opens it first.
+         * killed run's temporary files), and the JDK's chmod of the last pass opens it first. With missing-only, a
+         * directory that was there keeps its own metadata: what is missing is written in, then its mode given back.
+         *
+         * @param kept a directory that was there, whose metadata missing-only keeps
          */
-        private void writable(final Path dir) {
-            if (!options.overwrite() || Files.isWritable(dir) && Files.isReadable(dir) && Files.isExecutable(dir)) {
+        private void writable(final Path dir, final boolean kept) {
+            if (!(options.overwrite() || kept)
+                    || Files.isWritable(dir) && Files.isReadable(dir) && Files.isExecutable(dir)) {
                 return;
             }
             try {
                 final java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
                         Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+                if (kept) {
+                    // the whole mode, setgid and sticky bits too, which a set of permissions leaves out
+                    opened.putIfAbsent(dir, (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)
+                            & 07777);
+                }
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);

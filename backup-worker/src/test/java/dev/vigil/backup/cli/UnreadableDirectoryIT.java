@@ -158,6 +158,30 @@ class UnreadableDirectoryIT {
     }
 
     @Test
+    void shouldRestoreWhatIsMissingInADirectoryMadeReadOnlyAndGiveItItsModeBack() throws Exception {
+        packagedJar();
+        final Path src = dir.resolve("src");
+        Files.createDirectories(src.resolve("archive"));
+        Files.writeString(src.resolve("archive/2019.pdf"), "kept");
+        Files.writeString(src.resolve("archive/2020.pdf"), "deleted since");
+        firstBackupAsNobody(src);
+        Files.delete(src.resolve("archive/2020.pdf"));
+        // read-only since, setgid kept (a group's shared directory: of a group of the user, else chmod drops the bit)
+        if (ROOT) {
+            Files.setAttribute(src.resolve("archive"), "unix:gid", 65534);
+        }
+        Files.setAttribute(src.resolve("archive"), "unix:mode", 02555);
+
+        final int code = run(dir.resolve("restore.log"), "restore", "latest", "--target", src.toString(),
+                "--missing-only");
+
+        assertEquals(0, code, log("restore.log"));
+        assertEquals("deleted since", Files.readString(src.resolve("archive/2020.pdf")), log("restore.log"));
+        assertEquals(02555, (Integer) Files.getAttribute(src.resolve("archive"), "unix:mode") & 07777,
+                "missing-only keeps the directory's own mode: " + log("restore.log"));
+    }
+
+    @Test
     void shouldBackUpTheRestAndKeepTheParentsVersionOfADirectoryItCannotList() throws Exception {
         packagedJar();
         final Path src = dir.resolve("src");
