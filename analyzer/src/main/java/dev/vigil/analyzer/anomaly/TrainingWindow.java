@@ -30,7 +30,7 @@ final class TrainingWindow {
     void add(final double[] row) {
         final int base = (int) (total % capacity) * dimension;
         for (int j = 0; j < dimension; j++) {
-            rows[base + j] = (float) row[j];
+            rows[base + j] = stored(row[j]);
         }
         total++;
     }
@@ -42,9 +42,18 @@ final class TrainingWindow {
     static double[] asStored(final double[] row) {
         final double[] out = new double[row.length];
         for (int j = 0; j < row.length; j++) {
-            out[j] = (float) row[j];
+            out[j] = stored(row[j]);
         }
         return out;
+    }
+
+    /**
+     * A feature beyond the float range (a z-score against a deviation that decayed towards 0 over days of one
+     * value) is kept as the largest float: still the most extreme row, where an infinity made the tails'
+     * distances, and so the score, NaN.
+     */
+    private static float stored(final double value) {
+        return (float) Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, value));
     }
 
     /** @return rows ever added */

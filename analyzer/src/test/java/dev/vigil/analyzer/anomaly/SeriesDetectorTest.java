@@ -171,4 +171,23 @@ class SeriesDetectorTest {
         assertEquals(sizeAt2000, detector.toBytes().length);
         assertTrue(sizeAt2000 < 40 * 1024, "state bytes " + sizeAt2000); // as documented on toBytes
     }
+
+    @Test
+    void shouldScoreTheFirstChangeOfASeriesThatStayedAtZeroForWeeks() {
+        // given a series at 0 (an error count, swap in use) that moved once, then stayed at 0: its long-run
+        // deviation decays towards 0 (about 1e-44 after 50,000 points), so a change of 1 is a z-score beyond what
+        // a float holds
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        for (int i = 0; i < 50_000; i++) {
+            detector.update(START + i * STEP, i == 10 ? 1 : 0);
+        }
+        // when it changes again
+        final DetectionResult change = detector.update(START + 50_000 * STEP, 1);
+        // then it is scored, high, and explained in finite terms (the score was NaN: DetectionResult refused it,
+        // and the analyzer dead-lettered the point, the very change worth reporting)
+        assertTrue(change.score() > 0.8, "score " + change.score());
+        assertFalse(change.contributors().isEmpty());
+        assertTrue(change.contributors().stream().allMatch(c -> Double.isFinite(c.getValue())
+                && c.getWeight() >= 0 && c.getWeight() <= 1), change.contributors().toString());
+    }
 }
