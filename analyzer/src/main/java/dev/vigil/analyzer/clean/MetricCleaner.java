@@ -15,14 +15,20 @@ import org.apache.kafka.streams.processor.api.Record;
  * <ul>
  *   <li>no host, name or event time; an event time far in the future;</li>
  *   <li>NaN or infinite values; more than {@value Limits#MAX_ATTRIBUTES} attributes;</li>
- *   <li>after conversion: negative bytes, a {@code *.utilization} ratio outside [0, 1],
- *       a temperature below absolute zero.</li>
+ *   <li>after conversion: a value beyond &plusmn;{@value #MAX_MAGNITUDE}, negative bytes, a {@code *.utilization}
+ *       ratio outside [0, 1], a temperature below absolute zero.</li>
  * </ul>
  * Output: the {@link Point}, keyed by host, timestamped with its event time.
  */
 public final class MetricCleaner implements Processor<String, MetricSample, String, Point> {
     /** Rounding slack for ratios computed by agents (e.g. 100.0000001 %). */
     private static final double RATIO_SLACK = 1e-6;
+    /**
+     * Largest magnitude of a canonical value. No measurement comes near (a yottabyte is 1e24 bytes), and beyond
+     * it the statistics overflow: a variance of 1e300s is infinite, and the detector keeps values as floats (up
+     * to 3.4e38), so one such value from a broken agent left the series' statistics infinite and its scores NaN.
+     */
+    public static final double MAX_MAGNITUDE = 1e30;
     private final Limits limits;
     private ProcessorContext<String, Point> context;
 
@@ -79,6 +85,11 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
 
     private static void checkPossible(final Supplier<String> what, final Normalizer.Canonical c) {
         final double v = c.value();
+        if (!(Math.abs(v) <= MAX_MAGNITUDE)) {
+            // also a finite value that the conversion made infinite (1e308 PiBy)
+            throw new RejectedRecordException(what.get() + ": value " + v + " " + c.unit() + " beyond ±"
+                    + MAX_MAGNITUDE + ", more than any measurement");
+        }
         if ((Units.BYTES.equals(c.unit()) || Units.BYTES_PER_SECOND.equals(c.unit())) && v < 0) {
             throw new RejectedRecordException(what.get() + ": negative byte count " + v + " " + c.unit());
         }

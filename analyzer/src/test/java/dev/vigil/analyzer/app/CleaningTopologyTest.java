@@ -56,6 +56,30 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAValueBeyondAnyMeasurementAndKeepItsSeriesFinite() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given ordinary values, with one from a broken agent among them, and one that its unit makes infinite
+            final java.util.Random random = new java.util.Random(1);
+            for (int i = 0; i < 200; i++) {
+                f.send("app.queue.depth", i * 10_000L, i == 100 ? 1e300 : 0.3 + 0.02 * random.nextGaussian());
+            }
+            f.send(TopologyFixture.metric(HOST, "system.memory.usage", 0, 1e308, "PiBy"));
+            // then both are dead-lettered, saying why, and nothing else is
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(2, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
+            assertTrue(reason(dead.get(0)).contains("value 1.0E300 1 beyond ±1.0E30"), reason(dead.get(0)));
+            assertTrue(reason(dead.get(1)).contains("value Infinity By beyond ±1.0E30"), reason(dead.get(1)));
+            // and the series' statistics stay finite
+            final List<StatsWindow> windows = f.stats.readValuesToList();
+            assertTrue(windows.size() > 20);
+            for (final StatsWindow w : windows) {
+                assertTrue(Double.isFinite(w.getMax()) && Double.isFinite(w.getVariance())
+                        && Double.isFinite(w.getStddev()), w.toString());
+            }
+        }
+    }
+
+    @Test
     void shouldPlaceLatePointsWithinTheGraceAndDeadLetterLaterOnes() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.send("system.cpu.utilization", 50_000, 0.2);
