@@ -99,13 +99,20 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
     /**
      * @param row a row index
      * @return the row's value
-     * @throws NabException when it is not a number
+     * @throws NabException when it is not a finite number
      */
     public double value(final int row) {
+        final double value;
         try {
-            return Double.parseDouble(values.get(row));
+            value = Double.parseDouble(values.get(row));
         } catch (NumberFormatException e) {
             throw new NabException(name + ":" + lines[row] + ": bad value '" + values.get(row) + "'", e);
         }
+        // Java reads "NaN" and "Infinity" as numbers; the detector would refuse them without naming the row.
+        if (!Double.isFinite(value)) {
+            throw new NabException(name + ":" + lines[row] + ": value '" + values.get(row)
+                    + "' is not a finite number");
+        }
+        return value;
     }
 }

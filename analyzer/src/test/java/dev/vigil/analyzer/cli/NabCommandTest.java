@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.analyzer.anomaly.DetectorOptions;
 import dev.vigil.analyzer.nab.NabException;
 import dev.vigil.analyzer.nab.NabFile;
+import dev.vigil.analyzer.nab.NabRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -103,6 +106,19 @@ class NabCommandTest {
         final List<String> a = Files.readAllLines(dir.resolve("a").resolve(file));
         assertEquals(a, Files.readAllLines(dir.resolve("b").resolve(file)));
         assertNotEquals(a, Files.readAllLines(dir.resolve("c").resolve(file)), "seed 7 gave seed 42's scores");
+    }
+
+    @Test
+    void shouldSayWhichRowHoldsAValueThatIsNotFinite() throws Exception {
+        corpus();
+        final Path calm = dir.resolve("data/synthetic/calm.csv");
+        final List<String> lines = new ArrayList<>(Files.readAllLines(calm));
+        lines.set(11, time(10) + ",NaN");
+        Files.write(calm, lines);
+        final NabFile file = NabFile.read(dir.resolve("data"), "synthetic/calm.csv");
+        final NabException e = assertThrows(NabException.class,
+                () -> NabRunner.run(file, DetectorOptions.defaults(), 1));
+        assertEquals("synthetic/calm.csv:12: value 'NaN' is not a finite number", e.getMessage());
     }
 
     @Test
