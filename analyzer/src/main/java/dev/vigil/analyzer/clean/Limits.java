@@ -49,12 +49,21 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
      * @param text a required text field
      * @param field its name
      * @return the text, trimmed
-     * @throws RejectedRecordException when it is missing or blank
+     * @throws RejectedRecordException when it is missing or blank, or holds a control character
      */
     public static String required(final Supplier<String> what, final String text, final String field) {
         if (text == null || text.isBlank()) {
             throw new RejectedRecordException(what.get() + ": " + field + " is empty");
         }
-        return text.strip();
+        final String stripped = text.strip();
+        for (int i = 0; i < stripped.length(); i++) {
+            // State keys join host and series with U+0000 (a host holding one had its quiet windows published
+            // under the host named by its first part), and a line break would split the operators' log lines.
+            if (Character.isISOControl(stripped.charAt(i))) {
+                throw new RejectedRecordException(what.get() + ": " + field + " holds control character "
+                        + String.format("U+%04X", (int) stripped.charAt(i)) + " at index " + i);
+            }
+        }
+        return stripped;
     }
 }

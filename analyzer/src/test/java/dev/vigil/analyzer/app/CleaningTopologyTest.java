@@ -80,6 +80,31 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterAHostOrNameWithAControlCharacter() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given a host whose name holds U+0000 (what the analyzer joins host and series with), and a name with a
+            // line break
+            for (int i = 0; i < 30; i++) {
+                f.send(TopologyFixture.metric(HOST + "\u0000evil", "app.x", i * 10_000L, i, "1"));
+            }
+            f.send(TopologyFixture.metric(HOST, "app.x\nERROR forged", 0, 1, "1"));
+            // and another host, whose stream time makes the first series quiet
+            for (int i = 0; i < 100; i++) {
+                f.send(TopologyFixture.metric("db-2", "app.y", 3_600_000L + i * 10_000L, i, "1"));
+            }
+            // then they are dead-lettered, saying why
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(31, dead.size());
+            assertTrue(reason(dead.get(0)).contains("host holds control character U+0000 at index 5"),
+                    reason(dead.get(0)));
+            assertTrue(reason(dead.get(30)).contains("name holds control character U+000A at index 5"),
+                    reason(dead.get(30)));
+            // and no window is published under the other host's name (web-1, series "evil\u0000app.x")
+            assertTrue(f.stats.readValuesToList().stream().allMatch(w -> w.getHost().equals("db-2")));
+        }
+    }
+
+    @Test
     void shouldPlaceLatePointsWithinTheGraceAndDeadLetterLaterOnes() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.send("system.cpu.utilization", 50_000, 0.2);
