@@ -41,6 +41,29 @@ public final class Trend {
         }
     }
 
+    /**
+     * Starts the line over (its points; not its cycles, nor the last forecast's time) when the series was silent
+     * between its newest point and {@code time}: longer than {@code quietMillis} and than 4 times the spacing of its
+     * newest two points, so that a series sampled less often than that keeps its line. A line through the levels on
+     * both sides of a silence turns one step (data written while the agent was down) into steady growth, with an r²
+     * near 1; the points after the silence give a forecast once there are enough of them.
+     *
+     * @param time the time of the point about to be added, epoch milliseconds
+     * @param quietMillis how long a series without points counts as stopped
+     */
+    public void restartAfterSilence(final long time, final long quietMillis) {
+        if (size < 2) {
+            return;
+        }
+        final long newest = times[(head + size - 1) % times.length];
+        final long spacing = newest - times[(head + size - 2) % times.length];
+        final long gap = time - newest;
+        if (gap > quietMillis && gap > 4 * spacing) {
+            head = 0;
+            size = 0;
+        }
+    }
+
     /** @return points kept at most */
     public int capacity() {
         return times.length;

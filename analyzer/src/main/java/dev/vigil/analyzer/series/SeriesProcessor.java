@@ -273,6 +273,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             // would keep the old number for good
             history.trend = history.trend.resized(points);
         }
+        history.trend.restartAfterSilence(end, settings.idleMillis());
         history.trend.add(end, mean);
         final Forecast f = settings.forecasts().check(host, series, history.trend, end);
         if (f != null) {

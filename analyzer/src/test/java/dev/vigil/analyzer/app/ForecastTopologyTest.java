@@ -116,4 +116,29 @@ class ForecastTopologyTest {
             f.close();
         }
     }
+
+    @Test
+    void shouldNotForecastAStepAcrossASilenceButGrowthAfterIt() {
+        final long minute = 60_000L;
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given a disk at 0.50 for 6 hours, then the agent down for 12 hours, during which data was restored
+            for (int i = 0; i < 360; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute, 0.50, "1"));
+            }
+            final long back = 18 * HOUR;
+            // when it comes back at 0.60, flat for an hour
+            for (int i = 0; i < 60; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", back + i * minute, 0.60, "1"));
+            }
+            // then no forecast: one step is no growth (the line through both levels said full in 52 hours, r2 0.97)
+            assertTrue(f.forecasts.isEmpty(), () -> f.forecasts.readValuesToList().toString());
+            // and when it then grows, its forecast comes from the points since
+            for (int i = 60; i < 120; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", back + i * minute,
+                        0.60 + 0.002 * (i - 60), "1"));
+            }
+            final Forecast x = f.forecasts.readValue();
+            assertTrue(offset(x) > back + 60 * minute && x.getRatePerSecond() > 0, x.toString());
+        }
+    }
 }
