@@ -23,6 +23,8 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class MetricCleaner implements Processor<String, MetricSample, String, Point> {
     /** Rounding slack for ratios computed by agents (e.g. 100.0000001 %). */
     private static final double RATIO_SLACK = 1e-6;
+    /** Rounding slack of the conversions to Celsius: -459.67 degF comes out as -273.15000000000003 Cel. */
+    private static final double CELSIUS_SLACK = 1e-9;
     /**
      * Largest magnitude of a canonical value. No measurement comes near (a yottabyte is 1e24 bytes), and beyond
      * it the statistics overflow: a variance of 1e300s is infinite, and the detector keeps values as floats (up
@@ -97,7 +99,7 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
                 || v > 1 + RATIO_SLACK)) {
             throw new RejectedRecordException(what.get() + ": utilization " + v + " outside [0, 1] (" + c.name() + ")");
         }
-        if (Units.CELSIUS.equals(c.unit()) && v < Units.absoluteZeroCelsius()) {
+        if (Units.CELSIUS.equals(c.unit()) && v < Units.absoluteZeroCelsius() - CELSIUS_SLACK) {
             throw new RejectedRecordException(what.get() + ": temperature " + v + " Cel below absolute zero");
         }
     }

@@ -105,6 +105,22 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldTakeAbsoluteZeroInEveryTemperatureUnitAndRefuseBelow() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given absolute zero in Celsius, Kelvin and Fahrenheit, and a hundredth of a degree below it
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 0, -273.15, "Cel"));
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 10_000, 0, "K"));
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 20_000, -459.67, "[degF]"));
+            f.send(TopologyFixture.metric(HOST, "hw.temperature", 30_000, -459.68, "degF"));
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(1, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
+            // then only the last is refused (-459.67 degF was too, as -273.15000000000003 Cel)
+            assertTrue(reason(dead.get(0)).contains("temperature -273.155"), reason(dead.get(0)));
+            assertTrue(reason(dead.get(0)).contains("below absolute zero"), reason(dead.get(0)));
+        }
+    }
+
+    @Test
     void shouldPlaceLatePointsWithinTheGraceAndDeadLetterLaterOnes() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.send("system.cpu.utilization", 50_000, 0.2);
