@@ -39,7 +39,9 @@ public record NabFile(String name, List<String> timestamps, long[] micros, List<
         } catch (IOException e) {
             throw new NabException(path + ": cannot read (" + e.getClass().getSimpleName() + ")", e);
         }
-        if (lines.isEmpty() || !lines.get(0).strip().startsWith("timestamp,value")) {
+        // A byte order mark (files saved by Excel or PowerShell) is not part of the header's text.
+        final String header = lines.isEmpty() ? "" : lines.get(0).replaceFirst("^\uFEFF", "");
+        if (!header.strip().startsWith("timestamp,value")) {
             throw new NabException(path + ":1: expected header 'timestamp,value'");
         }
         final List<String> timestamps = new ArrayList<>(lines.size());

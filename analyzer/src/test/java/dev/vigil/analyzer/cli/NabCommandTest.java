@@ -122,6 +122,16 @@ class NabCommandTest {
     }
 
     @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark() throws Exception {
+        corpus();
+        final Path calm = dir.resolve("data/synthetic/calm.csv");
+        Files.writeString(calm, "\uFEFF" + Files.readString(calm));
+        final NabFile file = NabFile.read(dir.resolve("data"), "synthetic/calm.csv");
+        assertEquals(2000, file.size());
+        assertEquals(time(0), file.timestamps().get(0));
+    }
+
+    @Test
     void shouldSayWhichListedFileTheCorpusLacks() throws Exception {
         corpus();
         Files.delete(dir.resolve("data/synthetic/calm.csv"));
