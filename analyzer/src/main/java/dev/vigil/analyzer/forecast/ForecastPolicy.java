@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
                              int minPoints, double minR2, long intervalMillis, double maxExtrapolation) {
     private static final double CAPACITY = 1.0;
+    /** Rounding slack of a share, as the cleaner allows for utilizations. */
+    private static final double SHARE_SLACK = 1e-6;
     /** Peaks needed for their line: two always fit exactly. */
     static final int MIN_PEAKS = 3;
     /** How many times steeper than the recent cycles' steepest rise a rise is a runaway. */
@@ -100,6 +102,12 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
      * @return a forecast to publish, or null
      */
     public Forecast check(final String host, final String series, final Trend trend, final long time) {
+        final double current = trend.last();
+        if (current < -SHARE_SLACK || current > CAPACITY + SHARE_SLACK) {
+            // Not a share of a capacity, though dimensionless (a load average of 2.2 under forecast.series=system.*):
+            // its "time-to-full" was 0 s whenever it rose.
+            return null;
+        }
         final Trend.Fit fit = trend.size() < minPoints ? null : trend.fit();
         final boolean rising = fit != null && fit.slopePerSecond() > 0 && fit.r2() >= minR2;
         final Cycles cycles = trend.cycles();
@@ -109,7 +117,6 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
         if (trend.lastPublished() != Long.MIN_VALUE && time - trend.lastPublished() < intervalMillis) {
             return null;
         }
-        final double current = trend.last();
         final Cycles.PeakLine peaks = cycles.rhythmic(time) ? cycles.peakLine(time) : null;
         if (peaks != null && cycles.level() <= peaks.envelope() && !(rising && runaway(cycles, fit, current, time))) {
             return peaksForecast(host, series, trend, peaks, time);

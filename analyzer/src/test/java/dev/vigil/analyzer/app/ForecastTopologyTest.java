@@ -141,4 +141,18 @@ class ForecastTopologyTest {
             assertTrue(offset(x) > back + 60 * minute && x.getRatePerSecond() > 0, x.toString());
         }
     }
+
+    @Test
+    void shouldNotForecastASeriesNamedForForecastsThatIsNoShareOfACapacity() {
+        final long minute = 60_000L;
+        // given every system series named for forecasts: the load average is dimensionless too (unit 1), not a share
+        try (TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.FORECAST_SERIES_CONFIG, "system.*"))) {
+            // when it rises from 2 to 4 over two hours
+            for (int i = 0; i < 120; i++) {
+                f.send(TopologyFixture.metric(HOST, "system.cpu.load_average.1m", i * minute, 2 + i / 60.0, ""));
+            }
+            // then it gets no time-to-full (it got "full" in 0 s: already past the capacity of 1)
+            assertTrue(f.forecasts.isEmpty(), () -> f.forecasts.readValuesToList().toString());
+        }
+    }
 }
