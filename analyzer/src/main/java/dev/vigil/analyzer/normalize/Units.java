@@ -44,6 +44,10 @@ public final class Units {
         scale(BYTES_PER_SECOND, 1, "By/s", "B/s", "bytes/s");
         binary(BYTES_PER_SECOND, "KiBy/s", "MiBy/s", "GiBy/s", "TiBy/s", "PiBy/s");
         decimal(BYTES_PER_SECOND, "kBy/s", "MBy/s", "GBy/s", "TBy/s", "PBy/s");
+        // per second as the bytes above are spelled, or a rate in MB/s stays apart from the same rate in By/s
+        binary(BYTES_PER_SECOND, "KB/s", "MB/s", "GB/s", "TB/s", "PB/s");
+        SCALES.put("kB/s", new Scale(BYTES_PER_SECOND, 1024, 0));
+        binary(BYTES_PER_SECOND, "KiB/s", "MiB/s", "GiB/s", "TiB/s", "PiB/s");
         scale(BYTES_PER_SECOND, 1.0 / 8, "bit/s", "bps");
         scale(BYTES_PER_SECOND, 1e3 / 8, "kbit/s", "Kbit/s", "kbps");
         scale(BYTES_PER_SECOND, 1e6 / 8, "Mbit/s", "Mbps");

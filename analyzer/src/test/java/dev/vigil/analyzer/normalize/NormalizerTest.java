@@ -24,6 +24,15 @@ class NormalizerTest {
     }
 
     @Test
+    void shouldConvertByteRatesSpelledAsTheBytesAre() {
+        assertEquals("By/s", Units.canonical("MB/s"));
+        assertEquals(3 * 1024.0 * 1024, Units.convert(3, "MB/s"));
+        assertEquals(2048.0, Units.convert(2, "KiB/s"));
+        assertEquals(2048.0, Units.convert(2, "kB/s"));
+        assertEquals(Units.convert(5, "GiB"), Units.convert(5, "GiB/s"));
+    }
+
+    @Test
     void shouldMapOtherAgentsNamesToOpenTelemetryNames() {
         final Normalizer.Canonical telegraf = Normalizer.metric("cpu.usage_idle", "", 75, Map.of("host", "a", "cpu", "cpu-total"));
         assertEquals("system.cpu.utilization{cpu=cpu-total}", telegraf.series());
