@@ -4,6 +4,7 @@ import dev.vigil.analyzer.normalize.Normalizer;
 import dev.vigil.analyzer.normalize.Point;
 import dev.vigil.analyzer.normalize.Units;
 import dev.vigil.schemas.MetricSample;
+import dev.vigil.schemas.topic.Topics;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,7 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Validates a metric sample, normalizes it, and checks the canonical value is possible. Refused
  * samples leave through {@link RejectedRecordException} (to the dead-letter topic):
  * <ul>
- *   <li>no host, name or event time; an event time far in the future;</li>
+ *   <li>no host, name or event time; an event time far in the future; a record key other than the host;</li>
  *   <li>NaN or infinite values; more than {@value Limits#MAX_ATTRIBUTES} attributes;</li>
  *   <li>after conversion: a value beyond &plusmn;{@value #MAX_MAGNITUDE}, negative bytes, a {@code *.utilization}
  *       ratio outside [0, 1], a temperature below absolute zero.</li>
@@ -47,6 +48,15 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
     @Override
     public void process(final Record<String, MetricSample> record) {
         final Point point = clean(record.value(), limits);
+        if (!record.value().getHost().equals(record.key())) {
+            // Every state of a host lives in the task of its key's partition, with no repartitioning: records of one
+            // host under other keys (null, from a producer that does not key them) would split its series over
+            // tasks, each with its own windows (published under the same ids) and detector.
+            throw new RejectedRecordException("metric " + point.host() + "/" + point.series() + ": record key "
+                    + (record.key() == null ? "null" : "'" + record.key() + "'") + " is not its host '"
+                    + record.value().getHost() + "' (" + Topics.METRICS.name() + " is keyed by host)", point.host(),
+                    Refusal.INVALID);
+        }
         context.forward(record.withKey(point.host()).withValue(point).withTimestamp(point.time()));
     }
 

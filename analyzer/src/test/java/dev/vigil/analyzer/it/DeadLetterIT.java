@@ -19,10 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,44 @@ class DeadLetterIT {
             assertFalse(queried.isEmpty());
             assertTrue(queried.stream().allMatch(w -> w.getSeries().equals("system.memory.utilization")
                     && w.getHost().equals("host-2")));
+        }
+    }
+
+    @Test
+    void shouldDeadLetterMetricsNotKeyedByTheirHost(final TestKafka kafka) throws Exception {
+        final String prefix = kafka.prefix();
+        ItSupport.createTopics(kafka, prefix);
+        final AnalyzerConfig config = new AnalyzerConfig(ItSupport.settings(kafka, prefix));
+        try (AnalyzerService analyzer = AnalyzerService.start(config)) {
+            final String metrics = Topics.METRICS.withPrefix(prefix).name();
+            final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+            // given: one host's points from a producer that does not key them, each series spread over two partitions
+            final List<MetricSample> unkeyed = ItSupport.fleet(1, 30, start);
+            final Map<String, Object> props = new HashMap<>(kafka.clientConfig());
+            try (KafkaProducer<String, MetricSample> producer = new KafkaProducer<>(props,
+                    Topics.METRICS.keySerde().serializer(), Topics.METRICS.valueSerde().serializer())) {
+                for (int i = 0; i < unkeyed.size(); i++) {
+                    producer.send(new ProducerRecord<>(metrics, i / 2 % 2, null, unkeyed.get(i))).get();
+                }
+            }
+            ItSupport.awaitCommitted(kafka, config.applicationId(), metrics);
+
+            // then: each is dead-lettered, saying why
+            final List<ConsumerRecord<byte[], byte[]>> dead = ItSupport.readAll(kafka,
+                    Topics.DEAD_LETTER.withPrefix(prefix).name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            assertEquals(unkeyed.size(), dead.size());
+            for (final ConsumerRecord<byte[], byte[]> d : dead) {
+                final String reason = new String(d.headers().lastHeader(DeadLetterHandler.REASON_HEADER).value(),
+                        StandardCharsets.UTF_8);
+                assertTrue(reason.contains("record key null is not its host 'host-0'"), reason);
+            }
+            // and: no window of the host was published, where each partition's task published its own part of the
+            // same windows, under the same ids
+            final List<StatsWindow> stats = new ArrayList<>();
+            ItSupport.readAll(kafka, Topics.STATS.withPrefix(prefix).name(), new StringDeserializer(),
+                    Topics.STATS.valueSerde().deserializer()).forEach(r -> stats.add(r.value()));
+            assertTrue(stats.isEmpty(), () -> stats.size() + " windows, "
+                    + stats.stream().map(StatsWindow::getId).distinct().count() + " distinct ids");
         }
     }
 }
