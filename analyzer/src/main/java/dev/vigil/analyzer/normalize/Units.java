@@ -61,6 +61,16 @@ public final class Units {
         scale(SECONDS, 86400, "d", "day", "days");
         scale(RATIO, 1, "1", "ratio");
         scale(RATIO, 0.01, "%", "percent", "pct");
+        // Amazon CloudWatch's spellings (StandardUnit), as exporters of its metrics pass them on. Not folded from any
+        // case: "Bps" (bytes) and "bps" (bits) must stay apart.
+        scale(RATIO, 0.01, "Percent");
+        scale(BYTES, 1, "Bytes");
+        scale(BYTES, 1.0 / 8, "Bits");
+        scale(BYTES_PER_SECOND, 1, "Bytes/Second");
+        scale(BYTES_PER_SECOND, 1.0 / 8, "Bits/Second");
+        scale(SECONDS, 1, "Seconds");
+        scale(SECONDS, 1e-3, "Milliseconds");
+        scale(SECONDS, 1e-6, "Microseconds");
         scale(CELSIUS, 1, "Cel", "°C", "C", "degC", "celsius");
         SCALES.put("[degF]", new Scale(CELSIUS, 5.0 / 9, -32 * 5.0 / 9));
         for (final String f : new String[] {"°F", "F", "degF", "fahrenheit"}) {

@@ -33,6 +33,17 @@ class NormalizerTest {
     }
 
     @Test
+    void shouldConvertCloudWatchUnits() {
+        final Normalizer.Canonical disk = Normalizer.metric("system.filesystem.utilization", "Percent", 55, Map.of());
+        assertEquals("1", disk.unit());
+        assertEquals(0.55, disk.value(), 1e-12);
+        assertEquals(0.25, Units.convert(250, "Milliseconds"), 1e-12);
+        assertEquals("By/s", Units.canonical("Bytes/Second"));
+        assertEquals(125.0, Units.convert(1000, "Bits/Second"));
+        assertEquals("By", Units.canonical("Bytes"));
+    }
+
+    @Test
     void shouldMapOtherAgentsNamesToOpenTelemetryNames() {
         final Normalizer.Canonical telegraf = Normalizer.metric("cpu.usage_idle", "", 75, Map.of("host", "a", "cpu", "cpu-total"));
         assertEquals("system.cpu.utilization{cpu=cpu-total}", telegraf.series());
