@@ -25,11 +25,12 @@ import picocli.CommandLine.Option;
 @Command(name = "logparse", mixinStandardHelpOptions = true,
         description = {
             "Mine log templates from a file with the same miner the analyzer runs on the log stream.",
-            "Reads FILE (UTF-8, one message per line), learns templates online in line order, and writes",
-            "a CSV with header LineId,EventTemplate: LineId is the 1-based line number, EventTemplate the",
-            "final template of the line's group, <*> for each parameter. Lines with the same EventTemplate",
-            "are one event. With --format, each raw line is split by the header layout and only its",
-            "<Content> is mined; a line the layout does not fit is mined whole (and counted on stderr).",
+            "Reads FILE (UTF-8, a byte order mark skipped; one message per line), learns templates online",
+            "in line order, and writes a CSV with header LineId,EventTemplate: LineId is the 1-based line",
+            "number, EventTemplate the final template of the line's group, <*> for each parameter. Lines",
+            "with the same EventTemplate are one event. With --format, each raw line is split by the header",
+            "layout and only its <Content> is mined; a line the layout does not fit is mined whole (and",
+            "counted on stderr).",
             "Prints a one-line summary (lines, templates, seconds); --json prints it as JSON."})
 public final class LogParseCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -100,9 +101,16 @@ public final class LogParseCommand implements Callable<Integer> {
 
     /** Lenient UTF-8: a stray byte in a log must not stop the run, it becomes U+FFFD. */
     static BufferedReader reader(final Path file) throws IOException {
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        final BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+        // a byte order mark (files saved by Windows tools) is not text of line 1: kept, it made that line miss
+        // --format and gave its first token a parameter no other line has
+        r.mark(1);
+        if (r.read() != '\uFEFF') {
+            r.reset();
+        }
+        return r;
     }
 
     /**

@@ -32,6 +32,20 @@ class LogParseCommandTest {
     }
 
     @Test
+    void shouldSkipAByteOrderMarkSoTheFirstLineFitsTheFormat(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("bom.log");
+        Files.writeString(log, "\uFEFF[10:00:01] sshd - session opened for 4\n"
+                + "[10:00:02] sshd - session opened for 7\n");
+        final Path out = dir.resolve("out.csv");
+        final int code = new CommandLine(new LogParseCommand()).execute("--input", log.toString(), "--out",
+                out.toString(), "--format", "\\[<Time>\\] <Program> - <Content>");
+        assertEquals(0, code);
+        final List<String> templates = TemplateCsv.read(out, "LineId", "EventTemplate").stream()
+                .map(r -> r[0] + "|" + r[1]).toList();
+        assertEquals(List.of("1|session opened for <*>", "2|session opened for <*>"), templates);
+    }
+
+    @Test
     void shouldExitWithUsageErrorForAMissingInput(@TempDir final Path dir) {
         final int code = new CommandLine(new LogParseCommand()).execute("--input", dir.resolve("nope").toString(),
                 "--out", dir.resolve("o.csv").toString());
