@@ -85,7 +85,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "that must equal a template's constant tokens for the message to join it.";
     public static final String LOGS_MINER_MAX_CHILDREN_CONFIG = "logs.miner.max.children";
     private static final String LOGS_MINER_MAX_CHILDREN_DOC = "Template miner: children per tree node before further "
-            + "tokens share the wildcard child.";
+            + "tokens share the wildcard child; also templates per leaf, past which its least recently matched one is "
+            + "evicted (a message is compared with each template of its leaf).";
     public static final String LOGS_MINER_MAX_TEMPLATES_CONFIG = "logs.miner.max.templates";
     private static final String LOGS_MINER_MAX_TEMPLATES_DOC = "Template miner: templates kept per stream task (about "
             + "900 bytes of heap each); past it the least recently matched one is evicted. The stored state (one "

@@ -16,6 +16,8 @@ final class Cluster {
     long count;
     /** The leaf list that holds this cluster, so eviction can unlink it. */
     List<Cluster> leaf;
+    /** When it was last matched, on its miner's clock: the least recent of a full leaf is evicted. */
+    long touched;
 
     Cluster(final String id, final String[] path, final String[] tokens, final long count) {
         this.id = id;

@@ -10,7 +10,8 @@ import java.util.Properties;
  * @param similarity   minimum share of a message's tokens, in (0, 1], that must equal the template's literal
  *                     tokens (positions already {@code <*>} do not count) for the message to join it
  * @param maxChildren  maximum children of an inner tree node, at least 2; further distinct tokens share the
- *                     wildcard child
+ *                     wildcard child. Also the most templates of a leaf: past it the leaf's least recently matched
+ *                     one is evicted, so that the templates a message is compared with stay bounded
  * @param maxTemplates maximum templates kept, at least 1; past it the least recently matched one is evicted
  * @param maxWordChanges maximum plain words (tokens without digits, not yet parameters) that may differ
  *                     between a message and the template it joins, at least 0

@@ -29,13 +29,15 @@ class TemplateChurnIT {
         ItSupport.createTopics(kafka, prefix);
         final AnalyzerConfig config = new AnalyzerConfig(ItSupport.settings(kafka, prefix));
         try (AnalyzerService analyzer = AnalyzerService.start(config); Admin admin = kafka.admin()) {
-            // given: one host whose every line is a template never seen, 8,000 of them (the default keeps 10,000)
+            // given: one host whose every line is a template never seen, 8,000 of them (the default keeps 10,000),
+            // their leading words spread over the tree's leaves (a leaf keeps 100)
             final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
             final List<LogRecord> lines = new ArrayList<>();
             for (int i = 1; i <= 8000; i++) {
                 lines.add(LogRecord.newBuilder().setId("line-" + i).setHost("web-1").setSource("/var/log/app.log")
                         .setTime(start.plusMillis(i * 10L)).setSeverity(Severity.INFO)
-                        .setMessage("service " + DigitlessWords.of(i) + " request handler "
+                        .setMessage(DigitlessWords.of(i % 97) + " " + DigitlessWords.of(i / 97 + 26)
+                                + " request handler "
                                 + DigitlessWords.of(i * 7L) + " finished job " + i
                                 + " in " + i % 900 + " ms for user" + i).build());
             }

@@ -278,8 +278,9 @@ class TemplateMinerTest {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.defaults());
         String latest = null;
         for (int i = 1; i <= 8000; i++) {
-            // a template never seen on every line: words without digits
-            latest = miner.add("service " + DigitlessWords.of(i) + " request handler " + DigitlessWords.of(7L * i)
+            // a template never seen on every line: words without digits, leading ones spread over the tree's leaves
+            latest = miner.add(DigitlessWords.of(i % 97) + " " + DigitlessWords.of(i / 97 + 26) + " request handler "
+                    + DigitlessWords.of(7L * i)
                     + " finished job " + i + " in " + i % 900 + " ms for user" + i).templateId();
         }
         final byte[] state = miner.toBytes();
@@ -301,6 +302,25 @@ class TemplateMinerTest {
         assertEquals(gamma.templateId(), delta.templateId(), "gamma and delta share the wildcard leaf");
         assertEquals("<*> x", delta.template());
         assertEquals(3, miner.size());
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyMatchedTemplateOfAFullLeaf() {
+        // depth 3, two children: the first word routes one message, every other shares the wildcard leaf
+        final TemplateMiner miner = new TemplateMiner(new MinerOptions(3, 0.5, 2, 10_000));
+        miner.add("alpha beta gamma");
+        final String kept = miner.add("kept in leaf").templateId();
+        final String first = miner.add("first other message").templateId();
+        for (int i = 0; i < 500; i++) {
+            // each shares no word with any other: a template of its own, in the wildcard leaf
+            miner.add(DigitlessWords.of(3L * i + 1000) + " " + DigitlessWords.of(3L * i + 1001) + " "
+                    + DigitlessWords.of(3L * i + 1002));
+            assertEquals(kept, miner.add("kept in leaf").templateId(), "the recently matched stays, " + i);
+        }
+        // a message is compared with every template of its leaf: at most maxChildren of them keep its cost bounded
+        assertEquals(3, miner.size());
+        assertNull(miner.match("first other message"));
+        assertEquals(first, miner.add("first other message").templateId(), "it starts again under its id");
     }
 
     @Test
