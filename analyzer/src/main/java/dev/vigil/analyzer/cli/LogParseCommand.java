@@ -7,6 +7,7 @@ import dev.vigil.analyzer.logs.MinerOptions;
 import dev.vigil.analyzer.logs.TemplateCsv;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
             "number, EventTemplate the final template of the line's group, <*> for each parameter. Lines",
             "with the same EventTemplate are one event. With --format, each raw line is split by the header",
             "layout and only its <Content> is mined; a line the layout does not fit is mined whole (and",
-            "counted on stderr).",
+            "counted on stderr). A file with a NUL byte in its first 8,000 is refused as binary (exit 2).",
             "Prints a one-line summary (lines, templates, seconds); --json prints it as JSON."})
 public final class LogParseCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -56,6 +57,11 @@ public final class LogParseCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
                     + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
+        }
+        final long nul = firstNul(input);
+        if (nul >= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": binary data (a NUL "
+                    + "byte at offset " + nul + "), not a text log; a UTF-16 log needs converting to UTF-8 first");
         }
         final LogFormat layout;
         try {
@@ -97,6 +103,24 @@ public final class LogParseCommand implements Callable<Integer> {
                     templates.size());
         }
         return 0;
+    }
+
+    /**
+     * Git's test for binary files: a NUL byte in the first 8,000. A file given by mistake (an archive, a
+     * program, a UTF-16 log) otherwise came out as rows of mangled bytes, with exit code 0.
+     *
+     * @return the offset of the first NUL byte among the first 8,000, or -1
+     */
+    static long firstNul(final Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            final byte[] head = in.readNBytes(8000);
+            for (int i = 0; i < head.length; i++) {
+                if (head[i] == 0) {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     /** Lenient UTF-8: a stray byte in a log must not stop the run, it becomes U+FFFD. */

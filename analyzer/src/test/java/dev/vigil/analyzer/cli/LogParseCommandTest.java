@@ -1,8 +1,12 @@
 package dev.vigil.analyzer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.analyzer.logs.TemplateCsv;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,6 +47,24 @@ class LogParseCommandTest {
         final List<String> templates = TemplateCsv.read(out, "LineId", "EventTemplate").stream()
                 .map(r -> r[0] + "|" + r[1]).toList();
         assertEquals(List.of("1|session opened for <*>", "2|session opened for <*>"), templates);
+    }
+
+    @Test
+    void shouldRefuseABinaryFileNamingItWithoutWritingTheCsv(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("program");
+        // the start of an ELF executable: header fields padded with NUL bytes, and a line break or two later on
+        final byte[] bytes = new byte[4096];
+        System.arraycopy(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}, 0, bytes, 0, 7);
+        bytes[100] = '\n';
+        bytes[2000] = '\n';
+        Files.write(file, bytes);
+        final Path out = dir.resolve("out.csv");
+        final StringWriter err = new StringWriter();
+        final int code = new CommandLine(new LogParseCommand()).setErr(new PrintWriter(err))
+                .execute("--input", file.toString(), "--out", out.toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains(file + ": binary data (a NUL byte at offset 7)"), err.toString());
+        assertFalse(Files.exists(out));
     }
 
     @Test
