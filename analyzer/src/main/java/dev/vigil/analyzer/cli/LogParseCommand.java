@@ -46,7 +46,8 @@ public final class LogParseCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "LAYOUT",
             description = {"Header layout of raw lines, e.g. '<Date> <Time> <Level> <Component>: <Content>'.",
                 "<Field> is any field, <Content> the message; spaces match any whitespace; the rest is a",
-                "regular expression (\\[ a literal bracket). Default: each line is a message."})
+                "regular expression (\\[ a literal bracket). Default: each line is a message. A line that",
+                "the matcher cannot decide within 100 characters read per character of it does not fit."})
     private String format;
 
     @Option(names = "--json", description = "Print the summary as one JSON object.")

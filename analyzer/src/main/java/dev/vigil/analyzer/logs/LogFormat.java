@@ -11,10 +11,20 @@ import java.util.regex.PatternSyntaxException;
  * benchmark: each {@code <Field>} is a lazy group, each run of spaces between parts matches any whitespace,
  * the rest is a regular expression ({@code \[} a literal bracket, {@code ( ... )?} optional), and the whole
  * stripped line must match. The field {@code Content} is the message.
+ *
+ * <p>A line that does not fit makes the lazy fields try every way to split it: with k fields before
+ * {@code Content}, work of the order of its tokens to the power k (a line of 2,000 words without the {@code ": "} of
+ * {@code <Date> <Time> <Level> <Component>: <Content>} ran for minutes). So matching stops after
+ * {@link #STEPS_PER_CHAR} characters read per character of the line (plus {@link #MIN_STEPS}), and the line counts
+ * as not fitting; a line that fits reads each character a few times, far below that.
  */
 public final class LogFormat {
     private static final Pattern FIELD = Pattern.compile("<([A-Za-z_][A-Za-z0-9_]*)>");
     private static final String CONTENT = "Content";
+    /** Characters the matcher may read per character of a line before giving up on it. */
+    static final long STEPS_PER_CHAR = 100;
+    /** Characters the matcher may read for any line, however short. */
+    static final long MIN_STEPS = 100_000;
     private final String layout;
     private final Pattern pattern;
     private final List<String> fields;
@@ -64,8 +74,13 @@ public final class LogFormat {
      * @return its message (the {@code Content} field), or null when the line does not fit the format
      */
     public String content(final String line) {
-        final Matcher m = pattern.matcher(line.strip());
-        return m.matches() ? m.group("f" + content) : null;
+        final String text = line.strip();
+        final Matcher m = pattern.matcher(new Budgeted(text, MIN_STEPS + STEPS_PER_CHAR * text.length()));
+        try {
+            return m.matches() ? m.group("f" + content) : null;
+        } catch (OutOfSteps e) {
+            return null;
+        }
     }
 
     /** @return the field names in order */
@@ -76,6 +91,47 @@ public final class LogFormat {
     @Override
     public String toString() {
         return layout;
+    }
+
+    /** The line as the matcher reads it, counting its reads: the matcher has no time limit of its own. */
+    private static final class Budgeted implements CharSequence {
+        private final String text;
+        private long left;
+
+        Budgeted(final String text, final long steps) {
+            this.text = text;
+            this.left = steps;
+        }
+
+        @Override
+        public char charAt(final int index) {
+            if (--left < 0) {
+                throw new OutOfSteps();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(final int start, final int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** Thrown out of the matcher when a line's budget is spent; no stack trace, it is control flow. */
+    private static final class OutOfSteps extends RuntimeException {
+        OutOfSteps() {
+            super(null, null, false, false);
+        }
     }
 
     /** Text between fields: spaces match any whitespace run, the rest is kept as a regular expression. */

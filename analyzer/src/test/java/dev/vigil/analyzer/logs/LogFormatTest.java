@@ -3,7 +3,9 @@ package dev.vigil.analyzer.logs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,19 @@ class LogFormatTest {
     @Test
     void shouldReturnNullForALineThatDoesNotFit() {
         assertNull(LogFormat.compile("<Date> <Level>: <Content>").content("no colon here"));
+    }
+
+    @Test
+    void shouldGiveUpSoonOnALongLineThatDoesNotFitAndStillSplitOneThatDoes() {
+        final LogFormat f = LogFormat.compile("<Date> <Time> <Level> <Component>: <Content>");
+        final StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            words.append(" w").append(i % 10);
+        }
+        // without ": " every split of the 2,000 words into four fields was tried: minutes
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertNull(f.content("2024-01-02" + words)));
+        assertEquals(words.toString().strip(), assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> f.content("2024-01-02 10:00:00 INFO app.Main:" + words)));
     }
 
     @Test
