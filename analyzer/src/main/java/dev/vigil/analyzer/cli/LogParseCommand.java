@@ -59,6 +59,11 @@ public final class LogParseCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
                     + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
         }
+        // the CSV replaces --out once the file is read: given the log itself, it replaced the log
+        if (Files.exists(out) && Files.isSameFile(input, out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": is the --input file; "
+                    + "give another file for the CSV");
+        }
         final long nul = firstNul(input);
         if (nul >= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": binary data (a NUL "

@@ -68,6 +68,16 @@ class LogParseCommandTest {
     }
 
     @Test
+    void shouldRefuseToWriteTheCsvOverItsInput(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "session opened for 4\n");
+        final int code = new CommandLine(new LogParseCommand()).execute("--input", log.toString(), "--out",
+                dir.resolve(".").resolve("app.log").toString());
+        assertEquals(2, code);
+        assertEquals("session opened for 4\n", Files.readString(log));
+    }
+
+    @Test
     void shouldExitWithUsageErrorForAMissingInput(@TempDir final Path dir) {
         final int code = new CommandLine(new LogParseCommand()).execute("--input", dir.resolve("nope").toString(),
                 "--out", dir.resolve("o.csv").toString());
