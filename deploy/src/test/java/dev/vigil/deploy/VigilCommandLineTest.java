@@ -329,9 +329,13 @@ class VigilCommandLineTest {
     @Test
     void shouldSayWhatIsWrongWithAFileNotJustItsPath(@TempDir final Path dir) throws Exception {
         final Path log = Files.writeString(dir.resolve("app.log"), "one line\n");
-        final String out = run(1, "logparse", "--input", log.toString(), "--out", dir.resolve("no/such/dir/x.csv")
+        // refused before the log is mined
+        final String out = run(2, "logparse", "--input", log.toString(), "--out", dir.resolve("no/such/dir/x.csv")
                 .toString());
-        assertTrue(out.contains("no/such/dir/x.csv: no such file or directory"), out);
+        assertTrue(out.contains("no/such/dir/x.csv: no directory " + dir.resolve("no/such/dir")), out);
+        // a failure when the CSV is written says what the system said
+        final String isDirectory = run(1, "logparse", "--input", log.toString(), "--out", dir.toString());
+        assertTrue(isDirectory.contains(dir + ": Is a directory"), isDirectory);
     }
 
     @Test

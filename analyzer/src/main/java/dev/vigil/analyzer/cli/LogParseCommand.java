@@ -59,6 +59,11 @@ public final class LogParseCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
                     + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
         }
+        // checked before the file is mined, which may take minutes, not when the CSV is written
+        final Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": no directory " + outDir);
+        }
         // the CSV replaces --out once the file is read: given the log itself, it replaced the log
         if (Files.exists(out) && Files.isSameFile(input, out)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": is the --input file; "

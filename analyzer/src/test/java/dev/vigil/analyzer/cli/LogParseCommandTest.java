@@ -78,6 +78,17 @@ class LogParseCommandTest {
     }
 
     @Test
+    void shouldRefuseAnOutputInAMissingDirectoryBeforeMining(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("app.log");
+        Files.writeString(log, "session opened for 4\n");
+        final StringWriter err = new StringWriter();
+        final int code = new CommandLine(new LogParseCommand()).setErr(new PrintWriter(err)).execute("--input",
+                log.toString(), "--out", dir.resolve("missing").resolve("out.csv").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("no directory " + dir.resolve("missing")), err.toString());
+    }
+
+    @Test
     void shouldExitWithUsageErrorForAMissingInput(@TempDir final Path dir) {
         final int code = new CommandLine(new LogParseCommand()).execute("--input", dir.resolve("nope").toString(),
                 "--out", dir.resolve("o.csv").toString());
