@@ -55,25 +55,7 @@ public final class LogParseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(input)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
-                    + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
-        }
-        // checked before the file is mined, which may take minutes, not when the CSV is written
-        final Path outDir = out.toAbsolutePath().getParent();
-        if (outDir != null && !Files.isDirectory(outDir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": no directory " + outDir);
-        }
-        // the CSV replaces --out once the file is read: given the log itself, it replaced the log
-        if (Files.exists(out) && Files.isSameFile(input, out)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": is the --input file; "
-                    + "give another file for the CSV");
-        }
-        final long nul = firstNul(input);
-        if (nul >= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": binary data (a NUL "
-                    + "byte at offset " + nul + "), not a text log; a UTF-16 log needs converting to UTF-8 first");
-        }
+        checkFiles();
         final LogFormat layout;
         try {
             layout = format == null ? null : LogFormat.compile(format);
@@ -114,6 +96,28 @@ public final class LogParseCommand implements Callable<Integer> {
                     templates.size());
         }
         return 0;
+    }
+
+    /** Refuses, as bad usage, files that cannot give a CSV: before reading, since mining may take minutes. */
+    private void checkFiles() throws IOException {
+        if (!Files.isRegularFile(input)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
+                    + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
+        }
+        final Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": no directory " + outDir);
+        }
+        // the CSV replaces --out once the file is read: given the log itself, it replaced the log
+        if (Files.exists(out) && Files.isSameFile(input, out)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": is the --input file; "
+                    + "give another file for the CSV");
+        }
+        final long nul = firstNul(input);
+        if (nul >= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": binary data (a NUL "
+                    + "byte at offset " + nul + "), not a text log; a UTF-16 log needs converting to UTF-8 first");
+        }
     }
 
     /**
