@@ -1,6 +1,7 @@
 package dev.vigil.analyzer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.analyzer.AnalyzerException;
 import dev.vigil.analyzer.logs.LogFormat;
 import dev.vigil.analyzer.logs.LoghubEvaluation;
 import dev.vigil.analyzer.logs.MinerOptions;
@@ -31,9 +32,15 @@ import picocli.CommandLine.Option;
             "number, EventTemplate the final template of the line's group, <*> for each parameter. Lines",
             "with the same EventTemplate are one event. With --format, each raw line is split by the header",
             "layout and only its <Content> is mined; a line the layout does not fit is mined whole (and",
-            "counted on stderr). A file with a NUL byte in its first 8,000 is refused as binary (exit 2).",
+            "counted on stderr). An empty or blank line gets an empty EventTemplate. A file with a NUL byte",
+            "in its first 8,000 is refused as binary (exit 2).",
+            "Memory: " + LogParseCommand.MEMORY + " (8 random words a line: about 250 bytes per line); out of",
+            "memory, it stops with exit 1 naming the line.",
             "Prints a one-line summary (lines, templates, seconds); --json prints it as JSON."})
 public final class LogParseCommand implements Callable<Integer> {
+    /** What the heap holds, for --help and the message when it runs out. */
+    static final String MEMORY = "the heap holds 8 bytes per line and the last text of every template met, "
+            + "at most 10,000 templates at once but all of them when lines share no words";
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -63,11 +70,13 @@ public final class LogParseCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage(), e);
         }
         final int[] unfit = {0};
+        final long[] read = {0};
         final List<String> templates;
         final long start = System.nanoTime();
         try (BufferedReader r = reader(input)) {
             // read lazily: the miner keeps templates, not the file
             final Iterable<String> messages = () -> lines(r).map(line -> {
+                read[0]++;
                 final String content = layout == null ? line : layout.content(line);
                 if (content == null) {
                     unfit[0]++;
@@ -75,6 +84,10 @@ public final class LogParseCommand implements Callable<Integer> {
                 return content == null ? line.strip() : content;
             }).iterator();
             templates = LoghubEvaluation.templatesOf(messages, MinerOptions.DEFAULTS);
+        } catch (OutOfMemoryError e) {
+            // what was held is unreachable once unwound: say what ran out instead of dying with a stack trace
+            throw new AnalyzerException(input + ": out of memory at line " + read[0] + " (" + MEMORY + "): give java "
+                    + "more heap, e.g. java -Xmx8g -jar vigil.jar logparse ...");
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         TemplateCsv.write(out, templates);

@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.analyzer.logs.DigitlessWords;
 import dev.vigil.analyzer.logs.TemplateCsv;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -86,6 +89,35 @@ class LogParseCommandTest {
                 log.toString(), "--out", dir.resolve("missing").resolve("out.csv").toString());
         assertEquals(2, code);
         assertTrue(err.toString().contains("no directory " + dir.resolve("missing")), err.toString());
+    }
+
+    @Test
+    void shouldStopNamingTheLineWhenTheHeapRunsOut(@TempDir final Path dir) throws Exception {
+        final Path log = dir.resolve("words.log");
+        try (BufferedWriter w = Files.newBufferedWriter(log)) {
+            for (long i = 0; i < 300_000; i++) {
+                // no word in common with any other line: a template each, whose text the CSV needs at the end
+                w.write(DigitlessWords.of(3 * i) + " " + DigitlessWords.of(3 * i + 1) + " "
+                        + DigitlessWords.of(3 * i + 2) + "\n");
+            }
+        }
+        final Path output = dir.resolve("output.txt");
+        final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--input", log.toString(), "--out", dir.resolve("out.csv").toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "still running");
+        final String said = Files.readString(output);
+        assertEquals(1, p.exitValue(), said);
+        assertTrue(said.contains(log + ": out of memory at line "), said);
+        assertFalse(said.contains("OutOfMemoryError"), said);
+    }
+
+    /** The command alone in a JVM of its own, for a heap of a chosen size. */
+    public static final class Main {
+        public static void main(final String[] args) {
+            System.exit(new CommandLine(new LogParseCommand()).execute(args));
+        }
     }
 
     @Test
