@@ -292,7 +292,11 @@ final class Masker {
         return isLetter(c) || c >= '0' && c <= '9';
     }
 
-    /** Colon-separated groups of one to four hex digits, five or more: MAC and IPv6 addresses. */
+    /**
+     * Colon-separated groups of one to four hex digits, five or more, or three or more with a {@code ::} (an IPv6
+     * address with zeros left out: {@code fe80::1}, {@code ::1}, whose groups alone came out as {@code fe<*>::<*>}):
+     * MAC and IPv6 addresses.
+     */
     private static boolean isColonHex(final String s) {
         int groups = 1;
         int run = 0;
@@ -308,7 +312,7 @@ final class Masker {
                 return false;
             }
         }
-        return digit && groups >= 5;
+        return digit && (groups >= 5 || groups >= 3 && s.contains("::"));
     }
 
     private static boolean isLetter(final char c) {

@@ -26,6 +26,20 @@ class MaskerTest {
     }
 
     @Test
+    void shouldMaskIpv6AddressesWithZerosLeftOutAsOneParameter() {
+        assertEquals("<*>", Masker.mask("fe80::1"));
+        assertEquals("<*>", Masker.mask("::1"));
+        assertEquals("<*>", Masker.mask("2001:db8::1"));
+        // whatever address it is, one template from the first message on
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String id = miner.add("connection from fe80::1 refused").templateId();
+        assertEquals(id, miner.add("connection from ::1 refused").templateId());
+        assertEquals("connection from <*> refused", miner.add("connection from 2001:db8::7 refused").template());
+        // words around a double colon are not an address
+        assertEquals("std::vector", Masker.mask("std::vector"));
+    }
+
+    @Test
     void shouldKeepEntityNamesAndUnitsAroundNumbers() {
         assertEquals("blk_<*>", Masker.mask("blk_-1608999687919862906"));
         assertEquals("blk_<*>", Masker.mask("blk_38865049064139660"));
