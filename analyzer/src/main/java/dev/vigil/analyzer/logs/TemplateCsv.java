@@ -1,6 +1,8 @@
 package dev.vigil.analyzer.logs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
@@ -84,9 +86,25 @@ public final class TemplateCsv {
      * @param name    what to call it in errors
      * @param columns the columns wanted
      * @return one array per data row, the wanted columns in the order asked
-     * @throws IOException when reading fails
+     * @throws IOException              when reading fails
+     * @throws IllegalArgumentException when it is not CSV (an unclosed quote), naming it and the line
      */
     public static List<String[]> read(final Reader reader, final String name, final String... columns)
+            throws IOException {
+        try {
+            return rows(reader, name, columns);
+        } catch (RuntimeJsonMappingException | JsonProcessingException e) {
+            // the parser's own message names neither the file nor, once wrapped by the iterator, the line
+            final Throwable cause = e instanceof RuntimeJsonMappingException ? e.getCause() : e;
+            if (cause instanceof JsonProcessingException j && j.getLocation() != null) {
+                throw new IllegalArgumentException(name + ": not CSV, at line " + j.getLocation().getLineNr() + ": "
+                        + j.getOriginalMessage(), e);
+            }
+            throw new IllegalArgumentException(name + ": not CSV: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String[]> rows(final Reader reader, final String name, final String... columns)
             throws IOException {
         try (MappingIterator<String[]> it = MAPPER.readerFor(String[].class).readValues(reader)) {
             if (!it.hasNext()) {

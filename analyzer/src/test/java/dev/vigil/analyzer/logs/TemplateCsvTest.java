@@ -28,6 +28,15 @@ class TemplateCsvTest {
     }
 
     @Test
+    void shouldNameTheFileAndLineOfAnUnclosedQuote(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("Sys_2k.log_structured.csv");
+        Files.writeString(file, "LineId,Content,EventTemplate\n1,a,b\n2,\"unclosed, quote,c\n3,d,e\n");
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TemplateCsv.read(file, "LineId", "Content", "EventTemplate"));
+        assertTrue(e.getMessage().startsWith(file + ": not CSV, at line 5: Missing closing quote"), e.getMessage());
+    }
+
+    @Test
     void shouldNameTheMissingColumn() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TemplateCsv.read(new StringReader("LineId,Content\n1,x\n"), "t.csv", "EventTemplate"));
