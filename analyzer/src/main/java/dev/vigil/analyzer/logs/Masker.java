@@ -62,6 +62,15 @@ final class Masker {
         if (isColonHex(token)) {
             return WILDCARD;
         }
+        final String wrapped = wrappedAddress(token);
+        if (wrapped != null) {
+            return wrapped;
+        }
+        return maskPieces(token);
+    }
+
+    /** Masks each piece between field separators ({@link #isDelimiter}) on its own. */
+    private static String maskPieces(final String token) {
         final StringBuilder out = new StringBuilder(token.length());
         int i = 0;
         final int n = token.length();
@@ -290,6 +299,36 @@ final class Masker {
 
     private static boolean isAlnum(final char c) {
         return isLetter(c) || c >= '0' && c <= '9';
+    }
+
+    /**
+     * An address of {@link #isColonHex} with punctuation around it, which the cut at each colon below would split:
+     * {@code [::1]:8080} gives {@code [<*>]:<*>}, {@code (fe80::1)} gives {@code (<*>)}, {@code ::1,} gives
+     * {@code <*>,}.
+     *
+     * @return the masked token, or null when no such address starts it
+     */
+    private static String wrappedAddress(final String token) {
+        int from = 0;
+        while (from < token.length() && "[(\"'".indexOf(token.charAt(from)) >= 0) {
+            from++;
+        }
+        int to = from;
+        while (to < token.length() && (Character.digit(token.charAt(to), 16) >= 0 || token.charAt(to) == ':')) {
+            to++;
+        }
+        if (from == 0 && to == token.length() || token.indexOf(':', from) < 0 || token.indexOf(':', from) >= to
+                || !isColonHex(token.substring(from, to))) {
+            return null;
+        }
+        // an IPv4 tail (::ffff:10.0.0.1) or a zone (fe80::1%eth0) is part of the address
+        if (to < token.length() && (token.charAt(to) == '.' || token.charAt(to) == '%')) {
+            while (to < token.length() && !isClosing(token.charAt(to))) {
+                to++;
+            }
+        }
+        // not mask(): a token of many addresses would recurse once for each
+        return token.substring(0, from) + WILDCARD + maskPieces(token.substring(to));
     }
 
     /**

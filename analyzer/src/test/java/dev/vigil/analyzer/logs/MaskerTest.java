@@ -40,6 +40,20 @@ class MaskerTest {
     }
 
     @Test
+    void shouldMaskAnIpv6AddressInsidePunctuationAsOneParameter() {
+        assertEquals("[<*>]:<*>", Masker.mask("[::1]:8080"));
+        assertEquals("[<*>]:<*>", Masker.mask("[2001:db8::1]:443"));
+        assertEquals("(<*>)", Masker.mask("(fe80::1)"));
+        assertEquals("<*>,", Masker.mask("2001:db8::8a2e:370:7334,"));
+        assertEquals("\"<*>\"", Masker.mask("\"fe80::1:2:3:4\""));
+        assertEquals("<*>", Masker.mask("::ffff:10.0.0.1"));
+        assertEquals("[<*>]:<*>", Masker.mask("[fe80::1%eth0]:22"));
+        // not addresses: a time, and a time with a comma after it
+        assertEquals("<*>:<*>:<*>", Masker.mask("12:01:01"));
+        assertEquals("<*>:<*>:<*>,", Masker.mask("12:01:01,"));
+    }
+
+    @Test
     void shouldKeepEntityNamesAndUnitsAroundNumbers() {
         assertEquals("blk_<*>", Masker.mask("blk_-1608999687919862906"));
         assertEquals("blk_<*>", Masker.mask("blk_38865049064139660"));
