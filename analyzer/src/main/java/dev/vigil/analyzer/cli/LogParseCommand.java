@@ -6,7 +6,9 @@ import dev.vigil.analyzer.logs.LogFormat;
 import dev.vigil.analyzer.logs.LoghubEvaluation;
 import dev.vigil.analyzer.logs.MinerOptions;
 import dev.vigil.analyzer.logs.TemplateCsv;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "logparse", mixinStandardHelpOptions = true,
         description = {
             "Mine log templates from a file with the same miner the analyzer runs on the log stream.",
-            "Reads FILE (UTF-8, a byte order mark skipped; one message per line), learns templates online",
+            "Reads FILE (UTF-8, a byte order mark skipped; one message per line; a pipe too: --input",
+            "<(zcat app.log.gz)), learns templates online",
             "in line order, and writes a CSV with header LineId,EventTemplate: LineId is the 1-based line",
             "number, EventTemplate the final template of the line's group, <*> for each parameter. Lines",
             "with the same EventTemplate are one event. With --format, each raw line is split by the header",
@@ -73,7 +76,10 @@ public final class LogParseCommand implements Callable<Integer> {
         final long[] read = {0};
         final List<String> templates;
         final long start = System.nanoTime();
-        try (BufferedReader r = reader(input)) {
+        // FileInputStream: Java 17's Files.newInputStream fails on a pipe ("Illegal seek" from available())
+        try (BufferedInputStream in = new BufferedInputStream(new FileInputStream(input.toFile()), 1 << 16)) {
+            refuseBinary(in);
+            final BufferedReader r = reader(in);
             // read lazily: the miner keeps templates, not the file
             final Iterable<String> messages = () -> lines(r).map(line -> {
                 read[0]++;
@@ -113,7 +119,8 @@ public final class LogParseCommand implements Callable<Integer> {
 
     /** Refuses, as bad usage, files that cannot give a CSV: before reading, since mining may take minutes. */
     private void checkFiles() throws IOException {
-        if (!Files.isRegularFile(input)) {
+        // not only regular files: a pipe serves too (--input <(zcat app.log.gz))
+        if (Files.isDirectory(input) || !Files.exists(input)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": "
                     + (Files.isDirectory(input) ? "a directory; give a file of log messages" : "no such file"));
         }
@@ -126,10 +133,14 @@ public final class LogParseCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": is the --input file; "
                     + "give another file for the CSV");
         }
-        final long nul = firstNul(input);
+    }
+
+    private void refuseBinary(final BufferedInputStream in) throws IOException {
+        final long nul = firstNul(in);
         if (nul >= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--input " + input + ": binary data (a NUL "
-                    + "byte at offset " + nul + "), not a text log; a UTF-16 log needs converting to UTF-8 first");
+                    + "byte at offset " + nul + "), not a text log; compressed, give --input <(zcat " + input + "); "
+                    + "in UTF-16, convert it to UTF-8 first");
         }
     }
 
@@ -137,23 +148,29 @@ public final class LogParseCommand implements Callable<Integer> {
      * Git's test for binary files: a NUL byte in the first 8,000. A file given by mistake (an archive, a
      * program, a UTF-16 log) otherwise came out as rows of mangled bytes, with exit code 0.
      *
+     * @param in the input, read from its start and reset there (a pipe can be read only once)
      * @return the offset of the first NUL byte among the first 8,000, or -1
      */
-    static long firstNul(final Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            final byte[] head = in.readNBytes(8000);
-            for (int i = 0; i < head.length; i++) {
-                if (head[i] == 0) {
-                    return i;
-                }
+    static long firstNul(final BufferedInputStream in) throws IOException {
+        in.mark(8000);
+        final byte[] head = in.readNBytes(8000);
+        in.reset();
+        for (int i = 0; i < head.length; i++) {
+            if (head[i] == 0) {
+                return i;
             }
-            return -1;
         }
+        return -1;
     }
 
     /** Lenient UTF-8: a stray byte in a log must not stop the run, it becomes U+FFFD. */
     static BufferedReader reader(final Path file) throws IOException {
-        final BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+        return reader(Files.newInputStream(file));
+    }
+
+    /** See {@link #reader(Path)}. */
+    static BufferedReader reader(final InputStream in) throws IOException {
+        final BufferedReader r = new BufferedReader(new InputStreamReader(in,
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)));
         // a byte order mark (files saved by Windows tools) is not text of line 1: kept, it made that line miss

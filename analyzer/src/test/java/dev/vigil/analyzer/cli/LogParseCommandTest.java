@@ -3,6 +3,7 @@ package dev.vigil.analyzer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.analyzer.logs.DigitlessWords;
 import dev.vigil.analyzer.logs.TemplateCsv;
@@ -118,6 +119,27 @@ class LogParseCommandTest {
         public static void main(final String[] args) {
             System.exit(new CommandLine(new LogParseCommand()).execute(args));
         }
+    }
+
+    @Test
+    void shouldReadAPipeAsAFile(@TempDir final Path dir) throws Exception {
+        final Path fifo = dir.resolve("app.pipe");
+        // a named pipe, as bash's <(zcat app.log.gz) gives: not a regular file, and readable once
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        // the writer blocks until the pipe is opened for reading; a process, so that it can be stopped if never
+        final Process writer = new ProcessBuilder("sh", "-c",
+                "printf 'session opened for 4\\nsession opened for 7\\n' > " + fifo).start();
+        final Path out = dir.resolve("out.csv");
+        final int code;
+        try {
+            code = new CommandLine(new LogParseCommand()).execute("--input", fifo.toString(), "--out",
+                    out.toString());
+        } finally {
+            writer.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(0, code);
+        assertEquals(List.of("session opened for <*>", "session opened for <*>"),
+                TemplateCsv.read(out, "EventTemplate").stream().map(r -> r[0]).toList());
     }
 
     @Test
