@@ -41,7 +41,8 @@ public final class RepoMain {
         if (args.length == 2 && "--class-archive-training".equals(args[0])) {
             System.exit(ClassArchiveTraining.run(Files.createDirectories(Path.of(args[1]))));
         }
-        final CommandLine commandLine = JsonUsageErrors.applyTo(VersionProvider.applyTo(PathArguments.applyTo(commandLine(args))));
+        final CommandLine commandLine = JsonUsageErrors.applyTo(VersionProvider.applyTo(PathArguments.applyTo(
+                commandLine(args))));
         System.exit(commandLine.setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
