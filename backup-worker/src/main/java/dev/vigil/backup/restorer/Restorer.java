@@ -480,7 +480,7 @@ public final class Restorer {
 
         void file(final Path p, final Node n) throws IOException {
             if (n.links() > 1) {
-                final String key = n.device() + ":" + n.inode();
+                final String key = linkKey(n);
                 final CompletableFuture<Path> first = links.get(key);
                 if (first != null) {
                     track(first.thenAccept(src -> {
@@ -511,7 +511,7 @@ public final class Restorer {
                     unrestored.add(FileNames.shown(p) + ": data blob " + id + " is not in the index (run 'vigil repo "
                             + "check')");
                     if (n.links() > 1) {
-                        links.put(n.device() + ":" + n.inode(), CompletableFuture.completedFuture(null));
+                        links.put(linkKey(n), CompletableFuture.completedFuture(null));
                     }
                     return;
                 }
@@ -577,7 +577,7 @@ public final class Restorer {
                 return null;
             });
             if (n.links() > 1) {
-                links.put(n.device() + ":" + n.inode(), restored);
+                links.put(linkKey(n), restored);
             }
             track(restored);
         }
@@ -643,7 +643,7 @@ public final class Restorer {
             if (n.links() <= 1) {
                 return false;
             }
-            final CompletableFuture<Path> first = links.putIfAbsent(n.device() + ":" + n.inode(),
+            final CompletableFuture<Path> first = links.putIfAbsent(linkKey(n),
                     CompletableFuture.completedFuture(p));
             final Path src = first == null ? null : first.getNow(null);
             if (src == null || !Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
@@ -833,6 +833,11 @@ public final class Restorer {
     }
 
     /** @return the type as messages name it, for the types renamed over their place; null for the others */
+    /** @return what the entries of one inode share: their file system and inode number, hard links to each other */
+    private static String linkKey(final Node n) {
+        return n.device() + ":" + n.inode();
+    }
+
     private static String kind(final NodeType type) {
         return switch (type) {
             case FILE -> "file";
