@@ -23,7 +23,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class MetricCleaner implements Processor<String, MetricSample, String, Point> {
     /** Rounding slack for ratios computed by agents (e.g. 100.0000001 %). */
-    private static final double RATIO_SLACK = 1e-6;
+    public static final double RATIO_SLACK = 1e-6;
     /** Rounding slack of the conversions to Celsius: -459.67 degF comes out as -273.15000000000003 Cel. */
     private static final double CELSIUS_SLACK = 1e-9;
     /**

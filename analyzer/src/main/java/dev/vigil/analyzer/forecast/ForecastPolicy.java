@@ -1,5 +1,6 @@
 package dev.vigil.analyzer.forecast;
 
+import dev.vigil.analyzer.clean.MetricCleaner;
 import dev.vigil.analyzer.normalize.SeriesKey;
 import dev.vigil.analyzer.normalize.Units;
 import dev.vigil.schemas.Forecast;
@@ -28,8 +29,6 @@ import java.util.regex.Pattern;
 public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long horizonMillis, int windowPoints,
                              int minPoints, double minR2, long intervalMillis, double maxExtrapolation) {
     private static final double CAPACITY = 1.0;
-    /** Rounding slack of a share, as the cleaner allows for utilizations. */
-    private static final double SHARE_SLACK = 1e-6;
     /** Peaks needed for their line: two always fit exactly. */
     static final int MIN_PEAKS = 3;
     /** How many times steeper than the recent cycles' steepest rise a rise is a runaway. */
@@ -103,9 +102,9 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
      */
     public Forecast check(final String host, final String series, final Trend trend, final long time) {
         final double current = trend.last();
-        if (current < -SHARE_SLACK || current > CAPACITY + SHARE_SLACK) {
-            // Not a share of a capacity, though dimensionless (a load average of 2.2 under forecast.series=system.*):
-            // its "time-to-full" was 0 s whenever it rose.
+        if (current < -MetricCleaner.RATIO_SLACK || current > CAPACITY + MetricCleaner.RATIO_SLACK) {
+            // Not a share of a capacity (beyond the rounding the cleaner allows utilizations), though dimensionless: a
+            // load average of 2.2 under forecast.series=system.* had a "time-to-full" of 0 s whenever it rose.
             return null;
         }
         final Trend.Fit fit = trend.size() < minPoints ? null : trend.fit();
