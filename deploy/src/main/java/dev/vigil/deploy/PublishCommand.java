@@ -5,6 +5,7 @@ import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.Topic;
@@ -41,7 +42,7 @@ final class PublishCommand implements Runnable {
     /** Options every publish subcommand has. */
     static final class Common {
         @Mixin
-        KafkaOptions kafka;
+        ClusterOptions kafka;
 
         @Option(names = "--host", description = "Host the record is about (default: this machine's name).")
         String host = CommonConfig.localHostName();
@@ -65,7 +66,7 @@ final class PublishCommand implements Runnable {
 
         <V extends SpecificRecord> int send(final Topic<String, V> topic, final V record, final String host)
                 throws Exception {
-            final Topic<String, V> target = topic.withPrefix(kafka.topicPrefix);
+            final Topic<String, V> target = topic.withPrefix(kafka.prefix());
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.client())) {
                 final RecordMetadata sent = producer.send(new ProducerRecord<>(target.name(),
                         host.getBytes(StandardCharsets.UTF_8),
@@ -206,7 +207,7 @@ final class PublishCommand implements Runnable {
                 "input to vigil-dead-letter:", "  vigil publish raw --topic vigil-metrics --value 'not avro'"})
     static final class Raw implements Callable<Integer> {
         @Mixin
-        KafkaOptions kafka;
+        ClusterOptions kafka;
 
         @Option(names = "--topic", required = true, description = "Full topic name (with the deployment's prefix).")
         String topic;
@@ -222,11 +223,11 @@ final class PublishCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            final java.util.List<String> names = Topics.all(kafka.topicPrefix).stream().map(Topic::name).toList();
+            final java.util.List<String> names = Topics.all(kafka.prefix()).stream().map(Topic::name).toList();
             if (!names.contains(topic)) {
                 // the producer would wait for the topic's metadata until its timeout, then fail without saying why
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--topic: '" + topic
-                        + "' is not a Vigil topic of prefix '" + kafka.topicPrefix + "'; one of " + names);
+                        + "' is not a Vigil topic of prefix '" + kafka.prefix() + "'; one of " + names);
             }
             try (KafkaProducer<byte[], byte[]> producer = Producers.bytes(kafka.client())) {
                 final RecordMetadata sent = producer.send(new ProducerRecord<>(topic,

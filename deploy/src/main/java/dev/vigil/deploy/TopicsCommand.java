@@ -2,6 +2,7 @@ package dev.vigil.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.TopicAdmin;
 import dev.vigil.schemas.topic.Topics;
@@ -67,7 +68,7 @@ final class TopicsCommand implements Runnable {
                 "sets (segment.ms 1 hour, segment.bytes 64 MiB): one Kafka Streams made before it."})
     static final class Create implements Callable<Integer> {
         @Mixin
-        KafkaOptions kafka;
+        ClusterOptions kafka;
 
         @Option(names = "--replication-factor", defaultValue = "0",
                 description = "Replication factor of new topics; 0 means min(3, brokers), brokers that are down "
@@ -80,7 +81,7 @@ final class TopicsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return createAll(kafka.client(), kafka.topicPrefix, replicationFactor, json, System.out);
+            return createAll(kafka.client(), kafka.prefix(), replicationFactor, json, System.out);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.vigil.deploy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
@@ -57,7 +58,7 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     @Mixin
-    KafkaOptions kafka;
+    ClusterOptions kafka;
 
     /** The names of {@link Stream}, for the help. */
     static final class StreamNames implements Iterable<String> {
@@ -93,7 +94,7 @@ final class WatchCommand implements Callable<Integer> {
         final List<Stream> chosen = streams.isEmpty() ? List.of(Stream.decisions, Stream.anomalies, Stream.results)
                 : streams.stream().map(this::stream).toList();
         final Map<String, Topic<?, ?>> byName = new LinkedHashMap<>();
-        chosen.forEach(s -> byName.put(s.topic.withPrefix(kafka.topicPrefix).name(), s.topic.withPrefix(kafka.topicPrefix)));
+        chosen.forEach(s -> byName.put(s.topic.withPrefix(kafka.prefix()).name(), s.topic.withPrefix(kafka.prefix())));
         final Map<String, Object> props = new HashMap<>(kafka.client());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -106,7 +107,7 @@ final class WatchCommand implements Callable<Integer> {
                         .forEach(p -> partitions.add(new TopicPartition(name, p.partition())));
             }
             if (partitions.isEmpty()) {
-                throw new IllegalStateException("none of " + byName.keySet() + " exists on " + kafka.bootstrapServer
+                throw new IllegalStateException("none of " + byName.keySet() + " exists on " + kafka.bootstrapServer()
                         + "; run 'vigil topics create' first");
             }
             consumer.assign(partitions);

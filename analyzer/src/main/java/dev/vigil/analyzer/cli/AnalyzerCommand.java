@@ -4,6 +4,7 @@ import dev.vigil.analyzer.app.AnalyzerConfig;
 import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.schemas.config.ConfigFile;
 import dev.vigil.schemas.config.Foreground;
+import dev.vigil.schemas.config.ServiceClusterOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class AnalyzerCommand implements Callable<Integer> {
     Path config;
 
     @Mixin
-    ClusterOptions cluster;
+    ServiceClusterOptions cluster;
 
     @Override
     public Integer call() throws InterruptedException {

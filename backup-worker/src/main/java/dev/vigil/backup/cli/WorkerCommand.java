@@ -2,13 +2,14 @@ package dev.vigil.backup.cli;
 
 import dev.vigil.backup.app.WorkerConfig;
 import dev.vigil.backup.app.WorkerService;
-import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.Foreground;
+import dev.vigil.schemas.config.ServiceClusterOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil worker}: the backup worker, until Ctrl-C. */
@@ -23,19 +24,13 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", required = true, description = "Worker config file (key=value lines).")
     Path config;
 
-    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT", description = "Kafka broker(s); overrides bootstrap.servers "
-            + "(default: the file's bootstrap.servers, else $VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for "
-            + "every service.")
-    String bootstrap;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
-            + "the file's topic.prefix, else $VIGIL_TOPIC_PREFIX), as for every service.")
-    String topicPrefix;
+    @Mixin
+    ServiceClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
         final Map<String, Object> values = new HashMap<>(WorkerConfig.read(config).originals());
-        CommonConfig.applyCluster(values, bootstrap, topicPrefix);
+        cluster.applyTo(values);
         final WorkerConfig cfg = new WorkerConfig(values);
         final WorkerService worker = WorkerService.start(cfg);
         System.err.println("worker for host " + cfg.hostName() + " running, datasets " + cfg.datasetIds()

@@ -2,14 +2,15 @@ package dev.vigil.collector.cli;
 
 import dev.vigil.collector.app.CollectorConfig;
 import dev.vigil.collector.app.CollectorService;
-import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.config.ServiceClusterOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil collector}: the host agent, until Ctrl-C. */
@@ -34,33 +35,26 @@ public final class CollectorCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Settings file (key=value). Without it, defaults.")
     Path config;
 
-    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
-            description = "Kafka broker(s); overrides bootstrap.servers (default: the file's bootstrap.servers, else "
-                    + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
-    String bootstrapServer;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every Vigil topic; overrides topic.prefix (default: "
-            + "the file's topic.prefix, else $VIGIL_TOPIC_PREFIX).")
-    String topicPrefix;
+    @Mixin
+    ServiceClusterOptions cluster;
 
     /**
      * @param file settings file or null
-     * @param bootstrap override of bootstrap.servers or null
-     * @param prefix override of topic.prefix or null
+     * @param cluster the command line's overrides of bootstrap.servers and topic.prefix
      * @return the checked configuration
      */
-    static CollectorConfig load(final Path file, final String bootstrap, final String prefix) {
+    static CollectorConfig load(final Path file, final ServiceClusterOptions cluster) {
         final Map<String, Object> values = new HashMap<>();
         if (file != null) {
             values.putAll(ConfigFile.read(file, CollectorConfig.CONFIG, CollectorConfig::new));
         }
-        CommonConfig.applyCluster(values, bootstrap, prefix);
+        cluster.applyTo(values);
         return new CollectorConfig(values);
     }
 
     @Override
     public Integer call() throws Exception {
-        final CollectorConfig cfg = load(config, bootstrapServer, topicPrefix);
+        final CollectorConfig cfg = load(config, cluster);
         final CountDownLatch stopped = new CountDownLatch(1);
         final CollectorService service = CollectorService.start(cfg);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,6 +8,7 @@ import dev.vigil.schemas.Feedback;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.Verdict;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;

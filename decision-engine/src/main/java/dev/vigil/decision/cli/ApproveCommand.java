@@ -1,6 +1,7 @@
 package dev.vigil.decision.cli;
 
 import dev.vigil.schemas.Verdict;
+import dev.vigil.schemas.config.ClusterOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

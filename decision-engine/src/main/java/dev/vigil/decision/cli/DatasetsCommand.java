@@ -7,6 +7,7 @@ import dev.vigil.schemas.Criticality;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Retention;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.Topics;
 import java.net.InetAddress;

@@ -13,6 +13,7 @@ import dev.vigil.decision.tree.NetworkModel;
 import dev.vigil.decision.tree.TreeModel;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.config.ClusterOptions;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.topic.Topics;
 import java.io.IOException;

@@ -2,13 +2,14 @@ package dev.vigil.decision.cli;
 
 import dev.vigil.decision.app.DecisionConfig;
 import dev.vigil.decision.app.DecisionService;
-import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.Foreground;
+import dev.vigil.schemas.config.ServiceClusterOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vigil decision-engine}: runs the decision engine service until Ctrl-C. */
@@ -27,14 +28,8 @@ public final class DecisionEngineCommand implements Callable<Integer> {
             + "key at its default).")
     Path config;
 
-    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
-            description = "Kafka broker(s); overrides bootstrap.servers (default: the file's bootstrap.servers, else "
-                    + "$VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092), as for every service.")
-    String bootstrapServer;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Overrides topic.prefix (default: the config file or "
-            + "$VIGIL_TOPIC_PREFIX).")
-    String topicPrefix;
+    @Mixin
+    ServiceClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
@@ -42,7 +37,7 @@ public final class DecisionEngineCommand implements Callable<Integer> {
         if (config != null) {
             values.putAll(DecisionConfig.read(config));
         }
-        CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
+        cluster.applyTo(values);
         final DecisionService service;
         try {
             service = DecisionService.start(new DecisionConfig(values));

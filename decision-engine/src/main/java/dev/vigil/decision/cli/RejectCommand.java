@@ -2,6 +2,7 @@ package dev.vigil.decision.cli;
 
 import dev.vigil.schemas.Action;
 import dev.vigil.schemas.Verdict;
+import dev.vigil.schemas.config.ClusterOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

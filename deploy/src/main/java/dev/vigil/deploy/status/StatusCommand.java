@@ -4,6 +4,7 @@ import dev.vigil.backup.cli.JsonUsageErrors;
 import dev.vigil.schemas.config.CommandConfig;
 import dev.vigil.schemas.config.CommonConfig;
 import dev.vigil.schemas.config.ConfigFile;
+import dev.vigil.schemas.config.ServiceClusterOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,13 +53,8 @@ public final class StatusCommand implements Callable<Integer> {
                     + "they win over --config's kafka.* keys.")
     Path commandConfig;
 
-    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT", description = "Kafka broker(s); "
-            + "overrides bootstrap.servers (default: the file's, else $VIGIL_BOOTSTRAP_SERVER, else 127.0.0.1:9092).")
-    String bootstrapServer;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Overrides topic.prefix (default: the config file or "
-            + "$VIGIL_TOPIC_PREFIX).")
-    String topicPrefix;
+    @Mixin
+    ServiceClusterOptions cluster;
 
     @Option(names = "--since", paramLabel = "DURATION", defaultValue = "1h",
             description = "Count the dead letters of this long back, e.g. 30m, 1d (default: ${DEFAULT-VALUE}).")
@@ -76,7 +73,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (config != null) {
             values.putAll(ConfigFile.read(config, StatusConfig.CONFIG));
         }
-        CommonConfig.applyCluster(values, bootstrapServer, topicPrefix);
+        cluster.applyTo(values);
         if (commandConfig != null) {
             CommandConfig.client(commandConfig, "").forEach((key, value) -> {
                 if (!"bootstrap.servers".equals(key)) {

@@ -1,15 +1,18 @@
-package dev.vigil.decision.cli;
+package dev.vigil.schemas.config;
 
-import dev.vigil.schemas.config.CommandConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
-/** Options of every command that talks to a cluster (same names and defaults as the rest of the CLI). */
+/**
+ * Where the cluster is, for a command that talks to it and returns (approve, topics, publish, watch...): a picocli
+ * mixin. Without a settings file, the defaults come from the environment.
+ */
 public final class ClusterOptions {
-    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT", defaultValue = "${env:VIGIL_BOOTSTRAP_SERVER:-127.0.0.1:9092}",
+    @Option(names = {"--bootstrap-server", "-b"}, paramLabel = "HOST:PORT",
+            defaultValue = "${env:VIGIL_BOOTSTRAP_SERVER:-127.0.0.1:9092}",
             description = "Kafka broker(s), host:port[,host:port] (default: $VIGIL_BOOTSTRAP_SERVER or 127.0.0.1:9092).")
     String bootstrapServer;
 
@@ -29,6 +32,11 @@ public final class ClusterOptions {
         client.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         client.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         return client;
+    }
+
+    /** @return the broker addresses given, for messages */
+    public String bootstrapServer() {
+        return bootstrapServer;
     }
 
     /** @return the topic prefix, never null */
