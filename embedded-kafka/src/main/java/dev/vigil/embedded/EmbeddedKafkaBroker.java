@@ -78,6 +78,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /**
+     * Starts this broker again after {@link #close()}, on the same data directory, client port and settings, so that
+     * clients that lost it find it again at the same {@code bootstrap.servers} (an outage that ends).
+     *
+     * @return the running broker
+     */
+    public EmbeddedKafkaBroker restart() {
+        return start(dataDir, port, overrides);
+    }
+
     /** @return the data directory */
     public Path dataDir() {
         return dataDir;

@@ -47,16 +47,13 @@ class WorkerOutageIT {
     @TempDir
     Path dir;
     private EmbeddedKafkaBroker broker;
-    private int port;
     private TestKafka kafka;
     private LogCapture log;
 
     @BeforeEach
     void startBroker() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
-        final String servers = broker.bootstrapServers();
-        port = Integer.parseInt(servers.substring(servers.lastIndexOf(':') + 1));
-        kafka = new TestKafka(servers, "outage.");
+        kafka = new TestKafka(broker.bootstrapServers(), "outage.");
         log = new LogCapture(WorkerService.class, Level.WARN);
     }
 
@@ -77,7 +74,7 @@ class WorkerOutageIT {
                 runDuringOutage(h, worker, clock, during);
                 assertNull(worker.failure(), "the worker stopped on the outage");
 
-                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+                broker = broker.restart();
                 h.send(after);
                 assertEquals(CommandStatus.SUCCEEDED, end(h, after));
                 awaitCommitted(2);
@@ -108,7 +105,7 @@ class WorkerOutageIT {
             try (WorkerService worker = WorkerService.start(new WorkerConfig(config), clock)) {
                 runDuringOutage(h, worker, clock, during);
             } // stopped with the offset not committed: the command is read again by the next worker
-            broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+            broker = broker.restart();
             assertEquals(-1, committed(), "the outage kept the offset of the command from being committed");
             final BackupCommand after = WorkerHarness.command(Action.FULL).build();
             try (WorkerService worker = WorkerService.start(new WorkerConfig(config))) {
@@ -136,7 +133,7 @@ class WorkerOutageIT {
                     assertTrue(System.nanoTime() < deadline, "no word of the undelivered result: " + outbox.messages());
                     Thread.sleep(100);
                 }
-                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+                broker = broker.restart();
                 final BackupResult done = h.await(r -> r.getCommandId().equals(during.getId())
                         && r.getStatus() == CommandStatus.SUCCEEDED, WAIT);
                 h.send(after);
@@ -171,7 +168,7 @@ class WorkerOutageIT {
                 assertTrue(System.nanoTime() < deadline, "no word of the wait: " + log.messages());
                 Thread.sleep(100);
             }
-            broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+            broker = broker.restart();
             try (WorkerService worker = starting.get(WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 final BackupCommand cmd = WorkerHarness.command(Action.FULL).build();
                 h.send(cmd);

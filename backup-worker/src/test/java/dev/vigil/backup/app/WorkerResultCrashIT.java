@@ -38,15 +38,12 @@ class WorkerResultCrashIT {
     @TempDir
     Path dir;
     private EmbeddedKafkaBroker broker;
-    private int port;
     private TestKafka kafka;
 
     @BeforeEach
     void startBroker() {
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
-        final String servers = broker.bootstrapServers();
-        port = Integer.parseInt(servers.substring(servers.lastIndexOf(':') + 1));
-        kafka = new TestKafka(servers, "resultcrash.");
+        kafka = new TestKafka(broker.bootstrapServers(), "resultcrash.");
     }
 
     @AfterEach
@@ -85,7 +82,7 @@ class WorkerResultCrashIT {
                 first.destroyForcibly().waitFor(1, TimeUnit.MINUTES);
             }
 
-            broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), port, Map.of());
+            broker = broker.restart();
             final Process second = ChildJvm.start(log, Map.of(), "worker", "--config", config.toString());
             try {
                 final BackupResult done = h.await(r -> r.getCommandId().equals(cmd.getId())

@@ -41,7 +41,6 @@ class BrokerWatchIT {
         final LogCapture log = new LogCapture(BrokerWatch.class, Level.INFO);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
         final String servers = broker.bootstrapServers();
-        final int port = Integer.parseInt(servers.substring(servers.lastIndexOf(':') + 1));
         final Map<String, Object> client = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
                 ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500));
         try (Admin admin = Admin.create(client)) {
@@ -63,7 +62,7 @@ class BrokerWatchIT {
 
             broker.close();
             await(log, m -> m.contains("unreachable since"));
-            broker = EmbeddedKafkaBroker.start(dir, port, Map.of());
+            broker = broker.restart();
             await(log, m -> m.contains("reachable again"));
 
             final List<String> lines = log.messages();
