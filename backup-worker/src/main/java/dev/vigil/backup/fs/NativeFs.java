@@ -203,14 +203,36 @@ public final class NativeFs {
                 throw new FileSystemException(path.toString(), null,
                         "no longer a regular file (replaced during the backup); not read");
             }
-            if (within != null && !Files.readSymbolicLink(opened).startsWith(within)) {
-                throw new FileSystemException(path.toString(), null, "leads out of the dataset, to "
-                        + Files.readSymbolicLink(opened) + " (a directory on its path was replaced by a link during "
-                        + "the backup); not read");
+            final Path where = within == null ? null : whereOpened(opened, path, dirfd >= 0 || !at.equals(path));
+            if (where != null && !where.startsWith(within)) {
+                throw new FileSystemException(path.toString(), null, "leads out of the dataset, to " + where
+                        + " (a directory on its path was replaced by a link during the backup); not read");
             }
             return FileChannel.open(opened, StandardOpenOption.READ);
         } finally {
             c.close(fd);
+        }
+    }
+
+    /**
+     * @param opened a descriptor's link in procfs
+     * @param path the path named in exceptions
+     * @param inDirectory whether it was opened on the descriptor of a directory the walk holds
+     * @return the path procfs names for what was opened; null when it cannot name it but need not: the kernel names
+     *     no path longer than PATH_MAX (4,096 bytes; ENAMETOOLONG), and a file opened on a held directory, which the
+     *     walk entered from the dataset's root by descriptors without following a link, is in the dataset
+     * @throws IOException naming {@code path} when it cannot be named, for a file opened by its path
+     */
+    private static Path whereOpened(final Path opened, final Path path, final boolean inDirectory)
+            throws IOException {
+        try {
+            return Files.readSymbolicLink(opened);
+        } catch (IOException e) {
+            if (inDirectory) {
+                return null;
+            }
+            throw new FileSystemException(path.toString(), null, "cannot tell where it was opened: "
+                    + dev.vigil.schemas.IoErrors.reason(e) + "; not read");
         }
     }
 
