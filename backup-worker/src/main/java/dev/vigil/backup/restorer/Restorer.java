@@ -3,6 +3,7 @@ package dev.vigil.backup.restorer;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.fs.TemporaryFiles;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
@@ -52,6 +53,9 @@ public final class Restorer {
     private static final java.util.regex.Pattern STALE_TEMP = java.util.regex.Pattern.compile(
             java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    /** Linux's longest path, its NUL included, and longest name: a path past it is ENAMETOOLONG. */
+    private static final int PATH_MAX = 4096;
+    private static final int NAME_MAX = 255;
     private final Repository repo;
     /** All-zero chunks are holes: not read from the repository. */
     private final ZeroChunk zero;
@@ -121,7 +125,7 @@ public final class Restorer {
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
             }
-            run.dir(root, "", BlobId.parse(snapshot.tree()), made);
+            run.dir(run.within(root), "", BlobId.parse(snapshot.tree()), made);
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             // deepest first: while one is given its owner, every directory above it is still the restore's alone
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
@@ -134,7 +138,7 @@ public final class Restorer {
                     run.taken.remove(d.getKey());
                 } catch (IOException e) {
                     // one directory's mode or time (not its owner's, say), not the others'
-                    run.warnings.add(FileNames.shown(d.getKey()) + ": mode, owner or time not restored: "
+                    run.warnings.add(run.shown(d.getKey()) + ": mode, owner or time not restored: "
                             + IoErrors.reason(e));
                 }
             }
@@ -161,6 +165,7 @@ public final class Restorer {
             pool.shutdownNow();
             run.removeTemps();
             run.giveBack();
+            run.held.values().forEach(OpenDirectory::close); // last: every path through them is used by now
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException exiting) {
@@ -202,6 +207,15 @@ public final class Restorer {
         /** Directories missing-only opened to write what is missing in them, with their mode before. Walker thread only. */
         final Map<Path, Integer> opened = new java.util.LinkedHashMap<>();
 
+        /**
+         * Directories whose entries' paths could pass {@link #PATH_MAX}, held open for the whole run, each by its
+         * path and the path (short) that reaches it through its descriptor, {@code /proc/self/fd/N}: a descriptor
+         * closed before the end would let a later open take its number, and its paths lead elsewhere.
+         */
+        final Map<Path, OpenDirectory> held = new java.util.concurrent.ConcurrentHashMap<>();
+        /** The path each {@code /proc/self/fd/N} of {@link #held} stands for, as messages name it. */
+        final Map<Path, Path> heldPaths = new java.util.concurrent.ConcurrentHashMap<>();
+
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
 
@@ -209,6 +223,46 @@ public final class Restorer {
             this.pool = pool;
             this.options = options;
             this.bytesDone = bytesDone;
+        }
+
+        /**
+         * A tree nested deep enough (a target's path, then the snapshot's) has paths longer than PATH_MAX, which
+         * every call by path refuses ("File name too long"), though the backup read them through its open
+         * directories. So a directory whose entries' paths could pass it is opened (its own path still fits) and
+         * its entries reached through its descriptor, {@code /proc/self/fd/N/NAME}, as the backup's walk does;
+         * deeper down, again from there. Without procfs it stays its path, and such entries fail as before.
+         *
+         * @param dir a directory of the target, made or checked already (a link in its place is not followed)
+         * @return the path to resolve its entries against
+         * @throws IOException when it cannot be opened
+         */
+        Path within(final Path dir) throws IOException {
+            if (FileNames.bytesOf(dir).length + 1 + NAME_MAX < PATH_MAX || !OpenDirectory.byDescriptor()) {
+                return dir;
+            }
+            final OpenDirectory open = held.get(dir);
+            if (open != null) {
+                return open.path(); // the conflicts' check opened it
+            }
+            final OpenDirectory opened = OpenDirectory.open(dir);
+            held.put(dir, opened);
+            heldPaths.put(opened.path(), real(dir));
+            return opened.path();
+        }
+
+        /** @return the path as messages name it: through the directories {@link #within} opened, not procfs */
+        Path real(final Path p) {
+            for (Path at = p; at != null; at = at.getParent()) {
+                final Path was = heldPaths.get(at);
+                if (was != null) {
+                    return was.resolve(at.relativize(p));
+                }
+            }
+            return p;
+        }
+
+        String shown(final Path p) {
+            return FileNames.shown(real(p));
         }
 
         /**
@@ -269,7 +323,8 @@ public final class Restorer {
                     + "restore that was stopped: what that wrote is whole), or into an empty directory");
         }
 
-        private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out) {
+        private void conflicts(final Path dir, final String rel, final BlobId tree, final List<String> out)
+                throws IOException {
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, null);
             for (final Node n : nodes) {
                 final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
@@ -280,7 +335,7 @@ public final class Restorer {
                 final Path p = FileNames.resolve(dir, n.name());
                 final boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (n.type() == NodeType.DIR && isDir) {
-                    conflicts(p, r, n.subtree(), out);
+                    conflicts(within(p), r, n.subtree(), out);
                 } else if (options.overwrite()) {
                     if (isDir && kind(n.type()) != null) {
                         out.add("/" + FileNames.display(r) + ": a directory where the snapshot has a "
@@ -319,7 +374,7 @@ public final class Restorer {
                                 dirs.add(Map.entry(p, n));
                             }
                             writable(p, exists && !options.resume());
-                            dir(p, r, n.subtree(), fresh);
+                            dir(within(p), r, n.subtree(), fresh);
                         }
                         case FILE -> file(p, n);
                         case SYMLINK -> symlink(p, n);
@@ -375,7 +430,7 @@ public final class Restorer {
                     Files.setAttribute(shut.get(i).getKey(), "unix:mode", shut.get(i).getValue(),
                             LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException e) {
-                    warnings.add(FileNames.shown(shut.get(i).getKey()) + ": mode not given back after the restore: "
+                    warnings.add(shown(shut.get(i).getKey()) + ": mode not given back after the restore: "
                             + IoErrors.reason(e));
                 }
             }
@@ -389,7 +444,7 @@ public final class Restorer {
                     Files.setAttribute(dir, "unix:gid", was[1], LinkOption.NOFOLLOW_LINKS);
                     Files.setAttribute(dir, "unix:mode", was[2], LinkOption.NOFOLLOW_LINKS); // after chown, which may clear bits
                 } catch (IOException e) {
-                    warnings.add(FileNames.shown(dir) + ": owner or mode not given back after the restore: "
+                    warnings.add(shown(dir) + ": owner or mode not given back after the restore: "
                             + IoErrors.reason(e));
                 }
             }
@@ -463,7 +518,7 @@ public final class Restorer {
             final boolean link = Files.isSymbolicLink(p);
             if (link || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 if (!options.overwrite()) {
-                    throw new BackupException(p + ": exists already as a " + (link ? "symbolic link" : "file")
+                    throw new BackupException(shown(p) + ": exists already as a " + (link ? "symbolic link" : "file")
                             + " where the snapshot has a directory (restore with overwrite to replace it)");
                 }
                 Files.delete(p);
@@ -485,7 +540,7 @@ public final class Restorer {
                 if (first != null) {
                     track(first.thenAccept(src -> {
                         if (src == null) {
-                            unrestored.add(FileNames.shown(p) + ": a hard link to a file that could not be restored");
+                            unrestored.add(shown(p) + ": a hard link to a file that could not be restored");
                             return;
                         }
                         try {
@@ -508,7 +563,7 @@ public final class Restorer {
             for (final BlobId id : n.content()) {
                 final MasterIndex.Location loc = repo.index().lookup(BlobType.DATA, id);
                 if (loc == null) {
-                    unrestored.add(FileNames.shown(p) + ": data blob " + id + " is not in the index (run 'vigil repo "
+                    unrestored.add(shown(p) + ": data blob " + id + " is not in the index (run 'vigil repo "
                             + "check')");
                     if (n.links() > 1) {
                         links.put(linkKey(n), CompletableFuture.completedFuture(null));
@@ -536,7 +591,8 @@ public final class Restorer {
                         count(FileWriter.write(repo, zero, ch, segments.get(0), 0));
                         FileWriter.extend(ch, n.size());
                     } catch (IOException e) {
-                        throw new CompletionException(new BackupException(p + ": cannot write: " + IoErrors.reason(e), e));
+                        throw new CompletionException(new BackupException(shown(p) + ": cannot write: "
+                                + IoErrors.reason(e), e));
                     }
                     return finish(p, out, n);
                 }, pool);
@@ -560,9 +616,9 @@ public final class Restorer {
                 final IOException gone = discard(out); // nothing half-written stays
                 if (c instanceof UnrestorableDataException) {
                     if (gone != null) {
-                        warnings.add(FileNames.shown(out) + ": partial file not removed: " + gone.getMessage());
+                        warnings.add(shown(out) + ": partial file not removed: " + gone.getMessage());
                     }
-                    unrestored.add(FileNames.shown(p) + ": " + c.getMessage());
+                    unrestored.add(shown(p) + ": " + c.getMessage());
                     return null;
                 }
                 if (gone != null) {
@@ -573,7 +629,7 @@ public final class Restorer {
                 }
                 // the target refused it (permission, a full disk): this file, not the restore
                 final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
-                failed.add(FileNames.shown(p) + ": cannot write: " + IoErrors.reason(io));
+                failed.add(shown(p) + ": cannot write: " + IoErrors.reason(io));
                 return null;
             });
             if (n.links() > 1) {
@@ -608,9 +664,9 @@ public final class Restorer {
             try {
                 metadata(out, n);
                 try {
-                    move(out, p, NodeType.FILE, options.overwrite());
+                    move(out, p, shown(p), NodeType.FILE, options.overwrite());
                 } catch (FileAlreadyExistsException e) {
-                    throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+                    throw new BackupException(shown(p) + ": exists already (restore with overwrite to replace it)");
                 }
                 temps.done(out);
                 files.incrementAndGet();
@@ -627,7 +683,8 @@ public final class Restorer {
                     count(n);
                     return n;
                 } catch (IOException e) {
-                    throw new CompletionException(new BackupException(out + ": cannot write: " + IoErrors.reason(e), e));
+                    throw new CompletionException(new BackupException(shown(out) + ": cannot write: "
+                            + IoErrors.reason(e), e));
                 }
             }, pool);
         }
@@ -662,7 +719,7 @@ public final class Restorer {
             try {
                 NativeFs.setMtime(p, n.mtimeNanos()); // the JDK's lutimes would drop the nanoseconds
             } catch (IOException e) {
-                warnings.add(FileNames.shown(p) + ": link time not restored: " + e.getMessage());
+                warnings.add(shown(p) + ": link time not restored: " + e.getMessage());
             }
             if (ROOT) {
                 ownership(p, n);
@@ -712,7 +769,7 @@ public final class Restorer {
                 try {
                     create.apply(p);
                 } catch (FileAlreadyExistsException e) {
-                    throw new BackupException(p + ": exists already (restore with overwrite to replace it)");
+                    throw new BackupException(shown(p) + ": exists already (restore with overwrite to replace it)");
                 }
                 return;
             }
@@ -721,7 +778,7 @@ public final class Restorer {
                 create.apply(tmp);
                 return null;
             });
-            move(tmp, p, type);
+            move(tmp, p, shown(p), type);
             temps.done(tmp); // on a failure it stays, for removeTemps
         }
 
@@ -805,7 +862,7 @@ public final class Restorer {
                     }
                 }
             } catch (IOException e) {
-                warnings.add(FileNames.shown(p) + ": extended attributes the snapshot does not have not removed: "
+                warnings.add(shown(p) + ": extended attributes the snapshot does not have not removed: "
                         + e.getMessage());
             }
         }
@@ -816,7 +873,7 @@ public final class Restorer {
                 try {
                     NativeFs.setXattr(p, x);
                 } catch (IOException e) {
-                    warnings.add(FileNames.shown(p) + ": extended attribute " + x.name() + " not restored: "
+                    warnings.add(shown(p) + ": extended attribute " + x.name() + " not restored: "
                             + e.getMessage());
                 }
             }
@@ -827,7 +884,7 @@ public final class Restorer {
                 Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
             } catch (IOException | UnsupportedOperationException e) {
-                warnings.add(FileNames.shown(p) + ": owner not restored: " + e.getMessage());
+                warnings.add(shown(p) + ": owner not restored: " + e.getMessage());
             }
         }
     }
@@ -849,16 +906,17 @@ public final class Restorer {
     }
 
     /** The directory check repeats the one before the restore, for a directory made since. */
-    private static void move(final Path from, final Path to, final NodeType type) throws IOException {
-        move(from, to, type, true);
+    private static void move(final Path from, final Path to, final String shown, final NodeType type)
+            throws IOException {
+        move(from, to, shown, type, true);
     }
 
     /** @param replace whether an entry at {@code to} is replaced; without, it is refused (FileAlreadyExistsException) */
-    private static void move(final Path from, final Path to, final NodeType type, final boolean replace)
-            throws IOException {
+    private static void move(final Path from, final Path to, final String shown, final NodeType type,
+                             final boolean replace) throws IOException {
         if (Files.isDirectory(to, LinkOption.NOFOLLOW_LINKS)) {
             Files.deleteIfExists(from);
-            throw new BackupException(to + ": a directory where the snapshot has a " + kind(type) + "; it is left as "
+            throw new BackupException(shown + ": a directory where the snapshot has a " + kind(type) + "; it is left as "
                     + "it is (remove it, or restore elsewhere)");
         }
         if (!replace) {

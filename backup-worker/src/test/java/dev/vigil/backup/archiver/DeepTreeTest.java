@@ -9,8 +9,11 @@ import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.pack.BlobId;
 import dev.vigil.backup.pack.BlobType;
 import dev.vigil.backup.repository.Repository;
+import dev.vigil.backup.restorer.RestoreOptions;
+import dev.vigil.backup.restorer.Restorer;
 import dev.vigil.backup.snapshot.Node;
 import dev.vigil.backup.snapshot.NodeType;
+import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.Tree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +72,35 @@ class DeepTreeTest {
             final Map<String, String> stored = new TreeMap<>();
             snapshotManifest(repo, BlobId.parse(r.snapshot().tree()), "", stored);
             assertEquals(List.of(), differences(manifest(src), stored));
+        }
+    }
+
+    @Test
+    void shouldRestoreATreeWhosePathsPassPathMaxIntoANewTarget() throws Exception {
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Snapshot s = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot();
+            final Path out = tmp.resolve("restored/under/a/longer/prefix");
+            final Restorer.Result r = new Restorer(repo).restore(s, out, RestoreOptions.defaults(), null);
+            assertEquals(List.of(), r.failed());
+            assertEquals(List.of(), r.warnings());
+            assertEquals(List.of(), differences(manifest(src), manifest(out)));
+        }
+    }
+
+    @Test
+    void shouldRestoreATreeWhosePathsPassPathMaxOverTheOriginalWithOverwrite() throws Exception {
+        try (Repository repo = TestRepos.create(tmp.resolve("repo"))) {
+            final Map<String, String> before = manifest(src);
+            final Snapshot s = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
+                    null).snapshot();
+            // the deepest directory's entries changed, removed, or replaced by another type
+            sh(src, "while cd -P dd* 2>/dev/null; do :; done; echo changed > deep.txt && rm big.bin fifo link22"
+                    + " && echo not a link > link22 && chmod 600 f22.txt && echo new > side/below/s.txt");
+            final Restorer.Result r = new Restorer(repo).restore(s, src, new RestoreOptions(List.of(), true, 2), null);
+            assertEquals(List.of(), r.failed());
+            assertEquals(List.of(), r.warnings());
+            assertEquals(List.of(), differences(before, manifest(src)));
         }
     }
 
