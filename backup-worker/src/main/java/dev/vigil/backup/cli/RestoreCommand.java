@@ -66,7 +66,6 @@ final class RestoreCommand extends RepoSubcommand {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
             final Snapshot s = resolve(new SnapshotStore(r), snapshot, dataset, tag);
-            final boolean existed = java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();
             final Restorer.Result result;
@@ -80,14 +79,7 @@ final class RestoreCommand extends RepoSubcommand {
                         : options, done);
             }
             if (!include.isEmpty() && result.notFound().size() == include.size()) {
-                // nothing of what was asked is in the snapshot: a failure, leaving no empty target behind
-                if (!existed) {
-                    try {
-                        java.nio.file.Files.deleteIfExists(target);
-                    } catch (java.io.IOException e) {
-                        // not empty after all: left as it is
-                    }
-                }
+                // nothing of what was asked is in the snapshot: a failure, the target left as it was (or not made)
                 throw new dev.vigil.backup.BackupException(notIn(s, result));
             }
             final boolean failed = !result.unrestored().isEmpty() || !result.notFound().isEmpty()

@@ -115,6 +115,10 @@ public final class Restorer {
         final Thread onExit = new Thread(run::stop, "vigil-restore-exit");
         Runtime.getRuntime().addShutdownHook(onExit);
         try {
+            if (!run.lookUpIncludes(BlobId.parse(snapshot.tree()))) {
+                // nothing asked for is in the snapshot: a refusal, which leaves the target as it was, or makes none
+                return new Result(0, 0, List.of(), options.include(), List.of(), 0, List.of());
+            }
             // The target itself may be reached through a link (the operator named it); nothing inside it is.
             // A directory that was there is the operator's (a mount point, a sticky /tmp-like place): its own mode,
             // owner and time stay, as restic leaves them; one the restore makes, or overwrites (the dataset's own
@@ -196,6 +200,8 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
+        /** The includes that name something in the snapshot: the restore makes no directory for the others. */
+        List<String> includes;
         /** Temporary files of overwrites not yet renamed into place. */
         final TemporaryFiles temps = new TemporaryFiles();
 
@@ -223,6 +229,7 @@ public final class Restorer {
             this.pool = pool;
             this.options = options;
             this.bytesDone = bytesDone;
+            this.includes = options.include();
         }
 
         /**
@@ -277,7 +284,7 @@ public final class Restorer {
             // As ls shows it, or as the file system names it (the collector's paths, in a worker's RESTORE)
             final String shown = FileNames.display(path);
             int best = 0;
-            for (final String inc : options.include()) {
+            for (final String inc : includes) {
                 final String i = inc.replaceAll("^/+|/+$", "");
                 if (i.isEmpty() || under(shown, i) || under(path, i)) {
                     found.add(inc); // every include that names this path: one inside another is found too
@@ -287,6 +294,53 @@ public final class Restorer {
                 }
             }
             return best;
+        }
+
+        /**
+         * Finds, before anything is written, which includes name something in the snapshot, reading only the trees
+         * on their way: an include that names nothing would otherwise leave behind, empty, each directory on its way
+         * (a restore refused for naming nothing must leave the target as it was). One whose way passes a tree that
+         * cannot be read stays, so that the restore names that directory as not restored.
+         *
+         * @return whether there is anything to restore: no include, or one that names something
+         */
+        boolean lookUpIncludes(final BlobId root) {
+            if (options.include().isEmpty()) {
+                return true;
+            }
+            lookUp(root, "");
+            includes = options.include().stream().filter(found::contains).toList();
+            found.clear();
+            return !includes.isEmpty();
+        }
+
+        private void lookUp(final BlobId tree, final String rel) {
+            final List<Node> nodes;
+            try {
+                nodes = nodes(tree);
+            } catch (BackupException e) {
+                if (rel.isEmpty()) {
+                    throw e; // the snapshot's own listing: nothing can be restored
+                }
+                found.addAll(sought(rel));
+                return;
+            }
+            for (final Node n : nodes) {
+                final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+                final int sel = selected(r); // records what it names
+                // into an included directory too, for an include inside it ("d" and "d/typo")
+                if (sel != 0 && n.type() == NodeType.DIR && !sought(r).isEmpty()) {
+                    lookUp(n.subtree(), r);
+                }
+            }
+        }
+
+        /** @return the includes not found yet that name a path below this one */
+        private List<String> sought(final String rel) {
+            return options.include().stream().filter(inc -> !found.contains(inc)).filter(inc -> {
+                final String i = inc.replaceAll("^/+|/+$", "");
+                return i.startsWith(FileNames.display(rel) + "/") || i.startsWith(rel + "/");
+            }).toList();
         }
 
         private static boolean under(final String path, final String include) {

@@ -144,4 +144,19 @@ class RestoreTargetTest {
         assertEquals(List.of("/d/nope"), nested.notFound(), "an include inside another is found too, a typo is not");
         assertEquals(1, nested.files());
     }
+
+    @Test
+    void shouldLeaveTheTargetAsItWasWhenAnIncludeNamesNothing() throws Exception {
+        // "//d//f" has empty names in it, which no path of a snapshot has: d/ was made, and left behind empty
+        final Path made = tmp.resolve("new/target");
+        assertEquals(List.of("//d//f"), restore(made, false, "//d//f").notFound());
+        assertFalse(Files.exists(made.getParent()), "no target made");
+        final Path existing = Files.createDirectories(tmp.resolve("existing"));
+        Files.writeString(existing.resolve("mine"), "mine");
+        assertEquals(List.of("//d//f", "d/nope"), restore(existing, false, "//d//f", "d/nope").notFound());
+        assertEquals(List.of(existing.resolve("mine")), under(existing));
+        final Path partial = tmp.resolve("partial");
+        assertEquals(List.of("d/nope"), restore(partial, false, "g", "d/nope").notFound());
+        assertEquals(List.of(partial.resolve("g")), under(partial), "no empty d/ beside what was restored");
+    }
 }
