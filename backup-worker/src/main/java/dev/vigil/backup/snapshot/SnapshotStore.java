@@ -121,6 +121,11 @@ public final class SnapshotStore {
      * @throws BackupException when none or several match
      */
     public String idOf(final String ref) {
+        return idOf(ref, null);
+    }
+
+    /** {@link #idOf(String)}, naming the dataset's snapshots, when one is given, where none matches. */
+    private String idOf(final String ref, final String dataset) {
         if (ref.length() < 4) {
             throw new BackupException("snapshot '" + ref + "': give at least 4 hex digits");
         }
@@ -128,7 +133,7 @@ public final class SnapshotStore {
             final List<FileInfo> matches = repo.backend().list(FileType.SNAPSHOT).stream()
                     .filter(f -> f.handle().name().startsWith(ref)).toList();
             if (matches.isEmpty()) {
-                return replacementOf(ref);
+                return replacementOf(ref, dataset);
             }
             if (matches.size() > 1) {
                 throw new BackupException("snapshot " + ref + ": ambiguous, " + matches.size() + " snapshots match");
@@ -140,16 +145,65 @@ public final class SnapshotStore {
     }
 
     /** @return the id of the one snapshot that replaced a snapshot whose id starts with ref */
-    private String replacementOf(final String ref) {
-        final List<Snapshot> by = list().stream().filter(s -> s.replacedOneNamed(ref)).toList();
+    private String replacementOf(final String ref, final String dataset) {
+        final List<Snapshot> all = list();
+        final List<Snapshot> by = all.stream().filter(s -> s.replacedOneNamed(ref)).toList();
         if (by.isEmpty()) {
-            throw new BackupException("snapshot " + ref + ": not found");
+            throw new BackupException("snapshot " + ref + ": not found" + closest(ref, dataset, all));
         }
         if (by.size() > 1) {
             throw new BackupException("snapshot " + ref + ": ambiguous, " + by.size() + " snapshots replaced ones "
                     + "that match");
         }
         return by.get(0).id();
+    }
+
+    /**
+     * An id mistyped or cut short, or of a snapshot forgotten since: the message names the few it may have meant, never
+     * the whole list, a wall of text in a repository of thousands.
+     *
+     * @param ref the id or prefix that names no snapshot
+     * @param dataset the dataset named with it, or null
+     * @param all every snapshot, oldest first
+     * @return the snapshots whose ids start as ref does (2 hex digits at least, those that share the most, 3 at
+     *     most), else the latest one (of the dataset, when it has any), and the command that lists them all
+     */
+    static String closest(final String ref, final String dataset, final List<Snapshot> all) {
+        final List<Snapshot> ofDataset = dataset == null ? List.of()
+                : all.stream().filter(s -> dataset.equals(s.dataset())).toList();
+        final List<Snapshot> candidates = ofDataset.isEmpty() ? all : ofDataset;
+        final int longest = candidates.stream().mapToInt(s -> shared(ref, s.id())).max().orElse(0);
+        final List<Snapshot> near = longest < 2 ? List.of()
+                : candidates.stream().filter(s -> shared(ref, s.id()) == longest).toList();
+        final String list = "; 'vigil repo snapshots" + (ofDataset.isEmpty() ? "" : " --dataset "
+                + FileNames.display(dataset)) + "' lists them";
+        if (!near.isEmpty()) {
+            final List<String> newest = new ArrayList<>();
+            for (int i = near.size() - 1; i >= Math.max(0, near.size() - 3); i--) {
+                newest.add(described(near.get(i)));
+            }
+            return "; the closest: " + String.join(", ", newest)
+                    + (near.size() > 3 ? " and " + (near.size() - 3) + " more" : "") + list;
+        }
+        if (candidates.isEmpty()) {
+            return "; the repository holds no snapshot";
+        }
+        return "; the latest" + (ofDataset.isEmpty() ? "" : " of dataset " + FileNames.display(dataset)) + ": "
+                + described(candidates.get(candidates.size() - 1)) + list;
+    }
+
+    private static int shared(final String ref, final String id) {
+        final int n = Math.min(ref.length(), id.length());
+        int i = 0;
+        while (i < n && ref.charAt(i) == id.charAt(i)) {
+            i++;
+        }
+        return i;
+    }
+
+    private static String described(final Snapshot s) {
+        return s.shortId() + " (" + s.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", dataset "
+                + FileNames.display(s.dataset()) + ")";
     }
 
     /**
@@ -264,7 +318,7 @@ public final class SnapshotStore {
                     + (dataset == null ? "" : " of dataset " + dataset) + (tag == null ? "" : " tagged " + tag) + " in "
                     + repo.backend().location()));
         }
-        return load(idOf(ref));
+        return load(idOf(ref, dataset));
     }
 
     /**

@@ -100,6 +100,48 @@ class SnapshotsCommandTest {
     }
 
     @Test
+    void namesTheFewSnapshotsAnIdThatNamesNoneMayHaveMeantAndHowToListThem() throws Exception {
+        final String repo = repoWithABackup("--dataset", "a");
+        for (final String dataset : List.of("b", "a", "b", "a", "b")) {
+            run("backup", "--repo", repo, "--password-file", pw, "--dataset", dataset, dir.resolve("src").toString());
+        }
+        final List<JsonNode> all = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(run("snapshots", "--repo", repo, "--password-file", pw, "--json"))
+                .forEach(all::add);
+        assertEquals(6, all.size());
+        final String first = all.get(0).get("id").asText();
+        final String latestOfB = all.stream().filter(s -> s.get("dataset").asText().equals("b"))
+                .max(java.util.Comparator.comparing(s -> Instant.parse(s.get("time").asText()))).orElseThrow()
+                .get("id").asText();
+        final String target = dir.resolve("target").toString();
+
+        // its last digit mistyped: the snapshot whose id it starts as, alone
+        final String typo = first.substring(0, 7) + (first.charAt(7) == '0' ? '1' : '0');
+        final RepoCli.Result mistyped = RepoCli.run("restore", "--repo", repo, "--password-file", pw, typo,
+                "--target", target);
+        assertEquals(ExitCodes.FAILED, mistyped.code());
+        assertTrue(mistyped.err().contains("snapshot " + typo + ": not found; the closest: "
+                + first.substring(0, 8) + " ("), mistyped.err());
+        assertTrue(mistyped.err().contains("'vigil repo snapshots' lists them"), mistyped.err());
+        assertEquals(1, named(mistyped.err(), all), mistyped.err());
+
+        // nothing in common: the dataset's latest, not every snapshot
+        final RepoCli.Result none = RepoCli.run("ls", "--repo", repo, "--password-file", pw, "--dataset", "b",
+                "zzzz");
+        assertEquals(ExitCodes.FAILED, none.code());
+        assertTrue(none.err().contains("snapshot zzzz: not found; the latest of dataset b: "
+                + latestOfB.substring(0, 8) + " ("), none.err());
+        assertTrue(none.err().contains("'vigil repo snapshots --dataset b' lists them"), none.err());
+        assertEquals(1, named(none.err(), all), none.err());
+        assertFalse(Files.exists(Path.of(target)));
+    }
+
+    /** @return how many of the snapshots the text names by their short id */
+    private static long named(final String text, final List<JsonNode> snapshots) {
+        return snapshots.stream().filter(s -> text.contains(s.get("id").asText().substring(0, 8))).count();
+    }
+
+    @Test
     void copiesTheSnapshotsNamedAsRestoreNamesThemAndFailsOnOneThatIsNotThere() throws Exception {
         final String repo = repoWithABackup();
         final String offsite = dir.resolve("offsite").toString();
