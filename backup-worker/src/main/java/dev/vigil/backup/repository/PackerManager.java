@@ -121,7 +121,10 @@ final class PackerManager {
         synchronized (open) {
             final Packer p = open.computeIfAbsent(type, t -> new Packer(buffer()));
             p.add(type, id, compressed, rawLength, sealed);
-            if (p.size() >= packSize) {
+            // A pack of tiny blobs (files of a few bytes: 29 bytes stored each) held 200,000 and more in its 16 MiB,
+            // and an index file names a pack whole: its file, read whole and decoded an object per blob, and its
+            // header broke the bound of the index files, for which reading one holds a few MB
+            if (p.size() >= packSize || p.count() >= IndexFile.MAX_BLOBS) {
                 full = p;
                 open.remove(type);
             }
@@ -166,7 +169,7 @@ final class PackerManager {
         final Map<String, List<PackedBlob>> batch;
         synchronized (unindexed) {
             unindexed.put(pack.name(), pack.blobs());
-            // packs of small files' blobs hold a hundred thousand each: the blobs bound an index file too
+            // packs of small files' blobs hold up to 50,000 each: the blobs bound an index file too
             if (unindexed.size() < PACKS_PER_INDEX
                     && unindexed.values().stream().mapToInt(List::size).sum() < IndexFile.MAX_BLOBS) {
                 return;
