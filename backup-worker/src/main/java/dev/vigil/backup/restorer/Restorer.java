@@ -3,7 +3,7 @@ package dev.vigil.backup.restorer;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.fs.NativeFs;
-import dev.vigil.backup.fs.OpenDirectory;
+import dev.vigil.backup.fs.ShortPaths;
 import dev.vigil.backup.fs.TemporaryFiles;
 import dev.vigil.backup.index.MasterIndex;
 import dev.vigil.backup.pack.BlobId;
@@ -53,9 +53,6 @@ public final class Restorer {
     private static final java.util.regex.Pattern STALE_TEMP = java.util.regex.Pattern.compile(
             java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
-    /** Linux's longest path, its NUL included, and longest name: a path past it is ENAMETOOLONG. */
-    private static final int PATH_MAX = 4096;
-    private static final int NAME_MAX = 255;
     private final Repository repo;
     /** All-zero chunks are holes: not read from the repository. */
     private final ZeroChunk zero;
@@ -129,7 +126,7 @@ public final class Restorer {
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
             }
-            run.dir(run.within(root), "", BlobId.parse(snapshot.tree()), made);
+            run.dir(run.paths.within(root), "", BlobId.parse(snapshot.tree()), made);
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             // deepest first: while one is given its owner, every directory above it is still the restore's alone
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
@@ -169,7 +166,7 @@ public final class Restorer {
             pool.shutdownNow();
             run.removeTemps();
             run.giveBack();
-            run.held.values().forEach(OpenDirectory::close); // last: every path through them is used by now
+            run.paths.close(); // last: every path through them is used by now
             try {
                 Runtime.getRuntime().removeShutdownHook(onExit);
             } catch (IllegalStateException exiting) {
@@ -213,14 +210,8 @@ public final class Restorer {
         /** Directories missing-only opened to write what is missing in them, with their mode before. Walker thread only. */
         final Map<Path, Integer> opened = new java.util.LinkedHashMap<>();
 
-        /**
-         * Directories whose entries' paths could pass {@link #PATH_MAX}, held open for the whole run, each by its
-         * path and the path (short) that reaches it through its descriptor, {@code /proc/self/fd/N}: a descriptor
-         * closed before the end would let a later open take its number, and its paths lead elsewhere.
-         */
-        final Map<Path, OpenDirectory> held = new java.util.concurrent.ConcurrentHashMap<>();
-        /** The path each {@code /proc/self/fd/N} of {@link #held} stands for, as messages name it. */
-        final Map<Path, Path> heldPaths = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Paths past PATH_MAX, a tree nested deep enough, are reached through directories held open till the end. */
+        final ShortPaths paths = new ShortPaths();
 
         /** When this run began: a temporary file older than that is not its own. */
         final long started = clock.millis();
@@ -232,44 +223,9 @@ public final class Restorer {
             this.includes = options.include();
         }
 
-        /**
-         * A tree nested deep enough (a target's path, then the snapshot's) has paths longer than PATH_MAX, which
-         * every call by path refuses ("File name too long"), though the backup read them through its open
-         * directories. So a directory whose entries' paths could pass it is opened (its own path still fits) and
-         * its entries reached through its descriptor, {@code /proc/self/fd/N/NAME}, as the backup's walk does;
-         * deeper down, again from there. Without procfs it stays its path, and such entries fail as before.
-         *
-         * @param dir a directory of the target, made or checked already (a link in its place is not followed)
-         * @return the path to resolve its entries against
-         * @throws IOException when it cannot be opened
-         */
-        Path within(final Path dir) throws IOException {
-            if (FileNames.bytesOf(dir).length + 1 + NAME_MAX < PATH_MAX || !OpenDirectory.byDescriptor()) {
-                return dir;
-            }
-            final OpenDirectory open = held.get(dir);
-            if (open != null) {
-                return open.path(); // the conflicts' check opened it
-            }
-            final OpenDirectory opened = OpenDirectory.open(dir);
-            held.put(dir, opened);
-            heldPaths.put(opened.path(), real(dir));
-            return opened.path();
-        }
-
-        /** @return the path as messages name it: through the directories {@link #within} opened, not procfs */
-        Path real(final Path p) {
-            for (Path at = p; at != null; at = at.getParent()) {
-                final Path was = heldPaths.get(at);
-                if (was != null) {
-                    return was.resolve(at.relativize(p));
-                }
-            }
-            return p;
-        }
-
+        /** @return the path as messages name it: not through procfs, where {@link #paths} reaches it so */
         String shown(final Path p) {
-            return FileNames.shown(real(p));
+            return FileNames.shown(paths.real(p));
         }
 
         /**
@@ -389,7 +345,7 @@ public final class Restorer {
                 final Path p = FileNames.resolve(dir, n.name());
                 final boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (n.type() == NodeType.DIR && isDir) {
-                    conflicts(within(p), r, n.subtree(), out);
+                    conflicts(paths.within(p), r, n.subtree(), out);
                 } else if (options.overwrite()) {
                     if (isDir && kind(n.type()) != null) {
                         out.add("/" + FileNames.display(r) + ": a directory where the snapshot has a "
@@ -428,7 +384,7 @@ public final class Restorer {
                                 dirs.add(Map.entry(p, n));
                             }
                             writable(p, exists && !options.resume());
-                            dir(within(p), r, n.subtree(), fresh);
+                            dir(paths.within(p), r, n.subtree(), fresh);
                         }
                         case FILE -> file(p, n);
                         case SYMLINK -> symlink(p, n);
