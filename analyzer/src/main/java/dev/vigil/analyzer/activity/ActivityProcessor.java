@@ -9,6 +9,7 @@ import dev.vigil.analyzer.normalize.Units;
 import dev.vigil.schemas.FileActivities;
 import dev.vigil.schemas.FileActivity;
 import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.topic.Topics;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -24,7 +25,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * carry no numbers and are not analyzed here.
  *
  * <p>Rejected (to the dead-letter topic): a {@code file.activity} event without activity or
- * dataset, or one no watcher could report ({@link FileActivities#problem}).
+ * dataset, keyed by another than its host, or one no watcher could report ({@link FileActivities#problem}). Other
+ * kinds are not read here, so not judged either: the decision engine reads them.
  */
 public final class ActivityProcessor implements Processor<String, HostEvent, String, Point> {
     /** The event kind this processor reads. */
@@ -68,6 +70,7 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
         final Supplier<String> what = () -> "event " + event.getHost() + "/" + event.getKind() + " (id "
                 + event.getId() + ")";
         final String host = Limits.required(what, event.getHost(), "host");
+        Limits.checkKey(what, record.key(), event.getHost(), Topics.EVENTS.name());
         final FileActivity a = event.getFileActivity();
         if (a == null) {
             throw new RejectedRecordException(what.get() + ": kind file.activity without fileActivity");

@@ -34,6 +34,25 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
     }
 
     /**
+     * Every state of a host lives in the task of its key's partition, with no repartitioning: records of one host under
+     * other keys (null, from a producer that does not key them, or another host's name) would split its series, log
+     * counts and record ids over tasks, each with its own windows (published under the same ids) and detector.
+     *
+     * @param what the record
+     * @param key the record's key
+     * @param host the host the record names, as sent
+     * @param topic the topic's name, for the reason
+     * @throws RejectedRecordException when the key is not the host
+     */
+    public static void checkKey(final Supplier<String> what, final String key, final String host,
+                                final String topic) {
+        if (!host.equals(key)) {
+            throw new RejectedRecordException(what.get() + ": record key " + (key == null ? "null" : "'" + key + "'")
+                    + " is not its host '" + host + "' (" + topic + " is keyed by host)", host.strip(), Refusal.INVALID);
+        }
+    }
+
+    /**
      * @param what the record
      * @param value a value
      * @throws RejectedRecordException when it is NaN or infinite

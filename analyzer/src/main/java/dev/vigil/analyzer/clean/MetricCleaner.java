@@ -48,15 +48,8 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
     @Override
     public void process(final Record<String, MetricSample> record) {
         final Point point = clean(record.value(), limits);
-        if (!record.value().getHost().equals(record.key())) {
-            // Every state of a host lives in the task of its key's partition, with no repartitioning: records of one
-            // host under other keys (null, from a producer that does not key them) would split its series over
-            // tasks, each with its own windows (published under the same ids) and detector.
-            throw new RejectedRecordException("metric " + point.host() + "/" + point.series() + ": record key "
-                    + (record.key() == null ? "null" : "'" + record.key() + "'") + " is not its host '"
-                    + record.value().getHost() + "' (" + Topics.METRICS.name() + " is keyed by host)", point.host(),
-                    Refusal.INVALID);
-        }
+        Limits.checkKey(() -> "metric " + point.host() + "/" + point.series(), record.key(), record.value().getHost(),
+                Topics.METRICS.name());
         context.forward(record.withKey(point.host()).withValue(point).withTimestamp(point.time()));
     }
 

@@ -18,6 +18,7 @@ import dev.vigil.analyzer.store.LiveStoreBuilder;
 import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.LogTemplate;
 import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * rewrites only the newest ({@link HostIds}), in the same transaction as the host's counts, so this holds across
  * restarts and rebalances. A record without an id (empty) is always counted. A line too late for its own window counts in the
  * first window not yet published (with a warning per host, rate-limited: a host whose clock went back has all its
- * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a time far in the
- * future, a message longer than the limit.
+ * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a key other
+ * than the host, a time far in the future, a message longer than the limit.
  *
  * <p>A stream-time sweep forgets hosts that stopped sending logs (autoscaled away, decommissioned), as metric series
  * are forgotten: a host whose latest log time is {@code expiryMillis} behind stream time, and whose last line came
@@ -195,6 +196,7 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
         // Built only when a record is refused.
         final Supplier<String> what = () -> "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
         final String host = Limits.required(what, log.getHost(), "host");
+        Limits.checkKey(what, record.key(), log.getHost(), Topics.LOGS.name());
         final long time = log.getTime() == null ? 0 : log.getTime().toEpochMilli();
         limits.checkTime(what, host, time);
         final String message = log.getMessage() == null ? "" : log.getMessage();

@@ -203,6 +203,40 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterLogsAndFileActivityNotKeyedByTheirHost() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given a log line and a file-activity event keyed by another host than the one they name, and one of each
+            // without a key (a producer of one's own that does not key them)
+            f.logs.pipeInput("db-2", TopologyFixture.log(0, "started", Severity.INFO), T0);
+            f.logs.pipeInput(null, TopologyFixture.log(1_000, "started", Severity.INFO), T0);
+            f.events.pipeInput("db-2", TopologyFixture.activity(10_000, "db", 1, 7.5), T0);
+            f.events.pipeInput(null, TopologyFixture.activity(20_000, "db", 1, 7.5), T0);
+            // and an event of a kind the analyzer does not read, for the decision engine
+            f.events.pipeInput("db-2", dev.vigil.schemas.HostEvent.newBuilder().setId("e1").setHost(HOST).setTime(T0)
+                    .setKind("deploy").build(), T0);
+            // then the four the analyzer reads are dead-lettered, saying why; the other is left alone
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(4, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
+            final String[] keys = {"'db-2'", "null", "'db-2'", "null"};
+            final String[] topics = {Topics.LOGS.name(), Topics.LOGS.name(), Topics.EVENTS.name(), Topics.EVENTS.name()};
+            for (int i = 0; i < keys.length; i++) {
+                assertTrue(reason(dead.get(i)).contains("record key " + keys[i] + " is not its host 'web-1' ("
+                        + topics[i] + " is keyed by host)"), reason(dead.get(i)));
+            }
+            // and none of them was counted: the host's first log window holds its one keyed line only
+            f.logs.pipeInput(HOST, TopologyFixture.log(2_000, "started", Severity.INFO), T0);
+            f.logs.pipeInput(HOST, TopologyFixture.log(200_000, "started", Severity.INFO), T0);
+            f.logs.pipeInput(HOST, TopologyFixture.log(400_000, "started", Severity.INFO), T0);
+            f.events.pipeInput(HOST, TopologyFixture.activity(200_000, "db", 1, 7.5), T0);
+            final List<StatsWindow> windows = f.stats.readValuesToList();
+            final StatsWindow lines = windows.stream().filter(w -> w.getSeries().equals("log.records")
+                    && w.getWindow().equals("1m") && w.getWindowStart().equals(T0)).findFirst().orElseThrow();
+            assertEquals(1, lines.getMax(), 1e-12);
+            assertTrue(windows.stream().noneMatch(w -> w.getSeries().startsWith("dataset.")), windows::toString);
+        }
+    }
+
+    @Test
     void shouldDeadLetterALateFileActivityEventOnceThoughItFeedsSeveralSeries() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.events.pipeInput(HOST, TopologyFixture.activity(100_000, "db", 1, 7.5), T0);

@@ -11,7 +11,11 @@ import dev.vigil.analyzer.dlq.DeadLetterHandler;
 import dev.vigil.analyzer.query.StatsClient;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.MetricSample;
+import dev.vigil.schemas.Severity;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.ByteBuffer;
@@ -121,6 +125,58 @@ class DeadLetterIT {
             }
             // and: no window of the host was published, where each partition's task published its own part of the
             // same windows, under the same ids
+            final List<StatsWindow> stats = new ArrayList<>();
+            ItSupport.readAll(kafka, Topics.STATS.withPrefix(prefix).name(), new StringDeserializer(),
+                    Topics.STATS.valueSerde().deserializer()).forEach(r -> stats.add(r.value()));
+            assertTrue(stats.isEmpty(), () -> stats.size() + " windows, "
+                    + stats.stream().map(StatsWindow::getId).distinct().count() + " distinct ids");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterLogsAndFileActivityNotKeyedByTheirHost(final TestKafka kafka) throws Exception {
+        final String prefix = kafka.prefix();
+        ItSupport.createTopics(kafka, prefix);
+        final AnalyzerConfig config = new AnalyzerConfig(ItSupport.settings(kafka, prefix));
+        try (AnalyzerService analyzer = AnalyzerService.start(config)) {
+            final String logs = Topics.LOGS.withPrefix(prefix).name();
+            final String events = Topics.EVENTS.withPrefix(prefix).name();
+            final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+            // given: one host's log lines and file activity from a producer that does not key them, spread over two
+            // partitions, four minutes of each
+            final Map<String, Object> props = new HashMap<>(kafka.clientConfig());
+            try (KafkaProducer<String, LogRecord> producer = new KafkaProducer<>(props,
+                    Topics.LOGS.keySerde().serializer(), Topics.LOGS.valueSerde().serializer())) {
+                for (int i = 0; i < 24; i++) {
+                    producer.send(new ProducerRecord<>(logs, i % 2, null, LogRecord.newBuilder().setId("l-" + i)
+                            .setHost("host-0").setTime(start.plusSeconds(10L * i)).setSource("app")
+                            .setMessage("GET /index " + i).setSeverity(Severity.INFO).build())).get();
+                }
+            }
+            try (KafkaProducer<String, HostEvent> producer = new KafkaProducer<>(props,
+                    Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer())) {
+                for (int i = 1; i <= 24; i++) {
+                    final Instant end = start.plusSeconds(10L * i);
+                    producer.send(new ProducerRecord<>(events, i % 2, null, HostEvent.newBuilder().setId("e-" + i)
+                            .setHost("host-0").setTime(end).setKind("file.activity").setFileActivity(FileActivity
+                                    .newBuilder().setDataset("docs").setIntervalStart(end.minusSeconds(10))
+                                    .setIntervalEnd(end).setModified(1).build()).build())).get();
+                }
+            }
+            ItSupport.awaitCommitted(kafka, config.applicationId(), logs);
+            ItSupport.awaitCommitted(kafka, config.applicationId(), events);
+
+            // then: each is dead-lettered, saying why
+            final List<ConsumerRecord<byte[], byte[]>> dead = ItSupport.readAll(kafka,
+                    Topics.DEAD_LETTER.withPrefix(prefix).name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            assertEquals(48, dead.size());
+            for (final ConsumerRecord<byte[], byte[]> d : dead) {
+                final String reason = new String(d.headers().lastHeader(DeadLetterHandler.REASON_HEADER).value(),
+                        StandardCharsets.UTF_8);
+                assertTrue(reason.contains("record key null is not its host 'host-0'"), reason);
+            }
+            // and: no window of the host was published, where each partition's task published its own counts of the
+            // same minutes, under the same ids
             final List<StatsWindow> stats = new ArrayList<>();
             ItSupport.readAll(kafka, Topics.STATS.withPrefix(prefix).name(), new StringDeserializer(),
                     Topics.STATS.valueSerde().deserializer()).forEach(r -> stats.add(r.value()));
