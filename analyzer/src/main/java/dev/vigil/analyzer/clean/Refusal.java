@@ -19,6 +19,10 @@ public enum Refusal {
     LATE("dead-lettered", "event time more than clean.grace.ms behind its series' latest point",
             "data that arrives late, or the host's clock went back: its series take points again once the host's "
                     + "time passes their latest point; clean.grace.ms sets how late a point may be"),
+    /** A point whose canonical unit is not its series' (bytes in a series of seconds). */
+    UNIT("dead-lettered", "a unit of another dimension than its series' (converted units of one dimension are "
+            + "taken)", "the agent sends another quantity under the series' name: give it a name of its own; the series "
+            + "takes another unit only once forgotten, series.expiry.ms after its last point"),
     /** A log message longer than {@code logs.max.message.bytes}. */
     LOG_TOO_LONG("dead-lettered", "log message longer than logs.max.message.bytes",
             "raise logs.max.message.bytes to analyze such lines"),

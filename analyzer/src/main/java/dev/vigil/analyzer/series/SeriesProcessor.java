@@ -136,6 +136,13 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         SeriesState s = states.get(key);
         if (s == null) {
             s = new SeriesState(p.unit(), p.kind(), p.dataset());
+        } else if (!p.unit().equals(s.unit)) {
+            // Cleaning converts every unit of a dimension to its canonical one (% and ratio to 1, MB to By): another
+            // canonical unit is another quantity, which would be mixed into the statistics, detector and forecast
+            // of this one, published under its unit.
+            throw new RejectedRecordException(p.kind().label() + " " + p.host() + "/" + p.series() + ": unit "
+                    + p.unit() + " is not its series' unit " + s.unit + " (another quantity under the same name: "
+                    + "send it under a name of its own)", p.host(), Refusal.UNIT);
         }
         if (p.time() <= s.lastTime) {
             if (p.idHash() != 0 && s.ids.contains(p.idHash())) {
