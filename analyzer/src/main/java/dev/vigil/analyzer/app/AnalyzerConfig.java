@@ -154,7 +154,8 @@ public final class AnalyzerConfig extends CommonConfig {
             + "forest); others are rebuilt from their snapshot when needed. This bounds the analyzer's heap.";
     public static final String SERIES_IDLE_MS_CONFIG = "series.idle.ms";
     private static final String SERIES_IDLE_MS_DOC = "A series without points for this long (in its event time, and "
-            + "in stream time since its last point came) has its open windows published and its episode closed, in ms.";
+            + "in stream time since its last point came) has its open windows published and its episode closed, in ms. "
+            + "A point that comes later for a window so published goes to the dead-letter topic.";
     public static final String SERIES_EXPIRY_MS_CONFIG = "series.expiry.ms";
     private static final String SERIES_EXPIRY_MS_DOC = "A series without points for this long is forgotten, in ms; so is a "
             + "host without log lines (its log counts and record ids).";;

@@ -19,6 +19,10 @@ public enum Refusal {
     LATE("dead-lettered", "event time more than clean.grace.ms behind its series' latest point",
             "data that arrives late, or the host's clock went back: its series take points again once the host's "
                     + "time passes their latest point; clean.grace.ms sets how late a point may be"),
+    /** A point for a window of its series that the idle sweep published already. */
+    PUBLISHED("dead-lettered", "event time in a window its series published already, when the series was quiet for "
+            + "series.idle.ms", "data that comes after a pause longer than series.idle.ms (a collector's spool sent "
+            + "after an outage): raise series.idle.ms above such pauses"),
     /** A point whose canonical unit is not its series' (bytes in a series of seconds). */
     UNIT("dead-lettered", "a unit of another dimension than its series' (converted units of one dimension are "
             + "taken)", "the agent sends another quantity under the series' name: give it a name of its own; the series "

@@ -154,6 +154,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
                         + Instant.ofEpochMilli(p.time()) + " is " + (s.lastTime - p.time()) / 1000 + " s behind the "
                         + "series' latest point, beyond the " + grace / 1000 + " s grace", p.host(), Refusal.LATE);
             }
+            checkUnpublished(s, p);
             // Out of order within the grace: it still counts in its window, but the detector only
             // learns series in event-time order.
             s.ids.add(p.time(), p.idHash(), s.lastTime, settings.dedupWindowMillis());
@@ -162,6 +163,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             arrivals.arrived(key, context.currentStreamTimeMs());
             return;
         }
+        checkUnpublished(s, p);
         if (s.lastTime != Long.MIN_VALUE) {
             final double[][] filled = s.gaps.fill(s.lastTime, s.lastValue, p.time(), p.value(),
                     settings.gapMaxPoints(), settings.gapMethod());
@@ -176,9 +178,26 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         arrivals.arrived(key, context.currentStreamTimeMs());
     }
 
+    /**
+     * Only the idle sweep publishes a window before the grace has passed behind the series' latest point: a point for
+     * it afterwards (late within the grace, or in order after a pause) would open it again, to be published a second
+     * time under the same id with that point alone.
+     */
+    private void checkUnpublished(final SeriesState s, final Point p) {
+        if (p.time() < s.publishedUntil) {
+            throw new RejectedRecordException(p.kind().label() + " " + p.host() + "/" + p.series() + ": event time "
+                    + Instant.ofEpochMilli(p.time()) + " is in a window published already (up to "
+                    + Instant.ofEpochMilli(s.publishedUntil) + ") when the series was quiet for "
+                    + settings.idleMillis() / 1000 + " s (series.idle.ms)", p.host(), Refusal.PUBLISHED);
+        }
+    }
+
     private void advance(final String key, final SeriesState s, final Point p) {
         closeWindows(key, s, p.host(), p.series(), p.time());
-        s.windows.add(p.time(), p.value(), p.imputed(), settings.windows());
+        if (p.time() >= s.publishedUntil) {
+            // a point filled in a gap that began before a window the idle sweep published is still learned, not counted
+            s.windows.add(p.time(), p.value(), p.imputed(), settings.windows());
+        }
         final boolean scored = settings.scored(p.series());
         if (scored) {
             final DetectionResult result = detect(key, s, p);
@@ -250,6 +269,7 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         final long size = settings.windows().tumblingMillis();
         for (final WindowSummary w : closed) {
             final long end = w.start() + size;
+            s.publishedUntil = Math.max(s.publishedUntil, end);
             publish(host, series, s.unit, settings.windows().tumblingName(), w, end);
             for (final WindowSummary hop : history.hopping.onClosed(w, settings.windows())) {
                 publish(host, series, s.unit, settings.windows().hoppingName(), hop,

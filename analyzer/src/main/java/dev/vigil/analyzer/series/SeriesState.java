@@ -17,7 +17,8 @@ import dev.vigil.analyzer.store.Codec;
  * (8 bytes per value up to the sketch's k).
  */
 final class SeriesState {
-    private static final int VERSION = 1;
+    /** 2: with {@link #publishedUntil}; 1 is still read (as nothing published). */
+    private static final int VERSION = 2;
     final String unit;
     final Point.Kind kind;
     final String dataset;
@@ -30,6 +31,11 @@ final class SeriesState {
     double[] tailValues = new double[4];
     int tailSize;
     Episode episode;
+    /**
+     * End of the latest window published, in event time: the idle sweep publishes windows that later points (late
+     * within the grace, or in order after a pause) would otherwise open again and publish under the same id.
+     */
+    long publishedUntil = Long.MIN_VALUE;
 
     SeriesState(final String unit, final Point.Kind kind, final String dataset) {
         this.unit = unit;
@@ -66,6 +72,7 @@ final class SeriesState {
             if (s.episode != null) {
                 s.episode.write(out);
             }
+            out.writeLong(s.publishedUntil);
             return out.toByteArray();
         }
 
@@ -73,7 +80,7 @@ final class SeriesState {
         public SeriesState decode(final byte[] bytes) {
             final BinaryReader in = new BinaryReader(bytes);
             final int version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != 1) {
                 throw new IllegalArgumentException("series state: unknown version " + version);
             }
             final SeriesState s = new SeriesState(in.readString(), Point.Kind.values()[in.readByte()], in.readString());
@@ -89,6 +96,9 @@ final class SeriesState {
                 s.addTail(previous, in.readDouble());
             }
             s.episode = in.readBoolean() ? Episode.read(in) : null;
+            if (version >= 2) {
+                s.publishedUntil = in.readLong();
+            }
             return s;
         }
     };
