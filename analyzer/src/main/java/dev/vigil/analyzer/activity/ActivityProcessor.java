@@ -25,8 +25,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * carry no numbers and are not analyzed here.
  *
  * <p>Rejected (to the dead-letter topic): a {@code file.activity} event without activity or
- * dataset, keyed by another than its host, or one no watcher could report ({@link FileActivities#problem}). Other
- * kinds are not read here, so not judged either: the decision engine reads them.
+ * dataset, a host longer than {@value Limits#MAX_HOST_CHARS} characters, a dataset that makes a series text longer
+ * than the metrics' limit, keyed by another than its host, or one no watcher could report
+ * ({@link FileActivities#problem}). Other kinds are not read here, so not judged either: the decision engine reads
+ * them.
  */
 public final class ActivityProcessor implements Processor<String, HostEvent, String, Point> {
     /** The event kind this processor reads. */
@@ -67,15 +69,21 @@ public final class ActivityProcessor implements Processor<String, HostEvent, Str
             return;
         }
         // Built only when a record is refused.
-        final Supplier<String> what = () -> "event " + event.getHost() + "/" + event.getKind() + " (id "
-                + event.getId() + ")";
-        final String host = Limits.required(what, event.getHost(), "host");
+        final Supplier<String> what = () -> "event " + Limits.quoted(event.getHost()) + "/"
+                + Limits.quoted(event.getKind()) + " (id " + Limits.quoted(event.getId()) + ")";
+        final String host = Limits.host(what, event.getHost());
         Limits.checkKey(what, record.key(), event.getHost(), Topics.EVENTS.name());
         final FileActivity a = event.getFileActivity();
         if (a == null) {
             throw new RejectedRecordException(what.get() + ": kind file.activity without fileActivity");
         }
         final String dataset = Limits.required(what, a.getDataset(), "fileActivity.dataset");
+        // the dataset is in the name of each of its series, which is in every output record of them
+        final int seriesChars = SeriesKey.of(WRITE_ENTROPY, new TreeMap<>(Map.of("dataset", dataset))).length();
+        if (seriesChars > limits.maxSeriesChars()) {
+            throw new RejectedRecordException(what.get() + ": fileActivity.dataset of " + dataset.length()
+                    + " characters, making series names of " + seriesChars + ", more than " + limits.maxSeriesChars());
+        }
         final long end = a.getIntervalEnd() == null ? 0 : a.getIntervalEnd().toEpochMilli();
         limits.checkTime(what, host, end);
         if (a.getIntervalStart() == null) {

@@ -14,6 +14,16 @@ import java.util.function.Supplier;
 public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int maxSeriesChars) {
     /** Most attributes one sample may carry. */
     public static final int MAX_ATTRIBUTES = 32;
+    /**
+     * Longest host name, the longest DNS name. The host is in the key and the value of every output record, in the
+     * keys of the state stores' changelogs and in refusals' reasons: a host of 400,000 characters made a dead letter
+     * of 1.2 MB, over the 1 MiB a producer sends, and the stream thread failed on it again after every restart.
+     */
+    public static final int MAX_HOST_CHARS = 253;
+    /** Longest unit: a unit the normalizer does not know is published as sent, in every window and anomaly. */
+    public static final int MAX_UNIT_CHARS = 64;
+    /** Characters of a field that a reason quotes: a reason goes into the dead letter beside the record. */
+    private static final int QUOTED_CHARS = 100;
 
     /**
      * @param what the record, for the message (e.g. "metric web-1/system.cpu.utilization")
@@ -34,6 +44,36 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
     }
 
     /**
+     * @param text a field of a record, for a reason
+     * @return the text, or its beginning and its length when it is longer than a reason should quote
+     */
+    public static String quoted(final String text) {
+        if (text == null || text.length() <= QUOTED_CHARS) {
+            return String.valueOf(text);
+        }
+        final int end = Character.isHighSurrogate(text.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+        // brackets, not parentheses: vigil status groups reasons with the record's " (id ...)" left out
+        return text.substring(0, end) + "...[" + text.length() + " characters]";
+    }
+
+    /**
+     * @param what the record
+     * @param host its host field
+     * @return the host, trimmed
+     * @throws RejectedRecordException when it is missing or blank, holds a control character, or is longer than
+     *     {@value #MAX_HOST_CHARS} characters
+     */
+    public static String host(final Supplier<String> what, final String host) {
+        final String stripped = required(what, host, "host");
+        if (stripped.length() > MAX_HOST_CHARS) {
+            throw new RejectedRecordException(what.get() + ": host of " + stripped.length() + " characters, more than "
+                    + "the " + MAX_HOST_CHARS + " of the longest DNS name (a fixed limit: the host is in every "
+                    + "output record's key)");
+        }
+        return stripped;
+    }
+
+    /**
      * Every state of a host lives in the task of its key's partition, with no repartitioning: records of one host under
      * other keys (null, from a producer that does not key them, or another host's name) would split its series, log
      * counts and record ids over tasks, each with its own windows (published under the same ids) and detector.
@@ -47,8 +87,9 @@ public record Limits(Clock clock, long maxFutureMillis, int maxLogBytes, int max
     public static void checkKey(final Supplier<String> what, final String key, final String host,
                                 final String topic) {
         if (!host.equals(key)) {
-            throw new RejectedRecordException(what.get() + ": record key " + (key == null ? "null" : "'" + key + "'")
-                    + " is not its host '" + host + "' (" + topic + " is keyed by host)", host.strip(), Refusal.INVALID);
+            throw new RejectedRecordException(what.get() + ": record key " + (key == null ? "null"
+                    : "'" + quoted(key) + "'") + " is not its host '" + host + "' (" + topic + " is keyed by host)",
+                    host.strip(), Refusal.INVALID);
         }
     }
 

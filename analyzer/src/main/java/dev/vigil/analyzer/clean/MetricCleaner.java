@@ -15,7 +15,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * samples leave through {@link RejectedRecordException} (to the dead-letter topic):
  * <ul>
  *   <li>no host, name or event time; an event time far in the future; a record key other than the host;</li>
- *   <li>NaN or infinite values; more than {@value Limits#MAX_ATTRIBUTES} attributes;</li>
+ *   <li>NaN or infinite values; more than {@value Limits#MAX_ATTRIBUTES} attributes; a host longer than
+ *       {@value Limits#MAX_HOST_CHARS} characters, a unit longer than {@value Limits#MAX_UNIT_CHARS}, a series text
+ *       longer than {@link Limits#maxSeriesChars()};</li>
  *   <li>after conversion: a value beyond &plusmn;{@value #MAX_MAGNITUDE}, negative bytes, a {@code *.utilization}
  *       ratio outside [0, 1], a temperature below absolute zero.</li>
  * </ul>
@@ -64,9 +66,9 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
             throw new RejectedRecordException("metric record without a value");
         }
         // Built only when a record is refused.
-        final Supplier<String> what = () -> "metric " + sample.getHost() + "/" + sample.getName() + " (id "
-                + sample.getId() + ")";
-        final String host = Limits.required(what, sample.getHost(), "host");
+        final Supplier<String> what = () -> "metric " + Limits.quoted(sample.getHost()) + "/"
+                + Limits.quoted(sample.getName()) + " (id " + Limits.quoted(sample.getId()) + ")";
+        final String host = Limits.host(what, sample.getHost());
         Limits.required(what, sample.getName(), "name");
         final long time = sample.getTime() == null ? 0 : sample.getTime().toEpochMilli();
         limits.checkTime(what, host, time);
@@ -75,14 +77,18 @@ public final class MetricCleaner implements Processor<String, MetricSample, Stri
             throw new RejectedRecordException(what.get() + ": " + sample.getAttributes().size() + " attributes, more than "
                     + Limits.MAX_ATTRIBUTES);
         }
+        if (sample.getUnit() != null && sample.getUnit().length() > Limits.MAX_UNIT_CHARS) {
+            throw new RejectedRecordException(what.get() + ": unit of " + sample.getUnit().length() + " characters, "
+                    + "more than " + Limits.MAX_UNIT_CHARS);
+        }
         final Normalizer.Canonical canonical = Normalizer.metric(sample.getName(), sample.getUnit(),
                 sample.getValue(), sample.getAttributes());
-        checkPossible(what, canonical);
         final String series = canonical.series();
         if (series.length() > limits.maxSeriesChars()) {
             throw new RejectedRecordException(what.get() + ": series name of " + series.length() + " characters, more than "
                     + limits.maxSeriesChars());
         }
+        checkPossible(what, canonical); // after: its reasons quote the name
         final String id = sample.getId() == null ? "" : sample.getId();
         return new Point(host, series, canonical.unit(), time, canonical.value(), Point.Kind.METRIC,
                 canonical.attributes().get("dataset"), id.isEmpty() ? 0 : IdHash.of(id), false);

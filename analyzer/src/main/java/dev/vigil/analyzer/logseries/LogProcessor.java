@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * rewrites only the newest ({@link HostIds}), in the same transaction as the host's counts, so this holds across
  * restarts and rebalances. A record without an id (empty) is always counted. A line too late for its own window counts in the
  * first window not yet published (with a warning per host, rate-limited: a host whose clock went back has all its
- * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a key other
- * than the host, a time far in the future, a message longer than the limit.
+ * lines counted so until its time catches up). Rejected (to the dead-letter topic): no host or time, a host longer
+ * than {@value Limits#MAX_HOST_CHARS} characters, a key other than the host, a time far in the future, a message
+ * longer than the limit.
  *
  * <p>A stream-time sweep forgets hosts that stopped sending logs (autoscaled away, decommissioned), as metric series
  * are forgotten: a host whose latest log time is {@code expiryMillis} behind stream time, and whose last line came
@@ -194,8 +195,9 @@ public final class LogProcessor implements Processor<String, LogRecord, String, 
             throw new RejectedRecordException("log record without a value");
         }
         // Built only when a record is refused.
-        final Supplier<String> what = () -> "log " + log.getHost() + "/" + log.getSource() + " (id " + log.getId() + ")";
-        final String host = Limits.required(what, log.getHost(), "host");
+        final Supplier<String> what = () -> "log " + Limits.quoted(log.getHost()) + "/" + Limits.quoted(log.getSource())
+                + " (id " + Limits.quoted(log.getId()) + ")";
+        final String host = Limits.host(what, log.getHost());
         Limits.checkKey(what, record.key(), log.getHost(), Topics.LOGS.name());
         final long time = log.getTime() == null ? 0 : log.getTime().toEpochMilli();
         limits.checkTime(what, host, time);

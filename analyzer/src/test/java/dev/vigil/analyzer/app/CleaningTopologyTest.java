@@ -237,6 +237,30 @@ class CleaningTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterALongHostUnitOrDatasetQuotingOnlyTheirBeginning() {
+        try (TopologyFixture f = new TopologyFixture()) {
+            // given a log line of a host of 254 characters, a metric with a unit of 65, and a dataset of 600
+            final String host = "h".repeat(254);
+            f.logs.pipeInput(host, TopologyFixture.log(host, 0, "started", Severity.INFO), T0);
+            f.send(TopologyFixture.metric(HOST, "app.x", 0, 1, "u".repeat(65)));
+            f.events.pipeInput(HOST, TopologyFixture.activity(10_000, "d".repeat(600), 1, 7.5), T0);
+            // and the longest of each that is taken
+            f.logs.pipeInput(host.substring(1), TopologyFixture.log(host.substring(1), 0, "started", Severity.INFO), T0);
+            f.send(TopologyFixture.metric(HOST, "app.y", 0, 1, "u".repeat(64)));
+            // then the first three are dead-lettered, saying which limit, quoting 100 characters of the host
+            final List<TestRecord<byte[], byte[]>> dead = f.deadLetters.readRecordsToList();
+            assertEquals(3, dead.size(), () -> dead.stream().map(CleaningTopologyTest::reason).toList().toString());
+            assertTrue(reason(dead.get(0)).startsWith("log " + "h".repeat(100) + "...[254 characters]//var/log/app.log "
+                    + "(id "), reason(dead.get(0)));
+            assertTrue(reason(dead.get(0)).endsWith("host of 254 characters, more than the 253 of the longest DNS "
+                    + "name (a fixed limit: the host is in every output record's key)"), reason(dead.get(0)));
+            assertTrue(reason(dead.get(1)).endsWith("unit of 65 characters, more than 64"), reason(dead.get(1)));
+            assertTrue(reason(dead.get(2)).endsWith("fileActivity.dataset of 600 characters, making series names of "
+                    + "631, more than 512"), reason(dead.get(2)));
+        }
+    }
+
+    @Test
     void shouldDeadLetterALateFileActivityEventOnceThoughItFeedsSeveralSeries() {
         try (TopologyFixture f = new TopologyFixture()) {
             f.events.pipeInput(HOST, TopologyFixture.activity(100_000, "db", 1, 7.5), T0);
