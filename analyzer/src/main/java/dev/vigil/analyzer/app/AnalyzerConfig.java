@@ -152,6 +152,12 @@ public final class AnalyzerConfig extends CommonConfig {
     public static final String DETECTOR_CACHE_MAX_CONFIG = "detector.cache.max";
     private static final String DETECTOR_CACHE_MAX_DOC = "Series detectors kept in memory per task (each holds its "
             + "forest); others are rebuilt from their snapshot when needed. This bounds the analyzer's heap.";
+    public static final String SERIES_MAX_PER_HOST_CONFIG = "series.max.per.host";
+    private static final String SERIES_MAX_PER_HOST_DOC = "Metric series one host may have, per task (one task holds "
+            + "all of a host's series); a point that would start another goes to the dead-letter topic, until some of "
+            + "the host's series are forgotten (series.expiry.ms). A name or attribute that takes a new value per "
+            + "request (a request id in it) would otherwise grow the state stores by about 45 KB a series for a day. "
+            + "Log and file-activity series are not counted: their own settings bound them.";
     public static final String SERIES_IDLE_MS_CONFIG = "series.idle.ms";
     private static final String SERIES_IDLE_MS_DOC = "A series without points for this long (in its event time, and "
             + "in stream time since its last point came) has its open windows published and its episode closed, in ms. "
@@ -268,6 +274,8 @@ public final class AnalyzerConfig extends CommonConfig {
                     SERIES_CACHE_MAX_DOC)
             .define(DETECTOR_CACHE_MAX_CONFIG, Type.INT, 1000, Range.between(1, 10_000_000), Importance.MEDIUM,
                     DETECTOR_CACHE_MAX_DOC)
+            .define(SERIES_MAX_PER_HOST_CONFIG, Type.INT, 2000, Range.between(1, 10_000_000), Importance.MEDIUM,
+                    SERIES_MAX_PER_HOST_DOC)
             .define(SERIES_IDLE_MS_CONFIG, Type.LONG, 10 * MINUTE, Range.atLeast(1000), Importance.LOW,
                     SERIES_IDLE_MS_DOC)
             .define(SERIES_EXPIRY_MS_CONFIG, Type.LONG, 24 * 60 * MINUTE, Range.atLeast(1000), Importance.LOW,
@@ -380,7 +388,7 @@ public final class AnalyzerConfig extends CommonConfig {
         return new SeriesSettings(windows, getLong(CLEAN_DEDUP_WINDOW_MS_CONFIG), getInt(CLEAN_GAP_MAX_POINTS_CONFIG),
                 GapFiller.Method.valueOf(getString(CLEAN_GAP_METHOD_CONFIG).toUpperCase(Locale.ROOT)), detector(),
                 getInt(DETECTOR_SNAPSHOT_POINTS_CONFIG), episodes, forecasts, getLong(SERIES_IDLE_MS_CONFIG),
-                getLong(SERIES_EXPIRY_MS_CONFIG), getList(DETECTOR_SKIP_SERIES_CONFIG));
+                getLong(SERIES_EXPIRY_MS_CONFIG), getList(DETECTOR_SKIP_SERIES_CONFIG), getInt(SERIES_MAX_PER_HOST_CONFIG));
     }
 
     /** @return the detector options: the detector's defaults with the detector.* keys applied */

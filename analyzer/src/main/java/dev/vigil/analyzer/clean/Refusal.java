@@ -23,6 +23,10 @@ public enum Refusal {
     PUBLISHED("dead-lettered", "event time in a window its series published already, when the series was quiet for "
             + "series.idle.ms", "data that comes after a pause longer than series.idle.ms (a collector's spool sent "
             + "after an outage): raise series.idle.ms above such pauses"),
+    /** A point that would start a metric series beyond {@code series.max.per.host} of its host. */
+    SERIES_CAP("dead-lettered", "a new metric series beyond series.max.per.host of its host",
+            "a metric name or attribute that takes a new value per request (an id in it) makes a series each: fix "
+                    + "the sender; a host that really has more series needs series.max.per.host raised"),
     /** A point whose canonical unit is not its series' (bytes in a series of seconds). */
     UNIT("dead-lettered", "a unit of another dimension than its series' (converted units of one dimension are "
             + "taken)", "the agent sends another quantity under the series' name: give it a name of its own; the series "

@@ -21,7 +21,9 @@ import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -77,6 +79,11 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
     private LiveStore<DetectorSlot> detectors;
     private KeyValueStore<String, StatsWindow> stats;
     private final Arrivals arrivals = new Arrivals();
+    /**
+     * Metric series per host in the state store, counted from the store at the first point (after a restore), then
+     * kept up to date; null until then.
+     */
+    private Map<String, Integer> metricSeries;
 
     /**
      * @param settings windows, detector and episode settings
@@ -135,6 +142,9 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         final String key = p.host() + SEP + p.series();
         SeriesState s = states.get(key);
         if (s == null) {
+            if (p.kind() == Point.Kind.METRIC) {
+                admitSeries(p);
+            }
             s = new SeriesState(p.unit(), p.kind(), p.dataset());
         } else if (!p.unit().equals(s.unit)) {
             // Cleaning converts every unit of a dimension to its canonical one (% and ratio to 1, MB to By): another
@@ -176,6 +186,31 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
         states.put(key, s);
         // counted only now: a point refused as too late, or a retry, does not keep a series from going quiet
         arrivals.arrived(key, context.currentStreamTimeMs());
+    }
+
+    /**
+     * Counts a new metric series of its host, or refuses it beyond the cap. Each refused point is dead-lettered: their
+     * volume is the host's own input's, the dead letters name each series (what the operator needs to find the
+     * sender), and the handler's warning is one line per host every few minutes.
+     */
+    private void admitSeries(final Point p) {
+        if (metricSeries == null) {
+            metricSeries = new HashMap<>();
+            for (final String key : states.keys()) {
+                final SeriesState s = states.get(key);
+                if (s != null && s.kind == Point.Kind.METRIC) {
+                    metricSeries.merge(key.substring(0, key.indexOf(SEP)), 1, Integer::sum);
+                }
+            }
+        }
+        final int count = metricSeries.getOrDefault(p.host(), 0);
+        if (count >= settings.maxSeriesPerHost()) {
+            throw new RejectedRecordException(p.kind().label() + " " + p.host() + "/" + p.series() + ": a new series, "
+                    + "refused: the host has " + count + " metric series already (series.max.per.host; a name or "
+                    + "attribute with a new value per request makes a series each: fix the sender, or raise "
+                    + "series.max.per.host)", p.host(), Refusal.SERIES_CAP);
+        }
+        metricSeries.put(p.host(), count + 1);
     }
 
     /**
@@ -326,6 +361,9 @@ public final class SeriesProcessor implements Processor<String, Point, String, O
             final String series = key.substring(sep + 1);
             if (silentFor >= settings.expiryMillis()) {
                 arrivals.forget(key);
+                if (s.kind == Point.Kind.METRIC && metricSeries != null) {
+                    metricSeries.computeIfPresent(host, (h, n) -> n > 1 ? n - 1 : null);
+                }
                 closeQuiet(key, s, host, series);
                 states.delete(key);
                 histories.delete(key);

@@ -23,14 +23,18 @@ import dev.vigil.analyzer.stats.WindowSpec;
  * @param expiryMillis a series without points for this long is forgotten
  * @param unscored metric names (a trailing {@code *} matches any ending) that get statistics and forecasts but no anomaly
  *     detection: counters that only grow, such as {@code system.uptime}, jump after any gap in their data
+ * @param maxSeriesPerHost metric series one host may have; points that would start more are refused
  */
 public record SeriesSettings(WindowSpec windows, long dedupWindowMillis, int gapMaxPoints, GapFiller.Method gapMethod,
                              DetectorOptions detector, int snapshotPoints, EpisodePolicy episodes,
                              ForecastPolicy forecasts, long idleMillis, long expiryMillis,
-                             java.util.List<String> unscored) {
+                             java.util.List<String> unscored, int maxSeriesPerHost) {
     /** Validates the relations the stages rely on. */
     public SeriesSettings {
         unscored = java.util.List.copyOf(unscored);
+        if (maxSeriesPerHost < 1) {
+            throw new IllegalArgumentException("maxSeriesPerHost must be >= 1, was " + maxSeriesPerHost);
+        }
         if (snapshotPoints < 1) {
             throw new IllegalArgumentException("snapshotPoints must be >= 1, was " + snapshotPoints);
         }
