@@ -8,6 +8,8 @@ import dev.vigil.analyzer.app.AnalyzerService;
 import dev.vigil.analyzer.dlq.DeadLetterHandler;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
+import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.StatsWindow;
 import dev.vigil.schemas.topic.Topics;
@@ -16,9 +18,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -83,5 +88,58 @@ class OversizeIT {
             assertTrue(stats.stream().allMatch(w -> w.getHost().equals("host-0")), () -> "hosts of "
                     + stats.stream().map(w -> w.getHost().length()).distinct().toList() + " characters");
         }
+    }
+
+    @Test
+    void shouldDeadLetterAFileActivityEventLargerThanADeadLetterMayBeWithoutItsBytesAndGoOn(final TestKafka kafka)
+            throws Exception {
+        final String prefix = kafka.prefix();
+        ItSupport.createTopics(kafka, prefix);
+        final AnalyzerConfig config = new AnalyzerConfig(ItSupport.settings(kafka, prefix));
+        try (AnalyzerService analyzer = AnalyzerService.start(config)) {
+            final String events = Topics.EVENTS.withPrefix(prefix).name();
+            final Instant start = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+            // a busy interval: 30,000 changed paths, 1.5 MB, which vigil-events takes (records up to 8 MiB)
+            final List<String> paths = new ArrayList<>();
+            for (int i = 0; i < 30_000; i++) {
+                paths.add(String.format("srv/data/tenant-%05d/objects/%040d.bin", i, i));
+            }
+            final List<HostEvent> sent = List.of(activity(start.plusSeconds(120), List.of()),
+                    activity(start.plusSeconds(10), paths), activity(start.plusSeconds(130), List.of()));
+            final Map<String, Object> props = new HashMap<>(kafka.clientConfig());
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.LARGE_RECORD_BYTES);
+            try (KafkaProducer<String, HostEvent> producer = new KafkaProducer<>(props,
+                    Topics.EVENTS.keySerde().serializer(), Topics.EVENTS.valueSerde().serializer())) {
+                // given: in one partition, an interval, then the busy one 110 s behind it (beyond the 10 s grace:
+                // refused), then the next interval
+                for (final HostEvent e : sent) {
+                    producer.send(new ProducerRecord<>(events, 0, e.getHost(), e)).get();
+                }
+            }
+            // then: every record is processed (before, the dead letter of the busy interval, 1.5 MB, was refused by
+            // the producer, and the stream thread failed on it again after each replacement)
+            ItSupport.awaitCommitted(kafka, config.applicationId(), events);
+            // and: it is dead-lettered with its reason, where its bytes are, and without them
+            final List<ConsumerRecord<byte[], byte[]>> dead = ItSupport.readAll(kafka,
+                    Topics.DEAD_LETTER.withPrefix(prefix).name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            assertEquals(1, dead.size());
+            final String reason = new String(dead.get(0).headers().lastHeader(DeadLetterHandler.REASON_HEADER).value(),
+                    StandardCharsets.UTF_8);
+            final String source = new String(dead.get(0).headers().lastHeader(DeadLetterHandler.SOURCE_HEADER).value(),
+                    StandardCharsets.UTF_8);
+            assertEquals(events + "/0@1", source);
+            assertTrue(reason.contains("beyond the 10 s grace"), reason);
+            assertTrue(reason.contains("bytes are not kept here: the record would exceed max.request.size, 1048576 "
+                    + "bytes; they stay at " + source), reason);
+            assertEquals(null, dead.get(0).value());
+            assertEquals("host-0", new String(dead.get(0).key(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static HostEvent activity(final Instant end, final List<String> paths) {
+        final FileActivity a = FileActivity.newBuilder().setDataset("docs").setIntervalStart(end.minusSeconds(10))
+                .setIntervalEnd(end).setModified(paths.size()).setChangedPaths(paths).build();
+        return HostEvent.newBuilder().setId("e-" + end.toEpochMilli()).setHost("host-0").setTime(end)
+                .setKind("file.activity").setDataset("docs").setFileActivity(a).build();
     }
 }
