@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -45,11 +44,6 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     public static final String SOURCE_HEADER = DeadLetter.SOURCE_HEADER;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
 
-    /**
-     * Room a dead letter leaves under the producer's {@code max.request.size} for the record's framing (its header
-     * bytes are counted as they are).
-     */
-    static final int FRAMING_BYTES = 512;
     private String topic;
     /** The producer's {@code max.request.size}: a larger dead letter failed the stream thread, and again after it. */
     private int maxRecordBytes = 1 << 20;
@@ -138,42 +132,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler,
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(final ErrorHandlerContext context, final byte[] key,
-                                                      final byte[] value, final Headers headers, final String given) {
-        final String source = DeadLetter.source(context.topic(), context.partition(), context.offset());
-        String reason = given;
-        long size = length(key) + length(value) + FRAMING_BYTES + 2L * reason.length() + source.length();
-        if (headers != null) {
-            for (final Header header : headers) {
-                size += header.key().length() + length(header.value());
-            }
-        }
-        byte[] keptKey = key;
-        byte[] keptValue = value;
-        if (size > maxRecordBytes) {
-            // vigil-events takes records of 8 MiB (path lists): one refused could not be dead-lettered, and the
-            // producer's refusal failed the stream thread at every retry, the partition stuck behind it.
-            reason += " (its " + length(value) + " bytes" + (length(key) > 1024 ? " and its key's " + length(key) : "")
-                    + " are not kept here: the record would exceed max.request.size, " + maxRecordBytes + " bytes; they"
-                    + " stay at " + source + " for that topic's retention)";
-            keptValue = null;
-            keptKey = length(key) > 1024 ? null : key;
-        }
-        final ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, context.timestamp(), keptKey,
-                keptValue);
-        if (headers != null) {
-            for (final Header header : headers) {
-                if (!REASON_HEADER.equals(header.key()) && !SOURCE_HEADER.equals(header.key())) {
-                    out.headers().add(header);
-                }
-            }
-        }
-        out.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        out.headers().add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-        return out;
-    }
-
-    private static int length(final byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
+                                                      final byte[] value, final Headers headers, final String reason) {
+        return DeadLetter.record(topic, context.timestamp(), key, value, headers, reason,
+                DeadLetter.source(context.topic(), context.partition(), context.offset()),
+                Math.min(maxRecordBytes, DeadLetter.MAX_RECORD_BYTES));
     }
 
     private static String message(final Throwable e) {

@@ -129,8 +129,8 @@ class OversizeIT {
                     StandardCharsets.UTF_8);
             assertEquals(events + "/0@1", source);
             assertTrue(reason.contains("beyond the 10 s grace"), reason);
-            assertTrue(reason.contains("bytes are not kept here: the record would exceed max.request.size, 1048576 "
-                    + "bytes; they stay at " + source), reason);
+            assertTrue(reason.contains("bytes are not kept here: the dead letter would exceed 1048576 bytes; they "
+                    + "stay at " + source), reason);
             assertEquals(null, dead.get(0).value());
             assertEquals("host-0", new String(dead.get(0).key(), StandardCharsets.UTF_8));
         }

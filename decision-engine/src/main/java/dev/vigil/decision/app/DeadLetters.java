@@ -2,14 +2,11 @@ package dev.vigil.decision.app;
 
 import dev.vigil.decision.engine.InvalidInputException;
 import dev.vigil.schemas.topic.DeadLetter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -19,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends input that does not deserialize, or that the engine refuses ({@link InvalidInputException}), to the
- * dead-letter topic, original bytes and headers kept, the reason in header {@value #REASON_HEADER} and the source in
- * {@value #SOURCE_HEADER}, and goes on. Any other failure of a processor stops the engine, as by default: it is a
+ * dead-letter topic, original bytes and headers kept (but the bytes of one too large for that topic: {@link
+ * DeadLetter#record}), the reason in header {@value #REASON_HEADER} and the source in {@value #SOURCE_HEADER}, and goes
+ * on. Any other failure of a processor stops the engine, as by default: it is a
  * fault of the engine, not of the input, and skipping the input would lose a decision silently.
  */
 public final class DeadLetters implements DeserializationExceptionHandler, ProcessingExceptionHandler {
@@ -62,9 +60,7 @@ public final class DeadLetters implements DeserializationExceptionHandler, Proce
 
     private ProducerRecord<byte[], byte[]> deadLetter(final byte[] key, final byte[] value, final Headers original,
                                                       final String reason, final String source) {
-        final RecordHeaders headers = new RecordHeaders(original == null ? new Header[0] : original.toArray());
-        headers.add(REASON_HEADER, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
-        headers.add(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, key, value, headers);
+        return DeadLetter.record(topic, null, key, value, original, String.valueOf(reason), source,
+                DeadLetter.MAX_RECORD_BYTES);
     }
 }

@@ -124,6 +124,21 @@ class DecisionServiceIT {
             deadLetters.await("dead letter of the impossible event", r -> new String(r.headers()
                     .lastHeader(DeadLetters.REASON_HEADER).value(), java.nio.charset.StandardCharsets.UTF_8)
                     .contains("'../../etc/passwd' is not relative"), WAIT);
+            // One of 2.5 MB too (past the 1 MiB the dead-letter topic takes): dead-lettered without its bytes, the
+            // reason saying where they stay, and the engine goes on (the proposal below). A dead letter the topic
+            // refused failed the stream thread at every retry, the partition stuck behind it.
+            final List<String> impossible = new java.util.ArrayList<>(List.of("../escape"));
+            for (int i = 0; i < 15_000; i++) {
+                impossible.add("spool/" + "y".repeat(150) + "/" + i);
+            }
+            publish.to(Topics.EVENTS, "h1", event("h1", "file.activity", activity("d1", Instant.now())
+                    .setDeleted(impossible.size()).setDeletedPaths(impossible).build(), Instant.now()));
+            final var large = deadLetters.await("dead letter of the large impossible event", r -> new String(r
+                    .headers().lastHeader(DeadLetters.REASON_HEADER).value(), java.nio.charset.StandardCharsets.UTF_8)
+                    .contains("'../escape' is not relative"), WAIT);
+            assertEquals(null, large.value(), "the event's bytes stay on vigil-events");
+            assertTrue(new String(large.headers().lastHeader(DeadLetters.REASON_HEADER).value(),
+                    java.nio.charset.StandardCharsets.UTF_8).contains("are not kept here"));
 
             // Files deleted, many with long names (2.5 MB of paths, past Kafka's default 1 MiB record):
             // a RESTORE proposal of exactly those paths, waiting for an operator.
