@@ -518,15 +518,16 @@ public final class WorkerService implements AutoCloseable {
      * Puts a record the worker refuses unread on the dead-letter topic, with the reason, before its offset is
      * committed: a cluster that does not take it for now (brokers away, the topic being recreated) is waited for, so
      * that a forgery or a broken command is never dropped unseen; the commands after it wait meanwhile. An error no
-     * retry mends (authorization, a record too large) leaves the record on the commands topic only, said at ERROR. A
+     * retry mends (authorization) leaves the record on the commands topic only, said at ERROR. A
      * worker stopped while it waits commits nothing past the record, which it reads again at its next start.
      */
     private void deadLetter(final ConsumerRecord<String, byte[]> r, final String reason) {
-        final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), null, r.key(), r.value(),
-                r.headers());
-        dl.headers().add(DeadLetter.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        dl.headers().add(DeadLetter.SOURCE_HEADER, DeadLetter.source(r.topic(), r.partition(), r.offset())
-                .getBytes(StandardCharsets.UTF_8));
+        // the commands topic takes 8 MiB, the dead-letter topic 1: a larger record goes there without its bytes
+        final ProducerRecord<byte[], byte[]> letter = DeadLetter.record(deadLetter.name(), null,
+                r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8), r.value(), r.headers(), reason,
+                DeadLetter.source(r.topic(), r.partition(), r.offset()), DeadLetter.MAX_RECORD_BYTES);
+        final ProducerRecord<String, byte[]> dl = new ProducerRecord<>(deadLetter.name(), null,
+                letter.key() == null ? null : r.key(), letter.value(), letter.headers());
         Instant failingSince = null;
         // paced as the results are (ResultOutbox): both are records the worker must not lose
         for (long pause = ResultOutbox.FIRST_PAUSE.toMillis(); ; pause = Math.min(2 * pause,

@@ -57,6 +57,7 @@ final class WorkerHarness implements AutoCloseable {
             new TopicAdmin(admin).createOrCheck(Topics.all(kafka.prefix()), 1);
         }
         final Map<String, Object> p = new HashMap<>(kafka.clientConfig());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.LARGE_RECORD_BYTES);
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         final Map<String, Object> c = new HashMap<>(kafka.clientConfig());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -134,6 +134,9 @@ class WorkerServiceIT {
                 final BackupCommand unsigned = WorkerHarness.command(Action.FULL).build();
                 h.send(unsigned, null);
                 h.awaitDeadLetter("not signed", WAIT);
+                // one of 2 MiB (the commands topic takes 8): past the 1 MiB of the dead-letter topic, its bytes stay
+                h.sendRaw(WorkerHarness.HOST, new byte[2 << 20], null);
+                assertTrue(h.awaitDeadLetter("are not kept here", WAIT).contains("not signed"));
                 final BackupCommand unknown = WorkerHarness.command(Action.FULL).setDataset("nope").build();
                 h.send(unknown);
                 expectRejected(h, unknown, "unknown dataset");
