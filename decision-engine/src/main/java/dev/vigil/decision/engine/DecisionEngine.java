@@ -233,7 +233,8 @@ public final class DecisionEngine {
                     + "to the data of dataset " + spec.getId() + "; the model is not consulted");
             return;
         }
-        if (spec.getId().equals(a.getDataset()) && restoring(spec, state, a.getEpisodeStart().toEpochMilli())) {
+        if (spec.getId().equals(a.getDataset())
+                && restoring(spec, state, a.getEpisodeStart().toEpochMilli() + state.clockOffset)) {
             // Vigil's own restore writes many files at once: its dataset series jump, which is not a change to back up
             treeNote(s, spec, a, a.getKind() + " anomaly on " + a.getSeries() + " while Vigil restores into dataset "
                     + spec.getId() + ": its own writes; the model is not consulted");
@@ -485,7 +486,8 @@ public final class DecisionEngine {
             episodeStart = Instant.ofEpochMilli(Math.min(activityStart.toEpochMilli(), state.rewriteRun.start()));
         }
         for (final DatasetState.Episode e : state.episodes.values()) {
-            final Instant start = Instant.ofEpochMilli(e.start());
+            // the analyzer dates an episode by the host's clock (its points' event time), file activity is on ours
+            final Instant start = Instant.ofEpochMilli(e.start() + state.clockOffset);
             episodeStart = episodeStart == null || start.isBefore(episodeStart) ? start : episodeStart;
         }
         return RuleContext.of(trigger, s.now, RuleContext.dataset(spec), RuleContext.state(state, s.nowMs,

@@ -64,14 +64,18 @@ final class Decisions {
     }
 
     /** What a proposed RESTORE would write, so that the operator who approves it knows: " (restores ...)", or "". */
-    static String scope(final Intent intent, final DatasetSpec spec) {
+    static String scope(final Intent intent, final DatasetSpec spec, final DatasetState state) {
         if (intent.action() != dev.vigil.schemas.Action.RESTORE) {
             return "";
         }
+        // the operator who checks the host's snapshots reads them in its clock's dates, which the worker picks by
+        final String hostTime = intent.beforeTime() == null || Math.abs(state.clockOffset)
+                <= DecisionEngine.CLOCK_SAID.toMillis() ? "" : " (" + Instant.ofEpochMilli(intent.beforeTime()
+                - state.clockOffset) + " on the clock of host " + spec.getHost() + ", which dates its snapshots)";
         // evidence snapshots (data suspected damaged) are never the one a restore picks by time: say so
         final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
                 : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
-                + " that is not evidence" : "the latest snapshot that is not evidence";
+                + hostTime + " that is not evidence" : "the latest snapshot that is not evidence";
         final String target = CommandFactory.target(intent, spec);
         final String into = target == null ? spec.getPath() : target;
         if (intent.paths().isEmpty()) {
@@ -145,8 +149,8 @@ final class Decisions {
                 state.proposals.put(id, new DatasetState.Proposal(id, intent, s.nowMs,
                         s.nowMs + settings().proposalTtl().toMillis()));
                 s.audit(id, spec.getHost(), spec.getId(), Outcome.PROPOSED, intent, null, intent.reason()
-                        + scope(intent, spec) + "; awaiting approval: vigil approve " + id + " (or vigil reject " + id
-                        + " --reason ...)");
+                        + scope(intent, spec, state) + "; awaiting approval: vigil approve " + id + " (or vigil reject "
+                        + id + " --reason ...)");
             }
             case JOIN -> join(s, spec, state, intent, verdict);
             case HOLD -> {
@@ -226,7 +230,12 @@ final class Decisions {
                          final boolean approved) {
         final String decisionId = s.ids.next(s.now);
         final String commandId = s.ids.next(s.now);
-        final BackupCommand command = CommandFactory.build(commandId, decisionId, intent, spec, s.now,
+        // the worker picks the snapshot to restore by the dates its host gave them: a restore point on the engine's
+        // clock would be hours into the damage on a host behind it (hours before it on one ahead)
+        final Intent onHostClock = intent.beforeTime() == null || state.clockOffset == 0 ? intent
+                : intent.targeting(intent.snapshot(), intent.beforeTime() - state.clockOffset, intent.paths(),
+                intent.target(), intent.targetRepository());
+        final BackupCommand command = CommandFactory.build(commandId, decisionId, onHostClock, spec, s.now,
                 settings().commandTtl());
         s.out.add(new Emission.Command(command));
         s.audit(decisionId, spec.getHost(), spec.getId(), approved ? Outcome.APPROVED : Outcome.COMMANDED, intent,

@@ -316,7 +316,7 @@ final class Ledger {
         switch (f.getVerdict()) {
             case APPROVE -> decisions.approve(s, spec, state, proposal, intent.withReason("approved by " + who
                     + " (proposal " + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason())
-                    + "): " + intent.reason() + Decisions.scope(intent, spec)));
+                    + "): " + intent.reason() + Decisions.scope(intent, spec, state)));
             default -> s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
                     intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
                             + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "

@@ -443,7 +443,7 @@ public final class DatasetState {
      * @param id episode id
      * @param kind metric, log, host or file
      * @param series the series scored
-     * @param start when it began, epoch ms
+     * @param start when it began, epoch ms, on the host's clock (the analyzer dates it by its points' event time)
      * @param score latest score in [0, 1]
      * @param peakScore highest score so far
      * @param updatedAt last step seen, epoch ms
