@@ -408,13 +408,19 @@ public final class DecisionEngine {
                     final Intent intent = commandOf(spec, context, rule, action, reason, fa, activityStart, state)
                             .explained("rule " + rule.name() + " (priority " + rule.priority() + "): when "
                                     + rule.when(), version, null).triggeredBy(trigger);
-                    if (intent.action() == dev.vigil.schemas.Action.RESTORE && fa != null
+                    // no path is not "every path": a RESTORE without paths is the whole snapshot, onto the dataset
+                    // with overwrite, whatever triggered the rule (an anomaly, a tick, an event without file activity)
+                    if (intent.action() == dev.vigil.schemas.Action.RESTORE
                             && (action.from() == RuleAction.RestoreFrom.DELETED_PATHS
                             || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS)
                             && intent.paths().isEmpty()) {
                         s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(),
-                                intent.action(), trigger, reason + "; not proposed: the collector listed no deleted "
-                                        + "paths, and a restore of everything would overwrite later changes");
+                                intent.action(), trigger, reason + "; not issued: no deleted path to restore ("
+                                        + (fa == null && action.from() == RuleAction.RestoreFrom.DELETED_PATHS
+                                        ? "only file activity lists deleted paths, and the rule matched on "
+                                        + context.trigger() + (context.event().present ? " " + context.event().kind
+                                        : "") : "the collector listed none") + "), and a restore of everything would "
+                                        + "overwrite every change made since the snapshot");
                     } else {
                         intents.add(intent);
                     }

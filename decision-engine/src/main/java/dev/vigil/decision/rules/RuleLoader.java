@@ -134,7 +134,7 @@ public final class RuleLoader {
         }
         final int priority = integer(keys.get("priority"), what + "priority", 50, 1, 1000);
         Duration cooldown = duration(keys.get("cooldown"), what + "cooldown", Duration.ZERO);
-        final List<RuleAction> actions = actions(keys.get("actions"), what, map);
+        final List<RuleAction> actions = actions(keys.get("actions"), what, map, on);
         if (problems.size() > before) {
             return null;
         }
@@ -168,7 +168,7 @@ public final class RuleLoader {
         return on;
     }
 
-    private List<RuleAction> actions(final Node node, final String what, final Node rule) {
+    private List<RuleAction> actions(final Node node, final String what, final Node rule, final Set<String> on) {
         if (!(node instanceof SequenceNode list) || list.getValue().isEmpty()) {
             problem(line(node == null ? rule : node), what + "actions: required, a non-empty list");
             return List.of();
@@ -190,9 +190,16 @@ public final class RuleLoader {
                 case "INTERVAL" -> actions.add(interval(keys, what, reason, map));
                 default -> {
                     final Action action = action(name, keys.get("action"), map, what);
+                    final RuleAction.RestoreFrom from = from(keys.get("from"), what);
+                    if (from == RuleAction.RestoreFrom.DELETED_PATHS && !on.isEmpty() && !on.contains("event")) {
+                        // it would never restore anything: only file activity lists the paths it deleted
+                        problem(line(keys.get("from")), what + "from: deleted-paths restores the paths one "
+                                + "file-activity event deleted, and the rule is not on event (on: " + on + "); use "
+                                + "window-deleted-paths (the paths deleted within change.rate.window) or on: [event]");
+                    }
                     if (action != null) {
                         actions.add(new RuleAction(RuleAction.Kind.COMMAND, action, reason, protect, evidence,
-                                from(keys.get("from"), what), targetOf(keys.get("target"), what), null, 0, null));
+                                from, targetOf(keys.get("target"), what), null, 0, null));
                     }
                 }
             }

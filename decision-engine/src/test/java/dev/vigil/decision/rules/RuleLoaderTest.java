@@ -57,6 +57,27 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldRefuseARestoreOfDeletedPathsInARuleThatNoFileActivityTriggers() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: deletion-anomaly
+                    on: [anomaly, tick]
+                    when: anomaly.series == 'dataset.files.deleted'
+                    actions:
+                      - action: RESTORE
+                        from: deleted-paths
+                  - name: burst
+                    on: [event, anomaly]
+                    when: "true"
+                    actions: [{action: RESTORE, from: deleted-paths}]
+                """);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("r.yaml:7: rule 'deletion-anomaly': from: deleted-paths restores the "
+                + "paths one file-activity event deleted, and the rule is not on event"), problems.get(0));
+    }
+
+    @Test
     void shouldReportAMisspeltFieldOnTheLineOfTheExpression() {
         final List<String> problems = problems("""
                 rules:
