@@ -353,8 +353,16 @@ public final class DatasetState {
      * @param end interval end, epoch ms
      */
     public void deleted(final List<String> paths, final long start, final long end) {
-        for (final String path : paths) {
-            deletedPaths.removeIf(d -> d.path().equals(path));
+        // only the interval's last WINDOW_DELETED_PATHS distinct paths can stay: a tree of 90,000 files removed
+        // at once, each matched against the growing list, took a minute, past the transaction timeout, every time
+        final java.util.LinkedHashSet<String> last = new java.util.LinkedHashSet<>();
+        for (int i = paths.size() - 1; i >= 0 && last.size() < WINDOW_DELETED_PATHS; i--) {
+            last.add(paths.get(i));
+        }
+        final List<String> oldestFirst = new ArrayList<>(last);
+        java.util.Collections.reverse(oldestFirst);
+        deletedPaths.removeIf(d -> last.contains(d.path()));
+        for (final String path : oldestFirst) {
             deletedPaths.add(new Deleted(path, start, end));
         }
         while (deletedPaths.size() > WINDOW_DELETED_PATHS) {
