@@ -419,8 +419,11 @@ public final class DecisionEngine {
                                         + (fa == null && action.from() == RuleAction.RestoreFrom.DELETED_PATHS
                                         ? "only file activity lists deleted paths, and the rule matched on "
                                         + context.trigger() + (context.event().present ? " " + context.event().kind
-                                        : "") : "the collector listed none") + "), and a restore of everything would "
-                                        + "overwrite every change made since the snapshot");
+                                        : "") : listed(fa, action, state) ? "the RESTOREs the dataset holds already "
+                                        + "(proposed, approved, in flight or to be retried) take all the room its "
+                                        + "state has for paths: answer or end them first" : "the collector listed "
+                                        + "none") + "), and a restore of everything would overwrite every change "
+                                        + "made since the snapshot");
                     } else {
                         intents.add(intent);
                     }
@@ -440,15 +443,20 @@ public final class DecisionEngine {
                 case BEFORE_EPISODE -> plain.targeting(null, Instant.EPOCH.equals(context.state().episodeStart)
                         ? context.now().toEpochMilli() : context.state().episodeStart.toEpochMilli(), List.of(),
                         action.target(), null);
-                case DELETED_PATHS -> plain.targeting(null, activityStart == null ? context.now().toEpochMilli()
-                        : activityStart.toEpochMilli(), fa == null ? List.of()
-                        : Decisions.withinBudget(fa.getDeletedPaths()), action.target(), null);
+                case DELETED_PATHS -> deletedPaths(plain, activityStart == null ? context.now().toEpochMilli()
+                        : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths(), state, action);
                 case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
             };
             case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
             default -> plain;
         };
+    }
+
+    /** @return whether the rule's RESTORE had deleted paths to take, before the room the state has for them */
+    private static boolean listed(final FileActivity fa, final RuleAction action, final DatasetState state) {
+        return fa != null && !fa.getDeletedPaths().isEmpty()
+                || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS && !state.deletedPaths.isEmpty();
     }
 
     /** A RESTORE of the paths deleted within the window and by this activity, from before the first of them. */
@@ -464,7 +472,17 @@ public final class DecisionEngine {
         if (fa != null) {
             paths.addAll(fa.getDeletedPaths());
         }
-        return plain.targeting(null, before, Decisions.withinBudget(List.copyOf(paths)), action.target(), null);
+        return deletedPaths(plain, before, List.copyOf(paths), state, action);
+    }
+
+    /** A RESTORE of the listed paths the state has room for; the reason says how many more it has none for. */
+    private static Intent deletedPaths(final Intent plain, final long before, final List<String> listed,
+                                       final DatasetState state, final RuleAction action) {
+        final List<String> kept = Decisions.withinBudget(listed, Decisions.room(state, null));
+        final Intent said = kept.isEmpty() || kept.size() == listed.size() ? plain : plain.withReason(plain.reason()
+                + " (" + (listed.size() - kept.size()) + " more deleted path(s) are past the room a dataset's state "
+                + "has for the paths of its restores: not in this one, restore them by hand with vigil repo restore)");
+        return said.targeting(null, before, kept, action.target(), null);
     }
 
     private void intervalOf(final Session s, final DatasetSpec spec, final DatasetState state, final Rule rule,

@@ -29,11 +29,13 @@ import java.util.Set;
  */
 final class Decisions {
     /**
-     * Most bytes of path names one RESTORE proposal collects, half of what its command's topic takes
-     * (the rest of the command and the dataset state holding the proposal need room too); beyond it,
-     * joined proposals stop growing and say so.
+     * Most bytes of path names the RESTOREs one dataset's state holds may take together (its proposals, approvals
+     * held, commands in flight, retries and deferrals), and so one proposal or command: the state is one changelog
+     * record of at most {@link Topics#LARGE_RECORD_BYTES}, and a failed RESTORE's list is held twice (by its retry,
+     * and by the retry's proposal or command), which 3/8 of it leaves room for. Beyond it, a new list is cut and
+     * joined proposals stop growing.
      */
-    static final int MAX_PATH_BYTES = Topics.LARGE_RECORD_BYTES / 2;
+    static final int MAX_PATH_BYTES = Topics.LARGE_RECORD_BYTES / 8 * 3;
     private final Guard guard;
 
     Decisions(final Guard guard) {
@@ -258,7 +260,7 @@ final class Decisions {
         if (intent.action() == Action.RESTORE && !pending.intent().paths().isEmpty() && !intent.paths().isEmpty()) {
             final Set<String> union = new LinkedHashSet<>(paths);
             union.addAll(intent.paths());
-            paths = withinBudget(List.copyOf(union));
+            paths = withinBudget(List.copyOf(union), room(state, pending.intent()));
         }
         if (paths.size() > before) {
             final Intent merged = pending.intent().targeting(pending.intent().snapshot(),
@@ -274,24 +276,60 @@ final class Decisions {
         }
     }
 
-    /** @return a path's size in a command: its UTF-8 bytes and Avro's length prefix (at most 3 bytes here) */
+    /**
+     * @return a path's size in a command or in the state's JSON, the larger: its UTF-8 bytes, 3 more (Avro's length
+     *     prefix, JSON's quotes and comma), and 5 more for each character JSON may escape
+     *     (a control character in a name, a quote, a backslash)
+     */
     private static long pathBytes(final String path) {
-        return path.getBytes(StandardCharsets.UTF_8).length + 3L;
+        long escaped = 0;
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                escaped += 5;
+            }
+        }
+        return path.getBytes(StandardCharsets.UTF_8).length + 3L + escaped;
     }
 
     /**
      * @param paths paths to restore
-     * @return the longest prefix of them within {@link #MAX_PATH_BYTES}
+     * @param room bytes they may take ({@link #room})
+     * @return the longest prefix of them within that room
      */
-    static List<String> withinBudget(final List<String> paths) {
+    static List<String> withinBudget(final List<String> paths, final long room) {
         long bytes = 0;
         for (int i = 0; i < paths.size(); i++) {
             bytes += pathBytes(paths.get(i));
-            if (bytes > MAX_PATH_BYTES) {
+            if (bytes > room) {
                 return List.copyOf(paths.subList(0, i));
             }
         }
         return paths;
+    }
+
+    /**
+     * @param state a dataset's state
+     * @param replaced an intent of it the new list replaces (a proposal that grows), or null
+     * @return the bytes of path names a new list may take: {@link #MAX_PATH_BYTES} less those the state holds already
+     */
+    static long room(final DatasetState state, final Intent replaced) {
+        final List<Intent> held = new ArrayList<>();
+        state.proposals.values().forEach(p -> held.add(p.intent()));
+        state.approved.values().forEach(a -> held.add(a.intent()));
+        state.inFlight.values().forEach(f -> held.add(f.intent()));
+        state.failures.values().forEach(f -> held.add(f.retry()));
+        state.deferred.values().forEach(d -> held.add(d.intent()));
+        state.writtenOff.stream().filter(w -> w.intent() != null).forEach(w -> held.add(w.intent()));
+        long bytes = 0;
+        for (final Intent intent : held) {
+            if (intent != replaced) {
+                for (final String path : intent.paths()) {
+                    bytes += pathBytes(path);
+                }
+            }
+        }
+        return MAX_PATH_BYTES - bytes;
     }
 
     void suppress(final Session s, final DatasetSpec spec, final DatasetState state, final Intent intent,

@@ -333,8 +333,11 @@ final class Ledger {
             final String why = overdue(s, f);
             if (why != null) {
                 state.inFlight.remove(f.commandId());
+                // a RESTORE's paths are kept once, by its retry: a second copy (up to Decisions.MAX_PATH_BYTES) could
+                // take the state past what its changelog record holds; such a command is not put back in flight
                 state.wroteOff(new DatasetState.WrittenOff(f.commandId(), f.action(), f.issuedAt(), f.expiresAt(),
-                        s.nowMs, f.heardAt(), Guard.restoresInto(f.intent(), spec), f.decisionId(), f.intent()));
+                        s.nowMs, f.heardAt(), Guard.restoresInto(f.intent(), spec), f.decisionId(),
+                        f.intent().paths().isEmpty() ? f.intent() : null));
                 failed(s, spec, state, f.intent(), f.action() + " " + f.commandId() + ": " + why, true,
                         DecisionSource.POLICY, f.decisionId());
             }
