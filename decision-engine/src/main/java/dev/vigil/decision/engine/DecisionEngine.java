@@ -264,6 +264,9 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
+            if (!state.firstActivity(e.getId())) {
+                return; // delivered again by the collector's spool (same id): its figures counted once already
+            }
             // the rules' windows, a run's start and a restore's time are the engine's: an interval on a host's clock
             // hours behind would fall out of every window at once (hours ahead, stay in them for hours), and a restore
             // point "before the run began" would be hours off, before or after the damage

@@ -107,6 +107,9 @@ final class HostWatch {
         }
         final long window = settings.hostRestartsWindow().toMillis();
         final long at = e.getTime().toEpochMilli();
+        if (known.starts().contains(at)) {
+            return; // the same start delivered again by the collector's spool (a start at the very same ms is it)
+        }
         final List<Long> starts = new ArrayList<>(known.starts());
         starts.add(at);
         starts.sort(null);

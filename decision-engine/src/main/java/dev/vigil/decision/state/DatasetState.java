@@ -29,6 +29,8 @@ public final class DatasetState {
     public static final int MAX_WRITTEN_OFF = 32;
     /** Final results remembered (command and status), so that one the worker reports again counts once. */
     public static final int MAX_FINAL_RESULTS = 32;
+    /** File-activity events remembered by id, so that one the collector delivers again counts once. */
+    public static final int MAX_ACTIVITY_IDS = 32;
 
     /** Dataset id. */
     public String dataset;
@@ -110,6 +112,11 @@ public final class DatasetState {
      * reports the same outcome again, under a new result id.
      */
     public List<String> finalResults = new ArrayList<>();
+    /**
+     * Ids of the latest file-activity events, oldest first, at most {@link #MAX_ACTIVITY_IDS}: the collector's spool
+     * sends again what Kafka had not acknowledged when the agent was killed, with the same id.
+     */
+    public List<String> activityIds = new ArrayList<>();
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**
@@ -299,6 +306,26 @@ public final class DatasetState {
         finalResults.add(key);
         while (finalResults.size() > MAX_FINAL_RESULTS) {
             finalResults.remove(0);
+        }
+        return true;
+    }
+
+    /**
+     * Remembers a file-activity event.
+     *
+     * @param eventId its id; a blank one is never taken for a repeat
+     * @return false when it was remembered already: the same event delivered again
+     */
+    public boolean firstActivity(final String eventId) {
+        if (eventId.isBlank()) {
+            return true;
+        }
+        if (activityIds.contains(eventId)) {
+            return false;
+        }
+        activityIds.add(eventId);
+        while (activityIds.size() > MAX_ACTIVITY_IDS) {
+            activityIds.remove(0);
         }
         return true;
     }
