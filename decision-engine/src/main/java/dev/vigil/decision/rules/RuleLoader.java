@@ -181,6 +181,7 @@ public final class RuleLoader {
             }
             final Map<String, Node> keys = mapping(map, what + "action: ", ACTION_KEYS);
             final String name = keys.containsKey("action") ? text(keys.get("action")).toUpperCase(Locale.ROOT) : "";
+            misplaced(keys, name, what);
             final Template reason = reason(keys.get("reason"), what);
             final boolean protect = flag(keys, "protect", what);
             final boolean evidence = flag(keys, "evidence", what);
@@ -205,6 +206,25 @@ public final class RuleLoader {
             }
         }
         return actions;
+    }
+
+    /**
+     * Refuses a key of one kind of action given to another: it would be ignored, and the operator who wrote a MIGRATE's
+     * {@code target} or an INCREMENTAL's {@code every} would believe it was in force.
+     */
+    private void misplaced(final Map<String, Node> keys, final String action, final String what) {
+        for (final Map.Entry<String, Node> key : keys.entrySet()) {
+            final String owner = switch (key.getKey()) {
+                case "from", "target" -> "RESTORE";
+                case "every", "rpo-fraction", "for" -> "INTERVAL";
+                default -> null;
+            };
+            if (owner != null && !action.isEmpty() && !owner.equals(action)) {
+                problem(line(key.getValue()), what + key.getKey() + ": applies to " + owner + " only, not to " + action
+                        + ("MIGRATE".equals(action) && "target".equals(key.getKey()) ? " (which copies to the "
+                        + "dataset's offsiteRepository)" : ""));
+            }
+        }
     }
 
     /** A true/false key of an action; anything else is a problem (yes, True or a typo would mean false silently). */

@@ -78,6 +78,36 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldRefuseAnActionKeyGivenToAnActionItDoesNotApplyTo() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: offsite
+                    on: [event]
+                    when: event.kind == 'disk.error'
+                    actions:
+                      - action: MIGRATE
+                        target: /mnt/offsite
+                      - action: INCREMENTAL
+                        every: 1h
+                        for: 12h
+                      - action: RESTORE
+                        from: latest
+                        target: /srv/restored
+                      - action: INTERVAL
+                        every: 1h
+                        for: 12h
+                        from: before-episode
+                """);
+
+        assertEquals(List.of(
+                "r.yaml:7: rule 'offsite': target: applies to RESTORE only, not to MIGRATE (which copies to the "
+                        + "dataset's offsiteRepository)",
+                "r.yaml:9: rule 'offsite': every: applies to INTERVAL only, not to INCREMENTAL",
+                "r.yaml:10: rule 'offsite': for: applies to INTERVAL only, not to INCREMENTAL",
+                "r.yaml:17: rule 'offsite': from: applies to RESTORE only, not to INTERVAL"), problems);
+    }
+
+    @Test
     void shouldReportAMisspeltFieldOnTheLineOfTheExpression() {
         final List<String> problems = problems("""
                 rules:
