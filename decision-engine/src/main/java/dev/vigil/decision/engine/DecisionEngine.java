@@ -110,6 +110,18 @@ public final class DecisionEngine {
                 ledger.result(s, spec, s.state(spec), r.result());
                 // an approval held behind the command that just ended goes now, not a tick later
                 decisions.release(s, spec, s.state(spec));
+            } else if (r.result().getStatus() == dev.vigil.schemas.CommandStatus.SUCCEEDED
+                    || r.result().getStatus() == dev.vigil.schemas.CommandStatus.FAILED
+                    || r.result().getStatus() == dev.vigil.schemas.CommandStatus.REJECTED) {
+                // a worker whose host.name is not the registry's host for the dataset: else only the write-off of the
+                // command it ran would show, and nothing would point at the name
+                s.note(r.host(), r.result().getDataset(), Outcome.NO_ACTION, DecisionSource.WORKER, null,
+                        r.result().getAction(), r.result().getId(), "result " + r.result().getId() + " ("
+                                + r.result().getAction() + " " + r.result().getStatus().name().toLowerCase(Locale.ROOT)
+                                + ", command " + r.result().getCommandId() + ") from host " + r.host() + ", where "
+                                + "dataset " + r.result().getDataset() + " is not registered: not counted (removed "
+                                + "since, or registered on another host: is the worker's host.name the host the "
+                                + "registry names for it? vigil datasets list)");
             }
         } else if (trigger instanceof Trigger.OfFeedback f) {
             feedback(s, f);
