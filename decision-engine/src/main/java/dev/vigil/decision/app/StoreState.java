@@ -3,18 +3,29 @@ package dev.vigil.decision.app;
 import dev.vigil.decision.state.BackupStarts;
 import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.HostDatasets;
+import dev.vigil.decision.state.JsonSerde;
 import dev.vigil.decision.state.StateAccess;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** {@link StateAccess} over the three state stores of one stream task. */
 final class StoreState implements StateAccess {
+    private static final JsonSerde<DatasetState> JSON = new JsonSerde<>(DatasetState.class);
     private final KeyValueStore<String, HostDatasets> datasets;
     private final KeyValueStore<String, DatasetState> states;
     private final KeyValueStore<String, BackupStarts> backups;
+    /**
+     * Each dataset state as read, encoded, until it is written back: the tick passes over every dataset and writes each
+     * back, and one it left as it was is not written again (each write goes to the changelog, megabytes for a state
+     * that holds the paths of a restore, every tick.interval, and a failover reads them all back).
+     */
+    private final Map<String, byte[]> asRead = new HashMap<>();
 
     StoreState(final KeyValueStore<String, HostDatasets> datasets, final KeyValueStore<String, DatasetState> states,
                final KeyValueStore<String, BackupStarts> backups) {
@@ -52,16 +63,24 @@ final class StoreState implements StateAccess {
 
     @Override
     public DatasetState state(final String dataset) {
-        return states.get(dataset);
+        final DatasetState state = states.get(dataset);
+        if (state != null) {
+            asRead.put(dataset, JSON.serialize(null, state));
+        }
+        return state;
     }
 
     @Override
     public void putState(final DatasetState state) {
-        states.put(state.dataset, state);
+        final byte[] before = asRead.remove(state.dataset);
+        if (before == null || !Arrays.equals(before, JSON.serialize(null, state))) {
+            states.put(state.dataset, state);
+        }
     }
 
     @Override
     public void deleteState(final String dataset) {
+        asRead.remove(dataset);
         states.delete(dataset);
     }
 

@@ -94,6 +94,28 @@ class DecisionTopologyTest {
         driver.close();
     }
 
+    /**
+     * The tick passes over every dataset of the task: a state it leaves as it was is not written again, or each would
+     * go to the changelog every tick.interval, however large (a restore of a deleted tree held for a day holds
+     * megabytes of paths), and a failover would read them all back.
+     */
+    @Test
+    void shouldNotWriteADatasetStateTheTickLeftAsItWas() {
+        datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build()); // its FULL in flight, unanswered
+        final TestOutputTopic<String, byte[]> changelog = driver.createOutputTopic("topology-test-"
+                + DecideProcessor.STATE_STORE + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
+        clock.advance(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1)); // the first tick says the duplicate FULL is held back
+        changelog.readRecordsToList();
+
+        for (int i = 0; i < 20; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+        }
+
+        assertEquals(0, changelog.getQueueSize(), "20 ticks that changed nothing wrote the state again");
+    }
+
     @Test
     void shouldSignTheExactCommandBytesKeyedByHost() {
         datasets.pipeInput("d1", dataset("d1", "h1", clock.instant()).build());
