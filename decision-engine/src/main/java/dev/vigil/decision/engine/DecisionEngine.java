@@ -459,7 +459,8 @@ public final class DecisionEngine {
                         ? context.now().toEpochMilli() : context.state().episodeStart.toEpochMilli(), List.of(),
                         action.target(), null);
                 case DELETED_PATHS -> deletedPaths(plain, activityStart == null ? context.now().toEpochMilli()
-                        : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths(), state, action);
+                        : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths(),
+                        fa == null ? 0 : fa.getDeleted(), state, action);
                 case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
             };
@@ -487,16 +488,30 @@ public final class DecisionEngine {
         if (fa != null) {
             paths.addAll(fa.getDeletedPaths());
         }
-        return deletedPaths(plain, before, List.copyOf(paths), state, action);
+        return deletedPaths(plain, before, List.copyOf(paths), context.state().windowDeleted, state, action);
     }
 
-    /** A RESTORE of the listed paths the state has room for; the reason says how many more it has none for. */
+    /**
+     * A RESTORE of the listed paths the state has room for. Its reason says which deleted files it leaves out, or an
+     * operator approving "N files deleted: restore them" would take them all to be restored.
+     *
+     * @param deleted the files deleted that the paths were listed for
+     */
     private static Intent deletedPaths(final Intent plain, final long before, final List<String> listed,
-                                       final DatasetState state, final RuleAction action) {
+                                       final long deleted, final DatasetState state, final RuleAction action) {
         final List<String> kept = Decisions.withinBudget(listed, Decisions.room(state, null));
-        final Intent said = kept.isEmpty() || kept.size() == listed.size() ? plain : plain.withReason(plain.reason()
-                + " (" + (listed.size() - kept.size()) + " more deleted path(s) are past the room a dataset's state "
-                + "has for the paths of its restores: not in this one, restore them by hand with vigil repo restore)");
+        final List<String> left = new ArrayList<>();
+        if (deleted > listed.size()) {
+            left.add((deleted - listed.size()) + " of the " + deleted + " files deleted are not listed (the "
+                    + "collector's list was incomplete, or the window's went past the "
+                    + DatasetState.WINDOW_DELETED_PATHS + " paths the engine keeps)");
+        }
+        if (kept.size() < listed.size()) {
+            left.add((listed.size() - kept.size()) + " more deleted path(s) are past the room a dataset's state has "
+                    + "for the paths of its restores");
+        }
+        final Intent said = kept.isEmpty() || left.isEmpty() ? plain : plain.withReason(plain.reason() + " ("
+                + String.join("; ", left) + ": not in this restore, restore them by hand with vigil repo restore)");
         return said.targeting(null, before, kept, action.target(), null);
     }
 

@@ -71,6 +71,29 @@ class DeletedPathsRestoreTest {
     }
 
     @Test
+    void shouldSayWhichDeletedFilesTheRestoreOfTheCollectorsIncompleteListLeavesOut() throws IOException {
+        final EngineHarness h = new EngineHarness();
+        h.register(dataset("d1", "h1", h.now).build());
+        h.advance(Duration.ofMinutes(5));
+        h.handle(new Trigger.OfResult(Fixtures.result("d1", "h1", h.lastCommand().getId(), Action.FULL,
+                CommandStatus.SUCCEEDED, h.now).build()));
+        h.advance(Duration.ofHours(1));
+        final List<String> listed = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            listed.add("mail/" + i + ".eml");
+        }
+        // an rm -rf overflowed the watcher's queue: 500 deletions counted, 300 of them named
+        final FileActivity fa = Fixtures.activity("d1", h.now).setDeleted(500).setDeletedPaths(listed)
+                .setComplete(false).build();
+
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", fa, h.now)));
+
+        final DecisionRecord proposal = h.outcomes(Outcome.PROPOSED).get(0);
+        assertTrue(proposal.getReason().contains("restores 300 path(s)"), proposal.getReason());
+        assertTrue(proposal.getReason().contains("200 of the 500 files deleted are not listed"), proposal.getReason());
+    }
+
+    @Test
     void shouldNotRestoreEverythingWhenARuleOfDeletedPathsMatchesAnEventWithoutFileActivity() throws IOException {
         final EngineHarness h = harness("""
                   - name: lost-files
