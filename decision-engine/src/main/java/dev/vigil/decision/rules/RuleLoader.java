@@ -296,6 +296,9 @@ public final class RuleLoader {
         if (!t.startsWith("/")) {
             // a relative target would land wherever the worker runs
             problem(line(node), what + "target: '" + t + "' is neither 'original' nor an absolute path");
+        } else if (java.util.Arrays.asList(t.split("/")).contains("..")) {
+            // the worker refuses targets outside its allowed roots, but what the rule says must be what it means
+            problem(line(node), what + "target: '" + t + "' has a '..': name the directory itself");
         }
         return t;
     }

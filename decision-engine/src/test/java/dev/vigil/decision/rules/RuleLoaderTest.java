@@ -268,6 +268,20 @@ class RuleLoaderTest {
     }
 
     @Test
+    void shouldRefuseARestoreTargetThatClimbsOutOfItself() {
+        final List<String> problems = problems("""
+                rules:
+                  - name: restore-aside
+                    on: [event]
+                    when: event.kind == 'file.activity'
+                    actions: [{action: RESTORE, from: latest, target: /srv/restored/../../etc}]
+                """);
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("r.yaml:5: rule 'restore-aside': ") && problems.get(0).contains(
+                "target: '/srv/restored/../../etc' has a '..'"), problems.get(0));
+    }
+
+    @Test
     void shouldReportEveryProblemOfTheFileAtOnce() {
         final List<String> problems = problems("""
                 rules:
