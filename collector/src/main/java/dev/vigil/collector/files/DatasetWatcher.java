@@ -290,7 +290,9 @@ public final class DatasetWatcher implements AutoCloseable {
         for (final Map.Entry<String, List<Path>> e : byDir.entrySet()) {
             final PathIndex.Dir dir = index.dir(e.getKey());
             if (dir == null) {
-                scan(root.resolve(e.getKey()), changes); // walked from its nearest indexed directory
+                // Walked from its nearest indexed directory; the notified path's parent is the directory itself,
+                // where e.getKey() would not be when its name is not UTF-8.
+                scan(e.getValue().get(0).getParent(), changes);
                 continue;
             }
             final List<Path> inDir = e.getValue();
@@ -425,8 +427,7 @@ public final class DatasetWatcher implements AutoCloseable {
             final List<byte[]> names = new ArrayList<>(listed.size());
             listed.forEach(l -> names.add(l.name()));
             index.merge(d.node(), d.rel(), names, j -> stat(listed.get(j).path()), changes,
-                    (rel, node) -> todo.push(new Pending(d.path().resolve(rel.substring(rel.lastIndexOf('/') + 1)),
-                            rel, node)));
+                    (j, rel, node) -> todo.push(new Pending(listed.get(j).path(), rel, node)));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.vigil.collector.files;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -106,6 +105,17 @@ final class PathIndex {
             names[count] = null;
             dirs[count] = null;
         }
+    }
+
+    /** Receives the directories a {@link #merge} listed, to walk next. */
+    interface Subdirs {
+        /**
+         * @param listed its place in the listing: the walk goes on from the path it listed, whose name may not be
+         *     UTF-8 (its relative path then holds U+FFFD and names no file)
+         * @param rel its relative path
+         * @param node its node
+         */
+        void accept(int listed, String rel, Dir node);
     }
 
     private final Dir root = new Dir();
@@ -220,10 +230,10 @@ final class PathIndex {
      * @param listed the names it holds now, sorted by {@link Arrays#compareUnsigned(byte[], byte[])}
      * @param stat reads the state of {@code listed.get(j)}: null when gone since, {@link #UNREADABLE} when unreadable
      * @param changes receives what differs
-     * @param subdirs receives (relative path, node) of each listed directory
+     * @param subdirs receives each listed directory, with its place in {@code listed}
      */
     void merge(final Dir dir, final String dirRel, final List<byte[]> listed, final IntFunction<FileState> stat,
-               final Changes changes, final BiConsumer<String, Dir> subdirs) {
+               final Changes changes, final Subdirs subdirs) {
         final Dir old = new Dir();
         copyInto(dir, old);
         dir.allocate(listed.size());
@@ -246,7 +256,7 @@ final class PathIndex {
                 if (now == null) {
                     removeEntry(old, i, rel, changes);
                 } else if (now == UNREADABLE) {
-                    keep(dir, name, before, old.dirs[i], subdirs, rel);
+                    keep(dir, name, before, old.dirs[i], subdirs, j, rel);
                 } else {
                     Dir node = old.dirs[i];
                     if (node != null && !now.directory()) {
@@ -258,7 +268,7 @@ final class PathIndex {
                     if (!before.equals(now) && !(now.directory() && before.directory())) {
                         changes.modified(rel, before, now);
                     }
-                    keep(dir, name, now, node, subdirs, rel);
+                    keep(dir, name, now, node, subdirs, j, rel);
                 }
                 i++;
             } else if (now != null && now != UNREADABLE) {
@@ -267,7 +277,7 @@ final class PathIndex {
                 } else {
                     size++;
                     changes.created(rel, now);
-                    keep(dir, name, now, now.directory() ? new Dir() : null, subdirs, rel);
+                    keep(dir, name, now, now.directory() ? new Dir() : null, subdirs, j, rel);
                 }
             }
             j++;
@@ -368,10 +378,10 @@ final class PathIndex {
     }
 
     private static void keep(final Dir dir, final byte[] name, final FileState s, final Dir node,
-                             final BiConsumer<String, Dir> subdirs, final String rel) {
+                             final Subdirs subdirs, final int listed, final String rel) {
         dir.set(dir.count++, name, s, node);
         if (node != null) {
-            subdirs.accept(rel, node);
+            subdirs.accept(listed, rel, node);
         }
     }
 
