@@ -14,6 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
 import oshi.driver.linux.proc.DiskStats;
 import oshi.driver.linux.proc.DiskStats.IoStat;
@@ -38,11 +46,22 @@ import oshi.software.os.OperatingSystem;
  * {@code lsblk}, a process per call) and disks every 60 samples (a udev walk per disk); in
  * between, each sample reads the same kernel figures OSHI would: one {@code statvfs} per
  * filesystem and one read of {@code /proc/diskstats}.
+ *
+ * <p>A filesystem whose server is away (NFS, CIFS, a FUSE daemon that hangs) blocks {@code statvfs} until it
+ * answers, hours maybe: both run on threads of their own, waited for {@value #STATFS_TIMEOUT_MS} ms (a statvfs) and
+ * {@value #LISTING_TIMEOUT_MS} ms (a listing). A filesystem that did not answer is left out, with one warning, until
+ * its call returns (at most one thread waits per such filesystem, one more for a listing); a listing that did not
+ * return leaves the filesystems listed before.
  */
 public final class HostMetrics {
     private static final long MS_PER_S = 1000;
     private static final long SECTOR_BYTES = 512;
     private static final Path MOUNTS = Path.of("/proc/self/mounts");
+    private static final Logger LOG = LoggerFactory.getLogger(HostMetrics.class);
+    /** Longest wait for one filesystem's statvfs: a local one answers in microseconds. */
+    static final long STATFS_TIMEOUT_MS = 2_000;
+    /** Longest wait for a listing of the filesystems (OSHI runs lsblk, then a statvfs on each). */
+    static final long LISTING_TIMEOUT_MS = 10_000;
 
     private final String host;
     private final Clock clock;
@@ -58,6 +77,18 @@ public final class HostMetrics {
     private List<OSFileStore> stores;
     private String mounts;
     private int samples;
+    /** Runs what a hung filesystem blocks: listings and statvfs calls. */
+    private final ExecutorService statfs = Executors.newCachedThreadPool(r -> {
+        final Thread t = new Thread(r, "vigil-collector-statfs");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The statvfs calls that did not return in time, by mount point: those filesystems are left out until then. */
+    private final Map<String, Future<FsFigures>> stuck = new HashMap<>();
+    /** A listing that did not return in time, and the mount table it lists. */
+    private Future<List<OSFileStore>> listing;
+    private String listingMounts;
+    private boolean listingLate;
 
     /**
      * @param host host name put on every sample
@@ -145,7 +176,7 @@ public final class HostMetrics {
 
     private void filesystems(final Batch out) {
         for (final OSFileStore fs : fileStores()) {
-            final FsFigures f = figures(fs);
+            final FsFigures f = answered(fs);
             if (f == null || f.total() <= 0) {
                 continue;
             }
@@ -189,11 +220,64 @@ public final class HostMetrics {
             now = null; // list every time
         }
         if (stores == null || now == null || !now.equals(mounts)) {
-            stores = os.getFileSystem().getFileStores(true).stream()
-                    .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList();
-            mounts = now;
+            if (listing == null) {
+                listingMounts = now;
+                listing = statfs.submit(() -> os.getFileSystem().getFileStores(true).stream()
+                        .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList());
+            }
+            try {
+                stores = listing.get(LISTING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                mounts = listingMounts;
+                listing = null;
+            } catch (TimeoutException e) {
+                if (!listingLate) {
+                    listingLate = true;
+                    LOG.warn("listing the filesystems has not returned within {} ms: one of them does not answer (a "
+                            + "network or FUSE mount whose server is away?); their metrics keep the filesystems "
+                            + "listed before until it returns", LISTING_TIMEOUT_MS);
+                }
+            } catch (ExecutionException e) {
+                LOG.warn("listing the filesystems failed: {}", e.getCause().toString());
+                listing = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (listing == null && listingLate) {
+                listingLate = false;
+                LOG.info("listing the filesystems returned again");
+            }
         }
-        return stores;
+        return stores == null ? List.of() : stores;
+    }
+
+    /**
+     * @param fs a filesystem
+     * @return its figures, or null when it is gone or did not answer in time (then left out until its call returns)
+     */
+    private FsFigures answered(final OSFileStore fs) {
+        final String mount = fs.getMount();
+        final Future<FsFigures> late = stuck.get(mount);
+        if (late != null) {
+            if (!late.isDone()) {
+                return null;
+            }
+            stuck.remove(mount);
+            LOG.info("filesystem {} answers again", mount);
+        }
+        final Future<FsFigures> call = statfs.submit(() -> figures(fs));
+        try {
+            return call.get(STATFS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stuck.put(mount, call);
+            LOG.warn("filesystem {} ({}) did not answer statvfs within {} ms (a network or FUSE mount whose server is "
+                    + "away?); left out of the filesystem metrics until it answers", mount, fs.getType(),
+                    STATFS_TIMEOUT_MS);
+        } catch (ExecutionException e) {
+            LOG.debug("statvfs {}", mount, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 
     /** @return the store's figures now (as OSHI computes them, from statvfs), or null when it is gone */

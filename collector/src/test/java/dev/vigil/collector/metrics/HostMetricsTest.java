@@ -4,11 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import oshi.SystemInfo;
 import oshi.driver.linux.proc.DiskStats;
 import oshi.driver.linux.proc.DiskStats.IoStat;
@@ -58,5 +68,46 @@ class HostMetricsTest {
             compared++;
         }
         assertTrue(compared > 0 || si.getHardware().getDiskStores().isEmpty(), "no disk found in /proc/diskstats");
+    }
+
+    @Test
+    void shouldKeepSamplingWhenAFilesystemStopsAnswering(@TempDir final Path dir) throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
+                "needs root, /dev/fuse and unshare");
+        final Path mount = Files.createDirectory(dir.resolve("hung"));
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // A mount namespace of its own: the hung mount would otherwise stall every df on the machine.
+        final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", java, "-Xmx128m",
+                "-cp", System.getProperty("java.class.path"), HungMountProbe.class.getName(), mount.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final List<String> lines = new ArrayList<>();
+        try {
+            final Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        synchronized (lines) {
+                            lines.add(line);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the child was killed
+                }
+            });
+            reader.start();
+            // Two samples after the mount, each bounded by its timeouts (a listing, then a statvfs per filesystem).
+            child.waitFor(90, TimeUnit.SECONDS);
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        synchronized (lines) {
+            assumeTrue(lines.size() >= 2 && "MOUNTED".equals(lines.get(1)), "could not mount FUSE: " + lines);
+            assertEquals(4, lines.size(), "sampling stopped at the hung filesystem: " + lines);
+            for (final String sample : List.of(lines.get(2), lines.get(3))) {
+                assertTrue(sample.contains("system.memory.usage"), sample);
+                assertTrue(sample.contains("system.filesystem.usage"), sample);
+                assertFalse(sample.contains(mount.toString()), sample);
+            }
+        }
     }
 }
