@@ -13,10 +13,14 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +118,11 @@ public final class DatasetWatcher implements AutoCloseable {
     /** Called before each directory a walk lists; for tests that need a walk to be in progress. */
     private volatile Runnable beforeDirectory = () -> { };
     private boolean troubled;
+    /**
+     * Directories that could not be listed (typically: the agent's user may not read them), with why: said once, listed
+     * again every interval, and every interval is incomplete while one is, since what changes in it is not seen.
+     */
+    private final Map<Path, String> unreadable = new HashMap<>();
     private boolean refusedLogged;
     /** Directories walked in all, and in the latest walk of the whole tree: how many watches the dataset needs. */
     private long walkedDirs;
@@ -225,6 +234,7 @@ public final class DatasetWatcher implements AutoCloseable {
             refusedPaths();
         }
         troubled |= watches.reportFailure(datasetDirs);
+        troubled |= !unreadable.isEmpty();
         complete &= !troubled;
         troubled = false;
         final FileActivity activity = changes.toActivity(root, options.sampling(), options.maxPaths(), complete,
@@ -244,6 +254,8 @@ public final class DatasetWatcher implements AutoCloseable {
     /** @return whether nothing was missed (no overflow, no lost root, the verification found nothing) */
     private boolean findChanges(final Changes changes) {
         boolean complete = true;
+        // Gone or replaced by a file: its parent's notification or listing tells the index
+        unreadable.keySet().removeIf(d -> !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS));
         final boolean lost = watches.rootLost();
         if (watches.takeOverflow() || lost) {
             LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
@@ -261,6 +273,7 @@ public final class DatasetWatcher implements AutoCloseable {
             scan(root, changes);
         } else {
             reconcileNotified(changes);
+            relistUnreadable(changes);
             if (options.verifyMillis() > 0
                     && System.nanoTime() - lastVerify >= TimeUnit.MILLISECONDS.toNanos(options.verifyMillis())) {
                 lastVerify = System.nanoTime();
@@ -322,6 +335,18 @@ public final class DatasetWatcher implements AutoCloseable {
             }
             index.apply(dir, e.getKey(), names, states, changes);
             dirs.forEach(d -> scan(d, changes));
+        }
+    }
+
+    /**
+     * Lists again the directories that could not be listed: no notification comes from inside one (it cannot be
+     * watched either), so this is how the watcher sees that it became readable, or went away.
+     */
+    private void relistUnreadable(final Changes changes) {
+        for (final Path dir : List.copyOf(unreadable.keySet())) {
+            if (unreadable.containsKey(dir)) { // not listed meanwhile, as part of another
+                scan(dir, changes);
+            }
         }
     }
 
@@ -419,16 +444,33 @@ public final class DatasetWatcher implements AutoCloseable {
             try {
                 listed = list(d.path());
             } catch (IOException e) {
-                // Unreadable: its entries stay as indexed (not reported deleted), and the interval is incomplete.
-                LOG.warn("dataset {}: cannot read {}: {}", dataset, d.path(), e.getMessage());
-                troubled = true;
+                // Unreadable: its entries stay as indexed (not reported deleted), and intervals are incomplete until
+                // it is read. Said once: a scan meets it every interval.
+                if (unreadable.put(d.path(), why(e)) == null) {
+                    LOG.warn("dataset {}: cannot read {} ({}); every interval is marked incomplete until it can be "
+                            + "read, said again only then", dataset, d.path(), why(e));
+                }
                 continue;
+            }
+            if (unreadable.remove(d.path()) != null) {
+                LOG.info("dataset {}: {} can be read again", dataset, d.path());
             }
             final List<byte[]> names = new ArrayList<>(listed.size());
             listed.forEach(l -> names.add(l.name()));
             index.merge(d.node(), d.rel(), names, j -> stat(listed.get(j).path()), changes,
                     (j, rel, node) -> todo.push(new Pending(listed.get(j).path(), rel, node)));
         }
+    }
+
+    /** @return why a path could not be read, in words (an AccessDeniedException's message is the path alone) */
+    private static String why(final IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** @return a directory's entries sorted as the index sorts them; none when it is gone */

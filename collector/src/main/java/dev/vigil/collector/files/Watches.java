@@ -3,8 +3,10 @@ package dev.vigil.collector.files;
 import dev.vigil.collector.files.DatasetWatcher.Mode;
 import dev.vigil.collector.files.DatasetWatcher.Registrar;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -128,8 +130,11 @@ final class Watches {
         }
         try {
             keys.put(registrar.register(dir, watchService), dir);
-        } catch (NoSuchFileException e) {
-            // Gone since it was listed: its listing finds it gone.
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            // Gone or replaced since it was listed: its listing finds it so.
+        } catch (AccessDeniedException e) {
+            // This directory only (inotify needs read permission): its listing fails the same way, and the watcher
+            // lists it again every interval, each incomplete, until it can be read, then watched.
         } catch (IOException e) {
             // Typically the inotify watch limit (fs.inotify.max_user_watches): fall back to scanning.
             final int watched = keys.size();

@@ -2,13 +2,21 @@ package dev.vigil.collector.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.schemas.FileActivity;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,5 +66,52 @@ class UnusualTreeWatcherTest {
             assertEquals(1, a.getCreated(), a.toString());
             assertEquals(1, a.getModified(), a.toString());
         }
+    }
+
+    @Test
+    void shouldKeepWatchingAndSayItOnceWhenADirectoryCannotBeRead() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root (to make a directory of another user) and setpriv");
+        sh("mkdir private open && echo a > private/a && chown nobody private && chmod 700 private");
+        // The watcher runs without root's capabilities: a colleague's private directory is then unreadable to it.
+        final Process child = new ProcessBuilder("setpriv", "--bounding-set", "-all", "--inh-caps", "-all",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), WatcherProbe.class.getName(), root.toString(), "watch")
+                .redirectErrorStream(true).start();
+        final List<String> logs = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8)); Writer in = child.outputWriter()) {
+            assertEquals("STARTED", next(out, logs));
+            sh("echo b > open/b");
+            assertEquals("INTERVAL WATCH false [open/b]", interval(in, out, logs),
+                    "a change elsewhere is seen; incomplete while a directory cannot be read: " + logs);
+            assertEquals("INTERVAL WATCH false []", interval(in, out, logs), logs.toString());
+            sh("chmod 755 private");
+            assertEquals("INTERVAL WATCH true [private/a]", interval(in, out, logs), logs.toString());
+            sh("echo c > private/c");
+            assertEquals("INTERVAL WATCH true [private/c]", interval(in, out, logs), "watched once readable");
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(1, logs.stream().filter(l -> l.contains("cannot read")).count(), logs.toString());
+    }
+
+    /** Asks the probe for an interval. @return its line */
+    private static String interval(final Writer in, final BufferedReader out, final List<String> logs)
+            throws IOException {
+        in.write("\n");
+        in.flush();
+        return next(out, logs);
+    }
+
+    /** @return the probe's next line that is not a log line; the others go to {@code logs} */
+    private static String next(final BufferedReader out, final List<String> logs) throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("STARTED") || line.startsWith("INTERVAL")) {
+                return line;
+            }
+            logs.add(line);
+        }
+        throw new AssertionError("the probe ended: " + logs);
     }
 }
