@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -127,6 +128,8 @@ public final class DatasetWatcher implements AutoCloseable {
     /** Directories walked in all, and in the latest walk of the whole tree: how many watches the dataset needs. */
     private long walkedDirs;
     private long datasetDirs;
+    /** The identity of the directory the dataset's path leads to, when last walked whole. */
+    private Object rootKey;
     private long sequence;
     private Instant intervalStart;
     private long lastVerify = System.nanoTime();
@@ -166,6 +169,7 @@ public final class DatasetWatcher implements AutoCloseable {
         final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock,
                 registrar);
         w.watches.start(w.chooseMode());
+        w.rootKey = fileKey(w.root);
         // Notifications that arrive during this first walk are compared at the end of the first interval.
         w.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
         if (w.index.takeRefused()) {
@@ -256,7 +260,11 @@ public final class DatasetWatcher implements AutoCloseable {
         boolean complete = true;
         // Gone or replaced by a file: its parent's notification or listing tells the index
         unreadable.keySet().removeIf(d -> !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS));
-        final boolean lost = watches.rootLost();
+        final boolean replaced = watches.mode() == Mode.WATCH && rootReplaced();
+        if (replaced) {
+            watches.restart(); // the old tree's watches would notify its changes under this dataset's paths
+        }
+        final boolean lost = watches.rootLost() || replaced;
         if (watches.takeOverflow() || lost) {
             LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
                     : "dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
@@ -347,6 +355,29 @@ public final class DatasetWatcher implements AutoCloseable {
             if (unreadable.containsKey(dir)) { // not listed meanwhile, as part of another
                 scan(dir, changes);
             }
+        }
+    }
+
+    /**
+     * @return whether the dataset's path leads to another directory than the one watched: a symbolic link swapped
+     *     to another tree (a deployment's {@code current -> releases/N}), or a directory made anew. Notifications come
+     *     from the directories watched, so nothing tells it otherwise.
+     */
+    private boolean rootReplaced() {
+        final Object key = fileKey(root);
+        if (key == null || key.equals(rootKey)) {
+            return false; // gone: the end of its watch tells
+        }
+        rootKey = key;
+        return true;
+    }
+
+    /** @return a directory's identity (device and inode), through symbolic links; null when it cannot be read */
+    private static Object fileKey(final Path dir) {
+        try {
+            return Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 

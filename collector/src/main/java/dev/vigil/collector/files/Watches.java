@@ -144,6 +144,24 @@ final class Watches {
         }
     }
 
+    /**
+     * The dataset's path leads to another directory now: drops every watch of the old tree, which may live on
+     * elsewhere (its notifications would name this dataset's paths, and its watches count against the user's
+     * limit), and starts anew; the rescan that follows watches the new tree.
+     */
+    void restart() {
+        if (mode != Mode.WATCH) {
+            return;
+        }
+        close();
+        try {
+            startWatching();
+        } catch (IOException e) {
+            mode = Mode.SCAN;
+            watchFailed(root, e, 0);
+        }
+    }
+
     /** The verification scan found changes the notifications missed: scans from now on, watch mode not tried again. */
     void abandon() {
         mode = Mode.SCAN;

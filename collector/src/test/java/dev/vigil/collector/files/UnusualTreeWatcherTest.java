@@ -69,6 +69,24 @@ class UnusualTreeWatcherTest {
     }
 
     @Test
+    void shouldFollowADatasetLinkSwappedToAnotherTree() throws Exception {
+        // A deployment's current -> releases/N, swapped atomically as Capistrano and its kind do
+        sh("mkdir r1 r2 && echo one > r1/app.conf && echo one > r1/old.txt && echo two > r2/app.conf"
+                + " && echo two > r2/new.txt && ln -s r1 current");
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root.resolve("current"),
+                DatasetWatcher.Options.of("watch", 0, 1000, 1 << 20, 8192), Clock.systemUTC())) {
+            sh("ln -s r2 next && mv -T next current");
+            final FileActivity swap = settle(w);
+            assertEquals(List.of("app.conf", "new.txt"), swap.getChangedPaths(), swap.toString());
+            assertEquals(List.of("old.txt"), swap.getDeletedPaths(), swap.toString());
+            sh("echo later > r2/later.txt && echo stale >> r1/app.conf");
+            final FileActivity after = settle(w);
+            assertEquals(List.of("later.txt"), after.getChangedPaths(), "the new tree is watched, not the old");
+            assertTrue(after.getComplete(), after.toString());
+        }
+    }
+
+    @Test
     void shouldKeepWatchingAndSayItOnceWhenADirectoryCannotBeRead() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs root (to make a directory of another user) and setpriv");
