@@ -234,6 +234,11 @@ public final class DatasetWatcher implements AutoCloseable {
             // Stopping: the walk was cut short, so the interval may miss changes; the run ends with it.
             complete = false;
         }
+        changes.deleted.forEach((rel, before) -> {
+            if (before.directory()) {
+                watches.forget(root.resolve(rel));
+            }
+        });
         if (index.takeRefused()) {
             refusedPaths();
         }

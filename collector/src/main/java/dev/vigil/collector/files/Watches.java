@@ -12,6 +12,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,12 @@ final class Watches {
      */
     private volatile boolean rootLost;
     private final Map<WatchKey, Path> keys = new ConcurrentHashMap<>();
+    /**
+     * The key of each watched directory by its path, to drop the watch of a directory that left the dataset: moved
+     * out, it keeps its watch, whose notifications would name paths of the dataset (the key's path) and which counts
+     * against the user's inotify limit. Under the watcher's lock only.
+     */
+    private final Map<Path, WatchKey> byPath = new HashMap<>();
     private Mode mode;
     private WatchService watchService;
     private Thread eventThread;
@@ -129,7 +136,15 @@ final class Watches {
             return;
         }
         try {
-            keys.put(registrar.register(dir, watchService), dir);
+            final WatchKey key = registrar.register(dir, watchService);
+            final Path was = keys.put(key, dir);
+            if (was != null && !was.equals(dir) && key.equals(byPath.get(was))) {
+                byPath.remove(was); // the same directory, renamed within the dataset
+            }
+            final WatchKey before = byPath.put(dir, key);
+            if (before != null && !before.equals(key) && dir.equals(keys.get(before))) {
+                drop(before); // the path leads to another directory now: the one watched left or was replaced
+            }
         } catch (NoSuchFileException | NotDirectoryException e) {
             // Gone or replaced since it was listed: its listing finds it so.
         } catch (AccessDeniedException e) {
@@ -160,6 +175,22 @@ final class Watches {
             mode = Mode.SCAN;
             watchFailed(root, e, 0);
         }
+    }
+
+    /**
+     * A directory is no longer in the dataset (deleted, or moved out: the walk of a directory it was renamed to
+     * within the dataset took its watch already); its watch, if it still has one under that path, is dropped.
+     */
+    void forget(final Path dir) {
+        final WatchKey key = byPath.remove(dir);
+        if (key != null && dir.equals(keys.get(key))) {
+            drop(key);
+        }
+    }
+
+    private void drop(final WatchKey key) {
+        keys.remove(key);
+        key.cancel();
     }
 
     /** The verification scan found changes the notifications missed: scans from now on, watch mode not tried again. */
@@ -318,6 +349,7 @@ final class Watches {
             }
             watchService = null;
             keys.clear();
+            byPath.clear();
         }
     }
 }

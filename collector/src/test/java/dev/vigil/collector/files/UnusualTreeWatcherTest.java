@@ -87,6 +87,39 @@ class UnusualTreeWatcherTest {
     }
 
     @Test
+    void shouldDropTheWatchesOfADirectoryMovedOutOfTheDataset() throws Exception {
+        final Path ds = root.resolve("ds");
+        sh("mkdir -p ds/spool outside && echo a > ds/spool/x && for i in $(seq 1 20); do mkdir ds/spool/d$i; done");
+        try (DatasetWatcher w = DatasetWatcher.start("ds", ds, DatasetWatcher.Options.of("watch", 0, 1000, 1 << 20,
+                8192), Clock.systemUTC())) {
+            final long before = inotifyWatches();
+            // A spool directory rotated out of the dataset, kept elsewhere, and a new one made in its place
+            sh("mv ds/spool outside/spool.1 && mkdir ds/spool && echo b > ds/spool/x");
+            final FileActivity rotated = settle(w);
+            assertEquals(List.of("spool/x"), rotated.getChangedPaths(), rotated.toString());
+            assertEquals(before - 20, inotifyWatches(), "the 21 directories moved out are no longer watched");
+            sh("echo more >> outside/spool.1/x && echo new > outside/spool.1/y");
+            final FileActivity outside = settle(w);
+            assertEquals(List.of(), outside.getChangedPaths(), "writes outside the dataset are not its changes");
+        }
+    }
+
+    /** @return the inotify watches this JVM holds, as the kernel counts them */
+    private static long inotifyWatches() throws IOException {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fdinfo"))) {
+            for (final Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    n += Files.readAllLines(fd).stream().filter(l -> l.startsWith("inotify wd:")).count();
+                } catch (IOException e) {
+                    // closed since it was listed
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void shouldKeepWatchingAndSayItOnceWhenADirectoryCannotBeRead() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "needs root (to make a directory of another user) and setpriv");
