@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -398,9 +399,21 @@ public final class DatasetWatcher implements AutoCloseable {
         }
         final Set<String> pending = new HashSet<>();
         watches.notified().forEach(p -> pending.add(rel(p)));
-        final boolean clean = missed.created.keySet().stream().allMatch(pending::contains)
-                && missed.modified.keySet().stream().allMatch(pending::contains)
-                && missed.deleted.keySet().stream().allMatch(pending::contains);
+        // A path under a notified one is no miss either: a directory renamed or deleted while the scan walked it
+        // makes its whole subtree differ, and the next interval walks a notified directory whole.
+        final Predicate<String> notified = rel -> {
+            for (String r = rel; ; r = parent(r)) {
+                if (pending.contains(r)) {
+                    return true;
+                }
+                if (r.isEmpty()) {
+                    return false;
+                }
+            }
+        };
+        final boolean clean = missed.created.keySet().stream().allMatch(notified)
+                && missed.modified.keySet().stream().allMatch(notified)
+                && missed.deleted.keySet().stream().allMatch(notified);
         changes.addAll(missed);
         if (!clean) {
             LOG.warn("dataset {}: the verification scan found changes the notifications missed; interval marked "

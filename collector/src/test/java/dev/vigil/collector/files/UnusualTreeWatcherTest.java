@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -101,6 +102,32 @@ class UnusualTreeWatcherTest {
             sh("echo more >> outside/spool.1/x && echo new > outside/spool.1/y");
             final FileActivity outside = settle(w);
             assertEquals(List.of(), outside.getChangedPaths(), "writes outside the dataset are not its changes");
+        }
+    }
+
+    @Test
+    void shouldNotTakeADirectoryRenamedDuringTheVerificationScanForAMissedChange() throws Exception {
+        sh("mkdir -p a/b && echo f > a/b/f");
+        try (DatasetWatcher w = DatasetWatcher.start("ds", root, DatasetWatcher.Options.of("auto", 1, 1000, 1 << 20,
+                8192), Clock.systemUTC())) {
+            assumeTrue(w.mode() == DatasetWatcher.Mode.WATCH, "a filesystem auto mode watches");
+            final AtomicInteger listed = new AtomicInteger();
+            w.beforeDirectory(() -> {
+                if (listed.incrementAndGet() == 2) { // the root is listed, 'a' is next: a busy host renames it now
+                    try {
+                        Files.move(root.resolve("a"), root.resolve("z"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            final FileActivity during = w.closeInterval(); // its verification scan walks the tree
+            w.beforeDirectory(() -> { });
+            final FileActivity next = settle(w);
+            assertEquals(DatasetWatcher.Mode.WATCH, w.mode(), "the notifications missed nothing: " + during);
+            assertTrue(during.getComplete() && next.getComplete(), during + " " + next);
+            assertTrue(during.getDeletedPaths().contains("a/b/f") && next.getChangedPaths().contains("z/b/f"),
+                    during + " " + next);
         }
     }
 
