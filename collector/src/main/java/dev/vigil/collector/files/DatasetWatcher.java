@@ -131,6 +131,8 @@ public final class DatasetWatcher implements AutoCloseable {
     private long datasetDirs;
     /** The identity of the directory the dataset's path leads to, when last walked whole. */
     private Object rootKey;
+    /** The mounts, to see a filesystem mounted or unmounted inside the dataset. */
+    private final MountTable mounts = new MountTable();
     private long sequence;
     private Instant intervalStart;
     private long lastVerify = System.nanoTime();
@@ -171,6 +173,7 @@ public final class DatasetWatcher implements AutoCloseable {
                 registrar);
         w.watches.start(w.chooseMode());
         w.rootKey = fileKey(w.root);
+        w.mounts.changed();
         // Notifications that arrive during this first walk are compared at the end of the first interval.
         w.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
         if (w.index.takeRefused()) {
@@ -266,6 +269,7 @@ public final class DatasetWatcher implements AutoCloseable {
         boolean complete = true;
         // Gone or replaced by a file: its parent's notification or listing tells the index
         unreadable.keySet().removeIf(d -> !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS));
+        final Set<Path> remounted = watches.mode() == Mode.WATCH ? mounts.changed() : Set.of();
         final boolean replaced = watches.mode() == Mode.WATCH && rootReplaced();
         if (replaced) {
             watches.restart(); // the old tree's watches would notify its changes under this dataset's paths
@@ -288,6 +292,7 @@ public final class DatasetWatcher implements AutoCloseable {
         } else {
             reconcileNotified(changes);
             relistUnreadable(changes);
+            rescanMounts(remounted, changes);
             if (options.verifyMillis() > 0
                     && System.nanoTime() - lastVerify >= TimeUnit.MILLISECONDS.toNanos(options.verifyMillis())) {
                 lastVerify = System.nanoTime();
@@ -360,6 +365,28 @@ public final class DatasetWatcher implements AutoCloseable {
         for (final Path dir : List.copyOf(unreadable.keySet())) {
             if (unreadable.containsKey(dir)) { // not listed meanwhile, as part of another
                 scan(dir, changes);
+            }
+        }
+    }
+
+    /**
+     * Walks again each directory of the dataset on which a filesystem was mounted or unmounted: it holds other
+     * entries now, and nothing notified it (the watch is on the directory below the mount, or on the filesystem
+     * gone). The walk compares them with the index and watches the filesystem now there.
+     */
+    private void rescanMounts(final Set<Path> points, final Changes changes) {
+        if (points.isEmpty()) {
+            return;
+        }
+        final Path real;
+        try {
+            real = root.toRealPath();
+        } catch (IOException e) {
+            return; // gone: the end of its watch tells
+        }
+        for (final Path p : points) {
+            if (p.startsWith(real) && !p.equals(real)) {
+                scan(root.resolve(real.relativize(p)), changes);
             }
         }
     }

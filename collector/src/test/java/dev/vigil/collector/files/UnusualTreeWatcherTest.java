@@ -161,23 +161,50 @@ class UnusualTreeWatcherTest {
                 StandardCharsets.UTF_8)); Writer in = child.outputWriter()) {
             assertEquals("STARTED", next(out, logs));
             sh("echo b > open/b");
-            assertEquals("INTERVAL WATCH false [open/b]", interval(in, out, logs),
+            assertEquals("INTERVAL WATCH false [open/b] []", interval(in, out, logs, ""),
                     "a change elsewhere is seen; incomplete while a directory cannot be read: " + logs);
-            assertEquals("INTERVAL WATCH false []", interval(in, out, logs), logs.toString());
+            assertEquals("INTERVAL WATCH false [] []", interval(in, out, logs, ""), logs.toString());
             sh("chmod 755 private");
-            assertEquals("INTERVAL WATCH true [private/a]", interval(in, out, logs), logs.toString());
+            assertEquals("INTERVAL WATCH true [private/a] []", interval(in, out, logs, ""), logs.toString());
             sh("echo c > private/c");
-            assertEquals("INTERVAL WATCH true [private/c]", interval(in, out, logs), "watched once readable");
+            assertEquals("INTERVAL WATCH true [private/c] []", interval(in, out, logs, ""), "watched once readable");
         } finally {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         assertEquals(1, logs.stream().filter(l -> l.contains("cannot read")).count(), logs.toString());
     }
 
-    /** Asks the probe for an interval. @return its line */
-    private static String interval(final Writer in, final BufferedReader out, final List<String> logs)
-            throws IOException {
-        in.write("\n");
+    @Test
+    void shouldSeeAFilesystemMountedAndUnmountedInsideTheDataset() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
+                "needs root and unshare");
+        sh("mkdir sub && echo under > sub/under.txt");
+        // In a mount namespace of the probe's own: nothing else on the machine sees the mount
+        final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), WatcherProbe.class.getName(), root.toString(), "watch")
+                .redirectErrorStream(true).start();
+        final List<String> logs = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8)); Writer in = child.outputWriter()) {
+            assertEquals("STARTED", next(out, logs));
+            // A disk, a tmpfs, an NFS export mounted on a directory of the dataset: its content replaces the one below
+            final String mounted = interval(in, out, logs, "mount -t tmpfs vigil-test sub && echo on > sub/m.txt");
+            assumeTrue(mounted.startsWith("INTERVAL"), "cannot mount here: " + logs);
+            assertEquals("INTERVAL WATCH true [sub/m.txt] [sub/under.txt]", mounted, logs.toString());
+            assertEquals("INTERVAL WATCH true [sub/later.txt] []", interval(in, out, logs, "echo 2 > sub/later.txt"),
+                    "the mounted filesystem is watched");
+            assertEquals("INTERVAL WATCH true [sub/under.txt] [sub/later.txt, sub/m.txt]",
+                    interval(in, out, logs, "umount sub"), logs.toString());
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Has the probe run a shell command (none when empty), then close an interval. @return its line */
+    private static String interval(final Writer in, final BufferedReader out, final List<String> logs,
+                                   final String command) throws IOException {
+        in.write(command + "\n");
         in.flush();
         return next(out, logs);
     }
@@ -185,7 +212,7 @@ class UnusualTreeWatcherTest {
     /** @return the probe's next line that is not a log line; the others go to {@code logs} */
     private static String next(final BufferedReader out, final List<String> logs) throws IOException {
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.startsWith("STARTED") || line.startsWith("INTERVAL")) {
+            if (line.startsWith("STARTED") || line.startsWith("INTERVAL") || line.startsWith("FAILED")) {
                 return line;
             }
             logs.add(line);

@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Watches a dataset in a child JVM, for tests that need the watcher to run with other rights than the test's: closes
- * an interval for each line read from stdin and prints {@code INTERVAL <mode> <complete> <changed paths>}.
+ * Watches a dataset in a child JVM, for tests that need the watcher to run with other rights or in another mount
+ * namespace than the test's. For each line read from stdin: runs it as a shell command in the dataset when it is not
+ * empty (in the probe's namespace), closes an interval and prints
+ * {@code INTERVAL <mode> <complete> <changed paths> <deleted paths>}.
  */
 public final class WatcherProbe {
     private WatcherProbe() {
@@ -22,10 +24,15 @@ public final class WatcherProbe {
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             System.out.println("STARTED");
             System.out.flush();
-            while (in.readLine() != null) {
-                Thread.sleep(300); // notifications of what the test just did
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isEmpty() && new ProcessBuilder("sh", "-c", line).directory(Path.of(args[0]).toFile())
+                        .inheritIO().start().waitFor() != 0) {
+                    System.out.println("FAILED " + line);
+                }
+                Thread.sleep(300); // notifications of what was just done
                 final FileActivity a = w.closeInterval();
-                System.out.println("INTERVAL " + w.mode() + " " + a.getComplete() + " " + a.getChangedPaths());
+                System.out.println("INTERVAL " + w.mode() + " " + a.getComplete() + " " + a.getChangedPaths() + " "
+                        + a.getDeletedPaths());
                 System.out.flush();
             }
         }
