@@ -229,7 +229,11 @@ public final class DatasetWatcher implements AutoCloseable {
      * @return the interval's activity, with its sequence number and epoch
      */
     public synchronized FileActivity closeInterval() {
-        final Instant end = clock.instant();
+        // A clock stepped back (NTP, a VM restored) must not end an interval before it starts: the analyzer and the
+        // engine refuse such an interval whole (FileActivities.problem), paths and all. It ends where it starts
+        // until the clock passes that point again, and the intervals stay contiguous.
+        final Instant now = clock.instant();
+        final Instant end = now.isBefore(intervalStart) ? intervalStart : now;
         final Changes changes = new Changes();
         boolean complete = true;
         try {
