@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -222,8 +223,8 @@ public final class HostMetrics {
         if (stores == null || now == null || !now.equals(mounts)) {
             if (listing == null) {
                 listingMounts = now;
-                listing = statfs.submit(() -> os.getFileSystem().getFileStores(true).stream()
-                        .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList());
+                listing = statfs.submit(() -> distinct(os.getFileSystem().getFileStores(true).stream()
+                        .filter(fs -> !excludedFsTypes.contains(fs.getType())).toList()));
             }
             try {
                 stores = listing.get(LISTING_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -248,6 +249,27 @@ public final class HostMetrics {
             }
         }
         return stores == null ? List.of() : stores;
+    }
+
+    /**
+     * @param stores filesystems as the mount table lists them
+     * @return each filesystem once, at its shortest mount point, as df shows them: a filesystem bind-mounted
+     *     elsewhere (kubelet's subPath and hostPath volumes, a chroot's /proc and /home) is listed at every place,
+     *     each a copy of the same figures, and a host with hundreds of them would publish them all every sample
+     */
+    static List<OSFileStore> distinct(final List<OSFileStore> stores) {
+        final Map<Object, OSFileStore> byDevice = new LinkedHashMap<>();
+        for (final OSFileStore fs : stores) {
+            Object device;
+            try {
+                device = Files.getAttribute(Path.of(fs.getMount()), "unix:dev");
+            } catch (IOException | RuntimeException e) {
+                device = fs.getMount(); // not Linux, or gone since: as listed
+            }
+            byDevice.merge(device, fs, (kept, other) -> other.getMount().length() < kept.getMount().length()
+                    ? other : kept);
+        }
+        return List.copyOf(byDevice.values());
     }
 
     /**

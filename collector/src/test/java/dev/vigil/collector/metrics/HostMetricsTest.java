@@ -75,10 +75,44 @@ class HostMetricsTest {
         assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
                 "needs root, /dev/fuse and unshare");
         final Path mount = Files.createDirectory(dir.resolve("hung"));
+        // A FUSE mount whose daemon never reads /dev/fuse: every call on it waits. The shell holds the device open
+        // until the probe ends, and the namespace with the mount ends with them.
+        final List<String> lines = probe("exec 3<>/dev/fuse; mount -i -t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,"
+                + "group_id=0 hung '" + mount + "' && echo MOUNTED; read x");
+        assumeTrue(lines.size() >= 2 && "MOUNTED".equals(lines.get(1)), "could not mount FUSE: " + lines);
+        assertEquals(4, lines.size(), "sampling stopped at the hung filesystem: " + lines);
+        for (final String sample : List.of(lines.get(2), lines.get(3))) {
+            assertTrue(sample.contains("system.memory.usage"), sample);
+            assertTrue(sample.contains("system.filesystem.usage"), sample);
+            assertFalse(sample.contains(mount.toString()), sample);
+        }
+    }
+
+    @Test
+    void shouldReportAFilesystemBindMountedElsewhereOnceAsDfDoes(@TempDir final Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")) && "root".equals(System.getProperty("user.name")),
+                "needs root and unshare");
+        final Path source = Files.createDirectory(dir.resolve("volume"));
+        final List<String> lines = probe("for i in 1 2 3 4 5; do mkdir -p '" + dir + "'/pod$i && mount --bind '"
+                + source + "' '" + dir + "'/pod$i || exit 1; done; echo MOUNTED");
+        assumeTrue(lines.size() >= 2 && "MOUNTED".equals(lines.get(1)), "could not bind-mount: " + lines);
+        assertEquals(4, lines.size(), lines.toString());
+        final String before = lines.get(0).substring(lines.get(0).indexOf('|'));
+        assertFalse(before.isEmpty(), lines.toString());
+        assertEquals(before, lines.get(2).substring(lines.get(2).indexOf('|')), "the same filesystems, each once");
+    }
+
+    /**
+     * Runs {@link MountProbe} in a mount namespace of its own: a hung mount would otherwise stall every df on the
+     * machine, and others' tests would see these mounts.
+     *
+     * @param command the shell command that mounts, then prints MOUNTED
+     * @return the probe's lines
+     */
+    private static List<String> probe(final String command) throws Exception {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // A mount namespace of its own: the hung mount would otherwise stall every df on the machine.
         final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", java, "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), HungMountProbe.class.getName(), mount.toString())
+                "-cp", System.getProperty("java.class.path"), MountProbe.class.getName(), command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         final List<String> lines = new ArrayList<>();
         try {
@@ -97,17 +131,12 @@ class HostMetricsTest {
             reader.start();
             // Two samples after the mount, each bounded by its timeouts (a listing, then a statvfs per filesystem).
             child.waitFor(90, TimeUnit.SECONDS);
+            reader.join(10_000);
         } finally {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         synchronized (lines) {
-            assumeTrue(lines.size() >= 2 && "MOUNTED".equals(lines.get(1)), "could not mount FUSE: " + lines);
-            assertEquals(4, lines.size(), "sampling stopped at the hung filesystem: " + lines);
-            for (final String sample : List.of(lines.get(2), lines.get(3))) {
-                assertTrue(sample.contains("system.memory.usage"), sample);
-                assertTrue(sample.contains("system.filesystem.usage"), sample);
-                assertFalse(sample.contains(mount.toString()), sample);
-            }
+            return List.copyOf(lines);
         }
     }
 }

@@ -10,24 +10,21 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Samples host metrics before and after a filesystem that never answers is mounted; run by {@link HostMetricsTest} in
- * a child JVM in a mount namespace of its own, so that the mount is seen by nothing else on the machine. Prints one
- * line per sample: {@code SAMPLE <metric names>|<mount points>}.
+ * Samples host metrics before and after a shell command mounts something; run by {@link HostMetricsTest} in a child
+ * JVM in a mount namespace of its own, so that the mounts are seen by nothing else on the machine. Prints the
+ * command's first line (it says MOUNTED once done; it may run on, holding what it mounted, until this JVM ends and
+ * its stdin closes), and one line per sample: {@code SAMPLE <metric names>|<mount points>}.
  */
-public final class HungMountProbe {
-    private HungMountProbe() {
+public final class MountProbe {
+    private MountProbe() {
     }
 
-    /** @param args the mount point of the hung filesystem */
+    /** @param args the shell command */
     public static void main(final String[] args) throws Exception {
         final HostMetrics metrics = new HostMetrics("h", Clock.systemUTC(), Set.of());
         print(metrics.sample());
-        // A FUSE mount whose daemon never reads /dev/fuse: every call on it waits. The shell holds the device open
-        // until this JVM ends (its stdin closes), and the namespace with the mount ends with them.
-        final Process fuse = new ProcessBuilder("sh", "-c", "exec 3<>/dev/fuse; mount -i -t fuse.s3fs "
-                + "-o fd=3,rootmode=40000,user_id=0,group_id=0 hung \"$0\" && echo MOUNTED; read x", args[0])
-                .redirectErrorStream(true).start();
-        final BufferedReader out = new BufferedReader(new InputStreamReader(fuse.getInputStream(),
+        final Process command = new ProcessBuilder("sh", "-c", args[0]).redirectErrorStream(true).start();
+        final BufferedReader out = new BufferedReader(new InputStreamReader(command.getInputStream(),
                 StandardCharsets.UTF_8));
         System.out.println(out.readLine());
         for (int i = 0; i < 2; i++) {
