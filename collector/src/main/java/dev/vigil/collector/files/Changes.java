@@ -28,23 +28,42 @@ final class Changes {
      */
     static final int MAX_PATH_BYTES = Topics.LARGE_RECORD_BYTES / 2;
 
+    /** Heap one kept path takes (its relative path of ~40 characters, its states, a map entry), estimated. */
+    static final int BYTES_PER_PATH = 200;
+
     final Map<String, FileState> created = new TreeMap<>();
     final Map<String, FileState[]> modified = new TreeMap<>();
     final Map<String, FileState> deleted = new TreeMap<>();
     /** False for the first walk of a tree, which would otherwise hold every path of it as created. */
     private final boolean recording;
+    /**
+     * Most paths kept: beyond it a change is only counted (an interval that deletes a whole dataset would otherwise
+     * hold every path of it besides the index, more than the agent's heap), and the lists are cut.
+     */
+    private final int maxKept;
+    /** Files created, modified and deleted beyond {@link #maxKept}, and what they wrote. */
+    private long createdBeyond;
+    private long modifiedBeyond;
+    private long deletedBeyond;
+    private long bytesBeyond;
 
-    Changes() {
-        this(true);
+    /** @param maxKept most paths kept; beyond, changes are counted only */
+    Changes(final int maxKept) {
+        this(true, maxKept);
     }
 
-    private Changes(final boolean recording) {
+    private Changes(final boolean recording, final int maxKept) {
         this.recording = recording;
+        this.maxKept = maxKept;
     }
 
     /** @return changes that keep nothing: for the walk that builds the index at start */
     static Changes discarding() {
-        return new Changes(false);
+        return new Changes(false, 0);
+    }
+
+    private boolean full() {
+        return created.size() + modified.size() + deleted.size() >= maxKept;
     }
 
     void created(final String path, final FileState now) {
@@ -54,6 +73,9 @@ final class Changes {
         final FileState before = deleted.remove(path);
         if (before != null) {
             modified.put(path, new FileState[] {before, now});
+        } else if (full()) {
+            createdBeyond += now.directory() ? 0 : 1;
+            bytesBeyond += now.directory() ? 0 : now.size();
         } else {
             created.put(path, now);
         }
@@ -67,7 +89,12 @@ final class Changes {
             created.put(path, now);
         } else {
             final FileState[] pair = modified.get(path);
-            modified.put(path, new FileState[] {pair == null ? before : pair[0], now});
+            if (pair == null && full()) {
+                modifiedBeyond += now.directory() ? 0 : 1;
+                bytesBeyond += now.directory() ? 0 : now.size();
+            } else {
+                modified.put(path, new FileState[] {pair == null ? before : pair[0], now});
+            }
         }
     }
 
@@ -79,7 +106,16 @@ final class Changes {
             return;
         }
         final FileState[] pair = modified.remove(path);
-        deleted.put(path, pair == null ? before : pair[0]);
+        if (pair == null && full()) {
+            deletedBeyond += before.directory() ? 0 : 1;
+        } else {
+            deleted.put(path, pair == null ? before : pair[0]);
+        }
+    }
+
+    /** @return whether changes were only counted, their paths not kept */
+    boolean cut() {
+        return createdBeyond + modifiedBeyond + deletedBeyond > 0 || bytesBeyond > 0;
     }
 
     boolean isEmpty() {
@@ -91,6 +127,10 @@ final class Changes {
         other.deleted.forEach(this::deleted);
         other.created.forEach(this::created);
         other.modified.forEach((p, pair) -> modified(p, pair[0], pair[1]));
+        createdBeyond += other.createdBeyond;
+        modifiedBeyond += other.modifiedBeyond;
+        deletedBeyond += other.deletedBeyond;
+        bytesBeyond += other.bytesBeyond;
     }
 
     /**
@@ -108,12 +148,14 @@ final class Changes {
         deleted.values().stream().filter(s -> !s.directory()).forEach(s -> deletedInodes.put(renameKey(s), true));
         final long renamed = created.values().stream()
                 .filter(s -> !s.directory() && deletedInodes.containsKey(renameKey(s))).count();
-        final long createdFiles = created.values().stream().filter(s -> !s.directory()).count() - renamed;
-        final long deletedFiles = deleted.values().stream().filter(s -> !s.directory()).count() - renamed;
-        final long modifiedFiles = modified.values().stream().filter(p -> !p[1].directory()).count();
+        final long createdFiles = created.values().stream().filter(s -> !s.directory()).count() - renamed
+                + createdBeyond;
+        final long deletedFiles = deleted.values().stream().filter(s -> !s.directory()).count() - renamed
+                + deletedBeyond;
+        final long modifiedFiles = modified.values().stream().filter(p -> !p[1].directory()).count() + modifiedBeyond;
 
         final Entropy entropy = new Entropy();
-        long bytesWritten = 0;
+        long bytesWritten = bytesBeyond;
         final byte[] buffer = new byte[sampling.fileBytes()];
         for (final Map.Entry<String, FileState> e : created.entrySet()) {
             if (!e.getValue().directory() && !deletedInodes.containsKey(renameKey(e.getValue()))) {
@@ -147,7 +189,7 @@ final class Changes {
                 .setBytesWritten(bytesWritten)
                 .setWriteEntropy(entropy.bitsPerByte()).setEntropySampledBytes(entropy.total())
                 .setChangedPaths(changed).setDeletedPaths(gone)
-                .setComplete(complete && fits);
+                .setComplete(complete && fits && !cut());
     }
 
     private static List<Long> renameKey(final FileState s) {

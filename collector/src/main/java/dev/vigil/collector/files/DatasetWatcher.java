@@ -95,6 +95,16 @@ public final class DatasetWatcher implements AutoCloseable {
                     DEFAULT_WATCH_RETRY_MILLIS);
         }
 
+        /**
+         * @return most changed paths one interval keeps in memory (about {@value Changes#BYTES_PER_PATH} bytes each),
+         *     and most notified paths waiting for the end of an interval: twice the paths an interval may list, so
+         *     that changes undone within it rarely reach it. Beyond it changes are counted only, or (notifications)
+         *     the tree is rescanned as after an overflow; either way the interval is incomplete
+         */
+        public int maxKeptPaths() {
+            return Math.max(2 * maxPaths, 1000);
+        }
+
         /** @param max most paths indexed @return these options with that bound */
         public Options withMaxIndexedPaths(final int max) {
             return new Options(mode, verifyMillis, maxPaths, sampling, max, watchRetryMillis);
@@ -144,7 +154,7 @@ public final class DatasetWatcher implements AutoCloseable {
         this.options = options;
         this.clock = clock;
         this.index = new PathIndex(options.maxIndexedPaths());
-        this.watches = new Watches(dataset, root, options.watchRetryMillis(), registrar);
+        this.watches = new Watches(dataset, root, options.watchRetryMillis(), registrar, options.maxKeptPaths());
     }
 
     /**
@@ -234,7 +244,7 @@ public final class DatasetWatcher implements AutoCloseable {
         // until the clock passes that point again, and the intervals stay contiguous.
         final Instant now = clock.instant();
         final Instant end = now.isBefore(intervalStart) ? intervalStart : now;
-        final Changes changes = new Changes();
+        final Changes changes = new Changes(options.maxKeptPaths());
         boolean complete = true;
         try {
             complete = findChanges(changes);
@@ -420,7 +430,7 @@ public final class DatasetWatcher implements AutoCloseable {
 
     /** Full comparison after the notifications were applied: what differs was missed by them. */
     private boolean verify(final Changes changes) {
-        final Changes missed = new Changes();
+        final Changes missed = new Changes(options.maxKeptPaths());
         scan(root, missed);
         try {
             // Notifications of changes made during the scan take a moment to arrive; those are not misses.

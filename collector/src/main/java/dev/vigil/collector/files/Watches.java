@@ -40,6 +40,12 @@ final class Watches {
     /** How directories are registered for notifications. */
     private final Registrar registrar;
     private final Set<Path> notified = ConcurrentHashMap.newKeySet();
+    /**
+     * Most paths {@link #notified} holds: a burst (a whole tree deleted or unpacked between two intervals) would
+     * otherwise hold one path per file besides the index. Beyond it, as the kernel's own queue does, an overflow: the
+     * interval rescans the tree, which takes one directory's entries at a time.
+     */
+    private final int maxNotified;
     private final AtomicBoolean overflow = new AtomicBoolean();
     /**
      * Set when the dataset directory's own watch ended (removed, or replaced by a new one): no notification comes from
@@ -73,12 +79,15 @@ final class Watches {
      * @param root the watched root
      * @param retryMillis after a fall back to scanning, when watch mode is tried again; 0 never
      * @param registrar how directories are registered
+     * @param maxNotified most notified paths held until the end of an interval; beyond, an overflow
      */
-    Watches(final String dataset, final Path root, final long retryMillis, final Registrar registrar) {
+    Watches(final String dataset, final Path root, final long retryMillis, final Registrar registrar,
+            final int maxNotified) {
         this.dataset = dataset;
         this.root = root;
         this.retryMillis = retryMillis;
         this.registrar = registrar;
+        this.maxNotified = maxNotified;
     }
 
     /** Starts in the chosen mode: in watch mode the watch service and its thread; when that fails, scans. */
@@ -308,8 +317,14 @@ final class Watches {
                 for (final WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                         overflow.set(true);
+                    } else if (overflow.get()) {
+                        // The tree is rescanned at the end of the interval: the path adds nothing
                     } else if (dir != null) {
                         notified.add(dir.resolve((Path) event.context()));
+                        if (notified.size() >= maxNotified) {
+                            overflow.set(true);
+                            notified.clear();
+                        }
                     }
                 }
                 if (!key.reset()) {

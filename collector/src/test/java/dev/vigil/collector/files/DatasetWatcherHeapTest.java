@@ -3,11 +3,16 @@ package dev.vigil.collector.files;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +47,41 @@ class DatasetWatcherHeapTest {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    @Test
+    void shouldCountAWholeTreeDeletedInOneIntervalWithoutHoldingEveryPath() throws Exception {
+        // A dataset emptied at once (rm -rf, ransomware) or unpacked at once: the interval held every path, and every
+        // notified one, besides the index. Here 40,000 files in 12 MiB: OutOfMemoryError; in the agent's 64 MiB with
+        // the default files.max.paths, 250,000 files did the same, and the agent exited (ExitOnOutOfMemoryError).
+        IndexHeapProbe.create(root, 40_000);
+        final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), WatcherProbe.class.getName(), root.toString(), "watch")
+                .redirectErrorStream(true).start();
+        final List<String> lines = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8)); Writer in = p.outputWriter()) {
+            assertTrue(readUntil(out, lines, "STARTED"), lines.toString());
+            in.write("rm -rf ./*\n"); // the probe keeps 2 * 1000 paths of an interval (files.max.paths 1000)
+            in.flush();
+            assertTrue(readUntil(out, lines, "INTERVAL WATCH false"), "the probe ended: " + lines);
+            assertTrue(lines.contains("COUNTS created=0 modified=0 deleted=40000"), lines.toString());
+        } finally {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reads lines into {@code lines} until one starts with {@code prefix}. @return false when the output ended */
+    private static boolean readUntil(final BufferedReader out, final List<String> lines, final String prefix)
+            throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            lines.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+            if (line.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

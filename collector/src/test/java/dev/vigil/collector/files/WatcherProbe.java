@@ -11,7 +11,7 @@ import java.time.Clock;
  * Watches a dataset in a child JVM, for tests that need the watcher to run with other rights or in another mount
  * namespace than the test's. For each line read from stdin: runs it as a shell command in the dataset when it is not
  * empty (in the probe's namespace), closes an interval and prints
- * {@code INTERVAL <mode> <complete> <changed paths> <deleted paths>}.
+ * {@code COUNTS created=N modified=N deleted=N}, then {@code INTERVAL <mode> <complete> <changed paths> <deleted paths>}.
  */
 public final class WatcherProbe {
     private WatcherProbe() {
@@ -31,6 +31,8 @@ public final class WatcherProbe {
                 }
                 Thread.sleep(300); // notifications of what was just done
                 final FileActivity a = w.closeInterval();
+                System.out.println("COUNTS created=" + a.getCreated() + " modified=" + a.getModified() + " deleted="
+                        + a.getDeleted());
                 System.out.println("INTERVAL " + w.mode() + " " + a.getComplete() + " " + a.getChangedPaths() + " "
                         + a.getDeletedPaths());
                 System.out.flush();
