@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -221,7 +223,12 @@ final class Changes {
         if (budget <= 0) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        // Regular files only: opening a FIFO (or a link to one) waits for a writer, for ever maybe, and every
+        // dataset's intervals with it; a device may never end a read.
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             final ByteBuffer buf = ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, budget));
             final int n = ch.read(buf, from);
             if (n > 0) {

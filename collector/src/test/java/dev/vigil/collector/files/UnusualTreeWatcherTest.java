@@ -1,6 +1,7 @@
 package dev.vigil.collector.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,10 +10,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,27 @@ class UnusualTreeWatcherTest {
             assertEquals(1, a.getCreated(), a.toString());
             assertEquals(1, a.getModified(), a.toString());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"watch", "scan"})
+    void shouldCloseItsIntervalWhenANamedPipeOrALinkToOneAppears(final String mode) throws Exception {
+        final DatasetWatcher w = start(mode);
+        final FileActivity a;
+        try {
+            sh("mkfifo pipe && ln -s pipe link-to-pipe && echo data > file.txt");
+            a = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> settle(w),
+                    "the interval waited for a writer of the pipe");
+        } finally {
+            // A reader waiting in the watcher (without the fix) goes on, and so does any later one, while a writer
+            // holds the pipe open; opened for reading too, this one does not wait for a reader.
+            try (FileChannel writer = FileChannel.open(root.resolve("pipe"), StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                w.close();
+            }
+        }
+        assertEquals(List.of("file.txt", "link-to-pipe", "pipe"), a.getChangedPaths(), a.toString());
+        assertEquals(5, a.getEntropySampledBytes(), "the file's bytes sampled, nothing of the pipe: " + a);
     }
 
     @Test
