@@ -3,6 +3,7 @@ package dev.vigil.collector.files;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -137,7 +138,20 @@ public final class DatasetRegistry implements AutoCloseable {
         if (spec == null || !host.equals(spec.getHost())) {
             monitor.unwatch(id);
         } else {
-            monitor.watch(id, Path.of(spec.getPath()));
+            // Checked here: an exception would end the thread that follows the registry, and with it every later
+            // dataset of this host. The last usable spec stays in force, as for a record that does not decode.
+            final Path path;
+            try {
+                path = Path.of(spec.getPath());
+            } catch (InvalidPathException e) {
+                LOG.warn("dataset registry {}: dataset {}: not a path ({}); skipped", topic, id, e.getMessage());
+                return;
+            }
+            if (!path.isAbsolute()) {
+                LOG.warn("dataset registry {}: dataset {}: path '{}' is not absolute; skipped", topic, id, path);
+                return;
+            }
+            monitor.watch(id, path);
         }
     }
 

@@ -170,6 +170,19 @@ class CollectorServiceIT {
     }
 
     @Test
+    void shouldSkipARegistryPathThatIsNoAbsolutePathAndGoOnFollowingTheRegistry(final TestKafka kafka)
+            throws Exception {
+        final Path good = Files.createDirectories(dir.resolve("good"));
+        try (CollectorService service = CollectorService.start(new CollectorConfig(settings(kafka)))) {
+            // Written by a tool of another team's, not `vigil datasets add`: a NUL byte, a relative path
+            send(kafka, "nul", DatasetSpec.newBuilder(spec("nul", "it-host", good)).setPath("/srv/a\0b").build(),
+                    "relative", DatasetSpec.newBuilder(spec("relative", "it-host", good)).setPath("srv/docs").build());
+            register(kafka, service, "good", good);
+            assertEquals(java.util.Set.of("good"), service.fileActivity().datasets());
+        }
+    }
+
+    @Test
     void shouldPublishAnIntervalOfThousandsOfChangedPathsWholeForTheChangeJournal(final TestKafka kafka)
             throws Exception {
         final Path data = Files.createDirectories(dir.resolve("data"));
