@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +36,14 @@ import org.slf4j.LoggerFactory;
 public final class EventEndpoint implements AutoCloseable {
     /** Largest request body, in bytes. */
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /** Longest wait for a request's body, in milliseconds: a megabyte from a local tool takes far less. */
+    static final long BODY_TIMEOUT_MS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(EventEndpoint.class);
 
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Ends a request whose body has not arrived after {@link #BODY_TIMEOUT_MS}. */
+    private final ScheduledExecutorService watchdog;
     private final Outbox outbox;
     private final String host;
     private final Clock clock;
@@ -52,6 +59,11 @@ public final class EventEndpoint implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-collector-http-deadline");
+            t.setDaemon(true);
+            return t;
+        });
         server.createContext("/events", this::handle);
     }
 
@@ -84,8 +96,15 @@ public final class EventEndpoint implements AutoCloseable {
                 return;
             }
             final byte[] body;
+            // One thread serves every request: a client that stops sending its body (stopped, hung, a wrong
+            // Content-Length) would hold it, and every later POST with it, for as long as it keeps the connection.
+            // Closing the exchange before a response closes the connection, which ends the read.
+            final ScheduledFuture<?> deadline = watchdog.schedule(exchange::close, BODY_TIMEOUT_MS,
+                    TimeUnit.MILLISECONDS);
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readNBytes(MAX_BODY_BYTES + 1);
+            } finally {
+                deadline.cancel(false);
             }
             if (body.length > MAX_BODY_BYTES) {
                 reply(exchange, 413, error("body larger than " + MAX_BODY_BYTES + " bytes"));
@@ -166,5 +185,6 @@ public final class EventEndpoint implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdown();
+        watchdog.shutdownNow();
     }
 }

@@ -7,11 +7,14 @@ import dev.vigil.collector.delivery.RecordingOutbox;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Severity;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
@@ -75,5 +78,22 @@ class EventEndpointTest {
         final HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + endpoint.port() + "/events")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, get.statusCode());
+    }
+
+    @Test
+    void shouldServeOthersWhileAClientStopsSendingItsBody() throws Exception {
+        try (Socket stalled = new Socket("127.0.0.1", endpoint.port())) {
+            // A client hung, or a library sending a wrong Content-Length, keeping its connection open
+            stalled.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"
+                    + "{\"kind\"").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            Thread.sleep(300); // its request reaches the handler first
+            final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + endpoint.port() + "/events")).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"disk.error\",\"message\":\"sda\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, r.statusCode(), r.body());
+            assertEquals(-1, stalled.getInputStream().read(), "the stalled request's connection is closed");
+        }
     }
 }
