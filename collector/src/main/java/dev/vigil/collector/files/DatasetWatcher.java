@@ -325,6 +325,7 @@ public final class DatasetWatcher implements AutoCloseable {
         final List<Path> paths = new ArrayList<>(watches.notified());
         watches.notified().removeAll(paths);
         final Map<String, List<Path>> byDir = new TreeMap<>(); // a directory before what is under it
+        final Set<Long> linked = new HashSet<>();
         for (final Path p : paths) {
             final String rel = rel(p);
             if (rel.isEmpty()) {
@@ -364,10 +365,35 @@ public final class DatasetWatcher implements AutoCloseable {
                 } else {
                     names.add(PathIndex.bytes(p.getFileName().toString()));
                     states.add(now);
+                    if (hardLinked(p)) {
+                        linked.add(now.inode());
+                    }
                 }
             }
             index.apply(dir, e.getKey(), names, states, changes);
             dirs.forEach(d -> scan(d, changes));
+        }
+        if (!linked.isEmpty()) {
+            // A write through one name of a hard-linked file notifies that name's directory only: its other names
+            // (an inode the index holds under several paths) are compared too, in one pass over the index.
+            final Set<String> notifiedRels = new HashSet<>();
+            paths.forEach(p -> notifiedRels.add(rel(p)));
+            final List<String> others = new ArrayList<>();
+            index.pathsOf(linked, rel -> {
+                if (!notifiedRels.contains(rel)) {
+                    others.add(rel);
+                }
+            });
+            others.forEach(rel -> scan(root.resolve(rel), changes));
+        }
+    }
+
+    /** @return whether a file has other names (hard links); false when that cannot be read */
+    private static boolean hardLinked(final Path file) {
+        try {
+            return ((Number) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue() > 1;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

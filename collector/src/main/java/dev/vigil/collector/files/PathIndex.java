@@ -1,8 +1,12 @@
 package dev.vigil.collector.files;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -283,6 +287,32 @@ final class PathIndex {
             j++;
         }
         trim(dir);
+    }
+
+    /**
+     * Finds every indexed file with one of some inodes, in one pass over the index: the other names of hard-linked
+     * files.
+     *
+     * @param inodes inode numbers
+     * @param found receives the relative path of each such file
+     */
+    void pathsOf(final Set<Long> inodes, final Consumer<String> found) {
+        final Deque<Dir> dirs = new ArrayDeque<>();
+        final Deque<String> rels = new ArrayDeque<>();
+        dirs.push(root);
+        rels.push("");
+        while (!dirs.isEmpty()) {
+            final Dir d = dirs.pop();
+            final String rel = rels.pop();
+            for (int k = 0; k < d.count; k++) {
+                if (d.dirs[k] != null) {
+                    dirs.push(d.dirs[k]);
+                    rels.push(child(rel, d.names[k]));
+                } else if (inodes.contains(d.inodes[k])) {
+                    found.accept(child(rel, d.names[k]));
+                }
+            }
+        }
     }
 
     /** Gives back the room of entries that were gone or refused while a directory was rebuilt. */

@@ -94,6 +94,18 @@ class UnusualTreeWatcherTest {
         assertEquals(5, a.getEntropySampledBytes(), "the file's bytes sampled, nothing of the pipe: " + a);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"watch", "scan"})
+    void shouldReportEveryNameOfAHardLinkedFileWrittenThroughOne(final String mode) throws Exception {
+        sh("mkdir a b && echo one > a/f && ln a/f b/g");
+        try (DatasetWatcher w = start(mode)) {
+            sh("echo two >> a/f"); // inotify tells a/'s watch only
+            final FileActivity a = settle(w);
+            assertEquals(List.of("a/f", "b/g"), a.getChangedPaths(), a.toString());
+            assertTrue(a.getComplete(), a.toString());
+        }
+    }
+
     @Test
     void shouldFollowADatasetLinkSwappedToAnotherTree() throws Exception {
         // A deployment's current -> releases/N, swapped atomically as Capistrano and its kind do
