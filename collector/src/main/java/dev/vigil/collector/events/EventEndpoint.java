@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.delivery.Outbox;
+import dev.vigil.schemas.FileActivities;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.json.RecordJson;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /events}: other tools on the host post a {@link HostEvent} (or a JSON array of them)
  * in {@link RecordJson} form; {@code id}, {@code host} and {@code time} are filled in when absent.
  * The answer comes once the events are in the spool and synced to disk: 202 with their ids, 400
- * with the reason for a malformed event (nothing of that request is accepted), 503 when the spool
- * refused them. Listens on loopback by default.
+ * with the reason for a malformed event or a {@code fileActivity} no watcher could report (nothing of that request
+ * is accepted), 503 when the spool refused them. Listens on loopback by default.
  */
 public final class EventEndpoint implements AutoCloseable {
     /** Largest request body, in bytes. */
@@ -163,7 +164,16 @@ public final class EventEndpoint implements AutoCloseable {
             if (!o.hasNonNull("time")) {
                 o.put("time", now.toString());
             }
-            out.add(RecordJson.read(o, HostEvent.class));
+            final HostEvent event = RecordJson.read(o, HostEvent.class);
+            // The analyzer and the decision engine refuse such an activity (dead-letter topic, the engine's log),
+            // long after this answer and out of the sender's sight: the sender learns it here instead.
+            final String problem = event.getFileActivity() == null ? null
+                    : FileActivities.problem(event.getFileActivity());
+            if (problem != null) {
+                throw new IllegalArgumentException((nodes.size() > 1 ? "event " + (out.size() + 1) + " of "
+                        + nodes.size() + ": " : "") + "fileActivity: " + problem);
+            }
+            out.add(event);
         }
         return out;
     }

@@ -80,6 +80,34 @@ class EventEndpointTest {
         assertEquals(405, get.statusCode());
     }
 
+    /** A file.activity event as a watcher sends it, its interval ending at {@code end}, with {@code fields} more. */
+    private static String activity(final String end, final String fields) {
+        return "{\"kind\":\"file.activity\",\"dataset\":\"docs\",\"fileActivity\":{\"dataset\":\"docs\","
+                + "\"intervalStart\":\"2026-03-01T09:59:50Z\",\"intervalEnd\":\"" + end + "\",\"created\":1,"
+                + "\"changedPaths\":[\"a/b.txt\"]," + fields + "\"complete\":true}}";
+    }
+
+    @Test
+    void shouldRefuseFileActivityTheAnalyzerAndTheEngineWouldRefuseWithTheReason() throws Exception {
+        final String end = "2026-03-01T10:00:00Z";
+        final HttpResponse<String> possible = post(activity(end, ""));
+        assertEquals(202, possible.statusCode(), possible.body());
+        outbox.events.clear();
+        final String[][] refused = {
+            {"2026-03-01T09:00:00Z", "", "before it starts"},
+            {end, "\"deleted\":-3,", "deleted is negative (-3)"},
+            {end, "\"deletedPaths\":[\"/etc/passwd\"],", "'/etc/passwd' is not relative"},
+            {end, "\"deletedPaths\":[\"a/../../etc\"],", "'a/../../etc' is not relative"},
+        };
+        for (final String[] r : refused) {
+            // the bad one after a good one: nothing of the request is accepted
+            final HttpResponse<String> answer = post("[" + activity(end, "") + "," + activity(r[0], r[1]) + "]");
+            assertEquals(400, answer.statusCode(), r[1] + " -> " + answer.body());
+            assertTrue(answer.body().contains(r[2]), answer.body());
+        }
+        assertTrue(outbox.events.isEmpty(), "nothing of a refused request is accepted");
+    }
+
     @Test
     void shouldServeOthersWhileAClientStopsSendingItsBody() throws Exception {
         try (Socket stalled = new Socket("127.0.0.1", endpoint.port())) {
