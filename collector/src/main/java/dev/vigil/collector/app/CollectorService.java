@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector agent: host metrics, log tailing, file activity, posted and own events, all through
  * the spool to Kafka. {@link #start} returns once every part runs (Kafka need not be reachable:
- * records wait in the spool); {@link #close()} stops it and leaves undelivered records in the spool.
+ * records wait in the spool), after the first walk of every configured dataset, which the other parts do not wait
+ * for; {@link #close()} stops it and leaves undelivered records in the spool.
  */
 public final class CollectorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorService.class);
@@ -128,6 +129,21 @@ public final class CollectorService implements AutoCloseable {
         if (!config.getList(CollectorConfig.LOGS_PATHS_CONFIG).isEmpty()) {
             tailer = new LogTailer(logOptions(), config.stateDir().resolve("logs"), outbox, host, clock).start();
         }
+        // Before the datasets: the first walk of each runs here, and takes as long as its tree (minutes on NFS, for
+        // good on a server that is away, a hard mount), while other tools' events and clock steps have to be heard.
+        final int port = config.getInt(CollectorConfig.EVENTS_HTTP_PORT_CONFIG);
+        if (port >= 0) {
+            endpoint = EventEndpoint.start(new InetSocketAddress(
+                    config.getString(CollectorConfig.EVENTS_HTTP_ADDRESS_CONFIG), port), outbox, host, clock);
+        }
+        final long jumpThreshold = config.getLong(CollectorConfig.CLOCK_JUMP_THRESHOLD_MS_CONFIG);
+        final ClockWatch clockWatch = new ClockWatch(clock, jumpThreshold, step -> event("clock.jump", Severity.WARN,
+                "wall clock stepped " + (step > 0 ? "forward" : "back") + " by " + Math.abs(step) + " ms",
+                Map.of("jump.ms", Long.toString(step))));
+        scheduler.scheduleAtFixedRate(() -> {
+            clockWatch.check();
+            reportDrops();
+        }, 1, 1, TimeUnit.SECONDS);
         files = new FileActivityMonitor(DatasetWatcher.Options.of(
                 config.getString(CollectorConfig.FILES_MODE_CONFIG),
                 config.getLong(CollectorConfig.FILES_VERIFY_INTERVAL_MS_CONFIG),
@@ -142,19 +158,6 @@ public final class CollectorService implements AutoCloseable {
             registry = new DatasetRegistry(config.kafkaClientConfig(), config.topicPrefix(), host,
                     config.datasets().keySet(), files).start();
         }
-        final int port = config.getInt(CollectorConfig.EVENTS_HTTP_PORT_CONFIG);
-        if (port >= 0) {
-            endpoint = EventEndpoint.start(new InetSocketAddress(
-                    config.getString(CollectorConfig.EVENTS_HTTP_ADDRESS_CONFIG), port), outbox, host, clock);
-        }
-        final long jumpThreshold = config.getLong(CollectorConfig.CLOCK_JUMP_THRESHOLD_MS_CONFIG);
-        final ClockWatch clockWatch = new ClockWatch(clock, jumpThreshold, step -> event("clock.jump", Severity.WARN,
-                "wall clock stepped " + (step > 0 ? "forward" : "back") + " by " + Math.abs(step) + " ms",
-                Map.of("jump.ms", Long.toString(step))));
-        scheduler.scheduleAtFixedRate(() -> {
-            clockWatch.check();
-            reportDrops();
-        }, 1, 1, TimeUnit.SECONDS);
         LOG.info("collector agent running on host {}: metrics {}, {} log pattern(s), {} dataset(s), events {}", host,
                 config.getBoolean(CollectorConfig.METRICS_ENABLED_CONFIG) ? "on" : "off",
                 config.getList(CollectorConfig.LOGS_PATHS_CONFIG).size(), files.datasets().size(),
