@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.collector.delivery.Outbox;
+import dev.vigil.collector.files.FileActivityMonitor;
 import dev.vigil.schemas.FileActivities;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Ids;
@@ -165,17 +166,27 @@ public final class EventEndpoint implements AutoCloseable {
                 o.put("time", now.toString());
             }
             final HostEvent event = RecordJson.read(o, HostEvent.class);
-            // The analyzer and the decision engine refuse such an activity (dead-letter topic, the engine's log),
-            // long after this answer and out of the sender's sight: the sender learns it here instead.
-            final String problem = event.getFileActivity() == null ? null
-                    : FileActivities.problem(event.getFileActivity());
+            final String problem = problem(event);
             if (problem != null) {
                 throw new IllegalArgumentException((nodes.size() > 1 ? "event " + (out.size() + 1) + " of "
-                        + nodes.size() + ": " : "") + "fileActivity: " + problem);
+                        + nodes.size() + ": " : "") + problem);
             }
             out.add(event);
         }
         return out;
+    }
+
+    /**
+     * @return why the analyzer or the decision engine would refuse an event's file activity, or null. They refuse it
+     *     long after this answer and out of the sender's sight (dead-letter topic, the engine's log): the sender
+     *     learns it here instead
+     */
+    private static String problem(final HostEvent event) {
+        if (event.getFileActivity() != null) {
+            final String problem = FileActivities.problem(event.getFileActivity());
+            return problem == null ? null : "fileActivity: " + problem;
+        }
+        return FileActivityMonitor.KIND.equals(event.getKind()) ? "kind file.activity without fileActivity" : null;
     }
 
     private static ObjectNode error(final String message) {

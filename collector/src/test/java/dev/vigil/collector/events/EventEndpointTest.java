@@ -109,6 +109,14 @@ class EventEndpointTest {
     }
 
     @Test
+    void shouldRefuseAFileActivityEventWithoutItsActivity() throws Exception {
+        final HttpResponse<String> r = post("{\"kind\":\"file.activity\",\"dataset\":\"docs\"}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("without fileActivity"), r.body());
+        assertTrue(outbox.events.isEmpty(), "nothing of a refused request is accepted");
+    }
+
+    @Test
     void shouldServeOthersWhileAClientStopsSendingItsBody() throws Exception {
         try (Socket stalled = new Socket("127.0.0.1", endpoint.port())) {
             // A client hung, or a library sending a wrong Content-Length, keeping its connection open
