@@ -102,6 +102,33 @@ class VigilCommandLineTest {
         command.getSubcommands().values().forEach(sub -> labels(sub, differing));
     }
 
+    @Test
+    void shouldNameInEveryHelpOnlyOptionsThatExist() {
+        final java.util.Set<String> options = new java.util.HashSet<>();
+        optionNames(Vigil.commandLine(), options);
+        final List<String> unknown = new java.util.ArrayList<>();
+        unknownOptions(Vigil.commandLine(), options, unknown);
+        assertEquals(List.of(), unknown, "a help names an option no command has");
+    }
+
+    private static void optionNames(final CommandLine command, final java.util.Set<String> names) {
+        command.getCommandSpec().options().forEach(option -> names.addAll(List.of(option.names())));
+        command.getSubcommands().values().forEach(sub -> optionNames(sub, names));
+    }
+
+    private static void unknownOptions(final CommandLine command, final java.util.Set<String> names,
+                                       final List<String> unknown) {
+        // "--keep-*" names a family of options, hence the trailing letter or digit
+        final java.util.regex.Matcher named = java.util.regex.Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*[a-z0-9]")
+                .matcher(command.getUsageMessage());
+        while (named.find()) {
+            if (!names.contains(named.group())) {
+                unknown.add(command.getCommandSpec().qualifiedName() + ": " + named.group());
+            }
+        }
+        command.getSubcommands().values().forEach(sub -> unknownOptions(sub, names, unknown));
+    }
+
     private static boolean formats(final String text) {
         try {
             String.format(text);

@@ -31,7 +31,7 @@ final class RestoreCommand extends RepoSubcommand {
 
     @Option(names = "--target", required = true, description = "Directory to restore into. Created when missing, with the "
             + "snapshot root's mode, owner and time; a directory that exists (a mount point, a shared place) keeps "
-            + "its own, unless --overwrite or --resume.")
+            + "its own, unless --overwrite.")
     Path target;
 
     @Option(names = "--include", description = "Restore only this path of the snapshot (repeatable); bytes of a name "
