@@ -112,7 +112,9 @@ public final class CollectorConfig extends CommonConfig {
             + "the watcher missed nothing, in milliseconds; 0 never.";
     public static final String FILES_MAX_PATHS_CONFIG = "files.max.paths";
     private static final String FILES_MAX_PATHS_DOC = "Most changed plus deleted paths listed in one interval's "
-            + "event; beyond it the lists are truncated and the interval is marked incomplete.";
+            + "event; beyond it the lists are truncated and the interval is marked incomplete. Also bounds the heap of "
+            + "an interval: it keeps at most twice this many changed paths (about 200 bytes each, 16 MiB at the "
+            + "default), and as many notified ones; beyond, changes are counted only.";
     public static final String FILES_MAX_INDEXED_PATHS_CONFIG = "files.max.indexed.paths";
     private static final String FILES_MAX_INDEXED_PATHS_DOC = "Most paths (files and directories) of one dataset the "
             + "watcher indexes; each takes about 90 bytes of heap (names of ~20 bytes), so the 64 MiB heap of "
