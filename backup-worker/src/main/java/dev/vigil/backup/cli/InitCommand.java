@@ -27,7 +27,9 @@ final class InitCommand extends RepoSubcommand {
             description = "zstd level 1..19 (default: ${DEFAULT-VALUE}); higher is smaller and slower.")
     int level;
 
-    @Option(names = "--pack-size", defaultValue = "16", description = "Pack size in MiB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pack-size", defaultValue = "16", description = "Pack size in MiB (default: ${DEFAULT-VALUE}); "
+            + "a pack of small blobs is closed earlier, at " + dev.vigil.backup.index.IndexFile.MAX_BLOBS + " blobs, "
+            + "the most one index file lists.")
     int packMiB;
 
     @Option(names = "--kdf-n", defaultValue = "16384",
