@@ -47,7 +47,8 @@ public final class JournalCommand implements Callable<Integer> {
     String mode;
 
     @Option(names = "--max-paths", defaultValue = "40000",
-            description = "Most paths per interval; more makes the interval incomplete (default: ${DEFAULT-VALUE}).")
+            description = "Most paths one interval lists; more makes the interval incomplete, and an interval keeps at "
+                    + "most twice as many in memory, then counts changes only (default: ${DEFAULT-VALUE}).")
     int maxPaths;
 
     @Option(names = "--count", defaultValue = "0",
