@@ -47,10 +47,10 @@ public final class Topics {
     public static final Topic<String, HostEvent> EVENTS = new Topic<>("vigil-events", Serdes.String(),
             AvroSerde.of(HostEvent.class), "host", PARTITIONS, DAY.multipliedBy(30), false,
             "host events: file activity, disk errors, agent lifecycle, posted events", LARGE_RECORD_BYTES);
-    /** Input the analyzer refused, with the reason in a header. */
+    /** Input a service refused (the analyzer, the decision engine, a worker), with the reason in a header. */
     public static final Topic<byte[], byte[]> DEAD_LETTER = new Topic<>("vigil-dead-letter", Serdes.ByteArray(),
             Serdes.ByteArray(), "original key", 3, DAY.multipliedBy(30), false,
-            "malformed or impossible input, original bytes, reason in header vigil.dlq.reason");
+            "malformed or impossible input, original bytes (none past 1 MiB), reason in header vigil.dlq.reason");
     /** Descriptive statistics per series and window. */
     public static final Topic<String, StatsWindow> STATS = new Topic<>("vigil-stats", Serdes.String(),
             AvroSerde.of(StatsWindow.class), "host", PARTITIONS, DAY.multipliedBy(7), false,
