@@ -102,14 +102,20 @@ final class TopicsCommand implements Runnable {
                 System.out.println(Json.MAPPER.writeValueAsString(rows));
                 return 0;
             }
-            System.out.printf("%-28s %-12s %10s %10s  %-8s %s%n", "TOPIC", "KEY", "PARTITIONS", "RETENTION",
-                    "CLEANUP", "CONTENT");
+            // columns as wide as their widest cell: a prefix lengthens every name, and a key may be long
+            final String format = "%-" + width(rows, "name", "TOPIC") + "s %-" + width(rows, "key", "KEY")
+                    + "s %10s %10s  %-8s %s%n";
+            System.out.printf(format, "TOPIC", "KEY", "PARTITIONS", "RETENTION", "CLEANUP", "CONTENT");
             for (final Map<String, Object> row : rows) {
-                System.out.printf("%-28s %-12s %10s %10s  %-8s %s%n", row.get("name"), row.get("key"),
-                        row.get("partitions"), row.get("retention"), row.get("cleanup"), row.get("description"));
+                System.out.printf(format, row.get("name"), row.get("key"), row.get("partitions"), row.get("retention"),
+                        row.get("cleanup"), row.get("description"));
             }
             return 0;
         }
+    }
+
+    private static int width(final List<Map<String, Object>> rows, final String column, final String header) {
+        return rows.stream().mapToInt(r -> String.valueOf(r.get(column)).length()).reduce(header.length(), Math::max);
     }
 
     private static Map<String, Object> describe(final Topic<?, ?> t) {

@@ -31,5 +31,9 @@ class TopicsCommandTest {
         assertEquals(0, child.exitValue(), printed);
         final List<String> names = printed.lines().skip(1).map(line -> line.split(" +")[0]).toList();
         assertEquals(Topics.all("acme.").stream().map(Topic::name).toList(), names, printed);
+        // a table: every row's content starts under the header's CONTENT, however long a name or key
+        final int content = printed.lines().findFirst().orElseThrow().indexOf("CONTENT");
+        final List<String> contents = printed.lines().skip(1).map(line -> line.substring(content)).toList();
+        assertEquals(Topics.all("acme.").stream().map(Topic::description).toList(), contents, printed);
     }
 }
