@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The collector agent: host metrics, log tailing, file activity, posted and own events, all through
  * the spool to Kafka. {@link #start} returns once every part runs (Kafka need not be reachable:
- * records wait in the spool), after the first walk of every configured dataset, which the other parts do not wait
- * for; {@link #close()} stops it and leaves undelivered records in the spool.
+ * records wait in the spool); each dataset's file activity starts when its own first walk is done, which nothing else
+ * waits for; {@link #close()} stops it and leaves undelivered records in the spool.
  */
 public final class CollectorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorService.class);
@@ -129,8 +129,6 @@ public final class CollectorService implements AutoCloseable {
         if (!config.getList(CollectorConfig.LOGS_PATHS_CONFIG).isEmpty()) {
             tailer = new LogTailer(logOptions(), config.stateDir().resolve("logs"), outbox, host, clock).start();
         }
-        // Before the datasets: the first walk of each runs here, and takes as long as its tree (minutes on NFS, for
-        // good on a server that is away, a hard mount), while other tools' events and clock steps have to be heard.
         final int port = config.getInt(CollectorConfig.EVENTS_HTTP_PORT_CONFIG);
         if (port >= 0) {
             endpoint = EventEndpoint.start(new InetSocketAddress(
@@ -158,9 +156,10 @@ public final class CollectorService implements AutoCloseable {
             registry = new DatasetRegistry(config.kafkaClientConfig(), config.topicPrefix(), host,
                     config.datasets().keySet(), files).start();
         }
-        LOG.info("collector agent running on host {}: metrics {}, {} log pattern(s), {} dataset(s), events {}", host,
+        LOG.info("collector agent running on host {}: metrics {}, {} log pattern(s), {} configured dataset(s) "
+                + "(each reports once its first walk is done), events {}", host,
                 config.getBoolean(CollectorConfig.METRICS_ENABLED_CONFIG) ? "on" : "off",
-                config.getList(CollectorConfig.LOGS_PATHS_CONFIG).size(), files.datasets().size(),
+                config.getList(CollectorConfig.LOGS_PATHS_CONFIG).size(), config.datasets().size(),
                 endpoint == null ? "off" : "on port " + endpoint.port());
     }
 

@@ -155,22 +155,43 @@ public final class DatasetWatcher implements AutoCloseable {
     /** As {@link #start(String, Path, Options, Clock)}, directories registered through {@code registrar}; for tests. */
     static DatasetWatcher start(final String dataset, final Path root, final Options options, final Clock clock,
                                 final Registrar registrar) throws IOException {
+        final DatasetWatcher w = prepare(dataset, root, options, clock, registrar);
+        w.begin();
+        return w;
+    }
+
+    /**
+     * A watcher that has not touched its tree yet: {@link #begin()} starts it, and {@link #cancel()} can stop that
+     * first walk, which takes as long as the tree (or for good, on a filesystem that does not answer).
+     */
+    static DatasetWatcher prepare(final String dataset, final Path root, final Options options, final Clock clock,
+                                  final Registrar registrar) {
+        return new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock, registrar);
+    }
+
+    /**
+     * Registers notifications (watch mode) and indexes the tree; the first interval starts when this returns.
+     *
+     * @throws IOException when the root is not a directory or cannot be read; nothing was started, begin may be tried
+     *     again
+     * @throws TreeScan.Cancelled when {@link #cancel()} stopped the walk; close the watcher
+     */
+    synchronized void begin() throws IOException {
+        tree.reading(root);
         if (!Files.isDirectory(root)) {
             throw new NoSuchFileException(root.toString(), null, "dataset " + dataset + ": not a directory");
         }
-        final DatasetWatcher w = new DatasetWatcher(dataset, root.toAbsolutePath().normalize(), options, clock,
-                registrar);
-        w.watches.start(w.chooseMode());
+        swaps.baseline();
+        watches.start(chooseMode());
         // Notifications that arrive during this first walk are compared at the end of the first interval.
-        w.tree.scan(w.root, Changes.discarding()); // what is there at start is no change: nothing to keep
-        if (w.index.takeRefused()) {
-            w.refusedPaths();
+        tree.scan(root, Changes.discarding()); // what is there at start is no change: nothing to keep
+        if (index.takeRefused()) {
+            refusedPaths();
         }
-        w.troubled |= w.watches.reportFailure(w.tree.datasetDirs());
-        w.intervalStart = clock.instant();
-        LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, w.root,
-                w.watches.mode().name().toLowerCase(), w.index.size(), w.epoch);
-        return w;
+        troubled |= watches.reportFailure(tree.datasetDirs());
+        intervalStart = clock.instant();
+        LOG.info("watching dataset {} at {} in {} mode ({} paths, epoch {})", dataset, root,
+                watches.mode().name().toLowerCase(), index.size(), epoch);
     }
 
     private Mode chooseMode() throws IOException {
@@ -338,6 +359,16 @@ public final class DatasetWatcher implements AutoCloseable {
      */
     public void cancel() {
         tree.cancel();
+    }
+
+    /** @return how far the walks got: grows with every directory listed and path read; read without the lock */
+    long progress() {
+        return tree.progress();
+    }
+
+    /** @return the path the walk in progress reads, or last read; read without the lock */
+    Path reading() {
+        return tree.reading();
     }
 
     /** @param hook run before each directory a walk lists; for tests */

@@ -6,14 +6,12 @@ import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.Severity;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,23 +22,25 @@ import org.slf4j.LoggerFactory;
  * Runs one {@link DatasetWatcher} per protected dataset of this host and publishes, every interval
  * and for every dataset, a {@code file.activity} event carrying the {@link FileActivity} and the
  * same figures as metrics with a {@code dataset} attribute. Datasets come and go at run time
- * (configuration, the dataset registry).
+ * (configuration, the dataset registry). Each dataset runs on a thread of its own ({@link MonitoredDataset}): its
+ * file activity starts once its own first walk is done, and a walk that waits on its filesystem holds no other.
  */
 public final class FileActivityMonitor implements AutoCloseable {
     /** Event kind of an interval's file activity. */
     public static final String KIND = "file.activity";
     private static final Logger LOG = LoggerFactory.getLogger(FileActivityMonitor.class);
+    /** How long the stop waits for each dataset's interval cut short, to publish it. */
+    private static final long STOP_WAIT_MILLIS = 30_000;
 
     private final DatasetWatcher.Options options;
+    private final long intervalMillis;
     private final Outbox outbox;
     private final String host;
     private final Clock clock;
-    private final Map<String, DatasetWatcher> watchers = new LinkedHashMap<>();
-    /** Datasets asked for whose directory could not be watched yet; tried again every interval. */
-    private final Map<String, Path> waiting = new LinkedHashMap<>();
-    private final ScheduledExecutorService executor;
-    /** The running watchers, readable without the lock that a running interval holds: close cancels them. */
-    private final Set<DatasetWatcher> running = ConcurrentHashMap.newKeySet();
+    /** Under this object's lock, which nothing holds while walking a tree. */
+    private final Map<String, MonitoredDataset> datasets = new LinkedHashMap<>();
+    /** Says walks that wait on their filesystem; reads no dataset's lock. */
+    private final ScheduledExecutorService watchdog;
 
     /**
      * @param options how to watch
@@ -52,76 +52,63 @@ public final class FileActivityMonitor implements AutoCloseable {
     public FileActivityMonitor(final DatasetWatcher.Options options, final long intervalMillis, final Outbox outbox,
                                final String host, final Clock clock) {
         this.options = options;
+        this.intervalMillis = intervalMillis;
         this.outbox = outbox;
         this.host = host;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread t = new Thread(r, "vigil-collector-files");
             t.setDaemon(true);
             return t;
         });
-        // Fixed delay: an interval that runs long (a scan of a large tree) is not followed by a queue of others
-        executor.scheduleWithFixedDelay(this::closeIntervals, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        // Two intervals without reading one path: longer than any interval's own work should wait on a path
+        final long stallNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(2 * intervalMillis, 1000));
+        final long every = Math.max(100, Math.min(intervalMillis, 1000));
+        watchdog.scheduleWithFixedDelay(() -> running().forEach(d -> d.checkProgress(System.nanoTime(), stallNanos)),
+                every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Watches a dataset, replacing a watcher of the same id on another path.
+     * Watches a dataset, replacing a watcher of the same id on another path. Returns at once: the dataset's first
+     * walk runs on its own thread, and its intervals start when that walk is done.
      *
      * @param dataset dataset id
      * @param root its directory
      */
     public synchronized void watch(final String dataset, final Path root) {
         final Path abs = root.toAbsolutePath().normalize();
-        final DatasetWatcher existing = watchers.get(dataset);
+        final MonitoredDataset existing = datasets.get(dataset);
         if (existing != null && existing.root().equals(abs)) {
             return;
         }
         unwatch(dataset);
-        if (!tryStart(dataset, abs)) {
-            waiting.put(dataset, abs);
-        }
+        datasets.put(dataset, new MonitoredDataset(dataset, DatasetWatcher.prepare(dataset, abs, options, clock,
+                DatasetWatcher.Registrar.JDK), intervalMillis, this::publish).start());
     }
 
-    private boolean tryStart(final String dataset, final Path root) {
-        try {
-            final DatasetWatcher w = DatasetWatcher.start(dataset, root, options, clock);
-            watchers.put(dataset, w);
-            running.add(w);
-            return true;
-        } catch (IOException e) {
-            if (!waiting.containsKey(dataset)) {
-                LOG.warn("dataset {}: cannot watch {} ({}); trying again every interval", dataset, root,
-                        e.getMessage());
-            }
-            return false;
-        }
-    }
-
-    /** @param dataset a dataset id to stop watching; nothing happens when it is not watched */
+    /**
+     * Stops watching a dataset; returns at once, also while its walk waits on its filesystem, and nothing of it is
+     * published after.
+     *
+     * @param dataset a dataset id; nothing happens when it is not watched
+     */
     public synchronized void unwatch(final String dataset) {
-        waiting.remove(dataset);
-        final DatasetWatcher w = watchers.remove(dataset);
-        if (w != null) {
-            running.remove(w);
-            w.close();
+        final MonitoredDataset d = datasets.remove(dataset);
+        if (d != null) {
+            d.stop(false);
             LOG.info("stopped watching dataset {}", dataset);
         }
     }
 
-    /** @return ids of the watched datasets */
+    /** @return ids of the datasets whose file activity is published: their first walk is done */
     public synchronized java.util.Set<String> datasets() {
-        return java.util.Set.copyOf(watchers.keySet());
+        final java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        datasets.values().stream().filter(MonitoredDataset::walked).forEach(d -> out.add(d.id()));
+        return out;
     }
 
-    private synchronized void closeIntervals() {
-        waiting.entrySet().removeIf(e -> tryStart(e.getKey(), e.getValue()));
-        for (final DatasetWatcher w : watchers.values()) {
-            try {
-                publish(w.closeInterval());
-            } catch (RuntimeException e) {
-                LOG.warn("dataset {}: interval failed: {}", w.dataset(), e.getMessage(), e);
-            }
-        }
+    private synchronized List<MonitoredDataset> running() {
+        return List.copyOf(datasets.values());
     }
 
     private void publish(final FileActivity a) {
@@ -156,18 +143,21 @@ public final class FileActivityMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
+        final List<MonitoredDataset> all;
+        synchronized (this) {
+            all = List.copyOf(datasets.values());
+            datasets.clear();
+        }
         // A scan in progress stops at its next directory (its interval is published, incomplete), so stopping
         // does not wait for a walk of a large tree
-        running.forEach(DatasetWatcher::cancel);
-        executor.shutdown();
+        all.forEach(d -> d.stop(true));
         try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+            for (final MonitoredDataset d : all) {
+                d.awaitStopped(STOP_WAIT_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        synchronized (this) {
-            watchers.values().forEach(DatasetWatcher::close);
-            watchers.clear();
         }
     }
 }

@@ -71,6 +71,7 @@ final class NotificationReconciler {
             for (final Path p : inDir) {
                 final FileState now;
                 try {
+                    tree.reading(p);
                     now = FileState.of(p);
                 } catch (NoSuchFileException x) {
                     names.add(PathIndex.bytes(p.getFileName().toString()));

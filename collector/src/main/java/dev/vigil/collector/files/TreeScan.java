@@ -34,6 +34,9 @@ final class TreeScan {
     private volatile boolean cancelled;
     /** Called before each directory a walk lists; for tests that need a walk to be in progress. */
     private volatile Runnable beforeDirectory = () -> { };
+    /** Directories listed and paths read so far, and the latest: whether, and where, a walk waits. */
+    private volatile long progress;
+    private volatile Path reading;
     /** Whether a path could not be read since {@link #takeTroubled()}: the interval may miss its change. */
     private boolean troubled;
     /** Directories walked in all, and in the latest walk of the whole tree: how many watches the dataset needs. */
@@ -83,6 +86,7 @@ final class TreeScan {
         }
         final FileState before = index.get(rel);
         final FileState now;
+        reading(start);
         try {
             now = FileState.of(start);
         } catch (NoSuchFileException e) {
@@ -124,6 +128,7 @@ final class TreeScan {
                 throw new Cancelled();
             }
             walkedDirs++;
+            reading(d.path());
             watches.register(d.path());
             final List<Listed> listed;
             try {
@@ -160,6 +165,7 @@ final class TreeScan {
     }
 
     private FileState stat(final Path p) {
+        reading(p);
         try {
             return FileState.of(p);
         } catch (NoSuchFileException e) {
@@ -181,6 +187,22 @@ final class TreeScan {
         final boolean t = troubled;
         troubled = false;
         return t;
+    }
+
+    /** A path is about to be read: one step more, and where the walk is when it waits. */
+    void reading(final Path p) {
+        reading = p;
+        progress++; // one thread writes it, the watchdog reads it
+    }
+
+    /** @return directories listed and paths read so far */
+    long progress() {
+        return progress;
+    }
+
+    /** @return the path read now or last; null before the first */
+    Path reading() {
+        return reading;
     }
 
     /** @return the directories of the latest walk of the whole tree: how many watches the dataset needs */

@@ -23,10 +23,14 @@ final class TreeSwaps {
     /** The identity of the directory the dataset's path leads to, when last walked whole. */
     private Object rootKey;
 
-    /** @param root the dataset's path, as watched now: what it leads to and the mounts are the baseline */
+    /** @param root the dataset's path */
     TreeSwaps(final Path root) {
         this.root = root;
-        this.rootKey = fileKey(root);
+    }
+
+    /** Takes what the dataset's path leads to and the mounts now as the baseline: before the first walk. */
+    void baseline() {
+        rootKey = fileKey(root);
         mounts.changed();
     }
 

@@ -1,8 +1,14 @@
 package dev.vigil.collector.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.collector.delivery.RecordKind;
+import dev.vigil.collector.delivery.Spool;
+import dev.vigil.collector.files.FileActivityMonitor;
+import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.topic.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,40 +20,88 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The agent started as an operator starts it, in a child JVM in a mount namespace of its own (root only), with a
+ * dataset on a FUSE mount whose daemon never reads /dev/fuse: every call on it waits, as on an NFS server that is away
+ * (a hard mount). The shell that mounted it holds the device open until the child ends, and the namespace with the
+ * mount ends with them, so nothing else on the machine meets it.
+ */
 class CollectorStartTest {
+    @TempDir
+    Path dir;
+
     @Test
-    void shouldAnswerEventsWhileTheFirstWalkOfADatasetWaitsOnItsFilesystem(@TempDir final Path dir)
-            throws Exception {
-        assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
-                "needs root, /dev/fuse and unshare");
-        final Path mount = Files.createDirectory(dir.resolve("hung"));
-        // A FUSE mount whose daemon never reads /dev/fuse: every call on it waits, as on an NFS server that is away
-        // (a hard mount). The shell holds the device open until the probe ends, and the namespace with the mount
-        // ends with them.
-        final List<String> lines = probe(dir.resolve("state"), mount, "exec 3<>/dev/fuse; mount -i -t fuse.s3fs -o "
-                + "fd=3,rootmode=40000,user_id=0,group_id=0 hung '" + mount + "' && echo MOUNTED; read x");
-        assumeTrue(!lines.isEmpty() && "MOUNTED".equals(lines.get(0)), "could not mount FUSE: " + lines);
-        assertEquals(List.of("MOUNTED", "EVENTS 202 while starting"), lines,
-                "POST /events waited for the first walk of a dataset");
+    void shouldRunAndReportTheOtherDatasetsWhileTheFirstWalkOfOneWaitsOnItsFilesystem() throws Exception {
+        final Path quick = Files.createDirectory(dir.resolve("quick"));
+        final Process agent = start(Files.createDirectory(dir.resolve("hung")), quick);
+        try {
+            assertTrue(waitForLog("collector agent running", 20), "the agent never said it runs: " + log());
+            Files.writeString(quick.resolve("report.txt"), "quarterly figures");
+            Thread.sleep(5_000); // ten intervals
+        } finally {
+            agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: what was published is in the spool
+        }
+        final List<HostEvent> events = spooledEvents();
+        assertTrue(events.stream().anyMatch(e -> FileActivityMonitor.KIND.equals(e.getKind())
+                && "quick".equals(e.getDataset()) && e.getFileActivity().getChangedPaths().contains("report.txt")),
+                "the other dataset's change was not reported: " + events);
+        assertTrue(events.stream().noneMatch(e -> "slow".equals(e.getDataset())),
+                "an interval of the dataset whose first walk never ended was published");
+        assertEquals(1, log().stream().filter(l -> l.contains("dataset slow: the first walk of")).count(),
+                "the waiting walk is said once: " + log());
     }
 
-    /** Runs {@link StartProbe} in a mount namespace of its own, so that nothing else on the machine meets the mount. */
-    private static List<String> probe(final Path state, final Path dataset, final String command) throws Exception {
+    /** Starts the agent on datasets slow (where the FUSE mount goes) and quick; skips without root or FUSE. */
+    private Process start(final Path hung, final Path quick) throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
+                "needs root, /dev/fuse and unshare");
+        final Path settings = dir.resolve("collector.properties");
+        Files.writeString(settings, String.join("\n", "bootstrap.servers=127.0.0.1:1", "host.name=h",
+                "state.dir=" + dir.resolve("state"), "metrics.interval.ms=500", "files.registry.enabled=false",
+                "files.datasets=slow=" + hung + ",quick=" + quick, "files.interval.ms=500", "events.http.port=0",
+                ""));
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", java, "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), StartProbe.class.getName(), state.toString(),
-                dataset.toString(), command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        final List<String> lines = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lines.add(line);
+                "-cp", System.getProperty("java.class.path"), StartProbe.class.getName(), "exec 3<>/dev/fuse; mount -i "
+                + "-t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,group_id=0 hung '" + hung + "' && echo MOUNTED; read x",
+                settings.toString()).redirectError(dir.resolve("agent.log").toFile()).start();
+        final String first = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        if (!"MOUNTED".equals(first)) {
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assumeTrue("MOUNTED".equals(first), "could not mount FUSE: " + first);
+        return child;
+    }
+
+    private boolean waitForLog(final String text, final int seconds) throws Exception {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (log().stream().anyMatch(l -> l.contains(text))) {
+                return true;
             }
-        } finally {
-            if (!child.waitFor(60, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** @return the agent's log, less the Kafka client's lines about the broker it cannot reach */
+    private List<String> log() throws Exception {
+        return Files.readAllLines(dir.resolve("agent.log"), StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> !l.contains(" o.a.k.")).toList();
+    }
+
+    /** @return the events the stopped agent left in its spool (Kafka was never reachable) */
+    private List<HostEvent> spooledEvents() {
+        final List<HostEvent> out = new ArrayList<>();
+        try (Spool spool = Spool.open(dir.resolve("state").resolve("spool"), 256L << 20, 1 << 20)) {
+            for (Spool.Batch b = spool.take(RecordKind.EVENT, 1000); !b.isEmpty(); b = spool.take(RecordKind.EVENT,
+                    1000)) {
+                b.entries().forEach(e -> out.add(Topics.EVENTS.valueSerde().deserializer().deserialize(
+                        Topics.EVENTS.name(), e.value())));
+                spool.commit(b);
             }
         }
-        return lines;
+        return out;
     }
 }

@@ -1,0 +1,188 @@
+package dev.vigil.collector.files;
+
+import dev.vigil.schemas.Durations;
+import dev.vigil.schemas.FileActivity;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dataset of a {@link FileActivityMonitor}, on a thread of its own: its first walk, then one interval every
+ * {@code files.interval.ms}. A walk takes as long as its tree, and for good on a filesystem that does not answer (an
+ * NFS server away, a hard mount): it holds this thread only, so the other datasets' intervals, a watch or an unwatch,
+ * and the agent's start go on. A walk that makes no progress is said once, and again once it moves.
+ */
+final class MonitoredDataset {
+    private static final Logger LOG = LoggerFactory.getLogger(FileActivityMonitor.class);
+
+    private final String id;
+    private final DatasetWatcher watcher;
+    private final long intervalMillis;
+    private final Consumer<FileActivity> publish;
+    private final ScheduledExecutorService thread;
+    /** Set by {@link #stop}: a walk in progress ends at its next directory, and nothing is published after. */
+    private volatile boolean stopped;
+    /** Whether the interval a stop cuts short is still published (the agent stops) or not (the dataset is dropped). */
+    private volatile boolean publishCut;
+    /** Whether the first walk is done: the dataset's file activity has started. */
+    private volatile boolean walked;
+    /** When the walk or interval in progress started ({@link System#nanoTime()}), 0 when none is. */
+    private volatile long busySince;
+    private boolean waitingSaid;
+    /** The watchdog's own: the progress it last saw, when, and whether it said the walk waits. */
+    private long seenProgress = -1;
+    private long seenAt;
+    private boolean stallSaid;
+
+    /**
+     * @param id dataset id
+     * @param watcher its watcher, not begun
+     * @param intervalMillis interval length
+     * @param publish where each interval's activity goes
+     */
+    MonitoredDataset(final String id, final DatasetWatcher watcher, final long intervalMillis,
+                     final Consumer<FileActivity> publish) {
+        this.id = id;
+        this.watcher = watcher;
+        this.intervalMillis = intervalMillis;
+        this.publish = publish;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread t = new Thread(r, "vigil-files-walk-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @return this, its first walk started on its thread */
+    MonitoredDataset start() {
+        thread.execute(this::firstWalk);
+        return this;
+    }
+
+    /** @return the dataset's directory */
+    Path root() {
+        return watcher.root();
+    }
+
+    /** @return whether its first walk is done, so that intervals are published */
+    boolean walked() {
+        return walked && !stopped;
+    }
+
+    private void firstWalk() {
+        if (stopped) {
+            return;
+        }
+        busySince = System.nanoTime();
+        try {
+            watcher.begin();
+        } catch (IOException e) {
+            if (!waitingSaid) {
+                waitingSaid = true;
+                LOG.warn("dataset {}: cannot watch {} ({}); trying again every interval", id, watcher.root(),
+                        e.getMessage());
+            }
+            schedule(() -> thread.schedule(this::firstWalk, intervalMillis, TimeUnit.MILLISECONDS));
+            return;
+        } catch (TreeScan.Cancelled e) {
+            return; // stopped during its first walk: none of its intervals was published, nor will be
+        } finally {
+            busySince = 0;
+        }
+        walked = true;
+        // Fixed delay: an interval that runs long (a scan of a large tree) is not followed by a queue of others
+        schedule(() -> thread.scheduleWithFixedDelay(this::closeInterval, intervalMillis, intervalMillis,
+                TimeUnit.MILLISECONDS));
+    }
+
+    private void closeInterval() {
+        busySince = System.nanoTime();
+        try {
+            final FileActivity activity = watcher.closeInterval();
+            if (!stopped || publishCut) {
+                publish.accept(activity);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("dataset {}: interval failed: {}", id, e.getMessage(), e);
+        } finally {
+            busySince = 0;
+        }
+    }
+
+    /** Schedules on the dataset's thread, unless it was stopped meanwhile. */
+    private void schedule(final Runnable scheduling) {
+        try {
+            scheduling.run();
+        } catch (RejectedExecutionException e) {
+            // Stopped: nothing more to do.
+        }
+    }
+
+    /**
+     * Says once when the walk or interval in progress has read nothing for {@code after}, and once when it moves
+     * again. Called by the monitor's watchdog, never by the dataset's thread; reads no lock.
+     *
+     * @param now {@link System#nanoTime()}
+     * @param after how long without progress is a wait worth saying, in nanoseconds
+     */
+    void checkProgress(final long now, final long after) {
+        final long since = busySince;
+        final long progress = watcher.progress();
+        if (since == 0 || progress != seenProgress) {
+            if (stallSaid) {
+                stallSaid = false;
+                LOG.info("dataset {}: the walk of {} goes on after waiting {}", id, watcher.root(),
+                        Durations.format(Duration.ofNanos(now - seenAt)));
+            }
+            seenProgress = progress;
+            seenAt = now;
+            return;
+        }
+        final long waited = now - Math.max(seenAt, since);
+        if (!stallSaid && waited >= after) {
+            stallSaid = true;
+            LOG.warn("dataset {}: the {} of {} has waited {} on {} without reading anything: a filesystem that does "
+                    + "not answer (an NFS or CIFS server away, a hard mount, a FUSE daemon stuck)? {}; the other "
+                    + "datasets and the rest of the agent go on. Said again once it moves",
+                    id, walked ? "walk of an interval" : "first walk", watcher.root(),
+                    Durations.format(Duration.ofNanos(waited)), watcher.reading(),
+                    walked ? "No file activity is published for it until that walk ends"
+                            : "Its file activity starts once its first walk ends");
+        }
+    }
+
+    /**
+     * Stops the dataset without waiting for it: a walk in progress ends at its next directory (never, on a filesystem
+     * that does not answer), then the watcher is closed on the dataset's thread.
+     *
+     * @param publishLast whether the interval a stop cuts short is published (incomplete), as when the agent stops
+     */
+    void stop(final boolean publishLast) {
+        publishCut = publishLast;
+        stopped = true;
+        watcher.cancel();
+        schedule(() -> thread.execute(watcher::close));
+        thread.shutdown();
+    }
+
+    /**
+     * @param millis how long to wait
+     * @return whether the dataset's thread ended within it
+     * @throws InterruptedException when interrupted
+     */
+    boolean awaitStopped(final long millis) throws InterruptedException {
+        return thread.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the dataset id */
+    String id() {
+        return id;
+    }
+}
