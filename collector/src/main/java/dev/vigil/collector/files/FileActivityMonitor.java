@@ -29,8 +29,12 @@ public final class FileActivityMonitor implements AutoCloseable {
     /** Event kind of an interval's file activity. */
     public static final String KIND = "file.activity";
     private static final Logger LOG = LoggerFactory.getLogger(FileActivityMonitor.class);
-    /** How long the stop waits for each dataset's interval cut short, to publish it. */
-    private static final long STOP_WAIT_MILLIS = 30_000;
+    /**
+     * How long the stop waits, for all datasets together, for the intervals it cuts short: a walk ends at its next
+     * directory, but never on a filesystem that does not answer, and a stop must end (SIGTERM, systemd's
+     * TimeoutStopSec) whatever the filesystems do.
+     */
+    private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final DatasetWatcher.Options options;
     private final long intervalMillis;
@@ -41,6 +45,9 @@ public final class FileActivityMonitor implements AutoCloseable {
     private final Map<String, MonitoredDataset> datasets = new LinkedHashMap<>();
     /** Says walks that wait on their filesystem; reads no dataset's lock. */
     private final ScheduledExecutorService watchdog;
+    /** Guards {@link #open}: a walk that ends after the stop gave up on it publishes nothing into a closed outbox. */
+    private final Object publishing = new Object();
+    private boolean open = true;
 
     /**
      * @param options how to watch
@@ -112,6 +119,14 @@ public final class FileActivityMonitor implements AutoCloseable {
     }
 
     private void publish(final FileActivity a) {
+        synchronized (publishing) {
+            if (open) {
+                publishOpen(a);
+            }
+        }
+    }
+
+    private void publishOpen(final FileActivity a) {
         final Instant now = a.getIntervalEnd();
         final String summary = String.format("%d created, %d modified, %d deleted, %d renamed, %d bytes written%s%s",
                 a.getCreated(), a.getModified(), a.getDeleted(), a.getRenamed(), a.getBytesWritten(),
@@ -152,12 +167,19 @@ public final class FileActivityMonitor implements AutoCloseable {
         // A scan in progress stops at its next directory (its interval is published, incomplete), so stopping
         // does not wait for a walk of a large tree
         all.forEach(d -> d.stop(true));
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_WAIT_MILLIS);
         try {
             for (final MonitoredDataset d : all) {
-                d.awaitStopped(STOP_WAIT_MILLIS);
+                if (!d.awaitStopped(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+                    LOG.warn("dataset {}: stopped without waiting any longer for its walk, which waits on {}", d.id(),
+                            d.reading());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        synchronized (publishing) {
+            open = false;
         }
     }
 }

@@ -181,6 +181,11 @@ final class MonitoredDataset {
         return thread.awaitTermination(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** @return the path its walk reads now or last */
+    Path reading() {
+        return watcher.reading();
+    }
+
     /** @return the dataset id */
     String id() {
         return id;
