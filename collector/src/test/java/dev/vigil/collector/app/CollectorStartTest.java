@@ -36,6 +36,8 @@ class CollectorStartTest {
         final Process agent = start(Files.createDirectory(dir.resolve("hung")), quick);
         try {
             assertTrue(waitForLog("collector agent running", 20), "the agent never said it runs: " + log());
+            // Written once quick is indexed: what is there before is no change
+            assertTrue(waitForLog("watching dataset quick", 20), "quick was never watched: " + log());
             Files.writeString(quick.resolve("report.txt"), "quarterly figures");
             Thread.sleep(5_000); // ten intervals
         } finally {
