@@ -494,17 +494,30 @@ public final class LogTailer implements AutoCloseable {
         }
     }
 
-    /** Stops polling, saves the checkpoints and closes every file. */
+    /**
+     * Stops polling, saves the checkpoints and closes every file; when a round does not end within 30 s (a log on a
+     * filesystem that does not answer), stops without them.
+     */
     @Override
     public void close() {
         stopping = true;
         if (executor != null) {
             // No interrupt: an interrupted thread closes the file channel it is writing (the spool's).
             executor.shutdown();
+            boolean ended = false;
             try {
-                executor.awaitTermination(30, TimeUnit.SECONDS);
+                ended = executor.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (!ended) {
+                // The round holds this object's lock for as long as its filesystem does not answer: waiting for it
+                // would hold the agent's stop for good. The checkpoints saved last stand: what was read since is read
+                // again at the next start, under the same ids.
+                LOG.warn("log tailing did not end its round within 30 s (a log on a filesystem that does not "
+                        + "answer?); stopping without saving the checkpoints: the lines read since they were last "
+                        + "saved are read again at the next start, with the same ids");
+                return;
             }
         }
         synchronized (this) {

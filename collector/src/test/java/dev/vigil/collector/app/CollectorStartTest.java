@@ -33,7 +33,8 @@ class CollectorStartTest {
     @Test
     void shouldRunAndReportTheOtherDatasetsWhileTheFirstWalkOfOneWaitsOnItsFilesystem() throws Exception {
         final Path quick = Files.createDirectory(dir.resolve("quick"));
-        final Process agent = start(Files.createDirectory(dir.resolve("hung")), quick);
+        final Path hung = Files.createDirectory(dir.resolve("hung"));
+        final Process agent = start(hung, "files.datasets=slow=" + hung + ",quick=" + quick);
         try {
             assertTrue(waitForLog("collector agent running", 20), "the agent never said it runs: " + log());
             // Written once quick is indexed: what is there before is no change
@@ -53,15 +54,31 @@ class CollectorStartTest {
                 "the waiting walk is said once: " + log());
     }
 
-    /** Starts the agent on datasets slow (where the FUSE mount goes) and quick; skips without root or FUSE. */
-    private Process start(final Path hung, final Path quick) throws Exception {
+    @Test
+    void shouldStopOnSigtermWhileTailingALogGlobThatWaitsOnItsFilesystem() throws Exception {
+        final Path hung = Files.createDirectory(dir.resolve("hung"));
+        final Path logs = Files.createDirectory(dir.resolve("logs"));
+        final Process agent = start(hung, "logs.paths=" + hung + "/*.log," + logs + "/*.log");
+        try {
+            assertTrue(waitForLog("collector agent running", 20), "the agent never said it runs: " + log());
+            Thread.sleep(1_000); // the tailer's first round is under way, waiting on the mount
+            agent.destroy(); // SIGTERM, as systemd and Ctrl-C stop it
+            assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the agent did not stop within 60 s of SIGTERM: "
+                    + log());
+        } finally {
+            agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        assertTrue(log().stream().anyMatch(l -> l.contains("collector agent stopped")), log().toString());
+    }
+
+    /** Starts the agent with the FUSE mount at {@code hung} and settings besides; skips without root or FUSE. */
+    private Process start(final Path hung, final String settingsBesides) throws Exception {
         assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
                 "needs root, /dev/fuse and unshare");
         final Path settings = dir.resolve("collector.properties");
         Files.writeString(settings, String.join("\n", "bootstrap.servers=127.0.0.1:1", "host.name=h",
                 "state.dir=" + dir.resolve("state"), "metrics.interval.ms=500", "files.registry.enabled=false",
-                "files.datasets=slow=" + hung + ",quick=" + quick, "files.interval.ms=500", "events.http.port=0",
-                ""));
+                "files.interval.ms=500", "events.http.port=0", settingsBesides, ""));
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", java, "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), StartProbe.class.getName(), "exec 3<>/dev/fuse; mount -i "
