@@ -50,6 +50,27 @@ class DatasetWatcherHeapTest {
     }
 
     @Test
+    void shouldIndexFortyThousandFilesOfOneDirectoryInTwelveMebibytesOfHeap() throws Exception {
+        // One directory of many files (a mail queue, a cache, a flat store of images): its listing held a Path per
+        // entry besides the names the index keeps. Here 40,000 files in 12 MiB: OutOfMemoryError (20 MiB needed); in
+        // the agent's 64 MiB, one directory of 250,000 files, within files.max.indexed.paths, did the same, and the
+        // agent exited (ExitOnOutOfMemoryError) with every other dataset's, log's and metric's reporting.
+        final Path flat = Files.createDirectory(root.resolve("flat"));
+        for (int i = 0; i < 40_000; i++) {
+            Files.createFile(flat.resolve(String.format("document-%06d.txt", i)));
+        }
+        final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx12m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), IndexHeapProbe.class.getName(), root.toString(), "scan")
+                .redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the probe did not finish");
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("paths=" + (40_000 + 1) + " "), "every file indexed: " + output);
+        assertTrue(output.contains("complete=true changed=0"), output);
+    }
+
+    @Test
     void shouldCountAWholeTreeDeletedInOneIntervalWithoutHoldingEveryPath() throws Exception {
         // A dataset emptied at once (rm -rf, ransomware) or unpacked at once: the interval held every path, and every
         // notified one, besides the index. Here 40,000 files in 12 MiB: OutOfMemoryError; in the agent's 64 MiB with
