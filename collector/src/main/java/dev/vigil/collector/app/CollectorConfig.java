@@ -114,7 +114,8 @@ public final class CollectorConfig extends CommonConfig {
     private static final String FILES_MAX_PATHS_DOC = "Most changed plus deleted paths listed in one interval's "
             + "event; beyond it the lists are truncated and the interval is marked incomplete. Also bounds the heap of "
             + "an interval: it keeps at most twice this many changed paths (about 200 bytes each, 16 MiB at the "
-            + "default), and as many notified ones; beyond, changes are counted only.";
+            + "default; the intervals of all datasets that close at the same time together), and as many notified "
+            + "ones; beyond, changes are counted only.";
     public static final String FILES_MAX_INDEXED_PATHS_CONFIG = "files.max.indexed.paths";
     private static final String FILES_MAX_INDEXED_PATHS_DOC = "Most paths (files and directories) of one dataset the "
             + "watcher indexes; each takes about 90 bytes of heap (names of ~20 bytes), so the 64 MiB heap of "

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The net changes of one interval, by path relative to the dataset root: a path created then
@@ -43,6 +44,14 @@ final class Changes {
      * hold every path of it besides the index, more than the agent's heap), and the lists are cut.
      */
     private final int maxKept;
+    /**
+     * Paths kept by every interval in progress in this JVM, whose heap they share: each dataset closes its intervals on
+     * a thread of its own, and datasets emptied or unpacked at once (ransomware across shares) would otherwise each
+     * keep {@link #maxKept} paths at the same time. {@link #maxKept} bounds them together.
+     */
+    private static final AtomicLong KEPT = new AtomicLong();
+    /** This interval's share of {@link #KEPT}. */
+    private long counted;
     /** Files created, modified and deleted beyond {@link #maxKept}, and what they wrote. */
     private long createdBeyond;
     private long modifiedBeyond;
@@ -65,7 +74,20 @@ final class Changes {
     }
 
     private boolean full() {
-        return created.size() + modified.size() + deleted.size() >= maxKept;
+        return created.size() + modified.size() + deleted.size() >= maxKept || KEPT.get() >= maxKept;
+    }
+
+    /** Brings this interval's share of {@link #KEPT} up to date after a change of its maps. */
+    private void account() {
+        final long kept = created.size() + modified.size() + deleted.size();
+        KEPT.addAndGet(kept - counted);
+        counted = kept;
+    }
+
+    /** Gives back this interval's share of the paths kept: once it is built or given up. */
+    void release() {
+        KEPT.addAndGet(-counted);
+        counted = 0;
     }
 
     void created(final String path, final FileState now) {
@@ -81,6 +103,7 @@ final class Changes {
         } else {
             created.put(path, now);
         }
+        account();
     }
 
     void modified(final String path, final FileState before, final FileState now) {
@@ -98,21 +121,22 @@ final class Changes {
                 modified.put(path, new FileState[] {pair == null ? before : pair[0], now});
             }
         }
+        account();
     }
 
     void deleted(final String path, final FileState before) {
         if (!recording) {
             return;
         }
-        if (created.remove(path) != null) {
-            return;
+        if (created.remove(path) == null) {
+            final FileState[] pair = modified.remove(path);
+            if (pair == null && full()) {
+                deletedBeyond += before.directory() ? 0 : 1;
+            } else {
+                deleted.put(path, pair == null ? before : pair[0]);
+            }
         }
-        final FileState[] pair = modified.remove(path);
-        if (pair == null && full()) {
-            deletedBeyond += before.directory() ? 0 : 1;
-        } else {
-            deleted.put(path, pair == null ? before : pair[0]);
-        }
+        account();
     }
 
     /** @return whether changes were only counted, their paths not kept */

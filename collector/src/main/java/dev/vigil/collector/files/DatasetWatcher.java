@@ -243,6 +243,14 @@ public final class DatasetWatcher implements AutoCloseable {
         final Instant now = clock.instant();
         final Instant end = now.isBefore(intervalStart) ? intervalStart : now;
         final Changes changes = new Changes(options.maxKeptPaths());
+        try {
+            return closeInterval(changes, end);
+        } finally {
+            changes.release();
+        }
+    }
+
+    private FileActivity closeInterval(final Changes changes, final Instant end) {
         boolean complete = true;
         try {
             complete = findChanges(changes);

@@ -58,6 +58,14 @@ final class VerificationScan {
 
     private boolean verify(final Changes changes) {
         final Changes missed = new Changes(options.maxKeptPaths());
+        try {
+            return verify(changes, missed);
+        } finally {
+            missed.release();
+        }
+    }
+
+    private boolean verify(final Changes changes, final Changes missed) {
         tree.scan(root, missed);
         try {
             // Notifications of changes made during the scan take a moment to arrive; those are not misses.
