@@ -55,6 +55,34 @@ class CollectorStartTest {
     }
 
     @Test
+    void shouldReportTheOtherDatasetsWhileAnIntervalOfOneWaitsOnAFilesystemMountedInIt() throws Exception {
+        final Path slow = Files.createDirectory(dir.resolve("slow"));
+        final Path quick = Files.createDirectory(dir.resolve("quick"));
+        final Path mountPoint = Files.createDirectory(slow.resolve("nfs"));
+        final Path trigger = dir.resolve("mount-now");
+        // An NFS automount inside a dataset whose server is away: mounted once the agent watches both datasets
+        final Process agent = start("exec 3<>/dev/fuse; echo MOUNTED; while [ ! -e '" + trigger + "' ]; do sleep 0.1; "
+                + "done; mount -i -t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,group_id=0 hung '" + mountPoint
+                + "'; read x", "files.datasets=slow=" + slow + ",quick=" + quick);
+        try {
+            assertTrue(waitForLog("watching dataset slow", 20) && waitForLog("watching dataset quick", 20),
+                    "the datasets were never watched: " + log());
+            Files.createFile(trigger);
+            Thread.sleep(2_000); // slow's next interval walks the new mount, and waits there
+            Files.writeString(quick.resolve("report.txt"), "quarterly figures");
+            Thread.sleep(4_000);
+        } finally {
+            agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        final List<HostEvent> events = spooledEvents();
+        assertTrue(events.stream().anyMatch(e -> FileActivityMonitor.KIND.equals(e.getKind())
+                && "quick".equals(e.getDataset()) && e.getFileActivity().getChangedPaths().contains("report.txt")),
+                "the other dataset's change was not reported: " + log());
+        assertEquals(1, log().stream().filter(l -> l.contains("dataset slow: the walk of an interval of")
+                && l.contains(mountPoint.toString())).count(), "the waiting walk is said once: " + log());
+    }
+
+    @Test
     void shouldStopOnSigtermWhileTailingALogGlobThatWaitsOnItsFilesystem() throws Exception {
         final Path hung = Files.createDirectory(dir.resolve("hung"));
         final Path logs = Files.createDirectory(dir.resolve("logs"));
@@ -73,6 +101,17 @@ class CollectorStartTest {
 
     /** Starts the agent with the FUSE mount at {@code hung} and settings besides; skips without root or FUSE. */
     private Process start(final Path hung, final String settingsBesides) throws Exception {
+        return start("exec 3<>/dev/fuse; mount -i -t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,group_id=0 hung '"
+                + hung + "' && echo MOUNTED; read x", settingsBesides);
+    }
+
+    /**
+     * Starts the agent after a shell command, which says MOUNTED on its first line; skips without root or FUSE.
+     *
+     * @param mount the command, run in the agent's mount namespace; its stdin is open until the agent ends
+     * @param settingsBesides settings lines besides the common ones
+     */
+    private Process start(final String mount, final String settingsBesides) throws Exception {
         assumeTrue(Files.isWritable(Path.of("/dev/fuse")) && Files.isExecutable(Path.of("/usr/bin/unshare")),
                 "needs root, /dev/fuse and unshare");
         final Path settings = dir.resolve("collector.properties");
@@ -81,9 +120,7 @@ class CollectorStartTest {
                 "files.interval.ms=500", "events.http.port=0", settingsBesides, ""));
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Process child = new ProcessBuilder("unshare", "-m", "--propagation", "private", java, "-Xmx128m",
-                "-cp", System.getProperty("java.class.path"), StartProbe.class.getName(), "exec 3<>/dev/fuse; mount -i "
-                + "-t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,group_id=0 hung '" + hung + "' && echo MOUNTED; read x",
-                settings.toString()).redirectError(dir.resolve("agent.log").toFile()).start();
+                "-cp", System.getProperty("java.class.path"), StartProbe.class.getName(), mount, settings.toString()).redirectError(dir.resolve("agent.log").toFile()).start();
         final String first = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
                 .readLine();
         if (!"MOUNTED".equals(first)) {
