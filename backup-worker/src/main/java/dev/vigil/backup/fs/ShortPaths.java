@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * snapshot's) has paths longer than 4,096 bytes, which every call by path refuses ("File name too long"), though the
  * backup's walk read them through its open directories. So a directory whose entries' paths could pass it is opened
  * (its own path still fits) and its entries are reached through its descriptor, {@code /proc/self/fd/N/NAME}; deeper
- * down, again from there. Without procfs a directory stays its path, and such entries fail as before.
+ * down, again from there. Without procfs a directory stays its path and no such entry can be written: the restore
+ * asks {@link #fits} of every path first, and refuses the whole restore rather than leave them out.
  *
  * <p>Each directory opened stays open until {@link #close}: a descriptor closed before every path through it is used
  * would let a later open take its number, and those paths lead elsewhere. One is held per directory where paths cross
@@ -24,6 +25,15 @@ public final class ShortPaths implements AutoCloseable {
     private final Map<Path, OpenDirectory> held = new ConcurrentHashMap<>();
     /** The path each {@code /proc/self/fd/N} of {@link #held} stands for. */
     private final Map<Path, Path> real = new ConcurrentHashMap<>();
+
+    /**
+     * @param dirBytes the length of a directory's path, in bytes
+     * @param nameBytes the length of an entry's name in it
+     * @return whether the entry's path fits PATH_MAX, so that it can be written by path, without procfs too
+     */
+    public static boolean fits(final int dirBytes, final int nameBytes) {
+        return dirBytes + 1 + nameBytes < PATH_MAX;
+    }
 
     /**
      * @param dir a directory, made or checked already (a link in its place is not followed), reached by its path or

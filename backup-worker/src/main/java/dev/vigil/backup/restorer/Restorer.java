@@ -3,6 +3,7 @@ package dev.vigil.backup.restorer;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.chunker.ZeroChunk;
 import dev.vigil.backup.fs.NativeFs;
+import dev.vigil.backup.fs.OpenDirectory;
 import dev.vigil.backup.fs.ShortPaths;
 import dev.vigil.backup.fs.TemporaryFiles;
 import dev.vigil.backup.index.MasterIndex;
@@ -120,6 +121,7 @@ public final class Restorer {
             // A directory that was there is the operator's (a mount point, a sticky /tmp-like place): its own mode,
             // owner and time stay, as restic leaves them; one the restore makes, or overwrites (the dataset's own
             // place), gets the snapshot's root's
+            run.refuseTooLong(target, snapshot);
             final boolean made = !Files.exists(target);
             final Path root = Files.createDirectories(target).toRealPath();
             run.take(root);
@@ -355,6 +357,55 @@ public final class Restorer {
                     out.add("/" + FileNames.display(r)); // also a link or a file where the snapshot has a directory
                 }
             }
+        }
+
+        /**
+         * Without procfs no path past PATH_MAX can be written ({@link ShortPaths}): a snapshot (or the includes of it)
+         * with one under this target is refused before anything is written, rather than restored without those
+         * entries, which only the list of failures at the end would tell.
+         */
+        void refuseTooLong(final Path target, final Snapshot snapshot) throws IOException {
+            if (OpenDirectory.byDescriptor()) {
+                return;
+            }
+            Path at = target.toAbsolutePath().normalize();
+            while (!Files.exists(at)) {
+                at = at.getParent();
+            }
+            final Path real = at.toRealPath().resolve(at.relativize(target.toAbsolutePath().normalize()));
+            final String deep = tooLong(FileNames.bytesOf(real).length, "", BlobId.parse(snapshot.tree()));
+            found.clear();
+            if (deep != null) {
+                final String shown = FileNames.display(deep);
+                throw new BackupException("restore to " + real + ": /" + (shown.length() > 120
+                        ? shown.substring(0, 40) + "..." + shown.substring(shown.length() - 60) : shown)
+                        + " would be " + (FileNames.bytesOf(real).length + 1 + FileNames.encode(deep).length)
+                        + " bytes long there, past Linux's PATH_MAX (4096), and such paths are written through "
+                        + "procfs (/proc/self/fd), which is not mounted here; nothing was written: mount it (mount -t "
+                        + "proc proc /proc), or leave the deep paths out with --include");
+            }
+        }
+
+        /** @return the first path of the tree whose entry, or its temporary file, does not fit; null when all do */
+        private String tooLong(final int dirBytes, final String rel, final BlobId tree) {
+            for (final Node n : rel.isEmpty() ? nodes(tree) : readable(tree, null)) {
+                final String r = rel.isEmpty() ? n.name() : rel + "/" + n.name();
+                final int sel = selected(r);
+                if (sel == 0 || (sel == 2 && n.type() != NodeType.DIR)) {
+                    continue;
+                }
+                final int name = FileNames.encode(n.name()).length;
+                if (!ShortPaths.fits(dirBytes, Math.max(name, TMP_PREFIX.length() + 16))) {
+                    return r;
+                }
+                if (n.type() == NodeType.DIR) {
+                    final String deeper = tooLong(dirBytes + 1 + name, r, n.subtree());
+                    if (deeper != null) {
+                        return deeper;
+                    }
+                }
+            }
+            return null;
         }
 
         void dir(final Path dir, final String rel, final BlobId tree, final boolean made) throws IOException {
