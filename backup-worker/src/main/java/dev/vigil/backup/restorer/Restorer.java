@@ -128,16 +128,16 @@ public final class Restorer {
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
             }
-            run.dir(run.paths.within(root), "", BlobId.parse(snapshot.tree()), made);
+            run.walk(root, "", BlobId.parse(snapshot.tree()), made);
             CompletableFuture.allOf(run.pending.toArray(new CompletableFuture<?>[0])).join();
             // deepest first: while one is given its owner, every directory above it is still the restore's alone
             for (int i = run.dirs.size() - 1; i >= 0; i--) {
                 final Map.Entry<Path, Node> d = run.dirs.get(i);
-                try {
+                try (ShortPaths.Reached at = run.paths.reach(d.getKey())) {
                     if (options.overwrite()) {
-                        run.dropOtherXattrs(d.getKey(), d.getValue().xattrs());
+                        run.dropOtherXattrs(at.path(), d.getValue().xattrs());
                     }
-                    run.metadata(d.getKey(), d.getValue());
+                    run.metadata(at.path(), d.getValue());
                     run.taken.remove(d.getKey());
                 } catch (IOException e) {
                     // one directory's mode or time (not its owner's, say), not the others'
@@ -189,6 +189,7 @@ public final class Restorer {
          */
         final java.util.Set<CompletableFuture<?>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
+        /** The first entry of each inode with more than one link, by its real path (see {@link ShortPaths#reach}). */
         final Map<String, CompletableFuture<Path>> links = new HashMap<>();
         final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
         /** With missingOnly: entries that exist in the target, left as they are. */
@@ -212,7 +213,7 @@ public final class Restorer {
         /** Directories missing-only opened to write what is missing in them, with their mode before. Walker thread only. */
         final Map<Path, Integer> opened = new java.util.LinkedHashMap<>();
 
-        /** Paths past PATH_MAX, a tree nested deep enough, are reached through directories held open till the end. */
+        /** Paths past PATH_MAX, a tree nested deep enough, are reached through directories held open while used. */
         final ShortPaths paths = new ShortPaths();
 
         /** When this run began: a temporary file older than that is not its own. */
@@ -347,7 +348,12 @@ public final class Restorer {
                 final Path p = FileNames.resolve(dir, n.name());
                 final boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 if (n.type() == NodeType.DIR && isDir) {
-                    conflicts(paths.within(p), r, n.subtree(), out);
+                    final Path in = paths.within(p);
+                    try {
+                        conflicts(in, r, n.subtree(), out);
+                    } finally {
+                        paths.release(in);
+                    }
                 } else if (options.overwrite()) {
                     if (isDir && kind(n.type()) != null) {
                         out.add("/" + FileNames.display(r) + ": a directory where the snapshot has a "
@@ -408,6 +414,16 @@ public final class Restorer {
             return null;
         }
 
+        /** {@link #dir} through the path {@link #paths} gives it, held while it and the files written in it use it. */
+        void walk(final Path dir, final String rel, final BlobId tree, final boolean made) throws IOException {
+            final Path in = paths.within(dir);
+            try {
+                dir(in, rel, tree, made);
+            } finally {
+                paths.release(in);
+            }
+        }
+
         void dir(final Path dir, final String rel, final BlobId tree, final boolean made) throws IOException {
             if (!made) {
                 removeStaleTemps(dir);
@@ -432,10 +448,10 @@ public final class Restorer {
                             final boolean fresh = directory(p);
                             take(p);
                             if (!exists || options.resume()) {
-                                dirs.add(Map.entry(p, n));
+                                dirs.add(Map.entry(paths.real(p), n)); // set at the end, when p may lead elsewhere
                             }
                             writable(p, exists && !options.resume());
-                            dir(paths.within(p), r, n.subtree(), fresh);
+                            walk(p, r, n.subtree(), fresh);
                         }
                         case FILE -> file(p, n);
                         case SYMLINK -> symlink(p, n);
@@ -476,7 +492,7 @@ public final class Restorer {
             Files.setAttribute(dir, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(dir, "unix:mode", 0700, LinkOption.NOFOLLOW_LINKS);
-            taken.putIfAbsent(dir, new int[] {uid, (Integer) a.get("gid"), mode & 07777});
+            taken.putIfAbsent(paths.real(dir), new int[] {uid, (Integer) a.get("gid"), mode & 07777});
         }
 
         /**
@@ -487,9 +503,8 @@ public final class Restorer {
             final List<Map.Entry<Path, Integer>> shut = new ArrayList<>(opened.entrySet());
             opened.clear();
             for (int i = shut.size() - 1; i >= 0; i--) {
-                try {
-                    Files.setAttribute(shut.get(i).getKey(), "unix:mode", shut.get(i).getValue(),
-                            LinkOption.NOFOLLOW_LINKS);
+                try (ShortPaths.Reached at = paths.reach(shut.get(i).getKey())) {
+                    Files.setAttribute(at.path(), "unix:mode", shut.get(i).getValue(), LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException e) {
                     warnings.add(shown(shut.get(i).getKey()) + ": mode not given back after the restore: "
                             + IoErrors.reason(e));
@@ -500,10 +515,10 @@ public final class Restorer {
             for (int i = back.size() - 1; i >= 0; i--) {
                 final Path dir = back.get(i).getKey();
                 final int[] was = back.get(i).getValue();
-                try {
-                    Files.setAttribute(dir, "unix:uid", was[0], LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(dir, "unix:gid", was[1], LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(dir, "unix:mode", was[2], LinkOption.NOFOLLOW_LINKS); // after chown, which may clear bits
+                try (ShortPaths.Reached at = paths.reach(dir)) {
+                    Files.setAttribute(at.path(), "unix:uid", was[0], LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(at.path(), "unix:gid", was[1], LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(at.path(), "unix:mode", was[2], LinkOption.NOFOLLOW_LINKS); // after chown, which may clear bits
                 } catch (IOException e) {
                     warnings.add(shown(dir) + ": owner or mode not given back after the restore: "
                             + IoErrors.reason(e));
@@ -530,8 +545,8 @@ public final class Restorer {
                         Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
                 if (kept) {
                     // the whole mode, setgid and sticky bits too, which a set of permissions leaves out
-                    opened.putIfAbsent(dir, (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)
-                            & 07777);
+                    opened.putIfAbsent(paths.real(dir), (Integer) Files.getAttribute(dir, "unix:mode",
+                            LinkOption.NOFOLLOW_LINKS) & 07777);
                 }
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_READ);
                 mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
@@ -589,28 +604,46 @@ public final class Restorer {
             return false;
         }
 
-        void track(final CompletableFuture<?> f) {
+        <T> CompletableFuture<T> track(final CompletableFuture<T> f) {
             pending.add(f);
             f.thenRun(() -> pending.remove(f));
+            return f;
         }
 
+        /** Writes a file; its tasks hold the descriptor its directory is reached through, if any, until they end. */
         void file(final Path p, final Node n) throws IOException {
+            paths.retain(p);
+            final CompletableFuture<?> tasks;
+            try {
+                tasks = fileTasks(p, n);
+            } catch (IOException | RuntimeException e) {
+                paths.release(p);
+                throw e;
+            }
+            if (tasks == null) {
+                paths.release(p);
+            } else {
+                tasks.whenComplete((v, e) -> paths.release(p));
+            }
+        }
+
+        /** @return the tasks that write it, or null when there are none */
+        private CompletableFuture<?> fileTasks(final Path p, final Node n) throws IOException {
             if (n.links() > 1) {
                 final String key = linkKey(n);
                 final CompletableFuture<Path> first = links.get(key);
                 if (first != null) {
-                    track(first.thenAccept(src -> {
+                    return track(first.thenAccept(src -> {
                         if (src == null) {
                             unrestored.add(shown(p) + ": a hard link to a file that could not be restored");
                             return;
                         }
-                        try {
-                            replace(p, NodeType.FILE, tmp -> Files.createLink(tmp, src));
+                        try (ShortPaths.Reached at = paths.reach(src)) {
+                            replace(p, NodeType.FILE, tmp -> Files.createLink(tmp, at.path()));
                         } catch (IOException e) {
                             throw new CompletionException(e);
                         }
                     }));
-                    return;
                 }
             }
             // Written beside and renamed into place once whole, with overwrite or not: a kill leaves no file cut short
@@ -629,7 +662,7 @@ public final class Restorer {
                     if (n.links() > 1) {
                         links.put(linkKey(n), CompletableFuture.completedFuture(null));
                     }
-                    return;
+                    return null;
                 }
                 segment.add(id);
                 offset += loc.blob().rawLength();
@@ -696,7 +729,7 @@ public final class Restorer {
             if (n.links() > 1) {
                 links.put(linkKey(n), restored);
             }
-            track(restored);
+            return track(restored);
         }
 
         /** @return the temporary file a file's content is written to, open; it takes its place in {@link #finish} */
@@ -731,7 +764,7 @@ public final class Restorer {
                 }
                 temps.done(out);
                 files.incrementAndGet();
-                return p;
+                return paths.real(p); // a hard link's source, linked to when p may lead elsewhere
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -762,12 +795,17 @@ public final class Restorer {
                 return false;
             }
             final CompletableFuture<Path> first = links.putIfAbsent(linkKey(n),
-                    CompletableFuture.completedFuture(p));
+                    CompletableFuture.completedFuture(paths.real(p)));
             final Path src = first == null ? null : first.getNow(null);
-            if (src == null || !Files.exists(src, LinkOption.NOFOLLOW_LINKS)) {
+            if (src == null) {
                 return false; // the first, or one whose first could not be made: made on its own
             }
-            replace(p, n.type(), tmp -> Files.createLink(tmp, src)); // link(2) does not follow a symlink
+            try (ShortPaths.Reached at = paths.reach(src)) {
+                if (!Files.exists(at.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+                replace(p, n.type(), tmp -> Files.createLink(tmp, at.path())); // link(2) does not follow a symlink
+            }
             return true;
         }
 
