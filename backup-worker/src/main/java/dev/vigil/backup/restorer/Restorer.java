@@ -198,6 +198,8 @@ public final class Restorer {
         final List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
         /** Files whose data the repository could not give, with why. */
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** The inodes (link keys) whose first file the target refused, each with that file as messages name it. */
+        final Map<String, String> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
         /** The includes that name something in the snapshot: the restore makes no directory for the others. */
@@ -635,7 +637,15 @@ public final class Restorer {
                 if (first != null) {
                     return track(first.thenAccept(src -> {
                         if (src == null) {
-                            unrestored.add(shown(p) + ": a hard link to a file that could not be restored");
+                            // the repository is not to blame when the target refused the first (the operator
+                            // would be sent to check it): this one is as unwritten as that one
+                            final String refused = unwritten.get(key);
+                            if (refused != null) {
+                                failed.add(shown(p) + ": cannot write: a hard link to " + refused
+                                        + ", which could not be written");
+                            } else {
+                                unrestored.add(shown(p) + ": a hard link to a file that could not be restored");
+                            }
                             return;
                         }
                         try (ShortPaths.Reached at = paths.reach(src)) {
@@ -724,6 +734,9 @@ public final class Restorer {
                 // the target refused it (permission, a full disk): this file, not the restore
                 final IOException io = c instanceof IOException x ? x : (IOException) c.getCause();
                 failed.add(shown(p) + ": cannot write: " + IoErrors.reason(io));
+                if (n.links() > 1) {
+                    unwritten.put(linkKey(n), shown(p)); // before the links to it read it: they wait for this
+                }
                 return null;
             });
             if (n.links() > 1) {
