@@ -769,7 +769,7 @@ public final class Restorer {
 
         Path finish(final Path p, final Path out, final Node n) {
             try {
-                metadata(out, n);
+                metadata(out, p, n);
                 try {
                     move(out, p, shown(p), NodeType.FILE, options.overwrite());
                 } catch (FileAlreadyExistsException e) {
@@ -943,10 +943,15 @@ public final class Restorer {
         }
 
         void metadata(final Path p, final Node n) throws IOException {
+            metadata(p, p, n);
+        }
+
+        /** @param named the path its warnings name: the file's, where p is the temporary file written in its place */
+        void metadata(final Path p, final Path named, final Node n) throws IOException {
             if (ROOT) {
-                ownership(p, n);
+                ownership(p, named, n);
             }
-            xattrs(p, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
+            xattrs(p, named, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
             try {
                 // utimensat: the JDK's setter turns a time before 1970 with a fraction of a second into 1970-01-01
@@ -979,26 +984,44 @@ public final class Restorer {
             }
         }
 
-        /** Sets what extended attributes it can; one that is not permitted or not supported here is a warning. */
         void xattrs(final Path p, final Node n) {
+            xattrs(p, p, n);
+        }
+
+        /** Sets what extended attributes it can; one that is not permitted or not supported here is a warning. */
+        void xattrs(final Path p, final Path named, final Node n) {
             for (final dev.vigil.backup.snapshot.Xattr x : n.xattrs()) {
                 try {
                     NativeFs.setXattr(p, x);
                 } catch (IOException e) {
-                    warnings.add(shown(p) + ": extended attribute " + x.name() + " not restored: "
-                            + e.getMessage());
+                    warnings.add(shown(named) + ": extended attribute " + x.name() + " not restored: " + why(e));
                 }
             }
         }
 
         void ownership(final Path p, final Node n) {
+            ownership(p, p, n);
+        }
+
+        void ownership(final Path p, final Path named, final Node n) {
             try {
                 Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException | UnsupportedOperationException e) {
-                warnings.add(shown(p) + ": owner not restored: " + e.getMessage());
+            } catch (IOException e) {
+                warnings.add(shown(named) + ": owner not restored: " + why(e));
+            } catch (UnsupportedOperationException e) {
+                warnings.add(shown(named) + ": owner not restored: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * @return why a call failed, without the path it was given (a temporary file's, or one through procfs), which the
+     *     warning names as the operator knows it
+     */
+    private static String why(final IOException e) {
+        return e instanceof java.nio.file.FileSystemException || e.getCause() == null ? IoErrors.reason(e)
+                : e.getCause().getMessage();
     }
 
     /** @return the type as messages name it, for the types renamed over their place; null for the others */
