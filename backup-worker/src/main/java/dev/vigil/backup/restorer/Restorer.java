@@ -54,6 +54,8 @@ public final class Restorer {
     private static final java.util.regex.Pattern STALE_TEMP = java.util.regex.Pattern.compile(
             java.util.regex.Pattern.quote(TMP_PREFIX) + "[0-9a-f]{1,16}");
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private static final String ACCESS_ACL = "system.posix_acl_access";
+    private static final String DEFAULT_ACL = "system.posix_acl_default";
     private final Repository repo;
     /** All-zero chunks are holes: not read from the repository. */
     private final ZeroChunk zero;
@@ -124,6 +126,9 @@ public final class Restorer {
             run.refuseTooLong(target, snapshot);
             final boolean made = !Files.exists(target);
             final Path root = Files.createDirectories(target).toRealPath();
+            if (made && root.getParent() != null && run.defaultAcl(root.getParent())) {
+                run.inheriting.add(root.getParent());
+            }
             run.take(root);
             if (!options.missingOnly()) {
                 run.refuseConflicts(root, snapshot);
@@ -200,6 +205,11 @@ public final class Restorer {
         final List<String> unrestored = java.util.Collections.synchronizedList(new ArrayList<>());
         /** The inodes (link keys) whose first file the target refused, each with that file as messages name it. */
         final Map<String, String> unwritten = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * Directories (by real path) that had a default ACL when the restore entered them: what it makes in them
+         * inherits that ACL, which their entries in the snapshot need not have had.
+         */
+        final java.util.Set<Path> inheriting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         /** Includes that named something in the snapshot. */
         final java.util.Set<String> found = new java.util.HashSet<>();
         /** The includes that name something in the snapshot: the restore makes no directory for the others. */
@@ -429,6 +439,9 @@ public final class Restorer {
         void dir(final Path dir, final String rel, final BlobId tree, final boolean made) throws IOException {
             if (!made) {
                 removeStaleTemps(dir);
+            }
+            if (defaultAcl(dir)) {
+                inheriting.add(paths.real(dir));
             }
             // A directory's listing that cannot be had loses that directory's contents, not the whole restore
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
@@ -849,6 +862,7 @@ public final class Restorer {
                     ownership(p, n); // lchown: the JDK does not open the file for it
                 }
                 xattrs(p, n);
+                dropInheritedAcls(p, p, n);
                 NativeFs.chmod(p, n.mode());
                 NativeFs.setMtime(p, n.mtimeNanos());
             } catch (IOException e) {
@@ -867,6 +881,7 @@ public final class Restorer {
                     ownership(p, n);
                 }
                 xattrs(p, n);
+                dropInheritedAcls(p, p, n);
                 NativeFs.chmod(p, n.mode());
                 NativeFs.setMtime(p, n.mtimeNanos());
             } catch (IOException e) {
@@ -952,6 +967,7 @@ public final class Restorer {
                 ownership(p, named, n);
             }
             xattrs(p, named, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
+            dropInheritedAcls(p, named, n);
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
             try {
                 // utimensat: the JDK's setter turns a time before 1970 with a fraction of a second into 1970-01-01
@@ -986,6 +1002,40 @@ public final class Restorer {
 
         void xattrs(final Path p, final Node n) {
             xattrs(p, p, n);
+        }
+
+        /** @return whether the directory has a default ACL, which what is made in it inherits */
+        boolean defaultAcl(final Path dir) {
+            try {
+                return NativeFs.xattrs(dir).stream().anyMatch(x -> x.name().equals(DEFAULT_ACL));
+            } catch (IOException e) {
+                return false; // no extended attributes here, or no C library: nothing to inherit
+            }
+        }
+
+        /**
+         * Removes from an entry the restore made the POSIX ACLs it inherited from a directory's default ACL (made
+         * there by the restore, or by the operator) and its snapshot's entry did not have: a restored file would
+         * otherwise grant what the original did not (a default ACL's named users, within the group bits of its mode).
+         *
+         * @param p the entry, maybe its temporary file
+         * @param named the entry as messages name it (its parent tells whether it inherited)
+         */
+        void dropInheritedAcls(final Path p, final Path named, final Node n) {
+            final Path real = paths.real(named);
+            if (real.getParent() == null || !inheriting.contains(real.getParent())) {
+                return;
+            }
+            for (final String acl : n.type() == NodeType.DIR ? List.of(ACCESS_ACL, DEFAULT_ACL) : List.of(ACCESS_ACL)) {
+                if (n.xattrs().stream().noneMatch(x -> x.name().equals(acl))) {
+                    try {
+                        NativeFs.removeXattr(p, acl);
+                    } catch (IOException e) {
+                        warnings.add(shown(named) + ": ACL inherited from its directory (" + acl + ") not removed: "
+                                + why(e));
+                    }
+                }
+            }
         }
 
         /** Sets what extended attributes it can; one that is not permitted or not supported here is a warning. */
