@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         description = {"Restore a snapshot, or chosen paths of it, into a directory.",
             "The snapshot's content goes directly into TARGET. Existing files are an error unless --overwrite, which "
                 + "replaces each file atomically (written beside it, then renamed). Modes, mtimes, symlinks, hard "
-                + "links, holes of sparse files, and owners (as root) come back.", ExitCodes.HELP})
+                + "links, holes of sparse files, and owners (as root; as a user, the groups it is in) come back.", ExitCodes.HELP})
 final class RestoreCommand extends RepoSubcommand {
     @picocli.CommandLine.Mixin
     LockOption lock;

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Restores a snapshot, or chosen paths of it, into a directory (restic's restorer). One thread
  * walks the trees and creates directories and links; a pool writes file contents, big files in
  * segments written in parallel at their offsets. Every chunk is authenticated as it is read.
- * Metadata (owner when root, mode, mtime) is set after content, directories last and deepest
+ * Metadata (owner when root, the group as a user too, mode, mtime) is set after content, directories last and deepest
  * first. Each file is written beside its target and renamed into place (with overwrite: over the old one) once
  * whole, so a crash leaves either the old file, or none, or the new one, never half of one.
  */
@@ -846,9 +846,7 @@ public final class Restorer {
             } catch (IOException e) {
                 warnings.add(shown(p) + ": link time not restored: " + e.getMessage());
             }
-            if (ROOT) {
-                ownership(p, n);
-            }
+            ownership(p, n);
             xattrs(p, n);
         }
 
@@ -858,9 +856,7 @@ public final class Restorer {
                     return;
                 }
                 replace(p, NodeType.FIFO, tmp -> NativeFs.mkfifo(tmp, n.mode()));
-                if (ROOT) {
-                    ownership(p, n); // lchown: the JDK does not open the file for it
-                }
+                ownership(p, n); // lchown: the JDK does not open the file for it
                 xattrs(p, n);
                 dropInheritedAcls(p, p, n);
                 NativeFs.chmod(p, n.mode());
@@ -877,9 +873,7 @@ public final class Restorer {
                     return;
                 }
                 replace(p, n.type(), tmp -> NativeFs.mknod(tmp, n.type() == NodeType.CHARDEV, n.mode(), n.size()));
-                if (ROOT) {
-                    ownership(p, n);
-                }
+                ownership(p, n);
                 xattrs(p, n);
                 dropInheritedAcls(p, p, n);
                 NativeFs.chmod(p, n.mode());
@@ -963,9 +957,7 @@ public final class Restorer {
 
         /** @param named the path its warnings name: the file's, where p is the temporary file written in its place */
         void metadata(final Path p, final Path named, final Node n) throws IOException {
-            if (ROOT) {
-                ownership(p, named, n);
-            }
+            ownership(p, named, n);
             xattrs(p, named, n); // after the owner (chown clears a file's capabilities), before a mode that may forbid writing
             dropInheritedAcls(p, named, n);
             Files.setAttribute(p, "unix:mode", n.mode(), LinkOption.NOFOLLOW_LINKS);
@@ -1054,6 +1046,15 @@ public final class Restorer {
         }
 
         void ownership(final Path p, final Path named, final Node n) {
+            if (!ROOT) {
+                try {
+                    // a group of this user's comes back, as with cp -a, rsync -a and restic; another is refused
+                    Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException | UnsupportedOperationException e) {
+                    // silently, as with them: what a user restores is theirs, in their own group
+                }
+                return;
+            }
             try {
                 Files.setAttribute(p, "unix:uid", n.uid(), LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(p, "unix:gid", n.gid(), LinkOption.NOFOLLOW_LINKS);
