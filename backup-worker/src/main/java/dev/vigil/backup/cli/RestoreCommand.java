@@ -44,7 +44,8 @@ final class RestoreCommand extends RepoSubcommand {
     @Option(names = "--tag", description = "With 'latest': the latest snapshot with this tag.")
     String tag;
 
-    @Option(names = "--overwrite", description = "Replace existing files.")
+    @Option(names = "--overwrite", description = "Replace existing files. What the target holds that the snapshot "
+            + "does not is left as it is.")
     boolean overwrite;
 
     @Option(names = "--missing-only", description = "Restore only what is missing in the target and keep what is "
