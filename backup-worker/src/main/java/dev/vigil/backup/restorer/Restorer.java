@@ -395,10 +395,13 @@ public final class Restorer {
             found.clear();
             if (deep != null) {
                 final String shown = FileNames.display(deep);
+                final int bytes = FileNames.bytesOf(real).length + 1 + FileNames.encode(deep).length;
                 throw new BackupException("restore to " + real + ": /" + (shown.length() > 120
                         ? shown.substring(0, 40) + "..." + shown.substring(shown.length() - 60) : shown)
-                        + " would be " + (FileNames.bytesOf(real).length + 1 + FileNames.encode(deep).length)
-                        + " bytes long there, past Linux's PATH_MAX (4096), and such paths are written through "
+                        + (ShortPaths.fits(FileNames.bytesOf(real).length, FileNames.encode(deep).length)
+                        ? " (" + bytes + " bytes there) is written through a temporary file beside it whose path passes"
+                        : " would be " + bytes + " bytes long there, past")
+                        + " Linux's PATH_MAX (4096), and such paths are written through "
                         + "procfs (/proc/self/fd), which is not mounted here; nothing was written: mount it (mount -t "
                         + "proc proc /proc), or leave the deep paths out with --include");
             }
@@ -413,7 +416,9 @@ public final class Restorer {
                     continue;
                 }
                 final int name = FileNames.encode(n.name()).length;
-                if (!ShortPaths.fits(dirBytes, Math.max(name, TMP_PREFIX.length() + 16))) {
+                // a file is written beside its place first, and so is any other entry with overwrite
+                final boolean beside = n.type() == NodeType.FILE || options.overwrite() && n.type() != NodeType.DIR;
+                if (!ShortPaths.fits(dirBytes, beside ? Math.max(name, TMP_PREFIX.length() + 16) : name)) {
                     return r;
                 }
                 if (n.type() == NodeType.DIR) {

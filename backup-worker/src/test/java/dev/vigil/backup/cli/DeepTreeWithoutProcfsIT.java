@@ -77,6 +77,32 @@ class DeepTreeWithoutProcfsIT {
         assertEquals("top", Files.readString(target.resolve("top.txt")));
     }
 
+    @Test
+    void shouldRestoreWithoutProcfsATreeWhoseDeepestEntryFitsPathMaxExactly() throws Exception {
+        final Path target = dir.resolve("t");
+        // an empty directory of a short name whose path in the target is 4,095 bytes, the most a path may have: no
+        // temporary file is written beside a directory, so it fits (a file of that name would not: its temporary
+        // file's name is 31 bytes); a first name of A bytes, then names of 200, then "e"
+        final int rel = 4095 - target.toString().length() - 1;
+        final int levels = (rel - 3) / 201;
+        final Path src = Files.createDirectories(dir.resolve("exact"));
+        assertEquals(0, run(List.of("sh", "-c", "cd \"$1\" && first=$(printf 'a%.0s' $(seq $2)) && mkdir \"$first\""
+                + " && cd -P \"$first\" && name=$(printf 'd%.0s' $(seq 200)) && for i in $(seq $3);"
+                + " do mkdir \"$name\" && cd -P \"$name\" || exit 1; done && mkdir e", "sh", src.toString(),
+                Integer.toString(rel - 2 - levels * 201), Integer.toString(levels))));
+        try (Repository r = TestRepos.create(dir.resolve("exact-repo"))) {
+            new Archiver(r, Clock.systemUTC()).backup(src, ArchiveOptions.of("exact", Level.FULL), null);
+        }
+        repo = dir.resolve("exact-repo");
+        final Path log = dir.resolve("restore.log");
+
+        final int exit = restoreWithoutProcfs(log, "latest", "--target", target.toString());
+
+        assertEquals(0, exit, Files.readString(log));
+        assertEquals("1", run(List.of("sh", "-c", "cd \"$1\" && find . -mindepth 1 -type d -empty | wc -l", "sh",
+                target.toString()), true).trim());
+    }
+
     /** @return the exit code of {@code vigil repo restore ARGS} in a child JVM that sees no procfs */
     private int restoreWithoutProcfs(final Path log, final String... args) throws Exception {
         final String java = ProcessHandle.current().info().command().orElseThrow();
@@ -99,5 +125,14 @@ class DeepTreeWithoutProcfsIT {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
         return p.exitValue();
+    }
+
+    /** @return what the command printed; it must succeed */
+    private static String run(final List<String> cmd, final boolean output) throws Exception {
+        final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd));
+        return out;
     }
 }
