@@ -6,9 +6,17 @@ import java.util.Arrays;
 /**
  * The typical value of a series by time of period (time of day, or time of week): one exponentially
  * weighted mean per bin, read with linear interpolation between neighbouring bin centres. Bounded:
- * {@code bins} floats whatever the sampling rate. A bin never seen holds NaN.
+ * {@code bins} floats whatever the sampling rate. A bin never seen holds NaN; a time between two such
+ * bins reads the first bin seen within the hour after it (see {@link #REACH_MILLIS}).
  */
 final class SeasonalProfile {
+    /**
+     * How far ahead a time never seen looks for a typical value. A coarse or irregular series leaves bins
+     * empty between the times it happened to be sampled; a time there fell back to the long-run mean, and
+     * those residuals (up to the whole daily swing) widened the residual's tail for a window or more.
+     */
+    static final long REACH_MILLIS = 3_600_000L;
+
     private final long periodMillis;
     private final double alpha;
     private final float[] bins;
@@ -27,7 +35,8 @@ final class SeasonalProfile {
 
     /**
      * @param time event time in epoch milliseconds
-     * @return the interpolated typical value at that time, NaN when the neighbouring bins were never seen
+     * @return the interpolated typical value at that time; NaN when neither neighbouring bin nor any
+     *     within {@link #REACH_MILLIS} after them was ever seen
      */
     double expected(final long time) {
         final double u = position(time) - 0.5;
@@ -37,6 +46,9 @@ final class SeasonalProfile {
         final double f = u - floor;
         final double a = bins[i0];
         final double b = bins[i1];
+        if (Double.isNaN(a) && Double.isNaN(b)) {
+            return ahead(i1);
+        }
         if (Double.isNaN(a)) {
             return b;
         }
@@ -44,6 +56,22 @@ final class SeasonalProfile {
             return a;
         }
         return a + f * (b - a);
+    }
+
+    /**
+     * A time never seen takes the first bin seen within the next {@link #REACH_MILLIS}. Only later times:
+     * they were last seen a period ago, where the bins just before now may hold what this series did
+     * minutes ago, and a profile that returns the last value is no seasonal profile.
+     */
+    private double ahead(final int i1) {
+        final int reach = (int) Math.min(bins.length - 1, REACH_MILLIS * bins.length / periodMillis);
+        for (int d = 1; d <= reach; d++) {
+            final float v = bins[(i1 + d) % bins.length];
+            if (!Float.isNaN(v)) {
+                return v;
+            }
+        }
+        return Double.NaN;
     }
 
     /**

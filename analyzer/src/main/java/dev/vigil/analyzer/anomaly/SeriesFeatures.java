@@ -13,7 +13,7 @@ import java.util.List;
  * seasonal residual over the short horizon), {@code volatility} (log of the mean absolute change
  * over the short horizon) and {@code zscore} (value against the long-run mean and deviation). The
  * seasonal baseline is the better, by recent absolute error, of the daily and the weekly profile,
- * or the long-run mean while neither has seen the time of day yet.
+ * or the long-run mean while neither has seen the time of day (or the hour after it) yet.
  */
 final class SeriesFeatures {
     static final List<String> NAMES = List.of("change", "residual", "seasonalResidual", "recentSeasonal",

@@ -157,6 +157,23 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldTakeTheBaselineOfASeriesSampledOffTheHourFromItsDailyProfileOnTheHour() {
+        // given 3 days of a series sampled every 30 minutes at :15 and :45, 100 from 09:00 to 17:00, else 0
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final long midnight = 19_700 * 86_400_000L;
+        for (int i = 0; i < 3 * 48; i++) {
+            final long time = midnight + (15 + 30 * i) * STEP;
+            final long hour = (time - midnight) / 3_600_000L % 24;
+            detector.update(time, hour >= 9 && hour < 17 ? 100 : 0);
+        }
+        // when it is sampled at 09:00 (its daily profile has seen 08:45 and 09:15, not the bins around 09:00)
+        final DetectionResult onTheHour = detector.update(midnight + 3 * 86_400_000L + 9 * 3_600_000L, 100);
+        // then its baseline is the 09:15 value, not the long-run mean (14 here): a seasonal residual of most of
+        // the daily swing at each time of day first sampled widened that feature's tail and hid anomalies
+        assertEquals(100, onTheHour.baseline(), 1.0);
+    }
+
+    @Test
     void shouldKeepItsStateBoundedHoweverLongTheSeries() {
         final DetectorOptions options = DetectorOptions.defaults().withTrees(10);
         final SeriesDetector detector = new SeriesDetector(options, 1);
