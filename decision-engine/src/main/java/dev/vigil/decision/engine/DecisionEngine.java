@@ -294,7 +294,10 @@ public final class DecisionEngine {
                 state.record(new DatasetState.Activity(start.toEpochMilli(), end.toEpochMilli(),
                         fa.getBytesWritten(), files, fa.getDeleted()), s.nowMs
                         - settings.policy().changeRateWindow().toMillis());
-                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli());
+                final long horizonStart = s.nowMs - Math.max(settings.policy().activityHorizon().toMillis(),
+                        settings.policy().changeRateWindow().toMillis());
+                state.tally(start.toEpochMilli(), end.toEpochMilli(), fa.getCreated(), fa.getDeleted(), horizonStart);
+                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli(), horizonStart);
                 state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
@@ -427,7 +430,8 @@ public final class DecisionEngine {
                     // with overwrite, whatever triggered the rule (an anomaly, a tick, an event without file activity)
                     if (intent.action() == dev.vigil.schemas.Action.RESTORE
                             && (action.from() == RuleAction.RestoreFrom.DELETED_PATHS
-                            || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS)
+                            || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS
+                            || action.from() == RuleAction.RestoreFrom.HORIZON_DELETED_PATHS)
                             && intent.paths().isEmpty()) {
                         s.note(spec.getHost(), spec.getId(), Outcome.SUPPRESSED, DecisionSource.RULE, rule.name(),
                                 intent.action(), trigger, reason + "; not issued: no deleted path to restore ("
@@ -461,7 +465,10 @@ public final class DecisionEngine {
                 case DELETED_PATHS -> deletedPaths(plain, activityStart == null ? context.now().toEpochMilli()
                         : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths(),
                         fa == null ? 0 : fa.getDeleted(), state, action);
-                case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action);
+                case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
+                        context.state().window, context.state().windowDeleted);
+                case HORIZON_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
+                        context.state().horizon, context.state().horizonDeleted);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
             };
             case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
@@ -472,23 +479,33 @@ public final class DecisionEngine {
     /** @return whether the rule's RESTORE had deleted paths to take, before the room the state has for them */
     private static boolean listed(final FileActivity fa, final RuleAction action, final DatasetState state) {
         return fa != null && !fa.getDeletedPaths().isEmpty()
-                || action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS && !state.deletedPaths.isEmpty();
+                || (action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS
+                || action.from() == RuleAction.RestoreFrom.HORIZON_DELETED_PATHS) && !state.deletedPaths.isEmpty();
     }
 
-    /** A RESTORE of the paths deleted within the window and by this activity, from before the first of them. */
+    /**
+     * A RESTORE of the paths deleted within a window (the change-rate window, or the activity horizon) and by this
+     * activity, from before the first of them.
+     *
+     * @param deleted the files deleted within that window
+     */
     private static Intent windowDeletions(final Intent plain, final RuleContext context, final FileActivity fa,
                                           final Instant activityStart, final DatasetState state,
-                                          final RuleAction action) {
+                                          final RuleAction action, final Duration window, final long deleted) {
         final java.util.LinkedHashSet<String> paths = new java.util.LinkedHashSet<>();
         long before = activityStart == null ? context.now().toEpochMilli() : activityStart.toEpochMilli();
+        final long windowStart = context.now().toEpochMilli() - window.toMillis();
         for (final DatasetState.Deleted d : state.deletedPaths) {
-            paths.add(d.path());
-            before = Math.min(before, d.start());
+            // the list is kept over the longer of both windows
+            if (d.end() >= windowStart) {
+                paths.add(d.path());
+                before = Math.min(before, d.start());
+            }
         }
         if (fa != null) {
             paths.addAll(fa.getDeletedPaths());
         }
-        return deletedPaths(plain, before, List.copyOf(paths), context.state().windowDeleted, state, action);
+        return deletedPaths(plain, before, List.copyOf(paths), deleted, state, action);
     }
 
     /**
@@ -503,7 +520,7 @@ public final class DecisionEngine {
         final List<String> left = new ArrayList<>();
         if (deleted > listed.size()) {
             left.add((deleted - listed.size()) + " of the " + deleted + " files deleted are not listed (the "
-                    + "collector's list was incomplete, or the window's went past the "
+                    + "collector's list was incomplete, or the deletions went past the "
                     + DatasetState.WINDOW_DELETED_PATHS + " paths the engine keeps)");
         }
         if (kept.size() < listed.size()) {
@@ -545,7 +562,8 @@ public final class DecisionEngine {
             episodeStart = episodeStart == null || start.isBefore(episodeStart) ? start : episodeStart;
         }
         return RuleContext.of(trigger, s.now, RuleContext.dataset(spec), RuleContext.state(state, s.nowMs,
-                s.hostInFlight(spec.getHost()), settings.policy().changeRateWindow(), episodeStart,
+                s.hostInFlight(spec.getHost()), settings.policy().changeRateWindow(),
+                settings.policy().activityHorizon(), episodeStart,
                 restoring(spec, state, activityStart == null ? s.nowMs : activityStart.toEpochMilli())));
     }
 

@@ -69,6 +69,11 @@ final class Ledger {
         if (restoredInto && (r.getStatus() == CommandStatus.SUCCEEDED || r.getStatus() == CommandStatus.FAILED)) {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
             state.rewriteRun = null; // the restore put back what the run rewrote: a rewrite after it is a new run
+            if (r.getStatus() == CommandStatus.SUCCEEDED) {
+                // and the files deleted before it: losses count from its end, and a later restore of deleted paths
+                // neither lists those nor restores from before them
+                state.forgetDeletions();
+            }
         }
         if (flight != null) {
             state.silenceEscalatedAt = 0; // the worker speaks: a later silence is escalated again
@@ -317,10 +322,20 @@ final class Ledger {
             case APPROVE -> decisions.approve(s, spec, state, proposal, intent.withReason("approved by " + who
                     + " (proposal " + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason())
                     + "): " + intent.reason() + Decisions.scope(intent, spec, state)));
-            default -> s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
-                    intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
-                            + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
-                            + proposal.decisionId() + ")");
+            default -> {
+                // the deletions it would have undone were wanted: else every deletion of the hours after would
+                // propose them again, as long as the horizon holds them
+                final boolean wanted = intent.action() == Action.RESTORE && !intent.paths().isEmpty();
+                if (wanted) {
+                    state.forgetDeletions();
+                }
+                s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
+                        intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
+                                + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
+                                + proposal.decisionId() + ")" + (wanted ? "; the files deleted so far are taken as "
+                                + "wanted: the files lost over the activity horizon (state.horizon*) count from now"
+                                : ""));
+            }
         }
     }
 

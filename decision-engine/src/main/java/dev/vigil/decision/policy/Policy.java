@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param forgetEvery FORGET this often
  * @param pruneEvery PRUNE this often
  * @param changeRateWindow window of the change-rate figures
+ * @param activityHorizon horizon of the hourly created and deleted counts (state.horizon*), 1h to 7d
  */
 public record Policy(double differentialMaxChangeRatio, double fullChangeRatio, int maxChainLength, double rpoLead,
-                     Duration forgetEvery, Duration pruneEvery, Duration changeRateWindow) {
+                     Duration forgetEvery, Duration pruneEvery, Duration changeRateWindow,
+                     Duration activityHorizon) {
     /** @return every default */
     public static Policy defaults() {
         return PolicyConfig.read(null).policy();

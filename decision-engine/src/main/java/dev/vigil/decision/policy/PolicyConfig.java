@@ -32,6 +32,7 @@ public final class PolicyConfig extends AbstractConfig {
     public static final String FORGET_EVERY_CONFIG = "forget.every";
     public static final String PRUNE_EVERY_CONFIG = "prune.every";
     public static final String CHANGE_RATE_WINDOW_CONFIG = "change.rate.window";
+    public static final String ACTIVITY_HORIZON_CONFIG = "activity.horizon";
 
     /** The keys. */
     public static final ConfigDef CONFIG = new ConfigDef()
@@ -59,7 +60,10 @@ public final class PolicyConfig extends AbstractConfig {
             .define(PRUNE_EVERY_CONFIG, Type.STRING, "7d", duration(), Importance.LOW,
                     "Reclaim space of forgotten snapshots (PRUNE) this often, after a FORGET.")
             .define(CHANGE_RATE_WINDOW_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
-                    "Window of the change-rate figures rules see (state.window*).");
+                    "Window of the change-rate figures rules see (state.window*).")
+            .define(ACTIVITY_HORIZON_CONFIG, Type.STRING, "24h", horizon(), Importance.LOW,
+                    "Horizon of the files created and deleted rules see (state.horizon*), counted by the hour, from "
+                            + "1h to 7d: a dataset that loses a few percent of its files an hour shows only over hours.");
 
     /** @param values the settings */
     public PolicyConfig(final Map<?, ?> values) {
@@ -86,12 +90,26 @@ public final class PolicyConfig extends AbstractConfig {
     public Policy policy() {
         return new Policy(getDouble(DIFFERENTIAL_MAX_CHANGE_RATIO_CONFIG), getDouble(FULL_CHANGE_RATIO_CONFIG),
                 getInt(MAX_CHAIN_LENGTH_CONFIG), getDouble(RPO_LEAD_CONFIG), duration(FORGET_EVERY_CONFIG),
-                duration(PRUNE_EVERY_CONFIG), duration(CHANGE_RATE_WINDOW_CONFIG));
+                duration(PRUNE_EVERY_CONFIG), duration(CHANGE_RATE_WINDOW_CONFIG),
+                duration(ACTIVITY_HORIZON_CONFIG));
     }
 
     /** @return the default criticality of new datasets, upper case */
     public String datasetCriticality() {
         return getString(DATASET_CRITICALITY_CONFIG).toUpperCase(Locale.ROOT);
+    }
+
+    private static ConfigDef.Validator horizon() {
+        return CommonConfig.validator("a duration from 1h to 7d, e.g. 24h", (name, value) -> {
+            try {
+                final Duration d = Durations.parse((String) value);
+                if (d.compareTo(Duration.ofHours(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0) {
+                    throw new ConfigException(name, value, "from 1h to 7d: the engine keeps a week of hours");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        });
     }
 
     private static ConfigDef.Validator duration() {

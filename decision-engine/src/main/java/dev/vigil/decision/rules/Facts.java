@@ -283,6 +283,14 @@ public final class Facts {
         public final long nearRandomRewrites;
         /** Start of that run; epoch when none. */
         public final Instant nearRandomSince;
+        /** The activity horizon (policy activity.horizon, 24h by default): the longer view, counted by the hour. */
+        public final Duration horizon;
+        /** Files created within the horizon (its hours), not by Vigil's own restore. */
+        public final long horizonCreated;
+        /** Files deleted within the horizon (its hours); minus horizonCreated, the files the dataset lost over it. */
+        public final long horizonDeleted;
+        /** Start of the first interval within the horizon that deleted a file; epoch when none. */
+        public final Instant horizonDeletedSince;
 
         StateFacts(final boolean hasBackup, final Duration sinceBackup, final Duration sinceFull,
                    final Duration sinceVerify, final long lastFullBytes, final long lastFileCount,
@@ -293,7 +301,8 @@ public final class Facts {
                    final long windowBytesWritten, final long windowFilesChanged, final long windowDeleted,
                    final double windowChangeRatio,
                    final double windowActiveFraction, final Duration intervalOverride, final boolean restoring,
-                   final long nearRandomRewrites, final Instant nearRandomSince) {
+                   final long nearRandomRewrites, final Instant nearRandomSince, final Duration horizon,
+                   final long horizonCreated, final long horizonDeleted, final Instant horizonDeletedSince) {
             this.hasBackup = hasBackup;
             this.sinceBackup = sinceBackup;
             this.sinceFull = sinceFull;
@@ -320,6 +329,10 @@ public final class Facts {
             this.restoring = restoring;
             this.nearRandomRewrites = nearRandomRewrites;
             this.nearRandomSince = nearRandomSince;
+            this.horizon = horizon;
+            this.horizonCreated = horizonCreated;
+            this.horizonDeleted = horizonDeleted;
+            this.horizonDeletedSince = horizonDeletedSince;
         }
     }
 }

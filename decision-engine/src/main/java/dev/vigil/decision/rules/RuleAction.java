@@ -48,6 +48,11 @@ public record RuleAction(Kind kind, Action action, Template reason, boolean prot
          * The paths deleted within the change-rate window (at most the last 256, the triggering activity's included),
          * from the latest snapshot before the first of them: deletions a few per interval.
          */
-        WINDOW_DELETED_PATHS
+        WINDOW_DELETED_PATHS,
+        /**
+         * The paths deleted within the activity horizon (at most the last 256, the triggering activity's included),
+         * from the latest snapshot before the first of them: deletions spread over hours.
+         */
+        HORIZON_DELETED_PATHS
     }
 }

@@ -140,12 +140,14 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
      * @param now epoch ms
      * @param hostInFlight commands in flight on the whole host
      * @param window the change-rate window
+     * @param horizon the activity horizon
      * @param episodeStart start of the current episode, or null
      * @param restoring whether Vigil's own restore writes into the dataset (see {@link StateFacts#restoring})
      * @return its facts
      */
     public static StateFacts state(final DatasetState s, final long now, final long hostInFlight,
-                                   final Duration window, final Instant episodeStart, final boolean restoring) {
+                                   final Duration window, final Duration horizon, final Instant episodeStart,
+                                   final boolean restoring) {
         final long windowStart = now - window.toMillis();
         long bytes = 0;
         long files = 0;
@@ -161,6 +163,16 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 }
             }
         }
+        long created = 0;
+        long lost = 0;
+        long firstDeleted = Long.MAX_VALUE;
+        for (final DatasetState.Tally t : s.tallies) {
+            if (t.hour() + 3_600_000L > now - horizon.toMillis()) {
+                created += t.created();
+                lost += t.deleted();
+                firstDeleted = t.firstDeletedAt() > 0 ? Math.min(firstDeleted, t.firstDeletedAt()) : firstDeleted;
+            }
+        }
         final double activeFraction = window.isZero() ? 0 : Math.min(1.0, (double) activeMs / window.toMillis());
         return new StateFacts(s.hasBackup(), age(s.sinceBackup(now)), age(s.sinceFull(now)),
                 age(s.ageOf(dev.vigil.schemas.Action.VERIFY, now)), s.lastFullBytes, s.lastFileCount,
@@ -171,7 +183,8 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 activeFraction,
                 s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
                 restoring, s.rewriteRun == null ? 0 : s.rewriteRun.files(),
-                s.rewriteRun == null ? Instant.EPOCH : Instant.ofEpochMilli(s.rewriteRun.start()));
+                s.rewriteRun == null ? Instant.EPOCH : Instant.ofEpochMilli(s.rewriteRun.start()), horizon, created,
+                lost, firstDeleted == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(firstDeleted));
     }
 
     private static Duration age(final long millis) {

@@ -23,8 +23,13 @@ public final class DatasetState {
     public static final long NEAR_RANDOM_SAMPLE = 4096;
     /** Paths a rewrite run remembers, so that a file rewritten again and again counts once. */
     public static final int RUN_PATHS = 256;
-    /** Deleted paths remembered over the change-rate window, for a restore of deletions spread over many intervals. */
+    /**
+     * Deleted paths remembered over the change-rate window and the activity horizon, for a restore of deletions spread
+     * over many intervals.
+     */
     public static final int WINDOW_DELETED_PATHS = 256;
+    /** Hours of file activity the longer view keeps at most (a week and the current hour), whatever its horizon. */
+    public static final int MAX_TALLIES = 7 * 24 + 1;
     /** Commands written off without a result that are remembered, for a result the worker sends later. */
     public static final int MAX_WRITTEN_OFF = 32;
     /** Final results remembered (command and status), so that one the worker reports again counts once. */
@@ -69,10 +74,15 @@ public final class DatasetState {
      */
     public RewriteRun rewriteRun;
     /**
-     * Paths deleted within the change-rate window, oldest first, at most {@link #WINDOW_DELETED_PATHS}: deletions a few
-     * per interval, which no single interval's list holds, restored together.
+     * Paths deleted within the activity horizon (at least the change-rate window), oldest first, at most {@link
+     * #WINDOW_DELETED_PATHS}: deletions a few per interval, which no single interval's list holds, restored together.
      */
     public List<Deleted> deletedPaths = new ArrayList<>();
+    /**
+     * File activity per hour over the activity horizon, oldest first, at most {@link #MAX_TALLIES}: a dataset losing a
+     * few percent of its files an hour shows in no interval and in no change-rate window, only over hours.
+     */
+    public List<Tally> tallies = new ArrayList<>();
     /**
      * The host's clock as file activity shows it: the engine's time minus the host's, in ms, i.e. the least delay
      * (receipt minus interval end) of the dataset's intervals since {@link #clockOffsetAt}. The least, not the latest: a
@@ -347,7 +357,6 @@ public final class DatasetState {
             activity.add(sample);
         }
         activity.removeIf(a -> a.end() < windowStart);
-        deletedPaths.removeIf(d -> d.end() < windowStart);
         while (activity.size() > MAX_ACTIVITY) {
             activity.remove(0);
         }
@@ -373,13 +382,50 @@ public final class DatasetState {
     }
 
     /**
-     * Remembers the paths one interval deleted, within the window {@link #record} keeps (call it after).
+     * Counts one interval's files created and deleted in its hour, and forgets the hours before the horizon.
+     *
+     * @param start interval start, epoch ms
+     * @param end interval end, epoch ms
+     * @param created files created in it
+     * @param deleted files deleted in it
+     * @param horizonStart epoch ms; hours that ended before it are dropped
+     */
+    public void tally(final long start, final long end, final long created, final long deleted,
+                      final long horizonStart) {
+        final long hour = end - Math.floorMod(end, 3_600_000L);
+        final Tally last = tallies.isEmpty() ? null : tallies.get(tallies.size() - 1);
+        // an interval dated before the latest hour (a clock stepped back) joins it: the hours stay in order
+        if (last != null && hour <= last.hour()) {
+            tallies.set(tallies.size() - 1, new Tally(last.hour(), last.created() + created,
+                    last.deleted() + deleted, last.firstDeletedAt() > 0 || deleted == 0 ? last.firstDeletedAt()
+                    : start));
+        } else {
+            tallies.add(new Tally(hour, created, deleted, deleted > 0 ? start : 0));
+        }
+        tallies.removeIf(t -> t.hour() + 3_600_000L <= horizonStart);
+        while (tallies.size() > MAX_TALLIES) {
+            tallies.remove(0);
+        }
+    }
+
+    /**
+     * Forgets the files deleted so far, and the hours' counts: they were restored, or an operator said they were wanted.
+     */
+    public void forgetDeletions() {
+        tallies.clear();
+        deletedPaths.clear();
+    }
+
+    /**
+     * Remembers the paths one interval deleted, and forgets those deleted before the horizon.
      *
      * @param paths the paths, relative to the dataset
      * @param start interval start, epoch ms
      * @param end interval end, epoch ms
+     * @param horizonStart epoch ms: paths deleted in intervals that ended before it are dropped
      */
-    public void deleted(final List<String> paths, final long start, final long end) {
+    public void deleted(final List<String> paths, final long start, final long end, final long horizonStart) {
+        deletedPaths.removeIf(d -> d.end() < horizonStart);
         // only the interval's last WINDOW_DELETED_PATHS distinct paths can stay: a tree of 90,000 files removed
         // at once, each matched against the growing list, took a minute, past the transaction timeout, every time
         final java.util.LinkedHashSet<String> last = new java.util.LinkedHashSet<>();
@@ -510,7 +556,18 @@ public final class DatasetState {
     }
 
     /**
-     * A path deleted within the change-rate window.
+     * File activity of one hour.
+     *
+     * @param hour start of the hour, epoch ms
+     * @param created files created in it
+     * @param deleted files deleted in it
+     * @param firstDeletedAt start of the first interval in it that deleted a file, epoch ms; 0 when none
+     */
+    public record Tally(long hour, long created, long deleted, long firstDeletedAt) {
+    }
+
+    /**
+     * A path deleted within the activity horizon.
      *
      * @param path relative to the dataset
      * @param start start of the interval that deleted it, epoch ms
