@@ -13,6 +13,7 @@ import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.Feedback;
 import dev.vigil.schemas.Figures;
 import dev.vigil.schemas.Outcome;
+import dev.vigil.schemas.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -297,6 +298,18 @@ final class Ledger {
         // since: after an outage the answers queued during it arrive before the first tick
         final DatasetState.Proposal late = state.proposals.get(f.getDecisionId());
         expire(s, spec, state);
+        if (f.getVerdict() != Verdict.APPROVE && f.getVerdict() != Verdict.REJECT
+                && f.getVerdict() != Verdict.OVERRIDE) {
+            // a verdict this engine cannot read (a newer vigil's, which Avro reads as UNKNOWN) is nobody's rejection:
+            // taken as one, it dropped the proposal, a restore the operator may have meant to approve
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.OPERATOR, null,
+                    f.getOverrideAction(), f.getId(), "answer " + f.getId() + " to " + f.getDecisionId() + " by "
+                            + (f.getOperator().isBlank() ? "an operator" : f.getOperator()) + " has verdict "
+                            + f.getVerdict() + ", which this engine does not know (sent by a newer vigil?): not "
+                            + "applied; " + (state.proposals.containsKey(f.getDecisionId()) ? "the proposal still "
+                            + "awaits an answer: vigil approve or vigil reject" : "nothing done"));
+            return;
+        }
         final DatasetState.Proposal proposal = state.proposals.remove(f.getDecisionId());
         final String who = f.getOperator().isBlank() ? "an operator" : f.getOperator();
         final DatasetState.Approval held = state.approved.get(f.getDecisionId());

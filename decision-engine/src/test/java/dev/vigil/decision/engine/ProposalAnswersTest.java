@@ -49,4 +49,36 @@ class ProposalAnswersTest {
                 + " expired unanswered")), "the expiry itself is audited");
         assertTrue(h.state("d1").proposals.isEmpty());
     }
+
+    @Test
+    void shouldKeepTheProposalWhenAnAnswerHasAVerdictTheEngineDoesNotKnow() {
+        h.register(dataset("d1", "h1", h.now).build());
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
+                CommandStatus.SUCCEEDED, h.now).build()));
+        h.advance(Duration.ofMinutes(30));
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
+                .setDeletedPaths(List.of("a.txt", "b.txt")).build(), h.now)));
+        final DecisionRecord proposal = h.outcomes(Outcome.PROPOSED).get(0);
+
+        // what Avro makes of a verdict a newer vigil sends (the enum's default)
+        h.handle(new Trigger.OfFeedback(feedback("f-new", proposal, Verdict.UNKNOWN)));
+
+        final DecisionRecord answer = h.decisions.stream().filter(d -> "f-new".equals(d.getTrigger())).findFirst()
+                .orElseThrow();
+        assertEquals(Outcome.NO_ACTION, answer.getOutcome(), answer.getReason());
+        assertTrue(answer.getReason().contains("verdict UNKNOWN, which this engine does not know")
+                && answer.getReason().contains("still awaits an answer"), answer.getReason());
+        assertTrue(h.outcomes(Outcome.REJECTED).isEmpty(), h.outcomes(Outcome.REJECTED).toString());
+        assertTrue(h.state("d1").proposals.containsKey(proposal.getId()));
+
+        h.handle(new Trigger.OfFeedback(feedback("f-ok", proposal, Verdict.APPROVE)));
+
+        assertEquals(1, h.outcomes(Outcome.APPROVED).size(), h.decisions.toString());
+    }
+
+    private Feedback feedback(final String id, final DecisionRecord proposal, final Verdict verdict) {
+        return Feedback.newBuilder().setId(id).setHost("h1").setTime(h.now).setDecisionId(proposal.getId())
+                .setDataset("d1").setVerdict(verdict).setReason("").setOperator("alice").build();
+    }
 }
