@@ -20,6 +20,9 @@ import java.util.UUID;
 
 /** Records for tests, with every field a test does not care about set to something plausible. */
 public final class Fixtures {
+    /** Journal sequence of the next activity: a collector numbers its intervals in order. */
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
     private Fixtures() {
     }
 
@@ -50,7 +53,8 @@ public final class Fixtures {
 
     public static FileActivity.Builder activity(final String dataset, final Instant end) {
         return FileActivity.newBuilder().setDataset(dataset).setIntervalStart(end.minusSeconds(60)).setIntervalEnd(end)
-                .setChangedPaths(List.of()).setDeletedPaths(List.of()).setComplete(true).setJournalSequence(1)
+                .setChangedPaths(List.of()).setDeletedPaths(List.of()).setComplete(true)
+                .setJournalSequence(SEQUENCE.incrementAndGet())
                 .setWatcherEpoch("w1");
     }
 

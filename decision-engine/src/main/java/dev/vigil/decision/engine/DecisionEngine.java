@@ -276,7 +276,7 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
-            if (!state.firstActivity(e.getId())) {
+            if (!state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence())) {
                 return; // delivered again by the collector's spool (same id): its figures counted once already
             }
             // the rules' windows, a run's start and a restore's time are the engine's: an interval on a host's clock

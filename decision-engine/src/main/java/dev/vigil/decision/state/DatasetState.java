@@ -36,6 +36,8 @@ public final class DatasetState {
     public static final int MAX_FINAL_RESULTS = 32;
     /** File-activity events remembered by id, so that one the collector delivers again counts once. */
     public static final int MAX_ACTIVITY_IDS = 32;
+    /** Collector watcher runs remembered by their latest interval, so that one delivered again counts once. */
+    public static final int MAX_WATCHER_RUNS = 8;
 
     /** Dataset id. */
     public String dataset;
@@ -127,6 +129,13 @@ public final class DatasetState {
      * sends again what Kafka had not acknowledged when the agent was killed, with the same id.
      */
     public List<String> activityIds = new ArrayList<>();
+    /**
+     * The latest interval of each collector watcher run (its epoch and journal sequence), the run heard of last at the
+     * end, at most {@link #MAX_WATCHER_RUNS}: a watcher numbers its intervals and the spool sends them in that order, so
+     * one at or below the latest of its run is a repeat however long ago that was (a spool batch sent again whole holds
+     * up to thousands of records, past the ids above).
+     */
+    public List<Journal> journals = new ArrayList<>();
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**
@@ -324,9 +333,22 @@ public final class DatasetState {
      * Remembers a file-activity event.
      *
      * @param eventId its id; a blank one is never taken for a repeat
+     * @param epoch its watcher run; empty when the sender numbers none (then only the id tells a repeat)
+     * @param sequence its interval's number in that run, from 1
      * @return false when it was remembered already: the same event delivered again
      */
-    public boolean firstActivity(final String eventId) {
+    public boolean firstActivity(final String eventId, final String epoch, final long sequence) {
+        if (!epoch.isEmpty() && sequence > 0) {
+            final Journal run = journals.stream().filter(j -> j.epoch().equals(epoch)).findFirst().orElse(null);
+            if (run != null && sequence <= run.sequence()) {
+                return false;
+            }
+            journals.remove(run);
+            journals.add(new Journal(epoch, sequence));
+            while (journals.size() > MAX_WATCHER_RUNS) {
+                journals.remove(0);
+            }
+        }
         if (eventId.isBlank()) {
             return true;
         }
@@ -564,6 +586,15 @@ public final class DatasetState {
      * @param firstDeletedAt start of the first interval in it that deleted a file, epoch ms; 0 when none
      */
     public record Tally(long hour, long created, long deleted, long firstDeletedAt) {
+    }
+
+    /**
+     * The latest interval heard of from one collector watcher run.
+     *
+     * @param epoch the run's id (FileActivity.watcherEpoch)
+     * @param sequence its latest interval's journal sequence
+     */
+    public record Journal(String epoch, long sequence) {
     }
 
     /**

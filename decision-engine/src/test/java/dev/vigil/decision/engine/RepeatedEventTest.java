@@ -51,6 +51,29 @@ class RepeatedEventTest {
     }
 
     @Test
+    void shouldCountAnIntervalDeliveredAgainAfterManyOthersOnce() {
+        final EngineHarness h = backedUp(4000);
+        final List<HostEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            // a spool batch after an outage: 100 intervals of one watcher run, in order, each deleting 2 files
+            batch.add(Fixtures.event("h1", "file.activity", Fixtures.activity("d1", h.now.minusSeconds(10L * (100 - i)))
+                    .setWatcherEpoch("run-7").setJournalSequence(i + 1).setDeleted(2)
+                    .setDeletedPaths(List.of("a" + i, "b" + i)).build(), h.now));
+        }
+        batch.forEach(e -> h.handle(new Trigger.OfEvent(e)));
+        final long counted = h.state("d1").changedFilesSinceFull;
+
+        // part of it was written when the agent was killed: the spool sends the whole batch again, same ids; counted
+        // twice, its 400 deletions would be a tenth of the files within the hour (slow-deletion)
+        h.advance(Duration.ofMinutes(1));
+        batch.forEach(e -> h.handle(new Trigger.OfEvent(e)));
+
+        assertEquals(200, counted);
+        assertEquals(counted, h.state("d1").changedFilesSinceFull);
+        assertTrue(h.outcomes(Outcome.PROPOSED).isEmpty(), h.outcomes(Outcome.PROPOSED).toString());
+    }
+
+    @Test
     void shouldCountACollectorStartDeliveredTwiceOnce() {
         final EngineHarness h = backedUp(200);
         final HostEvent first = Fixtures.event("h1", HostWatch.AGENT_START, null, h.now);
