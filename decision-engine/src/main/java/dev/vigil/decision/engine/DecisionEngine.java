@@ -297,11 +297,13 @@ public final class DecisionEngine {
                 final long horizonStart = s.nowMs - Math.max(settings.policy().activityHorizon().toMillis(),
                         settings.policy().changeRateWindow().toMillis());
                 state.tally(start.toEpochMilli(), end.toEpochMilli(), fa.getCreated(), fa.getDeleted(), horizonStart);
-                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli(), horizonStart);
+                state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli(), horizonStart,
+                        fa.getIntervalStart().toEpochMilli());
                 state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
-                        start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis());
+                        start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis(),
+                        fa.getIntervalStart().toEpochMilli());
             }
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
@@ -458,7 +460,16 @@ public final class DecisionEngine {
         final Intent plain = Intent.of(action.action(), rule.priority(), DecisionSource.RULE, rule.name(), reason)
                 .protecting(action.protect()).asEvidence(action.evidence());
         return switch (action.action()) {
-            case RESTORE -> switch (action.from()) {
+            case RESTORE -> restoreOf(plain, context, action, fa, activityStart, state)
+                    .onHostClock(hostBefore(context, action, fa, activityStart, state));
+            case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
+            default -> plain;
+        };
+    }
+
+    private static Intent restoreOf(final Intent plain, final RuleContext context, final RuleAction action,
+                                    final FileActivity fa, final Instant activityStart, final DatasetState state) {
+        return switch (action.from()) {
                 case BEFORE_EPISODE -> plain.targeting(null, Instant.EPOCH.equals(context.state().episodeStart)
                         ? context.now().toEpochMilli() : context.state().episodeStart.toEpochMilli(), List.of(),
                         action.target(), null);
@@ -470,10 +481,48 @@ public final class DecisionEngine {
                 case HORIZON_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
                         context.state().horizon, context.state().horizonDeleted);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
-            };
-            case MIGRATE -> plain.targeting(null, null, List.of(), null, spec.getOffsiteRepository());
-            default -> plain;
         };
+    }
+
+    /**
+     * The restore point of a rule's RESTORE on the host's clock, from the dates the collector and the analyzer gave the
+     * damage. Not the engine's restore point less the host's offset now: times kept in the engine's clock were shifted
+     * by the offset when they came, and a backlog after an outage of more than a day came with its delay for an offset
+     * (CLOCK_MEMORY), which the intervals after it bring down; shifted back by that, the restore point fell up to the
+     * outage's length after the damage began, on a snapshot taken during it.
+     *
+     * @return epoch ms on the host's clock; null when no such date is known (then the host's offset converts)
+     */
+    private static Long hostBefore(final RuleContext context, final RuleAction action, final FileActivity fa,
+                                   final Instant activityStart, final DatasetState state) {
+        long before = fa != null && activityStart != null ? fa.getIntervalStart().toEpochMilli() : Long.MAX_VALUE;
+        switch (action.from()) {
+            case BEFORE_EPISODE -> {
+                // as context() dates the episode: the run counts for file activity, the open episodes always
+                if (activityStart != null && state.rewriteRun != null) {
+                    before = Math.min(before, state.rewriteRun.hostStart() > 0 ? state.rewriteRun.hostStart()
+                            : state.rewriteRun.start() - state.clockOffset);
+                }
+                for (final DatasetState.Episode e : state.episodes.values()) {
+                    before = Math.min(before, e.start());
+                }
+            }
+            case WINDOW_DELETED_PATHS, HORIZON_DELETED_PATHS -> {
+                final long windowStart = context.now().toEpochMilli() - (action.from()
+                        == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS ? context.state().window
+                        : context.state().horizon).toMillis();
+                for (final DatasetState.Deleted d : state.deletedPaths) {
+                    if (d.end() >= windowStart) {
+                        before = Math.min(before, d.hostStart() > 0 ? d.hostStart() : d.start() - state.clockOffset);
+                    }
+                }
+            }
+            case DELETED_PATHS -> {
+                // the interval's own start, above
+            }
+            default -> before = Long.MAX_VALUE;
+        }
+        return before == Long.MAX_VALUE ? null : before;
     }
 
     /** @return whether the rule's RESTORE had deleted paths to take, before the room the state has for them */

@@ -71,9 +71,10 @@ final class Decisions {
             return "";
         }
         // the operator who checks the host's snapshots reads them in its clock's dates, which the worker picks by
-        final String hostTime = intent.beforeTime() == null || Math.abs(state.clockOffset)
-                <= DecisionEngine.CLOCK_SAID.toMillis() ? "" : " (" + Instant.ofEpochMilli(intent.beforeTime()
-                - state.clockOffset) + " on the clock of host " + spec.getHost() + ", which dates its snapshots)";
+        final Long hostBefore = hostBefore(intent, state);
+        final String hostTime = hostBefore == null || Math.abs(intent.beforeTime() - hostBefore)
+                <= DecisionEngine.CLOCK_SAID.toMillis() ? "" : " (" + Instant.ofEpochMilli(hostBefore)
+                + " on the clock of host " + spec.getHost() + ", which dates its snapshots)";
         // evidence snapshots (data suspected damaged) are never the one a restore picks by time: say so
         final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
                 : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
@@ -90,6 +91,15 @@ final class Decisions {
         return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "
                 + String.join(", ", first) + (intent.paths().size() > first.size() ? ", ..." : "")
                 + "; only those still missing: what was put back since is kept)";
+    }
+
+    /**
+     * @return a RESTORE's restore point on its host's clock, which dates the snapshots the worker picks from: the one the
+     *     rule took from the host's own dates, else the engine's less the host's offset; null when it names none
+     */
+    static Long hostBefore(final Intent intent, final DatasetState state) {
+        return intent.beforeTime() == null ? null : intent.hostBeforeTime() != null ? intent.hostBeforeTime()
+                : intent.beforeTime() - state.clockOffset;
     }
 
     /**
@@ -234,9 +244,8 @@ final class Decisions {
         final String commandId = s.ids.next(s.now);
         // the worker picks the snapshot to restore by the dates its host gave them: a restore point on the engine's
         // clock would be hours into the damage on a host behind it (hours before it on one ahead)
-        final Intent onHostClock = intent.beforeTime() == null || state.clockOffset == 0 ? intent
-                : intent.targeting(intent.snapshot(), intent.beforeTime() - state.clockOffset, intent.paths(),
-                intent.target(), intent.targetRepository());
+        final Intent onHostClock = intent.beforeTime() == null ? intent : intent.targeting(intent.snapshot(),
+                hostBefore(intent, state), intent.paths(), intent.target(), intent.targetRepository());
         final BackupCommand command = CommandFactory.build(commandId, decisionId, onHostClock, spec, s.now,
                 settings().commandTtl());
         s.out.add(new Emission.Command(command));

@@ -445,8 +445,10 @@ public final class DatasetState {
      * @param start interval start, epoch ms
      * @param end interval end, epoch ms
      * @param horizonStart epoch ms: paths deleted in intervals that ended before it are dropped
+     * @param hostStart interval start on the host's clock, epoch ms
      */
-    public void deleted(final List<String> paths, final long start, final long end, final long horizonStart) {
+    public void deleted(final List<String> paths, final long start, final long end, final long horizonStart,
+                        final long hostStart) {
         deletedPaths.removeIf(d -> d.end() < horizonStart);
         // only the interval's last WINDOW_DELETED_PATHS distinct paths can stay: a tree of 90,000 files removed
         // at once, each matched against the growing list, took a minute, past the transaction timeout, every time
@@ -458,7 +460,7 @@ public final class DatasetState {
         java.util.Collections.reverse(oldestFirst);
         deletedPaths.removeIf(d -> last.contains(d.path()));
         for (final String path : oldestFirst) {
-            deletedPaths.add(new Deleted(path, start, end));
+            deletedPaths.add(new Deleted(path, start, end, hostStart));
         }
         while (deletedPaths.size() > WINDOW_DELETED_PATHS) {
             deletedPaths.remove(0);
@@ -478,9 +480,10 @@ public final class DatasetState {
      * @param start interval start, epoch ms
      * @param end interval end, epoch ms
      * @param gapMs how long without a near-random rewrite ends a run
+     * @param hostStart interval start on the host's clock, epoch ms
      */
     public void rewrites(final long modifiedOrRenamed, final boolean nearRandom, final List<String> changedPaths,
-                         final long start, final long end, final long gapMs) {
+                         final long start, final long end, final long gapMs, final long hostStart) {
         if (rewriteRun != null && start - rewriteRun.lastEnd() > gapMs) {
             rewriteRun = null;
         }
@@ -501,7 +504,8 @@ public final class DatasetState {
         final long files = Math.max(0, modifiedOrRenamed - again);
         rewriteRun = new RewriteRun(rewriteRun == null ? start : rewriteRun.start(), end,
                 (rewriteRun == null ? 0 : rewriteRun.files()) + files,
-                List.copyOf(kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size())));
+                List.copyOf(kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size())),
+                rewriteRun == null ? hostStart : rewriteRun.hostStart());
     }
 
     /**
@@ -603,19 +607,23 @@ public final class DatasetState {
      * @param path relative to the dataset
      * @param start start of the interval that deleted it, epoch ms
      * @param end its end, epoch ms
+     * @param hostStart {@code start} on the host's clock, as the collector dated it; 0 in state written before it was
+     *     kept
      */
-    public record Deleted(String path, long start, long end) {
+    public record Deleted(String path, long start, long end, long hostStart) {
     }
 
     /**
      * A run of near-random rewrites (see {@link #rewrites}).
      *
-     * @param start start of its first interval, epoch ms (the collector's clock)
+     * @param start start of its first interval, epoch ms, on the engine.s clock (the host.s, shifted by its offset then)
      * @param lastEnd end of its latest interval, epoch ms
      * @param files files rewritten in it, each of its recent paths once
      * @param recentPaths hashes ({@link String#hashCode}) of the paths it rewrote last, at most {@link #RUN_PATHS}
+     * @param hostStart {@code start} on the host's clock, as the collector dated it; 0 in state written before it was
+     *     kept
      */
-    public record RewriteRun(long start, long lastEnd, long files, List<Integer> recentPaths) {
+    public record RewriteRun(long start, long lastEnd, long files, List<Integer> recentPaths, long hostStart) {
         /** Normalizes an absent list. */
         public RewriteRun {
             recentPaths = recentPaths == null ? List.of() : List.copyOf(recentPaths);

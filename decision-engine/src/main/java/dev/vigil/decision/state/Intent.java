@@ -26,11 +26,14 @@ import java.util.Map;
  * @param paths RESTORE: only these paths; empty for all
  * @param target RESTORE/MIGRATE: target directory, null for the dataset's own path
  * @param targetRepository MIGRATE: where to copy snapshots
+ * @param hostBeforeTime RESTORE: {@code beforeTime} on the clock of the dataset's host, which dates its snapshots (epoch
+ *     ms), taken from the times the host gave the damage; null: {@code beforeTime} less the host's offset when issued
+ *     (and in state written before it was kept)
  */
 public record Intent(Action action, int priority, DecisionSource source, String rule, String reason,
                      String explanation, String modelVersion, String trigger, Map<String, Double> features,
                      boolean protect, boolean evidence, String snapshot, Long beforeTime, List<String> paths, String target,
-                     String targetRepository) {
+                     String targetRepository, Long hostBeforeTime) {
     /** Lane of the backup levels: at most one of FULL, INCREMENTAL, DIFFERENTIAL at a time. */
     public static final String BACKUP_LANE = "BACKUP";
 
@@ -53,7 +56,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public static Intent of(final Action action, final int priority, final DecisionSource source, final String rule,
                             final String reason) {
         return new Intent(action, priority, source, rule, reason, "", null, null, Map.of(), false, false, null,
-                null, List.of(), null, null);
+                null, List.of(), null, null, null);
     }
 
     /**
@@ -85,7 +88,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent explained(final String text, final String version, final Map<String, Double> values) {
         return new Intent(action, priority, source, rule, reason, text, version, trigger, values, protect, evidence,
-                snapshot, beforeTime, paths, target, targetRepository);
+                snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -94,7 +97,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent triggeredBy(final String id) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, id, features, protect,
-                evidence, snapshot, beforeTime, paths, target, targetRepository);
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -103,7 +106,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent withReason(final String text) {
         return new Intent(action, priority, source, rule, text, explanation, modelVersion, trigger, features, protect,
-                evidence, snapshot, beforeTime, paths, target, targetRepository);
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -113,7 +116,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent asRetry(final int atLeast, final String text) {
         return new Intent(action, Math.max(priority, atLeast), source, "retry", text, explanation, modelVersion,
-                trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository);
+                trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -122,7 +125,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent protecting(final boolean protectIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
-                protectIt, evidence, snapshot, beforeTime, paths, target, targetRepository);
+                protectIt, evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -131,7 +134,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent asEvidence(final boolean evidenceIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
-                protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository);
+                protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
     }
 
     /**
@@ -145,6 +148,15 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public Intent targeting(final String snapshotId, final Long before, final List<String> only, final String targetDir,
                             final String repository) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
-                evidence, snapshotId, before, only, targetDir, repository);
+                evidence, snapshotId, before, only, targetDir, repository, hostBeforeTime);
+    }
+
+    /**
+     * @param hostBefore the restore point on the host's clock, epoch ms, or null
+     * @return a copy with it
+     */
+    public Intent onHostClock(final Long hostBefore) {
+        return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBefore);
     }
 }

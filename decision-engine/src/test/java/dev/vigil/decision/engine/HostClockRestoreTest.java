@@ -87,4 +87,23 @@ class HostClockRestoreTest {
 
         assertEquals(hostNow.minusSeconds(180), restore.getBeforeTime());
     }
+
+    @Test
+    void shouldSendARestorePointFromBeforeTheDamageAfterACollectorOutageOfMoreThanADay() {
+        final EngineHarness h = backedUp(Duration.ZERO);
+        // the host's clock is right; its collector could not reach the cluster for 30h, the worker could
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("d1", h.now).build(),
+                h.now)));
+        final Instant damage = h.now.plusSeconds(60);
+        h.advance(Duration.ofHours(30));
+        // the backlog arrives: the rewrite 30h ago, by the host's clock, then the intervals up to now
+        rewrite(h, damage.plusSeconds(60));
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("d1", h.now).build(),
+                h.now)));
+
+        final BackupCommand restore = approveRestore(h);
+
+        // later would pick a snapshot taken during the outage, after the files were encrypted
+        assertEquals(damage, restore.getBeforeTime(), "the rewrite began at " + damage + " on the host's clock");
+    }
 }
