@@ -150,6 +150,7 @@ public final class DecisionEngine {
     }
 
     private void tick(final Session s, final DatasetSpec spec, final DatasetState state) {
+        hosts.watched(s, spec, state);
         ledger.expire(s, spec, state);
         decisions.release(s, spec, state);
         state.episodes.values().removeIf(e -> s.nowMs - e.updatedAt() > settings.episodeTtl().toMillis());
@@ -276,6 +277,7 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
+            hosts.activity(s, spec, state, Duration.between(fa.getIntervalStart(), fa.getIntervalEnd()).toMillis());
             if (!state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence())) {
                 return; // delivered again by the collector's spool (same id): its figures counted once already
             }

@@ -1,5 +1,6 @@
 package dev.vigil.decision.engine;
 
+import dev.vigil.decision.state.DatasetState;
 import dev.vigil.decision.state.HostDatasets;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionSource;
@@ -90,6 +91,50 @@ final class HostWatch {
                             + " up, and its collector running?)");
         }
         s.putDatasets(host, known.withHeard(known.heardAt(), s.nowMs));
+    }
+
+    /**
+     * Notes that file activity of a dataset arrived, and says so after its silence was escalated.
+     *
+     * @param interval the activity's interval length, ms
+     */
+    void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval) {
+        if (state.activitySilenceAt > 0) {
+            s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "activity-silence", null,
+                    null, "file activity of dataset " + spec.getId() + " arrives again, after "
+                            + Durations.format(Duration.ofSeconds((s.nowMs - state.activityHeardAt) / 1000))
+                            + " without any: its files are watched again");
+        }
+        state.activityHeardAt = s.nowMs;
+        state.activityEvery = Math.max(0, interval);
+        state.activitySilenceAt = 0;
+    }
+
+    /**
+     * Escalates, once per silence, a dataset whose file activity stopped for {@code host.silence} (and three of its
+     * intervals) while its host still sends telemetry: the collector sends an interval every few seconds, changes or
+     * not, so its watcher of that dataset stopped (the path unmounted or removed, permissions, a watcher that failed),
+     * and a deletion or a rewrite there shows in no rule until the worker's next backup. The host's own silence is
+     * {@link #silence}'s.
+     */
+    void watched(final Session s, final DatasetSpec spec, final DatasetState state) {
+        final HostDatasets known = s.datasets(spec.getHost());
+        final long limit = Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery);
+        final long since = Math.max(state.activityHeardAt, watchingSince);
+        if (settings.hostSilence().isZero() || state.activityHeardAt == 0 || state.activitySilenceAt > 0
+                || known.silenceEscalatedAt() > 0 || s.nowMs - since < limit
+                || s.nowMs - known.heardAt() >= settings.hostSilence().toMillis()) {
+            return;
+        }
+        state.activitySilenceAt = s.nowMs;
+        s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "activity-silence", null, null,
+                "no file activity of dataset " + spec.getId() + " (" + spec.getPath() + ") for "
+                        + Durations.format(Duration.ofSeconds((s.nowMs - state.activityHeardAt) / 1000)) + ", since "
+                        + Instant.ofEpochMilli(state.activityHeardAt) + ", while host " + spec.getHost() + " still "
+                        + "sends telemetry (last at " + Instant.ofEpochMilli(known.heardAt()) + "): its collector "
+                        + "no longer watches it (path unmounted or removed, permissions, a watcher that failed: the "
+                        + "collector's log says which), so no rule sees a deletion or a rewrite there until the next "
+                        + "backup; a person is needed");
     }
 
     /**

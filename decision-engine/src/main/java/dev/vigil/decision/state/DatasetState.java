@@ -136,6 +136,15 @@ public final class DatasetState {
      * up to thousands of records, past the ids above).
      */
     public List<Journal> journals = new ArrayList<>();
+    /**
+     * When file activity of this dataset last arrived, engine epoch ms; 0 never (a dataset no collector watches is not
+     * expected to send any).
+     */
+    public long activityHeardAt;
+    /** The length of its latest interval, ms: the collector sends one every interval, changes or not. */
+    public long activityEvery;
+    /** When the engine escalated that its file activity stopped while its host sends other telemetry; 0 when not. */
+    public long activitySilenceAt;
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**

@@ -1,0 +1,72 @@
+package dev.vigil.decision.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.decision.Fixtures;
+import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Outcome;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A collector sends each watched dataset's file activity every interval, changes or not. When one dataset's stops and
+ * the host goes on sending the others' (its watcher of that path stopped: unmounted, removed, permissions), no rule sees
+ * that dataset's files any more, and host-silence does not fire: the host is not silent.
+ */
+class ActivitySilenceTest {
+    private final EngineHarness h = new EngineHarness(); // host.silence 15m
+
+    private void minute(final String... datasets) {
+        for (final String d : datasets) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity(d, h.now).build(),
+                    h.now)));
+        }
+        h.tick();
+        h.advance(Duration.ofMinutes(1));
+    }
+
+    private List<DecisionRecord> said(final String rule) {
+        return h.decisions.stream().filter(d -> rule.equals(d.getRule())).toList();
+    }
+
+    @Test
+    void shouldEscalateOnceADatasetWhoseFileActivityStopsWhileItsHostGoesOnSendingTelemetry() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        h.register(Fixtures.dataset("mail", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs", "mail");
+        }
+        for (int i = 0; i < 40; i++) {
+            minute("docs"); // mail's watcher stopped
+        }
+
+        final List<DecisionRecord> escalated = said("activity-silence");
+        assertEquals(1, escalated.size(), h.decisions.toString());
+        assertEquals(Outcome.ESCALATED, escalated.get(0).getOutcome());
+        assertEquals("mail", escalated.get(0).getDataset());
+        assertTrue(escalated.get(0).getReason().contains("no file activity of dataset mail (/srv/mail) for 15m"),
+                escalated.get(0).getReason());
+        assertTrue(said("host-silence").isEmpty(), said("host-silence").toString());
+
+        minute("docs", "mail");
+
+        assertEquals(2, said("activity-silence").size());
+        assertEquals(Outcome.NO_ACTION, said("activity-silence").get(1).getOutcome());
+    }
+
+    @Test
+    void shouldLeaveASilentHostToHostSilence() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        for (int i = 0; i < 40; i++) {
+            minute();
+        }
+
+        assertEquals(1, said("host-silence").size(), h.decisions.toString());
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+}
