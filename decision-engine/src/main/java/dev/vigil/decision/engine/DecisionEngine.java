@@ -294,7 +294,7 @@ public final class DecisionEngine {
                 state.changedBytesSinceFull += fa.getBytesWritten();
                 state.changedFilesSinceFull += files;
                 state.record(new DatasetState.Activity(start.toEpochMilli(), end.toEpochMilli(),
-                        fa.getBytesWritten(), files, fa.getDeleted()), s.nowMs
+                        fa.getBytesWritten(), files, fa.getDeleted(), fa.getCreated()), s.nowMs
                         - settings.policy().changeRateWindow().toMillis());
                 final long horizonStart = s.nowMs - Math.max(settings.policy().activityHorizon().toMillis(),
                         settings.policy().changeRateWindow().toMillis());

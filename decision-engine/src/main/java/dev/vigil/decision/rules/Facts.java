@@ -264,6 +264,8 @@ public final class Facts {
         public final long windowFilesChanged;
         /** Files deleted in the window. */
         public final long windowDeleted;
+        /** Files created in the window; minus windowDeleted, what a directory that turns its files over did not lose. */
+        public final long windowCreated;
         /** windowBytesWritten / lastFullBytes; 0 when unknown. */
         public final double windowChangeRatio;
         /** Share of the window covered by intervals with any change, in [0, 1]. */
@@ -299,7 +301,7 @@ public final class Facts {
                    final Instant episodeStart, final long recentFailures, final long inFlight,
                    final long hostInFlight, final long pendingProposals, final Duration window,
                    final long windowBytesWritten, final long windowFilesChanged, final long windowDeleted,
-                   final double windowChangeRatio,
+                   final long windowCreated, final double windowChangeRatio,
                    final double windowActiveFraction, final Duration intervalOverride, final boolean restoring,
                    final long nearRandomRewrites, final Instant nearRandomSince, final Duration horizon,
                    final long horizonCreated, final long horizonDeleted, final Instant horizonDeletedSince) {
@@ -323,6 +325,7 @@ public final class Facts {
             this.windowBytesWritten = windowBytesWritten;
             this.windowFilesChanged = windowFilesChanged;
             this.windowDeleted = windowDeleted;
+            this.windowCreated = windowCreated;
             this.windowChangeRatio = windowChangeRatio;
             this.windowActiveFraction = windowActiveFraction;
             this.intervalOverride = intervalOverride;

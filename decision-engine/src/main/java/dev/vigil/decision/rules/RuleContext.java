@@ -152,12 +152,14 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
         long bytes = 0;
         long files = 0;
         long deleted = 0;
+        long windowCreated = 0;
         long activeMs = 0;
         for (final DatasetState.Activity a : s.activity) {
             if (a.end() >= windowStart) {
                 bytes += a.bytesWritten();
                 files += a.files();
                 deleted += a.deleted();
+                windowCreated += a.created();
                 if (a.files() > 0 || a.bytesWritten() > 0) {
                     activeMs += a.end() - Math.max(a.start(), windowStart);
                 }
@@ -179,7 +181,7 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 s.changedBytesSinceFull, s.changedFilesSinceFull, s.changeRatioSinceFull(), s.chainLength,
                 s.episodes.size(), episodeStart == null ? Instant.EPOCH : episodeStart,
                 s.failuresInARow(), s.inFlight.size(), hostInFlight, s.proposals.size(),
-                window, bytes, files, deleted, s.lastFullBytes > 0 ? (double) bytes / s.lastFullBytes : 0.0,
+                window, bytes, files, deleted, windowCreated, s.lastFullBytes > 0 ? (double) bytes / s.lastFullBytes : 0.0,
                 activeFraction,
                 s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
                 restoring, s.rewriteRun == null ? 0 : s.rewriteRun.files(),

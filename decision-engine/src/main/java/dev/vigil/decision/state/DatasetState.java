@@ -383,7 +383,8 @@ public final class DatasetState {
         if (last != null && last.end() / 60_000 == sample.end() / 60_000) {
             activity.set(activity.size() - 1, new Activity(Math.min(last.start(), sample.start()),
                     Math.max(last.end(), sample.end()), last.bytesWritten() + sample.bytesWritten(),
-                    last.files() + sample.files(), last.deleted() + sample.deleted()));
+                    last.files() + sample.files(), last.deleted() + sample.deleted(),
+                    last.created() + sample.created()));
         } else {
             activity.add(sample);
         }
@@ -586,8 +587,9 @@ public final class DatasetState {
      * @param bytesWritten bytes written
      * @param files files created, modified, deleted or renamed
      * @param deleted files deleted (0 in state written before it was kept)
+     * @param created files created (0 in state written before it was kept)
      */
-    public record Activity(long start, long end, long bytesWritten, long files, long deleted) {
+    public record Activity(long start, long end, long bytesWritten, long files, long deleted, long created) {
     }
 
     /**
