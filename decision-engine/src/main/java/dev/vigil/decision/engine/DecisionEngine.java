@@ -301,7 +301,10 @@ public final class DecisionEngine {
                 state.tally(start.toEpochMilli(), end.toEpochMilli(), fa.getCreated(), fa.getDeleted(), horizonStart);
                 state.deleted(fa.getDeletedPaths(), start.toEpochMilli(), end.toEpochMilli(), horizonStart,
                         fa.getIntervalStart().toEpochMilli());
-                state.rewrites(fa.getModified() + fa.getRenamed(), fa.getWriteEntropy() != null
+                // an encrypted copy written in place of the file it deletes is a rewrite as much as one in place: the
+                // deletion rules count it as no loss (a file created for each deleted)
+                state.rewrites(fa.getModified() + fa.getRenamed() + Math.min(fa.getCreated(), fa.getDeleted()),
+                        fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
                         start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis(),

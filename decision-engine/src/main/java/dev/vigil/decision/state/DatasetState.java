@@ -481,10 +481,11 @@ public final class DatasetState {
      * Adds one file-activity interval to the run of near-random rewrites: files modified or renamed in intervals whose
      * sampled writes are near-random ({@link #NEAR_RANDOM_BITS}), a path among the run's recent ones not counted again
      * (an encrypted database or container rewritten every interval is one file, not one per interval). Files only
-     * created do not count: imports and downloads of photos or archives create near-random files for hours. The run
-     * ends once {@code gapMs} passes without a near-random rewrite.
+     * created do not count: imports and downloads of photos or archives create near-random files for hours; those
+     * created in place of files the interval deleted (an encrypted copy, the original deleted) do. The run ends once
+     * {@code gapMs} passes without a near-random rewrite.
      *
-     * @param modifiedOrRenamed files modified or renamed in the interval
+     * @param modifiedOrRenamed files modified or renamed in the interval, and created in place of files it deleted
      * @param nearRandom whether its sampled writes are near-random
      * @param changedPaths the paths it names as created, modified or renamed-to
      * @param start interval start, epoch ms
