@@ -32,6 +32,8 @@ final class Ledger {
      * the command to expire (command.ttl, three times before the failures escalate) leaves the RPO missed for a day.
      */
     static final Duration SILENCE = Duration.ofMinutes(15);
+    /** Backups that keep failing past the RPO are escalated again at most this often (or once per RPO, if longer). */
+    static final Duration OVERDUE_REPEAT = Duration.ofDays(1);
     /** A result dated further than this from the engine's own time is said to come from a worker whose clock is off. */
     static final Duration SKEW = Duration.ofMinutes(5);
     private final Decisions decisions;
@@ -241,6 +243,9 @@ final class Ledger {
             putIfLater(state, action, new DatasetState.Success(time, r.getSnapshotId(), 0, 0, r.getCommandId()));
         }
         state.failures.remove(Intent.laneOf(action));
+        if (Intent.isBackup(action)) {
+            state.overdueEscalatedAt = 0;
+        }
     }
 
     /** Records the last success of an action, unless a later one is recorded already (a late result's is older). */
@@ -286,11 +291,42 @@ final class Ledger {
                 what + "; failure " + count + " in a row" + (retriable ? ", retry at " : ", not retriable; to be tried "
                         + "again at ") + Instant.ofEpochMilli(next));
         if (escalate) {
+            if (Intent.isBackup(intent.action())) {
+                state.overdueEscalatedAt = s.nowMs;
+            }
             s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation",
                     intent.action(), trigger, intent.action() + " of dataset " + spec.getId() + " failed " + count
                             + " time(s) in a row" + (retriable ? "" : ", a failure retrying is unlikely to help")
                             + " (last: " + what + "): a person is needed");
+        } else if (before != null && before.escalated() && Intent.isBackup(intent.action())) {
+            overdue(s, spec, state, intent.action(), count, what, trigger);
         }
+    }
+
+    /**
+     * Escalates again backups that keep failing past the dataset's RPO, a day or an RPO (the longer) after the run was
+     * last escalated: the first escalation comes within minutes of the first failures, and the retries go on for days
+     * (a disk filling up, a repository gone) with nothing more said while the time without a backup grows past the RPO,
+     * and then past it again. Not more often: an operator who is on it needs no page an hour for an hourly RPO.
+     */
+    private static void overdue(final Session s, final DatasetSpec spec, final DatasetState state,
+                                final Action action, final int count, final String what, final String trigger) {
+        final long rpo = spec.getRpoSeconds() * 1000L;
+        // before its first backup, since it was registered
+        final long since = state.hasBackup() ? state.lastBackupAt : spec.getTime().toEpochMilli();
+        final long without = s.nowMs - since;
+        if (rpo <= 0 || without < rpo || s.nowMs - Math.max(state.overdueEscalatedAt, since) < Math.max(rpo,
+                OVERDUE_REPEAT.toMillis())) {
+            return;
+        }
+        state.overdueEscalatedAt = s.nowMs;
+        s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation", action, trigger,
+                "backups of dataset " + spec.getId() + " keep failing: " + count + " failures in a row, no successful "
+                        + "backup for " + Durations.format(Duration.ofSeconds(without / 1000)) + " ("
+                        + (state.hasBackup() ? "last " : "registered ") + Instant.ofEpochMilli(since) + "), past its RPO of "
+                        + Durations.format(Duration.ofMillis(rpo)) + " (last: " + what + "): the data at risk grows; a "
+                        + "person is needed (said again every " + Durations.format(Duration.ofMillis(Math.max(rpo,
+                        OVERDUE_REPEAT.toMillis()))) + " while the failures last)");
     }
 
     void feedback(final Session s, final DatasetSpec spec, final DatasetState state, final Feedback f) {

@@ -110,6 +110,11 @@ public final class DatasetState {
      * epoch ms; 0 when not, or since the worker answered again (so it is said once per silence).
      */
     public long silenceEscalatedAt;
+    /**
+     * When the engine last escalated the dataset's failing backups, epoch ms; 0 since its last successful backup (said
+     * again a day or an RPO later, the longer, while they fail past the RPO).
+     */
+    public long overdueEscalatedAt;
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /**
