@@ -100,6 +100,8 @@ final class Ledger {
                                 : "late result: " + summary(r) + corrected(state, late, time, run) + skew(r, time));
                 if (r.getProtectedSnapshotId() != null) {
                     lost(s, spec, r);
+                } else if (late == null) {
+                    Shrinking.check(s, spec, state, r);
                 }
             }
             case FAILED, REJECTED -> {
@@ -237,7 +239,7 @@ final class Ledger {
             }
             if (r.getSnapshotId() != null) {
                 state.remember(new DatasetState.Snapshot(r.getSnapshotId(), time, level,
-                        flight != null && flight.intent().protect()));
+                        flight != null && flight.intent().protect(), f == null ? 0 : files));
             }
         } else {
             putIfLater(state, action, new DatasetState.Success(time, r.getSnapshotId(), 0, 0, r.getCommandId()));

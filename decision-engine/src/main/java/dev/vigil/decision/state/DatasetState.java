@@ -115,6 +115,11 @@ public final class DatasetState {
      * again a day or an RPO later, the longer, while they fail past the RPO).
      */
     public long overdueEscalatedAt;
+    /**
+     * The snapshot whose file count the dataset's shrinking was last escalated against ({@code shrinking}), or null: said
+     * once per such snapshot.
+     */
+    public String shrinkSaidFor;
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /**
@@ -556,8 +561,9 @@ public final class DatasetState {
      * @param time when it was taken, epoch ms
      * @param level FULL, INCREMENTAL or DIFFERENTIAL
      * @param protect whether it is protected from retention
+     * @param files the files it holds; 0 when unknown (and in state written before it was kept)
      */
-    public record Snapshot(String id, long time, Action level, boolean protect) {
+    public record Snapshot(String id, long time, Action level, boolean protect, long files) {
     }
 
     /**
