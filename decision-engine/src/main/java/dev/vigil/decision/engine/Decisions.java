@@ -94,8 +94,8 @@ final class Decisions {
     }
 
     /**
-     * @return a RESTORE's restore point on its host's clock, which dates the snapshots the worker picks from: the one the
-     *     rule took from the host's own dates, else the engine's less the host's offset; null when it names none
+     * @return a RESTORE's restore point on its host's clock, which dates the snapshots the worker picks from: the one
+     *     the rule took from the host's own dates, else the engine's less the host's offset; null when it names none
      */
     static Long hostBefore(final Intent intent, final DatasetState state) {
         return intent.beforeTime() == null ? null : intent.hostBeforeTime() != null ? intent.hostBeforeTime()

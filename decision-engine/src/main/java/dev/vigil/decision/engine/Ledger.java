@@ -325,7 +325,8 @@ final class Ledger {
         s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "escalation", action, trigger,
                 "backups of dataset " + spec.getId() + " keep failing: " + count + " failures in a row, no successful "
                         + "backup for " + Durations.format(Duration.ofSeconds(without / 1000)) + " ("
-                        + (state.hasBackup() ? "last " : "registered ") + Instant.ofEpochMilli(since) + "), past its RPO of "
+                        + (state.hasBackup() ? "last " : "registered ") + Instant.ofEpochMilli(since)
+                        + "), past its RPO of "
                         + Durations.format(Duration.ofMillis(rpo)) + " (last: " + what + "): the data at risk grows; a "
                         + "person is needed (said again every " + Durations.format(Duration.ofMillis(Math.max(rpo,
                         OVERDUE_REPEAT.toMillis()))) + " while the failures last)");

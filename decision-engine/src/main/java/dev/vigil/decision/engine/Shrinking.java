@@ -48,13 +48,14 @@ final class Shrinking {
                 .count();
         final String shortId = peak.id().substring(0, Math.min(8, peak.id().length()));
         s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "shrinking", r.getAction(),
-                r.getId(), "dataset " + spec.getId() + " holds " + now.files() + " files in snapshot " + r.getSnapshotId()
+                r.getId(), "dataset " + spec.getId() + " holds " + now.files() + " files in snapshot "
+                        + r.getSnapshotId()
                         + ", " + Math.round(100.0 * (peak.files() - now.files()) / peak.files()) + "% fewer than the "
                         + peak.files() + " of snapshot " + shortId + " " + Durations.format(Duration.ofSeconds(
                         (now.time() - peak.time()) / 1000)) + " before (" + Instant.ofEpochMilli(peak.time()) + "), "
                         + "lost over " + backups + " backup(s), none of which lost enough at once for the worker's "
                         + "loss guard: a person is needed. Removed on purpose: nothing to do. Else restore what is "
-                        + "missing from that snapshot (vigil repo restore " + shortId + " --repo " + spec.getRepository()
-                        + " --target DIR) before the dataset's retention forgets it");
+                        + "missing from that snapshot (vigil repo restore " + shortId + " --repo "
+                        + spec.getRepository() + " --target DIR) before the dataset's retention forgets it");
     }
 }

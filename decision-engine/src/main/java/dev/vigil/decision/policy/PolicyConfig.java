@@ -63,7 +63,8 @@ public final class PolicyConfig extends AbstractConfig {
                     "Window of the change-rate figures rules see (state.window*).")
             .define(ACTIVITY_HORIZON_CONFIG, Type.STRING, "24h", horizon(), Importance.LOW,
                     "Horizon of the files created and deleted rules see (state.horizon*), counted by the hour, from "
-                            + "1h to 7d: a dataset that loses a few percent of its files an hour shows only over hours.");
+                            + "1h to 7d: a dataset that loses a few percent of its files an hour shows only over "
+                            + "hours.");
 
     /** @param values the settings */
     public PolicyConfig(final Map<?, ?> values) {

@@ -264,7 +264,7 @@ public final class Facts {
         public final long windowFilesChanged;
         /** Files deleted in the window. */
         public final long windowDeleted;
-        /** Files created in the window; minus windowDeleted, what a directory that turns its files over did not lose. */
+        /** Files created in the window: a directory that turns its files over deletes as many, and loses none. */
         public final long windowCreated;
         /** windowBytesWritten / lastFullBytes; 0 when unknown. */
         public final double windowChangeRatio;

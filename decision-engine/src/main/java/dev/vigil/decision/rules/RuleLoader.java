@@ -196,8 +196,8 @@ public final class RuleLoader {
                         // it would never restore anything: only file activity lists the paths it deleted
                         problem(line(keys.get("from")), what + "from: deleted-paths restores the paths one "
                                 + "file-activity event deleted, and the rule is not on event (on: " + on + "); use "
-                                + "window-deleted-paths (the paths deleted within change.rate.window), horizon-deleted-paths "
-                                + "(within activity.horizon) or on: [event]");
+                                + "window-deleted-paths (the paths deleted within change.rate.window), "
+                                + "horizon-deleted-paths (within activity.horizon) or on: [event]");
                     }
                     if (action != null) {
                         actions.add(new RuleAction(RuleAction.Kind.COMMAND, action, reason, protect, evidence,

@@ -116,8 +116,8 @@ public final class DatasetState {
      */
     public long overdueEscalatedAt;
     /**
-     * The snapshot whose file count the dataset's shrinking was last escalated against ({@code shrinking}), or null: said
-     * once per such snapshot.
+     * The snapshot whose file count the dataset's shrinking was last escalated against ({@code shrinking}), or null:
+     * said once per such snapshot.
      */
     public String shrinkSaidFor;
     /** Commands issued and not finished, by command id. */
@@ -140,10 +140,10 @@ public final class DatasetState {
      */
     public List<String> activityIds = new ArrayList<>();
     /**
-     * The latest interval of each collector watcher run (its epoch and journal sequence), the run heard of last at the
-     * end, at most {@link #MAX_WATCHER_RUNS}: a watcher numbers its intervals and the spool sends them in that order, so
-     * one at or below the latest of its run is a repeat however long ago that was (a spool batch sent again whole holds
-     * up to thousands of records, past the ids above).
+     * The latest interval of each collector watcher run (its epoch and journal sequence), the run heard of last at
+     * the end, at most {@link #MAX_WATCHER_RUNS}: a watcher numbers its intervals and the spool sends them in that
+     * order, so one at or below the latest of its run is a repeat however long ago that was (a spool batch sent again
+     * whole holds up to thousands of records, past the ids above).
      */
     public List<Journal> journals = new ArrayList<>();
     /**
@@ -451,7 +451,8 @@ public final class DatasetState {
     }
 
     /**
-     * Forgets the files deleted so far, and the hours' counts: they were restored, or an operator said they were wanted.
+     * Forgets the files deleted so far, and the hours' counts: they were restored, or an operator said they were
+     * wanted.
      */
     public void forgetDeletions() {
         tallies.clear();
@@ -639,7 +640,8 @@ public final class DatasetState {
     /**
      * A run of near-random rewrites (see {@link #rewrites}).
      *
-     * @param start start of its first interval, epoch ms, on the engine.s clock (the host.s, shifted by its offset then)
+     * @param start start of its first interval, epoch ms, on the engine's clock (the host's, shifted by its offset
+     *     then)
      * @param lastEnd end of its latest interval, epoch ms
      * @param files files rewritten in it, each of its recent paths once
      * @param recentPaths hashes ({@link String#hashCode}) of the paths it rewrote last, at most {@link #RUN_PATHS}

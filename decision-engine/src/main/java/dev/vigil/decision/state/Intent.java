@@ -26,9 +26,9 @@ import java.util.Map;
  * @param paths RESTORE: only these paths; empty for all
  * @param target RESTORE/MIGRATE: target directory, null for the dataset's own path
  * @param targetRepository MIGRATE: where to copy snapshots
- * @param hostBeforeTime RESTORE: {@code beforeTime} on the clock of the dataset's host, which dates its snapshots (epoch
- *     ms), taken from the times the host gave the damage; null: {@code beforeTime} less the host's offset when issued
- *     (and in state written before it was kept)
+ * @param hostBeforeTime RESTORE: {@code beforeTime} on the clock of the dataset's host, which dates its snapshots
+ *     (epoch ms), taken from the times the host gave the damage; null: {@code beforeTime} less the host's offset when
+ *     issued (and in state written before it was kept)
  */
 public record Intent(Action action, int priority, DecisionSource source, String rule, String reason,
                      String explanation, String modelVersion, String trigger, Map<String, Double> features,
@@ -116,7 +116,8 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent asRetry(final int atLeast, final String text) {
         return new Intent(action, Math.max(priority, atLeast), source, "retry", text, explanation, modelVersion,
-                trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository,
+                hostBeforeTime);
     }
 
     /**
@@ -134,7 +135,8 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent asEvidence(final boolean evidenceIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
-                protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository,
+                hostBeforeTime);
     }
 
     /**

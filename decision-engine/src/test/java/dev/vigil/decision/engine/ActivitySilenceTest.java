@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A collector sends each watched dataset's file activity every interval, changes or not. When one dataset's stops and
- * the host goes on sending the others' (its watcher of that path stopped: unmounted, removed, permissions), no rule sees
- * that dataset's files any more, and host-silence does not fire: the host is not silent.
+ * A collector sends each watched dataset's file activity every interval, changes or not. When one dataset's stops
+ * and the host goes on sending the others' (its watcher of that path stopped: unmounted, removed, permissions), no
+ * rule sees that dataset's files any more, and host-silence does not fire: the host is not silent.
  */
 class ActivitySilenceTest {
     private final EngineHarness h = new EngineHarness(); // host.silence 15m

@@ -362,7 +362,8 @@ class RuleLoaderTest {
         final DatasetState state = DatasetState.fresh("d1", "h1");
         state.lastBackupAt = now.minus(Duration.ofHours(3)).toEpochMilli();
         final RuleContext context = RuleContext.of("stats", now, RuleContext.dataset(Fixtures.dataset("d1", "h1", now)
-                .build()), RuleContext.state(state, now.toEpochMilli(), 0, Duration.ofHours(1), Duration.ofHours(24), null, false))
+                .build()), RuleContext.state(state, now.toEpochMilli(), 0, Duration.ofHours(1), Duration.ofHours(24),
+                null, false))
                 .with(dev.vigil.schemas.StatsWindow.newBuilder().setId("s").setHost("h1").setTime(now)
                         .setSeries("system.disk.utilization").setWindow("1m").setWindowStart(now).setCount(1)
                         .setMean(0.9).setMin(0.9).setMax(0.99).setVariance(0).setStddev(0).setP95(0.97).build());
