@@ -482,9 +482,9 @@ public final class DecisionEngine {
                         : activityStart.toEpochMilli(), fa == null ? List.of() : fa.getDeletedPaths(),
                         fa == null ? 0 : fa.getDeleted(), state, action);
                 case WINDOW_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
-                        context.state().window, context.state().windowDeleted);
+                        context.state().windowDeleted);
                 case HORIZON_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
-                        context.state().horizon, context.state().horizonDeleted);
+                        context.state().horizonDeleted);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
         };
     }
@@ -513,9 +513,7 @@ public final class DecisionEngine {
                 }
             }
             case WINDOW_DELETED_PATHS, HORIZON_DELETED_PATHS -> {
-                final long windowStart = context.now().toEpochMilli() - (action.from()
-                        == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS ? context.state().window
-                        : context.state().horizon).toMillis();
+                final long windowStart = deletedSince(context, action.from());
                 for (final DatasetState.Deleted d : state.deletedPaths) {
                     if (d.end() >= windowStart) {
                         before = Math.min(before, d.hostStart() > 0 ? d.hostStart() : d.start() - state.clockOffset);
@@ -528,6 +526,16 @@ public final class DecisionEngine {
             default -> before = Long.MAX_VALUE;
         }
         return before == Long.MAX_VALUE ? null : before;
+    }
+
+    /**
+     * @return from when the deleted paths of a window-deleted-paths or horizon-deleted-paths RESTORE are taken, epoch
+     *     ms: the horizon's from the start of its first hour, which its counts (state.horizon*) take whole
+     */
+    private static long deletedSince(final RuleContext context, final RuleAction.RestoreFrom from) {
+        return from == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS
+                ? context.now().toEpochMilli() - context.state().window.toMillis()
+                : DatasetState.hourOf(context.now().toEpochMilli() - context.state().horizon.toMillis());
     }
 
     /** @return whether the rule's RESTORE had deleted paths to take, before the room the state has for them */
@@ -545,10 +553,10 @@ public final class DecisionEngine {
      */
     private static Intent windowDeletions(final Intent plain, final RuleContext context, final FileActivity fa,
                                           final Instant activityStart, final DatasetState state,
-                                          final RuleAction action, final Duration window, final long deleted) {
+                                          final RuleAction action, final long deleted) {
         final java.util.LinkedHashSet<String> paths = new java.util.LinkedHashSet<>();
         long before = activityStart == null ? context.now().toEpochMilli() : activityStart.toEpochMilli();
-        final long windowStart = context.now().toEpochMilli() - window.toMillis();
+        final long windowStart = deletedSince(context, action.from());
         for (final DatasetState.Deleted d : state.deletedPaths) {
             // the list is kept over the longer of both windows
             if (d.end() >= windowStart) {

@@ -424,6 +424,15 @@ public final class DatasetState {
     }
 
     /**
+     * @param time epoch ms
+     * @return the start of its hour, epoch ms: the horizon's counts take the hour that holds the horizon's start whole,
+     *     and its deleted paths from that hour on, so that a RESTORE of them restores the files they counted
+     */
+    public static long hourOf(final long time) {
+        return time - Math.floorMod(time, 3_600_000L);
+    }
+
+    /**
      * Counts one interval's files created and deleted in its hour, and forgets the hours before the horizon.
      *
      * @param start interval start, epoch ms
@@ -434,7 +443,7 @@ public final class DatasetState {
      */
     public void tally(final long start, final long end, final long created, final long deleted,
                       final long horizonStart) {
-        final long hour = end - Math.floorMod(end, 3_600_000L);
+        final long hour = hourOf(end);
         final Tally last = tallies.isEmpty() ? null : tallies.get(tallies.size() - 1);
         // an interval dated before the latest hour (a clock stepped back) joins it: the hours stay in order
         if (last != null && hour <= last.hour()) {
@@ -465,12 +474,13 @@ public final class DatasetState {
      * @param paths the paths, relative to the dataset
      * @param start interval start, epoch ms
      * @param end interval end, epoch ms
-     * @param horizonStart epoch ms: paths deleted in intervals that ended before it are dropped
+     * @param horizonStart epoch ms: paths deleted in intervals that ended before its hour are dropped, as its hour's
+     *     counts ({@link #hourOf})
      * @param hostStart interval start on the host's clock, epoch ms
      */
     public void deleted(final List<String> paths, final long start, final long end, final long horizonStart,
                         final long hostStart) {
-        deletedPaths.removeIf(d -> d.end() < horizonStart);
+        deletedPaths.removeIf(d -> d.end() < hourOf(horizonStart));
         // only the interval's last WINDOW_DELETED_PATHS distinct paths can stay: a tree of 90,000 files removed
         // at once, each matched against the growing list, took a minute, past the transaction timeout, every time
         final java.util.LinkedHashSet<String> last = new java.util.LinkedHashSet<>();
