@@ -445,11 +445,11 @@ public final class DecisionEngine {
                                         + (fa == null && action.from() == RuleAction.RestoreFrom.DELETED_PATHS
                                         ? "only file activity lists deleted paths, and the rule matched on "
                                         + context.trigger() + (context.event().present ? " " + context.event().kind
-                                        : "") : listed(fa, action, state) ? "the RESTOREs the dataset holds already "
-                                        + "(proposed, approved, in flight or to be retried) take all the room its "
-                                        + "state has for paths: answer or end them first" : "the collector listed "
-                                        + "none") + "), and a restore of everything would overwrite every change "
-                                        + "made since the snapshot");
+                                        : "") : listed(fa, context, action, state) ? "the RESTOREs the dataset "
+                                        + "holds already (proposed, approved, in flight or to be retried) take all the "
+                                        + "room its state has for paths: answer or end them first" : "the collector "
+                                        + "listed none") + "), and a restore of everything would overwrite every "
+                                        + "change made since the snapshot");
                     } else {
                         intents.add(intent);
                     }
@@ -539,10 +539,18 @@ public final class DecisionEngine {
     }
 
     /** @return whether the rule's RESTORE had deleted paths to take, before the room the state has for them */
-    private static boolean listed(final FileActivity fa, final RuleAction action, final DatasetState state) {
-        return fa != null && !fa.getDeletedPaths().isEmpty()
-                || (action.from() == RuleAction.RestoreFrom.WINDOW_DELETED_PATHS
-                || action.from() == RuleAction.RestoreFrom.HORIZON_DELETED_PATHS) && !state.deletedPaths.isEmpty();
+    private static boolean listed(final FileActivity fa, final RuleContext context, final RuleAction action,
+                                  final DatasetState state) {
+        if (fa != null && !fa.getDeletedPaths().isEmpty()) {
+            return true;
+        }
+        if (action.from() != RuleAction.RestoreFrom.WINDOW_DELETED_PATHS
+                && action.from() != RuleAction.RestoreFrom.HORIZON_DELETED_PATHS) {
+            return false;
+        }
+        // the list is kept over the longer of both windows: paths older than this rule's are none of its
+        final long since = deletedSince(context, action.from());
+        return state.deletedPaths.stream().anyMatch(d -> d.end() >= since);
     }
 
     /**
