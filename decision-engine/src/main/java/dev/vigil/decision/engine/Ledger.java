@@ -99,6 +99,7 @@ final class Ledger {
                         r.getId(), late == null ? summary(r) + skew(r, time)
                                 : "late result: " + summary(r) + corrected(state, late, time, run) + skew(r, time));
                 if (r.getProtectedSnapshotId() != null) {
+                    state.lossSaidAt = Math.max(state.lossSaidAt, time);
                     lost(s, spec, r);
                 } else if (late == null) {
                     Shrinking.check(s, spec, state, r);

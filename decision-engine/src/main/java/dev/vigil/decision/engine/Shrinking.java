@@ -36,8 +36,11 @@ final class Shrinking {
         }
         final DatasetState.Snapshot now = state.snapshots.stream().filter(x -> x.id().equals(r.getSnapshotId()))
                 .findFirst().orElse(null);
+        // not against a snapshot from before a loss the worker's guard reported (data-loss): said once, and that
+        // snapshot was renamed when the worker protected it
+        final long since = Math.max(s.nowMs - WINDOW.toMillis(), state.lossSaidAt);
         final DatasetState.Snapshot peak = state.snapshots.stream()
-                .filter(x -> x.files() > 0 && x.time() >= s.nowMs - WINDOW.toMillis() && x != now)
+                .filter(x -> x.files() > 0 && x.time() >= since && x != now)
                 .max(Comparator.comparingLong(DatasetState.Snapshot::files)).orElse(null);
         if (now == null || peak == null || peak.time() > now.time() || peak.files() < FLOOR
                 || now.files() > peak.files() * SHARE || peak.id().equals(state.shrinkSaidFor)) {

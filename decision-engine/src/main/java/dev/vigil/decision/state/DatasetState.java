@@ -120,6 +120,11 @@ public final class DatasetState {
      * said once per such snapshot.
      */
     public String shrinkSaidFor;
+    /**
+     * When the worker's loss guard last reported a backup that lost most of the dataset (rule {@code data-loss}),
+     * engine epoch ms; 0 never. {@code shrinking} compares only the snapshots taken since: that loss is said once.
+     */
+    public long lossSaidAt;
     /** Commands issued and not finished, by command id. */
     public Map<String, InFlight> inFlight = new TreeMap<>();
     /**

@@ -23,15 +23,24 @@ class ShrinkingTest {
 
     /** Runs the engine for a day, the worker doing each command it gets, its backups holding {@code files} files. */
     private void day(final long files) {
+        day(files, null);
+    }
+
+    /** The same, the day's first backup reporting a loss its guard caught, the snapshot {@code kept} protected. */
+    private void day(final long files, final String kept) {
+        String protect = kept;
         for (int i = 0; i < 24 * 12; i++) {
             h.advance(Duration.ofMinutes(5));
             h.tick();
             for (final BackupCommand c : List.copyOf(h.commands)) {
                 if (h.state("d1").inFlight.containsKey(c.getId())) {
+                    final boolean backup = Intent.isBackup(c.getAction());
                     h.handle(new Trigger.OfResult(Fixtures.result("d1", "h1", c.getId(), c.getAction(),
-                            CommandStatus.SUCCEEDED, h.now).setFigures(Intent.isBackup(c.getAction())
+                            CommandStatus.SUCCEEDED, h.now).setFigures(backup
                             ? Figures.newBuilder().setFilesUnchanged(files).setBytesTotal(files * 100_000)
-                            .setBytesAdded(1).setDurationMs(1).build() : null).build()));
+                            .setBytesAdded(1).setDurationMs(1).build() : null)
+                            .setProtectedSnapshotId(backup ? protect : null).build()));
+                    protect = backup ? null : protect;
                 }
             }
         }
@@ -57,6 +66,18 @@ class ShrinkingTest {
         assertEquals(Outcome.ESCALATED, said.getOutcome());
         assertTrue(said.getReason().contains("holds 6900 files") && said.getReason().contains("31% fewer than the "
                 + "10000 of snapshot"), said.getReason());
+    }
+
+    @Test
+    void shouldNotSayAgainALossTheWorkersLossGuardReported() {
+        h.register(Fixtures.dataset("d1", "h1", h.now).build());
+        day(10_000);
+        day(4_000, "before-the-loss");
+        day(4_000);
+
+        assertTrue(shrinking().isEmpty(), shrinking().toString());
+        assertEquals(1, h.decisions.stream().filter(d -> "data-loss".equals(d.getRule())).count(),
+                h.decisions.toString());
     }
 
     @Test
