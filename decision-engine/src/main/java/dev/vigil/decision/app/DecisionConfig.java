@@ -135,7 +135,9 @@ public final class DecisionConfig extends CommonConfig {
                     "A host with datasets whose collector sent telemetry before (file activity every interval, "
                             + "metrics) and nothing for this long is escalated, once per silence, and said when heard "
                             + "again: a dead host or agent otherwise shows only once its datasets are past their RPO, and "
-                            + "meanwhile no rule sees its files. 0s never.")
+                            + "meanwhile no rule sees its files. Likewise a dataset whose file activity stops for "
+                            + "this long (and three of its intervals) while its host still sends telemetry "
+                            + "(activity-silence: its collector no longer watches it). 0s never.")
             .define(HOST_RESTARTS_CONFIG, Type.INT, EngineSettings.HOST_RESTARTS, Range.atLeast(0), Importance.MEDIUM,
                     "A host whose collector starts (agent.start) this often within host.restarts.window is escalated "
                             + "as a restart loop (a crash or watchdog loop, a boot that fails after a patch), once per "
