@@ -66,7 +66,9 @@ final class HostWatch {
                                 + " of silence");
             }
         }
-        s.putDatasets(host, known.withHeard(s.nowMs, 0));
+        // after a silence the collector was most likely down: its datasets' file activity comes after its first walks
+        final boolean back = known.heardAt() > 0 && s.nowMs - known.heardAt() >= settings.hostSilence().toMillis();
+        s.putDatasets(host, back ? known.withHeard(s.nowMs, 0).withHeardSince(s.nowMs) : known.withHeard(s.nowMs, 0));
     }
 
     /**
@@ -115,12 +117,13 @@ final class HostWatch {
      * intervals) while its host still sends telemetry: the collector sends an interval every few seconds, changes or
      * not, so its watcher of that dataset stopped (the path unmounted or removed, permissions, a watcher that failed),
      * and a deletion or a rewrite there shows in no rule until the worker's next backup. The host's own silence is
-     * {@link #silence}'s.
+     * {@link #silence}'s, and the silence is counted from the collector's start, or the host's return after its own
+     * silence, at the earliest: a collector walks each dataset before it sends its first interval.
      */
     void watched(final Session s, final DatasetSpec spec, final DatasetState state) {
         final HostDatasets known = s.datasets(spec.getHost());
         final long limit = Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery);
-        final long since = Math.max(state.activityHeardAt, watchingSince);
+        final long since = Math.max(Math.max(state.activityHeardAt, watchingSince), known.heardSince());
         if (settings.hostSilence().isZero() || state.activityHeardAt == 0 || state.activitySilenceAt > 0
                 || known.silenceEscalatedAt() > 0 || s.nowMs - since < limit
                 || s.nowMs - known.heardAt() >= settings.hostSilence().toMillis()) {
@@ -145,9 +148,14 @@ final class HostWatch {
      */
     void started(final Session s, final HostEvent e) {
         final String host = e.getHost();
-        final HostDatasets known = s.datasets(host);
+        if (s.datasets(host).specs().isEmpty()) {
+            return;
+        }
+        // a collector that starts walks its datasets before it sends their file activity
+        final HostDatasets known = s.datasets(host).withHeardSince(s.nowMs);
+        s.putDatasets(host, known);
         final int limit = settings.hostRestarts();
-        if (limit <= 0 || known.specs().isEmpty()) {
+        if (limit <= 0) {
             return;
         }
         final long window = settings.hostRestartsWindow().toMillis();

@@ -25,9 +25,12 @@ import java.util.TreeSet;
  *     those within {@code host.restarts.window} of the latest only
  * @param restartLoopAt when the latest start of the host's escalated restart loop arrived, engine epoch ms; 0 when none
  *     is escalated (said once per loop, and said over once the host stays up)
+ * @param heardSince when the host's collector started (agent.start) or the host was heard again after a silence of
+ *     {@code host.silence}, engine epoch ms; 0 in state of older builds. A collector walks each dataset before it
+ *     sends its file activity, so a dataset's silence ({@code activity-silence}) counts from then at the earliest
  */
 public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoints, long heardAt,
-                           long silenceEscalatedAt, List<Long> starts, long restartLoopAt) {
+                           long silenceEscalatedAt, List<Long> starts, long restartLoopAt, long heardSince) {
     /**
      * Copies the collections so the value never changes under a reader (state of older builds has no mountpoints, no
      * starts).
@@ -40,7 +43,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
 
     /** @return a host with no datasets and no known mountpoints */
     public static HostDatasets none() {
-        return new HostDatasets(Map.of(), Set.of(), 0, 0, List.of(), 0);
+        return new HostDatasets(Map.of(), Set.of(), 0, 0, List.of(), 0, 0);
     }
 
     /**
@@ -49,7 +52,15 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
      * @return the same with those times
      */
     public HostDatasets withHeard(final long heard, final long escalatedAt) {
-        return new HostDatasets(specs, mountpoints, heard, escalatedAt, starts, restartLoopAt);
+        return new HostDatasets(specs, mountpoints, heard, escalatedAt, starts, restartLoopAt, heardSince);
+    }
+
+    /**
+     * @param since when the host's collector started, or the host was heard again after a silence, epoch ms
+     * @return the same with it
+     */
+    public HostDatasets withHeardSince(final long since) {
+        return new HostDatasets(specs, mountpoints, heardAt, silenceEscalatedAt, starts, restartLoopAt, since);
     }
 
     /**
@@ -58,7 +69,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
      * @return the same with those
      */
     public HostDatasets withStarts(final List<Long> recent, final long loopAt) {
-        return new HostDatasets(specs, mountpoints, heardAt, silenceEscalatedAt, recent, loopAt);
+        return new HostDatasets(specs, mountpoints, heardAt, silenceEscalatedAt, recent, loopAt, heardSince);
     }
 
     /**
@@ -72,7 +83,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
         } else {
             next.put(change.id(), change.spec());
         }
-        return new HostDatasets(next, mountpoints, heardAt, silenceEscalatedAt, starts, restartLoopAt);
+        return new HostDatasets(next, mountpoints, heardAt, silenceEscalatedAt, starts, restartLoopAt, heardSince);
     }
 
     /**
@@ -95,7 +106,7 @@ public record HostDatasets(Map<String, DatasetSpec> specs, Set<String> mountpoin
             }
         }
         next.add(mountpoint);
-        return new HostDatasets(specs, next, heardAt, silenceEscalatedAt, starts, restartLoopAt);
+        return new HostDatasets(specs, next, heardAt, silenceEscalatedAt, starts, restartLoopAt, heardSince);
     }
 
     /**

@@ -57,6 +57,45 @@ class ActivitySilenceTest {
     }
 
     @Test
+    void shouldWaitForTheFirstWalkOfAHostThatComesBackAfterItsSilence() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        for (int i = 0; i < 60; i++) {
+            minute(); // the host is down
+        }
+        for (int i = 0; i < 3; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // its telemetry comes back before the dataset's file activity
+        }
+        minute("docs");
+
+        assertEquals(List.of(Outcome.ESCALATED, Outcome.NO_ACTION), said("host-silence").stream()
+                .map(DecisionRecord::getOutcome).toList(), h.decisions.toString());
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldWaitForTheFirstWalkOfACollectorThatStarts() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        for (int i = 0; i < 5; i++) {
+            minute(); // the host reboots
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        for (int i = 0; i < 12; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // its collector walks a large dataset, and sends other telemetry
+        }
+        minute("docs");
+
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
     void shouldLeaveASilentHostToHostSilence() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
         for (int i = 0; i < 10; i++) {
