@@ -465,12 +465,14 @@ public final class DatasetState {
     }
 
     /**
-     * Forgets the files deleted so far, and the hours' counts: they were restored, or an operator said they were
-     * wanted.
+     * Forgets the files deleted so far, and the hours' and the change-rate window's counts of them: they were restored,
+     * or an operator said they were wanted.
      */
     public void forgetDeletions() {
         tallies.clear();
         deletedPaths.clear();
+        // the window's too: else slow-deletion proposes them again at the next deletion, without their paths
+        activity.replaceAll(a -> new Activity(a.start(), a.end(), a.bytesWritten(), a.files(), 0, 0));
     }
 
     /**
