@@ -23,14 +23,7 @@ class ProposalAnswersTest {
 
     @Test
     void shouldNotApplyAnApprovalThatArrivesAfterTheProposalExpiredEvenBeforeTheNextTick() {
-        h.register(dataset("d1", "h1", h.now).build());
-        h.advance(Duration.ofMinutes(1));
-        h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
-                CommandStatus.SUCCEEDED, h.now).build()));
-        h.advance(Duration.ofMinutes(30));
-        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
-                .setDeletedPaths(List.of("a.txt", "b.txt")).build(), h.now)));
-        final DecisionRecord proposal = h.outcomes(Outcome.PROPOSED).get(0);
+        final DecisionRecord proposal = proposeARestore();
         final int commands = h.commands.size();
 
         // the engine was down past the proposal's time (24h): the approval queued meanwhile is its first input
@@ -52,14 +45,7 @@ class ProposalAnswersTest {
 
     @Test
     void shouldKeepTheProposalWhenAnAnswerHasAVerdictTheEngineDoesNotKnow() {
-        h.register(dataset("d1", "h1", h.now).build());
-        h.advance(Duration.ofMinutes(1));
-        h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
-                CommandStatus.SUCCEEDED, h.now).build()));
-        h.advance(Duration.ofMinutes(30));
-        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
-                .setDeletedPaths(List.of("a.txt", "b.txt")).build(), h.now)));
-        final DecisionRecord proposal = h.outcomes(Outcome.PROPOSED).get(0);
+        final DecisionRecord proposal = proposeARestore();
 
         // what Avro makes of a verdict a newer vigil sends (the enum's default)
         h.handle(new Trigger.OfFeedback(feedback("f-new", proposal, Verdict.UNKNOWN)));
@@ -75,6 +61,18 @@ class ProposalAnswersTest {
         h.handle(new Trigger.OfFeedback(feedback("f-ok", proposal, Verdict.APPROVE)));
 
         assertEquals(1, h.outcomes(Outcome.APPROVED).size(), h.decisions.toString());
+    }
+
+    /** @return the proposal of a RESTORE of deleted files, half an hour after the dataset's first backup */
+    private DecisionRecord proposeARestore() {
+        h.register(dataset("d1", "h1", h.now).build());
+        h.advance(Duration.ofMinutes(1));
+        h.handle(new Trigger.OfResult(result("d1", "h1", h.lastCommand().getId(), Action.FULL,
+                CommandStatus.SUCCEEDED, h.now).build()));
+        h.advance(Duration.ofMinutes(30));
+        h.handle(new Trigger.OfEvent(event("h1", "file.activity", activity("d1", h.now).setDeleted(30)
+                .setDeletedPaths(List.of("a.txt", "b.txt")).build(), h.now)));
+        return h.outcomes(Outcome.PROPOSED).get(0);
     }
 
     private Feedback feedback(final String id, final DecisionRecord proposal, final Verdict verdict) {
