@@ -1,6 +1,7 @@
 package dev.vigil.collector.files;
 
 import dev.vigil.schemas.DatasetSpec;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.nio.file.InvalidPathException;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -24,11 +26,14 @@ import org.slf4j.LoggerFactory;
  * Follows the {@code vigil-datasets} registry (compacted) from its beginning and watches every
  * dataset whose host is this host, so {@code vigil datasets add} is enough to start watching. A
  * removed spec (null value) or a spec moved to another host stops the watcher. Datasets set in the
- * configuration win over the registry. No consumer group: every agent reads the whole registry.
+ * configuration win over the registry. No consumer group: every agent reads the whole registry. A broker away or
+ * restarting holds the follower until it is back (said once), never ends it.
  */
 public final class DatasetRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatasetRegistry.class);
     private static final Duration RETRY = Duration.ofSeconds(5);
+    private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final Topic<String, DatasetSpec> registry;
@@ -38,6 +43,9 @@ public final class DatasetRegistry implements AutoCloseable {
     private final FileActivityMonitor monitor;
     private final Thread thread;
     private volatile boolean running = true;
+    /** When reading the registry first failed ({@link System#nanoTime()}), 0 while it reads; the thread's own. */
+    private long unreadableSince;
+    private Duration backoff = MIN_BACKOFF;
 
     /**
      * @param clientConfig bootstrap.servers and kafka.* settings
@@ -76,17 +84,14 @@ public final class DatasetRegistry implements AutoCloseable {
             }
             // The registry's history first, then its last word per dataset: a dataset added and removed long ago
             // is neither watched for a moment nor warned about.
-            final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
             final Map<String, DatasetSpec> latest = new java.util.LinkedHashMap<>();
-            while (running && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-                    read(r, latest::put);
-                }
+            while (running && !caughtUp(latest)) {
+                retryLater();
             }
             latest.forEach(this::apply);
             while (running) {
-                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-                    read(r, this::apply);
+                if (!follow()) {
+                    retryLater();
                 }
             }
         } catch (WakeupException | InterruptedException e) {
@@ -96,6 +101,64 @@ public final class DatasetRegistry implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** @return whether the registry's history up to its end is in {@code latest}; false: try again later */
+    private boolean caughtUp(final Map<String, DatasetSpec> latest) {
+        try {
+            final Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            while (running && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                    read(r, latest::put);
+                }
+            }
+            readAgain();
+            return true;
+        } catch (RetriableException e) {
+            cannotRead(e);
+            return false;
+        }
+    }
+
+    /** @return whether a poll went through; false: try again later */
+    private boolean follow() {
+        try {
+            for (final ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
+                read(r, this::apply);
+            }
+            readAgain();
+            return true;
+        } catch (RetriableException e) {
+            cannotRead(e);
+            return false;
+        }
+    }
+
+    /**
+     * A call that timed out (the broker restarting or away for longer than {@code default.api.timeout.ms}) is tried
+     * again, said once: ending here would leave every dataset registered later unwatched until the agent restarts.
+     */
+    private void cannotRead(final RetriableException e) {
+        if (unreadableSince == 0) {
+            unreadableSince = System.nanoTime();
+            LOG.warn("dataset registry {}: cannot read it ({}); trying again, backing off up to {}: datasets added or "
+                    + "removed meanwhile are handled once it is read. Said again once it is", topic, e.getMessage(),
+                    Durations.format(MAX_BACKOFF));
+        }
+    }
+
+    private void readAgain() {
+        if (unreadableSince != 0) {
+            LOG.info("dataset registry {}: read again after {}", topic,
+                    Durations.format(Duration.ofNanos(System.nanoTime() - unreadableSince)));
+            unreadableSince = 0;
+            backoff = MIN_BACKOFF;
+        }
+    }
+
+    private void retryLater() throws InterruptedException {
+        Thread.sleep(backoff.toMillis());
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
     /**
