@@ -118,6 +118,9 @@ public final class DatasetWatcher implements AutoCloseable {
     /** Whether the interval is incomplete for a reason the walks do not see (index full, a directory not watched). */
     private boolean troubled;
     private boolean refusedLogged;
+    /** Whether the latest interval's walk failed unexpectedly: the next walks the whole tree. */
+    private boolean rescan;
+    private boolean failing;
     private long sequence;
     private Instant intervalStart;
 
@@ -183,8 +186,15 @@ public final class DatasetWatcher implements AutoCloseable {
         }
         swaps.baseline();
         watches.start(chooseMode());
-        // Notifications that arrive during this first walk are compared at the end of the first interval.
-        tree.scan(root, Changes.discarding()); // what is there at start is no change: nothing to keep
+        try {
+            // Notifications that arrive during this first walk are compared at the end of the first interval.
+            tree.scan(root, Changes.discarding()); // what is there at start is no change: nothing to keep
+        } catch (TreeScan.Cancelled e) {
+            throw e;
+        } catch (RuntimeException e) {
+            watches.close(); // begin is tried again, with a watch service of its own
+            throw e;
+        }
         if (index.takeRefused()) {
             refusedPaths();
         }
@@ -251,13 +261,35 @@ public final class DatasetWatcher implements AutoCloseable {
     }
 
     private FileActivity closeInterval(final Changes changes, final Instant end) {
-        boolean complete = true;
+        boolean complete;
         try {
             complete = findChanges(changes);
         } catch (TreeScan.Cancelled e) {
             // Stopping: the walk was cut short, so the interval may miss changes; the run ends with it.
             complete = false;
+        } catch (RuntimeException e) {
+            // Unexpected (a filesystem's surprise, a bug): the walk stopped midway, so what it found is published and
+            // the rest is looked for by a walk of the whole tree next interval; both may miss changes. Thrown on, the
+            // changes found would be lost while the index holds them, and the next interval would claim it has all.
+            complete = false;
+            rescan = true;
+            if (!failing) {
+                failing = true;
+                LOG.warn("dataset {}: the walk of an interval failed at {}: {}; the tree is walked whole next interval, "
+                        + "both intervals marked incomplete. Said again once an interval succeeds", dataset,
+                        tree.reading(), e, e);
+            }
+            return activity(changes, end, false);
         }
+        if (failing) {
+            failing = false;
+            LOG.info("dataset {}: an interval's walk succeeds again", dataset);
+        }
+        return activity(changes, end, complete);
+    }
+
+    private FileActivity activity(final Changes changes, final Instant end, final boolean found) {
+        boolean complete = found;
         changes.deleted.forEach((rel, before) -> {
             if (before.directory()) {
                 watches.forget(root.resolve(rel));
@@ -288,9 +320,14 @@ public final class DatasetWatcher implements AutoCloseable {
             watches.restart(); // the old tree's watches would notify its changes under this dataset's paths
         }
         final boolean lost = watches.rootLost() || replaced;
-        if (watches.takeOverflow() || lost) {
-            LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked incomplete"
-                    : "dataset {}: change notifications overflowed; rescanning, interval marked incomplete", dataset);
+        final boolean failed = rescan;
+        rescan = false;
+        if (watches.takeOverflow() || lost || failed) {
+            if (!failed) {
+                LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked "
+                        + "incomplete" : "dataset {}: change notifications overflowed; rescanning, interval marked "
+                        + "incomplete", dataset);
+            }
             complete = false;
             watches.notified().clear();
             tree.scan(root, changes); // watches the directory again when it is there

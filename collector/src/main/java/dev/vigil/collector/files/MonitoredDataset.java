@@ -93,6 +93,16 @@ final class MonitoredDataset {
             return;
         } catch (TreeScan.Cancelled e) {
             return; // stopped during its first walk: none of its intervals was published, nor will be
+        } catch (RuntimeException e) {
+            // Unexpected (a filesystem's surprise, a bug): thrown on, it would end this thread's task without a word,
+            // and the dataset would never be reported. Said once, with its stack, and tried again as above.
+            if (!waitingSaid) {
+                waitingSaid = true;
+                LOG.warn("dataset {}: the first walk of {} failed at {}: {}; trying again every interval", id,
+                        watcher.root(), watcher.reading(), e, e);
+            }
+            schedule(() -> thread.schedule(this::firstWalk, intervalMillis, TimeUnit.MILLISECONDS));
+            return;
         } finally {
             busySince = 0;
         }
