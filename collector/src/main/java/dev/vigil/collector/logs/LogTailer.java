@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class LogTailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogTailer.class);
     private static final long SAVE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How long a round waits for the globs' listings: as long as the metrics wait for a filesystem's listing. */
+    private static final long LIST_WAIT_MILLIS = 2_000;
     private static final Map<String, String> TRUNCATED = Map.of("truncated", "true");
     private static final Map<String, String> PARTIAL = Map.of("partial", "true");
 
@@ -106,6 +109,13 @@ public final class LogTailer implements AutoCloseable {
     /** Files that could not be opened, with the reason last said: warned once per path and reason. */
     private final Map<Path, String> unreadable = new java.util.HashMap<>();
     private final RotationCatchUp catchUp;
+    /** Lists the globs, each on a thread of its own, so that one on a filesystem that does not answer holds no other. */
+    private final GlobListings<Listed> listings = new GlobListings<>(LIST_WAIT_MILLIS);
+    /** Bases of the globs whose listing did not answer this round: their files are left as they are. */
+    private Set<Path> stalled = Set.of();
+    /** Bases of the globs that have not answered since the start, and of those that answer for the first time now. */
+    private final Set<Path> neverListed = new java.util.HashSet<>();
+    private Set<Path> firstListed = Set.of();
 
     /**
      * @param options what to tail and how
@@ -187,13 +197,19 @@ public final class LogTailer implements AutoCloseable {
         flushBatch();
         final long now = System.nanoTime();
         final Map<FileIdentity, Path> seen = discover();
-        unreadable.keySet().retainAll(seen.values()); // gone: said again if it comes back unreadable
+        unreadable.keySet().removeIf(p -> !seen.containsValue(p) && !stalled(p)); // gone: said again if it comes back
         // A second of margin: the kernel stamps a file's mtime from a clock a few milliseconds coarse
         final java.time.Instant since = lastRound == null ? null : lastRound.minusSeconds(1);
         roundSince = firstScan ? savedAt : since;
-        if (firstScan) {
+        // A glob that did not answer at the start has its start's round once it answers
+        firstListed = firstScan ? Set.of() : neverListed.stream().filter(b -> !stalled.contains(b)).collect(
+                java.util.stream.Collectors.toSet());
+        if (firstScan || !firstListed.isEmpty()) {
+            neverListed.addAll(stalled);
+            neverListed.removeAll(firstListed);
+            final Set<Path> answered = firstListed;
             // Before new files, so that a rotated file's rest comes before its successor's lines.
-            catchUp.afterRestart(seen, savedAt, now);
+            catchUp.afterRestart(seen, savedAt, now, firstScan ? p -> !stalled(p) : p -> under(answered, p));
             if (stopping) {
                 interrupted = true;
                 return;
@@ -201,7 +217,7 @@ public final class LogTailer implements AutoCloseable {
         }
         lastRound = clock.instant();
         for (final Harvester h : List.copyOf(open.values())) {
-            if (!seen.containsKey(h.identity) && !h.rotatedAway) {
+            if (!seen.containsKey(h.identity) && !h.rotatedAway && !stalled(h.path)) {
                 h.rotatedAway = true;
                 // rotated since the last round, perhaps more than once; before new files, as above
                 if (!catchUp.afterRotation(h, seen, since, now)) {
@@ -224,6 +240,9 @@ public final class LogTailer implements AutoCloseable {
         }
         firstScan = false;
         for (final Harvester h : List.copyOf(open.values())) {
+            if (stalled(h.path)) {
+                continue; // its glob's filesystem does not answer: read once it does, from its checkpoint
+            }
             try {
                 final boolean truncated = h.truncated();
                 if (truncated && h.binary != null) {
@@ -331,7 +350,7 @@ public final class LogTailer implements AutoCloseable {
                     }
                     generation = cp.generation() + 1;
                 }
-            } else if (firstScan && firstRun && options.startAtEnd()) {
+            } else if ((firstScan || under(firstListed, path)) && firstRun && options.startAtEnd()) {
                 offset = size;
             } else if (isCopyOfOpenFile(path, size)) {
                 LOG.debug("{} is a copy of a file already read (copytruncate); skipping its content", path);
@@ -416,11 +435,23 @@ public final class LogTailer implements AutoCloseable {
         return false;
     }
 
-    /** @return every regular file matching a glob now, by identity */
+    /**
+     * @return every regular file matching a glob that answered within {@link #LIST_WAIT_MILLIS}, by identity; the
+     *     bases of the others are in {@link #stalled}
+     */
     private Map<FileIdentity, Path> discover() {
+        final Map<String, java.util.concurrent.Callable<Listed>> todo = new LinkedHashMap<>();
+        globs.forEach(g -> todo.put(g.text(), () -> list(g)));
+        final Map<String, Listed> listed = listings.list(todo);
         final Map<FileIdentity, Path> found = new LinkedHashMap<>();
+        final java.util.Set<Path> notAnswered = new java.util.HashSet<>();
         for (final Glob glob : globs) {
-            if (!Files.exists(glob.base())) {
+            final Listed l = listed.get(glob.text());
+            if (l == null) {
+                notAnswered.add(glob.base());
+                continue;
+            }
+            if (!l.exists()) {
                 // said once, not each round: a typo in logs.paths would otherwise tail nothing in silence
                 if (missing.add(glob.base())) {
                     LOG.warn("logs.paths: {} does not exist; nothing under it is tailed until it does", glob.base());
@@ -430,21 +461,50 @@ public final class LogTailer implements AutoCloseable {
             if (missing.remove(glob.base())) {
                 LOG.info("logs.paths: {} exists now; tailing what matches under it", glob.base());
             }
-            try (Stream<Path> walk = walk(glob)) {
-                walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p)
-                                && !RotatedNames.compressed(p))
-                        .forEach(p -> {
-                            try {
-                                found.putIfAbsent(FileIdentity.of(p), p);
-                            } catch (IOException e) {
-                                LOG.debug("{} vanished while listing", p);
-                            }
-                        });
-            } catch (IOException | java.io.UncheckedIOException e) {
-                LOG.debug("listing {} failed: {}", glob.base(), e.getMessage());
+            l.files().forEach(found::putIfAbsent);
+        }
+        stalled = notAnswered;
+        return found;
+    }
+
+    /** What one glob's listing found: whether its base exists, and its files by identity. */
+    private record Listed(boolean exists, Map<FileIdentity, Path> files) {
+    }
+
+    /** Lists one glob; runs on a thread of {@link #listings}, and may wait there for good. */
+    private Listed list(final Glob glob) {
+        if (!Files.exists(glob.base())) {
+            return new Listed(false, Map.of());
+        }
+        final Map<FileIdentity, Path> found = new LinkedHashMap<>();
+        try (Stream<Path> walk = walk(glob)) {
+            walk.filter(p -> glob.matcher().matches(p) && !excluded(p) && Files.isRegularFile(p)
+                            && !RotatedNames.compressed(p))
+                    .forEach(p -> {
+                        try {
+                            found.putIfAbsent(FileIdentity.of(p), p);
+                        } catch (IOException e) {
+                            LOG.debug("{} vanished while listing", p);
+                        }
+                    });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("listing {} failed: {}", glob.base(), e.getMessage());
+        }
+        return new Listed(true, found);
+    }
+
+    /** @return whether a path is under a glob whose listing did not answer this round: left as it is */
+    private boolean stalled(final Path p) {
+        return under(stalled, p);
+    }
+
+    private static boolean under(final Set<Path> bases, final Path p) {
+        for (final Path base : bases) {
+            if (p.startsWith(base)) {
+                return true;
             }
         }
-        return found;
+        return false;
     }
 
     /**
@@ -466,8 +526,9 @@ public final class LogTailer implements AutoCloseable {
      * @param base the longest leading part without wildcards: where listing starts
      * @param matcher matches whole paths
      * @param maxDepth how deep below base matches can be
+     * @param text the pattern as configured
      */
-    private record Glob(Path base, PathMatcher matcher, int maxDepth) {
+    private record Glob(Path base, PathMatcher matcher, int maxDepth, String text) {
         static Glob of(final String glob) {
             final Path pattern = Path.of(glob).toAbsolutePath();
             Path base = pattern.getRoot();
@@ -482,7 +543,7 @@ public final class LogTailer implements AutoCloseable {
                 }
             }
             return new Glob(base, FileSystems.getDefault().getPathMatcher("glob:" + pattern),
-                    glob.contains("**") ? Integer.MAX_VALUE : depth);
+                    glob.contains("**") ? Integer.MAX_VALUE : depth, glob);
         }
     }
 
@@ -510,6 +571,7 @@ public final class LogTailer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            listings.close(); // after the round: an interrupted listing would look like files gone
             if (!ended) {
                 // The round holds this object's lock for as long as its filesystem does not answer: waiting for it
                 // would hold the agent's stop for good. The checkpoints saved last stand: what was read since is read
@@ -527,5 +589,6 @@ public final class LogTailer implements AutoCloseable {
             }
             open.clear();
         }
+        listings.close();
     }
 }

@@ -126,11 +126,17 @@ final class RotationCatchUp {
      *
      * @param seen the files under the globs now
      * @param savedAt when the previous run last saved its checkpoints (null: never)
+     * @param now {@link System#nanoTime()}
+     * @param reachable whether a checkpoint's path is caught up now: not under a glob that does not answer
      */
-    void afterRestart(final Map<FileIdentity, Path> seen, final java.time.Instant savedAt, final long now) {
+    void afterRestart(final Map<FileIdentity, Path> seen, final java.time.Instant savedAt, final long now,
+                      final java.util.function.Predicate<Path> reachable) {
         final java.util.Set<Path> tailedAs = new java.util.LinkedHashSet<>();
         final List<Checkpoint> saved = List.copyOf(checkpoints.values());
         for (final Checkpoint cp : saved) {
+            if (!reachable.test(Path.of(cp.path()))) {
+                continue; // under a glob whose filesystem does not answer: caught up once it does
+            }
             tailedAs.add(Path.of(cp.path()));
             final FileIdentity id = FileIdentity.parse(cp.identity());
             if (seen.containsKey(id)) {

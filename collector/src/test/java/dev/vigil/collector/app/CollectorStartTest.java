@@ -8,6 +8,8 @@ import dev.vigil.collector.delivery.RecordKind;
 import dev.vigil.collector.delivery.Spool;
 import dev.vigil.collector.files.FileActivityMonitor;
 import dev.vigil.schemas.HostEvent;
+import dev.vigil.schemas.LogRecord;
+import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -99,6 +101,27 @@ class CollectorStartTest {
         assertTrue(log().stream().anyMatch(l -> l.contains("collector agent stopped")), log().toString());
     }
 
+    @Test
+    void shouldTailTheOtherLogsWhileOneLogGlobWaitsOnItsFilesystem() throws Exception {
+        final Path hung = Files.createDirectory(dir.resolve("hung"));
+        final Path logs = Files.createDirectory(dir.resolve("logs"));
+        Files.writeString(logs.resolve("app.log"), "2026-11-28T01:00:00Z ERROR disk full on /var\n");
+        // The glob on the mount first: the other is listed after it
+        final Process agent = start(hung, "logs.paths=" + hung + "/*.log," + logs + "/*.log\nlogs.start.at=beginning");
+        try {
+            assertTrue(waitForLog("collector agent running", 20), "the agent never said it runs: " + log());
+            Thread.sleep(6_000); // three listings' waits, and the multi-line record's second
+        } finally {
+            agent.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        final List<String> read = new ArrayList<>();
+        spooled(RecordKind.LOG, Topics.LOGS).forEach(r -> read.add(((LogRecord) r).getMessage()));
+        assertTrue(read.stream().anyMatch(m -> m.contains("disk full")), "the other glob's log was not read: " + read
+                + " " + log());
+        assertEquals(1, log().stream().filter(l -> l.contains("listing " + hung + "/*.log has not answered"))
+                .count(), "the glob that waits is said once: " + log());
+    }
+
     /** Starts the agent with the FUSE mount at {@code hung} and settings besides; skips without root or FUSE. */
     private Process start(final Path hung, final String settingsBesides) throws Exception {
         return start("exec 3<>/dev/fuse; mount -i -t fuse.s3fs -o fd=3,rootmode=40000,user_id=0,group_id=0 hung '"
@@ -150,11 +173,17 @@ class CollectorStartTest {
     /** @return the events the stopped agent left in its spool (Kafka was never reachable) */
     private List<HostEvent> spooledEvents() {
         final List<HostEvent> out = new ArrayList<>();
+        spooled(RecordKind.EVENT, Topics.EVENTS).forEach(e -> out.add((HostEvent) e));
+        return out;
+    }
+
+    /** @return the records of a kind the stopped agent left in its spool */
+    private List<Object> spooled(final RecordKind kind, final Topic<?, ?> topic) {
+        final List<Object> out = new ArrayList<>();
         try (Spool spool = Spool.open(dir.resolve("state").resolve("spool"), 256L << 20, 1 << 20)) {
-            for (Spool.Batch b = spool.take(RecordKind.EVENT, 1000); !b.isEmpty(); b = spool.take(RecordKind.EVENT,
-                    1000)) {
-                b.entries().forEach(e -> out.add(Topics.EVENTS.valueSerde().deserializer().deserialize(
-                        Topics.EVENTS.name(), e.value())));
+            for (Spool.Batch b = spool.take(kind, 1000); !b.isEmpty(); b = spool.take(kind, 1000)) {
+                b.entries().forEach(e -> out.add(topic.valueSerde().deserializer().deserialize(topic.name(),
+                        e.value())));
                 spool.commit(b);
             }
         }
