@@ -125,6 +125,11 @@ public final class CollectorConfig extends CommonConfig {
     private static final String FILES_WATCH_RETRY_MS_DOC = "When a directory cannot be watched (typically the inotify "
             + "limit fs.inotify.max_user_watches) the dataset is scanned every interval instead; watch mode is tried "
             + "again after this long, in milliseconds, so raising the limit takes effect without a restart; 0 never.";
+    public static final String FILES_MAX_CONCURRENT_WALKS_CONFIG = "files.max.concurrent.walks";
+    private static final String FILES_MAX_CONCURRENT_WALKS_DOC = "Most datasets that walk their tree at the same time "
+            + "(a first walk, an interval: a scan, or the reading of notified paths); the others wait their turn, "
+            + "their intervals growing meanwhile, nothing missed. A walk that has read nothing for two intervals (a "
+            + "filesystem that does not answer) gives its turn to the others.";
     public static final String FILES_ENTROPY_SAMPLE_BYTES_CONFIG = "files.entropy.sample.bytes";
     private static final String FILES_ENTROPY_SAMPLE_BYTES_DOC = "Most newly written bytes read per dataset and "
             + "interval to estimate their Shannon entropy.";
@@ -231,6 +236,9 @@ public final class CollectorConfig extends CommonConfig {
                 .define(FILES_WATCH_RETRY_MS_CONFIG, Type.LONG,
                         dev.vigil.collector.files.DatasetWatcher.Options.DEFAULT_WATCH_RETRY_MILLIS, Range.atLeast(0),
                         Importance.LOW, FILES_WATCH_RETRY_MS_DOC)
+                .define(FILES_MAX_CONCURRENT_WALKS_CONFIG, Type.INT,
+                        dev.vigil.collector.files.FileActivityMonitor.DEFAULT_MAX_CONCURRENT_WALKS, Range.atLeast(1),
+                        Importance.LOW, FILES_MAX_CONCURRENT_WALKS_DOC)
                 .define(FILES_ENTROPY_SAMPLE_BYTES_CONFIG, Type.INT, 262_144, Range.atLeast(0), Importance.LOW,
                         FILES_ENTROPY_SAMPLE_BYTES_DOC)
                 .define(FILES_ENTROPY_FILE_SAMPLE_BYTES_CONFIG, Type.INT, 8_192, Range.atLeast(1), Importance.LOW,

@@ -150,7 +150,8 @@ public final class CollectorService implements AutoCloseable {
                 config.getInt(CollectorConfig.FILES_ENTROPY_FILE_SAMPLE_BYTES_CONFIG))
                 .withMaxIndexedPaths(config.getInt(CollectorConfig.FILES_MAX_INDEXED_PATHS_CONFIG))
                 .withWatchRetryMillis(config.getLong(CollectorConfig.FILES_WATCH_RETRY_MS_CONFIG)),
-                config.getLong(CollectorConfig.FILES_INTERVAL_MS_CONFIG), outbox, host, clock);
+                config.getLong(CollectorConfig.FILES_INTERVAL_MS_CONFIG), outbox, host, clock,
+                config.getInt(CollectorConfig.FILES_MAX_CONCURRENT_WALKS_CONFIG));
         config.datasets().forEach(files::watch);
         if (config.getBoolean(CollectorConfig.FILES_REGISTRY_ENABLED_CONFIG)) {
             registry = new DatasetRegistry(config.kafkaClientConfig(), config.topicPrefix(), host,

@@ -35,12 +35,16 @@ public final class FileActivityMonitor implements AutoCloseable {
      * TimeoutStopSec) whatever the filesystems do.
      */
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** Default of {@code files.max.concurrent.walks}: two walks at once, whatever the number of datasets. */
+    public static final int DEFAULT_MAX_CONCURRENT_WALKS = 2;
 
     private final DatasetWatcher.Options options;
     private final long intervalMillis;
     private final Outbox outbox;
     private final String host;
     private final Clock clock;
+    /** The walks (first walks, intervals) that may run at once, shared by every dataset. */
+    private final java.util.concurrent.Semaphore walkSlots;
     /** Under this object's lock, which nothing holds while walking a tree. */
     private final Map<String, MonitoredDataset> datasets = new LinkedHashMap<>();
     /** Says walks that wait on their filesystem; reads no dataset's lock. */
@@ -58,6 +62,24 @@ public final class FileActivityMonitor implements AutoCloseable {
      */
     public FileActivityMonitor(final DatasetWatcher.Options options, final long intervalMillis, final Outbox outbox,
                                final String host, final Clock clock) {
+        this(options, intervalMillis, outbox, host, clock, DEFAULT_MAX_CONCURRENT_WALKS);
+    }
+
+    /**
+     * @param options how to watch
+     * @param intervalMillis interval length
+     * @param outbox where events and metrics go
+     * @param host host name
+     * @param clock time
+     * @param maxConcurrentWalks how many datasets may walk (a first walk, an interval) at once, at least 1; a walk that
+     *     has read nothing for two intervals gives its turn to the others
+     */
+    public FileActivityMonitor(final DatasetWatcher.Options options, final long intervalMillis, final Outbox outbox,
+                               final String host, final Clock clock, final int maxConcurrentWalks) {
+        if (maxConcurrentWalks < 1) {
+            throw new IllegalArgumentException("maxConcurrentWalks must be at least 1: " + maxConcurrentWalks);
+        }
+        this.walkSlots = new java.util.concurrent.Semaphore(maxConcurrentWalks);
         this.options = options;
         this.intervalMillis = intervalMillis;
         this.outbox = outbox;
@@ -90,7 +112,7 @@ public final class FileActivityMonitor implements AutoCloseable {
         }
         unwatch(dataset);
         datasets.put(dataset, new MonitoredDataset(dataset, DatasetWatcher.prepare(dataset, abs, options, clock,
-                DatasetWatcher.Registrar.JDK), intervalMillis, this::publish).start());
+                DatasetWatcher.Registrar.JDK), intervalMillis, this::publish, walkSlots).start());
     }
 
     /**

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,10 @@ final class MonitoredDataset {
     private final long intervalMillis;
     private final Consumer<FileActivity> publish;
     private final ScheduledExecutorService thread;
+    /** Turns to walk, shared by the datasets of a monitor: a walk runs only with one. */
+    private final Semaphore slots;
+    /** Whether this dataset holds a turn; the watchdog takes it back from a walk that waits (compare-and-set). */
+    private final AtomicBoolean holding = new AtomicBoolean();
     /** Set by {@link #stop}: a walk in progress ends at its next directory, and nothing is published after. */
     private volatile boolean stopped;
     /** Whether the interval a stop cuts short is still published (the agent stops) or not (the dataset is dropped). */
@@ -46,9 +52,11 @@ final class MonitoredDataset {
      * @param watcher its watcher, not begun
      * @param intervalMillis interval length
      * @param publish where each interval's activity goes
+     * @param slots turns to walk, shared with the other datasets
      */
     MonitoredDataset(final String id, final DatasetWatcher watcher, final long intervalMillis,
-                     final Consumer<FileActivity> publish) {
+                     final Consumer<FileActivity> publish, final Semaphore slots) {
+        this.slots = slots;
         this.id = id;
         this.watcher = watcher;
         this.intervalMillis = intervalMillis;
@@ -77,7 +85,7 @@ final class MonitoredDataset {
     }
 
     private void firstWalk() {
-        if (stopped) {
+        if (stopped || !takeTurn()) {
             return;
         }
         busySince = System.nanoTime();
@@ -105,6 +113,7 @@ final class MonitoredDataset {
             return;
         } finally {
             busySince = 0;
+            giveTurn();
         }
         walked = true;
         // Fixed delay: an interval that runs long (a scan of a large tree) is not followed by a queue of others
@@ -113,6 +122,9 @@ final class MonitoredDataset {
     }
 
     private void closeInterval() {
+        if (!takeTurn()) {
+            return; // stopped while waiting: the interval had not begun, nothing of it to publish
+        }
         busySince = System.nanoTime();
         try {
             final FileActivity activity = watcher.closeInterval();
@@ -123,6 +135,35 @@ final class MonitoredDataset {
             LOG.warn("dataset {}: interval failed: {}", id, e.getMessage(), e);
         } finally {
             busySince = 0;
+            giveTurn();
+        }
+    }
+
+    /**
+     * Waits for a turn to walk: with many datasets, their first walks (after a start) and scans would otherwise all
+     * read the disks at once, and hold as many trees' listings in the heap. While waiting, the interval goes on (it
+     * ends when it is closed), so nothing is missed.
+     *
+     * @return whether it has one; false when the dataset was stopped meanwhile
+     */
+    private boolean takeTurn() {
+        try {
+            while (!stopped) {
+                if (slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    holding.set(true);
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    /** Gives the turn back, once: by the walk that ends, or by the watchdog for a walk that waits. */
+    private void giveTurn() {
+        if (holding.compareAndSet(true, false)) {
+            slots.release();
         }
     }
 
@@ -158,9 +199,11 @@ final class MonitoredDataset {
         final long waited = now - Math.max(seenAt, since);
         if (!stallSaid && waited >= after) {
             stallSaid = true;
+            giveTurn(); // a walk that waits, maybe for good, must not keep the other datasets from theirs
             LOG.warn("dataset {}: the {} of {} has waited {} on {} without reading anything: a filesystem that does "
                     + "not answer (an NFS or CIFS server away, a hard mount, a FUSE daemon stuck)? {}; the other "
-                    + "datasets and the rest of the agent go on. Said again once it moves",
+                    + "datasets (it gives its turn to walk to them) and the rest of the agent go on. Said again once "
+                    + "it moves",
                     id, walked ? "walk of an interval" : "first walk", watcher.root(),
                     Durations.format(Duration.ofNanos(waited)), watcher.reading(),
                     walked ? "No file activity is published for it until that walk ends"
@@ -178,6 +221,7 @@ final class MonitoredDataset {
         publishCut = publishLast;
         stopped = true;
         watcher.cancel();
+        giveTurn(); // a walk that waits on its filesystem may never end: its turn is the others' now
         schedule(() -> thread.execute(watcher::close));
         thread.shutdown();
     }

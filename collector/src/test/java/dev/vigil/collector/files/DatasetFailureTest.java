@@ -67,7 +67,8 @@ class DatasetFailureTest {
                 throw new IllegalStateException("injected at a directory");
             }
         });
-        dataset = new MonitoredDataset("docs", w, INTERVAL_MILLIS, published::add).start();
+        dataset = new MonitoredDataset("docs", w, INTERVAL_MILLIS, published::add,
+                new java.util.concurrent.Semaphore(1)).start();
         return dataset;
     }
 
