@@ -46,6 +46,8 @@ public final class DatasetRegistry implements AutoCloseable {
     /** When reading the registry first failed ({@link System#nanoTime()}), 0 while it reads; the thread's own. */
     private long unreadableSince;
     private Duration backoff = MIN_BACKOFF;
+    /** Whether the registry's topic was found missing; the thread's own. */
+    private boolean absentSaid;
 
     /**
      * @param clientConfig bootstrap.servers and kafka.* settings
@@ -183,7 +185,19 @@ public final class DatasetRegistry implements AutoCloseable {
             final List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             if (parts.isEmpty()) {
+                // A cluster whose topics were not created, or a topic.prefix other than the engine's: said, since
+                // otherwise no dataset registered for this host would ever be watched, without a word
+                if (!absentSaid) {
+                    absentSaid = true;
+                    LOG.warn("dataset registry {}: no such topic on the cluster; datasets registered with `vigil "
+                            + "datasets add` are not watched until it exists (`vigil topics create`; the same "
+                            + "topic.prefix as the decision engine's). Looked for every {}, said again once found",
+                            topic, Durations.format(RETRY));
+                }
                 return false;
+            }
+            if (absentSaid) {
+                LOG.info("dataset registry {}: found; following it", topic);
             }
             consumer.assign(parts);
             consumer.seekToBeginning(parts);

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The registry follower against a real broker of its own, stopped and started again under it. */
+/** The registry follower against a real broker of its own: stopped and started again under it, without its topic. */
 class DatasetRegistryRestartIT {
     private static final String PREFIX = "registry.";
     private static final String HOST = "it-host";
@@ -95,6 +95,33 @@ class DatasetRegistryRestartIT {
             consumerLog.setLevel(consumerLevel);
             registryLog.detachAppender(said);
             broker[0].close();
+        }
+    }
+
+    @Test
+    void shouldSayOnceThatTheRegistryTopicDoesNotExistAndFollowItOnceItDoes(final @TempDir Path brokerDir)
+            throws Exception {
+        final Logger registryLog = (Logger) LoggerFactory.getLogger(FileActivityMonitor.class.getPackageName()
+                + ".DatasetRegistry");
+        final ListAppender<ILoggingEvent> said = new ListAppender<>();
+        said.start();
+        registryLog.addAppender(said);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerDir, 0, Map.of());
+             FileActivityMonitor monitor = new FileActivityMonitor(DatasetWatcher.Options.of("scan", 0, 1000, 4096,
+                     1024), 1000, new RecordingOutbox(), HOST, Clock.systemUTC());
+             DatasetRegistry registry = new DatasetRegistry(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                     PREFIX, HOST, Set.of(), monitor).start()) {
+            waitUntil(() -> said.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
+                    && e.getFormattedMessage().contains("no such topic")), "the missing registry is said");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                new TopicAdmin(admin).createOrCheck(Topics.all(PREFIX), 1);
+            }
+            register(broker.bootstrapServers(), "docs", Files.createDirectories(dir.resolve("docs")));
+            waitUntil(() -> monitor.datasets().equals(Set.of("docs")), "the dataset registered once it exists");
+            assertEquals(1, said.list.stream().filter(e -> e.getLevel() == Level.WARN).count(),
+                    "said once: " + said.list);
+        } finally {
+            registryLog.detachAppender(said);
         }
     }
 
