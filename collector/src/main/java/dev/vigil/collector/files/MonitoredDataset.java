@@ -42,6 +42,8 @@ final class MonitoredDataset {
     /** When the walk or interval in progress started ({@link System#nanoTime()}), 0 when none is. */
     private volatile long busySince;
     private boolean waitingSaid;
+    /** Apart from {@link #waitingSaid}: a directory missing at first says nothing of a walk that fails later. */
+    private boolean failureSaid;
     /** The watchdog's own: the progress it last saw, when, and whether it said the walk waits. */
     private long seenProgress = -1;
     private long seenAt;
@@ -104,8 +106,8 @@ final class MonitoredDataset {
         } catch (RuntimeException e) {
             // Unexpected (a filesystem's surprise, a bug): thrown on, it would end this thread's task without a word,
             // and the dataset would never be reported. Said once, with its stack, and tried again as above.
-            if (!waitingSaid) {
-                waitingSaid = true;
+            if (!failureSaid) {
+                failureSaid = true;
                 LOG.warn("dataset {}: the first walk of {} failed at {}: {}; trying again every interval", id,
                         watcher.root(), watcher.reading(), e, e);
             }

@@ -88,6 +88,19 @@ class DatasetFailureTest {
     }
 
     @Test
+    void shouldSayAFirstWalkThatFailsUnexpectedlyAfterItsDirectoryWasMissing() throws Exception {
+        final Path root = dir.resolve("docs");
+        final MonitoredDataset d = start(root);
+        waitUntil(() -> warnings().size() == 1, "the missing directory is said");
+        failAfter.set(0);
+        Files.createDirectories(root);
+        waitUntil(d::walked, "the dataset is watched after its first walk failed once");
+        final List<String> warnings = warnings();
+        assertEquals(2, warnings.size(), "the missing directory, then the failure: " + warnings);
+        assertTrue(warnings.get(1).contains("injected"), warnings.get(1));
+    }
+
+    @Test
     void shouldPublishAnIntervalWhoseWalkFailedMidwayIncompleteAndFindTheRestNextInterval() throws Exception {
         final Path root = Files.createDirectories(dir.resolve("docs"));
         final Path x = Files.createDirectories(root.resolve("x"));
