@@ -100,6 +100,9 @@ public final class ShortPaths implements AutoCloseable {
     }
 
     private Held through(final Path p) {
+        if (byDescriptor.isEmpty()) {
+            return null; // the common case, no path past PATH_MAX: not a lookup per ancestor of every file
+        }
         for (Path at = p; at != null; at = at.getParent()) {
             final Held h = byDescriptor.get(at);
             if (h != null) {

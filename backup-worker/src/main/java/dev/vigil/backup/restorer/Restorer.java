@@ -445,8 +445,10 @@ public final class Restorer {
             if (!made) {
                 removeStaleTemps(dir);
             }
-            if (defaultAcl(dir)) {
-                inheriting.add(paths.real(dir));
+            // one this restore made holds only what it inherited from its parent: its own metadata comes at the end
+            final Path real = paths.real(dir);
+            if (made ? real.getParent() != null && inheriting.contains(real.getParent()) : defaultAcl(dir)) {
+                inheriting.add(real);
             }
             // A directory's listing that cannot be had loses that directory's contents, not the whole restore
             final List<Node> nodes = rel.isEmpty() ? nodes(tree) : readable(tree, rel);
@@ -1019,6 +1021,9 @@ public final class Restorer {
          * @param named the entry as messages name it (its parent tells whether it inherited)
          */
         void dropInheritedAcls(final Path p, final Path named, final Node n) {
+            if (inheriting.isEmpty()) {
+                return;
+            }
             final Path real = paths.real(named);
             if (real.getParent() == null || !inheriting.contains(real.getParent())) {
                 return;

@@ -37,9 +37,11 @@ class InheritedAclTest {
         assumeTrue(TestShell.succeeds("setfacl -d -m u:1234:rwx " + shared), "needs setfacl(1) and ACLs here");
         Files.writeString(shared.resolve("plain"), "no ACL");
         Files.createDirectories(shared.resolve("sub"));
+        Files.writeString(shared.resolve("sub/deep"), "no ACL either");
         Files.writeString(shared.resolve("granted"), "its own ACL");
-        // the first two lose what they inherited (setfacl -b); the third keeps an ACL of its own
-        assertTrue(TestShell.succeeds("setfacl -b " + shared.resolve("plain") + " " + shared.resolve("sub")
+        // the first three lose what they inherited (setfacl -b); the fourth keeps an ACL of its own
+        assertTrue(TestShell.succeeds("setfacl -b " + shared.resolve("plain") + " " + shared.resolve("sub") + " "
+                + shared.resolve("sub/deep")
                 + " && setfacl -b -m u:4321:r " + shared.resolve("granted")));
     }
 
@@ -49,6 +51,7 @@ class InheritedAclTest {
             final Snapshot s = new Archiver(repo, Clock.systemUTC()).backup(src, ArchiveOptions.of("ds", Level.FULL),
                     null).snapshot();
             Files.writeString(src.resolve("shared/plain"), "changed");
+            Files.delete(src.resolve("shared/sub/deep"));
             Files.delete(src.resolve("shared/sub"));
 
             final Restorer.Result r = new Restorer(repo).restore(s, src, new RestoreOptions(List.of(), true, 2), null);
@@ -57,6 +60,7 @@ class InheritedAclTest {
             assertEquals("no ACL", Files.readString(src.resolve("shared/plain")));
             assertEquals(List.of(), acls(src.resolve("shared/plain")));
             assertEquals(List.of(), acls(src.resolve("shared/sub")));
+            assertEquals(List.of(), acls(src.resolve("shared/sub/deep")));
             assertEquals(List.of("system.posix_acl_access"), acls(src.resolve("shared/granted")));
             assertEquals(List.of("system.posix_acl_default"), acls(src.resolve("shared")));
         }
@@ -78,6 +82,7 @@ class InheritedAclTest {
             assertEquals(List.of("system.posix_acl_default"), acls(out.resolve("shared")));
             assertEquals(List.of(), acls(out.resolve("shared/plain")));
             assertEquals(List.of(), acls(out.resolve("shared/sub")));
+            assertEquals(List.of(), acls(out.resolve("shared/sub/deep")));
             assertEquals(List.of("system.posix_acl_access"), acls(out.resolve("shared/granted")));
         }
     }
