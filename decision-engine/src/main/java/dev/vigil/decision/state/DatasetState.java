@@ -283,6 +283,13 @@ public final class DatasetState {
                 && p.intent().paths().isEmpty() == intent.paths().isEmpty()).findFirst();
     }
 
+    /** Drops the oldest entries of a list kept oldest first, beyond {@code max}. */
+    private static void keepNewest(final List<?> list, final int max) {
+        if (list.size() > max) {
+            list.subList(0, list.size() - max).clear();
+        }
+    }
+
     /**
      * @param snapshot a snapshot that just succeeded; placed by its time (a late result may be older than the last)
      */
@@ -292,9 +299,7 @@ public final class DatasetState {
             at--;
         }
         snapshots.add(at, snapshot);
-        while (snapshots.size() > MAX_SNAPSHOTS) {
-            snapshots.remove(0);
-        }
+        keepNewest(snapshots, MAX_SNAPSHOTS);
     }
 
     /**
@@ -302,9 +307,7 @@ public final class DatasetState {
      */
     public void wroteOff(final WrittenOff command) {
         writtenOff.add(command);
-        while (writtenOff.size() > MAX_WRITTEN_OFF) {
-            writtenOff.remove(0);
-        }
+        keepNewest(writtenOff, MAX_WRITTEN_OFF);
     }
 
     /**
@@ -347,9 +350,7 @@ public final class DatasetState {
             return false;
         }
         finalResults.add(key);
-        while (finalResults.size() > MAX_FINAL_RESULTS) {
-            finalResults.remove(0);
-        }
+        keepNewest(finalResults, MAX_FINAL_RESULTS);
         return true;
     }
 
@@ -369,9 +370,7 @@ public final class DatasetState {
             }
             journals.remove(run);
             journals.add(new Journal(epoch, sequence));
-            while (journals.size() > MAX_WATCHER_RUNS) {
-                journals.remove(0);
-            }
+            keepNewest(journals, MAX_WATCHER_RUNS);
         }
         if (eventId.isBlank()) {
             return true;
@@ -380,9 +379,7 @@ public final class DatasetState {
             return false;
         }
         activityIds.add(eventId);
-        while (activityIds.size() > MAX_ACTIVITY_IDS) {
-            activityIds.remove(0);
-        }
+        keepNewest(activityIds, MAX_ACTIVITY_IDS);
         return true;
     }
 
@@ -404,9 +401,7 @@ public final class DatasetState {
             activity.add(sample);
         }
         activity.removeIf(a -> a.end() < windowStart);
-        while (activity.size() > MAX_ACTIVITY) {
-            activity.remove(0);
-        }
+        keepNewest(activity, MAX_ACTIVITY);
     }
 
     /**
@@ -459,9 +454,7 @@ public final class DatasetState {
             tallies.add(new Tally(hour, created, deleted, deleted > 0 ? start : 0));
         }
         tallies.removeIf(t -> t.hour() + 3_600_000L <= horizonStart);
-        while (tallies.size() > MAX_TALLIES) {
-            tallies.remove(0);
-        }
+        keepNewest(tallies, MAX_TALLIES);
     }
 
     /**
@@ -500,9 +493,7 @@ public final class DatasetState {
         for (final String path : oldestFirst) {
             deletedPaths.add(new Deleted(path, start, end, hostStart));
         }
-        while (deletedPaths.size() > WINDOW_DELETED_PATHS) {
-            deletedPaths.remove(0);
-        }
+        keepNewest(deletedPaths, WINDOW_DELETED_PATHS);
     }
 
     /**
