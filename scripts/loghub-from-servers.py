@@ -1,0 +1,635 @@
+#!/usr/bin/env python3
+"""Labelled log samples from systems the template miner has never seen: real PostgreSQL and Redis servers.
+
+    scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
+    scripts/loghub-from-servers.py --system redis --out /tmp/servers
+    java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
+
+Starts a throwaway server (temporary directories, loopback only), drives it with a seeded random mix of what its log
+sees in operation (PostgreSQL: connections, failed logins, bad SQL, constraint violations, lock waits and deadlocks,
+timeouts, checkpoints, temporary files, reloads; Redis: clients, snapshots, append-only file rewrites, a replica that
+loses and finds its master, restarts, protocol errors), stops it, and writes its log in loghub's layout:
+OUT/<System>/<System>_2k.log, <System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId,
+EventTemplate) and <System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels
+it again without a server).
+
+The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the
+server's source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are
+also in its translation catalogs). A line's event is the format that prints it whole (conversions become <*>; when
+several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
+multi-line messages) are left out and counted.
+
+Needs the servers (Debian: apt-get install postgresql redis-server); run as root (PostgreSQL then runs as the user
+postgres) or as an ordinary user. Python 3 standard library only; a benchmark run by hand, never by CI.
+"""
+import argparse
+import csv
+import datetime
+import glob
+import os
+import random
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+CONVERSION = re.compile(r"%(?:\d+\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfgGcspm]")
+
+
+def binary_strings(binary):
+    """The printable strings of a binary: every format it logs with, among much that is not a format."""
+    data = open(binary, "rb").read()
+    return {m.decode("ascii") for m in re.findall(rb"[\x20-\x7e]{6,}", data)}
+
+
+class Formats:
+    """Matches a message to the format that prints it."""
+
+    def __init__(self, formats):
+        self.by_word = {}
+        self.loose = []
+        for f in formats:
+            if "\n" in f:
+                continue
+            parts = CONVERSION.split(f.replace("%%", "\x00"))
+            fixed = "".join(parts).replace("\x00", "%")
+            if len(fixed.strip()) < 4:  # "%s", "%s: %s": would match anything
+                continue
+            pattern = "".join(re.escape(p.replace("\x00", "%")) + ("(.*?)" if i < len(parts) - 1 else "")
+                              for i, p in enumerate(parts))
+            template = "<*>".join(p.replace("\x00", "%") for p in parts)
+            entry = (len(fixed), re.compile("^" + pattern + "$", re.S), template)
+            word = f.split(" ", 1)[0]
+            if CONVERSION.search(word) or "%%" in word:
+                self.loose.append(entry)
+            else:
+                self.by_word.setdefault(word, []).append(entry)
+
+    def template(self, message):
+        best = None
+        for fixed, rx, template in self.by_word.get(message.split(" ", 1)[0], []) + self.loose:
+            if (best is None or fixed > best[0]) and rx.match(message):
+                best = (fixed, template)
+        return best[1] if best else None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiet(cmd, check=False, **kw):
+    return subprocess.run(cmd, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+
+
+class Postgres:
+    name = "PostgreSQL"
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \S+ \[(\d+)\] ([A-Z]+):  (.*)$")
+    position = re.compile(r" at character \d+$")
+
+    def __init__(self, work):
+        dirs = [d for d in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+                if os.path.exists(os.path.join(d, "postgres"))]
+        if not dirs:
+            sys.exit("loghub-from-servers: no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)")
+        self.bindir = dirs[0]
+        self.major = os.path.basename(os.path.dirname(self.bindir))
+        self.work = work
+        self.as_postgres = os.geteuid() == 0
+        self.data = os.path.join(work, "data")
+        self.log = os.path.join(work, "postgres.log")
+        self.sock = os.path.join(work, "sock")
+        self.port = free_port()
+        self.password = "vigil-pg"
+
+    def formats(self):
+        found = binary_strings(os.path.join(self.bindir, "postgres"))
+        for file in glob.glob(f"/usr/share/locale/*/LC_MESSAGES/postgres-{self.major}.mo"):
+            data = open(file, "rb").read()
+            order = "<" if struct.unpack("<I", data[:4])[0] == 0x950412DE else ">"
+            _, count, originals = struct.unpack(order + "3I", data[4:16])
+            for i in range(count):
+                length, offset = struct.unpack(order + "2I", data[originals + 8 * i:originals + 8 * i + 8])
+                found.update(t for t in data[offset:offset + length].decode("utf-8", "replace").split("\x00")
+                             if t and "\x04" not in t)  # \x04: a context-qualified id
+        return found
+
+    def parse(self, lines):
+        """(date, time, pid, level, content, template suffix) per line; None for a line that continues the last."""
+        for i, line in enumerate(lines):
+            m = self.line.match(line)
+            if not m:
+                continue
+            if i + 1 < len(lines) and lines[i + 1].startswith("\t"):
+                yield None
+                continue
+            date, clock, pid, level, content = m.groups()
+            # The position of an error in the statement is printed by a format of its own.
+            at = self.position.search(content)
+            yield date, clock, pid, level, content, (content[:at.start()], " at character <*>") if at else (
+                content, "")
+
+    def run(self, *args, check=True):
+        return quiet((["runuser", "-u", "postgres", "--"] if self.as_postgres else []) + list(args), check=check)
+
+    def start(self):
+        os.makedirs(self.sock)
+        pwfile = os.path.join(self.work, "pw")
+        with open(pwfile, "w") as f:
+            f.write(self.password + "\n")
+        if self.as_postgres:
+            for p in (self.work, self.sock, pwfile):
+                shutil.chown(p, "postgres")
+        self.run(os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres", "--pwfile", pwfile,
+                 "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C")
+        settings = {
+            "port": self.port, "listen_addresses": "127.0.0.1", "unix_socket_directories": self.sock,
+            "logging_collector": "off", "log_line_prefix": "%m [%p] ", "log_timezone": "UTC",
+            "log_connections": "on", "log_disconnections": "on", "log_checkpoints": "on", "log_lock_waits": "on",
+            "deadlock_timeout": "200ms", "log_temp_files": "0", "log_min_messages": "notice",
+            "log_min_error_statement": "panic", "log_autovacuum_min_duration": "0", "autovacuum_naptime": "2s",
+            "lc_messages": "C",
+        }
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.writelines(f"{k} = '{v}'\n" for k, v in settings.items())
+        self.run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-l", self.log, "-w", "start")
+
+    def stop(self):
+        self.run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop", check=False)
+
+    def reload(self):
+        self.run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "reload", check=False)
+
+    def psql(self, sql, user="postgres", db="bench", password=None, wait=True):
+        env = dict(os.environ, PGPASSWORD=password or self.password, PGCONNECT_TIMEOUT="5")
+        cmd = [os.path.join(self.bindir, "psql"), "-X", "-q", "-h", "127.0.0.1", "-p", str(self.port), "-U", user,
+               "-d", db, "-v", "ON_ERROR_STOP=0", "-c", sql]
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if wait:
+            p.wait()
+        return p
+
+    def drive(self, rnd, actions):
+        """Runs the server through the workload; returns its log's lines."""
+        try:
+            self.start()
+            self.setup()
+            self.workload(rnd, actions)
+        finally:
+            self.stop()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def setup(self):
+        self.psql("CREATE DATABASE bench", db="postgres")
+        self.psql("CREATE DATABASE shop", db="postgres")
+        for db in ("bench", "shop"):
+            self.psql("CREATE TABLE accounts (id int PRIMARY KEY, owner varchar(12) NOT NULL, balance bigint);"
+                      "CREATE TABLE orders (id serial PRIMARY KEY, account int REFERENCES accounts(id), qty int);"
+                      "INSERT INTO accounts SELECT g, 'user' || g, g * 10 FROM generate_series(1, 500) g;", db=db)
+        for user in ("app", "report", "batch"):
+            self.psql(f"CREATE ROLE {user} LOGIN PASSWORD '{self.password}'", db="postgres")
+            self.psql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {user}; "
+                      f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {user}", db="bench")
+        self.psql(f"CREATE ROLE guest LOGIN PASSWORD '{self.password}'", db="postgres")
+
+    def workload(self, rnd, actions):
+        users = ["app", "report", "batch", "postgres"]
+        dbs = ["bench", "shop"]
+        words = ["alpha", "orders_archive", "customer", "ledger", "tmp_import", "sessions", "audit_log", "items"]
+
+        def user():
+            return rnd.choice(users)
+
+        def db():
+            return rnd.choice(dbs)
+
+        def rid():
+            return rnd.randint(1, 500)
+
+        simple = [
+            (30, lambda: self.psql(f"SELECT balance FROM accounts WHERE id = {rid()}", user(), db())),
+            (8, lambda: self.psql("SELECT 1", rnd.choice(users + ["guest"]), db(), password="wrong" + str(rid()))),
+            (3, lambda: self.psql("SELECT 1", rnd.choice(["admin", "deploy", "backup_" + str(rid())]), db())),
+            (3, lambda: self.psql("SELECT 1", user(), rnd.choice(words) + "_db")),
+            (5, lambda: self.psql(rnd.choice(["SELEC * FROM accounts", "SELECT * FORM accounts",
+                                              "UPDATE accounts SET", "SELECT (1",
+                                              f"INSERT INTO accounts VALUES ({rid()}, 'x', 1"]), user(), db())),
+            (5, lambda: self.psql(f"SELECT * FROM {rnd.choice(words)}", user(), db())),
+            (4, lambda: self.psql(f"SELECT {rnd.choice(words)} FROM accounts", user(), db())),
+            (3, lambda: self.psql(f"SELECT balance / {rnd.choice([0, 0, 1])} FROM accounts WHERE id = {rid()}",
+                                  user(), db())),
+            (4, lambda: self.psql(f"INSERT INTO accounts VALUES ({rid()}, 'dup', 0)", user(), db())),
+            (3, lambda: self.psql(f"INSERT INTO accounts VALUES ({500 + rid()}, NULL, 0)", user(), db())),
+            (3, lambda: self.psql(f"INSERT INTO orders (account, qty) VALUES ({1000 + rid()}, 1)", user(), db())),
+            (3, lambda: self.psql(f"SELECT * FROM accounts WHERE id = '{rnd.choice(words)}'", user(), db())),
+            (2, lambda: self.psql(f"UPDATE accounts SET owner = '{'x' * rnd.randint(13, 40)}' WHERE id = {rid()}",
+                                  user(), db())),
+            (2, lambda: self.psql(f"SELECT {rnd.randint(3, 9)}000000000::int", user(), db())),
+            (3, lambda: self.psql("SET statement_timeout = '50ms'; SELECT pg_sleep(0.3)", user(), db())),
+            (3, lambda: self.psql(f"SELECT balance FROM accounts WHERE id = {rid()}", "guest", "bench")),
+            (3, lambda: self.psql(f"BEGIN; SELECT 1 / 0; SELECT {rid()}; COMMIT", user(), db())),
+            (2, lambda: self.psql(rnd.choice(["COMMIT", "ROLLBACK", "BEGIN; BEGIN; COMMIT"]), user(), db())),
+            (3, lambda: self.psql(f"DROP TABLE IF EXISTS {rnd.choice(words)}", "postgres", db())),
+            (2, lambda: self.psql(f"SELECT {rnd.choice(words)}({rid()})", user(), db())),
+            (2, lambda: self.psql(f"SELECT 'a' {rnd.choice(['<->', '@@@', '~~~'])} {rid()}", user(), db())),
+            (2, lambda: self.psql("CHECKPOINT", "postgres", db())),
+            (2, lambda: self.psql("SET work_mem = '64kB'; SELECT g FROM "
+                                  f"generate_series(1, {rnd.randint(60, 200)}000) g "
+                                  "ORDER BY g DESC LIMIT 1", user(), db())),
+            (2, lambda: self.psql(f"UPDATE accounts SET balance = balance + 1 WHERE id BETWEEN 1 AND {rid()}",
+                                  user(), db())),
+            (1, lambda: self.psql("CREATE TABLE accounts (id int)", user(), db())),
+            (1, lambda: self.psql(f"SET {rnd.choice(['work_mem', 'statement_timeout'])} = 'lots'", user(), db())),
+            (1, lambda: self.psql(f"SET {rnd.choice(words)}_mode = on", user(), db())),
+        ]
+
+        def lock_wait():
+            d = db()
+            a = self.psql(f"BEGIN; UPDATE accounts SET balance = 0 WHERE id = 7; SELECT pg_sleep(0.6); COMMIT",
+                          user(), d, wait=False)
+            time.sleep(0.1)
+            self.psql("UPDATE accounts SET balance = 1 WHERE id = 7", user(), d)
+            a.wait()
+
+        def deadlock():
+            d = db()
+            x, y = rnd.sample(range(1, 50), 2)
+            a = self.psql(f"BEGIN; UPDATE accounts SET balance = 2 WHERE id = {x}; SELECT pg_sleep(0.3); "
+                          f"UPDATE accounts SET balance = 2 WHERE id = {y}; COMMIT", user(), d, wait=False)
+            b = self.psql(f"BEGIN; UPDATE accounts SET balance = 3 WHERE id = {y}; SELECT pg_sleep(0.3); "
+                          f"UPDATE accounts SET balance = 3 WHERE id = {x}; COMMIT", user(), d, wait=False)
+            a.wait()
+            b.wait()
+
+        def terminate():
+            u = user()
+            s = self.psql("SELECT pg_sleep(3)", u, db(), wait=False)
+            time.sleep(0.3)
+            fn = rnd.choice(["pg_terminate_backend", "pg_cancel_backend"])
+            self.psql(f"SELECT {fn}(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' "
+                      "AND pid <> pg_backend_pid()", "postgres", "postgres")
+            s.wait()
+
+        def reload():
+            self.psql(f"ALTER SYSTEM SET work_mem = '{rnd.choice([4, 8, 16, 32])}MB'", "postgres", "postgres")
+            self.reload()
+            time.sleep(0.2)
+
+        def churn():  # dead rows for autovacuum
+            self.psql(f"UPDATE accounts SET balance = balance - 1; DELETE FROM orders; "
+                      f"INSERT INTO orders (account, qty) SELECT {rid()}, g FROM generate_series(1, 200) g",
+                      "postgres", db())
+
+        complex_ = [(3, lock_wait), (2, deadlock), (2, terminate), (1, reload), (2, churn)]
+        choices = simple + complex_
+        weights = [w for w, _ in choices]
+        for i in range(actions):
+            rnd.choices(choices, weights)[0][1]()
+            if i % 50 == 0:
+                print(f"  {i}/{actions} actions", file=sys.stderr)
+
+
+class Redis:
+    name = "Redis"
+    line = re.compile(r"^(\d+):[XCSM] (\d\d \w{3} \d{4}) (\d\d:\d\d:\d\d\.\d{3}) ([.*#-]) (.*)$")
+
+    def __init__(self, work):
+        self.server = shutil.which("redis-server")
+        self.cli = shutil.which("redis-cli")
+        if not self.server or not self.cli:
+            sys.exit("loghub-from-servers: no redis-server and redis-cli on PATH (apt-get install redis-server)")
+        self.work = work
+        self.nodes = {}  # port: (process, log)
+
+    def formats(self):
+        return binary_strings(os.path.realpath(self.server))
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                pid, date, clock, level, content = m.groups()
+                yield date, clock, pid, level, content, (content, "")
+
+    def start(self, port):
+        d = os.path.join(self.work, str(port))
+        os.makedirs(d, exist_ok=True)
+        log = os.path.join(self.work, f"{port}.log")
+        p = subprocess.Popen([self.server, "--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--logfile", log,
+                              "--loglevel", "verbose", "--save", "3 10", "--appendonly", "no", "--daemonize", "no",
+                              "--protected-mode", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.nodes[port] = (p, log)
+        for _ in range(100):
+            if self.cmd(port, "PING").returncode == 0:
+                return
+            time.sleep(0.05)
+
+    def stop(self, port, how="SAVE"):
+        self.cmd(port, "SHUTDOWN", how)
+        self.nodes[port][0].wait(timeout=30)
+
+    def cmd(self, port, *args):
+        return subprocess.run([self.cli, "-p", str(port), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=30)
+
+    def drive(self, rnd, actions):
+        master, replica = free_port(), free_port()
+        logs = {}
+        try:
+            self.start(master)
+            self.start(replica)
+            self.cmd(replica, "REPLICAOF", "127.0.0.1", str(master))
+            self.workload(rnd, actions, master, replica)
+        finally:
+            for port, (p, log) in self.nodes.items():
+                if p.poll() is None:
+                    self.cmd(port, "SHUTDOWN", "NOSAVE")
+                    p.wait(timeout=30)
+        lines = []
+        for log in {log for _, log in self.nodes.values()}:
+            lines += open(log, encoding="utf-8", errors="replace").read().split("\n")
+
+        def when(line):
+            m = self.line.match(line)
+            return datetime.datetime.strptime(m.group(2) + " " + m.group(3), "%d %b %Y %H:%M:%S.%f") if m else \
+                datetime.datetime.min
+        return sorted(lines, key=when)
+
+    def workload(self, rnd, actions, master, replica):
+        def key():
+            return f"{rnd.choice(['user', 'session', 'cart', 'rate'])}:{rnd.randint(1, 5000)}"
+
+        def protocol_error():
+            with socket.create_connection(("127.0.0.1", rnd.choice([master, replica]))) as s:
+                s.sendall(rnd.choice([b"SET \"a b\r\n", b"*1\r\n$-7\r\nPING\r\n", b"*x\r\n",
+                                      b"*2\r\n$3\r\nGET\r\n:1\r\n", b"GET 'k\r\n"]))
+                s.settimeout(1)
+                try:
+                    s.recv(1024)
+                except OSError:
+                    pass
+
+        def restart(port, how):
+            self.stop(port, how)
+            time.sleep(rnd.uniform(0.1, 1.5))
+            self.start(port)
+            if port == replica:
+                self.cmd(replica, "REPLICAOF", "127.0.0.1", str(master))
+
+        def promote_and_back():
+            self.cmd(replica, "REPLICAOF", "NO", "ONE")
+            time.sleep(0.3)
+            self.cmd(replica, "REPLICAOF", "127.0.0.1", str(master))
+            time.sleep(0.5)
+
+        choices = [
+            (30, lambda: self.cmd(master, "SET", key(), str(rnd.random()))),
+            (12, lambda: self.cmd(rnd.choice([master, replica]), "GET", key())),
+            (4, lambda: self.cmd(master, "DEBUG", "POPULATE", str(rnd.randint(100, 20000)), key())),
+            (3, lambda: self.cmd(master, "BGSAVE")),
+            (2, lambda: self.cmd(rnd.choice([master, replica]), "SAVE")),
+            (3, lambda: self.cmd(rnd.choice([master, replica]), "BGREWRITEAOF")),
+            (2, lambda: self.cmd(master, "CONFIG", "SET", "appendonly", rnd.choice(["yes", "no"]))),
+            (2, lambda: restart(replica, rnd.choice(["SAVE", "NOSAVE"]))),
+            (1, lambda: restart(master, rnd.choice(["SAVE", "NOSAVE"]))),
+            (2, promote_and_back),
+            (4, protocol_error),
+            (1, lambda: self.cmd(master, "MODULE", "LOAD", f"/opt/modules/{rnd.choice(['search', 'json'])}.so")),
+            (1, lambda: self.cmd(rnd.choice([master, replica]), "DEBUG", "RELOAD")),
+            (1, lambda: self.cmd(master, "FLUSHALL")),
+            (2, lambda: time.sleep(rnd.uniform(0.5, 3))),  # saves and rewrites end, save points pass
+        ]
+        weights = [w for w, _ in choices]
+        for i in range(actions):
+            rnd.choices(choices, weights)[0][1]()
+            if i % 100 == 0:
+                print(f"  {i}/{actions} actions", file=sys.stderr)
+
+
+class Mosquitto:
+    name = "Mosquitto"
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d): (.*)$")
+
+    def __init__(self, work):
+        self.server = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        if not os.path.exists(self.server) or not shutil.which("mosquitto_pub"):
+            sys.exit("loghub-from-servers: no mosquitto and mosquitto_pub "
+                     "(apt-get install mosquitto mosquitto-clients)")
+        self.work = work
+        self.log = os.path.join(work, "mosquitto.log")
+        self.open, self.closed = free_port(), free_port()
+        self.process = None
+
+    def formats(self):
+        return binary_strings(os.path.realpath(self.server))
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, content = m.groups()
+                yield date, clock, "", "", content, (content, "")
+
+    def start(self):
+        conf = os.path.join(self.work, "mosquitto.conf")
+        if not os.path.exists(conf):
+            quiet(["mosquitto_passwd", "-b", "-c", os.path.join(self.work, "passwd"), "alice", "secret"], check=True)
+            with open(conf, "w") as f:
+                f.write(f"""per_listener_settings true
+listener {self.open} 127.0.0.1
+allow_anonymous true
+listener {self.closed} 127.0.0.1
+allow_anonymous false
+password_file {self.work}/passwd
+persistence true
+persistence_location {self.work}/
+autosave_interval 5
+log_dest file {self.log}
+log_type all
+log_timestamp_format %Y-%m-%d %H:%M:%S
+connection_messages true
+user root
+""")
+        self.process = subprocess.Popen([self.server, "-c", conf], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.open), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.stop()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    @staticmethod
+    def connect_packet(client, keepalive):
+        body = b"\x00\x04MQTT\x04\x02" + keepalive.to_bytes(2, "big") + len(client).to_bytes(2, "big") + client
+        return bytes([0x10, len(body)]) + body
+
+    def workload(self, rnd, actions):
+        topics = ["sensors/temp", "sensors/humidity", "plant/line1/state", "alerts", "home/door", "fleet/truck7/gps"]
+
+        def cid(kind):
+            return f"{kind}-{rnd.randint(1, 400)}"
+
+        def pub(port=None, user=None, password=None, client=None):
+            cmd = ["mosquitto_pub", "-p", str(port or self.open), "-i", client or cid("pub"),
+                   "-t", rnd.choice(topics), "-m", str(rnd.random()), "-q", str(rnd.choice([0, 0, 1, 2]))]
+            if rnd.random() < 0.2:
+                cmd.append("-r")
+            if user:
+                cmd += ["-u", user, "-P", password]
+            quiet(cmd, timeout=10)
+
+        def sub_and_pub():
+            s = subprocess.Popen(["mosquitto_sub", "-p", str(self.open), "-i", cid("sub"), "-t",
+                                  rnd.choice(["sensors/#", "#", "plant/+/state", "alerts"]), "-q",
+                                  str(rnd.choice([0, 1, 2])), "-C", "2", "-W", "3"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.2)
+            for _ in range(rnd.randint(1, 3)):
+                pub()
+            s.wait()
+
+        def takeover():
+            same = cid("dash")
+            a = subprocess.Popen(["mosquitto_sub", "-p", str(self.open), "-i", same, "-t", "alerts", "-W", "2"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+            quiet(["mosquitto_sub", "-p", str(self.open), "-i", same, "-t", "alerts", "-W", "1"], timeout=10)
+            a.wait()
+
+        def raw(data, hold):
+            with socket.create_connection(("127.0.0.1", self.open)) as s:
+                s.sendall(data)
+                time.sleep(hold)
+
+        def will():
+            w = subprocess.Popen(["mosquitto_sub", "-p", str(self.open), "-i", cid("node"), "-t", "cmd/#",
+                                  "--will-topic", "nodes/lost", "--will-payload", "gone", "-W", "5"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.3)
+            w.kill()
+            w.wait()
+
+        def restart():
+            self.stop()
+            time.sleep(0.3)
+            self.start()
+
+        choices = [
+            (20, pub),
+            (8, sub_and_pub),
+            (4, lambda: pub(self.closed, "alice", "secret")),
+            (3, lambda: pub(self.closed, rnd.choice(["alice", "mallory", "admin"]), "wrong")),
+            (2, lambda: pub(self.closed)),
+            (2, takeover),
+            (2, lambda: raw(self.connect_packet(cid("idle").encode(), 1), 2.0)),
+            (2, lambda: raw(self.connect_packet(cid("drop").encode(), 30), 0.2)),
+            (2, lambda: raw(rnd.choice([b"\x10\x05\x00\x04MQ", b"GET / HTTP/1.1\r\n\r\n", b"\xf0\x00"]), 0.3)),
+            (1, will),
+            (1, lambda: self.process.send_signal(1)),  # SIGHUP: configuration reloaded
+            (1, restart),
+            (2, lambda: time.sleep(rnd.uniform(0.5, 3))),
+        ]
+        weights = [w for w, _ in choices]
+        for i in range(actions):
+            rnd.choices(choices, weights)[0][1]()
+            if i % 100 == 0:
+                print(f"  {i}/{actions} actions", file=sys.stderr)
+
+
+SYSTEMS = {"mosquitto": Mosquitto, "postgres": Postgres, "redis": Redis}
+
+
+def label(system, lines, formats):
+    """The lines one format prints whole, with their events; how many were left out, and why."""
+    kept, multi, unexplained = [], 0, {}
+    parsed = system.parse(lines)
+    for raw, row in zip((l for l in lines if system.line.match(l)), parsed):
+        if row is None:
+            multi += 1
+            continue
+        date, clock, pid, level, content, (matched, suffix) = row
+        template = formats.template(matched)
+        if template is None:
+            unexplained[content[:60]] = unexplained.get(content[:60], 0) + 1
+            continue
+        kept.append((date, clock, pid, level, content, template + suffix, raw))
+    return kept, multi, unexplained
+
+
+def write(out, name, rows):
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    ids, counts = {}, {}
+    for row in rows:
+        ids.setdefault(row[5], "E%d" % (len(ids) + 1))
+        counts[row[5]] = counts.get(row[5], 0) + 1
+    with open(os.path.join(d, f"{name}_2k.log"), "w") as f:
+        f.writelines(row[6] + "\n" for row in rows)
+    with open(os.path.join(d, f"{name}_2k.log_structured.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["LineId", "Date", "Time", "Pid", "Level", "Content", "EventId", "EventTemplate"])
+        for n, (date, clock, pid, level, content, template, _) in enumerate(rows, 1):
+            w.writerow([n, date, clock, pid, level, content, ids[template], template])
+    with open(os.path.join(d, f"{name}_2k.log_templates.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["EventId", "EventTemplate", "Occurrences"])
+        for template, eid in ids.items():
+            w.writerow([eid, template, counts[template]])
+    return len(ids)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--system", required=True, choices=sorted(SYSTEMS), help="the server to run")
+    ap.add_argument("--out", required=True, help="directory to write <System>/ into")
+    ap.add_argument("--lines", type=int, default=2000, help="lines in the sample (default 2000)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed of the workload and the sample (default 1)")
+    ap.add_argument("--actions", type=int, default=900, help="workload actions (default 900)")
+    ap.add_argument("--from-log", help="label this log (OUT/<system>-full.log of an earlier run), run no server")
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="vigil-logs-")
+    try:
+        system = SYSTEMS[args.system](work)
+        rnd = random.Random(args.seed)
+        os.makedirs(args.out, exist_ok=True)
+        full = os.path.join(args.out, f"{args.system}-full.log")
+        if args.from_log:
+            lines = open(args.from_log, encoding="utf-8", errors="replace").read().split("\n")
+        else:
+            lines = system.drive(rnd, args.actions)
+            with open(full, "w") as f:
+                f.write("\n".join(lines))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    kept, multi, unexplained = label(system, lines, Formats(sorted(system.formats())))
+    if len(kept) > args.lines:
+        kept = [kept[i] for i in sorted(random.Random(args.seed).sample(range(len(kept)), args.lines))]
+    events = write(args.out, system.name, kept)
+    print(f"{system.name}: {len(kept)} lines, {events} events; left out: {multi} multi-line messages, "
+          f"{sum(unexplained.values())} lines no single format prints ({len(unexplained)} kinds)", file=sys.stderr)
+    for key, n in sorted(unexplained.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"  {n:5d}  {key}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
