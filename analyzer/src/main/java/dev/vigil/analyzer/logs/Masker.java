@@ -16,7 +16,8 @@ import java.util.Set;
  *   <li>a word followed by digits keeps the word and its separator ({@code blk_-42} gives {@code blk_<*>},
  *       {@code eth0} gives {@code eth<*>}), since such names are an entity kind plus its instance;</li>
  *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>});</li>
- *   <li>MAC and IPv6 addresses, and month and weekday abbreviations ({@code Thu Aug 04}), are parameters.</li>
+ *   <li>MAC and IPv6 addresses, and month and weekday abbreviations ({@code Thu Aug 04}), are parameters;</li>
+ *   <li>so is a quoted name ({@code relation "accounts"} gives {@code relation "<*>"}).</li>
  * </ul>
  * Pieces without digits stay as they are: words that vary are left to the miner's similarity.
  */
@@ -56,6 +57,10 @@ final class Masker {
         if (scheme > 0 && isWord(token, 0, scheme)) {
             return maskUrl(token, scheme);
         }
+        final String quoted = quoted(token);
+        if (quoted != null) {
+            return quoted;
+        }
         if (!digit) {
             return token.length() == 3 && CALENDAR.contains(token) ? WILDCARD : token;
         }
@@ -67,6 +72,27 @@ final class Masker {
             return wrapped;
         }
         return maskPieces(token);
+    }
+
+    /**
+     * A quoted name ({@code "accounts"}, {@code 'work_mem':}): what a message quotes is a value it names (a table, a
+     * file, a setting), never a word of the message's own text.
+     *
+     * @return the token with the quoted text masked, or null when it is not one quoted string
+     */
+    private static String quoted(final String token) {
+        int end = token.length();
+        while (end > 0 && ",.;:)]".indexOf(token.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        if (end < 3) {
+            return null;
+        }
+        final char q = token.charAt(0);
+        if ((q != '"' && q != '\'') || token.charAt(end - 1) != q || token.indexOf(q, 1) != end - 1) {
+            return null;
+        }
+        return q + WILDCARD + q + token.substring(end);
     }
 
     /** Masks each piece between field separators ({@link #isDelimiter}) on its own. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MaskerTest {
@@ -72,6 +73,16 @@ class MaskerTest {
     void shouldMaskUrlsButKeepTheirScheme() {
         assertEquals("hdfs://<*>", Masker.mask("hdfs://10.10.34.11:9000/pjhe/test/1"));
         assertEquals("akka.tcp://<*>]", Masker.mask("akka.tcp://sparkExecutor@host:55904]"));
+    }
+
+    @Test
+    void shouldMaskWhatAMessageQuotes() {
+        assertEquals("\"<*>\"", Masker.mask("\"orders_archive\""));
+        assertEquals("'<*>':", Masker.mask("'work_mem':"));
+        assertEquals("\"<*>\",", Masker.mask("\"accounts\","));
+        for (final String notOneQuotedString : List.of("\"\"", "\"GET", "index.html\"", "\"a\"b\"", "don't", "'s")) {
+            assertSame(notOneQuotedString, Masker.mask(notOneQuotedString));
+        }
     }
 
     @Test

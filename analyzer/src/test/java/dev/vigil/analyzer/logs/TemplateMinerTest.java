@@ -104,6 +104,16 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldJoinMessagesThatDifferInWhatTheyQuote() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch first = miner.add("relation \"sessions\" does not exist");
+        // a quoted name among the first tokens would be a route of the parse tree of its own, never compared
+        assertEquals(first.templateId(), miner.add("relation \"audit_log\" does not exist").templateId());
+        assertEquals(List.of("relation \"<*>\" does not exist"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toList()));
+    }
+
+    @Test
     void shouldKeepApartNamedInstancesOfDifferentNamesButJoinInstancesOfOneName() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         for (int i = 0; i < 30; i++) {
