@@ -20,8 +20,9 @@ import java.util.StringJoiner;
  * {@link MinerOptions#maxWordChanges()} words differ (plain words, or named instances of different names such as
  * {@code ee0} and {@code alt0}), absorbs it (positions that
  * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template. A
- * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words; a
- * template that generalizes absorbs the templates of its leaf that it then covers.
+ * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words, but
+ * several {@code key=value} fields that differ at once are parameters; a template that generalizes absorbs the
+ * templates of its leaf that it then covers.
  * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) taken as one
  * token, and routing by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs
  * never seen.
@@ -408,6 +409,7 @@ public final class TemplateMiner {
             int equal = 0;
             int params = 0;
             int wordDiffs = 0;
+            int fieldDiffs = 0;
             final String[] tokens = c.tokens();
             int i = 0;
             for (; i < n; i++) {
@@ -416,12 +418,14 @@ public final class TemplateMiner {
                     params++;
                 } else if (covers(t, masked[i])) {
                     equal++;
+                } else if (isFieldChange(t, masked[i])) {
+                    fieldDiffs++;
                 } else if (differsInText(t, masked[i]) && ++wordDiffs > maxWordChanges) {
                     // two plain words changing at once mark another event more often than two parameters do
                     break;
                 }
             }
-            if (i < n) {
+            if (i < n || fieldDiffs == 1 && ++wordDiffs > maxWordChanges) {
                 continue;
             }
             final double sim = n == 0 ? 1 : (double) equal / n;
@@ -466,16 +470,46 @@ public final class TemplateMiner {
         return true;
     }
 
-    /** @return the positions where the template and the message hold different words ({@link #differsInText}) */
+    /**
+     * Whether two tokens are different values of one field, {@code key=value} with the same key ({@code user=app},
+     * {@code user=report}). One field that changes is a word change like any other ({@code user=root} against
+     * {@code user=guest} may tell two events apart); several that change at once are a record's fields, parameters
+     * ({@code flags=N cmd=get} against {@code flags=S cmd=psync}), as two plain words at once never are.
+     */
+    private static boolean isFieldChange(final String template, final String masked) {
+        final int eq = template.indexOf('=');
+        return eq > 0 && !Masker.isVariable(template) && !Masker.isVariable(masked)
+                && template.indexOf('=', eq + 1) < 0 && masked.indexOf('=', eq + 1) < 0
+                && masked.length() > eq && masked.charAt(eq) == '=' && template.regionMatches(0, masked, 0, eq)
+                && isNamedInstance(template.substring(0, eq));
+    }
+
+    /**
+     * @return the positions where the template and the message hold different words ({@link #differsInText}), and
+     *     different values of one field unless several fields differ ({@link #isFieldChange})
+     */
     private static int[] wordDiffs(final String[] template, final String[] masked) {
         int n = 0;
+        int fields = 0;
         final int[] out = new int[template.length];
         for (int i = 0; i < template.length; i++) {
             if (!covers(template[i], masked[i]) && differsInText(template[i], masked[i])) {
                 out[n++] = i;
+                if (isFieldChange(template[i], masked[i])) {
+                    fields++;
+                }
             }
         }
-        return Arrays.copyOf(out, n);
+        if (fields < 2) {
+            return Arrays.copyOf(out, n);
+        }
+        int words = 0;
+        for (int k = 0; k < n; k++) {
+            if (!isFieldChange(template[out[k]], masked[out[k]])) {
+                out[words++] = out[k];
+            }
+        }
+        return Arrays.copyOf(out, words);
     }
 
     /**

@@ -114,6 +114,26 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldTakeFieldsThatChangeTogetherForParametersButOneFieldForAWord() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        for (int i = 0; i < 30; i++) { // three users (too few to be names by the word rule), then a second database
+            miner.add("disconnection: session time: 0:00:0" + i % 10 + " user="
+                    + List.of("app", "report", "batch").get(i % 3) + " database=" + List.of("bench", "shop").get(i / 15)
+                    + " host=10.0.0." + i);
+        }
+        assertEquals(List.of("disconnection: session time: <*>:<*>:<*> user=<*> database=<*> host=<*>"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toList()),
+                "user and database changing at once are a record's fields");
+
+        final Set<String> failures = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            failures.add(miner.add("authentication failure; rhost=10.1.1." + i + " user="
+                    + List.of("root", "guest").get(i % 2)).templateId());
+        }
+        assertEquals(2, failures.size(), "one field with two values is a word that may tell events apart");
+    }
+
+    @Test
     void shouldKeepApartNamedInstancesOfDifferentNamesButJoinInstancesOfOneName() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         for (int i = 0; i < 30; i++) {
