@@ -132,7 +132,8 @@ public final class CollectorConfig extends CommonConfig {
             + "filesystem that does not answer) gives its turn to the others.";
     public static final String FILES_ENTROPY_SAMPLE_BYTES_CONFIG = "files.entropy.sample.bytes";
     private static final String FILES_ENTROPY_SAMPLE_BYTES_DOC = "Most newly written bytes read per dataset and "
-            + "interval to estimate their Shannon entropy.";
+            + "interval to estimate their Shannon entropy; of a compressed file (gzip, bzip2, xz, zstd, lz4, zip), its "
+            + "decompressed content, for which up to 16 times as many compressed bytes are read per interval.";
     public static final String FILES_ENTROPY_FILE_SAMPLE_BYTES_CONFIG = "files.entropy.file.sample.bytes";
     private static final String FILES_ENTROPY_FILE_SAMPLE_BYTES_DOC = "Most bytes sampled from one file per interval.";
 
