@@ -73,9 +73,15 @@ final class Ledger {
             state.restoredIntoAt = Math.max(state.restoredIntoAt, time);
             state.rewriteRun = null; // the restore put back what the run rewrote: a rewrite after it is a new run
             if (r.getStatus() == CommandStatus.SUCCEEDED) {
-                // and the files deleted before it: losses count from its end, and a later restore of deleted paths
-                // neither lists those nor restores from before them
-                state.forgetDeletions();
+                // and the files it restored: a later restore of deleted paths neither lists those nor restores from
+                // before them; the others stay lost, and a slow loss elsewhere in the dataset keeps its count
+                final Intent did = flight != null ? flight.intent() : late.intent();
+                if (did == null) {
+                    state.forgetDeletions(); // a written-off restore of chosen paths, whose list was not kept
+                } else {
+                    state.restored(did.paths(), did.paths().isEmpty() ? snapshotTime(state, did, r,
+                            flight != null ? flight.issuedAt() : late.issuedAt()) : did.beforeTime());
+                }
             }
         }
         if (flight != null) {
@@ -390,6 +396,20 @@ final class Ledger {
                                 : ""));
             }
         }
+    }
+
+    /**
+     * @return when the snapshot a RESTORE of a whole snapshot put back was taken, on the engine's clock (epoch ms): the
+     *     one its result names, or it names, or the latest before the time it names (before it was issued); null when
+     *     the engine does not remember it
+     */
+    private static Long snapshotTime(final DatasetState state, final Intent restore, final BackupResult r,
+                                     final long issuedAt) {
+        final String id = r.getSnapshotId() != null ? r.getSnapshotId() : restore.snapshot();
+        final java.util.Optional<DatasetState.Snapshot> snapshot = id != null
+                ? state.snapshots.stream().filter(p -> p.id().equals(id)).findFirst()
+                : state.snapshotBefore(restore.beforeTime() != null ? restore.beforeTime() : issuedAt);
+        return snapshot.map(DatasetState.Snapshot::time).orElse(null);
     }
 
     /** Writes off what outlived its time: commands without a result, proposals without an answer. */

@@ -469,6 +469,77 @@ public final class DatasetState {
     }
 
     /**
+     * Takes back the deletions a successful restore into the dataset put back, and only those: a loss going on
+     * elsewhere in the dataset (a trickle in another directory, or one that goes on after a partial restore) keeps the
+     * hours it counted, and is caught when it would have been without the restore.
+     * A restore of chosen paths put back those paths: each one among {@link #deletedPaths} goes, and one deletion of
+     * its hour and of the change-rate window's interval that counted it; those not kept there (past the paths kept,
+     * or not listed by the collector) are taken from the deletions counted from the hour of {@code from} on, oldest
+     * first. A restore of a whole snapshot put back every file deleted after it was taken: the counts from the hour
+     * of {@code from} on go, as the horizon counts by the hour; the hours before it still count (those files were
+     * gone from the snapshot too).
+     *
+     * @param paths the paths it restored; empty for a whole snapshot
+     * @param from on the engine's clock, epoch ms: for chosen paths the time they were restored from before (their
+     *     first deletion), for a whole snapshot when it was taken; null when unknown: then a whole snapshot takes back
+     *     every deletion counted so far
+     */
+    public void restored(final List<String> paths, final Long from) {
+        if (paths.isEmpty()) {
+            if (from == null) {
+                forgetDeletions();
+                return;
+            }
+            final long hour = hourOf(from);
+            tallies.removeIf(t -> t.hour() >= hour);
+            deletedPaths.removeIf(d -> d.end() >= hour);
+            activity.replaceAll(a -> a.end() >= hour ? new Activity(a.start(), a.end(), a.bytesWritten(), a.files(),
+                    0, 0) : a);
+            return;
+        }
+        final java.util.Set<String> put = new java.util.HashSet<>(paths);
+        long unlisted = put.size();
+        for (final java.util.Iterator<Deleted> it = deletedPaths.iterator(); it.hasNext(); ) {
+            final Deleted d = it.next();
+            if (put.contains(d.path())) {
+                it.remove();
+                unlisted--;
+                takeBack(hourOf(d.end()), d.end(), 1);
+            }
+        }
+        if (from != null && unlisted > 0) {
+            takeBack(hourOf(from), from, unlisted);
+        }
+    }
+
+    /**
+     * Takes {@code count} deletions off the hours from {@code hour} on and off the window's intervals that ended from
+     * {@code end} on, oldest first (an interval dated back joined a later hour: see {@link #tally}).
+     */
+    private void takeBack(final long hour, final long end, final long count) {
+        long left = count;
+        for (int i = 0; i < tallies.size() && left > 0; i++) {
+            final Tally t = tallies.get(i);
+            if (t.hour() >= hour && t.deleted() > 0) {
+                final long n = Math.min(left, t.deleted());
+                left -= n;
+                tallies.set(i, new Tally(t.hour(), t.created(), t.deleted() - n,
+                        t.deleted() == n ? 0 : t.firstDeletedAt()));
+            }
+        }
+        left = count;
+        for (int i = 0; i < activity.size() && left > 0; i++) {
+            final Activity a = activity.get(i);
+            if (a.end() >= end && a.deleted() > 0) {
+                final long n = Math.min(left, a.deleted());
+                left -= n;
+                activity.set(i, new Activity(a.start(), a.end(), a.bytesWritten(), a.files(), a.deleted() - n,
+                        a.created()));
+            }
+        }
+    }
+
+    /**
      * Remembers the paths one interval deleted, and forgets those deleted before the horizon.
      *
      * @param paths the paths, relative to the dataset
