@@ -277,7 +277,8 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
-            hosts.activity(s, spec, state, Duration.between(fa.getIntervalStart(), fa.getIntervalEnd()).toMillis());
+            hosts.activity(s, spec, state, Duration.between(fa.getIntervalStart(), fa.getIntervalEnd()).toMillis(),
+                    fa.getJournalSequence());
             if (!state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence())) {
                 return; // delivered again by the collector's spool (same id): its figures counted once already
             }

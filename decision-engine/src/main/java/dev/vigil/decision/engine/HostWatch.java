@@ -21,6 +21,11 @@ import java.util.List;
 final class HostWatch {
     /** The collector's event when it starts (the host booted, or the agent was restarted). */
     static final String AGENT_START = "agent.start";
+    /**
+     * The longest first walk learnt: one that began on a path unmounted for days and walked once it was back is no
+     * walk to wait twice as long for at the next start.
+     */
+    static final Duration MAX_FIRST_WALK = Duration.ofHours(6);
     private final EngineSettings settings;
     /**
      * When this engine first ticked, epoch ms; 0 before. A host's silence counts from then at the earliest: an engine
@@ -99,8 +104,16 @@ final class HostWatch {
      * Notes that file activity of a dataset arrived, and says so after its silence was escalated.
      *
      * @param interval the activity's interval length, ms
+     * @param sequence its number in its watcher run, from 1 (0 when the sender numbers none)
      */
-    void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval) {
+    void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval,
+                  final long sequence) {
+        // a watcher run's first interval ends its first walk, begun when the collector started (or the host came
+        // back, or the dataset was registered): the next start may take as long
+        final long since = Math.max(s.datasets(spec.getHost()).heardSince(), spec.getTime().toEpochMilli());
+        if (sequence == 1 && state.activityHeardAt < since) {
+            state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, s.nowMs - since));
+        }
         if (state.activitySilenceAt > 0) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "activity-silence", null,
                     null, "file activity of dataset " + spec.getId() + " arrives again, after "
@@ -118,11 +131,16 @@ final class HostWatch {
      * not, so its watcher of that dataset stopped (the path unmounted or removed, permissions, a watcher that failed),
      * and a deletion or a rewrite there shows in no rule until the worker's next backup. The host's own silence is
      * {@link #silence}'s, and the silence is counted from the collector's start, or the host's return after its own
-     * silence, at the earliest: a collector walks each dataset before it sends its first interval.
+     * silence, at the earliest: a collector walks each dataset before it sends its first interval; until one arrives,
+     * the limit is at least twice the dataset's last first walk ({@link DatasetState#firstWalkMs}).
      */
     void watched(final Session s, final DatasetSpec spec, final DatasetState state) {
         final HostDatasets known = s.datasets(spec.getHost());
-        final long limit = Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery);
+        // no interval since the collector started: it still walks the tree, which took firstWalkMs last time (it may
+        // have grown: twice that)
+        final boolean walking = state.activityHeardAt < known.heardSince() && state.firstWalkMs > 0;
+        final long limit = Math.max(Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery),
+                walking ? 2 * state.firstWalkMs : 0);
         final long since = Math.max(Math.max(state.activityHeardAt, watchingSince), known.heardSince());
         if (settings.hostSilence().isZero() || state.activityHeardAt == 0 || state.activitySilenceAt > 0
                 || known.silenceEscalatedAt() > 0 || s.nowMs - since < limit
@@ -134,7 +152,10 @@ final class HostWatch {
                 "no file activity of dataset " + spec.getId() + " (" + spec.getPath() + ") for "
                         + Durations.format(Duration.ofSeconds((s.nowMs - state.activityHeardAt) / 1000)) + ", since "
                         + Instant.ofEpochMilli(state.activityHeardAt) + ", while host " + spec.getHost() + " still "
-                        + "sends telemetry (last at " + Instant.ofEpochMilli(known.heardAt()) + "): its collector "
+                        + "sends telemetry (last at " + Instant.ofEpochMilli(known.heardAt()) + ")"
+                        + (walking ? ", and " + Durations.format(Duration.ofSeconds((s.nowMs - known.heardSince())
+                        / 1000)) + " since its collector started, twice as long as its first walk took the last time ("
+                        + Durations.format(Duration.ofSeconds(state.firstWalkMs / 1000)) + ")" : "") + ": its collector "
                         + "no longer watches it (path unmounted or removed, permissions, a watcher that failed: the "
                         + "collector's log says which), so no rule sees a deletion or a rewrite there until the next "
                         + "backup; a person is needed");

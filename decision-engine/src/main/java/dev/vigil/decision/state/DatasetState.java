@@ -160,6 +160,12 @@ public final class DatasetState {
     public long activityEvery;
     /** When the engine escalated that its file activity stopped while its host sends other telemetry; 0 when not. */
     public long activitySilenceAt;
+    /**
+     * How long its collector took, the last time it started (or its host came back), to send this dataset's first
+     * interval, ms: the first walk of its tree, and the wait for its turn to walk; 0 unknown. A tree of millions of
+     * files takes longer than {@code host.silence} to walk, so the next start waits for about as long without a word.
+     */
+    public long firstWalkMs;
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**

@@ -95,6 +95,66 @@ class ActivitySilenceTest {
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
 
+    /** A collector start, then {@code walk} minutes of other telemetry before the first interval of run {@code epoch}. */
+    private void startAndWalk(final String epoch, final int walk) {
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        for (int i = 0; i < walk; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute();
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch(epoch).build(), h.now)));
+        h.tick();
+        h.advance(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void shouldWaitAfterARestartForAFirstWalkAsLongAsTheLastOne() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        startAndWalk("run-1", 40); // a tree of millions of files: 40 minutes to walk, more than host.silence
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+
+        startAndWalk("run-2", 45); // restarted: the same walk again, a bit longer
+
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldLearnTheFirstWalkOfADatasetRegisteredWhileItsCollectorRuns() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 40; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // the running collector picks the new dataset up and walks it
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch("run-1").build(), h.now)));
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+
+        startAndWalk("run-2", 45);
+
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldEscalateAFirstWalkAfterARestartThatTakesTwiceAsLongAsTheLastOne() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        startAndWalk("run-1", 20);
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+
+        startAndWalk("run-2", 50); // a walk stuck on a filesystem that does not answer
+
+        final List<DecisionRecord> escalated = said("activity-silence");
+        assertEquals(Outcome.ESCALATED, escalated.get(0).getOutcome(), h.decisions.toString());
+        assertTrue(escalated.get(0).getReason().contains("40m since its collector started, twice as long as its "
+                + "first walk took the last time (20m)"), escalated.get(0).getReason());
+    }
+
     @Test
     void shouldLeaveASilentHostToHostSilence() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
