@@ -304,12 +304,15 @@ public final class DecisionEngine {
                         fa.getIntervalStart().toEpochMilli());
                 // an encrypted copy written in place of the file it deletes is a rewrite as much as one in place: the
                 // deletion rules count it as no loss (a file created for each deleted)
-                state.rewrites(fa.getModified() + fa.getRenamed() + Math.min(fa.getCreated(), fa.getDeleted()),
-                        fa.getWriteEntropy() != null
+                final long rewritten = fa.getModified() + fa.getRenamed() + Math.min(fa.getCreated(), fa.getDeleted());
+                final boolean nearRandom = fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
-                        && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE, fa.getChangedPaths(),
-                        start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis(),
-                        fa.getIntervalStart().toEpochMilli());
+                        && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE;
+                state.rewrites(rewritten, nearRandom, fa.getChangedPaths(), start.toEpochMilli(), end.toEpochMilli(),
+                        settings.policy().changeRateWindow().toMillis(), fa.getIntervalStart().toEpochMilli());
+                if (nearRandom) {
+                    state.rewroteOverHorizon(rewritten, fa.getChangedPaths(), start.toEpochMilli());
+                }
             }
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
@@ -486,6 +489,9 @@ public final class DecisionEngine {
                         context.state().windowDeleted);
                 case HORIZON_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
                         context.state().horizonDeleted);
+                case BEFORE_REWRITES -> plain.targeting(null, Instant.EPOCH.equals(context.state().horizonRewritesSince)
+                        ? context.now().toEpochMilli() : context.state().horizonRewritesSince.toEpochMilli(),
+                        List.of(), action.target(), null);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
         };
     }

@@ -62,9 +62,10 @@ public final class PolicyConfig extends AbstractConfig {
             .define(CHANGE_RATE_WINDOW_CONFIG, Type.STRING, "1h", duration(), Importance.LOW,
                     "Window of the change-rate figures rules see (state.window*).")
             .define(ACTIVITY_HORIZON_CONFIG, Type.STRING, "24h", horizon(), Importance.LOW,
-                    "Horizon of the files created and deleted rules see (state.horizon*), counted by the hour, from "
-                            + "1h to 7d: a dataset that loses a few percent of its files an hour shows only over "
-                            + "hours.");
+                    "Horizon of the files created, deleted and rewritten with near-random content rules see "
+                            + "(state.horizon*), counted by the hour, from 1h to 7d: a dataset that loses a few "
+                            + "percent of its files an hour shows only over hours, as does ransomware that pauses "
+                            + "between its batches.");
 
     /** @param values the settings */
     public PolicyConfig(final Map<?, ?> values) {

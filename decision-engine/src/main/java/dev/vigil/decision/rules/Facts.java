@@ -293,6 +293,13 @@ public final class Facts {
         public final long horizonDeleted;
         /** Start of the first interval within the horizon that deleted a file; epoch when none. */
         public final Instant horizonDeletedSince;
+        /**
+         * Files rewritten with near-random content within the horizon (its hours), as nearRandomRewrites counts them
+         * but across the pauses that end a run; a path among the last 4096 counts once.
+         */
+        public final long horizonRewrites;
+        /** Start of the first interval within the horizon that counted one; epoch when none. */
+        public final Instant horizonRewritesSince;
 
         StateFacts(final boolean hasBackup, final Duration sinceBackup, final Duration sinceFull,
                    final Duration sinceVerify, final long lastFullBytes, final long lastFileCount,
@@ -304,7 +311,8 @@ public final class Facts {
                    final long windowCreated, final double windowChangeRatio,
                    final double windowActiveFraction, final Duration intervalOverride, final boolean restoring,
                    final long nearRandomRewrites, final Instant nearRandomSince, final Duration horizon,
-                   final long horizonCreated, final long horizonDeleted, final Instant horizonDeletedSince) {
+                   final long horizonCreated, final long horizonDeleted, final Instant horizonDeletedSince,
+                   final long horizonRewrites, final Instant horizonRewritesSince) {
             this.hasBackup = hasBackup;
             this.sinceBackup = sinceBackup;
             this.sinceFull = sinceFull;
@@ -336,6 +344,8 @@ public final class Facts {
             this.horizonCreated = horizonCreated;
             this.horizonDeleted = horizonDeleted;
             this.horizonDeletedSince = horizonDeletedSince;
+            this.horizonRewrites = horizonRewrites;
+            this.horizonRewritesSince = horizonRewritesSince;
         }
     }
 }

@@ -53,6 +53,11 @@ public record RuleAction(Kind kind, Action action, Template reason, boolean prot
          * The paths deleted within the activity horizon (at most the last 256, the triggering activity's included),
          * from the latest snapshot before the first of them: deletions spread over hours.
          */
-        HORIZON_DELETED_PATHS
+        HORIZON_DELETED_PATHS,
+        /**
+         * The latest snapshot taken before the first near-random rewrite within the activity horizon
+         * (state.horizonRewritesSince), every path: rewrites in batches hours apart.
+         */
+        BEFORE_REWRITES
     }
 }

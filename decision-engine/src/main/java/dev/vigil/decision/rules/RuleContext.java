@@ -168,11 +168,16 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
         long created = 0;
         long lost = 0;
         long firstDeleted = Long.MAX_VALUE;
+        long rewritten = 0;
+        long firstRewritten = Long.MAX_VALUE;
         for (final DatasetState.Tally t : s.tallies) {
             if (t.hour() + 3_600_000L > now - horizon.toMillis()) {
                 created += t.created();
                 lost += t.deleted();
                 firstDeleted = t.firstDeletedAt() > 0 ? Math.min(firstDeleted, t.firstDeletedAt()) : firstDeleted;
+                rewritten += t.rewritten();
+                firstRewritten = t.firstRewrittenAt() > 0 ? Math.min(firstRewritten, t.firstRewrittenAt())
+                        : firstRewritten;
             }
         }
         final double activeFraction = window.isZero() ? 0 : Math.min(1.0, (double) activeMs / window.toMillis());
@@ -187,7 +192,8 @@ public record RuleContext(String trigger, Instant now, AnomalyFacts anomaly, Eve
                 s.interval == null || s.interval.until() <= now ? Duration.ZERO : Duration.ofMillis(s.interval.every()),
                 restoring, s.rewriteRun == null ? 0 : s.rewriteRun.files(),
                 s.rewriteRun == null ? Instant.EPOCH : Instant.ofEpochMilli(s.rewriteRun.start()), horizon, created,
-                lost, firstDeleted == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(firstDeleted));
+                lost, firstDeleted == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(firstDeleted), rewritten,
+                firstRewritten == Long.MAX_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(firstRewritten));
     }
 
     private static Duration age(final long millis) {

@@ -284,7 +284,7 @@ public final class RuleLoader {
             return RuleAction.RestoreFrom.valueOf(text(node).toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
             problem(line(node), what + "from: '" + text(node) + "' is not latest, before-episode, deleted-paths, "
-                    + "window-deleted-paths or horizon-deleted-paths");
+                    + "window-deleted-paths, horizon-deleted-paths or before-rewrites");
             return RuleAction.RestoreFrom.LATEST;
         }
     }

@@ -28,6 +28,11 @@ public final class DatasetState {
      * over many intervals.
      */
     public static final int WINDOW_DELETED_PATHS = 256;
+    /**
+     * Paths the activity horizon's near-random rewrites remember, so that a document saved again and again counts once
+     * (a busy office share saves the same few hundred all day).
+     */
+    public static final int HORIZON_REWRITE_PATHS = 4096;
     /** Hours of file activity the longer view keeps at most (a week and the current hour), whatever its horizon. */
     public static final int MAX_TALLIES = 7 * 24 + 1;
     /** Commands written off without a result that are remembered, for a result the worker sends later. */
@@ -85,6 +90,11 @@ public final class DatasetState {
      * few percent of its files an hour shows in no interval and in no change-rate window, only over hours.
      */
     public List<Tally> tallies = new ArrayList<>();
+    /**
+     * Hashes ({@link String#hashCode}) of the paths the horizon's near-random rewrites named last, at most {@link
+     * #HORIZON_REWRITE_PATHS}: each counts once in {@link Tally#rewritten}.
+     */
+    public List<Integer> horizonRewrittenPaths = new ArrayList<>();
     /**
      * The host's clock as file activity shows it: the engine's time minus the host's, in ms, i.e. the least delay
      * (receipt minus interval end) of the dataset's intervals since {@link #clockOffsetAt}. The least, not the latest: a
@@ -455,9 +465,9 @@ public final class DatasetState {
         if (last != null && hour <= last.hour()) {
             tallies.set(tallies.size() - 1, new Tally(last.hour(), last.created() + created,
                     last.deleted() + deleted, last.firstDeletedAt() > 0 || deleted == 0 ? last.firstDeletedAt()
-                    : start));
+                    : start, last.rewritten(), last.firstRewrittenAt()));
         } else {
-            tallies.add(new Tally(hour, created, deleted, deleted > 0 ? start : 0));
+            tallies.add(new Tally(hour, created, deleted, deleted > 0 ? start : 0, 0, 0));
         }
         tallies.removeIf(t -> t.hour() + 3_600_000L <= horizonStart);
         keepNewest(tallies, MAX_TALLIES);
@@ -468,7 +478,8 @@ public final class DatasetState {
      * or an operator said they were wanted.
      */
     public void forgetDeletions() {
-        tallies.clear();
+        // not the near-random rewrites: a deletion wanted is no rewrite undone
+        tallies.replaceAll(t -> new Tally(t.hour(), 0, 0, 0, t.rewritten(), t.firstRewrittenAt()));
         deletedPaths.clear();
         // the window's too: else slow-deletion proposes them again at the next deletion, without their paths
         activity.replaceAll(a -> new Activity(a.start(), a.end(), a.bytesWritten(), a.files(), 0, 0));
@@ -492,8 +503,11 @@ public final class DatasetState {
      */
     public void restored(final List<String> paths, final Long from) {
         if (paths.isEmpty()) {
+            // and the files rewritten after it: rewritten again, they count again
+            horizonRewrittenPaths.clear();
             if (from == null) {
                 forgetDeletions();
+                tallies.clear();
                 return;
             }
             final long hour = hourOf(from);
@@ -530,7 +544,7 @@ public final class DatasetState {
                 final long n = Math.min(left, t.deleted());
                 left -= n;
                 tallies.set(i, new Tally(t.hour(), t.created(), t.deleted() - n,
-                        t.deleted() == n ? 0 : t.firstDeletedAt()));
+                        t.deleted() == n ? 0 : t.firstDeletedAt(), t.rewritten(), t.firstRewrittenAt()));
             }
         }
         left = count;
@@ -616,6 +630,41 @@ public final class DatasetState {
     }
 
     /**
+     * Counts one interval's near-random rewrites (as {@link #rewrites} counts them for its run) in its hour, which
+     * {@link #tally} counted last, each path among the last {@link #HORIZON_REWRITE_PATHS} the horizon's rewrites named
+     * once: ransomware that pauses longer than a change-rate window between its batches ends one run after another,
+     * but over the horizon rewrites ever more of the dataset's files, while the documents of an office share saved
+     * again and again, or a vault, stay the same few.
+     *
+     * @param files files modified or renamed in the interval, and created in place of files it deleted
+     * @param changedPaths the paths it names as created, modified or renamed-to
+     * @param start interval start, epoch ms
+     */
+    public void rewroteOverHorizon(final long files, final List<String> changedPaths, final long start) {
+        if (files <= 0 || tallies.isEmpty()) {
+            return;
+        }
+        final java.util.LinkedHashSet<Integer> recent = new java.util.LinkedHashSet<>(horizonRewrittenPaths);
+        long again = 0;
+        for (final String path : changedPaths) {
+            final Integer hash = path.hashCode();
+            if (recent.remove(hash)) {
+                again++;
+            }
+            recent.add(hash); // most recent last
+        }
+        final List<Integer> kept = new ArrayList<>(recent);
+        horizonRewrittenPaths = new ArrayList<>(kept.subList(Math.max(0, kept.size() - HORIZON_REWRITE_PATHS),
+                kept.size()));
+        final long counted = Math.max(0, files - again);
+        final Tally t = tallies.get(tallies.size() - 1);
+        if (counted > 0) {
+            tallies.set(tallies.size() - 1, new Tally(t.hour(), t.created(), t.deleted(), t.firstDeletedAt(),
+                    t.rewritten() + counted, t.firstRewrittenAt() > 0 ? t.firstRewrittenAt() : start));
+        }
+    }
+
+    /**
      * @param at epoch ms
      * @return the latest snapshot taken before that time, if remembered
      */
@@ -697,8 +746,12 @@ public final class DatasetState {
      * @param created files created in it
      * @param deleted files deleted in it
      * @param firstDeletedAt start of the first interval in it that deleted a file, epoch ms; 0 when none
+     * @param rewritten files rewritten with near-random content in it ({@link #rewroteOverHorizon}); 0 in state
+     *     written before it was kept
+     * @param firstRewrittenAt start of the first interval in it that counted one, epoch ms; 0 when none
      */
-    public record Tally(long hour, long created, long deleted, long firstDeletedAt) {
+    public record Tally(long hour, long created, long deleted, long firstDeletedAt, long rewritten,
+                        long firstRewrittenAt) {
     }
 
     /**

@@ -20,7 +20,7 @@ class RuleLoaderTest {
     void shouldLoadTheShippedRulesInPrecedenceOrder() {
         final RuleSet rules = RuleBook.open(null).rules();
 
-        assertEquals(8, rules.rules().size());
+        assertEquals(9, rules.rules().size());
         assertEquals("ransomware-like-mass-modification", rules.rules().get(0).name());
         assertEquals(12, rules.version().length());
     }

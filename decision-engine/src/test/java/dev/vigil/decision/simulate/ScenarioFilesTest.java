@@ -54,7 +54,7 @@ class ScenarioFilesTest {
             }
         }).toList());
         for (final String rule : List.of("ransomware-like-mass-modification", "slow-ransomware-like-rewrite",
-                "deletion-burst", "slow-deletion", "gradual-file-loss", "disk-errors", "disk-filling-up",
+                "paused-ransomware-like-rewrite", "deletion-burst", "slow-deletion", "gradual-file-loss", "disk-errors", "disk-filling-up",
                 "sustained-high-change-rate")) {
             assertTrue(all.contains("rule: " + rule), "no scenario expects rule " + rule);
         }
