@@ -383,17 +383,19 @@ final class Ledger {
                     + "): " + intent.reason() + Decisions.scope(intent, spec, state)));
             default -> {
                 // the deletions it would have undone were wanted: else every deletion of the hours after would
-                // propose them again, as long as the horizon holds them
+                // propose them again, as long as the horizon holds them; not a loss elsewhere in the dataset
                 final boolean wanted = intent.action() == Action.RESTORE && !intent.paths().isEmpty();
                 if (wanted) {
-                    state.forgetDeletions();
+                    state.wanted(intent.paths(), intent.beforeTime());
                 }
                 s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
                         intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
                                 + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
-                                + proposal.decisionId() + ")" + (wanted ? "; the files deleted so far are taken as "
-                                + "wanted: the files lost over the activity horizon (state.horizon*) count from now"
-                                : ""));
+                                + proposal.decisionId() + ")" + (wanted ? "; the " + intent.paths().size()
+                                + " deleted path(s) it named, and the deletions counted without a path since "
+                                + (intent.beforeTime() == null ? "then" : Instant.ofEpochMilli(intent.beforeTime()))
+                                + ", are taken as wanted: they no longer count as lost (state.window*, "
+                                + "state.horizon*); other deletions still do" : ""));
             }
         }
     }

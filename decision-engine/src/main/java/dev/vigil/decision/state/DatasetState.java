@@ -533,6 +533,40 @@ public final class DatasetState {
     }
 
     /**
+     * Takes back the deletions an operator said were wanted by rejecting a RESTORE of them: its paths, as {@link
+     * #restored} does, and the deletions counted without a path from its restore point on (the collector's list
+     * overflowed during the clean-up, or the engine kept only the last paths), which no proposal can name and which
+     * belonged to what was rejected. A loss elsewhere whose paths are listed keeps its count.
+     *
+     * @param paths the paths the rejected RESTORE named
+     * @param from the time it restored from before, engine epoch ms; null: only its paths are taken back
+     */
+    public void wanted(final List<String> paths, final Long from) {
+        restored(paths, from);
+        if (from == null) {
+            return;
+        }
+        final long hour = hourOf(from);
+        for (int i = 0; i < tallies.size(); i++) {
+            final Tally t = tallies.get(i);
+            final long listed = t.hour() < hour ? t.deleted()
+                    : deletedPaths.stream().filter(d -> hourOf(d.end()) == t.hour()).count();
+            if (t.deleted() > listed) {
+                tallies.set(i, new Tally(t.hour(), t.created(), listed, listed == 0 ? 0 : t.firstDeletedAt(),
+                        t.rewritten(), t.firstRewrittenAt()));
+            }
+        }
+        for (int i = 0; i < activity.size(); i++) {
+            final Activity a = activity.get(i);
+            final long listed = a.end() < from ? a.deleted()
+                    : deletedPaths.stream().filter(d -> d.start() >= a.start() && d.end() <= a.end()).count();
+            if (a.deleted() > listed) {
+                activity.set(i, new Activity(a.start(), a.end(), a.bytesWritten(), a.files(), listed, a.created()));
+            }
+        }
+    }
+
+    /**
      * Takes {@code count} deletions off the hours from {@code hour} on and off the window's intervals that ended from
      * {@code end} on, oldest first (an interval dated back joined a later hour: see {@link #tally}).
      */
