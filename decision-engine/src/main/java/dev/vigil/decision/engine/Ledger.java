@@ -388,6 +388,12 @@ final class Ledger {
                 if (wanted) {
                     state.wanted(intent.paths(), intent.beforeTime());
                 }
+                // a rewrite it would have undone was wanted too: else the horizon's count of them proposes it again
+                // at every near-random interval for as long as the horizon holds them
+                final boolean rewrites = intent.action() == Action.RESTORE && intent.paths().isEmpty();
+                if (rewrites) {
+                    state.rewritesWanted();
+                }
                 s.note(spec.getHost(), spec.getId(), Outcome.REJECTED, DecisionSource.OPERATOR,
                         intent.rule(), intent.action(), f.getId(), "rejected by " + who + ": "
                                 + (f.getReason().isBlank() ? "no reason given" : f.getReason()) + " (proposal "
@@ -395,7 +401,9 @@ final class Ledger {
                                 + " deleted path(s) it named, and the deletions counted without a path since "
                                 + (intent.beforeTime() == null ? "then" : Instant.ofEpochMilli(intent.beforeTime()))
                                 + ", are taken as wanted: they no longer count as lost (state.window*, "
-                                + "state.horizon*); other deletions still do" : ""));
+                                + "state.horizon*); other deletions still do" : "") + (rewrites ? "; the files rewritten "
+                                + "with near-random content so far are taken as wanted (state.horizonRewrites counts "
+                                + "from now, each of them once)" : ""));
             }
         }
     }

@@ -699,6 +699,14 @@ public final class DatasetState {
     }
 
     /**
+     * Forgets the near-random rewrites counted over the horizon: an operator rejected a RESTORE of a whole snapshot, so
+     * they were wanted. Their paths stay remembered: the same files rewritten again do not count again.
+     */
+    public void rewritesWanted() {
+        tallies.replaceAll(t -> new Tally(t.hour(), t.created(), t.deleted(), t.firstDeletedAt(), 0, 0));
+    }
+
+    /**
      * @param at epoch ms
      * @return the latest snapshot taken before that time, if remembered
      */
