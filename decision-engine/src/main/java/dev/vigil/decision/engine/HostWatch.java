@@ -111,8 +111,11 @@ final class HostWatch {
         // a watcher run's first interval ends its first walk, begun when the collector started (or the host came
         // back, or the dataset was registered): the next start may take as long
         final long since = Math.max(s.datasets(spec.getHost()).heardSince(), spec.getTime().toEpochMilli());
-        if (sequence == 1 && state.activityHeardAt < since) {
-            state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, s.nowMs - since));
+        if (sequence == 1) {
+            if (state.walkedAt < since) {
+                state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, s.nowMs - since));
+            }
+            state.walkedAt = s.nowMs;
         }
         if (state.activitySilenceAt > 0) {
             s.note(spec.getHost(), spec.getId(), Outcome.NO_ACTION, DecisionSource.POLICY, "activity-silence", null,
@@ -136,9 +139,9 @@ final class HostWatch {
      */
     void watched(final Session s, final DatasetSpec spec, final DatasetState state) {
         final HostDatasets known = s.datasets(spec.getHost());
-        // no interval since the collector started: it still walks the tree, which took firstWalkMs last time (it may
-        // have grown: twice that)
-        final boolean walking = state.activityHeardAt < known.heardSince() && state.firstWalkMs > 0;
+        // no first interval of a run since the collector started: it still walks the tree, which took firstWalkMs last
+        // time (it may have grown: twice that)
+        final boolean walking = state.walkedAt < known.heardSince() && state.firstWalkMs > 0;
         final long limit = Math.max(Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery),
                 walking ? 2 * state.firstWalkMs : 0);
         final long since = Math.max(Math.max(state.activityHeardAt, watchingSince), known.heardSince());

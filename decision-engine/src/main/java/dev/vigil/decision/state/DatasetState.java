@@ -176,6 +176,12 @@ public final class DatasetState {
      * files takes longer than {@code host.silence} to walk, so the next start waits for about as long without a word.
      */
     public long firstWalkMs;
+    /**
+     * When the first interval of its latest watcher run arrived (journal sequence 1: its first walk was done), engine
+     * epoch ms; 0 never. Not {@link #activityHeardAt}: a collector that starts sends the intervals its spool kept from
+     * the run before, then walks.
+     */
+    public long walkedAt;
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**

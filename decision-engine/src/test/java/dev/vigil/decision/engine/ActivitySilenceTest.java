@@ -95,9 +95,16 @@ class ActivitySilenceTest {
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
 
-    /** A collector start, then {@code walk} minutes of other telemetry before the first interval of run {@code epoch}. */
-    private void startAndWalk(final String epoch, final int walk) {
+    /**
+     * A collector start, then {@code walk} minutes of other telemetry before the first interval of run {@code epoch};
+     * a restart sends the last interval of the run before first, kept in its spool while it stopped.
+     */
+    private void startAndWalk(final String epoch, final int walk, final boolean restart) {
         h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        if (restart) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                    .setJournalSequence(999).setWatcherEpoch("before-" + epoch).build(), h.now)));
+        }
         for (int i = 0; i < walk; i++) {
             h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
             minute();
@@ -111,12 +118,12 @@ class ActivitySilenceTest {
     @Test
     void shouldWaitAfterARestartForAFirstWalkAsLongAsTheLastOne() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
-        startAndWalk("run-1", 40); // a tree of millions of files: 40 minutes to walk, more than host.silence
+        startAndWalk("run-1", 40, false); // a tree of millions of files: 40 minutes to walk, more than host.silence
         for (int i = 0; i < 10; i++) {
             minute("docs");
         }
 
-        startAndWalk("run-2", 45); // restarted: the same walk again, a bit longer
+        startAndWalk("run-2", 45, true); // restarted: the same walk again, a bit longer
 
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
@@ -134,7 +141,7 @@ class ActivitySilenceTest {
             minute("docs");
         }
 
-        startAndWalk("run-2", 45);
+        startAndWalk("run-2", 45, true);
 
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
@@ -142,12 +149,12 @@ class ActivitySilenceTest {
     @Test
     void shouldEscalateAFirstWalkAfterARestartThatTakesTwiceAsLongAsTheLastOne() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
-        startAndWalk("run-1", 20);
+        startAndWalk("run-1", 20, false);
         for (int i = 0; i < 10; i++) {
             minute("docs");
         }
 
-        startAndWalk("run-2", 50); // a walk stuck on a filesystem that does not answer
+        startAndWalk("run-2", 50, true); // a walk stuck on a filesystem that does not answer
 
         final List<DecisionRecord> escalated = said("activity-silence");
         assertEquals(Outcome.ESCALATED, escalated.get(0).getOutcome(), h.decisions.toString());
