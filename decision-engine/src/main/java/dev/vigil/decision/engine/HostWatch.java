@@ -108,9 +108,9 @@ final class HostWatch {
      */
     void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval,
                   final long sequence) {
-        // a watcher run's first interval ends its first walk, begun when the collector started (or the host came
-        // back, or the dataset was registered): the next start may take as long
-        final long since = Math.max(s.datasets(spec.getHost()).heardSince(), spec.getTime().toEpochMilli());
+        // a watcher run's first interval ends its first walk, begun when the collector started (or the dataset was
+        // registered while it ran): the next start may take as long
+        final long since = Math.max(state.startedAt, spec.getTime().toEpochMilli());
         if (sequence == 1) {
             if (state.walkedAt < since) {
                 state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, s.nowMs - since));
@@ -140,8 +140,8 @@ final class HostWatch {
     void watched(final Session s, final DatasetSpec spec, final DatasetState state) {
         final HostDatasets known = s.datasets(spec.getHost());
         // no first interval of a run since the collector started: it still walks the tree, which took firstWalkMs last
-        // time (it may have grown: twice that)
-        final boolean walking = state.walkedAt < known.heardSince() && state.firstWalkMs > 0;
+        // time (it may have grown: twice that); a host back from a silence without a start walks nothing
+        final boolean walking = state.walkedAt < state.startedAt && state.firstWalkMs > 0;
         final long limit = Math.max(Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery),
                 walking ? 2 * state.firstWalkMs : 0);
         final long since = Math.max(Math.max(state.activityHeardAt, watchingSince), known.heardSince());
@@ -156,7 +156,7 @@ final class HostWatch {
                         + Durations.format(Duration.ofSeconds((s.nowMs - state.activityHeardAt) / 1000)) + ", since "
                         + Instant.ofEpochMilli(state.activityHeardAt) + ", while host " + spec.getHost() + " still "
                         + "sends telemetry (last at " + Instant.ofEpochMilli(known.heardAt()) + ")"
-                        + (walking ? ", and " + Durations.format(Duration.ofSeconds((s.nowMs - known.heardSince())
+                        + (walking ? ", and " + Durations.format(Duration.ofSeconds((s.nowMs - state.startedAt)
                         / 1000)) + " since its collector started, twice as long as its first walk took the last time ("
                         + Durations.format(Duration.ofSeconds(state.firstWalkMs / 1000)) + ")" : "") + ": its collector "
                         + "no longer watches it (path unmounted or removed, permissions, a watcher that failed: the "
@@ -178,6 +178,11 @@ final class HostWatch {
         // a collector that starts walks its datasets before it sends their file activity
         final HostDatasets known = s.datasets(host).withHeardSince(s.nowMs);
         s.putDatasets(host, known);
+        if (!known.starts().contains(e.getTime().toEpochMilli())) { // not the same start delivered again
+            for (final DatasetSpec spec : known.specs().values()) {
+                s.state(spec).startedAt = s.nowMs;
+            }
+        }
         final int limit = settings.hostRestarts();
         if (limit <= 0) {
             return;

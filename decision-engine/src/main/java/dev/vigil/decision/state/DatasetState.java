@@ -182,6 +182,11 @@ public final class DatasetState {
      * the run before, then walks.
      */
     public long walkedAt;
+    /**
+     * When its host's collector last started (agent.start), engine epoch ms; 0 unknown. It walks the dataset then, and
+     * sends its first interval after the walk; a host back from a silence without a start walks nothing.
+     */
+    public long startedAt;
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**

@@ -163,6 +163,27 @@ class ActivitySilenceTest {
     }
 
     @Test
+    void shouldNotWaitForAWalkWhenTheHostComesBackWithoutARestart() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        h.register(Fixtures.dataset("mail", "h1", h.now).build());
+        startAndWalk("run-1", 40, false);
+        for (int i = 0; i < 10; i++) {
+            minute("docs", "mail");
+        }
+        for (int i = 0; i < 30; i++) {
+            minute(); // the network is away; the collector runs on and keeps its intervals
+        }
+        minute("docs", "mail"); // back: the same runs go on
+        for (int i = 0; i < 20; i++) {
+            minute("mail"); // docs' watcher stopped
+        }
+
+        final List<DecisionRecord> escalated = said("activity-silence");
+        assertEquals(1, escalated.size(), h.decisions.toString());
+        assertEquals("docs", escalated.get(0).getDataset());
+    }
+
+    @Test
     void shouldLeaveASilentHostToHostSilence() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
         for (int i = 0; i < 10; i++) {
