@@ -158,7 +158,8 @@ final class HostWatch {
                         + "sends telemetry (last at " + Instant.ofEpochMilli(known.heardAt()) + ")"
                         + (walking ? ", and " + Durations.format(Duration.ofSeconds((s.nowMs - state.startedAt)
                         / 1000)) + " since its collector started, twice as long as its first walk took the last time ("
-                        + Durations.format(Duration.ofSeconds(state.firstWalkMs / 1000)) + ")" : "") + ": its collector "
+                        + Durations.format(Duration.ofSeconds(state.firstWalkMs / 1000)) + ")" : "")
+                        + ": its collector "
                         + "no longer watches it (path unmounted or removed, permissions, a watcher that failed: the "
                         + "collector's log says which), so no rule sees a deletion or a rewrite there until the next "
                         + "backup; a person is needed");

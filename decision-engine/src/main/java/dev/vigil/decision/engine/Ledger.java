@@ -401,9 +401,9 @@ final class Ledger {
                                 + " deleted path(s) it named, and the deletions counted without a path since "
                                 + (intent.beforeTime() == null ? "then" : Instant.ofEpochMilli(intent.beforeTime()))
                                 + ", are taken as wanted: they no longer count as lost (state.window*, "
-                                + "state.horizon*); other deletions still do" : "") + (rewrites ? "; the files rewritten "
-                                + "with near-random content so far are taken as wanted (state.horizonRewrites counts "
-                                + "from now, each of them once)" : ""));
+                                + "state.horizon*); other deletions still do" : "")
+                                + (rewrites ? "; the files rewritten with near-random content so far are taken as "
+                                + "wanted (state.horizonRewrites counts from now, each of them once)" : ""));
             }
         }
     }

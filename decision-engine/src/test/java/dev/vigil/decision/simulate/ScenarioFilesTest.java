@@ -54,8 +54,8 @@ class ScenarioFilesTest {
             }
         }).toList());
         for (final String rule : List.of("ransomware-like-mass-modification", "slow-ransomware-like-rewrite",
-                "paused-ransomware-like-rewrite", "deletion-burst", "slow-deletion", "gradual-file-loss", "disk-errors", "disk-filling-up",
-                "sustained-high-change-rate")) {
+                "paused-ransomware-like-rewrite", "deletion-burst", "slow-deletion", "gradual-file-loss", "disk-errors",
+                "disk-filling-up", "sustained-high-change-rate")) {
             assertTrue(all.contains("rule: " + rule), "no scenario expects rule " + rule);
         }
     }
