@@ -30,13 +30,13 @@ import org.tukaani.xz.XZInputStream;
  * <p>Bounded: at most {@link #VERIFY_BYTES} of content decoded per file, of which the caller's sample is kept (a zip
  * bomb yields no more), at most {@link #MAX_FILE_INPUT} compressed bytes per file and {@code maxIntervalInput} per
  * interval (then files are judged raw), nothing buffered but the caller's array, one of 8 KiB and the decoders' own
- * windows, of which one xz or bzip2 decoder at a time in the JVM. Sizes in headers are not trusted: only the bytes a decoder returns count. Not thread-safe: one per
- * interval.
+ * windows, of which one xz or bzip2 decoder at a time in the JVM. Sizes in headers are not trusted: only the bytes a
+ * decoder returns count. Not thread-safe: one per interval.
  */
 final class Decompressed {
     /** Most compressed bytes read for one file: a whole bzip2 block of 900 kB, which it must read before any output. */
     static final int MAX_FILE_INPUT = 1 << 20;
-    /** Most decoder window (xz dictionary, zstd window): what {@code xz -6} and {@code zstd -19} use; heap or native. */
+    /** Most decoder window (xz dictionary, zstd window): what {@code xz -6} and {@code zstd -19} use. */
     static final int MAX_WINDOW_BYTES = 8 << 20;
     /**
      * Content decoded (the sample, then discarded) before a stream counts as valid, unless it ends before: random
@@ -47,7 +47,8 @@ final class Decompressed {
     static final int VERIFY_BYTES = 256 << 10;
     /**
      * Most zip entries read: as many valid headers tell a zip from random bytes as well as its content would, and an
-     * archive of thousands of tiny files (8 ms and 3 MiB of heap per thousand) would cost more than its sample is worth.
+     * archive of thousands of tiny files (8 ms and 3 MiB of heap per thousand) would cost more than its sample is
+     * worth.
      */
     static final int MAX_ZIP_ENTRIES = 64;
     /** Bytes of a head that tell the format: Commons Compress looks at 12. */

@@ -46,7 +46,8 @@ class DecompressedTest {
         final Random random = new Random(7);
         for (int i = 0; sb.length() < bytes; i++) {
             sb.append(String.format("2026-11-27T03:%02d:%02d.%03dZ INFO  [worker-%d] request %08x served in %d ms%n",
-                    i / 60_000 % 60, i / 1000 % 60, i % 1000, random.nextInt(16), random.nextInt(), random.nextInt(900)));
+                    i / 60_000 % 60, i / 1000 % 60, i % 1000, random.nextInt(16), random.nextInt(),
+                    random.nextInt(900)));
         }
         return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), bytes);
     }
@@ -116,7 +117,8 @@ class DecompressedTest {
         assertEquals(SAMPLE, head(new Decompressed(1 << 22), compressed, dst));
         assertArrayEquals(Arrays.copyOf(log, SAMPLE), dst);
         assertTrue(entropy(dst, SAMPLE) < 6, format + ": " + entropy(dst, SAMPLE));
-        assertTrue(entropy(compressed, SAMPLE) > entropy(dst, SAMPLE) + 1, format + " raw: " + entropy(compressed, SAMPLE));
+        assertTrue(entropy(compressed, SAMPLE) > entropy(dst, SAMPLE) + 1,
+                format + " raw: " + entropy(compressed, SAMPLE));
     }
 
     @ParameterizedTest
@@ -190,8 +192,9 @@ class DecompressedTest {
 
     @Test
     void shouldDecodeOneXzDictionaryAtATimeWhateverTheDatasetsSamplingTogether() throws Exception {
-        // xz -6 allocates its 8 MiB dictionary for every file: six intervals closing together (files.max.concurrent.walks,
-        // or walks given up by the watchdog) took 51 MiB at once, and the agent exits on OutOfMemoryError.
+        // xz -6 allocates its 8 MiB dictionary for every file: six intervals closing together
+        // (files.max.concurrent.walks, or walks given up by the watchdog) took 51 MiB at once, and the agent exits on
+        // OutOfMemoryError.
         final Path xz = Files.write(dir.resolve("app.log.1.xz"), compress("xz", log(1 << 16)));
         final Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-cp",
