@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Per feature, the median of a window of rows and the upper {@link Tail} of the distances from it:
+ * Per feature, the median of a window of rows and the upper {@link Tail} of the distances from it
+ * (values missing from a row, NaN, left out; a missing value is not rare):
  * how rare a point's value of each feature is, on each feature's own recent scale. This sees what an
  * isolation forest cannot, how far beyond its training range a point lies (a forest's split never
  * falls outside the range of the rows it was built from).
@@ -17,6 +18,13 @@ import java.util.List;
 final class FeatureTails {
     /** Share of the older tails' extra reach kept at each fit. */
     static final double MEMORY = 0.5;
+    /**
+     * Fewest values a feature that has missing values (NaN) in the window is fitted on, as many as the
+     * forest's scores before its calibration is trusted; with fewer, the feature has no tail and no point
+     * is rare on it. (A tail from the few seasonal residuals of a coarse series' first days was so thin
+     * that ordinary points alarmed on it.)
+     */
+    static final int MIN_VALUES = 64;
 
     private final double[] center;
     private final Tail[] tails;
@@ -38,15 +46,24 @@ final class FeatureTails {
      * @param rows the rows, at least 2
      */
     void fit(final List<double[]> rows) {
-        final double[] column = new double[rows.size()];
+        final double[] all = new double[rows.size()];
         for (int j = 0; j < center.length; j++) {
             double magnitude = 0;
-            for (int i = 0; i < column.length; i++) {
-                column[i] = rows.get(i)[j];
-                magnitude = Math.max(magnitude, Math.abs(column[i]));
+            int n = 0;
+            for (final double[] row : rows) {
+                if (!Double.isNaN(row[j])) {
+                    all[n++] = row[j];
+                    magnitude = Math.max(magnitude, Math.abs(row[j]));
+                }
             }
+            if (n < Math.min(MIN_VALUES, rows.size())) {
+                center[j] = 0;
+                tails[j] = Tail.NONE;
+                continue;
+            }
+            final double[] column = Arrays.copyOf(all, n);
             center[j] = median(column);
-            for (int i = 0; i < column.length; i++) {
+            for (int i = 0; i < n; i++) {
                 column[i] = Math.abs(column[i] - center[j]);
             }
             // Floor: one part in a thousand of the feature's magnitude, so a constant feature has a scale.
@@ -60,7 +77,7 @@ final class FeatureTails {
      * @return the new tail, reaching as far as the old one still does
      */
     static Tail remember(final Tail old, final Tail fitted) {
-        return old == null ? fitted : old.remember(fitted, MEMORY);
+        return old == null || Tail.NONE.equals(old) ? fitted : old.remember(fitted, MEMORY);
     }
 
     /** The median, by selection; reorders the values. */
@@ -83,6 +100,9 @@ final class FeatureTails {
      * @return log10 of the probability of a distance from the median at least this large, in (-inf, 0]
      */
     double log10P(final int j, final double value) {
+        if (Double.isNaN(value)) {
+            return 0.0;
+        }
         return tails[j].log10Exceedance(Math.abs(value - center[j]));
     }
 

@@ -33,7 +33,12 @@ import java.util.Objects;
  * for the state store, rather than calling {@code fromBytes} for every point.
  */
 public final class SeriesDetector {
-    private static final int MAGIC = 0x56534434; // "VSD4"
+    /**
+     * "VSD5": rows may hold NaN (no seasonal residual) and tails may be none, which a VSD4 reader would take
+     * for numbers; the layout is VSD4's, so VSD4 states are read as they are.
+     */
+    private static final int MAGIC = 0x56534435;
+    private static final int MAGIC_VSD4 = 0x56534434;
     /** Number of distinct forest phases (see {@link #SeriesDetector(DetectorOptions, long, int)}). */
     public static final int FOREST_PHASES = IsolationModel.FOREST_EVERY;
     private static final int CONTRIBUTORS = 3;
@@ -146,7 +151,8 @@ public final class SeriesDetector {
     public static SeriesDetector fromBytes(final byte[] state, final DetectorOptions options) {
         final ByteBuffer in = ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            if (in.getInt() != MAGIC) {
+            final int magic = in.getInt();
+            if (magic != MAGIC && magic != MAGIC_VSD4) {
                 throw new IllegalArgumentException("detector state: not a series detector's state");
             }
             if (in.getInt() != layout(options)) {

@@ -19,6 +19,8 @@ record Tail(double log10Rate, double u, double beta) {
     static final double TAIL_SHARE = 0.02;
     private static final int MIN_TAIL = 5;
     private static final double LN10 = Math.log(10);
+    /** No tail: nothing is rare (too few values to fit one). */
+    static final Tail NONE = new Tail(0, Double.POSITIVE_INFINITY, 1);
 
     /**
      * @param values the sample, at least 2 values; reordered in place
@@ -118,6 +120,6 @@ record Tail(double log10Rate, double u, double beta) {
      */
     static Tail read(final ByteBuffer in) {
         final Tail tail = new Tail(in.getDouble(), in.getDouble(), in.getDouble());
-        return Double.isNaN(tail.u) ? null : tail;
+        return Double.isNaN(tail.u) ? null : tail.u == Double.POSITIVE_INFINITY ? NONE : tail;
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,21 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldReadAStateOfThePreviousVersionVsd4WhoseLayoutItKept() {
+        // given the bytes of a trained detector, marked as written by the previous version ("VSD4")
+        final SeriesDetector original = new SeriesDetector(DetectorOptions.defaults(), 5);
+        final Random random = new Random(5);
+        for (int i = 0; i < 300; i++) {
+            original.update(START + i * STEP, normal(random, i));
+        }
+        final byte[] bytes = original.toBytes();
+        final byte[] vsd4 = bytes.clone();
+        ByteBuffer.wrap(vsd4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x56534434);
+        // when read, then it is the same detector (written back in the current version)
+        assertArrayEquals(bytes, SeriesDetector.fromBytes(vsd4, DetectorOptions.defaults()).toBytes());
+    }
+
+    @Test
     void shouldRejectNonFiniteValuesAndForeignBytes() {
         final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
         assertThrows(IllegalArgumentException.class, () -> detector.update(START, Double.NaN));
@@ -171,6 +188,33 @@ class SeriesDetectorTest {
         // then its baseline is the 09:15 value, not the long-run mean (14 here): a seasonal residual of most of
         // the daily swing at each time of day first sampled widened that feature's tail and hid anomalies
         assertEquals(100, onTheHour.baseline(), 1.0);
+    }
+
+    @Test
+    void shouldScoreAnHourlySeriesAtANewLevelForItsTimeOfDayThoughItsFirstDayHadNoSeasonalBaseline() {
+        // given 10 days of an hourly series, 80 from 09:00 to 17:00, else -20, with noise: its first day has no
+        // seasonal baseline (the profiles have not seen a time of day yet), so residuals against the long-run mean
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final Random random = new Random(3);
+        final long midnight = 19_700 * 86_400_000L;
+        double ordinary = 0;
+        for (int i = 0; i < 10 * 24; i++) {
+            final int hour = i % 24;
+            final DetectionResult r = detector.update(midnight + i * 3_600_000L,
+                    (hour >= 9 && hour < 17 ? 80 : -20) + random.nextGaussian());
+            if (i >= 7 * 24) {
+                ordinary = Math.max(ordinary, r.score());
+            }
+        }
+        // when, at midnight, it runs at 40 for 8 hours: ordinary for the series, new for the time of day
+        double anomaly = 0;
+        for (int i = 10 * 24; i < 10 * 24 + 8; i++) {
+            anomaly = Math.max(anomaly, detector.update(midnight + i * 3_600_000L, 40 + random.nextGaussian()).score());
+        }
+        // then it scores, above every ordinary point of the days before. It scored 0: the seasonal residual's tail,
+        // fitted at the end of the warm-up (its 128 points, 5 days), took the first day's residuals of up to 60 for
+        // its extremes, and nothing is refitted before 256 more points
+        assertTrue(anomaly > 0.3 && anomaly > ordinary, "anomaly " + anomaly + ", ordinary up to " + ordinary);
     }
 
     @Test
