@@ -59,6 +59,15 @@ final class SeasonalProfile {
     }
 
     /**
+     * @param time event time in epoch milliseconds
+     * @return true when a bin next to the time was seen: {@link #expected} is not a value read ahead
+     */
+    boolean seen(final long time) {
+        final int i0 = Math.floorMod((int) Math.floor(position(time) - 0.5), bins.length);
+        return !Float.isNaN(bins[i0]) || !Float.isNaN(bins[(i0 + 1) % bins.length]);
+    }
+
+    /**
      * A time never seen takes the first bin seen within the next {@link #REACH_MILLIS}. Only later times:
      * they were last seen a period ago, where the bins just before now may hold what this series did
      * minutes ago, and a profile that returns the last value is no seasonal profile.

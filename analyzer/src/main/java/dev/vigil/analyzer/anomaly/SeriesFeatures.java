@@ -13,9 +13,10 @@ import java.util.List;
  * seasonal residual over the short horizon), {@code volatility} (log of the mean absolute change
  * over the short horizon) and {@code zscore} (value against the long-run mean and deviation). The
  * seasonal baseline is the better, by recent absolute error, of the daily and the weekly profile,
- * or the long-run mean while neither has seen the time of day (or the hour after it) yet; such a
- * point has no {@code seasonalResidual} (NaN: not scored, and left out of that feature's tail) but
- * still counts in {@code recentSeasonal}.
+ * or the long-run mean while neither has seen the time of day (or the hour after it) yet. A point
+ * whose chosen profile has not seen its time of day (its baseline read ahead, or the long-run mean)
+ * has no {@code seasonalResidual} (NaN: not scored, and left out of that feature's tail) but still
+ * counts in {@code recentSeasonal}.
  */
 final class SeriesFeatures {
     static final List<String> NAMES = List.of("change", "residual", "seasonalResidual", "recentSeasonal",
@@ -82,7 +83,8 @@ final class SeriesFeatures {
             count == 0 ? 0.0 : value - level,
             // None without a seasonal baseline: a residual against the long-run mean (up to the whole daily
             // swing) is not a seasonal one, and in the tail's window it made true seasonal residuals look small.
-            best < 0 ? Double.NaN : seasonal,
+            // Nor against a value read ahead: just before a daily step, that is the level after it.
+            best < 0 || !(best == 0 ? daily : weekly).seen(time) ? Double.NaN : seasonal,
             mean(recentResidual, filled),
             Math.log(mean(recentChange, filled) + 1e-9 * (Math.abs(longMean) + sd) + 1e-300),
             sd > 0 ? (value - longMean) / sd : 0.0,

@@ -218,6 +218,24 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldNotAlarmOnAnOrdinaryPointJustBeforeAStepAtATimeOfDayItsProfileHasNotSeen() {
+        // given 4 days of a series sampled every 30 minutes at :00 and :30, 100 from 09:00 to 17:00, else 0, with noise
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final Random random = new Random(4);
+        final long midnight = 19_700 * 86_400_000L;
+        for (int i = 0; i < 4 * 48; i++) {
+            final long hour = i / 2 % 24;
+            detector.update(midnight + i * 30 * STEP, (hour >= 9 && hour < 17 ? 100 : 0) + random.nextGaussian());
+        }
+        // when it is sampled at 08:45, a time of day its profiles have not seen, at its usual level then
+        final DetectionResult early = detector.update(midnight + 4 * 86_400_000L + 8 * 3_600_000L + 45 * STEP,
+                random.nextGaussian());
+        // then it does not score: its baseline is read ahead from 09:00, after the step, and a residual of the whole
+        // step against it is no seasonal residual (it scored 0.9: the tail of the true ones is a few units wide)
+        assertEquals(0.0, early.score(), 0.05, early.contributors() + " baseline " + early.baseline());
+    }
+
+    @Test
     void shouldKeepItsStateBoundedHoweverLongTheSeries() {
         final DetectorOptions options = DetectorOptions.defaults().withTrees(10);
         final SeriesDetector detector = new SeriesDetector(options, 1);
