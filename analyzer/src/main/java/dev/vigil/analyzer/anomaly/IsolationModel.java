@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  *
  * <p>Surprise S = -log10(p), with p the rarer of the features' p (Bonferroni-corrected) and the
  * forest's: "how many orders of magnitude rarer than the recent points", one scale for every
- * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}).
+ * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}),
+ * which the first training may start at the warm-up points' own surprises (a series' model does).
  *
  * <p>A rebuilt forest takes over {@link #forestLag} points after the training that started it; it is
  * built on another core meanwhile ({@link #BUILDER}), so the stream thread does not stop for it. The
@@ -67,6 +68,8 @@ final class IsolationModel {
     /** Forest score of each recent point, as it was scored. */
     private final TrainingWindow forestScores;
     private final double peakDecay;
+    /** Whether the first training starts the peak at the warm-up's surprises (see the constructor). */
+    private final boolean peakFromWarmup;
     /** Points between the start of a rebuild and its takeover. */
     private final int forestLag;
     /** Trainings, 0 to FOREST_EVERY - 1, by which the second forest comes early (see the constructor). */
@@ -98,6 +101,17 @@ final class IsolationModel {
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
                    final int forestDimension, final int forestPhase) {
+        this(options, seed, names, forestName, forestDimension, forestPhase, false);
+    }
+
+    /**
+     * As {@link #IsolationModel(DetectorOptions, long, List, String, int, int)}, and with {@code peakFromWarmup} the
+     * recent peak of surprises starts, at the first training, where the warm-up points' own surprises (under the
+     * tails fitted on them) leave it, instead of at 0.
+     */
+    IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
+                   final int forestDimension, final int forestPhase, final boolean peakFromWarmup) {
+        this.peakFromWarmup = peakFromWarmup;
         if (forestPhase < 0 || forestPhase >= FOREST_EVERY) {
             throw new IllegalArgumentException("forestPhase must be in [0, " + FOREST_EVERY + "), was " + forestPhase);
         }
@@ -203,7 +217,15 @@ final class IsolationModel {
 
     private void train(final long end) {
         final int n = (int) Math.min(end, options.window());
-        tails.fit(featureRows.rows(end, n));
+        final List<double[]> recent = featureRows.rows(end, n);
+        tails.fit(recent);
+        if (trainedAt == 0 && peakFromWarmup) {
+            // The warm-up's points are the recent past the first scored points are new against: start the peak
+            // where their own surprises, by the tails just fitted on them, would have left it.
+            for (int i = 0; i < n; i++) {
+                peak = Math.max(-tails.log10P(recent.get(i)), peak * peakDecay);
+            }
+        }
         if (forestRows != null) {
             final int every = forestAt == options.warmupPoints() ? FOREST_EVERY - forestPhase : FOREST_EVERY;
             if (forestAt == 0) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  * <p>Novelty: a point's surprise S = -log10(p) (see {@link IsolationModel}) is reported only as far
  * as it exceeds the recent peak of surprises, which halves every {@link
  * DetectorOptions#noveltyHalfLife()} points: score = N / (N + scoreScale) with N = max(0, S - peak).
+ * At the end of the warm-up the peak starts where the warm-up points' own surprises leave it.
  * An event is reported when it starts (and when it gets worse), not for as long as it lasts; the
  * anomaly episodes downstream carry its duration.
  *
@@ -75,7 +76,7 @@ public final class SeriesDetector {
         this.forestPhase = forestPhase;
         this.features = new SeriesFeatures(options);
         this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES, SeriesFeatures.FOREST_NAME,
-                SeriesFeatures.FOREST_DIMENSION, forestPhase);
+                SeriesFeatures.FOREST_DIMENSION, forestPhase, true);
     }
 
     /**

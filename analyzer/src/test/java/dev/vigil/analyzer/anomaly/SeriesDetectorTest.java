@@ -236,6 +236,27 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldMeasureTheFirstScoredPointsAgainstTheSurprisesOfItsWarmup() {
+        // given a warm-up of noise with a spike of +8 every 25 points, as the series has
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final Random random = new Random(6);
+        for (int i = 0; i < 128; i++) {
+            detector.update(START + i * STEP, 50 + random.nextGaussian() + (i % 25 == 10 ? 8 : 0));
+        }
+        // when the first scored points bring one more such spike, then a spike five times as high
+        double ordinary = 0;
+        for (int i = 128; i < 140; i++) {
+            ordinary = Math.max(ordinary, detector.update(START + i * STEP,
+                    50 + random.nextGaussian() + (i == 135 ? 8 : 0)).score());
+        }
+        final double high = detector.update(START + 140 * STEP, 90).score();
+        // then the usual spike does not score (it scored 0.40: the peak of surprises a point must exceed started at
+        // 0 after the warm-up, so the first points were the least suppressed of the whole series), the new one does
+        assertTrue(ordinary < 0.1, "usual spike " + ordinary);
+        assertTrue(high > 0.5, "new spike " + high);
+    }
+
+    @Test
     void shouldKeepItsStateBoundedHoweverLongTheSeries() {
         final DetectorOptions options = DetectorOptions.defaults().withTrees(10);
         final SeriesDetector detector = new SeriesDetector(options, 1);
