@@ -278,7 +278,7 @@ public final class DecisionEngine {
             }
             final DatasetState state = s.state(spec);
             hosts.activity(s, spec, state, Duration.between(fa.getIntervalStart(), fa.getIntervalEnd()).toMillis(),
-                    fa.getJournalSequence());
+                    fa.getJournalSequence(), fa.getIntervalEnd().toEpochMilli());
             if (!state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence())) {
                 return; // delivered again by the collector's spool (same id): its figures counted once already
             }

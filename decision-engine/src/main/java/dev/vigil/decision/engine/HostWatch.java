@@ -105,15 +105,20 @@ final class HostWatch {
      *
      * @param interval the activity's interval length, ms
      * @param sequence its number in its watcher run, from 1 (0 when the sender numbers none)
+     * @param end the interval's end on the host's clock, epoch ms
      */
     void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval,
-                  final long sequence) {
+                  final long sequence, final long end) {
         // a watcher run's first interval ends its first walk, begun when the collector started (or the dataset was
         // registered while it ran): the next start may take as long
         final long since = Math.max(state.startedAt, spec.getTime().toEpochMilli());
         if (sequence == 1) {
             if (state.walkedAt < since) {
-                state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, s.nowMs - since));
+                // on the host's clock when the start is known: a start and its walk kept in the spool while the
+                // cluster was away arrive together, as if the walk took no time (not a clock stepped back since)
+                final long walk = state.startedAt >= spec.getTime().toEpochMilli() && state.startedHostAt > 0
+                        && end >= state.startedHostAt ? end - state.startedHostAt : s.nowMs - since;
+                state.firstWalkMs = Math.min(MAX_FIRST_WALK.toMillis(), Math.max(0, walk));
             }
             state.walkedAt = s.nowMs;
         }
@@ -182,6 +187,7 @@ final class HostWatch {
         if (!known.starts().contains(e.getTime().toEpochMilli())) { // not the same start delivered again
             for (final DatasetSpec spec : known.specs().values()) {
                 s.state(spec).startedAt = s.nowMs;
+                s.state(spec).startedHostAt = e.getTime().toEpochMilli();
             }
         }
         final int limit = settings.hostRestarts();

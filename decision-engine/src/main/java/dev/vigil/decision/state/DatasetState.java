@@ -187,6 +187,11 @@ public final class DatasetState {
      * sends its first interval after the walk; a host back from a silence without a start walks nothing.
      */
     public long startedAt;
+    /**
+     * That start's time on the host's clock (its agent.start), epoch ms; 0 unknown. The first walk is measured on it:
+     * a start and a walk its spool kept while the cluster was away arrive together.
+     */
+    public long startedHostAt;
     /** Proposals awaiting an operator, by decision id. */
     public Map<String, Proposal> proposals = new TreeMap<>();
     /**

@@ -7,6 +7,7 @@ import dev.vigil.decision.Fixtures;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Outcome;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,34 @@ class ActivitySilenceTest {
         }
 
         startAndWalk("run-2", 45, true);
+
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldMeasureOnTheHostsClockAFirstWalkItsSpoolSentLate() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        startAndWalk("run-1", 40, false);
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        // the site lost power; the host came back before the cluster, and its collector started and walked docs for
+        // 40 minutes while its spool kept everything
+        final Instant down = h.now;
+        for (int i = 0; i < 60; i++) {
+            minute();
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, down.plusSeconds(5 * 60))));
+        for (int i = 46; i <= 60; i++) {
+            final Instant end = down.plusSeconds(i * 60L);
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", end)
+                    .setJournalSequence(i - 45).setWatcherEpoch("run-2").build(), end)));
+        }
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+
+        startAndWalk("run-3", 45, true); // the next restart walks as long as the run before
 
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
