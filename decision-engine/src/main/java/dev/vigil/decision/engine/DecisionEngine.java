@@ -277,9 +277,12 @@ public final class DecisionEngine {
                 return;
             }
             final DatasetState state = s.state(spec);
+            final boolean first = state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence());
+            // heard, delivered again or not; but a run's first interval sent again by the spool after a restart is no
+            // end of that restart's walk
             hosts.activity(s, spec, state, Duration.between(fa.getIntervalStart(), fa.getIntervalEnd()).toMillis(),
-                    fa.getJournalSequence(), fa.getIntervalEnd().toEpochMilli());
-            if (!state.firstActivity(e.getId(), fa.getWatcherEpoch(), fa.getJournalSequence())) {
+                    first ? fa.getJournalSequence() : 0, fa.getIntervalEnd().toEpochMilli());
+            if (!first) {
                 return; // delivered again by the collector's spool (same id): its figures counted once already
             }
             // the rules' windows, a run's start and a restore's time are the engine's: an interval on a host's clock

@@ -104,7 +104,8 @@ final class HostWatch {
      * Notes that file activity of a dataset arrived, and says so after its silence was escalated.
      *
      * @param interval the activity's interval length, ms
-     * @param sequence its number in its watcher run, from 1 (0 when the sender numbers none)
+     * @param sequence its number in its watcher run, from 1 (0 when the sender numbers none, or it was delivered
+     *     before)
      * @param end the interval's end on the host's clock, epoch ms
      */
     void activity(final Session s, final DatasetSpec spec, final DatasetState state, final long interval,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.decision.Fixtures;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Outcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,6 +172,37 @@ class ActivitySilenceTest {
         }
 
         startAndWalk("run-3", 45, true); // the next restart walks as long as the run before
+
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldNotLearnAFirstWalkFromTheRunBeforesFirstIntervalDeliveredAgainAfterARestart() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        startAndWalk("run-1", 40, false);
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        for (int i = 0; i < 40; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute();
+        }
+        final HostEvent first = Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch("run-2").build(), h.now);
+        h.handle(new Trigger.OfEvent(first));
+        minute();
+
+        // restarted before the broker acknowledged that interval: the spool sends it again after the start
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        h.handle(new Trigger.OfEvent(first));
+        for (int i = 0; i < 45; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // the same walk again
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch("run-3").build(), h.now)));
+        h.tick();
 
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
