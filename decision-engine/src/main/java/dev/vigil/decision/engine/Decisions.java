@@ -271,6 +271,21 @@ final class Decisions {
             union.addAll(intent.paths());
             paths = withinBudget(List.copyOf(union), room(state, pending.intent()));
         }
+        final Intent was = pending.intent();
+        // a RESTORE of all that must go back further (an attack whose first batches, hours before its burst, another
+        // rule saw) moves the pending one's restore point back: else the approved restore leaves those files encrypted
+        if (intent.action() == Action.RESTORE && was.paths().isEmpty() && intent.paths().isEmpty()
+                && was.snapshot() == null && intent.snapshot() == null && was.beforeTime() != null
+                && intent.beforeTime() != null && intent.beforeTime() < was.beforeTime()) {
+            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(),
+                    was.targeting(null, intent.beforeTime(), List.of(), was.target(), was.targetRepository())
+                            .onHostClock(intent.hostBeforeTime()), pending.createdAt(), pending.expiresAt()));
+            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval, which now "
+                            + "restores the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
+                            + " (was before " + Instant.ofEpochMilli(was.beforeTime()) + ")");
+            return;
+        }
         if (paths.size() > before) {
             final Intent merged = pending.intent().targeting(pending.intent().snapshot(),
                     pending.intent().beforeTime(), paths, pending.intent().target(),
