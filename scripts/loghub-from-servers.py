@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Labelled log samples from systems the template miner has never seen: real PostgreSQL and Redis servers.
+"""Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis and Mosquitto servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
     scripts/loghub-from-servers.py --system redis --out /tmp/servers
+    scripts/loghub-from-servers.py --system mosquitto --out /tmp/servers
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
 Starts a throwaway server (temporary directories, loopback only), drives it with a seeded random mix of what its log
@@ -19,7 +20,7 @@ also in its translation catalogs). A line's event is the format that prints it w
 several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
 multi-line messages) are left out and counted.
 
-Needs the servers (Debian: apt-get install postgresql redis-server); run as root (PostgreSQL then runs as the user
+Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients); run as root (PostgreSQL then runs as the user
 postgres) or as an ordinary user. Python 3 standard library only; a benchmark run by hand, never by CI.
 """
 import argparse
