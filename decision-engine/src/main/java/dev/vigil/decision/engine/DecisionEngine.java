@@ -328,6 +328,12 @@ public final class DecisionEngine {
             final DatasetState state = s.state(spec);
             if (CLOCK_JUMP.equals(e.getKind())) {
                 state.clockOffsetAt = 0; // the host's clock was set: its offset is measured again
+                // and its start moves with it: a first walk is measured on that clock (a host that boots hours
+                // behind, set by NTP during the walk, walked for minutes)
+                final String step = e.getAttributes().getOrDefault("jump.ms", "");
+                if (state.startedHostAt > 0 && step.matches("-?\\d{1,15}")) {
+                    state.startedHostAt += Long.parseLong(step);
+                }
             }
             evaluate(s, spec, state, context(s, "event", spec, state, null).with(e), e.getId(), null, null);
         }

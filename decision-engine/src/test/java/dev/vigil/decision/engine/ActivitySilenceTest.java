@@ -10,6 +10,7 @@ import dev.vigil.schemas.Outcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -174,6 +175,38 @@ class ActivitySilenceTest {
         startAndWalk("run-3", 45, true); // the next restart walks as long as the run before
 
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldMeasureAFirstWalkAcrossAClockStepOfItsHost() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        // a host without a battery-backed clock boots three hours behind; NTP sets it during the walk
+        final Duration behind = Duration.ofHours(3);
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now.minus(behind))));
+        for (int i = 0; i < 20; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now.minus(behind))));
+            minute();
+        }
+        h.handle(new Trigger.OfEvent(HostEvent.newBuilder(Fixtures.event("h1", "clock.jump", null, h.now))
+                .setAttributes(Map.of("jump.ms", Long.toString(behind.toMillis()))).build()));
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch("run-1").build(), h.now))); // 20 minutes after the start
+        minute();
+        h.decisions.clear();
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        for (int i = 0; i < 60; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // a walk stuck on a filesystem that does not answer
+        }
+
+        final List<DecisionRecord> escalated = said("activity-silence");
+        assertEquals(1, escalated.size(), h.decisions.toString());
+        assertTrue(escalated.get(0).getReason().contains("twice as long as its first walk took the last time (20m)"),
+                escalated.get(0).getReason());
     }
 
     @Test
