@@ -261,7 +261,7 @@ final class Changes {
             // end): its head tells whether it is one.
             final int head = Math.max(ch.read(ByteBuffer.wrap(buffer, 0, from == 0 ? max
                     : Math.min(max, Decompressed.MAGIC_BYTES)), 0), 0);
-            final int d = decompressed.head(file, buffer, head, decoded, max);
+            final int d = decompressed.head(ch, buffer, head, decoded, max);
             if (d >= 0) {
                 entropy.add(decoded, 0, d);
                 return;

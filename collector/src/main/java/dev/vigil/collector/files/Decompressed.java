@@ -6,9 +6,13 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.compressors.CompressorException;
@@ -54,7 +58,12 @@ final class Decompressed {
     /** Bytes of a head that tell the format: Commons Compress looks at 12. */
     static final int MAGIC_BYTES = 16;
     private static final byte[] ZIP_LOCAL_HEADER = {'P', 'K', 3, 4};
-    private static final Object LARGE_DECODER = new Object();
+    /**
+     * One xz or bzip2 decoder at a time in the agent; a dataset that waits longer for its turn (one whose filesystem
+     * stopped answering in the middle of a read holds it) judges its file raw rather than stall its own intervals.
+     */
+    static final ReentrantLock LARGE_DECODER = new ReentrantLock();
+    private static final long LARGE_DECODER_WAIT_MS = 1000;
 
     private final long maxIntervalInput;
     private final byte[] scratch = new byte[8192];
@@ -67,7 +76,26 @@ final class Decompressed {
     }
 
     /**
+     * As {@link #head(FileChannel, byte[], int, byte[], int)}, on a file opened here.
+     *
      * @param file a regular file
+     * @param head its first bytes as read
+     * @param headLength how many
+     * @param dst where its decompressed head goes, from index 0
+     * @param length most decompressed bytes wanted
+     * @return how many decompressed bytes were put in {@code dst}, or -1 when its raw bytes are what to judge it by
+     */
+    int head(final Path file, final byte[] head, final int headLength, final byte[] dst, final int length) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return head(ch, head, headLength, dst, length);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @param file a regular file, open: the one whose head was read (opening it again by name could open whatever
+     *     took its place since, a named pipe that waits for a writer)
      * @param head its first bytes as read (at least {@link #MAGIC_BYTES} when it has them)
      * @param headLength how many
      * @param dst where its decompressed head goes, from index 0
@@ -75,7 +103,7 @@ final class Decompressed {
      * @return how many decompressed bytes were put in {@code dst} (fewer than {@code length}: the whole content of a
      *     stream that ended properly), or -1 when its raw bytes are what to judge it by
      */
-    int head(final Path file, final byte[] head, final int headLength, final byte[] dst, final int length) {
+    int head(final FileChannel file, final byte[] head, final int headLength, final byte[] dst, final int length) {
         final String format = format(head, headLength);
         if (format == null || input >= maxIntervalInput) {
             return -1;
@@ -84,16 +112,26 @@ final class Decompressed {
         if (format.equals(CompressorStreamFactory.XZ) || format.equals(CompressorStreamFactory.BZIP2)) {
             // Their decoders take megabytes of heap at once (xz -6 its 8 MiB dictionary, bzip2 4.5 MiB for a 900 kB
             // block): one at a time in the agent, whatever the datasets whose intervals close together
-            synchronized (LARGE_DECODER) {
+            try {
+                if (!LARGE_DECODER.tryLock(LARGE_DECODER_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                    return -1;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+            try {
                 return decode(format, file, dst, length);
+            } finally {
+                LARGE_DECODER.unlock();
             }
         }
         return decode(format, file, dst, length);
     }
 
-    private int decode(final String format, final Path file, final byte[] dst, final int length) {
+    private int decode(final String format, final FileChannel file, final byte[] dst, final int length) {
         // Buffered below the count: decoders read byte by byte, the count is of what they took
-        try (Bounded in = new Bounded(new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)),
+        try (Bounded in = new Bounded(new BufferedInputStream(Channels.newInputStream(file.position(0))),
                 Math.min(MAX_FILE_INPUT, maxIntervalInput - input))) {
             try {
                 return read(format, in, dst, length);
@@ -109,7 +147,9 @@ final class Decompressed {
     private int read(final String format, final InputStream in, final byte[] dst, final int length)
             throws IOException {
         if (format.equals("zip")) {
-            return readZip(new ZipArchiveInputStream(in), dst, length);
+            try (ZipArchiveInputStream zip = new ZipArchiveInputStream(in)) { // its inflater's native memory
+                return readZip(zip, dst, length);
+            }
         }
         try (InputStream decoded = open(format, in)) {
             final int n = fill(decoded, dst, 0, length);
@@ -217,7 +257,7 @@ final class Decompressed {
         return input;
     }
 
-    /** Counts what a decoder takes, and ends the stream with an error beyond its bound. */
+    /** Counts what a decoder takes, and ends the stream with an error beyond its bound; leaves the file open. */
     private static final class Bounded extends FilterInputStream {
         private final long max;
         private long count;
@@ -245,6 +285,11 @@ final class Decompressed {
             final int r = super.read(b, off, (int) Math.min(len, max - count));
             count += Math.max(r, 0);
             return r;
+        }
+
+        @Override
+        public void close() {
+            // the caller's file: it reads on from it when the stream was not one
         }
 
         @Override

@@ -209,6 +209,39 @@ class DecompressedTest {
     }
 
     @Test
+    void shouldSampleRawRatherThanWaitLongForADecoderAnotherDatasetHolds() throws Exception {
+        // The one xz/bzip2 decoder's holder may be a dataset whose filesystem stopped answering in the middle of a
+        // read: the other datasets must go on with their intervals.
+        final byte[] compressed = compress("xz", log(1 << 16));
+        final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final Thread hung = new Thread(() -> {
+            Decompressed.LARGE_DECODER.lock();
+            try {
+                held.countDown();
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                Decompressed.LARGE_DECODER.unlock();
+            }
+        });
+        hung.start();
+        try {
+            held.await();
+            final long start = System.nanoTime();
+            final int n = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> head(new Decompressed(1 << 22), compressed, new byte[SAMPLE]));
+            assertEquals(-1, n, "judged raw");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        } finally {
+            release.countDown();
+            hung.join();
+        }
+        assertEquals(SAMPLE, head(new Decompressed(1 << 22), compressed, new byte[SAMPLE]), "its turn again");
+    }
+
+    @Test
     void shouldSampleRawAStreamWhoseWindowIsBeyondTheBound() throws Exception {
         final byte[] log = log(1 << 16);
         final ByteArrayOutputStream xz9 = new ByteArrayOutputStream();
