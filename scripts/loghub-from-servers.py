@@ -78,6 +78,15 @@ class Formats:
         return best[1] if best else None
 
 
+def run_actions(rnd, choices, actions):
+    """Runs `actions` actions drawn from (weight, action) pairs."""
+    weights = [w for w, _ in choices]
+    for i in range(actions):
+        rnd.choices(choices, weights)[0][1]()
+        if i % 100 == 0:
+            print(f"  {i}/{actions} actions", file=sys.stderr)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -286,13 +295,7 @@ class Postgres:
                       f"INSERT INTO orders (account, qty) SELECT {rid()}, g FROM generate_series(1, 200) g",
                       "postgres", db())
 
-        complex_ = [(3, lock_wait), (2, deadlock), (2, terminate), (1, reload), (2, churn)]
-        choices = simple + complex_
-        weights = [w for w, _ in choices]
-        for i in range(actions):
-            rnd.choices(choices, weights)[0][1]()
-            if i % 50 == 0:
-                print(f"  {i}/{actions} actions", file=sys.stderr)
+        run_actions(rnd, simple + [(3, lock_wait), (2, deadlock), (2, terminate), (1, reload), (2, churn)], actions)
 
 
 class Redis:
@@ -410,11 +413,7 @@ class Redis:
             (1, lambda: self.cmd(master, "FLUSHALL")),
             (2, lambda: time.sleep(rnd.uniform(0.5, 3))),  # saves and rewrites end, save points pass
         ]
-        weights = [w for w, _ in choices]
-        for i in range(actions):
-            rnd.choices(choices, weights)[0][1]()
-            if i % 100 == 0:
-                print(f"  {i}/{actions} actions", file=sys.stderr)
+        run_actions(rnd, choices, actions)
 
 
 class Mosquitto:
@@ -554,11 +553,7 @@ user root
             (1, restart),
             (2, lambda: time.sleep(rnd.uniform(0.5, 3))),
         ]
-        weights = [w for w, _ in choices]
-        for i in range(actions):
-            rnd.choices(choices, weights)[0][1]()
-            if i % 100 == 0:
-                print(f"  {i}/{actions} actions", file=sys.stderr)
+        run_actions(rnd, choices, actions)
 
 
 SYSTEMS = {"mosquitto": Mosquitto, "postgres": Postgres, "redis": Redis}
