@@ -20,8 +20,9 @@ also in its translation catalogs). A line's event is the format that prints it w
 several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
 multi-line messages) are left out and counted.
 
-Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients); run as root (PostgreSQL then runs as the user
-postgres) or as an ordinary user. Python 3 standard library only; a benchmark run by hand, never by CI.
+Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients); run as root
+(PostgreSQL then runs as the user postgres) or as an ordinary user. Python 3 standard library only; a benchmark run by
+hand, never by CI.
 """
 import argparse
 import csv
