@@ -403,7 +403,8 @@ final class Ledger {
                                 + ", are taken as wanted: they no longer count as lost (state.window*, "
                                 + "state.horizon*); other deletions still do" : "")
                                 + (rewrites ? "; the files rewritten with near-random content so far are taken as "
-                                + "wanted (state.horizonRewrites counts from now, each of them once)" : ""));
+                                + "wanted (state.horizonRewrites counts from now, each of them again only once the hour "
+                                + "that counted it has left the horizon)" : ""));
             }
         }
     }

@@ -30,7 +30,8 @@ public final class DatasetState {
     public static final int WINDOW_DELETED_PATHS = 256;
     /**
      * Paths the activity horizon's near-random rewrites remember, so that a document saved again and again counts once
-     * (a busy office share saves the same few hundred all day).
+     * (a busy office share saves the same few hundred all day). Held as 3-byte fingerprints ({@link Rewritten}): some
+     * 16 KiB of the state's JSON when all are held, which is written at every file-activity interval.
      */
     public static final int HORIZON_REWRITE_PATHS = 4096;
     /** Hours of file activity the longer view keeps at most (a week and the current hour), whatever its horizon. */
@@ -91,10 +92,11 @@ public final class DatasetState {
      */
     public List<Tally> tallies = new ArrayList<>();
     /**
-     * Hashes ({@link String#hashCode}) of the paths the horizon's near-random rewrites named last, at most {@link
-     * #HORIZON_REWRITE_PATHS}: each counts once in {@link Tally#rewritten}.
+     * The paths the horizon's near-random rewrites counted, by the hour of the {@link Tally} that counted them, oldest
+     * first, at most {@link #HORIZON_REWRITE_PATHS} in all: each counts once while that hour is held, and again when
+     * rewritten after it has left the horizon (with its count).
      */
-    public List<Integer> horizonRewrittenPaths = new ArrayList<>();
+    public List<Rewritten> horizonRewritten = new ArrayList<>();
     /**
      * The host's clock as file activity shows it: the engine's time minus the host's, in ms, i.e. the least delay
      * (receipt minus interval end) of the dataset's intervals since {@link #clockOffsetAt}. The least, not the latest: a
@@ -239,6 +241,20 @@ public final class DatasetState {
     void legacyFailure(final Failure failure) {
         if (failure != null) {
             failures.putIfAbsent(failure.retry().lane(), failure);
+        }
+    }
+
+    /**
+     * Reads the hashes of the paths the horizon counted from state written before they were kept by the hour: their
+     * hours are not known, so they are taken as of the latest hour held at the next interval ({@link #tally}), and
+     * count again a horizon after it (before, they never did), none of them twice within the horizon.
+     *
+     * @param hashes {@link String#hashCode} of each path, or null
+     */
+    @JsonSetter("horizonRewrittenPaths")
+    void legacyRewrittenPaths(final List<Integer> hashes) {
+        if (hashes != null && !hashes.isEmpty()) {
+            horizonRewritten.add(Rewritten.of(0, hashes.stream().map(Rewritten::fingerprint).toList()));
         }
     }
 
@@ -477,6 +493,9 @@ public final class DatasetState {
                       final long horizonStart) {
         final long hour = hourOf(end);
         final Tally last = tallies.isEmpty() ? null : tallies.get(tallies.size() - 1);
+        if (last != null) {
+            horizonRewritten.replaceAll(r -> r.hour() == 0 ? new Rewritten(last.hour(), r.paths()) : r);
+        }
         // an interval dated before the latest hour (a clock stepped back) joins it: the hours stay in order
         if (last != null && hour <= last.hour()) {
             tallies.set(tallies.size() - 1, new Tally(last.hour(), last.created() + created,
@@ -487,6 +506,9 @@ public final class DatasetState {
         }
         tallies.removeIf(t -> t.hour() + 3_600_000L <= horizonStart);
         keepNewest(tallies, MAX_TALLIES);
+        // the paths a dropped hour counted count again: its count has gone with it
+        final long oldest = tallies.isEmpty() ? Long.MAX_VALUE : tallies.get(0).hour();
+        horizonRewritten.removeIf(r -> r.hour() < oldest);
     }
 
     /**
@@ -519,15 +541,16 @@ public final class DatasetState {
      */
     public void restored(final List<String> paths, final Long from) {
         if (paths.isEmpty()) {
-            // and the files rewritten after it: rewritten again, they count again
-            horizonRewrittenPaths.clear();
             if (from == null) {
                 forgetDeletions();
                 tallies.clear();
+                horizonRewritten.clear();
                 return;
             }
             final long hour = hourOf(from);
             tallies.removeIf(t -> t.hour() >= hour);
+            // and the files rewritten after it: rewritten again, they count again
+            horizonRewritten.removeIf(r -> r.hour() >= hour);
             deletedPaths.removeIf(d -> d.end() >= hour);
             activity.replaceAll(a -> a.end() >= hour ? new Activity(a.start(), a.end(), a.bytesWritten(), a.files(),
                     0, 0) : a);
@@ -671,7 +694,7 @@ public final class DatasetState {
 
     /**
      * Counts one interval's near-random rewrites (as {@link #rewrites} counts them for its run) in its hour, which
-     * {@link #tally} counted last, each path among the last {@link #HORIZON_REWRITE_PATHS} the horizon's rewrites named
+     * {@link #tally} counted last, each path among those the horizon's hours counted ({@link #horizonRewritten})
      * once: ransomware that pauses longer than a change-rate window between its batches ends one run after another,
      * but over the horizon rewrites ever more of the dataset's files, while the documents of an office share saved
      * again and again, or a vault, stay the same few.
@@ -684,19 +707,51 @@ public final class DatasetState {
         if (files <= 0 || tallies.isEmpty()) {
             return;
         }
-        final SeenPaths seen = SeenPaths.of(horizonRewrittenPaths, changedPaths, HORIZON_REWRITE_PATHS);
-        horizonRewrittenPaths = new ArrayList<>(seen.kept());
-        final long counted = Math.max(0, files - seen.again());
         final Tally t = tallies.get(tallies.size() - 1);
+        final java.util.Set<Integer> held = new java.util.HashSet<>();
+        horizonRewritten.forEach(r -> held.addAll(r.fingerprints()));
+        final java.util.LinkedHashSet<Integer> added = new java.util.LinkedHashSet<>();
+        long again = 0;
+        for (final String path : changedPaths) {
+            final int fingerprint = Rewritten.fingerprint(path.hashCode());
+            if (held.contains(fingerprint) || !added.add(fingerprint)) {
+                again++;
+            }
+        }
+        if (!added.isEmpty()) {
+            rewrittenIn(t.hour(), added);
+        }
+        final long counted = Math.max(0, files - again);
         if (counted > 0) {
             tallies.set(tallies.size() - 1, new Tally(t.hour(), t.created(), t.deleted(), t.firstDeletedAt(),
                     t.rewritten() + counted, t.firstRewrittenAt() > 0 ? t.firstRewrittenAt() : start));
         }
     }
 
+    /** Remembers paths the hour's near-random rewrites counted, the oldest going first past the bound. */
+    private void rewrittenIn(final long hour, final java.util.Collection<Integer> fingerprints) {
+        final List<Integer> all = new ArrayList<>();
+        final int latest = horizonRewritten.size() - 1;
+        if (latest >= 0 && horizonRewritten.get(latest).hour() == hour) {
+            all.addAll(horizonRewritten.remove(latest).fingerprints());
+        }
+        all.addAll(fingerprints);
+        horizonRewritten.add(Rewritten.of(hour, all));
+        long over = horizonRewritten.stream().mapToLong(Rewritten::size).sum() - HORIZON_REWRITE_PATHS;
+        while (over > 0) {
+            final Rewritten oldest = horizonRewritten.remove(0);
+            final List<Integer> kept = oldest.fingerprints();
+            if (kept.size() > over) {
+                horizonRewritten.add(0, Rewritten.of(oldest.hour(), kept.subList((int) over, kept.size())));
+            }
+            over -= kept.size();
+        }
+    }
+
     /**
      * Forgets the near-random rewrites counted over the horizon: an operator rejected a RESTORE of a whole snapshot, so
-     * they were wanted. Their paths stay remembered: the same files rewritten again do not count again.
+     * they were wanted. Their paths stay remembered: the same files rewritten again do not count again until the hours
+     * that counted them leave the horizon.
      */
     public void rewritesWanted() {
         tallies.replaceAll(t -> new Tally(t.hour(), t.created(), t.deleted(), t.firstDeletedAt(), 0, 0));
@@ -812,6 +867,56 @@ public final class DatasetState {
      */
     public record Tally(long hour, long created, long deleted, long firstDeletedAt, long rewritten,
                         long firstRewrittenAt) {
+    }
+
+    /**
+     * The paths one hour's near-random rewrites counted.
+     *
+     * @param hour the hour of the {@link Tally} that counted them, epoch ms; 0 for hashes read from state written
+     *     before the hour was kept, until the next interval's {@link #tally}
+     * @param paths their fingerprints, 3 bytes each, in base64: 4 characters a path where a hash as a JSON number took
+     *     11 or 12
+     */
+    public record Rewritten(long hour, String paths) {
+        /** Normalizes an absent list. */
+        public Rewritten {
+            paths = paths == null ? "" : paths;
+        }
+
+        /**
+         * @param hash a path's {@link String#hashCode}
+         * @return its fingerprint, the hash's low 24 bits: with all {@link #HORIZON_REWRITE_PATHS} held, a new path is
+         *     taken for one of them once in 4,096; the low ones because two paths that differ in one character
+         *     (report-1, report-2) never share them
+         */
+        static int fingerprint(final int hash) {
+            return hash & 0xFF_FFFF;
+        }
+
+        static Rewritten of(final long hour, final List<Integer> fingerprints) {
+            final byte[] bytes = new byte[fingerprints.size() * 3];
+            for (int i = 0; i < fingerprints.size(); i++) {
+                final int f = fingerprints.get(i);
+                bytes[3 * i] = (byte) (f >>> 16);
+                bytes[3 * i + 1] = (byte) (f >>> 8);
+                bytes[3 * i + 2] = (byte) f;
+            }
+            return new Rewritten(hour, java.util.Base64.getEncoder().encodeToString(bytes));
+        }
+
+        /** @return how many paths it holds */
+        int size() {
+            return paths.length() / 4;
+        }
+
+        List<Integer> fingerprints() {
+            final byte[] bytes = java.util.Base64.getDecoder().decode(paths);
+            final List<Integer> all = new ArrayList<>(bytes.length / 3);
+            for (int i = 0; i + 2 < bytes.length; i += 3) {
+                all.add((bytes[i] & 0xFF) << 16 | (bytes[i + 1] & 0xFF) << 8 | bytes[i + 2] & 0xFF);
+            }
+            return all;
+        }
     }
 
     /**
