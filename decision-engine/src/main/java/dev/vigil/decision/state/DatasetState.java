@@ -684,11 +684,21 @@ public final class DatasetState {
         if (!nearRandom || modifiedOrRenamed <= 0) {
             return;
         }
-        final SeenPaths seen = SeenPaths.of(rewriteRun == null ? List.of() : rewriteRun.recentPaths(), changedPaths,
-                RUN_PATHS);
-        final long files = Math.max(0, modifiedOrRenamed - seen.again());
+        final java.util.LinkedHashSet<Integer> recent = new java.util.LinkedHashSet<>(
+                rewriteRun == null ? List.of() : rewriteRun.recentPaths());
+        long again = 0;
+        for (final String path : changedPaths) {
+            final Integer hash = path.hashCode();
+            if (recent.remove(hash)) {
+                again++;
+            }
+            recent.add(hash); // most recent last
+        }
+        final List<Integer> kept = new ArrayList<>(recent);
+        final long files = Math.max(0, modifiedOrRenamed - again);
         rewriteRun = new RewriteRun(rewriteRun == null ? start : rewriteRun.start(), end,
-                (rewriteRun == null ? 0 : rewriteRun.files()) + files, List.copyOf(seen.kept()),
+                (rewriteRun == null ? 0 : rewriteRun.files()) + files,
+                List.copyOf(kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size())),
                 rewriteRun == null ? hostStart : rewriteRun.hostStart());
     }
 
@@ -768,28 +778,6 @@ public final class DatasetState {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Hashes of paths seen (most recent last), and how many of an interval's paths were among them already.
-     *
-     * @param kept the hashes after the interval's, at most the bound given
-     * @param again the interval's paths seen before
-     */
-    private record SeenPaths(List<Integer> kept, long again) {
-        static SeenPaths of(final List<Integer> before, final List<String> paths, final int max) {
-            final java.util.LinkedHashSet<Integer> recent = new java.util.LinkedHashSet<>(before);
-            long again = 0;
-            for (final String path : paths) {
-                final Integer hash = path.hashCode();
-                if (recent.remove(hash)) {
-                    again++;
-                }
-                recent.add(hash); // most recent last
-            }
-            final List<Integer> all = new ArrayList<>(recent);
-            return new SeenPaths(all.subList(Math.max(0, all.size() - max), all.size()), again);
-        }
     }
 
     /**
