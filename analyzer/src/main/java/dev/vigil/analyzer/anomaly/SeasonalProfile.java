@@ -60,11 +60,15 @@ final class SeasonalProfile {
 
     /**
      * @param time event time in epoch milliseconds
-     * @return true when a bin next to the time was seen: {@link #expected} is not a value read ahead
+     * @return true when the bin before the time, or the time's own bin, was seen: {@link #expected} is not a
+     *     value read ahead
      */
     boolean seen(final long time) {
-        final int i0 = Math.floorMod((int) Math.floor(position(time) - 0.5), bins.length);
-        return !Float.isNaN(bins[i0]) || !Float.isNaN(bins[(i0 + 1) % bins.length]);
+        final double position = position(time);
+        final int i0 = Math.floorMod((int) Math.floor(position - 0.5), bins.length);
+        // In the second half of its bin a time's later neighbour is the next bin: alone, it is read ahead too.
+        return !Float.isNaN(bins[i0])
+                || position - Math.floor(position) < 0.5 && !Float.isNaN(bins[(i0 + 1) % bins.length]);
     }
 
     /**

@@ -236,6 +236,24 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldNotAlarmOnAnOrdinaryPointInTheLastMinutesBeforeAStepWhenOnlyTheBinAfterItWasSeen() {
+        // given 4 days of a series sampled every 30 minutes at :00 and :30, 100 from 09:00 to 17:00, else 0, with noise
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final Random random = new Random(4);
+        final long midnight = 19_700 * 86_400_000L;
+        for (int i = 0; i < 4 * 48; i++) {
+            final long hour = i / 2 % 24;
+            detector.update(midnight + i * 30 * STEP, (hour >= 9 && hour < 17 ? 100 : 0) + random.nextGaussian());
+        }
+        // when it is sampled at 08:57, in a bin never seen (08:50-09:00), at its usual level then
+        final DetectionResult late = detector.update(midnight + 4 * 86_400_000L + 8 * 3_600_000L + 57 * STEP,
+                random.nextGaussian());
+        // then it does not score: the only bin seen next to it is 09:00's, after the step, a value read ahead as much
+        // as one from later in the hour is (it scored 0.98, with a seasonalResidual of the whole step)
+        assertEquals(0.0, late.score(), 0.05, late.contributors() + " baseline " + late.baseline());
+    }
+
+    @Test
     void shouldMeasureTheFirstScoredPointsAgainstTheSurprisesOfItsWarmup() {
         // given a warm-up of noise with a spike of +8 every 25 points, as the series has
         final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
