@@ -31,7 +31,8 @@ import java.util.concurrent.Future;
  * <p>Surprise S = -log10(p), with p the rarer of the features' p (Bonferroni-corrected) and the
  * forest's: "how many orders of magnitude rarer than the recent points", one scale for every
  * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}),
- * which the first training may start at the warm-up points' own surprises (a series' model does).
+ * which the first training may start at the warm-up points' own surprises, and the forest's first calibration raise
+ * to the forest surprises of the points it is made of (a series' model does both).
  *
  * <p>A rebuilt forest takes over {@link #forestLag} points after the training that started it; it is
  * built on another core meanwhile ({@link #BUILDER}), so the stream thread does not stop for it. The
@@ -107,7 +108,8 @@ final class IsolationModel {
     /**
      * As {@link #IsolationModel(DetectorOptions, long, List, String, int, int)}, and with {@code peakFromWarmup} the
      * recent peak of surprises starts, at the first training, where the warm-up points' own surprises (under the
-     * tails fitted on them) leave it, instead of at 0.
+     * tails fitted on them) leave it, instead of at 0; and at the forest's first calibration it rises to where the
+     * forest surprises of the points calibrated on leave it, if higher.
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
                    final int forestDimension, final int forestPhase, final boolean peakFromWarmup) {
@@ -239,8 +241,18 @@ final class IsolationModel {
             final long scored = forestScores.total();
             if (scored >= MIN_CALIBRATION) {
                 final int m = (int) Math.min(scored, options.window());
+                final boolean first = scoreTail == null;
                 scoreTail = FeatureTails.remember(scoreTail, Tail.fit(forestScores.column(0, scored, m),
                         MIN_SCORE_BETA));
+                if (first && peakFromWarmup) {
+                    // The peak never saw the forest's surprises before its first calibration: raise it to where those
+                    // of the points just calibrated on leave it, or the first ordinary ones after it were news.
+                    double forestPeak = 0;
+                    for (final double s : forestScores.column(0, scored, m)) {
+                        forestPeak = Math.max(-scoreTail.log10Exceedance(s), forestPeak * peakDecay);
+                    }
+                    peak = Math.max(peak, forestPeak);
+                }
             }
         }
         trainedAt = end;
