@@ -81,15 +81,16 @@ final class Masker {
      * @return the token with the quoted text masked, or null when it is not one quoted string
      */
     private static String quoted(final String token) {
+        // every token of every message comes here: most start with no quote, and cost one look
+        final char q = token.isEmpty() ? 0 : token.charAt(0);
+        if (q != '"' && q != '\'') {
+            return null;
+        }
         int end = token.length();
         while (end > 0 && ",.;:)]".indexOf(token.charAt(end - 1)) >= 0) {
             end--;
         }
-        if (end < 3) {
-            return null;
-        }
-        final char q = token.charAt(0);
-        if ((q != '"' && q != '\'') || token.charAt(end - 1) != q || token.indexOf(q, 1) != end - 1) {
+        if (end < 3 || token.charAt(end - 1) != q || token.indexOf(q, 1) != end - 1) {
             return null;
         }
         return q + WILDCARD + q + token.substring(end);
