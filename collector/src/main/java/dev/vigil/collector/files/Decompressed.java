@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -73,24 +70,6 @@ final class Decompressed {
     /** @param maxIntervalInput most compressed bytes read for all files of one interval together */
     Decompressed(final long maxIntervalInput) {
         this.maxIntervalInput = maxIntervalInput;
-    }
-
-    /**
-     * As {@link #head(FileChannel, byte[], int, byte[], int)}, on a file opened here.
-     *
-     * @param file a regular file
-     * @param head its first bytes as read
-     * @param headLength how many
-     * @param dst where its decompressed head goes, from index 0
-     * @param length most decompressed bytes wanted
-     * @return how many decompressed bytes were put in {@code dst}, or -1 when its raw bytes are what to judge it by
-     */
-    int head(final Path file, final byte[] head, final int headLength, final byte[] dst, final int length) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return head(ch, head, headLength, dst, length);
-        } catch (IOException e) {
-            return -1;
-        }
     }
 
     /**

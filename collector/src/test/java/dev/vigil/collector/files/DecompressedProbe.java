@@ -1,8 +1,12 @@
 package dev.vigil.collector.files;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,7 +51,7 @@ public final class DecompressedProbe {
                 final Decompressed d = new Decompressed(Long.MAX_VALUE);
                 final long before = threads.getThreadAllocatedBytes(thread);
                 final long start = System.nanoTime();
-                n = d.head(file, head, h, dst, sample);
+                n = head(d, file, head, h, dst, sample);
                 best = Math.min(best, System.nanoTime() - start);
                 allocated = threads.getThreadAllocatedBytes(thread) - before;
                 input = d.input();
@@ -62,6 +66,16 @@ public final class DecompressedProbe {
         }
     }
 
+    /** {@link Decompressed#head} on a file opened for it, as the agent's sampling opens it; -1 when it cannot be. */
+    static int head(final Decompressed d, final Path file, final byte[] head, final int headLength, final byte[] dst,
+                    final int length) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return d.head(ch, head, headLength, dst, length);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     private static void concurrently(final int threads, final long millis, final Path file) throws Exception {
         final byte[] head = Arrays.copyOf(Files.readAllBytes(file), 8192);
         final AtomicLong samples = new AtomicLong();
@@ -73,7 +87,7 @@ public final class DecompressedProbe {
                 final byte[] dst = new byte[8192];
                 while (System.nanoTime() < end) {
                     samples.incrementAndGet();
-                    if (new Decompressed(Long.MAX_VALUE).head(file, head, head.length, dst, dst.length) >= 0) {
+                    if (head(new Decompressed(Long.MAX_VALUE), file, head, head.length, dst, dst.length) >= 0) {
                         decompressed.incrementAndGet();
                     }
                 }

@@ -99,7 +99,7 @@ class DecompressedTest {
     private int head(final Decompressed d, final byte[] file, final byte[] dst) throws IOException {
         final Path p = Files.write(dir.resolve("f" + System.nanoTime()), file);
         final int n = Math.min(file.length, SAMPLE);
-        return d.head(p, Arrays.copyOf(file, n), n, dst, SAMPLE);
+        return DecompressedProbe.head(d, p, Arrays.copyOf(file, n), n, dst, SAMPLE);
     }
 
     private static double entropy(final byte[] bytes, final int length) {
@@ -168,7 +168,7 @@ class DecompressedTest {
         final byte[] head = Arrays.copyOf(Files.readAllBytes(bomb), SAMPLE);
         final Decompressed d = new Decompressed(1 << 22);
         final byte[] dst = new byte[SAMPLE];
-        assertEquals(SAMPLE, d.head(bomb, head, SAMPLE, dst, SAMPLE));
+        assertEquals(SAMPLE, DecompressedProbe.head(d, bomb, head, SAMPLE, dst, SAMPLE));
         assertArrayEquals(new byte[SAMPLE], dst);
         assertTrue(d.input() <= 2 * SAMPLE, "input " + d.input());
     }
