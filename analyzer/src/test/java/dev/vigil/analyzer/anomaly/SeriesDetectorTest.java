@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class SeriesDetectorTest {
     private static final long START = 1_700_000_000_000L;
     private static final long STEP = 60_000L;
+    private static final long MIDNIGHT = 19_700 * 86_400_000L;
 
     /** A daily cycle with noise, one point a minute. */
     private static double normal(final Random random, final int i) {
@@ -177,14 +178,13 @@ class SeriesDetectorTest {
     void shouldTakeTheBaselineOfASeriesSampledOffTheHourFromItsDailyProfileOnTheHour() {
         // given 3 days of a series sampled every 30 minutes at :15 and :45, 100 from 09:00 to 17:00, else 0
         final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
-        final long midnight = 19_700 * 86_400_000L;
         for (int i = 0; i < 3 * 48; i++) {
-            final long time = midnight + (15 + 30 * i) * STEP;
-            final long hour = (time - midnight) / 3_600_000L % 24;
+            final long time = MIDNIGHT + (15 + 30 * i) * STEP;
+            final long hour = (time - MIDNIGHT) / 3_600_000L % 24;
             detector.update(time, hour >= 9 && hour < 17 ? 100 : 0);
         }
         // when it is sampled at 09:00 (its daily profile has seen 08:45 and 09:15, not the bins around 09:00)
-        final DetectionResult onTheHour = detector.update(midnight + 3 * 86_400_000L + 9 * 3_600_000L, 100);
+        final DetectionResult onTheHour = detector.update(MIDNIGHT + 3 * 86_400_000L + 9 * 3_600_000L, 100);
         // then its baseline is the 09:15 value, not the long-run mean (14 here): a seasonal residual of most of
         // the daily swing at each time of day first sampled widened that feature's tail and hid anomalies
         assertEquals(100, onTheHour.baseline(), 1.0);
@@ -196,11 +196,10 @@ class SeriesDetectorTest {
         // seasonal baseline (the profiles have not seen a time of day yet), so residuals against the long-run mean
         final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
         final Random random = new Random(3);
-        final long midnight = 19_700 * 86_400_000L;
         double ordinary = 0;
         for (int i = 0; i < 10 * 24; i++) {
             final int hour = i % 24;
-            final DetectionResult r = detector.update(midnight + i * 3_600_000L,
+            final DetectionResult r = detector.update(MIDNIGHT + i * 3_600_000L,
                     (hour >= 9 && hour < 17 ? 80 : -20) + random.nextGaussian());
             if (i >= 7 * 24) {
                 ordinary = Math.max(ordinary, r.score());
@@ -209,7 +208,7 @@ class SeriesDetectorTest {
         // when, at midnight, it runs at 40 for 8 hours: ordinary for the series, new for the time of day
         double anomaly = 0;
         for (int i = 10 * 24; i < 10 * 24 + 8; i++) {
-            anomaly = Math.max(anomaly, detector.update(midnight + i * 3_600_000L, 40 + random.nextGaussian()).score());
+            anomaly = Math.max(anomaly, detector.update(MIDNIGHT + i * 3_600_000L, 40 + random.nextGaussian()).score());
         }
         // then it scores, above every ordinary point of the days before. It scored 0: the seasonal residual's tail,
         // fitted at the end of the warm-up (its 128 points, 5 days), took the first day's residuals of up to 60 for
@@ -220,15 +219,10 @@ class SeriesDetectorTest {
     @Test
     void shouldNotAlarmOnAnOrdinaryPointJustBeforeAStepAtATimeOfDayItsProfileHasNotSeen() {
         // given 4 days of a series sampled every 30 minutes at :00 and :30, 100 from 09:00 to 17:00, else 0, with noise
-        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
         final Random random = new Random(4);
-        final long midnight = 19_700 * 86_400_000L;
-        for (int i = 0; i < 4 * 48; i++) {
-            final long hour = i / 2 % 24;
-            detector.update(midnight + i * 30 * STEP, (hour >= 9 && hour < 17 ? 100 : 0) + random.nextGaussian());
-        }
+        final SeriesDetector detector = halfHourlyWorkdaySteps(random);
         // when it is sampled at 08:45, a time of day its profiles have not seen, at its usual level then
-        final DetectionResult early = detector.update(midnight + 4 * 86_400_000L + 8 * 3_600_000L + 45 * STEP,
+        final DetectionResult early = detector.update(MIDNIGHT + 4 * 86_400_000L + 8 * 3_600_000L + 45 * STEP,
                 random.nextGaussian());
         // then it does not score: its baseline is read ahead from 09:00, after the step, and a residual of the whole
         // step against it is no seasonal residual (it scored 0.9: the tail of the true ones is a few units wide)
@@ -238,19 +232,24 @@ class SeriesDetectorTest {
     @Test
     void shouldNotAlarmOnAnOrdinaryPointInTheLastMinutesBeforeAStepWhenOnlyTheBinAfterItWasSeen() {
         // given 4 days of a series sampled every 30 minutes at :00 and :30, 100 from 09:00 to 17:00, else 0, with noise
-        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
         final Random random = new Random(4);
-        final long midnight = 19_700 * 86_400_000L;
-        for (int i = 0; i < 4 * 48; i++) {
-            final long hour = i / 2 % 24;
-            detector.update(midnight + i * 30 * STEP, (hour >= 9 && hour < 17 ? 100 : 0) + random.nextGaussian());
-        }
+        final SeriesDetector detector = halfHourlyWorkdaySteps(random);
         // when it is sampled at 08:57, in a bin never seen (08:50-09:00), at its usual level then
-        final DetectionResult late = detector.update(midnight + 4 * 86_400_000L + 8 * 3_600_000L + 57 * STEP,
+        final DetectionResult late = detector.update(MIDNIGHT + 4 * 86_400_000L + 8 * 3_600_000L + 57 * STEP,
                 random.nextGaussian());
         // then it does not score: the only bin seen next to it is 09:00's, after the step, a value read ahead as much
         // as one from later in the hour is (it scored 0.98, with a seasonalResidual of the whole step)
         assertEquals(0.0, late.score(), 0.05, late.contributors() + " baseline " + late.baseline());
+    }
+
+    /** @return a detector fed 4 days from {@link #MIDNIGHT} at :00 and :30: 100 from 09:00 to 17:00, else 0, noise */
+    private static SeriesDetector halfHourlyWorkdaySteps(final Random random) {
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        for (int i = 0; i < 4 * 48; i++) {
+            final long hour = i / 2 % 24;
+            detector.update(MIDNIGHT + i * 30 * STEP, (hour >= 9 && hour < 17 ? 100 : 0) + random.nextGaussian());
+        }
+        return detector;
     }
 
     @Test
