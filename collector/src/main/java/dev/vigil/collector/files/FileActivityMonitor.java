@@ -2,13 +2,16 @@ package dev.vigil.collector.files;
 
 import dev.vigil.collector.delivery.Outbox;
 import dev.vigil.schemas.FileActivity;
+import dev.vigil.schemas.Durations;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Ids;
 import dev.vigil.schemas.MetricSample;
 import dev.vigil.schemas.Severity;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class FileActivityMonitor implements AutoCloseable {
     /** Event kind of an interval's file activity. */
     public static final String KIND = "file.activity";
+    /**
+     * Event kind of a walk that has run for an interval or more and moves: said every interval it goes on reading,
+     * since it publishes no file activity until it ends ({@link MonitoredDataset#moving}).
+     */
+    public static final String WALK_KIND = "file.walk";
     private static final Logger LOG = LoggerFactory.getLogger(FileActivityMonitor.class);
     /**
      * How long the stop waits, for all datasets together, for the intervals it cuts short: a walk ends at its next
@@ -93,8 +101,15 @@ public final class FileActivityMonitor implements AutoCloseable {
         // Two intervals without reading one path: longer than any interval's own work should wait on a path
         final long stallNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(2 * intervalMillis, 1000));
         final long every = Math.max(100, Math.min(intervalMillis, 1000));
-        watchdog.scheduleWithFixedDelay(() -> running().forEach(d -> d.checkProgress(System.nanoTime(), stallNanos)),
-                every, every, TimeUnit.MILLISECONDS);
+        final long intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        watchdog.scheduleWithFixedDelay(() -> running().forEach(d -> {
+            final long now = System.nanoTime();
+            d.checkProgress(now, stallNanos);
+            final MonitoredDataset.Walk walk = d.moving(now, intervalNanos);
+            if (walk != null) {
+                publish(walk);
+            }
+        }), every, every, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -104,15 +119,25 @@ public final class FileActivityMonitor implements AutoCloseable {
      * @param dataset dataset id
      * @param root its directory
      */
-    public synchronized void watch(final String dataset, final Path root) {
+    public void watch(final String dataset, final Path root) {
+        watch(dataset, root, null);
+    }
+
+    /** @param beforeDirectory run before each directory its walks list, or null; for tests */
+    synchronized void watch(final String dataset, final Path root, final Runnable beforeDirectory) {
         final Path abs = root.toAbsolutePath().normalize();
         final MonitoredDataset existing = datasets.get(dataset);
         if (existing != null && existing.root().equals(abs)) {
             return;
         }
         unwatch(dataset);
-        datasets.put(dataset, new MonitoredDataset(dataset, DatasetWatcher.prepare(dataset, abs, options, clock,
-                DatasetWatcher.Registrar.JDK), intervalMillis, this::publish, walkSlots).start());
+        final DatasetWatcher watcher = DatasetWatcher.prepare(dataset, abs, options, clock,
+                DatasetWatcher.Registrar.JDK);
+        if (beforeDirectory != null) {
+            watcher.beforeDirectory(beforeDirectory);
+        }
+        datasets.put(dataset, new MonitoredDataset(dataset, watcher, intervalMillis, this::publish, walkSlots)
+                .start());
     }
 
     /**
@@ -144,6 +169,24 @@ public final class FileActivityMonitor implements AutoCloseable {
         synchronized (publishing) {
             if (open) {
                 publishOpen(a);
+            }
+        }
+    }
+
+    private void publish(final MonitoredDataset.Walk w) {
+        final Instant now = clock.instant();
+        final String message = String.format("%s of %s under way: %,d paths read in %s",
+                w.first() ? "first walk" : "walk of an interval", w.root(), w.read(),
+                Durations.format(Duration.ofNanos(w.nanos()).truncatedTo(ChronoUnit.SECONDS)));
+        final Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("walk", w.first() ? "first" : "interval");
+        attrs.put("read", Long.toString(w.read()));
+        attrs.put("elapsed.ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(w.nanos())));
+        synchronized (publishing) {
+            if (open) {
+                outbox.publish(HostEvent.newBuilder().setId(Ids.timeOrdered(now)).setHost(host).setTime(now)
+                        .setKind(WALK_KIND).setSeverity(Severity.INFO).setDataset(w.dataset()).setMessage(message)
+                        .setAttributes(attrs).build());
             }
         }
     }

@@ -41,6 +41,8 @@ final class MonitoredDataset {
     private volatile boolean walked;
     /** When the walk or interval in progress started ({@link System#nanoTime()}), 0 when none is. */
     private volatile long busySince;
+    /** The walk's progress when it started ({@link DatasetWatcher#progress()}, which counts across walks). */
+    private volatile long busyFrom;
     private boolean waitingSaid;
     /** Apart from {@link #waitingSaid}: a directory missing at first says nothing of a walk that fails later. */
     private boolean failureSaid;
@@ -48,6 +50,10 @@ final class MonitoredDataset {
     private long seenProgress = -1;
     private long seenAt;
     private boolean stallSaid;
+    /** The watchdog's own: the walk it looks at ({@link #busySince}), when it last did, how far the walk had got. */
+    private long movingOf;
+    private long movingAt;
+    private long movingProgress;
 
     /**
      * @param id dataset id
@@ -90,7 +96,7 @@ final class MonitoredDataset {
         if (stopped || !takeTurn()) {
             return;
         }
-        busySince = System.nanoTime();
+        busy();
         try {
             watcher.begin();
         } catch (IOException e) {
@@ -127,7 +133,7 @@ final class MonitoredDataset {
         if (!takeTurn()) {
             return; // stopped while waiting: the interval had not begun, nothing of it to publish
         }
-        busySince = System.nanoTime();
+        busy();
         try {
             final FileActivity activity = watcher.closeInterval();
             if (!stopped || publishCut) {
@@ -139,6 +145,11 @@ final class MonitoredDataset {
             busySince = 0;
             giveTurn();
         }
+    }
+
+    private void busy() {
+        busyFrom = watcher.progress();
+        busySince = System.nanoTime();
     }
 
     /**
@@ -211,6 +222,49 @@ final class MonitoredDataset {
                     walked ? "No file activity is published for it until that walk ends"
                             : "Its file activity starts once its first walk ends");
         }
+    }
+
+    /**
+     * The walk in progress, at most once every {@code every}, when it read something during the last {@code every}; so
+     * never before it has run for two. A walk sends no file activity until it ends, which for a tree of millions of
+     * files is longer than the decision engine waits before it takes the silence for a watcher that stopped; a walk
+     * that waits on its filesystem (which may have read its root before) is not said to move. Called by the monitor's
+     * watchdog.
+     *
+     * @param now {@link System#nanoTime()}
+     * @param every interval length, in nanoseconds
+     * @return the walk to say, or null
+     */
+    Walk moving(final long now, final long every) {
+        final long since = busySince;
+        if (since == 0) {
+            return null;
+        }
+        if (movingOf != since) {
+            movingOf = since;
+            movingAt = since;
+            movingProgress = -1;
+        }
+        if (now - movingAt < every) {
+            return null;
+        }
+        final long progress = watcher.progress();
+        final boolean moved = movingProgress >= 0 && progress != movingProgress;
+        movingAt = now;
+        movingProgress = progress;
+        return moved ? new Walk(id, root(), !walked, progress - busyFrom, now - since) : null;
+    }
+
+    /**
+     * A walk under way.
+     *
+     * @param dataset dataset id
+     * @param root its directory
+     * @param first whether it is the dataset's first walk (no file activity of this run yet) or an interval's
+     * @param read directories listed and paths read so far
+     * @param nanos how long it has run
+     */
+    record Walk(String dataset, Path root, boolean first, long read, long nanos) {
     }
 
     /**

@@ -320,6 +320,10 @@ public final class DecisionEngine {
             evaluate(s, spec, state, context(s, "event", spec, state, start).with(e), e.getId(), fa, start);
             return;
         }
+        if (HostWatch.FILE_WALK.equals(e.getKind())) {
+            hosts.walkMoves(s, e);
+            return; // the collector's word on its own work, every interval of a long walk: nothing for the rules
+        }
         if (HostWatch.AGENT_START.equals(e.getKind())) {
             hosts.started(s, e);
         }

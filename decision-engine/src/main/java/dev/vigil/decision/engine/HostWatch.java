@@ -21,6 +21,8 @@ import java.util.List;
 final class HostWatch {
     /** The collector's event when it starts (the host booted, or the agent was restarted). */
     static final String AGENT_START = "agent.start";
+    /** The collector's event, every interval, while a walk of a dataset that has run for an interval or more moves. */
+    static final String FILE_WALK = "file.walk";
     /**
      * The longest first walk learnt: one that began on a path unmounted for days and walked once it was back is no
      * walk to wait twice as long for at the next start.
@@ -150,7 +152,8 @@ final class HostWatch {
         final boolean walking = state.walkedAt < state.startedAt && state.firstWalkMs > 0;
         final long limit = Math.max(Math.max(settings.hostSilence().toMillis(), 3 * state.activityEvery),
                 walking ? 2 * state.firstWalkMs : 0);
-        final long since = Math.max(Math.max(state.activityHeardAt, watchingSince), known.heardSince());
+        final long since = Math.max(Math.max(Math.max(state.activityHeardAt, state.walkMovedAt), watchingSince),
+                known.heardSince());
         if (settings.hostSilence().isZero() || state.activityHeardAt == 0 || state.activitySilenceAt > 0
                 || known.silenceEscalatedAt() > 0 || s.nowMs - since < limit
                 || s.nowMs - known.heardAt() >= settings.hostSilence().toMillis()) {
@@ -165,10 +168,24 @@ final class HostWatch {
                         + (walking ? ", and " + Durations.format(Duration.ofSeconds((s.nowMs - state.startedAt)
                         / 1000)) + " since its collector started, twice as long as its first walk took the last time ("
                         + Durations.format(Duration.ofSeconds(state.firstWalkMs / 1000)) + ")" : "")
+                        + (state.walkMovedAt > state.activityHeardAt ? ", and its walk last said to move at "
+                        + Instant.ofEpochMilli(state.walkMovedAt) + " (a filesystem that stopped answering?)" : "")
                         + ": its collector "
                         + "no longer watches it (path unmounted or removed, permissions, a watcher that failed: the "
                         + "collector's log says which), so no rule sees a deletion or a rewrite there until the next "
                         + "backup; a person is needed");
+    }
+
+    /**
+     * Notes that the collector said a walk of a dataset moves: it sends the dataset's file activity once the walk ends,
+     * and a tree of millions of files, or one first walked after the engine last heard of it, takes longer than
+     * {@code host.silence}.
+     */
+    void walkMoves(final Session s, final HostEvent e) {
+        final DatasetSpec spec = s.datasets(e.getHost()).specs().get(e.getDataset());
+        if (spec != null) {
+            s.state(spec).walkMovedAt = s.nowMs;
+        }
     }
 
     /**

@@ -173,6 +173,11 @@ public final class DatasetState {
     /** When the engine escalated that its file activity stopped while its host sends other telemetry; 0 when not. */
     public long activitySilenceAt;
     /**
+     * When its collector last said a walk of its tree moves (file.walk), engine epoch ms; 0 never. A walk sends no file
+     * activity until it ends, so its silence counts from then at the earliest.
+     */
+    public long walkMovedAt;
+    /**
      * How long its collector took, the last time it started (or its host came back), to send this dataset's first
      * interval, ms: the first walk of its tree, and the wait for its turn to walk; 0 unknown. A tree of millions of
      * files takes longer than {@code host.silence} to walk, so the next start waits for about as long without a word.

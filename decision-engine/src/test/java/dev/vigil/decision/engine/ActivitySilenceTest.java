@@ -240,6 +240,49 @@ class ActivitySilenceTest {
         assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
     }
 
+    /** A collector start, then {@code minutes} of a first walk of docs that its collector says moves, every minute. */
+    private void walkSaidToMove(final int minutes) {
+        for (int i = 0; i < minutes; i++) {
+            h.handle(new Trigger.OfEvent(HostEvent.newBuilder(Fixtures.event("h1", "file.walk", null, h.now))
+                    .setDataset("docs").setAttributes(Map.of("walk", "first")).build()));
+            minute();
+        }
+    }
+
+    @Test
+    void shouldWaitForAFirstWalkItNeverSawWhileItsCollectorSaysItMoves() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs"); // the collector ran before the engine heard of docs: its first walk was never seen
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        walkSaidToMove(40); // a tree of millions of files
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "file.activity", Fixtures.activity("docs", h.now)
+                .setJournalSequence(1).setWatcherEpoch("run-2").build(), h.now)));
+        h.tick();
+        assertTrue(said("activity-silence").isEmpty(), said("activity-silence").toString());
+    }
+
+    @Test
+    void shouldEscalateAWalkThatStopsMovingForHostSilence() {
+        h.register(Fixtures.dataset("docs", "h1", h.now).build());
+        for (int i = 0; i < 10; i++) {
+            minute("docs");
+        }
+        h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.start", null, h.now)));
+        walkSaidToMove(10);
+        for (int i = 0; i < 20; i++) {
+            h.handle(new Trigger.OfEvent(Fixtures.event("h1", "agent.heartbeat", null, h.now)));
+            minute(); // its filesystem stopped answering: the walk says nothing more
+        }
+
+        final List<DecisionRecord> escalated = said("activity-silence");
+        assertEquals(1, escalated.size(), h.decisions.toString());
+        assertTrue(escalated.get(0).getReason().contains("no file activity of dataset docs (/srv/docs) for 25m")
+                && escalated.get(0).getReason().contains("its walk last said to move at"),
+                escalated.get(0).getReason());
+    }
+
     @Test
     void shouldEscalateAFirstWalkAfterARestartThatTakesTwiceAsLongAsTheLastOne() {
         h.register(Fixtures.dataset("docs", "h1", h.now).build());
