@@ -31,8 +31,9 @@ import java.util.concurrent.Future;
  * <p>Surprise S = -log10(p), with p the rarer of the features' p (Bonferroni-corrected) and the
  * forest's: "how many orders of magnitude rarer than the recent points", one scale for every
  * series. The score reports the surprise beyond the recent peak of surprises (see {@link #score}),
- * which the first training may start at the warm-up points' own surprises, and the forest's first calibration raise
- * to the forest surprises of the points it is made of (a series' model does both).
+ * which the first training may start at the warm-up points' own surprises, the forest's first calibration raise
+ * to the forest surprises of the points it is made of, and each later training lower to where the window's
+ * surprises on the refitted scale leave it (a series' model does all three).
  *
  * <p>A rebuilt forest takes over {@link #forestLag} points after the training that started it; it is
  * built on another core meanwhile ({@link #BUILDER}), so the stream thread does not stop for it. The
@@ -108,8 +109,9 @@ final class IsolationModel {
     /**
      * As {@link #IsolationModel(DetectorOptions, long, List, String, int, int)}, and with {@code peakFromWarmup} the
      * recent peak of surprises starts, at the first training, where the warm-up points' own surprises (under the
-     * tails fitted on them) leave it, instead of at 0; and at the forest's first calibration it rises to where the
-     * forest surprises of the points calibrated on leave it, if higher.
+     * tails fitted on them) leave it, instead of at 0; at the forest's first calibration it rises to where the
+     * forest surprises of the points calibrated on leave it, if higher; and at each later training it falls to where
+     * the window's surprises, by the refitted tails and calibration, leave it, if lower.
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
                    final int forestDimension, final int forestPhase, final boolean peakFromWarmup) {
@@ -221,12 +223,11 @@ final class IsolationModel {
         final int n = (int) Math.min(end, options.window());
         final List<double[]> recent = featureRows.rows(end, n);
         tails.fit(recent);
-        if (trainedAt == 0 && peakFromWarmup) {
+        final boolean firstTraining = trainedAt == 0;
+        if (firstTraining && peakFromWarmup) {
             // The warm-up's points are the recent past the first scored points are new against: start the peak
             // where their own surprises, by the tails just fitted on them, would have left it.
-            for (int i = 0; i < n; i++) {
-                peak = Math.max(-tails.log10P(recent.get(i)), peak * peakDecay);
-            }
+            peak = replayedPeak(recent);
         }
         if (forestRows != null) {
             final int every = forestAt == options.warmupPoints() ? FOREST_EVERY - forestPhase : FOREST_EVERY;
@@ -255,7 +256,36 @@ final class IsolationModel {
                 }
             }
         }
+        if (!firstTraining && peakFromWarmup) {
+            // The peak holds surprises on the scale of the model they were scored by. Once the refitted tails have
+            // learned an event (one spike of 40 orders of magnitude), it would no longer be as surprising, yet the
+            // peak, decaying from that surprise, hid every smaller anomaly for a thousand points: lower it to where
+            // the window's surprises on the new scale leave it. Never raise it: the points were scored before.
+            peak = Math.min(peak, replayedPeak(recent));
+        }
         trainedAt = end;
+    }
+
+    /**
+     * @param recent the rows the tails were just fitted on, the newest last
+     * @return where the surprises of these rows, by the current tails and (for the rows scored since the forest is
+     *     calibrated) the current forest calibration, leave a peak that started at 0 before them
+     */
+    private double replayedPeak(final List<double[]> recent) {
+        final int n = recent.size();
+        final long scored = scoreTail == null ? 0 : forestScores.total();
+        final int withForest = (int) Math.min(scored, n);
+        final double[] forestScore = withForest == 0 ? null : forestScores.column(0, scored, withForest);
+        double replayed = 0;
+        for (int i = 0; i < n; i++) {
+            double surprise = -tails.log10P(recent.get(i));
+            final int k = i - (n - withForest);
+            if (k >= 0) {
+                surprise = Math.max(surprise, -scoreTail.log10Exceedance(forestScore[k]));
+            }
+            replayed = Math.max(surprise, replayed * peakDecay);
+        }
+        return replayed;
     }
 
     /**

@@ -20,7 +20,9 @@ import java.util.Objects;
  * <p>Novelty: a point's surprise S = -log10(p) (see {@link IsolationModel}) is reported only as far
  * as it exceeds the recent peak of surprises, which halves every {@link
  * DetectorOptions#noveltyHalfLife()} points: score = N / (N + scoreScale) with N = max(0, S - peak).
- * At the end of the warm-up the peak starts where the warm-up points' own surprises leave it.
+ * At the end of the warm-up the peak starts where the warm-up points' own surprises leave it; at each later
+ * training it falls, if higher, to where the window's surprises on the refitted scale leave it, so that one huge
+ * event the tails have since learned does not hide smaller ones for a thousand points.
  * An event is reported when it starts (and when it gets worse), not for as long as it lasts; the
  * anomaly episodes downstream carry its duration.
  *

@@ -274,6 +274,25 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void shouldScoreAnAnomalyOnceTheTailsHaveLearnedAFarLargerSpikeBeforeIt() {
+        // given a daily cycle with noise and, at point 300, a spike of +100 (a surprise of 97 orders of magnitude)
+        final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), 1);
+        final Random random = new Random(1);
+        double ordinary = 0;
+        for (int i = 0; i < 1200; i++) {
+            final double score = detector.update(START + i * STEP, normal(random, i) + (i == 300 ? 100 : 0)).score();
+            if (i > 320) {
+                ordinary = Math.max(ordinary, score);
+            }
+        }
+        // when, 900 points later, after three trainings whose tails learned the spike, a spike of +15 arrives
+        final double anomaly = detector.update(START + 1200 * STEP, normal(random, 1200) + 15).score();
+        // then it scores, above every ordinary point since the first spike (it scored 0: the peak of surprises a point
+        // must exceed, decaying from the first spike's, was still 12)
+        assertTrue(anomaly > 0.25 && anomaly > ordinary, "anomaly " + anomaly + ", ordinary points up to " + ordinary);
+    }
+
+    @Test
     void shouldKeepItsStateBoundedHoweverLongTheSeries() {
         final DetectorOptions options = DetectorOptions.defaults().withTrees(10);
         final SeriesDetector detector = new SeriesDetector(options, 1);
