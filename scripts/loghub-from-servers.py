@@ -1,28 +1,35 @@
 #!/usr/bin/env python3
-"""Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis and Mosquitto servers.
+"""Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH and
+OpenLDAP servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
-    scripts/loghub-from-servers.py --system redis --out /tmp/servers
-    scripts/loghub-from-servers.py --system mosquitto --out /tmp/servers
+    scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
-Starts a throwaway server (temporary directories, loopback only), drives it with a seeded random mix of what its log
-sees in operation (PostgreSQL: connections, failed logins, bad SQL, constraint violations, lock waits and deadlocks,
-timeouts, checkpoints, temporary files, reloads; Redis: clients, snapshots, append-only file rewrites, a replica that
-loses and finds its master, restarts, protocol errors), stops it, and writes its log in loghub's layout:
-OUT/<System>/<System>_2k.log, <System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId,
-EventTemplate) and <System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels
-it again without a server).
+Starts a throwaway server (temporary directories and configuration, loopback only, in the foreground), drives it with a
+seeded random mix of what its log sees in operation (PostgreSQL: connections, failed logins, bad SQL, constraint
+violations, lock waits and deadlocks, timeouts, checkpoints, temporary files, reloads; Redis: clients, snapshots,
+append-only file rewrites, a replica that loses and finds its master, restarts, protocol errors; OpenSSH: key and
+password logins of existing and invalid users, too many attempts, algorithms it does not offer, scanners, reloads;
+OpenLDAP at log level stats: binds, searches, adds, modifies, deletes, renames, compares, password changes, garbage),
+stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log, <System>_2k.log_structured.csv (LineId,
+Date, Time, Pid, Level, Content, EventId, EventTemplate) and <System>_2k.log_templates.csv; the whole log is kept as
+OUT/<system>-full.log (`--from-log` labels it again without a server).
 
 The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the
 server's source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are
-also in its translation catalogs). A line's event is the format that prints it whole (conversions become <*>; when
-several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
-multi-line messages) are left out and counted.
+also in its translation catalogs, OpenLDAP's in the back-end module it loads). A line's event is the format that prints
+it whole (conversions become <*>, an integer conversion matching only a number; when several do, the one with most
+fixed text). Lines that no one format prints (messages built from several pieces, multi-line messages) are left out and
+counted. A suffix that a server prints around a message with a format of its own (PostgreSQL's " at character N",
+OpenSSH's " [preauth]") is that format's text, added to the template.
 
-Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients); run as root
-(PostgreSQL then runs as the user postgres) or as an ordinary user. Python 3 standard library only; a benchmark run by
-hand, never by CI.
+Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients openssh-server sshpass
+slapd ldap-utils); run as root (PostgreSQL then runs as the user postgres; OpenSSH needs root and makes /run/sshd for
+the run when it is missing, removing it after) or, but for OpenSSH, as an ordinary user. OpenSSH's logins are as
+existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary directory (sshd reads the
+accounts, as any does); nothing of the machine's own configuration is changed. Python 3 standard library only; a
+benchmark run by hand, never by CI.
 """
 import argparse
 import csv
@@ -32,14 +39,21 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 CONVERSION = re.compile(r"%(?:\d+\$)?[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfgGcspm]")
+
+# What an integer conversion can print: without this a trailing %d of one format ("conn=%lu op=%lu") would swallow
+# the fixed text of another ("%s UNBIND") and win on fixed length.
+PRINTS = {**dict.fromkeys("diu", r"( *[-+]?\d+)"), "o": "( *[0-7]+)", "c": "(.)",
+          **dict.fromkeys("xX", r"( *(?:0[xX])?[0-9a-fA-F]+)")}
 
 
 def binary_strings(binary):
@@ -61,8 +75,9 @@ class Formats:
             fixed = "".join(parts).replace("\x00", "%")
             if len(fixed.strip()) < 4:  # "%s", "%s: %s": would match anything
                 continue
-            pattern = "".join(re.escape(p.replace("\x00", "%")) + ("(.*?)" if i < len(parts) - 1 else "")
-                              for i, p in enumerate(parts))
+            kinds = [c[-1] for c in CONVERSION.findall(f.replace("%%", "\x00"))] + [""]
+            pattern = "".join(re.escape(p.replace("\x00", "%")) + PRINTS.get(kind, "(.*?)" if kind else "")
+                              for p, kind in zip(parts, kinds))
             template = "<*>".join(p.replace("\x00", "%") for p in parts)
             entry = (len(fixed), re.compile("^" + pattern + "$", re.S), template)
             word = f.split(" ", 1)[0]
@@ -557,7 +572,323 @@ user root
         run_actions(rnd, choices, actions)
 
 
-SYSTEMS = {"mosquitto": Mosquitto, "postgres": Postgres, "redis": Redis}
+class Stamped:
+    """A foreground server that logs to stderr without timestamps: each line is stamped as it is read."""
+
+    def __init__(self, log):
+        self.log = log
+        self.process = None
+        self.reader = None
+
+    def spawn(self, cmd):
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.reader = threading.Thread(target=self.copy, args=(self.process.stderr,), daemon=True)
+        self.reader.start()
+
+    def copy(self, stream):
+        with open(self.log, "a", encoding="utf-8") as out:
+            for raw in stream:
+                now = datetime.datetime.utcnow()
+                out.write(f"{now:%Y-%m-%d %H:%M:%S}.{now.microsecond // 1000:03d} "
+                          f"{raw.decode('utf-8', 'replace').rstrip()}\n")
+                out.flush()
+
+    def halt(self, sig=signal.SIGTERM):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.reader:
+            self.reader.join(timeout=10)
+
+    def wait_port(self, port):
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+
+class Sshd(Stamped):
+    name = "OpenSSH"
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) (.*)$")
+    # The monitor prints a pre-authentication child's message inside a format of its own.
+    preauth = re.compile(r" \[preauth\]$")
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/sshd"
+        if not os.path.exists(self.server) or not shutil.which("sshpass") or not shutil.which("ssh"):
+            sys.exit("loghub-from-servers: no sshd, ssh and sshpass (apt-get install openssh-server sshpass)")
+        if os.geteuid() != 0:
+            sys.exit("loghub-from-servers: sshd needs root (privilege separation)")
+        super().__init__(os.path.join(work, "sshd.log"))
+        self.work = work
+        self.port = free_port()
+        self.key = os.path.join(work, "client")
+        self.privsep = None
+
+    def formats(self):
+        return binary_strings(self.server)
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, content = m.groups()
+                at = self.preauth.search(content)
+                yield date, clock, "", "", content, (content[:at.start()], " [preauth]") if at else (content, "")
+
+    def start(self):
+        conf = os.path.join(self.work, "sshd_config")
+        if not os.path.exists(conf):
+            quiet(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", os.path.join(self.work, "host")], check=True)
+            quiet(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", self.key], check=True)
+            keys = os.path.join(self.work, "keys")
+            os.makedirs(keys)
+            for user in ("root", "nobody", "daemon"):
+                shutil.copy(self.key + ".pub", os.path.join(keys, user))
+            with open(conf, "w") as f:
+                f.write(f"""Port {self.port}
+ListenAddress 127.0.0.1
+HostKey {self.work}/host
+PidFile {self.work}/sshd.pid
+AuthorizedKeysFile {keys}/%u
+StrictModes no
+UsePAM no
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+DenyUsers daemon
+MaxAuthTries 3
+LoginGraceTime 3
+LogLevel VERBOSE
+""")
+        # Its privilege separation directory, made for the run when the machine has none and removed after it.
+        if not os.path.isdir("/run/sshd"):
+            os.makedirs("/run/sshd", mode=0o755)
+            self.privsep = "/run/sshd"
+        self.spawn([self.server, "-D", "-e", "-f", conf])
+        self.wait_port(self.port)
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.halt()
+            if self.privsep:
+                shutil.rmtree(self.privsep, ignore_errors=True)
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def ssh(self, user, *opts, password=None, command="true"):
+        cmd = ["ssh", "-F", "/dev/null", "-p", str(self.port), "-o", "StrictHostKeyChecking=no",
+               "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", *opts, f"{user}@127.0.0.1", command]
+        if password is not None:
+            cmd = ["sshpass", "-p", password] + cmd
+        else:
+            cmd[1:1] = ["-o", "BatchMode=yes", "-i", self.key]
+        quiet(cmd, timeout=20)
+
+    def workload(self, rnd, actions):
+        invalid = ["admin", "test", "oracle", "ubuntu", "git", "pi", "ftpuser", "support"]
+        valid = ["root", "nobody", "daemon", "postgres", "www-data"]
+
+        def password(user, tries):
+            self.ssh(user, "-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
+                     "-o", f"NumberOfPasswordPrompts={tries}", password="wrong" + str(rnd.randint(1, 99)))
+
+        def raw(data, hold):
+            with socket.create_connection(("127.0.0.1", self.port)) as s:
+                if data:
+                    s.sendall(data)
+                time.sleep(hold)
+
+        def idle():  # outlasts LoginGraceTime without holding the workload up
+            threading.Thread(target=raw, args=(b"SSH-2.0-Scanner_1.0\r\n", 4), daemon=True).start()
+
+        def reload():
+            self.process.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            self.wait_port(self.port)
+
+        choices = [
+            (14, lambda: self.ssh(rnd.choice(["root", "nobody"]),
+                                  command=rnd.choice(["true", "uptime", "exit 3"]))),
+            (4, lambda: self.ssh(rnd.choice(["daemon", "postgres"]))),
+            (12, lambda: password(rnd.choice(valid), rnd.randint(1, 2))),
+            (10, lambda: password(rnd.choice(invalid) + rnd.choice(["", "", str(rnd.randint(1, 50))]),
+                                  rnd.randint(1, 2))),
+            (4, lambda: password(rnd.choice(valid + invalid), 5)),
+            (3, lambda: self.ssh(rnd.choice(invalid + valid), "-o", rnd.choice([
+                "KexAlgorithms=diffie-hellman-group1-sha1", "Ciphers=aes128-cbc", "MACs=hmac-md5",
+                "HostKeyAlgorithms=ssh-rsa"]))),
+            (4, lambda: raw(rnd.choice([b"GET / HTTP/1.1\r\n\r\n", b"SSH-1.5-Client\r\n", b"\x16\x03\x01\x00",
+                                        b"", b"SSH-2.0-Go\r\n"]), 0.2)),
+            (2, idle),
+            (1, reload),
+            (2, lambda: time.sleep(rnd.uniform(0.2, 1))),
+        ]
+        run_actions(rnd, choices, actions)
+        time.sleep(4)  # the idle connections time out
+
+
+class Slapd(Stamped):
+    name = "OpenLDAP"
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) [0-9a-f]{8}\.[0-9a-f]{8} 0x[0-9a-f]+ (.*)$")
+    base = "dc=example,dc=org"
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/slapd"
+        if not os.path.exists(self.server) or not shutil.which("ldapsearch"):
+            sys.exit("loghub-from-servers: no slapd and ldapsearch (apt-get install slapd ldap-utils)")
+        super().__init__(os.path.join(work, "slapd.log"))
+        self.work = work
+        self.port = free_port()
+        self.url = f"ldap://127.0.0.1:{self.port}/"
+
+    def formats(self):
+        found = binary_strings(self.server)
+        for module in glob.glob("/usr/lib/ldap/back_mdb-*.so.*"):
+            found |= binary_strings(os.path.realpath(module))
+        return found
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, content = m.groups()
+                yield date, clock, "", "", content, (content, "")
+
+    def start(self):
+        conf = os.path.join(self.work, "slapd.conf")
+        if not os.path.exists(conf):
+            os.makedirs(os.path.join(self.work, "db"))
+            with open(conf, "w") as f:
+                f.write(f"""include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+pidfile {self.work}/slapd.pid
+argsfile {self.work}/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+sizelimit 50
+database mdb
+maxsize 104857600
+suffix "{self.base}"
+rootdn "cn=admin,{self.base}"
+rootpw secret
+directory {self.work}/db
+index objectClass eq
+index uid eq
+access to attrs=userPassword by self write by anonymous auth by * none
+access to * by users read by anonymous read
+""")
+        self.spawn([self.server, "-d", "stats", "-h", self.url, "-f", conf])
+        self.wait_port(self.port)
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.setup()
+            self.workload(rnd, actions)
+        finally:
+            self.halt()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def ldap(self, tool, *args, dn=None, password="secret", stdin=None):
+        cmd = [tool, "-x", "-H", self.url, *(["-D", dn, "-w", password] if dn else []), *args]
+        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
+
+    def setup(self):
+        people = "".join(f"""
+dn: uid=user{i},ou=people,{self.base}
+objectClass: inetOrgPerson
+uid: user{i}
+cn: User {i}
+sn: {i}
+mail: user{i}@example.org
+userPassword: pw{i}
+""" for i in range(1, 41))
+        self.ldap("ldapadd", dn=f"cn=admin,{self.base}", stdin=f"""dn: {self.base}
+objectClass: dcObject
+objectClass: organization
+o: Example
+dc: example
+
+dn: ou=people,{self.base}
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,{self.base}
+objectClass: organizationalUnit
+ou: groups
+{people}""".encode())
+
+    def workload(self, rnd, actions):
+        admin = f"cn=admin,{self.base}"
+
+        def user(i=None):
+            return f"uid=user{i or rnd.randint(1, 60)},ou=people,{self.base}"
+
+        def bind():
+            i = rnd.randint(1, 60)
+            return user(i), rnd.choice([f"pw{i}", f"pw{i}", "wrong"])
+
+        def search():
+            dn, pw = rnd.choice([(None, None), bind(), (admin, "secret")])
+            flt = rnd.choice([f"(uid=user{rnd.randint(1, 60)})", "(objectClass=*)", f"(cn=User {rnd.randint(1, 9)}*)",
+                              f"(&(objectClass=inetOrgPerson)(mail=*{rnd.randint(1, 9)}*))", "(sn>=3)",
+                              f"(|(uid=user{rnd.randint(1, 9)})(uid=user{rnd.randint(10, 60)}))"])
+            base = rnd.choice([self.base, f"ou=people,{self.base}", f"ou=missing,{self.base}", user()])
+            args = ["-b", base, "-s", rnd.choice(["sub", "one", "base"]), flt] + rnd.sample(["cn", "mail", "uid", "sn"],
+                                                                                         rnd.randint(0, 2))
+            if dn:
+                self.ldap("ldapsearch", *args, dn=dn, password=pw)
+            else:
+                self.ldap("ldapsearch", *args)
+
+        def add():
+            i = rnd.randint(1, 80)
+            self.ldap("ldapadd", dn=admin, stdin=f"dn: uid=user{i},ou=people,{self.base}\nobjectClass: inetOrgPerson\n"
+                      f"uid: user{i}\ncn: User {i}\nsn: {i}\nuserPassword: pw{i}\n".encode())
+
+        def modify():
+            dn, pw = rnd.choice([(admin, "secret"), bind()])
+            attr = rnd.choice(["mail", "telephoneNumber", "description", "noSuchAttribute"])
+            self.ldap("ldapmodify", dn=dn, password=pw, stdin=f"dn: {user()}\nchangetype: modify\n"
+                      f"{rnd.choice(['replace', 'add', 'delete'])}: {attr}\n{attr}: v{rnd.randint(1, 999)}\n".encode())
+
+        def rename():
+            i = rnd.randint(1, 60)
+            self.ldap("ldapmodrdn", user(i), f"uid=user{i + rnd.choice([0, 30])}", dn=admin)
+
+        def raw(data):
+            with socket.create_connection(("127.0.0.1", self.port)) as s:
+                s.sendall(data)
+                time.sleep(0.1)
+
+        choices = [
+            (30, search),
+            (10, lambda: self.ldap("ldapwhoami", *(lambda b: ["-D", b[0], "-w", b[1]])(bind()))),
+            (6, add),
+            (6, modify),
+            (4, lambda: self.ldap("ldapdelete", user(), dn=admin)),
+            (3, rename),
+            (4, lambda: self.ldap("ldapcompare", user(), f"sn:{rnd.randint(1, 60)}", dn=admin)),
+            (3, lambda: self.ldap("ldappasswd", "-s", "new", user(), dn=admin)),
+            (2, lambda: raw(rnd.choice([b"GET / HTTP/1.0\r\n\r\n", b"\x30\x05\x02\x01\x01\x42\x00",
+                                        b"\x30\x84\xff\xff\xff\xff"]))),
+            (2, lambda: self.ldap("ldapsearch", "-b", "", "-s", "base", "+")),
+            (1, lambda: time.sleep(rnd.uniform(0.2, 1))),
+        ]
+        run_actions(rnd, choices, actions)
+
+
+SYSTEMS = {"mosquitto": Mosquitto, "openssh": Sshd, "openldap": Slapd, "postgres": Postgres, "redis": Redis}
 
 
 def label(system, lines, formats):
