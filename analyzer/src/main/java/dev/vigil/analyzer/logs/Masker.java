@@ -17,7 +17,8 @@ import java.util.Set;
  *       {@code eth0} gives {@code eth<*>}), since such names are an entity kind plus its instance;</li>
  *   <li>a URL keeps its scheme ({@code hdfs://host:9000/a} gives {@code hdfs://<*>});</li>
  *   <li>MAC and IPv6 addresses, and month and weekday abbreviations ({@code Thu Aug 04}), are parameters;</li>
- *   <li>so is a quoted name ({@code relation "accounts"} gives {@code relation "<*>"}).</li>
+ *   <li>so is a quoted name ({@code relation "accounts"} gives {@code relation "<*>"}), also as a field's value
+ *       ({@code dn="cn=admin,dc=org"} gives {@code dn="<*>"}).</li>
  * </ul>
  * Pieces without digits stay as they are: words that vary are left to the miner's similarity.
  */
@@ -75,25 +76,51 @@ final class Masker {
     }
 
     /**
-     * A quoted name ({@code "accounts"}, {@code 'work_mem':}): what a message quotes is a value it names (a table, a
-     * file, a setting), never a word of the message's own text.
+     * A quoted name ({@code "accounts"}, {@code 'work_mem':}), alone or as a field's value ({@code dn="cn=admin"}):
+     * what a message quotes is a value it names (a table, a file, a setting, an entry), never a word of the message's
+     * own text.
      *
-     * @return the token with the quoted text masked, or null when it is not one quoted string
+     * @return the token with the quoted text masked, or null when it is not one quoted string or {@code key=} and one
      */
     private static String quoted(final String token) {
-        // every token of every message comes here: most start with no quote, and cost one look
-        final char q = token.isEmpty() ? 0 : token.charAt(0);
-        if (q != '"' && q != '\'') {
+        // every token of every message comes here: most neither start nor end with a quote, and cost two looks
+        final char first = token.isEmpty() ? 0 : token.charAt(0);
+        final int open = first == '"' || first == '\'' ? 0 : fieldValue(token);
+        if (open < 0) {
             return null;
         }
+        final char q = token.charAt(open);
         int end = token.length();
-        while (end > 0 && ",.;:)]".indexOf(token.charAt(end - 1)) >= 0) {
+        while (end > open && ",.;:)]".indexOf(token.charAt(end - 1)) >= 0) {
             end--;
         }
-        if (end < 3 || token.charAt(end - 1) != q || token.indexOf(q, 1) != end - 1) {
+        // a field's value may be empty (base=""), a name alone may not ("" is no name)
+        if (end - open < (open > 0 ? 2 : 3) || token.charAt(end - 1) != q || token.indexOf(q, open + 1) != end - 1) {
             return null;
         }
-        return q + WILDCARD + q + token.substring(end);
+        return token.substring(0, open + 1) + WILDCARD + q + token.substring(end);
+    }
+
+    /**
+     * @return where the quoted value of a {@code key="value"} or {@code key='value'} token starts (its quote), the key
+     *     a word; -1 for any other token
+     */
+    private static int fieldValue(final String token) {
+        final char last = token.isEmpty() ? 0 : token.charAt(token.length() - 1);
+        if (last != '"' && last != '\'' && ",.;:)]".indexOf(last) < 0) {
+            return -1;
+        }
+        final int eq = token.indexOf('=');
+        if (eq < 1 || eq + 1 >= token.length() || token.charAt(eq + 1) != '"' && token.charAt(eq + 1) != '\'') {
+            return -1;
+        }
+        for (int i = 0; i < eq; i++) {
+            final char c = token.charAt(i);
+            if (!(isAlnum(c) || c == '_' || c == '-' || c == '.')) {
+                return -1;
+            }
+        }
+        return eq + 1;
     }
 
     /** Masks each piece between field separators ({@link #isDelimiter}) on its own. */

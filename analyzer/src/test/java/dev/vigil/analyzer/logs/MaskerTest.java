@@ -86,6 +86,18 @@ class MaskerTest {
     }
 
     @Test
+    void shouldMaskWhatAFieldQuotes() {
+        assertEquals("dn=\"<*>\"", Masker.mask("dn=\"cn=backup,ou=hosts,o=acme\""));
+        assertEquals("path='<*>',", Masker.mask("path='/srv/a b',"));
+        assertEquals("src.file=\"<*>\")", Masker.mask("src.file=\"report.txt\")"));
+        assertEquals("base=\"<*>\"", Masker.mask("base=\"\""), "an empty value is one of a field's values");
+        for (final String notAQuotedValue : List.of("filter=\"(cn=Ann", "a=b\"", "(x)=\"y\"",
+                "key=\"a\"b\"", "=\"x\"")) {
+            assertSame(notAQuotedValue, Masker.mask(notAQuotedValue));
+        }
+    }
+
+    @Test
     void shouldLeaveWordsAlone() {
         final String word = "PacketResponder";
         assertSame(word, Masker.mask(word));

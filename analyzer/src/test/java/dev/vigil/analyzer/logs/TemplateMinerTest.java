@@ -114,6 +114,21 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldJoinMessagesThatDifferInWhatAFieldQuotes() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final Set<String> ids = new java.util.HashSet<>();
+        int op = 0;
+        for (final String dn : List.of("cn=backup,ou=hosts,o=acme", "uid=ann7,ou=staff,o=acme", "o=acme",
+                "cn=backup,ou=hosts,o=acme")) {
+            ids.add(miner.add("op=" + op++ + " LOOKUP entry=\"" + dn + "\" scope=subtree").templateId());
+        }
+        // the field among the first constant tokens routed each entry to a leaf of its own, never compared
+        assertEquals(1, ids.size());
+        assertEquals(List.of("op=<*> LOOKUP entry=\"<*>\" scope=subtree"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toList()));
+    }
+
+    @Test
     void shouldTakeFieldsThatChangeTogetherForParametersButOneFieldForAWord() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         for (int i = 0; i < 30; i++) { // three users (too few to be names by the word rule), then a second database
