@@ -21,8 +21,8 @@ import java.util.StringJoiner;
  * {@code ee0} and {@code alt0}), absorbs it (positions that
  * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template. A
  * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words, but
- * several {@code key=value} fields that differ at once are parameters; a template that generalizes absorbs the
- * templates of its leaf that it then covers.
+ * several {@code key=value} fields that differ at once are parameters, and fields of different keys never join; a
+ * template that generalizes absorbs the templates of its leaf that it then covers.
  * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) taken as one
  * token, and routing by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs
  * never seen.
@@ -418,6 +418,8 @@ public final class TemplateMiner {
                     params++;
                 } else if (covers(t, masked[i])) {
                     equal++;
+                } else if (isKeyChange(t, masked[i])) {
+                    break;
                 } else if (isFieldChange(t, masked[i])) {
                     fieldDiffs++;
                 } else if (differsInText(t, masked[i]) && ++wordDiffs > maxWordChanges) {
@@ -468,6 +470,33 @@ public final class TemplateMiner {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether two tokens are fields of different keys ({@code tag=<*>} and {@code oid=}, {@code dn="<*>"} and
+     * {@code attr=mail}): a key is the message's own text whatever its value holds, and a message whose field has
+     * another key was printed by another line of code, so it never joins (without this, a key with a parameter in its
+     * value differed freely, as any token with a parameter does).
+     */
+    private static boolean isKeyChange(final String template, final String masked) {
+        final int a = keyEnd(template);
+        final int b = a > 0 ? keyEnd(masked) : -1;
+        return b > 0 && (a != b || !template.regionMatches(0, masked, 0, a));
+    }
+
+    /** @return the index of the {@code =} that ends a token's key (a letter, then letters, digits, _ or -), or -1 */
+    private static int keyEnd(final String token) {
+        for (int i = 0; i < token.length(); i++) {
+            final char c = token.charAt(i);
+            if (c == '=') {
+                return i > 0 ? i : -1;
+            }
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c >= '0' && c <= '9' || c == '_'
+                    || c == '-'))) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /**

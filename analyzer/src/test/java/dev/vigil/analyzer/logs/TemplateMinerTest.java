@@ -129,6 +129,22 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldKeepApartFieldsOfDifferentKeysWhateverTheirValues() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final List<String> attributes = List.of("mail", "phone", "title", "room", "manager");
+        for (int i = 0; i < 20; i++) {
+            miner.add("job=" + i + " FINISHED ok tag=" + (100 + i % 7) + " status=" + i % 2);
+            miner.add("job=" + i + " FINISHED ok oid= status=" + i % 2);
+            miner.add("job=" + i + " CHANGED ok dn=\"uid=ann" + i + ",o=acme\"");
+            miner.add("job=" + i + " CHANGED ok attr=" + attributes.get(i % attributes.size()));
+        }
+        // a key with a number in its value (tag=<*>, dn="...<*>...") differed freely from any other token
+        assertEquals(Set.of("job=<*> FINISHED ok tag=<*> status=<*>", "job=<*> FINISHED ok oid= status=<*>",
+                "job=<*> CHANGED ok dn=\"<*>\"", "job=<*> CHANGED ok attr=<*>"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toSet()));
+    }
+
+    @Test
     void shouldTakeFieldsThatChangeTogetherForParametersButOneFieldForAWord() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         for (int i = 0; i < 30; i++) { // three users (too few to be names by the word rule), then a second database
