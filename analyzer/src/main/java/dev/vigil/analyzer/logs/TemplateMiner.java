@@ -339,9 +339,18 @@ public final class TemplateMiner {
         final String[] path = new String[routeLength(tokens)];
         final int[] pos = routePositions(tokens, path.length);
         for (int i = 0; i < path.length; i++) {
-            path[i] = tokens[pos[i]];
+            path[i] = routeKey(tokens[pos[i]]);
         }
         return path;
+    }
+
+    /**
+     * A field ({@code attr=mail}) routes by its key: its value may be a parameter, which only the templates of one
+     * leaf can tell (the word rule), and a leaf per value kept them apart for good.
+     */
+    private static String routeKey(final String token) {
+        final int eq = keyEnd(token);
+        return eq > 0 ? token.substring(0, eq + 1) : token;
     }
 
     /**
@@ -362,6 +371,9 @@ public final class TemplateMiner {
                 continue;
             }
             Node next = node.children.get(masked[i]);
+            if (next == null && keyEnd(masked[i]) > 0) { // a state stored before fields routed by their keys
+                next = node.children.get(routeKey(masked[i]));
+            }
             if (next == null) {
                 next = node.children.get(Masker.WILDCARD);
             }
@@ -386,7 +398,7 @@ public final class TemplateMiner {
         Node node = byLength.computeIfAbsent(masked.length, k -> new Node());
         final int[] pos = routePositions(masked, route.length);
         for (int i = 0; i < route.length; i++) {
-            String key = masked[pos[i]];
+            String key = routeKey(masked[pos[i]]);
             if (!node.children.containsKey(key) && node.children.size() >= options.maxChildren() - 1) {
                 key = Masker.WILDCARD;
             }

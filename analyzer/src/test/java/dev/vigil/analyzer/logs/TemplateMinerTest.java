@@ -145,6 +145,30 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldJudgeAFieldAmongTheFirstTokensByTheWordRule() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final List<String> attributes = List.of("mail", "phone", "title", "room", "manager");
+        for (int i = 0; i < 20; i++) {
+            miner.add("op=" + i + " FETCH attr=" + attributes.get(i % attributes.size()));
+        }
+        // routed by its value, each attribute had a leaf of its own, where the word rule never saw the others
+        assertEquals(List.of("op=<*> FETCH attr=<*>"),
+                miner.templates().stream().map(Template::template).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldFindTheTemplatesOfAStateStoredWhenFieldsRoutedByTheirValues() {
+        final String[] tokens = {"op=<*>", "FETCH", "attr=mail"};
+        final String id = Cluster.idOf(String.join(" ", tokens), 0);
+        final byte[] stored = MinerState.write(
+                List.of(new Cluster(id, new String[] {"FETCH", "attr=mail"}, tokens, 3)), Map.of());
+        final TemplateMiner miner = TemplateMiner.fromBytes(stored, MinerOptions.DEFAULTS);
+        final TemplateMatch again = miner.add("op=9 FETCH attr=mail");
+        assertFalse(again.newTemplate());
+        assertEquals(id, again.templateId());
+    }
+
+    @Test
     void shouldTakeFieldsThatChangeTogetherForParametersButOneFieldForAWord() {
         final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
         for (int i = 0; i < 30; i++) { // three users (too few to be names by the word rule), then a second database
