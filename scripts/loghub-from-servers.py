@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH and
-OpenLDAP servers.
+"""Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH,
+OpenLDAP and MariaDB servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
-    scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap
+    scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap, mariadb
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
 Starts a throwaway server (temporary directories and configuration, loopback only, in the foreground), drives it with a
@@ -11,25 +11,27 @@ seeded random mix of what its log sees in operation (PostgreSQL: connections, fa
 violations, lock waits and deadlocks, timeouts, checkpoints, temporary files, reloads; Redis: clients, snapshots,
 append-only file rewrites, a replica that loses and finds its master, restarts, protocol errors; OpenSSH: key and
 password logins of existing and invalid users, too many attempts, algorithms it does not offer, scanners, reloads;
-OpenLDAP at log level stats: binds, searches, adds, modifies, deletes, renames, compares, password changes, garbage),
-stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log, <System>_2k.log_structured.csv (LineId,
-Date, Time, Pid, Level, Content, EventId, EventTemplate) and <System>_2k.log_templates.csv; the whole log is kept as
-OUT/<system>-full.log (`--from-log` labels it again without a server).
+OpenLDAP at log level stats: binds, searches, adds, modifies, deletes, renames, compares, password changes, garbage;
+MariaDB: failed logins, clients that hang up or send garbage, too many connections, oversized packets, failing
+scheduled events, restarts), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
+<System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId, EventTemplate) and
+<System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels it again without a
+server).
 
 The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the
 server's source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are
-also in its translation catalogs, OpenLDAP's in the back-end module it loads). A line's event is the format that prints
-it whole (conversions become <*>, an integer conversion matching only a number; when several do, the one with most
-fixed text). Lines that no one format prints (messages built from several pieces, multi-line messages) are left out and
-counted. A suffix that a server prints around a message with a format of its own (PostgreSQL's " at character N",
-OpenSSH's " [preauth]") is that format's text, added to the template.
+also in its translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys). A line's event
+is the format that prints it whole (conversions become <*>, an integer conversion matching only a number; when several
+do, the one with most fixed text). Lines that no one format prints (messages built from several pieces, multi-line
+messages) are left out and counted. A suffix that a server prints around a message with a format of its own
+(PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the template.
 
 Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients openssh-server sshpass
-slapd ldap-utils); run as root (PostgreSQL then runs as the user postgres; OpenSSH needs root and makes /run/sshd for
-the run when it is missing, removing it after) or, but for OpenSSH, as an ordinary user. OpenSSH's logins are as
-existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary directory (sshd reads the
-accounts, as any does); nothing of the machine's own configuration is changed. Python 3 standard library only; a
-benchmark run by hand, never by CI.
+slapd ldap-utils mariadb-server mariadb-client); run as root (PostgreSQL then runs as the user postgres; OpenSSH needs
+root and makes /run/sshd for the run when it is missing, removing it after) or, but for OpenSSH, as an ordinary user.
+OpenSSH's logins are as existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary
+directory (sshd reads the accounts, as any does); nothing of the machine's own configuration is changed. Python 3
+standard library only; a benchmark run by hand, never by CI.
 """
 import argparse
 import csv
@@ -888,7 +890,155 @@ ou: groups
         run_actions(rnd, choices, actions)
 
 
-SYSTEMS = {"mosquitto": Mosquitto, "openssh": Sshd, "openldap": Slapd, "postgres": Postgres, "redis": Redis}
+class MariaDB:
+    name = "MariaDB"
+    actions = 1300  # a sparser log than the others': 900 actions gave some 1,750 lines
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) +(\d?\d:\d\d:\d\d) (\d+) \[(\w+)\] (.*)$")
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/mariadbd"
+        if not os.path.exists(self.server) or not shutil.which("mariadb") or not shutil.which("mariadb-install-db"):
+            sys.exit("loghub-from-servers: no mariadbd, mariadb and mariadb-install-db "
+                     "(apt-get install mariadb-server mariadb-client)")
+        self.work = work
+        self.data = os.path.join(work, "data")
+        self.log = os.path.join(work, "mariadb.log")
+        self.sock = os.path.join(work, "sock")
+        self.port = free_port()
+        self.process = None
+        self.password = "vigil-db"
+
+    def formats(self):
+        found = binary_strings(self.server)
+        for file in glob.glob("/usr/share/mysql/english/errmsg.sys"):  # the messages of its error codes
+            found |= binary_strings(file)
+        return found
+
+    def parse(self, lines):
+        for i, line in enumerate(lines):
+            m = self.line.match(line)
+            if not m:
+                continue
+            if i + 1 < len(lines) and lines[i + 1] and not self.line.match(lines[i + 1]):
+                yield None
+                continue
+            date, clock, thread, level, content = m.groups()
+            yield date, clock, thread, level, content, (content, "")
+
+    def start(self):
+        if not os.path.exists(self.data):
+            quiet(["mariadb-install-db", "--no-defaults", f"--datadir={self.data}", "--user=root",
+                   "--auth-root-authentication-method=normal", "--skip-test-db"], check=True)
+        self.process = subprocess.Popen(
+            [self.server, "--no-defaults", f"--datadir={self.data}", f"--socket={self.sock}", f"--port={self.port}",
+             "--bind-address=127.0.0.1", "--user=root", f"--log-error={self.log}", "--log-warnings=4",
+             f"--pid-file={self.work}/pid", "--max-connections=20", "--max-allowed-packet=64K",
+             "--innodb-buffer-pool-size=16M", "--innodb-lock-wait-timeout=1", "--skip-name-resolve"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            if self.sql("SELECT 1", user="root").returncode == 0:
+                return
+            time.sleep(0.05)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def sql(self, sql, user="app", password=None, db=None, wait=True, tcp=None):
+        cmd = ["mariadb", "--no-defaults", "--connect-timeout=5", "-u", user, "-e", sql]
+        cmd += ["-h", "127.0.0.1", "-P", str(self.port)] if tcp or (tcp is None and user != "root") else \
+            ["-S", self.sock]
+        if user != "root" or password:
+            cmd.append("-p" + (password or self.password))
+        if db:
+            cmd.append(db)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if wait:
+            p.wait()
+        return p
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.setup()
+            self.workload(rnd, actions)
+        finally:
+            self.stop()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def setup(self):
+        statements = ["CREATE DATABASE bench", "CREATE DATABASE shop",
+                      "CREATE TABLE bench.accounts (id int PRIMARY KEY, owner varchar(12), balance bigint)",
+                      "INSERT INTO bench.accounts SELECT seq, concat('user', seq), seq * 10 FROM seq_1_to_500"]
+        for user in ("app", "report", "batch"):
+            statements += [f"CREATE USER {user}@'%' IDENTIFIED BY '{self.password}'",
+                           f"GRANT ALL ON bench.* TO {user}@'%'"]
+        self.sql("; ".join(statements), user="root")
+
+    def workload(self, rnd, actions):
+        users = ["app", "report", "batch"]
+
+        def rid():
+            return rnd.randint(1, 500)
+
+        def hang_up():  # a client that dies in the middle of a query
+            p = self.sql(f"SELECT SLEEP(2), {rid()}", rnd.choice(users), db="bench", wait=False)
+            time.sleep(rnd.uniform(0.2, 0.5))
+            p.kill()
+            p.wait()
+
+        def raw(data):
+            with socket.create_connection(("127.0.0.1", self.port)) as s:
+                s.settimeout(1)
+                try:
+                    s.recv(256)
+                    s.sendall(data)
+                    s.recv(256)
+                except OSError:
+                    pass
+
+        def crowd():  # more clients than max_connections
+            ps = [self.sql("SELECT SLEEP(1)", rnd.choice(users), wait=False) for _ in range(rnd.randint(21, 24))]
+            for p in ps:
+                p.wait()
+
+        def event():
+            name = f"e{rid()}"
+            body = rnd.choice(["INSERT INTO bench.nosuch VALUES (1)", "UPDATE bench.accounts SET balance = 1 / 0",
+                               "INSERT INTO bench.accounts VALUES (1, 'dup', 0)", "DO SLEEP(0)"])
+            self.sql(f"SET GLOBAL event_scheduler = ON; CREATE EVENT bench.{name} ON SCHEDULE EVERY 1 SECOND "
+                     f"ENDS NOW() + INTERVAL 2 SECOND ON COMPLETION NOT PRESERVE DO {body}", user="root")
+
+        def restart():
+            self.stop()
+            time.sleep(0.3)
+            self.start()
+
+        choices = [
+            (30, lambda: self.sql(f"SELECT balance FROM accounts WHERE id = {rid()}", rnd.choice(users), db="bench")),
+            (8, lambda: self.sql("SELECT 1", rnd.choice(users + ["root"]), password="wrong" + str(rid()), tcp=True)),
+            (4, lambda: self.sql("SELECT 1", rnd.choice(["admin", "deploy", "backup_" + str(rid())]), tcp=True)),
+            (3, lambda: self.sql("SELECT 1", rnd.choice(users), db=rnd.choice(["shop", "mysql", "nosuch"]))),
+            (4, hang_up),
+            (3, lambda: raw(rnd.choice([b"GET / HTTP/1.1\r\n\r\n", b"\x00\x00\x00\x00", b""]))),
+            (2, lambda: self.sql(f"SELECT repeat('x', {rnd.randint(70, 200)}000)", rnd.choice(users), db="bench")),
+            (1, crowd),
+            (2, event),
+            (1, lambda: self.sql(f"SET GLOBAL event_scheduler = {rnd.choice(['ON', 'OFF'])}", user="root")),
+            (1, lambda: self.sql("FLUSH PRIVILEGES; FLUSH TABLES", user="root")),
+            (1, restart),
+            (2, lambda: time.sleep(rnd.uniform(0.2, 1.5))),
+        ]
+        run_actions(rnd, choices, actions)
+
+
+SYSTEMS = {"mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd, "openssh": Sshd, "postgres": Postgres,
+           "redis": Redis}
 
 
 def label(system, lines, formats):
@@ -936,7 +1086,7 @@ def main():
     ap.add_argument("--out", required=True, help="directory to write <System>/ into")
     ap.add_argument("--lines", type=int, default=2000, help="lines in the sample (default 2000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed of the workload and the sample (default 1)")
-    ap.add_argument("--actions", type=int, default=900, help="workload actions (default 900)")
+    ap.add_argument("--actions", type=int, help="workload actions (default 900; MariaDB 1300)")
     ap.add_argument("--from-log", help="label this log (OUT/<system>-full.log of an earlier run), run no server")
     args = ap.parse_args()
 
@@ -949,7 +1099,7 @@ def main():
         if args.from_log:
             lines = open(args.from_log, encoding="utf-8", errors="replace").read().split("\n")
         else:
-            lines = system.drive(rnd, args.actions)
+            lines = system.drive(rnd, args.actions or getattr(system, "actions", 900))
             with open(full, "w") as f:
                 f.write("\n".join(lines))
     finally:
