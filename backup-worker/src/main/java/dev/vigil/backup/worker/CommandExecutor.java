@@ -56,6 +56,8 @@ import java.util.function.Supplier;
 public final class CommandExecutor {
     /** How long after a file changes its watcher may still report it (inotify delivery, a busy host). */
     private static final Duration NOTICE_DELAY = Duration.ofSeconds(1);
+    /** The tag of the snapshot a restore onto its dataset takes of what it is about to replace. */
+    public static final String PRE_RESTORE_TAG = "pre-restore";
     private final WorkerConfig config;
     private final Clock clock;
     private final TargetGuard guard;
@@ -319,6 +321,7 @@ public final class CommandExecutor {
     private Outcome restore(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress,
                             final boolean afterAKill) {
         try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
+            final Snapshot saved = replacesLiveData(cmd) ? saveBeforeRestore(repo, cmd) : null;
             final SnapshotStore store = new SnapshotStore(repo);
             final List<Snapshot> sources;
             if (cmd.getSnapshot() != null) {
@@ -403,8 +406,42 @@ public final class CommandExecutor {
                     : " already there again, kept as they are")) + (missing.isEmpty() ? ""
                     : "; " + missing.size() + " paths in no snapshot (created after the last backup?): "
                     + String.join(", ", missing.subList(0, Math.min(5, missing.size()))))
-                    + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warnings: " + warnings.get(0)));
+                    + (warnings.isEmpty() ? "" : "; " + warnings.size() + " warnings: " + warnings.get(0))
+                    + (saved == null ? "" : "; what it replaced is in snapshot " + saved.shortId() + " (evidence, "
+                    + "protected), taken just before: 'vigil repo restore --repo " + config.dataset(cmd.getDataset(),
+                    "repository") + " " + saved.shortId() + " --target DIR --include PATH' gets back a file "
+                    + "edited since " + s.shortId()));
         }
+    }
+
+    /** Whether a RESTORE writes over every file of the dataset that its snapshot holds, not only missing ones. */
+    private boolean replacesLiveData(final BackupCommand cmd) {
+        final Path own = Path.of(config.dataset(cmd.getDataset(), "path"));
+        return cmd.getOverwrite() && !cmd.getMissingOnly() && (cmd.getTarget() == null
+                || TargetGuard.real(Path.of(cmd.getTarget())).equals(TargetGuard.real(own)));
+    }
+
+    /**
+     * A restore onto the dataset puts back each file its snapshot holds, those edited since by hand (after a
+     * ransomware-like rewrite, the files it never touched) too, and those edits are in no snapshot: what is there is
+     * backed up first, as evidence (never the source of a restore by time) and protected (retention keeps it). A run
+     * a crash stopped made it already, before it wrote anything: that one is kept, not the half-restored tree.
+     *
+     * @return the snapshot of the dataset as it was before the restore
+     */
+    private Snapshot saveBeforeRestore(final Repository repo, final BackupCommand cmd) {
+        final List<Snapshot> history = new SnapshotStore(repo).history(cmd.getDataset());
+        final Snapshot earlier = history.stream().filter(s -> cmd.getId().equals(s.commandId())).findFirst()
+                .orElse(null);
+        if (earlier != null) {
+            return earlier;
+        }
+        // no loss guard: a dataset emptied by the incident is what is there, and the restore's source stays as it is
+        final ArchiveOptions options = new ArchiveOptions(cmd.getDataset(), Level.INCREMENTAL,
+                List.of(dev.vigil.schemas.SnapshotTags.EVIDENCE, PRE_RESTORE_TAG), true, cmd.getId(), null, null,
+                threads(), config.excludes(cmd.getDataset())).withLossGuard(0, true).withHost(config.hostName());
+        return new Archiver(repo, clock).backup(Path.of(config.dataset(cmd.getDataset(), "path")), options,
+                new BackupProgress(0), history).snapshot();
     }
 
     private Outcome verify(final BackupCommand cmd) {

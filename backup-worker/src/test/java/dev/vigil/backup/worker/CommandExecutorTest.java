@@ -233,4 +233,50 @@ class CommandExecutorTest {
                 p -> { });
         assertTrue(copied.message().startsWith("1 snapshots copied"), copied.message());
     }
+
+    @Test
+    void shouldSaveWhatARestoreOntoTheDatasetReplacesSoThatAnEditMadeAfterTheIncidentIsNotLost() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(data.resolve("f" + i), "file " + i);
+        }
+        final Path roots = Files.createDirectories(dir.resolve("restores"));
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", data.toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.restore.allowed.roots", roots.toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+        Thread.sleep(5);
+        final Instant attack = Instant.now();
+        // half the files encrypted in place, an evidence snapshot of that, then an operator's edit of another file
+        for (int i = 0; i < 5; i++) {
+            Files.write(data.resolve("f" + i), new java.security.SecureRandom().generateSeed(64));
+        }
+        executor.execute(command(Action.INCREMENTAL).setTags(List.of(dev.vigil.schemas.SnapshotTags.EVIDENCE))
+                .build(), p -> { });
+        Files.writeString(data.resolve("f9"), "file 9, edited after the attack");
+
+        final BackupCommand restore = command(Action.RESTORE).setBeforeTime(attack).setOverwrite(true).build();
+        final Outcome restored = executor.execute(restore, p -> { });
+        assertEquals(CommandStatus.SUCCEEDED, restored.status(), restored.message());
+        assertEquals("file 0", Files.readString(data.resolve("f0")));
+        assertEquals("file 9", Files.readString(data.resolve("f9")), "the restore puts back all of its snapshot");
+        final java.util.regex.Matcher saved = java.util.regex.Pattern.compile("in snapshot ([0-9a-f]{8}) \\(evidence")
+                .matcher(restored.message());
+        assertTrue(saved.find(), restored.message());
+        final Outcome back = executor.execute(command(Action.RESTORE).setSnapshot(saved.group(1))
+                .setTarget(roots.resolve("r").toString()).build(), p -> { });
+        assertEquals(CommandStatus.SUCCEEDED, back.status(), back.message());
+        assertEquals("file 9, edited after the attack", Files.readString(roots.resolve("r/f9")));
+        // run again after a kill (the ledger says so): the snapshot taken before the first run wrote anything stays
+        // the one named, not one of the tree that run restored
+        final Outcome again = executor.execute(restore, p -> { }, true);
+        assertTrue(again.message().contains("in snapshot " + saved.group(1) + " (evidence"), again.message());
+    }
 }

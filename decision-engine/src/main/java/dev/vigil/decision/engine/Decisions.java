@@ -84,7 +84,8 @@ final class Decisions {
         if (intent.paths().isEmpty()) {
             // only a restore onto the dataset's own path overwrites (CommandFactory); elsewhere conflicts are refused
             return " (restores all of " + from + (target == null ? " onto " + into
-                    + ", replacing the files it holds; files created since stay, e.g. renamed or ransom files)"
+                    + ", replacing the files it holds, edits made since included (the worker backs them up "
+                    + "first, as evidence); files created since stay, e.g. renamed or ransom files)"
                     : " into " + into + ")");
         }
         final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
