@@ -99,9 +99,22 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
                    Duration window, String verdict) {
     }
 
-    /** A proposal awaiting an operator ({@code vigil approve ID} / {@code vigil reject ID}). */
+    /**
+     * A proposal no audit record settled yet: awaiting an operator ({@code vigil approve ID} / {@code vigil reject
+     * ID}), or answered and awaiting the decision engine, which applies the answer when it runs.
+     *
+     * @param answer the operator's answer the engine has not applied yet, or null
+     */
     record Proposal(String id, String action, String dataset, String host, Instant time, Instant expires,
-                    String reason) {
+                    String reason, Answer answer) {
+    }
+
+    /**
+     * @param verdict APPROVE or REJECT
+     * @param operator who answered
+     * @param time when
+     */
+    record Answer(String verdict, String operator, Instant time) {
     }
 
     /**
@@ -124,8 +137,14 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
         groups.stream().filter(g -> !OK.equals(g.verdict())).forEach(g -> out.add(g.service() + " " + g.verdict()));
         datasets.stream().filter(d -> !OK.equals(d.verdict())).forEach(d -> out.add("dataset " + d.id() + " "
                 + d.verdict()));
-        if (!proposals.isEmpty()) {
-            out.add(proposals.size() + (proposals.size() == 1 ? " proposal awaits" : " proposals await") + " approval");
+        final long open = proposals.stream().filter(p -> p.answer() == null).count();
+        if (open > 0) {
+            out.add(open + (open == 1 ? " proposal awaits" : " proposals await") + " approval");
+        }
+        if (open < proposals.size()) {
+            final long answered = proposals.size() - open;
+            out.add(answered + (answered == 1 ? " answer" : " answers") + " not applied yet: is the decision engine "
+                    + "running?");
         }
         if (deadLetters.total() > 0) {
             out.add(deadLetters.total() + " dead letter" + (deadLetters.total() == 1 ? "" : "s") + " in the last "
@@ -184,10 +203,15 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
         if (proposals.isEmpty()) {
             b.append("no proposals await approval\n");
         } else {
-            final Table table = new Table("PROPOSAL", "ACTION", "DATASET", "AGE", "EXPIRES IN");
+            final Table table = new Table("PROPOSAL", "ACTION", "DATASET", "AGE", "EXPIRES IN", "ANSWER");
             proposals.forEach(p -> table.row(p.id(), p.action(), p.dataset(), age(p.time()),
-                    Durations.format(Duration.between(time, p.expires()).truncatedTo(ChronoUnit.SECONDS))));
-            b.append(table).append("  answer with 'vigil approve ID' or 'vigil reject ID --reason TEXT'\n");
+                    Durations.format(Duration.between(time, p.expires()).truncatedTo(ChronoUnit.SECONDS)),
+                    p.answer() == null ? "-" : p.answer().verdict() + " by " + p.answer().operator() + " "
+                    + age(p.answer().time()) + " ago, not applied yet: the decision engine applies it when it runs"));
+            b.append(table);
+            if (proposals.stream().anyMatch(p -> p.answer() == null)) {
+                b.append("  answer with 'vigil approve ID' or 'vigil reject ID --reason TEXT'\n");
+            }
         }
         b.append('\n').append(deadLetters.total()).append(deadLetters.total() == 1 ? " dead letter" : " dead letters")
                 .append(" in the last ").append(Durations.format(deadLetters.since())).append('\n');
@@ -263,7 +287,9 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
         proposals.forEach(p -> pending.addObject().put("id", p.id()).put("action", p.action())
                 .put("dataset", p.dataset()).put("host", p.host()).put("time", p.time().toString())
                 .put("ageSeconds", ageSeconds(p.time())).put("expires", p.expires().toString())
-                .put("reason", p.reason()));
+                .put("reason", p.reason()).set("answer", p.answer() == null ? null : RecordJson.MAPPER.createObjectNode()
+                        .put("verdict", p.answer().verdict()).put("operator", p.answer().operator())
+                        .put("time", p.answer().time().toString())));
         final ObjectNode dead = root.putObject("deadLetters").put("sinceSeconds", deadLetters.since().toSeconds())
                 .put("total", deadLetters.total());
         final ObjectNode reasons = dead.putObject("byReason");

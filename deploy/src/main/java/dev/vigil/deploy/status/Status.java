@@ -9,6 +9,8 @@ import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
+import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.Verdict;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
 import dev.vigil.schemas.topic.Topics;
@@ -185,9 +187,23 @@ final class Status {
     private static List<Report.Proposal> proposals(final Map<String, Object> client, final String prefix,
                                                    final Duration ttl) {
         final List<Report.Proposal> out = new ArrayList<>();
-        for (final DecisionRecord d : Proposals.pending(client, prefix, ttl)) {
+        final List<DecisionRecord> pending = Proposals.pending(client, prefix, ttl);
+        // an answer the engine has not applied yet (it is down, or its partitions are moving) leaves the proposal
+        // pending in the audit trail: it waits for the engine then, not for an operator
+        final Map<String, Feedback> answers = new HashMap<>();
+        if (!pending.isEmpty()) {
+            TopicReader.read(client, Topics.FEEDBACK.withPrefix(prefix), pending.get(0).getTime(), r -> {
+                if (r.value() != null && (r.value().getVerdict() == Verdict.APPROVE
+                        || r.value().getVerdict() == Verdict.REJECT)) {
+                    answers.putIfAbsent(r.value().getDecisionId(), r.value());
+                }
+            });
+        }
+        for (final DecisionRecord d : pending) {
+            final Feedback a = answers.get(d.getId());
             out.add(new Report.Proposal(d.getId(), String.valueOf(d.getAction()), d.getDataset(), d.getHost(),
-                    d.getTime(), d.getTime().plus(ttl), d.getReason()));
+                    d.getTime(), d.getTime().plus(ttl), d.getReason(),
+                    a == null ? null : new Report.Answer(a.getVerdict().toString(), a.getOperator(), a.getTime())));
         }
         return out;
     }

@@ -195,6 +195,50 @@ class StatusCommandIT {
         }
     }
 
+    @Test
+    void shouldSayAProposalApprovedWhileTheEngineIsDownWaitsForTheEngineNotForAnOperator(final TestKafka kafka,
+            @TempDir final Path dir) throws Exception {
+        final String prefix = kafka.prefix();
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
+        }
+        final String[] cluster = {"--bootstrap-server", kafka.bootstrapServers(), "--topic-prefix", prefix};
+        assertEquals(0, vigil(args(cluster, "datasets", "add", "docs", "--host", "web-1", "--path", "/srv/docs",
+                "--repository", "/backup/docs", "--offsite-repository", "/offsite/docs")).code());
+        send(kafka, Topics.RESULTS.withPrefix(prefix), "docs", result("docs", "web-1", CommandStatus.SUCCEEDED,
+                Action.FULL, Instant.now().minus(10, ChronoUnit.MINUTES), "snap0123456789abcdef", ""));
+        final String id;
+        try (DecisionService engine = DecisionService.start(new DecisionConfig(engineSettings(kafka, dir)))) {
+            // a disk error on web-1: the engine proposes to MIGRATE docs, once it has read the registry and the
+            // backup (again while it has not: one proposal pending holds back the others)
+            JsonNode proposals = null;
+            final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while ((proposals == null || proposals.isEmpty()) && System.nanoTime() < deadline) {
+                send(kafka, Topics.EVENTS.withPrefix(prefix), "web-1", HostEvent.newBuilder()
+                        .setId(UUID.randomUUID().toString()).setHost("web-1").setTime(Instant.now())
+                        .setKind("disk.error").setSeverity(Severity.INFO).setMessage("I/O error")
+                        .setAttributes(Map.of()).build());
+                Thread.sleep(3000);
+                proposals = RecordJson.MAPPER.readTree(vigil(args(cluster, "status", "--json")).out()).get("proposals");
+            }
+            assertEquals(1, proposals.size(), String.valueOf(proposals));
+            id = proposals.get(0).get("id").asText();
+        }
+        // the engine is down (a crash, a failover); the operator approves meanwhile, and the approval is recorded
+        assertEquals(4, vigil(args(cluster, "approve", id, "--wait", "0s")).code());
+
+        final Run text = vigil(args(cluster, "status"));
+        assertEquals(StatusCommand.ATTENTION, text.code(), text.out());
+        final String verdict = text.out().lines().findFirst().orElse("");
+        assertTrue(verdict.endsWith("decision-engine NO MEMBERS; 1 answer not applied yet: is the decision engine "
+                + "running?"), text.out());
+        assertTrue(text.out().matches("(?s).*" + id + "  MIGRATE .* APPROVE by \\S+ \\S+ ago, not applied yet.*"),
+                text.out());
+        assertTrue(!text.out().contains("answer with 'vigil approve ID'"), text.out());
+        final JsonNode json = RecordJson.MAPPER.readTree(vigil(args(cluster, "status", "--json")).out());
+        assertEquals("APPROVE", json.get("proposals").get(0).get("answer").get("verdict").asText(), json.toString());
+    }
+
     private static JsonNode awaitStatus(final String[] cluster, final Predicate<JsonNode> until) throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         JsonNode last = null;
