@@ -209,6 +209,8 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
                     p.answer() == null ? "-" : p.answer().verdict() + " by " + p.answer().operator() + " "
                     + age(p.answer().time()) + " ago, not applied yet: the decision engine applies it when it runs"));
             b.append(table);
+            // why, and what it would write: the operator decides on this, and may not have watched it come
+            proposals.forEach(p -> b.append("  ").append(p.id()).append(": ").append(p.reason()).append('\n'));
             if (proposals.stream().anyMatch(p -> p.answer() == null)) {
                 b.append("  answer with 'vigil approve ID' or 'vigil reject ID --reason TEXT'\n");
             }

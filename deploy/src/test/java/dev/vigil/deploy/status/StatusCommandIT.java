@@ -125,6 +125,9 @@ class StatusCommandIT {
                     + "approval; 1 dead letter in the last 1h\n"), text.out());
             assertTrue(text.out().contains("old last failed 1h20m"), text.out());
             assertTrue(text.out().contains(proposal.get("id").asText() + "  MIGRATE"), text.out());
+            // why, so that the operator can answer it without 'vigil watch'
+            assertTrue(text.out().contains("\n  " + proposal.get("id").asText() + ": " + proposal.get("reason").asText()
+                    + "\n"), text.out());
             assertTrue(text.out().contains("\n  1      " + Topics.METRICS.withPrefix(prefix).name() + "\n"),
                     text.out());
 
