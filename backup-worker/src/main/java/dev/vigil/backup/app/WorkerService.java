@@ -402,8 +402,15 @@ public final class WorkerService implements AutoCloseable {
             return;
         }
         ledger.put(entry(cmd, r, "STARTED", null));
+        // a second ACCEPTED, unexplained, reads as a command sent twice: say it is the same one, run again
+        final String again = seen == null ? "" : " again: a run of it that began at " + seen.time() + " was stopped "
+                + "(a kill, a crash, a reboot) before it ended; it goes on from what that run finished";
+        if (seen != null) {
+            LOG.info("command {} ({} of {}) was running when this worker stopped: running it again, once",
+                    cmd.getId(), cmd.getAction(), cmd.getDataset());
+        }
         publish(cmd, CommandStatus.ACCEPTED, Outcome.succeeded(null, cmd.getAction() + " of " + cmd.getDataset()
-                + " accepted"), null);
+                + " accepted" + again), null);
         final AtomicReference<Supplier<Progress>> live = new AtomicReference<>();
         final long every = config.getLong(WorkerConfig.PROGRESS_CONFIG);
         final ScheduledFuture<?> tick = ticker.scheduleAtFixedRate(() -> {

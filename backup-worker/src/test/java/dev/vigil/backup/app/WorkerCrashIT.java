@@ -84,6 +84,10 @@ class WorkerCrashIT {
                     "the directories get the snapshot's times, though the killed run made them");
             assertEquals(1, h.results(restore.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
                     .count());
+            // the second ACCEPTED says it is the same command run again, not a second one
+            assertTrue(h.results(restore.getId()).stream().anyMatch(x -> x.getStatus() == CommandStatus.ACCEPTED
+                    && x.getMessage().startsWith("RESTORE of ds accepted again: a run of it that began at ")),
+                    h.results(restore.getId()).toString());
             assertEquals(1, h.results(cmd.getId()).stream().filter(x -> x.getStatus() == CommandStatus.SUCCEEDED)
                     .count());
             try (Repository repo = Repository.open(new LocalBackend(dir.resolve("repo"), false),
