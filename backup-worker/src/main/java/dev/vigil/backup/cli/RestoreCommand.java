@@ -6,6 +6,7 @@ import dev.vigil.backup.restorer.RestoreOptions;
 import dev.vigil.backup.restorer.Restorer;
 import dev.vigil.backup.snapshot.Snapshot;
 import dev.vigil.backup.snapshot.SnapshotStore;
+import dev.vigil.schemas.SnapshotTags;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,9 @@ final class RestoreCommand extends RepoSubcommand {
     @picocli.CommandLine.Mixin
     LockOption lock;
 
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest'.")
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "Snapshot id (or unique prefix), or 'latest': "
+            + "the newest that is not evidence of an incident (tagged evidence: taken as an attack began, or of what "
+            + "a restore onto the dataset replaced; name its id, or --tag evidence, to restore one).")
     String snapshot;
 
     @Option(names = "--target", required = true, description = "Directory to restore into. Created when missing, with the "
@@ -56,6 +59,29 @@ final class RestoreCommand extends RepoSubcommand {
     @Option(names = "--threads", description = "Worker threads (default: one per core).")
     Integer threads;
 
+    /**
+     * "latest" for a restore: the newest snapshot may be evidence of an incident (the encrypted files as the attack
+     * began, or what a restore onto the dataset replaced), and restoring it would bring the damage back, so it is
+     * passed over, and said.
+     */
+    private Snapshot latestRestorable(final SnapshotStore store) {
+        final Snapshot newest = resolve(store, "latest", dataset, null); // refuses when a snapshot cannot be read
+        if (!SnapshotStore.tagged(newest, SnapshotTags.EVIDENCE)) {
+            return newest;
+        }
+        final List<Snapshot> restorable = store.restorable(dataset, null);
+        if (restorable.isEmpty()) {
+            err.println("note: every snapshot" + (dataset == null ? "" : " of dataset " + dataset) + " is evidence of "
+                    + "an incident (tagged " + SnapshotTags.EVIDENCE + "); restoring the newest, " + newest.shortId());
+            return newest;
+        }
+        final Snapshot s = restorable.get(0);
+        err.println("note: 'latest' is " + s.shortId() + " (" + s.instant() + "): newer snapshots are evidence of an "
+                + "incident (tagged " + SnapshotTags.EVIDENCE + ", the newest " + newest.shortId() + " of "
+                + newest.instant() + "), not restored unless named");
+        return s;
+    }
+
     @Override
     String whenStopped() {
         return "the target holds part of the snapshot, each file whole: restore again with --overwrite to complete "
@@ -66,7 +92,9 @@ final class RestoreCommand extends RepoSubcommand {
     int run() throws Exception {
         require(threads == null || threads >= 1, "--threads", "at least 1", threads);
         try (Repository r = repo.open(); RepoLock held = lock.shared(r, clock)) {
-            final Snapshot s = resolve(new SnapshotStore(r), snapshot, dataset, tag);
+            final SnapshotStore store = new SnapshotStore(r);
+            final Snapshot s = "latest".equals(snapshot) && tag == null ? latestRestorable(store)
+                    : resolve(store, snapshot, dataset, tag);
             final AtomicLong done = new AtomicLong();
             final long start = System.nanoTime();
             final Restorer.Result result;
