@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH,
-OpenLDAP and MariaDB servers.
+OpenLDAP, MariaDB and lighttpd servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
-    scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap, mariadb
+    scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap, mariadb,
+                                                                          # lighttpd
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
 Starts a throwaway server (temporary directories and configuration, loopback only, in the foreground), drives it with a
@@ -13,27 +14,32 @@ append-only file rewrites, a replica that loses and finds its master, restarts, 
 password logins of existing and invalid users, too many attempts, algorithms it does not offer, scanners, reloads;
 OpenLDAP at log level stats: binds, searches, adds, modifies, deletes, renames, compares, password changes, garbage;
 MariaDB: failed logins, clients that hang up or send garbage, too many connections, oversized packets, failing
-scheduled events, restarts), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
+scheduled events, restarts; lighttpd with its request-handling debug log: files, directory listings, missing files,
+denied paths, redirects, rewrites, basic authentication, methods it refuses, ranges, keep-alive, malformed requests,
+graceful restarts), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
 <System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId, EventTemplate) and
 <System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels it again without a
 server).
 
-The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the
-server's source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are
-also in its translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys). A line's event
-is the format that prints it whole (conversions become <*>, an integer conversion matching only a number; when several
-do, the one with most fixed text). Lines that no one format prints (messages built from several pieces, multi-line
-messages) are left out and counted. A suffix that a server prints around a message with a format of its own
+The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the server's
+source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are also in its
+translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys, lighttpd's in the modules it
+loads; lighttpd's "(file.c.LINE)" before each message names the call site, so it is kept out of the Content column). A
+line's event is the format that prints it whole (conversions become <*>, an integer conversion matching only a number;
+when several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
+multi-line messages) are left out and counted. A suffix that a server prints around a message with a format of its own
 (PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the template.
 
 Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients openssh-server sshpass
-slapd ldap-utils mariadb-server mariadb-client); run as root (PostgreSQL then runs as the user postgres; OpenSSH needs
-root and makes /run/sshd for the run when it is missing, removing it after) or, but for OpenSSH, as an ordinary user.
+slapd ldap-utils mariadb-server mariadb-client lighttpd); run as root (PostgreSQL then runs as the user postgres;
+OpenSSH needs root and makes /run/sshd for the run when it is missing, removing it after) or, but for OpenSSH, as an
+ordinary user.
 OpenSSH's logins are as existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary
 directory (sshd reads the accounts, as any does); nothing of the machine's own configuration is changed. Python 3
 standard library only; a benchmark run by hand, never by CI.
 """
 import argparse
+import base64
 import csv
 import datetime
 import glob
@@ -1037,8 +1043,170 @@ class MariaDB:
         run_actions(rnd, choices, actions)
 
 
-SYSTEMS = {"mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd, "openssh": Sshd, "postgres": Postgres,
-           "redis": Redis}
+class Lighttpd:
+    name = "Lighttpd"
+    # "(response.c.422) " names the call site: it is the label itself, so it goes in no column the miner reads.
+    line = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d): \(([\w-]+)\.c\.\d+\) (.*)$")
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/lighttpd"
+        if not os.path.exists(self.server):
+            sys.exit("loghub-from-servers: no lighttpd (apt-get install lighttpd)")
+        self.work = work
+        self.www = os.path.join(work, "www")
+        self.log = os.path.join(work, "error.log")
+        self.port = free_port()
+        self.process = None
+
+    def formats(self):
+        found = binary_strings(self.server)
+        for module in glob.glob("/usr/lib/lighttpd/mod_*.so"):
+            found |= binary_strings(module)
+        return found
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, source, content = m.groups()
+                yield date, clock, "", "", content, (content, "")
+
+    def start(self):
+        conf = os.path.join(self.work, "lighttpd.conf")
+        if not os.path.exists(conf):
+            for path in ("index.html", "a.txt", "b.css", "img/logo.png", "docs/guide.html", "docs/faq.txt",
+                         "private/report.txt", "notes.inc", "backup~"):
+                os.makedirs(os.path.dirname(os.path.join(self.www, path)), exist_ok=True)
+                with open(os.path.join(self.www, path), "w") as f:
+                    f.write(path * 50)
+            with open(os.path.join(self.work, "users"), "w") as f:
+                f.write("alice:secret\nbob:hunter2\n")
+            with open(conf, "w") as f:
+                f.write(f"""server.document-root = "{self.www}"
+server.port = {self.port}
+server.bind = "127.0.0.1"
+server.errorlog = "{self.log}"
+server.pid-file = "{self.work}/pid"
+server.modules = ("mod_access", "mod_auth", "mod_authn_file", "mod_status", "mod_redirect", "mod_rewrite",
+                  "mod_dirlisting", "mod_staticfile")
+server.max-keep-alive-requests = 4
+server.max-request-field-size = 2048
+index-file.names = ("index.html")
+mimetype.assign = (".html" => "text/html", ".txt" => "text/plain", ".css" => "text/css", ".png" => "image/png")
+url.access-deny = ("~", ".inc")
+dir-listing.activate = "enable"
+status.status-url = "/server-status"
+url.redirect = ("^/old/(.*)$" => "/docs/$1")
+url.rewrite-once = ("^/r/(\\d+)$" => "/a.txt?id=$1")
+auth.backend = "plain"
+auth.backend.plain.userfile = "{self.work}/users"
+auth.require = ("/private/" => ("method" => "basic", "realm" => "staff", "require" => "valid-user"))
+debug.log-request-handling = "enable"
+debug.log-file-not-found = "enable"
+debug.log-request-header-on-error = "enable"
+""")
+        self.process = subprocess.Popen([self.server, "-D", "-f", conf], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.wait_port()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.stop()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def send(self, data, hold=0.0):
+        """Sends raw bytes and reads the answer, so that the server logs before the next action."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                s.sendall(data)
+                time.sleep(hold)
+                while s.recv(65536):
+                    pass
+        except OSError:
+            pass
+
+    def workload(self, rnd, actions):
+        files = ["/", "/index.html", "/a.txt", "/b.css", "/img/logo.png", "/docs/", "/docs/guide.html",
+                 "/docs/faq.txt", "/img/"]
+        users = [("alice", "secret"), ("bob", "hunter2"), ("alice", "wrong"), ("mallory", "x"), None]
+
+        def request(method, path, headers=(), version="HTTP/1.1", close=True):
+            head = [f"{method} {path} {version}", "Host: 127.0.0.1"] + list(headers)
+            if close:
+                head.append("Connection: close")
+            return ("\r\n".join(head) + "\r\n\r\n").encode()
+
+        def query():
+            return rnd.choice(["", "", f"?id={rnd.randint(1, 999)}", f"?q=term{rnd.randint(1, 50)}&page=2"])
+
+        def auth():
+            user = rnd.choice(users)
+            extra = [] if user is None else \
+                ["Authorization: Basic " + base64.b64encode(f"{user[0]}:{user[1]}".encode()).decode()]
+            self.send(request("GET", rnd.choice(["/private/", "/private/report.txt", "/private/x"]), extra))
+
+        def keep_alive():
+            self.send(b"".join(request("GET", rnd.choice(files) + query(), close=False)
+                               for _ in range(rnd.randint(2, 6))), hold=0.1)
+
+        def garbage():
+            self.send(rnd.choice([
+                b"GARBAGE\r\n\r\n", b"GET / HTTP/1.1\r\n\r\n", b"GET /a.txt HTTP/3.0\r\nHost: x\r\n\r\n",
+                b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n",
+                b"GET /" + b"a" * 3000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+                b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n", b"GET http://example.org/ HTTP/1.1\r\n\r\n",
+                b"POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", b"",
+                b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"]))
+
+        def restart():
+            self.process.send_signal(signal.SIGUSR1)  # graceful restart: finishes requests, reads the config again
+            time.sleep(0.5)
+            self.wait_port()
+
+        choices = [
+            (30, lambda: self.send(request("GET", rnd.choice(files) + query()))),
+            (10, lambda: self.send(request("GET", rnd.choice(["/missing", "/img/", "/docs/"]) +
+                                           f"file{rnd.randint(1, 300)}.{rnd.choice(['html', 'php', 'txt'])}"))),
+            (8, auth),
+            (3, lambda: self.send(request("GET", rnd.choice(["/notes.inc", "/backup~", "/docs/old.inc"])))),
+            (4, lambda: self.send(request("GET", rnd.choice([f"/old/page{rnd.randint(1, 40)}.html",
+                                                             f"/r/{rnd.randint(1, 999)}"])))),
+            (2, lambda: self.send(request("GET", "/server-status" + rnd.choice(["", "?auto"])))),
+            (4, lambda: self.send(request(rnd.choice(["HEAD", "POST", "PUT", "DELETE", "OPTIONS", "BREW"]),
+                                          rnd.choice(files), ["Content-Length: 0"]))),
+            (3, lambda: self.send(request("GET", rnd.choice(files[1:5]), [rnd.choice([
+                f"Range: bytes={rnd.randint(0, 9)}-{rnd.randint(10, 99)}", "Range: bytes=999999-",
+                "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT", "If-None-Match: \"x\""])]))),
+            (4, keep_alive),
+            (5, garbage),
+            (1, restart),
+            (2, lambda: time.sleep(rnd.uniform(0.1, 0.5))),
+        ]
+        run_actions(rnd, choices, actions)
+
+    def wait_port(self):
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+
+SYSTEMS = {"lighttpd": Lighttpd, "mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd, "openssh": Sshd,
+           "postgres": Postgres, "redis": Redis}
 
 
 def label(system, lines, formats):
