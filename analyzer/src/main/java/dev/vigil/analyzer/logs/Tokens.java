@@ -49,7 +49,8 @@ final class Tokens {
      * Splits and masks a message. A number and the scaled size unit after it ({@code 384.0 B}, {@code 12.5 KB})
      * become one token. A run of adjacent tokens with the same masked form that holds a parameter
      * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
-     * lists of different lengths still give messages of one length.
+     * lists of different lengths still give messages of one length; so does a reason in parentheses that ends the
+     * message ({@link #joinTrailingPhrase}).
      *
      * @param message the message
      * @return its tokens
@@ -66,10 +67,73 @@ final class Tokens {
         final String[] m = line.masked();
         for (int k = 1; k < m.length; k++) {
             if (m[k].equals(m[k - 1]) && Masker.isListItem(m[k])) {
-                return joinRuns(line.raw(), m);
+                return joinTrailingPhrase(joinRuns(line.raw(), m));
             }
         }
-        return line;
+        return joinTrailingPhrase(line);
+    }
+
+    /**
+     * Joins words in parentheses that end a message ({@code (Connection reset by peer)}) into one parameter,
+     * {@code (<*>)}: such text is mostly a reason or an error's text printed by one {@code (%s)}, and as words of
+     * the message its token count set the message's length, so each reason was an event of its own, never compared
+     * with a one-word reason ({@code (KILLED)}), which stays a word. Parentheses that hold anything but words
+     * ({@code (estimated size 384.0 B, free 2.1 KB)}, {@code (run-parts /etc/cron.hourly)}) are the message's own
+     * text around values, or a value with text of its own, and stay tokens.
+     */
+    private static Line joinTrailingPhrase(final Line line) {
+        final String[] raw = line.raw();
+        final String[] masked = line.masked();
+        final int last = raw.length - 1;
+        if (last < 1 || !raw[last].endsWith(")") || raw[last].indexOf('(') >= 0) {
+            return line;
+        }
+        int open = last - 1;
+        while (open >= 0 && !raw[open].startsWith("(")) {
+            open--;
+        }
+        if (open < 0 || !saysSomething(masked, open)) {
+            return line;
+        }
+        for (int k = open; k <= last; k++) {
+            final String word = raw[k].substring(k == open ? 1 : 0, raw[k].length() - (k == last ? 1 : 0));
+            if (!isPlainWord(word)) {
+                return line;
+            }
+        }
+        final String[] rawOut = Arrays.copyOf(raw, open + 1);
+        final String[] maskedOut = Arrays.copyOf(masked, open + 1);
+        rawOut[open] = String.join(" ", Arrays.asList(raw).subList(open, raw.length));
+        maskedOut[open] = "(" + Masker.WILDCARD + ")";
+        return new Line(rawOut, maskedOut);
+    }
+
+    /**
+     * @return true when a token before {@code end} holds no parameter: a reason is given for what the message says,
+     *     and words in parentheses after values alone ({@code CentOS-5 (Kernel Module GPG key)}) are the text itself
+     */
+    private static boolean saysSomething(final String[] masked, final int end) {
+        for (int k = 0; k < end; k++) {
+            if (!Masker.isVariable(masked[k])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return true for letters, with hyphens or apostrophes inside and a comma or period after them */
+    private static boolean isPlainWord(final String word) {
+        final int end = word.endsWith(",") || word.endsWith(".") ? word.length() - 1 : word.length();
+        if (end == 0) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            final char c = word.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && (c == '-' || c == '\''))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true for a token that ends in a number masked as a parameter ({@code 384.0}, {@code (12}) */

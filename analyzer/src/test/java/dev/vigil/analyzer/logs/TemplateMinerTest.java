@@ -297,6 +297,27 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldTakeAReasonInParenthesesThatEndsTheMessageAsOneParameter() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch reset = miner.add("Closed session 14 of 'web' (Connection reset by peer)");
+        final TemplateMatch killed = miner.add("Closed session 15 of 'db' (KILLED)");
+        final TemplateMatch timeout = miner.add("Closed session 16 of 'web' (idle for too long)");
+        // each reason's token count was a message length of its own: three events
+        assertEquals(reset.templateId(), killed.templateId());
+        assertEquals(reset.templateId(), timeout.templateId());
+        assertEquals("Closed session <*> of '<*>' (<*>)", timeout.template());
+        assertEquals(List.of("16", "web", "idle for too long"), timeout.parameters());
+        // parentheses around values or paths, or not at the end, hold the message's own words
+        assertEquals("Stored block (size <*>, free <*>)", miner.add("Stored block (size 3 KB, free 2 MB)").template());
+        assertEquals("Started job (run-parts /etc/cron.hourly)",
+                miner.add("Started job (run-parts /etc/cron.hourly)").template());
+        final TemplateMatch inner = miner.add("Link (slow path taken) down");
+        assertEquals("Link (slow path taken) down", inner.template());
+        // and so do words in parentheses after values alone: they are the message, not a reason
+        assertEquals("v<*> (Kernel Module GPG key)", miner.add("v5 (Kernel Module GPG key)").template());
+    }
+
+    @Test
     void shouldKeepTemplateIdsAcrossSerialization() {
         final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMiner before = new TemplateMiner(MinerOptions.DEFAULTS);
