@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH,
-OpenLDAP, MariaDB and lighttpd servers.
+OpenLDAP, MariaDB, lighttpd and ProFTPD servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
     scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap, mariadb,
-                                                                          # lighttpd
+                                                                          # lighttpd, proftpd
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
 Starts a throwaway server (temporary directories and configuration, loopback only, in the foreground), drives it with a
@@ -16,24 +16,27 @@ OpenLDAP at log level stats: binds, searches, adds, modifies, deletes, renames, 
 MariaDB: failed logins, clients that hang up or send garbage, too many connections, oversized packets, failing
 scheduled events, restarts; lighttpd with its request-handling debug log: files, directory listings, missing files,
 denied paths, redirects, rewrites, basic authentication, methods it refuses, ranges, keep-alive, malformed requests,
-graceful restarts), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
+graceful restarts; ProFTPD at debug level 2: logins of existing and unknown users, wrong passwords, too many
+attempts, listings, uploads, downloads, deletes, renames, directories, SITE and unknown commands, idle sessions,
+garbage, reloads), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
 <System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId, EventTemplate) and
 <System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels it again without a
 server).
 
 The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the server's
 source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are also in its
-translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys, lighttpd's in the modules it
-loads; lighttpd's "(file.c.LINE)" before each message names the call site, so it is kept out of the Content column). A
-line's event is the format that prints it whole (conversions become <*>, an integer conversion matching only a number;
-when several do, the one with most fixed text). Lines that no one format prints (messages built from several pieces,
-multi-line messages) are left out and counted. A suffix that a server prints around a message with a format of its own
-(PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the template.
+translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys, lighttpd's and ProFTPD's in
+the modules they load; lighttpd's "(file.c.LINE)" before each message names the call site, so it is kept out of the
+Content column). A line's event is the format that prints it whole (conversions become <*>, an integer conversion
+matching only a number; when several do, the one with most fixed text). Lines that no one format prints (messages built
+from several pieces, multi-line messages) are left out and counted. A suffix that a server prints around a message with
+a format of its own (PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the
+template.
 
 Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients openssh-server sshpass
-slapd ldap-utils mariadb-server mariadb-client lighttpd); run as root (PostgreSQL then runs as the user postgres;
-OpenSSH needs root and makes /run/sshd for the run when it is missing, removing it after) or, but for OpenSSH, as an
-ordinary user.
+slapd ldap-utils mariadb-server mariadb-client lighttpd proftpd-core); run as root (PostgreSQL then runs as the user
+postgres; OpenSSH needs root and makes /run/sshd for the run when it is missing, removing it after; ProFTPD needs root
+and logs its two users in from a password file of its own) or, but for OpenSSH and ProFTPD, as an ordinary user.
 OpenSSH's logins are as existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary
 directory (sshd reads the accounts, as any does); nothing of the machine's own configuration is changed. Python 3
 standard library only; a benchmark run by hand, never by CI.
@@ -42,7 +45,9 @@ import argparse
 import base64
 import csv
 import datetime
+import ftplib
 import glob
+import io
 import os
 import random
 import re
@@ -1205,8 +1210,186 @@ debug.log-request-header-on-error = "enable"
                 time.sleep(0.05)
 
 
+class Proftpd(Stamped):
+    name = "ProFTPD"
+    # After the stamp as read, its own: "host proftpd[pid] server (client[address]): " heads each line of a session.
+    line = re.compile(r"^\S+ \S+ (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d),\d{3} \S+ proftpd\[(\d+)\](?: [^:]*)?: (.*)$")
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/proftpd"
+        if not os.path.exists(self.server) or not shutil.which("openssl"):
+            sys.exit("loghub-from-servers: no proftpd and openssl (apt-get install proftpd-core openssl)")
+        if os.geteuid() != 0:
+            sys.exit("loghub-from-servers: proftpd needs root (it changes to its users)")
+        super().__init__(os.path.join(work, "proftpd.log"))
+        self.work = work
+        self.root = os.path.join(work, "root")
+        self.port = free_port()
+        self.users = {"alice": "secret", "bob": "hunter2"}
+
+    def formats(self):
+        found = binary_strings(self.server)
+        for module in glob.glob("/usr/lib/proftpd/mod_*.so"):
+            found |= binary_strings(module)
+        return found
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, pid, content = m.groups()
+                yield date, clock, pid, "", content, (content, "")
+
+    def start(self):
+        conf = os.path.join(self.work, "proftpd.conf")
+        if not os.path.exists(conf):
+            os.chmod(self.work, 0o711)  # the session, as its user, goes through it to its root
+            os.makedirs(os.path.join(self.root, "pub"))
+            for name in ("readme.txt", "pub/data.bin", "pub/notes.txt"):
+                with open(os.path.join(self.root, name), "w") as f:
+                    f.write(name * 100)
+            for d, _, names in os.walk(self.root):
+                os.chown(d, 2001, 2001)
+                for n in names:
+                    os.chown(os.path.join(d, n), 2001, 2001)
+            with open(os.path.join(self.work, "passwd"), "w") as f:
+                for user, password in self.users.items():
+                    hashed = subprocess.run(["openssl", "passwd", "-1", password], check=True, capture_output=True,
+                                            text=True).stdout.strip()
+                    f.write(f"{user}:{hashed}:2001:2001::{self.root}:/bin/sh\n")
+            with open(os.path.join(self.work, "group"), "w") as f:
+                f.write("ftp:x:2001:\n")
+            os.chmod(os.path.join(self.work, "passwd"), 0o600)
+            os.chmod(os.path.join(self.work, "group"), 0o600)
+            with open(conf, "w") as f:
+                f.write(f"""ServerType standalone
+Port {self.port}
+DefaultAddress 127.0.0.1
+SocketBindTight on
+UseIPv6 off
+UseReverseDNS off
+User nobody
+Group nogroup
+ScoreboardFile {self.work}/scoreboard
+PidFile {self.work}/pid
+DelayTable none
+WtmpLog off
+TransferLog none
+RequireValidShell off
+AuthOrder mod_auth_file.c
+AuthUserFile {self.work}/passwd
+AuthGroupFile {self.work}/group
+DefaultRoot ~
+MaxLoginAttempts 2
+TimeoutIdle 3
+TimeoutLogin 3
+MaxClients 8
+<Directory {self.root}/pub>
+  <Limit DELE RNFR RNTO>
+    DenyAll
+  </Limit>
+</Directory>
+""")
+        self.spawn([self.server, "-n", "-d", "2", "-c", conf])
+        self.wait_port(self.port)
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.halt()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def workload(self, rnd, actions):
+        def session(user=None, password=None):
+            ftp = ftplib.FTP()
+            ftp.connect("127.0.0.1", self.port, timeout=5)
+            if user is None:
+                user = rnd.choice(list(self.users))
+                password = self.users[user]
+            ftp.login(user, password)
+            return ftp
+
+        def attempt(step):
+            try:
+                step()
+            except (ftplib.Error, OSError, EOFError):
+                pass
+
+        def work():
+            ftp = session()
+            for _ in range(rnd.randint(1, 5)):
+                name = f"f{rnd.randint(1, 60)}.{rnd.choice(['txt', 'log', 'bin'])}"
+                attempt(rnd.choice([
+                    lambda: ftp.nlst(rnd.choice(["", "pub", "nosuch"])),
+                    lambda: ftp.retrlines("LIST " + rnd.choice(["", "pub", "/"]), lambda line: None),
+                    lambda: ftp.storbinary("STOR " + rnd.choice(["", "pub/", "nosuch/"]) + name,
+                                           io.BytesIO(b"x" * rnd.randint(1, 5000))),
+                    lambda: ftp.retrbinary("RETR " + rnd.choice(["readme.txt", "pub/data.bin", name]),
+                                           lambda b: None),
+                    lambda: ftp.delete(rnd.choice(["", "pub/"]) + name),
+                    lambda: ftp.mkd(f"dir{rnd.randint(1, 20)}"),
+                    lambda: ftp.rmd(f"dir{rnd.randint(1, 20)}"),
+                    lambda: ftp.rename(rnd.choice(["readme.txt", "pub/notes.txt", name]), f"r{rnd.randint(1, 9)}"),
+                    lambda: ftp.cwd(rnd.choice(["pub", "/", "nosuch", ".."])),
+                    lambda: ftp.sendcmd(rnd.choice(["SITE CHMOD 600 readme.txt", "SITE HELP", "SYST", "STAT",
+                                                    "FEAT", "SIZE readme.txt", "MDTM nosuch", "BOGUS", "SITE X"])),
+                ]))
+            attempt(ftp.quit)
+
+        def failed_login():
+            user = rnd.choice(list(self.users) + ["admin", "root", "ftp", f"user{rnd.randint(1, 40)}"])
+            attempt(lambda: session(user, "wrong" + str(rnd.randint(1, 99))))
+
+        def too_many():
+            def step():
+                ftp = ftplib.FTP()
+                ftp.connect("127.0.0.1", self.port, timeout=5)
+                for _ in range(3):
+                    attempt(lambda: ftp.login(rnd.choice(list(self.users)), "bad"))
+            attempt(step)
+
+        def raw(data, hold):
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                    s.recv(256)
+                    if data:
+                        s.sendall(data)
+                    time.sleep(hold)
+            except OSError:
+                pass
+
+        def idle():  # outlasts TimeoutIdle or TimeoutLogin without holding the workload up
+            def step():
+                ftp = session() if rnd.random() < 0.5 else ftplib.FTP()
+                if ftp.sock is None:
+                    ftp.connect("127.0.0.1", self.port, timeout=5)
+                time.sleep(4)
+                ftp.close()
+            threading.Thread(target=attempt, args=(step,), daemon=True).start()
+
+        def reload():
+            self.process.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+            self.wait_port(self.port)
+
+        choices = [
+            (30, lambda: attempt(work)),
+            (12, failed_login),
+            (3, too_many),
+            (4, lambda: raw(rnd.choice([b"GET / HTTP/1.1\r\n\r\n", b"\x16\x03\x01\x00", b"", b"USER\r\n",
+                                        b"PASS x\r\n", b"QUIT\r\n"]), 0.2)),
+            (2, idle),
+            (1, reload),
+            (2, lambda: time.sleep(rnd.uniform(0.1, 0.5))),
+        ]
+        run_actions(rnd, choices, actions)
+        time.sleep(4)  # the idle sessions time out
+
+
 SYSTEMS = {"lighttpd": Lighttpd, "mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd, "openssh": Sshd,
-           "postgres": Postgres, "redis": Redis}
+           "postgres": Postgres, "proftpd": Proftpd, "redis": Redis}
 
 
 def label(system, lines, formats):
