@@ -209,7 +209,8 @@ public final class WorkerService implements AutoCloseable {
         try {
             final List<String> found = RegistryCheck.disagreements(config, RegistryCheck.read(config,
                     Duration.ofSeconds(10)));
-            found.forEach(d -> LOG.warn("worker for host {}: {}", config.hostName(), d));
+            // checked at start only: a dataset registered later (the README's order) is not said again
+            found.forEach(d -> LOG.warn("worker for host {}: {} (checked at start only)", config.hostName(), d));
             registryDisagreements = found;
         } catch (RuntimeException e) {
             LOG.info("worker for host {}: the dataset registry could not be read to compare it with this worker's "
