@@ -14,6 +14,11 @@ import java.util.List;
  * <p>Tails remember the extremes of earlier windows, keeping half of their extra reach at each fit:
  * a rare but recurring event (a nightly job's spike) stays known for several windows after it left
  * the current one, instead of alarming again each time it comes back.
+ *
+ * <p>A feature that is a mean over several consecutive points (an averaged feature) moves slowly, so the few
+ * largest values its tail is fitted on are mostly the neighbouring points of one excursion, nearly equal: their
+ * mean excess is the spread within that excursion, not between excursions. Its scale is floored at a share of
+ * the feature's own typical distance from the median (see {@link #AVERAGED_SCALE}).
  */
 final class FeatureTails {
     /** Share of the older tails' extra reach kept at each fit. */
@@ -25,14 +30,24 @@ final class FeatureTails {
      * that ordinary points alarmed on it.)
      */
     static final int MIN_VALUES = 64;
+    /**
+     * Smallest scale of an averaged feature's tail, as a share of its median distance from the median. For a
+     * Gaussian the tail's scale is about half that distance (0.34 and 0.67 standard deviations), so the floor
+     * binds only on tails clearly steeper than a Gaussian of the same spread. Without it, one excursion of
+     * nearly equal means left {@code recentSeasonal} a scale of 0.025 against a median distance of 0.2, and a
+     * slow rise of 2 over 15 hours scored surprises from 3 to 27, each point reported as worse than the last.
+     */
+    static final double AVERAGED_SCALE = 0.35;
 
     private final double[] center;
     private final Tail[] tails;
+    private final boolean[] averaged;
 
-    /** @param dimension features per row */
-    FeatureTails(final int dimension) {
-        this.center = new double[dimension];
-        this.tails = new Tail[dimension];
+    /** @param averaged per feature, whether it is a mean over several consecutive points */
+    FeatureTails(final boolean[] averaged) {
+        this.center = new double[averaged.length];
+        this.tails = new Tail[averaged.length];
+        this.averaged = averaged.clone();
     }
 
     /** @return true once fitted */
@@ -67,7 +82,11 @@ final class FeatureTails {
                 column[i] = Math.abs(column[i] - center[j]);
             }
             // Floor: one part in a thousand of the feature's magnitude, so a constant feature has a scale.
-            tails[j] = remember(tails[j], Tail.fit(column, Math.max(1e-3 * magnitude, 1e-12)));
+            double floor = Math.max(1e-3 * magnitude, 1e-12);
+            if (averaged[j]) {
+                floor = Math.max(floor, AVERAGED_SCALE * Tail.select(column, n / 2));
+            }
+            tails[j] = remember(tails[j], Tail.fit(column, floor));
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,7 +104,7 @@ final class IsolationModel {
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
                    final int forestDimension, final int forestPhase) {
-        this(options, seed, names, forestName, forestDimension, forestPhase, false);
+        this(options, seed, names, forestName, forestDimension, forestPhase, false, Set.of());
     }
 
     /**
@@ -111,10 +112,12 @@ final class IsolationModel {
      * recent peak of surprises starts, at the first training, where the warm-up points' own surprises (under the
      * tails fitted on them) leave it, instead of at 0; at the forest's first calibration it rises to where the
      * forest surprises of the points calibrated on leave it, if higher; and at each later training it falls to where
-     * the window's surprises, by the refitted tails and calibration, leave it, if lower.
+     * the window's surprises, by the refitted tails and calibration, leave it, if lower. The features named in
+     * {@code averaged} are means over several consecutive points (see {@link FeatureTails}).
      */
     IsolationModel(final DetectorOptions options, final long seed, final List<String> names, final String forestName,
-                   final int forestDimension, final int forestPhase, final boolean peakFromWarmup) {
+                   final int forestDimension, final int forestPhase, final boolean peakFromWarmup,
+                   final Set<String> averaged) {
         this.peakFromWarmup = peakFromWarmup;
         if (forestPhase < 0 || forestPhase >= FOREST_EVERY) {
             throw new IllegalArgumentException("forestPhase must be in [0, " + FOREST_EVERY + "), was " + forestPhase);
@@ -129,7 +132,11 @@ final class IsolationModel {
         this.seed = seed;
         this.names = List.copyOf(names);
         this.forestName = forestName;
-        this.tails = new FeatureTails(names.size());
+        final boolean[] isAveraged = new boolean[names.size()];
+        for (int j = 0; j < isAveraged.length; j++) {
+            isAveraged[j] = averaged.contains(names.get(j));
+        }
+        this.tails = new FeatureTails(isAveraged);
         this.forestLag = Math.min(FOREST_LAG, options.retrainEvery());
         // Rows of the forest in use, which is up to FOREST_EVERY trainings plus the lag old.
         final int forestCapacity = options.window() + FOREST_EVERY * options.retrainEvery() + forestLag;

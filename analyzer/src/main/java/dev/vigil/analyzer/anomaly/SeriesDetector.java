@@ -78,7 +78,7 @@ public final class SeriesDetector {
         this.forestPhase = forestPhase;
         this.features = new SeriesFeatures(options);
         this.model = new IsolationModel(options, seed, SeriesFeatures.NAMES, SeriesFeatures.FOREST_NAME,
-                SeriesFeatures.FOREST_DIMENSION, forestPhase, true);
+                SeriesFeatures.FOREST_DIMENSION, forestPhase, true, SeriesFeatures.AVERAGED);
     }
 
     /**

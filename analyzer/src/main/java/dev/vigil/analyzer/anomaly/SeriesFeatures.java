@@ -2,6 +2,7 @@ package dev.vigil.analyzer.anomaly;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns one series, point by point, into feature vectors (for the per-feature tails) and forest
@@ -21,6 +22,8 @@ import java.util.List;
 final class SeriesFeatures {
     static final List<String> NAMES = List.of("change", "residual", "seasonalResidual", "recentSeasonal",
             "volatility", "zscore");
+    /** The features that are means over the short horizon, whose largest values come in runs. */
+    static final Set<String> AVERAGED = Set.of("recentSeasonal");
     /** What the forest input stands for: the level (z-score) against the time of day. */
     static final String FOREST_NAME = "levelForTimeOfDay";
     /** Length of {@link #forestInput}. */

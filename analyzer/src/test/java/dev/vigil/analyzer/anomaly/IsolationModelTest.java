@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IsolationModelTest {
@@ -16,7 +17,7 @@ class IsolationModelTest {
         final int seeds = 8;
         for (int seed = 1; seed <= seeds; seed++) {
             final IsolationModel model = new IsolationModel(DetectorOptions.defaults(), seed, List.of("flat"), "noise",
-                    3, 0, true);
+                    3, 0, true, Set.of());
             final Random random = new Random(seed);
             double firstMax = 0;
             double laterMax = 0;

@@ -326,4 +326,32 @@ class SeriesDetectorTest {
         assertTrue(change.contributors().stream().allMatch(c -> Double.isFinite(c.getValue())
                 && c.getWeight() >= 0 && c.getWeight() <= 1), change.contributors().toString());
     }
+
+    @Test
+    void shouldReportASlowRiseOfTheShortHorizonsMeanOnceRatherThanAtEachOfItsPoints() {
+        // given 15-minute points of a wave the daily profile cannot learn (period 37 points), so that the short
+        // horizon's mean seasonal residual (recentSeasonal) is a slow wave too: its tail is fitted on the few
+        // nearly equal values at its crests
+        int reported = 0;
+        int seriesReporting = 0;
+        for (int seed = 1; seed <= 8; seed++) {
+            final SeriesDetector detector = new SeriesDetector(DetectorOptions.defaults(), seed);
+            final Random random = new Random(seed);
+            int reportedHere = 0;
+            for (int i = 0; i < 800; i++) {
+                // when, after 600 points, the level rises by 1.5 over 60 points (15 hours) and stays
+                final double rise = i < 600 ? 0 : Math.min(1.5, 1.5 * (i - 600) / 60);
+                final double value = 50 + 0.1 * random.nextGaussian() + Math.sin(2 * Math.PI * i / 37.0) + rise;
+                if (detector.update(START + i * 15 * STEP, value).score() > 0.2 && i >= 600) {
+                    reportedHere++;
+                }
+            }
+            reported += reportedHere;
+            seriesReporting += reportedHere > 0 ? 1 : 0;
+        }
+        // then the rise is reported in most series, at one or two points each (36 points in all, 2 to 6 per
+        // series: the crests' tail had a scale so small that each point of the rise was news again)
+        assertTrue(seriesReporting >= 4, "series reporting the rise: " + seriesReporting);
+        assertTrue(reported <= 15, "points of the rise reported: " + reported);
+    }
 }
