@@ -279,4 +279,47 @@ class CommandExecutorTest {
         final Outcome again = executor.execute(restore, p -> { }, true);
         assertTrue(again.message().contains("in snapshot " + saved.group(1) + " (evidence"), again.message());
     }
+
+    @Test
+    void shouldPutBackTheChosenPathsOverWhatIsThereAndLeaveTheDatasetsOtherFilesAsTheyAre() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(data.resolve("f" + i), "file " + i);
+        }
+        final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                "worker.datasets", "ds",
+                "dataset.ds.path", data.toString(),
+                "dataset.ds.repository", dir.resolve("repo").toString(),
+                "dataset.ds.password.file", dir.resolve("pw").toString(),
+                "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                "worker.state.dir", dir.resolve("state").toString(),
+                "worker.fsync", "false")), Clock.systemUTC(), null);
+        assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+        Files.writeString(data.resolve("f8"), "file 8, edited before the attack");
+        Thread.sleep(5);
+        final Instant attack = Instant.now();
+        // five files encrypted in place, one written as an encrypted copy and deleted, and a later edit of another
+        for (int i = 0; i < 5; i++) {
+            Files.write(data.resolve("f" + i), new java.security.SecureRandom().generateSeed(64));
+        }
+        Files.write(data.resolve("f5.locked"), new java.security.SecureRandom().generateSeed(64));
+        Files.delete(data.resolve("f5"));
+        Files.writeString(data.resolve("f9"), "file 9, edited after the attack");
+
+        // what the engine's RESTORE of the paths a run rewrote or deleted carries (CommandFactory)
+        final Outcome restored = executor.execute(command(Action.RESTORE).setBeforeTime(attack)
+                .setPaths(List.of("f0", "f1", "f2", "f3", "f4", "f5.locked", "f5")).setOverwrite(true)
+                .setMissingOnly(false).build(), p -> { });
+
+        assertEquals(CommandStatus.SUCCEEDED, restored.status(), restored.message());
+        for (int i = 0; i < 6; i++) {
+            assertEquals("file " + i, Files.readString(data.resolve("f" + i)), restored.message());
+        }
+        assertEquals("file 8, edited before the attack", Files.readString(data.resolve("f8")));
+        assertEquals("file 9, edited after the attack", Files.readString(data.resolve("f9")));
+        assertTrue(Files.exists(data.resolve("f5.locked")), "a file the snapshot lacks stays, as a whole restore's");
+        assertTrue(restored.message().contains("1 paths in no snapshot"), restored.message());
+        assertTrue(restored.message().contains("(evidence, protected), taken just before"), restored.message());
+    }
 }

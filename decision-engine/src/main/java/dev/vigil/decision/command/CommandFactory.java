@@ -71,8 +71,9 @@ public final class CommandFactory {
                 .setTarget(target)
                 .setTargetRepository(intent.action() == Action.MIGRATE ? intent.targetRepository() : null)
                 .setOverwrite(restore && target == null)
-                // chosen paths are the deleted ones: a file put back since (and edited) is kept, never overwritten
-                .setMissingOnly(restore && !intent.paths().isEmpty())
+                // chosen deleted paths: a file put back since (and edited) is kept, never overwritten; the paths a
+                // ransomware-like rewrite encrypted in place are there, and must be overwritten to be restored
+                .setMissingOnly(restore && !intent.paths().isEmpty() && !intent.replacePaths())
                 .setProtect(intent.protect())
                 .setTags(tags)
                 .setRetention(intent.action() == Action.FORGET ? spec.getRetention() : null)

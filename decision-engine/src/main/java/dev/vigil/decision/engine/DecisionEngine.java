@@ -311,8 +311,13 @@ public final class DecisionEngine {
                 final boolean nearRandom = fa.getWriteEntropy() != null
                         && fa.getWriteEntropy() >= DatasetState.NEAR_RANDOM_BITS
                         && fa.getEntropySampledBytes() >= DatasetState.NEAR_RANDOM_SAMPLE;
-                state.rewrites(rewritten, nearRandom, fa.getChangedPaths(), start.toEpochMilli(), end.toEpochMilli(),
-                        settings.policy().changeRateWindow().toMillis(), fa.getIntervalStart().toEpochMilli());
+                // a list the collector cut (its queue overflowed) names only some of the files a restore must put back
+                final boolean listed = fa.getComplete()
+                        && fa.getChangedPaths().size() >= fa.getCreated() + fa.getModified() + fa.getRenamed()
+                        && fa.getDeletedPaths().size() >= fa.getDeleted();
+                state.rewrites(rewritten, nearRandom, fa.getChangedPaths(), fa.getDeletedPaths(), listed,
+                        start.toEpochMilli(), end.toEpochMilli(), settings.policy().changeRateWindow().toMillis(),
+                        fa.getIntervalStart().toEpochMilli());
                 if (nearRandom) {
                     state.rewroteOverHorizon(rewritten, fa.getChangedPaths(), start.toEpochMilli());
                 }
@@ -502,11 +507,39 @@ public final class DecisionEngine {
                         context.state().windowDeleted);
                 case HORIZON_DELETED_PATHS -> windowDeletions(plain, context, fa, activityStart, state, action,
                         context.state().horizonDeleted);
+                case REWRITTEN_PATHS -> rewrittenPaths(plain, context, action, activityStart, state);
                 case BEFORE_REWRITES -> plain.targeting(null, Instant.EPOCH.equals(context.state().horizonRewritesSince)
                         ? context.now().toEpochMilli() : context.state().horizonRewritesSince.toEpochMilli(),
                         List.of(), action.target(), null);
                 default -> plain.targeting(null, null, List.of(), action.target(), null);
         };
+    }
+
+    /**
+     * A RESTORE of the paths the run of near-random rewrites rewrote or deleted, each put back over what is there, from
+     * the last snapshot before the episode began (as {@code before-episode}): the dataset's other files keep the edits
+     * made since (a database updated, a commit, files saved after the attack). The whole snapshot instead, and its
+     * reason says why, when the run's list does not name every file it changed: a restore of some of them would leave
+     * the others encrypted.
+     */
+    private static Intent rewrittenPaths(final Intent plain, final RuleContext context, final RuleAction action,
+                                         final Instant activityStart, final DatasetState state) {
+        final long before = Instant.EPOCH.equals(context.state().episodeStart) ? context.now().toEpochMilli()
+                : context.state().episodeStart.toEpochMilli();
+        final DatasetState.RewriteRun run = activityStart == null ? null : state.rewriteRun;
+        final List<String> kept = run == null || run.unlisted() ? List.of()
+                : Decisions.withinBudget(run.paths(), Decisions.room(state, null));
+        final String whole = run == null ? "only file activity's run of near-random rewrites names their paths"
+                : run.unlisted() || run.paths().isEmpty() ? "the collector did not list every file the run rewrote "
+                + "or deleted (or the run began before the engine kept them), or they went past the "
+                + DatasetState.RUN_PATHS + " paths the engine keeps of a run"
+                : kept.size() < run.paths().size() ? "the RESTOREs the dataset holds already take the room its state "
+                + "has for paths" : null;
+        if (whole != null) {
+            return plain.withReason(plain.reason() + " (all of the snapshot, not only the files the run rewrote or "
+                    + "deleted: " + whole + ")").targeting(null, before, List.of(), action.target(), null);
+        }
+        return plain.targeting(null, before, kept, action.target(), null).replacing(true);
     }
 
     /**
@@ -522,7 +555,7 @@ public final class DecisionEngine {
                                    final Instant activityStart, final DatasetState state) {
         long before = fa != null && activityStart != null ? fa.getIntervalStart().toEpochMilli() : Long.MAX_VALUE;
         switch (action.from()) {
-            case BEFORE_EPISODE -> {
+            case BEFORE_EPISODE, REWRITTEN_PATHS -> {
                 // as context() dates the episode: the run counts for file activity, the open episodes always
                 if (activityStart != null && state.rewriteRun != null) {
                     before = Math.min(before, state.rewriteRun.hostStart() > 0 ? state.rewriteRun.hostStart()

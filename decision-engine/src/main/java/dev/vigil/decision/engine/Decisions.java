@@ -91,7 +91,10 @@ final class Decisions {
         final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
         return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "
                 + String.join(", ", first) + (intent.paths().size() > first.size() ? ", ..." : "")
-                + "; only those still missing: what was put back since is kept)";
+                + (!intent.replacePaths() ? "; only those still missing: what was put back since is kept)"
+                : target == null ? ", replacing what is there at those paths (the worker backs it up first, as "
+                + "evidence); the dataset's other files stay as they are, edits made since included)"
+                : "; the dataset's other files are not touched)");
     }
 
     /**
@@ -273,6 +276,26 @@ final class Decisions {
             paths = withinBudget(List.copyOf(union), room(state, pending.intent()));
         }
         final Intent was = pending.intent();
+        // a RESTORE of all and one of the files a run rewrote (an attack whose burst came after batches the horizon
+        // counted) are one restore of all: of the files rewritten alone, the batches' would stay encrypted
+        if (intent.action() == Action.RESTORE && was.paths().isEmpty() != intent.paths().isEmpty()
+                && was.snapshot() == null && intent.snapshot() == null) {
+            final boolean back = intent.beforeTime() != null
+                    && (was.beforeTime() == null || intent.beforeTime() < was.beforeTime());
+            final Intent whole = (back ? was.targeting(null, intent.beforeTime(), List.of(), was.target(),
+                    was.targetRepository()).onHostClock(intent.hostBeforeTime())
+                    : was.targeting(null, was.beforeTime(), List.of(), was.target(), was.targetRepository()))
+                    .replacing(false);
+            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), whole,
+                    pending.createdAt(), pending.expiresAt()));
+            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval, which now "
+                            + "restores all of the last snapshot before " + (whole.beforeTime() == null ? "now"
+                            : Instant.ofEpochMilli(whole.beforeTime())) + (was.paths().isEmpty() ? ""
+                            : " (was " + was.paths().size() + " path(s) from before "
+                            + (was.beforeTime() == null ? "now" : Instant.ofEpochMilli(was.beforeTime())) + ")"));
+            return;
+        }
         // a RESTORE of all that must go back further (an attack whose first batches, hours before its burst, another
         // rule saw) moves the pending one's restore point back: else the approved restore leaves those files encrypted
         if (intent.action() == Action.RESTORE && was.paths().isEmpty() && intent.paths().isEmpty()

@@ -78,6 +78,13 @@ final class Ledger {
                 final Intent did = flight != null ? flight.intent() : late.intent();
                 if (did == null) {
                     state.forgetDeletions(); // a written-off restore of chosen paths, whose list was not kept
+                } else if (did.replacePaths()) {
+                    // the files a run rewrote or deleted: its deletions among them, not those of other paths since
+                    // then (rewritten files are no deletions), and its rewrites, as a whole snapshot's restore does
+                    state.restored(did.paths(), null);
+                    if (did.beforeTime() != null) {
+                        state.rewritesRestored(did.beforeTime());
+                    }
                 } else {
                     state.restored(did.paths(), did.paths().isEmpty() ? snapshotTime(state, did, r,
                             flight != null ? flight.issuedAt() : late.issuedAt()) : did.beforeTime());
@@ -384,13 +391,17 @@ final class Ledger {
             default -> {
                 // the deletions it would have undone were wanted: else every deletion of the hours after would
                 // propose them again, as long as the horizon holds them; not a loss elsewhere in the dataset
-                final boolean wanted = intent.action() == Action.RESTORE && !intent.paths().isEmpty();
+                final boolean wanted = intent.action() == Action.RESTORE && !intent.paths().isEmpty()
+                        && !intent.replacePaths();
                 if (wanted) {
                     state.wanted(intent.paths(), intent.beforeTime());
+                } else if (intent.action() == Action.RESTORE && intent.replacePaths()) {
+                    state.wanted(intent.paths(), null); // the deletions among a run's paths; rewritten files, below
                 }
                 // a rewrite it would have undone was wanted too: else the horizon's count of them proposes it again
                 // at every near-random interval for as long as the horizon holds them
-                final boolean rewrites = intent.action() == Action.RESTORE && intent.paths().isEmpty();
+                final boolean rewrites = intent.action() == Action.RESTORE
+                        && (intent.paths().isEmpty() || intent.replacePaths());
                 if (rewrites) {
                     state.rewritesWanted();
                 }

@@ -42,6 +42,12 @@ public record RuleAction(Kind kind, Action action, Template reason, boolean prot
         LATEST,
         /** The latest snapshot taken before the episode began (state.episodeStart), every path. */
         BEFORE_EPISODE,
+        /**
+         * The paths the run of near-random rewrites rewrote or deleted (at most the last 256), each put back over what
+         * is there, from the latest snapshot before the episode began; the whole of that snapshot when the run's list
+         * is incomplete.
+         */
+        REWRITTEN_PATHS,
         /** The deleted paths of the triggering file activity, from the latest snapshot before the deletions. */
         DELETED_PATHS,
         /**

@@ -283,8 +283,8 @@ public final class RuleLoader {
         try {
             return RuleAction.RestoreFrom.valueOf(text(node).toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            problem(line(node), what + "from: '" + text(node) + "' is not latest, before-episode, deleted-paths, "
-                    + "window-deleted-paths, horizon-deleted-paths or before-rewrites");
+            problem(line(node), what + "from: '" + text(node) + "' is not latest, before-episode, rewritten-paths, "
+                    + "deleted-paths, window-deleted-paths, horizon-deleted-paths or before-rewrites");
             return RuleAction.RestoreFrom.LATEST;
         }
     }

@@ -329,11 +329,15 @@ public final class DatasetState {
 
     /**
      * @param intent an intent
-     * @return a pending proposal it would repeat: same action and same scope (some paths, or all)
+     * @return a pending proposal it would repeat: same action and same scope (some paths, put back over what is there
+     *     or only where missing, or all); a RESTORE of all and one of the files a run rewrote are one restore, of all
      */
     public Optional<Proposal> proposalLike(final Intent intent) {
         return proposals.values().stream().filter(p -> p.intent().action() == intent.action()
-                && p.intent().paths().isEmpty() == intent.paths().isEmpty()).findFirst();
+                && (p.intent().paths().isEmpty() == intent.paths().isEmpty()
+                && p.intent().replacePaths() == intent.replacePaths()
+                || p.intent().paths().isEmpty() && intent.replacePaths()
+                || intent.paths().isEmpty() && p.intent().replacePaths())).findFirst();
     }
 
     /** Drops the oldest entries of a list kept oldest first, beyond {@code max}. */
@@ -676,17 +680,25 @@ public final class DatasetState {
      * @param modifiedOrRenamed files modified or renamed in the interval, and created in place of files it deleted
      * @param nearRandom whether its sampled writes are near-random
      * @param changedPaths the paths it names as created, modified or renamed-to
+     * @param deletedPaths the paths it names as deleted or renamed-from
+     * @param complete whether its lists name every file the interval changed
      * @param start interval start, epoch ms
      * @param end interval end, epoch ms
      * @param gapMs how long without a near-random rewrite ends a run
      * @param hostStart interval start on the host's clock, epoch ms
      */
     public void rewrites(final long modifiedOrRenamed, final boolean nearRandom, final List<String> changedPaths,
-                         final long start, final long end, final long gapMs, final long hostStart) {
+                         final List<String> deletedPaths, final boolean complete, final long start, final long end,
+                         final long gapMs, final long hostStart) {
         if (rewriteRun != null && start - rewriteRun.lastEnd() > gapMs) {
             rewriteRun = null;
         }
         if (!nearRandom || modifiedOrRenamed <= 0) {
+            // originals deleted by an attack in an interval that wrote nothing near-random are its damage too; an
+            // interval whose lists the collector cut may have deleted some unnamed
+            if (rewriteRun != null && (!deletedPaths.isEmpty() || !complete)) {
+                rewriteRun = rewriteRun.naming(List.of(), deletedPaths, complete);
+            }
             return;
         }
         final java.util.LinkedHashSet<Integer> recent = new java.util.LinkedHashSet<>(
@@ -704,7 +716,12 @@ public final class DatasetState {
         rewriteRun = new RewriteRun(rewriteRun == null ? start : rewriteRun.start(), end,
                 (rewriteRun == null ? 0 : rewriteRun.files()) + files,
                 List.copyOf(kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size())),
-                rewriteRun == null ? hostStart : rewriteRun.hostStart());
+                rewriteRun == null ? hostStart : rewriteRun.hostStart(),
+                rewriteRun == null ? List.of() : rewriteRun.paths(),
+                // a run's first interval names its paths or is unlisted: one without either began in state written
+                // before they were kept
+                rewriteRun != null && (rewriteRun.unlisted() || rewriteRun.paths().isEmpty()))
+                .naming(changedPaths, deletedPaths, complete);
     }
 
     /**
@@ -770,6 +787,20 @@ public final class DatasetState {
      */
     public void rewritesWanted() {
         tallies.replaceAll(t -> new Tally(t.hour(), t.created(), t.deleted(), t.firstDeletedAt(), 0, 0));
+    }
+
+    /**
+     * Takes back the near-random rewrites counted from the hour of {@code from} on, and their paths: a RESTORE put back
+     * the files a run rewrote, as one of a whole snapshot taken then would have (see {@link #restored}); rewritten
+     * again, they count again.
+     *
+     * @param from the time the files were restored from before, engine epoch ms
+     */
+    public void rewritesRestored(final long from) {
+        final long hour = hourOf(from);
+        tallies.replaceAll(t -> t.hour() < hour ? t : new Tally(t.hour(), t.created(), t.deleted(),
+                t.firstDeletedAt(), 0, 0));
+        horizonRewritten.removeIf(r -> r.hour() >= hour);
     }
 
     /**
@@ -943,11 +974,35 @@ public final class DatasetState {
      * @param recentPaths hashes ({@link String#hashCode}) of the paths it rewrote last, at most {@link #RUN_PATHS}
      * @param hostStart {@code start} on the host's clock, as the collector dated it; 0 in state written before it was
      *     kept
+     * @param paths the paths its intervals rewrote (created, modified, renamed-to) or deleted, the latest last, at most
+     *     {@link #RUN_PATHS}: what a restore puts back, and no other file of the dataset; empty in state written before
+     *     it was kept
+     * @param unlisted whether it changed files these paths do not name: an interval's lists were incomplete (the
+     *     collector's queue overflowed), or they went past {@link #RUN_PATHS}; then only a whole snapshot restores it
      */
-    public record RewriteRun(long start, long lastEnd, long files, List<Integer> recentPaths, long hostStart) {
-        /** Normalizes an absent list. */
+    public record RewriteRun(long start, long lastEnd, long files, List<Integer> recentPaths, long hostStart,
+                             List<String> paths, boolean unlisted) {
+        /** Normalizes absent lists. */
         public RewriteRun {
             recentPaths = recentPaths == null ? List.of() : List.copyOf(recentPaths);
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+
+        /** @return this run, naming these paths too (and incomplete if its list was, or grows past the bound) */
+        RewriteRun naming(final List<String> changed, final List<String> deleted, final boolean complete) {
+            final java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(paths);
+            for (final String path : changed) {
+                all.remove(path);
+                all.add(path); // the latest last
+            }
+            for (final String path : deleted) {
+                all.remove(path);
+                all.add(path);
+            }
+            final List<String> kept = new ArrayList<>(all);
+            return new RewriteRun(start, lastEnd, files, recentPaths, hostStart,
+                    kept.subList(Math.max(0, kept.size() - RUN_PATHS), kept.size()),
+                    unlisted || !complete || kept.size() > RUN_PATHS);
         }
     }
 

@@ -29,11 +29,14 @@ import java.util.Map;
  * @param hostBeforeTime RESTORE: {@code beforeTime} on the clock of the dataset's host, which dates its snapshots
  *     (epoch ms), taken from the times the host gave the damage; null: {@code beforeTime} less the host's offset when
  *     issued (and in state written before it was kept)
+ * @param replacePaths RESTORE of chosen {@code paths}: put back each one over what is there (files a ransomware-like
+ *     rewrite encrypted in place); false: only those still missing (deleted files; and in state written before it was
+ *     kept)
  */
 public record Intent(Action action, int priority, DecisionSource source, String rule, String reason,
                      String explanation, String modelVersion, String trigger, Map<String, Double> features,
                      boolean protect, boolean evidence, String snapshot, Long beforeTime, List<String> paths, String target,
-                     String targetRepository, Long hostBeforeTime) {
+                     String targetRepository, Long hostBeforeTime, boolean replacePaths) {
     /** Lane of the backup levels: at most one of FULL, INCREMENTAL, DIFFERENTIAL at a time. */
     public static final String BACKUP_LANE = "BACKUP";
 
@@ -56,7 +59,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public static Intent of(final Action action, final int priority, final DecisionSource source, final String rule,
                             final String reason) {
         return new Intent(action, priority, source, rule, reason, "", null, null, Map.of(), false, false, null,
-                null, List.of(), null, null, null);
+                null, List.of(), null, null, null, false);
     }
 
     /**
@@ -88,7 +91,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent explained(final String text, final String version, final Map<String, Double> values) {
         return new Intent(action, priority, source, rule, reason, text, version, trigger, values, protect, evidence,
-                snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime, replacePaths);
     }
 
     /**
@@ -97,7 +100,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent triggeredBy(final String id) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, id, features, protect,
-                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime, replacePaths);
     }
 
     /**
@@ -106,7 +109,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent withReason(final String text) {
         return new Intent(action, priority, source, rule, text, explanation, modelVersion, trigger, features, protect,
-                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime, replacePaths);
     }
 
     /**
@@ -117,7 +120,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public Intent asRetry(final int atLeast, final String text) {
         return new Intent(action, Math.max(priority, atLeast), source, "retry", text, explanation, modelVersion,
                 trigger, features, protect, evidence, snapshot, beforeTime, paths, target, targetRepository,
-                hostBeforeTime);
+                hostBeforeTime, replacePaths);
     }
 
     /**
@@ -126,7 +129,8 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent protecting(final boolean protectIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
-                protectIt, evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime);
+                protectIt, evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime,
+                replacePaths);
     }
 
     /**
@@ -136,7 +140,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public Intent asEvidence(final boolean evidenceIt) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features,
                 protect || evidenceIt, evidenceIt, snapshot, beforeTime, paths, target, targetRepository,
-                hostBeforeTime);
+                hostBeforeTime, replacePaths);
     }
 
     /**
@@ -150,7 +154,7 @@ public record Intent(Action action, int priority, DecisionSource source, String 
     public Intent targeting(final String snapshotId, final Long before, final List<String> only, final String targetDir,
                             final String repository) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
-                evidence, snapshotId, before, only, targetDir, repository, hostBeforeTime);
+                evidence, snapshotId, before, only, targetDir, repository, hostBeforeTime, replacePaths);
     }
 
     /**
@@ -159,6 +163,15 @@ public record Intent(Action action, int priority, DecisionSource source, String 
      */
     public Intent onHostClock(final Long hostBefore) {
         return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
-                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBefore);
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBefore, replacePaths);
+    }
+
+    /**
+     * @param replace RESTORE of chosen paths: whether each is put back over what is there, not only when missing
+     * @return a copy
+     */
+    public Intent replacing(final boolean replace) {
+        return new Intent(action, priority, source, rule, reason, explanation, modelVersion, trigger, features, protect,
+                evidence, snapshot, beforeTime, paths, target, targetRepository, hostBeforeTime, replace);
     }
 }
