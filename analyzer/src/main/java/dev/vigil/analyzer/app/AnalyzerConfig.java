@@ -172,15 +172,18 @@ public final class AnalyzerConfig extends CommonConfig {
     private static final String FORECAST_HORIZON_MS_DOC = "A forecast is published when time-to-full is under "
             + "this, in ms.";
     public static final String FORECAST_WINDOW_POINTS_CONFIG = "forecast.window.points";
-    private static final String FORECAST_WINDOW_POINTS_DOC = "Window means the line is fitted to. A change applies "
-            + "to every series at its next window, which keeps its newest points.";
+    private static final String FORECAST_WINDOW_POINTS_DOC = "Window means kept for the line: it is fitted to the "
+            + "newest of them that fit best, and tells at most forecast.max.extrapolation times their span ahead (360 "
+            + "one-minute means: a day). A change applies to every series at its next window, which keeps its newest "
+            + "points.";
     public static final String FORECAST_MIN_POINTS_CONFIG = "forecast.min.points";
     private static final String FORECAST_MIN_POINTS_DOC = "Window means needed before any forecast.";
     public static final String FORECAST_MIN_R2_CONFIG = "forecast.min.r2";
     private static final String FORECAST_MIN_R2_DOC = "Least fit quality (r squared) for a forecast.";
     public static final String FORECAST_MAX_EXTRAPOLATION_CONFIG = "forecast.max.extrapolation";
     private static final String FORECAST_MAX_EXTRAPOLATION_DOC = "A time-to-full is published only when it is at most "
-            + "this many times the time the fitted points span (15 minutes of data: 6 hours ahead at most).";
+            + "this many times the time the fitted points span: the trend held for at least a quarter of the time it "
+            + "predicts (15 minutes of data: an hour ahead at most; 6 hours: a day).";
     public static final String FORECAST_INTERVAL_MS_CONFIG = "forecast.interval.ms";
     private static final String FORECAST_INTERVAL_MS_DOC = "Least time between two forecasts of one series, in ms "
             + "of event time.";
@@ -284,7 +287,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     FORECAST_SERIES_DOC)
             .define(FORECAST_HORIZON_MS_CONFIG, Type.LONG, 7 * 24 * 60 * MINUTE, Range.atLeast(1000),
                     Importance.MEDIUM, FORECAST_HORIZON_MS_DOC)
-            .define(FORECAST_WINDOW_POINTS_CONFIG, Type.INT, 60, Range.between(2, 10_000), Importance.LOW,
+            .define(FORECAST_WINDOW_POINTS_CONFIG, Type.INT, 360, Range.between(2, 10_000), Importance.LOW,
                     FORECAST_WINDOW_POINTS_DOC)
             .define(FORECAST_MIN_POINTS_CONFIG, Type.INT, 15, Range.between(2, 10_000), Importance.LOW,
                     FORECAST_MIN_POINTS_DOC)
@@ -292,7 +295,7 @@ public final class AnalyzerConfig extends CommonConfig {
                     FORECAST_MIN_R2_DOC)
             .define(FORECAST_INTERVAL_MS_CONFIG, Type.LONG, 60 * MINUTE, Range.atLeast(0), Importance.LOW,
                     FORECAST_INTERVAL_MS_DOC)
-            .define(FORECAST_MAX_EXTRAPOLATION_CONFIG, Type.DOUBLE, 24.0, Range.between(0.1, 10_000.0), Importance.LOW,
+            .define(FORECAST_MAX_EXTRAPOLATION_CONFIG, Type.DOUBLE, 4.0, Range.between(0.1, 10_000.0), Importance.LOW,
                     FORECAST_MAX_EXTRAPOLATION_DOC));
 
     /** The Kafka Streams settings the analyzer sets itself: their kafka.* form is refused, naming the key to set. */

@@ -12,16 +12,16 @@ import java.util.regex.Pattern;
 /**
  * Which series get time-to-full forecasts and when one is published: ratio series (capacity 1.0)
  * whose name matches one of the patterns ({@code *} matches any text), fitted by least squares
- * over their last {@code windowPoints} window means; published when the fit is good (r² at least
- * {@code minR2}, at least {@code minPoints} points), the series grows, and it reaches 1.0 within
- * the horizon; at most once per {@code intervalMillis} per series. A series freed on a rhythm (a nightly
+ * over their newest window means (at least {@code minPoints}, at most {@code windowPoints}); published when such a
+ * line fits (r² at least {@code minR2}), grows, reaches 1.0 within the horizon and has held for at least
+ * 1/{@code maxExtrapolation} of the time it predicts; at most once per {@code intervalMillis} per series. A series freed on a rhythm (a nightly
  * cleanup: {@link Cycles}) is forecast from the line through its cycles' peaks instead, while its current
  * cycle is like the others ({@link #check}).
  *
  * @param patterns metric name patterns, e.g. {@code system.filesystem.utilization}
  * @param compiled the patterns as regular expressions (derived; the value given is replaced)
  * @param horizonMillis publish when time-to-full is below this
- * @param windowPoints points fitted, at least 2
+ * @param windowPoints newest points kept for the lines, at least 2
  * @param minPoints points needed before any forecast, 2..windowPoints
  * @param minR2 fit quality needed, in [0, 1]
  * @param intervalMillis least time between two forecasts of one series
@@ -37,7 +37,7 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
     /**
      * @param patterns metric name patterns ({@code *} matches any text)
      * @param horizonMillis publish when time-to-full is below this
-     * @param windowPoints points fitted
+     * @param windowPoints newest points kept for the lines
      * @param minPoints points needed before any forecast
      * @param minR2 fit quality needed
      * @param intervalMillis least time between two forecasts of one series
@@ -116,19 +116,37 @@ public record ForecastPolicy(List<String> patterns, List<Pattern> compiled, long
         if (trend.lastPublished() != Long.MIN_VALUE && time - trend.lastPublished() < intervalMillis) {
             return null;
         }
+        final Trend.Fit held = heldLine(trend, current);
         final Cycles.PeakLine peaks = cycles.rhythmic(time) ? cycles.peakLine(time) : null;
-        if (peaks != null && cycles.level() <= peaks.envelope() && !(rising && runaway(cycles, fit, current, time))) {
+        if (peaks != null && cycles.level() <= peaks.envelope()
+                && !(held != null && runaway(cycles, held, current, time))) {
             return peaksForecast(host, series, trend, peaks, time);
         }
-        if (!rising) {
-            return null;
-        }
-        final double seconds = secondsToFull(current, fit.slopePerSecond());
-        // a line through 15 minutes of someone else's burst says nothing about the next 8 hours
-        if (seconds * 1000 >= horizonMillis || seconds * 1000 > maxExtrapolation * trend.spanMillis()) {
-            return null;
-        }
-        return publish(host, series, trend, time, current, fit, seconds);
+        return held == null ? null
+                : publish(host, series, trend, time, current, held, secondsToFull(current, held.slopePerSecond()));
+    }
+
+    /**
+     * The line that fits best (of those that fit alike, the one through the most points), of the lines through the
+     * series' newest points (at least {@code minPoints}) that grow, fit ({@code minR2}), reach the capacity within
+     * the horizon and held for at least 1/{@code maxExtrapolation} of the time they predict. A line through 17 minutes
+     * of someone else's burst said "full in 7 hours" on a disk 28 % used; a rise that began two hours ago is measured
+     * on those hours, not flattened by the quiet hours before it (a failed cleanup, a runaway log). Not the steepest
+     * line: on a noisy disk a few points that happen to line up steeply would win.
+     */
+    private Trend.Fit heldLine(final Trend trend, final double current) {
+        final Trend.Fit[] best = new Trend.Fit[1];
+        trend.newestFits(minPoints, (line, spanMillis) -> {
+            if (line.slopePerSecond() <= 0 || line.r2() < minR2) {
+                return;
+            }
+            final double millis = secondsToFull(current, line.slopePerSecond()) * 1000;
+            if (millis < horizonMillis && millis <= maxExtrapolation * spanMillis
+                    && (best[0] == null || line.r2() >= best[0].r2())) {
+                best[0] = line;
+            }
+        });
+        return best[0];
     }
 
     /**

@@ -140,6 +140,57 @@ public final class Trend {
         return fit(times, values, head, size);
     }
 
+    /** Gets the lines through the newest points, one per count of points. */
+    public interface NewestFits {
+        /**
+         * @param fit the least squares line through the newest points
+         * @param spanMillis the time from the oldest of those points to the newest, ms
+         */
+        void line(Fit fit, long spanMillis);
+    }
+
+    /**
+     * The least squares lines through the newest {@code fewest} points, the newest {@code fewest + 1}, and so on to
+     * all points held, in one pass: how long a line has held is the span of the newest points it fits, which a line
+     * through all of them mixes with what came before (a flat past flattens a rise that began since).
+     *
+     * @param fewest the fewest points of a line, at least 2
+     * @param visitor gets each line (points at two times at least), fewest points first
+     */
+    public void newestFits(final int fewest, final NewestFits visitor) {
+        if (size < 2) {
+            return;
+        }
+        final int newest = (head + size - 1) % times.length;
+        final long t0 = times[newest];
+        final double y0 = values[newest];
+        // sums of x (seconds from the newest point) and y (value minus the newest): small, so the differences below
+        // keep their precision
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int n = 1; n <= size; n++) {
+            final int at = (head + size - n) % times.length;
+            final double x = (times[at] - t0) / 1000.0;
+            final double y = values[at] - y0;
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+            syy += y * y;
+            final double dxx = sxx - sx * sx / n;
+            if (n < Math.max(2, fewest) || dxx <= 0) {
+                continue;
+            }
+            final double dxy = sxy - sx * sy / n;
+            final double dyy = syy - sy * sy / n;
+            final double r2 = dyy <= 0 ? 1 : Math.min(1, dxy * dxy / (dxx * dyy));
+            visitor.line(new Fit(dxy / dxx, r2, t0 + sx / n * 1000, y0 + sy / n), t0 - times[at]);
+        }
+    }
+
     /**
      * A least squares line through {@code size} points of a ring, from {@code head}.
      *

@@ -14,6 +14,7 @@ import dev.vigil.schemas.MetricSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,49 @@ class ForecastTopologyTest {
     }
 
     @Test
+    void shouldNotForecastABurstOfMinutesHoursAhead() {
+        // given a fresh deployment on a file system 28 % used: a 700 MiB dataset generated and backed up, a few GB
+        // in 17 minutes (3 % of the capacity), then quiet for two hours
+        final long minute = 60_000L;
+        try (TopologyFixture f = new TopologyFixture()) {
+            final Random random = new Random(7);
+            for (int i = 0; i < 150; i++) {
+                final double written = 0.03 * Math.min(1, Math.max(0, (i - 10) / 17.0));
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute,
+                        0.28 + written + 0.0003 * random.nextGaussian(), "1"));
+            }
+            // then no time-to-full: the line through the burst said "full in 6h53m" after 17 minutes of it
+            assertTrue(f.forecasts.isEmpty(), () -> f.forecasts.readValuesToList().toString());
+        }
+    }
+
+    @Test
+    void shouldForecastSteadyGrowthHoursBeforeFull() {
+        // given a disk flat at 0.28 for two hours, then filling 0.06 an hour: full 12 hours later
+        final long minute = 60_000L;
+        final long start = 2 * HOUR;
+        final long full = start + 12 * HOUR;
+        try (TopologyFixture f = new TopologyFixture()) {
+            final Random random = new Random(11);
+            for (long t = 0; t < full; t += minute) {
+                final double filled = Math.max(0, t - start) / (double) HOUR * 0.06;
+                f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", t,
+                        Math.min(1, 0.28 + filled + 0.002 * random.nextGaussian()), "1"));
+            }
+            // then it is told while at least 8 of those 12 hours are left (a line over the last hour only, held for a
+            // quarter of what it predicts, would tell it 4 hours before full)
+            final List<Forecast> forecasts = f.forecasts.readValuesToList();
+            assertFalse(forecasts.isEmpty());
+            assertTrue(offset(forecasts.get(0)) <= full - 8 * HOUR, forecasts.get(0).toString());
+            // and once the fitted points are all of the rise, with its time-to-full
+            for (final Forecast x : forecasts.stream().filter(x -> offset(x) >= start + 6 * HOUR).toList()) {
+                final double expected = (full - offset(x)) / 1000.0;
+                assertEquals(expected, x.getTimeToFullSeconds(), 0.1 * expected, x.toString());
+            }
+        }
+    }
+
+    @Test
     void shouldForecastAFilesystemRunningOutOfInodesByDefault() {
         // many small files: the inode share climbs 0.002 a minute from 0.80 (full in under 2 hours) while the byte
         // share (another series) stays flat; the collector publishes the inode share, telegraf's and collectd's
@@ -95,7 +139,8 @@ class ForecastTopologyTest {
     void shouldFitAsManyPointsAsForecastWindowPointsSaysAfterItChanged() {
         // 0.012 a day from 0.50: full in 41 hours, more than 24 times the hour that 60 points span
         final long minute = 60_000L;
-        TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 60));
+        TopologyFixture f = new TopologyFixture(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 60,
+                AnalyzerConfig.FORECAST_MAX_EXTRAPOLATION_CONFIG, 24.0));
         try {
             for (int i = 0; i < 3 * 60; i++) {
                 f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute,
@@ -103,7 +148,8 @@ class ForecastTopologyTest {
             }
             assertTrue(f.forecasts.isEmpty());
             // the operator fits 240 points (4 hours: up to 4 days ahead) and restarts the analyzer
-            f = f.restart(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 240));
+            f = f.restart(Map.of(AnalyzerConfig.FORECAST_WINDOW_POINTS_CONFIG, 240,
+                    AnalyzerConfig.FORECAST_MAX_EXTRAPOLATION_CONFIG, 24.0));
             for (int i = 3 * 60; i < 6 * 60; i++) {
                 f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", i * minute,
                         0.50 + 0.0002 * i, "1"));
@@ -133,7 +179,7 @@ class ForecastTopologyTest {
             // then no forecast: one step is no growth (the line through both levels said full in 52 hours, r2 0.97)
             assertTrue(f.forecasts.isEmpty(), () -> f.forecasts.readValuesToList().toString());
             // and when it then grows, its forecast comes from the points since
-            for (int i = 60; i < 120; i++) {
+            for (int i = 60; i < 180; i++) {
                 f.send(TopologyFixture.metric(HOST, "system.filesystem.utilization", back + i * minute,
                         0.60 + 0.002 * (i - 60), "1"));
             }

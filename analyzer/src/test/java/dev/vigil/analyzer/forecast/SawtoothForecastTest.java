@@ -17,10 +17,10 @@ class SawtoothForecastTest {
     private static final String SERIES = "system.filesystem.utilization{mountpoint=/var}";
     /** The analyzer's defaults. */
     private final ForecastPolicy policy = new ForecastPolicy(List.of("system.filesystem.utilization"),
-            7 * DAY, 60, 15, 0.8, HOUR, 24.0);
+            7 * DAY, 360, 15, 0.8, HOUR, 4.0);
 
     private List<Forecast> run(final List<DiskSeries.Point> points) {
-        final Trend trend = new Trend(60);
+        final Trend trend = new Trend(360);
         final List<Forecast> out = new ArrayList<>();
         for (final DiskSeries.Point p : points) {
             trend.add(p.time(), p.value());
@@ -118,7 +118,7 @@ class SawtoothForecastTest {
         // 0.30 a day from 0.40; on day 1 at 12:00 (0.85) its capacity doubles: the ratio halves, and so does its growth
         final long resized = DAY + 12 * HOUR;
         final long full = 16 * DAY / 3; // when 0.40 + 0.30 d = 2.0
-        final Trend trend = new Trend(60);
+        final Trend trend = new Trend(360);
         final List<Forecast> forecasts = new ArrayList<>();
         for (long t = 0; t < full; t += MINUTE) {
             final double used = 0.40 + 0.30 * t / DAY;
