@@ -89,14 +89,16 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
      * @param id the dataset
      * @param host its host
      * @param rpo its recovery point objective
-     * @param lastBackup the latest successful backup within the window read, or null
+     * @param lastBackup the latest successful backup within the window read that is not evidence, or null
+     * @param lastEvidence the latest evidence snapshot within the window (data of an incident, suspected damaged; a
+     *     restore of 'latest' passes over it), or null
      * @param lastFailure the latest failure within the window, or null
      * @param running the command in progress, or null
      * @param window how far back results were read
      * @param verdict OK, PAST RPO or FAILING (the latest outcome is a failure)
      */
-    record Dataset(String id, String host, Duration rpo, Backup lastBackup, Failure lastFailure, Running running,
-                   Duration window, String verdict) {
+    record Dataset(String id, String host, Duration rpo, Backup lastBackup, Backup lastEvidence, Failure lastFailure,
+                   Running running, Duration window, String verdict) {
     }
 
     /**
@@ -195,6 +197,11 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
                         + " " + age(d.running().since()),
                 d.verdict()));
         b.append(datasets.isEmpty() ? "no datasets registered ('vigil datasets add')\n" : sets.toString());
+        datasets.stream().filter(d -> d.lastEvidence() != null).forEach(d -> b.append("  ").append(d.id())
+                .append(": evidence of an incident ").append(age(d.lastEvidence().time())).append(" ago (")
+                .append(d.lastEvidence().level()).append(' ').append(d.lastEvidence().snapshot() == null ? "-"
+                        : shortId(d.lastEvidence().snapshot()))
+                .append("): data suspected damaged, not a backup to restore; LAST BACKUP is the latest other\n"));
         datasets.stream().filter(d -> d.lastFailure() != null).forEach(d -> b.append("  ").append(d.id())
                 .append(" last failed ").append(age(d.lastFailure().time())).append(" ago (")
                 .append(d.lastFailure().action()).append(' ').append(d.lastFailure().status()).append("): ")
@@ -269,6 +276,13 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
                         .put("snapshot", d.lastBackup().snapshot());
             } else {
                 n.putNull("lastBackup");
+            }
+            if (d.lastEvidence() != null) {
+                n.putObject("lastEvidence").put("time", d.lastEvidence().time().toString())
+                        .put("ageSeconds", ageSeconds(d.lastEvidence().time())).put("level", d.lastEvidence().level())
+                        .put("snapshot", d.lastEvidence().snapshot());
+            } else {
+                n.putNull("lastEvidence");
             }
             if (d.lastFailure() != null) {
                 n.putObject("lastFailure").put("time", d.lastFailure().time().toString())

@@ -10,6 +10,7 @@ import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.DatasetSpec;
 import dev.vigil.schemas.DecisionRecord;
 import dev.vigil.schemas.Feedback;
+import dev.vigil.schemas.SnapshotTags;
 import dev.vigil.schemas.Verdict;
 import dev.vigil.schemas.topic.DeadLetter;
 import dev.vigil.schemas.topic.Topic;
@@ -143,10 +144,19 @@ final class Status {
                 .mapToLong(DatasetSpec::getRpoSeconds).max().orElse(0));
         final Duration window = largestRpo.multipliedBy(2).compareTo(since) > 0 ? largestRpo.multipliedBy(2) : since;
         final Map<String, Report.Backup> backups = new HashMap<>();
+        final Map<String, Report.Backup> evidence = new HashMap<>();
         final Map<String, Report.Failure> failures = new HashMap<>();
         // per dataset, per command: its latest result, in order, to find the one still running
         final Map<String, Map<String, BackupResult>> latest = new HashMap<>();
+        // a result does not say what its snapshot holds; its command's tags do: an evidence snapshot holds the data
+        // of an incident (encrypted by an attack), which 'last backup OK' told an operator was a good backup
+        final Set<String> evidenceCommands = new HashSet<>();
         if (!registry.isEmpty()) {
+            TopicReader.read(client, Topics.COMMANDS.withPrefix(prefix), now.minus(window), r -> {
+                if (r.value() != null && r.value().getTags().contains(SnapshotTags.EVIDENCE)) {
+                    evidenceCommands.add(r.value().getId());
+                }
+            });
             TopicReader.read(client, Topics.RESULTS.withPrefix(prefix), now.minus(window), r -> {
                 final BackupResult v = r.value();
                 if (v == null) {
@@ -158,7 +168,8 @@ final class Status {
                 if (v.getStatus() == CommandStatus.SUCCEEDED && Intent.isBackup(v.getAction())) {
                     // the level the snapshot was taken at: a requested INCREMENTAL without a parent is a FULL
                     final String level = String.valueOf(v.getLevel() != null ? v.getLevel() : v.getAction());
-                    backups.merge(v.getDataset(), new Report.Backup(v.getTime(), level, v.getSnapshotId()),
+                    (evidenceCommands.contains(v.getCommandId()) ? evidence : backups).merge(v.getDataset(),
+                            new Report.Backup(v.getTime(), level, v.getSnapshotId()),
                             (a, b) -> b.time().isBefore(a.time()) ? a : b);
                 } else if (v.getStatus() == CommandStatus.FAILED || v.getStatus() == CommandStatus.REJECTED) {
                     failures.merge(v.getDataset(), new Report.Failure(v.getTime(), String.valueOf(v.getAction()),
@@ -176,7 +187,7 @@ final class Status {
                     .reduce((a, b) -> b).orElse(null);
             final String verdict = backup == null || backup.time().plus(rpo).isBefore(now) ? Report.PAST_RPO
                     : failure != null && failure.time().isAfter(backup.time()) ? Report.FAILING : Report.OK;
-            out.add(new Report.Dataset(spec.getId(), spec.getHost(), rpo, backup, failure,
+            out.add(new Report.Dataset(spec.getId(), spec.getHost(), rpo, backup, evidence.get(spec.getId()), failure,
                     running == null ? null : new Report.Running(running.getCommandId(),
                             String.valueOf(running.getAction()), running.getTime(), running.getStatus().toString()),
                     window, verdict));

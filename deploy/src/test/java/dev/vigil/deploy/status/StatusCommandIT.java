@@ -13,10 +13,12 @@ import dev.vigil.deploy.Vigil;
 import dev.vigil.embedded.junit.KafkaBrokerExtension;
 import dev.vigil.embedded.junit.TestKafka;
 import dev.vigil.schemas.Action;
+import dev.vigil.schemas.BackupCommand;
 import dev.vigil.schemas.BackupResult;
 import dev.vigil.schemas.CommandStatus;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.Severity;
+import dev.vigil.schemas.SnapshotTags;
 import dev.vigil.schemas.json.RecordJson;
 import dev.vigil.schemas.security.CommandSignature;
 import dev.vigil.schemas.topic.Topic;
@@ -240,6 +242,41 @@ class StatusCommandIT {
         assertTrue(!text.out().contains("answer with 'vigil approve ID'"), text.out());
         final JsonNode json = RecordJson.MAPPER.readTree(vigil(args(cluster, "status", "--json")).out());
         assertEquals("APPROVE", json.get("proposals").get(0).get("answer").get("verdict").asText(), json.toString());
+    }
+
+    @Test
+    void shouldNotShowAnEvidenceSnapshotAsTheLastBackup(final TestKafka kafka) throws Exception {
+        final String prefix = kafka.prefix();
+        try (Admin admin = kafka.admin()) {
+            new TopicAdmin(admin).createOrCheck(Topics.all(prefix), 1);
+        }
+        final String[] cluster = {"--bootstrap-server", kafka.bootstrapServers(), "--topic-prefix", prefix};
+        assertEquals(0, vigil(args(cluster, "datasets", "add", "docs", "--host", "web-1", "--path", "/srv/docs",
+                "--repository", "/backup/docs", "--rpo", "1h")).code());
+        final Instant now = Instant.now();
+        // given a routine backup 30 minutes ago, then, as an attack began, a backup of the encrypted files as
+        // evidence: the engine's command carries the tag, the worker's result does not
+        send(kafka, Topics.RESULTS.withPrefix(prefix), "docs", result("docs", "web-1", CommandStatus.SUCCEEDED,
+                Action.FULL, now.minus(30, ChronoUnit.MINUTES), "cleanabcdef0123456789", ""));
+        final BackupCommand evidence = BackupCommand.newBuilder().setId(UUID.randomUUID().toString())
+                .setHost("web-1").setTime(now.minus(3, ChronoUnit.MINUTES)).setDataset("docs")
+                .setAction(Action.INCREMENTAL).setProtect(true).setTags(List.of(SnapshotTags.EVIDENCE)).build();
+        send(kafka, Topics.COMMANDS.withPrefix(prefix), "web-1", evidence);
+        send(kafka, Topics.RESULTS.withPrefix(prefix), "docs", BackupResult.newBuilder(result("docs", "web-1",
+                CommandStatus.SUCCEEDED, Action.INCREMENTAL, now.minus(2, ChronoUnit.MINUTES),
+                "evidabcdef0123456789", "")).setCommandId(evidence.getId()).build());
+
+        // then status gives the routine backup as the last one, and says what the other is
+        final Run json = vigil(args(cluster, "status", "--json"));
+        final JsonNode docs = dataset(RecordJson.MAPPER.readTree(json.out()), "docs");
+        assertEquals("cleanabcdef0123456789", docs.get("lastBackup").get("snapshot").asText(), docs.toString());
+        assertEquals("evidabcdef0123456789", docs.get("lastEvidence").get("snapshot").asText(), docs.toString());
+        assertEquals("OK", docs.get("verdict").asText(), "within its RPO by the routine backup");
+        final Run text = vigil(args(cluster, "status"));
+        assertTrue(text.out().matches("(?s).*\ndocs +web-1 +\\S+ +30m\\S* +FULL +cleanabc +1h +- +OK\n.*"),
+                text.out());
+        assertTrue(text.out().matches("(?s).*\n  docs: evidence of an incident 2m\\S* ago \\(INCREMENTAL evidabcd\\): "
+                + "data suspected damaged.*"), text.out());
     }
 
     private static JsonNode awaitStatus(final String[] cluster, final Predicate<JsonNode> until) throws Exception {
