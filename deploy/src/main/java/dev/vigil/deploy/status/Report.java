@@ -270,20 +270,8 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
         for (final Dataset d : datasets) {
             final ObjectNode n = sets.addObject().put("id", d.id()).put("host", d.host())
                     .put("rpoSeconds", d.rpo().toSeconds()).put("windowSeconds", d.window().toSeconds());
-            if (d.lastBackup() != null) {
-                n.putObject("lastBackup").put("time", d.lastBackup().time().toString())
-                        .put("ageSeconds", ageSeconds(d.lastBackup().time())).put("level", d.lastBackup().level())
-                        .put("snapshot", d.lastBackup().snapshot());
-            } else {
-                n.putNull("lastBackup");
-            }
-            if (d.lastEvidence() != null) {
-                n.putObject("lastEvidence").put("time", d.lastEvidence().time().toString())
-                        .put("ageSeconds", ageSeconds(d.lastEvidence().time())).put("level", d.lastEvidence().level())
-                        .put("snapshot", d.lastEvidence().snapshot());
-            } else {
-                n.putNull("lastEvidence");
-            }
+            putBackup(n, "lastBackup", d.lastBackup());
+            putBackup(n, "lastEvidence", d.lastEvidence());
             if (d.lastFailure() != null) {
                 n.putObject("lastFailure").put("time", d.lastFailure().time().toString())
                         .put("action", d.lastFailure().action()).put("status", d.lastFailure().status())
@@ -313,6 +301,16 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
         final ObjectNode sources = dead.putObject("bySourceTopic");
         deadLetters.bySource().forEach(sources::put);
         return root.toPrettyString();
+    }
+
+    /** Writes a backup (time, age, level, snapshot) as the field {@code name}, or null. */
+    private void putBackup(final ObjectNode n, final String name, final Backup b) {
+        if (b == null) {
+            n.putNull(name);
+            return;
+        }
+        n.putObject(name).put("time", b.time().toString()).put("ageSeconds", ageSeconds(b.time()))
+                .put("level", b.level()).put("snapshot", b.snapshot());
     }
 
     private long ageSeconds(final Instant t) {
