@@ -166,9 +166,14 @@ public final class FileActivityMonitor implements AutoCloseable {
     }
 
     private void publish(final FileActivity a) {
+        whileOpen(() -> publishOpen(a));
+    }
+
+    /** Runs a publication unless the monitor was closed meanwhile ({@link #publishing}). */
+    private void whileOpen(final Runnable publication) {
         synchronized (publishing) {
             if (open) {
-                publishOpen(a);
+                publication.run();
             }
         }
     }
@@ -182,13 +187,9 @@ public final class FileActivityMonitor implements AutoCloseable {
         attrs.put("walk", w.first() ? "first" : "interval");
         attrs.put("read", Long.toString(w.read()));
         attrs.put("elapsed.ms", Long.toString(TimeUnit.NANOSECONDS.toMillis(w.nanos())));
-        synchronized (publishing) {
-            if (open) {
-                outbox.publish(HostEvent.newBuilder().setId(Ids.timeOrdered(now)).setHost(host).setTime(now)
-                        .setKind(WALK_KIND).setSeverity(Severity.INFO).setDataset(w.dataset()).setMessage(message)
-                        .setAttributes(attrs).build());
-            }
-        }
+        whileOpen(() -> outbox.publish(HostEvent.newBuilder().setId(Ids.timeOrdered(now)).setHost(host).setTime(now)
+                .setKind(WALK_KIND).setSeverity(Severity.INFO).setDataset(w.dataset()).setMessage(message)
+                .setAttributes(attrs).build()));
     }
 
     private void publishOpen(final FileActivity a) {
