@@ -56,4 +56,22 @@ class EvidenceLatestCommandTest {
         ok(repo("restore", "latest", "--tag", "evidence", "--target", dir.resolve("t3").toString()));
         assertTrue(Files.readString(dir.resolve("t3/report.txt")).contains("encrypted"));
     }
+    @Test
+    void shouldRestoreTheNewestEvidenceAndSaySoWhenEverySnapshotIsEvidence() throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
+        ok(repo("init", "--kdf-n", "1024"));
+        final Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("report.txt"), "first look");
+        ok(repo("backup", "--tag", "evidence", src.toString()));
+        Files.writeString(src.resolve("report.txt"), "second look");
+        final String newest = JSON.readTree(ok(repo("backup", "--json", "--tag", "evidence", src.toString())).out())
+                .get("id").asText();
+
+        // nothing else to give: the newest is restored, and the note says what it is rather than passing it silently
+        final RepoCli.Result latest = ok(repo("restore", "latest", "--target", dir.resolve("t").toString()));
+
+        assertEquals("second look", Files.readString(dir.resolve("t/report.txt")));
+        assertTrue(latest.err().contains("every snapshot is evidence of an incident")
+                && latest.err().contains(newest.substring(0, 8)), latest.err());
+    }
 }
