@@ -286,14 +286,10 @@ final class Decisions {
                     was.targetRepository()).onHostClock(intent.hostBeforeTime())
                     : was.targeting(null, was.beforeTime(), List.of(), was.target(), was.targetRepository()))
                     .replacing(false);
-            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), whole,
-                    pending.createdAt(), pending.expiresAt()));
-            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
-                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval, which now "
-                            + "restores all of the last snapshot before " + (whole.beforeTime() == null ? "now"
-                            : Instant.ofEpochMilli(whole.beforeTime())) + (was.paths().isEmpty() ? ""
-                            : " (was " + was.paths().size() + " path(s) from before "
-                            + (was.beforeTime() == null ? "now" : Instant.ofEpochMilli(was.beforeTime())) + ")"));
+            rewrite(s, spec, state, pending, intent, whole, ", which now restores all of the last snapshot before "
+                    + (whole.beforeTime() == null ? "now" : Instant.ofEpochMilli(whole.beforeTime()))
+                    + (was.paths().isEmpty() ? "" : " (was " + was.paths().size() + " path(s) from before "
+                    + (was.beforeTime() == null ? "now" : Instant.ofEpochMilli(was.beforeTime())) + ")"));
             return;
         }
         // a RESTORE of all that must go back further (an attack whose first batches, hours before its burst, another
@@ -301,27 +297,29 @@ final class Decisions {
         if (intent.action() == Action.RESTORE && was.paths().isEmpty() && intent.paths().isEmpty()
                 && was.snapshot() == null && intent.snapshot() == null && was.beforeTime() != null
                 && intent.beforeTime() != null && intent.beforeTime() < was.beforeTime()) {
-            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(),
-                    was.targeting(null, intent.beforeTime(), List.of(), was.target(), was.targetRepository())
-                            .onHostClock(intent.hostBeforeTime()), pending.createdAt(), pending.expiresAt()));
-            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
-                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval, which now "
-                            + "restores the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
-                            + " (was before " + Instant.ofEpochMilli(was.beforeTime()) + ")");
+            rewrite(s, spec, state, pending, intent, was.targeting(null, intent.beforeTime(), List.of(), was.target(),
+                    was.targetRepository()).onHostClock(intent.hostBeforeTime()), ", which now restores the last "
+                    + "snapshot before " + Instant.ofEpochMilli(intent.beforeTime()) + " (was before "
+                    + Instant.ofEpochMilli(was.beforeTime()) + ")");
             return;
         }
         if (paths.size() > before) {
-            final Intent merged = pending.intent().targeting(pending.intent().snapshot(),
-                    pending.intent().beforeTime(), paths, pending.intent().target(),
-                    pending.intent().targetRepository());
-            state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), merged,
-                    pending.createdAt(), pending.expiresAt()));
-            s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
-                    intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval (+"
-                            + (paths.size() - before) + " paths, " + paths.size() + " in all)");
+            rewrite(s, spec, state, pending, intent, was.targeting(was.snapshot(), was.beforeTime(), paths,
+                    was.target(), was.targetRepository()), " (+" + (paths.size() - before) + " paths, "
+                    + paths.size() + " in all)");
         } else {
             suppress(s, spec, state, intent, verdict.why(), verdict.category());
         }
+    }
+
+    /** The pending proposal now carries {@code merged}, keeping its id and expiry; the joining intent is audited. */
+    private static void rewrite(final Session s, final DatasetSpec spec, final DatasetState state,
+                                final DatasetState.Proposal pending, final Intent intent, final Intent merged,
+                                final String how) {
+        state.proposals.put(pending.decisionId(), new DatasetState.Proposal(pending.decisionId(), merged,
+                pending.createdAt(), pending.expiresAt()));
+        s.audit(s.ids.next(s.now), spec.getHost(), spec.getId(), Outcome.SUPPRESSED, intent, null,
+                intent.reason() + "; joined proposal " + pending.decisionId() + " awaiting approval" + how);
     }
 
     /**
