@@ -91,6 +91,10 @@ class Formats:
             kinds = [c[-1] for c in CONVERSION.findall(f.replace("%%", "\x00"))] + [""]
             pattern = "".join(re.escape(p.replace("\x00", "%")) + PRINTS.get(kind, "(.*?)" if kind else "")
                               for p, kind in zip(parts, kinds))
+            # Conversions side by side ("%s%s%s") match what one does; as one group, a long line that no such format
+            # prints fails in time instead of trying every split of itself between them.
+            while "(.*?)(.*?)" in pattern:
+                pattern = pattern.replace("(.*?)(.*?)", "(.*?)")
             template = "<*>".join(p.replace("\x00", "%") for p in parts)
             entry = (len(fixed), re.compile("^" + pattern + "$", re.S), template)
             word = f.split(" ", 1)[0]
