@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Labelled log samples from systems the template miner has never seen: real PostgreSQL, Redis, Mosquitto, OpenSSH,
-OpenLDAP, MariaDB, lighttpd and ProFTPD servers.
+OpenLDAP, MariaDB, lighttpd, ProFTPD, BIND (named) and Tinyproxy servers.
 
     scripts/loghub-from-servers.py --system postgres --out /tmp/servers [--lines 2000] [--seed 1]
     scripts/loghub-from-servers.py --system redis --out /tmp/servers     # also mosquitto, openssh, openldap, mariadb,
-                                                                          # lighttpd, proftpd
+                                                                          # lighttpd, proftpd, bind, tinyproxy
     java -jar deploy/target/vigil.jar logparse-eval --dir /tmp/servers
 
 Starts a throwaway server (temporary directories and configuration, loopback only, in the foreground), drives it with a
@@ -18,7 +18,11 @@ scheduled events, restarts; lighttpd with its request-handling debug log: files,
 denied paths, redirects, rewrites, basic authentication, methods it refuses, ranges, keep-alive, malformed requests,
 graceful restarts; ProFTPD at debug level 2: logins of existing and unknown users, wrong passwords, too many
 attempts, listings, uploads, downloads, deletes, renames, directories, SITE and unknown commands, idle sessions,
-garbage, reloads), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
+garbage, reloads; BIND with its query log: queries of every kind for its two zones and for names it does not serve,
+bursts past its rate limit, dynamic updates allowed and refused, zone transfers, notifies, garbage, reloads of changed
+zones; Tinyproxy at log level Info, in front of an origin server of the script's own: requests that pass, fail,
+time out or are filtered, CONNECT to allowed and refused ports, an upstream proxy, reverse paths, clients it refuses,
+its statistics page, garbage, reloads), stops it, and writes its log in loghub's layout: OUT/<System>/<System>_2k.log,
 <System>_2k.log_structured.csv (LineId, Date, Time, Pid, Level, Content, EventId, EventTemplate) and
 <System>_2k.log_templates.csv; the whole log is kept as OUT/<system>-full.log (`--from-log` labels it again without a
 server).
@@ -26,18 +30,18 @@ server).
 The ground truth comes from nobody's reading of the lines: each message is printed from a printf format in the server's
 source, one per place in the code that logs, and those formats are strings in its binary (PostgreSQL's are also in its
 translation catalogs, OpenLDAP's in the back-end module it loads, MariaDB's in errmsg.sys, lighttpd's and ProFTPD's in
-the modules they load; lighttpd's "(file.c.LINE)" before each message names the call site, so it is kept out of the
-Content column). A line's event is the format that prints it whole (conversions become <*>, an integer conversion
-matching only a number; when several do, the one with most fixed text). Lines that no one format prints (messages built
-from several pieces, multi-line messages) are left out and counted. A suffix that a server prints around a message with
-a format of its own (PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the
-template.
+the modules they load, BIND's in its libraries; lighttpd's "(file.c.LINE)" before each message names the call site, so
+it is kept out of the Content column; so are the session header before ProFTPD's messages and the client or zone before
+BIND's). A line's event is the format that prints it whole (conversions become <*>, an integer conversion matching only
+a number; when several do, the one with most fixed text). Lines that no one format prints (messages built from several
+pieces, multi-line messages) are left out and counted. A suffix that a server prints around a message with a format of
+its own (PostgreSQL's " at character N", OpenSSH's " [preauth]") is that format's text, added to the template.
 
 Needs the servers (Debian: apt-get install postgresql redis-server mosquitto mosquitto-clients openssh-server sshpass
-slapd ldap-utils mariadb-server mariadb-client lighttpd proftpd-core); run as root (PostgreSQL then runs as the user
-postgres; OpenSSH needs root and makes /run/sshd for the run when it is missing, removing it after; ProFTPD needs root
-and logs its two users in from a password file of its own) or, but for OpenSSH and ProFTPD, as an ordinary user.
-OpenSSH's logins are as existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary
+slapd ldap-utils mariadb-server mariadb-client lighttpd proftpd-core bind9 tinyproxy); run as root (PostgreSQL then runs
+as the user postgres; OpenSSH needs root and makes /run/sshd for the run when it is missing, removing it after; ProFTPD
+needs root and logs its two users in from a password file of its own) or, but for OpenSSH and ProFTPD, as an ordinary
+user. OpenSSH's logins are as existing accounts (root, nobody, daemon, postgres, www-data) with a key from the temporary
 directory (sshd reads the accounts, as any does); nothing of the machine's own configuration is changed. Python 3
 standard library only; a benchmark run by hand, never by CI.
 """
@@ -47,6 +51,7 @@ import csv
 import datetime
 import ftplib
 import glob
+import http.server
 import io
 import os
 import random
@@ -1392,8 +1397,352 @@ MaxClients 8
         time.sleep(4)  # the idle sessions time out
 
 
-SYSTEMS = {"lighttpd": Lighttpd, "mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd, "openssh": Sshd,
-           "postgres": Postgres, "proftpd": Proftpd, "redis": Redis}
+class Named(Stamped):
+    name = "BIND"
+    actions = 1300  # 900 actions gave some 2,000 lines, a fifth of them composed
+    # After the stamp as read, its own (named -g); a client's or a zone's messages come after a prefix that one format
+    # of its own prints ("client @%p %s%s%s%s%s%s%s%s: %s", "zone %s%s%s%s: %s"): like ProFTPD's session header, it
+    # goes in no column the miner reads, and the message after it is labelled by the format that prints it.
+    line = re.compile(r"^\S+ \S+ (\d\d-\w{3}-\d{4}) (\d\d:\d\d:\d\d\.\d{3}) (?:client @0x[0-9a-f]+ [\d.]+#\d+"
+                      r"(?: \([^)]*\))?(?: [^:]*)?: |zone [^ :]+: |managed-keys-zone: )?(.*)$")
+
+    def __init__(self, work):
+        self.server = "/usr/sbin/named"
+        if not os.path.exists(self.server):
+            sys.exit("loghub-from-servers: no named (apt-get install bind9)")
+        super().__init__(os.path.join(work, "named.log"))
+        self.work = work
+        self.port = free_port()
+        self.serial = 1
+
+    def formats(self):
+        found = binary_strings(self.server)
+        for lib in glob.glob("/lib/x86_64-linux-gnu/lib*-9.*.so") + glob.glob("/usr/lib/*/lib*-9.*.so"):
+            if re.search(r"/lib(isc|dns|ns|isccfg|isccc|bind9)-9", lib):
+                found |= binary_strings(lib)
+        return found
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                date, clock, content = m.groups()
+                date = datetime.datetime.strptime(date, "%d-%b-%Y").strftime("%Y-%m-%d")
+                yield date, clock, "", "", content, (content, "")
+
+    def zone(self, name, serial, hosts):
+        with open(os.path.join(self.work, name + ".zone"), "w") as f:
+            f.write(f"$TTL 300\n@ IN SOA ns1.{name}. admin.{name}. {serial} 3600 600 86400 300\n"
+                    f"@ IN NS ns1.{name}.\nns1 IN A 127.0.0.1\n@ IN MX 10 mail.{name}.\n"
+                    f"@ IN TXT \"v=spf1 -all\"\n")
+            f.writelines(f"{h} IN A 127.0.{i // 250}.{i % 250 + 1}\n" for i, h in enumerate(hosts))
+
+    def start(self):
+        conf = os.path.join(self.work, "named.conf")
+        if not os.path.exists(conf):
+            self.zone("example.org", 1, ["www", "mail", "db", "api", "cdn"])
+            self.zone("example.net", 1, ["www", "vpn", "git"])
+            with open(conf, "w") as f:
+                f.write(f"""options {{
+  directory "{self.work}";
+  listen-on port {self.port} {{ 127.0.0.1; }};
+  listen-on-v6 {{ none; }};
+  pid-file "{self.work}/pid";
+  session-keyfile "{self.work}/session.key";
+  managed-keys-directory "{self.work}";
+  recursion no;
+  querylog yes;
+  dnssec-validation no;
+  allow-transfer {{ none; }};
+  rate-limit {{ responses-per-second 8; window 2; }};
+}};
+controls {{ }};
+zone "example.org" {{ type primary; file "example.org.zone"; allow-update {{ 127.0.0.1; }};
+                      allow-transfer {{ 127.0.0.1; }}; notify no; }};
+zone "example.net" {{ type primary; file "example.net.zone"; notify no; }};
+zone "broken.test" {{ type primary; file "nosuch.zone"; }};
+""")
+        self.spawn([self.server, "-g", "-4", "-n", "1", "-c", conf])
+        self.wait_port(self.port)
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.halt()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    @staticmethod
+    def packet(rnd, name, qtype, qclass=1, opcode=0, flags=0x0100, edns=False, updates=b"", count=0):
+        head = struct.pack(">HHHHHH", rnd.randint(0, 65535), (opcode << 11) | flags, 1, 0, count,
+                           1 if edns else 0)
+        question = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".") if p) + b"\0"
+        opt = b"\0" + struct.pack(">HHIH", 41, 1232, 0, 0) if edns else b""
+        return head + question + struct.pack(">HH", qtype, qclass) + updates + opt
+
+    def send(self, data, tcp=False, hold=0.0):
+        """Sends a message and reads the answer (or times out), so that the server logs before the next action."""
+        try:
+            if tcp:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+                    s.sendall(struct.pack(">H", len(data)) + data)
+                    time.sleep(hold)
+                    while s.recv(65536):
+                        pass
+            else:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                    s.settimeout(0.15)  # a rate-limited answer never comes
+                    s.sendto(data, ("127.0.0.1", self.port))
+                    s.recv(65536)
+        except OSError:
+            pass
+
+    def workload(self, rnd, actions):
+        zones = ["example.org", "example.net"]
+        types = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28, "ANY": 255}
+        added = []
+
+        def name():
+            return rnd.choice(["www", "mail", "db", "api", "cdn", "vpn", "git", "nosuch", f"h{rnd.randint(1, 80)}",
+                               ""]) + "." + rnd.choice(zones)
+
+        def query():
+            self.send(self.packet(rnd, name(), types[rnd.choice(list(types))], edns=rnd.random() < 0.5),
+                      tcp=rnd.random() < 0.2)
+
+        def elsewhere():  # not a zone of its own, and no recursion
+            self.send(self.packet(rnd, rnd.choice(["www.google.com", "example.com", "localhost",
+                                                   "1.0.0.127.in-addr.arpa", "broken.test", "a.root-servers.net"]),
+                                  rnd.choice([1, 28, 2])))
+
+        def burst():  # past the rate limit
+            target = name()
+            for _ in range(rnd.randint(10, 30)):
+                self.send(self.packet(rnd, target, 1))
+
+        def rr(owner, rtype, ttl, rdata, rclass=1):
+            return (b"".join(bytes([len(p)]) + p.encode() for p in owner.split(".") if p) + b"\0" +
+                    struct.pack(">HHIH", rtype, rclass, ttl, len(rdata)) + rdata)
+
+        def update():
+            zone = rnd.choice(zones + ["other.test"])
+            if added and rnd.random() < 0.4:
+                host = added.pop(rnd.randrange(len(added)))
+                body = rr(host, 255, 0, b"", rclass=255)  # delete every record of a name
+            else:
+                host = f"h{rnd.randint(1, 80)}.{zone}"
+                body = rr(host, 1, 300, bytes([127, 0, 9, rnd.randint(1, 254)]))
+                if zone == "example.org":
+                    added.append(host)
+            self.send(self.packet(rnd, zone, 6, opcode=5, flags=0, updates=body, count=1), tcp=rnd.random() < 0.3)
+
+        def transfer():
+            self.send(self.packet(rnd, rnd.choice(zones + ["other.test"]), rnd.choice([252, 252, 251]), flags=0),
+                      tcp=True)
+
+        def notify():
+            self.send(self.packet(rnd, rnd.choice(zones + ["other.test"]), 6, opcode=4, flags=0x0400))
+
+        def garbage():
+            self.send(rnd.choice([b"\x00" * 12, b"GET / HTTP/1.1\r\n\r\n", os.urandom(rnd.randint(1, 40)),
+                                  self.packet(rnd, "www.example.org", 1)[:rnd.randint(12, 20)],
+                                  self.packet(rnd, "www.example.org", 1, opcode=rnd.choice([1, 2, 3, 6]))]),
+                      tcp=rnd.random() < 0.3)
+
+        def reload():
+            if rnd.random() < 0.5:
+                self.serial += 1
+                self.zone("example.net", self.serial, ["www", "vpn", "git"] + [f"n{i}" for i in
+                                                                            range(rnd.randint(0, 6))])
+            self.process.send_signal(signal.SIGHUP)
+            time.sleep(0.5)
+
+        choices = [
+            (40, query),
+            (8, elsewhere),
+            (3, burst),
+            (8, update),
+            (4, transfer),
+            (3, notify),
+            (5, garbage),
+            (1, reload),
+            (2, lambda: time.sleep(rnd.uniform(0.1, 0.5))),
+        ]
+        run_actions(rnd, choices, actions)
+
+
+class Tinyproxy:
+    name = "Tinyproxy"
+    # "CONNECT   Nov 28 09:03:12.277 [28877]: ...": its own stamp has no year, so the year is the run's.
+    line = re.compile(r"^([A-Z]+) +(\w{3} +\d+) (\d\d:\d\d:\d\d\.\d{3}) \[(\d+)\]: (.*)$")
+
+    def __init__(self, work):
+        self.server = "/usr/bin/tinyproxy"
+        if not os.path.exists(self.server):
+            sys.exit("loghub-from-servers: no tinyproxy (apt-get install tinyproxy)")
+        self.work = work
+        self.log = os.path.join(work, "tinyproxy.log")
+        self.port = free_port()
+        self.process = None
+        self.backend = None
+        self.origin = None
+        self.year = datetime.datetime.utcnow().year
+
+    def formats(self):
+        return binary_strings(self.server)
+
+    def parse(self, lines):
+        for line in lines:
+            m = self.line.match(line)
+            if m:
+                level, day, clock, pid, content = m.groups()
+                date = datetime.datetime.strptime(f"{self.year} {day}", "%Y %b %d").strftime("%Y-%m-%d")
+                yield date, clock, pid, level, content, (content, "")
+
+    def start_backend(self):
+        """An origin server on loopback, so that no request leaves the machine."""
+        class Origin(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path.startswith("/slow"):
+                    time.sleep(3)  # past the proxy's Timeout
+                if self.path.startswith("/drop"):
+                    self.close_connection = True
+                    return
+                code = 404 if "missing" in self.path else 200
+                body = (self.path * 20).encode()
+                self.send_response(code)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_HEAD = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client the proxy dropped
+
+        self.backend = Server(("127.0.0.1", 0), Origin)
+        threading.Thread(target=self.backend.serve_forever, daemon=True).start()
+        return self.backend.server_address[1]
+
+    def start(self):
+        conf = os.path.join(self.work, "tinyproxy.conf")
+        if not os.path.exists(conf):
+            origin = self.start_backend()
+            with open(os.path.join(self.work, "filter"), "w") as f:
+                f.write("ads\ntracker\n")
+            with open(conf, "w") as f:
+                f.write(f"""Port {self.port}
+Listen 127.0.0.1
+Timeout 2
+LogLevel Info
+MaxClients 8
+Allow 127.0.0.1
+ConnectPort 443
+ConnectPort {origin}
+PidFile "{self.work}/pid"
+Filter "{self.work}/filter"
+StatHost "tinyproxy.stats"
+XTinyproxy Yes
+ViaProxyName "vigil"
+Upstream http 127.0.0.1:{origin} ".up.test"
+Upstream none "127.0.0.1"
+ReversePath "/rev/" "http://127.0.0.1:{origin}/"
+""")
+            self.origin = origin
+        self.process = subprocess.Popen([self.server, "-d", "-c", conf], stdout=open(self.log, "a"),
+                                        stderr=subprocess.STDOUT)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.backend:
+            self.backend.shutdown()
+            self.backend.server_close()
+
+    def drive(self, rnd, actions):
+        try:
+            self.start()
+            self.workload(rnd, actions)
+        finally:
+            self.stop()
+        return open(self.log, encoding="utf-8", errors="replace").read().split("\n")
+
+    def send(self, data, hold=0.0, source="127.0.0.1"):
+        """Sends raw bytes and reads the answer, so that the server logs before the next action."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=4, source_address=(source, 0)) as s:
+                if data:
+                    s.sendall(data)
+                time.sleep(hold)
+                while s.recv(65536):
+                    pass
+        except OSError:
+            pass
+
+    def workload(self, rnd, actions):
+        origin = f"127.0.0.1:{self.origin}"
+        paths = ["/", "/index.html", "/a.txt", "/img/logo.png", "/missing", "/docs/guide.html"]
+
+        def request(method, url, headers=(), version="HTTP/1.1"):
+            return ("\r\n".join([f"{method} {url} {version}"] + list(headers)) + "\r\n\r\n").encode()
+
+        def url(host=origin):
+            return f"http://{host}{rnd.choice(paths)}" + rnd.choice(["", "", f"?id={rnd.randint(1, 999)}"])
+
+        def connect():
+            port = rnd.choice([self.origin, self.origin, 443, 22, 25, 8443])
+            self.send(request("CONNECT", f"127.0.0.1:{port}") + (request("GET", "/") if port == self.origin
+                                                                   else b""), hold=0.1)
+
+        def garbage():
+            self.send(rnd.choice([b"GARBAGE\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/1.1\r\n\r\n",
+                                  request("GET", url(), ["Bad Header"]), b"",
+                                  request("GET", "http://" + origin + "/" + "a" * 9000),
+                                  request("BREW", url()), request("GET", "ftp://127.0.0.1/file"),
+                                  request("GET", "http:///nohost")]))
+
+        def restart():
+            self.process.send_signal(signal.SIGUSR1)  # reads its configuration again
+            time.sleep(0.3)
+
+        choices = [
+            (30, lambda: self.send(request(rnd.choice(["GET", "GET", "HEAD", "POST"]), url(),
+                                           ["Host: " + origin, "Content-Length: 0"]))),
+            (6, lambda: self.send(request("GET", url(f"127.0.0.1:{rnd.choice([1, 9, 81, 8081])}")))),
+            (5, lambda: self.send(request("GET", url(f"{rnd.choice(['ads', 'tracker', 'www'])}.up.test")))),
+            (4, lambda: self.send(request("GET", f"http://{origin}/{rnd.choice(['ads', 'tracker'])}"
+                                                 f"/{rnd.randint(1, 99)}.js"))),
+            (5, lambda: self.send(request("GET", "/rev" + rnd.choice(paths), ["Host: 127.0.0.1"]))),
+            (5, connect),
+            (3, lambda: self.send(request("GET", url(), [f"Host: {origin}"]), source="127.0.0.2")),
+            (2, lambda: self.send(request("GET", "http://tinyproxy.stats/"))),
+            (3, lambda: self.send(request("GET", f"http://{origin}/{rnd.choice(['slow', 'drop'])}"))),
+            (3, lambda: self.send(b"GET http://" + origin.encode() + b"/ HTTP/1.1\r\n", hold=2.5)),
+            (5, garbage),
+            (1, restart),
+            (2, lambda: time.sleep(rnd.uniform(0.1, 0.5))),
+        ]
+        run_actions(rnd, choices, actions)
+
+
+SYSTEMS = {"bind": Named, "lighttpd": Lighttpd, "mariadb": MariaDB, "mosquitto": Mosquitto, "openldap": Slapd,
+           "openssh": Sshd, "postgres": Postgres, "proftpd": Proftpd, "redis": Redis, "tinyproxy": Tinyproxy}
 
 
 def label(system, lines, formats):
