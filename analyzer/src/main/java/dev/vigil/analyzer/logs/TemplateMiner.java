@@ -24,8 +24,8 @@ import java.util.StringJoiner;
  * several {@code key=value} fields that differ at once are parameters, and fields of different keys never join; a
  * template that generalizes absorbs the templates of its leaf that it then covers.
  * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) and a reason in
- * parentheses that ends a message taken as one token, and routing by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs
- * never seen.
+ * parentheses that ends a message taken as one token, an empty value after a label that ends a message, and routing
+ * by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs never seen.
  *
  * <p>Ids: a template's id is derived from its first text and never changes, see {@link Template#id()}.
  * Memory is bounded by {@link MinerOptions#maxTemplates()} and the stored state by {@link #MAX_STATE_BYTES}: past

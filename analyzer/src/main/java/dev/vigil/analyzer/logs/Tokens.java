@@ -50,7 +50,8 @@ final class Tokens {
      * become one token. A run of adjacent tokens with the same masked form that holds a parameter
      * ({@code 3 4 5 7}, {@code an14 an15 an16}) becomes one token: a list of values is one parameter, so
      * lists of different lengths still give messages of one length; so does a reason in parentheses that ends the
-     * message ({@link #joinTrailingPhrase}).
+     * message ({@link #joinTrailingPhrase}). A label that ends the message is followed by an empty value
+     * ({@link #withEmptyValue}).
      *
      * @param message the message
      * @return its tokens
@@ -67,10 +68,29 @@ final class Tokens {
         final String[] m = line.masked();
         for (int k = 1; k < m.length; k++) {
             if (m[k].equals(m[k - 1]) && Masker.isListItem(m[k])) {
-                return joinTrailingPhrase(joinRuns(line.raw(), m));
+                return withEmptyValue(joinTrailingPhrase(joinRuns(line.raw(), m)));
             }
         }
-        return joinTrailingPhrase(line);
+        return withEmptyValue(joinTrailingPhrase(line));
+    }
+
+    /**
+     * Gives a message that ends with a label ({@code Query string :}, {@code tokens:}) an empty last token, masked
+     * {@code <*>}: {@code label: %s} printed with an empty value prints no token, so the message was one token short
+     * of the same event's other messages, and Drain compares only messages of one length. A label that holds a value
+     * ({@code to /10.0.0.1:}) is the message's own end.
+     */
+    private static Line withEmptyValue(final Line line) {
+        final String[] masked = line.masked();
+        final int last = masked.length - 1;
+        if (last < 1 || !masked[last].endsWith(":") || Masker.isVariable(masked[last])) {
+            return line;
+        }
+        final String[] raw = Arrays.copyOf(line.raw(), last + 2);
+        final String[] maskedOut = Arrays.copyOf(masked, last + 2);
+        raw[last + 1] = "";
+        maskedOut[last + 1] = Masker.WILDCARD;
+        return new Line(raw, maskedOut);
     }
 
     /**

@@ -318,6 +318,21 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldTakeALabelThatEndsTheMessageAsFollowedByAnEmptyValue() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final TemplateMatch id = miner.add("Query string  : id=175");
+        final TemplateMatch empty = miner.add("Query string  : ");
+        // the empty value printed no token, so the message was one shorter: an event of its own
+        assertEquals(id.templateId(), empty.templateId());
+        assertEquals("Query string : <*>", empty.template());
+        assertEquals(List.of(""), empty.parameters());
+        assertEquals(id.templateId(), miner.add("Query string  : page=2").templateId());
+        // a label that holds a value ends the message as it is
+        assertEquals("Got exception while serving blk_<*> to /<*>:",
+                miner.add("Got exception while serving blk_42 to /10.0.0.1:").template());
+    }
+
+    @Test
     void shouldKeepTemplateIdsAcrossSerialization() {
         final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMiner before = new TemplateMiner(MinerOptions.DEFAULTS);
