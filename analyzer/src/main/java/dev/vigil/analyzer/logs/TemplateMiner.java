@@ -462,10 +462,12 @@ public final class TemplateMiner {
      * Whether two tokens that differ count as different words for the word rule: plain words, or named
      * instances whose names differ ({@code SOCKS5} and {@code HTTPS}, {@code ee0} and {@code alt0}). Instances of
      * one name ({@code eth0}, {@code eth1}) mask alike and never get here; anything else with a parameter in it
-     * (paths, ids) differs freely, as in Drain.
+     * (paths, ids) differs freely, as in Drain, and so do two absolute paths without one ({@code /notes.inc},
+     * {@code /docs/old.inc}): a path names a file, a value like any other, whether or not it holds a digit.
      */
     private static boolean differsInText(final String template, final String masked) {
         return !Masker.isVariable(masked) && !Masker.isVariable(template)
+                && !(template.startsWith("/") && masked.startsWith("/"))
                 || isNamedInstance(template) && isNamedInstance(masked);
     }
 

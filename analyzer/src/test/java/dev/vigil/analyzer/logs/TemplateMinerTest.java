@@ -333,6 +333,19 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldLetPathsDifferLikeParametersWhetherOrNotTheyHoldDigits() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        final String notes = miner.add("access denied by rule for /notes.inc").templateId();
+        // a path without digits was a plain word, under the word rule: three paths were three events
+        assertEquals(notes, miner.add("access denied by rule for /backup~").templateId());
+        assertEquals(notes, miner.add("access denied by rule for /docs/old.inc").templateId());
+        assertEquals("access denied by rule for /<*>", miner.add("access denied by rule for /a.txt").template());
+        // words still need their four values
+        assertNotEquals(miner.add("Service started at /srv").templateId(),
+                miner.add("Service stopped at /srv").templateId());
+    }
+
+    @Test
     void shouldKeepTemplateIdsAcrossSerialization() {
         final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMiner before = new TemplateMiner(MinerOptions.DEFAULTS);
