@@ -22,7 +22,8 @@ import java.util.StringJoiner;
  * differ become {@code <*>}, keeping common punctuation), otherwise the message starts a new template. A
  * differing word joins only once its position has shown {@link MinerOptions#wordValues()} different words, but
  * several {@code key=value} fields that differ at once are parameters, and fields of different keys never join; a
- * template that generalizes absorbs the templates of its leaf that it then covers.
+ * template that generalizes absorbs the templates that it then covers, in its leaf or, past a parameter among the
+ * routing tokens, in any leaf of its length.
  * Departures from Drain: that word rule, richer masking, runs of list items ({@code 3 4 5}) and a reason in
  * parentheses that ends a message taken as one token, an empty value after a label that ends a message, and routing
  * by tokens without parameters; see docs/ANALYZER.md for why they should hold on logs never seen.
@@ -601,9 +602,12 @@ public final class TemplateMiner {
     }
 
     /**
-     * Merges a template that has just generalized with every other template of its leaf that it now covers (the
-     * ones each earlier word started). The one that has matched most messages keeps its id and takes the general
-     * text, so the busiest template's count series goes on; the others are gone.
+     * Merges a template that has just generalized with every other template of its length that it now covers (the
+     * ones each earlier word started). Of those in its leaf, the one that has matched most messages keeps its id and
+     * takes the general text, so the busiest template's count series goes on; the others are gone. Those of other
+     * leaves are there because a value among the first constant tokens routed them ({@code USER ftp: ...}): left
+     * there, their messages kept going to them, never to the general template; once they are gone and their empty
+     * nodes pruned, lookup skips that token and reaches the general one.
      *
      * @param generalized the template that just generalized
      * @param absorbed    receives the ids merged away
@@ -611,9 +615,14 @@ public final class TemplateMiner {
      */
     private Cluster absorbCovered(final Cluster generalized, final List<String> absorbed) {
         final List<Cluster> merged = new ArrayList<>(List.of(generalized));
-        for (final Cluster c : generalized.leaf) {
-            if (c != generalized && coversAll(generalized.tokens(), c.tokens())) {
-                merged.add(c);
+        final List<Cluster> elsewhere = new ArrayList<>();
+        final List<List<Cluster>> leaves = routesPastAParameter(generalized.tokens())
+                ? leavesOfLength(generalized.tokens().length) : List.of(generalized.leaf);
+        for (final List<Cluster> leaf : leaves) {
+            for (final Cluster c : leaf) {
+                if (c != generalized && coversAll(generalized.tokens(), c.tokens())) {
+                    (leaf == generalized.leaf ? merged : elsewhere).add(c);
+                }
             }
         }
         Cluster survivor = generalized;
@@ -627,6 +636,7 @@ public final class TemplateMiner {
                 survivor.generalize(i, generalized.tokens()[i]);
             }
         }
+        merged.addAll(elsewhere);
         for (final Cluster c : merged) {
             if (c != survivor) {
                 survivor.count += c.count;
@@ -637,6 +647,37 @@ public final class TemplateMiner {
         }
         touch(survivor);
         return survivor;
+    }
+
+    /**
+     * @return true when a parameter comes before the tokens that route the template (or when it has fewer of them than
+     *     the tree's levels): only then may a template it covers hold a constant token there and sit in another leaf
+     */
+    private boolean routesPastAParameter(final String[] tokens) {
+        int constants = 0;
+        boolean parameter = false;
+        for (final String t : tokens) {
+            if (Masker.isVariable(t)) {
+                parameter = true;
+            } else if (++constants == options.depth() - 2) {
+                return parameter;
+            }
+        }
+        return parameter;
+    }
+
+    /** @return every non-empty leaf of the templates of this token count */
+    private List<List<Cluster>> leavesOfLength(final int length) {
+        final List<List<Cluster>> out = new ArrayList<>();
+        final List<Node> todo = new ArrayList<>(List.of(byLength.get(length)));
+        while (!todo.isEmpty()) {
+            final Node node = todo.remove(todo.size() - 1);
+            todo.addAll(node.children.values());
+            if (!node.clusters.isEmpty()) {
+                out.add(node.clusters);
+            }
+        }
+        return out;
     }
 
     private static boolean coversAll(final String[] template, final String[] tokens) {

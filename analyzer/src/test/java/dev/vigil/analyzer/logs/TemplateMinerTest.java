@@ -346,6 +346,20 @@ class TemplateMinerTest {
     }
 
     @Test
+    void shouldAbsorbCoveredTemplatesOfOtherLeavesWhenATemplateGeneralizes() {
+        final TemplateMiner miner = new TemplateMiner(MinerOptions.DEFAULTS);
+        // the name is among the first constant tokens, which route: "ftp:" grew a leaf of its own
+        final TemplateMatch ftp = miner.add("USER ftp: no such user found from 10.0.0.1");
+        miner.add("USER user12: no such user found from 10.0.0.2");
+        final TemplateMatch admin = miner.add("USER admin: no such user found from 10.0.0.3");
+        assertEquals("USER <*>: no such user found from <*>", admin.template());
+        assertEquals(List.of(ftp.templateId()), admin.absorbed());
+        // so later messages of that name were an event of their own, in a leaf the general template never saw
+        assertEquals(admin.templateId(), miner.add("USER ftp: no such user found from 10.0.0.4").templateId());
+        assertEquals(1, miner.size());
+    }
+
+    @Test
     void shouldKeepTemplateIdsAcrossSerialization() {
         final TemplateMiner uninterrupted = new TemplateMiner(MinerOptions.DEFAULTS);
         final TemplateMiner before = new TemplateMiner(MinerOptions.DEFAULTS);
@@ -435,7 +449,10 @@ class TemplateMinerTest {
         final TemplateMatch delta = miner.add("delta x");
         assertEquals(gamma.templateId(), delta.templateId(), "gamma and delta share the wildcard leaf");
         assertEquals("<*> x", delta.template());
-        assertEquals(3, miner.size());
+        // the general text covers the templates of the other children too, which it absorbs
+        assertEquals(2, delta.absorbed().size());
+        assertEquals(1, miner.size());
+        assertEquals(delta.templateId(), miner.add("alpha x").templateId());
     }
 
     @Test
