@@ -8,6 +8,7 @@ import dev.vigil.backup.archiver.Archiver;
 import dev.vigil.backup.archiver.BackupProgress;
 import dev.vigil.backup.archiver.ChangeJournal;
 import dev.vigil.backup.archiver.EmptySourceException;
+import dev.vigil.backup.archiver.FileStat;
 import dev.vigil.backup.archiver.Level;
 import dev.vigil.backup.backend.Backend;
 import dev.vigil.backup.backend.LocalBackend;
@@ -321,7 +322,6 @@ public final class CommandExecutor {
     private Outcome restore(final BackupCommand cmd, final Consumer<Supplier<Progress>> progress,
                             final boolean afterAKill) {
         try (Repository repo = open(cmd.getDataset(), false); RepoLock lock = RepoLock.acquire(repo, false, clock)) {
-            final Snapshot saved = replacesLiveData(cmd) ? saveBeforeRestore(repo, cmd) : null;
             final SnapshotStore store = new SnapshotStore(repo);
             final List<Snapshot> sources;
             if (cmd.getSnapshot() != null) {
@@ -346,6 +346,11 @@ public final class CommandExecutor {
                 return Outcome.rejected(moved + " (checked again as the restore began)");
             }
             final Path into = TargetGuard.real(target);
+            final String unmounted = unmounted(cmd.getDataset(), s, into);
+            if (unmounted != null) {
+                return Outcome.failed(unmounted, false);
+            }
+            final Snapshot saved = replacesLiveData(cmd) ? saveBeforeRestore(repo, cmd) : null;
             final AtomicLong done = new AtomicLong();
             progress.accept(() -> progress(0, done.get(), s.figures().bytesTotal()));
             final Restorer restorer = new Restorer(repo);
@@ -412,6 +417,33 @@ public final class CommandExecutor {
                     "repository") + " " + saved.shortId() + " --target DIR --include PATH' gets back a file "
                     + "edited since " + s.shortId()));
         }
+    }
+
+    /**
+     * A file system not mounted leaves its mount point empty, and the collector reports every file deleted: a restore
+     * there writes the whole dataset onto the file system below (the root's, often small), hidden again once the
+     * dataset's is mounted. A directory that is a mount point itself (a new disk, empty) is restored into.
+     *
+     * @return why not, or null when the restore may write into {@code into}
+     */
+    private String unmounted(final String dataset, final Snapshot s, final Path into) {
+        final Long was = s.root() == null ? null : s.root().device();
+        final Path own = TargetGuard.real(Path.of(config.dataset(dataset, "path")));
+        if (was == null || !into.equals(own) || into.getParent() == null || !Files.isDirectory(into)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(into)) {
+            final long now = FileStat.of(into).device();
+            if (now == was || now != FileStat.of(into.getParent()).device() || entries.findAny().isPresent()) {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new BackupException("restore target " + into + ": " + dev.vigil.schemas.IoErrors.reason(e), e);
+        }
+        return "nothing restored: " + into + " is an empty directory on the file system of " + into.getParent()
+                + ", not on the file system snapshot " + s.shortId() + " was taken on: not mounted? Mount it (its "
+                + "files may all be there); to restore into the directory anyway: vigil repo restore --repo "
+                + config.dataset(dataset, "repository") + " " + s.shortId() + " --target " + into;
     }
 
     /** Whether a RESTORE writes over every file of the dataset that its snapshot holds, not only missing ones. */

@@ -322,4 +322,48 @@ class CommandExecutorTest {
         assertTrue(restored.message().contains("1 paths in no snapshot"), restored.message());
         assertTrue(restored.message().contains("(evidence, protected), taken just before"), restored.message());
     }
+
+    @Test
+    void shouldRestoreNothingOntoTheEmptyMountPointOfAFileSystemNotMountedButOntoANewOneMountedThere()
+            throws Exception {
+        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "pw");
+        final Path data = Files.createDirectories(dir.resolve("data"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.vigil.backup.TestShell.succeeds(
+                "mount -t tmpfs -o size=4m tmpfs " + data), "mount tmpfs (root)");
+        try {
+            Files.writeString(data.resolve("f0"), "file 0");
+            Files.writeString(data.resolve("f1"), "file 1");
+            final CommandExecutor executor = new CommandExecutor(new WorkerConfig(Map.of(
+                    "worker.datasets", "ds",
+                    "dataset.ds.path", data.toString(),
+                    "dataset.ds.repository", dir.resolve("repo").toString(),
+                    "dataset.ds.password.file", dir.resolve("pw").toString(),
+                    "worker.command.public.key.file", dir.resolve("engine.key.pub").toString(),
+                    "worker.state.dir", dir.resolve("state").toString(),
+                    "worker.fsync", "false")), Clock.systemUTC(), null);
+            assertEquals(CommandStatus.SUCCEEDED, executor.execute(command(Action.FULL).build(), p -> { }).status());
+            assertTrue(dev.vigil.backup.TestShell.succeeds("umount " + data));
+            // the collector then reports every file deleted, and the engine proposes to restore the missing ones
+            final BackupCommand restore = command(Action.RESTORE).setBeforeTime(Instant.now())
+                    .setPaths(List.of("f0", "f1")).setOverwrite(true).setMissingOnly(true).build();
+
+            final Outcome o = executor.execute(restore, p -> { });
+
+            try (Stream<Path> in = Files.list(data)) {
+                assertEquals(List.of(), in.toList(), "restored onto the file system below the mount point: "
+                        + o.message());
+            }
+            assertEquals(CommandStatus.FAILED, o.status(), o.message());
+            assertTrue(o.message().contains("not mounted"), o.message());
+
+            // a new disk, empty, mounted there: that restore is wanted
+            assertTrue(dev.vigil.backup.TestShell.succeeds("mount -t tmpfs -o size=4m tmpfs " + data));
+            final Outcome again = executor.execute(command(Action.RESTORE).setBeforeTime(Instant.now())
+                    .setPaths(List.of("f0", "f1")).setOverwrite(true).setMissingOnly(true).build(), p -> { });
+            assertEquals(CommandStatus.SUCCEEDED, again.status(), again.message());
+            assertEquals("file 1", Files.readString(data.resolve("f1")));
+        } finally {
+            dev.vigil.backup.TestShell.succeeds("umount " + data);
+        }
+    }
 }
