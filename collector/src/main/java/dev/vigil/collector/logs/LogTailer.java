@@ -75,6 +75,7 @@ public final class LogTailer implements AutoCloseable {
     private final java.util.Set<Path> missing;
     private final Checkpoints store;
     private final Outbox outbox;
+    private final DiskErrors diskErrors = new DiskErrors(Path.of("/proc/self/mounts"));
     private final String host;
     private final Clock clock;
     private final ZoneId zone = ZoneId.systemDefault();
@@ -298,6 +299,8 @@ public final class LogTailer implements AutoCloseable {
     private void flushBatch() {
         if (!batch.isEmpty()) {
             outbox.publishLogs(batch);
+            final long now = System.nanoTime();
+            batch.forEach(r -> diskErrors.of(r, now).ifPresent(outbox::publish));
             batch.clear();
         }
     }
