@@ -66,7 +66,7 @@ final class Decisions {
     }
 
     /** What a proposed RESTORE would write, so that the operator who approves it knows: " (restores ...)", or "". */
-    static String scope(final Intent intent, final DatasetSpec spec, final DatasetState state) {
+    static String scope(final Intent intent, final DatasetSpec spec, final DatasetState state, final long nowMs) {
         if (intent.action() != dev.vigil.schemas.Action.RESTORE) {
             return "";
         }
@@ -79,22 +79,43 @@ final class Decisions {
         final String from = intent.snapshot() != null ? "snapshot " + intent.snapshot()
                 : intent.beforeTime() != null ? "the last snapshot before " + Instant.ofEpochMilli(intent.beforeTime())
                 + hostTime + " that is not evidence" : "the latest snapshot that is not evidence";
+        final String known = intent.snapshot() != null ? "" : newestKnown(state, intent.beforeTime(), nowMs);
         final String target = CommandFactory.target(intent, spec);
         final String into = target == null ? spec.getPath() : target;
         if (intent.paths().isEmpty()) {
             // only a restore onto the dataset's own path overwrites (CommandFactory); elsewhere conflicts are refused
-            return " (restores all of " + from + (target == null ? " onto " + into
+            return " (restores all of " + from + known + (target == null ? " onto " + into
                     + ", replacing the files it holds, edits made since included (the worker backs them up "
                     + "first, as evidence); files created since stay, e.g. renamed or ransom files)"
                     : " into " + into + ")");
         }
         final List<String> first = intent.paths().subList(0, Math.min(3, intent.paths().size()));
-        return " (restores " + intent.paths().size() + " path(s) of " + from + " into " + into + ": "
+        return " (restores " + intent.paths().size() + " path(s) of " + from + known + " into " + into + ": "
                 + String.join(", ", first) + (intent.paths().size() > first.size() ? ", ..." : "")
                 + (!intent.replacePaths() ? "; only those still missing: what was put back since is kept)"
                 : target == null ? ", replacing what is there at those paths (the worker backs it up first, as "
                 + "evidence); the dataset's other files stay as they are, edits made since included)"
                 : "; the dataset's other files are not touched)");
+    }
+
+    /**
+     * The operator who approves a restore weighs what it gives back by how old it is. The worker picks the snapshot when
+     * it runs, by the host's dates; the engine names the newest backup it recorded before the restore point, passing
+     * over protected ones (evidence is protected), as what that will most likely be.
+     *
+     * @return " (most likely ID of TIME, AGE before now)", or "" when the engine recorded none
+     */
+    private static String newestKnown(final DatasetState state, final Long before, final long nowMs) {
+        DatasetState.Snapshot newest = null;
+        for (final DatasetState.Snapshot k : state.snapshots) {
+            if (!k.protect() && (before == null || k.time() < before) && (newest == null || k.time() > newest.time())) {
+                newest = k;
+            }
+        }
+        return newest == null ? "" : " (most likely " + newest.id().substring(0, Math.min(8, newest.id().length()))
+                + " of " + Instant.ofEpochMilli(newest.time()) + ", "
+                + Durations.format(java.time.Duration.ofSeconds(Math.max(0, nowMs - newest.time()) / 1000))
+                + " before now)";
     }
 
     /**
@@ -165,7 +186,7 @@ final class Decisions {
                 state.proposals.put(id, new DatasetState.Proposal(id, intent, s.nowMs,
                         s.nowMs + settings().proposalTtl().toMillis()));
                 s.audit(id, spec.getHost(), spec.getId(), Outcome.PROPOSED, intent, null, intent.reason()
-                        + scope(intent, spec, state) + "; awaiting approval: vigil approve " + id + " (or vigil reject "
+                        + scope(intent, spec, state, s.nowMs) + "; awaiting approval: vigil approve " + id + " (or vigil reject "
                         + id + " --reason ...)");
             }
             case JOIN -> join(s, spec, state, intent, verdict);

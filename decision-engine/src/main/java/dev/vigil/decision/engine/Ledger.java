@@ -387,7 +387,7 @@ final class Ledger {
         switch (f.getVerdict()) {
             case APPROVE -> decisions.approve(s, spec, state, proposal, intent.withReason("approved by " + who
                     + " (proposal " + proposal.decisionId() + (f.getReason().isBlank() ? "" : ": " + f.getReason())
-                    + "): " + intent.reason() + Decisions.scope(intent, spec, state)));
+                    + "): " + intent.reason() + Decisions.scope(intent, spec, state, s.nowMs)));
             default -> {
                 // the deletions it would have undone were wanted: else every deletion of the hours after would
                 // propose them again, as long as the horizon holds them; not a loss elsewhere in the dataset

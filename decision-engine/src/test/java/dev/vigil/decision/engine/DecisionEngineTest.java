@@ -22,6 +22,7 @@ import dev.vigil.schemas.Feedback;
 import dev.vigil.schemas.Outcome;
 import dev.vigil.schemas.Verdict;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,8 @@ class DecisionEngineTest {
     @Test
     void shouldProposeARestoreOfTheDeletedPathsAndIssueItWithOverwriteWhenApproved() {
         backedUp();
+        final Instant backupAt = h.now.minus(Duration.ofMinutes(30));
+        final String snapshot = ("snap-" + backupAt.toEpochMilli()).substring(0, 8);
         final var burst = activity("d1", h.now).setDeleted(30).setDeletedPaths(List.of("a.txt", "b/c.txt")).build();
 
         h.handle(new Trigger.OfEvent(event("h1", "file.activity", burst, h.now)));
@@ -151,8 +154,9 @@ class DecisionEngineTest {
         assertEquals("deletion-burst", proposal.getRule());
         assertTrue(proposal.getReason().contains("vigil approve " + proposal.getId()), proposal.getReason());
         assertTrue(proposal.getReason().contains("restores 2 path(s) of the last snapshot before "
-                + burst.getIntervalStart() + " that is not evidence into /srv/d1: a.txt, b/c.txt; only those still missing"),
-                "what approving would write: " + proposal.getReason());
+                + burst.getIntervalStart() + " that is not evidence (most likely " + snapshot + " of " + backupAt
+                + ", 30m before now) into /srv/d1: a.txt, b/c.txt; only those still missing"),
+                "what approving would write, and how old what it gives back is: " + proposal.getReason());
         assertEquals(1, h.commands.size(), "a proposal is not a command");
 
         h.advance(Duration.ofMinutes(2));
