@@ -123,9 +123,12 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
      * @param since how far back they were counted
      * @param total how many
      * @param byReason per header vigil.dlq.reason, without each record's id and figures ({@link Status#reasonGroup})
+     * @param examples per group of {@code byReason}, the last reason read of it, figures kept (without its record's
+     *     id): the grouping makes web-1 and web-2 both web-N, and the operator must learn which host it is
      * @param bySource per topic they were read from (header vigil.dlq.source)
      */
-    record DeadLetters(Duration since, long total, Map<String, Long> byReason, Map<String, Long> bySource) {
+    record DeadLetters(Duration since, long total, Map<String, Long> byReason, Map<String, String> examples,
+                       Map<String, Long> bySource) {
     }
 
     /** @return what needs attention, one short phrase each; empty when healthy */
@@ -232,7 +235,13 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
             // the most frequent first, and a screen of them: --json has every one
             final List<Map.Entry<String, Long>> reasons = deadLetters.byReason().entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
-            reasons.stream().limit(REASONS_SHOWN).forEach(e -> table.row("  " + e.getValue(), e.getKey()));
+            reasons.stream().limit(REASONS_SHOWN).forEach(e -> {
+                table.row("  " + e.getValue(), e.getKey());
+                final String example = deadLetters.examples().get(e.getKey());
+                if (example != null && !example.equals(e.getKey())) {
+                    table.row("", "  e.g. " + example);
+                }
+            });
             if (reasons.size() > REASONS_SHOWN) {
                 table.row("  " + reasons.stream().skip(REASONS_SHOWN).mapToLong(Map.Entry::getValue).sum(),
                         "(" + (reasons.size() - REASONS_SHOWN) + " other reasons: --json lists them)");
@@ -298,6 +307,8 @@ record Report(Instant time, String bootstrap, Brokers brokers, List<Group> group
                 .put("total", deadLetters.total());
         final ObjectNode reasons = dead.putObject("byReason");
         deadLetters.byReason().forEach(reasons::put);
+        final ObjectNode examples = dead.putObject("examples");
+        deadLetters.examples().forEach(examples::put);
         final ObjectNode sources = dead.putObject("bySourceTopic");
         deadLetters.bySource().forEach(sources::put);
         return root.toPrettyString();

@@ -227,6 +227,7 @@ final class Status {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         final Map<String, Long> byReason = new TreeMap<>();
+        final Map<String, String> examples = new TreeMap<>();
         final Map<String, Long> bySource = new TreeMap<>();
         long total = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
@@ -253,7 +254,9 @@ final class Status {
                         continue; // came after we started: not counted, so that the figure is as of now
                     }
                     total++;
-                    byReason.merge(reasonGroup(header(r, DeadLetter.REASON_HEADER, "(no reason)")), 1L, Long::sum);
+                    final String reason = header(r, DeadLetter.REASON_HEADER, "(no reason)");
+                    byReason.merge(reasonGroup(reason), 1L, Long::sum);
+                    examples.put(reasonGroup(reason), RECORD_ID.matcher(reason).replaceAll(""));
                     final String source = header(r, DeadLetter.SOURCE_HEADER, "(unknown)");
                     // topic/partition@offset: the topic is what an operator looks for
                     bySource.merge(source.contains("/") ? source.substring(0, source.lastIndexOf('/')) : source, 1L,
@@ -261,7 +264,7 @@ final class Status {
                 }
             }
         }
-        return new Report.DeadLetters(since, total, byReason, bySource);
+        return new Report.DeadLetters(since, total, byReason, examples, bySource);
     }
 
     /**

@@ -38,7 +38,7 @@ class DeadLetterReasonsIT {
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             // as the analyzer writes them: the record's id and its value in each reason
             for (int i = 0; i < 25; i++) {
-                send(producer, topic, "metric web-1/cpu.utilization (id " + UUID.randomUUID() + "): utilization "
+                send(producer, topic, "metric web-3/cpu.utilization (id " + UUID.randomUUID() + "): utilization "
                         + (1.5 + i) + " outside [0, 1] (cpu.utilization)");
             }
             for (char c = 'a'; c <= 'k'; c++) {
@@ -54,10 +54,16 @@ class DeadLetterReasonsIT {
         assertEquals(12, byReason.size(), byReason.toString());
         assertEquals(25, byReason.get("metric web-N/cpu.utilization: utilization N.N outside [N, N] "
                 + "(cpu.utilization)").asLong(), byReason.toString());
+        // grouped, the host is web-N: the group's last reason, as written, says which
+        final JsonNode examples = RecordJson.MAPPER.readTree(json.toString()).get("deadLetters").get("examples");
+        assertEquals("metric web-3/cpu.utilization: utilization 25.5 outside [0, 1] (cpu.utilization)",
+                examples.get("metric web-N/cpu.utilization: utilization N.N outside [N, N] (cpu.utilization)")
+                        .asText(), examples.toString());
 
         final StringWriter text = new StringWriter();
         Vigil.commandLine().setOut(new PrintWriter(text)).execute(args(cluster));
-        assertTrue(text.toString().matches("(?s).*BY REASON\n +25 +metric web-N/cpu\\.utilization: .*\n +1 +problem a\n"
+        assertTrue(text.toString().matches("(?s).*BY REASON\n +25 +metric web-N/cpu\\.utilization: .*\n +e\\.g\\. metric "
+                + "web-3/cpu\\.utilization: utilization 25\\.5 .*\n +1 +problem a\n"
                 + ".*\n +2 +\\(2 other reasons: --json lists them\\)\n"), text.toString());
     }
 
