@@ -118,6 +118,8 @@ public final class DatasetWatcher implements AutoCloseable {
     /** Whether the interval is incomplete for a reason the walks do not see (index full, a directory not watched). */
     private boolean troubled;
     private boolean refusedLogged;
+    /** Whether the dataset directory's loss was said: a directory gone for hours is one WARN, not one an interval. */
+    private boolean lostSaid;
     /** Whether the latest interval's walk failed unexpectedly: the next walks the whole tree. */
     private boolean rescan;
     private boolean failing;
@@ -323,16 +325,21 @@ public final class DatasetWatcher implements AutoCloseable {
         final boolean failed = rescan;
         rescan = false;
         if (watches.takeOverflow() || lost || failed) {
-            if (!failed) {
-                LOG.warn(lost ? "dataset {}: its directory was removed or replaced; rescanning, interval marked "
-                        + "incomplete" : "dataset {}: change notifications overflowed; rescanning, interval marked "
-                        + "incomplete", dataset);
+            if (!failed && !(lost && lostSaid)) {
+                LOG.warn(lost ? "dataset {}: its directory was removed, replaced or unmounted; rescanning, intervals "
+                        + "marked incomplete until it is watched again" : "dataset {}: change notifications "
+                        + "overflowed; rescanning, interval marked incomplete", dataset);
             }
+            lostSaid |= lost;
             complete = false;
             watches.notified().clear();
             tree.scan(root, changes); // watches the directory again when it is there
             if (lost) {
                 watches.rootRescanned();
+            }
+            if (lostSaid && !watches.rootLost()) {
+                LOG.info("dataset {}: its directory is watched again", dataset);
+                lostSaid = false;
             }
         } else if (watches.retryDue()) {
             // Tries watch mode again: a walk of the whole tree that registers every directory, compared as a scan.

@@ -212,6 +212,12 @@ class DatasetWatcherTest {
 
     @Test
     void shouldKeepReportingIncompleteUntilItWatchesADatasetDirectoryThatWasRemovedAndMadeAgain() throws Exception {
+        final ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(DatasetWatcher.class);
+        final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
         try (DatasetWatcher w = start("watch", 100_000)) {
             Files.writeString(root.resolve("a.txt"), "a");
             closeSettled(w);
@@ -223,6 +229,12 @@ class DatasetWatcherTest {
                 incomplete = !closeSettled(w).getComplete();
             }
             assertTrue(incomplete, "the dataset directory's watch ended");
+            for (int i = 0; i < 3; i++) {
+                assertFalse(closeSettled(w).getComplete(), "still gone");
+            }
+            // a directory gone for hours (an unmounted file system) was a WARN every interval
+            assertEquals(1, seen.list.stream().filter(e -> e.getFormattedMessage().contains("directory was removed"))
+                    .count(), seen.list.toString());
             Files.createDirectories(root);
             Files.writeString(root.resolve("z.txt"), "back");
             final FileActivity back = closeSettled(w);
@@ -232,6 +244,10 @@ class DatasetWatcherTest {
             final FileActivity watched = closeSettled(w);
             assertTrue(watched.getComplete(), "watched again");
             assertEquals(List.of("z2.txt"), watched.getChangedPaths());
+            assertTrue(seen.list.stream().anyMatch(e -> e.getFormattedMessage().contains("directory is watched again")),
+                    seen.list.toString());
+        } finally {
+            log.detachAppender(seen);
         }
     }
 
