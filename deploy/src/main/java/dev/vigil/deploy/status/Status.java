@@ -255,8 +255,9 @@ final class Status {
                     }
                     total++;
                     final String reason = header(r, DeadLetter.REASON_HEADER, "(no reason)");
-                    byReason.merge(reasonGroup(reason), 1L, Long::sum);
-                    examples.put(reasonGroup(reason), RECORD_ID.matcher(reason).replaceAll(""));
+                    final String group = reasonGroup(reason);
+                    byReason.merge(group, 1L, Long::sum);
+                    examples.put(group, RECORD_ID.matcher(reason).replaceAll(""));
                     final String source = header(r, DeadLetter.SOURCE_HEADER, "(unknown)");
                     // topic/partition@offset: the topic is what an operator looks for
                     bySource.merge(source.contains("/") ? source.substring(0, source.lastIndexOf('/')) : source, 1L,
