@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,7 +15,7 @@ import java.util.Set;
  * of a dataset (or unmounted from one) changes what the directory holds without a notification, since inotify
  * watches the directory hidden below. Not thread-safe.
  */
-final class MountTable {
+public final class MountTable {
     private static final Path MOUNTS = Path.of("/proc/self/mounts");
     private String text;
     private Set<String> entries = Set.of();
@@ -39,6 +42,21 @@ final class MountTable {
         }
         points.remove(null);
         return points;
+    }
+
+    /**
+     * @param source what is mounted, as the table's first field names it ({@code /dev/sda1})
+     * @return its shortest mount point (bind mounts repeat it), if it is mounted
+     */
+    public static Optional<Path> pointOf(final String source) {
+        final List<String> lines;
+        try {
+            lines = Files.readAllLines(MOUNTS);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return lines.stream().filter(l -> l.startsWith(source + " ")).map(MountTable::point)
+                .filter(java.util.Objects::nonNull).min(Comparator.comparingInt(p -> p.toString().length()));
     }
 
     /** @return the mount point of a line of the table (spaces, tabs, newlines and backslashes escaped in octal) */

@@ -1,12 +1,10 @@
 package dev.vigil.collector.logs;
 
+import dev.vigil.collector.files.MountTable;
 import dev.vigil.schemas.HostEvent;
 import dev.vigil.schemas.LogRecord;
 import dev.vigil.schemas.Severity;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +32,7 @@ final class DiskErrors {
             Pattern.compile("(?:EXT[234]-fs|BTRFS) (?:error|critical) \\(device " + DEV + "\\)"),
             Pattern.compile("XFS \\(" + DEV + "\\): (?:metadata I/O error|Corruption)"));
 
-    private final Path mounts;
     private final Map<String, Long> saidAt = new HashMap<>();
-
-    /** @param mounts the mount table, {@code /proc/self/mounts} */
-    DiskErrors(final Path mounts) {
-        this.mounts = mounts;
-    }
 
     /**
      * @param r a log record
@@ -60,7 +52,7 @@ final class DiskErrors {
         final Map<String, String> attributes = new HashMap<>();
         attributes.put("device", device);
         attributes.put("source", r.getSource());
-        mountpoint(device).ifPresent(m -> attributes.put("mountpoint", m));
+        MountTable.pointOf("/dev/" + device).ifPresent(m -> attributes.put("mountpoint", m.toString()));
         return Optional.of(HostEvent.newBuilder()
                 .setId(UUID.nameUUIDFromBytes((KIND + ":" + r.getId()).getBytes(StandardCharsets.UTF_8)).toString())
                 .setHost(r.getHost()).setTime(r.getTime()).setKind(KIND).setSeverity(Severity.ERROR)
@@ -79,24 +71,5 @@ final class DiskErrors {
             }
         }
         return null;
-    }
-
-    /** The shortest mount point of /dev/DEVICE (bind mounts repeat it), if it is mounted. */
-    private Optional<String> mountpoint(final String device) {
-        final List<String> lines;
-        try {
-            lines = Files.readAllLines(mounts);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        String best = null;
-        for (final String line : lines) {
-            final String[] f = line.split(" ");
-            if (f.length > 1 && f[0].equals("/dev/" + device)) {
-                final String at = f[1].replace("\\040", " ");
-                best = best == null || at.length() < best.length() ? at : best;
-            }
-        }
-        return Optional.ofNullable(best);
     }
 }

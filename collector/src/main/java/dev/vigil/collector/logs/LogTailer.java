@@ -75,7 +75,7 @@ public final class LogTailer implements AutoCloseable {
     private final java.util.Set<Path> missing;
     private final Checkpoints store;
     private final Outbox outbox;
-    private final DiskErrors diskErrors = new DiskErrors(Path.of("/proc/self/mounts"));
+    private final DiskErrors diskErrors = new DiskErrors();
     private final String host;
     private final Clock clock;
     private final ZoneId zone = ZoneId.systemDefault();
