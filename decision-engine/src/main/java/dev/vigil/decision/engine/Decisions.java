@@ -99,9 +99,9 @@ final class Decisions {
     }
 
     /**
-     * The operator who approves a restore weighs what it gives back by how old it is. The worker picks the snapshot when
-     * it runs, by the host's dates; the engine names the newest backup it recorded before the restore point, passing
-     * over protected ones (evidence is protected), as what that will most likely be.
+     * The operator who approves a restore weighs what it gives back by how old it is. The worker picks the snapshot
+     * when it runs, by the host's dates; the engine names the newest backup it recorded before the restore point,
+     * passing over protected ones (evidence is protected), as what that will most likely be.
      *
      * @return " (most likely ID of TIME, AGE before now)", or "" when the engine recorded none
      */
@@ -112,8 +112,8 @@ final class Decisions {
                 newest = k;
             }
         }
-        return newest == null ? "" : " (most likely " + newest.id().substring(0, Math.min(8, newest.id().length()))
-                + " of " + Instant.ofEpochMilli(newest.time()) + ", "
+        return newest == null ? "" : " (most likely " + DatasetState.Snapshot.shortId(newest.id()) + " of "
+                + Instant.ofEpochMilli(newest.time()) + ", "
                 + Durations.format(java.time.Duration.ofSeconds(Math.max(0, nowMs - newest.time()) / 1000))
                 + " before now)";
     }
@@ -186,8 +186,8 @@ final class Decisions {
                 state.proposals.put(id, new DatasetState.Proposal(id, intent, s.nowMs,
                         s.nowMs + settings().proposalTtl().toMillis()));
                 s.audit(id, spec.getHost(), spec.getId(), Outcome.PROPOSED, intent, null, intent.reason()
-                        + scope(intent, spec, state, s.nowMs) + "; awaiting approval: vigil approve " + id + " (or vigil reject "
-                        + id + " --reason ...)");
+                        + scope(intent, spec, state, s.nowMs) + "; awaiting approval: vigil approve " + id
+                        + " (or vigil reject " + id + " --reason ...)");
             }
             case JOIN -> join(s, spec, state, intent, verdict);
             case HOLD -> {

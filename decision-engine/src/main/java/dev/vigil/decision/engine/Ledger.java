@@ -277,7 +277,7 @@ final class Ledger {
      */
     private static void lost(final Session s, final DatasetSpec spec, final BackupResult r) {
         final String kept = r.getProtectedSnapshotId();
-        final String shortId = kept.substring(0, Math.min(8, kept.length()));
+        final String shortId = DatasetState.Snapshot.shortId(kept);
         s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "data-loss", r.getAction(),
                 r.getId(), "the " + r.getAction() + " of dataset " + spec.getId() + " on " + spec.getHost()
                         + " lost most of its files or bytes (" + r.getMessage() + "): a person is needed. Snapshot "

@@ -49,7 +49,7 @@ final class Shrinking {
         state.shrinkSaidFor = peak.id();
         final long backups = state.snapshots.stream().filter(x -> x.time() > peak.time() && x.time() <= now.time())
                 .count();
-        final String shortId = peak.id().substring(0, Math.min(8, peak.id().length()));
+        final String shortId = DatasetState.Snapshot.shortId(peak.id());
         s.note(spec.getHost(), spec.getId(), Outcome.ESCALATED, DecisionSource.POLICY, "shrinking", r.getAction(),
                 r.getId(), "dataset " + spec.getId() + " holds " + now.files() + " files in snapshot "
                         + r.getSnapshotId()

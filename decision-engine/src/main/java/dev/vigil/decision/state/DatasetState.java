@@ -838,6 +838,10 @@ public final class DatasetState {
      * @param files the files it holds; 0 when unknown (and in state written before it was kept)
      */
     public record Snapshot(String id, long time, Action level, boolean protect, long files) {
+        /** @return a snapshot id as {@code vigil repo} prints and takes it: its first 8 characters */
+        public static String shortId(final String id) {
+            return id.substring(0, Math.min(8, id.length()));
+        }
     }
 
     /**
