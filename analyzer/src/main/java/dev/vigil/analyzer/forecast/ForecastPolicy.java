@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
  * whose name matches one of the patterns ({@code *} matches any text), fitted by least squares
  * over their newest window means (at least {@code minPoints}, at most {@code windowPoints}); published when such a
  * line fits (r² at least {@code minR2}), grows, reaches 1.0 within the horizon and has held for at least
- * 1/{@code maxExtrapolation} of the time it predicts; at most once per {@code intervalMillis} per series. A series freed on a rhythm (a nightly
- * cleanup: {@link Cycles}) is forecast from the line through its cycles' peaks instead, while its current
- * cycle is like the others ({@link #check}).
+ * 1/{@code maxExtrapolation} of the time it predicts; at most once per {@code intervalMillis} per series. A series
+ * freed on a rhythm (a nightly cleanup: {@link Cycles}) is forecast from the line through its cycles' peaks instead,
+ * while its current cycle is like the others ({@link #check}).
  *
  * @param patterns metric name patterns, e.g. {@code system.filesystem.utilization}
  * @param compiled the patterns as regular expressions (derived; the value given is replaced)
