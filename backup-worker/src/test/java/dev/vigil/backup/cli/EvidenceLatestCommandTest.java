@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,10 +34,14 @@ class EvidenceLatestCommandTest {
         return out;
     }
 
-    @Test
-    void shouldRestoreAsLatestTheNewestSnapshotThatIsNotEvidenceOfAnIncident() throws Exception {
+    @BeforeEach
+    void init() throws Exception {
         dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
         ok(repo("init", "--kdf-n", "1024"));
+    }
+
+    @Test
+    void shouldRestoreAsLatestTheNewestSnapshotThatIsNotEvidenceOfAnIncident() throws Exception {
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("report.txt"), "quarterly figures");
         final String good = JSON.readTree(ok(repo("backup", "--json", src.toString())).out()).get("id").asText();
@@ -58,8 +63,6 @@ class EvidenceLatestCommandTest {
     }
     @Test
     void shouldRestoreTheNewestEvidenceAndSaySoWhenEverySnapshotIsEvidence() throws Exception {
-        dev.vigil.backup.TestRepos.passwordFile(dir.resolve("pw"), "secret");
-        ok(repo("init", "--kdf-n", "1024"));
         final Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("report.txt"), "first look");
         ok(repo("backup", "--tag", "evidence", src.toString()));
